@@ -1,0 +1,47 @@
+import { err, ok, type Result } from './result.ts';
+
+declare const brand: unique symbol;
+/** A nominal type: a `T` that only a parser in this project can make. */
+export type Brand<T, B extends string> = T & { readonly [brand]: B };
+
+/** A STIX 2.1 identifier: `<type>--<uuid>`. */
+export type StixId = Brand<string, 'StixId'>;
+/** An organization's id: the STIX id of its `identity` object. */
+export type OrgId = Brand<string, 'OrgId'>;
+export type UserId = Brand<string, 'UserId'>;
+export type GroupId = Brand<string, 'GroupId'>;
+export type CollectionId = Brand<string, 'CollectionId'>;
+
+const STIX_ID = /^([a-z0-9][a-z0-9-]*[a-z0-9]|[a-z0-9])--[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+
+export interface IdError {
+  readonly code: 'invalid-id';
+  readonly message: string;
+}
+
+export function parseStixId(value: string): Result<StixId, IdError> {
+  return STIX_ID.test(value)
+    ? ok(value as StixId)
+    : err({ code: 'invalid-id', message: `"${value}" is not a STIX identifier; expected <type>--<uuid>` });
+}
+
+/** The type part of a STIX id, e.g. `indicator` for `indicator--…`. */
+export function stixIdType(id: StixId): string {
+  return id.slice(0, id.indexOf('--'));
+}
+
+export function parseOrgId(value: string): Result<OrgId, IdError> {
+  return /^identity--/.test(value) && STIX_ID.test(value)
+    ? ok(value as OrgId)
+    : err({ code: 'invalid-id', message: `"${value}" is not an organization id; expected identity--<uuid>` });
+}
+
+function uuidParser<T>(label: string) {
+  return (value: string): Result<T, IdError> =>
+    UUID.test(value) ? ok(value as T) : err({ code: 'invalid-id', message: `"${value}" is not a ${label} id; expected a UUID` });
+}
+
+export const parseUserId = uuidParser<UserId>('user');
+export const parseGroupId = uuidParser<GroupId>('group');
+export const parseCollectionId = uuidParser<CollectionId>('collection');

@@ -1,0 +1,101 @@
+import type { AudienceKey } from '../domain/audience.ts';
+import type { OrgId, StixId, UserId } from '../domain/ids.ts';
+import type { Problem } from '../domain/problem.ts';
+import type { Result } from '../domain/result.ts';
+import type { Tlp } from '../domain/tlp.ts';
+
+/**
+ * Who is reading. Every read in the store takes one; there is no read without it.
+ * - `member`: a person or machine of an organization; sees objects its org owns, or whose
+ *   audience shares a key with `keys` (the org's keys: community, org:<id>, state:<fips>,
+ *   group:<id>…, user:<id>).
+ * - `public`: the anonymous public pages; sees only audience `public`.
+ * - `operator`: the person holding the database (CLI on the server itself); sees everything.
+ */
+export type Reader =
+  | { readonly kind: 'member'; readonly orgId: OrgId; readonly userId: UserId | null; readonly keys: readonly AudienceKey[] }
+  | { readonly kind: 'public' }
+  | { readonly kind: 'operator' };
+
+/** How an object is shared: set by its owner, the same for all its versions. */
+export interface Sharing {
+  readonly owner: OrgId;
+  readonly tlp: Tlp;
+  readonly audience: readonly AudienceKey[];
+}
+
+/** One STIX object version ready to store: parsed, validated, with its exact bytes. */
+export interface IncomingObject {
+  readonly id: StixId;
+  readonly type: string;
+  readonly created: string | null; // SCOs have no created/modified
+  readonly modified: string | null;
+  readonly revoked: boolean;
+  readonly name: string | null;
+  readonly description: string | null;
+  /** The object's JSON exactly as it should be served back (custom properties and timestamp precision kept). */
+  readonly json: string;
+  readonly sharing: Sharing;
+}
+
+export type PutOutcome =
+  | { readonly kind: 'added' }
+  | { readonly kind: 'new-version' }
+  | { readonly kind: 'unchanged' }
+  | { readonly kind: 'rejected'; readonly code: string; readonly message: string };
+
+/** Same id and `modified` but different bytes: refuse (default) or replace with the newer import. */
+export type ConflictPolicy = 'reject' | 'replace';
+
+export interface StoredVersion {
+  readonly id: StixId;
+  readonly type: string;
+  readonly modified: string | null;
+  /** Microseconds since the epoch when this version was added: monotonic per store. */
+  readonly addedUs: number;
+  readonly json: string;
+  readonly sharing: Sharing;
+  readonly revoked: boolean;
+  readonly isLatest: boolean;
+}
+
+export interface ListQuery {
+  readonly types?: readonly string[];
+  readonly ids?: readonly StixId[];
+  /** Case-insensitive substring over name and description. */
+  readonly text?: string;
+  readonly modifiedFrom?: string;
+  readonly modifiedTo?: string;
+  readonly addedAfterUs?: number;
+  /** latest (default): only the newest version of each object; all: every version. */
+  readonly versions?: 'latest' | 'all';
+  readonly limit: number;
+  /** Opaque cursor returned by a previous page. */
+  readonly cursor?: string;
+}
+
+export interface Page<T> {
+  readonly items: readonly T[];
+  readonly nextCursor: string | null;
+}
+
+export interface PutSummary {
+  readonly outcomes: readonly PutOutcome[];
+}
+
+/** A write transaction: several batches that commit or roll back together. */
+export interface StixWriter {
+  putBatch(items: readonly IncomingObject[], policy: ConflictPolicy): Promise<readonly PutOutcome[]>;
+}
+
+export interface StixStore {
+  /** Runs `fn` in one transaction; if it returns an error Result (or throws) nothing it wrote is kept. */
+  write<T, E>(fn: (writer: StixWriter) => Promise<Result<T, E>>): Promise<Result<T, E>>;
+  get(reader: Reader, id: StixId): Promise<StoredVersion | null>;
+  versions(reader: Reader, id: StixId): Promise<readonly StoredVersion[]>;
+  list(reader: Reader, query: ListQuery): Promise<Result<Page<StoredVersion>, Problem>>;
+  count(reader: Reader, query?: Omit<ListQuery, 'limit' | 'cursor'>): Promise<number>;
+  /** Changes who an object is shared with (owner only; the check lives in the sharing service). */
+  reshare(id: StixId, sharing: Sharing): Promise<void>;
+  close(): Promise<void>;
+}
