@@ -1,0 +1,217 @@
+import type { AudienceKey } from '../domain/audience.ts';
+import type { OrgId } from '../domain/ids.ts';
+import { TLP_MARKING_IDS, type Tlp } from '../domain/tlp.ts';
+import { RAMPART_NAMESPACE, uuidV5 } from '../domain/uuid.ts';
+import { RAMPART_EXTENSION_ID, STATUS_REPORT_TYPE } from '../stix/rampart-extension.ts';
+
+/** The organizations the demo story is told between. Every name in the demo is fictional. */
+export interface DemoOrgs {
+  /** A state election office. */
+  readonly state: { readonly id: OrgId; readonly fips: string };
+  /** A fictional local election jurisdiction in that state. */
+  readonly county: { readonly id: OrgId };
+  /** A second state, to show what does not cross state lines. */
+  readonly otherState: { readonly id: OrgId; readonly fips: string };
+  /** A federal partner (CISA in the seed). */
+  readonly federal: { readonly id: OrgId };
+}
+
+export interface DemoItem {
+  readonly object: Record<string, unknown>;
+  readonly owner: OrgId;
+  readonly tlp: Tlp;
+  readonly audience: readonly AudienceKey[];
+}
+
+const id = (type: string, name: string): string => `${type}--${uuidV5(`demo:${type}:${name}`, RAMPART_NAMESPACE)}`;
+
+/** Demo timestamps sit around a fictional general election on 2026-11-03. */
+const T = {
+  early: '2026-10-20T14:05:00.000Z',
+  mid: '2026-10-28T09:30:00.000Z',
+  eve: '2026-11-02T21:15:00.000Z',
+  day: '2026-11-03T07:00:00.000Z',
+  noon: '2026-11-03T12:00:00.000Z',
+};
+
+function sdo(type: string, name: string, created: string, owner: OrgId, tlp: Tlp, extra: Record<string, unknown>): Record<string, unknown> {
+  return {
+    type,
+    spec_version: '2.1',
+    id: id(type, name),
+    created,
+    modified: created,
+    created_by_ref: owner,
+    object_marking_refs: [TLP_MARKING_IDS[tlp]],
+    ...extra,
+  };
+}
+
+const electionExt = (props: Record<string, unknown>): Record<string, unknown> => ({
+  extensions: { [RAMPART_EXTENSION_ID]: { extension_type: 'property-extension', ...props } },
+});
+
+/** A small, plainly fictional election-security story: phishing, a rumour and its correction, an election-day status. */
+export function demoItems(orgs: DemoOrgs): DemoItem[] {
+  const { state, county, otherState, federal } = orgs;
+  const stateKey: AudienceKey = `state:${state.fips}`;
+  const items: DemoItem[] = [];
+  const add = (object: Record<string, unknown>, owner: OrgId, tlp: Tlp, audience: readonly AudienceKey[]): string => {
+    items.push({ object, owner, tlp, audience });
+    return object['id'] as string;
+  };
+
+  const actor = add(
+    sdo('threat-actor', 'paper-lynx', T.early, federal.id, 'green', {
+      name: 'PAPER LYNX (fictional demo actor)',
+      description: 'Fictional actor used in Rampart demo data: sends credential-phishing emails to election offices.',
+      threat_actor_types: ['spy'],
+      sophistication: 'intermediate',
+    }),
+    federal.id,
+    'green',
+    ['community'],
+  );
+  const campaign = add(
+    sdo('campaign', 'operation-paper-ballot', T.early, federal.id, 'green', {
+      name: 'Operation Paper Ballot (fictional demo)',
+      description: 'Fictional phishing campaign against county election clerks, for the demo only.',
+      first_seen: T.early,
+    }),
+    federal.id,
+    'green',
+    ['community'],
+  );
+  add(
+    sdo('relationship', 'campaign-attributed-to-actor', T.early, federal.id, 'green', {
+      relationship_type: 'attributed-to',
+      source_ref: campaign,
+      target_ref: actor,
+    }),
+    federal.id,
+    'green',
+    ['community'],
+  );
+
+  const indicators: [string, string, string][] = [
+    ['phish-domain', "[domain-name:value = 'ballot-update-portal.example']", 'Phishing domain impersonating a state voter portal'],
+    ['phish-url', "[url:value = 'https://ballot-update-portal.example/login']", 'Credential harvesting page'],
+    ['c2-ip', "[ipv4-addr:value = '203.0.113.47']", 'Command-and-control address (documentation range)'],
+    ['attachment', "[file:hashes.'SHA-256' = 'f1e2d3c4b5a697887766554433221100ffeeddccbbaa99887766554433221100']", 'Malicious "poll worker schedule" attachment'],
+    ['sender', "[email-message:from_ref.value = 'clerk-support@ballot-update-portal.example']", 'Spoofed support sender'],
+  ];
+  for (const [name, pattern, description] of indicators) {
+    const indicator = add(
+      sdo('indicator', name, T.mid, federal.id, 'green', {
+        name: `${description} (demo)`,
+        description,
+        indicator_types: ['malicious-activity'],
+        pattern,
+        pattern_type: 'stix',
+        valid_from: T.mid,
+      }),
+      federal.id,
+      'green',
+      ['community'],
+    );
+    add(
+      sdo('relationship', `${name}-indicates-campaign`, T.mid, federal.id, 'green', {
+        relationship_type: 'indicates',
+        source_ref: indicator,
+        target_ref: campaign,
+      }),
+      federal.id,
+      'green',
+      ['community'],
+    );
+  }
+
+  const pollbook = add(
+    sdo('infrastructure', 'county-epollbook', T.early, county.id, 'amber', {
+      name: 'E-pollbook network, Lakeview County (fictional)',
+      infrastructure_types: ['workstation'],
+      ...electionExt({ asset_type: 'e-pollbook', election_functions: ['pollbooks'], state_fips: state.fips }),
+    }),
+    county.id,
+    'amber',
+    [stateKey],
+  );
+  const incident = add(
+    sdo('incident', 'county-phishing', T.eve, county.id, 'amber', {
+      name: 'Phishing emails to poll-worker coordinators (fictional)',
+      description: 'Three staff received emails linking to ballot-update-portal.example; one entered a password, since reset.',
+      ...electionExt({ incident_category: 'cyber', severity: 'moderate', election_functions: ['pollbooks', 'election-communications'], state_fips: state.fips }),
+    }),
+    county.id,
+    'amber',
+    [stateKey],
+  );
+  add(
+    sdo('relationship', 'incident-targets-pollbook', T.eve, county.id, 'amber', {
+      relationship_type: 'targets',
+      source_ref: incident,
+      target_ref: pollbook,
+    }),
+    county.id,
+    'amber',
+    [stateKey],
+  );
+
+  const rumour = add(
+    sdo('incident', 'polling-place-rumour', T.day, state.id, 'green', {
+      name: 'False rumour: "polling places close at noon" (fictional)',
+      description: 'Posts claim polling places in the state close at noon on election day. They close at the time set by state law.',
+      ...electionExt({ incident_category: 'influence', severity: 'high', election_functions: ['voting'], state_fips: state.fips }),
+    }),
+    state.id,
+    'green',
+    ['community'],
+  );
+  add(
+    sdo('report', 'rumour-control-closing-time', T.noon, state.id, 'clear', {
+      name: 'Rumour control: polling places do not close at noon (demo)',
+      description: 'Fictional correction published by the state election office: polls are open for the full hours set by law. Anyone in line at closing time may vote.',
+      report_types: ['rumour-control'],
+      published: T.noon,
+      object_refs: [rumour],
+    }),
+    state.id,
+    'clear',
+    ['public'],
+  );
+  add(
+    sdo('report', 'joint-advisory-phishing', T.mid, federal.id, 'green', {
+      name: 'Advisory: credential phishing against election offices (fictional demo)',
+      description: 'Fictional advisory: verify password-reset emails by phone; report suspicious messages through Rampart.',
+      report_types: ['advisory'],
+      published: T.mid,
+      object_refs: [campaign, actor],
+    }),
+    federal.id,
+    'green',
+    ['community'],
+  );
+  add(
+    sdo(STATUS_REPORT_TYPE, 'county-status-morning', T.day, county.id, 'amber', {
+      extensions: { [RAMPART_EXTENSION_ID]: { extension_type: 'new-sdo' } },
+      jurisdiction_ref: county.id,
+      election_date: '2026-11-03',
+      functions: { voting: 'normal', pollbooks: 'degraded', 'vote-counting': 'normal', 'results-reporting': 'normal' },
+      summary: 'Two e-pollbooks offline at one site; paper backup lists in use (fictional).',
+    }),
+    county.id,
+    'amber',
+    [stateKey],
+  );
+  // Something the other state keeps to itself: visible to that state only.
+  add(
+    sdo('note', 'other-state-internal', T.eve, otherState.id, 'amber', {
+      content: 'Internal note: extra staff at the call centre on election day (fictional).',
+      object_refs: [rumour],
+    }),
+    otherState.id,
+    'amber',
+    [`state:${otherState.fips}`],
+  );
+  return items;
+}
