@@ -1,0 +1,36 @@
+/** STIX timestamps (§3.2): RFC 3339, UTC with `Z`, any sub-second precision, kept exactly as written. */
+
+const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?Z$/;
+const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** True when `value` is a real UTC instant written as STIX requires; `millis` demands ≥ 3 fractional digits. */
+export function isStixTimestamp(value: string, millis = false): boolean {
+  const m = TIMESTAMP.exec(value);
+  if (m === null) return false;
+  const year = Number(m[1]);
+  const month = Number(m[2]);
+  const day = Number(m[3]);
+  if (month < 1 || month > 12 || day < 1) return false;
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  const maxDay = month === 2 && !leap ? 28 : (DAYS_IN_MONTH[month - 1] ?? 0);
+  if (day > maxDay) return false;
+  // Second 60 is a leap second, which RFC 3339 allows.
+  if (Number(m[4]) > 23 || Number(m[5]) > 59 || Number(m[6]) > 60) return false;
+  return !millis || (m[7] !== undefined && m[7].length >= 4);
+}
+
+/** Orders two valid STIX timestamps without losing precision (microseconds and beyond compare correctly). */
+export function compareTimestamps(a: string, b: string): number {
+  const head = a.slice(0, 19).localeCompare(b.slice(0, 19));
+  if (head !== 0) return head;
+  const fa = fraction(a);
+  const fb = fraction(b);
+  const width = Math.max(fa.length, fb.length);
+  const pa = fa.padEnd(width, '0');
+  const pb = fb.padEnd(width, '0');
+  return pa < pb ? -1 : pa > pb ? 1 : 0;
+}
+
+function fraction(ts: string): string {
+  return ts.length > 20 && ts[19] === '.' ? ts.slice(20, -1) : '';
+}
