@@ -12,7 +12,7 @@ export const OASIS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
 
 export interface OasisVerdict {
-  /** Which schema judged the object; null when no official schema covers its type (custom objects). */
+  /** Which schema judged the object: its type's, or the common-property schema for custom types. */
   readonly schema: string | null;
   readonly errors: readonly string[];
 }
@@ -61,11 +61,14 @@ export function loadOasisValidator(): OasisValidator {
     types: new Set(byType.keys()),
     validate(object: unknown): OasisVerdict {
       const type = typeof object === 'object' && object !== null ? (object as { type?: unknown }).type : undefined;
-      const fn = typeof type === 'string' ? byType.get(type) : undefined;
-      if (fn === undefined) return { schema: null, errors: [] };
+      if (typeof type !== 'string') return { schema: null, errors: ['/type is not a string'] };
+      // Custom object types have no schema of their own: they must still meet the common-property schema.
+      const schema = schemaOf.get(type) ?? (typeof object === 'object' && object !== null && 'created' in object ? 'common/core.json' : 'common/cyber-observable-core.json');
+      const fn = byType.get(type) ?? ajv.getSchema(idOf(schema));
+      if (fn === undefined) throw new Error(`OASIS schema ${schema} did not load`);
       const valid = fn(object);
       return {
-        schema: schemaOf.get(type as string) ?? null,
+        schema,
         errors: valid ? [] : (fn.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''} ${JSON.stringify(e.params)}`),
       };
     },

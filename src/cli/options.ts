@@ -1,0 +1,57 @@
+import { mkdirSync, createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import { Option, type Command } from 'commander';
+import { parseOrgId, type OrgId } from '../domain/ids.ts';
+import { err, ok, type Result } from '../domain/result.ts';
+import { RAMPART_IDENTITY_ID } from '../stix/rampart-extension.ts';
+
+/** Where the embedded SQLite database lives when neither --db nor RAMPART_DATABASE_URL says otherwise. */
+export const DEFAULT_DATABASE = './data/rampart.sqlite';
+
+/** Exit codes every command uses: 0 ok, 1 rejected objects or problems found, 2 unusable input. */
+export const EXIT = { ok: 0, problems: 1, unusable: 2 } as const;
+
+export interface DbOptions {
+  readonly db?: string;
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** Adds the shared `--db` option to a command. */
+export function withDbOption(command: Command): Command {
+  return command.addOption(new Option('--db <url>', `SQLite file path, :memory: or postgres:// URL (env RAMPART_DATABASE_URL; default ${DEFAULT_DATABASE})`));
+}
+
+/** --db, else RAMPART_DATABASE_URL, else the default file; creates the SQLite file's folder. */
+export function resolveDatabaseUrl(options: DbOptions, env: Env = process.env): string {
+  const url = options.db ?? env['RAMPART_DATABASE_URL'] ?? DEFAULT_DATABASE;
+  if (!/^postgres(ql)?:\/\//.test(url) && url !== ':memory:') mkdirSync(path.dirname(path.resolve(url)), { recursive: true });
+  return url;
+}
+
+/** The hub's own identity: owner of imported objects that name no creator and get no --owner. */
+export function hubIdentity(env: Env = process.env): OrgId {
+  const configured = env['RAMPART_HUB_IDENTITY'];
+  const parsed = parseOrgId(configured ?? RAMPART_IDENTITY_ID);
+  return parsed.ok ? parsed.value : (RAMPART_IDENTITY_ID as OrgId);
+}
+
+export interface InputFile {
+  readonly stream: AsyncIterable<Uint8Array | string>;
+  /** Size in bytes when known (a file), for progress. */
+  readonly size: number | null;
+  readonly name: string;
+}
+
+/** Opens `file` (or stdin for `-`) for streaming; an unreadable path is an error value. */
+export async function openInput(file: string): Promise<Result<InputFile, string>> {
+  if (file === '-') return ok({ stream: process.stdin, size: null, name: 'stdin' });
+  try {
+    const info = await stat(file);
+    if (!info.isFile()) return err(`${file} is not a regular file`);
+    return ok({ stream: createReadStream(file, { highWaterMark: 1 << 20 }), size: info.size, name: file });
+  } catch (error) {
+    return err(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
+}
