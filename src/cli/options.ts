@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { parseOrgId, type OrgId } from '../domain/ids.ts';
 import { err, ok, type Result } from '../domain/result.ts';
+import type { StixStore } from '../store/types.ts';
 import { RAMPART_IDENTITY_ID } from '../stix/rampart-extension.ts';
 
 /** Where the embedded SQLite database lives when neither --db nor RAMPART_DATABASE_URL says otherwise. */
@@ -28,6 +29,25 @@ export function resolveDatabaseUrl(options: DbOptions, env: Env = process.env): 
   const url = options.db ?? env['RAMPART_DATABASE_URL'] ?? DEFAULT_DATABASE;
   if (!/^postgres(ql)?:\/\//.test(url) && url !== ':memory:') mkdirSync(path.dirname(path.resolve(url)), { recursive: true });
   return url;
+}
+
+/** What the CLI uses of the store that `openStore({ url })` (src/store/index.ts) returns. */
+export interface OpenedStore {
+  readonly stix: StixStore;
+  close(): Promise<void>;
+}
+
+interface StoreModule {
+  readonly openStore: (options: { url: string }) => Promise<OpenedStore> | OpenedStore;
+}
+
+// Loaded on first use, so commands that need no database (validate, --help) start without it.
+const STORE_MODULE = '../store/index.ts';
+
+/** Opens the store named by --db / RAMPART_DATABASE_URL / the default SQLite file. */
+export async function openStoreFromOptions(options: DbOptions, env: Env = process.env): Promise<OpenedStore> {
+  const { openStore } = (await import(STORE_MODULE)) as StoreModule;
+  return openStore({ url: resolveDatabaseUrl(options, env) });
 }
 
 /** The hub's own identity: owner of imported objects that name no creator and get no --owner. */

@@ -31,8 +31,8 @@ export interface ImportSummary {
   readonly rejections: readonly ProblemDetail[];
 }
 
-/** Input the pipeline accepts: a Node stream or any async source of bytes. */
-export type ByteSource = AsyncIterable<Uint8Array | string>;
+/** Input the pipeline accepts: a Node stream, any async source of bytes, or chunks in hand (e.g. `[body]`). */
+export type ByteSource = AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>;
 
 interface Tally {
   objects: number;

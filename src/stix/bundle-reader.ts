@@ -15,7 +15,7 @@ export interface ReadOptions {
  * Streams a bundle (or TAXII envelope, or single object) from bytes, yielding the items found in
  * each chunk together, so a consumer awaits once per chunk rather than once per object.
  */
-export async function* readBundle(source: AsyncIterable<Uint8Array | string>, options: ReadOptions = {}): AsyncGenerator<readonly BundleItem[]> {
+export async function* readBundle(source: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>, options: ReadOptions = {}): AsyncGenerator<readonly BundleItem[]> {
   const splitter = new BundleSplitter({ ...DEFAULT_LIMITS, ...options.limits });
   let total = 0;
   for await (const chunk of source) {

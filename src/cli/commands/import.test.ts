@@ -1,0 +1,75 @@
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { OASIS_DIR } from '../../../test/helpers/oasis.ts';
+import { openStoreFromOptions } from '../options.ts';
+import { exportCommand } from './export.ts';
+import { importCommand } from './import.ts';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'rampart-import-cli-'));
+const DATA = path.resolve(OASIS_DIR, '..');
+
+async function cli(command: ReturnType<typeof importCommand>, args: string[]): Promise<{ exit: number | string | undefined; out: string }> {
+  let out = '';
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    out += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+    return true;
+  });
+  vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+  process.exitCode = undefined;
+  await command.parseAsync(args, { from: 'user' });
+  const exit = process.exitCode;
+  process.exitCode = undefined;
+  vi.restoreAllMocks();
+  return { exit, out };
+}
+
+async function count(db: string): Promise<number> {
+  const store = await openStoreFromOptions({ db });
+  try {
+    return await store.stix.count({ kind: 'operator' }, { versions: 'all' });
+  } finally {
+    await store.close();
+  }
+}
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+// Runs once the store (src/store/index.ts) exists; the pipeline itself is tested in src/ingest.
+describe.skipIf(!existsSync(new URL('../../store/index.ts', import.meta.url)))('rampart import / export', () => {
+  it('imports files, prints a summary, and exports them back as one bundle', async () => {
+    const db = path.join(dir, 'a.sqlite');
+    const first = await cli(importCommand(), ['--db', db, path.join(DATA, 'disarm/DISARM.json'), path.join(OASIS_DIR, 'examples/threat-reports/apt1.json')]);
+    expect(first.exit).toBe(0);
+    expect(first.out).toContain('698 objects: 698 added, 0 new versions, 0 unchanged, 0 rejected');
+    expect(await count(db)).toBe(698 + 76);
+    const out = path.join(dir, 'export.json');
+    expect((await cli(exportCommand(), ['--db', db, '--type', 'attack-pattern', '--out', out])).exit).toBe(0);
+    const bundle = JSON.parse(readFileSync(out, 'utf8')) as { type: string; id: string; objects: { type: string }[] };
+    expect(bundle.type).toBe('bundle');
+    expect(bundle.id).toMatch(/^bundle--[0-9a-f-]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(bundle.objects.length).toBeGreaterThan(390);
+    expect(new Set(bundle.objects.map((o) => o.type))).toEqual(new Set(['attack-pattern']));
+  });
+
+  it('exits 1 and stores nothing when a file has an invalid object; 2 for unusable input', async () => {
+    const db = path.join(dir, 'b.sqlite');
+    const bad = path.join(dir, 'bad.json');
+    writeFileSync(bad, '{"type":"bundle","objects":[{"type":"identity","spec_version":"2.1","id":"identity--5a1b0a7f-1c55-4a3c-8f5a-4b9a5b1d2e3f","created":"2024-10-01T12:00:00.000Z","modified":"2024-10-01T12:00:00.000Z","name":"A"},{"type":"identity","spec_version":"2.0","id":"identity--5a1b0a7f-1c55-4a3c-8f5a-4b9a5b1d2e30","created":"2024-10-01T12:00:00.000Z","modified":"2024-10-01T12:00:00.000Z","name":"B"}]}');
+    const rejected = await cli(importCommand(), ['--db', db, bad]);
+    expect(rejected.exit).toBe(1);
+    expect(rejected.out).toContain('identity--5a1b0a7f-1c55-4a3c-8f5a-4b9a5b1d2e30 $.objects[1].spec_version: [wrong-spec-version]');
+    expect(await count(db)).toBe(0);
+    expect((await cli(importCommand(), ['--db', db, '--skip-invalid', bad])).exit).toBe(1);
+    expect(await count(db)).toBe(1);
+    const garbage = path.join(dir, 'garbage.bin');
+    writeFileSync(garbage, Buffer.from([0, 1, 2, 3, 250]));
+    expect((await cli(importCommand(), ['--db', db, garbage])).exit).toBe(2);
+    expect((await cli(importCommand(), ['--db', db, path.join(dir, 'missing.json')])).exit).toBe(2);
+    expect((await cli(importCommand(), ['--db', db, '--tlp', 'purple', bad])).exit).toBe(2);
+    expect(await count(db)).toBe(1);
+  });
+});

@@ -1,0 +1,132 @@
+import { Command, Option } from 'commander';
+import { SingleBar, Presets } from 'cli-progress';
+import { parseAudienceKey, type AudienceKey } from '../../domain/audience.ts';
+import { parseOrgId, type OrgId } from '../../domain/ids.ts';
+import { parseTlp, type Tlp } from '../../domain/tlp.ts';
+import { importObjects, type ImportOptions, type ImportSummary } from '../../ingest/import.ts';
+import { formatProblem } from '../../ingest/validate-bundle.ts';
+import { EXIT, hubIdentity, openInput, openStoreFromOptions, withDbOption } from '../options.ts';
+import { defaultPatternChecker } from '../../ingest/pattern-checker.ts';
+
+interface ImportFlags {
+  readonly db?: string;
+  readonly onConflict: 'reject' | 'replace';
+  readonly skipInvalid?: boolean;
+  readonly owner?: string;
+  readonly tlp?: string;
+  readonly audience?: string;
+  readonly maxObjectSize?: string;
+  readonly json?: boolean;
+}
+
+/** `rampart import <file|->…`: streams STIX bundles or TAXII envelopes into the store, one transaction per file. */
+export function importCommand(): Command {
+  const command = new Command('import')
+    .description('Import STIX 2.1 bundles or TAXII envelopes (streamed; each file is stored whole or not at all)')
+    .argument('<files...>', 'bundle files, or - for standard input')
+    .addOption(new Option('--on-conflict <policy>', 'same id and modified but different content').choices(['reject', 'replace']).default('reject'))
+    .option('--skip-invalid', 'store the valid objects of a file even when some are rejected')
+    .option('--owner <identity id>', 'owner of objects without created_by_ref (default: the hub identity)')
+    .option('--tlp <level>', 'TLP of objects without a TLP marking: clear, green, amber, amber+strict, red', 'green')
+    .option('--audience <keys>', 'comma-separated audience keys (public, community, org:<id>, state:<fips>, group:<id>, user:<id>); default follows the TLP')
+    .option('--max-object-size <bytes>', 'largest single object accepted', String(16 * 1024 * 1024))
+    .option('--json', 'print the summary as JSON');
+  return withDbOption(command).action(async (files: string[], flags: ImportFlags) => {
+    process.exitCode = await runImport(files, flags);
+  });
+}
+
+function parseFlags(flags: ImportFlags): { ok: true; value: Omit<ImportOptions, 'onBytes'> } | { ok: false; error: string } {
+  let owner: OrgId | undefined;
+  if (flags.owner !== undefined) {
+    const parsed = parseOrgId(flags.owner);
+    if (!parsed.ok) return { ok: false, error: `--owner: ${parsed.error.message}` };
+    owner = parsed.value;
+  }
+  const tlp: Tlp | undefined = parseTlp(flags.tlp ?? 'green');
+  if (tlp === undefined) return { ok: false, error: `--tlp: "${flags.tlp ?? ''}" is not a TLP level; use clear, green, amber, amber+strict or red` };
+  let audience: AudienceKey[] | undefined;
+  if (flags.audience !== undefined) {
+    audience = [];
+    for (const raw of flags.audience.split(',').map((s) => s.trim()).filter((s) => s !== '')) {
+      const key = parseAudienceKey(raw);
+      if (!key.ok) return { ok: false, error: `--audience: ${key.error.message}` };
+      audience.push(key.value);
+    }
+  }
+  const maxObjectBytes = Number(flags.maxObjectSize);
+  if (!Number.isInteger(maxObjectBytes) || maxObjectBytes < 1) return { ok: false, error: '--max-object-size must be a positive number of bytes' };
+  return {
+    ok: true,
+    value: {
+      hubOwner: hubIdentity(),
+      tlp,
+      onConflict: flags.onConflict,
+      skipInvalid: flags.skipInvalid === true,
+      limits: { maxObjectBytes },
+      ...(defaultPatternChecker === undefined ? {} : { checkPattern: defaultPatternChecker }),
+      ...(owner === undefined ? {} : { owner }),
+      ...(audience === undefined ? {} : { audience }),
+    },
+  };
+}
+
+async function runImport(files: readonly string[], flags: ImportFlags): Promise<number> {
+  const options = parseFlags(flags);
+  if (!options.ok) {
+    process.stderr.write(`rampart import: ${options.error}\n`);
+    return EXIT.unusable;
+  }
+  const store = await openStoreFromOptions(flags);
+  let exit: number = EXIT.ok;
+  try {
+    for (const file of files) {
+      const input = await openInput(file);
+      if (!input.ok) {
+        process.stderr.write(`rampart import: ${input.error}\n`);
+        exit = EXIT.unusable;
+        continue;
+      }
+      const bar = input.value.size !== null && process.stderr.isTTY ? new SingleBar({ stream: process.stderr, format: `${input.value.name} [{bar}] {percentage}% {value}/{total} bytes`, hideCursor: true }, Presets.shades_classic) : null;
+      bar?.start(input.value.size ?? 0, 0);
+      let result;
+      try {
+        result = await importObjects(store.stix, input.value.stream, { ...options.value, ...(bar === null ? {} : { onBytes: (n: number) => bar.update(n) }) });
+      } catch (error) {
+        bar?.stop();
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === undefined) throw error;
+        process.stderr.write(`rampart import: cannot read ${input.value.name}: ${code}\n`);
+        exit = EXIT.unusable;
+        continue;
+      } finally {
+        bar?.stop();
+      }
+      if (result.ok) {
+        report(input.value.name, result.value, flags.json === true);
+        if (result.value.rejected > 0) exit = Math.max(exit, EXIT.problems);
+      } else {
+        const details = result.error.details ?? [];
+        const unusable = result.error.code !== 'import-rejected';
+        if (flags.json === true) process.stdout.write(`${JSON.stringify({ file: input.value.name, stored: false, error: result.error })}\n`);
+        else {
+          process.stdout.write(`${input.value.name}: ${result.error.message}\n`);
+          for (const d of details) process.stdout.write(`  ${formatProblem(d)}\n`);
+        }
+        exit = Math.max(exit, unusable ? EXIT.unusable : EXIT.problems);
+      }
+    }
+  } finally {
+    await store.close();
+  }
+  return exit;
+}
+
+function report(name: string, s: ImportSummary, json: boolean): void {
+  if (json) {
+    process.stdout.write(`${JSON.stringify({ file: name, stored: true, ...s })}\n`);
+    return;
+  }
+  process.stdout.write(`${name}: ${s.objects} objects: ${s.added} added, ${s.newVersions} new versions, ${s.unchanged} unchanged, ${s.rejected} rejected\n`);
+  for (const d of s.rejections) process.stdout.write(`  ${formatProblem(d)}\n`);
+}
