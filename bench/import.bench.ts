@@ -1,0 +1,133 @@
+/**
+ * Import throughput and memory. `npm run bench:import` generates a synthetic bundle of 200,000 mixed
+ * objects, imports it into a fresh SQLite store, and prints objects/s beside the raw rate of
+ * JSON.parse + bare prepared INSERTs of the same rows measured in the same run.
+ *   --objects <n>   bundle size (default 200000)
+ *   --pg            also on PostgreSQL (RAMPART_TEST_DATABASE_URL, also used when set)
+ *   --rss           generate a ~1 GB bundle and report the importing process's peak RSS (< 500 MB)
+ */
+import { spawnSync } from 'node:child_process';
+import { createReadStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
+import type { OrgId } from '../src/domain/ids.ts';
+import { importObjects } from '../src/ingest/import.ts';
+import type { StixStore } from '../src/store/types.ts';
+import { openStoreFromOptions, type OpenedStore } from '../src/cli/options.ts';
+import { writeSyntheticBundle } from './fixtures/stix-bundle.ts';
+
+interface BaselineRow {
+  readonly id: string;
+  readonly type: string;
+  readonly modified: string | null;
+  readonly json: string;
+}
+/** src/store/bench-baseline.ts (the store engineer's): bare prepared INSERTs of rows, no validation. */
+interface BaselineModule {
+  readonly bareInsertBaseline: (options: { url: string; rows: readonly BaselineRow[] }) => Promise<unknown>;
+}
+const BASELINE_MODULE = '../src/store/bench-baseline.ts';
+const haveStore = existsSync(new URL('../src/store/index.ts', import.meta.url));
+const haveBaseline = existsSync(new URL(BASELINE_MODULE, import.meta.url));
+
+/** A writer that accepts and discards: measures the pipeline (read, split, parse, validate, share) alone. */
+const discardingStore = {
+  write: (fn: Parameters<StixStore['write']>[0]) => fn({ putBatch: (items) => Promise.resolve(items.map(() => ({ kind: 'added' as const }))) }),
+} as unknown as StixStore;
+
+const HUB = 'identity--cc8654b7-1ffc-487a-bf1c-ed29e18f0a33' as OrgId;
+const args = process.argv.slice(2);
+const flag = (name: string) => args.includes(name);
+const value = (name: string) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+
+async function importFile(url: string | null, file: string): Promise<{ objects: number; seconds: number }> {
+  const store: OpenedStore = url === null ? { stix: discardingStore, close: () => Promise.resolve() } : await openStoreFromOptions({ db: url });
+  try {
+    const start = performance.now();
+    const result = await importObjects(store.stix, createReadStream(file, { highWaterMark: 1 << 20 }), { hubOwner: HUB });
+    const seconds = (performance.now() - start) / 1000;
+    if (!result.ok) throw new Error(`import failed: ${result.error.code}: ${result.error.message}`);
+    if (result.value.rejected > 0) throw new Error(`import rejected ${result.value.rejected} objects`);
+    return { objects: result.value.objects, seconds };
+  } finally {
+    await store.close();
+  }
+}
+
+/** Reference: JSON.parse of every object plus bare prepared INSERTs of the same rows, no validation. */
+async function baseline(url: string | null, file: string): Promise<{ objects: number; seconds: number }> {
+  const doc = JSON.parse(readFileSync(file, 'utf8')) as { objects: unknown[] };
+  const texts = doc.objects.map((o) => JSON.stringify(o));
+  const start = performance.now();
+  const rows = texts.map((text): BaselineRow => {
+    const o = JSON.parse(text) as { id: string; type: string; modified?: string };
+    return { id: o.id, type: o.type, modified: o.modified ?? null, json: text };
+  });
+  if (url !== null) {
+    const { bareInsertBaseline } = (await import(BASELINE_MODULE)) as BaselineModule;
+    await bareInsertBaseline({ url, rows });
+  }
+  return { objects: rows.length, seconds: (performance.now() - start) / 1000 };
+}
+
+function line(label: string, r: { objects: number; seconds: number }): number {
+  const rate = r.objects / r.seconds;
+  console.log(`${label.padEnd(44)} ${r.objects} objects in ${r.seconds.toFixed(2)} s = ${Math.round(rate).toLocaleString('en-US')} objects/s`);
+  return rate;
+}
+
+async function throughput(dir: string): Promise<void> {
+  const objects = Number(value('--objects') ?? 200_000);
+  const bundle = await writeSyntheticBundle(path.join(dir, 'bundle.json'), objects);
+  console.log(`bundle: ${bundle.objects} objects, ${(bundle.bytes / 1e6).toFixed(1)} MB`);
+  const parse = line('reference: JSON.parse of each object', await baseline(null, bundle.path));
+  const alone = line('pipeline alone (read+split+parse+validate)', await importFile(null, bundle.path));
+  console.log(`pipeline alone / JSON.parse = ${(parse / alone).toFixed(2)}x slower`);
+  if (!haveStore || !haveBaseline) {
+    console.log('src/store/index.ts or src/store/bench-baseline.ts is missing: store figures skipped');
+    return;
+  }
+  const targets: [string, (n: number) => string][] = [['sqlite', (n) => path.join(dir, `store-${n}.sqlite`)]];
+  const pg = process.env['RAMPART_TEST_DATABASE_URL'];
+  if (pg !== undefined && pg !== '') targets.push(['postgres', () => pg]);
+  else if (flag('--pg')) console.log('--pg given but RAMPART_TEST_DATABASE_URL is not set; skipping PostgreSQL');
+  for (const [name, url] of targets) {
+    const raw = line(`${name}: raw JSON.parse + bare INSERT`, await baseline(url(1), bundle.path));
+    const ours = line(`${name}: rampart import (stream+validate+store)`, await importFile(url(2), bundle.path));
+    console.log(`${name}: import is ${(raw / ours).toFixed(2)}x slower than raw (target ≤ 3x; import target ≥ 20,000 objects/s)`);
+  }
+}
+
+function rss(dir: string): void {
+  const file = path.join(dir, 'big.json');
+  const self = fileURLToPath(import.meta.url);
+  // The import runs in its own process so its peak RSS excludes generating the file.
+  const gen = spawnSync(process.execPath, [path.resolve('bin/run-ts.mjs'), self, '--generate', file], { stdio: 'inherit' });
+  if (gen.status !== 0) throw new Error('generating the 1 GB bundle failed');
+  const run = spawnSync(process.execPath, [path.resolve('bin/run-ts.mjs'), self, '--rss-child', file, path.join(dir, 'rss.sqlite')], { stdio: 'inherit' });
+  if (run.status !== 0) throw new Error('the RSS import failed');
+}
+
+const dir = mkdtempSync(path.join(tmpdir(), 'rampart-bench-import-'));
+try {
+  if (flag('--generate')) {
+    const b = await writeSyntheticBundle(value('--generate') ?? '', 0, { targetBytes: 1_000_000_000, pad: 300 });
+    console.log(`bundle: ${b.objects} objects, ${(b.bytes / 1e9).toFixed(2)} GB`);
+  } else if (flag('--rss-child')) {
+    const [file, db] = args.slice(args.indexOf('--rss-child') + 1);
+    const r = await importFile(haveStore ? (db ?? null) : null, file ?? '');
+    line(haveStore ? 'sqlite: rampart import of the 1 GB bundle' : 'pipeline alone (no store yet): 1 GB bundle', r);
+    console.log(`peak RSS of the importing process: ${Math.round(process.resourceUsage().maxRSS / 1024)} MB (target < 500 MB)`);
+  } else if (flag('--rss')) {
+    rss(dir);
+  } else {
+    await throughput(dir);
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
