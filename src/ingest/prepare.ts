@@ -3,14 +3,16 @@ import { err, ok, type Result } from '../domain/result.ts';
 import type { IncomingObject } from '../store/types.ts';
 import { parseItem, type BundleItem } from '../stix/bundle-reader.ts';
 import { validateStixObject, type PatternChecker, type ValidatedObject } from '../stix/validate.ts';
+import { defaultPatternChecker } from './pattern-checker.ts';
 import { sharingFor, type SharingDefaults } from './sharing-defaults.ts';
 
-/** Parses and validates one element of a bundle; the first step every ingest path shares. */
+/** Parses and validates one element of a bundle; the first step every ingest path shares. Patterns are checked by src/stix/pattern unless another checker is given. */
 export function validateItem(item: Exclude<BundleItem, { kind: 'fatal' }>, checkPattern: PatternChecker | undefined): Result<ValidatedObject, ProblemDetail[]> {
   if (item.kind === 'skipped') return err([{ path: item.path, code: item.code, message: `${item.message} (element starting at byte ${item.at.offset})` }]);
   const parsed = parseItem(item);
   if (!parsed.ok) return err([parsed.error]);
-  return validateStixObject(parsed.value, item.path, checkPattern === undefined ? {} : { checkPattern });
+  const checker = checkPattern ?? defaultPatternChecker;
+  return validateStixObject(parsed.value, item.path, checker === undefined ? {} : { checkPattern: checker });
 }
 
 /** Turns one element into an object ready to store: validated, shared, with its exact original text. */

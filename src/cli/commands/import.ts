@@ -6,7 +6,6 @@ import { parseTlp, type Tlp } from '../../domain/tlp.ts';
 import { importObjects, type ImportOptions, type ImportSummary } from '../../ingest/import.ts';
 import { formatProblem } from '../../ingest/validate-bundle.ts';
 import { EXIT, hubIdentity, openInput, openStoreFromOptions, withDbOption } from '../options.ts';
-import { defaultPatternChecker } from '../../ingest/pattern-checker.ts';
 
 interface ImportFlags {
   readonly db?: string;
@@ -64,7 +63,6 @@ function parseFlags(flags: ImportFlags): { ok: true; value: Omit<ImportOptions, 
       onConflict: flags.onConflict,
       skipInvalid: flags.skipInvalid === true,
       limits: { maxObjectBytes },
-      ...(defaultPatternChecker === undefined ? {} : { checkPattern: defaultPatternChecker }),
       ...(owner === undefined ? {} : { owner }),
       ...(audience === undefined ? {} : { audience }),
     },

@@ -1,5 +1,4 @@
 import { Command } from 'commander';
-import { defaultPatternChecker } from '../../ingest/pattern-checker.ts';
 import { formatProblem, validateBundle } from '../../ingest/validate-bundle.ts';
 import { EXIT, openInput } from '../options.ts';
 
@@ -22,7 +21,7 @@ async function runValidate(file: string, quiet: boolean): Promise<number> {
   }
   let report;
   try {
-    report = await validateBundle(input.value.stream, defaultPatternChecker === undefined ? {} : { checkPattern: defaultPatternChecker });
+    report = await validateBundle(input.value.stream);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === undefined) throw error;
