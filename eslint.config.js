@@ -1,6 +1,7 @@
 // @ts-check
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import globals from 'globals';
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'data/', 'dist/', 'web/dist/', 'coverage/', 'bin/', 'eslint.config.js'] },
@@ -21,4 +22,6 @@ export default tseslint.config(
       eqeqeq: ['error', 'always'],
     },
   },
+  // Plain Node scripts (scripts/*.mjs) sit outside the TypeScript projects: lint them without type information.
+  { files: ['scripts/**/*.mjs'], ...tseslint.configs.disableTypeChecked, languageOptions: { ...tseslint.configs.disableTypeChecked.languageOptions, globals: globals.node } },
 );

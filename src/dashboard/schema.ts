@@ -1,0 +1,81 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { ELECTION_FUNCTIONS, STATUS_LEVELS, type ElectionFunction, type StatusLevel } from '../domain/election.ts';
+import { TLP_LEVELS } from '../domain/tlp.ts';
+
+/** A union of string literals whose static type keeps the literals (TypeBox's map would widen to string). */
+const literals = <T extends readonly string[]>(values: T) => Type.Unsafe<T[number]>(Type.Union(values.map((v) => Type.Literal(v))));
+const TlpSchema = literals(TLP_LEVELS);
+const StatusLevelSchema = literals(STATUS_LEVELS);
+/** A status report names only the functions it has news about. */
+const FunctionStatusSchema = Type.Unsafe<Partial<Record<ElectionFunction, StatusLevel>>>(
+  Type.Object(Object.fromEntries(ELECTION_FUNCTIONS.map((f) => [f, Type.Optional(StatusLevelSchema)])), { additionalProperties: false }),
+);
+
+/** One object in a short list: enough to show a row and link to its page. */
+export const ItemSummarySchema = Type.Object({
+  id: Type.String(),
+  type: Type.String(),
+  name: Type.Union([Type.String(), Type.Null()]),
+  modified: Type.Union([Type.String(), Type.Null()]),
+  tlp: TlpSchema,
+  owner: Type.String(),
+  /** True when the reader's own organization owns it. */
+  mine: Type.Boolean(),
+});
+export type ItemSummary = Static<typeof ItemSummarySchema>;
+
+export const StatusRowSchema = Type.Object({
+  id: Type.String(),
+  jurisdiction_ref: Type.String(),
+  /** The jurisdiction's identity name when the reader may see that identity. */
+  jurisdiction_name: Type.Union([Type.String(), Type.Null()]),
+  election_date: Type.String(),
+  functions: FunctionStatusSchema,
+  /** The worst level across functions, for sorting and the row colour. */
+  worst: StatusLevelSchema,
+  summary: Type.Union([Type.String(), Type.Null()]),
+  modified: Type.Union([Type.String(), Type.Null()]),
+  tlp: TlpSchema,
+});
+export type StatusRow = Static<typeof StatusRowSchema>;
+
+/** GET /api/v1/dashboard: everything counted over what the reader may see, and nothing else. */
+export const DashboardSchema = Type.Object({
+  generated_at: Type.String(),
+  /** Objects looked at; when `truncated`, counts cover the first `scanned` visible objects. */
+  scanned: Type.Integer(),
+  truncated: Type.Boolean(),
+  /** Open (not revoked) incidents per state FIPS, from the Rampart extension's state_fips. */
+  open_incidents_by_state: Type.Record(Type.String({ pattern: '^[0-9]{2}$' }), Type.Integer()),
+  open_incidents_without_state: Type.Integer(),
+  open_incidents: Type.Integer(),
+  by_tlp: Type.Object({
+    clear: Type.Integer(),
+    green: Type.Integer(),
+    amber: Type.Integer(),
+    'amber+strict': Type.Integer(),
+    red: Type.Integer(),
+  }),
+  by_type: Type.Array(Type.Object({ type: Type.String(), count: Type.Integer() })),
+  /** Newest items other organizations shared with the reader. */
+  latest_shared: Type.Array(ItemSummarySchema),
+  /** Newest election-day status per jurisdiction, worst first. */
+  status_board: Type.Array(StatusRowSchema),
+});
+export type Dashboard = Static<typeof DashboardSchema>;
+
+export const PublicReportSchema = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  description: Type.Union([Type.String(), Type.Null()]),
+  report_types: Type.Array(Type.String()),
+  published: Type.String(),
+  modified: Type.Union([Type.String(), Type.Null()]),
+  /** Name of the publishing organization when its identity is public. */
+  publisher: Type.Union([Type.String(), Type.Null()]),
+});
+export type PublicReport = Static<typeof PublicReportSchema>;
+
+/** GET /api/v1/public/rumour-control: TLP:CLEAR rumour-control reports and joint statements, newest first. */
+export const RumourControlSchema = Type.Object({ items: Type.Array(PublicReportSchema) });
+export type RumourControl = Static<typeof RumourControlSchema>;

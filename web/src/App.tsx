@@ -1,0 +1,99 @@
+import { IntelList } from './pages/IntelList.tsx';
+import { ObjectDetail } from './pages/ObjectDetail.tsx';
+import { Dashboard } from './pages/Dashboard.tsx';
+import { Report } from './pages/Report.tsx';
+import { RumourControl } from './pages/RumourControl.tsx';
+import { SignIn } from './pages/SignIn.tsx';
+import { Loading } from './components/Status.tsx';
+import { Link, navigate, useLocation } from './router.tsx';
+import { useSession } from './session.tsx';
+import { useEffect, type ReactNode } from 'react';
+
+const PUBLIC_PATHS = new Set(['/rumour-control', '/signin']);
+
+export function App() {
+  const { path, params } = useLocation();
+  const { me, loading } = useSession();
+  const isPublic = PUBLIC_PATHS.has(path);
+  const mustSignIn = !isPublic && !loading && me === null;
+  useEffect(() => {
+    if (mustSignIn) navigate(`/signin?next=${encodeURIComponent(path + (params.size > 0 ? `?${params.toString()}` : ''))}`, { replace: true });
+  }, [mustSignIn, path, params]);
+
+  if (path === '/signin') return <SignIn next={safeNext(params.get('next'))} />;
+  if (path === '/rumour-control') return <Shell>{<RumourControl />}</Shell>;
+  if (loading || me === null) return <Loading what="Rampart" />;
+  return <Shell>{page(path)}</Shell>;
+}
+
+/** Only same-site paths after sign-in, so a crafted link cannot send people elsewhere. */
+function safeNext(next: string | null): string {
+  return next !== null && next.startsWith('/') && !next.startsWith('//') ? next : '/';
+}
+
+function page(path: string): ReactNode {
+  if (path === '/' || path === '/dashboard') return <Dashboard />;
+  if (path === '/intel') return <IntelList />;
+  if (path.startsWith('/intel/')) return <ObjectDetail id={decodeURIComponent(path.slice('/intel/'.length))} />;
+  if (path === '/report') return <Report />;
+  return (
+    <div className="card">
+      <h1>Page not found</h1>
+      <p>
+        There is no page at {path}. <Link to="/">Go to the dashboard</Link>.
+      </p>
+    </div>
+  );
+}
+
+function Shell(props: { readonly children: ReactNode }) {
+  const { me, signOut } = useSession();
+  const { path } = useLocation();
+  const nav = (to: string, label: string) => (
+    <Link to={to} className={path === to || (to !== '/' && path.startsWith(to)) ? 'nav-link active' : 'nav-link'}>
+      {label}
+    </Link>
+  );
+  return (
+    <>
+      <header className="topbar">
+        <Link to={me === null ? '/rumour-control' : '/'} className="brand">
+          <span className="logo-mark" aria-hidden="true" /> Rampart
+        </Link>
+        <nav>
+          {me === null ? null : (
+            <>
+              {nav('/', 'Dashboard')}
+              {nav('/intel', 'Intelligence')}
+              {nav('/report', 'Report')}
+            </>
+          )}
+          {nav('/rumour-control', 'Rumour control')}
+        </nav>
+        <div className="who">
+          {me === null ? (
+            <Link to="/signin" className="button">
+              Sign in
+            </Link>
+          ) : (
+            <>
+              <span className="who-name">
+                {me.displayName}
+                <span className="muted small">{me.orgName}</span>
+              </span>
+              <button
+                type="button"
+                onClick={() => {
+                  void signOut().then(() => navigate('/signin'));
+                }}
+              >
+                Sign out
+              </button>
+            </>
+          )}
+        </div>
+      </header>
+      <main className="content">{props.children}</main>
+    </>
+  );
+}

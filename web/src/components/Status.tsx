@@ -1,0 +1,17 @@
+import type { ApiProblem } from '../api.ts';
+
+export function Loading(props: { readonly what: string }) {
+  return (
+    <p className="muted loading" role="status">
+      Loading {props.what}…
+    </p>
+  );
+}
+
+export function ProblemBox(props: { readonly problem: ApiProblem }) {
+  return (
+    <div className="error" role="alert">
+      <strong>{props.problem.title}.</strong> {props.problem.detail}
+    </div>
+  );
+}

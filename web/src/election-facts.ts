@@ -1,0 +1,30 @@
+import { RAMPART_EXTENSION_ID } from '../../src/stix/rampart-extension.ts';
+import { ELECTION_FUNCTIONS, INCIDENT_CATEGORIES, SEVERITIES, STATUS_LEVELS, type ElectionFunction } from '../../src/domain/election.ts';
+import { CATEGORY_LABELS, FUNCTION_LABELS, SEVERITY_LABELS, STATUS_LABELS } from './format.ts';
+import { placeName } from './states.ts';
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isOneOf = <T extends string>(values: readonly T[], v: unknown): v is T => typeof v === 'string' && (values as readonly string[]).includes(v);
+
+/** The election facts of an object (Rampart extension, status report) as label/value rows. */
+export function electionFacts(o: Record<string, unknown>): [string, string][] {
+  const rows: [string, string][] = [];
+  const exts = isRecord(o['extensions']) ? o['extensions'] : {};
+  const ext = isRecord(exts[RAMPART_EXTENSION_ID]) ? exts[RAMPART_EXTENSION_ID] : {};
+  if (isOneOf(INCIDENT_CATEGORIES, ext['incident_category'])) rows.push(['Category', CATEGORY_LABELS[ext['incident_category']]]);
+  if (isOneOf(SEVERITIES, ext['severity'])) rows.push(['Severity', SEVERITY_LABELS[ext['severity']]]);
+  const fns = Array.isArray(ext['election_functions']) ? ext['election_functions'].filter((f): f is ElectionFunction => isOneOf(ELECTION_FUNCTIONS, f)) : [];
+  if (fns.length > 0) rows.push(['Election functions affected', fns.map((f) => FUNCTION_LABELS[f]).join(', ')]);
+  if (typeof ext['state_fips'] === 'string') rows.push(['State', placeName(ext['state_fips'])]);
+  if (typeof ext['county_fips'] === 'string') rows.push(['County FIPS', ext['county_fips']]);
+  if (typeof o['election_date'] === 'string') rows.push(['Election date', o['election_date']]);
+  if (isRecord(o['functions'])) {
+    for (const [fn, level] of Object.entries(o['functions'])) {
+      if (isOneOf(ELECTION_FUNCTIONS, fn) && isOneOf(STATUS_LEVELS, level)) rows.push([FUNCTION_LABELS[fn], STATUS_LABELS[level]]);
+    }
+  }
+  if (typeof o['summary'] === 'string') rows.push(['Summary', o['summary']]);
+  if (Array.isArray(o['report_types'])) rows.push(['Report types', o['report_types'].filter((t) => typeof t === 'string').join(', ')]);
+  if (typeof o['pattern'] === 'string') rows.push(['Pattern', o['pattern']]);
+  return rows;
+}

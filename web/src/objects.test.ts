@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { TLP_MARKING_IDS } from '../../src/domain/tlp.ts';
+import { audienceLabel } from './audience-labels.ts';
+import { readObjectRow } from './objects.ts';
+import { readMe } from './session.tsx';
+
+describe('reading API items', () => {
+  const object = { type: 'indicator', id: 'indicator--0b9a3c2e-1f4d-4c8b-9a7e-2d5f6b8c9e01', pattern: "[ipv4-addr:value = '203.0.113.47']", modified: '2026-11-03T12:00:00.000Z', object_marking_refs: [TLP_MARKING_IDS.amber] };
+
+  it('takes TLP and owner from sharing when the API gives it', () => {
+    expect(readObjectRow({ object, sharing: { owner: 'identity--x', tlp: 'red', audience: [] } })).toMatchObject({ tlp: 'red', owner: 'identity--x', name: "[ipv4-addr:value = '203.0.113.47']" });
+  });
+
+  it('falls back to the object marking for a bare object', () => {
+    expect(readObjectRow(object)).toMatchObject({ tlp: 'amber', owner: null, type: 'indicator' });
+    expect(readObjectRow({ nope: 1 })).toBeNull();
+  });
+
+  it('names audiences in words', () => {
+    const me = { orgId: 'identity--a', orgName: 'Lakeview County', userId: 'u1', groups: [{ id: 'g1', name: 'Midwest clerks' }] };
+    expect(audienceLabel('state:55', me)).toBe('Wisconsin (state office and its local offices)');
+    expect(audienceLabel('org:identity--a', me)).toBe('Lakeview County (your organization)');
+    expect(audienceLabel('group:g1', me)).toBe('Sharing group Midwest clerks');
+    expect(audienceLabel('public', null)).toBe('The public');
+  });
+
+  it('reads /me with the state from the org or from the keys', () => {
+    expect(readMe({ user: { id: 'u1', email: 'clerk@lakeview.example' }, org: { id: 'identity--a', name: 'Lakeview' }, keys: ['community', 'state:55'] })).toMatchObject({
+      stateFips: '55',
+      stateName: 'Wisconsin',
+      displayName: 'clerk@lakeview.example',
+    });
+    expect(readMe({})).toBeNull();
+  });
+});

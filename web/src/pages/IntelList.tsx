@@ -1,0 +1,112 @@
+import { useEffect, useState, type FormEvent } from 'react';
+import { query } from '../api.ts';
+import { Loading, ProblemBox } from '../components/Status.tsx';
+import { TlpBadge } from '../components/TlpBadge.tsx';
+import { formatWhen, typeLabel } from '../format.ts';
+import { FILTER_TYPES, readObjectRow, type ObjectRow } from '../objects.ts';
+import { Link, navigate, useLocation } from '../router.tsx';
+import { useGet } from '../use-api.ts';
+
+const PAGE_SIZE = 25;
+
+interface ListBody {
+  readonly items: readonly unknown[];
+  readonly next_cursor: string | null;
+}
+
+export function IntelList() {
+  const { params } = useLocation();
+  const q = params.get('q') ?? '';
+  const type = params.get('type') ?? '';
+  const cursor = params.get('cursor') ?? '';
+  // Earlier page cursors live in the URL so Back/Forward and reloads keep the place.
+  const trail = (params.get('trail') ?? '').split(',').filter((c) => c !== '');
+  const [text, setText] = useState(q);
+  useEffect(() => setText(q), [q]);
+  const list = useGet<ListBody>(`/api/v1/objects${query({ q, type, limit: PAGE_SIZE, cursor })}`);
+
+  const go = (next: { q?: string; type?: string; cursor?: string; trail?: readonly string[] }) => {
+    const t = next.trail ?? [];
+    navigate(`/intel${query({ q: next.q ?? q, type: next.type ?? type, cursor: next.cursor ?? '', trail: t.join(',') })}`);
+  };
+  const search = (e: FormEvent) => {
+    e.preventDefault();
+    go({ q: text.trim() });
+  };
+  const now = new Date();
+  const rows = list.state === 'ready' ? list.value.items.flatMap((i): ObjectRow[] => {
+          const row = readObjectRow(i);
+          return row === null ? [] : [row];
+        }) : [];
+  return (
+    <div>
+      <div className="page-head">
+        <h1>Intelligence</h1>
+      </div>
+      <form className="toolbar card" onSubmit={search} role="search">
+        <label className="grow">
+          Search names and descriptions
+          <input type="search" name="q" value={text} onChange={(e) => setText(e.target.value)} placeholder="e.g. phishing, pollbook, rumour" />
+        </label>
+        <label>
+          Type
+          <select name="type" value={type} onChange={(e) => go({ type: e.target.value })}>
+            <option value="">All types</option>
+            {FILTER_TYPES.map((t) => (
+              <option key={t} value={t}>
+                {typeLabel(t)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="submit">Search</button>
+      </form>
+      {list.state === 'loading' ? <Loading what="intelligence" /> : null}
+      {list.state === 'error' ? <ProblemBox problem={list.problem} /> : null}
+      {list.state === 'ready' ? (
+        rows.length === 0 ? (
+          <p className="card muted">{q === '' && type === '' ? 'Nothing has been shared with you yet.' : 'Nothing matches. Try fewer words or another type.'}</p>
+        ) : (
+          <table className="card intel-table">
+            <thead>
+              <tr>
+                <th>TLP</th>
+                <th>Type</th>
+                <th>Name</th>
+                <th>Updated</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((r) => (
+                <tr key={r.id}>
+                  <td>{r.tlp === null ? '—' : <TlpBadge tlp={r.tlp} />}</td>
+                  <td className="type-cell">{typeLabel(r.type)}</td>
+                  <td>
+                    <Link to={`/intel/${encodeURIComponent(r.id)}`}>{r.name ?? r.id}</Link>
+                    {r.description === null ? null : <div className="muted small clamp">{r.description}</div>}
+                  </td>
+                  <td className="when">{formatWhen(r.modified, now)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )
+      ) : null}
+      <nav className="pager" aria-label="Pages">
+        <button type="button" disabled={trail.length === 0 && cursor === ''} onClick={() => go({ cursor: trail[trail.length - 1] ?? '', trail: trail.slice(0, -1) })}>
+          ← Previous
+        </button>
+        <span className="muted">Page {trail.length + (cursor === '' ? 1 : 2)}</span>
+        <button
+          type="button"
+          disabled={list.state !== 'ready' || list.value.next_cursor === null}
+          onClick={() => {
+            if (list.state === 'ready' && list.value.next_cursor !== null) go({ cursor: list.value.next_cursor, trail: cursor === '' ? trail : [...trail, cursor] });
+          }}
+        >
+          Next →
+        </button>
+      </nav>
+    </div>
+  );
+}

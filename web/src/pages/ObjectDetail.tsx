@@ -1,0 +1,135 @@
+import { useState } from 'react';
+import { Loading, ProblemBox } from '../components/Status.tsx';
+import { TlpBadge } from '../components/TlpBadge.tsx';
+import { audienceLabel } from '../audience-labels.ts';
+import { formatWhen, typeLabel } from '../format.ts';
+import { displayName, isRecord, readSharing } from '../objects.ts';
+import { electionFacts } from '../election-facts.ts';
+import { Link } from '../router.tsx';
+import { useSession } from '../session.tsx';
+import { useGet } from '../use-api.ts';
+import { TLP_MEANING } from '../sharing-rules.ts';
+
+interface DetailBody {
+  readonly object: unknown;
+  readonly versions?: readonly unknown[];
+  readonly sharing?: unknown;
+}
+
+/** A version as the API lists it: a bare object or `{ object }` / `{ json }`. */
+function versionObject(v: unknown): Record<string, unknown> | null {
+  if (!isRecord(v)) return null;
+  if (isRecord(v['object'])) return v['object'];
+  if (typeof v['json'] === 'string') {
+    try {
+      const parsed = JSON.parse(v['json']) as unknown;
+      return isRecord(parsed) ? parsed : null;
+    } catch {
+      return null;
+    }
+  }
+  return v;
+}
+
+export function ObjectDetail(props: { readonly id: string }) {
+  const { me } = useSession();
+  const res = useGet<DetailBody>(`/api/v1/objects/${encodeURIComponent(props.id)}`);
+  const [selected, setSelected] = useState<number | null>(null);
+  if (res.state === 'loading') return <Loading what="this item" />;
+  if (res.state === 'error') return <ProblemBox problem={res.problem} />;
+  const latest: Record<string, unknown> = isRecord(res.value.object) ? res.value.object : {};
+  const versions = (res.value.versions ?? []).flatMap((v): Record<string, unknown>[] => {
+    const o = versionObject(v);
+    return o === null ? [] : [o];
+  });
+  const modifiedOf = (o: Record<string, unknown>): string => (typeof o['modified'] === 'string' ? o['modified'] : '');
+  versions.sort((a, b) => modifiedOf(b).localeCompare(modifiedOf(a)));
+  const shown = selected === null ? latest : (versions[selected] ?? latest);
+  const sharing = readSharing(res.value.sharing);
+  const facts = electionFacts(shown);
+  const now = new Date();
+  const description = typeof shown['description'] === 'string' ? shown['description'] : null;
+  return (
+    <div className="detail">
+      <p className="crumbs">
+        <Link to="/intel">← Intelligence</Link>
+      </p>
+      <div className="page-head">
+        <div>
+          <div className="type-tag">{typeLabel(typeof shown['type'] === 'string' ? shown['type'] : '')}</div>
+          <h1>{displayName(shown) ?? props.id}</h1>
+          <p className="muted small mono">{props.id}</p>
+        </div>
+        {sharing === null ? null : <TlpBadge tlp={sharing.tlp} large />}
+      </div>
+      {shown['revoked'] === true ? <div className="notice">Its owner has revoked this item: it is no longer valid.</div> : null}
+      <div className="grid-2 wide-left">
+        <section className="card">
+          {description === null ? null : <p className="description">{description}</p>}
+          {facts.length === 0 ? null : (
+            <dl className="facts">
+              {facts.map(([k, v]) => (
+                <div key={k}>
+                  <dt>{k}</dt>
+                  <dd>{v}</dd>
+                </div>
+              ))}
+            </dl>
+          )}
+          <details className="raw">
+            <summary>Raw STIX JSON</summary>
+            <pre>{JSON.stringify(shown, null, 2)}</pre>
+          </details>
+        </section>
+        <aside>
+          <section className="card">
+            <h2>Sharing</h2>
+            {sharing === null ? (
+              <p className="muted">Sharing details are not available.</p>
+            ) : (
+              <dl className="facts">
+                <div>
+                  <dt>Owner</dt>
+                  <dd>
+                    {sharing.owner === me?.orgId ? `${me.orgName} (you)` : <span className="mono small">{sharing.owner}</span>}
+                  </dd>
+                </div>
+                <div>
+                  <dt>TLP</dt>
+                  <dd>
+                    <TlpBadge tlp={sharing.tlp} /> <span className="small">{TLP_MEANING[sharing.tlp]}</span>
+                  </dd>
+                </div>
+                <div>
+                  <dt>Shared with</dt>
+                  <dd>
+                    <ul className="plain">
+                      {sharing.audience.length === 0 ? <li className="muted">The owner only</li> : null}
+                      {sharing.audience.map((a) => (
+                        <li key={a}>{audienceLabel(a, me)}</li>
+                      ))}
+                    </ul>
+                  </dd>
+                </div>
+              </dl>
+            )}
+          </section>
+          <section className="card">
+            <h2>Versions ({versions.length})</h2>
+            <ol className="versions">
+              {versions.map((v, i) => (
+                <li key={`${String(v['modified'])}-${i}`}>
+                  <button type="button" className={(selected ?? 0) === i ? 'link current' : 'link'} onClick={() => setSelected(i)}>
+                    {formatWhen(typeof v['modified'] === 'string' ? v['modified'] : null, now)}
+                  </button>
+                  {i === 0 ? <span className="pill">latest</span> : null}
+                  {v['revoked'] === true ? <span className="pill">revoked</span> : null}
+                </li>
+              ))}
+            </ol>
+          </section>
+        </aside>
+      </div>
+    </div>
+  );
+}

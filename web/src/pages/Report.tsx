@@ -1,0 +1,204 @@
+import { useState, type FormEvent } from 'react';
+import type { AudienceKey } from '../../../src/domain/audience.ts';
+import { ELECTION_FUNCTIONS, INCIDENT_CATEGORIES, SEVERITIES, type ElectionFunction, type IncidentCategory, type Severity } from '../../../src/domain/election.ts';
+import { TLP_LEVELS, type Tlp } from '../../../src/domain/tlp.ts';
+import { api, type ApiProblem } from '../api.ts';
+import { ProblemBox } from '../components/Status.tsx';
+import { TlpBadge } from '../components/TlpBadge.tsx';
+import { CATEGORY_LABELS, FUNCTION_LABELS, SEVERITY_LABELS } from '../format.ts';
+import { buildIncident, formIssues, incidentTitle, type FormIssue } from '../incident.ts';
+import { navigate } from '../router.tsx';
+import { useSession, type Me } from '../session.tsx';
+import { audienceAfterTlpChange, audienceChoices, defaultAudienceFor, isAllowed, TLP_MEANING, tlpReason } from '../sharing-rules.ts';
+import { PLACES } from '../states.ts';
+
+const DEFAULT_TLP: Tlp = 'amber';
+
+export function Report() {
+  const { me } = useSession();
+  if (me === null) return null;
+  return <ReportForm me={me} />;
+}
+
+function ReportForm({ me }: { readonly me: Me }) {
+  const [whatHappened, setWhatHappened] = useState('');
+  const [category, setCategory] = useState<IncidentCategory | null>(null);
+  const [functions, setFunctions] = useState<ElectionFunction[]>([]);
+  const [severity, setSeverity] = useState<Severity | null>(null);
+  const [stateFips, setStateFips] = useState<string | null>(me.stateFips);
+  const [tlp, setTlp] = useState<Tlp>(DEFAULT_TLP);
+  const [audience, setAudience] = useState<AudienceKey[]>(() => defaultAudienceFor(DEFAULT_TLP, me));
+  const [issues, setIssues] = useState<FormIssue[]>([]);
+  const [problem, setProblem] = useState<ApiProblem | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const form = { whatHappened, category, functions, severity, stateFips, tlp, audience };
+  const choices = audienceChoices(me);
+  const issueFor = (field: FormIssue['field']) => issues.find((i) => i.field === field)?.message;
+
+  const changeTlp = (next: Tlp) => {
+    setTlp(next);
+    setAudience(audienceAfterTlpChange(next, audience, me));
+  };
+  const toggle = <T,>(list: readonly T[], value: T): T[] => (list.includes(value) ? list.filter((v) => v !== value) : [...list, value]);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    const found = formIssues(form);
+    setIssues(found);
+    setProblem(null);
+    if (found.length > 0) return;
+    setBusy(true);
+    const object = buildIncident(form, me.orgId, new Date(), crypto.randomUUID());
+    const res = await api<{ object?: { id?: string }; id?: string }>('POST', '/api/v1/objects', { object, tlp, audience });
+    setBusy(false);
+    if (!res.ok) {
+      setProblem(res.error);
+      return;
+    }
+    navigate(`/intel/${encodeURIComponent(String(object['id']))}?reported=1`);
+  };
+
+  return (
+    <form className="report" onSubmit={(e) => void submit(e)} noValidate>
+      <div className="page-head">
+        <div>
+          <h1>Report an incident or rumour</h1>
+          <p className="muted">Tell others what happened. It takes about two minutes; you can add details later.</p>
+        </div>
+      </div>
+      {problem === null ? null : <ProblemBox problem={problem} />}
+      {issues.length > 0 ? (
+        <div className="error" role="alert">
+          Please fix {issues.length === 1 ? 'one thing' : `${issues.length} things`} before sending:
+          <ul>
+            {issues.map((i) => (
+              <li key={i.field}>{i.message}</li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+
+      <section className="card step">
+        <h2>
+          <span className="step-no">1</span> What happened?
+        </h2>
+        <label className={issueFor('whatHappened') === undefined ? '' : 'invalid'}>
+          Describe it in plain words: what, where, when, and what you did about it.
+          <textarea
+            name="whatHappened"
+            rows={5}
+            value={whatHappened}
+            onChange={(e) => setWhatHappened(e.target.value)}
+            placeholder="e.g. Posts on social media claim polling places close at noon today. Our polls are open until 8 pm."
+          />
+        </label>
+        {whatHappened.trim() === '' ? null : (
+          <p className="muted small">
+            Title: <strong>{incidentTitle(category, whatHappened)}</strong>
+          </p>
+        )}
+      </section>
+
+      <section className="card step">
+        <h2>
+          <span className="step-no">2</span> What kind, and how serious?
+        </h2>
+        <fieldset className={issueFor('category') === undefined ? '' : 'invalid'}>
+          <legend>Kind of incident</legend>
+          <div className="choices">
+            {INCIDENT_CATEGORIES.map((c) => (
+              <label key={c} className="choice">
+                <input type="radio" name="category" value={c} checked={category === c} onChange={() => setCategory(c)} />
+                {CATEGORY_LABELS[c]}
+              </label>
+            ))}
+          </div>
+        </fieldset>
+        <fieldset>
+          <legend>Election functions affected (tick all that apply)</legend>
+          <div className="choices columns">
+            {ELECTION_FUNCTIONS.map((f) => (
+              <label key={f} className="choice">
+                <input type="checkbox" name="functions" value={f} checked={functions.includes(f)} onChange={() => setFunctions(toggle(functions, f))} />
+                {FUNCTION_LABELS[f]}
+              </label>
+            ))}
+          </div>
+        </fieldset>
+        <fieldset className={issueFor('severity') === undefined ? '' : 'invalid'}>
+          <legend>How serious is it?</legend>
+          <div className="choices">
+            {SEVERITIES.map((s) => (
+              <label key={s} className={`choice severity-${s}`}>
+                <input type="radio" name="severity" value={s} checked={severity === s} onChange={() => setSeverity(s)} />
+                {SEVERITY_LABELS[s]}
+              </label>
+            ))}
+          </div>
+        </fieldset>
+        <label>
+          State or territory where it happened
+          <select name="state" value={stateFips ?? ''} onChange={(e) => setStateFips(e.target.value === '' ? null : e.target.value)}>
+            <option value="">Not specific to one state</option>
+            {PLACES.map((p) => (
+              <option key={p.fips} value={p.fips}>
+                {p.name}
+              </option>
+            ))}
+          </select>
+        </label>
+      </section>
+
+      <section className="card step">
+        <h2>
+          <span className="step-no">3</span> Who should see it?
+        </h2>
+        <fieldset>
+          <legend>How sensitive is it? (Traffic Light Protocol)</legend>
+          <div className="tlp-picker" role="radiogroup">
+            {TLP_LEVELS.map((level) => (
+              <label key={level} className={tlp === level ? 'tlp-option selected' : 'tlp-option'}>
+                <input type="radio" name="tlp" value={level} checked={tlp === level} onChange={() => changeTlp(level)} />
+                <TlpBadge tlp={level} />
+                <span className="small">{TLP_MEANING[level]}</span>
+              </label>
+            ))}
+          </div>
+        </fieldset>
+        <fieldset className={issueFor('audience') === undefined ? '' : 'invalid'}>
+          <legend>Share with</legend>
+          <p className="reason small" data-testid="tlp-reason">
+            {tlpReason(tlp)}
+          </p>
+          <div className="choices">
+            {choices.map((c) => {
+              const allowed = isAllowed(tlp, c.kind);
+              return (
+                <label key={c.key} className={allowed ? 'choice' : 'choice disabled'} title={allowed ? '' : tlpReason(tlp)}>
+                  <input
+                    type="checkbox"
+                    name="audience"
+                    value={c.key}
+                    disabled={!allowed}
+                    checked={allowed && audience.includes(c.key)}
+                    onChange={() => setAudience(toggle(audience, c.key))}
+                  />
+                  {c.label}
+                  {allowed ? null : <span className="muted small"> — not allowed at this TLP</span>}
+                </label>
+              );
+            })}
+          </div>
+        </fieldset>
+      </section>
+
+      <div className="actions">
+        <button type="submit" className="primary big" disabled={busy}>
+          {busy ? 'Sending…' : 'Send report'}
+        </button>
+        <span className="muted small">Only the places ticked above will see it. You stay its owner.</span>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,78 @@
+import { useState, type FormEvent } from 'react';
+import { api, setCsrfToken, type ApiProblem } from '../api.ts';
+import { describeSignInProblem } from '../sign-in-messages.ts';
+import { navigate } from '../router.tsx';
+import { useSession } from '../session.tsx';
+
+export function SignIn(props: { readonly next: string }) {
+  const { refresh } = useSession();
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [totp, setTotp] = useState('');
+  const [askTotp, setAskTotp] = useState(false);
+  const [problem, setProblem] = useState<ApiProblem | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setProblem(null);
+    const body = askTotp ? { email, password, totp: totp.replace(/\s/g, '') } : { email, password };
+    const res = await api<{ csrf_token?: string }>('POST', '/api/v1/session', body);
+    setBusy(false);
+    if (res.ok) {
+      setCsrfToken(res.value.csrf_token ?? null);
+      await refresh();
+      navigate(props.next, { replace: true });
+      return;
+    }
+    if (describeSignInProblem(res.error).needsTotp) setAskTotp(true);
+    setProblem(res.error);
+  };
+
+  const message = problem === null ? null : describeSignInProblem(problem, new Date());
+  return (
+    <main className="signin">
+      <form className="card signin-card" onSubmit={(e) => void submit(e)} noValidate>
+        <h1>
+          <span className="logo-mark" aria-hidden="true" /> Rampart
+        </h1>
+        <p className="muted">Election security information sharing. Sign in with your work email.</p>
+        {message !== null && message.text !== '' ? (
+          <div className={message.needsTotp && problem?.code.includes('required') ? 'notice' : 'error'} role="alert">
+            {message.text}
+          </div>
+        ) : null}
+        <label>
+          Email
+          <input type="email" name="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.target.value)} autoFocus />
+        </label>
+        <label>
+          Password
+          <input type="password" name="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
+        </label>
+        {askTotp ? (
+          <label>
+            6-digit code from your authenticator app
+            <input
+              name="totp"
+              inputMode="numeric"
+              autoComplete="one-time-code"
+              pattern="[0-9 ]*"
+              maxLength={8}
+              value={totp}
+              onChange={(e) => setTotp(e.target.value)}
+              autoFocus
+            />
+          </label>
+        ) : null}
+        <button type="submit" className="primary" disabled={busy || email === '' || password === ''}>
+          {busy ? 'Signing in…' : 'Sign in'}
+        </button>
+        <p className="muted small">
+          Looking for official corrections of election rumours? <a href="/rumour-control">See rumour control</a> — no sign-in needed.
+        </p>
+      </form>
+    </main>
+  );
+}

@@ -1,0 +1,30 @@
+import type { ApiProblem } from './api.ts';
+
+export interface SignInMessage {
+  readonly text: string;
+  /** The server wants a TOTP code: show the code field. */
+  readonly needsTotp: boolean;
+}
+
+/** "in 4 minutes", "in 30 seconds", "at 14:05" for a wait of `seconds` from `now`. */
+export function retryWhen(seconds: number, now: Date): string {
+  if (seconds < 60) return `in ${Math.max(1, Math.ceil(seconds))} seconds`;
+  if (seconds < 3600) {
+    const m = Math.ceil(seconds / 60);
+    return `in ${m} minute${m === 1 ? '' : 's'}`;
+  }
+  const at = new Date(now.getTime() + seconds * 1000);
+  return `at ${at.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })}`;
+}
+
+/** What to tell a person whose sign-in failed: the server's words, plus when to retry a locked account. */
+export function describeSignInProblem(problem: ApiProblem, now: Date = new Date()): SignInMessage {
+  const code = problem.code;
+  if (code === 'totp-required') return { text: 'Enter the 6-digit code from your authenticator app.', needsTotp: true };
+  const needsTotp = code.startsWith('totp') || code.includes('-totp');
+  if (problem.status === 429 || code === 'account-locked' || code === 'rate-limited') {
+    const wait = problem.retryAfter === null ? '' : ` You can try again ${retryWhen(problem.retryAfter, now)}.`;
+    return { text: `${problem.detail}${problem.detail.includes('try again') ? '' : wait}`, needsTotp };
+  }
+  return { text: problem.detail, needsTotp };
+}
