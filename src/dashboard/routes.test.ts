@@ -1,0 +1,98 @@
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Fastify, { type FastifyReply } from 'fastify';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { OrgId, UserId } from '../domain/ids.ts';
+import type { Problem } from '../domain/problem.ts';
+import { memoryStixStore } from '../../test/helpers/memory-stix-store.ts';
+import type { Reader } from '../store/types.ts';
+import { dashboardRoutes } from './routes.ts';
+import { fileInside, webAssets } from './web-assets.ts';
+
+const reader: Reader = { kind: 'member', orgId: 'identity--00000000-0000-4000-8000-000000000001' as OrgId, userId: 'a0000000-0000-4000-8000-000000000001' as UserId, keys: ['community'] };
+const sendProblem = (reply: FastifyReply, p: Problem): FastifyReply =>
+  reply.code(p.kind === 'unauthenticated' ? 401 : 400).type('application/problem+json').send({ status: 401, title: 'Sign in', detail: p.message, code: p.code });
+
+function app() {
+  const fastify = Fastify();
+  void fastify.register(
+    dashboardRoutes({ stix: memoryStixStore(), clock: () => new Date('2026-11-03T12:00:00.000Z'), readerOf: (req) => (req.headers['x-test-reader'] === 'yes' ? reader : null), sendProblem }),
+  );
+  return fastify;
+}
+
+describe('dashboard routes', () => {
+  it('refuses the dashboard to someone not signed in, with the code', async () => {
+    const res = await app().inject({ method: 'GET', url: '/api/v1/dashboard' });
+    expect(res.statusCode).toBe(401);
+    expect(res.json()).toMatchObject({ code: 'not-signed-in', detail: 'Sign in to see the dashboard.' });
+  });
+
+  it('answers a signed-in reader with the schema’s shape', async () => {
+    const res = await app().inject({ method: 'GET', url: '/api/v1/dashboard', headers: { 'x-test-reader': 'yes' } });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['cache-control']).toBe('private, no-store');
+    expect(res.json()).toEqual({
+      generated_at: '2026-11-03T12:00:00.000Z',
+      scanned: 0,
+      truncated: false,
+      open_incidents_by_state: {},
+      open_incidents_without_state: 0,
+      open_incidents: 0,
+      by_tlp: { clear: 0, green: 0, amber: 0, 'amber+strict': 0, red: 0 },
+      by_type: [],
+      latest_shared: [],
+      status_board: [],
+    });
+  });
+
+  it('serves rumour control without sign-in', async () => {
+    const res = await app().inject({ method: 'GET', url: '/api/v1/public/rumour-control' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ items: [] });
+  });
+});
+
+describe('web assets', () => {
+  const base = mkdtempSync(join(tmpdir(), 'rampart-web-'));
+  const dist = join(base, 'dist');
+  mkdirSync(join(dist, 'assets'), { recursive: true });
+  writeFileSync(join(dist, 'index.html'), '<!doctype html><div id="root"></div>');
+  writeFileSync(join(dist, 'assets', 'index-abc.js'), 'console.log(1)');
+  writeFileSync(join(base, 'secret.txt'), 'outside');
+  afterAll(() => rmSync(base, { recursive: true, force: true }));
+  const web = () => {
+    const fastify = Fastify();
+    void fastify.register(webAssets({ distDir: dist }));
+    return fastify;
+  };
+
+  it('answers UI pages with index.html and a strict CSP', async () => {
+    const res = await web().inject({ method: 'GET', url: '/intel/incident--1?x=1' });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(res.headers['content-security-policy']).toContain("default-src 'self'");
+    expect(res.body).toContain('id="root"');
+  });
+
+  it('caches hashed assets for a year and 404s missing ones', async () => {
+    const asset = await web().inject({ method: 'GET', url: '/assets/index-abc.js' });
+    expect([asset.statusCode, asset.headers['content-type'], asset.headers['cache-control']]).toEqual([200, 'text/javascript; charset=utf-8', 'public, max-age=31536000, immutable']);
+    expect((await web().inject({ method: 'GET', url: '/assets/gone.js' })).statusCode).toBe(404);
+  });
+
+  it('answers unknown API paths with problem+json, not the UI', async () => {
+    const res = await web().inject({ method: 'GET', url: '/api/v1/nope' });
+    expect(res.statusCode).toBe(404);
+    expect(res.json()).toMatchObject({ code: 'no-such-route' });
+  });
+
+  it('never serves files outside the build folder', async () => {
+    expect(fileInside(dist, '/../secret.txt')).toBeNull();
+    expect(fileInside(dist, '/%2e%2e/secret.txt')).toBeNull();
+    expect(fileInside(dist, '/%E0%A4%A')).toBeNull();
+    const res = await web().inject({ method: 'GET', url: '/%2e%2e/secret.txt' });
+    expect(res.body).not.toContain('outside');
+  });
+});

@@ -1,0 +1,44 @@
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { Problem } from '../domain/problem.ts';
+import type { Reader } from '../store/types.ts';
+import { DashboardSchema, RumourControlSchema } from './schema.ts';
+import { dashboardFor, rumourControl, type DashboardDeps } from './service.ts';
+
+export interface DashboardRouteDeps extends DashboardDeps {
+  /** The signed-in reader of a request (session cookie or API key), or null when nobody is signed in. */
+  readonly readerOf: (request: FastifyRequest) => Reader | null;
+  /** Sends a Problem as the app's problem+json; the HTTP layer owns that mapping. */
+  readonly sendProblem: (reply: FastifyReply, problem: Problem) => FastifyReply;
+}
+
+/**
+ * `GET /api/v1/dashboard` (signed-in readers: counts over what they may see) and
+ * `GET /api/v1/public/rumour-control` (anyone: TLP:CLEAR corrections shared with the public).
+ */
+export function dashboardRoutes(deps: DashboardRouteDeps): FastifyPluginAsync {
+  return (app) => {
+    app.get(
+      '/api/v1/dashboard',
+      { schema: { tags: ['dashboard'], summary: 'Counts, map data, latest shares and election-day status for the signed-in reader', response: { 200: DashboardSchema } } },
+      async (request, reply) => {
+        const reader = deps.readerOf(request);
+        if (reader === null) return deps.sendProblem(reply, { kind: 'unauthenticated', code: 'not-signed-in', message: 'Sign in to see the dashboard.' });
+        const result = await dashboardFor(deps, reader);
+        if (!result.ok) return deps.sendProblem(reply, result.error);
+        void reply.header('cache-control', 'private, no-store');
+        return result.value;
+      },
+    );
+    app.get(
+      '/api/v1/public/rumour-control',
+      { schema: { tags: ['public'], summary: 'Official TLP:CLEAR rumour-control reports and joint statements, newest first', response: { 200: RumourControlSchema } } },
+      async (_request, reply) => {
+        const result = await rumourControl(deps);
+        if (!result.ok) return deps.sendProblem(reply, result.error);
+        void reply.header('cache-control', 'public, max-age=60');
+        return result.value;
+      },
+    );
+    return Promise.resolve();
+  };
+}

@@ -1,0 +1,170 @@
+import { describe, expect, it } from 'vitest';
+import type { AudienceKey } from '../domain/audience.ts';
+import type { OrgId, StixId, UserId } from '../domain/ids.ts';
+import { ok } from '../domain/result.ts';
+import type { Tlp } from '../domain/tlp.ts';
+import { RAMPART_EXTENSION_ID, STATUS_REPORT_TYPE } from '../stix/rampart-extension.ts';
+import type { Reader, Sharing, StixStore } from '../store/types.ts';
+import { memoryStixStore } from '../../test/helpers/memory-stix-store.ts';
+import { dashboardFor, incidentState, rumourControl, worstLevel } from './service.ts';
+
+const org = (n: number) => `identity--00000000-0000-4000-8000-00000000000${n}` as OrgId;
+const COUNTY = org(1); // in state 55
+const STATE = org(2); // state office of 55
+const OTHER = org(3); // another state's office, 17
+const FEDERAL = org(4);
+
+const member = (orgId: OrgId, keys: readonly AudienceKey[]): Reader => ({ kind: 'member', orgId, userId: 'a0000000-0000-4000-8000-000000000001' as UserId, keys: [`org:${orgId}`, 'community', ...keys] });
+const countyReader = member(COUNTY, ['state:55']);
+const otherReader = member(OTHER, ['state:17']);
+
+/** The store contract's visibility rule, applied over the in-memory store (an independent oracle of src/store). */
+function sees(reader: Reader, sharing: Sharing): boolean {
+  switch (reader.kind) {
+    case 'operator':
+      return true;
+    case 'public':
+      return sharing.audience.includes('public');
+    case 'member':
+      return sharing.owner === reader.orgId || sharing.audience.some((k) => reader.keys.includes(k));
+  }
+}
+
+function visibilityStore(): StixStore {
+  const inner = memoryStixStore();
+  return {
+    ...inner,
+    get: async (reader, id) => {
+      const v = await inner.get(reader, id);
+      return v !== null && sees(reader, v.sharing) ? v : null;
+    },
+    list: (reader, q) => {
+      const rows = inner.rows().filter((r) => r.isLatest && sees(reader, r.sharing) && (q.types === undefined || q.types.includes(r.type)));
+      const start = q.cursor === undefined ? 0 : Number(q.cursor);
+      return Promise.resolve(ok({ items: rows.slice(start, start + q.limit), nextCursor: start + q.limit < rows.length ? String(start + q.limit) : null }));
+    },
+  };
+}
+
+let n = 0;
+async function put(store: StixStore, object: Record<string, unknown>, owner: OrgId, tlp: Tlp, audience: readonly AudienceKey[], revoked = false): Promise<StixId> {
+  n += 1;
+  const type = String(object['type']);
+  const id = (typeof object['id'] === 'string' ? object['id'] : `${type}--00000000-0000-4000-8000-${String(n).padStart(12, '0')}`) as StixId;
+  const full = { spec_version: '2.1', id, created: '2026-11-03T10:00:00.000Z', modified: `2026-11-03T10:00:${String(n % 60).padStart(2, '0')}.000Z`, created_by_ref: owner, ...object };
+  await store.write(async (w) => {
+    await w.putBatch(
+      [{ id, type, created: full.created, modified: full.modified, revoked, name: typeof object['name'] === 'string' ? object['name'] : null, description: null, json: JSON.stringify(full), sharing: { owner, tlp, audience } }],
+      'reject',
+    );
+    return ok(null);
+  });
+  return id;
+}
+
+const incident = (name: string, fips?: string) => ({
+  type: 'incident',
+  name,
+  extensions: { [RAMPART_EXTENSION_ID]: { extension_type: 'property-extension', incident_category: 'cyber', ...(fips === undefined ? {} : { state_fips: fips }) } },
+});
+
+const deps = (stix: StixStore) => ({ stix, clock: () => new Date('2026-11-03T12:00:00.000Z') });
+
+describe('dashboardFor', () => {
+  it('counts only what the reader may see: another state’s incidents stay off its map', async () => {
+    const stix = visibilityStore();
+    await put(stix, incident('County phishing', '55'), COUNTY, 'amber', ['state:55']);
+    await put(stix, incident('State rumour', '55'), STATE, 'green', ['community']);
+    await put(stix, incident('Other state internal', '17'), OTHER, 'amber', ['state:17']);
+    await put(stix, incident('No state'), FEDERAL, 'green', ['community']);
+    await put(stix, incident('Withdrawn', '55'), STATE, 'green', ['community'], true);
+
+    const county = await dashboardFor(deps(stix), countyReader);
+    expect(county.ok && county.value).toMatchObject({
+      open_incidents_by_state: { '55': 2 },
+      open_incidents_without_state: 1,
+      open_incidents: 3,
+      by_tlp: { clear: 0, green: 2, amber: 1, 'amber+strict': 0, red: 0 },
+      by_type: [{ type: 'incident', count: 3 }],
+      scanned: 4,
+      truncated: false,
+    });
+    const other = await dashboardFor(deps(stix), otherReader);
+    expect(other.ok && other.value.open_incidents_by_state).toEqual({ '55': 1, '17': 1 });
+    expect(JSON.stringify(other)).not.toContain('County phishing');
+  });
+
+  it('lists the newest items others shared, never the reader’s own, newest first', async () => {
+    const stix = visibilityStore();
+    await put(stix, incident('Mine', '55'), COUNTY, 'amber', ['state:55']);
+    await put(stix, { type: 'report', name: 'Older advisory', report_types: ['advisory'], published: '2026-11-01T00:00:00.000Z' }, FEDERAL, 'green', ['community']);
+    await put(stix, { type: 'relationship', relationship_type: 'related-to', source_ref: 'x', target_ref: 'y' }, FEDERAL, 'green', ['community']);
+    await put(stix, incident('Newer from the state', '55'), STATE, 'amber', ['state:55']);
+    await put(stix, incident('Hidden', '17'), OTHER, 'amber', ['state:17']);
+    const res = await dashboardFor(deps(stix), countyReader);
+    expect(res.ok && res.value.latest_shared.map((i) => [i.name, i.tlp, i.mine])).toEqual([
+      ['Newer from the state', 'amber', false],
+      ['Older advisory', 'green', false],
+    ]);
+  });
+
+  it('keeps the newest status per jurisdiction, worst first, with the name when visible', async () => {
+    const stix = visibilityStore();
+    await put(stix, { type: 'identity', id: COUNTY, name: 'Lakeview County', identity_class: 'organization' }, COUNTY, 'green', ['community']);
+    const status = (jurisdiction: OrgId, functions: Record<string, string>) => ({
+      type: STATUS_REPORT_TYPE,
+      extensions: { [RAMPART_EXTENSION_ID]: { extension_type: 'new-sdo' } },
+      jurisdiction_ref: jurisdiction,
+      election_date: '2026-11-03',
+      functions,
+    });
+    await put(stix, status(COUNTY, { voting: 'normal' }), COUNTY, 'amber', ['state:55']);
+    await put(stix, status(COUNTY, { voting: 'normal', pollbooks: 'degraded' }), COUNTY, 'amber', ['state:55']);
+    await put(stix, status(STATE, { 'results-reporting': 'disrupted' }), STATE, 'amber', ['state:55']);
+    await put(stix, { ...status(STATE, { voting: 'normal' }), election_date: 'yesterday' }, STATE, 'amber', ['state:55']);
+    const res = await dashboardFor(deps(stix), countyReader);
+    const board = res.ok ? res.value.status_board : [];
+    expect(board.map((r) => [r.jurisdiction_ref, r.jurisdiction_name, r.worst, r.functions])).toEqual([
+      [STATE, null, 'disrupted', { 'results-reporting': 'disrupted' }],
+      [COUNTY, 'Lakeview County', 'degraded', { voting: 'normal', pollbooks: 'degraded' }],
+    ]);
+  });
+
+  it('says when it stopped counting early', async () => {
+    const stix = visibilityStore();
+    for (let i = 0; i < 5; i += 1) await put(stix, incident(`i${i}`, '55'), STATE, 'green', ['community']);
+    const res = await dashboardFor(deps(stix), countyReader, { maxScan: 3 });
+    expect(res.ok && [res.value.scanned, res.value.truncated, res.value.open_incidents]).toEqual([3, true, 3]);
+  });
+});
+
+describe('rumourControl', () => {
+  it('lists only public TLP:CLEAR rumour-control reports and joint statements, newest first', async () => {
+    const stix = visibilityStore();
+    await put(stix, { type: 'identity', id: STATE, name: 'State Election Office', identity_class: 'organization' }, STATE, 'clear', ['public']);
+    const report = (name: string, types: string[], published: string) => ({ type: 'report', name, description: `${name} text`, report_types: types, published });
+    await put(stix, report('Polls do not close at noon', ['rumour-control'], '2026-11-03T12:00:00.000Z'), STATE, 'clear', ['public']);
+    await put(stix, report('Joint statement on results', ['joint-statement'], '2026-11-04T12:00:00.000Z'), FEDERAL, 'clear', ['public']);
+    await put(stix, report('Draft correction', ['rumour-control'], '2026-11-05T12:00:00.000Z'), STATE, 'green', ['community']);
+    await put(stix, report('Public advisory', ['advisory'], '2026-11-05T12:00:00.000Z'), STATE, 'clear', ['public']);
+    await put(stix, report('Withdrawn correction', ['rumour-control'], '2026-11-06T12:00:00.000Z'), STATE, 'clear', ['public'], true);
+    const res = await rumourControl(deps(stix));
+    expect(res.ok && res.value.items.map((i) => [i.name, i.publisher, i.report_types])).toEqual([
+      ['Joint statement on results', null, ['joint-statement']],
+      ['Polls do not close at noon', 'State Election Office', ['rumour-control']],
+    ]);
+  });
+});
+
+describe('helpers', () => {
+  it('reads state_fips from the Rampart extension only', () => {
+    expect(incidentState(incident('x', '06'))).toBe('06');
+    expect(incidentState({ extensions: { [RAMPART_EXTENSION_ID]: { state_fips: 'CA' } } })).toBeNull();
+    expect(incidentState({ x_state: '06' })).toBeNull();
+  });
+
+  it('ranks disrupted over degraded over normal', () => {
+    expect(worstLevel(['normal', 'disrupted', 'degraded'])).toBe('disrupted');
+    expect(worstLevel([])).toBe('normal');
+  });
+});

@@ -1,0 +1,198 @@
+import { Type } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+import { STATUS_LEVELS, type StatusLevel } from '../domain/election.ts';
+import { parseStixId } from '../domain/ids.ts';
+import type { Problem } from '../domain/problem.ts';
+import { err, ok, type Result } from '../domain/result.ts';
+import type { Tlp } from '../domain/tlp.ts';
+import { RAMPART_EXTENSION_ID, STATUS_REPORT_TYPE } from '../stix/rampart-extension.ts';
+import type { Reader, StixStore, StoredVersion } from '../store/types.ts';
+import { StatusRowSchema, type Dashboard, type ItemSummary, type PublicReport, type RumourControl, type StatusRow } from './schema.ts';
+
+export interface DashboardDeps {
+  readonly stix: StixStore;
+  readonly clock: () => Date;
+}
+
+export interface DashboardOptions {
+  /** Stop counting after this many visible objects (the answer then says `truncated`). */
+  readonly maxScan?: number;
+  /** How many items "latest shared with me" shows. */
+  readonly latest?: number;
+}
+
+const PAGE = 500;
+const DEFAULT_MAX_SCAN = 100_000;
+/** Plumbing types nobody wants in "latest shared with you". */
+const NOT_NEWS = new Set(['relationship', 'marking-definition', 'extension-definition', 'language-content']);
+export const PUBLIC_REPORT_TYPES = ['rumour-control', 'joint-statement'] as const;
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
+
+function parseJson(json: string): Record<string, unknown> {
+  const value = JSON.parse(json) as unknown;
+  return isRecord(value) ? value : {};
+}
+
+/** Every latest version the reader may see, page by page, through the store's own visibility rule. */
+async function* visible(stix: StixStore, reader: Reader, types: readonly string[] | undefined): AsyncGenerator<Result<StoredVersion, Problem>> {
+  let cursor: string | undefined;
+  for (;;) {
+    const page = await stix.list(reader, { versions: 'latest', limit: PAGE, ...(types === undefined ? {} : { types }), ...(cursor === undefined ? {} : { cursor }) });
+    if (!page.ok) {
+      yield err(page.error);
+      return;
+    }
+    for (const item of page.value.items) yield ok(item);
+    if (page.value.nextCursor === null || page.value.items.length === 0) return;
+    cursor = page.value.nextCursor;
+  }
+}
+
+/** The state an incident concerns, from the Rampart extension's `state_fips`. */
+export function incidentState(object: Record<string, unknown>): string | null {
+  const exts = object['extensions'];
+  const ext = isRecord(exts) ? exts[RAMPART_EXTENSION_ID] : undefined;
+  const fips = isRecord(ext) ? ext['state_fips'] : undefined;
+  return typeof fips === 'string' && /^\d{2}$/.test(fips) ? fips : null;
+}
+
+const StatusObjectSchema = Type.Object({
+  jurisdiction_ref: Type.String({ pattern: '^identity--' }),
+  election_date: Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' }),
+  functions: StatusRowSchema.properties.functions,
+  summary: Type.Optional(Type.String()),
+});
+
+/** The worst level a status report names: disrupted over degraded over normal. */
+export function worstLevel(levels: readonly StatusLevel[]): StatusLevel {
+  return levels.reduce<StatusLevel>((worst, l) => (STATUS_LEVELS.indexOf(l) > STATUS_LEVELS.indexOf(worst) ? l : worst), 'normal');
+}
+
+function statusRow(v: StoredVersion, object: Record<string, unknown>): Omit<StatusRow, 'jurisdiction_name'> | null {
+  if (!Value.Check(StatusObjectSchema, object)) return null;
+  return {
+    id: v.id,
+    jurisdiction_ref: object.jurisdiction_ref,
+    election_date: object.election_date,
+    functions: object.functions,
+    worst: worstLevel(Object.values(object.functions)),
+    summary: object.summary ?? null,
+    modified: v.modified,
+    tlp: v.sharing.tlp,
+  };
+}
+
+/** Keeps the `size` entries with the largest `addedUs`, newest first. */
+function pushNewest(list: StoredVersion[], v: StoredVersion, size: number): void {
+  if (list.length >= size && (list[list.length - 1]?.addedUs ?? 0) >= v.addedUs) return;
+  list.push(v);
+  list.sort((a, b) => b.addedUs - a.addedUs);
+  if (list.length > size) list.pop();
+}
+
+/** The name of an identity, when the reader may see it. */
+async function nameOf(stix: StixStore, reader: Reader, ref: string): Promise<string | null> {
+  const id = parseStixId(ref);
+  if (!id.ok) return null;
+  const found = await stix.get(reader, id.value);
+  return found === null ? null : str(parseJson(found.json)['name']);
+}
+
+/**
+ * What the dashboard shows, counted over exactly what `reader` may see (one pass through
+ * `StixStore.list`, so the store's visibility rule is the only one). Revoked objects are not counted;
+ * an incident is open while its owner has not revoked it.
+ */
+export async function dashboardFor(deps: DashboardDeps, reader: Reader, options: DashboardOptions = {}): Promise<Result<Dashboard, Problem>> {
+  const maxScan = options.maxScan ?? DEFAULT_MAX_SCAN;
+  const byTlp: Record<Tlp, number> = { clear: 0, green: 0, amber: 0, 'amber+strict': 0, red: 0 };
+  const byType = new Map<string, number>();
+  const byState: Record<string, number> = {};
+  let withoutState = 0;
+  let openIncidents = 0;
+  const newest: StoredVersion[] = [];
+  const statusByJurisdiction = new Map<string, Omit<StatusRow, 'jurisdiction_name'>>();
+  const ownOrg = reader.kind === 'member' ? reader.orgId : null;
+  let scanned = 0;
+  let truncated = false;
+
+  for await (const next of visible(deps.stix, reader, undefined)) {
+    if (!next.ok) return next;
+    if (scanned >= maxScan) {
+      truncated = true;
+      break;
+    }
+    scanned += 1;
+    const v = next.value;
+    if (v.revoked) continue;
+    byTlp[v.sharing.tlp] += 1;
+    byType.set(v.type, (byType.get(v.type) ?? 0) + 1);
+    if (v.sharing.owner !== ownOrg && !NOT_NEWS.has(v.type)) pushNewest(newest, v, options.latest ?? 8);
+    if (v.type === 'incident') {
+      openIncidents += 1;
+      const fips = incidentState(parseJson(v.json));
+      if (fips === null) withoutState += 1;
+      else byState[fips] = (byState[fips] ?? 0) + 1;
+    } else if (v.type === STATUS_REPORT_TYPE) {
+      const row = statusRow(v, parseJson(v.json));
+      const held = row === null ? undefined : statusByJurisdiction.get(row.jurisdiction_ref);
+      if (row !== null && (held === undefined || `${row.election_date}${row.modified ?? ''}` > `${held.election_date}${held.modified ?? ''}`)) {
+        statusByJurisdiction.set(row.jurisdiction_ref, row);
+      }
+    }
+  }
+
+  const statusBoard: StatusRow[] = [];
+  for (const row of statusByJurisdiction.values()) {
+    statusBoard.push({ ...row, jurisdiction_name: await nameOf(deps.stix, reader, row.jurisdiction_ref) });
+  }
+  statusBoard.sort(
+    (a, b) => STATUS_LEVELS.indexOf(b.worst) - STATUS_LEVELS.indexOf(a.worst) || (a.jurisdiction_name ?? a.jurisdiction_ref).localeCompare(b.jurisdiction_name ?? b.jurisdiction_ref),
+  );
+  const latest: ItemSummary[] = newest.map((v) => {
+    const o = parseJson(v.json);
+    return { id: v.id, type: v.type, name: str(o['name']), modified: v.modified, tlp: v.sharing.tlp, owner: v.sharing.owner, mine: v.sharing.owner === ownOrg };
+  });
+  return ok({
+    generated_at: deps.clock().toISOString(),
+    scanned,
+    truncated,
+    open_incidents_by_state: byState,
+    open_incidents_without_state: withoutState,
+    open_incidents: openIncidents,
+    by_tlp: byTlp,
+    by_type: [...byType].map(([type, count]) => ({ type, count })).sort((a, b) => b.count - a.count || a.type.localeCompare(b.type)),
+    latest_shared: latest,
+    status_board: statusBoard,
+  });
+}
+
+/**
+ * The public rumour-control page: TLP:CLEAR reports of type rumour-control or joint-statement
+ * that their owners shared with the public, newest first. Reads as the public reader only.
+ */
+export async function rumourControl(deps: DashboardDeps, options: { readonly limit?: number } = {}): Promise<Result<RumourControl, Problem>> {
+  const reader: Reader = { kind: 'public' };
+  const items: (PublicReport & { readonly publisherRef: string | null })[] = [];
+  for await (const next of visible(deps.stix, reader, ['report'])) {
+    if (!next.ok) return next;
+    const v = next.value;
+    if (v.revoked || v.sharing.tlp !== 'clear' || !v.sharing.audience.includes('public')) continue;
+    const o = parseJson(v.json);
+    const types = Array.isArray(o['report_types']) ? o['report_types'].filter((t): t is string => typeof t === 'string') : [];
+    if (!types.some((t) => (PUBLIC_REPORT_TYPES as readonly string[]).includes(t))) continue;
+    const name = str(o['name']);
+    const published = str(o['published']);
+    if (name === null || published === null) continue;
+    items.push({ id: v.id, name, description: str(o['description']), report_types: types, published, modified: v.modified, publisher: null, publisherRef: str(o['created_by_ref']) });
+  }
+  items.sort((a, b) => b.published.localeCompare(a.published) || a.id.localeCompare(b.id));
+  const shown = items.slice(0, options.limit ?? 100);
+  const out: PublicReport[] = [];
+  for (const { publisherRef, ...item } of shown) {
+    out.push({ ...item, publisher: publisherRef === null ? null : await nameOf(deps.stix, reader, publisherRef) });
+  }
+  return ok({ items: out });
+}
