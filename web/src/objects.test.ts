@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { TLP_MARKING_IDS } from '../../src/domain/tlp.ts';
 import { audienceLabel } from './audience-labels.ts';
-import { readObjectRow } from './objects.ts';
+import { displayName, readObjectRow } from './objects.ts';
 import { readMe } from './session.tsx';
 
 describe('reading API items', () => {
@@ -14,6 +14,11 @@ describe('reading API items', () => {
   it('falls back to the object marking for a bare object', () => {
     expect(readObjectRow(object)).toMatchObject({ tlp: 'amber', owner: null, type: 'indicator' });
     expect(readObjectRow({ nope: 1 })).toBeNull();
+  });
+
+  it('names relationships and status reports, which have no name', () => {
+    expect(displayName({ type: 'relationship', relationship_type: 'attributed-to', source_ref: 'campaign--1', target_ref: 'threat-actor--2' })).toBe('campaign attributed to threat actor');
+    expect(displayName({ type: 'x-rampart-status-report', election_date: '2026-11-03' })).toBe('Election-day status for 2026-11-03');
   });
 
   it('names audiences in words', () => {

@@ -17,8 +17,17 @@ export function isRecord(v: unknown): v is Record<string, unknown> {
 const s = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
 
+/** The type part of a reference, in words: `campaign--…` → "campaign". */
+function typeOf(ref: unknown): string {
+  return typeof ref === 'string' && ref.includes('--') ? ref.slice(0, ref.indexOf('--')).replace(/-/g, ' ') : 'object';
+}
+
 /** A display name for any STIX object: name, else a pattern, value or content excerpt. */
 export function displayName(o: Record<string, unknown>): string | null {
+  if (o['type'] === 'relationship' && typeof o['relationship_type'] === 'string') {
+    return `${typeOf(o['source_ref'])} ${o['relationship_type'].replace(/-/g, ' ')} ${typeOf(o['target_ref'])}`;
+  }
+  if (o['type'] === 'x-rampart-status-report' && typeof o['election_date'] === 'string') return `Election-day status for ${o['election_date']}`;
   const name = s(o['name']) ?? s(o['value']) ?? s(o['pattern']) ?? s(o['content']) ?? s(o['opinion']);
   if (name !== null) return name.length > 140 ? `${name.slice(0, 139)}…` : name;
   return null;

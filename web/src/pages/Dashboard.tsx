@@ -4,7 +4,7 @@ import { TLP_LEVELS } from '../../../src/domain/tlp.ts';
 import { TlpBadge } from '../components/TlpBadge.tsx';
 import { Loading, ProblemBox } from '../components/Status.tsx';
 import { UsMap } from '../components/UsMap.tsx';
-import { count, formatWhen, FUNCTION_LABELS, plural, STATUS_LABELS, typeLabel } from '../format.ts';
+import { count, formatWhen, FUNCTION_LABELS, plural, shortId, STATUS_LABELS, typeLabel } from '../format.ts';
 import { Link } from '../router.tsx';
 import { useSession } from '../session.tsx';
 import { useGet } from '../use-api.ts';
@@ -41,11 +41,12 @@ export function Dashboard() {
         {d.truncated ? <p className="notice small">Counts cover the first {count(d.scanned)} items you can see.</p> : null}
       </section>
 
+      <section className="card">
+        <h2>Election-day status</h2>
+        <StatusBoard rows={d.status_board} now={now} />
+      </section>
+
       <div className="grid-2">
-        <section className="card">
-          <h2>Election-day status</h2>
-          <StatusBoard rows={d.status_board} now={now} />
-        </section>
         <section className="card">
           <h2>Latest shared with you</h2>
           {d.latest_shared.length === 0 ? (
@@ -63,9 +64,7 @@ export function Dashboard() {
             </ul>
           )}
         </section>
-      </div>
-
-      <div className="grid-2">
+        <div className="stack">
         <section className="card">
           <h2>By TLP</h2>
           <ul className="tlp-counts">
@@ -94,6 +93,7 @@ export function Dashboard() {
             </tbody>
           </table>
         </section>
+        </div>
       </div>
     </div>
   );
@@ -117,7 +117,7 @@ function StatusBoard(props: { readonly rows: readonly StatusRow[]; readonly now:
           {props.rows.map((r) => (
             <tr key={r.id} className={`worst-${r.worst}`}>
               <td>
-                <Link to={`/intel/${encodeURIComponent(r.id)}`}>{r.jurisdiction_name ?? r.jurisdiction_ref}</Link>
+                <Link to={`/intel/${encodeURIComponent(r.id)}`}>{r.jurisdiction_name ?? `Jurisdiction ${shortId(r.jurisdiction_ref)}`}</Link>
                 <div className="muted small">
                   {r.election_date} · {formatWhen(r.modified, props.now)}
                 </div>

@@ -5,7 +5,7 @@ import { audienceLabel } from '../audience-labels.ts';
 import { formatWhen, typeLabel } from '../format.ts';
 import { displayName, isRecord, readSharing } from '../objects.ts';
 import { electionFacts } from '../election-facts.ts';
-import { Link } from '../router.tsx';
+import { Link, useLocation } from '../router.tsx';
 import { useSession } from '../session.tsx';
 import { useGet } from '../use-api.ts';
 import { TLP_MEANING } from '../sharing-rules.ts';
@@ -33,6 +33,7 @@ function versionObject(v: unknown): Record<string, unknown> | null {
 
 export function ObjectDetail(props: { readonly id: string }) {
   const { me } = useSession();
+  const reported = useLocation().params.get('reported') === '1';
   const res = useGet<DetailBody>(`/api/v1/objects/${encodeURIComponent(props.id)}`);
   const [selected, setSelected] = useState<number | null>(null);
   if (res.state === 'loading') return <Loading what="this item" />;
@@ -62,6 +63,11 @@ export function ObjectDetail(props: { readonly id: string }) {
         </div>
         {sharing === null ? null : <TlpBadge tlp={sharing.tlp} large />}
       </div>
+      {reported ? (
+        <div className="success" role="status">
+          Your report was sent. Everyone it is shared with can see it now.
+        </div>
+      ) : null}
       {shown['revoked'] === true ? <div className="notice">Its owner has revoked this item: it is no longer valid.</div> : null}
       <div className="grid-2 wide-left">
         <section className="card">

@@ -28,11 +28,13 @@ function ReportForm({ me }: { readonly me: Me }) {
   const [stateFips, setStateFips] = useState<string | null>(me.stateFips);
   const [tlp, setTlp] = useState<Tlp>(DEFAULT_TLP);
   const [audience, setAudience] = useState<AudienceKey[]>(() => defaultAudienceFor(DEFAULT_TLP, me));
-  const [issues, setIssues] = useState<FormIssue[]>([]);
+  const [submitted, setSubmitted] = useState(false);
   const [problem, setProblem] = useState<ApiProblem | null>(null);
   const [busy, setBusy] = useState(false);
 
   const form = { whatHappened, category, functions, severity, stateFips, tlp, audience };
+  // Problems show after the first attempt, then update as they are fixed.
+  const issues: FormIssue[] = submitted ? formIssues(form) : [];
   const choices = audienceChoices(me);
   const issueFor = (field: FormIssue['field']) => issues.find((i) => i.field === field)?.message;
 
@@ -45,7 +47,7 @@ function ReportForm({ me }: { readonly me: Me }) {
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     const found = formIssues(form);
-    setIssues(found);
+    setSubmitted(true);
     setProblem(null);
     if (found.length > 0) return;
     setBusy(true);
