@@ -37,7 +37,14 @@ export function ObjectDetail(props: { readonly id: string }) {
   const res = useGet<DetailBody>(`/api/v1/objects/${encodeURIComponent(props.id)}`);
   const [selected, setSelected] = useState<number | null>(null);
   if (res.state === 'loading') return <Loading what="this item" />;
-  if (res.state === 'error') return <ProblemBox problem={res.problem} />;
+  if (res.state === 'error') {
+    return (
+      <div>
+        <ProblemBox problem={res.problem} />
+        <Link to="/intel">← Back to intelligence</Link>
+      </div>
+    );
+  }
   const latest: Record<string, unknown> = isRecord(res.value.object) ? res.value.object : {};
   const versions = (res.value.versions ?? []).flatMap((v): Record<string, unknown>[] => {
     const o = versionObject(v);

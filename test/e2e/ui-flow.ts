@@ -1,0 +1,112 @@
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { expect } from 'vitest';
+
+export interface Person {
+  readonly email: string;
+  readonly password: string;
+}
+
+/** A running Rampart with two organizations in different states and one person in each. */
+export interface AppUnderTest {
+  readonly baseUrl: string;
+  /** A local election office in state `countyState`. */
+  readonly county: Person;
+  readonly countyState: string;
+  /** An organization in another state: must never see what the county shares with its own state. */
+  readonly outsider: Person;
+}
+
+async function signIn(page: Page, app: AppUnderTest, who: Person): Promise<void> {
+  await page.goto(`${app.baseUrl}/signin`);
+  await page.fill('input[name=email]', who.email);
+  await page.fill('input[name=password]', who.password);
+  await page.click('button[type=submit]');
+  await page.waitForSelector('.map svg path[data-fips]');
+}
+
+async function signOut(page: Page): Promise<void> {
+  await page.click('.topbar button:has-text("Sign out")');
+  await page.waitForURL(/\/signin/);
+}
+
+const mapCount = async (page: Page, fips: string): Promise<number> => Number(await page.getAttribute(`.map path[data-fips="${fips}"]`, 'data-count'));
+
+/**
+ * The two-minute path of a county clerk, end to end in a real browser: sign in, see the map,
+ * report a false rumour to the state, find it in the list; then a second organization's
+ * person does not see it anywhere. Screenshots go to `shots`.
+ */
+export async function runUiFlow(browser: Browser, app: AppUnderTest, shots: string): Promise<void> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const pageErrors: string[] = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  const unique = `zebra${Date.now().toString(36)}`;
+
+  // Signed-out people asking for a page land on sign-in.
+  await page.goto(`${app.baseUrl}/intel`);
+  await page.waitForURL(/\/signin\?next=%2Fintel/);
+  // A wrong password shows the server's own words, not a generic failure.
+  await page.fill('input[name=email]', app.county.email);
+  await page.fill('input[name=password]', `${app.county.password}-wrong`);
+  await page.click('button[type=submit]');
+  const error = await page.waitForSelector('.signin [role=alert]');
+  expect((await error.textContent())?.length ?? 0).toBeGreaterThan(5);
+  await page.screenshot({ path: join(shots, '01-signin-error.png') });
+
+  // What the outsider sees in the county's state before the report: the report must not change it.
+  await signIn(page, app, app.outsider);
+  const outsiderBefore = await mapCount(page, app.countyState);
+  await signOut(page);
+
+  await signIn(page, app, app.county);
+  expect(await page.locator('.map path[data-fips]').count()).toBeGreaterThanOrEqual(51);
+  expect(await page.locator('.territories li').count()).toBe(5);
+  const before = await mapCount(page, app.countyState);
+  await page.screenshot({ path: join(shots, '02-dashboard.png'), fullPage: true });
+
+  // Report a rumour: the defaults share it with the reporter's state at TLP:AMBER.
+  await page.click('a:has-text("Report an incident or rumour")');
+  await page.waitForSelector('form.report');
+  expect(await page.isChecked(`input[name=audience][value="state:${app.countyState}"]`)).toBe(true);
+  expect(await page.isDisabled('input[name=audience][value=public]')).toBe(true);
+  await page.fill('textarea[name=whatHappened]', `Texts claim our polling places close at noon (${unique}). They are open until 8 pm.`);
+  await page.check('input[name=category][value=influence]');
+  await page.check('input[name=functions][value=voting]');
+  await page.check('input[name=severity][value=high]');
+  await page.screenshot({ path: join(shots, '03-report.png'), fullPage: true });
+  await page.click('button[type=submit]:has-text("Send report")');
+  await page.waitForSelector('.success');
+  const detailUrl = page.url();
+  expect(await page.textContent('.detail h1')).toContain(unique);
+  expect(await page.textContent('.detail')).toContain('TLP:AMBER');
+  await page.screenshot({ path: join(shots, '04-detail.png'), fullPage: true });
+
+  await page.goto(`${app.baseUrl}/intel?q=${unique}`);
+  await page.waitForSelector('.intel-table');
+  expect(await page.locator('.intel-table tbody tr').count()).toBe(1);
+  await page.screenshot({ path: join(shots, '05-list.png'), fullPage: true });
+
+  await page.goto(`${app.baseUrl}/`);
+  await page.waitForSelector('.map svg path[data-fips]');
+  expect(await mapCount(page, app.countyState)).toBe(before + 1);
+  await signOut(page);
+
+  // Someone in another state sees none of it: not in search, not by its address, not on the map.
+  await signIn(page, app, app.outsider);
+  expect(await mapCount(page, app.countyState)).toBe(outsiderBefore);
+  await page.goto(`${app.baseUrl}/intel?q=${unique}`);
+  await page.waitForSelector('text=Nothing matches');
+  await page.goto(detailUrl.replace(/\?.*$/, ''));
+  const refused = await page.waitForSelector('[role=alert]');
+  expect(await refused.textContent()).not.toContain(unique);
+  await page.screenshot({ path: join(shots, '06-outsider.png'), fullPage: true });
+  await signOut(page);
+
+  // The public page needs no sign-in.
+  await page.goto(`${app.baseUrl}/rumour-control`);
+  await page.waitForSelector('h1:has-text("Rumour control")');
+  await page.screenshot({ path: join(shots, '07-rumour-control.png'), fullPage: true });
+  expect(pageErrors).toEqual([]);
+  await page.close();
+}
