@@ -17,7 +17,7 @@ const sendProblem = (reply: FastifyReply, p: Problem): FastifyReply =>
 function app() {
   const fastify = Fastify();
   void fastify.register(
-    dashboardRoutes({ stix: memoryStixStore(), clock: () => new Date('2026-11-03T12:00:00.000Z'), readerOf: (req) => (req.headers['x-test-reader'] === 'yes' ? reader : null), sendProblem }),
+    dashboardRoutes({ stix: memoryStixStore(), clock: { now: () => new Date('2026-11-03T12:00:00.000Z') }, readerOf: (req) => (req.headers['x-test-reader'] === 'yes' ? reader : null), sendProblem }),
   );
   return fastify;
 }

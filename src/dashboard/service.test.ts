@@ -68,7 +68,7 @@ const incident = (name: string, fips?: string) => ({
   extensions: { [RAMPART_EXTENSION_ID]: { extension_type: 'property-extension', incident_category: 'cyber', ...(fips === undefined ? {} : { state_fips: fips }) } },
 });
 
-const deps = (stix: StixStore) => ({ stix, clock: () => new Date('2026-11-03T12:00:00.000Z') });
+const deps = (stix: StixStore) => ({ stix, clock: { now: () => new Date('2026-11-03T12:00:00.000Z') } });
 
 describe('dashboardFor', () => {
   it('counts only what the reader may see: another state’s incidents stay off its map', async () => {

@@ -11,7 +11,7 @@ import { StatusRowSchema, type Dashboard, type ItemSummary, type PublicReport, t
 
 export interface DashboardDeps {
   readonly stix: StixStore;
-  readonly clock: () => Date;
+  readonly clock: { now(): Date };
 }
 
 export interface DashboardOptions {
@@ -156,7 +156,7 @@ export async function dashboardFor(deps: DashboardDeps, reader: Reader, options:
     return { id: v.id, type: v.type, name: str(o['name']), modified: v.modified, tlp: v.sharing.tlp, owner: v.sharing.owner, mine: v.sharing.owner === ownOrg };
   });
   return ok({
-    generated_at: deps.clock().toISOString(),
+    generated_at: deps.clock.now().toISOString(),
     scanned,
     truncated,
     open_incidents_by_state: byState,
