@@ -6,6 +6,8 @@ export interface ApiProblem {
   readonly code: string;
   /** Seconds to wait before retrying (locked account, rate limit), when the server says. */
   readonly retryAfter: number | null;
+  /** Per-field problems (`errors` of the problem+json body), e.g. which STIX property is wrong. */
+  readonly errors: readonly { readonly path: string | null; readonly message: string }[];
 }
 
 export type ApiResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: ApiProblem };
@@ -34,7 +36,10 @@ export function toProblem(status: number, body: unknown, retryAfterHeader: strin
   const title = str(b['title']) ?? (status === 0 ? 'No connection' : `Request failed (${status})`);
   const detail =
     str(b['detail']) ?? str(b['message']) ?? (status === 0 ? 'Rampart could not be reached. Check your connection and try again.' : title);
-  return { status, title, detail, code: str(b['code']) ?? `http-${status}`, retryAfter };
+  const errors = Array.isArray(b['errors'])
+    ? b['errors'].flatMap((e) => (isRecord(e) && str(e['message']) !== null ? [{ path: str(e['path']), message: str(e['message']) ?? '' }] : []))
+    : [];
+  return { status, title, detail, code: str(b['code']) ?? `http-${status}`, retryAfter, errors };
 }
 
 export async function api<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<ApiResult<T>> {

@@ -60,6 +60,11 @@ describe('sign-in messages', () => {
     expect(retryWhen(61, now)).toBe('in 2 minutes');
   });
 
+  it('keeps the per-field errors of a problem body', () => {
+    const p = toProblem(422, { status: 422, title: 'Unprocessable Content', detail: 'The object is not valid STIX.', code: 'invalid-stix-object', errors: [{ path: '$.name', code: 'wrong-type', message: 'name must be a string' }, 'junk'] }, null);
+    expect(p.errors).toEqual([{ path: '$.name', message: 'name must be a string' }]);
+  });
+
   it('explains a lost connection without a status', () => {
     expect(toProblem(0, null, null).detail).toBe('Rampart could not be reached. Check your connection and try again.');
     expect(toProblem(502, 'garbage', null)).toMatchObject({ status: 502, code: 'http-502', detail: 'Request failed (502)' });

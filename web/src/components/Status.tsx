@@ -12,6 +12,13 @@ export function ProblemBox(props: { readonly problem: ApiProblem }) {
   return (
     <div className="error" role="alert">
       <strong>{props.problem.title}.</strong> {props.problem.detail}
+      {props.problem.errors.length === 0 ? null : (
+        <ul>
+          {props.problem.errors.slice(0, 10).map((e, i) => (
+            <li key={i}>{e.path === null ? e.message : `${e.path}: ${e.message}`}</li>
+          ))}
+        </ul>
+      )}
     </div>
   );
 }
