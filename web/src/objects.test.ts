@@ -3,6 +3,7 @@ import { TLP_MARKING_IDS } from '../../src/domain/tlp.ts';
 import { audienceLabel } from './audience-labels.ts';
 import { displayName, readObjectRow } from './objects.ts';
 import { readMe } from './session.tsx';
+import { readVersion } from './pages/ObjectDetail.tsx';
 
 describe('reading API items', () => {
   const object = { type: 'indicator', id: 'indicator--0b9a3c2e-1f4d-4c8b-9a7e-2d5f6b8c9e01', pattern: "[ipv4-addr:value = '203.0.113.47']", modified: '2026-11-03T12:00:00.000Z', object_marking_refs: [TLP_MARKING_IDS.amber] };
@@ -19,6 +20,11 @@ describe('reading API items', () => {
   it('names relationships and status reports, which have no name', () => {
     expect(displayName({ type: 'relationship', relationship_type: 'attributed-to', source_ref: 'campaign--1', target_ref: 'threat-actor--2' })).toBe('campaign attributed to threat actor');
     expect(displayName({ type: 'x-rampart-status-report', election_date: '2026-11-03' })).toBe('Election-day status for 2026-11-03');
+  });
+
+  it('reads versions as metadata or as whole objects', () => {
+    expect(readVersion({ modified: '2026-11-03T12:00:00.000Z', added: '2026-11-03T12:00:01.000Z' })).toEqual({ modified: '2026-11-03T12:00:00.000Z', added: '2026-11-03T12:00:01.000Z', object: null });
+    expect(readVersion(object)).toMatchObject({ modified: '2026-11-03T12:00:00.000Z', added: null, object });
   });
 
   it('names audiences in words', () => {

@@ -16,19 +16,18 @@ interface DetailBody {
   readonly sharing?: unknown;
 }
 
-/** A version as the API lists it: a bare object or `{ object }` / `{ json }`. */
-function versionObject(v: unknown): Record<string, unknown> | null {
+/** A version as the API lists it: `{ modified, added }`, or a whole object when the API includes it. */
+interface VersionRow {
+  readonly modified: string | null;
+  readonly added: string | null;
+  readonly object: Record<string, unknown> | null;
+}
+
+export function readVersion(v: unknown): VersionRow | null {
   if (!isRecord(v)) return null;
-  if (isRecord(v['object'])) return v['object'];
-  if (typeof v['json'] === 'string') {
-    try {
-      const parsed = JSON.parse(v['json']) as unknown;
-      return isRecord(parsed) ? parsed : null;
-    } catch {
-      return null;
-    }
-  }
-  return v;
+  const text = (x: unknown): string | null => (typeof x === 'string' ? x : null);
+  const object = isRecord(v['object']) ? v['object'] : typeof v['type'] === 'string' ? v : null;
+  return { modified: text(v['modified']) ?? text(object?.['modified']), added: text(v['added']), object };
 }
 
 export function ObjectDetail(props: { readonly id: string }) {
@@ -46,13 +45,12 @@ export function ObjectDetail(props: { readonly id: string }) {
     );
   }
   const latest: Record<string, unknown> = isRecord(res.value.object) ? res.value.object : {};
-  const versions = (res.value.versions ?? []).flatMap((v): Record<string, unknown>[] => {
-    const o = versionObject(v);
-    return o === null ? [] : [o];
+  const versions = (res.value.versions ?? []).flatMap((v): VersionRow[] => {
+    const row = readVersion(v);
+    return row === null ? [] : [row];
   });
-  const modifiedOf = (o: Record<string, unknown>): string => (typeof o['modified'] === 'string' ? o['modified'] : '');
-  versions.sort((a, b) => modifiedOf(b).localeCompare(modifiedOf(a)));
-  const shown = selected === null ? latest : (versions[selected] ?? latest);
+  versions.sort((a, b) => (b.modified ?? '').localeCompare(a.modified ?? ''));
+  const shown = (selected === null ? null : versions[selected]?.object) ?? latest;
   const sharing = readSharing(res.value.sharing);
   const facts = electionFacts(shown);
   const now = new Date();
@@ -131,12 +129,17 @@ export function ObjectDetail(props: { readonly id: string }) {
             <h2>Versions ({versions.length})</h2>
             <ol className="versions">
               {versions.map((v, i) => (
-                <li key={`${String(v['modified'])}-${i}`}>
-                  <button type="button" className={(selected ?? 0) === i ? 'link current' : 'link'} onClick={() => setSelected(i)}>
-                    {formatWhen(typeof v['modified'] === 'string' ? v['modified'] : null, now)}
-                  </button>
+                <li key={`${v.modified ?? ''}-${i}`}>
+                  {v.object === null ? (
+                    <span className={i === 0 ? 'current' : ''}>{formatWhen(v.modified, now)}</span>
+                  ) : (
+                    <button type="button" className={(selected ?? 0) === i ? 'link current' : 'link'} onClick={() => setSelected(i)}>
+                      {formatWhen(v.modified, now)}
+                    </button>
+                  )}
                   {i === 0 ? <span className="pill">latest</span> : null}
-                  {v['revoked'] === true ? <span className="pill">revoked</span> : null}
+                  {v.object?.['revoked'] === true ? <span className="pill">revoked</span> : null}
+                  {v.added === null ? null : <div className="muted small">shared here {formatWhen(v.added, now)}</div>}
                 </li>
               ))}
             </ol>
