@@ -1,0 +1,106 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import fastifyCookie from '@fastify/cookie';
+import fastifySwagger from '@fastify/swagger';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { dashboardRoutes } from '../dashboard/routes.ts';
+import { webAssets } from '../dashboard/web-assets.ts';
+import type { StixStore } from '../store/types.ts';
+import { META_TYPES, SCO_TYPES, SDO_TYPES, SRO_TYPES } from '../stix/schema/index.ts';
+import { installAuthentication } from './auth.ts';
+import type { AppDeps, RequestKit } from './deps.ts';
+import { installJsonParser } from './json-body.ts';
+import { createMetrics, type AppMetrics } from './metrics.ts';
+import { installErrorHandling, sendProblem } from './problem.ts';
+import { importRoutes } from './routes/import.ts';
+import { objectRoutes } from './routes/objects.ts';
+import { opsRoutes } from './routes/ops.ts';
+import { sessionRoutes } from './routes/session.ts';
+import { ProblemSchema, SharingSchema, StixObjectSchema } from './schemas.ts';
+
+export const DEFAULT_BODY_LIMIT = 32 * 1024 * 1024;
+export const DEFAULT_IMPORT_LIMIT = 1024 * 1024 * 1024;
+
+const KNOWN_TYPES = [...SDO_TYPES, ...SRO_TYPES, ...SCO_TYPES, ...META_TYPES];
+
+/** Objects stored by type, for the /metrics gauge: the standard types one by one, the rest together as "other". */
+async function countByType(stix: StixStore): Promise<ReadonlyMap<string, number>> {
+  const operator = { kind: 'operator' } as const;
+  const counts = new Map<string, number>();
+  let known = 0;
+  for (const type of KNOWN_TYPES) {
+    const n = await stix.count(operator, { types: [type] });
+    known += n;
+    if (n > 0) counts.set(type, n);
+  }
+  const other = (await stix.count(operator)) - known;
+  if (other > 0) counts.set('other', other);
+  return counts;
+}
+
+function installRequestMetrics(app: FastifyInstance, metrics: AppMetrics): void {
+  app.addHook('onResponse', async (request, reply) => {
+    // The route pattern, not the URL, so ids and query strings do not explode the label set.
+    const labels = { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) };
+    metrics.requests.inc(labels);
+    metrics.duration.observe(labels, reply.elapsedTime / 1000);
+    return Promise.resolve();
+  });
+}
+
+/**
+ * The Rampart HTTP server: REST API under /api/v1 (OpenAPI at /api/v1/openapi.json), /healthz,
+ * /metrics, the features given as plugins (TAXII under /taxii2/…) and the web UI when built.
+ * Everything it uses comes in `deps`; closing the app does not close the store (startServer does).
+ */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const bodyLimit = deps.config.bodyLimit ?? DEFAULT_BODY_LIMIT;
+  const app = Fastify({
+    bodyLimit,
+    trustProxy: deps.config.trustProxy ?? false,
+    ...(deps.logger === undefined ? { logger: false } : { loggerInstance: deps.logger }),
+    // Unknown query fields are errors (a typo must not silently widen a query); every field is reported.
+    ajv: { customOptions: { removeAdditional: false, allErrors: true, coerceTypes: 'array', useDefaults: true } },
+    return503OnClosing: true,
+  });
+  const stix = deps.store.stix;
+  const metrics = createMetrics(() => countByType(stix));
+
+  await app.register(fastifyCookie);
+  installJsonParser(app, bodyLimit);
+  installErrorHandling(app);
+  installRequestMetrics(app, metrics);
+  const authn = installAuthentication(app, deps.auth, deps.config);
+
+  for (const schema of [ProblemSchema, StixObjectSchema, SharingSchema]) app.addSchema(schema);
+  await app.register(fastifySwagger, {
+    // Shared schemas appear under components/schemas by their $id (Problem, StixObject, Sharing).
+    refResolver: { buildLocalReference: (json, _base, _fragment, i) => (typeof json['$id'] === 'string' ? json['$id'] : `def-${i}`) },
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Rampart REST API', version: '1', description: 'Election-security threat-intelligence sharing hub. Errors are RFC 9457 application/problem+json with a stable `code`.' },
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: 'rampart_session', description: 'Set by POST /api/v1/session; writes also need the X-CSRF-Token header' },
+          apiKey: { type: 'http', scheme: 'bearer', description: 'Authorization: Bearer <api key>' },
+        },
+      },
+      security: [{ session: [] }, { apiKey: [] }],
+    },
+  });
+
+  const kit: RequestKit = { principalOf: authn.principalOf, readerOf: authn.readerOf, sendProblem, importMetrics: metrics.imports };
+  objectRoutes(app, authn, { stix, sharing: deps.sharing, clock: deps.clock });
+  sessionRoutes(app, authn, deps.auth);
+  opsRoutes(app, () => deps.store.ping(), metrics);
+  await app.register(importRoutes(authn, { stix, importLimit: deps.config.importLimit ?? DEFAULT_IMPORT_LIMIT, metrics: metrics.imports }));
+  await app.register(dashboardRoutes({ stix, clock: deps.clock, readerOf: kit.readerOf, sendProblem }));
+  for (const make of deps.plugins ?? []) {
+    const { plugin, prefix } = make(kit);
+    await app.register(plugin, prefix === undefined ? {} : { prefix });
+  }
+  app.get('/api/v1/openapi.json', { schema: { hide: true } }, (_request, reply) => reply.header('cache-control', 'no-cache').send(app.swagger()));
+  const dist = deps.config.webDist;
+  if (dist !== undefined && existsSync(join(dist, 'index.html'))) await app.register(webAssets({ distDir: dist }));
+  return app;
+}

@@ -1,0 +1,114 @@
+import type { FastifyBaseLogger, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { AudienceKey } from '../domain/audience.ts';
+import type { OrgId, UserId } from '../domain/ids.ts';
+import type { Problem } from '../domain/problem.ts';
+import type { Result } from '../domain/result.ts';
+import type { Tlp } from '../domain/tlp.ts';
+import type { Reader, Sharing, StixStore } from '../store/types.ts';
+
+/** What the HTTP layer uses of the store that `openStore({ url })` returns. */
+export interface AppStore {
+  readonly stix: StixStore;
+  /** A trivial query for /healthz; resolves when the database answers. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface Clock {
+  now(): Date;
+}
+
+/** Who a request acts for, once a session cookie or API key has been checked. */
+export interface Principal {
+  readonly orgId: OrgId;
+  readonly userId: UserId | null;
+  /** The audience keys the principal reads with (org, state, community, groups, user). */
+  readonly keys: readonly AudienceKey[];
+  /** API keys may be read-only; sessions always write. */
+  readonly scope: 'read' | 'write';
+}
+
+/** The signed-in person as `GET /api/v1/me` shows it. */
+export interface SessionView {
+  readonly user: { readonly id: UserId; readonly email: string; readonly name: string };
+  readonly org: { readonly id: OrgId; readonly name: string; readonly state_fips: string | null };
+  readonly groups: readonly { readonly id: string; readonly name: string }[];
+}
+
+export interface SignInRequest {
+  readonly email: string;
+  readonly password: string;
+  readonly totp?: string;
+}
+
+export interface SignedIn {
+  /** The opaque session secret that goes into the cookie. */
+  readonly token: string;
+  readonly expiresAt: Date;
+}
+
+/** The narrow part of the auth service (src/auth/) the HTTP layer needs. */
+export interface AuthPort {
+  signIn(request: SignInRequest, context: { readonly ip: string; readonly userAgent: string | null }): Promise<Result<SignedIn, Problem>>;
+  /** The principal and person of a live session, or null when the token is unknown or expired. */
+  session(token: string): Promise<{ readonly principal: Principal; readonly view: SessionView } | null>;
+  signOut(token: string): Promise<void>;
+  /** The principal of an API key secret, or null when it is unknown, revoked or expired. */
+  apiKey(secret: string): Promise<Principal | null>;
+}
+
+/** The narrow part of the sharing rules (src/sharing/) the HTTP layer needs. */
+export interface SharingPort {
+  /**
+   * Decides an object's sharing for its owner: the audience the owner asked for, or the default
+   * for its TLP and kind of organization; refuses an audience the TLP does not allow.
+   */
+  decide(owner: OrgId, tlp: Tlp, audience: readonly AudienceKey[] | undefined): Promise<Result<Sharing, Problem>>;
+}
+
+export interface HttpConfig {
+  /** Largest JSON request body in bytes (default 32 MiB). */
+  readonly bodyLimit?: number;
+  /** Largest bundle upload to /api/v1/import in bytes (default 1 GiB); streamed, never held whole. */
+  readonly importLimit?: number;
+  /** Mark cookies Secure: 'auto' (default) when the request came over TLS (or X-Forwarded-Proto https with trustProxy). */
+  readonly secureCookies?: boolean | 'auto';
+  /** Trust X-Forwarded-* from a reverse proxy. */
+  readonly trustProxy?: boolean;
+  /** The built web UI (web/dist); served when the folder exists. */
+  readonly webDist?: string;
+  /** The hub's own identity, owner of last resort inside the import pipeline. */
+  readonly hubOwner: OrgId;
+}
+
+export interface AppDeps {
+  readonly store: AppStore;
+  readonly auth: AuthPort;
+  readonly sharing: SharingPort;
+  readonly clock: Clock;
+  readonly config: HttpConfig;
+  /** Fastify logger instance; none by default (tests stay quiet). */
+  readonly logger?: FastifyBaseLogger;
+  /** Route plugins other features mount (the TAXII server under /taxii2/, the dashboard…); each gets the app's RequestKit. */
+  readonly plugins?: readonly AppPlugin[];
+}
+
+/** What a mounted feature gets from the app: who is asking, and the one problem+json adapter. */
+export interface RequestKit {
+  /** The principal of a request (session cookie or API key), or null when nobody valid is signed in. */
+  readonly principalOf: (request: FastifyRequest) => Principal | null;
+  /** The store reader of a request, or null when nobody valid is signed in. */
+  readonly readerOf: (request: FastifyRequest) => Reader | null;
+  /** Sends a Problem as the app's problem+json. */
+  readonly sendProblem: (reply: FastifyReply, problem: Problem) => FastifyReply;
+  /** Import counters, for features that import (TAXII POST). */
+  readonly importMetrics: ImportMetrics;
+}
+
+/** Counts import outcomes on /metrics; hand it every ImportSummary. */
+export interface ImportMetrics {
+  record(source: string, summary: { readonly added: number; readonly newVersions: number; readonly unchanged: number; readonly rejected: number }): void;
+}
+
+/** A feature's routes built from the app's kit; `prefix` mounts them under a path (e.g. '/taxii2'). */
+export type AppPlugin = (kit: RequestKit) => { readonly plugin: FastifyPluginAsync; readonly prefix?: string };

@@ -1,0 +1,68 @@
+import type { OrgId } from '../domain/ids.ts';
+import type { IncomingObject, PutOutcome, StixStore, StixWriter } from '../store/types.ts';
+
+/** Thrown by the byte limiter; the error handler maps Fastify's body-too-large code to 413 payload-too-large. */
+export class UploadTooLargeError extends Error {
+  readonly statusCode = 413;
+  readonly code = 'FST_ERR_CTP_BODY_TOO_LARGE';
+}
+
+/** Passes an upload through, failing (so the import's transaction rolls back) once it exceeds `limit` bytes. */
+export async function* limitBytes(source: AsyncIterable<Uint8Array | string>, limit: number): AsyncGenerator<Uint8Array | string> {
+  let total = 0;
+  for await (const chunk of source) {
+    total += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.byteLength;
+    if (total > limit) throw new UploadTooLargeError(`the upload is larger than the ${limit}-byte limit`);
+    yield chunk;
+  }
+}
+
+/**
+ * The store as one organization's upload may use it: an object that names another creator, or
+ * that is a new version of another organization's object, is rejected (and so, without
+ * skip_invalid, the whole upload stores nothing).
+ */
+export function ownerOnlyStore(stix: StixStore, owner: OrgId): StixStore {
+  const guard = (writer: StixWriter): StixWriter => ({
+    async putBatch(items, policy) {
+      const owners = await existingOwners(stix, items);
+      const outcomes = items.map((item) => ownerProblem(item, owner, owners));
+      const allowed = items.filter((_, i) => outcomes[i] === null);
+      const written = allowed.length === 0 ? [] : await writer.putBatch(allowed, policy);
+      let next = 0;
+      return outcomes.map((o) => o ?? written[next++] ?? { kind: 'rejected', code: 'not-stored', message: 'the store returned no outcome for this object' });
+    },
+  });
+  return {
+    write: (fn) => stix.write((writer) => fn(guard(writer))),
+    get: (reader, id) => stix.get(reader, id),
+    versions: (reader, id) => stix.versions(reader, id),
+    list: (reader, query) => stix.list(reader, query),
+    count: (reader, query) => stix.count(reader, query),
+    reshare: (id, sharing) => stix.reshare(id, sharing),
+    close: () => stix.close(),
+  };
+}
+
+/** The owners of the objects of a batch that are already stored, in one query. */
+async function existingOwners(stix: StixStore, items: readonly IncomingObject[]): Promise<ReadonlyMap<string, OrgId>> {
+  const ids = [...new Set(items.map((i) => i.id))];
+  const page = await stix.list({ kind: 'operator' }, { ids, limit: ids.length });
+  if (!page.ok) throw new Error(`owner lookup failed: ${page.error.message}`);
+  return new Map(page.value.items.map((v) => [v.id, v.sharing.owner]));
+}
+
+function ownerProblem(item: IncomingObject, owner: OrgId, owners: ReadonlyMap<string, OrgId>): PutOutcome | null {
+  if (item.sharing.owner !== owner) {
+    return {
+      kind: 'rejected',
+      code: 'created-by-mismatch',
+      message: `created_by_ref is ${item.sharing.owner}, but you upload for ${owner}; upload only objects your organization created, or leave created_by_ref out`,
+    };
+  }
+  const existing = owners.get(item.id);
+  if (existing !== undefined && existing !== owner) {
+    return { kind: 'rejected', code: 'not-owner', message: `${item.id} belongs to ${existing}; only its owner may publish versions of it` };
+  }
+  return null;
+}

@@ -1,0 +1,34 @@
+import type { FastifyInstance } from 'fastify';
+import { locateJsonError } from '../stix/json-syntax.ts';
+import { MalformedJsonError } from './problem.ts';
+
+/** JSON media types the REST API reads: plain JSON and the STIX/TAXII flavours clients send. */
+export const JSON_TYPES = ['application/json', 'application/stix+json', 'application/taxii+json'];
+
+/** Where a JSON text stops being valid, as "line L, column C: reason". */
+export function describeJsonError(text: string): string {
+  const located = locateJsonError(text);
+  if (located === null) return 'the body is not valid JSON';
+  const before = text.slice(0, located.position);
+  const line = before.split('\n').length;
+  const column = located.position - before.lastIndexOf('\n');
+  return `invalid JSON at line ${line}, column ${column} (character ${located.position}): ${located.message}`;
+}
+
+/** Replaces Fastify's body parsers with one for JSON whose syntax errors say where they are. */
+export function installJsonParser(app: FastifyInstance, bodyLimit: number): void {
+  // The API speaks JSON only; a text/plain body is answered 415, not parsed into a string.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser(JSON_TYPES, { parseAs: 'string', bodyLimit }, (_request, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    if (text.trim() === '') {
+      done(new MalformedJsonError('the body is empty; send a JSON document'), undefined);
+      return;
+    }
+    try {
+      done(null, JSON.parse(text) as unknown);
+    } catch {
+      done(new MalformedJsonError(describeJsonError(text)), undefined);
+    }
+  });
+}

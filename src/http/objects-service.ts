@@ -1,0 +1,160 @@
+import type { AudienceKey } from '../domain/audience.ts';
+import { type StixId } from '../domain/ids.ts';
+import { problem, type Problem } from '../domain/problem.ts';
+import { err, ok, type Result } from '../domain/result.ts';
+import { TLP_MARKING_IDS, tlpLabel, tlpOfMarkings, type Tlp } from '../domain/tlp.ts';
+import type { IncomingObject, Page, Reader, Sharing, StixStore, StoredVersion } from '../store/types.ts';
+import { validateStixObject, type ValidatedObject } from '../stix/validate.ts';
+import { defaultPatternChecker } from '../ingest/pattern-checker.ts';
+import type { Clock, Principal, SharingPort } from './deps.ts';
+import type { ListObjectsQuery } from './schemas.ts';
+import { microsFromIso, nextModified } from './time.ts';
+
+const OPERATOR: Reader = { kind: 'operator' };
+
+export interface ObjectsDeps {
+  readonly stix: StixStore;
+  readonly sharing: SharingPort;
+  readonly clock: Clock;
+}
+
+/** A write request once the route has unwrapped its body. */
+export interface PublishRequest {
+  readonly object: Readonly<Record<string, unknown>>;
+  readonly tlp?: Tlp;
+  readonly audience?: readonly AudienceKey[];
+  /** Where the object sits in the request body, for error paths: `$` or `$.object`. */
+  readonly path: string;
+}
+
+export type WriteOutcome = 'added' | 'new-version' | 'unchanged';
+
+export interface Written {
+  readonly outcome: WriteOutcome;
+  readonly json: string;
+  readonly sharing: Sharing;
+}
+
+export function listObjects(stix: StixStore, reader: Reader, query: ListObjectsQuery): Promise<Result<Page<StoredVersion>, Problem>> {
+  const types = query.type?.split(',');
+  const addedAfterUs = query.added_after === undefined ? undefined : microsFromIso(query.added_after);
+  if (addedAfterUs === null) return Promise.resolve(err(problem('invalid', 'invalid-request', `added_after "${query.added_after ?? ''}" is not a real date and time`)));
+  return stix.list(reader, {
+    limit: query.limit,
+    ...(types === undefined ? {} : { types }),
+    ...(query.q === undefined ? {} : { text: query.q }),
+    ...(query.modified_from === undefined ? {} : { modifiedFrom: query.modified_from }),
+    ...(query.modified_to === undefined ? {} : { modifiedTo: query.modified_to }),
+    ...(addedAfterUs === undefined ? {} : { addedAfterUs }),
+    ...(query.cursor === undefined ? {} : { cursor: query.cursor }),
+  });
+}
+
+/** The latest version and the list of all versions the reader may see; not-found also when it may not see any. */
+export async function objectDetail(stix: StixStore, reader: Reader, id: StixId): Promise<Result<{ latest: StoredVersion; versions: readonly StoredVersion[] }, Problem>> {
+  const versions = await stix.versions(reader, id);
+  const latest = versions.find((v) => v.isLatest) ?? versions.at(-1);
+  if (latest === undefined) return err(notFound(id));
+  return ok({ latest, versions });
+}
+
+function notFound(id: string): Problem {
+  return problem('not-found', 'not-found', `No object ${id} that you may see; check the id, or ask its owner to share it with you`);
+}
+
+function notOwner(id: string, owner: string): Problem {
+  return problem('forbidden', 'not-owner', `${id} belongs to ${owner}; only its owner may publish versions of it or revoke it`);
+}
+
+function validate(object: unknown, path: string): Result<ValidatedObject, Problem> {
+  const checked = validateStixObject(object, path, defaultPatternChecker === undefined ? {} : { checkPattern: defaultPatternChecker });
+  if (checked.ok) return checked;
+  const first = checked.error[0];
+  return err(problem('invalid', 'invalid-stix-object', `The STIX object is not valid: ${first === undefined ? 'see errors' : `${first.path ?? path}: ${first.message}`}`, checked.error));
+}
+
+/**
+ * Creates an object or publishes a new version of one, owned by the caller's organization.
+ * The owner's identity and TLP marking are written into the object when it leaves them out,
+ * so STIX and TAXII readers see the same owner and TLP as the hub.
+ */
+export async function publishObject(deps: ObjectsDeps, principal: Principal, request: PublishRequest): Promise<Result<Written, Problem>> {
+  const first = validate(request.object, request.path);
+  if (!first.ok) return first;
+  const v = first.value;
+  const object: Record<string, unknown> = { ...request.object };
+  const hasCommonProps = v.kind === 'sdo' || v.kind === 'sro' || v.kind === 'meta';
+
+  if (v.createdByRef !== null && (v.createdByRef as string) !== principal.orgId) {
+    return err(
+      problem('invalid', 'created-by-mismatch', `created_by_ref is ${v.createdByRef}, but you publish for ${principal.orgId}; set created_by_ref to your organization or leave it out`, [
+        { id: v.id, path: `${request.path}.created_by_ref`, code: 'created-by-mismatch', message: `must be ${principal.orgId}` },
+      ]),
+    );
+  }
+  if (hasCommonProps && v.createdByRef === null) object['created_by_ref'] = principal.orgId;
+
+  const existing = await deps.stix.get(OPERATOR, v.id);
+  if (existing !== null && existing.sharing.owner !== principal.orgId) return err(notOwner(v.id, existing.sharing.owner));
+
+  const marked = tlpOfMarkings(v.objectMarkingRefs);
+  if (request.tlp !== undefined && marked !== undefined && request.tlp !== marked) {
+    return err(
+      problem('invalid', 'tlp-marking-mismatch', `The object is marked ${tlpLabel(marked)} but the request asks for ${tlpLabel(request.tlp)}; make them agree or leave one out`, [
+        { id: v.id, path: `${request.path}.object_marking_refs`, code: 'tlp-marking-mismatch', message: `marked ${tlpLabel(marked)}` },
+      ]),
+    );
+  }
+  const sharing = await decideSharing(deps.sharing, principal, existing, request.tlp ?? marked, request.audience);
+  if (!sharing.ok) return sharing;
+  if (marked === undefined) object['object_marking_refs'] = [...v.objectMarkingRefs, TLP_MARKING_IDS[sharing.value.tlp]];
+
+  const final = validate(object, request.path);
+  if (!final.ok) return final;
+  return put(deps.stix, final.value, JSON.stringify(object), sharing.value);
+}
+
+/** A new version's sharing: as asked, else the previous version's, else the owner's defaults for the TLP (AMBER when none is given). */
+function decideSharing(
+  port: SharingPort,
+  principal: Principal,
+  existing: StoredVersion | null,
+  tlp: Tlp | undefined,
+  audience: readonly AudienceKey[] | undefined,
+): Promise<Result<Sharing, Problem>> {
+  if (existing !== null && audience === undefined && (tlp === undefined || tlp === existing.sharing.tlp)) return Promise.resolve(ok(existing.sharing));
+  return port.decide(principal.orgId, tlp ?? existing?.sharing.tlp ?? 'amber', audience);
+}
+
+async function put(stix: StixStore, v: ValidatedObject, json: string, sharing: Sharing): Promise<Result<Written, Problem>> {
+  const incoming: IncomingObject = {
+    id: v.id,
+    type: v.type,
+    created: v.created,
+    modified: v.modified,
+    revoked: v.revoked,
+    name: v.name,
+    description: v.description,
+    json,
+    sharing,
+  };
+  return stix.write(async (writer): Promise<Result<Written, Problem>> => {
+    const [outcome] = await writer.putBatch([incoming], 'reject');
+    if (outcome === undefined) throw new Error('putBatch returned no outcome for one object');
+    if (outcome.kind === 'rejected') return err(problem('conflict', outcome.code, outcome.message));
+    return ok({ outcome: outcome.kind, json, sharing });
+  });
+}
+
+/** Publishes a new version of the caller's own object with `revoked: true`. */
+export async function revokeObject(deps: ObjectsDeps, principal: Principal, reader: Reader, id: StixId): Promise<Result<Written, Problem>> {
+  const latest = await deps.stix.get(reader, id);
+  if (latest === null) return err(notFound(id));
+  if (latest.sharing.owner !== principal.orgId) return err(notOwner(id, latest.sharing.owner));
+  if (latest.revoked) return err(problem('conflict', 'already-revoked', `${id} is already revoked; a revoked object cannot change again`));
+  if (latest.modified === null) return err(problem('invalid', 'not-revocable', `${id} is a ${latest.type}, which has no versions and cannot be revoked`));
+  const object = { ...(JSON.parse(latest.json) as Record<string, unknown>), revoked: true, modified: nextModified(latest.modified, deps.clock.now()) };
+  const checked = validate(object, '$');
+  if (!checked.ok) return checked;
+  return put(deps.stix, checked.value, JSON.stringify(object), latest.sharing);
+}

@@ -1,0 +1,68 @@
+import type { IncomingMessage } from 'node:http';
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import { parseAudienceKey, type AudienceKey } from '../../domain/audience.ts';
+import { problem } from '../../domain/problem.ts';
+import { importObjects } from '../../ingest/import.ts';
+import type { StixStore } from '../../store/types.ts';
+import type { Authenticator } from '../auth.ts';
+import type { ImportMetrics } from '../deps.ts';
+import { limitBytes, ownerOnlyStore, UploadTooLargeError } from '../import-guard.ts';
+import { JSON_TYPES } from '../json-body.ts';
+import { sendProblem } from '../problem.ts';
+import { ImportQuery, ImportSummarySchema, problemResponses } from '../schemas.ts';
+
+export interface ImportRouteDeps {
+  readonly stix: StixStore;
+  readonly importLimit: number;
+  readonly metrics: ImportMetrics;
+}
+
+const UPLOAD_TYPES = [...JSON_TYPES, 'application/octet-stream'];
+
+/**
+ * `POST /api/v1/import`: a bundle or TAXII envelope streamed straight into the import pipeline,
+ * never held whole. A plugin of its own so its body parsers pass the stream through.
+ */
+export function importRoutes(authn: Authenticator, deps: ImportRouteDeps): FastifyPluginAsync {
+  return (app: FastifyInstance) => {
+    app.removeAllContentTypeParsers();
+    app.addContentTypeParser(UPLOAD_TYPES, (_request, payload, done) => done(null, payload));
+    app.post<{ Querystring: ImportQuery; Body: IncomingMessage }>(
+      '/api/v1/import',
+      {
+        onRequest: authn.guard('write'),
+        schema: {
+          tags: ['objects'],
+          summary: 'Upload a STIX bundle (or TAXII envelope); every object is stored, or none unless skip_invalid',
+          description: `Body: the bundle as ${UPLOAD_TYPES.join(', ')}; streamed, up to ${deps.importLimit} bytes.`,
+          querystring: ImportQuery,
+          response: { 200: ImportSummarySchema, ...problemResponses(400, 401, 403, 413, 415, 422) },
+        },
+      },
+      async (request, reply) => {
+        const principal = authn.principalOf(request);
+        if (principal === null) return sendProblem(reply, problem('unauthenticated', 'unauthenticated', 'Sign in first.'));
+        const declared = Number(request.headers['content-length'] ?? NaN);
+        if (declared > deps.importLimit) throw new UploadTooLargeError(`the upload is larger than the ${deps.importLimit}-byte limit`);
+        const audience: AudienceKey[] = [];
+        for (const raw of (request.query.audience ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '')) {
+          const key = parseAudienceKey(raw);
+          if (!key.ok) return sendProblem(reply, problem('invalid', key.error.code, `audience: ${key.error.message}`));
+          audience.push(key.value);
+        }
+        const result = await importObjects(ownerOnlyStore(deps.stix, principal.orgId), limitBytes(request.body, deps.importLimit), {
+          hubOwner: principal.orgId,
+          owner: principal.orgId,
+          onConflict: request.query.on_conflict,
+          skipInvalid: request.query.skip_invalid,
+          ...(request.query.tlp === undefined ? {} : { tlp: request.query.tlp }),
+          ...(audience.length === 0 ? {} : { audience }),
+        });
+        if (!result.ok) return sendProblem(reply, result.error);
+        deps.metrics.record('rest', result.value);
+        return reply.code(200).send({ stored: true, ...result.value });
+      },
+    );
+    return Promise.resolve();
+  };
+}

@@ -1,0 +1,141 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { parseAudienceKey, type AudienceKey } from '../../domain/audience.ts';
+import type { StixId } from '../../domain/ids.ts';
+import type { Sharing, StoredVersion } from '../../store/types.ts';
+import { readerOfPrincipal, type Authenticator } from '../auth.ts';
+import { listObjects, objectDetail, publishObject, revokeObject, type ObjectsDeps, type PublishRequest, type Written } from '../objects-service.ts';
+import { sendProblem } from '../problem.ts';
+import {
+  CreateObjectBody,
+  ListObjectsQuery,
+  ObjectDetailSchema,
+  ObjectIdParams,
+  ObjectListSchema,
+  WrittenObjectSchema,
+  problemResponses,
+} from '../schemas.ts';
+import { isoFromMicros } from '../time.ts';
+
+function sharingJson(sharing: Sharing): string {
+  return JSON.stringify({ owner: sharing.owner, tlp: sharing.tlp, audience: sharing.audience });
+}
+
+/** Objects go out as their stored bytes (custom properties and timestamp precision intact), so bodies are assembled as text. */
+function sendJson(reply: FastifyReply, status: number, text: string): FastifyReply {
+  return reply.code(status).type('application/json; charset=utf-8').send(text);
+}
+
+function listJson(items: readonly StoredVersion[], nextCursor: string | null): string {
+  return `{"items":[${items.map((i) => i.json).join(',')}],"next_cursor":${JSON.stringify(nextCursor)}}`;
+}
+
+function writtenJson(written: Written): string {
+  return `{"outcome":${JSON.stringify(written.outcome)},"object":${written.json},"sharing":${sharingJson(written.sharing)}}`;
+}
+
+/** Unwraps the two body shapes; the schema has already told them apart. */
+function publishRequest(body: CreateObjectBody): PublishRequest {
+  if ('object' in body && !('id' in body && 'type' in body)) {
+    const tlp = body.sharing?.tlp ?? body.tlp;
+    const audience = (body.sharing?.audience ?? body.audience)?.map((key) => {
+      const parsed = parseAudienceKey(key);
+      // The schema's pattern is the parser's, so this only guards against the two drifting apart.
+      if (!parsed.ok) throw new Error(parsed.error.message);
+      return parsed.value;
+    });
+    return { object: body.object, path: '$.object', ...(tlp === undefined ? {} : { tlp }), ...(audience === undefined ? {} : { audience: audience satisfies AudienceKey[] }) };
+  }
+  return { object: body, path: '$' };
+}
+
+export function objectRoutes(app: FastifyInstance, authn: Authenticator, deps: ObjectsDeps): void {
+  app.get<{ Querystring: ListObjectsQuery }>(
+    '/api/v1/objects',
+    {
+      onRequest: authn.guard('read'),
+      schema: {
+        tags: ['objects'],
+        summary: 'List the latest versions of the objects you may see',
+        querystring: ListObjectsQuery,
+        response: { 200: ObjectListSchema, ...problemResponses(400, 401) },
+      },
+    },
+    async (request, reply) => {
+      const reader = authn.readerOf(request);
+      if (reader === null) return authFailed(reply, authn, request);
+      const page = await listObjects(deps.stix, reader, request.query);
+      if (!page.ok) return sendProblem(reply, page.error);
+      void reply.header('cache-control', 'private, no-store');
+      return sendJson(reply, 200, listJson(page.value.items, page.value.nextCursor));
+    },
+  );
+
+  app.get<{ Params: ObjectIdParams }>(
+    '/api/v1/objects/:id',
+    {
+      onRequest: authn.guard('read'),
+      schema: {
+        tags: ['objects'],
+        summary: 'The latest version of an object, its versions and its sharing',
+        params: ObjectIdParams,
+        response: { 200: ObjectDetailSchema, ...problemResponses(400, 401, 404) },
+      },
+    },
+    async (request, reply) => {
+      const reader = authn.readerOf(request);
+      if (reader === null) return authFailed(reply, authn, request);
+      const detail = await objectDetail(deps.stix, reader, request.params.id as StixId);
+      if (!detail.ok) return sendProblem(reply, detail.error);
+      const { latest, versions } = detail.value;
+      const list = versions.map((v) => ({ modified: v.modified, added: isoFromMicros(v.addedUs) }));
+      void reply.header('cache-control', 'private, no-store');
+      return sendJson(reply, 200, `{"object":${latest.json},"versions":${JSON.stringify(list)},"sharing":${sharingJson(latest.sharing)}}`);
+    },
+  );
+
+  app.post<{ Body: CreateObjectBody }>(
+    '/api/v1/objects',
+    {
+      onRequest: authn.guard('write'),
+      schema: {
+        tags: ['objects'],
+        summary: 'Create an object, or publish a new version of one you own',
+        body: CreateObjectBody,
+        response: { 201: WrittenObjectSchema, 200: WrittenObjectSchema, ...problemResponses(400, 401, 403, 409, 413, 415, 422) },
+      },
+    },
+    async (request, reply) => {
+      const principal = authn.principalOf(request);
+      if (principal === null) return authFailed(reply, authn, request);
+      const written = await publishObject(deps, principal, publishRequest(request.body));
+      if (!written.ok) return sendProblem(reply, written.error);
+      return sendJson(reply, written.value.outcome === 'unchanged' ? 200 : 201, writtenJson(written.value));
+    },
+  );
+
+  app.post<{ Params: ObjectIdParams }>(
+    '/api/v1/objects/:id/revoke',
+    {
+      onRequest: authn.guard('write'),
+      schema: {
+        tags: ['objects'],
+        summary: 'Revoke an object you own: a new version with revoked: true',
+        params: ObjectIdParams,
+        response: { 201: WrittenObjectSchema, ...problemResponses(400, 401, 403, 404, 409, 422) },
+      },
+    },
+    async (request, reply) => {
+      const principal = authn.principalOf(request);
+      if (principal === null) return authFailed(reply, authn, request);
+      const written = await revokeObject(deps, principal, readerOfPrincipal(principal), request.params.id as StixId);
+      if (!written.ok) return sendProblem(reply, written.error);
+      return sendJson(reply, 201, writtenJson(written.value));
+    },
+  );
+}
+
+/** The guard hook has already answered; this only keeps the handler's types honest. */
+function authFailed(reply: FastifyReply, authn: Authenticator, request: Parameters<Authenticator['requireReader']>[0]): FastifyReply {
+  const result = authn.requireReader(request);
+  return sendProblem(reply, result.ok ? { kind: 'unauthenticated', code: 'unauthenticated', message: 'Sign in first.' } : result.error);
+}
