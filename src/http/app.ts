@@ -70,6 +70,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   installJsonParser(app, bodyLimit);
   installErrorHandling(app);
   installRequestMetrics(app, metrics);
+  app.addHook('onSend', async (request, reply) => {
+    // Answered before the whole body arrived (refused early, too large): close rather than read the rest.
+    if (!request.raw.complete) void reply.header('connection', 'close');
+    return Promise.resolve();
+  });
   const authn = installAuthentication(app, deps.auth, deps.config);
 
   for (const schema of [ProblemSchema, StixObjectSchema, SharingSchema]) app.addSchema(schema);

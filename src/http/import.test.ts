@@ -1,0 +1,122 @@
+import { readFileSync } from 'node:fs';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { memoryStixStore } from '../../test/helpers/memory-stix-store.ts';
+import { harness, ORG_A, ORG_B, type Harness } from './test-support.ts';
+
+const TLP_BUNDLE = readFileSync(new URL('../../../shared/data/tlp/tlp-marking-definitions.bundle.json', import.meta.url), 'utf8');
+
+function identity(n: number, extra: Record<string, unknown> = {}) {
+  return {
+    type: 'identity',
+    spec_version: '2.1',
+    id: `identity--${String(n).padStart(8, '0')}-1111-4111-8111-111111111111`,
+    created: '2024-01-01T00:00:00.000Z',
+    modified: '2024-01-01T00:00:00.000Z',
+    name: `Office ${n}`,
+    identity_class: 'organization',
+    ...extra,
+  };
+}
+const bundle = (objects: unknown[]) => JSON.stringify({ type: 'bundle', id: 'bundle--5d0092c5-5f74-4287-9642-33f4c354e56d', objects });
+
+let h: Harness;
+beforeEach(async () => {
+  h = await harness({ stix: memoryStixStore(), config: { importLimit: 64 * 1024 } });
+});
+afterEach(async () => {
+  await h.close();
+});
+
+const upload = (payload: string | Buffer, options: { key?: string; type?: string; query?: string; headers?: Record<string, string> } = {}) =>
+  h.app.inject({
+    method: 'POST',
+    url: `/api/v1/import${options.query ?? ''}`,
+    headers: { authorization: `Bearer ${options.key ?? h.a.writeKey}`, 'content-type': options.type ?? 'application/stix+json', ...options.headers },
+    payload,
+  });
+
+describe('POST /api/v1/import', () => {
+  it('imports a bundle owned by the caller and answers the CLI summary', async () => {
+    const res = await upload(bundle([identity(1), identity(2)]));
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ stored: true, objects: 2, added: 2, newVersions: 0, unchanged: 0, rejected: 0, rejections: [] });
+    const stored = await h.stix.get({ kind: 'operator' }, identity(1).id as never);
+    expect(stored?.sharing).toEqual({ owner: ORG_A, tlp: 'green', audience: ['community'] });
+    const again = await upload(bundle([identity(1), identity(2, { modified: '2024-02-01T00:00:00.000Z' })]));
+    expect(again.json()).toMatchObject({ added: 0, newVersions: 1, unchanged: 1 });
+  });
+
+  it('stores nothing when one object is invalid (422 import-rejected with the path), or only the valid ones with skip_invalid', async () => {
+    const before = await h.fingerprint();
+    const res = await upload(bundle([identity(1), identity(2, { identity_class: undefined, created: 'yesterday' })]));
+    expect(res.statusCode).toBe(422);
+    const problem = res.json<{ code: string; errors: { path: string; code: string }[] }>();
+    expect(problem.code).toBe('import-rejected');
+    expect(problem.errors).toEqual(expect.arrayContaining([expect.objectContaining({ path: '$.objects[1].created', code: 'invalid-timestamp' })]));
+    expect(await h.fingerprint()).toBe(before);
+    const skip = await upload(bundle([identity(1), identity(2, { created: 'yesterday' })]), { query: '?skip_invalid=true' });
+    expect(skip.statusCode).toBe(200);
+    expect(skip.json()).toMatchObject({ objects: 2, added: 1, rejected: 1 });
+  });
+
+  it("refuses objects another organization created or owns, storing nothing", async () => {
+    const before = await h.fingerprint();
+    const foreign = await upload(bundle([identity(1), identity(2, { created_by_ref: ORG_B })]));
+    expect(foreign.statusCode).toBe(422);
+    expect(foreign.json<{ errors: { code: string }[] }>().errors).toEqual([expect.objectContaining({ code: 'created-by-mismatch' })]);
+    expect(await h.fingerprint()).toBe(before);
+
+    expect((await upload(bundle([identity(3)]), { key: h.b.writeKey })).statusCode).toBe(200);
+    const mid = await h.fingerprint();
+    const takeover = await upload(bundle([identity(4), identity(3, { modified: '2024-05-01T00:00:00.000Z' })]));
+    expect(takeover.statusCode).toBe(422);
+    expect(takeover.json<{ errors: { code: string }[] }>().errors).toEqual([expect.objectContaining({ code: 'not-owner' })]);
+    expect(await h.fingerprint()).toBe(mid);
+  });
+
+  it('applies the tlp and audience query and refuses an audience the TLP does not allow', async () => {
+    const ok = await upload(bundle([identity(1)]), { query: `?tlp=amber&audience=org:${ORG_A},state:06` });
+    expect(ok.statusCode).toBe(200);
+    expect((await h.stix.get({ kind: 'operator' }, identity(1).id as never))?.sharing).toEqual({ owner: ORG_A, tlp: 'amber', audience: [`org:${ORG_A}`, 'state:06'] });
+    const before = await h.fingerprint();
+    const wide = await upload(bundle([identity(2)]), { query: '?tlp=red&audience=community' });
+    expect(wide.statusCode).toBe(422);
+    expect(wide.json<{ errors: { code: string }[] }>().errors[0]?.code).toBe('tlp-audience-mismatch');
+    const badKey = await upload(bundle([identity(2)]), { query: '?audience=everyone' });
+    expect(badKey.statusCode).toBe(400);
+    expect(badKey.json<{ code: string }>().code).toBe('invalid-audience-key');
+    const badTlp = await upload(bundle([identity(2)]), { query: '?tlp=purple' });
+    expect(badTlp.statusCode).toBe(400);
+    expect(badTlp.json<{ code: string }>().code).toBe('invalid-request');
+    expect(await h.fingerprint()).toBe(before);
+  });
+
+  it('refuses malformed JSON (400), a wrong media type (415), an upload over the limit (413), and callers who may not write', async () => {
+    const before = await h.fingerprint();
+    const malformed = await upload('{"type": "bundle" "objects": []}');
+    expect(malformed.statusCode).toBe(400);
+    expect(malformed.json<{ code: string }>().code).toBe('malformed-json');
+    const element = await upload('{"type": "bundle", "objects": [ {"type": "identity",, } ] }');
+    expect(element.statusCode).toBe(422);
+    expect(element.json<{ errors: { code: string; path: string }[] }>().errors).toEqual([expect.objectContaining({ code: 'malformed-json', path: '$.objects[0]' })]);
+    const text = await upload(bundle([identity(1)]), { type: 'text/csv' });
+    expect(text.statusCode).toBe(415);
+    expect(text.json<{ code: string }>().code).toBe('unsupported-media-type');
+    const many = Array.from({ length: 400 }, (_, i) => identity(i + 1));
+    const big = await upload(bundle(many));
+    expect(big.statusCode).toBe(413);
+    expect(big.json<{ code: string }>().code).toBe('payload-too-large');
+    const readOnly = await upload(bundle([identity(1)]), { key: h.a.readKey });
+    expect(readOnly.statusCode).toBe(403);
+    expect(readOnly.json<{ code: string }>().code).toBe('insufficient-scope');
+    const anonymous = await h.app.inject({ method: 'POST', url: '/api/v1/import', headers: { 'content-type': 'application/json' }, payload: bundle([identity(1)]) });
+    expect(anonymous.statusCode).toBe(401);
+    expect(await h.fingerprint()).toBe(before);
+  });
+
+  it('imports the official TLP marking definitions bundle', async () => {
+    const res = await upload(TLP_BUNDLE, { type: 'application/json' });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json<{ added: number }>().added).toBeGreaterThan(0);
+  });
+});
