@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { FastifyPluginAsync } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ok } from '../domain/result.ts';
@@ -79,6 +82,33 @@ describe('errors', () => {
       code: 'not-found',
       detail: 'There is no route GET /api/v1/nothing-here; see /api/v1/openapi.json',
     });
+  });
+
+  it('406 not-acceptable when the Accept header allows no JSON', async () => {
+    const { app, a } = await make();
+    const headers = { authorization: `Bearer ${a.readKey}` };
+    const xml = await app.inject({ method: 'GET', url: '/api/v1/objects', headers: { ...headers, accept: 'application/xml, application/json;q=0' } });
+    expect(xml.statusCode).toBe(406);
+    expect(xml.json<{ code: string }>().code).toBe('not-acceptable');
+    for (const accept of ['application/json', 'application/*;q=0.5', 'text/html,application/xhtml+xml,*/*;q=0.8', 'application/problem+json']) {
+      expect((await app.inject({ method: 'GET', url: '/api/v1/objects', headers: { ...headers, accept } })).statusCode, accept).toBe(200);
+    }
+  });
+
+  it('with the web UI mounted, pages fall back to index.html and unknown API paths stay problem+json', async () => {
+    const dist = mkdtempSync(join(tmpdir(), 'rampart-web-'));
+    writeFileSync(join(dist, 'index.html'), '<!doctype html><title>Rampart</title>');
+    try {
+      const { app } = await make({ config: { webDist: dist } });
+      const page = await app.inject({ method: 'GET', url: '/intel/some-page' });
+      expect(page.statusCode).toBe(200);
+      expect(page.body).toContain('<title>Rampart</title>');
+      const api = await app.inject({ method: 'GET', url: '/api/v1/nope' });
+      expect(api.statusCode).toBe(404);
+      expect(api.json()).toMatchObject({ code: 'not-found', detail: 'There is no route GET /api/v1/nope; see /api/v1/openapi.json' });
+    } finally {
+      rmSync(dist, { recursive: true });
+    }
   });
 
   it('an unexpected exception is 500 internal-error without a stack, and the server keeps answering', async () => {

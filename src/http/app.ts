@@ -11,7 +11,8 @@ import { installAuthentication } from './auth.ts';
 import type { AppDeps, RequestKit } from './deps.ts';
 import { installJsonParser } from './json-body.ts';
 import { createMetrics, type AppMetrics } from './metrics.ts';
-import { installErrorHandling, sendProblem } from './problem.ts';
+import { installErrorHandling, RouteNotFound, sendProblem } from './problem.ts';
+import { problem } from '../domain/problem.ts';
 import { importRoutes } from './routes/import.ts';
 import { objectRoutes } from './routes/objects.ts';
 import { opsRoutes } from './routes/ops.ts';
@@ -48,6 +49,16 @@ function installRequestMetrics(app: FastifyInstance, metrics: AppMetrics): void 
   });
 }
 
+/** An Accept header (or none) that a JSON response satisfies. */
+export function acceptsJson(accept: string | undefined): boolean {
+  if (accept === undefined || accept.trim() === '') return true;
+  return accept.split(',').some((part) => {
+    const [range = '', ...params] = part.trim().toLowerCase().split(';');
+    const refused = params.some((p) => /^\s*q\s*=\s*0(\.0*)?\s*$/.test(p));
+    return !refused && ['*/*', 'application/*', 'application/json', 'application/problem+json'].includes(range.trim());
+  });
+}
+
 /**
  * The Rampart HTTP server: REST API under /api/v1 (OpenAPI at /api/v1/openapi.json), /healthz,
  * /metrics, the features given as plugins (TAXII under /taxii2/…) and the web UI when built.
@@ -71,9 +82,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   installErrorHandling(app);
   installRequestMetrics(app, metrics);
   app.addHook('onSend', async (request, reply) => {
+    void reply.header('x-content-type-options', 'nosniff');
     // Answered before the whole body arrived (refused early, too large): close rather than read the rest.
     if (!request.raw.complete) void reply.header('connection', 'close');
     return Promise.resolve();
+  });
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.url.startsWith('/api/') && !acceptsJson(request.headers.accept)) {
+      return sendProblem(reply, problem('not-acceptable', 'not-acceptable', `This API answers application/json (errors application/problem+json); the Accept header "${request.headers.accept ?? ''}" allows neither`));
+    }
+    return undefined;
   });
   const authn = installAuthentication(app, deps.auth, deps.config);
 
@@ -105,6 +123,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await app.register(plugin, prefix === undefined ? {} : { prefix });
   }
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, (_request, reply) => reply.header('cache-control', 'no-cache').send(app.swagger()));
+  // Unknown API paths stay problem+json even when the web UI's catch-all route is mounted.
+  app.get('/api/*', { schema: { hide: true } }, (request) => {
+    throw new RouteNotFound(request.url);
+  });
   const dist = deps.config.webDist;
   if (dist !== undefined && existsSync(join(dist, 'index.html'))) await app.register(webAssets({ distDir: dist }));
   return app;

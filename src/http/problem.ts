@@ -99,6 +99,7 @@ export function problemOfError(error: FastifyError): Problem | null {
     default:
       break;
   }
+  if (error instanceof RouteNotFound) return routeNotFound('GET', error.url);
   if (error instanceof MalformedJsonError) return problem('invalid', 'malformed-json', error.message);
   const status = error.statusCode;
   if (status !== undefined && status >= 400 && status < 500) {
@@ -107,9 +108,21 @@ export function problemOfError(error: FastifyError): Problem | null {
   return null;
 }
 
+/** Thrown by catch-all routes so that every unknown path gets the same 404 as the not-found handler. */
+export class RouteNotFound extends Error {
+  constructor(readonly url: string) {
+    super(`no route ${url}`);
+  }
+}
+
 /** Thrown by the JSON body parser; the message names the line and column. */
 export class MalformedJsonError extends Error {
   readonly statusCode = 400;
+}
+
+function routeNotFound(method: string, url: string): Problem {
+  const path = url.split('?')[0] ?? '/';
+  return problem('not-found', 'not-found', `There is no route ${method} ${path}; see /api/v1/openapi.json`);
 }
 
 /** Every error Fastify or a route throws ends here; nothing unexpected leaks a stack to the client. */
@@ -126,8 +139,5 @@ export function installErrorHandling(app: FastifyInstance): void {
       code: 'internal-error',
     });
   });
-  app.setNotFoundHandler((request, reply) => {
-    const path = request.url.split('?')[0] ?? '/';
-    return sendProblem(reply, problem('not-found', 'not-found', `There is no route ${request.method} ${path}; see /api/v1/openapi.json`));
-  });
+  app.setNotFoundHandler((request, reply) => sendProblem(reply, routeNotFound(request.method, request.url)));
 }
