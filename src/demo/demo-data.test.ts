@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { audienceKind } from '../domain/audience.ts';
+import type { OrgId } from '../domain/ids.ts';
+import { TLP_MARKING_IDS } from '../domain/tlp.ts';
+import { RAMPART_EXTENSION_DEFINITION, RAMPART_IDENTITY } from '../stix/rampart-extension.ts';
+import { validateStixObject } from '../stix/validate.ts';
+import { loadOasisValidator } from '../../test/helpers/oasis.ts';
+import { demoItems, type DemoOrgs } from './demo-data.ts';
+
+const orgs: DemoOrgs = {
+  state: { id: 'identity--11111111-1111-4111-8111-111111111111' as OrgId, fips: '55' },
+  county: { id: 'identity--22222222-2222-4222-8222-222222222222' as OrgId },
+  otherState: { id: 'identity--33333333-3333-4333-8333-333333333333' as OrgId, fips: '17' },
+  federal: { id: 'identity--44444444-4444-4444-8444-444444444444' as OrgId },
+};
+
+describe('the demo story', () => {
+  const items = demoItems(orgs);
+  const oasis = loadOasisValidator();
+
+  it('tells a story of several kinds of objects', () => {
+    const types = new Set(items.map((i) => i.object['type']));
+    for (const t of ['indicator', 'incident', 'report', 'x-rampart-status-report']) expect(types, t).toContain(t);
+  });
+
+  it('is valid STIX 2.1 by our validator and the official OASIS schemas', () => {
+    for (const [n, item] of items.entries()) {
+      const ours = validateStixObject(item.object, `$[${n}]`);
+      expect(ours.ok ? [] : ours.error, String(item.object['id'])).toEqual([]);
+      expect(oasis.validate(item.object).errors, String(item.object['id'])).toEqual([]);
+    }
+    for (const object of [RAMPART_EXTENSION_DEFINITION, RAMPART_IDENTITY]) expect(oasis.validate(object).errors).toEqual([]);
+  });
+
+  it('marks each object with the TLP it is shared under, owned by its creator, in an audience that TLP allows', () => {
+    for (const { object, owner, tlp, audience } of items) {
+      expect(object['created_by_ref']).toBe(owner);
+      expect(object['object_marking_refs']).toEqual([TLP_MARKING_IDS[tlp]]);
+      expect(audience.length).toBeGreaterThan(0);
+      const kinds = audience.map(audienceKind);
+      if (tlp === 'green') expect(kinds).not.toContain('public');
+      if (tlp === 'amber') for (const k of kinds) expect(['org', 'state', 'group']).toContain(k);
+      if (tlp === 'amber+strict') for (const k of kinds) expect(k).toBe('org');
+      if (tlp === 'red') for (const k of kinds) expect(k).toBe('user');
+    }
+  });
+
+  it('uses only documentation addresses and example domains', () => {
+    const text = JSON.stringify(items.map((i) => i.object));
+    for (const ip of text.match(/\b\d{1,3}(\.\d{1,3}){3}\b/g) ?? []) expect(ip).toMatch(/^(192\.0\.2|198\.51\.100|203\.0\.113)\./);
+    for (const domain of text.match(/\b[a-z0-9-]+(\.[a-z0-9-]+)*\.(com|net|org|ru|info|gov|us)\b/g) ?? []) expect(domain).toMatch(/example|\.gov$|\.us$/);
+  });
+});
