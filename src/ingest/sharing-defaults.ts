@@ -1,8 +1,9 @@
-import { audienceKind, type AudienceKey, type AudienceKind } from '../domain/audience.ts';
+import type { AudienceKey } from '../domain/audience.ts';
 import { parseOrgId, type OrgId } from '../domain/ids.ts';
 import type { ProblemDetail } from '../domain/problem.ts';
 import { err, ok, type Result } from '../domain/result.ts';
-import { tlpLabel, tlpOfMarkings, type Tlp } from '../domain/tlp.ts';
+import { checkAudience } from '../domain/sharing-rule.ts';
+import { tlpOfMarkings, type Tlp } from '../domain/tlp.ts';
 import type { Sharing } from '../store/types.ts';
 import type { ValidatedObject } from '../stix/validate.ts';
 
@@ -17,15 +18,6 @@ export interface SharingDefaults {
   /** Audience for every object of the import; default follows the TLP (see defaultAudience). */
   readonly audience?: readonly AudienceKey[];
 }
-
-/** Which audience kinds each TLP level allows (DESIGN.md, "who sees what"). */
-const ALLOWED: Readonly<Record<Tlp, ReadonlySet<AudienceKind>>> = {
-  clear: new Set(['public', 'community', 'org', 'state', 'group', 'user']),
-  green: new Set(['community', 'org', 'state', 'group', 'user']),
-  amber: new Set(['org', 'state', 'group']),
-  'amber+strict': new Set(['org']),
-  red: new Set(['user']),
-};
 
 /** The widest audience a TLP level allows by default; RED names people, so its default is the owner alone. */
 export function defaultAudience(tlp: Tlp, owner: OrgId): readonly AudienceKey[] {
@@ -48,15 +40,8 @@ export function sharingFor(object: ValidatedObject, defaults: SharingDefaults, p
   const creator = object.createdByRef === null ? undefined : parseOrgId(object.createdByRef);
   const owner = creator?.ok === true ? creator.value : (defaults.owner ?? defaults.hubOwner);
   const audience = defaults.audience ?? defaultAudience(tlp, owner);
-  const allowed = ALLOWED[tlp];
-  const outside = audience.filter((key) => !allowed.has(audienceKind(key)));
-  if (outside.length > 0) {
-    return err({
-      id: object.id,
-      path,
-      code: 'tlp-audience-mismatch',
-      message: `${tlpLabel(tlp)} may not be shared with ${outside.join(', ')}; choose an audience that ${tlpLabel(tlp)} allows (${[...allowed].join(', ')})`,
-    });
-  }
+  // RED's default names nobody: the owner alone keeps it until someone names people.
+  const checked = audience.length === 0 ? ok(audience) : checkAudience(tlp, audience);
+  if (!checked.ok) return err({ id: object.id, path, code: checked.error.code, message: checked.error.message });
   return ok({ owner, tlp, audience });
 }

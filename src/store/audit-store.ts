@@ -1,0 +1,79 @@
+import type { Kysely } from 'kysely';
+import type { Database } from './db.ts';
+
+// A type alias, not an interface: Kysely.withTables needs an index-signature-compatible shape.
+/** The tables of migration 0004-audit. */
+export type AuditTables = {
+  audit_entry: {
+    seq: number;
+    at: string;
+    actor_org: string | null;
+    actor_user: string | null;
+    action: string;
+    object_id: string | null;
+    subject_org: string | null;
+    details: string;
+    prev_hash: string;
+    hash: string;
+  };
+  audit_head: { id: number; seq: number; hash: string };
+};
+
+export type AuditRow = AuditTables['audit_entry'];
+/** An entry before it is sealed into the chain: no seq, no hashes yet. */
+export type AuditDraft = Omit<AuditRow, 'seq' | 'prev_hash' | 'hash'>;
+
+export interface AuditHead {
+  readonly seq: number;
+  readonly hash: string;
+}
+
+/** SQL of the audit log: append under a lock on the head, read in order. Nothing updates or deletes. */
+export interface AuditRepository {
+  /** Appends one entry; `seal(prevHash)` gives its hash. Appends are serialized on the head row. */
+  append(draft: AuditDraft, seal: (prevHash: string) => string): Promise<AuditRow>;
+  head(): Promise<AuditHead>;
+  /** Entries in seq order, after `afterSeq`, at most `limit`. */
+  page(afterSeq: number, limit: number): Promise<readonly AuditRow[]>;
+  /** An organization's trail: what its people did, and what was done with its objects. */
+  forOrg(orgId: string, afterSeq: number, limit: number): Promise<readonly AuditRow[]>;
+}
+
+const normalize = (row: AuditRow): AuditRow => ({ ...row, seq: Number(row.seq) });
+
+export function auditRepository(database: Database<unknown>): AuditRepository {
+  const db: Kysely<AuditTables> = database.db.withTables<AuditTables>();
+  const postgres = database.dialect === 'postgres';
+  return {
+    append(draft, seal) {
+      return db.transaction().execute(async (trx) => {
+        const query = trx.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1);
+        // PostgreSQL: the row lock makes concurrent appends queue; SQLite writers are serialized already.
+        const head = await (postgres ? query.forUpdate() : query).executeTakeFirstOrThrow();
+        const row: AuditRow = { ...draft, seq: Number(head.seq) + 1, prev_hash: head.hash, hash: seal(head.hash) };
+        await trx.insertInto('audit_entry').values(row).execute();
+        await trx.updateTable('audit_head').set({ seq: row.seq, hash: row.hash }).where('id', '=', 1).execute();
+        return row;
+      });
+    },
+    async head() {
+      const head = await db.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1).executeTakeFirstOrThrow();
+      return { seq: Number(head.seq), hash: head.hash };
+    },
+    async page(afterSeq, limit) {
+      const rows = await db.selectFrom('audit_entry').selectAll().where('seq', '>', afterSeq).orderBy('seq').limit(limit).execute();
+      return rows.map(normalize);
+    },
+    async forOrg(orgId, afterSeq, limit) {
+      const rows = await db
+        .selectFrom('audit_entry')
+        .selectAll()
+        .where('seq', '>', afterSeq)
+        .where((eb) => eb.or([eb('actor_org', '=', orgId), eb('subject_org', '=', orgId)]))
+        .orderBy('seq')
+        .limit(limit)
+        .execute();
+      return rows.map(normalize);
+    },
+  };
+}
