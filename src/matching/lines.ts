@@ -1,0 +1,77 @@
+import type { LineProblem } from './record.ts';
+
+export interface LineHandler {
+  line(text: string, lineNumber: number): void;
+  bad(lineNumber: number, problem: LineProblem): void;
+}
+
+export interface SplitOptions {
+  /** Longest line accepted, in characters (default 1 MiB); longer lines are skipped and reported. */
+  readonly maxLineLength?: number;
+  /** Progress: total bytes read so far. */
+  readonly onBytes?: (total: number) => void;
+}
+
+export const DEFAULT_MAX_LINE = 1 << 20;
+
+/**
+ * Splits a byte stream into lines without ever holding more than one line and one chunk:
+ * CRLF or LF endings, a line that is not UTF-8 text or is too long is reported, not passed on.
+ */
+export async function splitLines(source: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>, handler: LineHandler, options: SplitOptions = {}): Promise<number> {
+  const max = options.maxLineLength ?? DEFAULT_MAX_LINE;
+  const decoder = new TextDecoder('utf-8');
+  let pending = '';
+  let skipping = false;
+  let lineNumber = 0;
+  let bytes = 0;
+  const emit = (text: string) => {
+    lineNumber++;
+    const line = text.endsWith('\r') ? text.slice(0, -1) : text;
+    if (skipping) {
+      skipping = false;
+      handler.bad(lineNumber, { code: 'line-too-long', message: `line ${lineNumber} is longer than ${max} characters; it was skipped` });
+      return;
+    }
+    if (line.length > max) {
+      handler.bad(lineNumber, { code: 'line-too-long', message: `line ${lineNumber} is longer than ${max} characters; it was skipped` });
+      return;
+    }
+    if (line.includes('\u0000') || line.includes('\uFFFD')) {
+      handler.bad(lineNumber, { code: 'binary-data', message: `line ${lineNumber} is not UTF-8 text (binary data?); it was skipped` });
+      return;
+    }
+    handler.line(line, lineNumber);
+  };
+  const feed = (text: string) => {
+    let start = 0;
+    for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
+      const piece = text.slice(start, nl);
+      if (skipping) emit('');
+      else emit(pending === '' ? piece : pending + piece);
+      pending = '';
+      start = nl + 1;
+    }
+    if (start < text.length && !skipping) {
+      pending += text.slice(start);
+      // Keep memory bounded: drop a line that outgrows the limit and report it at its end.
+      if (pending.length > max) {
+        pending = '';
+        skipping = true;
+      }
+    }
+  };
+  for await (const chunk of source) {
+    if (typeof chunk === 'string') {
+      bytes += Buffer.byteLength(chunk);
+      feed(chunk);
+    } else {
+      bytes += chunk.byteLength;
+      feed(decoder.decode(chunk, { stream: true }));
+    }
+    options.onBytes?.(bytes);
+  }
+  feed(decoder.decode());
+  if (pending !== '' || skipping) emit(pending);
+  return lineNumber;
+}

@@ -1,0 +1,219 @@
+/** The kinds of values a log line can yield that indicators commonly name. */
+export type ValueKind = 'ipv4' | 'ipv6' | 'domain' | 'url' | 'email' | 'md5' | 'sha1' | 'sha256' | 'sha512' | 'user-agent';
+
+/** How a line's time was written, so it is turned into a date only when a hit needs it. */
+export type TimeFormat = 'iso' | 'epoch-s' | 'clf' | 'bind' | 'syslog' | 'none';
+
+/**
+ * What one log line yielded. Reused from line to line (parsers fill it, matchers read it), so a
+ * line costs no allocation beyond its strings; `toObservation` builds STIX objects only on demand.
+ */
+export class LogRecord {
+  line = 0;
+  timeRaw = '';
+  timeFormat: TimeFormat = 'none';
+  readonly kinds: ValueKind[] = [];
+  readonly values: string[] = [];
+  size = 0;
+  srcIp: string | null = null;
+  dstIp: string | null = null;
+  srcPort = -1;
+  dstPort = -1;
+  protocol: string | null = null;
+  method: string | null = null;
+  /** The request target as logged (a path or an absolute URL). */
+  requestTarget: string | null = null;
+  userAgent: string | null = null;
+  fileName: string | null = null;
+
+  reset(line: number): void {
+    this.line = line;
+    this.timeRaw = '';
+    this.timeFormat = 'none';
+    this.size = 0;
+    this.srcIp = null;
+    this.dstIp = null;
+    this.srcPort = -1;
+    this.dstPort = -1;
+    this.protocol = null;
+    this.method = null;
+    this.requestTarget = null;
+    this.userAgent = null;
+    this.fileName = null;
+  }
+
+  add(kind: ValueKind, value: string): void {
+    this.kinds[this.size] = kind;
+    this.values[this.size] = value;
+    this.size++;
+  }
+
+  setTime(raw: string, format: TimeFormat): void {
+    this.timeRaw = raw;
+    this.timeFormat = format;
+  }
+
+  /** Adds an address as ipv4 or ipv6 (ignored when it is neither). */
+  addIp(value: string): void {
+    const kind = ipKind(value);
+    if (kind !== null) this.add(kind, value);
+  }
+}
+
+/** Why a line yielded nothing usable. */
+export interface LineProblem {
+  readonly code: 'malformed-json' | 'not-an-object' | 'wrong-field-count' | 'unrecognized-line' | 'binary-data' | 'line-too-long' | 'no-header';
+  readonly message: string;
+}
+
+/** A log format's line parser: fills `record` from `line`, or says why it cannot. */
+export interface LineParser {
+  parse(line: string, record: LogRecord): LineProblem | null;
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/** Dotted-quad check without a regex (this runs for every value of every line). */
+export function isIpv4(s: string): boolean {
+  const n = s.length;
+  if (n < 7 || n > 15) return false;
+  let parts = 0;
+  let digits = 0;
+  let value = 0;
+  for (let i = 0; i <= n; i++) {
+    const c = i === n ? 46 : s.charCodeAt(i);
+    if (c === 46) {
+      if (digits === 0 || value > 255 || (digits > 1 && s.charCodeAt(i - digits) === 48)) return false;
+      parts++;
+      digits = 0;
+      value = 0;
+    } else if (isDigit(c)) {
+      digits++;
+      value = value * 10 + c - 48;
+      if (digits > 3) return false;
+    } else return false;
+  }
+  return parts === 4;
+}
+
+const IPV6 = /^(?=.*:)[0-9a-fA-F:.]{2,45}$/;
+
+export function isIpv6(s: string): boolean {
+  if (!IPV6.test(s)) return false;
+  return expandIpv6(s) !== null;
+}
+
+export function ipKind(s: string): 'ipv4' | 'ipv6' | null {
+  if (isIpv4(s)) return 'ipv4';
+  if (s.includes(':') && isIpv6(s)) return 'ipv6';
+  return null;
+}
+
+/** The eight 16-bit groups of an IPv6 address (embedded IPv4 allowed), or null when it is not one. */
+export function expandIpv6(s: string): number[] | null {
+  let text = s;
+  const lastColon = text.lastIndexOf(':');
+  const last = text.slice(lastColon + 1);
+  if (last.includes('.')) {
+    if (!isIpv4(last)) return null;
+    const q = last.split('.').map(Number);
+    // An embedded IPv4 tail is two 16-bit groups.
+    text = `${text.slice(0, lastColon + 1)}${(((q[0] ?? 0) << 8) | (q[1] ?? 0)).toString(16)}:${(((q[2] ?? 0) << 8) | (q[3] ?? 0)).toString(16)}`;
+  }
+  const halves = text.split('::');
+  if (halves.length > 2) return null;
+  const parse = (part: string): number[] | null => {
+    if (part === '') return [];
+    const out: number[] = [];
+    for (const g of part.split(':')) {
+      if (!/^[0-9a-fA-F]{1,4}$/.test(g)) return null;
+      out.push(parseInt(g, 16));
+    }
+    return out;
+  };
+  const head = parse(halves[0] ?? '');
+  const rest = halves.length === 2 ? parse(halves[1] ?? '') : [];
+  if (head === null || rest === null) return null;
+  const total = head.length + rest.length;
+  if (halves.length === 1 && total !== 8) return null;
+  if (halves.length === 2 && total > 7) return null;
+  return [...head, ...new Array<number>(8 - total).fill(0), ...rest];
+}
+
+/** The canonical (RFC 5952) text of an IPv6 address, so differently written forms compare equal. */
+export function canonicalIpv6(s: string): string | null {
+  const groups = expandIpv6(s);
+  if (groups === null) return null;
+  let bestStart = -1;
+  let bestLen = 1;
+  for (let i = 0; i < 8; ) {
+    if (groups[i] !== 0) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && groups[j] === 0) j++;
+    if (j - i > bestLen) {
+      bestStart = i;
+      bestLen = j - i;
+    }
+    i = j;
+  }
+  const hex = groups.map((g) => g.toString(16));
+  if (bestStart < 0) return hex.join(':');
+  return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLen).join(':')}`;
+}
+
+const HEX = /^[0-9a-fA-F]+$/;
+const DOMAIN = /^(?=.{4,253}$)(?:[a-zA-Z0-9_](?:[a-zA-Z0-9_-]{0,61}[a-zA-Z0-9])?\.)+[a-zA-Z][a-zA-Z0-9-]{0,61}[a-zA-Z0-9]\.?$/;
+const EMAIL = /^[^\s@<>"]{1,64}@[^\s@<>"]+\.[a-zA-Z]{2,}$/;
+const URL_SCHEME = /^(?:https?|ftp|wss?):\/\/[^\s]+$/i;
+
+export function isDomain(s: string): boolean {
+  return DOMAIN.test(s);
+}
+
+/** What an unlabelled string looks like, when it looks like something an indicator may name. */
+export function classify(s: string): ValueKind | null {
+  const n = s.length;
+  if (n < 4 || n > 2048) return null;
+  const c = s.charCodeAt(0);
+  if (isDigit(c) && isIpv4(s)) return 'ipv4';
+  if (s.includes('://')) return URL_SCHEME.test(s) ? 'url' : null;
+  if (s.includes('@')) return EMAIL.test(s) ? 'email' : null;
+  if (s.includes(':')) return isIpv6(s) ? 'ipv6' : null;
+  if ((n === 32 || n === 40 || n === 64 || n === 128) && HEX.test(s)) return n === 32 ? 'md5' : n === 40 ? 'sha1' : n === 64 ? 'sha256' : 'sha512';
+  if (s.includes('.') && isDomain(s)) return 'domain';
+  return null;
+}
+
+/** The hash kind of a hex digest by its length. */
+export function hashKind(s: string): ValueKind | null {
+  const n = s.length;
+  if (!(n === 32 || n === 40 || n === 64 || n === 128) || !HEX.test(s)) return null;
+  return n === 32 ? 'md5' : n === 40 ? 'sha1' : n === 64 ? 'sha256' : 'sha512';
+}
+
+/** Normal form for lookups: case-insensitive kinds lower-cased, a trailing root dot dropped, IPv6 canonical. */
+export function normalizeValue(kind: ValueKind, value: string): string {
+  switch (kind) {
+    case 'domain': {
+      const lower = value.toLowerCase();
+      return lower.endsWith('.') ? lower.slice(0, -1) : lower;
+    }
+    case 'email':
+    case 'md5':
+    case 'sha1':
+    case 'sha256':
+    case 'sha512':
+      return value.toLowerCase();
+    case 'ipv6':
+      return canonicalIpv6(value) ?? value.toLowerCase();
+    case 'ipv4':
+    case 'url':
+    case 'user-agent':
+      return value;
+  }
+}
