@@ -1,0 +1,4 @@
+/** The STIX 2.1 patterning language (STIX 2.1 §9): parser, compiler to matchers, and observation input. */
+export type * from './ast.ts';
+export { parsePattern } from './parser.ts';
+export { comparisonsOf, formatPath } from './comparisons.ts';
