@@ -107,7 +107,9 @@ describe('parsePattern: structure', () => {
           return 'o';
         case 'qualified':
           return { [e.qualifier.kind]: shape(e.expression) };
-        default:
+        case 'and':
+        case 'or':
+        case 'followedby':
           return { [e.kind]: e.operands.map(shape) };
       }
     };
