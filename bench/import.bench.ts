@@ -11,26 +11,13 @@ import { createReadStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { existsSync } from 'node:fs';
 import type { OrgId } from '../src/domain/ids.ts';
 import { importObjects } from '../src/ingest/import.ts';
+import { bareInsertBaseline, type BaselineRow } from '../src/store/bench-baseline.ts';
 import type { StixStore } from '../src/store/types.ts';
 import { openStoreFromOptions, type OpenedStore } from '../src/cli/options.ts';
 import { writeSyntheticBundle } from './fixtures/stix-bundle.ts';
 
-interface BaselineRow {
-  readonly id: string;
-  readonly type: string;
-  readonly modified: string | null;
-  readonly json: string;
-}
-/** src/store/bench-baseline.ts (the store engineer's): bare prepared INSERTs of rows, no validation. */
-interface BaselineModule {
-  readonly bareInsertBaseline: (options: { url: string; rows: readonly BaselineRow[] }) => Promise<unknown>;
-}
-const BASELINE_MODULE = '../src/store/bench-baseline.ts';
-const haveStore = existsSync(new URL('../src/store/index.ts', import.meta.url));
-const haveBaseline = existsSync(new URL(BASELINE_MODULE, import.meta.url));
 
 /** A writer that accepts and discards: measures the pipeline (read, split, parse, validate, share) alone. */
 const discardingStore = {
@@ -69,7 +56,6 @@ async function baseline(url: string | null, file: string): Promise<{ objects: nu
     return { id: o.id, type: o.type, modified: o.modified ?? null, json: text };
   });
   if (url !== null) {
-    const { bareInsertBaseline } = (await import(BASELINE_MODULE)) as BaselineModule;
     await bareInsertBaseline({ url, rows });
   }
   return { objects: rows.length, seconds: (performance.now() - start) / 1000 };
@@ -88,10 +74,6 @@ async function throughput(dir: string): Promise<void> {
   const parse = line('reference: JSON.parse of each object', await baseline(null, bundle.path));
   const alone = line('pipeline alone (read+split+parse+validate)', await importFile(null, bundle.path));
   console.log(`pipeline alone / JSON.parse = ${(parse / alone).toFixed(2)}x slower`);
-  if (!haveStore || !haveBaseline) {
-    console.log('src/store/index.ts or src/store/bench-baseline.ts is missing: store figures skipped');
-    return;
-  }
   const targets: [string, (n: number) => string][] = [['sqlite', (n) => path.join(dir, `store-${n}.sqlite`)]];
   const pg = process.env['RAMPART_TEST_DATABASE_URL'];
   if (pg !== undefined && pg !== '') targets.push(['postgres', () => pg]);
@@ -120,8 +102,8 @@ try {
     console.log(`bundle: ${b.objects} objects, ${(b.bytes / 1e9).toFixed(2)} GB`);
   } else if (flag('--rss-child')) {
     const [file, db] = args.slice(args.indexOf('--rss-child') + 1);
-    const r = await importFile(haveStore ? (db ?? null) : null, file ?? '');
-    line(haveStore ? 'sqlite: rampart import of the 1 GB bundle' : 'pipeline alone (no store yet): 1 GB bundle', r);
+    const r = await importFile(db ?? null, file ?? '');
+    line('sqlite: rampart import of the 1 GB bundle', r);
     console.log(`peak RSS of the importing process: ${Math.round(process.resourceUsage().maxRSS / 1024)} MB (target < 500 MB)`);
   } else if (flag('--rss')) {
     rss(dir);

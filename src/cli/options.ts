@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { parseOrgId, type OrgId } from '../domain/ids.ts';
 import { err, ok, type Result } from '../domain/result.ts';
+import { openStore } from '../store/index.ts';
 import type { StixStore } from '../store/types.ts';
 import { RAMPART_IDENTITY_ID } from '../stix/rampart-extension.ts';
 
@@ -37,16 +38,8 @@ export interface OpenedStore {
   close(): Promise<void>;
 }
 
-interface StoreModule {
-  readonly openStore: (options: { url: string }) => Promise<OpenedStore> | OpenedStore;
-}
-
-// Loaded on first use, so commands that need no database (validate, --help) start without it.
-const STORE_MODULE = '../store/index.ts';
-
 /** Opens the store named by --db / RAMPART_DATABASE_URL / the default SQLite file. */
 export async function openStoreFromOptions(options: DbOptions, env: Env = process.env): Promise<OpenedStore> {
-  const { openStore } = (await import(STORE_MODULE)) as StoreModule;
   return openStore({ url: resolveDatabaseUrl(options, env) });
 }
 

@@ -1,0 +1,50 @@
+import { sql } from 'kysely';
+import { openDatabase, type Database, type DialectName } from './db.ts';
+import { migrateToLatest } from './migrations/index.ts';
+import type { StixTables } from './stix-tables.ts';
+import { kyselyStixStore, type StixStoreOptions } from './stix-store.ts';
+import type { StixStore } from './types.ts';
+
+export type { Database, DialectName } from './db.ts';
+export type * from './types.ts';
+
+/**
+ * Everything the server and the CLI need of storage. Capabilities with their own tables reach
+ * them through `database.db.withTables<TheirTables>()` in their own src/store/<x>.ts.
+ */
+export interface RampartStore {
+  readonly stix: StixStore;
+  readonly database: Database<unknown>;
+  readonly dialect: DialectName;
+  /** Resolves when the database answers a trivial query (for /healthz). */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface OpenStoreOptions extends StixStoreOptions {
+  /** SQLite file path, `:memory:`, or a postgres:// URL (optionally with `?schema=`). */
+  readonly url: string;
+}
+
+/** Opens the database at `url`, brings it to the latest migration, and returns the store. */
+export async function openStore(options: OpenStoreOptions): Promise<RampartStore> {
+  const database = await openDatabase<unknown>(options.url);
+  try {
+    await migrateToLatest(database.db);
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+  let closed: Promise<void> | null = null;
+  const close = () => (closed ??= database.close());
+  const stix: StixStore = { ...kyselyStixStore(database.db.withTables<StixTables>(), database.dialect, options), close };
+  return {
+    stix,
+    database,
+    dialect: database.dialect,
+    ping: async () => {
+      await sql`select 1`.execute(database.db);
+    },
+    close,
+  };
+}

@@ -1,0 +1,130 @@
+import { sql, type ExpressionBuilder, type Expression, type Kysely, type SqlBool } from 'kysely';
+import type { AudienceKey } from '../domain/audience.ts';
+import type { OrgId, StixId } from '../domain/ids.ts';
+import { problem, type Problem } from '../domain/problem.ts';
+import { err, ok, type Result } from '../domain/result.ts';
+import { TLP_LEVELS, type Tlp } from '../domain/tlp.ts';
+import type { DialectName } from './db.ts';
+import { timestampKey } from './mod-key.ts';
+import type { StixObjectTable, StixTables, StixVersionTable } from './stix-tables.ts';
+import type { ListQuery, Page, Reader, Sharing, StoredVersion } from './types.ts';
+import { visibleTo } from './visibility.ts';
+
+type Joined = StixTables & { v: StixVersionTable; o: StixObjectTable };
+type Eb = ExpressionBuilder<Joined, 'v' | 'o'>;
+type Filters = Omit<ListQuery, 'limit' | 'cursor'>;
+
+/** The largest page a caller may ask for. */
+export const MAX_PAGE = 100_000;
+
+const COLUMNS = ['v.added_us', 'v.id', 'v.type', 'v.modified', 'v.revoked', 'v.is_latest', 'v.json', 'o.owner', 'o.tlp', 'o.audience'] as const;
+
+interface Row {
+  added_us: number;
+  id: string;
+  type: string;
+  modified: string | null;
+  revoked: number;
+  is_latest: number;
+  json: string;
+  owner: string;
+  tlp: string;
+  audience: string;
+}
+
+const TLPS: ReadonlySet<string> = new Set(TLP_LEVELS);
+
+/** Rows read back become StoredVersions; a row the migrations could not have written is a bug. */
+function toVersions(rows: readonly Row[]): StoredVersion[] {
+  const audiences = new Map<string, readonly AudienceKey[]>();
+  return rows.map((r) => {
+    if (!TLPS.has(r.tlp)) throw new Error(`stix_object ${r.id} has TLP "${r.tlp}", which is not a TLP 2.0 level`);
+    let audience = audiences.get(r.audience);
+    if (audience === undefined) {
+      audience = JSON.parse(r.audience) as AudienceKey[];
+      audiences.set(r.audience, audience);
+    }
+    const sharing: Sharing = { owner: r.owner as OrgId, tlp: r.tlp as Tlp, audience };
+    return { id: r.id as StixId, type: r.type, modified: r.modified, addedUs: Number(r.added_us), json: r.json, sharing, revoked: r.revoked !== 0, isLatest: r.is_latest !== 0 };
+  });
+}
+
+const CURSOR = /^v1\.(\d{1,16})$/;
+
+export function encodeCursor(addedUs: number): string {
+  return Buffer.from(`v1.${addedUs}`).toString('base64url');
+}
+
+function decodeCursor(cursor: string): Result<number, Problem> {
+  const m = CURSOR.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  if (m === null) return err(problem('invalid', 'invalid-cursor', `"${cursor}" is not a cursor this server gave out; start again without one`));
+  return ok(Number(m[1]));
+}
+
+const likePattern = (text: string) => `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/** Every filter of a query plus the reader's visibility, as one WHERE condition. */
+function conditions(reader: Reader, q: Filters, after: number | null): Result<(eb: Eb) => Expression<SqlBool>, Problem> {
+  const from = q.modifiedFrom === undefined ? undefined : timestampKey(q.modifiedFrom);
+  const to = q.modifiedTo === undefined ? undefined : timestampKey(q.modifiedTo);
+  for (const [name, given, key] of [['modifiedFrom', q.modifiedFrom, from], ['modifiedTo', q.modifiedTo, to]] as const) {
+    if (given !== undefined && key === null) return err(problem('invalid', 'invalid-timestamp', `${name} "${given}" is not a STIX timestamp; use e.g. 2024-11-05T13:00:00.000Z`));
+  }
+  const visible = visibleTo(reader, 'v.id', 'o.owner');
+  return ok((eb: Eb) => {
+    const all: Expression<SqlBool>[] = [];
+    if (q.versions !== 'all') all.push(eb('v.is_latest', '=', 1));
+    if (q.types !== undefined) all.push(q.types.length === 0 ? sql<SqlBool>`1 = 0` : eb('v.type', 'in', q.types));
+    if (q.ids !== undefined) all.push(q.ids.length === 0 ? sql<SqlBool>`1 = 0` : eb('v.id', 'in', q.ids));
+    if (typeof from === 'string') all.push(eb('v.mod_key', '>=', from));
+    if (typeof to === 'string') all.push(eb('v.mod_key', '<=', to), eb('v.mod_key', '<>', ''));
+    if (q.addedAfterUs !== undefined) all.push(eb('v.added_us', '>', q.addedAfterUs));
+    if (after !== null) all.push(eb('v.added_us', '>', after));
+    if (q.text !== undefined && q.text !== '') {
+      const pattern = likePattern(q.text);
+      all.push(sql<SqlBool>`(lower(v.name) like ${pattern} escape '\\' or lower(v.description) like ${pattern} escape '\\')`);
+    }
+    if (visible !== null) all.push(visible);
+    return eb.and(all);
+  });
+}
+
+/** The read side of the STIX store: each method takes the reader and applies the one predicate. */
+export function stixReads(db: Kysely<StixTables>, _dialect: DialectName) {
+  const base = () => db.selectFrom('stix_version as v').innerJoin('stix_object as o', 'o.id', 'v.id');
+
+  async function list(reader: Reader, q: ListQuery): Promise<Result<Page<StoredVersion>, Problem>> {
+    if (!Number.isInteger(q.limit) || q.limit < 1 || q.limit > MAX_PAGE) return err(problem('invalid', 'invalid-limit', `limit must be a whole number from 1 to ${MAX_PAGE}; got ${q.limit}`));
+    const after = q.cursor === undefined ? ok(null) : decodeCursor(q.cursor);
+    if (!after.ok) return after;
+    const where = conditions(reader, q, after.value);
+    if (!where.ok) return where;
+    const rows = await base().select(COLUMNS).where(where.value).orderBy('v.added_us').orderBy('v.id').limit(q.limit + 1).execute();
+    const items = toVersions(rows.slice(0, q.limit));
+    const last = items[items.length - 1];
+    return ok({ items, nextCursor: rows.length > q.limit && last !== undefined ? encodeCursor(last.addedUs) : null });
+  }
+
+  async function count(reader: Reader, q: Filters = {}): Promise<number> {
+    const where = conditions(reader, q, null);
+    if (!where.ok) throw new Error(`count: ${where.error.message}`);
+    const row = await base().select((eb) => eb.fn.countAll<number>().as('n')).where(where.value).executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  async function get(reader: Reader, id: StixId): Promise<StoredVersion | null> {
+    const where = conditions(reader, { ids: [id] }, null);
+    if (!where.ok) return null;
+    const row = await base().select(COLUMNS).where(where.value).executeTakeFirst();
+    return row === undefined ? null : (toVersions([row])[0] ?? null);
+  }
+
+  async function versions(reader: Reader, id: StixId): Promise<readonly StoredVersion[]> {
+    const where = conditions(reader, { ids: [id], versions: 'all' }, null);
+    if (!where.ok) return [];
+    const rows = await base().select(COLUMNS).where(where.value).orderBy('v.mod_key').orderBy('v.added_us').execute();
+    return toVersions(rows);
+  }
+
+  return { list, count, get, versions };
+}

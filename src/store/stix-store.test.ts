@@ -1,0 +1,228 @@
+import { describe, expect, it } from 'vitest';
+import type { StixId } from '../domain/ids.ts';
+import { err, ok } from '../domain/result.ts';
+import { testDialects } from './testing.ts';
+import type { StixStore } from './types.ts';
+import { OPERATOR, freshStores, listAll, obj, put, uuid } from './stix-test-kit.ts';
+
+describe.each(testDialects())('STIX store on %s', (dialect) => {
+  const fresh = freshStores(dialect);
+
+  it('opens, migrates, answers ping, and reopens an existing database', async () => {
+    const { store, open } = await fresh();
+    await store.ping();
+    expect(store.dialect).toBe(dialect);
+    await put(store.stix, [obj()]);
+    const again = await open();
+    expect(await again.stix.count(OPERATOR)).toBe(1);
+  });
+
+  describe('versions by modified', () => {
+    it('adds, ignores an identical copy, adds a newer version and keeps the older one', async () => {
+      const { store } = await fresh();
+      const v1 = obj({ name: 'one' });
+      const v2 = obj({ id: v1.id, modified: '2024-10-02T12:00:00.000Z', name: 'two' });
+      expect(await put(store.stix, [v1])).toEqual(['added']);
+      expect(await put(store.stix, [v1])).toEqual(['unchanged']);
+      expect(await put(store.stix, [v2])).toEqual(['new-version']);
+      expect((await store.stix.get(OPERATOR, v1.id))?.json).toBe(v2.json);
+      const all = await store.stix.versions(OPERATOR, v1.id);
+      expect(all.map((v) => [v.modified, v.isLatest, v.json])).toEqual([
+        [v1.modified, false, v1.json],
+        [v2.modified, true, v2.json],
+      ]);
+      expect(await store.stix.count(OPERATOR)).toBe(1);
+      expect(await store.stix.count(OPERATOR, { versions: 'all' })).toBe(2);
+    });
+
+    it('stores an older version arriving after a newer one as a non-latest version', async () => {
+      const { store } = await fresh();
+      const v2 = obj({ modified: '2024-10-02T12:00:00.000Z' });
+      const v1 = obj({ id: v2.id, modified: '2024-10-01T12:00:00.000Z' });
+      expect(await put(store.stix, [v2])).toEqual(['added']);
+      expect(await put(store.stix, [v1])).toEqual(['new-version']);
+      expect((await store.stix.get(OPERATOR, v2.id))?.modified).toBe(v2.modified);
+      expect((await listAll(store.stix, OPERATOR)).map((v) => v.modified)).toEqual([v2.modified]);
+      expect((await store.stix.versions(OPERATOR, v2.id)).map((v) => v.isLatest)).toEqual([false, true]);
+    });
+
+    it('orders versions by time, not text, and treats …:00Z and …:00.000Z as the same version', async () => {
+      const { store } = await fresh();
+      const whole = obj({ modified: '2024-10-01T12:00:00Z' });
+      const half = obj({ id: whole.id, modified: '2024-10-01T12:00:00.5Z' });
+      const same = obj({ id: whole.id, modified: '2024-10-01T12:00:00.000Z' });
+      expect(await put(store.stix, [whole, half])).toEqual(['added', 'new-version']);
+      expect((await store.stix.get(OPERATOR, whole.id))?.modified).toBe(half.modified);
+      expect(await put(store.stix, [same])).toEqual(['rejected']);
+    });
+
+    it('handles several versions of one object within one batch', async () => {
+      const { store } = await fresh();
+      const a = obj({ modified: '2024-10-03T00:00:00.000Z' });
+      const b = obj({ id: a.id, modified: '2024-10-01T00:00:00.000Z' });
+      const c = obj({ id: a.id, modified: '2024-10-02T00:00:00.000Z' });
+      expect(await put(store.stix, [a, b, c, a])).toEqual(['added', 'new-version', 'new-version', 'unchanged']);
+      expect((await store.stix.versions(OPERATOR, a.id)).map((v) => [v.modified, v.isLatest])).toEqual([
+        [b.modified, false],
+        [c.modified, false],
+        [a.modified, true],
+      ]);
+    });
+
+    it('keeps SCOs (no modified) as a single version', async () => {
+      const { store } = await fresh();
+      const ip = obj({ type: 'ipv4-addr', modified: null, extra: { value: '198.51.100.7' } });
+      expect(await put(store.stix, [ip, ip])).toEqual(['added', 'unchanged']);
+      expect((await store.stix.get(OPERATOR, ip.id))?.modified).toBeNull();
+    });
+  });
+
+  describe('conflicting versions', () => {
+    it('refuses the same id and modified with other bytes, with a message that says what to do, and stores nothing of it', async () => {
+      const { store } = await fresh();
+      const v1 = obj({ name: 'first' });
+      await put(store.stix, [v1]);
+      const changed = obj({ id: v1.id, name: 'second' });
+      const result = await store.stix.write(async (w) => ok(await w.putBatch([changed], 'reject')));
+      expect(result).toMatchObject({ ok: true, value: [{ kind: 'rejected', code: 'version-conflict', message: expect.stringMatching(/later "modified"/) as unknown }] });
+      expect((await store.stix.get(OPERATOR, v1.id))?.json).toBe(v1.json);
+    });
+
+    it('replaces the stored bytes under policy replace, with a new added time', async () => {
+      const { store } = await fresh();
+      const v1 = obj({ name: 'first' });
+      await put(store.stix, [v1]);
+      const before = await store.stix.get(OPERATOR, v1.id);
+      const changed = obj({ id: v1.id, name: 'second' });
+      expect(await put(store.stix, [changed], 'replace')).toEqual(['new-version']);
+      const after = await store.stix.get(OPERATOR, v1.id);
+      expect(after?.json).toBe(changed.json);
+      expect(after?.addedUs).toBeGreaterThan(before?.addedUs ?? Infinity);
+      expect(await store.stix.count(OPERATOR, { versions: 'all' })).toBe(1);
+    });
+  });
+
+  it('keeps the exact bytes, custom properties and microsecond timestamps', async () => {
+    const { store } = await fresh();
+    const modified = '2024-10-01T12:00:00.123456Z';
+    const json = `{"type":"x-rampart-thing","spec_version":"2.1","id":"x-rampart-thing--${uuid()}",  "created":"2024-10-01T12:00:00.1Z","modified":"${modified}","x_custom":{"b":1,"a":[1.50,"é\\u00e9"]}}`;
+    const id = (JSON.parse(json) as { id: StixId }).id;
+    await put(store.stix, [obj({ id, type: 'x-rampart-thing', modified }, json)]);
+    const stored = await store.stix.get(OPERATOR, id);
+    expect(stored?.json).toBe(json);
+    expect(stored?.modified).toBe(modified);
+    expect(Number.isInteger(stored?.addedUs)).toBe(true);
+    // Microseconds since the epoch: after 2020 and not milliseconds.
+    expect(stored?.addedUs).toBeGreaterThan(1_577_836_800_000_000);
+  });
+
+  it('keeps the revoked flag', async () => {
+    const { store } = await fresh();
+    const v1 = obj();
+    const revoked = obj({ id: v1.id, modified: '2024-10-05T00:00:00.000Z', revoked: true });
+    await put(store.stix, [v1]);
+    expect((await store.stix.get(OPERATOR, v1.id))?.revoked).toBe(false);
+    await put(store.stix, [revoked]);
+    expect((await store.stix.get(OPERATOR, v1.id))?.revoked).toBe(true);
+    expect((await store.stix.versions(OPERATOR, v1.id)).map((v) => v.revoked)).toEqual([false, true]);
+  });
+
+  describe('transactions', () => {
+    it('rolls back every batch of a write that returns an error', async () => {
+      const { store } = await fresh();
+      await put(store.stix, [obj()]);
+      const result = await store.stix.write(async (w) => {
+        await w.putBatch([obj(), obj()], 'reject');
+        await w.putBatch([obj()], 'reject');
+        return err({ code: 'nope' });
+      });
+      expect(result).toEqual({ ok: false, error: { code: 'nope' } });
+      expect(await store.stix.count(OPERATOR, { versions: 'all' })).toBe(1);
+    });
+
+    it('rolls back a write that throws, and the store keeps working', async () => {
+      const { store } = await fresh();
+      await expect(
+        store.stix.write(async (w) => {
+          await w.putBatch([obj()], 'reject');
+          throw new Error('boom');
+        }),
+      ).rejects.toThrow('boom');
+      expect(await store.stix.count(OPERATOR)).toBe(0);
+      await put(store.stix, [obj()]);
+      expect(await store.stix.count(OPERATOR)).toBe(1);
+    });
+  });
+
+  it('gives strictly increasing added times within a batch, across batches and across connections, even when the clock stands still or goes back', async () => {
+    const { store, open } = await fresh();
+    const stuck = await open({ clock: () => 1_700_000_000_000_000 });
+    await put(store.stix, [obj(), obj(), obj()]);
+    await put(stuck.stix, [obj(), obj()]);
+    await Promise.all([put(stuck.stix, [obj(), obj()]), put(stuck.stix, [obj()])]);
+    // Two connections of one process: SQLite's lock waits block the thread, so only PostgreSQL interleaves them.
+    if (dialect === 'postgres') await Promise.all([put(stuck.stix, [obj()]), put(store.stix, [obj()]), put(stuck.stix, [obj()])]);
+    else for (const s of [stuck, store, stuck]) await put(s.stix, [obj()]);
+    const all = await listAll(store.stix, OPERATOR, 'all');
+    expect(all).toHaveLength(11);
+    const times = all.map((v) => v.addedUs);
+    for (let i = 1; i < times.length; i++) expect(times[i]).toBeGreaterThan(times[i - 1] ?? Infinity);
+  });
+
+  describe('list', () => {
+    it('pages in ascending added order with an opaque cursor, without gaps or repeats', async () => {
+      const { store } = await fresh();
+      const items = Array.from({ length: 25 }, () => obj());
+      await put(store.stix, items.slice(0, 10));
+      await put(store.stix, items.slice(10));
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      let pages = 0;
+      do {
+        const page = await store.stix.list(OPERATOR, { limit: 10, ...(cursor === undefined ? {} : { cursor }) });
+        if (!page.ok) throw new Error(page.error.message);
+        seen.push(...page.value.items.map((v) => v.id));
+        cursor = page.value.nextCursor ?? undefined;
+        pages++;
+      } while (cursor !== undefined);
+      expect(pages).toBe(3);
+      expect(seen).toEqual(items.map((i) => i.id));
+      const exact = await store.stix.list(OPERATOR, { limit: 25 });
+      expect(exact.ok && exact.value.nextCursor).toBeNull();
+    });
+
+    it('refuses a cursor it did not give out and a limit out of range', async () => {
+      const { store } = await fresh();
+      expect(await store.stix.list(OPERATOR, { limit: 10, cursor: 'bogus' })).toMatchObject({ ok: false, error: { code: 'invalid-cursor', kind: 'invalid' } });
+      expect(await store.stix.list(OPERATOR, { limit: 0 })).toMatchObject({ ok: false, error: { code: 'invalid-limit' } });
+      expect(await store.stix.list(OPERATOR, { limit: 1.5 })).toMatchObject({ ok: false, error: { code: 'invalid-limit' } });
+      expect(await store.stix.list(OPERATOR, { limit: 5, modifiedFrom: 'yesterday' })).toMatchObject({ ok: false, error: { code: 'invalid-timestamp' } });
+    });
+
+    it('filters by type, ids, text, modified range and added time', async () => {
+      const { store } = await fresh();
+      const ind = obj({ name: 'Phishing Domain', modified: '2024-10-01T00:00:00.000Z' });
+      const note = obj({ type: 'note', description: 'Rumour about 100% TURNOUT', modified: '2024-10-05T00:00:00.000Z' });
+      const ap = obj({ type: 'attack-pattern', name: 'Spearphishing', modified: '2024-10-09T00:00:00.5Z' });
+      await put(store.stix, [ind, note]);
+      const firstTwo = await listAll(store.stix, OPERATOR);
+      await put(store.stix, [ap]);
+      const ids = async (q: Parameters<StixStore['list']>[1]) => {
+        const page = await store.stix.list(OPERATOR, q);
+        if (!page.ok) throw new Error(page.error.message);
+        return page.value.items.map((v) => v.id);
+      };
+      expect(await ids({ limit: 10, types: ['note', 'attack-pattern'] })).toEqual([note.id, ap.id]);
+      expect(await ids({ limit: 10, types: [] })).toEqual([]);
+      expect(await ids({ limit: 10, ids: [ap.id, ind.id] })).toEqual([ind.id, ap.id]);
+      expect(await ids({ limit: 10, text: 'phishing' })).toEqual([ind.id, ap.id]);
+      expect(await ids({ limit: 10, text: '100% turn' })).toEqual([note.id]);
+      expect(await ids({ limit: 10, text: '0%' })).toEqual([note.id]);
+      expect(await ids({ limit: 10, text: '_' })).toEqual([]);
+      expect(await ids({ limit: 10, modifiedFrom: '2024-10-05T00:00:00Z' })).toEqual([note.id, ap.id]);
+      expect(await ids({ limit: 10, modifiedTo: '2024-10-09T00:00:00Z' })).toEqual([ind.id, note.id]);
+      expect(await ids({ limit: 10, addedAfterUs: firstTwo[1]?.addedUs ?? 0 })).toEqual([ap.id]);
+      expect(await store.stix.count(OPERATOR, { text: 'PHISH' })).toBe(2);
+    });
+  });
+});

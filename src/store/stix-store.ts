@@ -1,0 +1,48 @@
+import type { Kysely } from 'kysely';
+import type { StixId } from '../domain/ids.ts';
+import type { Result } from '../domain/result.ts';
+import type { DialectName } from './db.ts';
+import { stixReads } from './stix-read.ts';
+import type { StixTables } from './stix-tables.ts';
+import { lockClock, putBatch, systemMicroClock, writeSharing, type MicroClock } from './stix-write.ts';
+import type { Sharing, StixStore, StixWriter } from './types.ts';
+
+export interface StixStoreOptions {
+  /** Where added timestamps come from (microseconds since the epoch); the system clock by default. */
+  readonly clock?: MicroClock;
+}
+
+/** The STIX store over one Kysely database (SQLite or PostgreSQL); closing it is the caller's job. */
+export function kyselyStixStore(db: Kysely<StixTables>, dialect: DialectName, options: StixStoreOptions = {}): Omit<StixStore, 'close'> {
+  const clock = options.clock ?? systemMicroClock;
+  const reads = stixReads(db, dialect);
+
+  async function write<T, E>(fn: (writer: StixWriter) => Promise<Result<T, E>>): Promise<Result<T, E>> {
+    // An error Result leaves the transaction by this throw, so Kysely rolls everything back.
+    const refused: { result: Result<T, E> | null } = { result: null };
+    const marker = new Error('rampart: write refused, rolling back');
+    try {
+      return await db.transaction().execute(async (trx) => {
+        await lockClock(trx, dialect);
+        const result = await fn({ putBatch: (items, policy) => putBatch(trx, dialect, items, policy, clock) });
+        if (!result.ok) {
+          refused.result = result;
+          throw marker;
+        }
+        return result;
+      });
+    } catch (error) {
+      if (error === marker && refused.result !== null) return refused.result;
+      throw error;
+    }
+  }
+
+  async function reshare(id: StixId, sharing: Sharing): Promise<void> {
+    await db.transaction().execute(async (trx) => {
+      const known = await trx.selectFrom('stix_object').select('id').where('id', '=', id).executeTakeFirst();
+      if (known !== undefined) await writeSharing(trx, [{ id, sharing }]);
+    });
+  }
+
+  return { write, reshare, list: reads.list, count: reads.count, get: reads.get, versions: reads.versions };
+}

@@ -1,0 +1,41 @@
+/** The STIX tables of migration 0001, as Kysely sees them. */
+export type StixObjectTable = {
+  id: string;
+  type: string;
+  owner: string;
+  tlp: string;
+  /** JSON array of audience keys, in the order the owner gave them. */
+  audience: string;
+};
+
+export type StixVersionTable = {
+  /** Microseconds since the epoch when the version was added; unique and increasing per store. */
+  added_us: number;
+  id: string;
+  type: string;
+  modified: string | null;
+  /** `modified` normalised to nanosecond precision so text order is time order; '' when absent. */
+  mod_key: string;
+  revoked: number;
+  is_latest: number;
+  name: string | null;
+  description: string | null;
+  json: string;
+};
+
+export type StixAudienceTable = {
+  object_id: string;
+  key: string;
+};
+
+export type StixClockTable = {
+  one: number;
+  last_us: number;
+};
+
+export type StixTables = {
+  stix_object: StixObjectTable;
+  stix_version: StixVersionTable;
+  stix_audience: StixAudienceTable;
+  stix_clock: StixClockTable;
+};

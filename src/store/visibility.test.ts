@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import type { AudienceKey } from '../domain/audience.ts';
+import type { StixId } from '../domain/ids.ts';
+import { testDialects } from './testing.ts';
+import type { Reader, StixStore } from './types.ts';
+import { OPERATOR, ORG_A, ORG_B, PUBLIC, freshStores, member, obj, put, share } from './stix-test-kit.ts';
+
+const STATE = 'state:06' satisfies AudienceKey;
+const OTHER_STATE = 'state:41' satisfies AudienceKey;
+const ORG_C = 'identity--cccccccc-0000-4000-8000-000000000003';
+const GROUP = 'group:11111111-2222-4333-8444-555555555555' satisfies AudienceKey;
+
+describe.each(testDialects())('visibility on %s', (dialect) => {
+  const fresh = freshStores(dialect);
+
+  /** One object per sharing, so each reader's expected set is plain to read. */
+  async function world(stix: StixStore) {
+    const objects = {
+      publicByA: obj({ name: 'public', sharing: share(ORG_A, 'clear', ['public']) }),
+      communityByA: obj({ name: 'community', sharing: share(ORG_A, 'green', ['community']) }),
+      stateByB: obj({ name: 'state', sharing: share(ORG_B, 'amber', [STATE]) }),
+      otherStateByB: obj({ name: 'other state', sharing: share(ORG_B, 'amber', [OTHER_STATE]) }),
+      groupByB: obj({ name: 'group', sharing: share(ORG_B, 'amber', [GROUP, `org:${ORG_C}`]) }),
+      privateToA: obj({ name: 'private', sharing: share(ORG_A, 'amber+strict', []) }),
+      redForUser: obj({ name: 'red', sharing: share(ORG_B, 'red', ['user:99999999-2222-4333-8444-555555555555']) }),
+    };
+    await put(stix, Object.values(objects));
+    return objects;
+  }
+
+  const names = async (stix: StixStore, reader: Reader) => {
+    const page = await stix.list(reader, { limit: 100 });
+    if (!page.ok) throw new Error(page.error.message);
+    return page.value.items.map((v) => JSON.parse(v.json) as { name: string }).map((o) => o.name).sort();
+  };
+
+  it('gives each kind of reader exactly what was shared with it, on every read method', async () => {
+    const { store } = await fresh();
+    const o = await world(store.stix);
+    const readerA = member(ORG_A, ['community', `org:${ORG_A}`]);
+    const stateReader = member('identity--dddddddd-0000-4000-8000-000000000004' as typeof ORG_A, ['community', STATE]);
+    const cReader = member(ORG_C as typeof ORG_A, [`org:${ORG_C}` as AudienceKey]);
+    const nobody = member('identity--eeeeeeee-0000-4000-8000-000000000005' as typeof ORG_A, []);
+    expect(await names(store.stix, OPERATOR)).toEqual(['community', 'group', 'other state', 'private', 'public', 'red', 'state']);
+    expect(await names(store.stix, PUBLIC)).toEqual(['public']);
+    expect(await names(store.stix, readerA)).toEqual(['community', 'private', 'public']);
+    expect(await names(store.stix, stateReader)).toEqual(['community', 'state']);
+    expect(await names(store.stix, cReader)).toEqual(['group']);
+    expect(await names(store.stix, nobody)).toEqual([]);
+    expect(await names(store.stix, member(ORG_B, []))).toEqual(['group', 'other state', 'red', 'state']);
+
+    expect(await store.stix.count(PUBLIC)).toBe(1);
+    expect(await store.stix.count(stateReader)).toBe(2);
+    expect(await store.stix.get(stateReader, o.stateByB.id)).not.toBeNull();
+    expect(await store.stix.get(stateReader, o.otherStateByB.id)).toBeNull();
+    expect(await store.stix.get(PUBLIC, o.communityByA.id)).toBeNull();
+    expect(await store.stix.versions(PUBLIC, o.communityByA.id)).toEqual([]);
+    expect(await store.stix.versions(PUBLIC, o.publicByA.id)).toHaveLength(1);
+    const filtered = await store.stix.list(stateReader, { limit: 10, ids: [o.otherStateByB.id, o.stateByB.id], text: 'state' });
+    expect(filtered.ok && filtered.value.items.map((v) => v.id)).toEqual([o.stateByB.id]);
+  });
+
+  it('narrows at once, for every version, when the owner reshares', async () => {
+    const { store } = await fresh();
+    const v1 = obj({ sharing: share(ORG_A, 'green', ['community']) });
+    const v2 = obj({ id: v1.id, modified: '2024-12-01T00:00:00.000Z', sharing: share(ORG_A, 'green', ['community']) });
+    await put(store.stix, [v1, v2]);
+    const reader = member(ORG_B, ['community']);
+    expect(await store.stix.versions(reader, v1.id)).toHaveLength(2);
+    await store.stix.reshare(v1.id, share(ORG_A, 'amber', [STATE]));
+    expect(await store.stix.get(reader, v1.id)).toBeNull();
+    expect(await store.stix.versions(reader, v1.id)).toEqual([]);
+    expect(await store.stix.count(reader, { versions: 'all' })).toBe(0);
+    const stateReader = member(ORG_B, [STATE]);
+    expect((await store.stix.versions(stateReader, v1.id)).map((v) => v.sharing)).toEqual([
+      { owner: ORG_A, tlp: 'amber', audience: [STATE] },
+      { owner: ORG_A, tlp: 'amber', audience: [STATE] },
+    ]);
+    // Resharing an unknown id changes nothing and creates nothing.
+    await store.stix.reshare('indicator--00000000-0000-4000-8000-00000000ffff' as StixId, share(ORG_A, 'clear', ['public']));
+    expect(await store.stix.count(OPERATOR)).toBe(1);
+  });
+
+  it('applies the sharing of the newest version to the whole object', async () => {
+    const { store } = await fresh();
+    const v1 = obj({ sharing: share(ORG_A, 'green', ['community']) });
+    const v2 = obj({ id: v1.id, modified: '2024-12-01T00:00:00.000Z', sharing: share(ORG_A, 'clear', ['public']) });
+    const old = obj({ id: v1.id, modified: '2023-01-01T00:00:00.000Z', sharing: share(ORG_A, 'red', []) });
+    await put(store.stix, [v1]);
+    await put(store.stix, [v2]);
+    await put(store.stix, [old]);
+    expect((await store.stix.versions(PUBLIC, v1.id)).map((v) => v.modified)).toEqual([old.modified, v1.modified, v2.modified]);
+  });
+});
