@@ -1,0 +1,47 @@
+import { assertNever } from '../domain/assert-never.ts';
+import type { AudienceKey } from '../domain/audience.ts';
+import type { OrgId, UserId } from '../domain/ids.ts';
+import type { SharingRepository } from '../store/sharing-store.ts';
+
+export type OrgKind = 'federal' | 'state' | 'territory' | 'local' | 'isac' | 'private';
+
+/** The facts about an organization that sharing needs, from the accounts feature. */
+export interface OrgInfo {
+  readonly kind: OrgKind;
+  /** The state or territory FIPS code of states, territories and local jurisdictions; null otherwise. */
+  readonly stateFips: string | null;
+}
+
+/** Looks an organization up; null when there is no such organization. */
+export type OrgInfoPort = (orgId: OrgId) => Promise<OrgInfo | null>;
+
+/** The state key an organization reads with: states, territories and their local jurisdictions. */
+export function stateKeyOf(info: OrgInfo | null): AudienceKey | null {
+  if (info === null || info.stateFips === null) return null;
+  switch (info.kind) {
+    case 'state':
+    case 'territory':
+    case 'local':
+      return `state:${info.stateFips}`;
+    case 'federal':
+    case 'isac':
+    case 'private':
+      return null;
+    default:
+      return assertNever(info.kind);
+  }
+}
+
+/**
+ * The audience keys a member reads with: public, community, its organization, the person,
+ * its state (state and local offices), and each sharing group its organization has accepted.
+ */
+export async function keysOf(deps: { readonly repo: SharingRepository; readonly orgInfo: OrgInfoPort }, orgId: OrgId, userId: UserId | null): Promise<AudienceKey[]> {
+  const [info, groups] = await Promise.all([deps.orgInfo(orgId), deps.repo.acceptedGroups(orgId)]);
+  const keys: AudienceKey[] = ['public', 'community', `org:${orgId}`];
+  if (userId !== null) keys.push(`user:${userId}`);
+  const state = stateKeyOf(info);
+  if (state !== null) keys.push(state);
+  for (const group of groups) keys.push(`group:${group}`);
+  return keys;
+}
