@@ -112,7 +112,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
   });
 
-  const kit: RequestKit = { principalOf: authn.principalOf, readerOf: authn.readerOf, sendProblem, importMetrics: metrics.imports };
+  const kit: RequestKit = { principalOf: authn.principalOf, readerOf: authn.readerOf, requireWriter: authn.requireWriter, sendProblem, importMetrics: metrics.imports };
   objectRoutes(app, authn, { stix, sharing: deps.sharing, clock: deps.clock });
   sessionRoutes(app, authn, deps.auth);
   opsRoutes(app, () => deps.store.ping(), metrics);

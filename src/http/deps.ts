@@ -55,6 +55,8 @@ export interface AuthPort {
   signOut(token: string): Promise<void>;
   /** The principal of an API key secret, or null when it is unknown, revoked or expired. */
   apiKey(secret: string): Promise<Principal | null>;
+  /** TAXII HTTP Basic: `username` is the key id or the key owner's email, `secret` the API key; null when they do not match. */
+  apiKeyBasic(username: string, secret: string): Promise<Principal | null>;
 }
 
 /** The narrow part of the sharing rules (src/sharing/) the HTTP layer needs. */
@@ -99,6 +101,8 @@ export interface RequestKit {
   readonly principalOf: (request: FastifyRequest) => Principal | null;
   /** The store reader of a request, or null when nobody valid is signed in. */
   readonly readerOf: (request: FastifyRequest) => Reader | null;
+  /** A principal allowed to write: a write-scoped key, or a session whose request carries its CSRF token. */
+  readonly requireWriter: (request: FastifyRequest) => Result<Principal, Problem>;
   /** Sends a Problem as the app's problem+json. */
   readonly sendProblem: (reply: FastifyReply, problem: Problem) => FastifyReply;
   /** Import counters, for features that import (TAXII POST). */

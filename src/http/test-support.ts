@@ -123,6 +123,14 @@ export function memoryAuth(orgs: readonly TestOrg[]): AuthPort {
       }
       return Promise.resolve(null);
     },
+    apiKeyBasic(username, secret) {
+      for (const org of orgs) {
+        if (username !== org.email) continue;
+        if (org.writeKey === secret) return Promise.resolve(principal(org, 'write'));
+        if (org.readKey === secret) return Promise.resolve(principal(org, 'read'));
+      }
+      return Promise.resolve(null);
+    },
   };
 }
 

@@ -1,0 +1,106 @@
+import { randomUUID } from 'node:crypto';
+import type { OrgId } from '../domain/ids.ts';
+import { FEDERAL_AGENCIES, STATES } from '../domain/organization-data.ts';
+import { checkOrganization, identityOf, organizationId, type NewOrganization, type Organization } from '../domain/organization.ts';
+import { problem, type Problem } from '../domain/problem.ts';
+import { err, ok, type Result } from '../domain/result.ts';
+import { importObjects } from '../ingest/import.ts';
+import type { OrganizationFilter } from '../store/accounts.ts';
+import { accountsContext, actorId, type AccountsContext, type AccountsOptions, type AccountsStoreDeps, type Actor } from './context.ts';
+
+/** Seed organizations carry a fixed creation time, so re-seeding writes identical identities (no new versions). */
+export const SEED_TIMESTAMP = '2026-01-01T00:00:00.000Z';
+
+function organizationFrom(input: NewOrganization, seed: boolean, createdAt: string): Organization {
+  return {
+    id: organizationId(input),
+    kind: input.kind,
+    name: input.name,
+    short_name: input.short_name ?? null,
+    state_fips: input.state_fips ?? null,
+    county_fips: input.county_fips ?? null,
+    ocd_id: input.ocd_id ?? null,
+    partner_type: input.partner_type ?? null,
+    seed,
+    require_totp: false,
+    created_at: createdAt,
+  };
+}
+
+/** Writes organizations into the STIX store as TLP:CLEAR public identities owned by themselves. */
+export async function writeIdentities(ctx: Pick<AccountsContext, 'stix'>, orgs: readonly Organization[]): Promise<Result<number, Problem>> {
+  if (orgs.length === 0) return ok(0);
+  const bundle = JSON.stringify({ type: 'bundle', id: `bundle--${randomUUID()}`, objects: orgs.map((o) => identityOf(o, o.created_at)) });
+  const first = orgs[0];
+  if (first === undefined) return ok(0);
+  const imported = await importObjects(ctx.stix, [bundle], { hubOwner: first.id, tlp: 'clear', audience: ['public'] });
+  return imported.ok ? ok(imported.value.added + imported.value.newVersions) : err(imported.error);
+}
+
+function mayManageOrganizations(actor: Actor): boolean {
+  return actor.kind === 'operator' || actor.user.role === 'hub-admin';
+}
+
+/** Adds an organization (hub-admins and the operator only) and its STIX identity. */
+export async function createOrganization(ctx: AccountsContext, actor: Actor, input: NewOrganization): Promise<Result<Organization, Problem>> {
+  if (!mayManageOrganizations(actor)) return err(problem('forbidden', 'not-hub-admin', 'Only a hub administrator can add organizations.'));
+  const checked = checkOrganization(input);
+  if (!checked.ok) return err(problem('invalid', checked.error.code, checked.error.message));
+  const org = organizationFrom(checked.value, false, ctx.clock.now().toISOString());
+  const existing = await ctx.accounts.getOrganization(org.id);
+  if (existing !== null) return err(problem('conflict', 'organization-exists', `${existing.name} is already registered as ${existing.id}.`));
+  if (org.county_fips !== null) {
+    const county = await ctx.accounts.listOrganizations({ stateFips: org.state_fips ?? '', kind: 'local' });
+    const same = county.find((o) => o.county_fips === org.county_fips);
+    if (same !== undefined) return err(problem('conflict', 'organization-exists', `County ${org.county_fips} is already registered as ${same.name} (${same.id}).`));
+  }
+  const written = await writeIdentities(ctx, [org]);
+  if (!written.ok) return err(written.error);
+  await ctx.accounts.insertOrganizations([org]);
+  await ctx.emit({ type: 'org-created', at: ctx.clock.now(), orgId: org.id, userId: null, actor: actorId(actor), ip: null, detail: `${org.kind} ${org.name}` });
+  return ok(org);
+}
+
+export function listOrganizations(ctx: AccountsContext, filter: OrganizationFilter = {}): Promise<Organization[]> {
+  return ctx.accounts.listOrganizations(filter);
+}
+
+/** An org-admin (of that organization) or a hub-admin turns the TOTP requirement on or off. */
+export async function setRequireTotp(ctx: AccountsContext, actor: Actor, orgId: OrgId, required: boolean): Promise<Result<Organization, Problem>> {
+  const org = await ctx.accounts.getOrganization(orgId);
+  if (org === null) return err(problem('not-found', 'organization-not-found', `No organization ${orgId}.`));
+  const allowed = actor.kind === 'operator' || actor.user.role === 'hub-admin' || (actor.user.role === 'org-admin' && actor.user.org_id === orgId);
+  if (!allowed) return err(problem('forbidden', 'not-org-admin', 'Only an administrator of this organization can change its settings.'));
+  await ctx.accounts.setRequireTotp(orgId, required, ctx.clock.now().toISOString());
+  await ctx.emit({ type: 'org-settings-changed', at: ctx.clock.now(), orgId, userId: null, actor: actorId(actor), ip: null, detail: `require_totp=${String(required)}` });
+  return ok({ ...org, require_totp: required });
+}
+
+/** The seed data: the 56 states and territories and the federal agencies of the election-security community. */
+export function seedData(): Organization[] {
+  const states = STATES.map((s) => organizationFrom({ kind: s.kind, name: s.name, short_name: s.postal, state_fips: s.fips }, true, SEED_TIMESTAMP));
+  const agencies = FEDERAL_AGENCIES.map((a) => organizationFrom({ kind: 'federal', name: a.name, short_name: a.shortName }, true, SEED_TIMESTAMP));
+  return [...states, ...agencies];
+}
+
+export interface SeedSummary {
+  /** Organizations that were not there yet. */
+  readonly added: number;
+  /** Seed organizations in all (66). */
+  readonly total: number;
+}
+
+/**
+ * Seeds the states, territories and federal agencies on first start; safe to run on every start:
+ * existing rows (which an operator may have changed) are left alone, identities already stored stay unchanged.
+ */
+export async function seedOrganizations(store: AccountsStoreDeps, options: AccountsOptions = {}): Promise<Result<SeedSummary, Problem>> {
+  const ctx = accountsContext(store, options);
+  const orgs = seedData();
+  const known = new Set((await ctx.accounts.listOrganizations({ ids: orgs.map((o) => o.id) })).map((o) => o.id));
+  const missing = orgs.filter((o) => !known.has(o.id));
+  const written = await writeIdentities(ctx, missing);
+  if (!written.ok) return err(written.error);
+  const added = await ctx.accounts.insertOrganizations(missing);
+  return ok({ added, total: orgs.length });
+}

@@ -1,0 +1,121 @@
+import { randomUUID } from 'node:crypto';
+import { Type, type Static } from '@sinclair/typebox';
+import { checkPasswordPolicy, hashPassword } from '../auth/passwords.ts';
+import type { OrgId, UserId } from '../domain/ids.ts';
+import { problem, type Problem } from '../domain/problem.ts';
+import { err, ok, type Result } from '../domain/result.ts';
+import { USER_ROLES, type UserRole, type UserRow } from '../store/accounts.ts';
+import { actorId, type AccountsContext, type Actor } from './context.ts';
+
+export const RoleSchema = Type.Union(
+  USER_ROLES.map((r) => Type.Literal(r)),
+  { description: 'viewer reads; analyst also publishes; org-admin manages its organization\'s people, keys and defaults; hub-admin manages organizations (and reads only what is shared with it)' },
+);
+
+const EMAIL = '^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$';
+
+export const NewUserSchema = Type.Object(
+  {
+    email: Type.String({ pattern: EMAIL, maxLength: 254, description: 'Sign-in email address (compared without case)' }),
+    name: Type.String({ minLength: 1, maxLength: 200, description: 'Full name' }),
+    role: RoleSchema,
+    password: Type.String({ minLength: 1, maxLength: 1024, description: 'Initial password: at least 12 characters' }),
+    org_id: Type.Optional(Type.String({ description: 'Hub-admins only: the organization to add the person to (default: your own)' })),
+  },
+  { additionalProperties: false },
+);
+export type NewUser = Static<typeof NewUserSchema>;
+
+export const UserViewSchema = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  org_id: Type.String(),
+  email: Type.String(),
+  name: Type.String(),
+  role: RoleSchema,
+  totp_enabled: Type.Boolean(),
+  disabled: Type.Boolean(),
+  created_at: Type.String(),
+});
+export type UserView = Static<typeof UserViewSchema>;
+
+export function userView(row: UserRow): UserView {
+  return {
+    id: row.id,
+    org_id: row.org_id,
+    email: row.email,
+    name: row.name,
+    role: row.role,
+    totp_enabled: row.totp_secret !== null,
+    disabled: row.disabled_at !== null,
+    created_at: new Date(row.created_at).toISOString(),
+  };
+}
+
+/** Which roles an actor may give in which organization: org-admins inside their own, short of hub-admin. */
+function mayManageUsers(actor: Actor, orgId: OrgId, role: UserRole | null): Result<true, Problem> {
+  if (actor.kind === 'operator' || actor.user.role === 'hub-admin') return ok(true);
+  if (actor.user.role !== 'org-admin') return err(problem('forbidden', 'not-org-admin', 'Only an administrator of your organization can manage its people.'));
+  if (actor.user.org_id !== orgId) return err(problem('forbidden', 'other-organization', 'Organization administrators manage only the people of their own organization.'));
+  if (role === 'hub-admin') return err(problem('forbidden', 'role-not-allowed', 'Only a hub administrator can make someone a hub administrator.'));
+  return ok(true);
+}
+
+/** Adds a person to an organization with an initial password. */
+export async function createUser(ctx: AccountsContext, actor: Actor, input: NewUser): Promise<Result<UserView, Problem>> {
+  const orgId = (input.org_id ?? (actor.kind === 'user' ? actor.user.org_id : '')) as OrgId;
+  if (orgId === '') return err(problem('invalid', 'org-required', 'Name the organization the person belongs to (org_id / --org).'));
+  const org = await ctx.accounts.getOrganization(orgId);
+  if (org === null) return err(problem('not-found', 'organization-not-found', `No organization ${orgId}; list them with GET /api/v1/orgs or "rampart org list".`));
+  const allowed = mayManageUsers(actor, orgId, input.role);
+  if (!allowed.ok) return allowed;
+  const email = input.email.trim().toLowerCase();
+  if (!new RegExp(EMAIL).test(email)) return err(problem('invalid', 'invalid-email', `"${input.email}" is not an email address.`));
+  const policy = checkPasswordPolicy(input.password, email);
+  if (!policy.ok) return err(problem('invalid', policy.error.code, policy.error.message));
+  if ((await ctx.accounts.userByEmail(email)) !== null) return err(problem('conflict', 'email-taken', `${email} already has an account.`));
+  const now = ctx.clock.now();
+  const row: UserRow = {
+    id: randomUUID(),
+    org_id: orgId,
+    email,
+    name: input.name.trim(),
+    role: input.role,
+    password_hash: await hashPassword(input.password, ctx.policy.scrypt),
+    totp_secret: null,
+    totp_pending: null,
+    totp_last_step: null,
+    disabled_at: null,
+    created_at: now.getTime(),
+  };
+  if (!(await ctx.accounts.insertUser(row))) return err(problem('conflict', 'email-taken', `${email} already has an account.`));
+  await ctx.emit({ type: 'user-created', at: now, orgId, userId: row.id as UserId, actor: actorId(actor), ip: null, detail: `${email} as ${input.role}` });
+  return ok(userView(row));
+}
+
+/** The people of an organization (org-admins: their own; hub-admins and the operator: any, or all). */
+export async function listUsers(ctx: AccountsContext, actor: Actor, orgId?: OrgId): Promise<Result<UserView[], Problem>> {
+  if (actor.kind === 'user') {
+    const target = orgId ?? (actor.user.org_id as OrgId);
+    const allowed = mayManageUsers(actor, target, null);
+    if (!allowed.ok) return allowed;
+    return ok((await ctx.accounts.listUsers(target)).map(userView));
+  }
+  return ok((await ctx.accounts.listUsers(orgId)).map(userView));
+}
+
+/** Disables a person: signs them out everywhere; their sessions and API keys stop working at once. */
+export async function disableUser(ctx: AccountsContext, actor: Actor, target: { readonly id?: string; readonly email?: string }): Promise<Result<UserView, Problem>> {
+  const user = target.id !== undefined ? await ctx.accounts.userById(target.id as UserId) : await ctx.accounts.userByEmail(target.email ?? '');
+  if (user === null) return err(problem('not-found', 'user-not-found', `No user ${target.id ?? target.email ?? ''}.`));
+  // Someone outside the organization learns no more than "not found".
+  if (actor.kind === 'user' && actor.user.role !== 'hub-admin' && actor.user.org_id !== user.org_id) return err(problem('not-found', 'user-not-found', `No user ${target.id ?? target.email ?? ''}.`));
+  const allowed = mayManageUsers(actor, user.org_id as OrgId, user.role);
+  if (!allowed.ok) return allowed;
+  if (actor.kind === 'user' && actor.user.id === user.id) return err(problem('invalid', 'cannot-disable-self', 'You cannot disable your own account; ask another administrator.'));
+  if (user.disabled_at !== null) return ok(userView(user));
+  const now = ctx.clock.now();
+  await ctx.accounts.updateUser(user.id as UserId, { disabled_at: now.getTime() });
+  await ctx.accounts.deleteUserSessions(user.id as UserId);
+  await ctx.emit({ type: 'user-disabled', at: now, orgId: user.org_id as OrgId, userId: user.id as UserId, actor: actorId(actor), ip: null, detail: user.email });
+  return ok(userView({ ...user, disabled_at: now.getTime() }));
+}

@@ -1,0 +1,188 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createApiKey, revokeApiKey } from '../accounts/api-keys.ts';
+import { OPERATOR } from '../accounts/context.ts';
+import { setRequireTotp } from '../accounts/organizations.ts';
+import { accountsFixture, TEST_PASSWORD, type AccountsFixture } from '../accounts/testing.ts';
+import { disableUser } from '../accounts/users.ts';
+import { testDialects } from '../store/testing.ts';
+import type { UserRow } from '../store/accounts.ts';
+import { totpCode } from './totp.ts';
+
+const IP = { ip: '192.0.2.10', userAgent: 'vitest' };
+
+describe.each(testDialects())('auth service on %s', (dialect) => {
+  let f: AccountsFixture;
+  let clerk: UserRow;
+  beforeEach(async () => {
+    f = await accountsFixture(dialect);
+    clerk = await f.addUser({ email: 'Clerk@Dane.example.gov', name: 'Dane Clerk', role: 'analyst', org_id: f.dane });
+    f.events.length = 0;
+  });
+  afterEach(async () => {
+    await f.close();
+  });
+
+  const signIn = (password = TEST_PASSWORD, extra: { totp?: string; ip?: string; email?: string } = {}) =>
+    f.auth.signIn({ email: extra.email ?? 'clerk@dane.example.gov', password, ...(extra.totp === undefined ? {} : { totp: extra.totp }) }, { ...IP, ip: extra.ip ?? IP.ip });
+
+  it('signs in with the right password; the session carries the org, state and person keys', async () => {
+    const signedIn = await signIn();
+    expect(signedIn.ok).toBe(true);
+    if (!signedIn.ok) return;
+    expect(signedIn.value.expiresAt.getTime()).toBe(f.now().getTime() + 12 * 3_600_000);
+    const session = await f.auth.session(signedIn.value.token);
+    expect(session?.principal).toEqual({ orgId: f.dane, userId: clerk.id, scope: 'write', keys: ['public', 'community', `org:${f.dane}`, `user:${clerk.id}`, 'state:55'] });
+    expect(session?.view.org).toEqual({ id: f.dane, name: 'Dane County Clerk', state_fips: '55' });
+    expect(f.events.map((e) => e.type)).toEqual(['sign-in-ok']);
+  });
+
+  it('stores only the hash of the session token and of the password', async () => {
+    const signedIn = await signIn();
+    if (!signedIn.ok) throw new Error('sign-in failed');
+    const row = await f.ctx.accounts.userById(clerk.id as never);
+    expect(row?.password_hash).toMatch(/^scrypt\$/);
+    expect(row?.password_hash).not.toContain(TEST_PASSWORD);
+    expect(await f.ctx.accounts.sessionByHash(signedIn.value.token)).toBeNull();
+  });
+
+  it('refuses a wrong password and an unknown email with the same message', async () => {
+    const wrong = await signIn('not the password at all');
+    const unknown = await signIn(TEST_PASSWORD, { email: 'nobody@example.gov' });
+    expect(wrong).toEqual({ ok: false, error: { kind: 'unauthenticated', code: 'invalid-credentials', message: 'Wrong email or password.' } });
+    expect(unknown).toEqual(wrong);
+    expect(f.events.map((e) => e.type)).toEqual(['sign-in-failed', 'sign-in-failed']);
+  });
+
+  it('locks the account after 5 failures, says when to retry, and lets it in after the lock', async () => {
+    for (let i = 0; i < 4; i++) expect((await signIn('wrong password number')).ok).toBe(false);
+    const fifth = await signIn('wrong password number');
+    expect(fifth.ok ? null : fifth.error).toEqual({ kind: 'rate-limited', code: 'account-locked', message: 'Too many failed sign-ins for this account. Try again after 12:15 UTC (in 15 minutes).' });
+    // Even the right password waits out the lock.
+    f.advance(5 * 60_000);
+    const during = await signIn();
+    expect(during.ok ? null : during.error.message).toBe('Too many failed sign-ins for this account. Try again after 12:15 UTC (in 10 minutes).');
+    expect(f.events.some((e) => e.type === 'sign-in-locked')).toBe(true);
+    f.advance(10 * 60_000);
+    expect((await signIn()).ok).toBe(true);
+  });
+
+  it('locks an address that tries many accounts', async () => {
+    for (let i = 0; i < 29; i++) await signIn('wrong password number', { email: `user${i}@example.gov` });
+    const last = await signIn('wrong password number', { email: 'another@example.gov' });
+    expect(last.ok ? null : last.error.code).toBe('too-many-attempts');
+    const fromThere = await signIn();
+    expect(fromThere.ok ? null : fromThere.error.message).toMatch(/^Too many failed sign-ins from your network address\. Try again after 12:15 UTC/);
+    expect((await signIn(TEST_PASSWORD, { ip: '198.51.100.7' })).ok).toBe(true);
+  });
+
+  it('refuses a disabled user, and ends their sessions and keys at once', async () => {
+    const signedIn = await signIn();
+    const key = await createApiKey(f.ctx, OPERATOR, clerk, { name: 'feed', scope: 'write' });
+    if (!signedIn.ok || !key.ok) throw new Error('setup failed');
+    expect(await f.auth.apiKey(key.value.key)).not.toBeNull();
+    const disabled = await disableUser(f.ctx, OPERATOR, { email: 'clerk@dane.example.gov' });
+    expect(disabled.ok && disabled.value.disabled).toBe(true);
+    expect(await f.auth.session(signedIn.value.token)).toBeNull();
+    expect(await f.auth.apiKey(key.value.key)).toBeNull();
+    const again = await signIn();
+    expect(again.ok ? null : again.error.code).toBe('account-disabled');
+    expect(f.events.map((e) => e.type)).toContain('user-disabled');
+  });
+
+  it('ends a session after its idle timeout and after its absolute lifetime', async () => {
+    const idle = await signIn();
+    if (!idle.ok) throw new Error('sign-in failed');
+    f.advance(29 * 60_000);
+    expect(await f.auth.session(idle.value.token)).not.toBeNull();
+    f.advance(29 * 60_000);
+    expect(await f.auth.session(idle.value.token)).not.toBeNull();
+    f.advance(31 * 60_000);
+    expect(await f.auth.session(idle.value.token)).toBeNull();
+
+    const busy = await signIn();
+    if (!busy.ok) throw new Error('sign-in failed');
+    for (let i = 0; i < 24; i++) {
+      f.advance(29 * 60_000);
+      await f.auth.session(busy.value.token);
+    }
+    expect(await f.auth.session(busy.value.token)).not.toBeNull();
+    f.advance(29 * 60_000);
+    expect(await f.auth.session(busy.value.token)).toBeNull();
+  });
+
+  it('signs out: the token stops working', async () => {
+    const signedIn = await signIn();
+    if (!signedIn.ok) throw new Error('sign-in failed');
+    await f.auth.signOut(signedIn.value.token);
+    expect(await f.auth.session(signedIn.value.token)).toBeNull();
+    expect(await f.auth.session('made-up-token')).toBeNull();
+  });
+
+  it('API keys: scope, revocation, expiry, last use, and TAXII Basic by key id or email', async () => {
+    const read = await createApiKey(f.ctx, OPERATOR, clerk, { name: 'siem', scope: 'read' });
+    const expiring = await createApiKey(f.ctx, OPERATOR, clerk, { name: 'temp', scope: 'write', expires_at: '2026-11-03T13:00:00Z' });
+    if (!read.ok || !expiring.ok) throw new Error('setup failed');
+    expect(read.value.key).toMatch(/^rk_[0-9a-f]{16}_[A-Za-z0-9_-]{43}$/);
+    expect((await f.auth.apiKey(read.value.key))?.scope).toBe('read');
+    expect((await f.auth.apiKey(expiring.value.key))?.scope).toBe('write');
+    expect((await f.ctx.accounts.apiKeyById(read.value.view.id))?.last_used_at).toBe(f.now().getTime());
+    expect(await f.auth.apiKeyBasic(read.value.view.id, read.value.key)).not.toBeNull();
+    expect(await f.auth.apiKeyBasic('CLERK@dane.example.gov', read.value.key)).not.toBeNull();
+    expect(await f.auth.apiKeyBasic(expiring.value.view.id, read.value.key)).toBeNull();
+    expect(await f.auth.apiKeyBasic('someone@else.gov', read.value.key)).toBeNull();
+    // A key with one character changed is unknown.
+    const last = read.value.key.at(-1) === 'A' ? 'B' : 'A';
+    expect(await f.auth.apiKey(read.value.key.slice(0, -1) + last)).toBeNull();
+
+    f.advance(60 * 60_000);
+    expect(await f.auth.apiKey(expiring.value.key)).toBeNull();
+
+    const revoked = await revokeApiKey(f.ctx, OPERATOR, clerk, read.value.view.id);
+    expect(revoked.ok && revoked.value.revoked_at).toBe(f.now().toISOString());
+    expect(await f.auth.apiKey(read.value.key)).toBeNull();
+    expect(await f.auth.apiKeyBasic(read.value.view.id, read.value.key)).toBeNull();
+    expect(f.events.map((e) => e.type)).toEqual(['api-key-created', 'api-key-created', 'api-key-revoked']);
+  });
+
+  it('refuses write keys for viewers and keys that expire in the past', async () => {
+    const viewer = await f.addUser({ email: 'viewer@dane.example.gov', name: 'V', role: 'viewer', org_id: f.dane });
+    const write = await createApiKey(f.ctx, OPERATOR, viewer, { name: 'x', scope: 'write' });
+    expect(write.ok ? null : write.error.code).toBe('scope-not-allowed');
+    const past = await createApiKey(f.ctx, OPERATOR, clerk, { name: 'x', scope: 'read', expires_at: '2026-11-03T11:00:00Z' });
+    expect(past.ok ? null : past.error.code).toBe('invalid-expiry');
+    expect(await f.ctx.accounts.listApiKeys(clerk.id as never)).toEqual([]);
+  });
+
+  it('TOTP: enrol, confirm, then a code is required, checked and not replayable', async () => {
+    const enrolment = await f.auth.enrolTotp(clerk);
+    if (!enrolment.ok) throw new Error('enrol failed');
+    expect(enrolment.value.uri).toMatch(/^otpauth:\/\/totp\/Rampart:clerk%40dane\.example\.gov\?/);
+    expect((await f.auth.confirmTotp(clerk, '000000')).ok).toBe(false);
+    expect((await f.auth.confirmTotp(clerk, totpCode(enrolment.value.secret, f.now()))).ok).toBe(true);
+
+    f.advance(60_000);
+    const missing = await signIn();
+    expect(missing.ok ? null : missing.error.code).toBe('totp-required');
+    const wrong = await signIn(TEST_PASSWORD, { totp: '123456' === totpCode(enrolment.value.secret, f.now()) ? '654321' : '123456' });
+    expect(wrong.ok ? null : wrong.error.code).toBe('totp-invalid');
+    const code = totpCode(enrolment.value.secret, f.now());
+    expect((await signIn(TEST_PASSWORD, { totp: code })).ok).toBe(true);
+    const replay = await signIn(TEST_PASSWORD, { totp: code });
+    expect(replay.ok ? null : replay.error.code).toBe('totp-invalid');
+  });
+
+  it('an organization that requires TOTP refuses members who have not enrolled', async () => {
+    const changed = await setRequireTotp(f.ctx, OPERATOR, f.dane, true);
+    expect(changed.ok).toBe(true);
+    const refused = await signIn();
+    expect(refused.ok ? null : refused.error.code).toBe('totp-enrolment-required');
+    expect(refused.ok ? '' : refused.error.message).toContain('POST /api/v1/me/totp');
+  });
+
+  it('gives viewers read-only principals even on sessions', async () => {
+    await f.addUser({ email: 'viewer@dane.example.gov', name: 'V', role: 'viewer', org_id: f.dane });
+    const signedIn = await signIn(TEST_PASSWORD, { email: 'viewer@dane.example.gov' });
+    if (!signedIn.ok) throw new Error('sign-in failed');
+    expect((await f.auth.session(signedIn.value.token))?.principal.scope).toBe('read');
+  });
+});

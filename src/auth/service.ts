@@ -1,0 +1,239 @@
+import { accountsContext, type AccountsContext, type AccountsOptions, type AccountsStoreDeps, type AuthEventType } from '../accounts/context.ts';
+import type { AudienceKey } from '../domain/audience.ts';
+import type { OrgId, UserId } from '../domain/ids.ts';
+import { baseKeysOf, type Organization } from '../domain/organization.ts';
+import { problem, type Problem } from '../domain/problem.ts';
+import { err, ok, type Result } from '../domain/result.ts';
+import type { AuthPort, Principal, SessionView, SignedIn, SignInRequest } from '../http/deps.ts';
+import type { ApiKeyRow, UserRow } from '../store/accounts.ts';
+import { hashPassword, verifyPassword } from './passwords.ts';
+import { accountSubject, afterFailure, ipSubject, lockedUntil, retryMessage } from './throttle.ts';
+import { apiKeyId, randomToken, sameHex, sha256Hex } from './tokens.ts';
+import { acceptTotp, newTotpSecret, totpUri } from './totp.ts';
+
+/** The audience keys a reader of `orgId` (and person `userId`) reads with; the sharing service adds groups. */
+export type KeysOf = (orgId: OrgId, userId: UserId | null) => Promise<readonly AudienceKey[]>;
+
+export interface AuthServiceOptions extends AccountsOptions {
+  readonly keysOf?: KeysOf;
+  /** The sharing groups shown in GET /api/v1/me (default none). */
+  readonly groupsOf?: (orgId: OrgId) => Promise<readonly { readonly id: string; readonly name: string }[]>;
+}
+
+export interface TotpEnrolment {
+  /** Base32 secret to type into an authenticator app; shown once. */
+  readonly secret: string;
+  /** otpauth:// URI for a QR code; shown once. */
+  readonly uri: string;
+}
+
+/** The real AuthPort (sessions, API keys, TOTP, throttling) and what the account routes need besides. */
+export interface AuthService extends AuthPort {
+  readonly context: AccountsContext;
+  /** Email + password, throttled like a sign-in, without opening a session (TOTP enrolment before a first sign-in). */
+  checkPassword(email: string, password: string, ip: string): Promise<Result<UserRow, Problem>>;
+  /** The person a principal acts for, while they are enabled. */
+  userOf(principal: Principal): Promise<UserRow | null>;
+  enrolTotp(user: UserRow): Promise<Result<TotpEnrolment, Problem>>;
+  confirmTotp(user: UserRow, code: string): Promise<Result<{ readonly enabled: true }, Problem>>;
+}
+
+// Writing last_seen/last_used on every request would turn reads into writes; once a minute is precise enough.
+const TOUCH_EVERY_MS = 60_000;
+
+/** Creates the auth service over the store's database; `keysOf` defaults to baseKeysOf (no sharing groups). */
+export function createAuthService(store: AccountsStoreDeps, options: AuthServiceOptions = {}): AuthService {
+  return authServiceOf(accountsContext(store, options), options);
+}
+
+export function authServiceOf(ctx: AccountsContext, options: Pick<AuthServiceOptions, 'keysOf' | 'groupsOf'> = {}): AuthService {
+  const { accounts, clock, policy } = ctx;
+  let dummyHash: Promise<string> | null = null;
+
+  const defaultKeysOf: KeysOf = async (orgId, userId) => {
+    const org = await accounts.getOrganization(orgId);
+    return org === null ? [] : baseKeysOf(org, userId);
+  };
+  const keysOf = options.keysOf ?? defaultKeysOf;
+
+  const emit = (type: AuthEventType, at: Date, user: UserRow | null, ip: string | null, detail: string) =>
+    ctx.emit({ type, at, orgId: (user?.org_id ?? null) as OrgId | null, userId: (user?.id ?? null) as UserId | null, actor: (user?.id ?? null) as UserId | null, ip, detail });
+
+  const locked = (subject: 'account' | 'ip', until: number, now: number): Problem =>
+    problem(
+      'rate-limited',
+      subject === 'account' ? 'account-locked' : 'too-many-attempts',
+      `${subject === 'account' ? 'Too many failed sign-ins for this account' : 'Too many failed sign-ins from your network address'}. ${retryMessage(until, now)}`,
+    );
+
+  /** Counts a failure against the account and the address; returns the problem to answer with. */
+  const fail = async (email: string, ip: string, user: UserRow | null, now: Date, reason: string, answer: Problem): Promise<Problem> => {
+    const t = now.getTime();
+    const account = afterFailure(await accounts.throttle(accountSubject(email)), accountSubject(email), t, policy.accountThrottle);
+    const address = afterFailure(await accounts.throttle(ipSubject(ip)), ipSubject(ip), t, policy.ipThrottle);
+    await accounts.putThrottle(account);
+    await accounts.putThrottle(address);
+    await emit('sign-in-failed', now, user, ip, `${email}: ${reason}`);
+    const lock = account.locked_until ?? address.locked_until;
+    if (lock === null) return answer;
+    await emit('sign-in-locked', now, user, ip, `${email}: locked until ${new Date(lock).toISOString()}`);
+    return locked(account.locked_until !== null ? 'account' : 'ip', lock, t);
+  };
+
+  const checkPassword = async (rawEmail: string, password: string, ip: string): Promise<Result<UserRow, Problem>> => {
+    const now = clock.now();
+    const t = now.getTime();
+    const email = rawEmail.trim().toLowerCase();
+    for (const [subject, kind] of [[ipSubject(ip), 'ip'], [accountSubject(email), 'account']] as const) {
+      const until = lockedUntil(await accounts.throttle(subject), t);
+      if (until !== null) {
+        await emit('sign-in-locked', now, null, ip, `${email}: refused while locked`);
+        return err(locked(kind, until, t));
+      }
+    }
+    const user = await accounts.userByEmail(email);
+    let matches = false;
+    if (user?.password_hash !== null && user?.password_hash !== undefined) {
+      matches = await verifyPassword(password, user.password_hash);
+    } else {
+      // Same work for an unknown address, so timing does not tell which emails have accounts.
+      dummyHash ??= hashPassword('rampart-dummy-password', policy.scrypt);
+      await verifyPassword(password, await dummyHash);
+    }
+    if (user === null || !matches) {
+      return err(await fail(email, ip, user, now, user === null ? 'unknown email' : 'wrong password', problem('unauthenticated', 'invalid-credentials', 'Wrong email or password.')));
+    }
+    if (user.disabled_at !== null) {
+      await emit('sign-in-failed', now, user, ip, `${email}: account disabled`);
+      return err(problem('unauthenticated', 'account-disabled', 'This account is disabled; ask your organization administrator.'));
+    }
+    return ok(user);
+  };
+
+  const principalOf = async (user: UserRow, scope: 'read' | 'write'): Promise<Principal> => ({
+    orgId: user.org_id as OrgId,
+    userId: user.id as UserId,
+    keys: await keysOf(user.org_id as OrgId, user.id as UserId),
+    // Viewers read; only analysts and administrators publish.
+    scope: user.role === 'viewer' ? 'read' : scope,
+  });
+
+  const viewOf = async (user: UserRow, org: Organization): Promise<SessionView> => ({
+    user: { id: user.id as UserId, email: user.email, name: user.name },
+    org: { id: org.id, name: org.name, state_fips: org.state_fips },
+    groups: options.groupsOf === undefined ? [] : await options.groupsOf(org.id),
+  });
+
+  const keyOwner = async (secret: string): Promise<{ readonly row: ApiKeyRow; readonly user: UserRow } | null> => {
+    const id = apiKeyId(secret);
+    if (id === null) return null;
+    const row = await accounts.apiKeyById(id);
+    if (row === null || !sameHex(sha256Hex(secret), row.secret_hash)) return null;
+    const t = clock.now().getTime();
+    if (row.revoked_at !== null || (row.expires_at !== null && row.expires_at <= t)) return null;
+    const user = await accounts.userById(row.user_id as UserId);
+    if (user === null || user.disabled_at !== null) return null;
+    if (row.last_used_at === null || t - row.last_used_at >= TOUCH_EVERY_MS) await accounts.touchApiKey(row.id, t);
+    return { row, user };
+  };
+
+  return {
+    context: ctx,
+    checkPassword,
+
+    async signIn(request: SignInRequest, context): Promise<Result<SignedIn, Problem>> {
+      const checked = await checkPassword(request.email, request.password, context.ip);
+      if (!checked.ok) return checked;
+      const user = checked.value;
+      const now = clock.now();
+      const org = await accounts.getOrganization(user.org_id as OrgId);
+      if (org === null) return err(problem('unauthenticated', 'organization-not-found', 'Your organization is no longer registered; ask the hub administrator.'));
+      if (user.totp_secret !== null) {
+        if (request.totp === undefined || request.totp.trim() === '') {
+          await emit('sign-in-failed', now, user, context.ip, `${user.email}: no TOTP code`);
+          return err(problem('unauthenticated', 'totp-required', 'Enter the 6-digit code from your authenticator app (field "totp").'));
+        }
+        const step = acceptTotp(user.totp_secret, request.totp, now, user.totp_last_step);
+        if (step === null) {
+          return err(await fail(user.email, context.ip, user, now, 'wrong TOTP code', problem('unauthenticated', 'totp-invalid', 'That code is wrong or was already used; enter the current 6-digit code from your authenticator app.')));
+        }
+        await accounts.updateUser(user.id as UserId, { totp_last_step: step });
+      } else if (org.require_totp) {
+        await emit('sign-in-failed', now, user, context.ip, `${user.email}: TOTP enrolment required`);
+        return err(
+          problem('unauthenticated', 'totp-enrolment-required', `${org.name} requires a second factor: enrol with POST /api/v1/me/totp (email and password, then a code from your authenticator app), then sign in with the code.`),
+        );
+      }
+      await accounts.clearThrottle(accountSubject(user.email));
+      const token = randomToken(32);
+      const t = now.getTime();
+      const expiresAt = t + policy.sessionTtlMs;
+      await accounts.insertSession({ token_hash: sha256Hex(token), user_id: user.id, created_at: t, last_seen_at: t, expires_at: expiresAt, ip: context.ip, user_agent: context.userAgent?.slice(0, 500) ?? null });
+      await emit('sign-in-ok', now, user, context.ip, user.email);
+      return ok({ token, expiresAt: new Date(expiresAt) });
+    },
+
+    async session(token) {
+      const hash = sha256Hex(token);
+      const row = await accounts.sessionByHash(hash);
+      if (row === null) return null;
+      const t = clock.now().getTime();
+      if (row.expires_at <= t || t - row.last_seen_at >= policy.idleTimeoutMs) {
+        await accounts.deleteSession(hash);
+        return null;
+      }
+      const user = await accounts.userById(row.user_id as UserId);
+      if (user === null || user.disabled_at !== null) return null;
+      const org = await accounts.getOrganization(user.org_id as OrgId);
+      if (org === null) return null;
+      if (t - row.last_seen_at >= TOUCH_EVERY_MS) await accounts.touchSession(hash, t);
+      return { principal: await principalOf(user, 'write'), view: await viewOf(user, org) };
+    },
+
+    async signOut(token) {
+      const hash = sha256Hex(token);
+      const row = await accounts.sessionByHash(hash);
+      if (row === null) return;
+      await accounts.deleteSession(hash);
+      const user = await accounts.userById(row.user_id as UserId);
+      await emit('sign-out', clock.now(), user, null, user?.email ?? '');
+    },
+
+    async apiKey(secret) {
+      const owner = await keyOwner(secret);
+      return owner === null ? null : principalOf(owner.user, owner.row.scope);
+    },
+
+    async apiKeyBasic(username, secret) {
+      const owner = await keyOwner(secret);
+      if (owner === null) return null;
+      const name = username.trim().toLowerCase();
+      if (name !== owner.row.id && name !== owner.user.email) return null;
+      return principalOf(owner.user, owner.row.scope);
+    },
+
+    async userOf(principal) {
+      if (principal.userId === null) return null;
+      const user = await accounts.userById(principal.userId);
+      return user === null || user.disabled_at !== null ? null : user;
+    },
+
+    async enrolTotp(user) {
+      const secret = newTotpSecret();
+      await accounts.updateUser(user.id as UserId, { totp_pending: secret });
+      return ok({ secret, uri: totpUri(secret, user.email) });
+    },
+
+    async confirmTotp(user, code) {
+      const fresh = await accounts.userById(user.id as UserId);
+      const pending = fresh?.totp_pending ?? null;
+      if (fresh === null || pending === null) return err(problem('invalid', 'no-totp-enrolment', 'Start enrolment first: POST /api/v1/me/totp without a code gives you the secret.'));
+      const now = clock.now();
+      const step = acceptTotp(pending, code, now, null);
+      if (step === null) return err(problem('invalid', 'totp-invalid', 'That code does not match the new secret; enter the current 6-digit code from your authenticator app.'));
+      await accounts.updateUser(fresh.id as UserId, { totp_secret: pending, totp_pending: null, totp_last_step: step });
+      await emit('totp-enabled', now, fresh, null, fresh.email);
+      return ok({ enabled: true });
+    },
+  };
+}

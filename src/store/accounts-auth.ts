@@ -1,0 +1,94 @@
+import type { Kysely } from 'kysely';
+import type { UserId } from '../domain/ids.ts';
+import type { AccountTables, ApiKeyRow, SessionRow, ThrottleRow } from './accounts-tables.ts';
+
+/** Sessions, API keys and sign-in throttling: the SQL of src/auth. */
+export interface AccountsAuthStore {
+  insertSession(row: SessionRow): Promise<void>;
+  sessionByHash(tokenHash: string): Promise<SessionRow | null>;
+  touchSession(tokenHash: string, at: number): Promise<void>;
+  deleteSession(tokenHash: string): Promise<void>;
+  /** Deletes every session of the person (disabled, password changed); returns how many. */
+  deleteUserSessions(userId: UserId): Promise<number>;
+  insertApiKey(row: ApiKeyRow): Promise<void>;
+  apiKeyById(id: string): Promise<ApiKeyRow | null>;
+  listApiKeys(userId: UserId): Promise<ApiKeyRow[]>;
+  /** Marks the key revoked when it belongs to `userId` and is not yet; false otherwise. */
+  revokeApiKey(id: string, userId: UserId, at: number): Promise<boolean>;
+  touchApiKey(id: string, at: number): Promise<void>;
+  throttle(subject: string): Promise<ThrottleRow | null>;
+  putThrottle(row: ThrottleRow): Promise<void>;
+  clearThrottle(subject: string): Promise<void>;
+}
+
+const n = (v: number | string): number => Number(v);
+const nn = (v: number | string | null): number | null => (v === null ? null : Number(v));
+
+function sessionOf(row: SessionRow): SessionRow {
+  return { ...row, created_at: n(row.created_at), last_seen_at: n(row.last_seen_at), expires_at: n(row.expires_at) };
+}
+
+function apiKeyOf(row: ApiKeyRow): ApiKeyRow {
+  if (row.scope !== 'read' && row.scope !== 'write') throw new Error(`API key ${row.id} has unknown scope ${String(row.scope)}`);
+  return { ...row, created_at: n(row.created_at), last_used_at: nn(row.last_used_at), expires_at: nn(row.expires_at), revoked_at: nn(row.revoked_at) };
+}
+
+export function accountsAuthStore(db: Kysely<AccountTables>): AccountsAuthStore {
+  return {
+    async insertSession(row) {
+      await db.insertInto('account_session').values(row).execute();
+    },
+    async sessionByHash(tokenHash) {
+      const row = await db.selectFrom('account_session').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
+      return row === undefined ? null : sessionOf(row);
+    },
+    async touchSession(tokenHash, at) {
+      await db.updateTable('account_session').set({ last_seen_at: at }).where('token_hash', '=', tokenHash).execute();
+    },
+    async deleteSession(tokenHash) {
+      await db.deleteFrom('account_session').where('token_hash', '=', tokenHash).execute();
+    },
+    async deleteUserSessions(userId) {
+      const result = await db.deleteFrom('account_session').where('user_id', '=', userId).executeTakeFirst();
+      return Number(result.numDeletedRows);
+    },
+    async insertApiKey(row) {
+      await db.insertInto('api_key').values(row).execute();
+    },
+    async apiKeyById(id) {
+      const row = await db.selectFrom('api_key').selectAll().where('id', '=', id).executeTakeFirst();
+      return row === undefined ? null : apiKeyOf(row);
+    },
+    async listApiKeys(userId) {
+      const rows = await db.selectFrom('api_key').selectAll().where('user_id', '=', userId).orderBy('created_at').orderBy('id').execute();
+      return rows.map(apiKeyOf);
+    },
+    async revokeApiKey(id, userId, at) {
+      const result = await db
+        .updateTable('api_key')
+        .set({ revoked_at: at })
+        .where('id', '=', id)
+        .where('user_id', '=', userId)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    },
+    async touchApiKey(id, at) {
+      await db.updateTable('api_key').set({ last_used_at: at }).where('id', '=', id).execute();
+    },
+    async throttle(subject) {
+      const row = await db.selectFrom('login_throttle').selectAll().where('subject', '=', subject).executeTakeFirst();
+      return row === undefined ? null : { ...row, failures: n(row.failures), window_start: n(row.window_start), locked_until: nn(row.locked_until) };
+    },
+    async putThrottle(row) {
+      await db
+        .insertInto('login_throttle')
+        .values(row)
+        .onConflict((oc) => oc.column('subject').doUpdateSet({ failures: row.failures, window_start: row.window_start, locked_until: row.locked_until }))
+        .execute();
+    },
+    async clearThrottle(subject) {
+      await db.deleteFrom('login_throttle').where('subject', '=', subject).execute();
+    },
+  };
+}

@@ -1,0 +1,146 @@
+import { Value } from '@sinclair/typebox/value';
+import type { Kysely } from 'kysely';
+import type { OrgId, UserId } from '../domain/ids.ts';
+import { OrganizationSchema, type OrgKind, type Organization } from '../domain/organization.ts';
+import type { Database } from './db.ts';
+import { accountsAuthStore, type AccountsAuthStore } from './accounts-auth.ts';
+import type { AccountTables, UserRole, UserRow } from './accounts-tables.ts';
+import { USER_ROLES } from './accounts-tables.ts';
+
+export type { AccountTables, ApiKeyRow, SessionRow, ThrottleRow, UserRole, UserRow } from './accounts-tables.ts';
+export { USER_ROLES } from './accounts-tables.ts';
+
+export interface OrganizationFilter {
+  readonly kind?: OrgKind;
+  readonly stateFips?: string;
+  readonly ids?: readonly OrgId[];
+}
+
+export type UserPatch = Partial<Pick<UserRow, 'name' | 'role' | 'password_hash' | 'totp_secret' | 'totp_pending' | 'totp_last_step' | 'disabled_at'>>;
+
+/** Organizations and people: the SQL of src/accounts and src/auth, the same on SQLite and PostgreSQL. */
+export interface AccountsStore extends AccountsAuthStore {
+  /** Inserts organizations whose id (or county) is not stored yet; returns how many were new. */
+  insertOrganizations(orgs: readonly Organization[]): Promise<number>;
+  getOrganization(id: OrgId): Promise<Organization | null>;
+  listOrganizations(filter?: OrganizationFilter): Promise<Organization[]>;
+  setRequireTotp(id: OrgId, required: boolean, at: string): Promise<void>;
+  /** false when the email is already taken (compared lower-case). */
+  insertUser(row: UserRow): Promise<boolean>;
+  userById(id: UserId): Promise<UserRow | null>;
+  userByEmail(email: string): Promise<UserRow | null>;
+  listUsers(orgId?: OrgId): Promise<UserRow[]>;
+  updateUser(id: UserId, patch: UserPatch): Promise<void>;
+}
+
+interface OrganizationRow {
+  id: string;
+  kind: string;
+  name: string;
+  short_name: string | null;
+  state_fips: string | null;
+  county_fips: string | null;
+  ocd_id: string | null;
+  partner_type: string | null;
+  seed: number;
+  require_totp: number;
+  created_at: string;
+  updated_at: string;
+}
+
+function organizationOf(row: OrganizationRow): Organization {
+  const candidate = {
+    id: row.id,
+    kind: row.kind,
+    name: row.name,
+    short_name: row.short_name,
+    state_fips: row.state_fips,
+    county_fips: row.county_fips,
+    ocd_id: row.ocd_id,
+    partner_type: row.partner_type,
+    seed: Number(row.seed) === 1,
+    require_totp: Number(row.require_totp) === 1,
+    created_at: row.created_at,
+  };
+  // Rows are parsed like any input: a row the schema refuses means the database was edited by hand.
+  if (!Value.Check(OrganizationSchema, candidate)) throw new Error(`organization row ${row.id} does not match the schema`);
+  return candidate as Organization;
+}
+
+function userOf(row: UserRow): UserRow {
+  if (!(USER_ROLES as readonly string[]).includes(row.role)) throw new Error(`user ${row.id} has unknown role ${row.role}`);
+  return { ...row, role: row.role, created_at: Number(row.created_at), disabled_at: row.disabled_at === null ? null : Number(row.disabled_at), totp_last_step: row.totp_last_step === null ? null : Number(row.totp_last_step) };
+}
+
+const INSERT_CHUNK = 400;
+
+export function accountsStore(database: Database<unknown>): AccountsStore {
+  const db: Kysely<AccountTables> = database.db.withTables<AccountTables>();
+  return {
+    ...accountsAuthStore(db),
+    async insertOrganizations(orgs) {
+      let added = 0;
+      for (let i = 0; i < orgs.length; i += INSERT_CHUNK) {
+        const rows: OrganizationRow[] = orgs.slice(i, i + INSERT_CHUNK).map((o) => ({
+          id: o.id,
+          kind: o.kind,
+          name: o.name,
+          short_name: o.short_name,
+          state_fips: o.state_fips,
+          county_fips: o.county_fips,
+          ocd_id: o.ocd_id,
+          partner_type: o.partner_type,
+          seed: o.seed ? 1 : 0,
+          require_totp: o.require_totp ? 1 : 0,
+          created_at: o.created_at,
+          updated_at: o.created_at,
+        }));
+        const result = await db.insertInto('organization').values(rows).onConflict((oc) => oc.doNothing()).executeTakeFirst();
+        added += Number(result.numInsertedOrUpdatedRows ?? 0n);
+      }
+      return added;
+    },
+    async getOrganization(id) {
+      const row = await db.selectFrom('organization').selectAll().where('id', '=', id).executeTakeFirst();
+      return row === undefined ? null : organizationOf(row);
+    },
+    async listOrganizations(filter = {}) {
+      let query = db.selectFrom('organization').selectAll();
+      if (filter.kind !== undefined) query = query.where('kind', '=', filter.kind);
+      if (filter.stateFips !== undefined) query = query.where('state_fips', '=', filter.stateFips);
+      if (filter.ids !== undefined) {
+        if (filter.ids.length === 0) return [];
+        query = query.where('id', 'in', filter.ids);
+      }
+      const rows = await query.orderBy('kind').orderBy('state_fips').orderBy('name').orderBy('id').execute();
+      return rows.map(organizationOf);
+    },
+    async setRequireTotp(id, required, at) {
+      await db.updateTable('organization').set({ require_totp: required ? 1 : 0, updated_at: at }).where('id', '=', id).execute();
+    },
+    async insertUser(row) {
+      const result = await db.insertInto('account_user').values({ ...row, email: row.email.toLowerCase() }).onConflict((oc) => oc.doNothing()).executeTakeFirst();
+      return Number(result.numInsertedOrUpdatedRows ?? 0n) === 1;
+    },
+    async userById(id) {
+      const row = await db.selectFrom('account_user').selectAll().where('id', '=', id).executeTakeFirst();
+      return row === undefined ? null : userOf(row);
+    },
+    async userByEmail(email) {
+      const row = await db.selectFrom('account_user').selectAll().where('email', '=', email.trim().toLowerCase()).executeTakeFirst();
+      return row === undefined ? null : userOf(row);
+    },
+    async listUsers(orgId) {
+      let query = db.selectFrom('account_user').selectAll();
+      if (orgId !== undefined) query = query.where('org_id', '=', orgId);
+      const rows = await query.orderBy('email').execute();
+      return rows.map(userOf);
+    },
+    async updateUser(id, patch) {
+      if (Object.keys(patch).length === 0) return;
+      await db.updateTable('account_user').set(patch).where('id', '=', id).execute();
+    },
+  };
+}
+
+export type { UserRole as Role };
