@@ -2,3 +2,5 @@
 export type * from './ast.ts';
 export { parsePattern } from './parser.ts';
 export { comparisonsOf, formatPath } from './comparisons.ts';
+export { compilePattern, type CompiledPattern } from './compile.ts';
+export type { Observation, ScoObject } from './observation.ts';
