@@ -1,0 +1,62 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { sql } from 'kysely';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createAuditLog } from '../../audit/audit-log.ts';
+import type { OrgId } from '../../domain/ids.ts';
+import { openStore } from '../../store/index.ts';
+import { auditCommand } from './audit.ts';
+
+const ORG = 'identity--0a000000-0000-4000-8000-00000000000a' as OrgId;
+
+async function verify(db: string, ...extra: string[]): Promise<{ exit: number | string | undefined; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    out += String(chunk);
+    return true;
+  });
+  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    err += String(chunk);
+    return true;
+  });
+  process.exitCode = undefined;
+  await auditCommand().parseAsync(['verify', '--db', db, ...extra], { from: 'user' });
+  const exit = process.exitCode;
+  process.exitCode = undefined;
+  vi.restoreAllMocks();
+  return { exit, out, err };
+}
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+describe('rampart audit verify', () => {
+  it('exits 0 on an intact log, 1 with one line per finding once an entry is edited, 1 on a wrong --expect-head, 2 on a malformed one', async () => {
+    const db = path.join(mkdtempSync(path.join(tmpdir(), 'rampart-audit-')), 'r.sqlite');
+    const store = await openStore({ url: db });
+    const log = createAuditLog(store);
+    for (const action of ['sign-in', 'export', 'sign-out'] as const) await log.record({ actorOrg: ORG, actorUser: null, action });
+    const { head } = await log.verify();
+
+    const intact = await verify(db, '--expect-head', head.hash);
+    expect(intact.exit).toBe(0);
+    expect(intact.out).toBe(`audit log intact: 3 entries, head 3 ${head.hash} (keep this hash elsewhere and pass it as --expect-head next time)\n`);
+
+    await sql`update audit_entry set action = 'read' where seq = 2`.execute(store.database.db);
+    await store.close();
+    const broken = await verify(db);
+    expect(broken.exit).toBe(1);
+    expect(broken.out).toBe('edited at entry 2: entry 2 was changed after it was written: its hash no longer matches its content\naudit log BROKEN: 1 problem(s) in 3 entries\n');
+
+    const rewritten = await verify(db, '--expect-head', 'f'.repeat(64), '--json');
+    expect(rewritten.exit).toBe(1);
+    expect(JSON.parse(rewritten.out)).toMatchObject({ entries: 3, headMismatch: true });
+
+    const bad = await verify(db, '--expect-head', 'xyz');
+    expect(bad.exit).toBe(2);
+    expect(bad.err).toContain('--expect-head "xyz" is not');
+  });
+});

@@ -1,0 +1,81 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { AudienceSchema, TlpSchema } from '../http/schemas.ts';
+
+/** REST schemas of the sharing routes: Fastify validates with them, OpenAPI shows them, types come from Static<>. */
+
+const STIX_ID = '^[a-z0-9][a-z0-9-]*--[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
+const UUID = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
+const ORG_ID = '^identity--[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
+
+const MaybeAudience = Type.Optional(Type.Union([AudienceSchema, Type.Null()], { description: 'An audience, or null to return to the built-in default' }));
+
+export const DefaultsBody = Type.Object(
+  {
+    defaults: Type.Object(
+      { clear: MaybeAudience, green: MaybeAudience, amber: MaybeAudience, 'amber+strict': MaybeAudience, red: MaybeAudience },
+      { additionalProperties: false, minProperties: 1 },
+    ),
+  },
+  { additionalProperties: false },
+);
+export type DefaultsBody = Static<typeof DefaultsBody>;
+
+export const DefaultsSchema = Type.Object({
+  defaults: Type.Array(
+    Type.Object({
+      tlp: TlpSchema,
+      audience: Type.Union([Type.Array(Type.String()), Type.Null()], { description: 'null: TLP:RED has no default, name people each time' }),
+      source: Type.Union([Type.Literal('organization'), Type.Literal('built-in')]),
+    }),
+  ),
+});
+
+export const ReshareBody = Type.Object(
+  {
+    audience: AudienceSchema,
+    tlp: Type.Optional(TlpSchema),
+    allow_counting: Type.Optional(Type.Union([Type.Boolean(), Type.Null()], { description: 'May anonymous aggregates count this object? null: the default' })),
+  },
+  { additionalProperties: false },
+);
+export type ReshareBody = Static<typeof ReshareBody>;
+
+export const ReshareSchema = Type.Object({
+  id: Type.String(),
+  changed: Type.Boolean(),
+  sharing: Type.Object({ owner: Type.String(), tlp: TlpSchema, audience: Type.Array(Type.String()) }),
+});
+
+export const ObjectParams = Type.Object({ id: Type.String({ pattern: STIX_ID, description: 'STIX id' }) });
+export type ObjectParams = Static<typeof ObjectParams>;
+export const GroupParams = Type.Object({ id: Type.String({ pattern: UUID, description: 'Sharing group id' }) });
+export type GroupParams = Static<typeof GroupParams>;
+
+export const CreateGroupBody = Type.Object({ name: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false });
+export type CreateGroupBody = Static<typeof CreateGroupBody>;
+export const InviteBody = Type.Object({ org_id: Type.String({ pattern: ORG_ID, description: 'The invited organization' }) }, { additionalProperties: false });
+export type InviteBody = Static<typeof InviteBody>;
+
+const MembershipStatus = Type.Union([Type.Literal('invited'), Type.Literal('accepted'), Type.Literal('declined')]);
+export const GroupSchema = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  created_by_org: Type.String(),
+  created_at: Type.String(),
+  status: MembershipStatus,
+  members: Type.Union([Type.Array(Type.Object({ org_id: Type.String(), status: MembershipStatus })), Type.Null()]),
+});
+export const GroupListSchema = Type.Object({ groups: Type.Array(GroupSchema) });
+
+export const CountingBody = Type.Object(
+  { allow_counting: Type.Union([Type.Boolean(), Type.Null()], { description: 'Let anonymous aggregates count your sightings; null: only those shared with the community' }) },
+  { additionalProperties: false },
+);
+export type CountingBody = Static<typeof CountingBody>;
+
+export const AggregateSchema = Type.Object({
+  indicator: Type.String(),
+  sightings: Type.Integer(),
+  organizations: Type.Integer(),
+  states: Type.Integer(),
+});
