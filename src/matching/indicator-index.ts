@@ -1,0 +1,152 @@
+import type { OrgId, StixId } from '../domain/ids.ts';
+import { parsePattern, type ComparisonExpression, type Pattern } from '../stix/pattern/index.ts';
+import { PrefixMap } from './cidr.ts';
+import type { Observation } from './observation.ts';
+import { shapeOf, type IndexKey, type Leaf } from './pattern-analysis.ts';
+import { normalizeValue, type LogRecord, type ValueKind } from './record.ts';
+
+/** An indicator as the matcher needs it. */
+export interface IndicatorInfo {
+  readonly id: StixId;
+  readonly name: string | null;
+  readonly pattern: string;
+  readonly owner: OrgId;
+}
+
+export interface CompiledPattern {
+  matches(observations: readonly Observation[]): boolean;
+}
+export type CompilePattern = (pattern: Pattern) => CompiledPattern;
+
+/** A pattern the index could not take, and why. */
+export interface IndicatorProblem {
+  readonly id: StixId;
+  readonly code: string;
+  readonly message: string;
+}
+
+/** A leaf to evaluate on one observation; `lastLine` (the index stamp of the last line that reached it) stops a line evaluating it twice. */
+export interface LeafRef {
+  readonly owner: ComplexIndicator;
+  readonly matcher: CompiledPattern;
+  readonly types: readonly string[];
+  lastLine: number;
+}
+
+export interface ComplexIndicator {
+  readonly indicator: IndicatorInfo;
+  /** Whole-pattern matcher for multi-observation patterns (null: one observation decides). */
+  readonly whole: CompiledPattern | null;
+  readonly leaves: readonly LeafRef[];
+}
+
+/** What a lookup key leads to: an equality indicator (a hit by itself) or a leaf to evaluate. */
+export type Target = { readonly kind: 'equality'; readonly indicator: IndicatorInfo; lastLine: number } | { readonly kind: 'leaf'; readonly leaf: LeafRef };
+
+const KINDS: readonly ValueKind[] = ['ipv4', 'ipv6', 'domain', 'url', 'email', 'md5', 'sha1', 'sha256', 'sha512', 'user-agent'];
+
+/**
+ * Every indicator a reader may see, arranged for log matching: equality patterns in one hash map
+ * per value kind (and network prefixes in a PrefixMap), complex patterns compiled once and
+ * reached through their anchor values, or through the object types they need when they have none.
+ */
+export class IndicatorIndex {
+  readonly exact = new Map<ValueKind, Map<string, Target[]>>(KINDS.map((k) => [k, new Map()]));
+  readonly prefixes = new PrefixMap<Target>();
+  /** Leaves with no anchor value, by the SCO types that can satisfy them. */
+  readonly byType = new Map<string, LeafRef[]>();
+  readonly complex: ComplexIndicator[] = [];
+  readonly problems: IndicatorProblem[] = [];
+  equality = 0;
+  /** Bumped for every matched line, so a target reached twice by one line counts once. */
+  stamp = 0;
+
+  /** Adds an indicator; a pattern that does not parse or compile is recorded as a problem. */
+  add(indicator: IndicatorInfo, compile: CompilePattern): void {
+    const parsed = parsePattern(indicator.pattern);
+    if (!parsed.ok) {
+      this.problems.push({ id: indicator.id, code: parsed.error.code, message: `column ${parsed.error.column}: ${parsed.error.message}` });
+      return;
+    }
+    const shape = shapeOf(parsed.value);
+    try {
+      switch (shape.kind) {
+        case 'equality': {
+          const target: Target = { kind: 'equality', indicator, lastLine: 0 };
+          for (const key of shape.keys) this.put(key, target);
+          this.equality++;
+          return;
+        }
+        case 'single':
+          this.addComplex(indicator, null, [shape.leaf], compile);
+          return;
+        case 'multi':
+          this.addComplex(indicator, compile(parsed.value), shape.leaves, compile);
+          return;
+      }
+    } catch (error) {
+      this.problems.push({ id: indicator.id, code: 'pattern-not-compiled', message: error instanceof Error ? error.message : String(error) });
+    }
+  }
+
+  get size(): number {
+    return this.equality + this.complex.length;
+  }
+
+  private addComplex(indicator: IndicatorInfo, whole: CompiledPattern | null, leaves: readonly Leaf[], compile: CompilePattern): void {
+    const refs: LeafRef[] = [];
+    const complex: ComplexIndicator = { indicator, whole, leaves: refs };
+    for (const leaf of leaves) {
+      const ref: LeafRef = { owner: complex, matcher: compile(leafPattern(leaf.expression)), types: leaf.types, lastLine: 0 };
+      refs.push(ref);
+      if (leaf.anchors !== null) {
+        const target: Target = { kind: 'leaf', leaf: ref };
+        for (const key of leaf.anchors) this.put(key, target);
+      } else {
+        for (const type of leaf.types) {
+          const list = this.byType.get(type);
+          if (list === undefined) this.byType.set(type, [ref]);
+          else list.push(ref);
+        }
+      }
+    }
+    this.complex.push(complex);
+  }
+
+  private put(key: IndexKey, target: Target): void {
+    if (key.kind === 'cidr') {
+      this.prefixes.add(key.cidr, target);
+      return;
+    }
+    const map = this.exact.get(key.kind);
+    if (map === undefined) return;
+    const list = map.get(key.value);
+    if (list === undefined) map.set(key.value, [target]);
+    else list.push(target);
+  }
+
+  /** Calls `found` with every target one value of a record reaches. */
+  lookup(record: LogRecord, found: (target: Target, kind: ValueKind, value: string) => void): void {
+    const hits: Target[] = [];
+    for (let i = 0; i < record.size; i++) {
+      const kind = record.kinds[i];
+      const value = record.values[i];
+      if (kind === undefined || value === undefined) continue;
+      const map = this.exact.get(kind);
+      if (map !== undefined && map.size > 0) {
+        const list = map.get(normalizeValue(kind, value));
+        if (list !== undefined) for (const t of list) found(t, kind, value);
+      }
+      if (kind === 'ipv4') this.prefixes.matchV4(value, hits);
+      else if (kind === 'ipv6') this.prefixes.matchV6(value, hits);
+      if (hits.length > 0) {
+        for (const t of hits) found(t, kind, value);
+        hits.length = 0;
+      }
+    }
+  }
+}
+
+function leafPattern(expression: ComparisonExpression): Pattern {
+  return { expression: { kind: 'observation', expression, column: 1 } };
+}

@@ -1,0 +1,223 @@
+import { err, ok, type Result } from '../domain/result.ts';
+import { detectFormat, DETECT_LINES, parserFor, type FormatChoice, type FormatError, type LogFormat } from './formats.ts';
+import type { ComplexIndicator, IndicatorIndex, IndicatorInfo, LeafRef, Target } from './indicator-index.ts';
+import { splitLines } from './lines.ts';
+import { objectTypesOf, toObservation, type Observation } from './observation.ts';
+import { LogRecord, type LineParser, type LineProblem, type ValueKind } from './record.ts';
+import { timeToMillis } from './time.ts';
+import type { WarningLists } from './warning-lists.ts';
+
+export interface MatchOptions {
+  readonly format: FormatChoice;
+  readonly warningLists: WarningLists;
+  /** Let values on warning lists raise hits (flagged) instead of suppressing them. */
+  readonly includeWarningListed?: boolean;
+  /** The time of lines that carry none, and the year of syslog times. */
+  readonly now: Date;
+  readonly maxLineLength?: number;
+  /** How many malformed lines to report in detail (default 100); all are counted. */
+  readonly maxReported?: number;
+  readonly onBytes?: (total: number) => void;
+}
+
+export interface Hit {
+  readonly indicator: IndicatorInfo;
+  /** Lines that matched. */
+  count: number;
+  firstMs: number;
+  lastMs: number;
+  /** Up to ten distinct matched values. */
+  readonly values: string[];
+  /** The warning lists of matched values (only with includeWarningListed). */
+  readonly warningLists: string[];
+}
+
+export interface LineReport {
+  readonly line: number;
+  readonly code: LineProblem['code'];
+  readonly message: string;
+}
+
+export interface MatchSummary {
+  readonly format: LogFormat;
+  readonly lines: number;
+  readonly malformed: number;
+  readonly problems: readonly LineReport[];
+  readonly hits: readonly Hit[];
+  /** Matches dropped because the value is on a warning list, by list. */
+  readonly suppressed: Readonly<Record<string, number>>;
+}
+
+const MAX_VALUES = 10;
+/** Observations kept per multi-observation pattern; enough for REPEATS/WITHIN over a busy log. */
+const MAX_CANDIDATES = 10_000;
+
+interface Candidates {
+  readonly observations: Observation[];
+  readonly times: number[];
+}
+
+/** Matches a log stream line by line against an index; memory holds one line, the hits and the candidates of multi-observation patterns. */
+export async function matchLogs(source: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>, index: IndicatorIndex, options: MatchOptions): Promise<Result<MatchSummary, FormatError>> {
+  const year = options.now.getUTCFullYear();
+  const nowMs = options.now.getTime();
+  const maxReported = options.maxReported ?? 100;
+  const include = options.includeWarningListed === true;
+  const record = new LogRecord();
+  const hits = new Map<string, Hit>();
+  const suppressed: Record<string, number> = {};
+  const listed = new Map<string, string | null>();
+  const candidates = new Map<ComplexIndicator, Candidates>();
+  const pending: LeafRef[] = [];
+  const types = new Set<string>();
+  const problems: LineReport[] = [];
+  let malformed = 0;
+  let lineMs = NaN;
+  let observation: Observation | null = null;
+  let stamp = 0;
+
+  const timeOf = (): number => {
+    if (Number.isNaN(lineMs)) lineMs = timeToMillis(record.timeRaw, record.timeFormat, year) ?? nowMs;
+    return lineMs;
+  };
+  const observationOf = (): Observation => {
+    observation ??= toObservation(record, new Date(timeOf()).toISOString());
+    return observation;
+  };
+  const recordHit = (indicator: IndicatorInfo, value: string | null, list: string | null) => {
+    const ms = timeOf();
+    let hit = hits.get(indicator.id);
+    if (hit === undefined) {
+      hit = { indicator, count: 0, firstMs: ms, lastMs: ms, values: [], warningLists: [] };
+      hits.set(indicator.id, hit);
+    }
+    hit.count++;
+    if (ms < hit.firstMs) hit.firstMs = ms;
+    if (ms > hit.lastMs) hit.lastMs = ms;
+    if (value !== null && hit.values.length < MAX_VALUES && !hit.values.includes(value)) hit.values.push(value);
+    if (list !== null && !hit.warningLists.includes(list)) hit.warningLists.push(list);
+  };
+  const warningList = (kind: ValueKind, value: string): string | null => {
+    const key = `${kind}|${value}`;
+    let list = listed.get(key);
+    if (list === undefined) {
+      list = options.warningLists.listing(kind, value);
+      if (listed.size < 100_000) listed.set(key, list);
+    }
+    return list;
+  };
+  const found = (target: Target, kind: ValueKind, value: string) => {
+    if (target.kind === 'leaf') {
+      if (target.leaf.lastLine !== stamp) {
+        target.leaf.lastLine = stamp;
+        pending.push(target.leaf);
+      }
+      return;
+    }
+    if (target.lastLine === stamp) return;
+    target.lastLine = stamp;
+    const list = warningList(kind, value);
+    if (list !== null && !include) {
+      suppressed[list] = (suppressed[list] ?? 0) + 1;
+      return;
+    }
+    recordHit(target.indicator, value, list);
+  };
+
+  const bad = (line: number, problem: LineProblem) => {
+    malformed++;
+    if (problems.length < maxReported) problems.push({ line, code: problem.code, message: problem.message });
+  };
+  const matchLine = (parser: LineParser, text: string, line: number) => {
+    record.reset(line);
+    if (text === '') return;
+    const problem = parser.parse(text, record);
+    if (problem !== null) {
+      bad(line, problem);
+      return;
+    }
+    if (record.size === 0) return;
+    lineMs = NaN;
+    observation = null;
+    // A stamp unique across runs sharing the index marks what this line already reached.
+    stamp = ++index.stamp;
+    index.lookup(record, found);
+    if (index.byType.size > 0) {
+      objectTypesOf(record, types);
+      for (const type of types) {
+        const refs = index.byType.get(type);
+        if (refs !== undefined) {
+          for (const ref of refs) {
+            if (ref.lastLine !== stamp) {
+              ref.lastLine = stamp;
+              pending.push(ref);
+            }
+          }
+        }
+      }
+    }
+    for (const leaf of pending) evaluate(leaf);
+    pending.length = 0;
+  };
+  const evaluate = (leaf: LeafRef) => {
+    const obs = observationOf();
+    if (!leaf.matcher.matches([obs])) return;
+    const owner = leaf.owner;
+    if (owner.whole === null) {
+      recordHit(owner.indicator, null, null);
+      return;
+    }
+    let kept = candidates.get(owner);
+    if (kept === undefined) {
+      kept = { observations: [], times: [] };
+      candidates.set(owner, kept);
+    }
+    if (kept.observations[kept.observations.length - 1] !== obs && kept.observations.length < MAX_CANDIDATES) {
+      kept.observations.push(obs);
+      kept.times.push(timeOf());
+    }
+  };
+
+  // With --format auto the first lines are held until the format is known, then replayed.
+  let parser: LineParser | null = options.format === 'auto' ? null : parserFor(options.format);
+  let format: LogFormat | null = options.format === 'auto' ? null : options.format;
+  let failure: FormatError | null = null;
+  const held: { text: string; line: number }[] = [];
+  const choose = (): boolean => {
+    const detected = detectFormat(held.map((h) => h.text));
+    if (!detected.ok) {
+      failure = detected.error;
+      return false;
+    }
+    format = detected.value;
+    parser = parserFor(detected.value);
+    for (const h of held) matchLine(parser, h.text, h.line);
+    held.length = 0;
+    return true;
+  };
+  const lines = await splitLines(
+    source,
+    {
+      line(text, line) {
+        if (parser !== null) matchLine(parser, text, line);
+        else if (failure === null) {
+          held.push({ text, line });
+          if (held.filter((h) => h.text.trim() !== '').length >= DETECT_LINES) choose();
+        }
+      },
+      bad,
+    },
+    { ...(options.maxLineLength === undefined ? {} : { maxLineLength: options.maxLineLength }), ...(options.onBytes === undefined ? {} : { onBytes: options.onBytes }) },
+  );
+  if (parser === null && failure === null) choose();
+  if (failure !== null) return err(failure);
+  if (format === null) return err({ code: 'format-not-detected', message: 'the log format could not be determined; give --format' });
+
+  for (const [owner, kept] of candidates) {
+    if (owner.whole?.matches(kept.observations) !== true) continue;
+    const hit: Hit = { indicator: owner.indicator, count: kept.observations.length, firstMs: Math.min(...kept.times), lastMs: Math.max(...kept.times), values: [], warningLists: [] };
+    hits.set(owner.indicator.id, hit);
+  }
+  const sorted = [...hits.values()].sort((a, b) => b.count - a.count || a.indicator.id.localeCompare(b.indicator.id));
+  return ok({ format, lines, malformed, problems, hits: sorted, suppressed });
+}
