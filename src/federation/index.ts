@@ -1,0 +1,63 @@
+import type { OrgId } from '../domain/ids.ts';
+import type { Result } from '../domain/result.ts';
+import type { AppPlugin, Principal } from '../http/deps.ts';
+import type { Database } from '../store/db.ts';
+import { federationRepository, type FederationRepository, type FeedRecord } from '../store/federation.ts';
+import type { StixStore } from '../store/types.ts';
+import type { CredentialResolver } from './credentials.ts';
+import type { FederationError } from './pull.ts';
+import { federationPlugin } from './routes.ts';
+import { runFeed, type FederationDeps, type FeedRunSummary } from './runner.ts';
+import { feedScheduler, type FeedScheduler, type Timers } from './scheduler.ts';
+
+export { runFeed, describeRun, pushReader, type FeedRunSummary } from './runner.ts';
+export { feedScheduler, type FeedScheduler } from './scheduler.ts';
+export { federationPlugin } from './routes.ts';
+export { receivedSharing, withdrawnSharing } from './received-sharing.ts';
+
+export interface FederationOptions {
+  /** The opened store (`openStore({ url })`): its STIX store and database. */
+  readonly store: { readonly stix: StixStore; readonly database: Database<unknown> };
+  readonly hubOwner: OrgId;
+  readonly clock: { now(): Date };
+  /** Whether a principal is an org-admin of its organization (only they manage feeds). */
+  readonly isOrgAdmin: (principal: Principal) => Promise<boolean>;
+  /** Default: feeds' env:<VAR> references read from process.env. */
+  readonly credentials?: CredentialResolver;
+  readonly tickMs?: number;
+  readonly timers?: Timers;
+  readonly transport?: FederationDeps['transport'];
+  readonly clientFor?: FederationDeps['clientFor'];
+  readonly onRun?: (feed: FeedRecord, result: Result<FeedRunSummary, FederationError>) => void;
+}
+
+export interface Federation {
+  readonly repo: FederationRepository;
+  /** start() with the server, await stop() before closing the store. */
+  readonly scheduler: FeedScheduler;
+  /** The /api/v1/feeds routes, for AppDeps.plugins. */
+  readonly plugin: AppPlugin;
+}
+
+/** Everything `rampart serve` needs for federation: the feed scheduler and its REST routes over one store. */
+export function federation(options: FederationOptions): Federation {
+  const repo = federationRepository(options.store.database);
+  const deps: FederationDeps = {
+    stix: options.store.stix,
+    repo,
+    now: () => options.clock.now(),
+    hubOwner: options.hubOwner,
+    ...(options.credentials === undefined ? {} : { credentials: options.credentials }),
+    ...(options.transport === undefined ? {} : { transport: options.transport }),
+    ...(options.clientFor === undefined ? {} : { clientFor: options.clientFor }),
+  };
+  const scheduler = feedScheduler({
+    repo,
+    run: (feed) => runFeed(deps, feed),
+    clock: options.clock,
+    ...(options.tickMs === undefined ? {} : { tickMs: options.tickMs }),
+    ...(options.timers === undefined ? {} : { timers: options.timers }),
+    ...(options.onRun === undefined ? {} : { onRun: options.onRun }),
+  });
+  return { repo, scheduler, plugin: federationPlugin({ repo, scheduler, clock: options.clock, isOrgAdmin: options.isOrgAdmin }) };
+}

@@ -1,0 +1,74 @@
+import { err, ok, type Result } from '../domain/result.ts';
+import type { FederationRepository } from '../store/federation.ts';
+import type { Reader, StixStore } from '../store/types.ts';
+import type { CollectionLocation, TaxiiClient } from '../taxii/client/client.ts';
+import { pushObjects, type PushOptions, type PushSummary } from '../taxii/client/push.ts';
+import type { FederationError } from './pull.ts';
+
+export interface PushDeps {
+  readonly stix: StixStore;
+  readonly repo: FederationRepository;
+  readonly client: TaxiiClient;
+  readonly now: () => Date;
+}
+
+export interface PushPlan {
+  /** Key of the saved position: feed:<id> (the CLI passes none and pushes from --since). */
+  readonly source?: string;
+  readonly location: CollectionLocation;
+  /** Only what this reader may see is sent. */
+  readonly reader: Reader;
+  readonly types?: readonly string[];
+  /** Only versions added here after this many microseconds since the epoch (overrides the saved position). */
+  readonly sinceUs?: number;
+  readonly options?: PushOptions;
+}
+
+export interface PushRunSummary extends PushSummary {
+  /** Microseconds since the epoch of the newest version sent: where the next push starts. */
+  readonly addedUs: number | null;
+}
+
+const PAGE = 500;
+
+/**
+ * Sends the latest version of everything `reader` may see (added after the saved position), in
+ * envelopes the remote accepts, then saves the position. The store's visibility predicate decides
+ * what leaves: nothing is filtered after the fact.
+ */
+export async function runPush(deps: PushDeps, plan: PushPlan): Promise<Result<PushRunSummary, FederationError>> {
+  const saved = plan.source === undefined ? null : await deps.repo.cursor(plan.source);
+  const startUs = plan.sinceUs ?? (saved?.addedAfter === null || saved?.addedAfter === undefined ? undefined : Number(saved.addedAfter));
+  let newest: number | null = null;
+  let failure: FederationError | null = null;
+  const { stix, reader } = { stix: deps.stix, reader: plan.reader };
+  async function* objects(): AsyncGenerator<string> {
+    let cursor: string | undefined;
+    for (;;) {
+      const page = await stix.list(reader, {
+        limit: PAGE,
+        versions: 'latest',
+        ...(plan.types === undefined ? {} : { types: plan.types }),
+        ...(startUs === undefined ? {} : { addedAfterUs: startUs }),
+        ...(cursor === undefined ? {} : { cursor }),
+      });
+      if (!page.ok) {
+        failure = page.error;
+        return;
+      }
+      for (const v of page.value.items) {
+        newest = Math.max(newest ?? 0, v.addedUs);
+        yield v.json;
+      }
+      if (page.value.nextCursor === null) return;
+      cursor = page.value.nextCursor;
+    }
+  }
+  const pushed = await pushObjects(deps.client, plan.location, objects(), plan.options ?? {});
+  if (failure !== null) return err(failure);
+  if (!pushed.ok) return err(pushed.error);
+  if (plan.source !== undefined && newest !== null) {
+    await deps.repo.saveCursor(plan.source, { addedAfter: String(newest), next: null, highWater: String(newest) }, deps.now().toISOString());
+  }
+  return ok({ ...pushed.value, addedUs: newest });
+}
