@@ -1,0 +1,146 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createAuditLog, type AuditLog } from '../audit/audit-log.ts';
+import { auditRoutes } from '../audit/routes.ts';
+import type { OrgId } from '../domain/ids.ts';
+import type { Principal } from '../http/deps.ts';
+import { harness, ORG_A, ORG_B, type Harness } from '../http/test-support.ts';
+import { openStore, type RampartStore } from '../store/index.ts';
+import { testDatabase, type TestDatabase } from '../store/testing.ts';
+import type { OrgInfo } from './keys.ts';
+import { sharingRoutes } from './routes.ts';
+import { createSharingService } from './service.ts';
+
+const ID = 'indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f';
+const indicator = {
+  type: 'indicator',
+  spec_version: '2.1',
+  id: ID,
+  created: '2024-11-05T13:00:00.000Z',
+  modified: '2024-11-05T13:00:00.000Z',
+  name: 'Phishing domain impersonating the county clerk',
+  pattern: "[domain-name:value = 'clerk-elections.example']",
+  pattern_type: 'stix',
+  valid_from: '2024-11-05T13:00:00Z',
+};
+const ORGS = new Map<OrgId, OrgInfo>([
+  [ORG_A, { kind: 'local', stateFips: '06' }],
+  [ORG_B, { kind: 'state', stateFips: '48' }],
+]);
+
+let db: TestDatabase;
+let store: RampartStore;
+let audit: AuditLog;
+let h: Harness;
+let admins: Set<OrgId>;
+const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
+
+beforeEach(async () => {
+  db = testDatabase('sqlite');
+  store = await openStore({ url: db.url });
+  audit = createAuditLog(store);
+  admins = new Set([ORG_A, ORG_B]);
+  const sharing = createSharingService({ store, audit, orgInfo: (id) => Promise.resolve(ORGS.get(id) ?? null) });
+  // Org-admins here: the write keys of the orgs in `admins`; read keys never administer.
+  const isOrgAdmin = (p: Principal) => Promise.resolve(p.scope === 'write' && admins.has(p.orgId));
+  h = await harness({ stix: store.stix, sharing, plugins: [sharingRoutes({ sharing, isOrgAdmin }), auditRoutes({ audit, isOrgAdmin })] });
+});
+afterEach(async () => {
+  await h.close();
+  await store.close();
+  await db.drop();
+});
+
+const create = (body: object, key = h.a.writeKey) => h.app.inject({ method: 'POST', url: '/api/v1/objects', headers: bearer(key), payload: body });
+const reshare = (body: object, key = h.a.writeKey, id = ID) => h.app.inject({ method: 'PUT', url: `/api/v1/objects/${id}/sharing`, headers: bearer(key), payload: body });
+const seenBy = async (key: string) => (await h.app.inject({ method: 'GET', url: `/api/v1/objects/${ID}`, headers: bearer(key) })).statusCode;
+
+describe('PUT /api/v1/objects/{id}/sharing', () => {
+  it('lets the owner widen and narrow, taking effect at once', async () => {
+    expect((await create({ object: indicator, tlp: 'green' })).json<{ sharing: unknown }>().sharing).toEqual({ owner: ORG_A, tlp: 'green', audience: ['state:06', `org:${ORG_A}`] });
+    expect(await seenBy(h.b.readKey)).toBe(404);
+    const wide = await reshare({ audience: ['community'] });
+    expect(wide.statusCode).toBe(200);
+    expect(wide.json()).toEqual({ id: ID, changed: true, sharing: { owner: ORG_A, tlp: 'green', audience: ['community'] } });
+    expect(await seenBy(h.b.readKey)).toBe(200);
+    expect((await reshare({ audience: [`org:${ORG_A}`] })).statusCode).toBe(200);
+    expect(await seenBy(h.b.readKey)).toBe(404);
+  });
+
+  it('refuses non-owners, wrong TLP audiences, TLP changes, read keys, missing CSRF and strangers, changing nothing', async () => {
+    await create({ object: indicator, tlp: 'amber', audience: [`org:${ORG_A}`, `org:${ORG_B}`] });
+    const before = await h.fingerprint();
+    const cases: [Promise<{ statusCode: number; json: <T>() => T }>, number, string][] = [
+      [reshare({ audience: [`org:${ORG_B}`, 'state:48'] }, h.b.writeKey), 403, 'not-owner'],
+      [reshare({ audience: ['community'] }), 422, 'tlp-audience-mismatch'],
+      [reshare({ audience: [`org:${ORG_A}`], tlp: 'red' }), 400, 'tlp-change-needs-version'],
+      [reshare({ audience: [`org:${ORG_A}`] }, h.a.readKey), 403, 'insufficient-scope'],
+      [reshare({ audience: ['not-a-key'] }), 400, 'invalid-request'],
+      [reshare({ audience: [`org:${ORG_A}`] }, h.a.writeKey, 'indicator--00000000-0000-4000-8000-000000000000'), 404, 'not-found'],
+      [h.app.inject({ method: 'PUT', url: `/api/v1/objects/${ID}/sharing`, payload: { audience: [`org:${ORG_A}`] } }), 401, 'unauthenticated'],
+    ];
+    for (const [pending, status, code] of cases) {
+      const res = await pending;
+      expect([res.statusCode, res.json<{ code: string }>().code]).toEqual([status, code]);
+    }
+    const { cookie } = await h.signIn(h.a);
+    const csrf = await h.app.inject({ method: 'PUT', url: `/api/v1/objects/${ID}/sharing`, headers: { cookie }, payload: { audience: [`org:${ORG_A}`] } });
+    expect([csrf.statusCode, csrf.json<{ code: string }>().code]).toEqual([403, 'csrf-missing']);
+    expect(await h.fingerprint()).toBe(before);
+  });
+});
+
+describe('organization defaults', () => {
+  it('shows the built-in defaults, lets an org-admin change them, and uses them for new objects', async () => {
+    const shown = await h.app.inject({ method: 'GET', url: '/api/v1/org/sharing-defaults', headers: bearer(h.a.readKey) });
+    expect(shown.json<{ defaults: unknown[] }>().defaults[2]).toEqual({ tlp: 'amber', audience: ['state:06', `org:${ORG_A}`], source: 'built-in' });
+    const put = await h.app.inject({ method: 'PUT', url: '/api/v1/org/sharing-defaults', headers: bearer(h.a.writeKey), payload: { defaults: { amber: [`org:${ORG_A}`, `org:${ORG_B}`] } } });
+    expect(put.statusCode).toBe(200);
+    expect((await create({ object: indicator, tlp: 'amber' })).json<{ sharing: unknown }>().sharing).toEqual({ owner: ORG_A, tlp: 'amber', audience: [`org:${ORG_A}`, `org:${ORG_B}`] });
+  });
+
+  it('refuses defaults that break their TLP, and non-admins', async () => {
+    const bad = await h.app.inject({ method: 'PUT', url: '/api/v1/org/sharing-defaults', headers: bearer(h.a.writeKey), payload: { defaults: { 'amber+strict': ['state:06'] } } });
+    expect([bad.statusCode, bad.json<{ detail: string }>().detail]).toEqual([422, 'default for TLP:AMBER+STRICT: TLP:AMBER+STRICT may only name organizations; remove state:06']);
+    admins.delete(ORG_A);
+    const denied = await h.app.inject({ method: 'PUT', url: '/api/v1/org/sharing-defaults', headers: bearer(h.a.writeKey), payload: { defaults: { amber: [`org:${ORG_A}`] } } });
+    expect([denied.statusCode, denied.json<{ code: string }>().code]).toEqual([403, 'org-admin-required']);
+    const shown = await h.app.inject({ method: 'GET', url: '/api/v1/org/sharing-defaults', headers: bearer(h.a.readKey) });
+    expect(shown.json<{ defaults: { source: string }[] }>().defaults.every((d) => d.source === 'built-in')).toBe(true);
+  });
+});
+
+describe('sharing groups over REST', () => {
+  it('creates, invites, accepts; only then does the invited org read with the group', async () => {
+    const made = await h.app.inject({ method: 'POST', url: '/api/v1/groups', headers: bearer(h.a.writeKey), payload: { name: 'Border states' } });
+    expect(made.statusCode).toBe(201);
+    const group = made.json<{ id: string }>().id;
+    const invited = await h.app.inject({ method: 'POST', url: `/api/v1/groups/${group}/invitations`, headers: bearer(h.a.writeKey), payload: { org_id: ORG_B } });
+    expect(invited.statusCode).toBe(201);
+    const mine = await h.app.inject({ method: 'GET', url: '/api/v1/groups', headers: bearer(h.b.readKey) });
+    expect(mine.json()).toEqual({ groups: [expect.objectContaining({ id: group, status: 'invited', members: null })] });
+    const readOnly = await h.app.inject({ method: 'POST', url: `/api/v1/groups/${group}/accept`, headers: bearer(h.b.readKey) });
+    expect(readOnly.statusCode).toBe(403);
+    const accepted = await h.app.inject({ method: 'POST', url: `/api/v1/groups/${group}/accept`, headers: bearer(h.b.writeKey) });
+    expect([accepted.statusCode, accepted.json<{ status: string }>().status]).toEqual([200, 'accepted']);
+    const again = await h.app.inject({ method: 'POST', url: `/api/v1/groups/${group}/decline`, headers: bearer(h.b.writeKey) });
+    expect([again.statusCode, again.json<{ code: string }>().code]).toEqual([404, 'no-invitation']);
+    const shared = await create({ object: indicator, tlp: 'amber', audience: [`group:${group}`] });
+    expect(shared.statusCode).toBe(201);
+  });
+});
+
+describe('GET /api/v1/org/audit', () => {
+  it('gives an org-admin their own trail, and nobody else', async () => {
+    await create({ object: indicator, tlp: 'green', audience: ['community'] });
+    await reshare({ audience: ['state:06'] });
+    const trail = await h.app.inject({ method: 'GET', url: '/api/v1/org/audit?limit=10', headers: bearer(h.a.writeKey) });
+    expect(trail.statusCode).toBe(200);
+    expect(trail.json<{ entries: { action: string; object_id: string }[] }>().entries.map((e) => [e.action, e.object_id])).toContainEqual(['reshare', ID]);
+    const other = await h.app.inject({ method: 'GET', url: '/api/v1/org/audit', headers: bearer(h.b.writeKey) });
+    expect(other.json<{ entries: unknown[] }>().entries).toEqual([]);
+    const reader = await h.app.inject({ method: 'GET', url: '/api/v1/org/audit', headers: bearer(h.a.readKey) });
+    expect([reader.statusCode, reader.json<{ code: string }>().code]).toEqual([403, 'org-admin-required']);
+    const bad = await h.app.inject({ method: 'GET', url: '/api/v1/org/audit?limit=0', headers: bearer(h.a.writeKey) });
+    expect(bad.statusCode).toBe(400);
+  });
+});
