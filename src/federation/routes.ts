@@ -59,7 +59,8 @@ export function checkFeedInput(input: FeedInput, principal: Principal, allowInse
     if (!key.ok) return err(problem('invalid', 'invalid-audience-key', `audience: ${key.error.message}`));
     keys.push(key.value);
   }
-  if (input.direction === 'pull') return ok(keys.length > 0 ? keys : [`org:${principal.orgId}`]);
+  // A pull without an audience narrows nothing: each object gets the widest audience its TLP allows on receipt.
+  if (input.direction === 'pull') return ok(keys);
   if (keys.length === 0) return err(problem('invalid', 'push-audience-required', 'a push feed sends what is shared with its audience: name the partner, e.g. org:<partner identity id> or group:<id>'));
   const own = `org:${principal.orgId}`;
   // The organization's own key would send everything it received under TLP:AMBER, which stays inside it.

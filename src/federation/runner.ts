@@ -45,7 +45,7 @@ export async function runFeed(deps: FederationDeps, feed: FeedRecord): Promise<R
     case 'pull': {
       const pulled = await runPull(
         { stix: deps.stix, repo: deps.repo, client, now: deps.now, hubOwner: deps.hubOwner },
-        { source, location: location.value, receiver: feed.orgId, narrowTo: feed.audience, ...types },
+        { source, location: location.value, receiver: feed.orgId, ...(feed.audience.length === 0 ? {} : { narrowTo: feed.audience }), ...types },
       );
       return pulled.ok ? ok({ direction: 'pull', pull: pulled.value }) : pulled;
     }
