@@ -1,8 +1,7 @@
-import { memoryStixStore } from '../../test/helpers/memory-stix-store.ts';
 import { authServiceOf, type AuthService } from '../auth/service.ts';
 import type { OrgId } from '../domain/ids.ts';
-import { openDatabase, type Database, type DialectName } from '../store/db.ts';
-import { migrateToLatest } from '../store/migrations/index.ts';
+import type { Database, DialectName } from '../store/db.ts';
+import { openStore, type RampartStore } from '../store/index.ts';
 import { testDatabase } from '../store/testing.ts';
 import type { StixStore } from '../store/types.ts';
 import type { UserRow } from '../store/accounts.ts';
@@ -14,6 +13,7 @@ import { createUser, type NewUser } from './users.ts';
 export interface AccountsFixture {
   readonly database: Database<unknown>;
   readonly stix: StixStore;
+  readonly store: RampartStore;
   readonly ctx: AccountsContext;
   readonly auth: AuthService;
   readonly events: AuthEvent[];
@@ -31,11 +31,10 @@ export interface AccountsFixture {
 export const TEST_POLICY: Partial<AuthPolicy> = { scrypt: { N: 1024, r: 8, p: 1 } };
 export const TEST_PASSWORD = 'correct horse battery staple';
 
-export async function accountsFixture(dialect: DialectName, options: { readonly stix?: StixStore } = {}): Promise<AccountsFixture> {
+export async function accountsFixture(dialect: DialectName): Promise<AccountsFixture> {
   const target = testDatabase(dialect);
-  const database = await openDatabase<unknown>(target.url);
-  await migrateToLatest(database.db);
-  const stix = options.stix ?? memoryStixStore();
+  const opened: RampartStore = await openStore({ url: target.url });
+  const { stix, database } = opened;
   let now = new Date('2026-11-03T12:00:00.000Z');
   const clock = { now: () => now };
   const events: AuthEvent[] = [];
@@ -52,6 +51,7 @@ export async function accountsFixture(dialect: DialectName, options: { readonly 
   return {
     database,
     stix,
+    store: opened,
     ctx,
     auth: authServiceOf(ctx),
     events,
@@ -70,7 +70,7 @@ export async function accountsFixture(dialect: DialectName, options: { readonly 
       return row;
     },
     async close() {
-      await database.close();
+      await opened.close();
       await target.drop();
     },
   };

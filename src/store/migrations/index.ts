@@ -1,5 +1,5 @@
 import { readdirSync } from 'node:fs';
-import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { Migrator, PostgresAdapter, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 
 const FOLDER = new URL('./', import.meta.url);
 const MIGRATION_FILE = /^(\d{4})-[a-z0-9-]+\.ts$/;
@@ -27,7 +27,15 @@ const provider: MigrationProvider = { getMigrations: loadMigrations };
 
 /** Brings the database to the latest migration; throws (a bug or a broken database) when one fails. */
 export async function migrateToLatest(db: Kysely<unknown>): Promise<void> {
-  const migrator = new Migrator({ db, provider, migrationTableName: 'rampart_migration', migrationLockTableName: 'rampart_migration_lock' });
+  // Kysely looks for its migration tables in every PostgreSQL schema: name ours, or tables in another schema (public) hide them.
+  const schema = db.getExecutor().adapter instanceof PostgresAdapter ? (await sql<{ s: string }>`select current_schema() as s`.execute(db)).rows[0]?.s : undefined;
+  const migrator = new Migrator({
+    db,
+    provider,
+    migrationTableName: 'rampart_migration',
+    migrationLockTableName: 'rampart_migration_lock',
+    ...(schema === undefined ? {} : { migrationTableSchema: schema }),
+  });
   const { error } = await migrator.migrateToLatest();
   if (error !== undefined) throw error instanceof Error ? error : new Error(`migration failed: ${JSON.stringify(error)}`);
 }
