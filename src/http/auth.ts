@@ -127,9 +127,11 @@ export function installAuthentication(app: FastifyInstance, auth: AuthPort, conf
 async function authenticate(request: FastifyRequest, auth: AuthPort): Promise<RequestAuth> {
   const header = request.headers.authorization;
   if (header !== undefined) {
+    const basic = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header)?.[1];
+    if (basic !== undefined) return authenticateBasic(basic, auth);
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
     if (match?.[1] === undefined) {
-      return { kind: 'refused', problem: problem('unauthenticated', 'invalid-authorization', 'The Authorization header must be "Bearer <api key>".') };
+      return { kind: 'refused', problem: problem('unauthenticated', 'invalid-authorization', 'The Authorization header must be "Bearer <api key>" or HTTP Basic with an API key as the password.') };
     }
     const principal = await auth.apiKey(match[1]);
     return principal === null
@@ -142,4 +144,14 @@ async function authenticate(request: FastifyRequest, auth: AuthPort): Promise<Re
   return session === null
     ? { kind: 'refused', problem: problem('unauthenticated', 'session-expired', 'Your session has ended; sign in again.') }
     : { kind: 'session', principal: session.principal, view: session.view, token };
+}
+
+/** HTTP Basic (TAXII clients must support it): user = API key id or email, password = the API key. */
+async function authenticateBasic(encoded: string, auth: AuthPort): Promise<RequestAuth> {
+  const decoded = Buffer.from(encoded, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  const principal = colon <= 0 ? null : await auth.apiKeyBasic(decoded.slice(0, colon), decoded.slice(colon + 1));
+  return principal === null
+    ? { kind: 'refused', problem: problem('unauthenticated', 'invalid-authorization', 'HTTP Basic credentials must be an API key id or email as the user and the API key as the password; these match no valid key.') }
+    : { kind: 'api-key', principal };
 }

@@ -1,0 +1,88 @@
+import { randomUUID } from 'node:crypto';
+import { Type, type Static } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { parseAudienceKey } from '../domain/audience.ts';
+import { parseCollectionId, type CollectionId } from '../domain/ids.ts';
+import type { FilterCollection } from '../store/taxii.ts';
+import { notFound, sendTaxiiError, taxiiError } from './errors.ts';
+import { TAXII_CONTENT_TYPE } from './media.ts';
+import type { TaxiiContext } from './plugin.ts';
+
+/** What an org-admin sends to define a filter collection: objects of `types` (all when absent) shared with `audience`. */
+export const FilterCollectionInput = Type.Object(
+  {
+    title: Type.String({ minLength: 1, maxLength: 200 }),
+    description: Type.Optional(Type.String({ maxLength: 2000 })),
+    alias: Type.Optional(Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,62}$' })),
+    types: Type.Optional(Type.Array(Type.String({ pattern: '^[a-z0-9][a-z0-9-]*$', maxLength: 250 }), { maxItems: 100, uniqueItems: true })),
+    audience: Type.String(),
+  },
+  { additionalProperties: false },
+);
+export type FilterCollectionInput = Static<typeof FilterCollectionInput>;
+
+/** Aliases the views already use; a filter collection may not take them. */
+const RESERVED = /^(my-organization|shared-with-me|community|public|state-\d{2}|group-.*)$/;
+
+function resource(f: FilterCollection) {
+  return { id: f.id, title: f.title, ...(f.description === null ? {} : { description: f.description }), ...(f.alias === null ? {} : { alias: f.alias }), types: f.types, audience: f.audienceKey };
+}
+
+/**
+ * `{api-root}/admin/collections/`: org-admins define, list and remove their organization's filter
+ * collections (TAXII media type in and out, TAXII errors). The collections then appear, read-only,
+ * to every member of the organization who holds the audience key.
+ */
+export function adminRoutes(app: FastifyInstance, ctx: TaxiiContext): void {
+  const base = `/${ctx.apiRoot}/admin/collections/`;
+  const send = (reply: FastifyReply, body: unknown, status = 200) => reply.code(status).header('content-type', TAXII_CONTENT_TYPE).send(JSON.stringify(body));
+  const requireAdmin = async (request: FastifyRequest, reply: FastifyReply) => {
+    const principal = ctx.principal(request);
+    const admin = principal.scope === 'write' && ctx.options.isOrgAdmin !== undefined && (await ctx.options.isOrgAdmin(principal));
+    if (!admin) return sendTaxiiError(reply, taxiiError(403, 'not-org-admin', 'Only an org-admin of your organization (with a write-scoped key) may manage filter collections'));
+    return undefined;
+  };
+
+  app.get(base, { onRequest: requireAdmin }, async (request, reply) => {
+    const all = await ctx.options.taxii.collections(ctx.principal(request).orgId);
+    return send(reply, all.length === 0 ? {} : { collections: all.map(resource) });
+  });
+
+  app.post<{ Body: Buffer }>(base, { onRequest: requireAdmin }, async (request, reply) => {
+    const principal = ctx.principal(request);
+    let input: unknown;
+    try {
+      input = JSON.parse(Buffer.isBuffer(request.body) ? request.body.toString('utf8') : '');
+    } catch {
+      return sendTaxiiError(reply, taxiiError(400, 'malformed-json', 'The body must be JSON: {"title", "audience", "types"?, "alias"?, "description"?}'));
+    }
+    if (!Value.Check(FilterCollectionInput, input)) {
+      const first = [...Value.Errors(FilterCollectionInput, input)][0];
+      return sendTaxiiError(reply, taxiiError(400, 'invalid-collection', `${first?.path === '' ? 'the body' : (first?.path ?? 'the body')}: ${first?.message ?? 'is invalid'}; send {"title", "audience", "types"?, "alias"?, "description"?}`));
+    }
+    const key = parseAudienceKey(input.audience);
+    if (!key.ok) return sendTaxiiError(reply, taxiiError(400, key.error.code, `audience: ${key.error.message}`));
+    if (!principal.keys.includes(key.value)) return sendTaxiiError(reply, taxiiError(400, 'audience-not-held', `Your organization does not read with ${key.value}; choose one of ${principal.keys.join(', ')}`));
+    if (input.alias !== undefined && RESERVED.test(input.alias)) return sendTaxiiError(reply, taxiiError(400, 'alias-reserved', `The alias "${input.alias}" belongs to a built-in collection; choose another`));
+    const collection: FilterCollection = {
+      id: randomUUID() as CollectionId,
+      orgId: principal.orgId,
+      title: input.title,
+      description: input.description ?? null,
+      alias: input.alias ?? null,
+      types: input.types ?? [],
+      audienceKey: key.value,
+    };
+    const added = await ctx.options.taxii.addCollection(collection, ctx.nowMs() * 1000);
+    if (added === 'alias-taken') return sendTaxiiError(reply, taxiiError(400, 'alias-taken', `Your organization already has a collection with the alias "${input.alias ?? ''}"; choose another`));
+    return send(reply, resource(collection), 201);
+  });
+
+  app.delete<{ Params: { id: string } }>(`${base}:id/`, { onRequest: requireAdmin }, async (request, reply) => {
+    const id = parseCollectionId(request.params.id);
+    if (!id.ok) return sendTaxiiError(reply, taxiiError(400, 'invalid-id', id.error.message));
+    const removed = await ctx.options.taxii.removeCollection(ctx.principal(request).orgId, id.value);
+    return removed ? reply.code(200).header('content-type', TAXII_CONTENT_TYPE).send('') : sendTaxiiError(reply, notFound(`Collection ${id.value}`));
+  });
+}

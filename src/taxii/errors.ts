@@ -1,0 +1,47 @@
+import type { FastifyReply } from 'fastify';
+import { TAXII_CONTENT_TYPE } from './media.ts';
+
+/** The statuses a TAXII endpoint answers with on error (§3.6, the endpoint tables of §4 and §5). */
+export type TaxiiStatus = 400 | 401 | 403 | 404 | 406 | 413 | 415 | 422 | 500;
+
+/** A refused TAXII request: a stable `code` (error_code) and a message that says what to fix. */
+export interface TaxiiError {
+  readonly status: TaxiiStatus;
+  readonly code: string;
+  readonly message: string;
+}
+
+const TITLES: Readonly<Record<TaxiiStatus, string>> = {
+  400: 'Bad request',
+  401: 'Authentication required',
+  403: 'Forbidden',
+  404: 'Not found',
+  406: 'Not acceptable',
+  413: 'Request too large',
+  415: 'Unsupported media type',
+  422: 'Unprocessable content',
+  500: 'Internal server error',
+};
+
+export function taxiiError(status: TaxiiStatus, code: string, message: string): TaxiiError {
+  return { status, code, message };
+}
+
+/** The one 404 for anything the caller may not see or that does not exist: it never tells which (Appendix B). */
+export function notFound(what: string): TaxiiError {
+  return taxiiError(404, 'not-found', `${what} does not exist here or you have no access to it; check the id and your credentials`);
+}
+
+/** The TAXII error resource (§3.6.1): title, description, error_code, and http_status equal to the status. */
+export function errorBody(e: TaxiiError): string {
+  return JSON.stringify({ title: TITLES[e.status], description: e.message, error_code: e.code, http_status: String(e.status) });
+}
+
+/** Realm of the Basic challenge on every 401 (§1.6.9: clients must support Basic). */
+export const WWW_AUTHENTICATE = 'Basic realm="Rampart TAXII", charset="UTF-8", Bearer realm="Rampart TAXII"';
+
+/** The one place a TaxiiError becomes an HTTP response. */
+export function sendTaxiiError(reply: FastifyReply, e: TaxiiError): FastifyReply {
+  if (e.status === 401) void reply.header('www-authenticate', WWW_AUTHENTICATE);
+  return reply.code(e.status).header('content-type', TAXII_CONTENT_TYPE).send(errorBody(e));
+}

@@ -1,0 +1,148 @@
+import { randomBytes } from 'node:crypto';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { OrgId } from '../domain/ids.ts';
+import type { AppPlugin, Clock, Principal, RequestKit, SharingPort } from '../http/deps.ts';
+import type { TaxiiStore } from '../store/taxii.ts';
+import type { StixStore } from '../store/types.ts';
+import { adminRoutes } from './admin.ts';
+import { collectionsFor, findCollection, type KeyTitles, type TaxiiCollection } from './collections.ts';
+import { notFound, sendTaxiiError, taxiiError, type TaxiiError } from './errors.ts';
+import { acceptsTaxii, TAXII_CONTENT_TYPE } from './media.ts';
+import { nextSigner } from './next-token.ts';
+import { taxiiRoutes } from './routes.ts';
+
+export interface TaxiiOptions {
+  readonly stix: StixStore;
+  /** The TAXII tables: `taxiiStore(rampartStore.database.db)`. */
+  readonly taxii: TaxiiStore;
+  readonly sharing: SharingPort;
+  /** The hub's own identity (owner of last resort in the import pipeline). */
+  readonly hubOwner: OrgId;
+  readonly clock?: Clock;
+  /** Key for `next` tokens (RAMPART_TAXII_SECRET); random per start when unset, so tokens die with the process. */
+  readonly secret?: string | Uint8Array;
+  /** The one API root's path segment: /taxii2/<apiRoot>/ (default "rampart"). */
+  readonly apiRoot?: string;
+  readonly title?: string;
+  readonly description?: string;
+  readonly contact?: string;
+  /** Largest POST body in bytes (the API root's max_content_length; default 10 MiB). */
+  readonly maxContentLength?: number;
+  /** Largest page; larger limits are clamped (default 1000). */
+  readonly maxPageSize?: number;
+  /** Readable names for state, group and organization keys in collection titles. */
+  readonly titles?: KeyTitles;
+  /** Whether a principal is an org-admin of its organization (may define filter collections); default nobody. */
+  readonly isOrgAdmin?: (principal: Principal) => Promise<boolean>;
+}
+
+/** What every TAXII handler gets: the resolved options and per-request helpers. */
+export interface TaxiiContext {
+  readonly options: TaxiiOptions;
+  readonly apiRoot: string;
+  readonly maxContentLength: number;
+  readonly maxPageSize: number;
+  readonly kit: RequestKit;
+  readonly signer: ReturnType<typeof nextSigner>;
+  readonly nowMs: () => number;
+  /** The principal the plugin's onRequest hook authenticated. */
+  principal(request: FastifyRequest): Principal;
+  collections(principal: Principal): Promise<readonly TaxiiCollection[]>;
+  /** The readable collection named in the URL, or the 404 that does not say whether it exists. */
+  collection(principal: Principal, idOrAlias: string): Promise<TaxiiCollection | TaxiiError>;
+}
+
+export const DEFAULT_MAX_CONTENT_LENGTH = 10 * 1024 * 1024;
+export const DEFAULT_MAX_PAGE_SIZE = 1000;
+
+/** Fastify's own errors inside /taxii2, as TAXII errors. */
+function taxiiErrorOf(error: FastifyError, maxContentLength: number): TaxiiError | null {
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return taxiiError(413, 'too-large', `The body is larger than max_content_length (${maxContentLength} bytes); split the envelope`);
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return taxiiError(415, 'unsupported-media-type', `Content-Type must be ${TAXII_CONTENT_TYPE}`);
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return taxiiError(422, 'malformed-envelope', 'The body is empty or shorter than its Content-Length; send a TAXII envelope');
+    default:
+      return error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500 ? taxiiError(400, 'bad-request', error.message) : null;
+  }
+}
+
+/**
+ * The TAXII 2.1 server as an app plugin mounted at /taxii2: discovery at /taxii2/, one API root at
+ * /taxii2/<apiRoot>/, collections as views of the sharing rule. Every response, errors included,
+ * is application/taxii+json;version=2.1; errors use the TAXII error resource, never problem+json.
+ */
+export function taxiiPlugin(options: TaxiiOptions): AppPlugin {
+  const secret = options.secret ?? randomBytes(32);
+  const signer = nextSigner(typeof secret === 'string' ? Buffer.from(secret, 'utf8') : secret);
+  const apiRoot = options.apiRoot ?? 'rampart';
+  if (!/^[a-z0-9][a-z0-9_-]{0,62}$/.test(apiRoot)) throw new Error(`apiRoot "${apiRoot}" must be one lower-case path segment`);
+  const maxContentLength = options.maxContentLength ?? DEFAULT_MAX_CONTENT_LENGTH;
+  const maxPageSize = options.maxPageSize ?? DEFAULT_MAX_PAGE_SIZE;
+  const titles = options.titles ?? (() => Promise.resolve(null));
+  const clock = options.clock ?? { now: () => new Date() };
+  return (kit) => {
+    const principals = new WeakMap<FastifyRequest, Principal>();
+    const collections = async (principal: Principal) => collectionsFor(principal, await options.taxii.collections(principal.orgId), titles);
+    const ctx: TaxiiContext = {
+      options,
+      apiRoot,
+      maxContentLength,
+      maxPageSize,
+      kit,
+      signer,
+      nowMs: () => clock.now().getTime(),
+      principal(request) {
+        const p = principals.get(request);
+        if (p === undefined) throw new Error('TAXII route reached without the authentication hook');
+        return p;
+      },
+      collections,
+      async collection(principal, idOrAlias) {
+        return findCollection(await collections(principal), idOrAlias) ?? notFound(`Collection ${idOrAlias}`);
+      },
+    };
+    const plugin = (app: FastifyInstance): Promise<void> => {
+      // Bodies are kept as bytes: the import pipeline keeps each object's exact text.
+      app.removeAllContentTypeParsers();
+      app.addContentTypeParser('application/taxii+json', { parseAs: 'buffer', bodyLimit: maxContentLength }, (_request, body, done) => done(null, body));
+      app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+        const known = taxiiErrorOf(error, maxContentLength);
+        if (known !== null) return sendTaxiiError(reply, known);
+        request.log.error({ err: error }, 'unexpected TAXII error');
+        return sendTaxiiError(reply, taxiiError(500, 'internal-error', 'Something went wrong on the server; it has been logged. Try again, and report it if it keeps happening.'));
+      });
+      app.setNotFoundHandler((request, reply) => sendTaxiiError(reply, unknownPath(request.url)));
+      app.addHook('onRequest', async (request, reply) => {
+        const principal = kit.principalOf(request);
+        if (principal === null) {
+          return sendTaxiiError(reply, taxiiError(401, 'unauthenticated', 'Send HTTP Basic credentials (user: API key id or email, password: API key) or "Authorization: Bearer <API key>"'));
+        }
+        if (!acceptsTaxii(request.headers.accept)) {
+          return sendTaxiiError(reply, taxiiError(406, 'not-acceptable', `Send "Accept: ${TAXII_CONTENT_TYPE}" (the Accept header "${request.headers.accept ?? ''}" does not allow TAXII 2.1)`));
+        }
+        principals.set(request, principal);
+        return undefined;
+      });
+      app.addHook('onSend', async (_request, reply, payload) => {
+        void reply.header('content-type', TAXII_CONTENT_TYPE);
+        return payload;
+      });
+      taxiiRoutes(app, ctx);
+      adminRoutes(app, ctx);
+      // Any other path below /taxii2 (a missing trailing slash included) gets a TAXII 404, even beside the web UI's catch-all.
+      app.all('/*', (request, reply) => sendTaxiiError(reply, unknownPath(request.url)));
+      return Promise.resolve();
+    };
+    return { plugin, prefix: '/taxii2' };
+  };
+}
+
+function unknownPath(url: string): TaxiiError {
+  const path = url.split('?')[0] ?? '/';
+  const hint = path.endsWith('/') ? 'see /taxii2/ for the API root' : `TAXII paths end in "/": try ${path}/`;
+  return taxiiError(404, 'not-found', `There is no TAXII resource at ${path}; ${hint}`);
+}
