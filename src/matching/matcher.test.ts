@@ -164,7 +164,8 @@ describe('matchLogs', () => {
 
   it('lists indicators whose patterns do not parse', () => {
     const index = indexOf(["[ipv4-addr:value = '203.0.113.5'", "[domain-name:value = 'a.example']"]);
-    expect(index.problems).toEqual([{ id: id(1), code: 'invalid-pattern', message: expect.stringMatching(/^column \d+: /) as unknown as string }]);
+    expect(index.problems.map((p) => [p.id, p.code])).toEqual([[id(1), 'invalid-pattern']]);
+    expect(index.problems[0]?.message).toMatch(/^column \d+: /);
     expect(index.size).toBe(1);
   });
 });

@@ -1,0 +1,110 @@
+import type { IncomingMessage } from 'node:http';
+import type { FastifyInstance } from 'fastify';
+import { parseAudienceKey, type AudienceKey } from '../domain/audience.ts';
+import { parseStixId } from '../domain/ids.ts';
+import { problem } from '../domain/problem.ts';
+import type { AppPlugin, Clock, SharingPort } from '../http/deps.ts';
+import { limitBytes } from '../http/import-guard.ts';
+import { problemResponses } from '../http/schemas.ts';
+import type { OrgInfoPort } from '../sharing/keys.ts';
+import type { StixStore } from '../store/types.ts';
+import type { CompilePattern } from './indicator-index.ts';
+import { IdParams, MatchQuery, MatchReportSchema, SightingSummarySchema } from './schemas.ts';
+import { matchForReader, reportView } from './service.ts';
+import { sightingSummary, type CountingPort } from './sighting-summary.ts';
+import { publishSightings, type PublishedSighting } from './sightings.ts';
+import type { WarningLists } from './warning-lists.ts';
+
+export interface MatchRouteDeps {
+  readonly stix: StixStore;
+  readonly sharing: SharingPort;
+  readonly clock: Clock;
+  readonly orgInfo: OrgInfoPort;
+  readonly counting: CountingPort;
+  /** Largest log upload in bytes (default 1 GiB); streamed, never held whole. */
+  readonly uploadLimit?: number;
+  readonly compile?: CompilePattern;
+  readonly warningLists?: WarningLists;
+}
+
+const LOG_TYPES = ['text/plain', 'application/x-ndjson'];
+const UNAUTHENTICATED = problem('unauthenticated', 'unauthenticated', 'Sign in (POST /api/v1/session) or send an API key as "Authorization: Bearer <key>".');
+
+/**
+ * `POST /api/v1/match` (a log streamed in, matched against what the uploader may see, hits
+ * optionally published as sightings) and `GET /api/v1/objects/{id}/sightings/summary`.
+ */
+export function matchPlugin(deps: MatchRouteDeps): AppPlugin {
+  const limit = deps.uploadLimit ?? 1 << 30;
+  return (kit) => ({
+    plugin: (app: FastifyInstance) => {
+      app.removeAllContentTypeParsers();
+      // Every body passes through as a stream; the handler names the types it takes.
+      app.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
+      app.post<{ Querystring: MatchQuery; Body: IncomingMessage | undefined }>(
+        '/api/v1/match',
+        {
+          schema: {
+            tags: ['matching'],
+            summary: 'Match a log (streamed) against every indicator shared with you; optionally publish sightings of the hits',
+            description: `Body: log lines as ${LOG_TYPES.join(' or ')}, up to ${limit} bytes, in one of the formats of the format parameter.`,
+            querystring: MatchQuery,
+            response: { 200: MatchReportSchema, ...problemResponses(400, 401, 403, 413, 415, 422) },
+          },
+        },
+        async (request, reply) => {
+          const reader = kit.readerOf(request);
+          const principal = kit.principalOf(request);
+          if (reader === null || principal === null) return kit.sendProblem(reply, UNAUTHENTICATED);
+          const type = (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+          if (!LOG_TYPES.includes(type) || request.body === undefined) {
+            return kit.sendProblem(reply, problem('unsupported-media', 'unsupported-media-type', `Send the log as ${LOG_TYPES.join(' or ')}; got ${type === '' ? 'no Content-Type' : type}`));
+          }
+          const query = request.query;
+          if (query.publish) {
+            const writer = kit.requireWriter(request);
+            if (!writer.ok) return kit.sendProblem(reply, writer.error);
+          }
+          const audience: AudienceKey[] = [];
+          for (const raw of (query.audience ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '')) {
+            const key = parseAudienceKey(raw);
+            if (!key.ok) return kit.sendProblem(reply, problem('invalid', key.error.code, `audience: ${key.error.message}`));
+            audience.push(key.value);
+          }
+          if (Number(request.headers['content-length'] ?? NaN) > limit) return kit.sendProblem(reply, problem('too-large', 'payload-too-large', `the log is larger than the ${limit}-byte limit; split it`));
+          const report = await matchForReader(deps, reader, limitBytes(request.body, limit), { format: query.format, includeWarningListed: query.include_warning_listed });
+          if (!report.ok) return kit.sendProblem(reply, report.error);
+          let sightings: readonly PublishedSighting[] = [];
+          if (query.publish) {
+            const published = await publishSightings(deps, report.value.summary.hits, { orgId: principal.orgId, tlp: query.tlp, ...(audience.length === 0 ? {} : { audience }) });
+            if (!published.ok) return kit.sendProblem(reply, published.error);
+            sightings = published.value;
+          }
+          return reply.code(200).send(reportView(report.value, sightings));
+        },
+      );
+      app.get<{ Params: IdParams }>(
+        '/api/v1/objects/:id/sightings/summary',
+        {
+          schema: {
+            tags: ['matching'],
+            summary: 'How often an indicator was sighted, by how many jurisdictions in how many states; never who',
+            params: IdParams,
+            response: { 200: SightingSummarySchema, ...problemResponses(400, 401, 404) },
+          },
+        },
+        async (request, reply) => {
+          const reader = kit.readerOf(request);
+          if (reader === null) return kit.sendProblem(reply, UNAUTHENTICATED);
+          const id = parseStixId(request.params.id);
+          if (!id.ok) return kit.sendProblem(reply, problem('invalid', id.error.code, id.error.message));
+          const summary = await sightingSummary(deps, reader, id.value);
+          if (!summary.ok) return kit.sendProblem(reply, summary.error);
+          void reply.header('cache-control', 'private, no-store');
+          return summary.value;
+        },
+      );
+      return Promise.resolve();
+    },
+  });
+}
