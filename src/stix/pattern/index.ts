@@ -4,3 +4,4 @@ export { parsePattern } from './parser.ts';
 export { comparisonsOf, formatPath } from './comparisons.ts';
 export { compilePattern, type CompiledPattern } from './compile.ts';
 export type { Observation, ScoObject } from './observation.ts';
+export { observationsFromBundle, type ObservedInputError } from './from-bundle.ts';

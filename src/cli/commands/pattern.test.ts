@@ -1,0 +1,114 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { formatPatternError, patternCommand } from './pattern.ts';
+
+const root = path.resolve(import.meta.dirname, '../../..');
+const dir = mkdtempSync(path.join(tmpdir(), 'rampart-pattern-'));
+
+function rampart(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [path.join(root, 'bin/rampart.mjs'), ...args], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Runs the command in this process (cheaper than a spawn) and collects what it prints. */
+async function inProcess(...args: string[]): Promise<{ status: number | string | undefined; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    stdout += String(chunk);
+    return true;
+  });
+  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    stderr += String(chunk);
+    return true;
+  });
+  process.exitCode = undefined;
+  await patternCommand().parseAsync(args, { from: 'user' });
+  const status = process.exitCode;
+  process.exitCode = undefined;
+  vi.restoreAllMocks();
+  return { status, stdout, stderr };
+}
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+function file(name: string, content: unknown): string {
+  const p = path.join(dir, name);
+  writeFileSync(p, typeof content === 'string' ? content : JSON.stringify(content));
+  return p;
+}
+
+const common = { spec_version: '2.1', created: '2024-11-05T12:00:00.000Z', modified: '2024-11-05T12:00:00.000Z' };
+const bundle21 = {
+  type: 'bundle',
+  id: 'bundle--0b7a4f6e-2a6c-4f0e-9d1c-5f2f3c1f7a10',
+  objects: [
+    { type: 'ipv4-addr', spec_version: '2.1', id: 'ipv4-addr--ff26c055-6336-5bc5-b98d-13d6226742dd', value: '198.51.100.3' },
+    { type: 'network-traffic', spec_version: '2.1', id: 'network-traffic--2568d22a-8998-58eb-99ec-3c8ca74f527d', dst_ref: 'ipv4-addr--ff26c055-6336-5bc5-b98d-13d6226742dd', protocols: ['tcp'] },
+    { type: 'observed-data', id: 'observed-data--b67d30ff-02ac-498a-92f9-32f845f448cf', ...common, first_observed: '2024-11-05T12:00:00Z', last_observed: '2024-11-05T12:00:00Z', number_observed: 1, object_refs: ['network-traffic--2568d22a-8998-58eb-99ec-3c8ca74f527d'] },
+    { type: 'domain-name', spec_version: '2.1', id: 'domain-name--3c10e93f-798e-5a26-a0c1-08156efab7f5', value: 'example.com' },
+    { type: 'observed-data', id: 'observed-data--c67d30ff-02ac-498a-92f9-32f845f448cf', ...common, first_observed: '2024-11-05T12:05:00Z', last_observed: '2024-11-05T12:05:00Z', number_observed: 1, object_refs: ['domain-name--3c10e93f-798e-5a26-a0c1-08156efab7f5'] },
+  ],
+};
+const bundle20 = {
+  type: 'bundle',
+  id: 'bundle--1b7a4f6e-2a6c-4f0e-9d1c-5f2f3c1f7a10',
+  objects: [{ type: 'observed-data', id: 'observed-data--d67d30ff-02ac-498a-92f9-32f845f448cf', created: '2016-04-06T19:58:16.000Z', modified: '2016-04-06T19:58:16.000Z', first_observed: '2005-01-21T11:17:41Z', last_observed: '2005-01-21T11:22:41Z', number_observed: 5, objects: { '0': { type: 'file', hashes: { 'SHA-256': 'bf07a7fbb825fc0aae7bf4a1177b2b31fcf8a3feeaf7092761e18c859ee52a9c' } }, '1': { type: 'file', name: 'a.zip', extensions: { 'archive-ext': { contains_refs: ['0'] } } } } }],
+};
+
+describe('formatPatternError', () => {
+  it('puts a caret under the column', () => {
+    expect(formatPatternError("[file:name 'x']", { code: 'invalid-pattern', message: 'expected an operator', column: 12 })).toBe("invalid pattern at column 12: expected an operator\n  [file:name 'x']\n             ^\n");
+  });
+
+  it('shows the line of a multi-line pattern, tabs kept', () => {
+    expect(formatPatternError("[a:b = 1]\n\tAND [a:b ?]", { code: 'invalid-pattern', message: 'x', column: 20 })).toBe('invalid pattern at line 2, column 10: x\n  \tAND [a:b ?]\n  \t        ^\n');
+  });
+});
+
+describe('rampart pattern, spawned as users run it', () => {
+  it('check prints ok, or the error with a caret and exits 2', () => {
+    expect(rampart('pattern', 'check', "[ipv4-addr:value = '198.51.100.1'] FOLLOWEDBY [domain-name:value = 'example.com'] WITHIN 600 SECONDS")).toMatchObject({ status: 0, stdout: 'ok\n' });
+    const bad = rampart('pattern', 'check', "[file:name = 'x'] REPEATS 0 TIMES");
+    expect(bad.status).toBe(2);
+    expect(bad.stdout).toBe('');
+    expect(bad.stderr).toContain('invalid pattern at column 27: expected a positive integer after REPEATS');
+    expect(bad.stderr).toContain(`\n  ${' '.repeat(26)}^\n`);
+  });
+
+  it('match prints match and exits 0', () => {
+    const b21 = file('b21.json', bundle21);
+    expect(rampart('pattern', 'match', '--pattern', "[network-traffic:dst_ref.value ISSUBSET '198.51.100.0/24'] FOLLOWEDBY [domain-name:value = 'example.com']", '--observed', b21)).toMatchObject({ status: 0, stdout: 'match\n' });
+  });
+});
+
+describe('rampart pattern match', () => {
+  it('reads STIX 2.1 object_refs, references between SCOs, 2.0 embedded objects and arrays of bundles', async () => {
+    const b21 = file('b21.json', bundle21);
+    expect(await inProcess('match', '--pattern', "[domain-name:value = 'example.com'] FOLLOWEDBY [network-traffic:dst_ref.value = '198.51.100.3']", '--observed', b21)).toMatchObject({ status: 1, stdout: 'nomatch\n' });
+    const both = file('both.json', [bundle21, bundle20]);
+    expect(await inProcess('match', '--pattern', "[file:extensions.'archive-ext'.contains_refs[*].hashes.'SHA-256' = 'bf07a7fbb825fc0aae7bf4a1177b2b31fcf8a3feeaf7092761e18c859ee52a9c'] REPEATS 5 TIMES", '--observed', both)).toMatchObject({ status: 0, stdout: 'match\n' });
+  });
+
+  it('exits 2 with the reason for a bad pattern or bad input', async () => {
+    const b21 = file('b21b.json', bundle21);
+    const badPattern = await inProcess('match', '--pattern', "[file:name = 'x'", '--observed', b21);
+    expect(badPattern).toMatchObject({ status: 2, stdout: '' });
+    expect(badPattern.stderr).toContain('column 17');
+    const notJson = await inProcess('match', '--pattern', "[file:name = 'x']", '--observed', file('bad.json', '{"type": "bundle",,}'));
+    expect(notJson.status).toBe(2);
+    expect(notJson.stderr).toMatch(/not valid JSON at line 1, column 19/);
+    const missing = await inProcess('match', '--pattern', "[file:name = 'x']", '--observed', path.join(dir, 'nope.json'));
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toContain('ENOENT');
+    const dangling = { ...bundle21, objects: bundle21.objects.filter((o) => o.type !== 'network-traffic') };
+    const broken = await inProcess('match', '--pattern', "[file:name = 'x']", '--observed', file('dangling.json', [{ type: 'bundle', objects: [] }, dangling]));
+    expect(broken.status).toBe(2);
+    expect(broken.stderr).toContain('object_refs names network-traffic--2568d22a-8998-58eb-99ec-3c8ca74f527d');
+  });
+});
