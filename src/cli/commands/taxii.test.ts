@@ -1,0 +1,143 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { account, startHub, type Account, type Hub } from '../../../test/helpers/federation-hub.ts';
+import type { OrgId, StixId } from '../../domain/ids.ts';
+import { TLP_MARKING_IDS } from '../../domain/tlp.ts';
+import { importObjects } from '../../ingest/import.ts';
+import { openStore } from '../../store/index.ts';
+import { authFromFlags, taxiiCommand } from './taxii.ts';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'rampart-taxii-cli-'));
+const X = 'identity--0000000a-0000-4000-8000-000000000000' as OrgId;
+const LOCAL = 'identity--0000000b-0000-4000-8000-000000000000' as OrgId;
+
+async function cli(args: string[]): Promise<{ exit: number | string | undefined; out: string; errText: string }> {
+  let out = '';
+  let errText = '';
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    out += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+    return true;
+  });
+  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    errText += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+    return true;
+  });
+  process.exitCode = undefined;
+  try {
+    await taxiiCommand().exitOverride().parseAsync(args, { from: 'user' });
+  } finally {
+    vi.restoreAllMocks();
+  }
+  const exit = process.exitCode;
+  process.exitCode = undefined;
+  return { exit, out, errText };
+}
+
+function indicator(n: number, tlp: 'green' | 'amber', owner: OrgId): Record<string, unknown> {
+  return {
+    type: 'indicator',
+    spec_version: '2.1',
+    id: `indicator--${String(n).padStart(8, '0')}-2222-4222-8222-222222222222`,
+    created: '2026-10-02T12:00:00.000Z',
+    modified: '2026-10-02T12:00:00.000Z',
+    created_by_ref: owner,
+    pattern: `[domain-name:value = 'results${n}.example']`,
+    pattern_type: 'stix',
+    valid_from: '2026-10-02T12:00:00Z',
+    object_marking_refs: [TLP_MARKING_IDS[tlp]],
+  };
+}
+
+async function sharingOf(db: string, id: unknown) {
+  const store = await openStore({ url: db });
+  try {
+    return (await store.stix.get({ kind: 'operator' }, id as StixId))?.sharing ?? null;
+  } finally {
+    await store.close();
+  }
+}
+
+let remote: Hub;
+let alice: Account;
+const objects = [indicator(1, 'green', X), indicator(2, 'green', X), indicator(3, 'amber', X)];
+
+beforeAll(async () => {
+  alice = account(X, null);
+  remote = await startHub([alice], {});
+  for (const object of objects) {
+    const res = await remote.as(alice).post('/api/v1/objects', { object });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+  }
+});
+afterAll(async () => {
+  await remote.server.stop();
+  await remote.db.drop();
+});
+
+describe('rampart taxii', () => {
+  const db = path.join(dir, 'local.sqlite');
+
+  it('pulls a collection page by page, keeping owner and TLP, and resumes where it stopped', async () => {
+    const args = ['pull', `${remote.url}/taxii2/`, '--collection', 'my-organization', '--api-key', alice.secret, '--db', db, '--owner', LOCAL, '--limit', '1'];
+    const first = await cli(args);
+    expect(first.errText).toBe('');
+    expect(first.exit).toBe(0);
+    expect(first.out).toMatch(/3 objects in 3 pages: 3 added, 0 new versions, 0 unchanged, 0 of this hub's own skipped, 0 rejected/);
+    expect(await sharingOf(db, objects[0]?.['id'])).toEqual({ owner: X, tlp: 'green', audience: ['community'] });
+    expect(await sharingOf(db, objects[2]?.['id'])).toEqual({ owner: X, tlp: 'amber', audience: [`org:${LOCAL}`] });
+
+    const again = await cli(args);
+    expect(again.exit).toBe(0);
+    expect(again.out).toMatch(/: 0 objects in 1 pages: 0 added/);
+    const since = await cli([...args, '--since', '2000-01-01T00:00:00Z', '--json']);
+    expect(JSON.parse(since.out)).toMatchObject({ objects: 3, added: 0, unchanged: 3 });
+  });
+
+  it('refuses bad flags and bad credentials with exit codes 2 and 1, storing nothing', async () => {
+    const fresh = path.join(dir, 'untouched.sqlite');
+    const base = ['pull', `${remote.url}/taxii2/`, '--collection', 'my-organization', '--db', fresh];
+    const badTlp = await cli([...base, '--api-key', alice.secret, '--tlp', 'purple']);
+    expect(badTlp.exit).toBe(2);
+    expect(badTlp.errText).toMatch(/--tlp "purple" is not a TLP level/);
+    expect((await cli([...base, '--user', 'alice'])).exit).toBe(2);
+    expect((await cli([...base, '--api-key', alice.secret, '--since', 'yesterday'])).exit).toBe(2);
+    const wrongKey = await cli([...base, '--api-key', 'rk_wrong', '--retries', '0']);
+    expect(wrongKey.exit).toBe(1);
+    expect(wrongKey.errText).toMatch(/401.*check the user and password or API key/);
+    const missing = await cli([...base, '--api-key', alice.secret, '--collection', 'no-such-collection']);
+    expect(missing.exit).toBe(1);
+    expect(missing.errText).toMatch(/no API root .* has a collection "no-such-collection"/);
+    expect(await sharingOf(fresh, objects[0]?.['id'])).toBeNull();
+  });
+
+  it('pushes what the chosen organization may see, and nothing else', async () => {
+    const local = await openStore({ url: db });
+    const mine = indicator(4, 'amber', X);
+    const notMine = indicator(5, 'amber', LOCAL);
+    try {
+      const bundle = JSON.stringify({ type: 'bundle', id: 'bundle--3a3a3a3a-3a3a-4a3a-8a3a-3a3a3a3a3a3a', objects: [mine] });
+      expect((await importObjects(local.stix, [bundle], { hubOwner: LOCAL, audience: [`org:${X}`] })).ok).toBe(true);
+      const other = JSON.stringify({ type: 'bundle', id: 'bundle--3b3b3b3b-3a3a-4a3a-8a3a-3a3a3a3a3a3a', objects: [notMine] });
+      expect((await importObjects(local.stix, [other], { hubOwner: LOCAL, audience: [`org:${LOCAL}`] })).ok).toBe(true);
+    } finally {
+      await local.close();
+    }
+    const pushed = await cli(['push', `${remote.url}/taxii2/`, '--collection', 'my-organization', '--api-key', alice.secret, '--db', db, '--as', X, '--keys', `org:${X}`, '--json']);
+    expect(pushed.errText).toBe('');
+    const summary = JSON.parse(pushed.out) as { sent: number; failed: number };
+    // The three pulled objects X owns (seen by X through ownership) and the new one; never the LOCAL-only indicator.
+    expect(summary.sent).toBe(4);
+    expect(pushed.exit).toBe(summary.failed > 0 ? 1 : 0);
+    expect((await remote.as(alice).get(`/api/v1/objects/${String(mine['id'])}`)).status).toBe(200);
+    expect(await remote.store.stix.get({ kind: 'operator' }, notMine['id'] as StixId)).toBeNull();
+  });
+
+  it('reads credentials from flags or the environment', () => {
+    expect(authFromFlags({ retries: '5' }, { RAMPART_TAXII_API_KEY: 'k' })).toEqual({ ok: true, value: { kind: 'bearer', token: 'k' } });
+    expect(authFromFlags({ retries: '5', user: 'u' }, { RAMPART_TAXII_PASSWORD: 'p', RAMPART_TAXII_API_KEY: 'k' })).toEqual({ ok: true, value: { kind: 'basic', user: 'u', password: 'p' } });
+    expect(authFromFlags({ retries: '5', apiKey: 'k', user: 'u' }, {}).ok).toBe(false);
+    expect(authFromFlags({ retries: '5' }, {})).toEqual({ ok: true, value: { kind: 'none' } });
+  });
+});
