@@ -4,7 +4,11 @@ import type { AudienceKey } from '../src/domain/audience.ts';
 import { testDialects } from '../src/store/testing.ts';
 import { collectionIdOf } from '../src/taxii/collections.ts';
 import { TAXII_CONTENT_TYPE } from '../src/taxii/media.ts';
+import { checkListen, startServer } from '../src/http/server.ts';
+import { harness } from '../src/http/test-support.ts';
 import { GROUP, startHub, type Member, type TaxiiHub } from './taxii/setup.ts';
+import { httpsGet, selfSignedCert } from './taxii/tls.ts';
+import { memoryStixStore } from './helpers/memory-stix-store.ts';
 import { envelope, indicator, malware, uuidOf } from './taxii/stix.ts';
 
 /**
@@ -479,5 +483,36 @@ describe.each(testDialects())('TAXII 2.1 server conformance over HTTP (%s)', (di
       expect((await hub.call(hub.m.county, `${path}?match[version]=last`, { method: 'DELETE' })).status).toBe(200);
       await expectError(await hub.call(hub.m.state, path), 404);
     });
+  });
+});
+
+describe('8.2.2 HTTPS', () => {
+  it('8.2.2 serves TLS 1.3 and TLS 1.2, refuses TLS 1.1 and blacklisted (non-AEAD) TLS 1.2 ciphers', async () => {
+    const { cert, key } = selfSignedCert();
+    const h = await harness({ stix: memoryStixStore() });
+    const server = await startServer({ app: h.app, host: '127.0.0.1', port: 0, handleSignals: false, tls: { cert, key } });
+    try {
+      expect(server.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+      const headers = { accept: 'application/json' };
+      const v13 = await httpsGet(`${server.url}/healthz`, cert, headers);
+      expect(v13).toMatchObject({ status: 200, protocol: 'TLSv1.3' });
+      const v12 = await httpsGet(`${server.url}/healthz`, cert, headers, { maxVersion: 'TLSv1.2' });
+      expect(v12).toMatchObject({ status: 200, protocol: 'TLSv1.2' });
+      await expect(httpsGet(`${server.url}/healthz`, cert, headers, { minVersion: 'TLSv1', maxVersion: 'TLSv1.1', ciphers: 'DEFAULT@SECLEVEL=0' })).rejects.toThrow();
+      await expect(httpsGet(`${server.url}/healthz`, cert, headers, { maxVersion: 'TLSv1.2', ciphers: 'AES128-SHA:ECDHE-ECDSA-AES128-SHA' })).rejects.toThrow();
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('8.2.2 plain HTTP is refused on a non-loopback host unless allowed; loopback is fine', async () => {
+    expect(checkListen({ host: '0.0.0.0' })).toMatchObject({ ok: false, error: { code: 'plain-http-refused' } });
+    expect(checkListen({ host: '10.1.2.3', allowPlainHttp: true }).ok).toBe(true);
+    expect(checkListen({ host: '::1' }).ok).toBe(true);
+    expect(checkListen({ host: '127.0.0.1' }).ok).toBe(true);
+    expect(checkListen({ host: '0.0.0.0', tls: selfSignedCert() }).ok).toBe(true);
+    const h = await harness({ stix: memoryStixStore() });
+    await expect(startServer({ app: h.app, host: '0.0.0.0', port: 0, handleSignals: false })).rejects.toThrow(/Refusing plain HTTP/);
+    await h.close();
   });
 });
