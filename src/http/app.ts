@@ -113,7 +113,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   const kit: RequestKit = { principalOf: authn.principalOf, readerOf: authn.readerOf, requireWriter: authn.requireWriter, sendProblem, importMetrics: metrics.imports };
-  objectRoutes(app, authn, { stix, sharing: deps.sharing, clock: deps.clock });
+  objectRoutes(app, authn, { stix, sharing: deps.sharing, clock: deps.clock, ...(deps.audit === undefined ? {} : { audit: deps.audit }) });
   sessionRoutes(app, authn, deps.auth);
   opsRoutes(app, () => deps.store.ping(), metrics);
   await app.register(importRoutes(authn, { stix, importLimit: deps.config.importLimit ?? DEFAULT_IMPORT_LIMIT, metrics: metrics.imports }));

@@ -1,4 +1,5 @@
 import type { FastifyBaseLogger, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { AuditPort } from '../audit/audit-log.ts';
 import type { AudienceKey } from '../domain/audience.ts';
 import type { OrgId, UserId } from '../domain/ids.ts';
 import type { Problem } from '../domain/problem.ts';
@@ -91,6 +92,8 @@ export interface AppDeps {
   readonly config: HttpConfig;
   /** Fastify logger instance; none by default (tests stay quiet). */
   readonly logger?: FastifyBaseLogger;
+  /** The audit log (src/audit): records reads of TLP:AMBER and above, shares, versions and revocations; none by default. */
+  readonly audit?: AuditPort;
   /** Route plugins other features mount (the TAXII server under /taxii2/, the dashboard…); each gets the app's RequestKit. */
   readonly plugins?: readonly AppPlugin[];
 }

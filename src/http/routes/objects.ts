@@ -1,6 +1,8 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { parseAudienceKey, type AudienceKey } from '../../domain/audience.ts';
 import type { StixId } from '../../domain/ids.ts';
+import type { AuditPort } from '../../audit/audit-log.ts';
+import { auditReads, auditWrite } from '../../audit/object-events.ts';
 import type { Sharing, StoredVersion } from '../../store/types.ts';
 import { readerOfPrincipal, type Authenticator } from '../auth.ts';
 import { listObjects, objectDetail, publishObject, revokeObject, type ObjectsDeps, type PublishRequest, type Written } from '../objects-service.ts';
@@ -48,7 +50,10 @@ function publishRequest(body: CreateObjectBody): PublishRequest {
   return { object: body, path: '$' };
 }
 
-export function objectRoutes(app: FastifyInstance, authn: Authenticator, deps: ObjectsDeps): void {
+/** The objects routes' dependencies: the service's, and the audit log that records AMBER+ reads, shares, versions and revocations. */
+export type ObjectRouteDeps = ObjectsDeps & { readonly audit?: AuditPort };
+
+export function objectRoutes(app: FastifyInstance, authn: Authenticator, deps: ObjectRouteDeps): void {
   app.get<{ Querystring: ListObjectsQuery }>(
     '/api/v1/objects',
     {
@@ -65,6 +70,8 @@ export function objectRoutes(app: FastifyInstance, authn: Authenticator, deps: O
       if (reader === null) return authFailed(reply, authn, request);
       const page = await listObjects(deps.stix, reader, request.query);
       if (!page.ok) return sendProblem(reply, page.error);
+      const principal = authn.principalOf(request);
+      if (principal !== null) await auditReads(deps.audit, principal, page.value.items, 'GET /api/v1/objects');
       void reply.header('cache-control', 'private, no-store');
       return sendJson(reply, 200, listJson(page.value.items, page.value.nextCursor));
     },
@@ -87,6 +94,8 @@ export function objectRoutes(app: FastifyInstance, authn: Authenticator, deps: O
       const detail = await objectDetail(deps.stix, reader, request.params.id as StixId);
       if (!detail.ok) return sendProblem(reply, detail.error);
       const { latest, versions } = detail.value;
+      const principal = authn.principalOf(request);
+      if (principal !== null) await auditReads(deps.audit, principal, [latest], 'GET /api/v1/objects/{id}');
       const list = versions.map((v) => ({ modified: v.modified, added: isoFromMicros(v.addedUs) }));
       void reply.header('cache-control', 'private, no-store');
       return sendJson(reply, 200, `{"object":${latest.json},"versions":${JSON.stringify(list)},"sharing":${sharingJson(latest.sharing)}}`);
@@ -107,8 +116,10 @@ export function objectRoutes(app: FastifyInstance, authn: Authenticator, deps: O
     async (request, reply) => {
       const principal = authn.principalOf(request);
       if (principal === null) return authFailed(reply, authn, request);
-      const written = await publishObject(deps, principal, publishRequest(request.body));
+      const publish = publishRequest(request.body);
+      const written = await publishObject(deps, principal, publish);
       if (!written.ok) return sendProblem(reply, written.error);
+      await auditWrite(deps.audit, principal, written.value.outcome, String(publish.object['id']), written.value.sharing);
       return sendJson(reply, written.value.outcome === 'unchanged' ? 200 : 201, writtenJson(written.value));
     },
   );
@@ -129,6 +140,7 @@ export function objectRoutes(app: FastifyInstance, authn: Authenticator, deps: O
       if (principal === null) return authFailed(reply, authn, request);
       const written = await revokeObject(deps, principal, readerOfPrincipal(principal), request.params.id as StixId);
       if (!written.ok) return sendProblem(reply, written.error);
+      await auditWrite(deps.audit, principal, 'revoked', request.params.id, written.value.sharing);
       return sendJson(reply, 201, writtenJson(written.value));
     },
   );
