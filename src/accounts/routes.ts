@@ -54,9 +54,8 @@ export function accountRoutes(auth: AuthService): AppPlugin {
   return (kit: RequestKit) => {
     const send = (reply: FastifyReply, p: Problem) => kit.sendProblem(reply, p);
     const actorFrom = async (request: FastifyRequest, write: boolean): Promise<Result<Actor & { readonly user: UserRow }, Problem>> => {
-      const principal = write ? kit.requireWriter(request) : ok(kit.principalOf(request));
+      const principal = write ? kit.requireWriter(request) : kit.requireReader(request);
       if (!principal.ok) return principal;
-      if (principal.value === null) return err(problem('unauthenticated', 'unauthenticated', 'Sign in (POST /api/v1/session) or send an API key.'));
       const user = await auth.userOf(principal.value);
       if (user === null) return err(problem('unauthenticated', 'unauthenticated', 'This API key or session belongs to no enabled person.'));
       return ok({ kind: 'user', user });

@@ -1,0 +1,209 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { totpCode } from '../auth/totp.ts';
+import { harness, type Harness } from '../http/test-support.ts';
+import { testDialects } from '../store/testing.ts';
+import type { UserRow } from '../store/accounts.ts';
+import type { OrgId } from '../domain/ids.ts';
+import { OPERATOR } from './context.ts';
+import { createOrganization } from './organizations.ts';
+import { accountRoutes } from './routes.ts';
+import { accountsFixture, TEST_PASSWORD, type AccountsFixture } from './testing.ts';
+
+interface Signed {
+  readonly cookie: string;
+  readonly csrf: string;
+}
+
+describe.each(testDialects())('account routes with the real AuthPort on %s', (dialect) => {
+  // One database and app for the file (fast); each test works in an organization of its own.
+  let f: AccountsFixture;
+  let h: Harness;
+  let n = 0;
+  let analyst: UserRow;
+  let org: OrgId;
+  let analystEmail: string;
+  let adminEmail: string;
+  beforeAll(async () => {
+    f = await accountsFixture(dialect);
+    h = await harness({ stix: f.stix, auth: () => f.auth, plugins: [accountRoutes(f.auth)], now: () => f.now() });
+    await f.addUser({ email: 'hub@cisa.example.gov', name: 'Hub Admin', role: 'hub-admin', org_id: f.cisa });
+  });
+  afterAll(async () => {
+    await h.close();
+    await f.close();
+  });
+  beforeEach(async () => {
+    n++;
+    const created = await createOrganization(f.ctx, OPERATOR, { kind: 'local', name: `Town ${n} Clerk`, state_fips: '55' });
+    if (!created.ok) throw new Error(created.error.message);
+    org = created.value.id;
+    analystEmail = `analyst${n}@town.example.gov`;
+    adminEmail = `admin${n}@town.example.gov`;
+    analyst = await f.addUser({ email: analystEmail, name: 'Ana Lyst', role: 'analyst', org_id: org });
+    await f.addUser({ email: adminEmail, name: 'Ad Min', role: 'org-admin', org_id: org });
+  });
+
+  const signIn = async (email: string, extra: Record<string, string> = {}): Promise<Signed> => {
+    const res = await h.app.inject({ method: 'POST', url: '/api/v1/session', payload: { email, password: TEST_PASSWORD, ...extra } });
+    if (res.statusCode !== 200) throw new Error(`sign-in failed: ${res.body}`);
+    const cookie = res.cookies.find((c) => c.name === 'rampart_session');
+    return { cookie: `rampart_session=${cookie?.value ?? ''}`, csrf: res.json<{ csrf_token: string }>().csrf_token };
+  };
+  const as = (s: Signed, csrf = true) => ({ cookie: s.cookie, ...(csrf ? { 'x-csrf-token': s.csrf } : {}) });
+  const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
+  const newKey = async (s: Signed, scope: 'read' | 'write') => {
+    const res = await h.app.inject({ method: 'POST', url: '/api/v1/keys', headers: as(s), payload: { name: 'feed', scope } });
+    expect(res.statusCode).toBe(201);
+    return res.json<{ id: string; key: string }>();
+  };
+
+  it('signs in, shows who is signed in with the state key, and refuses a wrong password', async () => {
+    const s = await signIn(analystEmail);
+    const me = await h.app.inject({ method: 'GET', url: '/api/v1/me', headers: as(s, false) });
+    expect(me.json<{ keys: string[]; org: { name: string } }>()).toMatchObject({ keys: expect.arrayContaining(['state:55', `org:${org}`]) as unknown, org: { name: `Town ${n} Clerk` } });
+    const wrong = await h.app.inject({ method: 'POST', url: '/api/v1/session', payload: { email: analystEmail, password: 'nope nope nope nope' } });
+    expect(wrong.statusCode).toBe(401);
+    expect(wrong.json<{ code: string }>().code).toBe('invalid-credentials');
+  });
+
+  it('answers 429 with when to retry after too many failures', async () => {
+    for (let i = 0; i < 5; i++) await h.app.inject({ method: 'POST', url: '/api/v1/session', payload: { email: analystEmail, password: 'wrong wrong wrong' } });
+    const res = await h.app.inject({ method: 'POST', url: '/api/v1/session', payload: { email: analystEmail, password: TEST_PASSWORD } });
+    expect(res.statusCode).toBe(429);
+    expect(res.json<{ code: string; detail: string }>()).toMatchObject({ code: 'account-locked', detail: `Too many failed sign-ins for this account. Try again after ${new Date(f.now().getTime() + 15 * 60_000).toISOString().slice(11, 16)} UTC (in 15 minutes).` });
+  });
+
+  it('refuses an expired session', async () => {
+    const s = await signIn(analystEmail);
+    f.advance(31 * 60_000);
+    const res = await h.app.inject({ method: 'GET', url: '/api/v1/keys', headers: as(s, false) });
+    expect(res.statusCode).toBe(401);
+    expect(res.json<{ code: string }>().code).toBe('session-expired');
+  });
+
+  it('refuses a cookie write without the CSRF token, storing nothing', async () => {
+    const s = await signIn(analystEmail);
+    const res = await h.app.inject({ method: 'POST', url: '/api/v1/keys', headers: as(s, false), payload: { name: 'x', scope: 'read' } });
+    expect(res.statusCode).toBe(403);
+    expect(res.json<{ code: string }>().code).toBe('csrf-missing');
+    expect(await f.ctx.accounts.listApiKeys(analyst.id as never)).toEqual([]);
+  });
+
+  it('creates a key shown once, lists it without the secret, and revokes it', async () => {
+    const s = await signIn(analystEmail);
+    const created = await newKey(s, 'write');
+    expect(created.key).toMatch(/^rk_/);
+    const listed = await h.app.inject({ method: 'GET', url: '/api/v1/keys', headers: bearer(created.key) });
+    expect(listed.statusCode).toBe(200);
+    expect(listed.body).not.toContain(created.key.slice(20));
+    expect(listed.json<{ id: string; last_used_at: string | null }[]>()).toEqual([expect.objectContaining({ id: created.id, last_used_at: f.now().toISOString() })]);
+    const revoked = await h.app.inject({ method: 'DELETE', url: `/api/v1/keys/${created.id}`, headers: as(s) });
+    expect(revoked.statusCode).toBe(200);
+    const after = await h.app.inject({ method: 'GET', url: '/api/v1/keys', headers: bearer(created.key) });
+    expect(after.statusCode).toBe(401);
+    expect(after.json<{ code: string }>().code).toBe('invalid-api-key');
+  });
+
+  it('refuses writes with a read-scoped key', async () => {
+    const s = await signIn(analystEmail);
+    const read = await newKey(s, 'read');
+    const before = await h.fingerprint();
+    const object = { type: 'indicator', spec_version: '2.1', id: 'indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f', created: '2026-11-03T10:00:00.000Z', modified: '2026-11-03T10:00:00.000Z', pattern: "[domain-name:value = 'x.example']", pattern_type: 'stix', valid_from: '2026-11-03T10:00:00Z' };
+    const res = await h.app.inject({ method: 'POST', url: '/api/v1/objects', headers: bearer(read.key), payload: object });
+    expect(res.statusCode).toBe(403);
+    expect(res.json<{ code: string }>().code).toBe('insufficient-scope');
+    const key = await h.app.inject({ method: 'POST', url: '/api/v1/keys', headers: bearer(read.key), payload: { name: 'x', scope: 'write' } });
+    expect(key.statusCode).toBe(403);
+    expect(await h.fingerprint()).toBe(before);
+  });
+
+  it('lets only org-admins manage people, inside their own organization', async () => {
+    const analystSession = await signIn(analystEmail);
+    const body = { email: `new${n}@town.example.gov`, name: 'New Person', role: 'viewer', password: 'a long enough passphrase' };
+    const refused = await h.app.inject({ method: 'POST', url: '/api/v1/org/users', headers: as(analystSession), payload: body });
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json<{ code: string }>().code).toBe('not-org-admin');
+    expect((await h.app.inject({ method: 'GET', url: '/api/v1/org/users', headers: as(analystSession, false) })).statusCode).toBe(403);
+
+    const admin = await signIn(adminEmail);
+    const short = await h.app.inject({ method: 'POST', url: '/api/v1/org/users', headers: as(admin), payload: { ...body, password: 'short' } });
+    expect(short.json<{ code: string; detail: string }>()).toMatchObject({ code: 'password-too-short', detail: expect.stringContaining('at least 12 characters (this one has 5)') as unknown });
+    const hubRole = await h.app.inject({ method: 'POST', url: '/api/v1/org/users', headers: as(admin), payload: { ...body, role: 'hub-admin' } });
+    expect(hubRole.json<{ code: string }>().code).toBe('role-not-allowed');
+    const created = await h.app.inject({ method: 'POST', url: '/api/v1/org/users', headers: as(admin), payload: body });
+    expect(created.statusCode).toBe(201);
+    const listed = await h.app.inject({ method: 'GET', url: '/api/v1/org/users', headers: as(admin, false) });
+    expect(listed.json<{ email: string }[]>().map((u) => u.email)).toEqual([adminEmail, analystEmail, `new${n}@town.example.gov`]);
+
+    await f.addUser({ email: `admin${n}@wi.example.gov`, name: 'W', role: 'org-admin', org_id: f.wi });
+    const stateAdmin = await signIn(`admin${n}@wi.example.gov`);
+    const foreign = await h.app.inject({ method: 'POST', url: `/api/v1/org/users/${analyst.id}/disable`, headers: as(stateAdmin) });
+    expect(foreign.statusCode).toBe(404);
+
+    const disabled = await h.app.inject({ method: 'POST', url: `/api/v1/org/users/${analyst.id}/disable`, headers: as(admin) });
+    expect(disabled.json<{ disabled: boolean }>().disabled).toBe(true);
+    const gone = await h.app.inject({ method: 'GET', url: '/api/v1/me', headers: as(analystSession, false) });
+    expect(gone.statusCode).toBe(401);
+  });
+
+  it('a hub-admin manages organizations but cannot read what was not shared with it', async () => {
+    const s = await signIn(analystEmail);
+    const key = await newKey(s, 'write');
+    const id = 'indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f';
+    const object = { type: 'indicator', spec_version: '2.1', id, created: '2026-11-03T10:00:00.000Z', modified: '2026-11-03T10:00:00.000Z', pattern: "[domain-name:value = 'x.example']", pattern_type: 'stix', valid_from: '2026-11-03T10:00:00Z' };
+    const shared = await h.app.inject({ method: 'POST', url: '/api/v1/objects', headers: bearer(key.key), payload: { object, sharing: { tlp: 'amber', audience: [`org:${org}`] } } });
+    expect(shared.statusCode).toBe(201);
+    expect((await h.app.inject({ method: 'GET', url: `/api/v1/objects/${id}`, headers: bearer(key.key) })).statusCode).toBe(200);
+
+    const hub = await signIn('hub@cisa.example.gov');
+    const read = await h.app.inject({ method: 'GET', url: `/api/v1/objects/${id}`, headers: as(hub, false) });
+    expect(read.statusCode).toBe(404);
+    const listed = await h.app.inject({ method: 'GET', url: '/api/v1/objects?type=indicator', headers: as(hub, false) });
+    expect(listed.body).not.toContain(id);
+    const users = await h.app.inject({ method: 'GET', url: `/api/v1/org/users?org_id=${org}`, headers: as(hub, false) });
+    expect(users.statusCode).toBe(200);
+
+    const added = await h.app.inject({ method: 'POST', url: '/api/v1/orgs', headers: as(hub), payload: { kind: 'private', name: 'Example Voting Systems', partner_type: 'vendor' } });
+    expect(added.statusCode).toBe(201);
+    const byAnalyst = await h.app.inject({ method: 'POST', url: '/api/v1/orgs', headers: as(s), payload: { kind: 'isac', name: 'EI-ISAC' } });
+    expect(byAnalyst.statusCode).toBe(403);
+    const orgs = await h.app.inject({ method: 'GET', url: '/api/v1/orgs?state_fips=55', headers: as(s, false) });
+    const names = orgs.json<{ name: string; state_fips: string }[]>();
+    expect(names.map((o) => o.name)).toEqual(expect.arrayContaining(['Dane County Clerk', 'Wisconsin', `Town ${n} Clerk`]));
+    expect(names.every((o) => o.state_fips === '55')).toBe(true);
+  });
+
+  it('an org-admin requires TOTP; members enrol with their password, then sign in with a code', async () => {
+    const admin = await signIn(adminEmail);
+    const analystSession = await signIn(analystEmail);
+    const notAdmin = await h.app.inject({ method: 'PUT', url: '/api/v1/org/settings', headers: as(analystSession), payload: { require_totp: true } });
+    expect(notAdmin.statusCode).toBe(403);
+    const set = await h.app.inject({ method: 'PUT', url: '/api/v1/org/settings', headers: as(admin), payload: { require_totp: true } });
+    expect(set.json<{ require_totp: boolean }>().require_totp).toBe(true);
+
+    const refused = await h.app.inject({ method: 'POST', url: '/api/v1/session', payload: { email: analystEmail, password: TEST_PASSWORD } });
+    expect(refused.statusCode).toBe(401);
+    expect(refused.json<{ code: string }>().code).toBe('totp-enrolment-required');
+    const badPassword = await h.app.inject({ method: 'POST', url: '/api/v1/me/totp', payload: { email: analystEmail, password: 'wrong wrong wrong' } });
+    expect(badPassword.statusCode).toBe(401);
+
+    const enrol = await h.app.inject({ method: 'POST', url: '/api/v1/me/totp', payload: { email: analystEmail, password: TEST_PASSWORD } });
+    const { secret } = enrol.json<{ secret: string; otpauth_uri: string }>();
+    const wrongCode = await h.app.inject({ method: 'POST', url: '/api/v1/me/totp', payload: { email: analystEmail, password: TEST_PASSWORD, code: totpCode(secret, f.now()) === '000000' ? '111111' : '000000' } });
+    expect(wrongCode.json<{ code: string }>().code).toBe('totp-invalid');
+    const confirm = await h.app.inject({ method: 'POST', url: '/api/v1/me/totp', payload: { email: analystEmail, password: TEST_PASSWORD, code: totpCode(secret, f.now()) } });
+    expect(confirm.json()).toEqual({ enabled: true });
+    const takeover = await h.app.inject({ method: 'POST', url: '/api/v1/me/totp', payload: { email: analystEmail, password: TEST_PASSWORD } });
+    expect(takeover.json<{ code: string }>().code).toBe('totp-already-enabled');
+
+    f.advance(60_000);
+    const noCode = await h.app.inject({ method: 'POST', url: '/api/v1/session', payload: { email: analystEmail, password: TEST_PASSWORD } });
+    expect(noCode.json<{ code: string }>().code).toBe('totp-required');
+    await signIn(analystEmail, { totp: totpCode(secret, f.now()) });
+  });
+
+  it('documents the routes in OpenAPI', async () => {
+    const doc = (await h.app.inject({ method: 'GET', url: '/api/v1/openapi.json' })).json<{ paths: Record<string, unknown> }>();
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/v1/org/users', '/api/v1/org/users/{id}/disable', '/api/v1/keys', '/api/v1/keys/{id}', '/api/v1/me/totp', '/api/v1/org/settings', '/api/v1/orgs']));
+  });
+});
