@@ -71,6 +71,11 @@ export function matchPlugin(deps: MatchRouteDeps): AppPlugin {
             if (!key.ok) return kit.sendProblem(reply, problem('invalid', key.error.code, `audience: ${key.error.message}`));
             audience.push(key.value);
           }
+          // Refuse a sharing the TLP does not allow before reading the log, not after.
+          if (query.publish) {
+            const sharing = await deps.sharing.decide(principal.orgId, query.tlp, audience.length === 0 ? undefined : audience);
+            if (!sharing.ok) return kit.sendProblem(reply, sharing.error);
+          }
           if (Number(request.headers['content-length'] ?? NaN) > limit) return kit.sendProblem(reply, problem('too-large', 'payload-too-large', `the log is larger than the ${limit}-byte limit; split it`));
           const report = await matchForReader(deps, reader, limitBytes(request.body, limit), { format: query.format, includeWarningListed: query.include_warning_listed });
           if (!report.ok) return kit.sendProblem(reply, report.error);
