@@ -97,21 +97,12 @@ export function federationPlugin(options: FederationRoutesOptions): AppPlugin {
   const newId = options.newId ?? randomUUID;
   return (kit: RequestKit) => {
     const admin = async (request: FastifyRequest, reply: FastifyReply, write: boolean): Promise<Principal | null> => {
-      let principal: Principal | null;
-      if (write) {
-        const writer = kit.requireWriter(request);
-        if (!writer.ok) {
-          void kit.sendProblem(reply, writer.error);
-          return null;
-        }
-        principal = writer.value;
-      } else {
-        principal = kit.principalOf(request);
-        if (principal === null) {
-          void kit.sendProblem(reply, problem('unauthenticated', 'unauthenticated', 'Sign in (POST /api/v1/session) or send an API key as "Authorization: Bearer <key>".'));
-          return null;
-        }
+      const who = write ? kit.requireWriter(request) : kit.requireReader(request);
+      if (!who.ok) {
+        void kit.sendProblem(reply, who.error);
+        return null;
       }
+      const principal = who.value;
       if (!(await isOrgAdmin(principal))) {
         void kit.sendProblem(reply, problem('forbidden', 'org-admin-required', 'Only an org-admin of your organization may manage federation feeds; ask one to do it'));
         return null;
