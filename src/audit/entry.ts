@@ -5,6 +5,8 @@ import { Type, type Static } from '@sinclair/typebox';
 export const AuditActionSchema = Type.Union(
   [
     Type.Literal('sign-in'),
+    Type.Literal('sign-in-failed'),
+    Type.Literal('sign-in-locked'),
     Type.Literal('sign-out'),
     Type.Literal('share'),
     Type.Literal('reshare'),
@@ -14,6 +16,11 @@ export const AuditActionSchema = Type.Union(
     Type.Literal('revoke'),
     Type.Literal('key-created'),
     Type.Literal('key-revoked'),
+    Type.Literal('user-created'),
+    Type.Literal('user-disabled'),
+    Type.Literal('totp-enabled'),
+    Type.Literal('org-created'),
+    Type.Literal('org-settings-changed'),
     Type.Literal('defaults-changed'),
     Type.Literal('group-created'),
     Type.Literal('group-invited'),

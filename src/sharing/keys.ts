@@ -1,9 +1,10 @@
 import { assertNever } from '../domain/assert-never.ts';
 import type { AudienceKey } from '../domain/audience.ts';
 import type { OrgId, UserId } from '../domain/ids.ts';
+import { baseKeysOf, type OrgKind } from '../domain/organization.ts';
 import type { SharingRepository } from '../store/sharing-store.ts';
 
-export type OrgKind = 'federal' | 'state' | 'territory' | 'local' | 'isac' | 'private';
+export type { OrgKind } from '../domain/organization.ts';
 
 /** The facts about an organization that sharing needs, from the accounts feature. */
 export interface OrgInfo {
@@ -38,10 +39,16 @@ export function stateKeyOf(info: OrgInfo | null): AudienceKey | null {
  */
 export async function keysOf(deps: { readonly repo: SharingRepository; readonly orgInfo: OrgInfoPort }, orgId: OrgId, userId: UserId | null): Promise<AudienceKey[]> {
   const [info, groups] = await Promise.all([deps.orgInfo(orgId), deps.repo.acceptedGroups(orgId)]);
-  const keys: AudienceKey[] = ['public', 'community', `org:${orgId}`];
-  if (userId !== null) keys.push(`user:${userId}`);
-  const state = stateKeyOf(info);
-  if (state !== null) keys.push(state);
+  // An organization the accounts feature does not know reads with no state; its own org key still holds.
+  const keys = baseKeysOf({ id: orgId, kind: info?.kind ?? 'private', state_fips: info?.stateFips ?? null }, userId);
   for (const group of groups) keys.push(`group:${group}`);
   return keys;
+}
+
+/** The OrgInfoPort over the accounts store's organizations. */
+export function orgInfoFrom(accounts: { getOrganization(id: OrgId): Promise<{ readonly kind: OrgKind; readonly state_fips: string | null } | null> }): OrgInfoPort {
+  return async (orgId) => {
+    const org = await accounts.getOrganization(orgId);
+    return org === null ? null : { kind: org.kind, stateFips: org.state_fips };
+  };
 }
