@@ -6,6 +6,7 @@ import { ok } from '../src/domain/result.ts';
 import type { Tlp } from '../src/domain/tlp.ts';
 import type { AuthPort, Principal } from '../src/http/deps.ts';
 import { harness } from '../src/http/test-support.ts';
+import { dashboardFor } from '../src/dashboard/service.ts';
 import { exportBundle } from '../src/ingest/export.ts';
 import type { OrgInfo, OrgKind } from '../src/sharing/keys.ts';
 import { createSharingService, type SharingService } from '../src/sharing/service.ts';
@@ -233,6 +234,10 @@ async function checkStorePaths(store: RampartStore, service: SharingService, wor
     for await (const chunk of bundle.value) text += chunk;
     const objects = (JSON.parse(text) as { objects?: { id: string }[] }).objects ?? [];
     expect(objects.map((x) => x.id).sort(), `export by ${who}`).toEqual(expectedIds);
+
+    const dashboard = await dashboardFor({ stix: store.stix, clock: { now: () => new Date('2024-11-05T12:00:00Z') } }, reader);
+    const byTlp = Object.fromEntries(TLPS.map((t) => [t, expected.filter((o) => o.tlp === t).length]));
+    expect(dashboard.ok ? dashboard.value.by_tlp : dashboard, `dashboard by ${who}`).toEqual(byTlp);
   }
 }
 
@@ -242,7 +247,7 @@ describe.each(testDialects())('visibility on %s: every read path agrees with the
     if (dialect === 'sqlite') expect(cases).toBeGreaterThanOrEqual(10_000);
   });
 
-  it('store get, versions, list, paging, count, text search and export', async () => {
+  it('store get, versions, list, paging, count, text search, export and the dashboard', async () => {
     await fc.assert(
       fc.asyncProperty(worldArb, async (spec) => {
         // SQLite in memory: the same code and schema as a file, without the disk.
