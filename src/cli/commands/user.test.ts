@@ -1,0 +1,91 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createAuthService } from '../../auth/service.ts';
+import { openStore } from '../../store/index.ts';
+import { apikeyCommand } from './apikey.ts';
+import { orgCommand } from './org.ts';
+import { userCommand } from './user.ts';
+
+async function cli(command: () => ReturnType<typeof userCommand>, args: string[]): Promise<{ exit: number | string | undefined; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    out += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+    return true;
+  });
+  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    err += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+    return true;
+  });
+  process.exitCode = undefined;
+  await command().parseAsync(args, { from: 'user' });
+  const exit = process.exitCode;
+  process.exitCode = undefined;
+  vi.restoreAllMocks();
+  return { exit, out, err };
+}
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+const PASSWORD = 'a long enough passphrase';
+
+describe('rampart org / user / apikey', () => {
+  it('adds organizations and people, disables them, and creates keys printed once', async () => {
+    const db = path.join(mkdtempSync(path.join(tmpdir(), 'rampart-accounts-cli-')), 'r.sqlite');
+    const listed = await cli(orgCommand, ['list', '--db', db, '--state', '55']);
+    expect(listed.exit).toBe(0);
+    expect(listed.out).toMatch(/identity--\S+ +state +55 +Wisconsin \(WI\)\n/);
+
+    const added = await cli(orgCommand, ['add', '--db', db, '--kind', 'local', '--name', 'Town of Madison Clerk', '--state', '55']);
+    expect(added.exit).toBe(0);
+    expect(added.out).toMatch(/^Added local organization "Town of Madison Clerk": identity--/);
+    expect((await cli(orgCommand, ['add', '--db', db, '--kind', 'local', '--name', 'Town of Madison Clerk', '--state', '55'])).exit).toBe(1);
+    const wrongState = await cli(orgCommand, ['add', '--db', db, '--kind', 'local', '--name', 'X', '--state', '55', '--county', '17031']);
+    expect(wrongState).toMatchObject({ exit: 2, err: 'rampart org add: county 17031 is not in Wisconsin (its FIPS code must start with 55) (invalid-organization)\n' });
+    expect((await cli(orgCommand, ['add', '--db', db, '--kind', 'state', '--name', 'X', '--state', 'WI'])).exit).toBe(2);
+
+    const user = await cli(userCommand, ['add', '--db', db, '--org', 'WI', '--email', 'Admin@wi.example.gov', '--name', 'WI Admin', '--role', 'org-admin', '--password', PASSWORD]);
+    expect(user.exit).toBe(0);
+    expect(user.out).toMatch(/^Added admin@wi\.example\.gov \(org-admin\) to Wisconsin: user [0-9a-f-]{36}\n$/);
+    const short = await cli(userCommand, ['add', '--db', db, '--org', 'WI', '--email', 'b@wi.example.gov', '--name', 'B', '--password', 'short']);
+    expect(short.exit).toBe(2);
+    expect(short.err).toContain('at least 12 characters');
+    const noOrg = await cli(userCommand, ['add', '--db', db, '--org', 'Atlantis', '--email', 'c@x.gov', '--name', 'C', '--password', PASSWORD]);
+    expect(noOrg.exit).toBe(2);
+    expect((await cli(userCommand, ['add', '--db', db, '--org', 'WI', '--email', 'admin@wi.example.gov', '--name', 'again', '--password', PASSWORD])).exit).toBe(1);
+
+    const key = await cli(apikeyCommand, ['create', '--db', db, '--user', 'admin@wi.example.gov', '--scope', 'write']);
+    expect(key.exit).toBe(0);
+    expect(key.out).toMatch(/^rk_[0-9a-f]{16}_[A-Za-z0-9_-]{43}\n$/);
+    expect((await cli(apikeyCommand, ['create', '--db', db, '--user', 'nobody@example.gov'])).exit).toBe(1);
+    expect((await cli(apikeyCommand, ['create', '--db', db, '--user', 'admin@wi.example.gov', '--expires', 'tomorrow'])).exit).toBe(2);
+
+    const store = await openStore({ url: db });
+    try {
+      const auth = createAuthService(store);
+      expect((await auth.apiKey(key.out.trim()))?.scope).toBe('write');
+      const people = await cli(userCommand, ['list', '--db', db]);
+      expect(people.out).toContain('admin@wi.example.gov  org-admin  active        Wisconsin');
+      expect((await cli(userCommand, ['disable', '--db', db, 'admin@wi.example.gov'])).exit).toBe(0);
+      expect(await auth.apiKey(key.out.trim())).toBeNull();
+      expect((await cli(userCommand, ['disable', '--db', db, 'ghost@wi.example.gov'])).exit).toBe(1);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('loads the counties of a state, once', async () => {
+    const db = path.join(mkdtempSync(path.join(tmpdir(), 'rampart-accounts-cli-')), 'r.sqlite');
+    const first = await cli(orgCommand, ['load-counties', '--db', db, '--state', '44']);
+    expect(first).toMatchObject({ exit: 0, out: '5 counties: 5 added, 0 already there\n' });
+    expect((await cli(orgCommand, ['load-counties', '--db', db, '--state', '44'])).out).toBe('5 counties: 0 added, 5 already there\n');
+    expect((await cli(orgCommand, ['load-counties', '--db', db, '--state', '4'])).exit).toBe(2);
+    expect((await cli(orgCommand, ['load-counties', '--db', db, '--state', '99'])).exit).toBe(2);
+    const locals = await cli(orgCommand, ['list', '--db', db, '--kind', 'local']);
+    expect(locals.out).toContain('Providence County, RI');
+  });
+});
