@@ -66,7 +66,7 @@ describe('PUT /api/v1/objects/{id}/sharing', () => {
     expect(await seenBy(h.b.readKey)).toBe(404);
   });
 
-  it('refuses non-owners, wrong TLP audiences, TLP changes, read keys, missing CSRF and strangers, changing nothing', async () => {
+  it('refuses non-owners (re-share, version, revoke), wrong TLP audiences, RED without people, TLP changes, read keys, missing CSRF and strangers, changing nothing', async () => {
     await create({ object: indicator, tlp: 'amber', audience: [`org:${ORG_A}`, `org:${ORG_B}`] });
     const before = await h.fingerprint();
     const cases: [Promise<{ statusCode: number; json: <T>() => T }>, number, string][] = [
@@ -77,6 +77,10 @@ describe('PUT /api/v1/objects/{id}/sharing', () => {
       [reshare({ audience: ['not-a-key'] }), 400, 'invalid-request'],
       [reshare({ audience: [`org:${ORG_A}`] }, h.a.writeKey, 'indicator--00000000-0000-4000-8000-000000000000'), 404, 'not-found'],
       [h.app.inject({ method: 'PUT', url: `/api/v1/objects/${ID}/sharing`, payload: { audience: [`org:${ORG_A}`] } }), 401, 'unauthenticated'],
+      [create({ object: { ...indicator, modified: '2024-11-06T13:00:00.000Z' } }, h.b.writeKey), 403, 'not-owner'],
+      [h.app.inject({ method: 'POST', url: `/api/v1/objects/${ID}/revoke`, headers: bearer(h.b.writeKey) }), 403, 'not-owner'],
+      [create({ object: { ...indicator, id: 'indicator--22222222-2222-4333-8444-555555555555' }, tlp: 'amber+strict', audience: ['state:06'] }), 422, 'tlp-audience-mismatch'],
+      [create({ object: { ...indicator, id: 'indicator--33333333-2222-4333-8444-555555555555' }, tlp: 'red' }), 400, 'audience-required'],
     ];
     for (const [pending, status, code] of cases) {
       const res = await pending;
@@ -86,6 +90,7 @@ describe('PUT /api/v1/objects/{id}/sharing', () => {
     const csrf = await h.app.inject({ method: 'PUT', url: `/api/v1/objects/${ID}/sharing`, headers: { cookie }, payload: { audience: [`org:${ORG_A}`] } });
     expect([csrf.statusCode, csrf.json<{ code: string }>().code]).toEqual([403, 'csrf-missing']);
     expect(await h.fingerprint()).toBe(before);
+    expect((await audit.trail(ORG_B, 0, 100)).filter((e) => e.actor_org === ORG_B && e.action !== 'read')).toEqual([]);
   });
 });
 
