@@ -11,6 +11,12 @@ export interface Database<DB> {
   readonly db: Kysely<DB>;
   readonly dialect: DialectName;
   close(): Promise<void>;
+  /**
+   * SQLite only: runs one statement (compiled by Kysely) once per parameter row, synchronously on the
+   * one connection, so inside whatever transaction is open. Bulk inserts: a reused single-row
+   * statement is several times faster in SQLite than multi-row VALUES or one query call per row.
+   */
+  readonly runMany?: (sql: string, rows: readonly (readonly unknown[])[]) => void;
 }
 
 /** True for postgres:// and postgresql:// URLs; anything else is a SQLite file path (or :memory:). */
@@ -38,8 +44,37 @@ export async function openDatabase<DB>(url: string): Promise<Database<DB>> {
   handle.pragma('synchronous = NORMAL');
   handle.pragma('foreign_keys = ON');
   handle.pragma('busy_timeout = 10000');
-  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: handle }) });
-  return { db, dialect: 'sqlite', close: () => db.destroy() };
+  handle.pragma('cache_size = -65536');
+  const statements = cachingStatements(handle);
+  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: statements }) });
+  const runMany = (text: string, rows: readonly (readonly unknown[])[]) => {
+    const statement = statements.prepare(text);
+    for (const row of rows) statement.run(row);
+  };
+  return { db, dialect: 'sqlite', close: () => db.destroy(), runMany };
+}
+
+const STATEMENT_CACHE = 256;
+
+/**
+ * Kysely prepares every query anew; preparing is most of a small statement's cost in SQLite, so
+ * statements are kept by their SQL text and reused (a fresh one when the kept one is still iterating).
+ */
+function cachingStatements(handle: SqliteDatabase.Database): { close(): void; prepare(sql: string): SqliteDatabase.Statement } {
+  const cache = new Map<string, SqliteDatabase.Statement>();
+  return {
+    close: () => handle.close(),
+    prepare: (sql: string) => {
+      const kept = cache.get(sql);
+      if (kept !== undefined && !kept.busy) return kept;
+      const statement = handle.prepare(sql);
+      if (kept === undefined) {
+        if (cache.size >= STATEMENT_CACHE) cache.delete(cache.keys().next().value ?? '');
+        cache.set(sql, statement);
+      }
+      return statement;
+    },
+  };
 }
 
 async function openPostgres<DB>(url: string): Promise<Database<DB>> {

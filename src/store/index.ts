@@ -1,7 +1,6 @@
 import { sql } from 'kysely';
 import { openDatabase, type Database, type DialectName } from './db.ts';
 import { migrateToLatest } from './migrations/index.ts';
-import type { StixTables } from './stix-tables.ts';
 import { kyselyStixStore, type StixStoreOptions } from './stix-store.ts';
 import type { StixStore } from './types.ts';
 
@@ -37,7 +36,7 @@ export async function openStore(options: OpenStoreOptions): Promise<RampartStore
   }
   let closed: Promise<void> | null = null;
   const close = () => (closed ??= database.close());
-  const stix: StixStore = { ...kyselyStixStore(database.db.withTables<StixTables>(), database.dialect, options), close };
+  const stix: StixStore = { ...kyselyStixStore(database, options), close };
   return {
     stix,
     database,

@@ -6,18 +6,18 @@ import { err, ok, type Result } from '../domain/result.ts';
 import { TLP_LEVELS, type Tlp } from '../domain/tlp.ts';
 import type { DialectName } from './db.ts';
 import { timestampKey } from './mod-key.ts';
-import type { StixObjectTable, StixTables, StixVersionTable } from './stix-tables.ts';
+import type { StixTables, StixVersionTable } from './stix-tables.ts';
 import type { ListQuery, Page, Reader, Sharing, StoredVersion } from './types.ts';
 import { visibleTo } from './visibility.ts';
 
-type Joined = StixTables & { v: StixVersionTable; o: StixObjectTable };
-type Eb = ExpressionBuilder<Joined, 'v' | 'o'>;
+type Aliased = StixTables & { v: StixVersionTable };
+type Eb = ExpressionBuilder<Aliased, 'v'>;
 type Filters = Omit<ListQuery, 'limit' | 'cursor'>;
 
 /** The largest page a caller may ask for. */
 export const MAX_PAGE = 100_000;
 
-const COLUMNS = ['v.added_us', 'v.id', 'v.type', 'v.modified', 'v.revoked', 'v.is_latest', 'v.json', 'o.owner', 'o.tlp', 'o.audience'] as const;
+const COLUMNS = ['v.added_us', 'v.id', 'v.type', 'v.modified', 'v.revoked', 'v.is_latest', 'v.json', 'v.owner', 'v.tlp', 'v.audience'] as const;
 
 interface Row {
   added_us: number;
@@ -70,7 +70,7 @@ function conditions(reader: Reader, q: Filters, after: number | null): Result<(e
   for (const [name, given, key] of [['modifiedFrom', q.modifiedFrom, from], ['modifiedTo', q.modifiedTo, to]] as const) {
     if (given !== undefined && key === null) return err(problem('invalid', 'invalid-timestamp', `${name} "${given}" is not a STIX timestamp; use e.g. 2024-11-05T13:00:00.000Z`));
   }
-  const visible = visibleTo(reader, 'v.id', 'o.owner');
+  const visible = visibleTo(reader, 'v.id', 'v.owner');
   return ok((eb: Eb) => {
     const all: Expression<SqlBool>[] = [];
     if (q.versions !== 'all') all.push(eb('v.is_latest', '=', 1));
@@ -91,7 +91,7 @@ function conditions(reader: Reader, q: Filters, after: number | null): Result<(e
 
 /** The read side of the STIX store: each method takes the reader and applies the one predicate. */
 export function stixReads(db: Kysely<StixTables>, _dialect: DialectName) {
-  const base = () => db.selectFrom('stix_version as v').innerJoin('stix_object as o', 'o.id', 'v.id');
+  const base = () => db.selectFrom('stix_version as v');
 
   async function list(reader: Reader, q: ListQuery): Promise<Result<Page<StoredVersion>, Problem>> {
     if (!Number.isInteger(q.limit) || q.limit < 1 || q.limit > MAX_PAGE) return err(problem('invalid', 'invalid-limit', `limit must be a whole number from 1 to ${MAX_PAGE}; got ${q.limit}`));

@@ -1,10 +1,10 @@
 import type { Kysely } from 'kysely';
 import type { StixId } from '../domain/ids.ts';
 import type { Result } from '../domain/result.ts';
-import type { DialectName } from './db.ts';
+import type { Database } from './db.ts';
 import { stixReads } from './stix-read.ts';
 import type { StixTables } from './stix-tables.ts';
-import { lockClock, putBatch, systemMicroClock, writeSharing, type MicroClock } from './stix-write.ts';
+import { lockClock, putBatch, setSharing, sharingColumns, systemMicroClock, type MicroClock } from './stix-write.ts';
 import type { Sharing, StixStore, StixWriter } from './types.ts';
 
 export interface StixStoreOptions {
@@ -12,8 +12,10 @@ export interface StixStoreOptions {
   readonly clock?: MicroClock;
 }
 
-/** The STIX store over one Kysely database (SQLite or PostgreSQL); closing it is the caller's job. */
-export function kyselyStixStore(db: Kysely<StixTables>, dialect: DialectName, options: StixStoreOptions = {}): Omit<StixStore, 'close'> {
+/** The STIX store over one database (SQLite or PostgreSQL); closing it is the caller's job. */
+export function kyselyStixStore(database: Database<unknown>, options: StixStoreOptions = {}): Omit<StixStore, 'close'> {
+  const db: Kysely<StixTables> = database.db.withTables<StixTables>();
+  const { dialect, runMany } = database;
   const clock = options.clock ?? systemMicroClock;
   const reads = stixReads(db, dialect);
 
@@ -24,7 +26,7 @@ export function kyselyStixStore(db: Kysely<StixTables>, dialect: DialectName, op
     try {
       return await db.transaction().execute(async (trx) => {
         await lockClock(trx, dialect);
-        const result = await fn({ putBatch: (items, policy) => putBatch(trx, dialect, items, policy, clock) });
+        const result = await fn({ putBatch: (items, policy) => putBatch({ trx, dialect, runMany }, items, policy, clock) });
         if (!result.ok) {
           refused.result = result;
           throw marker;
@@ -39,8 +41,8 @@ export function kyselyStixStore(db: Kysely<StixTables>, dialect: DialectName, op
 
   async function reshare(id: StixId, sharing: Sharing): Promise<void> {
     await db.transaction().execute(async (trx) => {
-      const known = await trx.selectFrom('stix_object').select('id').where('id', '=', id).executeTakeFirst();
-      if (known !== undefined) await writeSharing(trx, [{ id, sharing }]);
+      const known = await trx.selectFrom('stix_version').select('id').where('id', '=', id).limit(1).executeTakeFirst();
+      if (known !== undefined) await setSharing({ trx, dialect, runMany }, id, sharingColumns(sharing));
     });
   }
 

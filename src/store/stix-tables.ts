@@ -1,13 +1,4 @@
 /** The STIX tables of migration 0001, as Kysely sees them. */
-export type StixObjectTable = {
-  id: string;
-  type: string;
-  owner: string;
-  tlp: string;
-  /** JSON array of audience keys, in the order the owner gave them. */
-  audience: string;
-};
-
 export type StixVersionTable = {
   /** Microseconds since the epoch when the version was added; unique and increasing per store. */
   added_us: number;
@@ -21,6 +12,11 @@ export type StixVersionTable = {
   name: string | null;
   description: string | null;
   json: string;
+  /** The object's sharing, the same on all its versions. */
+  owner: string;
+  tlp: string;
+  /** JSON array of audience keys, in the order the owner gave them. */
+  audience: string;
 };
 
 export type StixAudienceTable = {
@@ -34,7 +30,6 @@ export type StixClockTable = {
 };
 
 export type StixTables = {
-  stix_object: StixObjectTable;
   stix_version: StixVersionTable;
   stix_audience: StixAudienceTable;
   stix_clock: StixClockTable;

@@ -1,5 +1,5 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
-import type { DialectName } from './db.ts';
+import { sql, type Insertable, type Kysely, type Transaction } from 'kysely';
+import type { Database, DialectName } from './db.ts';
 import { versionKey } from './mod-key.ts';
 import type { StixTables, StixVersionTable } from './stix-tables.ts';
 import type { ConflictPolicy, IncomingObject, PutOutcome, Sharing } from './types.ts';
@@ -13,28 +13,52 @@ const VERSION_ROWS_PER_INSERT = 1000;
 const SMALL_ROWS_PER_INSERT = 5000;
 const IDS_PER_QUERY = 5000;
 
-interface KnownVersion {
-  readonly json: string;
-  /** Null while the version exists only in this batch. */
-  readonly addedUs: number | null;
-}
+type SharingColumns = Pick<StixVersionTable, 'owner' | 'tlp' | 'audience'>;
 
 interface IdState {
-  readonly versions: Map<string, KnownVersion>;
-  /** The version key of the newest version (stored or in this batch); null when the object is new. */
+  /** Bytes of each known version by version key, and its added time (null while only in this batch). */
+  readonly versions: Map<string, { readonly json: string; readonly addedUs: number | null }>;
+  /** The version key of the newest version (stored or in this batch); null for a new object. */
   latestKey: string | null;
   /** The latest version stored before this batch, which stops being latest if a newer one arrives. */
-  readonly storedLatestKey: string | null;
-  /** Sharing of the newest version in this batch, applied to the object (all its versions). */
-  sharing: Sharing | null;
+  storedLatestKey: string | null;
+  /** The object's sharing as stored; null for a new object. */
+  storedSharing: SharingColumns | null;
+  /** Sharing of the newest version in this batch, if it becomes the latest: applied to every version. */
+  sharing: SharingColumns | null;
 }
 
-type NewRow = Omit<StixVersionTable, 'added_us' | 'is_latest'>;
+type NewRow = Omit<StixVersionTable, 'added_us' | 'is_latest' | keyof SharingColumns>;
+
+const columnsOf = (s: Sharing): SharingColumns => ({ owner: s.owner, tlp: s.tlp, audience: JSON.stringify(s.audience) });
 
 function chunks<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
+}
+
+/**
+ * Inserts rows into `table`: on SQLite one reused prepared single-row statement per row (several
+ * times faster there than multi-row VALUES); on PostgreSQL multi-row INSERTs, to save round trips.
+ */
+export async function insertRows<T extends keyof StixTables>(w: WriteContext, table: T, rows: readonly Insertable<StixTables[T]>[], perInsert: number): Promise<void> {
+  const first = rows[0];
+  if (first === undefined) return;
+  if (w.runMany === undefined) {
+    for (const part of chunks(rows, perInsert)) await w.trx.insertInto(table).values(part).execute();
+    return;
+  }
+  const columns = Object.keys(first) as (keyof typeof first)[];
+  const { sql: text } = w.trx.insertInto(table).values(first).compile();
+  w.runMany(text, rows.map((row) => columns.map((c) => row[c])));
+}
+
+/** What a write inside a transaction needs: the transaction, its dialect, and SQLite's bulk runner. */
+export interface WriteContext {
+  readonly trx: Kysely<StixTables>;
+  readonly dialect: DialectName;
+  readonly runMany: Database<unknown>['runMany'];
 }
 
 /** Takes the store's write lock: one writer at a time, so added_us follows commit order. */
@@ -59,14 +83,15 @@ async function reserveAddedUs(trx: Kysely<StixTables>, dialect: DialectName, n: 
 
 async function loadState(trx: Kysely<StixTables>, ids: readonly string[]): Promise<Map<string, IdState>> {
   const state = new Map<string, IdState>();
-  for (const id of ids) state.set(id, { versions: new Map(), latestKey: null, storedLatestKey: null, sharing: null });
+  for (const id of ids) state.set(id, { versions: new Map(), latestKey: null, storedLatestKey: null, storedSharing: null, sharing: null });
   for (const part of chunks(ids, IDS_PER_QUERY)) {
-    const rows = await trx.selectFrom('stix_version').select(['id', 'mod_key', 'json', 'added_us', 'is_latest']).where('id', 'in', part).execute();
+    const rows = await trx.selectFrom('stix_version').select(['id', 'mod_key', 'json', 'added_us', 'is_latest', 'owner', 'tlp', 'audience']).where('id', 'in', part).execute();
     for (const r of rows) {
       const s = state.get(r.id);
       if (s === undefined) continue;
       s.versions.set(r.mod_key, { json: r.json, addedUs: Number(r.added_us) });
-      if (r.is_latest !== 0) state.set(r.id, { ...s, latestKey: r.mod_key, storedLatestKey: r.mod_key });
+      s.storedSharing = { owner: r.owner, tlp: r.tlp, audience: r.audience };
+      if (r.is_latest !== 0) s.latestKey = s.storedLatestKey = r.mod_key;
     }
   }
   return state;
@@ -76,13 +101,8 @@ async function loadState(trx: Kysely<StixTables>, ids: readonly string[]): Promi
  * Writes one batch inside the caller's transaction: versions by `modified`, identical bytes a
  * no-op, same version with other bytes refused (or replaced under policy 'replace').
  */
-export async function putBatch(
-  trx: Kysely<StixTables>,
-  dialect: DialectName,
-  items: readonly IncomingObject[],
-  policy: ConflictPolicy,
-  clock: MicroClock,
-): Promise<PutOutcome[]> {
+export async function putBatch(w: WriteContext, items: readonly IncomingObject[], policy: ConflictPolicy, clock: MicroClock): Promise<PutOutcome[]> {
+  const { trx, dialect } = w;
   const state = await loadState(trx, [...new Set(items.map((i) => i.id))]);
   const inserts: NewRow[] = [];
   const insertIndex = new Map<string, number>();
@@ -92,7 +112,6 @@ export async function putBatch(
     if (s === undefined) throw new Error('putBatch: state was loaded for every id');
     const key = versionKey(item.modified);
     const known = s.versions.get(key);
-    const row: NewRow = { id: item.id, type: item.type, modified: item.modified, mod_key: key, revoked: item.revoked ? 1 : 0, name: item.name, description: item.description, json: item.json };
     let outcome: PutOutcome;
     if (known !== undefined) {
       if (known.json === item.json) return { kind: 'unchanged' };
@@ -108,6 +127,7 @@ export async function putBatch(
     } else {
       outcome = { kind: s.versions.size === 0 ? 'added' : 'new-version' };
     }
+    const row: NewRow = { id: item.id, type: item.type, modified: item.modified, mod_key: key, revoked: item.revoked ? 1 : 0, name: item.name, description: item.description, json: item.json };
     const pending = insertIndex.get(`${item.id}\u0000${key}`);
     if (pending === undefined) {
       insertIndex.set(`${item.id}\u0000${key}`, inserts.length);
@@ -118,7 +138,7 @@ export async function putBatch(
     s.versions.set(key, { json: item.json, addedUs: null });
     if (s.latestKey === null || key >= s.latestKey) {
       s.latestKey = key;
-      s.sharing = item.sharing;
+      s.sharing = columnsOf(item.sharing);
     }
     return outcome;
   });
@@ -127,33 +147,42 @@ export async function putBatch(
   for (const part of chunks(replaced, IDS_PER_QUERY)) await trx.deleteFrom('stix_version').where('added_us', 'in', part).execute();
   const demoted = [...state].filter(([, s]) => s.storedLatestKey !== null && s.latestKey !== s.storedLatestKey).map(([id]) => id);
   for (const part of chunks(demoted, IDS_PER_QUERY)) await trx.updateTable('stix_version').set({ is_latest: 0 }).where('id', 'in', part).where('is_latest', '=', 1).execute();
+  // An existing object whose newest version changed its sharing: every stored version follows.
+  const reshared = [...state].flatMap(([id, s]) => (s.storedSharing !== null && s.sharing !== null && !sameSharing(s.storedSharing, s.sharing) ? [{ id, sharing: s.sharing }] : []));
+  for (const { id, sharing } of reshared) await setSharing(w, id, sharing);
 
   const first = await reserveAddedUs(trx, dialect, inserts.length, clock);
-  const rows = inserts.map((r, i) => ({ ...r, added_us: first + i, is_latest: state.get(r.id)?.latestKey === r.mod_key ? 1 : 0 }));
-  for (const part of chunks(rows, VERSION_ROWS_PER_INSERT)) await trx.insertInto('stix_version').values(part).execute();
-  await writeSharing(trx, [...state].flatMap(([id, s]) => (s.sharing === null ? [] : [{ id, sharing: s.sharing }])), items);
+  const rows = inserts.map((r, i) => {
+    const s = state.get(r.id);
+    const sharing = s?.sharing ?? s?.storedSharing;
+    if (s === undefined || sharing === undefined || sharing === null) throw new Error('putBatch: every inserted version has sharing');
+    return { ...r, added_us: first + i, is_latest: s.latestKey === r.mod_key ? 1 : 0, ...sharing };
+  });
+  await insertRows(w, 'stix_version', rows, VERSION_ROWS_PER_INSERT);
+  const fresh = [...state].flatMap(([id, s]) => (s.storedSharing === null && s.sharing !== null ? (JSON.parse(s.sharing.audience) as string[]).map((key) => ({ object_id: id, key })) : []));
+  await insertRows(w, 'stix_audience', dedupe(fresh), SMALL_ROWS_PER_INSERT);
   return outcomes;
 }
 
-/** Sets owner, TLP and audience of whole objects (every version), replacing what was there. */
-export async function writeSharing(trx: Kysely<StixTables>, updates: readonly { id: string; sharing: Sharing }[], items: readonly { id: string; type: string }[] = []): Promise<void> {
-  if (updates.length === 0) return;
-  const typeOf = new Map(items.map((i) => [i.id, i.type]));
-  const objects = updates.map(({ id, sharing }) => ({
-    id,
-    type: typeOf.get(id) ?? id.slice(0, id.indexOf('--')),
-    owner: sharing.owner,
-    tlp: sharing.tlp,
-    audience: JSON.stringify(sharing.audience),
-  }));
-  for (const part of chunks(objects, VERSION_ROWS_PER_INSERT)) {
-    await trx
-      .insertInto('stix_object')
-      .values(part)
-      .onConflict((oc) => oc.column('id').doUpdateSet((eb) => ({ owner: eb.ref('excluded.owner'), tlp: eb.ref('excluded.tlp'), audience: eb.ref('excluded.audience') })))
-      .execute();
-  }
-  for (const part of chunks(updates.map((u) => u.id), IDS_PER_QUERY)) await trx.deleteFrom('stix_audience').where('object_id', 'in', part).execute();
-  const keys = updates.flatMap(({ id, sharing }) => [...new Set(sharing.audience)].map((key) => ({ object_id: id, key })));
-  for (const part of chunks(keys, SMALL_ROWS_PER_INSERT)) await trx.insertInto('stix_audience').values(part).execute();
+const sameSharing = (a: SharingColumns, b: SharingColumns) => a.owner === b.owner && a.tlp === b.tlp && a.audience === b.audience;
+
+function dedupe(rows: readonly { object_id: string; key: string }[]) {
+  const seen = new Set<string>();
+  return rows.filter((r) => {
+    const k = `${r.object_id}\u0000${r.key}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
 }
+
+/** Sets owner, TLP and audience of a whole object (all its versions and its audience keys) at once. */
+export async function setSharing(w: WriteContext, id: string, sharing: SharingColumns): Promise<void> {
+  const { trx } = w;
+  await trx.updateTable('stix_version').set(sharing).where('id', '=', id).execute();
+  await trx.deleteFrom('stix_audience').where('object_id', '=', id).execute();
+  const keys = [...new Set(JSON.parse(sharing.audience) as string[])].map((key) => ({ object_id: id, key }));
+  await insertRows(w, 'stix_audience', keys, SMALL_ROWS_PER_INSERT);
+}
+
+export { columnsOf as sharingColumns };

@@ -1,21 +1,12 @@
 import { SqliteAdapter, sql, type Kysely } from 'kysely';
 
 /**
- * STIX objects: one row per object (its sharing), one per version (exact bytes), the audience keys
- * in their own table (indexed by key for the visibility predicate), and the store's microsecond clock.
+ * STIX objects: one row per version (exact bytes, and the object's sharing copied on every version
+ * so reads need no join), the audience keys per object in their own table (indexed by key for the
+ * visibility predicate), and the store's microsecond clock.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   const sqlite = db.getExecutor().adapter instanceof SqliteAdapter;
-  await db.schema
-    .createTable('stix_object')
-    .addColumn('id', 'text', (c) => c.primaryKey())
-    .addColumn('type', 'text', (c) => c.notNull())
-    .addColumn('owner', 'text', (c) => c.notNull())
-    .addColumn('tlp', 'text', (c) => c.notNull())
-    .addColumn('audience', 'text', (c) => c.notNull())
-    .execute();
-  await db.schema.createIndex('stix_object_owner').on('stix_object').columns(['owner', 'id']).execute();
-
   // SQLite: INTEGER PRIMARY KEY makes added_us the rowid, so time order is the table's own order.
   await db.schema
     .createTable('stix_version')
@@ -29,9 +20,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('name', 'text')
     .addColumn('description', 'text')
     .addColumn('json', 'text', (c) => c.notNull())
+    .addColumn('owner', 'text', (c) => c.notNull())
+    .addColumn('tlp', 'text', (c) => c.notNull())
+    .addColumn('audience', 'text', (c) => c.notNull())
     .execute();
   await db.schema.createIndex('stix_version_id_mod').unique().on('stix_version').columns(['id', 'mod_key']).execute();
-  await db.schema.createIndex('stix_version_latest').on('stix_version').columns(['is_latest', 'added_us']).execute();
   await db.schema.createIndex('stix_version_type').on('stix_version').columns(['type', 'added_us']).execute();
 
   const audience = db.schema
