@@ -1,0 +1,154 @@
+import { Command, Option } from 'commander';
+import { SingleBar, Presets } from 'cli-progress';
+import { parseAudienceKey, type AudienceKey } from '../../domain/audience.ts';
+import { parseOrgId, type OrgId } from '../../domain/ids.ts';
+import { err, ok, type Result } from '../../domain/result.ts';
+import { parseTlp, type Tlp } from '../../domain/tlp.ts';
+import { LOG_FORMATS, parseFormatChoice, type FormatChoice } from '../../matching/formats.ts';
+import { matchForReader, reportView, type MatchReportView } from '../../matching/service.ts';
+import { publishSightings, type PublishedSighting } from '../../matching/sightings.ts';
+import { EXIT, openInput, resolveDatabaseUrl, withDbOption } from '../options.ts';
+
+interface MatchFlags {
+  readonly db?: string;
+  readonly format: string;
+  readonly as?: string;
+  readonly org?: string;
+  readonly publishSightings?: boolean;
+  readonly includeWarningListed?: boolean;
+  readonly tlp: string;
+  readonly audience?: string;
+  readonly json?: boolean;
+}
+
+interface Checked {
+  readonly format: FormatChoice;
+  readonly tlp: Tlp;
+  readonly audience: readonly AudienceKey[] | undefined;
+  readonly org: OrgId | null;
+}
+
+/** `rampart match <logfile|->`: matches a log against the indicators a member (or the operator) may see. */
+export function matchCommand(): Command {
+  const command = new Command('match')
+    .description('Match a log file against the indicators in the store (streamed); print the hits, optionally publish sightings')
+    .argument('<logfile>', 'log file, or - for standard input')
+    .addOption(new Option('--format <format>', 'log format').choices(['auto', ...LOG_FORMATS]).default('auto'))
+    .option('--as <email>', 'match as this person: only indicators their organization may see; sightings are theirs')
+    .option('--org <identity id>', 'match as this organization')
+    .option('--publish-sightings', 'publish a STIX sighting of each hit, owned by the --as/--org organization')
+    .option('--include-warning-listed', 'let values on warning lists (private and documentation ranges, benign top domains) raise hits, flagged')
+    .option('--tlp <level>', 'TLP of published sightings: clear, green, amber, amber+strict, red', 'green')
+    .option('--audience <keys>', "comma-separated audience keys of published sightings (default: the organization's default for the TLP)")
+    .option('--json', 'print the report as JSON');
+  return withDbOption(command).action(async (file: string, flags: MatchFlags) => {
+    process.exitCode = await runMatch(file, flags);
+  });
+}
+
+function check(flags: MatchFlags): Result<Checked, string> {
+  const format = parseFormatChoice(flags.format);
+  if (!format.ok) return err(`--format: ${format.error.message}`);
+  const tlp = parseTlp(flags.tlp);
+  if (tlp === undefined) return err(`--tlp: "${flags.tlp}" is not a TLP level; use clear, green, amber, amber+strict or red`);
+  if (flags.as !== undefined && flags.org !== undefined) return err('give --as or --org, not both');
+  if (flags.publishSightings === true && flags.as === undefined && flags.org === undefined) return err('--publish-sightings needs --as <email> or --org <identity id>: sightings belong to an organization');
+  let org: OrgId | null = null;
+  if (flags.org !== undefined) {
+    const parsed = parseOrgId(flags.org);
+    if (!parsed.ok) return err(`--org: ${parsed.error.message}`);
+    org = parsed.value;
+  }
+  let audience: AudienceKey[] | undefined;
+  if (flags.audience !== undefined) {
+    audience = [];
+    for (const raw of flags.audience.split(',').map((s) => s.trim()).filter((s) => s !== '')) {
+      const key = parseAudienceKey(raw);
+      if (!key.ok) return err(`--audience: ${key.error.message}`);
+      audience.push(key.value);
+    }
+  }
+  return ok({ format: format.value, tlp, audience, org });
+}
+
+async function runMatch(file: string, flags: MatchFlags): Promise<number> {
+  const checked = check(flags);
+  if (!checked.ok) {
+    process.stderr.write(`rampart match: ${checked.error}\n`);
+    return EXIT.unusable;
+  }
+  const input = await openInput(file);
+  if (!input.ok) {
+    process.stderr.write(`rampart match: ${input.error}\n`);
+    return EXIT.unusable;
+  }
+  // Loaded here so `rampart --help` starts without the database driver.
+  const { openMatchContext } = await import('../../matching/cli-context.ts');
+  const context = await openMatchContext(resolveDatabaseUrl(flags));
+  try {
+    const who = await context.readerFor(flags.as ?? null, checked.value.org);
+    if (!who.ok) {
+      process.stderr.write(`rampart match: ${who.error}\n`);
+      return EXIT.unusable;
+    }
+    const size = input.value.size;
+    const bar = size !== null && process.stderr.isTTY ? new SingleBar({ stream: process.stderr, format: `${input.value.name} [{bar}] {percentage}% {value}/{total} bytes`, hideCursor: true }, Presets.shades_classic) : null;
+    bar?.start(size ?? 0, 0);
+    let report;
+    try {
+      report = await matchForReader({ stix: context.stix, clock: { now: () => new Date() } }, who.value.reader, input.value.stream, {
+        format: checked.value.format,
+        includeWarningListed: flags.includeWarningListed === true,
+        ...(bar === null ? {} : { onBytes: (n: number) => bar.update(n) }),
+      });
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === undefined) throw error;
+      process.stderr.write(`rampart match: cannot read ${input.value.name}: ${code}\n`);
+      return EXIT.unusable;
+    } finally {
+      bar?.stop();
+    }
+    if (!report.ok) {
+      process.stderr.write(`rampart match: ${report.error.message}\n`);
+      return EXIT.unusable;
+    }
+    let sightings: readonly PublishedSighting[] = [];
+    if (flags.publishSightings === true && who.value.orgId !== null) {
+      const published = await publishSightings({ stix: context.stix, sharing: context.sharing, clock: { now: () => new Date() } }, report.value.summary.hits, {
+        orgId: who.value.orgId,
+        tlp: checked.value.tlp,
+        ...(checked.value.audience === undefined ? {} : { audience: checked.value.audience }),
+      });
+      if (!published.ok) {
+        process.stderr.write(`rampart match: ${published.error.message}\n`);
+        for (const d of published.error.details ?? []) process.stderr.write(`  ${d.id ?? ''} ${d.code}: ${d.message}\n`);
+        return EXIT.problems;
+      }
+      sightings = published.value;
+    }
+    const view = reportView(report.value, sightings);
+    process.stdout.write(flags.json === true ? `${JSON.stringify(view)}\n` : describeReport(input.value.name, view));
+    return view.malformed > 0 ? EXIT.problems : EXIT.ok;
+  } finally {
+    await context.close();
+  }
+}
+
+/** The human summary: totals, one line per hit, then the unreadable lines. */
+export function describeReport(name: string, v: MatchReportView): string {
+  const out: string[] = [];
+  out.push(`${name}: ${v.lines} lines (${v.format}), ${v.malformed} unreadable; ${v.indicators.equality + v.indicators.complex} indicators (${v.indicators.equality} by index, ${v.indicators.complex} compiled)`);
+  out.push(v.hits.length === 0 ? 'no hits' : `${v.hits.length} indicator${v.hits.length === 1 ? '' : 's'} hit:`);
+  for (const h of v.hits) {
+    const flag = h.warning_lists.length > 0 ? ` [warning list: ${h.warning_lists.join(', ')}]` : '';
+    out.push(`  ${h.indicator}  ${h.name ?? '(no name)'}  ${h.values.join(', ') || h.pattern}  ×${h.count}  ${h.first_seen} .. ${h.last_seen}${flag}`);
+  }
+  const suppressed = Object.entries(v.suppressed);
+  if (suppressed.length > 0) out.push(`suppressed by warning lists (use --include-warning-listed to see them): ${suppressed.map(([list, n]) => `${list} ${n}`).join(', ')}`);
+  for (const s of v.sightings) out.push(`published ${s.sighting} (sighting of ${s.indicator})`);
+  for (const p of v.indicators.unusable) out.push(`indicator ${p.id} skipped: [${p.code}] ${p.message}`);
+  for (const p of v.problems) out.push(`line ${p.line}: [${p.code}] ${p.message}`);
+  if (v.malformed > v.problems.length) out.push(`… and ${v.malformed - v.problems.length} more unreadable lines`);
+  return `${out.join('\n')}\n`;
+}
