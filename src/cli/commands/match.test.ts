@@ -18,7 +18,7 @@ const SHARED = 'indicator--11111111-1111-4111-8111-111111111111' as StixId;
 const PRIVATE_B = 'indicator--22222222-2222-4222-8222-222222222222' as StixId;
 
 function org(id: OrgId, name: string): Organization {
-  return { id, kind: 'local', name, short_name: null, state_fips: '55', county_fips: null, ocd_id: null, partner_type: null, seed: false, require_totp: false, created_at: '2026-01-01T00:00:00.000Z' } as Organization;
+  return { id, kind: 'local', name, short_name: null, state_fips: '55', county_fips: null, ocd_id: null, partner_type: null, seed: false, require_totp: false, created_at: '2026-01-01T00:00:00.000Z' };
 }
 
 beforeAll(async () => {
