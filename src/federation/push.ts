@@ -1,3 +1,4 @@
+import type { OrgId } from '../domain/ids.ts';
 import { err, ok, type Result } from '../domain/result.ts';
 import type { FederationRepository } from '../store/federation.ts';
 import type { Reader, StixStore } from '../store/types.ts';
@@ -18,6 +19,8 @@ export interface PushPlan {
   readonly location: CollectionLocation;
   /** Only what this reader may see is sent. */
   readonly reader: Reader;
+  /** Only objects this organization owns (a push feed sends its own organization's objects: only owners decide where they go). */
+  readonly ownedBy?: OrgId;
   readonly types?: readonly string[];
   /** Only versions added here after this many microseconds since the epoch (overrides the saved position). */
   readonly sinceUs?: number;
@@ -58,7 +61,7 @@ export async function runPush(deps: PushDeps, plan: PushPlan): Promise<Result<Pu
       }
       for (const v of page.value.items) {
         newest = Math.max(newest ?? 0, v.addedUs);
-        yield v.json;
+        if (plan.ownedBy === undefined || v.sharing.owner === plan.ownedBy) yield v.json;
       }
       if (page.value.nextCursor === null) return;
       cursor = page.value.nextCursor;

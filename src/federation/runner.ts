@@ -26,7 +26,9 @@ export type FeedRunSummary = { readonly direction: 'pull'; readonly pull: PullSu
 
 /**
  * Who a push feed reads as: the remote partner, seen through the keys the feed names. Its org id is the
- * remote's derived identity, which owns nothing of this hub's, so only what was shared with those keys leaves.
+ * remote's derived identity, which owns nothing of this hub's, so only what was shared with those keys leaves;
+ * of that, only the feed organization's own objects (runFeed passes ownedBy), since only an owner decides
+ * where its objects go and a received object never travels further by push.
  */
 export function pushReader(feed: FeedRecord): Reader {
   return { kind: 'member', orgId: remoteIdentity(feed.url), userId: null, keys: feed.audience };
@@ -50,7 +52,7 @@ export async function runFeed(deps: FederationDeps, feed: FeedRecord): Promise<R
       return pulled.ok ? ok({ direction: 'pull', pull: pulled.value }) : pulled;
     }
     case 'push': {
-      const pushed = await runPush({ stix: deps.stix, repo: deps.repo, client, now: deps.now }, { source, location: location.value, reader: pushReader(feed), ...types });
+      const pushed = await runPush({ stix: deps.stix, repo: deps.repo, client, now: deps.now }, { source, location: location.value, reader: pushReader(feed), ownedBy: feed.orgId, ...types });
       return pushed.ok ? ok({ direction: 'push', push: pushed.value }) : pushed;
     }
   }

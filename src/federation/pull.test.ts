@@ -1,0 +1,139 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { OrgId, StixId } from '../domain/ids.ts';
+import { TLP_MARKING_IDS } from '../domain/tlp.ts';
+import { federationRepository, type FederationRepository } from '../store/federation.ts';
+import { openStore, type RampartStore } from '../store/index.ts';
+import { testDatabase, type TestDatabase } from '../store/testing.ts';
+import { taxiiClient, type CollectionLocation } from '../taxii/client/client.ts';
+import { taxiiTransport } from '../taxii/client/transport.ts';
+import { remoteIdentity, runPull, type PullDeps } from './pull.ts';
+
+/** A remote TAXII collection (test double) that can go down mid-pull and drop objects from its manifest. */
+const MEDIA = 'application/taxii+json;version=2.1';
+const OWNER = 'identity--0000000e-0000-4000-8000-000000000000' as OrgId;
+const RECEIVER = 'identity--0000000f-0000-4000-8000-000000000000' as OrgId;
+const HUB = 'identity--00000010-0000-4000-8000-000000000000' as OrgId;
+
+function ind(n: number, extra: Record<string, unknown>): Record<string, unknown> {
+  return { type: 'indicator', spec_version: '2.1', id: `indicator--${String(n).padStart(8, '0')}-3333-4333-8333-333333333333`, created: '2026-10-03T00:00:00.000Z', modified: '2026-10-03T00:00:00.000Z', pattern: `[ipv4-addr:value = '203.0.113.${n}']`, pattern_type: 'stix', valid_from: '2026-10-03T00:00:00Z', ...extra };
+}
+const OBJECTS = [
+  ind(1, { created_by_ref: OWNER, object_marking_refs: [TLP_MARKING_IDS.green] }),
+  ind(2, { created_by_ref: OWNER, object_marking_refs: [TLP_MARKING_IDS.red] }),
+  ind(3, {}), // no marking, no creator
+  { ...ind(4, { created_by_ref: OWNER }), pattern: undefined }, // an indicator without a pattern
+  ind(5, { created_by_ref: OWNER, object_marking_refs: [TLP_MARKING_IDS.amber] }),
+];
+const idOf = (i: number) => String(OBJECTS[i]?.['id']) as StixId;
+
+let app: FastifyInstance;
+let url = '';
+let down = false;
+let served = 0;
+const hidden = new Set<string>();
+let db: TestDatabase;
+let store: RampartStore;
+let repo: FederationRepository;
+let deps: PullDeps;
+let location: CollectionLocation;
+
+beforeAll(async () => {
+  app = Fastify();
+  app.addHook('onRequest', async (_request, reply) => (down ? reply.code(503).send('down') : undefined));
+  const added = (i: number) => `2026-10-03T00:00:0${i}.000001Z`;
+  app.get<{ Querystring: Record<string, string> }>('/root/collections/c/objects/', (request, reply) => {
+    const after = request.query['added_after'];
+    const from = after === undefined ? 0 : OBJECTS.findIndex((_o, i) => added(i) > after);
+    const start = request.query['next'] === undefined ? (from < 0 ? OBJECTS.length : from) : Number(request.query['next']);
+    const slice = OBJECTS.slice(start, start + 2);
+    const more = start + 2 < OBJECTS.length;
+    served++;
+    if (slice.length === 0) return reply.type(MEDIA).send({});
+    return reply
+      .type(MEDIA)
+      .header('x-taxii-date-added-first', added(start))
+      .header('x-taxii-date-added-last', added(start + slice.length - 1))
+      .send({ more, ...(more ? { next: String(start + 2) } : {}), objects: slice });
+  });
+  app.get('/root/collections/c/manifest/', (_request, reply) =>
+    reply.type(MEDIA).send({ more: false, objects: OBJECTS.filter((o) => !hidden.has(String(o['id']))).map((o, i) => ({ id: o['id'], date_added: added(i), version: o['modified'] })) }),
+  );
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const address = app.server.address();
+  url = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`;
+  db = testDatabase('sqlite');
+  store = await openStore({ url: db.url });
+  repo = federationRepository(store.database);
+  const client = taxiiClient(taxiiTransport({ auth: { kind: 'none' }, retry: { retries: 0 } }));
+  deps = { stix: store.stix, repo, client, now: () => new Date(), hubOwner: HUB };
+  location = {
+    apiRootUrl: `${url}/root/`,
+    apiRoot: { title: 'r', versions: [MEDIA], max_content_length: 1_000_000 },
+    collectionUrl: `${url}/root/collections/c/`,
+    collection: { id: 'c', title: 'c', can_read: true, can_write: false },
+  };
+});
+afterAll(async () => {
+  await app.close();
+  await store.close();
+  await db.drop();
+});
+
+const operator = { kind: 'operator' } as const;
+
+describe('federation pull', () => {
+  it('resumes after a failure from the last stored page', async () => {
+    const plan = { source: 'feed:t', location, receiver: RECEIVER, limit: 2 };
+    served = 0;
+    const pages: number[] = [];
+    const failing = await runPull(deps, {
+      ...plan,
+      onPage: (s) => {
+        pages.push(s.objects);
+        down = true; // the remote dies after the first page
+      },
+    });
+    down = false;
+    expect(failing).toMatchObject({ ok: false, error: { code: 'taxii-unavailable' } });
+    expect(pages).toEqual([2]);
+    expect(await repo.cursor('feed:t')).toEqual({ addedAfter: null, next: '2', highWater: '2026-10-03T00:00:01.000001Z' });
+
+    const resumed = await runPull(deps, plan);
+    if (!resumed.ok) throw new Error(resumed.error.message);
+    // Only the three objects after the stored page were asked for again.
+    expect(resumed.value).toMatchObject({ objects: 3, pages: 2, added: 2, rejected: 1 });
+    expect(resumed.value.position).toEqual({ addedAfter: '2026-10-03T00:00:04.000001Z', next: null, highWater: '2026-10-03T00:00:04.000001Z' });
+    expect(served).toBe(3);
+  });
+
+  it('keeps owner and TLP, never receives RED, and gives creator-less objects the remote identity', async () => {
+    expect((await store.stix.get(operator, idOf(0)))?.sharing).toEqual({ owner: OWNER, tlp: 'green', audience: ['community'] });
+    expect(await store.stix.get(operator, idOf(1))).toBeNull();
+    expect((await store.stix.get(operator, idOf(2)))?.sharing).toEqual({ owner: remoteIdentity(url), tlp: 'amber', audience: [`org:${RECEIVER}`] });
+    expect(await store.stix.get(operator, idOf(3))).toBeNull();
+    expect((await store.stix.get(operator, idOf(4)))?.sharing).toEqual({ owner: OWNER, tlp: 'amber', audience: [`org:${RECEIVER}`] });
+    const again = await runPull(deps, { source: 'feed:t', location, receiver: RECEIVER, since: '2000-01-01T00:00:00Z' });
+    expect(again.ok && again.value).toMatchObject({ objects: 5, added: 0, unchanged: 3, rejected: 2 });
+    const reasons = again.ok ? again.value.rejections.map((r) => [r.id, r.code]) : [];
+    expect(reasons).toContainEqual([idOf(1), 'tlp-red-not-federated']);
+    expect(reasons.map((r) => r[0])).toContain(idOf(3));
+  });
+
+  it('narrows what vanished from the remote manifest, and restores it when it comes back', async () => {
+    hidden.add(idOf(0));
+    const narrowed = await runPull(deps, { source: 'feed:t', location, receiver: RECEIVER });
+    expect(narrowed.ok && narrowed.value).toMatchObject({ objects: 0, withdrawn: 1, restored: 0 });
+    expect((await store.stix.get(operator, idOf(0)))?.sharing).toEqual({ owner: OWNER, tlp: 'green', audience: [`org:${OWNER}`] });
+    expect((await store.stix.get(operator, idOf(4)))?.sharing.audience).toEqual([`org:${RECEIVER}`]);
+    hidden.clear();
+    const restored = await runPull(deps, { source: 'feed:t', location, receiver: RECEIVER });
+    expect(restored.ok && restored.value).toMatchObject({ withdrawn: 0, restored: 1 });
+    expect((await store.stix.get(operator, idOf(0)))?.sharing.audience).toEqual(['community']);
+    // With narrowing propagation off, a vanished object keeps its audience.
+    hidden.add(idOf(0));
+    const off = await runPull(deps, { source: 'feed:t', location, receiver: RECEIVER, propagateNarrowing: false });
+    expect(off.ok && off.value.withdrawn).toBe(0);
+    expect((await store.stix.get(operator, idOf(0)))?.sharing.audience).toEqual(['community']);
+  });
+});
