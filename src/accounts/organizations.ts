@@ -5,7 +5,7 @@ import { checkOrganization, identityOf, organizationId, type NewOrganization, ty
 import { problem, type Problem } from '../domain/problem.ts';
 import { err, ok, type Result } from '../domain/result.ts';
 import { importObjects } from '../ingest/import.ts';
-import type { OrganizationFilter } from '../store/accounts.ts';
+import { accountsStore, type OrganizationFilter } from '../store/accounts.ts';
 import { accountsContext, actorId, type AccountsContext, type AccountsOptions, type AccountsStoreDeps, type Actor } from './context.ts';
 
 /** Seed organizations carry a fixed creation time, so re-seeding writes identical identities (no new versions). */
@@ -103,4 +103,13 @@ export async function seedOrganizations(store: AccountsStoreDeps, options: Accou
   if (!written.ok) return err(written.error);
   const added = await ctx.accounts.insertOrganizations(missing);
   return ok({ added, total: orgs.length });
+}
+
+/** What the sharing service needs to know of an organization (src/sharing/keys.ts OrgInfoPort): its kind and state. */
+export function orgInfoPort(store: Pick<AccountsStoreDeps, 'database'>): (orgId: OrgId) => Promise<{ readonly kind: Organization['kind']; readonly stateFips: string | null } | null> {
+  const accounts = accountsStore(store.database);
+  return async (orgId) => {
+    const org = await accounts.getOrganization(orgId);
+    return org === null ? null : { kind: org.kind, stateFips: org.state_fips };
+  };
 }
