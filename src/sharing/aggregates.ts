@@ -3,7 +3,7 @@ import { problem, type Problem } from '../domain/problem.ts';
 import { err, ok, type Result } from '../domain/result.ts';
 import type { SharingRepository } from '../store/sharing-store.ts';
 import type { Reader, StixStore, StoredVersion } from '../store/types.ts';
-import type { OrgInfoPort } from './keys.ts';
+import { stateKeyOf, type OrgInfoPort } from './keys.ts';
 
 export interface AggregateDeps {
   readonly stix: StixStore;
@@ -11,11 +11,14 @@ export interface AggregateDeps {
   readonly orgInfo: OrgInfoPort;
 }
 
-/** "Seen by 7 organizations in 3 states": counts only, never who. */
+/** "Seen by 7 jurisdictions in 3 states": counts only, never who. */
 export interface SightingAggregate {
   readonly indicator: StixId;
   readonly sightings: number;
+  /** Distinct owner organizations of any kind. */
   readonly organizations: number;
+  /** Of those, the election offices: states, territories and local jurisdictions. */
+  readonly jurisdictions: number;
   readonly states: number;
 }
 
@@ -62,9 +65,12 @@ export async function sightingAggregate(deps: AggregateDeps, reader: Reader, ind
   const counted = candidates.filter((v) => countingAllowed(v, objectFlags.get(v.id), orgFlags.get(v.sharing.owner)));
   const countedOwners = [...new Set(counted.map((v) => v.sharing.owner))];
   const states = new Set<string>();
+  let jurisdictions = 0;
   for (const owner of countedOwners) {
-    const info = await deps.orgInfo(owner);
-    if (info?.stateFips !== undefined && info.stateFips !== null) states.add(info.stateFips);
+    const state = stateKeyOf(await deps.orgInfo(owner));
+    if (state === null) continue;
+    jurisdictions += 1;
+    states.add(state);
   }
-  return ok({ indicator, sightings: counted.length, organizations: countedOwners.length, states: states.size });
+  return ok({ indicator, sightings: counted.length, organizations: countedOwners.length, jurisdictions, states: states.size });
 }

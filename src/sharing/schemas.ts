@@ -76,6 +76,7 @@ export type CountingBody = Static<typeof CountingBody>;
 export const AggregateSchema = Type.Object({
   indicator: Type.String(),
   sightings: Type.Integer(),
-  organizations: Type.Integer(),
+  organizations: Type.Integer({ description: 'Distinct owner organizations of any kind' }),
+  jurisdictions: Type.Integer({ description: 'Of those, states, territories and local election offices' }),
   states: Type.Integer(),
 });

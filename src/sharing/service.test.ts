@@ -197,13 +197,13 @@ describe.each(testDialects())('sharing service on %s', (dialect) => {
       const vendorSighting = await put(sighting(VENDOR, [`org:${VENDOR}`], 'amber'));
       await put(indicator(CA, { tlp: 'green', audience: ['community'] }, { sighting_of_ref: 'indicator--00000000-0000-4000-8000-000000000000' }, 'sighting'));
 
-      expect(await service.sightingAggregate(await reader(LA), ind)).toEqual(ok({ indicator: ind, sightings: 2, organizations: 2, states: 1 }));
+      expect(await service.sightingAggregate(await reader(LA), ind)).toEqual(ok({ indicator: ind, sightings: 2, organizations: 2, jurisdictions: 2, states: 1 }));
       await service.setOrgCounting(TX, true);
-      expect(await service.sightingAggregate(await reader(LA), ind)).toEqual(ok({ indicator: ind, sightings: 3, organizations: 3, states: 2 }));
+      expect(await service.sightingAggregate(await reader(LA), ind)).toEqual(ok({ indicator: ind, sightings: 3, organizations: 3, jurisdictions: 3, states: 2 }));
       await service.setOrgCounting(CA, false);
       const vendor = await service.reshare(actor(VENDOR), await reader(VENDOR), vendorSighting, { audience: [`org:${VENDOR}`], allowCounting: true });
       expect(vendor.ok).toBe(true);
-      expect(await service.sightingAggregate(await reader(LA), ind)).toEqual(ok({ indicator: ind, sightings: 3, organizations: 3, states: 2 }));
+      expect(await service.sightingAggregate(await reader(LA), ind)).toEqual(ok({ indicator: ind, sightings: 3, organizations: 3, jurisdictions: 2, states: 2 }));
 
       const hidden = await put(indicator(TX, { tlp: 'amber', audience: ['state:48'] }));
       const refused = await service.sightingAggregate(await reader(LA), hidden);
