@@ -1,29 +1,43 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createApiKey, revokeApiKey } from '../accounts/api-keys.ts';
 import { OPERATOR } from '../accounts/context.ts';
-import { setRequireTotp } from '../accounts/organizations.ts';
+import { createOrganization, setRequireTotp } from '../accounts/organizations.ts';
+import type { OrgId } from '../domain/ids.ts';
 import { accountsFixture, TEST_PASSWORD, type AccountsFixture } from '../accounts/testing.ts';
 import { disableUser } from '../accounts/users.ts';
 import { testDialects } from '../store/testing.ts';
 import type { UserRow } from '../store/accounts.ts';
 import { totpCode } from './totp.ts';
 
-const IP = { ip: '192.0.2.10', userAgent: 'vitest' };
 
 describe.each(testDialects())('auth service on %s', (dialect) => {
+  // One database for the file (fast); each test has its own organization, person and address.
   let f: AccountsFixture;
   let clerk: UserRow;
-  beforeEach(async () => {
+  let org: OrgId;
+  let email: string;
+  let n = 0;
+  let IP = { ip: '192.0.2.0', userAgent: 'vitest' };
+  beforeAll(async () => {
     f = await accountsFixture(dialect);
-    clerk = await f.addUser({ email: 'Clerk@Dane.example.gov', name: 'Dane Clerk', role: 'analyst', org_id: f.dane });
-    f.events.length = 0;
   });
-  afterEach(async () => {
+  afterAll(async () => {
     await f.close();
   });
+  beforeEach(async () => {
+    n++;
+    const created = await createOrganization(f.ctx, OPERATOR, { kind: 'local', name: `Town ${n} Clerk`, state_fips: '55' });
+    if (!created.ok) throw new Error(created.error.message);
+    org = created.value.id;
+    email = `clerk${n}@town.example.gov`;
+    IP = { ip: `192.0.2.${n}`, userAgent: 'vitest' };
+    clerk = await f.addUser({ email: email.toUpperCase(), name: 'Town Clerk', role: 'analyst', org_id: org });
+    f.events.length = 0;
+  });
+  const at = (minutes: number) => new Date(f.now().getTime() + minutes * 60_000).toISOString().slice(11, 16);
 
   const signIn = (password = TEST_PASSWORD, extra: { totp?: string; ip?: string; email?: string } = {}) =>
-    f.auth.signIn({ email: extra.email ?? 'clerk@dane.example.gov', password, ...(extra.totp === undefined ? {} : { totp: extra.totp }) }, { ...IP, ip: extra.ip ?? IP.ip });
+    f.auth.signIn({ email: extra.email ?? email, password, ...(extra.totp === undefined ? {} : { totp: extra.totp }) }, { ...IP, ip: extra.ip ?? IP.ip });
 
   it('signs in with the right password; the session carries the org, state and person keys', async () => {
     const signedIn = await signIn();
@@ -31,8 +45,8 @@ describe.each(testDialects())('auth service on %s', (dialect) => {
     if (!signedIn.ok) return;
     expect(signedIn.value.expiresAt.getTime()).toBe(f.now().getTime() + 12 * 3_600_000);
     const session = await f.auth.session(signedIn.value.token);
-    expect(session?.principal).toEqual({ orgId: f.dane, userId: clerk.id, scope: 'write', keys: ['public', 'community', `org:${f.dane}`, `user:${clerk.id}`, 'state:55'] });
-    expect(session?.view.org).toEqual({ id: f.dane, name: 'Dane County Clerk', state_fips: '55' });
+    expect(session?.principal).toEqual({ orgId: org, userId: clerk.id, scope: 'write', keys: ['public', 'community', `org:${org}`, `user:${clerk.id}`, 'state:55'] });
+    expect(session?.view.org).toEqual({ id: org, name: `Town ${n} Clerk`, state_fips: '55' });
     expect(f.events.map((e) => e.type)).toEqual(['sign-in-ok']);
   });
 
@@ -56,11 +70,12 @@ describe.each(testDialects())('auth service on %s', (dialect) => {
   it('locks the account after 5 failures, says when to retry, and lets it in after the lock', async () => {
     for (let i = 0; i < 4; i++) expect((await signIn('wrong password number')).ok).toBe(false);
     const fifth = await signIn('wrong password number');
-    expect(fifth.ok ? null : fifth.error).toEqual({ kind: 'rate-limited', code: 'account-locked', message: 'Too many failed sign-ins for this account. Try again after 12:15 UTC (in 15 minutes).' });
+    expect(fifth.ok ? null : fifth.error).toEqual({ kind: 'rate-limited', code: 'account-locked', message: `Too many failed sign-ins for this account. Try again after ${at(15)} UTC (in 15 minutes).` });
     // Even the right password waits out the lock.
+    const until = at(15);
     f.advance(5 * 60_000);
     const during = await signIn();
-    expect(during.ok ? null : during.error.message).toBe('Too many failed sign-ins for this account. Try again after 12:15 UTC (in 10 minutes).');
+    expect(during.ok ? null : during.error.message).toBe(`Too many failed sign-ins for this account. Try again after ${until} UTC (in 10 minutes).`);
     expect(f.events.some((e) => e.type === 'sign-in-locked')).toBe(true);
     f.advance(10 * 60_000);
     expect((await signIn()).ok).toBe(true);
@@ -71,8 +86,8 @@ describe.each(testDialects())('auth service on %s', (dialect) => {
     const last = await signIn('wrong password number', { email: 'another@example.gov' });
     expect(last.ok ? null : last.error.code).toBe('too-many-attempts');
     const fromThere = await signIn();
-    expect(fromThere.ok ? null : fromThere.error.message).toMatch(/^Too many failed sign-ins from your network address\. Try again after 12:15 UTC/);
-    expect((await signIn(TEST_PASSWORD, { ip: '198.51.100.7' })).ok).toBe(true);
+    expect(fromThere.ok ? null : fromThere.error.message).toBe(`Too many failed sign-ins from your network address. Try again after ${at(15)} UTC (in 15 minutes).`);
+    expect((await signIn(TEST_PASSWORD, { ip: `198.51.100.${n}` })).ok).toBe(true);
   });
 
   it('refuses a disabled user, and ends their sessions and keys at once', async () => {
@@ -80,7 +95,7 @@ describe.each(testDialects())('auth service on %s', (dialect) => {
     const key = await createApiKey(f.ctx, OPERATOR, clerk, { name: 'feed', scope: 'write' });
     if (!signedIn.ok || !key.ok) throw new Error('setup failed');
     expect(await f.auth.apiKey(key.value.key)).not.toBeNull();
-    const disabled = await disableUser(f.ctx, OPERATOR, { email: 'clerk@dane.example.gov' });
+    const disabled = await disableUser(f.ctx, OPERATOR, { email });
     expect(disabled.ok && disabled.value.disabled).toBe(true);
     expect(await f.auth.session(signedIn.value.token)).toBeNull();
     expect(await f.auth.apiKey(key.value.key)).toBeNull();
@@ -120,14 +135,14 @@ describe.each(testDialects())('auth service on %s', (dialect) => {
 
   it('API keys: scope, revocation, expiry, last use, and TAXII Basic by key id or email', async () => {
     const read = await createApiKey(f.ctx, OPERATOR, clerk, { name: 'siem', scope: 'read' });
-    const expiring = await createApiKey(f.ctx, OPERATOR, clerk, { name: 'temp', scope: 'write', expires_at: '2026-11-03T13:00:00Z' });
+    const expiring = await createApiKey(f.ctx, OPERATOR, clerk, { name: 'temp', scope: 'write', expires_at: new Date(f.now().getTime() + 3_600_000).toISOString() });
     if (!read.ok || !expiring.ok) throw new Error('setup failed');
     expect(read.value.key).toMatch(/^rk_[0-9a-f]{16}_[A-Za-z0-9_-]{43}$/);
     expect((await f.auth.apiKey(read.value.key))?.scope).toBe('read');
     expect((await f.auth.apiKey(expiring.value.key))?.scope).toBe('write');
     expect((await f.ctx.accounts.apiKeyById(read.value.view.id))?.last_used_at).toBe(f.now().getTime());
     expect(await f.auth.apiKeyBasic(read.value.view.id, read.value.key)).not.toBeNull();
-    expect(await f.auth.apiKeyBasic('CLERK@dane.example.gov', read.value.key)).not.toBeNull();
+    expect(await f.auth.apiKeyBasic(email.toUpperCase(), read.value.key)).not.toBeNull();
     expect(await f.auth.apiKeyBasic(expiring.value.view.id, read.value.key)).toBeNull();
     expect(await f.auth.apiKeyBasic('someone@else.gov', read.value.key)).toBeNull();
     // A key with one character changed is unknown.
@@ -145,7 +160,7 @@ describe.each(testDialects())('auth service on %s', (dialect) => {
   });
 
   it('refuses write keys for viewers and keys that expire in the past', async () => {
-    const viewer = await f.addUser({ email: 'viewer@dane.example.gov', name: 'V', role: 'viewer', org_id: f.dane });
+    const viewer = await f.addUser({ email: `viewer${n}@town.example.gov`, name: 'V', role: 'viewer', org_id: org });
     const write = await createApiKey(f.ctx, OPERATOR, viewer, { name: 'x', scope: 'write' });
     expect(write.ok ? null : write.error.code).toBe('scope-not-allowed');
     const past = await createApiKey(f.ctx, OPERATOR, clerk, { name: 'x', scope: 'read', expires_at: '2026-11-03T11:00:00Z' });
@@ -156,7 +171,7 @@ describe.each(testDialects())('auth service on %s', (dialect) => {
   it('TOTP: enrol, confirm, then a code is required, checked and not replayable', async () => {
     const enrolment = await f.auth.enrolTotp(clerk);
     if (!enrolment.ok) throw new Error('enrol failed');
-    expect(enrolment.value.uri).toMatch(/^otpauth:\/\/totp\/Rampart:clerk%40dane\.example\.gov\?/);
+    expect(enrolment.value.uri).toMatch(/^otpauth:\/\/totp\/Rampart:clerk\d+%40town\.example\.gov\?/);
     expect((await f.auth.confirmTotp(clerk, '000000')).ok).toBe(false);
     expect((await f.auth.confirmTotp(clerk, totpCode(enrolment.value.secret, f.now()))).ok).toBe(true);
 
@@ -172,7 +187,7 @@ describe.each(testDialects())('auth service on %s', (dialect) => {
   });
 
   it('an organization that requires TOTP refuses members who have not enrolled', async () => {
-    const changed = await setRequireTotp(f.ctx, OPERATOR, f.dane, true);
+    const changed = await setRequireTotp(f.ctx, OPERATOR, org, true);
     expect(changed.ok).toBe(true);
     const refused = await signIn();
     expect(refused.ok ? null : refused.error.code).toBe('totp-enrolment-required');
@@ -180,8 +195,8 @@ describe.each(testDialects())('auth service on %s', (dialect) => {
   });
 
   it('gives viewers read-only principals even on sessions', async () => {
-    await f.addUser({ email: 'viewer@dane.example.gov', name: 'V', role: 'viewer', org_id: f.dane });
-    const signedIn = await signIn(TEST_PASSWORD, { email: 'viewer@dane.example.gov' });
+    await f.addUser({ email: `viewer${n}@town.example.gov`, name: 'V', role: 'viewer', org_id: org });
+    const signedIn = await signIn(TEST_PASSWORD, { email: `viewer${n}@town.example.gov` });
     if (!signedIn.ok) throw new Error('sign-in failed');
     expect((await f.auth.session(signedIn.value.token))?.principal.scope).toBe('read');
   });
