@@ -1,70 +1,82 @@
-import { randomBytes } from 'node:crypto';
-import type { AudienceKey } from '../../src/domain/audience.ts';
-import type { OrgId, UserId } from '../../src/domain/ids.ts';
-import { problem } from '../../src/domain/problem.ts';
+import { createApiKey } from '../../src/accounts/api-keys.ts';
+import { OPERATOR } from '../../src/accounts/context.ts';
+import { createOrganization } from '../../src/accounts/organizations.ts';
+import { TEST_POLICY } from '../../src/accounts/testing.ts';
+import { createUser } from '../../src/accounts/users.ts';
+import { createAuthService } from '../../src/auth/service.ts';
+import type { NewOrganization } from '../../src/domain/organization.ts';
+import type { OrgId } from '../../src/domain/ids.ts';
 import { err, ok } from '../../src/domain/result.ts';
 import { parseSecret } from '../../src/federation/credentials.ts';
 import { federation, type Federation } from '../../src/federation/index.ts';
 import { buildApp } from '../../src/http/app.ts';
-import type { AuthPort, Principal } from '../../src/http/deps.ts';
 import { startServer, type RunningServer } from '../../src/http/server.ts';
-import { tlpRulesSharing } from '../../src/http/test-support.ts';
 import { openStore, type RampartStore } from '../../src/store/index.ts';
 import { taxiiStore } from '../../src/store/taxii.ts';
 import { testDatabase, type TestDatabase } from '../../src/store/testing.ts';
+import { orgInfoFrom } from '../../src/sharing/keys.ts';
+import { sharingRoutes } from '../../src/sharing/routes.ts';
+import { createSharingService } from '../../src/sharing/service.ts';
 import { taxiiPlugin } from '../../src/taxii/plugin.ts';
 
-/** Tests only: a real Rampart hub on 127.0.0.1 (SQLite store, TAXII server, federation) with API-key accounts. */
+/**
+ * Tests only: a real Rampart hub on 127.0.0.1 (SQLite store, accounts with the real auth service, the real
+ * sharing service and its routes, TAXII server, federation). Each organization given gets an org-admin and a
+ * write API key.
+ */
 
 export const HUB_OWNER = 'identity--00000099-0000-4000-8000-000000000000' as OrgId;
 
 export interface Account {
   readonly orgId: OrgId;
-  readonly keys: readonly AudienceKey[];
+  readonly email: string;
+  /** A write-scoped API key of the organization's org-admin. */
   readonly secret: string;
 }
 
-export function account(orgId: OrgId, state: string | null): Account {
-  return { orgId, keys: ['community', `org:${orgId}`, ...(state === null ? [] : [`state:${state}` as AudienceKey])], secret: `rk_${randomBytes(12).toString('hex')}` };
-}
-
-/** API keys only: the hubs talk to each other with keys, as machines do. */
-export function keyAuth(accounts: readonly Account[]): AuthPort {
-  const principal = (a: Account): Principal => ({ orgId: a.orgId, userId: null as UserId | null, keys: a.keys, scope: 'write' });
-  const bySecret = (secret: string) => accounts.find((a) => a.secret === secret);
-  return {
-    signIn: () => Promise.resolve(err(problem('unauthenticated', 'invalid-credentials', 'keys only in this test'))),
-    session: () => Promise.resolve(null),
-    signOut: () => Promise.resolve(),
-    apiKey: (secret) => {
-      const a = bySecret(secret);
-      return Promise.resolve(a === undefined ? null : principal(a));
-    },
-    apiKeyBasic: (_user, secret) => {
-      const a = bySecret(secret);
-      return Promise.resolve(a === undefined ? null : principal(a));
-    },
-  };
-}
-
-export interface Hub {
+export interface Hub<N extends string> {
   readonly url: string;
   readonly store: RampartStore;
   readonly fed: Federation;
   readonly server: RunningServer;
-  readonly db: TestDatabase;
-  readonly as: (a: Account) => { get(path: string, taxii?: boolean): Promise<{ status: number; body: unknown }>; post(path: string, body: unknown): Promise<{ status: number; body: unknown }> };
+  readonly accounts: Readonly<Record<N, Account>>;
+  readonly as: (a: Account) => {
+    get(path: string, taxii?: boolean): Promise<{ status: number; body: unknown }>;
+    post(path: string, body: unknown): Promise<{ status: number; body: unknown }>;
+    put(path: string, body: unknown): Promise<{ status: number; body: unknown }>;
+  };
+  stop(): Promise<void>;
 }
 
-export async function startHub(accounts: readonly Account[], secrets: Readonly<Record<string, string>>): Promise<Hub> {
-  const db = testDatabase('sqlite');
+/**
+ * Starts a hub with `orgs`. `secrets` maps a feed's credential reference (env:NAME) to its value; it is read
+ * when a feed runs, so a test may fill it after starting the hubs that the keys come from.
+ */
+export async function startHub<N extends string>(orgs: Readonly<Record<N, NewOrganization>>, secrets: Readonly<Record<string, string>>): Promise<Hub<N>> {
+  const db: TestDatabase = testDatabase('sqlite');
   const store = await openStore({ url: db.url });
   const clock = { now: () => new Date() };
+  const auth = createAuthService(store, { policy: TEST_POLICY });
+  const accounts = {} as Record<N, Account>;
+  for (const name of Object.keys(orgs) as N[]) {
+    const org = await createOrganization(auth.context, OPERATOR, orgs[name]);
+    if (!org.ok) throw new Error(org.error.message);
+    const email = `admin@${name.toLowerCase()}.example.gov`;
+    const user = await createUser(auth.context, OPERATOR, { email, name: `${name} admin`, role: 'org-admin', password: 'correct horse battery staple', org_id: org.value.id });
+    if (!user.ok) throw new Error(user.error.message);
+    const row = await auth.context.accounts.userByEmail(email);
+    if (row === null) throw new Error(`${email} was not stored`);
+    const key = await createApiKey(auth.context, OPERATOR, row, { name: 'federation', scope: 'write' });
+    if (!key.ok) throw new Error(key.error.message);
+    accounts[name] = { orgId: org.value.id, email, secret: key.value.key };
+  }
+  const isOrgAdmin = async (p: Parameters<typeof auth.userOf>[0]) => (await auth.userOf(p))?.role === 'org-admin';
+  const sharing = createSharingService({ store, orgInfo: orgInfoFrom(auth.context.accounts), clock });
   const fed = federation({
     store,
     hubOwner: HUB_OWNER,
     clock,
-    isOrgAdmin: () => Promise.resolve(true),
+    isOrgAdmin,
     credentials: (ref) => {
       const value = secrets[ref];
       return value === undefined ? err({ code: 'credential-missing', message: ref }) : ok(parseSecret(value));
@@ -73,11 +85,11 @@ export async function startHub(accounts: readonly Account[], secrets: Readonly<R
   });
   const app = await buildApp({
     store,
-    auth: keyAuth(accounts),
-    sharing: tlpRulesSharing,
+    auth,
+    sharing,
     clock,
     config: { hubOwner: HUB_OWNER },
-    plugins: [taxiiPlugin({ stix: store.stix, taxii: taxiiStore(store.database.db), sharing: tlpRulesSharing, hubOwner: HUB_OWNER }), fed.plugin],
+    plugins: [taxiiPlugin({ stix: store.stix, taxii: taxiiStore(store.database.db), sharing, hubOwner: HUB_OWNER }), sharingRoutes({ sharing, isOrgAdmin }), fed.plugin],
   });
   const server = await startServer({ app, host: '127.0.0.1', port: 0, handleSignals: false, onClose: () => store.close() });
   const call = async (a: Account, method: string, path: string, body?: unknown, taxii = false) => {
@@ -92,7 +104,12 @@ export async function startHub(accounts: readonly Account[], secrets: Readonly<R
     store,
     fed,
     server,
-    db,
-    as: (a) => ({ get: (path, taxii = false) => call(a, 'GET', path, undefined, taxii), post: (path, body) => call(a, 'POST', path, body) }),
+    accounts,
+    as: (a) => ({ get: (path, taxii = false) => call(a, 'GET', path, undefined, taxii), post: (path, body) => call(a, 'POST', path, body), put: (path, body) => call(a, 'PUT', path, body) }),
+    async stop() {
+      await fed.scheduler.stop();
+      await server.stop();
+      await db.drop();
+    },
   };
 }

@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { account, startHub, type Account, type Hub } from '../../../test/helpers/federation-hub.ts';
+import { startHub, type Account, type Hub } from '../../../test/helpers/federation-hub.ts';
 import type { OrgId, StixId } from '../../domain/ids.ts';
 import { TLP_MARKING_IDS } from '../../domain/tlp.ts';
 import { importObjects } from '../../ingest/import.ts';
@@ -10,7 +10,6 @@ import { openStore } from '../../store/index.ts';
 import { authFromFlags, taxiiCommand } from './taxii.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'rampart-taxii-cli-'));
-const X = 'identity--0000000a-0000-4000-8000-000000000000' as OrgId;
 const LOCAL = 'identity--0000000b-0000-4000-8000-000000000000' as OrgId;
 
 async function cli(args: string[]): Promise<{ exit: number | string | undefined; out: string; errText: string }> {
@@ -59,21 +58,23 @@ async function sharingOf(db: string, id: unknown) {
   }
 }
 
-let remote: Hub;
+let remote: Hub<'alice'>;
 let alice: Account;
-const objects = [indicator(1, 'green', X), indicator(2, 'green', X), indicator(3, 'amber', X)];
+let X: OrgId;
+let objects: Record<string, unknown>[] = [];
 
 beforeAll(async () => {
-  alice = account(X, null);
-  remote = await startHub([alice], {});
+  remote = await startHub({ alice: { kind: 'isac', name: 'Alice ISAC' } }, {});
+  alice = remote.accounts.alice;
+  X = alice.orgId;
+  objects = [indicator(1, 'green', X), indicator(2, 'green', X), indicator(3, 'amber', X)];
   for (const object of objects) {
     const res = await remote.as(alice).post('/api/v1/objects', { object });
     expect(res.status, JSON.stringify(res.body)).toBe(201);
   }
 });
 afterAll(async () => {
-  await remote.server.stop();
-  await remote.db.drop();
+  await remote.stop();
 });
 
 describe('rampart taxii', () => {
@@ -84,7 +85,8 @@ describe('rampart taxii', () => {
     const first = await cli(args);
     expect(first.errText).toBe('');
     expect(first.exit).toBe(0);
-    expect(first.out).toMatch(/3 objects in 3 pages: 3 added, 0 new versions, 0 unchanged, 0 of this hub's own skipped, 0 rejected/);
+    // Alice's organization owns its STIX identity too: four objects, one per page.
+    expect(first.out).toMatch(/4 objects in 4 pages: 4 added, 0 new versions, 0 unchanged, 0 of this hub's own skipped, 0 rejected/);
     expect(await sharingOf(db, objects[0]?.['id'])).toEqual({ owner: X, tlp: 'green', audience: ['community'] });
     expect(await sharingOf(db, objects[2]?.['id'])).toEqual({ owner: X, tlp: 'amber', audience: [`org:${LOCAL}`] });
 
@@ -92,7 +94,7 @@ describe('rampart taxii', () => {
     expect(again.exit).toBe(0);
     expect(again.out).toMatch(/: 0 objects in 1 pages: 0 added/);
     const since = await cli([...args, '--since', '2000-01-01T00:00:00Z', '--json']);
-    expect(JSON.parse(since.out)).toMatchObject({ objects: 3, added: 0, unchanged: 3 });
+    expect(JSON.parse(since.out)).toMatchObject({ objects: 4, added: 0, unchanged: 4 });
   });
 
   it('refuses bad flags and bad credentials with exit codes 2 and 1, storing nothing', async () => {
@@ -127,8 +129,8 @@ describe('rampart taxii', () => {
     const pushed = await cli(['push', `${remote.url}/taxii2/`, '--collection', 'my-organization', '--api-key', alice.secret, '--db', db, '--as', X, '--keys', `org:${X}`, '--json']);
     expect(pushed.errText).toBe('');
     const summary = JSON.parse(pushed.out) as { sent: number; failed: number };
-    // The three pulled objects X owns (seen by X through ownership) and the new one; never the LOCAL-only indicator.
-    expect(summary.sent).toBe(4);
+    // What X owns (the three pulled indicators, its identity, the new one), seen through ownership; never the LOCAL-only indicator.
+    expect(summary.sent).toBe(5);
     expect(pushed.exit).toBe(summary.failed > 0 ? 1 : 0);
     expect((await remote.as(alice).get(`/api/v1/objects/${String(mine['id'])}`)).status).toBe(200);
     expect(await remote.store.stix.get({ kind: 'operator' }, notMine['id'] as StixId)).toBeNull();
