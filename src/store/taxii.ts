@@ -97,6 +97,8 @@ export function taxiiStore(database: Kysely<unknown>): TaxiiStore {
     },
     async withdrawn(ids) {
       const found = new Map<string, Withdrawn>();
+      // Withdrawals are rare: one indexed probe spares the 1000-id lookup of every page.
+      if ((await db.selectFrom('taxii_withdrawn').select('object_id').limit(1).executeTakeFirst()) === undefined) return found;
       const unique = [...new Set(ids)];
       for (let i = 0; i < unique.length; i += CHUNK) {
         const rows = await db.selectFrom('taxii_withdrawn').select(['object_id', 'version']).where('object_id', 'in', unique.slice(i, i + CHUNK)).execute();
