@@ -193,4 +193,25 @@ describe('federation between three Rampart hubs', () => {
     expect(feed?.last_run_at.startsWith('2000')).toBe(false);
     expect(feed?.last_message).toMatch(/^pulled/);
   });
+  it("a push feed sends the organization's own objects shared with the partner, and nothing else", async () => {
+    const FL_OWN = indicator(4, 'green');
+    const COUNTY_OWN = indicator(5, 'green');
+    expect((await s2.as(s2.accounts.fl).post('/api/v1/objects', { object: FL_OWN, audience: ['state:12', `org:${ASSOC}`] })).status).toBe(201);
+    expect((await s2.as(s2.accounts.flCounty).post('/api/v1/objects', { object: COUNTY_OWN, audience: ['state:12', `org:${ASSOC}`] })).status).toBe(201);
+    secrets['env:ASSOC_HUB_KEY_FL_BEARER'] = `bearer:${a.accounts.fl.secret}`;
+    const own = await s2.as(s2.accounts.fl).post('/api/v1/feeds', { name: 'To the association', url: `${a.url}/taxii2/`, collection: 'community', direction: 'push', credential_ref: 'env:ASSOC_HUB_KEY_FL_BEARER', audience: [`org:${s2.accounts.fl.orgId}`] });
+    expect((own.body as { code: string }).code).toBe('push-audience-too-wide');
+    const feed = await addFeed(s2, s2.accounts.fl, { name: 'To the association', url: `${a.url}/taxii2/`, collection: 'community', direction: 'push', credential_ref: 'env:ASSOC_HUB_KEY_FL_BEARER', audience: [`org:${ASSOC}`] });
+    const res = await s2.as(s2.accounts.fl).post(`/api/v1/feeds/${feed}/run`, {});
+    const body = res.body as { run: { status: string; message: string; push?: { sent: number; succeeded: number; failed: number } } };
+    expect(body.run.status, body.run.message).toBe('ok');
+    // Only Florida's own indicator: the county's, though shared with the association too, is the county's to send.
+    expect(body.run.push).toMatchObject({ sent: 1, succeeded: 1, failed: 0 });
+    expect(await visible(a, a.accounts.assoc, FL_OWN['id'])).toBe(true);
+    expect((await a.store.stix.get({ kind: 'operator' }, FL_OWN['id'] as StixId))?.sharing.owner).toBe(s2.accounts.fl.orgId);
+    expect(await a.store.stix.get({ kind: 'operator' }, COUNTY_OWN['id'] as StixId)).toBeNull();
+    // The next run sends only what was added since.
+    const again = (await s2.as(s2.accounts.fl).post(`/api/v1/feeds/${feed}/run`, {})).body as { run: { push?: { sent: number } } };
+    expect(again.run.push?.sent).toBe(0);
+  });
 });
