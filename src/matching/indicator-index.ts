@@ -2,7 +2,7 @@ import type { OrgId, StixId } from '../domain/ids.ts';
 import { parsePattern, type ComparisonExpression, type Pattern } from '../stix/pattern/index.ts';
 import { PrefixMap } from './cidr.ts';
 import type { Observation } from './observation.ts';
-import { shapeOf, type IndexKey, type Leaf } from './pattern-analysis.ts';
+import { channelOf, shapeOf, type IndexKey, type Leaf } from './pattern-analysis.ts';
 import { normalizeValue, type LogRecord, type ValueKind } from './record.ts';
 
 /** An indicator as the matcher needs it. */
@@ -53,7 +53,9 @@ const KINDS: readonly ValueKind[] = ['ipv4', 'ipv6', 'domain', 'url', 'email', '
 export class IndicatorIndex {
   readonly exact = new Map<ValueKind, Map<string, Target[]>>(KINDS.map((k) => [k, new Map()]));
   readonly prefixes = new PrefixMap<Target>();
-  /** Leaves with no anchor value, by the SCO types that can satisfy them. */
+  /** Leaves with no anchor value that test one property only, by its value kind: evaluated once per distinct value. */
+  readonly byChannel = new Map<ValueKind, LeafRef[]>();
+  /** Other leaves with no anchor value, by the SCO types that can satisfy them. */
   readonly byType = new Map<string, LeafRef[]>();
   readonly complex: ComplexIndicator[] = [];
   readonly problems: IndicatorProblem[] = [];
@@ -102,6 +104,11 @@ export class IndicatorIndex {
       if (leaf.anchors !== null) {
         const target: Target = { kind: 'leaf', leaf: ref };
         for (const key of leaf.anchors) this.put(key, target);
+      } else if (channelOf(leaf.expression) !== null) {
+        const kind = channelOf(leaf.expression) ?? 'url';
+        const list = this.byChannel.get(kind);
+        if (list === undefined) this.byChannel.set(kind, [ref]);
+        else list.push(ref);
       } else {
         for (const type of leaf.types) {
           const list = this.byType.get(type);

@@ -25,6 +25,8 @@ export async function splitLines(source: AsyncIterable<Uint8Array | string> | It
   let skipping = false;
   let lineNumber = 0;
   let bytes = 0;
+  // Whether the current chunk holds a NUL or an undecodable byte at all: most chunks do not, and then no line needs the check.
+  let suspect = true;
   const emit = (text: string) => {
     lineNumber++;
     const line = text.endsWith('\r') ? text.slice(0, -1) : text;
@@ -37,13 +39,14 @@ export async function splitLines(source: AsyncIterable<Uint8Array | string> | It
       handler.bad(lineNumber, { code: 'line-too-long', message: `line ${lineNumber} is longer than ${max} characters; it was skipped` });
       return;
     }
-    if (line.includes('\u0000') || line.includes('\uFFFD')) {
+    if (suspect && (line.includes('\u0000') || line.includes('\uFFFD'))) {
       handler.bad(lineNumber, { code: 'binary-data', message: `line ${lineNumber} is not UTF-8 text (binary data?); it was skipped` });
       return;
     }
     handler.line(line, lineNumber);
   };
   const feed = (text: string) => {
+    suspect = pending !== '' || text.includes('\u0000') || text.includes('\uFFFD');
     let start = 0;
     for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
       const piece = text.slice(start, nl);

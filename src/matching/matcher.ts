@@ -2,7 +2,7 @@ import { err, ok, type Result } from '../domain/result.ts';
 import { detectFormat, DETECT_LINES, parserFor, type FormatChoice, type FormatError, type LogFormat } from './formats.ts';
 import type { ComplexIndicator, IndicatorIndex, IndicatorInfo, LeafRef, Target } from './indicator-index.ts';
 import { splitLines } from './lines.ts';
-import { objectTypesOf, toObservation, type Observation } from './observation.ts';
+import { channelObservation, objectTypesOf, toObservation, type Observation } from './observation.ts';
 import { LogRecord, type LineParser, type LineProblem, type ValueKind } from './record.ts';
 import { timeToMillis } from './time.ts';
 import type { WarningLists } from './warning-lists.ts';
@@ -51,6 +51,7 @@ export interface MatchSummary {
 const MAX_VALUES = 10;
 /** Observations kept per multi-observation pattern; enough for REPEATS/WITHIN over a busy log. */
 const MAX_CANDIDATES = 10_000;
+const MAX_MEMO = 100_000;
 
 interface Candidates {
   readonly observations: Observation[];
@@ -75,6 +76,24 @@ export async function matchLogs(source: AsyncIterable<Uint8Array | string> | Ite
   let lineMs = NaN;
   let observation: Observation | null = null;
   let stamp = 0;
+  // Per value kind, the single-property leaves each distinct value satisfies.
+  const channelMemo = new Map<ValueKind, Map<string, LeafRef[]>>();
+  const channelHits = (kind: ValueKind, value: string, leaves: readonly LeafRef[]): LeafRef[] => {
+    let memo = channelMemo.get(kind);
+    if (memo === undefined) {
+      memo = new Map();
+      channelMemo.set(kind, memo);
+    }
+    let found = memo.get(value);
+    if (found === undefined) {
+      const alone = [channelObservation(kind, value)];
+      found = leaves.filter((leaf) => leaf.matcher.matches(alone));
+      // Bounded: a log of endless distinct values costs evaluations, not memory.
+      if (memo.size >= MAX_MEMO) memo.clear();
+      memo.set(value, found);
+    }
+    return found;
+  };
 
   const timeOf = (): number => {
     if (Number.isNaN(lineMs)) lineMs = timeToMillis(record.timeRaw, record.timeFormat, year) ?? nowMs;
@@ -156,12 +175,24 @@ export async function matchLogs(source: AsyncIterable<Uint8Array | string> | Ite
         }
       }
     }
-    for (const leaf of pending) evaluate(leaf);
+    for (const leaf of pending) if (leaf.matcher.matches([observationOf()])) satisfied(leaf);
     pending.length = 0;
+    if (index.byChannel.size > 0) {
+      for (let i = 0; i < record.size; i++) {
+        const kind = record.kinds[i];
+        const value = record.values[i];
+        const leaves = kind === undefined ? undefined : index.byChannel.get(kind);
+        if (leaves === undefined || kind === undefined || value === undefined) continue;
+        for (const leaf of channelHits(kind, value, leaves)) {
+          if (leaf.lastLine === stamp) continue;
+          leaf.lastLine = stamp;
+          satisfied(leaf);
+        }
+      }
+    }
   };
-  const evaluate = (leaf: LeafRef) => {
+  const satisfied = (leaf: LeafRef) => {
     const obs = observationOf();
-    if (!leaf.matcher.matches([obs])) return;
     const owner = leaf.owner;
     if (owner.whole === null) {
       recordHit(owner.indicator, null, null);

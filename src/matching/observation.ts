@@ -111,3 +111,12 @@ export function toObservation(record: LogRecord, time: string): Observation {
   }
   return { first_observed: time, last_observed: time, number_observed: 1, objects };
 }
+
+/** An observation holding one value alone, for expressions that depend on nothing else (see channelOf). */
+export function channelObservation(kind: ValueKind, value: string): Observation {
+  const sco: ScoObject =
+    kind === 'user-agent'
+      ? { type: 'network-traffic', protocols: ['tcp'], extensions: { 'http-request-ext': { request_method: 'get', request_value: '/', request_header: { 'User-Agent': value } } } }
+      : (scoOf(kind, value) ?? { type: 'x-none' });
+  return { first_observed: '1970-01-01T00:00:00Z', last_observed: '1970-01-01T00:00:00Z', number_observed: 1, objects: { '0': sco } };
+}

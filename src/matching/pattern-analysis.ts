@@ -1,4 +1,4 @@
-import type { Comparison, ComparisonExpression, Literal, ObservationExpression, Pattern } from '../stix/pattern/index.ts';
+import { formatPath, type Comparison, type ComparisonExpression, type Literal, type ObservationExpression, type Pattern } from '../stix/pattern/index.ts';
 import { parseCidr, type Cidr } from './cidr.ts';
 import { normalizeValue, type ValueKind } from './record.ts';
 
@@ -180,4 +180,33 @@ export function shapeOf(pattern: Pattern): PatternShape {
   if (keys !== null) return { kind: 'equality', keys };
   if (top.kind === 'observation') return { kind: 'single', leaf: leafOf(top.expression) };
   return { kind: 'multi', leaves: leavesOf(top, []) };
+}
+
+const CHANNELS: Readonly<Record<string, ValueKind>> = {
+  'ipv4-addr:value': 'ipv4',
+  'ipv6-addr:value': 'ipv6',
+  'domain-name:value': 'domain',
+  'url:value': 'url',
+  'email-addr:value': 'email',
+  "file:hashes.MD5": 'md5',
+  "file:hashes.'SHA-1'": 'sha1',
+  "file:hashes.'SHA-256'": 'sha256',
+  "file:hashes.'SHA-512'": 'sha512',
+  "network-traffic:extensions.'http-request-ext'.request_header.'User-Agent'": 'user-agent',
+};
+
+/**
+ * The one value kind an expression depends on, when all its comparisons test the same single
+ * property (e.g. LIKE and MATCHES on domain-name:value): its result is then a function of that
+ * value alone and can be remembered per distinct value. Null otherwise.
+ */
+export function channelOf(e: ComparisonExpression): ValueKind | null {
+  if (e.kind === 'comparison') return CHANNELS[formatPath(e.path)] ?? null;
+  let kind: ValueKind | null = null;
+  for (const operand of e.operands) {
+    const inner = channelOf(operand);
+    if (inner === null || (kind !== null && inner !== kind)) return null;
+    kind = inner;
+  }
+  return kind;
 }
