@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { OrgId, UserId } from '../domain/ids.ts';
@@ -106,6 +107,19 @@ describe.each(testDialects())('audit log on %s', (dialect) => {
     const b = await log.trail(ORG_B, 0, 100);
     expect(b.map((e) => e.seq)).toEqual([3, 5]);
     expect((await log.trail(ORG_A, 2, 1)).map((e) => e.seq)).toEqual([3]);
+  });
+
+  // SQLite only: PostgreSQL's pool already appends over several connections in the test below.
+  it.runIf(dialect === 'sqlite')('keeps one chain when two processes append at once', async () => {
+    const startAt = String(Date.now() + 4000);
+    const append = (tag: string) =>
+      new Promise<number | null>((resolve) => {
+        const child = spawn(process.execPath, ['bin/run-ts.mjs', 'src/audit/append-fixture.ts', test.url, '200', tag, startAt], { stdio: 'inherit' });
+        child.on('exit', resolve);
+      });
+    expect(await Promise.all([append('a'), append('b')])).toEqual([0, 0]);
+    const report = await log.verify();
+    expect([report.entries, report.head.seq, report.findings]).toEqual([400, 400, []]);
   });
 
   it('keeps one chain under concurrent appends', async () => {

@@ -43,16 +43,20 @@ const normalize = (row: AuditRow): AuditRow => ({ ...row, seq: Number(row.seq) }
 
 export function auditRepository(database: Database<unknown>): AuditRepository {
   const db: Kysely<AuditTables> = database.db.withTables<AuditTables>();
-  const postgres = database.dialect === 'postgres';
   return {
     append(draft, seal) {
       return db.transaction().execute(async (trx) => {
-        const query = trx.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1);
-        // PostgreSQL: the row lock makes concurrent appends queue; SQLite writers are serialized already.
-        const head = await (postgres ? query.forUpdate() : query).executeTakeFirstOrThrow();
-        const row: AuditRow = { ...draft, seq: Number(head.seq) + 1, prev_hash: head.hash, hash: seal(head.hash) };
+        // Writing the head first takes the write lock at once (SQLite) or the row lock (PostgreSQL),
+        // so concurrent appenders, even in other processes, queue instead of forking the chain.
+        const head = await trx
+          .updateTable('audit_head')
+          .set((eb) => ({ seq: eb('seq', '+', 1) }))
+          .where('id', '=', 1)
+          .returning(['seq', 'hash'])
+          .executeTakeFirstOrThrow();
+        const row: AuditRow = { ...draft, seq: Number(head.seq), prev_hash: head.hash, hash: seal(head.hash) };
         await trx.insertInto('audit_entry').values(row).execute();
-        await trx.updateTable('audit_head').set({ seq: row.seq, hash: row.hash }).where('id', '=', 1).execute();
+        await trx.updateTable('audit_head').set({ hash: row.hash }).where('id', '=', 1).execute();
         return row;
       });
     },
