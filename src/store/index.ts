@@ -25,11 +25,24 @@ export interface OpenStoreOptions extends StixStoreOptions {
   readonly url: string;
 }
 
+// Kysely's migrator lists tables in every PostgreSQL schema; a schema dropped meanwhile (another test's) fails that listing.
+const isSchemaGone = (error: unknown) => typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '3F000';
+
+async function migrate(database: Database<unknown>): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await migrateToLatest(database.db);
+    } catch (error) {
+      if (database.dialect !== 'postgres' || attempt >= 5 || !isSchemaGone(error)) throw error;
+    }
+  }
+}
+
 /** Opens the database at `url`, brings it to the latest migration, and returns the store. */
 export async function openStore(options: OpenStoreOptions): Promise<RampartStore> {
   const database = await openDatabase<unknown>(options.url);
   try {
-    await migrateToLatest(database.db);
+    await migrate(database);
   } catch (error) {
     await database.close();
     throw error;

@@ -8,7 +8,7 @@ import type { DialectName } from './db.ts';
 import { timestampKey } from './mod-key.ts';
 import type { StixTables, StixVersionTable } from './stix-tables.ts';
 import type { ListQuery, Page, Reader, Sharing, StoredVersion } from './types.ts';
-import { visibleTo } from './visibility.ts';
+import { visibilitySources, visibleTo } from './visibility.ts';
 
 type Aliased = StixTables & { v: StixVersionTable };
 type Eb = ExpressionBuilder<Aliased, 'v'>;
@@ -70,7 +70,7 @@ function conditions(reader: Reader, q: Filters, after: number | null): Result<(e
   for (const [name, given, key] of [['modifiedFrom', q.modifiedFrom, from], ['modifiedTo', q.modifiedTo, to]] as const) {
     if (given !== undefined && key === null) return err(problem('invalid', 'invalid-timestamp', `${name} "${given}" is not a STIX timestamp; use e.g. 2024-11-05T13:00:00.000Z`));
   }
-  const visible = visibleTo(reader, 'v.id', 'v.owner');
+  const visible = visibleTo(reader, 'v.added_us', 'v.owner');
   return ok((eb: Eb) => {
     const all: Expression<SqlBool>[] = [];
     if (q.versions !== 'all') all.push(eb('v.is_latest', '=', 1));
@@ -89,6 +89,54 @@ function conditions(reader: Reader, q: Filters, after: number | null): Result<(e
   });
 }
 
+/** True when the query filters by more than version and added time: then scanning with the predicate is the better plan. */
+const narrowed = (q: Filters) => q.types !== undefined || q.ids !== undefined || (q.text !== undefined && q.text !== '') || q.modifiedFrom !== undefined || q.modifiedTo !== undefined;
+
+const NO_BOUND = Number.MAX_SAFE_INTEGER;
+
+/**
+ * The first `limit + 1` versions after the cursor that the reader may see, driven by its sources
+ * (visibility.ts): each source gives its next `need` versions in added order from an index; below
+ * the smallest last value of a source that filled up (the bound) the union is complete, so the
+ * page is taken from there, and the walk goes on from the bound when that was not enough.
+ */
+async function listBySources(db: Kysely<StixTables>, sources: { readonly keys: readonly string[]; readonly owner: string | null }, q: ListQuery, after: number | null): Promise<Row[]> {
+  let from = Math.max(after ?? -1, q.addedAfterUs ?? -1);
+  const out: Row[] = [];
+  const columns = sql.join(COLUMNS.map((c) => sql.ref(c)));
+  const latest = q.versions === 'all' ? sql`1 = 1` : sql`v.is_latest = 1`;
+  for (;;) {
+    const need = q.limit + 1 - out.length;
+    const parts = sources.keys.map(
+      (key, i) => sql`select ${sql.lit(i)} as k, added_us from (select a.added_us from stix_audience a where a.key = ${key} and a.added_us > ${from} order by a.added_us limit ${need}) ${sql.raw(`s${i}`)}`,
+    );
+    if (sources.owner !== null) {
+      parts.push(sql`select ${sql.lit(-1)} as k, added_us from (select o.added_us from stix_version o where o.owner = ${sources.owner} and o.added_us > ${from} order by o.added_us limit ${need}) so`);
+    }
+    if (parts.length === 0) return out;
+    const { rows } = await sql<Row & { bound: number | null }>`
+      with c as (${sql.join(parts, sql` union all `)}),
+      b as (select min(m) as bound from (select max(added_us) as m from c group by k having count(*) >= ${need}) x),
+      s as (select added_us from c where added_us <= coalesce((select bound from b), ${NO_BOUND}) group by added_us)
+      select ${columns}, (select bound from b) as bound from s join stix_version v on v.added_us = s.added_us
+      where ${latest} order by s.added_us limit ${need}`.execute(db);
+    out.push(...rows);
+    if (out.length > q.limit) return out;
+    const bound = rows[0]?.bound ?? (await boundOf(db, parts, need));
+    if (bound === null) return out;
+    from = Number(bound);
+  }
+}
+
+/** The bound of a walk step that returned no row (every candidate was an older version). */
+async function boundOf(db: Kysely<StixTables>, parts: readonly ReturnType<typeof sql>[], need: number): Promise<number | null> {
+  const { rows } = await sql<{ bound: number | null }>`
+    with c as (${sql.join(parts, sql` union all `)})
+    select min(m) as bound from (select max(added_us) as m from c group by k having count(*) >= ${need}) x`.execute(db);
+  const bound = rows[0]?.bound ?? null;
+  return bound === null ? null : Number(bound);
+}
+
 /** The read side of the STIX store: each method takes the reader and applies the one predicate. */
 export function stixReads(db: Kysely<StixTables>, _dialect: DialectName) {
   const base = () => db.selectFrom('stix_version as v');
@@ -99,7 +147,11 @@ export function stixReads(db: Kysely<StixTables>, _dialect: DialectName) {
     if (!after.ok) return after;
     const where = conditions(reader, q, after.value);
     if (!where.ok) return where;
-    const rows = await base().select(COLUMNS).where(where.value).orderBy('v.added_us').orderBy('v.id').limit(q.limit + 1).execute();
+    const sources = visibilitySources(reader);
+    const rows =
+      sources !== null && !narrowed(q)
+        ? await listBySources(db, sources, q, after.value)
+        : await base().select(COLUMNS).where(where.value).orderBy('v.added_us').orderBy('v.id').limit(q.limit + 1).execute();
     const items = toVersions(rows.slice(0, q.limit));
     const last = items[items.length - 1];
     return ok({ items, nextCursor: rows.length > q.limit && last !== undefined ? encodeCursor(last.addedUs) : null });

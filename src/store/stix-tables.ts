@@ -19,9 +19,10 @@ export type StixVersionTable = {
   audience: string;
 };
 
+/** One row per version and audience key: the version's added_us and the key. */
 export type StixAudienceTable = {
-  object_id: string;
   key: string;
+  added_us: number;
 };
 
 export type StixClockTable = {

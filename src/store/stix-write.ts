@@ -144,7 +144,10 @@ export async function putBatch(w: WriteContext, items: readonly IncomingObject[]
   });
   if (inserts.length === 0) return outcomes;
 
-  for (const part of chunks(replaced, IDS_PER_QUERY)) await trx.deleteFrom('stix_version').where('added_us', 'in', part).execute();
+  for (const part of chunks(replaced, IDS_PER_QUERY)) {
+    await trx.deleteFrom('stix_audience').where('added_us', 'in', part).execute();
+    await trx.deleteFrom('stix_version').where('added_us', 'in', part).execute();
+  }
   const demoted = [...state].filter(([, s]) => s.storedLatestKey !== null && s.latestKey !== s.storedLatestKey).map(([id]) => id);
   for (const part of chunks(demoted, IDS_PER_QUERY)) await trx.updateTable('stix_version').set({ is_latest: 0 }).where('id', 'in', part).where('is_latest', '=', 1).execute();
   // An existing object whose newest version changed its sharing: every stored version follows.
@@ -159,30 +162,33 @@ export async function putBatch(w: WriteContext, items: readonly IncomingObject[]
     return { ...r, added_us: first + i, is_latest: s.latestKey === r.mod_key ? 1 : 0, ...sharing };
   });
   await insertRows(w, 'stix_version', rows, VERSION_ROWS_PER_INSERT);
-  const fresh = [...state].flatMap(([id, s]) => (s.storedSharing === null && s.sharing !== null ? (JSON.parse(s.sharing.audience) as string[]).map((key) => ({ object_id: id, key })) : []));
-  await insertRows(w, 'stix_audience', dedupe(fresh), SMALL_ROWS_PER_INSERT);
+  await insertRows(w, 'stix_audience', audienceRows(rows), SMALL_ROWS_PER_INSERT);
   return outcomes;
 }
 
-const sameSharing = (a: SharingColumns, b: SharingColumns) => a.owner === b.owner && a.tlp === b.tlp && a.audience === b.audience;
-
-function dedupe(rows: readonly { object_id: string; key: string }[]) {
-  const seen = new Set<string>();
-  return rows.filter((r) => {
-    const k = `${r.object_id}\u0000${r.key}`;
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
+/** The audience rows of some versions: one per distinct key of each version's sharing. */
+export function audienceRows(versions: readonly { added_us: number; audience: string }[]): { key: string; added_us: number }[] {
+  const parsed = new Map<string, readonly string[]>();
+  return versions.flatMap((v) => {
+    let keys = parsed.get(v.audience);
+    if (keys === undefined) {
+      keys = [...new Set(JSON.parse(v.audience) as string[])];
+      parsed.set(v.audience, keys);
+    }
+    return keys.map((key) => ({ key, added_us: v.added_us }));
   });
 }
+
+const sameSharing = (a: SharingColumns, b: SharingColumns) => a.owner === b.owner && a.tlp === b.tlp && a.audience === b.audience;
 
 /** Sets owner, TLP and audience of a whole object (all its versions and its audience keys) at once. */
 export async function setSharing(w: WriteContext, id: string, sharing: SharingColumns): Promise<void> {
   const { trx } = w;
   await trx.updateTable('stix_version').set(sharing).where('id', '=', id).execute();
-  await trx.deleteFrom('stix_audience').where('object_id', '=', id).execute();
-  const keys = [...new Set(JSON.parse(sharing.audience) as string[])].map((key) => ({ object_id: id, key }));
-  await insertRows(w, 'stix_audience', keys, SMALL_ROWS_PER_INSERT);
+  const versions = await trx.selectFrom('stix_version').select('added_us').where('id', '=', id).execute();
+  const addedUs = versions.map((v) => Number(v.added_us));
+  for (const part of chunks(addedUs, IDS_PER_QUERY)) await trx.deleteFrom('stix_audience').where('added_us', 'in', part).execute();
+  await insertRows(w, 'stix_audience', audienceRows(addedUs.map((added_us) => ({ added_us, audience: sharing.audience }))), SMALL_ROWS_PER_INSERT);
 }
 
 export { columnsOf as sharingColumns };

@@ -91,4 +91,43 @@ describe.each(testDialects())('visibility on %s', (dialect) => {
     await put(store.stix, [old]);
     expect((await store.stix.versions(PUBLIC, v1.id)).map((v) => v.modified)).toEqual([old.modified, v1.modified, v2.modified]);
   });
+
+  it('lists the same pages by the index-driven plan as by scanning with the predicate, for every reader', async () => {
+    const { store } = await fresh();
+    const keys: AudienceKey[] = ['public', 'community', STATE, OTHER_STATE, GROUP, `org:${ORG_A}`, `org:${ORG_B}`];
+    let seed = 7;
+    const rand = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    const objects = Array.from({ length: 60 }, (_, i) => {
+      const audience = keys.filter(() => rand(4) === 0);
+      return obj({ modified: `2024-10-${String(1 + (i % 9)).padStart(2, '0')}T00:00:00.000Z`, sharing: share(rand(2) === 0 ? ORG_A : ORG_B, 'amber', audience) });
+    });
+    // Later versions of some objects, so older versions lie among the candidates.
+    const later = objects.filter((_, i) => i % 4 === 0).map((o) => obj({ id: o.id, modified: '2024-12-01T00:00:00.000Z', sharing: o.sharing }));
+    await put(store.stix, objects.slice(0, 30));
+    await put(store.stix, later);
+    await put(store.stix, objects.slice(30));
+    const readers: Reader[] = [PUBLIC, member(ORG_A, []), member(ORG_B, ['community']), member(ORG_C as typeof ORG_A, [STATE, GROUP]), member(ORG_C as typeof ORG_A, ['public', OTHER_STATE, `org:${ORG_B}`])];
+    const walk = async (reader: Reader, scan: boolean, versions: 'latest' | 'all', limit: number) => {
+      const ids: string[] = [];
+      let cursor: string | undefined;
+      for (let pages = 0; pages < 100; pages++) {
+        const page = await store.stix.list(reader, { limit, versions, ...(scan ? { modifiedFrom: '2000-01-01T00:00:00Z' } : {}), ...(cursor === undefined ? {} : { cursor }) });
+        if (!page.ok) throw new Error(page.error.message);
+        ids.push(...page.value.items.map((v) => `${v.id}@${v.addedUs}`));
+        if (page.value.nextCursor === null) return ids;
+        cursor = page.value.nextCursor;
+      }
+      throw new Error('too many pages');
+    };
+    for (const reader of readers) {
+      for (const versions of ['latest', 'all'] as const) {
+        const scanned = await walk(reader, true, versions, 1000);
+        expect(scanned.length).toBe(await store.stix.count(reader, { versions }));
+        for (const limit of [1, 4, 1000]) expect(await walk(reader, false, versions, limit)).toEqual(scanned);
+      }
+    }
+  });
 });

@@ -4,20 +4,39 @@ import type { Reader } from './types.ts';
 
 /**
  * THE visibility predicate (DESIGN.md, "who sees what"), the only place it is written: every read
- * of STIX objects puts it in its WHERE clause. `object` and `owner` name the columns of the
- * object id and its owner in the query. Null for the operator, who sees everything.
+ * of STIX objects puts it in its WHERE clause. `version` and `owner` name the columns of the
+ * version's added_us and its owner in the query. Null for the operator, who sees everything.
  */
-export function visibleTo(reader: Reader, object: string, owner: string): RawBuilder<SqlBool> | null {
+export function visibleTo(reader: Reader, version: string, owner: string): RawBuilder<SqlBool> | null {
   switch (reader.kind) {
     case 'operator':
       return null;
     case 'public':
-      return sql<SqlBool>`exists (select 1 from stix_audience a where a.object_id = ${sql.ref(object)} and a.key = ${'public'})`;
+      return sql<SqlBool>`exists (select 1 from stix_audience a where a.added_us = ${sql.ref(version)} and a.key = ${'public'})`;
     case 'member': {
       if (reader.keys.length === 0) return sql<SqlBool>`${sql.ref(owner)} = ${reader.orgId}`;
       const keys = sql.join(reader.keys.map((k) => sql`${k}`));
-      return sql<SqlBool>`(${sql.ref(owner)} = ${reader.orgId} or exists (select 1 from stix_audience a where a.object_id = ${sql.ref(object)} and a.key in (${keys})))`;
+      return sql<SqlBool>`(${sql.ref(owner)} = ${reader.orgId} or exists (select 1 from stix_audience a where a.added_us = ${sql.ref(version)} and a.key in (${keys})))`;
     }
+    default:
+      return assertNever(reader);
+  }
+}
+
+/**
+ * The same rule, read the other way round for listing in added order: the audience keys whose
+ * versions a reader may see, and the organization whose own objects it sees. Each is an index
+ * range in time order (stix_audience by key, stix_version by owner), so a page costs about what it
+ * returns instead of a scan past everything the reader may not see. Null for the operator.
+ */
+export function visibilitySources(reader: Reader): { readonly keys: readonly string[]; readonly owner: string | null } | null {
+  switch (reader.kind) {
+    case 'operator':
+      return null;
+    case 'public':
+      return { keys: ['public'], owner: null };
+    case 'member':
+      return { keys: [...new Set(reader.keys)], owner: reader.orgId };
     default:
       return assertNever(reader);
   }

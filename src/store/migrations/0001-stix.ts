@@ -2,7 +2,7 @@ import { SqliteAdapter, sql, type Kysely } from 'kysely';
 
 /**
  * STIX objects: one row per version (exact bytes, and the object's sharing copied on every version
- * so reads need no join), the audience keys per object in their own table (indexed by key for the
+ * so reads need no join), the audience keys per version in their own table (indexed by key for the
  * visibility predicate), and the store's microsecond clock.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
@@ -27,13 +27,17 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema.createIndex('stix_version_id_mod').unique().on('stix_version').columns(['id', 'mod_key']).execute();
   await db.schema.createIndex('stix_version_type').on('stix_version').columns(['type', 'added_us']).execute();
 
+  await db.schema.createIndex('stix_version_owner').on('stix_version').columns(['owner', 'added_us']).execute();
+
+  // One row per version and audience key. (key, added_us) lists what a key may see in time order
+  // (the index-driven listing); (added_us, key) answers "may this key see this version".
   const audience = db.schema
     .createTable('stix_audience')
-    .addColumn('object_id', 'text', (c) => c.notNull())
     .addColumn('key', 'text', (c) => c.notNull())
-    .addPrimaryKeyConstraint('stix_audience_pk', ['object_id', 'key']);
+    .addColumn('added_us', sqlite ? 'integer' : 'bigint', (c) => c.notNull())
+    .addPrimaryKeyConstraint('stix_audience_pk', ['key', 'added_us']);
   await (sqlite ? audience.modifyEnd(sql`without rowid`) : audience).execute();
-  await db.schema.createIndex('stix_audience_key').on('stix_audience').columns(['key', 'object_id']).execute();
+  await db.schema.createIndex('stix_audience_version').on('stix_audience').columns(['added_us', 'key']).execute();
 
   await db.schema
     .createTable('stix_clock')

@@ -1,0 +1,113 @@
+/**
+ * The cost of the visibility predicate. `npm run bench:visibility` builds a store of 1,000,000
+ * objects shared among 10,000 organizations (bench/fixtures/visibility-world.ts), then lists 1,000
+ * objects as members of several kinds of organization (with the predicate) and as the operator
+ * (the same query without it), in the same run, and prints the ratio (target ≤ 1.5×).
+ *   --objects <n>  objects (default 1000000)     --orgs <n>  organizations (default 10000)
+ *   --db <path|postgres://…>  keep the world there and reuse it on the next run (default: a temp SQLite file)
+ *   --pg           use RAMPART_TEST_DATABASE_URL (schema bench_visibility, kept for reuse)
+ *   --runs <n>     timed repetitions per query (default 15; the median is printed)
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { analyze, bulkLoadObjects } from '../src/store/bench-fixtures.ts';
+import { openStore, type RampartStore } from '../src/store/index.ts';
+import type { ListQuery, Reader } from '../src/store/types.ts';
+import { buildObjects, buildOrgs, readerOf, type Org } from './fixtures/visibility-world.ts';
+
+const args = process.argv.slice(2);
+const value = (name: string) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const OBJECTS = Number(value('--objects') ?? 1_000_000);
+const ORGS = Number(value('--orgs') ?? 10_000);
+const RUNS = Number(value('--runs') ?? 15);
+const OPERATOR: Reader = { kind: 'operator' };
+const CHUNK = 50_000;
+const FIRST_US = Date.UTC(2025, 0, 1) * 1000;
+
+function databaseUrl(): { url: string; temp: string | null } {
+  const given = value('--db');
+  if (given !== undefined) return { url: given, temp: null };
+  const pg = process.env['RAMPART_TEST_DATABASE_URL'];
+  if (args.includes('--pg')) {
+    if (pg === undefined) throw new Error('--pg needs RAMPART_TEST_DATABASE_URL');
+    const url = new URL(pg);
+    url.searchParams.set('schema', 'bench_visibility');
+    return { url: url.toString(), temp: null };
+  }
+  const temp = mkdtempSync(path.join(tmpdir(), 'rampart-bench-visibility-'));
+  return { url: path.join(temp, 'world.sqlite'), temp };
+}
+
+async function populate(store: RampartStore, orgs: readonly Org[]): Promise<void> {
+  const have = await store.stix.count(OPERATOR, { versions: 'all' });
+  if (have === OBJECTS) {
+    console.log(`reusing the world already in the database (${have.toLocaleString('en-US')} objects)`);
+    return;
+  }
+  if (have !== 0) throw new Error(`the database holds ${have} objects, not ${OBJECTS}; use a fresh --db`);
+  const start = performance.now();
+  for (let from = 0; from < OBJECTS; from += CHUNK) {
+    const to = Math.min(OBJECTS, from + CHUNK);
+    await bulkLoadObjects(store.database, buildObjects(orgs, from, to), FIRST_US + from);
+    process.stdout.write(`\rgenerating: ${to.toLocaleString('en-US')} / ${OBJECTS.toLocaleString('en-US')} objects`);
+  }
+  await analyze(store.database);
+  console.log(` in ${((performance.now() - start) / 1000).toFixed(1)} s`);
+}
+
+async function median(store: RampartStore, reader: Reader, query: ListQuery): Promise<{ ms: number; items: number }> {
+  const times: number[] = [];
+  let items = 0;
+  for (let i = 0; i < RUNS + 2; i++) {
+    const t = performance.now();
+    const page = await store.stix.list(reader, query);
+    const ms = performance.now() - t;
+    if (!page.ok) throw new Error(page.error.message);
+    items = page.value.items.length;
+    if (i >= 2) times.push(ms); // two warm-up runs
+  }
+  times.sort((a, b) => a - b);
+  return { ms: times[Math.floor(times.length / 2)] ?? NaN, items };
+}
+
+const { url, temp } = databaseUrl();
+const store = await openStore({ url });
+try {
+  const orgs = buildOrgs(ORGS);
+  await populate(store, orgs);
+  const local = orgs.find((o) => o.kind === 'local' && o.groups.length > 0);
+  const state = orgs.find((o) => o.kind === 'state');
+  const partner = orgs.find((o) => o.kind === 'partner');
+  if (local === undefined || state === undefined || partner === undefined) throw new Error('the world lacks a kind of organization');
+  const readers: [string, Reader][] = [
+    ['local election office', readerOf(local)],
+    ['state election office', readerOf(state)],
+    ['federal/private partner', readerOf(partner)],
+  ];
+  const middle = FIRST_US + Math.floor(OBJECTS / 2);
+  const queries: [string, ListQuery][] = [
+    ['first page', { limit: 1000 }],
+    ['page from the middle', { limit: 1000, addedAfterUs: middle }],
+  ];
+  console.log(`${store.dialect}: ${OBJECTS.toLocaleString('en-US')} objects, ${ORGS.toLocaleString('en-US')} organizations; list 1,000 objects; median of ${RUNS} runs`);
+  let worst = 0;
+  for (const [qName, query] of queries) {
+    const base = await median(store, OPERATOR, query);
+    console.log(`  ${qName}: operator (no predicate) ${base.ms.toFixed(2)} ms for ${base.items} objects`);
+    for (const [rName, reader] of readers) {
+      const r = await median(store, reader, query);
+      const ratio = r.ms / base.ms;
+      worst = Math.max(worst, ratio);
+      const keys = reader.kind === 'member' ? reader.keys.length : 0;
+      console.log(`    ${rName.padEnd(24)} (${keys} keys) ${r.ms.toFixed(2)} ms for ${r.items} objects = ${ratio.toFixed(2)}x`);
+    }
+  }
+  console.log(`worst ratio with the predicate: ${worst.toFixed(2)}x (target ≤ 1.5x)`);
+} finally {
+  await store.close();
+  if (temp !== null) rmSync(temp, { recursive: true, force: true });
+}
