@@ -4,7 +4,7 @@ import type { StixId } from '../domain/ids.ts';
 import { testDialects } from '../store/testing.ts';
 import { OPERATOR } from './context.ts';
 import { countyOfficeName, loadCounties, packagedCounties } from './counties.ts';
-import { createOrganization, seedOrganizations, setRequireTotp } from './organizations.ts';
+import { createOrganization, seedOrganizations, setRequireTotp, updateOrganization } from './organizations.ts';
 import { accountsFixture, type AccountsFixture } from './testing.ts';
 
 const operator = { kind: 'operator' } as const;
@@ -62,6 +62,22 @@ describe.each(testDialects())('organizations on %s', (dialect) => {
     expect((await f.ctx.accounts.getOrganization(f.dane))?.require_totp).toBe(false);
     expect((await setRequireTotp(f.ctx, { kind: 'user', user: admin }, f.dane, true)).ok).toBe(true);
     expect((await f.ctx.accounts.getOrganization(f.dane))?.require_totp).toBe(true);
+  });
+
+  it('lets hub-admins rename an organization: a new identity version, no longer seed data, kept by later seeding', async () => {
+    const analyst = await f.addUser({ email: 'analyst@wi.example.gov', name: 'A', role: 'org-admin', org_id: f.wi });
+    const refused = await updateOrganization(f.ctx, { kind: 'user', user: analyst }, f.wi, { name: 'Wisconsin Elections Commission' });
+    expect(refused.ok ? null : refused.error.code).toBe('not-hub-admin');
+    const wrongField = await updateOrganization(f.ctx, OPERATOR, f.wi, { partner_type: 'vendor' });
+    expect(wrongField.ok ? null : wrongField.error.code).toBe('invalid-organization');
+    const renamed = await updateOrganization(f.ctx, OPERATOR, f.wi, { name: 'Wisconsin Elections Commission' });
+    expect(renamed.ok && renamed.value).toMatchObject({ name: 'Wisconsin Elections Commission', seed: false });
+    const twice = await updateOrganization(f.ctx, OPERATOR, f.wi, { short_name: 'WEC' });
+    expect(twice.ok).toBe(true);
+    const versions = await f.stix.versions(operator, f.wi as string as StixId);
+    expect(versions.map((v) => (JSON.parse(v.json) as { name: string }).name)).toEqual(['Wisconsin', 'Wisconsin Elections Commission', 'Wisconsin Elections Commission']);
+    expect(await seedOrganizations(f.store)).toEqual({ ok: true, value: { added: 0, total: 66 } });
+    expect(await f.ctx.accounts.getOrganization(f.wi)).toMatchObject({ name: 'Wisconsin Elections Commission', short_name: 'WEC', seed: false });
   });
 
   it('loads the counties of one state from the packaged Census data, idempotently, with progress', async () => {

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { OrgId } from '../domain/ids.ts';
+import { Type, type Static } from '@sinclair/typebox';
+import type { OrgId, StixId } from '../domain/ids.ts';
 import { FEDERAL_AGENCIES, STATES } from '../domain/organization-data.ts';
-import { checkOrganization, identityOf, organizationId, type NewOrganization, type Organization } from '../domain/organization.ts';
+import { checkOrganization, identityOf, organizationId, PartnerTypeSchema, type NewOrganization, type Organization } from '../domain/organization.ts';
 import { problem, type Problem } from '../domain/problem.ts';
 import { err, ok, type Result } from '../domain/result.ts';
 import { importObjects } from '../ingest/import.ts';
@@ -74,6 +75,49 @@ export async function setRequireTotp(ctx: AccountsContext, actor: Actor, orgId: 
   await ctx.accounts.setRequireTotp(orgId, required, ctx.clock.now().toISOString());
   await ctx.emit({ type: 'org-settings-changed', at: ctx.clock.now(), orgId, userId: null, actor: actorId(actor), ip: null, detail: `require_totp=${String(required)}` });
   return ok({ ...org, require_totp: required });
+}
+
+export const OrganizationPatchSchema = Type.Object(
+  {
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'New full name' })),
+    short_name: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 32 }), Type.Null()], { description: 'New abbreviation, or null to remove it' })),
+    ocd_id: Type.Optional(Type.Union([Type.String({ pattern: '^ocd-division/country:us(/[a-z_]+:[^/\\s]+)+$', maxLength: 300 }), Type.Null()], { description: 'Local jurisdictions: Open Civic Data division id' })),
+    partner_type: Type.Optional(PartnerTypeSchema),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+export type OrganizationPatchInput = Static<typeof OrganizationPatchSchema>;
+
+/**
+ * A hub-admin or the operator changes an organization's name or details (its kind, state and county
+ * make its id, so they stay): a new version of its identity, and it is no longer marked as seed data.
+ */
+export async function updateOrganization(ctx: AccountsContext, actor: Actor, id: OrgId, patch: OrganizationPatchInput): Promise<Result<Organization, Problem>> {
+  if (!mayManageOrganizations(actor)) return err(problem('forbidden', 'not-hub-admin', 'Only a hub administrator can change organizations.'));
+  const org = await ctx.accounts.getOrganization(id);
+  if (org === null) return err(problem('not-found', 'organization-not-found', `No organization ${id}; see GET /api/v1/orgs or "rampart org list".`));
+  if (patch.ocd_id !== undefined && patch.ocd_id !== null && org.kind !== 'local') return err(problem('invalid', 'invalid-organization', 'ocd_id applies only to local election jurisdictions'));
+  if (patch.partner_type !== undefined && org.kind !== 'private') return err(problem('invalid', 'invalid-organization', 'partner_type applies only to private-sector partners'));
+  const name = patch.name?.trim();
+  if (name === '') return err(problem('invalid', 'invalid-organization', 'name must not be blank'));
+  const changes = {
+    ...(name === undefined ? {} : { name }),
+    ...(patch.short_name === undefined ? {} : { short_name: patch.short_name }),
+    ...(patch.ocd_id === undefined ? {} : { ocd_id: patch.ocd_id }),
+    ...(patch.partner_type === undefined ? {} : { partner_type: patch.partner_type }),
+  };
+  const updated: Organization = { ...org, ...changes, seed: false };
+  const now = ctx.clock.now().toISOString();
+  // A new identity version needs a later `modified` than the stored one, even when the clock has not moved on.
+  const stored = await ctx.stix.get({ kind: 'operator' }, id as string as StixId);
+  const previous = Date.parse(stored?.modified ?? org.created_at);
+  const modified = new Date(Math.max(Date.parse(now), previous + 1)).toISOString();
+  const identity = JSON.stringify(identityOf(updated, modified));
+  const written = await importObjects(ctx.stix, [identity], { hubOwner: id, tlp: 'clear', audience: ['public'] });
+  if (!written.ok) return err(written.error);
+  await ctx.accounts.updateOrganization(id, changes, now);
+  await ctx.emit({ type: 'org-settings-changed', at: ctx.clock.now(), orgId: id, userId: null, actor: actorId(actor), ip: null, detail: `changed ${Object.keys(changes).join(', ')}` });
+  return ok(updated);
 }
 
 /** The seed data: the 56 states and territories and the federal agencies of the election-security community. */

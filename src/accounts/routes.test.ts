@@ -167,6 +167,13 @@ describe.each(testDialects())('account routes with the real AuthPort on %s', (di
     expect(added.statusCode).toBe(201);
     const byAnalyst = await h.app.inject({ method: 'POST', url: '/api/v1/orgs', headers: as(s), payload: { kind: 'isac', name: 'EI-ISAC' } });
     expect(byAnalyst.statusCode).toBe(403);
+    const addedId = added.json<{ id: string }>().id;
+    const renamed = await h.app.inject({ method: 'PATCH', url: `/api/v1/orgs/${addedId}`, headers: as(hub), payload: { name: 'Example Voting Systems, Inc.' } });
+    expect(renamed.json<{ name: string; seed: boolean }>()).toMatchObject({ name: 'Example Voting Systems, Inc.', seed: false });
+    const renamedByAnalyst = await h.app.inject({ method: 'PATCH', url: `/api/v1/orgs/${addedId}`, headers: as(s), payload: { name: 'Mine now' } });
+    expect(renamedByAnalyst.statusCode).toBe(403);
+    const empty = await h.app.inject({ method: 'PATCH', url: `/api/v1/orgs/${addedId}`, headers: as(hub), payload: {} });
+    expect(empty.statusCode).toBe(400);
     const orgs = await h.app.inject({ method: 'GET', url: '/api/v1/orgs?state_fips=55', headers: as(s, false) });
     const names = orgs.json<{ name: string; state_fips: string }[]>();
     expect(names.map((o) => o.name)).toEqual(expect.arrayContaining(['Dane County Clerk', 'Wisconsin', `Town ${n} Clerk`]));

@@ -10,7 +10,7 @@ import { problemResponses } from '../http/schemas.ts';
 import type { UserRow } from '../store/accounts.ts';
 import { ApiKeyViewSchema, createApiKey, listApiKeys, NewApiKeySchema, revokeApiKey, type NewApiKey } from './api-keys.ts';
 import type { Actor } from './context.ts';
-import { createOrganization, listOrganizations, setRequireTotp } from './organizations.ts';
+import { createOrganization, listOrganizations, OrganizationPatchSchema, setRequireTotp, updateOrganization, type OrganizationPatchInput } from './organizations.ts';
 import { createUser, disableUser, listUsers, NewUserSchema, UserViewSchema, type NewUser } from './users.ts';
 
 const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) });
@@ -189,6 +189,24 @@ export function accountRoutes(auth: AuthService): AppPlugin {
             if (!actor.ok) return send(reply, actor.error);
             const created = await createOrganization(ctx, actor.value, request.body);
             return created.ok ? reply.code(201).send(created.value) : send(reply, created.error);
+          },
+        );
+        app.patch<{ Params: IdParams; Body: OrganizationPatchInput }>(
+          '/api/v1/orgs/:id',
+          {
+            schema: {
+              tags: ['accounts'],
+              summary: 'Change an organization\'s name or details (hub-admins); publishes a new version of its identity and clears its seed mark',
+              params: IdParams,
+              body: OrganizationPatchSchema,
+              response: { 200: OrganizationSchema, ...problemResponses(400, 401, 403, 404) },
+            },
+          },
+          async (request, reply) => {
+            const actor = await actorFrom(request, true);
+            if (!actor.ok) return send(reply, actor.error);
+            const updated = await updateOrganization(ctx, actor.value, request.params.id as OrgId, request.body);
+            return updated.ok ? updated.value : send(reply, updated.error);
           },
         );
         return Promise.resolve();

@@ -16,6 +16,8 @@ export interface OrganizationFilter {
   readonly ids?: readonly OrgId[];
 }
 
+export type OrganizationPatch = Partial<Pick<Organization, 'name' | 'short_name' | 'ocd_id' | 'partner_type'>>;
+
 export type UserPatch = Partial<Pick<UserRow, 'name' | 'role' | 'password_hash' | 'totp_secret' | 'totp_pending' | 'totp_last_step' | 'disabled_at'>>;
 
 /** Organizations and people: the SQL of src/accounts and src/auth, the same on SQLite and PostgreSQL. */
@@ -25,6 +27,8 @@ export interface AccountsStore extends AccountsAuthStore {
   getOrganization(id: OrgId): Promise<Organization | null>;
   listOrganizations(filter?: OrganizationFilter): Promise<Organization[]>;
   setRequireTotp(id: OrgId, required: boolean, at: string): Promise<void>;
+  /** Changes what an operator may change; the organization is no longer seed data afterwards. */
+  updateOrganization(id: OrgId, patch: OrganizationPatch, at: string): Promise<void>;
   /** false when the email is already taken (compared lower-case). */
   insertUser(row: UserRow): Promise<boolean>;
   userById(id: UserId): Promise<UserRow | null>;
@@ -117,6 +121,9 @@ export function accountsStore(database: Database<unknown>): AccountsStore {
     },
     async setRequireTotp(id, required, at) {
       await db.updateTable('organization').set({ require_totp: required ? 1 : 0, updated_at: at }).where('id', '=', id).execute();
+    },
+    async updateOrganization(id, patch, at) {
+      await db.updateTable('organization').set({ ...patch, seed: 0, updated_at: at }).where('id', '=', id).execute();
     },
     async insertUser(row) {
       const result = await db.insertInto('account_user').values({ ...row, email: row.email.toLowerCase() }).onConflict((oc) => oc.doNothing()).executeTakeFirst();

@@ -13,9 +13,9 @@ interface AddFlags extends DbOptions {
   readonly partnerType?: PartnerType;
 }
 
-/** `rampart org add|list|load-counties`: member organizations, kept by the operator. */
+/** `rampart org add|update|list|load-counties`: member organizations, kept by the operator. */
 export function orgCommand(): Command {
-  const org = new Command('org').description('Member organizations: add, list, load counties as local jurisdictions');
+  const org = new Command('org').description('Member organizations: add, update, list, load counties as local jurisdictions');
   org.addCommand(
     withDbOption(
       new Command('add')
@@ -29,6 +29,18 @@ export function orgCommand(): Command {
         .addOption(new Option('--partner-type <type>', 'private-sector partners: what kind').choices([...PARTNER_TYPES])),
     ).action(async (flags: AddFlags) => {
       process.exitCode = await runAdd(flags);
+    }),
+  );
+  org.addCommand(
+    withDbOption(
+      new Command('update')
+        .description('Change an organization\'s name or details (a new version of its identity; it is no longer seed data)')
+        .argument('<org>', 'identity id, short name (CISA, WI) or exact name')
+        .option('--name <name>', 'new full name')
+        .option('--short-name <abbr>', 'new abbreviation')
+        .option('--ocd-id <id>', 'local jurisdictions: Open Civic Data division id'),
+    ).action(async (ref: string, flags: DbOptions & { name?: string; shortName?: string; ocdId?: string }) => {
+      process.exitCode = await runUpdate(ref, flags);
     }),
   );
   org.addCommand(
@@ -80,6 +92,43 @@ async function runAdd(flags: AddFlags): Promise<number> {
       return created.error.kind === 'conflict' ? EXIT.problems : EXIT.unusable;
     }
     process.stdout.write(`Added ${created.value.kind} organization "${created.value.name}": ${created.value.id}\n`);
+    return EXIT.ok;
+  } finally {
+    await session.close();
+  }
+}
+
+async function runUpdate(ref: string, flags: DbOptions & { name?: string; shortName?: string; ocdId?: string }): Promise<number> {
+  const patch = {
+    ...(flags.name === undefined ? {} : { name: flags.name }),
+    ...(flags.shortName === undefined ? {} : { short_name: flags.shortName }),
+    ...(flags.ocdId === undefined ? {} : { ocd_id: flags.ocdId }),
+  };
+  if (Object.keys(patch).length === 0) {
+    process.stderr.write('rampart org update: say what to change: --name, --short-name or --ocd-id\n');
+    return EXIT.unusable;
+  }
+  const bad = formatError({ kind: 'local', name: flags.name ?? 'unchanged', ...(flags.ocdId === undefined ? {} : { ocd_id: flags.ocdId }) });
+  if (bad !== null) {
+    process.stderr.write(`rampart org update: ${bad}\n`);
+    return EXIT.unusable;
+  }
+  const { openAccounts, findOrganization, describeProblem } = await import('../../accounts/cli-support.ts');
+  const { updateOrganization } = await import('../../accounts/organizations.ts');
+  const { OPERATOR } = await import('../../accounts/context.ts');
+  const session = await openAccounts(flags);
+  try {
+    const org = await findOrganization(session.ctx, ref);
+    if (typeof org === 'string') {
+      process.stderr.write(`rampart org update: ${org}\n`);
+      return EXIT.problems;
+    }
+    const updated = await updateOrganization(session.ctx, OPERATOR, org.id, patch);
+    if (!updated.ok) {
+      process.stderr.write(describeProblem('org update', updated.error));
+      return EXIT.unusable;
+    }
+    process.stdout.write(`Updated ${updated.value.id}: ${updated.value.name}${updated.value.short_name === null ? '' : ` (${updated.value.short_name})`}\n`);
     return EXIT.ok;
   } finally {
     await session.close();

@@ -48,9 +48,14 @@ describe('rampart org / user / apikey', () => {
     expect(wrongState).toMatchObject({ exit: 2, err: 'rampart org add: county 17031 is not in Wisconsin (its FIPS code must start with 55) (invalid-organization)\n' });
     expect((await cli(orgCommand, ['add', '--db', db, '--kind', 'state', '--name', 'X', '--state', 'WI'])).exit).toBe(2);
 
+    const renamed = await cli(orgCommand, ['update', '--db', db, 'WI', '--name', 'Wisconsin Elections Commission']);
+    expect(renamed).toMatchObject({ exit: 0, out: expect.stringMatching(/^Updated identity--\S+: Wisconsin Elections Commission \(WI\)\n$/) as unknown });
+    expect((await cli(orgCommand, ['update', '--db', db, 'WI'])).exit).toBe(2);
+    expect((await cli(orgCommand, ['update', '--db', db, 'Atlantis', '--name', 'X'])).exit).toBe(1);
+
     const user = await cli(userCommand, ['add', '--db', db, '--org', 'WI', '--email', 'Admin@wi.example.gov', '--name', 'WI Admin', '--role', 'org-admin', '--password', PASSWORD]);
     expect(user.exit).toBe(0);
-    expect(user.out).toMatch(/^Added admin@wi\.example\.gov \(org-admin\) to Wisconsin: user [0-9a-f-]{36}\n$/);
+    expect(user.out).toMatch(/^Added admin@wi\.example\.gov \(org-admin\) to Wisconsin Elections Commission: user [0-9a-f-]{36}\n$/);
     const short = await cli(userCommand, ['add', '--db', db, '--org', 'WI', '--email', 'b@wi.example.gov', '--name', 'B', '--password', 'short']);
     expect(short.exit).toBe(2);
     expect(short.err).toContain('at least 12 characters');
@@ -69,7 +74,7 @@ describe('rampart org / user / apikey', () => {
       const auth = createAuthService(store);
       expect((await auth.apiKey(key.out.trim()))?.scope).toBe('write');
       const people = await cli(userCommand, ['list', '--db', db]);
-      expect(people.out).toContain('admin@wi.example.gov  org-admin  active        Wisconsin');
+      expect(people.out).toContain('admin@wi.example.gov  org-admin  active        Wisconsin Elections Commission');
       expect((await cli(userCommand, ['disable', '--db', db, 'admin@wi.example.gov'])).exit).toBe(0);
       expect(await auth.apiKey(key.out.trim())).toBeNull();
       expect((await cli(userCommand, ['disable', '--db', db, 'ghost@wi.example.gov'])).exit).toBe(1);
