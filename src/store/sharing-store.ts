@@ -146,9 +146,10 @@ export function sharingRepository(database: Database<unknown>): SharingRepositor
     },
     async invite(id, orgId, invitedBy, at) {
       await db.transaction().execute(async (trx) => {
-        const existing = await trx.selectFrom('sharing_group_member').select('status').where('group_id', '=', id).where('org_id', '=', orgId).executeTakeFirst();
-        if (existing?.status === 'accepted') return;
-        await trx.deleteFrom('sharing_group_member').where('group_id', '=', id).where('org_id', '=', orgId).execute();
+        // Write first: it takes SQLite's write lock at once, so another process cannot slip in between.
+        await trx.deleteFrom('sharing_group_member').where('group_id', '=', id).where('org_id', '=', orgId).where('status', '!=', 'accepted').execute();
+        const accepted = await trx.selectFrom('sharing_group_member').select('status').where('group_id', '=', id).where('org_id', '=', orgId).executeTakeFirst();
+        if (accepted !== undefined) return;
         await trx.insertInto('sharing_group_member').values({ group_id: id, org_id: orgId, status: 'invited', invited_by_org: invitedBy, invited_at: at, answered_at: null }).execute();
       });
     },
