@@ -105,3 +105,36 @@ describe('feed scheduler', () => {
     expect(await s.runNow('missing')).toMatchObject({ ok: false, error: { code: 'feed-not-found' } });
   });
 });
+
+describe('feed scheduler timer', () => {
+  it('starts due feeds on each interval without waiting for a slow one', async () => {
+    const r = await repo();
+    await r.addFeed(feed('slow', 60));
+    await r.addFeed(feed('quick', 60));
+    const time = manualTime('2026-11-05T08:00:00.000Z');
+    let release: () => void = () => undefined;
+    const started: string[] = [];
+    const s = feedScheduler({
+      repo: r,
+      clock: time.clock,
+      timers: time.timers,
+      run: (f) => {
+        started.push(f.id);
+        return f.id === 'slow' ? new Promise((resolve) => (release = () => resolve(ok(SUMMARY)))) : Promise.resolve(ok(SUMMARY));
+      },
+    });
+    s.start();
+    time.fire();
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(started.sort()).toEqual(['quick', 'slow']);
+    // A minute later the quick feed is due again and runs while the slow one is still going.
+    time.advance(61);
+    time.fire();
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(started.filter((id) => id === 'quick')).toHaveLength(2);
+    expect(started.filter((id) => id === 'slow')).toHaveLength(1);
+    release();
+    await s.stop();
+    expect(await r.feed('slow')).toMatchObject({ lastStatus: 'ok' });
+  });
+});

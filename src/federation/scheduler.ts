@@ -69,10 +69,14 @@ export function feedScheduler(deps: SchedulerDeps): FeedScheduler {
     return work;
   };
 
-  const tick = async (): Promise<void> => {
+  /** Starts every due feed that is not running; resolves once they are started, with their runs. */
+  const launchDue = async (): Promise<Promise<unknown>[]> => {
     const now = deps.clock.now();
     const feeds = await deps.repo.feeds();
-    await Promise.all(feeds.filter((f) => !running.has(f.id) && due(f, now)).map((f) => launch(f)));
+    return feeds.filter((f) => !running.has(f.id) && due(f, now)).map((f) => launch(f));
+  };
+  const tick = async (): Promise<void> => {
+    await Promise.all(await launchDue());
   };
 
   return {
@@ -80,8 +84,9 @@ export function feedScheduler(deps: SchedulerDeps): FeedScheduler {
       if (handle !== null) return;
       handle = timers.setInterval(() => {
         if (ticking !== null) return;
-        ticking = tick()
-          .catch(() => undefined)
+        // Only the look-up is awaited: a slow feed must not hold back the others' schedule.
+        ticking = launchDue()
+          .then(() => undefined, () => undefined)
           .finally(() => {
             ticking = null;
           });
