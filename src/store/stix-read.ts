@@ -114,27 +114,38 @@ async function listBySources(db: Kysely<StixTables>, sources: { readonly keys: r
       parts.push(sql`select ${sql.lit(-1)} as k, added_us from (select o.added_us from stix_version o where o.owner = ${sources.owner} and o.added_us > ${from} order by o.added_us limit ${need}) so`);
     }
     if (parts.length === 0) return out;
-    const { rows } = await sql<Row & { bound: number | null }>`
+    const { rows } = await sql<Row>`
       with c as (${sql.join(parts, sql` union all `)}),
-      b as (select min(m) as bound from (select max(added_us) as m from c group by k having count(*) >= ${need}) x),
-      s as (select added_us from c where added_us <= coalesce((select bound from b), ${NO_BOUND}) group by added_us)
-      select ${columns}, (select bound from b) as bound from s join stix_version v on v.added_us = s.added_us
-      where ${latest} order by s.added_us limit ${need}`.execute(db);
+      ${window(need)}
+      select ${columns} from s join stix_version v on v.added_us = s.added_us where ${latest}`.execute(db);
+    // s is already the page's window, in order of added_us: sorting here keeps the json out of SQL's sorter.
+    rows.sort((x, y) => Number(x.added_us) - Number(y.added_us));
     out.push(...rows);
     if (out.length > q.limit) return out;
-    const bound = rows[0]?.bound ?? (await boundOf(db, parts, need));
-    if (bound === null) return out;
-    from = Number(bound);
+    const next = await nextFrom(db, parts, need);
+    if (next === null) return out;
+    from = next;
   }
 }
 
-/** The bound of a walk step that returned no row (every candidate was an older version). */
-async function boundOf(db: Kysely<StixTables>, parts: readonly ReturnType<typeof sql>[], need: number): Promise<number | null> {
-  const { rows } = await sql<{ bound: number | null }>`
-    with c as (${sql.join(parts, sql` union all `)})
-    select min(m) as bound from (select max(added_us) as m from c group by k having count(*) >= ${need}) x`.execute(db);
-  const bound = rows[0]?.bound ?? null;
-  return bound === null ? null : Number(bound);
+/**
+ * The window of one step: b is the bound (the smallest last value among sources that filled up;
+ * below it the union is complete), s the first `need` distinct candidates up to the bound.
+ */
+const window = (need: number) => sql`
+      b as (select min(m) as bound from (select max(added_us) as m from c group by k having count(*) >= ${need}) x),
+      s as (select added_us from c where added_us <= coalesce((select bound from b), ${NO_BOUND}) group by added_us order by added_us limit ${need})`;
+
+/** Where the next step starts after a short one: the end of its window, or null when the sources are exhausted. */
+async function nextFrom(db: Kysely<StixTables>, parts: readonly ReturnType<typeof sql>[], need: number): Promise<number | null> {
+  const { rows } = await sql<{ bound: number | null; n: number; last: number | null }>`
+    with c as (${sql.join(parts, sql` union all `)}),
+    ${window(need)}
+    select (select bound from b) as bound, (select count(*) from s) as n, (select max(added_us) from s) as last`.execute(db);
+  const r = rows[0];
+  if (r === undefined) return null;
+  if (Number(r.n) >= need && r.last !== null) return Number(r.last);
+  return r.bound === null ? null : Number(r.bound);
 }
 
 /** The read side of the STIX store: each method takes the reader and applies the one predicate. */
