@@ -23,10 +23,16 @@ export interface Timeline {
 }
 
 /**
- * A condition that, once false for a binding, is false for every larger binding (START/STOP bounds,
+ * Conditions that, once false for a binding, are false for every larger binding (START/STOP bounds,
  * WITHIN windows). Checked while bindings grow, so impossible combinations are never enumerated.
+ * `windowMs` is the narrowest WITHIN in force: it lets time-sorted loops stop early.
  */
-export type Constraint = (binding: Binding) => boolean;
+export interface Constraint {
+  readonly test: (binding: Binding) => boolean;
+  readonly windowMs: number;
+}
+
+export const NO_CONSTRAINT: Constraint = { test: () => true, windowMs: Infinity };
 
 /** Upper bound on the bindings kept per sub-expression, so hostile inputs cannot take unbounded time. */
 export const MAX_BINDINGS = 20_000;
@@ -89,8 +95,8 @@ export class BindingSet {
     return true;
   }
 
-  get full(): boolean {
-    return this.byKey.size >= MAX_BINDINGS;
+  get size(): number {
+    return this.byKey.size;
   }
 
   values(): Binding[] {
@@ -98,22 +104,34 @@ export class BindingSet {
   }
 }
 
-/** AND (ordered = false) or FOLLOWEDBY (ordered = true: the left side's observations may all come no later than the right side's). */
-export function joinAll(left: readonly Binding[], right: readonly Binding[], ordered: boolean, timeline: Timeline, constraint: Constraint): Binding[] {
+function byLatestFirst(bindings: readonly Binding[]): Binding[] {
+  return [...bindings].sort((a, b) => a.latestFirst - b.latestFirst);
+}
+
+/**
+ * AND (ordered = false) or FOLLOWEDBY (ordered = true: the left side's observations may all come
+ * no later than the right side's). Stops once `want` bindings are found.
+ */
+export function joinAll(left: readonly Binding[], right: readonly Binding[], ordered: boolean, timeline: Timeline, constraint: Constraint, want: number): Binding[] {
   const out = new BindingSet();
+  const sorted = byLatestFirst(right);
   for (const l of left) {
-    for (const r of right) {
+    for (const r of sorted) {
+      // Later candidates start later still, so they cannot fit the window either.
+      if (r.latestFirst - l.earliestLast > constraint.windowMs) break;
+      if (l.latestFirst - r.earliestLast > constraint.windowMs) continue;
       if (ordered && !(l.latestFirst <= r.earliestLast)) continue;
       const joined = join(l, r, timeline);
-      if (joined !== null && constraint(joined) && !out.add(joined)) return out.values();
+      if (joined === null || !constraint.test(joined)) continue;
+      if (!out.add(joined) || out.size >= want) return out.values();
     }
   }
   return out.values();
 }
 
 /** REPEATS n: n bindings of the inner expression on distinct observations, as multisets (no reordering). */
-export function repeat(inner: readonly Binding[], times: number, timeline: Timeline, constraint: Constraint): Binding[] {
-  const sorted = [...inner].sort((a, b) => a.latestFirst - b.latestFirst);
+export function repeat(inner: readonly Binding[], times: number, timeline: Timeline, constraint: Constraint, want: number): Binding[] {
+  const sorted = byLatestFirst(inner);
   // Each state remembers the lowest inner index it may still add, so each multiset is built once.
   let states = new Map<string, { binding: Binding; from: number }>();
   sorted.forEach((binding, from) => {
@@ -121,16 +139,18 @@ export function repeat(inner: readonly Binding[], times: number, timeline: Timel
   });
   for (let round = 1; round < times; round++) {
     const next = new Map<string, { binding: Binding; from: number }>();
-    for (const { binding, from } of states.values()) {
+    const limit = round === times - 1 ? Math.min(want, MAX_BINDINGS) : MAX_BINDINGS;
+    grow: for (const { binding, from } of states.values()) {
       for (let k = from; k < sorted.length; k++) {
         const candidate = sorted[k];
         if (candidate === undefined) continue;
+        if (candidate.latestFirst - binding.earliestLast > constraint.windowMs) break;
         const joined = join(binding, candidate, timeline);
-        if (joined === null || !constraint(joined)) continue;
+        if (joined === null || !constraint.test(joined)) continue;
         const seen = next.get(joined.key);
         if (seen === undefined) {
-          if (next.size >= MAX_BINDINGS) break;
           next.set(joined.key, { binding: joined, from: k });
+          if (next.size >= limit) break grow;
         } else if (k < seen.from) {
           next.set(joined.key, { binding: joined, from: k });
         }
@@ -143,15 +163,12 @@ export function repeat(inner: readonly Binding[], times: number, timeline: Timel
 }
 
 /** WITHIN: some window of `ms` overlaps every member's [first_observed, last_observed]. */
-export function withinWindow(ms: number): Constraint {
-  return (b) => b.latestFirst - b.earliestLast <= ms;
+export function withinWindow(outer: Constraint, ms: number): Constraint {
+  return { test: (b) => b.latestFirst - b.earliestLast <= ms && outer.test(b), windowMs: Math.min(ms, outer.windowMs) };
 }
 
 /** START/STOP: every member's interval overlaps [start, stop), touching start but not stop. */
-export function startStop(start: number, stop: number, timeline: Timeline): Constraint {
-  return (b) => b.members.every((m) => (timeline.first[m] ?? Number.NaN) < stop && (timeline.last[m] ?? Number.NaN) >= start);
-}
-
-export function both(a: Constraint, b: Constraint): Constraint {
-  return (binding) => a(binding) && b(binding);
+export function startStop(outer: Constraint, start: number, stop: number, timeline: Timeline): Constraint {
+  const inRange = (m: number): boolean => (timeline.first[m] ?? Number.NaN) < stop && (timeline.last[m] ?? Number.NaN) >= start;
+  return { test: (b) => b.members.every(inRange) && outer.test(b), windowMs: outer.windowMs };
 }

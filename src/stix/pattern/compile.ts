@@ -1,6 +1,6 @@
 import { assertNever } from '../../domain/assert-never.ts';
 import type { ComparisonExpression, ObservationExpression, Pattern } from './ast.ts';
-import { both, BindingSet, joinAll, repeat, single, startStop, withinWindow, type Binding, type Constraint, type Timeline } from './bindings.ts';
+import { BindingSet, joinAll, MAX_BINDINGS, NO_CONSTRAINT, repeat, single, startStop, withinWindow, type Binding, type Constraint, type Timeline } from './bindings.ts';
 import { instantOf, type Observation, type ScoObject } from './observation.ts';
 import { compilePath, type ObjectIndex } from './path.ts';
 import { compileValueTest } from './values.ts';
@@ -48,7 +48,8 @@ function compileComparisons(expression: ComparisonExpression, types: Set<string>
 function observationTest(test: ObjectTest): (observation: Observation) => boolean {
   return (observation) => {
     const objects = observation.objects;
-    for (const key of Object.keys(objects)) {
+    // for…in rather than Object.keys: no array per observation on the hot path.
+    for (const key in objects) {
       const object = objects[key];
       if (object !== undefined && test(object, objects)) return true;
     }
@@ -90,8 +91,6 @@ function compileNode(expression: ObservationExpression, types: Set<string>): Nod
   }
 }
 
-const ANY: Constraint = () => true;
-
 /** One evaluation over one list of observations; leaf results are computed once and shared. */
 class Evaluation {
   private readonly leafMatches = new Map<Node, number[]>();
@@ -122,16 +121,22 @@ class Evaluation {
     return found;
   }
 
-  bindings(node: Node, constraint: Constraint): Binding[] {
+  /** The ways to bind observations to `node` under `constraint`; `want` bounds how many the caller needs. */
+  bindings(node: Node, constraint: Constraint, want: number): Binding[] {
     switch (node.kind) {
-      case 'leaf':
-        return this.matching(node)
-          .map((i) => single(i, this.timeline))
-          .filter(constraint);
+      case 'leaf': {
+        const out: Binding[] = [];
+        for (const i of this.matching(node)) {
+          const b = single(i, this.timeline);
+          if (constraint.test(b)) out.push(b);
+          if (out.length >= want) break;
+        }
+        return out;
+      }
       case 'or': {
         const out = new BindingSet();
         for (const operand of node.operands) {
-          for (const b of this.bindings(operand, constraint)) if (!out.add(b)) return out.values();
+          for (const b of this.bindings(operand, constraint, want)) if (!out.add(b) || out.size >= want) return out.values();
         }
         return out.values();
       }
@@ -139,19 +144,19 @@ class Evaluation {
       case 'followedby': {
         const [first, ...rest] = node.operands;
         if (first === undefined) return [];
-        let acc = this.bindings(first, constraint);
-        for (const operand of rest) {
-          if (acc.length === 0) return [];
-          acc = joinAll(acc, this.bindings(operand, constraint), node.kind === 'followedby', this.timeline, constraint);
-        }
+        let acc = this.bindings(first, constraint, rest.length === 0 ? want : MAX_BINDINGS);
+        rest.forEach((operand, i) => {
+          if (acc.length === 0) return;
+          acc = joinAll(acc, this.bindings(operand, constraint, MAX_BINDINGS), node.kind === 'followedby', this.timeline, constraint, i === rest.length - 1 ? want : MAX_BINDINGS);
+        });
         return acc;
       }
       case 'repeats':
-        return repeat(this.bindings(node.inner, constraint), node.times, this.timeline, constraint);
+        return repeat(this.bindings(node.inner, constraint, MAX_BINDINGS), node.times, this.timeline, constraint, want);
       case 'within':
-        return this.bindings(node.inner, both(constraint, withinWindow(node.ms)));
+        return this.bindings(node.inner, withinWindow(constraint, node.ms), want);
       case 'start-stop':
-        return this.bindings(node.inner, both(constraint, startStop(node.start, node.stop, this.timeline)));
+        return this.bindings(node.inner, startStop(constraint, node.start, node.stop, this.timeline), want);
       default:
         return assertNever(node);
     }
@@ -169,7 +174,7 @@ class Evaluation {
       case 'repeats':
       case 'within':
       case 'start-stop':
-        return this.bindings(node, ANY).length > 0;
+        return this.bindings(node, NO_CONSTRAINT, 1).length > 0;
       default:
         return assertNever(node);
     }
