@@ -19,6 +19,7 @@ export type AuthEventType =
   | 'user-created'
   | 'user-disabled'
   | 'totp-enabled'
+  | 'password-changed'
   | 'org-created'
   | 'org-settings-changed';
 

@@ -209,6 +209,29 @@ describe.each(testDialects())('account routes with the real AuthPort on %s', (di
     await signIn(analystEmail, { totp: totpCode(secret, f.now()) });
   });
 
+  it('changes passwords: the person with the current one, the org-admin for members; sessions end', async () => {
+    const s = await signIn(analystEmail);
+    const wrong = await h.app.inject({ method: 'POST', url: '/api/v1/me/password', headers: as(s), payload: { current_password: 'not my password', new_password: 'another long passphrase' } });
+    expect(wrong.json<{ code: string }>().code).toBe('wrong-password');
+    const short = await h.app.inject({ method: 'POST', url: '/api/v1/me/password', headers: as(s), payload: { current_password: TEST_PASSWORD, new_password: 'short' } });
+    expect(short.json<{ code: string }>().code).toBe('password-too-short');
+    const changed = await h.app.inject({ method: 'POST', url: '/api/v1/me/password', headers: as(s), payload: { current_password: TEST_PASSWORD, new_password: 'another long passphrase' } });
+    expect(changed.statusCode).toBe(204);
+    expect((await h.app.inject({ method: 'GET', url: '/api/v1/me', headers: as(s, false) })).statusCode).toBe(401);
+    const old = await h.app.inject({ method: 'POST', url: '/api/v1/session', payload: { email: analystEmail, password: TEST_PASSWORD } });
+    expect(old.statusCode).toBe(401);
+
+    const byAnalyst = await signIn(analystEmail, { password: 'another long passphrase' });
+    const admin = await signIn(adminEmail);
+    const adminRow = await f.ctx.accounts.userByEmail(adminEmail);
+    const notAllowed = await h.app.inject({ method: 'POST', url: `/api/v1/org/users/${adminRow?.id ?? ''}/password`, headers: as(byAnalyst), payload: { password: 'taken over passphrase' } });
+    expect(notAllowed.statusCode).toBe(403);
+    const reset = await h.app.inject({ method: 'POST', url: `/api/v1/org/users/${analyst.id}/password`, headers: as(admin), payload: { password: 'reset by the admin now' } });
+    expect(reset.statusCode).toBe(200);
+    expect((await h.app.inject({ method: 'GET', url: '/api/v1/me', headers: as(byAnalyst, false) })).statusCode).toBe(401);
+    await signIn(analystEmail, { password: 'reset by the admin now' });
+  });
+
   it('documents the routes in OpenAPI', async () => {
     const doc = (await h.app.inject({ method: 'GET', url: '/api/v1/openapi.json' })).json<{ paths: Record<string, unknown> }>();
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/v1/org/users', '/api/v1/org/users/{id}/disable', '/api/v1/keys', '/api/v1/keys/{id}', '/api/v1/me/totp', '/api/v1/org/settings', '/api/v1/orgs']));

@@ -1,7 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthService } from '../auth/service.ts';
-import type { OrgId } from '../domain/ids.ts';
+import type { OrgId, UserId } from '../domain/ids.ts';
 import { NewOrganizationSchema, OrgKindSchema, OrganizationSchema, type NewOrganization } from '../domain/organization.ts';
 import { problem, type Problem } from '../domain/problem.ts';
 import { err, ok, type Result } from '../domain/result.ts';
@@ -11,7 +11,7 @@ import type { UserRow } from '../store/accounts.ts';
 import { ApiKeyViewSchema, createApiKey, listApiKeys, NewApiKeySchema, revokeApiKey, type NewApiKey } from './api-keys.ts';
 import type { Actor } from './context.ts';
 import { createOrganization, listOrganizations, OrganizationPatchSchema, setRequireTotp, updateOrganization, type OrganizationPatchInput } from './organizations.ts';
-import { createUser, disableUser, listUsers, NewUserSchema, UserViewSchema, type NewUser } from './users.ts';
+import { createUser, disableUser, listUsers, NewUserSchema, setPassword, UserViewSchema, type NewUser } from './users.ts';
 
 const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) });
 type IdParams = Static<typeof IdParams>;
@@ -39,6 +39,15 @@ const TotpAnswer = Type.Object({
   otpauth_uri: Type.Optional(Type.String({ description: 'otpauth:// URI (for a QR code); shown only now' })),
   enabled: Type.Boolean({ description: 'true once a code confirmed the enrolment' }),
 });
+
+const PasswordBody = Type.Object(
+  {
+    current_password: Type.String({ minLength: 1, maxLength: 1024, description: 'Your password now' }),
+    new_password: Type.String({ minLength: 1, maxLength: 1024, description: 'The new one: at least 12 characters' }),
+  },
+  { additionalProperties: false },
+);
+type PasswordBody = Static<typeof PasswordBody>;
 
 const OrgSettingsBody = Type.Object({ require_totp: Type.Boolean({ description: 'Members must sign in with a TOTP code' }) }, { additionalProperties: false });
 type OrgSettingsBody = Static<typeof OrgSettingsBody>;
@@ -157,6 +166,39 @@ export function accountRoutes(auth: AuthService): AppPlugin {
             }
             const confirmed = await auth.confirmTotp(user, code);
             return confirmed.ok ? { enabled: true } : send(reply, confirmed.error);
+          },
+        );
+
+        app.post<{ Body: PasswordBody }>(
+          '/api/v1/me/password',
+          { schema: { tags: ['accounts'], summary: 'Change your password; every session of yours ends, sign in again', body: PasswordBody, response: { 204: Type.Null(), ...problemResponses(400, 401, 403, 429) } } },
+          async (request, reply) => {
+            const actor = await actorFrom(request, true);
+            if (!actor.ok) return send(reply, actor.error);
+            const checked = await auth.checkPassword(actor.value.user.email, request.body.current_password, request.ip);
+            if (!checked.ok) return send(reply, checked.error.code === 'invalid-credentials' ? problem('forbidden', 'wrong-password', 'Your current password is not right.') : checked.error);
+            const changed = await setPassword(ctx, actor.value, actor.value.user, request.body.new_password);
+            return changed.ok ? reply.code(204).send() : send(reply, changed.error);
+          },
+        );
+        app.post<{ Params: IdParams; Body: { password: string } }>(
+          '/api/v1/org/users/:id/password',
+          {
+            schema: {
+              tags: ['accounts'],
+              summary: 'Reset a person\'s password (org-admins, for their organization); their sessions end',
+              params: IdParams,
+              body: Type.Object({ password: Type.String({ minLength: 1, maxLength: 1024, description: 'The new password: at least 12 characters' }) }, { additionalProperties: false }),
+              response: { 200: UserViewSchema, ...problemResponses(400, 401, 403, 404) },
+            },
+          },
+          async (request, reply) => {
+            const actor = await actorFrom(request, true);
+            if (!actor.ok) return send(reply, actor.error);
+            const target = await ctx.accounts.userById(request.params.id as UserId);
+            if (target === null) return send(reply, problem('not-found', 'user-not-found', `No user ${request.params.id}.`));
+            const changed = await setPassword(ctx, actor.value, target, request.body.password);
+            return changed.ok ? changed.value : send(reply, changed.error);
           },
         );
 

@@ -119,3 +119,22 @@ export async function disableUser(ctx: AccountsContext, actor: Actor, target: { 
   await ctx.emit({ type: 'user-disabled', at: now, orgId: user.org_id as OrgId, userId: user.id as UserId, actor: actorId(actor), ip: null, detail: user.email });
   return ok(userView({ ...user, disabled_at: now.getTime() }));
 }
+
+/**
+ * Sets a new password: the person themself (after the route checked the current one), their org-admin,
+ * or the operator. Every session of the person ends, so a stolen session dies with the old password.
+ */
+export async function setPassword(ctx: AccountsContext, actor: Actor, user: UserRow, password: string): Promise<Result<UserView, Problem>> {
+  const self = actor.kind === 'user' && actor.user.id === user.id;
+  if (!self) {
+    if (actor.kind === 'user' && actor.user.role !== 'hub-admin' && actor.user.org_id !== user.org_id) return err(problem('not-found', 'user-not-found', `No user ${user.id}.`));
+    const allowed = mayManageUsers(actor, user.org_id as OrgId, user.role);
+    if (!allowed.ok) return allowed;
+  }
+  const policy = checkPasswordPolicy(password, user.email);
+  if (!policy.ok) return err(problem('invalid', policy.error.code, policy.error.message));
+  await ctx.accounts.updateUser(user.id as UserId, { password_hash: await hashPassword(password, ctx.policy.scrypt) });
+  await ctx.accounts.deleteUserSessions(user.id as UserId);
+  await ctx.emit({ type: 'password-changed', at: ctx.clock.now(), orgId: user.org_id as OrgId, userId: user.id as UserId, actor: actorId(actor), ip: null, detail: self ? 'by the person' : 'reset by an administrator' });
+  return ok(userView(user));
+}

@@ -75,6 +75,11 @@ describe('rampart org / user / apikey', () => {
       expect((await auth.apiKey(key.out.trim()))?.scope).toBe('write');
       const people = await cli(userCommand, ['list', '--db', db]);
       expect(people.out).toContain('admin@wi.example.gov  org-admin  active        Wisconsin Elections Commission');
+      expect((await cli(userCommand, ['password', '--db', db, 'admin@wi.example.gov', '--password', 'short'])).exit).toBe(2);
+      expect((await cli(userCommand, ['password', '--db', db, 'ghost@wi.example.gov', '--password', 'a new long passphrase'])).exit).toBe(1);
+      const reset = await cli(userCommand, ['password', '--db', db, 'admin@wi.example.gov', '--password', 'a new long passphrase']);
+      expect(reset).toMatchObject({ exit: 0, out: 'New password set for admin@wi.example.gov; their sessions have ended\n' });
+      expect((await auth.signIn({ email: 'admin@wi.example.gov', password: 'a new long passphrase' }, { ip: '127.0.0.1', userAgent: null })).ok).toBe(true);
       expect((await cli(userCommand, ['disable', '--db', db, 'admin@wi.example.gov'])).exit).toBe(0);
       expect(await auth.apiKey(key.out.trim())).toBeNull();
       expect((await cli(userCommand, ['disable', '--db', db, 'ghost@wi.example.gov'])).exit).toBe(1);

@@ -11,9 +11,9 @@ interface AddFlags extends DbOptions {
   readonly password?: string;
 }
 
-/** `rampart user add|list|disable`: people, kept by the operator. */
+/** `rampart user add|list|disable|password`: people, kept by the operator. */
 export function userCommand(): Command {
-  const user = new Command('user').description('People: add, list, disable');
+  const user = new Command('user').description('People: add, list, disable, set a password');
   user.addCommand(
     withDbOption(
       new Command('add')
@@ -41,7 +41,41 @@ export function userCommand(): Command {
       },
     ),
   );
+  user.addCommand(
+    withDbOption(
+      new Command('password')
+        .description('Set a new password for a person (asks for it, or reads it from standard input when piped); their sessions end')
+        .argument('<email>', 'their sign-in email')
+        .option('--password <password>', 'the new password (visible to other users of this machine; prefer the prompt)'),
+    ).action(async (email: string, flags: DbOptions & { password?: string }) => {
+      process.exitCode = await runPassword(email, flags);
+    }),
+  );
   return user;
+}
+
+async function runPassword(email: string, flags: DbOptions & { password?: string }): Promise<number> {
+  const { openAccounts, describeProblem, readPassword } = await import('../../accounts/cli-support.ts');
+  const { setPassword } = await import('../../accounts/users.ts');
+  const { OPERATOR } = await import('../../accounts/context.ts');
+  const password = flags.password ?? (await readPassword(`New password for ${email}: `));
+  const session = await openAccounts(flags);
+  try {
+    const target = await session.ctx.accounts.userByEmail(email);
+    if (target === null) {
+      process.stderr.write(`rampart user password: no user ${email}; see "rampart user list"\n`);
+      return EXIT.problems;
+    }
+    const changed = await setPassword(session.ctx, OPERATOR, target, password);
+    if (!changed.ok) {
+      process.stderr.write(describeProblem('user password', changed.error));
+      return EXIT.unusable;
+    }
+    process.stdout.write(`New password set for ${changed.value.email}; their sessions have ended\n`);
+    return EXIT.ok;
+  } finally {
+    await session.close();
+  }
 }
 
 async function runAdd(flags: AddFlags): Promise<number> {
