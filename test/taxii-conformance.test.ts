@@ -6,7 +6,8 @@ import { collectionIdOf } from '../src/taxii/collections.ts';
 import { TAXII_CONTENT_TYPE } from '../src/taxii/media.ts';
 import { checkListen, startServer } from '../src/http/server.ts';
 import { harness } from '../src/http/test-support.ts';
-import { GROUP, startHub, type Member, type TaxiiHub } from './taxii/setup.ts';
+import { csrfTokenFor } from '../src/http/auth.ts';
+import { GROUP, SESSION_TOKEN, startHub, type Member, type TaxiiHub } from './taxii/setup.ts';
 import { httpsGet, selfSignedCert } from './taxii/tls.ts';
 import { memoryStixStore } from './helpers/memory-stix-store.ts';
 import { envelope, indicator, malware, uuidOf } from './taxii/stix.ts';
@@ -295,6 +296,17 @@ describe.each(testDialects())('TAXII 2.1 server conformance over HTTP (%s)', (di
       await expectError(await hub.call(hub.m.county, objectsPath(ORG), { method: 'POST', body: '{"objects": []}' }), 422, 'malformed-envelope');
       await expectError(await hub.call(hub.m.county, objectsPath(ORG), { method: 'POST', body: '[]' }), 422, 'malformed-envelope');
       expect(await getAll(hub.m.county, `${objectsPath(ORG)}?match[version]=all`)).toEqual(before);
+    });
+
+    it('5.5 a cookie session writes only with its CSRF token (API keys need none)', async () => {
+      const session = { cookie: `rampart_session=${SESSION_TOKEN}` };
+      const path = objectsPath(ORG);
+      const body = envelope([indicator(41)]);
+      const withoutCookieAuth = (headers: Record<string, string>) => hub.call(null, path, { method: 'POST', body, headers });
+      expect((await hub.call(null, `${hub.root}collections/`, { headers: session })).status).toBe(200);
+      await expectError(await withoutCookieAuth(session), 403, 'csrf-missing');
+      await expectError(await hub.call(null, `${path}indicator--${uuidOf(3)}/`, { method: 'DELETE', headers: session }), 403, 'csrf-missing');
+      expect((await withoutCookieAuth({ ...session, 'x-csrf-token': csrfTokenFor(SESSION_TOKEN) })).status).toBe(202);
     });
 
     it('5.5 a read-scoped key sees can_write false and its POST is 403; a collection it cannot see is 404', async () => {

@@ -8,6 +8,7 @@ import type { FilterCollection } from '../store/taxii.ts';
 import { notFound, sendTaxiiError, taxiiError } from './errors.ts';
 import { TAXII_CONTENT_TYPE } from './media.ts';
 import type { TaxiiContext } from './plugin.ts';
+import { refuseWithoutCsrf } from './routes.ts';
 
 /** What an org-admin sends to define a filter collection: objects of `types` (all when absent) shared with `audience`. */
 export const FilterCollectionInput = Type.Object(
@@ -41,7 +42,7 @@ export function adminRoutes(app: FastifyInstance, ctx: TaxiiContext): void {
     const principal = ctx.principal(request);
     const admin = principal.scope === 'write' && ctx.options.isOrgAdmin !== undefined && (await ctx.options.isOrgAdmin(principal));
     if (!admin) return sendTaxiiError(reply, taxiiError(403, 'not-org-admin', 'Only an org-admin of your organization (with a write-scoped key) may manage filter collections'));
-    return undefined;
+    return request.method === 'GET' ? undefined : refuseWithoutCsrf(ctx, request, reply);
   };
 
   app.get(base, { onRequest: requireAdmin }, async (request, reply) => {

@@ -39,6 +39,12 @@ function envelope(page: PageOut): string {
   return `${head.slice(0, -1)}${head === '{}' ? '' : ','}"objects":[${objects}]}`;
 }
 
+/** Cookie sessions write only with their CSRF token, as on the REST API; API keys (Basic or Bearer) need none. */
+export function refuseWithoutCsrf(ctx: TaxiiContext, request: FastifyRequest, reply: FastifyReply): FastifyReply | undefined {
+  const writer = ctx.kit.requireWriter(request);
+  return writer.ok ? undefined : sendTaxiiError(reply, taxiiError(403, writer.error.code, writer.error.message));
+}
+
 export function taxiiRoutes(app: FastifyInstance, ctx: TaxiiContext): void {
   const root = `/${ctx.apiRoot}`;
   const deps = (): ReadDeps => ({ stix: ctx.options.stix, taxii: ctx.options.taxii, signer: ctx.signer, maxPageSize: ctx.maxPageSize, nowMs: ctx.nowMs });
@@ -121,7 +127,7 @@ export function taxiiRoutes(app: FastifyInstance, ctx: TaxiiContext): void {
         const p = await prepare(request, 'plain');
         if (isError(p)) return sendTaxiiError(reply, p);
         if (!p.collection.canWrite) return sendTaxiiError(reply, taxiiError(403, 'cannot-write', 'You may read this collection but not add to it (can_write is false); use a write-scoped key on a collection you can write'));
-        return undefined;
+        return refuseWithoutCsrf(ctx, request, reply);
       },
     },
     async (request, reply) => {
@@ -151,6 +157,8 @@ export function taxiiRoutes(app: FastifyInstance, ctx: TaxiiContext): void {
     if (isError(p)) return sendTaxiiError(reply, p);
     const id = objectId(request.params.object);
     if (typeof id !== 'string') return sendTaxiiError(reply, id);
+    const refused = p.collection.canWrite ? refuseWithoutCsrf(ctx, request, reply) : undefined;
+    if (refused !== undefined) return refused;
     const done = await deleteObject(deps(), ctx.principal(request), p.collection, id, p.query);
     return done.ok ? send(reply, '') : sendTaxiiError(reply, done.error);
   });

@@ -19,6 +19,9 @@ export interface Member {
   readonly principal: Principal;
 }
 
+/** The county's cookie session secret in the test hub. */
+export const SESSION_TOKEN = 'county-session-token';
+
 export const GROUP = 'group:9a9a9a9a-0000-4000-8000-000000000001' as AudienceKey;
 const org = (n: number) => `identity--${String(n).repeat(8)}-0000-4000-8000-00000000000${n}` as OrgId;
 const user = (n: number) => `${String(n).repeat(8)}-1111-4000-8000-000000000000` as UserId;
@@ -48,7 +51,13 @@ export type Members = ReturnType<typeof members>;
 function auth(all: readonly Member[]): AuthPort {
   return {
     signIn: () => Promise.reject(new Error('not used')),
-    session: () => Promise.resolve(null),
+    // One cookie session, the county's, to check that cookie writes need their CSRF token.
+    session: (token) => {
+      const county = all.find((m) => m.name === 'county');
+      if (token !== SESSION_TOKEN || county === undefined) return Promise.resolve(null);
+      const view = { user: { id: county.principal.userId ?? ('' as UserId), email: county.email, name: county.name }, org: { id: county.principal.orgId, name: 'County', state_fips: '06' }, groups: [] };
+      return Promise.resolve({ principal: county.principal, view });
+    },
     signOut: () => Promise.resolve(),
     apiKey: (secret) => Promise.resolve(all.find((m) => m.key === secret)?.principal ?? null),
     apiKeyBasic: (username, secret) => Promise.resolve(all.find((m) => m.key === secret && (m.email === username || m.name === username))?.principal ?? null),
