@@ -26,6 +26,9 @@ const OBJECTS = [
   ind(5, { created_by_ref: OWNER, object_marking_refs: [TLP_MARKING_IDS.amber] }),
 ];
 const idOf = (i: number) => String(OBJECTS[i]?.['id']) as StixId;
+// The fifth object as the server writes it: a custom property whose number format JSON.stringify would change.
+const RAW5 = JSON.stringify(OBJECTS[4]).replace(/\}$/, ', "x_weight": 1.50}');
+const textOf = (o: Record<string, unknown>) => (o === OBJECTS[4] ? RAW5 : JSON.stringify(o));
 
 let app: FastifyInstance;
 let url = '';
@@ -54,7 +57,7 @@ beforeAll(async () => {
       .type(MEDIA)
       .header('x-taxii-date-added-first', added(start))
       .header('x-taxii-date-added-last', added(start + slice.length - 1))
-      .send({ more, ...(more ? { next: String(start + 2) } : {}), objects: slice });
+      .send(`{"more":${String(more)},${more ? `"next":"${start + 2}",` : ''}"objects":[${slice.map(textOf).join(',')}]}`);
   });
   app.get('/root/collections/c/manifest/', (_request, reply) =>
     reply.type(MEDIA).send({ more: false, objects: OBJECTS.filter((o) => !hidden.has(String(o['id']))).map((o, i) => ({ id: o['id'], date_added: added(i), version: o['modified'] })) }),
@@ -112,7 +115,9 @@ describe('federation pull', () => {
     expect(await store.stix.get(operator, idOf(1))).toBeNull();
     expect((await store.stix.get(operator, idOf(2)))?.sharing).toEqual({ owner: remoteIdentity(url), tlp: 'amber', audience: [`org:${RECEIVER}`] });
     expect(await store.stix.get(operator, idOf(3))).toBeNull();
-    expect((await store.stix.get(operator, idOf(4)))?.sharing).toEqual({ owner: OWNER, tlp: 'amber', audience: [`org:${RECEIVER}`] });
+    const fifth = await store.stix.get(operator, idOf(4));
+    expect(fifth?.sharing).toEqual({ owner: OWNER, tlp: 'amber', audience: [`org:${RECEIVER}`] });
+    expect(fifth?.json).toBe(RAW5);
     const again = await runPull(deps, { source: 'feed:t', location, receiver: RECEIVER, since: '2000-01-01T00:00:00Z' });
     expect(again.ok && again.value).toMatchObject({ objects: 5, added: 0, unchanged: 3, rejected: 2 });
     const reasons = again.ok ? again.value.rejections.map((r) => [r.id, r.code]) : [];

@@ -97,7 +97,7 @@ export async function runPull(deps: PullDeps, plan: PullPlan): Promise<Result<Pu
 
   for await (const page of pullPages(deps.client, plan.location.collectionUrl, options)) {
     if (!page.ok) return err(page.error);
-    const stored = await storePage(deps, plan, page.value.objects, fallbackOwner, previous, tally);
+    const stored = await storePage(deps, plan, page.value.objects, page.value.texts, fallbackOwner, previous, tally);
     if (!stored.ok) return stored;
     await deps.repo.saveCursor(plan.source, page.value.position, at());
     tally.pages++;
@@ -117,6 +117,7 @@ async function storePage(
   deps: PullDeps,
   plan: PullPlan,
   objects: readonly LooseStixObject[],
+  texts: readonly string[] | null,
   fallbackOwner: OrgId,
   previous: Map<StixId, ReceivedRecord>,
   tally: Tally,
@@ -133,8 +134,8 @@ async function storePage(
     const received = await deps.repo.receivedAnywhere(existing.value.items.map((v) => v.id));
     for (const v of existing.value.items) if (!received.has(v.id)) here.add(v.id);
   }
-  const groups = new Map<string, { sharing: Sharing; objects: LooseStixObject[] }>();
-  for (const object of objects) {
+  const groups = new Map<string, { sharing: Sharing; objects: LooseStixObject[]; texts: string[] }>();
+  for (const [i, object] of objects.entries()) {
     // Stored here and never received: this hub's own object coming back around a loop of hubs.
     if (here.has(object.id)) {
       tally.loops++;
@@ -148,12 +149,14 @@ async function storePage(
       continue;
     }
     const key = `${sharing.value.tlp}|${sharing.value.audience.join(',')}`;
-    const group = groups.get(key) ?? { sharing: sharing.value, objects: [] };
+    const group = groups.get(key) ?? { sharing: sharing.value, objects: [], texts: [] };
     group.objects.push(object);
+    // The server's own bytes when we have them (custom properties and number formats kept), else re-serialized.
+    group.texts.push(texts?.[i] ?? JSON.stringify(object));
     groups.set(key, group);
   }
-  for (const { sharing, objects: members } of groups.values()) {
-    const bundle = `{"type":"bundle","id":"bundle--${randomUUID()}","objects":[${members.map((o) => JSON.stringify(o)).join(',')}]}`;
+  for (const { sharing, objects: members, texts: memberTexts } of groups.values()) {
+    const bundle = `{"type":"bundle","id":"bundle--${randomUUID()}","objects":[${memberTexts.join(',')}]}`;
     const imported = await importObjects(deps.stix, [bundle], { hubOwner: deps.hubOwner, owner: fallbackOwner, tlp: sharing.tlp, audience: sharing.audience, skipInvalid: true });
     if (!imported.ok) return err(imported.error);
     const s = imported.value;

@@ -1,4 +1,5 @@
 import { err, ok, type Result } from '../../domain/result.ts';
+import { readBundle } from '../../stix/bundle-reader.ts';
 import { taxiiError, type TaxiiClientError } from './errors.ts';
 import {
   parseApiRoot,
@@ -32,6 +33,23 @@ export interface PageOf<T> {
   readonly resource: T;
   readonly dateAddedFirst: string | null;
   readonly dateAddedLast: string | null;
+}
+
+/** An envelope page with each object's exact text, in order (null when the texts could not be matched to the objects). */
+export interface EnvelopePage extends PageOf<Envelope> {
+  readonly texts: readonly string[] | null;
+}
+
+/** The text of each element of the envelope's `objects`, as the server sent it. */
+async function objectTexts(text: string, count: number): Promise<readonly string[] | null> {
+  const texts: string[] = [];
+  for await (const items of readBundle([text])) {
+    for (const item of items) {
+      if (item.kind !== 'object') return null;
+      texts.push(item.text.trim());
+    }
+  }
+  return texts.length === count ? texts : null;
 }
 
 /** Where a collection lives: its API root (with max_content_length) and its own URL. */
@@ -83,7 +101,7 @@ export interface TaxiiClient {
   collections(apiRootUrl: string): Promise<Result<readonly Collection[], TaxiiClientError>>;
   /** Finds a collection from a discovery URL (its default API root first) or an API root URL. */
   locate(url: string, collectionId: string): Promise<Result<CollectionLocation, TaxiiClientError>>;
-  objects(collectionUrl: string, query: ObjectsQuery): Promise<Result<PageOf<Envelope>, TaxiiClientError>>;
+  objects(collectionUrl: string, query: ObjectsQuery): Promise<Result<EnvelopePage, TaxiiClientError>>;
   manifest(collectionUrl: string, query: ObjectsQuery): Promise<Result<PageOf<Manifest>, TaxiiClientError>>;
   /** POSTs an envelope given as JSON text (so objects keep their exact bytes); the server answers 202 with a status. */
   addObjects(collectionUrl: string, envelopeJson: string): Promise<Result<Status, TaxiiClientError>>;
@@ -142,7 +160,9 @@ export function taxiiClient(transport: TaxiiTransport): TaxiiClient {
       const response = await transport.request(`${resolve(collectionUrl, 'objects/')}${queryString(query)}`);
       if (!response.ok) return response;
       const envelope = parsed(response.value, parseEnvelope, {});
-      return envelope.ok ? ok(page(response.value, envelope.value)) : envelope;
+      if (!envelope.ok) return envelope;
+      const count = envelope.value.objects?.length ?? 0;
+      return ok({ ...page(response.value, envelope.value), texts: count === 0 ? [] : await objectTexts(response.value.text, count) });
     },
     async manifest(collectionUrl, query) {
       const response = await transport.request(`${resolve(collectionUrl, 'manifest/')}${queryString(query)}`);

@@ -18,6 +18,8 @@ export const START: PullPosition = { addedAfter: null, next: null, highWater: nu
 
 export interface PulledPage {
   readonly objects: readonly LooseStixObject[];
+  /** Each object's exact text as the server sent it, in the same order; null when unavailable. */
+  readonly texts: readonly string[] | null;
   /** The position to save once this page's objects are stored. */
   readonly position: PullPosition;
   /** True on the last page of this run. */
@@ -75,24 +77,24 @@ export async function* pullPages(client: TaxiiClient, collectionUrl: string, opt
       return;
     }
     restarted = false;
-    const { resource: envelope, dateAddedLast } = response.value;
+    const { resource: envelope, dateAddedLast, texts } = response.value;
     const objects = envelope.objects ?? [];
     const highWater = later(position.highWater, dateAddedLast);
     const more = envelope.more === true;
     const next = envelope.next ?? '';
     if (!more) {
-      yield ok({ objects, position: { addedAfter: highWater ?? position.addedAfter, next: null, highWater }, done: true });
+      yield ok({ objects, texts, position: { addedAfter: highWater ?? position.addedAfter, next: null, highWater }, done: true });
       return;
     }
     if (next !== '') {
       position = { addedAfter: position.addedAfter, next, highWater };
     } else if (objects.length === 0) {
       // more=true with an empty page happens when objects were deleted meanwhile (§3.5): nothing left to read.
-      yield ok({ objects, position: { addedAfter: highWater ?? position.addedAfter, next: null, highWater }, done: true });
+      yield ok({ objects, texts, position: { addedAfter: highWater ?? position.addedAfter, next: null, highWater }, done: true });
       return;
     } else if (dateAddedLast === null || (position.addedAfter !== null && compareTimestamps(dateAddedLast, position.addedAfter) <= 0)) {
       // The objects in hand are good; store them, then stop: asking again would return the same page forever.
-      yield ok({ objects, position: { ...position, highWater }, done: false });
+      yield ok({ objects, texts, position: { ...position, highWater }, done: false });
       yield err(
         taxiiError(
           'taxii-cannot-page',
@@ -104,6 +106,6 @@ export async function* pullPages(client: TaxiiClient, collectionUrl: string, opt
     } else {
       position = { addedAfter: dateAddedLast, next: null, highWater };
     }
-    yield ok({ objects, position, done: false });
+    yield ok({ objects, texts, position, done: false });
   }
 }

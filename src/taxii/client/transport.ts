@@ -49,6 +49,8 @@ export interface TaxiiResponse {
   readonly headers: Headers;
   /** The parsed JSON body; null when the body was empty. */
   readonly body: unknown;
+  /** The body as received, so objects can be stored with their exact bytes. */
+  readonly text: string;
 }
 
 export interface RequestOptions {
@@ -179,9 +181,9 @@ export function taxiiTransport(options: TransportOptions): TaxiiTransport {
 function parseBody(url: string, response: Response, text: string): Result<TaxiiResponse, TaxiiClientError> {
   const type = readableContentType(response.headers.get('content-type'));
   if (!type.ok) return err(taxiiError('taxii-bad-response', `${url}: ${type.reason}`, { url, status: response.status }));
-  if (text.trim() === '') return ok({ url, status: response.status, headers: response.headers, body: null });
+  if (text.trim() === '') return ok({ url, status: response.status, headers: response.headers, body: null, text });
   try {
-    return ok({ url, status: response.status, headers: response.headers, body: JSON.parse(text) as unknown });
+    return ok({ url, status: response.status, headers: response.headers, body: JSON.parse(text) as unknown, text });
   } catch {
     return err(taxiiError('taxii-bad-response', `${url} answered ${response.status} with a body that is not JSON: ${text.trim().slice(0, 120)}`, { url, status: response.status }));
   }
