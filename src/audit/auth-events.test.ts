@@ -35,6 +35,6 @@ describe('auditAuthEvents', () => {
       ['sign-in-failed', null],
       ['key-created', USER],
     ]);
-    expect(trail[1]?.details).toEqual({ user: USER, ip: '192.0.2.9', detail: 'wrong password', event_at: '2024-11-05T11:59:59.000Z' });
+    expect(trail[1]?.details).toEqual({ event: 'sign-in-failed', user: USER, ip: '192.0.2.9', detail: 'wrong password', event_at: '2024-11-05T11:59:59.000Z' });
   });
 });

@@ -19,6 +19,8 @@ export const AuditActionSchema = Type.Union(
     Type.Literal('user-created'),
     Type.Literal('user-disabled'),
     Type.Literal('totp-enabled'),
+    Type.Literal('password-changed'),
+    Type.Literal('account-changed'),
     Type.Literal('org-created'),
     Type.Literal('org-settings-changed'),
     Type.Literal('defaults-changed'),
@@ -26,6 +28,8 @@ export const AuditActionSchema = Type.Union(
     Type.Literal('group-invited'),
     Type.Literal('group-accepted'),
     Type.Literal('group-declined'),
+    Type.Literal('group-left'),
+    Type.Literal('group-member-removed'),
   ],
   { $id: 'AuditAction' },
 );

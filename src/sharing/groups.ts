@@ -101,3 +101,26 @@ export async function answer(deps: GroupsDeps, actor: Actor, groupId: GroupId, a
   if (own === null) throw new Error('an answered invitation has no membership row');
   return ok(groupView(group, own, answer === 'accepted' ? await deps.repo.members(groupId) : null));
 }
+
+/** An accepted member leaves; its people stop reading with group:<id> at once. The creator stays. */
+export async function leave(deps: GroupsDeps, actor: Actor, groupId: GroupId): Promise<Result<{ readonly left: GroupId }, Problem>> {
+  const group = await deps.repo.group(groupId);
+  const own = group === null ? null : await deps.repo.membership(groupId, actor.orgId);
+  if (group === null || own?.status !== 'accepted') return err(notFound(groupId));
+  if (group.createdByOrg === actor.orgId) return err(problem('conflict', 'creator-cannot-leave', `Your organization created group ${groupId} and looks after it; remove the other members instead of leaving`));
+  await deps.repo.removeMember(groupId, actor.orgId);
+  await deps.audit?.record({ actorOrg: actor.orgId, actorUser: actor.userId, action: 'group-left', subjectOrg: group.createdByOrg, details: { group: groupId } });
+  return ok({ left: groupId });
+}
+
+/** The creator removes a member or withdraws an invitation; the removed organization loses group:<id> at once. */
+export async function removeMember(deps: GroupsDeps, actor: Actor, groupId: GroupId, orgId: OrgId): Promise<Result<GroupView, Problem>> {
+  const group = await deps.repo.group(groupId);
+  const own = group === null ? null : await deps.repo.membership(groupId, actor.orgId);
+  if (group === null || own?.status !== 'accepted') return err(notFound(groupId));
+  if (group.createdByOrg !== actor.orgId) return err(problem('forbidden', 'not-group-owner', `Only ${group.createdByOrg}, which created group ${groupId}, may remove its members`));
+  if (orgId === actor.orgId) return err(problem('conflict', 'creator-cannot-leave', `Your organization created group ${groupId}; it cannot remove itself`));
+  if (!(await deps.repo.removeMember(groupId, orgId))) return err(problem('not-found', 'not-a-member', `${orgId} is neither a member of group ${groupId} nor invited to it`));
+  await deps.audit?.record({ actorOrg: actor.orgId, actorUser: actor.userId, action: 'group-member-removed', subjectOrg: orgId, details: { group: groupId, org: orgId } });
+  return ok(groupView(group, own, await deps.repo.members(groupId)));
+}

@@ -131,6 +131,10 @@ describe('sharing groups over REST', () => {
     expect([again.statusCode, again.json<{ code: string }>().code]).toEqual([404, 'no-invitation']);
     const shared = await create({ object: indicator, tlp: 'amber', audience: [`group:${group}`] });
     expect(shared.statusCode).toBe(201);
+    const left = await h.app.inject({ method: 'POST', url: `/api/v1/groups/${group}/leave`, headers: bearer(h.b.writeKey) });
+    expect([left.statusCode, left.json()]).toEqual([200, { left: group }]);
+    const gone = await h.app.inject({ method: 'DELETE', url: `/api/v1/groups/${group}/members/${ORG_B}`, headers: bearer(h.a.writeKey) });
+    expect([gone.statusCode, gone.json<{ code: string }>().code]).toEqual([404, 'not-a-member']);
   });
 });
 

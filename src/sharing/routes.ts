@@ -17,6 +17,8 @@ import {
   GroupParams,
   GroupSchema,
   InviteBody,
+  LeftSchema,
+  MemberParams,
   ObjectParams,
   ReshareBody,
   ReshareSchema,
@@ -166,6 +168,26 @@ export function sharingRoutes(deps: SharingRouteDeps): AppPlugin {
           },
         );
       }
+
+      app.post<{ Params: GroupParams }>(
+        '/api/v1/groups/:id/leave',
+        { schema: { tags: ['sharing'], summary: 'Leave a group (org-admins); your people stop reading with it at once', params: GroupParams, response: { 200: LeftSchema, ...problemResponses(400, 401, 403, 404, 409) } } },
+        async (request, reply) => {
+          const who = await gate.admin(request, true);
+          if (!who.ok) return kit.sendProblem(reply, who.error);
+          return send(reply, await deps.sharing.leave(actorOf(who.value), request.params.id as GroupId));
+        },
+      );
+
+      app.delete<{ Params: MemberParams }>(
+        '/api/v1/groups/:id/members/:org_id',
+        { schema: { tags: ['sharing'], summary: 'Remove a member or withdraw an invitation from a group you created (org-admins)', params: MemberParams, response: { 200: GroupSchema, ...problemResponses(400, 401, 403, 404, 409) } } },
+        async (request, reply) => {
+          const who = await gate.admin(request, true);
+          if (!who.ok) return kit.sendProblem(reply, who.error);
+          return send(reply, await deps.sharing.removeMember(actorOf(who.value), request.params.id as GroupId, request.params.org_id as OrgId));
+        },
+      );
 
       app.get<{ Params: ObjectParams }>(
         '/api/v1/aggregates/sightings/:id',

@@ -50,6 +50,9 @@ export const ObjectParams = Type.Object({ id: Type.String({ pattern: STIX_ID, de
 export type ObjectParams = Static<typeof ObjectParams>;
 export const GroupParams = Type.Object({ id: Type.String({ pattern: UUID, description: 'Sharing group id' }) });
 export type GroupParams = Static<typeof GroupParams>;
+export const MemberParams = Type.Object({ id: Type.String({ pattern: UUID, description: 'Sharing group id' }), org_id: Type.String({ pattern: ORG_ID, description: 'Member organization' }) });
+export type MemberParams = Static<typeof MemberParams>;
+export const LeftSchema = Type.Object({ left: Type.String() });
 
 export const CreateGroupBody = Type.Object({ name: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false });
 export type CreateGroupBody = Static<typeof CreateGroupBody>;

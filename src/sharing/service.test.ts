@@ -89,6 +89,42 @@ describe.each(testDialects())('sharing service on %s', (dialect) => {
     });
   });
 
+  describe('leaving and removing', () => {
+    it('take group:<id> away at once, so objects shared with the group disappear for that organization', async () => {
+      const group = await service.createGroup(actor(CA), 'Pacific');
+      if (!group.ok) throw new Error(group.error.message);
+      const id = group.value.id;
+      for (const o of [TX, VENDOR]) {
+        await service.invite(actor(CA), id, o);
+        await service.answer(actor(o), id, 'accepted');
+      }
+      const shared = await put(indicator(CA, { tlp: 'amber', audience: [`group:${id}`] }));
+      expect(await store.stix.get(await reader(TX), shared)).not.toBeNull();
+      expect((await service.leave(actor(TX), id)).ok).toBe(true);
+      expect(await store.stix.get(await reader(TX), shared)).toBeNull();
+      expect(await store.stix.get(await reader(VENDOR), shared)).not.toBeNull();
+      const removed = await service.removeMember(actor(CA), id, VENDOR);
+      expect(removed.ok && removed.value.members).toEqual([{ org_id: CA, status: 'accepted' }]);
+      expect(await store.stix.get(await reader(VENDOR), shared)).toBeNull();
+      expect(await store.stix.get(await reader(CA), shared)).not.toBeNull();
+    });
+
+    it('refuse the creator leaving, strangers, non-creators removing, and removing non-members', async () => {
+      const group = await service.createGroup(actor(CA), 'Pacific');
+      if (!group.ok) throw new Error(group.error.message);
+      const id = group.value.id;
+      await service.invite(actor(CA), id, TX);
+      await service.answer(actor(TX), id, 'accepted');
+      const code = (r: { ok: boolean; error?: { code: string } }) => (r.ok ? 'ok' : r.error?.code);
+      expect(code(await service.leave(actor(CA), id))).toBe('creator-cannot-leave');
+      expect(code(await service.leave(actor(VENDOR), id))).toBe('group-not-found');
+      expect(code(await service.removeMember(actor(TX), id, CA))).toBe('not-group-owner');
+      expect(code(await service.removeMember(actor(CA), id, CA))).toBe('creator-cannot-leave');
+      expect(code(await service.removeMember(actor(CA), id, VENDOR))).toBe('not-a-member');
+      expect(await service.keysOf(TX, null)).toContain(`group:${id}`);
+    });
+  });
+
   describe('groups refuse', () => {
     it('invitations from members other than the creator, unknown groups and organizations, repeats, and answers without an invitation', async () => {
       const group = await service.createGroup(actor(CA), 'Pacific');

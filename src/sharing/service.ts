@@ -10,7 +10,7 @@ import { sharingRepository, type SharingRepository } from '../store/sharing-stor
 import type { Reader, Sharing, StixStore } from '../store/types.ts';
 import { sightingAggregate, type SightingAggregate } from './aggregates.ts';
 import { decide, effectiveDefaults, setDefaults, type DefaultView } from './decide.ts';
-import { answer, createGroup, invite, listGroups, type Actor, type GroupView } from './groups.ts';
+import { answer, createGroup, invite, leave, listGroups, removeMember, type Actor, type GroupView } from './groups.ts';
 import { keysOf, type OrgInfoPort } from './keys.ts';
 import { reshare, type ReshareEvent, type ReshareRequest } from './reshare.ts';
 
@@ -38,6 +38,8 @@ export interface SharingService {
   listGroups(orgId: OrgId): Promise<readonly GroupView[]>;
   invite(actor: Actor, groupId: GroupId, orgId: OrgId): Promise<Result<GroupView, Problem>>;
   answer(actor: Actor, groupId: GroupId, answer: 'accepted' | 'declined'): Promise<Result<GroupView, Problem>>;
+  leave(actor: Actor, groupId: GroupId): Promise<Result<{ readonly left: GroupId }, Problem>>;
+  removeMember(actor: Actor, groupId: GroupId, orgId: OrgId): Promise<Result<GroupView, Problem>>;
   sightingAggregate(reader: Reader, indicator: StixId): Promise<Result<SightingAggregate, Problem>>;
   /** An org-wide choice to let (or not let, or null: default) its sightings be counted. */
   setOrgCounting(orgId: OrgId, allow: boolean | null): Promise<void>;
@@ -73,6 +75,8 @@ export function createSharingService(deps: SharingServiceDeps): SharingService {
     listGroups: (orgId) => listGroups(groupDeps, orgId),
     invite: (actor, groupId, orgId) => invite(groupDeps, actor, groupId, orgId),
     answer: (actor, groupId, reply) => answer(groupDeps, actor, groupId, reply),
+    leave: (actor, groupId) => leave(groupDeps, actor, groupId),
+    removeMember: (actor, groupId, orgId) => removeMember(groupDeps, actor, groupId, orgId),
     sightingAggregate: (reader, indicator) => sightingAggregate({ ...base, stix: deps.store.stix }, reader, indicator),
     setOrgCounting: (orgId, allow) => repo.setOrgCounting(orgId, allow),
   };

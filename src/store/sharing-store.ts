@@ -49,6 +49,8 @@ export interface SharingRepository {
   /** Records the invited org's answer; false when there was no pending invitation. */
   answer(id: GroupId, orgId: OrgId, status: 'accepted' | 'declined', at: string): Promise<boolean>;
   acceptedGroups(orgId: OrgId): Promise<readonly GroupId[]>;
+  /** Ends an organization's membership or invitation; false when it had neither. */
+  removeMember(id: GroupId, orgId: OrgId): Promise<boolean>;
   countingOfOrgs(orgIds: readonly OrgId[]): Promise<ReadonlyMap<OrgId, boolean>>;
   countingOfObjects(ids: readonly StixId[]): Promise<ReadonlyMap<StixId, boolean>>;
   setOrgCounting(orgId: OrgId, allow: boolean | null): Promise<void>;
@@ -166,6 +168,10 @@ export function sharingRepository(database: Database<unknown>): SharingRepositor
     async acceptedGroups(orgId) {
       const rows = await db.selectFrom('sharing_group_member').select('group_id').where('org_id', '=', orgId).where('status', '=', 'accepted').orderBy('group_id').execute();
       return rows.map((r) => r.group_id as GroupId);
+    },
+    async removeMember(id, orgId) {
+      const result = await db.deleteFrom('sharing_group_member').where('group_id', '=', id).where('org_id', '=', orgId).where('status', 'in', ['invited', 'accepted']).executeTakeFirst();
+      return result.numDeletedRows > 0n;
     },
     async countingOfOrgs(orgIds) {
       const out = new Map<OrgId, boolean>();
