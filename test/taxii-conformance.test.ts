@@ -196,8 +196,9 @@ describe.each(testDialects())('TAXII 2.1 server conformance over HTTP (%s)', (di
     });
 
     it('5.2.1 the alias stands in for the id', async () => {
-      const byAlias = await json<{ id: string }>(await hub.call(hub.m.county, `${hub.root}collections/state-06/`));
+      const byAlias = await json<{ id: string; title: string }>(await hub.call(hub.m.county, `${hub.root}collections/state-06/`));
       expect(byAlias.id).toBe(STATE);
+      expect(byAlias.title).toContain('California');
       expect((await getAll(hub.m.county, `${hub.root}collections/state-06/objects/`)).length).toBeGreaterThan(0);
     });
 

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { OrgId } from '../domain/ids.ts';
+import { stateByFips } from '../domain/organization-data.ts';
 import type { AppPlugin, Clock, Principal, RequestKit, SharingPort } from '../http/deps.ts';
 import type { TaxiiStore } from '../store/taxii.ts';
 import type { StixStore } from '../store/types.ts';
@@ -30,7 +31,7 @@ export interface TaxiiOptions {
   readonly maxContentLength?: number;
   /** Largest page; larger limits are clamped (default 1000). */
   readonly maxPageSize?: number;
-  /** Readable names for state, group and organization keys in collection titles. */
+  /** Readable names for group and organization keys in collection titles (states are named already). */
   readonly titles?: KeyTitles;
   /** Whether a principal is an org-admin of its organization (may define filter collections); default nobody. */
   readonly isOrgAdmin?: (principal: Principal) => Promise<boolean>;
@@ -82,7 +83,7 @@ export function taxiiPlugin(options: TaxiiOptions): AppPlugin {
   if (!/^[a-z0-9][a-z0-9_-]{0,62}$/.test(apiRoot)) throw new Error(`apiRoot "${apiRoot}" must be one lower-case path segment`);
   const maxContentLength = options.maxContentLength ?? DEFAULT_MAX_CONTENT_LENGTH;
   const maxPageSize = options.maxPageSize ?? DEFAULT_MAX_PAGE_SIZE;
-  const titles = options.titles ?? (() => Promise.resolve(null));
+  const titles: KeyTitles = async (key) => (await options.titles?.(key)) ?? (key.startsWith('state:') ? (stateByFips(key.slice(6))?.name ?? null) : null);
   const clock = options.clock ?? { now: () => new Date() };
   return (kit) => {
     const principals = new WeakMap<FastifyRequest, Principal>();
