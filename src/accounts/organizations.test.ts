@@ -23,6 +23,7 @@ describe.each(testDialects())('organizations on %s', (dialect) => {
     expect(orgs.filter((o) => o.seed)).toHaveLength(66);
     expect(orgs.filter((o) => o.kind === 'state')).toHaveLength(51);
     expect(orgs.filter((o) => o.kind === 'territory').map((o) => o.short_name).sort()).toEqual(['AS', 'GU', 'MP', 'PR', 'VI']);
+    expect(await f.ctx.accounts.listOrganizations({ kinds: ['state', 'territory'], stateFips: '72' })).toEqual([expect.objectContaining({ name: 'Puerto Rico' })]);
     const identity = await f.stix.get({ kind: 'public' }, f.wi as string as StixId);
     expect(identity?.sharing).toEqual({ owner: f.wi, tlp: 'clear', audience: ['public'] });
     expect(JSON.parse(identity?.json ?? '{}')).toMatchObject({ name: 'Wisconsin', identity_class: 'organization', object_marking_refs: [TLP_MARKING_IDS.clear] });

@@ -12,6 +12,8 @@ export { USER_ROLES } from './accounts-tables.ts';
 
 export interface OrganizationFilter {
   readonly kind?: OrgKind;
+  /** Any of these kinds (e.g. state and territory). */
+  readonly kinds?: readonly OrgKind[];
   readonly stateFips?: string;
   readonly ids?: readonly OrgId[];
 }
@@ -111,6 +113,10 @@ export function accountsStore(database: Database<unknown>): AccountsStore {
     async listOrganizations(filter = {}) {
       let query = db.selectFrom('organization').selectAll();
       if (filter.kind !== undefined) query = query.where('kind', '=', filter.kind);
+      if (filter.kinds !== undefined) {
+        if (filter.kinds.length === 0) return [];
+        query = query.where('kind', 'in', filter.kinds);
+      }
       if (filter.stateFips !== undefined) query = query.where('state_fips', '=', filter.stateFips);
       if (filter.ids !== undefined) {
         if (filter.ids.length === 0) return [];
