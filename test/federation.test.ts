@@ -90,7 +90,7 @@ async function addFeed(hub: Hub<string>, who: Account, body: Record<string, unkn
 }
 
 interface RunBody {
-  run: { status: string; message: string; pull?: { added: number; unchanged: number; loops: number; withdrawn: number; restored: number; rejected: number } };
+  run: { status: string; message: string; pull?: { added: number; newVersions: number; unchanged: number; loops: number; withdrawn: number; restored: number; rejected: number } };
 }
 async function run(hub: Hub<string>, who: Account, feedId: string): Promise<NonNullable<RunBody['run']['pull']>> {
   const res = await hub.as(who).post(`/api/v1/feeds/${feedId}/run`, {});
@@ -182,6 +182,15 @@ describe('federation between three Rampart hubs', () => {
     expect(await run(a, a.accounts.assoc, assocFromS1)).toMatchObject({ restored: 1 });
     expect(await run(s2, s2.accounts.fl, flFromAssoc)).toMatchObject({ restored: 1 });
     expect(await visible(s2, s2.accounts.flCounty, GREEN['id'])).toBe(true);
+  });
+
+  it("the owner's revocation travels as a new version, hub by hub", async () => {
+    const revoked = await s1.as(s1.accounts.county).post(`/api/v1/objects/${String(GREEN['id'])}/revoke`, {});
+    expect(revoked.status, JSON.stringify(revoked.body)).toBe(201);
+    expect(await run(a, a.accounts.assoc, assocFromS1)).toMatchObject({ newVersions: 1, added: 0 });
+    expect(await run(s2, s2.accounts.fl, flFromAssoc)).toMatchObject({ newVersions: 1, added: 0 });
+    const seen = await s2.as(s2.accounts.flCounty).get(`/api/v1/objects/${String(GREEN['id'])}`);
+    expect(seen.body).toMatchObject({ object: { revoked: true }, sharing: { owner: COUNTY, tlp: 'green', audience: ['community'] } });
   });
 
   it('the scheduler runs due feeds and lists their outcome', async () => {

@@ -69,7 +69,10 @@ export interface FederationRepository {
   feed(id: string): Promise<FeedRecord | null>;
   /** Every feed, or one organization's. */
   feeds(orgId?: OrgId): Promise<readonly FeedRecord[]>;
-  /** Deletes the feed with its cursor and receipts (received objects stay, shared as they are). */
+  /**
+   * Deletes the feed and its cursor. Its receipts stay: the objects it brought stay, shared as they are, and
+   * are still known as received (not as this hub's own) when another feed brings them again.
+   */
   deleteFeed(id: string): Promise<boolean>;
   recordRun(id: string, at: string, status: 'ok' | 'error', message: string): Promise<void>;
   cursor(key: string): Promise<CursorRecord | null>;
@@ -161,9 +164,7 @@ export function federationRepository(database: Database<unknown>): FederationRep
     },
     async deleteFeed(id) {
       return db.transaction().execute(async (trx) => {
-        const source = `feed:${id}`;
-        await trx.deleteFrom('federation_received').where('source', '=', source).execute();
-        await trx.deleteFrom('federation_cursor').where('key', '=', source).execute();
+        await trx.deleteFrom('federation_cursor').where('key', '=', `feed:${id}`).execute();
         const result = await trx.deleteFrom('federation_feed').where('id', '=', id).executeTakeFirst();
         return Number(result.numDeletedRows) > 0;
       });
