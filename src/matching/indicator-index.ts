@@ -1,8 +1,9 @@
 import type { OrgId, StixId } from '../domain/ids.ts';
-import { parsePattern, type ComparisonExpression, type Pattern } from '../stix/pattern/index.ts';
+import type { Result } from '../domain/result.ts';
+import { parsePattern, type ComparisonExpression, type Pattern, type PatternError } from '../stix/pattern/index.ts';
 import { PrefixMap } from './cidr.ts';
 import type { Observation } from './observation.ts';
-import { channelOf, shapeOf, type IndexKey, type Leaf } from './pattern-analysis.ts';
+import { channelOf, shapeOf, type IndexKey, type Leaf, type PatternShape } from './pattern-analysis.ts';
 import { normalizeValue, type LogRecord, type ValueKind } from './record.ts';
 
 /** An indicator as the matcher needs it. */
@@ -43,6 +44,47 @@ export interface ComplexIndicator {
 /** What a lookup key leads to: an equality indicator (a hit by itself) or a leaf to evaluate. */
 export type Target = { readonly kind: 'equality'; readonly indicator: IndicatorInfo; lastLine: number } | { readonly kind: 'leaf'; readonly leaf: LeafRef };
 
+const MAX_CACHED = 500_000;
+
+/**
+ * Parsed, analysed and compiled patterns by their text, kept between index builds (the server
+ * builds one per upload, with the uploader's reader): only visibility is decided afresh each time.
+ */
+export class PatternCache {
+  private readonly analysed = new Map<string, Result<{ readonly pattern: Pattern; readonly shape: PatternShape }, PatternError>>();
+  private readonly compiledWhole = new WeakMap<Pattern, CompiledPattern>();
+  private readonly compiledLeaf = new WeakMap<ComparisonExpression, CompiledPattern>();
+
+  analyse(text: string): Result<{ readonly pattern: Pattern; readonly shape: PatternShape }, PatternError> {
+    let found = this.analysed.get(text);
+    if (found === undefined) {
+      const parsed = parsePattern(text);
+      found = parsed.ok ? { ok: true, value: { pattern: parsed.value, shape: shapeOf(parsed.value) } } : parsed;
+      if (this.analysed.size >= MAX_CACHED) this.analysed.clear();
+      this.analysed.set(text, found);
+    }
+    return found;
+  }
+
+  whole(pattern: Pattern, compile: CompilePattern): CompiledPattern {
+    let found = this.compiledWhole.get(pattern);
+    if (found === undefined) {
+      found = compile(pattern);
+      this.compiledWhole.set(pattern, found);
+    }
+    return found;
+  }
+
+  leaf(expression: ComparisonExpression, compile: CompilePattern): CompiledPattern {
+    let found = this.compiledLeaf.get(expression);
+    if (found === undefined) {
+      found = compile(leafPattern(expression));
+      this.compiledLeaf.set(expression, found);
+    }
+    return found;
+  }
+}
+
 const KINDS: readonly ValueKind[] = ['ipv4', 'ipv6', 'domain', 'url', 'email', 'md5', 'sha1', 'sha256', 'sha512', 'user-agent'];
 
 /**
@@ -63,14 +105,16 @@ export class IndicatorIndex {
   /** Bumped for every matched line, so a target reached twice by one line counts once. */
   stamp = 0;
 
+  constructor(private readonly cache: PatternCache = new PatternCache()) {}
+
   /** Adds an indicator; a pattern that does not parse or compile is recorded as a problem. */
   add(indicator: IndicatorInfo, compile: CompilePattern): void {
-    const parsed = parsePattern(indicator.pattern);
-    if (!parsed.ok) {
-      this.problems.push({ id: indicator.id, code: parsed.error.code, message: `column ${parsed.error.column}: ${parsed.error.message}` });
+    const analysed = this.cache.analyse(indicator.pattern);
+    if (!analysed.ok) {
+      this.problems.push({ id: indicator.id, code: analysed.error.code, message: `column ${analysed.error.column}: ${analysed.error.message}` });
       return;
     }
-    const shape = shapeOf(parsed.value);
+    const { pattern, shape } = analysed.value;
     try {
       switch (shape.kind) {
         case 'equality': {
@@ -83,7 +127,7 @@ export class IndicatorIndex {
           this.addComplex(indicator, null, [shape.leaf], compile);
           return;
         case 'multi':
-          this.addComplex(indicator, compile(parsed.value), shape.leaves, compile);
+          this.addComplex(indicator, this.cache.whole(pattern, compile), shape.leaves, compile);
           return;
       }
     } catch (error) {
@@ -99,7 +143,7 @@ export class IndicatorIndex {
     const refs: LeafRef[] = [];
     const complex: ComplexIndicator = { indicator, whole, leaves: refs };
     for (const leaf of leaves) {
-      const ref: LeafRef = { owner: complex, matcher: compile(leafPattern(leaf.expression)), types: leaf.types, lastLine: 0 };
+      const ref: LeafRef = { owner: complex, matcher: this.cache.leaf(leaf.expression, compile), types: leaf.types, lastLine: 0 };
       refs.push(ref);
       if (leaf.anchors !== null) {
         const target: Target = { kind: 'leaf', leaf: ref };

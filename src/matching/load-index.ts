@@ -3,7 +3,7 @@ import { Value } from '@sinclair/typebox/value';
 import type { Problem } from '../domain/problem.ts';
 import { ok, type Result } from '../domain/result.ts';
 import type { Reader, StixStore } from '../store/types.ts';
-import { IndicatorIndex, type CompilePattern } from './indicator-index.ts';
+import { IndicatorIndex, type CompilePattern, type PatternCache } from './indicator-index.ts';
 
 const IndicatorJson = Type.Object({
   id: Type.String(),
@@ -19,6 +19,7 @@ const PAGE = 1000;
 export interface LoadOptions {
   readonly now: Date;
   readonly compile: CompilePattern;
+  readonly cache?: PatternCache;
 }
 
 /**
@@ -27,7 +28,7 @@ export interface LoadOptions {
  * patterns are listed in `index.problems`.
  */
 export async function loadIndex(stix: StixStore, reader: Reader, options: LoadOptions): Promise<Result<IndicatorIndex, Problem>> {
-  const index = new IndicatorIndex();
+  const index = new IndicatorIndex(options.cache);
   const now = options.now.getTime();
   let cursor: string | undefined;
   do {

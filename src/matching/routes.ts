@@ -8,7 +8,7 @@ import { limitBytes } from '../http/import-guard.ts';
 import { problemResponses } from '../http/schemas.ts';
 import type { OrgInfoPort } from '../sharing/keys.ts';
 import type { StixStore } from '../store/types.ts';
-import type { CompilePattern } from './indicator-index.ts';
+import { PatternCache, type CompilePattern } from './indicator-index.ts';
 import { IdParams, MatchQuery, MatchReportSchema, SightingSummarySchema } from './schemas.ts';
 import { matchForReader, reportView } from './service.ts';
 import { sightingSummary, type CountingPort } from './sighting-summary.ts';
@@ -36,6 +36,7 @@ const UNAUTHENTICATED = problem('unauthenticated', 'unauthenticated', 'Sign in (
  */
 export function matchPlugin(deps: MatchRouteDeps): AppPlugin {
   const limit = deps.uploadLimit ?? 1 << 30;
+  const matchDeps = { ...deps, patternCache: new PatternCache() };
   return (kit) => ({
     plugin: (app: FastifyInstance) => {
       app.removeAllContentTypeParsers();
@@ -77,7 +78,7 @@ export function matchPlugin(deps: MatchRouteDeps): AppPlugin {
             if (!sharing.ok) return kit.sendProblem(reply, sharing.error);
           }
           if (Number(request.headers['content-length'] ?? NaN) > limit) return kit.sendProblem(reply, problem('too-large', 'payload-too-large', `the log is larger than the ${limit}-byte limit; split it`));
-          const report = await matchForReader(deps, reader, limitBytes(request.body, limit), { format: query.format, includeWarningListed: query.include_warning_listed });
+          const report = await matchForReader(matchDeps, reader, limitBytes(request.body, limit), { format: query.format, includeWarningListed: query.include_warning_listed });
           if (!report.ok) return kit.sendProblem(reply, report.error);
           let sightings: readonly PublishedSighting[] = [];
           if (query.publish) {

@@ -3,7 +3,7 @@ import { err, ok, type Result } from '../domain/result.ts';
 import type { Reader, StixStore } from '../store/types.ts';
 import { compilePattern } from '../stix/pattern/index.ts';
 import type { FormatChoice } from './formats.ts';
-import type { CompilePattern, IndicatorProblem } from './indicator-index.ts';
+import type { CompilePattern, IndicatorProblem, PatternCache } from './indicator-index.ts';
 import { loadIndex } from './load-index.ts';
 import { matchLogs, type Hit, type LineReport, type MatchSummary } from './matcher.ts';
 import type { PublishedSighting } from './sightings.ts';
@@ -14,6 +14,8 @@ export interface MatchDeps {
   readonly clock: { now(): Date };
   readonly compile?: CompilePattern;
   readonly warningLists?: WarningLists;
+  /** Keeps compiled patterns between requests (visibility is still decided per request). */
+  readonly patternCache?: PatternCache;
 }
 
 export interface MatchRequest {
@@ -31,7 +33,7 @@ export interface MatchReport {
 /** Matches a log stream against every indicator the reader may see. */
 export async function matchForReader(deps: MatchDeps, reader: Reader, source: AsyncIterable<Uint8Array | string>, request: MatchRequest): Promise<Result<MatchReport, Problem>> {
   const now = deps.clock.now();
-  const index = await loadIndex(deps.stix, reader, { now, compile: deps.compile ?? compilePattern });
+  const index = await loadIndex(deps.stix, reader, { now, compile: deps.compile ?? compilePattern, ...(deps.patternCache === undefined ? {} : { cache: deps.patternCache }) });
   if (!index.ok) return index;
   const result = await matchLogs(source, index.value, {
     format: request.format,
