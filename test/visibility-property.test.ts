@@ -52,7 +52,7 @@ interface ModelObject {
 }
 interface ModelWorld {
   readonly orgs: readonly ModelOrg[];
-  readonly groups: readonly { readonly id: GroupId; readonly creator: number; readonly members: readonly Membership[] }[];
+  readonly groups: readonly { readonly id: GroupId; readonly creator: number; readonly members: Membership[] }[];
   readonly objects: ModelObject[];
 }
 type ModelReader = { readonly kind: 'public' } | { readonly kind: 'member'; readonly org: number; readonly user: UserId | null };
@@ -85,6 +85,7 @@ const worldArb = fc.record({
     { minLength: 16, maxLength: 32 },
   ),
   reshares: fc.array(fc.record({ object: fc.nat(30), byOwner: fc.boolean(), by: fc.nat(20), audience: fc.array(keyChoice, { minLength: 1, maxLength: 3 }) }), { maxLength: 10 }),
+  departures: fc.array(fc.record({ group: fc.nat(5), org: fc.nat(20) }), { maxLength: 3 }),
 });
 type WorldSpec = typeof worldArb extends fc.Arbitrary<infer T> ? T : never;
 
@@ -182,6 +183,24 @@ async function populate(store: RampartStore, world: ModelWorld, spec: WorldSpec)
     const foreignGroup = audience.some((k) => k.startsWith('group:') && world.groups.find((g) => `group:${g.id}` === k)?.members[by] !== 'accepted');
     expect(result.ok ? 'ok' : result.error.code).toBe(foreignGroup ? 'not-group-member' : 'ok');
     if (result.ok) object.audience = audience;
+  }
+
+  // Departures after sharing: a member leaves, or the creator withdraws an invitation; either ends group:<id> for it.
+  for (const d of spec.departures) {
+    const group = world.groups[d.group % Math.max(1, world.groups.length)];
+    const who = d.org % world.orgs.length;
+    if (group === undefined || who === group.creator) continue;
+    const status = group.members[who];
+    if (status === 'accepted') {
+      const left = await service.leave(actor(who), group.id);
+      expect(left.ok).toBe(true);
+    } else if (status === 'invited') {
+      const removed = await service.removeMember(actor(group.creator), group.id, world.orgs[who]?.id ?? ('' as OrgId));
+      expect(removed.ok).toBe(true);
+    } else {
+      continue;
+    }
+    group.members[who] = 'none';
   }
   return service;
 }
