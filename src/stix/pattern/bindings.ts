@@ -20,6 +20,8 @@ export interface Timeline {
   readonly first: readonly number[];
   readonly last: readonly number[];
   readonly available: readonly number[];
+  /** Joins still allowed in this evaluation (see MAX_JOINS); shared by every sub-expression. */
+  readonly work: { left: number };
 }
 
 /**
@@ -34,8 +36,12 @@ export interface Constraint {
 
 export const NO_CONSTRAINT: Constraint = { test: () => true, windowMs: Infinity };
 
-/** Upper bound on the bindings kept per sub-expression, so hostile inputs cannot take unbounded time. */
+/**
+ * Upper bounds so hostile patterns or inputs cannot take unbounded time: bindings kept per
+ * sub-expression, and joins tried per evaluation. Past them the search stops and reports what it found.
+ */
 export const MAX_BINDINGS = 20_000;
+export const MAX_JOINS = 2_000_000;
 
 function keyOf(members: readonly number[], counts: readonly number[]): string {
   let key = '';
@@ -49,6 +55,8 @@ export function single(index: number, timeline: Timeline): Binding {
 
 /** The union of two bindings, or null when together they use more observations than an observed-data holds. */
 export function join(a: Binding, b: Binding, timeline: Timeline): Binding | null {
+  if (timeline.work.left <= 0) return null;
+  timeline.work.left -= 1;
   const members: number[] = [];
   const counts: number[] = [];
   let i = 0;
@@ -116,6 +124,7 @@ export function joinAll(left: readonly Binding[], right: readonly Binding[], ord
   const out = new BindingSet();
   const sorted = byLatestFirst(right);
   for (const l of left) {
+    if (timeline.work.left <= 0) break;
     for (const r of sorted) {
       // Later candidates start later still, so they cannot fit the window either.
       if (r.latestFirst - l.earliestLast > constraint.windowMs) break;
@@ -131,6 +140,8 @@ export function joinAll(left: readonly Binding[], right: readonly Binding[], ord
 
 /** REPEATS n: n bindings of the inner expression on distinct observations, as multisets (no reordering). */
 export function repeat(inner: readonly Binding[], times: number, timeline: Timeline, constraint: Constraint, want: number): Binding[] {
+  // More repetitions than there are observations can never be bound.
+  if (times > timeline.available.reduce((sum, n) => sum + n, 0)) return [];
   const sorted = byLatestFirst(inner);
   // Each state remembers the lowest inner index it may still add, so each multiset is built once.
   let states = new Map<string, { binding: Binding; from: number }>();
@@ -141,6 +152,7 @@ export function repeat(inner: readonly Binding[], times: number, timeline: Timel
     const next = new Map<string, { binding: Binding; from: number }>();
     const limit = round === times - 1 ? Math.min(want, MAX_BINDINGS) : MAX_BINDINGS;
     grow: for (const { binding, from } of states.values()) {
+      if (timeline.work.left <= 0) break;
       for (let k = from; k < sorted.length; k++) {
         const candidate = sorted[k];
         if (candidate === undefined) continue;

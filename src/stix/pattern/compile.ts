@@ -1,6 +1,6 @@
 import { assertNever } from '../../domain/assert-never.ts';
 import type { ComparisonExpression, ObservationExpression, Pattern } from './ast.ts';
-import { BindingSet, joinAll, MAX_BINDINGS, NO_CONSTRAINT, repeat, single, startStop, withinWindow, type Binding, type Constraint, type Timeline } from './bindings.ts';
+import { BindingSet, joinAll, MAX_BINDINGS, MAX_JOINS, NO_CONSTRAINT, repeat, single, startStop, withinWindow, type Binding, type Constraint, type Timeline } from './bindings.ts';
 import { instantOf, type Observation, type ScoObject } from './observation.ts';
 import { compilePath, type ObjectIndex } from './path.ts';
 import { compileValueTest } from './values.ts';
@@ -104,6 +104,7 @@ class Evaluation {
       first: this.observations.map((o) => instantOf(o.first_observed)),
       last: this.observations.map((o) => instantOf(o.last_observed)),
       available: this.observations.map((o) => (Number.isFinite(o.number_observed) && o.number_observed >= 1 ? Math.floor(o.number_observed) : 1)),
+      work: { left: MAX_JOINS },
     };
     return this.times;
   }

@@ -165,6 +165,6 @@ export function describeToken(token: Token): string {
     case 'eof':
       return 'the end of the pattern';
     case 'literal':
-      return `a ${token.literal.kind} literal`;
+      return `${/^[aeiou]/.test(token.literal.kind) ? 'an' : 'a'} ${token.literal.kind} literal`;
   }
 }

@@ -151,3 +151,15 @@ describe('observations given as Date objects and microsecond strings', () => {
     expect(p("[file:name = 'a'] REPEATS 2 TIMES", [])).toBe(false);
   });
 });
+
+describe('hostile inputs', () => {
+  it('give up on impossible repetition counts at once', () => {
+    expect(p("[file:name = 'a'] REPEATS 1000000000 TIMES", [file('a', at(0), at(1), 5)])).toBe(false);
+  });
+
+  it('finish on many interchangeable observations (the search is bounded)', () => {
+    const many = Array.from({ length: 3000 }, (_, i) => file('a', `2024-11-05T12:00:${String(i % 60).padStart(2, '0')}Z`));
+    expect(p("[file:name = 'a'] AND [file:name = 'a'] AND [file:name = 'a'] AND [file:name = 'b']", many)).toBe(false);
+    expect(p("[file:name = 'a'] AND [file:name = 'a'] AND [file:name = 'a']", many)).toBe(true);
+  });
+});

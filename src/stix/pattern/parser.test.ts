@@ -119,6 +119,10 @@ describe('parsePattern: structure', () => {
     expect(parse("[a:b = 1] START t'2024-01-01T00:00:00Z' STOP t'2024-01-02T00:00:00Z'").expression).toMatchObject({ qualifier: { kind: 'start-stop', start: '2024-01-01T00:00:00Z', stop: '2024-01-02T00:00:00Z' } });
   });
 
+  it('accepts nesting up to the limit, counted across both kinds of parentheses', () => {
+    expect(parsePattern(`${'('.repeat(60)}[${'('.repeat(40)}file:x = 1${')'.repeat(40)}]${')'.repeat(60)}`).ok).toBe(true);
+  });
+
   it('skips whitespace and comments', () => {
     expect(parsePattern("/* lead */ [ a:b\n=\t1 ] // trailing").ok).toBe(true);
   });
@@ -172,6 +176,8 @@ describe('parsePattern: errors say what was expected, where', () => {
     ['[file:x = 1] #', 14, /unexpected character "#"/],
     ['[file:x = 1] ^', 14, /unexpected character/],
     ["([file:x = 1]", 14, /'\)'/],
+    [`${'('.repeat(101)}[file:x = 1]${')'.repeat(101)}`, 101, /nest deeper than 100/],
+    [`[${'('.repeat(101)}file:x = 1${')'.repeat(101)}]`, 102, /nest deeper than 100/],
   ])('%s → column %i', (text, column, message) => {
     const e = error(text);
     expect(e.message).toMatch(message);

@@ -19,8 +19,12 @@ function isOperator(value: string): value is ComparisonOperator {
   return COMPARISON_OPERATORS.has(value);
 }
 
+/** Deeper nesting than any real pattern needs; bounds recursion so hostile input cannot overflow the stack. */
+export const MAX_NESTING = 100;
+
 class Parser {
   private position = 0;
+  private depth = 0;
 
   constructor(private readonly tokens: readonly Token[]) {}
 
@@ -60,6 +64,13 @@ class Parser {
   private expectKeyword(value: Keyword): Token {
     if (!this.isKeyword(value)) this.expected(value);
     return this.next();
+  }
+
+  /** Consumes an opening parenthesis, refusing nesting beyond MAX_NESTING. */
+  private enter(): void {
+    const open = this.next();
+    this.depth += 1;
+    if (this.depth > MAX_NESTING) this.fail(`parentheses nest deeper than ${MAX_NESTING} levels: simplify the pattern`, open.column);
   }
 
   pattern(): Pattern {
@@ -102,9 +113,10 @@ class Parser {
       return { kind: 'observation', expression, column: token.column };
     }
     if (this.isPunct('(')) {
-      this.next();
+      this.enter();
       const inner = this.observations();
       this.expectPunct(')', "AND, OR, FOLLOWEDBY, a qualifier or ')'");
+      this.depth -= 1;
       return inner;
     }
     return this.expected("'[' to open an observation expression or '(' to group observation expressions");
@@ -168,9 +180,10 @@ class Parser {
 
   private propTest(): ComparisonExpression {
     if (this.isPunct('(')) {
-      this.next();
+      this.enter();
       const inner = this.comparisonOr();
       this.expectPunct(')', "AND, OR or ')'");
+      this.depth -= 1;
       return inner;
     }
     const path = this.objectPath();
