@@ -223,6 +223,10 @@ describe('TAXII 2.1 client against a misbehaving server', () => {
     expect(!refused.ok && refused.error.code).toBe('taxii-network');
     const garbage = await clientWith(BASIC).discovery(`${remote.url}/garbage/`);
     expect(!garbage.ok && garbage.error.code).toBe('taxii-bad-response');
+    const small = await taxiiClient(taxiiTransport({ auth: BASIC, maxResponseBytes: 100 })).discovery(`${remote.url}/taxii2/`);
+    expect(small.ok).toBe(true);
+    const tooBig = await taxiiClient(taxiiTransport({ auth: BASIC, maxResponseBytes: 100 })).objects(`${remote.url}/api1/collections/${COLLECTION}/`, { limit: 10 });
+    expect(!tooBig.ok && tooBig.error.message).toMatch(/more than 100 bytes; ask for smaller pages/);
     const notUrl = await clientWith(BASIC).locate('hub.example.gov', COLLECTION);
     expect(!notUrl.ok && notUrl.error.code).toBe('taxii-invalid-url');
   });

@@ -41,6 +41,8 @@ export interface TransportOptions {
   readonly now?: () => number;
   readonly onRetry?: (event: RetryEvent) => void;
   readonly userAgent?: string;
+  /** Largest response body read (default 256 MiB): a remote cannot exhaust this hub's memory. */
+  readonly maxResponseBytes?: number;
 }
 
 export interface TaxiiResponse {
@@ -64,6 +66,22 @@ export interface TaxiiTransport {
 }
 
 const RETRIED_STATUS = new Set([429, 500, 502, 503, 504]);
+
+export const DEFAULT_MAX_RESPONSE_BYTES = 256 * 1024 * 1024;
+
+/** The body as text, or null when it is larger than `max` bytes (the rest is not read). */
+async function boundedText(response: Response, max: number): Promise<string | null> {
+  if (response.body === null) return '';
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  // Leaving the loop early cancels the stream, so the rest of an oversized body is never read.
+  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+    total += chunk.byteLength;
+    if (total > max) return null;
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
 
 /** Seconds or an HTTP-date (RFC 9110 §10.2.3), as milliseconds from now; undefined when absent or unreadable. */
 export function retryAfterMs(header: string | null, now: number): number | undefined {
@@ -128,6 +146,7 @@ export function taxiiTransport(options: TransportOptions): TaxiiTransport {
   const random = options.random ?? Math.random;
   const now = options.now ?? Date.now;
   const timeoutMs = options.timeoutMs ?? 60_000;
+  const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   const auth = authorization(options.auth);
 
   return {
@@ -150,7 +169,10 @@ export function taxiiTransport(options: TransportOptions): TaxiiTransport {
         let failure: { reason: string; code: TaxiiClientErrorCode; status?: number; wait?: number };
         try {
           const response = await doFetch(url, { method, headers, ...(request.body === undefined ? {} : { body: request.body }), signal: AbortSignal.timeout(timeoutMs) });
-          const text = await response.text();
+          const text = await boundedText(response, maxResponseBytes);
+          if (text === null) {
+            return err(taxiiError('taxii-bad-response', `${method} ${url} answered with more than ${maxResponseBytes} bytes; ask for smaller pages (a lower limit)`, { url, status: response.status }));
+          }
           if (response.ok) return parseBody(url, response, text);
           if (!RETRIED_STATUS.has(response.status)) {
             const said = describeBody(text);
