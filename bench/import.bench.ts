@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import type { OrgId } from '../src/domain/ids.ts';
 import { importObjects } from '../src/ingest/import.ts';
 import { bareInsertBaseline, type BaselineRow } from '../src/store/bench-baseline.ts';
+import { testDatabase, type TestDatabase } from '../src/store/testing.ts';
 import type { StixStore } from '../src/store/types.ts';
 import { openStoreFromOptions, type OpenedStore } from '../src/cli/options.ts';
 import { writeSyntheticBundle } from './fixtures/stix-bundle.ts';
@@ -76,13 +77,21 @@ async function throughput(dir: string): Promise<void> {
   console.log(`pipeline alone / JSON.parse = ${(parse / alone).toFixed(2)}x slower`);
   const targets: [string, (n: number) => string][] = [['sqlite', (n) => path.join(dir, `store-${n}.sqlite`)]];
   const pg = process.env['RAMPART_TEST_DATABASE_URL'];
-  if (pg !== undefined && pg !== '') targets.push(['postgres', () => pg]);
+  // Each PostgreSQL run gets a fresh schema (dropped afterwards), so a second run measures inserts again, not 'unchanged'.
+  const schemas: TestDatabase[] = [];
+  const freshPg = () => {
+    const db = testDatabase('postgres');
+    schemas.push(db);
+    return db.url;
+  };
+  if (pg !== undefined && pg !== '') targets.push(['postgres', freshPg]);
   else if (flag('--pg')) console.log('--pg given but RAMPART_TEST_DATABASE_URL is not set; skipping PostgreSQL');
   for (const [name, url] of targets) {
     const raw = line(`${name}: raw JSON.parse + bare INSERT`, await baseline(url(1), bundle.path));
     const ours = line(`${name}: rampart import (stream+validate+store)`, await importFile(url(2), bundle.path));
     console.log(`${name}: import is ${(raw / ours).toFixed(2)}x slower than raw (target ≤ 3x; import target ≥ 20,000 objects/s)`);
   }
+  for (const db of schemas) await db.drop();
 }
 
 function rss(dir: string): void {
