@@ -69,3 +69,30 @@ export async function revokeApiKey(ctx: AccountsContext, actor: Actor, owner: Us
   await ctx.emit({ type: 'api-key-revoked', at: new Date(now), orgId: owner.org_id as OrgId, userId: owner.id as UserId, actor: actorId(actor), ip: null, detail: keyId });
   return ok(apiKeyView({ ...row, revoked_at: now }));
 }
+
+export const MemberKeyViewSchema = Type.Composite([ApiKeyViewSchema, Type.Object({ user_id: Type.String(), email: Type.String() })]);
+export type MemberKeyView = Static<typeof MemberKeyViewSchema>;
+
+function mayManageKeysOf(actor: Actor, owner: UserRow): boolean {
+  if (actor.kind === 'operator' || actor.user.role === 'hub-admin') return true;
+  return actor.user.role === 'org-admin' && actor.user.org_id === owner.org_id;
+}
+
+/** The API keys of every person of the actor's organization (org-admins), never their secrets. */
+export async function listMemberKeys(ctx: AccountsContext, actor: Extract<Actor, { readonly kind: 'user' }>): Promise<Result<MemberKeyView[], Problem>> {
+  if (actor.user.role !== 'org-admin' && actor.user.role !== 'hub-admin') return err(problem('forbidden', 'not-org-admin', 'Only an administrator of your organization can see its people\'s keys.'));
+  const people = await ctx.accounts.listUsers(actor.user.org_id as OrgId);
+  const views: MemberKeyView[] = [];
+  for (const person of people) for (const key of await ctx.accounts.listApiKeys(person.id as UserId)) views.push({ ...apiKeyView(key), user_id: person.id, email: person.email });
+  return ok(views);
+}
+
+/** An org-admin revokes a key of one of their organization's people (a lost laptop, a person who left). */
+export async function revokeMemberKey(ctx: AccountsContext, actor: Actor, keyId: string): Promise<Result<ApiKeyView, Problem>> {
+  const row = await ctx.accounts.apiKeyById(keyId);
+  const owner = row === null ? null : await ctx.accounts.userById(row.user_id as UserId);
+  // Keys of other organizations are "not found", so their ids reveal nothing.
+  if (owner === null || !mayManageKeysOf(actor, owner)) return err(problem('not-found', 'api-key-not-found', `No API key ${keyId} in your organization.`));
+  if (actor.kind === 'user' && actor.user.role !== 'org-admin' && actor.user.role !== 'hub-admin') return err(problem('forbidden', 'not-org-admin', 'Only an administrator of your organization can revoke its people\'s keys.'));
+  return revokeApiKey(ctx, actor, owner, keyId);
+}

@@ -232,6 +232,26 @@ describe.each(testDialects())('account routes with the real AuthPort on %s', (di
     await signIn(analystEmail, { password: 'reset by the admin now' });
   });
 
+  it('lets an org-admin see and revoke the keys of its people, and no one else\'s', async () => {
+    const s = await signIn(analystEmail);
+    const key = await newKey(s, 'write');
+    const byAnalyst = await h.app.inject({ method: 'GET', url: '/api/v1/org/keys', headers: as(s, false) });
+    expect(byAnalyst.statusCode).toBe(403);
+    const admin = await signIn(adminEmail);
+    const listed = await h.app.inject({ method: 'GET', url: '/api/v1/org/keys', headers: as(admin, false) });
+    expect(listed.json<{ id: string; email: string }[]>()).toEqual([expect.objectContaining({ id: key.id, email: analystEmail })]);
+    expect(listed.body).not.toContain(key.key.slice(20));
+
+    await f.addUser({ email: `keys${n}@wi.example.gov`, name: 'W', role: 'org-admin', org_id: f.wi });
+    const stateAdmin = await signIn(`keys${n}@wi.example.gov`);
+    const foreign = await h.app.inject({ method: 'DELETE', url: `/api/v1/org/keys/${key.id}`, headers: as(stateAdmin) });
+    expect(foreign.statusCode).toBe(404);
+    expect((await h.app.inject({ method: 'GET', url: '/api/v1/keys', headers: bearer(key.key) })).statusCode).toBe(200);
+    const revoked = await h.app.inject({ method: 'DELETE', url: `/api/v1/org/keys/${key.id}`, headers: as(admin) });
+    expect(revoked.statusCode).toBe(200);
+    expect((await h.app.inject({ method: 'GET', url: '/api/v1/keys', headers: bearer(key.key) })).statusCode).toBe(401);
+  });
+
   it('documents the routes in OpenAPI', async () => {
     const doc = (await h.app.inject({ method: 'GET', url: '/api/v1/openapi.json' })).json<{ paths: Record<string, unknown> }>();
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/v1/org/users', '/api/v1/org/users/{id}/disable', '/api/v1/keys', '/api/v1/keys/{id}', '/api/v1/me/totp', '/api/v1/org/settings', '/api/v1/orgs']));

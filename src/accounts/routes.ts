@@ -8,7 +8,7 @@ import { err, ok, type Result } from '../domain/result.ts';
 import type { AppPlugin, RequestKit } from '../http/deps.ts';
 import { problemResponses } from '../http/schemas.ts';
 import type { UserRow } from '../store/accounts.ts';
-import { ApiKeyViewSchema, createApiKey, listApiKeys, NewApiKeySchema, revokeApiKey, type NewApiKey } from './api-keys.ts';
+import { ApiKeyViewSchema, createApiKey, listApiKeys, listMemberKeys, MemberKeyViewSchema, NewApiKeySchema, revokeApiKey, revokeMemberKey, type NewApiKey } from './api-keys.ts';
 import type { Actor } from './context.ts';
 import { createOrganization, listOrganizations, OrganizationPatchSchema, setRequireTotp, updateOrganization, type OrganizationPatchInput } from './organizations.ts';
 import { createUser, disableUser, listUsers, NewUserSchema, setPassword, UserViewSchema, type NewUser } from './users.ts';
@@ -62,7 +62,7 @@ export function accountRoutes(auth: AuthService): AppPlugin {
   const ctx = auth.context;
   return (kit: RequestKit) => {
     const send = (reply: FastifyReply, p: Problem) => kit.sendProblem(reply, p);
-    const actorFrom = async (request: FastifyRequest, write: boolean): Promise<Result<Actor & { readonly user: UserRow }, Problem>> => {
+    const actorFrom = async (request: FastifyRequest, write: boolean): Promise<Result<Extract<Actor, { readonly kind: 'user' }>, Problem>> => {
       const principal = write ? kit.requireWriter(request) : kit.requireReader(request);
       if (!principal.ok) return principal;
       const user = await auth.userOf(principal.value);
@@ -130,6 +130,27 @@ export function accountRoutes(auth: AuthService): AppPlugin {
             const actor = await actorFrom(request, true);
             if (!actor.ok) return send(reply, actor.error);
             const revoked = await revokeApiKey(ctx, actor.value, actor.value.user, request.params.id);
+            return revoked.ok ? revoked.value : send(reply, revoked.error);
+          },
+        );
+
+        app.get(
+          '/api/v1/org/keys',
+          { schema: { tags: ['accounts'], summary: 'The API keys of your organization\'s people, never their secrets (org-admins)', response: { 200: Type.Array(MemberKeyViewSchema), ...problemResponses(401, 403) } } },
+          async (request, reply) => {
+            const actor = await actorFrom(request, false);
+            if (!actor.ok) return send(reply, actor.error);
+            const keys = await listMemberKeys(ctx, actor.value);
+            return keys.ok ? keys.value : send(reply, keys.error);
+          },
+        );
+        app.delete<{ Params: IdParams }>(
+          '/api/v1/org/keys/:id',
+          { schema: { tags: ['accounts'], summary: 'Revoke an API key of one of your organization\'s people (org-admins)', params: IdParams, response: { 200: ApiKeyViewSchema, ...problemResponses(401, 403, 404) } } },
+          async (request, reply) => {
+            const actor = await actorFrom(request, true);
+            if (!actor.ok) return send(reply, actor.error);
+            const revoked = await revokeMemberKey(ctx, actor.value, request.params.id);
             return revoked.ok ? revoked.value : send(reply, revoked.error);
           },
         );
