@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { observationsFromBundle } from './from-bundle.ts';
+import { observationFromObservedData, observationsFromBundle } from './from-bundle.ts';
 
 const od = (id: string, extra: Record<string, unknown>): Record<string, unknown> => ({
   type: 'observed-data',
@@ -65,5 +65,13 @@ describe('observationsFromBundle', () => {
     expect(errorOf(bundle(od('1', { objects: {}, first_observed: 'yesterday' })))).toMatch(/observed-data--1\): first_observed must be a STIX timestamp/);
     expect(errorOf(bundle(od('1', { objects: {}, last_observed: 5 })))).toMatch(/last_observed must be a STIX timestamp/);
     expect(errorOf(bundle(od('1', { objects: {}, number_observed: 0 })))).toMatch(/number_observed must be an integer of at least 1/);
+  });
+
+  it('converts one observed-data on its own', () => {
+    const r = observationFromObservedData(od('7', { object_refs: ['file--1'] }), new Map([['file--1', { type: 'file', id: 'file--1', name: 'a' }]]));
+    expect(r.ok && r.value.objects).toEqual({ 'file--1': { type: 'file', id: 'file--1', name: 'a' } });
+    const missing = observationFromObservedData(od('7', { object_refs: ['file--1'] }));
+    expect(!missing.ok && missing.error.message).toBe('observed-data--7: object_refs names file--1, which is not in the input: include that object in the bundle');
+    expect(observationFromObservedData({ type: 'indicator' }).ok).toBe(false);
   });
 });

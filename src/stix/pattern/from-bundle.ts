@@ -79,6 +79,16 @@ function observationOf(object: Json, where: string, pool: ReadonlyMap<string, Js
 }
 
 /**
+ * One observed-data as an Observation: `objectsById` holds the SCOs its object_refs may name
+ * (unused for 2.0-style embedded `objects`).
+ */
+export function observationFromObservedData(observedData: unknown, objectsById: ReadonlyMap<string, Json> = new Map()): Result<Observation, ObservedInputError> {
+  if (!isRecord(observedData) || observedData['type'] !== 'observed-data') return fail('expected an observed-data object');
+  const id = observedData['id'];
+  return observationOf(observedData, typeof id === 'string' ? id : 'observed-data', objectsById);
+}
+
+/**
  * The observations in a parsed STIX bundle or JSON array of bundles: each `observed-data` is one
  * (standing for `number_observed` observations). SCOs may sit in any of the bundles given.
  */

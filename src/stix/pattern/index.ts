@@ -4,4 +4,4 @@ export { parsePattern } from './parser.ts';
 export { comparisonsOf, formatPath } from './comparisons.ts';
 export { compilePattern, type CompiledPattern } from './compile.ts';
 export type { Observation, ScoObject } from './observation.ts';
-export { observationsFromBundle, type ObservedInputError } from './from-bundle.ts';
+export { observationFromObservedData, observationsFromBundle, type ObservedInputError } from './from-bundle.ts';
