@@ -1,0 +1,137 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Presets, SingleBar } from 'cli-progress';
+import { Command } from 'commander';
+import { isPostgresUrl } from '../../store/db.ts';
+import { openStore } from '../../store/index.ts';
+import { startServer, checkListen, type TlsOptions } from '../../http/server.ts';
+import { composeHub } from '../../hub/compose.ts';
+import { prepareHub } from '../../hub/first-start.ts';
+import type { KnowledgeBaseProgress } from '../../kb/knowledge-base.ts';
+import { EXIT, hubIdentity, resolveDatabaseUrl, withDbOption } from '../options.ts';
+
+interface ServeFlags {
+  readonly db?: string;
+  readonly port: string;
+  readonly host: string;
+  readonly demo?: boolean;
+  readonly tlsCert?: string;
+  readonly tlsKey?: string;
+  readonly allowPlainHttp?: boolean;
+}
+
+const WEB_DIST = fileURLToPath(new URL('../../../web/dist', import.meta.url));
+
+/** `rampart serve`: seeds, loads the knowledge base, then serves the web UI, REST API and TAXII. */
+export function serveCommand(): Command {
+  const command = new Command('serve')
+    .description('Run the hub: web UI, REST API (/api/v1), TAXII 2.1 (/taxii2/), /healthz and /metrics')
+    .option('--port <port>', 'TCP port (0 picks a free one)', process.env['RAMPART_PORT'] ?? '8080')
+    .option('--host <host>', 'address to listen on', process.env['RAMPART_HOST'] ?? '127.0.0.1')
+    .option('--demo', 'add the fictional demo: a county office, demo people (passwords printed) and a demo story')
+    .option('--tls-cert <file>', 'PEM certificate (chain) for HTTPS')
+    .option('--tls-key <file>', 'PEM private key for HTTPS')
+    .option('--allow-plain-http', 'allow plain HTTP on a non-loopback address (only behind a TLS proxy)');
+  return withDbOption(command).action(async (flags: ServeFlags) => {
+    process.exitCode = await serve(flags);
+  });
+}
+
+function tlsOf(flags: ServeFlags): TlsOptions | undefined | string {
+  if (flags.tlsCert === undefined && flags.tlsKey === undefined) return undefined;
+  if (flags.tlsCert === undefined || flags.tlsKey === undefined) return 'give both --tls-cert and --tls-key';
+  try {
+    return { cert: readFileSync(flags.tlsCert), key: readFileSync(flags.tlsKey) };
+  } catch (error) {
+    return `cannot read the TLS files: ${(error as Error).message}`;
+  }
+}
+
+function knowledgeBaseProgress(): { readonly onProgress: (p: KnowledgeBaseProgress) => void; readonly done: () => void } {
+  if (process.stderr.isTTY !== true) {
+    const announced = new Set<string>();
+    return {
+      onProgress: (p) => {
+        if (announced.has(p.bundle)) return;
+        announced.add(p.bundle);
+        console.error(`loading the knowledge base: ${p.bundle}`);
+      },
+      done: () => undefined,
+    };
+  }
+  const bar = new SingleBar({ format: 'knowledge base {bundle} [{bar}] {percentage}%', stream: process.stderr, hideCursor: true, clearOnComplete: true }, Presets.shades_classic);
+  let current = '';
+  return {
+    onProgress: (p) => {
+      if (p.bundle !== current) {
+        if (current !== '') bar.stop();
+        current = p.bundle;
+        bar.start(p.totalBytes, 0, { bundle: p.bundle.padEnd(24) });
+      }
+      bar.update(p.bytes, { bundle: p.bundle.padEnd(24) });
+    },
+    done: () => bar.stop(),
+  };
+}
+
+async function serve(flags: ServeFlags): Promise<number> {
+  const port = Number(flags.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    console.error(`--port: "${flags.port}" is not a port number (0–65535)`);
+    return EXIT.unusable;
+  }
+  const tls = tlsOf(flags);
+  if (typeof tls === 'string') {
+    console.error(tls);
+    return EXIT.unusable;
+  }
+  const listen = { host: flags.host, ...(tls === undefined ? {} : { tls }), ...(flags.allowPlainHttp === true ? { allowPlainHttp: true } : {}) };
+  const allowed = checkListen(listen);
+  if (!allowed.ok) {
+    console.error(allowed.error.message);
+    return EXIT.unusable;
+  }
+
+  const url = resolveDatabaseUrl(flags);
+  const store = await openStore({ url });
+  console.error(`database: ${isPostgresUrl(url) ? url.replace(/\/\/[^@/]*@/, '//…@') : path.resolve(url)} (${store.dialect})`);
+  const hubOwner = hubIdentity();
+  const taxiiSecret = process.env['RAMPART_TAXII_SECRET'];
+  const hub = await composeHub({ store, hubOwner, http: { webDist: WEB_DIST }, ...(taxiiSecret === undefined ? {} : { taxiiSecret }) });
+  const progress = knowledgeBaseProgress();
+  const credentialsFile = isPostgresUrl(url) || url === ':memory:' ? path.resolve('data', 'demo-credentials.json') : path.join(path.dirname(path.resolve(url)), 'demo-credentials.json');
+  const prepared = await prepareHub(store, {
+    hubOwner,
+    onKnowledgeBase: progress.onProgress,
+    ...(flags.demo === true ? { demo: { accounts: hub.auth.context, credentialsFile } } : {}),
+  });
+  progress.done();
+  if (!prepared.ok) {
+    console.error(`cannot prepare the hub: ${prepared.error.message}`);
+    await hub.app.close();
+    await store.close();
+    return EXIT.problems;
+  }
+  const { organizationsAdded, knowledgeBaseObjects, demoAccounts } = prepared.value;
+  if (organizationsAdded > 0) console.error(`seeded ${organizationsAdded} organizations (states, territories, federal agencies)`);
+  console.error(`knowledge base: ${knowledgeBaseObjects.toLocaleString('en-US')} objects (MITRE ATT&CK ICS and Mobile, DISARM)`);
+
+  const server = await startServer({
+    app: hub.app,
+    port,
+    ...listen,
+    onClose: async () => {
+      await hub.federation.scheduler.stop();
+      await store.close();
+    },
+  });
+  hub.federation.scheduler.start();
+  if (demoAccounts.length > 0) {
+    console.log('\nDemo accounts (fictional; passwords kept in %s):', credentialsFile);
+    for (const a of demoAccounts) console.log(`  ${a.email.padEnd(34)} ${a.password.padEnd(20)} ${a.role.padEnd(10)} ${a.org}`);
+  }
+  console.log(`\nRampart is listening on ${server.url}  (API ${server.url}/api/v1/openapi.json, TAXII ${server.url}/taxii2/)`);
+  await server.stopped;
+  return EXIT.ok;
+}

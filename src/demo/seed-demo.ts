@@ -1,0 +1,123 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { Type, type Static } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+import { OPERATOR, type AccountsContext } from '../accounts/context.ts';
+import { createOrganization } from '../accounts/organizations.ts';
+import { createUser, setPassword } from '../accounts/users.ts';
+import { organizationId, type NewOrganization, type Organization } from '../domain/organization.ts';
+import type { OrgId } from '../domain/ids.ts';
+import { problem, type Problem } from '../domain/problem.ts';
+import { err, ok, type Result } from '../domain/result.ts';
+import { importObjects } from '../ingest/import.ts';
+import type { StixStore } from '../store/types.ts';
+import { demoItems, type DemoOrgs } from './demo-data.ts';
+
+/** A demo account as printed at start: fictional people at fictional or seeded offices. */
+export interface DemoAccount {
+  readonly email: string;
+  readonly password: string;
+  readonly role: 'viewer' | 'analyst' | 'org-admin' | 'hub-admin';
+  readonly org: string;
+}
+
+const CredentialsSchema = Type.Record(Type.String(), Type.String());
+type Credentials = Static<typeof CredentialsSchema>;
+
+/** The fictional county office of the demo, in Wisconsin (state FIPS 55). */
+export const DEMO_COUNTY: NewOrganization = {
+  kind: 'local',
+  name: 'Lakeshore County Clerk (fictional demo office)',
+  short_name: 'Lakeshore',
+  state_fips: '55',
+};
+
+interface DemoPerson {
+  readonly email: string;
+  readonly name: string;
+  readonly role: DemoAccount['role'];
+  readonly org: 'county' | 'state' | 'otherState' | 'federal';
+}
+
+const PEOPLE: readonly DemoPerson[] = [
+  { email: 'clerk@lakeshore-county.example', name: 'Casey Demo (county clerk)', role: 'org-admin', org: 'county' },
+  { email: 'analyst@wi-elections.example', name: 'Robin Demo (state analyst)', role: 'org-admin', org: 'state' },
+  { email: 'analyst@il-elections.example', name: 'Jordan Demo (other state)', role: 'analyst', org: 'otherState' },
+  { email: 'liaison@cisa-demo.example', name: 'Morgan Demo (federal liaison)', role: 'analyst', org: 'federal' },
+];
+
+function readCredentials(file: string): Credentials {
+  if (!existsSync(file)) return {};
+  try {
+    const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'));
+    return Value.Check(CredentialsSchema, parsed) ? parsed : {};
+  } catch {
+    return {};
+  }
+}
+
+async function findSeeded(ctx: AccountsContext, match: (o: Organization) => boolean, what: string): Promise<Result<Organization, Problem>> {
+  const found = (await ctx.accounts.listOrganizations()).find(match);
+  return found === undefined ? err(problem('conflict', 'demo-org-missing', `the demo needs the seeded ${what}; run the organization seed first`)) : ok(found);
+}
+
+async function demoOrgs(ctx: AccountsContext): Promise<Result<{ readonly orgs: DemoOrgs; readonly names: Readonly<Record<DemoPerson['org'], string>> }, Problem>> {
+  const state = await findSeeded(ctx, (o) => o.kind === 'state' && o.state_fips === '55', 'state of Wisconsin');
+  if (!state.ok) return state;
+  const other = await findSeeded(ctx, (o) => o.kind === 'state' && o.state_fips === '17', 'state of Illinois');
+  if (!other.ok) return other;
+  const federal = await findSeeded(ctx, (o) => o.kind === 'federal' && o.short_name === 'CISA', 'federal agency CISA');
+  if (!federal.ok) return federal;
+  let county = await ctx.accounts.getOrganization(organizationId(DEMO_COUNTY));
+  if (county === null) {
+    const created = await createOrganization(ctx, OPERATOR, DEMO_COUNTY);
+    if (!created.ok) return created;
+    county = created.value;
+  }
+  return ok({
+    orgs: { state: { id: state.value.id, fips: '55' }, county: { id: county.id }, otherState: { id: other.value.id, fips: '17' }, federal: { id: federal.value.id } },
+    names: { county: county.name, state: state.value.name, otherState: other.value.name, federal: federal.value.name },
+  });
+}
+
+/**
+ * Adds the fictional demo: a county office, four demo people (passwords random on first start, kept
+ * in `credentialsFile` beside the database so later starts print the same ones) and the demo story,
+ * each object under its owner's TLP and audience. Safe on every start.
+ */
+export async function seedDemo(
+  ctx: AccountsContext,
+  stix: StixStore,
+  options: { readonly hubOwner: OrgId; readonly credentialsFile: string },
+): Promise<Result<readonly DemoAccount[], Problem>> {
+  const found = await demoOrgs(ctx);
+  if (!found.ok) return found;
+  const { orgs, names } = found.value;
+  const credentials = readCredentials(options.credentialsFile);
+  const accounts: DemoAccount[] = [];
+  for (const person of PEOPLE) {
+    const known = credentials[person.email];
+    const password = known ?? `demo-${randomBytes(9).toString('base64url')}`;
+    const existing = await ctx.accounts.userByEmail(person.email);
+    if (existing === null) {
+      const created = await createUser(ctx, OPERATOR, { email: person.email, name: person.name, role: person.role, password, org_id: orgs[person.org].id });
+      if (!created.ok) return created;
+    } else if (known === undefined) {
+      const reset = await setPassword(ctx, OPERATOR, existing, password);
+      if (!reset.ok) return reset;
+    }
+    credentials[person.email] = password;
+    accounts.push({ email: person.email, password, role: person.role, org: names[person.org] });
+  }
+  mkdirSync(path.dirname(path.resolve(options.credentialsFile)), { recursive: true });
+  writeFileSync(options.credentialsFile, `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600 });
+
+  for (const item of demoItems(orgs)) {
+    const imported = await importObjects(stix, [JSON.stringify(item.object)], { hubOwner: options.hubOwner, owner: item.owner, tlp: item.tlp, audience: item.audience, onConflict: 'replace' });
+    if (!imported.ok) return imported;
+    const rejection = imported.value.rejections[0];
+    if (rejection !== undefined) return err(problem('invalid', rejection.code, `demo object ${rejection.id ?? ''}: ${rejection.message}`));
+  }
+  return ok(accounts);
+}

@@ -1,0 +1,96 @@
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import { accountRoutes } from '../accounts/routes.ts';
+import { orgInfoPort } from '../accounts/organizations.ts';
+import { createAuditLog, type AuditLog } from '../audit/audit-log.ts';
+import { auditAuthEvents } from '../audit/auth-events.ts';
+import { auditRoutes } from '../audit/routes.ts';
+import { createAuthService, type AuthService } from '../auth/service.ts';
+import { audienceKind, type AudienceKey } from '../domain/audience.ts';
+import type { GroupId, OrgId } from '../domain/ids.ts';
+import { federation, type Federation } from '../federation/index.ts';
+import { buildApp } from '../http/app.ts';
+import type { Clock, HttpConfig, Principal } from '../http/deps.ts';
+import { countingFromRepository } from '../matching/sighting-summary.ts';
+import { matchPlugin } from '../matching/routes.ts';
+import { sharingRoutes } from '../sharing/routes.ts';
+import { createSharingService, type SharingService } from '../sharing/service.ts';
+import type { RampartStore } from '../store/index.ts';
+import { accountsStore } from '../store/accounts.ts';
+import { sharingRepository } from '../store/sharing-store.ts';
+import { taxiiStore } from '../store/taxii.ts';
+import { taxiiPlugin } from '../taxii/plugin.ts';
+
+export interface HubOptions {
+  readonly store: RampartStore;
+  readonly hubOwner: OrgId;
+  readonly clock?: Clock;
+  readonly http?: Omit<HttpConfig, 'hubOwner'>;
+  /** Key for TAXII `next` tokens; random per start when unset. */
+  readonly taxiiSecret?: string;
+  readonly logger?: FastifyBaseLogger;
+}
+
+/** One Rampart hub: the HTTP app with every feature mounted, and the services behind it. */
+export interface Hub {
+  readonly app: FastifyInstance;
+  readonly auth: AuthService;
+  readonly sharing: SharingService;
+  readonly audit: AuditLog;
+  readonly federation: Federation;
+}
+
+/**
+ * Wires every capability over one store: audit log, sharing rule (keys, defaults, groups), accounts
+ * and sign-in, TAXII 2.1 server, log matching, federation feeds, dashboard and web UI. The one place
+ * that knows them all; `rampart serve` and the end-to-end tests use it.
+ */
+export async function composeHub(options: HubOptions): Promise<Hub> {
+  const { store, hubOwner } = options;
+  const clock = options.clock ?? { now: () => new Date() };
+  const audit = createAuditLog(store, clock);
+  const orgInfo = orgInfoPort(store);
+  const sharing = createSharingService({ store, orgInfo, clock, audit });
+  const auth = createAuthService(store, {
+    clock,
+    onEvent: auditAuthEvents(audit),
+    keysOf: (orgId, userId) => sharing.keysOf(orgId, userId),
+    groupsOf: async (orgId) => (await sharing.listGroups(orgId)).filter((g) => g.status === 'accepted').map((g) => ({ id: g.id, name: g.name })),
+  });
+  const isOrgAdmin = async (principal: Principal) => (await auth.userOf(principal))?.role === 'org-admin';
+  const fed = federation({ store, hubOwner, clock, isOrgAdmin });
+  const accounts = accountsStore(store.database);
+  const sharingRepo = sharingRepository(store.database);
+  const titles = async (key: AudienceKey): Promise<string | null> => {
+    const value = key.slice(key.indexOf(':') + 1);
+    switch (audienceKind(key)) {
+      case 'org':
+        return (await accounts.getOrganization(value as OrgId))?.name ?? null;
+      case 'group':
+        return (await sharingRepo.group(value as GroupId))?.name ?? null;
+      case 'state':
+        return (await accounts.listOrganizations({ stateFips: value })).find((o) => o.kind === 'state' || o.kind === 'territory')?.name ?? null;
+      case 'public':
+      case 'community':
+      case 'user':
+        return null;
+    }
+  };
+  const app = await buildApp({
+    store,
+    auth,
+    sharing,
+    clock,
+    audit,
+    config: { hubOwner, ...options.http },
+    ...(options.logger === undefined ? {} : { logger: options.logger }),
+    plugins: [
+      accountRoutes(auth),
+      sharingRoutes({ sharing, isOrgAdmin }),
+      auditRoutes({ audit, isOrgAdmin }),
+      taxiiPlugin({ stix: store.stix, taxii: taxiiStore(store.database.db), sharing, hubOwner, clock, isOrgAdmin, titles, ...(options.taxiiSecret === undefined ? {} : { secret: options.taxiiSecret }) }),
+      matchPlugin({ stix: store.stix, sharing, clock, orgInfo, counting: countingFromRepository(sharingRepo) }),
+      fed.plugin,
+    ],
+  });
+  return { app, auth, sharing, audit, federation: fed };
+}

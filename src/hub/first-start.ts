@@ -1,0 +1,50 @@
+import type { AccountsContext } from '../accounts/context.ts';
+import { seedOrganizations } from '../accounts/organizations.ts';
+import { seedDemo, type DemoAccount } from '../demo/seed-demo.ts';
+import type { OrgId } from '../domain/ids.ts';
+import type { Problem } from '../domain/problem.ts';
+import { err, ok, type Result } from '../domain/result.ts';
+import { importObjects } from '../ingest/import.ts';
+import { loadKnowledgeBase, type KnowledgeBaseProgress } from '../kb/knowledge-base.ts';
+import type { RampartStore } from '../store/index.ts';
+import { RAMPART_EXTENSION_DEFINITION, RAMPART_IDENTITY } from '../stix/rampart-extension.ts';
+
+export interface PrepareOptions {
+  readonly hubOwner: OrgId;
+  /** Add the fictional demo (county office, people, story); needs `accounts`. */
+  readonly demo?: { readonly accounts: AccountsContext; readonly credentialsFile: string };
+  readonly onKnowledgeBase?: (progress: KnowledgeBaseProgress) => void;
+}
+
+export interface Prepared {
+  readonly organizationsAdded: number;
+  readonly knowledgeBaseObjects: number;
+  readonly demoAccounts: readonly DemoAccount[];
+}
+
+/**
+ * What every start does before serving, safe to repeat: seeds the states, territories and federal
+ * agencies, publishes Rampart's own identity and extension definition, loads the knowledge base,
+ * and with `demo` the fictional demo.
+ */
+export async function prepareHub(store: RampartStore, options: PrepareOptions): Promise<Result<Prepared, Problem>> {
+  const seeded = await seedOrganizations(store);
+  if (!seeded.ok) return seeded;
+  const own = await importObjects(store.stix, [JSON.stringify({ type: 'bundle', id: 'bundle--5d0c4c36-8c38-4f4b-9f4e-6a3c1d1b2a01', objects: [RAMPART_IDENTITY, RAMPART_EXTENSION_DEFINITION] })], {
+    hubOwner: options.hubOwner,
+    tlp: 'clear',
+    audience: ['public'],
+    onConflict: 'replace',
+  });
+  if (!own.ok) return own;
+  const kb = await loadKnowledgeBase(store.stix, { hubOwner: options.hubOwner, ...(options.onKnowledgeBase === undefined ? {} : { onProgress: options.onKnowledgeBase }) });
+  if (!kb.ok) return err(kb.error);
+  const knowledgeBaseObjects = [...kb.value.values()].reduce((n, s) => n + s.objects, 0);
+  let demoAccounts: readonly DemoAccount[] = [];
+  if (options.demo !== undefined) {
+    const demo = await seedDemo(options.demo.accounts, store.stix, { hubOwner: options.hubOwner, credentialsFile: options.demo.credentialsFile });
+    if (!demo.ok) return demo;
+    demoAccounts = demo.value;
+  }
+  return ok({ organizationsAdded: seeded.value.added, knowledgeBaseObjects, demoAccounts });
+}
