@@ -14,6 +14,7 @@ export { runFeed, describeRun, pushReader, type FeedRunSummary } from './runner.
 export { feedScheduler, type FeedScheduler } from './scheduler.ts';
 export { federationPlugin } from './routes.ts';
 export { receivedSharing, withdrawnSharing } from './received-sharing.ts';
+export type { FederationReshareEvent } from './pull.ts';
 
 export interface FederationOptions {
   /** The opened store (`openStore({ url })`): its STIX store and database. */
@@ -28,6 +29,8 @@ export interface FederationOptions {
   readonly timers?: Timers;
   readonly transport?: FederationDeps['transport'];
   readonly clientFor?: FederationDeps['clientFor'];
+  /** Told after a pull narrows or restores an object: hand it to live feeds (and the audit log) like the sharing service's re-shares. */
+  readonly onReshare?: FederationDeps['onReshare'];
   readonly onRun?: (feed: FeedRecord, result: Result<FeedRunSummary, FederationError>) => void;
 }
 
@@ -50,6 +53,7 @@ export function federation(options: FederationOptions): Federation {
     ...(options.credentials === undefined ? {} : { credentials: options.credentials }),
     ...(options.transport === undefined ? {} : { transport: options.transport }),
     ...(options.clientFor === undefined ? {} : { clientFor: options.clientFor }),
+    ...(options.onReshare === undefined ? {} : { onReshare: options.onReshare }),
   };
   const scheduler = feedScheduler({
     repo,

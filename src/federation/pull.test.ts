@@ -127,7 +127,9 @@ describe('federation pull', () => {
 
   it('narrows what vanished from the remote manifest, and restores it when it comes back', async () => {
     hidden.add(idOf(0));
-    const narrowed = await runPull(deps, { source: 'feed:t', location, receiver: RECEIVER });
+    const events: string[] = [];
+    const narrowed = await runPull({ ...deps, onReshare: (e) => void events.push(`${e.id} ${e.before.audience.join(',')} -> ${e.after.audience.join(',')} by ${e.by.orgId}`) }, { source: 'feed:t', location, receiver: RECEIVER });
+    expect(events).toEqual([`${idOf(0)} community -> org:${OWNER} by ${HUB}`]);
     expect(narrowed.ok && narrowed.value).toMatchObject({ objects: 0, withdrawn: 1, restored: 0 });
     expect((await store.stix.get(operator, idOf(0)))?.sharing).toEqual({ owner: OWNER, tlp: 'green', audience: [`org:${OWNER}`] });
     expect((await store.stix.get(operator, idOf(4)))?.sharing.audience).toEqual([`org:${RECEIVER}`]);

@@ -18,6 +18,16 @@ export interface FederationError {
   readonly message: string;
 }
 
+/** A change of sharing made by federation, shaped like the sharing service's re-share event (live feeds, audit). */
+export interface FederationReshareEvent {
+  readonly id: StixId;
+  readonly before: Sharing;
+  readonly after: Sharing;
+  /** The hub itself acts: its identity, no person. */
+  readonly by: { readonly orgId: OrgId; readonly userId: null };
+  readonly at: Date;
+}
+
 export interface PullDeps {
   readonly stix: StixStore;
   readonly repo: FederationRepository;
@@ -25,6 +35,8 @@ export interface PullDeps {
   readonly now: () => Date;
   /** The hub's own identity (owner of last resort in the import pipeline). */
   readonly hubOwner: OrgId;
+  /** Told after federation narrows or restores an object, so live feeds drop or add it at once. */
+  readonly onReshare?: (event: FederationReshareEvent) => void | Promise<void>;
 }
 
 export interface PullPlan {
@@ -175,7 +187,7 @@ async function storePage(
       const before = previous.get(id.value);
       if (before?.withdrawn === true) {
         // It is back in the remote collection: the owner widened it again.
-        await deps.stix.reshare(id.value, { owner, tlp: sharing.tlp, audience: sharing.audience });
+        await reshare(deps, id.value, withdrawnSharing(before.owner, before.tlp), { owner, tlp: sharing.tlp, audience: sharing.audience });
         tally.restored++;
       }
       previous.set(id.value, { objectId: id.value, owner, tlp: sharing.tlp, audience: sharing.audience, withdrawn: false });
@@ -183,6 +195,11 @@ async function storePage(
     await deps.repo.recordReceived(plan.source, records, deps.now().toISOString());
   }
   return ok(undefined);
+}
+
+async function reshare(deps: PullDeps, id: StixId, before: Sharing, after: Sharing): Promise<void> {
+  await deps.stix.reshare(id, after);
+  await deps.onReshare?.({ id, before, after, by: { orgId: deps.hubOwner, userId: null }, at: deps.now() });
 }
 
 /** Every object id the remote collection lists now, paging its manifest by next or X-TAXII-Date-Added-Last. */
@@ -218,8 +235,8 @@ async function propagateNarrowing(deps: PullDeps, plan: PullPlan): Promise<Resul
   const types = plan.types === undefined ? null : new Set(plan.types);
   const gone = received.filter((r) => !r.withdrawn && !present.value.has(r.objectId) && (types === null || types.has(r.objectId.slice(0, r.objectId.indexOf('--')))));
   const back = received.filter((r) => r.withdrawn && present.value.has(r.objectId));
-  for (const r of gone) await deps.stix.reshare(r.objectId, withdrawnSharing(r.owner, r.tlp));
-  for (const r of back) await deps.stix.reshare(r.objectId, { owner: r.owner, tlp: r.tlp, audience: r.audience });
+  for (const r of gone) await reshare(deps, r.objectId, { owner: r.owner, tlp: r.tlp, audience: r.audience }, withdrawnSharing(r.owner, r.tlp));
+  for (const r of back) await reshare(deps, r.objectId, withdrawnSharing(r.owner, r.tlp), { owner: r.owner, tlp: r.tlp, audience: r.audience });
   await deps.repo.setWithdrawn(plan.source, gone.map((r) => r.objectId), true);
   await deps.repo.setWithdrawn(plan.source, back.map((r) => r.objectId), false);
   return ok({ withdrawn: gone.length, restored: back.length });

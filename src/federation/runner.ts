@@ -5,7 +5,7 @@ import type { Reader, StixStore } from '../store/types.ts';
 import { taxiiClient, type TaxiiClient } from '../taxii/client/client.ts';
 import { taxiiTransport, type TaxiiAuth, type TransportOptions } from '../taxii/client/transport.ts';
 import { envCredentials, type CredentialResolver } from './credentials.ts';
-import { remoteIdentity, runPull, type FederationError, type PullSummary } from './pull.ts';
+import { remoteIdentity, runPull, type FederationError, type PullDeps, type PullSummary } from './pull.ts';
 import { runPush, type PushRunSummary } from './push.ts';
 
 export interface FederationDeps {
@@ -20,6 +20,8 @@ export interface FederationDeps {
   readonly clientFor?: (auth: TaxiiAuth) => TaxiiClient;
   /** Retry and timeout settings of the default client. */
   readonly transport?: Omit<TransportOptions, 'auth'>;
+  /** Told after a pull narrows or restores an object (live feeds, audit). */
+  readonly onReshare?: PullDeps['onReshare'];
 }
 
 export type FeedRunSummary = { readonly direction: 'pull'; readonly pull: PullSummary } | { readonly direction: 'push'; readonly push: PushRunSummary };
@@ -46,7 +48,7 @@ export async function runFeed(deps: FederationDeps, feed: FeedRecord): Promise<R
   switch (feed.direction) {
     case 'pull': {
       const pulled = await runPull(
-        { stix: deps.stix, repo: deps.repo, client, now: deps.now, hubOwner: deps.hubOwner },
+        { stix: deps.stix, repo: deps.repo, client, now: deps.now, hubOwner: deps.hubOwner, ...(deps.onReshare === undefined ? {} : { onReshare: deps.onReshare }) },
         { source, location: location.value, receiver: feed.orgId, ...(feed.audience.length === 0 ? {} : { narrowTo: feed.audience }), ...types },
       );
       return pulled.ok ? ok({ direction: 'pull', pull: pulled.value }) : pulled;
