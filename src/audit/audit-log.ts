@@ -39,6 +39,8 @@ export interface AuditLog extends AuditPort {
   verify(): Promise<AuditVerification>;
   /** An organization's own trail, oldest first, after `afterSeq`. */
   trail(orgId: OrgId, afterSeq: number, limit: number): Promise<readonly AuditEntryView[]>;
+  /** Every entry, oldest first, after `afterSeq` (the operator's view). */
+  entries(afterSeq: number, limit: number): Promise<readonly AuditEntryView[]>;
 }
 
 export interface AuditClock {
@@ -81,6 +83,9 @@ export function createAuditLog(store: { readonly database: Database<unknown> }, 
     verify: () => verifyChain(repo),
     async trail(orgId, afterSeq, limit) {
       return (await repo.forOrg(orgId, afterSeq, limit)).map(view);
+    },
+    async entries(afterSeq, limit) {
+      return (await repo.page(afterSeq, limit)).map(view);
     },
   };
 }

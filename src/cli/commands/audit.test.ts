@@ -11,6 +11,10 @@ import { auditCommand } from './audit.ts';
 const ORG = 'identity--0a000000-0000-4000-8000-00000000000a' as OrgId;
 
 async function verify(db: string, ...extra: string[]): Promise<{ exit: number | string | undefined; out: string; err: string }> {
+  return run('verify', '--db', db, ...extra);
+}
+
+async function run(...args: string[]): Promise<{ exit: number | string | undefined; out: string; err: string }> {
   let out = '';
   let err = '';
   vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
@@ -22,7 +26,7 @@ async function verify(db: string, ...extra: string[]): Promise<{ exit: number | 
     return true;
   });
   process.exitCode = undefined;
-  await auditCommand().parseAsync(['verify', '--db', db, ...extra], { from: 'user' });
+  await auditCommand().parseAsync(args, { from: 'user' });
   const exit = process.exitCode;
   process.exitCode = undefined;
   vi.restoreAllMocks();
@@ -58,5 +62,26 @@ describe('rampart audit verify', () => {
     const bad = await verify(db, '--expect-head', 'xyz');
     expect(bad.exit).toBe(2);
     expect(bad.err).toContain('--expect-head "xyz" is not');
+  });
+});
+
+describe('rampart audit list', () => {
+  it('prints every entry or one organization trail, and refuses bad flags', async () => {
+    const db = path.join(mkdtempSync(path.join(tmpdir(), 'rampart-audit-')), 'r.sqlite');
+    const store = await openStore({ url: db });
+    const log = createAuditLog(store);
+    const other = 'identity--0b000000-0000-4000-8000-00000000000b' as OrgId;
+    await log.record({ actorOrg: ORG, actorUser: null, action: 'sign-in' });
+    await log.record({ actorOrg: other, actorUser: null, action: 'export', details: { objects: 3 } });
+    await store.close();
+
+    const all = await run('list', '--db', db);
+    expect(all.exit).toBe(0);
+    expect(all.out.trim().split('\n').map((l) => l.split('\t')[2])).toEqual(['sign-in', 'export']);
+    const mine = await run('list', '--db', db, '--org', other, '--json');
+    expect(mine.out.trim().split('\n').map((l) => (JSON.parse(l) as { seq: number; details: unknown }))).toEqual([expect.objectContaining({ seq: 2, details: { objects: 3 } })]);
+    const bad = await run('list', '--db', db, '--org', 'county-7');
+    expect([bad.exit, bad.err]).toEqual([2, 'rampart audit list: --org "county-7" is not an organization id; expected identity--<uuid>\n']);
+    expect((await run('list', '--db', db, '--limit', '0')).exit).toBe(2);
   });
 });

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { createAuditLog, type AuditVerification } from '../../audit/audit-log.ts';
+import { parseOrgId } from '../../domain/ids.ts';
 import { openStore } from '../../store/index.ts';
 import { EXIT, resolveDatabaseUrl, withDbOption } from '../options.ts';
 
@@ -47,5 +48,49 @@ export function auditCommand(): Command {
       await store.close();
     }
   });
-  return new Command('audit').description('The hash-chained audit log').addCommand(verify);
+  const list = withDbOption(
+    new Command('list')
+      .description("Print audit entries, oldest first (one organization's trail with --org)")
+      .option('--org <id>', 'only what this organization did and what was done with its objects')
+      .option('--after <seq>', 'only entries after this seq', '0')
+      .option('--limit <n>', 'at most this many entries', '100')
+      .option('--json', 'one JSON object per line'),
+  ).action(async (flags: ListFlags) => {
+    process.exitCode = await runList(flags);
+  });
+  return new Command('audit').description('The hash-chained audit log').addCommand(verify).addCommand(list);
+}
+
+interface ListFlags {
+  readonly db?: string;
+  readonly org?: string;
+  readonly after: string;
+  readonly limit: string;
+  readonly json?: boolean;
+}
+
+async function runList(flags: ListFlags): Promise<number> {
+  const after = Number(flags.after);
+  const limit = Number(flags.limit);
+  if (!Number.isSafeInteger(after) || after < 0 || !Number.isSafeInteger(limit) || limit < 1 || limit > 100_000) {
+    process.stderr.write('rampart audit list: --after must be a whole number >= 0 and --limit one from 1 to 100000\n');
+    return EXIT.unusable;
+  }
+  const org = flags.org === undefined ? undefined : parseOrgId(flags.org);
+  if (org !== undefined && !org.ok) {
+    process.stderr.write(`rampart audit list: --org ${org.error.message}\n`);
+    return EXIT.unusable;
+  }
+  const store = await openStore({ url: resolveDatabaseUrl(flags) });
+  try {
+    const log = createAuditLog(store);
+    const entries = org === undefined ? await log.entries(after, limit) : await log.trail(org.value, after, limit);
+    for (const e of entries) {
+      const line = flags.json === true ? JSON.stringify(e) : `${e.seq}\t${e.at}\t${e.action}\t${e.actor_org ?? '-'}\t${e.actor_user ?? '-'}\t${e.object_id ?? '-'}\t${JSON.stringify(e.details)}`;
+      process.stdout.write(`${line}\n`);
+    }
+    return EXIT.ok;
+  } finally {
+    await store.close();
+  }
 }
