@@ -79,6 +79,13 @@ describe.each(testDialects())('auth service on %s', (dialect) => {
     expect(f.events.some((e) => e.type === 'sign-in-locked')).toBe(true);
     f.advance(10 * 60_000);
     expect((await signIn()).ok).toBe(true);
+    expect(await f.ctx.accounts.throttle(`account:${email}`)).toBeNull();
+    // Stale rows go, rows still locked stay.
+    const t = f.now().getTime();
+    await f.ctx.accounts.putThrottle({ subject: 'account:locked@example.gov', failures: 5, window_start: t - 3_600_000, locked_until: t + 60_000 });
+    await f.ctx.accounts.pruneThrottle(t, t);
+    expect(await f.ctx.accounts.throttle(`ip:${IP.ip}`)).toBeNull();
+    expect(await f.ctx.accounts.throttle('account:locked@example.gov')).not.toBeNull();
   });
 
   it('locks an address that tries many accounts', async () => {

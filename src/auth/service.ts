@@ -40,6 +40,7 @@ export interface AuthService extends AuthPort {
 
 // Writing last_seen/last_used on every request would turn reads into writes; once a minute is precise enough.
 const TOUCH_EVERY_MS = 60_000;
+const PRUNE_EVERY_MS = 10 * 60_000;
 
 /** Creates the auth service over the store's database; `keysOf` defaults to baseKeysOf (no sharing groups). */
 export function createAuthService(store: AccountsStoreDeps, options: AuthServiceOptions = {}): AuthService {
@@ -49,6 +50,7 @@ export function createAuthService(store: AccountsStoreDeps, options: AuthService
 export function authServiceOf(ctx: AccountsContext, options: Pick<AuthServiceOptions, 'keysOf' | 'groupsOf'> = {}): AuthService {
   const { accounts, clock, policy } = ctx;
   let dummyHash: Promise<string> | null = null;
+  let prunedAt = 0;
 
   const defaultKeysOf: KeysOf = async (orgId, userId) => {
     const org = await accounts.getOrganization(orgId);
@@ -167,6 +169,11 @@ export function authServiceOf(ctx: AccountsContext, options: Pick<AuthServiceOpt
       await accounts.clearThrottle(accountSubject(user.email));
       const token = randomToken(32);
       const t = now.getTime();
+      // Failures against made-up emails leave rows behind; forget the stale ones now and then.
+      if (t - prunedAt >= PRUNE_EVERY_MS) {
+        prunedAt = t;
+        await accounts.pruneThrottle(t - Math.max(policy.accountThrottle.windowMs, policy.ipThrottle.windowMs), t);
+      }
       const expiresAt = t + policy.sessionTtlMs;
       await accounts.insertSession({ token_hash: sha256Hex(token), user_id: user.id, created_at: t, last_seen_at: t, expires_at: expiresAt, ip: context.ip, user_agent: context.userAgent?.slice(0, 500) ?? null });
       await emit('sign-in-ok', now, user, context.ip, user.email);

@@ -19,6 +19,8 @@ export interface AccountsAuthStore {
   throttle(subject: string): Promise<ThrottleRow | null>;
   putThrottle(row: ThrottleRow): Promise<void>;
   clearThrottle(subject: string): Promise<void>;
+  /** Deletes throttle rows whose window began before `before` and that are not locked after `now`. */
+  pruneThrottle(before: number, now: number): Promise<number>;
 }
 
 const n = (v: number | string): number => Number(v);
@@ -89,6 +91,14 @@ export function accountsAuthStore(db: Kysely<AccountTables>): AccountsAuthStore 
     },
     async clearThrottle(subject) {
       await db.deleteFrom('login_throttle').where('subject', '=', subject).execute();
+    },
+    async pruneThrottle(before, now) {
+      const result = await db
+        .deleteFrom('login_throttle')
+        .where('window_start', '<', before)
+        .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now)]))
+        .executeTakeFirst();
+      return Number(result.numDeletedRows);
     },
   };
 }
