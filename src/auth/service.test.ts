@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createApiKey, revokeApiKey } from '../accounts/api-keys.ts';
 import { OPERATOR } from '../accounts/context.ts';
@@ -164,6 +165,23 @@ describe.each(testDialects())('auth service on %s', (dialect) => {
     expect(await f.auth.apiKey(read.value.key)).toBeNull();
     expect(await f.auth.apiKeyBasic(read.value.view.id, read.value.key)).toBeNull();
     expect(f.events.map((e) => e.type)).toEqual(['api-key-created', 'api-key-created', 'api-key-revoked']);
+  });
+
+  it('never accepts a key that differs from the real one in any way (property)', async () => {
+    const created = await createApiKey(f.ctx, OPERATOR, clerk, { name: 'p', scope: 'write' });
+    if (!created.ok) throw new Error('setup failed');
+    const key = created.value.key;
+    const alphabet = 'abcdef0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_-';
+    await fc.assert(
+      fc.asyncProperty(fc.nat({ max: key.length - 1 }), fc.constantFrom(...alphabet), fc.constantFrom('replace', 'insert', 'delete'), async (at, ch, how) => {
+        const mutated = how === 'replace' ? key.slice(0, at) + ch + key.slice(at + 1) : how === 'insert' ? key.slice(0, at) + ch + key.slice(at) : key.slice(0, at) + key.slice(at + 1);
+        fc.pre(mutated !== key);
+        expect(await f.auth.apiKey(mutated)).toBeNull();
+        expect(await f.auth.apiKeyBasic(created.value.view.id, mutated)).toBeNull();
+      }),
+      { numRuns: 150 },
+    );
+    expect(await f.auth.apiKey(key)).not.toBeNull();
   });
 
   it('refuses write keys for viewers and keys that expire in the past', async () => {
