@@ -7,6 +7,7 @@ import { openStore, type RampartStore } from '../store/index.ts';
 import { testDatabase, type TestDatabase } from '../store/testing.ts';
 import { taxiiClient, type CollectionLocation } from '../taxii/client/client.ts';
 import { taxiiTransport } from '../taxii/client/transport.ts';
+import { importObjects } from '../ingest/import.ts';
 import { remoteIdentity, runPull, type PullDeps } from './pull.ts';
 
 /** A remote TAXII collection (test double) that can go down mid-pull and drop objects from its manifest. */
@@ -142,5 +143,20 @@ describe('federation pull', () => {
     const off = await runPull(deps, { source: 'feed:t', location, receiver: RECEIVER, propagateNarrowing: false });
     expect(off.ok && off.value.withdrawn).toBe(0);
     expect((await store.stix.get(operator, idOf(0)))?.sharing.audience).toEqual(['community']);
+  });
+
+  it("skips this hub's own objects coming back, and stores newer versions of them with the sharing chosen here", async () => {
+    const older = ind(6, { created_by_ref: OWNER, object_marking_refs: [TLP_MARKING_IDS.green] });
+    const same = ind(7, { created_by_ref: OWNER, object_marking_refs: [TLP_MARKING_IDS.green] });
+    const local = JSON.stringify({ type: 'bundle', id: 'bundle--6a6a6a6a-6a6a-4a6a-8a6a-6a6a6a6a6a6a', objects: [older, same] });
+    expect((await importObjects(store.stix, [local], { hubOwner: HUB, audience: ['state:06'] })).ok).toBe(true);
+    OBJECTS.push({ ...older, modified: '2026-10-04T00:00:00.000Z' }, same);
+    hidden.clear();
+    const pulled = await runPull(deps, { source: 'feed:t', location, receiver: RECEIVER });
+    expect(pulled.ok && pulled.value).toMatchObject({ objects: 2, loops: 1, newVersions: 1, added: 0 });
+    const updated = await store.stix.get(operator, older['id'] as StixId);
+    expect(updated?.modified).toBe('2026-10-04T00:00:00.000Z');
+    expect(updated?.sharing.audience).toEqual(['state:06']);
+    expect((await repo.receivedAnywhere([older['id'] as StixId, same['id'] as StixId])).size).toBe(0);
   });
 });

@@ -7,9 +7,9 @@ import { tlpOfMarkings, type Tlp } from '../domain/tlp.ts';
 import { RAMPART_NAMESPACE, uuidV5 } from '../domain/uuid.ts';
 import { importObjects } from '../ingest/import.ts';
 import type { FederationRepository, ReceivedRecord } from '../store/federation.ts';
-import type { Sharing, StixStore } from '../store/types.ts';
+import type { Sharing, StixStore, StoredVersion } from '../store/types.ts';
 import type { CollectionLocation, TaxiiClient } from '../taxii/client/client.ts';
-import { pullPages, START, type PullPosition } from '../taxii/client/pull.ts';
+import { compareTimestamps, pullPages, START, type PullPosition } from '../taxii/client/pull.ts';
 import type { LooseStixObject } from '../taxii/client/resources.ts';
 import { receivedSharing, withdrawnSharing } from './received-sharing.ts';
 
@@ -139,19 +139,27 @@ async function storePage(
     const id = parseStixId(o.id);
     return id.ok ? [id.value] : [];
   });
-  const here = new Set<string>();
+  // Stored here and never received: this hub's own objects (published or imported here).
+  const here = new Map<string, StoredVersion>();
   if (ids.length > 0) {
     const existing = await deps.stix.list({ kind: 'operator' }, { ids, limit: ids.length });
     if (!existing.ok) return err(existing.error);
     const received = await deps.repo.receivedAnywhere(existing.value.items.map((v) => v.id));
-    for (const v of existing.value.items) if (!received.has(v.id)) here.add(v.id);
+    for (const v of existing.value.items) if (!received.has(v.id)) here.set(v.id, v);
   }
+  /** Newer versions of this hub's own objects: stored, but they keep the sharing chosen here. */
+  const keep = new Map<string, Sharing>();
   const groups = new Map<string, { sharing: Sharing; objects: LooseStixObject[]; texts: string[] }>();
   for (const [i, object] of objects.entries()) {
-    // Stored here and never received: this hub's own object coming back around a loop of hubs.
-    if (here.has(object.id)) {
-      tally.loops++;
-      continue;
+    const mine = here.get(object.id);
+    if (mine !== undefined) {
+      const modified = typeof object['modified'] === 'string' ? object['modified'] : null;
+      // One of this hub's own coming back around a loop of hubs: not new, and its sharing is not the remote's to set.
+      if (modified === null || mine.modified === null || compareTimestamps(modified, mine.modified) <= 0) {
+        tally.loops++;
+        continue;
+      }
+      keep.set(object.id, mine.sharing);
     }
     const tlp = tlpOfMarkings(markingRefs(object)) ?? plan.defaultTlp ?? 'amber';
     const sharing = receivedSharing({ tlp, owner: ownerOf(object, fallbackOwner), receiver: plan.receiver, ...(plan.narrowTo === undefined ? {} : { narrowTo: plan.narrowTo }) });
@@ -182,6 +190,12 @@ async function storePage(
     for (const object of members) {
       const id = parseStixId(object.id);
       if (!id.ok || refused.has(object.id)) continue;
+      const kept = keep.get(object.id);
+      if (kept !== undefined) {
+        // A newer version of a local object (e.g. a knowledge-base update): stored, shared as it was here.
+        if (kept.tlp === sharing.tlp) await deps.stix.reshare(id.value, kept);
+        continue;
+      }
       const owner = ownerOf(object, fallbackOwner);
       records.push({ objectId: id.value, owner, tlp: sharing.tlp, audience: sharing.audience, withdrawn: false });
       const before = previous.get(id.value);
