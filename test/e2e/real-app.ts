@@ -1,17 +1,19 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { OPERATOR } from '../../src/accounts/context.ts';
+import { createOrganization } from '../../src/accounts/organizations.ts';
+import { createUser } from '../../src/accounts/users.ts';
+import type { OrgId } from '../../src/domain/ids.ts';
+import { startServer } from '../../src/http/server.ts';
+import { composeHub } from '../../src/hub/compose.ts';
+import { prepareHub } from '../../src/hub/first-start.ts';
+import { openStore } from '../../src/store/index.ts';
+import { testDatabase } from '../../src/store/testing.ts';
 import type { AppUnderTest } from './ui-flow.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-
-/** What the end-to-end test starts: the real HTTP app over a temporary SQLite store, with two accounts. */
-const PARTS = ['src/http/app.ts', 'src/store/index.ts', 'src/auth'] as const;
-
-/** The parts of the app this test needs that do not exist yet (the test is skipped, loudly, until they do). */
-export function missingAppParts(): string[] {
-  return PARTS.filter((p) => !existsSync(`${root}${p}`));
-}
+const HUB = 'identity--cc8654b7-1ffc-487a-bf1c-ed29e18f0a33' as OrgId;
+const PASSWORD = 'correct horse battery staple';
 
 /** Builds web/dist when its sources changed, exactly as `npm start` does. */
 export function buildWeb(): void {
@@ -20,13 +22,39 @@ export function buildWeb(): void {
 }
 
 /**
- * Starts buildApp from src/http/app.ts on 127.0.0.1 (a free port) with a temporary SQLite store,
- * a county office in Wisconsin (55) and a state office in Illinois (17), one person each, created
- * through the accounts service.
+ * Starts the hub exactly as `rampart serve` composes it, on 127.0.0.1 (a free port) over a temporary
+ * SQLite store, seeded as on a first start, with a county office in Wisconsin (55) and the state office
+ * of Illinois (17), one person each, created through the accounts service.
  */
-export function startRealApp(): Promise<AppUnderTest & { readonly close: () => Promise<void> }> {
+export async function startRealApp(): Promise<AppUnderTest & { readonly close: () => Promise<void> }> {
   buildWeb();
-  return Promise.reject(
-    new Error('test/e2e/real-app.ts: wire buildApp (src/http/app.ts), openStore and the accounts service here now that they exist (see the report of the web UI engineer)'),
-  );
+  const db = testDatabase('sqlite');
+  const store = await openStore({ url: db.url });
+  const hub = await composeHub({ store, hubOwner: HUB, http: { webDist: `${root}web/dist` } });
+  const prepared = await prepareHub(store, { hubOwner: HUB });
+  if (!prepared.ok) throw new Error(prepared.error.message);
+  const ctx = hub.auth.context;
+  const county = await createOrganization(ctx, OPERATOR, { kind: 'local', name: 'Pine Hollow County Clerk (fictional)', state_fips: '55' });
+  if (!county.ok) throw new Error(county.error.message);
+  const illinois = (await ctx.accounts.listOrganizations({ stateFips: '17' })).find((o) => o.kind === 'state');
+  if (illinois === undefined) throw new Error('the seed has no Illinois state office');
+  const people = {
+    county: { email: 'clerk@pine-hollow.example', password: PASSWORD },
+    outsider: { email: 'analyst@il-demo.example', password: PASSWORD },
+  };
+  for (const [who, org] of [['county', county.value.id], ['outsider', illinois.id]] as const) {
+    const made = await createUser(ctx, OPERATOR, { email: people[who].email, name: `${who} (fictional)`, role: 'analyst', password: PASSWORD, org_id: org });
+    if (!made.ok) throw new Error(made.error.message);
+  }
+  const server = await startServer({ app: hub.app, host: '127.0.0.1', port: 0, handleSignals: false, onClose: () => store.close() });
+  return {
+    baseUrl: server.url,
+    county: people.county,
+    countyState: '55',
+    outsider: people.outsider,
+    close: async () => {
+      await server.stop();
+      await db.drop();
+    },
+  };
 }
