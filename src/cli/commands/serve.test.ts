@@ -1,0 +1,65 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const BIN = fileURLToPath(new URL('../../../bin/rampart.mjs', import.meta.url));
+const dir = mkdtempSync(path.join(tmpdir(), 'rampart-serve-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function run(args: readonly string[]) {
+  return spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, RAMPART_DATABASE_URL: path.join(dir, 'refused.sqlite') } });
+}
+
+describe('rampart serve', () => {
+  it('refuses unusable flags with exit 2 and a reason', () => {
+    const port = run(['serve', '--port', 'eighty']);
+    expect(port.status).toBe(2);
+    expect(port.stderr).toContain('--port: "eighty" is not a port number');
+    const plain = run(['serve', '--host', '0.0.0.0', '--port', '0']);
+    expect(plain.status).toBe(2);
+    expect(plain.stderr).toContain('Refusing plain HTTP on 0.0.0.0');
+    const half = run(['serve', '--tls-cert', 'cert.pem']);
+    expect(half.status).toBe(2);
+    expect(half.stderr).toContain('give both --tls-cert and --tls-key');
+  });
+
+  it('seeds, loads the knowledge base and the demo, serves, lets a demo person sign in, and stops on SIGTERM', async () => {
+    const db = path.join(dir, 'hub.sqlite');
+    const child = spawn(process.execPath, [BIN, 'serve', '--demo', '--port', '0', '--db', db], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let errors = '';
+    child.stderr.on('data', (chunk: Buffer) => (errors += chunk.toString()));
+    const url = await new Promise<string>((resolve, reject) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+        const found = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+        if (found?.[1] !== undefined) resolve(found[1]);
+      });
+      child.once('exit', (code) => reject(new Error(`serve exited with ${String(code)}: ${errors}`)));
+    });
+    try {
+      expect(errors).toContain('seeded 66 organizations');
+      expect(errors).toMatch(/knowledge base: [\d,]+ objects/);
+      expect((await fetch(`${url}/healthz`)).status).toBe(200);
+      const credentials = JSON.parse(readFileSync(path.join(dir, 'demo-credentials.json'), 'utf8')) as Record<string, string>;
+      const email = 'clerk@lakeshore-county.example';
+      expect(out).toContain(email);
+      const signIn = await fetch(`${url}/api/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: credentials[email] }) });
+      expect(signIn.status).toBe(200);
+      const cookie = signIn.headers.get('set-cookie')?.split(';')[0] ?? '';
+      const indicators = await fetch(`${url}/api/v1/objects?type=indicator&limit=50`, { headers: { cookie } });
+      expect(indicators.status).toBe(200);
+      const body = (await indicators.json()) as { items: { name?: string }[] };
+      expect(body.items.some((i) => i.name?.includes('(demo)') === true)).toBe(true);
+      const taxii = await fetch(`${url}/taxii2/`, { headers: { cookie, accept: 'application/taxii+json;version=2.1' } });
+      expect(taxii.status).toBe(200);
+    } finally {
+      const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    }
+  }, 120_000);
+});
