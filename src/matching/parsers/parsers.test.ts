@@ -167,3 +167,11 @@ describe('detectFormat', () => {
     expect(detectFormat(['hello world'])).toEqual({ ok: false, error: { code: 'format-not-detected', message: 'cannot tell the log format from its first lines; give --format (jsonl, csv, zeek, dns, nginx, suricata-eve)' } });
   });
 });
+
+describe('isDomain', () => {
+  it('agrees with the reference pattern', async () => {
+    const { isDomain, DOMAIN_PATTERN } = await import('../record.ts');
+    const samples = ['a.example', 'www.Vote-Info.example', 'x_y.example', 'a.example.', '-a.example', 'a-.example', 'a..example', 'a.b', 'a.b1', 'a.1b', 'a.e_x', 'a.ex-', 'abc', '1.2.3.4', 'host123.zone5.example', `${'a'.repeat(64)}.example`, `${'a'.repeat(63)}.example`, 'a.ex ample', 'ab.c-d', '_dmarc.county.example', 'report.pdf'];
+    for (const s of samples) expect(isDomain(s), s).toBe(DOMAIN_PATTERN.test(s));
+  });
+});
