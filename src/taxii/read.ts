@@ -23,7 +23,11 @@ export interface Row {
   readonly stored: StoredVersion;
   /** The TAXII "version": `modified`, else `created`, else date_added for objects with neither (SCOs). */
   readonly version: string;
-  readonly dateAdded: string;
+}
+
+/** A row's date_added as a TAXII timestamp (computed on demand: most rows never print it). */
+export function dateAddedOf(row: Row): string {
+  return isoFromMicros(row.stored.addedUs);
 }
 
 export interface PageOut {
@@ -55,7 +59,7 @@ export async function withoutWithdrawn(taxii: TaxiiStore, items: readonly Stored
   const rows: Row[] = [];
   for (const stored of items) {
     const version = versionOf(stored);
-    if (!isWithdrawn(withdrawn.get(stored.id), version)) rows.push({ stored, version, dateAdded: isoFromMicros(stored.addedUs) });
+    if (!isWithdrawn(withdrawn.get(stored.id), version)) rows.push({ stored, version });
   }
   return rows;
 }
@@ -135,5 +139,5 @@ export async function readPage(
   const next = nextCursor === null ? null : deps.signer.sign(nextCursor, principal, scope, query, deps.nowMs());
   const firstRow = rows[0];
   const lastRow = rows[rows.length - 1];
-  return ok({ rows, more: nextCursor !== null, next, first: firstRow?.dateAdded ?? empty, last: lastRow?.dateAdded ?? empty });
+  return ok({ rows, more: nextCursor !== null, next, first: firstRow === undefined ? empty : dateAddedOf(firstRow), last: lastRow === undefined ? empty : dateAddedOf(lastRow) });
 }

@@ -7,12 +7,12 @@ import { isTaxiiContentType, STIX_MEDIA_TYPE, TAXII_CONTENT_TYPE } from './media
 import type { TaxiiContext } from './plugin.ts';
 import { postEnvelope } from './post.ts';
 import { parseTaxiiQuery, searchOf, type Endpoint, type TaxiiQuery } from './query.ts';
-import { readPage, versionsIn, type PageOut, type ReadDeps } from './read.ts';
+import { dateAddedOf, readPage, versionsIn, type PageOut, type ReadDeps } from './read.ts';
 
 type CollectionParams = { Params: { collection: string } };
 type ObjectParams = { Params: { collection: string; object: string } };
 
-function send(reply: FastifyReply, body: string, status = 200): FastifyReply {
+function send(reply: FastifyReply, body: string | Buffer, status = 200): FastifyReply {
   return reply.code(status).header('content-type', TAXII_CONTENT_TYPE).send(body);
 }
 
@@ -31,15 +31,27 @@ function paging(page: PageOut): { more?: boolean; next?: string } {
   return page.next === null ? { more: page.more } : { more: page.more, next: page.next };
 }
 
-/** The envelope (§3.7) assembled from the stored bytes of each object, never re-serialized. */
-function envelope(page: PageOut): string {
+/**
+ * The envelope (§3.7) assembled from the stored bytes of each object, never re-serialized: written
+ * object by object into one Buffer, which is several times cheaper than joining a large string.
+ */
+function envelope(page: PageOut): Buffer {
   const head = JSON.stringify(paging(page));
-  if (page.rows.length === 0) return head;
-  const objects = page.rows.map((r) => r.stored.json).join(',');
-  return `${head.slice(0, -1)}${head === '{}' ? '' : ','}"objects":[${objects}]}`;
+  if (page.rows.length === 0) return Buffer.from(head);
+  const open = `${head.slice(0, -1)}${head === '{}' ? '' : ','}"objects":[`;
+  let size = Buffer.byteLength(open) + page.rows.length + 1;
+  for (const r of page.rows) size += Buffer.byteLength(r.stored.json);
+  const out = Buffer.allocUnsafe(size);
+  let at = out.write(open);
+  page.rows.forEach((r, i) => {
+    if (i > 0) at = out.writeUInt8(0x2c, at); // ,
+    at += out.write(r.stored.json, at);
+  });
+  at = out.writeUInt8(0x5d, at); // ]
+  out.writeUInt8(0x7d, at); // }
+  return out;
 }
 
-/** Cookie sessions write only with their CSRF token, as on the REST API; API keys (Basic or Bearer) need none. */
 export function refuseWithoutCsrf(ctx: TaxiiContext, request: FastifyRequest, reply: FastifyReply): FastifyReply | undefined {
   const writer = ctx.kit.requireWriter(request);
   return writer.ok ? undefined : sendTaxiiError(reply, taxiiError(403, writer.error.code, writer.error.message));
@@ -102,7 +114,7 @@ export function taxiiRoutes(app: FastifyInstance, ctx: TaxiiContext): void {
     if (isError(p)) return sendTaxiiError(reply, p);
     const page = await readPage(deps(), ctx.principal(request), p.collection, `manifest:${p.collection.id}`, p.query, {});
     if (!page.ok) return sendTaxiiError(reply, page.error);
-    const records = page.value.rows.map((r) => ({ id: r.stored.id, date_added: r.dateAdded, version: r.version, media_type: STIX_MEDIA_TYPE }));
+    const records = page.value.rows.map((r) => ({ id: r.stored.id, date_added: dateAddedOf(r), version: r.version, media_type: STIX_MEDIA_TYPE }));
     return send(withDateHeaders(reply, page.value), JSON.stringify(records.length === 0 ? paging(page.value) : { ...paging(page.value), objects: records }));
   });
 
