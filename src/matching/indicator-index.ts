@@ -104,6 +104,8 @@ export class IndicatorIndex {
   equality = 0;
   /** Bumped for every matched line, so a target reached twice by one line counts once. */
   stamp = 0;
+  // Reused by lookup for the prefix matches of one value.
+  private readonly prefixHits: Target[] = [];
 
   constructor(private readonly cache: PatternCache = new PatternCache()) {}
 
@@ -178,7 +180,7 @@ export class IndicatorIndex {
 
   /** Calls `found` with every target one value of a record reaches. */
   lookup(record: LogRecord, found: (target: Target, kind: ValueKind, value: string) => void): void {
-    const hits: Target[] = [];
+    const hits = this.prefixHits;
     for (let i = 0; i < record.size; i++) {
       const kind = record.kinds[i];
       const value = record.values[i];

@@ -13,7 +13,7 @@ describe('loadIndex', () => {
     const put = (n: number, fields: Record<string, unknown>, modified = '2026-10-01T00:00:00.000Z') => {
       const id = `indicator--00000000-0000-4000-8000-${String(n).padStart(12, '0')}` as StixId;
       const object = { type: 'indicator', spec_version: '2.1', id, created: '2026-10-01T00:00:00.000Z', modified, pattern: `[domain-name:value = 'd${n}.example']`, pattern_type: 'stix', valid_from: '2026-10-01T00:00:00Z', ...fields };
-      return { id, type: 'indicator', created: object.created, modified, revoked: object['revoked'] === true, name: null, description: null, json: JSON.stringify(object), sharing: { owner: OWNER, tlp: 'green' as const, audience: ['community' as const] } };
+      return { id, type: 'indicator', created: object.created, modified, revoked: fields['revoked'] === true, name: null, description: null, json: JSON.stringify(object), sharing: { owner: OWNER, tlp: 'green' as const, audience: ['community' as const] } };
     };
     await stix.write(async (w) =>
       ok(
