@@ -66,6 +66,22 @@ describe.each(testDialects())('account routes with the real AuthPort on %s', (di
     expect(wrong.json<{ code: string }>().code).toBe('invalid-credentials');
   });
 
+  it('lets a viewer read, manage their own account and sign out, but not publish (403 insufficient-role, nothing stored)', async () => {
+    const email = `viewer${n}@town.example.gov`;
+    await f.addUser({ email, name: 'Vi Ewer', role: 'viewer', org_id: org });
+    const s = await signIn(email);
+    const indicator = { type: 'indicator', spec_version: '2.1', id: 'indicator--0d0d0d0d-0000-4000-8000-000000000001', created: '2026-11-01T00:00:00.000Z', modified: '2026-11-01T00:00:00.000Z', pattern: "[ipv4-addr:value = '203.0.113.9']", pattern_type: 'stix', valid_from: '2026-11-01T00:00:00Z' };
+    const before = await h.fingerprint();
+    const publish = await h.app.inject({ method: 'POST', url: '/api/v1/objects', headers: as(s), payload: { object: indicator, tlp: 'green' } });
+    expect(publish.statusCode).toBe(403);
+    expect(publish.json<{ code: string }>().code).toBe('insufficient-role');
+    expect(await h.fingerprint()).toBe(before);
+    expect((await h.app.inject({ method: 'GET', url: '/api/v1/objects', headers: as(s, false) })).statusCode).toBe(200);
+    const key = await newKey(s, 'read');
+    expect(key.key).toMatch(/^rk_/);
+    expect((await h.app.inject({ method: 'DELETE', url: '/api/v1/session', headers: as(s) })).statusCode).toBe(204);
+  });
+
   it('answers 429 with when to retry after too many failures', async () => {
     for (let i = 0; i < 5; i++) await h.app.inject({ method: 'POST', url: '/api/v1/session', payload: { email: analystEmail, password: 'wrong wrong wrong' } });
     const res = await h.app.inject({ method: 'POST', url: '/api/v1/session', payload: { email: analystEmail, password: TEST_PASSWORD } });

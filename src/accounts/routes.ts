@@ -63,7 +63,8 @@ export function accountRoutes(auth: AuthService): AppPlugin {
   return (kit: RequestKit) => {
     const send = (reply: FastifyReply, p: Problem) => kit.sendProblem(reply, p);
     const actorFrom = async (request: FastifyRequest, write: boolean): Promise<Result<Extract<Actor, { readonly kind: 'user' }>, Problem>> => {
-      const principal = write ? kit.requireWriter(request) : kit.requireReader(request);
+      // Account routes check roles themselves (a viewer still manages their own password, TOTP and read keys).
+      const principal = write ? kit.requireActor(request) : kit.requireReader(request);
       if (!principal.ok) return principal;
       const user = await auth.userOf(principal.value);
       if (user === null) return err(problem('unauthenticated', 'unauthenticated', 'This API key or session belongs to no enabled person.'));

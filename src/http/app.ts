@@ -112,7 +112,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
   });
 
-  const kit: RequestKit = { principalOf: authn.principalOf, readerOf: authn.readerOf, requireReader: authn.requireReader, requireWriter: authn.requireWriter, sendProblem, importMetrics: metrics.imports };
+  const kit: RequestKit = { principalOf: authn.principalOf, readerOf: authn.readerOf, requireReader: authn.requireReader, requireActor: authn.requireActor, requireWriter: authn.requireWriter, sendProblem, importMetrics: metrics.imports };
   objectRoutes(app, authn, { stix, sharing: deps.sharing, clock: deps.clock, ...(deps.audit === undefined ? {} : { audit: deps.audit }) });
   sessionRoutes(app, authn, deps.auth);
   opsRoutes(app, () => deps.store.ping(), metrics);

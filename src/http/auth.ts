@@ -40,7 +40,12 @@ export interface Authenticator {
   readonly readerOf: (request: FastifyRequest) => Reader | null;
   /** Anyone validly signed in, by cookie or API key. */
   readonly requireReader: (request: FastifyRequest) => Result<Principal, Problem>;
-  /** A principal allowed to write: a write-scoped key, or a session whose request carries its CSRF token. */
+  /**
+   * Someone acting on their own account (sign-out, password, TOTP, their keys): a write-scoped key, or
+   * a session whose request carries its CSRF token, whatever the person's role.
+   */
+  readonly requireActor: (request: FastifyRequest) => Result<Principal, Problem>;
+  /** A principal allowed to publish or change intelligence: requireActor, and not a viewer's read-only session. */
   readonly requireWriter: (request: FastifyRequest) => Result<Principal, Problem>;
   /** Route hook refusing early (before the body is read) requests that could never pass. */
   readonly guard: (level: 'read' | 'write') => (request: FastifyRequest, reply: FastifyReply, done: () => void) => void;
@@ -82,7 +87,7 @@ export function installAuthentication(app: FastifyInstance, auth: AuthPort, conf
         return ok(state.principal);
     }
   };
-  const requireWriter = (request: FastifyRequest): Result<Principal, Problem> => {
+  const requireActor = (request: FastifyRequest): Result<Principal, Problem> => {
     const state = of(request);
     if (state.kind === 'none' || state.kind === 'refused') return requireReader(request);
     if (state.kind === 'api-key') {
@@ -99,6 +104,11 @@ export function installAuthentication(app: FastifyInstance, auth: AuthPort, conf
     }
     return ok(state.principal);
   };
+  const requireWriter = (request: FastifyRequest): Result<Principal, Problem> => {
+    const actor = requireActor(request);
+    if (!actor.ok || actor.value.scope === 'write') return actor;
+    return err(problem('forbidden', 'insufficient-role', 'Viewers may read but not publish or change intelligence; ask your org-admin for the analyst role.'));
+  };
   return {
     of,
     principalOf,
@@ -107,6 +117,7 @@ export function installAuthentication(app: FastifyInstance, auth: AuthPort, conf
       return principal === null ? null : readerOfPrincipal(principal);
     },
     requireReader,
+    requireActor,
     requireWriter,
     guard: (level) => (request, reply, done) => {
       const result = level === 'write' ? requireWriter(request) : requireReader(request);

@@ -107,6 +107,8 @@ export interface RequestKit {
   /** Anyone validly signed in (session or key), or the problem that says why not (expired session, revoked key…). */
   readonly requireReader: (request: FastifyRequest) => Result<Principal, Problem>;
   /** A principal allowed to write: a write-scoped key, or a session whose request carries its CSRF token. */
+  /** Acting on one's own account: CSRF-checked session (any role) or write-scoped key. */
+  readonly requireActor: (request: FastifyRequest) => Result<Principal, Problem>;
   readonly requireWriter: (request: FastifyRequest) => Result<Principal, Problem>;
   /** Sends a Problem as the app's problem+json. */
   readonly sendProblem: (reply: FastifyReply, problem: Problem) => FastifyReply;

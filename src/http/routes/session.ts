@@ -52,7 +52,7 @@ export function sessionRoutes(app: FastifyInstance, authn: Authenticator, auth: 
     async (request, reply) => {
       const state = authn.of(request);
       if (state.kind === 'session') {
-        const writer = authn.requireWriter(request);
+        const writer = authn.requireActor(request);
         if (!writer.ok) return sendProblem(reply, writer.error);
         await auth.signOut(state.token);
       }
