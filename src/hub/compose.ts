@@ -57,7 +57,22 @@ export async function composeHub(options: HubOptions): Promise<Hub> {
     groupsOf: async (orgId) => (await sharing.listGroups(orgId)).filter((g) => g.status === 'accepted').map((g) => ({ id: g.id, name: g.name })),
   });
   const isOrgAdmin = async (principal: Principal) => (await auth.userOf(principal))?.role === 'org-admin';
-  const fed = federation({ store, hubOwner, clock, isOrgAdmin });
+  const fed = federation({
+    store,
+    hubOwner,
+    clock,
+    isOrgAdmin,
+    // A pull that narrows (or restores) what a partner withdrew is a re-share by the hub itself: audited like any other.
+    onReshare: (event) =>
+      audit.record({
+        actorOrg: event.by.orgId,
+        actorUser: null,
+        action: 'reshare',
+        objectId: event.id,
+        subjectOrg: event.after.owner,
+        details: { via: 'federation', before: event.before.audience, after: event.after.audience },
+      }),
+  });
   const accounts = accountsStore(store.database);
   const sharingRepo = sharingRepository(store.database);
   const titles = async (key: AudienceKey): Promise<string | null> => {
