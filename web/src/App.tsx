@@ -4,6 +4,10 @@ import { Dashboard } from './pages/Dashboard.tsx';
 import { Report } from './pages/Report.tsx';
 import { RumourControl } from './pages/RumourControl.tsx';
 import { SignIn } from './pages/SignIn.tsx';
+import { CheckLogs } from './pages/CheckLogs.tsx';
+import { Feeds } from './pages/Feeds.tsx';
+import { Settings } from './pages/Settings.tsx';
+import { Totp } from './pages/Totp.tsx';
 import { Loading } from './components/Status.tsx';
 import { Link, navigate, useLocation } from './router.tsx';
 import { useSession } from './session.tsx';
@@ -36,6 +40,10 @@ function page(path: string): ReactNode {
   if (path === '/intel') return <IntelList />;
   if (path.startsWith('/intel/')) return <ObjectDetail id={decodeURIComponent(path.slice('/intel/'.length))} />;
   if (path === '/report') return <Report />;
+  if (path === '/check-logs') return <CheckLogs />;
+  if (path === '/settings') return <Settings />;
+  if (path === '/settings/totp') return <Totp />;
+  if (path === '/feeds') return <Feeds />;
   return (
     <div className="card">
       <h1>Page not found</h1>
@@ -66,6 +74,8 @@ function Shell(props: { readonly children: ReactNode }) {
               {nav('/', 'Dashboard')}
               {nav('/intel', 'Intelligence')}
               {nav('/report', 'Report')}
+              {nav('/check-logs', 'Check my logs')}
+              {nav('/settings', 'Settings')}
             </>
           )}
           {nav('/rumour-control', 'Rumour control')}

@@ -1,17 +1,14 @@
 import type { AudienceKey, AudienceKind } from '../../src/domain/audience.ts';
-import { tlpLabel, type Tlp } from '../../src/domain/tlp.ts';
+import { allowedKinds } from '../../src/domain/sharing-rule.ts';
+import { TLP_LEVELS, tlpLabel, type Tlp } from '../../src/domain/tlp.ts';
 
 /**
- * Which audiences each TLP level allows (DESIGN.md, "who sees what"). The server refuses a
- * mismatch; the form only offers what will be accepted, so nobody meets that refusal.
+ * Which audiences each TLP level allows: the server's own rule (src/domain/sharing-rule.ts), so the
+ * form only offers what will be accepted and nobody meets the server's refusal.
  */
-export const ALLOWED_KINDS: Readonly<Record<Tlp, readonly AudienceKind[]>> = {
-  clear: ['public', 'community', 'org', 'state', 'group', 'user'],
-  green: ['community', 'org', 'state', 'group', 'user'],
-  amber: ['org', 'state', 'group'],
-  'amber+strict': ['org'],
-  red: ['user'],
-};
+export const ALLOWED_KINDS: Readonly<Record<Tlp, readonly AudienceKind[]>> = Object.fromEntries(
+  TLP_LEVELS.map((tlp) => [tlp, allowedKinds(tlp)]),
+) as Record<Tlp, readonly AudienceKind[]>;
 
 /** One place the reporter could share with, as the form shows it. */
 export interface AudienceChoice {

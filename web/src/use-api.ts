@@ -3,8 +3,8 @@ import { api, type ApiProblem } from './api.ts';
 
 export type Loadable<T> = { readonly state: 'loading' } | { readonly state: 'error'; readonly problem: ApiProblem } | { readonly state: 'ready'; readonly value: T };
 
-/** GETs `path` whenever it changes; a newer request wins over a slower older one. */
-export function useGet<T>(path: string | null): Loadable<T> {
+/** GETs `path` whenever it (or `version`, bumped after a change) changes; a newer request wins over a slower older one. */
+export function useGet<T>(path: string | null, version = 0): Loadable<T> {
   const [result, setResult] = useState<Loadable<T>>({ state: 'loading' });
   useEffect(() => {
     if (path === null) return;
@@ -16,6 +16,6 @@ export function useGet<T>(path: string | null): Loadable<T> {
     return () => {
       current = false;
     };
-  }, [path]);
+  }, [path, version]);
   return result;
 }

@@ -1,14 +1,13 @@
 import { useState } from 'react';
 import { Loading, ProblemBox } from '../components/Status.tsx';
 import { TlpBadge } from '../components/TlpBadge.tsx';
-import { audienceLabel } from '../audience-labels.ts';
+import { SharingPanel, SightingsSummary } from '../components/SharingPanel.tsx';
 import { formatWhen, typeLabel } from '../format.ts';
 import { displayName, isRecord, readSharing } from '../objects.ts';
 import { electionFacts } from '../election-facts.ts';
 import { Link, useLocation } from '../router.tsx';
 import { useSession } from '../session.tsx';
 import { useGet } from '../use-api.ts';
-import { TLP_MEANING } from '../sharing-rules.ts';
 
 interface DetailBody {
   readonly object: unknown;
@@ -93,38 +92,15 @@ export function ObjectDetail(props: { readonly id: string }) {
           </details>
         </section>
         <aside>
-          <section className="card">
-            <h2>Sharing</h2>
-            {sharing === null ? (
+          {sharing === null ? (
+            <section className="card">
+              <h2>Sharing</h2>
               <p className="muted">Sharing details are not available.</p>
-            ) : (
-              <dl className="facts">
-                <div>
-                  <dt>Owner</dt>
-                  <dd>
-                    {sharing.owner === me?.orgId ? `${me.orgName} (you)` : <span className="mono small">{sharing.owner}</span>}
-                  </dd>
-                </div>
-                <div>
-                  <dt>TLP</dt>
-                  <dd>
-                    <TlpBadge tlp={sharing.tlp} /> <span className="small">{TLP_MEANING[sharing.tlp]}</span>
-                  </dd>
-                </div>
-                <div>
-                  <dt>Shared with</dt>
-                  <dd>
-                    <ul className="plain">
-                      {sharing.audience.length === 0 ? <li className="muted">The owner only</li> : null}
-                      {sharing.audience.map((a) => (
-                        <li key={a}>{audienceLabel(a, me)}</li>
-                      ))}
-                    </ul>
-                  </dd>
-                </div>
-              </dl>
-            )}
-          </section>
+            </section>
+          ) : (
+            <SharingPanel key={`${sharing.tlp}-${sharing.audience.join(',')}`} objectId={props.id} sharing={sharing} me={me} />
+          )}
+          {props.id.startsWith('indicator--') ? <SightingsSummary objectId={props.id} /> : null}
           <section className="card">
             <h2>Versions ({versions.length})</h2>
             <ol className="versions">

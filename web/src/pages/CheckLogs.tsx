@@ -1,0 +1,162 @@
+import { useState, type FormEvent } from 'react';
+import { getCsrfToken, type ApiProblem } from '../api.ts';
+import { ProblemBox } from '../components/Status.tsx';
+import { formatWhen } from '../format.ts';
+import { Link } from '../router.tsx';
+import { contentTypeFor, formatBytes, LOG_FORMATS, matchPath, upload, type LogFormat } from '../upload.ts';
+
+interface MatchHit {
+  readonly indicator: string;
+  readonly name: string | null;
+  readonly pattern: string;
+  readonly count: number;
+  readonly first_seen: string;
+  readonly last_seen: string;
+  readonly values: readonly string[];
+  readonly warning_lists: readonly string[];
+}
+
+interface MatchResult {
+  readonly format: string;
+  readonly lines: number;
+  readonly malformed: number;
+  readonly problems: readonly { readonly line: number; readonly code: string; readonly message: string }[];
+  readonly hits: readonly MatchHit[];
+  readonly sightings?: unknown;
+}
+
+const FORMAT_WORDS: Readonly<Record<LogFormat, string>> = {
+  auto: 'Recognise it for me',
+  jsonl: 'JSON lines',
+  csv: 'CSV with a header row',
+  zeek: 'Zeek (conn, dns, http …)',
+  dns: 'DNS query log (BIND / dnsmasq)',
+  nginx: 'nginx or Apache access log',
+  'suricata-eve': 'Suricata EVE JSON',
+};
+
+/** "Check my logs": upload a log, see which shared indicators it contains; optionally report sightings. */
+export function CheckLogs() {
+  const [file, setFile] = useState<File | null>(null);
+  const [format, setFormat] = useState<LogFormat>('auto');
+  const [publish, setPublish] = useState(false);
+  const [warningListed, setWarningListed] = useState(false);
+  const [progress, setProgress] = useState<number | null>(null);
+  const [result, setResult] = useState<MatchResult | null>(null);
+  const [problem, setProblem] = useState<ApiProblem | null>(null);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (file === null) return;
+    setProblem(null);
+    setResult(null);
+    setProgress(0);
+    const res = await upload<MatchResult>(matchPath({ format, publish, includeWarningListed: warningListed }), file, contentTypeFor(file.name, format), getCsrfToken(), setProgress);
+    setProgress(null);
+    if (res.ok) setResult(res.value);
+    else setProblem(res.error);
+  };
+
+  const busy = progress !== null;
+  const now = new Date();
+  return (
+    <div className="check-logs">
+      <div className="page-head">
+        <div>
+          <h1>Check my logs</h1>
+          <p className="muted">Upload a log file: Rampart looks for every indicator shared with you. The file is read on the hub and not kept.</p>
+        </div>
+      </div>
+      <form className="card" onSubmit={(e) => void submit(e)}>
+        <label>
+          Log file
+          <input type="file" name="log" onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
+        </label>
+        {file === null ? null : <p className="muted small">{`${file.name}, ${formatBytes(file.size)}`}</p>}
+        <label>
+          Format
+          <select name="format" value={format} onChange={(e) => setFormat(e.target.value as LogFormat)}>
+            {LOG_FORMATS.map((f) => (
+              <option key={f} value={f}>
+                {FORMAT_WORDS[f]}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="choice">
+          <input type="checkbox" name="publish" checked={publish} onChange={(e) => setPublish(e.target.checked)} />
+          Report what I find as sightings (owned by my organization, TLP:GREEN to my organization&apos;s default audience; counted anonymously)
+        </label>
+        <label className="choice">
+          <input type="checkbox" name="include_warning_listed" checked={warningListed} onChange={(e) => setWarningListed(e.target.checked)} />
+          Also show hits on warning-listed values (private addresses, well-known domains), flagged
+        </label>
+        {busy ? (
+          <div className="progress-wrap">
+            <progress max={100} value={progress} aria-label="Upload progress" />
+            <span className="small">{progress >= 100 ? 'Uploaded; matching…' : `${progress}% uploaded`}</span>
+          </div>
+        ) : null}
+        <div className="actions compact">
+          <button type="submit" className="primary" disabled={file === null || busy}>
+            {busy ? 'Checking…' : 'Check this log'}
+          </button>
+        </div>
+      </form>
+      {problem === null ? null : <ProblemBox problem={problem} />}
+      {result === null ? null : (
+        <section className="card match-results">
+          <h2>
+            {result.hits.length === 0 ? 'No hits' : `${result.hits.length} indicator${result.hits.length === 1 ? '' : 's'} found`}
+          </h2>
+          <p className="muted small">
+            {`${result.lines.toLocaleString()} lines read as ${result.format}`}
+            {result.malformed > 0 ? `; ${result.malformed.toLocaleString()} could not be read` : ''}.
+          </p>
+          {result.problems.length === 0 ? null : (
+            <details>
+              <summary>Lines that could not be read</summary>
+              <ul className="small">
+                {result.problems.map((p) => (
+                  <li key={`${p.line}-${p.code}`}>{`Line ${p.line}: ${p.message}`}</li>
+                ))}
+              </ul>
+            </details>
+          )}
+          {result.hits.length === 0 ? null : (
+            <div className="table-scroll">
+              <table className="intel-table hits-table">
+                <thead>
+                  <tr>
+                    <th scope="col">Indicator</th>
+                    <th scope="col">Times</th>
+                    <th scope="col">Values in your log</th>
+                    <th scope="col">First / last seen</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {result.hits.map((h) => (
+                    <tr key={h.indicator}>
+                      <td>
+                        <Link to={`/intel/${encodeURIComponent(h.indicator)}`}>{h.name ?? h.indicator}</Link>
+                        <div className="mono small muted">{h.pattern}</div>
+                        {h.warning_lists.length === 0 ? null : <span className="pill">warning list: {h.warning_lists.join(', ')}</span>}
+                      </td>
+                      <td>{h.count.toLocaleString()}</td>
+                      <td className="mono small">{h.values.slice(0, 5).join(', ')}</td>
+                      <td className="small">
+                        {formatWhen(h.first_seen, now)}
+                        <br />
+                        {formatWhen(h.last_seen, now)}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </section>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,161 @@
+import { useState, type FormEvent } from 'react';
+import { api, type ApiProblem } from '../api.ts';
+import { Loading, ProblemBox } from '../components/Status.tsx';
+import { formatWhen } from '../format.ts';
+import { everyWords } from '../settings-words.ts';
+import { fieldErrors, parseKeys } from '../sharing-words.ts';
+import { useReload } from './settings/reload.ts';
+
+interface Feed {
+  readonly id: string;
+  readonly name: string;
+  readonly url: string;
+  readonly collection: string;
+  readonly direction: 'pull' | 'push';
+  readonly interval_seconds: number;
+  readonly running?: boolean;
+  readonly last_run_at?: string | null;
+  readonly last_status?: string | null;
+  readonly last_message?: string | null;
+}
+
+interface RunBody {
+  readonly run: { readonly status: string; readonly message: string };
+}
+
+const EMPTY = { name: '', url: '', collection: '', direction: 'pull' as 'pull' | 'push', credential_ref: 'none', interval_seconds: 3600, audience: '' };
+
+/** Federation feeds (org-admins): other TAXII servers this hub pulls from or pushes to. */
+export function Feeds() {
+  const [feeds, reload] = useReload<{ feeds: Feed[] }>('/api/v1/feeds');
+  const [form, setForm] = useState(EMPTY);
+  const [problem, setProblem] = useState<ApiProblem | null>(null);
+  const [outcome, setOutcome] = useState<string | null>(null);
+  const [running, setRunning] = useState<string | null>(null);
+  const add = async (e: FormEvent) => {
+    e.preventDefault();
+    setProblem(null);
+    const audience = parseKeys(form.audience);
+    const { audience: _typed, ...rest } = form;
+    const res = await api<Feed>('POST', '/api/v1/feeds', { ...rest, ...(audience.length === 0 ? {} : { audience }) });
+    if (!res.ok) return setProblem(res.error);
+    setForm(EMPTY);
+    reload();
+  };
+  const remove = async (f: Feed) => {
+    if (!window.confirm(`Delete the feed ${f.name}? Objects already received stay.`)) return;
+    const res = await api<unknown>('DELETE', `/api/v1/feeds/${encodeURIComponent(f.id)}`);
+    if (!res.ok) setProblem(res.error);
+    reload();
+  };
+  const run = async (f: Feed) => {
+    setRunning(f.id);
+    setOutcome(null);
+    const res = await api<RunBody>('POST', `/api/v1/feeds/${encodeURIComponent(f.id)}/run`);
+    setRunning(null);
+    if (res.ok) setOutcome(`${f.name}: ${res.value.run.status === 'ok' ? '' : 'failed: '}${res.value.run.message}`);
+    else setProblem(res.error);
+    reload();
+  };
+  const err = (field: string) => (problem === null ? null : fieldErrors(problem.errors, field).map((m) => <span key={m} className="field-error">{m}</span>));
+  const now = new Date();
+  return (
+    <div className="feeds">
+      <h1>Federation feeds</h1>
+      <p className="muted">Other TAXII 2.1 servers (another hub, an ISAC) that this hub pulls intelligence from or pushes yours to.</p>
+      {problem === null ? null : <ProblemBox problem={problem} />}
+      {outcome === null ? null : (
+        <div className="success" role="status">
+          {outcome}
+        </div>
+      )}
+      <section className="card">
+        {feeds.state === 'loading' ? <Loading what="feeds" /> : null}
+        {feeds.state === 'error' ? <ProblemBox problem={feeds.problem} /> : null}
+        {feeds.state === 'ready' && feeds.value.feeds.length === 0 ? <p className="muted">No feeds yet.</p> : null}
+        {feeds.state === 'ready' && feeds.value.feeds.length > 0 ? (
+          <div className="table-scroll">
+            <table className="intel-table feeds-table">
+              <thead>
+                <tr>
+                  <th scope="col">Feed</th>
+                  <th scope="col">Direction</th>
+                  <th scope="col">Last run</th>
+                  <th scope="col">Actions</th>
+                </tr>
+              </thead>
+              <tbody>
+                {feeds.value.feeds.map((f) => (
+                  <tr key={f.id}>
+                    <td>
+                      {f.name}
+                      <div className="mono small muted">{`${f.url} · ${f.collection}`}</div>
+                    </td>
+                    <td>{`${f.direction}, ${everyWords(f.interval_seconds)}`}</td>
+                    <td className="small">
+                      {f.last_run_at === undefined || f.last_run_at === null ? 'never' : formatWhen(f.last_run_at, now)}
+                      {f.last_message === undefined || f.last_message === null ? null : (
+                        <div className={f.last_status === 'error' ? 'field-error' : 'muted'}>{f.last_message}</div>
+                      )}
+                    </td>
+                    <td>
+                      <button type="button" disabled={running !== null || f.running === true} onClick={() => void run(f)}>
+                        {running === f.id ? 'Running…' : 'Run now'}
+                      </button>{' '}
+                      <button type="button" onClick={() => void remove(f)} aria-label={`Delete feed ${f.name}`}>
+                        Delete
+                      </button>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        ) : null}
+      </section>
+      <form className="card" onSubmit={(e) => void add(e)}>
+        <h2>Add a feed</h2>
+        <label>
+          Name
+          <input name="feed-name" value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} />
+          {err('name')}
+        </label>
+        <label>
+          TAXII discovery or API root URL (https)
+          <input name="feed-url" type="url" value={form.url} onChange={(e) => setForm({ ...form, url: e.target.value })} />
+          {err('url')}
+        </label>
+        <label>
+          Collection id or alias
+          <input name="feed-collection" value={form.collection} onChange={(e) => setForm({ ...form, collection: e.target.value })} />
+          {err('collection')}
+        </label>
+        <label>
+          Direction
+          <select name="feed-direction" value={form.direction} onChange={(e) => setForm({ ...form, direction: e.target.value === 'push' ? 'push' : 'pull' })}>
+            <option value="pull">Pull: bring their objects here</option>
+            <option value="push">Push: send ours there</option>
+          </select>
+        </label>
+        <label>
+          Credentials: none, or env:VARIABLE naming a server environment variable (never the secret itself)
+          <input name="feed-credential" value={form.credential_ref} onChange={(e) => setForm({ ...form, credential_ref: e.target.value })} />
+          {err('credential_ref')}
+        </label>
+        <label>
+          Every (seconds, at least 60)
+          <input name="feed-interval" type="number" min={60} max={604800} value={form.interval_seconds} onChange={(e) => setForm({ ...form, interval_seconds: Number(e.target.value) })} />
+          {err('interval_seconds')}
+        </label>
+        <label>
+          Audience keys (optional; pull: the widest audience received objects get; push: whose objects are sent)
+          <input name="feed-audience" value={form.audience} onChange={(e) => setForm({ ...form, audience: e.target.value })} placeholder="e.g. state:55, community" />
+          {err('audience')}
+        </label>
+        <button type="submit" className="primary" disabled={form.name === '' || form.url === '' || form.collection === ''}>
+          Add feed
+        </button>
+      </form>
+    </div>
+  );
+}

@@ -1,0 +1,96 @@
+import { useState } from 'react';
+import { api, type ApiProblem } from '../api.ts';
+import { useOrgNames } from '../components/SharingPanel.tsx';
+import { Loading, ProblemBox } from '../components/Status.tsx';
+import { Link } from '../router.tsx';
+import { useSession } from '../session.tsx';
+import { useGet } from '../use-api.ts';
+import { ApiKeys } from './settings/ApiKeys.tsx';
+import { Audit } from './settings/Audit.tsx';
+import { Defaults } from './settings/Defaults.tsx';
+import { Groups, type OrgOption } from './settings/Groups.tsx';
+import { People } from './settings/People.tsx';
+
+interface OrgBody extends OrgOption {
+  readonly require_totp: boolean;
+}
+
+/**
+ * Settings: my API keys and authenticator for everyone; people, sharing defaults, groups, sign-in
+ * rules and the audit trail for org-admins (the server says who is one: /org/users answers 403 otherwise).
+ */
+export function Settings() {
+  const { me } = useSession();
+  const people = useGet<unknown[]>('/api/v1/org/users');
+  const orgs = useGet<OrgBody[]>('/api/v1/orgs');
+  const orgNames = useOrgNames();
+  if (me === null) return <Loading what="settings" />;
+  const admin = people.state === 'ready';
+  return (
+    <div className="settings">
+      <div className="page-head">
+        <div>
+          <h1>Settings</h1>
+          <p className="muted">{me.orgName}</p>
+        </div>
+      </div>
+      <nav className="section-nav" aria-label="Settings sections">
+        <a href="#api-keys">API keys</a>
+        <Link to="/settings/totp">Authenticator app</Link>
+        {admin ? (
+          <>
+            <a href="#people">People</a>
+            <a href="#sign-in">Sign-in rules</a>
+            <a href="#sharing-defaults">Sharing defaults</a>
+            <a href="#groups">Sharing groups</a>
+            <a href="#audit">Audit trail</a>
+            <Link to="/feeds">Federation feeds</Link>
+          </>
+        ) : null}
+      </nav>
+      <ApiKeys />
+      {people.state === 'loading' ? <Loading what="organization settings" /> : null}
+      {people.state === 'error' ? (
+        <p className="muted">
+          {people.problem.status === 403 ? 'Only org-admins manage the organization’s people, defaults, groups and sign-in rules.' : people.problem.detail}
+        </p>
+      ) : null}
+      {admin ? (
+        <>
+          <People meId={me.userId} />
+          {orgs.state === 'ready' ? <RequireTotp org={orgs.value.find((o) => o.id === me.orgId) ?? null} /> : null}
+          <Defaults me={me} orgNames={orgNames} />
+          <Groups myOrg={me.orgId} orgs={orgs.state === 'ready' ? orgs.value.filter((o) => o.id !== me.orgId) : []} />
+          <Audit />
+        </>
+      ) : null}
+    </div>
+  );
+}
+
+function RequireTotp(props: { readonly org: OrgBody | null }) {
+  const [on, setOn] = useState(props.org?.require_totp ?? false);
+  const [problem, setProblem] = useState<ApiProblem | null>(null);
+  const [saved, setSaved] = useState(false);
+  const change = async (value: boolean) => {
+    setProblem(null);
+    setSaved(false);
+    const res = await api<OrgBody>('PUT', '/api/v1/org/settings', { require_totp: value });
+    if (!res.ok) return setProblem(res.error);
+    setOn(res.value.require_totp);
+    setSaved(true);
+  };
+  return (
+    <section className="card" id="sign-in">
+      <h2>Sign-in rules</h2>
+      {problem === null ? null : <ProblemBox problem={problem} />}
+      <label className="choice">
+        <input type="checkbox" name="require-totp" checked={on} onChange={(e) => void change(e.target.checked)} />
+        Everyone in my organization must sign in with a code from an authenticator app
+      </label>
+      <p className="muted small">
+        People without an authenticator set one up at their next sign-in. {saved ? <span role="status">Saved.</span> : null}
+      </p>
+    </section>
+  );
+}

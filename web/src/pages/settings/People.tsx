@@ -1,0 +1,122 @@
+import { useState, type FormEvent } from 'react';
+import { api, type ApiProblem } from '../../api.ts';
+import { Loading, ProblemBox } from '../../components/Status.tsx';
+import { fieldErrors } from '../../sharing-words.ts';
+import { useReload } from './reload.ts';
+
+interface Person {
+  readonly id: string;
+  readonly email: string;
+  readonly name: string;
+  readonly role: 'viewer' | 'analyst' | 'org-admin' | 'hub-admin';
+  readonly totp_enabled: boolean;
+  readonly disabled: boolean;
+}
+
+const ROLE_WORDS = { viewer: 'Viewer (reads)', analyst: 'Analyst (reads and publishes)', 'org-admin': 'Org-admin (also manages people, keys, sharing)' } as const;
+type AddableRole = keyof typeof ROLE_WORDS;
+
+/** The people of my organization: add with an initial password, disable at once. */
+export function People(props: { readonly meId: string }) {
+  const [people, reload] = useReload<Person[]>('/api/v1/org/users');
+  const [form, setForm] = useState({ email: '', name: '', role: 'analyst' as AddableRole, password: '' });
+  const [problem, setProblem] = useState<ApiProblem | null>(null);
+  const [added, setAdded] = useState<string | null>(null);
+  const add = async (e: FormEvent) => {
+    e.preventDefault();
+    setProblem(null);
+    const res = await api<Person>('POST', '/api/v1/org/users', form);
+    if (!res.ok) return setProblem(res.error);
+    setAdded(`${res.value.name} can now sign in as ${res.value.email}; give them the password in person or by phone.`);
+    setForm({ email: '', name: '', role: 'analyst', password: '' });
+    reload();
+  };
+  const disable = async (p: Person) => {
+    if (!window.confirm(`Disable ${p.name}? Their sessions and API keys stop working at once.`)) return;
+    const res = await api<Person>('POST', `/api/v1/org/users/${encodeURIComponent(p.id)}/disable`);
+    if (!res.ok) setProblem(res.error);
+    reload();
+  };
+  const err = (field: string) =>
+    problem === null ? null : fieldErrors(problem.errors, field).map((m) => <span key={m} className="field-error">{m}</span>);
+  return (
+    <section className="card" id="people">
+      <h2>People</h2>
+      {people.state === 'loading' ? <Loading what="people" /> : null}
+      {people.state === 'error' ? <ProblemBox problem={people.problem} /> : null}
+      {people.state === 'ready' ? (
+        <div className="table-scroll">
+          <table className="intel-table people-table">
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Email</th>
+                <th scope="col">Role</th>
+                <th scope="col">Authenticator</th>
+                <th scope="col">Status</th>
+              </tr>
+            </thead>
+            <tbody>
+              {people.value.map((p) => (
+                <tr key={p.id}>
+                  <td>{p.name}</td>
+                  <td className="small">{p.email}</td>
+                  <td>{p.role}</td>
+                  <td>{p.totp_enabled ? 'yes' : 'no'}</td>
+                  <td>
+                    {p.disabled ? (
+                      <span className="pill">disabled</span>
+                    ) : p.id === props.meId ? (
+                      <span className="muted small">you</span>
+                    ) : (
+                      <button type="button" onClick={() => void disable(p)} aria-label={`Disable ${p.name}`}>
+                        Disable
+                      </button>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+      <h3>Add a person</h3>
+      {added === null ? null : (
+        <div className="success" role="status">
+          {added}
+        </div>
+      )}
+      {problem === null ? null : <ProblemBox problem={problem} />}
+      <form className="inline-form wrap" onSubmit={(e) => void add(e)}>
+        <label>
+          Full name
+          <input name="person-name" value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} />
+          {err('name')}
+        </label>
+        <label>
+          Work email
+          <input name="person-email" type="email" value={form.email} onChange={(e) => setForm({ ...form, email: e.target.value })} />
+          {err('email')}
+        </label>
+        <label>
+          Role
+          <select name="person-role" value={form.role} onChange={(e) => setForm({ ...form, role: e.target.value as AddableRole })}>
+            {(Object.keys(ROLE_WORDS) as AddableRole[]).map((r) => (
+              <option key={r} value={r}>
+                {ROLE_WORDS[r]}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Initial password (at least 12 characters)
+          <input name="person-password" type="password" autoComplete="new-password" value={form.password} onChange={(e) => setForm({ ...form, password: e.target.value })} />
+          {err('password')}
+        </label>
+        <button type="submit" className="primary" disabled={form.email === '' || form.name === '' || form.password === ''}>
+          Add person
+        </button>
+      </form>
+    </section>
+  );
+}

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { auditAction, everyWords, findOrgs, groupSecret, secretOf } from './settings-words.ts';
+
+describe('settings words', () => {
+  it('says audit actions in words', () => {
+    expect(auditAction('object.sharing-changed')).toBe('Object sharing changed');
+    expect(auditAction('')).toBe('');
+  });
+
+  it('finds organizations by any words of their name, prefix matches first', () => {
+    const orgs = [
+      { name: 'Wisconsin Elections Commission', short_name: 'WEC' },
+      { name: 'Lakeshore County Clerk', short_name: null },
+      { name: 'County of Wisconsin Dells', short_name: null },
+    ];
+    expect(findOrgs(orgs, 'wisc').map((o) => o.name)).toEqual(['Wisconsin Elections Commission', 'County of Wisconsin Dells']);
+    expect(findOrgs(orgs, 'county clerk').map((o) => o.name)).toEqual(['Lakeshore County Clerk']);
+    expect(findOrgs(orgs, 'wec').map((o) => o.name)).toEqual(['Wisconsin Elections Commission']);
+    expect(findOrgs(orgs, '   ')).toEqual([]);
+    expect(findOrgs(orgs, 'c', 1)).toHaveLength(1);
+  });
+
+  it('says feed intervals in words', () => {
+    expect(everyWords(3600)).toBe('every hour');
+    expect(everyWords(7200)).toBe('every 2 hours');
+    expect(everyWords(86_400)).toBe('every day');
+    expect(everyWords(300)).toBe('every 5 minutes');
+    expect(everyWords(90)).toBe('every 90 seconds');
+  });
+
+  it('reads the secret of an otpauth URI in groups of four', () => {
+    expect(secretOf('otpauth://totp/Rampart:a%40b.example?secret=jbswy3dpehpk3pxp&issuer=Rampart')).toBe('JBSW Y3DP EHPK 3PXP');
+    expect(secretOf('otpauth://totp/x?issuer=R')).toBeNull();
+    expect(groupSecret('ABCDE')).toBe('ABCD E');
+  });
+});

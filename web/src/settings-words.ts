@@ -1,0 +1,34 @@
+/** An audit action code in words: "object.sharing-changed" → "Object sharing changed". */
+export function auditAction(action: string): string {
+  const words = action.replace(/[._:-]+/g, ' ').trim();
+  return words === '' ? action : (words[0]?.toUpperCase() ?? '') + words.slice(1);
+}
+
+/** Organizations whose name (or short name) contains every word typed, best (prefix) matches first, at most `limit`. */
+export function findOrgs<T extends { readonly name: string; readonly short_name?: string | null }>(orgs: readonly T[], typed: string, limit = 8): T[] {
+  const words = typed.toLowerCase().split(/\s+/).filter((w) => w !== '');
+  if (words.length === 0) return [];
+  const hay = (o: T) => `${o.name} ${o.short_name ?? ''}`.toLowerCase();
+  const found = orgs.filter((o) => words.every((w) => hay(o).includes(w)));
+  const first = words[0] ?? '';
+  found.sort((a, b) => Number(!a.name.toLowerCase().startsWith(first)) - Number(!b.name.toLowerCase().startsWith(first)) || a.name.localeCompare(b.name));
+  return found.slice(0, limit);
+}
+
+/** How often a feed runs, in words: 3600 → "every hour", 90 → "every 90 seconds". */
+export function everyWords(seconds: number): string {
+  if (seconds % 86_400 === 0) return seconds === 86_400 ? 'every day' : `every ${seconds / 86_400} days`;
+  if (seconds % 3600 === 0) return seconds === 3600 ? 'every hour' : `every ${seconds / 3600} hours`;
+  if (seconds % 60 === 0) return seconds === 60 ? 'every minute' : `every ${seconds / 60} minutes`;
+  return `every ${seconds} seconds`;
+}
+
+/** The secret of an otpauth:// URI, grouped by four for reading aloud; null when the URI has none. */
+export function secretOf(uri: string): string | null {
+  const m = /[?&]secret=([A-Z2-7]+)/i.exec(uri);
+  return m?.[1] === undefined ? null : groupSecret(m[1]);
+}
+
+export function groupSecret(secret: string): string {
+  return secret.toUpperCase().replace(/(.{4})(?=.)/g, '$1 ');
+}
