@@ -24,9 +24,9 @@ export function buildWeb(): void {
 /**
  * Starts the hub exactly as `rampart serve` composes it, on 127.0.0.1 (a free port) over a temporary
  * SQLite store, seeded as on a first start, with a county office in Wisconsin (55) and the state office
- * of Illinois (17), one person each, created through the accounts service.
+ * of Illinois (17), one person each (analysts; the county's may be an org-admin), created through the accounts service.
  */
-export async function startRealApp(): Promise<AppUnderTest & { readonly close: () => Promise<void> }> {
+export async function startRealApp(options: { readonly countyRole?: 'analyst' | 'org-admin' } = {}): Promise<AppUnderTest & { readonly close: () => Promise<void> }> {
   buildWeb();
   const db = testDatabase('sqlite');
   const store = await openStore({ url: db.url });
@@ -43,7 +43,7 @@ export async function startRealApp(): Promise<AppUnderTest & { readonly close: (
     outsider: { email: 'analyst@il-demo.example', password: PASSWORD },
   };
   for (const [who, org] of [['county', county.value.id], ['outsider', illinois.id]] as const) {
-    const made = await createUser(ctx, OPERATOR, { email: people[who].email, name: `${who} (fictional)`, role: 'analyst', password: PASSWORD, org_id: org });
+    const made = await createUser(ctx, OPERATOR, { email: people[who].email, name: `${who} (fictional)`, role: who === 'county' ? (options.countyRole ?? 'analyst') : 'analyst', password: PASSWORD, org_id: org });
     if (!made.ok) throw new Error(made.error.message);
   }
   const server = await startServer({ app: hub.app, host: '127.0.0.1', port: 0, handleSignals: false, onClose: () => store.close() });

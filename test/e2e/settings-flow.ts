@@ -1,0 +1,98 @@
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { expect } from 'vitest';
+import type { AppUnderTest, Person } from './ui-flow.ts';
+
+async function signIn(page: Page, app: AppUnderTest, who: Person): Promise<void> {
+  await page.goto(`${app.baseUrl}/signin`);
+  await page.fill('input[name=email]', who.email);
+  await page.fill('input[name=password]', who.password);
+  await page.click('button[type=submit]');
+  await page.waitForSelector('.map svg path[data-fips]');
+}
+
+async function signOut(page: Page): Promise<void> {
+  await page.click('.topbar button:has-text("Sign out")');
+  await page.waitForURL(/\/signin/);
+}
+
+/** Publishes an indicator shared with the whole community at TLP:GREEN, as the signed-in person; returns its id. */
+async function publishIndicator(page: Page, name: string): Promise<string> {
+  return page.evaluate(async (indicatorName) => {
+    const me = (await (await fetch('/api/v1/me')).json()) as { csrf_token: string };
+    const now = new Date().toISOString();
+    const id = `indicator--${crypto.randomUUID()}`;
+    const object = { type: 'indicator', spec_version: '2.1', id, created: now, modified: now, name: indicatorName, pattern: "[domain-name:value = 'vote-noon.example']", pattern_type: 'stix', valid_from: now };
+    const res = await fetch('/api/v1/objects', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-csrf-token': me.csrf_token },
+      body: JSON.stringify({ object, tlp: 'green', audience: ['community'] }),
+    });
+    if (!res.ok) throw new Error(`publishing failed: ${res.status} ${await res.text()}`);
+    return id;
+  }, name);
+}
+
+/**
+ * An org-admin creates an API key and sees it exactly once; then the owner of an indicator narrows its
+ * sharing from the community to its own state, and the other state's person no longer sees it.
+ */
+export async function runSettingsFlow(browser: Browser, app: AppUnderTest, shots: string): Promise<void> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const pageErrors: string[] = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  const unique = `heron${Date.now().toString(36)}`;
+
+  await signIn(page, app, app.county);
+  await page.click('.topbar a:has-text("Settings")');
+  await page.waitForSelector('#people');
+  await page.fill('input[name=key-name]', `SIEM ${unique}`);
+  await page.click('button:has-text("Create key")');
+  const shown = await page.waitForSelector('[data-testid=new-key]');
+  const key = (await shown.textContent()) ?? '';
+  expect(key).toMatch(/^rk_/);
+  expect(await page.textContent('.keys-table')).toContain(`SIEM ${unique}`);
+  await page.screenshot({ path: join(shots, '11-api-key-once.png'), fullPage: true });
+  await page.click('button:has-text("I have stored it")');
+  await page.reload();
+  await page.waitForSelector(`.keys-table td:has-text("SIEM ${unique}")`);
+  expect(await page.content()).not.toContain(key);
+
+  const id = await publishIndicator(page, `Rumour domain ${unique}`);
+  await signOut(page);
+
+  // Shared with the community: the other state's person sees it, the owner by name, no internal ids.
+  await signIn(page, app, app.outsider);
+  await page.goto(`${app.baseUrl}/intel/${id}`);
+  await page.waitForSelector('.sharing-panel');
+  expect(await page.textContent('.detail h1')).toContain(unique);
+  const outsiderView = (await page.textContent('.sharing-panel')) ?? '';
+  expect(outsiderView).toContain('The whole Rampart community');
+  expect(outsiderView).toContain('Pine Hollow County Clerk');
+  expect(outsiderView).not.toContain('identity--');
+  expect(await page.isVisible('button:has-text("Change sharing")')).toBe(false);
+  await signOut(page);
+
+  // The owner narrows it; the server's refusal of a TLP/audience mismatch is shown first.
+  await signIn(page, app, app.county);
+  await page.goto(`${app.baseUrl}/intel/${id}`);
+  await page.waitForSelector('.sightings-summary');
+  await page.click('button:has-text("Change sharing")');
+  await page.check('input[name=sharing-tlp][value=amber]');
+  await page.click('button:has-text("Save sharing")');
+  const refusal = await page.waitForSelector('.sharing-form [role=alert]');
+  expect((await refusal.textContent()) ?? '').toMatch(/community/i);
+  await page.uncheck('input[name=sharing-audience][value=community]');
+  await page.check(`input[name=sharing-audience][value="state:${app.countyState}"]`);
+  await page.click('button:has-text("Save sharing")');
+  await page.waitForSelector('.sharing-panel .audience-words:has-text("Wisconsin")');
+  await page.screenshot({ path: join(shots, '12-sharing-narrowed.png'), fullPage: true });
+  await signOut(page);
+
+  await signIn(page, app, app.outsider);
+  await page.goto(`${app.baseUrl}/intel/${id}`);
+  const refused = await page.waitForSelector('[role=alert]');
+  expect(await refused.textContent()).not.toContain(unique);
+  expect(pageErrors).toEqual([]);
+  await page.close();
+}
