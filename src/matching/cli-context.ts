@@ -1,9 +1,10 @@
+import { orgInfoPort } from '../accounts/organizations.ts';
 import type { OrgId, UserId } from '../domain/ids.ts';
 import { err, ok, type Result } from '../domain/result.ts';
 import type { SharingPort } from '../http/deps.ts';
 import type { OrgInfoPort } from '../sharing/keys.ts';
 import { createSharingService } from '../sharing/service.ts';
-import { accountsStore, type AccountsStore } from '../store/accounts.ts';
+import { accountsStore } from '../store/accounts.ts';
 import { openStore } from '../store/index.ts';
 import type { Reader, StixStore } from '../store/types.ts';
 
@@ -17,18 +18,10 @@ export interface MatchContext {
   close(): Promise<void>;
 }
 
-/** The organization facts sharing needs, from the accounts tables. */
-export function orgInfoFromAccounts(accounts: Pick<AccountsStore, 'getOrganization'>): OrgInfoPort {
-  return async (orgId) => {
-    const org = await accounts.getOrganization(orgId);
-    return org === null ? null : { kind: org.kind, stateFips: org.state_fips };
-  };
-}
-
 export async function openMatchContext(url: string): Promise<MatchContext> {
   const store = await openStore({ url });
   const accounts = accountsStore(store.database);
-  const orgInfo = orgInfoFromAccounts(accounts);
+  const orgInfo: OrgInfoPort = orgInfoPort(store);
   const sharing = createSharingService({ store, orgInfo });
   return {
     stix: store.stix,
