@@ -106,7 +106,7 @@ export async function putBatch(w: WriteContext, items: readonly IncomingObject[]
   const state = await loadState(trx, [...new Set(items.map((i) => i.id))]);
   const inserts: NewRow[] = [];
   const insertIndex = new Map<string, number>();
-  const replaced: number[] = [];
+  const replaced: { added_us: number; audience: string }[] = [];
   const outcomes = items.map((item): PutOutcome => {
     const s = state.get(item.id);
     if (s === undefined) throw new Error('putBatch: state was loaded for every id');
@@ -122,7 +122,7 @@ export async function putBatch(w: WriteContext, items: readonly IncomingObject[]
           message: `${item.id} version modified=${item.modified ?? '(none)'} is already stored with different content; give the change a later "modified", or import with the replace policy`,
         };
       }
-      if (known.addedUs !== null) replaced.push(known.addedUs);
+      if (known.addedUs !== null && s.storedSharing !== null) replaced.push({ added_us: known.addedUs, audience: s.storedSharing.audience });
       outcome = { kind: 'new-version' };
     } else {
       outcome = { kind: s.versions.size === 0 ? 'added' : 'new-version' };
@@ -144,10 +144,8 @@ export async function putBatch(w: WriteContext, items: readonly IncomingObject[]
   });
   if (inserts.length === 0) return outcomes;
 
-  for (const part of chunks(replaced, IDS_PER_QUERY)) {
-    await trx.deleteFrom('stix_audience').where('added_us', 'in', part).execute();
-    await trx.deleteFrom('stix_version').where('added_us', 'in', part).execute();
-  }
+  await deleteAudience(trx, replaced);
+  for (const part of chunks(replaced.map((r) => r.added_us), IDS_PER_QUERY)) await trx.deleteFrom('stix_version').where('added_us', 'in', part).execute();
   const demoted = [...state].filter(([, s]) => s.storedLatestKey !== null && s.latestKey !== s.storedLatestKey).map(([id]) => id);
   for (const part of chunks(demoted, IDS_PER_QUERY)) await trx.updateTable('stix_version').set({ is_latest: 0 }).where('id', 'in', part).where('is_latest', '=', 1).execute();
   // An existing object whose newest version changed its sharing: every stored version follows.
@@ -181,13 +179,24 @@ export function audienceRows(versions: readonly { added_us: number; audience: st
 
 const sameSharing = (a: SharingColumns, b: SharingColumns) => a.owner === b.owner && a.tlp === b.tlp && a.audience === b.audience;
 
+/** Deletes the audience rows of some versions, by their keys so that the (key, added_us) primary key finds them. */
+async function deleteAudience(trx: Kysely<StixTables>, versions: readonly { added_us: number; audience: string }[]): Promise<void> {
+  const byAudience = new Map<string, number[]>();
+  for (const v of versions) byAudience.set(v.audience, [...(byAudience.get(v.audience) ?? []), Number(v.added_us)]);
+  for (const [audience, addedUs] of byAudience) {
+    const keys = [...new Set(JSON.parse(audience) as string[])];
+    if (keys.length === 0) continue;
+    for (const part of chunks(addedUs, IDS_PER_QUERY)) await trx.deleteFrom('stix_audience').where('key', 'in', keys).where('added_us', 'in', part).execute();
+  }
+}
+
 /** Sets owner, TLP and audience of a whole object (all its versions and its audience keys) at once. */
 export async function setSharing(w: WriteContext, id: string, sharing: SharingColumns): Promise<void> {
   const { trx } = w;
+  const versions = await trx.selectFrom('stix_version').select(['added_us', 'audience']).where('id', '=', id).execute();
+  await deleteAudience(trx, versions);
   await trx.updateTable('stix_version').set(sharing).where('id', '=', id).execute();
-  const versions = await trx.selectFrom('stix_version').select('added_us').where('id', '=', id).execute();
   const addedUs = versions.map((v) => Number(v.added_us));
-  for (const part of chunks(addedUs, IDS_PER_QUERY)) await trx.deleteFrom('stix_audience').where('added_us', 'in', part).execute();
   await insertRows(w, 'stix_audience', audienceRows(addedUs.map((added_us) => ({ added_us, audience: sharing.audience }))), SMALL_ROWS_PER_INSERT);
 }
 

@@ -29,15 +29,14 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema.createIndex('stix_version_owner').on('stix_version').columns(['owner', 'added_us']).execute();
 
-  // One row per version and audience key. (key, added_us) lists what a key may see in time order
-  // (the index-driven listing); (added_us, key) answers "may this key see this version".
+  // One row per version and audience key, keyed (key, added_us): what a key may see in time order
+  // (the index-driven listing), and "may one of these keys see this version" (the EXISTS form).
   const audience = db.schema
     .createTable('stix_audience')
     .addColumn('key', 'text', (c) => c.notNull())
     .addColumn('added_us', sqlite ? 'integer' : 'bigint', (c) => c.notNull())
     .addPrimaryKeyConstraint('stix_audience_pk', ['key', 'added_us']);
   await (sqlite ? audience.modifyEnd(sql`without rowid`) : audience).execute();
-  await db.schema.createIndex('stix_audience_version').on('stix_audience').columns(['added_us', 'key']).execute();
 
   await db.schema
     .createTable('stix_clock')
