@@ -73,16 +73,15 @@ export async function runSettingsFlow(browser: Browser, app: AppUnderTest, shots
   expect(await page.isVisible('button:has-text("Change sharing")')).toBe(false);
   await signOut(page);
 
-  // The owner narrows it; the server's refusal of a TLP/audience mismatch is shown first.
+  // The owner narrows it to its own state; the server's refusal of an empty audience is shown first.
   await signIn(page, app, app.county);
   await page.goto(`${app.baseUrl}/intel/${id}`);
   await page.waitForSelector('.sightings-summary');
   await page.click('button:has-text("Change sharing")');
-  await page.check('input[name=sharing-tlp][value=amber]');
+  await page.uncheck('input[name=sharing-audience][value=community]');
   await page.click('button:has-text("Save sharing")');
   const refusal = await page.waitForSelector('.sharing-form [role=alert]');
-  expect((await refusal.textContent()) ?? '').toMatch(/community/i);
-  await page.uncheck('input[name=sharing-audience][value=community]');
+  expect((await refusal.textContent()) ?? '').toMatch(/empty/i);
   await page.check(`input[name=sharing-audience][value="state:${app.countyState}"]`);
   await page.click('button:has-text("Save sharing")');
   await page.waitForSelector('.sharing-panel .audience-words:has-text("Wisconsin")');

@@ -1,6 +1,6 @@
 import { useMemo, useState, type FormEvent } from 'react';
 import type { AudienceKey } from '../../../src/domain/audience.ts';
-import { TLP_LEVELS, tlpLabel, type Tlp } from '../../../src/domain/tlp.ts';
+import { tlpLabel } from '../../../src/domain/tlp.ts';
 import { api, type ApiProblem } from '../api.ts';
 import type { SharingView } from '../objects.ts';
 import type { Me } from '../session.tsx';
@@ -76,7 +76,7 @@ function SharingForm(props: {
   readonly orgNames: ReadonlyMap<string, string>;
   readonly onDone: (s: SharingView | null) => void;
 }) {
-  const [tlp, setTlp] = useState<Tlp>(props.sharing.tlp);
+  const tlp = props.sharing.tlp;
   const [audience, setAudience] = useState<string[]>([...props.sharing.audience]);
   const [problem, setProblem] = useState<ApiProblem | null>(null);
   const [busy, setBusy] = useState(false);
@@ -89,12 +89,11 @@ function SharingForm(props: {
     e.preventDefault();
     setBusy(true);
     setProblem(null);
-    const res = await api<{ sharing: SharingView }>('PUT', `/api/v1/objects/${encodeURIComponent(props.objectId)}/sharing`, { tlp, audience });
+    const res = await api<{ sharing: SharingView }>('PUT', `/api/v1/objects/${encodeURIComponent(props.objectId)}/sharing`, { audience });
     setBusy(false);
     if (res.ok) props.onDone(res.value.sharing);
     else setProblem(res.error);
   };
-  const tlpErrors = problem === null ? [] : fieldErrors(problem.errors, 'tlp');
   const audienceErrors = problem === null ? [] : fieldErrors(problem.errors, 'audience');
   return (
     <form className="sharing-form" onSubmit={(e) => void submit(e)}>
@@ -103,24 +102,8 @@ function SharingForm(props: {
           <strong>{problem.title}.</strong> {problem.detail}
         </div>
       )}
-      <fieldset>
-        <legend>Traffic Light Protocol</legend>
-        <div className="choices">
-          {TLP_LEVELS.map((level) => (
-            <label key={level} className="choice">
-              <input type="radio" name="sharing-tlp" value={level} checked={tlp === level} onChange={() => setTlp(level)} />
-              {tlpLabel(level)}
-            </label>
-          ))}
-        </div>
-        {tlpErrors.map((m) => (
-          <p key={m} className="field-error">
-            {m}
-          </p>
-        ))}
-      </fieldset>
-      <p className="reason" aria-live="polite">
-        {tlpReason(tlp)}
+      <p className="reason">
+        {tlpReason(tlp)} The TLP is part of the object itself: to change it, publish a new version with the new marking, then share it again.
       </p>
       <fieldset>
         <legend>Shared with</legend>
@@ -129,7 +112,14 @@ function SharingForm(props: {
             const allowed = isAllowed(tlp, audienceKind(o.key as AudienceKey));
             return (
               <label key={o.key} className={allowed ? 'choice' : 'choice disabled'}>
-                <input type="checkbox" name="sharing-audience" value={o.key} checked={audience.includes(o.key)} onChange={(e) => toggle(o.key, e.target.checked)} />
+                <input
+                  type="checkbox"
+                  name="sharing-audience"
+                  value={o.key}
+                  checked={audience.includes(o.key)}
+                  disabled={!allowed && !audience.includes(o.key)}
+                  onChange={(e) => toggle(o.key, e.target.checked)}
+                />
                 {o.label}
                 {allowed ? null : <span className="small"> — not allowed at {tlpLabel(tlp)}</span>}
               </label>
