@@ -4,6 +4,8 @@ export interface SignInMessage {
   readonly text: string;
   /** The server wants a TOTP code: show the code field. */
   readonly needsTotp: boolean;
+  /** The organization requires a second factor this person has not set up: offer enrolment. */
+  readonly needsEnrolment?: boolean;
 }
 
 /** "in 4 minutes", "in 30 seconds", "at 14:05" for a wait of `seconds` from `now`. */
@@ -21,6 +23,9 @@ export function retryWhen(seconds: number, now: Date): string {
 export function describeSignInProblem(problem: ApiProblem, now: Date = new Date()): SignInMessage {
   const code = problem.code;
   if (code === 'totp-required') return { text: 'Enter the 6-digit code from your authenticator app.', needsTotp: true };
+  if (code === 'totp-enrolment-required') {
+    return { text: 'Your organization requires a code from an authenticator app at sign-in. Set one up below, then sign in with a code.', needsTotp: false, needsEnrolment: true };
+  }
   const needsTotp = code.startsWith('totp') || code.includes('-totp');
   if (problem.status === 429 || code === 'account-locked' || code === 'rate-limited') {
     const wait = problem.retryAfter === null ? '' : ` You can try again ${retryWhen(problem.retryAfter, now)}.`;

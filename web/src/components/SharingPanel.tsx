@@ -157,7 +157,7 @@ export function SightingsSummary(props: { readonly objectId: string }) {
       <h2>Sightings</h2>
       {res.state === 'loading' ? <p className="muted">Counting sightings…</p> : null}
       {res.state === 'error' ? <p className="muted">{res.problem.detail}</p> : null}
-      {res.state === 'ready' ? <p className="sightings-summary">{res.value.sightings === 0 ? 'Not sighted yet.' : capitalise(res.value.text)}.</p> : null}
+      {res.state === 'ready' ? <p className="sightings-summary">{res.value.sightings === 0 ? 'Not sighted yet.' : `${capitalise(res.value.text)}.`}</p> : null}
       <p className="muted small">Counted anonymously: Rampart never says who saw it.</p>
     </section>
   );

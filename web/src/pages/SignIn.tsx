@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { api, setCsrfToken, type ApiProblem } from '../api.ts';
+import { TotpEnrolAtSignIn } from '../components/TotpEnrolAtSignIn.tsx';
 import { describeSignInProblem } from '../sign-in-messages.ts';
 import { navigate } from '../router.tsx';
 import { useSession } from '../session.tsx';
@@ -10,6 +11,8 @@ export function SignIn(props: { readonly next: string }) {
   const [password, setPassword] = useState('');
   const [totp, setTotp] = useState('');
   const [askTotp, setAskTotp] = useState(false);
+  const [enrol, setEnrol] = useState(false);
+  const [enrolled, setEnrolled] = useState(false);
   const [problem, setProblem] = useState<ApiProblem | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -26,7 +29,9 @@ export function SignIn(props: { readonly next: string }) {
       navigate(props.next, { replace: true });
       return;
     }
-    if (describeSignInProblem(res.error).needsTotp) setAskTotp(true);
+    const described = describeSignInProblem(res.error);
+    if (described.needsTotp) setAskTotp(true);
+    if (described.needsEnrolment === true) setEnrol(true);
     setProblem(res.error);
   };
 
@@ -66,6 +71,11 @@ export function SignIn(props: { readonly next: string }) {
             />
           </label>
         ) : null}
+        {enrolled ? (
+          <div className="success" role="status">
+            Your authenticator is set up. Wait for the app to show a new code, enter it above and sign in.
+          </div>
+        ) : null}
         <button type="submit" className="primary" disabled={busy || email === '' || password === ''}>
           {busy ? 'Signing in…' : 'Sign in'}
         </button>
@@ -73,6 +83,19 @@ export function SignIn(props: { readonly next: string }) {
           Looking for official corrections of election rumours? <a href="/rumour-control">See rumour control</a> — no sign-in needed.
         </p>
       </form>
+      {enrol && !enrolled ? (
+        <TotpEnrolAtSignIn
+          email={email}
+          password={password}
+          onEnrolled={() => {
+            setEnrolled(true);
+            setEnrol(false);
+            setProblem(null);
+            setAskTotp(true);
+            setTotp('');
+          }}
+        />
+      ) : null}
     </main>
   );
 }

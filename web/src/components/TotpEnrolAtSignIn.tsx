@@ -1,0 +1,56 @@
+import { useState, type FormEvent } from 'react';
+import { api, type ApiProblem } from '../api.ts';
+import { groupSecret } from '../settings-words.ts';
+import { ProblemBox } from './Status.tsx';
+
+interface TotpBody {
+  readonly secret?: string;
+  readonly otpauth_uri?: string;
+  readonly enabled: boolean;
+}
+
+/** Enrolment before a first sign-in, when the organization requires a code (POST /api/v1/me/totp with email and password). */
+export function TotpEnrolAtSignIn(props: { readonly email: string; readonly password: string; readonly onEnrolled: () => void }) {
+  const [started, setStarted] = useState<TotpBody | null>(null);
+  const [code, setCode] = useState('');
+  const [problem, setProblem] = useState<ApiProblem | null>(null);
+  const start = async () => {
+    setProblem(null);
+    const res = await api<TotpBody>('POST', '/api/v1/me/totp', { email: props.email, password: props.password });
+    if (res.ok) setStarted(res.value);
+    else setProblem(res.error);
+  };
+  const confirm = async (e: FormEvent) => {
+    e.preventDefault();
+    setProblem(null);
+    const res = await api<TotpBody>('POST', '/api/v1/me/totp', { email: props.email, password: props.password, code: code.replace(/\s/g, '') });
+    if (!res.ok) return setProblem(res.error);
+    if (res.value.enabled) props.onEnrolled();
+  };
+  return (
+    <div className="card enrol">
+      {problem === null ? null : <ProblemBox problem={problem} />}
+      {started === null ? (
+        <button type="button" className="primary" onClick={() => void start()}>
+          Set up an authenticator app
+        </button>
+      ) : (
+        <form onSubmit={(e) => void confirm(e)}>
+          <p>In your authenticator app, choose “enter a setup key” and type this secret:</p>
+          <p className="secret mono">{started.secret === undefined ? '—' : groupSecret(started.secret)}</p>
+          <details>
+            <summary>Or use the setup link (otpauth URI)</summary>
+            <p className="mono small">{started.otpauth_uri ?? ''}</p>
+          </details>
+          <label>
+            6-digit code the app shows now
+            <input name="enrol-code" inputMode="numeric" autoComplete="one-time-code" maxLength={8} value={code} onChange={(e) => setCode(e.target.value)} />
+          </label>
+          <button type="submit" className="primary" disabled={code.replace(/\D/g, '').length !== 6}>
+            Confirm
+          </button>
+        </form>
+      )}
+    </div>
+  );
+}
