@@ -125,7 +125,7 @@ export function CheckLogs() {
           )}
           {result.hits.length === 0 ? null : (
             <div className="table-scroll">
-              <table className="intel-table hits-table">
+              <table className="intel-table wide-first hits-table">
                 <thead>
                   <tr>
                     <th scope="col">Indicator</th>

@@ -30,7 +30,7 @@ export function Feeds() {
   const [feeds, reload] = useReload<{ feeds: Feed[] }>('/api/v1/feeds');
   const [form, setForm] = useState(EMPTY);
   const [problem, setProblem] = useState<ApiProblem | null>(null);
-  const [outcome, setOutcome] = useState<string | null>(null);
+  const [outcome, setOutcome] = useState<{ readonly ok: boolean; readonly text: string } | null>(null);
   const [running, setRunning] = useState<string | null>(null);
   const add = async (e: FormEvent) => {
     e.preventDefault();
@@ -53,7 +53,7 @@ export function Feeds() {
     setOutcome(null);
     const res = await api<RunBody>('POST', `/api/v1/feeds/${encodeURIComponent(f.id)}/run`);
     setRunning(null);
-    if (res.ok) setOutcome(`${f.name}: ${res.value.run.status === 'ok' ? '' : 'failed: '}${res.value.run.message}`);
+    if (res.ok) setOutcome({ ok: res.value.run.status === 'ok', text: `${f.name}: ${res.value.run.status === 'ok' ? '' : 'the run failed: '}${res.value.run.message}` });
     else setProblem(res.error);
     reload();
   };
@@ -65,8 +65,8 @@ export function Feeds() {
       <p className="muted">Other TAXII 2.1 servers (another hub, an ISAC) that this hub pulls intelligence from or pushes yours to.</p>
       {problem === null ? null : <ProblemBox problem={problem} />}
       {outcome === null ? null : (
-        <div className="success" role="status">
-          {outcome}
+        <div className={outcome.ok ? 'success' : 'error'} role="status">
+          {outcome.text}
         </div>
       )}
       <section className="card">
@@ -75,7 +75,7 @@ export function Feeds() {
         {feeds.state === 'ready' && feeds.value.feeds.length === 0 ? <p className="muted">No feeds yet.</p> : null}
         {feeds.state === 'ready' && feeds.value.feeds.length > 0 ? (
           <div className="table-scroll">
-            <table className="intel-table feeds-table">
+            <table className="intel-table wide-first feeds-table">
               <thead>
                 <tr>
                   <th scope="col">Feed</th>

@@ -90,7 +90,7 @@ export function ApiKeys() {
       {keys.state === 'error' ? <ProblemBox problem={keys.problem} /> : null}
       {keys.state === 'ready' ? (
         <div className="table-scroll">
-          <table className="intel-table keys-table">
+          <table className="intel-table wide-first keys-table">
             <thead>
               <tr>
                 <th scope="col">Name</th>

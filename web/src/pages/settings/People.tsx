@@ -46,7 +46,7 @@ export function People(props: { readonly meId: string }) {
       {people.state === 'error' ? <ProblemBox problem={people.problem} /> : null}
       {people.state === 'ready' ? (
         <div className="table-scroll">
-          <table className="intel-table people-table">
+          <table className="intel-table wide-first people-table">
             <thead>
               <tr>
                 <th scope="col">Name</th>
