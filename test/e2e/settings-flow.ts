@@ -59,6 +59,16 @@ export async function runSettingsFlow(browser: Browser, app: AppUnderTest, shots
   expect(await page.content()).not.toContain(key);
 
   const id = await publishIndicator(page, `Rumour domain ${unique}`);
+
+  // "Check my logs" finds it in an uploaded JSON-lines DNS log.
+  await page.click('.topbar a:has-text("Check my logs")');
+  const log = ['{"ts":1762178706.5,"query":"vote-noon.example"}', '{"ts":1762178707.5,"query":"county-results.example"}'].join('\n');
+  await page.setInputFiles('input[name=log]', { name: 'dns.jsonl', mimeType: 'application/x-ndjson', buffer: Buffer.from(`${log}\n`) });
+  await page.click('button:has-text("Check this log")');
+  await page.waitForSelector('.hits-table');
+  expect(await page.textContent('.hits-table')).toContain(`Rumour domain ${unique}`);
+  expect(await page.textContent('.match-results')).toContain('2 lines read');
+  await page.screenshot({ path: join(shots, '13-check-logs.png'), fullPage: true });
   await signOut(page);
 
   // Shared with the community: the other state's person sees it, the owner by name, no internal ids.
