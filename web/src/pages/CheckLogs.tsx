@@ -22,7 +22,7 @@ interface MatchResult {
   readonly malformed: number;
   readonly problems: readonly { readonly line: number; readonly code: string; readonly message: string }[];
   readonly hits: readonly MatchHit[];
-  readonly sightings?: unknown;
+  readonly sightings: readonly { readonly indicator: string; readonly sighting: string }[];
 }
 
 const FORMAT_WORDS: Readonly<Record<LogFormat, string>> = {
@@ -112,6 +112,7 @@ export function CheckLogs() {
           <p className="muted small">
             {`${result.lines.toLocaleString()} lines read as ${result.format}`}
             {result.malformed > 0 ? `; ${result.malformed.toLocaleString()} could not be read` : ''}.
+            {result.sightings.length === 0 ? '' : ` ${result.sightings.length} sighting${result.sightings.length === 1 ? '' : 's'} published for your organization.`}
           </p>
           {result.problems.length === 0 ? null : (
             <details>
