@@ -102,7 +102,7 @@ export async function composeHub(options: HubOptions): Promise<Hub> {
       accountRoutes(auth),
       sharingRoutes({ sharing, isOrgAdmin }),
       auditRoutes({ audit, isOrgAdmin }),
-      taxiiPlugin({ stix: store.stix, taxii: taxiiStore(store.database.db), sharing, hubOwner, clock, isOrgAdmin, titles, ...(options.taxiiSecret === undefined ? {} : { secret: options.taxiiSecret }) }),
+      taxiiPlugin({ stix: store.stix, taxii: taxiiStore(store.database.db), sharing, hubOwner, clock, isOrgAdmin, titles, audit, ...(options.taxiiSecret === undefined ? {} : { secret: options.taxiiSecret }) }),
       matchPlugin({ stix: store.stix, sharing, clock, orgInfo, counting: countingFromRepository(sharingRepo) }),
       fed.plugin,
     ],

@@ -1,3 +1,4 @@
+import type { AuditPort } from '../audit/audit-log.ts';
 import { randomBytes } from 'node:crypto';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { OrgId } from '../domain/ids.ts';
@@ -33,6 +34,8 @@ export interface TaxiiOptions {
   readonly maxPageSize?: number;
   /** Readable names for group and organization keys in collection titles (states are named already). */
   readonly titles?: KeyTitles;
+  /** The audit log: reads of TLP:AMBER and above served over TAXII are recorded; none by default. */
+  readonly audit?: AuditPort;
   /** Whether a principal is an org-admin of its organization (may define filter collections); default nobody. */
   readonly isOrgAdmin?: (principal: Principal) => Promise<boolean>;
 }

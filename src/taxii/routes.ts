@@ -1,3 +1,4 @@
+import { auditReads } from '../audit/object-events.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { parseStixId, type StixId } from '../domain/ids.ts';
 import type { TaxiiCollection } from './collections.ts';
@@ -121,8 +122,10 @@ export function taxiiRoutes(app: FastifyInstance, ctx: TaxiiContext): void {
   app.get<CollectionParams>(`${root}/collections/:collection/objects/`, async (request, reply) => {
     const p = await prepare(request, 'objects');
     if (isError(p)) return sendTaxiiError(reply, p);
-    const page = await readPage(deps(), ctx.principal(request), p.collection, `objects:${p.collection.id}`, p.query, {});
+    const principal = ctx.principal(request);
+    const page = await readPage(deps(), principal, p.collection, `objects:${p.collection.id}`, p.query, {});
     if (!page.ok) return sendTaxiiError(reply, page.error);
+    await auditReads(ctx.options.audit, principal, page.value.rows.map((r) => r.stored), 'TAXII GET objects');
     return send(withDateHeaders(reply, page.value), envelope(page.value));
   });
 
@@ -159,8 +162,10 @@ export function taxiiRoutes(app: FastifyInstance, ctx: TaxiiContext): void {
     const id = objectId(request.params.object);
     if (typeof id !== 'string') return sendTaxiiError(reply, id);
     if ((await versionsIn(deps(), p.collection, id)).length === 0) return sendTaxiiError(reply, notFound(`Object ${id}`));
-    const page = await readPage(deps(), ctx.principal(request), p.collection, `object:${p.collection.id}:${id}`, p.query, { ids: [id] });
+    const principal = ctx.principal(request);
+    const page = await readPage(deps(), principal, p.collection, `object:${p.collection.id}:${id}`, p.query, { ids: [id] });
     if (!page.ok) return sendTaxiiError(reply, page.error);
+    await auditReads(ctx.options.audit, principal, page.value.rows.map((r) => r.stored), 'TAXII GET object');
     return send(withDateHeaders(reply, page.value), envelope(page.value));
   });
 
