@@ -60,7 +60,7 @@ export function Settings() {
           <People meId={me.userId} />
           {orgs.state === 'ready' ? <RequireTotp org={orgs.value.find((o) => o.id === me.orgId) ?? null} /> : null}
           <Defaults me={me} orgNames={orgNames} />
-          <Groups myOrg={me.orgId} orgs={orgs.state === 'ready' ? orgs.value.filter((o) => o.id !== me.orgId) : []} />
+          <Groups myOrg={me.orgId} myOrgName={me.orgName} orgs={orgs.state === 'ready' ? orgs.value : []} />
           <Audit />
         </>
       ) : null}
@@ -75,8 +75,12 @@ function RequireTotp(props: { readonly org: OrgBody | null }) {
   const change = async (value: boolean) => {
     setProblem(null);
     setSaved(false);
+    setOn(value);
     const res = await api<OrgBody>('PUT', '/api/v1/org/settings', { require_totp: value });
-    if (!res.ok) return setProblem(res.error);
+    if (!res.ok) {
+      setOn(!value);
+      return setProblem(res.error);
+    }
     setOn(res.value.require_totp);
     setSaved(true);
   };

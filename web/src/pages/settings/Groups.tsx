@@ -19,11 +19,12 @@ export interface OrgOption {
 }
 
 /** Sharing groups: create one, invite organizations by name, answer invitations. */
-export function Groups(props: { readonly myOrg: string; readonly orgs: readonly OrgOption[] }) {
+export function Groups(props: { readonly myOrg: string; readonly myOrgName: string; readonly orgs: readonly OrgOption[] }) {
   const [groups, reload] = useReload<{ groups: Group[] }>('/api/v1/groups');
   const [name, setName] = useState('');
   const [problem, setProblem] = useState<ApiProblem | null>(null);
-  const names = new Map(props.orgs.map((o) => [o.id, o.name] as const));
+  const names = new Map([...props.orgs.map((o) => [o.id, o.name] as const), [props.myOrg, `${props.myOrgName} (your organization)`] as const]);
+  const others = props.orgs.filter((o) => o.id !== props.myOrg);
   const act = async (path: string, body?: unknown) => {
     setProblem(null);
     const res = await api<unknown>('POST', path, body);
@@ -67,7 +68,7 @@ export function Groups(props: { readonly myOrg: string; readonly orgs: readonly 
                   ))}
                 </ul>
               )}
-              {g.created_by_org === props.myOrg ? <Invite groupId={g.id} orgs={props.orgs} onInvite={(orgId) => void act(`/api/v1/groups/${g.id}/invitations`, { org_id: orgId })} /> : null}
+              {g.created_by_org === props.myOrg ? <Invite groupId={g.id} orgs={others.filter((o) => !(g.members ?? []).some((m) => m.org_id === o.id))} onInvite={(orgId) => void act(`/api/v1/groups/${g.id}/invitations`, { org_id: orgId })} /> : null}
             </div>
           ))
         : null}
