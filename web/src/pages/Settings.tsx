@@ -9,6 +9,7 @@ import { ApiKeys } from './settings/ApiKeys.tsx';
 import { Audit } from './settings/Audit.tsx';
 import { Defaults } from './settings/Defaults.tsx';
 import { Groups, type OrgOption } from './settings/Groups.tsx';
+import { OrgKeys } from './settings/OrgKeys.tsx';
 import { People } from './settings/People.tsx';
 
 interface OrgBody extends OrgOption {
@@ -21,7 +22,7 @@ interface OrgBody extends OrgOption {
  */
 export function Settings() {
   const { me } = useSession();
-  const people = useGet<unknown[]>('/api/v1/org/users');
+  const people = useGet<{ readonly id: string; readonly name: string }[]>('/api/v1/org/users');
   const orgs = useGet<OrgBody[]>('/api/v1/orgs');
   const orgNames = useOrgNames();
   if (me === null) return <Loading what="settings" />;
@@ -40,6 +41,7 @@ export function Settings() {
         {admin ? (
           <>
             <a href="#people">People</a>
+            <a href="#org-keys">Organization keys</a>
             <a href="#sign-in">Sign-in rules</a>
             <a href="#sharing-defaults">Sharing defaults</a>
             <a href="#groups">Sharing groups</a>
@@ -58,10 +60,11 @@ export function Settings() {
       {admin ? (
         <>
           <People meId={me.userId} />
+          <OrgKeys />
           {orgs.state === 'ready' ? <RequireTotp org={orgs.value.find((o) => o.id === me.orgId) ?? null} /> : null}
           <Defaults me={me} orgNames={orgNames} />
           <Groups myOrg={me.orgId} myOrgName={me.orgName} orgs={orgs.state === 'ready' ? orgs.value : []} />
-          <Audit />
+          <Audit people={new Map(people.value.map((p) => [p.id, p.name] as const))} />
         </>
       ) : null}
     </div>

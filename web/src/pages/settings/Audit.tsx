@@ -14,7 +14,7 @@ interface AuditEntry {
 }
 
 /** What my organization's people did and what was done with its objects, newest page by page. */
-export function Audit() {
+export function Audit(props: { readonly people: ReadonlyMap<string, string> }) {
   const [after, setAfter] = useState<number | null>(null);
   const [history, setHistory] = useState<(number | null)[]>([]);
   const res = useGet<{ entries: AuditEntry[]; next_after: number | null }>(`/api/v1/org/audit${query({ after, limit: 50 })}`);
@@ -32,6 +32,7 @@ export function Audit() {
                 <tr>
                   <th scope="col">#</th>
                   <th scope="col">When</th>
+                  <th scope="col">Who</th>
                   <th scope="col">What</th>
                   <th scope="col">Object</th>
                 </tr>
@@ -41,6 +42,7 @@ export function Audit() {
                   <tr key={e.seq}>
                     <td className="small">{e.seq}</td>
                     <td className="small">{formatWhen(e.at, now)}</td>
+                    <td className="small">{e.actor_user === null ? 'Rampart' : (props.people.get(e.actor_user) ?? 'Someone outside your organization')}</td>
                     <td>{auditAction(e.action)}</td>
                     <td className="mono small">{e.object_id ?? ''}</td>
                   </tr>
