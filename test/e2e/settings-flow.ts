@@ -52,6 +52,7 @@ export async function runSettingsFlow(browser: Browser, app: AppUnderTest, shots
   const key = (await shown.textContent()) ?? '';
   expect(key).toMatch(/^rk_/);
   expect(await page.textContent('.keys-table')).toContain(`SIEM ${unique}`);
+  await page.waitForSelector(`.org-keys-table td:has-text("SIEM ${unique}")`);
   await page.screenshot({ path: join(shots, '11-api-key-once.png'), fullPage: true });
   await page.click('button:has-text("I have stored it")');
   await page.reload();

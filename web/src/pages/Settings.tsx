@@ -25,6 +25,7 @@ export function Settings() {
   const people = useGet<{ readonly id: string; readonly name: string }[]>('/api/v1/org/users');
   const orgs = useGet<OrgBody[]>('/api/v1/orgs');
   const orgNames = useOrgNames();
+  const [keysVersion, setKeysVersion] = useState(0);
   if (me === null) return <Loading what="settings" />;
   const admin = people.state === 'ready';
   return (
@@ -50,7 +51,7 @@ export function Settings() {
           </>
         ) : null}
       </nav>
-      <ApiKeys />
+      <ApiKeys onChange={() => setKeysVersion((v) => v + 1)} />
       {people.state === 'loading' ? <Loading what="organization settings" /> : null}
       {people.state === 'error' ? (
         <p className="muted">
@@ -60,7 +61,7 @@ export function Settings() {
       {admin ? (
         <>
           <People meId={me.userId} />
-          <OrgKeys />
+          <OrgKeys version={keysVersion} />
           {orgs.state === 'ready' ? <RequireTotp org={orgs.value.find((o) => o.id === me.orgId) ?? null} /> : null}
           <Defaults me={me} orgNames={orgNames} />
           <Groups myOrg={me.orgId} myOrgName={me.orgName} orgs={orgs.state === 'ready' ? orgs.value : []} />

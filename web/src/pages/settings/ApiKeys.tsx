@@ -15,7 +15,7 @@ interface KeyRow {
 }
 
 /** My API keys: a new key is shown once, with a copy button; the list shows last use; revoke is immediate. */
-export function ApiKeys() {
+export function ApiKeys(props: { readonly onChange?: () => void }) {
   const [keys, reload] = useReload<KeyRow[]>('/api/v1/keys');
   const [name, setName] = useState('');
   const [scope, setScope] = useState<'read' | 'write'>('read');
@@ -32,11 +32,13 @@ export function ApiKeys() {
     setCopied(false);
     setName('');
     reload();
+    props.onChange?.();
   };
   const revoke = async (id: string) => {
     const res = await api<KeyRow>('DELETE', `/api/v1/keys/${encodeURIComponent(id)}`);
     if (!res.ok) setProblem(res.error);
     reload();
+    props.onChange?.();
   };
   const copy = async (key: string) => {
     try {

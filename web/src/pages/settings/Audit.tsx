@@ -27,7 +27,7 @@ export function Audit(props: { readonly people: ReadonlyMap<string, string> }) {
       {res.state === 'ready' ? (
         <>
           <div className="table-scroll">
-            <table className="intel-table wide-first audit-table">
+            <table className="intel-table audit-table">
               <thead>
                 <tr>
                   <th scope="col">#</th>
