@@ -14,6 +14,7 @@ export interface SplitOptions {
 }
 
 export const DEFAULT_MAX_LINE = 1 << 20;
+const SEGMENT = 1 << 16;
 
 /**
  * Splits a byte stream into lines without ever holding more than one line and one chunk:
@@ -66,6 +67,19 @@ export async function splitLines(source: AsyncIterable<Uint8Array | string> | It
       }
     }
   };
+  // In pieces of at most SEGMENT bytes cut after a newline: strings that small live on the JS heap, while a string of a whole
+  // megabyte is allocated outside it, which costs more than the copy itself.
+  const feedAscii = (buf: Buffer) => {
+    for (let start = 0; start < buf.length; ) {
+      let end = Math.min(start + SEGMENT, buf.length);
+      if (end < buf.length) {
+        const nl = buf.lastIndexOf(10, end - 1);
+        if (nl >= start) end = nl + 1;
+      }
+      feed(buf.toString('latin1', start, end));
+      start = end;
+    }
+  };
   for await (const chunk of source) {
     if (typeof chunk === 'string') {
       bytes += Buffer.byteLength(chunk);
@@ -73,7 +87,7 @@ export async function splitLines(source: AsyncIterable<Uint8Array | string> | It
     } else {
       bytes += chunk.byteLength;
       // Pure ASCII after a clean boundary reads as Latin-1 (a plain copy, several times cheaper than UTF-8 decoding).
-      if (clean && isAscii(chunk)) feed(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString('latin1'));
+      if (clean && isAscii(chunk)) feedAscii(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
       else feed(decoder.decode(chunk, { stream: true }));
       // An ASCII last byte means the decoder holds no partial sequence across the boundary.
       clean = chunk.byteLength === 0 ? clean : (chunk[chunk.byteLength - 1] ?? 0) < 0x80;

@@ -3,7 +3,7 @@ import { detectFormat, DETECT_LINES, parserFor, type FormatChoice, type FormatEr
 import type { ComplexIndicator, IndicatorIndex, IndicatorInfo, LeafRef, Target } from './indicator-index.ts';
 import { splitLines } from './lines.ts';
 import { channelObservation, objectTypesOf, toObservation, type Observation } from './observation.ts';
-import { LogRecord, type LineParser, type LineProblem, type ValueKind } from './record.ts';
+import { detach, LogRecord, type LineParser, type LineProblem, type ValueKind } from './record.ts';
 import { timeToMillis } from './time.ts';
 import type { WarningLists } from './warning-lists.ts';
 
@@ -90,7 +90,7 @@ export async function matchLogs(source: AsyncIterable<Uint8Array | string> | Ite
       found = leaves.filter((leaf) => leaf.matcher.matches(alone));
       // Bounded: a log of endless distinct values costs evaluations, not memory.
       if (memo.size >= MAX_MEMO) memo.clear();
-      memo.set(value, found);
+      memo.set(detach(value), found);
     }
     return found;
   };
@@ -113,7 +113,7 @@ export async function matchLogs(source: AsyncIterable<Uint8Array | string> | Ite
     hit.count++;
     if (ms < hit.firstMs) hit.firstMs = ms;
     if (ms > hit.lastMs) hit.lastMs = ms;
-    if (value !== null && hit.values.length < MAX_VALUES && !hit.values.includes(value)) hit.values.push(value);
+    if (value !== null && hit.values.length < MAX_VALUES && !hit.values.includes(value)) hit.values.push(detach(value));
     if (list !== null && !hit.warningLists.includes(list)) hit.warningLists.push(list);
   };
   const warningList = (kind: ValueKind, value: string): string | null => {

@@ -1,4 +1,4 @@
-import type { LogRecord, ValueKind } from './record.ts';
+import { detach, type LogRecord, type ValueKind } from './record.ts';
 
 /** A cyber-observable object inside an observation (STIX 2.1 §6), keyed by its position. */
 export type ScoObject = { readonly type: string } & Record<string, unknown>;
@@ -82,7 +82,7 @@ export function toObservation(record: LogRecord, time: string): Observation {
     const kind = record.kinds[i];
     const value = record.values[i];
     if (kind === undefined || value === undefined) continue;
-    const sco = scoOf(kind, value);
+    const sco = scoOf(kind, detach(value));
     if (sco === null || keyOf.has(`${kind}|${value}`)) continue;
     const key = String(n++);
     keyOf.set(`${kind}|${value}`, key);
@@ -90,22 +90,22 @@ export function toObservation(record: LogRecord, time: string): Observation {
   }
   if (record.fileName !== null) {
     const file = Object.values(objects).find((o) => o.type === 'file');
-    if (file === undefined) objects[String(n++)] = { type: 'file', name: record.fileName };
-    else file['name'] = record.fileName;
+    if (file === undefined) objects[String(n++)] = { type: 'file', name: detach(record.fileName) };
+    else file['name'] = detach(record.fileName);
   }
   const ipRef = (ip: string | null) => (ip === null ? undefined : (keyOf.get(`ipv4|${ip}`) ?? keyOf.get(`ipv6|${ip}`)));
   const srcRef = ipRef(record.srcIp);
   const dstRef = ipRef(record.dstIp);
   if (srcRef !== undefined || dstRef !== undefined || record.srcPort >= 0 || record.dstPort >= 0 || record.userAgent !== null || record.method !== null) {
-    const traffic: Record<string, unknown> = { type: 'network-traffic', protocols: [record.protocol ?? (record.method !== null ? 'tcp' : 'ipv4')] };
+    const traffic: Record<string, unknown> = { type: 'network-traffic', protocols: [detach(record.protocol ?? (record.method !== null ? 'tcp' : 'ipv4'))] };
     if (srcRef !== undefined) traffic['src_ref'] = srcRef;
     if (dstRef !== undefined) traffic['dst_ref'] = dstRef;
     if (record.srcPort >= 0) traffic['src_port'] = record.srcPort;
     if (record.dstPort >= 0) traffic['dst_port'] = record.dstPort;
     if (record.method !== null || record.userAgent !== null) {
       const headers: Record<string, string> = {};
-      if (record.userAgent !== null) headers['User-Agent'] = record.userAgent;
-      traffic['extensions'] = { 'http-request-ext': { request_method: (record.method ?? 'get').toLowerCase(), request_value: record.requestTarget ?? '/', request_header: headers } };
+      if (record.userAgent !== null) headers['User-Agent'] = detach(record.userAgent);
+      traffic['extensions'] = { 'http-request-ext': { request_method: detach((record.method ?? 'get').toLowerCase()), request_value: detach(record.requestTarget ?? '/'), request_header: headers } };
     }
     objects[String(n++)] = traffic as ScoObject;
   }

@@ -60,6 +60,14 @@ export class LogRecord {
   }
 }
 
+/**
+ * A copy of a value that does not keep its line's text alive: substrings point into the decoded block of
+ * the log (64 KiB), so a value kept past its line (a hit, a candidate observation) must not hold that block.
+ */
+export function detach(value: string): string {
+  return ` ${value}`.slice(1);
+}
+
 /** Why a line yielded nothing usable. */
 export interface LineProblem {
   readonly code: 'malformed-json' | 'not-an-object' | 'wrong-field-count' | 'unrecognized-line' | 'binary-data' | 'line-too-long' | 'no-header';
