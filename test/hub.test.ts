@@ -86,4 +86,25 @@ describe('the composed hub', () => {
       expect(page.body).not.toContain(indicator.id);
     }
   });
+
+  it('exports as a STIX bundle only what the caller may see, records the export, and refuses bad parameters', async () => {
+    const id = 'indicator--7a7a7a7a-0000-4000-8000-000000000001';
+    const mine = await hub.app.inject({ method: 'GET', url: '/api/v1/export?type=indicator', headers: as('state') });
+    expect(mine.statusCode).toBe(200);
+    expect(mine.headers['content-type']).toBe('application/stix+json;version=2.1');
+    const bundle = mine.json<{ type: string; objects: { id: string }[] }>();
+    expect(bundle.type).toBe('bundle');
+    expect(bundle.objects.map((o) => o.id)).toContain(id);
+    const theirs = await hub.app.inject({ method: 'GET', url: '/api/v1/export?type=indicator', headers: as('outsider') });
+    expect(theirs.statusCode).toBe(200);
+    expect(theirs.body).not.toContain(id);
+    const entries = await hub.audit.entries(0, 1000);
+    expect(entries.filter((e) => e.action === 'export').length).toBe(2);
+    const badType = await hub.app.inject({ method: 'GET', url: '/api/v1/export?type=Not_A_Type', headers: as('state') });
+    expect(badType.statusCode).toBe(400);
+    expect(badType.json<{ code: string }>().code).toBe('invalid-type');
+    const badSince = await hub.app.inject({ method: 'GET', url: '/api/v1/export?since=yesterday', headers: as('state') });
+    expect(badSince.json<{ code: string }>().code).toBe('invalid-timestamp');
+    expect((await hub.app.inject({ method: 'GET', url: '/api/v1/export' })).statusCode).toBe(401);
+  });
 });

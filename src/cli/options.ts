@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { parseOrgId, type OrgId } from '../domain/ids.ts';
 import { err, ok, type Result } from '../domain/result.ts';
-import { openStore } from '../store/index.ts';
+import { openStore, type RampartStore } from '../store/index.ts';
 import type { StixStore } from '../store/types.ts';
 import { RAMPART_IDENTITY_ID } from '../stix/rampart-extension.ts';
 
@@ -39,7 +39,7 @@ export interface OpenedStore {
 }
 
 /** Opens the store named by --db / RAMPART_DATABASE_URL / the default SQLite file. */
-export async function openStoreFromOptions(options: DbOptions, env: Env = process.env): Promise<OpenedStore> {
+export async function openStoreFromOptions(options: DbOptions, env: Env = process.env): Promise<RampartStore> {
   return openStore({ url: resolveDatabaseUrl(options, env) });
 }
 

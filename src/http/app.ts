@@ -13,6 +13,7 @@ import { installJsonParser } from './json-body.ts';
 import { createMetrics, type AppMetrics } from './metrics.ts';
 import { installErrorHandling, RouteNotFound, sendProblem } from './problem.ts';
 import { problem } from '../domain/problem.ts';
+import { exportRoutes } from './routes/export.ts';
 import { importRoutes } from './routes/import.ts';
 import { objectRoutes } from './routes/objects.ts';
 import { opsRoutes } from './routes/ops.ts';
@@ -115,6 +116,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const kit: RequestKit = { principalOf: authn.principalOf, readerOf: authn.readerOf, requireReader: authn.requireReader, requireActor: authn.requireActor, requireWriter: authn.requireWriter, sendProblem, importMetrics: metrics.imports };
   objectRoutes(app, authn, { stix, sharing: deps.sharing, clock: deps.clock, ...(deps.audit === undefined ? {} : { audit: deps.audit }) });
   sessionRoutes(app, authn, deps.auth);
+  exportRoutes(app, authn, { stix, clock: deps.clock, ...(deps.audit === undefined ? {} : { audit: deps.audit }) });
   opsRoutes(app, () => deps.store.ping(), metrics);
   await app.register(importRoutes(authn, { stix, importLimit: deps.config.importLimit ?? DEFAULT_IMPORT_LIMIT, metrics: metrics.imports }));
   await app.register(dashboardRoutes({ stix, clock: deps.clock, readerOf: kit.readerOf, sendProblem }));

@@ -2,6 +2,13 @@ import { createWriteStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Command } from 'commander';
+import { orgInfoPort } from '../../accounts/organizations.ts';
+import { createAuditLog } from '../../audit/audit-log.ts';
+import type { OrgId, UserId } from '../../domain/ids.ts';
+import { createSharingService } from '../../sharing/service.ts';
+import { accountsStore } from '../../store/accounts.ts';
+import type { RampartStore } from '../../store/index.ts';
+import type { Reader } from '../../store/types.ts';
 import { isStixTimestamp } from '../../stix/timestamp.ts';
 import { exportBundle } from '../../ingest/export.ts';
 import { EXIT, openStoreFromOptions, withDbOption } from '../options.ts';
@@ -12,17 +19,19 @@ interface ExportFlags {
   readonly since?: string;
   readonly out?: string;
   readonly allVersions?: boolean;
+  readonly as?: string;
 }
 
 const TYPE_NAME = /^[a-z][a-z0-9-]+[a-z0-9]$/;
 
-/** `rampart export`: streams a STIX 2.1 bundle of the stored objects (operator view: everything). */
+/** `rampart export`: streams a STIX 2.1 bundle of the stored objects: everything (operator), or what one person may see (--as). */
 export function exportCommand(): Command {
   const command = new Command('export')
     .description('Export stored objects as one STIX 2.1 bundle (exact stored bytes)')
     .option('--type <types...>', 'only these object types (repeat or comma-separate)')
     .option('--since <timestamp>', 'only versions added to this hub after this time (RFC 3339, e.g. 2024-11-01T00:00:00Z)')
     .option('--all-versions', 'every stored version, not only the latest of each object')
+    .option('--as <email>', 'export only what this person may see (e.g. to hand a partner exactly their share)')
     .option('--out <file>', 'write to this file instead of standard output');
   return withDbOption(command).action(async (flags: ExportFlags) => {
     process.exitCode = await runExport(flags);
@@ -46,7 +55,12 @@ async function runExport(flags: ExportFlags): Promise<number> {
   }
   const store = await openStoreFromOptions(flags);
   try {
-    const bundle = await exportBundle(store.stix, { kind: 'operator' }, {
+    const reader = flags.as === undefined ? ({ kind: 'operator' } as const) : await readerOf(store, flags.as);
+    if (reader === null) {
+      process.stderr.write(`rampart export: --as "${flags.as ?? ''}": no enabled person has that email; see rampart user list\n`);
+      return EXIT.unusable;
+    }
+    const bundle = await exportBundle(store.stix, reader, {
       versions: flags.allVersions === true ? 'all' : 'latest',
       ...(types === undefined ? {} : { types }),
       ...(addedAfterUs === undefined ? {} : { addedAfterUs }),
@@ -55,6 +69,12 @@ async function runExport(flags: ExportFlags): Promise<number> {
       process.stderr.write(`rampart export: ${bundle.error.message}\n`);
       return EXIT.unusable;
     }
+    await createAuditLog(store).record({
+      actorOrg: reader.kind === 'member' ? reader.orgId : null,
+      actorUser: reader.kind === 'member' ? reader.userId : null,
+      action: 'export',
+      details: { via: 'rampart export', as: flags.as ?? 'operator', types: types ?? [], since: flags.since ?? null },
+    });
     const source = Readable.from(bundle.value);
     if (flags.out === undefined) await pipeline(source, process.stdout, { end: false });
     else await pipeline(source, createWriteStream(flags.out));
@@ -62,4 +82,14 @@ async function runExport(flags: ExportFlags): Promise<number> {
   } finally {
     await store.close();
   }
+}
+
+/** The reader of an enabled person: their organization and the audience keys the sharing rule gives them. */
+async function readerOf(store: RampartStore, email: string): Promise<Reader | null> {
+  const user = await accountsStore(store.database).userByEmail(email);
+  if (user === null || user.disabled_at !== null) return null;
+  const sharing = createSharingService({ store, orgInfo: orgInfoPort(store) });
+  const orgId = user.org_id as OrgId;
+  const userId = user.id as UserId;
+  return { kind: 'member', orgId, userId, keys: await sharing.keysOf(orgId, userId) };
 }

@@ -1,0 +1,58 @@
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OPERATOR } from '../../accounts/context.ts';
+import { createOrganization, seedOrganizations } from '../../accounts/organizations.ts';
+import { TEST_POLICY } from '../../accounts/testing.ts';
+import { createUser } from '../../accounts/users.ts';
+import { createAuthService } from '../../auth/service.ts';
+import type { OrgId } from '../../domain/ids.ts';
+import { importObjects } from '../../ingest/import.ts';
+import { openStore } from '../../store/index.ts';
+import { testDatabase, type TestDatabase } from '../../store/testing.ts';
+
+const BIN = fileURLToPath(new URL('../../../bin/rampart.mjs', import.meta.url));
+const HUB = 'identity--cc8654b7-1ffc-487a-bf1c-ed29e18f0a33' as OrgId;
+const indicator = (n: number) => ({
+  type: 'indicator',
+  spec_version: '2.1',
+  id: `indicator--5e5e5e5e-0000-4000-8000-00000000000${n}`,
+  created: '2026-11-01T00:00:00.000Z',
+  modified: '2026-11-01T00:00:00.000Z',
+  pattern: `[ipv4-addr:value = '203.0.113.${n}']`,
+  pattern_type: 'stix',
+  valid_from: '2026-11-01T00:00:00Z',
+});
+
+describe('rampart export', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = testDatabase('sqlite');
+    const store = await openStore({ url: db.url });
+    const auth = createAuthService(store, { policy: TEST_POLICY });
+    if (!(await seedOrganizations(store)).ok) throw new Error('seed failed');
+    const county = await createOrganization(auth.context, OPERATOR, { kind: 'local', name: 'Elm Ridge Clerk (fictional)', state_fips: '55' });
+    const other = await createOrganization(auth.context, OPERATOR, { kind: 'local', name: 'Cedar Bend Clerk (fictional)', state_fips: '17' });
+    if (!county.ok || !other.ok) throw new Error('orgs not created');
+    const user = await createUser(auth.context, OPERATOR, { email: 'clerk@elm-ridge.example', name: 'Clerk', role: 'analyst', password: 'correct horse battery staple', org_id: other.value.id });
+    if (!user.ok) throw new Error(user.error.message);
+    const share = (n: number, audience: readonly ('public' | `state:${string}`)[]) =>
+      importObjects(store.stix, [JSON.stringify(indicator(n))], { hubOwner: HUB, owner: county.value.id, tlp: audience[0] === 'public' ? 'clear' : 'amber', audience });
+    await share(1, ['public']);
+    await share(2, ['state:55']);
+    await store.close();
+  });
+  afterAll(() => db.drop());
+
+  it('exports only what --as may see, and everything for the operator', () => {
+    const as = spawnSync(process.execPath, [BIN, 'export', '--type', 'indicator', '--as', 'clerk@elm-ridge.example', '--db', db.url], { encoding: 'utf8' });
+    expect(as.status, as.stderr).toBe(0);
+    expect(as.stdout).toContain(indicator(1).id);
+    expect(as.stdout).not.toContain(indicator(2).id);
+    const all = spawnSync(process.execPath, [BIN, 'export', '--type', 'indicator', '--db', db.url], { encoding: 'utf8' });
+    expect(all.stdout).toContain(indicator(2).id);
+    const nobody = spawnSync(process.execPath, [BIN, 'export', '--as', 'nobody@example.org', '--db', db.url], { encoding: 'utf8' });
+    expect(nobody.status).toBe(2);
+    expect(nobody.stderr).toContain('no enabled person has that email');
+  }, 60_000);
+});
