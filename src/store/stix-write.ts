@@ -30,6 +30,11 @@ interface IdState {
 
 type NewRow = Omit<StixVersionTable, 'added_us' | 'is_latest' | keyof SharingColumns>;
 
+// Outcomes carry no per-object data: shared, so a batch allocates none.
+const ADDED: PutOutcome = { kind: 'added' };
+const NEW_VERSION: PutOutcome = { kind: 'new-version' };
+const UNCHANGED: PutOutcome = { kind: 'unchanged' };
+
 const columnsOf = (s: Sharing): SharingColumns => ({ owner: s.owner, tlp: s.tlp, audience: JSON.stringify(s.audience) });
 
 function chunks<T>(items: readonly T[], size: number): T[][] {
@@ -51,7 +56,15 @@ export async function insertRows<T extends keyof StixTables>(w: WriteContext, ta
   }
   const columns = Object.keys(first) as (keyof typeof first)[];
   const { sql: text } = w.trx.insertInto(table).values(first).compile();
-  w.runMany(text, rows.map((row) => columns.map((c) => row[c])));
+  const params: unknown[][] = new Array<unknown[]>(rows.length);
+  // Plain loops: this runs once per stored row, the hottest path of an import.
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i] as (typeof rows)[number];
+    const values: unknown[] = new Array<unknown>(columns.length);
+    for (let c = 0; c < columns.length; c++) values[c] = row[columns[c] as keyof typeof row];
+    params[i] = values;
+  }
+  w.runMany(text, params);
 }
 
 /** What a write inside a transaction needs: the transaction, its dialect, and SQLite's bulk runner. */
@@ -114,7 +127,7 @@ export async function putBatch(w: WriteContext, items: readonly IncomingObject[]
     const known = s.versions.get(key);
     let outcome: PutOutcome;
     if (known !== undefined) {
-      if (known.json === item.json) return { kind: 'unchanged' };
+      if (known.json === item.json) return UNCHANGED;
       if (policy === 'reject') {
         return {
           kind: 'rejected',
@@ -123,9 +136,9 @@ export async function putBatch(w: WriteContext, items: readonly IncomingObject[]
         };
       }
       if (known.addedUs !== null && s.storedSharing !== null) replaced.push({ added_us: known.addedUs, audience: s.storedSharing.audience });
-      outcome = { kind: 'new-version' };
+      outcome = NEW_VERSION;
     } else {
-      outcome = { kind: s.versions.size === 0 ? 'added' : 'new-version' };
+      outcome = s.versions.size === 0 ? ADDED : NEW_VERSION;
     }
     const row: NewRow = { id: item.id, type: item.type, modified: item.modified, mod_key: key, revoked: item.revoked ? 1 : 0, name: item.name, description: item.description, json: item.json };
     const pending = insertIndex.get(`${item.id}\u0000${key}`);
@@ -153,11 +166,26 @@ export async function putBatch(w: WriteContext, items: readonly IncomingObject[]
   for (const { id, sharing } of reshared) await setSharing(w, id, sharing);
 
   const first = await reserveAddedUs(trx, dialect, inserts.length, clock);
-  const rows = inserts.map((r, i) => {
+  const rows = inserts.map((r, i): StixVersionTable => {
     const s = state.get(r.id);
     const sharing = s?.sharing ?? s?.storedSharing;
     if (s === undefined || sharing === undefined || sharing === null) throw new Error('putBatch: every inserted version has sharing');
-    return { ...r, added_us: first + i, is_latest: s.latestKey === r.mod_key ? 1 : 0, ...sharing };
+    // One literal of fixed shape rather than spreads: cheaper per row, and the column order insertRows reads.
+    return {
+      added_us: first + i,
+      id: r.id,
+      type: r.type,
+      modified: r.modified,
+      mod_key: r.mod_key,
+      revoked: r.revoked,
+      is_latest: s.latestKey === r.mod_key ? 1 : 0,
+      name: r.name,
+      description: r.description,
+      json: r.json,
+      owner: sharing.owner,
+      tlp: sharing.tlp,
+      audience: sharing.audience,
+    };
   });
   await insertRows(w, 'stix_version', rows, VERSION_ROWS_PER_INSERT);
   await insertRows(w, 'stix_audience', audienceRows(rows), SMALL_ROWS_PER_INSERT);
@@ -167,14 +195,16 @@ export async function putBatch(w: WriteContext, items: readonly IncomingObject[]
 /** The audience rows of some versions: one per distinct key of each version's sharing. */
 export function audienceRows(versions: readonly { added_us: number; audience: string }[]): { key: string; added_us: number }[] {
   const parsed = new Map<string, readonly string[]>();
-  return versions.flatMap((v) => {
+  const rows: { key: string; added_us: number }[] = [];
+  for (const v of versions) {
     let keys = parsed.get(v.audience);
     if (keys === undefined) {
       keys = [...new Set(JSON.parse(v.audience) as string[])];
       parsed.set(v.audience, keys);
     }
-    return keys.map((key) => ({ key, added_us: v.added_us }));
-  });
+    for (const key of keys) rows.push({ key, added_us: v.added_us });
+  }
+  return rows;
 }
 
 const sameSharing = (a: SharingColumns, b: SharingColumns) => a.owner === b.owner && a.tlp === b.tlp && a.audience === b.audience;
