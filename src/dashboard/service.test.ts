@@ -99,6 +99,10 @@ describe('dashboardFor', () => {
     await put(stix, incident('Mine', '55'), COUNTY, 'amber', ['state:55']);
     await put(stix, { type: 'report', name: 'Older advisory', report_types: ['advisory'], published: '2026-11-01T00:00:00.000Z' }, FEDERAL, 'green', ['community']);
     await put(stix, { type: 'relationship', relationship_type: 'related-to', source_ref: 'x', target_ref: 'y' }, FEDERAL, 'green', ['community']);
+    // Knowledge-base reference material is not news: ATT&CK techniques and MITRE's own identity.
+    const MITRE = 'identity--c78cb6e5-0c4b-4611-8297-d1b8b55e40b5' as OrgId;
+    await put(stix, { type: 'attack-pattern', name: 'Technique' }, MITRE, 'clear', ['public']);
+    await put(stix, { type: 'identity', id: MITRE, name: 'The MITRE Corporation', identity_class: 'organization' }, org(5), 'clear', ['public']);
     await put(stix, incident('Newer from the state', '55'), STATE, 'amber', ['state:55']);
     await put(stix, incident('Hidden', '17'), OTHER, 'amber', ['state:17']);
     const res = await dashboardFor(deps(stix), countyReader);

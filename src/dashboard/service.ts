@@ -1,3 +1,4 @@
+import { KNOWLEDGE_BASE_PUBLISHERS } from '../kb/publishers.ts';
 import { Type } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { STATUS_LEVELS, type StatusLevel } from '../domain/election.ts';
@@ -85,6 +86,11 @@ function statusRow(v: StoredVersion, object: Record<string, unknown>): Omit<Stat
 }
 
 /** Keeps the `size` entries with the largest `addedUs`, newest first. */
+/** Knowledge-base material (ATT&CK, DISARM): its publishers' objects and identities. */
+function isReference(v: StoredVersion): boolean {
+  return KNOWLEDGE_BASE_PUBLISHERS.has(v.sharing.owner) || KNOWLEDGE_BASE_PUBLISHERS.has(v.id) || (v.type.startsWith('x-mitre-'));
+}
+
 function pushNewest(list: StoredVersion[], v: StoredVersion, size: number): void {
   if (list.length >= size && (list[list.length - 1]?.addedUs ?? 0) >= v.addedUs) return;
   list.push(v);
@@ -129,7 +135,7 @@ export async function dashboardFor(deps: DashboardDeps, reader: Reader, options:
     if (v.revoked) continue;
     byTlp[v.sharing.tlp] += 1;
     byType.set(v.type, (byType.get(v.type) ?? 0) + 1);
-    if (v.sharing.owner !== ownOrg && !NOT_NEWS.has(v.type)) pushNewest(newest, v, options.latest ?? 8);
+    if (v.sharing.owner !== ownOrg && !NOT_NEWS.has(v.type) && !isReference(v)) pushNewest(newest, v, options.latest ?? 8);
     if (v.type === 'incident') {
       openIncidents += 1;
       const fips = incidentState(parseJson(v.json));

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { OrgId } from '../domain/ids.ts';
 import { memoryStixStore } from '../../test/helpers/memory-stix-store.ts';
+import { readFileSync } from 'node:fs';
 import { KNOWLEDGE_BASE, loadKnowledgeBase } from './knowledge-base.ts';
+import { KNOWLEDGE_BASE_PUBLISHERS } from './publishers.ts';
 
 const HUB = 'identity--cc8654b7-1ffc-487a-bf1c-ed29e18f0a33' as OrgId;
 
@@ -23,5 +25,13 @@ describe('the built-in knowledge base', () => {
     const second = await loadKnowledgeBase(store, { hubOwner: HUB });
     if (!second.ok) throw new Error(second.error.message);
     for (const summary of second.value.values()) expect(summary.added + summary.newVersions).toBe(0);
+  });
+
+  it('names every publisher of its objects in KNOWLEDGE_BASE_PUBLISHERS', () => {
+    for (const bundle of KNOWLEDGE_BASE) {
+      const { objects } = JSON.parse(readFileSync(bundle.path, 'utf8')) as { objects: { created_by_ref?: string }[] };
+      const publishers = new Set(objects.flatMap((o) => (o.created_by_ref === undefined ? [] : [o.created_by_ref])));
+      for (const p of publishers) expect(KNOWLEDGE_BASE_PUBLISHERS, bundle.name).toContain(p);
+    }
   });
 });
