@@ -85,6 +85,24 @@ export class PatternCache {
   }
 }
 
+const FILTER_BITS = 22;
+const FILTER_MASK = (1 << FILTER_BITS) - 1;
+
+/**
+ * A hash of the first `end` characters with ASCII letters folded, or -1 when they are not all ASCII. Values whose
+ * hash bit is clear in the filter are in no map: hashing a substring for a Map costs a runtime call and a cache miss.
+ */
+function foldedHash(kind: number, value: string, end: number): number {
+  let h = (0x811c9dc5 ^ kind) | 0;
+  for (let i = 0; i < end; i++) {
+    let c = value.charCodeAt(i);
+    if (c >= 128) return -1;
+    if (c >= 65 && c <= 90) c += 32;
+    h = Math.imul(h ^ c, 0x01000193);
+  }
+  return (h ^ (h >>> 15)) & FILTER_MASK;
+}
+
 const KINDS: readonly ValueKind[] = ['ipv4', 'ipv6', 'domain', 'url', 'email', 'md5', 'sha1', 'sha256', 'sha512', 'user-agent'];
 
 /**
@@ -106,6 +124,8 @@ export class IndicatorIndex {
   stamp = 0;
   // Reused by lookup for the prefix matches of one value.
   private readonly prefixHits: Target[] = [];
+  /** One bit per folded hash of every exact key: a clear bit means the value is in no map (no false negatives). */
+  private readonly filter = new Int32Array(1 << (FILTER_BITS - 5));
 
   constructor(private readonly cache: PatternCache = new PatternCache()) {}
 
@@ -173,9 +193,22 @@ export class IndicatorIndex {
     }
     const map = this.exact.get(key.kind);
     if (map === undefined) return;
+    const bit = foldedHash(KINDS.indexOf(key.kind), key.value, key.value.length);
+    if (bit >= 0) this.filter[bit >>> 5] = (this.filter[bit >>> 5] ?? 0) | (1 << (bit & 31));
     const list = map.get(key.value);
     if (list === undefined) map.set(key.value, [target]);
     else list.push(target);
+  }
+
+  /**
+   * False only when the value cannot be a key of its kind's map: keys are normalised values (normalizeValue), which
+   * for ASCII text are the value with letters folded and, for domains, one trailing dot dropped; IPv6 is not screened.
+   */
+  private screened(kind: ValueKind, value: string): boolean {
+    if (kind === 'ipv6') return true;
+    const end = kind === 'domain' && value.charCodeAt(value.length - 1) === 46 ? value.length - 1 : value.length;
+    const bit = foldedHash(KINDS.indexOf(kind), value, end);
+    return bit < 0 || ((this.filter[bit >>> 5] ?? 0) & (1 << (bit & 31))) !== 0;
   }
 
   /** Calls `found` with every target one value of a record reaches. */
@@ -186,7 +219,7 @@ export class IndicatorIndex {
       const value = record.values[i];
       if (kind === undefined || value === undefined) continue;
       const map = this.exact.get(kind);
-      if (map !== undefined && map.size > 0) {
+      if (map !== undefined && map.size > 0 && this.screened(kind, value)) {
         const list = map.get(normalizeValue(kind, value));
         if (list !== undefined) for (const t of list) found(t, kind, value);
       }

@@ -78,7 +78,21 @@ export async function matchLogs(source: AsyncIterable<Uint8Array | string> | Ite
   let stamp = 0;
   // Per value kind, the single-property leaves each distinct value satisfies.
   const channelMemo = new Map<ValueKind, Map<string, LeafRef[]>>();
+  // The last value of each kind and its leaves: consecutive lines mostly repeat it (one browser, one resolver),
+  // and comparing two strings is cheaper than hashing one.
+  const channelLast = new Map<ValueKind, { value: string; found: LeafRef[] }>();
   const channelHits = (kind: ValueKind, value: string, leaves: readonly LeafRef[]): LeafRef[] => {
+    const last = channelLast.get(kind);
+    if (last !== undefined && last.value === value) return last.found;
+    const found = memoHits(kind, value, leaves);
+    if (last === undefined) channelLast.set(kind, { value: detach(value), found });
+    else {
+      last.value = detach(value);
+      last.found = found;
+    }
+    return found;
+  };
+  const memoHits = (kind: ValueKind, value: string, leaves: readonly LeafRef[]): LeafRef[] => {
     let memo = channelMemo.get(kind);
     if (memo === undefined) {
       memo = new Map();
