@@ -11,6 +11,8 @@ import { createReadStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import type { OrgId } from '../src/domain/ids.ts';
 import { importObjects } from '../src/ingest/import.ts';
 import { bareInsertBaseline, type BaselineRow } from '../src/store/bench-baseline.ts';
@@ -24,6 +26,11 @@ import { writeSyntheticBundle } from './fixtures/stix-bundle.ts';
 const discardingStore = {
   write: (fn: Parameters<StixStore['write']>[0]) => fn({ putBatch: (items) => Promise.resolve(items.map(() => ({ kind: 'added' as const }))) }),
 } as unknown as StixStore;
+
+// Each measurement starts from a collected heap, so none pays for the previous one's garbage
+// (the baselines leave a whole parsed bundle behind).
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
 
 const HUB = 'identity--cc8654b7-1ffc-487a-bf1c-ed29e18f0a33' as OrgId;
 const args = process.argv.slice(2);
@@ -51,6 +58,7 @@ async function importFile(url: string | null, file: string): Promise<{ objects: 
 async function baseline(url: string | null, file: string): Promise<{ objects: number; seconds: number }> {
   const doc = JSON.parse(readFileSync(file, 'utf8')) as { objects: unknown[] };
   const texts = doc.objects.map((o) => JSON.stringify(o));
+  gc();
   const start = performance.now();
   const rows = texts.map((text): BaselineRow => {
     const o = JSON.parse(text) as { id: string; type: string; modified?: string };
@@ -63,6 +71,7 @@ async function baseline(url: string | null, file: string): Promise<{ objects: nu
 }
 
 function line(label: string, r: { objects: number; seconds: number }): number {
+  gc();
   const rate = r.objects / r.seconds;
   console.log(`${label.padEnd(44)} ${r.objects} objects in ${r.seconds.toFixed(2)} s = ${Math.round(rate).toLocaleString('en-US')} objects/s`);
   return rate;
@@ -72,6 +81,7 @@ async function throughput(dir: string): Promise<void> {
   const objects = Number(value('--objects') ?? 200_000);
   const bundle = await writeSyntheticBundle(path.join(dir, 'bundle.json'), objects);
   console.log(`bundle: ${bundle.objects} objects, ${(bundle.bytes / 1e6).toFixed(1)} MB`);
+  gc();
   const parse = line('reference: JSON.parse of each object', await baseline(null, bundle.path));
   const alone = line('pipeline alone (read+split+parse+validate)', await importFile(null, bundle.path));
   console.log(`pipeline alone / JSON.parse = ${(parse / alone).toFixed(2)}x slower`);
