@@ -135,7 +135,8 @@ export async function matchLogs(source: AsyncIterable<Uint8Array | string> | Ite
     let list = listed.get(key);
     if (list === undefined) {
       list = options.warningLists.listing(kind, value);
-      if (listed.size < 100_000) listed.set(key, list);
+      // The key must not keep the log text alive (a concatenation holds on to its parts).
+      if (listed.size < 100_000) listed.set(detach(key), list);
     }
     return list;
   };
