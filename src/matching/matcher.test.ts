@@ -72,6 +72,14 @@ describe('matchLogs', () => {
     expect(summary.hits.find((h) => h.indicator.name === 'ind 4')?.values).toEqual(['phish@county-elections.example', 'https://portal.example/login']);
   });
 
+  it('screens values before the lookups without losing folded, root-dotted or non-ASCII matches', async () => {
+    const summary = await match(
+      ["[domain-name:value = 'root.example']", "[url:value = 'https://portal.example/Login']", "[email-addr:value = 'ÄNNE@county.example']"],
+      ['{"query":"ROOT.Example."}', '{"url":"https://portal.example/login"}', '{"url":"https://portal.example/Login"}', '{"email":"Änne@county.example"}'],
+    );
+    expect(counts(summary)).toEqual({ 'ind 1': 1, 'ind 2': 1, 'ind 3': 1 });
+  });
+
   it('matches networks (ISSUBSET and CIDR equality, IPv4 and IPv6)', async () => {
     const summary = await match(["[ipv4-addr:value ISSUBSET '198.51.100.0/25']", "[ipv4-addr:value = '198.51.100.0/24']", "[ipv6-addr:value ISSUBSET '2001:db8:aa::/48']"], [
       '{"ip":"198.51.100.7"}',
