@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { memoryStixStore } from '../../test/helpers/memory-stix-store.ts';
 import { harness, ORG_A, ORG_B, type Harness } from './test-support.ts';
+import { SHARED_DATA } from '../../test/helpers/shared-data.ts';
 
-const TLP_BUNDLE = readFileSync(new URL('../../../shared/data/tlp/tlp-marking-definitions.bundle.json', import.meta.url), 'utf8');
+const TLP_BUNDLE = readFileSync(`${SHARED_DATA}/tlp/tlp-marking-definitions.bundle.json`, 'utf8');
 
 function identity(n: number, extra: Record<string, unknown> = {}) {
   return {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { validateStixObject } from './validate.ts';
+import { SHARED_DATA } from '../../test/helpers/shared-data.ts';
 
 const indicator = {
   type: 'indicator',
@@ -66,7 +67,7 @@ describe('validateStixObject', () => {
   });
 
   it('accepts TLP 1.0 and TLP 2.0 marking definitions and custom objects', () => {
-    const tlp = JSON.parse(readFileSync(new URL('../../../shared/data/tlp/tlp-marking-definitions.bundle.json', import.meta.url), 'utf8')) as { objects: unknown[] };
+    const tlp = JSON.parse(readFileSync(`${SHARED_DATA}/tlp/tlp-marking-definitions.bundle.json`, 'utf8')) as { objects: unknown[] };
     for (const object of tlp.objects) expect(validateStixObject(object, '$').ok).toBe(true);
     const custom = { type: 'x-mitre-tactic', spec_version: '2.1', id: 'x-mitre-tactic--b03163eb-7e81-4fed-9819-641bf7c99507', created: '2024-11-22T16:43:58.074918Z', modified: '2024-11-22T16:43:58.074918Z', name: 'Plan', x_mitre_shortname: 'plan' };
     expect(validateStixObject(custom, '$')).toMatchObject({ ok: true, value: { custom: true, kind: 'sdo' } });

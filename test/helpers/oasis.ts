@@ -1,12 +1,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
+import { SHARED_DATA } from './shared-data.ts';
 
 /** The official OASIS STIX 2.1 JSON schemas shipped with the shared reference data. */
-export const OASIS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../shared/data/stix2-json-schemas');
+export const OASIS_DIR = path.join(SHARED_DATA, 'stix2-json-schemas');
 
 // ajv-formats is CommonJS: under ESM its function sits on `default`.
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
