@@ -39,20 +39,7 @@ export interface AccountsStore extends AccountsAuthStore {
   updateUser(id: UserId, patch: UserPatch): Promise<void>;
 }
 
-interface OrganizationRow {
-  id: string;
-  kind: string;
-  name: string;
-  short_name: string | null;
-  state_fips: string | null;
-  county_fips: string | null;
-  ocd_id: string | null;
-  partner_type: string | null;
-  seed: number;
-  require_totp: number;
-  created_at: string;
-  updated_at: string;
-}
+type OrganizationRow = AccountTables['organization'];
 
 function organizationOf(row: OrganizationRow): Organization {
   const candidate = {
