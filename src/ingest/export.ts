@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Problem } from '../domain/problem.ts';
 import { err, ok, type Result } from '../domain/result.ts';
 import type { ListQuery, Reader, StixStore } from '../store/types.ts';
+import { isStixTimestamp } from '../stix/timestamp.ts';
 
 export interface ExportQuery {
   readonly types?: readonly string[];
@@ -11,6 +12,29 @@ export interface ExportQuery {
   readonly versions?: 'latest' | 'all';
   /** Objects per store page (default 1000). */
   readonly pageSize?: number;
+}
+
+const TYPE_NAME = /^[a-z][a-z0-9-]+[a-z0-9]$/;
+
+/** A refused export filter: which one (`type` or `since`), and why. */
+export interface ExportFilterError {
+  readonly field: 'type' | 'since';
+  readonly code: 'invalid-type' | 'invalid-timestamp';
+  readonly message: string;
+}
+
+/**
+ * Parses the filters every export path takes (CLI flags, REST query): comma-separated STIX type
+ * names and an RFC 3339 `since`. No types (or only empty items) means every type.
+ */
+export function parseExportFilters(rawTypes: readonly string[] | undefined, since: string | undefined): Result<Pick<ExportQuery, 'types' | 'addedAfterUs'>, ExportFilterError> {
+  const types = (rawTypes ?? []).flatMap((t) => t.split(',')).map((t) => t.trim()).filter((t) => t !== '');
+  const badType = types.find((t) => !TYPE_NAME.test(t));
+  if (badType !== undefined) return err({ field: 'type', code: 'invalid-type', message: `"${badType}" is not a STIX type name` });
+  if (since !== undefined && !isStixTimestamp(since)) {
+    return err({ field: 'since', code: 'invalid-timestamp', message: `"${since}" is not an RFC 3339 UTC timestamp such as 2026-11-01T00:00:00Z` });
+  }
+  return ok({ ...(types.length === 0 ? {} : { types }), ...(since === undefined ? {} : { addedAfterUs: Date.parse(since) * 1000 }) });
 }
 
 /**

@@ -9,8 +9,7 @@ import { createSharingService } from '../../sharing/service.ts';
 import { accountsStore } from '../../store/accounts.ts';
 import type { RampartStore } from '../../store/index.ts';
 import type { Reader } from '../../store/types.ts';
-import { isStixTimestamp } from '../../stix/timestamp.ts';
-import { exportBundle } from '../../ingest/export.ts';
+import { exportBundle, parseExportFilters } from '../../ingest/export.ts';
 import { EXIT, openStoreFromOptions, withDbOption } from '../options.ts';
 
 interface ExportFlags {
@@ -21,8 +20,6 @@ interface ExportFlags {
   readonly allVersions?: boolean;
   readonly as?: string;
 }
-
-const TYPE_NAME = /^[a-z][a-z0-9-]+[a-z0-9]$/;
 
 /** `rampart export`: streams a STIX 2.1 bundle of the stored objects: everything (operator), or what one person may see (--as). */
 export function exportCommand(): Command {
@@ -39,19 +36,10 @@ export function exportCommand(): Command {
 }
 
 async function runExport(flags: ExportFlags): Promise<number> {
-  const types = flags.type?.flatMap((t) => t.split(',')).map((t) => t.trim()).filter((t) => t !== '');
-  const badType = types?.find((t) => !TYPE_NAME.test(t));
-  if (badType !== undefined) {
-    process.stderr.write(`rampart export: --type "${badType}" is not a STIX type name\n`);
+  const filters = parseExportFilters(flags.type, flags.since);
+  if (!filters.ok) {
+    process.stderr.write(`rampart export: --${filters.error.field} ${filters.error.message}\n`);
     return EXIT.unusable;
-  }
-  let addedAfterUs: number | undefined;
-  if (flags.since !== undefined) {
-    if (!isStixTimestamp(flags.since)) {
-      process.stderr.write(`rampart export: --since "${flags.since}" is not an RFC 3339 UTC timestamp such as 2024-11-01T00:00:00Z\n`);
-      return EXIT.unusable;
-    }
-    addedAfterUs = Date.parse(flags.since) * 1000;
   }
   const store = await openStoreFromOptions(flags);
   try {
@@ -62,8 +50,7 @@ async function runExport(flags: ExportFlags): Promise<number> {
     }
     const bundle = await exportBundle(store.stix, reader, {
       versions: flags.allVersions === true ? 'all' : 'latest',
-      ...(types === undefined ? {} : { types }),
-      ...(addedAfterUs === undefined ? {} : { addedAfterUs }),
+      ...filters.value,
     });
     if (!bundle.ok) {
       process.stderr.write(`rampart export: ${bundle.error.message}\n`);
@@ -73,7 +60,7 @@ async function runExport(flags: ExportFlags): Promise<number> {
       actorOrg: reader.kind === 'member' ? reader.orgId : null,
       actorUser: reader.kind === 'member' ? reader.userId : null,
       action: 'export',
-      details: { via: 'rampart export', as: flags.as ?? 'operator', types: types ?? [], since: flags.since ?? null },
+      details: { via: 'rampart export', as: flags.as ?? 'operator', types: filters.value.types ?? [], since: flags.since ?? null },
     });
     const source = Readable.from(bundle.value);
     if (flags.out === undefined) await pipeline(source, process.stdout, { end: false });

@@ -3,8 +3,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { AuditPort } from '../../audit/audit-log.ts';
 import { problem } from '../../domain/problem.ts';
-import { exportBundle } from '../../ingest/export.ts';
-import { isStixTimestamp } from '../../stix/timestamp.ts';
+import { exportBundle, parseExportFilters } from '../../ingest/export.ts';
 import type { StixStore } from '../../store/types.ts';
 import { readerOfPrincipal, type Authenticator } from '../auth.ts';
 import { sendProblem } from '../problem.ts';
@@ -20,7 +19,6 @@ export const ExportQuery = Type.Object(
 );
 export type ExportQuery = Static<typeof ExportQuery>;
 
-const TYPE_NAME = /^[a-z][a-z0-9-]+[a-z0-9]$/;
 const STIX_MEDIA_TYPE = 'application/stix+json;version=2.1';
 
 export interface ExportRouteDeps {
@@ -46,24 +44,15 @@ export function exportRoutes(app: FastifyInstance, authn: Authenticator, deps: E
     async (request, reply) => {
       const principal = authn.principalOf(request);
       if (principal === null) return sendProblem(reply, problem('unauthenticated', 'unauthenticated', 'Sign in first.'));
-      const types = request.query.type?.split(',').map((t) => t.trim()).filter((t) => t !== '');
-      const badType = types?.find((t) => !TYPE_NAME.test(t));
-      if (badType !== undefined) return sendProblem(reply, problem('invalid', 'invalid-type', `type: "${badType}" is not a STIX type name`));
-      const since = request.query.since;
-      if (since !== undefined && !isStixTimestamp(since)) {
-        return sendProblem(reply, problem('invalid', 'invalid-timestamp', `since: "${since}" is not an RFC 3339 UTC timestamp such as 2026-11-01T00:00:00Z`));
-      }
-      const bundle = await exportBundle(deps.stix, readerOfPrincipal(principal), {
-        versions: request.query.versions,
-        ...(types === undefined || types.length === 0 ? {} : { types }),
-        ...(since === undefined ? {} : { addedAfterUs: Date.parse(since) * 1000 }),
-      });
+      const filters = parseExportFilters(request.query.type === undefined ? undefined : [request.query.type], request.query.since);
+      if (!filters.ok) return sendProblem(reply, problem('invalid', filters.error.code, `${filters.error.field}: ${filters.error.message}`));
+      const bundle = await exportBundle(deps.stix, readerOfPrincipal(principal), { versions: request.query.versions, ...filters.value });
       if (!bundle.ok) return sendProblem(reply, bundle.error);
       await deps.audit?.record({
         actorOrg: principal.orgId,
         actorUser: principal.userId,
         action: 'export',
-        details: { via: 'GET /api/v1/export', types: types ?? [], since: since ?? null, versions: request.query.versions },
+        details: { via: 'GET /api/v1/export', types: filters.value.types ?? [], since: request.query.since ?? null, versions: request.query.versions },
       });
       const day = deps.clock.now().toISOString().slice(0, 10);
       return reply
