@@ -94,58 +94,57 @@ const narrowed = (q: Filters) => q.types !== undefined || q.ids !== undefined ||
 
 const NO_BOUND = Number.MAX_SAFE_INTEGER;
 
+type Sources = { readonly keys: readonly string[]; readonly owner: string | null };
+
+/** Each source of the reader's (visibility.ts) as an index range in added order after `from`. */
+function ranges(sources: Sources, from: number) {
+  const out = sources.keys.map((key) => sql`select added_us from stix_audience where key = ${key} and added_us > ${from}`);
+  if (sources.owner !== null) out.push(sql`select added_us from stix_version where owner = ${sources.owner} and added_us > ${from}`);
+  return out;
+}
+
 /**
- * The first `limit + 1` versions after the cursor that the reader may see, driven by its sources
- * (visibility.ts): each source gives its next `need` versions in added order from an index; below
- * the smallest last value of a source that filled up (the bound) the union is complete, so the
- * page is taken from there, and the walk goes on from the bound when that was not enough.
+ * The bound of one step: the smallest `need`-th entry among the reader's sources. Every source that
+ * reaches it holds `need` versions up to it, so the union up to the bound is complete and holds at
+ * least `need` candidates; with no such source (all run out sooner) there is no bound.
  */
-async function listBySources(db: Kysely<StixTables>, sources: { readonly keys: readonly string[]; readonly owner: string | null }, q: ListQuery, after: number | null): Promise<Row[]> {
+function bound(sources: Sources, from: number, need: number) {
+  const nth = ranges(sources, from).map((range) => sql`select (${range} order by added_us limit 1 offset ${need - 1}) as x`);
+  return sql`select coalesce(min(x), ${NO_BOUND}) as bound from (${sql.join(nth, sql` union all `)}) t`;
+}
+
+/**
+ * The first `limit + 1` versions after the cursor that the reader may see, driven by its sources:
+ * each is an index range in added order (stix_audience by key, stix_version by owner), read only up
+ * to the step's bound, so a page reads about as many index entries as it returns. A step comes back
+ * short only when versions below the bound were superseded; the walk then goes on from the bound.
+ */
+async function listBySources(db: Kysely<StixTables>, sources: Sources, q: ListQuery, after: number | null): Promise<Row[]> {
   let from = Math.max(after ?? -1, q.addedAfterUs ?? -1);
   const out: Row[] = [];
   const columns = sql.join(COLUMNS.map((c) => sql.ref(c)));
   const latest = q.versions === 'all' ? sql`1 = 1` : sql`v.is_latest = 1`;
+  if (sources.keys.length === 0 && sources.owner === null) return out;
   for (;;) {
     const need = q.limit + 1 - out.length;
-    const parts = sources.keys.map(
-      (key, i) => sql`select ${sql.lit(i)} as k, added_us from (select a.added_us from stix_audience a where a.key = ${key} and a.added_us > ${from} order by a.added_us limit ${need}) ${sql.raw(`s${i}`)}`,
-    );
-    if (sources.owner !== null) {
-      parts.push(sql`select ${sql.lit(-1)} as k, added_us from (select o.added_us from stix_version o where o.owner = ${sources.owner} and o.added_us > ${from} order by o.added_us limit ${need}) so`);
+    const upTo = sql`(select bound from b)`;
+    const candidates = [];
+    if (sources.keys.length > 0) {
+      candidates.push(sql`select added_us from stix_audience where key in (${sql.join(sources.keys)}) and added_us > ${from} and added_us <= ${upTo}`);
     }
-    if (parts.length === 0) return out;
+    if (sources.owner !== null) candidates.push(sql`select added_us from stix_version where owner = ${sources.owner} and added_us > ${from} and added_us <= ${upTo}`);
     const { rows } = await sql<Row>`
-      with c as (${sql.join(parts, sql` union all `)}),
-      ${window(need)}
-      select ${columns} from s join stix_version v on v.added_us = s.added_us where ${latest}`.execute(db);
-    // s is already the page's window, in order of added_us: sorting here keeps the json out of SQL's sorter.
-    rows.sort((x, y) => Number(x.added_us) - Number(y.added_us));
+      with b as (${bound(sources, from, need)})
+      select ${columns} from stix_version v
+      where v.added_us in (${sql.join(candidates, sql` union all `)}) and ${latest}
+      order by v.added_us limit ${need}`.execute(db);
     out.push(...rows);
-    if (out.length > q.limit) return out;
-    const next = await nextFrom(db, parts, need);
-    if (next === null) return out;
+    if (out.length > q.limit || rows.length === need) return out;
+    const { rows: b } = await bound(sources, from, need).execute(db);
+    const next = Number((b[0] as { bound: number | string } | undefined)?.bound ?? NO_BOUND);
+    if (next >= NO_BOUND) return out;
     from = next;
   }
-}
-
-/**
- * The window of one step: b is the bound (the smallest last value among sources that filled up;
- * below it the union is complete), s the first `need` distinct candidates up to the bound.
- */
-const window = (need: number) => sql`
-      b as (select min(m) as bound from (select max(added_us) as m from c group by k having count(*) >= ${need}) x),
-      s as (select added_us from c where added_us <= coalesce((select bound from b), ${NO_BOUND}) group by added_us order by added_us limit ${need})`;
-
-/** Where the next step starts after a short one: the end of its window, or null when the sources are exhausted. */
-async function nextFrom(db: Kysely<StixTables>, parts: readonly ReturnType<typeof sql>[], need: number): Promise<number | null> {
-  const { rows } = await sql<{ bound: number | null; n: number; last: number | null }>`
-    with c as (${sql.join(parts, sql` union all `)}),
-    ${window(need)}
-    select (select bound from b) as bound, (select count(*) from s) as n, (select max(added_us) from s) as last`.execute(db);
-  const r = rows[0];
-  if (r === undefined) return null;
-  if (Number(r.n) >= need && r.last !== null) return Number(r.last);
-  return r.bound === null ? null : Number(r.bound);
 }
 
 /** The read side of the STIX store: each method takes the reader and applies the one predicate. */
