@@ -1,4 +1,4 @@
-import { sql, type ExpressionBuilder, type Expression, type Kysely, type SqlBool } from 'kysely';
+import { sql, type ExpressionBuilder, type Expression, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
 import type { AudienceKey } from '../domain/audience.ts';
 import type { OrgId, StixId } from '../domain/ids.ts';
 import { problem, type Problem } from '../domain/problem.ts';
@@ -96,21 +96,25 @@ const NO_BOUND = Number.MAX_SAFE_INTEGER;
 
 type Sources = { readonly keys: readonly string[]; readonly owner: string | null };
 
-/** Each source of the reader's (visibility.ts) as an index range in added order after `from`. */
-function ranges(sources: Sources, from: number) {
-  const out = sources.keys.map((key) => sql`select added_us from stix_audience where key = ${key} and added_us > ${from}`);
-  if (sources.owner !== null) out.push(sql`select added_us from stix_version where owner = ${sources.owner} and added_us > ${from}`);
-  return out;
-}
-
 /**
- * The bound of one step: the smallest `need`-th entry among the reader's sources. Every source that
- * reaches it holds `need` versions up to it, so the union up to the bound is complete and holds at
- * least `need` candidates; with no such source (all run out sooner) there is no bound.
+ * The bound of one step: the smallest `need`-th entry after `from` among the reader's sources (its
+ * audience keys in stix_audience, its own organization in stix_version). Every source that reaches
+ * it holds `need` versions up to it, so the union up to the bound is complete and holds at least
+ * `need` candidates; with no such source (all run out sooner) there is no bound. PostgreSQL plans
+ * one lateral subquery over the array of keys far faster than a subquery per key.
  */
-function bound(sources: Sources, from: number, need: number) {
-  const nth = ranges(sources, from).map((range) => sql`select (${range} order by added_us limit 1 offset ${need - 1}) as x`);
-  return sql`select coalesce(min(x), ${NO_BOUND}) as bound from (${sql.join(nth, sql` union all `)}) t`;
+function bound(dialect: DialectName, sources: Sources, from: number, need: number) {
+  const nth = (range: RawBuilder<unknown>) => sql`(${range} order by added_us limit 1 offset ${need - 1})`;
+  const parts: RawBuilder<unknown>[] = [];
+  if (sources.keys.length > 0) {
+    if (dialect === 'postgres') {
+      parts.push(sql`select l.x from unnest(${[...sources.keys]}::text[]) k(key) cross join lateral ${nth(sql`select a.added_us as x from stix_audience a where a.key = k.key and a.added_us > ${from}`)} l`);
+    } else {
+      for (const key of sources.keys) parts.push(sql`select ${nth(sql`select added_us from stix_audience where key = ${key} and added_us > ${from}`)} as x`);
+    }
+  }
+  if (sources.owner !== null) parts.push(sql`select ${nth(sql`select added_us from stix_version where owner = ${sources.owner} and added_us > ${from}`)} as x`);
+  return sql`select coalesce(min(x), ${NO_BOUND}) as bound from (${sql.join(parts, sql` union all `)}) t`;
 }
 
 /**
@@ -119,7 +123,7 @@ function bound(sources: Sources, from: number, need: number) {
  * to the step's bound, so a page reads about as many index entries as it returns. A step comes back
  * short only when versions below the bound were superseded; the walk then goes on from the bound.
  */
-async function listBySources(db: Kysely<StixTables>, sources: Sources, q: ListQuery, after: number | null): Promise<Row[]> {
+async function listBySources(db: Kysely<StixTables>, dialect: DialectName, sources: Sources, q: ListQuery, after: number | null): Promise<Row[]> {
   let from = Math.max(after ?? -1, q.addedAfterUs ?? -1);
   const out: Row[] = [];
   const columns = sql.join(COLUMNS.map((c) => sql.ref(c)));
@@ -130,17 +134,20 @@ async function listBySources(db: Kysely<StixTables>, sources: Sources, q: ListQu
     const upTo = sql`(select bound from b)`;
     const candidates = [];
     if (sources.keys.length > 0) {
-      candidates.push(sql`select added_us from stix_audience where key in (${sql.join(sources.keys)}) and added_us > ${from} and added_us <= ${upTo}`);
+      const keys = dialect === 'postgres' ? sql`= any(${[...sources.keys]}::text[])` : sql`in (${sql.join(sources.keys)})`;
+      candidates.push(sql`select added_us from stix_audience where key ${keys} and added_us > ${from} and added_us <= ${upTo}`);
     }
     if (sources.owner !== null) candidates.push(sql`select added_us from stix_version where owner = ${sources.owner} and added_us > ${from} and added_us <= ${upTo}`);
+    // PostgreSQL then merges the candidates with the table's own range instead of probing it for each.
+    const walk = dialect === 'postgres' ? sql`v.added_us > ${from} and v.added_us <= ${upTo}` : sql`1 = 1`;
     const { rows } = await sql<Row>`
-      with b as (${bound(sources, from, need)})
+      with b as (${bound(dialect, sources, from, need)})
       select ${columns} from stix_version v
-      where v.added_us in (${sql.join(candidates, sql` union all `)}) and ${latest}
+      where v.added_us in (${sql.join(candidates, sql` union all `)}) and ${walk} and ${latest}
       order by v.added_us limit ${need}`.execute(db);
     out.push(...rows);
     if (out.length > q.limit || rows.length === need) return out;
-    const { rows: b } = await bound(sources, from, need).execute(db);
+    const { rows: b } = await bound(dialect, sources, from, need).execute(db);
     const next = Number((b[0] as { bound: number | string } | undefined)?.bound ?? NO_BOUND);
     if (next >= NO_BOUND) return out;
     from = next;
@@ -148,7 +155,7 @@ async function listBySources(db: Kysely<StixTables>, sources: Sources, q: ListQu
 }
 
 /** The read side of the STIX store: each method takes the reader and applies the one predicate. */
-export function stixReads(db: Kysely<StixTables>, _dialect: DialectName) {
+export function stixReads(db: Kysely<StixTables>, dialect: DialectName) {
   const base = () => db.selectFrom('stix_version as v');
 
   async function list(reader: Reader, q: ListQuery): Promise<Result<Page<StoredVersion>, Problem>> {
@@ -160,7 +167,7 @@ export function stixReads(db: Kysely<StixTables>, _dialect: DialectName) {
     const sources = visibilitySources(reader);
     const rows =
       sources !== null && !narrowed(q)
-        ? await listBySources(db, sources, q, after.value)
+        ? await listBySources(db, dialect, sources, q, after.value)
         : await base().select(COLUMNS).where(where.value).orderBy('v.added_us').orderBy('v.id').limit(q.limit + 1).execute();
     const items = toVersions(rows.slice(0, q.limit));
     const last = items[items.length - 1];
