@@ -8,7 +8,8 @@ import { validateStixObject, type ValidatedObject } from '../stix/validate.ts';
 import { defaultPatternChecker } from '../ingest/pattern-checker.ts';
 import type { Clock, Principal, SharingPort } from './deps.ts';
 import type { ListObjectsQuery } from './schemas.ts';
-import { microsFromIso, nextModified } from './time.ts';
+import { microsFromIso } from '../stix/timestamp.ts';
+import { nextModified } from './time.ts';
 
 const OPERATOR: Reader = { kind: 'operator' };
 

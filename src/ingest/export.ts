@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Problem } from '../domain/problem.ts';
 import { err, ok, type Result } from '../domain/result.ts';
 import type { ListQuery, Reader, StixStore } from '../store/types.ts';
-import { isStixTimestamp } from '../stix/timestamp.ts';
+import { microsFromIso } from '../stix/timestamp.ts';
 
 export interface ExportQuery {
   readonly types?: readonly string[];
@@ -31,10 +31,11 @@ export function parseExportFilters(rawTypes: readonly string[] | undefined, sinc
   const types = (rawTypes ?? []).flatMap((t) => t.split(',')).map((t) => t.trim()).filter((t) => t !== '');
   const badType = types.find((t) => !TYPE_NAME.test(t));
   if (badType !== undefined) return err({ field: 'type', code: 'invalid-type', message: `"${badType}" is not a STIX type name` });
-  if (since !== undefined && !isStixTimestamp(since)) {
-    return err({ field: 'since', code: 'invalid-timestamp', message: `"${since}" is not an RFC 3339 UTC timestamp such as 2026-11-01T00:00:00Z` });
+  const addedAfterUs = since === undefined ? undefined : microsFromIso(since);
+  if (addedAfterUs === null) {
+    return err({ field: 'since', code: 'invalid-timestamp', message: `"${since ?? ''}" is not an RFC 3339 UTC timestamp such as 2026-11-01T00:00:00Z` });
   }
-  return ok({ ...(types.length === 0 ? {} : { types }), ...(since === undefined ? {} : { addedAfterUs: Date.parse(since) * 1000 }) });
+  return ok({ ...(types.length === 0 ? {} : { types }), ...(addedAfterUs === undefined ? {} : { addedAfterUs }) });
 }
 
 /**

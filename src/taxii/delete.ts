@@ -1,7 +1,7 @@
 import type { StixId } from '../domain/ids.ts';
 import { err, ok, type Result } from '../domain/result.ts';
 import type { Principal } from '../http/deps.ts';
-import { microsFromIso } from '../http/time.ts';
+import { microsFromIso } from '../stix/timestamp.ts';
 import type { TaxiiCollection } from './collections.ts';
 import { notFound, taxiiError, type TaxiiError } from './errors.ts';
 import type { TaxiiQuery } from './query.ts';

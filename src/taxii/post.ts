@@ -4,7 +4,7 @@ import { err, ok, type Result } from '../domain/result.ts';
 import type { Tlp } from '../domain/tlp.ts';
 import type { ImportMetrics, Principal, SharingPort } from '../http/deps.ts';
 import { describeJsonError } from '../http/json-body.ts';
-import { isoFromMicros } from '../http/time.ts';
+import { isoFromMicros } from '../stix/timestamp.ts';
 import { prepareItem } from '../ingest/prepare.ts';
 import type { TaxiiStore } from '../store/taxii.ts';
 import type { IncomingObject, PutOutcome, StixStore } from '../store/types.ts';

@@ -1,6 +1,6 @@
 import { parseStixId, type StixId } from '../domain/ids.ts';
 import { err, ok, type Result } from '../domain/result.ts';
-import { microsFromIso } from '../http/time.ts';
+import { microsFromIso } from '../stix/timestamp.ts';
 import { taxiiError, type TaxiiError } from './errors.ts';
 
 /** Which endpoint a query is for: each accepts its own parameters (TAXII §5.3–5.8). */

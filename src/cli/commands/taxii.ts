@@ -6,7 +6,7 @@ import { parseTlp, type Tlp } from '../../domain/tlp.ts';
 import { runPull, type PullSummary } from '../../federation/pull.ts';
 import { runPush } from '../../federation/push.ts';
 import { formatProblem } from '../../ingest/validate-bundle.ts';
-import { microsFromIso } from '../../http/time.ts';
+import { parseExportFilters, type ExportQuery } from '../../ingest/export.ts';
 import { federationRepository } from '../../store/federation.ts';
 import { taxiiClient, withSlash, type TaxiiClient } from '../../taxii/client/client.ts';
 import { taxiiTransport, type RetryEvent, type TaxiiAuth } from '../../taxii/client/transport.ts';
@@ -45,8 +45,6 @@ interface PushFlags extends AuthFlags {
   readonly json?: boolean;
 }
 
-const TYPE_NAME = /^[a-z][a-z0-9-]*[a-z0-9]$/;
-
 function withAuthOptions(command: Command): Command {
   return command
     .option('--user <name>', 'HTTP Basic user (env RAMPART_TAXII_USER)')
@@ -70,10 +68,10 @@ export function authFromFlags(flags: AuthFlags, env: Env = process.env): Result<
   return ok({ kind: 'none' });
 }
 
-function typesOf(raw: readonly string[] | undefined): Result<readonly string[] | undefined, string> {
-  const types = raw?.flatMap((t) => t.split(',')).map((t) => t.trim()).filter((t) => t !== '');
-  const bad = types?.find((t) => !TYPE_NAME.test(t));
-  return bad === undefined ? ok(types === undefined || types.length === 0 ? undefined : types) : err(`--type "${bad}" is not a STIX type name`);
+/** --type and --since, checked as `rampart export` checks them. */
+function filtersOf(flags: { readonly type?: readonly string[]; readonly since?: string }): Result<Pick<ExportQuery, 'types' | 'addedAfterUs'>, string> {
+  const filters = parseExportFilters(flags.type, flags.since);
+  return filters.ok ? filters : err(`--${filters.error.field} ${filters.error.message}`);
 }
 
 function keysOf(raw: string, flag: string): Result<AudienceKey[], string> {
@@ -163,13 +161,12 @@ function progress(enabled: boolean): { update(s: PullSummary): void; done(): voi
 async function runPullCommand(url: string, flags: PullFlags): Promise<number> {
   const auth = authFromFlags(flags);
   if (!auth.ok) return fail('pull', auth.error, EXIT.unusable);
-  const types = typesOf(flags.type);
-  if (!types.ok) return fail('pull', types.error, EXIT.unusable);
+  const filters = filtersOf(flags);
+  if (!filters.ok) return fail('pull', filters.error, EXIT.unusable);
   const tlp: Tlp | undefined = parseTlp(flags.tlp);
   if (tlp === undefined) return fail('pull', `--tlp "${flags.tlp}" is not a TLP level; use clear, green, amber or amber+strict`, EXIT.unusable);
   const limit = Number(flags.limit);
   if (!Number.isInteger(limit) || limit < 1) return fail('pull', '--limit must be a positive whole number', EXIT.unusable);
-  if (flags.since !== undefined && microsFromIso(flags.since) === null) return fail('pull', `--since "${flags.since}" is not an RFC 3339 UTC timestamp such as 2026-11-01T00:00:00Z`, EXIT.unusable);
   let receiver: OrgId = hubIdentity();
   if (flags.owner !== undefined) {
     const parsed = parseOrgId(flags.owner);
@@ -197,7 +194,7 @@ async function runPullCommand(url: string, flags: PullFlags): Promise<number> {
         propagateNarrowing: flags.narrowing,
         onPage: (s) => bar.update(s),
         ...(audience.value === undefined ? {} : { narrowTo: audience.value }),
-        ...(types.value === undefined ? {} : { types: types.value }),
+        ...(filters.value.types === undefined ? {} : { types: filters.value.types }),
         ...(flags.since === undefined ? {} : { since: flags.since }),
       },
     );
@@ -220,14 +217,12 @@ async function runPullCommand(url: string, flags: PullFlags): Promise<number> {
 async function runPushCommand(url: string, flags: PushFlags): Promise<number> {
   const auth = authFromFlags(flags);
   if (!auth.ok) return fail('push', auth.error, EXIT.unusable);
-  const types = typesOf(flags.type);
-  if (!types.ok) return fail('push', types.error, EXIT.unusable);
+  const filters = filtersOf(flags);
+  if (!filters.ok) return fail('push', filters.error, EXIT.unusable);
   const as = parseOrgId(flags.as);
   if (!as.ok) return fail('push', `--as: ${as.error.message}`, EXIT.unusable);
   const keys = keysOf(flags.keys ?? `community,org:${as.value}`, '--keys');
   if (!keys.ok) return fail('push', keys.error, EXIT.unusable);
-  const sinceUs = flags.since === undefined ? undefined : microsFromIso(flags.since);
-  if (sinceUs === null) return fail('push', `--since "${flags.since ?? ''}" is not an RFC 3339 UTC timestamp such as 2026-11-01T00:00:00Z`, EXIT.unusable);
   const maxEnvelopeBytes = Number(flags.maxEnvelopeBytes);
   if (!Number.isInteger(maxEnvelopeBytes) || maxEnvelopeBytes < 1024) return fail('push', '--max-envelope-bytes must be a whole number of at least 1024', EXIT.unusable);
   const client = clientOf(flags, auth.value, flags.json === true);
@@ -245,8 +240,8 @@ async function runPushCommand(url: string, flags: PushFlags): Promise<number> {
         location: location.value,
         reader: { kind: 'member', orgId: as.value, userId: null, keys: keys.value },
         options: { maxEnvelopeBytes, ...(tty ? { onEnvelope: (n: number) => process.stderr.write(`\r${n} objects sent   `) } : {}) },
-        ...(types.value === undefined ? {} : { types: types.value }),
-        ...(sinceUs === undefined ? {} : { sinceUs }),
+        ...(filters.value.types === undefined ? {} : { types: filters.value.types }),
+        ...(filters.value.addedAfterUs === undefined ? {} : { sinceUs: filters.value.addedAfterUs }),
       },
     );
     if (tty) process.stderr.write('\n');

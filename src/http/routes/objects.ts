@@ -16,7 +16,7 @@ import {
   WrittenObjectSchema,
   problemResponses,
 } from '../schemas.ts';
-import { isoFromMicros } from '../time.ts';
+import { isoFromMicros } from '../../stix/timestamp.ts';
 
 function sharingJson(sharing: Sharing): string {
   return JSON.stringify({ owner: sharing.owner, tlp: sharing.tlp, audience: sharing.audience });
