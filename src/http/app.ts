@@ -60,6 +60,17 @@ export function acceptsJson(accept: string | undefined): boolean {
   });
 }
 
+/** An Accept header that names `produces` (a route's own media type, e.g. text/event-stream) or its wildcard. */
+function accepts(accept: string | undefined, produces: string | undefined): boolean {
+  if (produces === undefined || accept === undefined) return false;
+  const [major = ''] = produces.split('/');
+  return accept.split(',').some((part) => {
+    const [range = '', ...params] = part.trim().toLowerCase().split(';');
+    const refused = params.some((p) => /^\s*q\s*=\s*0(\.0*)?\s*$/.test(p));
+    return !refused && [produces, `${major}/*`].includes(range.trim());
+  });
+}
+
 /**
  * The Rampart HTTP server: REST API under /api/v1 (OpenAPI at /api/v1/openapi.json), /healthz,
  * /metrics, the features given as plugins (TAXII under /taxii2/…) and the web UI when built.
@@ -89,7 +100,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     return Promise.resolve();
   });
   app.addHook('onRequest', async (request, reply) => {
-    if (request.url.startsWith('/api/') && !acceptsJson(request.headers.accept)) {
+    if (request.url.startsWith('/api/') && !acceptsJson(request.headers.accept) && !accepts(request.headers.accept, request.routeOptions.config.produces)) {
       return sendProblem(reply, problem('not-acceptable', 'not-acceptable', `This API answers application/json (errors application/problem+json); the Accept header "${request.headers.accept ?? ''}" allows neither`));
     }
     return undefined;
@@ -113,7 +124,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
   });
 
-  const kit: RequestKit = { principalOf: authn.principalOf, readerOf: authn.readerOf, requireReader: authn.requireReader, requireActor: authn.requireActor, requireWriter: authn.requireWriter, sendProblem, importMetrics: metrics.imports };
+  const kit: RequestKit = { principalOf: authn.principalOf, readerOf: authn.readerOf, requireReader: authn.requireReader, requireActor: authn.requireActor, requireWriter: authn.requireWriter, sendProblem, importMetrics: metrics.imports, metrics: metrics.registry };
   objectRoutes(app, authn, { stix, sharing: deps.sharing, clock: deps.clock, ...(deps.audit === undefined ? {} : { audit: deps.audit }) });
   sessionRoutes(app, authn, deps.auth);
   exportRoutes(app, authn, { stix, clock: deps.clock, ...(deps.audit === undefined ? {} : { audit: deps.audit }) });

@@ -1,4 +1,5 @@
 import type { FastifyBaseLogger, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { Registry } from 'prom-client';
 import type { AuditPort } from '../audit/audit-log.ts';
 import type { AudienceKey } from '../domain/audience.ts';
 import type { OrgId, UserId } from '../domain/ids.ts';
@@ -114,6 +115,8 @@ export interface RequestKit {
   readonly sendProblem: (reply: FastifyReply, problem: Problem) => FastifyReply;
   /** Import counters, for features that import (TAXII POST). */
   readonly importMetrics: ImportMetrics;
+  /** The app's /metrics registry, for a feature's own series (e.g. open live-feed streams). */
+  readonly metrics: Registry;
 }
 
 /** Counts import outcomes on /metrics; hand it every ImportSummary. */
@@ -123,3 +126,10 @@ export interface ImportMetrics {
 
 /** A feature's routes built from the app's kit; `prefix` mounts them under a path (e.g. '/taxii2'). */
 export type AppPlugin = (kit: RequestKit) => { readonly plugin: FastifyPluginAsync; readonly prefix?: string };
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The media type a route answers instead of JSON (e.g. text/event-stream); the /api/ Accept check lets it through. */
+    readonly produces?: string;
+  }
+}

@@ -1,5 +1,9 @@
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { accountRoutes } from '../accounts/routes.ts';
+import { inProcessBus, type ChangeBus } from '../alerts/bus.ts';
+import { cachedNames } from '../alerts/feed.ts';
+import { publishingStixStore } from '../alerts/publishing-store.ts';
+import { liveRoutes, type LiveRouteDeps } from '../alerts/routes.ts';
 import { orgInfoPort } from '../accounts/organizations.ts';
 import { createAuditLog, type AuditLog } from '../audit/audit-log.ts';
 import { auditAuthEvents } from '../audit/auth-events.ts';
@@ -28,6 +32,10 @@ export interface HubOptions {
   /** Key for TAXII `next` tokens; random per start when unset. */
   readonly taxiiSecret?: string;
   readonly logger?: FastifyBaseLogger;
+  /** Where stored and re-shared objects are announced to live feeds (NATS across processes); in-process by default. Closed with the app. */
+  readonly bus?: ChangeBus;
+  /** Live-feed limits (tests shorten them). */
+  readonly live?: Pick<LiveRouteDeps, 'maxPerPrincipal' | 'heartbeatMs' | 'maxAgeMs' | 'pageSize'>;
 }
 
 /** One Rampart hub: the HTTP app with every feature mounted, and the services behind it. */
@@ -37,6 +45,7 @@ export interface Hub {
   readonly sharing: SharingService;
   readonly audit: AuditLog;
   readonly federation: Federation;
+  readonly bus: ChangeBus;
 }
 
 /**
@@ -45,7 +54,10 @@ export interface Hub {
  * that knows them all; `rampart serve` and the end-to-end tests use it.
  */
 export async function composeHub(options: HubOptions): Promise<Hub> {
-  const { store, hubOwner } = options;
+  const { hubOwner } = options;
+  const bus = options.bus ?? inProcessBus();
+  // Every feature gets the store through this wrapper, so each write path announces what it stored.
+  const store: RampartStore = { ...options.store, stix: publishingStixStore(options.store.stix, bus) };
   const clock = options.clock ?? { now: () => new Date() };
   const audit = createAuditLog(store, clock);
   const orgInfo = orgInfoPort(store);
@@ -105,7 +117,9 @@ export async function composeHub(options: HubOptions): Promise<Hub> {
       taxiiPlugin({ stix: store.stix, taxii: taxiiStore(store.database.db), sharing, hubOwner, clock, isOrgAdmin, titles, audit, ...(options.taxiiSecret === undefined ? {} : { secret: options.taxiiSecret }) }),
       matchPlugin({ stix: store.stix, sharing, clock, orgInfo, counting: countingFromRepository(sharingRepo) }),
       fed.plugin,
+      liveRoutes({ stix: store.stix, bus, clock, ownerName: cachedNames(async (id) => (await accounts.getOrganization(id))?.name ?? null), ...options.live }),
     ],
   });
-  return { app, auth, sharing, audit, federation: fed };
+  app.addHook('onClose', () => bus.close());
+  return { app, auth, sharing, audit, federation: fed, bus };
 }

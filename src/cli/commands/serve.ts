@@ -6,6 +6,7 @@ import { Command } from 'commander';
 import { isPostgresUrl } from '../../store/db.ts';
 import { openStore } from '../../store/index.ts';
 import { startServer, checkListen, type TlsOptions } from '../../http/server.ts';
+import { busFromEnv, type ChangeBus } from '../../alerts/bus.ts';
 import { composeHub } from '../../hub/compose.ts';
 import { prepareHub } from '../../hub/first-start.ts';
 import type { KnowledgeBaseProgress } from '../../kb/knowledge-base.ts';
@@ -93,12 +94,20 @@ async function serve(flags: ServeFlags): Promise<number> {
     return EXIT.unusable;
   }
 
+  let bus: ChangeBus;
+  try {
+    bus = await busFromEnv();
+  } catch (error) {
+    console.error(`RAMPART_NATS_URL: cannot reach NATS (${(error as Error).message}); start it, or unset the variable to keep live feeds in this process`);
+    return EXIT.unusable;
+  }
+  if ((process.env['RAMPART_NATS_URL'] ?? '') !== '') console.error('live feeds: shared with other server processes over NATS');
   const url = resolveDatabaseUrl(flags);
   const store = await openStore({ url });
   console.error(`database: ${isPostgresUrl(url) ? url.replace(/\/\/[^@/]*@/, '//…@') : path.resolve(url)} (${store.dialect})`);
   const hubOwner = hubIdentity();
   const taxiiSecret = process.env['RAMPART_TAXII_SECRET'];
-  const hub = await composeHub({ store, hubOwner, http: { webDist: WEB_DIST }, ...(taxiiSecret === undefined ? {} : { taxiiSecret }) });
+  const hub = await composeHub({ store, hubOwner, bus, http: { webDist: WEB_DIST }, ...(taxiiSecret === undefined ? {} : { taxiiSecret }) });
   const progress = knowledgeBaseProgress();
   const credentialsFile = isPostgresUrl(url) || url === ':memory:' ? path.resolve('data', 'demo-credentials.json') : path.join(path.dirname(path.resolve(url)), 'demo-credentials.json');
   const prepared = await prepareHub(store, {

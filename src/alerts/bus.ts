@@ -1,0 +1,127 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { TypeCompiler } from '@sinclair/typebox/compiler';
+import { connect, type NatsConnection } from 'nats';
+
+/**
+ * What live feeds hear: only that something changed, never the object. Each feed then asks the
+ * store what is new for its own reader, so the visibility rule stays in the store's queries.
+ * - `stored`: a write committed new objects or versions (revocations are new versions);
+ * - `reshared`: an owner (or a federation pull, or a TAXII delete) changed who an object is shared with.
+ */
+export const ChangeSchema = Type.Union([
+  Type.Object({ kind: Type.Literal('stored'), count: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }),
+  Type.Object({ kind: Type.Literal('reshared'), id: Type.String({ minLength: 1, maxLength: 300 }) }, { additionalProperties: false }),
+]);
+export type Change = Static<typeof ChangeSchema>;
+
+const changeCheck = TypeCompiler.Compile(ChangeSchema);
+
+/** A change read off the wire, or null when the bytes are not one (another program on the subject). */
+export function parseChange(text: string): Change | null {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  return changeCheck.Check(value) ? value : null;
+}
+
+export type Listener = (change: Change) => void;
+
+/** Fan-out of changes to the live feeds of this process and, with NATS, of every process on the subject. */
+export interface ChangeBus {
+  publish(change: Change): void;
+  /** Returns the function that stops `listener` hearing changes. */
+  subscribe(listener: Listener): () => void;
+  close(): Promise<void>;
+}
+
+/** Calls every listener; one listener's bug must not silence the others. */
+function fanOut(listeners: ReadonlySet<Listener>, change: Change, onError: (error: unknown) => void): void {
+  for (const listener of listeners) {
+    try {
+      listener(change);
+    } catch (error) {
+      onError(error);
+    }
+  }
+}
+
+const logToStderr = (error: unknown) => console.error('rampart live feed: a listener failed', error);
+
+/** The embedded default: one process, listeners called synchronously on publish. */
+export function inProcessBus(onError: (error: unknown) => void = logToStderr): ChangeBus {
+  const listeners = new Set<Listener>();
+  return {
+    publish: (change) => fanOut(listeners, change, onError),
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    close() {
+      listeners.clear();
+      return Promise.resolve();
+    },
+  };
+}
+
+export const DEFAULT_NATS_SUBJECT = 'rampart.changes';
+
+export interface NatsBusOptions {
+  /** e.g. nats://127.0.0.1:4222; several servers separated by commas. */
+  readonly url: string;
+  /** Processes that share one database share one subject (the default unless several hubs share a NATS server). */
+  readonly subject?: string;
+  readonly onError?: (error: unknown) => void;
+}
+
+/**
+ * Several server processes over one database: a change published here reaches every process
+ * subscribed to the subject, this one included (NATS echoes to the publisher), so a process's own
+ * feeds hear it the same way. Delivery is at most once; the feeds' heartbeat query covers a lost message.
+ */
+export async function natsBus(options: NatsBusOptions): Promise<ChangeBus> {
+  const subject = options.subject ?? DEFAULT_NATS_SUBJECT;
+  const onError = options.onError ?? logToStderr;
+  const servers = options.url.split(',').map((s) => s.trim());
+  const nc: NatsConnection = await connect({ servers, name: 'rampart', maxReconnectAttempts: -1 });
+  const listeners = new Set<Listener>();
+  const subscription = nc.subscribe(subject);
+  const received = (async () => {
+    for await (const message of subscription) {
+      const change = parseChange(message.string());
+      if (change !== null) fanOut(listeners, change, onError);
+    }
+  })();
+  let closed: Promise<void> | null = null;
+  return {
+    publish(change) {
+      if (nc.isClosed()) return;
+      try {
+        nc.publish(subject, JSON.stringify(change));
+      } catch (error) {
+        onError(error);
+      }
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    close: () =>
+      (closed ??= (async () => {
+        listeners.clear();
+        // drain delivers what already arrived, then closes; the receive loop ends with the subscription.
+        await nc.drain();
+        await received;
+      })()),
+  };
+}
+
+/** The bus `RAMPART_NATS_URL` asks for: NATS when set, in-process otherwise. */
+export async function busFromEnv(env: Readonly<Record<string, string | undefined>> = process.env): Promise<ChangeBus> {
+  const url = env['RAMPART_NATS_URL'];
+  if (url === undefined || url.trim() === '') return inProcessBus();
+  const subject = env['RAMPART_NATS_SUBJECT'];
+  return natsBus({ url, ...(subject === undefined || subject === '' ? {} : { subject }) });
+}

@@ -1,0 +1,159 @@
+import { PassThrough } from 'node:stream';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import { Gauge } from 'prom-client';
+import type { OrgId } from '../domain/ids.ts';
+import { problem, type Problem } from '../domain/problem.ts';
+import { readerOfPrincipal } from '../http/auth.ts';
+import type { AppPlugin, RequestKit } from '../http/deps.ts';
+import type { Reader, StixStore } from '../store/types.ts';
+import type { ChangeBus } from './bus.ts';
+import { openFeed, type LiveEvent } from './feed.ts';
+
+export interface LiveRouteDeps {
+  readonly stix: Pick<StixStore, 'list'>;
+  readonly bus: ChangeBus;
+  readonly clock: { now(): Date };
+  readonly ownerName?: (id: OrgId) => Promise<string | null>;
+  /** Open streams allowed per user, API key owner or (anonymous) address; default 6. */
+  readonly maxPerPrincipal?: number;
+  /** A comment line and a fresh query this often (default 15 s): keeps proxies from closing the stream, covers a lost change. */
+  readonly heartbeatMs?: number;
+  /** A stream ends after this long (default 10 min); the browser reconnects with Last-Event-ID and its credentials are checked again. */
+  readonly maxAgeMs?: number;
+  readonly pageSize?: number;
+}
+
+const DEFAULT_MAX_PER_PRINCIPAL = 6;
+const DEFAULT_HEARTBEAT_MS = 15_000;
+const DEFAULT_MAX_AGE_MS = 10 * 60_000;
+/** How long a browser waits before reconnecting after the stream ends. */
+const RETRY_MS = 3_000;
+
+const LAST_EVENT_ID = /^\d{1,16}$/;
+
+/** One SSE frame: `id:`, `event:`, one `data:` line of compact JSON (JSON.stringify never emits a newline). */
+function frame(event: LiveEvent): string {
+  return `id: ${event.cursor}\nevent: object\ndata: ${JSON.stringify(event.object)}\n\n`;
+}
+
+/** A stream's reader, and the key its connections are counted under; or why it may not have one. */
+type Who = { readonly ok: true; readonly reader: Reader; readonly slot: string } | { readonly ok: false; readonly problem: Problem };
+
+/**
+ * `GET /api/v1/live`: Server-Sent Events of the objects stored or re-shared from now on (or from
+ * Last-Event-ID) that the reader may see. Signed-in readers (session or API key, read scope is
+ * enough) see their organization's view; anonymous readers see what is public.
+ */
+export function liveRoutes(deps: LiveRouteDeps): AppPlugin {
+  const maxPer = deps.maxPerPrincipal ?? DEFAULT_MAX_PER_PRINCIPAL;
+  const heartbeatMs = deps.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
+  const maxAgeMs = deps.maxAgeMs ?? DEFAULT_MAX_AGE_MS;
+  return (kit: RequestKit) => {
+    const open = new Map<string, number>();
+    const streams = new Set<PassThrough>();
+    new Gauge({
+      name: 'rampart_live_connections',
+      help: 'Open live-feed streams (GET /api/v1/live) on this process',
+      registers: [kit.metrics],
+      collect() {
+        this.set(streams.size);
+      },
+    });
+
+    const whoIs = (request: FastifyRequest): Who => {
+      const principal = kit.requireReader(request);
+      if (principal.ok) return { ok: true, reader: readerOfPrincipal(principal.value), slot: `${principal.value.orgId}/${principal.value.userId ?? '-'}` };
+      // Nobody signed in is the public reader; a credential that was sent but is no longer valid is refused.
+      if (principal.error.code === 'unauthenticated') return { ok: true, reader: { kind: 'public' }, slot: `ip:${request.ip}` };
+      return { ok: false, problem: principal.error };
+    };
+
+    const plugin: FastifyPluginAsync = (app) => {
+      app.addHook('preClose', (done) => {
+        // Open streams would hold the server open; end them, the browsers reconnect elsewhere.
+        for (const stream of streams) stream.end();
+        done();
+      });
+      app.get(
+        '/api/v1/live',
+        {
+          config: { produces: 'text/event-stream' },
+          schema: {
+            tags: ['live'],
+            summary: 'Server-Sent Events: objects stored or re-shared from now on (or after Last-Event-ID) that you may see',
+            headers: { type: 'object', properties: { 'last-event-id': { type: 'string' } } },
+          },
+        },
+        async (request, reply) => {
+          const who = whoIs(request);
+          if (!who.ok) return kit.sendProblem(reply, who.problem);
+          const header = request.headers['last-event-id'];
+          const lastId = (Array.isArray(header) ? header[0] : header)?.trim();
+          if (lastId !== undefined && !LAST_EVENT_ID.test(lastId)) {
+            return kit.sendProblem(reply, problem('invalid', 'invalid-last-event-id', `Last-Event-ID "${lastId}" is not an id this feed sent; reconnect without it to start from now`));
+          }
+          const count = open.get(who.slot) ?? 0;
+          if (count >= maxPer) {
+            void reply.header('retry-after', String(Math.ceil(RETRY_MS / 1000)));
+            return kit.sendProblem(
+              reply,
+              problem('rate-limited', 'too-many-live-connections', `You already have ${count} live feeds open; each user, API key owner or anonymous address may have ${maxPer}. Close one (another tab or client) and try again.`),
+            );
+          }
+          open.set(who.slot, count + 1);
+          const cursor = lastId === undefined ? deps.clock.now().getTime() * 1000 : Number(lastId);
+
+          const stream = new PassThrough();
+          streams.add(stream);
+          const write = async (text: string): Promise<void> => {
+            if (stream.writableEnded) return;
+            if (!stream.write(text)) await new Promise<void>((resolve) => stream.once('drain', resolve).once('close', resolve));
+          };
+          const feed = openFeed(
+            { stix: deps.stix, ...(deps.ownerName === undefined ? {} : { ownerName: deps.ownerName }), ...(deps.pageSize === undefined ? {} : { pageSize: deps.pageSize }) },
+            who.reader,
+            cursor,
+            (events) => write(events.map(frame).join('')),
+            (error) => {
+              request.log.error({ err: error }, 'live feed query failed; ending the stream');
+              stream.end();
+            },
+          );
+          const unsubscribe = deps.bus.subscribe((change) => feed.notify(change));
+          const heartbeat = setInterval(() => {
+            void write(': heartbeat\n\n');
+            feed.poll();
+          }, heartbeatMs);
+          const maxAge = setTimeout(() => stream.end(), maxAgeMs);
+          let cleaned = false;
+          const cleanUp = () => {
+            if (cleaned) return;
+            cleaned = true;
+            feed.close();
+            unsubscribe();
+            clearInterval(heartbeat);
+            clearTimeout(maxAge);
+            streams.delete(stream);
+            const left = (open.get(who.slot) ?? 1) - 1;
+            if (left <= 0) open.delete(who.slot);
+            else open.set(who.slot, left);
+          };
+          reply.raw.once('close', cleanUp);
+          stream.once('close', cleanUp);
+          stream.write(`retry: ${RETRY_MS}\n: rampart live feed\n\n`);
+          // Changes while the stream was being set up are not lost: the first query covers them.
+          feed.poll();
+          void reply
+            .code(200)
+            .header('content-type', 'text/event-stream; charset=utf-8')
+            .header('cache-control', 'no-store')
+            // nginx and similar proxies would otherwise buffer the stream.
+            .header('x-accel-buffering', 'no');
+          return reply.send(stream);
+        },
+      );
+      return Promise.resolve();
+    };
+    return { plugin };
+  };
+}
