@@ -63,6 +63,11 @@ export class PrefixMap<T> {
     return n;
   }
 
+  /** True when no prefix was added (a constant-time size check for the per-value lookup). */
+  get empty(): boolean {
+    return this.lengths.length === 0 && this.v6.length === 0;
+  }
+
   add(cidr: Cidr, value: T): void {
     if (cidr.version === 6) {
       this.v6.push({ cidr, value });

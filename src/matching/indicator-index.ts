@@ -4,7 +4,7 @@ import { parsePattern, type ComparisonExpression, type Pattern, type PatternErro
 import { PrefixMap } from './cidr.ts';
 import type { Observation } from './observation.ts';
 import { channelOf, shapeOf, type IndexKey, type Leaf, type PatternShape } from './pattern-analysis.ts';
-import { normalizeValue, type LogRecord, type ValueKind } from './record.ts';
+import { NO_HASH, normalizeValue, valueHash, type LogRecord, type ValueKind } from './record.ts';
 
 /** An indicator as the matcher needs it. */
 export interface IndicatorInfo {
@@ -87,21 +87,6 @@ export class PatternCache {
 
 const FILTER_BITS = 22;
 const FILTER_MASK = (1 << FILTER_BITS) - 1;
-
-/**
- * A hash of the first `end` characters with ASCII letters folded, or -1 when they are not all ASCII. Values whose
- * hash bit is clear in the filter are in no map: hashing a substring for a Map costs a runtime call and a cache miss.
- */
-function foldedHash(kind: number, value: string, end: number): number {
-  let h = (0x811c9dc5 ^ kind) | 0;
-  for (let i = 0; i < end; i++) {
-    let c = value.charCodeAt(i);
-    if (c >= 128) return -1;
-    if (c >= 65 && c <= 90) c += 32;
-    h = Math.imul(h ^ c, 0x01000193);
-  }
-  return (h ^ (h >>> 15)) & FILTER_MASK;
-}
 
 const KINDS: readonly ValueKind[] = ['ipv4', 'ipv6', 'domain', 'url', 'email', 'md5', 'sha1', 'sha256', 'sha512', 'user-agent'];
 
@@ -193,8 +178,11 @@ export class IndicatorIndex {
     }
     const map = this.exact.get(key.kind);
     if (map === undefined) return;
-    const bit = foldedHash(KINDS.indexOf(key.kind), key.value, key.value.length);
-    if (bit >= 0) this.filter[bit >>> 5] = (this.filter[bit >>> 5] ?? 0) | (1 << (bit & 31));
+    const hash = valueHash(key.kind, key.value, key.value.length);
+    if (hash >= 0) {
+      const bit = hash & FILTER_MASK;
+      this.filter[bit >>> 5] = (this.filter[bit >>> 5] ?? 0) | (1 << (bit & 31));
+    }
     const list = map.get(key.value);
     if (list === undefined) map.set(key.value, [target]);
     else list.push(target);
@@ -203,26 +191,31 @@ export class IndicatorIndex {
   /**
    * False only when the value cannot be a key of its kind's map: keys are normalised values (normalizeValue), which
    * for ASCII text are the value with letters folded and, for domains, one trailing dot dropped; IPv6 is not screened.
+   * `hash` is the value's valueHash when its parser computed it.
    */
-  private screened(kind: ValueKind, value: string): boolean {
+  private screened(kind: ValueKind, value: string, hash: number): boolean {
     if (kind === 'ipv6') return true;
-    const end = kind === 'domain' && value.charCodeAt(value.length - 1) === 46 ? value.length - 1 : value.length;
-    const bit = foldedHash(KINDS.indexOf(kind), value, end);
-    return bit < 0 || ((this.filter[bit >>> 5] ?? 0) & (1 << (bit & 31))) !== 0;
+    let h = hash;
+    if (h === NO_HASH) h = valueHash(kind, value, kind === 'domain' && value.charCodeAt(value.length - 1) === 46 ? value.length - 1 : value.length);
+    if (h < 0) return true;
+    const bit = h & FILTER_MASK;
+    return ((this.filter[bit >>> 5] ?? 0) & (1 << (bit & 31))) !== 0;
   }
 
   /** Calls `found` with every target one value of a record reaches. */
   lookup(record: LogRecord, found: (target: Target, kind: ValueKind, value: string) => void): void {
     const hits = this.prefixHits;
+    const prefixes = !this.prefixes.empty;
     for (let i = 0; i < record.size; i++) {
       const kind = record.kinds[i];
       const value = record.values[i];
       if (kind === undefined || value === undefined) continue;
       const map = this.exact.get(kind);
-      if (map !== undefined && map.size > 0 && this.screened(kind, value)) {
+      if (map !== undefined && map.size > 0 && this.screened(kind, value, record.hashes[i] ?? NO_HASH)) {
         const list = map.get(normalizeValue(kind, value));
         if (list !== undefined) for (const t of list) found(t, kind, value);
       }
+      if (!prefixes) continue;
       if (kind === 'ipv4') this.prefixes.matchV4(value, hits);
       else if (kind === 'ipv6') this.prefixes.matchV6(value, hits);
       if (hits.length > 0) {

@@ -3,6 +3,11 @@ import type { LineProblem } from './record.ts';
 
 export interface LineHandler {
   line(text: string, lineNumber: number): void;
+  /**
+   * When given, called instead of `line` with the line as `text.slice(start, end)` left unsliced: `text` is the block of
+   * the log it was decoded in (one line costs no string of its own).
+   */
+  lineAt?(text: string, start: number, end: number, lineNumber: number): void;
   bad(lineNumber: number, problem: LineProblem): void;
 }
 
@@ -30,31 +35,41 @@ export async function splitLines(source: AsyncIterable<Uint8Array | string> | It
   // Whether the current chunk holds a NUL or an undecodable byte at all: most chunks do not, and then no line needs the check.
   let suspect = true;
   let clean = true;
-  const emit = (text: string) => {
+  const emit = (text: string, start: number, end: number) => {
     lineNumber++;
-    const line = text.endsWith('\r') ? text.slice(0, -1) : text;
+    const last = end > start && text.charCodeAt(end - 1) === 13 ? end - 1 : end;
     if (skipping) {
       skipping = false;
       handler.bad(lineNumber, { code: 'line-too-long', message: `line ${lineNumber} is longer than ${max} characters; it was skipped` });
       return;
     }
-    if (line.length > max) {
+    if (last - start > max) {
       handler.bad(lineNumber, { code: 'line-too-long', message: `line ${lineNumber} is longer than ${max} characters; it was skipped` });
       return;
     }
-    if (suspect && (line.includes('\u0000') || line.includes('\uFFFD'))) {
-      handler.bad(lineNumber, { code: 'binary-data', message: `line ${lineNumber} is not UTF-8 text (binary data?); it was skipped` });
+    if (suspect) {
+      const line = text.slice(start, last);
+      if (line.includes('\u0000') || line.includes('\uFFFD')) {
+        handler.bad(lineNumber, { code: 'binary-data', message: `line ${lineNumber} is not UTF-8 text (binary data?); it was skipped` });
+        return;
+      }
+      if (handler.lineAt === undefined) handler.line(line, lineNumber);
+      else handler.lineAt(line, 0, line.length, lineNumber);
       return;
     }
-    handler.line(line, lineNumber);
+    if (handler.lineAt === undefined) handler.line(text.slice(start, last), lineNumber);
+    else handler.lineAt(text, start, last, lineNumber);
   };
   const feed = (text: string) => {
     suspect = pending !== '' || text.includes('\u0000') || text.includes('\uFFFD');
     let start = 0;
     for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
-      const piece = text.slice(start, nl);
-      if (skipping) emit('');
-      else emit(pending === '' ? piece : pending + piece);
+      if (skipping) emit('', 0, 0);
+      else if (pending === '') emit(text, start, nl);
+      else {
+        const line = pending + text.slice(start, nl);
+        emit(line, 0, line.length);
+      }
       pending = '';
       start = nl + 1;
     }
@@ -95,6 +110,6 @@ export async function splitLines(source: AsyncIterable<Uint8Array | string> | It
     options.onBytes?.(bytes);
   }
   feed(decoder.decode());
-  if (pending !== '' || skipping) emit(pending);
+  if (pending !== '' || skipping) emit(pending, 0, pending.length);
   return lineNumber;
 }

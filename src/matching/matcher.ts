@@ -162,10 +162,11 @@ export async function matchLogs(source: AsyncIterable<Uint8Array | string> | Ite
     malformed++;
     if (problems.length < maxReported) problems.push({ line, code: problem.code, message: problem.message });
   };
-  const matchLine = (parser: LineParser, text: string, line: number) => {
+  // The line is `text` from `start` to `end` (see LineHandler.lineAt).
+  const matchLine = (parser: LineParser, text: string, start: number, end: number, line: number) => {
     record.reset(line);
-    if (text === '') return;
-    const problem = parser.parse(text, record);
+    if (start === end) return;
+    const problem = parser.parseAt === undefined ? parser.parse(text.slice(start, end), record) : parser.parseAt(text, start, end, record);
     if (problem !== null) {
       bad(line, problem);
       return;
@@ -237,20 +238,22 @@ export async function matchLogs(source: AsyncIterable<Uint8Array | string> | Ite
     }
     format = detected.value;
     parser = parserFor(detected.value);
-    for (const h of held) matchLine(parser, h.text, h.line);
+    for (const h of held) matchLine(parser, h.text, 0, h.text.length, h.line);
     held.length = 0;
     return true;
+  };
+  const lineAt = (text: string, start: number, end: number, line: number) => {
+    if (parser !== null) matchLine(parser, text, start, end, line);
+    else if (failure === null) {
+      held.push({ text: text.slice(start, end), line });
+      if (held.filter((h) => h.text.trim() !== '').length >= DETECT_LINES) choose();
+    }
   };
   const lines = await splitLines(
     source,
     {
-      line(text, line) {
-        if (parser !== null) matchLine(parser, text, line);
-        else if (failure === null) {
-          held.push({ text, line });
-          if (held.filter((h) => h.text.trim() !== '').length >= DETECT_LINES) choose();
-        }
-      },
+      line: (text, line) => lineAt(text, 0, text.length, line),
+      lineAt,
       bad,
     },
     { ...(options.maxLineLength === undefined ? {} : { maxLineLength: options.maxLineLength }), ...(options.onBytes === undefined ? {} : { onBytes: options.onBytes }) },

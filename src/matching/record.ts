@@ -14,6 +14,8 @@ export class LogRecord {
   timeFormat: TimeFormat = 'none';
   readonly kinds: ValueKind[] = [];
   readonly values: string[] = [];
+  /** valueHash of each value when its parser computed it while reading the value (else NO_HASH). */
+  readonly hashes: number[] = [];
   size = 0;
   srcIp: string | null = null;
   dstIp: string | null = null;
@@ -42,9 +44,10 @@ export class LogRecord {
     this.fileName = null;
   }
 
-  add(kind: ValueKind, value: string): void {
+  add(kind: ValueKind, value: string, hash: number = NO_HASH): void {
     this.kinds[this.size] = kind;
     this.values[this.size] = value;
+    this.hashes[this.size] = hash;
     this.size++;
   }
 
@@ -77,6 +80,41 @@ export interface LineProblem {
 /** A log format's line parser: fills `record` from `line`, or says why it cannot. */
 export interface LineParser {
   parse(line: string, record: LogRecord): LineProblem | null;
+  /** The same as `parse(text.slice(start, end), record)`, reading the line inside its block of text without slicing it out. */
+  parseAt?(text: string, start: number, end: number, record: LogRecord): LineProblem | null;
+}
+
+/** A record value whose parser did not hash it. */
+export const NO_HASH = -1;
+export const FNV_PRIME = 0x01000193;
+
+const KIND_NUMBERS: Readonly<Record<ValueKind, number>> = { ipv4: 0, ipv6: 1, domain: 2, url: 3, email: 4, md5: 5, sha1: 6, sha256: 7, sha512: 8, 'user-agent': 9 };
+
+/** The start of a value's hash: FNV-1a's offset basis, told apart per kind. */
+export function hashSeed(kind: ValueKind): number {
+  return (0x811c9dc5 ^ KIND_NUMBERS[kind]) | 0;
+}
+
+/** The last step of a value's hash: mixed, and kept to 30 bits (a small integer for V8). */
+export function hashFinish(h: number): number {
+  return (h ^ (h >>> 15)) & 0x3fffffff;
+}
+
+/**
+ * A hash of `value` up to `end` (a domain's trailing dot is left out by its caller) with ASCII letters folded, or -1
+ * when those characters are not all ASCII. Equal for a value and its normalised form (normalizeValue), so the index
+ * can screen values against a bit set of its keys' hashes. Parsers may compute it as they read a value, with hashSeed,
+ * one `Math.imul(h ^ folded, FNV_PRIME)` per character, and hashFinish; the record carries it (LogRecord.add).
+ */
+export function valueHash(kind: ValueKind, value: string, end: number): number {
+  let h = hashSeed(kind);
+  for (let i = 0; i < end; i++) {
+    let c = value.charCodeAt(i);
+    if (c >= 128) return -1;
+    if (c >= 65 && c <= 90) c += 32;
+    h = Math.imul(h ^ c, FNV_PRIME);
+  }
+  return hashFinish(h);
 }
 
 function isDigit(c: number): boolean {
@@ -85,25 +123,37 @@ function isDigit(c: number): boolean {
 
 /** Dotted-quad check without a regex (this runs for every value of every line). */
 export function isIpv4(s: string): boolean {
-  const n = s.length;
-  if (n < 7 || n > 15) return false;
+  return isIpv4At(s, 0, s.length);
+}
+
+/** isIpv4 of `s.slice(start, end)`, without making the slice (parsers test fields in place). */
+export function isIpv4At(s: string, start: number, end: number): boolean {
+  return ipv4HashAt(s, start, end) >= 0;
+}
+
+/** The valueHash of the IPv4 address `s.slice(start, end)`, or -1 when it is not one: one pass both checks and hashes. */
+export function ipv4HashAt(s: string, start: number, end: number): number {
+  const n = end - start;
+  if (n < 7 || n > 15) return -1;
+  let h = hashSeed('ipv4');
   let parts = 0;
   let digits = 0;
   let value = 0;
-  for (let i = 0; i <= n; i++) {
-    const c = i === n ? 46 : s.charCodeAt(i);
+  for (let i = start; i <= end; i++) {
+    const c = i === end ? 46 : s.charCodeAt(i);
     if (c === 46) {
-      if (digits === 0 || value > 255 || (digits > 1 && s.charCodeAt(i - digits) === 48)) return false;
+      if (digits === 0 || value > 255 || (digits > 1 && s.charCodeAt(i - digits) === 48)) return -1;
       parts++;
       digits = 0;
       value = 0;
     } else if (isDigit(c)) {
       digits++;
       value = value * 10 + c - 48;
-      if (digits > 3) return false;
-    } else return false;
+      if (digits > 3) return -1;
+    } else return -1;
+    if (i < end) h = Math.imul(h ^ c, FNV_PRIME);
   }
-  return parts === 4;
+  return parts === 4 ? hashFinish(h) : -1;
 }
 
 const IPV6 = /^(?=.*:)[0-9a-fA-F:.]{2,45}$/;
@@ -188,29 +238,42 @@ function isAlnum(c: number): boolean {
  * written out as a loop because it runs on most values of most lines).
  */
 export function isDomain(s: string): boolean {
-  let n = s.length;
-  if (n < 4 || n > 253) return false;
-  if (s.charCodeAt(n - 1) === 46) n--;
-  let start = 0;
+  return isDomainAt(s, 0, s.length);
+}
+
+/** isDomain of `s.slice(start, end)`, without making the slice. */
+export function isDomainAt(s: string, start: number, end: number): boolean {
+  return domainHashAt(s, start, end) >= 0;
+}
+
+/** The valueHash of the domain name `s.slice(start, end)`, or -1 when it is not one: one pass both checks and hashes. */
+export function domainHashAt(s: string, start: number, end: number): number {
+  let last = end;
+  if (last - start < 4 || last - start > 253) return -1;
+  // The trailing root dot is neither checked nor hashed (normalizeValue drops it).
+  if (s.charCodeAt(last - 1) === 46) last--;
+  let h = hashSeed('domain');
+  let label = start;
   let labels = 0;
   let underscore = false;
-  for (let i = 0; i <= n; i++) {
-    const c = i === n ? 46 : s.charCodeAt(i);
+  for (let i = start; i <= last; i++) {
+    const c = i === last ? 46 : s.charCodeAt(i);
     if (c === 46) {
-      const length = i - start;
-      if (length < 1 || length > 63 || !isAlnum(s.charCodeAt(i - 1))) return false;
-      const first = s.charCodeAt(start);
-      if (first === 45) return false;
-      if (i === n) {
-        if (length < 2 || underscore || !((first >= 65 && first <= 90) || (first >= 97 && first <= 122))) return false;
+      const length = i - label;
+      if (length < 1 || length > 63 || !isAlnum(s.charCodeAt(i - 1))) return -1;
+      const first = s.charCodeAt(label);
+      if (first === 45) return -1;
+      if (i === last) {
+        if (length < 2 || underscore || !((first >= 65 && first <= 90) || (first >= 97 && first <= 122))) return -1;
       }
       labels++;
-      start = i + 1;
+      label = i + 1;
       underscore = false;
     } else if (c === 95) underscore = true;
-    else if (!isAlnum(c) && c !== 45) return false;
+    else if (!isAlnum(c) && c !== 45) return -1;
+    if (i < last) h = Math.imul(h ^ (c >= 65 && c <= 90 ? c + 32 : c), FNV_PRIME);
   }
-  return labels >= 2;
+  return labels >= 2 ? hashFinish(h) : -1;
 }
 
 /** The reference definition isDomain follows (kept for its tests). */

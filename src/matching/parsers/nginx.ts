@@ -1,68 +1,149 @@
-import { classify, ipKind, type LineParser, type LineProblem, type LogRecord } from '../record.ts';
+import { classify, domainHashAt, FNV_PRIME, hashFinish, hashSeed, ipv4HashAt, isIpv6, NO_HASH, type LineParser, type LineProblem, type LogRecord } from '../record.ts';
 
 const BAD: LineProblem = { code: 'unrecognized-line', message: 'not in the combined log format: $remote_addr - $remote_user [$time_local] "$request" $status $bytes "$referer" "$user_agent"' };
 
-/** The host of an absolute URL, for its domain or address. */
-function addUrlAndHost(record: LogRecord, url: string): void {
-  // The common case without a regex: http(s) and no whitespace (nginx escapes the rest).
-  const plain = url.length > 9 && (url.startsWith('http://') || url.startsWith('https://')) && url.indexOf(' ') < 0 && url.indexOf('\t') < 0;
-  if (!plain && classify(url) !== 'url') return;
-  record.add('url', url);
-  const start = url.indexOf('://') + 3;
-  let end = start;
-  while (end < url.length && url[end] !== '/' && url[end] !== ':' && url[end] !== '?') end++;
-  const host = url.slice(start, end);
-  const kind = classify(host);
-  if (kind === 'domain' || kind === 'ipv4') record.add(kind, host);
+/** Whether `s` holds `prefix` at `at`. */
+function holds(s: string, at: number, prefix: string): boolean {
+  for (let i = 0; i < prefix.length; i++) if (s.charCodeAt(at + i) !== prefix.charCodeAt(i)) return false;
+  return true;
+}
+
+/** The hash state of a URL after its scheme, so the rest of the URL is hashed as it is read. */
+function schemeHash(scheme: string): number {
+  let h = hashSeed('url');
+  for (let i = 0; i < scheme.length; i++) h = Math.imul(h ^ scheme.charCodeAt(i), FNV_PRIME);
+  return h;
+}
+const HTTP = schemeHash('http://');
+const HTTPS = schemeHash('https://');
+
+/** The first index of `c` in `s` from `from`, if it is before `end`; else -1. */
+function find(s: string, c: string, from: number, end: number): number {
+  const at = s.indexOf(c, from);
+  return at < end ? at : -1;
 }
 
 /**
- * nginx / Apache combined log format, parsed by position rather than by regex (it is the hot
- * path of the benchmark): client address, time, request method and target, referer, user agent.
+ * The URL in `line` from `start` to `end`, with its host as a domain or an address. `text` is that slice when the caller
+ * already made it; otherwise it is made only when the field is a URL.
  */
+function addUrlAndHost(record: LogRecord, line: string, start: number, end: number, text: string | null): void {
+  // The common case, read and hashed in one pass without a regex: http(s) and no whitespace (nginx escapes the rest).
+  const scheme = end - start > 9 && holds(line, start, 'http') ? (holds(line, start + 4, '://') ? 7 : holds(line, start + 4, 's://') ? 8 : 0) : 0;
+  let hostStart = start + scheme;
+  let hostEnd = -1;
+  let plain = scheme > 0;
+  let h = scheme === 7 ? HTTP : HTTPS;
+  let ascii = true;
+  if (plain) {
+    for (let i = hostStart; i < end; i++) {
+      const c = line.charCodeAt(i);
+      if (c === 32 || c === 9) {
+        plain = false;
+        break;
+      }
+      if (hostEnd < 0 && (c === 47 || c === 58 || c === 63)) hostEnd = i;
+      if (c >= 128) ascii = false;
+      h = Math.imul(h ^ (c >= 65 && c <= 90 ? c + 32 : c), FNV_PRIME);
+    }
+  }
+  const url = text ?? line.slice(start, end);
+  if (!plain) {
+    if (classify(url) !== 'url') return;
+    hostStart = start + url.indexOf('://') + 3;
+    hostEnd = -1;
+    for (let i = hostStart; i < end && hostEnd < 0; i++) {
+      const c = line.charCodeAt(i);
+      if (c === 47 || c === 58 || c === 63) hostEnd = i;
+    }
+  }
+  if (hostEnd < 0) hostEnd = end;
+  record.add('url', url, plain && ascii ? hashFinish(h) : NO_HASH);
+  // What classify would call the host, tested in place: it holds no ':', '/' or '?', so it is an address, a domain or neither.
+  const ip = ipv4HashAt(line, hostStart, hostEnd);
+  if (ip >= 0) {
+    record.add('ipv4', line.slice(hostStart, hostEnd), ip);
+    return;
+  }
+  const domain = domainHashAt(line, hostStart, hostEnd);
+  if (domain >= 0) record.add('domain', line.slice(hostStart, hostEnd), domain);
+}
+
+/** The client field (`start` to `end`): an address, else a host name when nginx logged one. */
+function addClient(record: LogRecord, line: string, start: number, end: number): void {
+  const ip = ipv4HashAt(line, start, end);
+  if (ip >= 0) {
+    const client = line.slice(start, end);
+    record.srcIp = client;
+    record.add('ipv4', client, ip);
+    return;
+  }
+  if (find(line, ':', start, end) >= 0) {
+    const client = line.slice(start, end);
+    if (isIpv6(client)) {
+      record.srcIp = client;
+      record.add('ipv6', client);
+    }
+    return;
+  }
+  const domain = domainHashAt(line, start, end);
+  if (domain >= 0) record.add('domain', line.slice(start, end), domain);
+}
+
+/** Whether the field from `start` to `end` is empty or "-", nginx's empty value. */
+function blank(line: string, start: number, end: number): boolean {
+  return end === start || (end === start + 1 && line.charCodeAt(start) === 45);
+}
+
+/**
+ * nginx / Apache combined log format, read by position in one pass over the line rather than by regex or
+ * split (it is the hot path of log matching): the line is `text` from `start` to `end` (a block of a log, not
+ * sliced line by line), and only the values a record keeps are sliced out of it, hashed as they are checked.
+ * Quoted fields end at the next quote (nginx writes a quote inside one as \x22).
+ */
+function parseCombined(text: string, start: number, end: number, record: LogRecord): LineProblem | null {
+  const sp = find(text, ' ', start, end);
+  if (sp <= start) return BAD;
+  const open = find(text, '[', sp, end);
+  const close = open < 0 ? -1 : find(text, ']', open, end);
+  if (close < 0 || close + 2 >= end || text.charCodeAt(close + 1) !== 32 || text.charCodeAt(close + 2) !== 34) return BAD;
+  const request = close + 3;
+  const requestEnd = find(text, '" ', request, end - 1);
+  if (requestEnd < 0) return BAD;
+  addClient(record, text, start, sp);
+  record.setTime(text.slice(open + 1, close), 'clf');
+  // "$method $target $protocol": the first two space-separated words of the request.
+  const m1 = find(text, ' ', request, requestEnd);
+  if (m1 > request) {
+    record.method = text.slice(request, m1);
+    const m2 = find(text, ' ', m1 + 1, requestEnd);
+    const targetEnd = m2 < 0 ? requestEnd : m2;
+    const target = text.slice(m1 + 1, targetEnd);
+    record.requestTarget = target;
+    if (target.charCodeAt(0) !== 47) addUrlAndHost(record, text, m1 + 1, targetEnd, target);
+  }
+  const refOpen = find(text, '"', requestEnd + 2, end);
+  if (refOpen < 0) return null;
+  const refClose = find(text, '"', refOpen + 1, end);
+  if (refClose < 0) return BAD;
+  if (!blank(text, refOpen + 1, refClose)) addUrlAndHost(record, text, refOpen + 1, refClose, null);
+  const uaOpen = find(text, '"', refClose + 1, end);
+  if (uaOpen < 0) return null;
+  const uaClose = find(text, '"', uaOpen + 1, end);
+  if (uaClose < 0) return BAD;
+  if (!blank(text, uaOpen + 1, uaClose)) {
+    const agent = text.slice(uaOpen + 1, uaClose);
+    record.userAgent = agent;
+    record.add('user-agent', agent);
+  }
+  record.protocol = 'tcp';
+  return null;
+}
+
+/** nginx / Apache combined log format: client address, time, request method and target, referer, user agent. */
 export function nginxParser(): LineParser {
   return {
-    parse(line: string, record: LogRecord): LineProblem | null {
-      const sp = line.indexOf(' ');
-      if (sp <= 0) return BAD;
-      const client = line.slice(0, sp);
-      const open = line.indexOf('[', sp);
-      const close = open < 0 ? -1 : line.indexOf(']', open);
-      if (close < 0 || line.charCodeAt(close + 1) !== 32 || line.charCodeAt(close + 2) !== 34) return BAD;
-      const reqEnd = line.indexOf('" ', close + 3);
-      if (reqEnd < 0) return BAD;
-      const kind = ipKind(client);
-      if (kind !== null) {
-        record.srcIp = client;
-        record.add(kind, client);
-      } else if (classify(client) === 'domain') record.add('domain', client);
-      record.setTime(line.slice(open + 1, close), 'clf');
-      const request = line.slice(close + 3, reqEnd);
-      const m1 = request.indexOf(' ');
-      if (m1 > 0) {
-        record.method = request.slice(0, m1);
-        const m2 = request.indexOf(' ', m1 + 1);
-        const target = m2 < 0 ? request.slice(m1 + 1) : request.slice(m1 + 1, m2);
-        record.requestTarget = target;
-        if (target.charCodeAt(0) !== 47) addUrlAndHost(record, target);
-      }
-      const refOpen = line.indexOf('"', reqEnd + 2);
-      if (refOpen < 0) return null;
-      const refClose = line.indexOf('"', refOpen + 1);
-      if (refClose < 0) return BAD;
-      const referer = line.slice(refOpen + 1, refClose);
-      if (referer !== '-' && referer !== '') addUrlAndHost(record, referer);
-      const uaOpen = line.indexOf('"', refClose + 1);
-      if (uaOpen < 0) return null;
-      const uaClose = line.indexOf('"', uaOpen + 1);
-      if (uaClose < 0) return BAD;
-      const agent = line.slice(uaOpen + 1, uaClose);
-      if (agent !== '-' && agent !== '') {
-        record.userAgent = agent;
-        record.add('user-agent', agent);
-      }
-      record.protocol = 'tcp';
-      return null;
-    },
+    parse: (line, record) => parseCombined(line, 0, line.length, record),
+    parseAt: parseCombined,
   };
 }
