@@ -44,7 +44,7 @@ async function sightingsOf(stix: StixStore, reader: Reader, indicator: StixId): 
   const found = new Map<string, StoredVersion>();
   let cursor: string | undefined;
   do {
-    const page = await stix.list(reader, { types: ['sighting'], limit: PAGE, ...(cursor === undefined ? {} : { cursor }) });
+    const page = await stix.list(reader, { types: ['sighting'], refersTo: indicator, limit: PAGE, ...(cursor === undefined ? {} : { cursor }) });
     if (!page.ok) return page;
     for (const v of page.value.items) if (!v.revoked && parse(v).of === indicator) found.set(v.id, v);
     cursor = page.value.nextCursor ?? undefined;

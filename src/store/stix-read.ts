@@ -79,6 +79,7 @@ function conditions(reader: Reader, q: Filters, after: number | null): Result<(e
     if (typeof from === 'string') all.push(eb('v.mod_key', '>=', from));
     if (typeof to === 'string') all.push(eb('v.mod_key', '<=', to), eb('v.mod_key', '<>', ''));
     if (q.addedAfterUs !== undefined) all.push(eb('v.added_us', '>', q.addedAfterUs));
+    if (q.refersTo !== undefined) all.push(sql<SqlBool>`v.added_us in (select r.added_us from stix_ref r where r.ref = ${q.refersTo})`);
     if (after !== null) all.push(eb('v.added_us', '>', after));
     if (q.text !== undefined && q.text !== '') {
       const pattern = likePattern(q.text);
@@ -90,7 +91,7 @@ function conditions(reader: Reader, q: Filters, after: number | null): Result<(e
 }
 
 /** True when the query filters by more than version and added time: then scanning with the predicate is the better plan. */
-const narrowed = (q: Filters) => q.types !== undefined || q.ids !== undefined || (q.text !== undefined && q.text !== '') || q.modifiedFrom !== undefined || q.modifiedTo !== undefined;
+const narrowed = (q: Filters) => q.types !== undefined || q.ids !== undefined || q.refersTo !== undefined || (q.text !== undefined && q.text !== '') || q.modifiedFrom !== undefined || q.modifiedTo !== undefined;
 
 const NO_BOUND = Number.MAX_SAFE_INTEGER;
 

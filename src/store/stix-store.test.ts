@@ -1,9 +1,10 @@
+import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import type { StixId } from '../domain/ids.ts';
 import { err, ok } from '../domain/result.ts';
 import { testDialects } from './testing.ts';
 import type { StixStore } from './types.ts';
-import { OPERATOR, freshStores, listAll, obj, put, uuid } from './stix-test-kit.ts';
+import { OPERATOR, ORG_B, freshStores, listAll, member, obj, put, share, uuid } from './stix-test-kit.ts';
 
 describe.each(testDialects())('STIX store on %s', (dialect) => {
   const fresh = freshStores(dialect);
@@ -224,5 +225,48 @@ describe.each(testDialects())('STIX store on %s', (dialect) => {
       expect(await ids({ limit: 10, addedAfterUs: firstTwo[1]?.addedUs ?? 0 })).toEqual([ap.id]);
       expect(await store.stix.count(OPERATOR, { text: 'PHISH' })).toBe(2);
     });
+
+    it('finds what refers to an object (sightings of it, relationships from or to it), through the reader\'s visibility', async () => {
+      const { store } = await fresh();
+      const indicator = obj({ name: 'Phishing Domain' });
+      const other = obj({ name: 'Other' });
+      const seen = obj({ type: 'sighting', extra: { sighting_of_ref: indicator.id, count: 3 } });
+      const seenPrivately = obj({ type: 'sighting', extra: { sighting_of_ref: indicator.id }, sharing: share(ORG_B, 'amber', [`org:${ORG_B}`]) });
+      const seenOther = obj({ type: 'sighting', extra: { sighting_of_ref: other.id } });
+      const from = obj({ type: 'relationship', extra: { relationship_type: 'indicates', source_ref: indicator.id, target_ref: other.id } });
+      const to = obj({ type: 'relationship', extra: { relationship_type: 'related-to', source_ref: other.id, target_ref: indicator.id } });
+      await put(store.stix, [indicator, other, seen, seenPrivately, seenOther, from, to]);
+      const ids = async (reader: Parameters<StixStore['list']>[0], q: Omit<Parameters<StixStore['list']>[1], 'limit'>) => {
+        const page = await store.stix.list(reader, { limit: 10, ...q });
+        if (!page.ok) throw new Error(page.error.message);
+        return page.value.items.map((v) => v.id);
+      };
+      expect(await ids(OPERATOR, { refersTo: indicator.id })).toEqual([seen.id, seenPrivately.id, from.id, to.id]);
+      expect(await ids(OPERATOR, { refersTo: indicator.id, types: ['sighting'] })).toEqual([seen.id, seenPrivately.id]);
+      expect(await ids(member(ORG_B, ['community']), { refersTo: indicator.id, types: ['sighting'] })).toEqual([seen.id, seenPrivately.id]);
+      expect(await ids(member(ORG_B, []), { refersTo: indicator.id })).toEqual([seenPrivately.id]);
+      expect(await ids(OPERATOR, { refersTo: other.id })).toEqual([seenOther.id, from.id, to.id]);
+      // A replaced version points elsewhere: the old reference goes with it.
+      const moved = obj({ id: seen.id, type: 'sighting', extra: { sighting_of_ref: other.id, count: 3 } });
+      await put(store.stix, [moved], 'replace');
+      expect(await ids(OPERATOR, { refersTo: indicator.id, types: ['sighting'] })).toEqual([seenPrivately.id]);
+      expect(await ids(OPERATOR, { refersTo: other.id, types: ['sighting'] })).toEqual([seenOther.id, seen.id]);
+    });
+  });
+
+  it('indexes the references of versions stored before migration 0007 when it runs', async () => {
+    const { store, open } = await fresh();
+    const indicator = obj();
+    const seen = obj({ type: 'sighting', extra: { sighting_of_ref: indicator.id } });
+    const rel = obj({ type: 'relationship', extra: { relationship_type: 'indicates', source_ref: indicator.id, target_ref: indicator.id } });
+    await put(store.stix, [indicator, seen, rel]);
+    // Back to the schema before 0007, with the versions still there.
+    await sql`drop table stix_ref`.execute(store.database.db);
+    await sql`delete from rampart_migration where name = '0007-stix-refs'`.execute(store.database.db);
+    const again = await open();
+    const page = await again.stix.list(OPERATOR, { limit: 10, refersTo: indicator.id });
+    expect(page.ok && page.value.items.map((v) => v.id)).toEqual([seen.id, rel.id]);
+    const rows = await sql<{ n: number | string }>`select count(*) as n from stix_ref`.execute(again.database.db);
+    expect(Number(rows.rows[0]?.n)).toBe(2);
   });
 });

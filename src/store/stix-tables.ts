@@ -1,4 +1,4 @@
-/** The STIX tables of migration 0001, as Kysely sees them. */
+/** The STIX tables of migrations 0001 and 0007, as Kysely sees them. */
 export type StixVersionTable = {
   /** Microseconds since the epoch when the version was added; unique and increasing per store. */
   added_us: number;
@@ -25,6 +25,12 @@ export type StixAudienceTable = {
   added_us: number;
 };
 
+/** One row per version and object it points at (sighting_of_ref, source_ref, target_ref; migration 0007). */
+export type StixRefTable = {
+  ref: string;
+  added_us: number;
+};
+
 export type StixClockTable = {
   one: number;
   last_us: number;
@@ -33,5 +39,6 @@ export type StixClockTable = {
 export type StixTables = {
   stix_version: StixVersionTable;
   stix_audience: StixAudienceTable;
+  stix_ref: StixRefTable;
   stix_clock: StixClockTable;
 };

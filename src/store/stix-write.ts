@@ -76,6 +76,7 @@ export async function insertRows<T extends keyof StixTables>(w: WriteContext, ta
 const PG_TYPES: { readonly [T in keyof StixTables]: Partial<Readonly<Record<keyof StixTables[T], string>>> } = {
   stix_version: { added_us: 'int8', revoked: 'int4', is_latest: 'int4' },
   stix_audience: { added_us: 'int8' },
+  stix_ref: { added_us: 'int8' },
   stix_clock: { one: 'int4', last_us: 'int8' },
 };
 
@@ -131,7 +132,7 @@ export async function putBatch(w: WriteContext, items: readonly IncomingObject[]
   const state = await loadState(trx, [...new Set(items.map((i) => i.id))]);
   const inserts: NewRow[] = [];
   const insertIndex = new Map<string, number>();
-  const replaced: { added_us: number; audience: string }[] = [];
+  const replaced: { added_us: number; audience: string; type: string; json: string }[] = [];
   const outcomes = items.map((item): PutOutcome => {
     const s = state.get(item.id);
     if (s === undefined) throw new Error('putBatch: state was loaded for every id');
@@ -147,7 +148,7 @@ export async function putBatch(w: WriteContext, items: readonly IncomingObject[]
           message: `${item.id} version modified=${item.modified ?? '(none)'} is already stored with different content; give the change a later "modified", or import with the replace policy`,
         };
       }
-      if (known.addedUs !== null && s.storedSharing !== null) replaced.push({ added_us: known.addedUs, audience: s.storedSharing.audience });
+      if (known.addedUs !== null && s.storedSharing !== null) replaced.push({ added_us: known.addedUs, audience: s.storedSharing.audience, type: item.type, json: known.json });
       outcome = NEW_VERSION;
     } else {
       outcome = s.versions.size === 0 ? ADDED : NEW_VERSION;
@@ -170,6 +171,7 @@ export async function putBatch(w: WriteContext, items: readonly IncomingObject[]
   if (inserts.length === 0) return outcomes;
 
   await deleteAudience(trx, replaced);
+  for (const r of refRows(replaced)) await trx.deleteFrom('stix_ref').where('ref', '=', r.ref).where('added_us', '=', r.added_us).execute();
   for (const part of chunks(replaced.map((r) => r.added_us), IDS_PER_QUERY)) await trx.deleteFrom('stix_version').where('added_us', 'in', part).execute();
   const demoted = [...state].filter(([, s]) => s.storedLatestKey !== null && s.latestKey !== s.storedLatestKey).map(([id]) => id);
   for (const part of chunks(demoted, IDS_PER_QUERY)) await trx.updateTable('stix_version').set({ is_latest: 0 }).where('id', 'in', part).where('is_latest', '=', 1).execute();
@@ -201,7 +203,24 @@ export async function putBatch(w: WriteContext, items: readonly IncomingObject[]
   });
   await insertRows(w, 'stix_version', rows, VERSION_ROWS_PER_INSERT);
   await insertRows(w, 'stix_audience', audienceRows(rows), SMALL_ROWS_PER_INSERT);
+  await insertRows(w, 'stix_ref', refRows(rows), SMALL_ROWS_PER_INSERT);
   return outcomes;
+}
+
+/** The properties that say what a version points at, by type: what `ListQuery.refersTo` finds. */
+const REF_PROPERTIES: Readonly<Record<string, readonly string[]>> = { sighting: ['sighting_of_ref'], relationship: ['source_ref', 'target_ref'] };
+
+/** The stix_ref rows of some versions (only sightings and relationships are parsed). */
+export function refRows(versions: readonly { added_us: number; type: string; json: string }[]): { ref: string; added_us: number }[] {
+  const rows: { ref: string; added_us: number }[] = [];
+  for (const v of versions) {
+    const properties = REF_PROPERTIES[v.type];
+    if (properties === undefined) continue;
+    const object = JSON.parse(v.json) as Record<string, unknown>;
+    const refs = new Set(properties.map((p) => object[p]).filter((r): r is string => typeof r === 'string'));
+    for (const ref of refs) rows.push({ ref, added_us: v.added_us });
+  }
+  return rows;
 }
 
 /** The audience rows of some versions: one per distinct key of each version's sharing. */

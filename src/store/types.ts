@@ -67,6 +67,8 @@ export interface ListQuery {
   readonly modifiedFrom?: string;
   readonly modifiedTo?: string;
   readonly addedAfterUs?: number;
+  /** Only versions that point at this object: sightings of it (sighting_of_ref), relationships from or to it. */
+  readonly refersTo?: StixId;
   /** latest (default): only the newest version of each object; all: every version. */
   readonly versions?: 'latest' | 'all';
   readonly limit: number;
