@@ -1,5 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import type { OrgId, UserId } from '../domain/ids.ts';
 import { DEFAULT_SCRYPT, type ScryptCost } from '../auth/passwords.ts';
+import { SECRET_KEY_BYTES, secretBox, type SecretBox } from '../auth/secret-box.ts';
 import { ACCOUNT_THROTTLE, IP_THROTTLE, type ThrottlePolicy } from '../auth/throttle.ts';
 import { accountsStore, type AccountsStore, type UserRow } from '../store/accounts.ts';
 import type { Database } from '../store/db.ts';
@@ -19,6 +21,7 @@ export type AuthEventType =
   | 'user-created'
   | 'user-disabled'
   | 'totp-enabled'
+  | 'totp-reset'
   | 'password-changed'
   | 'org-created'
   | 'org-settings-changed';
@@ -59,6 +62,12 @@ export const DEFAULT_AUTH_POLICY: AuthPolicy = {
 export interface AccountsStoreDeps {
   readonly stix: StixStore;
   readonly database: Database<unknown>;
+  /**
+   * Seals TOTP secrets at rest under the server key (`rampart serve` loads it with loadServerKey). Left out,
+   * a random key of this process is used: right for tests and for commands that never read a TOTP secret,
+   * wrong for a server, whose people could not sign in with their codes after a restart.
+   */
+  readonly secretBox?: SecretBox;
 }
 
 /** Everything the accounts and auth services share. */
@@ -67,6 +76,7 @@ export interface AccountsContext {
   readonly stix: StixStore;
   readonly clock: Clock;
   readonly policy: AuthPolicy;
+  readonly secrets: SecretBox;
   readonly emit: (event: AuthEvent) => Promise<void>;
 }
 
@@ -83,6 +93,7 @@ export function accountsContext(store: AccountsStoreDeps, options: AccountsOptio
     stix: store.stix,
     clock: options.clock ?? { now: () => new Date() },
     policy: { ...DEFAULT_AUTH_POLICY, ...options.policy },
+    secrets: store.secretBox ?? secretBox(randomBytes(SECRET_KEY_BYTES)),
     emit: onEvent === undefined ? () => Promise.resolve() : onEvent,
   };
 }

@@ -124,6 +124,19 @@ export async function disableUser(ctx: AccountsContext, actor: Actor, target: { 
  * Sets a new password: the person themself (after the route checked the current one), their org-admin,
  * or the operator. Every session of the person ends, so a stolen session dies with the old password.
  */
+/**
+ * Removes a person's second factor (a lost phone, or a secret sealed under a server key that is gone): they sign in
+ * with their password alone, or enrol again at sign-in when their organization requires a code.
+ */
+export async function resetTotp(ctx: AccountsContext, actor: Actor, user: UserRow): Promise<Result<UserView, Problem>> {
+  if (actor.kind === 'user' && actor.user.role !== 'hub-admin' && actor.user.org_id !== user.org_id) return err(problem('not-found', 'user-not-found', `No user ${user.id}.`));
+  const allowed = mayManageUsers(actor, user.org_id as OrgId, user.role);
+  if (!allowed.ok) return allowed;
+  await ctx.accounts.updateUser(user.id as UserId, { totp_secret: null, totp_pending: null, totp_last_step: null });
+  await ctx.emit({ type: 'totp-reset', at: ctx.clock.now(), orgId: user.org_id as OrgId, userId: user.id as UserId, actor: actorId(actor), ip: null, detail: user.email });
+  return ok(userView({ ...user, totp_secret: null, totp_pending: null, totp_last_step: null }));
+}
+
 export async function setPassword(ctx: AccountsContext, actor: Actor, user: UserRow, password: string): Promise<Result<UserView, Problem>> {
   const self = actor.kind === 'user' && actor.user.id === user.id;
   if (!self) {

@@ -10,6 +10,7 @@ import { hashPassword, verifyPassword } from './passwords.ts';
 import { accountSubject, afterFailure, ipSubject, lockedUntil, retryMessage } from './throttle.ts';
 import { apiKeyId, randomToken, sameHex, sha256Hex } from './tokens.ts';
 import { acceptTotp, newTotpSecret, totpUri } from './totp.ts';
+import { openTotp, sealTotp } from './totp-secrets.ts';
 
 /** The audience keys a reader of `orgId` (and person `userId`) reads with; the sharing service adds groups. */
 export type KeysOf = (orgId: OrgId, userId: UserId | null) => Promise<readonly AudienceKey[]>;
@@ -48,7 +49,7 @@ export function createAuthService(store: AccountsStoreDeps, options: AuthService
 }
 
 export function authServiceOf(ctx: AccountsContext, options: Pick<AuthServiceOptions, 'keysOf' | 'groupsOf'> = {}): AuthService {
-  const { accounts, clock, policy } = ctx;
+  const { accounts, clock, policy, secrets } = ctx;
   let dummyHash: Promise<string> | null = null;
   let prunedAt = 0;
 
@@ -155,11 +156,20 @@ export function authServiceOf(ctx: AccountsContext, options: Pick<AuthServiceOpt
           await emit('sign-in-failed', now, user, context.ip, `${user.email}: no TOTP code`);
           return err(problem('unauthenticated', 'totp-required', 'Enter the 6-digit code from your authenticator app (field "totp").'));
         }
-        const step = acceptTotp(user.totp_secret, request.totp, now, user.totp_last_step);
+        const opened = openTotp(secrets, user.id as UserId, user.totp_secret);
+        if (!opened.ok) {
+          // Never a way around the second factor: the operator learns why from the audit log and resets it.
+          await emit('sign-in-failed', now, user, context.ip, `${user.email}: stored TOTP secret unreadable (${opened.error.code}): ${opened.error.message}`);
+          return err(
+            problem('unauthenticated', 'totp-unreadable', 'Your authenticator cannot be checked on this server (its secret key has changed). Ask the hub administrator to reset your second factor, then set it up again.'),
+          );
+        }
+        const step = acceptTotp(opened.value.secret, request.totp, now, user.totp_last_step);
         if (step === null) {
           return err(await fail(user.email, context.ip, user, now, 'wrong TOTP code', problem('unauthenticated', 'totp-invalid', 'That code is wrong or was already used; enter the current 6-digit code from your authenticator app.')));
         }
-        await accounts.updateUser(user.id as UserId, { totp_last_step: step });
+        // A secret written before secrets were sealed is sealed at its first use.
+        await accounts.updateUser(user.id as UserId, { totp_last_step: step, ...(opened.value.plain ? { totp_secret: sealTotp(secrets, user.id as UserId, opened.value.secret) } : {}) });
       } else if (org.require_totp) {
         await emit('sign-in-failed', now, user, context.ip, `${user.email}: TOTP enrolment required`);
         return err(
@@ -227,7 +237,7 @@ export function authServiceOf(ctx: AccountsContext, options: Pick<AuthServiceOpt
 
     async enrolTotp(user) {
       const secret = newTotpSecret();
-      await accounts.updateUser(user.id as UserId, { totp_pending: secret });
+      await accounts.updateUser(user.id as UserId, { totp_pending: sealTotp(secrets, user.id as UserId, secret) });
       return ok({ secret, uri: totpUri(secret, user.email) });
     },
 
@@ -235,10 +245,13 @@ export function authServiceOf(ctx: AccountsContext, options: Pick<AuthServiceOpt
       const fresh = await accounts.userById(user.id as UserId);
       const pending = fresh?.totp_pending ?? null;
       if (fresh === null || pending === null) return err(problem('invalid', 'no-totp-enrolment', 'Start enrolment first: POST /api/v1/me/totp without a code gives you the secret.'));
+      const opened = openTotp(secrets, fresh.id as UserId, pending);
+      // An enrolment sealed under another key cannot be finished; starting again is all it takes.
+      if (!opened.ok) return err(problem('invalid', 'no-totp-enrolment', 'This enrolment can no longer be read on this server; start again: POST /api/v1/me/totp without a code gives you a new secret.'));
       const now = clock.now();
-      const step = acceptTotp(pending, code, now, null);
+      const step = acceptTotp(opened.value.secret, code, now, null);
       if (step === null) return err(problem('invalid', 'totp-invalid', 'That code does not match the new secret; enter the current 6-digit code from your authenticator app.'));
-      await accounts.updateUser(fresh.id as UserId, { totp_secret: pending, totp_pending: null, totp_last_step: step });
+      await accounts.updateUser(fresh.id as UserId, { totp_secret: sealTotp(secrets, fresh.id as UserId, opened.value.secret), totp_pending: null, totp_last_step: step });
       await emit('totp-enabled', now, fresh, null, fresh.email);
       return ok({ enabled: true });
     },

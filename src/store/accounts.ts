@@ -37,6 +37,10 @@ export interface AccountsStore extends AccountsAuthStore {
   userByEmail(email: string): Promise<UserRow | null>;
   listUsers(orgId?: OrgId): Promise<UserRow[]>;
   updateUser(id: UserId, patch: UserPatch): Promise<void>;
+  /** People with a TOTP secret or a pending enrolment. */
+  usersWithTotp(): Promise<UserRow[]>;
+  /** Sets `column` to `to` only while it still holds `from` (so a concurrent enrolment is not overwritten); false otherwise. */
+  replaceTotpValue(id: UserId, column: 'totp_secret' | 'totp_pending', from: string, to: string): Promise<boolean>;
 }
 
 type OrganizationRow = AccountTables['organization'];
@@ -139,6 +143,19 @@ export function accountsStore(database: Database<unknown>): AccountsStore {
     async updateUser(id, patch) {
       if (Object.keys(patch).length === 0) return;
       await db.updateTable('account_user').set(patch).where('id', '=', id).execute();
+    },
+    async usersWithTotp() {
+      const rows = await db
+        .selectFrom('account_user')
+        .selectAll()
+        .where((eb) => eb.or([eb('totp_secret', 'is not', null), eb('totp_pending', 'is not', null)]))
+        .orderBy('email')
+        .execute();
+      return rows.map(userOf);
+    },
+    async replaceTotpValue(id, column, from, to) {
+      const result = await db.updateTable('account_user').set({ [column]: to }).where('id', '=', id).where(column, '=', from).executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
     },
   };
 }

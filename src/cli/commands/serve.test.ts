@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,8 +9,11 @@ const BIN = fileURLToPath(new URL('../../../bin/rampart.mjs', import.meta.url));
 const dir = mkdtempSync(path.join(tmpdir(), 'rampart-serve-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function run(args: readonly string[]) {
-  return spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, RAMPART_DATABASE_URL: path.join(dir, 'refused.sqlite') } });
+// The key file beside the database is what these tests expect, whatever the caller's environment says.
+const { RAMPART_SECRET_KEY: _callerKey, ...ENV } = process.env;
+
+function run(args: readonly string[], env: Readonly<Record<string, string>> = {}) {
+  return spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...ENV, RAMPART_DATABASE_URL: path.join(dir, 'refused.sqlite'), ...env } });
 }
 
 describe('rampart serve', () => {
@@ -24,11 +27,14 @@ describe('rampart serve', () => {
     const half = run(['serve', '--tls-cert', 'cert.pem']);
     expect(half.status).toBe(2);
     expect(half.stderr).toContain('give both --tls-cert and --tls-key');
+    const key = run(['serve', '--port', '0'], { RAMPART_SECRET_KEY: 'correct horse battery staple' });
+    expect(key.status).toBe(2);
+    expect(key.stderr).toContain('RAMPART_SECRET_KEY is not a 32-byte key: give 64 hex digits or 44 characters of base64');
   });
 
   it('seeds, loads the knowledge base and the demo, serves, lets a demo person sign in, and stops on SIGTERM', async () => {
     const db = path.join(dir, 'hub.sqlite');
-    const child = spawn(process.execPath, [BIN, 'serve', '--demo', '--port', '0', '--db', db], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, 'serve', '--demo', '--port', '0', '--db', db], { stdio: ['ignore', 'pipe', 'pipe'], env: ENV });
     let out = '';
     let errors = '';
     child.stderr.on('data', (chunk: Buffer) => (errors += chunk.toString()));
@@ -42,6 +48,9 @@ describe('rampart serve', () => {
     });
     try {
       expect(errors).toContain('seeded 66 organizations');
+      const keyFile = path.join(dir, 'secret.key');
+      expect(errors).toContain(`secret key: new, written to ${keyFile} (key id `);
+      if (process.platform !== 'win32') expect(statSync(keyFile).mode & 0o777).toBe(0o600);
       expect(errors).toMatch(/knowledge base: [\d,]+ objects/);
       expect((await fetch(`${url}/healthz`)).status).toBe(200);
       const credentials = JSON.parse(readFileSync(path.join(dir, 'demo-credentials.json'), 'utf8')) as Record<string, string>;

@@ -4,7 +4,11 @@ import { fileURLToPath } from 'node:url';
 import { Presets, SingleBar } from 'cli-progress';
 import { Command } from 'commander';
 import { isPostgresUrl } from '../../store/db.ts';
-import { openStore } from '../../store/index.ts';
+import { openStore, type RampartStore } from '../../store/index.ts';
+import type { AccountsStoreDeps } from '../../accounts/context.ts';
+import { secretBox } from '../../auth/secret-box.ts';
+import { loadServerKey } from '../../auth/server-key.ts';
+import { sealStoredTotpSecrets } from '../../auth/totp-secrets.ts';
 import { startServer, checkListen, type TlsOptions } from '../../http/server.ts';
 import { busFromEnv, type ChangeBus } from '../../alerts/bus.ts';
 import { composeHub } from '../../hub/compose.ts';
@@ -103,13 +107,31 @@ async function serve(flags: ServeFlags): Promise<number> {
   }
   if ((process.env['RAMPART_NATS_URL'] ?? '') !== '') console.error('live feeds: shared with other server processes over NATS');
   const url = resolveDatabaseUrl(flags);
-  const store = await openStore({ url });
+  // Files the hub keeps besides its database: beside the SQLite file, or ./data for PostgreSQL and :memory:.
+  const dataDir = isPostgresUrl(url) || url === ':memory:' ? path.resolve('data') : path.dirname(path.resolve(url));
+  const serverKey = loadServerKey(process.env['RAMPART_SECRET_KEY'], path.join(dataDir, 'secret.key'));
+  if (!serverKey.ok) {
+    console.error(serverKey.error.message);
+    return EXIT.unusable;
+  }
+  const box = secretBox(serverKey.value.key);
+  console.error(`secret key: ${serverKey.value.created ? 'new, written to ' : ''}${serverKey.value.source} (key id ${box.keyId})`);
+  for (const warning of serverKey.value.warnings) console.error(`warning: ${warning}`);
+  // The auth service takes the server key from the store it is given (AccountsStoreDeps.secretBox).
+  const store: RampartStore & AccountsStoreDeps = { ...(await openStore({ url })), secretBox: box };
   console.error(`database: ${isPostgresUrl(url) ? url.replace(/\/\/[^@/]*@/, '//…@') : path.resolve(url)} (${store.dialect})`);
   const hubOwner = hubIdentity();
   const taxiiSecret = process.env['RAMPART_TAXII_SECRET'];
   const hub = await composeHub({ store, hubOwner, bus, http: { webDist: WEB_DIST }, ...(taxiiSecret === undefined ? {} : { taxiiSecret }) });
+  if (hub.auth.context.secrets !== box) throw new Error('the auth service did not receive the server key; TOTP secrets would be sealed under a key lost at the next start');
+  const totp = await sealStoredTotpSecrets(hub.auth.context.accounts, box);
+  if (totp.sealed > 0) console.error(`sealed ${totp.sealed} TOTP secrets that were stored in plain text`);
+  if (totp.unreadable.length > 0) {
+    const emails = totp.unreadable.map((u) => u.email).join(', ');
+    console.error(`warning: ${totp.unreadable.length} people have a TOTP secret this key cannot read; they cannot sign in until you restart with the key it was sealed under, or run "rampart user reset-totp <email>" for each: ${emails}`);
+  }
   const progress = knowledgeBaseProgress();
-  const credentialsFile = isPostgresUrl(url) || url === ':memory:' ? path.resolve('data', 'demo-credentials.json') : path.join(path.dirname(path.resolve(url)), 'demo-credentials.json');
+  const credentialsFile = path.join(dataDir, 'demo-credentials.json');
   const prepared = await prepareHub(store, {
     hubOwner,
     onKnowledgeBase: progress.onProgress,

@@ -11,9 +11,9 @@ interface AddFlags extends DbOptions {
   readonly password?: string;
 }
 
-/** `rampart user add|list|disable|password`: people, kept by the operator. */
+/** `rampart user add|list|disable|password|reset-totp`: people, kept by the operator. */
 export function userCommand(): Command {
-  const user = new Command('user').description('People: add, list, disable, set a password');
+  const user = new Command('user').description('People: add, list, disable, set a password, reset an authenticator');
   user.addCommand(
     withDbOption(
       new Command('add')
@@ -51,7 +51,44 @@ export function userCommand(): Command {
       process.exitCode = await runPassword(email, flags);
     }),
   );
+  user.addCommand(
+    withDbOption(
+      new Command('reset-totp')
+        .description('Remove a person\'s authenticator (lost phone, or a server key that was lost): they sign in with their password and set one up again')
+        .argument('<email>', 'their sign-in email'),
+    ).action(async (email: string, flags: DbOptions) => {
+      process.exitCode = await runResetTotp(email, flags);
+    }),
+  );
   return user;
+}
+
+async function runResetTotp(email: string, flags: DbOptions): Promise<number> {
+  const { openAccounts, describeProblem } = await import('../../accounts/cli-support.ts');
+  const { resetTotp } = await import('../../accounts/users.ts');
+  const { OPERATOR } = await import('../../accounts/context.ts');
+  const session = await openAccounts(flags);
+  try {
+    const target = await session.ctx.accounts.userByEmail(email);
+    if (target === null) {
+      process.stderr.write(`rampart user reset-totp: no user ${email}; see "rampart user list"\n`);
+      return EXIT.problems;
+    }
+    const hadTotp = target.totp_secret !== null || target.totp_pending !== null;
+    const reset = await resetTotp(session.ctx, OPERATOR, target);
+    if (!reset.ok) {
+      process.stderr.write(describeProblem('user reset-totp', reset.error));
+      return EXIT.unusable;
+    }
+    process.stdout.write(
+      hadTotp
+        ? `Removed the authenticator of ${reset.value.email}; they sign in with their password and set up a new one (at sign-in when their organization requires it)\n`
+        : `${reset.value.email} had no authenticator; nothing changed\n`,
+    );
+    return EXIT.ok;
+  } finally {
+    await session.close();
+  }
 }
 
 async function runPassword(email: string, flags: DbOptions & { password?: string }): Promise<number> {
