@@ -2,7 +2,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { runCommand, type CommandRun } from '../../../test/helpers/cli.ts';
 import { createAuditLog } from '../../audit/audit-log.ts';
 import type { OrgId } from '../../domain/ids.ts';
 import { openStore } from '../../store/index.ts';
@@ -10,32 +11,13 @@ import { auditCommand } from './audit.ts';
 
 const ORG = 'identity--0a000000-0000-4000-8000-00000000000a' as OrgId;
 
-async function verify(db: string, ...extra: string[]): Promise<{ exit: number | string | undefined; out: string; err: string }> {
+function verify(db: string, ...extra: string[]): Promise<CommandRun> {
   return run('verify', '--db', db, ...extra);
 }
 
-async function run(...args: string[]): Promise<{ exit: number | string | undefined; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    out += String(chunk);
-    return true;
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    err += String(chunk);
-    return true;
-  });
-  process.exitCode = undefined;
-  await auditCommand().parseAsync(args, { from: 'user' });
-  const exit = process.exitCode;
-  process.exitCode = undefined;
-  vi.restoreAllMocks();
-  return { exit, out, err };
+function run(...args: string[]): Promise<CommandRun> {
+  return runCommand(auditCommand(), args);
 }
-
-afterEach(() => {
-  vi.restoreAllMocks();
-});
 
 describe('rampart audit verify', () => {
   it('exits 0 on an intact log, 1 with one line per finding once an entry is edited, 1 on a wrong --expect-head, 2 on a malformed one', async () => {

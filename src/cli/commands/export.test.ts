@@ -1,6 +1,5 @@
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawnRampart } from '../../../test/helpers/cli.ts';
 import { OPERATOR } from '../../accounts/context.ts';
 import { createOrganization, seedOrganizations } from '../../accounts/organizations.ts';
 import { TEST_POLICY } from '../../accounts/testing.ts';
@@ -11,7 +10,6 @@ import { importObjects } from '../../ingest/import.ts';
 import { openStore } from '../../store/index.ts';
 import { testDatabase, type TestDatabase } from '../../store/testing.ts';
 
-const BIN = fileURLToPath(new URL('../../../bin/rampart.mjs', import.meta.url));
 const HUB = 'identity--cc8654b7-1ffc-487a-bf1c-ed29e18f0a33' as OrgId;
 const indicator = (n: number) => ({
   type: 'indicator',
@@ -45,13 +43,13 @@ describe('rampart export', () => {
   afterAll(() => db.drop());
 
   it('exports only what --as may see, and everything for the operator', () => {
-    const as = spawnSync(process.execPath, [BIN, 'export', '--type', 'indicator', '--as', 'clerk@elm-ridge.example', '--db', db.url], { encoding: 'utf8' });
+    const as = spawnRampart(['export', '--type', 'indicator', '--as', 'clerk@elm-ridge.example', '--db', db.url]);
     expect(as.status, as.stderr).toBe(0);
     expect(as.stdout).toContain(indicator(1).id);
     expect(as.stdout).not.toContain(indicator(2).id);
-    const all = spawnSync(process.execPath, [BIN, 'export', '--type', 'indicator', '--db', db.url], { encoding: 'utf8' });
+    const all = spawnRampart(['export', '--type', 'indicator', '--db', db.url]);
     expect(all.stdout).toContain(indicator(2).id);
-    const nobody = spawnSync(process.execPath, [BIN, 'export', '--as', 'nobody@example.org', '--db', db.url], { encoding: 'utf8' });
+    const nobody = spawnRampart(['export', '--as', 'nobody@example.org', '--db', db.url]);
     expect(nobody.status).toBe(2);
     expect(nobody.stderr).toContain('no enabled person has that email');
   }, 60_000);

@@ -1,7 +1,9 @@
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { Command } from 'commander';
+import { describe, expect, it } from 'vitest';
+import { runCommand, type CommandRun } from '../../../test/helpers/cli.ts';
 import { OASIS_DIR } from '../../../test/helpers/oasis.ts';
 import { openStoreFromOptions } from '../options.ts';
 import { exportCommand } from './export.ts';
@@ -10,19 +12,8 @@ import { importCommand } from './import.ts';
 const dir = mkdtempSync(path.join(tmpdir(), 'rampart-import-cli-'));
 const DATA = path.resolve(OASIS_DIR, '..');
 
-async function cli(command: ReturnType<typeof importCommand>, args: string[]): Promise<{ exit: number | string | undefined; out: string }> {
-  let out = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    out += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
-    return true;
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  process.exitCode = undefined;
-  await command.parseAsync(args, { from: 'user' });
-  const exit = process.exitCode;
-  process.exitCode = undefined;
-  vi.restoreAllMocks();
-  return { exit, out };
+function cli(command: Command, args: string[]): Promise<CommandRun> {
+  return runCommand(command, args);
 }
 
 async function count(db: string): Promise<number> {
@@ -33,10 +24,6 @@ async function count(db: string): Promise<number> {
     await store.close();
   }
 }
-
-afterEach(() => {
-  vi.restoreAllMocks();
-});
 
 // Runs once the store (src/store/index.ts) exists; the pipeline itself is tested in src/ingest.
 describe.skipIf(!existsSync(new URL('../../store/index.ts', import.meta.url)))('rampart import / export', () => {

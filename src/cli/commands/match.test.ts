@@ -1,7 +1,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runCommand, type CommandRun } from '../../../test/helpers/cli.ts';
 import type { AudienceKey } from '../../domain/audience.ts';
 import type { OrgId, StixId } from '../../domain/ids.ts';
 import type { Organization } from '../../domain/organization.ts';
@@ -33,28 +34,8 @@ beforeAll(async () => {
   await store.close();
 });
 
-afterAll(() => vi.restoreAllMocks());
-
-async function cli(args: string[]): Promise<{ exit: number | string | undefined; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    out += String(chunk);
-    return true;
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    err += String(chunk);
-    return true;
-  });
-  process.exitCode = undefined;
-  try {
-    await matchCommand().parseAsync(['--db', db, ...args], { from: 'user' });
-  } finally {
-    vi.restoreAllMocks();
-  }
-  const exit = process.exitCode;
-  process.exitCode = undefined;
-  return { exit, out, err };
+function cli(args: string[]): Promise<CommandRun> {
+  return runCommand(matchCommand(), ['--db', db, ...args]);
 }
 
 const log = path.join(dir, 'access.log');

@@ -1,41 +1,14 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { runCommand, spawnRampart } from '../../../test/helpers/cli.ts';
 import { formatPatternError, patternCommand } from './pattern.ts';
 
-const root = path.resolve(import.meta.dirname, '../../..');
 const dir = mkdtempSync(path.join(tmpdir(), 'rampart-pattern-'));
 
-function rampart(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [path.join(root, 'bin/rampart.mjs'), ...args], { cwd: root, encoding: 'utf8', timeout: 60_000 });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-/** Runs the command in this process (cheaper than a spawn) and collects what it prints. */
-async function inProcess(...args: string[]): Promise<{ status: number | string | undefined; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdout += String(chunk);
-    return true;
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stderr += String(chunk);
-    return true;
-  });
-  process.exitCode = undefined;
-  await patternCommand().parseAsync(args, { from: 'user' });
-  const status = process.exitCode;
-  process.exitCode = undefined;
-  vi.restoreAllMocks();
-  return { status, stdout, stderr };
-}
-
-afterEach(() => {
-  vi.restoreAllMocks();
-});
+const rampart = (...args: string[]) => spawnRampart(args);
+const inProcess = (...args: string[]) => runCommand(patternCommand(), args);
 
 function file(name: string, content: unknown): string {
   const p = path.join(dir, name);
@@ -90,25 +63,25 @@ describe('rampart pattern, spawned as users run it', () => {
 describe('rampart pattern match', () => {
   it('reads STIX 2.1 object_refs, references between SCOs, 2.0 embedded objects and arrays of bundles', async () => {
     const b21 = file('b21.json', bundle21);
-    expect(await inProcess('match', '--pattern', "[domain-name:value = 'example.com'] FOLLOWEDBY [network-traffic:dst_ref.value = '198.51.100.3']", '--observed', b21)).toMatchObject({ status: 1, stdout: 'nomatch\n' });
+    expect(await inProcess('match', '--pattern', "[domain-name:value = 'example.com'] FOLLOWEDBY [network-traffic:dst_ref.value = '198.51.100.3']", '--observed', b21)).toMatchObject({ exit: 1, out: 'nomatch\n' });
     const both = file('both.json', [bundle21, bundle20]);
-    expect(await inProcess('match', '--pattern', "[file:extensions.'archive-ext'.contains_refs[*].hashes.'SHA-256' = 'bf07a7fbb825fc0aae7bf4a1177b2b31fcf8a3feeaf7092761e18c859ee52a9c'] REPEATS 5 TIMES", '--observed', both)).toMatchObject({ status: 0, stdout: 'match\n' });
+    expect(await inProcess('match', '--pattern', "[file:extensions.'archive-ext'.contains_refs[*].hashes.'SHA-256' = 'bf07a7fbb825fc0aae7bf4a1177b2b31fcf8a3feeaf7092761e18c859ee52a9c'] REPEATS 5 TIMES", '--observed', both)).toMatchObject({ exit: 0, out: 'match\n' });
   });
 
   it('exits 2 with the reason for a bad pattern or bad input', async () => {
     const b21 = file('b21b.json', bundle21);
     const badPattern = await inProcess('match', '--pattern', "[file:name = 'x'", '--observed', b21);
-    expect(badPattern).toMatchObject({ status: 2, stdout: '' });
-    expect(badPattern.stderr).toContain('column 17');
+    expect(badPattern).toMatchObject({ exit: 2, out: '' });
+    expect(badPattern.err).toContain('column 17');
     const notJson = await inProcess('match', '--pattern', "[file:name = 'x']", '--observed', file('bad.json', '{"type": "bundle",,}'));
-    expect(notJson.status).toBe(2);
-    expect(notJson.stderr).toMatch(/not valid JSON at line 1, column 19/);
+    expect(notJson.exit).toBe(2);
+    expect(notJson.err).toMatch(/not valid JSON at line 1, column 19/);
     const missing = await inProcess('match', '--pattern', "[file:name = 'x']", '--observed', path.join(dir, 'nope.json'));
-    expect(missing.status).toBe(2);
-    expect(missing.stderr).toContain('ENOENT');
+    expect(missing.exit).toBe(2);
+    expect(missing.err).toContain('ENOENT');
     const dangling = { ...bundle21, objects: bundle21.objects.filter((o) => o.type !== 'network-traffic') };
     const broken = await inProcess('match', '--pattern', "[file:name = 'x']", '--observed', file('dangling.json', [{ type: 'bundle', objects: [] }, dangling]));
-    expect(broken.status).toBe(2);
-    expect(broken.stderr).toContain('object_refs names network-traffic--2568d22a-8998-58eb-99ec-3c8ca74f527d');
+    expect(broken.exit).toBe(2);
+    expect(broken.err).toContain('object_refs names network-traffic--2568d22a-8998-58eb-99ec-3c8ca74f527d');
   });
 });

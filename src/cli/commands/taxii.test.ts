@@ -1,7 +1,8 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCommand, type CommandRun } from '../../../test/helpers/cli.ts';
 import { startHub, type Account, type Hub } from '../../../test/helpers/federation-hub.ts';
 import type { OrgId, StixId } from '../../domain/ids.ts';
 import { TLP_MARKING_IDS } from '../../domain/tlp.ts';
@@ -12,26 +13,8 @@ import { authFromFlags, taxiiCommand } from './taxii.ts';
 const dir = mkdtempSync(path.join(tmpdir(), 'rampart-taxii-cli-'));
 const LOCAL = 'identity--0000000b-0000-4000-8000-000000000000' as OrgId;
 
-async function cli(args: string[]): Promise<{ exit: number | string | undefined; out: string; errText: string }> {
-  let out = '';
-  let errText = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    out += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
-    return true;
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    errText += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
-    return true;
-  });
-  process.exitCode = undefined;
-  try {
-    await taxiiCommand().exitOverride().parseAsync(args, { from: 'user' });
-  } finally {
-    vi.restoreAllMocks();
-  }
-  const exit = process.exitCode;
-  process.exitCode = undefined;
-  return { exit, out, errText };
+function cli(args: string[]): Promise<CommandRun> {
+  return runCommand(taxiiCommand().exitOverride(), args);
 }
 
 function indicator(n: number, tlp: 'green' | 'amber', owner: OrgId): Record<string, unknown> {
@@ -83,7 +66,7 @@ describe('rampart taxii', () => {
   it('pulls a collection page by page, keeping owner and TLP, and resumes where it stopped', async () => {
     const args = ['pull', `${remote.url}/taxii2/`, '--collection', 'my-organization', '--api-key', alice.secret, '--db', db, '--owner', LOCAL, '--limit', '1'];
     const first = await cli(args);
-    expect(first.errText).toBe('');
+    expect(first.err).toBe('');
     expect(first.exit).toBe(0);
     // Alice's organization owns its STIX identity too: four objects, one per page.
     expect(first.out).toMatch(/4 objects in 4 pages: 4 added, 0 new versions, 0 unchanged, 0 of this hub's own skipped, 0 rejected/);
@@ -102,15 +85,15 @@ describe('rampart taxii', () => {
     const base = ['pull', `${remote.url}/taxii2/`, '--collection', 'my-organization', '--db', fresh];
     const badTlp = await cli([...base, '--api-key', alice.secret, '--tlp', 'purple']);
     expect(badTlp.exit).toBe(2);
-    expect(badTlp.errText).toMatch(/--tlp "purple" is not a TLP level/);
+    expect(badTlp.err).toMatch(/--tlp "purple" is not a TLP level/);
     expect((await cli([...base, '--user', 'alice'])).exit).toBe(2);
     expect((await cli([...base, '--api-key', alice.secret, '--since', 'yesterday'])).exit).toBe(2);
     const wrongKey = await cli([...base, '--api-key', 'rk_wrong', '--retries', '0']);
     expect(wrongKey.exit).toBe(1);
-    expect(wrongKey.errText).toMatch(/401.*check the user and password or API key/);
+    expect(wrongKey.err).toMatch(/401.*check the user and password or API key/);
     const missing = await cli([...base, '--api-key', alice.secret, '--collection', 'no-such-collection']);
     expect(missing.exit).toBe(1);
-    expect(missing.errText).toMatch(/no API root .* has a collection "no-such-collection"/);
+    expect(missing.err).toMatch(/no API root .* has a collection "no-such-collection"/);
     expect(await sharingOf(fresh, objects[0]?.['id'])).toBeNull();
   });
 
@@ -127,7 +110,7 @@ describe('rampart taxii', () => {
       await local.close();
     }
     const pushed = await cli(['push', `${remote.url}/taxii2/`, '--collection', 'my-organization', '--api-key', alice.secret, '--db', db, '--as', X, '--keys', `org:${X}`, '--json']);
-    expect(pushed.errText).toBe('');
+    expect(pushed.err).toBe('');
     const summary = JSON.parse(pushed.out) as { sent: number; failed: number };
     // What X owns (the three pulled indicators, its identity, the new one), seen through ownership; never the LOCAL-only indicator.
     expect(summary.sent).toBe(5);

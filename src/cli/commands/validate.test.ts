@@ -1,35 +1,23 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { runCommand, type CommandRun } from '../../../test/helpers/cli.ts';
 import { validateCommand } from './validate.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'rampart-validate-'));
 
-async function validate(content: string | null): Promise<{ exit: number | string | undefined; out: string }> {
+function validate(content: string | null): Promise<CommandRun> {
   const file = path.join(dir, `b${Math.random()}.json`);
   if (content !== null) writeFileSync(file, content);
-  let out = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    out += String(chunk);
-    return true;
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  process.exitCode = undefined;
-  await validateCommand().parseAsync([file], { from: 'user' });
-  const exit = process.exitCode;
-  process.exitCode = undefined;
-  return { exit, out };
+  return runCommand(validateCommand(), [file]);
 }
-
-afterEach(() => {
-  vi.restoreAllMocks();
-});
 
 describe('rampart validate', () => {
   it('exits 0 for a clean bundle', async () => {
     const r = await validate('{"type":"bundle","id":"bundle--44af6c39-c09b-49c5-9de2-394224b04982","objects":[{"type":"identity","spec_version":"2.1","id":"identity--5a1b0a7f-1c55-4a3c-8f5a-4b9a5b1d2e3f","created":"2024-10-01T12:00:00.000Z","modified":"2024-10-01T12:00:00.000Z","name":"County"}]}');
-    expect(r).toEqual({ exit: 0, out: '' });
+    expect(r).toMatchObject({ exit: 0, out: '' });
+    expect(r.err).toMatch(/: 1 objects, 0 problems\n$/);
   });
 
   it('prints one line per problem and exits 1', async () => {
