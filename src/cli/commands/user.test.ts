@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { runCommand, type CommandRun } from '../../../test/helpers/cli.ts';
 import { createAuthService } from '../../auth/service.ts';
+import { totpCode } from '../../auth/totp.ts';
 import { openStore } from '../../store/index.ts';
 import { apikeyCommand } from './apikey.ts';
 import { orgCommand } from './org.ts';
@@ -66,6 +67,34 @@ describe('rampart org / user / apikey', () => {
       expect((await cli(userCommand, ['disable', '--db', db, 'admin@wi.example.gov'])).exit).toBe(0);
       expect(await auth.apiKey(key.out.trim())).toBeNull();
       expect((await cli(userCommand, ['disable', '--db', db, 'ghost@wi.example.gov'])).exit).toBe(1);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('reset-totp removes a person\'s authenticator so that they sign in with their password again', async () => {
+    const db = path.join(mkdtempSync(path.join(tmpdir(), 'rampart-accounts-cli-')), 'r.sqlite');
+    const email = 'clerk@wi.example.gov';
+    expect((await cli(userCommand, ['add', '--db', db, '--org', 'WI', '--email', email, '--name', 'Clerk', '--password', PASSWORD])).exit).toBe(0);
+    const store = await openStore({ url: db });
+    try {
+      const auth = createAuthService(store);
+      const signIn = (totp?: string) => auth.signIn({ email, password: PASSWORD, ...(totp === undefined ? {} : { totp }) }, { ip: '127.0.0.1', userAgent: null });
+      const clerk = await auth.context.accounts.userByEmail(email);
+      if (clerk === null) throw new Error('not stored');
+      const enrolment = await auth.enrolTotp(clerk);
+      if (!enrolment.ok) throw new Error(enrolment.error.message);
+      expect((await auth.confirmTotp(clerk, totpCode(enrolment.value.secret, new Date()))).ok).toBe(true);
+      expect((await cli(userCommand, ['list', '--db', db])).out).toContain(`${email}  analyst    active, TOTP`);
+      const refused = await signIn();
+      expect(refused.ok ? null : refused.error.code).toBe('totp-required');
+
+      const reset = await cli(userCommand, ['reset-totp', '--db', db, email.toUpperCase()]);
+      expect(reset).toMatchObject({ exit: 0, out: `Removed the authenticator of ${email}; they sign in with their password and set up a new one (at sign-in when their organization requires it)\n` });
+      expect(await auth.context.accounts.userByEmail(email)).toMatchObject({ totp_secret: null, totp_pending: null, totp_last_step: null });
+      expect((await signIn()).ok).toBe(true);
+      expect((await cli(userCommand, ['reset-totp', '--db', db, email])).out).toBe(`${email} had no authenticator; nothing changed\n`);
+      expect(await cli(userCommand, ['reset-totp', '--db', db, 'ghost@wi.example.gov'])).toMatchObject({ exit: 1, err: 'rampart user reset-totp: no user ghost@wi.example.gov; see "rampart user list"\n' });
     } finally {
       await store.close();
     }
