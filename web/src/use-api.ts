@@ -19,3 +19,8 @@ export function useGet<T>(path: string | null, version = 0): Loadable<T> {
   }, [path, version]);
   return result;
 }
+
+/** The same loading or error, or `f` of the value once it is ready. */
+export function mapLoadable<T, U>(loaded: Loadable<T>, f: (value: T) => U): Loadable<U> {
+  return loaded.state === 'ready' ? { state: 'ready', value: f(loaded.value) } : loaded;
+}

@@ -1,29 +1,14 @@
 import { useState, type FormEvent } from 'react';
+import type { MatchReportView } from '../../../src/matching/service.ts';
 import { getCsrfToken, type ApiProblem } from '../api.ts';
+import { DataTable } from '../components/DataTable.tsx';
 import { ProblemBox } from '../components/Status.tsx';
 import { formatWhen } from '../format.ts';
 import { Link } from '../router.tsx';
 import { contentTypeFor, formatBytes, LOG_FORMATS, matchPath, upload, type LogFormat } from '../upload.ts';
 
-interface MatchHit {
-  readonly indicator: string;
-  readonly name: string | null;
-  readonly pattern: string;
-  readonly count: number;
-  readonly first_seen: string;
-  readonly last_seen: string;
-  readonly values: readonly string[];
-  readonly warning_lists: readonly string[];
-}
-
-interface MatchResult {
-  readonly format: string;
-  readonly lines: number;
-  readonly malformed: number;
-  readonly problems: readonly { readonly line: number; readonly code: string; readonly message: string }[];
-  readonly hits: readonly MatchHit[];
-  readonly sightings: readonly { readonly indicator: string; readonly sighting: string }[];
-}
+/** The part of the server's match report this page shows (POST /api/v1/match answers with a MatchReportView). */
+type MatchResult = Pick<MatchReportView, 'format' | 'lines' | 'malformed' | 'problems' | 'hits' | 'sightings'>;
 
 const FORMAT_WORDS: Readonly<Record<LogFormat, string>> = {
   auto: 'Recognise it for me',
@@ -125,36 +110,36 @@ export function CheckLogs() {
             </details>
           )}
           {result.hits.length === 0 ? null : (
-            <div className="table-scroll">
-              <table className="intel-table wide-first hits-table">
-                <thead>
-                  <tr>
-                    <th scope="col">Indicator</th>
-                    <th scope="col">Times</th>
-                    <th scope="col">Values in your log</th>
-                    <th scope="col">First / last seen</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {result.hits.map((h) => (
-                    <tr key={h.indicator}>
-                      <td>
-                        <Link to={`/intel/${encodeURIComponent(h.indicator)}`}>{h.name ?? h.indicator}</Link>
-                        <div className="mono small muted">{h.pattern}</div>
-                        {h.warning_lists.length === 0 ? null : <span className="pill">warning list: {h.warning_lists.join(', ')}</span>}
-                      </td>
-                      <td>{h.count.toLocaleString()}</td>
-                      <td className="mono small">{h.values.slice(0, 5).join(', ')}</td>
-                      <td className="small">
-                        {formatWhen(h.first_seen, now)}
-                        <br />
-                        {formatWhen(h.last_seen, now)}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable
+              className="wide-first hits-table"
+              rows={result.hits}
+              rowKey={(h) => h.indicator}
+              columns={[
+                {
+                  header: 'Indicator',
+                  cell: (h) => (
+                    <>
+                      <Link to={`/intel/${encodeURIComponent(h.indicator)}`}>{h.name ?? h.indicator}</Link>
+                      <div className="mono small muted">{h.pattern}</div>
+                      {h.warning_lists.length === 0 ? null : <span className="pill">warning list: {h.warning_lists.join(', ')}</span>}
+                    </>
+                  ),
+                },
+                { header: 'Times', cell: (h) => h.count.toLocaleString() },
+                { header: 'Values in your log', cell: (h) => h.values.slice(0, 5).join(', '), className: 'mono small' },
+                {
+                  header: 'First / last seen',
+                  className: 'small',
+                  cell: (h) => (
+                    <>
+                      {formatWhen(h.first_seen, now)}
+                      <br />
+                      {formatWhen(h.last_seen, now)}
+                    </>
+                  ),
+                },
+              ]}
+            />
           )}
         </section>
       )}

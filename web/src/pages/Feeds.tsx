@@ -1,9 +1,11 @@
 import { useState, type FormEvent } from 'react';
 import { api, type ApiProblem } from '../api.ts';
-import { Loading, ProblemBox } from '../components/Status.tsx';
+import { LoadedTable } from '../components/DataTable.tsx';
+import { ProblemBox } from '../components/Status.tsx';
 import { formatWhen } from '../format.ts';
 import { everyWords } from '../settings-words.ts';
 import { fieldErrors, parseKeys } from '../sharing-words.ts';
+import { mapLoadable } from '../use-api.ts';
 import { useReload } from './settings/reload.ts';
 
 interface Feed {
@@ -70,48 +72,50 @@ export function Feeds() {
         </div>
       )}
       <section className="card">
-        {feeds.state === 'loading' ? <Loading what="feeds" /> : null}
-        {feeds.state === 'error' ? <ProblemBox problem={feeds.problem} /> : null}
-        {feeds.state === 'ready' && feeds.value.feeds.length === 0 ? <p className="muted">No feeds yet.</p> : null}
-        {feeds.state === 'ready' && feeds.value.feeds.length > 0 ? (
-          <div className="table-scroll">
-            <table className="intel-table wide-first feeds-table">
-              <thead>
-                <tr>
-                  <th scope="col">Feed</th>
-                  <th scope="col">Direction</th>
-                  <th scope="col">Last run</th>
-                  <th scope="col">Actions</th>
-                </tr>
-              </thead>
-              <tbody>
-                {feeds.value.feeds.map((f) => (
-                  <tr key={f.id}>
-                    <td>
-                      {f.name}
-                      <div className="mono small muted">{`${f.url} · ${f.collection}`}</div>
-                    </td>
-                    <td>{`${f.direction}, ${everyWords(f.interval_seconds)}`}</td>
-                    <td className="small">
-                      {f.last_run_at === undefined || f.last_run_at === null ? 'never' : formatWhen(f.last_run_at, now)}
-                      {f.last_message === undefined || f.last_message === null ? null : (
-                        <div className={f.last_status === 'error' ? 'field-error' : 'muted'}>{f.last_message}</div>
-                      )}
-                    </td>
-                    <td>
-                      <button type="button" disabled={running !== null || f.running === true} onClick={() => void run(f)}>
-                        {running === f.id ? 'Running…' : 'Run now'}
-                      </button>{' '}
-                      <button type="button" onClick={() => void remove(f)} aria-label={`Delete feed ${f.name}`}>
-                        Delete
-                      </button>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        ) : null}
+        <LoadedTable
+          what="feeds"
+          rows={mapLoadable(feeds, (body) => body.feeds)}
+          className="wide-first feeds-table"
+          rowKey={(f) => f.id}
+          empty={{ text: 'No feeds yet.' }}
+          columns={[
+            {
+              header: 'Feed',
+              cell: (f) => (
+                <>
+                  {f.name}
+                  <div className="mono small muted">{`${f.url} · ${f.collection}`}</div>
+                </>
+              ),
+            },
+            { header: 'Direction', cell: (f) => `${f.direction}, ${everyWords(f.interval_seconds)}` },
+            {
+              header: 'Last run',
+              className: 'small',
+              cell: (f) => (
+                <>
+                  {f.last_run_at === undefined || f.last_run_at === null ? 'never' : formatWhen(f.last_run_at, now)}
+                  {f.last_message === undefined || f.last_message === null ? null : (
+                    <div className={f.last_status === 'error' ? 'field-error' : 'muted'}>{f.last_message}</div>
+                  )}
+                </>
+              ),
+            },
+            {
+              header: 'Actions',
+              cell: (f) => (
+                <>
+                  <button type="button" disabled={running !== null || f.running === true} onClick={() => void run(f)}>
+                    {running === f.id ? 'Running…' : 'Run now'}
+                  </button>{' '}
+                  <button type="button" onClick={() => void remove(f)} aria-label={`Delete feed ${f.name}`}>
+                    Delete
+                  </button>
+                </>
+              ),
+            },
+          ]}
+        />
       </section>
       <form className="card" onSubmit={(e) => void add(e)}>
         <h2>Add a feed</h2>

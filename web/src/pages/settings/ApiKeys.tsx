@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { api, type ApiProblem } from '../../api.ts';
-import { Loading, ProblemBox } from '../../components/Status.tsx';
+import { LoadedTable } from '../../components/DataTable.tsx';
+import { ProblemBox } from '../../components/Status.tsx';
 import { formatWhen } from '../../format.ts';
 import { useReload } from './reload.ts';
 
@@ -88,49 +89,30 @@ export function ApiKeys(props: { readonly onChange?: () => void }) {
           Create key
         </button>
       </form>
-      {keys.state === 'loading' ? <Loading what="your keys" /> : null}
-      {keys.state === 'error' ? <ProblemBox problem={keys.problem} /> : null}
-      {keys.state === 'ready' ? (
-        <div className="table-scroll">
-          <table className="intel-table wide-first keys-table">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Key id</th>
-                <th scope="col">Scope</th>
-                <th scope="col">Last used</th>
-                <th scope="col">Status</th>
-              </tr>
-            </thead>
-            <tbody>
-              {keys.value.length === 0 ? (
-                <tr>
-                  <td colSpan={5} className="muted">
-                    No keys yet.
-                  </td>
-                </tr>
-              ) : null}
-              {keys.value.map((k) => (
-                <tr key={k.id}>
-                  <td>{k.name}</td>
-                  <td className="mono small">{k.id}</td>
-                  <td>{k.scope === 'write' ? 'read and publish' : 'read only'}</td>
-                  <td className="small">{k.last_used_at === null ? 'never' : formatWhen(k.last_used_at, now)}</td>
-                  <td>
-                    {k.revoked_at !== null ? (
-                      <span className="pill">revoked</span>
-                    ) : (
-                      <button type="button" onClick={() => void revoke(k.id)} aria-label={`Revoke key ${k.name}`}>
-                        Revoke
-                      </button>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      ) : null}
+      <LoadedTable
+        what="your keys"
+        rows={keys}
+        className="wide-first keys-table"
+        rowKey={(k) => k.id}
+        empty={{ text: 'No keys yet.', inTable: true }}
+        columns={[
+          { header: 'Name', cell: (k) => k.name },
+          { header: 'Key id', cell: (k) => k.id, className: 'mono small' },
+          { header: 'Scope', cell: (k) => (k.scope === 'write' ? 'read and publish' : 'read only') },
+          { header: 'Last used', cell: (k) => (k.last_used_at === null ? 'never' : formatWhen(k.last_used_at, now)), className: 'small' },
+          {
+            header: 'Status',
+            cell: (k) =>
+              k.revoked_at !== null ? (
+                <span className="pill">revoked</span>
+              ) : (
+                <button type="button" onClick={() => void revoke(k.id)} aria-label={`Revoke key ${k.name}`}>
+                  Revoke
+                </button>
+              ),
+          },
+        ]}
+      />
     </section>
   );
 }

@@ -1,8 +1,8 @@
 import { useState } from 'react';
-import { Loading, ProblemBox } from '../../components/Status.tsx';
+import { LoadedTable } from '../../components/DataTable.tsx';
 import { formatWhen } from '../../format.ts';
 import { query } from '../../api.ts';
-import { useGet } from '../../use-api.ts';
+import { mapLoadable, useGet } from '../../use-api.ts';
 import { auditAction } from '../../settings-words.ts';
 
 interface AuditEntry {
@@ -22,49 +22,34 @@ export function Audit(props: { readonly people: ReadonlyMap<string, string> }) {
   return (
     <section className="card" id="audit">
       <h2>Audit trail</h2>
-      {res.state === 'loading' ? <Loading what="the audit trail" /> : null}
-      {res.state === 'error' ? <ProblemBox problem={res.problem} /> : null}
+      <LoadedTable
+        what="the audit trail"
+        rows={mapLoadable(res, (page) => page.entries)}
+        className="audit-table"
+        rowKey={(e) => e.seq}
+        columns={[
+          { header: '#', cell: (e) => e.seq, className: 'small' },
+          { header: 'When', cell: (e) => formatWhen(e.at, now), className: 'small' },
+          { header: 'Who', cell: (e) => (e.actor_user === null ? 'Rampart' : (props.people.get(e.actor_user) ?? 'Someone outside your organization')), className: 'small' },
+          { header: 'What', cell: (e) => auditAction(e.action) },
+          { header: 'Object', cell: (e) => e.object_id ?? '', className: 'mono small' },
+        ]}
+      />
       {res.state === 'ready' ? (
-        <>
-          <div className="table-scroll">
-            <table className="intel-table audit-table">
-              <thead>
-                <tr>
-                  <th scope="col">#</th>
-                  <th scope="col">When</th>
-                  <th scope="col">Who</th>
-                  <th scope="col">What</th>
-                  <th scope="col">Object</th>
-                </tr>
-              </thead>
-              <tbody>
-                {res.value.entries.map((e) => (
-                  <tr key={e.seq}>
-                    <td className="small">{e.seq}</td>
-                    <td className="small">{formatWhen(e.at, now)}</td>
-                    <td className="small">{e.actor_user === null ? 'Rampart' : (props.people.get(e.actor_user) ?? 'Someone outside your organization')}</td>
-                    <td>{auditAction(e.action)}</td>
-                    <td className="mono small">{e.object_id ?? ''}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-          <div className="pager">
-            <button type="button" disabled={history.length === 0} onClick={() => {
-              setAfter(history[history.length - 1] ?? null);
-              setHistory(history.slice(0, -1));
-            }}>
-              Previous
-            </button>
-            <button type="button" disabled={res.value.next_after === null} onClick={() => {
-              setHistory([...history, after]);
-              setAfter(res.value.next_after);
-            }}>
-              More
-            </button>
-          </div>
-        </>
+        <div className="pager">
+          <button type="button" disabled={history.length === 0} onClick={() => {
+            setAfter(history[history.length - 1] ?? null);
+            setHistory(history.slice(0, -1));
+          }}>
+            Previous
+          </button>
+          <button type="button" disabled={res.value.next_after === null} onClick={() => {
+            setHistory([...history, after]);
+            setAfter(res.value.next_after);
+          }}>
+            More
+          </button>
+        </div>
       ) : null}
     </section>
   );

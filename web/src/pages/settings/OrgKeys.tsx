@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { api, type ApiProblem } from '../../api.ts';
-import { Loading, ProblemBox } from '../../components/Status.tsx';
+import { LoadedTable } from '../../components/DataTable.tsx';
+import { ProblemBox } from '../../components/Status.tsx';
 import { formatWhen } from '../../format.ts';
 import { useReload } from './reload.ts';
 
@@ -28,43 +29,30 @@ export function OrgKeys(props: { readonly version: number }) {
     <section className="card" id="org-keys">
       <h2>API keys of my organization</h2>
       {problem === null ? null : <ProblemBox problem={problem} />}
-      {keys.state === 'loading' ? <Loading what="keys" /> : null}
-      {keys.state === 'error' ? <ProblemBox problem={keys.problem} /> : null}
-      {keys.state === 'ready' && keys.value.length === 0 ? <p className="muted">Nobody in your organization has an API key.</p> : null}
-      {keys.state === 'ready' && keys.value.length > 0 ? (
-        <div className="table-scroll">
-          <table className="intel-table wide-first org-keys-table">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Person</th>
-                <th scope="col">Scope</th>
-                <th scope="col">Last used</th>
-                <th scope="col">Status</th>
-              </tr>
-            </thead>
-            <tbody>
-              {keys.value.map((k) => (
-                <tr key={k.id}>
-                  <td>{k.name}</td>
-                  <td className="small">{k.email}</td>
-                  <td>{k.scope === 'write' ? 'read and publish' : 'read only'}</td>
-                  <td className="small">{k.last_used_at === null ? 'never' : formatWhen(k.last_used_at, now)}</td>
-                  <td>
-                    {k.revoked_at !== null ? (
-                      <span className="pill">revoked</span>
-                    ) : (
-                      <button type="button" onClick={() => void revoke(k)} aria-label={`Revoke ${k.email}'s key ${k.name}`}>
-                        Revoke
-                      </button>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      ) : null}
+      <LoadedTable
+        what="keys"
+        rows={keys}
+        className="wide-first org-keys-table"
+        rowKey={(k) => k.id}
+        empty={{ text: 'Nobody in your organization has an API key.' }}
+        columns={[
+          { header: 'Name', cell: (k) => k.name },
+          { header: 'Person', cell: (k) => k.email, className: 'small' },
+          { header: 'Scope', cell: (k) => (k.scope === 'write' ? 'read and publish' : 'read only') },
+          { header: 'Last used', cell: (k) => (k.last_used_at === null ? 'never' : formatWhen(k.last_used_at, now)), className: 'small' },
+          {
+            header: 'Status',
+            cell: (k) =>
+              k.revoked_at !== null ? (
+                <span className="pill">revoked</span>
+              ) : (
+                <button type="button" onClick={() => void revoke(k)} aria-label={`Revoke ${k.email}'s key ${k.name}`}>
+                  Revoke
+                </button>
+              ),
+          },
+        ]}
+      />
     </section>
   );
 }

@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { api, type ApiProblem } from '../../api.ts';
-import { Loading, ProblemBox } from '../../components/Status.tsx';
+import { LoadedTable } from '../../components/DataTable.tsx';
+import { ProblemBox } from '../../components/Status.tsx';
 import { fieldErrors } from '../../sharing-words.ts';
 import { useReload } from './reload.ts';
 
@@ -42,44 +43,31 @@ export function People(props: { readonly meId: string }) {
   return (
     <section className="card" id="people">
       <h2>People</h2>
-      {people.state === 'loading' ? <Loading what="people" /> : null}
-      {people.state === 'error' ? <ProblemBox problem={people.problem} /> : null}
-      {people.state === 'ready' ? (
-        <div className="table-scroll">
-          <table className="intel-table wide-first people-table">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Email</th>
-                <th scope="col">Role</th>
-                <th scope="col">Authenticator</th>
-                <th scope="col">Status</th>
-              </tr>
-            </thead>
-            <tbody>
-              {people.value.map((p) => (
-                <tr key={p.id}>
-                  <td>{p.name}</td>
-                  <td className="small">{p.email}</td>
-                  <td>{p.role}</td>
-                  <td>{p.totp_enabled ? 'yes' : 'no'}</td>
-                  <td>
-                    {p.disabled ? (
-                      <span className="pill">disabled</span>
-                    ) : p.id === props.meId ? (
-                      <span className="muted small">you</span>
-                    ) : (
-                      <button type="button" onClick={() => void disable(p)} aria-label={`Disable ${p.name}`}>
-                        Disable
-                      </button>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      ) : null}
+      <LoadedTable
+        what="people"
+        rows={people}
+        className="wide-first people-table"
+        rowKey={(p) => p.id}
+        columns={[
+          { header: 'Name', cell: (p) => p.name },
+          { header: 'Email', cell: (p) => p.email, className: 'small' },
+          { header: 'Role', cell: (p) => p.role },
+          { header: 'Authenticator', cell: (p) => (p.totp_enabled ? 'yes' : 'no') },
+          {
+            header: 'Status',
+            cell: (p) =>
+              p.disabled ? (
+                <span className="pill">disabled</span>
+              ) : p.id === props.meId ? (
+                <span className="muted small">you</span>
+              ) : (
+                <button type="button" onClick={() => void disable(p)} aria-label={`Disable ${p.name}`}>
+                  Disable
+                </button>
+              ),
+          },
+        ]}
+      />
       <h3>Add a person</h3>
       {added === null ? null : (
         <div className="success" role="status">
