@@ -1,20 +1,8 @@
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { expect } from 'vitest';
-import type { AppUnderTest, Person } from './ui-flow.ts';
-
-async function signIn(page: Page, app: AppUnderTest, who: Person): Promise<void> {
-  await page.goto(`${app.baseUrl}/signin`);
-  await page.fill('input[name=email]', who.email);
-  await page.fill('input[name=password]', who.password);
-  await page.click('button[type=submit]');
-  await page.waitForSelector('.map svg path[data-fips]');
-}
-
-async function signOut(page: Page): Promise<void> {
-  await page.click('.topbar button:has-text("Sign out")');
-  await page.waitForURL(/\/signin/);
-}
+import { totpCode } from '../../src/auth/totp.ts';
+import { signIn, signOut, type AppUnderTest } from './ui-flow.ts';
 
 /** Publishes an indicator shared with the whole community at TLP:GREEN, as the signed-in person; returns its id. */
 async function publishIndicator(page: Page, name: string): Promise<string> {
@@ -103,6 +91,19 @@ export async function runSettingsFlow(browser: Browser, app: AppUnderTest, shots
   await page.goto(`${app.baseUrl}/intel/${id}`);
   const refused = await page.waitForSelector('[role=alert]');
   expect(await refused.textContent()).not.toContain(unique);
+
+  // Setting up an authenticator shows the setup link as a QR code beside the secret to type, and a code from that secret confirms it.
+  await page.goto(`${app.baseUrl}/settings/totp`);
+  await page.click('button:has-text("Set up an authenticator")');
+  const qr = await page.waitForSelector('svg[data-testid=totp-qr][role=img]');
+  expect(await qr.getAttribute('aria-label')).toMatch(/^QR code of the authenticator setup link/);
+  expect((await (await qr.$('path'))?.getAttribute('d'))?.length ?? 0).toBeGreaterThan(500);
+  const secret = ((await page.textContent('[data-testid=totp-secret]')) ?? '').replace(/\s/g, '');
+  expect(secret).toMatch(/^[A-Z2-7]{32}$/);
+  await page.screenshot({ path: join(shots, '14-totp-qr.png'), fullPage: true });
+  await page.fill('input[name=totp-code]', totpCode(secret, new Date()));
+  await page.click('button:has-text("Confirm")');
+  await page.waitForSelector('.success:has-text("Your authenticator is set up")');
   expect(pageErrors).toEqual([]);
   await page.close();
 }

@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { api, type ApiProblem } from '../api.ts';
 import { groupSecret } from '../settings-words.ts';
 import { ProblemBox } from './Status.tsx';
+import { TotpQrCode } from './TotpQrCode.tsx';
 
 interface TotpBody {
   readonly secret?: string;
@@ -36,8 +37,9 @@ export function TotpEnrolAtSignIn(props: { readonly email: string; readonly pass
         </button>
       ) : (
         <form onSubmit={(e) => void confirm(e)}>
-          <p>In your authenticator app, choose “enter a setup key” and type this secret:</p>
-          <p className="secret mono">{started.secret === undefined ? '—' : groupSecret(started.secret)}</p>
+          {started.otpauth_uri === undefined ? null : <TotpQrCode uri={started.otpauth_uri} />}
+          <p>Or, in your authenticator app, choose “enter a setup key” and type this secret:</p>
+          <p className="secret mono" data-testid="totp-secret">{started.secret === undefined ? '—' : groupSecret(started.secret)}</p>
           <details>
             <summary>Or use the setup link (otpauth URI)</summary>
             <p className="mono small">{started.otpauth_uri ?? ''}</p>

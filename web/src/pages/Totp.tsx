@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { api, type ApiProblem } from '../api.ts';
 import { ProblemBox } from '../components/Status.tsx';
+import { TotpQrCode } from '../components/TotpQrCode.tsx';
 import { Link } from '../router.tsx';
 import { groupSecret } from '../settings-words.ts';
 
@@ -51,7 +52,8 @@ export function Totp() {
       ) : (
         <section className="card">
           <h2>1. Add Rampart to your app</h2>
-          <p>In the app, choose “enter a setup key” and type this secret (it is shown only now):</p>
+          {started.otpauth_uri === undefined ? null : <TotpQrCode uri={started.otpauth_uri} />}
+          <p>Or, in the app, choose “enter a setup key” and type this secret (it is shown only now):</p>
           <p className="secret mono" data-testid="totp-secret">
             {started.secret === undefined ? '—' : groupSecret(started.secret)}
           </p>
