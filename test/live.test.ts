@@ -1,0 +1,240 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiKey } from '../src/accounts/api-keys.ts';
+import { OPERATOR } from '../src/accounts/context.ts';
+import { createOrganization, seedOrganizations } from '../src/accounts/organizations.ts';
+import { createUser } from '../src/accounts/users.ts';
+import { natsBus } from '../src/alerts/bus.ts';
+import { natsReachable, TEST_NATS_URL } from '../src/alerts/testing.ts';
+import type { OrgId } from '../src/domain/ids.ts';
+import { composeHub, type Hub, type HubOptions } from '../src/hub/compose.ts';
+import { openStore, type RampartStore } from '../src/store/index.ts';
+import { testDatabase, testDialects, type TestDatabase } from '../src/store/testing.ts';
+import { openSse, type SseStream } from './helpers/sse.ts';
+
+const HUB = 'identity--cc8654b7-1ffc-487a-bf1c-ed29e18f0a33' as OrgId;
+type Who = 'county' | 'state' | 'outsider';
+
+interface World {
+  readonly orgs: Record<Who, OrgId>;
+  /** API keys: the county writes; the state and the outsider read with read-scoped keys. */
+  readonly keys: Record<Who, string>;
+  readonly users: Record<Who, string>;
+}
+
+/** A Wisconsin county clerk, the Wisconsin state office, and Illinois's state office as the outsider. */
+async function populate(hub: Hub, store: RampartStore): Promise<World> {
+  const seeded = await seedOrganizations(store);
+  if (!seeded.ok) throw new Error(seeded.error.message);
+  const ctx = hub.auth.context;
+  const made = await createOrganization(ctx, OPERATOR, { kind: 'local', name: 'Birch Falls Town Clerk (fictional)', state_fips: '55' });
+  if (!made.ok) throw new Error(made.error.message);
+  const wisconsin = (await ctx.accounts.listOrganizations({ stateFips: '55' })).find((o) => o.kind === 'state');
+  const illinois = (await ctx.accounts.listOrganizations({ stateFips: '17' })).find((o) => o.kind === 'state');
+  if (wisconsin === undefined || illinois === undefined) throw new Error('seed is missing a state');
+  const orgs: Record<Who, OrgId> = { county: made.value.id, state: wisconsin.id, outsider: illinois.id };
+  const keys: Record<Who, string> = { county: '', state: '', outsider: '' };
+  const users: Record<Who, string> = { county: '', state: '', outsider: '' };
+  for (const who of ['county', 'state', 'outsider'] as const) {
+    const email = `${who}@live-test.example`;
+    const user = await createUser(ctx, OPERATOR, { email, name: who, role: 'analyst', password: 'correct horse battery staple', org_id: orgs[who] });
+    if (!user.ok) throw new Error(user.error.message);
+    const row = await ctx.accounts.userByEmail(email);
+    if (row === null) throw new Error('user not stored');
+    users[who] = row.id;
+    const key = await createApiKey(ctx, OPERATOR, row, { name: 'live', scope: who === 'county' ? 'write' : 'read' });
+    if (!key.ok) throw new Error(key.error.message);
+    keys[who] = key.value.key;
+  }
+  return { orgs, keys, users };
+}
+
+let serial = 0;
+function indicator(name: string): { id: string; object: Record<string, unknown> } {
+  const id = `indicator--${randomBytes(4).toString('hex')}-0000-4000-8000-${(++serial).toString(16).padStart(12, '0')}`;
+  const object = { type: 'indicator', spec_version: '2.1', id, created: '2026-11-02T10:00:00.000Z', modified: '2026-11-02T10:00:00.000Z', name, pattern: "[ipv4-addr:value = '203.0.113.77']", pattern_type: 'stix', valid_from: '2026-11-02T10:00:00Z' };
+  return { id, object };
+}
+
+async function post(hub: Hub, key: string, object: Record<string, unknown>, tlp: string, audience: readonly string[]): Promise<void> {
+  const res = await hub.app.inject({ method: 'POST', url: '/api/v1/objects', headers: { authorization: `Bearer ${key}` }, payload: { object, tlp, audience } });
+  if (res.statusCode !== 201) throw new Error(`post ${tlp} ${audience.join(',')}: ${res.statusCode} ${res.body}`);
+}
+
+const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
+const idsOf = (s: SseStream) => s.objects().map((o) => o.id);
+
+describe.each(testDialects())('live feed on %s', (dialect) => {
+  let db: TestDatabase;
+  let store: RampartStore;
+  let hub: Hub;
+  let world: World;
+  let base: string;
+
+  beforeAll(async () => {
+    db = testDatabase(dialect);
+    store = await openStore({ url: db.url });
+    hub = await composeHub({ store, hubOwner: HUB, live: { maxPerPrincipal: 3, heartbeatMs: 200 } });
+    world = await populate(hub, store);
+    base = `${await hub.app.listen({ port: 0, host: '127.0.0.1' })}/api/v1/live`;
+  });
+  afterAll(async () => {
+    await hub.app.close();
+    await store.close();
+    await db.drop();
+  });
+
+  it('streams to each reader exactly what the sharing rule lets it see, in added order', async () => {
+    const streams = {
+      county: await openSse(base, bearer(world.keys.county)),
+      state: await openSse(base, bearer(world.keys.state)),
+      outsider: await openSse(base, bearer(world.keys.outsider)),
+      public: await openSse(base),
+    };
+    try {
+      for (const s of Object.values(streams)) {
+        expect(s.status, s.body).toBe(200);
+        expect(s.contentType).toMatch(/^text\/event-stream/);
+      }
+      const toState = indicator('amber to Wisconsin');
+      const community = indicator('green to the community');
+      const strictOutsider = indicator('amber+strict to Illinois');
+      const redStateUser = indicator('red to one Wisconsin analyst');
+      const clear = indicator('clear to the public');
+      const outsiderOwn = indicator('Illinois keeps to itself');
+      const sentinel = indicator('sentinel');
+      await post(hub, world.keys.county, toState.object, 'amber', ['state:55']);
+      await post(hub, world.keys.county, community.object, 'green', ['community']);
+      await post(hub, world.keys.county, strictOutsider.object, 'amber+strict', [`org:${world.orgs.outsider}`]);
+      await post(hub, world.keys.county, redStateUser.object, 'red', [`user:${world.users.state}`]);
+      await post(hub, world.keys.county, clear.object, 'clear', ['public']);
+      const outsiderWriter = await hub.auth.context.accounts.userByEmail('outsider@live-test.example');
+      if (outsiderWriter === null) throw new Error('no outsider user');
+      const writeKey = await createApiKey(hub.auth.context, OPERATOR, outsiderWriter, { name: 'write', scope: 'write' });
+      if (!writeKey.ok) throw new Error(writeKey.error.message);
+      await post(hub, writeKey.value.key, outsiderOwn.object, 'amber', ['state:17']);
+      await post(hub, world.keys.county, sentinel.object, 'clear', ['public']);
+
+      // Events arrive in added order, so once the sentinel is in, everything before it is too.
+      for (const [name, s] of Object.entries(streams)) await s.until(() => idsOf(s).includes(sentinel.id), `the sentinel on ${name}`);
+      expect(idsOf(streams.county)).toEqual([toState.id, community.id, strictOutsider.id, redStateUser.id, clear.id, sentinel.id]);
+      expect(idsOf(streams.state)).toEqual([toState.id, community.id, redStateUser.id, clear.id, sentinel.id]);
+      expect(idsOf(streams.outsider)).toEqual([community.id, strictOutsider.id, clear.id, outsiderOwn.id, sentinel.id]);
+      expect(idsOf(streams.public)).toEqual([clear.id, sentinel.id]);
+
+      const first = streams.state.objects()[0];
+      expect(first).toMatchObject({ type: 'indicator', name: 'amber to Wisconsin', tlp: 'amber', owner: world.orgs.county, owner_name: 'Birch Falls Town Clerk (fictional)', change: 'stored', revoked: false });
+      // Ids are the cursor: increasing, and a reconnect with the first one resumes after it.
+      const ids = streams.state.frames.map((f) => Number(f.id));
+      expect([...ids].sort((x, y) => x - y)).toEqual(ids);
+      const resumed = await openSse(base, { ...bearer(world.keys.state), 'last-event-id': String(ids[0]) });
+      try {
+        await resumed.until(() => idsOf(resumed).includes(sentinel.id), 'the resumed stream to catch up');
+        expect(idsOf(resumed)).toEqual([community.id, redStateUser.id, clear.id, sentinel.id]);
+      } finally {
+        await resumed.close();
+      }
+    } finally {
+      await Promise.all(Object.values(streams).map((s) => s.close()));
+    }
+  });
+
+  it('after a narrowing re-share, the reader who lost the object hears nothing more of it; the one who keeps it gets its new version', async () => {
+    const shared = indicator('shared with Wisconsin and Illinois');
+    const state = await openSse(base, bearer(world.keys.state));
+    const outsider = await openSse(base, bearer(world.keys.outsider));
+    try {
+      await post(hub, world.keys.county, shared.object, 'amber', ['state:55', `org:${world.orgs.outsider}`]);
+      await state.until(() => idsOf(state).includes(shared.id), 'the state to see it');
+      await outsider.until(() => idsOf(outsider).includes(shared.id), 'the outsider to see it');
+
+      const narrowed = await hub.app.inject({ method: 'PUT', url: `/api/v1/objects/${shared.id}/sharing`, headers: bearer(world.keys.county), payload: { audience: ['state:55'] } });
+      expect(narrowed.statusCode, narrowed.body).toBe(200);
+      await post(hub, world.keys.county, { ...shared.object, modified: '2026-11-02T11:00:00.000Z', name: 'shared, second version' }, 'amber', ['state:55']);
+      const sentinel = indicator('sentinel after narrowing');
+      await post(hub, world.keys.county, sentinel.object, 'green', ['community']);
+      await state.until(() => idsOf(state).includes(sentinel.id), 'the sentinel on the state stream');
+      await outsider.until(() => idsOf(outsider).includes(sentinel.id), 'the sentinel on the outsider stream');
+
+      expect(state.objects().filter((o) => o.id === shared.id).map((o) => [o.change, o.name])).toEqual([
+        ['stored', 'shared with Wisconsin and Illinois'],
+        ['reshared', 'shared with Wisconsin and Illinois'],
+        ['stored', 'shared, second version'],
+      ]);
+      expect(outsider.objects().filter((o) => o.id === shared.id).map((o) => o.change)).toEqual(['stored']);
+    } finally {
+      await Promise.all([state.close(), outsider.close()]);
+    }
+  });
+
+  it('refuses a bad Last-Event-ID, a revoked key, and a fourth stream for one principal (429), and counts open streams in /metrics', async () => {
+    const bad = await openSse(base, { ...bearer(world.keys.state), 'last-event-id': 'yesterday' });
+    expect([bad.status, JSON.parse(bad.body)]).toEqual([400, expect.objectContaining({ code: 'invalid-last-event-id' })]);
+    const unknown = await openSse(base, bearer('rk_not_a_key'));
+    expect([unknown.status, JSON.parse(unknown.body)]).toEqual([401, expect.objectContaining({ code: 'invalid-api-key' })]);
+
+    const open = [await openSse(base, bearer(world.keys.outsider)), await openSse(base, bearer(world.keys.outsider)), await openSse(base, bearer(world.keys.outsider))];
+    try {
+      expect(open.map((s) => s.status)).toEqual([200, 200, 200]);
+      const fourth = await openSse(base, bearer(world.keys.outsider));
+      expect([fourth.status, JSON.parse(fourth.body)]).toEqual([429, expect.objectContaining({ code: 'too-many-live-connections' })]);
+      const other = await openSse(base, bearer(world.keys.state));
+      expect(other.status).toBe(200);
+      const metrics = await hub.app.inject({ method: 'GET', url: '/metrics' });
+      expect(metrics.body).toMatch(/^rampart_live_connections 4$/m);
+      await other.close();
+    } finally {
+      await Promise.all(open.map((s) => s.close()));
+    }
+    // Closing frees the slots.
+    for (let i = 0; i < 100 && !/^rampart_live_connections 0$/m.test((await hub.app.inject({ method: 'GET', url: '/metrics' })).body); i++) await new Promise((r) => setTimeout(r, 10));
+    const again = await openSse(base, bearer(world.keys.outsider));
+    expect(again.status).toBe(200);
+    await again.close();
+  });
+});
+
+const noNats = await natsReachable();
+if (noNats !== null) console.warn(`SKIPPING the two-process live feed test: ${noNats} (start nats-server, see .ci/run)`);
+
+describe.skipIf(noNats !== null).each(testDialects())('live feed across two server processes on %s (one database, NATS)', (dialect) => {
+  let db: TestDatabase;
+  const stores: RampartStore[] = [];
+  const hubs: Hub[] = [];
+
+  beforeAll(async () => {
+    db = testDatabase(dialect);
+    const subject = `rampart.test.${randomBytes(6).toString('hex')}`;
+    for (let i = 0; i < 2; i++) {
+      const store = await openStore({ url: db.url });
+      stores.push(store);
+      // A long heartbeat: the change must arrive over NATS, not by the fallback poll.
+      const options: HubOptions = { store, hubOwner: HUB, bus: await natsBus({ url: TEST_NATS_URL, subject }), live: { heartbeatMs: 60_000 } };
+      hubs.push(await composeHub(options));
+    }
+  });
+  afterAll(async () => {
+    for (const hub of hubs) await hub.app.close();
+    for (const store of stores) await store.close();
+    await db.drop();
+  });
+
+  it('an object stored through hub A reaches a reader streaming from hub B; one not shared with that reader does not', async () => {
+    const [a, b] = hubs;
+    const [storeA] = stores;
+    if (a === undefined || b === undefined || storeA === undefined) throw new Error('two hubs expected');
+    const world = await populate(a, storeA);
+    const streamB = await openSse(`${await b.app.listen({ port: 0, host: '127.0.0.1' })}/api/v1/live`, bearer(world.keys.state));
+    try {
+      expect(streamB.status, streamB.body).toBe(200);
+      const report = indicator('stored through hub A');
+      const hidden = indicator('not for Wisconsin');
+      await post(a, world.keys.county, hidden.object, 'amber+strict', [`org:${world.orgs.outsider}`]);
+      await post(a, world.keys.county, report.object, 'amber', ['state:55']);
+      await streamB.until(() => idsOf(streamB).includes(report.id), 'the change from hub A on hub B');
+      expect(idsOf(streamB)).toEqual([report.id]);
+    } finally {
+      await streamB.close();
+    }
+  });
+});
