@@ -2,28 +2,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TLP_MARKING_IDS } from '../domain/tlp.ts';
 import type { StixStore } from '../store/types.ts';
 import { memoryStixStore } from '../../test/helpers/memory-stix-store.ts';
-import { harness, ORG_A, type Harness } from './test-support.ts';
-
-const ID = 'indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f';
-
-function indicator(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    type: 'indicator',
-    spec_version: '2.1',
-    id: ID,
-    created: '2024-11-05T13:00:00.000Z',
-    modified: '2024-11-05T13:00:00.000Z',
-    name: 'Phishing domain impersonating the county clerk',
-    pattern: "[domain-name:value = 'clerk-elections.example']",
-    pattern_type: 'stix',
-    valid_from: '2024-11-05T13:00:00Z',
-    ...overrides,
-  };
-}
+import { bearer, harness, ORG_A, phishingIndicator as indicator, PHISHING_ID as ID, type Harness } from './test-support.ts';
 
 let stix: StixStore;
 let h: Harness;
-const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
 
 beforeEach(async () => {
   stix = memoryStixStore();

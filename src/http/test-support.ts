@@ -34,6 +34,27 @@ export interface Harness {
 export const ORG_A = 'identity--0a000000-0000-4000-8000-00000000000a' as OrgId;
 export const ORG_B = 'identity--0b000000-0000-4000-8000-00000000000b' as OrgId;
 
+/** The indicator the REST tests publish: a phishing domain that impersonates a county clerk. */
+export const PHISHING_ID = 'indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f';
+
+export function phishingIndicator(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    type: 'indicator',
+    spec_version: '2.1',
+    id: PHISHING_ID,
+    created: '2024-11-05T13:00:00.000Z',
+    modified: '2024-11-05T13:00:00.000Z',
+    name: 'Phishing domain impersonating the county clerk',
+    pattern: "[domain-name:value = 'clerk-elections.example']",
+    pattern_type: 'stix',
+    valid_from: '2024-11-05T13:00:00Z',
+    ...overrides,
+  };
+}
+
+/** Headers that present an API key. */
+export const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
+
 export interface HarnessOptions {
   readonly stix: StixStore;
   readonly ping?: () => Promise<void>;

@@ -3,25 +3,14 @@ import { createAuditLog, type AuditLog } from '../audit/audit-log.ts';
 import { auditRoutes } from '../audit/routes.ts';
 import type { OrgId } from '../domain/ids.ts';
 import type { Principal } from '../http/deps.ts';
-import { harness, ORG_A, ORG_B, type Harness } from '../http/test-support.ts';
+import { bearer, harness, ORG_A, ORG_B, phishingIndicator, PHISHING_ID as ID, type Harness } from '../http/test-support.ts';
 import { openStore, type RampartStore } from '../store/index.ts';
 import { testDatabase, type TestDatabase } from '../store/testing.ts';
 import type { OrgInfo } from './keys.ts';
 import { sharingRoutes } from './routes.ts';
 import { createSharingService } from './service.ts';
 
-const ID = 'indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f';
-const indicator = {
-  type: 'indicator',
-  spec_version: '2.1',
-  id: ID,
-  created: '2024-11-05T13:00:00.000Z',
-  modified: '2024-11-05T13:00:00.000Z',
-  name: 'Phishing domain impersonating the county clerk',
-  pattern: "[domain-name:value = 'clerk-elections.example']",
-  pattern_type: 'stix',
-  valid_from: '2024-11-05T13:00:00Z',
-};
+const indicator = phishingIndicator();
 const ORGS = new Map<OrgId, OrgInfo>([
   [ORG_A, { kind: 'local', stateFips: '06' }],
   [ORG_B, { kind: 'state', stateFips: '48' }],
@@ -32,7 +21,6 @@ let store: RampartStore;
 let audit: AuditLog;
 let h: Harness;
 let admins: Set<OrgId>;
-const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
 
 beforeEach(async () => {
   db = testDatabase('sqlite');
