@@ -47,6 +47,7 @@ export function listObjects(stix: StixStore, reader: Reader, query: ListObjectsQ
     ...(query.modified_from === undefined ? {} : { modifiedFrom: query.modified_from }),
     ...(query.modified_to === undefined ? {} : { modifiedTo: query.modified_to }),
     ...(addedAfterUs === undefined ? {} : { addedAfterUs }),
+    ...(query.order === undefined ? {} : { order: query.order }),
     ...(query.cursor === undefined ? {} : { cursor: query.cursor }),
   });
 }

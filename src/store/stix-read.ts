@@ -49,22 +49,29 @@ function toVersions(rows: readonly Row[]): StoredVersion[] {
   });
 }
 
-const CURSOR = /^v1\.(\d{1,16})$/;
+const CURSOR = /^v1(d?)\.(\d{1,16})$/;
 
-export function encodeCursor(addedUs: number): string {
-  return Buffer.from(`v1.${addedUs}`).toString('base64url');
+/** Where a page ended: the added time of its last version, and the order the pages walk in. */
+interface Position {
+  readonly us: number;
+  readonly desc: boolean;
 }
 
-function decodeCursor(cursor: string): Result<number, Problem> {
+export function encodeCursor(addedUs: number, desc = false): string {
+  return Buffer.from(`v1${desc ? 'd' : ''}.${addedUs}`).toString('base64url');
+}
+
+function decodeCursor(cursor: string, desc: boolean): Result<Position, Problem> {
   const m = CURSOR.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
   if (m === null) return err(problem('invalid', 'invalid-cursor', `"${cursor}" is not a cursor this server gave out; start again without one`));
-  return ok(Number(m[1]));
+  if ((m[1] === 'd') !== desc) return err(problem('invalid', 'invalid-cursor', `this cursor walks ${m[1] === 'd' ? 'newest first' : 'oldest first'}; ask for the next page in the same order as the first`));
+  return ok({ us: Number(m[2]), desc });
 }
 
 const likePattern = (text: string) => `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 /** Every filter of a query plus the reader's visibility, as one WHERE condition. */
-function conditions(reader: Reader, q: Filters, after: number | null): Result<(eb: Eb) => Expression<SqlBool>, Problem> {
+function conditions(reader: Reader, q: Filters, position: Position | null): Result<(eb: Eb) => Expression<SqlBool>, Problem> {
   const from = q.modifiedFrom === undefined ? undefined : timestampKey(q.modifiedFrom);
   const to = q.modifiedTo === undefined ? undefined : timestampKey(q.modifiedTo);
   for (const [name, given, key] of [['modifiedFrom', q.modifiedFrom, from], ['modifiedTo', q.modifiedTo, to]] as const) {
@@ -80,7 +87,7 @@ function conditions(reader: Reader, q: Filters, after: number | null): Result<(e
     if (typeof to === 'string') all.push(eb('v.mod_key', '<=', to), eb('v.mod_key', '<>', ''));
     if (q.addedAfterUs !== undefined) all.push(eb('v.added_us', '>', q.addedAfterUs));
     if (q.refersTo !== undefined) all.push(sql<SqlBool>`v.added_us in (select r.added_us from stix_ref r where r.ref = ${q.refersTo})`);
-    if (after !== null) all.push(eb('v.added_us', '>', after));
+    if (position !== null) all.push(eb('v.added_us', position.desc ? '<' : '>', position.us));
     if (q.text !== undefined && q.text !== '') {
       const pattern = likePattern(q.text);
       all.push(sql<SqlBool>`(lower(v.name) like ${pattern} escape '\\' or lower(v.description) like ${pattern} escape '\\')`);
@@ -97,61 +104,73 @@ const NO_BOUND = Number.MAX_SAFE_INTEGER;
 
 type Sources = { readonly keys: readonly string[]; readonly owner: string | null };
 
-/**
- * The bound of one step: the smallest `need`-th entry after `from` among the reader's sources (its
- * audience keys in stix_audience, its own organization in stix_version). Every source that reaches
- * it holds `need` versions up to it, so the union up to the bound is complete and holds at least
- * `need` candidates; with no such source (all run out sooner) there is no bound. PostgreSQL plans
- * one lateral subquery over the array of keys far faster than a subquery per key.
- */
-function bound(dialect: DialectName, sources: Sources, from: number, need: number) {
-  const nth = (range: RawBuilder<unknown>) => sql`(${range} order by added_us limit 1 offset ${need - 1})`;
-  const parts: RawBuilder<unknown>[] = [];
-  if (sources.keys.length > 0) {
-    if (dialect === 'postgres') {
-      parts.push(sql`select l.x from unnest(${[...sources.keys]}::text[]) k(key) cross join lateral ${nth(sql`select a.added_us as x from stix_audience a where a.key = k.key and a.added_us > ${from}`)} l`);
-    } else {
-      for (const key of sources.keys) parts.push(sql`select ${nth(sql`select added_us from stix_audience where key = ${key} and added_us > ${from}`)} as x`);
-    }
-  }
-  if (sources.owner !== null) parts.push(sql`select ${nth(sql`select added_us from stix_version where owner = ${sources.owner} and added_us > ${from}`)} as x`);
-  return sql`select coalesce(min(x), ${NO_BOUND}) as bound from (${sql.join(parts, sql` union all `)}) t`;
+/** The added times still to walk, both ends excluded, and the direction of the walk. */
+interface Window {
+  readonly lo: number;
+  readonly hi: number;
+  readonly desc: boolean;
 }
 
 /**
- * The first `limit + 1` versions after the cursor that the reader may see, driven by its sources:
- * each is an index range in added order (stix_audience by key, stix_version by owner), read only up
- * to the step's bound, so a page reads about as many index entries as it returns. A step comes back
- * short only when versions below the bound were superseded; the walk then goes on from the bound.
+ * The bound of one step: the `need`-th entry from the start of the window (its low end, or its high
+ * end when walking newest first) among the reader's sources (its audience keys in stix_audience,
+ * its own organization in stix_version), the nearest one over all sources. Every source that
+ * reaches it holds `need` versions up to it, so the union up to the bound is complete and holds at
+ * least `need` candidates; when no source reaches `need` the bound is the window's far end.
+ * PostgreSQL plans one lateral subquery over the array of keys far faster than one per key.
  */
-async function listBySources(db: Kysely<StixTables>, dialect: DialectName, sources: Sources, q: ListQuery, after: number | null): Promise<Row[]> {
-  let from = Math.max(after ?? -1, q.addedAfterUs ?? -1);
+function bound(dialect: DialectName, sources: Sources, w: Window, need: number) {
+  const nth = (range: RawBuilder<unknown>) => sql`(${range} and added_us > ${w.lo} and added_us < ${w.hi} order by added_us ${w.desc ? sql`desc` : sql`asc`} limit 1 offset ${need - 1})`;
+  const parts: RawBuilder<unknown>[] = [];
+  if (sources.keys.length > 0) {
+    if (dialect === 'postgres') {
+      parts.push(sql`select l.x from unnest(${[...sources.keys]}::text[]) k(key) cross join lateral ${nth(sql`select added_us as x from stix_audience a where a.key = k.key`)} l`);
+    } else {
+      for (const key of sources.keys) parts.push(sql`select ${nth(sql`select added_us from stix_audience where key = ${key}`)} as x`);
+    }
+  }
+  if (sources.owner !== null) parts.push(sql`select ${nth(sql`select added_us from stix_version where owner = ${sources.owner}`)} as x`);
+  const nearest = w.desc ? sql`coalesce(max(x), ${w.lo})` : sql`coalesce(min(x), ${w.hi})`;
+  return sql`select ${nearest} as bound from (${sql.join(parts, sql` union all `)}) t`;
+}
+
+/**
+ * The first `limit + 1` versions from the cursor on (oldest first, or newest first) that the reader
+ * may see, driven by its sources: each is an index range in added order (stix_audience by key,
+ * stix_version by owner), read only as far as the step's bound, so a page reads about as many index
+ * entries as it returns. A step comes back short only when versions inside the bound were
+ * superseded; the walk then goes on from the bound.
+ */
+async function listBySources(db: Kysely<StixTables>, dialect: DialectName, sources: Sources, q: ListQuery, position: Position | null): Promise<Row[]> {
+  const desc = q.order === 'desc';
+  const floor = q.addedAfterUs ?? -1;
+  let w: Window = desc ? { lo: floor, hi: position?.us ?? NO_BOUND, desc } : { lo: Math.max(position?.us ?? -1, floor), hi: NO_BOUND, desc };
   const out: Row[] = [];
   const columns = sql.join(COLUMNS.map((c) => sql.ref(c)));
   const latest = q.versions === 'all' ? sql`1 = 1` : sql`v.is_latest = 1`;
   if (sources.keys.length === 0 && sources.owner === null) return out;
   for (;;) {
     const need = q.limit + 1 - out.length;
-    const upTo = sql`(select bound from b)`;
+    const inside = (column: RawBuilder<unknown>) => sql`${column} > ${w.lo} and ${column} < ${w.hi} and ${column} ${w.desc ? sql`>=` : sql`<=`} (select bound from b)`;
     const candidates = [];
     if (sources.keys.length > 0) {
       const keys = dialect === 'postgres' ? sql`= any(${[...sources.keys]}::text[])` : sql`in (${sql.join(sources.keys)})`;
-      candidates.push(sql`select added_us from stix_audience where key ${keys} and added_us > ${from} and added_us <= ${upTo}`);
+      candidates.push(sql`select added_us from stix_audience where key ${keys} and ${inside(sql`added_us`)}`);
     }
-    if (sources.owner !== null) candidates.push(sql`select added_us from stix_version where owner = ${sources.owner} and added_us > ${from} and added_us <= ${upTo}`);
+    if (sources.owner !== null) candidates.push(sql`select added_us from stix_version where owner = ${sources.owner} and ${inside(sql`added_us`)}`);
     // PostgreSQL then merges the candidates with the table's own range instead of probing it for each.
-    const walk = dialect === 'postgres' ? sql`v.added_us > ${from} and v.added_us <= ${upTo}` : sql`1 = 1`;
+    const walk = dialect === 'postgres' ? inside(sql`v.added_us`) : sql`1 = 1`;
     const { rows } = await sql<Row>`
-      with b as (${bound(dialect, sources, from, need)})
+      with b as (${bound(dialect, sources, w, need)})
       select ${columns} from stix_version v
       where v.added_us in (${sql.join(candidates, sql` union all `)}) and ${walk} and ${latest}
-      order by v.added_us limit ${need}`.execute(db);
+      order by v.added_us ${desc ? sql`desc` : sql`asc`} limit ${need}`.execute(db);
     out.push(...rows);
     if (out.length > q.limit || rows.length === need) return out;
-    const { rows: b } = await bound(dialect, sources, from, need).execute(db);
-    const next = Number((b[0] as { bound: number | string } | undefined)?.bound ?? NO_BOUND);
-    if (next >= NO_BOUND) return out;
-    from = next;
+    const { rows: b } = await bound(dialect, sources, w, need).execute(db);
+    const next = Number((b[0] as { bound: number | string } | undefined)?.bound ?? (desc ? w.lo : w.hi));
+    if (desc ? next <= w.lo : next >= w.hi) return out;
+    w = desc ? { ...w, hi: next } : { ...w, lo: next };
   }
 }
 
@@ -161,18 +180,20 @@ export function stixReads(db: Kysely<StixTables>, dialect: DialectName) {
 
   async function list(reader: Reader, q: ListQuery): Promise<Result<Page<StoredVersion>, Problem>> {
     if (!Number.isInteger(q.limit) || q.limit < 1 || q.limit > MAX_PAGE) return err(problem('invalid', 'invalid-limit', `limit must be a whole number from 1 to ${MAX_PAGE}; got ${q.limit}`));
-    const after = q.cursor === undefined ? ok(null) : decodeCursor(q.cursor);
-    if (!after.ok) return after;
-    const where = conditions(reader, q, after.value);
+    const desc = q.order === 'desc';
+    const position = q.cursor === undefined ? ok(null) : decodeCursor(q.cursor, desc);
+    if (!position.ok) return position;
+    const where = conditions(reader, q, position.value);
     if (!where.ok) return where;
     const sources = visibilitySources(reader);
+    const direction = desc ? 'desc' : 'asc';
     const rows =
       sources !== null && !narrowed(q)
-        ? await listBySources(db, dialect, sources, q, after.value)
-        : await base().select(COLUMNS).where(where.value).orderBy('v.added_us').orderBy('v.id').limit(q.limit + 1).execute();
+        ? await listBySources(db, dialect, sources, q, position.value)
+        : await base().select(COLUMNS).where(where.value).orderBy('v.added_us', direction).orderBy('v.id', direction).limit(q.limit + 1).execute();
     const items = toVersions(rows.slice(0, q.limit));
     const last = items[items.length - 1];
-    return ok({ items, nextCursor: rows.length > q.limit && last !== undefined ? encodeCursor(last.addedUs) : null });
+    return ok({ items, nextCursor: rows.length > q.limit && last !== undefined ? encodeCursor(last.addedUs, desc) : null });
   }
 
   async function count(reader: Reader, q: Filters = {}): Promise<number> {

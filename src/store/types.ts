@@ -71,6 +71,8 @@ export interface ListQuery {
   readonly refersTo?: StixId;
   /** latest (default): only the newest version of each object; all: every version. */
   readonly versions?: 'latest' | 'all';
+  /** asc (default): oldest added first; desc: newest first. A cursor continues in the order it was given for. */
+  readonly order?: 'asc' | 'desc';
   readonly limit: number;
   /** Opaque cursor returned by a previous page. */
   readonly cursor?: string;

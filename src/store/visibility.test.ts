@@ -110,11 +110,18 @@ describe.each(testDialects())('visibility on %s', (dialect) => {
     await put(store.stix, later);
     await put(store.stix, objects.slice(30));
     const readers: Reader[] = [PUBLIC, member(ORG_A, []), member(ORG_B, ['community']), member(ORG_C as typeof ORG_A, [STATE, GROUP]), member(ORG_C as typeof ORG_A, ['public', OTHER_STATE, `org:${ORG_B}`])];
-    const walk = async (reader: Reader, scan: boolean, versions: 'latest' | 'all', limit: number) => {
+    const walk = async (reader: Reader, scan: boolean, versions: 'latest' | 'all', limit: number, order: 'asc' | 'desc' = 'asc', addedAfterUs?: number) => {
       const ids: string[] = [];
       let cursor: string | undefined;
       for (let pages = 0; pages < 100; pages++) {
-        const page = await store.stix.list(reader, { limit, versions, ...(scan ? { modifiedFrom: '2000-01-01T00:00:00Z' } : {}), ...(cursor === undefined ? {} : { cursor }) });
+        const page = await store.stix.list(reader, {
+          limit,
+          versions,
+          order,
+          ...(addedAfterUs === undefined ? {} : { addedAfterUs }),
+          ...(scan ? { modifiedFrom: '2000-01-01T00:00:00Z' } : {}),
+          ...(cursor === undefined ? {} : { cursor }),
+        });
         if (!page.ok) throw new Error(page.error.message);
         ids.push(...page.value.items.map((v) => `${v.id}@${v.addedUs}`));
         if (page.value.nextCursor === null) return ids;
@@ -127,7 +134,25 @@ describe.each(testDialects())('visibility on %s', (dialect) => {
         const scanned = await walk(reader, true, versions, 1000);
         expect(scanned.length).toBe(await store.stix.count(reader, { versions }));
         for (const limit of [1, 4, 1000]) expect(await walk(reader, false, versions, limit)).toEqual(scanned);
+        // Newest first: the same versions in reverse, by either plan, also from a lower limit on added time.
+        expect(await walk(reader, true, versions, 1000, 'desc')).toEqual([...scanned].reverse());
+        for (const limit of [1, 4, 1000]) expect(await walk(reader, false, versions, limit, 'desc')).toEqual([...scanned].reverse());
+        const middle = Number(scanned[Math.floor(scanned.length / 2)]?.split('@')[1] ?? 0);
+        const newer = scanned.filter((id) => Number(id.split('@')[1]) > middle);
+        expect(await walk(reader, false, versions, 3, 'desc', middle)).toEqual([...newer].reverse());
+        expect(await walk(reader, false, versions, 3, 'asc', middle)).toEqual(newer);
       }
     }
+  });
+
+  it('continues a cursor only in the order it was given for', async () => {
+    const { store } = await fresh();
+    const open = () => obj({ sharing: share(ORG_A, 'clear', ['public']) });
+    await put(store.stix, [open(), open(), open()]);
+    const first = await store.stix.list(PUBLIC, { limit: 1, order: 'desc' });
+    if (!first.ok || first.value.nextCursor === null) throw new Error('expected a next page');
+    const wrong = await store.stix.list(PUBLIC, { limit: 1, cursor: first.value.nextCursor });
+    expect(wrong.ok).toBe(false);
+    if (!wrong.ok) expect([wrong.error.code, wrong.error.message]).toEqual(['invalid-cursor', 'this cursor walks newest first; ask for the next page in the same order as the first']);
   });
 });

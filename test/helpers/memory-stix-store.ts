@@ -48,7 +48,7 @@ export function memoryStixStore(): StixStore & { readonly rows: () => readonly S
     get: (_reader, id: StixId) => Promise.resolve(rows.find((r) => r.id === id && r.isLatest) ?? null),
     versions: (_reader, id: StixId) => Promise.resolve(rows.filter((r) => r.id === id)),
     list(_reader, q) {
-      const all = filter(q);
+      const all = q.order === 'desc' ? filter(q).reverse() : filter(q);
       const start = q.cursor === undefined ? 0 : Number(q.cursor);
       const items = all.slice(start, start + q.limit);
       return Promise.resolve(ok({ items, nextCursor: start + q.limit < all.length ? String(start + q.limit) : null }));

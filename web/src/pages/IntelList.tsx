@@ -23,7 +23,8 @@ export function IntelList() {
   const trail = (params.get('trail') ?? '').split(',').filter((c) => c !== '');
   const [text, setText] = useState(q);
   useEffect(() => setText(q), [q]);
-  const list = useGet<ListBody>(`/api/v1/objects${query({ q, type, limit: PAGE_SIZE, cursor })}`);
+  // Newest first: what was shared last is what an analyst looks for first.
+  const list = useGet<ListBody>(`/api/v1/objects${query({ q, type, order: 'desc', limit: PAGE_SIZE, cursor })}`);
 
   const go = (next: { q?: string; type?: string; cursor?: string; trail?: readonly string[] }) => {
     const t = next.trail ?? [];
