@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { totpCode } from '../auth/totp.ts';
-import { harness, type Harness } from '../http/test-support.ts';
+import { bearer, harness, type Harness } from '../http/test-support.ts';
 import { testDialects } from '../store/testing.ts';
 import type { UserRow } from '../store/accounts.ts';
 import type { OrgId } from '../domain/ids.ts';
@@ -50,7 +50,6 @@ describe.each(testDialects())('account routes with the real AuthPort on %s', (di
     return { cookie: `rampart_session=${cookie?.value ?? ''}`, csrf: res.json<{ csrf_token: string }>().csrf_token };
   };
   const as = (s: Signed, csrf = true) => ({ cookie: s.cookie, ...(csrf ? { 'x-csrf-token': s.csrf } : {}) });
-  const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
   const newKey = async (s: Signed, scope: 'read' | 'write') => {
     const res = await h.app.inject({ method: 'POST', url: '/api/v1/keys', headers: as(s), payload: { name: 'feed', scope } });
     expect(res.statusCode).toBe(201);

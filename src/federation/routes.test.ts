@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Principal } from '../http/deps.ts';
-import { harness, ORG_A, type Harness } from '../http/test-support.ts';
+import { bearer, harness, ORG_A, type Harness } from '../http/test-support.ts';
 import { openStore, type RampartStore } from '../store/index.ts';
 import { testDatabase, type TestDatabase } from '../store/testing.ts';
 import { federation, type Federation } from './index.ts';
@@ -30,7 +30,6 @@ afterAll(async () => {
   await db.drop();
 });
 
-const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
 const VALID = { name: 'State hub', url: 'https://state.example.gov/taxii2/', collection: 'community', direction: 'pull', credential_ref: 'env:STATE_HUB_KEY', interval_seconds: 900 };
 
 async function post(key: string, payload: Record<string, unknown>) {
