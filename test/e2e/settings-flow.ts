@@ -2,20 +2,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { totpCode } from '../../src/auth/totp.ts';
-import type { AppUnderTest, Person } from './ui-flow.ts';
-
-async function signIn(page: Page, app: AppUnderTest, who: Person): Promise<void> {
-  await page.goto(`${app.baseUrl}/signin`);
-  await page.fill('input[name=email]', who.email);
-  await page.fill('input[name=password]', who.password);
-  await page.click('button[type=submit]');
-  await page.waitForSelector('.map svg path[data-fips]');
-}
-
-async function signOut(page: Page): Promise<void> {
-  await page.click('.topbar button:has-text("Sign out")');
-  await page.waitForURL(/\/signin/);
-}
+import { signIn, signOut, type AppUnderTest } from './ui-flow.ts';
 
 /** Publishes an indicator shared with the whole community at TLP:GREEN, as the signed-in person; returns its id. */
 async function publishIndicator(page: Page, name: string): Promise<string> {

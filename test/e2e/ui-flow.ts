@@ -17,7 +17,8 @@ export interface AppUnderTest {
   readonly outsider: Person;
 }
 
-async function signIn(page: Page, app: AppUnderTest, who: Person): Promise<void> {
+/** Signs `who` in through the sign-in page and waits for the dashboard's map. */
+export async function signIn(page: Page, app: AppUnderTest, who: Person): Promise<void> {
   await page.goto(`${app.baseUrl}/signin`);
   await page.fill('input[name=email]', who.email);
   await page.fill('input[name=password]', who.password);
@@ -25,7 +26,7 @@ async function signIn(page: Page, app: AppUnderTest, who: Person): Promise<void>
   await page.waitForSelector('.map svg path[data-fips]');
 }
 
-async function signOut(page: Page): Promise<void> {
+export async function signOut(page: Page): Promise<void> {
   await page.click('.topbar button:has-text("Sign out")');
   await page.waitForURL(/\/signin/);
 }
