@@ -1,0 +1,148 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { OrgId, StixId } from '../domain/ids.ts';
+import { err, ok } from '../domain/result.ts';
+import { openStore, type RampartStore } from '../store/index.ts';
+import type { IncomingObject, ListQuery, Reader, Sharing, StixStore } from '../store/types.ts';
+import { inProcessBus, type ChangeBus } from './bus.ts';
+import { cachedNames, openFeed, type LiveEvent } from './feed.ts';
+import { publishingStixStore } from './publishing-store.ts';
+
+const OWNER = 'identity--0a000000-0000-4000-8000-00000000000a' as OrgId;
+const OTHER = 'identity--0b000000-0000-4000-8000-00000000000b' as OrgId;
+const reader: Reader = { kind: 'member', orgId: OTHER, userId: null, keys: ['community', `org:${OTHER}`] };
+
+function object(n: number, sharing: Sharing): IncomingObject {
+  const id = `indicator--00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}` as StixId;
+  const modified = '2026-11-02T10:00:00.000Z';
+  const json = JSON.stringify({ type: 'indicator', spec_version: '2.1', id, created: modified, modified, name: `n${n}` });
+  return { id, type: 'indicator', created: modified, modified, revoked: false, name: `n${n}`, description: null, json, sharing };
+}
+const community: Sharing = { owner: OWNER, tlp: 'green', audience: ['community'] };
+const ownerOnly: Sharing = { owner: OWNER, tlp: 'amber', audience: [`org:${OWNER}`] };
+
+describe('the live feed of one reader', () => {
+  let store: RampartStore;
+  let bus: ChangeBus;
+  let stix: StixStore;
+  let queries: ListQuery[];
+
+  beforeEach(async () => {
+    store = await openStore({ url: ':memory:' });
+    bus = inProcessBus();
+    stix = publishingStixStore(store.stix, bus);
+    queries = [];
+  });
+  afterEach(async () => {
+    await bus.close();
+    await store.close();
+  });
+
+  const counted: Pick<StixStore, 'list'> = {
+    list: (r, q) => {
+      queries.push(q);
+      return stix.list(r, q);
+    },
+  };
+  const put = (items: readonly IncomingObject[]) => stix.write(async (w) => ok(await w.putBatch(items, 'reject')));
+
+  function listen(cursor = 0, pageSize?: number) {
+    const sent: LiveEvent[] = [];
+    const errors: unknown[] = [];
+    const feed = openFeed({ stix: counted, ownerName: () => Promise.resolve('Owner County'), ...(pageSize === undefined ? {} : { pageSize }) }, reader, cursor, (events) => {
+      sent.push(...events);
+      return Promise.resolve();
+    }, (e) => errors.push(e));
+    const stop = bus.subscribe((c) => feed.notify(c));
+    return { feed, sent, errors, stop };
+  }
+
+  it('coalesces a burst of changes into one round of queries and sends only what the reader may see', async () => {
+    const { feed, sent } = listen();
+    for (let i = 1; i <= 20; i++) await put([object(i, i % 2 === 0 ? community : ownerOnly)]);
+    await feed.settled();
+    expect(sent.map((e) => e.object.name)).toEqual([2, 4, 6, 8, 10, 12, 14, 16, 18, 20].map((n) => `n${n}`));
+    // 20 changes: the first wakes a round, the rest land while it runs and share at most one more.
+    expect(queries.length).toBeLessThanOrEqual(2);
+    expect(sent[0]?.object).toMatchObject({ tlp: 'green', owner: OWNER, owner_name: 'Owner County', change: 'stored', revoked: false });
+    expect(feed.cursor).toBe(sent[sent.length - 1]?.cursor);
+  });
+
+  it('reads a backlog longer than a page in further rounds, and resumes from a cursor', async () => {
+    await put(Array.from({ length: 7 }, (_, i) => object(i + 1, community)));
+    const { feed, sent } = listen(0, 3);
+    feed.poll();
+    await feed.settled();
+    expect(sent.map((e) => e.object.name)).toEqual(['n1', 'n2', 'n3', 'n4', 'n5', 'n6', 'n7']);
+    const later = listen(sent[4]?.cursor ?? -1);
+    later.feed.poll();
+    await later.feed.settled();
+    expect(later.sent.map((e) => e.object.name)).toEqual(['n6', 'n7']);
+  });
+
+  it('after a narrowing re-share sends nothing about the object to a reader who lost it; a widening sends it as reshared', async () => {
+    const [shared, hidden] = [object(1, community), object(2, ownerOnly)];
+    await put([hidden, shared]);
+    const { feed, sent } = listen();
+    feed.poll();
+    await feed.settled();
+    expect(sent.map((e) => e.object.id)).toEqual([shared.id]);
+    await stix.reshare(shared.id, ownerOnly);
+    await stix.reshare(hidden.id, community);
+    await feed.settled();
+    expect(sent.map((e) => [e.object.id, e.object.change])).toEqual([
+      [shared.id, 'stored'],
+      [hidden.id, 'reshared'],
+    ]);
+    // The reshared event does not move the cursor back.
+    expect(sent[1]?.cursor).toBe(sent[0]?.cursor);
+  });
+
+  it('stops, and says why, when the store fails', async () => {
+    const failing: Pick<StixStore, 'list'> = { list: () => Promise.resolve(err({ kind: 'invalid', code: 'broken', message: 'broken' })) };
+    const errors: unknown[] = [];
+    const feed = openFeed({ stix: failing }, reader, 0, () => Promise.resolve(), (e) => errors.push(e));
+    feed.poll();
+    await feed.settled();
+    feed.poll();
+    await feed.settled();
+    expect(errors).toHaveLength(1);
+  });
+});
+
+describe('the publishing store', () => {
+  it('announces a committed write once with the count stored, a refused or unchanged write not at all, and every re-share', async () => {
+    const store = await openStore({ url: ':memory:' });
+    const bus = inProcessBus();
+    const heard: unknown[] = [];
+    bus.subscribe((c) => heard.push(c));
+    const stix = publishingStixStore(store.stix, bus);
+    try {
+      const items = [object(1, community), object(2, community)];
+      await stix.write(async (w) => ok(await w.putBatch(items, 'reject')));
+      await stix.write(async (w) => ok(await w.putBatch(items, 'reject')));
+      await stix.write(async (w) => {
+        await w.putBatch([object(3, community)], 'reject');
+        return err('changed my mind');
+      });
+      await stix.reshare(items[0]?.id ?? ('' as StixId), ownerOnly);
+      expect(heard).toEqual([
+        { kind: 'stored', count: 2 },
+        { kind: 'reshared', id: items[0]?.id },
+      ]);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+describe('cachedNames', () => {
+  it('looks each organization up once', async () => {
+    let calls = 0;
+    const names = cachedNames((id) => {
+      calls++;
+      return Promise.resolve(id === OWNER ? 'Owner County' : null);
+    });
+    expect([await names(OWNER), await names(OWNER), await names(OTHER)]).toEqual(['Owner County', 'Owner County', null]);
+    expect(calls).toBe(2);
+  });
+});
