@@ -4,7 +4,7 @@ import { parsePattern, type ComparisonExpression, type Pattern, type PatternErro
 import { PrefixMap } from './cidr.ts';
 import type { Observation } from './observation.ts';
 import { channelOf, shapeOf, type IndexKey, type Leaf, type PatternShape } from './pattern-analysis.ts';
-import { NO_HASH, normalizeValue, valueHash, type LogRecord, type ValueKind } from './record.ts';
+import { kindNumber, NO_HASH, normalizeValue, VALUE_KINDS, valueHash, type LogRecord, type ValueKind } from './record.ts';
 
 /** An indicator as the matcher needs it. */
 export interface IndicatorInfo {
@@ -97,6 +97,8 @@ const KINDS: readonly ValueKind[] = ['ipv4', 'ipv6', 'domain', 'url', 'email', '
  */
 export class IndicatorIndex {
   readonly exact = new Map<ValueKind, Map<string, Target[]>>(KINDS.map((k) => [k, new Map()]));
+  /** The maps of `exact` by kindNumber, each while it holds a key (else null), for the per-value lookup. */
+  private readonly keyed: (Map<string, Target[]> | null)[] = new Array<Map<string, Target[]> | null>(VALUE_KINDS).fill(null);
   readonly prefixes = new PrefixMap<Target>();
   /** Leaves with no anchor value that test one property only, by its value kind: evaluated once per distinct value. */
   readonly byChannel = new Map<ValueKind, LeafRef[]>();
@@ -186,6 +188,7 @@ export class IndicatorIndex {
     const list = map.get(key.value);
     if (list === undefined) map.set(key.value, [target]);
     else list.push(target);
+    this.keyed[kindNumber(key.kind)] = map;
   }
 
   /**
@@ -210,8 +213,8 @@ export class IndicatorIndex {
       const kind = record.kinds[i];
       const value = record.values[i];
       if (kind === undefined || value === undefined) continue;
-      const map = this.exact.get(kind);
-      if (map !== undefined && map.size > 0 && this.screened(kind, value, record.hashes[i] ?? NO_HASH)) {
+      const map = this.keyed[kindNumber(kind)];
+      if (map !== undefined && map !== null && this.screened(kind, value, record.hashes[i] ?? NO_HASH)) {
         const list = map.get(normalizeValue(kind, value));
         if (list !== undefined) for (const t of list) found(t, kind, value);
       }

@@ -192,7 +192,7 @@ export async function matchLogs(source: AsyncIterable<Uint8Array | string> | Ite
       }
     }
     for (const leaf of pending) if (leaf.matcher.matches([observationOf()])) satisfied(leaf);
-    pending.length = 0;
+    if (pending.length > 0) pending.length = 0;
     if (index.byChannel.size > 0) {
       for (let i = 0; i < record.size; i++) {
         const kind = record.kinds[i];

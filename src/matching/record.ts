@@ -7,10 +7,11 @@ export type TimeFormat = 'iso' | 'epoch-s' | 'clf' | 'bind' | 'syslog' | 'none';
 /**
  * What one log line yielded. Reused from line to line (parsers fill it, matchers read it), so a
  * line costs no allocation beyond its strings; `toObservation` builds STIX objects only on demand.
+ * The time, method and request target, read only when a line hits, may be given as bounds in the
+ * line's text (setTimeAt, setMethodAt, setRequestTargetAt) and are cut out of it when first read.
  */
 export class LogRecord {
   line = 0;
-  timeRaw = '';
   timeFormat: TimeFormat = 'none';
   readonly kinds: ValueKind[] = [];
   readonly values: string[] = [];
@@ -22,24 +23,35 @@ export class LogRecord {
   srcPort = -1;
   dstPort = -1;
   protocol: string | null = null;
-  method: string | null = null;
-  /** The request target as logged (a path or an absolute URL). */
-  requestTarget: string | null = null;
   userAgent: string | null = null;
   fileName: string | null = null;
+  /** The text the lazily read fields lie in; a field's start is -1 once its string is made (or was given). */
+  private text = '';
+  private time = '';
+  private timeStart = -1;
+  private timeEnd = 0;
+  private methodText: string | null = null;
+  private methodStart = -1;
+  private methodEnd = 0;
+  private target: string | null = null;
+  private targetStart = -1;
+  private targetEnd = 0;
 
   reset(line: number): void {
     this.line = line;
-    this.timeRaw = '';
     this.timeFormat = 'none';
+    this.time = '';
+    this.timeStart = -1;
     this.size = 0;
     this.srcIp = null;
     this.dstIp = null;
     this.srcPort = -1;
     this.dstPort = -1;
     this.protocol = null;
-    this.method = null;
-    this.requestTarget = null;
+    this.methodText = null;
+    this.methodStart = -1;
+    this.target = null;
+    this.targetStart = -1;
     this.userAgent = null;
     this.fileName = null;
   }
@@ -51,9 +63,68 @@ export class LogRecord {
     this.size++;
   }
 
+  /** The time as logged ('' when the line has none). */
+  get timeRaw(): string {
+    if (this.timeStart >= 0) {
+      this.time = this.text.slice(this.timeStart, this.timeEnd);
+      this.timeStart = -1;
+    }
+    return this.time;
+  }
+
   setTime(raw: string, format: TimeFormat): void {
-    this.timeRaw = raw;
+    this.time = raw;
+    this.timeStart = -1;
     this.timeFormat = format;
+  }
+
+  /** setTime with the time `text.slice(start, end)`, sliced only if it is read. */
+  setTimeAt(text: string, start: number, end: number, format: TimeFormat): void {
+    this.text = text;
+    this.timeStart = start;
+    this.timeEnd = end;
+    this.timeFormat = format;
+  }
+
+  get method(): string | null {
+    if (this.methodStart >= 0) {
+      this.methodText = this.text.slice(this.methodStart, this.methodEnd);
+      this.methodStart = -1;
+    }
+    return this.methodText;
+  }
+
+  set method(value: string | null) {
+    this.methodText = value;
+    this.methodStart = -1;
+  }
+
+  /** The method as `text.slice(start, end)`, sliced only if it is read. */
+  setMethodAt(text: string, start: number, end: number): void {
+    this.text = text;
+    this.methodStart = start;
+    this.methodEnd = end;
+  }
+
+  /** The request target as logged (a path or an absolute URL). */
+  get requestTarget(): string | null {
+    if (this.targetStart >= 0) {
+      this.target = this.text.slice(this.targetStart, this.targetEnd);
+      this.targetStart = -1;
+    }
+    return this.target;
+  }
+
+  set requestTarget(value: string | null) {
+    this.target = value;
+    this.targetStart = -1;
+  }
+
+  /** The request target as `text.slice(start, end)`, sliced only if it is read. */
+  setRequestTargetAt(text: string, start: number, end: number): void {
+    this.text = text;
+    this.targetStart = start;
+    this.targetEnd = end;
   }
 
   /** Adds an address as ipv4 or ipv6 (ignored when it is neither). */
@@ -86,33 +157,69 @@ export interface LineParser {
 
 /** A record value whose parser did not hash it. */
 export const NO_HASH = -1;
-export const FNV_PRIME = 0x01000193;
 
-const KIND_NUMBERS: Readonly<Record<ValueKind, number>> = { ipv4: 0, ipv6: 1, domain: 2, url: 3, email: 4, md5: 5, sha1: 6, sha256: 7, sha512: 8, 'user-agent': 9 };
+export const VALUE_KINDS = 10;
 
-/** The start of a value's hash: FNV-1a's offset basis, told apart per kind. */
-export function hashSeed(kind: ValueKind): number {
-  return (0x811c9dc5 ^ KIND_NUMBERS[kind]) | 0;
+/** A kind's number, 0 to VALUE_KINDS - 1, for arrays indexed by kind (a switch costs less per value than a map lookup). */
+export function kindNumber(kind: ValueKind): number {
+  switch (kind) {
+    case 'ipv4':
+      return 0;
+    case 'ipv6':
+      return 1;
+    case 'domain':
+      return 2;
+    case 'url':
+      return 3;
+    case 'email':
+      return 4;
+    case 'md5':
+      return 5;
+    case 'sha1':
+      return 6;
+    case 'sha256':
+      return 7;
+    case 'sha512':
+      return 8;
+    case 'user-agent':
+      return 9;
+  }
 }
 
-/** The last step of a value's hash: mixed, and kept to 30 bits (a small integer for V8). */
+/** The start of a value's hash, told apart per kind. */
+export function hashSeed(kind: ValueKind): number {
+  return (0x811c9dc5 ^ kindNumber(kind)) | 0;
+}
+const IPV4_SEED = hashSeed('ipv4');
+const DOMAIN_SEED = hashSeed('domain');
+
+/**
+ * One character into a value's hash, an ASCII letter folded to lower case: a rotate and an xor, so that the hash adds
+ * little to the loops that read a value anyway (a multiply per character would be the loop's longest chain).
+ */
+export function hashStep(h: number, c: number): number {
+  return ((h << 5) | (h >>> 27)) ^ (c >= 65 && c <= 90 ? c + 32 : c);
+}
+
+/** The last step of a value's hash: mixed (MurmurHash3's finaliser) and kept to 30 bits, a small integer for V8. */
 export function hashFinish(h: number): number {
-  return (h ^ (h >>> 15)) & 0x3fffffff;
+  const x = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  const y = Math.imul(x ^ (x >>> 13), 0xc2b2ae35);
+  return (y ^ (y >>> 16)) & 0x3fffffff;
 }
 
 /**
  * A hash of `value` up to `end` (a domain's trailing dot is left out by its caller) with ASCII letters folded, or -1
  * when those characters are not all ASCII. Equal for a value and its normalised form (normalizeValue), so the index
- * can screen values against a bit set of its keys' hashes. Parsers may compute it as they read a value, with hashSeed,
- * one `Math.imul(h ^ folded, FNV_PRIME)` per character, and hashFinish; the record carries it (LogRecord.add).
+ * can screen values against a bit set of its keys' hashes. Parsers may compute it as they read a value (hashSeed,
+ * hashStep per character, hashFinish); the record carries it (LogRecord.add).
  */
 export function valueHash(kind: ValueKind, value: string, end: number): number {
   let h = hashSeed(kind);
   for (let i = 0; i < end; i++) {
-    let c = value.charCodeAt(i);
+    const c = value.charCodeAt(i);
     if (c >= 128) return -1;
-    if (c >= 65 && c <= 90) c += 32;
-    h = Math.imul(h ^ c, FNV_PRIME);
+    h = hashStep(h, c);
   }
   return hashFinish(h);
 }
@@ -135,7 +242,7 @@ export function isIpv4At(s: string, start: number, end: number): boolean {
 export function ipv4HashAt(s: string, start: number, end: number): number {
   const n = end - start;
   if (n < 7 || n > 15) return -1;
-  let h = hashSeed('ipv4');
+  let h = IPV4_SEED;
   let parts = 0;
   let digits = 0;
   let value = 0;
@@ -151,7 +258,7 @@ export function ipv4HashAt(s: string, start: number, end: number): number {
       value = value * 10 + c - 48;
       if (digits > 3) return -1;
     } else return -1;
-    if (i < end) h = Math.imul(h ^ c, FNV_PRIME);
+    if (i < end) h = hashStep(h, c);
   }
   return parts === 4 ? hashFinish(h) : -1;
 }
@@ -252,7 +359,7 @@ export function domainHashAt(s: string, start: number, end: number): number {
   if (last - start < 4 || last - start > 253) return -1;
   // The trailing root dot is neither checked nor hashed (normalizeValue drops it).
   if (s.charCodeAt(last - 1) === 46) last--;
-  let h = hashSeed('domain');
+  let h = DOMAIN_SEED;
   let label = start;
   let labels = 0;
   let underscore = false;
@@ -271,7 +378,7 @@ export function domainHashAt(s: string, start: number, end: number): number {
       underscore = false;
     } else if (c === 95) underscore = true;
     else if (!isAlnum(c) && c !== 45) return -1;
-    if (i < last) h = Math.imul(h ^ (c >= 65 && c <= 90 ? c + 32 : c), FNV_PRIME);
+    if (i < last) h = hashStep(h, c);
   }
   return labels >= 2 ? hashFinish(h) : -1;
 }

@@ -1,17 +1,19 @@
-import { classify, domainHashAt, FNV_PRIME, hashFinish, hashSeed, ipv4HashAt, isIpv6, NO_HASH, type LineParser, type LineProblem, type LogRecord } from '../record.ts';
+import { classify, domainHashAt, hashFinish, hashSeed, hashStep, ipv4HashAt, isIpv6, NO_HASH, type LineParser, type LineProblem, type LogRecord } from '../record.ts';
 
 const BAD: LineProblem = { code: 'unrecognized-line', message: 'not in the combined log format: $remote_addr - $remote_user [$time_local] "$request" $status $bytes "$referer" "$user_agent"' };
 
-/** Whether `s` holds `prefix` at `at`. */
-function holds(s: string, at: number, prefix: string): boolean {
-  for (let i = 0; i < prefix.length; i++) if (s.charCodeAt(at + i) !== prefix.charCodeAt(i)) return false;
-  return true;
+/** 7 for "http://" at `at`, 8 for "https://", else 0 (lower case only: other spellings take the regex path). */
+function schemeLength(s: string, at: number): number {
+  if (s.charCodeAt(at) !== 104 || s.charCodeAt(at + 1) !== 116 || s.charCodeAt(at + 2) !== 116 || s.charCodeAt(at + 3) !== 112) return 0;
+  const tls = s.charCodeAt(at + 4) === 115 ? 1 : 0;
+  const after = at + 4 + tls;
+  return s.charCodeAt(after) === 58 && s.charCodeAt(after + 1) === 47 && s.charCodeAt(after + 2) === 47 ? 7 + tls : 0;
 }
 
 /** The hash state of a URL after its scheme, so the rest of the URL is hashed as it is read. */
 function schemeHash(scheme: string): number {
   let h = hashSeed('url');
-  for (let i = 0; i < scheme.length; i++) h = Math.imul(h ^ scheme.charCodeAt(i), FNV_PRIME);
+  for (let i = 0; i < scheme.length; i++) h = hashStep(h, scheme.charCodeAt(i));
   return h;
 }
 const HTTP = schemeHash('http://');
@@ -29,7 +31,7 @@ function find(s: string, c: string, from: number, end: number): number {
  */
 function addUrlAndHost(record: LogRecord, line: string, start: number, end: number, text: string | null): void {
   // The common case, read and hashed in one pass without a regex: http(s) and no whitespace (nginx escapes the rest).
-  const scheme = end - start > 9 && holds(line, start, 'http') ? (holds(line, start + 4, '://') ? 7 : holds(line, start + 4, 's://') ? 8 : 0) : 0;
+  const scheme = end - start > 9 ? schemeLength(line, start) : 0;
   let hostStart = start + scheme;
   let hostEnd = -1;
   let plain = scheme > 0;
@@ -44,7 +46,7 @@ function addUrlAndHost(record: LogRecord, line: string, start: number, end: numb
       }
       if (hostEnd < 0 && (c === 47 || c === 58 || c === 63)) hostEnd = i;
       if (c >= 128) ascii = false;
-      h = Math.imul(h ^ (c >= 65 && c <= 90 ? c + 32 : c), FNV_PRIME);
+      h = hashStep(h, c);
     }
   }
   const url = text ?? line.slice(start, end);
@@ -111,16 +113,19 @@ function parseCombined(text: string, start: number, end: number, record: LogReco
   const requestEnd = find(text, '" ', request, end - 1);
   if (requestEnd < 0) return BAD;
   addClient(record, text, start, sp);
-  record.setTime(text.slice(open + 1, close), 'clf');
+  record.setTimeAt(text, open + 1, close, 'clf');
   // "$method $target $protocol": the first two space-separated words of the request.
   const m1 = find(text, ' ', request, requestEnd);
   if (m1 > request) {
-    record.method = text.slice(request, m1);
+    record.setMethodAt(text, request, m1);
     const m2 = find(text, ' ', m1 + 1, requestEnd);
     const targetEnd = m2 < 0 ? requestEnd : m2;
-    const target = text.slice(m1 + 1, targetEnd);
-    record.requestTarget = target;
-    if (target.charCodeAt(0) !== 47) addUrlAndHost(record, text, m1 + 1, targetEnd, target);
+    if (targetEnd > m1 + 1 && text.charCodeAt(m1 + 1) === 47) record.setRequestTargetAt(text, m1 + 1, targetEnd);
+    else {
+      const target = text.slice(m1 + 1, targetEnd);
+      record.requestTarget = target;
+      addUrlAndHost(record, text, m1 + 1, targetEnd, target);
+    }
   }
   const refOpen = find(text, '"', requestEnd + 2, end);
   if (refOpen < 0) return null;
