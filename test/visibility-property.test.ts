@@ -6,6 +6,7 @@ import { ok } from '../src/domain/result.ts';
 import type { Tlp } from '../src/domain/tlp.ts';
 import type { AuthPort, Principal } from '../src/http/deps.ts';
 import { harness } from '../src/http/test-support.ts';
+import { openFeed } from '../src/alerts/feed.ts';
 import { dashboardFor } from '../src/dashboard/service.ts';
 import { exportBundle } from '../src/ingest/export.ts';
 import type { OrgInfo, OrgKind } from '../src/sharing/keys.ts';
@@ -254,10 +255,33 @@ async function checkStorePaths(store: RampartStore, service: SharingService, wor
     const objects = (JSON.parse(text) as { objects?: { id: string }[] }).objects ?? [];
     expect(objects.map((x) => x.id).sort(), `export by ${who}`).toEqual(expectedIds);
 
+    expect(await liveFeedIds(store, reader, 'stored'), `live feed (stored) by ${who}`).toEqual(expectedIds);
+    expect(await liveFeedIds(store, reader, 'reshared', world.objects.map((o) => o.id)), `live feed (reshared) by ${who}`).toEqual(expectedIds);
+
     const dashboard = await dashboardFor({ stix: store.stix, clock: { now: () => new Date('2024-11-05T12:00:00Z') } }, reader);
     const byTlp = Object.fromEntries(TLPS.map((t) => [t, expected.filter((o) => o.tlp === t).length]));
     expect(dashboard.ok ? dashboard.value.by_tlp : dashboard, `dashboard by ${who}`).toEqual(byTlp);
   }
+}
+
+/**
+ * The live path: a feed from the beginning (every stored version it may see, in pages of 7), or a
+ * feed from now told that every object was re-shared; either way the ids it sends.
+ */
+async function liveFeedIds(store: RampartStore, reader: Reader, how: 'stored' | 'reshared', reshared: readonly StixId[] = []): Promise<string[]> {
+  const ids: string[] = [];
+  const failures: unknown[] = [];
+  const from = how === 'stored' ? 0 : Number.MAX_SAFE_INTEGER;
+  const feed = openFeed({ stix: store.stix, pageSize: 7 }, reader, from, (events) => {
+    ids.push(...events.map((e) => e.object.id));
+    return Promise.resolve();
+  }, (e) => failures.push(e));
+  if (how === 'stored') feed.poll();
+  for (const id of reshared) feed.notify({ kind: 'reshared', id });
+  await feed.settled();
+  feed.close();
+  expect(failures).toEqual([]);
+  return ids.sort();
 }
 
 describe.each(testDialects())('visibility on %s: every read path agrees with the TLP oracle', (dialect) => {
@@ -266,7 +290,7 @@ describe.each(testDialects())('visibility on %s: every read path agrees with the
     if (dialect === 'sqlite') expect(cases).toBeGreaterThanOrEqual(10_000);
   });
 
-  it('store get, versions, list, paging, count, text search, export and the dashboard', async () => {
+  it('store get, versions, list, paging, count, text search, export, the live feed and the dashboard', async () => {
     await fc.assert(
       fc.asyncProperty(worldArb, async (spec) => {
         // SQLite in memory: the same code and schema as a file, without the disk.
