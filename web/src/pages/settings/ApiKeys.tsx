@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { api, type ApiProblem } from '../../api.ts';
 import { LoadedTable } from '../../components/DataTable.tsx';
 import { ProblemBox } from '../../components/Status.tsx';
-import { formatWhen } from '../../format.ts';
+import { keyColumns } from './key-columns.tsx';
 import { useReload } from './reload.ts';
 
 interface KeyRow {
@@ -98,19 +98,7 @@ export function ApiKeys(props: { readonly onChange?: () => void }) {
         columns={[
           { header: 'Name', cell: (k) => k.name },
           { header: 'Key id', cell: (k) => k.id, className: 'mono small' },
-          { header: 'Scope', cell: (k) => (k.scope === 'write' ? 'read and publish' : 'read only') },
-          { header: 'Last used', cell: (k) => (k.last_used_at === null ? 'never' : formatWhen(k.last_used_at, now)), className: 'small' },
-          {
-            header: 'Status',
-            cell: (k) =>
-              k.revoked_at !== null ? (
-                <span className="pill">revoked</span>
-              ) : (
-                <button type="button" onClick={() => void revoke(k.id)} aria-label={`Revoke key ${k.name}`}>
-                  Revoke
-                </button>
-              ),
-          },
+          ...keyColumns<KeyRow>(now, (k) => void revoke(k.id), (k) => `Revoke key ${k.name}`),
         ]}
       />
     </section>

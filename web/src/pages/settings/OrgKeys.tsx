@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { api, type ApiProblem } from '../../api.ts';
 import { LoadedTable } from '../../components/DataTable.tsx';
 import { ProblemBox } from '../../components/Status.tsx';
-import { formatWhen } from '../../format.ts';
+import { keyColumns } from './key-columns.tsx';
 import { useReload } from './reload.ts';
 
 interface OrgKeyRow {
@@ -38,19 +38,7 @@ export function OrgKeys(props: { readonly version: number }) {
         columns={[
           { header: 'Name', cell: (k) => k.name },
           { header: 'Person', cell: (k) => k.email, className: 'small' },
-          { header: 'Scope', cell: (k) => (k.scope === 'write' ? 'read and publish' : 'read only') },
-          { header: 'Last used', cell: (k) => (k.last_used_at === null ? 'never' : formatWhen(k.last_used_at, now)), className: 'small' },
-          {
-            header: 'Status',
-            cell: (k) =>
-              k.revoked_at !== null ? (
-                <span className="pill">revoked</span>
-              ) : (
-                <button type="button" onClick={() => void revoke(k)} aria-label={`Revoke ${k.email}'s key ${k.name}`}>
-                  Revoke
-                </button>
-              ),
-          },
+          ...keyColumns<OrgKeyRow>(now, (k) => void revoke(k), (k) => `Revoke ${k.email}'s key ${k.name}`),
         ]}
       />
     </section>
