@@ -128,11 +128,14 @@ describe.each(testDialects())('live feed on %s', (dialect) => {
       const ids = streams.state.frames.map((f) => Number(f.id));
       expect([...ids].sort((x, y) => x - y)).toEqual(ids);
       const resumed = await openSse(base, { ...bearer(world.keys.state), 'last-event-id': String(ids[0]) });
+      const byQuery = await openSse(`${base}?last_event_id=${ids[2]}`, bearer(world.keys.state));
       try {
         await resumed.until(() => idsOf(resumed).includes(sentinel.id), 'the resumed stream to catch up');
         expect(idsOf(resumed)).toEqual([community.id, redStateUser.id, clear.id, sentinel.id]);
+        await byQuery.until(() => idsOf(byQuery).includes(sentinel.id), 'the stream resumed by query to catch up');
+        expect(idsOf(byQuery)).toEqual([clear.id, sentinel.id]);
       } finally {
-        await resumed.close();
+        await Promise.all([resumed.close(), byQuery.close()]);
       }
     } finally {
       await Promise.all(Object.values(streams).map((s) => s.close()));

@@ -74,7 +74,7 @@ export function liveRoutes(deps: LiveRouteDeps): AppPlugin {
         for (const stream of streams) stream.end();
         done();
       });
-      app.get(
+      app.get<{ Querystring: { last_event_id?: string } }>(
         '/api/v1/live',
         {
           config: { produces: 'text/event-stream' },
@@ -82,13 +82,15 @@ export function liveRoutes(deps: LiveRouteDeps): AppPlugin {
             tags: ['live'],
             summary: 'Server-Sent Events: objects stored or re-shared from now on (or after Last-Event-ID) that you may see',
             headers: { type: 'object', properties: { 'last-event-id': { type: 'string' } } },
+            // For a client that reconnects by itself (a browser's EventSource cannot set the header on a new connection).
+            querystring: { type: 'object', properties: { last_event_id: { type: 'string' } }, additionalProperties: false },
           },
         },
         async (request, reply) => {
           const who = whoIs(request);
           if (!who.ok) return kit.sendProblem(reply, who.problem);
           const header = request.headers['last-event-id'];
-          const lastId = (Array.isArray(header) ? header[0] : header)?.trim();
+          const lastId = ((Array.isArray(header) ? header[0] : header) ?? request.query.last_event_id)?.trim();
           if (lastId !== undefined && !LAST_EVENT_ID.test(lastId)) {
             return kit.sendProblem(reply, problem('invalid', 'invalid-last-event-id', `Last-Event-ID "${lastId}" is not an id this feed sent; reconnect without it to start from now`));
           }

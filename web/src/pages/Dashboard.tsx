@@ -1,6 +1,8 @@
 import type { Dashboard as DashboardData, StatusRow } from '../../../src/dashboard/schema.ts';
 import { ELECTION_FUNCTIONS } from '../../../src/domain/election.ts';
 import { TLP_LEVELS } from '../../../src/domain/tlp.ts';
+import { useState } from 'react';
+import { LiveIndicator } from '../components/LiveIndicator.tsx';
 import { TlpBadge } from '../components/TlpBadge.tsx';
 import { Loading, ProblemBox } from '../components/Status.tsx';
 import { UsMap } from '../components/UsMap.tsx';
@@ -8,10 +10,13 @@ import { count, formatWhen, FUNCTION_LABELS, plural, shortId, STATUS_LABELS, typ
 import { Link } from '../router.tsx';
 import { useSession } from '../session.tsx';
 import { useGet } from '../use-api.ts';
+import { useLiveFeed } from '../use-live.ts';
 
 export function Dashboard() {
   const { me } = useSession();
-  const data = useGet<DashboardData>('/api/v1/dashboard');
+  const [version, setVersion] = useState(0);
+  const data = useGet<DashboardData>('/api/v1/dashboard', version);
+  const live = useLiveFeed();
   if (data.state === 'loading') return <Loading what="the dashboard" />;
   if (data.state === 'error') return <ProblemBox problem={data.problem} />;
   const d = data.value;
@@ -20,7 +25,9 @@ export function Dashboard() {
     <div className="dashboard">
       <div className="page-head">
         <div>
-          <h1>Dashboard</h1>
+          <h1>
+            Dashboard <LiveIndicator feed={live} onShowNew={() => setVersion((v) => v + 1)} />
+          </h1>
           <p className="muted">
             Everything here is what {me?.orgName ?? 'your organization'} may see: your own reports and what others shared with you.
           </p>

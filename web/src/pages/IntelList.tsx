@@ -1,11 +1,13 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { query } from '../api.ts';
+import { LiveIndicator } from '../components/LiveIndicator.tsx';
 import { Loading, ProblemBox } from '../components/Status.tsx';
 import { TlpBadge } from '../components/TlpBadge.tsx';
 import { formatWhen, typeLabel } from '../format.ts';
 import { FILTER_TYPES, readObjectRow, type ObjectRow } from '../objects.ts';
 import { Link, navigate, useLocation } from '../router.tsx';
 import { useGet } from '../use-api.ts';
+import { useLiveFeed } from '../use-live.ts';
 
 const PAGE_SIZE = 25;
 
@@ -24,7 +26,9 @@ export function IntelList() {
   const [text, setText] = useState(q);
   useEffect(() => setText(q), [q]);
   // Newest first: what was shared last is what an analyst looks for first.
-  const list = useGet<ListBody>(`/api/v1/objects${query({ q, type, order: 'desc', limit: PAGE_SIZE, cursor })}`);
+  const [version, setVersion] = useState(0);
+  const list = useGet<ListBody>(`/api/v1/objects${query({ q, type, order: 'desc', limit: PAGE_SIZE, cursor })}`, version);
+  const live = useLiveFeed();
 
   const go = (next: { q?: string; type?: string; cursor?: string; trail?: readonly string[] }) => {
     const t = next.trail ?? [];
@@ -42,7 +46,17 @@ export function IntelList() {
   return (
     <div>
       <div className="page-head">
-        <h1>Intelligence</h1>
+        <h1>
+          Intelligence{' '}
+          <LiveIndicator
+            feed={live}
+            onShowNew={() => {
+              // Newest first: the new items are on the first page.
+              if (cursor === '' && trail.length === 0) setVersion((v) => v + 1);
+              else go({});
+            }}
+          />
+        </h1>
       </div>
       <form className="toolbar card" onSubmit={search} role="search">
         <label className="grow">
