@@ -8,6 +8,7 @@ import { orgInfoPort } from '../accounts/organizations.ts';
 import { createAuditLog, type AuditLog } from '../audit/audit-log.ts';
 import { auditAuthEvents } from '../audit/auth-events.ts';
 import { auditRoutes } from '../audit/routes.ts';
+import type { SecretBox } from '../auth/secret-box.ts';
 import { createAuthService, type AuthService } from '../auth/service.ts';
 import { audienceKind, type AudienceKey } from '../domain/audience.ts';
 import type { GroupId, OrgId } from '../domain/ids.ts';
@@ -26,6 +27,8 @@ import { taxiiPlugin } from '../taxii/plugin.ts';
 
 export interface HubOptions {
   readonly store: RampartStore;
+  /** Seals TOTP secrets at rest (`rampart serve` loads the server key); a random key of this process when left out. */
+  readonly secretBox?: SecretBox;
   readonly hubOwner: OrgId;
   readonly clock?: Clock;
   readonly http?: Omit<HttpConfig, 'hubOwner'>;
@@ -62,7 +65,7 @@ export async function composeHub(options: HubOptions): Promise<Hub> {
   const audit = createAuditLog(store, clock);
   const orgInfo = orgInfoPort(store);
   const sharing = createSharingService({ store, orgInfo, clock, audit });
-  const auth = createAuthService(store, {
+  const auth = createAuthService(options.secretBox === undefined ? store : { ...store, secretBox: options.secretBox }, {
     clock,
     onEvent: auditAuthEvents(audit),
     keysOf: (orgId, userId) => sharing.keysOf(orgId, userId),

@@ -4,8 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Presets, SingleBar } from 'cli-progress';
 import { Command } from 'commander';
 import { isPostgresUrl } from '../../store/db.ts';
-import { openStore, type RampartStore } from '../../store/index.ts';
-import type { AccountsStoreDeps } from '../../accounts/context.ts';
+import { openStore } from '../../store/index.ts';
 import { secretBox } from '../../auth/secret-box.ts';
 import { loadServerKey } from '../../auth/server-key.ts';
 import { sealStoredTotpSecrets } from '../../auth/totp-secrets.ts';
@@ -117,12 +116,11 @@ async function serve(flags: ServeFlags): Promise<number> {
   const box = secretBox(serverKey.value.key);
   console.error(`secret key: ${serverKey.value.created ? 'new, written to ' : ''}${serverKey.value.source} (key id ${box.keyId})`);
   for (const warning of serverKey.value.warnings) console.error(`warning: ${warning}`);
-  // The auth service takes the server key from the store it is given (AccountsStoreDeps.secretBox).
-  const store: RampartStore & AccountsStoreDeps = { ...(await openStore({ url })), secretBox: box };
+  const store = await openStore({ url });
   console.error(`database: ${isPostgresUrl(url) ? url.replace(/\/\/[^@/]*@/, '//…@') : path.resolve(url)} (${store.dialect})`);
   const hubOwner = hubIdentity();
   const taxiiSecret = process.env['RAMPART_TAXII_SECRET'];
-  const hub = await composeHub({ store, hubOwner, bus, http: { webDist: WEB_DIST }, ...(taxiiSecret === undefined ? {} : { taxiiSecret }) });
+  const hub = await composeHub({ store, secretBox: box, hubOwner, bus, http: { webDist: WEB_DIST }, ...(taxiiSecret === undefined ? {} : { taxiiSecret }) });
   if (hub.auth.context.secrets !== box) throw new Error('the auth service did not receive the server key; TOTP secrets would be sealed under a key lost at the next start');
   const totp = await sealStoredTotpSecrets(hub.auth.context.accounts, box);
   if (totp.sealed > 0) console.error(`sealed ${totp.sealed} TOTP secrets that were stored in plain text`);
