@@ -143,10 +143,10 @@ async function main(): Promise<void> {
   const record = new LogRecord();
   let values = 0;
   // As matchLogs reads a line: in place in its decoded block when the parser can.
-  const parseLine = (text: string, start: number, end: number, n: number) => {
+  const parseLine = (text: string, start: number, end: number, n: number, codes?: Uint8Array) => {
     record.reset(n);
     if (parser.parseAt === undefined) parser.parse(text.slice(start, end), record);
-    else parser.parseAt(text, start, end, record);
+    else parser.parseAt(text, start, end, record, codes);
   };
   const parseOnly = () =>
     splitLines(replay(chunks), {
@@ -154,8 +154,8 @@ async function main(): Promise<void> {
         parseLine(text, 0, text.length, n);
         values += record.size;
       },
-      lineAt(text, start, end, n) {
-        parseLine(text, start, end, n);
+      lineAt(text, start, end, n, codes) {
+        parseLine(text, start, end, n, codes);
         values += record.size;
       },
       bad() {

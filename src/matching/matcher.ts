@@ -163,10 +163,10 @@ export async function matchLogs(source: AsyncIterable<Uint8Array | string> | Ite
     if (problems.length < maxReported) problems.push({ line, code: problem.code, message: problem.message });
   };
   // The line is `text` from `start` to `end` (see LineHandler.lineAt).
-  const matchLine = (parser: LineParser, text: string, start: number, end: number, line: number) => {
+  const matchLine = (parser: LineParser, text: string, start: number, end: number, line: number, codes?: Uint8Array) => {
     record.reset(line);
     if (start === end) return;
-    const problem = parser.parseAt === undefined ? parser.parse(text.slice(start, end), record) : parser.parseAt(text, start, end, record);
+    const problem = parser.parseAt === undefined ? parser.parse(text.slice(start, end), record) : parser.parseAt(text, start, end, record, codes);
     if (problem !== null) {
       bad(line, problem);
       return;
@@ -242,8 +242,8 @@ export async function matchLogs(source: AsyncIterable<Uint8Array | string> | Ite
     held.length = 0;
     return true;
   };
-  const lineAt = (text: string, start: number, end: number, line: number) => {
-    if (parser !== null) matchLine(parser, text, start, end, line);
+  const lineAt = (text: string, start: number, end: number, line: number, codes?: Uint8Array) => {
+    if (parser !== null) matchLine(parser, text, start, end, line, codes);
     else if (failure === null) {
       held.push({ text: text.slice(start, end), line });
       if (held.filter((h) => h.text.trim() !== '').length >= DETECT_LINES) choose();

@@ -151,8 +151,11 @@ export interface LineProblem {
 /** A log format's line parser: fills `record` from `line`, or says why it cannot. */
 export interface LineParser {
   parse(line: string, record: LogRecord): LineProblem | null;
-  /** The same as `parse(text.slice(start, end), record)`, reading the line inside its block of text without slicing it out. */
-  parseAt?(text: string, start: number, end: number, record: LogRecord): LineProblem | null;
+  /**
+   * The same as `parse(text.slice(start, end), record)`, reading the line inside its block of text without slicing it out.
+   * `codes`, when given, holds the block's character codes (`codes[i]` is `text.charCodeAt(i)`; the block is ASCII).
+   */
+  parseAt?(text: string, start: number, end: number, record: LogRecord, codes?: Uint8Array): LineProblem | null;
 }
 
 /** A record value whose parser did not hash it. */
@@ -230,16 +233,32 @@ function isDigit(c: number): boolean {
 
 /** Dotted-quad check without a regex (this runs for every value of every line). */
 export function isIpv4(s: string): boolean {
-  return isIpv4At(s, 0, s.length);
+  const n = s.length;
+  if (n < 7 || n > 15) return false;
+  let parts = 0;
+  let digits = 0;
+  let value = 0;
+  for (let i = 0; i <= n; i++) {
+    const c = i === n ? 46 : s.charCodeAt(i);
+    if (c === 46) {
+      if (digits === 0 || value > 255 || (digits > 1 && s.charCodeAt(i - digits) === 48)) return false;
+      parts++;
+      digits = 0;
+      value = 0;
+    } else if (isDigit(c)) {
+      digits++;
+      value = value * 10 + c - 48;
+      if (digits > 3) return false;
+    } else return false;
+  }
+  return parts === 4;
 }
 
-/** isIpv4 of `s.slice(start, end)`, without making the slice (parsers test fields in place). */
-export function isIpv4At(s: string, start: number, end: number): boolean {
-  return ipv4HashAt(s, start, end) >= 0;
-}
-
-/** The valueHash of the IPv4 address `s.slice(start, end)`, or -1 when it is not one: one pass both checks and hashes. */
-export function ipv4HashAt(s: string, start: number, end: number): number {
+/**
+ * The valueHash of the IPv4 address in `codes` from `start` to `end`, or -1 when it is not one (isIpv4's rules): one
+ * pass both checks and hashes. `codes` holds character codes (see LineParser.parseAt).
+ */
+export function ipv4HashIn(codes: Uint8Array, start: number, end: number): number {
   const n = end - start;
   if (n < 7 || n > 15) return -1;
   let h = IPV4_SEED;
@@ -247,9 +266,9 @@ export function ipv4HashAt(s: string, start: number, end: number): number {
   let digits = 0;
   let value = 0;
   for (let i = start; i <= end; i++) {
-    const c = i === end ? 46 : s.charCodeAt(i);
+    const c = i === end ? 46 : (codes[i] ?? 0);
     if (c === 46) {
-      if (digits === 0 || value > 255 || (digits > 1 && s.charCodeAt(i - digits) === 48)) return -1;
+      if (digits === 0 || value > 255 || (digits > 1 && codes[i - digits] === 48)) return -1;
       parts++;
       digits = 0;
       value = 0;
@@ -345,30 +364,49 @@ function isAlnum(c: number): boolean {
  * written out as a loop because it runs on most values of most lines).
  */
 export function isDomain(s: string): boolean {
-  return isDomainAt(s, 0, s.length);
+  let n = s.length;
+  if (n < 4 || n > 253) return false;
+  if (s.charCodeAt(n - 1) === 46) n--;
+  let start = 0;
+  let labels = 0;
+  let underscore = false;
+  for (let i = 0; i <= n; i++) {
+    const c = i === n ? 46 : s.charCodeAt(i);
+    if (c === 46) {
+      const length = i - start;
+      if (length < 1 || length > 63 || !isAlnum(s.charCodeAt(i - 1))) return false;
+      const first = s.charCodeAt(start);
+      if (first === 45) return false;
+      if (i === n) {
+        if (length < 2 || underscore || !((first >= 65 && first <= 90) || (first >= 97 && first <= 122))) return false;
+      }
+      labels++;
+      start = i + 1;
+      underscore = false;
+    } else if (c === 95) underscore = true;
+    else if (!isAlnum(c) && c !== 45) return false;
+  }
+  return labels >= 2;
 }
 
-/** isDomain of `s.slice(start, end)`, without making the slice. */
-export function isDomainAt(s: string, start: number, end: number): boolean {
-  return domainHashAt(s, start, end) >= 0;
-}
-
-/** The valueHash of the domain name `s.slice(start, end)`, or -1 when it is not one: one pass both checks and hashes. */
-export function domainHashAt(s: string, start: number, end: number): number {
+/**
+ * The valueHash of the domain name in `codes` from `start` to `end`, or -1 when it is not one (isDomain's rules): one
+ * pass both checks and hashes, the trailing root dot left out as normalizeValue drops it.
+ */
+export function domainHashIn(codes: Uint8Array, start: number, end: number): number {
   let last = end;
   if (last - start < 4 || last - start > 253) return -1;
-  // The trailing root dot is neither checked nor hashed (normalizeValue drops it).
-  if (s.charCodeAt(last - 1) === 46) last--;
+  if (codes[last - 1] === 46) last--;
   let h = DOMAIN_SEED;
   let label = start;
   let labels = 0;
   let underscore = false;
   for (let i = start; i <= last; i++) {
-    const c = i === last ? 46 : s.charCodeAt(i);
+    const c = i === last ? 46 : (codes[i] ?? 0);
     if (c === 46) {
       const length = i - label;
-      if (length < 1 || length > 63 || !isAlnum(s.charCodeAt(i - 1))) return -1;
-      const first = s.charCodeAt(label);
+      if (length < 1 || length > 63 || !isAlnum(codes[i - 1] ?? 0)) return -1;
+      const first = codes[label] ?? 0;
       if (first === 45) return -1;
       if (i === last) {
         if (length < 2 || underscore || !((first >= 65 && first <= 90) || (first >= 97 && first <= 122))) return -1;

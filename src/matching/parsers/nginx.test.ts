@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { classify, ipKind, LogRecord, NO_HASH, valueHash, type LineProblem } from '../record.ts';
+import { classify, domainHashIn, ipKind, ipv4HashIn, isDomain, isIpv4, LogRecord, NO_HASH, valueHash, type LineProblem } from '../record.ts';
 import { nginxParser } from './nginx.ts';
 
 /**
@@ -79,6 +79,10 @@ function checkHashes(record: LogRecord): void {
 
 const parser = nginxParser();
 
+function codesOf(text: string): Uint8Array {
+  return Uint8Array.from(text, (c) => Math.min(c.charCodeAt(0), 255));
+}
+
 function both(line: string) {
   const expected = new LogRecord();
   const expectedProblem = reference(line, expected);
@@ -91,7 +95,16 @@ function both(line: string) {
   const start = block.indexOf('\n') + 1;
   const inPlaceProblem = parser.parseAt?.(block, start, start + line.length, inPlace) ?? null;
   checkHashes(inPlace);
-  return { expected: summary(expected, expectedProblem), actual: summary(record, problem), inPlace: summary(inPlace, inPlaceProblem) };
+  // And with the block's character codes, as the splitter gives them for ASCII blocks.
+  const withCodes = new LogRecord();
+  const withCodesProblem = parser.parseAt?.(block, start, start + line.length, withCodes, codesOf(block)) ?? null;
+  checkHashes(withCodes);
+  return {
+    expected: summary(expected, expectedProblem),
+    actual: summary(record, problem),
+    inPlace: summary(inPlace, inPlaceProblem),
+    withCodes: summary(withCodes, withCodesProblem),
+  };
 }
 
 describe('nginx parser', () => {
@@ -114,9 +127,10 @@ describe('nginx parser', () => {
       '',
     ];
     for (const line of lines) {
-      const { expected, actual, inPlace } = both(line);
+      const { expected, actual, inPlace, withCodes } = both(line);
       expect(actual, line).toEqual(expected);
       expect(inPlace, line).toEqual(expected);
+      expect(withCodes, line).toEqual(expected);
     }
   });
 
@@ -128,9 +142,27 @@ describe('nginx parser', () => {
     );
     fc.assert(
       fc.property(line, (text) => {
-        const { expected, actual, inPlace } = both(text);
+        const { expected, actual, inPlace, withCodes } = both(text);
         expect(actual).toEqual(expected);
         expect(inPlace).toEqual(expected);
+        expect(withCodes).toEqual(expected);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('checks addresses and domains in character codes as isIpv4 and isDomain do on strings, and hashes them as the index does', () => {
+    const text = fc.array(fc.constantFrom('0', '1', '25', '255', '256', '09', '.', '-', '_', 'a', 'Z', 'xn--', 'example', 'é', ' ', '@'), { maxLength: 12 }).map((parts) => parts.join(''));
+    fc.assert(
+      fc.property(text, fc.constantFrom('', 'x'), (value, pad) => {
+        const codes = codesOf(`${pad}${value}${pad}`);
+        const start = pad.length;
+        const ip = ipv4HashIn(codes, start, start + value.length);
+        expect(ip >= 0).toBe(isIpv4(value));
+        if (ip >= 0) expect(ip).toBe(valueHash('ipv4', value, value.length));
+        const domain = domainHashIn(codes, start, start + value.length);
+        expect(domain >= 0).toBe(isDomain(value));
+        if (domain >= 0) expect(domain).toBe(valueHash('domain', value, value.endsWith('.') ? value.length - 1 : value.length));
       }),
       { numRuns: 3000 },
     );
