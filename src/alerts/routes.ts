@@ -108,7 +108,7 @@ export function liveRoutes(deps: LiveRouteDeps): AppPlugin {
           const stream = new PassThrough();
           streams.add(stream);
           const write = async (text: string): Promise<void> => {
-            if (stream.writableEnded) return;
+            if (stream.writableEnded || stream.destroyed) return;
             if (!stream.write(text)) await new Promise<void>((resolve) => stream.once('drain', resolve).once('close', resolve));
           };
           const feed = openFeed(
