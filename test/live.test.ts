@@ -197,6 +197,24 @@ describe.each(testDialects())('live feed on %s', (dialect) => {
   });
 });
 
+describe('live feed stream lifetime', () => {
+  it('ends a stream after its maximum age, so the client reconnects and signs in again', async () => {
+    const db = testDatabase('sqlite');
+    const store = await openStore({ url: db.url });
+    const hub = await composeHub({ store, hubOwner: HUB, live: { maxAgeMs: 150 } });
+    try {
+      const stream = await openSse(`${await hub.app.listen({ port: 0, host: '127.0.0.1' })}/api/v1/live`);
+      expect(stream.status).toBe(200);
+      await stream.until(() => stream.ended(), 'the stream to end');
+      await stream.close();
+    } finally {
+      await hub.app.close();
+      await store.close();
+      await db.drop();
+    }
+  });
+});
+
 const noNats = await natsReachable();
 if (noNats !== null) console.warn(`SKIPPING the two-process live feed test: ${noNats} (start nats-server, see .ci/run)`);
 

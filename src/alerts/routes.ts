@@ -3,7 +3,6 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { Gauge } from 'prom-client';
 import type { OrgId } from '../domain/ids.ts';
 import { problem, type Problem } from '../domain/problem.ts';
-import { readerOfPrincipal } from '../http/auth.ts';
 import type { AppPlugin, RequestKit } from '../http/deps.ts';
 import type { Reader, StixStore } from '../store/types.ts';
 import type { ChangeBus } from './bus.ts';
@@ -61,11 +60,13 @@ export function liveRoutes(deps: LiveRouteDeps): AppPlugin {
     });
 
     const whoIs = (request: FastifyRequest): Who => {
-      const principal = kit.requireReader(request);
-      if (principal.ok) return { ok: true, reader: readerOfPrincipal(principal.value), slot: `${principal.value.orgId}/${principal.value.userId ?? '-'}` };
+      const principal = kit.principalOf(request);
+      const reader = kit.readerOf(request);
+      if (principal !== null && reader !== null) return { ok: true, reader, slot: `${principal.orgId}/${principal.userId ?? '-'}` };
       // Nobody signed in is the public reader; a credential that was sent but is no longer valid is refused.
-      if (principal.error.code === 'unauthenticated') return { ok: true, reader: { kind: 'public' }, slot: `ip:${request.ip}` };
-      return { ok: false, problem: principal.error };
+      const refused = kit.requireReader(request);
+      if (refused.ok || refused.error.code === 'unauthenticated') return { ok: true, reader: { kind: 'public' }, slot: `ip:${request.ip}` };
+      return { ok: false, problem: refused.error };
     };
 
     const plugin: FastifyPluginAsync = (app) => {

@@ -19,6 +19,8 @@ export interface SseStream {
   until(check: (frames: readonly SseFrame[]) => boolean, what: string, timeoutMs?: number): Promise<void>;
   /** The body of a refused request (problem+json), when status is not 200. */
   readonly body: string;
+  /** True once the server ended the stream. */
+  ended(): boolean;
   close(): Promise<void>;
 }
 
@@ -59,12 +61,17 @@ export async function openSse(url: string, headers: Record<string, string> = {})
   } else {
     for await (const chunk of res) body += String(chunk);
   }
+  let done = false;
+  res.once('end', () => {
+    done = true;
+  });
   const header = res.headers['content-type'];
   return {
     status: res.statusCode ?? 0,
     contentType: header ?? null,
     frames,
     body,
+    ended: () => done,
     objects: () => frames.filter((f) => f.event === 'object').map((f) => JSON.parse(f.data) as ReturnType<SseStream['objects']>[number]),
     async until(check, what, timeoutMs = 5000) {
       const deadline = Date.now() + timeoutMs;
