@@ -4,6 +4,7 @@ import { Gauge } from 'prom-client';
 import type { OrgId } from '../domain/ids.ts';
 import { problem, type Problem } from '../domain/problem.ts';
 import type { AppPlugin, RequestKit } from '../http/deps.ts';
+import { problemResponses } from '../http/schemas.ts';
 import type { Reader, StixStore } from '../store/types.ts';
 import type { ChangeBus } from './bus.ts';
 import { openFeed, type LiveEvent } from './feed.ts';
@@ -85,6 +86,10 @@ export function liveRoutes(deps: LiveRouteDeps): AppPlugin {
             headers: { type: 'object', properties: { 'last-event-id': { type: 'string' } } },
             // For a client that reconnects by itself (a browser's EventSource cannot set the header on a new connection).
             querystring: { type: 'object', properties: { last_event_id: { type: 'string' } }, additionalProperties: false },
+            response: {
+              200: { description: 'text/event-stream: `event: object` frames (`id:` the cursor, `data:` one line of JSON: id, type, name, tlp, owner, owner_name, modified, revoked, change) and heartbeat comments', content: { 'text/event-stream': { schema: { type: 'string' } } } },
+              ...problemResponses(400, 401, 429),
+            },
           },
         },
         async (request, reply) => {
