@@ -85,8 +85,20 @@ export class PatternCache {
   }
 }
 
-const FILTER_BITS = 22;
-const FILTER_MASK = (1 << FILTER_BITS) - 1;
+/** The filter's size: 2^17 words of 32 bits (512 KiB, which stays in a core's cache). */
+const FILTER_WORD_BITS = 17;
+const FILTER_WORDS = 1 << FILTER_WORD_BITS;
+
+/**
+ * The filter bits of a 30-bit value hash: two bits in one word (a blocked Bloom filter: one memory read per value, and
+ * about one value in 500 let through that is in no map, against one in 40 with a single bit).
+ */
+function filterWord(hash: number): number {
+  return (hash >>> 10) & (FILTER_WORDS - 1);
+}
+function filterBits(hash: number): number {
+  return (1 << (hash & 31)) | (1 << ((hash >>> 5) & 31));
+}
 
 const KINDS: readonly ValueKind[] = ['ipv4', 'ipv6', 'domain', 'url', 'email', 'md5', 'sha1', 'sha256', 'sha512', 'user-agent'];
 
@@ -112,7 +124,7 @@ export class IndicatorIndex {
   // Reused by lookup for the prefix matches of one value.
   private readonly prefixHits: Target[] = [];
   /** One bit per folded hash of every exact key: a clear bit means the value is in no map (no false negatives). */
-  private readonly filter = new Int32Array(1 << (FILTER_BITS - 5));
+  private readonly filter = new Int32Array(FILTER_WORDS);
 
   constructor(private readonly cache: PatternCache = new PatternCache()) {}
 
@@ -182,8 +194,8 @@ export class IndicatorIndex {
     if (map === undefined) return;
     const hash = valueHash(key.kind, key.value, key.value.length);
     if (hash >= 0) {
-      const bit = hash & FILTER_MASK;
-      this.filter[bit >>> 5] = (this.filter[bit >>> 5] ?? 0) | (1 << (bit & 31));
+      const word = filterWord(hash);
+      this.filter[word] = (this.filter[word] ?? 0) | filterBits(hash);
     }
     const list = map.get(key.value);
     if (list === undefined) map.set(key.value, [target]);
@@ -201,8 +213,8 @@ export class IndicatorIndex {
     let h = hash;
     if (h === NO_HASH) h = valueHash(kind, value, kind === 'domain' && value.charCodeAt(value.length - 1) === 46 ? value.length - 1 : value.length);
     if (h < 0) return true;
-    const bit = h & FILTER_MASK;
-    return ((this.filter[bit >>> 5] ?? 0) & (1 << (bit & 31))) !== 0;
+    const bits = filterBits(h);
+    return ((this.filter[filterWord(h)] ?? 0) & bits) === bits;
   }
 
   /** Calls `found` with every target one value of a record reaches. */
