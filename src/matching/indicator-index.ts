@@ -123,7 +123,7 @@ export class IndicatorIndex {
   stamp = 0;
   // Reused by lookup for the prefix matches of one value.
   private readonly prefixHits: Target[] = [];
-  /** One bit per folded hash of every exact key: a clear bit means the value is in no map (no false negatives). */
+  /** Two bits per folded hash of every exact key (filterBits): a clear one means the value is in no map (no false negatives). */
   private readonly filter = new Int32Array(FILTER_WORDS);
 
   constructor(private readonly cache: PatternCache = new PatternCache()) {}
