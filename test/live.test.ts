@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiKey } from '../src/accounts/api-keys.ts';
+import { createApiKey, revokeApiKey } from '../src/accounts/api-keys.ts';
 import { OPERATOR } from '../src/accounts/context.ts';
 import { createOrganization, seedOrganizations } from '../src/accounts/organizations.ts';
 import { createUser } from '../src/accounts/users.ts';
@@ -167,6 +167,41 @@ describe.each(testDialects())('live feed on %s', (dialect) => {
       expect(outsider.objects().filter((o) => o.id === shared.id).map((o) => o.change)).toEqual(['stored']);
     } finally {
       await Promise.all([state.close(), outsider.close()]);
+    }
+  });
+
+  it('checks the reader again before each round: a group left or a key revoked mid-stream stops what it no longer may see', async () => {
+    const county = { orgId: world.orgs.county, userId: null };
+    const state = { orgId: world.orgs.state, userId: null };
+    const group = await hub.sharing.createGroup(county, `Live test group ${++serial}`);
+    if (!group.ok) throw new Error(group.error.message);
+    for (const step of [await hub.sharing.invite(county, group.value.id, world.orgs.state), await hub.sharing.answer(state, group.value.id, 'accepted')]) if (!step.ok) throw new Error(step.error.message);
+    const stateUser = await hub.auth.context.accounts.userByEmail('state@live-test.example');
+    if (stateUser === null) throw new Error('no state user');
+    const doomed = await createApiKey(hub.auth.context, OPERATOR, stateUser, { name: 'revoked mid-stream', scope: 'read' });
+    if (!doomed.ok) throw new Error(doomed.error.message);
+    const member = await openSse(base, bearer(world.keys.state));
+    const revoked = await openSse(base, bearer(doomed.value.key));
+    try {
+      const before = indicator('amber to the group, while the state is in it');
+      await post(hub, world.keys.county, before.object, 'amber', [`group:${group.value.id}`]);
+      await member.until(() => idsOf(member).includes(before.id), 'the member to see the group object');
+      await revoked.until(() => idsOf(revoked).includes(before.id), 'the soon-revoked key to see it too');
+
+      const left = await hub.sharing.leave(state, group.value.id);
+      if (!left.ok) throw new Error(left.error.message);
+      const gone = await revokeApiKey(hub.auth.context, OPERATOR, stateUser, doomed.value.view.id);
+      if (!gone.ok) throw new Error(gone.error.message);
+      const after = indicator('amber to the group, after the state left');
+      const sentinel = indicator('sentinel after leaving');
+      await post(hub, world.keys.county, after.object, 'amber', [`group:${group.value.id}`]);
+      await post(hub, world.keys.county, sentinel.object, 'clear', ['public']);
+      await member.until(() => idsOf(member).includes(sentinel.id), 'the sentinel on the stream that left the group');
+      expect(idsOf(member)).not.toContain(after.id);
+      await revoked.until(() => revoked.ended(), 'the stream of the revoked key to end');
+      expect(idsOf(revoked)).toEqual([before.id]);
+    } finally {
+      await Promise.all([member.close(), revoked.close()]);
     }
   });
 

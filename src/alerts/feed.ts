@@ -29,6 +29,19 @@ export interface FeedDeps {
   readonly ownerName?: (id: OrgId) => Promise<string | null>;
   /** Objects read per query (default 100); a fuller backlog is read in further queries at once. */
   readonly pageSize?: number;
+  /**
+   * The reader as its credentials stand now (keys read again: a group left, a role or key changed),
+   * asked before every round; null when they no longer hold (signed out, disabled, key revoked): the
+   * feed then ends with FeedEnded. Without it the feed keeps the reader it was opened with.
+   */
+  readonly currentReader?: () => Promise<Reader | null>;
+}
+
+/** The feed ended because its reader's credentials no longer hold; not a failure of the store. */
+export class FeedEnded extends Error {
+  constructor() {
+    super('the credentials of this live feed no longer hold');
+  }
 }
 
 export interface Feed {
@@ -56,9 +69,10 @@ function nameOf(json: string): string | null {
  * is the store's reader-bound list, so the visibility rule stays in SQL: a reader who lost an
  * object by a narrowing re-share gets nothing further about it.
  */
-export function openFeed(deps: FeedDeps, reader: Reader, cursor: number, send: (events: readonly LiveEvent[]) => Promise<void>, onError: (error: unknown) => void): Feed {
+export function openFeed(deps: FeedDeps, opened: Reader, cursor: number, send: (events: readonly LiveEvent[]) => Promise<void>, onError: (error: unknown) => void): Feed {
   const pageSize = deps.pageSize ?? DEFAULT_PAGE;
   let position = cursor;
+  let reader = opened;
   let dirty = false;
   let closed = false;
   const reshared = new Set<StixId>();
@@ -80,6 +94,11 @@ export function openFeed(deps: FeedDeps, reader: Reader, cursor: number, send: (
   });
 
   async function round(ids: readonly StixId[]): Promise<void> {
+    if (deps.currentReader !== undefined) {
+      const now = await deps.currentReader();
+      if (now === null) throw new FeedEnded();
+      reader = now;
+    }
     const page = await deps.stix.list(reader, { addedAfterUs: position, limit: pageSize });
     if (!page.ok) throw new Error(`live feed: ${page.error.message}`);
     const events: LiveEvent[] = [];

@@ -7,7 +7,7 @@ import type { AppPlugin, RequestKit } from '../http/deps.ts';
 import { problemResponses } from '../http/schemas.ts';
 import type { Reader, StixStore } from '../store/types.ts';
 import type { ChangeBus } from './bus.ts';
-import { openFeed, type LiveEvent } from './feed.ts';
+import { FeedEnded, openFeed, type LiveEvent } from './feed.ts';
 
 export interface LiveRouteDeps {
   readonly stix: Pick<StixStore, 'list'>;
@@ -18,7 +18,7 @@ export interface LiveRouteDeps {
   readonly maxPerPrincipal?: number;
   /** A comment line and a fresh query this often (default 15 s): keeps proxies from closing the stream, covers a lost change. */
   readonly heartbeatMs?: number;
-  /** A stream ends after this long (default 10 min); the browser reconnects with Last-Event-ID and its credentials are checked again. */
+  /** A stream ends after this long (default 10 min); the browser reconnects with Last-Event-ID. (Credentials are checked before every query anyway.) */
   readonly maxAgeMs?: number;
   readonly pageSize?: number;
 }
@@ -118,12 +118,20 @@ export function liveRoutes(deps: LiveRouteDeps): AppPlugin {
             if (!stream.write(text)) await new Promise<void>((resolve) => stream.once('drain', resolve).once('close', resolve));
           };
           const feed = openFeed(
-            { stix: deps.stix, ...(deps.ownerName === undefined ? {} : { ownerName: deps.ownerName }), ...(deps.pageSize === undefined ? {} : { pageSize: deps.pageSize }) },
+            {
+              stix: deps.stix,
+              // A signed-in reader's session or key is checked again before each round: a revoked key, a
+              // disabled person or a group left stops the feed at once, not when the stream ends.
+              ...(who.reader.kind === 'public' ? {} : { currentReader: () => kit.currentReader(request) }),
+              ...(deps.ownerName === undefined ? {} : { ownerName: deps.ownerName }),
+              ...(deps.pageSize === undefined ? {} : { pageSize: deps.pageSize }),
+            },
             who.reader,
             cursor,
             (events) => write(events.map(frame).join('')),
             (error) => {
-              request.log.error({ err: error }, 'live feed query failed; ending the stream');
+              if (error instanceof FeedEnded) request.log.info('live feed ended: its credentials no longer hold');
+              else request.log.error({ err: error }, 'live feed query failed; ending the stream');
               stream.end();
             },
           );

@@ -124,7 +124,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
   });
 
-  const kit: RequestKit = { principalOf: authn.principalOf, readerOf: authn.readerOf, requireReader: authn.requireReader, requireActor: authn.requireActor, requireWriter: authn.requireWriter, sendProblem, importMetrics: metrics.imports, metrics: metrics.registry };
+  const kit: RequestKit = { principalOf: authn.principalOf, readerOf: authn.readerOf, currentReader: authn.currentReader, requireReader: authn.requireReader, requireActor: authn.requireActor, requireWriter: authn.requireWriter, sendProblem, importMetrics: metrics.imports, metrics: metrics.registry };
   objectRoutes(app, authn, { stix, sharing: deps.sharing, clock: deps.clock, ...(deps.audit === undefined ? {} : { audit: deps.audit }) });
   sessionRoutes(app, authn, deps.auth);
   exportRoutes(app, authn, { stix, clock: deps.clock, ...(deps.audit === undefined ? {} : { audit: deps.audit }) });

@@ -38,6 +38,11 @@ export interface Authenticator {
   readonly of: (request: FastifyRequest) => RequestAuth;
   readonly principalOf: (request: FastifyRequest) => Principal | null;
   readonly readerOf: (request: FastifyRequest) => Reader | null;
+  /**
+   * The reader of a long-lived request (a live feed) as its credentials stand now: the session or key
+   * checked again and its keys read again; null when they no longer hold or none were sent.
+   */
+  readonly currentReader: (request: FastifyRequest) => Promise<Reader | null>;
   /** Anyone validly signed in, by cookie or API key. */
   readonly requireReader: (request: FastifyRequest) => Result<Principal, Problem>;
   /**
@@ -115,6 +120,10 @@ export function installAuthentication(app: FastifyInstance, auth: AuthPort, conf
     readerOf: (request) => {
       const principal = principalOf(request);
       return principal === null ? null : readerOfPrincipal(principal);
+    },
+    currentReader: async (request) => {
+      const state = await authenticate(request, auth);
+      return state.kind === 'session' || state.kind === 'api-key' ? readerOfPrincipal(state.principal) : null;
     },
     requireReader,
     requireActor,

@@ -105,6 +105,8 @@ export interface RequestKit {
   readonly principalOf: (request: FastifyRequest) => Principal | null;
   /** The store reader of a request, or null when nobody valid is signed in. */
   readonly readerOf: (request: FastifyRequest) => Reader | null;
+  /** The same for a long-lived request, its credentials checked again now (see Authenticator.currentReader). */
+  readonly currentReader: (request: FastifyRequest) => Promise<Reader | null>;
   /** Anyone validly signed in (session or key), or the problem that says why not (expired session, revoked key…). */
   readonly requireReader: (request: FastifyRequest) => Result<Principal, Problem>;
   /** A principal allowed to write: a write-scoped key, or a session whose request carries its CSRF token. */
