@@ -110,6 +110,7 @@ try {
   const queries: [string, ListQuery][] = [
     ['first page', { limit: 1000 }],
     ['page from the middle', { limit: 1000, addedAfterUs: middle }],
+    ['newest first (the intelligence page)', { limit: 1000, order: 'desc' }],
   ];
   console.log(`${store.dialect}: ${OBJECTS.toLocaleString('en-US')} objects, ${ORGS.toLocaleString('en-US')} organizations; list 1,000 objects; median of ${RUNS} runs`);
   let worstWall = 0;

@@ -120,7 +120,9 @@ interface Window {
  * PostgreSQL plans one lateral subquery over the array of keys far faster than one per key.
  */
 function bound(dialect: DialectName, sources: Sources, w: Window, need: number) {
-  const nth = (range: RawBuilder<unknown>) => sql`(${range} and added_us > ${w.lo} and added_us < ${w.hi} order by added_us ${w.desc ? sql`desc` : sql`asc`} limit 1 offset ${need - 1})`;
+  // One bound per direction on the index range: with two, SQLite may pick the wrong one and filter by the other.
+  const window = w.desc ? sql`added_us < ${w.hi} and added_us > ${w.lo}` : sql`added_us > ${w.lo}`;
+  const nth = (range: RawBuilder<unknown>) => sql`(${range} and ${window} order by added_us ${w.desc ? sql`desc` : sql`asc`} limit 1 offset ${need - 1})`;
   const parts: RawBuilder<unknown>[] = [];
   if (sources.keys.length > 0) {
     if (dialect === 'postgres') {
@@ -130,7 +132,8 @@ function bound(dialect: DialectName, sources: Sources, w: Window, need: number) 
     }
   }
   if (sources.owner !== null) parts.push(sql`select ${nth(sql`select added_us from stix_version where owner = ${sources.owner}`)} as x`);
-  const nearest = w.desc ? sql`coalesce(max(x), ${w.lo})` : sql`coalesce(min(x), ${w.hi})`;
+  // Added times are whole numbers: with no source filled, the bound is the last time inside the window.
+  const nearest = w.desc ? sql`coalesce(max(x), ${w.lo + 1})` : sql`coalesce(min(x), ${w.hi - 1})`;
   return sql`select ${nearest} as bound from (${sql.join(parts, sql` union all `)}) t`;
 }
 
@@ -151,7 +154,8 @@ async function listBySources(db: Kysely<StixTables>, dialect: DialectName, sourc
   if (sources.keys.length === 0 && sources.owner === null) return out;
   for (;;) {
     const need = q.limit + 1 - out.length;
-    const inside = (column: RawBuilder<unknown>) => sql`${column} > ${w.lo} and ${column} < ${w.hi} and ${column} ${w.desc ? sql`>=` : sql`<=`} (select bound from b)`;
+    // Inside the window up to the bound, which lies inside the window: one lower and one upper limit.
+    const inside = (column: RawBuilder<unknown>) => (w.desc ? sql`${column} < ${w.hi} and ${column} >= (select bound from b)` : sql`${column} > ${w.lo} and ${column} <= (select bound from b)`);
     const candidates = [];
     if (sources.keys.length > 0) {
       const keys = dialect === 'postgres' ? sql`= any(${[...sources.keys]}::text[])` : sql`in (${sql.join(sources.keys)})`;
@@ -168,8 +172,9 @@ async function listBySources(db: Kysely<StixTables>, dialect: DialectName, sourc
     out.push(...rows);
     if (out.length > q.limit || rows.length === need) return out;
     const { rows: b } = await bound(dialect, sources, w, need).execute(db);
-    const next = Number((b[0] as { bound: number | string } | undefined)?.bound ?? (desc ? w.lo : w.hi));
-    if (desc ? next <= w.lo : next >= w.hi) return out;
+    const next = Number((b[0] as { bound: number | string } | undefined)?.bound ?? (desc ? w.lo + 1 : w.hi - 1));
+    // Everything up to the bound was read: nothing is left when it is the window's last time.
+    if (desc ? next <= w.lo + 1 : next >= w.hi - 1) return out;
     w = desc ? { ...w, hi: next } : { ...w, lo: next };
   }
 }
