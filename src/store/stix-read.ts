@@ -117,24 +117,40 @@ interface Window {
  * its own organization in stix_version), the nearest one over all sources. Every source that
  * reaches it holds `need` versions up to it, so the union up to the bound is complete and holds at
  * least `need` candidates; when no source reaches `need` the bound is the window's far end.
- * PostgreSQL plans one lateral subquery over the array of keys far faster than one per key.
  */
 function bound(dialect: DialectName, sources: Sources, w: Window, need: number) {
   // One bound per direction on the index range: with two, SQLite may pick the wrong one and filter by the other.
   const window = w.desc ? sql`added_us < ${w.hi} and added_us > ${w.lo}` : sql`added_us > ${w.lo}`;
   const nth = (range: RawBuilder<unknown>) => sql`(${range} and ${window} order by added_us ${w.desc ? sql`desc` : sql`asc`} limit 1 offset ${need - 1})`;
-  const parts: RawBuilder<unknown>[] = [];
-  if (sources.keys.length > 0) {
-    if (dialect === 'postgres') {
-      parts.push(sql`select l.x from unnest(${[...sources.keys]}::text[]) k(key) cross join lateral ${nth(sql`select added_us as x from stix_audience a where a.key = k.key`)} l`);
-    } else {
-      for (const key of sources.keys) parts.push(sql`select ${nth(sql`select added_us from stix_audience where key = ${key}`)} as x`);
-    }
-  }
-  if (sources.owner !== null) parts.push(sql`select ${nth(sql`select added_us from stix_version where owner = ${sources.owner}`)} as x`);
   // Added times are whole numbers: with no source filled, the bound is the last time inside the window.
-  const nearest = w.desc ? sql`coalesce(max(x), ${w.lo + 1})` : sql`coalesce(min(x), ${w.hi - 1})`;
-  return sql`select ${nearest} as bound from (${sql.join(parts, sql` union all `)}) t`;
+  const far = w.desc ? w.lo + 1 : w.hi - 1;
+  if (dialect === 'postgres') return pivotBound(sources, w, nth, far);
+  const parts: RawBuilder<unknown>[] = [];
+  for (const key of sources.keys) parts.push(sql`select ${nth(sql`select added_us from stix_audience where key = ${key}`)} as x`);
+  if (sources.owner !== null) parts.push(sql`select ${nth(sql`select added_us from stix_version where owner = ${sources.owner}`)} as x`);
+  return sql`select ${w.desc ? sql`coalesce(max(x), ${far})` : sql`coalesce(min(x), ${far})`} as bound from (${sql.join(parts, sql` union all `)}) t`;
+}
+
+/** The key most likely to hold the most versions, read first: the community, then the public, then a state. */
+const density = (key: string) => (key === 'community' ? 0 : key === 'public' ? 1 : key.startsWith('state:') ? 2 : 3);
+
+/**
+ * The same bound on PostgreSQL, where walking index entries costs more: the likely densest source
+ * first (its `need`-th entry, f), then every other source only up to f, so a sparse source stops
+ * after the few entries it has there instead of walking `need` of its own. One lateral subquery over
+ * the array of the other keys plans far faster than one subquery per key.
+ */
+function pivotBound(sources: Sources, w: Window, nth: (range: RawBuilder<unknown>) => RawBuilder<unknown>, far: number) {
+  const [pivot, ...rest] = [...sources.keys].sort((a, b) => density(a) - density(b));
+  const upToPivot = (column: RawBuilder<unknown>) => (w.desc ? sql`${column} >= (select x from f)` : sql`${column} <= (select x from f)`);
+  const parts: RawBuilder<unknown>[] = [sql`(select x from f)`];
+  if (rest.length > 0) {
+    const lateral = sql`unnest(${rest}::text[]) k(key) cross join lateral ${nth(sql`select a.added_us as x from stix_audience a where a.key = k.key and ${upToPivot(sql`a.added_us`)}`)} l`;
+    parts.push(sql`coalesce((select ${w.desc ? sql`max` : sql`min`}(l.x) from ${lateral}), ${far}::bigint)`);
+  }
+  if (sources.owner !== null) parts.push(sql`coalesce(${nth(sql`select added_us from stix_version where owner = ${sources.owner} and ${upToPivot(sql`added_us`)}`)}, ${far}::bigint)`);
+  const first = pivot === undefined ? sql`null` : nth(sql`select added_us from stix_audience where key = ${pivot}`);
+  return sql`with f as (select coalesce(${first}, ${far}::bigint) as x) select ${w.desc ? sql`greatest` : sql`least`}(${sql.join(parts)}) as bound`;
 }
 
 /**
