@@ -70,6 +70,19 @@ describe.each(testDialects())('STIX store on %s', (dialect) => {
       ]);
     });
 
+    it('finds what earlier batches of the same write stored, on a store that began empty', async () => {
+      const { store } = await fresh();
+      const v1 = obj({ name: 'one' });
+      const v2 = obj({ id: v1.id, modified: '2024-10-02T12:00:00.000Z', name: 'two' });
+      const changed = obj({ id: v1.id, name: 'other bytes' });
+      const result = await store.stix.write(async (w) => ok([...(await w.putBatch([v1], 'reject')), ...(await w.putBatch([v1, changed, v2], 'reject'))].map((o) => o.kind)));
+      expect(result).toEqual(ok(['added', 'unchanged', 'rejected', 'new-version']));
+      expect((await store.stix.versions(OPERATOR, v1.id)).map((v) => [v.json, v.isLatest])).toEqual([
+        [v1.json, false],
+        [v2.json, true],
+      ]);
+    });
+
     it('keeps SCOs (no modified) as a single version', async () => {
       const { store } = await fresh();
       const ip = obj({ type: 'ipv4-addr', modified: null, extra: { value: '198.51.100.7' } });

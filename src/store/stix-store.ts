@@ -4,7 +4,8 @@ import type { Result } from '../domain/result.ts';
 import type { Database } from './db.ts';
 import { stixReads } from './stix-read.ts';
 import type { StixTables } from './stix-tables.ts';
-import { lockClock, putBatch, setSharing, sharingColumns, systemMicroClock, type MicroClock } from './stix-write.ts';
+import type { StoredIds } from './stored-ids.ts';
+import { lockClock, putBatch, setSharing, sharingColumns, storedIdsOf, systemMicroClock, type MicroClock } from './stix-write.ts';
 import type { Sharing, StixStore, StixWriter } from './types.ts';
 
 export interface StixStoreOptions {
@@ -26,7 +27,10 @@ export function kyselyStixStore(database: Database<unknown>, options: StixStoreO
     try {
       return await db.transaction().execute(async (trx) => {
         await lockClock(trx, dialect);
-        const result = await fn({ putBatch: (items, policy) => putBatch({ trx, dialect, runMany }, items, policy, clock) });
+        let stored: Promise<StoredIds> | null = null;
+        const result = await fn({
+          putBatch: async (items, policy) => putBatch({ trx, dialect, runMany }, items, policy, clock, await (stored ??= storedIdsOf(trx))),
+        });
         if (!result.ok) {
           refused.result = result;
           throw marker;

@@ -2,6 +2,7 @@ import { sql, type Insertable, type Kysely, type Transaction } from 'kysely';
 import type { Database, DialectName } from './db.ts';
 import { versionKey } from './mod-key.ts';
 import type { StixTables, StixVersionTable } from './stix-tables.ts';
+import { anyIdMayBeStored, writtenIdsOnly, type StoredIds } from './stored-ids.ts';
 import type { ConflictPolicy, IncomingObject, PutOutcome, Sharing } from './types.ts';
 
 /** Microseconds since the epoch; tests and benchmarks may give their own. */
@@ -107,10 +108,20 @@ async function reserveAddedUs(trx: Kysely<StixTables>, dialect: DialectName, n: 
   return Number(row.last_us) - n + 1;
 }
 
-async function loadState(trx: Kysely<StixTables>, ids: readonly string[]): Promise<Map<string, IdState>> {
+/** What a write transaction may find stored, decided at its first batch: only its own ids if the store held no versions then. */
+export async function storedIdsOf(trx: Kysely<StixTables>): Promise<StoredIds> {
+  const any = await trx.selectFrom('stix_version').select('added_us').limit(1).executeTakeFirst();
+  return any === undefined ? writtenIdsOnly() : anyIdMayBeStored;
+}
+
+async function loadState(trx: Kysely<StixTables>, ids: readonly string[], stored: StoredIds): Promise<Map<string, IdState>> {
   const state = new Map<string, IdState>();
-  for (const id of ids) state.set(id, { versions: new Map(), latestKey: null, storedLatestKey: null, storedSharing: null, sharing: null });
-  for (const part of chunks(ids, IDS_PER_QUERY)) {
+  const lookup: string[] = [];
+  for (const id of ids) {
+    state.set(id, { versions: new Map(), latestKey: null, storedLatestKey: null, storedSharing: null, sharing: null });
+    if (stored.mayBeStored(id)) lookup.push(id);
+  }
+  for (const part of chunks(lookup, IDS_PER_QUERY)) {
     const rows = await trx.selectFrom('stix_version').select(['id', 'mod_key', 'json', 'added_us', 'is_latest', 'owner', 'tlp', 'audience']).where('id', 'in', part).execute();
     for (const r of rows) {
       const s = state.get(r.id);
@@ -127,9 +138,15 @@ async function loadState(trx: Kysely<StixTables>, ids: readonly string[]): Promi
  * Writes one batch inside the caller's transaction: versions by `modified`, identical bytes a
  * no-op, same version with other bytes refused (or replaced under policy 'replace').
  */
-export async function putBatch(w: WriteContext, items: readonly IncomingObject[], policy: ConflictPolicy, clock: MicroClock): Promise<PutOutcome[]> {
+export async function putBatch(
+  w: WriteContext,
+  items: readonly IncomingObject[],
+  policy: ConflictPolicy,
+  clock: MicroClock,
+  stored: StoredIds = anyIdMayBeStored,
+): Promise<PutOutcome[]> {
   const { trx, dialect } = w;
-  const state = await loadState(trx, [...new Set(items.map((i) => i.id))]);
+  const state = await loadState(trx, [...new Set(items.map((i) => i.id))], stored);
   const inserts: NewRow[] = [];
   const insertIndex = new Map<string, number>();
   const replaced: { added_us: number; audience: string; type: string; json: string }[] = [];
@@ -204,6 +221,7 @@ export async function putBatch(w: WriteContext, items: readonly IncomingObject[]
   await insertRows(w, 'stix_version', rows, VERSION_ROWS_PER_INSERT);
   await insertRows(w, 'stix_audience', audienceRows(rows), SMALL_ROWS_PER_INSERT);
   await insertRows(w, 'stix_ref', refRows(rows), SMALL_ROWS_PER_INSERT);
+  for (const r of inserts) stored.add(r.id);
   return outcomes;
 }
 
