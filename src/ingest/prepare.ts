@@ -1,5 +1,6 @@
 import type { ProblemDetail } from '../domain/problem.ts';
 import { err, ok, type Result } from '../domain/result.ts';
+import { stixRefs } from '../store/stix-refs.ts';
 import type { IncomingObject } from '../store/types.ts';
 import { parseItem, type BundleItem } from '../stix/bundle-reader.ts';
 import { validateStixObject, type PatternChecker, type ValidatedObject } from '../stix/validate.ts';
@@ -28,5 +29,5 @@ export function prepareItem(
   if (!sharing.ok) return err([sharing.error]);
   // `item.kind` is 'object' here: a skipped item never validates.
   const json = item.kind === 'object' ? item.text.trim() : '';
-  return ok({ id: v.id, type: v.type, created: v.created, modified: v.modified, revoked: v.revoked, name: v.name, description: v.description, json, sharing: sharing.value });
+  return ok({ id: v.id, type: v.type, created: v.created, modified: v.modified, revoked: v.revoked, name: v.name, description: v.description, json, sharing: sharing.value, refs: stixRefs(v.type, v.object) });
 }

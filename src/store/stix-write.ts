@@ -2,6 +2,7 @@ import { sql, type Insertable, type Kysely, type Transaction } from 'kysely';
 import type { Database, DialectName } from './db.ts';
 import { versionKey } from './mod-key.ts';
 import type { StixTables, StixVersionTable } from './stix-tables.ts';
+import { NO_REFS, REF_PROPERTIES, stixRefs } from './stix-refs.ts';
 import { anyIdMayBeStored, writtenIdsOnly, type StoredIds } from './stored-ids.ts';
 import type { ConflictPolicy, IncomingObject, PutOutcome, Sharing } from './types.ts';
 
@@ -16,9 +17,18 @@ const IDS_PER_QUERY = 5000;
 
 type SharingColumns = Pick<StixVersionTable, 'owner' | 'tlp' | 'audience'>;
 
+/** A version of an object known to this batch: stored before it, or to be inserted at `insertAt`. */
+interface KnownVersion {
+  readonly json: string;
+  /** Its added time; null while only in this batch. */
+  readonly addedUs: number | null;
+  /** Its place among the batch's inserts; -1 for a stored version. */
+  readonly insertAt: number;
+}
+
 interface IdState {
-  /** Bytes of each known version by version key, and its added time (null while only in this batch). */
-  readonly versions: Map<string, { readonly json: string; readonly addedUs: number | null }>;
+  /** Each known version by version key. */
+  readonly versions: Map<string, KnownVersion>;
   /** The version key of the newest version (stored or in this batch); null for a new object. */
   latestKey: string | null;
   /** The latest version stored before this batch, which stops being latest if a newer one arrives. */
@@ -29,12 +39,34 @@ interface IdState {
   sharing: SharingColumns | null;
 }
 
-type NewRow = Omit<StixVersionTable, 'added_us' | 'is_latest' | keyof SharingColumns>;
+/** A version this batch inserts, with its object's state (for its sharing and whether it is the latest). */
+interface Insert {
+  readonly item: IncomingObject;
+  readonly key: string;
+  readonly state: IdState;
+}
 
 // Outcomes carry no per-object data: shared, so a batch allocates none.
 const ADDED: PutOutcome = { kind: 'added' };
 const NEW_VERSION: PutOutcome = { kind: 'new-version' };
 const UNCHANGED: PutOutcome = { kind: 'unchanged' };
+
+/**
+ * Sharing columns of incoming objects, for one batch. Nearly every audience is one key ('community',
+ * an org): its JSON is built once per batch rather than once per object.
+ */
+function sharingColumnsOnce(): (s: Sharing) => SharingColumns {
+  const oneKey = new Map<string, string>();
+  return (s) => {
+    const only = s.audience.length === 1 ? s.audience[0] : undefined;
+    let audience = only === undefined ? undefined : oneKey.get(only);
+    if (audience === undefined) {
+      audience = JSON.stringify(s.audience);
+      if (only !== undefined) oneKey.set(only, audience);
+    }
+    return { owner: s.owner, tlp: s.tlp, audience };
+  };
+}
 
 const columnsOf = (s: Sharing): SharingColumns => ({ owner: s.owner, tlp: s.tlp, audience: JSON.stringify(s.audience) });
 
@@ -114,10 +146,11 @@ export async function storedIdsOf(trx: Kysely<StixTables>): Promise<StoredIds> {
   return any === undefined ? writtenIdsOnly() : anyIdMayBeStored;
 }
 
-async function loadState(trx: Kysely<StixTables>, ids: readonly string[], stored: StoredIds): Promise<Map<string, IdState>> {
+async function loadState(trx: Kysely<StixTables>, items: readonly IncomingObject[], stored: StoredIds): Promise<Map<string, IdState>> {
   const state = new Map<string, IdState>();
   const lookup: string[] = [];
-  for (const id of ids) {
+  for (const { id } of items) {
+    if (state.has(id)) continue;
     state.set(id, { versions: new Map(), latestKey: null, storedLatestKey: null, storedSharing: null, sharing: null });
     if (stored.mayBeStored(id)) lookup.push(id);
   }
@@ -126,7 +159,7 @@ async function loadState(trx: Kysely<StixTables>, ids: readonly string[], stored
     for (const r of rows) {
       const s = state.get(r.id);
       if (s === undefined) continue;
-      s.versions.set(r.mod_key, { json: r.json, addedUs: Number(r.added_us) });
+      s.versions.set(r.mod_key, { json: r.json, addedUs: Number(r.added_us), insertAt: -1 });
       s.storedSharing = { owner: r.owner, tlp: r.tlp, audience: r.audience };
       if (r.is_latest !== 0) s.latestKey = s.storedLatestKey = r.mod_key;
     }
@@ -146,98 +179,103 @@ export async function putBatch(
   stored: StoredIds = anyIdMayBeStored,
 ): Promise<PutOutcome[]> {
   const { trx, dialect } = w;
-  const state = await loadState(trx, [...new Set(items.map((i) => i.id))], stored);
-  const inserts: NewRow[] = [];
-  const insertIndex = new Map<string, number>();
+  const state = await loadState(trx, items, stored);
+  const inserts: Insert[] = [];
+  const sharingOf = sharingColumnsOnce();
   const replaced: { added_us: number; audience: string; type: string; json: string }[] = [];
-  const outcomes = items.map((item): PutOutcome => {
+  const outcomes = new Array<PutOutcome>(items.length);
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i] as IncomingObject;
     const s = state.get(item.id);
     if (s === undefined) throw new Error('putBatch: state was loaded for every id');
     const key = versionKey(item.modified);
     const known = s.versions.get(key);
-    let outcome: PutOutcome;
     if (known !== undefined) {
-      if (known.json === item.json) return UNCHANGED;
+      if (known.json === item.json) {
+        outcomes[i] = UNCHANGED;
+        continue;
+      }
       if (policy === 'reject') {
-        return {
+        outcomes[i] = {
           kind: 'rejected',
           code: 'version-conflict',
           message: `${item.id} version modified=${item.modified ?? '(none)'} is already stored with different content; give the change a later "modified", or import with the replace policy`,
         };
+        continue;
       }
       if (known.addedUs !== null && s.storedSharing !== null) replaced.push({ added_us: known.addedUs, audience: s.storedSharing.audience, type: item.type, json: known.json });
-      outcome = NEW_VERSION;
+      outcomes[i] = NEW_VERSION;
     } else {
-      outcome = s.versions.size === 0 ? ADDED : NEW_VERSION;
+      outcomes[i] = s.versions.size === 0 ? ADDED : NEW_VERSION;
     }
-    const row: NewRow = { id: item.id, type: item.type, modified: item.modified, mod_key: key, revoked: item.revoked ? 1 : 0, name: item.name, description: item.description, json: item.json };
-    const pending = insertIndex.get(`${item.id}\u0000${key}`);
-    if (pending === undefined) {
-      insertIndex.set(`${item.id}\u0000${key}`, inserts.length);
-      inserts.push(row);
-    } else {
-      inserts[pending] = row;
-    }
-    s.versions.set(key, { json: item.json, addedUs: null });
+    // A version already inserted by this batch is overwritten in place; a stored one is deleted below and inserted anew.
+    const insertAt = known !== undefined && known.insertAt >= 0 ? known.insertAt : inserts.length;
+    inserts[insertAt] = { item, key, state: s };
+    s.versions.set(key, { json: item.json, addedUs: null, insertAt });
     if (s.latestKey === null || key >= s.latestKey) {
       s.latestKey = key;
-      s.sharing = columnsOf(item.sharing);
+      s.sharing = sharingOf(item.sharing);
     }
-    return outcome;
-  });
+  }
   if (inserts.length === 0) return outcomes;
 
   await deleteAudience(trx, replaced);
   for (const r of refRows(replaced)) await trx.deleteFrom('stix_ref').where('ref', '=', r.ref).where('added_us', '=', r.added_us).execute();
   for (const part of chunks(replaced.map((r) => r.added_us), IDS_PER_QUERY)) await trx.deleteFrom('stix_version').where('added_us', 'in', part).execute();
-  const demoted = [...state].filter(([, s]) => s.storedLatestKey !== null && s.latestKey !== s.storedLatestKey).map(([id]) => id);
+  // Only objects stored before this batch can lose their latest version or change their sharing.
+  const demoted: string[] = [];
+  const reshared: { id: string; sharing: SharingColumns }[] = [];
+  for (const [id, s] of state) {
+    if (s.storedSharing === null) continue;
+    if (s.storedLatestKey !== null && s.latestKey !== s.storedLatestKey) demoted.push(id);
+    // An existing object whose newest version changed its sharing: every stored version follows.
+    if (s.sharing !== null && !sameSharing(s.storedSharing, s.sharing)) reshared.push({ id, sharing: s.sharing });
+  }
   for (const part of chunks(demoted, IDS_PER_QUERY)) await trx.updateTable('stix_version').set({ is_latest: 0 }).where('id', 'in', part).where('is_latest', '=', 1).execute();
-  // An existing object whose newest version changed its sharing: every stored version follows.
-  const reshared = [...state].flatMap(([id, s]) => (s.storedSharing !== null && s.sharing !== null && !sameSharing(s.storedSharing, s.sharing) ? [{ id, sharing: s.sharing }] : []));
   for (const { id, sharing } of reshared) await setSharing(w, id, sharing);
 
   const first = await reserveAddedUs(trx, dialect, inserts.length, clock);
-  const rows = inserts.map((r, i): StixVersionTable => {
-    const s = state.get(r.id);
-    const sharing = s?.sharing ?? s?.storedSharing;
-    if (s === undefined || sharing === undefined || sharing === null) throw new Error('putBatch: every inserted version has sharing');
+  const rows = new Array<StixVersionTable>(inserts.length);
+  const refs: { ref: string; added_us: number }[] = [];
+  for (let i = 0; i < inserts.length; i++) {
+    const { item, key, state: s } = inserts[i] as Insert;
+    const sharing = s.sharing ?? s.storedSharing;
+    if (sharing === null) throw new Error('putBatch: every inserted version has sharing');
+    const added_us = first + i;
     // One literal of fixed shape rather than spreads: cheaper per row, and the column order insertRows reads.
-    return {
-      added_us: first + i,
-      id: r.id,
-      type: r.type,
-      modified: r.modified,
-      mod_key: r.mod_key,
-      revoked: r.revoked,
-      is_latest: s.latestKey === r.mod_key ? 1 : 0,
-      name: r.name,
-      description: r.description,
-      json: r.json,
+    rows[i] = {
+      added_us,
+      id: item.id,
+      type: item.type,
+      modified: item.modified,
+      mod_key: key,
+      revoked: item.revoked ? 1 : 0,
+      is_latest: s.latestKey === key ? 1 : 0,
+      name: item.name,
+      description: item.description,
+      json: item.json,
       owner: sharing.owner,
       tlp: sharing.tlp,
       audience: sharing.audience,
     };
-  });
+    for (const ref of item.refs ?? refsOf(item.type, item.json)) refs.push({ ref, added_us });
+  }
   await insertRows(w, 'stix_version', rows, VERSION_ROWS_PER_INSERT);
   await insertRows(w, 'stix_audience', audienceRows(rows), SMALL_ROWS_PER_INSERT);
-  await insertRows(w, 'stix_ref', refRows(rows), SMALL_ROWS_PER_INSERT);
-  for (const r of inserts) stored.add(r.id);
+  await insertRows(w, 'stix_ref', refs, SMALL_ROWS_PER_INSERT);
+  for (const { item } of inserts) stored.add(item.id);
   return outcomes;
 }
 
-/** The properties that say what a version points at, by type: what `ListQuery.refersTo` finds. */
-const REF_PROPERTIES: Readonly<Record<string, readonly string[]>> = { sighting: ['sighting_of_ref'], relationship: ['source_ref', 'target_ref'] };
+/** The same, from a version's JSON (only sightings and relationships are parsed). */
+function refsOf(type: string, json: string): readonly string[] {
+  return REF_PROPERTIES[type] === undefined ? NO_REFS : stixRefs(type, JSON.parse(json) as Record<string, unknown>);
+}
 
-/** The stix_ref rows of some versions (only sightings and relationships are parsed). */
+/** The stix_ref rows of some versions. */
 export function refRows(versions: readonly { added_us: number; type: string; json: string }[]): { ref: string; added_us: number }[] {
   const rows: { ref: string; added_us: number }[] = [];
-  for (const v of versions) {
-    const properties = REF_PROPERTIES[v.type];
-    if (properties === undefined) continue;
-    const object = JSON.parse(v.json) as Record<string, unknown>;
-    const refs = new Set(properties.map((p) => object[p]).filter((r): r is string => typeof r === 'string'));
-    for (const ref of refs) rows.push({ ref, added_us: v.added_us });
-  }
+  for (const v of versions) for (const ref of refsOf(v.type, v.json)) rows.push({ ref, added_us: v.added_us });
   return rows;
 }
 

@@ -36,6 +36,8 @@ export interface IncomingObject {
   /** The object's JSON exactly as it should be served back (custom properties and timestamp precision kept). */
   readonly json: string;
   readonly sharing: Sharing;
+  /** What the object points at (`stixRefs` of its parsed JSON), when the caller has parsed it; otherwise the store parses `json`. */
+  readonly refs?: readonly string[];
 }
 
 export type PutOutcome =
