@@ -39,8 +39,10 @@ export function sharingFor(object: ValidatedObject, defaults: SharingDefaults, p
   const tlp = tlpOfMarkings(object.objectMarkingRefs) ?? defaults.tlp ?? 'green';
   const creator = object.createdByRef === null ? undefined : parseOrgId(object.createdByRef);
   const owner = creator?.ok === true ? creator.value : (defaults.owner ?? defaults.hubOwner);
-  const audience = defaults.audience ?? defaultAudience(tlp, owner);
-  // RED's default names nobody: the owner alone keeps it until someone names people.
+  // A TLP's default audience obeys it by construction (sharing-defaults.test.ts holds it to that), so only a given audience is checked.
+  if (defaults.audience === undefined) return ok({ owner, tlp, audience: defaultAudience(tlp, owner) });
+  const audience = defaults.audience;
+  // An empty audience (RED's default) leaves the object to its owner until someone names people.
   const checked = audience.length === 0 ? ok(audience) : checkAudience(tlp, audience);
   if (!checked.ok) return err({ id: object.id, path, code: checked.error.code, message: checked.error.message });
   return ok({ owner, tlp, audience });

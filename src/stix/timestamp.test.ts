@@ -14,6 +14,16 @@ describe('isStixTimestamp', () => {
     expect(isStixTimestamp('2023-01-01T24:00:00Z')).toBe(false);
     expect(isStixTimestamp('2016-05-12T08:17:27Z', true)).toBe(false);
     expect(isStixTimestamp('2016-05-12T08:17:27.1Z', true)).toBe(false);
+    expect(isStixTimestamp('2016-05-12T08:17:27.Z')).toBe(false);
+    expect(isStixTimestamp('2016-05-12T08:17:27.12a4Z')).toBe(false);
+    expect(isStixTimestamp('2016-05-12T08:17:2٧Z')).toBe(false);
+    expect(isStixTimestamp('2016-05-12T08:60:00Z')).toBe(false);
+    expect(isStixTimestamp('2016-05-12 08:17:27Z')).toBe(false);
+    expect(isStixTimestamp('2016-05-12T08:17:27')).toBe(false);
+  });
+  it('accepts a leap second and a leap day of a year divisible by 400', () => {
+    expect(isStixTimestamp('2016-12-31T23:59:60Z')).toBe(true);
+    expect(isStixTimestamp('2000-02-29T00:00:00.123Z', true)).toBe(true);
   });
 });
 

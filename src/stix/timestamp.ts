@@ -1,22 +1,44 @@
 /** STIX timestamps (§3.2): RFC 3339, UTC with `Z`, any sub-second precision, kept exactly as written. */
 
-const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?Z$/;
 const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
-/** True when `value` is a real UTC instant written as STIX requires; `millis` demands ≥ 3 fractional digits. */
+/** The number in `value`'s ASCII digits [from, to), or -1 if any is not a digit. */
+function digits(value: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const d = value.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
+  }
+  return n;
+}
+
+/**
+ * True when `value` is a real UTC instant written as STIX requires (`YYYY-MM-DDTHH:MM:SS[.fraction]Z`);
+ * `millis` demands ≥ 3 fractional digits. Read by position rather than by a regular expression: an
+ * import checks several timestamps per object.
+ */
 export function isStixTimestamp(value: string, millis = false): boolean {
-  const m = TIMESTAMP.exec(value);
-  if (m === null) return false;
-  const year = Number(m[1]);
-  const month = Number(m[2]);
-  const day = Number(m[3]);
-  if (month < 1 || month > 12 || day < 1) return false;
+  const n = value.length;
+  if (n < 20 || value[4] !== '-' || value[7] !== '-' || value[10] !== 'T' || value[13] !== ':' || value[16] !== ':' || value[n - 1] !== 'Z') return false;
+  if (n === 20) {
+    if (millis) return false;
+  } else if (value[19] !== '.' || n < 22 || digits(value, 20, n - 1) < 0 || (millis && n < 24)) {
+    // A fraction: '.', then one digit or more (three or more with `millis`), then the final Z.
+    return false;
+  }
+  const year = digits(value, 0, 4);
+  const month = digits(value, 5, 7);
+  const day = digits(value, 8, 10);
+  if (year < 0 || month < 1 || month > 12 || day < 1) return false;
   const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
   const maxDay = month === 2 && !leap ? 28 : (DAYS_IN_MONTH[month - 1] ?? 0);
   if (day > maxDay) return false;
+  const hour = digits(value, 11, 13);
+  const minute = digits(value, 14, 16);
+  const second = digits(value, 17, 19);
   // Second 60 is a leap second, which RFC 3339 allows.
-  if (Number(m[4]) > 23 || Number(m[5]) > 59 || Number(m[6]) > 60) return false;
-  return !millis || (m[7] !== undefined && m[7].length >= 4);
+  return hour >= 0 && hour <= 23 && minute >= 0 && minute <= 59 && second >= 0 && second <= 60;
 }
 
 /** Orders two valid STIX timestamps without losing precision (microseconds and beyond compare correctly). */

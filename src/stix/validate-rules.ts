@@ -55,12 +55,12 @@ export function checkRules(
 function checkProperties(object: Readonly<Record<string, unknown>>, compiled: CompiledSchema, path: string, report: Report): void {
   for (const key in object) {
     const value = object[key];
-    const at = joinPath(path, key);
     if (RESERVED.has(key)) {
-      report({ path: at, code: 'reserved-property', message: `"${key}" is a reserved STIX property name; rename it (e.g. x_${key}) or move it into an extension` });
+      report({ path: joinPath(path, key), code: 'reserved-property', message: `"${key}" is a reserved STIX property name; rename it (e.g. x_${key}) or move it into an extension` });
       continue;
     }
     if (compiled.known.has(key)) continue;
+    const at = joinPath(path, key);
     if (!CUSTOM_PROPERTY.test(key)) {
       report({ path: at, code: 'invalid-property-name', message: `custom property "${key}" must be 3–250 characters of lowercase ASCII letters, digits and underscores, starting with a letter` });
       continue;
