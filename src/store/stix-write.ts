@@ -152,7 +152,7 @@ async function loadState(trx: Kysely<StixTables>, items: readonly IncomingObject
   for (const { id } of items) {
     if (state.has(id)) continue;
     state.set(id, { versions: new Map(), latestKey: null, storedLatestKey: null, storedSharing: null, sharing: null });
-    if (stored.mayBeStored(id)) lookup.push(id);
+    if (stored.check(id)) lookup.push(id);
   }
   for (const part of chunks(lookup, IDS_PER_QUERY)) {
     const rows = await trx.selectFrom('stix_version').select(['id', 'mod_key', 'json', 'added_us', 'is_latest', 'owner', 'tlp', 'audience']).where('id', 'in', part).execute();
@@ -263,7 +263,6 @@ export async function putBatch(
   await insertRows(w, 'stix_version', rows, VERSION_ROWS_PER_INSERT);
   await insertRows(w, 'stix_audience', audienceRows(rows), SMALL_ROWS_PER_INSERT);
   await insertRows(w, 'stix_ref', refs, SMALL_ROWS_PER_INSERT);
-  for (const { item } of inserts) stored.add(item.id);
   return outcomes;
 }
 
