@@ -48,15 +48,14 @@ export function validateStixObject(value: unknown, path: string, options: Valida
   const object = value as Record<string, unknown>;
   const rawId = object['id'];
   const id = typeof rawId === 'string' ? rawId : undefined;
-  const at = (detail: Omit<ProblemDetail, 'id'>): ProblemDetail => (id === undefined ? detail : { id, ...detail });
 
   const type = object['type'];
-  if (type === undefined) return err([at({ path: joinPath(path, 'type'), code: 'missing-property', message: 'type is required: every STIX object names its type' })]);
-  if (typeof type !== 'string') return err([at({ path: joinPath(path, 'type'), code: 'wrong-type', message: `type must be a string, got ${describe(type)}` })]);
+  if (type === undefined) return err([withId(id, { path: joinPath(path, 'type'), code: 'missing-property', message: 'type is required: every STIX object names its type' })]);
+  if (typeof type !== 'string') return err([withId(id, { path: joinPath(path, 'type'), code: 'wrong-type', message: `type must be a string, got ${describe(type)}` })]);
   if (!TYPE_NAME.test(type) || type.includes('--')) {
-    return err([at({ path: joinPath(path, 'type'), code: 'invalid-type-name', message: `"${type}" is not a STIX type name: use 3–250 lowercase letters, digits and single hyphens, starting with a letter` })]);
+    return err([withId(id, { path: joinPath(path, 'type'), code: 'invalid-type-name', message: `"${type}" is not a STIX type name: use 3–250 lowercase letters, digits and single hyphens, starting with a letter` })]);
   }
-  if (type === 'bundle') return err([at({ path, code: 'nested-bundle', message: 'a bundle cannot be an element of objects; put its objects in the outer bundle' })]);
+  if (type === 'bundle') return err([withId(id, { path, code: 'nested-bundle', message: 'a bundle cannot be an element of objects; put its objects in the outer bundle' })]);
 
   const looksLikeSdo = 'created' in object || 'modified' in object;
   const compiled = compiledSchemaFor(type, looksLikeSdo);
@@ -66,7 +65,7 @@ export function validateStixObject(value: unknown, path: string, options: Valida
   const spec = object['spec_version'];
   if (spec !== '2.1' && !(spec === undefined && compiled.kind === 'sco')) {
     problems.push(
-      at({
+      withId(id, {
         path: joinPath(path, 'spec_version'),
         code: 'wrong-spec-version',
         message:
@@ -83,10 +82,10 @@ export function validateStixObject(value: unknown, path: string, options: Valida
     for (const error of compiled.check.Errors(object)) {
       if (problems.length >= limit) break;
       const detail = schemaProblem(error, path);
-      if (detail !== undefined) problems.push(at(detail));
+      if (detail !== undefined) problems.push(withId(id, detail));
     }
   }
-  if (problems.length === 0) checkRules(object, type, compiled, path, options.checkPattern, (detail) => problems.length < limit && problems.push(at(detail)));
+  if (problems.length === 0) checkRules(object, type, compiled, path, options.checkPattern, (detail) => problems.length < limit && problems.push(withId(id, detail)));
   if (problems.length > 0) return err(dedupe(problems));
 
   // The schema has checked these shapes, so the casts below only restate what was verified.
@@ -110,6 +109,11 @@ export function validateStixObject(value: unknown, path: string, options: Valida
     objectMarkingRefs: Array.isArray(markings) ? (markings as StixId[]) : [],
     object,
   });
+}
+
+// A plain function, not a closure per object: tsx (how Rampart runs) wraps every named closure in a naming call.
+function withId(id: string | undefined, detail: Omit<ProblemDetail, 'id'>): ProblemDetail {
+  return id === undefined ? detail : { id, ...detail };
 }
 
 function schemaProblem(error: ValueError, base: string): Omit<ProblemDetail, 'id'> | undefined {
