@@ -27,8 +27,10 @@ interface KnownVersion {
 }
 
 interface IdState {
-  /** Each known version by version key. */
-  readonly versions: Map<string, KnownVersion>;
+  /** The first known version and its key; any others by key in `more` (most objects have one version: no map for them). */
+  firstKey: string | null;
+  first: KnownVersion | null;
+  more: Map<string, KnownVersion> | null;
   /** The version key of the newest version (stored or in this batch); null for a new object. */
   latestKey: string | null;
   /** The latest version stored before this batch, which stops being latest if a newer one arrives. */
@@ -37,6 +39,19 @@ interface IdState {
   storedSharing: SharingColumns | null;
   /** Sharing of the newest version in this batch, if it becomes the latest: applied to every version. */
   sharing: SharingColumns | null;
+}
+
+function knownVersion(s: IdState, key: string): KnownVersion | undefined {
+  return s.firstKey === key ? (s.first ?? undefined) : s.more?.get(key);
+}
+
+function setKnownVersion(s: IdState, key: string, version: KnownVersion): void {
+  if (s.firstKey === null || s.firstKey === key) {
+    s.firstKey = key;
+    s.first = version;
+  } else {
+    (s.more ??= new Map()).set(key, version);
+  }
 }
 
 /** A version this batch inserts, with its object's state (for its sharing and whether it is the latest). */
@@ -151,7 +166,7 @@ async function loadState(trx: Kysely<StixTables>, items: readonly IncomingObject
   const lookup: string[] = [];
   for (const { id } of items) {
     if (state.has(id)) continue;
-    state.set(id, { versions: new Map(), latestKey: null, storedLatestKey: null, storedSharing: null, sharing: null });
+    state.set(id, { firstKey: null, first: null, more: null, latestKey: null, storedLatestKey: null, storedSharing: null, sharing: null });
     if (stored.check(id)) lookup.push(id);
   }
   for (const part of chunks(lookup, IDS_PER_QUERY)) {
@@ -159,7 +174,7 @@ async function loadState(trx: Kysely<StixTables>, items: readonly IncomingObject
     for (const r of rows) {
       const s = state.get(r.id);
       if (s === undefined) continue;
-      s.versions.set(r.mod_key, { json: r.json, addedUs: Number(r.added_us), insertAt: -1 });
+      setKnownVersion(s, r.mod_key, { json: r.json, addedUs: Number(r.added_us), insertAt: -1 });
       s.storedSharing = { owner: r.owner, tlp: r.tlp, audience: r.audience };
       if (r.is_latest !== 0) s.latestKey = s.storedLatestKey = r.mod_key;
     }
@@ -189,7 +204,7 @@ export async function putBatch(
     const s = state.get(item.id);
     if (s === undefined) throw new Error('putBatch: state was loaded for every id');
     const key = versionKey(item.modified);
-    const known = s.versions.get(key);
+    const known = knownVersion(s, key);
     if (known !== undefined) {
       if (known.json === item.json) {
         outcomes[i] = UNCHANGED;
@@ -206,12 +221,12 @@ export async function putBatch(
       if (known.addedUs !== null && s.storedSharing !== null) replaced.push({ added_us: known.addedUs, audience: s.storedSharing.audience, type: item.type, json: known.json });
       outcomes[i] = NEW_VERSION;
     } else {
-      outcomes[i] = s.versions.size === 0 ? ADDED : NEW_VERSION;
+      outcomes[i] = s.firstKey === null ? ADDED : NEW_VERSION;
     }
     // A version already inserted by this batch is overwritten in place; a stored one is deleted below and inserted anew.
     const insertAt = known !== undefined && known.insertAt >= 0 ? known.insertAt : inserts.length;
     inserts[insertAt] = { item, key, state: s };
-    s.versions.set(key, { json: item.json, addedUs: null, insertAt });
+    setKnownVersion(s, key, { json: item.json, addedUs: null, insertAt });
     if (s.latestKey === null || key >= s.latestKey) {
       s.latestKey = key;
       s.sharing = sharingOf(item.sharing);
