@@ -118,81 +118,101 @@ interface Window {
  * reaches it holds `need` versions up to it, so the union up to the bound is complete and holds at
  * least `need` candidates; when no source reaches `need` the bound is the window's far end.
  */
-function bound(dialect: DialectName, sources: Sources, w: Window, need: number) {
+function bound(sources: Sources, w: Window, need: number) {
   // One bound per direction on the index range: with two, SQLite may pick the wrong one and filter by the other.
   const window = w.desc ? sql`added_us < ${w.hi} and added_us > ${w.lo}` : sql`added_us > ${w.lo}`;
   const nth = (range: RawBuilder<unknown>) => sql`(${range} and ${window} order by added_us ${w.desc ? sql`desc` : sql`asc`} limit 1 offset ${need - 1})`;
   // Added times are whole numbers: with no source filled, the bound is the last time inside the window.
   const far = w.desc ? w.lo + 1 : w.hi - 1;
-  if (dialect === 'postgres') return pivotBound(sources, w, nth, far);
   const parts: RawBuilder<unknown>[] = [];
   for (const key of sources.keys) parts.push(sql`select ${nth(sql`select added_us from stix_audience where key = ${key}`)} as x`);
   if (sources.owner !== null) parts.push(sql`select ${nth(sql`select added_us from stix_version where owner = ${sources.owner}`)} as x`);
   return sql`select ${w.desc ? sql`coalesce(max(x), ${far})` : sql`coalesce(min(x), ${far})`} as bound from (${sql.join(parts, sql` union all `)}) t`;
 }
 
-/** The key most likely to hold the most versions, read first: the community, then the public, then a state. */
-const density = (key: string) => (key === 'community' ? 0 : key === 'public' ? 1 : key.startsWith('state:') ? 2 : 3);
-
 /**
- * The same bound on PostgreSQL, where walking index entries costs more: the likely densest source
- * first (its `need`-th entry, f), then every other source only up to f, so a sparse source stops
- * after the few entries it has there instead of walking `need` of its own. One lateral subquery over
- * the array of the other keys plans far faster than one subquery per key.
- */
-function pivotBound(sources: Sources, w: Window, nth: (range: RawBuilder<unknown>) => RawBuilder<unknown>, far: number) {
-  const [pivot, ...rest] = [...sources.keys].sort((a, b) => density(a) - density(b));
-  const upToPivot = (column: RawBuilder<unknown>) => (w.desc ? sql`${column} >= (select x from f)` : sql`${column} <= (select x from f)`);
-  const parts: RawBuilder<unknown>[] = [sql`(select x from f)`];
-  if (rest.length > 0) {
-    const lateral = sql`unnest(${rest}::text[]) k(key) cross join lateral ${nth(sql`select a.added_us as x from stix_audience a where a.key = k.key and ${upToPivot(sql`a.added_us`)}`)} l`;
-    parts.push(sql`coalesce((select ${w.desc ? sql`max` : sql`min`}(l.x) from ${lateral}), ${far}::bigint)`);
-  }
-  if (sources.owner !== null) parts.push(sql`coalesce(${nth(sql`select added_us from stix_version where owner = ${sources.owner} and ${upToPivot(sql`added_us`)}`)}, ${far}::bigint)`);
-  const first = pivot === undefined ? sql`null` : nth(sql`select added_us from stix_audience where key = ${pivot}`);
-  return sql`with f as (select coalesce(${first}, ${far}::bigint) as x) select ${w.desc ? sql`greatest` : sql`least`}(${sql.join(parts)}) as bound`;
-}
-
-/**
- * The first `limit + 1` versions from the cursor on (oldest first, or newest first) that the reader
- * may see, driven by its sources: each is an index range in added order (stix_audience by key,
+ * SQLite: the first `limit + 1` versions from the cursor on (oldest first, or newest first) that the
+ * reader may see, driven by its sources: each is an index range in added order (stix_audience by key,
  * stix_version by owner), read only as far as the step's bound, so a page reads about as many index
  * entries as it returns. A step comes back short only when versions inside the bound were
  * superseded; the walk then goes on from the bound.
  */
-async function listBySources(db: Kysely<StixTables>, dialect: DialectName, sources: Sources, q: ListQuery, position: Position | null): Promise<Row[]> {
+async function listBySourcesSqlite(db: Kysely<StixTables>, sources: Sources, q: ListQuery, position: Position | null): Promise<Row[]> {
   const desc = q.order === 'desc';
   const floor = q.addedAfterUs ?? -1;
   let w: Window = desc ? { lo: floor, hi: position?.us ?? NO_BOUND, desc } : { lo: Math.max(position?.us ?? -1, floor), hi: NO_BOUND, desc };
   const out: Row[] = [];
   const columns = sql.join(COLUMNS.map((c) => sql.ref(c)));
   const latest = q.versions === 'all' ? sql`1 = 1` : sql`v.is_latest = 1`;
-  if (sources.keys.length === 0 && sources.owner === null) return out;
   for (;;) {
     const need = q.limit + 1 - out.length;
     // Inside the window up to the bound, which lies inside the window: one lower and one upper limit.
     const inside = (column: RawBuilder<unknown>) => (w.desc ? sql`${column} < ${w.hi} and ${column} >= (select bound from b)` : sql`${column} > ${w.lo} and ${column} <= (select bound from b)`);
     const candidates = [];
-    if (sources.keys.length > 0) {
-      const keys = dialect === 'postgres' ? sql`= any(${[...sources.keys]}::text[])` : sql`in (${sql.join(sources.keys)})`;
-      candidates.push(sql`select added_us from stix_audience where key ${keys} and ${inside(sql`added_us`)}`);
-    }
+    if (sources.keys.length > 0) candidates.push(sql`select added_us from stix_audience where key in (${sql.join(sources.keys)}) and ${inside(sql`added_us`)}`);
     if (sources.owner !== null) candidates.push(sql`select added_us from stix_version where owner = ${sources.owner} and ${inside(sql`added_us`)}`);
-    // PostgreSQL then merges the candidates with the table's own range instead of probing it for each.
-    const walk = dialect === 'postgres' ? inside(sql`v.added_us`) : sql`1 = 1`;
     const { rows } = await sql<Row>`
-      with b as (${bound(dialect, sources, w, need)})
+      with b as (${bound(sources, w, need)})
       select ${columns} from stix_version v
-      where v.added_us in (${sql.join(candidates, sql` union all `)}) and ${walk} and ${latest}
+      where v.added_us in (${sql.join(candidates, sql` union all `)}) and ${latest}
       order by v.added_us ${desc ? sql`desc` : sql`asc`} limit ${need}`.execute(db);
     out.push(...rows);
     if (out.length > q.limit || rows.length === need) return out;
-    const { rows: b } = await bound(dialect, sources, w, need).execute(db);
+    const { rows: b } = await bound(sources, w, need).execute(db);
     const next = Number((b[0] as { bound: number | string } | undefined)?.bound ?? (desc ? w.lo + 1 : w.hi - 1));
     // Everything up to the bound was read: nothing is left when it is the window's last time.
     if (desc ? next <= w.lo + 1 : next >= w.hi - 1) return out;
     w = desc ? { ...w, hi: next } : { ...w, lo: next };
   }
+}
+
+/**
+ * PostgreSQL: the same page as one ordered merge. Each source is an index range read in added
+ * order; PostgreSQL merges them (Merge Append) and joins the versions in that order, and the LIMIT
+ * stops every range as soon as the page is full, so no bound is needed and superseded versions are
+ * skipped inside the same statement (the versions' own range is bounded by the window too, so a
+ * merge join starts at the cursor). A version that more than one source holds (an owner's own
+ * object also shared with its organization's key) comes once per source, next to itself: the
+ * repeats are dropped here, and only when they left the page short is the rest read on from it.
+ */
+async function listBySourcesPostgres(db: Kysely<StixTables>, sources: Sources, q: ListQuery, position: Position | null): Promise<Row[]> {
+  const desc = q.order === 'desc';
+  const floor = q.addedAfterUs ?? -1;
+  let w: Window = desc ? { lo: floor, hi: position?.us ?? NO_BOUND, desc } : { lo: Math.max(position?.us ?? -1, floor), hi: NO_BOUND, desc };
+  const out: Row[] = [];
+  const columns = sql.join(COLUMNS.map((c) => sql.ref(c)));
+  const latest = q.versions === 'all' ? sql`` : sql` and v.is_latest = 1`;
+  const order = desc ? sql`desc` : sql`asc`;
+  let last: number | null = null;
+  for (;;) {
+    const need = q.limit + 1 - out.length;
+    // A few rows more than needed, so the usual handful of repeats costs no second statement.
+    const ask = need + (need >> 5) + 2;
+    const inWindow = (column: RawBuilder<unknown>) => sql`${column} > ${w.lo} and ${column} < ${w.hi}`;
+    const window = inWindow(sql`added_us`);
+    const ranges = sources.keys.map((key) => sql`(select added_us from stix_audience where key = ${key} and ${window} order by added_us ${order})`);
+    if (sources.owner !== null) ranges.push(sql`(select added_us from stix_version where owner = ${sources.owner} and ${window} order by added_us ${order})`);
+    const { rows } = await sql<Row>`
+      select ${columns} from (${sql.join(ranges, sql` union all `)}) c
+      join stix_version v on v.added_us = c.added_us
+      where ${inWindow(sql`v.added_us`)}${latest}
+      order by c.added_us ${order} limit ${ask}`.execute(db);
+    for (const row of rows) {
+      const us = Number(row.added_us);
+      if (us === last) continue;
+      if (out.length > q.limit) return out;
+      last = us;
+      out.push(row);
+    }
+    if (out.length > q.limit || rows.length < ask || last === null) return out;
+    w = desc ? { ...w, hi: last } : { ...w, lo: last };
+  }
+}
+
+/** The first `limit + 1` versions from the cursor on that the reader may see, read through its sources (see visibilitySources). */
+function listBySources(db: Kysely<StixTables>, dialect: DialectName, sources: Sources, q: ListQuery, position: Position | null): Promise<Row[]> {
+  if (sources.keys.length === 0 && sources.owner === null) return Promise.resolve([]);
+  return dialect === 'postgres' ? listBySourcesPostgres(db, sources, q, position) : listBySourcesSqlite(db, sources, q, position);
 }
 
 /** The read side of the STIX store: each method takes the reader and applies the one predicate. */
