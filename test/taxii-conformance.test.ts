@@ -136,6 +136,11 @@ describe.each(testDialects())('TAXII 2.1 server conformance over HTTP (%s)', (di
       expect(body.description).toContain('end in "/"');
     });
 
+    it('3.1 a path the router cannot read (bad percent-encoding) is a TAXII 400, not Fastify\'s own JSON; an over-long segment a TAXII 404', async () => {
+      expect((await expectError(await hub.call(hub.m.county, '/taxii2/rampart/collections/%ZZ/objects/'), 400, 'bad-url')).description).toMatch(/percent-encoding/);
+      await expectError(await hub.call(hub.m.county, `/taxii2/rampart/collections/${'a'.repeat(301)}/`), 404, 'not-found');
+    });
+
     it('3.1 Accept application/taxii+json without version is served as 2.1', async () => {
       const res = await hub.call(hub.m.county, hub.root, { headers: { accept: 'application/taxii+json' } });
       expect(res.status).toBe(200);

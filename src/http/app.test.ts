@@ -19,6 +19,31 @@ async function make(options: Partial<Parameters<typeof harness>[0]> = {}): Promi
   return h;
 }
 
+describe('URLs the router cannot read', () => {
+  it('answers bad percent-encoding and an over-long path segment with problem+json, or in the format of the plugin that owns the prefix', async () => {
+    const plugin: FastifyPluginAsync = (app) => {
+      app.get('/:id', () => ({ ok: true }));
+      return Promise.resolve();
+    };
+    const { app, a } = await make({
+      plugins: [() => ({ plugin, prefix: '/feature', sendUrlProblem: (reply, p) => reply.code(400).type('text/plain').send(`feature: ${p.code}`) })],
+    });
+    const headers = { authorization: `Bearer ${a.readKey}` };
+    const bad = await app.inject({ method: 'GET', url: '/api/v1/objects/%ZZ', headers });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(bad.json()).toMatchObject({ code: 'bad-url', status: 400 });
+    const long = await app.inject({ method: 'GET', url: `/api/v1/objects/${'a'.repeat(301)}`, headers });
+    // Past the router's parameter limit the /api/* catch-all answers.
+    expect(long.json()).toMatchObject({ code: 'not-found', status: 404 });
+    // A STIX id of a 250-character type still reaches the route (and its own schema check).
+    const longType = await app.inject({ method: 'GET', url: `/api/v1/objects/${'x'.repeat(250)}--5b1e0c1a-7d1f-4c2e-9a43-0d6a1f3c0001`, headers });
+    expect(longType.statusCode).toBe(404);
+    const feature = await app.inject({ method: 'GET', url: '/feature/%ZZ' });
+    expect(feature.body).toBe('feature: bad-url');
+  });
+});
+
 describe('sign-in routes', () => {
   it('signs in with an HttpOnly SameSite=Strict cookie and a CSRF token; /me; sign-out ends the session', async () => {
     const { app, a } = await make();

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import fastifyCookie from '@fastify/cookie';
 import fastifySwagger from '@fastify/swagger';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { dashboardRoutes } from '../dashboard/routes.ts';
 import { webAssets } from '../dashboard/web-assets.ts';
 import type { StixStore } from '../store/types.ts';
@@ -11,8 +11,8 @@ import { installAuthentication } from './auth.ts';
 import type { AppDeps, RequestKit } from './deps.ts';
 import { installJsonParser } from './json-body.ts';
 import { createMetrics, type AppMetrics } from './metrics.ts';
-import { installErrorHandling, RouteNotFound, sendProblem } from './problem.ts';
-import { problem } from '../domain/problem.ts';
+import { installErrorHandling, MAX_PATH_PARAMETER, problemOfError, RouteNotFound, sendProblem } from './problem.ts';
+import { problem, type Problem } from '../domain/problem.ts';
 import { exportRoutes } from './routes/export.ts';
 import { importRoutes } from './routes/import.ts';
 import { objectRoutes } from './routes/objects.ts';
@@ -78,6 +78,7 @@ function accepts(accept: string | undefined, produces: string | undefined): bool
  */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const bodyLimit = deps.config.bodyLimit ?? DEFAULT_BODY_LIMIT;
+  const urlProblemSenders: { readonly prefix: string; readonly send: (reply: FastifyReply, p: Problem) => FastifyReply }[] = [];
   const app = Fastify({
     bodyLimit,
     trustProxy: deps.config.trustProxy ?? false,
@@ -85,6 +86,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // Unknown query fields are errors (a typo must not silently widen a query); every field is reported.
     ajv: { customOptions: { removeAdditional: false, allErrors: true, coerceTypes: 'array', useDefaults: true } },
     return503OnClosing: true,
+    routerOptions: { maxParamLength: MAX_PATH_PARAMETER },
+    // A URL the router cannot read never reaches a route or the error handler; answer it here, in the format of its prefix.
+    frameworkErrors: (error, request, reply) => {
+      const known = problemOfError(error) ?? problem('invalid', 'bad-url', 'The URL cannot be read; check its encoding');
+      const path = request.url.split('?')[0] ?? '';
+      const owner = urlProblemSenders.find((s) => path === s.prefix || path.startsWith(`${s.prefix}/`));
+      void (owner === undefined ? sendProblem(reply, known) : owner.send(reply, known));
+    },
   });
   const stix = deps.store.stix;
   const metrics = createMetrics(() => countByType(stix));
@@ -132,7 +141,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(importRoutes(authn, { stix, importLimit: deps.config.importLimit ?? DEFAULT_IMPORT_LIMIT, metrics: metrics.imports }));
   await app.register(dashboardRoutes({ stix, clock: deps.clock, readerOf: kit.readerOf, sendProblem }));
   for (const make of deps.plugins ?? []) {
-    const { plugin, prefix } = make(kit);
+    const { plugin, prefix, sendUrlProblem } = make(kit);
+    if (prefix !== undefined && sendUrlProblem !== undefined) urlProblemSenders.push({ prefix, send: sendUrlProblem });
     await app.register(plugin, prefix === undefined ? {} : { prefix });
   }
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, (_request, reply) => reply.header('cache-control', 'no-cache').send(app.swagger()));

@@ -126,8 +126,12 @@ export interface ImportMetrics {
   record(source: string, summary: { readonly added: number; readonly newVersions: number; readonly unchanged: number; readonly rejected: number }): void;
 }
 
-/** A feature's routes built from the app's kit; `prefix` mounts them under a path (e.g. '/taxii2'). */
-export type AppPlugin = (kit: RequestKit) => { readonly plugin: FastifyPluginAsync; readonly prefix?: string };
+/**
+ * A feature's routes built from the app's kit; `prefix` mounts them under a path (e.g. '/taxii2').
+ * `sendUrlProblem` answers, in the feature's own error format, a request below the prefix whose URL the
+ * router could not read (bad percent-encoding, a path segment too long); problem+json when absent.
+ */
+export type AppPlugin = (kit: RequestKit) => { readonly plugin: FastifyPluginAsync; readonly prefix?: string; readonly sendUrlProblem?: (reply: FastifyReply, problem: Problem) => FastifyReply };
 
 declare module 'fastify' {
   interface FastifyContextConfig {

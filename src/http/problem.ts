@@ -67,6 +67,9 @@ function sendBody(reply: FastifyReply, body: ProblemBody): FastifyReply {
   return reply.code(body.status).type('application/problem+json; charset=utf-8').send(JSON.stringify(body));
 }
 
+/** The longest path parameter the router accepts: a STIX id of the longest type (250 characters) fits. */
+export const MAX_PATH_PARAMETER = 300;
+
 /** Fastify's and the parsers' own errors, as Problems with stable codes. */
 export function problemOfError(error: FastifyError): Problem | null {
   if (error.validation !== undefined) {
@@ -96,6 +99,10 @@ export function problemOfError(error: FastifyError): Problem | null {
       return problem('invalid', 'empty-body', 'The body is empty; send a JSON document, or no Content-Type header');
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return problem('invalid', 'bad-content-length', 'Content-Length does not match the body that was sent');
+    case 'FST_ERR_BAD_URL':
+      return problem('invalid', 'bad-url', "The URL path is not valid percent-encoding: a '%' must start a UTF-8 byte written as two hex digits (%25 for '%' itself)");
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return problem('invalid', 'path-segment-too-long', `A path segment is longer than ${MAX_PATH_PARAMETER} characters; no id is that long, check the URL`);
     default:
       break;
   }

@@ -43,5 +43,6 @@ export const WWW_AUTHENTICATE = 'Basic realm="Rampart TAXII", charset="UTF-8", B
 /** The one place a TaxiiError becomes an HTTP response. */
 export function sendTaxiiError(reply: FastifyReply, e: TaxiiError): FastifyReply {
   if (e.status === 401) void reply.header('www-authenticate', WWW_AUTHENTICATE);
-  return reply.code(e.status).header('content-type', TAXII_CONTENT_TYPE).send(errorBody(e));
+  // Bytes, so Fastify adds no charset to the media type even where the TAXII onSend hook does not run (router errors).
+  return reply.code(e.status).header('content-type', TAXII_CONTENT_TYPE).send(Buffer.from(errorBody(e)));
 }

@@ -141,7 +141,7 @@ export function taxiiPlugin(options: TaxiiOptions): AppPlugin {
       app.all('/*', (request, reply) => sendTaxiiError(reply, unknownPath(request.url)));
       return Promise.resolve();
     };
-    return { plugin, prefix: '/taxii2' };
+    return { plugin, prefix: '/taxii2', sendUrlProblem: (reply, p) => sendTaxiiError(reply, taxiiError(400, p.code, p.message)) };
   };
 }
 
