@@ -115,6 +115,16 @@ describe('POST /api/v1/import', () => {
     expect(await h.fingerprint()).toBe(before);
   });
 
+  it('answers a POST without Content-Type (so without an upload) 415, storing nothing', async () => {
+    const before = await h.fingerprint();
+    for (const payload of [undefined, bundle([identity(1)])]) {
+      const res = await h.app.inject({ method: 'POST', url: '/api/v1/import', headers: { authorization: `Bearer ${h.a.writeKey}` }, ...(payload === undefined ? {} : { payload }) });
+      expect(res.statusCode, res.body).toBe(415);
+      expect(res.json<{ code: string }>().code).toBe('unsupported-media-type');
+    }
+    expect(await h.fingerprint()).toBe(before);
+  });
+
   it('imports the official TLP marking definitions bundle', async () => {
     const res = await upload(TLP_BUNDLE, { type: 'application/json' });
     expect(res.statusCode, res.body).toBe(200);

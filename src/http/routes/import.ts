@@ -27,7 +27,7 @@ export function importRoutes(authn: Authenticator, deps: ImportRouteDeps): Fasti
   return (app: FastifyInstance) => {
     app.removeAllContentTypeParsers();
     app.addContentTypeParser(UPLOAD_TYPES, (_request, payload, done) => done(null, payload));
-    app.post<{ Querystring: ImportQuery; Body: IncomingMessage }>(
+    app.post<{ Querystring: ImportQuery; Body: IncomingMessage | undefined }>(
       '/api/v1/import',
       {
         onRequest: authn.guard('write'),
@@ -42,6 +42,8 @@ export function importRoutes(authn: Authenticator, deps: ImportRouteDeps): Fasti
       async (request, reply) => {
         const principal = authn.principalOf(request);
         if (principal === null) return sendProblem(reply, problem('unauthenticated', 'unauthenticated', 'Sign in first.'));
+        // No Content-Type means no parser ran: there is no upload to read.
+        if (request.body === undefined) return sendProblem(reply, problem('unsupported-media', 'unsupported-media-type', `Send the bundle as the body with Content-Type ${UPLOAD_TYPES.join(', ')}`));
         const declared = Number(request.headers['content-length'] ?? NaN);
         if (declared > deps.importLimit) throw new UploadTooLargeError(`the upload is larger than the ${deps.importLimit}-byte limit`);
         const audience: AudienceKey[] = [];
