@@ -112,8 +112,13 @@ export class IndicatorIndex {
   /** The maps of `exact` by kindNumber, each while it holds a key (else null), for the per-value lookup. */
   private readonly keyed: (Map<string, Target[]> | null)[] = new Array<Map<string, Target[]> | null>(VALUE_KINDS).fill(null);
   readonly prefixes = new PrefixMap<Target>();
-  /** Leaves with no anchor value that test one property only, by its value kind: evaluated once per distinct value. */
-  readonly byChannel = new Map<ValueKind, LeafRef[]>();
+  /**
+   * Leaves with no anchor value that test one property only, by the kindNumber of its value kind (null for a kind
+   * with none): evaluated once per distinct value. An array, as every value of every line looks here.
+   */
+  readonly byChannel: (LeafRef[] | null)[] = new Array<LeafRef[] | null>(VALUE_KINDS).fill(null);
+  /** True when some kind has channel leaves. */
+  hasChannels = false;
   /** Other leaves with no anchor value, by the SCO types that can satisfy them. */
   readonly byType = new Map<string, LeafRef[]>();
   readonly complex: ComplexIndicator[] = [];
@@ -170,10 +175,11 @@ export class IndicatorIndex {
         const target: Target = { kind: 'leaf', leaf: ref };
         for (const key of leaf.anchors) this.put(key, target);
       } else if (channelOf(leaf.expression) !== null) {
-        const kind = channelOf(leaf.expression) ?? 'url';
-        const list = this.byChannel.get(kind);
-        if (list === undefined) this.byChannel.set(kind, [ref]);
+        const n = kindNumber(channelOf(leaf.expression) ?? 'url');
+        const list = this.byChannel[n];
+        if (list === undefined || list === null) this.byChannel[n] = [ref];
         else list.push(ref);
+        this.hasChannels = true;
       } else {
         for (const type of leaf.types) {
           const list = this.byType.get(type);

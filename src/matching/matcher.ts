@@ -3,7 +3,7 @@ import { detectFormat, DETECT_LINES, parserFor, type FormatChoice, type FormatEr
 import type { ComplexIndicator, IndicatorIndex, IndicatorInfo, LeafRef, Target } from './indicator-index.ts';
 import { splitLines } from './lines.ts';
 import { channelObservation, objectTypesOf, toObservation, type Observation } from './observation.ts';
-import { detach, LogRecord, type LineParser, type LineProblem, type ValueKind } from './record.ts';
+import { detach, kindNumber, LogRecord, VALUE_KINDS, type LineParser, type LineProblem, type ValueKind } from './record.ts';
 import { timeToMillis } from './time.ts';
 import type { WarningLists } from './warning-lists.ts';
 
@@ -78,14 +78,14 @@ export async function matchLogs(source: AsyncIterable<Uint8Array | string> | Ite
   let stamp = 0;
   // Per value kind, the single-property leaves each distinct value satisfies.
   const channelMemo = new Map<ValueKind, Map<string, LeafRef[]>>();
-  // The last value of each kind and its leaves: consecutive lines mostly repeat it (one browser, one resolver),
-  // and comparing two strings is cheaper than hashing one.
-  const channelLast = new Map<ValueKind, { value: string; found: LeafRef[] }>();
-  const channelHits = (kind: ValueKind, value: string, leaves: readonly LeafRef[]): LeafRef[] => {
-    const last = channelLast.get(kind);
-    if (last !== undefined && last.value === value) return last.found;
+  // The last value of each kind (by kindNumber) and its leaves: consecutive lines mostly repeat it (one browser,
+  // one resolver), and comparing two strings is cheaper than hashing one.
+  const channelLast: ({ value: string; found: LeafRef[] } | null)[] = new Array<{ value: string; found: LeafRef[] } | null>(VALUE_KINDS).fill(null);
+  const channelHits = (kind: ValueKind, n: number, value: string, leaves: readonly LeafRef[]): LeafRef[] => {
+    const last = channelLast[n];
+    if (last !== undefined && last !== null && last.value === value) return last.found;
     const found = memoHits(kind, value, leaves);
-    if (last === undefined) channelLast.set(kind, { value: detach(value), found });
+    if (last === undefined || last === null) channelLast[n] = { value: detach(value), found };
     else {
       last.value = detach(value);
       last.found = found;
@@ -193,14 +193,18 @@ export async function matchLogs(source: AsyncIterable<Uint8Array | string> | Ite
     }
     for (const leaf of pending) if (leaf.matcher.matches([observationOf()])) satisfied(leaf);
     if (pending.length > 0) pending.length = 0;
-    if (index.byChannel.size > 0) {
+    if (index.hasChannels) {
       for (let i = 0; i < record.size; i++) {
         const kind = record.kinds[i];
+        if (kind === undefined) continue;
+        const n = kindNumber(kind);
+        const leaves = index.byChannel[n];
         const value = record.values[i];
-        const leaves = kind === undefined ? undefined : index.byChannel.get(kind);
-        if (leaves === undefined || kind === undefined || value === undefined) continue;
-        for (const leaf of channelHits(kind, value, leaves)) {
-          if (leaf.lastLine === stamp) continue;
+        if (leaves === undefined || leaves === null || value === undefined) continue;
+        const reached = channelHits(kind, n, value, leaves);
+        for (let j = 0; j < reached.length; j++) {
+          const leaf = reached[j];
+          if (leaf === undefined || leaf.lastLine === stamp) continue;
           leaf.lastLine = stamp;
           satisfied(leaf);
         }
