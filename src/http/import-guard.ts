@@ -25,13 +25,15 @@ export async function* limitBytes(source: AsyncIterable<Uint8Array | string>, li
 export function ownerOnlyStore(stix: StixStore, owner: OrgId): StixStore {
   const guard = (writer: StixWriter): StixWriter => ({
     async putBatch(items, policy) {
-      const owners = await existingOwners(stix, items);
+      // Through the writer: a read on the store would wait for this very transaction on SQLite.
+      const owners = await writer.owners(items.map((i) => i.id));
       const outcomes = items.map((item) => ownerProblem(item, owner, owners));
       const allowed = items.filter((_, i) => outcomes[i] === null);
       const written = allowed.length === 0 ? [] : await writer.putBatch(allowed, policy);
       let next = 0;
       return outcomes.map((o) => o ?? written[next++] ?? { kind: 'rejected', code: 'not-stored', message: 'the store returned no outcome for this object' });
     },
+    owners: (ids) => writer.owners(ids),
   });
   return {
     write: (fn) => stix.write((writer) => fn(guard(writer))),
@@ -42,14 +44,6 @@ export function ownerOnlyStore(stix: StixStore, owner: OrgId): StixStore {
     reshare: (id, sharing) => stix.reshare(id, sharing),
     close: () => stix.close(),
   };
-}
-
-/** The owners of the objects of a batch that are already stored, in one query. */
-async function existingOwners(stix: StixStore, items: readonly IncomingObject[]): Promise<ReadonlyMap<string, OrgId>> {
-  const ids = [...new Set(items.map((i) => i.id))];
-  const page = await stix.list({ kind: 'operator' }, { ids, limit: ids.length });
-  if (!page.ok) throw new Error(`owner lookup failed: ${page.error.message}`);
-  return new Map(page.value.items.map((v) => [v.id, v.sharing.owner]));
 }
 
 function ownerProblem(item: IncomingObject, owner: OrgId, owners: ReadonlyMap<string, OrgId>): PutOutcome | null {

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { memoryStixStore } from '../../test/helpers/memory-stix-store.ts';
+import { openStore } from '../store/index.ts';
+import { testDatabase, testDialects } from '../store/testing.ts';
 import { harness, ORG_A, ORG_B, type Harness } from './test-support.ts';
 import { SHARED_DATA } from '../../test/helpers/shared-data.ts';
 
@@ -129,5 +131,29 @@ describe('POST /api/v1/import', () => {
     const res = await upload(TLP_BUNDLE, { type: 'application/json' });
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json<{ added: number }>().added).toBeGreaterThan(0);
+  });
+});
+
+describe.each(testDialects())('POST /api/v1/import over a real store (%s)', (dialect) => {
+  it('answers (it once waited forever on SQLite: the owner check read outside the write transaction) and still refuses versions of another organization\'s object, storing nothing', async () => {
+    const db = testDatabase(dialect);
+    const store = await openStore({ url: db.url });
+    const real = await harness({ stix: store.stix });
+    try {
+      const send = (key: string, objects: unknown[]) =>
+        real.app.inject({ method: 'POST', url: '/api/v1/import', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, payload: bundle(objects) });
+      const first = await send(real.b.writeKey, [identity(3)]);
+      expect(first.statusCode, first.body).toBe(200);
+      const before = await real.fingerprint();
+      const takeover = await send(real.a.writeKey, [identity(4), identity(3, { modified: '2024-05-01T00:00:00.000Z' })]);
+      expect(takeover.statusCode).toBe(422);
+      expect(takeover.json<{ errors: { code: string }[] }>().errors).toEqual([expect.objectContaining({ code: 'not-owner' })]);
+      expect(await real.fingerprint()).toBe(before);
+      expect((await send(real.b.writeKey, [identity(3, { modified: '2024-05-01T00:00:00.000Z' })])).json()).toMatchObject({ newVersions: 1 });
+    } finally {
+      await real.close();
+      await store.close();
+      await db.drop();
+    }
   });
 });

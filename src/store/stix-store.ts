@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { StixId } from '../domain/ids.ts';
+import type { OrgId, StixId } from '../domain/ids.ts';
 import type { Result } from '../domain/result.ts';
 import type { Database } from './db.ts';
 import { stixReads } from './stix-read.ts';
@@ -11,6 +11,19 @@ import type { Sharing, StixStore, StixWriter } from './types.ts';
 export interface StixStoreOptions {
   /** Where added timestamps come from (microseconds since the epoch); the system clock by default. */
   readonly clock?: MicroClock;
+}
+
+const OWNER_LOOKUP_CHUNK = 500;
+
+/** Who owns each of `ids` that is stored (every version carries its object's owner). */
+async function ownersIn(trx: Kysely<StixTables>, ids: readonly StixId[]): Promise<ReadonlyMap<StixId, OrgId>> {
+  const owners = new Map<StixId, OrgId>();
+  const unique = [...new Set(ids)];
+  for (let i = 0; i < unique.length; i += OWNER_LOOKUP_CHUNK) {
+    const rows = await trx.selectFrom('stix_version').select(['id', 'owner']).where('id', 'in', unique.slice(i, i + OWNER_LOOKUP_CHUNK)).execute();
+    for (const row of rows) owners.set(row.id as StixId, row.owner as OrgId);
+  }
+  return owners;
 }
 
 /** The STIX store over one database (SQLite or PostgreSQL); closing it is the caller's job. */
@@ -30,6 +43,7 @@ export function kyselyStixStore(database: Database<unknown>, options: StixStoreO
         let stored: Promise<StoredIds> | null = null;
         const result = await fn({
           putBatch: async (items, policy) => putBatch({ trx, dialect, runMany }, items, policy, clock, await (stored ??= storedIdsOf(trx))),
+          owners: (ids) => ownersIn(trx, ids),
         });
         if (!result.ok) {
           refused.result = result;

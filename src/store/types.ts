@@ -92,6 +92,11 @@ export interface PutSummary {
 /** A write transaction: several batches that commit or roll back together. */
 export interface StixWriter {
   putBatch(items: readonly IncomingObject[], policy: ConflictPolicy): Promise<readonly PutOutcome[]>;
+  /**
+   * The owners of those of `ids` already stored, this transaction's own batches included. Read through
+   * the transaction: a read on the store itself would wait for it (SQLite has one connection).
+   */
+  owners(ids: readonly StixId[]): Promise<ReadonlyMap<StixId, OrgId>>;
 }
 
 export interface StixStore {

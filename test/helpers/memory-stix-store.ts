@@ -41,6 +41,7 @@ export function memoryStixStore(): StixStore & { readonly rows: () => readonly S
             }),
           );
         },
+        owners: (ids) => Promise.resolve(new Map(staged.filter((r) => ids.includes(r.id)).map((r) => [r.id, r.sharing.owner]))),
       });
       if (result.ok) rows = latest(staged);
       return result;
