@@ -68,6 +68,19 @@ describe('rampart pattern match', () => {
     expect(await inProcess('match', '--pattern', "[file:extensions.'archive-ext'.contains_refs[*].hashes.'SHA-256' = 'bf07a7fbb825fc0aae7bf4a1177b2b31fcf8a3feeaf7092761e18c859ee52a9c'] REPEATS 5 TIMES", '--observed', both)).toMatchObject({ exit: 0, out: 'match\n' });
   });
 
+  it('warns, on check and match, when a valid pattern can never match (AND across object types in one [...])', async () => {
+    const never = "[ipv4-addr:value = '198.51.100.3' AND network-traffic:protocols[*] = 'tcp']";
+    const checked = await inProcess('check', never);
+    expect(checked).toMatchObject({ exit: 0, out: 'ok\n' });
+    expect(checked.err).toContain('warning: this pattern can never match: AND at column 2 joins comparisons of different object types (ipv4-addr, network-traffic)');
+    expect(checked.err).toContain("network-traffic:dst_ref.value = '198.51.100.7'");
+    // The observation holds both objects, and still the pattern does not match: the engine follows the rule the warning states.
+    const matched = await inProcess('match', '--pattern', never, '--observed', file('b21c.json', bundle21));
+    expect(matched).toMatchObject({ exit: 1, out: 'nomatch\n' });
+    expect(matched.err).toContain('can never match');
+    expect(await inProcess('check', "[network-traffic:dst_ref.value = '198.51.100.3' AND network-traffic:protocols[*] = 'tcp']")).toMatchObject({ exit: 0, out: 'ok\n', err: '' });
+  });
+
   it('exits 2 with the reason for a bad pattern or bad input', async () => {
     const b21 = file('b21b.json', bundle21);
     const badPattern = await inProcess('match', '--pattern', "[file:name = 'x'", '--observed', b21);

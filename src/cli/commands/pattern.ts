@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { Command } from 'commander';
 import { err, ok, type Result } from '../../domain/result.ts';
 import { locateJsonError } from '../../stix/json-syntax.ts';
-import { compilePattern, observationsFromBundle, parsePattern, type PatternError } from '../../stix/pattern/index.ts';
+import { compilePattern, neverMatches, observationsFromBundle, parsePattern, type Pattern, type PatternError } from '../../stix/pattern/index.ts';
 import { EXIT } from '../options.ts';
 
 /** `rampart pattern check|match`: STIX 2.1 patterns on the command line. */
@@ -10,7 +10,7 @@ export function patternCommand(): Command {
   const command = new Command('pattern').description('Check STIX 2.1 patterns and match them against observed-data');
   command
     .command('check')
-    .description("Parse a STIX 2.1 pattern: prints 'ok' (exit 0) or the error and its column (exit 2)")
+    .description("Parse a STIX 2.1 pattern: prints 'ok' (exit 0; with a warning when it can never match) or the error and its column (exit 2)")
     .argument('<pattern>', "the pattern, e.g. \"[ipv4-addr:value = '198.51.100.1']\"")
     .exitOverride()
     .action((text: string) => {
@@ -41,10 +41,16 @@ export function formatPatternError(text: string, error: PatternError): string {
   return `invalid pattern at ${where}: ${error.message}\n  ${line}\n  ${pad}^\n`;
 }
 
+/** A warning line per reason the pattern can never match (it is valid STIX all the same). */
+function warnIfNeverMatches(pattern: Pattern): void {
+  for (const reason of neverMatches(pattern)) process.stderr.write(`warning: this pattern can never match: ${reason.message}\n`);
+}
+
 function runCheck(text: string): number {
   const parsed = parsePattern(text);
   if (parsed.ok) {
     process.stdout.write('ok\n');
+    warnIfNeverMatches(parsed.value);
     return EXIT.ok;
   }
   process.stderr.write(formatPatternError(text, parsed.error));
@@ -92,6 +98,7 @@ async function runMatch(pattern: string, file: string): Promise<number> {
     process.stderr.write(`rampart pattern match: ${observations.error.message}\n`);
     return EXIT.unusable;
   }
+  warnIfNeverMatches(parsed.value);
   const matched = compilePattern(parsed.value).matches(observations.value);
   process.stdout.write(matched ? 'match\n' : 'nomatch\n');
   return matched ? EXIT.ok : EXIT.problems;

@@ -3,5 +3,6 @@ export type * from './ast.ts';
 export { parsePattern } from './parser.ts';
 export { comparisonsOf, formatPath } from './comparisons.ts';
 export { compilePattern, type CompiledPattern } from './compile.ts';
+export { neverMatches, type NeverMatches } from './never-matches.ts';
 export type { Observation, ScoObject } from './observation.ts';
 export { observationFromObservedData, observationsFromBundle, type ObservedInputError } from './from-bundle.ts';
