@@ -130,6 +130,15 @@ function bound(sources: Sources, w: Window, need: number) {
   return sql`select ${w.desc ? sql`coalesce(max(x), ${far})` : sql`coalesce(min(x), ${far})`} as bound from (${sql.join(parts, sql` union all `)}) t`;
 }
 
+/** The added times a listing walks first: after the cursor (or before it, newest first) and after `addedAfterUs`. */
+function firstWindow(q: ListQuery, position: Position | null): Window {
+  const desc = q.order === 'desc';
+  const floor = q.addedAfterUs ?? -1;
+  return desc ? { lo: floor, hi: position?.us ?? NO_BOUND, desc } : { lo: Math.max(position?.us ?? -1, floor), hi: NO_BOUND, desc };
+}
+
+const selectColumns = () => sql.join(COLUMNS.map((c) => sql.ref(c)));
+
 /**
  * SQLite: the first `limit + 1` versions from the cursor on (oldest first, or newest first) that the
  * reader may see, driven by its sources: each is an index range in added order (stix_audience by key,
@@ -139,10 +148,9 @@ function bound(sources: Sources, w: Window, need: number) {
  */
 async function listBySourcesSqlite(db: Kysely<StixTables>, sources: Sources, q: ListQuery, position: Position | null): Promise<Row[]> {
   const desc = q.order === 'desc';
-  const floor = q.addedAfterUs ?? -1;
-  let w: Window = desc ? { lo: floor, hi: position?.us ?? NO_BOUND, desc } : { lo: Math.max(position?.us ?? -1, floor), hi: NO_BOUND, desc };
+  let w = firstWindow(q, position);
   const out: Row[] = [];
-  const columns = sql.join(COLUMNS.map((c) => sql.ref(c)));
+  const columns = selectColumns();
   const latest = q.versions === 'all' ? sql`1 = 1` : sql`v.is_latest = 1`;
   for (;;) {
     const need = q.limit + 1 - out.length;
@@ -173,14 +181,14 @@ async function listBySourcesSqlite(db: Kysely<StixTables>, sources: Sources, q: 
  * skipped inside the same statement (the versions' own range is bounded by the window too, so a
  * merge join starts at the cursor). A version that more than one source holds (an owner's own
  * object also shared with its organization's key) comes once per source, next to itself: the
- * repeats are dropped here, and only when they left the page short is the rest read on from it.
+ * repeats are dropped here. A few rows more than the page needs are asked for, so only when the
+ * repeats still left it short is the rest read on from its last version.
  */
 async function listBySourcesPostgres(db: Kysely<StixTables>, sources: Sources, q: ListQuery, position: Position | null): Promise<Row[]> {
   const desc = q.order === 'desc';
-  const floor = q.addedAfterUs ?? -1;
-  let w: Window = desc ? { lo: floor, hi: position?.us ?? NO_BOUND, desc } : { lo: Math.max(position?.us ?? -1, floor), hi: NO_BOUND, desc };
+  let w = firstWindow(q, position);
   const out: Row[] = [];
-  const columns = sql.join(COLUMNS.map((c) => sql.ref(c)));
+  const columns = selectColumns();
   const latest = q.versions === 'all' ? sql`` : sql` and v.is_latest = 1`;
   const order = desc ? sql`desc` : sql`asc`;
   let last: number | null = null;
