@@ -2,8 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { sql } from 'kysely';
 import pg from 'pg';
-import type { DialectName } from './db.ts';
+import type { Database, DialectName } from './db.ts';
 
 /** Tests only: a fresh, empty database of one dialect, and how to throw it away. */
 export interface TestDatabase {
@@ -49,4 +50,21 @@ export function testDatabase(dialect: DialectName, env: Readonly<Record<string, 
       }
     },
   };
+}
+
+/**
+ * Tests only: every table's rows (Kysely's migration tables aside) as sorted JSON lines, so a test can
+ * prove a refused request changed nothing, in tables added later too. `ignore` names columns a request
+ * may touch without changing data (when a key was last used).
+ */
+export async function tableRows(database: Database<unknown>, ignore: Readonly<Record<string, readonly string[]>> = {}): Promise<Map<string, string[]>> {
+  const tables = await database.db.introspection.getTables();
+  const out = new Map<string, string[]>();
+  for (const table of tables) {
+    const { rows } = await sql<Record<string, unknown>>`select * from ${sql.table(table.name)}`.execute(database.db);
+    const skip = new Set(ignore[table.name] ?? []);
+    const lines = rows.map((row) => JSON.stringify(Object.entries(row).filter(([column]) => !skip.has(column)), (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)));
+    out.set(table.name, lines.sort());
+  }
+  return out;
 }
