@@ -8,7 +8,7 @@ import { loadIndex } from './load-index.ts';
 const OWNER = 'identity--0a000000-0000-4000-8000-00000000000a' as OrgId;
 
 describe('loadIndex', () => {
-  it('takes the latest, unrevoked, unexpired STIX indicators and lists broken patterns', async () => {
+  it('takes the latest, unrevoked, currently valid STIX indicators and lists broken patterns', async () => {
     const stix = memoryStixStore();
     const put = (n: number, fields: Record<string, unknown>, modified = '2026-10-01T00:00:00.000Z') => {
       const id = `indicator--00000000-0000-4000-8000-${String(n).padStart(12, '0')}` as StixId;
@@ -26,6 +26,8 @@ describe('loadIndex', () => {
             put(5, { pattern_type: 'sigma', pattern: 'title: x' }),
             put(6, { pattern: "[domain-name:value = 'broken'" }),
             put(7, {}),
+            put(8, { valid_from: '2026-11-04T00:00:00Z' }),
+            put(9, { valid_from: '2026-11-03T00:00:00Z' }),
             put(7, { pattern: "[domain-name:value = 'newer.example']" }, '2026-10-02T00:00:00.000Z'),
           ],
           'reject',
@@ -35,7 +37,7 @@ describe('loadIndex', () => {
     const index = await loadIndex(stix, { kind: 'operator' }, { now: new Date('2026-11-03T00:00:00Z'), compile: compilePattern });
     if (!index.ok) throw new Error(index.error.message);
     const domains = [...(index.value.exact.get('domain')?.keys() ?? [])].sort();
-    expect(domains).toEqual(['d1.example', 'd4.example', 'newer.example']);
+    expect(domains).toEqual(['d1.example', 'd4.example', 'd9.example', 'newer.example']);
     expect(index.value.problems.map((p) => [p.id.slice(-1), p.code])).toEqual([['6', 'invalid-pattern']]);
   });
 });

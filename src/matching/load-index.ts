@@ -10,6 +10,7 @@ const IndicatorJson = Type.Object({
   name: Type.Optional(Type.String()),
   pattern: Type.String(),
   pattern_type: Type.String(),
+  valid_from: Type.Optional(Type.String()),
   valid_until: Type.Optional(Type.String()),
   revoked: Type.Optional(Type.Boolean()),
 });
@@ -23,7 +24,7 @@ export interface LoadOptions {
 }
 
 /**
- * Loads every indicator the reader may see (latest versions, not revoked, not expired, STIX
+ * Loads every indicator the reader may see (latest versions, not revoked, valid now, STIX
  * patterns only) into an index. Other pattern languages are skipped silently; broken STIX
  * patterns are listed in `index.problems`.
  */
@@ -40,6 +41,8 @@ export async function loadIndex(stix: StixStore, reader: Reader, options: LoadOp
       if (!Value.Check(IndicatorJson, json)) continue;
       if (json.revoked === true || json.pattern_type !== 'stix') continue;
       if (json.valid_until !== undefined && Date.parse(json.valid_until) <= now) continue;
+      // Not yet valid: its owner says it should not raise hits before then.
+      if (json.valid_from !== undefined && Date.parse(json.valid_from) > now) continue;
       index.add({ id: version.id, name: json.name ?? null, pattern: json.pattern, owner: version.sharing.owner }, options.compile);
     }
     cursor = page.value.nextCursor ?? undefined;
