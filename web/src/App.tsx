@@ -87,8 +87,8 @@ function Shell(props: { readonly children: ReactNode }) {
             </Link>
           ) : (
             <>
-              <span className="who-name">
-                {me.displayName}
+              <span className="who-name" title={`${me.displayName}, ${me.orgName}`}>
+                <span>{me.displayName}</span>
                 <span className="muted small">{me.orgName}</span>
               </span>
               <button

@@ -3,6 +3,7 @@ import { useMemo, useState } from 'react';
 import { feature } from 'topojson-client';
 import type { GeometryCollection, Topology } from 'topojson-specification';
 import statesTopo from 'us-atlas/states-10m.json';
+import { mapSummary } from '../dashboard-words.ts';
 import { mapColour, mapLegend } from '../map-scale.ts';
 import { placeByFips, TERRITORIES } from '../states.ts';
 
@@ -52,6 +53,7 @@ export function UsMap(props: { readonly counts: Readonly<Record<string, number>>
               data-count={n(s.fips)}
               onMouseEnter={() => setHover(s.fips)}
               onMouseLeave={() => setHover(null)}
+              onClick={() => setHover(s.fips)}
             >
               <title>{`${placeByFips(s.fips)?.name ?? s.fips}: ${n(s.fips)} ${props.what}`}</title>
             </path>
@@ -65,8 +67,9 @@ export function UsMap(props: { readonly counts: Readonly<Record<string, number>>
           )}
         </svg>
         <figcaption className="map-hover" aria-live="polite">
-          {hovered === null || hovered === undefined ? 'Point at a state to see its number.' : `${hovered.name}: ${n(hovered.fips)} ${props.what}`}
+          {hovered === null || hovered === undefined ? 'Point at or tap a state to see its number.' : `${hovered.name}: ${n(hovered.fips)} ${props.what}`}
         </figcaption>
+        <p className="map-summary">{mapSummary(props.counts, props.what)}</p>
       </figure>
       <aside className="map-side">
         <h3>Territories</h3>

@@ -6,7 +6,9 @@ import { LiveIndicator } from '../components/LiveIndicator.tsx';
 import { TlpBadge } from '../components/TlpBadge.tsx';
 import { Loading, ProblemBox } from '../components/Status.tsx';
 import { UsMap } from '../components/UsMap.tsx';
+import { itemTitle, splitByType, statusWhen } from '../dashboard-words.ts';
 import { count, formatWhen, FUNCTION_LABELS, plural, shortId, STATUS_LABELS, typeLabel } from '../format.ts';
+import { TLP_MEANING } from '../sharing-rules.ts';
 import { Link } from '../router.tsx';
 import { useSession } from '../session.tsx';
 import { useGet } from '../use-api.ts';
@@ -21,6 +23,7 @@ export function Dashboard() {
   if (data.state === 'error') return <ProblemBox problem={data.problem} />;
   const d = data.value;
   const now = new Date();
+  const byType = splitByType(d.by_type);
   return (
     <div className="dashboard">
       <div className="page-head">
@@ -64,7 +67,7 @@ export function Dashboard() {
                 <li key={item.id}>
                   <TlpBadge tlp={item.tlp} />
                   <span className="type-tag">{typeLabel(item.type)}</span>
-                  <Link to={`/intel/${encodeURIComponent(item.id)}`}>{item.name ?? item.id}</Link>
+                  <Link to={`/intel/${encodeURIComponent(item.id)}`}>{itemTitle(item)}</Link>
                   <span className="when">{formatWhen(item.modified, now)}</span>
                 </li>
               ))}
@@ -74,9 +77,12 @@ export function Dashboard() {
         <div className="stack">
         <section className="card">
           <h2>By TLP</h2>
+          <p className="muted small">
+            TLP (Traffic Light Protocol) is how widely the owner lets an item travel, from CLEAR (anyone) to RED (named people only).
+          </p>
           <ul className="tlp-counts">
             {TLP_LEVELS.map((tlp) => (
-              <li key={tlp}>
+              <li key={tlp} title={TLP_MEANING[tlp]}>
                 <TlpBadge tlp={tlp} />
                 <span className="big-number" data-tlp={tlp}>
                   {count(d.by_tlp[tlp])}
@@ -87,18 +93,13 @@ export function Dashboard() {
         </section>
         <section className="card">
           <h2>By type</h2>
-          <table className="counts">
-            <tbody>
-              {d.by_type.map((row) => (
-                <tr key={row.type}>
-                  <td>
-                    <Link to={`/intel?type=${encodeURIComponent(row.type)}`}>{typeLabel(row.type)}</Link>
-                  </td>
-                  <td className="num">{count(row.count)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <TypeCounts rows={byType.shared} />
+          {byType.reference.length === 0 ? null : (
+            <details className="raw">
+              <summary>Reference vocabulary of the knowledge base ({plural(byType.reference.length, 'type')})</summary>
+              <TypeCounts rows={byType.reference} />
+            </details>
+          )}
         </section>
         </div>
       </div>
@@ -125,15 +126,15 @@ function StatusBoard(props: { readonly rows: readonly StatusRow[]; readonly now:
             <tr key={r.id} className={`worst-${r.worst}`}>
               <td>
                 <Link to={`/intel/${encodeURIComponent(r.id)}`}>{r.jurisdiction_name ?? `Jurisdiction ${shortId(r.jurisdiction_ref)}`}</Link>
-                <div className="muted small">
-                  {r.election_date} · {formatWhen(r.modified, props.now)}
-                </div>
+                <div className="muted small">{statusWhen(r.election_date, r.modified, props.now)}</div>
                 {r.summary === null ? null : <div className="small">{r.summary}</div>}
               </td>
               {used.map((f) => {
                 const level = r.functions[f];
                 return (
-                  <td key={f}>{level === undefined ? <span className="muted">—</span> : <span className={`status status-${level}`}>{STATUS_LABELS[level]}</span>}</td>
+                  <td key={f} data-label={FUNCTION_LABELS[f]}>
+                    {level === undefined ? <span className="muted">—</span> : <span className={`status status-${level}`}>{STATUS_LABELS[level]}</span>}
+                  </td>
                 );
               })}
             </tr>
@@ -141,5 +142,22 @@ function StatusBoard(props: { readonly rows: readonly StatusRow[]; readonly now:
         </tbody>
       </table>
     </div>
+  );
+}
+
+function TypeCounts(props: { readonly rows: readonly { readonly type: string; readonly count: number }[] }) {
+  return (
+    <table className="counts">
+      <tbody>
+        {props.rows.map((row) => (
+          <tr key={row.type}>
+            <td>
+              <Link to={`/intel?type=${encodeURIComponent(row.type)}`}>{typeLabel(row.type)}</Link>
+            </td>
+            <td className="num">{count(row.count)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }

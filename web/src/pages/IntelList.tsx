@@ -82,29 +82,31 @@ export function IntelList() {
         rows.length === 0 ? (
           <p className="card muted">{q === '' && type === '' ? 'Nothing has been shared with you yet.' : 'Nothing matches. Try fewer words or another type.'}</p>
         ) : (
-          <table className="card intel-table">
-            <thead>
-              <tr>
-                <th>TLP</th>
-                <th>Type</th>
-                <th>Name</th>
-                <th>Updated</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((r) => (
-                <tr key={r.id}>
-                  <td>{r.tlp === null ? '—' : <TlpBadge tlp={r.tlp} />}</td>
-                  <td className="type-cell">{typeLabel(r.type)}</td>
-                  <td>
-                    <Link to={`/intel/${encodeURIComponent(r.id)}`}>{r.name ?? r.id}</Link>
-                    {r.description === null ? null : <div className="muted small clamp">{r.description}</div>}
-                  </td>
-                  <td className="when">{formatWhen(r.modified, now)}</td>
+          <div className="table-scroll">
+            <table className="card intel-table">
+              <thead>
+                <tr>
+                  <th scope="col">TLP</th>
+                  <th scope="col" className="type-cell">Type</th>
+                  <th scope="col">Name</th>
+                  <th scope="col">Updated</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {rows.map((r) => (
+                  <tr key={r.id}>
+                    <td>{r.tlp === null ? '—' : <TlpBadge tlp={r.tlp} />}</td>
+                    <td className="type-cell">{typeLabel(r.type)}</td>
+                    <td>
+                      <Link to={`/intel/${encodeURIComponent(r.id)}`}>{r.name ?? r.id}</Link>
+                      {r.description === null ? null : <div className="muted small clamp">{r.description}</div>}
+                    </td>
+                    <td className="when">{formatWhen(r.modified, now)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         )
       ) : null}
       <nav className="pager" aria-label="Pages">
