@@ -59,6 +59,14 @@ export function Feeds() {
     else setProblem(res.error);
     reload();
   };
+  if (feeds.state === 'error' && feeds.problem.status === 403) {
+    return (
+      <div className="feeds">
+        <h1>Federation feeds</h1>
+        <p className="notice">Only an org-admin of your organization sets up feeds to other hubs. Ask one of them if you need a feed.</p>
+      </div>
+    );
+  }
   const err = (field: string) => (problem === null ? null : fieldErrors(problem.errors, field).map((m) => <span key={m} className="field-error">{m}</span>));
   const now = new Date();
   return (

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent, type MouseEvent } from 'react';
 import type { AudienceKey } from '../../../src/domain/audience.ts';
 import { ELECTION_FUNCTIONS, INCIDENT_CATEGORIES, SEVERITIES, type ElectionFunction, type IncidentCategory, type Severity } from '../../../src/domain/election.ts';
 import { TLP_LEVELS, type Tlp } from '../../../src/domain/tlp.ts';
@@ -31,6 +31,14 @@ function ReportForm({ me }: { readonly me: Me }) {
   const [submitted, setSubmitted] = useState(false);
   const [problem, setProblem] = useState<ApiProblem | null>(null);
   const [busy, setBusy] = useState(false);
+  // Bumped by each failed send, so the messages above the form get focus and scroll into view.
+  const [failures, setFailures] = useState(0);
+  const messagesRef = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (failures === 0) return;
+    messagesRef.current?.focus();
+    messagesRef.current?.scrollIntoView({ block: 'start' });
+  }, [failures]);
 
   const form = { whatHappened, category, functions, severity, stateFips, tlp, audience };
   // Problems show after the first attempt, then update as they are fixed.
@@ -49,13 +57,17 @@ function ReportForm({ me }: { readonly me: Me }) {
     const found = formIssues(form);
     setSubmitted(true);
     setProblem(null);
-    if (found.length > 0) return;
+    if (found.length > 0) {
+      setFailures((n) => n + 1);
+      return;
+    }
     setBusy(true);
     const object = buildIncident(form, me.orgId, new Date(), crypto.randomUUID());
     const res = await api<{ object?: { id?: string }; id?: string }>('POST', '/api/v1/objects', { object, tlp, audience });
     setBusy(false);
     if (!res.ok) {
       setProblem(res.error);
+      setFailures((n) => n + 1);
       return;
     }
     navigate(`/intel/${encodeURIComponent(String(object['id']))}?reported=1`);
@@ -69,27 +81,34 @@ function ReportForm({ me }: { readonly me: Me }) {
           <p className="muted">Tell others what happened. It takes about two minutes; you can add details later.</p>
         </div>
       </div>
-      {problem === null ? null : <ProblemBox problem={problem} />}
-      {issues.length > 0 ? (
-        <div className="error" role="alert">
-          Please fix {issues.length === 1 ? 'one thing' : `${issues.length} things`} before sending:
-          <ul>
-            {issues.map((i) => (
-              <li key={i.field}>{i.message}</li>
-            ))}
-          </ul>
-        </div>
-      ) : null}
+      <div ref={messagesRef} tabIndex={-1} className="form-messages">
+        {problem === null ? null : <ProblemBox problem={problem} />}
+        {issues.length > 0 ? (
+          <div className="error" role="alert">
+            Please fix {issues.length === 1 ? 'one thing' : `${issues.length} things`} before sending:
+            <ul>
+              {issues.map((i) => (
+                <li key={i.field}>
+                  <a href={`#field-${i.field}`} onClick={(e) => focusField(e, i.field)}>
+                    {i.message}
+                  </a>
+                </li>
+              ))}
+            </ul>
+          </div>
+        ) : null}
+      </div>
 
       <section className="card step">
         <h2>
           <span className="step-no">1</span> What happened?
         </h2>
-        <label className={issueFor('whatHappened') === undefined ? '' : 'invalid'}>
+        <label id="field-whatHappened" className={issueFor('whatHappened') === undefined ? '' : 'invalid'}>
           Describe it in plain words: what, where, when, and what you did about it.
           <textarea
             name="whatHappened"
             rows={5}
+            aria-invalid={issueFor('whatHappened') !== undefined}
             value={whatHappened}
             onChange={(e) => setWhatHappened(e.target.value)}
             placeholder="e.g. Posts on social media claim polling places close at noon today. Our polls are open until 8 pm."
@@ -106,7 +125,7 @@ function ReportForm({ me }: { readonly me: Me }) {
         <h2>
           <span className="step-no">2</span> What kind, and how serious?
         </h2>
-        <fieldset className={issueFor('category') === undefined ? '' : 'invalid'}>
+        <fieldset id="field-category" className={issueFor('category') === undefined ? '' : 'invalid'}>
           <legend>Kind of incident</legend>
           <div className="choices">
             {INCIDENT_CATEGORIES.map((c) => (
@@ -128,7 +147,7 @@ function ReportForm({ me }: { readonly me: Me }) {
             ))}
           </div>
         </fieldset>
-        <fieldset className={issueFor('severity') === undefined ? '' : 'invalid'}>
+        <fieldset id="field-severity" className={issueFor('severity') === undefined ? '' : 'invalid'}>
           <legend>How serious is it?</legend>
           <div className="choices">
             {SEVERITIES.map((s) => (
@@ -158,7 +177,7 @@ function ReportForm({ me }: { readonly me: Me }) {
         </h2>
         <fieldset>
           <legend>How sensitive is it? (Traffic Light Protocol)</legend>
-          <div className="tlp-picker" role="radiogroup">
+          <div className="tlp-picker">
             {TLP_LEVELS.map((level) => (
               <label key={level} className={tlp === level ? 'tlp-option selected' : 'tlp-option'}>
                 <input type="radio" name="tlp" value={level} checked={tlp === level} onChange={() => changeTlp(level)} />
@@ -168,7 +187,7 @@ function ReportForm({ me }: { readonly me: Me }) {
             ))}
           </div>
         </fieldset>
-        <fieldset className={issueFor('audience') === undefined ? '' : 'invalid'}>
+        <fieldset id="field-audience" className={issueFor('audience') === undefined ? '' : 'invalid'}>
           <legend>Share with</legend>
           <p className="reason small" data-testid="tlp-reason">
             {tlpReason(tlp)}
@@ -203,4 +222,13 @@ function ReportForm({ me }: { readonly me: Me }) {
       </div>
     </form>
   );
+}
+
+/** From the list of problems to the field itself: its first input gets focus (a bare #link would only scroll). */
+function focusField(e: MouseEvent<HTMLAnchorElement>, field: FormIssue['field']): void {
+  const input = document.querySelector<HTMLElement>(`#field-${field} input:not([disabled]), #field-${field} textarea`);
+  if (input === null) return;
+  e.preventDefault();
+  input.focus();
+  input.scrollIntoView({ block: 'center' });
 }
