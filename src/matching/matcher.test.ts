@@ -117,6 +117,24 @@ describe('matchLogs', () => {
     expect(counts(summary)).toEqual({ 'ind 1': 1, 'ind 2': 1, 'ind 3': 1, 'ind 4': 3 });
   });
 
+  it("matches a file by all the hashes (and the name) one line gives it, in CSV and Suricata fileinfo", async () => {
+    const md5 = '0cc175b9c0f1b6a831c399e269772661';
+    const sha256 = 'ca978112ca1bbdcafac231b39a23dc4da786eff8147c4e72b9807785afee48bb';
+    const patterns = [
+      `[file:hashes.MD5 = '${md5}' AND file:hashes.'SHA-256' = '${sha256}']`,
+      `[file:name = '/ballot.exe' AND file:hashes.'SHA-256' = '${sha256}']`,
+      `[file:hashes.MD5 = '${md5}' AND file:hashes.'SHA-1' = 'da39a3ee5e6b4b0d3255bfef95601890afd80709']`,
+    ];
+    const csv = await match(patterns, ['filename,md5,sha256', `/ballot.exe,${md5},${sha256}`], { format: 'csv' });
+    expect(counts(csv)).toEqual({ 'ind 1': 1, 'ind 2': 1 });
+    const eve = await match(
+      patterns,
+      [`{"timestamp":"2026-11-03T10:00:03Z","event_type":"fileinfo","src_ip":"203.0.113.80","dest_ip":"198.51.100.30","fileinfo":{"filename":"/ballot.exe","md5":"${md5}","sha256":"${sha256}"}}`],
+      { format: 'suricata-eve' },
+    );
+    expect(counts(eve)).toEqual({ 'ind 1': 1, 'ind 2': 1 });
+  });
+
   it('evaluates multi-observation patterns over the whole log', async () => {
     const lines = ['{"ts":"2026-11-03T10:00:00Z","query":"stage1.example"}', '{"ts":"2026-11-03T10:00:30Z","dest_ip":"203.0.113.66"}', '{"ts":"2026-11-03T10:01:00Z","query":"stage1.example"}'];
     const summary = await match(

@@ -73,23 +73,40 @@ function scoOf(kind: ValueKind, value: string): ScoObject | null {
 /**
  * The STIX observation of one log line: an SCO per value, and a network-traffic object joining
  * the addresses, ports, protocol and HTTP request (method, target, User-Agent) when the line has them.
+ * A line's hashes (and its file name) describe one file, so they share one `file` object; a second
+ * hash of an algorithm that file already holds starts another file.
  */
 export function toObservation(record: LogRecord, time: string): Observation {
   const objects: Record<string, ScoObject> = {};
   const keyOf = new Map<string, string>();
+  const files: { readonly sco: ScoObject; readonly hashes: Record<string, string> }[] = [];
   let n = 0;
+  const newFile = () => {
+    const hashes: Record<string, string> = {};
+    const file = { sco: { type: 'file', hashes }, hashes };
+    files.push(file);
+    objects[String(n++)] = file.sco;
+    return file;
+  };
   for (let i = 0; i < record.size; i++) {
     const kind = record.kinds[i];
     const value = record.values[i];
-    if (kind === undefined || value === undefined) continue;
+    if (kind === undefined || value === undefined || keyOf.has(`${kind}|${value}`)) continue;
+    const algorithm = HASH_NAMES[kind];
+    if (algorithm !== undefined) {
+      const file = files.find((f) => f.hashes[algorithm] === undefined) ?? newFile();
+      file.hashes[algorithm] = detach(value);
+      keyOf.set(`${kind}|${value}`, '');
+      continue;
+    }
     const sco = scoOf(kind, detach(value));
-    if (sco === null || keyOf.has(`${kind}|${value}`)) continue;
+    if (sco === null) continue;
     const key = String(n++);
     keyOf.set(`${kind}|${value}`, key);
     objects[key] = sco;
   }
   if (record.fileName !== null) {
-    const file = Object.values(objects).find((o) => o.type === 'file');
+    const file = files[0]?.sco;
     if (file === undefined) objects[String(n++)] = { type: 'file', name: detach(record.fileName) };
     else file['name'] = detach(record.fileName);
   }
