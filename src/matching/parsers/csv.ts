@@ -1,5 +1,5 @@
 import type { LineParser, LineProblem, LogRecord } from '../record.ts';
-import { applyField, roleOf, type FieldRole } from './fields.ts';
+import { addRequestUrl, applyField, isBlank, roleOf, type FieldRole } from './fields.ts';
 
 /** Splits one CSV line (RFC 4180 quoting; fields may not span lines), or null on an unterminated quote. */
 export function splitCsv(line: string, separator = ','): string[] | null {
@@ -46,10 +46,9 @@ export function applyColumns(record: LogRecord, roles: readonly (FieldRole | nul
     const role = roles[i] ?? null;
     const value = values[i] ?? '';
     applyField(record, role, value);
-    if (role === 'host' && value !== '' && value !== '-') host = value;
+    if (role === 'host' && !isBlank(value)) host = value;
   }
-  const target = record.requestTarget;
-  if (host !== null && target !== null && target.startsWith('/')) record.add('url', `http://${host}${target}`);
+  addRequestUrl(record, host);
 }
 
 /** CSV with a header row naming the columns; cells of unknown columns are classified by their look. */

@@ -88,9 +88,24 @@ function addUrl(record: LogRecord, value: string): void {
   }
 }
 
+/** Whether a field holds no value in the log's own way ('', '-', Zeek's '(empty)'). */
+export function isBlank(value: string): boolean {
+  return value === '' || value === '-' || value === '(empty)';
+}
+
+/**
+ * Adds the full URL of an HTTP request logged as a host field and a path (`http://host[:port]/path`), as CSV, Zeek
+ * (TSV and JSON), JSON lines and Suricata log it; nothing when either is missing or the target is not a path.
+ */
+export function addRequestUrl(record: LogRecord, host: string | null, port: number | null = null): void {
+  const target = record.requestTarget;
+  if (host === null || isBlank(host) || target === null || !target.startsWith('/')) return;
+  record.add('url', `http://${host}${port !== null && port !== 80 ? `:${port}` : ''}${target}`);
+}
+
 /** Puts one field's value where its role says; unknown fields are classified by their look. */
 export function applyField(record: LogRecord, role: FieldRole | null, value: string): void {
-  if (value === '' || value === '-' || value === '(empty)') return;
+  if (isBlank(value)) return;
   switch (role) {
     case 'src-ip':
       if (ipKind(value) !== null) {

@@ -49,6 +49,15 @@ describe('jsonl', () => {
     expect(b?.time).toBe('2025-11-03T14:05:06.500Z');
   });
 
+  it("joins a host and a path into a full URL, as in Zeek's JSON http log", () => {
+    const [http, absolute] = run('jsonl', [
+      '{"ts":1762160400.0,"uid":"Cx3","id.orig_h":"198.51.100.5","id.orig_p":50000,"id.resp_h":"203.0.113.8","id.resp_p":80,"method":"GET","host":"sos.example","uri":"/upload.php","referrer":"-","user_agent":"python-requests/2.31"}',
+      '{"host":"sos.example","uri":"http://other.example/a"}',
+    ]);
+    expect(http?.values).toEqual(['ipv4:198.51.100.5', 'ipv4:203.0.113.8', 'domain:sos.example', 'user-agent:python-requests/2.31', 'url:http://sos.example/upload.php']);
+    expect(absolute?.values).toEqual(['domain:sos.example', 'url:http://other.example/a', 'domain:other.example']);
+  });
+
   it('reports lines that are not JSON objects', () => {
     const [a, b] = run('jsonl', ['{"a":', '[1,2]']);
     expect(a?.problem?.code).toBe('malformed-json');
@@ -153,6 +162,8 @@ describe('suricata-eve', () => {
     expect(rows[2]?.values).toEqual(['ipv6:2001:db8::30', 'ipv6:2001:db8::443', 'domain:secure.portal.example']);
     expect(rows[3]?.values).toEqual(['ipv4:203.0.113.80', 'ipv4:198.51.100.30', 'md5:0cc175b9c0f1b6a831c399e269772661', 'sha256:ca978112ca1bbdcafac231b39a23dc4da786eff8147c4e72b9807785afee48bb']);
     expect(rows[4]?.problem).toEqual({ code: 'unrecognized-line', message: 'not a Suricata EVE event: the "event_type" field is missing' });
+    const [port] = run('suricata-eve', ['{"event_type":"http","src_ip":"198.51.100.30","http":{"hostname":"portal.example","http_port":8080,"url":"/login"}}']);
+    expect(port?.values).toEqual(['ipv4:198.51.100.30', 'domain:portal.example', 'url:http://portal.example:8080/login']);
   });
 });
 

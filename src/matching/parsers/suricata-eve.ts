@@ -1,4 +1,5 @@
 import type { LineParser, LineProblem, LogRecord } from '../record.ts';
+import { addRequestUrl } from './fields.ts';
 import { walkObject, parseJsonObject } from './jsonl.ts';
 
 function text(value: unknown): string | null {
@@ -23,14 +24,8 @@ export function suricataEveParser(): LineParser {
       if (typeof event['event_type'] !== 'string') return { code: 'unrecognized-line', message: 'not a Suricata EVE event: the "event_type" field is missing' };
       walkObject(record, event);
       const http = section(event, 'http');
-      if (http !== null) {
-        const host = text(http['hostname']);
-        const path = text(http['url']);
-        if (host !== null && path !== null && path.startsWith('/')) {
-          const port = typeof http['http_port'] === 'number' && http['http_port'] !== 80 ? `:${http['http_port']}` : '';
-          record.add('url', `http://${host}${port}${path}`);
-        }
-      }
+      // http.url is the request target (its role is 'uri'), so the shared join applies, with Suricata's port.
+      if (http !== null) addRequestUrl(record, text(http['hostname']), typeof http['http_port'] === 'number' ? http['http_port'] : null);
       return null;
     },
   };
