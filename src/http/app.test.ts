@@ -44,6 +44,25 @@ describe('URLs the router cannot read', () => {
   });
 });
 
+describe('JSON bodies keep their types', () => {
+  it('refuses a body field of the wrong JSON type (400 invalid-request) instead of coercing it, storing nothing; query strings are still read as their types', async () => {
+    const harnessed = await make();
+    const { app, a } = harnessed;
+    const before = await harnessed.fingerprint();
+    const object = { type: 'indicator', spec_version: '2.1', id: 'indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f', created: '2024-11-05T13:00:00.000Z', modified: '2024-11-05T13:00:00.000Z', pattern: "[domain-name:value = 'x.example']", pattern_type: 'stix', valid_from: '2024-11-05T13:00:00Z' };
+    const headers = { authorization: `Bearer ${a.writeKey}` };
+    for (const payload of [{ object, tlp: 'green', audience: 'community' }, { object, tlp: 'green', audience: [1] }]) {
+      const res = await app.inject({ method: 'POST', url: '/api/v1/objects', headers, payload });
+      expect(res.statusCode, res.body).toBe(400);
+      expect(res.json<{ code: string }>().code).toBe('invalid-request');
+    }
+    const numericPassword = await app.inject({ method: 'POST', url: '/api/v1/session', payload: { email: a.email, password: 123456789012 } });
+    expect(numericPassword.json<{ code: string }>().code).toBe('invalid-request');
+    expect(await harnessed.fingerprint()).toBe(before);
+    expect((await app.inject({ method: 'GET', url: '/api/v1/objects?limit=5', headers })).statusCode).toBe(200);
+  });
+});
+
 describe('sign-in routes', () => {
   it('signs in with an HttpOnly SameSite=Strict cookie and a CSRF token; /me; sign-out ends the session', async () => {
     const { app, a } = await make();

@@ -10,6 +10,7 @@ import { META_TYPES, SCO_TYPES, SDO_TYPES, SRO_TYPES } from '../stix/schema/inde
 import { installAuthentication } from './auth.ts';
 import type { AppDeps, RequestKit } from './deps.ts';
 import { installJsonParser } from './json-body.ts';
+import { validatorCompiler } from './validators.ts';
 import { createMetrics, type AppMetrics } from './metrics.ts';
 import { installErrorHandling, MAX_PATH_PARAMETER, problemOfError, RouteNotFound, sendProblem } from './problem.ts';
 import { problem, type Problem } from '../domain/problem.ts';
@@ -83,8 +84,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     bodyLimit,
     trustProxy: deps.config.trustProxy ?? false,
     ...(deps.logger === undefined ? { logger: false } : { loggerInstance: deps.logger }),
-    // Unknown query fields are errors (a typo must not silently widen a query); every field is reported.
-    ajv: { customOptions: { removeAdditional: false, allErrors: true, coerceTypes: 'array', useDefaults: true } },
     return503OnClosing: true,
     routerOptions: { maxParamLength: MAX_PATH_PARAMETER },
     // A URL the router cannot read never reaches a route or the error handler; answer it here, in the format of its prefix.
@@ -117,6 +116,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const authn = installAuthentication(app, deps.auth, deps.config);
 
   for (const schema of [ProblemSchema, StixObjectSchema, SharingSchema]) app.addSchema(schema);
+  // Unknown fields are errors (a typo must not silently widen a query); JSON bodies are not coerced.
+  app.setValidatorCompiler(validatorCompiler([ProblemSchema, StixObjectSchema, SharingSchema]));
   await app.register(fastifySwagger, {
     // Shared schemas appear under components/schemas by their $id (Problem, StixObject, Sharing).
     refResolver: { buildLocalReference: (json, _base, _fragment, i) => (typeof json['$id'] === 'string' ? json['$id'] : `def-${i}`) },
