@@ -7,7 +7,7 @@ import type { AppPlugin, Clock, SharingPort } from '../http/deps.ts';
 import { limitBytes } from '../http/import-guard.ts';
 import { problemResponses } from '../http/schemas.ts';
 import type { OrgInfoPort } from '../sharing/keys.ts';
-import type { StixStore } from '../store/types.ts';
+import type { Sharing, StixStore } from '../store/types.ts';
 import { PatternCache, type CompilePattern } from './indicator-index.ts';
 import { IdParams, MatchQuery, MatchReportSchema, SightingSummarySchema } from './schemas.ts';
 import { matchForReader, reportView } from './service.ts';
@@ -72,17 +72,19 @@ export function matchPlugin(deps: MatchRouteDeps): AppPlugin {
             if (!key.ok) return kit.sendProblem(reply, problem('invalid', key.error.code, `audience: ${key.error.message}`));
             audience.push(key.value);
           }
-          // Refuse a sharing the TLP does not allow before reading the log, not after.
+          // Refuse a sharing the TLP does not allow before reading the log, not after; the decided one is published.
+          let sharing: Sharing | null = null;
           if (query.publish) {
-            const sharing = await deps.sharing.decide(principal.orgId, query.tlp, audience.length === 0 ? undefined : audience);
-            if (!sharing.ok) return kit.sendProblem(reply, sharing.error);
+            const decided = await deps.sharing.decide(principal.orgId, query.tlp, audience.length === 0 ? undefined : audience);
+            if (!decided.ok) return kit.sendProblem(reply, decided.error);
+            sharing = decided.value;
           }
           if (Number(request.headers['content-length'] ?? NaN) > limit) return kit.sendProblem(reply, problem('too-large', 'payload-too-large', `the log is larger than the ${limit}-byte limit; split it`));
           const report = await matchForReader(matchDeps, reader, limitBytes(request.body, limit), { format: query.format, includeWarningListed: query.include_warning_listed });
           if (!report.ok) return kit.sendProblem(reply, report.error);
           let sightings: readonly PublishedSighting[] = [];
-          if (query.publish) {
-            const published = await publishSightings(deps, report.value.summary.hits, { orgId: principal.orgId, tlp: query.tlp, ...(audience.length === 0 ? {} : { audience }) });
+          if (sharing !== null) {
+            const published = await publishSightings(deps, report.value.summary.hits, sharing);
             if (!published.ok) return kit.sendProblem(reply, published.error);
             sightings = published.value;
           }

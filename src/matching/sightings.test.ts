@@ -38,21 +38,21 @@ describe('sightings', () => {
     });
   });
 
-  it('stores all sightings with the sharing the port decides, or none', async () => {
+  it('stores all sightings with the sharing decided for them, or none', async () => {
     const stix = memoryStixStore();
-    const deps = { stix, sharing: tlpRulesSharing, clock: { now: () => NOW }, newId };
-    const published = await publishSightings(deps, [hit(2), hit(3)], { orgId: ORG, tlp: 'green' });
+    const deps = { stix, clock: { now: () => NOW }, newId };
+    const green = await tlpRulesSharing.decide(ORG, 'green', undefined);
+    if (!green.ok) throw new Error(green.error.message);
+    const published = await publishSightings(deps, [hit(2), hit(3)], green.value);
     expect(published.ok && published.value.length).toBe(2);
     expect(stix.rows().map((r) => r.sharing)).toEqual([
       { owner: ORG, tlp: 'green', audience: [`org:${ORG}`] },
       { owner: ORG, tlp: 'green', audience: [`org:${ORG}`] },
     ]);
-    const refused = await publishSightings(deps, [hit(1)], { orgId: ORG, tlp: 'red', audience: ['community'] });
-    expect(refused.ok ? null : refused.error.code).toBe('tlp-audience-mismatch');
     // A duplicate id with different content is refused by the store: nothing of the batch is kept.
     const taken = (stix.rows()[0]?.id ?? '').replace('sighting--', '');
     const fixed = { ...deps, newId: () => taken };
-    const clash = await publishSightings(fixed, [hit(9)], { orgId: ORG, tlp: 'green' });
+    const clash = await publishSightings(fixed, [hit(9)], green.value);
     expect(clash.ok ? null : clash.error.code).toBe('sighting-not-stored');
     expect(stix.rows()).toHaveLength(2);
   });

@@ -1,11 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { AudienceKey } from '../domain/audience.ts';
 import type { OrgId, StixId } from '../domain/ids.ts';
 import { problem, type Problem, type ProblemDetail } from '../domain/problem.ts';
 import { err, ok, type Result } from '../domain/result.ts';
 import { TLP_MARKING_IDS, type Tlp } from '../domain/tlp.ts';
-import type { SharingPort } from '../http/deps.ts';
-import type { IncomingObject, StixStore } from '../store/types.ts';
+import type { IncomingObject, Sharing, StixStore } from '../store/types.ts';
 import { validateStixObject } from '../stix/validate.ts';
 import type { Hit } from './matcher.ts';
 
@@ -14,17 +12,8 @@ const MAX_COUNT = 999_999_999;
 
 export interface PublishDeps {
   readonly stix: StixStore;
-  readonly sharing: SharingPort;
   readonly clock: { now(): Date };
   readonly newId?: () => string;
-}
-
-export interface PublishOptions {
-  /** The uploader's organization: owner, creator and where it was sighted. */
-  readonly orgId: OrgId;
-  readonly tlp: Tlp;
-  /** The audience asked for; the organization's default for the TLP when absent. */
-  readonly audience?: readonly AudienceKey[];
 }
 
 export interface PublishedSighting {
@@ -52,25 +41,24 @@ export function sightingObject(hit: Hit, options: { readonly orgId: OrgId; reado
 }
 
 /**
- * Publishes one sighting per hit, owned by the uploader's organization and shared as the
- * SharingPort decides; every sighting is validated first, and all are stored or none.
+ * Publishes one sighting per hit with a sharing already decided (SharingPort.decide, before the log is read, so a
+ * refused TLP or audience costs no reading): owned by, created by and sighted at `sharing.owner`, the uploader's
+ * organization. Every sighting is validated first, and all are stored or none.
  */
-export async function publishSightings(deps: PublishDeps, hits: readonly Hit[], options: PublishOptions): Promise<Result<readonly PublishedSighting[], Problem>> {
+export async function publishSightings(deps: PublishDeps, hits: readonly Hit[], sharing: Sharing): Promise<Result<readonly PublishedSighting[], Problem>> {
   if (hits.length === 0) return ok([]);
-  const sharing = await deps.sharing.decide(options.orgId, options.tlp, options.audience);
-  if (!sharing.ok) return sharing;
   const now = deps.clock.now();
   const items: IncomingObject[] = [];
   const problems: ProblemDetail[] = [];
   hits.forEach((hit, i) => {
-    const object = sightingObject(hit, { orgId: options.orgId, tlp: options.tlp, now, id: deps.newId?.() ?? randomUUID() });
+    const object = sightingObject(hit, { orgId: sharing.owner, tlp: sharing.tlp, now, id: deps.newId?.() ?? randomUUID() });
     const validated = validateStixObject(object, `$.sightings[${i}]`);
     if (!validated.ok) {
       problems.push(...validated.error);
       return;
     }
     const v = validated.value;
-    items.push({ id: v.id, type: v.type, created: v.created, modified: v.modified, revoked: false, name: null, description: null, json: JSON.stringify(object), sharing: sharing.value });
+    items.push({ id: v.id, type: v.type, created: v.created, modified: v.modified, revoked: false, name: null, description: null, json: JSON.stringify(object), sharing });
   });
   if (problems.length > 0) return err(problem('invalid', 'invalid-sighting', 'a sighting did not validate; nothing was published', problems));
   const written = await deps.stix.write(async (writer) => {

@@ -92,6 +92,35 @@ describe('rampart match', () => {
     expect(await cli([log, '--publish-sightings'])).toMatchObject({ exit: 2, err: 'rampart match: --publish-sightings needs --as <email> or --org <identity id>: sightings belong to an organization\n' });
     expect(await cli([log, '--org', 'identity--0f000000-0000-4000-8000-00000000000f'])).toMatchObject({ exit: 2, err: 'rampart match: --org: no organization identity--0f000000-0000-4000-8000-00000000000f in this database\n' });
     expect(await cli([log, '--as', 'nobody@county.example'])).toMatchObject({ exit: 2, err: 'rampart match: --as: no person with the email nobody@county.example\n' });
-    expect(await cli([log, '--tlp', 'purple'])).toMatchObject({ exit: 2, err: 'rampart match: --tlp: "purple" is not a TLP level; use clear, green, amber, amber+strict or red\n' });
+    expect(await cli([log, '--org', ORG_A, '--publish-sightings', '--tlp', 'purple'])).toMatchObject({ exit: 2, err: 'rampart match: --tlp: "purple" is not a TLP level; use clear, green, amber, amber+strict or red\n' });
+  });
+
+  it('refuses --tlp and --audience without --publish-sightings instead of ignoring them', async () => {
+    expect(await cli([log, '--tlp', 'amber'])).toEqual({ exit: 2, out: '', err: 'rampart match: --tlp only applies to published sightings; add --publish-sightings (with --as or --org), or leave it out\n' });
+    expect(await cli([log, '--org', ORG_A, '--audience', 'community'])).toEqual({ exit: 2, out: '', err: 'rampart match: --audience only applies to published sightings; add --publish-sightings (with --as or --org), or leave it out\n' });
+  });
+
+  it("refuses the sightings' sharing before reading the log: exit 2 with the reason, nothing read or stored", async () => {
+    const sightings = async () => {
+      const store = await openStore({ url: db });
+      try {
+        const page = await store.stix.list({ kind: 'operator' }, { types: ['sighting'], limit: 100 });
+        return page.ok ? page.value.items.length : -1;
+      } finally {
+        await store.close();
+      }
+    };
+    const before = await sightings();
+    const strict = await cli([log, '--org', ORG_A, '--include-warning-listed', '--publish-sightings', '--tlp', 'amber+strict', '--audience', 'state:55']);
+    expect(strict).toEqual({
+      exit: 2,
+      out: '',
+      err: 'rampart match: cannot publish sightings with --tlp amber+strict --audience state:55: [tlp-audience-mismatch] TLP:AMBER+STRICT may only name organizations; remove state:55\n',
+    });
+    // The sharing is refused before the log is opened: a missing file is not even noticed.
+    const red = await cli([path.join(dir, 'missing.log'), '--org', ORG_A, '--publish-sightings', '--tlp', 'red']);
+    expect(red.exit).toBe(2);
+    expect(red.err).toMatch(/^rampart match: cannot publish sightings with --tlp red: \[audience-required\] /);
+    expect(await sightings()).toBe(before);
   });
 });

@@ -7,6 +7,7 @@ import { parseTlp, type Tlp } from '../../domain/tlp.ts';
 import { LOG_FORMATS, parseFormatChoice, type FormatChoice } from '../../matching/formats.ts';
 import { matchForReader, reportView, type MatchReportView } from '../../matching/service.ts';
 import { publishSightings, type PublishedSighting } from '../../matching/sightings.ts';
+import type { Sharing } from '../../store/types.ts';
 import { EXIT, openInput, resolveDatabaseUrl, withDbOption } from '../options.ts';
 
 interface MatchFlags {
@@ -16,7 +17,7 @@ interface MatchFlags {
   readonly org?: string;
   readonly publishSightings?: boolean;
   readonly includeWarningListed?: boolean;
-  readonly tlp: string;
+  readonly tlp?: string;
   readonly audience?: string;
   readonly json?: boolean;
 }
@@ -38,8 +39,8 @@ export function matchCommand(): Command {
     .option('--org <identity id>', 'match as this organization')
     .option('--publish-sightings', 'publish a STIX sighting of each hit, owned by the --as/--org organization')
     .option('--include-warning-listed', 'let values on warning lists (private and documentation ranges, benign top domains) raise hits, flagged')
-    .option('--tlp <level>', 'TLP of published sightings: clear, green, amber, amber+strict, red', 'green')
-    .option('--audience <keys>', "comma-separated audience keys of published sightings (default: the organization's default for the TLP)")
+    .option('--tlp <level>', 'with --publish-sightings: TLP of the sightings: clear, green, amber, amber+strict, red (default: green)')
+    .option('--audience <keys>', "with --publish-sightings: comma-separated audience keys of the sightings (default: the organization's default for the TLP)")
     .option('--json', 'print the report as JSON');
   return withDbOption(command).action(async (file: string, flags: MatchFlags) => {
     process.exitCode = await runMatch(file, flags);
@@ -49,8 +50,12 @@ export function matchCommand(): Command {
 function check(flags: MatchFlags): Result<Checked, string> {
   const format = parseFormatChoice(flags.format);
   if (!format.ok) return err(`--format: ${format.error.message}`);
-  const tlp = parseTlp(flags.tlp);
-  if (tlp === undefined) return err(`--tlp: "${flags.tlp}" is not a TLP level; use clear, green, amber, amber+strict or red`);
+  // Flags that only shape published sightings must not be dropped silently when nothing is published.
+  if (flags.publishSightings !== true && (flags.tlp !== undefined || flags.audience !== undefined)) {
+    return err(`${flags.tlp !== undefined ? '--tlp' : '--audience'} only applies to published sightings; add --publish-sightings (with --as or --org), or leave it out`);
+  }
+  const tlp = parseTlp(flags.tlp ?? 'green');
+  if (tlp === undefined) return err(`--tlp: "${flags.tlp ?? ''}" is not a TLP level; use clear, green, amber, amber+strict or red`);
   if (flags.as !== undefined && flags.org !== undefined) return err('give --as or --org, not both');
   if (flags.publishSightings === true && flags.as === undefined && flags.org === undefined) return err('--publish-sightings needs --as <email> or --org <identity id>: sightings belong to an organization');
   let org: OrgId | null = null;
@@ -77,11 +82,6 @@ async function runMatch(file: string, flags: MatchFlags): Promise<number> {
     process.stderr.write(`rampart match: ${checked.error}\n`);
     return EXIT.unusable;
   }
-  const input = await openInput(file);
-  if (!input.ok) {
-    process.stderr.write(`rampart match: ${input.error}\n`);
-    return EXIT.unusable;
-  }
   // Loaded here so `rampart --help` starts without the database driver.
   const { openMatchContext } = await import('../../matching/cli-context.ts');
   const context = await openMatchContext(resolveDatabaseUrl(flags));
@@ -89,6 +89,21 @@ async function runMatch(file: string, flags: MatchFlags): Promise<number> {
     const who = await context.readerFor(flags.as ?? null, checked.value.org);
     if (!who.ok) {
       process.stderr.write(`rampart match: ${who.error}\n`);
+      return EXIT.unusable;
+    }
+    // The sightings' sharing is decided before the log is opened, as the API does: a refused one costs no reading.
+    let sharing: Sharing | null = null;
+    if (flags.publishSightings === true && who.value.orgId !== null) {
+      const decided = await context.sharing.decide(who.value.orgId, checked.value.tlp, checked.value.audience);
+      if (!decided.ok) {
+        process.stderr.write(`rampart match: cannot publish sightings with --tlp ${checked.value.tlp}${checked.value.audience === undefined ? '' : ` --audience ${checked.value.audience.join(',')}`}: [${decided.error.code}] ${decided.error.message}\n`);
+        return EXIT.unusable;
+      }
+      sharing = decided.value;
+    }
+    const input = await openInput(file);
+    if (!input.ok) {
+      process.stderr.write(`rampart match: ${input.error}\n`);
       return EXIT.unusable;
     }
     const size = input.value.size;
@@ -114,12 +129,8 @@ async function runMatch(file: string, flags: MatchFlags): Promise<number> {
       return EXIT.unusable;
     }
     let sightings: readonly PublishedSighting[] = [];
-    if (flags.publishSightings === true && who.value.orgId !== null) {
-      const published = await publishSightings({ stix: context.stix, sharing: context.sharing, clock: { now: () => new Date() } }, report.value.summary.hits, {
-        orgId: who.value.orgId,
-        tlp: checked.value.tlp,
-        ...(checked.value.audience === undefined ? {} : { audience: checked.value.audience }),
-      });
+    if (sharing !== null) {
+      const published = await publishSightings({ stix: context.stix, clock: { now: () => new Date() } }, report.value.summary.hits, sharing);
       if (!published.ok) {
         process.stderr.write(`rampart match: ${published.error.message}\n`);
         for (const d of published.error.details ?? []) process.stderr.write(`  ${d.id ?? ''} ${d.code}: ${d.message}\n`);
