@@ -1,10 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { auditAction, everyWords, findOrgs, groupSecret, secretOf } from './settings-words.ts';
+import { auditAction, everyWords, findOrgs, groupSecret, isStixId, secretOf } from './settings-words.ts';
 
 describe('settings words', () => {
   it('says audit actions in words', () => {
     expect(auditAction('object.sharing-changed')).toBe('Object sharing changed');
     expect(auditAction('')).toBe('');
+  });
+
+  it('links only real STIX ids from the audit trail', () => {
+    expect(isStixId('incident--f4972865-e721-5c43-bc3d-252a50a22c14')).toBe(true);
+    expect(isStixId('x-rampart-status-report--8bb5bd41-4fec-592b-8087-12fc08b5e2ff')).toBe(true);
+    expect(isStixId('feed:1234')).toBe(false);
+    expect(isStixId('incident--1')).toBe(false);
+    expect(isStixId('Incident--f4972865-e721-5c43-bc3d-252a50a22c14')).toBe(false);
   });
 
   it('finds organizations by any words of their name, prefix matches first', () => {

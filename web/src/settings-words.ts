@@ -4,6 +4,11 @@ export function auditAction(action: string): string {
   return words === '' ? action : (words[0]?.toUpperCase() ?? '') + words.slice(1);
 }
 
+/** True for a STIX id (`type--uuid`), which has a page of its own under /intel. */
+export function isStixId(id: string): boolean {
+  return /^[a-z][a-z0-9-]*--[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id);
+}
+
 /** Organizations whose name (or short name) contains every word typed, best (prefix) matches first, at most `limit`. */
 export function findOrgs<T extends { readonly name: string; readonly short_name?: string | null }>(orgs: readonly T[], typed: string, limit = 8): T[] {
   const words = typed.toLowerCase().split(/\s+/).filter((w) => w !== '');

@@ -70,11 +70,12 @@ export function CheckLogs() {
         </label>
         <label className="choice">
           <input type="checkbox" name="publish" checked={publish} onChange={(e) => setPublish(e.target.checked)} />
-          Report what I find as sightings (owned by my organization, TLP:GREEN to my organization&apos;s default audience; counted anonymously)
+          Tell others what I find (publishes a sighting as TLP:GREEN to my organization&apos;s usual audience; other members only see a count,
+          never who saw it)
         </label>
         <label className="choice">
           <input type="checkbox" name="include_warning_listed" checked={warningListed} onChange={(e) => setWarningListed(e.target.checked)} />
-          Also show hits on warning-listed values (private addresses, well-known domains), flagged
+          Also show matches on values that are usually harmless (private addresses, well-known domains), marked as such
         </label>
         {busy ? (
           <div className="progress-wrap">
@@ -89,60 +90,68 @@ export function CheckLogs() {
         </div>
       </form>
       {problem === null ? null : <ProblemBox problem={problem} />}
-      {result === null ? null : (
-        <section className="card match-results">
-          <h2>
-            {result.hits.length === 0 ? 'No hits' : `${result.hits.length} indicator${result.hits.length === 1 ? '' : 's'} found`}
-          </h2>
-          <p className="muted small">
-            {`${result.lines.toLocaleString()} lines read as ${result.format}`}
-            {result.malformed > 0 ? `; ${result.malformed.toLocaleString()} could not be read` : ''}.
-            {result.sightings.length === 0 ? '' : ` ${result.sightings.length} sighting${result.sightings.length === 1 ? '' : 's'} published for your organization.`}
-          </p>
-          {result.problems.length === 0 ? null : (
-            <details>
-              <summary>Lines that could not be read</summary>
-              <ul className="small">
-                {result.problems.map((p) => (
-                  <li key={`${p.line}-${p.code}`}>{`Line ${p.line}: ${p.message}`}</li>
-                ))}
-              </ul>
-            </details>
-          )}
-          {result.hits.length === 0 ? null : (
-            <DataTable
-              className="wide-first hits-table"
-              rows={result.hits}
-              rowKey={(h) => h.indicator}
-              columns={[
-                {
-                  header: 'Indicator',
-                  cell: (h) => (
-                    <>
-                      <Link to={`/intel/${encodeURIComponent(h.indicator)}`}>{h.name ?? h.indicator}</Link>
-                      <div className="mono small muted">{h.pattern}</div>
-                      {h.warning_lists.length === 0 ? null : <span className="pill">warning list: {h.warning_lists.join(', ')}</span>}
-                    </>
-                  ),
-                },
-                { header: 'Times', cell: (h) => h.count.toLocaleString() },
-                { header: 'Values in your log', cell: (h) => h.values.slice(0, 5).join(', '), className: 'mono small' },
-                {
-                  header: 'First / last seen',
-                  className: 'small',
-                  cell: (h) => (
-                    <>
-                      {formatWhen(h.first_seen, now)}
-                      <br />
-                      {formatWhen(h.last_seen, now)}
-                    </>
-                  ),
-                },
-              ]}
-            />
-          )}
-        </section>
-      )}
+      <div aria-live="polite">
+        {result === null ? null : (
+          <section className="card match-results">
+            <h2>
+              {result.hits.length === 0 ? 'Nothing found' : `${result.hits.length} indicator${result.hits.length === 1 ? '' : 's'} found`}
+            </h2>
+            {result.hits.length === 0 ? <p>No indicator shared with you appears in this log.</p> : null}
+            <p className="muted small">
+              {`${result.lines.toLocaleString()} lines read as ${formatWords(result.format)}`}
+              {result.malformed > 0 ? `; ${result.malformed.toLocaleString()} could not be read` : ''}.
+              {result.sightings.length === 0 ? '' : ` ${result.sightings.length} sighting${result.sightings.length === 1 ? '' : 's'} published for your organization.`}
+            </p>
+            {result.problems.length === 0 ? null : (
+              <details>
+                <summary>Lines that could not be read</summary>
+                <ul className="small">
+                  {result.problems.map((p) => (
+                    <li key={`${p.line}-${p.code}`}>{`Line ${p.line}: ${p.message}`}</li>
+                  ))}
+                </ul>
+              </details>
+            )}
+            {result.hits.length === 0 ? null : (
+              <DataTable
+                className="wide-first hits-table"
+                rows={result.hits}
+                rowKey={(h) => h.indicator}
+                columns={[
+                  {
+                    header: 'Indicator',
+                    cell: (h) => (
+                      <>
+                        <Link to={`/intel/${encodeURIComponent(h.indicator)}`}>{h.name ?? h.indicator}</Link>
+                        <div className="mono small muted">{h.pattern}</div>
+                        {h.warning_lists.length === 0 ? null : <span className="pill">warning list: {h.warning_lists.join(', ')}</span>}
+                      </>
+                    ),
+                  },
+                  { header: 'Times', cell: (h) => h.count.toLocaleString() },
+                  { header: 'Values in your log', cell: (h) => h.values.slice(0, 5).join(', '), className: 'mono small' },
+                  {
+                    header: 'First / last seen',
+                    className: 'small',
+                    cell: (h) => (
+                      <>
+                        {formatWhen(h.first_seen, now)}
+                        <br />
+                        {formatWhen(h.last_seen, now)}
+                      </>
+                    ),
+                  },
+                ]}
+              />
+            )}
+          </section>
+        )}
+      </div>
     </div>
   );
+}
+
+/** The format the server recognised, in the same words as the menu. */
+function formatWords(format: string): string {
+  return (LOG_FORMATS as readonly string[]).includes(format) ? FORMAT_WORDS[format as LogFormat] : format;
 }

@@ -17,9 +17,12 @@ export function Totp() {
   const [code, setCode] = useState('');
   const [done, setDone] = useState(false);
   const [problem, setProblem] = useState<ApiProblem | null>(null);
+  const [starting, setStarting] = useState(false);
   const start = async () => {
     setProblem(null);
+    setStarting(true);
     const res = await api<TotpBody>('POST', '/api/v1/me/totp', {});
+    setStarting(false);
     if (res.ok) setStarted(res.value);
     else setProblem(res.error);
   };
@@ -44,9 +47,12 @@ export function Totp() {
         </div>
       ) : started === null ? (
         <section className="card">
-          <p>Starting gives you a new secret; any authenticator you set up before stops working once you confirm the new one.</p>
-          <button type="button" className="primary" onClick={() => void start()}>
-            Set up an authenticator
+          <p>
+            Have your phone with an authenticator app ready. If you set one up for Rampart before, that old one stops working once you confirm the new
+            one.
+          </p>
+          <button type="button" className="primary" disabled={starting} onClick={() => void start()}>
+            {starting ? 'Starting…' : 'Set up an authenticator'}
           </button>
         </section>
       ) : (

@@ -3,7 +3,8 @@ import { LoadedTable } from '../../components/DataTable.tsx';
 import { formatWhen } from '../../format.ts';
 import { query } from '../../api.ts';
 import { mapLoadable, useGet } from '../../use-api.ts';
-import { auditAction } from '../../settings-words.ts';
+import { Link } from '../../router.tsx';
+import { auditAction, isStixId } from '../../settings-words.ts';
 
 interface AuditEntry {
   readonly seq: number;
@@ -32,7 +33,11 @@ export function Audit(props: { readonly people: ReadonlyMap<string, string> }) {
           { header: 'When', cell: (e) => formatWhen(e.at, now), className: 'small' },
           { header: 'Who', cell: (e) => (e.actor_user === null ? 'Rampart' : (props.people.get(e.actor_user) ?? 'Someone outside your organization')), className: 'small' },
           { header: 'What', cell: (e) => auditAction(e.action) },
-          { header: 'Object', cell: (e) => e.object_id ?? '', className: 'mono small' },
+          {
+            header: 'Object',
+            cell: (e) => (e.object_id !== null && isStixId(e.object_id) ? <Link to={`/intel/${encodeURIComponent(e.object_id)}`}>{e.object_id}</Link> : (e.object_id ?? '')),
+            className: 'mono small',
+          },
         ]}
       />
       {res.state === 'ready' ? (
