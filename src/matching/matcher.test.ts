@@ -195,3 +195,40 @@ describe('matchLogs', () => {
     expect(index.size).toBe(1);
   });
 });
+
+describe('User-Agent channel', () => {
+  const patterns = [
+    "[network-traffic:extensions.'http-request-ext'.request_header.'User-Agent' MATCHES '^xBadBot/1$']",
+    "[network-traffic:extensions.'http-request-ext'.request_header.'User-Agent' MATCHES '^Bā']",
+  ];
+  const nginxLine = (agent: string) => `198.51.100.7 - - [03/Nov/2026:10:00:00 +0000] "GET / HTTP/1.1" 200 1 "-" "${agent}"`;
+  // Consecutive agents that differ in their last byte only, in a middle one, in length only, in one non-ASCII character only (which a
+  // copy of the codes folding non-ASCII would not tell apart), and blank agents between.
+  const agents = ['xBadBot/2', 'xBadBot/1', 'xBadBot/1', 'xBadBxt/1', 'xBadBot/2', 'xBadBot/1', 'xBadBot/10', 'xBadBot/1', '-', 'xBadBot/1', 'Bād', 'Băd', 'Băd', 'Bād', 'Bād'];
+  const expected = { 'ind 1': 5, 'ind 2': 3 };
+  const run = async (chunks: readonly (Uint8Array | string)[]) => {
+    const result = await matchLogs(chunks, indexOf(patterns), { format: 'nginx', warningLists: NO_LISTS, now: NOW });
+    if (!result.ok) throw new Error(result.error.message);
+    return counts(result.value);
+  };
+
+  it('evaluates each agent of consecutive lines, read in place (ASCII), decoded (non-ASCII) or as text', async () => {
+    const ascii = agents.filter((a) => /^[ -~]*$/.test(a));
+    expect(await run([Buffer.from(`${ascii.map(nginxLine).join('\n')}\n`)])).toEqual({ 'ind 1': 5 });
+    const log = `${agents.map(nginxLine).join('\n')}\n`;
+    expect(await run([Buffer.from(log)])).toEqual(expected);
+    expect(await run([log])).toEqual(expected);
+  });
+
+  it('gives the same hits with the log cut at every byte, lines read in place, decoded and across chunks in turn', async () => {
+    // ASCII lines (read in place but for the one cut across chunks), non-ASCII ones (decoded), ASCII ones (in place).
+    const text = (list: readonly string[]) => Buffer.from(`${list.map(nginxLine).join('\n')}\n`);
+    const ascii = text(agents.slice(0, 9));
+    const other = text(agents.slice(9));
+    const tail = text(agents.slice(0, 7));
+    const whole = await run([ascii, other, tail]);
+    expect(whole).toEqual({ 'ind 1': 8, 'ind 2': 3 });
+    for (let cut = 1; cut < ascii.length; cut++) expect(await run([ascii.subarray(0, cut), ascii.subarray(cut), other, tail])).toEqual(whole);
+    for (let cut = 1; cut < other.length; cut++) expect(await run([ascii, other.subarray(0, cut), other.subarray(cut), tail])).toEqual(whole);
+  });
+});

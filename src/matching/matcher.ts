@@ -58,6 +58,14 @@ interface Candidates {
   readonly times: number[];
 }
 
+/** Whether `view` from `start` holds the first `length` bytes of `bytes`. */
+function sameBytes(view: DataView<ArrayBufferLike>, start: number, bytes: DataView<ArrayBufferLike>, length: number): boolean {
+  let i = 0;
+  for (; i + 4 <= length; i += 4) if (view.getInt32(start + i) !== bytes.getInt32(i)) return false;
+  for (; i < length; i++) if (view.getUint8(start + i) !== bytes.getUint8(i)) return false;
+  return true;
+}
+
 /** Matches a log stream line by line against an index; memory holds one line, the hits and the candidates of multi-observation patterns. */
 export async function matchLogs(source: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>, index: IndicatorIndex, options: MatchOptions): Promise<Result<MatchSummary, FormatError>> {
   const year = options.now.getUTCFullYear();
@@ -79,16 +87,37 @@ export async function matchLogs(source: AsyncIterable<Uint8Array | string> | Ite
   // Per value kind, the single-property leaves each distinct value satisfies.
   const channelMemo = new Map<ValueKind, Map<string, LeafRef[]>>();
   // The last value of each kind (by kindNumber) and its leaves: consecutive lines mostly repeat it (one browser,
-  // one resolver), and comparing two strings is cheaper than hashing one.
-  const channelLast: ({ value: string; found: LeafRef[] } | null)[] = new Array<{ value: string; found: LeafRef[] } | null>(VALUE_KINDS).fill(null);
-  const channelHits = (kind: ValueKind, n: number, value: string, leaves: readonly LeafRef[]): LeafRef[] => {
-    const last = channelLast[n];
-    if (last !== undefined && last !== null && last.value === value) return last.found;
+  // one resolver). A value the parser placed in the block's codes is compared four bytes at a time with a copy of the
+  // last one's codes (`length` -1 when it had none), as comparing a sliced string calls into the runtime.
+  type Last = { value: string; found: LeafRef[]; bytes: DataView<ArrayBufferLike>; length: number };
+  const channelLast: (Last | null)[] = new Array<Last | null>(VALUE_KINDS).fill(null);
+  let view: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
+  let viewed: Uint8Array | null = null;
+  const channelHits = (kind: ValueKind, n: number, value: string, start: number, leaves: readonly LeafRef[]): LeafRef[] => {
+    const codes = record.codes;
+    const inPlace = start >= 0 && codes !== null;
+    if (inPlace && codes !== viewed) {
+      view = new DataView(codes.buffer, codes.byteOffset, codes.byteLength);
+      viewed = codes;
+    }
+    let last = channelLast[n];
+    if (last !== undefined && last !== null) {
+      if (inPlace && last.length >= 0) {
+        if (last.length === value.length && sameBytes(view, start, last.bytes, last.length)) return last.found;
+      } else if (last.value === value) return last.found;
+    }
     const found = memoHits(kind, value, leaves);
-    if (last === undefined || last === null) channelLast[n] = { value: detach(value), found };
-    else {
-      last.value = detach(value);
-      last.found = found;
+    if (last === undefined || last === null) {
+      last = { value: '', found, bytes: new DataView(new ArrayBuffer(64)), length: -1 };
+      channelLast[n] = last;
+    }
+    last.value = detach(value);
+    last.found = found;
+    last.length = -1;
+    if (inPlace) {
+      if (last.bytes.byteLength < value.length) last.bytes = new DataView(new ArrayBuffer(value.length * 2));
+      for (let i = 0; i < value.length; i++) last.bytes.setUint8(i, view.getUint8(start + i));
+      last.length = value.length;
     }
     return found;
   };
@@ -201,7 +230,7 @@ export async function matchLogs(source: AsyncIterable<Uint8Array | string> | Ite
         const leaves = index.byChannel[n];
         const value = record.values[i];
         if (leaves === undefined || leaves === null || value === undefined) continue;
-        const reached = channelHits(kind, n, value, leaves);
+        const reached = channelHits(kind, n, value, record.starts[i] ?? -1, leaves);
         for (let j = 0; j < reached.length; j++) {
           const leaf = reached[j];
           if (leaf === undefined || leaf.lastLine === stamp) continue;

@@ -17,6 +17,13 @@ export class LogRecord {
   readonly values: string[] = [];
   /** valueHash of each value when its parser computed it while reading the value (else NO_HASH). */
   readonly hashes: number[] = [];
+  /** Where each value starts in `codes` when its parser gave it (else -1): the value is codes[start] to codes[start + length - 1]. */
+  readonly starts: number[] = [];
+  /**
+   * The character codes of the text the values with a start lie in (see LineParser.parseAt: exact codes of an ASCII block,
+   * never a lossy copy), or null: lets a matcher compare a value with an earlier one without reading the string.
+   */
+  codes: Uint8Array | null = null;
   size = 0;
   srcIp: string | null = null;
   dstIp: string | null = null;
@@ -43,6 +50,7 @@ export class LogRecord {
     this.time = '';
     this.timeStart = -1;
     this.size = 0;
+    this.codes = null;
     this.srcIp = null;
     this.dstIp = null;
     this.srcPort = -1;
@@ -60,6 +68,16 @@ export class LogRecord {
     this.kinds[this.size] = kind;
     this.values[this.size] = value;
     this.hashes[this.size] = hash;
+    this.starts[this.size] = -1;
+    this.size++;
+  }
+
+  /** add, for a value that is `codes` from `start` (its parser sets `codes`, the exact codes of the text). */
+  addAt(kind: ValueKind, value: string, hash: number, start: number): void {
+    this.kinds[this.size] = kind;
+    this.values[this.size] = value;
+    this.hashes[this.size] = hash;
+    this.starts[this.size] = start;
     this.size++;
   }
 

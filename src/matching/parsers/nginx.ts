@@ -102,9 +102,10 @@ function blank(codes: Uint8Array, start: number, end: number): boolean {
  * split (it is the hot path of log matching): the line is `text` from `start` to `end` (a block of a log, not
  * sliced line by line), and `codes` holds its character codes (see LineParser.parseAt), read faster than the
  * string's; only the values a record keeps are sliced out of `text`, hashed as they are checked.
- * Quoted fields end at the next quote (nginx writes a quote inside one as \x22).
+ * Quoted fields end at the next quote (nginx writes a quote inside one as \x22). With `exact` (`codes` are the text's own
+ * codes, not a copy with non-ASCII folded to 255) the user agent's place in them goes into the record too.
  */
-function parseCombined(text: string, codes: Uint8Array, start: number, end: number, record: LogRecord): LineProblem | null {
+function parseCombined(text: string, codes: Uint8Array, start: number, end: number, record: LogRecord, exact: boolean): LineProblem | null {
   const sp = find(text, ' ', start, end);
   if (sp <= start) return BAD;
   const open = find(text, '[', sp, end);
@@ -140,7 +141,10 @@ function parseCombined(text: string, codes: Uint8Array, start: number, end: numb
   if (!blank(codes, uaOpen + 1, uaClose)) {
     const agent = text.slice(uaOpen + 1, uaClose);
     record.userAgent = agent;
-    record.add('user-agent', agent);
+    if (exact) {
+      record.codes = codes;
+      record.addAt('user-agent', agent, NO_HASH, uaOpen + 1);
+    } else record.add('user-agent', agent);
   }
   record.protocol = 'tcp';
   return null;
@@ -154,10 +158,10 @@ export function nginxParser(): LineParser {
   const parse = (line: string, record: LogRecord): LineProblem | null => {
     if (scratch.length < line.length) scratch = new Uint8Array(line.length * 2);
     for (let i = 0; i < line.length; i++) scratch[i] = Math.min(line.charCodeAt(i), 255);
-    return parseCombined(line, scratch, 0, line.length, record);
+    return parseCombined(line, scratch, 0, line.length, record, false);
   };
   return {
     parse,
-    parseAt: (text, start, end, record, codes) => (codes === undefined ? parse(text.slice(start, end), record) : parseCombined(text, codes, start, end, record)),
+    parseAt: (text, start, end, record, codes) => (codes === undefined ? parse(text.slice(start, end), record) : parseCombined(text, codes, start, end, record, true)),
   };
 }
