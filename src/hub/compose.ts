@@ -15,7 +15,6 @@ import type { GroupId, OrgId } from '../domain/ids.ts';
 import { federation, type Federation } from '../federation/index.ts';
 import { buildApp } from '../http/app.ts';
 import type { Clock, HttpConfig, Principal } from '../http/deps.ts';
-import { countingFromRepository } from '../matching/sighting-summary.ts';
 import { matchPlugin } from '../matching/routes.ts';
 import { sharingRoutes } from '../sharing/routes.ts';
 import { createSharingService, type SharingService } from '../sharing/service.ts';
@@ -118,7 +117,7 @@ export async function composeHub(options: HubOptions): Promise<Hub> {
       sharingRoutes({ sharing, isOrgAdmin }),
       auditRoutes({ audit, isOrgAdmin }),
       taxiiPlugin({ stix: store.stix, taxii: taxiiStore(store.database.db), sharing, hubOwner, clock, isOrgAdmin, titles, audit, ...(options.taxiiSecret === undefined ? {} : { secret: options.taxiiSecret }) }),
-      matchPlugin({ stix: store.stix, sharing, clock, orgInfo, counting: countingFromRepository(sharingRepo) }),
+      matchPlugin({ stix: store.stix, sharing, clock, sightingCounts: (reader, id) => sharing.sightingAggregate(reader, id) }),
       fed.plugin,
       liveRoutes({ stix: store.stix, bus, clock, ownerName: cachedNames(async (id) => (await accounts.getOrganization(id))?.name ?? null), ...options.live }),
     ],

@@ -10,7 +10,6 @@ import { sharingRepository } from '../store/sharing-store.ts';
 import { testDatabase, type TestDatabase } from '../store/testing.ts';
 import type { Sharing } from '../store/types.ts';
 import { matchPlugin } from './routes.ts';
-import { countingFromRepository } from './sighting-summary.ts';
 
 const ORG_C = 'identity--0c000000-0000-4000-8000-0000000000cc' as OrgId;
 const ORGS = new Map<OrgId, OrgInfo>([
@@ -38,7 +37,7 @@ beforeEach(async () => {
   store = await openStore({ url: db.url });
   const orgInfo = (id: OrgId) => Promise.resolve(ORGS.get(id) ?? null);
   const sharing = createSharingService({ store, orgInfo });
-  const plugin = matchPlugin({ stix: store.stix, sharing, clock: { now: () => NOW }, orgInfo, counting: countingFromRepository(sharingRepository(store.database)), uploadLimit: 4096 });
+  const plugin = matchPlugin({ stix: store.stix, sharing, clock: { now: () => NOW }, sightingCounts: (reader, id) => sharing.sightingAggregate(reader, id), uploadLimit: 4096 });
   h = await harness({ stix: store.stix, sharing, plugins: [plugin], now: () => NOW });
   await putIndicator(SHARED, "[domain-name:value = 'ballot-tracker.example']", { owner: ORG_C, tlp: 'green', audience: ['community'] });
   await putIndicator(PRIVATE_B, "[domain-name:value = 'secret-b.example']", { owner: ORG_B, tlp: 'amber', audience: [`org:${ORG_B}` as AudienceKey] });
@@ -117,7 +116,7 @@ describe('GET /api/v1/objects/{id}/sightings/summary', () => {
     expect((await publish(h.b.writeKey, 'community')).statusCode).toBe(200);
     const summary = async (key: string) => h.app.inject({ method: 'GET', url: `/api/v1/objects/${SHARED}/sightings/summary`, headers: { authorization: `Bearer ${key}` } });
     // A sees its own sighting and B's (shared with the community); B sees its own, and A's is not counted (A kept it to itself).
-    expect((await summary(h.a.readKey)).json()).toEqual({ indicator: SHARED, sightings: 4, jurisdictions: 2, states: 2, text: 'sighted 4 times by 2 jurisdictions in 2 states' });
+    expect((await summary(h.a.readKey)).json()).toEqual({ indicator: SHARED, sightings: 4, jurisdictions: 2, other_organizations: 0, organizations: 2, states: 2, text: 'sighted 4 times by 2 jurisdictions in 2 states' });
     expect((await summary(h.b.readKey)).json()).toMatchObject({ sightings: 2, jurisdictions: 1, states: 1, text: 'sighted 2 times by 1 jurisdiction in 1 state' });
     await sharingRepository(store.database).setOrgCounting(ORG_A, true);
     expect((await summary(h.b.readKey)).json()).toMatchObject({ sightings: 4, jurisdictions: 2, states: 2 });

@@ -1,17 +1,17 @@
 import type { IncomingMessage } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import { parseAudienceKey, type AudienceKey } from '../domain/audience.ts';
-import { parseStixId } from '../domain/ids.ts';
-import { problem } from '../domain/problem.ts';
+import { parseStixId, type StixId } from '../domain/ids.ts';
+import { problem, type Problem } from '../domain/problem.ts';
+import type { Result } from '../domain/result.ts';
 import type { AppPlugin, Clock, SharingPort } from '../http/deps.ts';
 import { limitBytes } from '../http/import-guard.ts';
 import { problemResponses } from '../http/schemas.ts';
-import type { OrgInfoPort } from '../sharing/keys.ts';
-import type { Sharing, StixStore } from '../store/types.ts';
+import type { SightingAggregate } from '../sharing/aggregates.ts';
+import type { Reader, Sharing, StixStore } from '../store/types.ts';
 import { PatternCache, type CompilePattern } from './indicator-index.ts';
 import { IdParams, MatchQuery, MatchReportSchema, SightingSummarySchema } from './schemas.ts';
 import { matchForReader, reportView } from './service.ts';
-import { sightingSummary, type CountingPort } from './sighting-summary.ts';
 import { publishSightings, type PublishedSighting } from './sightings.ts';
 import type { WarningLists } from './warning-lists.ts';
 
@@ -19,8 +19,8 @@ export interface MatchRouteDeps {
   readonly stix: StixStore;
   readonly sharing: SharingPort;
   readonly clock: Clock;
-  readonly orgInfo: OrgInfoPort;
-  readonly counting: CountingPort;
+  /** The anonymous sighting counts of an indicator for a reader (SharingService.sightingAggregate): the summary is that one computation. */
+  readonly sightingCounts: (reader: Reader, indicator: StixId) => Promise<Result<SightingAggregate, Problem>>;
   /** Largest log upload in bytes (default 1 GiB); streamed, never held whole. */
   readonly uploadLimit?: number;
   readonly compile?: CompilePattern;
@@ -106,7 +106,7 @@ export function matchPlugin(deps: MatchRouteDeps): AppPlugin {
           if (reader === null) return kit.sendProblem(reply, UNAUTHENTICATED);
           const id = parseStixId(request.params.id);
           if (!id.ok) return kit.sendProblem(reply, problem('invalid', id.error.code, id.error.message));
-          const summary = await sightingSummary(deps, reader, id.value);
+          const summary = await deps.sightingCounts(reader, id.value);
           if (!summary.ok) return kit.sendProblem(reply, summary.error);
           void reply.header('cache-control', 'private, no-store');
           return summary.value;

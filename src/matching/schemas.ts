@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { TLP_LEVELS } from '../domain/tlp.ts';
+import { AggregateSchema } from '../sharing/schemas.ts';
 import { LOG_FORMATS } from './formats.ts';
 
 export const MatchQuery = Type.Object(
@@ -39,13 +40,8 @@ export const MatchReportSchema = Type.Object({
   sightings: Type.Array(Type.Object({ indicator: Type.String(), sighting: Type.String() })),
 });
 
-export const SightingSummarySchema = Type.Object({
-  indicator: Type.String(),
-  sightings: Type.Integer(),
-  jurisdictions: Type.Integer(),
-  states: Type.Integer(),
-  text: Type.String({ description: 'e.g. "sighted 12 times by 4 jurisdictions in 2 states"' }),
-});
+/** The summary is the sharing feature's anonymous aggregate: one computation, one shape (src/sharing/aggregates.ts). */
+export const SightingSummarySchema = AggregateSchema;
 
 export const IdParams = Type.Object({ id: Type.String({ pattern: '^[a-z0-9-]+--[0-9a-fA-F-]{36}$' }) });
 export type IdParams = Static<typeof IdParams>;

@@ -1,76 +1,84 @@
-import type { StixId } from '../domain/ids.ts';
+import type { AudienceKey } from '../domain/audience.ts';
+import type { OrgId, StixId } from '../domain/ids.ts';
 import { problem, type Problem } from '../domain/problem.ts';
 import { err, ok, type Result } from '../domain/result.ts';
+import { countableSightings, type CountableSighting } from '../store/sighting-counts.ts';
 import type { SharingRepository } from '../store/sharing-store.ts';
-import type { Reader, StixStore, StoredVersion } from '../store/types.ts';
+import type { Reader, StixStore } from '../store/types.ts';
 import { stateKeyOf, type OrgInfoPort } from './keys.ts';
+import type { AggregateSchema } from './schemas.ts';
+import type { Static } from '@sinclair/typebox';
 
 export interface AggregateDeps {
   readonly stix: StixStore;
-  readonly repo: SharingRepository;
+  readonly repo: Pick<SharingRepository, 'countingOfObjects' | 'countingOfOrgs'>;
   readonly orgInfo: OrgInfoPort;
 }
 
-/** "Seen by 7 jurisdictions in 3 states": counts only, never who. */
-export interface SightingAggregate {
-  readonly indicator: StixId;
-  readonly sightings: number;
-  /** Distinct owner organizations of any kind. */
-  readonly organizations: number;
-  /** Of those, the election offices: states, territories and local jurisdictions. */
-  readonly jurisdictions: number;
-  readonly states: number;
-}
-
-// The counting pass reads across every owner; it returns numbers only, never rows.
-const OPERATOR: Reader = { kind: 'operator' };
-const PAGE = 1000;
+/**
+ * "Sighted 12 times by 4 jurisdictions in 2 states": numbers only, never who. The one computation behind
+ * GET /api/v1/aggregates/sightings/{id} and GET /api/v1/objects/{id}/sightings/summary.
+ */
+export type SightingAggregate = Static<typeof AggregateSchema>;
 
 /**
  * Whether an owner allowed a sighting to be counted: the object's own flag, else its owner's flag,
  * else the default: yes when the owner shared the sighting with the community (or the public), no otherwise.
  */
-export function countingAllowed(sighting: StoredVersion, objectFlag: boolean | undefined, orgFlag: boolean | undefined): boolean {
+export function countingAllowed(audience: readonly AudienceKey[], objectFlag: boolean | undefined, orgFlag: boolean | undefined): boolean {
   if (objectFlag !== undefined) return objectFlag;
   if (orgFlag !== undefined) return orgFlag;
-  return sighting.sharing.audience.some((k) => k === 'community' || k === 'public');
+  return audience.some((k) => k === 'community' || k === 'public');
 }
 
-function sightingOf(json: string): string | null {
-  const value: unknown = JSON.parse(json);
-  if (typeof value !== 'object' || value === null) return null;
-  const ref = (value as Record<string, unknown>)['sighting_of_ref'];
-  return typeof ref === 'string' ? ref : null;
+/** A sighting counts for a reader when its owner allowed counting, or when the reader may see it anyway. */
+export function counts(sighting: CountableSighting): boolean {
+  return sighting.visible || countingAllowed(sighting.audience, sighting.objectCounting, sighting.orgCounting);
+}
+
+function plural(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** The sentence of the numbers, e.g. "sighted 12 times by 4 jurisdictions in 2 states and 1 other organization". */
+export function aggregateText(times: number, jurisdictions: number, states: number, others: number): string {
+  const offices = `${plural(jurisdictions, 'jurisdiction', 'jurisdictions')} in ${plural(states, 'state', 'states')}`;
+  const rest = plural(others, 'other organization', 'other organizations');
+  const by = others === 0 ? offices : jurisdictions === 0 ? rest : `${offices} and ${rest}`;
+  return `sighted ${plural(times, 'time', 'times')} by ${by}`;
 }
 
 /**
- * Counts the sightings of an indicator the reader may see, across all organizations whose owners
- * allowed counting, with the number of distinct owners and of distinct states among them.
+ * Counts the sightings of an indicator the reader may see (404 otherwise): those whose owners allowed counting
+ * and those the reader may see anyway. Times are the sum of their counts; jurisdictions the distinct owner
+ * organizations that are election offices (local, state, territory), beside the number of other organizations;
+ * states the distinct states of those offices. Only these totals leave this function.
  */
 export async function sightingAggregate(deps: AggregateDeps, reader: Reader, indicator: StixId): Promise<Result<SightingAggregate, Problem>> {
   if ((await deps.stix.get(reader, indicator)) === null) {
-    return err(problem('not-found', 'not-found', `No object ${indicator} that you may see; aggregates are given only for objects shared with you`));
+    return err(problem('not-found', 'not-found', `No object ${indicator} that you may see; sighting counts are given only for objects shared with you`));
   }
-  const candidates: StoredVersion[] = [];
-  let cursor: string | undefined;
-  for (;;) {
-    const page = await deps.stix.list(OPERATOR, { types: ['sighting'], limit: PAGE, ...(cursor === undefined ? {} : { cursor }) });
-    if (!page.ok) return page;
-    for (const v of page.value.items) if (!v.revoked && sightingOf(v.json) === indicator) candidates.push(v);
-    if (page.value.nextCursor === null) break;
-    cursor = page.value.nextCursor;
-  }
-  const owners = [...new Set(candidates.map((v) => v.sharing.owner))];
-  const [objectFlags, orgFlags] = await Promise.all([deps.repo.countingOfObjects(candidates.map((v) => v.id)), deps.repo.countingOfOrgs(owners)]);
-  const counted = candidates.filter((v) => countingAllowed(v, objectFlags.get(v.id), orgFlags.get(v.sharing.owner)));
-  const countedOwners = [...new Set(counted.map((v) => v.sharing.owner))];
-  const states = new Set<string>();
+  const sightings = await countableSightings(deps.stix, deps.repo, reader, indicator);
+  if (!sightings.ok) return sightings;
+  const counted = sightings.value.filter(counts);
+  const times = counted.reduce((sum, s) => sum + s.count, 0);
+  const owners = new Set<OrgId>(counted.map((s) => s.owner));
+  const states = new Set<AudienceKey>();
   let jurisdictions = 0;
-  for (const owner of countedOwners) {
+  for (const owner of owners) {
     const state = stateKeyOf(await deps.orgInfo(owner));
     if (state === null) continue;
     jurisdictions += 1;
     states.add(state);
   }
-  return ok({ indicator, sightings: counted.length, organizations: countedOwners.length, jurisdictions, states: states.size });
+  const others = owners.size - jurisdictions;
+  return ok({
+    indicator,
+    sightings: times,
+    jurisdictions,
+    other_organizations: others,
+    organizations: owners.size,
+    states: states.size,
+    text: aggregateText(times, jurisdictions, states.size, others),
+  });
 }

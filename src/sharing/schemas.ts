@@ -76,10 +76,19 @@ export const CountingBody = Type.Object(
 );
 export type CountingBody = Static<typeof CountingBody>;
 
-export const AggregateSchema = Type.Object({
-  indicator: Type.String(),
-  sightings: Type.Integer(),
-  organizations: Type.Integer({ description: 'Distinct owner organizations of any kind' }),
-  jurisdictions: Type.Integer({ description: 'Of those, states, territories and local election offices' }),
-  states: Type.Integer(),
-});
+/**
+ * Anonymous sighting counts, the same for GET /api/v1/aggregates/sightings/{id} and
+ * GET /api/v1/objects/{id}/sightings/summary. A sighting is counted when its owner allowed counting or the reader may see it.
+ */
+export const AggregateSchema = Type.Object(
+  {
+    indicator: Type.String(),
+    sightings: Type.Integer({ description: "Times sighted: the sum of the counted sightings' count (1 for a sighting without one)" }),
+    jurisdictions: Type.Integer({ description: 'Distinct owner organizations that are election offices: local jurisdictions, state and territory offices' }),
+    other_organizations: Type.Integer({ description: 'Distinct owner organizations that are not election offices (federal, ISAC, private sector)' }),
+    organizations: Type.Integer({ description: 'All distinct owner organizations: jurisdictions + other_organizations' }),
+    states: Type.Integer({ description: 'Distinct states and territories of those election offices' }),
+    text: Type.String({ description: 'e.g. "sighted 12 times by 4 jurisdictions in 2 states"' }),
+  },
+  { description: 'Numbers only, never who' },
+);

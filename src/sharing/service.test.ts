@@ -233,13 +233,17 @@ describe.each(testDialects())('sharing service on %s', (dialect) => {
       const vendorSighting = await put(sighting(VENDOR, [`org:${VENDOR}`], 'amber'));
       await put(indicator(CA, { tlp: 'green', audience: ['community'] }, { sighting_of_ref: 'indicator--00000000-0000-4000-8000-000000000000' }, 'sighting'));
 
-      expect(await service.sightingAggregate(await reader(LA), ind)).toEqual(ok({ indicator: ind, sightings: 2, organizations: 2, jurisdictions: 2, states: 1 }));
+      const numbers = (times: number, jurisdictions: number, others: number, states: number, text: string) =>
+        ok({ indicator: ind, sightings: times, jurisdictions, other_organizations: others, organizations: jurisdictions + others, states, text });
+      expect(await service.sightingAggregate(await reader(LA), ind)).toEqual(numbers(2, 2, 0, 1, 'sighted 2 times by 2 jurisdictions in 1 state'));
+      expect(await service.sightingAggregate(await reader(TX), ind)).toEqual(numbers(3, 3, 0, 2, 'sighted 3 times by 3 jurisdictions in 2 states'));
       await service.setOrgCounting(TX, true);
-      expect(await service.sightingAggregate(await reader(LA), ind)).toEqual(ok({ indicator: ind, sightings: 3, organizations: 3, jurisdictions: 3, states: 2 }));
+      expect(await service.sightingAggregate(await reader(LA), ind)).toEqual(numbers(3, 3, 0, 2, 'sighted 3 times by 3 jurisdictions in 2 states'));
+      // CA withdraws counting, but its sighting is shared with the community: whoever may see it counts it anyway.
       await service.setOrgCounting(CA, false);
       const vendor = await service.reshare(actor(VENDOR), await reader(VENDOR), vendorSighting, { audience: [`org:${VENDOR}`], allowCounting: true });
       expect(vendor.ok).toBe(true);
-      expect(await service.sightingAggregate(await reader(LA), ind)).toEqual(ok({ indicator: ind, sightings: 3, organizations: 3, jurisdictions: 2, states: 2 }));
+      expect(await service.sightingAggregate(await reader(LA), ind)).toEqual(numbers(4, 3, 1, 2, 'sighted 4 times by 3 jurisdictions in 2 states and 1 other organization'));
 
       const hidden = await put(indicator(TX, { tlp: 'amber', audience: ['state:48'] }));
       const refused = await service.sightingAggregate(await reader(LA), hidden);

@@ -1,0 +1,71 @@
+import { Type } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+import type { AudienceKey } from '../domain/audience.ts';
+import type { OrgId, StixId } from '../domain/ids.ts';
+import type { Problem } from '../domain/problem.ts';
+import { ok, type Result } from '../domain/result.ts';
+import type { SharingRepository } from './sharing-store.ts';
+import type { Reader, StixStore, StoredVersion } from './types.ts';
+
+/** What counting reads of a stored sighting (STIX 2.1 §5.5: count is 0 to 999,999,999, absent meaning once). */
+const SightingJson = Type.Object({ sighting_of_ref: Type.String(), count: Type.Optional(Type.Integer({ minimum: 0 })) });
+
+/** A sighting of an indicator as anonymous counting needs it: who owns it and how it is shared, never its content. */
+export interface CountableSighting {
+  readonly id: StixId;
+  readonly owner: OrgId;
+  readonly audience: readonly AudienceKey[];
+  /** Its `count`, 1 when it has none. */
+  readonly count: number;
+  /** Whether the reader may see the sighting itself (the store's visibility rule). */
+  readonly visible: boolean;
+  /** The owner's counting choice for this sighting, and for its whole organization; undefined where none was made. */
+  readonly objectCounting: boolean | undefined;
+  readonly orgCounting: boolean | undefined;
+}
+
+// Counting looks across owners; what leaves the store here is used for numbers only, never shown as rows.
+const OPERATOR: Reader = { kind: 'operator' };
+const PAGE = 1000;
+
+async function latestSightingsOf(stix: StixStore, reader: Reader, indicator: StixId): Promise<Result<Map<StixId, StoredVersion>, Problem>> {
+  const found = new Map<StixId, StoredVersion>();
+  let cursor: string | undefined;
+  do {
+    const page = await stix.list(reader, { types: ['sighting'], refersTo: indicator, versions: 'latest', limit: PAGE, ...(cursor === undefined ? {} : { cursor }) });
+    if (!page.ok) return page;
+    for (const v of page.value.items) if (!v.revoked) found.set(v.id, v);
+    cursor = page.value.nextCursor ?? undefined;
+  } while (cursor !== undefined);
+  return ok(found);
+}
+
+/**
+ * Every unrevoked sighting of `indicator` (latest versions), across all owners, each marked with whether `reader`
+ * may see it and with its owner's counting choices. The visibility comes from the store's one rule (the reader's
+ * own listing); what may be counted is decided by the caller (src/sharing/aggregates.ts).
+ */
+export async function countableSightings(stix: StixStore, repo: Pick<SharingRepository, 'countingOfObjects' | 'countingOfOrgs'>, reader: Reader, indicator: StixId): Promise<Result<readonly CountableSighting[], Problem>> {
+  const all = await latestSightingsOf(stix, OPERATOR, indicator);
+  if (!all.ok) return all;
+  const visible = reader.kind === 'operator' ? all : await latestSightingsOf(stix, reader, indicator);
+  if (!visible.ok) return visible;
+  const sightings: { readonly version: StoredVersion; readonly count: number }[] = [];
+  for (const version of all.value.values()) {
+    const json: unknown = JSON.parse(version.json);
+    if (!Value.Check(SightingJson, json) || json.sighting_of_ref !== indicator) continue;
+    sightings.push({ version, count: json.count ?? 1 });
+  }
+  const [objects, orgs] = await Promise.all([repo.countingOfObjects(sightings.map((s) => s.version.id)), repo.countingOfOrgs([...new Set(sightings.map((s) => s.version.sharing.owner))])]);
+  return ok(
+    sightings.map(({ version, count }) => ({
+      id: version.id,
+      owner: version.sharing.owner,
+      audience: version.sharing.audience,
+      count,
+      visible: visible.value.has(version.id),
+      objectCounting: objects.get(version.id),
+      orgCounting: orgs.get(version.sharing.owner),
+    })),
+  );
+}
