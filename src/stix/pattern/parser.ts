@@ -128,14 +128,20 @@ class Parser {
     if (token.value === 'REPEATS') {
       this.next();
       const times = this.next();
-      if (times.kind !== 'literal' || times.literal.kind !== 'int' || times.literal.value < 1) this.expected('a positive integer after REPEATS', times);
+      if (times.kind === 'literal' && times.literal.kind === 'int' && times.literal.value < 1) {
+        this.fail(`REPEATS ${times.literal.value} TIMES asks for fewer than one observation; write a whole number of at least 1, such as REPEATS 2 TIMES`, times.column);
+      }
+      if (times.kind !== 'literal' || times.literal.kind !== 'int') this.expected('a whole number of at least 1 after REPEATS, such as REPEATS 2 TIMES', times);
       this.expectKeyword('TIMES');
       return { kind: 'repeats', times: times.literal.value, column: token.column };
     }
     if (token.value === 'WITHIN') {
       this.next();
       const amount = this.next();
-      if (amount.kind !== 'literal' || (amount.literal.kind !== 'int' && amount.literal.kind !== 'float') || amount.literal.value <= 0) this.expected('a positive number of seconds after WITHIN', amount);
+      if (amount.kind === 'literal' && (amount.literal.kind === 'int' || amount.literal.kind === 'float') && amount.literal.value <= 0) {
+        this.fail(`WITHIN ${amount.literal.value} SECONDS is no time window; write a positive number of seconds, such as WITHIN 300 SECONDS`, amount.column);
+      }
+      if (amount.kind !== 'literal' || (amount.literal.kind !== 'int' && amount.literal.kind !== 'float')) this.expected('a positive number of seconds after WITHIN, such as WITHIN 300 SECONDS', amount);
       this.expectKeyword('SECONDS');
       return { kind: 'within', seconds: amount.literal.value, column: token.column };
     }
