@@ -50,7 +50,7 @@ describe('rampart pattern, spawned as users run it', () => {
     const bad = rampart('pattern', 'check', "[file:name = 'x'] REPEATS 0 TIMES");
     expect(bad.status).toBe(2);
     expect(bad.stdout).toBe('');
-    expect(bad.stderr).toContain('invalid pattern at column 27: expected a positive integer after REPEATS');
+    expect(bad.stderr).toContain('invalid pattern at column 27: REPEATS 0 TIMES asks for fewer than one observation; write a whole number of at least 1, such as REPEATS 2 TIMES\n');
     expect(bad.stderr).toContain(`\n  ${' '.repeat(26)}^\n`);
   });
 
