@@ -20,7 +20,7 @@ const IndicatorProblemSchema = Type.Object({ id: Type.String(), code: Type.Strin
 
 export const MatchReportSchema = Type.Object({
   format: Type.String(),
-  lines: Type.Integer(),
+  lines: Type.Integer({ description: 'Lines read from the log, header, comment and blank lines included, numbered as in problems' }),
   malformed: Type.Integer({ description: 'Lines that could not be read; the first ones are listed in problems' }),
   problems: Type.Array(LineReportSchema),
   indicators: Type.Object({ equality: Type.Integer(), complex: Type.Integer(), unusable: Type.Array(IndicatorProblemSchema) }),

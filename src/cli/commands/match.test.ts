@@ -52,7 +52,7 @@ describe('rampart match', () => {
   it('prints the hits the operator sees, warning-listed values only when asked', async () => {
     const quiet = await cli([log]);
     expect(quiet.exit).toBe(0);
-    expect(quiet.out).toContain(`${log}: 3 lines (nginx), 0 unreadable; 2 indicators (2 by index, 0 compiled)`);
+    expect(quiet.out).toContain(`${log}: 3 lines read (nginx), 0 unreadable; 2 indicators (2 by index, 0 compiled)`);
     expect(quiet.out).toContain(`  ${SHARED}  watch 1111  http://ballots.example/upload.php, ballots.example  ×2  2026-11-03T10:00:00.000Z .. 2026-11-03T10:05:00.000Z`);
     expect(quiet.out).toContain('suppressed by warning lists (use --include-warning-listed to see them): special-ip-ranges 1');
     const loud = await cli([log, '--include-warning-listed', '--json']);
@@ -93,6 +93,18 @@ describe('rampart match', () => {
     expect(await cli([log, '--org', 'identity--0f000000-0000-4000-8000-00000000000f'])).toMatchObject({ exit: 2, err: 'rampart match: --org: no organization identity--0f000000-0000-4000-8000-00000000000f in this database\n' });
     expect(await cli([log, '--as', 'nobody@county.example'])).toMatchObject({ exit: 2, err: 'rampart match: --as: no person with the email nobody@county.example\n' });
     expect(await cli([log, '--org', ORG_A, '--publish-sightings', '--tlp', 'purple'])).toMatchObject({ exit: 2, err: 'rampart match: --tlp: "purple" is not a TLP level; use clear, green, amber, amber+strict or red\n' });
+  });
+
+  it('counts every line read, Zeek headers too, as the line numbers of problems do, in singular or plural', async () => {
+    const one = path.join(dir, 'one.jsonl');
+    writeFileSync(one, '{"query":"ballots.example"}\n');
+    expect((await cli([one, '--org', ORG_A])).out).toContain(`${one}: 1 line read (jsonl), 0 unreadable; 1 indicator (1 by index, 0 compiled)\n`);
+    const zeek = path.join(dir, 'dns.log');
+    writeFileSync(zeek, ['#separator \\x09', '#path\tdns', '#fields\tts\tquery', '#types\ttime\tstring', '1762160400.0\tballots.example', '1762160401.0\tballots.example\textra'].join('\n'));
+    const run = await cli([zeek]);
+    expect(run.exit).toBe(1);
+    expect(run.out).toContain(`${zeek}: 6 lines read (zeek), 1 unreadable; 2 indicators (2 by index, 0 compiled)\n`);
+    expect(run.out).toContain('line 6: [wrong-field-count] 3 fields, but #fields names 2\n');
   });
 
   it('refuses --tlp and --audience without --publish-sightings instead of ignoring them', async () => {

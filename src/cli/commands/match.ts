@@ -146,10 +146,16 @@ async function runMatch(file: string, flags: MatchFlags): Promise<number> {
   }
 }
 
+function plural(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
 /** The human summary: totals, one line per hit, then the unreadable lines. */
 export function describeReport(name: string, v: MatchReportView): string {
   const out: string[] = [];
-  out.push(`${name}: ${v.lines} lines (${v.format}), ${v.malformed} unreadable; ${v.indicators.equality + v.indicators.complex} indicators (${v.indicators.equality} by index, ${v.indicators.complex} compiled)`);
+  const indicators = v.indicators.equality + v.indicators.complex;
+  // "lines read" as in the web UI: every line of the input, header and blank lines too, numbered as the problems are.
+  out.push(`${name}: ${plural(v.lines, 'line', 'lines')} read (${v.format}), ${v.malformed} unreadable; ${plural(indicators, 'indicator', 'indicators')} (${v.indicators.equality} by index, ${v.indicators.complex} compiled)`);
   out.push(v.hits.length === 0 ? 'no hits' : `${v.hits.length} indicator${v.hits.length === 1 ? '' : 's'} hit:`);
   for (const h of v.hits) {
     const flag = h.warning_lists.length > 0 ? ` [warning list: ${h.warning_lists.join(', ')}]` : '';
@@ -160,6 +166,6 @@ export function describeReport(name: string, v: MatchReportView): string {
   for (const s of v.sightings) out.push(`published ${s.sighting} (sighting of ${s.indicator})`);
   for (const p of v.indicators.unusable) out.push(`indicator ${p.id} skipped: [${p.code}] ${p.message}`);
   for (const p of v.problems) out.push(`line ${p.line}: [${p.code}] ${p.message}`);
-  if (v.malformed > v.problems.length) out.push(`… and ${v.malformed - v.problems.length} more unreadable lines`);
+  if (v.malformed > v.problems.length) out.push(`… and ${plural(v.malformed - v.problems.length, 'more unreadable line', 'more unreadable lines')}`);
   return `${out.join('\n')}\n`;
 }
