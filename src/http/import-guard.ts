@@ -1,3 +1,8 @@
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import type { OrgId } from '../domain/ids.ts';
 import type { IncomingObject, PutOutcome, StixStore, StixWriter } from '../store/types.ts';
 
@@ -14,6 +19,23 @@ export async function* limitBytes(source: AsyncIterable<Uint8Array | string>, li
     total += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.byteLength;
     if (total > limit) throw new UploadTooLargeError(`the upload is larger than the ${limit}-byte limit`);
     yield chunk;
+  }
+}
+
+/**
+ * Runs `use` on the upload read back from a temporary file it was first written to (at most
+ * `limit` bytes), then removes the file. The import's write transaction is opened only once the
+ * whole body has arrived: on SQLite one connection serves every query, and a transaction held
+ * while a slow (or stalled) client sends its body would stop every other read and write of the hub.
+ */
+export async function withSpooledUpload<T>(source: AsyncIterable<Uint8Array | string>, limit: number, use: (spooled: AsyncIterable<Uint8Array>) => Promise<T>): Promise<T> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'rampart-upload-'));
+  try {
+    const file = path.join(dir, 'upload');
+    await pipeline(limitBytes(source, limit), createWriteStream(file));
+    return await use(createReadStream(file));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
   }
 }
 

@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { PassThrough } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { memoryStixStore } from '../../test/helpers/memory-stix-store.ts';
 import { openStore } from '../store/index.ts';
@@ -150,6 +152,30 @@ describe.each(testDialects())('POST /api/v1/import over a real store (%s)', (dia
       expect(takeover.json<{ errors: { code: string }[] }>().errors).toEqual([expect.objectContaining({ code: 'not-owner' })]);
       expect(await real.fingerprint()).toBe(before);
       expect((await send(real.b.writeKey, [identity(3, { modified: '2024-05-01T00:00:00.000Z' })])).json()).toMatchObject({ newVersions: 1 });
+    } finally {
+      await real.close();
+      await store.close();
+      await db.drop();
+    }
+  });
+
+  it('answers other requests while a slow client is still sending its upload (the write transaction opens only once the body is in)', async () => {
+    const db = testDatabase(dialect);
+    const store = await openStore({ url: db.url });
+    const real = await harness({ stix: store.stix });
+    try {
+      const text = bundle([identity(5)]);
+      const body = new PassThrough();
+      const pending = real.app.inject({ method: 'POST', url: '/api/v1/import', headers: { authorization: `Bearer ${real.a.writeKey}`, 'content-type': 'application/json' }, payload: body });
+      body.write(text.slice(0, 20));
+      await sleep(50);
+      const list = real.app.inject({ method: 'GET', url: '/api/v1/objects', headers: { authorization: `Bearer ${real.b.readKey}` } });
+      const answered = await Promise.race([list.then((r) => r.statusCode), sleep(5000).then(() => 'still waiting')]);
+      expect(answered).toBe(200);
+      body.end(text.slice(20));
+      const done = await pending;
+      expect(done.statusCode, done.body).toBe(200);
+      expect(done.json()).toMatchObject({ added: 1 });
     } finally {
       await real.close();
       await store.close();

@@ -6,7 +6,7 @@ import { importObjects } from '../../ingest/import.ts';
 import type { StixStore } from '../../store/types.ts';
 import type { Authenticator } from '../auth.ts';
 import type { ImportMetrics } from '../deps.ts';
-import { limitBytes, ownerOnlyStore, UploadTooLargeError } from '../import-guard.ts';
+import { ownerOnlyStore, UploadTooLargeError, withSpooledUpload } from '../import-guard.ts';
 import { JSON_TYPES } from '../json-body.ts';
 import { sendProblem } from '../problem.ts';
 import { ImportQuery, ImportSummarySchema, problemResponses } from '../schemas.ts';
@@ -20,8 +20,8 @@ export interface ImportRouteDeps {
 const UPLOAD_TYPES = [...JSON_TYPES, 'application/octet-stream'];
 
 /**
- * `POST /api/v1/import`: a bundle or TAXII envelope streamed straight into the import pipeline,
- * never held whole. A plugin of its own so its body parsers pass the stream through.
+ * `POST /api/v1/import`: a bundle or TAXII envelope, written to a temporary file as it arrives (never
+ * held whole in memory), then streamed from there into the import pipeline (see withSpooledUpload). A plugin of its own so its body parsers pass the stream through.
  */
 export function importRoutes(authn: Authenticator, deps: ImportRouteDeps): FastifyPluginAsync {
   return (app: FastifyInstance) => {
@@ -52,14 +52,16 @@ export function importRoutes(authn: Authenticator, deps: ImportRouteDeps): Fasti
           if (!key.ok) return sendProblem(reply, problem('invalid', key.error.code, `audience: ${key.error.message}`));
           audience.push(key.value);
         }
-        const result = await importObjects(ownerOnlyStore(deps.stix, principal.orgId), limitBytes(request.body, deps.importLimit), {
+        const options = {
           hubOwner: principal.orgId,
           owner: principal.orgId,
           onConflict: request.query.on_conflict,
           skipInvalid: request.query.skip_invalid,
           ...(request.query.tlp === undefined ? {} : { tlp: request.query.tlp }),
           ...(audience.length === 0 ? {} : { audience }),
-        });
+        };
+        const store = ownerOnlyStore(deps.stix, principal.orgId);
+        const result = await withSpooledUpload(request.body, deps.importLimit, (upload) => importObjects(store, upload, options));
         if (!result.ok) return sendProblem(reply, result.error);
         deps.metrics.record('rest', result.value);
         return reply.code(200).send({ stored: true, ...result.value });
