@@ -22,7 +22,7 @@ describe('the composed hub', () => {
   beforeAll(async () => {
     db = testDatabase('sqlite');
     store = await openStore({ url: db.url });
-    hub = await composeHub({ store, hubOwner: HUB });
+    hub = await composeHub({ store, hubOwner: HUB, http: { matchLimit: 4096 } });
     const seeded = await seedOrganizations(store);
     if (!seeded.ok) throw new Error(seeded.error.message);
     const ctx = hub.auth.context;
@@ -50,6 +50,14 @@ describe('the composed hub', () => {
   });
 
   const as = (who: keyof typeof keys, accept = 'application/json') => ({ authorization: `Bearer ${keys[who]}`, accept });
+
+  it('takes log uploads to POST /api/v1/match up to the configured limit (http.matchLimit), refusing larger ones with 413', async () => {
+    const upload = (body: string) => hub.app.inject({ method: 'POST', url: '/api/v1/match?format=jsonl', headers: { ...as('county'), 'content-type': 'application/x-ndjson' }, payload: body });
+    const line = '{"query":"ballots.example"}\n';
+    expect((await upload(line)).statusCode).toBe(200);
+    const big = await upload(line.repeat(200));
+    expect([big.statusCode, big.json<{ code: string; detail: string }>()]).toEqual([413, expect.objectContaining({ code: 'payload-too-large', detail: 'the log is larger than the 4096-byte limit; split it' })]);
+  });
 
   it('serves a county TLP:AMBER report to its state over TAXII, records that read in the county trail, and shows it to no other state', async () => {
     const indicator = {

@@ -75,6 +75,8 @@ export interface HttpConfig {
   readonly bodyLimit?: number;
   /** Largest bundle upload to /api/v1/import in bytes (default 1 GiB); streamed, never held whole. */
   readonly importLimit?: number;
+  /** Largest log upload to POST /api/v1/match in bytes (default 1 GiB; `rampart serve` reads RAMPART_MATCH_UPLOAD_LIMIT); streamed, never held whole. */
+  readonly matchLimit?: number;
   /** Mark cookies Secure: 'auto' (default) when the request came over TLS (or X-Forwarded-Proto https with trustProxy). */
   readonly secureCookies?: boolean | 'auto';
   /** Trust X-Forwarded-* from a reverse proxy. */

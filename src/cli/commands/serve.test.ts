@@ -30,6 +30,9 @@ describe('rampart serve', () => {
     const key = run(['serve', '--port', '0'], { RAMPART_SECRET_KEY: 'correct horse battery staple' });
     expect(key.status).toBe(2);
     expect(key.stderr).toContain('RAMPART_SECRET_KEY is not a 32-byte key: give 64 hex digits or 44 characters of base64');
+    const limit = run(['serve', '--port', '0'], { RAMPART_MATCH_UPLOAD_LIMIT: '2GB' });
+    expect(limit.status).toBe(2);
+    expect(limit.stderr).toBe('RAMPART_MATCH_UPLOAD_LIMIT: "2GB" is not a number of bytes; give a whole number such as 2147483648 (2 GiB), or unset it for the default\n');
   });
 
   it('seeds, loads the knowledge base and the demo, serves, lets a demo person sign in, and stops on SIGTERM', async () => {

@@ -13,7 +13,7 @@ import { busFromEnv, type ChangeBus } from '../../alerts/bus.ts';
 import { composeHub } from '../../hub/compose.ts';
 import { prepareHub } from '../../hub/first-start.ts';
 import type { KnowledgeBaseProgress } from '../../kb/knowledge-base.ts';
-import { EXIT, hubIdentity, resolveDatabaseUrl, withDbOption } from '../options.ts';
+import { byteLimitFromEnv, EXIT, hubIdentity, resolveDatabaseUrl, withDbOption } from '../options.ts';
 
 interface ServeFlags {
   readonly db?: string;
@@ -97,6 +97,12 @@ async function serve(flags: ServeFlags): Promise<number> {
     return EXIT.unusable;
   }
 
+  const matchLimit = byteLimitFromEnv('RAMPART_MATCH_UPLOAD_LIMIT');
+  if (!matchLimit.ok) {
+    console.error(matchLimit.error);
+    return EXIT.unusable;
+  }
+
   let bus: ChangeBus;
   try {
     bus = await busFromEnv();
@@ -120,7 +126,7 @@ async function serve(flags: ServeFlags): Promise<number> {
   console.error(`database: ${isPostgresUrl(url) ? url.replace(/\/\/[^@/]*@/, '//…@') : path.resolve(url)} (${store.dialect})`);
   const hubOwner = hubIdentity();
   const taxiiSecret = process.env['RAMPART_TAXII_SECRET'];
-  const hub = await composeHub({ store, secretBox: box, hubOwner, bus, http: { webDist: WEB_DIST }, ...(taxiiSecret === undefined ? {} : { taxiiSecret }) });
+  const hub = await composeHub({ store, secretBox: box, hubOwner, bus, http: { webDist: WEB_DIST, ...(matchLimit.value === undefined ? {} : { matchLimit: matchLimit.value }) }, ...(taxiiSecret === undefined ? {} : { taxiiSecret }) });
   if (hub.auth.context.secrets !== box) throw new Error('the auth service did not receive the server key; TOTP secrets would be sealed under a key lost at the next start');
   const totp = await sealStoredTotpSecrets(hub.auth.context.accounts, box);
   if (totp.sealed > 0) console.error(`sealed ${totp.sealed} TOTP secrets that were stored in plain text`);
