@@ -1,10 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { auditAction, everyWords, findOrgs, groupSecret, isStixId, secretOf } from './settings-words.ts';
+import { auditAction, everyWords, findOrgs, groupSecret, isStixId, passwordIssue, secretOf } from './settings-words.ts';
 
 describe('settings words', () => {
   it('says audit actions in words', () => {
     expect(auditAction('object.sharing-changed')).toBe('Object sharing changed');
     expect(auditAction('')).toBe('');
+  });
+
+  it('says what is wrong with a new password before it is sent', () => {
+    expect(passwordIssue('short', 'short')).toBe('The new password needs at least 12 characters.');
+    expect(passwordIssue('long enough pass', 'long enough pas')).toBe('The two new passwords are not the same; type it again in both boxes.');
+    expect(passwordIssue('long enough pass', 'long enough pass')).toBeNull();
   });
 
   it('links only real STIX ids from the audit trail', () => {

@@ -37,3 +37,10 @@ export function secretOf(uri: string): string | null {
 export function groupSecret(secret: string): string {
   return secret.toUpperCase().replace(/(.{4})(?=.)/g, '$1 ');
 }
+
+/** The server's rule for a new password, checked before sending so the form can say what to fix; null when it may be sent. */
+export function passwordIssue(password: string, repeated: string): string | null {
+  if (password.length < 12) return 'The new password needs at least 12 characters.';
+  if (password !== repeated) return 'The two new passwords are not the same; type it again in both boxes.';
+  return null;
+}

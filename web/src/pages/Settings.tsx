@@ -9,6 +9,7 @@ import { ApiKeys } from './settings/ApiKeys.tsx';
 import { Audit } from './settings/Audit.tsx';
 import { Defaults } from './settings/Defaults.tsx';
 import { Groups, type OrgOption } from './settings/Groups.tsx';
+import { MyPassword } from './settings/MyPassword.tsx';
 import { OrgKeys } from './settings/OrgKeys.tsx';
 import { People } from './settings/People.tsx';
 
@@ -37,6 +38,7 @@ export function Settings() {
         </div>
       </div>
       <nav className="section-nav" aria-label="Settings sections">
+        <a href="#password">My password</a>
         <a href="#api-keys">API keys</a>
         <Link to="/settings/totp">Authenticator app</Link>
         {admin ? (
@@ -51,6 +53,7 @@ export function Settings() {
           </>
         ) : null}
       </nav>
+      <MyPassword />
       <ApiKeys onChange={() => setKeysVersion((v) => v + 1)} />
       {people.state === 'loading' ? <Loading what="organization settings" /> : null}
       {people.state === 'error' ? (

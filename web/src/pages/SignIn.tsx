@@ -5,7 +5,7 @@ import { describeSignInProblem } from '../sign-in-messages.ts';
 import { navigate } from '../router.tsx';
 import { useSession } from '../session.tsx';
 
-export function SignIn(props: { readonly next: string }) {
+export function SignIn(props: { readonly next: string; readonly passwordChanged?: boolean }) {
   const { refresh } = useSession();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
@@ -43,6 +43,11 @@ export function SignIn(props: { readonly next: string }) {
           <span className="logo-mark" aria-hidden="true" /> Rampart
         </h1>
         <p className="muted">Election security information sharing. Sign in with your work email.</p>
+        {props.passwordChanged === true && problem === null ? (
+          <div className="success" role="status">
+            Your password was changed. Sign in with the new one.
+          </div>
+        ) : null}
         {message !== null && message.text !== '' ? (
           <div className={message.needsTotp && problem?.code.includes('required') ? 'notice' : 'error'} role="alert">
             {message.text}
@@ -79,6 +84,7 @@ export function SignIn(props: { readonly next: string }) {
         <button type="submit" className="primary" disabled={busy || email === '' || password === ''}>
           {busy ? 'Signing in…' : 'Sign in'}
         </button>
+        <p className="muted small">Forgot your password? Ask an org-admin of your organization to set a new one.</p>
         <p className="muted small">
           Looking for official corrections of election rumours? <a href="/rumour-control">See rumour control</a> — no sign-in needed.
         </p>

@@ -16,6 +16,7 @@ interface Person {
 
 const ROLE_WORDS = { viewer: 'Viewer (reads)', analyst: 'Analyst (reads and publishes)', 'org-admin': 'Org-admin (also manages people, keys, sharing)' } as const;
 type AddableRole = keyof typeof ROLE_WORDS;
+const ROLE_NAMES: Readonly<Record<Person['role'], string>> = { viewer: 'Viewer', analyst: 'Analyst', 'org-admin': 'Org-admin', 'hub-admin': 'Hub-admin' };
 
 /** The people of my organization: add with an initial password, disable at once. */
 export function People(props: { readonly meId: string }) {
@@ -31,6 +32,18 @@ export function People(props: { readonly meId: string }) {
     setAdded(`${res.value.name} can now sign in as ${res.value.email}; give them the password in person or by phone.`);
     setForm({ email: '', name: '', role: 'analyst', password: '' });
     reload();
+  };
+  const [resetFor, setResetFor] = useState<Person | null>(null);
+  const [resetPassword, setResetPassword] = useState('');
+  const reset = async (e: FormEvent) => {
+    e.preventDefault();
+    if (resetFor === null) return;
+    setProblem(null);
+    const res = await api<Person>('POST', `/api/v1/org/users/${encodeURIComponent(resetFor.id)}/password`, { password: resetPassword });
+    if (!res.ok) return setProblem(res.error);
+    setAdded(`${resetFor.name} has a new password and was signed out everywhere; give it to them in person or by phone.`);
+    setResetFor(null);
+    setResetPassword('');
   };
   const disable = async (p: Person) => {
     if (!window.confirm(`Disable ${p.name}? Their sessions and API keys stop working at once.`)) return;
@@ -51,7 +64,7 @@ export function People(props: { readonly meId: string }) {
         columns={[
           { header: 'Name', cell: (p) => p.name },
           { header: 'Email', cell: (p) => p.email, className: 'small' },
-          { header: 'Role', cell: (p) => p.role },
+          { header: 'Role', cell: (p) => ROLE_NAMES[p.role] },
           { header: 'Authenticator', cell: (p) => (p.totp_enabled ? 'yes' : 'no') },
           {
             header: 'Status',
@@ -61,13 +74,33 @@ export function People(props: { readonly meId: string }) {
               ) : p.id === props.meId ? (
                 <span className="muted small">you</span>
               ) : (
-                <button type="button" onClick={() => void disable(p)} aria-label={`Disable ${p.name}`}>
-                  Disable
-                </button>
+                <span className="row-actions">
+                  <button type="button" onClick={() => setResetFor(p)} aria-label={`Reset the password of ${p.name}`}>
+                    Reset password
+                  </button>
+                  <button type="button" onClick={() => void disable(p)} aria-label={`Disable ${p.name}`}>
+                    Disable
+                  </button>
+                </span>
               ),
           },
         ]}
       />
+      {resetFor === null ? null : (
+        <form className="inline-form wrap reset-password" onSubmit={(e) => void reset(e)}>
+          <label>
+            New password for {resetFor.name} (at least 12 characters)
+            <input name="reset-password" type="password" autoComplete="new-password" value={resetPassword} onChange={(e) => setResetPassword(e.target.value)} autoFocus />
+            {err('password')}
+          </label>
+          <button type="submit" className="primary" disabled={resetPassword.length < 12}>
+            Set password
+          </button>
+          <button type="button" onClick={() => setResetFor(null)}>
+            Cancel
+          </button>
+        </form>
+      )}
       <h3>Add a person</h3>
       {added === null ? null : (
         <div className="success" role="status">
