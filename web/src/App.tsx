@@ -10,6 +10,7 @@ import { Settings } from './pages/Settings.tsx';
 import { Totp } from './pages/Totp.tsx';
 import { Loading } from './components/Status.tsx';
 import { Link, navigate, useLocation } from './router.tsx';
+import { pageTitle } from './page-title.ts';
 import { useSession } from './session.tsx';
 import { useEffect, type ReactNode } from 'react';
 
@@ -23,8 +24,11 @@ export function App() {
   useEffect(() => {
     if (mustSignIn) navigate(`/signin?next=${encodeURIComponent(path + (params.size > 0 ? `?${params.toString()}` : ''))}`, { replace: true });
   }, [mustSignIn, path, params]);
+  useEffect(() => {
+    document.title = pageTitle(path);
+  }, [path]);
 
-  if (path === '/signin') return <SignIn next={safeNext(params.get('next'))} />;
+  if (path === '/signin') return <SignIn next={safeNext(params.get('next'))} passwordChanged={params.get('changed') === 'password'} />;
   if (path === '/rumour-control') return <Shell>{<RumourControl />}</Shell>;
   if (loading || me === null) return <Loading what="Rampart" />;
   return <Shell>{page(path)}</Shell>;
@@ -64,11 +68,14 @@ function Shell(props: { readonly children: ReactNode }) {
   );
   return (
     <>
+      <a href="#main" className="skip-link">
+        Skip to content
+      </a>
       <header className="topbar">
         <Link to={me === null ? '/rumour-control' : '/'} className="brand">
           <span className="logo-mark" aria-hidden="true" /> Rampart
         </Link>
-        <nav>
+        <nav aria-label="Main">
           {me === null ? null : (
             <>
               {nav('/', 'Dashboard')}
@@ -103,7 +110,9 @@ function Shell(props: { readonly children: ReactNode }) {
           )}
         </div>
       </header>
-      <main className="content">{props.children}</main>
+      <main className="content" id="main" tabIndex={-1}>
+        {props.children}
+      </main>
     </>
   );
 }

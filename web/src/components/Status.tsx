@@ -1,4 +1,5 @@
 import type { ApiProblem } from '../api.ts';
+import { problemHeading } from '../problem-words.ts';
 
 export function Loading(props: { readonly what: string }) {
   return (
@@ -11,7 +12,7 @@ export function Loading(props: { readonly what: string }) {
 export function ProblemBox(props: { readonly problem: ApiProblem }) {
   return (
     <div className="error" role="alert">
-      <strong>{props.problem.title}.</strong> {props.problem.detail}
+      <strong>{problemHeading(props.problem)}.</strong> {props.problem.detail}
       {props.problem.errors.length === 0 ? null : (
         <ul>
           {props.problem.errors.slice(0, 10).map((e, i) => (

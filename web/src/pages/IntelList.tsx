@@ -95,7 +95,15 @@ export function IntelList() {
               <tbody>
                 {rows.map((r) => (
                   <tr key={r.id}>
-                    <td>{r.tlp === null ? '—' : <TlpBadge tlp={r.tlp} />}</td>
+                    <td>
+                      {r.tlp === null ? (
+                        <span className="muted" title="No TLP marking: reference data such as the MITRE ATT&CK and DISARM knowledge base">
+                          —
+                        </span>
+                      ) : (
+                        <TlpBadge tlp={r.tlp} />
+                      )}
+                    </td>
                     <td className="type-cell">{typeLabel(r.type)}</td>
                     <td>
                       <Link to={`/intel/${encodeURIComponent(r.id)}`}>{r.name ?? r.id}</Link>

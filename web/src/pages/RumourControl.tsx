@@ -29,7 +29,9 @@ export function RumourControl() {
             <article key={r.id} className="card rumour">
               <div className="rumour-head">
                 <span className="type-tag">{r.report_types.map((t) => KIND[t] ?? t).join(' · ')}</span>
-                <TlpBadge tlp="clear" />
+                <span className="free-to-share small" title="TLP:CLEAR: anyone may read and pass this on.">
+                  Free to share <TlpBadge tlp="clear" />
+                </span>
               </div>
               <h2>{r.name}</h2>
               {r.description === null ? null : <p>{r.description}</p>}

@@ -1,0 +1,19 @@
+/** The browser tab's title for a path, so tabs, history and screen readers say which page is open. */
+export function pageTitle(path: string): string {
+  const name = pageName(path);
+  return name === null ? 'Rampart' : `${name} · Rampart`;
+}
+
+function pageName(path: string): string | null {
+  if (path === '/' || path === '/dashboard') return 'Dashboard';
+  if (path === '/intel') return 'Intelligence';
+  if (path.startsWith('/intel/')) return 'Intelligence item';
+  if (path === '/report') return 'Report an incident or rumour';
+  if (path === '/check-logs') return 'Check my logs';
+  if (path === '/settings') return 'Settings';
+  if (path === '/settings/totp') return 'Authenticator app';
+  if (path === '/feeds') return 'Federation feeds';
+  if (path === '/rumour-control') return 'Rumour control';
+  if (path === '/signin') return 'Sign in';
+  return 'Page not found';
+}
