@@ -111,6 +111,11 @@ export class IndicatorIndex {
   readonly exact = new Map<ValueKind, Map<string, Target[]>>(KINDS.map((k) => [k, new Map()]));
   /** The maps of `exact` by kindNumber, each while it holds a key (else null), for the per-value lookup. */
   private readonly keyed: (Map<string, Target[]> | null)[] = new Array<Map<string, Target[]> | null>(VALUE_KINDS).fill(null);
+  /**
+   * The ASCII keys of `exact` again (not IPv6, looked up by text) by kindNumber, keyed by their valueHash: a value the
+   * filter lets through is looked up by a small integer, so one in no map costs no string hashing and no comparison.
+   */
+  private readonly hashed: (Map<number, HashedKey> | null)[] = new Array<Map<number, HashedKey> | null>(VALUE_KINDS).fill(null);
   readonly prefixes = new PrefixMap<Target>();
   /**
    * Leaves with no anchor value that test one property only, by the kindNumber of its value kind (null for a kind
@@ -203,24 +208,22 @@ export class IndicatorIndex {
       const word = filterWord(hash);
       this.filter[word] = (this.filter[word] ?? 0) | filterBits(hash);
     }
+    const n = kindNumber(key.kind);
     const list = map.get(key.value);
-    if (list === undefined) map.set(key.value, [target]);
-    else list.push(target);
-    this.keyed[kindNumber(key.kind)] = map;
-  }
-
-  /**
-   * False only when the value cannot be a key of its kind's map: keys are normalised values (normalizeValue), which
-   * for ASCII text are the value with letters folded and, for domains, one trailing dot dropped; IPv6 is not screened.
-   * `hash` is the value's valueHash when its parser computed it.
-   */
-  private screened(kind: ValueKind, value: string, hash: number): boolean {
-    if (kind === 'ipv6') return true;
-    let h = hash;
-    if (h === NO_HASH) h = valueHash(kind, value, kind === 'domain' && value.charCodeAt(value.length - 1) === 46 ? value.length - 1 : value.length);
-    if (h < 0) return true;
-    const bits = filterBits(h);
-    return ((this.filter[filterWord(h)] ?? 0) & bits) === bits;
+    if (list !== undefined) list.push(target);
+    else {
+      const targets = [target];
+      map.set(key.value, targets);
+      if (hash >= 0 && key.kind !== 'ipv6') {
+        let byHash = this.hashed[n];
+        if (byHash === undefined || byHash === null) {
+          byHash = new Map();
+          this.hashed[n] = byHash;
+        }
+        byHash.set(hash, { key: key.value, targets, next: byHash.get(hash) ?? null });
+      }
+    }
+    this.keyed[n] = map;
   }
 
   /** Calls `found` with every target one value of a record reaches. */
@@ -231,10 +234,30 @@ export class IndicatorIndex {
       const kind = record.kinds[i];
       const value = record.values[i];
       if (kind === undefined || value === undefined) continue;
-      const map = this.keyed[kindNumber(kind)];
-      if (map !== undefined && map !== null && this.screened(kind, value, record.hashes[i] ?? NO_HASH)) {
-        const list = map.get(normalizeValue(kind, value));
-        if (list !== undefined) for (const t of list) found(t, kind, value);
+      const n = kindNumber(kind);
+      const map = this.keyed[n];
+      if (map !== undefined && map !== null) {
+        // Keys are normalised values (normalizeValue), whose hash is the value's (letters folded, one trailing dot of a
+        // domain left out); a value with no hash (IPv6, non-ASCII) is looked up by its normalised text.
+        let h = kind === 'ipv6' ? NO_HASH : (record.hashes[i] ?? NO_HASH);
+        if (h === NO_HASH && kind !== 'ipv6') h = valueHash(kind, value, kind === 'domain' && value.charCodeAt(value.length - 1) === 46 ? value.length - 1 : value.length);
+        if (h < 0) {
+          const list = map.get(normalizeValue(kind, value));
+          if (list !== undefined) for (const t of list) found(t, kind, value);
+        } else {
+          // A clear filter bit: in no map (no false negatives).
+          const bits = filterBits(h);
+          const entry = ((this.filter[filterWord(h)] ?? 0) & bits) === bits ? this.hashed[n]?.get(h) : undefined;
+          if (entry !== undefined) {
+            const normal = normalizeValue(kind, value);
+            for (let e: HashedKey | null = entry; e !== null; e = e.next) {
+              if (e.key === normal) {
+                for (const t of e.targets) found(t, kind, value);
+                break;
+              }
+            }
+          }
+        }
       }
       if (!prefixes) continue;
       if (kind === 'ipv4') this.prefixes.matchV4(value, hits);
@@ -245,6 +268,13 @@ export class IndicatorIndex {
       }
     }
   }
+}
+
+/** An ASCII key of an exact map by its hash, with the other keys of the same hash. */
+interface HashedKey {
+  readonly key: string;
+  readonly targets: Target[];
+  readonly next: HashedKey | null;
 }
 
 function leafPattern(expression: ComparisonExpression): Pattern {

@@ -4,6 +4,7 @@ import { compilePattern, parsePattern } from '../stix/pattern/index.ts';
 import { IndicatorIndex } from './indicator-index.ts';
 import { matchLogs, type MatchOptions, type MatchSummary } from './matcher.ts';
 import { shapeOf } from './pattern-analysis.ts';
+import { valueHash } from './record.ts';
 import { buildWarningLists, defaultWarningLists } from './warning-lists.ts';
 
 const OWNER = 'identity--0a000000-0000-4000-8000-00000000000a' as OrgId;
@@ -78,6 +79,22 @@ describe('matchLogs', () => {
       ['{"query":"ROOT.Example."}', '{"url":"https://portal.example/login"}', '{"url":"https://portal.example/Login"}', '{"email":"Änne@county.example"}'],
     );
     expect(counts(summary)).toEqual({ 'ind 1': 1, 'ind 2': 1, 'ind 3': 1 });
+  });
+
+  it('tells apart keys whose hashes are equal (values are looked up by hash, then compared)', async () => {
+    // Two domains with one valueHash, found by trying names (about 2^15 of 30-bit hashes make a pair likely).
+    const seen = new Map<number, string>();
+    let pair: [string, string] | null = null;
+    for (let i = 0; pair === null; i++) {
+      const name = `h${i}.example`;
+      const hash = valueHash('domain', name, name.length);
+      const other = seen.get(hash);
+      if (other === undefined) seen.set(hash, name);
+      else pair = [other, name];
+    }
+    const [a, b] = pair;
+    const summary = await match([`[domain-name:value = '${a}']`, `[domain-name:value = '${b}']`], [`{"query":"${b}"}`, `{"query":"${a.toUpperCase()}"}`, `{"query":"${b}"}`]);
+    expect(counts(summary)).toEqual({ 'ind 1': 1, 'ind 2': 2 });
   });
 
   it('matches networks (ISSUBSET and CIDR equality, IPv4 and IPv6)', async () => {
