@@ -21,10 +21,13 @@ export function Defaults(props: { readonly me: Me; readonly orgNames: ReadonlyMa
   const [editing, setEditing] = useState<Tlp | null>(null);
   const [picked, setPicked] = useState<string[]>([]);
   const [problem, setProblem] = useState<ApiProblem | null>(null);
+  const [saved, setSaved] = useState<string | null>(null);
   const save = async (tlp: Tlp, audience: string[] | null) => {
     setProblem(null);
+    setSaved(null);
     const res = await api<unknown>('PUT', '/api/v1/org/sharing-defaults', { defaults: { [tlp]: audience } });
     if (!res.ok) return setProblem(res.error);
+    setSaved(audience === null ? `${tlpLabel(tlp)} is back to Rampart's standard default.` : `${tlpLabel(tlp)} default saved.`);
     setEditing(null);
     reload();
   };
@@ -34,6 +37,11 @@ export function Defaults(props: { readonly me: Me; readonly orgNames: ReadonlyMa
       <h2>Sharing defaults</h2>
       <p className="muted small">What the report form pre-selects at each TLP. People can still change it per report.</p>
       {problem === null ? null : <ProblemBox problem={problem} />}
+      {saved === null ? null : (
+        <div className="success" role="status">
+          {saved}
+        </div>
+      )}
       {defaults.state === 'loading' ? <Loading what="defaults" /> : null}
       {defaults.state === 'error' ? <ProblemBox problem={defaults.problem} /> : null}
       {defaults.state === 'ready' ? (
@@ -45,7 +53,7 @@ export function Defaults(props: { readonly me: Me; readonly orgNames: ReadonlyMa
               </dt>
               <dd>
                 {d.audience === null ? 'No default: name people each time.' : audienceSentence(d.audience, props.me, props.orgNames)}
-                <span className="muted small">{d.source === 'built-in' ? ' (built-in)' : ' (set by your organization)'}</span>
+                <span className="muted small">{d.source === 'built-in' ? " (Rampart's standard)" : ' (set by your organization)'}</span>
                 {d.audience === null ? null : editing === d.tlp ? (
                   <div className="defaults-edit">
                     <p className="reason">{tlpReason(d.tlp)}</p>
@@ -67,7 +75,7 @@ export function Defaults(props: { readonly me: Me; readonly orgNames: ReadonlyMa
                         {`Save ${tlpLabel(d.tlp)} default`}
                       </button>
                       <button type="button" onClick={() => void save(d.tlp, null)}>
-                        Back to built-in
+                        Use Rampart&apos;s standard
                       </button>
                       <button type="button" onClick={() => setEditing(null)}>
                         Cancel
