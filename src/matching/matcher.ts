@@ -75,7 +75,9 @@ export async function matchLogs(source: AsyncIterable<Uint8Array | string> | Ite
   const record = new LogRecord();
   const hits = new Map<string, Hit>();
   const suppressed: Record<string, number> = {};
-  const listed = new Map<string, string | null>();
+  // The warning list of each matched value, by kindNumber: one map per kind, so no key is concatenated per hit.
+  const listed: (Map<string, string | null> | null)[] = new Array<Map<string, string | null> | null>(VALUE_KINDS).fill(null);
+  let listedSize = 0;
   const candidates = new Map<ComplexIndicator, Candidates>();
   const pending: LeafRef[] = [];
   const types = new Set<string>();
@@ -160,12 +162,20 @@ export async function matchLogs(source: AsyncIterable<Uint8Array | string> | Ite
     if (list !== null && !hit.warningLists.includes(list)) hit.warningLists.push(list);
   };
   const warningList = (kind: ValueKind, value: string): string | null => {
-    const key = `${kind}|${value}`;
-    let list = listed.get(key);
+    const n = kindNumber(kind);
+    let memo = listed[n];
+    if (memo === undefined || memo === null) {
+      memo = new Map();
+      listed[n] = memo;
+    }
+    let list = memo.get(value);
     if (list === undefined) {
       list = options.warningLists.listing(kind, value);
-      // The key must not keep the log text alive (a concatenation holds on to its parts).
-      if (listed.size < 100_000) listed.set(detach(key), list);
+      // The key must not keep the log text alive (a substring holds on to its block).
+      if (listedSize < 100_000) {
+        memo.set(detach(value), list);
+        listedSize++;
+      }
     }
     return list;
   };
