@@ -47,6 +47,26 @@ export async function runSettingsFlow(browser: Browser, app: AppUnderTest, shots
   await page.waitForSelector(`.keys-table td:has-text("SIEM ${unique}")`);
   expect(await page.content()).not.toContain(key);
 
+  // At a phone's width the page does not scroll sideways, and each settings table keeps its headers over their own columns.
+  await page.setViewportSize({ width: 390, height: 844 });
+  for (const path of ['/settings', '/intel']) {
+    await page.goto(`${app.baseUrl}${path}`);
+    await page.waitForSelector(path === '/settings' ? '.people-table td' : '.intel-table td');
+    expect(Number(await page.evaluate('document.documentElement.scrollWidth')), path).toBeLessThanOrEqual(390);
+  }
+  await page.goto(`${app.baseUrl}/settings`);
+  await page.waitForSelector('.people-table td');
+  const headers = page.locator('.people-table th');
+  expect(await headers.allTextContents()).toEqual(['Name', 'Email', 'Role', 'Authenticator', 'Status']);
+  const firstRow = page.locator('.people-table tbody tr').first().locator('td');
+  for (let i = 0; i < 5; i++) {
+    const [th, td] = [await headers.nth(i).boundingBox(), await firstRow.nth(i).boundingBox()];
+    expect(th?.width ?? 0).toBeGreaterThan(0);
+    expect(Math.abs((th?.x ?? 0) - (td?.x ?? -100))).toBeLessThan(1);
+  }
+  await page.screenshot({ path: join(shots, '11b-settings-phone.png'), fullPage: true });
+  await page.setViewportSize({ width: 1280, height: 900 });
+
   const id = await publishIndicator(page, `Rumour domain ${unique}`);
 
   // "Check my logs" finds it in an uploaded JSON-lines DNS log.
