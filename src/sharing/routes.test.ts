@@ -146,13 +146,16 @@ describe('GET /api/v1/aggregates/sightings/{id}', () => {
   it('counts sightings owners allowed to be counted, and refuses indicators the reader may not see', async () => {
     await create({ object: indicator, tlp: 'green', audience: ['community'] });
     const sighting = { type: 'sighting', spec_version: '2.1', id: 'sighting--44444444-2222-4333-8444-555555555555', created: '2024-11-05T14:00:00.000Z', modified: '2024-11-05T14:00:00.000Z', sighting_of_ref: ID };
-    expect((await create({ object: sighting, tlp: 'green', audience: ['community'] }, h.b.writeKey)).statusCode).toBe(201);
-    const counted = await h.app.inject({ method: 'GET', url: `/api/v1/aggregates/sightings/${ID}`, headers: bearer(h.a.readKey) });
-    expect(counted.json()).toEqual({ indicator: ID, sightings: 1, organizations: 1, jurisdictions: 1, states: 1 });
+    // Kept to B itself: A cannot see it, so A counts it only once B allows counting.
+    expect((await create({ object: sighting, tlp: 'amber', audience: [`org:${ORG_B}`] }, h.b.writeKey)).statusCode).toBe(201);
+    const aggregate = async () => (await h.app.inject({ method: 'GET', url: `/api/v1/aggregates/sightings/${ID}`, headers: bearer(h.a.readKey) })).json<unknown>();
+    expect(await aggregate()).toEqual({ indicator: ID, sightings: 0, jurisdictions: 0, other_organizations: 0, organizations: 0, states: 0, text: 'sighted 0 times by 0 jurisdictions in 0 states' });
+    const optIn = await h.app.inject({ method: 'PUT', url: '/api/v1/org/counting', headers: bearer(h.b.writeKey), payload: { allow_counting: true } });
+    expect(optIn.statusCode).toBe(200);
+    expect(await aggregate()).toEqual({ indicator: ID, sightings: 1, jurisdictions: 1, other_organizations: 0, organizations: 1, states: 1, text: 'sighted 1 time by 1 jurisdiction in 1 state' });
     const optOut = await h.app.inject({ method: 'PUT', url: '/api/v1/org/counting', headers: bearer(h.b.writeKey), payload: { allow_counting: false } });
     expect(optOut.statusCode).toBe(200);
-    const none = await h.app.inject({ method: 'GET', url: `/api/v1/aggregates/sightings/${ID}`, headers: bearer(h.a.readKey) });
-    expect(none.json()).toEqual({ indicator: ID, sightings: 0, organizations: 0, jurisdictions: 0, states: 0 });
+    expect(await aggregate()).toMatchObject({ sightings: 0, organizations: 0 });
     await reshare({ audience: [`org:${ORG_A}`] });
     const hidden = await h.app.inject({ method: 'GET', url: `/api/v1/aggregates/sightings/${ID}`, headers: bearer(h.b.readKey) });
     expect([hidden.statusCode, hidden.json<{ code: string }>().code]).toEqual([404, 'not-found']);
