@@ -153,6 +153,8 @@ describe.each(testDialects())('live feed on %s', (dialect) => {
 
       const narrowed = await hub.app.inject({ method: 'PUT', url: `/api/v1/objects/${shared.id}/sharing`, headers: bearer(world.keys.county), payload: { audience: ['state:55'] } });
       expect(narrowed.statusCode, narrowed.body).toBe(200);
+      // Wait for the re-share to reach the stream before the next version: under load one round could carry both, and the reader would get only the newer.
+      await state.until(() => state.objects().some((o) => o.id === shared.id && o.change === 'reshared'), 'the re-share on the state stream');
       await post(hub, world.keys.county, { ...shared.object, modified: '2026-11-02T11:00:00.000Z', name: 'shared, second version' }, 'amber', ['state:55']);
       const sentinel = indicator('sentinel after narrowing');
       await post(hub, world.keys.county, sentinel.object, 'green', ['community']);
