@@ -1,6 +1,6 @@
 import type { OrgId, StixId } from '../domain/ids.ts';
 import type { Result } from '../domain/result.ts';
-import { parsePattern, type ComparisonExpression, type Pattern, type PatternError } from '../stix/pattern/index.ts';
+import { neverMatches, parsePattern, type ComparisonExpression, type NeverMatches, type Pattern, type PatternError } from '../stix/pattern/index.ts';
 import { PrefixMap } from './cidr.ts';
 import type { Observation } from './observation.ts';
 import { channelOf, shapeOf, type IndexKey, type Leaf, type PatternShape } from './pattern-analysis.ts';
@@ -46,20 +46,27 @@ export type Target = { readonly kind: 'equality'; readonly indicator: IndicatorI
 
 const MAX_CACHED = 500_000;
 
+/** A parsed pattern as the index arranges it, and the first reason it can never match (null when it can). */
+interface Analysed {
+  readonly pattern: Pattern;
+  readonly shape: PatternShape;
+  readonly never: NeverMatches | null;
+}
+
 /**
  * Parsed, analysed and compiled patterns by their text, kept between index builds (the server
  * builds one per upload, with the uploader's reader): only visibility is decided afresh each time.
  */
 export class PatternCache {
-  private readonly analysed = new Map<string, Result<{ readonly pattern: Pattern; readonly shape: PatternShape }, PatternError>>();
+  private readonly analysed = new Map<string, Result<Analysed, PatternError>>();
   private readonly compiledWhole = new WeakMap<Pattern, CompiledPattern>();
   private readonly compiledLeaf = new WeakMap<ComparisonExpression, CompiledPattern>();
 
-  analyse(text: string): Result<{ readonly pattern: Pattern; readonly shape: PatternShape }, PatternError> {
+  analyse(text: string): Result<Analysed, PatternError> {
     let found = this.analysed.get(text);
     if (found === undefined) {
       const parsed = parsePattern(text);
-      found = parsed.ok ? { ok: true, value: { pattern: parsed.value, shape: shapeOf(parsed.value) } } : parsed;
+      found = parsed.ok ? { ok: true, value: { pattern: parsed.value, shape: shapeOf(parsed.value), never: neverMatches(parsed.value)[0] ?? null } } : parsed;
       if (this.analysed.size >= MAX_CACHED) this.analysed.clear();
       this.analysed.set(text, found);
     }
@@ -145,7 +152,12 @@ export class IndicatorIndex {
       this.problems.push({ id: indicator.id, code: analysed.error.code, message: `column ${analysed.error.column}: ${analysed.error.message}` });
       return;
     }
-    const { pattern, shape } = analysed.value;
+    const { pattern, shape, never } = analysed.value;
+    // Valid STIX, but no log line can satisfy it: say so instead of evaluating it on every line that holds its anchors.
+    if (never !== null) {
+      this.problems.push({ id: indicator.id, code: 'pattern-never-matches', message: `column ${never.column}: ${never.message}` });
+      return;
+    }
     try {
       switch (shape.kind) {
         case 'equality': {

@@ -28,6 +28,7 @@ describe('loadIndex', () => {
             put(7, {}),
             put(8, { valid_from: '2026-11-04T00:00:00Z' }),
             put(9, { valid_from: '2026-11-03T00:00:00Z' }),
+            put(10, { pattern: "[ipv4-addr:value = '198.51.100.7' AND network-traffic:dst_port = 443]" }),
             put(7, { pattern: "[domain-name:value = 'newer.example']" }, '2026-10-02T00:00:00.000Z'),
           ],
           'reject',
@@ -38,6 +39,8 @@ describe('loadIndex', () => {
     if (!index.ok) throw new Error(index.error.message);
     const domains = [...(index.value.exact.get('domain')?.keys() ?? [])].sort();
     expect(domains).toEqual(['d1.example', 'd4.example', 'd9.example', 'newer.example']);
-    expect(index.value.problems.map((p) => [p.id.slice(-1), p.code])).toEqual([['6', 'invalid-pattern']]);
+    expect(index.value.problems.map((p) => [p.id.slice(-2), p.code])).toEqual([['06', 'invalid-pattern'], ['10', 'pattern-never-matches']]);
+    expect(index.value.problems[1]?.message).toMatch(/^column 2: AND at column 2 joins comparisons of different object types \(ipv4-addr, network-traffic\)/);
+    expect(index.value.complex).toHaveLength(0);
   });
 });
