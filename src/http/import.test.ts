@@ -104,6 +104,9 @@ describe('POST /api/v1/import', () => {
     const element = await upload('{"type": "bundle", "objects": [ {"type": "identity",, } ] }');
     expect(element.statusCode).toBe(422);
     expect(element.json<{ errors: { code: string; path: string }[] }>().errors).toEqual([expect.objectContaining({ code: 'malformed-json', path: '$.objects[0]' })]);
+    const deep = await upload(`{"type": "bundle", "objects": [ {"type": "identity", "x_deep": ${'{"a":'.repeat(3_000)}1${'}'.repeat(3_000)}} ] }`);
+    expect(deep.statusCode).toBe(422);
+    expect(deep.json<{ errors: { code: string; path: string }[] }>().errors).toEqual([expect.objectContaining({ code: 'too-deeply-nested' })]);
     const text = await upload(bundle([identity(1)]), { type: 'text/csv' });
     expect(text.statusCode).toBe(415);
     expect(text.json<{ code: string }>().code).toBe('unsupported-media-type');

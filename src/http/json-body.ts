@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { locateJsonError } from '../stix/json-syntax.ts';
+import { locateJsonError, MAX_JSON_DEPTH, tooDeepAt } from '../stix/json-syntax.ts';
 import { MalformedJsonError } from './problem.ts';
 
 /** JSON media types the REST API reads: plain JSON and the STIX/TAXII flavours clients send. */
@@ -25,10 +25,18 @@ export function installJsonParser(app: FastifyInstance, bodyLimit: number): void
       done(new MalformedJsonError('the body is empty; send a JSON document'), undefined);
       return;
     }
+    let value: unknown;
     try {
-      done(null, JSON.parse(text) as unknown);
+      value = JSON.parse(text) as unknown;
     } catch {
       done(new MalformedJsonError(describeJsonError(text)), undefined);
+      return;
     }
+    const deep = tooDeepAt(value);
+    if (deep !== null) {
+      done(new MalformedJsonError(`the body nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep (at ${deep}); no STIX object or API request needs that many`, 'too-deeply-nested'), undefined);
+      return;
+    }
+    done(null, value);
   });
 }

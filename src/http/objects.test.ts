@@ -92,6 +92,9 @@ describe('POST /api/v1/objects', () => {
     const empty = await h.app.inject({ method: 'POST', url: '/api/v1/objects', headers: { ...bearer(h.a.writeKey), 'content-type': 'application/json' }, payload: '' });
     expect(empty.statusCode).toBe(400);
     expect(empty.json<{ code: string }>().code).toBe('malformed-json');
+    const deep = await h.app.inject({ method: 'POST', url: '/api/v1/objects', headers: { ...bearer(h.a.writeKey), 'content-type': 'application/json' }, payload: `{"object": {"spec_version": ${'['.repeat(20_000)}${']'.repeat(20_000)}}}` });
+    expect(deep.statusCode).toBe(400);
+    expect(deep.json()).toMatchObject({ code: 'too-deeply-nested', detail: expect.stringContaining('$.object.spec_version[0]') as unknown });
     const small = await harness({ stix, config: { bodyLimit: 1024 } });
     const big = await small.app.inject({ method: 'POST', url: '/api/v1/objects', headers: bearer(small.a.writeKey), payload: { object: indicator({ description: 'x'.repeat(2000) }) } });
     expect(big.statusCode).toBe(413);

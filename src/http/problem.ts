@@ -107,7 +107,7 @@ export function problemOfError(error: FastifyError): Problem | null {
       break;
   }
   if (error instanceof RouteNotFound) return routeNotFound('GET', error.url);
-  if (error instanceof MalformedJsonError) return problem('invalid', 'malformed-json', error.message);
+  if (error instanceof MalformedJsonError) return problem('invalid', error.code, error.message);
   const status = error.statusCode;
   if (status !== undefined && status >= 400 && status < 500) {
     return problem(status === 413 ? 'too-large' : status === 415 ? 'unsupported-media' : 'invalid', 'bad-request', error.message);
@@ -122,9 +122,16 @@ export class RouteNotFound extends Error {
   }
 }
 
-/** Thrown by the JSON body parser; the message names the line and column. */
+/** Thrown by the JSON body parser; the message names the line and column, or the path nested too deep. */
 export class MalformedJsonError extends Error {
   readonly statusCode = 400;
+  constructor(
+    message: string,
+    /** `malformed-json`, or `too-deeply-nested` for valid JSON nested past MAX_JSON_DEPTH. */
+    readonly code: 'malformed-json' | 'too-deeply-nested' = 'malformed-json',
+  ) {
+    super(message);
+  }
 }
 
 function routeNotFound(method: string, url: string): Problem {

@@ -1,3 +1,5 @@
+import { joinPath } from './json-path.ts';
+
 /**
  * Finds where JSON text stops being valid, for error messages only (JSON.parse in Node 20 does not
  * always say where). Runs only after JSON.parse has failed, so clarity beats speed here.
@@ -113,4 +115,41 @@ class LocatedError extends Error {
 
 function show(text: string, i: number): string {
   return i >= text.length ? 'end of input' : JSON.stringify(text.charAt(i));
+}
+
+/** How deep arrays and objects may nest in anything Rampart reads; STIX objects need a handful of levels. */
+export const MAX_JSON_DEPTH = 64;
+
+interface Frame {
+  readonly value: object;
+  readonly depth: number;
+  readonly parent: Frame | null;
+  readonly key: string | number;
+}
+
+/**
+ * The path (`$.a.b[0]…`) where a parsed JSON value first nests deeper than `max`, or null when it
+ * does not. Walks with an explicit stack, so a value nested 100,000 deep is answered rather than
+ * overflowing the call stack; everything after it (validation, JSON.stringify) recurses and needs
+ * this checked first. Paths are built only for the answer, so a large shallow body costs one pass.
+ */
+export function tooDeepAt(value: unknown, max: number = MAX_JSON_DEPTH): string | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const stack: Frame[] = [{ value, depth: 1, parent: null, key: '' }];
+  for (let frame = stack.pop(); frame !== undefined; frame = stack.pop()) {
+    if (frame.depth > max) return pathOf(frame);
+    const children: [string | number, unknown][] = Array.isArray(frame.value) ? frame.value.map((child, i) => [i, child]) : Object.entries(frame.value);
+    for (const [key, child] of children) {
+      if (typeof child === 'object' && child !== null) stack.push({ value: child, depth: frame.depth + 1, parent: frame, key });
+    }
+  }
+  return null;
+}
+
+function pathOf(frame: Frame): string {
+  const keys: (string | number)[] = [];
+  for (let f: Frame | null = frame; f !== null && f.parent !== null; f = f.parent) keys.push(f.key);
+  const shown = keys.reverse();
+  const head = shown.slice(0, 6).reduce<string>((path, key) => joinPath(path, key), '$');
+  return shown.length > 6 ? `${head}… (${shown.length} levels down)` : head;
 }

@@ -53,6 +53,15 @@ describe('validateStixObject', () => {
     expect(codes(JSON.parse(JSON.stringify(value)))).toContain(expected);
   });
 
+  it('rejects a value nested past 64 levels with too-deeply-nested, even 100,000 deep, without recursing', () => {
+    let deep: unknown = 'x';
+    for (let i = 0; i < 100_000; i++) deep = { d: deep };
+    expect(codes({ ...indicator, x_deep: deep })).toEqual(['too-deeply-nested $.objects[0].x_deep.d.d.d.d.d… (64 levels down)']);
+    let shallow: unknown = 'x';
+    for (let i = 0; i < 60; i++) shallow = [shallow];
+    expect(codes({ ...indicator, x_list: shallow })).not.toContainEqual(expect.stringContaining('too-deeply-nested'));
+  });
+
   it('checks relationship and sighting reference targets', () => {
     const base = { spec_version: '2.1', created: '2024-10-01T12:00:00.000Z', modified: '2024-10-01T12:00:00.000Z' };
     const rel = { ...base, type: 'relationship', id: 'relationship--3c1a2cd3-3dbd-4d31-9b2c-91cd4e1ac2a3', relationship_type: 'indicates', source_ref: indicator.id, target_ref: 'marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da' };

@@ -3,6 +3,7 @@ import type { StixId } from '../domain/ids.ts';
 import type { ProblemDetail } from '../domain/problem.ts';
 import { err, ok, type Result } from '../domain/result.ts';
 import { joinPath, pointerToPath } from './json-path.ts';
+import { MAX_JSON_DEPTH, tooDeepAt } from './json-syntax.ts';
 import { compiledSchemaFor, type ObjectKind } from './schema/index.ts';
 import { checkRules, type PatternChecker } from './validate-rules.ts';
 
@@ -48,6 +49,11 @@ export function validateStixObject(value: unknown, path: string, options: Valida
   const object = value as Record<string, unknown>;
   const rawId = object['id'];
   const id = typeof rawId === 'string' ? rawId : undefined;
+  // Checked first: the schema check and the messages below recurse into the value.
+  const deep = tooDeepAt(object);
+  if (deep !== null) {
+    return err([withId(id, { path: deep === '$' ? path : path + deep.slice(1), code: 'too-deeply-nested', message: `arrays and objects nest more than ${MAX_JSON_DEPTH} levels deep here; STIX objects need only a few, so flatten the value` })]);
+  }
 
   const type = object['type'];
   if (type === undefined) return err([withId(id, { path: joinPath(path, 'type'), code: 'missing-property', message: 'type is required: every STIX object names its type' })]);

@@ -9,6 +9,7 @@ interface Walk {
 }
 
 function walk(record: LogRecord, seen: Walk, path: string, value: unknown, depth: number, role: FieldRole | null): void {
+  if (depth > MAX_DEPTH) return;
   if (typeof value === 'string') {
     applyField(record, role, value);
     if (role === 'host' && !isBlank(value)) seen.host = value;
@@ -16,7 +17,7 @@ function walk(record: LogRecord, seen: Walk, path: string, value: unknown, depth
     if (role === 'src-port' || role === 'dst-port' || role === 'time') applyField(record, role, String(value));
   } else if (Array.isArray(value)) {
     for (const item of value) walk(record, seen, path, item, depth + 1, role);
-  } else if (typeof value === 'object' && value !== null && depth < MAX_DEPTH) {
+  } else if (typeof value === 'object' && value !== null) {
     for (const [key, inner] of Object.entries(value)) {
       const at = path === '' ? key : `${path}.${key}`;
       walk(record, seen, at, inner, depth + 1, roleOf(at));

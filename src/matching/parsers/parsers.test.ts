@@ -63,6 +63,13 @@ describe('jsonl', () => {
     expect(a?.problem?.code).toBe('malformed-json');
     expect(b?.problem).toEqual({ code: 'not-an-object', message: 'the line is JSON but not an object; put one JSON object on each line' });
   });
+
+  it('reads a line nested 50,000 arrays deep without overflowing, taking fields from the first levels only', () => {
+    const [row] = run('jsonl', [`{"src":"198.51.100.1","x":${'['.repeat(50_000)}"203.0.113.9"${']'.repeat(50_000)}}`]);
+    expect(row?.problem).toBeNull();
+    expect(JSON.stringify(row)).toContain('198.51.100.1');
+    expect(JSON.stringify(row)).not.toContain('203.0.113.9');
+  });
 });
 
 describe('csv', () => {
