@@ -38,11 +38,13 @@ export interface Written {
 
 export function listObjects(stix: StixStore, reader: Reader, query: ListObjectsQuery): Promise<Result<Page<StoredVersion>, Problem>> {
   const types = query.type?.split(',');
+  const excludeTypes = query.exclude_type?.split(',');
   const addedAfterUs = query.added_after === undefined ? undefined : microsFromIso(query.added_after);
   if (addedAfterUs === null) return Promise.resolve(err(problem('invalid', 'invalid-request', `added_after "${query.added_after ?? ''}" is not a real date and time`)));
   return stix.list(reader, {
     limit: query.limit,
     ...(types === undefined ? {} : { types }),
+    ...(excludeTypes === undefined ? {} : { excludeTypes }),
     ...(query.q === undefined ? {} : { text: query.q }),
     ...(query.modified_from === undefined ? {} : { modifiedFrom: query.modified_from }),
     ...(query.modified_to === undefined ? {} : { modifiedTo: query.modified_to }),
@@ -50,6 +52,36 @@ export function listObjects(stix: StixStore, reader: Reader, query: ListObjectsQ
     ...(query.order === undefined ? {} : { order: query.order }),
     ...(query.cursor === undefined ? {} : { cursor: query.cursor }),
   });
+}
+
+/** One relationship of an object, with the object at its other end when the reader may see that too. */
+export interface RelatedEntry {
+  readonly relationship: StoredVersion;
+  readonly direction: 'out' | 'in';
+  readonly other: StoredVersion | null;
+}
+
+/**
+ * The relationships the reader may see that start or end at `id`, oldest first, each with the latest
+ * version of its other end when that is shared with the reader too (null otherwise: the relationship
+ * names its id, but nothing more is shown). not-found when the reader may see no version of `id`.
+ */
+export async function relatedObjects(stix: StixStore, reader: Reader, id: StixId, query: { readonly limit: number; readonly cursor?: string }): Promise<Result<Page<RelatedEntry>, Problem>> {
+  const self = await stix.list(reader, { ids: [id], limit: 1 });
+  if (!self.ok) return self;
+  if (self.value.items.length === 0) return err(notFound(id));
+  const page = await stix.list(reader, { refersTo: id, types: ['relationship'], limit: query.limit, ...(query.cursor === undefined ? {} : { cursor: query.cursor }) });
+  if (!page.ok) return page;
+  const ends = page.value.items.map((r) => {
+    const o = JSON.parse(r.json) as Record<string, unknown>;
+    const out = o['source_ref'] === id;
+    return { relationship: r, direction: out ? ('out' as const) : ('in' as const), otherId: String(out ? o['target_ref'] : o['source_ref']) as StixId };
+  });
+  const otherIds = [...new Set(ends.map((e) => e.otherId))];
+  const others = otherIds.length === 0 ? ok({ items: [] as StoredVersion[], nextCursor: null }) : await stix.list(reader, { ids: otherIds, limit: otherIds.length });
+  if (!others.ok) return others;
+  const byId = new Map(others.value.items.map((v) => [v.id, v]));
+  return ok({ items: ends.map((e) => ({ relationship: e.relationship, direction: e.direction, other: byId.get(e.otherId) ?? null })), nextCursor: page.value.nextCursor });
 }
 
 /** The latest version and the list of all versions the reader may see; not-found also when it may not see any. */

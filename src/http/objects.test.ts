@@ -171,6 +171,8 @@ describe('GET /api/v1/objects and /api/v1/objects/{id}', () => {
     expect(seen.size).toBe(5);
     expect((await get('?type=identity')).json<{ items: unknown[] }>().items).toEqual([]);
     expect((await get('?type=indicator,identity')).json<{ items: unknown[] }>().items).toHaveLength(5);
+    expect((await get('?exclude_type=indicator')).json<{ items: unknown[] }>().items).toEqual([]);
+    expect((await get('?exclude_type=relationship,identity')).json<{ items: unknown[] }>().items).toHaveLength(5);
   });
 
   it('refuses bad queries with 400 invalid-request naming the field', async () => {
@@ -182,6 +184,7 @@ describe('GET /api/v1/objects and /api/v1/objects/{id}', () => {
       ['?modifed_from=2024-01-01T00:00:00Z', 'querystring.modifed_from'],
       ['?modified_from=yesterday', 'querystring.modified_from'],
       ['?type=Indicator', 'querystring.type'],
+      ['?exclude_type=relationship,', 'querystring.exclude_type'],
     ];
     for (const [query, path] of cases) {
       const res = await get(query);

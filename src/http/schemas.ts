@@ -47,6 +47,7 @@ export const SharingSchema = Type.Object(
 export const ListObjectsQuery = Type.Object(
   {
     type: Type.Optional(Type.String({ pattern: '^[a-z0-9-]+(,[a-z0-9-]+)*$', description: 'STIX types, comma-separated' })),
+    exclude_type: Type.Optional(Type.String({ pattern: '^[a-z0-9-]+(,[a-z0-9-]+)*$', description: 'STIX types to leave out, comma-separated (e.g. relationship)' })),
     q: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Text to find in name or description (case-insensitive)' })),
     modified_from: Type.Optional(Timestamp('Only versions modified at or after')),
     modified_to: Type.Optional(Timestamp('Only versions modified at or before')),
@@ -68,6 +69,29 @@ export const ObjectDetailSchema = Type.Object({
   object: Type.Ref(StixObjectSchema),
   versions: Type.Array(Type.Object({ modified: Type.Union([Type.String(), Type.Null()]), added: Type.String() })),
   sharing: Type.Ref(SharingSchema),
+});
+
+export const RelatedQuery = Type.Object(
+  {
+    limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
+    cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 1000, description: 'next_cursor of the previous page' })),
+  },
+  { additionalProperties: false },
+);
+export type RelatedQuery = Static<typeof RelatedQuery>;
+
+export const RelatedListSchema = Type.Object({
+  items: Type.Array(
+    Type.Object({
+      relationship: Type.Ref(StixObjectSchema),
+      direction: Type.Union([Type.Literal('out'), Type.Literal('in')], { description: 'out: this object is the source_ref; in: it is the target_ref' }),
+      other: Type.Union(
+        [Type.Object({ id: Type.String(), type: Type.String(), name: Type.Union([Type.String(), Type.Null()]), revoked: Type.Boolean() }), Type.Null()],
+        { description: 'The object at the other end, or null when it has not been shared with you' },
+      ),
+    }),
+  ),
+  next_cursor: Type.Union([Type.String(), Type.Null()]),
 });
 
 const SharingRequest = Type.Object({ tlp: Type.Optional(TlpSchema), audience: Type.Optional(AudienceSchema) }, { additionalProperties: false });

@@ -82,6 +82,7 @@ function conditions(reader: Reader, q: Filters, position: Position | null): Resu
     const all: Expression<SqlBool>[] = [];
     if (q.versions !== 'all') all.push(eb('v.is_latest', '=', 1));
     if (q.types !== undefined) all.push(q.types.length === 0 ? sql<SqlBool>`1 = 0` : eb('v.type', 'in', q.types));
+    if (q.excludeTypes !== undefined && q.excludeTypes.length > 0) all.push(eb('v.type', 'not in', q.excludeTypes));
     if (q.ids !== undefined) all.push(q.ids.length === 0 ? sql<SqlBool>`1 = 0` : eb('v.id', 'in', q.ids));
     if (typeof from === 'string') all.push(eb('v.mod_key', '>=', from));
     if (typeof to === 'string') all.push(eb('v.mod_key', '<=', to), eb('v.mod_key', '<>', ''));
@@ -98,7 +99,7 @@ function conditions(reader: Reader, q: Filters, position: Position | null): Resu
 }
 
 /** True when the query filters by more than version and added time: then scanning with the predicate is the better plan. */
-const narrowed = (q: Filters) => q.types !== undefined || q.ids !== undefined || q.refersTo !== undefined || (q.text !== undefined && q.text !== '') || q.modifiedFrom !== undefined || q.modifiedTo !== undefined;
+const narrowed = (q: Filters) => q.types !== undefined || (q.excludeTypes !== undefined && q.excludeTypes.length > 0) || q.ids !== undefined || q.refersTo !== undefined || (q.text !== undefined && q.text !== '') || q.modifiedFrom !== undefined || q.modifiedTo !== undefined;
 
 const NO_BOUND = Number.MAX_SAFE_INTEGER;
 

@@ -228,6 +228,9 @@ describe.each(testDialects())('STIX store on %s', (dialect) => {
       };
       expect(await ids({ limit: 10, types: ['note', 'attack-pattern'] })).toEqual([note.id, ap.id]);
       expect(await ids({ limit: 10, types: [] })).toEqual([]);
+      expect(await ids({ limit: 10, excludeTypes: ['note', 'attack-pattern'] })).toEqual([ind.id]);
+      expect(await ids({ limit: 10, excludeTypes: [] })).toEqual([ind.id, note.id, ap.id]);
+      expect(await ids({ limit: 10, types: ['note', 'indicator'], excludeTypes: ['note'] })).toEqual([ind.id]);
       expect(await ids({ limit: 10, ids: [ap.id, ind.id] })).toEqual([ind.id, ap.id]);
       expect(await ids({ limit: 10, text: 'phishing' })).toEqual([ind.id, ap.id]);
       expect(await ids({ limit: 10, text: '100% turn' })).toEqual([note.id]);

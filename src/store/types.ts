@@ -63,6 +63,8 @@ export interface StoredVersion {
 
 export interface ListQuery {
   readonly types?: readonly string[];
+  /** Leave these types out, e.g. relationships from a list people read. */
+  readonly excludeTypes?: readonly string[];
   readonly ids?: readonly StixId[];
   /** Case-insensitive substring over name and description. */
   readonly text?: string;

@@ -88,6 +88,19 @@ export async function runUiFlow(browser: Browser, app: AppUnderTest, shots: stri
   expect(await page.locator('.intel-table tbody tr').count()).toBe(1);
   await page.screenshot({ path: join(shots, '05-list.png'), fullPage: true });
 
+  // The list leaves relationships out (the knowledge base alone holds thousands); an item's Related card shows them, linked.
+  await page.goto(`${app.baseUrl}/intel`);
+  await page.waitForSelector('.intel-table');
+  expect(await page.locator('.intel-table .type-cell').allTextContents()).not.toContain('Relationship');
+  await page.goto(`${app.baseUrl}/intel?q=ALLANITE&type=intrusion-set`);
+  await page.waitForSelector('.intel-table');
+  await page.click('.intel-table a');
+  await page.waitForSelector('.related li');
+  const related = await page.textContent('.related');
+  expect(related).toContain('This uses');
+  expect(await page.locator('.related a').count()).toBeGreaterThan(1);
+  await page.screenshot({ path: join(shots, '05b-related.png'), fullPage: true });
+
   await page.goto(`${app.baseUrl}/`);
   await page.waitForSelector('.map svg path[data-fips]');
   expect(await mapCount(page, app.countyState)).toBe(before + 1);

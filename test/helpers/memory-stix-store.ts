@@ -18,7 +18,7 @@ export function memoryStixStore(): StixStore & { readonly rows: () => readonly S
     return list.map((r) => ({ ...r, isLatest: newest.get(r.id) === r }));
   };
   const filter = (q: Omit<ListQuery, 'limit' | 'cursor'>) =>
-    rows.filter((r) => (q.versions === 'all' || r.isLatest) && (q.types === undefined || q.types.includes(r.type)) && (q.addedAfterUs === undefined || r.addedUs > q.addedAfterUs));
+    rows.filter((r) => (q.versions === 'all' || r.isLatest) && (q.types === undefined || q.types.includes(r.type)) && (q.excludeTypes === undefined || !q.excludeTypes.includes(r.type)) && (q.addedAfterUs === undefined || r.addedUs > q.addedAfterUs));
   return {
     rows: () => rows,
     async write(fn) {

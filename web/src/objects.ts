@@ -86,3 +86,40 @@ export const FILTER_TYPES = [
   'identity',
   'relationship',
 ] as const;
+
+/** One line of an object's "Related" card, read from GET /api/v1/objects/{id}/related. */
+export interface RelatedRow {
+  readonly relationshipId: string;
+  /** The relationship type in words: `attributed-to` → "attributed to". */
+  readonly verb: string;
+  /** out: this object is the source ("this uses X"); in: it is the target ("X indicates this"). */
+  readonly direction: 'out' | 'in';
+  readonly otherId: string;
+  readonly otherType: string;
+  /** Null when the other end has not been shared with the reader, or has no name. */
+  readonly otherName: string | null;
+  readonly otherShared: boolean;
+  readonly tlp: Tlp | null;
+}
+
+export function readRelated(item: unknown): RelatedRow | null {
+  if (!isRecord(item) || !isRecord(item['relationship'])) return null;
+  const r = item['relationship'];
+  const id = s(r['id']);
+  const verb = s(r['relationship_type']);
+  const direction = item['direction'] === 'out' || item['direction'] === 'in' ? item['direction'] : null;
+  if (id === null || verb === null || direction === null) return null;
+  const otherId = s(direction === 'out' ? r['target_ref'] : r['source_ref']);
+  if (otherId === null) return null;
+  const other = isRecord(item['other']) ? item['other'] : null;
+  return {
+    relationshipId: id,
+    verb: verb.replace(/-/g, ' '),
+    direction,
+    otherId,
+    otherType: s(other?.['type']) ?? otherId.slice(0, Math.max(0, otherId.indexOf('--'))),
+    otherName: s(other?.['name']),
+    otherShared: other !== null,
+    tlp: tlpOfMarkings(strings(r['object_marking_refs'])) ?? null,
+  };
+}

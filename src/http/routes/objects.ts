@@ -5,7 +5,7 @@ import type { AuditPort } from '../../audit/audit-log.ts';
 import { auditReads, auditWrite } from '../../audit/object-events.ts';
 import type { Sharing, StoredVersion } from '../../store/types.ts';
 import { readerOfPrincipal, type Authenticator } from '../auth.ts';
-import { listObjects, objectDetail, publishObject, revokeObject, type ObjectsDeps, type PublishRequest, type Written } from '../objects-service.ts';
+import { listObjects, objectDetail, publishObject, relatedObjects, revokeObject, type ObjectsDeps, type PublishRequest, type RelatedEntry, type Written } from '../objects-service.ts';
 import { sendProblem } from '../problem.ts';
 import {
   CreateObjectBody,
@@ -13,6 +13,8 @@ import {
   ObjectDetailSchema,
   ObjectIdParams,
   ObjectListSchema,
+  RelatedListSchema,
+  RelatedQuery,
   WrittenObjectSchema,
   problemResponses,
 } from '../schemas.ts';
@@ -29,6 +31,16 @@ function sendJson(reply: FastifyReply, status: number, text: string): FastifyRep
 
 function listJson(items: readonly StoredVersion[], nextCursor: string | null): string {
   return `{"items":[${items.map((i) => i.json).join(',')}],"next_cursor":${JSON.stringify(nextCursor)}}`;
+}
+
+function relatedJson(items: readonly RelatedEntry[], nextCursor: string | null): string {
+  const entry = (e: RelatedEntry) => {
+    const other = e.other === null ? null : (JSON.parse(e.other.json) as Record<string, unknown>);
+    const name = typeof other?.['name'] === 'string' ? other['name'] : null;
+    const end = e.other === null ? 'null' : JSON.stringify({ id: e.other.id, type: e.other.type, name, revoked: e.other.revoked });
+    return `{"relationship":${e.relationship.json},"direction":"${e.direction}","other":${end}}`;
+  };
+  return `{"items":[${items.map(entry).join(',')}],"next_cursor":${JSON.stringify(nextCursor)}}`;
 }
 
 function writtenJson(written: Written): string {
@@ -99,6 +111,33 @@ export function objectRoutes(app: FastifyInstance, authn: Authenticator, deps: O
       const list = versions.map((v) => ({ modified: v.modified, added: isoFromMicros(v.addedUs) }));
       void reply.header('cache-control', 'private, no-store');
       return sendJson(reply, 200, `{"object":${latest.json},"versions":${JSON.stringify(list)},"sharing":${sharingJson(latest.sharing)}}`);
+    },
+  );
+
+  app.get<{ Params: ObjectIdParams; Querystring: RelatedQuery }>(
+    '/api/v1/objects/:id/related',
+    {
+      onRequest: authn.guard('read'),
+      schema: {
+        tags: ['objects'],
+        summary: 'The relationships you may see from or to an object, with the objects at their other ends that are shared with you',
+        params: ObjectIdParams,
+        querystring: RelatedQuery,
+        response: { 200: RelatedListSchema, ...problemResponses(400, 401, 404) },
+      },
+    },
+    async (request, reply) => {
+      const reader = authn.readerOf(request);
+      if (reader === null) return authFailed(reply, authn, request);
+      const page = await relatedObjects(deps.stix, reader, request.params.id as StixId, request.query);
+      if (!page.ok) return sendProblem(reply, page.error);
+      const principal = authn.principalOf(request);
+      if (principal !== null) {
+        const read = page.value.items.flatMap((e) => (e.other === null ? [e.relationship] : [e.relationship, e.other]));
+        await auditReads(deps.audit, principal, read, 'GET /api/v1/objects/{id}/related');
+      }
+      void reply.header('cache-control', 'private, no-store');
+      return sendJson(reply, 200, relatedJson(page.value.items, page.value.nextCursor));
     },
   );
 

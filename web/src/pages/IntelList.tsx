@@ -27,7 +27,8 @@ export function IntelList() {
   useEffect(() => setText(q), [q]);
   // Newest first: what was shared last is what an analyst looks for first.
   const [version, setVersion] = useState(0);
-  const list = useGet<ListBody>(`/api/v1/objects${query({ q, type, order: 'desc', limit: PAGE_SIZE, cursor })}`, version);
+  // Relationships have no name of their own; they are listed on the objects they link, not here.
+  const list = useGet<ListBody>(`/api/v1/objects${query({ q, type, exclude_type: type === '' ? 'relationship' : '', order: 'desc', limit: PAGE_SIZE, cursor })}`, version);
   const live = useLiveFeed();
 
   const go = (next: { q?: string; type?: string; cursor?: string; trail?: readonly string[] }) => {

@@ -3,7 +3,7 @@ import { Loading, ProblemBox } from '../components/Status.tsx';
 import { TlpBadge } from '../components/TlpBadge.tsx';
 import { SharingPanel, SightingsSummary } from '../components/SharingPanel.tsx';
 import { formatWhen, typeLabel } from '../format.ts';
-import { displayName, isRecord, readSharing } from '../objects.ts';
+import { displayName, isRecord, readRelated, readSharing, type RelatedRow } from '../objects.ts';
 import { electionFacts } from '../election-facts.ts';
 import { Link, useLocation } from '../router.tsx';
 import { useSession } from '../session.tsx';
@@ -74,6 +74,7 @@ export function ObjectDetail(props: { readonly id: string }) {
       ) : null}
       {shown['revoked'] === true ? <div className="notice">Its owner has revoked this item: it is no longer valid.</div> : null}
       <div className="grid-2 wide-left">
+        <div>
         <section className="card">
           {description === null ? null : <p className="description">{description}</p>}
           {facts.length === 0 ? null : (
@@ -91,6 +92,8 @@ export function ObjectDetail(props: { readonly id: string }) {
             <pre>{JSON.stringify(shown, null, 2)}</pre>
           </details>
         </section>
+        {shown['type'] === 'relationship' ? null : <RelatedCard objectId={props.id} />}
+        </div>
         <aside>
           {sharing === null ? (
             <section className="card">
@@ -123,5 +126,62 @@ export function ObjectDetail(props: { readonly id: string }) {
         </aside>
       </div>
     </div>
+  );
+}
+
+interface RelatedBody {
+  readonly items: readonly unknown[];
+  readonly next_cursor: string | null;
+}
+
+const RELATED_SHOWN = 100;
+
+/** What this object is linked to: "this uses → Attack pattern X", "Indicator Y indicates → this". */
+function RelatedCard(props: { readonly objectId: string }) {
+  const res = useGet<RelatedBody>(`/api/v1/objects/${encodeURIComponent(props.objectId)}/related?limit=${RELATED_SHOWN}`);
+  const rows =
+    res.state === 'ready'
+      ? res.value.items.flatMap((i): RelatedRow[] => {
+          const row = readRelated(i);
+          return row === null ? [] : [row];
+        })
+      : [];
+  return (
+    <section className="card">
+      <h2>Related</h2>
+      {res.state === 'loading' ? <p className="muted">Looking for related items…</p> : null}
+      {res.state === 'error' ? <p className="muted">{res.problem.detail}</p> : null}
+      {res.state === 'ready' && rows.length === 0 ? <p className="muted">Nothing shared with you is linked to this item.</p> : null}
+      {rows.length === 0 ? null : (
+        <ul className="related">
+          {rows.map((r) => {
+            const other = r.otherShared ? (
+              <Link to={`/intel/${encodeURIComponent(r.otherId)}`}>
+                {typeLabel(r.otherType)}: {r.otherName ?? r.otherId}
+              </Link>
+            ) : (
+              <span className="muted" title={r.otherId}>
+                a {typeLabel(r.otherType).toLowerCase()} not shared with you
+              </span>
+            );
+            return (
+              <li key={r.relationshipId}>
+                {r.direction === 'out' ? (
+                  <>
+                    <span className="muted">This</span> {r.verb} {other}
+                  </>
+                ) : (
+                  <>
+                    {other} {r.verb} <span className="muted">this</span>
+                  </>
+                )}
+                {r.tlp === null ? null : <TlpBadge tlp={r.tlp} />}
+              </li>
+            );
+          })}
+        </ul>
+      )}
+      {res.state === 'ready' && res.value.next_cursor !== null ? <p className="muted small">Showing the first {RELATED_SHOWN}.</p> : null}
+    </section>
   );
 }
