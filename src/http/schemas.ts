@@ -44,6 +44,10 @@ export const SharingSchema = Type.Object(
   { $id: 'Sharing' },
 );
 
+/** How many items a page holds, and where the next one starts: the same on every cursor-paged list. */
+const PageLimit = Type.Integer({ minimum: 1, maximum: 1000, default: 100 });
+const PageCursor = Type.Optional(Type.String({ minLength: 1, maxLength: 1000, description: 'next_cursor of the previous page' }));
+
 export const ListObjectsQuery = Type.Object(
   {
     type: Type.Optional(Type.String({ pattern: '^[a-z0-9-]+(,[a-z0-9-]+)*$', description: 'STIX types, comma-separated' })),
@@ -53,8 +57,8 @@ export const ListObjectsQuery = Type.Object(
     modified_to: Type.Optional(Timestamp('Only versions modified at or before')),
     added_after: Type.Optional(Timestamp('Only objects added to this hub after')),
     order: Type.Optional(Type.Union([Type.Literal('asc'), Type.Literal('desc')], { description: 'asc (default): oldest added first; desc: newest first. Next pages keep the order of the first.' })),
-    limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
-    cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 1000, description: 'next_cursor of the previous page' })),
+    limit: PageLimit,
+    cursor: PageCursor,
   },
   { additionalProperties: false },
 );
@@ -73,8 +77,8 @@ export const ObjectDetailSchema = Type.Object({
 
 export const RelatedQuery = Type.Object(
   {
-    limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
-    cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 1000, description: 'next_cursor of the previous page' })),
+    limit: PageLimit,
+    cursor: PageCursor,
   },
   { additionalProperties: false },
 );
