@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { Clock } from '../domain/clock.ts';
 import type { OrgId, UserId } from '../domain/ids.ts';
 import { DEFAULT_SCRYPT, type ScryptCost } from '../auth/passwords.ts';
 import { SECRET_KEY_BYTES, secretBox, type SecretBox } from '../auth/secret-box.ts';
@@ -6,10 +7,6 @@ import { ACCOUNT_THROTTLE, IP_THROTTLE, type ThrottlePolicy } from '../auth/thro
 import { accountsStore, type AccountsStore, type UserRow } from '../store/accounts.ts';
 import type { Database } from '../store/db.ts';
 import type { StixStore } from '../store/types.ts';
-
-export interface Clock {
-  now(): Date;
-}
 
 export type AuthEventType =
   | 'sign-in-ok'

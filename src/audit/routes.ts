@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
-import type { AppPlugin, Principal } from '../http/deps.ts';
+import type { AppPlugin } from '../http/deps.ts';
+import type { Principal } from '../domain/principal.ts';
 import { problemResponses } from '../http/schemas.ts';
 import type { AuditLog } from './audit-log.ts';
 import { AuditEntrySchema } from './entry.ts';

@@ -1,6 +1,7 @@
 import type { OrgId } from '../domain/ids.ts';
 import type { Result } from '../domain/result.ts';
-import type { AppPlugin, Principal } from '../http/deps.ts';
+import type { AppPlugin } from '../http/deps.ts';
+import type { Principal } from '../domain/principal.ts';
 import type { Database } from '../store/db.ts';
 import { federationRepository, type FederationRepository, type FeedRecord } from '../store/federation.ts';
 import type { StixStore } from '../store/types.ts';

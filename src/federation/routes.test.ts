@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Principal } from '../http/deps.ts';
+import type { Principal } from '../domain/principal.ts';
 import { bearer, harness, ORG_A, type Harness } from '../http/test-support.ts';
 import { openStore, type RampartStore } from '../store/index.ts';
 import { testDatabase, type TestDatabase } from '../store/testing.ts';

@@ -3,7 +3,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { problem, type Problem } from '../domain/problem.ts';
 import { err, ok, type Result } from '../domain/result.ts';
 import type { Reader } from '../store/types.ts';
-import type { AuthPort, HttpConfig, Principal, SessionView } from './deps.ts';
+import type { HttpConfig } from './deps.ts';
+import type { AuthPort, SessionView } from '../auth/port.ts';
+import type { Principal } from '../domain/principal.ts';
 import { sendProblem } from './problem.ts';
 
 export const SESSION_COOKIE = 'rampart_session';

@@ -1,12 +1,15 @@
 import type { FastifyBaseLogger, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Registry } from 'prom-client';
 import type { AuditPort } from '../audit/audit-log.ts';
-import type { AudienceKey } from '../domain/audience.ts';
-import type { OrgId, UserId } from '../domain/ids.ts';
+import type { AuthPort } from '../auth/port.ts';
+import type { Clock } from '../domain/clock.ts';
+import type { OrgId } from '../domain/ids.ts';
+import type { Principal } from '../domain/principal.ts';
 import type { Problem } from '../domain/problem.ts';
 import type { Result } from '../domain/result.ts';
-import type { Tlp } from '../domain/tlp.ts';
-import type { Reader, Sharing, StixStore } from '../store/types.ts';
+import type { ImportMetrics } from '../ingest/import-metrics.ts';
+import type { SharingPort } from '../sharing/port.ts';
+import type { Reader, StixStore } from '../store/types.ts';
 
 /** What the HTTP layer uses of the store that `openStore({ url })` returns. */
 export interface AppStore {
@@ -14,60 +17,6 @@ export interface AppStore {
   /** A trivial query for /healthz; resolves when the database answers. */
   ping(): Promise<void>;
   close(): Promise<void>;
-}
-
-export interface Clock {
-  now(): Date;
-}
-
-/** Who a request acts for, once a session cookie or API key has been checked. */
-export interface Principal {
-  readonly orgId: OrgId;
-  readonly userId: UserId | null;
-  /** The audience keys the principal reads with (org, state, community, groups, user). */
-  readonly keys: readonly AudienceKey[];
-  /** API keys may be read-only; sessions always write. */
-  readonly scope: 'read' | 'write';
-}
-
-/** The signed-in person as `GET /api/v1/me` shows it. */
-export interface SessionView {
-  readonly user: { readonly id: UserId; readonly email: string; readonly name: string };
-  readonly org: { readonly id: OrgId; readonly name: string; readonly state_fips: string | null };
-  readonly groups: readonly { readonly id: string; readonly name: string }[];
-}
-
-export interface SignInRequest {
-  readonly email: string;
-  readonly password: string;
-  readonly totp?: string;
-}
-
-export interface SignedIn {
-  /** The opaque session secret that goes into the cookie. */
-  readonly token: string;
-  readonly expiresAt: Date;
-}
-
-/** The narrow part of the auth service (src/auth/) the HTTP layer needs. */
-export interface AuthPort {
-  signIn(request: SignInRequest, context: { readonly ip: string; readonly userAgent: string | null }): Promise<Result<SignedIn, Problem>>;
-  /** The principal and person of a live session, or null when the token is unknown or expired. */
-  session(token: string): Promise<{ readonly principal: Principal; readonly view: SessionView } | null>;
-  signOut(token: string): Promise<void>;
-  /** The principal of an API key secret, or null when it is unknown, revoked or expired. */
-  apiKey(secret: string): Promise<Principal | null>;
-  /** TAXII HTTP Basic: `username` is the key id or the key owner's email, `secret` the API key; null when they do not match. */
-  apiKeyBasic(username: string, secret: string): Promise<Principal | null>;
-}
-
-/** The narrow part of the sharing rules (src/sharing/) the HTTP layer needs. */
-export interface SharingPort {
-  /**
-   * Decides an object's sharing for its owner: the audience the owner asked for, or the default
-   * for its TLP and kind of organization; refuses an audience the TLP does not allow.
-   */
-  decide(owner: OrgId, tlp: Tlp, audience: readonly AudienceKey[] | undefined): Promise<Result<Sharing, Problem>>;
 }
 
 export interface HttpConfig {
@@ -121,11 +70,6 @@ export interface RequestKit {
   readonly importMetrics: ImportMetrics;
   /** The app's /metrics registry, for a feature's own series (e.g. open live-feed streams). */
   readonly metrics: Registry;
-}
-
-/** Counts import outcomes on /metrics; hand it every ImportSummary. */
-export interface ImportMetrics {
-  record(source: string, summary: { readonly added: number; readonly newVersions: number; readonly unchanged: number; readonly rejected: number }): void;
 }
 
 /**

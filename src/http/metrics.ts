@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { ImportMetrics } from './deps.ts';
+import type { ImportMetrics } from '../ingest/import-metrics.ts';
 
 /** The app's Prometheus series, on a Registry of its own so two apps in one process never share counts. */
 export interface AppMetrics {

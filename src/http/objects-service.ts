@@ -6,7 +6,9 @@ import { TLP_MARKING_IDS, tlpLabel, tlpOfMarkings, type Tlp } from '../domain/tl
 import type { IncomingObject, Page, Reader, Sharing, StixStore, StoredVersion } from '../store/types.ts';
 import { validateStixObject, type ValidatedObject } from '../stix/validate.ts';
 import { defaultPatternChecker } from '../ingest/pattern-checker.ts';
-import type { Clock, Principal, SharingPort } from './deps.ts';
+import type { Clock } from '../domain/clock.ts';
+import type { Principal } from '../domain/principal.ts';
+import type { SharingPort } from '../sharing/port.ts';
 import type { ListObjectsQuery } from './schemas.ts';
 import { microsFromIso } from '../stix/timestamp.ts';
 import { nextModified } from './time.ts';

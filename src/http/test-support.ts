@@ -6,7 +6,10 @@ import { problem } from '../domain/problem.ts';
 import { err, ok } from '../domain/result.ts';
 import type { StixStore } from '../store/types.ts';
 import { buildApp } from './app.ts';
-import type { AppDeps, AppPlugin, AuthPort, HttpConfig, Principal, SessionView, SharingPort } from './deps.ts';
+import type { AppDeps, AppPlugin, HttpConfig } from './deps.ts';
+import type { AuthPort, SessionView } from '../auth/port.ts';
+import type { Principal } from '../domain/principal.ts';
+import type { SharingPort } from '../sharing/port.ts';
 
 /** Tests only: builds apps over a given store with two member organizations and their credentials. */
 

@@ -14,7 +14,9 @@ import { audienceKind, type AudienceKey } from '../domain/audience.ts';
 import type { GroupId, OrgId } from '../domain/ids.ts';
 import { federation, type Federation } from '../federation/index.ts';
 import { buildApp } from '../http/app.ts';
-import type { Clock, HttpConfig, Principal } from '../http/deps.ts';
+import type { HttpConfig } from '../http/deps.ts';
+import { systemClock, type Clock } from '../domain/clock.ts';
+import type { Principal } from '../domain/principal.ts';
 import { matchPlugin } from '../matching/routes.ts';
 import { sharingRoutes } from '../sharing/routes.ts';
 import { createSharingService, type SharingService } from '../sharing/service.ts';
@@ -60,7 +62,7 @@ export async function composeHub(options: HubOptions): Promise<Hub> {
   const bus = options.bus ?? inProcessBus();
   // Every feature gets the store through this wrapper, so each write path announces what it stored.
   const store: RampartStore = { ...options.store, stix: publishingStixStore(options.store.stix, bus) };
-  const clock = options.clock ?? { now: () => new Date() };
+  const clock = options.clock ?? systemClock;
   const audit = createAuditLog(store, clock);
   const orgInfo = orgInfoPort(store);
   const sharing = createSharingService({ store, orgInfo, clock, audit });

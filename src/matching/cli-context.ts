@@ -1,7 +1,7 @@
 import { orgInfoPort } from '../accounts/organizations.ts';
 import type { OrgId, UserId } from '../domain/ids.ts';
 import { err, ok, type Result } from '../domain/result.ts';
-import type { SharingPort } from '../http/deps.ts';
+import type { SharingPort } from '../sharing/port.ts';
 import type { OrgInfoPort } from '../sharing/keys.ts';
 import { createSharingService } from '../sharing/service.ts';
 import { accountsStore } from '../store/accounts.ts';

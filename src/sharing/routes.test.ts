@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAuditLog, type AuditLog } from '../audit/audit-log.ts';
 import { auditRoutes } from '../audit/routes.ts';
 import type { OrgId } from '../domain/ids.ts';
-import type { Principal } from '../http/deps.ts';
+import type { Principal } from '../domain/principal.ts';
 import { bearer, harness, ORG_A, ORG_B, phishingIndicator, PHISHING_ID as ID, type Harness } from '../http/test-support.ts';
 import { openStore, type RampartStore } from '../store/index.ts';
 import { testDatabase, type TestDatabase } from '../store/testing.ts';

@@ -4,7 +4,8 @@ import type { GroupId, OrgId, StixId } from '../domain/ids.ts';
 import { problem, type Problem } from '../domain/problem.ts';
 import { err, ok, type Result } from '../domain/result.ts';
 import { TLP_LEVELS, type Tlp } from '../domain/tlp.ts';
-import type { AppPlugin, Principal, RequestKit } from '../http/deps.ts';
+import type { AppPlugin, RequestKit } from '../http/deps.ts';
+import type { Principal } from '../domain/principal.ts';
 import { problemResponses } from '../http/schemas.ts';
 import type { Reader } from '../store/types.ts';
 import {

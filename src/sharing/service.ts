@@ -26,7 +26,7 @@ export interface SharingServiceDeps {
 }
 
 export interface SharingService {
-  /** The SharingPort of src/http/deps.ts. */
+  /** The SharingPort of port.ts. */
   decide(owner: OrgId, tlp: Tlp, audience: readonly AudienceKey[] | undefined): Promise<Result<Sharing, Problem>>;
   /** The audience keys a member reads with; the auth service builds principals with it. */
   keysOf(orgId: OrgId, userId: UserId | null): Promise<AudienceKey[]>;

@@ -3,7 +3,7 @@ import { audienceKind, type AudienceKey } from '../domain/audience.ts';
 import { assertNever } from '../domain/assert-never.ts';
 import type { CollectionId, OrgId } from '../domain/ids.ts';
 import type { Tlp } from '../domain/tlp.ts';
-import type { Principal } from '../http/deps.ts';
+import type { Principal } from '../domain/principal.ts';
 import type { FilterCollection } from '../store/taxii.ts';
 import type { Reader } from '../store/types.ts';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { OrgId, UserId } from '../domain/ids.ts';
-import type { Principal } from '../http/deps.ts';
+import type { Principal } from '../domain/principal.ts';
 import { NEXT_TOKEN_TTL_MS, nextSigner } from './next-token.ts';
 import { parseTaxiiQuery, type TaxiiQuery } from './query.ts';
 

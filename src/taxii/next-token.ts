@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { err, ok, type Result } from '../domain/result.ts';
-import type { Principal } from '../http/deps.ts';
+import type { Principal } from '../domain/principal.ts';
 import { taxiiError, type TaxiiError } from './errors.ts';
 import type { TaxiiQuery } from './query.ts';
 

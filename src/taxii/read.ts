@@ -1,6 +1,6 @@
 import type { StixId } from '../domain/ids.ts';
 import { err, ok, type Result } from '../domain/result.ts';
-import type { Principal } from '../http/deps.ts';
+import type { Principal } from '../domain/principal.ts';
 import { isoFromMicros, microsFromIso } from '../stix/timestamp.ts';
 import type { TaxiiStore, Withdrawn } from '../store/taxii.ts';
 import type { StixStore, StoredVersion } from '../store/types.ts';

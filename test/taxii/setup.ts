@@ -1,7 +1,8 @@
 import type { AudienceKey } from '../../src/domain/audience.ts';
 import type { OrgId, UserId } from '../../src/domain/ids.ts';
 import { buildApp } from '../../src/http/app.ts';
-import type { AuthPort, Principal } from '../../src/http/deps.ts';
+import type { AuthPort } from '../../src/auth/port.ts';
+import type { Principal } from '../../src/domain/principal.ts';
 import { startServer, type RunningServer } from '../../src/http/server.ts';
 import { tlpRulesSharing } from '../../src/http/test-support.ts';
 import { openStore, type RampartStore } from '../../src/store/index.ts';

@@ -5,7 +5,7 @@ import { problem } from '../../domain/problem.ts';
 import { importObjects } from '../../ingest/import.ts';
 import type { StixStore } from '../../store/types.ts';
 import type { Authenticator } from '../auth.ts';
-import type { ImportMetrics } from '../deps.ts';
+import type { ImportMetrics } from '../../ingest/import-metrics.ts';
 import { ownerOnlyStore, UploadTooLargeError, withSpooledUpload } from '../import-guard.ts';
 import { JSON_TYPES } from '../json-body.ts';
 import { sendProblem } from '../problem.ts';

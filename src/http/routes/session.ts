@@ -2,7 +2,8 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { problem } from '../../domain/problem.ts';
 import { csrfTokenFor, SESSION_COOKIE, type Authenticator } from '../auth.ts';
-import type { AuthPort, Principal, SessionView } from '../deps.ts';
+import type { AuthPort, SessionView } from '../../auth/port.ts';
+import type { Principal } from '../../domain/principal.ts';
 import { sendProblem } from '../problem.ts';
 import { MeSchema, SignInBody, problemResponses } from '../schemas.ts';
 
