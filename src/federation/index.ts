@@ -5,7 +5,7 @@ import type { Principal } from '../domain/principal.ts';
 import type { Database } from '../store/db.ts';
 import { federationRepository, type FederationRepository, type FeedRecord } from '../store/federation.ts';
 import type { StixStore } from '../store/types.ts';
-import type { CredentialResolver } from './credentials.ts';
+import { envCredentials, type CredentialResolver } from './credentials.ts';
 import type { FederationError } from './pull.ts';
 import { federationPlugin } from './routes.ts';
 import { runFeed, type FederationDeps, type FeedRunSummary } from './runner.ts';
@@ -41,17 +41,20 @@ export interface Federation {
   readonly scheduler: FeedScheduler;
   /** The /api/v1/feeds routes, for AppDeps.plugins. */
   readonly plugin: AppPlugin;
+  /** Feeds whose credential cannot be used as it is (variable unset or not in a feed secret's form): `rampart serve` says so at start. */
+  credentialProblems(): Promise<readonly { readonly feed: FeedRecord; readonly error: FederationError }[]>;
 }
 
 /** Everything `rampart serve` needs for federation: the feed scheduler and its REST routes over one store. */
 export function federation(options: FederationOptions): Federation {
   const repo = federationRepository(options.store.database);
+  const credentials = options.credentials ?? envCredentials();
   const deps: FederationDeps = {
     stix: options.store.stix,
     repo,
     now: () => options.clock.now(),
     hubOwner: options.hubOwner,
-    ...(options.credentials === undefined ? {} : { credentials: options.credentials }),
+    credentials,
     ...(options.transport === undefined ? {} : { transport: options.transport }),
     ...(options.clientFor === undefined ? {} : { clientFor: options.clientFor }),
     ...(options.onReshare === undefined ? {} : { onReshare: options.onReshare }),
@@ -64,5 +67,17 @@ export function federation(options: FederationOptions): Federation {
     ...(options.timers === undefined ? {} : { timers: options.timers }),
     ...(options.onRun === undefined ? {} : { onRun: options.onRun }),
   });
-  return { repo, scheduler, plugin: federationPlugin({ repo, scheduler, clock: options.clock, isOrgAdmin: options.isOrgAdmin }) };
+  return {
+    repo,
+    scheduler,
+    plugin: federationPlugin({ repo, scheduler, clock: options.clock, isOrgAdmin: options.isOrgAdmin, credentials }),
+    async credentialProblems() {
+      const problems: { feed: FeedRecord; error: FederationError }[] = [];
+      for (const feed of await repo.feeds()) {
+        const auth = credentials(feed.credentialRef);
+        if (!auth.ok) problems.push({ feed, error: auth.error });
+      }
+      return problems;
+    },
+  };
 }

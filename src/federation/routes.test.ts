@@ -3,6 +3,7 @@ import type { Principal } from '../domain/principal.ts';
 import { bearer, harness, ORG_A, type Harness } from '../http/test-support.ts';
 import { openStore, type RampartStore } from '../store/index.ts';
 import { testDatabase, type TestDatabase } from '../store/testing.ts';
+import { envCredentials } from './credentials.ts';
 import { federation, type Federation } from './index.ts';
 
 let db: TestDatabase;
@@ -10,6 +11,8 @@ let store: RampartStore;
 let fed: Federation;
 let h: Harness;
 const admins = new Set<string>([ORG_A]);
+// The server's environment as feeds see it: one usable secret, one missing its form.
+const env: Record<string, string | undefined> = { STATE_HUB_KEY: 'bearer:k3y', PLAIN_KEY: 'k3y-without-form' };
 
 beforeAll(async () => {
   db = testDatabase('sqlite');
@@ -19,7 +22,7 @@ beforeAll(async () => {
     hubOwner: 'identity--0c000000-0000-4000-8000-00000000000c' as Principal['orgId'],
     clock: { now: () => new Date('2026-11-05T08:00:00.000Z') },
     isOrgAdmin: (p) => Promise.resolve(p.scope === 'write' && admins.has(p.orgId)),
-    credentials: () => ({ ok: true, value: { kind: 'none' } }),
+    credentials: envCredentials(env),
     transport: { retry: { retries: 0 } },
   });
   h = await harness({ stix: store.stix, plugins: [fed.plugin] });
@@ -56,6 +59,7 @@ describe('/api/v1/feeds', () => {
       [{ ...VALID, audience: ['everyone'] }, 400, 'invalid-audience-key'],
       [{ ...VALID, direction: 'push' }, 400, 'push-audience-required'],
       [{ ...VALID, direction: 'push', audience: [`org:${ORG_A}`] }, 400, 'push-audience-too-wide'],
+      [{ ...VALID, credential_ref: 'env:PLAIN_KEY' }, 400, 'credential-malformed'],
     ];
     for (const [payload, status, code] of cases) {
       const res = await post(h.a.writeKey, payload);
@@ -86,5 +90,24 @@ describe('/api/v1/feeds', () => {
     expect((await h.app.inject({ method: 'DELETE', url: `/api/v1/feeds/${feed.id}`, headers: bearer(h.a.writeKey) })).statusCode).toBe(204);
     expect((await h.app.inject({ method: 'DELETE', url: `/api/v1/feeds/${feed.id}`, headers: bearer(h.a.writeKey) })).statusCode).toBe(404);
     expect(await fed.repo.feeds()).toEqual([]);
+  });
+
+  it('a credential variable in neither form is reported on the feed, naming the variable and the forms, without calling the remote', async () => {
+    const created = await post(h.a.writeKey, { ...VALID, name: 'Misconfigured', url: 'http://127.0.0.1:9/taxii2/' });
+    expect(created.statusCode).toBe(201);
+    const feed = created.json<{ id: string }>();
+    env['STATE_HUB_KEY'] = 'k3y-without-form';
+    expect(await fed.credentialProblems()).toEqual([expect.objectContaining({ feed: expect.objectContaining({ id: feed.id }) as unknown, error: expect.objectContaining({ code: 'credential-malformed' }) as unknown })]);
+    const ran = await h.app.inject({ method: 'POST', url: `/api/v1/feeds/${feed.id}/run`, headers: bearer(h.a.writeKey) });
+    const body = ran.json<{ run: { status: string; code: string; message: string }; feed: { last_status: string; last_message: string } }>();
+    // Not taxii-network: nothing was sent to the remote (port 9 would refuse the connection).
+    expect(body.run).toMatchObject({ status: 'error', code: 'credential-malformed' });
+    expect(body.feed.last_status).toBe('error');
+    expect(body.feed.last_message).toContain('STATE_HUB_KEY');
+    expect(body.feed.last_message).toContain('bearer:<api key> or basic:<user>:<password>');
+    expect(body.feed.last_message).not.toContain('k3y');
+    env['STATE_HUB_KEY'] = 'bearer:k3y';
+    expect(await fed.credentialProblems()).toEqual([]);
+    expect((await h.app.inject({ method: 'DELETE', url: `/api/v1/feeds/${feed.id}`, headers: bearer(h.a.writeKey) })).statusCode).toBe(204);
   });
 });

@@ -7,7 +7,7 @@ import { err, ok, type Result } from '../domain/result.ts';
 import type { AppPlugin, RequestKit } from '../http/deps.ts';
 import type { Principal } from '../domain/principal.ts';
 import type { FederationRepository, FeedRecord } from '../store/federation.ts';
-import { CREDENTIAL_REF } from './credentials.ts';
+import { CREDENTIAL_REF, type CredentialResolver } from './credentials.ts';
 import type { FeedScheduler } from './scheduler.ts';
 import { describeRun } from './runner.ts';
 
@@ -35,6 +35,8 @@ export interface FederationRoutesOptions {
   /** Whether a principal is an org-admin of its organization; only org-admins manage feeds (default: nobody). */
   readonly isOrgAdmin?: (principal: Principal) => Promise<boolean>;
   readonly newId?: () => string;
+  /** Resolves credential references: a variable that is set but not in a feed secret's form is refused at registration. */
+  readonly credentials?: CredentialResolver;
   /** Accept plain-http remotes that are not on loopback (never in production: credentials would travel in clear). */
   readonly allowInsecureUrls?: boolean;
 }
@@ -129,6 +131,9 @@ export function federationPlugin(options: FederationRoutesOptions): AppPlugin {
         const input = request.body;
         const audience = checkFeedInput(input, principal, options.allowInsecureUrls === true);
         if (!audience.ok) return kit.sendProblem(reply, audience.error);
+        // An unset variable may be set before the first run; one set to something unusable is told now.
+        const credential = options.credentials?.(input.credential_ref);
+        if (credential?.ok === false && credential.error.code === 'credential-malformed') return kit.sendProblem(reply, problem('invalid', 'credential-malformed', `credential_ref: ${credential.error.message}`));
         const feed: FeedRecord = {
           id: newId(),
           orgId: principal.orgId,

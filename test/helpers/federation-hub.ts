@@ -79,7 +79,8 @@ export async function startHub<N extends string>(orgs: Readonly<Record<N, NewOrg
     isOrgAdmin,
     credentials: (ref) => {
       const value = secrets[ref];
-      return value === undefined ? err({ code: 'credential-missing', message: ref }) : ok(parseSecret(value));
+      const parsed = value === undefined ? null : parseSecret(value);
+      return parsed === null ? err({ code: 'credential-missing', message: ref }) : ok(parsed);
     },
     transport: { retry: { retries: 1, baseDelayMs: 10 } },
   });

@@ -162,6 +162,7 @@ async function serve(flags: ServeFlags): Promise<number> {
     },
   });
   hub.federation.scheduler.start();
+  for (const { feed, error } of await hub.federation.credentialProblems()) console.error(`warning: feed "${feed.name}" (${feed.id}) cannot run: ${error.message}`);
   if (demoAccounts.length > 0) {
     console.log('\nDemo accounts (fictional; passwords kept in %s):', credentialsFile);
     for (const a of demoAccounts) console.log(`  ${a.email.padEnd(34)} ${a.password.padEnd(20)} ${a.role.padEnd(10)} ${a.org}`);
