@@ -6,5 +6,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Tests that start bin/rampart.mjs run the compiled dist/: built once here, not by each test at once.
+    globalSetup: ['test/helpers/build-dist.ts'],
   },
 });

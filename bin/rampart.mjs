@@ -1,6 +1,19 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI directly through tsx, so a fresh clone needs no build step.
-import { register } from 'tsx/esm/api';
+// Runs the compiled CLI in dist/. In a source checkout it first rebuilds dist/ when a source file
+// is newer than the last build (a fresh clone builds once); an installed package without src/ runs dist/ as it is.
+import { existsSync } from 'node:fs';
 
-register();
-await import('../src/cli/main.ts');
+const source = new URL('../src/', import.meta.url);
+if (existsSync(source)) {
+  const { ensureBuilt } = await import('../scripts/build.mjs');
+  try {
+    await ensureBuilt();
+  } catch (error) {
+    if (!existsSync(new URL('../dist/cli/main.js', import.meta.url))) {
+      console.error(error instanceof Error ? error.message : String(error));
+      process.exit(1);
+    }
+    console.error(`warning: ${error instanceof Error ? error.message : String(error)}; running the existing dist/`);
+  }
+}
+await import('../dist/cli/main.js');

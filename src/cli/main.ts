@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { commands } from './commands.ts';
+import { COMMANDS, commandToLoad } from './commands.ts';
 
 /** The `rampart` command: one subcommand per operator task, each with its own --help. */
 const program = new Command('rampart')
@@ -8,7 +8,12 @@ const program = new Command('rampart')
   .showHelpAfterError()
   .exitOverride();
 
-for (const command of await commands()) program.addCommand(command.exitOverride());
+// Only the command that runs is loaded; the others are listed by name and summary for --help.
+const running = commandToLoad(process.argv.slice(2));
+for (const entry of COMMANDS) {
+  program.addCommand(entry === running ? await entry.load() : new Command(entry.name).description(entry.summary));
+}
+for (const command of program.commands) command.exitOverride();
 
 try {
   await program.parseAsync(process.argv);

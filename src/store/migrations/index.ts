@@ -2,10 +2,11 @@ import { readdirSync } from 'node:fs';
 import { Migrator, PostgresAdapter, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 
 const FOLDER = new URL('./', import.meta.url);
-const MIGRATION_FILE = /^(\d{4})-[a-z0-9-]+\.ts$/;
+// .ts in the sources, .js in the build (dist/).
+const MIGRATION_FILE = /^(\d{4})-[a-z0-9-]+\.[jt]s$/;
 
 /**
- * Every migration of the store, in the order of its number: each file `NNNN-name.ts` in this folder
+ * Every migration of the store, in the order of its number: each file `NNNN-name.ts` (`.js` once built) in this folder
  * exports `up(db)`. Never edited once landed: a change is a new file. Each capability that owns
  * tables adds its own (0001 STIX objects, 0002 accounts, …) without touching a shared list.
  */
@@ -18,7 +19,7 @@ async function loadMigrations(): Promise<Record<string, Migration>> {
   for (const file of files) {
     const module = (await import(new URL(file, FOLDER).href)) as Partial<Migration>;
     if (typeof module.up !== 'function') throw new Error(`migration ${file} exports no up(db)`);
-    migrations[file.replace(/\.ts$/, '')] = { up: module.up };
+    migrations[file.replace(/\.[jt]s$/, '')] = { up: module.up };
   }
   return migrations;
 }
