@@ -19,7 +19,7 @@ import { buildApp } from '../src/http/app.ts';
 import type { AuthPort } from '../src/auth/port.ts';
 import type { Principal } from '../src/domain/principal.ts';
 import { startServer } from '../src/http/server.ts';
-import { tlpRulesSharing } from '../src/http/test-support.ts';
+import { tlpRulesSharing } from '../test/helpers/http.ts';
 import { openStore } from '../src/store/index.ts';
 import { taxiiStore } from '../src/store/taxii.ts';
 import type { IncomingObject, Reader, Sharing } from '../src/store/types.ts';

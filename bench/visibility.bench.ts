@@ -11,7 +11,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { analyze, bulkLoadObjects } from '../src/store/bench-fixtures.ts';
+import { analyze, bulkLoadObjects } from './fixtures/store-rows.ts';
 import { openStore, type RampartStore } from '../src/store/index.ts';
 import type { ListQuery, Reader } from '../src/store/types.ts';
 import { buildObjects, buildOrgs, readerOf, type Org } from './fixtures/visibility-world.ts';

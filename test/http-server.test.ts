@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { startServer } from '../src/http/server.ts';
-import { harness } from '../src/http/test-support.ts';
+import { harness } from './helpers/http.ts';
 import { memoryStixStore } from './helpers/memory-stix-store.ts';
 
 function identity(n: number) {

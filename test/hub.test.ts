@@ -6,7 +6,7 @@ import { createUser } from '../src/accounts/users.ts';
 import type { OrgId } from '../src/domain/ids.ts';
 import { composeHub, type Hub } from '../src/hub/compose.ts';
 import { openStore, type RampartStore } from '../src/store/index.ts';
-import { testDatabase, type TestDatabase } from '../src/store/testing.ts';
+import { testDatabase, type TestDatabase } from './helpers/store.ts';
 
 const HUB = 'identity--cc8654b7-1ffc-487a-bf1c-ed29e18f0a33' as OrgId;
 const TAXII = 'application/taxii+json;version=2.1';

@@ -5,11 +5,11 @@ import { OPERATOR } from '../src/accounts/context.ts';
 import { createOrganization, seedOrganizations } from '../src/accounts/organizations.ts';
 import { createUser } from '../src/accounts/users.ts';
 import { natsBus } from '../src/alerts/bus.ts';
-import { natsReachable, TEST_NATS_URL } from '../src/alerts/testing.ts';
+import { natsReachable, TEST_NATS_URL } from './helpers/alerts.ts';
 import type { OrgId } from '../src/domain/ids.ts';
 import { composeHub, type Hub, type HubOptions } from '../src/hub/compose.ts';
 import { openStore, type RampartStore } from '../src/store/index.ts';
-import { testDatabase, testDialects, type TestDatabase } from '../src/store/testing.ts';
+import { testDatabase, testDialects, type TestDatabase } from './helpers/store.ts';
 import { openSse, type SseStream } from './helpers/sse.ts';
 
 const HUB = 'identity--cc8654b7-1ffc-487a-bf1c-ed29e18f0a33' as OrgId;

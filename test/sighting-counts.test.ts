@@ -2,14 +2,14 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AudienceKey } from '../src/domain/audience.ts';
 import type { OrgId, StixId } from '../src/domain/ids.ts';
 import { ok } from '../src/domain/result.ts';
-import { harness, ORG_A, ORG_B, type Harness } from '../src/http/test-support.ts';
+import { harness, ORG_A, ORG_B, type Harness } from './helpers/http.ts';
 import { matchPlugin } from '../src/matching/routes.ts';
 import type { OrgInfo } from '../src/sharing/keys.ts';
 import { sharingRoutes } from '../src/sharing/routes.ts';
 import { createSharingService } from '../src/sharing/service.ts';
 import { openStore, type RampartStore } from '../src/store/index.ts';
 import { sharingRepository } from '../src/store/sharing-store.ts';
-import { testDatabase, testDialects, type TestDatabase } from '../src/store/testing.ts';
+import { testDatabase, testDialects, type TestDatabase } from './helpers/store.ts';
 import type { Sharing } from '../src/store/types.ts';
 
 const org = (n: number) => `identity--0d000000-0000-4000-8000-0000000000${String(n).padStart(2, '0')}` as OrgId;

@@ -1,11 +1,11 @@
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AudienceKey } from '../src/domain/audience.ts';
-import { testDialects } from '../src/store/testing.ts';
+import { testDialects } from './helpers/store.ts';
 import { collectionIdOf } from '../src/taxii/collections.ts';
 import { TAXII_CONTENT_TYPE } from '../src/taxii/media.ts';
 import { checkListen, startServer } from '../src/http/server.ts';
-import { harness } from '../src/http/test-support.ts';
+import { harness } from './helpers/http.ts';
 import { csrfTokenFor } from '../src/http/auth.ts';
 import { GROUP, SESSION_TOKEN, startHub, type Member, type TaxiiHub } from './taxii/setup.ts';
 import { httpsGet, selfSignedCert } from './taxii/tls.ts';

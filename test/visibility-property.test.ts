@@ -6,14 +6,14 @@ import { ok } from '../src/domain/result.ts';
 import type { Tlp } from '../src/domain/tlp.ts';
 import type { AuthPort } from '../src/auth/port.ts';
 import type { Principal } from '../src/domain/principal.ts';
-import { harness } from '../src/http/test-support.ts';
+import { harness } from './helpers/http.ts';
 import { openFeed } from '../src/alerts/feed.ts';
 import { dashboardFor } from '../src/dashboard/service.ts';
 import { exportBundle } from '../src/ingest/export.ts';
 import type { OrgInfo, OrgKind } from '../src/sharing/keys.ts';
 import { createSharingService, type SharingService } from '../src/sharing/service.ts';
 import { openStore, type RampartStore } from '../src/store/index.ts';
-import { testDatabase, testDialects } from '../src/store/testing.ts';
+import { testDatabase, testDialects } from './helpers/store.ts';
 import type { IncomingObject, Reader } from '../src/store/types.ts';
 
 /*

@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TLP_MARKING_IDS } from '../domain/tlp.ts';
 import type { StixId } from '../domain/ids.ts';
-import { testDialects } from '../store/testing.ts';
+import { testDialects } from '../../test/helpers/store.ts';
 import { OPERATOR } from './context.ts';
 import { countyOfficeName, loadCounties, packagedCounties } from './counties.ts';
 import { createOrganization, seedOrganizations, setRequireTotp, updateOrganization } from './organizations.ts';
-import { accountsFixture, type AccountsFixture } from './testing.ts';
+import { accountsFixture, type AccountsFixture } from '../../test/helpers/accounts.ts';
 
 const operator = { kind: 'operator' } as const;
 

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { totpCode } from '../auth/totp.ts';
-import { bearer, harness, type Harness } from '../http/test-support.ts';
-import { testDialects } from '../store/testing.ts';
+import { bearer, harness, type Harness } from '../../test/helpers/http.ts';
+import { testDialects } from '../../test/helpers/store.ts';
 import type { UserRow } from '../store/accounts.ts';
 import type { OrgId } from '../domain/ids.ts';
 import { OPERATOR } from './context.ts';
 import { createOrganization } from './organizations.ts';
 import { accountRoutes } from './routes.ts';
-import { accountsFixture, TEST_PASSWORD, type AccountsFixture } from './testing.ts';
+import { accountsFixture, TEST_PASSWORD, type AccountsFixture } from '../../test/helpers/accounts.ts';
 
 interface Signed {
   readonly cookie: string;

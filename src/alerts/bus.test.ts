@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { busFromEnv, inProcessBus, natsBus, parseChange, type Change, type ChangeBus } from './bus.ts';
-import { natsReachable, TEST_NATS_URL } from './testing.ts';
+import { natsReachable, TEST_NATS_URL } from '../../test/helpers/alerts.ts';
 
 const unreachable = await natsReachable();
 if (unreachable !== null) console.warn(`SKIPPING the NATS bus tests: ${unreachable} (start nats-server, see .ci/run)`);

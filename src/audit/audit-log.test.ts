@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { OrgId, UserId } from '../domain/ids.ts';
 import { openDatabase, type Database } from '../store/db.ts';
 import { migrateToLatest } from '../store/migrations/index.ts';
-import { testDatabase, testDialects, type TestDatabase } from '../store/testing.ts';
+import { testDatabase, testDialects, type TestDatabase } from '../../test/helpers/store.ts';
 import { createAuditLog, type AuditLog } from './audit-log.ts';
 import { canonicalJson } from './entry.ts';
 
@@ -114,7 +114,7 @@ describe.each(testDialects())('audit log on %s', (dialect) => {
     const startAt = String(Date.now() + 4000);
     const append = (tag: string) =>
       new Promise<number | null>((resolve) => {
-        const child = spawn(process.execPath, ['bin/run-ts.mjs', 'src/audit/append-fixture.ts', test.url, '200', tag, startAt], { stdio: 'inherit' });
+        const child = spawn(process.execPath, ['bin/run-ts.mjs', 'test/helpers/audit-append.ts', test.url, '200', tag, startAt], { stdio: 'inherit' });
         child.on('exit', resolve);
       });
     expect(await Promise.all([append('a'), append('b')])).toEqual([0, 0]);

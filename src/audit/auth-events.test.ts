@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { OrgId, UserId } from '../domain/ids.ts';
 import { openDatabase, type Database } from '../store/db.ts';
 import { migrateToLatest } from '../store/migrations/index.ts';
-import { testDatabase, type TestDatabase } from '../store/testing.ts';
+import { testDatabase, type TestDatabase } from '../../test/helpers/store.ts';
 import { createAuditLog } from './audit-log.ts';
 import { auditAuthEvents } from './auth-events.ts';
 

@@ -2,9 +2,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import type { OrgId, UserId } from '../domain/ids.ts';
 import { buildApp } from '../http/app.ts';
-import { memoryAuth, ORG_A, ORG_B, tlpRulesSharing, type TestOrg } from '../http/test-support.ts';
+import { memoryAuth, ORG_A, ORG_B, tlpRulesSharing, type TestOrg } from '../../test/helpers/http.ts';
 import { openStore, type RampartStore } from '../store/index.ts';
-import { testDatabase, type TestDatabase } from '../store/testing.ts';
+import { testDatabase, type TestDatabase } from '../../test/helpers/store.ts';
 import { createAuditLog, type AuditLog } from './audit-log.ts';
 
 const org = (orgId: OrgId, n: number): TestOrg => ({

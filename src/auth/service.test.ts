@@ -4,9 +4,9 @@ import { createApiKey, revokeApiKey } from '../accounts/api-keys.ts';
 import { OPERATOR } from '../accounts/context.ts';
 import { createOrganization, setRequireTotp } from '../accounts/organizations.ts';
 import type { OrgId } from '../domain/ids.ts';
-import { accountsFixture, TEST_PASSWORD, type AccountsFixture } from '../accounts/testing.ts';
+import { accountsFixture, TEST_PASSWORD, type AccountsFixture } from '../../test/helpers/accounts.ts';
 import { disableUser } from '../accounts/users.ts';
-import { testDialects } from '../store/testing.ts';
+import { testDialects } from '../../test/helpers/store.ts';
 import type { UserRow } from '../store/accounts.ts';
 import { totpCode } from './totp.ts';
 

@@ -4,7 +4,7 @@ import type { OrgId, StixId } from '../domain/ids.ts';
 import { TLP_MARKING_IDS } from '../domain/tlp.ts';
 import { federationRepository, type FederationRepository } from '../store/federation.ts';
 import { openStore, type RampartStore } from '../store/index.ts';
-import { testDatabase, type TestDatabase } from '../store/testing.ts';
+import { testDatabase, type TestDatabase } from '../../test/helpers/store.ts';
 import { taxiiClient, type CollectionLocation } from '../taxii/client/client.ts';
 import { taxiiTransport } from '../taxii/client/transport.ts';
 import { importObjects } from '../ingest/import.ts';

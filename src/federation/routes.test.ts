@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Principal } from '../domain/principal.ts';
-import { bearer, harness, ORG_A, type Harness } from '../http/test-support.ts';
+import { bearer, harness, ORG_A, type Harness } from '../../test/helpers/http.ts';
 import { openStore, type RampartStore } from '../store/index.ts';
-import { testDatabase, type TestDatabase } from '../store/testing.ts';
+import { testDatabase, type TestDatabase } from '../../test/helpers/store.ts';
 import { envCredentials } from './credentials.ts';
 import { federation, type Federation } from './index.ts';
 

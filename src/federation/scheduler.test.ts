@@ -3,7 +3,7 @@ import type { OrgId } from '../domain/ids.ts';
 import { ok, type Result } from '../domain/result.ts';
 import { openStore, type RampartStore } from '../store/index.ts';
 import { federationRepository, type FederationRepository, type FeedRecord } from '../store/federation.ts';
-import { testDatabase, type TestDatabase } from '../store/testing.ts';
+import { testDatabase, type TestDatabase } from '../../test/helpers/store.ts';
 import type { FederationError } from './pull.ts';
 import type { FeedRunSummary } from './runner.ts';
 import { feedScheduler, type Timers } from './scheduler.ts';

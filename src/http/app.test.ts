@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ok } from '../domain/result.ts';
 import type { StixStore } from '../store/types.ts';
 import { memoryStixStore } from '../../test/helpers/memory-stix-store.ts';
-import { harness, ORG_A, type Harness } from './test-support.ts';
+import { harness, ORG_A, type Harness } from '../../test/helpers/http.ts';
 
 let h: Harness | undefined;
 afterEach(async () => {

@@ -4,8 +4,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { memoryStixStore } from '../../test/helpers/memory-stix-store.ts';
 import { openStore } from '../store/index.ts';
-import { testDatabase, testDialects } from '../store/testing.ts';
-import { harness, ORG_A, ORG_B, type Harness } from './test-support.ts';
+import { testDatabase, testDialects } from '../../test/helpers/store.ts';
+import { harness, ORG_A, ORG_B, type Harness } from '../../test/helpers/http.ts';
 import { SHARED_DATA } from '../../test/helpers/shared-data.ts';
 
 const TLP_BUNDLE = readFileSync(`${SHARED_DATA}/tlp/tlp-marking-definitions.bundle.json`, 'utf8');

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openStore, type RampartStore } from '../store/index.ts';
-import { bearer, harness, phishingIndicator, type Harness } from './test-support.ts';
+import { bearer, harness, phishingIndicator, type Harness } from '../../test/helpers/http.ts';
 
 let store: RampartStore;
 let h: Harness;

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TLP_MARKING_IDS } from '../domain/tlp.ts';
 import type { StixStore } from '../store/types.ts';
 import { memoryStixStore } from '../../test/helpers/memory-stix-store.ts';
-import { bearer, harness, ORG_A, phishingIndicator as indicator, PHISHING_ID as ID, type Harness } from './test-support.ts';
+import { bearer, harness, ORG_A, phishingIndicator as indicator, PHISHING_ID as ID, type Harness } from '../../test/helpers/http.ts';
 
 let stix: StixStore;
 let h: Harness;

@@ -2,12 +2,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadOasisValidator } from '../../test/helpers/oasis.ts';
 import type { AudienceKey } from '../domain/audience.ts';
 import type { OrgId, StixId } from '../domain/ids.ts';
-import { harness, ORG_A, ORG_B, type Harness } from '../http/test-support.ts';
+import { harness, ORG_A, ORG_B, type Harness } from '../../test/helpers/http.ts';
 import type { OrgInfo } from '../sharing/keys.ts';
 import { createSharingService } from '../sharing/service.ts';
 import { openStore, type RampartStore } from '../store/index.ts';
 import { sharingRepository } from '../store/sharing-store.ts';
-import { testDatabase, type TestDatabase } from '../store/testing.ts';
+import { testDatabase, type TestDatabase } from '../../test/helpers/store.ts';
 import type { Sharing } from '../store/types.ts';
 import { matchPlugin } from './routes.ts';
 

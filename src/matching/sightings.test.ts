@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { loadOasisValidator } from '../../test/helpers/oasis.ts';
 import { memoryStixStore } from '../../test/helpers/memory-stix-store.ts';
 import type { OrgId, StixId } from '../domain/ids.ts';
-import { tlpRulesSharing } from '../http/test-support.ts';
+import { tlpRulesSharing } from '../../test/helpers/http.ts';
 import { parseFormatChoice } from './formats.ts';
 import type { Hit } from './matcher.ts';
 import { publishSightings, sightingObject } from './sightings.ts';

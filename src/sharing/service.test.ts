@@ -4,7 +4,7 @@ import type { AudienceKey } from '../domain/audience.ts';
 import type { GroupId, OrgId, StixId, UserId } from '../domain/ids.ts';
 import { ok } from '../domain/result.ts';
 import { openStore, type RampartStore } from '../store/index.ts';
-import { testDatabase, testDialects, type TestDatabase } from '../store/testing.ts';
+import { testDatabase, testDialects, type TestDatabase } from '../../test/helpers/store.ts';
 import type { IncomingObject, Reader, Sharing } from '../store/types.ts';
 import type { OrgInfo } from './keys.ts';
 import type { ReshareEvent } from './reshare.ts';

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { OrgId, StixId } from '../domain/ids.ts';
 import { federationRepository, type FeedRecord } from './federation.ts';
 import { openStore, type RampartStore } from './index.ts';
-import { testDatabase, testDialects, type TestDatabase } from './testing.ts';
+import { testDatabase, testDialects, type TestDatabase } from '../../test/helpers/store.ts';
 
 const ORG = 'identity--0000000a-0000-4000-8000-000000000000' as OrgId;
 const OTHER = 'identity--0000000b-0000-4000-8000-000000000000' as OrgId;

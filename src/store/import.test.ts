@@ -4,9 +4,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { OrgId } from '../domain/ids.ts';
 import { importObjects } from '../ingest/import.ts';
 import { loadOasisValidator, OASIS_DIR, type OasisValidator } from '../../test/helpers/oasis.ts';
-import { testDialects } from './testing.ts';
+import { testDialects } from '../../test/helpers/store.ts';
 import type { StixStore } from './types.ts';
-import { OPERATOR, PUBLIC, freshStores } from './stix-test-kit.ts';
+import { OPERATOR, PUBLIC, freshStores } from '../../test/helpers/stix-kit.ts';
 
 const HUB = 'identity--cc8654b7-1ffc-487a-bf1c-ed29e18f0a33' as OrgId;
 const KB = path.resolve(import.meta.dirname, '../../kb');

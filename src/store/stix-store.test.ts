@@ -2,9 +2,9 @@ import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import type { StixId } from '../domain/ids.ts';
 import { err, ok } from '../domain/result.ts';
-import { testDialects } from './testing.ts';
+import { testDialects } from '../../test/helpers/store.ts';
 import type { StixStore } from './types.ts';
-import { OPERATOR, ORG_B, freshStores, listAll, member, obj, put, share, uuid } from './stix-test-kit.ts';
+import { OPERATOR, ORG_B, freshStores, listAll, member, obj, put, share, uuid } from '../../test/helpers/stix-kit.ts';
 
 describe.each(testDialects())('STIX store on %s', (dialect) => {
   const fresh = freshStores(dialect);

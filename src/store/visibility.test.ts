@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { AudienceKey } from '../domain/audience.ts';
 import type { StixId } from '../domain/ids.ts';
-import { testDialects } from './testing.ts';
+import { testDialects } from '../../test/helpers/store.ts';
 import type { Reader, StixStore } from './types.ts';
-import { OPERATOR, ORG_A, ORG_B, PUBLIC, freshStores, member, obj, put, share } from './stix-test-kit.ts';
+import { OPERATOR, ORG_A, ORG_B, PUBLIC, freshStores, member, obj, put, share } from '../../test/helpers/stix-kit.ts';
 
 const STATE = 'state:06' satisfies AudienceKey;
 const OTHER_STATE = 'state:41' satisfies AudienceKey;

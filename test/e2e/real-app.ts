@@ -8,7 +8,7 @@ import { startServer } from '../../src/http/server.ts';
 import { composeHub } from '../../src/hub/compose.ts';
 import { prepareHub } from '../../src/hub/first-start.ts';
 import { openStore } from '../../src/store/index.ts';
-import { testDatabase } from '../../src/store/testing.ts';
+import { testDatabase } from '../helpers/store.ts';
 import type { AppUnderTest } from './ui-flow.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));

@@ -1,7 +1,7 @@
 import { createApiKey } from '../../src/accounts/api-keys.ts';
 import { OPERATOR } from '../../src/accounts/context.ts';
 import { createOrganization } from '../../src/accounts/organizations.ts';
-import { TEST_POLICY } from '../../src/accounts/testing.ts';
+import { TEST_POLICY } from './accounts.ts';
 import { createUser } from '../../src/accounts/users.ts';
 import { createAuthService } from '../../src/auth/service.ts';
 import type { NewOrganization } from '../../src/domain/organization.ts';
@@ -13,7 +13,7 @@ import { buildApp } from '../../src/http/app.ts';
 import { startServer, type RunningServer } from '../../src/http/server.ts';
 import { openStore, type RampartStore } from '../../src/store/index.ts';
 import { taxiiStore } from '../../src/store/taxii.ts';
-import { testDatabase, type TestDatabase } from '../../src/store/testing.ts';
+import { testDatabase, type TestDatabase } from './store.ts';
 import { orgInfoFrom } from '../../src/sharing/keys.ts';
 import { sharingRoutes } from '../../src/sharing/routes.ts';
 import { createSharingService } from '../../src/sharing/service.ts';

@@ -2,13 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnRampart } from '../../../test/helpers/cli.ts';
 import { OPERATOR } from '../../accounts/context.ts';
 import { createOrganization, seedOrganizations } from '../../accounts/organizations.ts';
-import { TEST_POLICY } from '../../accounts/testing.ts';
+import { TEST_POLICY } from '../../../test/helpers/accounts.ts';
 import { createUser } from '../../accounts/users.ts';
 import { createAuthService } from '../../auth/service.ts';
 import type { OrgId } from '../../domain/ids.ts';
 import { importObjects } from '../../ingest/import.ts';
 import { openStore } from '../../store/index.ts';
-import { testDatabase, type TestDatabase } from '../../store/testing.ts';
+import { testDatabase, type TestDatabase } from '../../../test/helpers/store.ts';
 
 const HUB = 'identity--cc8654b7-1ffc-487a-bf1c-ed29e18f0a33' as OrgId;
 const indicator = (n: number) => ({

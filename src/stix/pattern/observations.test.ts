@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Observation } from './observation.ts';
-import { observation, patternMatches as p } from './test-support.ts';
+import { observation, patternMatches as p } from '../../../test/helpers/pattern.ts';
 
 const at = (minute: number, second = 0): string => `2024-11-05T12:${String(minute).padStart(2, '0')}:${String(second).padStart(2, '0')}Z`;
 const file = (name: string, t: string, last = t, n = 1): Observation => observation([{ type: 'file', name }], t, last, n);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { matchesObjects as m } from './test-support.ts';
+import { matchesObjects as m } from '../../../test/helpers/pattern.ts';
 
 const file = { type: 'file', name: 'foo.dll', size: 25536, hashes: { 'SHA-256': 'aec070645fe53ee3b3763059376134f058cc337247c978add178b6ccdfb0019f', MD5: 'cead3f77f6cda6ec00f57d76c9a6879f' }, ctime: '2024-11-05T12:00:00.123456Z', is_encrypted: false, entropy: 7.25 };
 const ip = { type: 'ipv4-addr', value: '198.51.100.7' };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { matchesObjects as m, observation, patternMatches } from './test-support.ts';
+import { matchesObjects as m, observation, patternMatches } from '../../../test/helpers/pattern.ts';
 
 const pe = {
   type: 'file',

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
 import pg from 'pg';
-import type { Database, DialectName } from './db.ts';
+import type { Database, DialectName } from '../../src/store/db.ts';
 
 /** Tests only: a fresh, empty database of one dialect, and how to throw it away. */
 export interface TestDatabase {

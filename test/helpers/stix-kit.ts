@@ -1,12 +1,12 @@
 import { afterEach } from 'vitest';
-import type { AudienceKey } from '../domain/audience.ts';
-import type { OrgId, StixId } from '../domain/ids.ts';
-import { ok } from '../domain/result.ts';
-import type { Tlp } from '../domain/tlp.ts';
-import { openStore, type RampartStore } from './index.ts';
-import { testDatabase, type TestDatabase } from './testing.ts';
-import type { DialectName } from './db.ts';
-import type { IncomingObject, Reader, Sharing, StixStore } from './types.ts';
+import type { AudienceKey } from '../../src/domain/audience.ts';
+import type { OrgId, StixId } from '../../src/domain/ids.ts';
+import { ok } from '../../src/domain/result.ts';
+import type { Tlp } from '../../src/domain/tlp.ts';
+import { openStore, type RampartStore } from '../../src/store/index.ts';
+import { testDatabase, type TestDatabase } from './store.ts';
+import type { DialectName } from '../../src/store/db.ts';
+import type { IncomingObject, Reader, Sharing, StixStore } from '../../src/store/types.ts';
 
 /** Tests only: objects, readers and fresh stores for the STIX store suites. */
 export const ORG_A = 'identity--aaaaaaaa-0000-4000-8000-000000000001' as OrgId;

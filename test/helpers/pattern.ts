@@ -1,6 +1,6 @@
-import type { Observation, ScoObject } from './observation.ts';
-import { compilePattern } from './compile.ts';
-import { parsePattern } from './parser.ts';
+import type { Observation, ScoObject } from '../../src/stix/pattern/observation.ts';
+import { compilePattern } from '../../src/stix/pattern/compile.ts';
+import { parsePattern } from '../../src/stix/pattern/parser.ts';
 
 /** Test helper: one observation of the given SCOs (keyed '0', '1', … unless a record is given) at a time. */
 export function observation(objects: readonly ScoObject[] | Readonly<Record<string, ScoObject>>, first = '2024-11-05T12:00:00Z', last = first, numberObserved = 1): Observation {

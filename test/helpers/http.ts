@@ -1,15 +1,15 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import type { AudienceKey } from '../domain/audience.ts';
-import type { OrgId, UserId } from '../domain/ids.ts';
-import { problem } from '../domain/problem.ts';
-import { err, ok } from '../domain/result.ts';
-import type { StixStore } from '../store/types.ts';
-import { buildApp } from './app.ts';
-import type { AppDeps, AppPlugin, HttpConfig } from './deps.ts';
-import type { AuthPort, SessionView } from '../auth/port.ts';
-import type { Principal } from '../domain/principal.ts';
-import type { SharingPort } from '../sharing/port.ts';
+import type { AudienceKey } from '../../src/domain/audience.ts';
+import type { OrgId, UserId } from '../../src/domain/ids.ts';
+import { problem } from '../../src/domain/problem.ts';
+import { err, ok } from '../../src/domain/result.ts';
+import type { StixStore } from '../../src/store/types.ts';
+import { buildApp } from '../../src/http/app.ts';
+import type { AppDeps, AppPlugin, HttpConfig } from '../../src/http/deps.ts';
+import type { AuthPort, SessionView } from '../../src/auth/port.ts';
+import type { Principal } from '../../src/domain/principal.ts';
+import type { SharingPort } from '../../src/sharing/port.ts';
 
 /** Tests only: builds apps over a given store with two member organizations and their credentials. */
 

@@ -1,13 +1,13 @@
-import { authServiceOf, type AuthService } from '../auth/service.ts';
-import type { OrgId } from '../domain/ids.ts';
-import type { Database, DialectName } from '../store/db.ts';
-import { openStore, type RampartStore } from '../store/index.ts';
-import { testDatabase } from '../store/testing.ts';
-import type { StixStore } from '../store/types.ts';
-import type { UserRow } from '../store/accounts.ts';
-import { accountsContext, OPERATOR, type AccountsContext, type AuthEvent, type AuthPolicy } from './context.ts';
-import { createOrganization, seedOrganizations } from './organizations.ts';
-import { createUser, type NewUser } from './users.ts';
+import { authServiceOf, type AuthService } from '../../src/auth/service.ts';
+import type { OrgId } from '../../src/domain/ids.ts';
+import type { Database, DialectName } from '../../src/store/db.ts';
+import { openStore, type RampartStore } from '../../src/store/index.ts';
+import { testDatabase } from './store.ts';
+import type { StixStore } from '../../src/store/types.ts';
+import type { UserRow } from '../../src/store/accounts.ts';
+import { accountsContext, OPERATOR, type AccountsContext, type AuthEvent, type AuthPolicy } from '../../src/accounts/context.ts';
+import { createOrganization, seedOrganizations } from '../../src/accounts/organizations.ts';
+import { createUser, type NewUser } from '../../src/accounts/users.ts';
 
 /** Tests only: a migrated database of one dialect, seeded organizations, a settable clock and the events emitted. */
 export interface AccountsFixture {
