@@ -118,14 +118,15 @@ describe('dashboardFor', () => {
     const status = (jurisdiction: OrgId, functions: Record<string, string>) => ({
       type: STATUS_REPORT_TYPE,
       extensions: { [RAMPART_EXTENSION_ID]: { extension_type: 'new-sdo' } },
+      election_ref: 'x-rampart-election--00000000-0000-4000-8000-000000000009',
       jurisdiction_ref: jurisdiction,
-      election_date: '2026-11-03',
-      functions,
+      state_fips: '55',
+      functions: Object.fromEntries(Object.entries(functions).map(([fn, level]) => [fn, { level }])),
     });
     await put(stix, status(COUNTY, { voting: 'normal' }), COUNTY, 'amber', ['state:55']);
     await put(stix, status(COUNTY, { voting: 'normal', pollbooks: 'degraded' }), COUNTY, 'amber', ['state:55']);
     await put(stix, status(STATE, { 'results-reporting': 'disrupted' }), STATE, 'amber', ['state:55']);
-    await put(stix, { ...status(STATE, { voting: 'normal' }), election_date: 'yesterday' }, STATE, 'amber', ['state:55']);
+    await put(stix, { ...status(STATE, { voting: 'normal' }), functions: [] }, STATE, 'amber', ['state:55']);
     const res = await dashboardFor(deps(stix), countyReader);
     const board = res.ok ? res.value.status_board : [];
     expect(board.map((r) => [r.jurisdiction_ref, r.jurisdiction_name, r.worst, r.functions])).toEqual([

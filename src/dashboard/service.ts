@@ -6,9 +6,9 @@ import { parseStixId } from '../domain/ids.ts';
 import type { Problem } from '../domain/problem.ts';
 import { err, ok, type Result } from '../domain/result.ts';
 import type { Tlp } from '../domain/tlp.ts';
-import { RAMPART_EXTENSION_ID, STATUS_REPORT_TYPE } from '../stix/rampart-extension.ts';
+import { RAMPART_EXTENSION_ID, STATUS_REPORT_TYPE, StatusReportSchema } from '../stix/rampart-extension.ts';
 import type { Reader, StixStore, StoredVersion } from '../store/types.ts';
-import { StatusRowSchema, type Dashboard, type ItemSummary, type PublicReport, type RumourControl, type StatusRow } from './schema.ts';
+import { type Dashboard, type ItemSummary, type PublicReport, type RumourControl, type StatusRow } from './schema.ts';
 
 export interface DashboardDeps {
   readonly stix: StixStore;
@@ -60,13 +60,13 @@ export function incidentState(object: Record<string, unknown>): string | null {
 }
 
 const StatusObjectSchema = Type.Object({
+  created: Type.String(),
   jurisdiction_ref: Type.String({ pattern: '^identity--' }),
-  election_date: Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' }),
-  functions: StatusRowSchema.properties.functions,
+  functions: StatusReportSchema.properties.functions,
   summary: Type.Optional(Type.String()),
 });
 
-/** The worst level a status report names: disrupted over degraded over normal. */
+/** The worst level a status report names: compromise confirmed over disrupted over degraded over normal. */
 export function worstLevel(levels: readonly StatusLevel[]): StatusLevel {
   return levels.reduce<StatusLevel>((worst, l) => (STATUS_LEVELS.indexOf(l) > STATUS_LEVELS.indexOf(worst) ? l : worst), 'normal');
 }
@@ -76,9 +76,9 @@ function statusRow(v: StoredVersion, object: Record<string, unknown>): Omit<Stat
   return {
     id: v.id,
     jurisdiction_ref: object.jurisdiction_ref,
-    election_date: object.election_date,
-    functions: object.functions,
-    worst: worstLevel(Object.values(object.functions)),
+    election_date: object.created.slice(0, 10),
+    functions: Object.fromEntries(Object.entries(object.functions).map(([fn, status]) => [fn, status.level])),
+    worst: worstLevel(Object.values(object.functions).map((status) => status.level)),
     summary: object.summary ?? null,
     modified: v.modified,
     tlp: v.sharing.tlp,

@@ -2,7 +2,7 @@ import type { AudienceKey } from '../domain/audience.ts';
 import type { OrgId } from '../domain/ids.ts';
 import { TLP_MARKING_IDS, type Tlp } from '../domain/tlp.ts';
 import { RAMPART_NAMESPACE, uuidV5 } from '../domain/uuid.ts';
-import { RAMPART_EXTENSION_ID, STATUS_REPORT_TYPE } from '../stix/rampart-extension.ts';
+import { RAMPART_EXTENSION_ID } from '../stix/rampart-extension.ts';
 
 /** The organizations the demo story is told between. Every name in the demo is fictional. */
 export interface DemoOrgs {
@@ -51,7 +51,7 @@ const electionExt = (props: Record<string, unknown>): Record<string, unknown> =>
   extensions: { [RAMPART_EXTENSION_ID]: { extension_type: 'property-extension', ...props } },
 });
 
-/** A small, plainly fictional election-security story: phishing, a rumour and its correction, an election-day status. */
+/** A small, plainly fictional election-security story: phishing, a rumour and its correction (the election and its status reports: src/elections/demo.ts). */
 export function demoItems(orgs: DemoOrgs): DemoItem[] {
   const { state, county, otherState, federal } = orgs;
   const stateKey: AudienceKey = `state:${state.fips}`;
@@ -190,18 +190,6 @@ export function demoItems(orgs: DemoOrgs): DemoItem[] {
     federal.id,
     'green',
     ['community'],
-  );
-  add(
-    sdo(STATUS_REPORT_TYPE, 'county-status-morning', T.day, county.id, 'amber', {
-      extensions: { [RAMPART_EXTENSION_ID]: { extension_type: 'new-sdo' } },
-      jurisdiction_ref: county.id,
-      election_date: '2026-11-03',
-      functions: { voting: 'normal', pollbooks: 'degraded', 'vote-counting': 'normal', 'results-reporting': 'normal' },
-      summary: 'Two e-pollbooks offline at one site; paper backup lists in use (fictional).',
-    }),
-    county.id,
-    'amber',
-    [stateKey],
   );
   // Something the other state keeps to itself: visible to that state only.
   add(

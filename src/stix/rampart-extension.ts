@@ -1,53 +1,128 @@
-import { Type, type Static } from '@sinclair/typebox';
-import { ELECTION_ASSET_TYPES, ELECTION_FUNCTIONS, INCIDENT_CATEGORIES, SEVERITIES, STATUS_LEVELS } from '../domain/election.ts';
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import {
+  CONTINGENCIES,
+  ELECTION_ASSET_TYPES,
+  ELECTION_FUNCTIONS,
+  ELECTION_PHASES,
+  ELECTION_TYPES,
+  INCIDENT_CATEGORIES,
+  SEVERITIES,
+  STATUS_LEVELS,
+  type ElectionFunction,
+} from '../domain/election.ts';
+import { Ref, Refs, Timestamp } from './schema/common.ts';
 
 /** The Rampart project's own identity: creator of the extension definition. */
 export const RAMPART_IDENTITY_ID = 'identity--cc8654b7-1ffc-487a-bf1c-ed29e18f0a33';
 /** Stable id of the Rampart election extension (DESIGN.md: one extension-definition, never ad-hoc x_ fields). */
 export const RAMPART_EXTENSION_ID = 'extension-definition--a3140afa-b094-40e5-a306-ffac0edbd842';
 export const STATUS_REPORT_TYPE = 'x-rampart-status-report';
+export const ELECTION_TYPE = 'x-rampart-election';
 
-const literals = <T extends readonly string[]>(values: T) => Type.Union(values.map((v) => Type.Literal(v)));
+/** A union of string literals whose static type keeps the literals. */
+const literals = <T extends readonly string[]>(values: T) => Type.Unsafe<T[number]>(Type.Union(values.map((v) => Type.Literal(v))));
+const FIPS2 = Type.String({ pattern: '^[0-9]{2}$' });
+const FIPS5 = Type.String({ pattern: '^[0-9]{5}$' });
+const DATE = Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' });
 
 /** Properties Rampart adds to `incident` and `infrastructure` objects under `extensions[RAMPART_EXTENSION_ID]`. */
-export const ElectionPropertiesSchema = Type.Object(
+export const ElectionPropertiesSchema = Type.Object({
+  extension_type: Type.Literal('property-extension'),
+  election_functions: Type.Optional(Type.Array(literals(ELECTION_FUNCTIONS), { minItems: 1, uniqueItems: true })),
+  incident_category: Type.Optional(literals(INCIDENT_CATEGORIES)),
+  severity: Type.Optional(literals(SEVERITIES)),
+  asset_type: Type.Optional(literals(ELECTION_ASSET_TYPES)),
+  state_fips: Type.Optional(FIPS2),
+  county_fips: Type.Optional(FIPS5),
+  ocd_id: Type.Optional(Type.String({ pattern: '^ocd-division/' })),
+});
+export type ElectionProperties = Static<typeof ElectionPropertiesSchema>;
+
+/** The marker every object of a new SDO type carries (STIX 2.1 §7.3). */
+const NewSdoExtensions = Type.Record(Type.String(), Type.Object({}), { minProperties: 1 });
+
+/** One function's state in a status report. */
+export const FunctionStatusSchema = Type.Object(
   {
-    extension_type: Type.Literal('property-extension'),
-    election_functions: Type.Optional(Type.Array(literals(ELECTION_FUNCTIONS), { minItems: 1, uniqueItems: true })),
-    incident_category: Type.Optional(literals(INCIDENT_CATEGORIES)),
-    severity: Type.Optional(literals(SEVERITIES)),
-    asset_type: Type.Optional(literals(ELECTION_ASSET_TYPES)),
-    state_fips: Type.Optional(Type.String({ pattern: '^[0-9]{2}$' })),
-    county_fips: Type.Optional(Type.String({ pattern: '^[0-9]{5}$' })),
-    ocd_id: Type.Optional(Type.String({ pattern: '^ocd-division/' })),
+    level: literals(STATUS_LEVELS),
+    /** A short note a reader can act on, e.g. "2 of 9 sites on paper pollbooks since 07:40". */
+    note: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
+    contingencies: Type.Optional(Type.Array(literals(CONTINGENCIES), { minItems: 1, uniqueItems: true })),
+    incident_refs: Type.Optional(Refs(['incident'])),
   },
   { additionalProperties: false },
 );
-export type ElectionProperties = Static<typeof ElectionPropertiesSchema>;
+export type FunctionStatus = Static<typeof FunctionStatusSchema>;
 
-/** The election-day status SDO declared by the same extension (extension_type new-sdo). */
-export const StatusReportPropertiesSchema = Type.Object({
-  jurisdiction_ref: Type.String({ pattern: '^identity--' }),
-  election_date: Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' }),
-  functions: Type.Record(literals(ELECTION_FUNCTIONS), literals(STATUS_LEVELS)),
+const functionsSchema = (): TSchema =>
+  Type.Object(Object.fromEntries(ELECTION_FUNCTIONS.map((f) => [f, Type.Optional(FunctionStatusSchema)])), { additionalProperties: false, minProperties: 1 });
+
+/** `x-rampart-status-report` (new SDO): a jurisdiction's election-day status, per election function. */
+export const StatusReportSchema = Type.Object({
+  type: Type.Literal(STATUS_REPORT_TYPE),
+  id: Ref([STATUS_REPORT_TYPE]),
+  created: Timestamp,
+  modified: Timestamp,
+  created_by_ref: Type.Optional(Ref(['identity'])),
+  extensions: NewSdoExtensions,
+  election_ref: Ref([ELECTION_TYPE]),
+  jurisdiction_ref: Ref(['identity']),
+  state_fips: FIPS2,
+  county_fips: Type.Optional(FIPS5),
+  functions: Type.Unsafe<Partial<Record<ElectionFunction, FunctionStatus>>>(functionsSchema()),
   summary: Type.Optional(Type.String({ maxLength: 4000 })),
 });
-export type StatusReportProperties = Static<typeof StatusReportPropertiesSchema>;
+export type StatusReport = Static<typeof StatusReportSchema>;
 
-/** The published extension-definition object (fixed content: its id and created never change). */
+export const PhaseSchema = Type.Object(
+  {
+    phase: literals(ELECTION_PHASES),
+    start: Timestamp,
+    end: Timestamp,
+    /** How often each participating jurisdiction reports during the phase; 0: no regular report. */
+    report_every_minutes: Type.Optional(Type.Integer({ minimum: 0, maximum: 10080 })),
+  },
+  { additionalProperties: false },
+);
+export type Phase = Static<typeof PhaseSchema>;
+
+/** `x-rampart-election` (new SDO): an election, its participating states and its phases. */
+export const ElectionSchema = Type.Object({
+  type: Type.Literal(ELECTION_TYPE),
+  id: Ref([ELECTION_TYPE]),
+  created: Timestamp,
+  modified: Timestamp,
+  created_by_ref: Type.Optional(Ref(['identity'])),
+  extensions: NewSdoExtensions,
+  name: Type.String({ minLength: 1, maxLength: 200 }),
+  description: Type.Optional(Type.String({ maxLength: 4000 })),
+  election_type: Type.Optional(literals(ELECTION_TYPES)),
+  election_date: DATE,
+  state_fips: Type.Array(FIPS2, { minItems: 1, uniqueItems: true }),
+  /** When set, only these jurisdictions take part; otherwise every local jurisdiction of the states does. */
+  jurisdiction_refs: Type.Optional(Refs(['identity'])),
+  phases: Type.Array(PhaseSchema, { minItems: 1 }),
+});
+export type Election = Static<typeof ElectionSchema>;
+
+/** The published extension-definition object (its id never changes; a new version when the vocabulary grows). */
 export const RAMPART_EXTENSION_DEFINITION = {
   type: 'extension-definition',
   spec_version: '2.1',
   id: RAMPART_EXTENSION_ID,
   created_by_ref: RAMPART_IDENTITY_ID,
   created: '2026-11-25T00:00:00.000Z',
-  modified: '2026-11-25T00:00:00.000Z',
+  modified: '2026-12-04T00:00:00.000Z',
   name: 'Rampart election security extension',
   description:
-    'Election-specific properties for incident and infrastructure objects (affected election functions, incident category, severity, state and county FIPS, OCD-ID, asset type) and the x-rampart-status-report SDO for election-day status of a jurisdiction.',
-  schema:
-    'Property extension: election_functions (list of voter-registration | pollbooks | ballot-delivery | voting | vote-counting | tallying | results-reporting | election-communications), incident_category (cyber | influence | physical | operational), severity (low | moderate | high | critical), asset_type, state_fips (2 digits), county_fips (5 digits), ocd_id. New SDO x-rampart-status-report: jurisdiction_ref (identity), election_date (YYYY-MM-DD), functions (map of election function to normal | degraded | disrupted), summary.',
-  version: '1.0.0',
+    'Election-specific properties for incident and infrastructure objects, and two new SDOs: x-rampart-election (an election, its states and phases) and x-rampart-status-report (a jurisdiction\'s election-day status per election function).',
+  schema: [
+    `Property extension on incident and infrastructure: election_functions (list of ${ELECTION_FUNCTIONS.join(' | ')}), incident_category (${INCIDENT_CATEGORIES.join(' | ')}), severity (${SEVERITIES.join(' | ')}), asset_type (${ELECTION_ASSET_TYPES.join(' | ')}), state_fips (2 digits), county_fips (5 digits), ocd_id.`,
+    `New SDO x-rampart-election: name, description, election_type (${ELECTION_TYPES.join(' | ')}), election_date (YYYY-MM-DD), state_fips (list of 2-digit FIPS codes), jurisdiction_refs (identities; all local jurisdictions of the states when absent), phases (list of {phase: ${ELECTION_PHASES.join(' | ')}, start, end (timestamps), report_every_minutes}).`,
+    `New SDO x-rampart-status-report: election_ref, jurisdiction_ref (identity), state_fips, county_fips, functions (dictionary of election function to {level: ${STATUS_LEVELS.join(' | ')}, note, contingencies (list of ${CONTINGENCIES.join(' | ')}), incident_refs}; at least one function), summary. no-report and stale are derived by readers, never posted.`,
+    'Documented in Rampart docs/elections.md.',
+  ].join(' '),
+  version: '2.0.0',
   extension_types: ['property-extension', 'new-sdo'],
 } as const;
 

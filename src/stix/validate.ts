@@ -5,6 +5,7 @@ import { err, ok, type Result } from '../domain/result.ts';
 import { joinPath, pointerToPath } from './json-path.ts';
 import { MAX_JSON_DEPTH, tooDeepAt } from './json-syntax.ts';
 import { compiledSchemaFor, type ObjectKind } from './schema/index.ts';
+import { checkRampart } from './validate-election.ts';
 import { checkRules, type PatternChecker } from './validate-rules.ts';
 
 export type { PatternChecker } from './validate-rules.ts';
@@ -91,7 +92,11 @@ export function validateStixObject(value: unknown, path: string, options: Valida
       if (detail !== undefined) problems.push(withId(id, detail));
     }
   }
-  if (problems.length === 0) checkRules(object, type, compiled, path, options.checkPattern, (detail) => problems.length < limit && problems.push(withId(id, detail)));
+  if (problems.length === 0) {
+    const report = (detail: Omit<ProblemDetail, 'id'>) => problems.length < limit && problems.push(withId(id, detail));
+    checkRules(object, type, compiled, path, options.checkPattern, report);
+    checkRampart(object, type, path, report, schemaProblem);
+  }
   if (problems.length > 0) return err(dedupe(problems));
 
   // The schema has checked these shapes, so the casts below only restate what was verified.

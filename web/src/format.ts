@@ -1,4 +1,4 @@
-import type { ElectionFunction, IncidentCategory, Severity, StatusLevel } from '../../src/domain/election.ts';
+import { ELECTION_FUNCTION_TAXONOMY, STATUS_LEVEL_TEXT, type ElectionFunction, type IncidentCategory, type Severity, type StatusLevel } from '../../src/domain/election.ts';
 
 /** "5 minutes ago" for the last day, then a plain date and time in the reader's locale. */
 export function formatWhen(iso: string | null | undefined, now: Date, locale?: string): string {
@@ -41,16 +41,8 @@ export const CATEGORY_LABELS: Readonly<Record<IncidentCategory, string>> = {
   operational: 'Operational (equipment failure, staffing, supplies)',
 };
 
-export const FUNCTION_LABELS: Readonly<Record<ElectionFunction, string>> = {
-  'voter-registration': 'Voter registration',
-  pollbooks: 'Pollbooks / check-in',
-  'ballot-delivery': 'Ballot delivery (mail, UOCAVA)',
-  voting: 'Voting',
-  'vote-counting': 'Vote counting',
-  tallying: 'Tallying',
-  'results-reporting': 'Results reporting',
-  'election-communications': 'Public communications',
-};
+/** Election functions in words, from the one taxonomy (src/domain/election.ts). */
+export const FUNCTION_LABELS: Readonly<Record<ElectionFunction, string>> = Object.fromEntries(ELECTION_FUNCTION_TAXONOMY.map((f) => [f.id, f.label])) as Record<ElectionFunction, string>;
 
 export const SEVERITY_LABELS: Readonly<Record<Severity, string>> = {
   low: 'Low — no effect on voters',
@@ -59,11 +51,7 @@ export const SEVERITY_LABELS: Readonly<Record<Severity, string>> = {
   critical: 'Critical — voting or counting stopped',
 };
 
-export const STATUS_LABELS: Readonly<Record<StatusLevel, string>> = {
-  normal: 'Normal',
-  degraded: 'Degraded',
-  disrupted: 'Disrupted',
-};
+export const STATUS_LABELS: Readonly<Record<StatusLevel, string>> = STATUS_LEVEL_TEXT;
 
 /** A short id for display: `incident--1234abcd…`. */
 export function shortId(id: string): string {
