@@ -14,12 +14,13 @@ import { validatorCompiler } from './validators.ts';
 import { createMetrics, type AppMetrics } from './metrics.ts';
 import { installErrorHandling, MAX_PATH_PARAMETER, problemOfError, RouteNotFound, sendProblem } from './problem.ts';
 import { problem, type Problem } from '../domain/problem.ts';
-import { exportRoutes } from './routes/export.ts';
-import { importRoutes } from './routes/import.ts';
-import { objectRoutes } from './routes/objects.ts';
+import { exportRoutes } from '../ingest/export-routes.ts';
+import { importRoutes } from '../ingest/import-routes.ts';
+import { objectRoutes } from '../objects/routes.ts';
 import { opsRoutes } from './routes/ops.ts';
 import { sessionRoutes } from './routes/session.ts';
-import { ProblemSchema, SharingSchema, StixObjectSchema } from './schemas.ts';
+import { SharingSchema, StixObjectSchema } from '../domain/schemas.ts';
+import { ProblemSchema } from './schemas.ts';
 
 export const DEFAULT_BODY_LIMIT = 32 * 1024 * 1024;
 export const DEFAULT_IMPORT_LIMIT = 1024 * 1024 * 1024;

@@ -1,19 +1,9 @@
 import type { FastifyInstance } from 'fastify';
-import { locateJsonError, MAX_JSON_DEPTH, tooDeepAt } from '../stix/json-syntax.ts';
+import { describeJsonError, MAX_JSON_DEPTH, tooDeepAt } from '../stix/json-syntax.ts';
 import { MalformedJsonError } from './problem.ts';
 
 /** JSON media types the REST API reads: plain JSON and the STIX/TAXII flavours clients send. */
 export const JSON_TYPES = ['application/json', 'application/stix+json', 'application/taxii+json'];
-
-/** Where a JSON text stops being valid, as "line L, column C: reason". */
-export function describeJsonError(text: string): string {
-  const located = locateJsonError(text);
-  if (located === null) return 'the body is not valid JSON';
-  const before = text.slice(0, located.position);
-  const line = before.split('\n').length;
-  const column = located.position - before.lastIndexOf('\n');
-  return `invalid JSON at line ${line}, column ${column} (character ${located.position}): ${located.message}`;
-}
 
 /** Replaces Fastify's body parsers with one for JSON whose syntax errors say where they are. */
 export function installJsonParser(app: FastifyInstance, bodyLimit: number): void {

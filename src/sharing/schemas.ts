@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { AudienceSchema, TlpSchema } from '../http/schemas.ts';
+import { AudienceSchema, TlpSchema } from '../domain/schemas.ts';
 
 /** REST schemas of the sharing routes: Fastify validates with them, OpenAPI shows them, types come from Static<>. */
 

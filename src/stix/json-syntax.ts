@@ -153,3 +153,13 @@ function pathOf(frame: Frame): string {
   const head = shown.slice(0, 6).reduce<string>((path, key) => joinPath(path, key), '$');
   return shown.length > 6 ? `${head}… (${shown.length} levels down)` : head;
 }
+
+/** Where a JSON text stops being valid, as "line L, column C: reason". */
+export function describeJsonError(text: string): string {
+  const located = locateJsonError(text);
+  if (located === null) return 'the body is not valid JSON';
+  const before = text.slice(0, located.position);
+  const line = before.split('\n').length;
+  const column = located.position - before.lastIndexOf('\n');
+  return `invalid JSON at line ${line}, column ${column} (character ${located.position}): ${located.message}`;
+}

@@ -5,7 +5,7 @@ import type { Tlp } from '../domain/tlp.ts';
 import type { ImportMetrics } from '../ingest/import-metrics.ts';
 import type { Principal } from '../domain/principal.ts';
 import type { SharingPort } from '../sharing/port.ts';
-import { describeJsonError } from '../http/json-body.ts';
+import { describeJsonError } from '../stix/json-syntax.ts';
 import { isoFromMicros } from '../stix/timestamp.ts';
 import { prepareItem } from '../ingest/prepare.ts';
 import type { TaxiiStore } from '../store/taxii.ts';

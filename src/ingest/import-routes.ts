@@ -1,15 +1,16 @@
 import type { IncomingMessage } from 'node:http';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
-import { parseAudienceKey, type AudienceKey } from '../../domain/audience.ts';
-import { problem } from '../../domain/problem.ts';
-import { importObjects } from '../../ingest/import.ts';
-import type { StixStore } from '../../store/types.ts';
-import type { Authenticator } from '../auth.ts';
-import type { ImportMetrics } from '../../ingest/import-metrics.ts';
-import { ownerOnlyStore, UploadTooLargeError, withSpooledUpload } from '../import-guard.ts';
-import { JSON_TYPES } from '../json-body.ts';
-import { sendProblem } from '../problem.ts';
-import { ImportQuery, ImportSummarySchema, problemResponses } from '../schemas.ts';
+import { parseAudienceKey, type AudienceKey } from '../domain/audience.ts';
+import { problem } from '../domain/problem.ts';
+import { importObjects } from './import.ts';
+import type { StixStore } from '../store/types.ts';
+import type { Authenticator } from '../http/auth.ts';
+import type { ImportMetrics } from './import-metrics.ts';
+import { ownerOnlyStore, UploadTooLargeError, withSpooledUpload } from '../http/import-guard.ts';
+import { JSON_TYPES } from '../http/json-body.ts';
+import { sendProblem } from '../http/problem.ts';
+import { problemResponses } from '../http/schemas.ts';
+import { ImportQuery, ImportSummarySchema } from './schemas.ts';
 
 export interface ImportRouteDeps {
   readonly stix: StixStore;

@@ -1,13 +1,13 @@
 import { Readable } from 'node:stream';
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import type { AuditPort } from '../../audit/audit-log.ts';
-import { problem } from '../../domain/problem.ts';
-import { exportBundle, parseExportFilters } from '../../ingest/export.ts';
-import type { StixStore } from '../../store/types.ts';
-import { readerOfPrincipal, type Authenticator } from '../auth.ts';
-import { sendProblem } from '../problem.ts';
-import { problemResponses } from '../schemas.ts';
+import type { AuditPort } from '../audit/audit-log.ts';
+import { problem } from '../domain/problem.ts';
+import { exportBundle, parseExportFilters } from './export.ts';
+import type { StixStore } from '../store/types.ts';
+import { readerOfPrincipal, type Authenticator } from '../http/auth.ts';
+import { sendProblem } from '../http/problem.ts';
+import { problemResponses } from '../http/schemas.ts';
 
 export const ExportQuery = Type.Object(
   {

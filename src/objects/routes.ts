@@ -1,24 +1,15 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { parseAudienceKey, type AudienceKey } from '../../domain/audience.ts';
-import type { StixId } from '../../domain/ids.ts';
-import type { AuditPort } from '../../audit/audit-log.ts';
-import { auditReads, auditWrite } from '../../audit/object-events.ts';
-import type { Sharing, StoredVersion } from '../../store/types.ts';
-import { readerOfPrincipal, type Authenticator } from '../auth.ts';
-import { listObjects, objectDetail, publishObject, relatedObjects, revokeObject, type ObjectsDeps, type PublishRequest, type RelatedEntry, type Written } from '../objects-service.ts';
-import { sendProblem } from '../problem.ts';
-import {
-  CreateObjectBody,
-  ListObjectsQuery,
-  ObjectDetailSchema,
-  ObjectIdParams,
-  ObjectListSchema,
-  RelatedListSchema,
-  RelatedQuery,
-  WrittenObjectSchema,
-  problemResponses,
-} from '../schemas.ts';
-import { isoFromMicros } from '../../stix/timestamp.ts';
+import { parseAudienceKey, type AudienceKey } from '../domain/audience.ts';
+import type { StixId } from '../domain/ids.ts';
+import type { AuditPort } from '../audit/audit-log.ts';
+import { auditReads, auditWrite } from '../audit/object-events.ts';
+import type { Sharing, StoredVersion } from '../store/types.ts';
+import { readerOfPrincipal, type Authenticator } from '../http/auth.ts';
+import { listObjects, objectDetail, publishObject, relatedObjects, revokeObject, type ObjectsDeps, type PublishRequest, type RelatedEntry, type Written } from './service.ts';
+import { sendProblem } from '../http/problem.ts';
+import { problemResponses } from '../http/schemas.ts';
+import { CreateObjectBody, ListObjectsQuery, ObjectDetailSchema, ObjectIdParams, ObjectListSchema, RelatedListSchema, RelatedQuery, WrittenObjectSchema } from './schemas.ts';
+import { isoFromMicros } from '../stix/timestamp.ts';
 
 function sharingJson(sharing: Sharing): string {
   return JSON.stringify({ owner: sharing.owner, tlp: sharing.tlp, audience: sharing.audience });

@@ -11,7 +11,7 @@ import type { Principal } from '../domain/principal.ts';
 import type { SharingPort } from '../sharing/port.ts';
 import type { ListObjectsQuery } from './schemas.ts';
 import { microsFromIso } from '../stix/timestamp.ts';
-import { nextModified } from './time.ts';
+import { nextModified } from './next-modified.ts';
 
 const OPERATOR: Reader = { kind: 'operator' };
 

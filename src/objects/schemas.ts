@@ -1,0 +1,77 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { AudienceSchema, PageCursor, PageLimit, SharingSchema, STIX_ID, StixObjectSchema, Timestamp, TlpSchema } from '../domain/schemas.ts';
+
+/** The schemas of /api/v1/objects: Fastify validates with them, OpenAPI is generated from them, types come from Static<>. */
+
+export const ListObjectsQuery = Type.Object(
+  {
+    type: Type.Optional(Type.String({ pattern: '^[a-z0-9-]+(,[a-z0-9-]+)*$', description: 'STIX types, comma-separated' })),
+    exclude_type: Type.Optional(Type.String({ pattern: '^[a-z0-9-]+(,[a-z0-9-]+)*$', description: 'STIX types to leave out, comma-separated (e.g. relationship)' })),
+    q: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Text to find in name or description (case-insensitive)' })),
+    modified_from: Type.Optional(Timestamp('Only versions modified at or after')),
+    modified_to: Type.Optional(Timestamp('Only versions modified at or before')),
+    added_after: Type.Optional(Timestamp('Only objects added to this hub after')),
+    order: Type.Optional(Type.Union([Type.Literal('asc'), Type.Literal('desc')], { description: 'asc (default): oldest added first; desc: newest first. Next pages keep the order of the first.' })),
+    limit: PageLimit,
+    cursor: PageCursor,
+  },
+  { additionalProperties: false },
+);
+export type ListObjectsQuery = Static<typeof ListObjectsQuery>;
+
+export const ObjectListSchema = Type.Object({ items: Type.Array(Type.Ref(StixObjectSchema)), next_cursor: Type.Union([Type.String(), Type.Null()]) });
+
+export const ObjectIdParams = Type.Object({ id: Type.String({ pattern: STIX_ID, description: 'STIX id' }) });
+export type ObjectIdParams = Static<typeof ObjectIdParams>;
+
+export const ObjectDetailSchema = Type.Object({
+  object: Type.Ref(StixObjectSchema),
+  versions: Type.Array(Type.Object({ modified: Type.Union([Type.String(), Type.Null()]), added: Type.String() })),
+  sharing: Type.Ref(SharingSchema),
+});
+
+export const RelatedQuery = Type.Object(
+  {
+    limit: PageLimit,
+    cursor: PageCursor,
+  },
+  { additionalProperties: false },
+);
+export type RelatedQuery = Static<typeof RelatedQuery>;
+
+export const RelatedListSchema = Type.Object({
+  items: Type.Array(
+    Type.Object({
+      relationship: Type.Ref(StixObjectSchema),
+      direction: Type.Union([Type.Literal('out'), Type.Literal('in')], { description: 'out: this object is the source_ref; in: it is the target_ref' }),
+      other: Type.Union(
+        [Type.Object({ id: Type.String(), type: Type.String(), name: Type.Union([Type.String(), Type.Null()]), revoked: Type.Boolean() }), Type.Null()],
+        { description: 'The object at the other end, or null when it has not been shared with you' },
+      ),
+    }),
+  ),
+  next_cursor: Type.Union([Type.String(), Type.Null()]),
+});
+
+const SharingRequest = Type.Object({ tlp: Type.Optional(TlpSchema), audience: Type.Optional(AudienceSchema) }, { additionalProperties: false });
+
+/** `{ object, sharing? }` (or `{ object, tlp?, audience? }`, as the web UI sends it), or a bare STIX object. */
+export const CreateObjectBody = Type.Union([
+  Type.Object(
+    {
+      object: Type.Object({}, { additionalProperties: true, description: 'The STIX 2.1 object' }),
+      sharing: Type.Optional(SharingRequest),
+      tlp: Type.Optional(TlpSchema),
+      audience: Type.Optional(AudienceSchema),
+    },
+    { additionalProperties: false },
+  ),
+  Type.Ref(StixObjectSchema),
+]);
+export type CreateObjectBody = Static<typeof CreateObjectBody>;
+
+export const WrittenObjectSchema = Type.Object({
+  outcome: Type.Union([Type.Literal('added'), Type.Literal('new-version'), Type.Literal('unchanged')]),
+  object: Type.Ref(StixObjectSchema),
+  sharing: Type.Ref(SharingSchema),
+});
