@@ -7,7 +7,7 @@ import type { OrgId } from '../src/domain/ids.ts';
 import { composeHub, type Hub } from '../src/hub/compose.ts';
 import { exampleStatus } from '../src/stix/rampart-examples.ts';
 import { openStore, type RampartStore } from '../src/store/index.ts';
-import { tableRows, testDatabase, type TestDatabase } from '../src/store/testing.ts';
+import { tableRows, testDatabase, type TestDatabase } from './helpers/store.ts';
 
 const HUB = 'identity--cc8654b7-1ffc-487a-bf1c-ed29e18f0a33' as OrgId;
 const TAXII = 'application/taxii+json;version=2.1';
