@@ -5,7 +5,7 @@ import { createOrganization, seedOrganizations } from '../src/accounts/organizat
 import { createUser } from '../src/accounts/users.ts';
 import type { OrgId } from '../src/domain/ids.ts';
 import { composeHub, type Hub } from '../src/hub/compose.ts';
-import { exampleStatus } from '../src/stix/rampart-examples.ts';
+import { exampleStatus } from './helpers/rampart-examples.ts';
 import { openStore, type RampartStore } from '../src/store/index.ts';
 import { tableRows, testDatabase, type TestDatabase } from './helpers/store.ts';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadOasisValidator } from '../../test/helpers/oasis.ts';
-import { exampleElection, exampleStatus } from './rampart-examples.ts';
+import { exampleElection, exampleStatus } from '../../test/helpers/rampart-examples.ts';
 import { RAMPART_EXTENSION_ID } from './rampart-extension.ts';
 import { validateStixObject } from './validate.ts';
 

@@ -1,4 +1,4 @@
-import { RAMPART_EXTENSION_ID, STATUS_REPORT_TYPE, ELECTION_TYPE } from './rampart-extension.ts';
+import { RAMPART_EXTENSION_ID, STATUS_REPORT_TYPE, ELECTION_TYPE } from '../../src/stix/rampart-extension.ts';
 
 /** Tests only: a valid election and status report of the Rampart extension, to vary one property at a time. */
 
