@@ -31,7 +31,7 @@ async function runCreate(flags: CreateFlags): Promise<number> {
     process.stderr.write(`rampart apikey create: --expires must be an RFC 3339 timestamp such as 2026-12-31T00:00:00Z, not "${flags.expires}"\n`);
     return EXIT.unusable;
   }
-  const { openAccounts, describeProblem } = await import('../../accounts/cli-support.ts');
+  const { openAccounts, describeProblem } = await import('../accounts-session.ts');
   const { createApiKey } = await import('../../accounts/api-keys.ts');
   const { OPERATOR } = await import('../../accounts/context.ts');
   const session = await openAccounts(flags);

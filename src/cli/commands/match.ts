@@ -83,7 +83,7 @@ async function runMatch(file: string, flags: MatchFlags): Promise<number> {
     return EXIT.unusable;
   }
   // Loaded here so `rampart --help` starts without the database driver.
-  const { openMatchContext } = await import('../../matching/cli-context.ts');
+  const { openMatchContext } = await import('../../hub/match-context.ts');
   const context = await openMatchContext(resolveDatabaseUrl(flags));
   try {
     const who = await context.readerFor(flags.as ?? null, checked.value.org);

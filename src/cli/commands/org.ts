@@ -67,7 +67,7 @@ export function orgCommand(): Command {
 }
 
 async function runAdd(flags: AddFlags): Promise<number> {
-  const { openAccounts, describeProblem } = await import('../../accounts/cli-support.ts');
+  const { openAccounts, describeProblem } = await import('../accounts-session.ts');
   const { createOrganization } = await import('../../accounts/organizations.ts');
   const { OPERATOR } = await import('../../accounts/context.ts');
   const input: NewOrganization = {
@@ -113,7 +113,7 @@ async function runUpdate(ref: string, flags: DbOptions & { name?: string; shortN
     process.stderr.write(`rampart org update: ${bad}\n`);
     return EXIT.unusable;
   }
-  const { openAccounts, findOrganization, describeProblem } = await import('../../accounts/cli-support.ts');
+  const { openAccounts, findOrganization, describeProblem } = await import('../accounts-session.ts');
   const { updateOrganization } = await import('../../accounts/organizations.ts');
   const { OPERATOR } = await import('../../accounts/context.ts');
   const session = await openAccounts(flags);
@@ -149,7 +149,7 @@ async function runList(flags: DbOptions & { kind?: OrgKind; state?: string; json
     process.stderr.write(`rampart org list: --state must be a two-digit FIPS code, not "${flags.state}"\n`);
     return EXIT.unusable;
   }
-  const { openAccounts } = await import('../../accounts/cli-support.ts');
+  const { openAccounts } = await import('../accounts-session.ts');
   const session = await openAccounts(flags);
   try {
     const orgs = await session.ctx.accounts.listOrganizations({ ...(flags.kind === undefined ? {} : { kind: flags.kind }), ...(flags.state === undefined ? {} : { stateFips: flags.state }) });
@@ -168,7 +168,7 @@ async function runLoadCounties(flags: DbOptions & { state?: string }): Promise<n
     process.stderr.write(`rampart org load-counties: --state must be a two-digit FIPS code (e.g. 55), not "${flags.state}"\n`);
     return EXIT.unusable;
   }
-  const { openAccounts, describeProblem } = await import('../../accounts/cli-support.ts');
+  const { openAccounts, describeProblem } = await import('../accounts-session.ts');
   const { loadCounties } = await import('../../accounts/counties.ts');
   const session = await openAccounts(flags);
   const bar = process.stderr.isTTY ? new SingleBar({ stream: process.stderr, format: 'counties [{bar}] {percentage}% {value}/{total}', hideCursor: true }, Presets.shades_classic) : null;

@@ -64,7 +64,7 @@ export function userCommand(): Command {
 }
 
 async function runResetTotp(email: string, flags: DbOptions): Promise<number> {
-  const { openAccounts, describeProblem } = await import('../../accounts/cli-support.ts');
+  const { openAccounts, describeProblem } = await import('../accounts-session.ts');
   const { resetTotp } = await import('../../accounts/users.ts');
   const { OPERATOR } = await import('../../accounts/context.ts');
   const session = await openAccounts(flags);
@@ -92,7 +92,7 @@ async function runResetTotp(email: string, flags: DbOptions): Promise<number> {
 }
 
 async function runPassword(email: string, flags: DbOptions & { password?: string }): Promise<number> {
-  const { openAccounts, describeProblem, readPassword } = await import('../../accounts/cli-support.ts');
+  const { openAccounts, describeProblem, readPassword } = await import('../accounts-session.ts');
   const { setPassword } = await import('../../accounts/users.ts');
   const { OPERATOR } = await import('../../accounts/context.ts');
   const password = flags.password ?? (await readPassword(`New password for ${email}: `));
@@ -116,7 +116,7 @@ async function runPassword(email: string, flags: DbOptions & { password?: string
 }
 
 async function runAdd(flags: AddFlags): Promise<number> {
-  const { openAccounts, findOrganization, describeProblem, readPassword } = await import('../../accounts/cli-support.ts');
+  const { openAccounts, findOrganization, describeProblem, readPassword } = await import('../accounts-session.ts');
   const { createUser } = await import('../../accounts/users.ts');
   const { OPERATOR } = await import('../../accounts/context.ts');
   const password = flags.password ?? (await readPassword(`Password for ${flags.email}: `));
@@ -140,7 +140,7 @@ async function runAdd(flags: AddFlags): Promise<number> {
 }
 
 async function runList(flags: DbOptions & { org?: string }): Promise<number> {
-  const { openAccounts, findOrganization } = await import('../../accounts/cli-support.ts');
+  const { openAccounts, findOrganization } = await import('../accounts-session.ts');
   const session = await openAccounts(flags);
   try {
     let orgId: OrgId | undefined;
@@ -166,7 +166,7 @@ async function runList(flags: DbOptions & { org?: string }): Promise<number> {
 }
 
 async function runDisable(email: string, flags: DbOptions): Promise<number> {
-  const { openAccounts, describeProblem } = await import('../../accounts/cli-support.ts');
+  const { openAccounts, describeProblem } = await import('../accounts-session.ts');
   const { disableUser } = await import('../../accounts/users.ts');
   const { OPERATOR } = await import('../../accounts/context.ts');
   const session = await openAccounts(flags);

@@ -2,9 +2,9 @@ import { createInterface } from 'node:readline';
 import type { OrgId } from '../domain/ids.ts';
 import type { Organization } from '../domain/organization.ts';
 import type { Problem } from '../domain/problem.ts';
-import { resolveDatabaseUrl, type DbOptions } from '../cli/options.ts';
-import { accountsContext, type AccountsContext } from './context.ts';
-import { seedOrganizations } from './organizations.ts';
+import { resolveDatabaseUrl, type DbOptions } from './options.ts';
+import { accountsContext, type AccountsContext } from '../accounts/context.ts';
+import { seedOrganizations } from '../accounts/organizations.ts';
 
 /** What the org, user and apikey commands work with; closing it closes the store. */
 export interface OperatorSession {
