@@ -68,3 +68,19 @@ export function checkAudience(tlp: Tlp, audience: readonly AudienceKey[]): Resul
   }
   return ok([...new Set(audience)]);
 }
+
+/**
+ * The audience an older version of an object has, when the object's newest audience is `current`
+ * (DESIGN.md: each version is bounded by its own marking). A re-share, or a newer version's audience,
+ * reaches an older version only as far as that version's own TLP allows: the keys of `current` its
+ * TLP may name. A RED version names people, and only the people it named while it was the newest
+ * version (`named`) may ever read it: of those, the ones `current` still names.
+ * So an older version never reaches anyone the newest version does not.
+ */
+export function olderVersionAudience(tlp: Tlp, named: readonly AudienceKey[], current: readonly AudienceKey[]): AudienceKey[] {
+  const allowed = new Set(allowedKinds(tlp));
+  const kept = current.filter((key) => allowed.has(audienceKind(key)));
+  if (tlp !== 'red') return kept;
+  const people = new Set(named);
+  return kept.filter((key) => people.has(key));
+}

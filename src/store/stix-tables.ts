@@ -1,4 +1,4 @@
-/** The STIX tables of migrations 0001 and 0007, as Kysely sees them. */
+/** The STIX tables of migrations 0001, 0007 and 0008, as Kysely sees them. */
 export type StixVersionTable = {
   /** Microseconds since the epoch when the version was added; unique and increasing per store. */
   added_us: number;
@@ -12,11 +12,18 @@ export type StixVersionTable = {
   name: string | null;
   description: string | null;
   json: string;
-  /** The object's sharing, the same on all its versions. */
+  /** The object's owner, the same on all its versions. */
   owner: string;
+  /** This version's own TLP (its marking): versions of one object may differ. */
   tlp: string;
-  /** JSON array of audience keys, in the order the owner gave them. */
+  /**
+   * JSON array of the audience keys this version has now, in the order the owner gave them: the
+   * object's audience on its newest version, and on older ones what their own TLP lets of it through
+   * (olderVersionAudience). The stix_audience rows of the version hold the same keys.
+   */
   audience: string;
+  /** RED versions: the people (user:<id> keys, JSON) named while it was the newest version; null otherwise (migration 0008). */
+  named_users: string | null;
 };
 
 /** One row per version and audience key: the version's added_us and the key. */

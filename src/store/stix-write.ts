@@ -1,4 +1,7 @@
 import { sql, type Insertable, type Kysely, type Transaction } from 'kysely';
+import type { AudienceKey } from '../domain/audience.ts';
+import { olderVersionAudience } from '../domain/sharing-rule.ts';
+import type { Tlp } from '../domain/tlp.ts';
 import type { Database, DialectName } from './db.ts';
 import { versionKey } from './mod-key.ts';
 import type { StixTables, StixVersionTable } from './stix-tables.ts';
@@ -24,6 +27,8 @@ interface KnownVersion {
   readonly addedUs: number | null;
   /** Its place among the batch's inserts; -1 for a stored version. */
   readonly insertAt: number;
+  /** A stored version's audience column (its stix_audience keys); null while only in this batch. */
+  readonly audience: string | null;
 }
 
 interface IdState {
@@ -35,9 +40,9 @@ interface IdState {
   latestKey: string | null;
   /** The latest version stored before this batch, which stops being latest if a newer one arrives. */
   storedLatestKey: string | null;
-  /** The object's sharing as stored; null for a new object. */
+  /** The object's sharing as stored (its latest version's); null for a new object. */
   storedSharing: SharingColumns | null;
-  /** Sharing of the newest version in this batch, if it becomes the latest: applied to every version. */
+  /** Sharing of the newest version in this batch, if it becomes the latest: every older version follows it as far as its own TLP allows. */
   sharing: SharingColumns | null;
 }
 
@@ -174,8 +179,9 @@ async function loadState(trx: Kysely<StixTables>, items: readonly IncomingObject
     for (const r of rows) {
       const s = state.get(r.id);
       if (s === undefined) continue;
-      setKnownVersion(s, r.mod_key, { json: r.json, addedUs: Number(r.added_us), insertAt: -1 });
-      s.storedSharing = { owner: r.owner, tlp: r.tlp, audience: r.audience };
+      setKnownVersion(s, r.mod_key, { json: r.json, addedUs: Number(r.added_us), insertAt: -1, audience: r.audience });
+      // Versions differ in TLP and audience: the object's sharing is its latest version's.
+      if (r.is_latest !== 0 || s.storedSharing === null) s.storedSharing = { owner: r.owner, tlp: r.tlp, audience: r.audience };
       if (r.is_latest !== 0) s.latestKey = s.storedLatestKey = r.mod_key;
     }
   }
@@ -218,7 +224,7 @@ export async function putBatch(
         };
         continue;
       }
-      if (known.addedUs !== null && s.storedSharing !== null) replaced.push({ added_us: known.addedUs, audience: s.storedSharing.audience, type: item.type, json: known.json });
+      if (known.addedUs !== null && known.audience !== null) replaced.push({ added_us: known.addedUs, audience: known.audience, type: item.type, json: known.json });
       outcomes[i] = NEW_VERSION;
     } else {
       outcomes[i] = s.firstKey === null ? ADDED : NEW_VERSION;
@@ -226,7 +232,7 @@ export async function putBatch(
     // A version already inserted by this batch is overwritten in place; a stored one is deleted below and inserted anew.
     const insertAt = known !== undefined && known.insertAt >= 0 ? known.insertAt : inserts.length;
     inserts[insertAt] = { item, key, state: s };
-    setKnownVersion(s, key, { json: item.json, addedUs: null, insertAt });
+    setKnownVersion(s, key, { json: item.json, addedUs: null, insertAt, audience: null });
     if (s.latestKey === null || key >= s.latestKey) {
       s.latestKey = key;
       s.sharing = sharingOf(item.sharing);
@@ -243,11 +249,12 @@ export async function putBatch(
   for (const [id, s] of state) {
     if (s.storedSharing === null) continue;
     if (s.storedLatestKey !== null && s.latestKey !== s.storedLatestKey) demoted.push(id);
-    // An existing object whose newest version changed its sharing: every stored version follows.
-    if (s.sharing !== null && !sameSharing(s.storedSharing, s.sharing)) reshared.push({ id, sharing: s.sharing });
+    // An existing object whose newest version changed its owner or audience: every stored version follows, as far as its own TLP allows.
+    if (s.sharing !== null && !sameAudience(s.storedSharing, s.sharing)) reshared.push({ id, sharing: s.sharing });
   }
   for (const part of chunks(demoted, IDS_PER_QUERY)) await trx.updateTable('stix_version').set({ is_latest: 0 }).where('id', 'in', part).where('is_latest', '=', 1).execute();
   for (const { id, sharing } of reshared) await setSharing(w, id, sharing);
+  const older = olderAudienceOnce();
 
   const first = await reserveAddedUs(trx, dialect, inserts.length, clock);
   const rows = new Array<StixVersionTable>(inserts.length);
@@ -257,6 +264,10 @@ export async function putBatch(
     const sharing = s.sharing ?? s.storedSharing;
     if (sharing === null) throw new Error('putBatch: every inserted version has sharing');
     const added_us = first + i;
+    const isLatest = s.latestKey === key;
+    const tlp = item.sharing.tlp;
+    // The newest version carries the object's audience; an older one only what its own TLP lets through.
+    const audience = isLatest ? sharing.audience : older(tlp, item.sharing.audience, sharing.audience);
     // One literal of fixed shape rather than spreads: cheaper per row, and the column order insertRows reads.
     rows[i] = {
       added_us,
@@ -265,13 +276,14 @@ export async function putBatch(
       modified: item.modified,
       mod_key: key,
       revoked: item.revoked ? 1 : 0,
-      is_latest: s.latestKey === key ? 1 : 0,
+      is_latest: isLatest ? 1 : 0,
       name: item.name,
       description: item.description,
       json: item.json,
       owner: sharing.owner,
-      tlp: sharing.tlp,
-      audience: sharing.audience,
+      tlp,
+      audience,
+      named_users: tlp === 'red' ? (isLatest ? sharing.audience : JSON.stringify(item.sharing.audience)) : null,
     };
     for (const ref of item.refs ?? refsOf(item.type, item.json)) refs.push({ ref, added_us });
   }
@@ -308,7 +320,20 @@ export function audienceRows(versions: readonly { added_us: number; audience: st
   return rows;
 }
 
-const sameSharing = (a: SharingColumns, b: SharingColumns) => a.owner === b.owner && a.tlp === b.tlp && a.audience === b.audience;
+const sameAudience = (a: SharingColumns, b: SharingColumns) => a.owner === b.owner && a.audience === b.audience;
+
+/** olderVersionAudience over audience columns (JSON), for one batch: the object's audience is parsed once per distinct value. */
+function olderAudienceOnce(): (tlp: Tlp, named: readonly AudienceKey[], current: string) => string {
+  const parsed = new Map<string, readonly AudienceKey[]>();
+  return (tlp, named, current) => {
+    let keys = parsed.get(current);
+    if (keys === undefined) {
+      keys = JSON.parse(current) as AudienceKey[];
+      parsed.set(current, keys);
+    }
+    return JSON.stringify(olderVersionAudience(tlp, named, keys));
+  };
+}
 
 /** Deletes the audience rows of some versions, by their keys so that the (key, added_us) primary key finds them. */
 async function deleteAudience(trx: Kysely<StixTables>, versions: readonly { added_us: number; audience: string }[]): Promise<void> {
@@ -321,14 +346,28 @@ async function deleteAudience(trx: Kysely<StixTables>, versions: readonly { adde
   }
 }
 
-/** Sets owner, TLP and audience of a whole object (all its versions and its audience keys) at once. */
+/**
+ * Sets the owner and audience of a whole object: its latest version takes the audience as given, each
+ * older version what its own TLP lets through (olderVersionAudience); every version keeps its own TLP.
+ * The audience keys of the versions whose audience changed are rewritten.
+ */
 export async function setSharing(w: WriteContext, id: string, sharing: SharingColumns): Promise<void> {
   const { trx } = w;
-  const versions = await trx.selectFrom('stix_version').select(['added_us', 'audience']).where('id', '=', id).execute();
-  await deleteAudience(trx, versions);
-  await trx.updateTable('stix_version').set(sharing).where('id', '=', id).execute();
-  const addedUs = versions.map((v) => Number(v.added_us));
-  await insertRows(w, 'stix_audience', audienceRows(addedUs.map((added_us) => ({ added_us, audience: sharing.audience }))), SMALL_ROWS_PER_INSERT);
+  const current = JSON.parse(sharing.audience) as AudienceKey[];
+  const versions = await trx.selectFrom('stix_version').select(['added_us', 'tlp', 'audience', 'named_users', 'is_latest']).where('id', '=', id).execute();
+  const changed: { added_us: number; before: string; after: string; named: string | null }[] = [];
+  for (const v of versions) {
+    const latest = v.is_latest !== 0;
+    const tlp = v.tlp as Tlp;
+    // Versions stored before migration 0008 have no named_users: their present audience is all they may keep.
+    const after = latest ? sharing.audience : JSON.stringify(olderVersionAudience(tlp, JSON.parse(v.named_users ?? v.audience) as AudienceKey[], current));
+    const named = tlp !== 'red' ? null : latest ? sharing.audience : (v.named_users ?? v.audience);
+    if (after !== v.audience || named !== v.named_users) changed.push({ added_us: Number(v.added_us), before: v.audience, after, named });
+  }
+  await trx.updateTable('stix_version').set({ owner: sharing.owner }).where('id', '=', id).where('owner', '<>', sharing.owner).execute();
+  await deleteAudience(trx, changed.map((c) => ({ added_us: c.added_us, audience: c.before })));
+  for (const c of changed) await trx.updateTable('stix_version').set({ audience: c.after, named_users: c.named }).where('added_us', '=', c.added_us).execute();
+  await insertRows(w, 'stix_audience', audienceRows(changed.map((c) => ({ added_us: c.added_us, audience: c.after }))), SMALL_ROWS_PER_INSERT);
 }
 
 export { columnsOf as sharingColumns };

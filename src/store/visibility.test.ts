@@ -72,24 +72,110 @@ describe.each(testDialects())('visibility on %s', (dialect) => {
     expect(await store.stix.versions(reader, v1.id)).toEqual([]);
     expect(await store.stix.count(reader, { versions: 'all' })).toBe(0);
     const stateReader = member(ORG_B, [STATE]);
+    // Each version keeps its own TLP: a re-share changes the audience only.
     expect((await store.stix.versions(stateReader, v1.id)).map((v) => v.sharing)).toEqual([
-      { owner: ORG_A, tlp: 'amber', audience: [STATE] },
-      { owner: ORG_A, tlp: 'amber', audience: [STATE] },
+      { owner: ORG_A, tlp: 'green', audience: [STATE] },
+      { owner: ORG_A, tlp: 'green', audience: [STATE] },
     ]);
     // Resharing an unknown id changes nothing and creates nothing.
     await store.stix.reshare('indicator--00000000-0000-4000-8000-00000000ffff' as StixId, share(ORG_A, 'clear', ['public']));
     expect(await store.stix.count(OPERATOR)).toBe(1);
   });
 
-  it('applies the sharing of the newest version to the whole object', async () => {
-    const { store } = await fresh();
-    const v1 = obj({ sharing: share(ORG_A, 'green', ['community']) });
-    const v2 = obj({ id: v1.id, modified: '2024-12-01T00:00:00.000Z', sharing: share(ORG_A, 'clear', ['public']) });
-    const old = obj({ id: v1.id, modified: '2023-01-01T00:00:00.000Z', sharing: share(ORG_A, 'red', []) });
-    await put(store.stix, [v1]);
-    await put(store.stix, [v2]);
-    await put(store.stix, [old]);
-    expect((await store.stix.versions(PUBLIC, v1.id)).map((v) => v.modified)).toEqual([old.modified, v1.modified, v2.modified]);
+  describe('each version is bounded by its own marking', () => {
+    const X = 'user:0000000a-2222-4333-8444-555555555555' satisfies AudienceKey;
+    const Y = 'user:0000000b-2222-4333-8444-555555555555' satisfies AudienceKey;
+    const personX = member(ORG_B, ['public', 'community', X]);
+    const personY = member(ORG_B, ['public', 'community', Y]);
+    const community = member(ORG_B, ['public', 'community']);
+    const stateReader = member(ORG_B, ['public', 'community', STATE]);
+    const cReader = member(ORG_C as typeof ORG_A, ['public', 'community', `org:${ORG_C}` as AudienceKey]);
+    const at = (day: number) => `2024-12-0${day}T00:00:00.000Z`;
+
+    /** What `reader` gets of `id` on every path that returns versions: versions(), list of all versions, count of all versions. */
+    async function seen(stix: StixStore, reader: Reader, id: StixId): Promise<(string | null)[]> {
+      const versions = (await stix.versions(reader, id)).map((v) => v.modified);
+      const page = await stix.list(reader, { limit: 100, versions: 'all' });
+      if (!page.ok) throw new Error(page.error.message);
+      const listed = page.value.items.filter((v) => v.id === id).map((v) => v.modified);
+      const narrowed = await stix.list(reader, { limit: 100, versions: 'all', ids: [id] });
+      if (!narrowed.ok) throw new Error(narrowed.error.message);
+      expect(listed.sort(), 'list of all versions').toEqual([...versions].sort());
+      expect(narrowed.value.items.map((v) => v.modified).sort(), 'list of all versions by id').toEqual([...versions].sort());
+      expect(await stix.count(reader, { versions: 'all', ids: [id] }), 'count').toBe(versions.length);
+      return versions;
+    }
+
+    it('keeps a RED version with the people it named after a CLEAR version goes public', async () => {
+      const { store } = await fresh();
+      const v1 = obj({ modified: at(1), sharing: share(ORG_A, 'red', [X]) });
+      const v2 = obj({ id: v1.id, modified: at(2), sharing: share(ORG_A, 'clear', ['public']) });
+      await put(store.stix, [v1]);
+      await put(store.stix, [v2]);
+      expect(await seen(store.stix, PUBLIC, v1.id)).toEqual([at(2)]);
+      expect(await seen(store.stix, community, v1.id)).toEqual([at(2)]);
+      // The public audience names nobody, so v1 reaches nobody but its owner until the owner names X again.
+      expect(await seen(store.stix, personX, v1.id)).toEqual([at(2)]);
+      expect(await seen(store.stix, member(ORG_A, []), v1.id)).toEqual([at(1), at(2)]);
+      await store.stix.reshare(v1.id, share(ORG_A, 'clear', ['public', X, Y]));
+      expect(await seen(store.stix, personX, v1.id)).toEqual([at(1), at(2)]);
+      // Y was never named by the RED version: the re-share does not reach it there.
+      expect(await seen(store.stix, personY, v1.id)).toEqual([at(2)]);
+      expect(await seen(store.stix, PUBLIC, v1.id)).toEqual([at(2)]);
+      expect((await store.stix.versions(OPERATOR, v1.id)).map((v) => v.sharing)).toEqual([share(ORG_A, 'red', [X]), share(ORG_A, 'clear', ['public', X, Y])]);
+    });
+
+    it('keeps an AMBER version from the community after a GREEN version, and AMBER+STRICT from a state after AMBER', async () => {
+      const { store } = await fresh();
+      const amber = obj({ modified: at(1), sharing: share(ORG_A, 'amber', [STATE]) });
+      const green = obj({ id: amber.id, modified: at(2), sharing: share(ORG_A, 'green', ['community', STATE]) });
+      const strict = obj({ modified: at(1), sharing: share(ORG_A, 'amber+strict', [`org:${ORG_C}`]) });
+      const wider = obj({ id: strict.id, modified: at(2), sharing: share(ORG_A, 'amber', [STATE, `org:${ORG_C}`]) });
+      await put(store.stix, [amber, strict]);
+      await put(store.stix, [green, wider]);
+      expect(await seen(store.stix, community, amber.id)).toEqual([at(2)]);
+      expect(await seen(store.stix, stateReader, amber.id)).toEqual([at(1), at(2)]);
+      expect(await seen(store.stix, stateReader, strict.id)).toEqual([at(2)]);
+      expect(await seen(store.stix, cReader, strict.id)).toEqual([at(1), at(2)]);
+      expect((await store.stix.versions(OPERATOR, strict.id)).map((v) => v.sharing.tlp)).toEqual(['amber+strict', 'amber']);
+    });
+
+    it('applies a re-share to older versions as far as their TLP allows, narrowing and widening again', async () => {
+      const { store } = await fresh();
+      const v1 = obj({ modified: at(1), sharing: share(ORG_A, 'red', [X, Y]) });
+      const v2 = obj({ id: v1.id, modified: at(2), sharing: share(ORG_A, 'amber', [STATE]) });
+      const v3 = obj({ id: v1.id, modified: at(3), sharing: share(ORG_A, 'green', ['community']) });
+      await put(store.stix, [v1, v2, v3]);
+      expect(await seen(store.stix, community, v1.id)).toEqual([at(3)]);
+      expect(await seen(store.stix, stateReader, v1.id)).toEqual([at(3)]);
+      await store.stix.reshare(v1.id, share(ORG_A, 'green', [STATE, X]));
+      expect(await seen(store.stix, community, v1.id)).toEqual([]);
+      expect(await seen(store.stix, stateReader, v1.id)).toEqual([at(2), at(3)]);
+      expect(await seen(store.stix, personX, v1.id)).toEqual([at(1), at(3)]);
+      expect(await seen(store.stix, personY, v1.id)).toEqual([]);
+      await store.stix.reshare(v1.id, share(ORG_A, 'green', [X, Y]));
+      expect(await seen(store.stix, stateReader, v1.id)).toEqual([]);
+      expect(await seen(store.stix, personY, v1.id)).toEqual([at(1), at(3)]);
+    });
+
+    it('bounds an older version stored after a newer one by its own TLP, and a new version of a RED object by the people it names', async () => {
+      const { store } = await fresh();
+      const v2 = obj({ modified: at(2), sharing: share(ORG_A, 'clear', ['public', X]) });
+      const v1 = obj({ id: v2.id, modified: at(1), sharing: share(ORG_A, 'red', [X]) });
+      const v0 = obj({ id: v2.id, modified: '2024-11-30T00:00:00.000Z', sharing: share(ORG_A, 'amber', [STATE]) });
+      await put(store.stix, [v2]);
+      await put(store.stix, [v1, v0]);
+      expect(await seen(store.stix, PUBLIC, v2.id)).toEqual([at(2)]);
+      expect(await seen(store.stix, personX, v2.id)).toEqual([at(1), at(2)]);
+      // The newest audience names no state: the AMBER version reaches nobody but its owner.
+      expect(await seen(store.stix, stateReader, v2.id)).toEqual([at(2)]);
+      const v3 = obj({ id: v2.id, modified: at(3), sharing: share(ORG_A, 'red', [Y]) });
+      await put(store.stix, [v3]);
+      expect(await seen(store.stix, personX, v2.id)).toEqual([]);
+      // The CLEAR version may go to anyone the newest audience names; the RED one only to the people it named.
+      expect(await seen(store.stix, personY, v2.id)).toEqual([at(2), at(3)]);
+      expect(await seen(store.stix, PUBLIC, v2.id)).toEqual([]);
+    });
   });
 
   it('lists the same pages by the index-driven plan as by scanning with the predicate, for every reader', async () => {
