@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OrgId, StixId } from '../src/domain/ids.ts';
+import { hubOrigin, remoteOwnerId } from '../src/domain/remote-owner.ts';
 import { TLP_MARKING_IDS } from '../src/domain/tlp.ts';
 import type { NewOrganization } from '../src/domain/organization.ts';
 import { startHub, type Account, type Hub } from './helpers/federation-hub.ts';
@@ -128,10 +129,11 @@ describe('federation between three Rampart hubs', () => {
     // The association's own identity object is in its collection on S1 too, but it was made here: not re-imported.
     expect(pulled).toMatchObject({ added: 2, rejected: 0, loops: 1 });
 
+    // Owned here by the county as received from S1: a remote owner no local organization is.
     const got = await a.as(a.accounts.assoc).get(`/api/v1/objects/${String(GREEN['id'])}`);
-    expect(got.body).toMatchObject({ object: { created_by_ref: COUNTY }, sharing: { owner: COUNTY, tlp: 'green', audience: ['community'] } });
+    expect(got.body).toMatchObject({ object: { created_by_ref: COUNTY }, sharing: { owner: remoteOwnerId(hubOrigin(s1.url), COUNTY), tlp: 'green', audience: ['community'] } });
     const amber = await a.as(a.accounts.assoc).get(`/api/v1/objects/${String(AMBER['id'])}`);
-    expect(amber.body).toMatchObject({ sharing: { owner: COUNTY, tlp: 'amber', audience: [`org:${ASSOC}`] } });
+    expect(amber.body).toMatchObject({ sharing: { owner: remoteOwnerId(hubOrigin(s1.url), COUNTY), tlp: 'amber', audience: [`org:${ASSOC}`] } });
     expect(await visible(a, a.accounts.assoc, STATE_ONLY['id'])).toBe(false);
 
     // Florida, a member of the association's hub, sees the GREEN indicator but not the AMBER one.
@@ -149,7 +151,7 @@ describe('federation between three Rampart hubs', () => {
     expect(await visible(s2, s2.accounts.flCounty, GREEN['id'])).toBe(true);
     expect(await visible(s2, s2.accounts.fl, AMBER['id'])).toBe(false);
     expect(await s2.store.stix.get({ kind: 'operator' }, AMBER['id'] as StixId)).toBeNull();
-    expect((await s2.store.stix.get({ kind: 'operator' }, GREEN['id'] as StixId))?.sharing).toEqual({ owner: COUNTY, tlp: 'green', audience: ['community'] });
+    expect((await s2.store.stix.get({ kind: 'operator' }, GREEN['id'] as StixId))?.sharing).toEqual({ owner: remoteOwnerId(hubOrigin(a.url), COUNTY), tlp: 'green', audience: ['community'] });
   });
 
   it('objects coming back around the loop are not new, and a second pull changes nothing', async () => {
@@ -190,7 +192,7 @@ describe('federation between three Rampart hubs', () => {
     expect(await run(a, a.accounts.assoc, assocFromS1)).toMatchObject({ newVersions: 1, added: 0 });
     expect(await run(s2, s2.accounts.fl, flFromAssoc)).toMatchObject({ newVersions: 1, added: 0 });
     const seen = await s2.as(s2.accounts.flCounty).get(`/api/v1/objects/${String(GREEN['id'])}`);
-    expect(seen.body).toMatchObject({ object: { revoked: true }, sharing: { owner: COUNTY, tlp: 'green', audience: ['community'] } });
+    expect(seen.body).toMatchObject({ object: { revoked: true, created_by_ref: COUNTY }, sharing: { owner: remoteOwnerId(hubOrigin(a.url), COUNTY), tlp: 'green', audience: ['community'] } });
   });
 
   it('the scheduler runs due feeds and lists their outcome', async () => {
@@ -222,5 +224,112 @@ describe('federation between three Rampart hubs', () => {
     // The next run sends only what was added since.
     const again = (await s2.as(s2.accounts.fl).post(`/api/v1/feeds/${feed}/run`, {})).body as { run: { push?: { sent: number } } };
     expect(again.run.push?.sent).toBe(0);
+  });
+});
+
+/**
+ * Issue 15, item 4: a received object's versions come only from its owner, through the hub it came from.
+ * A fourth hub (C) offers versions of objects the association's hub (A) received from California's hub
+ * (S1): one published on C by another organization, one by an organization on C that shares the county's
+ * identity id. Then an organization on A itself shares the county's identity id. Nothing A serves changes.
+ */
+describe('nobody takes over a received object', () => {
+  let c: Hub<'rogue' | 'county' | 'assoc'>;
+  let fromC: string;
+  const LATER = '2026-10-09T12:00:00.000Z';
+  // The county's second AMBER indicator, shared with the association only.
+  const SECOND = indicator(6, 'amber');
+  const greenTakeover = (object: Record<string, unknown>, creator: OrgId) => ({ ...object, modified: LATER, created_by_ref: creator, name: 'Nothing to see here', object_marking_refs: [TLP_MARKING_IDS.green] });
+
+  /** Everything about `ids` that A serves: the stored versions, and what Florida (a community member there) can read by REST, export and TAXII. */
+  async function servedByA(ids: readonly unknown[]): Promise<unknown> {
+    const versions = await Promise.all(ids.map((id) => a.store.stix.versions({ kind: 'operator' }, id as StixId)));
+    const exported = (await a.as(a.accounts.fl).get('/api/v1/export?versions=all')).body as { objects: { id: string }[] };
+    const taxii = await taxiiIds(a, a.accounts.fl);
+    return {
+      versions: versions.map((vs) => vs.map((v) => ({ json: v.json, sharing: v.sharing }))),
+      florida: await Promise.all(ids.map((id) => visible(a, a.accounts.fl, id))),
+      exported: exported.objects.filter((o) => ids.includes(o.id)).length,
+      taxii: ids.filter((id) => taxii.has(String(id))).length,
+    };
+  }
+
+  beforeAll(async () => {
+    c = await startHub({ rogue: { kind: 'private', name: 'Totally Legit Security', partner_type: 'security-firm' }, county: ORGS.county, assoc: ORGS.assoc }, secrets);
+    expect(c.accounts.county.orgId).toBe(COUNTY);
+    secrets['env:C_KEY'] = `bearer:${c.accounts.assoc.secret}`;
+  });
+  afterAll(async () => {
+    await c.stop();
+  });
+
+  it('a third hub offering later TLP:GREEN versions of received objects is refused and reported on the feed; A serves nothing new', async () => {
+    expect((await s1.as(s1.accounts.county).post('/api/v1/objects', { object: SECOND, audience: [`org:${ASSOC}`] })).status).toBe(201);
+    const fromS1 = (await a.as(a.accounts.assoc).get('/api/v1/feeds')).body as { feeds: { id: string; url: string }[] };
+    const s1Feed = fromS1.feeds.find((f) => f.url === `${s1.url}/taxii2/`)?.id ?? '';
+    expect(await run(a, a.accounts.assoc, s1Feed)).toMatchObject({ added: 1 });
+    const before = await servedByA([AMBER['id'], SECOND['id']]);
+    expect(before).toMatchObject({ florida: [false, false], exported: 0, taxii: 0 });
+
+    // Another organization on C publishes the county's AMBER indicator's id; C's copy of the county publishes the second one's.
+    const rogue = await c.as(c.accounts.rogue).post('/api/v1/objects', { object: greenTakeover(AMBER, c.accounts.rogue.orgId), audience: ['community'] });
+    expect(rogue.status, JSON.stringify(rogue.body)).toBe(201);
+    const twin = await c.as(c.accounts.county).post('/api/v1/objects', { object: greenTakeover(SECOND, COUNTY), audience: ['community'] });
+    expect(twin.status, JSON.stringify(twin.body)).toBe(201);
+
+    fromC = await addFeed(a, a.accounts.assoc, { name: 'Hub C', url: `${c.url}/taxii2/`, collection: 'community', direction: 'pull', credential_ref: 'env:C_KEY' });
+    const pulled = await run(a, a.accounts.assoc, fromC);
+    expect(pulled).toMatchObject({ newVersions: 0, rejected: 2, conflicts: 2 });
+    expect(await servedByA([AMBER['id'], SECOND['id']])).toEqual(before);
+
+    // The feed's status says how many and why, without naming the owner or the hub the objects came from.
+    const status = (await a.as(a.accounts.assoc).get(`/api/v1/feeds/${fromC}`)).body as { refused: number; refusals: { id: string; version: string; code: string; message: string }[] };
+    expect(status.refused).toBe(2);
+    expect(status.refusals.map((r) => [r.id, r.version, r.code]).sort()).toEqual(
+      [
+        [AMBER['id'], LATER, 'federation-owner-conflict'],
+        [SECOND['id'], LATER, 'federation-owner-conflict'],
+      ].sort(),
+    );
+    for (const r of status.refusals) {
+      expect(r.message).toContain('not stored');
+      expect(r.message).not.toContain(COUNTY);
+      expect(r.message).not.toContain(s1.url);
+    }
+    const listed = (await a.as(a.accounts.assoc).get('/api/v1/feeds')).body as { feeds: { id: string; refused: number }[] };
+    expect(listed.feeds.find((f) => f.id === fromC)?.refused).toBe(2);
+
+    // The county's own next version still arrives, through the hub the object came from.
+    const next = await s1.as(s1.accounts.county).post('/api/v1/objects', { object: { ...SECOND, modified: '2026-10-10T00:00:00.000Z', name: 'Phishing sender 6 (update)' }, audience: [`org:${ASSOC}`] });
+    expect(next.status, JSON.stringify(next.body)).toBe(201);
+    expect(await run(a, a.accounts.assoc, s1Feed)).toMatchObject({ newVersions: 1, conflicts: 0 });
+    expect((await a.store.stix.get({ kind: 'operator' }, SECOND['id'] as StixId))?.sharing).toEqual({ owner: remoteOwnerId(hubOrigin(s1.url), COUNTY), tlp: 'amber', audience: [`org:${ASSOC}`] });
+    // And C's versions stay refused on the next pull of C.
+    expect(await run(a, a.accounts.assoc, fromC)).toMatchObject({ newVersions: 0, added: 0 });
+  });
+
+  it("an organization on A that shares the county's identity id can neither see, re-share, version, revoke nor import over what A received", async () => {
+    const local = await a.addAccount('county', ORGS.county);
+    expect(local.orgId).toBe(COUNTY);
+    const before = await servedByA([AMBER['id'], SECOND['id']]);
+    const id = String(AMBER['id']);
+    expect(await visible(a, local, id)).toBe(false);
+
+    const attempts = [
+      await a.as(local).put(`/api/v1/objects/${id}/sharing`, { audience: ['community'] }),
+      await a.as(local).post('/api/v1/objects', { object: greenTakeover(AMBER, COUNTY), audience: ['community'] }),
+      await a.as(local).post(`/api/v1/objects/${id}/revoke`, {}),
+      await a.as(local).post('/api/v1/import?audience=community', { type: 'bundle', id: 'bundle--0d0d0d0d-0d0d-4d0d-8d0d-0d0d0d0d0d0d', objects: [greenTakeover(AMBER, COUNTY)] }),
+    ];
+    for (const res of attempts) expect(res.status, JSON.stringify(res.body)).toBeGreaterThanOrEqual(400);
+
+    const roots = (await a.as(local).get('/taxii2/', true)).body as { api_roots: string[] };
+    const root = new URL(roots.api_roots[0] ?? '', a.url).pathname;
+    const posted = await a.as(local).post(`${root}collections/my-organization/objects/`, { objects: [greenTakeover(AMBER, COUNTY)] }, true);
+    if (posted.status === 202) expect(posted.body).toMatchObject({ success_count: 0 });
+    else expect(posted.status).toBeGreaterThanOrEqual(400);
+
+    expect(await servedByA([AMBER['id'], SECOND['id']])).toEqual(before);
+    expect(await visible(a, local, id)).toBe(false);
   });
 });

@@ -6,7 +6,7 @@ import type { Database } from '../store/db.ts';
 import { federationRepository, type FederationRepository, type FeedRecord } from '../store/federation.ts';
 import type { StixStore } from '../store/types.ts';
 import { envCredentials, type CredentialResolver } from './credentials.ts';
-import type { FederationError } from './pull.ts';
+import { localOrganizationsIn, type FederationError } from './pull.ts';
 import { federationPlugin } from './routes.ts';
 import { runFeed, type FederationDeps, type FeedRunSummary } from './runner.ts';
 import { feedScheduler, type FeedScheduler, type Timers } from './scheduler.ts';
@@ -54,6 +54,7 @@ export function federation(options: FederationOptions): Federation {
     repo,
     now: () => options.clock.now(),
     hubOwner: options.hubOwner,
+    localOrganizations: localOrganizationsIn(options.store.database),
     credentials,
     ...(options.transport === undefined ? {} : { transport: options.transport }),
     ...(options.clientFor === undefined ? {} : { clientFor: options.clientFor }),

@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OrgId, StixId } from '../domain/ids.ts';
+import { remoteOwnerId } from '../domain/remote-owner.ts';
 import { TLP_MARKING_IDS } from '../domain/tlp.ts';
 import { federationRepository, type FederationRepository } from '../store/federation.ts';
 import { openStore, type RampartStore } from '../store/index.ts';
@@ -70,7 +71,7 @@ beforeAll(async () => {
   store = await openStore({ url: db.url });
   repo = federationRepository(store.database);
   const client = taxiiClient(taxiiTransport({ auth: { kind: 'none' }, retry: { retries: 0 } }));
-  deps = { stix: store.stix, repo, client, now: () => new Date(), hubOwner: HUB };
+  deps = { stix: store.stix, repo, client, now: () => new Date(), hubOwner: HUB, localOrganizations: () => Promise.resolve(new Set()) };
   location = {
     apiRootUrl: `${url}/root/`,
     apiRoot: { title: 'r', versions: [MEDIA], max_content_length: 1_000_000 },
@@ -111,13 +112,14 @@ describe('federation pull', () => {
     expect(served).toBe(3);
   });
 
-  it('keeps owner and TLP, never receives RED, and gives creator-less objects the remote identity', async () => {
-    expect((await store.stix.get(operator, idOf(0)))?.sharing).toEqual({ owner: OWNER, tlp: 'green', audience: ['community'] });
+  it('keeps TLP, owns objects by their creator through this remote, never receives RED, and gives creator-less objects the remote identity', async () => {
+    const REMOTE_OWNER = remoteOwnerId(url, OWNER);
+    expect((await store.stix.get(operator, idOf(0)))?.sharing).toEqual({ owner: REMOTE_OWNER, tlp: 'green', audience: ['community'] });
     expect(await store.stix.get(operator, idOf(1))).toBeNull();
     expect((await store.stix.get(operator, idOf(2)))?.sharing).toEqual({ owner: remoteIdentity(url), tlp: 'amber', audience: [`org:${RECEIVER}`] });
     expect(await store.stix.get(operator, idOf(3))).toBeNull();
     const fifth = await store.stix.get(operator, idOf(4));
-    expect(fifth?.sharing).toEqual({ owner: OWNER, tlp: 'amber', audience: [`org:${RECEIVER}`] });
+    expect(fifth?.sharing).toEqual({ owner: REMOTE_OWNER, tlp: 'amber', audience: [`org:${RECEIVER}`] });
     expect(fifth?.json).toBe(RAW5);
     const again = await runPull(deps, { source: 'feed:t', location, receiver: RECEIVER, since: '2000-01-01T00:00:00Z' });
     expect(again.ok && again.value).toMatchObject({ objects: 5, added: 0, unchanged: 3, rejected: 2 });
@@ -130,9 +132,10 @@ describe('federation pull', () => {
     hidden.add(idOf(0));
     const events: string[] = [];
     const narrowed = await runPull({ ...deps, onReshare: (e) => void events.push(`${e.id} ${e.before.audience.join(',')} -> ${e.after.audience.join(',')} by ${e.by.orgId}`) }, { source: 'feed:t', location, receiver: RECEIVER });
-    expect(events).toEqual([`${idOf(0)} community -> org:${OWNER} by ${HUB}`]);
+    const REMOTE_OWNER = remoteOwnerId(url, OWNER);
+    expect(events).toEqual([`${idOf(0)} community -> org:${REMOTE_OWNER} by ${HUB}`]);
     expect(narrowed.ok && narrowed.value).toMatchObject({ objects: 0, withdrawn: 1, restored: 0 });
-    expect((await store.stix.get(operator, idOf(0)))?.sharing).toEqual({ owner: OWNER, tlp: 'green', audience: [`org:${OWNER}`] });
+    expect((await store.stix.get(operator, idOf(0)))?.sharing).toEqual({ owner: REMOTE_OWNER, tlp: 'green', audience: [`org:${REMOTE_OWNER}`] });
     expect((await store.stix.get(operator, idOf(4)))?.sharing.audience).toEqual([`org:${RECEIVER}`]);
     hidden.clear();
     const restored = await runPull(deps, { source: 'feed:t', location, receiver: RECEIVER });
@@ -158,5 +161,35 @@ describe('federation pull', () => {
     expect(updated?.modified).toBe('2026-10-04T00:00:00.000Z');
     expect(updated?.sharing.audience).toEqual(['state:06']);
     expect((await repo.receivedAnywhere([older['id'] as StixId, same['id'] as StixId])).size).toBe(0);
+  });
+
+  it("refuses, and reports on the source, remote versions of this hub's objects from another creator, of a local organization's, or that change a TLP", async () => {
+    const LOCAL_ORG = 'identity--00000011-0000-4000-8000-000000000000' as OrgId;
+    const byLocalOrg = ind(8, { created_by_ref: LOCAL_ORG, object_marking_refs: [TLP_MARKING_IDS.amber] });
+    const kb = ind(9, { created_by_ref: OWNER, object_marking_refs: [TLP_MARKING_IDS.green] });
+    expect((await importObjects(store.stix, [JSON.stringify(byLocalOrg)], { hubOwner: HUB, audience: [`org:${LOCAL_ORG}`] })).ok).toBe(true);
+    expect((await importObjects(store.stix, [JSON.stringify(kb)], { hubOwner: HUB, audience: ['state:06'] })).ok).toBe(true);
+    const later = '2026-10-05T00:00:00.000Z';
+    OBJECTS.length = 0;
+    OBJECTS.push(
+      { ...byLocalOrg, modified: later, object_marking_refs: [TLP_MARKING_IDS.green] }, // the local organization's object
+      { ...kb, modified: later, created_by_ref: RECEIVER }, // another creator
+      { ...kb, modified: '2026-10-06T00:00:00.000Z', object_marking_refs: [TLP_MARKING_IDS.clear] }, // a TLP change
+    );
+    const before = await Promise.all([byLocalOrg, kb].map((o) => store.stix.versions(operator, o['id'] as StixId)));
+    const pulled = await runPull({ ...deps, localOrganizations: (ids) => Promise.resolve(new Set(ids.filter((id) => id === LOCAL_ORG))) }, { source: 'feed:local', location, receiver: RECEIVER, since: '2000-01-01T00:00:00Z', propagateNarrowing: false });
+    if (!pulled.ok) throw new Error(pulled.error.message);
+    expect(pulled.value).toMatchObject({ objects: 3, added: 0, newVersions: 0, rejected: 3, conflicts: 3 });
+    expect(pulled.value.rejections.map((r) => r.code)).toEqual(['federation-owner-conflict', 'federation-owner-conflict', 'federation-tlp-change']);
+    expect(await Promise.all([byLocalOrg, kb].map((o) => store.stix.versions(operator, o['id'] as StixId)))).toEqual(before);
+    const refusals = await repo.refusals('feed:local', 10);
+    expect(refusals.map((r) => [r.objectId, r.version, r.code]).sort()).toEqual(
+      [
+        [byLocalOrg['id'], later, 'federation-owner-conflict'],
+        [kb['id'], later, 'federation-owner-conflict'],
+        [kb['id'], '2026-10-06T00:00:00.000Z', 'federation-tlp-change'],
+      ].sort(),
+    );
+    expect((await repo.refusalCounts(['feed:local', 'feed:none'])).get('feed:local')).toBe(3);
   });
 });

@@ -4,8 +4,11 @@ import { parseOrgId, parseStixId, type OrgId, type StixId } from '../domain/ids.
 import type { ProblemDetail } from '../domain/problem.ts';
 import { err, ok, type Result } from '../domain/result.ts';
 import { tlpOfMarkings, type Tlp } from '../domain/tlp.ts';
+import { hubOrigin, remoteOwnerId } from '../domain/remote-owner.ts';
 import { RAMPART_NAMESPACE, uuidV5 } from '../domain/uuid.ts';
 import { importObjects } from '../ingest/import.ts';
+import { accountsStore } from '../store/accounts.ts';
+import type { Database } from '../store/db.ts';
 import type { FederationRepository, ReceivedRecord } from '../store/federation.ts';
 import type { Sharing, StixStore, StoredVersion } from '../store/types.ts';
 import type { CollectionLocation, TaxiiClient } from '../taxii/client/client.ts';
@@ -35,6 +38,8 @@ export interface PullDeps {
   readonly now: () => Date;
   /** The hub's own identity (owner of last resort in the import pipeline). */
   readonly hubOwner: OrgId;
+  /** Of `ids`, those that are organizations of this hub (their objects get versions only here). */
+  readonly localOrganizations: (ids: readonly OrgId[]) => Promise<ReadonlySet<OrgId>>;
   /** Told after federation narrows or restores an object, so live feeds drop or add it at once. */
   readonly onReshare?: (event: FederationReshareEvent) => void | Promise<void>;
 }
@@ -64,7 +69,10 @@ export interface PullSummary {
   readonly added: number;
   readonly newVersions: number;
   readonly unchanged: number;
+  /** Objects not stored, counted once each: invalid, TLP:RED, or another owner's version (each with its reason in rejections). */
   readonly rejected: number;
+  /** Of those, versions refused because they came from another owner or another hub than the object's (federation-owner-conflict, federation-tlp-change). */
+  readonly conflicts: number;
   /** Objects that originate on this hub and came back through the remote: not imported. */
   readonly loops: number;
   /** Received objects that vanished from the remote collection and were narrowed here. */
@@ -76,6 +84,16 @@ export interface PullSummary {
 }
 
 type Tally = { -readonly [K in keyof PullSummary]: PullSummary[K] } & { rejections: ProblemDetail[] };
+
+/** PullDeps.localOrganizations over the hub's accounts tables. */
+export function localOrganizationsIn(database: Database<unknown>): PullDeps['localOrganizations'] {
+  const accounts = accountsStore(database);
+  return async (ids) => {
+    const found = new Set<OrgId>();
+    for (const id of ids) if ((await accounts.getOrganization(id)) !== null) found.add(id);
+    return found;
+  };
+}
 
 /** The owner of objects that name no creator: an identity derived from the remote, which no local organization is. */
 export function remoteIdentity(url: string): OrgId {
@@ -104,7 +122,7 @@ export async function runPull(deps: PullDeps, plan: PullPlan): Promise<Result<Pu
   const saved: PullPosition = plan.since === undefined ? ((await deps.repo.cursor(plan.source)) ?? START) : { addedAfter: plan.since, next: null, highWater: plan.since };
   const previous = new Map((await deps.repo.received(plan.source)).map((r) => [r.objectId, r]));
   const fallbackOwner = remoteIdentity(plan.location.collectionUrl);
-  const tally: Tally = { pages: 0, objects: 0, added: 0, newVersions: 0, unchanged: 0, rejected: 0, loops: 0, withdrawn: 0, restored: 0, rejections: [], position: saved };
+  const tally: Tally = { pages: 0, objects: 0, added: 0, newVersions: 0, unchanged: 0, rejected: 0, conflicts: 0, loops: 0, withdrawn: 0, restored: 0, rejections: [], position: saved };
   const options = { position: saved, ...(plan.limit === undefined ? {} : { limit: plan.limit }), ...(plan.types === undefined ? {} : { types: plan.types }) };
 
   for await (const page of pullPages(deps.client, plan.location.collectionUrl, options)) {
@@ -125,6 +143,59 @@ export async function runPull(deps: PullDeps, plan: PullPlan): Promise<Result<Pu
   return ok({ ...tally });
 }
 
+/** What a pull does with one object it was offered. */
+type Decision =
+  | { readonly kind: 'receive' }
+  /** A newer version of an object that originates on this hub: stored with the sharing chosen here. */
+  | { readonly kind: 'update-local'; readonly sharing: Sharing }
+  | { readonly kind: 'loop' }
+  | { readonly kind: 'refuse'; readonly code: string; readonly message: string };
+
+function modifiedOf(object: LooseStixObject): string | null {
+  return typeof object['modified'] === 'string' ? object['modified'] : null;
+}
+
+/**
+ * Whose version an offered object is, against what this hub holds of its id (`records`: the latest version
+ * of each stored record). A received object takes versions only from its remote owner: the same creator
+ * through the same hub. An object that originates here takes none, except a newer version from the same
+ * creator when that creator is not one of this hub's organizations (a knowledge base imported here and
+ * updated elsewhere), with the same TLP; its sharing stays the one chosen here. Refusal messages name
+ * neither the stored owner nor the hub it came from: the feed's organization may not be able to read it.
+ */
+function decide(object: LooseStixObject, owner: OrgId, creator: OrgId, records: readonly StoredVersion[], received: boolean, localOrgs: ReadonlySet<OrgId>, tlp: Tlp): Decision {
+  if (records.length === 0) return { kind: 'receive' };
+  const version = `${object.id} (modified ${modifiedOf(object) ?? 'none'})`;
+  if (received) {
+    if (records.some((r) => r.sharing.owner === owner)) return { kind: 'receive' };
+    return {
+      kind: 'refuse',
+      code: 'federation-owner-conflict',
+      message: `${version} was not stored: this hub already holds ${object.id} from another owner or received through another hub, and takes versions of a received object only from its owner through the hub it first came from`,
+    };
+  }
+  const mine = records.find((r) => r.sharing.owner === creator);
+  const modified = modifiedOf(object);
+  const newer = mine !== undefined && modified !== null && mine.modified !== null && compareTimestamps(modified, mine.modified) > 0;
+  // One of this hub's own coming back around a loop of hubs: not new, and its sharing is not the remote's to set.
+  if (mine !== undefined && !newer) return { kind: 'loop' };
+  if (mine === undefined || localOrgs.has(creator)) {
+    return {
+      kind: 'refuse',
+      code: 'federation-owner-conflict',
+      message: `${version} was not stored: ${object.id} originates on this hub, and only its owner here publishes versions of it`,
+    };
+  }
+  if (mine.sharing.tlp !== tlp) {
+    return {
+      kind: 'refuse',
+      code: 'federation-tlp-change',
+      message: `${version} was not stored: it changes the TLP of ${object.id}, an object imported on this hub whose sharing is decided here`,
+    };
+  }
+  return { kind: 'update-local', sharing: mine.sharing };
+}
+
 async function storePage(
   deps: PullDeps,
   plan: PullPlan,
@@ -135,49 +206,73 @@ async function storePage(
   tally: Tally,
 ): Promise<Result<void, FederationError>> {
   tally.objects += objects.length;
+  const origin = hubOrigin(plan.location.collectionUrl);
+  // Objects without a creator are already owned by the remote's derived identity, which no local organization is.
+  const ownerFor = (creator: OrgId): OrgId => (creator === fallbackOwner ? creator : remoteOwnerId(origin, creator));
   const ids = objects.flatMap((o) => {
     const id = parseStixId(o.id);
     return id.ok ? [id.value] : [];
   });
-  // Stored here and never received: this hub's own objects (published or imported here).
-  const here = new Map<string, StoredVersion>();
+  const records = new Map<string, StoredVersion[]>();
+  let received: ReadonlySet<StixId> = new Set();
   if (ids.length > 0) {
-    const existing = await deps.stix.list({ kind: 'operator' }, { ids, limit: ids.length });
+    const existing = await deps.stix.list({ kind: 'operator' }, { ids, limit: ids.length * 4 });
     if (!existing.ok) return err(existing.error);
-    const received = await deps.repo.receivedAnywhere(existing.value.items.map((v) => v.id));
-    for (const v of existing.value.items) if (!received.has(v.id)) here.set(v.id, v);
+    for (const v of existing.value.items) records.set(v.id, [...(records.get(v.id) ?? []), v]);
+    received = await deps.repo.receivedAnywhere([...records.keys()] as StixId[]);
   }
-  /** Newer versions of this hub's own objects: stored, but they keep the sharing chosen here. */
-  const keep = new Map<string, Sharing>();
-  const groups = new Map<string, { sharing: Sharing; objects: LooseStixObject[]; texts: string[] }>();
+  const creators = new Set<OrgId>();
+  for (const object of objects) if (records.has(object.id) && !received.has(object.id as StixId)) creators.add(ownerOf(object, fallbackOwner));
+  const localOrgs = creators.size === 0 ? new Set<OrgId>() : await deps.localOrganizations([...creators]);
+
+  const refusals: { objectId: string; version: string; code: string; message: string }[] = [];
+  const refuse = (object: LooseStixObject, code: string, message: string) => {
+    tally.rejected++;
+    tally.rejections.push({ id: object.id, code, message });
+    refusals.push({ objectId: object.id, version: modifiedOf(object) ?? '', code, message });
+  };
+  const groups = new Map<string, { sharing: Sharing; received: boolean; objects: LooseStixObject[]; texts: string[] }>();
   for (const [i, object] of objects.entries()) {
-    const mine = here.get(object.id);
-    if (mine !== undefined) {
-      const modified = typeof object['modified'] === 'string' ? object['modified'] : null;
-      // One of this hub's own coming back around a loop of hubs: not new, and its sharing is not the remote's to set.
-      if (modified === null || mine.modified === null || compareTimestamps(modified, mine.modified) <= 0) {
+    const tlp = tlpOfMarkings(markingRefs(object)) ?? plan.defaultTlp ?? 'amber';
+    const creator = ownerOf(object, fallbackOwner);
+    const owner = ownerFor(creator);
+    const decision = decide(object, owner, creator, records.get(object.id) ?? [], received.has(object.id as StixId), localOrgs, tlp);
+    let sharing: Sharing;
+    switch (decision.kind) {
+      case 'loop':
         tally.loops++;
         continue;
+      case 'refuse':
+        tally.conflicts++;
+        refuse(object, decision.code, decision.message);
+        continue;
+      case 'update-local':
+        sharing = decision.sharing;
+        break;
+      case 'receive': {
+        const given = receivedSharing({ tlp, owner, receiver: plan.receiver, ...(plan.narrowTo === undefined ? {} : { narrowTo: plan.narrowTo }) });
+        if (!given.ok) {
+          refuse(object, given.error.code, given.error.message);
+          continue;
+        }
+        sharing = given.value;
+        break;
       }
-      keep.set(object.id, mine.sharing);
     }
-    const tlp = tlpOfMarkings(markingRefs(object)) ?? plan.defaultTlp ?? 'amber';
-    const sharing = receivedSharing({ tlp, owner: ownerOf(object, fallbackOwner), receiver: plan.receiver, ...(plan.narrowTo === undefined ? {} : { narrowTo: plan.narrowTo }) });
-    if (!sharing.ok) {
-      tally.rejected++;
-      tally.rejections.push({ id: object.id, code: sharing.error.code, message: sharing.error.message });
-      continue;
-    }
-    const key = `${sharing.value.tlp}|${sharing.value.audience.join(',')}`;
-    const group = groups.get(key) ?? { sharing: sharing.value, objects: [], texts: [] };
+    const isReceived = decision.kind === 'receive';
+    const key = `${String(isReceived)}|${sharing.tlp}|${sharing.audience.join(',')}`;
+    const group = groups.get(key) ?? { sharing, received: isReceived, objects: [], texts: [] };
     group.objects.push(object);
     // The server's own bytes when we have them (custom properties and number formats kept), else re-serialized.
     group.texts.push(texts?.[i] ?? JSON.stringify(object));
     groups.set(key, group);
   }
-  for (const { sharing, objects: members, texts: memberTexts } of groups.values()) {
+  for (const group of groups.values()) {
+    const { sharing, objects: members, texts: memberTexts } = group;
     const bundle = `{"type":"bundle","id":"bundle--${randomUUID()}","objects":[${memberTexts.join(',')}]}`;
-    const imported = await importObjects(deps.stix, [bundle], { hubOwner: deps.hubOwner, owner: fallbackOwner, tlp: sharing.tlp, audience: sharing.audience, skipInvalid: true });
+    // Received objects belong to their remote owner; a local object's update keeps its owner here (its creator, checked above).
+    const owners = group.received ? { ownerFor } : {};
+    const imported = await importObjects(deps.stix, [bundle], { hubOwner: deps.hubOwner, owner: fallbackOwner, ...owners, tlp: sharing.tlp, audience: sharing.audience, skipInvalid: true });
     if (!imported.ok) return err(imported.error);
     const s = imported.value;
     tally.added += s.added;
@@ -185,18 +280,17 @@ async function storePage(
     tally.unchanged += s.unchanged;
     tally.rejected += s.rejected;
     tally.rejections.push(...s.rejections);
+    for (const r of s.rejections) {
+      const object = members.find((o) => o.id === r.id);
+      refusals.push({ objectId: r.id ?? '', version: object === undefined ? '' : (modifiedOf(object) ?? ''), code: r.code, message: r.message });
+    }
+    if (!group.received) continue;
     const refused = new Set(s.rejections.map((r) => r.id));
     const records: ReceivedRecord[] = [];
     for (const object of members) {
       const id = parseStixId(object.id);
       if (!id.ok || refused.has(object.id)) continue;
-      const kept = keep.get(object.id);
-      if (kept !== undefined) {
-        // A newer version of a local object (e.g. a knowledge-base update): stored, shared as it was here.
-        if (kept.tlp === sharing.tlp) await deps.stix.reshare(id.value, kept);
-        continue;
-      }
-      const owner = ownerOf(object, fallbackOwner);
+      const owner = ownerFor(ownerOf(object, fallbackOwner));
       records.push({ objectId: id.value, owner, tlp: sharing.tlp, audience: sharing.audience, withdrawn: false });
       const before = previous.get(id.value);
       if (before?.withdrawn === true) {
@@ -208,6 +302,7 @@ async function storePage(
     }
     await deps.repo.recordReceived(plan.source, records, deps.now().toISOString());
   }
+  await deps.repo.recordRefusals(plan.source, refusals, deps.now().toISOString());
   return ok(undefined);
 }
 

@@ -72,7 +72,10 @@ export function checkFeedInput(input: FeedInput, principal: Principal, allowInse
   return ok(keys);
 }
 
-function view(feed: FeedRecord, running: boolean) {
+/** How many refusals GET /api/v1/feeds/{id} lists (the newest). */
+const REFUSALS_SHOWN = 200;
+
+function view(feed: FeedRecord, running: boolean, refused: number) {
   return {
     id: feed.id,
     name: feed.name,
@@ -88,6 +91,8 @@ function view(feed: FeedRecord, running: boolean) {
     last_status: feed.lastStatus,
     last_message: feed.lastMessage,
     running,
+    /** Objects its pulls did not store (each with its reason at GET /api/v1/feeds/{id}). */
+    refused,
   };
 }
 
@@ -123,8 +128,25 @@ export function federationPlugin(options: FederationRoutesOptions): AppPlugin {
         const principal = await admin(request, reply, false);
         if (principal === null) return reply;
         const feeds = await options.repo.feeds(principal.orgId);
-        return reply.send({ feeds: feeds.map((f) => view(f, options.scheduler.isRunning(f.id))) });
+        const refused = await options.repo.refusalCounts(feeds.map((f) => `feed:${f.id}`));
+        return reply.send({ feeds: feeds.map((f) => view(f, options.scheduler.isRunning(f.id), refused.get(`feed:${f.id}`) ?? 0)) });
       });
+      app.get<{ Params: Static<typeof IdParams> }>(
+        '/api/v1/feeds/:id',
+        { schema: { tags: ['federation'], summary: 'One feed with the objects its pulls refused and why (the newest 200)', params: IdParams } },
+        async (request, reply) => {
+          const principal = await admin(request, reply, false);
+          if (principal === null) return reply;
+          const feed = await ownFeed(principal, request.params.id);
+          if (!feed.ok) return kit.sendProblem(reply, feed.error);
+          const source = `feed:${feed.value.id}`;
+          const [counts, refusals] = await Promise.all([options.repo.refusalCounts([source]), options.repo.refusals(source, REFUSALS_SHOWN)]);
+          return reply.send({
+            ...view(feed.value, options.scheduler.isRunning(feed.value.id), counts.get(source) ?? 0),
+            refusals: refusals.map((r) => ({ id: r.objectId, version: r.version === '' ? null : r.version, code: r.code, message: r.message, refused_at: r.refusedAt })),
+          });
+        },
+      );
       app.post<{ Body: FeedInput }>('/api/v1/feeds', { schema: { tags: ['federation'], summary: 'Register a remote TAXII server as a pull or push feed', body: FeedInputSchema } }, async (request, reply) => {
         const principal = await admin(request, reply, true);
         if (principal === null) return reply;
@@ -151,7 +173,7 @@ export function federationPlugin(options: FederationRoutesOptions): AppPlugin {
           lastMessage: null,
         };
         await options.repo.addFeed(feed);
-        return reply.code(201).header('location', `/api/v1/feeds/${feed.id}`).send(view(feed, false));
+        return reply.code(201).header('location', `/api/v1/feeds/${feed.id}`).send(view(feed, false, 0));
       });
       app.delete<{ Params: Static<typeof IdParams> }>('/api/v1/feeds/:id', { schema: { tags: ['federation'], summary: 'Delete a feed (received objects stay, shared as they are)', params: IdParams } }, async (request, reply) => {
         const principal = await admin(request, reply, true);
@@ -170,8 +192,9 @@ export function federationPlugin(options: FederationRoutesOptions): AppPlugin {
         const result = await options.scheduler.runNow(feed.value.id);
         if (!result.ok && result.error.code === 'feed-running') return kit.sendProblem(reply, problem('conflict', 'feed-running', result.error.message));
         const after = (await options.repo.feed(feed.value.id)) ?? feed.value;
+        const refused = (await options.repo.refusalCounts([`feed:${after.id}`])).get(`feed:${after.id}`) ?? 0;
         return reply.send({
-          feed: view(after, false),
+          feed: view(after, false, refused),
           run: result.ok ? { status: 'ok', message: describeRun(result), ...result.value } : { status: 'error', code: result.error.code, message: result.error.message },
         });
       });

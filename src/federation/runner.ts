@@ -14,6 +14,8 @@ export interface FederationDeps {
   readonly now: () => Date;
   /** The hub's own identity (owner of last resort in the import pipeline). */
   readonly hubOwner: OrgId;
+  /** Of some ids, those that are organizations of this hub. */
+  readonly localOrganizations: PullDeps['localOrganizations'];
   /** Resolves a feed's credential reference (default: environment variables). */
   readonly credentials?: CredentialResolver;
   /** Builds the TAXII client for a feed (tests shorten the retries). */
@@ -48,7 +50,7 @@ export async function runFeed(deps: FederationDeps, feed: FeedRecord): Promise<R
   switch (feed.direction) {
     case 'pull': {
       const pulled = await runPull(
-        { stix: deps.stix, repo: deps.repo, client, now: deps.now, hubOwner: deps.hubOwner, ...(deps.onReshare === undefined ? {} : { onReshare: deps.onReshare }) },
+        { stix: deps.stix, repo: deps.repo, client, now: deps.now, hubOwner: deps.hubOwner, localOrganizations: deps.localOrganizations, ...(deps.onReshare === undefined ? {} : { onReshare: deps.onReshare }) },
         { source, location: location.value, receiver: feed.orgId, ...(feed.audience.length === 0 ? {} : { narrowTo: feed.audience }), ...types },
       );
       return pulled.ok ? ok({ direction: 'pull', pull: pulled.value }) : pulled;
@@ -66,7 +68,7 @@ export function describeRun(result: Result<FeedRunSummary, FederationError>): st
   const run = result.value;
   if (run.direction === 'pull') {
     const s = run.pull;
-    return `pulled ${s.objects} objects in ${s.pages} pages: ${s.added} added, ${s.newVersions} new versions, ${s.unchanged} unchanged, ${s.loops} own objects skipped, ${s.rejected} rejected, ${s.withdrawn} narrowed, ${s.restored} restored`;
+    return `pulled ${s.objects} objects in ${s.pages} pages: ${s.added} added, ${s.newVersions} new versions, ${s.unchanged} unchanged, ${s.loops} own objects skipped, ${s.rejected} refused (${s.conflicts} another owner's version), ${s.withdrawn} narrowed, ${s.restored} restored`;
   }
   const s = run.push;
   return `pushed ${s.sent} objects in ${s.envelopes} envelopes: ${s.succeeded} accepted, ${s.failed} failed, ${s.pending} pending`;

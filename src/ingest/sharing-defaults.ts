@@ -13,6 +13,11 @@ export interface SharingDefaults {
   readonly owner?: OrgId;
   /** The hub's own identity: owner of last resort. */
   readonly hubOwner: OrgId;
+  /**
+   * The owner here of an object created by `creator` (its created_by_ref, or the defaults above when it
+   * has none): federation makes received objects' owners remote owners (src/domain/remote-owner.ts).
+   */
+  readonly ownerFor?: (creator: OrgId) => OrgId;
   /** TLP of objects without a TLP marking (default green). */
   readonly tlp?: Tlp;
   /** Audience for every object of the import; default follows the TLP (see defaultAudience). */
@@ -38,7 +43,8 @@ export function defaultAudience(tlp: Tlp, owner: OrgId): readonly AudienceKey[] 
 export function sharingFor(object: ValidatedObject, defaults: SharingDefaults, path: string): Result<Sharing, ProblemDetail> {
   const tlp = tlpOfMarkings(object.objectMarkingRefs) ?? defaults.tlp ?? 'green';
   const creator = object.createdByRef === null ? undefined : parseOrgId(object.createdByRef);
-  const owner = creator?.ok === true ? creator.value : (defaults.owner ?? defaults.hubOwner);
+  const created = creator?.ok === true ? creator.value : (defaults.owner ?? defaults.hubOwner);
+  const owner = defaults.ownerFor?.(created) ?? created;
   // A TLP's default audience obeys it by construction (sharing-defaults.test.ts holds it to that), so only a given audience is checked.
   if (defaults.audience === undefined) return ok({ owner, tlp, audience: defaultAudience(tlp, owner) });
   const audience = defaults.audience;

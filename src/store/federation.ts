@@ -5,7 +5,7 @@ import { parseTlp, type Tlp } from '../domain/tlp.ts';
 import type { Database } from './db.ts';
 
 // A type alias, not an interface: Kysely.withTables needs an index-signature-compatible shape.
-/** The tables of migration 0006-federation. */
+/** The tables of migrations 0006-federation and 0010-federation-owners. */
 export type FederationTables = {
   federation_feed: {
     id: string;
@@ -25,6 +25,7 @@ export type FederationTables = {
   };
   federation_cursor: { key: string; added_after: string | null; next: string | null; high_water: string | null; updated_at: string };
   federation_received: { source: string; object_id: string; owner: string; tlp: string; audience: string; withdrawn: number; received_at: string };
+  federation_refusal: { source: string; object_id: string; version: string; code: string; message: string; refused_at: string };
 };
 
 export type FeedDirection = 'pull' | 'push';
@@ -64,6 +65,19 @@ export interface ReceivedRecord {
   readonly withdrawn: boolean;
 }
 
+/** An object a pull did not store, and why (shown on the feed's status). */
+export interface RefusalRecord {
+  readonly objectId: string;
+  /** The refused version's modified; '' when it has none. */
+  readonly version: string;
+  readonly code: string;
+  readonly message: string;
+  readonly refusedAt: string;
+}
+
+/** How many refusals each source keeps (the newest); the count goes on. */
+export const REFUSALS_KEPT = 1000;
+
 export interface FederationRepository {
   addFeed(feed: FeedRecord): Promise<void>;
   feed(id: string): Promise<FeedRecord | null>;
@@ -83,6 +97,12 @@ export interface FederationRepository {
   /** Records (or refreshes, clearing `withdrawn`) what came in through `source`. */
   recordReceived(source: string, records: readonly ReceivedRecord[], at: string): Promise<void>;
   setWithdrawn(source: string, ids: readonly StixId[], withdrawn: boolean): Promise<void>;
+  /** Records what a pull refused (a version refused again keeps one row, with the latest reason), keeping the newest REFUSALS_KEPT. */
+  recordRefusals(source: string, refusals: readonly Omit<RefusalRecord, 'refusedAt'>[], at: string): Promise<void>;
+  /** The newest refusals of `source`, newest first. */
+  refusals(source: string, limit: number): Promise<readonly RefusalRecord[]>;
+  /** How many refusals each of `sources` keeps. */
+  refusalCounts(sources: readonly string[]): Promise<ReadonlyMap<string, number>>;
 }
 
 function audienceOf(text: string, where: string): readonly AudienceKey[] {
@@ -165,6 +185,7 @@ export function federationRepository(database: Database<unknown>): FederationRep
     async deleteFeed(id) {
       return db.transaction().execute(async (trx) => {
         await trx.deleteFrom('federation_cursor').where('key', '=', `feed:${id}`).execute();
+        await trx.deleteFrom('federation_refusal').where('source', '=', `feed:${id}`).execute();
         const result = await trx.deleteFrom('federation_feed').where('id', '=', id).executeTakeFirst();
         return Number(result.numDeletedRows) > 0;
       });
@@ -227,6 +248,33 @@ export function federationRepository(database: Database<unknown>): FederationRep
       for (let i = 0; i < ids.length; i += CHUNK) {
         await db.updateTable('federation_received').set({ withdrawn: withdrawn ? 1 : 0 }).where('source', '=', source).where('object_id', 'in', ids.slice(i, i + CHUNK)).execute();
       }
+    },
+    async recordRefusals(source, refusals, at) {
+      if (refusals.length === 0) return;
+      await db.transaction().execute(async (trx) => {
+        for (let i = 0; i < refusals.length; i += CHUNK) {
+          const rows = refusals.slice(i, i + CHUNK).map((r) => ({ source, object_id: r.objectId, version: r.version, code: r.code, message: r.message, refused_at: at }));
+          await trx
+            .insertInto('federation_refusal')
+            .values(rows)
+            .onConflict((oc) => oc.columns(['source', 'object_id', 'version']).doUpdateSet((eb) => ({ code: eb.ref('excluded.code'), message: eb.ref('excluded.message'), refused_at: eb.ref('excluded.refused_at') })))
+            .execute();
+        }
+        // A remote offering endless bad objects must not fill the database: only the newest are kept.
+        const cutoff = await trx.selectFrom('federation_refusal').select('refused_at').where('source', '=', source).orderBy('refused_at', 'desc').offset(REFUSALS_KEPT).limit(1).executeTakeFirst();
+        if (cutoff !== undefined) await trx.deleteFrom('federation_refusal').where('source', '=', source).where('refused_at', '<', cutoff.refused_at).execute();
+      });
+    },
+    async refusals(source, limit) {
+      const rows = await db.selectFrom('federation_refusal').selectAll().where('source', '=', source).orderBy('refused_at', 'desc').orderBy('object_id').limit(limit).execute();
+      return rows.map((r) => ({ objectId: r.object_id, version: r.version, code: r.code, message: r.message, refusedAt: r.refused_at }));
+    },
+    async refusalCounts(sources) {
+      const counts = new Map<string, number>();
+      if (sources.length === 0) return counts;
+      const rows = await db.selectFrom('federation_refusal').select(['source', (eb) => eb.fn.countAll<string | number>().as('n')]).where('source', 'in', sources).groupBy('source').execute();
+      for (const r of rows) counts.set(r.source, Number(r.n));
+      return counts;
     },
   };
 }

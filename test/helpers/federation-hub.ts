@@ -40,9 +40,11 @@ export interface Hub<N extends string> {
   readonly fed: Federation;
   readonly server: RunningServer;
   readonly accounts: Readonly<Record<N, Account>>;
+  /** Adds an organization (with an org-admin and a write key) to the running hub. */
+  readonly addAccount: (name: string, org: NewOrganization) => Promise<Account>;
   readonly as: (a: Account) => {
     get(path: string, taxii?: boolean): Promise<{ status: number; body: unknown }>;
-    post(path: string, body: unknown): Promise<{ status: number; body: unknown }>;
+    post(path: string, body: unknown, taxii?: boolean): Promise<{ status: number; body: unknown }>;
     put(path: string, body: unknown): Promise<{ status: number; body: unknown }>;
   };
   stop(): Promise<void>;
@@ -57,9 +59,8 @@ export async function startHub<N extends string>(orgs: Readonly<Record<N, NewOrg
   const store = await openStore({ url: db.url });
   const clock = { now: () => new Date() };
   const auth = createAuthService(store, { policy: TEST_POLICY });
-  const accounts = {} as Record<N, Account>;
-  for (const name of Object.keys(orgs) as N[]) {
-    const org = await createOrganization(auth.context, OPERATOR, orgs[name]);
+  const addAccount = async (name: string, input: NewOrganization): Promise<Account> => {
+    const org = await createOrganization(auth.context, OPERATOR, input);
     if (!org.ok) throw new Error(org.error.message);
     const email = `admin@${name.toLowerCase()}.example.gov`;
     const user = await createUser(auth.context, OPERATOR, { email, name: `${name} admin`, role: 'org-admin', password: 'correct horse battery staple', org_id: org.value.id });
@@ -68,8 +69,10 @@ export async function startHub<N extends string>(orgs: Readonly<Record<N, NewOrg
     if (row === null) throw new Error(`${email} was not stored`);
     const key = await createApiKey(auth.context, OPERATOR, row, { name: 'federation', scope: 'write' });
     if (!key.ok) throw new Error(key.error.message);
-    accounts[name] = { orgId: org.value.id, email, secret: key.value.key };
-  }
+    return { orgId: org.value.id, email, secret: key.value.key };
+  };
+  const accounts = {} as Record<N, Account>;
+  for (const name of Object.keys(orgs) as N[]) accounts[name] = await addAccount(name, orgs[name]);
   const isOrgAdmin = async (p: Parameters<typeof auth.userOf>[0]) => (await auth.userOf(p))?.role === 'org-admin';
   const sharing = createSharingService({ store, orgInfo: orgInfoFrom(auth.context.accounts), clock });
   const fed = federation({
@@ -94,11 +97,13 @@ export async function startHub<N extends string>(orgs: Readonly<Record<N, NewOrg
   });
   const server = await startServer({ app, host: '127.0.0.1', port: 0, handleSignals: false, onClose: () => store.close() });
   const call = async (a: Account, method: string, path: string, body?: unknown, taxii = false) => {
-    const headers: Record<string, string> = { authorization: `Bearer ${a.secret}`, accept: taxii ? 'application/taxii+json;version=2.1' : 'application/json' };
-    if (body !== undefined) headers['content-type'] = 'application/json';
+    const media = taxii ? 'application/taxii+json;version=2.1' : 'application/json';
+    const headers: Record<string, string> = { authorization: `Bearer ${a.secret}`, accept: media };
+    if (body !== undefined) headers['content-type'] = media;
     const res = await fetch(`${server.url}${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
     const text = await res.text();
-    return { status: res.status, body: text === '' ? null : (JSON.parse(text) as unknown) };
+    const type = res.headers.get('content-type') ?? '';
+    return { status: res.status, body: text === '' ? null : type.includes('json') ? (JSON.parse(text) as unknown) : text };
   };
   return {
     url: server.url,
@@ -106,7 +111,8 @@ export async function startHub<N extends string>(orgs: Readonly<Record<N, NewOrg
     fed,
     server,
     accounts,
-    as: (a) => ({ get: (path, taxii = false) => call(a, 'GET', path, undefined, taxii), post: (path, body) => call(a, 'POST', path, body), put: (path, body) => call(a, 'PUT', path, body) }),
+    addAccount,
+    as: (a) => ({ get: (path, taxii = false) => call(a, 'GET', path, undefined, taxii), post: (path, body, taxii = false) => call(a, 'POST', path, body, taxii), put: (path, body) => call(a, 'PUT', path, body) }),
     async stop() {
       await fed.scheduler.stop();
       await server.stop();

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCommand, type CommandRun } from '../../../test/helpers/cli.ts';
 import { startHub, type Account, type Hub } from '../../../test/helpers/federation-hub.ts';
 import type { OrgId, StixId } from '../../domain/ids.ts';
+import { hubOrigin, remoteOwnerId } from '../../domain/remote-owner.ts';
 import { TLP_MARKING_IDS } from '../../domain/tlp.ts';
 import { importObjects } from '../../ingest/import.ts';
 import { openStore } from '../../store/index.ts';
@@ -63,15 +64,17 @@ afterAll(async () => {
 describe('rampart taxii', () => {
   const db = path.join(dir, 'local.sqlite');
 
-  it('pulls a collection page by page, keeping owner and TLP, and resumes where it stopped', async () => {
+  it('pulls a collection page by page, keeping creator and TLP, and resumes where it stopped', async () => {
     const args = ['pull', `${remote.url}/taxii2/`, '--collection', 'my-organization', '--api-key', alice.secret, '--db', db, '--owner', LOCAL, '--limit', '1'];
     const first = await cli(args);
     expect(first.err).toBe('');
     expect(first.exit).toBe(0);
     // Alice's organization owns its STIX identity too: four objects, one per page.
     expect(first.out).toMatch(/4 objects in 4 pages: 4 added, 0 new versions, 0 unchanged, 0 of this hub's own skipped, 0 rejected/);
-    expect(await sharingOf(db, objects[0]?.['id'])).toEqual({ owner: X, tlp: 'green', audience: ['community'] });
-    expect(await sharingOf(db, objects[2]?.['id'])).toEqual({ owner: X, tlp: 'amber', audience: [`org:${LOCAL}`] });
+    // Owned here by Alice's organization as received from that hub: a remote owner, never X itself.
+    const owner = remoteOwnerId(hubOrigin(remote.url), X);
+    expect(await sharingOf(db, objects[0]?.['id'])).toEqual({ owner, tlp: 'green', audience: ['community'] });
+    expect(await sharingOf(db, objects[2]?.['id'])).toEqual({ owner, tlp: 'amber', audience: [`org:${LOCAL}`] });
 
     const again = await cli(args);
     expect(again.exit).toBe(0);
@@ -112,8 +115,8 @@ describe('rampart taxii', () => {
     const pushed = await cli(['push', `${remote.url}/taxii2/`, '--collection', 'my-organization', '--api-key', alice.secret, '--db', db, '--as', X, '--keys', `org:${X}`, '--json']);
     expect(pushed.err).toBe('');
     const summary = JSON.parse(pushed.out) as { sent: number; failed: number };
-    // What X owns (the three pulled indicators, its identity, the new one), seen through ownership; never the LOCAL-only indicator.
-    expect(summary.sent).toBe(5);
+    // What X owns here (the new one), seen through ownership; never the LOCAL-only indicator, nor what was received from X's hub (owned by a remote owner).
+    expect(summary.sent).toBe(1);
     expect(pushed.exit).toBe(summary.failed > 0 ? 1 : 0);
     expect((await remote.as(alice).get(`/api/v1/objects/${String(mine['id'])}`)).status).toBe(200);
     expect(await remote.store.stix.get({ kind: 'operator' }, notMine['id'] as StixId)).toBeNull();

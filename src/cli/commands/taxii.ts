@@ -3,7 +3,7 @@ import { parseAudienceKey, type AudienceKey } from '../../domain/audience.ts';
 import { parseOrgId, type OrgId } from '../../domain/ids.ts';
 import { err, ok, type Result } from '../../domain/result.ts';
 import { parseTlp, type Tlp } from '../../domain/tlp.ts';
-import { runPull, type PullSummary } from '../../federation/pull.ts';
+import { localOrganizationsIn, runPull, type PullSummary } from '../../federation/pull.ts';
 import { runPush } from '../../federation/push.ts';
 import { formatProblem } from '../../ingest/validate-bundle.ts';
 import { parseExportFilters, type ExportQuery } from '../../ingest/export.ts';
@@ -184,7 +184,7 @@ async function runPullCommand(url: string, flags: PullFlags): Promise<number> {
   const bar = progress(process.stderr.isTTY && flags.json !== true);
   try {
     const result = await runPull(
-      { stix: store.stix, repo: federationRepository(store.database), client: client.value, now: () => new Date(), hubOwner: hubIdentity() },
+      { stix: store.stix, repo: federationRepository(store.database), client: client.value, now: () => new Date(), hubOwner: hubIdentity(), localOrganizations: localOrganizationsIn(store.database) },
       {
         source: `pull:${withSlash(location.value.collectionUrl)}`,
         location: location.value,
@@ -204,7 +204,7 @@ async function runPullCommand(url: string, flags: PullFlags): Promise<number> {
     if (flags.json === true) process.stdout.write(`${JSON.stringify({ collection: location.value.collectionUrl, ...s })}\n`);
     else {
       process.stdout.write(
-        `${location.value.collectionUrl}: ${s.objects} objects in ${s.pages} pages: ${s.added} added, ${s.newVersions} new versions, ${s.unchanged} unchanged, ${s.loops} of this hub's own skipped, ${s.rejected} rejected, ${s.withdrawn} narrowed, ${s.restored} restored\n`,
+        `${location.value.collectionUrl}: ${s.objects} objects in ${s.pages} pages: ${s.added} added, ${s.newVersions} new versions, ${s.unchanged} unchanged, ${s.loops} of this hub's own skipped, ${s.rejected} rejected (${s.conflicts} another owner's version), ${s.withdrawn} narrowed, ${s.restored} restored\n`,
       );
       for (const d of s.rejections) process.stdout.write(`  ${formatProblem(d)}\n`);
     }

@@ -19,6 +19,15 @@ interface Feed {
   readonly last_run_at?: string | null;
   readonly last_status?: string | null;
   readonly last_message?: string | null;
+  /** Objects its pulls did not store. */
+  readonly refused?: number;
+}
+
+interface Refusal {
+  readonly id: string;
+  readonly version: string | null;
+  readonly message: string;
+  readonly refused_at: string;
 }
 
 interface RunBody {
@@ -34,6 +43,12 @@ export function Feeds() {
   const [problem, setProblem] = useState<ApiProblem | null>(null);
   const [outcome, setOutcome] = useState<{ readonly ok: boolean; readonly text: string } | null>(null);
   const [running, setRunning] = useState<string | null>(null);
+  const [refusals, setRefusals] = useState<{ readonly feed: Feed; readonly list: readonly Refusal[] } | null>(null);
+  const showRefusals = async (f: Feed) => {
+    const res = await api<{ refusals: Refusal[] }>('GET', `/api/v1/feeds/${encodeURIComponent(f.id)}`);
+    if (res.ok) setRefusals({ feed: f, list: res.value.refusals });
+    else setProblem(res.error);
+  };
   const add = async (e: FormEvent) => {
     e.preventDefault();
     setProblem(null);
@@ -106,6 +121,11 @@ export function Feeds() {
                   {f.last_message === undefined || f.last_message === null ? null : (
                     <div className={f.last_status === 'error' ? 'field-error' : 'muted'}>{f.last_message}</div>
                   )}
+                  {f.refused === undefined || f.refused === 0 ? null : (
+                    <button type="button" className="link" onClick={() => void showRefusals(f)}>
+                      {f.refused === 1 ? '1 object was not stored: why?' : `${f.refused} objects were not stored: why?`}
+                    </button>
+                  )}
                 </>
               ),
             },
@@ -125,6 +145,22 @@ export function Feeds() {
           ]}
         />
       </section>
+      {refusals === null ? null : (
+        <section className="card" aria-label={`Objects not stored from ${refusals.feed.name}`}>
+          <h2>{`Not stored from ${refusals.feed.name}`}</h2>
+          <p className="muted">The newest first. Nothing of these was stored or shared on this hub.</p>
+          <ul>
+            {refusals.list.map((r) => (
+              <li key={`${r.id} ${r.version ?? ''}`}>
+                <span className="mono small">{r.id}</span> {r.message} <span className="muted small">{formatWhen(r.refused_at, now)}</span>
+              </li>
+            ))}
+          </ul>
+          <button type="button" onClick={() => setRefusals(null)}>
+            Close
+          </button>
+        </section>
+      )}
       <form className="card" onSubmit={(e) => void add(e)}>
         <h2>Add a feed</h2>
         <label>
