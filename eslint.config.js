@@ -22,6 +22,6 @@ export default tseslint.config(
       eqeqeq: ['error', 'always'],
     },
   },
-  // Plain Node scripts (scripts/*.mjs) sit outside the TypeScript projects: lint them without type information.
-  { files: ['scripts/**/*.mjs'], ...tseslint.configs.disableTypeChecked, languageOptions: { ...tseslint.configs.disableTypeChecked.languageOptions, globals: globals.node } },
+  // Plain Node scripts (scripts/*.mjs, bench/**/*.mjs) sit outside the TypeScript projects: lint them without type information.
+  { files: ['scripts/**/*.mjs', 'bench/**/*.mjs'], ...tseslint.configs.disableTypeChecked, languageOptions: { ...tseslint.configs.disableTypeChecked.languageOptions, globals: globals.node } },
 );

@@ -32,6 +32,7 @@ export function publishingStixStore(stix: StixStore, bus: ChangeBus): StixStore 
     versions: (reader, id) => stix.versions(reader, id),
     list: (reader, query) => stix.list(reader, query),
     count: (reader, query) => stix.count(reader, query),
+    indicators: (reader, page) => stix.indicators(reader, page),
     close: () => stix.close(),
   };
 }

@@ -63,6 +63,7 @@ export function ownerOnlyStore(stix: StixStore, owner: OrgId): StixStore {
     versions: (reader, id) => stix.versions(reader, id),
     list: (reader, query) => stix.list(reader, query),
     count: (reader, query) => stix.count(reader, query),
+    indicators: (reader, page) => stix.indicators(reader, page),
     reshare: (id, sharing) => stix.reshare(id, sharing),
     close: () => stix.close(),
   };

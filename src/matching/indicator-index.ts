@@ -3,7 +3,7 @@ import type { Result } from '../domain/result.ts';
 import { neverMatches, parsePattern, type ComparisonExpression, type NeverMatches, type Pattern, type PatternError } from '../stix/pattern/index.ts';
 import { PrefixMap } from './cidr.ts';
 import type { Observation } from './observation.ts';
-import { channelOf, shapeOf, type IndexKey, type Leaf, type PatternShape } from './pattern-analysis.ts';
+import { channelOf, quickEqualityKeys, shapeOf, type IndexKey, type Leaf, type PatternShape } from './pattern-analysis.ts';
 import { kindNumber, NO_HASH, normalizeValue, VALUE_KINDS, valueHash, type LogRecord, type ValueKind } from './record.ts';
 
 /** An indicator as the matcher needs it. */
@@ -147,6 +147,13 @@ export class IndicatorIndex {
 
   /** Adds an indicator; a pattern that does not parse or compile is recorded as a problem. */
   add(indicator: IndicatorInfo, compile: CompilePattern): void {
+    const quick = quickEqualityKeys(indicator.pattern);
+    if (quick !== null) {
+      const target: Target = { kind: 'equality', indicator, lastLine: 0 };
+      for (const key of quick) this.put(key, target);
+      this.equality++;
+      return;
+    }
     const analysed = this.cache.analyse(indicator.pattern);
     if (!analysed.ok) {
       this.problems.push({ id: indicator.id, code: analysed.error.code, message: `column ${analysed.error.column}: ${analysed.error.message}` });

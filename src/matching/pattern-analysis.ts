@@ -77,6 +77,23 @@ function wrap(key: IndexKey | null): IndexKey[] | null {
   return key === null ? null : [key];
 }
 
+/** One comparison of a value or a hash with a plain string (no escapes), alone in its brackets: most indicators in feeds. */
+const ONE_EQUALITY = /^\[\s*(?:(ipv4-addr|ipv6-addr|domain-name|url|email-addr):value|file:hashes\.(?:'([A-Za-z0-9-]+)'|([A-Za-z0-9]+)))\s*=\s*'([^'\\]*)'\s*\]$/;
+
+/**
+ * The index keys of the commonest pattern, `[ipv4-addr:value = '…']` or `[file:hashes.'SHA-256' = '…']`, read
+ * without the parser: what shapeOf gives for it once parsed (an equality shape with one key). Null for
+ * every other pattern, which the parser then reads; indexing 90,000 feed indicators then parses only the rest.
+ */
+export function quickEqualityKeys(pattern: string): IndexKey[] | null {
+  const m = ONE_EQUALITY.exec(pattern);
+  if (m === null) return null;
+  const [, type, quotedHash, bareHash, value = ''] = m;
+  const kind = type === undefined ? HASHES[(quotedHash ?? bareHash ?? '').toUpperCase()] : VALUE_TYPES[type];
+  if (kind === undefined) return null;
+  return wrap(keyFor(kind, { kind: 'string', value, column: 0 }, kind === 'ipv4' || kind === 'ipv6'));
+}
+
 /** Keys one of which any observation satisfying the expression must contain, or null when there are none. */
 export function anchorsOf(e: ComparisonExpression): IndexKey[] | null {
   switch (e.kind) {

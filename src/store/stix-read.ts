@@ -7,7 +7,7 @@ import { TLP_LEVELS, type Tlp } from '../domain/tlp.ts';
 import type { DialectName } from './db.ts';
 import { timestampKey } from './mod-key.ts';
 import type { StixTables, StixVersionTable } from './stix-tables.ts';
-import type { ListQuery, Page, Reader, Sharing, StoredVersion } from './types.ts';
+import type { IndicatorFields, ListQuery, Page, Reader, Sharing, StoredVersion } from './types.ts';
 import { visibilitySources, visibleTo } from './visibility.ts';
 
 type Aliased = StixTables & { v: StixVersionTable };
@@ -267,5 +267,35 @@ export function stixReads(db: Kysely<StixTables>, dialect: DialectName) {
     return toVersions(rows);
   }
 
-  return { list, count, get, versions };
+  /** A string field of the version's JSON, taken out by the database: matching reads a tenth of the bytes of each indicator. */
+  const field = (name: 'pattern' | 'pattern_type' | 'valid_from' | 'valid_until') =>
+    dialect === 'postgres' ? sql<string | null>`(v.json::jsonb) ->> ${name}` : sql<string | null>`json_extract(v.json, ${`$.${name}`})`;
+
+  const text = (value: unknown): string | null => (typeof value === 'string' ? value : null);
+
+  async function indicators(reader: Reader, page: { readonly afterUs?: number; readonly limit: number }): Promise<readonly IndicatorFields[]> {
+    const visible = visibleTo(reader, 'v.added_us', 'v.owner');
+    const rows = await base()
+      .select(['v.added_us', 'v.id', 'v.owner', 'v.name'])
+      .select([field('pattern').as('pattern'), field('valid_from').as('valid_from'), field('valid_until').as('valid_until')])
+      .where('v.type', '=', 'indicator')
+      .where('v.is_latest', '=', 1)
+      .where('v.revoked', '=', 0)
+      .where('v.added_us', '>', page.afterUs ?? -1)
+      .where(field('pattern_type'), '=', 'stix')
+      .$if(visible !== null, (q) => q.where(() => visible ?? sql<SqlBool>`1 = 1`))
+      .orderBy('v.added_us')
+      .limit(page.limit)
+      .execute();
+    const out: IndicatorFields[] = [];
+    for (const r of rows) {
+      // Validated on the way in, so every stored indicator's pattern is a string; anything else is left out.
+      if (typeof r.pattern !== 'string') continue;
+      // Rows of stix_version were written by the store: their ids are the branded kinds.
+      out.push({ id: r.id as StixId, addedUs: Number(r.added_us), owner: r.owner as OrgId, name: r.name, pattern: r.pattern, validFrom: text(r.valid_from), validUntil: text(r.valid_until) });
+    }
+    return out;
+  }
+
+  return { list, count, get, versions, indicators };
 }

@@ -64,5 +64,5 @@ export function kyselyStixStore(database: Database<unknown>, options: StixStoreO
     });
   }
 
-  return { write, reshare, list: reads.list, count: reads.count, get: reads.get, versions: reads.versions };
+  return { write, reshare, list: reads.list, count: reads.count, get: reads.get, versions: reads.versions, indicators: reads.indicators };
 }

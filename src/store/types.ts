@@ -61,6 +61,20 @@ export interface StoredVersion {
   readonly isLatest: boolean;
 }
 
+/**
+ * What log matching reads of an indicator: its latest version's id, owner, name, STIX pattern and validity, not
+ * the rest of its JSON. Times are null when the JSON holds none.
+ */
+export interface IndicatorFields {
+  readonly id: StixId;
+  readonly addedUs: number;
+  readonly owner: OrgId;
+  readonly name: string | null;
+  readonly pattern: string;
+  readonly validFrom: string | null;
+  readonly validUntil: string | null;
+}
+
 export interface ListQuery {
   readonly types?: readonly string[];
   /** Leave these types out, e.g. relationships from a list people read. */
@@ -108,6 +122,11 @@ export interface StixStore {
   versions(reader: Reader, id: StixId): Promise<readonly StoredVersion[]>;
   list(reader: Reader, query: ListQuery): Promise<Result<Page<StoredVersion>, Problem>>;
   count(reader: Reader, query?: Omit<ListQuery, 'limit' | 'cursor'>): Promise<number>;
+  /**
+   * The indicators the reader may see whose latest version is not revoked and has a STIX pattern (pattern_type
+   * stix), added after `afterUs`, oldest first, at most `limit`.
+   */
+  indicators(reader: Reader, page: { readonly afterUs?: number; readonly limit: number }): Promise<readonly IndicatorFields[]>;
   /** Changes who an object is shared with (owner only; the check lives in the sharing service). */
   reshare(id: StixId, sharing: Sharing): Promise<void>;
   close(): Promise<void>;

@@ -55,6 +55,18 @@ export function memoryStixStore(): StixStore & { readonly rows: () => readonly S
       return Promise.resolve(ok({ items, nextCursor: start + q.limit < all.length ? String(start + q.limit) : null }));
     },
     count: (_reader, q = {}) => Promise.resolve(filter(q).length),
+    indicators(_reader, page) {
+      const text = (value: unknown) => (typeof value === 'string' ? value : null);
+      const latest = rows.filter((r) => r.isLatest && !r.revoked && r.type === 'indicator' && r.addedUs > (page.afterUs ?? -1)).sort((a, b) => a.addedUs - b.addedUs);
+      const out = [];
+      for (const r of latest) {
+        const json = JSON.parse(r.json) as Record<string, unknown>;
+        const pattern = json['pattern'];
+        if (json['pattern_type'] !== 'stix' || typeof pattern !== 'string') continue;
+        out.push({ id: r.id, addedUs: r.addedUs, owner: r.sharing.owner, name: text(json['name']), pattern, validFrom: text(json['valid_from']), validUntil: text(json['valid_until']) });
+      }
+      return Promise.resolve(out.slice(0, page.limit));
+    },
     reshare(id, sharing) {
       rows = rows.map((r) => (r.id === id ? { ...r, sharing } : r));
       return Promise.resolve();
