@@ -109,6 +109,23 @@ describe('POST /api/v1/match', () => {
   });
 });
 
+describe('POST /api/v1/match with a session cookie', () => {
+  it('needs the CSRF token like every other cookie-authenticated write, and publishes nothing without it', async () => {
+    const { cookie, csrf } = await h.signIn(h.a);
+    const before = await h.fingerprint();
+    for (const url of ['/api/v1/match', '/api/v1/match?publish=true&tlp=green&audience=community']) {
+      const missing = await h.app.inject({ method: 'POST', url, headers: { cookie, 'content-type': 'text/plain' }, payload: LOG });
+      expect([missing.statusCode, missing.json<{ code: string }>().code], url).toEqual([403, 'csrf-missing']);
+      const wrong = await h.app.inject({ method: 'POST', url, headers: { cookie, 'content-type': 'text/plain', 'x-csrf-token': 'not-the-token' }, payload: LOG });
+      expect([wrong.statusCode, wrong.json<{ code: string }>().code], url).toEqual([403, 'csrf-invalid']);
+    }
+    expect(await h.fingerprint()).toBe(before);
+    const res = await h.app.inject({ method: 'POST', url: '/api/v1/match', headers: { cookie, 'content-type': 'text/plain', 'x-csrf-token': csrf }, payload: LOG });
+    expect(res.statusCode).toBe(200);
+    expect(res.json<Report>().hits.map((x) => x.indicator)).toEqual([SHARED]);
+  });
+});
+
 describe('GET /api/v1/objects/{id}/sightings/summary', () => {
   it('counts visible sightings and those allowed to be counted, never naming who', async () => {
     const publish = (key: string, audience: string) => h.app.inject({ method: 'POST', url: `/api/v1/match?publish=true&tlp=green&audience=${audience}`, headers: bearer(key), payload: LOG });

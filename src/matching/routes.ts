@@ -59,6 +59,10 @@ export function matchPlugin(deps: MatchRouteDeps): AppPlugin {
           const reader = kit.readerOf(request);
           const principal = kit.principalOf(request);
           if (reader === null || principal === null) return kit.sendProblem(reply, UNAUTHENTICATED);
+          // A log sent with a session cookie is a cookie-authenticated write like any other (it can publish, and it
+          // spends the server's work on the person's behalf): it needs the CSRF token. A read-only key may still match.
+          const actor = kit.requireActor(request);
+          if (!actor.ok && actor.error.code !== 'insufficient-scope') return kit.sendProblem(reply, actor.error);
           const type = (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
           if (!LOG_TYPES.includes(type) || request.body === undefined) {
             return kit.sendProblem(reply, problem('unsupported-media', 'unsupported-media-type', `Send the log as ${LOG_TYPES.join(' or ')}; got ${type === '' ? 'no Content-Type' : type}`));
