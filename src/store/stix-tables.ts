@@ -1,4 +1,6 @@
-/** The STIX tables of migrations 0001, 0007 and 0008, as Kysely sees them. */
+import type { StatusReportTable } from './status-index.ts';
+
+/** The STIX tables of migrations 0001, 0007, 0008 and 0012, as Kysely sees them. */
 export type StixVersionTable = {
   /** Microseconds since the epoch when the version was added; unique and increasing per store. */
   added_us: number;
@@ -22,7 +24,7 @@ export type StixVersionTable = {
    * (olderVersionAudience). The stix_audience rows of the version hold the same keys.
    */
   audience: string;
-  /** RED versions: the people (user:<id> keys, JSON) named while it was the newest version; null otherwise (migration 0008). */
+  /** RED versions: the people (user:<id> keys, JSON) named while it was the newest version; null otherwise (migration 0012). */
   named_users: string | null;
 };
 
@@ -44,6 +46,8 @@ export type StixClockTable = {
 };
 
 export type StixTables = {
+  /** Status reports indexed for the election-day roll-up (migration 0012; src/store/status-index.ts). */
+  status_report: StatusReportTable;
   stix_version: StixVersionTable;
   stix_audience: StixAudienceTable;
   stix_ref: StixRefTable;

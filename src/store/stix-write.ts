@@ -6,6 +6,8 @@ import type { Database, DialectName } from './db.ts';
 import { versionKey } from './mod-key.ts';
 import type { StixTables, StixVersionTable } from './stix-tables.ts';
 import { NO_REFS, REF_PROPERTIES, stixRefs } from './stix-refs.ts';
+import { statusIndexRow, type StatusReportTable } from './status-index.ts';
+import { STATUS_REPORT_TYPE } from '../stix/rampart-extension.ts';
 import { anyIdMayBeStored, writtenIdsOnly, type StoredIds } from './stored-ids.ts';
 import type { ConflictPolicy, IncomingObject, PutOutcome, Sharing } from './types.ts';
 
@@ -130,6 +132,7 @@ const PG_TYPES: { readonly [T in keyof StixTables]: Partial<Readonly<Record<keyo
   stix_version: { added_us: 'int8', revoked: 'int4', is_latest: 'int4' },
   stix_audience: { added_us: 'int8' },
   stix_ref: { added_us: 'int8' },
+  status_report: { added_us: 'int8', reported_us: 'int8', trusted: 'int4' },
   stix_clock: { one: 'int4', last_us: 'int8' },
 };
 
@@ -242,6 +245,8 @@ export async function putBatch(
 
   await deleteAudience(trx, replaced);
   for (const r of refRows(replaced)) await trx.deleteFrom('stix_ref').where('ref', '=', r.ref).where('added_us', '=', r.added_us).execute();
+  const replacedStatus = replaced.filter((r) => r.type === STATUS_REPORT_TYPE).map((r) => r.added_us);
+  if (replacedStatus.length > 0) await trx.deleteFrom('status_report').where('added_us', 'in', replacedStatus).execute();
   for (const part of chunks(replaced.map((r) => r.added_us), IDS_PER_QUERY)) await trx.deleteFrom('stix_version').where('added_us', 'in', part).execute();
   // Only objects stored before this batch can lose their latest version or change their sharing.
   const demoted: string[] = [];
@@ -259,6 +264,7 @@ export async function putBatch(
   const first = await reserveAddedUs(trx, dialect, inserts.length, clock);
   const rows = new Array<StixVersionTable>(inserts.length);
   const refs: { ref: string; added_us: number }[] = [];
+  const statuses: StatusReportTable[] = [];
   for (let i = 0; i < inserts.length; i++) {
     const { item, key, state: s } = inserts[i] as Insert;
     const sharing = s.sharing ?? s.storedSharing;
@@ -286,10 +292,15 @@ export async function putBatch(
       named_users: tlp === 'red' ? (isLatest ? sharing.audience : JSON.stringify(item.sharing.audience)) : null,
     };
     for (const ref of item.refs ?? refsOf(item.type, item.json)) refs.push({ ref, added_us });
+    if (item.type === STATUS_REPORT_TYPE) {
+      const status = statusIndexRow(added_us, item.type, item.json, sharing.owner);
+      if (status !== null) statuses.push(status);
+    }
   }
   await insertRows(w, 'stix_version', rows, VERSION_ROWS_PER_INSERT);
   await insertRows(w, 'stix_audience', audienceRows(rows), SMALL_ROWS_PER_INSERT);
   await insertRows(w, 'stix_ref', refs, SMALL_ROWS_PER_INSERT);
+  await insertRows(w, 'status_report', statuses, SMALL_ROWS_PER_INSERT);
   return outcomes;
 }
 

@@ -1,0 +1,157 @@
+import { sql, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
+import type { ElectionFunction, StatusLevel } from '../domain/election.ts';
+import type { OrgId, StixId } from '../domain/ids.ts';
+import type { Tlp } from '../domain/tlp.ts';
+import type { Database } from './db.ts';
+import type { ElectionTables } from './status-index.ts';
+import type { StixTables } from './stix-tables.ts';
+import type { Reader } from './types.ts';
+import { visibleTo } from './visibility.ts';
+
+/** One stored status report as the roll-up and the timeline read it (no JSON parsed but the levels). */
+export interface StatusEntry {
+  readonly id: StixId;
+  readonly addedUs: number;
+  readonly jurisdictionRef: string;
+  readonly stateFips: string;
+  /** The earlier of the report's `created` and when this store received it, in microseconds. */
+  readonly reportedUs: number;
+  readonly levels: Readonly<Partial<Record<ElectionFunction, StatusLevel>>>;
+  readonly owner: OrgId;
+  readonly tlp: Tlp;
+}
+
+export interface Expectation {
+  readonly electionRef: string;
+  readonly stateFips: string;
+  /** '' for every jurisdiction of the state. */
+  readonly jurisdictionRef: string;
+  /** '' for every phase. */
+  readonly phase: string;
+  readonly reportEveryMinutes: number | null;
+  readonly declined: boolean;
+  readonly setBy: OrgId;
+  readonly setAtUs: number;
+}
+
+export interface ElectionStatusRepository {
+  /**
+   * The newest status report of each jurisdiction of an election that `reader` may see (the store's
+   * visibility predicate, inside the query), counting only reports its jurisdiction or its state office
+   * published, never a revoked or superseded version. Optionally only for some jurisdictions.
+   */
+  latest(reader: Reader, electionRef: string, jurisdictions?: readonly string[]): Promise<StatusEntry[]>;
+  /** The reports `reader` may see, newest first, before `beforeUs` when given. */
+  timeline(reader: Reader, electionRef: string, options: { readonly jurisdictions?: readonly string[]; readonly beforeUs?: number; readonly limit: number }): Promise<StatusEntry[]>;
+  expectations(electionRef: string): Promise<Expectation[]>;
+  /** Sets (or, with null, removes) one expectation row. */
+  setExpectation(key: Pick<Expectation, 'electionRef' | 'stateFips' | 'jurisdictionRef' | 'phase'>, value: Pick<Expectation, 'reportEveryMinutes' | 'declined' | 'setBy' | 'setAtUs'> | null): Promise<void>;
+}
+
+interface Row {
+  added_us: number | string;
+  id: string;
+  jurisdiction_ref: string;
+  state_fips: string;
+  reported_us: number | string;
+  levels: string;
+  owner: string;
+  tlp: string;
+}
+
+function toEntry(r: Row): StatusEntry {
+  return {
+    id: r.id as StixId,
+    addedUs: Number(r.added_us),
+    jurisdictionRef: r.jurisdiction_ref,
+    stateFips: r.state_fips,
+    reportedUs: Number(r.reported_us),
+    levels: JSON.parse(r.levels) as Partial<Record<ElectionFunction, StatusLevel>>,
+    owner: r.owner as OrgId,
+    tlp: r.tlp as Tlp,
+  };
+}
+
+const COLUMNS = sql`s.added_us, v.id, s.jurisdiction_ref, s.state_fips, s.reported_us, s.levels, v.owner, v.tlp`;
+
+/** The election-day tables of the store: the status index and the states' expectations. */
+export function electionStatusStore(database: Database<unknown>): ElectionStatusRepository {
+  const db: Kysely<StixTables & ElectionTables> = database.db.withTables<StixTables & ElectionTables>();
+  const counted = (alias: string, version: string, reader: Reader): RawBuilder<SqlBool> => {
+    const visible = visibleTo(reader, `${version}.added_us`, `${version}.owner`);
+    const base = sql<SqlBool>`${sql.ref(`${alias}.trusted`)} = 1 and ${sql.ref(`${version}.is_latest`)} = 1 and ${sql.ref(`${version}.revoked`)} = 0`;
+    return visible === null ? base : sql<SqlBool>`${base} and ${visible}`;
+  };
+
+  return {
+    async latest(reader, electionRef, jurisdictions) {
+      if (jurisdictions !== undefined && jurisdictions.length === 0) return [];
+      const which =
+        jurisdictions === undefined
+          ? sql`select distinct jurisdiction_ref from status_report where election_ref = ${electionRef}`
+          : sql`select distinct jurisdiction_ref from status_report where election_ref = ${electionRef} and jurisdiction_ref in (${sql.join(jurisdictions)})`;
+      // Per jurisdiction, its reports newest first (an index range) until one the reader may see.
+      const { rows } = await sql<Row>`
+        select ${COLUMNS} from status_report s join stix_version v on v.added_us = s.added_us
+        where s.added_us in (
+          select (
+            select s2.added_us from status_report s2 join stix_version v2 on v2.added_us = s2.added_us
+            where s2.election_ref = ${electionRef} and s2.jurisdiction_ref = j.jurisdiction_ref and ${counted('s2', 'v2', reader)}
+            order by s2.reported_us desc, s2.added_us desc limit 1
+          ) from (${which}) j
+        )`.execute(db);
+      return rows.map(toEntry);
+    },
+
+    async timeline(reader, electionRef, options) {
+      if (options.jurisdictions !== undefined && options.jurisdictions.length === 0) return [];
+      const only = options.jurisdictions === undefined ? sql`` : sql` and s.jurisdiction_ref in (${sql.join(options.jurisdictions)})`;
+      const before = options.beforeUs === undefined ? sql`` : sql` and s.reported_us < ${options.beforeUs}`;
+      const { rows } = await sql<Row>`
+        select ${COLUMNS} from status_report s join stix_version v on v.added_us = s.added_us
+        where s.election_ref = ${electionRef} and ${counted('s', 'v', reader)}${only}${before}
+        order by s.reported_us desc, s.added_us desc limit ${options.limit}`.execute(db);
+      return rows.map(toEntry);
+    },
+
+    async expectations(electionRef) {
+      const rows = await db.selectFrom('election_expectation').selectAll().where('election_ref', '=', electionRef).execute();
+      return rows.map((r) => ({
+        electionRef: r.election_ref,
+        stateFips: r.state_fips,
+        jurisdictionRef: r.jurisdiction_ref,
+        phase: r.phase,
+        reportEveryMinutes: r.report_every_minutes === null ? null : Number(r.report_every_minutes),
+        declined: Number(r.declined) !== 0,
+        setBy: r.set_by as OrgId,
+        setAtUs: Number(r.set_at),
+      }));
+    },
+
+    async setExpectation(key, value) {
+      await db.transaction().execute(async (trx) => {
+        await trx
+          .deleteFrom('election_expectation')
+          .where('election_ref', '=', key.electionRef)
+          .where('state_fips', '=', key.stateFips)
+          .where('jurisdiction_ref', '=', key.jurisdictionRef)
+          .where('phase', '=', key.phase)
+          .execute();
+        if (value === null) return;
+        await trx
+          .insertInto('election_expectation')
+          .values({
+            election_ref: key.electionRef,
+            state_fips: key.stateFips,
+            jurisdiction_ref: key.jurisdictionRef,
+            phase: key.phase,
+            report_every_minutes: value.reportEveryMinutes,
+            declined: value.declined ? 1 : 0,
+            set_by: value.setBy,
+            set_at: value.setAtUs,
+          })
+          .execute();
+      });
+    },
+  };
+}
