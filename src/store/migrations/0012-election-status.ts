@@ -13,6 +13,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   const big = sqlite ? 'integer' : 'bigint';
   await db.schema
     .createTable('status_report')
+    .ifNotExists()
     .addColumn('added_us', big, (c) => c.primaryKey())
     .addColumn('election_ref', 'text', (c) => c.notNull())
     .addColumn('jurisdiction_ref', 'text', (c) => c.notNull())
@@ -23,11 +24,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     /** JSON object of election function to posted level. */
     .addColumn('levels', 'text', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('status_report_latest').on('status_report').columns(['election_ref', 'jurisdiction_ref', 'reported_us']).execute();
-  await db.schema.createIndex('status_report_time').on('status_report').columns(['election_ref', 'reported_us']).execute();
+  await db.schema.createIndex('status_report_latest').ifNotExists().on('status_report').columns(['election_ref', 'jurisdiction_ref', 'reported_us']).execute();
+  await db.schema.createIndex('status_report_time').ifNotExists().on('status_report').columns(['election_ref', 'reported_us']).execute();
 
   await db.schema
     .createTable('election_expectation')
+    .ifNotExists()
     .addColumn('election_ref', 'text', (c) => c.notNull())
     .addColumn('state_fips', 'text', (c) => c.notNull())
     /** '' for every jurisdiction of the state. */
