@@ -76,12 +76,23 @@ export function questionOf(fn: ElectionFunction): ElectionQuestion | null {
   return FUNCTION_BY_ID.get(fn)?.question ?? null;
 }
 
-/** What kind of incident: a cyberattack, an influence operation (disinformation), physical or operational. */
-export const INCIDENT_CATEGORIES = ['cyber', 'influence', 'physical', 'operational'] as const;
+/**
+ * What kind of incident: a cyberattack, an influence operation (disinformation), physical, operational,
+ * or a threat against election officials and workers (its own category: it goes to law enforcement).
+ */
+export const INCIDENT_CATEGORIES = ['cyber', 'influence', 'physical', 'operational', 'threat-to-election-workers'] as const;
 export type IncidentCategory = (typeof INCIDENT_CATEGORIES)[number];
 
 export const SEVERITIES = ['low', 'moderate', 'high', 'critical'] as const;
 export type Severity = (typeof SEVERITIES)[number];
+
+/** How much an incident touched election operations. */
+export const IMPACT_LEVELS = ['none', 'minor', 'moderate', 'major'] as const;
+export type ImpactLevel = (typeof IMPACT_LEVELS)[number];
+
+/** Where an incident stands as a case: new → acknowledged → investigating → contained → resolved, and reopened. */
+export const CASE_STATUSES = ['new', 'acknowledged', 'investigating', 'contained', 'resolved', 'reopened'] as const;
+export type CaseStatus = (typeof CASE_STATUSES)[number];
 
 /** Levels a jurisdiction posts per function, from best to worst. */
 export const STATUS_LEVELS = ['normal', 'degraded', 'disrupted', 'compromise-confirmed'] as const;

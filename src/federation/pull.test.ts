@@ -192,4 +192,18 @@ describe('federation pull', () => {
     );
     expect((await repo.refusalCounts(['feed:local', 'feed:none'])).get('feed:local')).toBe(3);
   });
+
+  it('refuses a pulled object holding voter personal data, naming the field and kind, and stores nothing of it', async () => {
+    const leaky = ind(12, { created_by_ref: OWNER, object_marking_refs: [TLP_MARKING_IDS.green], description: 'Caller read out SSN 219-09-9999 (invented)' });
+    OBJECTS.length = 0;
+    OBJECTS.push(leaky);
+    const pulled = await runPull(deps, { source: 'feed:privacy', location, receiver: RECEIVER, since: '2000-01-01T00:00:00Z' });
+    if (!pulled.ok) throw new Error(pulled.error.message);
+    expect(pulled.value).toMatchObject({ objects: 1, added: 0, rejected: 1 });
+    const [rejection] = pulled.value.rejections;
+    expect(rejection).toMatchObject({ id: leaky['id'], code: 'voter-personal-data', path: '$.objects[0].description' });
+    expect(rejection?.message).toContain('a social security number');
+    expect(rejection?.message).not.toContain('219');
+    expect(await store.stix.versions(operator, leaky['id'] as StixId)).toEqual([]);
+  });
 });

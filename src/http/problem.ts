@@ -23,6 +23,7 @@ export const UNPROCESSABLE_CODES: ReadonlySet<string> = new Set([
   'tlp-marking-mismatch',
   'created-by-mismatch',
   'import-rejected',
+  'voter-personal-data',
 ]);
 
 export function statusOf(p: Problem): number {

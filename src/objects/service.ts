@@ -6,6 +6,7 @@ import { TLP_MARKING_IDS, tlpLabel, tlpOfMarkings, type Tlp } from '../domain/tl
 import type { IncomingObject, Page, Reader, Sharing, StixStore, StoredVersion } from '../store/types.ts';
 import { validateStixObject, type ValidatedObject } from '../stix/validate.ts';
 import { defaultPatternChecker } from '../ingest/pattern-checker.ts';
+import { VOTER_DATA_CODE } from '../privacy/index.ts';
 import type { Clock } from '../domain/clock.ts';
 import type { Principal } from '../domain/principal.ts';
 import type { SharingPort } from '../sharing/port.ts';
@@ -106,6 +107,7 @@ function validate(object: unknown, path: string): Result<ValidatedObject, Proble
   const checked = validateStixObject(object, path, defaultPatternChecker === undefined ? {} : { checkPattern: defaultPatternChecker });
   if (checked.ok) return checked;
   const first = checked.error[0];
+  if (first?.code === VOTER_DATA_CODE) return err(problem('invalid', VOTER_DATA_CODE, `Not stored: ${first.message}`, checked.error));
   return err(problem('invalid', 'invalid-stix-object', `The STIX object is not valid: ${first === undefined ? 'see errors' : `${first.path ?? path}: ${first.message}`}`, checked.error));
 }
 

@@ -5,6 +5,8 @@ import {
   ELECTION_FUNCTIONS,
   ELECTION_PHASES,
   ELECTION_TYPES,
+  CASE_STATUSES,
+  IMPACT_LEVELS,
   INCIDENT_CATEGORIES,
   SEVERITIES,
   STATUS_LEVELS,
@@ -26,6 +28,20 @@ const FIPS5 = Type.String({ pattern: '^[0-9]{5}$' });
 const DATE = Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' });
 
 /** Properties Rampart adds to `incident` and `infrastructure` objects under `extensions[RAMPART_EXTENSION_ID]`. */
+/** Voters and places appear only as counts, never as people. */
+const Count = Type.Integer({ minimum: 0, maximum: 1_000_000_000 });
+
+/** Who an incident was referred to in law enforcement, and when (threats to election officials and workers). */
+export const LawEnforcementReferralSchema = Type.Object(
+  {
+    agency: Type.String({ minLength: 1, maxLength: 200 }),
+    referred_at: Timestamp,
+    reference: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+  },
+  { additionalProperties: false },
+);
+export type LawEnforcementReferral = Static<typeof LawEnforcementReferralSchema>;
+
 export const ElectionPropertiesSchema = Type.Object({
   extension_type: Type.Literal('property-extension'),
   election_functions: Type.Optional(Type.Array(literals(ELECTION_FUNCTIONS), { minItems: 1, uniqueItems: true })),
@@ -35,6 +51,14 @@ export const ElectionPropertiesSchema = Type.Object({
   state_fips: Type.Optional(FIPS2),
   county_fips: Type.Optional(FIPS5),
   ocd_id: Type.Optional(Type.String({ pattern: '^ocd-division/' })),
+  impact: Type.Optional(literals(IMPACT_LEVELS)),
+  voters_affected: Type.Optional(Count),
+  polling_places_affected: Type.Optional(Count),
+  jurisdictions_affected: Type.Optional(Count),
+  case_status: Type.Optional(literals(CASE_STATUSES)),
+  /** The person in the owner organization working the case (a Rampart user id). */
+  assignee: Type.Optional(Type.String({ pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$' })),
+  law_enforcement_referral: Type.Optional(LawEnforcementReferralSchema),
 });
 export type ElectionProperties = Static<typeof ElectionPropertiesSchema>;
 
@@ -112,17 +136,18 @@ export const RAMPART_EXTENSION_DEFINITION = {
   id: RAMPART_EXTENSION_ID,
   created_by_ref: RAMPART_IDENTITY_ID,
   created: '2026-11-25T00:00:00.000Z',
-  modified: '2026-12-04T00:00:00.000Z',
+  // 2.1.0 added impact, the counts, the case properties and the threat-to-election-workers category.
+  modified: '2026-12-05T00:00:00.000Z',
   name: 'Rampart election security extension',
   description:
     'Election-specific properties for incident and infrastructure objects, and two new SDOs: x-rampart-election (an election, its states and phases) and x-rampart-status-report (a jurisdiction\'s election-day status per election function).',
   schema: [
-    `Property extension on incident and infrastructure: election_functions (list of ${ELECTION_FUNCTIONS.join(' | ')}), incident_category (${INCIDENT_CATEGORIES.join(' | ')}), severity (${SEVERITIES.join(' | ')}), asset_type (${ELECTION_ASSET_TYPES.join(' | ')}), state_fips (2 digits), county_fips (5 digits), ocd_id.`,
+    `Property extension on incident and infrastructure: election_functions (list of ${ELECTION_FUNCTIONS.join(' | ')}), incident_category (${INCIDENT_CATEGORIES.join(' | ')}), severity (${SEVERITIES.join(' | ')}), asset_type (${ELECTION_ASSET_TYPES.join(' | ')}), state_fips (2 digits), county_fips (5 digits), ocd_id, impact (${IMPACT_LEVELS.join(' | ')}), voters_affected, polling_places_affected, jurisdictions_affected (whole numbers: voters appear only as counts), case_status (${CASE_STATUSES.join(' | ')}), assignee (a user id in the owner organization), law_enforcement_referral ({agency, referred_at, reference}).`,
     `New SDO x-rampart-election: name, description, election_type (${ELECTION_TYPES.join(' | ')}), election_date (YYYY-MM-DD), state_fips (list of 2-digit FIPS codes), jurisdiction_refs (identities; all local jurisdictions of the states when absent), phases (list of {phase: ${ELECTION_PHASES.join(' | ')}, start, end (timestamps), report_every_minutes}).`,
     `New SDO x-rampart-status-report: election_ref, jurisdiction_ref (identity), state_fips, county_fips, functions (dictionary of election function to {level: ${STATUS_LEVELS.join(' | ')}, note, contingencies (list of ${CONTINGENCIES.join(' | ')}), incident_refs}; at least one function), summary. no-report and stale are derived by readers, never posted.`,
     'Documented in Rampart docs/elections.md.',
   ].join(' '),
-  version: '2.0.0',
+  version: '2.1.0',
   extension_types: ['property-extension', 'new-sdo'],
 } as const;
 

@@ -7,6 +7,7 @@ import { MAX_JSON_DEPTH, tooDeepAt } from './json-syntax.ts';
 import { compiledSchemaFor, type ObjectKind } from './schema/index.ts';
 import { checkRampart } from './validate-election.ts';
 import { checkRules, type PatternChecker } from './validate-rules.ts';
+import { voterDataProblems } from '../privacy/index.ts';
 
 export type { PatternChecker } from './validate-rules.ts';
 
@@ -97,6 +98,11 @@ export function validateStixObject(value: unknown, path: string, options: Valida
     checkRules(object, type, compiled, path, options.checkPattern, report);
     checkRampart(object, type, path, report, schemaProblem);
   }
+  // Every write path validates here, so voter personal data is refused on all of them (src/privacy).
+  for (const found of voterDataProblems(object)) {
+    if (problems.length >= limit) break;
+    problems.push(withId(id, { path: found.at.reduce<string>((p, k) => joinPath(p, k), path), code: found.code, message: found.message }));
+  }
   if (problems.length > 0) return err(dedupe(problems));
 
   // The schema has checked these shapes, so the casts below only restate what was verified.
@@ -154,10 +160,21 @@ function schemaProblem(error: ValueError, base: string): Omit<ProblemDetail, 'id
   if (type === ValueErrorType.StringPattern) return { path, code: 'invalid-value', message: `${JSON.stringify(error.value)} ${error.message.toLowerCase()}` };
   if (type === ValueErrorType.ArrayMinItems) return { path, code: 'empty-list', message: 'lists may not be empty in STIX; omit the property instead' };
   if (type === ValueErrorType.ObjectMinProperties) return { path, code: 'empty-object', message: 'this dictionary may not be empty; omit the property instead' };
-  if (type === ValueErrorType.Union || type === ValueErrorType.Literal) return { path, code: 'invalid-value', message: `${JSON.stringify(error.value)} is not an allowed value` };
+  if (type === ValueErrorType.Union || type === ValueErrorType.Literal) {
+    const allowed = allowedValues(error.schema);
+    return { path, code: 'invalid-value', message: `${JSON.stringify(error.value)} is not an allowed value${allowed.length === 0 ? '' : `; use one of ${allowed.join(', ')}`}` };
+  }
   // A missing value is reported once, as ObjectRequiredProperty, not again as a type mismatch.
   if (error.value === undefined) return undefined;
   return { path, code: 'wrong-type', message: `${error.message.toLowerCase()}; got ${describe(error.value)}` };
+}
+
+/** The values a union of string literals allows (an enumeration in the schema), or none. */
+function allowedValues(schema: unknown): string[] {
+  const anyOf = (schema as { anyOf?: unknown }).anyOf;
+  if (!Array.isArray(anyOf)) return [];
+  const values = anyOf.map((s: unknown) => (typeof s === 'object' && s !== null ? (s as { const?: unknown }).const : undefined));
+  return values.every((v): v is string => typeof v === 'string') ? values : [];
 }
 
 function lastSegment(pointer: string): string {

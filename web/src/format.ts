@@ -39,6 +39,7 @@ export const CATEGORY_LABELS: Readonly<Record<IncidentCategory, string>> = {
   influence: 'False rumour or disinformation',
   physical: 'Physical (threat, break-in, equipment damage)',
   operational: 'Operational (equipment failure, staffing, supplies)',
+  'threat-to-election-workers': 'Threat to election officials or workers',
 };
 
 /** Election functions in words, from the one taxonomy (src/domain/election.ts). */

@@ -34,6 +34,7 @@ const PREFIX: Readonly<Record<IncidentCategory, string>> = {
   influence: 'False rumour',
   physical: 'Physical incident',
   operational: 'Operational issue',
+  'threat-to-election-workers': 'Threat to election workers',
 };
 
 /** A title from the first sentence of the description: "False rumour: polls close at noon". */
