@@ -112,7 +112,7 @@ async function main(): Promise<void> {
       apiKeyBasic: () => Promise.resolve(null),
     };
     const plugin = taxiiPlugin({ stix: store.stix, taxii: taxiiStore(store.database.db), sharing: tlpRulesSharing, hubOwner: HUB, maxPageSize: PAGE });
-    const app = await buildApp({ store: { stix: store.stix, ping: () => Promise.resolve(), close: () => Promise.resolve() }, auth, sharing: tlpRulesSharing, clock: { now: () => new Date() }, config: { hubOwner: HUB }, plugins: [plugin] });
+    const app = await buildApp({ store: { stix: store.stix, ping: () => Promise.resolve(), close: () => Promise.resolve() }, auth, clock: { now: () => new Date() }, config: { hubOwner: HUB }, plugins: [plugin] });
     const server = await startServer({ app, host: '127.0.0.1', port: 0, handleSignals: false });
     const collection = collectionIdOf('community');
     const headers = { accept: TAXII_CONTENT_TYPE, authorization: `Bearer ${KEY}` };

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import type { OrgId, UserId } from '../domain/ids.ts';
 import { buildApp } from '../http/app.ts';
+import { restPlugins } from '../hub/compose.ts';
 import { memoryAuth, ORG_A, ORG_B, tlpRulesSharing, type TestOrg } from '../../test/helpers/http.ts';
 import { openStore, type RampartStore } from '../store/index.ts';
 import { testDatabase, type TestDatabase } from '../../test/helpers/store.ts';
@@ -39,13 +40,13 @@ beforeEach(async () => {
   db = testDatabase('sqlite');
   store = await openStore({ url: db.url });
   audit = createAuditLog(store);
+  const clock = { now: () => new Date('2024-11-06T09:00:00.000Z') };
   app = await buildApp({
     store,
     auth: memoryAuth([A, B]),
-    sharing: tlpRulesSharing,
-    clock: { now: () => new Date('2024-11-06T09:00:00.000Z') },
+    clock,
     config: { hubOwner: 'identity--0c000000-0000-4000-8000-00000000000c' as OrgId },
-    audit,
+    plugins: restPlugins({ stix: store.stix, sharing: tlpRulesSharing, clock, audit }),
   });
 });
 afterEach(async () => {

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Problem } from '../domain/problem.ts';
+import type { AppPlugin } from '../http/deps.ts';
 import type { Reader } from '../store/types.ts';
 import { DashboardSchema, RumourControlSchema } from './schema.ts';
 import { dashboardFor, rumourControl, type DashboardDeps } from './service.ts';
@@ -9,6 +10,11 @@ export interface DashboardRouteDeps extends DashboardDeps {
   readonly readerOf: (request: FastifyRequest) => Reader | null;
   /** Sends a Problem as the app's problem+json; the HTTP layer owns that mapping. */
   readonly sendProblem: (reply: FastifyReply, problem: Problem) => FastifyReply;
+}
+
+/** The dashboard routes as a feature the hub mounts: who is asking and the problem+json adapter come from the app. */
+export function dashboardPlugin(deps: DashboardDeps): AppPlugin {
+  return (kit) => ({ plugin: dashboardRoutes({ ...deps, readerOf: kit.readerOf, sendProblem: kit.sendProblem }) });
 }
 
 /**

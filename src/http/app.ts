@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import fastifyCookie from '@fastify/cookie';
 import fastifySwagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
-import { dashboardRoutes } from '../dashboard/routes.ts';
 import { webAssets } from '../dashboard/web-assets.ts';
 import type { StixStore } from '../store/types.ts';
 import { META_TYPES, SCO_TYPES, SDO_TYPES, SRO_TYPES } from '../stix/schema/index.ts';
@@ -14,16 +13,12 @@ import { validatorCompiler } from './validators.ts';
 import { createMetrics, type AppMetrics } from './metrics.ts';
 import { installErrorHandling, MAX_PATH_PARAMETER, problemOfError, RouteNotFound, sendProblem } from './problem.ts';
 import { problem, type Problem } from '../domain/problem.ts';
-import { exportRoutes } from '../ingest/export-routes.ts';
-import { importRoutes } from '../ingest/import-routes.ts';
-import { objectRoutes } from '../objects/routes.ts';
 import { opsRoutes } from './routes/ops.ts';
 import { sessionRoutes } from './routes/session.ts';
 import { SharingSchema, StixObjectSchema } from '../domain/schemas.ts';
 import { ProblemSchema } from './schemas.ts';
 
 export const DEFAULT_BODY_LIMIT = 32 * 1024 * 1024;
-export const DEFAULT_IMPORT_LIMIT = 1024 * 1024 * 1024;
 
 const KNOWN_TYPES = [...SDO_TYPES, ...SRO_TYPES, ...SCO_TYPES, ...META_TYPES];
 
@@ -135,13 +130,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
   });
 
-  const kit: RequestKit = { principalOf: authn.principalOf, readerOf: authn.readerOf, currentReader: authn.currentReader, requireReader: authn.requireReader, requireActor: authn.requireActor, requireWriter: authn.requireWriter, sendProblem, importMetrics: metrics.imports, metrics: metrics.registry };
-  objectRoutes(app, authn, { stix, sharing: deps.sharing, clock: deps.clock, ...(deps.audit === undefined ? {} : { audit: deps.audit }) });
+  const kit: RequestKit = { principalOf: authn.principalOf, readerOf: authn.readerOf, currentReader: authn.currentReader, requireReader: authn.requireReader, requireActor: authn.requireActor, requireWriter: authn.requireWriter, guard: authn.guard, sendProblem, importMetrics: metrics.imports, metrics: metrics.registry };
   sessionRoutes(app, authn, deps.auth);
-  exportRoutes(app, authn, { stix, clock: deps.clock, ...(deps.audit === undefined ? {} : { audit: deps.audit }) });
   opsRoutes(app, () => deps.store.ping(), metrics);
-  await app.register(importRoutes(authn, { stix, importLimit: deps.config.importLimit ?? DEFAULT_IMPORT_LIMIT, metrics: metrics.imports }));
-  await app.register(dashboardRoutes({ stix, clock: deps.clock, readerOf: kit.readerOf, sendProblem }));
   for (const make of deps.plugins ?? []) {
     const { plugin, prefix, sendUrlProblem } = make(kit);
     if (prefix !== undefined && sendUrlProblem !== undefined) urlProblemSenders.push({ prefix, send: sendUrlProblem });

@@ -1,6 +1,5 @@
 import type { FastifyBaseLogger, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Registry } from 'prom-client';
-import type { AuditPort } from '../audit/audit-log.ts';
 import type { AuthPort } from '../auth/port.ts';
 import type { Clock } from '../domain/clock.ts';
 import type { OrgId } from '../domain/ids.ts';
@@ -8,7 +7,6 @@ import type { Principal } from '../domain/principal.ts';
 import type { Problem } from '../domain/problem.ts';
 import type { Result } from '../domain/result.ts';
 import type { ImportMetrics } from '../ingest/import-metrics.ts';
-import type { SharingPort } from '../sharing/port.ts';
 import type { Reader, StixStore } from '../store/types.ts';
 
 /** What the HTTP layer uses of the store that `openStore({ url })` returns. */
@@ -39,14 +37,11 @@ export interface HttpConfig {
 export interface AppDeps {
   readonly store: AppStore;
   readonly auth: AuthPort;
-  readonly sharing: SharingPort;
   readonly clock: Clock;
   readonly config: HttpConfig;
   /** Fastify logger instance; none by default (tests stay quiet). */
   readonly logger?: FastifyBaseLogger;
-  /** The audit log (src/audit): records reads of TLP:AMBER and above, shares, versions and revocations; none by default. */
-  readonly audit?: AuditPort;
-  /** Route plugins other features mount (the TAXII server under /taxii2/, the dashboard…); each gets the app's RequestKit. */
+  /** The features' routes, mounted by hub/compose.ts (objects, import, export, dashboard, TAXII under /taxii2/…); each gets the app's RequestKit. */
   readonly plugins?: readonly AppPlugin[];
 }
 
@@ -64,6 +59,8 @@ export interface RequestKit {
   /** Acting on one's own account: CSRF-checked session (any role) or write-scoped key. */
   readonly requireActor: (request: FastifyRequest) => Result<Principal, Problem>;
   readonly requireWriter: (request: FastifyRequest) => Result<Principal, Problem>;
+  /** Route hook refusing early (before the body is read) requests that could never pass: 'read' needs a signed-in reader, 'write' a writer. */
+  readonly guard: (level: 'read' | 'write') => (request: FastifyRequest, reply: FastifyReply, done: () => void) => void;
   /** Sends a Problem as the app's problem+json. */
   readonly sendProblem: (reply: FastifyReply, problem: Problem) => FastifyReply;
   /** Import counters, for features that import (TAXII POST). */

@@ -14,10 +14,17 @@ import { audienceKind, type AudienceKey } from '../domain/audience.ts';
 import type { GroupId, OrgId } from '../domain/ids.ts';
 import { federation, type Federation } from '../federation/index.ts';
 import { buildApp } from '../http/app.ts';
-import type { HttpConfig } from '../http/deps.ts';
+import type { AppPlugin, HttpConfig } from '../http/deps.ts';
 import { systemClock, type Clock } from '../domain/clock.ts';
 import type { Principal } from '../domain/principal.ts';
 import { matchPlugin } from '../matching/routes.ts';
+import { objectsPlugin } from '../objects/routes.ts';
+import { exportPlugin } from '../ingest/export-routes.ts';
+import { importPlugin } from '../ingest/import-routes.ts';
+import { dashboardPlugin } from '../dashboard/routes.ts';
+import type { AuditPort } from '../audit/audit-log.ts';
+import type { SharingPort } from '../sharing/port.ts';
+import type { StixStore } from '../store/types.ts';
 import { sharingRoutes } from '../sharing/routes.ts';
 import { createSharingService, type SharingService } from '../sharing/service.ts';
 import type { RampartStore } from '../store/index.ts';
@@ -40,6 +47,27 @@ export interface HubOptions {
   readonly bus?: ChangeBus;
   /** Live-feed limits (tests shorten them). */
   readonly live?: Pick<LiveRouteDeps, 'maxPerPrincipal' | 'heartbeatMs' | 'maxAgeMs' | 'pageSize'>;
+}
+
+/** What the REST core (objects, import, export, dashboard) is built from. */
+export interface RestDeps {
+  readonly stix: StixStore;
+  readonly sharing: SharingPort;
+  readonly clock: Clock;
+  readonly audit?: AuditPort;
+  /** Largest upload to /api/v1/import in bytes (1 GiB by default). */
+  readonly importLimit?: number;
+}
+
+/** The REST core's features as plugins: the objects API, bundle import and export, the dashboard. Tests that build an app of their own mount them too. */
+export function restPlugins(deps: RestDeps): AppPlugin[] {
+  const audit = deps.audit === undefined ? {} : { audit: deps.audit };
+  return [
+    objectsPlugin({ stix: deps.stix, sharing: deps.sharing, clock: deps.clock, ...audit }),
+    importPlugin({ stix: deps.stix, ...(deps.importLimit === undefined ? {} : { importLimit: deps.importLimit }) }),
+    exportPlugin({ stix: deps.stix, clock: deps.clock, ...audit }),
+    dashboardPlugin({ stix: deps.stix, clock: deps.clock }),
+  ];
 }
 
 /** One Rampart hub: the HTTP app with every feature mounted, and the services behind it. */
@@ -109,12 +137,11 @@ export async function composeHub(options: HubOptions): Promise<Hub> {
   const app = await buildApp({
     store,
     auth,
-    sharing,
     clock,
-    audit,
     config: { hubOwner, ...options.http },
     ...(options.logger === undefined ? {} : { logger: options.logger }),
     plugins: [
+      ...restPlugins({ stix: store.stix, sharing, clock, audit, ...(options.http?.importLimit === undefined ? {} : { importLimit: options.http.importLimit }) }),
       accountRoutes(auth),
       sharingRoutes({ sharing, isOrgAdmin }),
       auditRoutes({ audit, isOrgAdmin }),

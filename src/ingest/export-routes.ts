@@ -5,7 +5,8 @@ import type { AuditPort } from '../audit/audit-log.ts';
 import { problem } from '../domain/problem.ts';
 import { exportBundle, parseExportFilters } from './export.ts';
 import type { StixStore } from '../store/types.ts';
-import { readerOfPrincipal, type Authenticator } from '../http/auth.ts';
+import { readerOfPrincipal } from '../http/auth.ts';
+import type { AppPlugin, RequestKit } from '../http/deps.ts';
 import { sendProblem } from '../http/problem.ts';
 import { problemResponses } from '../http/schemas.ts';
 
@@ -28,7 +29,16 @@ export interface ExportRouteDeps {
 }
 
 /** `GET /api/v1/export`: a STIX 2.1 bundle of everything the caller may see, streamed, recorded in the audit log. */
-export function exportRoutes(app: FastifyInstance, authn: Authenticator, deps: ExportRouteDeps): void {
+export function exportPlugin(deps: ExportRouteDeps): AppPlugin {
+  return (kit) => ({
+    plugin: (app) => {
+      exportRoutes(app, kit, deps);
+      return Promise.resolve();
+    },
+  });
+}
+
+function exportRoutes(app: FastifyInstance, authn: RequestKit, deps: ExportRouteDeps): void {
   app.get<{ Querystring: ExportQuery }>(
     '/api/v1/export',
     {

@@ -4,8 +4,7 @@ import { parseAudienceKey, type AudienceKey } from '../domain/audience.ts';
 import { problem } from '../domain/problem.ts';
 import { importObjects } from './import.ts';
 import type { StixStore } from '../store/types.ts';
-import type { Authenticator } from '../http/auth.ts';
-import type { ImportMetrics } from './import-metrics.ts';
+import type { AppPlugin, RequestKit } from '../http/deps.ts';
 import { ownerOnlyStore, UploadTooLargeError, withSpooledUpload } from '../http/import-guard.ts';
 import { JSON_TYPES } from '../http/json-body.ts';
 import { sendProblem } from '../http/problem.ts';
@@ -14,9 +13,11 @@ import { ImportQuery, ImportSummarySchema } from './schemas.ts';
 
 export interface ImportRouteDeps {
   readonly stix: StixStore;
-  readonly importLimit: number;
-  readonly metrics: ImportMetrics;
+  /** Largest upload in bytes (DEFAULT_IMPORT_LIMIT when absent). */
+  readonly importLimit?: number;
 }
+
+export const DEFAULT_IMPORT_LIMIT = 1024 * 1024 * 1024;
 
 const UPLOAD_TYPES = [...JSON_TYPES, 'application/octet-stream'];
 
@@ -24,7 +25,11 @@ const UPLOAD_TYPES = [...JSON_TYPES, 'application/octet-stream'];
  * `POST /api/v1/import`: a bundle or TAXII envelope, written to a temporary file as it arrives (never
  * held whole in memory), then streamed from there into the import pipeline (see withSpooledUpload). A plugin of its own so its body parsers pass the stream through.
  */
-export function importRoutes(authn: Authenticator, deps: ImportRouteDeps): FastifyPluginAsync {
+export function importPlugin(deps: ImportRouteDeps): AppPlugin {
+  return (kit) => ({ plugin: importRoutes(kit, deps.stix, deps.importLimit ?? DEFAULT_IMPORT_LIMIT) });
+}
+
+function importRoutes(authn: RequestKit, stix: StixStore, importLimit: number): FastifyPluginAsync {
   return (app: FastifyInstance) => {
     app.removeAllContentTypeParsers();
     app.addContentTypeParser(UPLOAD_TYPES, (_request, payload, done) => done(null, payload));
@@ -35,7 +40,7 @@ export function importRoutes(authn: Authenticator, deps: ImportRouteDeps): Fasti
         schema: {
           tags: ['objects'],
           summary: 'Upload a STIX bundle (or TAXII envelope); every object is stored, or none unless skip_invalid',
-          description: `Body: the bundle as ${UPLOAD_TYPES.join(', ')}; streamed, up to ${deps.importLimit} bytes.`,
+          description: `Body: the bundle as ${UPLOAD_TYPES.join(', ')}; streamed, up to ${importLimit} bytes.`,
           querystring: ImportQuery,
           response: { 200: ImportSummarySchema, ...problemResponses(400, 401, 403, 413, 415, 422) },
         },
@@ -46,7 +51,7 @@ export function importRoutes(authn: Authenticator, deps: ImportRouteDeps): Fasti
         // No Content-Type means no parser ran: there is no upload to read.
         if (request.body === undefined) return sendProblem(reply, problem('unsupported-media', 'unsupported-media-type', `Send the bundle as the body with Content-Type ${UPLOAD_TYPES.join(', ')}`));
         const declared = Number(request.headers['content-length'] ?? NaN);
-        if (declared > deps.importLimit) throw new UploadTooLargeError(`the upload is larger than the ${deps.importLimit}-byte limit`);
+        if (declared > importLimit) throw new UploadTooLargeError(`the upload is larger than the ${importLimit}-byte limit`);
         const audience: AudienceKey[] = [];
         for (const raw of (request.query.audience ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '')) {
           const key = parseAudienceKey(raw);
@@ -61,10 +66,10 @@ export function importRoutes(authn: Authenticator, deps: ImportRouteDeps): Fasti
           ...(request.query.tlp === undefined ? {} : { tlp: request.query.tlp }),
           ...(audience.length === 0 ? {} : { audience }),
         };
-        const store = ownerOnlyStore(deps.stix, principal.orgId);
-        const result = await withSpooledUpload(request.body, deps.importLimit, (upload) => importObjects(store, upload, options));
+        const store = ownerOnlyStore(stix, principal.orgId);
+        const result = await withSpooledUpload(request.body, importLimit, (upload) => importObjects(store, upload, options));
         if (!result.ok) return sendProblem(reply, result.error);
-        deps.metrics.record('rest', result.value);
+        authn.importMetrics.record('rest', result.value);
         return reply.code(200).send({ stored: true, ...result.value });
       },
     );

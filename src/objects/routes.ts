@@ -1,10 +1,11 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { parseAudienceKey, type AudienceKey } from '../domain/audience.ts';
 import type { StixId } from '../domain/ids.ts';
 import type { AuditPort } from '../audit/audit-log.ts';
 import { auditReads, auditWrite } from '../audit/object-events.ts';
 import type { Sharing, StoredVersion } from '../store/types.ts';
-import { readerOfPrincipal, type Authenticator } from '../http/auth.ts';
+import { readerOfPrincipal } from '../http/auth.ts';
+import type { AppPlugin, RequestKit } from '../http/deps.ts';
 import { listObjects, objectDetail, publishObject, relatedObjects, revokeObject, type ObjectsDeps, type PublishRequest, type RelatedEntry, type Written } from './service.ts';
 import { sendProblem } from '../http/problem.ts';
 import { problemResponses } from '../http/schemas.ts';
@@ -56,7 +57,17 @@ function publishRequest(body: CreateObjectBody): PublishRequest {
 /** The objects routes' dependencies: the service's, and the audit log that records AMBER+ reads, shares, versions and revocations. */
 export type ObjectRouteDeps = ObjectsDeps & { readonly audit?: AuditPort };
 
-export function objectRoutes(app: FastifyInstance, authn: Authenticator, deps: ObjectRouteDeps): void {
+/** The objects routes (/api/v1/objects…) as a feature the hub mounts. */
+export function objectsPlugin(deps: ObjectRouteDeps): AppPlugin {
+  return (kit) => ({
+    plugin: (app) => {
+      objectRoutes(app, kit, deps);
+      return Promise.resolve();
+    },
+  });
+}
+
+function objectRoutes(app: FastifyInstance, authn: RequestKit, deps: ObjectRouteDeps): void {
   app.get<{ Querystring: ListObjectsQuery }>(
     '/api/v1/objects',
     {
@@ -177,7 +188,7 @@ export function objectRoutes(app: FastifyInstance, authn: Authenticator, deps: O
 }
 
 /** The guard hook has already answered; this only keeps the handler's types honest. */
-function authFailed(reply: FastifyReply, authn: Authenticator, request: Parameters<Authenticator['requireReader']>[0]): FastifyReply {
+function authFailed(reply: FastifyReply, authn: RequestKit, request: FastifyRequest): FastifyReply {
   const result = authn.requireReader(request);
   return sendProblem(reply, result.ok ? { kind: 'unauthenticated', code: 'unauthenticated', message: 'Sign in first.' } : result.error);
 }

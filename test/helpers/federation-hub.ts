@@ -10,6 +10,7 @@ import { err, ok } from '../../src/domain/result.ts';
 import { parseSecret } from '../../src/federation/credentials.ts';
 import { federation, type Federation } from '../../src/federation/index.ts';
 import { buildApp } from '../../src/http/app.ts';
+import { restPlugins } from '../../src/hub/compose.ts';
 import { startServer, type RunningServer } from '../../src/http/server.ts';
 import { openStore, type RampartStore } from '../../src/store/index.ts';
 import { taxiiStore } from '../../src/store/taxii.ts';
@@ -90,10 +91,9 @@ export async function startHub<N extends string>(orgs: Readonly<Record<N, NewOrg
   const app = await buildApp({
     store,
     auth,
-    sharing,
     clock,
     config: { hubOwner: HUB_OWNER },
-    plugins: [taxiiPlugin({ stix: store.stix, taxii: taxiiStore(store.database.db), sharing, hubOwner: HUB_OWNER }), sharingRoutes({ sharing, isOrgAdmin }), fed.plugin],
+    plugins: [...restPlugins({ stix: store.stix, sharing, clock }), taxiiPlugin({ stix: store.stix, taxii: taxiiStore(store.database.db), sharing, hubOwner: HUB_OWNER }), sharingRoutes({ sharing, isOrgAdmin }), fed.plugin],
   });
   const server = await startServer({ app, host: '127.0.0.1', port: 0, handleSignals: false, onClose: () => store.close() });
   const call = async (a: Account, method: string, path: string, body?: unknown, taxii = false) => {

@@ -6,6 +6,7 @@ import { problem } from '../../src/domain/problem.ts';
 import { err, ok } from '../../src/domain/result.ts';
 import type { StixStore } from '../../src/store/types.ts';
 import { buildApp } from '../../src/http/app.ts';
+import { restPlugins } from '../../src/hub/compose.ts';
 import type { AppDeps, AppPlugin, HttpConfig } from '../../src/http/deps.ts';
 import type { AuthPort, SessionView } from '../../src/auth/port.ts';
 import type { Principal } from '../../src/domain/principal.ts';
@@ -83,13 +84,16 @@ export async function harness(options: HarnessOptions): Promise<Harness> {
   const a = testOrg(ORG_A, 1);
   const b = testOrg(ORG_B, 2);
   const auth = options.auth?.([a, b]) ?? memoryAuth([a, b]);
+  const clock = { now: options.now ?? (() => new Date()) };
   const deps: AppDeps = {
     store: { stix: options.stix, ping: options.ping ?? (() => Promise.resolve()), close: () => Promise.resolve() },
     auth,
-    sharing: options.sharing ?? tlpRulesSharing,
-    clock: { now: options.now ?? (() => new Date()) },
+    clock,
     config: { hubOwner: 'identity--0c000000-0000-4000-8000-00000000000c' as OrgId, ...options.config },
-    ...(options.plugins === undefined ? {} : { plugins: options.plugins }),
+    plugins: [
+      ...restPlugins({ stix: options.stix, sharing: options.sharing ?? tlpRulesSharing, clock, ...(options.config?.importLimit === undefined ? {} : { importLimit: options.config.importLimit }) }),
+      ...(options.plugins ?? []),
+    ],
   };
   const app = await buildApp(deps);
   return {

@@ -1,6 +1,7 @@
 import type { AudienceKey } from '../../src/domain/audience.ts';
 import type { OrgId, UserId } from '../../src/domain/ids.ts';
 import { buildApp } from '../../src/http/app.ts';
+import { restPlugins } from '../../src/hub/compose.ts';
 import type { AuthPort } from '../../src/auth/port.ts';
 import type { Principal } from '../../src/domain/principal.ts';
 import { startServer, type RunningServer } from '../../src/http/server.ts';
@@ -93,13 +94,13 @@ export async function startHub(dialect: DialectName, options: Partial<TaxiiOptio
     isOrgAdmin: (p) => Promise.resolve(p.userId === m.county.principal.userId),
     ...options,
   });
+  const clock = { now: () => new Date() };
   const app = await buildApp({
     store,
     auth: auth(Object.values(m)),
-    sharing: tlpRulesSharing,
-    clock: { now: () => new Date() },
+    clock,
     config: { hubOwner: 'identity--cccccccc-0000-4000-8000-00000000000c' as OrgId },
-    plugins: [plugin],
+    plugins: [...restPlugins({ stix: store.stix, sharing: tlpRulesSharing, clock }), plugin],
   });
   const server: RunningServer = await startServer({ app, host: '127.0.0.1', port: 0, handleSignals: false, onClose: () => store.close() });
   return {
