@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import type { FastifyInstance } from 'fastify';
 import { describeJsonError, MAX_JSON_DEPTH, tooDeepAt } from '../stix/json-syntax.ts';
 import { MalformedJsonError } from './problem.ts';
@@ -9,7 +10,12 @@ export const JSON_TYPES = ['application/json', 'application/stix+json', 'applica
 export function installJsonParser(app: FastifyInstance, bodyLimit: number): void {
   // The API speaks JSON only; a text/plain body is answered 415, not parsed into a string.
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser(JSON_TYPES, { parseAs: 'string', bodyLimit }, (_request, body, done) => {
+  app.addContentTypeParser(JSON_TYPES, { parseAs: 'buffer', bodyLimit }, (_request, body, done) => {
+    // Decoding bytes that are not UTF-8 would turn them into U+FFFD and store text nobody sent: refused, as import and TAXII refuse it.
+    if (typeof body !== 'string' && !isUtf8(body)) {
+      done(new MalformedJsonError(`the body is not valid UTF-8 text (first bad byte at offset ${firstInvalidUtf8(body)}); send JSON encoded as UTF-8`, 'invalid-utf8'), undefined);
+      return;
+    }
     const text = typeof body === 'string' ? body : body.toString('utf8');
     if (text.trim() === '') {
       done(new MalformedJsonError('the body is empty; send a JSON document'), undefined);
@@ -29,4 +35,16 @@ export function installJsonParser(app: FastifyInstance, bodyLimit: number): void
     }
     done(null, value);
   });
+}
+
+/** Offset of the first byte that does not start or continue a well-formed UTF-8 sequence (the body is known not to be UTF-8). */
+export function firstInvalidUtf8(bytes: Uint8Array): number {
+  let i = 0;
+  while (i < bytes.length) {
+    const b = bytes[i] ?? 0;
+    const length = b < 0x80 ? 1 : b >= 0xc2 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3 : b >= 0xf0 && b <= 0xf4 ? 4 : 0;
+    if (length === 0 || i + length > bytes.length || !isUtf8(bytes.subarray(i, i + length))) return i;
+    i += length;
+  }
+  return i;
 }

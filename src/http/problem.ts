@@ -128,8 +128,8 @@ export class MalformedJsonError extends Error {
   readonly statusCode = 400;
   constructor(
     message: string,
-    /** `malformed-json`, or `too-deeply-nested` for valid JSON nested past MAX_JSON_DEPTH. */
-    readonly code: 'malformed-json' | 'too-deeply-nested' = 'malformed-json',
+    /** `malformed-json`, `too-deeply-nested` for valid JSON nested past MAX_JSON_DEPTH, or `invalid-utf8` for bytes that are not UTF-8. */
+    readonly code: 'malformed-json' | 'too-deeply-nested' | 'invalid-utf8' = 'malformed-json',
   ) {
     super(message);
   }
