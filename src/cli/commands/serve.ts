@@ -4,14 +4,11 @@ import { fileURLToPath } from 'node:url';
 import { Presets, SingleBar } from 'cli-progress';
 import { Command } from 'commander';
 import { isPostgresUrl } from '../../store/db.ts';
-import { openStore } from '../../store/index.ts';
 import { secretBox } from '../../auth/secret-box.ts';
 import { loadServerKey } from '../../auth/server-key.ts';
-import { sealStoredTotpSecrets } from '../../auth/totp-secrets.ts';
 import { startServer, checkListen, type TlsOptions } from '../../http/server.ts';
 import { busFromEnv, type ChangeBus } from '../../alerts/bus.ts';
-import { composeHub } from '../../hub/compose.ts';
-import { prepareHub } from '../../hub/first-start.ts';
+import { openHub } from '../../hub/open.ts';
 import type { KnowledgeBaseProgress } from '../../kb/knowledge-base.ts';
 import { byteLimitFromEnv, EXIT, hubIdentity, resolveDatabaseUrl, withDbOption } from '../options.ts';
 
@@ -122,33 +119,29 @@ async function serve(flags: ServeFlags): Promise<number> {
   const box = secretBox(serverKey.value.key);
   console.error(`secret key: ${serverKey.value.created ? 'new, written to ' : ''}${serverKey.value.source} (key id ${box.keyId})`);
   for (const warning of serverKey.value.warnings) console.error(`warning: ${warning}`);
-  const store = await openStore({ url });
-  console.error(`database: ${isPostgresUrl(url) ? url.replace(/\/\/[^@/]*@/, '//…@') : path.resolve(url)} (${store.dialect})`);
   const hubOwner = hubIdentity();
   const taxiiSecret = process.env['RAMPART_TAXII_SECRET'];
-  const hub = await composeHub({ store, secretBox: box, hubOwner, bus, http: { webDist: WEB_DIST, ...(matchLimit.value === undefined ? {} : { matchLimit: matchLimit.value }) }, ...(taxiiSecret === undefined ? {} : { taxiiSecret }) });
-  if (hub.auth.context.secrets !== box) throw new Error('the auth service did not receive the server key; TOTP secrets would be sealed under a key lost at the next start');
-  const totp = await sealStoredTotpSecrets(hub.auth.context.accounts, box);
-  if (totp.sealed > 0) console.error(`sealed ${totp.sealed} TOTP secrets that were stored in plain text`);
-  if (totp.unreadable.length > 0) {
-    const emails = totp.unreadable.map((u) => u.email).join(', ');
-    console.error(`warning: ${totp.unreadable.length} people have a TOTP secret this key cannot read; they cannot sign in until you restart with the key it was sealed under, or run "rampart user reset-totp <email>" for each: ${emails}`);
-  }
   const progress = knowledgeBaseProgress();
   const credentialsFile = path.join(dataDir, 'demo-credentials.json');
-  const prepared = await prepareHub(store, {
+  const opened = await openHub({
+    url,
+    secretBox: box,
     hubOwner,
+    bus,
+    http: { webDist: WEB_DIST, ...(matchLimit.value === undefined ? {} : { matchLimit: matchLimit.value }) },
+    ...(taxiiSecret === undefined ? {} : { taxiiSecret }),
+    ...(flags.demo === true ? { demo: { credentialsFile } } : {}),
     onKnowledgeBase: progress.onProgress,
-    ...(flags.demo === true ? { demo: { accounts: hub.auth.context, credentialsFile } } : {}),
+    notice: (line) => console.error(line),
   });
   progress.done();
-  if (!prepared.ok) {
-    console.error(`cannot prepare the hub: ${prepared.error.message}`);
-    await hub.app.close();
-    await store.close();
+  if (!opened.ok) {
+    console.error(`cannot prepare the hub: ${opened.error.message}`);
     return EXIT.problems;
   }
-  const { organizationsAdded, knowledgeBaseObjects, demoAccounts } = prepared.value;
+  const { hub, store, prepared } = opened.value;
+  console.error(`database: ${isPostgresUrl(url) ? url.replace(/\/\/[^@/]*@/, '//…@') : path.resolve(url)} (${store.dialect})`);
+  const { organizationsAdded, knowledgeBaseObjects, demoAccounts } = prepared;
   if (organizationsAdded > 0) console.error(`seeded ${organizationsAdded} organizations (states, territories, federal agencies)`);
   console.error(`knowledge base: ${knowledgeBaseObjects.toLocaleString('en-US')} objects (MITRE ATT&CK ICS and Mobile, DISARM)`);
 
