@@ -4,6 +4,7 @@ import { problem, type Problem } from '../domain/problem.ts';
 import { err, ok, type Result } from '../domain/result.ts';
 import { TLP_MARKING_IDS, tlpLabel, tlpOfMarkings, type Tlp } from '../domain/tlp.ts';
 import type { IncomingObject, Page, Reader, Sharing, StixStore, StoredVersion } from '../store/types.ts';
+import { DEFAULT_LIMITS } from '../stix/bundle-splitter.ts';
 import { validateStixObject, type ValidatedObject } from '../stix/validate.ts';
 import { defaultPatternChecker } from '../ingest/pattern-checker.ts';
 import { VOTER_DATA_CODE } from '../privacy/index.ts';
@@ -117,6 +118,9 @@ function validate(object: unknown, path: string): Result<ValidatedObject, Proble
  * so STIX and TAXII readers see the same owner and TLP as the hub.
  */
 export async function publishObject(deps: ObjectsDeps, principal: Principal, request: PublishRequest): Promise<Result<Written, Problem>> {
+  // Before any other work: an object past the limit is refused whatever else is wrong with it.
+  const large = tooLarge(Buffer.byteLength(JSON.stringify(request.object), 'utf8'), request.path);
+  if (large !== null) return err(large);
   const first = validate(request.object, request.path);
   if (!first.ok) return first;
   const v = first.value;
@@ -164,7 +168,17 @@ function decideSharing(
   return port.decide(principal.orgId, tlp ?? existing?.sharing.tlp ?? 'amber', audience);
 }
 
+/** One limit per object on every path: import, TAXII and federation refuse larger objects with the same code. */
+function tooLarge(bytes: number, path: string): Problem | null {
+  const max = DEFAULT_LIMITS.maxObjectBytes;
+  if (bytes <= max) return null;
+  const message = `the object is ${bytes} bytes, larger than the ${max}-byte limit per object (the limit import and TAXII apply too); make it smaller or split it`;
+  return problem('too-large', 'object-too-large', message, [{ path, code: 'object-too-large', message }]);
+}
+
 async function put(stix: StixStore, v: ValidatedObject, json: string, sharing: Sharing): Promise<Result<Written, Problem>> {
+  const large = tooLarge(Buffer.byteLength(json, 'utf8'), '$');
+  if (large !== null) return err(large);
   const incoming: IncomingObject = {
     id: v.id,
     type: v.type,
