@@ -32,6 +32,14 @@ import { accountsStore } from '../store/accounts.ts';
 import { sharingRepository } from '../store/sharing-store.ts';
 import { taxiiStore } from '../store/taxii.ts';
 import { taxiiPlugin } from '../taxii/plugin.ts';
+import { notificationsStore } from '../store/notifications.ts';
+import { accountsDirectory } from '../notifications/accounts-directory.ts';
+import { logMailer, type Mailer } from '../notifications/email.ts';
+import { createNotifier, type Notifier, type NotifierOptions } from '../notifications/notifier.ts';
+import { notificationRoutes } from '../notifications/routes.ts';
+import { createNotificationService, type NotificationService } from '../notifications/service.ts';
+
+const quietLog = { info: () => undefined, warn: () => undefined, error: (fields: Record<string, unknown>, message: string) => console.error(message, fields) };
 
 export interface HubOptions {
   readonly store: RampartStore;
@@ -47,6 +55,8 @@ export interface HubOptions {
   readonly bus?: ChangeBus;
   /** Live-feed limits (tests shorten them). */
   readonly live?: Pick<LiveRouteDeps, 'maxPerPrincipal' | 'heartbeatMs' | 'maxAgeMs' | 'pageSize'>;
+  /** Alerts: the mailer (the log when left out), webhook sender, delivery policy, links' base address. */
+  readonly notifications?: Partial<Pick<NotifierOptions, 'sendWebhook' | 'policy' | 'pollMs' | 'baseUrl' | 'digestHourUtc' | 'log'>> & { readonly mailer?: Mailer };
 }
 
 /** What the REST core (objects, import, export, dashboard) is built from. */
@@ -78,6 +88,9 @@ export interface Hub {
   readonly audit: AuditLog;
   readonly federation: Federation;
   readonly bus: ChangeBus;
+  /** Matches, delivers and escalates alerts in the background once started (`rampart serve` starts it; stopped with the app). */
+  readonly notifier: Notifier;
+  readonly notifications: NotificationService;
 }
 
 /**
@@ -134,6 +147,22 @@ export async function composeHub(options: HubOptions): Promise<Hub> {
         return null;
     }
   };
+  const notifyStore = notificationsStore(store.database);
+  const directory = accountsDirectory(accounts);
+  const notifications = createNotificationService({ store: notifyStore, directory, clock });
+  const notifyLog = options.notifications?.log ?? options.logger ?? quietLog;
+  const notifier = createNotifier({
+    stix: store.stix,
+    store: notifyStore,
+    directory,
+    keysOf: (orgId, userId) => sharing.keysOf(orgId, userId),
+    mailer: options.notifications?.mailer ?? logMailer(notifyLog),
+    clock,
+    log: notifyLog,
+    // One process holds a SQLite file: deliveries a killed process had leased are free at once when it starts again.
+    soleProcess: store.dialect === 'sqlite',
+    ...options.notifications,
+  });
   const app = await buildApp({
     store,
     auth,
@@ -149,8 +178,14 @@ export async function composeHub(options: HubOptions): Promise<Hub> {
       matchPlugin({ stix: store.stix, sharing, clock, sightingCounts: (reader, id) => sharing.sightingAggregate(reader, id), ...(options.http?.matchLimit === undefined ? {} : { uploadLimit: options.http.matchLimit }) }),
       fed.plugin,
       liveRoutes({ stix: store.stix, bus, clock, ownerName: cachedNames(async (id) => (await accounts.getOrganization(id))?.name ?? null), ...options.live }),
+      notificationRoutes({ notifications, isOrgAdmin }),
     ],
   });
-  app.addHook('onClose', () => bus.close());
-  return { app, auth, sharing, audit, federation: fed, bus };
+  const unsubscribe = bus.subscribe((change) => notifier.changed(change));
+  app.addHook('onClose', async () => {
+    unsubscribe();
+    await notifier.stop();
+    await bus.close();
+  });
+  return { app, auth, sharing, audit, federation: fed, bus, notifier, notifications };
 }

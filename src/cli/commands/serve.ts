@@ -9,8 +9,16 @@ import { loadServerKey } from '../../auth/server-key.ts';
 import { startServer, checkListen, type TlsOptions } from '../../http/server.ts';
 import { busFromEnv, type ChangeBus } from '../../alerts/bus.ts';
 import { openHub } from '../../hub/open.ts';
+import { logMailer, smtpMailer, type Mailer } from '../../notifications/email.ts';
 import type { KnowledgeBaseProgress } from '../../kb/knowledge-base.ts';
 import { byteLimitFromEnv, EXIT, hubIdentity, resolveDatabaseUrl, withDbOption } from '../options.ts';
+
+/** JSON lines on stdout (pino's shape), for what the background alert worker has to say. */
+const jsonLine = (level: number) => (fields: Record<string, unknown>, msg: string) => {
+  const err = fields['err'];
+  console.log(JSON.stringify({ level, time: Date.now(), msg, ...fields, ...(err instanceof Error ? { err: { message: err.message, stack: err.stack } } : {}) }));
+};
+const jsonLog = { info: jsonLine(30), warn: jsonLine(40), error: jsonLine(50) };
 
 interface ServeFlags {
   readonly db?: string;
@@ -100,6 +108,18 @@ async function serve(flags: ServeFlags): Promise<number> {
     return EXIT.unusable;
   }
 
+  const smtpUrl = (process.env['RAMPART_SMTP_URL'] ?? '').trim();
+  if (smtpUrl !== '' && !/^smtps?:\/\//.test(smtpUrl)) {
+    console.error('RAMPART_SMTP_URL must start with smtp:// or smtps:// (for example smtp://user:password@mail.example.gov:587); unset it to write email to the log');
+    return EXIT.unusable;
+  }
+  const publicUrl = (process.env['RAMPART_PUBLIC_URL'] ?? '').trim().replace(/\/+$/, '');
+  if (publicUrl !== '' && !/^https?:\/\/[^/]+/.test(publicUrl)) {
+    console.error('RAMPART_PUBLIC_URL must be the address people open Rampart at, such as https://rampart.example.gov');
+    return EXIT.unusable;
+  }
+  const mailer: Mailer = smtpUrl === '' ? logMailer(jsonLog) : smtpMailer(smtpUrl, process.env['RAMPART_SMTP_FROM'] ?? 'Rampart <rampart@localhost>');
+
   let bus: ChangeBus;
   try {
     bus = await busFromEnv();
@@ -129,6 +149,7 @@ async function serve(flags: ServeFlags): Promise<number> {
     hubOwner,
     bus,
     http: { webDist: WEB_DIST, ...(matchLimit.value === undefined ? {} : { matchLimit: matchLimit.value }) },
+    notifications: { mailer, log: jsonLog, ...(publicUrl === '' ? {} : { baseUrl: publicUrl }) },
     ...(taxiiSecret === undefined ? {} : { taxiiSecret }),
     ...(flags.demo === true ? { demo: { credentialsFile } } : {}),
     onKnowledgeBase: progress.onProgress,
@@ -151,10 +172,14 @@ async function serve(flags: ServeFlags): Promise<number> {
     ...listen,
     onClose: async () => {
       await hub.federation.scheduler.stop();
+      await hub.notifier.stop();
+      mailer.close();
       await store.close();
     },
   });
   hub.federation.scheduler.start();
+  await hub.notifier.start();
+  console.error(`alerts: email ${mailer.kind === 'log' ? 'written to the log (set RAMPART_SMTP_URL to send it)' : 'sent through SMTP'}`);
   for (const { feed, error } of await hub.federation.credentialProblems()) console.error(`warning: feed "${feed.name}" (${feed.id}) cannot run: ${error.message}`);
   if (demoAccounts.length > 0) {
     console.log('\nDemo accounts (fictional; passwords kept in %s):', credentialsFile);

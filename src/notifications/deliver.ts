@@ -1,0 +1,183 @@
+import { createHash } from 'node:crypto';
+import type { OrgId, StixId } from '../domain/ids.ts';
+import { RAMPART_NAMESPACE, uuidV5 } from '../domain/uuid.ts';
+import type { DeliveryOutcome, DeliveryRow, NotificationsStore } from '../store/notifications.ts';
+import type { Reader, StixStore, StoredVersion } from '../store/types.ts';
+import { readerOf, type Directory, type KeysOf } from './directory.ts';
+import { digestMail, immediateMail, type MailItem, type Mailer } from './email.ts';
+import { sees } from './matcher.ts';
+import { backoffMs, type WebhookSender } from './webhook.ts';
+
+export interface DeliveryPolicy {
+  /** How long a process holds a delivery it claimed before another may take it (default 60 s). */
+  readonly leaseMs: number;
+  /** Attempts before a delivery is given up on and goes to the dead-letter list (default 8). */
+  readonly maxAttempts: number;
+  /** First retry after about this long, doubling each time (default 30 s), never more than `backoffCapMs` (default 1 h). */
+  readonly backoffBaseMs: number;
+  readonly backoffCapMs: number;
+  /** Webhook deliveries given up on in a row before the webhook is turned off (default 3). */
+  readonly disableAfterDead: number;
+}
+
+export const DEFAULT_POLICY: DeliveryPolicy = { leaseMs: 60_000, maxAttempts: 8, backoffBaseMs: 30_000, backoffCapMs: 3_600_000, disableAfterDead: 3 };
+
+export interface DeliverDeps {
+  readonly stix: Pick<StixStore, 'versions' | 'get'>;
+  readonly store: NotificationsStore;
+  readonly directory: Directory;
+  readonly keysOf: KeysOf;
+  readonly mailer: Mailer;
+  readonly sendWebhook: WebhookSender;
+  readonly now: () => number;
+  readonly policy: DeliveryPolicy;
+  /** This process, as the lease owner. */
+  readonly owner: string;
+  /** Where links in emails point (the hub's address as people reach it); none when unknown. */
+  readonly baseUrl: string | null;
+  readonly random?: () => number;
+  readonly log: { warn(fields: Record<string, unknown>, message: string): void };
+}
+
+/** Why a delivery is not made: said in the outbox for the org-admin to read. */
+const NO_LONGER_SHARED = 'no longer shared with the recipient';
+
+/**
+ * What the recipient may see of the version a delivery is about, decided now through the store's
+ * visibility predicate: null (with the reason) when a narrowing or revocation took it away.
+ */
+async function visibleNow(deps: DeliverDeps, reader: Reader, row: DeliveryRow): Promise<{ version: StoredVersion } | { dropped: string }> {
+  if (row.object_id === null || row.added_us === null) return { dropped: 'the delivery names no object' };
+  const version = await sees(deps.stix, reader, row.object_id as StixId, row.added_us);
+  if (version === null) return { dropped: NO_LONGER_SHARED };
+  const latest = await deps.stix.get(reader, row.object_id as StixId);
+  if (latest?.revoked === true) return { dropped: 'revoked by its owner' };
+  return { version };
+}
+
+function mailItemOf(version: StoredVersion, row: DeliveryRow): MailItem {
+  const object = JSON.parse(version.json) as { name?: unknown; description?: unknown };
+  return {
+    id: version.id,
+    type: version.type,
+    tlp: version.sharing.tlp,
+    name: typeof object.name === 'string' ? object.name : null,
+    description: typeof object.description === 'string' ? object.description : null,
+    reasons: JSON.parse(row.reasons) as string[],
+    urgent: row.urgent === 1,
+  };
+}
+
+/** The body a webhook receives: only the version the organization may see, and why it is sent. */
+export function webhookBody(row: DeliveryRow, version: StoredVersion, sentAt: string): string {
+  return JSON.stringify({
+    delivery_id: row.id,
+    event: 'object.shared',
+    sent_at: sentAt,
+    urgent: row.urgent === 1,
+    reasons: JSON.parse(row.reasons) as unknown,
+    tlp: version.sharing.tlp,
+    object: JSON.parse(version.json) as unknown,
+  });
+}
+
+function failed(deps: DeliverDeps, row: DeliveryRow, error: string): DeliveryOutcome {
+  const attempt = row.attempts + 1;
+  if (attempt >= deps.policy.maxAttempts) return { state: 'dead', error };
+  return { state: 'retry', error, nextAt: deps.now() + backoffMs(attempt, deps.policy.backoffBaseMs, deps.policy.backoffCapMs, deps.random) };
+}
+
+async function deliverWebhook(deps: DeliverDeps, row: DeliveryRow): Promise<DeliveryOutcome> {
+  const hook = (await deps.store.webhooks(row.org_id)).find((h) => h.id === row.recipient);
+  if (hook === undefined) return { state: 'dropped', reason: 'the webhook was removed' };
+  if (hook.enabled !== 1) return { state: 'dropped', reason: 'the webhook is turned off' };
+  const seen = await visibleNow(deps, await readerOf(deps.keysOf, row.org_id as OrgId, null), row);
+  if ('dropped' in seen) return { state: 'dropped', reason: seen.dropped };
+  const now = deps.now();
+  const body = webhookBody(row, seen.version, new Date(now).toISOString());
+  const sent = await deps.sendWebhook({ url: hook.url, secret: hook.secret, deliveryId: row.id, body, timestampSeconds: Math.floor(now / 1000) });
+  if (sent.ok) {
+    await deps.store.webhookSucceeded(hook.id);
+    return { state: 'delivered' };
+  }
+  return failed(deps, row, sent.error);
+}
+
+async function deliverEmail(deps: DeliverDeps, row: DeliveryRow): Promise<DeliveryOutcome> {
+  const person = await deps.directory.person(row.recipient);
+  if (person === null) return { state: 'dropped', reason: 'the person no longer has an account' };
+  if (row.object_id === null) {
+    // A notice (a webhook turned off…): its words are the whole message.
+    const alert = row.alert_id === null ? null : await deps.store.alertById(row.alert_id);
+    if (alert === null || alert.notice === null) return { state: 'dropped', reason: 'the notice is gone' };
+    const sent = await deps.mailer.send({ to: person.email, deliveryId: row.id, subject: 'Rampart: notice for your organization', text: `${alert.notice}\n` });
+    return sent.ok ? { state: 'delivered' } : failed(deps, row, sent.error);
+  }
+  const seen = await visibleNow(deps, await readerOf(deps.keysOf, person.orgId, person.id), row);
+  if ('dropped' in seen) return { state: 'dropped', reason: seen.dropped };
+  const mail = immediateMail(person.email, row.id, mailItemOf(seen.version, row), deps.baseUrl);
+  const escalated = row.channel === 'escalation' ? { ...mail, subject: `${mail.subject} (not yet acknowledged by your organization)` } : mail;
+  const sent = await deps.mailer.send(escalated);
+  return sent.ok ? { state: 'delivered' } : failed(deps, row, sent.error);
+}
+
+/** One digest email for a person: every due digest row, each checked now; the ones no longer shared are dropped. */
+async function deliverDigest(deps: DeliverDeps, first: DeliveryRow): Promise<void> {
+  const now = deps.now();
+  const rows = await deps.store.claimDigest(deps.owner, first.recipient, now, now + deps.policy.leaseMs);
+  if (rows.length === 0) return;
+  const person = await deps.directory.person(first.recipient);
+  if (person === null) {
+    for (const row of rows) await deps.store.finish(row.id, deps.owner, now, { state: 'dropped', reason: 'the person no longer has an account' });
+    return;
+  }
+  const reader = await readerOf(deps.keysOf, person.orgId, person.id);
+  const items: MailItem[] = [];
+  const included: DeliveryRow[] = [];
+  for (const row of rows) {
+    const seen = await visibleNow(deps, reader, row);
+    if ('dropped' in seen) await deps.store.finish(row.id, deps.owner, now, { state: 'dropped', reason: seen.dropped });
+    else {
+      items.push(mailItemOf(seen.version, row));
+      included.push(row);
+    }
+  }
+  if (included.length === 0) return;
+  // The digest's own stable id: the same rows always make the same id, so a resend after a crash is recognisable.
+  const digestId = uuidV5(`digest|${createHash('sha256').update(included.map((r) => r.id).join(',')).digest('hex')}`, RAMPART_NAMESPACE);
+  const sent = await deps.mailer.send(digestMail(person.email, digestId, items, deps.baseUrl));
+  for (const row of included) await deps.store.finish(row.id, deps.owner, deps.now(), sent.ok ? { state: 'delivered' } : failed(deps, row, sent.error));
+}
+
+/** After a webhook delivery is given up on: count it, and turn the webhook off (telling the org-admins) once it keeps failing. */
+async function afterDeadWebhook(deps: DeliverDeps, row: DeliveryRow, error: string, notify: (orgId: string, notice: string) => Promise<void>): Promise<void> {
+  const failures = await deps.store.webhookFailed(row.recipient);
+  if (failures === null || failures < deps.policy.disableAfterDead) return;
+  const hook = (await deps.store.webhooks(row.org_id)).find((h) => h.id === row.recipient);
+  if (hook === undefined || hook.enabled !== 1) return;
+  const reason = `turned off after ${failures} deliveries failed in a row (last: ${error})`;
+  await deps.store.updateWebhook(row.org_id, hook.id, { enabled: 0, disabled_reason: reason });
+  await notify(row.org_id, `The webhook to ${hook.url} was ${reason}. Its failed deliveries are in the dead-letter list; fix the receiver, turn the webhook on again and replay them.`);
+  deps.log.warn({ webhook: hook.id, org: row.org_id }, `webhook ${reason}`);
+}
+
+/**
+ * Delivers what is due, up to `limit` deliveries: each is leased to this process first, so two
+ * processes never send the same one; a process that dies leaves its leases to expire (or, on
+ * SQLite, to be freed at the next start), and the deliveries are sent again with the same id.
+ * Returns how many were claimed.
+ */
+export async function deliverDue(deps: DeliverDeps, limit: number, notify: (orgId: string, notice: string) => Promise<void>): Promise<number> {
+  const now = deps.now();
+  const rows = await deps.store.claimDue(deps.owner, now, now + deps.policy.leaseMs, limit);
+  for (const row of rows) {
+    if (row.channel === 'email' && row.mode === 'digest') {
+      await deliverDigest(deps, row);
+      continue;
+    }
+    const outcome = row.channel === 'webhook' ? await deliverWebhook(deps, row) : row.channel === 'email' || row.channel === 'escalation' ? await deliverEmail(deps, row) : ({ state: 'dropped', reason: `unknown channel ${row.channel}` } as const);
+    const kept = await deps.store.finish(row.id, deps.owner, deps.now(), outcome);
+    if (kept && outcome.state === 'dead' && row.channel === 'webhook') await afterDeadWebhook(deps, row, outcome.error, notify);
+  }
+  return rows.length;
+}

@@ -1,0 +1,123 @@
+import nodemailer from 'nodemailer';
+import { TLP_LEVELS, tlpLabel, type Tlp } from '../domain/tlp.ts';
+import { err, ok, type Result } from '../domain/result.ts';
+
+export interface MailMessage {
+  readonly to: string;
+  readonly subject: string;
+  readonly text: string;
+  /** The stable delivery id: receivers (and people's mail programs) can drop a repeat. */
+  readonly deliveryId: string;
+}
+
+/** Sends mail: SMTP when RAMPART_SMTP_URL is set, the log otherwise. */
+export interface Mailer {
+  readonly kind: 'smtp' | 'log';
+  send(message: MailMessage): Promise<Result<void, string>>;
+  close(): void;
+}
+
+export interface MailLog {
+  info(fields: Record<string, unknown>, message: string): void;
+}
+
+/** Without SMTP: each message is written to the log (who, subject, text), so nothing is lost silently. */
+export function logMailer(log: MailLog): Mailer {
+  return {
+    kind: 'log',
+    send(message) {
+      log.info({ mail: { to: message.to, subject: message.subject, delivery: message.deliveryId, text: message.text } }, 'email (no SMTP configured; set RAMPART_SMTP_URL to send it)');
+      return Promise.resolve(ok(undefined));
+    },
+    close: () => undefined,
+  };
+}
+
+/** SMTP through nodemailer; `url` is smtp://user:pass@host:port or smtps://… (RAMPART_SMTP_URL). */
+export function smtpMailer(url: string, from: string): Mailer {
+  const transport = nodemailer.createTransport(url);
+  return {
+    kind: 'smtp',
+    async send(message) {
+      try {
+        await transport.sendMail({
+          from,
+          to: message.to,
+          subject: message.subject,
+          text: message.text,
+          messageId: `<${message.deliveryId}@rampart>`,
+          headers: { 'X-Rampart-Delivery': message.deliveryId },
+        });
+        return ok(undefined);
+      } catch (error) {
+        return err(`the mail server refused the message: ${(error as Error).message}`);
+      }
+    },
+    close: () => transport.close(),
+  };
+}
+
+/** Items marked AMBER+STRICT or RED are announced without their content: people sign in to read them. */
+export const announcedOnly = (tlp: Tlp): boolean => tlp === 'amber+strict' || tlp === 'red';
+
+/** What an email says about one item, read under the recipient's reader. */
+export interface MailItem {
+  readonly id: string;
+  readonly type: string;
+  readonly tlp: Tlp;
+  readonly name: string | null;
+  readonly description: string | null;
+  readonly reasons: readonly string[];
+  readonly urgent: boolean;
+}
+
+const TYPE_WORDS: Readonly<Record<string, string>> = {
+  incident: 'Incident',
+  indicator: 'Indicator',
+  report: 'Report',
+  note: 'Note',
+  sighting: 'Sighting',
+  'x-rampart-status-report': 'Status report',
+  'threat-actor': 'Threat actor',
+  campaign: 'Campaign',
+  'intrusion-set': 'Intrusion set',
+  malware: 'Malware',
+  'attack-pattern': 'Technique',
+};
+const typeWord = (type: string) => TYPE_WORDS[type] ?? type;
+
+const signIn = (baseUrl: string | null) => (baseUrl === null ? 'Sign in to Rampart to read it.' : `Sign in to read it: ${baseUrl}/notifications`);
+
+/** The email of one alert sent at once. */
+export function immediateMail(to: string, deliveryId: string, item: MailItem, baseUrl: string | null): MailMessage {
+  const label = tlpLabel(item.tlp);
+  const urgent = item.urgent ? 'URGENT: ' : '';
+  if (announcedOnly(item.tlp)) {
+    return {
+      to,
+      deliveryId,
+      subject: `[${label}] ${urgent}Something was shared with you in Rampart`,
+      text: `A ${label} item was shared with you in Rampart. Its content stays in Rampart.\n\n${signIn(baseUrl)}\n\nYou are told because of: ${item.reasons.join('; ')}.\n`,
+    };
+  }
+  const title = item.name ?? typeWord(item.type);
+  const lines = [`${typeWord(item.type)}: ${title}`, `Marking: ${label}`, ''];
+  if (item.description !== null && item.description !== '') lines.push(item.description, '');
+  if (baseUrl !== null) lines.push(`Open it: ${baseUrl}/objects/${encodeURIComponent(item.id)}`, '');
+  lines.push(`You are told because of: ${item.reasons.join('; ')}.`, `Handle it according to ${label}.`);
+  return { to, deliveryId, subject: `[${label}] ${urgent}${typeWord(item.type)}: ${title}`, text: `${lines.join('\n')}\n` };
+}
+
+/** The daily digest: every item in a line; AMBER+STRICT and RED items counted, not described. The subject carries the strictest TLP. */
+export function digestMail(to: string, deliveryId: string, items: readonly MailItem[], baseUrl: string | null): MailMessage {
+  const strictest = items.reduce<Tlp>((acc, i) => (TLP_LEVELS.indexOf(i.tlp) > TLP_LEVELS.indexOf(acc) ? i.tlp : acc), 'clear');
+  const lines = [`Shared with you in Rampart since the last digest: ${items.length} item${items.length === 1 ? '' : 's'}.`, ''];
+  const hidden = items.filter((i) => announcedOnly(i.tlp));
+  for (const item of items) {
+    if (announcedOnly(item.tlp)) continue;
+    lines.push(`- [${tlpLabel(item.tlp)}] ${typeWord(item.type)}: ${item.name ?? '(no name)'}${baseUrl === null ? '' : `  ${baseUrl}/objects/${encodeURIComponent(item.id)}`}`);
+  }
+  if (hidden.length > 0) lines.push('', `${hidden.length} item${hidden.length === 1 ? ' is' : 's are'} marked TLP:AMBER+STRICT or TLP:RED and ${hidden.length === 1 ? 'is' : 'are'} not described here. ${signIn(baseUrl)}`);
+  lines.push('', 'Handle each item according to its marking.');
+  return { to, deliveryId, subject: `[${tlpLabel(strictest)}] Rampart daily digest: ${items.length} item${items.length === 1 ? '' : 's'}`, text: `${lines.join('\n')}\n` };
+}

@@ -1,0 +1,257 @@
+import type { AudienceKey } from '../domain/audience.ts';
+import type { OrgId, StixId } from '../domain/ids.ts';
+import { RAMPART_NAMESPACE, uuidV5 } from '../domain/uuid.ts';
+import type { AlertRow, DeliveryRow, NotificationsStore, RuleRow } from '../store/notifications.ts';
+import type { Reader, StixStore, StoredVersion } from '../store/types.ts';
+import type { Directory, KeysOf, OrgFacts, Person } from './directory.ts';
+import { factsOf, patternValues, type Facts } from './facts.ts';
+import { criteriaHold, standardRules, watchHits, type Rule, type WatchItem } from './rules.ts';
+import { Value } from '@sinclair/typebox/value';
+import { EMAIL_MODES, WATCH_KINDS, WatchCriteriaSchema, type EmailMode, type WatchKind } from './schemas.ts';
+
+/** Stable ids: the same person (or webhook), object version and channel always give the same id, in every process. */
+export const alertId = (userId: string, objectId: string, addedUs: number) => uuidV5(`alert|${userId}|${objectId}|${addedUs}`, RAMPART_NAMESPACE);
+export const deliveryId = (channel: string, recipient: string, objectId: string, addedUs: number) => uuidV5(`delivery|${channel}|${recipient}|${objectId}|${addedUs}`, RAMPART_NAMESPACE);
+
+export interface MatcherDeps {
+  readonly stix: Pick<StixStore, 'list' | 'versions' | 'get'>;
+  readonly store: NotificationsStore;
+  readonly directory: Directory;
+  readonly keysOf: KeysOf;
+  readonly now: () => number;
+  /** When the next daily digest goes out, for a time `now`. */
+  readonly nextDigestAt: (now: number) => number;
+}
+
+/** Everything a pass needs about who watches what, loaded once per pass. */
+interface Watchers {
+  readonly orgs: ReadonlyMap<string, OrgFacts>;
+  readonly people: ReadonlyMap<string, readonly Person[]>;
+  readonly orgRules: ReadonlyMap<string, readonly Rule[]>;
+  readonly personRules: ReadonlyMap<string, readonly Rule[]>;
+  readonly watchItems: ReadonlyMap<string, readonly WatchItem[]>;
+  readonly personModes: ReadonlyMap<string, string>;
+  readonly webhooks: ReadonlyMap<string, readonly string[]>;
+  readonly keys: Map<string, ReadonlySet<string>>;
+}
+
+const isEmailMode = (s: string): s is EmailMode => (EMAIL_MODES as readonly string[]).includes(s);
+const isWatchKind = (s: string): s is WatchKind => (WATCH_KINDS as readonly string[]).includes(s);
+
+/** A stored rule as the matcher uses it; a row the schema no longer accepts is skipped (and would be a bug). */
+export function ruleOf(row: RuleRow): Rule | null {
+  let criteria: unknown;
+  try {
+    criteria = JSON.parse(row.criteria);
+  } catch {
+    return null;
+  }
+  if (!Value.Check(WatchCriteriaSchema, criteria) || !isEmailMode(row.email)) return null;
+  return { id: row.id, name: row.name, criteria, email: row.email, userId: row.user_id };
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list === undefined) map.set(key, [value]);
+  else list.push(value);
+}
+
+async function loadWatchers(deps: MatcherDeps): Promise<Watchers> {
+  const [orgList, peopleList, ruleRows, plans, items, persons, hooks] = await Promise.all([
+    deps.directory.organizations(),
+    deps.directory.people(),
+    deps.store.rules({ enabledOnly: true }),
+    deps.store.plans(),
+    deps.store.watchItems(),
+    deps.store.people(),
+    deps.store.webhooks(),
+  ]);
+  const orgs = new Map(orgList.map((o) => [o.id as string, o]));
+  const people = new Map<string, Person[]>();
+  for (const p of peopleList) push(people, p.orgId, p);
+  const defaultsOff = new Set(plans.filter((p) => p.defaults_enabled === 0).map((p) => p.org_id));
+  const orgRules = new Map<string, Rule[]>();
+  const personRules = new Map<string, Rule[]>();
+  for (const row of ruleRows) {
+    const rule = ruleOf(row);
+    if (rule === null) continue;
+    if (row.user_id === null) push(orgRules, row.org_id, rule);
+    else push(personRules, row.user_id, rule);
+  }
+  for (const org of orgs.values()) {
+    if (!defaultsOff.has(org.id)) for (const rule of standardRules(org.kind, org.stateFips)) push(orgRules, org.id, rule);
+  }
+  const watchItems = new Map<string, WatchItem[]>();
+  for (const item of items) if (isWatchKind(item.kind)) push(watchItems, item.org_id, { kind: item.kind, value: item.value });
+  const webhooks = new Map<string, string[]>();
+  for (const hook of hooks) if (hook.enabled === 1) push(webhooks, hook.org_id, hook.id);
+  return { orgs, people, orgRules, personRules, watchItems, personModes: new Map(persons.map((p) => [p.user_id, p.email_mode])), webhooks, keys: new Map() };
+}
+
+async function orgKeys(deps: MatcherDeps, w: Watchers, orgId: string): Promise<ReadonlySet<string>> {
+  let keys = w.keys.get(orgId);
+  if (keys === undefined) {
+    keys = new Set(await deps.keysOf(orgId as OrgId, null));
+    w.keys.set(orgId, keys);
+  }
+  return keys;
+}
+
+/** Whether `reader` may see this very version, asked of the store (the one visibility predicate). */
+export async function sees(stix: Pick<StixStore, 'versions'>, reader: Reader, id: StixId, addedUs: number): Promise<StoredVersion | null> {
+  return (await stix.versions(reader, id)).find((v) => v.addedUs === addedUs) ?? null;
+}
+
+/** The email an alert gets: none, the daily digest, or at once (urgent alerts always at once unless the person wants no email). */
+export function emailModeFor(rules: readonly Rule[], personMode: string | undefined, urgent: boolean): EmailMode {
+  if (personMode === 'none') return 'none';
+  const wanted = rules.some((r) => r.email === 'immediate') ? 'immediate' : rules.some((r) => r.email === 'digest') ? 'digest' : 'none';
+  if (urgent && wanted !== 'none') return 'immediate';
+  if (personMode === 'digest' && wanted === 'immediate') return 'digest';
+  return wanted;
+}
+
+/**
+ * Values a sighting names through what it points at (the indicator sighted, observed data), read
+ * with the organization's own reader: only what it may see adds to its facts.
+ */
+async function sightingValues(deps: MatcherDeps, reader: Reader, version: StoredVersion): Promise<Facts['values']> {
+  if (version.type !== 'sighting') return [];
+  const object = JSON.parse(version.json) as { sighting_of_ref?: unknown; observed_data_refs?: unknown };
+  const out: Facts['values'][number][] = [];
+  const ids: string[] = [];
+  if (typeof object.sighting_of_ref === 'string') ids.push(object.sighting_of_ref);
+  if (Array.isArray(object.observed_data_refs)) for (const r of object.observed_data_refs) if (typeof r === 'string') ids.push(r);
+  for (const id of ids.slice(0, 20)) {
+    const target = await deps.stix.get(reader, id as StixId);
+    if (target === null) continue;
+    const parsed = JSON.parse(target.json) as { pattern?: unknown; objects?: unknown; object_refs?: unknown };
+    if (typeof parsed.pattern === 'string') out.push(...patternValues(parsed.pattern));
+    const refs = Array.isArray(parsed.object_refs) ? parsed.object_refs : [];
+    for (const r of refs.slice(0, 50)) {
+      if (typeof r !== 'string') continue;
+      const sco = await deps.stix.get(reader, r as StixId);
+      if (sco === null) continue;
+      const value = (JSON.parse(sco.json) as { value?: unknown }).value;
+      const kind = sco.type === 'domain-name' ? 'domain' : sco.type === 'url' ? 'url' : sco.type === 'email-addr' ? 'email' : sco.type === 'ipv4-addr' || sco.type === 'ipv6-addr' ? 'ip' : null;
+      if (kind !== null && typeof value === 'string') out.push({ kind, value });
+    }
+  }
+  return out;
+}
+
+/** Alerts and deliveries one version gives rise to: for every person and webhook that may see it and whose rules it meets. */
+export async function matchVersion(deps: MatcherDeps, w: Watchers, version: StoredVersion, now: number): Promise<{ alerts: AlertRow[]; deliveries: DeliveryRow[] }> {
+  const alerts: AlertRow[] = [];
+  const deliveries: DeliveryRow[] = [];
+  const stateOf = (id: string) => w.orgs.get(id)?.stateFips ?? null;
+  const baseFacts = factsOf(version, stateOf);
+  const audience = version.sharing.audience;
+  const namesPeople = audience.some((k) => k.startsWith('user:'));
+  for (const [orgId, org] of w.orgs) {
+    // An organization is not told of what it published itself.
+    if (orgId === version.sharing.owner) continue;
+    const people = w.people.get(orgId) ?? [];
+    const hooks = w.webhooks.get(orgId) ?? [];
+    if (people.length === 0 && hooks.length === 0) continue;
+    const keys = await orgKeys(deps, w, orgId);
+    // Candidates only: the store's predicate decides below, for each reader.
+    const named = namesPeople && people.some((p) => audience.includes(`user:${p.id}`));
+    if (!named && !audience.some((k) => keys.has(k))) continue;
+    const orgReader: Reader = { kind: 'member', orgId: orgId as OrgId, userId: null, keys: [...keys] as AudienceKey[] };
+    const orgSees = (await sees(deps.stix, orgReader, version.id, version.addedUs)) !== null;
+    if (!orgSees && !named) continue;
+    const extra = orgSees ? await sightingValues(deps, orgReader, version) : [];
+    const facts: Facts = extra.length === 0 ? baseFacts : { ...baseFacts, values: [...baseFacts.values, ...extra] };
+    const items = w.watchItems.get(orgId) ?? [];
+    const hits = watchHits(items, facts);
+    const orgRules = w.orgRules.get(orgId) ?? [];
+    const who = { orgId, userId: null, stateFips: org.stateFips };
+    const orgMatched = orgSees ? orgRules.filter((r) => criteriaHold(r.criteria, facts, who, hits)) : [];
+    const reasonsOf = (rules: readonly Rule[]) => JSON.stringify([...new Set(rules.map((r) => r.name))]);
+    for (const person of people) {
+      // A person sees what the organization sees, and what is named to them (TLP:RED) besides.
+      const personSees = audience.includes(`user:${person.id}`)
+        ? (await sees(deps.stix, { ...orgReader, userId: person.id, keys: [...keys, `user:${person.id}`] as AudienceKey[] }, version.id, version.addedUs)) !== null
+        : orgSees;
+      if (!personSees) continue;
+      const mine = { orgId, userId: person.id, stateFips: org.stateFips };
+      const matched = [
+        ...orgRules.filter((r) => orgMatched.includes(r) || criteriaHold(r.criteria, facts, mine, hits)),
+        ...(w.personRules.get(person.id) ?? []).filter((r) => criteriaHold(r.criteria, facts, mine, hits)),
+      ];
+      if (matched.length === 0) continue;
+      const id = alertId(person.id, version.id, version.addedUs);
+      const reasons = reasonsOf(matched);
+      const urgent = facts.urgent ? 1 : 0;
+      alerts.push({ id, user_id: person.id, org_id: orgId, object_id: version.id, added_us: version.addedUs, notice: null, reasons, urgent, created_at: now, read_at: null, acked_at: null, escalated_at: null });
+      const mode = emailModeFor(matched, w.personModes.get(person.id), facts.urgent);
+      if (mode === 'none') continue;
+      deliveries.push(delivery('email', person.id, orgId, id, version, mode, reasons, urgent, mode === 'digest' ? deps.nextDigestAt(now) : now, now));
+    }
+    if (orgMatched.length > 0) {
+      for (const hook of hooks) deliveries.push(delivery('webhook', hook, orgId, null, version, 'immediate', reasonsOf(orgMatched), facts.urgent ? 1 : 0, now, now));
+    }
+  }
+  return { alerts, deliveries };
+}
+
+function delivery(channel: string, recipient: string, orgId: string, alert: string | null, version: StoredVersion, mode: string, reasons: string, urgent: number, nextAt: number, now: number): DeliveryRow {
+  return {
+    id: deliveryId(channel, recipient, version.id, version.addedUs),
+    channel,
+    recipient,
+    org_id: orgId,
+    alert_id: alert,
+    object_id: version.id,
+    added_us: version.addedUs,
+    mode,
+    reasons,
+    urgent,
+    state: 'pending',
+    attempts: 0,
+    next_at: nextAt,
+    lease_owner: null,
+    lease_until: null,
+    last_error: null,
+    created_at: now,
+    done_at: null,
+  };
+}
+
+const PASS_SIZE = 200;
+
+/**
+ * One matching pass: the versions stored since the cursor (in added order), matched against every
+ * watcher, committed with the cursor's move in one transaction. Returns how many versions it read;
+ * 0 when there was nothing new or another process moved the cursor first.
+ */
+export async function matchPass(deps: MatcherDeps): Promise<number> {
+  const from = await deps.store.cursor();
+  const page = await deps.stix.list({ kind: 'operator' }, { addedAfterUs: from, versions: 'all', limit: PASS_SIZE });
+  if (!page.ok) throw new Error(`notifications: cannot list new versions: ${page.error.message}`);
+  const last = page.value.items[page.value.items.length - 1];
+  if (last === undefined) return 0;
+  const watchers = await loadWatchers(deps);
+  const now = deps.now();
+  const alerts: AlertRow[] = [];
+  const deliveries: DeliveryRow[] = [];
+  for (const version of page.value.items) {
+    const found = await matchVersion(deps, watchers, version, now);
+    alerts.push(...found.alerts);
+    deliveries.push(...found.deliveries);
+  }
+  return (await deps.store.commitPass(from, last.addedUs, alerts, deliveries)) ? page.value.items.length : 0;
+}
+
+/**
+ * A re-share may show an object to people who could not see it: its newest version is matched
+ * again (alerts and deliveries already recorded stay as they were).
+ */
+export async function matchReshare(deps: MatcherDeps, id: StixId): Promise<void> {
+  const latest = await deps.stix.get({ kind: 'operator' }, id);
+  if (latest === null || latest.revoked) return;
+  const watchers = await loadWatchers(deps);
+  const found = await matchVersion(deps, watchers, latest, deps.now());
+  await deps.store.record(found.alerts, found.deliveries);
+}

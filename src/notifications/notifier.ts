@@ -1,0 +1,182 @@
+import { randomUUID } from 'node:crypto';
+import type { StixId } from '../domain/ids.ts';
+import { RAMPART_NAMESPACE, uuidV5 } from '../domain/uuid.ts';
+import type { AlertRow, DeliveryRow, NotificationsStore } from '../store/notifications.ts';
+import type { StixStore } from '../store/types.ts';
+import { DEFAULT_POLICY, deliverDue, type DeliveryPolicy } from './deliver.ts';
+import type { Directory, KeysOf } from './directory.ts';
+import type { Mailer } from './email.ts';
+import { alertId, deliveryId, matchPass, matchReshare, type MatcherDeps } from './matcher.ts';
+import { httpWebhookSender, type WebhookSender } from './webhook.ts';
+
+/** Minutes an urgent alert may wait unacknowledged before the backup contacts are told, when the plan says nothing. */
+export const DEFAULT_ESCALATE_MINUTES = 30;
+/** Hour of the day (UTC) the daily digest goes out: 12:00 UTC is 7 in the morning on the East Coast. */
+export const DEFAULT_DIGEST_HOUR_UTC = 12;
+
+export interface NotifierOptions {
+  readonly stix: Pick<StixStore, 'list' | 'versions' | 'get'>;
+  readonly store: NotificationsStore;
+  readonly directory: Directory;
+  readonly keysOf: KeysOf;
+  readonly mailer: Mailer;
+  readonly clock: { now(): Date };
+  readonly sendWebhook?: WebhookSender;
+  readonly policy?: Partial<DeliveryPolicy>;
+  /** How often to look for due retries, digests and escalations without being told of a change (default 2 s). */
+  readonly pollMs?: number;
+  readonly digestHourUtc?: number;
+  readonly baseUrl?: string | null;
+  /** SQLite: this process alone delivers from the file, so leases left by a killed process are freed at start. */
+  readonly soleProcess?: boolean;
+  readonly log: { info(fields: Record<string, unknown>, message: string): void; warn(fields: Record<string, unknown>, message: string): void; error(fields: Record<string, unknown>, message: string): void };
+}
+
+/** The background worker of alerts: matches new versions, delivers the outbox, escalates. Started by `rampart serve`. */
+export interface Notifier {
+  start(): Promise<void>;
+  /** Stops after the round in progress; deliveries it holds are finished or left to their leases. */
+  stop(): Promise<void>;
+  /** Something was stored or re-shared: look now rather than at the next poll. */
+  changed(change: { readonly kind: 'stored' } | { readonly kind: 'reshared'; readonly id: string }): void;
+  /** One full round (tests wait on it instead of on time). */
+  round(): Promise<void>;
+  /** Tells an organization's org-admins something in the notification centre and by email. */
+  notice(orgId: string, text: string): Promise<void>;
+}
+
+/** The next digest time after `now`: today's digest hour, or tomorrow's when it has passed. */
+export function nextDigestAt(now: number, hourUtc: number): number {
+  const d = new Date(now);
+  const today = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate(), hourUtc);
+  return today > now ? today : today + 86_400_000;
+}
+
+export function createNotifier(options: NotifierOptions): Notifier {
+  const now = () => options.clock.now().getTime();
+  const policy: DeliveryPolicy = { ...DEFAULT_POLICY, ...options.policy };
+  const owner = `${process.pid}-${randomUUID()}`;
+  const digestHour = options.digestHourUtc ?? DEFAULT_DIGEST_HOUR_UTC;
+  const matcherDeps: MatcherDeps = { stix: options.stix, store: options.store, directory: options.directory, keysOf: options.keysOf, now, nextDigestAt: (t) => nextDigestAt(t, digestHour) };
+  const deliverDeps = {
+    stix: options.stix,
+    store: options.store,
+    directory: options.directory,
+    keysOf: options.keysOf,
+    mailer: options.mailer,
+    sendWebhook: options.sendWebhook ?? httpWebhookSender(),
+    now,
+    policy,
+    owner,
+    baseUrl: options.baseUrl ?? null,
+    log: options.log,
+  };
+  const reshared = new Set<string>();
+
+  async function notice(orgId: string, text: string): Promise<void> {
+    const admins = (await options.directory.people()).filter((p) => p.orgId === orgId && p.role === 'org-admin');
+    const at = now();
+    const alerts: AlertRow[] = [];
+    const deliveries: DeliveryRow[] = [];
+    for (const admin of admins) {
+      const id = uuidV5(`notice|${admin.id}|${at}|${text}`, RAMPART_NAMESPACE);
+      alerts.push({ id, user_id: admin.id, org_id: orgId, object_id: null, added_us: null, notice: text, reasons: '["Notice"]', urgent: 0, created_at: at, read_at: null, acked_at: null, escalated_at: null });
+      deliveries.push({ id, channel: 'email', recipient: admin.id, org_id: orgId, alert_id: id, object_id: null, added_us: null, mode: 'immediate', reasons: '["Notice"]', urgent: 0, state: 'pending', attempts: 0, next_at: at, lease_owner: null, lease_until: null, last_error: null, created_at: at, done_at: null });
+    }
+    await options.store.record(alerts, deliveries);
+  }
+
+  /** Urgent alerts nobody of the organization acknowledged in time go to its backup contacts, once. */
+  async function escalate(): Promise<void> {
+    const at = now();
+    const plans = new Map((await options.store.plans()).map((p) => [p.org_id, p]));
+    const waiting = await options.store.unacknowledgedUrgent(at - 5 * 60_000, 200);
+    const done = new Set<string>();
+    for (const alert of waiting) {
+      if (alert.object_id === null || alert.added_us === null) continue;
+      const key = `${alert.org_id}|${alert.object_id}|${alert.added_us}`;
+      if (done.has(key)) continue;
+      const plan = plans.get(alert.org_id);
+      const minutes = plan?.escalate_after_minutes ?? DEFAULT_ESCALATE_MINUTES;
+      if (alert.created_at > at - minutes * 60_000) continue;
+      done.add(key);
+      const backups = plan === undefined ? [] : (JSON.parse(plan.backup_contacts) as string[]);
+      if (!(await options.store.markEscalated(alert.org_id, alert.object_id, alert.added_us, at))) continue;
+      const alerts: AlertRow[] = [];
+      const deliveries: DeliveryRow[] = [];
+      const reasons = JSON.stringify([`Urgent and not acknowledged within ${minutes} minutes`]);
+      for (const userId of backups) {
+        const person = await options.directory.person(userId);
+        if (person === null || person.orgId !== alert.org_id) continue;
+        const id = alertId(userId, alert.object_id, alert.added_us);
+        alerts.push({ ...alert, id, user_id: userId, reasons, created_at: at, read_at: null, acked_at: null, escalated_at: at });
+        deliveries.push({ id: deliveryId('escalation', userId, alert.object_id, alert.added_us), channel: 'escalation', recipient: userId, org_id: alert.org_id, alert_id: id, object_id: alert.object_id, added_us: alert.added_us, mode: 'immediate', reasons, urgent: 1, state: 'pending', attempts: 0, next_at: at, lease_owner: null, lease_until: null, last_error: null, created_at: at, done_at: null });
+      }
+      await options.store.record(alerts, deliveries);
+    }
+  }
+
+  async function oneRound(): Promise<void> {
+    while ((await matchPass(matcherDeps)) > 0);
+    for (const id of [...reshared]) {
+      reshared.delete(id);
+      await matchReshare(matcherDeps, id as StixId);
+    }
+    await escalate();
+    while ((await deliverDue(deliverDeps, 50, notice)) > 0);
+  }
+
+  let running: Promise<void> | null = null;
+  let again = false;
+  let stopped = true;
+  let timer: NodeJS.Timeout | null = null;
+
+  const round = (): Promise<void> => {
+    if (running !== null) {
+      again = true;
+      return running;
+    }
+    running = (async () => {
+      try {
+        do {
+          again = false;
+          try {
+            await oneRound();
+          } catch (error) {
+            options.log.error({ err: error }, 'notifications: a round failed; trying again at the next poll');
+          }
+        } while (again && !stopped);
+      } finally {
+        running = null;
+      }
+    })();
+    return running;
+  };
+
+  const schedule = () => {
+    if (stopped) return;
+    timer = setTimeout(() => {
+      void round().finally(schedule);
+    }, options.pollMs ?? 2_000);
+  };
+
+  return {
+    async start() {
+      if (!stopped) return;
+      stopped = false;
+      if (options.soleProcess === true) await options.store.releaseAllLeases();
+      void round().finally(schedule);
+    },
+    async stop() {
+      stopped = true;
+      if (timer !== null) clearTimeout(timer);
+      await running;
+    },
+    changed(change) {
+      if (change.kind === 'reshared') reshared.add(change.id);
+      if (!stopped) void round();
+    },
+    round,
+    notice,
+  };
+}

@@ -1,0 +1,411 @@
+import { sql, type Kysely, type SqlBool } from 'kysely';
+import type { Database, DialectName } from './db.ts';
+import type { StixTables } from './stix-tables.ts';
+import type { Reader } from './types.ts';
+import { visibleTo } from './visibility.ts';
+
+// A type alias, not an interface: Kysely.withTables needs an index-signature-compatible shape.
+/** The tables of migration 0013-notifications (times in epoch milliseconds). */
+export type NotifyTables = {
+  notify_rule: { id: string; org_id: string; user_id: string | null; name: string; criteria: string; email: string; enabled: number; created_at: number; updated_at: number };
+  notify_watch_item: { id: string; org_id: string; kind: string; value: string; label: string | null; created_at: number };
+  notify_org_plan: { org_id: string; defaults_enabled: number; escalate_after_minutes: number; primary_contacts: string; backup_contacts: string; updated_at: number };
+  notify_person: { user_id: string; email_mode: string; updated_at: number };
+  notify_webhook: { id: string; org_id: string; url: string; secret: string; enabled: number; failures: number; disabled_reason: string | null; created_at: number };
+  notify_alert: {
+    id: string;
+    user_id: string;
+    org_id: string;
+    object_id: string | null;
+    added_us: number | null;
+    notice: string | null;
+    reasons: string;
+    urgent: number;
+    created_at: number;
+    read_at: number | null;
+    acked_at: number | null;
+    escalated_at: number | null;
+  };
+  notify_delivery: DeliveryRow;
+  notify_cursor: { name: string; last_us: number };
+};
+
+export type DeliveryState = 'pending' | 'delivered' | 'dropped' | 'dead';
+export type DeliveryChannel = 'email' | 'webhook' | 'escalation';
+
+export type DeliveryRow = {
+  id: string;
+  channel: string;
+  recipient: string;
+  org_id: string;
+  alert_id: string | null;
+  object_id: string | null;
+  added_us: number | null;
+  mode: string;
+  reasons: string;
+  urgent: number;
+  state: string;
+  attempts: number;
+  next_at: number;
+  lease_owner: string | null;
+  lease_until: number | null;
+  last_error: string | null;
+  created_at: number;
+  done_at: number | null;
+};
+
+export type AlertRow = NotifyTables['notify_alert'];
+export type RuleRow = NotifyTables['notify_rule'];
+export type WatchItemRow = NotifyTables['notify_watch_item'];
+export type WebhookRow = NotifyTables['notify_webhook'];
+export type PlanRow = NotifyTables['notify_org_plan'];
+
+/** A notification-centre row with what the reader may see of the object it is about. */
+export type AlertView = AlertRow & { type: string | null; name: string | null; tlp: string | null };
+
+/** How a claimed delivery ended: delivered, dropped (the sharing rule no longer allows it), retried later, or given up. */
+export type DeliveryOutcome =
+  | { readonly state: 'delivered' }
+  | { readonly state: 'dropped'; readonly reason: string }
+  | { readonly state: 'retry'; readonly error: string; readonly nextAt: number }
+  | { readonly state: 'dead'; readonly error: string };
+
+const num = (v: number | string | null): number | null => (v === null ? null : Number(v));
+const deliveryOf = (r: DeliveryRow): DeliveryRow => ({ ...r, added_us: num(r.added_us), urgent: Number(r.urgent), attempts: Number(r.attempts), next_at: Number(r.next_at), lease_until: num(r.lease_until), created_at: Number(r.created_at), done_at: num(r.done_at) });
+const alertOf = <T extends AlertRow>(r: T): T => ({ ...r, added_us: num(r.added_us), urgent: Number(r.urgent), created_at: Number(r.created_at), read_at: num(r.read_at), acked_at: num(r.acked_at), escalated_at: num(r.escalated_at) });
+
+const INSERT_CHUNK = 200;
+
+/** The SQL of src/notifications: rules, watch lists, plans, webhooks, the notification centre and the outbox. */
+export function notificationsStore(database: Database<unknown>) {
+  const db: Kysely<NotifyTables & StixTables> = database.db.withTables<NotifyTables & StixTables>();
+  const dialect: DialectName = database.dialect;
+
+  return {
+    // ---- the matcher's cursor over STIX versions ---------------------------------------------------
+    /** Where the matcher stands; on first use, the newest version stored (a new hub does not alert on its past). */
+    async cursor(): Promise<number> {
+      const row = await db.selectFrom('notify_cursor').select('last_us').where('name', '=', 'match').executeTakeFirst();
+      if (row !== undefined) return Number(row.last_us);
+      const newest = await db.selectFrom('stix_version').select((eb) => eb.fn.max('added_us').as('m')).executeTakeFirst();
+      const start = Number(newest?.m ?? 0);
+      await db.insertInto('notify_cursor').values({ name: 'match', last_us: start }).onConflict((oc) => oc.column('name').doNothing()).execute();
+      const stored = await db.selectFrom('notify_cursor').select('last_us').where('name', '=', 'match').executeTakeFirstOrThrow();
+      return Number(stored.last_us);
+    },
+
+    /**
+     * Commits one matching pass: moves the cursor from `from` to `to` and records its alerts and
+     * deliveries, all or nothing. False (nothing written) when another process moved the cursor first.
+     * A row already recorded (the same person or webhook, object and version) is kept as it was.
+     */
+    async commitPass(from: number, to: number, alerts: readonly AlertRow[], deliveries: readonly DeliveryRow[]): Promise<boolean> {
+      return db.transaction().execute(async (trx) => {
+        const moved = await trx.updateTable('notify_cursor').set({ last_us: to }).where('name', '=', 'match').where('last_us', '=', from).executeTakeFirst();
+        if (Number(moved.numUpdatedRows) !== 1) return false;
+        await insertRows(trx, alerts, deliveries);
+        return true;
+      });
+    },
+
+    /** Records alerts and deliveries outside a pass (a re-share); rows already there are kept. */
+    async record(alerts: readonly AlertRow[], deliveries: readonly DeliveryRow[]): Promise<void> {
+      await db.transaction().execute((trx) => insertRows(trx, alerts, deliveries));
+    },
+
+    // ---- the outbox -------------------------------------------------------------------------------
+    /** Leases up to `limit` due deliveries to `owner` until `leaseUntil`; on PostgreSQL rows another process holds are skipped. */
+    async claimDue(owner: string, now: number, leaseUntil: number, limit: number, channels?: readonly DeliveryChannel[]): Promise<DeliveryRow[]> {
+      let due = db
+        .selectFrom('notify_delivery')
+        .select('id')
+        .where('state', '=', 'pending')
+        .where('next_at', '<=', now)
+        .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now)]));
+      if (channels !== undefined) due = due.where('channel', 'in', channels);
+      due = due.orderBy('next_at').limit(limit);
+      if (dialect === 'postgres') due = due.forUpdate().skipLocked();
+      const rows = await db.updateTable('notify_delivery').set({ lease_owner: owner, lease_until: leaseUntil }).where('id', 'in', due).returningAll().execute();
+      return rows.map(deliveryOf).sort((a, b) => a.next_at - b.next_at);
+    },
+
+    /** Every pending digest row of a person that is due, leased to `owner` (one email carries them all). */
+    async claimDigest(owner: string, recipient: string, now: number, leaseUntil: number): Promise<DeliveryRow[]> {
+      let due = db
+        .selectFrom('notify_delivery')
+        .select('id')
+        .where('state', '=', 'pending')
+        .where('channel', '=', 'email')
+        .where('mode', '=', 'digest')
+        .where('recipient', '=', recipient)
+        .where('next_at', '<=', now)
+        .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now), eb('lease_owner', '=', owner)]));
+      if (dialect === 'postgres') due = due.forUpdate().skipLocked();
+      const rows = await db.updateTable('notify_delivery').set({ lease_owner: owner, lease_until: leaseUntil }).where('id', 'in', due).returningAll().execute();
+      return rows.map(deliveryOf).sort((a, b) => Number(a.added_us) - Number(b.added_us));
+    },
+
+    /** Ends (or reschedules) a delivery this owner holds; false when its lease passed to another process meanwhile. */
+    async finish(id: string, owner: string, now: number, outcome: DeliveryOutcome): Promise<boolean> {
+      const base = db.updateTable('notify_delivery').where('id', '=', id).where('lease_owner', '=', owner).where('state', '=', 'pending');
+      const done = { lease_owner: null, lease_until: null };
+      const result = await (() => {
+        switch (outcome.state) {
+          case 'delivered':
+            return base.set({ ...done, state: 'delivered', done_at: now, attempts: sql`attempts + 1` }).executeTakeFirst();
+          case 'dropped':
+            return base.set({ ...done, state: 'dropped', done_at: now, last_error: outcome.reason }).executeTakeFirst();
+          case 'retry':
+            return base.set({ ...done, attempts: sql`attempts + 1`, next_at: outcome.nextAt, last_error: outcome.error }).executeTakeFirst();
+          case 'dead':
+            return base.set({ ...done, state: 'dead', attempts: sql`attempts + 1`, done_at: now, last_error: outcome.error }).executeTakeFirst();
+        }
+      })();
+      return Number(result.numUpdatedRows) === 1;
+    },
+
+    /** SQLite only (one process holds the file): leases of a process that died are free again at start. */
+    async releaseAllLeases(): Promise<void> {
+      await db.updateTable('notify_delivery').set({ lease_owner: null, lease_until: null }).where('state', '=', 'pending').where('lease_owner', 'is not', null).execute();
+    },
+
+    async delivery(id: string): Promise<DeliveryRow | null> {
+      const row = await db.selectFrom('notify_delivery').selectAll().where('id', '=', id).executeTakeFirst();
+      return row === undefined ? null : deliveryOf(row);
+    },
+
+    async deliveries(filter: { readonly orgId?: string; readonly channel?: DeliveryChannel; readonly recipient?: string; readonly state?: DeliveryState; readonly limit: number }): Promise<DeliveryRow[]> {
+      let q = db.selectFrom('notify_delivery').selectAll();
+      if (filter.orgId !== undefined) q = q.where('org_id', '=', filter.orgId);
+      if (filter.channel !== undefined) q = q.where('channel', '=', filter.channel);
+      if (filter.recipient !== undefined) q = q.where('recipient', '=', filter.recipient);
+      if (filter.state !== undefined) q = q.where('state', '=', filter.state);
+      const rows = await q.orderBy('created_at', 'desc').orderBy('id').limit(filter.limit).execute();
+      return rows.map(deliveryOf);
+    },
+
+    /** Puts a dead delivery of `orgId` back in the queue, due now; false when there is no such dead delivery. */
+    async replay(orgId: string, id: string, now: number): Promise<boolean> {
+      const result = await db
+        .updateTable('notify_delivery')
+        .set({ state: 'pending', attempts: 0, next_at: now, done_at: null, lease_owner: null, lease_until: null })
+        .where('id', '=', id)
+        .where('org_id', '=', orgId)
+        .where('state', '=', 'dead')
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    },
+
+    /** Counts per state (tests and /metrics). */
+    async deliveryCounts(): Promise<Record<string, number>> {
+      const rows = await db.selectFrom('notify_delivery').select(['state', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('state').execute();
+      return Object.fromEntries(rows.map((r) => [r.state, Number(r.n)]));
+    },
+
+    // ---- the notification centre ------------------------------------------------------------------
+    /**
+     * A person's notifications, newest first, with the object each is about, read under the person's
+     * reader: an alert about a version the person may no longer see is not listed.
+     */
+    async alerts(userId: string, reader: Reader, options: { readonly limit: number; readonly unreadOnly?: boolean; readonly before?: number }): Promise<AlertView[]> {
+      const visible = visibleTo(reader, 'v.added_us', 'v.owner');
+      let q = db
+        .selectFrom('notify_alert as a')
+        .leftJoin('stix_version as v', 'v.added_us', 'a.added_us')
+        .selectAll('a')
+        .select(['v.type', 'v.name', 'v.tlp'])
+        .where('a.user_id', '=', userId)
+        .where((eb) => eb.or([eb('a.object_id', 'is', null), visible ?? sql<SqlBool>`1 = 1`]));
+      if (options.unreadOnly === true) q = q.where('a.read_at', 'is', null);
+      if (options.before !== undefined) q = q.where('a.created_at', '<', options.before);
+      const rows = await q.orderBy('a.created_at', 'desc').orderBy('a.id', 'desc').limit(options.limit).execute();
+      return rows.map((r) => alertOf(r as AlertView));
+    },
+
+    async unreadCount(userId: string, reader: Reader): Promise<number> {
+      const visible = visibleTo(reader, 'v.added_us', 'v.owner');
+      const row = await db
+        .selectFrom('notify_alert as a')
+        .leftJoin('stix_version as v', 'v.added_us', 'a.added_us')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('a.user_id', '=', userId)
+        .where('a.read_at', 'is', null)
+        .where((eb) => eb.or([eb('a.object_id', 'is', null), visible ?? sql<SqlBool>`1 = 1`]))
+        .executeTakeFirstOrThrow();
+      return Number(row.n);
+    },
+
+    async alert(userId: string, id: string): Promise<AlertRow | null> {
+      const row = await db.selectFrom('notify_alert').selectAll().where('id', '=', id).where('user_id', '=', userId).executeTakeFirst();
+      return row === undefined ? null : alertOf(row);
+    },
+
+    async alertById(id: string): Promise<AlertRow | null> {
+      const row = await db.selectFrom('notify_alert').selectAll().where('id', '=', id).executeTakeFirst();
+      return row === undefined ? null : alertOf(row);
+    },
+
+    /** Marks some (or, with `ids` null, all) of a person's notifications read; returns how many changed. */
+    async markRead(userId: string, ids: readonly string[] | null, now: number): Promise<number> {
+      let q = db.updateTable('notify_alert').set({ read_at: now }).where('user_id', '=', userId).where('read_at', 'is', null);
+      if (ids !== null) {
+        if (ids.length === 0) return 0;
+        q = q.where('id', 'in', ids);
+      }
+      return Number((await q.executeTakeFirst()).numUpdatedRows);
+    },
+
+    /** Acknowledges an alert (it is read too), which stops its escalation; false when it is not the person's. */
+    async acknowledge(userId: string, id: string, now: number): Promise<boolean> {
+      const result = await db
+        .updateTable('notify_alert')
+        .set({ acked_at: sql`coalesce(acked_at, ${now})`, read_at: sql`coalesce(read_at, ${now})` })
+        .where('id', '=', id)
+        .where('user_id', '=', userId)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    },
+
+    /** Urgent alerts created before `createdBefore` that nobody of the organization acknowledged and that were not escalated yet. */
+    async unacknowledgedUrgent(createdBefore: number, limit: number): Promise<AlertRow[]> {
+      const rows = await db
+        .selectFrom('notify_alert as a')
+        .selectAll('a')
+        .where('a.urgent', '=', 1)
+        .where('a.acked_at', 'is', null)
+        .where('a.escalated_at', 'is', null)
+        .where('a.created_at', '<', createdBefore)
+        .where('a.object_id', 'is not', null)
+        .where((eb) =>
+          eb.not(eb.exists(eb.selectFrom('notify_alert as b').select('b.id').whereRef('b.org_id', '=', 'a.org_id').whereRef('b.object_id', '=', 'a.object_id').whereRef('b.added_us', '=', 'a.added_us').where('b.acked_at', 'is not', null))),
+        )
+        .orderBy('a.created_at')
+        .limit(limit)
+        .execute();
+      return rows.map(alertOf);
+    },
+
+    /** Marks every alert of an organization about one version as escalated; false when another process did first. */
+    async markEscalated(orgId: string, objectId: string, addedUs: number, now: number): Promise<boolean> {
+      const result = await db.updateTable('notify_alert').set({ escalated_at: now }).where('org_id', '=', orgId).where('object_id', '=', objectId).where('added_us', '=', addedUs).where('escalated_at', 'is', null).executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
+    },
+
+    // ---- webhooks ---------------------------------------------------------------------------------
+    async webhooks(orgId?: string): Promise<WebhookRow[]> {
+      let q = db.selectFrom('notify_webhook').selectAll();
+      if (orgId !== undefined) q = q.where('org_id', '=', orgId);
+      const rows = await q.orderBy('created_at').orderBy('id').execute();
+      return rows.map((r) => ({ ...r, enabled: Number(r.enabled), failures: Number(r.failures), created_at: Number(r.created_at) }));
+    },
+    async insertWebhook(row: WebhookRow): Promise<void> {
+      await db.insertInto('notify_webhook').values(row).execute();
+    },
+    async updateWebhook(orgId: string, id: string, patch: Partial<Pick<WebhookRow, 'url' | 'enabled' | 'failures' | 'disabled_reason'>>): Promise<boolean> {
+      const result = await db.updateTable('notify_webhook').set(patch).where('id', '=', id).where('org_id', '=', orgId).executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    },
+    async deleteWebhook(orgId: string, id: string): Promise<boolean> {
+      const result = await db.deleteFrom('notify_webhook').where('id', '=', id).where('org_id', '=', orgId).executeTakeFirst();
+      return Number(result.numDeletedRows) === 1;
+    },
+    /** Counts a given-up delivery against its webhook; returns the new count (null when the webhook is gone). */
+    async webhookFailed(id: string): Promise<number | null> {
+      await db.updateTable('notify_webhook').set({ failures: sql`failures + 1` }).where('id', '=', id).execute();
+      const row = await db.selectFrom('notify_webhook').select('failures').where('id', '=', id).executeTakeFirst();
+      return row === undefined ? null : Number(row.failures);
+    },
+    async webhookSucceeded(id: string): Promise<void> {
+      await db.updateTable('notify_webhook').set({ failures: 0 }).where('id', '=', id).where('failures', '>', 0).execute();
+    },
+
+    // ---- rules, watch lists, plans, people ---------------------------------------------------------
+    async rules(filter: { readonly orgId?: string; readonly userId?: string | null; readonly enabledOnly?: boolean } = {}): Promise<RuleRow[]> {
+      let q = db.selectFrom('notify_rule').selectAll();
+      if (filter.orgId !== undefined) q = q.where('org_id', '=', filter.orgId);
+      if (filter.userId === null) q = q.where('user_id', 'is', null);
+      else if (filter.userId !== undefined) q = q.where('user_id', '=', filter.userId);
+      if (filter.enabledOnly === true) q = q.where('enabled', '=', 1);
+      const rows = await q.orderBy('created_at').orderBy('id').execute();
+      return rows.map((r) => ({ ...r, enabled: Number(r.enabled), created_at: Number(r.created_at), updated_at: Number(r.updated_at) }));
+    },
+    async insertRule(row: RuleRow): Promise<void> {
+      await db.insertInto('notify_rule').values(row).execute();
+    },
+    async updateRule(id: string, owner: { readonly orgId: string; readonly userId: string | null }, patch: Partial<Pick<RuleRow, 'name' | 'criteria' | 'email' | 'enabled' | 'updated_at'>>): Promise<boolean> {
+      let q = db.updateTable('notify_rule').set(patch).where('id', '=', id).where('org_id', '=', owner.orgId);
+      q = owner.userId === null ? q.where('user_id', 'is', null) : q.where('user_id', '=', owner.userId);
+      return Number((await q.executeTakeFirst()).numUpdatedRows) === 1;
+    },
+    async deleteRule(id: string, owner: { readonly orgId: string; readonly userId: string | null }): Promise<boolean> {
+      let q = db.deleteFrom('notify_rule').where('id', '=', id).where('org_id', '=', owner.orgId);
+      q = owner.userId === null ? q.where('user_id', 'is', null) : q.where('user_id', '=', owner.userId);
+      return Number((await q.executeTakeFirst()).numDeletedRows) === 1;
+    },
+
+    async watchItems(orgId?: string): Promise<WatchItemRow[]> {
+      let q = db.selectFrom('notify_watch_item').selectAll();
+      if (orgId !== undefined) q = q.where('org_id', '=', orgId);
+      const rows = await q.orderBy('kind').orderBy('value').execute();
+      return rows.map((r) => ({ ...r, created_at: Number(r.created_at) }));
+    },
+    /** False when the organization already watches that value. */
+    async insertWatchItem(row: WatchItemRow): Promise<boolean> {
+      const inserted = await db.insertInto('notify_watch_item').values(row).onConflict((oc) => oc.columns(['org_id', 'kind', 'value']).doNothing()).returning('id').execute();
+      return inserted.length === 1;
+    },
+    async deleteWatchItem(orgId: string, id: string): Promise<boolean> {
+      const result = await db.deleteFrom('notify_watch_item').where('id', '=', id).where('org_id', '=', orgId).executeTakeFirst();
+      return Number(result.numDeletedRows) === 1;
+    },
+
+    async plans(): Promise<PlanRow[]> {
+      const rows = await db.selectFrom('notify_org_plan').selectAll().execute();
+      return rows.map((r) => ({ ...r, defaults_enabled: Number(r.defaults_enabled), escalate_after_minutes: Number(r.escalate_after_minutes), updated_at: Number(r.updated_at) }));
+    },
+    async plan(orgId: string): Promise<PlanRow | null> {
+      const row = await db.selectFrom('notify_org_plan').selectAll().where('org_id', '=', orgId).executeTakeFirst();
+      return row === undefined ? null : { ...row, defaults_enabled: Number(row.defaults_enabled), escalate_after_minutes: Number(row.escalate_after_minutes), updated_at: Number(row.updated_at) };
+    },
+    async putPlan(row: PlanRow): Promise<void> {
+      await db
+        .insertInto('notify_org_plan')
+        .values(row)
+        .onConflict((oc) => oc.column('org_id').doUpdateSet({ defaults_enabled: row.defaults_enabled, escalate_after_minutes: row.escalate_after_minutes, primary_contacts: row.primary_contacts, backup_contacts: row.backup_contacts, updated_at: row.updated_at }))
+        .execute();
+    },
+
+    async people(): Promise<NotifyTables['notify_person'][]> {
+      return db.selectFrom('notify_person').selectAll().execute();
+    },
+    async person(userId: string): Promise<NotifyTables['notify_person'] | null> {
+      return (await db.selectFrom('notify_person').selectAll().where('user_id', '=', userId).executeTakeFirst()) ?? null;
+    },
+    async putPerson(userId: string, emailMode: string, now: number): Promise<void> {
+      await db
+        .insertInto('notify_person')
+        .values({ user_id: userId, email_mode: emailMode, updated_at: now })
+        .onConflict((oc) => oc.column('user_id').doUpdateSet({ email_mode: emailMode, updated_at: now }))
+        .execute();
+    },
+  };
+}
+
+export type NotificationsStore = ReturnType<typeof notificationsStore>;
+
+async function insertRows(trx: Kysely<NotifyTables & StixTables>, alerts: readonly AlertRow[], deliveries: readonly DeliveryRow[]): Promise<void> {
+  for (let i = 0; i < alerts.length; i += INSERT_CHUNK) {
+    await trx
+      .insertInto('notify_alert')
+      .values(alerts.slice(i, i + INSERT_CHUNK))
+      .onConflict((oc) => oc.columns(['user_id', 'object_id', 'added_us']).doNothing())
+      .execute();
+  }
+  for (let i = 0; i < deliveries.length; i += INSERT_CHUNK) {
+    await trx
+      .insertInto('notify_delivery')
+      .values(deliveries.slice(i, i + INSERT_CHUNK))
+      .onConflict((oc) => oc.columns(['channel', 'recipient', 'object_id', 'added_us']).doNothing())
+      .execute();
+  }
+}
