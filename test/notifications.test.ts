@@ -3,8 +3,8 @@ import { composeHub, type Hub } from '../src/hub/compose.ts';
 import type { OrgId } from '../src/domain/ids.ts';
 import { notificationsStore } from '../src/store/notifications.ts';
 import { openStore, type RampartStore } from '../src/store/index.ts';
-import { tableRows, testDatabase, testDialects, type TestDatabase } from '../src/store/testing.ts';
-import { incident, indicator, memoryMailer, notificationWorld, post, reshare, type World } from '../src/notifications/testing.ts';
+import { tableRows, testDatabase, testDialects, type TestDatabase } from './helpers/store.ts';
+import { incident, indicator, memoryMailer, notificationWorld, post, reshare, type World } from './helpers/notifications.ts';
 import { DELIVERY_HEADER, SIGNATURE_HEADER, verifySignature } from '../src/notifications/webhook.ts';
 import { webhookReceiver } from './helpers/webhook-receiver.ts';
 

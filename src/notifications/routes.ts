@@ -2,7 +2,8 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyReply } from 'fastify';
 import type { Problem } from '../domain/problem.ts';
 import { ok, type Result } from '../domain/result.ts';
-import type { AppPlugin, Principal } from '../http/deps.ts';
+import type { Principal } from '../domain/principal.ts';
+import type { AppPlugin } from '../http/deps.ts';
 import { problemResponses } from '../http/schemas.ts';
 import { gates, type OrgAdminCheck } from '../sharing/routes.ts';
 import {

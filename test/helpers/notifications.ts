@@ -1,16 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { createApiKey } from '../accounts/api-keys.ts';
-import { OPERATOR } from '../accounts/context.ts';
-import { createOrganization, seedOrganizations } from '../accounts/organizations.ts';
-import { TEST_POLICY } from '../accounts/testing.ts';
-import { createUser } from '../accounts/users.ts';
-import { createAuthService } from '../auth/service.ts';
-import type { OrgId } from '../domain/ids.ts';
-import { ok } from '../domain/result.ts';
-import type { Hub } from '../hub/compose.ts';
-import type { RampartStore } from '../store/index.ts';
-import { RAMPART_EXTENSION_ID } from '../stix/rampart-extension.ts';
-import type { MailMessage, Mailer } from './email.ts';
+import { createApiKey } from '../../src/accounts/api-keys.ts';
+import { OPERATOR } from '../../src/accounts/context.ts';
+import { createOrganization, seedOrganizations } from '../../src/accounts/organizations.ts';
+import { TEST_POLICY } from './accounts.ts';
+import { createUser } from '../../src/accounts/users.ts';
+import { createAuthService } from '../../src/auth/service.ts';
+import type { OrgId } from '../../src/domain/ids.ts';
+import { ok } from '../../src/domain/result.ts';
+import type { Hub } from '../../src/hub/compose.ts';
+import type { RampartStore } from '../../src/store/index.ts';
+import { RAMPART_EXTENSION_ID } from '../../src/stix/rampart-extension.ts';
+import type { MailMessage, Mailer } from '../../src/notifications/email.ts';
 
 /** Tests only: a mailer that keeps what it is given (and can be told to fail). */
 export function memoryMailer(): Mailer & { readonly sent: MailMessage[]; failing: boolean } {
