@@ -1,19 +1,17 @@
 import type { OrgId } from '../domain/ids.ts';
 import type { Result } from '../domain/result.ts';
-import type { AppPlugin } from '../http/deps.ts';
 import type { Principal } from '../domain/principal.ts';
 import type { Database } from '../store/db.ts';
 import { federationRepository, type FederationRepository, type FeedRecord } from '../store/federation.ts';
 import type { StixStore } from '../store/types.ts';
 import { envCredentials, type CredentialResolver } from './credentials.ts';
 import { localOrganizationsIn, type FederationError } from './pull.ts';
-import { federationPlugin } from './routes.ts';
+import type { FederationRoutesOptions } from './routes.ts';
 import { runFeed, type FederationDeps, type FeedRunSummary } from './runner.ts';
 import { feedScheduler, type FeedScheduler, type Timers } from './scheduler.ts';
 
 export { runFeed, describeRun, pushReader, type FeedRunSummary } from './runner.ts';
 export { feedScheduler, type FeedScheduler } from './scheduler.ts';
-export { federationPlugin } from './routes.ts';
 export { receivedSharing, withdrawnSharing } from './received-sharing.ts';
 export type { FederationReshareEvent } from './pull.ts';
 
@@ -39,8 +37,8 @@ export interface Federation {
   readonly repo: FederationRepository;
   /** start() with the server, await stop() before closing the store. */
   readonly scheduler: FeedScheduler;
-  /** The /api/v1/feeds routes, for AppDeps.plugins. */
-  readonly plugin: AppPlugin;
+  /** What the /api/v1/feeds routes work with: hub/compose.ts mounts federationPlugin(routes). */
+  readonly routes: FederationRoutesOptions;
   /** Feeds whose credential cannot be used as it is (variable unset or not in a feed secret's form): `rampart serve` says so at start. */
   credentialProblems(): Promise<readonly { readonly feed: FeedRecord; readonly error: FederationError }[]>;
 }
@@ -71,7 +69,7 @@ export function federation(options: FederationOptions): Federation {
   return {
     repo,
     scheduler,
-    plugin: federationPlugin({ repo, scheduler, clock: options.clock, isOrgAdmin: options.isOrgAdmin, credentials }),
+    routes: { repo, scheduler, clock: options.clock, isOrgAdmin: options.isOrgAdmin, credentials },
     async credentialProblems() {
       const problems: { feed: FeedRecord; error: FederationError }[] = [];
       for (const feed of await repo.feeds()) {

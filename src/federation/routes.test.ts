@@ -5,6 +5,7 @@ import { openStore, type RampartStore } from '../store/index.ts';
 import { testDatabase, type TestDatabase } from '../../test/helpers/store.ts';
 import { envCredentials } from './credentials.ts';
 import { federation, type Federation } from './index.ts';
+import { federationPlugin } from './routes.ts';
 
 let db: TestDatabase;
 let store: RampartStore;
@@ -25,7 +26,7 @@ beforeAll(async () => {
     credentials: envCredentials(env),
     transport: { retry: { retries: 0 } },
   });
-  h = await harness({ stix: store.stix, plugins: [fed.plugin] });
+  h = await harness({ stix: store.stix, plugins: [federationPlugin(fed.routes)] });
 });
 afterAll(async () => {
   await h.close();

@@ -13,6 +13,7 @@ import { createAuthService, type AuthService } from '../auth/service.ts';
 import { audienceKind, type AudienceKey } from '../domain/audience.ts';
 import type { GroupId, OrgId } from '../domain/ids.ts';
 import { federation, type Federation } from '../federation/index.ts';
+import { federationPlugin } from '../federation/routes.ts';
 import { buildApp } from '../http/app.ts';
 import type { AppPlugin, HttpConfig } from '../http/deps.ts';
 import { systemClock, type Clock } from '../domain/clock.ts';
@@ -176,7 +177,7 @@ export async function composeHub(options: HubOptions): Promise<Hub> {
       auditRoutes({ audit, isOrgAdmin }),
       taxiiPlugin({ stix: store.stix, taxii: taxiiStore(store.database.db), sharing, hubOwner, clock, isOrgAdmin, titles, audit, ...(options.taxiiSecret === undefined ? {} : { secret: options.taxiiSecret }) }),
       matchPlugin({ stix: store.stix, sharing, clock, sightingCounts: (reader, id) => sharing.sightingAggregate(reader, id), ...(options.http?.matchLimit === undefined ? {} : { uploadLimit: options.http.matchLimit }) }),
-      fed.plugin,
+      federationPlugin(fed.routes),
       liveRoutes({ stix: store.stix, bus, clock, ownerName: cachedNames(async (id) => (await accounts.getOrganization(id))?.name ?? null), ...options.live }),
       notificationRoutes({ notifications, isOrgAdmin }),
     ],

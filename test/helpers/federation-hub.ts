@@ -9,6 +9,7 @@ import type { OrgId } from '../../src/domain/ids.ts';
 import { err, ok } from '../../src/domain/result.ts';
 import { parseSecret } from '../../src/federation/credentials.ts';
 import { federation, type Federation } from '../../src/federation/index.ts';
+import { federationPlugin } from '../../src/federation/routes.ts';
 import { buildApp } from '../../src/http/app.ts';
 import { restPlugins } from '../../src/hub/compose.ts';
 import { startServer, type RunningServer } from '../../src/http/server.ts';
@@ -93,7 +94,7 @@ export async function startHub<N extends string>(orgs: Readonly<Record<N, NewOrg
     auth,
     clock,
     config: { hubOwner: HUB_OWNER },
-    plugins: [...restPlugins({ stix: store.stix, sharing, clock }), taxiiPlugin({ stix: store.stix, taxii: taxiiStore(store.database.db), sharing, hubOwner: HUB_OWNER }), sharingRoutes({ sharing, isOrgAdmin }), fed.plugin],
+    plugins: [...restPlugins({ stix: store.stix, sharing, clock }), taxiiPlugin({ stix: store.stix, taxii: taxiiStore(store.database.db), sharing, hubOwner: HUB_OWNER }), sharingRoutes({ sharing, isOrgAdmin }), federationPlugin(fed.routes)],
   });
   const server = await startServer({ app, host: '127.0.0.1', port: 0, handleSignals: false, onClose: () => store.close() });
   const call = async (a: Account, method: string, path: string, body?: unknown, taxii = false) => {
