@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AudienceKey, AudienceKind } from './audience.ts';
-import { checkAudience } from './sharing-rule.ts';
+import { checkAudience, keptAudience, olderVersionAudience } from './sharing-rule.ts';
 import type { Tlp } from './tlp.ts';
 
 const SAMPLE: Record<AudienceKind, AudienceKey> = {
@@ -68,5 +68,41 @@ describe('checkAudience: TLP bounds the audience', () => {
 
   it('drops repeated keys and keeps the order', () => {
     expect(checkAudience('amber', ['state:06', SAMPLE.org, 'state:06'])).toEqual({ ok: true, value: ['state:06', SAMPLE.org] });
+  });
+});
+
+describe('keptAudience: a new version without an audience keeps the previous one where its TLP allows it', () => {
+  it('keeps an audience the new TLP allows, and an empty one', () => {
+    expect(keptAudience('amber+strict', [SAMPLE.org])).toEqual({ ok: true, value: [SAMPLE.org] });
+    expect(keptAudience('clear', [SAMPLE.user, SAMPLE.state])).toEqual({ ok: true, value: [SAMPLE.user, SAMPLE.state] });
+    expect(keptAudience('red', [])).toEqual({ ok: true, value: [] });
+  });
+
+  it('refuses one the new TLP does not allow, naming the key and saying to give an audience', () => {
+    const result = keptAudience('amber+strict', [SAMPLE.org, SAMPLE.state]);
+    expect(result.ok ? null : result.error).toEqual({
+      code: 'tlp-audience-mismatch',
+      keys: [SAMPLE.state],
+      message: 'TLP:AMBER+STRICT may only name organizations; remove state:06 or give an audience (a new version without one keeps the audience of the version before it)',
+    });
+    expect(keptAudience('red', [SAMPLE.community]).ok).toBe(false);
+  });
+});
+
+describe('olderVersionAudience: an older version reaches only what its own TLP allows of the newest audience', () => {
+  const all = Object.values(SAMPLE);
+  for (const [tlp, row] of Object.entries(TABLE) as [Tlp, Record<AudienceKind, boolean>][]) {
+    it(`an older ${tlp} version keeps exactly the kinds ${tlp} may name`, () => {
+      const expected = all.filter((key) => row[(Object.keys(SAMPLE) as AudienceKind[]).find((k) => SAMPLE[k] === key) ?? 'public']);
+      // Named: everyone, so RED is bounded by its kinds alone here.
+      expect(olderVersionAudience(tlp, all, all)).toEqual(expected);
+    });
+  }
+
+  it('keeps a RED version with only the people it named', () => {
+    const other = 'user:0d000000-0000-4000-8000-00000000000d' satisfies AudienceKey;
+    expect(olderVersionAudience('red', [SAMPLE.user], ['public', other, SAMPLE.user])).toEqual([SAMPLE.user]);
+    expect(olderVersionAudience('red', [SAMPLE.user], ['public', other])).toEqual([]);
+    expect(olderVersionAudience('green', [], ['public', other])).toEqual([other]);
   });
 });

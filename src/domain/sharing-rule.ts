@@ -84,3 +84,15 @@ export function olderVersionAudience(tlp: Tlp, named: readonly AudienceKey[], cu
   const people = new Set(named);
   return kept.filter((key) => people.has(key));
 }
+
+/**
+ * The audience of a new version published without one: the audience of the version before it, when
+ * the new version's TLP allows every key of it. Never widened to a default nor narrowed silently:
+ * otherwise refused, naming the key and both ways out. An empty audience (the owner alone) stays empty.
+ */
+export function keptAudience(tlp: Tlp, previous: readonly AudienceKey[]): Result<readonly AudienceKey[], SharingRuleError> {
+  if (previous.length === 0) return ok(previous);
+  const checked = checkAudience(tlp, previous);
+  if (checked.ok) return checked;
+  return err({ ...checked.error, message: `${checked.error.message} or give an audience (a new version without one keeps the audience of the version before it)` });
+}

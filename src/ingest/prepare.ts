@@ -29,5 +29,7 @@ export function prepareItem(
   if (!sharing.ok) return err([sharing.error]);
   // `item.kind` is 'object' here: a skipped item never validates.
   const json = item.kind === 'object' ? item.text.trim() : '';
-  return ok({ id: v.id, type: v.type, created: v.created, modified: v.modified, revoked: v.revoked, name: v.name, description: v.description, json, sharing: sharing.value, refs: stixRefs(v.type, v.object) });
+  const prepared: IncomingObject = { id: v.id, type: v.type, created: v.created, modified: v.modified, revoked: v.revoked, name: v.name, description: v.description, json, sharing: sharing.value, refs: stixRefs(v.type, v.object) };
+  // Without an audience for the import, the TLP's default is for new objects only: a new version keeps its object's audience (the store decides).
+  return ok(defaults.audience === undefined ? { ...prepared, audienceDefault: true } : prepared);
 }

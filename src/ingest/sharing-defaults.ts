@@ -20,7 +20,10 @@ export interface SharingDefaults {
   readonly ownerFor?: (creator: OrgId) => OrgId;
   /** TLP of objects without a TLP marking (default green). */
   readonly tlp?: Tlp;
-  /** Audience for every object of the import; default follows the TLP (see defaultAudience). */
+  /**
+   * Audience for every object of the import. Without it a new object takes its TLP's default (see
+   * defaultAudience) and a new version of a known object keeps that object's audience (IncomingObject.audienceDefault).
+   */
   readonly audience?: readonly AudienceKey[];
 }
 

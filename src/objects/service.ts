@@ -2,6 +2,7 @@ import type { AudienceKey } from '../domain/audience.ts';
 import { type StixId } from '../domain/ids.ts';
 import { problem, type Problem } from '../domain/problem.ts';
 import { err, ok, type Result } from '../domain/result.ts';
+import { keptAudience } from '../domain/sharing-rule.ts';
 import { TLP_MARKING_IDS, tlpLabel, tlpOfMarkings, type Tlp } from '../domain/tlp.ts';
 import type { IncomingObject, Page, Reader, Sharing, StixStore, StoredVersion } from '../store/types.ts';
 import { DEFAULT_LIMITS } from '../stix/bundle-splitter.ts';
@@ -156,7 +157,11 @@ export async function publishObject(deps: ObjectsDeps, principal: Principal, req
   return put(deps.stix, final.value, JSON.stringify(object), sharing.value);
 }
 
-/** A new version's sharing: as asked, else the previous version's, else the owner's defaults for the TLP (AMBER when none is given). */
+/**
+ * A version's sharing: as asked; for a new version without an audience, the previous version's audience,
+ * refused when the TLP asked for does not allow it (never a silent re-share to a default); for a new
+ * object without one, the owner's defaults for the TLP (AMBER when none is given).
+ */
 function decideSharing(
   port: SharingPort,
   principal: Principal,
@@ -164,8 +169,12 @@ function decideSharing(
   tlp: Tlp | undefined,
   audience: readonly AudienceKey[] | undefined,
 ): Promise<Result<Sharing, Problem>> {
-  if (existing !== null && audience === undefined && (tlp === undefined || tlp === existing.sharing.tlp)) return Promise.resolve(ok(existing.sharing));
-  return port.decide(principal.orgId, tlp ?? existing?.sharing.tlp ?? 'amber', audience);
+  if (existing === null || audience !== undefined) return port.decide(principal.orgId, tlp ?? existing?.sharing.tlp ?? 'amber', audience);
+  if (tlp === undefined || tlp === existing.sharing.tlp) return Promise.resolve(ok(existing.sharing));
+  const kept = keptAudience(tlp, existing.sharing.audience);
+  if (!kept.ok) return Promise.resolve(err(problem('invalid', kept.error.code, kept.error.message)));
+  if (kept.value.length === 0) return Promise.resolve(ok({ ...existing.sharing, tlp }));
+  return port.decide(principal.orgId, tlp, kept.value);
 }
 
 /** One limit per object on every path: import, TAXII and federation refuse larger objects with the same code. */

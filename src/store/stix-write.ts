@@ -1,6 +1,6 @@
 import { sql, type Insertable, type Kysely, type Transaction } from 'kysely';
 import type { AudienceKey } from '../domain/audience.ts';
-import { olderVersionAudience } from '../domain/sharing-rule.ts';
+import { keptAudience, olderVersionAudience } from '../domain/sharing-rule.ts';
 import type { Tlp } from '../domain/tlp.ts';
 import type { Database, DialectName } from './db.ts';
 import { versionKey } from './mod-key.ts';
@@ -64,6 +64,8 @@ function setKnownVersion(s: IdState, key: string, version: KnownVersion): void {
 /** A version this batch inserts, with its object's state (for its sharing and whether it is the latest). */
 interface Insert {
   readonly item: IncomingObject;
+  /** The version's own sharing: the item's, or with the previous version's audience kept (audienceDefault). */
+  readonly sharing: Sharing;
   readonly key: string;
   readonly state: IdState;
 }
@@ -206,6 +208,7 @@ export async function putBatch(
   const state = await loadState(trx, items, stored);
   const inserts: Insert[] = [];
   const sharingOf = sharingColumnsOnce();
+  const parseAudience = audienceParserOnce();
   const replaced: { added_us: number; audience: string; type: string; json: string }[] = [];
   const outcomes = new Array<PutOutcome>(items.length);
   for (let i = 0; i < items.length; i++) {
@@ -227,6 +230,19 @@ export async function putBatch(
         };
         continue;
       }
+    }
+    let sharing = item.sharing;
+    const previous = s.sharing ?? s.storedSharing;
+    if (item.audienceDefault === true && previous !== null) {
+      // A version given no audience keeps the one before it, or is refused: never a default, never narrower.
+      const kept = keptAudience(item.sharing.tlp, parseAudience(previous.audience));
+      if (!kept.ok) {
+        outcomes[i] = { kind: 'rejected', code: kept.error.code, message: `${item.id} version modified=${item.modified ?? '(none)'}: ${kept.error.message}` };
+        continue;
+      }
+      sharing = { ...item.sharing, audience: kept.value };
+    }
+    if (known !== undefined) {
       if (known.addedUs !== null && known.audience !== null) replaced.push({ added_us: known.addedUs, audience: known.audience, type: item.type, json: known.json });
       outcomes[i] = NEW_VERSION;
     } else {
@@ -234,11 +250,11 @@ export async function putBatch(
     }
     // A version already inserted by this batch is overwritten in place; a stored one is deleted below and inserted anew.
     const insertAt = known !== undefined && known.insertAt >= 0 ? known.insertAt : inserts.length;
-    inserts[insertAt] = { item, key, state: s };
+    inserts[insertAt] = { item, sharing, key, state: s };
     setKnownVersion(s, key, { json: item.json, addedUs: null, insertAt, audience: null });
     if (s.latestKey === null || key >= s.latestKey) {
       s.latestKey = key;
-      s.sharing = sharingOf(item.sharing);
+      s.sharing = sharingOf(sharing);
     }
   }
   if (inserts.length === 0) return outcomes;
@@ -266,14 +282,14 @@ export async function putBatch(
   const refs: { ref: string; added_us: number }[] = [];
   const statuses: StatusReportTable[] = [];
   for (let i = 0; i < inserts.length; i++) {
-    const { item, key, state: s } = inserts[i] as Insert;
+    const { item, sharing: own, key, state: s } = inserts[i] as Insert;
     const sharing = s.sharing ?? s.storedSharing;
     if (sharing === null) throw new Error('putBatch: every inserted version has sharing');
     const added_us = first + i;
     const isLatest = s.latestKey === key;
-    const tlp = item.sharing.tlp;
+    const tlp = own.tlp;
     // The newest version carries the object's audience; an older one only what its own TLP lets through.
-    const audience = isLatest ? sharing.audience : older(tlp, item.sharing.audience, sharing.audience);
+    const audience = isLatest ? sharing.audience : older(tlp, own.audience, sharing.audience);
     // One literal of fixed shape rather than spreads: cheaper per row, and the column order insertRows reads.
     rows[i] = {
       added_us,
@@ -289,7 +305,7 @@ export async function putBatch(
       owner: sharing.owner,
       tlp,
       audience,
-      named_users: tlp === 'red' ? (isLatest ? sharing.audience : JSON.stringify(item.sharing.audience)) : null,
+      named_users: tlp === 'red' ? (isLatest ? sharing.audience : JSON.stringify(own.audience)) : null,
     };
     for (const ref of item.refs ?? refsOf(item.type, item.json)) refs.push({ ref, added_us });
     if (item.type === STATUS_REPORT_TYPE) {
@@ -333,17 +349,23 @@ export function audienceRows(versions: readonly { added_us: number; audience: st
 
 const sameAudience = (a: SharingColumns, b: SharingColumns) => a.owner === b.owner && a.audience === b.audience;
 
-/** olderVersionAudience over audience columns (JSON), for one batch: the object's audience is parsed once per distinct value. */
-function olderAudienceOnce(): (tlp: Tlp, named: readonly AudienceKey[], current: string) => string {
+/** Parses audience columns (JSON), each distinct value once per batch. */
+function audienceParserOnce(): (column: string) => readonly AudienceKey[] {
   const parsed = new Map<string, readonly AudienceKey[]>();
-  return (tlp, named, current) => {
-    let keys = parsed.get(current);
+  return (column) => {
+    let keys = parsed.get(column);
     if (keys === undefined) {
-      keys = JSON.parse(current) as AudienceKey[];
-      parsed.set(current, keys);
+      keys = JSON.parse(column) as AudienceKey[];
+      parsed.set(column, keys);
     }
-    return JSON.stringify(olderVersionAudience(tlp, named, keys));
+    return keys;
   };
+}
+
+/** olderVersionAudience over audience columns (JSON), for one batch. */
+function olderAudienceOnce(): (tlp: Tlp, named: readonly AudienceKey[], current: string) => string {
+  const parse = audienceParserOnce();
+  return (tlp, named, current) => JSON.stringify(olderVersionAudience(tlp, named, parse(current)));
 }
 
 /** Deletes the audience rows of some versions, by their keys so that the (key, added_us) primary key finds them. */

@@ -36,6 +36,12 @@ export interface IncomingObject {
   /** The object's JSON exactly as it should be served back (custom properties and timestamp precision kept). */
   readonly json: string;
   readonly sharing: Sharing;
+  /**
+   * The audience is only the import's default for a new object: a new version of an object already
+   * known keeps the audience of the version before it instead, and is refused (tlp-audience-mismatch)
+   * when its TLP does not allow that audience. Never a silent re-share to a default.
+   */
+  readonly audienceDefault?: boolean;
   /** What the object points at (`stixRefs` of its parsed JSON), when the caller has parsed it; otherwise the store parses `json`. */
   readonly refs?: readonly string[];
 }

@@ -27,7 +27,7 @@ export function importCommand(): Command {
     .option('--skip-invalid', 'store the valid objects of a file even when some are rejected')
     .option('--owner <identity id>', 'owner of objects without created_by_ref (default: the hub identity)')
     .option('--tlp <level>', 'TLP of objects without a TLP marking: clear, green, amber, amber+strict, red', 'green')
-    .option('--audience <keys>', 'comma-separated audience keys (public, community, org:<id>, state:<fips>, group:<id>, user:<id>); default follows the TLP')
+    .option('--audience <keys>', 'comma-separated audience keys (public, community, org:<id>, state:<fips>, group:<id>, user:<id>); default: a new object follows the TLP, a new version keeps its object\'s audience')
     .option('--max-object-size <bytes>', 'largest single object accepted', String(16 * 1024 * 1024))
     .option('--json', 'print the summary as JSON');
   return withDbOption(command).action(async (files: string[], flags: ImportFlags) => {
