@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { up } from './migrations/0007-stix-refs.ts';
 import { describe, expect, it } from 'vitest';
 import type { StixId } from '../domain/ids.ts';
 import { err, ok } from '../domain/result.ts';
@@ -276,10 +277,9 @@ describe.each(testDialects())('STIX store on %s', (dialect) => {
     const seen = obj({ type: 'sighting', extra: { sighting_of_ref: indicator.id } });
     const rel = obj({ type: 'relationship', extra: { relationship_type: 'indicates', source_ref: indicator.id, target_ref: indicator.id } });
     await put(store.stix, [indicator, seen, rel]);
-    // Back to the schema before 0007, with the versions still there (undoing the later migrations too).
+    // Back to the tables before 0007, with the versions still there, and 0007 run again (later migrations stay as they are).
     await sql`drop table stix_ref`.execute(store.database.db);
-    await sql`alter table stix_version drop column named_users`.execute(store.database.db);
-    await sql`delete from rampart_migration where name >= '0007'`.execute(store.database.db);
+    await up(store.database.db);
     const again = await open();
     const page = await again.stix.list(OPERATOR, { limit: 10, refersTo: indicator.id });
     expect(page.ok && page.value.items.map((v) => v.id)).toEqual([seen.id, rel.id]);
