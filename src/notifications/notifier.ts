@@ -165,6 +165,8 @@ export function createNotifier(options: NotifierOptions): Notifier {
       if (!stopped) return;
       stopped = false;
       if (options.soleProcess === true) await options.store.releaseAllLeases();
+      // The cursor is placed before anything can be stored through this process: what comes after is matched.
+      await options.store.cursor();
       void round().finally(schedule);
     },
     async stop() {

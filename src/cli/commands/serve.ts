@@ -118,6 +118,11 @@ async function serve(flags: ServeFlags): Promise<number> {
     console.error('RAMPART_PUBLIC_URL must be the address people open Rampart at, such as https://rampart.example.gov');
     return EXIT.unusable;
   }
+  const leaseText = (process.env['RAMPART_ALERT_LEASE_SECONDS'] ?? '').trim();
+  if (leaseText !== '' && !/^[1-9]\d{0,5}$/.test(leaseText)) {
+    console.error(`RAMPART_ALERT_LEASE_SECONDS: "${leaseText}" is not a whole number of seconds; give one such as 60, or unset it for the default`);
+    return EXIT.unusable;
+  }
   const mailer: Mailer = smtpUrl === '' ? logMailer(jsonLog) : smtpMailer(smtpUrl, process.env['RAMPART_SMTP_FROM'] ?? 'Rampart <rampart@localhost>');
 
   let bus: ChangeBus;
@@ -149,7 +154,7 @@ async function serve(flags: ServeFlags): Promise<number> {
     hubOwner,
     bus,
     http: { webDist: WEB_DIST, ...(matchLimit.value === undefined ? {} : { matchLimit: matchLimit.value }) },
-    notifications: { mailer, log: jsonLog, ...(publicUrl === '' ? {} : { baseUrl: publicUrl }) },
+    notifications: { mailer, log: jsonLog, ...(publicUrl === '' ? {} : { baseUrl: publicUrl }), ...(leaseText === '' ? {} : { policy: { leaseMs: Number(leaseText) * 1000 } }) },
     ...(taxiiSecret === undefined ? {} : { taxiiSecret }),
     ...(flags.demo === true ? { demo: { credentialsFile } } : {}),
     onKnowledgeBase: progress.onProgress,
