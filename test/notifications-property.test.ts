@@ -108,9 +108,9 @@ describe.each(testDialects())('alert delivery against the sharing oracle on %s',
     const some = (keys: string[]) => fc.uniqueArray(fc.constantFrom(...keys), { minLength: 1, maxLength: 3 });
     switch (tlp) {
       case 'clear':
-        return fc.constantFrom(['public'], ['community']);
+        return fc.constantFrom<string[]>(['public'], ['community']);
       case 'green':
-        return fc.oneof(fc.constant(['community']), some([...orgKeys, ...stateKeys]));
+        return fc.oneof(fc.constant<string[]>(['community']), some([...orgKeys, ...stateKeys]));
       case 'amber':
         return some([...orgKeys, ...stateKeys]);
       case 'amber+strict':
