@@ -12,8 +12,12 @@ import type { SecretBox } from '../auth/secret-box.ts';
 import { createAuthService, type AuthService } from '../auth/service.ts';
 import { audienceKind, type AudienceKey } from '../domain/audience.ts';
 import type { GroupId, OrgId } from '../domain/ids.ts';
+import { electionRoutes } from '../elections/routes.ts';
 import { federation, type Federation } from '../federation/index.ts';
 import { federationPlugin } from '../federation/routes.ts';
+import { statusRoutes } from '../status/routes.ts';
+import { jurisdictionsFrom } from '../status/jurisdictions.ts';
+import { electionStatusStore } from '../store/elections.ts';
 import { buildApp } from '../http/app.ts';
 import type { AppPlugin, HttpConfig } from '../http/deps.ts';
 import { systemClock, type Clock } from '../domain/clock.ts';
@@ -148,6 +152,17 @@ export async function composeHub(options: HubOptions): Promise<Hub> {
         return null;
     }
   };
+  const electionDeps = {
+    stix: store.stix,
+    sharing,
+    clock,
+    orgInfo,
+    orgName: cachedNames(async (id: OrgId) => (await accounts.getOrganization(id))?.name ?? null),
+    elections: electionStatusStore(store.database),
+    jurisdictions: jurisdictionsFrom(accounts, clock),
+    isOrgAdmin,
+    isHubAdmin: async (principal: Principal) => (await auth.userOf(principal))?.role === 'hub-admin',
+  };
   const notifyStore = notificationsStore(store.database);
   const directory = accountsDirectory(accounts);
   const notifications = createNotificationService({ store: notifyStore, directory, clock });
@@ -180,6 +195,8 @@ export async function composeHub(options: HubOptions): Promise<Hub> {
       federationPlugin(fed.routes),
       liveRoutes({ stix: store.stix, bus, clock, ownerName: cachedNames(async (id) => (await accounts.getOrganization(id))?.name ?? null), ...options.live }),
       notificationRoutes({ notifications, isOrgAdmin }),
+      electionRoutes(electionDeps),
+      statusRoutes(electionDeps),
     ],
   });
   const unsubscribe = bus.subscribe((change) => notifier.changed(change));

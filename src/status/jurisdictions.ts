@@ -1,0 +1,30 @@
+import type { Organization } from '../domain/organization.ts';
+import type { OrgKind } from '../domain/organization.ts';
+import type { Jurisdiction } from './rollup.ts';
+import type { JurisdictionsPort } from './service.ts';
+
+const JURISDICTION_KINDS: readonly OrgKind[] = ['state', 'territory', 'local'];
+
+/**
+ * The JurisdictionsPort over the organizations the hub knows: each state's (or territory's) election
+ * office and its local election offices. Organizations change rarely and the roll-up asks on every
+ * read, so the list is kept for `ttlMs` (a new county shows within that time).
+ */
+export function jurisdictionsFrom(accounts: { listOrganizations(filter: { readonly kinds: readonly OrgKind[] }): Promise<Organization[]> }, clock: { now(): Date }, ttlMs = 30_000): JurisdictionsPort {
+  let cached: { at: number; byState: Map<string, Jurisdiction[]> } | null = null;
+  return async (stateFips) => {
+    const now = clock.now().getTime();
+    if (cached === null || now - cached.at > ttlMs || now < cached.at) {
+      const byState = new Map<string, Jurisdiction[]>();
+      for (const o of await accounts.listOrganizations({ kinds: JURISDICTION_KINDS })) {
+        if (o.state_fips === null || (o.kind !== 'state' && o.kind !== 'territory' && o.kind !== 'local')) continue;
+        const list = byState.get(o.state_fips) ?? [];
+        list.push({ id: o.id, name: o.name, kind: o.kind, stateFips: o.state_fips, countyFips: o.county_fips });
+        byState.set(o.state_fips, list);
+      }
+      cached = { at: now, byState };
+    }
+    const { byState } = cached;
+    return stateFips.flatMap((f) => byState.get(f) ?? []);
+  };
+}

@@ -1,0 +1,84 @@
+import type { FastifyReply } from 'fastify';
+import { problem, type Problem } from '../domain/problem.ts';
+import type { Result } from '../domain/result.ts';
+import { sendWritten } from '../elections/routes.ts';
+import { ElectionIdParams } from '../elections/schemas.ts';
+import type { AppPlugin } from '../http/deps.ts';
+import { problemResponses } from '../http/schemas.ts';
+import { MyStatusSchema, PostStatusBody, RollupSchema, StateParams, StateRollupSchema, TimelineQuery, TimelineSchema } from './schemas.ts';
+import { myStatus, postStatus, rollupFor, stateRollupFor, timelineFor, type StatusDeps } from './service.ts';
+
+const UNAUTHENTICATED = problem('unauthenticated', 'unauthenticated', 'Sign in (POST /api/v1/session) or send an API key as "Authorization: Bearer <key>".');
+
+/** Election-day status: the roll-up, one state's jurisdictions, the timeline, and posting a status. */
+export function statusRoutes(deps: StatusDeps): AppPlugin {
+  return (kit) => ({
+    plugin: (app) => {
+      const send = (reply: FastifyReply, result: Result<unknown, Problem>): FastifyReply =>
+        result.ok ? reply.header('cache-control', 'private, no-store').send(result.value) : kit.sendProblem(reply, result.error);
+
+      app.get<{ Params: ElectionIdParams }>(
+        '/api/v1/elections/:id/rollup',
+        { schema: { tags: ['status'], summary: 'Per state and nationally: jurisdictions by level (no-report and stale included) and the three questions, over what you may see', params: ElectionIdParams, response: { 200: RollupSchema, ...problemResponses(401, 404) } } },
+        async (request, reply) => {
+          const reader = kit.readerOf(request);
+          if (reader === null) return kit.sendProblem(reply, UNAUTHENTICATED);
+          return send(reply, await rollupFor(deps, reader, request.params.id));
+        },
+      );
+
+      app.get<{ Params: StateParams }>(
+        '/api/v1/elections/:id/rollup/:state',
+        { schema: { tags: ['status'], summary: "One state's jurisdictions with their level and last report time", params: StateParams, response: { 200: StateRollupSchema, ...problemResponses(401, 404) } } },
+        async (request, reply) => {
+          const reader = kit.readerOf(request);
+          if (reader === null) return kit.sendProblem(reply, UNAUTHENTICATED);
+          return send(reply, await stateRollupFor(deps, reader, request.params.id, request.params.state));
+        },
+      );
+
+      app.get<{ Params: ElectionIdParams; Querystring: TimelineQuery }>(
+        '/api/v1/elections/:id/timeline',
+        { schema: { tags: ['status'], summary: 'Status changes, newest first, for the election, a state or a jurisdiction', params: ElectionIdParams, querystring: TimelineQuery, response: { 200: TimelineSchema, ...problemResponses(400, 401, 404) } } },
+        async (request, reply) => {
+          const reader = kit.readerOf(request);
+          if (reader === null) return kit.sendProblem(reply, UNAUTHENTICATED);
+          return send(reply, await timelineFor(deps, reader, request.params.id, request.query));
+        },
+      );
+
+      app.get<{ Params: ElectionIdParams }>(
+        '/api/v1/elections/:id/my-status',
+        { schema: { tags: ['status'], summary: "Your jurisdiction's last status (what the posting screen starts from)", params: ElectionIdParams, response: { 200: MyStatusSchema, ...problemResponses(401, 404) } } },
+        async (request, reply) => {
+          const reader = kit.readerOf(request);
+          const principal = kit.principalOf(request);
+          if (reader === null || principal === null) return kit.sendProblem(reply, UNAUTHENTICATED);
+          return send(reply, await myStatus(deps, principal, reader, request.params.id));
+        },
+      );
+
+      app.post<{ Params: ElectionIdParams; Body: PostStatusBody }>(
+        '/api/v1/elections/:id/status',
+        {
+          schema: {
+            tags: ['status'],
+            summary: "Post your jurisdiction's status (TLP:AMBER to your state unless you say otherwise)",
+            params: ElectionIdParams,
+            body: PostStatusBody,
+            response: { 201: { type: 'object', additionalProperties: true }, ...problemResponses(400, 401, 403, 404, 422) },
+          },
+        },
+        async (request, reply) => {
+          const writer = kit.requireWriter(request);
+          if (!writer.ok) return kit.sendProblem(reply, writer.error);
+          const reader = kit.readerOf(request);
+          if (reader === null) return kit.sendProblem(reply, UNAUTHENTICATED);
+          const written = await postStatus(deps, writer.value, reader, request.params.id, request.body);
+          return written.ok ? sendWritten(reply, written.value) : kit.sendProblem(reply, written.error);
+        },
+      );
+      return Promise.resolve();
+    },
+  });
+}

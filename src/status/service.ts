@@ -1,0 +1,207 @@
+import { randomUUID } from 'node:crypto';
+import { Value } from '@sinclair/typebox/value';
+import type { Clock } from '../domain/clock.ts';
+import { QUESTION_TEXT, worstOf, type ElectionQuestion, type StatusLevel } from '../domain/election.ts';
+import { stateByFips } from '../domain/organization-data.ts';
+import type { Principal } from '../domain/principal.ts';
+import { problem, type Problem } from '../domain/problem.ts';
+import { err, ok, type Result } from '../domain/result.ts';
+import { parseAudience, summaryOf, visibleElection, type ElectionDeps, type VisibleElection } from '../elections/service.ts';
+import { publishObject, type Written } from '../objects/service.ts';
+import { isoFromMicros, microsFromIso } from '../stix/timestamp.ts';
+import { FunctionStatusSchema, RAMPART_EXTENSION_ID, STATUS_REPORT_TYPE } from '../stix/rampart-extension.ts';
+import type { ElectionStatusRepository, StatusEntry } from '../store/elections.ts';
+import type { Reader } from '../store/types.ts';
+import { rollUp, type Jurisdiction, type JurisdictionStatus, type QuestionAnswer, type StateRollup } from './rollup.ts';
+import type { MyStatusView, PostStatusBody, RollupView, StateRollupView, TimelineQuery, TimelineView } from './schemas.ts';
+
+/** The jurisdictions (state and territory offices, local election offices) of some states, from the organizations the hub knows. */
+export type JurisdictionsPort = (stateFips: readonly string[]) => Promise<Jurisdiction[]>;
+
+export interface StatusDeps extends ElectionDeps {
+  readonly elections: ElectionStatusRepository;
+  readonly jurisdictions: JurisdictionsPort;
+  readonly clock: Clock;
+}
+
+const MAX_LISTED_REPORTS = 50;
+
+const stateName = (fips: string) => stateByFips(fips)?.name ?? fips;
+
+function questionView(q: ElectionQuestion, a: QuestionAnswer) {
+  return { answer: a.answer, question: QUESTION_TEXT[q], reports: a.reports.slice(0, MAX_LISTED_REPORTS), report_count: a.reports.length, silent: a.silent };
+}
+
+function questionsView(questions: Readonly<Record<ElectionQuestion, QuestionAnswer>>) {
+  return { voting: questionView('voting', questions.voting), counting: questionView('counting', questions.counting), tallying: questionView('tallying', questions.tallying) };
+}
+
+function stateRow(s: StateRollup) {
+  return {
+    state_fips: s.stateFips,
+    name: stateName(s.stateFips),
+    declined: s.declined,
+    worst: s.worst,
+    counts: s.counts,
+    answers: { voting: s.questions.voting.answer, counting: s.questions.counting.answer, tallying: s.questions.tallying.answer },
+    last_report: s.lastReportUs === null ? null : isoFromMicros(s.lastReportUs),
+    jurisdictions: s.jurisdictions.length,
+  };
+}
+
+function jurisdictionRow(s: JurisdictionStatus) {
+  return {
+    id: s.jurisdiction.id,
+    name: s.jurisdiction.name,
+    kind: s.jurisdiction.kind,
+    county_fips: s.jurisdiction.countyFips,
+    required: s.required,
+    level: s.level,
+    stale: s.stale,
+    reported_at: s.report === null ? null : isoFromMicros(s.report.reportedUs),
+    report_id: s.report?.id ?? null,
+    every_minutes: s.everyMinutes,
+    functions: s.report?.levels ?? {},
+  };
+}
+
+async function computed(deps: StatusDeps, reader: Reader, found: VisibleElection, states: readonly string[]) {
+  const jurisdictions = await deps.jurisdictions(states);
+  const [expectations, latest] = await Promise.all([deps.elections.expectations(found.election.id), deps.elections.latest(reader, found.election.id)]);
+  const now = deps.clock.now();
+  return { now, rollup: rollUp({ ...found.election, state_fips: [...states] }, jurisdictions, expectations, latest, now) };
+}
+
+const phaseView = (p: { phase: RollupView['election']['phase'] & string; start: string; end: string } | null) => (p === null ? null : { phase: p.phase, start: p.start, end: p.end });
+
+/** The national roll-up of an election over exactly the reports `reader` may see. */
+export async function rollupFor(deps: StatusDeps, reader: Reader, electionId: string): Promise<Result<RollupView, Problem>> {
+  const found = await visibleElection(deps.stix, reader, electionId);
+  if (!found.ok) return found;
+  const { now, rollup } = await computed(deps, reader, found.value, found.value.election.state_fips);
+  return ok({
+    election: await summaryOf(deps, found.value),
+    generated_at: now.toISOString(),
+    phase: phaseView(rollup.phase),
+    counts: rollup.counts,
+    questions: questionsView(rollup.questions),
+    states: rollup.states.map(stateRow),
+  });
+}
+
+/** One state of an election and each of its jurisdictions, with their last report time. */
+export async function stateRollupFor(deps: StatusDeps, reader: Reader, electionId: string, stateFips: string): Promise<Result<StateRollupView, Problem>> {
+  const found = await visibleElection(deps.stix, reader, electionId);
+  if (!found.ok) return found;
+  if (!found.value.election.state_fips.includes(stateFips)) return err(problem('not-found', 'state-not-in-election', `${stateName(stateFips)} does not take part in ${found.value.election.name}`));
+  const { now, rollup } = await computed(deps, reader, found.value, [stateFips]);
+  const state = rollup.states[0];
+  if (state === undefined) throw new Error('rollUp returns one row per state asked for');
+  return ok({
+    election: await summaryOf(deps, found.value),
+    generated_at: now.toISOString(),
+    phase: phaseView(rollup.phase),
+    state: stateRow(state),
+    questions: questionsView(state.questions),
+    jurisdictions: state.jurisdictions.map(jurisdictionRow),
+  });
+}
+
+const worstPosted = (levels: StatusEntry['levels']): StatusLevel => worstOf<StatusLevel>(Object.values(levels));
+
+/** The status changes of an election (or of one state or jurisdiction) that the reader may see, newest first. */
+export async function timelineFor(deps: StatusDeps, reader: Reader, electionId: string, query: TimelineQuery): Promise<Result<TimelineView, Problem>> {
+  const found = await visibleElection(deps.stix, reader, electionId);
+  if (!found.ok) return found;
+  const states = query.state === undefined ? found.value.election.state_fips : found.value.election.state_fips.filter((f) => f === query.state);
+  const known = await deps.jurisdictions(states);
+  const names = new Map(known.map((j) => [j.id, j]));
+  let only: string[] | undefined;
+  if (query.jurisdiction !== undefined) only = names.has(query.jurisdiction) ? [query.jurisdiction] : [];
+  else if (query.state !== undefined) only = known.map((j) => j.id);
+  const beforeUs = query.before === undefined ? undefined : (microsFromIso(query.before) ?? undefined);
+  // One more per page than shown, to tell each shown report from the one before it of the same jurisdiction.
+  const entries = await deps.elections.timeline(reader, electionId, { limit: query.limit + 1, ...(only === undefined ? {} : { jurisdictions: only }), ...(beforeUs === undefined ? {} : { beforeUs }) });
+  const shown = entries.slice(0, query.limit).filter((e) => names.has(e.jurisdictionRef));
+  const items = shown.map((e, i) => {
+    const previous = entries.slice(i + 1).find((p) => p.jurisdictionRef === e.jurisdictionRef);
+    const changes = Object.entries(e.levels).flatMap(([fn, to]) => {
+      const from = previous?.levels[fn as keyof StatusEntry['levels']] ?? null;
+      return from === to ? [] : [{ function: fn, from, to }];
+    });
+    const j = names.get(e.jurisdictionRef);
+    return { report_id: e.id, jurisdiction_ref: e.jurisdictionRef, jurisdiction_name: j?.name ?? e.jurisdictionRef, state_fips: j?.stateFips ?? e.stateFips, reported_at: isoFromMicros(e.reportedUs), worst: worstPosted(e.levels), changes, tlp: e.tlp };
+  });
+  const last = entries[query.limit - 1];
+  return ok({ items, next_before: entries.length > query.limit && last !== undefined ? isoFromMicros(last.reportedUs) : null });
+}
+
+/** The jurisdiction a principal reports for (its own organization, or one of its state's when a state office reports for it). */
+async function jurisdictionFor(deps: StatusDeps, principal: Principal, election: VisibleElection, ref: string | undefined): Promise<Result<Jurisdiction, Problem>> {
+  const own = (await deps.jurisdictions(election.election.state_fips)).find((j) => j.id === principal.orgId);
+  if (ref === undefined || ref === principal.orgId) {
+    if (own === undefined) return err(problem('forbidden', 'not-a-participating-jurisdiction', `Your organization is not an election office of a state taking part in ${election.election.name}`));
+    return ok(own);
+  }
+  const target = (await deps.jurisdictions(election.election.state_fips)).find((j) => j.id === ref);
+  if (target === undefined) return err(problem('invalid', 'unknown-jurisdiction', `${ref} is not an election office of a state taking part in ${election.election.name}`, [{ path: '$.jurisdiction_ref', code: 'unknown-jurisdiction', message: 'use your own organization or a jurisdiction of your state' }]));
+  if (own === undefined || own.kind === 'local' || own.stateFips !== target.stateFips) {
+    return err(problem('forbidden', 'not-your-jurisdiction', `Only ${target.name} itself or its state election office reports its status`));
+  }
+  return ok(target);
+}
+
+/** What the posting screen starts from: the principal's jurisdiction and its last report, every function with its level. */
+export async function myStatus(deps: StatusDeps, principal: Principal, reader: Reader, electionId: string, jurisdictionRef?: string): Promise<Result<MyStatusView, Problem>> {
+  const found = await visibleElection(deps.stix, reader, electionId);
+  if (!found.ok) return found;
+  const summary = await summaryOf(deps, found.value);
+  const j = await jurisdictionFor(deps, principal, found.value, jurisdictionRef);
+  if (!j.ok) return ok({ election: summary, jurisdiction: null, last: null, default_sharing: { tlp: 'amber', audience: [] } });
+  const jurisdiction = { id: j.value.id, name: j.value.name, state_fips: j.value.stateFips, county_fips: j.value.countyFips };
+  const [entry] = await deps.elections.latest(reader, electionId, [j.value.id]);
+  let last: MyStatusView['last'] = null;
+  if (entry !== undefined) {
+    const stored = await deps.stix.get(reader, entry.id);
+    const object = stored === null ? {} : (JSON.parse(stored.json) as Record<string, unknown>);
+    const raw = object['functions'];
+    const functions: Record<string, { level: StatusLevel }> = {};
+    if (typeof raw === 'object' && raw !== null) for (const [fn, value] of Object.entries(raw)) if (Value.Check(FunctionStatusSchema, value)) functions[fn] = value;
+    last = { report_id: entry.id, reported_at: isoFromMicros(entry.reportedUs), functions, summary: typeof object['summary'] === 'string' ? object['summary'] : null };
+  }
+  return ok({ election: summary, jurisdiction, last, default_sharing: { tlp: 'amber', audience: [`state:${j.value.stateFips}`] } });
+}
+
+/**
+ * Posts a jurisdiction's status as a new x-rampart-status-report, owned by the principal's
+ * organization and shared TLP:AMBER with its state unless it says otherwise. The object goes through
+ * the one publishing path, so the STIX validator refuses no functions, unknown functions and levels
+ * (422 naming the field) and nothing is stored then.
+ */
+export async function postStatus(deps: StatusDeps, principal: Principal, reader: Reader, electionId: string, body: PostStatusBody): Promise<Result<Written, Problem>> {
+  const found = await visibleElection(deps.stix, reader, electionId);
+  if (!found.ok) return found;
+  const j = await jurisdictionFor(deps, principal, found.value, body.jurisdiction_ref);
+  if (!j.ok) return j;
+  const audience = parseAudience(body.audience);
+  if (!audience.ok) return audience;
+  const now = deps.clock.now().toISOString();
+  const object: Record<string, unknown> = {
+    type: STATUS_REPORT_TYPE,
+    spec_version: '2.1',
+    id: `${STATUS_REPORT_TYPE}--${randomUUID()}`,
+    created: now,
+    modified: now,
+    extensions: { [RAMPART_EXTENSION_ID]: { extension_type: 'new-sdo' } },
+    election_ref: electionId,
+    jurisdiction_ref: j.value.id,
+    state_fips: j.value.stateFips,
+    ...(j.value.countyFips === null ? {} : { county_fips: j.value.countyFips }),
+    functions: body.functions,
+    ...(body.summary === undefined || body.summary.trim() === '' ? {} : { summary: body.summary.trim() }),
+  };
+  const tlp = body.tlp ?? 'amber';
+  const sharing = audience.value ?? (tlp === 'amber' && body.tlp === undefined ? [`state:${j.value.stateFips}` as const] : undefined);
+  return publishObject(deps, principal, { object, tlp, ...(sharing === undefined ? {} : { audience: sharing }), path: '$' });
+}
+
