@@ -1,5 +1,5 @@
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -22,14 +22,23 @@ export async function* limitBytes(source: AsyncIterable<Uint8Array | string>, li
   }
 }
 
+/** Spool directories are named for the process that made them, so a start can tell its dead predecessors' apart from a live neighbour's. */
+const SPOOL_PREFIX = 'rampart-upload-';
+
 /**
  * Runs `use` on the upload read back from a temporary file it was first written to (at most
  * `limit` bytes), then removes the file. The import's write transaction is opened only once the
  * whole body has arrived: on SQLite one connection serves every query, and a transaction held
  * while a slow (or stalled) client sends its body would stop every other read and write of the hub.
+ * A file left behind by a killed server is removed at the next start (removeStaleUploads).
  */
-export async function withSpooledUpload<T>(source: AsyncIterable<Uint8Array | string>, limit: number, use: (spooled: AsyncIterable<Uint8Array>) => Promise<T>): Promise<T> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'rampart-upload-'));
+export async function withSpooledUpload<T>(
+  source: AsyncIterable<Uint8Array | string>,
+  limit: number,
+  use: (spooled: AsyncIterable<Uint8Array>) => Promise<T>,
+  under: string = tmpdir(),
+): Promise<T> {
+  const dir = await mkdtemp(path.join(under, `${SPOOL_PREFIX}${process.pid}-`));
   try {
     const file = path.join(dir, 'upload');
     await pipeline(limitBytes(source, limit), createWriteStream(file));
@@ -37,6 +46,34 @@ export async function withSpooledUpload<T>(source: AsyncIterable<Uint8Array | st
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it runs, as another user.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes the upload spools of server processes that no longer run (killed mid-upload), and those
+ * of older versions that did not name their process; a spool of a running server is left alone.
+ * Called by `rampart serve` at start. Returns how many were removed.
+ */
+export async function removeStaleUploads(under: string = tmpdir()): Promise<number> {
+  let removed = 0;
+  for (const entry of await readdir(under, { withFileTypes: true })) {
+    if (!entry.isDirectory() || !entry.name.startsWith(SPOOL_PREFIX)) continue;
+    const named = /^(\d+)-/.exec(entry.name.slice(SPOOL_PREFIX.length));
+    const pid = named === null ? null : Number(named[1]);
+    if (pid !== null && (pid === process.pid || isRunning(pid))) continue;
+    await rm(path.join(under, entry.name), { recursive: true, force: true });
+    removed++;
+  }
+  return removed;
 }
 
 /**

@@ -6,6 +6,7 @@ import { Command } from 'commander';
 import { isPostgresUrl } from '../../store/db.ts';
 import { secretBox } from '../../auth/secret-box.ts';
 import { loadServerKey } from '../../auth/server-key.ts';
+import { removeStaleUploads } from '../../http/import-guard.ts';
 import { startServer, checkListen, type TlsOptions } from '../../http/server.ts';
 import { busFromEnv, type ChangeBus } from '../../alerts/bus.ts';
 import { openHub } from '../../hub/open.ts';
@@ -171,6 +172,8 @@ async function serve(flags: ServeFlags): Promise<number> {
   if (organizationsAdded > 0) console.error(`seeded ${organizationsAdded} organizations (states, territories, federal agencies)`);
   console.error(`knowledge base: ${knowledgeBaseObjects.toLocaleString('en-US')} objects (MITRE ATT&CK ICS and Mobile, DISARM)`);
 
+  const stale = await removeStaleUploads();
+  if (stale > 0) console.error(`removed ${stale} upload files left behind by a server that was stopped mid-upload`);
   const server = await startServer({
     app: hub.app,
     port,
