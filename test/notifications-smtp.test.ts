@@ -1,0 +1,99 @@
+import type { AddressInfo } from 'node:net';
+import { SMTPServer } from 'smtp-server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { OrgId } from '../src/domain/ids.ts';
+import { composeHub, type Hub } from '../src/hub/compose.ts';
+import { smtpMailer } from '../src/notifications/email.ts';
+import { openStore, type RampartStore } from '../src/store/index.ts';
+import { incident, notificationWorld, post, type World } from './helpers/notifications.ts';
+import { testDatabase, type TestDatabase } from './helpers/store.ts';
+
+const HUB = 'identity--cc8654b7-1ffc-487a-bf1c-ed29e18f0a33' as OrgId;
+
+interface Received {
+  readonly from: string;
+  readonly to: readonly string[];
+  readonly raw: string;
+}
+
+/** A real SMTP server on 127.0.0.1 that keeps every message it accepts. */
+async function smtpServer(): Promise<{ url: string; received: Received[]; close: () => Promise<void> }> {
+  const received: Received[] = [];
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('end', () => {
+        const from = session.envelope.mailFrom === false ? '' : session.envelope.mailFrom.address;
+        // Quoted-printable soft line breaks joined, so the text reads as sent.
+        received.push({ from, to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString('utf8').replace(/=\r?\n/g, '') });
+        callback();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.server.address() as AddressInfo;
+  return { url: `smtp://127.0.0.1:${port}`, received, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+const header = (raw: string, name: string) => new RegExp(`^${name}: (.*)$`, 'mi').exec(raw)?.[1]?.trim();
+
+describe('alert email through a real SMTP server', () => {
+  let db: TestDatabase;
+  let store: RampartStore;
+  let hub: Hub;
+  let world: World;
+  let smtp: Awaited<ReturnType<typeof smtpServer>>;
+  let now = Date.parse('2026-11-03T13:00:00.000Z');
+
+  beforeAll(async () => {
+    smtp = await smtpServer();
+    db = testDatabase('sqlite');
+    store = await openStore({ url: db.url });
+    const mailer = smtpMailer(smtp.url, 'Rampart <rampart@hub.example>');
+    hub = await composeHub({ store, hubOwner: HUB, clock: { now: () => new Date(now) }, notifications: { mailer, baseUrl: 'https://rampart.example.gov' } });
+    hub.app.addHook('onClose', () => mailer.close());
+    world = await notificationWorld(store);
+    await hub.notifier.round();
+  });
+  afterAll(async () => {
+    await hub.app.close();
+    await store.close();
+    await db.drop();
+    await smtp.close();
+  });
+
+  it('sends an urgent incident at once with its TLP in the subject and its delivery id in a header, a RED one without content, and the daily digest', async () => {
+    const urgent = incident('Ransomware at the county', { severity: 'critical', description: 'Encrypted the pollbook server' });
+    const red = incident('Named to one analyst', { description: 'details only for one person' });
+    const calm = incident('Printer jam at the county', { severity: 'low' });
+    await post(hub, world.keys.county, urgent.object, 'amber', ['state:55']);
+    await post(hub, world.keys.county, red.object, 'red', [`user:${world.users.state}`]);
+    await hub.notifier.round();
+    const toState = () => smtp.received.filter((m) => m.to.includes(world.emails.state));
+    expect(toState().map((m) => header(m.raw, 'Subject')).sort()).toEqual(['[TLP:AMBER] URGENT: Incident: Ransomware at the county', '[TLP:RED] Something was shared with you in Rampart']);
+    const urgentMail = toState().find((m) => header(m.raw, 'Subject')?.includes('Ransomware') === true);
+    expect(urgentMail?.from).toBe('rampart@hub.example');
+    expect(urgentMail?.raw).toContain('Encrypted the pollbook server');
+    expect(urgentMail?.raw).toContain(`https://rampart.example.gov/objects/${urgent.id}`);
+    expect(header(urgentMail?.raw ?? '', 'X-Rampart-Delivery')).toMatch(/^[0-9a-f-]{36}$/);
+    const redMail = toState().find((m) => header(m.raw, 'Subject')?.startsWith('[TLP:RED]') === true);
+    expect(redMail?.raw).not.toContain('details only for one person');
+    expect(redMail?.raw).not.toContain('Named to one analyst');
+    expect(redMail?.raw).toContain('https://rampart.example.gov/notifications');
+
+    // The county's own standard rule puts a calm incident of its state into the digest; here the state office's.
+    expect((await hub.app.inject({ method: 'PUT', url: '/api/v1/me/notification-settings', headers: { authorization: `Bearer ${world.keys.state}` }, payload: { email_mode: 'digest' } })).statusCode).toBe(200);
+    await post(hub, world.keys.county, calm.object, 'amber', ['state:55']);
+    await hub.notifier.round();
+    expect(toState()).toHaveLength(2);
+    now += 24 * 3_600_000;
+    await hub.notifier.round();
+    const digest = toState().find((m) => header(m.raw, 'Subject')?.includes('digest') === true);
+    expect(header(digest?.raw ?? '', 'Subject')).toBe('[TLP:AMBER] Rampart daily digest: 1 item');
+    expect(digest?.raw).toContain('Printer jam at the county');
+  });
+});
