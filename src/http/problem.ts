@@ -24,6 +24,11 @@ export const UNPROCESSABLE_CODES: ReadonlySet<string> = new Set([
   'created-by-mismatch',
   'import-rejected',
   'voter-personal-data',
+  'assignee-not-in-organization',
+  'note-wider-than-incident',
+  'cannot-link',
+  'own-incident',
+  'not-your-incident',
 ]);
 
 export function statusOf(p: Problem): number {

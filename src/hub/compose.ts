@@ -11,7 +11,7 @@ import { auditRoutes } from '../audit/routes.ts';
 import type { SecretBox } from '../auth/secret-box.ts';
 import { createAuthService, type AuthService } from '../auth/service.ts';
 import { audienceKind, type AudienceKey } from '../domain/audience.ts';
-import type { GroupId, OrgId } from '../domain/ids.ts';
+import type { GroupId, OrgId, UserId } from '../domain/ids.ts';
 import { electionRoutes } from '../elections/routes.ts';
 import { federation, type Federation } from '../federation/index.ts';
 import { federationPlugin } from '../federation/routes.ts';
@@ -22,6 +22,7 @@ import { buildApp } from '../http/app.ts';
 import type { AppPlugin, HttpConfig } from '../http/deps.ts';
 import { systemClock, type Clock } from '../domain/clock.ts';
 import type { Principal } from '../domain/principal.ts';
+import { incidentRoutes } from '../incidents/routes.ts';
 import { matchPlugin } from '../matching/routes.ts';
 import { objectsPlugin } from '../objects/routes.ts';
 import { exportPlugin } from '../ingest/export-routes.ts';
@@ -193,6 +194,15 @@ export async function composeHub(options: HubOptions): Promise<Hub> {
       taxiiPlugin({ stix: store.stix, taxii: taxiiStore(store.database.db), sharing, hubOwner, clock, isOrgAdmin, titles, audit, ...(options.taxiiSecret === undefined ? {} : { secret: options.taxiiSecret }) }),
       matchPlugin({ stix: store.stix, sharing, clock, sightingCounts: (reader, id) => sharing.sightingAggregate(reader, id), ...(options.http?.matchLimit === undefined ? {} : { uploadLimit: options.http.matchLimit }) }),
       federationPlugin(fed.routes),
+      incidentRoutes({
+        stix: store.stix,
+        sharing,
+        clock,
+        audit,
+        members: async (orgId) => (await accounts.listUsers(orgId)).filter((u) => u.disabled_at === null).map((u) => ({ id: u.id as UserId, name: u.name })),
+        keysOf: (orgId) => sharing.keysOf(orgId, null),
+        orgName: async (id) => (await accounts.getOrganization(id))?.name ?? null,
+      }),
       liveRoutes({ stix: store.stix, bus, clock, ownerName: cachedNames(async (id) => (await accounts.getOrganization(id))?.name ?? null), ...options.live }),
       notificationRoutes({ notifications, isOrgAdmin }),
       electionRoutes(electionDeps),

@@ -1,5 +1,5 @@
 /** The properties that say what a version points at, by type: what `ListQuery.refersTo` finds. */
-export const REF_PROPERTIES: Readonly<Record<string, readonly string[]>> = { sighting: ['sighting_of_ref'], relationship: ['source_ref', 'target_ref'] };
+export const REF_PROPERTIES: Readonly<Record<string, readonly string[]>> = { sighting: ['sighting_of_ref'], relationship: ['source_ref', 'target_ref'], note: ['object_refs'] };
 export const NO_REFS: readonly string[] = [];
 
 /** The distinct ids an object of `type` points at, read from the parsed object (what IncomingObject.refs carries). */
@@ -8,8 +8,9 @@ export function stixRefs(type: string, object: Readonly<Record<string, unknown>>
   if (properties === undefined) return NO_REFS;
   const refs: string[] = [];
   for (const p of properties) {
-    const ref = object[p];
-    if (typeof ref === 'string' && !refs.includes(ref)) refs.push(ref);
+    const value = object[p];
+    // A note's object_refs is a list: an incident's timeline is "the notes that refer to it".
+    for (const ref of Array.isArray(value) ? (value as unknown[]) : [value]) if (typeof ref === 'string' && !refs.includes(ref)) refs.push(ref);
   }
   return refs;
 }
