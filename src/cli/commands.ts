@@ -15,6 +15,7 @@ export interface CommandEntry {
 export const COMMANDS: readonly CommandEntry[] = [
   { name: 'apikey', summary: 'API keys for machines (TAXII clients, SIEMs, scripts)', load: async () => (await import('./commands/apikey.ts')).apikeyCommand() },
   { name: 'audit', summary: 'The hash-chained audit log', load: async () => (await import('./commands/audit.ts')).auditCommand() },
+  { name: 'config', summary: 'The configuration: every setting, where it came from, and whether it is valid', load: async () => (await import('./commands/config.ts')).configCommand() },
   { name: 'export', summary: 'Export stored objects as one STIX 2.1 bundle (exact stored bytes)', load: async () => (await import('./commands/export.ts')).exportCommand() },
   { name: 'import', summary: 'Import STIX 2.1 bundles or TAXII envelopes (streamed; each file is stored whole or not at all)', load: async () => (await import('./commands/import.ts')).importCommand() },
   { name: 'match', summary: 'Match a log file against the indicators in the store (streamed); print the hits, optionally publish sightings', load: async () => (await import('./commands/match.ts')).matchCommand() },

@@ -68,15 +68,3 @@ export async function openInput(file: string): Promise<Result<InputFile, string>
     return err(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
   }
 }
-
-/**
- * A size limit in bytes from the environment variable `name`: a whole number of bytes (at least 1), or undefined when
- * the variable is unset or empty so the built-in default applies.
- */
-export function byteLimitFromEnv(name: string, env: Env = process.env): Result<number | undefined, string> {
-  const raw = (env[name] ?? '').trim();
-  if (raw === '') return ok(undefined);
-  const bytes = /^\d+$/.test(raw) ? Number(raw) : NaN;
-  if (!Number.isSafeInteger(bytes) || bytes < 1) return err(`${name}: "${raw}" is not a number of bytes; give a whole number such as 2147483648 (2 GiB), or unset it for the default`);
-  return ok(bytes);
-}

@@ -8,7 +8,7 @@ import type { Problem } from '../domain/problem.ts';
 import { memoryStixStore } from '../../test/helpers/memory-stix-store.ts';
 import type { Reader } from '../store/types.ts';
 import { dashboardRoutes } from './routes.ts';
-import { fileInside, webAssets } from './web-assets.ts';
+import { webAssets } from './web-assets.ts';
 
 const reader: Reader = { kind: 'member', orgId: 'identity--00000000-0000-4000-8000-000000000001' as OrgId, userId: 'a0000000-0000-4000-8000-000000000001' as UserId, keys: ['community'] };
 const sendProblem = (reply: FastifyReply, p: Problem): FastifyReply =>
@@ -60,6 +60,7 @@ describe('web assets', () => {
   mkdirSync(join(dist, 'assets'), { recursive: true });
   writeFileSync(join(dist, 'index.html'), '<!doctype html><div id="root"></div>');
   writeFileSync(join(dist, 'assets', 'index-abc.js'), 'console.log(1)');
+  writeFileSync(join(dist, 'assets', 'index-def.css'), `body { color: navy; }\n`.repeat(200));
   writeFileSync(join(base, 'secret.txt'), 'outside');
   afterAll(() => rmSync(base, { recursive: true, force: true }));
   const web = () => {
@@ -78,8 +79,25 @@ describe('web assets', () => {
 
   it('caches hashed assets for a year and 404s missing ones', async () => {
     const asset = await web().inject({ method: 'GET', url: '/assets/index-abc.js' });
-    expect([asset.statusCode, asset.headers['content-type'], asset.headers['cache-control']]).toEqual([200, 'text/javascript; charset=utf-8', 'public, max-age=31536000, immutable']);
+    expect([asset.statusCode, asset.headers['content-type'], asset.headers['cache-control']]).toEqual([200, 'application/javascript; charset=utf-8', 'public, max-age=31536000, immutable']);
     expect((await web().inject({ method: 'GET', url: '/assets/gone.js' })).statusCode).toBe(404);
+  });
+
+  it('answers a repeated request with 304 by its ETag, never caches index.html without asking, and compresses', async () => {
+    const app = web();
+    const first = await app.inject({ method: 'GET', url: '/assets/index-abc.js' });
+    const etag = first.headers['etag'];
+    expect(typeof etag).toBe('string');
+    const again = await app.inject({ method: 'GET', url: '/assets/index-abc.js', headers: { 'if-none-match': String(etag) } });
+    expect(again.statusCode).toBe(304);
+    const index = await app.inject({ method: 'GET', url: '/index.html' });
+    expect([index.statusCode, index.headers['cache-control']]).toEqual([200, 'no-cache']);
+    expect(index.headers['content-security-policy']).toContain("default-src 'self'");
+    const page = await app.inject({ method: 'GET', url: '/' });
+    expect([page.statusCode, page.headers['cache-control']]).toEqual([200, 'no-cache']);
+    const css = await app.inject({ method: 'GET', url: '/assets/index-def.css', headers: { 'accept-encoding': 'gzip' } });
+    expect([css.statusCode, css.headers['content-encoding']]).toEqual([200, 'gzip']);
+    expect(css.rawPayload.length).toBeLessThan(4400 / 4);
   });
 
   it('answers unknown API paths with problem+json, not the UI', async () => {
@@ -89,9 +107,10 @@ describe('web assets', () => {
   });
 
   it('never serves files outside the build folder', async () => {
-    expect(fileInside(dist, '/../secret.txt')).toBeNull();
-    expect(fileInside(dist, '/%2e%2e/secret.txt')).toBeNull();
-    expect(fileInside(dist, '/%E0%A4%A')).toBeNull();
+    for (const url of ['/../secret.txt', '/%2e%2e/secret.txt', '/assets/%2e%2e/%2e%2e/secret.txt']) {
+      const res = await web().inject({ method: 'GET', url });
+      expect(res.body).not.toContain('outside');
+    }
     const res = await web().inject({ method: 'GET', url: '/%2e%2e/secret.txt' });
     expect(res.body).not.toContain('outside');
   });

@@ -9,6 +9,8 @@ import { META_TYPES, SCO_TYPES, SDO_TYPES, SRO_TYPES } from '../stix/schema/inde
 import { installAuthentication } from './auth.ts';
 import type { AppDeps, RequestKit } from './deps.ts';
 import { installJsonParser } from './json-body.ts';
+import { installRequestLog, requestLogOptions } from './logger.ts';
+import { installRateLimits } from './rate-limits.ts';
 import { validatorCompiler } from './validators.ts';
 import { createMetrics, type AppMetrics } from './metrics.ts';
 import { installErrorHandling, MAX_PATH_PARAMETER, problemOfError, RouteNotFound, sendProblem } from './problem.ts';
@@ -80,6 +82,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     bodyLimit,
     trustProxy: deps.config.trustProxy ?? false,
     ...(deps.logger === undefined ? { logger: false } : { loggerInstance: deps.logger }),
+    ...requestLogOptions(),
     return503OnClosing: true,
     routerOptions: { maxParamLength: MAX_PATH_PARAMETER },
     // A URL the router cannot read never reaches a route or the error handler; answer it here, in the format of its prefix.
@@ -97,6 +100,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   installJsonParser(app, bodyLimit);
   installErrorHandling(app);
   installRequestMetrics(app, metrics);
+  installRequestLog(app);
   app.addHook('onSend', async (request, reply) => {
     void reply.header('x-content-type-options', 'nosniff');
     // Answered before the whole body arrived (refused early, too large): close rather than read the rest.
@@ -110,6 +114,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     return undefined;
   });
   const authn = installAuthentication(app, deps.auth, deps.config);
+  if (deps.config.rateLimits !== undefined) await installRateLimits(app, deps.config.rateLimits, authn.principalOf);
 
   for (const schema of [ProblemSchema, StixObjectSchema, SharingSchema]) app.addSchema(schema);
   // Unknown fields are errors (a typo must not silently widen a query); JSON bodies are not coerced.

@@ -1,3 +1,4 @@
+import type { RateLimits } from './rate-limits.ts';
 import type { FastifyBaseLogger, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Registry } from 'prom-client';
 import type { AuthPort } from '../auth/port.ts';
@@ -26,8 +27,10 @@ export interface HttpConfig {
   readonly matchLimit?: number;
   /** Mark cookies Secure: 'auto' (default) when the request came over TLS (or X-Forwarded-Proto https with trustProxy). */
   readonly secureCookies?: boolean | 'auto';
-  /** Trust X-Forwarded-* from a reverse proxy. */
-  readonly trustProxy?: boolean;
+  /** Trust X-Forwarded-* from a reverse proxy: every one (true), or only these addresses (comma-separated IPs or CIDR ranges). */
+  readonly trustProxy?: boolean | string;
+  /** Request limits on /api and /taxii2 and on sign-in (`rampart serve` sets them from RAMPART_RATE_LIMIT and RAMPART_SIGNIN_RATE_LIMIT); none when unset. */
+  readonly rateLimits?: RateLimits;
   /** The built web UI (web/dist); served when the folder exists. */
   readonly webDist?: string;
   /** The hub's own identity, owner of last resort inside the import pipeline. */

@@ -2,6 +2,8 @@ import { STATUS_CODES } from 'node:http';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { assertNever } from '../domain/assert-never.ts';
 import { problem, type Problem, type ProblemDetail, type ProblemKind } from '../domain/problem.ts';
+import { logUnexpected } from './logger.ts';
+import { RateLimited } from './rate-limits.ts';
 
 /** The RFC 9457 body every REST error carries. `code` is stable; clients branch on it, people read `detail`. */
 export interface ProblemBody {
@@ -113,6 +115,7 @@ export function problemOfError(error: FastifyError): Problem | null {
       break;
   }
   if (error instanceof RouteNotFound) return routeNotFound('GET', error.url);
+  if (error instanceof RateLimited) return problem('rate-limited', error.code, error.message);
   if (error instanceof MalformedJsonError) return problem('invalid', error.code, error.message);
   const status = error.statusCode;
   if (status !== undefined && status >= 400 && status < 500) {
@@ -150,12 +153,12 @@ export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     const known = problemOfError(error);
     if (known !== null) return sendProblem(reply, known);
-    request.log.error({ err: error }, 'unexpected error');
+    const detail = logUnexpected(request, error, 'unexpected error');
     return sendBody(reply, {
       type: 'urn:rampart:problem:internal-error',
       title: 'Internal Server Error',
       status: 500,
-      detail: 'Something went wrong on the server; it has been logged. Try again, and report it if it keeps happening.',
+      detail,
       code: 'internal-error',
     });
   });

@@ -1,8 +1,8 @@
 import type { FastifyReply } from 'fastify';
 import { TAXII_CONTENT_TYPE } from './media.ts';
 
-/** The statuses a TAXII endpoint answers with on error (§3.6, the endpoint tables of §4 and §5). */
-export type TaxiiStatus = 400 | 401 | 403 | 404 | 406 | 413 | 415 | 422 | 500;
+/** The statuses a TAXII endpoint answers with on error (§3.6, the endpoint tables of §4 and §5; 429 when over the hub's request limit). */
+export type TaxiiStatus = 400 | 401 | 403 | 404 | 406 | 413 | 415 | 422 | 429 | 500;
 
 /** A refused TAXII request: a stable `code` (error_code) and a message that says what to fix. */
 export interface TaxiiError {
@@ -20,6 +20,7 @@ const TITLES: Readonly<Record<TaxiiStatus, string>> = {
   413: 'Request too large',
   415: 'Unsupported media type',
   422: 'Unprocessable content',
+  429: 'Too many requests',
   500: 'Internal server error',
 };
 

@@ -73,6 +73,8 @@ function taxiiErrorOf(error: FastifyError, maxContentLength: number): TaxiiError
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return taxiiError(422, 'malformed-envelope', 'The body is empty or shorter than its Content-Length; send a TAXII envelope');
     default:
+      // Over the hub's request limit (Retry-After is set): TAXII 2.1 answers that with 429 too.
+      if (error.statusCode === 429) return taxiiError(429, 'too-many-requests', error.message);
       return error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500 ? taxiiError(400, 'bad-request', error.message) : null;
   }
 }
@@ -119,8 +121,9 @@ export function taxiiPlugin(options: TaxiiOptions): AppPlugin {
       app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
         const known = taxiiErrorOf(error, maxContentLength);
         if (known !== null) return sendTaxiiError(reply, known);
-        request.log.error({ err: error }, 'unexpected TAXII error');
-        return sendTaxiiError(reply, taxiiError(500, 'internal-error', 'Something went wrong on the server; it has been logged. Try again, and report it if it keeps happening.'));
+        // With its stack and the request it broke; the logger redacts the credentials in the headers.
+        request.log.error({ err: error, request: { method: request.method, path: request.url.split('?')[0], headers: request.headers } }, 'unexpected TAXII error');
+        return sendTaxiiError(reply, taxiiError(500, 'internal-error', `Something went wrong on the server; it has been logged (request ${request.id}). Try again, and report it with that request id if it keeps happening.`));
       });
       app.setNotFoundHandler((request, reply) => sendTaxiiError(reply, unknownPath(request.url)));
       app.addHook('onRequest', async (request, reply) => {

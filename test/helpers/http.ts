@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { AudienceKey } from '../../src/domain/audience.ts';
 import type { OrgId, UserId } from '../../src/domain/ids.ts';
 import { problem } from '../../src/domain/problem.ts';
@@ -67,6 +67,7 @@ export interface HarnessOptions {
   readonly auth?: (orgs: readonly TestOrg[]) => AuthPort;
   readonly sharing?: SharingPort;
   readonly now?: () => Date;
+  readonly logger?: FastifyBaseLogger;
 }
 
 function testOrg(orgId: OrgId, n: number): TestOrg {
@@ -94,6 +95,7 @@ export async function harness(options: HarnessOptions): Promise<Harness> {
       ...restPlugins({ stix: options.stix, sharing: options.sharing ?? tlpRulesSharing, clock, ...(options.config?.importLimit === undefined ? {} : { importLimit: options.config.importLimit }) }),
       ...(options.plugins ?? []),
     ],
+    ...(options.logger === undefined ? {} : { logger: options.logger }),
   };
   const app = await buildApp(deps);
   return {

@@ -29,7 +29,7 @@ describe('rampart serve', () => {
     expect(half.stderr).toContain('give both --tls-cert and --tls-key');
     const key = run(['serve', '--port', '0'], { RAMPART_SECRET_KEY: 'correct horse battery staple' });
     expect(key.status).toBe(2);
-    expect(key.stderr).toContain('RAMPART_SECRET_KEY is not a 32-byte key: give 64 hex digits or 44 characters of base64');
+    expect(key.stderr).toContain('RAMPART_SECRET_KEY: the value given is not a 32-byte key: give 64 hex digits or 44 characters of base64');
     const limit = run(['serve', '--port', '0'], { RAMPART_MATCH_UPLOAD_LIMIT: '2GB' });
     expect(limit.status).toBe(2);
     expect(limit.stderr).toBe('RAMPART_MATCH_UPLOAD_LIMIT: "2GB" is not a number of bytes; give a whole number such as 2147483648 (2 GiB), or unset it for the default\n');
@@ -68,6 +68,12 @@ describe('rampart serve', () => {
       expect(body.items.some((i) => i.name?.includes('(demo)') === true)).toBe(true);
       const taxii = await fetch(`${url}/taxii2/`, { headers: { cookie, accept: 'application/taxii+json;version=2.1' } });
       expect(taxii.status).toBe(200);
+      // One JSON line per request on standard output (not a terminal here), with the id the response carried.
+      const requestLine = () => out.split('\n').slice(0, -1).filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l['msg'] === 'request' && l['path'] === '/taxii2/');
+      // Written once the answer has gone: wait for it to arrive on the pipe.
+      for (let waited = 0; requestLine() === undefined && waited < 10_000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
+      const line = requestLine();
+      expect(line).toMatchObject({ method: 'GET', status: 200, request_id: taxii.headers.get('x-request-id') });
     } finally {
       const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');

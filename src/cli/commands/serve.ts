@@ -12,19 +12,14 @@ import { busFromEnv, type ChangeBus } from '../../alerts/bus.ts';
 import { openHub } from '../../hub/open.ts';
 import { logMailer, smtpMailer, type Mailer } from '../../notifications/email.ts';
 import type { KnowledgeBaseProgress } from '../../kb/knowledge-base.ts';
-import { byteLimitFromEnv, EXIT, hubIdentity, resolveDatabaseUrl, withDbOption } from '../options.ts';
-
-/** JSON lines on stdout (pino's shape), for what the background alert worker has to say. */
-const jsonLine = (level: number) => (fields: Record<string, unknown>, msg: string) => {
-  const err = fields['err'];
-  console.log(JSON.stringify({ level, time: Date.now(), msg, ...fields, ...(err instanceof Error ? { err: { message: err.message, stack: err.stack } } : {}) }));
-};
-const jsonLog = { info: jsonLine(30), warn: jsonLine(40), error: jsonLine(50) };
+import { loadConfig, type Config } from '../../config/settings.ts';
+import { createLogger } from '../../http/logger.ts';
+import { EXIT, hubIdentity, resolveDatabaseUrl, withDbOption } from '../options.ts';
 
 interface ServeFlags {
   readonly db?: string;
-  readonly port: string;
-  readonly host: string;
+  readonly port?: string;
+  readonly host?: string;
   readonly demo?: boolean;
   readonly tlsCert?: string;
   readonly tlsKey?: string;
@@ -37,22 +32,22 @@ const WEB_DIST = fileURLToPath(new URL('../../../web/dist', import.meta.url));
 export function serveCommand(): Command {
   const command = new Command('serve')
     .description('Run the hub: web UI, REST API (/api/v1), TAXII 2.1 (/taxii2/), /healthz and /metrics')
-    .option('--port <port>', 'TCP port (0 picks a free one)', process.env['RAMPART_PORT'] ?? '8080')
-    .option('--host <host>', 'address to listen on', process.env['RAMPART_HOST'] ?? '127.0.0.1')
+    .option('--port <port>', 'TCP port (0 picks a free one; env RAMPART_PORT, default 8080)')
+    .option('--host <host>', 'address to listen on (env RAMPART_HOST, default 127.0.0.1)')
     .option('--demo', 'add the fictional demo: a county office, demo people (passwords printed) and a demo story')
-    .option('--tls-cert <file>', 'PEM certificate (chain) for HTTPS')
-    .option('--tls-key <file>', 'PEM private key for HTTPS')
-    .option('--allow-plain-http', 'allow plain HTTP on a non-loopback address (only behind a TLS proxy)');
+    .option('--tls-cert <file>', 'PEM certificate (chain) for HTTPS (env RAMPART_TLS_CERT)')
+    .option('--tls-key <file>', 'PEM private key for HTTPS (env RAMPART_TLS_KEY)')
+    .option('--allow-plain-http', 'allow plain HTTP on a non-loopback address (only behind a TLS proxy; env RAMPART_ALLOW_PLAIN_HTTP)');
   return withDbOption(command).action(async (flags: ServeFlags) => {
     process.exitCode = await serve(flags);
   });
 }
 
-function tlsOf(flags: ServeFlags): TlsOptions | undefined | string {
-  if (flags.tlsCert === undefined && flags.tlsKey === undefined) return undefined;
-  if (flags.tlsCert === undefined || flags.tlsKey === undefined) return 'give both --tls-cert and --tls-key';
+function tlsOf(config: Config): TlsOptions | undefined | string {
+  if (config.tlsCert === undefined && config.tlsKey === undefined) return undefined;
+  if (config.tlsCert === undefined || config.tlsKey === undefined) return 'give both --tls-cert and --tls-key (or RAMPART_TLS_CERT and RAMPART_TLS_KEY)';
   try {
-    return { cert: readFileSync(flags.tlsCert), key: readFileSync(flags.tlsKey) };
+    return { cert: readFileSync(config.tlsCert), key: readFileSync(config.tlsKey) };
   } catch (error) {
     return `cannot read the TLS files: ${(error as Error).message}`;
   }
@@ -86,58 +81,49 @@ function knowledgeBaseProgress(): { readonly onProgress: (p: KnowledgeBaseProgre
 }
 
 async function serve(flags: ServeFlags): Promise<number> {
-  const port = Number(flags.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    console.error(`--port: "${flags.port}" is not a port number (0–65535)`);
+  // Every variable and flag checked at once, against the one schema (src/config/settings.ts).
+  const checked = loadConfig(process.env, {
+    ...(flags.db === undefined ? {} : { databaseUrl: flags.db }),
+    ...(flags.port === undefined ? {} : { port: flags.port }),
+    ...(flags.host === undefined ? {} : { host: flags.host }),
+    ...(flags.tlsCert === undefined ? {} : { tlsCert: flags.tlsCert }),
+    ...(flags.tlsKey === undefined ? {} : { tlsKey: flags.tlsKey }),
+    ...(flags.allowPlainHttp === true ? { allowPlainHttp: true } : {}),
+  });
+  if (!checked.ok) {
+    for (const problem of checked.error) console.error(problem.message);
     return EXIT.unusable;
   }
-  const tls = tlsOf(flags);
+  const config = checked.value;
+  const port = config.port;
+  const tls = tlsOf(config);
   if (typeof tls === 'string') {
     console.error(tls);
     return EXIT.unusable;
   }
-  const listen = { host: flags.host, ...(tls === undefined ? {} : { tls }), ...(flags.allowPlainHttp === true ? { allowPlainHttp: true } : {}) };
+  const listen = { host: config.host, ...(tls === undefined ? {} : { tls }), ...(config.allowPlainHttp ? { allowPlainHttp: true } : {}) };
   const allowed = checkListen(listen);
   if (!allowed.ok) {
     console.error(allowed.error.message);
     return EXIT.unusable;
   }
 
-  const matchLimit = byteLimitFromEnv('RAMPART_MATCH_UPLOAD_LIMIT');
-  if (!matchLimit.ok) {
-    console.error(matchLimit.error);
-    return EXIT.unusable;
-  }
-
-  const smtpUrl = (process.env['RAMPART_SMTP_URL'] ?? '').trim();
-  if (smtpUrl !== '' && !/^smtps?:\/\//.test(smtpUrl)) {
-    console.error('RAMPART_SMTP_URL must start with smtp:// or smtps:// (for example smtp://user:password@mail.example.gov:587); unset it to write email to the log');
-    return EXIT.unusable;
-  }
-  const publicUrl = (process.env['RAMPART_PUBLIC_URL'] ?? '').trim().replace(/\/+$/, '');
-  if (publicUrl !== '' && !/^https?:\/\/[^/]+/.test(publicUrl)) {
-    console.error('RAMPART_PUBLIC_URL must be the address people open Rampart at, such as https://rampart.example.gov');
-    return EXIT.unusable;
-  }
-  const leaseText = (process.env['RAMPART_ALERT_LEASE_SECONDS'] ?? '').trim();
-  if (leaseText !== '' && !/^[1-9]\d{0,5}$/.test(leaseText)) {
-    console.error(`RAMPART_ALERT_LEASE_SECONDS: "${leaseText}" is not a whole number of seconds; give one such as 60, or unset it for the default`);
-    return EXIT.unusable;
-  }
-  const mailer: Mailer = smtpUrl === '' ? logMailer(jsonLog) : smtpMailer(smtpUrl, process.env['RAMPART_SMTP_FROM'] ?? 'Rampart <rampart@localhost>');
+  // Request lines and errors as JSON on standard output, or readable lines when a person watches a terminal.
+  const { logger } = await createLogger({ level: config.logLevel, pretty: process.stdout.isTTY });
+  const mailer: Mailer = config.smtpUrl === undefined ? logMailer(logger) : smtpMailer(config.smtpUrl, config.smtpFrom);
 
   let bus: ChangeBus;
   try {
-    bus = await busFromEnv();
+    bus = await busFromEnv({ RAMPART_NATS_URL: config.natsUrl, RAMPART_NATS_SUBJECT: config.natsSubject });
   } catch (error) {
     console.error(`RAMPART_NATS_URL: cannot reach NATS (${(error as Error).message}); start it, or unset the variable to keep live feeds in this process`);
     return EXIT.unusable;
   }
-  if ((process.env['RAMPART_NATS_URL'] ?? '') !== '') console.error('live feeds: shared with other server processes over NATS');
-  const url = resolveDatabaseUrl(flags);
+  if (config.natsUrl !== undefined) console.error('live feeds: shared with other server processes over NATS');
+  const url = resolveDatabaseUrl({ db: config.databaseUrl });
   // Files the hub keeps besides its database: beside the SQLite file, or ./data for PostgreSQL and :memory:.
   const dataDir = isPostgresUrl(url) || url === ':memory:' ? path.resolve('data') : path.dirname(path.resolve(url));
-  const serverKey = loadServerKey(process.env['RAMPART_SECRET_KEY'], path.join(dataDir, 'secret.key'));
+  const serverKey = loadServerKey(config.secretKey, path.join(dataDir, 'secret.key'));
   if (!serverKey.ok) {
     console.error(serverKey.error.message);
     return EXIT.unusable;
@@ -146,7 +132,7 @@ async function serve(flags: ServeFlags): Promise<number> {
   console.error(`secret key: ${serverKey.value.created ? 'new, written to ' : ''}${serverKey.value.source} (key id ${box.keyId})`);
   for (const warning of serverKey.value.warnings) console.error(`warning: ${warning}`);
   const hubOwner = hubIdentity();
-  const taxiiSecret = process.env['RAMPART_TAXII_SECRET'];
+  const taxiiSecret = config.taxiiSecret;
   const progress = knowledgeBaseProgress();
   const credentialsFile = path.join(dataDir, 'demo-credentials.json');
   const opened = await openHub({
@@ -154,8 +140,14 @@ async function serve(flags: ServeFlags): Promise<number> {
     secretBox: box,
     hubOwner,
     bus,
-    http: { webDist: WEB_DIST, ...(matchLimit.value === undefined ? {} : { matchLimit: matchLimit.value }) },
-    notifications: { mailer, log: jsonLog, ...(publicUrl === '' ? {} : { baseUrl: publicUrl }), ...(leaseText === '' ? {} : { policy: { leaseMs: Number(leaseText) * 1000 } }) },
+    logger,
+    http: {
+      webDist: WEB_DIST,
+      matchLimit: config.matchUploadLimit,
+      trustProxy: config.trustProxy,
+      rateLimits: { perMinute: config.rateLimit, signInPerMinute: config.signInRateLimit },
+    },
+    notifications: { mailer, ...(config.publicUrl === undefined ? {} : { baseUrl: config.publicUrl.replace(/\/+$/, '') }), ...(config.alertLeaseSeconds === undefined ? {} : { policy: { leaseMs: config.alertLeaseSeconds * 1000 } }) },
     ...(taxiiSecret === undefined ? {} : { taxiiSecret }),
     ...(flags.demo === true ? { demo: { credentialsFile } } : {}),
     onKnowledgeBase: progress.onProgress,
