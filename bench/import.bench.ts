@@ -24,7 +24,7 @@ import { writeSyntheticBundle } from './fixtures/stix-bundle.ts';
 
 /** A writer that accepts and discards: measures the pipeline (read, split, parse, validate, share) alone. */
 const discardingStore = {
-  write: (fn: Parameters<StixStore['write']>[0]) => fn({ putBatch: (items) => Promise.resolve(items.map(() => ({ kind: 'added' as const }))), owners: () => Promise.resolve(new Map()) }),
+  write: (fn: Parameters<StixStore['write']>[0]) => fn({ putBatch: (items) => Promise.resolve(items.map(() => ({ kind: 'added' as const }))), visibleOwners: () => Promise.resolve(new Map()) }),
 } as unknown as StixStore;
 
 // Each measurement starts from a collected heap, so none pays for the previous one's garbage

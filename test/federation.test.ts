@@ -311,25 +311,42 @@ describe('nobody takes over a received object', () => {
   it("an organization on A that shares the county's identity id can neither see, re-share, version, revoke nor import over what A received", async () => {
     const local = await a.addAccount('county', ORGS.county);
     expect(local.orgId).toBe(COUNTY);
-    const before = await servedByA([AMBER['id'], SECOND['id']]);
+    const received = (v: { sharing: { owner: string } }) => v.sharing.owner !== COUNTY;
+    /** What A serves of the records it received of `ids`: another organization's own records of the same ids aside. */
+    const receivedServed = async (ids: readonly unknown[]) => {
+      const versions = await Promise.all(ids.map((id) => a.store.stix.versions({ kind: 'operator' }, id as StixId)));
+      const exported = (await a.as(a.accounts.fl).get('/api/v1/export?versions=all')).body as { objects: { id: string; name?: string }[] };
+      return {
+        versions: versions.map((vs) => vs.filter(received).map((v) => ({ json: v.json, sharing: v.sharing }))),
+        exported: exported.objects.filter((o) => ids.includes(o.id) && o.name !== 'Nothing to see here').map((o) => JSON.stringify(o)),
+      };
+    };
+    const before = await receivedServed([AMBER['id'], SECOND['id']]);
     const id = String(AMBER['id']);
     expect(await visible(a, local, id)).toBe(false);
 
-    const attempts = [
-      await a.as(local).put(`/api/v1/objects/${id}/sharing`, { audience: ['community'] }),
-      await a.as(local).post('/api/v1/objects', { object: greenTakeover(AMBER, COUNTY), audience: ['community'] }),
-      await a.as(local).post(`/api/v1/objects/${id}/revoke`, {}),
-      await a.as(local).post('/api/v1/import?audience=community', { type: 'bundle', id: 'bundle--0d0d0d0d-0d0d-4d0d-8d0d-0d0d0d0d0d0d', objects: [greenTakeover(AMBER, COUNTY)] }),
-    ];
-    for (const res of attempts) expect(res.status, JSON.stringify(res.body)).toBeGreaterThanOrEqual(400);
-
+    // Re-share and revoke of the received id answer exactly as for an id nobody holds (docs/sharing-and-audit.md).
+    const nobody = 'indicator--0e0e0e0e-0e0e-4e0e-8e0e-0e0e0e0e0e0e';
+    for (const [path, body] of [['sharing', { audience: ['community'] }], ['revoke', {}]] as const) {
+      const call = (target: string) => (path === 'sharing' ? a.as(local).put(`/api/v1/objects/${target}/sharing`, body) : a.as(local).post(`/api/v1/objects/${target}/revoke`, body));
+      const [held, free] = [await call(id), await call(nobody)];
+      expect([held.status, JSON.stringify(held.body).replaceAll(id, 'ID')]).toEqual([404, JSON.stringify(free.body).replaceAll(nobody, 'ID')]);
+    }
+    // Publishing that id is answered as for a free id: it becomes the local organization's own record, and the received one stays as it was.
+    const posted = await a.as(local).post('/api/v1/objects', { object: greenTakeover(AMBER, COUNTY), audience: ['community'] });
+    expect([posted.status, (posted.body as { outcome: string; sharing: { owner: string } }).sharing.owner]).toEqual([201, COUNTY]);
+    const imported = await a.as(local).post('/api/v1/import?audience=community', { type: 'bundle', id: 'bundle--0d0d0d0d-0d0d-4d0d-8d0d-0d0d0d0d0d0d', objects: [greenTakeover(AMBER, COUNTY)] });
+    expect(imported.status, JSON.stringify(imported.body)).toBe(200);
     const roots = (await a.as(local).get('/taxii2/', true)).body as { api_roots: string[] };
     const root = new URL(roots.api_roots[0] ?? '', a.url).pathname;
-    const posted = await a.as(local).post(`${root}collections/my-organization/objects/`, { objects: [greenTakeover(AMBER, COUNTY)] }, true);
-    if (posted.status === 202) expect(posted.body).toMatchObject({ success_count: 0 });
-    else expect(posted.status).toBeGreaterThanOrEqual(400);
+    const viaTaxii = await a.as(local).post(`${root}collections/my-organization/objects/`, { objects: [greenTakeover(SECOND, COUNTY)] }, true);
+    expect(viaTaxii.status, JSON.stringify(viaTaxii.body)).toBe(202);
+    expect(viaTaxii.body).toMatchObject({ success_count: 1, failure_count: 0 });
 
-    expect(await servedByA([AMBER['id'], SECOND['id']])).toEqual(before);
-    expect(await visible(a, local, id)).toBe(false);
+    expect(await receivedServed([AMBER['id'], SECOND['id']])).toEqual(before);
+    // The local organization reads its own record only, never the received AMBER one.
+    const own = await a.as(local).get(`/api/v1/objects/${id}`);
+    expect(own.body).toMatchObject({ object: { name: 'Nothing to see here' }, sharing: { owner: COUNTY } });
+    expect((own.body as { versions: unknown[] }).versions).toHaveLength(1);
   });
 });

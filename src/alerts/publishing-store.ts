@@ -17,7 +17,7 @@ export function publishingStixStore(stix: StixStore, bus: ChangeBus): StixStore 
             for (const o of outcomes) if (o.kind === 'added' || o.kind === 'new-version') count++;
             return outcomes;
           },
-          owners: (ids) => writer.owners(ids),
+          visibleOwners: (reader, ids) => writer.visibleOwners(reader, ids),
         }),
       );
       // Only after the commit: a feed that wakes must find the rows.

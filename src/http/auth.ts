@@ -2,7 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { problem, type Problem } from '../domain/problem.ts';
 import { err, ok, type Result } from '../domain/result.ts';
-import type { Reader } from '../store/types.ts';
+import type { MemberReader, Reader } from '../store/types.ts';
 import type { HttpConfig } from './deps.ts';
 import type { AuthPort, SessionView } from '../auth/port.ts';
 import type { Principal } from '../domain/principal.ts';
@@ -32,7 +32,7 @@ function sameSecret(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-export function readerOfPrincipal(principal: Principal): Reader {
+export function readerOfPrincipal(principal: Principal): MemberReader {
   return { kind: 'member', orgId: principal.orgId, userId: principal.userId, keys: principal.keys };
 }
 

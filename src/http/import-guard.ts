@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { OrgId } from '../domain/ids.ts';
-import type { IncomingObject, PutOutcome, StixStore, StixWriter } from '../store/types.ts';
+import type { IncomingObject, MemberReader, PutOutcome, StixStore, StixWriter } from '../store/types.ts';
+import { ownershipRefusals } from '../ingest/ownership.ts';
 
 /** Thrown by the byte limiter; the error handler maps Fastify's body-too-large code to 413 payload-too-large. */
 export class UploadTooLargeError extends Error {
@@ -77,22 +78,25 @@ export async function removeStaleUploads(under: string = tmpdir()): Promise<numb
 }
 
 /**
- * The store as one organization's upload may use it: an object that names another creator, or
- * that is a new version of another organization's object, is rejected (and so, without
- * skip_invalid, the whole upload stores nothing).
+ * The store as one organization's upload may use it: an object that names another creator, or that
+ * is a new version of another organization's object the uploader may see, is rejected (and so,
+ * without skip_invalid, the whole upload stores nothing). An id it cannot see is written as its own
+ * record, like a free id (src/ingest/ownership.ts).
  */
-export function ownerOnlyStore(stix: StixStore, owner: OrgId): StixStore {
+export function ownerOnlyStore(stix: StixStore, uploader: MemberReader): StixStore {
   const guard = (writer: StixWriter): StixWriter => ({
     async putBatch(items, policy) {
+      const created = items.map((item) => creatorProblem(item, uploader.orgId));
       // Through the writer: a read on the store would wait for this very transaction on SQLite.
-      const owners = await writer.owners(items.map((i) => i.id));
-      const outcomes = items.map((item) => ownerProblem(item, owner, owners));
+      const owned = await ownershipRefusals(writer, uploader, items.filter((_, i) => created[i] === null));
+      let at = 0;
+      const outcomes = created.map((c) => c ?? owned[at++] ?? null);
       const allowed = items.filter((_, i) => outcomes[i] === null);
       const written = allowed.length === 0 ? [] : await writer.putBatch(allowed, policy);
       let next = 0;
       return outcomes.map((o) => o ?? written[next++] ?? { kind: 'rejected', code: 'not-stored', message: 'the store returned no outcome for this object' });
     },
-    owners: (ids) => writer.owners(ids),
+    visibleOwners: (reader, ids) => writer.visibleOwners(reader, ids),
   });
   return {
     write: (fn) => stix.write((writer) => fn(guard(writer))),
@@ -106,17 +110,11 @@ export function ownerOnlyStore(stix: StixStore, owner: OrgId): StixStore {
   };
 }
 
-function ownerProblem(item: IncomingObject, owner: OrgId, owners: ReadonlyMap<string, OrgId>): PutOutcome | null {
-  if (item.sharing.owner !== owner) {
-    return {
-      kind: 'rejected',
-      code: 'created-by-mismatch',
-      message: `created_by_ref is ${item.sharing.owner}, but you upload for ${owner}; upload only objects your organization created, or leave created_by_ref out`,
-    };
-  }
-  const existing = owners.get(item.id);
-  if (existing !== undefined && existing !== owner) {
-    return { kind: 'rejected', code: 'not-owner', message: `${item.id} belongs to ${existing}; only its owner may publish versions of it` };
-  }
-  return null;
+function creatorProblem(item: IncomingObject, owner: OrgId): PutOutcome | null {
+  if (item.sharing.owner === owner) return null;
+  return {
+    kind: 'rejected',
+    code: 'created-by-mismatch',
+    message: `created_by_ref is ${item.sharing.owner}, but you upload for ${owner}; upload only objects your organization created, or leave created_by_ref out`,
+  };
 }

@@ -5,6 +5,7 @@ import { problem } from '../domain/problem.ts';
 import { importObjects } from './import.ts';
 import type { StixStore } from '../store/types.ts';
 import type { AppPlugin, RequestKit } from '../http/deps.ts';
+import { readerOfWriter } from './ownership.ts';
 import { ownerOnlyStore, UploadTooLargeError, withSpooledUpload } from '../http/import-guard.ts';
 import { JSON_TYPES } from '../http/json-body.ts';
 import { sendProblem } from '../http/problem.ts';
@@ -66,7 +67,7 @@ function importRoutes(authn: RequestKit, stix: StixStore, importLimit: number): 
           ...(request.query.tlp === undefined ? {} : { tlp: request.query.tlp }),
           ...(audience.length === 0 ? {} : { audience }),
         };
-        const store = ownerOnlyStore(stix, principal.orgId);
+        const store = ownerOnlyStore(stix, readerOfWriter(principal));
         const result = await withSpooledUpload(request.body, importLimit, (upload) => importObjects(store, upload, options));
         if (!result.ok) return sendProblem(reply, result.error);
         authn.importMetrics.record('rest', result.value);

@@ -12,11 +12,10 @@ import { VOTER_DATA_CODE } from '../privacy/index.ts';
 import type { Clock } from '../domain/clock.ts';
 import type { Principal } from '../domain/principal.ts';
 import type { SharingPort } from '../sharing/port.ts';
+import { ownershipRefusal, readerOfWriter } from '../ingest/ownership.ts';
 import type { ListObjectsQuery } from './schemas.ts';
 import { microsFromIso } from '../stix/timestamp.ts';
 import { nextModified } from './next-modified.ts';
-
-const OPERATOR: Reader = { kind: 'operator' };
 
 export interface ObjectsDeps {
   readonly stix: StixStore;
@@ -89,20 +88,27 @@ export async function relatedObjects(stix: StixStore, reader: Reader, id: StixId
   return ok({ items: ends.map((e) => ({ relationship: e.relationship, direction: e.direction, other: byId.get(e.otherId) ?? null })), nextCursor: page.value.nextCursor });
 }
 
-/** The latest version and the list of all versions the reader may see; not-found also when it may not see any. */
+/**
+ * The latest version and the versions of one record of `id` the reader may see: its own when it holds
+ * one, else the one that changed last (an observable, for one, may be recorded by several organizations;
+ * the list and TAXII show each record). not-found also when it may see none.
+ */
 export async function objectDetail(stix: StixStore, reader: Reader, id: StixId): Promise<Result<{ latest: StoredVersion; versions: readonly StoredVersion[] }, Problem>> {
-  const versions = await stix.versions(reader, id);
-  const latest = versions.find((v) => v.isLatest) ?? versions.at(-1);
+  const all = await stix.versions(reader, id);
+  const latests = all.filter((v) => v.isLatest);
+  const own = reader.kind === 'member' ? latests.find((v) => v.sharing.owner === reader.orgId) : undefined;
+  const latest = own ?? latests.reduce<StoredVersion | undefined>((a, v) => (a === undefined || v.addedUs > a.addedUs ? v : a), undefined);
   if (latest === undefined) return err(notFound(id));
-  return ok({ latest, versions });
+  return ok({ latest, versions: all.filter((v) => v.sharing.owner === latest.sharing.owner) });
 }
 
 function notFound(id: string): Problem {
   return problem('not-found', 'not-found', `No object ${id} that you may see; check the id, or ask its owner to share it with you`);
 }
 
+/** Only for an object the caller may see: it already knows the owner. */
 function notOwner(id: string, owner: string): Problem {
-  return problem('forbidden', 'not-owner', `${id} belongs to ${owner}; only its owner may publish versions of it or revoke it`);
+  return problem('forbidden', 'not-owner', `${id} is an object of ${owner}, shared with you; only its owner may revoke it`);
 }
 
 function validate(object: unknown, path: string): Result<ValidatedObject, Problem> {
@@ -137,8 +143,12 @@ export async function publishObject(deps: ObjectsDeps, principal: Principal, req
   }
   if (hasCommonProps && v.createdByRef === null) object['created_by_ref'] = principal.orgId;
 
-  const existing = await deps.stix.get(OPERATOR, v.id);
-  if (existing !== null && existing.sharing.owner !== principal.orgId) return err(notOwner(v.id, existing.sharing.owner));
+  // The caller's own record of the id if it holds one (get prefers it), else a record of another owner it may see:
+  // an id it cannot see reads exactly like a free one, and its write becomes its own record (src/ingest/ownership.ts).
+  const seen = await deps.stix.get(readerOfWriter(principal), v.id);
+  const refusal = seen === null ? null : ownershipRefusal(v, principal.orgId, [seen.sharing.owner]);
+  if (refusal !== null) return err(problem('forbidden', refusal.code, refusal.message));
+  const existing = seen !== null && seen.sharing.owner === principal.orgId ? seen : null;
 
   const marked = tlpOfMarkings(v.objectMarkingRefs);
   if (request.tlp !== undefined && marked !== undefined && request.tlp !== marked) {
@@ -209,6 +219,7 @@ async function put(stix: StixStore, v: ValidatedObject, json: string, sharing: S
 
 /** Publishes a new version of the caller's own object with `revoked: true`. */
 export async function revokeObject(deps: ObjectsDeps, principal: Principal, reader: Reader, id: StixId): Promise<Result<Written, Problem>> {
+  // The caller's own record when it holds one; another owner's only when it may see it (then it may be told whose it is).
   const latest = await deps.stix.get(reader, id);
   if (latest === null) return err(notFound(id));
   if (latest.sharing.owner !== principal.orgId) return err(notOwner(id, latest.sharing.owner));

@@ -253,13 +253,22 @@ export function stixReads(db: Kysely<StixTables>, dialect: DialectName) {
     return Number(row.n);
   }
 
+  /** The latest version of the reader's own record of `id` when it holds one, else of the record it may see that changed last. */
   async function get(reader: Reader, id: StixId): Promise<StoredVersion | null> {
     const where = conditions(reader, { ids: [id] }, null);
     if (!where.ok) return null;
-    const row = await base().select(COLUMNS).where(where.value).executeTakeFirst();
+    const own = reader.kind === 'member' ? reader.orgId : null;
+    const row = await base()
+      .select(COLUMNS)
+      .where(where.value)
+      .$if(own !== null, (q) => q.orderBy(sql`case when v.owner = ${own} then 0 else 1 end`))
+      .orderBy('v.added_us', 'desc')
+      .limit(1)
+      .executeTakeFirst();
     return row === undefined ? null : (toVersions([row])[0] ?? null);
   }
 
+  /** Every version the reader may see of `id`: of each record (owner) it may see, oldest version first. */
   async function versions(reader: Reader, id: StixId): Promise<readonly StoredVersion[]> {
     const where = conditions(reader, { ids: [id], versions: 'all' }, null);
     if (!where.ok) return [];

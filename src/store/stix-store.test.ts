@@ -1,11 +1,13 @@
 import { sql } from 'kysely';
 import { up } from './migrations/0007-stix-refs.ts';
+import { up as upRecordsPerOwner } from './migrations/0011-records-per-owner.ts';
 import { describe, expect, it } from 'vitest';
 import type { StixId } from '../domain/ids.ts';
 import { err, ok } from '../domain/result.ts';
 import { testDialects } from '../../test/helpers/store.ts';
 import type { StixStore } from './types.ts';
-import { OPERATOR, ORG_B, freshStores, listAll, member, obj, put, share, uuid } from '../../test/helpers/stix-kit.ts';
+import type { Database } from './db.ts';
+import { GREEN_A, OPERATOR, ORG_B, freshStores, listAll, member, obj, put, share, uuid } from '../../test/helpers/stix-kit.ts';
 
 describe.each(testDialects())('STIX store on %s', (dialect) => {
   const fresh = freshStores(dialect);
@@ -271,6 +273,31 @@ describe.each(testDialects())('STIX store on %s', (dialect) => {
     });
   });
 
+  it('keeps every version and withdrawal stored before migration 0011, and then lets a second owner record the same id', async () => {
+    const { store, open } = await fresh();
+    const mine = obj({ name: 'v1' });
+    const later = obj({ id: mine.id, modified: '2024-10-02T12:00:00.000Z', name: 'v2' });
+    await put(store.stix, [mine, later]);
+    await sql`insert into taxii_withdrawn (object_id, version, org_id, withdrawn_us) values (${mine.id}, ${'*'}, ${GREEN_A.owner}, ${1})`.execute(store.database.db);
+    await undoRecordsPerOwner(store.database);
+    await sql`insert into taxii_withdrawn (object_id, version, org_id, withdrawn_us) values (${mine.id}, ${'*'}, ${GREEN_A.owner}, ${1})`.execute(store.database.db);
+    await upRecordsPerOwner(store.database.db);
+    const again = await open();
+    expect((await again.stix.versions(OPERATOR, mine.id)).map((v) => [v.modified, v.isLatest])).toEqual([
+      [mine.modified, false],
+      [later.modified, true],
+    ]);
+    const withdrawn = await sql<{ org_id: string }>`select org_id from taxii_withdrawn`.execute(again.database.db);
+    expect(withdrawn.rows).toEqual([{ org_id: GREEN_A.owner }]);
+    const theirs = obj({ id: mine.id, name: 'theirs', sharing: share(ORG_B, 'amber', [`org:${ORG_B}`]) });
+    expect(await put(again.stix, [theirs])).toEqual(['added']);
+    expect((await again.stix.versions(OPERATOR, mine.id)).map((v) => [v.sharing.owner, v.isLatest])).toEqual([
+      [GREEN_A.owner, false],
+      [ORG_B, true],
+      [GREEN_A.owner, true],
+    ]);
+  });
+
   it('indexes the references of versions stored before migration 0007 when it runs', async () => {
     const { store, open } = await fresh();
     const indicator = obj();
@@ -287,3 +314,11 @@ describe.each(testDialects())('STIX store on %s', (dialect) => {
     expect(Number(rows.rows[0]?.n)).toBe(2);
   });
 });
+
+/** Tests only: the tables as they were before migration 0011 (one record per id), with the rows kept. */
+async function undoRecordsPerOwner(database: Database<unknown>): Promise<void> {
+  await sql`drop index stix_version_id_owner_mod`.execute(database.db);
+  await sql`create unique index stix_version_id_mod on stix_version (id, mod_key)`.execute(database.db);
+  await sql`drop table taxii_withdrawn`.execute(database.db);
+  await sql`create table taxii_withdrawn (object_id text not null, version text not null, org_id text not null, withdrawn_us bigint not null, primary key (object_id, version))`.execute(database.db);
+}

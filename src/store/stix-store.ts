@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { OrgId, StixId } from '../domain/ids.ts';
 import type { Result } from '../domain/result.ts';
 import type { Database } from './db.ts';
@@ -6,7 +6,8 @@ import { stixReads } from './stix-read.ts';
 import type { StixTables } from './stix-tables.ts';
 import type { StoredIds } from './stored-ids.ts';
 import { lockClock, putBatch, setSharing, sharingColumns, storedIdsOf, systemMicroClock, type MicroClock } from './stix-write.ts';
-import type { Sharing, StixStore, StixWriter } from './types.ts';
+import type { Reader, Sharing, StixStore, StixWriter } from './types.ts';
+import { visibleTo } from './visibility.ts';
 
 export interface StixStoreOptions {
   /** Where added timestamps come from (microseconds since the epoch); the system clock by default. */
@@ -15,13 +16,21 @@ export interface StixStoreOptions {
 
 const OWNER_LOOKUP_CHUNK = 500;
 
-/** Who owns each of `ids` that is stored (every version carries its object's owner). */
-async function ownersIn(trx: Kysely<StixTables>, ids: readonly StixId[]): Promise<ReadonlyMap<StixId, OrgId>> {
-  const owners = new Map<StixId, OrgId>();
+/** The owners of the records of `ids` that `reader` may see (the store's one visibility rule), by id. */
+async function visibleOwnersIn(trx: Kysely<StixTables>, reader: Reader, ids: readonly StixId[]): Promise<ReadonlyMap<StixId, readonly OrgId[]>> {
+  const owners = new Map<StixId, OrgId[]>();
   const unique = [...new Set(ids)];
+  const visible = visibleTo(reader, 'v.added_us', 'v.owner');
   for (let i = 0; i < unique.length; i += OWNER_LOOKUP_CHUNK) {
-    const rows = await trx.selectFrom('stix_version').select(['id', 'owner']).where('id', 'in', unique.slice(i, i + OWNER_LOOKUP_CHUNK)).execute();
-    for (const row of rows) owners.set(row.id as StixId, row.owner as OrgId);
+    const rows = await trx
+      .selectFrom('stix_version as v')
+      .select(['v.id', 'v.owner'])
+      .distinct()
+      .where('v.id', 'in', unique.slice(i, i + OWNER_LOOKUP_CHUNK))
+      .where('v.is_latest', '=', 1)
+      .$if(visible !== null, (q) => q.where(() => visible ?? sql<boolean>`true`))
+      .execute();
+    for (const row of rows) owners.set(row.id as StixId, [...(owners.get(row.id as StixId) ?? []), row.owner as OrgId]);
   }
   return owners;
 }
@@ -43,7 +52,7 @@ export function kyselyStixStore(database: Database<unknown>, options: StixStoreO
         let stored: Promise<StoredIds> | null = null;
         const result = await fn({
           putBatch: async (items, policy) => putBatch({ trx, dialect, runMany }, items, policy, clock, await (stored ??= storedIdsOf(trx))),
-          owners: (ids) => ownersIn(trx, ids),
+          visibleOwners: (reader, ids) => visibleOwnersIn(trx, reader, ids),
         });
         if (!result.ok) {
           refused.result = result;
@@ -59,7 +68,7 @@ export function kyselyStixStore(database: Database<unknown>, options: StixStoreO
 
   async function reshare(id: StixId, sharing: Sharing): Promise<void> {
     await db.transaction().execute(async (trx) => {
-      const known = await trx.selectFrom('stix_version').select('id').where('id', '=', id).limit(1).executeTakeFirst();
+      const known = await trx.selectFrom('stix_version').select('id').where('id', '=', id).where('owner', '=', sharing.owner).limit(1).executeTakeFirst();
       if (known !== undefined) await setSharing({ trx, dialect, runMany }, id, sharingColumns(sharing));
     });
   }

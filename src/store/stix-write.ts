@@ -22,6 +22,12 @@ const IDS_PER_QUERY = 5000;
 
 type SharingColumns = Pick<StixVersionTable, 'owner' | 'tlp' | 'audience'>;
 
+/**
+ * One record is one owner's versions of one id (migration 0011): the same observable, or an id its
+ * writer could not see, may be held by several owners, each under its own sharing.
+ */
+const recordKey = (id: string, owner: string) => `${id}\u0000${owner}`;
+
 /** A version of an object known to this batch: stored before it, or to be inserted at `insertAt`. */
 interface KnownVersion {
   readonly json: string;
@@ -34,6 +40,8 @@ interface KnownVersion {
 }
 
 interface IdState {
+  readonly id: string;
+  readonly owner: string;
   /** The first known version and its key; any others by key in `more` (most objects have one version: no map for them). */
   firstKey: string | null;
   first: KnownVersion | null;
@@ -173,16 +181,18 @@ export async function storedIdsOf(trx: Kysely<StixTables>): Promise<StoredIds> {
 
 async function loadState(trx: Kysely<StixTables>, items: readonly IncomingObject[], stored: StoredIds): Promise<Map<string, IdState>> {
   const state = new Map<string, IdState>();
-  const lookup: string[] = [];
-  for (const { id } of items) {
-    if (state.has(id)) continue;
-    state.set(id, { firstKey: null, first: null, more: null, latestKey: null, storedLatestKey: null, storedSharing: null, sharing: null });
-    if (stored.check(id)) lookup.push(id);
+  const lookup = new Set<string>();
+  for (const { id, sharing } of items) {
+    const key = recordKey(id, sharing.owner);
+    if (state.has(key)) continue;
+    state.set(key, { id, owner: sharing.owner, firstKey: null, first: null, more: null, latestKey: null, storedLatestKey: null, storedSharing: null, sharing: null });
+    if (stored.check(key)) lookup.add(id);
   }
-  for (const part of chunks(lookup, IDS_PER_QUERY)) {
+  for (const part of chunks([...lookup], IDS_PER_QUERY)) {
+    // Every owner's rows of these ids come back; only the records this batch writes to are kept.
     const rows = await trx.selectFrom('stix_version').select(['id', 'mod_key', 'json', 'added_us', 'is_latest', 'owner', 'tlp', 'audience']).where('id', 'in', part).execute();
     for (const r of rows) {
-      const s = state.get(r.id);
+      const s = state.get(recordKey(r.id, r.owner));
       if (s === undefined) continue;
       setKnownVersion(s, r.mod_key, { json: r.json, addedUs: Number(r.added_us), insertAt: -1, audience: r.audience });
       // Versions differ in TLP and audience: the object's sharing is its latest version's.
@@ -213,8 +223,8 @@ export async function putBatch(
   const outcomes = new Array<PutOutcome>(items.length);
   for (let i = 0; i < items.length; i++) {
     const item = items[i] as IncomingObject;
-    const s = state.get(item.id);
-    if (s === undefined) throw new Error('putBatch: state was loaded for every id');
+    const s = state.get(recordKey(item.id, item.sharing.owner));
+    if (s === undefined) throw new Error('putBatch: state was loaded for every record');
     const key = versionKey(item.modified);
     const known = knownVersion(s, key);
     if (known !== undefined) {
@@ -264,16 +274,18 @@ export async function putBatch(
   const replacedStatus = replaced.filter((r) => r.type === STATUS_REPORT_TYPE).map((r) => r.added_us);
   if (replacedStatus.length > 0) await trx.deleteFrom('status_report').where('added_us', 'in', replacedStatus).execute();
   for (const part of chunks(replaced.map((r) => r.added_us), IDS_PER_QUERY)) await trx.deleteFrom('stix_version').where('added_us', 'in', part).execute();
-  // Only objects stored before this batch can lose their latest version or change their sharing.
-  const demoted: string[] = [];
+  // Only records stored before this batch can lose their latest version or change their sharing.
+  const demoted = new Map<string, string[]>();
   const reshared: { id: string; sharing: SharingColumns }[] = [];
-  for (const [id, s] of state) {
+  for (const s of state.values()) {
     if (s.storedSharing === null) continue;
-    if (s.storedLatestKey !== null && s.latestKey !== s.storedLatestKey) demoted.push(id);
-    // An existing object whose newest version changed its owner or audience: every stored version follows, as far as its own TLP allows.
-    if (s.sharing !== null && !sameAudience(s.storedSharing, s.sharing)) reshared.push({ id, sharing: s.sharing });
+    if (s.storedLatestKey !== null && s.latestKey !== s.storedLatestKey) demoted.set(s.owner, [...(demoted.get(s.owner) ?? []), s.id]);
+    // An existing record whose newest version changed its audience: every stored version follows, as far as its own TLP allows.
+    if (s.sharing !== null && !sameAudience(s.storedSharing, s.sharing)) reshared.push({ id: s.id, sharing: s.sharing });
   }
-  for (const part of chunks(demoted, IDS_PER_QUERY)) await trx.updateTable('stix_version').set({ is_latest: 0 }).where('id', 'in', part).where('is_latest', '=', 1).execute();
+  for (const [owner, ids] of demoted) {
+    for (const part of chunks(ids, IDS_PER_QUERY)) await trx.updateTable('stix_version').set({ is_latest: 0 }).where('id', 'in', part).where('owner', '=', owner).where('is_latest', '=', 1).execute();
+  }
   for (const { id, sharing } of reshared) await setSharing(w, id, sharing);
   const older = olderAudienceOnce();
 
@@ -380,14 +392,14 @@ async function deleteAudience(trx: Kysely<StixTables>, versions: readonly { adde
 }
 
 /**
- * Sets the owner and audience of a whole object: its latest version takes the audience as given, each
+ * Sets the audience of one owner's record of an id (other owners' records of the id stay as they are): its latest version takes the audience as given, each
  * older version what its own TLP lets through (olderVersionAudience); every version keeps its own TLP.
  * The audience keys of the versions whose audience changed are rewritten.
  */
 export async function setSharing(w: WriteContext, id: string, sharing: SharingColumns): Promise<void> {
   const { trx } = w;
   const current = JSON.parse(sharing.audience) as AudienceKey[];
-  const versions = await trx.selectFrom('stix_version').select(['added_us', 'tlp', 'audience', 'named_users', 'is_latest']).where('id', '=', id).execute();
+  const versions = await trx.selectFrom('stix_version').select(['added_us', 'tlp', 'audience', 'named_users', 'is_latest']).where('id', '=', id).where('owner', '=', sharing.owner).execute();
   const changed: { added_us: number; before: string; after: string; named: string | null }[] = [];
   for (const v of versions) {
     const latest = v.is_latest !== 0;
@@ -397,7 +409,6 @@ export async function setSharing(w: WriteContext, id: string, sharing: SharingCo
     const named = tlp !== 'red' ? null : latest ? sharing.audience : (v.named_users ?? v.audience);
     if (after !== v.audience || named !== v.named_users) changed.push({ added_us: Number(v.added_us), before: v.audience, after, named });
   }
-  await trx.updateTable('stix_version').set({ owner: sharing.owner }).where('id', '=', id).where('owner', '<>', sharing.owner).execute();
   await deleteAudience(trx, changed.map((c) => ({ added_us: c.added_us, audience: c.before })));
   for (const c of changed) await trx.updateTable('stix_version').set({ audience: c.after, named_users: c.named }).where('added_us', '=', c.added_us).execute();
   await insertRows(w, 'stix_audience', audienceRows(changed.map((c) => ({ added_us: c.added_us, audience: c.after }))), SMALL_ROWS_PER_INSERT);

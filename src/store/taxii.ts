@@ -28,10 +28,11 @@ export interface TaxiiStore {
   status(orgId: OrgId, id: string): Promise<string | null>;
   /** Forgets statuses created before `beforeUs`. */
   purgeStatuses(beforeUs: number): Promise<void>;
+  /** Withdraws versions of `orgId`'s own record of `id` (other owners' records of the id stay served). */
   withdraw(id: StixId, versions: 'all' | readonly string[], orgId: OrgId, atUs: number): Promise<void>;
-  /** Serves `ids` again: their owner published new versions after withdrawing them. */
-  restore(ids: readonly StixId[]): Promise<void>;
-  /** Which of `ids` are (partly) withdrawn. */
+  /** Serves `orgId`'s records of `ids` again: it published new versions after withdrawing them. */
+  restore(ids: readonly StixId[], orgId: OrgId): Promise<void>;
+  /** Which records of `ids` are (partly) withdrawn, by withdrawnKey(id, owner). */
   withdrawn(ids: readonly StixId[]): Promise<ReadonlyMap<string, Withdrawn>>;
 }
 
@@ -40,6 +41,9 @@ interface TaxiiTables {
   taxii_status: { id: string; org_id: string; created_us: number; body: string };
   taxii_withdrawn: { object_id: string; version: string; org_id: string; withdrawn_us: number };
 }
+
+/** The key of one owner's record of an id in what `withdrawn` returns. */
+export const withdrawnKey = (id: string, owner: string): string => `${id} ${owner}`;
 
 const TypesJson = Type.Array(Type.String());
 const ALL = '*';
@@ -89,11 +93,11 @@ export function taxiiStore(database: Kysely<unknown>): TaxiiStore {
     async withdraw(id, versions, orgId, atUs) {
       const values = (versions === 'all' ? [ALL] : versions).map((version) => ({ object_id: id, version, org_id: orgId, withdrawn_us: atUs }));
       if (values.length === 0) return;
-      await db.insertInto('taxii_withdrawn').values(values).onConflict((oc) => oc.columns(['object_id', 'version']).doNothing()).execute();
+      await db.insertInto('taxii_withdrawn').values(values).onConflict((oc) => oc.columns(['object_id', 'org_id', 'version']).doNothing()).execute();
     },
-    async restore(ids) {
+    async restore(ids, orgId) {
       const unique = [...new Set(ids)];
-      for (let i = 0; i < unique.length; i += CHUNK) await db.deleteFrom('taxii_withdrawn').where('object_id', 'in', unique.slice(i, i + CHUNK)).execute();
+      for (let i = 0; i < unique.length; i += CHUNK) await db.deleteFrom('taxii_withdrawn').where('org_id', '=', orgId).where('object_id', 'in', unique.slice(i, i + CHUNK)).execute();
     },
     async withdrawn(ids) {
       const found = new Map<string, Withdrawn>();
@@ -101,11 +105,12 @@ export function taxiiStore(database: Kysely<unknown>): TaxiiStore {
       if ((await db.selectFrom('taxii_withdrawn').select('object_id').limit(1).executeTakeFirst()) === undefined) return found;
       const unique = [...new Set(ids)];
       for (let i = 0; i < unique.length; i += CHUNK) {
-        const rows = await db.selectFrom('taxii_withdrawn').select(['object_id', 'version']).where('object_id', 'in', unique.slice(i, i + CHUNK)).execute();
+        const rows = await db.selectFrom('taxii_withdrawn').select(['object_id', 'org_id', 'version']).where('object_id', 'in', unique.slice(i, i + CHUNK)).execute();
         for (const row of rows) {
-          const current = found.get(row.object_id);
-          if (row.version === ALL || current?.kind === 'all') found.set(row.object_id, { kind: 'all' });
-          else found.set(row.object_id, { kind: 'versions', versions: new Set([...(current?.versions ?? []), row.version]) });
+          const key = withdrawnKey(row.object_id, row.org_id);
+          const current = found.get(key);
+          if (row.version === ALL || current?.kind === 'all') found.set(key, { kind: 'all' });
+          else found.set(key, { kind: 'versions', versions: new Set([...(current?.versions ?? []), row.version]) });
         }
       }
       return found;

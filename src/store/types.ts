@@ -17,7 +17,14 @@ export type Reader =
   | { readonly kind: 'public' }
   | { readonly kind: 'operator' };
 
-/** How an object is shared: set by its owner, the same for all its versions. */
+/** A reader that is a member organization's person or machine: the only kind that writes. */
+export type MemberReader = Extract<Reader, { readonly kind: 'member' }>;
+
+/**
+ * How an object is shared: set by its owner, the same for all its versions. A stored object is one
+ * record per (id, owner): an observable, or an id written by someone who could not see another
+ * owner's record of it, may have several records, each with its own sharing.
+ */
 export interface Sharing {
   readonly owner: OrgId;
   readonly tlp: Tlp;
@@ -115,10 +122,11 @@ export interface PutSummary {
 export interface StixWriter {
   putBatch(items: readonly IncomingObject[], policy: ConflictPolicy): Promise<readonly PutOutcome[]>;
   /**
-   * The owners of those of `ids` already stored, this transaction's own batches included. Read through
-   * the transaction: a read on the store itself would wait for it (SQLite has one connection).
+   * The owners of the records of `ids` that `reader` may see, this transaction's own batches included
+   * (its own records always). Read through the transaction: a read on the store itself would wait for
+   * it (SQLite has one connection).
    */
-  owners(ids: readonly StixId[]): Promise<ReadonlyMap<StixId, OrgId>>;
+  visibleOwners(reader: Reader, ids: readonly StixId[]): Promise<ReadonlyMap<StixId, readonly OrgId[]>>;
 }
 
 export interface StixStore {
@@ -133,7 +141,7 @@ export interface StixStore {
    * stix), added after `afterUs`, oldest first, at most `limit`.
    */
   indicators(reader: Reader, page: { readonly afterUs?: number; readonly limit: number }): Promise<readonly IndicatorFields[]>;
-  /** Changes who an object is shared with (owner only; the check lives in the sharing service). */
+  /** Changes who `sharing.owner`'s record of `id` is shared with (owner only; the check lives in the sharing service); other owners' records of the id are untouched. */
   reshare(id: StixId, sharing: Sharing): Promise<void>;
   close(): Promise<void>;
 }

@@ -17,10 +17,12 @@ import { versionsIn, type ReadDeps } from './read.ts';
  */
 export async function deleteObject(deps: ReadDeps, principal: Principal, collection: TaxiiCollection, id: StixId, query: TaxiiQuery): Promise<Result<void, TaxiiError>> {
   if (!collection.canWrite) return err(taxiiError(403, 'cannot-write', 'You may read this collection but not change it (can_write is false); use a write-scoped key on a collection you can write'));
-  const versions = await versionsIn(deps, collection, id);
+  const visible = await versionsIn(deps, collection, id);
+  if (visible.length === 0 || (query.specVersions !== undefined && !query.specVersions.includes('2.1'))) return err(notFound(`Object ${id}`));
+  // Only the caller's own record of the id; a record of another owner it may see is refused (it already knows it is not its own).
+  const versions = visible.filter((v) => v.stored.sharing.owner === principal.orgId);
   const latest = versions.find((v) => v.stored.isLatest) ?? versions[versions.length - 1];
-  if (latest === undefined || (query.specVersions !== undefined && !query.specVersions.includes('2.1'))) return err(notFound(`Object ${id}`));
-  if (latest.stored.sharing.owner !== principal.orgId) {
+  if (latest === undefined) {
     return err(taxiiError(403, 'not-owner', `Only the organization that owns ${id} (its created_by_ref) may delete it`));
   }
   const m = query.version;

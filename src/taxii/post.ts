@@ -8,6 +8,7 @@ import type { SharingPort } from '../sharing/port.ts';
 import { describeJsonError } from '../stix/json-syntax.ts';
 import { isoFromMicros } from '../stix/timestamp.ts';
 import { prepareItem } from '../ingest/prepare.ts';
+import { ownershipRefusals, readerOfWriter } from '../ingest/ownership.ts';
 import type { TaxiiStore } from '../store/taxii.ts';
 import type { IncomingObject, PutOutcome, StixStore } from '../store/types.ts';
 import { readBundle } from '../stix/bundle-reader.ts';
@@ -73,31 +74,12 @@ function describe(raw: unknown, fallback: string): { id: string; version: string
   return { id: field('id') ?? fallback, version: field('modified') ?? field('created') ?? '' };
 }
 
-/**
- * Only the poster's organization may be an object's creator, and only the owner may version it
- * (DESIGN.md). Looked up before the write transaction: SQLite has one connection, which the transaction holds.
- */
-async function ownedByPoster(stix: StixStore, owner: OrgId, objects: readonly IncomingObject[], failures: StatusDetail[]): Promise<IncomingObject[]> {
-  const existing = new Map<string, OrgId>();
-  const ids = [...new Set(objects.map((o) => o.id))];
-  for (let i = 0; i < ids.length; i += BATCH) {
-    const chunk = ids.slice(i, i + BATCH);
-    const page = await stix.list({ kind: 'operator' }, { ids: chunk, limit: chunk.length });
-    if (!page.ok) throw new Error(`owner lookup failed: ${page.error.message}`);
-    for (const v of page.value.items) existing.set(v.id, v.sharing.owner);
-  }
+/** Only the poster's organization may be an object's creator (DESIGN.md). */
+function createdByPoster(owner: OrgId, objects: readonly IncomingObject[], failures: StatusDetail[]): IncomingObject[] {
   return objects.filter((o) => {
-    const version = o.modified ?? o.created ?? '';
-    if (o.sharing.owner !== owner) {
-      failures.push({ id: o.id, version, message: `created_by_ref is ${o.sharing.owner}, but you post for ${owner}; post only objects your organization created, or leave created_by_ref out` });
-      return false;
-    }
-    const current = existing.get(o.id);
-    if (current !== undefined && current !== owner) {
-      failures.push({ id: o.id, version, message: `${o.id} belongs to another organization; only its owner may publish versions of it` });
-      return false;
-    }
-    return true;
+    if (o.sharing.owner === owner) return true;
+    failures.push({ id: o.id, version: o.modified ?? o.created ?? '', message: `created_by_ref is ${o.sharing.owner}, but you post for ${owner}; post only objects your organization created, or leave created_by_ref out` });
+    return false;
   });
 }
 
@@ -147,11 +129,17 @@ export async function postEnvelope(deps: PostDeps, principal: Principal, collect
   }
   const tally = { added: 0, newVersions: 0, unchanged: 0 };
   const restored: StixId[] = [];
-  const owned = await ownedByPoster(deps.stix, principal.orgId, accepted, failures);
+  const owned = createdByPoster(principal.orgId, accepted, failures);
+  const poster = readerOfWriter(principal);
   await deps.stix.write(async (writer) => {
     for (let i = 0; i < owned.length; i += BATCH) {
       const batch = owned.slice(i, i + BATCH);
-      const outcomes = await writer.putBatch(batch, 'reject');
+      // Another organization's object the poster may see is refused; an id it cannot see is written as its own record, like a free id.
+      const refused = await ownershipRefusals(writer, poster, batch);
+      const allowed = batch.filter((_, j) => refused[j] === null);
+      const written = allowed.length === 0 ? [] : await writer.putBatch(allowed, 'reject');
+      let next = 0;
+      const outcomes = refused.map((r) => r ?? written[next++]);
       batch.forEach((object, j) => {
         const outcome: PutOutcome = outcomes[j] ?? { kind: 'rejected', code: 'not-stored', message: 'the store returned no outcome for this object' };
         const version = object.modified ?? object.created ?? isoFromMicros(nowUs);
@@ -176,7 +164,7 @@ export async function postEnvelope(deps: PostDeps, principal: Principal, collect
     }
     return ok(undefined);
   });
-  if (restored.length > 0) await deps.taxii.restore(restored);
+  if (restored.length > 0) await deps.taxii.restore(restored, principal.orgId);
   deps.importMetrics.record('taxii', { ...tally, rejected: failures.length });
   const status: StatusResource = {
     id: randomUUID(),

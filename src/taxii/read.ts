@@ -2,7 +2,7 @@ import type { StixId } from '../domain/ids.ts';
 import { err, ok, type Result } from '../domain/result.ts';
 import type { Principal } from '../domain/principal.ts';
 import { isoFromMicros, microsFromIso } from '../stix/timestamp.ts';
-import type { TaxiiStore, Withdrawn } from '../store/taxii.ts';
+import { withdrawnKey, type TaxiiStore, type Withdrawn } from '../store/taxii.ts';
 import type { StixStore, StoredVersion } from '../store/types.ts';
 import type { TaxiiCollection } from './collections.ts';
 import { taxiiError, type TaxiiError } from './errors.ts';
@@ -59,7 +59,7 @@ export async function withoutWithdrawn(taxii: TaxiiStore, items: readonly Stored
   const rows: Row[] = [];
   for (const stored of items) {
     const version = versionOf(stored);
-    if (!isWithdrawn(withdrawn.get(stored.id), version)) rows.push({ stored, version });
+    if (!isWithdrawn(withdrawn.get(withdrawnKey(stored.id, stored.sharing.owner)), version)) rows.push({ stored, version });
   }
   return rows;
 }

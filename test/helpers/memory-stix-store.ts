@@ -1,6 +1,13 @@
-import type { StixId } from '../../src/domain/ids.ts';
+import type { OrgId, StixId } from '../../src/domain/ids.ts';
 import { ok } from '../../src/domain/result.ts';
-import type { IncomingObject, ListQuery, PutOutcome, StixStore, StoredVersion } from '../../src/store/types.ts';
+import type { IncomingObject, ListQuery, PutOutcome, Reader, StixStore, StoredVersion } from '../../src/store/types.ts';
+
+/** The sharing rule as the real store applies it, so that tests over this store cannot see more than they would there. */
+function sees(reader: Reader, v: StoredVersion): boolean {
+  if (reader.kind === 'operator') return true;
+  if (reader.kind === 'public') return v.sharing.audience.includes('public');
+  return v.sharing.owner === reader.orgId || v.sharing.audience.some((k) => reader.keys.includes(k));
+}
 
 /**
  * A small in-memory StixStore following the contract in src/store/types.ts, for fast pipeline
@@ -9,16 +16,18 @@ import type { IncomingObject, ListQuery, PutOutcome, StixStore, StoredVersion } 
 export function memoryStixStore(): StixStore & { readonly rows: () => readonly StoredVersion[] } {
   let rows: StoredVersion[] = [];
   let clock = 1;
+  // One record per id and owner, as in the real store.
+  const record = (r: { id: string; sharing: { owner: string } }) => `${r.id} ${r.sharing.owner}`;
   const latest = (list: StoredVersion[]) => {
     const newest = new Map<string, StoredVersion>();
     for (const r of list) {
-      const cur = newest.get(r.id);
-      if (cur === undefined || (r.modified ?? '') >= (cur.modified ?? '')) newest.set(r.id, r);
+      const cur = newest.get(record(r));
+      if (cur === undefined || (r.modified ?? '') >= (cur.modified ?? '')) newest.set(record(r), r);
     }
-    return list.map((r) => ({ ...r, isLatest: newest.get(r.id) === r }));
+    return list.map((r) => ({ ...r, isLatest: newest.get(record(r)) === r }));
   };
-  const filter = (q: Omit<ListQuery, 'limit' | 'cursor'>) =>
-    rows.filter((r) => (q.versions === 'all' || r.isLatest) && (q.types === undefined || q.types.includes(r.type)) && (q.excludeTypes === undefined || !q.excludeTypes.includes(r.type)) && (q.addedAfterUs === undefined || r.addedUs > q.addedAfterUs));
+  const filter = (reader: Reader, q: Omit<ListQuery, 'limit' | 'cursor'>) =>
+    rows.filter((r) => sees(reader, r) && (q.ids === undefined || q.ids.includes(r.id)) && (q.versions === 'all' || r.isLatest) && (q.types === undefined || q.types.includes(r.type)) && (q.excludeTypes === undefined || !q.excludeTypes.includes(r.type)) && (q.addedAfterUs === undefined || r.addedUs > q.addedAfterUs));
   return {
     rows: () => rows,
     async write(fn) {
@@ -27,7 +36,7 @@ export function memoryStixStore(): StixStore & { readonly rows: () => readonly S
         putBatch(items: readonly IncomingObject[], policy): Promise<readonly PutOutcome[]> {
           return Promise.resolve(
             items.map((item): PutOutcome => {
-              const same = staged.findIndex((r) => r.id === item.id && r.modified === item.modified);
+              const same = staged.findIndex((r) => record(r) === record(item) && r.modified === item.modified);
               const version: StoredVersion = { id: item.id, type: item.type, modified: item.modified, addedUs: clock++, json: item.json, sharing: item.sharing, revoked: item.revoked, isLatest: true };
               if (same >= 0) {
                 if (staged[same]?.json === item.json) return { kind: 'unchanged' };
@@ -35,29 +44,36 @@ export function memoryStixStore(): StixStore & { readonly rows: () => readonly S
                 staged[same] = version;
                 return { kind: 'new-version' };
               }
-              const known = staged.some((r) => r.id === item.id);
+              const known = staged.some((r) => record(r) === record(item));
               staged.push(version);
               return { kind: known ? 'new-version' : 'added' };
             }),
           );
         },
-        owners: (ids) => Promise.resolve(new Map(staged.filter((r) => ids.includes(r.id)).map((r) => [r.id, r.sharing.owner]))),
+        visibleOwners(reader, ids) {
+          const owners = new Map<StixId, OrgId[]>();
+          for (const r of latest(staged)) if (r.isLatest && ids.includes(r.id) && sees(reader, r)) owners.set(r.id, [...(owners.get(r.id) ?? []), r.sharing.owner]);
+          return Promise.resolve(owners);
+        },
       });
       if (result.ok) rows = latest(staged);
       return result;
     },
-    get: (_reader, id: StixId) => Promise.resolve(rows.find((r) => r.id === id && r.isLatest) ?? null),
-    versions: (_reader, id: StixId) => Promise.resolve(rows.filter((r) => r.id === id)),
-    list(_reader, q) {
-      const all = q.order === 'desc' ? filter(q).reverse() : filter(q);
+    get: (reader, id: StixId) => {
+      const visible = rows.filter((r) => r.id === id && r.isLatest && sees(reader, r));
+      return Promise.resolve(visible.find((r) => reader.kind === 'member' && r.sharing.owner === reader.orgId) ?? visible.at(-1) ?? null);
+    },
+    versions: (reader, id: StixId) => Promise.resolve(rows.filter((r) => r.id === id && sees(reader, r))),
+    list(reader, q) {
+      const all = q.order === 'desc' ? filter(reader, q).reverse() : filter(reader, q);
       const start = q.cursor === undefined ? 0 : Number(q.cursor);
       const items = all.slice(start, start + q.limit);
       return Promise.resolve(ok({ items, nextCursor: start + q.limit < all.length ? String(start + q.limit) : null }));
     },
-    count: (_reader, q = {}) => Promise.resolve(filter(q).length),
-    indicators(_reader, page) {
+    count: (reader, q = {}) => Promise.resolve(filter(reader, q).length),
+    indicators(reader, page) {
       const text = (value: unknown) => (typeof value === 'string' ? value : null);
-      const latest = rows.filter((r) => r.isLatest && !r.revoked && r.type === 'indicator' && r.addedUs > (page.afterUs ?? -1)).sort((a, b) => a.addedUs - b.addedUs);
+      const latest = rows.filter((r) => sees(reader, r) && r.isLatest && !r.revoked && r.type === 'indicator' && r.addedUs > (page.afterUs ?? -1)).sort((a, b) => a.addedUs - b.addedUs);
       const out = [];
       for (const r of latest) {
         const json = JSON.parse(r.json) as Record<string, unknown>;
@@ -68,7 +84,7 @@ export function memoryStixStore(): StixStore & { readonly rows: () => readonly S
       return Promise.resolve(out.slice(0, page.limit));
     },
     reshare(id, sharing) {
-      rows = rows.map((r) => (r.id === id ? { ...r, sharing } : r));
+      rows = rows.map((r) => (r.id === id && r.sharing.owner === sharing.owner ? { ...r, sharing } : r));
       return Promise.resolve();
     },
     close: () => Promise.resolve(),

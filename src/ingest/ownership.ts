@@ -1,0 +1,40 @@
+import type { OrgId, StixId } from '../domain/ids.ts';
+import type { Principal } from '../domain/principal.ts';
+import type { IncomingObject, MemberReader, PutOutcome, StixWriter } from '../store/types.ts';
+
+/**
+ * Who may write a version of an id (DESIGN.md, "A refusal reveals nothing the caller may not read";
+ * docs/sharing-and-audit.md, "Same id, several owners"). The store keeps one record per id and owner,
+ * so a write never changes another owner's record; this rule only decides when to refuse:
+ * - an observable (an SCO: no `created`, its id derives from its value) is never refused: every
+ *   organization records it under its own sharing;
+ * - any other object is refused (`not-owner`) only when the writer may see another organization's
+ *   record of the id and holds none itself: it already knows that owner, so being told costs nothing;
+ * - an id the writer cannot see is answered exactly like a free id: its write becomes the writer's own
+ *   record, and the record it cannot see stays as it was and stays out of its sight.
+ */
+export function isObservable(item: Pick<IncomingObject, 'created' | 'modified'>): boolean {
+  return item.created === null && item.modified === null;
+}
+
+/** The reader a writer is: its organization and keys decide which records of an id it may see. */
+export function readerOfWriter(principal: Principal): MemberReader {
+  return { kind: 'member', orgId: principal.orgId, userId: principal.userId, keys: principal.keys };
+}
+
+/** The refusal of a version of a visible object another organization owns; null when the write may go ahead. */
+export function ownershipRefusal(item: Pick<IncomingObject, 'id' | 'created' | 'modified'>, writer: OrgId, visibleOwners: readonly OrgId[] | undefined): { readonly code: 'not-owner'; readonly message: string } | null {
+  if (isObservable(item) || visibleOwners === undefined || visibleOwners.length === 0 || visibleOwners.includes(writer)) return null;
+  const owner = visibleOwners[0] ?? '';
+  return { code: 'not-owner', message: `${item.id} is an object of ${owner}, shared with you; only its owner may publish versions of it. To publish your own object, give it a new id` };
+}
+
+/** The same rule for a batch, read through the write transaction: an outcome for each refused item, null for the others. */
+export async function ownershipRefusals(writer: StixWriter, reader: MemberReader, items: readonly IncomingObject[]): Promise<(PutOutcome | null)[]> {
+  const ids = items.filter((i) => !isObservable(i)).map((i) => i.id);
+  const owners = ids.length === 0 ? new Map<StixId, readonly OrgId[]>() : await writer.visibleOwners(reader, ids);
+  return items.map((item) => {
+    const refusal = ownershipRefusal(item, reader.orgId, owners.get(item.id));
+    return refusal === null ? null : { kind: 'rejected', ...refusal };
+  });
+}
