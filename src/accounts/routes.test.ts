@@ -220,7 +220,7 @@ describe.each(testDialects())('account routes with the real AuthPort on %s', (di
 
     f.advance(60_000);
     const noCode = await h.app.inject({ method: 'POST', url: '/api/v1/session', payload: { email: analystEmail, password: TEST_PASSWORD } });
-    expect(noCode.json<{ code: string }>().code).toBe('totp-required');
+    expect(noCode.json<{ code: string }>().code).toBe('invalid-credentials');
     await signIn(analystEmail, { totp: totpCode(secret, f.now()) });
   });
 

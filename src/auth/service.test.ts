@@ -63,7 +63,7 @@ describe.each(testDialects())('auth service on %s', (dialect) => {
   it('refuses a wrong password and an unknown email with the same message', async () => {
     const wrong = await signIn('not the password at all');
     const unknown = await signIn(TEST_PASSWORD, { email: 'nobody@example.gov' });
-    expect(wrong).toEqual({ ok: false, error: { kind: 'unauthenticated', code: 'invalid-credentials', message: 'Wrong email or password.' } });
+    expect(wrong).toEqual({ ok: false, error: { kind: 'unauthenticated', code: 'invalid-credentials', message: 'Wrong email, password or authenticator code.' } });
     expect(unknown).toEqual(wrong);
     expect(f.events.map((e) => e.type)).toEqual(['sign-in-failed', 'sign-in-failed']);
   });
@@ -202,13 +202,36 @@ describe.each(testDialects())('auth service on %s', (dialect) => {
 
     f.advance(60_000);
     const missing = await signIn();
-    expect(missing.ok ? null : missing.error.code).toBe('totp-required');
+    expect(missing.ok ? null : missing.error.code).toBe('invalid-credentials');
     const wrong = await signIn(TEST_PASSWORD, { totp: '123456' === totpCode(enrolment.value.secret, f.now()) ? '654321' : '123456' });
-    expect(wrong.ok ? null : wrong.error.code).toBe('totp-invalid');
+    expect(wrong.ok ? null : wrong.error.code).toBe('invalid-credentials');
     const code = totpCode(enrolment.value.secret, f.now());
     expect((await signIn(TEST_PASSWORD, { totp: code })).ok).toBe(true);
     const replay = await signIn(TEST_PASSWORD, { totp: code });
-    expect(replay.ok ? null : replay.error.code).toBe('totp-invalid');
+    expect(replay.ok ? null : replay.error.code).toBe('invalid-credentials');
+  });
+
+  it('a wrong or missing TOTP code answers exactly like a wrong password and counts the same toward the lock, so it never confirms the password', async () => {
+    const enrolment = await f.auth.enrolTotp(clerk);
+    if (!enrolment.ok) throw new Error('enrol failed');
+    expect((await f.auth.confirmTotp(clerk, totpCode(enrolment.value.secret, f.now()))).ok).toBe(true);
+    f.advance(60_000);
+    const wrongCode = totpCode(enrolment.value.secret, f.now()) === '000000' ? '111111' : '000000';
+    const throttle = async () => (await f.ctx.accounts.throttle(`account:${email}`))?.failures ?? 0;
+    const answers = [];
+    answers.push(await signIn('not the password at all', { totp: wrongCode }));
+    expect(await throttle()).toBe(1);
+    answers.push(await signIn(TEST_PASSWORD, { totp: wrongCode }));
+    expect(await throttle()).toBe(2);
+    answers.push(await signIn(TEST_PASSWORD));
+    expect(await throttle()).toBe(3);
+    answers.push(await signIn('not the password at all'));
+    for (const answer of answers) expect(answer).toEqual({ ok: false, error: { kind: 'unauthenticated', code: 'invalid-credentials', message: 'Wrong email, password or authenticator code.' } });
+    // The fifth failure locks the account, whichever factor was wrong; the right password and code then wait too.
+    const fifth = await signIn(TEST_PASSWORD, { totp: wrongCode });
+    expect(fifth.ok ? null : fifth.error.code).toBe('account-locked');
+    expect((await signIn(TEST_PASSWORD, { totp: totpCode(enrolment.value.secret, f.now()) })).ok).toBe(false);
+    expect(f.events.filter((e) => e.type === 'sign-in-failed').map((e) => e.detail.replace(`${email}: `, ''))).toEqual(['wrong password', 'wrong TOTP code', 'no TOTP code', 'wrong password', 'wrong TOTP code']);
   });
 
   it('an organization that requires TOTP refuses members who have not enrolled', async () => {

@@ -84,6 +84,12 @@ export function authServiceOf(ctx: AccountsContext, options: Pick<AuthServiceOpt
     return locked(account.locked_until !== null ? 'account' : 'ip', lock, t);
   };
 
+  /**
+   * The one answer to a wrong email, password, missing or wrong authenticator code: a sign-in that fails on
+   * its code answers exactly like one that fails on its password, so it never confirms the password.
+   */
+  const INVALID_CREDENTIALS = problem('unauthenticated', 'invalid-credentials', 'Wrong email, password or authenticator code.');
+
   const checkPassword = async (rawEmail: string, password: string, ip: string): Promise<Result<UserRow, Problem>> => {
     const now = clock.now();
     const t = now.getTime();
@@ -105,7 +111,7 @@ export function authServiceOf(ctx: AccountsContext, options: Pick<AuthServiceOpt
       await verifyPassword(password, await dummyHash);
     }
     if (user === null || !matches) {
-      return err(await fail(email, ip, user, now, user === null ? 'unknown email' : 'wrong password', problem('unauthenticated', 'invalid-credentials', 'Wrong email or password.')));
+      return err(await fail(email, ip, user, now, user === null ? 'unknown email' : 'wrong password', INVALID_CREDENTIALS));
     }
     if (user.disabled_at !== null) {
       await emit('sign-in-failed', now, user, ip, `${email}: account disabled`);
@@ -153,10 +159,8 @@ export function authServiceOf(ctx: AccountsContext, options: Pick<AuthServiceOpt
       const org = await accounts.getOrganization(user.org_id as OrgId);
       if (org === null) return err(problem('unauthenticated', 'organization-not-found', 'Your organization is no longer registered; ask the hub administrator.'));
       if (user.totp_secret !== null) {
-        if (request.totp === undefined || request.totp.trim() === '') {
-          await emit('sign-in-failed', now, user, context.ip, `${user.email}: no TOTP code`);
-          return err(problem('unauthenticated', 'totp-required', 'Enter the 6-digit code from your authenticator app (field "totp").'));
-        }
+        // No code is a wrong code: a distinct answer here would tell a password guesser the guess was right.
+        if (request.totp === undefined || request.totp.trim() === '') return err(await fail(user.email, context.ip, user, now, 'no TOTP code', INVALID_CREDENTIALS));
         const opened = openTotp(secrets, user.id as UserId, user.totp_secret);
         if (!opened.ok) {
           // Never a way around the second factor: the operator learns why from the audit log and resets it.
@@ -167,7 +171,7 @@ export function authServiceOf(ctx: AccountsContext, options: Pick<AuthServiceOpt
         }
         const step = acceptTotp(opened.value.secret, request.totp, now, user.totp_last_step);
         if (step === null) {
-          return err(await fail(user.email, context.ip, user, now, 'wrong TOTP code', problem('unauthenticated', 'totp-invalid', 'That code is wrong or was already used; enter the current 6-digit code from your authenticator app.')));
+          return err(await fail(user.email, context.ip, user, now, 'wrong TOTP code', INVALID_CREDENTIALS));
         }
         // A secret written before secrets were sealed is sealed at its first use.
         await accounts.updateUser(user.id as UserId, { totp_last_step: step, ...(opened.value.plain ? { totp_secret: sealTotp(secrets, user.id as UserId, opened.value.secret) } : {}) });

@@ -77,7 +77,7 @@ describe.each(testDialects())('TOTP secrets at rest on %s', (dialect) => {
     const refused = await signIn(totpCode(secret, f.now()), other);
     expect(refused.ok ? null : refused.error).toMatchObject({ code: 'totp-unreadable', message: expect.stringContaining('Ask the hub administrator to reset your second factor') as unknown });
     const missing = await signIn(undefined, other);
-    expect(missing.ok ? null : missing.error.code).toBe('totp-required');
+    expect(missing.ok ? null : missing.error.code).toBe('invalid-credentials');
 
     const report = await sealStoredTotpSecrets(otherCtx.accounts, otherBox);
     expect(report.unreadable.filter((u) => u.email === clerk.email).map((u) => u.problem.code)).toEqual(['secret-key-mismatch']);

@@ -133,7 +133,7 @@ export function memoryAuth(orgs: readonly TestOrg[]): AuthPort {
   return {
     signIn(request) {
       const org = orgs.find((o) => o.email === request.email && o.password === request.password);
-      if (org === undefined) return Promise.resolve(err(problem('unauthenticated', 'invalid-credentials', 'Wrong email or password.')));
+      if (org === undefined) return Promise.resolve(err(problem('unauthenticated', 'invalid-credentials', 'Wrong email, password or authenticator code.')));
       const token = randomBytes(24).toString('base64url');
       sessions.set(token, org);
       return Promise.resolve(ok({ token, expiresAt: new Date(Date.now() + 3_600_000) }));

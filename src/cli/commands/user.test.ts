@@ -87,7 +87,7 @@ describe('rampart org / user / apikey', () => {
       expect((await auth.confirmTotp(clerk, totpCode(enrolment.value.secret, new Date()))).ok).toBe(true);
       expect((await cli(userCommand, ['list', '--db', db])).out).toContain(`${email}  analyst    active, TOTP`);
       const refused = await signIn();
-      expect(refused.ok ? null : refused.error.code).toBe('totp-required');
+      expect(refused.ok ? null : refused.error.code).toBe('invalid-credentials');
 
       const reset = await cli(userCommand, ['reset-totp', '--db', db, email.toUpperCase()]);
       expect(reset).toMatchObject({ exit: 0, out: `Removed the authenticator of ${email}; they sign in with their password and set up a new one (at sign-in when their organization requires it)\n` });

@@ -10,7 +10,6 @@ export function SignIn(props: { readonly next: string; readonly passwordChanged?
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [totp, setTotp] = useState('');
-  const [askTotp, setAskTotp] = useState(false);
   const [enrol, setEnrol] = useState(false);
   const [enrolled, setEnrolled] = useState(false);
   const [problem, setProblem] = useState<ApiProblem | null>(null);
@@ -20,7 +19,8 @@ export function SignIn(props: { readonly next: string; readonly passwordChanged?
     e.preventDefault();
     setBusy(true);
     setProblem(null);
-    const body = askTotp ? { email, password, totp: totp.replace(/\s/g, '') } : { email, password };
+    const code = totp.replace(/\s/g, '');
+    const body = code === '' ? { email, password } : { email, password, totp: code };
     const res = await api<{ csrf_token?: string }>('POST', '/api/v1/session', body);
     setBusy(false);
     if (res.ok) {
@@ -29,9 +29,7 @@ export function SignIn(props: { readonly next: string; readonly passwordChanged?
       navigate(props.next, { replace: true });
       return;
     }
-    const described = describeSignInProblem(res.error);
-    if (described.needsTotp) setAskTotp(true);
-    if (described.needsEnrolment === true) setEnrol(true);
+    if (describeSignInProblem(res.error).needsEnrolment === true) setEnrol(true);
     setProblem(res.error);
   };
 
@@ -61,21 +59,11 @@ export function SignIn(props: { readonly next: string; readonly passwordChanged?
           Password
           <input type="password" name="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
         </label>
-        {askTotp ? (
-          <label>
-            6-digit code from your authenticator app
-            <input
-              name="totp"
-              inputMode="numeric"
-              autoComplete="one-time-code"
-              pattern="[0-9 ]*"
-              maxLength={8}
-              value={totp}
-              onChange={(e) => setTotp(e.target.value)}
-              autoFocus
-            />
-          </label>
-        ) : null}
+        {/* Always offered: the server answers a missing code like a wrong password, so it never says which one was right. */}
+        <label>
+          Code from your authenticator app (leave empty if you have not set one up)
+          <input name="totp" inputMode="numeric" autoComplete="one-time-code" pattern="[0-9 ]*" maxLength={8} value={totp} onChange={(e) => setTotp(e.target.value)} />
+        </label>
         {enrolled ? (
           <div className="success" role="status">
             Your authenticator is set up. Wait for the app to show a new code, enter it above and sign in.
@@ -97,7 +85,6 @@ export function SignIn(props: { readonly next: string; readonly passwordChanged?
             setEnrolled(true);
             setEnrol(false);
             setProblem(null);
-            setAskTotp(true);
             setTotp('');
           }}
         />
