@@ -40,6 +40,9 @@ export function apiKeyView(row: ApiKeyRow): ApiKeyView {
 export async function createApiKey(ctx: AccountsContext, actor: Actor, owner: UserRow, input: NewApiKey): Promise<Result<{ readonly key: string; readonly view: ApiKeyView }, Problem>> {
   if (actor.kind === 'user' && actor.user.id !== owner.id) return err(problem('forbidden', 'not-your-account', 'You can create API keys only for yourself.'));
   if (owner.disabled_at !== null) return err(problem('forbidden', 'account-disabled', `${owner.email} is disabled; enable the account before giving it keys.`));
+  if (owner.totp_secret === null && (await ctx.accounts.getOrganization(owner.org_id as OrgId))?.require_totp === true) {
+    return err(problem('forbidden', 'totp-enrolment-required', `${owner.email} has no second factor, which the organization requires: they set up an authenticator first, then keys can be issued.`));
+  }
   if (input.scope === 'write' && owner.role === 'viewer') return err(problem('forbidden', 'scope-not-allowed', 'Viewers may only have read keys; ask your organization administrator for the analyst role to publish.'));
   const now = ctx.clock.now().getTime();
   let expiresAt: number | null = null;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Type, type Static } from '@sinclair/typebox';
-import type { OrgId, StixId } from '../domain/ids.ts';
+import type { OrgId, StixId, UserId } from '../domain/ids.ts';
 import { FEDERAL_AGENCIES, STATES } from '../domain/organization-data.ts';
 import { checkOrganization, identityOf, organizationId, PartnerTypeSchema, type NewOrganization, type Organization } from '../domain/organization.ts';
 import { problem, type Problem } from '../domain/problem.ts';
@@ -66,14 +66,37 @@ export function listOrganizations(ctx: AccountsContext, filter: OrganizationFilt
   return ctx.accounts.listOrganizations(filter);
 }
 
-/** An org-admin (of that organization) or a hub-admin turns the TOTP requirement on or off. */
+/**
+ * An org-admin (of that organization) or a hub-admin turns the TOTP requirement on or off. Turning it on
+ * takes effect on what was issued before (docs/accounts.md): every session of a member without a second
+ * factor ends, and every API key of the organization is revoked, since none was issued under the
+ * requirement; people sign in again with their code and issue new keys. While it is on, a member without
+ * a second factor has no working session or key (the auth service checks it on every request too).
+ */
 export async function setRequireTotp(ctx: AccountsContext, actor: Actor, orgId: OrgId, required: boolean): Promise<Result<Organization, Problem>> {
   const org = await ctx.accounts.getOrganization(orgId);
   if (org === null) return err(problem('not-found', 'organization-not-found', `No organization ${orgId}.`));
   const allowed = actor.kind === 'operator' || actor.user.role === 'hub-admin' || (actor.user.role === 'org-admin' && actor.user.org_id === orgId);
   if (!allowed) return err(problem('forbidden', 'not-org-admin', 'Only an administrator of this organization can change its settings.'));
-  await ctx.accounts.setRequireTotp(orgId, required, ctx.clock.now().toISOString());
-  await ctx.emit({ type: 'org-settings-changed', at: ctx.clock.now(), orgId, userId: null, actor: actorId(actor), ip: null, detail: `require_totp=${String(required)}` });
+  const now = ctx.clock.now();
+  await ctx.accounts.setRequireTotp(orgId, required, now.toISOString());
+  let detail = `require_totp=${String(required)}`;
+  if (required && !org.require_totp) {
+    let sessions = 0;
+    let keys = 0;
+    for (const person of await ctx.accounts.listUsers(orgId)) {
+      const userId = person.id as UserId;
+      if (person.totp_secret === null) sessions += await ctx.accounts.deleteUserSessions(userId);
+      for (const key of await ctx.accounts.listApiKeys(userId)) {
+        if (key.revoked_at !== null) continue;
+        await ctx.accounts.revokeApiKey(key.id, userId, now.getTime());
+        keys++;
+        await ctx.emit({ type: 'api-key-revoked', at: now, orgId, userId, actor: actorId(actor), ip: null, detail: `${key.id}: issued before the organization required a second factor` });
+      }
+    }
+    detail += `; ended ${sessions} sessions of members without a second factor; revoked ${keys} API keys issued before`;
+  }
+  await ctx.emit({ type: 'org-settings-changed', at: now, orgId, userId: null, actor: actorId(actor), ip: null, detail });
   return ok({ ...org, require_totp: required });
 }
 

@@ -242,6 +242,44 @@ describe.each(testDialects())('auth service on %s', (dialect) => {
     expect(refused.ok ? '' : refused.error.message).toContain('POST /api/v1/me/totp');
   });
 
+  it('requiring TOTP ends the sessions of members without it and revokes the keys issued before; new keys need the second factor', async () => {
+    const enrolment = await f.auth.enrolTotp(clerk);
+    if (!enrolment.ok) throw new Error('enrol failed');
+    expect((await f.auth.confirmTotp(clerk, totpCode(enrolment.value.secret, f.now()))).ok).toBe(true);
+    const withTotp = (await f.ctx.accounts.userById(clerk.id as never)) ?? clerk;
+    const other = await f.addUser({ email: `deputy${n}@town.example.gov`, name: 'Deputy', role: 'analyst', org_id: org });
+    f.advance(60_000);
+    const clerkSession = await signIn(TEST_PASSWORD, { totp: totpCode(enrolment.value.secret, f.now()) });
+    const otherSession = await signIn(TEST_PASSWORD, { email: other.email });
+    const clerkKey = await createApiKey(f.ctx, OPERATOR, withTotp, { name: 'SIEM', scope: 'write' });
+    const otherKey = await createApiKey(f.ctx, OPERATOR, other, { name: 'script', scope: 'read' });
+    if (!clerkSession.ok || !otherSession.ok || !clerkKey.ok || !otherKey.ok) throw new Error('setup failed');
+    f.events.length = 0;
+
+    expect((await setRequireTotp(f.ctx, OPERATOR, org, true)).ok).toBe(true);
+    expect(await f.auth.session(otherSession.value.token)).toBeNull();
+    expect(await f.auth.session(clerkSession.value.token)).not.toBeNull();
+    expect(await f.auth.apiKey(clerkKey.value.key)).toBeNull();
+    expect(await f.auth.apiKey(otherKey.value.key)).toBeNull();
+    expect((await f.ctx.accounts.listApiKeys(other.id as never)).map((k) => k.revoked_at)).toEqual([f.now().getTime()]);
+    expect(f.events.map((e) => `${e.type}: ${e.detail}`).sort()).toEqual([
+      `api-key-revoked: ${clerkKey.value.view.id}: issued before the organization required a second factor`,
+      `api-key-revoked: ${otherKey.value.view.id}: issued before the organization required a second factor`,
+      'org-settings-changed: require_totp=true; ended 1 sessions of members without a second factor; revoked 2 API keys issued before',
+    ].sort());
+
+    // A person without the second factor gets no new key, and stores none; one with it does.
+    const refused = await createApiKey(f.ctx, OPERATOR, other, { name: 'again', scope: 'read' });
+    expect(refused.ok ? null : refused.error.code).toBe('totp-enrolment-required');
+    expect(await f.ctx.accounts.listApiKeys(other.id as never)).toHaveLength(1);
+    const reissued = await createApiKey(f.ctx, OPERATOR, withTotp, { name: 'SIEM', scope: 'write' });
+    if (!reissued.ok) throw new Error(reissued.error.message);
+    expect(await f.auth.apiKey(reissued.value.key)).not.toBeNull();
+    // Turning it on again (already on) revokes nothing more.
+    expect((await setRequireTotp(f.ctx, OPERATOR, org, true)).ok).toBe(true);
+    expect(await f.auth.apiKey(reissued.value.key)).not.toBeNull();
+  });
+
   it('gives viewers read-only principals even on sessions', async () => {
     await f.addUser({ email: `viewer${n}@town.example.gov`, name: 'V', role: 'viewer', org_id: org });
     const signedIn = await signIn(TEST_PASSWORD, { email: `viewer${n}@town.example.gov` });

@@ -143,6 +143,8 @@ export function authServiceOf(ctx: AccountsContext, options: Pick<AuthServiceOpt
     if (row.revoked_at !== null || (row.expires_at !== null && row.expires_at <= t)) return null;
     const user = await accounts.userById(row.user_id as UserId);
     if (user === null || user.disabled_at !== null) return null;
+    // Keys issued before the requirement were revoked when it was turned on; a person without the second factor has none that work.
+    if (user.totp_secret === null && (await accounts.getOrganization(user.org_id as OrgId))?.require_totp === true) return null;
     if (row.last_used_at === null || t - row.last_used_at >= TOUCH_EVERY_MS) await accounts.touchApiKey(row.id, t);
     return { row, user };
   };
@@ -208,6 +210,11 @@ export function authServiceOf(ctx: AccountsContext, options: Pick<AuthServiceOpt
       if (user === null || user.disabled_at !== null) return null;
       const org = await accounts.getOrganization(user.org_id as OrgId);
       if (org === null) return null;
+      // The organization requires a second factor this person has not set up: no session of theirs holds.
+      if (org.require_totp && user.totp_secret === null) {
+        await accounts.deleteSession(hash);
+        return null;
+      }
       if (t - row.last_seen_at >= TOUCH_EVERY_MS) await accounts.touchSession(hash, t);
       return { principal: await principalOf(user, 'write'), view: await viewOf(user, org) };
     },

@@ -80,6 +80,9 @@ function RequireTotp(props: { readonly org: OrgBody | null }) {
   const [problem, setProblem] = useState<ApiProblem | null>(null);
   const [saved, setSaved] = useState(false);
   const change = async (value: boolean) => {
+    const warning =
+      'Turning this on signs out everyone in your organization who has not set up an authenticator app, and cancels every API key of your organization: scripts and other hubs that use them stop until new keys are made. Continue?';
+    if (value && !window.confirm(warning)) return;
     setProblem(null);
     setSaved(false);
     setOn(value);
@@ -100,7 +103,8 @@ function RequireTotp(props: { readonly org: OrgBody | null }) {
         Everyone in my organization must sign in with a code from an authenticator app
       </label>
       <p className="muted small">
-        People without an authenticator set one up at their next sign-in. {saved ? <span role="status">Saved.</span> : null}
+        People without an authenticator set one up at their next sign-in. Turning this on cancels the API keys made before; people make new ones after signing in with their code.{' '}
+        {saved ? <span role="status">Saved.</span> : null}
       </p>
     </section>
   );
