@@ -5,7 +5,7 @@ import { createUser } from '../../src/accounts/users.ts';
 import type { OrgId, UserId } from '../../src/domain/ids.ts';
 import type { NewOrganization } from '../../src/domain/organization.ts';
 import { composeHub, type Hub, type HubOptions } from '../../src/hub/compose.ts';
-import { openStore, type RampartStore } from '../../src/store/index.ts';
+import { openStore, type DialectName, type RampartStore } from '../../src/store/index.ts';
 import { testDatabase, type TestDatabase } from './store.ts';
 
 const HUB = 'identity--cc8654b7-1ffc-487a-bf1c-ed29e18f0a33' as OrgId;
@@ -29,9 +29,9 @@ export interface ComposedHub {
   close(): Promise<void>;
 }
 
-/** Tests only: the hub exactly as `rampart serve` composes it, over a fresh SQLite store with the states seeded. */
-export async function composedHub(options: Partial<Omit<HubOptions, 'store' | 'hubOwner'>> = {}): Promise<ComposedHub> {
-  const db: TestDatabase = testDatabase('sqlite');
+/** Tests only: the hub exactly as `rampart serve` composes it, over a fresh store (SQLite unless told) with the states seeded. */
+export async function composedHub(options: Partial<Omit<HubOptions, 'store' | 'hubOwner'>> = {}, dialect: DialectName = 'sqlite'): Promise<ComposedHub> {
+  const db: TestDatabase = testDatabase(dialect);
   const store = await openStore({ url: db.url });
   const hub = await composeHub({ store, hubOwner: HUB, ...options });
   const seeded = await seedOrganizations(store);

@@ -4,8 +4,13 @@ import { parseAudienceKey, type AudienceKey } from '../../domain/audience.ts';
 import { parseOrgId, type OrgId } from '../../domain/ids.ts';
 import { parseTlp, type Tlp } from '../../domain/tlp.ts';
 import { importObjects, type ImportOptions, type ImportSummary } from '../../ingest/import.ts';
+import { ownershipGuardedStore } from '../../ingest/ownership.ts';
+import type { Reader } from '../../store/types.ts';
 import { formatProblem } from '../../ingest/validate-bundle.ts';
 import { EXIT, hubIdentity, openInput, openStoreFromOptions, withDbOption } from '../options.ts';
+
+// The operator holds the database and sees every record: an object of another owner is refused, naming it.
+const OPERATOR: Reader = { kind: 'operator' };
 
 interface ImportFlags {
   readonly db?: string;
@@ -89,7 +94,7 @@ async function runImport(files: readonly string[], flags: ImportFlags): Promise<
       bar?.start(input.value.size ?? 0, 0);
       let result;
       try {
-        result = await importObjects(store.stix, input.value.stream, { ...options.value, ...(bar === null ? {} : { onBytes: (n: number) => bar.update(n) }) });
+        result = await importObjects(ownershipGuardedStore(store.stix, OPERATOR), input.value.stream, { ...options.value, ...(bar === null ? {} : { onBytes: (n: number) => bar.update(n) }) });
       } catch (error) {
         bar?.stop();
         const code = (error as NodeJS.ErrnoException).code;
