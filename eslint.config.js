@@ -2,6 +2,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
+import layers from './scripts/eslint-layers.mjs';
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'data/', 'dist/', 'web/dist/', 'coverage/', 'bin/', 'eslint.config.js'] },
@@ -22,6 +23,8 @@ export default tseslint.config(
       eqeqeq: ['error', 'always'],
     },
   },
+  // DESIGN.md's layers: domain ← stix ← store ← features ← http/cli/web; hub/ composes; src/ never imports test/ or bench/ (scripts/eslint-layers.mjs).
+  { files: ['src/**/*.ts'], plugins: { rampart: layers }, rules: { 'rampart/layers': 'error' } },
   // Plain Node scripts (scripts/*.mjs, bench/**/*.mjs) sit outside the TypeScript projects: lint them without type information.
   { files: ['scripts/**/*.mjs', 'bench/**/*.mjs'], ...tseslint.configs.disableTypeChecked, languageOptions: { ...tseslint.configs.disableTypeChecked.languageOptions, globals: globals.node } },
 );

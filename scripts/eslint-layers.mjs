@@ -1,0 +1,83 @@
+// The layer rule of DESIGN.md ("Shape of the code"), as an ESLint rule: imports point one way,
+// domain ← stix ← store ← features ← http/cli/web, and hub/ is the one composition root.
+import path from 'node:path';
+
+/** Where the repository starts: this file sits in scripts/. */
+const ROOT = path.resolve(import.meta.dirname, '..');
+
+/**
+ * The core's folders by level; every other folder of src/ is a feature (level 3). privacy/ holds pure
+ * rules (no I/O) that the STIX validator applies, so it sits with domain/.
+ */
+const LEVEL = new Map([
+  ['domain', 0],
+  ['privacy', 0],
+  ['stix', 1],
+  ['store', 2],
+]);
+
+/**
+ * What a file is, for the rule: its area (src, web, test, bench, other), its folder under src/ and
+ * whether it is a test or a feature's route adapter (routes.ts, *-routes.ts, plugin.ts).
+ */
+export function placeOf(file) {
+  const rel = path.relative(ROOT, file).split(path.sep);
+  const base = rel[rel.length - 1] ?? '';
+  const test = /\.test\.tsx?$/.test(base);
+  if (rel[0] === 'src' && rel.length > 2) {
+    return { area: 'src', folder: rel[1], test, adapter: base === 'routes.ts' || base.endsWith('-routes.ts') || base === 'plugin.ts' };
+  }
+  return { area: rel[0] === 'src' ? 'src-root' : rel[0] ?? '', folder: null, test, adapter: false };
+}
+
+/** What `from` may import of `to` (both places), or why not. */
+export function refusal(from, to) {
+  if (from.test || (from.area !== 'src' && from.area !== 'web')) return null;
+  if (from.area === 'web') {
+    if (to.area === 'web') return null;
+    if (to.area === 'src' && (LEVEL.get(to.folder) ?? 3) <= 1) return null;
+    return 'the web client imports only its own files and the pure src/domain and src/stix; it reaches the server through the API';
+  }
+  if (to.area === 'test' || to.area === 'bench') return 'production code never imports test or benchmark helpers';
+  if (to.area !== 'src') return null;
+  const a = from.folder;
+  const b = to.folder;
+  if (a === b) return null;
+  const level = (f) => LEVEL.get(f) ?? 3;
+  if (LEVEL.has(a)) return level(b) < level(a) || level(a) + level(b) === 0 ? null : `src/${a} sits below src/${b}: dependencies point domain ← stix ← store ← features ← http/cli, so move what both need down`;
+  if (a === 'cli') return null;
+  if (b === 'cli') return 'only the CLI itself imports src/cli; put what others need in the core or a feature';
+  if (a === 'hub') return null;
+  if (b === 'hub') return 'src/hub is the composition root: nothing but the adapters (cli) imports it';
+  if (a === 'http') return null;
+  if (b === 'http') return from.adapter ? null : 'only adapters import src/http: a feature\'s routes.ts, *-routes.ts or plugin.ts; core types (principal, clock, ports) live in src/domain or the feature that owns them';
+  return null;
+}
+
+/** @type {import('eslint').Rule.RuleModule} */
+export const layersRule = {
+  meta: {
+    type: 'problem',
+    docs: { description: 'Imports follow the layers of DESIGN.md: domain ← stix ← store ← features ← http/cli/web; hub composes' },
+    schema: [],
+    messages: { refused: '{{target}}: {{why}}' },
+  },
+  create(context) {
+    const filename = context.filename;
+    const from = placeOf(filename);
+    const check = (node, source) => {
+      if (typeof source !== 'string' || !source.startsWith('.')) return;
+      const target = path.resolve(path.dirname(filename), source);
+      const why = refusal(from, placeOf(target));
+      if (why !== null) context.report({ node, messageId: 'refused', data: { target: source, why } });
+    };
+    return {
+      ImportDeclaration: (node) => check(node.source, node.source.value),
+      ExportNamedDeclaration: (node) => node.source && check(node.source, node.source.value),
+      ExportAllDeclaration: (node) => check(node.source, node.source.value),
+      ImportExpression: (node) => node.source.type === 'Literal' && check(node.source, node.source.value),
+    };
+  },
+};
+
+export default { rules: { layers: layersRule } };

@@ -1,0 +1,48 @@
+import path from 'node:path';
+import { Linter } from 'eslint';
+import tseslint from 'typescript-eslint';
+import { describe, expect, it } from 'vitest';
+import layers from '../scripts/eslint-layers.mjs';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const linter = new Linter({ configType: 'flat' });
+const config = [{ files: ['**/*.ts', '**/*.tsx'], languageOptions: { parser: tseslint.parser }, plugins: { rampart: layers }, rules: { 'rampart/layers': 'error' as const } }];
+
+/** The layer rule's messages for one import written in the file at `file` (relative to the repository). */
+function refusals(file: string, source: string): string[] {
+  return linter.verify(`import { x } from '${source}';\nexport { x };\n`, config, path.join(ROOT, file)).map((m) => m.message);
+}
+
+describe('the layer rule (rampart/layers)', () => {
+  it('refuses a service importing src/http or src/cli, and a feature importing the composition root', () => {
+    expect(refusals('src/sharing/service.ts', '../http/deps.ts')).toEqual([expect.stringContaining('only adapters import src/http')]);
+    expect(refusals('src/accounts/context.ts', '../cli/options.ts')).toEqual([expect.stringContaining('only the CLI itself imports src/cli')]);
+    expect(refusals('src/taxii/read.ts', '../hub/compose.ts')).toEqual([expect.stringContaining('composition root')]);
+  });
+
+  it('refuses the core importing upwards: domain from stix, stix from store, store from a feature', () => {
+    expect(refusals('src/domain/tlp.ts', '../stix/validate.ts')).toHaveLength(1);
+    expect(refusals('src/stix/validate.ts', '../store/types.ts')).toHaveLength(1);
+    expect(refusals('src/stix/pattern/compile.ts', '../../sharing/keys.ts')).toHaveLength(1);
+    expect(refusals('src/store/stix-store.ts', '../sharing/service.ts')).toHaveLength(1);
+  });
+
+  it('refuses production code importing test or benchmark helpers', () => {
+    expect(refusals('src/store/index.ts', '../../test/helpers/store.ts')).toEqual([expect.stringContaining('never imports test or benchmark helpers')]);
+    expect(refusals('src/objects/service.ts', '../../bench/fixtures/store-rows.ts')).toHaveLength(1);
+  });
+
+  it('allows what the layers allow', () => {
+    expect(refusals('src/sharing/routes.ts', '../http/deps.ts')).toEqual([]);
+    expect(refusals('src/ingest/import-routes.ts', '../http/import-guard.ts')).toEqual([]);
+    expect(refusals('src/taxii/plugin.ts', '../http/deps.ts')).toEqual([]);
+    expect(refusals('src/hub/compose.ts', '../http/app.ts')).toEqual([]);
+    expect(refusals('src/cli/commands/serve.ts', '../../hub/open.ts')).toEqual([]);
+    expect(refusals('src/http/app.ts', '../domain/problem.ts')).toEqual([]);
+    expect(refusals('src/store/stix-store.ts', '../stix/validate.ts')).toEqual([]);
+    expect(refusals('src/stix/pattern/compile.ts', '../validate.ts')).toEqual([]);
+    expect(refusals('src/taxii/read.ts', '../sharing/port.ts')).toEqual([]);
+    expect(refusals('src/sharing/routes.test.ts', '../../test/helpers/http.ts')).toEqual([]);
+    expect(refusals('src/sharing/service.ts', 'fastify')).toEqual([]);
+  });
+});
