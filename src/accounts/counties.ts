@@ -93,6 +93,8 @@ export async function loadCounties(ctx: AccountsContext, options: LoadCountiesOp
     added += await ctx.accounts.insertOrganizations(chunk);
     options.onProgress?.(orgs.length - missing.length + i + chunk.length, orgs.length);
   }
+  // One entry for the whole load (thousands of counties), as each organization added alone gets one.
+  if (added > 0) await ctx.emit({ type: 'org-created', at: ctx.clock.now(), orgId: null, userId: null, actor: null, ip: null, detail: `loaded ${added} counties as local election jurisdictions${stateFips === undefined ? '' : ` of state ${stateFips}`}` });
   return ok({ added, total: orgs.length });
 }
 

@@ -12,6 +12,7 @@ export const AuditActionSchema = Type.Union(
     Type.Literal('reshare'),
     Type.Literal('read'),
     Type.Literal('export'),
+    Type.Literal('import'),
     Type.Literal('version'),
     Type.Literal('revoke'),
     Type.Literal('key-created'),

@@ -5,6 +5,8 @@ import type { Problem } from '../domain/problem.ts';
 import { resolveDatabaseUrl, type DbOptions } from './options.ts';
 import { accountsContext, type AccountsContext } from '../accounts/context.ts';
 import { seedOrganizations } from '../accounts/organizations.ts';
+import { createAuditLog } from '../audit/audit-log.ts';
+import { auditAuthEvents } from '../audit/auth-events.ts';
 
 /** What the org, user and apikey commands work with; closing it closes the store. */
 export interface OperatorSession {
@@ -21,7 +23,8 @@ export async function openAccounts(options: DbOptions): Promise<OperatorSession>
     await store.close();
     throw new Error(`seeding organizations failed: ${seeded.error.message}`);
   }
-  return { ctx: accountsContext(store), close: () => store.close() };
+  // The operator's changes go into the same hash-chained audit log as the server's (actor: no person, the CLI).
+  return { ctx: accountsContext(store, { onEvent: auditAuthEvents(createAuditLog(store)) }), close: () => store.close() };
 }
 
 /** An organization named by its identity id, its short name or postal code (CISA, WI) or its exact name. */

@@ -80,7 +80,7 @@ export function restPlugins(deps: RestDeps): AppPlugin[] {
   const audit = deps.audit === undefined ? {} : { audit: deps.audit };
   return [
     objectsPlugin({ stix: deps.stix, sharing: deps.sharing, clock: deps.clock, ...audit }),
-    importPlugin({ stix: deps.stix, ...(deps.importLimit === undefined ? {} : { importLimit: deps.importLimit }) }),
+    importPlugin({ stix: deps.stix, ...audit, ...(deps.importLimit === undefined ? {} : { importLimit: deps.importLimit }) }),
     exportPlugin({ stix: deps.stix, clock: deps.clock, ...audit }),
     dashboardPlugin({ stix: deps.stix, clock: deps.clock }),
   ];

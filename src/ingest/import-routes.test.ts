@@ -3,6 +3,7 @@ import { PassThrough } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { memoryStixStore } from '../../test/helpers/memory-stix-store.ts';
+import { createAuditLog } from '../audit/audit-log.ts';
 import { openStore } from '../store/index.ts';
 import { testDatabase, testDialects } from '../../test/helpers/store.ts';
 import { harness, ORG_A, ORG_B, type Harness } from '../../test/helpers/http.ts';
@@ -181,6 +182,31 @@ describe.each(testDialects())('POST /api/v1/import over a real store (%s)', (dia
       expect(done.json()).toMatchObject({ added: 1 });
     } finally {
       await real.close();
+      await store.close();
+      await db.drop();
+    }
+  });
+});
+
+describe('POST /api/v1/import in the audit log', () => {
+  it('records one import entry per upload that stored something, and none for a refused or unchanged one', async () => {
+    const db = testDatabase('sqlite');
+    const store = await openStore({ url: db.url });
+    const audit = createAuditLog(store);
+    const local = await harness({ stix: store.stix, audit });
+    try {
+      const send = (payload: string, query = '') =>
+        local.app.inject({ method: 'POST', url: `/api/v1/import${query}`, headers: { authorization: `Bearer ${local.a.writeKey}`, 'content-type': 'application/stix+json' }, payload });
+      expect((await send(bundle([identity(1), identity(2)]), '?tlp=green&audience=community')).statusCode).toBe(200);
+      const refused = await send(bundle([identity(3), { ...identity(4), identity_class: undefined, name: undefined }]));
+      expect(refused.statusCode).toBe(422);
+      expect((await send(bundle([identity(1)]))).statusCode).toBe(200);
+      const entries = await audit.entries(0, 100);
+      expect(entries.map((e) => [e.action, e.actor_org, e.subject_org])).toEqual([['import', ORG_A, ORG_A]]);
+      expect(entries[0]?.details).toEqual({ via: 'POST /api/v1/import', objects: 2, added: 2, new_versions: 0, unchanged: 0, rejected: 0, tlp: 'green', audience: ['community'] });
+      expect((await audit.verify()).findings).toEqual([]);
+    } finally {
+      await local.close();
       await store.close();
       await db.drop();
     }

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import type { AuditPort } from '../audit/audit-log.ts';
 import { parseAudienceKey, type AudienceKey } from '../domain/audience.ts';
 import { problem } from '../domain/problem.ts';
 import { importObjects } from './import.ts';
@@ -16,6 +17,8 @@ export interface ImportRouteDeps {
   readonly stix: StixStore;
   /** Largest upload in bytes (DEFAULT_IMPORT_LIMIT when absent). */
   readonly importLimit?: number;
+  /** Each import that stored something is recorded: who, how many objects, with what sharing. */
+  readonly audit?: AuditPort;
 }
 
 export const DEFAULT_IMPORT_LIMIT = 1024 * 1024 * 1024;
@@ -27,10 +30,10 @@ const UPLOAD_TYPES = [...JSON_TYPES, 'application/octet-stream'];
  * held whole in memory), then streamed from there into the import pipeline (see withSpooledUpload). A plugin of its own so its body parsers pass the stream through.
  */
 export function importPlugin(deps: ImportRouteDeps): AppPlugin {
-  return (kit) => ({ plugin: importRoutes(kit, deps.stix, deps.importLimit ?? DEFAULT_IMPORT_LIMIT) });
+  return (kit) => ({ plugin: importRoutes(kit, deps.stix, deps.importLimit ?? DEFAULT_IMPORT_LIMIT, deps.audit) });
 }
 
-function importRoutes(authn: RequestKit, stix: StixStore, importLimit: number): FastifyPluginAsync {
+function importRoutes(authn: RequestKit, stix: StixStore, importLimit: number, audit: AuditPort | undefined): FastifyPluginAsync {
   return (app: FastifyInstance) => {
     app.removeAllContentTypeParsers();
     app.addContentTypeParser(UPLOAD_TYPES, (_request, payload, done) => done(null, payload));
@@ -71,6 +74,17 @@ function importRoutes(authn: RequestKit, stix: StixStore, importLimit: number): 
         const result = await withSpooledUpload(request.body, importLimit, (upload) => importObjects(store, upload, options));
         if (!result.ok) return sendProblem(reply, result.error);
         authn.importMetrics.record('rest', result.value);
+        const s = result.value;
+        // Like a publication, an import that changed anything is in the owner's trail (one entry per upload, not per object).
+        if (s.added + s.newVersions > 0) {
+          await audit?.record({
+            actorOrg: principal.orgId,
+            actorUser: principal.userId,
+            action: 'import',
+            subjectOrg: principal.orgId,
+            details: { via: 'POST /api/v1/import', objects: s.objects, added: s.added, new_versions: s.newVersions, unchanged: s.unchanged, rejected: s.rejected, tlp: request.query.tlp ?? null, audience },
+          });
+        }
         return reply.code(200).send({ stored: true, ...result.value });
       },
     );

@@ -6,6 +6,7 @@ import { problem } from '../../src/domain/problem.ts';
 import { err, ok } from '../../src/domain/result.ts';
 import type { StixStore } from '../../src/store/types.ts';
 import { buildApp } from '../../src/http/app.ts';
+import type { AuditPort } from '../../src/audit/audit-log.ts';
 import { restPlugins } from '../../src/hub/compose.ts';
 import type { AppDeps, AppPlugin, HttpConfig } from '../../src/http/deps.ts';
 import type { AuthPort, SessionView } from '../../src/auth/port.ts';
@@ -68,6 +69,8 @@ export interface HarnessOptions {
   readonly sharing?: SharingPort;
   readonly now?: () => Date;
   readonly logger?: FastifyBaseLogger;
+  /** The audit log the REST core records into (none by default). */
+  readonly audit?: AuditPort;
 }
 
 function testOrg(orgId: OrgId, n: number): TestOrg {
@@ -92,7 +95,13 @@ export async function harness(options: HarnessOptions): Promise<Harness> {
     clock,
     config: { hubOwner: 'identity--0c000000-0000-4000-8000-00000000000c' as OrgId, ...options.config },
     plugins: [
-      ...restPlugins({ stix: options.stix, sharing: options.sharing ?? tlpRulesSharing, clock, ...(options.config?.importLimit === undefined ? {} : { importLimit: options.config.importLimit }) }),
+      ...restPlugins({
+        stix: options.stix,
+        sharing: options.sharing ?? tlpRulesSharing,
+        clock,
+        ...(options.audit === undefined ? {} : { audit: options.audit }),
+        ...(options.config?.importLimit === undefined ? {} : { importLimit: options.config.importLimit }),
+      }),
       ...(options.plugins ?? []),
     ],
     ...(options.logger === undefined ? {} : { logger: options.logger }),
