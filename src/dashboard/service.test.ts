@@ -94,6 +94,19 @@ describe('dashboardFor', () => {
     expect(JSON.stringify(other)).not.toContain('County phishing');
   });
 
+  it('leaves closed cases (resolved) off the map, and counts reopened ones again', async () => {
+    const stix = visibilityStore();
+    const withStatus = (name: string, status: string) => {
+      const base = incident(name, '55');
+      return { ...base, extensions: { [RAMPART_EXTENSION_ID]: { ...base.extensions[RAMPART_EXTENSION_ID], case_status: status } } };
+    };
+    await put(stix, withStatus('Closed', 'resolved'), COUNTY, 'amber', ['state:55']);
+    await put(stix, withStatus('Reopened', 'reopened'), COUNTY, 'amber', ['state:55']);
+    await put(stix, withStatus('Working', 'investigating'), COUNTY, 'amber', ['state:55']);
+    const county = await dashboardFor(deps(stix), countyReader);
+    expect(county.ok && county.value).toMatchObject({ open_incidents_by_state: { '55': 2 }, open_incidents: 2 });
+  });
+
   it('lists the newest items others shared, never the reader’s own, newest first', async () => {
     const stix = visibilityStore();
     await put(stix, incident('Mine', '55'), COUNTY, 'amber', ['state:55']);

@@ -59,6 +59,13 @@ export function incidentState(object: Record<string, unknown>): string | null {
   return typeof fips === 'string' && /^\d{2}$/.test(fips) ? fips : null;
 }
 
+/** Whether an incident's case is closed: its owner marked it resolved (docs/incidents.md). */
+export function incidentClosed(object: Record<string, unknown>): boolean {
+  const exts = object['extensions'];
+  const ext = isRecord(exts) ? exts[RAMPART_EXTENSION_ID] : undefined;
+  return isRecord(ext) && ext['case_status'] === 'resolved';
+}
+
 const StatusObjectSchema = Type.Object({
   created: Type.String(),
   jurisdiction_ref: Type.String({ pattern: '^identity--' }),
@@ -109,7 +116,7 @@ async function nameOf(stix: StixStore, reader: Reader, ref: string): Promise<str
 /**
  * What the dashboard shows, counted over exactly what `reader` may see (one pass through
  * `StixStore.list`, so the store's visibility rule is the only one). Revoked objects are not counted;
- * an incident is open while its owner has not revoked it.
+ * an incident is open while its owner has neither revoked it nor closed its case (resolved).
  */
 export async function dashboardFor(deps: DashboardDeps, reader: Reader, options: DashboardOptions = {}): Promise<Result<Dashboard, Problem>> {
   const maxScan = options.maxScan ?? DEFAULT_MAX_SCAN;
@@ -137,8 +144,11 @@ export async function dashboardFor(deps: DashboardDeps, reader: Reader, options:
     byType.set(v.type, (byType.get(v.type) ?? 0) + 1);
     if (v.sharing.owner !== ownOrg && !NOT_NEWS.has(v.type) && !isReference(v)) pushNewest(newest, v, options.latest ?? 8);
     if (v.type === 'incident') {
+      const incident = parseJson(v.json);
+      // A closed case (resolved) is no longer open; a reopened one is again.
+      if (incidentClosed(incident)) continue;
       openIncidents += 1;
-      const fips = incidentState(parseJson(v.json));
+      const fips = incidentState(incident);
       if (fips === null) withoutState += 1;
       else byState[fips] = (byState[fips] ?? 0) + 1;
     } else if (v.type === STATUS_REPORT_TYPE) {

@@ -2,6 +2,7 @@ import { IntelList } from './pages/IntelList.tsx';
 import { ObjectDetail } from './pages/ObjectDetail.tsx';
 import { Dashboard } from './pages/Dashboard.tsx';
 import { Report } from './pages/Report.tsx';
+import { NewItem } from './pages/NewItem.tsx';
 import { RumourControl } from './pages/RumourControl.tsx';
 import { SignIn } from './pages/SignIn.tsx';
 import { CheckLogs } from './pages/CheckLogs.tsx';
@@ -44,6 +45,7 @@ function page(path: string): ReactNode {
   if (path === '/intel') return <IntelList />;
   if (path.startsWith('/intel/')) return <ObjectDetail id={decodeURIComponent(path.slice('/intel/'.length))} />;
   if (path === '/report') return <Report />;
+  if (path === '/new') return <NewItem />;
   if (path === '/check-logs') return <CheckLogs />;
   if (path === '/settings') return <Settings />;
   if (path === '/settings/totp') return <Totp />;

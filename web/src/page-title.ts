@@ -9,6 +9,7 @@ function pageName(path: string): string | null {
   if (path === '/intel') return 'Intelligence';
   if (path.startsWith('/intel/')) return 'Intelligence item';
   if (path === '/report') return 'Report an incident or rumour';
+  if (path === '/new') return 'Share something new';
   if (path === '/check-logs') return 'Check my logs';
   if (path === '/settings') return 'Settings';
   if (path === '/settings/totp') return 'Authenticator app';

@@ -58,6 +58,9 @@ export function IntelList() {
             }}
           />
         </h1>
+        <Link to="/new" className="button">
+          Share something new
+        </Link>
       </div>
       <form className="toolbar card" onSubmit={search} role="search">
         <label className="grow">

@@ -2,6 +2,8 @@ import { useState } from 'react';
 import { Loading, ProblemBox } from '../components/Status.tsx';
 import { TlpBadge } from '../components/TlpBadge.tsx';
 import { SharingPanel, SightingsSummary } from '../components/SharingPanel.tsx';
+import { CaseCard } from '../components/CaseCard.tsx';
+import { OwnerActions } from '../components/OwnerActions.tsx';
 import { formatWhen, typeLabel } from '../format.ts';
 import { displayName, isRecord, readRelated, readSharing, type RelatedRow } from '../objects.ts';
 import { electionFacts } from '../election-facts.ts';
@@ -32,9 +34,15 @@ export function readVersion(v: unknown): VersionRow | null {
 export function ObjectDetail(props: { readonly id: string }) {
   const { me } = useSession();
   const reported = useLocation().params.get('reported') === '1';
-  const res = useGet<DetailBody>(`/api/v1/objects/${encodeURIComponent(props.id)}`);
+  const [version, setVersion] = useState(0);
+  const res = useGet<DetailBody>(`/api/v1/objects/${encodeURIComponent(props.id)}`, version);
   const [selected, setSelected] = useState<number | null>(null);
-  if (res.state === 'loading') return <Loading what="this item" />;
+  const changed = () => {
+    setSelected(null);
+    setVersion((v) => v + 1);
+  };
+  if (res.state === 'loading' && version === 0) return <Loading what="this item" />;
+  if (res.state === 'loading') return <Loading what="the new version" />;
   if (res.state === 'error') {
     return (
       <div>
@@ -92,7 +100,8 @@ export function ObjectDetail(props: { readonly id: string }) {
             <pre>{JSON.stringify(shown, null, 2)}</pre>
           </details>
         </section>
-        {shown['type'] === 'relationship' ? null : <RelatedCard objectId={props.id} />}
+        {shown['type'] === 'incident' && sharing !== null && me !== null ? <CaseCard incidentId={props.id} object={latest} sharing={sharing} me={me} version={version} onChanged={changed} /> : null}
+        {shown['type'] === 'relationship' ? null : <RelatedCard key={version} objectId={props.id} />}
         </div>
         <aside>
           {sharing === null ? (
@@ -103,6 +112,7 @@ export function ObjectDetail(props: { readonly id: string }) {
           ) : (
             <SharingPanel key={`${sharing.tlp}-${sharing.audience.join(',')}`} objectId={props.id} sharing={sharing} me={me} />
           )}
+          {me !== null && sharing?.owner === me.orgId ? <OwnerActions key={`${version}`} object={latest} onChanged={changed} /> : null}
           {props.id.startsWith('indicator--') ? <SightingsSummary objectId={props.id} /> : null}
           <section className="card">
             <h2>Versions ({versions.length})</h2>

@@ -1,0 +1,81 @@
+import { useState, type FormEvent } from 'react';
+import { api, type ApiProblem } from '../api.ts';
+import { nextModified } from '../case.ts';
+import { ProblemBox } from './Status.tsx';
+
+/** The owner's changes to any object: edit its words (a new version) and revoke it. */
+export function OwnerActions(props: { readonly object: Readonly<Record<string, unknown>>; readonly onChanged: () => void }) {
+  const { object } = props;
+  const id = String(object['id']);
+  const textField = typeof object['content'] === 'string' && object['type'] === 'note' ? 'content' : 'description';
+  const [editing, setEditing] = useState(false);
+  const [name, setName] = useState(typeof object['name'] === 'string' ? object['name'] : '');
+  const [text, setText] = useState(typeof object[textField] === 'string' ? String(object[textField]) : '');
+  const [problem, setProblem] = useState<ApiProblem | null>(null);
+  const [busy, setBusy] = useState(false);
+  if (object['revoked'] === true || typeof object['modified'] !== 'string') return null;
+  const hasName = typeof object['name'] === 'string';
+
+  const publish = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setProblem(null);
+    const next: Record<string, unknown> = { ...object, modified: nextModified(object['modified'], new Date()) };
+    if (hasName) next['name'] = name.trim();
+    if (text.trim() === '') delete next[textField];
+    else next[textField] = text.trim();
+    const res = await api('POST', '/api/v1/objects', { object: next });
+    setBusy(false);
+    if (!res.ok) return setProblem(res.error);
+    setEditing(false);
+    props.onChanged();
+  };
+  const revoke = async () => {
+    if (!window.confirm('Revoke this item? Everyone it is shared with will see that it is no longer valid. This cannot be undone.')) return;
+    setBusy(true);
+    setProblem(null);
+    const res = await api('POST', `/api/v1/objects/${encodeURIComponent(id)}/revoke`);
+    setBusy(false);
+    if (!res.ok) return setProblem(res.error);
+    props.onChanged();
+  };
+
+  return (
+    <section className="card owner-actions">
+      <h2>Your item</h2>
+      {problem === null ? null : <ProblemBox problem={problem} />}
+      {editing ? (
+        <form onSubmit={(e) => void publish(e)}>
+          {hasName ? (
+            <label>
+              Title
+              <input value={name} onChange={(e) => setName(e.target.value)} required />
+            </label>
+          ) : null}
+          <label>
+            {textField === 'content' ? 'Note' : 'Description'}
+            <textarea rows={5} value={text} onChange={(e) => setText(e.target.value)} />
+          </label>
+          <div className="actions">
+            <button type="submit" className="primary" disabled={busy}>
+              Publish new version
+            </button>
+            <button type="button" onClick={() => setEditing(false)}>
+              Cancel
+            </button>
+          </div>
+        </form>
+      ) : (
+        <div className="case-moves">
+          <button type="button" onClick={() => setEditing(true)}>
+            Edit
+          </button>
+          <button type="button" className="danger" disabled={busy} onClick={() => void revoke()}>
+            Revoke
+          </button>
+        </div>
+      )}
+      <p className="muted small">Each change is a new version everyone it is shared with sees; earlier versions stay listed.</p>
+    </section>
+  );
+}
