@@ -4,46 +4,26 @@ import type { AudienceKey } from '../src/domain/audience.ts';
 import type { GroupId, OrgId, StixId, UserId } from '../src/domain/ids.ts';
 import { ok } from '../src/domain/result.ts';
 import type { Tlp } from '../src/domain/tlp.ts';
-import type { AuthPort } from '../src/auth/port.ts';
 import type { Principal } from '../src/domain/principal.ts';
-import { harness } from './helpers/http.ts';
+import { harness, principalKeyAuth } from './helpers/http.ts';
 import { openFeed } from '../src/alerts/feed.ts';
 import { dashboardFor } from '../src/dashboard/service.ts';
 import { exportBundle } from '../src/ingest/export.ts';
-import type { OrgInfo, OrgKind } from '../src/sharing/keys.ts';
+import type { OrgInfo } from '../src/sharing/keys.ts';
 import { createSharingService, type SharingService } from '../src/sharing/service.ts';
 import { openStore, type RampartStore } from '../src/store/index.ts';
 import { testDatabase, testDialects } from './helpers/store.ts';
 import type { IncomingObject, Reader } from '../src/store/types.ts';
+import { audienceFor, FIPS, KINDS, olderAudience, reaches, readersOf, TLPS, type Membership, type ModelOrg, type ModelPeople, type ModelReader } from './helpers/visibility-oracle.ts';
 
 /*
  * Proof of "who sees what": random worlds of organizations, groups, people and objects, random
- * re-shares, and every read path compared with an oracle written here from the TLP 2.0 definitions
+ * re-shares, and every read path compared with an oracle (test/helpers/visibility-oracle.ts) written from the TLP 2.0 definitions
  * and DESIGN.md. The oracle shares no code with the store's predicate or with keysOf.
  */
 
-// ---- The oracle's own reading of the rules -------------------------------------------------------
+// ---- The oracle's own reading of the rules (test/helpers/visibility-oracle.ts) --------------------
 
-type KeyKind = 'public' | 'community' | 'org' | 'state' | 'group' | 'user';
-/** TLP 2.0 as DESIGN.md narrows it: who each level may be disclosed to. */
-const MAY_NAME: Record<Tlp, readonly KeyKind[]> = {
-  clear: ['public', 'community', 'org', 'state', 'group', 'user'], // disclosure is not limited
-  green: ['community', 'org', 'state', 'group', 'user'], // the community, never the public
-  amber: ['org', 'state', 'group'], // named organizations (a state or a group is a set of them)
-  'amber+strict': ['org'], // the named organization only
-  red: ['user'], // named individual recipients only
-};
-const TLPS: readonly Tlp[] = ['clear', 'green', 'amber', 'amber+strict', 'red'];
-const KINDS: readonly OrgKind[] = ['federal', 'state', 'territory', 'local', 'isac', 'private'];
-const FIPS = ['06', '48', '72'] as const;
-type Membership = 'none' | 'invited' | 'accepted' | 'declined';
-
-interface ModelOrg {
-  readonly id: OrgId;
-  readonly kind: OrgKind;
-  readonly fips: string | null;
-  readonly users: readonly UserId[];
-}
 interface ModelObject {
   readonly id: StixId;
   readonly owner: number;
@@ -54,43 +34,19 @@ interface ModelObject {
   readonly published: readonly AudienceKey[];
   readonly named: boolean;
 }
-interface ModelWorld {
-  readonly orgs: readonly ModelOrg[];
-  readonly groups: readonly { readonly id: GroupId; readonly creator: number; readonly members: Membership[] }[];
+interface ModelWorld extends ModelPeople {
   readonly objects: ModelObject[];
 }
-type ModelReader = { readonly kind: 'public' } | { readonly kind: 'member'; readonly org: number; readonly user: UserId | null };
 
 /** Whether `reader` may see the latest version of `object`, from the definitions alone. */
 function oracle(world: ModelWorld, reader: ModelReader, object: ModelObject): boolean {
   return reaches(world, reader, object.owner, object.tlp, object.audience);
 }
 
-/**
- * How many versions of `object` `reader` may see. DESIGN.md: each version is bounded by its own
- * marking; a re-share reaches an older version only with the keys its TLP may name, and an older
- * RED version only the people it named itself.
- */
+/** How many versions of `object` `reader` may see: the latest, and the older ones as far as their own TLP lets the audience through. */
 function versionsSeen(world: ModelWorld, reader: ModelReader, object: ModelObject): number {
-  const older = object.audience.filter((key) => MAY_NAME[object.tlp].includes((key.includes(':') ? key.slice(0, key.indexOf(':')) : key) as KeyKind) && (object.tlp !== 'red' || object.published.includes(key)));
   const latest = reaches(world, reader, object.owner, object.tlp, object.audience) ? 1 : 0;
-  return latest + (object.versions - 1) * (reaches(world, reader, object.owner, object.tlp, older) ? 1 : 0);
-}
-
-function reaches(world: ModelWorld, reader: ModelReader, owner: number, tlp: Tlp, audience: readonly AudienceKey[]): boolean {
-  if (reader.kind === 'public') return tlp === 'clear' && audience.includes('public');
-  if (reader.org === owner) return true; // an organization always sees what it owns
-  const me = world.orgs[reader.org];
-  if (me === undefined) throw new Error('no such org');
-  return audience.some((key) => {
-    if (key === 'public' || key === 'community') return true; // every member organization
-    const [kind, value] = [key.slice(0, key.indexOf(':')), key.slice(key.indexOf(':') + 1)];
-    if (kind === 'org') return value === me.id;
-    if (kind === 'state') return (me.kind === 'state' || me.kind === 'territory' || me.kind === 'local') && me.fips === value;
-    if (kind === 'group') return world.groups.some((g) => g.id === value && g.members[reader.org] === 'accepted');
-    if (kind === 'user') return reader.user !== null && value === reader.user;
-    throw new Error(`oracle: unknown audience key ${key}`);
-  });
+  return latest + (object.versions - 1) * (reaches(world, reader, object.owner, object.tlp, olderAudience(object.tlp, object.published, object.audience)) ? 1 : 0);
 }
 
 // ---- Generated worlds --------------------------------------------------------------------------
@@ -128,34 +84,6 @@ function buildModel(spec: WorldSpec): ModelWorld {
     world.objects.push({ id: `indicator--${uuid('0000000d', i + 1)}` as StixId, owner: o.owner % orgs.length, tlp: o.tlp, audience, published: audience, versions: o.versions, named: o.named });
   });
   return world;
-}
-
-/** Picks keys the TLP allows, naming orgs, states, groups and people of the world. */
-function audienceFor(world: ModelWorld, tlp: Tlp, choices: readonly { kind: number; n: number }[]): AudienceKey[] {
-  const allowed = MAY_NAME[tlp];
-  const users = world.orgs.flatMap((o) => o.users);
-  const keys = choices.map(({ kind, n }): AudienceKey => {
-    const k = allowed[kind % allowed.length] ?? 'org';
-    const group = world.groups[n % Math.max(1, world.groups.length)];
-    switch (k) {
-      case 'public':
-      case 'community':
-        return k;
-      case 'org':
-        return `org:${world.orgs[n % world.orgs.length]?.id ?? ''}`;
-      case 'state':
-        return `state:${FIPS[n % FIPS.length] ?? '06'}`;
-      case 'group':
-        return group === undefined ? `state:${FIPS[n % FIPS.length] ?? '06'}` : `group:${group.id}`;
-      case 'user':
-        return `user:${users[n % users.length] ?? ''}`;
-    }
-  });
-  return [...new Set(keys)];
-}
-
-function readersOf(world: ModelWorld): ModelReader[] {
-  return [{ kind: 'public' }, ...world.orgs.flatMap((o, i): ModelReader[] => [{ kind: 'member', org: i, user: null }, ...o.users.map((u): ModelReader => ({ kind: 'member', org: i, user: u }))])];
 }
 
 function incoming(world: ModelWorld, o: ModelObject, version: number): IncomingObject {
@@ -342,7 +270,7 @@ describe.each(testDialects())('visibility on %s: every read path agrees with the
           if (reader.kind !== 'member') continue;
           principals.set(`key-${i}`, { orgId: reader.orgId, userId: reader.userId, keys: reader.keys, scope: 'read' });
         }
-        const h = await harness({ stix: store.stix, sharing: service, auth: () => keyAuth(principals) });
+        const h = await harness({ stix: store.stix, sharing: service, auth: () => principalKeyAuth(principals) });
         try {
           for (const [i, r] of members.entries()) {
             const headers = { authorization: `Bearer key-${i}` };
@@ -364,15 +292,3 @@ describe.each(testDialects())('visibility on %s: every read path agrees with the
     );
   });
 });
-
-/** Bearer keys straight to principals built with keysOf; no sessions. */
-function keyAuth(principals: ReadonlyMap<string, Principal>): AuthPort {
-  const port = {
-    signIn: () => Promise.resolve({ ok: false as const, error: { kind: 'unauthenticated' as const, code: 'invalid-credentials', message: 'no sessions here' } }),
-    session: () => Promise.resolve(null),
-    signOut: () => Promise.resolve(),
-    apiKey: (secret: string) => Promise.resolve(principals.get(secret) ?? null),
-    apiKeyBasic: () => Promise.resolve(null),
-  };
-  return port;
-}

@@ -173,6 +173,17 @@ export function memoryAuth(orgs: readonly TestOrg[]): AuthPort {
   };
 }
 
+/** Bearer keys straight to given principals (e.g. built with the sharing service's keysOf); no sessions. */
+export function principalKeyAuth(principals: ReadonlyMap<string, Principal>): AuthPort {
+  return {
+    signIn: () => Promise.resolve(err(problem('unauthenticated', 'invalid-credentials', 'no sessions here'))),
+    session: () => Promise.resolve(null),
+    signOut: () => Promise.resolve(),
+    apiKey: (secret: string) => Promise.resolve(principals.get(secret) ?? null),
+    apiKeyBasic: () => Promise.resolve(null),
+  };
+}
+
 /** The TLP bounds of DESIGN.md as the sharing service applies them, defaulting to the owner alone. */
 export const tlpRulesSharing: SharingPort = {
   decide(owner, tlp, audience) {

@@ -1,0 +1,356 @@
+import fc from 'fast-check';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { AudienceKey } from '../src/domain/audience.ts';
+import type { GroupId, OrgId, StixId, UserId } from '../src/domain/ids.ts';
+import type { Principal } from '../src/domain/principal.ts';
+import { ok } from '../src/domain/result.ts';
+import type { Tlp } from '../src/domain/tlp.ts';
+import { exportBundle } from '../src/ingest/export.ts';
+import type { OrgInfo } from '../src/sharing/keys.ts';
+import { createSharingService, type SharingService } from '../src/sharing/service.ts';
+import { openStore, type RampartStore } from '../src/store/index.ts';
+import { taxiiStore } from '../src/store/taxii.ts';
+import type { IncomingObject, Reader } from '../src/store/types.ts';
+import { collectionIdOf } from '../src/taxii/collections.ts';
+import { TAXII_CONTENT_TYPE } from '../src/taxii/media.ts';
+import { taxiiPlugin } from '../src/taxii/plugin.ts';
+import { harness, principalKeyAuth, type Harness } from './helpers/http.ts';
+import { testDatabase, testDialects } from './helpers/store.ts';
+import {
+  audienceFor,
+  FIPS,
+  KINDS,
+  kindOf,
+  MAY_NAME,
+  names,
+  olderAudience,
+  reaches,
+  readersOf,
+  TLPS,
+  type Membership,
+  type ModelOrg,
+  type ModelPeople,
+  type ModelReader,
+} from './helpers/visibility-oracle.ts';
+
+/*
+ * Proof of "each version is bounded by its own marking" (issue 15 items 1 and 3): random histories of
+ * versions whose TLP and audience change, out-of-order versions, versions given no audience, and
+ * re-shares that widen and narrow, built in a real store through the store and the sharing service;
+ * then every path that returns older versions (store versions/get/list of all versions with paging,
+ * export of all versions as `GET /api/v1/export?versions=all` and `rampart export --all-versions`
+ * serve it, TAXII match[version]=all|first|<time> on objects and one object, and TAXII versions/) is
+ * compared, for every reader, with the oracle of test/helpers/visibility-oracle.ts, which restates the
+ * rule from DESIGN.md and shares no code with the store.
+ */
+
+// ---- The model: what happened to each object, as the rule sees it -------------------------------
+
+interface ModelVersion {
+  readonly modified: string;
+  readonly tlp: Tlp;
+  /** For RED: the people it named when published, as re-shared while it was the newest version. */
+  named: readonly AudienceKey[];
+}
+interface ModelObject {
+  readonly id: StixId;
+  readonly owner: number;
+  /** Oldest first by modified. */
+  readonly versions: ModelVersion[];
+  /** The audience of the newest version: the object's. */
+  audience: readonly AudienceKey[];
+  /** Minutes for the next newer and the next older version. */
+  next: number;
+  prior: number;
+}
+interface ModelWorld extends ModelPeople {
+  readonly objects: ModelObject[];
+}
+
+const newest = (o: ModelObject) => o.versions[o.versions.length - 1];
+
+/** Who one version of `o` is shared with: the object's audience on the newest, what its own TLP lets through on the others. */
+function audienceOf(o: ModelObject, v: ModelVersion): readonly AudienceKey[] {
+  return v === newest(o) ? o.audience : olderAudience(v.tlp, v.named, o.audience);
+}
+
+/** The versions (modified) of `o` that `reader` may see, oldest first. */
+function seenBy(world: ModelWorld, reader: ModelReader, o: ModelObject): string[] {
+  return o.versions.filter((v) => reaches(world, reader, o.owner, v.tlp, audienceOf(o, v))).map((v) => v.modified);
+}
+
+/** The versions of `o` in the TAXII collection of `key` for an organization: what is shared with the key (its own collection also holds what it owns). */
+function inCollection(o: ModelObject, key: AudienceKey, org: number): string[] {
+  return o.versions.filter((v) => audienceOf(o, v).includes(key) || (key === `org:${orgIdOf(org)}` && o.owner === org)).map((v) => v.modified);
+}
+
+// ---- Generated histories ---------------------------------------------------------------------
+
+const keyChoice = fc.record({ kind: fc.integer({ min: 0, max: 5 }), n: fc.nat(50) });
+const audienceArb = fc.array(keyChoice, { minLength: 1, maxLength: 3 });
+const stepArb = fc.oneof(
+  fc.record({ op: fc.constant('version' as const), tlp: fc.constantFrom(...TLPS), audience: audienceArb, keep: fc.boolean(), older: fc.boolean() }),
+  fc.record({ op: fc.constant('reshare' as const), audience: audienceArb }),
+);
+const worldArb = fc.record({
+  orgs: fc.array(fc.record({ kind: fc.constantFrom(...KINDS), fips: fc.constantFrom(...FIPS), users: fc.integer({ min: 1, max: 2 }) }), { minLength: 3, maxLength: 5 }),
+  groups: fc.array(fc.record({ creator: fc.nat(20), members: fc.array(fc.constantFrom<Membership>('none', 'invited', 'accepted'), { minLength: 5, maxLength: 5 }) }), { maxLength: 2 }),
+  objects: fc.array(fc.record({ owner: fc.nat(20), tlp: fc.constantFrom(...TLPS), audience: audienceArb, steps: fc.array(stepArb, { minLength: 1, maxLength: 5 }) }), { minLength: 4, maxLength: 9 }),
+});
+type WorldSpec = typeof worldArb extends fc.Arbitrary<infer T> ? T : never;
+
+const uuid = (prefix: string, n: number) => `${prefix}-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
+/** Organization ids follow their index, so the oracle can name an organization without the world. */
+const orgIdOf = (i: number) => `identity--${uuid('0000000a', i + 1)}` as OrgId;
+const minute = (n: number) => new Date(Date.UTC(2024, 10, 1, 0, n)).toISOString();
+
+function buildPeople(spec: WorldSpec): ModelWorld {
+  let userN = 0;
+  const orgs: ModelOrg[] = spec.orgs.map((o, i) => ({
+    id: orgIdOf(i),
+    kind: o.kind,
+    fips: o.kind === 'state' || o.kind === 'territory' || o.kind === 'local' ? o.fips : null,
+    users: Array.from({ length: o.users }, () => uuid('0000000b', ++userN) as UserId),
+  }));
+  const groups = spec.groups.map((g, i) => {
+    const creator = g.creator % orgs.length;
+    return { id: uuid('0000000c', i + 1) as GroupId, creator, members: orgs.map((_, j): Membership => (j === creator ? 'accepted' : (g.members[j] ?? 'none'))) };
+  });
+  return { orgs, groups, objects: [] };
+}
+
+function incoming(world: ModelWorld, o: ModelObject, modified: string, tlp: Tlp, audience: readonly AudienceKey[], keep: boolean): IncomingObject {
+  const owner = world.orgs[o.owner]?.id ?? ('' as OrgId);
+  const json = JSON.stringify({ type: 'indicator', spec_version: '2.1', id: o.id, created: minute(0), modified, name: `${o.id} at ${modified}`, created_by_ref: owner });
+  return { id: o.id, type: 'indicator', created: minute(0), modified, revoked: false, name: null, description: null, json, sharing: { owner, tlp, audience }, ...(keep ? { audienceDefault: true } : {}) };
+}
+
+// ---- Building the history in a real store -----------------------------------------------------
+
+async function build(store: RampartStore, spec: WorldSpec): Promise<{ world: ModelWorld; service: SharingService }> {
+  const world = buildPeople(spec);
+  const info = new Map<string, OrgInfo>(world.orgs.map((o) => [o.id, { kind: o.kind, stateFips: o.fips }]));
+  const groupIds = world.groups.map((g) => g.id);
+  let nextGroup = 0;
+  const service = createSharingService({ store, orgInfo: (id) => Promise.resolve(info.get(id) ?? null), newId: () => groupIds[nextGroup++] ?? 'unused' });
+  const actor = (i: number) => ({ orgId: world.orgs[i]?.id ?? ('' as OrgId), userId: null });
+  for (const g of world.groups) {
+    const made = await service.createGroup(actor(g.creator), `group ${g.id}`);
+    if (!made.ok || made.value.id !== g.id) throw new Error('group creation failed');
+    for (const [j, m] of g.members.entries()) {
+      if (m === 'none' || j === g.creator) continue;
+      const invited = await service.invite(actor(g.creator), g.id, world.orgs[j]?.id ?? ('' as OrgId));
+      if (!invited.ok) throw new Error(invited.error.message);
+      if (m === 'accepted') await service.answer(actor(j), g.id, 'accepted');
+    }
+  }
+
+  // The first version of every object, in one write.
+  const firsts: IncomingObject[] = [];
+  spec.objects.forEach((s, i) => {
+    const o: ModelObject = { id: `indicator--${uuid('0000000d', i + 1)}` as StixId, owner: s.owner % world.orgs.length, versions: [], audience: [], next: 100, prior: 99 };
+    const audience = audienceFor(world, s.tlp, s.audience);
+    o.versions.push({ modified: minute(o.next++), tlp: s.tlp, named: audience });
+    o.audience = audience;
+    world.objects.push(o);
+    firsts.push(incoming(world, o, minute(100), s.tlp, audience, false));
+  });
+  await store.stix.write(async (w) => ok(await w.putBatch(firsts, 'reject')));
+
+  // Then round by round: every object's next version step in one write (several objects per batch), then the re-shares.
+  const rounds = Math.max(...spec.objects.map((s) => s.steps.length));
+  for (let round = 0; round < rounds; round++) {
+    const batch: IncomingObject[] = [];
+    const expected: string[] = [];
+    const apply: (() => void)[] = [];
+    for (const [i, s] of spec.objects.entries()) {
+      const step = s.steps[round];
+      const o = world.objects[i];
+      if (step?.op !== 'version' || o === undefined) continue;
+      const older = step.older;
+      const modified = minute(older ? o.prior : o.next);
+      const given = audienceFor(world, step.tlp, step.audience);
+      // Given no audience, a version keeps the object's (the newest version's) where its TLP allows every key of it; otherwise it is refused.
+      const kept = step.keep ? o.audience : given;
+      const refused = step.keep && !o.audience.every((k) => MAY_NAME[step.tlp].includes(kindOf(k)));
+      batch.push(incoming(world, o, modified, step.tlp, step.keep ? audienceFor(world, step.tlp, [{ kind: 0, n: 0 }]) : given, step.keep));
+      expected.push(refused ? 'rejected' : 'new-version');
+      if (refused) continue;
+      apply.push(() => {
+        if (older) {
+          o.prior--;
+          o.versions.unshift({ modified, tlp: step.tlp, named: kept });
+        } else {
+          o.next++;
+          o.versions.push({ modified, tlp: step.tlp, named: kept });
+          o.audience = kept;
+        }
+      });
+    }
+    if (batch.length > 0) {
+      const written = await store.stix.write(async (w) => ok(await w.putBatch(batch, 'reject')));
+      expect(written.ok ? written.value.map((x) => (x.kind === 'rejected' ? `rejected` : x.kind)) : written).toEqual(expected);
+      for (const f of apply) f();
+    }
+    for (const [i, s] of spec.objects.entries()) {
+      const step = s.steps[round];
+      const o = world.objects[i];
+      const top = o === undefined ? undefined : newest(o);
+      if (step?.op !== 'reshare' || o === undefined || top === undefined) continue;
+      const audience = audienceFor(world, top.tlp, step.audience);
+      const owner = world.orgs[o.owner]?.id ?? ('' as OrgId);
+      const result = await service.reshare(actor(o.owner), { kind: 'member', orgId: owner, userId: null, keys: await service.keysOf(owner, null) }, o.id, { audience });
+      const foreignGroup = audience.some((k) => k.startsWith('group:') && world.groups.find((g) => `group:${g.id}` === k)?.members[o.owner] !== 'accepted');
+      expect(result.ok ? 'ok' : result.error.code).toBe(foreignGroup ? 'not-group-member' : 'ok');
+      if (!result.ok) continue;
+      o.audience = audience;
+      if (top.tlp === 'red') top.named = audience;
+    }
+  }
+  return { world, service };
+}
+
+async function readerFor(service: SharingService, world: ModelWorld, r: ModelReader): Promise<Reader> {
+  if (r.kind === 'public') return { kind: 'public' };
+  const org = world.orgs[r.org]?.id ?? ('' as OrgId);
+  return { kind: 'member', orgId: org, userId: r.user, keys: await service.keysOf(org, r.user) };
+}
+
+const describeReader = (world: ModelWorld, r: ModelReader) => (r.kind === 'public' ? 'public' : `${world.orgs[r.org]?.kind ?? '?'} org ${r.org} user ${r.user ?? '-'}`);
+const pairs = (items: readonly { id: string; modified: string | null }[]) => items.map((v) => `${v.id}@${v.modified ?? ''}`).sort();
+const expectedPairs = (world: ModelWorld, seen: (o: ModelObject) => readonly string[]) => world.objects.flatMap((o) => seen(o).map((m) => `${o.id}@${m}`)).sort();
+
+// ---- The properties ---------------------------------------------------------------------------
+
+let cases = 0;
+
+async function checkStore(store: RampartStore, service: SharingService, world: ModelWorld): Promise<void> {
+  for (const r of readersOf(world)) {
+    const reader = await readerFor(service, world, r);
+    const who = describeReader(world, r);
+    for (const o of world.objects) {
+      const seen = seenBy(world, r, o);
+      expect((await store.stix.versions(reader, o.id)).map((v) => v.modified), `versions of ${o.id} by ${who}`).toEqual(seen);
+      const top = newest(o);
+      const latest = top !== undefined && seen.includes(top.modified);
+      expect((await store.stix.get(reader, o.id))?.modified ?? null, `latest of ${o.id} by ${who}`).toBe(latest ? (top?.modified ?? null) : null);
+      cases += o.versions.length;
+    }
+    // Every version the reader may see, in pages of 5, and once as the export of every version (what REST and the CLI stream).
+    const listed: { id: string; modified: string | null }[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await store.stix.list(reader, { limit: 5, versions: 'all', ...(cursor === undefined ? {} : { cursor }) });
+      if (!page.ok) throw new Error(page.error.message);
+      listed.push(...page.value.items);
+      cursor = page.value.nextCursor ?? undefined;
+    } while (cursor !== undefined);
+    const all = expectedPairs(world, (o) => seenBy(world, r, o));
+    expect(pairs(listed), `list of all versions by ${who}`).toEqual(all);
+    const bundle = await exportBundle(store.stix, reader, { versions: 'all', pageSize: 4 });
+    if (!bundle.ok) throw new Error(bundle.error.message);
+    let text = '';
+    for await (const chunk of bundle.value) text += chunk;
+    expect(pairs((JSON.parse(text) as { objects?: { id: string; modified: string }[] }).objects ?? []), `export of all versions by ${who}`).toEqual(all);
+  }
+}
+
+interface TaxiiEnvelope {
+  readonly objects?: readonly { id: string; modified: string }[];
+  readonly versions?: readonly string[];
+  readonly more?: boolean;
+}
+
+async function checkHttp(h: Harness, world: ModelWorld, members: readonly { r: Extract<ModelReader, { kind: 'member' }>; key: string; principal: Principal }[], exact: string): Promise<void> {
+  const get = async (key: string, url: string, taxii = false): Promise<{ status: number; body: TaxiiEnvelope & { objects?: readonly { id: string; modified: string }[] } }> => {
+    const res = await h.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${key}`, ...(taxii ? { accept: TAXII_CONTENT_TYPE } : {}) } });
+    return { status: res.statusCode, body: res.statusCode === 200 ? res.json<TaxiiEnvelope>() : {} };
+  };
+  for (const { r, key, principal } of members) {
+    const who = describeReader(world, r);
+    const rest = await get(key, '/api/v1/export?versions=all');
+    expect(rest.status).toBe(200);
+    expect(pairs(rest.body.objects ?? []), `REST export of all versions by ${who}`).toEqual(expectedPairs(world, (o) => seenBy(world, r, o)));
+
+    for (const k of principal.keys) {
+      // keysOf agrees with the oracle's reading of who a key names.
+      expect(names(world, r, k), `${who} reads with ${k}`).toBe(true);
+      if (k.startsWith('org:') && k !== `org:${principal.orgId}`) continue;
+      const base = `/taxii2/rampart/collections/${collectionIdOf(k)}/objects/`;
+      const held = (o: ModelObject) => inCollection(o, k, r.org);
+      const all = await get(key, `${base}?match[version]=all`, true);
+      expect(all.status, `TAXII ${k} all by ${who}`).toBe(200);
+      expect(all.body.more ?? false).toBe(false);
+      expect(pairs(all.body.objects ?? []), `TAXII ${k} match[version]=all by ${who}`).toEqual(expectedPairs(world, held));
+      const first = await get(key, `${base}?match[version]=first`, true);
+      expect(pairs(first.body.objects ?? []), `TAXII ${k} match[version]=first by ${who}`).toEqual(expectedPairs(world, (o) => held(o).slice(0, 1)));
+      const one = await get(key, `${base}?match[version]=${exact}`, true);
+      expect(pairs(one.body.objects ?? []), `TAXII ${k} match[version]=${exact} by ${who}`).toEqual(expectedPairs(world, (o) => held(o).filter((m) => m === exact)));
+      for (const o of world.objects) {
+        const expected = held(o);
+        const byId = await get(key, `${base}${o.id}/?match[version]=all`, true);
+        expect(byId.status, `TAXII ${k} ${o.id} by ${who}`).toBe(expected.length === 0 ? 404 : 200);
+        expect(pairs(byId.body.objects ?? []), `TAXII ${k} ${o.id} match[version]=all by ${who}`).toEqual(expected.map((m) => `${o.id}@${m}`));
+        if (expected.length === 0) continue;
+        const firstById = await get(key, `${base}${o.id}/?match[version]=first`, true);
+        expect(pairs(firstById.body.objects ?? []), `TAXII ${k} ${o.id} match[version]=first by ${who}`).toEqual(expected.slice(0, 1).map((m) => `${o.id}@${m}`));
+        const versions = await get(key, `${base}${o.id}/versions/`, true);
+        expect([...(versions.body.versions ?? [])].sort(), `TAXII ${k} ${o.id} versions by ${who}`).toEqual([...expected].sort());
+      }
+    }
+  }
+}
+
+describe.each(testDialects())('versions on %s: every path that returns older versions agrees with the oracle', (dialect) => {
+  afterAll(() => {
+    // At least a few thousand generated (reader, version) decisions on SQLite.
+    if (dialect === 'sqlite') expect(cases).toBeGreaterThanOrEqual(3000);
+  });
+
+  it('store versions, get, list of all versions, export of all versions', async () => {
+    await fc.assert(
+      fc.asyncProperty(worldArb, async (spec) => {
+        const db = dialect === 'sqlite' ? null : testDatabase(dialect);
+        const store = await openStore({ url: db?.url ?? ':memory:' });
+        try {
+          const { world, service } = await build(store, spec);
+          await checkStore(store, service, world);
+        } finally {
+          await store.close();
+          await db?.drop();
+        }
+      }),
+      { numRuns: dialect === 'sqlite' ? 40 : 10, endOnFailure: true },
+    );
+  });
+
+  it('REST export of all versions, TAXII match[version] on objects and on one object, TAXII versions', async () => {
+    await fc.assert(
+      fc.asyncProperty(worldArb, fc.nat(), async (spec, pick) => {
+        const db = testDatabase(dialect);
+        const store = await openStore({ url: db.url });
+        let h: Harness | null = null;
+        try {
+          const { world, service } = await build(store, spec);
+          const members: { r: Extract<ModelReader, { kind: 'member' }>; key: string; principal: Principal }[] = [];
+          for (const [i, r] of readersOf(world).entries()) {
+            if (r.kind !== 'member') continue;
+            const reader = await readerFor(service, world, r);
+            if (reader.kind !== 'member') continue;
+            members.push({ r, key: `key-${i}`, principal: { orgId: reader.orgId, userId: reader.userId, keys: reader.keys, scope: 'read' } });
+          }
+          const principals = new Map(members.map((m) => [m.key, m.principal]));
+          const taxii = taxiiPlugin({ stix: store.stix, taxii: taxiiStore(store.database.db), sharing: service, hubOwner: orgIdOf(0), secret: 'test-secret' });
+          h = await harness({ stix: store.stix, sharing: service, auth: () => principalKeyAuth(principals), plugins: [taxii] });
+          const times = world.objects.flatMap((o) => o.versions.map((v) => v.modified));
+          await checkHttp(h, world, members, times[pick % times.length] ?? minute(100));
+        } finally {
+          await h?.close();
+          await store.close();
+          await db.drop();
+        }
+      }),
+      { numRuns: dialect === 'sqlite' ? 4 : 3, endOnFailure: true },
+    );
+  });
+});
