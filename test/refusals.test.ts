@@ -1,5 +1,11 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { importCommand } from '../src/cli/commands/import.ts';
 import type { StixId } from '../src/domain/ids.ts';
+import { openStore } from '../src/store/index.ts';
+import { runCommand } from './helpers/cli.ts';
 import { composedHub, type ComposedHub, type Person } from './helpers/composed-hub.ts';
 import { tableRows, testDialects } from './helpers/store.ts';
 
@@ -249,5 +255,42 @@ describe.each(testDialects())('observables are recorded by every organization un
     const third1 = await rest(third, 'POST', '/api/v1/objects', { object: C2, tlp: 'green', audience: [`org:${third.orgId}`] });
     expect([third1.statusCode, third1.json<{ outcome: string }>().outcome]).toEqual([201, 'added']);
     expect(await seenBy(third)).toMatchObject({ list: 1, one: third.orgId });
+  });
+});
+
+describe('rampart import (the operator, who sees every record)', () => {
+  it("refuses an object of another owner by the same rule, naming it, storing nothing; an observable is recorded by each owner", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'rampart-refusals-'));
+    const dbFile = path.join(dir, 'cli.sqlite');
+    const A = 'identity--0a0a0a0a-0a0a-4a0a-8a0a-0a0a0a0a0a0a';
+    const B = 'identity--0b0b0b0b-0b0b-4b0b-8b0b-0b0b0b0b0b0b';
+    const file = (name: string, objects: unknown[]) => {
+      const at = path.join(dir, name);
+      writeFileSync(at, JSON.stringify({ type: 'bundle', id: 'bundle--7d7d7d7d-7d7d-4d7d-8d7d-7d7d7d7d7d7d', objects }));
+      return at;
+    };
+    const C2 = domain('secret-c2.example', 3);
+    expect((await runCommand(importCommand(), ['--db', dbFile, '--owner', A, file('a.json', [indicator(7, { created_by_ref: A }), C2])])).exit).toBe(0);
+    const check = async () => {
+      const store = await openStore({ url: dbFile });
+      try {
+        return await tableRows(store.database);
+      } finally {
+        await store.close();
+      }
+    };
+    const before = await check();
+    const taken = await runCommand(importCommand(), ['--db', dbFile, file('b.json', [indicator(7, { created_by_ref: B, modified: '2026-10-22T09:00:00.000Z' })])]);
+    expect(taken.exit).toBe(1);
+    expect(taken.out).toContain(`[not-owner] ${id(7)} is an object of ${A}`);
+    expect(await check()).toEqual(before);
+    const observed = await runCommand(importCommand(), ['--db', dbFile, '--owner', B, file('c.json', [C2])]);
+    expect([observed.exit, observed.out]).toEqual([0, expect.stringContaining('1 added')]);
+    const store = await openStore({ url: dbFile });
+    try {
+      expect((await store.stix.versions({ kind: 'operator' }, C2.id as StixId)).map((v) => v.sharing.owner).sort()).toEqual([A, B]);
+    } finally {
+      await store.close();
+    }
   });
 });

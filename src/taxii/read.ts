@@ -76,15 +76,17 @@ export async function versionsIn(deps: ReadDeps, collection: TaxiiCollection, id
 async function matchVersions(deps: ReadDeps, collection: TaxiiCollection, query: TaxiiQuery, rows: readonly Row[]): Promise<Row[]> {
   const m = query.version;
   if (m.all || (m.last && !m.first && m.exact.size === 0)) return [...rows];
+  // The first version of each record: an id held by several owners has one record per owner.
   const firsts = new Map<string, string>();
   if (m.first) {
     for (const id of new Set(rows.map((r) => r.stored.id))) {
-      const versions = await versionsIn(deps, collection, id);
-      const first = versions[0];
-      if (first !== undefined) firsts.set(id, first.version);
+      for (const v of await versionsIn(deps, collection, id)) {
+        const record = withdrawnKey(id, v.stored.sharing.owner);
+        if (!firsts.has(record)) firsts.set(record, v.version);
+      }
     }
   }
-  return rows.filter((r) => (m.last && r.stored.isLatest) || (m.first && firsts.get(r.stored.id) === r.version) || m.exact.has(microsFromIso(r.version) ?? -1));
+  return rows.filter((r) => (m.last && r.stored.isLatest) || (m.first && firsts.get(withdrawnKey(r.stored.id, r.stored.sharing.owner)) === r.version) || m.exact.has(microsFromIso(r.version) ?? -1));
 }
 
 function typesFor(collection: TaxiiCollection, query: TaxiiQuery): readonly string[] | undefined | null {
