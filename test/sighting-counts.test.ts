@@ -46,6 +46,7 @@ describe.each(testDialects())('anonymous sighting counts on %s', (dialect) => {
   let store: RampartStore;
   let h: Harness;
   let n = 0;
+  let vendorSighting = '' as StixId;
 
   const put = async (type: string, owner: OrgId, sharing: Omit<Sharing, 'owner'>, extra: Record<string, unknown>, revoked = false) => {
     const id = (type === 'indicator' ? INDICATOR : `sighting--5d000000-0000-4000-8000-${String(++n).padStart(12, '0')}`) as StixId;
@@ -71,10 +72,11 @@ describe.each(testDialects())('anonymous sighting counts on %s', (dialect) => {
     await sighting(ORG_A, [`org:${ORG_A}`], 3); // A's own, kept to itself: A sees it, nobody else counts it
     await sighting(ORG_B, ['community'], 2); // counted by default (shared with the community)
     await sighting(FEDERAL, ['community'], 5); // counted; not an election office
-    await repo.setObjectCounting(await sighting(VENDOR, [`org:${VENDOR}`], null), true); // opted in; no count means once
+    vendorSighting = await sighting(VENDOR, [`org:${VENDOR}`], null);
+    await repo.setObjectCounting(vendorSighting, VENDOR, true); // opted in; no count means once
     await sighting(COUNTY_55, [`org:${COUNTY_55}`, `org:${ORG_A}`], 4); // not allowed, but A may see it
     await repo.setOrgCounting(COUNTY_55, false);
-    await repo.setObjectCounting(await sighting(STATE_48, ['community'], 7), false); // refused, yet everyone may see it
+    await repo.setObjectCounting(await sighting(STATE_48, ['community'], 7), STATE_48, false); // refused, yet everyone may see it
     await sighting(COUNTY_48, [`org:${COUNTY_48}`], 6); // its organization opted in
     await repo.setOrgCounting(COUNTY_48, true);
     await sighting(ORG_B, ['community'], 100, INDICATOR, true); // revoked
@@ -110,6 +112,19 @@ describe.each(testDialects())('anonymous sighting counts on %s', (dialect) => {
     const [summaryB, aggregateB] = await both(h.b.readKey);
     expect(summaryB).toEqual(aggregateB);
     expect(aggregateB).toMatchObject({ sightings: 24, jurisdictions: 4, states: 3 });
+  });
+
+  it("keeps each owner's counting choice to its own record when another organization holds the same sighting id", async () => {
+    // B cannot see the vendor's sighting: publishing that id makes B's own record, which B keeps to itself and will not have counted.
+    const object = { type: 'sighting', spec_version: '2.1', id: vendorSighting, created: '2026-11-04T00:00:00.000Z', modified: '2026-11-04T00:00:00.000Z', sighting_of_ref: INDICATOR, where_sighted_refs: [ORG_B], count: 9 };
+    const headers = { authorization: `Bearer ${h.b.writeKey}` };
+    const posted = await h.app.inject({ method: 'POST', url: '/api/v1/objects', headers, payload: { object, tlp: 'amber', audience: [`org:${ORG_B}`] } });
+    expect([posted.statusCode, posted.json<{ outcome: string }>().outcome]).toEqual([201, 'added']);
+    const refused = await h.app.inject({ method: 'PUT', url: `/api/v1/objects/${vendorSighting}/sharing`, headers, payload: { audience: [`org:${ORG_B}`], allow_counting: false } });
+    expect(refused.statusCode, refused.body).toBe(200);
+    // A still counts the vendor's (it opted in), not B's; B counts its own 9 besides.
+    expect((await both(h.a.readKey))[1]).toMatchObject({ sightings: 28, organizations: 7 });
+    expect((await both(h.b.readKey))[1]).toMatchObject({ sightings: 30, organizations: 5 });
   });
 
   it('documents one response shape for both endpoints in the OpenAPI document', async () => {

@@ -21,7 +21,7 @@ export interface ReshareDeps extends DecideDeps {
   readonly clock: { now(): Date };
   readonly audit?: AuditPort;
   readonly onReshare?: (event: ReshareEvent) => void | Promise<void>;
-  readonly setObjectCounting: (id: StixId, allow: boolean | null) => Promise<void>;
+  readonly setObjectCounting: (id: StixId, owner: OrgId, allow: boolean | null) => Promise<void>;
 }
 
 export interface ReshareRequest {
@@ -58,7 +58,7 @@ export async function reshare(deps: ReshareDeps, actor: Actor, reader: Reader, i
   const checked = await checkOwnerAudience(deps, actor.orgId, before.tlp, request.audience);
   if (!checked.ok) return checked;
   const after: Sharing = { owner: before.owner, tlp: before.tlp, audience: checked.value };
-  if (request.allowCounting !== undefined) await deps.setObjectCounting(id, request.allowCounting);
+  if (request.allowCounting !== undefined) await deps.setObjectCounting(id, before.owner, request.allowCounting);
   if (sameSet(before.audience, after.audience)) return ok({ sharing: before, changed: false });
 
   await deps.stix.reshare(id, after);

@@ -54,7 +54,7 @@ export function createSharingService(deps: SharingServiceDeps): SharingService {
     ...base,
     stix: deps.store.stix,
     clock,
-    setObjectCounting: (id: StixId, allow: boolean | null) => repo.setObjectCounting(id, allow),
+    setObjectCounting: (id: StixId, owner: OrgId, allow: boolean | null) => repo.setObjectCounting(id, owner, allow),
     ...(deps.audit === undefined ? {} : { audit: deps.audit }),
     ...(deps.onReshare === undefined ? {} : { onReshare: deps.onReshare }),
   };

@@ -11,7 +11,7 @@ export type SharingTables = {
   sharing_group: { id: string; name: string; created_by_org: string; created_at: string };
   sharing_group_member: { group_id: string; org_id: string; status: string; invited_by_org: string; invited_at: string; answered_at: string | null };
   sharing_counting_org: { org_id: string; allow_counting: number };
-  sharing_counting_object: { object_id: string; allow_counting: number };
+  sharing_counting_record: { object_id: string; org_id: string; allow_counting: number };
 };
 
 export type MembershipStatus = 'invited' | 'accepted' | 'declined';
@@ -31,6 +31,9 @@ export interface MembershipRecord {
   readonly invitedAt: string;
   readonly answeredAt: string | null;
 }
+
+/** The key of one owner's record of an id in what countingOfObjects returns. */
+export const countingKey = (id: string, owner: string): string => `${id} ${owner}`;
 
 /** SQL of the sharing feature: defaults, groups and memberships, counting permissions. */
 export interface SharingRepository {
@@ -52,9 +55,11 @@ export interface SharingRepository {
   /** Ends an organization's membership or invitation; false when it had neither. */
   removeMember(id: GroupId, orgId: OrgId): Promise<boolean>;
   countingOfOrgs(orgIds: readonly OrgId[]): Promise<ReadonlyMap<OrgId, boolean>>;
-  countingOfObjects(ids: readonly StixId[]): Promise<ReadonlyMap<StixId, boolean>>;
+  /** The counting choices owners made for their records of `ids`, by countingKey(id, owner). */
+  countingOfObjects(ids: readonly StixId[]): Promise<ReadonlyMap<string, boolean>>;
   setOrgCounting(orgId: OrgId, allow: boolean | null): Promise<void>;
-  setObjectCounting(id: StixId, allow: boolean | null): Promise<void>;
+  /** The owner's choice for its own record of `id` (migration 0017); null returns it to the default. */
+  setObjectCounting(id: StixId, owner: OrgId, allow: boolean | null): Promise<void>;
 }
 
 function parseAudienceJson(text: string): readonly AudienceKey[] {
@@ -182,10 +187,10 @@ export function sharingRepository(database: Database<unknown>): SharingRepositor
       return out;
     },
     async countingOfObjects(ids) {
-      const out = new Map<StixId, boolean>();
-      for (const part of chunks(ids)) {
-        const rows = await db.selectFrom('sharing_counting_object').selectAll().where('object_id', 'in', part).execute();
-        for (const r of rows) out.set(r.object_id as StixId, Number(r.allow_counting) === 1);
+      const out = new Map<string, boolean>();
+      for (const part of chunks([...new Set(ids)])) {
+        const rows = await db.selectFrom('sharing_counting_record').selectAll().where('object_id', 'in', part).execute();
+        for (const r of rows) out.set(countingKey(r.object_id, r.org_id), Number(r.allow_counting) === 1);
       }
       return out;
     },
@@ -195,10 +200,10 @@ export function sharingRepository(database: Database<unknown>): SharingRepositor
         if (allow !== null) await trx.insertInto('sharing_counting_org').values({ org_id: orgId, allow_counting: allow ? 1 : 0 }).execute();
       });
     },
-    async setObjectCounting(id, allow) {
+    async setObjectCounting(id, owner, allow) {
       await db.transaction().execute(async (trx) => {
-        await trx.deleteFrom('sharing_counting_object').where('object_id', '=', id).execute();
-        if (allow !== null) await trx.insertInto('sharing_counting_object').values({ object_id: id, allow_counting: allow ? 1 : 0 }).execute();
+        await trx.deleteFrom('sharing_counting_record').where('object_id', '=', id).where('org_id', '=', owner).execute();
+        if (allow !== null) await trx.insertInto('sharing_counting_record').values({ object_id: id, org_id: owner, allow_counting: allow ? 1 : 0 }).execute();
       });
     },
   };

@@ -4,7 +4,7 @@ import type { AudienceKey } from '../domain/audience.ts';
 import type { OrgId, StixId } from '../domain/ids.ts';
 import type { Problem } from '../domain/problem.ts';
 import { ok, type Result } from '../domain/result.ts';
-import type { SharingRepository } from './sharing-store.ts';
+import { countingKey, type SharingRepository } from './sharing-store.ts';
 import type { Reader, StixStore, StoredVersion } from './types.ts';
 
 /** What counting reads of a stored sighting (STIX 2.1 §5.5: count is 0 to 999,999,999, absent meaning once). */
@@ -28,13 +28,14 @@ export interface CountableSighting {
 const OPERATOR: Reader = { kind: 'operator' };
 const PAGE = 1000;
 
-async function latestSightingsOf(stix: StixStore, reader: Reader, indicator: StixId): Promise<Result<Map<StixId, StoredVersion>, Problem>> {
-  const found = new Map<StixId, StoredVersion>();
+/** The latest version of each record (id and owner) of a sighting of `indicator`, by countingKey. */
+async function latestSightingsOf(stix: StixStore, reader: Reader, indicator: StixId): Promise<Result<Map<string, StoredVersion>, Problem>> {
+  const found = new Map<string, StoredVersion>();
   let cursor: string | undefined;
   do {
     const page = await stix.list(reader, { types: ['sighting'], refersTo: indicator, versions: 'latest', limit: PAGE, ...(cursor === undefined ? {} : { cursor }) });
     if (!page.ok) return page;
-    for (const v of page.value.items) if (!v.revoked) found.set(v.id, v);
+    for (const v of page.value.items) if (!v.revoked) found.set(countingKey(v.id, v.sharing.owner), v);
     cursor = page.value.nextCursor ?? undefined;
   } while (cursor !== undefined);
   return ok(found);
@@ -63,8 +64,8 @@ export async function countableSightings(stix: StixStore, repo: Pick<SharingRepo
       owner: version.sharing.owner,
       audience: version.sharing.audience,
       count,
-      visible: visible.value.has(version.id),
-      objectCounting: objects.get(version.id),
+      visible: visible.value.has(countingKey(version.id, version.sharing.owner)),
+      objectCounting: objects.get(countingKey(version.id, version.sharing.owner)),
       orgCounting: orgs.get(version.sharing.owner),
     })),
   );
