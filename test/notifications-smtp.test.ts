@@ -78,7 +78,7 @@ describe('alert email through a real SMTP server', () => {
     const urgentMail = toState().find((m) => header(m.raw, 'Subject')?.includes('Ransomware') === true);
     expect(urgentMail?.from).toBe('rampart@hub.example');
     expect(urgentMail?.raw).toContain('Encrypted the pollbook server');
-    expect(urgentMail?.raw).toContain(`https://rampart.example.gov/objects/${urgent.id}`);
+    expect(urgentMail?.raw).toContain(`https://rampart.example.gov/intel/${urgent.id}`);
     expect(header(urgentMail?.raw ?? '', 'X-Rampart-Delivery')).toMatch(/^[0-9a-f-]{36}$/);
     const redMail = toState().find((m) => header(m.raw, 'Subject')?.startsWith('[TLP:RED]') === true);
     expect(redMail?.raw).not.toContain('details only for one person');

@@ -246,7 +246,7 @@ describe.each(testDialects())('alerts that reach people on %s', (dialect) => {
     const rules = await api('outsider', 'GET', '/api/v1/me/watch-rules');
     expect((rules.body?.['rules'] as { name: string; built_in: boolean }[]).map((r) => [r.name, r.built_in])).toEqual([
       ['Incidents and status changes in our state', true],
-      ['Anything naming our watched domains, addresses or URLs', true],
+      ['Anything naming our watched domains, IP addresses or web addresses', true],
       ['Sandworm mentions', false],
     ]);
   });

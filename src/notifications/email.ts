@@ -103,7 +103,7 @@ export function immediateMail(to: string, deliveryId: string, item: MailItem, ba
   const title = item.name ?? typeWord(item.type);
   const lines = [`${typeWord(item.type)}: ${title}`, `Marking: ${label}`, ''];
   if (item.description !== null && item.description !== '') lines.push(item.description, '');
-  if (baseUrl !== null) lines.push(`Open it: ${baseUrl}/objects/${encodeURIComponent(item.id)}`, '');
+  if (baseUrl !== null) lines.push(`Open it: ${baseUrl}/intel/${encodeURIComponent(item.id)}`, '');
   lines.push(`You are told because of: ${item.reasons.join('; ')}.`, `Handle it according to ${label}.`);
   return { to, deliveryId, subject: `[${label}] ${urgent}${typeWord(item.type)}: ${title}`, text: `${lines.join('\n')}\n` };
 }
@@ -115,7 +115,7 @@ export function digestMail(to: string, deliveryId: string, items: readonly MailI
   const hidden = items.filter((i) => announcedOnly(i.tlp));
   for (const item of items) {
     if (announcedOnly(item.tlp)) continue;
-    lines.push(`- [${tlpLabel(item.tlp)}] ${typeWord(item.type)}: ${item.name ?? '(no name)'}${baseUrl === null ? '' : `  ${baseUrl}/objects/${encodeURIComponent(item.id)}`}`);
+    lines.push(`- [${tlpLabel(item.tlp)}] ${typeWord(item.type)}: ${item.name ?? '(no name)'}${baseUrl === null ? '' : `  ${baseUrl}/intel/${encodeURIComponent(item.id)}`}`);
   }
   if (hidden.length > 0) lines.push('', `${hidden.length} item${hidden.length === 1 ? ' is' : 's are'} marked TLP:AMBER+STRICT or TLP:RED and ${hidden.length === 1 ? 'is' : 'are'} not described here. ${signIn(baseUrl)}`);
   lines.push('', 'Handle each item according to its marking.');

@@ -138,7 +138,7 @@ export function criteriaHold(c: WatchCriteria, facts: Facts, who: Watcher, hits:
 
 /** The standard rules for a kind of organization (issue 12), applied unless its notification plan turns them off. */
 export function standardRules(kind: OrgKind, stateFips: string | null): Rule[] {
-  const watchList: Rule = { id: 'standard:watch-list', name: 'Anything naming our watched domains, addresses or URLs', criteria: { watch_list: true }, email: 'immediate', userId: null };
+  const watchList: Rule = { id: 'standard:watch-list', name: 'Anything naming our watched domains, IP addresses or web addresses', criteria: { watch_list: true }, email: 'immediate', userId: null };
   switch (kind) {
     case 'local':
       return stateFips === null

@@ -9,6 +9,9 @@ import { CheckLogs } from './pages/CheckLogs.tsx';
 import { Feeds } from './pages/Feeds.tsx';
 import { Settings } from './pages/Settings.tsx';
 import { Totp } from './pages/Totp.tsx';
+import { Notifications } from './pages/Notifications.tsx';
+import { AlertSettings } from './pages/AlertSettings.tsx';
+import { useUnreadCount } from './use-unread.ts';
 import { Loading } from './components/Status.tsx';
 import { Link, navigate, useLocation } from './router.tsx';
 import { pageTitle } from './page-title.ts';
@@ -50,6 +53,8 @@ function page(path: string): ReactNode {
   if (path === '/settings') return <Settings />;
   if (path === '/settings/totp') return <Totp />;
   if (path === '/feeds') return <Feeds />;
+  if (path === '/notifications') return <Notifications />;
+  if (path === '/settings/alerts') return <AlertSettings />;
   return (
     <div className="card">
       <h1>Page not found</h1>
@@ -63,6 +68,7 @@ function page(path: string): ReactNode {
 function Shell(props: { readonly children: ReactNode }) {
   const { me, signOut } = useSession();
   const { path } = useLocation();
+  const unread = useUnreadCount(me !== null);
   const nav = (to: string, label: string) => (
     <Link to={to} className={path === to || (to !== '/' && path.startsWith(to)) ? 'nav-link active' : 'nav-link'}>
       {label}
@@ -90,6 +96,16 @@ function Shell(props: { readonly children: ReactNode }) {
           {nav('/rumour-control', 'Rumour control')}
         </nav>
         <div className="who">
+          {me === null ? null : (
+            <Link to="/notifications" className={`alerts-link${path === '/notifications' ? ' active' : ''}`} aria-label={unread === null || unread === 0 ? 'Alerts, none unread' : `Alerts, ${unread} unread`}>
+              Alerts
+              {unread !== null && unread > 0 ? (
+                <span className="unread-badge" aria-hidden="true">
+                  {unread > 99 ? '99+' : unread}
+                </span>
+              ) : null}
+            </Link>
+          )}
           {me === null ? (
             <Link to="/signin" className="button">
               Sign in

@@ -14,6 +14,8 @@ function pageName(path: string): string | null {
   if (path === '/settings') return 'Settings';
   if (path === '/settings/totp') return 'Authenticator app';
   if (path === '/feeds') return 'Federation feeds';
+  if (path === '/notifications') return 'Alerts';
+  if (path === '/settings/alerts') return 'Alert settings';
   if (path === '/rumour-control') return 'Rumour control';
   if (path === '/signin') return 'Sign in';
   return 'Page not found';

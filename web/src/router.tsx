@@ -32,14 +32,14 @@ export function useLocation(): Location {
   return q < 0 ? { path: url, params: new URLSearchParams() } : { path: url.slice(0, q), params: new URLSearchParams(url.slice(q + 1)) };
 }
 
-export function Link(props: { readonly to: string; readonly className?: string; readonly children: ReactNode }) {
+export function Link(props: { readonly to: string; readonly className?: string; readonly 'aria-label'?: string; readonly children: ReactNode }) {
   const onClick = (e: MouseEvent<HTMLAnchorElement>) => {
     if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
     e.preventDefault();
     navigate(props.to);
   };
   return (
-    <a href={props.to} className={props.className} onClick={onClick}>
+    <a href={props.to} className={props.className} aria-label={props['aria-label']} onClick={onClick}>
       {props.children}
     </a>
   );

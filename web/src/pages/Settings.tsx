@@ -41,6 +41,7 @@ export function Settings() {
         <a href="#password">My password</a>
         <a href="#api-keys">API keys</a>
         <Link to="/settings/totp">Authenticator app</Link>
+        <Link to="/settings/alerts">Alerts and email</Link>
         {admin ? (
           <>
             <a href="#people">People</a>

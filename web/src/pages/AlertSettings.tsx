@@ -1,0 +1,365 @@
+import { useState, type FormEvent } from 'react';
+import { api, type ApiProblem } from '../api.ts';
+import { LoadedTable } from '../components/DataTable.tsx';
+import { Loading, ProblemBox } from '../components/Status.tsx';
+import { formatWhen } from '../format.ts';
+import { Link } from '../router.tsx';
+import { useSession } from '../session.tsx';
+import { mapLoadable, useGet } from '../use-api.ts';
+import { RuleEditor } from './alerts/RuleEditor.tsx';
+import { WATCH_KIND_WORDS } from './alerts/words.ts';
+import { useReload } from './settings/reload.ts';
+
+/**
+ * Alert settings: how I get email and my own watch rules; for org-admins the organization's watch
+ * list, rules, notification plan and webhooks (the server says who is one: /org/webhooks answers 403 otherwise).
+ */
+export function AlertSettings() {
+  const { me } = useSession();
+  const hooks = useGet<{ webhooks: Webhook[] }>('/api/v1/org/webhooks');
+  if (me === null) return <Loading what="alert settings" />;
+  const admin = hooks.state === 'ready';
+  return (
+    <div className="settings">
+      <div className="page-head">
+        <div>
+          <h1>Alert settings</h1>
+          <p className="muted">What Rampart tells you of, and how. <Link to="/notifications">See your alerts</Link>.</p>
+        </div>
+      </div>
+      <nav className="section-nav" aria-label="Alert settings sections">
+        <a href="#my-email">My email</a>
+        <a href="#my-rules">My watch rules</a>
+        {admin ? (
+          <>
+            <a href="#watch-list">Watch list</a>
+            <a href="#org-rules">Organization rules</a>
+            <a href="#plan">Notification plan</a>
+            <a href="#webhooks">Webhooks</a>
+          </>
+        ) : null}
+      </nav>
+      <MyEmail />
+      <section className="card" id="my-rules">
+        <h2>My watch rules</h2>
+        <p className="muted small">You are told of what is shared with you and meets any of these rules. Urgent items (a disrupted function, a high-severity incident) are emailed at once.</p>
+        <RuleEditor scope="person" myState={me.stateFips} />
+      </section>
+      {hooks.state === 'loading' ? <Loading what="organization alert settings" /> : null}
+      {hooks.state === 'error' ? <p className="muted">{hooks.problem.status === 403 ? 'Only org-admins manage the organization’s watch list, rules, notification plan and webhooks.' : hooks.problem.detail}</p> : null}
+      {admin ? (
+        <>
+          <WatchList />
+          <section className="card" id="org-rules">
+            <h2>Rules for everyone in my organization</h2>
+            <RuleEditor scope="organization" myState={me.stateFips} />
+          </section>
+          <Plan />
+          <Webhooks />
+        </>
+      ) : null}
+    </div>
+  );
+}
+
+const MODES = [
+  { mode: 'as-rules', label: 'As each rule says (urgent items at once)' },
+  { mode: 'digest', label: 'Everything but urgent items in one daily email' },
+  { mode: 'none', label: 'No email; I read my alerts in Rampart' },
+] as const;
+
+function MyEmail() {
+  const [settings, reload] = useReload<{ email_mode: string }>('/api/v1/me/notification-settings');
+  const [problem, setProblem] = useState<ApiProblem | null>(null);
+  const [saved, setSaved] = useState(false);
+  const change = async (mode: string) => {
+    setProblem(null);
+    setSaved(false);
+    const res = await api<unknown>('PUT', '/api/v1/me/notification-settings', { email_mode: mode });
+    if (res.ok) setSaved(true);
+    else setProblem(res.error);
+    reload();
+  };
+  return (
+    <section className="card" id="my-email">
+      <h2>My email</h2>
+      {problem === null ? null : <ProblemBox problem={problem} />}
+      {settings.state === 'error' ? <ProblemBox problem={settings.problem} /> : null}
+      <fieldset>
+        <legend className="sr-only">How I get email</legend>
+        {MODES.map((m) => (
+          <label key={m.mode} className="choice">
+            <input type="radio" name="email-mode" value={m.mode} checked={settings.state === 'ready' && settings.value.email_mode === m.mode} onChange={() => void change(m.mode)} /> {m.label}
+          </label>
+        ))}
+      </fieldset>
+      <p className="muted small">Items marked TLP:AMBER+STRICT or TLP:RED are only announced by email; you sign in to read them. {saved ? <span role="status">Saved.</span> : null}</p>
+    </section>
+  );
+}
+
+interface WatchItem {
+  readonly id: string;
+  readonly kind: string;
+  readonly value: string;
+  readonly label: string | null;
+}
+
+function WatchList() {
+  const [items, reload] = useReload<{ items: WatchItem[] }>('/api/v1/org/watch-list');
+  const [problem, setProblem] = useState<ApiProblem | null>(null);
+  const [kind, setKind] = useState('domain');
+  const [value, setValue] = useState('');
+  const [label, setLabel] = useState('');
+  const act = async (method: 'POST' | 'DELETE', path: string, body?: unknown) => {
+    setProblem(null);
+    const res = await api<unknown>(method, path, body);
+    if (!res.ok) setProblem(res.error);
+    reload();
+    return res.ok;
+  };
+  const add = async (e: FormEvent) => {
+    e.preventDefault();
+    if (await act('POST', '/api/v1/org/watch-list', { kind, value, ...(label.trim() === '' ? {} : { label: label.trim() }) })) {
+      setValue('');
+      setLabel('');
+    }
+  };
+  return (
+    <section className="card" id="watch-list">
+      <h2>Watch list</h2>
+      <p className="muted small">Your organization’s own domains, addresses and web addresses. Everyone here is told when something newly shared with you names one of them.</p>
+      {problem === null ? null : <ProblemBox problem={problem} />}
+      <LoadedTable
+        what="watch list"
+        rows={mapLoadable(items, (v) => v.items)}
+        className="wide-first watch-table"
+        rowKey={(i) => i.id}
+        empty={{ text: 'Nothing watched yet. Add your website’s domain, your office’s address range and your email domain.' }}
+        columns={[
+          { header: 'Watched', cell: (i) => <span className="mono">{i.value}</span> },
+          { header: 'Kind', cell: (i) => WATCH_KIND_WORDS[i.kind] ?? i.kind, className: 'small' },
+          { header: 'Note', cell: (i) => i.label ?? '', className: 'small' },
+          {
+            header: 'Actions',
+            cell: (i) => (
+              <button type="button" onClick={() => void act('DELETE', `/api/v1/org/watch-list/${i.id}`)} aria-label={`Stop watching ${i.value}`}>
+                Remove
+              </button>
+            ),
+          },
+        ]}
+      />
+      <form className="form-row" onSubmit={(e) => void add(e)}>
+        <label>
+          Kind
+          <select value={kind} onChange={(e) => setKind(e.target.value)}>
+            {Object.entries(WATCH_KIND_WORDS).map(([k, words]) => (
+              <option key={k} value={k}>
+                {words}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Value
+          <input value={value} onChange={(e) => setValue(e.target.value)} required placeholder={kind === 'cidr' ? '198.51.100.0/24' : kind === 'url' ? 'https://results.example.gov/' : 'countyclerk.example.gov'} />
+        </label>
+        <label>
+          Note (optional)
+          <input value={label} onChange={(e) => setLabel(e.target.value)} maxLength={200} placeholder="Results website" />
+        </label>
+        <button type="submit" className="primary">
+          Watch
+        </button>
+      </form>
+    </section>
+  );
+}
+
+interface PlanView {
+  readonly defaults_enabled: boolean;
+  readonly escalate_after_minutes: number;
+  readonly primary_contacts: readonly string[];
+  readonly backup_contacts: readonly string[];
+}
+
+function Plan() {
+  const [plan, reload] = useReload<PlanView>('/api/v1/org/notification-plan');
+  const people = useGet<{ readonly id: string; readonly name: string; readonly email: string }[]>('/api/v1/org/users');
+  const [problem, setProblem] = useState<ApiProblem | null>(null);
+  const [saved, setSaved] = useState(false);
+  const save = async (change: Partial<PlanView>) => {
+    setProblem(null);
+    setSaved(false);
+    const res = await api<PlanView>('PUT', '/api/v1/org/notification-plan', change);
+    if (res.ok) setSaved(true);
+    else setProblem(res.error);
+    reload();
+  };
+  if (plan.state !== 'ready') return <section className="card" id="plan">{plan.state === 'error' ? <ProblemBox problem={plan.problem} /> : <Loading what="notification plan" />}</section>;
+  const p = plan.value;
+  const toggle = (field: 'primary_contacts' | 'backup_contacts', id: string, on: boolean) => void save({ [field]: on ? [...p[field], id] : p[field].filter((x) => x !== id) });
+  return (
+    <section className="card" id="plan">
+      <h2>Notification plan</h2>
+      {problem === null ? null : <ProblemBox problem={problem} />}
+      <label className="choice">
+        <input type="checkbox" checked={p.defaults_enabled} onChange={(e) => void save({ defaults_enabled: e.target.checked })} /> Use Rampart’s standard rules for an organization like ours
+      </label>
+      <label className="inline-field">
+        Tell the backup contacts when nobody has acknowledged an urgent alert after{' '}
+        <select value={p.escalate_after_minutes} onChange={(e) => void save({ escalate_after_minutes: Number(e.target.value) })}>
+          {[...new Set([5, 15, 30, 60, 120, 240, p.escalate_after_minutes])].sort((a, b) => a - b).map((m) => (
+            <option key={m} value={m}>
+              {m < 60 ? `${m} minutes` : `${m / 60} hour${m === 60 ? '' : 's'}`}
+            </option>
+          ))}
+        </select>
+      </label>
+      {people.state === 'ready' ? (
+        <div className="table-scroll">
+          <table className="intel-table wide-first contacts-table">
+            <thead>
+              <tr>
+                <th scope="col">Person</th>
+                <th scope="col">Primary contact</th>
+                <th scope="col">Backup contact</th>
+              </tr>
+            </thead>
+            <tbody>
+              {people.value.map((person) => (
+                <tr key={person.id}>
+                  <td>
+                    {person.name}
+                    <div className="muted small">{person.email}</div>
+                  </td>
+                  {(['primary_contacts', 'backup_contacts'] as const).map((field) => (
+                    <td key={field}>
+                      <input type="checkbox" aria-label={`${person.name} is a ${field === 'primary_contacts' ? 'primary' : 'backup'} contact`} checked={p[field].includes(person.id)} onChange={(e) => toggle(field, person.id, e.target.checked)} />
+                    </td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+      <p className="muted small">{saved ? <span role="status">Saved.</span> : null}</p>
+    </section>
+  );
+}
+
+interface Webhook {
+  readonly id: string;
+  readonly url: string;
+  readonly enabled: boolean;
+  readonly disabled_reason: string | null;
+  readonly failures: number;
+  readonly created_at: string;
+}
+
+interface DeadDelivery {
+  readonly id: string;
+  readonly object_id: string | null;
+  readonly attempts: number;
+  readonly last_error: string | null;
+  readonly created_at: string;
+}
+
+function Webhooks() {
+  const [hooks, reload] = useReload<{ webhooks: Webhook[] }>('/api/v1/org/webhooks');
+  const [problem, setProblem] = useState<ApiProblem | null>(null);
+  const [url, setUrl] = useState('');
+  const [secret, setSecret] = useState<string | null>(null);
+  const [dead, setDead] = useState<{ readonly hook: string; readonly rows: readonly DeadDelivery[] } | null>(null);
+  const act = async <T,>(method: 'POST' | 'PATCH' | 'DELETE' | 'GET', path: string, body?: unknown) => {
+    setProblem(null);
+    const res = await api<T>(method, path, body);
+    if (!res.ok) setProblem(res.error);
+    reload();
+    return res.ok ? res.value : null;
+  };
+  const add = async (e: FormEvent) => {
+    e.preventDefault();
+    const made = await act<{ secret: string }>('POST', '/api/v1/org/webhooks', { url });
+    if (made !== null) {
+      setSecret(made.secret);
+      setUrl('');
+    }
+  };
+  const showDead = async (hook: string) => {
+    const found = await act<{ deliveries: DeadDelivery[] }>('GET', `/api/v1/org/webhooks/${hook}/dead-letters`);
+    if (found !== null) setDead({ hook, rows: found.deliveries });
+  };
+  const now = new Date();
+  return (
+    <section className="card" id="webhooks">
+      <h2>Webhooks</h2>
+      <p className="muted small">
+        Rampart sends signed JSON to your systems for everything your organization’s rules match. See the operators’ guide (docs/alerts.md) for checking the signature.
+      </p>
+      {problem === null ? null : <ProblemBox problem={problem} />}
+      {secret === null ? null : (
+        <div className="notice" role="status">
+          Signing secret, shown only now — put it in the receiving system: <code className="mono">{secret}</code>{' '}
+          <button type="button" onClick={() => setSecret(null)}>
+            I have kept it
+          </button>
+        </div>
+      )}
+      <LoadedTable
+        what="webhooks"
+        rows={mapLoadable(hooks, (v) => v.webhooks)}
+        className="wide-first webhooks-table"
+        rowKey={(h) => h.id}
+        empty={{ text: 'No webhooks.' }}
+        columns={[
+          { header: 'Address', cell: (h) => <span className="mono small">{h.url}</span> },
+          { header: 'State', cell: (h) => (h.enabled ? 'On' : `Off${h.disabled_reason === null ? '' : `: ${h.disabled_reason}`}`), className: 'small' },
+          {
+            header: 'Actions',
+            cell: (h) => (
+              <span className="row-actions">
+                <button type="button" onClick={() => void act('PATCH', `/api/v1/org/webhooks/${h.id}`, { enabled: !h.enabled })}>
+                  {h.enabled ? 'Turn off' : 'Turn on'}
+                </button>{' '}
+                <button type="button" onClick={() => void showDead(h.id)}>
+                  Failed deliveries
+                </button>{' '}
+                <button type="button" onClick={() => void act('DELETE', `/api/v1/org/webhooks/${h.id}`)} aria-label={`Remove the webhook to ${h.url}`}>
+                  Remove
+                </button>
+              </span>
+            ),
+          },
+        ]}
+      />
+      {dead === null ? null : (
+        <div className="dead-letters">
+          <h3>Deliveries given up on</h3>
+          {dead.rows.length === 0 ? <p className="muted">None.</p> : null}
+          <ul>
+            {dead.rows.map((d) => (
+              <li key={d.id}>
+                {formatWhen(d.created_at, now)} · {d.attempts} tries · {d.last_error ?? ''}{' '}
+                <button type="button" onClick={() => void act('POST', `/api/v1/org/webhooks/${dead.hook}/dead-letters/${d.id}/replay`).then(() => showDead(dead.hook))}>
+                  Send again
+                </button>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+      <form className="form-row" onSubmit={(e) => void add(e)}>
+        <label>
+          Address of the receiving system
+          <input type="url" value={url} onChange={(e) => setUrl(e.target.value)} required placeholder="https://soc.example.gov/rampart" />
+        </label>
+        <button type="submit" className="primary">
+          Add webhook
+        </button>
+      </form>
+    </section>
+  );
+}

@@ -1,0 +1,111 @@
+import { useState } from 'react';
+import { parseTlp } from '../../../src/domain/tlp.ts';
+import { api, type ApiProblem } from '../api.ts';
+import { Loading, ProblemBox } from '../components/Status.tsx';
+import { TlpBadge } from '../components/TlpBadge.tsx';
+import { formatWhen, typeLabel } from '../format.ts';
+import { Link, navigate } from '../router.tsx';
+import { notificationsChanged } from '../use-unread.ts';
+import { useReload } from './settings/reload.ts';
+
+export interface NotificationItem {
+  readonly id: string;
+  readonly object_id: string | null;
+  readonly type: string | null;
+  readonly name: string | null;
+  readonly tlp: string | null;
+  readonly notice: string | null;
+  readonly reasons: readonly string[];
+  readonly urgent: boolean;
+  readonly created_at: string;
+  readonly read: boolean;
+  readonly acknowledged: boolean;
+}
+
+/** The notification centre: what Rampart told me of, newest first; open an item, mark read, acknowledge urgent ones. */
+export function Notifications() {
+  const [unreadOnly, setUnreadOnly] = useState(false);
+  const [list, reload] = useReload<{ unread: number; items: NotificationItem[] }>(`/api/v1/notifications?limit=100${unreadOnly ? '&unread=true' : ''}`);
+  const [problem, setProblem] = useState<ApiProblem | null>(null);
+  const act = async (method: 'POST', path: string, body?: unknown) => {
+    setProblem(null);
+    const res = await api<unknown>(method, path, body);
+    if (!res.ok) setProblem(res.error);
+    notificationsChanged();
+    reload();
+    return res.ok;
+  };
+  const open = async (n: NotificationItem) => {
+    if (!n.read) await act('POST', '/api/v1/notifications/read', { ids: [n.id] });
+    if (n.object_id !== null) navigate(`/intel/${encodeURIComponent(n.object_id)}`);
+  };
+  const now = new Date();
+  return (
+    <div className="notifications">
+      <div className="page-head">
+        <div>
+          <h1>Alerts</h1>
+          <p className="muted">What was shared with you that you watch for. {list.state === 'ready' ? `${list.value.unread} unread.` : null}</p>
+        </div>
+        <div className="actions">
+          <Link to="/settings/alerts" className="button">
+            Alert settings
+          </Link>
+          <button type="button" onClick={() => void act('POST', '/api/v1/notifications/read', {})} disabled={list.state !== 'ready' || list.value.unread === 0}>
+            Mark all read
+          </button>
+        </div>
+      </div>
+      <div className="card">
+        <label className="choice">
+          <input type="checkbox" checked={unreadOnly} onChange={(e) => setUnreadOnly(e.target.checked)} /> Only unread
+        </label>
+        {problem === null ? null : <ProblemBox problem={problem} />}
+        {list.state === 'loading' ? <Loading what="alerts" /> : null}
+        {list.state === 'error' ? <ProblemBox problem={list.problem} /> : null}
+        {list.state === 'ready' && list.value.items.length === 0 ? (
+          <p className="muted">{unreadOnly ? 'Nothing unread.' : 'No alerts yet. You will find here what is shared with you and meets your alert settings.'}</p>
+        ) : null}
+        {list.state === 'ready' ? (
+          <ul className="notification-list">
+            {list.value.items.map((n) => {
+              const tlp = n.tlp === null ? undefined : parseTlp(n.tlp);
+              return (
+                <li key={n.id} className={`notification${n.read ? '' : ' unread'}${n.urgent ? ' urgent' : ''}`}>
+                  <div className="notification-head">
+                    {n.urgent ? <span className="urgent-tag">Urgent</span> : null}
+                    {tlp === undefined ? null : <TlpBadge tlp={tlp} />}
+                    {n.notice === null ? (
+                      <button type="button" className="link-button notification-title" onClick={() => void open(n)}>
+                        {n.type === null ? '' : `${typeLabel(n.type)}: `}
+                        {n.name ?? 'Untitled item'}
+                      </button>
+                    ) : (
+                      <span className="notification-title">{n.notice}</span>
+                    )}
+                  </div>
+                  <div className="muted small">
+                    {formatWhen(n.created_at, now)} · Because: {n.reasons.join('; ')}
+                    {n.acknowledged ? ' · Acknowledged' : ''}
+                  </div>
+                  <div className="notification-actions">
+                    {n.read ? null : (
+                      <button type="button" onClick={() => void act('POST', '/api/v1/notifications/read', { ids: [n.id] })}>
+                        Mark read
+                      </button>
+                    )}
+                    {n.urgent && !n.acknowledged ? (
+                      <button type="button" className="primary" onClick={() => void act('POST', `/api/v1/notifications/${encodeURIComponent(n.id)}/acknowledge`)}>
+                        Acknowledge
+                      </button>
+                    ) : null}
+                  </div>
+                </li>
+              );
+            })}
+          </ul>
+        ) : null}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,64 @@
+import { PLACES } from '../../states.ts';
+
+/** What a watch rule asks for, as the server stores it (src/notifications/schemas.ts). */
+export interface Criteria {
+  readonly types?: readonly string[];
+  readonly tlp?: readonly string[];
+  readonly audience?: readonly string[];
+  readonly functions?: readonly string[];
+  readonly asset_types?: readonly string[];
+  readonly min_severity?: string;
+  readonly states?: readonly string[];
+  readonly status_levels?: readonly string[];
+  readonly refs?: readonly string[];
+  readonly keywords?: readonly string[];
+  readonly watch_list?: boolean;
+}
+
+export interface Rule {
+  readonly id: string;
+  readonly scope: 'organization' | 'person';
+  readonly name: string;
+  readonly criteria: Criteria;
+  readonly email: 'immediate' | 'digest' | 'none';
+  readonly enabled: boolean;
+  readonly built_in: boolean;
+}
+
+export const WATCHED_TYPES: readonly { readonly type: string; readonly label: string }[] = [
+  { type: 'incident', label: 'Incidents' },
+  { type: 'x-rampart-status-report', label: 'Election-day status reports' },
+  { type: 'indicator', label: 'Indicators (addresses, domains, files to look for)' },
+  { type: 'report', label: 'Reports, advisories and joint statements' },
+  { type: 'sighting', label: 'Sightings' },
+];
+
+export const EMAIL_WORDS: Readonly<Record<Rule['email'], string>> = {
+  immediate: 'Email at once',
+  digest: 'In the daily email digest',
+  none: 'Only here, no email',
+};
+
+const TYPE_WORDS = new Map(WATCHED_TYPES.map((t) => [t.type, t.label.replace(/ \(.*\)$/, '').toLowerCase()]));
+const SEVERITY_WORDS: Readonly<Record<string, string>> = { low: 'any severity', moderate: 'moderate or worse', high: 'high or critical', critical: 'critical' };
+
+/** A rule's criteria in a sentence for election officials. */
+export function describeCriteria(c: Criteria): string {
+  const parts: string[] = [];
+  parts.push(c.types === undefined ? 'Anything shared with you' : c.types.map((t) => TYPE_WORDS.get(t) ?? t).join(', ').replace(/^./, (s) => s.toUpperCase()));
+  if (c.states !== undefined) parts.push(`in ${c.states.map((f) => PLACES.find((p) => p.fips === f)?.name ?? f).join(' or ')}`);
+  if (c.min_severity !== undefined) parts.push(`of ${SEVERITY_WORDS[c.min_severity] ?? c.min_severity} severity`);
+  if (c.keywords !== undefined) parts.push(`mentioning ${c.keywords.map((k) => `“${k}”`).join(' or ')}`);
+  if (c.status_levels !== undefined) parts.push(`with a function ${c.status_levels.join(' or ')}`);
+  if (c.tlp !== undefined) parts.push(`marked ${c.tlp.map((t) => `TLP:${t.toUpperCase()}`).join(' or ')}`);
+  if (c.refs !== undefined) parts.push(`naming ${c.refs.length} chosen item${c.refs.length === 1 ? '' : 's'}`);
+  if (c.watch_list === true) parts.push('naming one of your watched domains, IP addresses or web addresses');
+  return parts.join(' ');
+}
+
+export const WATCH_KIND_WORDS: Readonly<Record<string, string>> = {
+  domain: 'Domain (with its subdomains)',
+  cidr: 'IP address or range',
+  'email-domain': 'Email domain',
+  url: 'Web address (and pages under it)',
+};
