@@ -249,9 +249,12 @@ export async function matchPass(deps: MatcherDeps): Promise<number> {
  * again (alerts and deliveries already recorded stay as they were).
  */
 export async function matchReshare(deps: MatcherDeps, id: StixId): Promise<void> {
-  const latest = await deps.stix.get({ kind: 'operator' }, id);
-  if (latest === null || latest.revoked) return;
+  // Each owner's record of the id (the event names the id only): a record that was not re-shared matches as before.
+  const latest = (await deps.stix.versions({ kind: 'operator' }, id)).filter((v) => v.isLatest && !v.revoked);
+  if (latest.length === 0) return;
   const watchers = await loadWatchers(deps);
-  const found = await matchVersion(deps, watchers, latest, deps.now());
-  await deps.store.record(found.alerts, found.deliveries);
+  for (const version of latest) {
+    const found = await matchVersion(deps, watchers, version, deps.now());
+    await deps.store.record(found.alerts, found.deliveries);
+  }
 }
