@@ -206,4 +206,26 @@ describe('federation pull', () => {
     expect(rejection?.message).not.toContain('219');
     expect(await store.stix.versions(operator, leaky['id'] as StixId)).toEqual([]);
   });
+
+  it('takes an observable recorded here by another owner as the remote owner\'s own record, beside the local one, refusing nothing', async () => {
+    const LOCAL_ORG = 'identity--00000012-0000-4000-8000-000000000000' as OrgId;
+    const domain = { type: 'domain-name', spec_version: '2.1', id: 'domain-name--3c10e5a2-2f0e-5a5f-9b1c-7a1f0e2d3c4b', value: 'secret-c2.example', object_marking_refs: [TLP_MARKING_IDS.green] };
+    expect((await importObjects(store.stix, [JSON.stringify(domain)], { hubOwner: HUB, owner: LOCAL_ORG, audience: [`org:${LOCAL_ORG}`] })).ok).toBe(true);
+    const local = await store.stix.versions(operator, domain.id as StixId);
+    OBJECTS.length = 0;
+    OBJECTS.push(domain);
+    const pulled = await runPull({ ...deps, localOrganizations: () => Promise.resolve(new Set([LOCAL_ORG])) }, { source: 'feed:sco', location, receiver: RECEIVER, since: '2000-01-01T00:00:00Z', propagateNarrowing: false });
+    if (!pulled.ok) throw new Error(pulled.error.message);
+    expect(pulled.value).toMatchObject({ objects: 1, added: 1, rejected: 0, conflicts: 0, loops: 0 });
+    const records = await store.stix.list(operator, { ids: [domain.id as StixId], limit: 10 });
+    expect(records.ok ? records.value.items.map((r) => r.sharing) : records.error).toEqual(
+      expect.arrayContaining([
+        { owner: LOCAL_ORG, tlp: 'green', audience: [`org:${LOCAL_ORG}`] },
+        { owner: remoteIdentity(url), tlp: 'green', audience: ['community'] },
+      ]),
+    );
+    // The local organization's record is as it was.
+    expect((await store.stix.versions({ kind: 'member', orgId: LOCAL_ORG, userId: null, keys: [`org:${LOCAL_ORG}`] }, domain.id as StixId)).filter((v) => v.sharing.owner === LOCAL_ORG)).toEqual(local);
+    expect(await repo.refusals('feed:sco', 10)).toEqual([]);
+  });
 });

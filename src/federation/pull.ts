@@ -151,6 +151,11 @@ type Decision =
   | { readonly kind: 'loop' }
   | { readonly kind: 'refuse'; readonly code: string; readonly message: string };
 
+/** A STIX cyber-observable: no created or modified (as src/ingest/ownership.ts tells them). */
+function isObservableObject(object: LooseStixObject): boolean {
+  return object['created'] === undefined && object['modified'] === undefined;
+}
+
 function modifiedOf(object: LooseStixObject): string | null {
   return typeof object['modified'] === 'string' ? object['modified'] : null;
 }
@@ -165,6 +170,14 @@ function modifiedOf(object: LooseStixObject): string | null {
  */
 function decide(object: LooseStixObject, owner: OrgId, creator: OrgId, records: readonly StoredVersion[], received: boolean, localOrgs: ReadonlySet<OrgId>, tlp: Tlp): Decision {
   if (records.length === 0) return { kind: 'receive' };
+  if (isObservableObject(object)) {
+    // An observable's id derives from its value: anyone may record it, and every owner's record is its own
+    // (docs/sharing-and-audit.md, "Same id, several owners"). Taking the remote owner's beside the others
+    // changes none of them, and refusing it would tell the feed's organization that someone here holds that value.
+    const ours = records.some((r) => r.sharing.owner === owner);
+    const here = !received && records.some((r) => r.sharing.owner === creator);
+    return !ours && here ? { kind: 'loop' } : { kind: 'receive' };
+  }
   const version = `${object.id} (modified ${modifiedOf(object) ?? 'none'})`;
   if (received) {
     if (records.some((r) => r.sharing.owner === owner)) return { kind: 'receive' };
