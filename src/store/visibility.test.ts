@@ -1,7 +1,10 @@
+import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import type { AudienceKey } from '../domain/audience.ts';
 import type { StixId } from '../domain/ids.ts';
-import { testDialects } from '../../test/helpers/store.ts';
+import { TLP_MARKING_IDS } from '../domain/tlp.ts';
+import { tableRows, testDialects } from '../../test/helpers/store.ts';
+import { up } from './migrations/0018-version-own-tlp.ts';
 import type { Reader, StixStore } from './types.ts';
 import { OPERATOR, ORG_A, ORG_B, PUBLIC, freshStores, member, obj, put, share } from '../../test/helpers/stix-kit.ts';
 
@@ -176,6 +179,50 @@ describe.each(testDialects())('visibility on %s', (dialect) => {
       expect(await seen(store.stix, personY, v2.id)).toEqual([at(2), at(3)]);
       expect(await seen(store.stix, PUBLIC, v2.id)).toEqual([]);
     });
+  });
+
+  it('repairs versions stored when every version took the newest one\'s sharing (migration 0018), and leaves right ones alone', async () => {
+    const { store } = await fresh();
+    const X = 'user:0000000a-2222-4333-8444-555555555555' satisfies AudienceKey;
+    const marked = (tlp: keyof typeof TLP_MARKING_IDS) => ({ object_marking_refs: [TLP_MARKING_IDS[tlp]] });
+    const red = obj({ modified: '2024-12-01T00:00:00.000Z', extra: marked('red'), sharing: share(ORG_A, 'red', [X]) });
+    const clear = obj({ id: red.id, modified: '2024-12-02T00:00:00.000Z', extra: marked('clear'), sharing: share(ORG_A, 'clear', ['public', X]) });
+    const amber = obj({ modified: '2024-12-01T00:00:00.000Z', extra: marked('amber'), sharing: share(ORG_A, 'amber', [STATE]) });
+    const green = obj({ id: amber.id, modified: '2024-12-02T00:00:00.000Z', extra: marked('green'), sharing: share(ORG_A, 'green', ['community']) });
+    const unmarked = obj({ modified: '2024-12-01T00:00:00.000Z', sharing: share(ORG_B, 'green', ['community']) });
+    const unmarked2 = obj({ id: unmarked.id, modified: '2024-12-02T00:00:00.000Z', sharing: share(ORG_B, 'green', ['community']) });
+    await put(store.stix, [red, clear, amber, green, unmarked, unmarked2]);
+    const db = store.database.db;
+    // What the store used to keep: every older version with the newest version's TLP and audience.
+    const { rows } = await sql<{ added_us: number; id: string; audience: string }>`select added_us, id, audience from stix_version where is_latest = 0`.execute(db);
+    for (const r of rows) {
+      const { rows: top } = await sql<{ tlp: string; audience: string }>`select tlp, audience from stix_version where id = ${r.id} and is_latest = 1`.execute(db);
+      const newest = top[0];
+      if (newest === undefined) throw new Error('no latest');
+      await sql`delete from stix_audience where added_us = ${r.added_us}`.execute(db);
+      await sql`update stix_version set tlp = ${newest.tlp}, audience = ${newest.audience}, named_users = null where added_us = ${r.added_us}`.execute(db);
+      for (const key of JSON.parse(newest.audience) as string[]) await sql`insert into stix_audience (key, added_us) values (${key}, ${r.added_us})`.execute(db);
+    }
+    const community = member(ORG_B, ['public', 'community']);
+    const personX = member(ORG_B, ['public', 'community', X]);
+    expect(await store.stix.versions(PUBLIC, red.id)).toHaveLength(2);
+
+    await up(db);
+    expect((await store.stix.versions(PUBLIC, red.id)).map((v) => v.modified)).toEqual([clear.modified]);
+    // The RED version's TLP had been overwritten, so the people it named are unknown: its owner alone keeps it.
+    expect((await store.stix.versions(personX, red.id)).map((v) => v.modified)).toEqual([clear.modified]);
+    expect((await store.stix.versions(community, amber.id)).map((v) => v.modified)).toEqual([green.modified]);
+    expect((await store.stix.versions(member(ORG_B, ['community', STATE]), amber.id)).map((v) => v.modified)).toEqual([green.modified]);
+    expect((await store.stix.versions(community, unmarked.id)).map((v) => v.modified)).toEqual([unmarked.modified, unmarked2.modified]);
+    expect((await store.stix.versions(OPERATOR, red.id)).map((v) => v.sharing)).toEqual([share(ORG_A, 'red', []), share(ORG_A, 'clear', ['public', X])]);
+    expect((await store.stix.versions(OPERATOR, amber.id)).map((v) => v.sharing.tlp)).toEqual(['amber', 'green']);
+    // Run again: nothing left to repair.
+    const before = await tableRows(store.database);
+    await up(db);
+    expect(await tableRows(store.database)).toEqual(before);
+    // The people it named are not known, so no re-share brings it back to anyone.
+    await store.stix.reshare(red.id, share(ORG_A, 'clear', ['public', X]));
+    expect((await store.stix.versions(personX, red.id)).map((v) => v.modified)).toEqual([clear.modified]);
   });
 
   it('lists the same pages by the index-driven plan as by scanning with the predicate, for every reader', async () => {
