@@ -112,7 +112,7 @@ export function factsOf(version: FactsInput, stateOfOrg: (id: string) => string 
     for (const [fn, level] of Object.entries(statusMap)) {
       functions.add(fn);
       if (typeof level === 'string') statusLevels.add(level);
-      else if (isRecord(level) && typeof level['status'] === 'string') statusLevels.add(level['status']);
+      else if (isRecord(level) && typeof level['level'] === 'string') statusLevels.add(level['level']);
     }
   }
   if (version.type === STATUS_REPORT_TYPE && typeof object['status'] === 'string') statusLevels.add(object['status']);
