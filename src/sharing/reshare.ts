@@ -40,8 +40,9 @@ export interface Actor {
 const sameSet = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && new Set([...a, ...b]).size === a.length;
 
 /**
- * Widens or narrows an object's audience (all its versions) for its owner only. It takes effect at
- * once because every read applies the audience in the store's query.
+ * Widens or narrows an object's audience for its owner only: the newest version takes it, each older
+ * version as far as its own TLP allows (olderVersionAudience). It takes effect at once because every
+ * read applies the audience in the store's query.
  */
 export async function reshare(deps: ReshareDeps, actor: Actor, reader: Reader, id: StixId, request: ReshareRequest): Promise<Result<{ readonly sharing: Sharing; readonly changed: boolean }, Problem>> {
   const latest = await deps.stix.get(reader, id);
