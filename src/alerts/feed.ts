@@ -144,7 +144,8 @@ export function openFeed(deps: FeedDeps, opened: Reader, cursor: number, send: (
 
   return {
     notify(change) {
-      if (closed) return;
+      // Support requests are not STIX objects: the live route tells their organizations itself.
+      if (closed || change.kind === 'support') return;
       if (change.kind === 'reshared') {
         const id = parseStixId(change.id);
         if (id.ok) reshared.add(id.value);

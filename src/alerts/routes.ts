@@ -135,7 +135,12 @@ export function liveRoutes(deps: LiveRouteDeps): AppPlugin {
               stream.end();
             },
           );
-          const unsubscribe = deps.bus.subscribe((change) => feed.notify(change));
+          const orgId = who.reader.kind === 'member' ? who.reader.orgId : null;
+          const unsubscribe = deps.bus.subscribe((change) => {
+            if (change.kind !== 'support') return feed.notify(change);
+            // Only that a request changed, to its own organizations; the page then asks for it.
+            if (orgId !== null && change.orgs.includes(orgId)) void write(`event: support\ndata: ${JSON.stringify({ request_id: change.request_id })}\n\n`);
+          });
           const heartbeat = setInterval(() => {
             void write(': heartbeat\n\n');
             feed.poll();

@@ -31,6 +31,9 @@ export const UNPROCESSABLE_CODES: ReadonlySet<string> = new Set([
   'cannot-link',
   'own-incident',
   'not-your-incident',
+  'service-not-offered',
+  'own-organization',
+  'unknown-organization',
 ]);
 
 export function statusOf(p: Problem): number {

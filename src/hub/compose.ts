@@ -23,6 +23,8 @@ import type { AppPlugin, HttpConfig } from '../http/deps.ts';
 import { systemClock, type Clock } from '../domain/clock.ts';
 import type { Principal } from '../domain/principal.ts';
 import { incidentRoutes } from '../incidents/routes.ts';
+import { supportRoutes } from '../support/routes.ts';
+import { supportRepository } from '../store/support.ts';
 import { matchPlugin } from '../matching/routes.ts';
 import { objectsPlugin } from '../objects/routes.ts';
 import { exportPlugin } from '../ingest/export-routes.ts';
@@ -203,13 +205,20 @@ export async function composeHub(options: HubOptions): Promise<Hub> {
         keysOf: (orgId) => sharing.keysOf(orgId, null),
         orgName: async (id) => (await accounts.getOrganization(id))?.name ?? null,
       }),
+      supportRoutes({
+        repo: supportRepository(store.database),
+        clock,
+        orgKind: async (id) => (await accounts.getOrganization(id))?.kind ?? null,
+        announce: (requestId, orgs) => bus.publish({ kind: 'support', request_id: requestId, orgs: [...orgs] }),
+        orgName: async (id) => (await accounts.getOrganization(id))?.name ?? null,
+      }),
       liveRoutes({ stix: store.stix, bus, clock, ownerName: cachedNames(async (id) => (await accounts.getOrganization(id))?.name ?? null), ...options.live }),
       notificationRoutes({ notifications, isOrgAdmin }),
       electionRoutes(electionDeps),
       statusRoutes(electionDeps),
     ],
   });
-  const unsubscribe = bus.subscribe((change) => notifier.changed(change));
+  const unsubscribe = bus.subscribe((change) => change.kind !== 'support' && notifier.changed(change));
   app.addHook('onClose', async () => {
     unsubscribe();
     await notifier.stop();

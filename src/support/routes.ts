@@ -1,0 +1,139 @@
+import type { FastifyReply } from 'fastify';
+import type { OrgId } from '../domain/ids.ts';
+import { problem, type Problem } from '../domain/problem.ts';
+import type { Result } from '../domain/result.ts';
+import { SUPPORT_SERVICE_LABELS, supportActions } from '../domain/support.ts';
+import type { AppPlugin } from '../http/deps.ts';
+import { problemResponses } from '../http/schemas.ts';
+import type { Offering, SupportMessage, SupportRequest } from '../store/support.ts';
+import { ActionBody, MessageBody, MessageSchema, NewRequestBody, OfferingBody, OfferingListSchema, OfferingParams, OfferingSchema, PartyBody, RequestListSchema, RequestParams, RequestSchema } from './schemas.ts';
+import { act, addParty, openRequest, postMessage, publishOffering, requestDetail, roleOf, type SupportDeps } from './service.ts';
+
+export interface SupportRouteDeps extends SupportDeps {
+  readonly orgName: (id: OrgId) => Promise<string | null>;
+}
+
+const UNAUTHENTICATED = problem('unauthenticated', 'unauthenticated', 'Sign in (POST /api/v1/session) or send an API key as "Authorization: Bearer <key>".');
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/**
+ * Support requests over REST: the catalogue providers publish (/api/v1/support/catalogue,
+ * PUT /api/v1/support/offerings/{service}), requests (/api/v1/support/requests…) with their actions,
+ * messages and added parties. Only the requester, the provider and parties the requester added see a request.
+ */
+export function supportRoutes(deps: SupportRouteDeps): AppPlugin {
+  return (kit) => ({
+    plugin: (app) => {
+      const names = new Map<string, string | null>();
+      const ref = async (id: OrgId) => {
+        if (!names.has(id)) names.set(id, await deps.orgName(id));
+        return { id, name: names.get(id) ?? null };
+      };
+      const offeringView = async (o: Offering) => ({ provider: await ref(o.providerOrg), service: o.service, service_label: SUPPORT_SERVICE_LABELS[o.service], description: o.description, active: o.active });
+      const requestView = async (r: SupportRequest, orgId: OrgId, messages?: readonly SupportMessage[]) => {
+        const role = roleOf(r, orgId);
+        return {
+          id: r.id,
+          role,
+          requester: await ref(r.requesterOrg),
+          provider: await ref(r.providerOrg),
+          parties: await Promise.all(r.parties.map(ref)),
+          service: r.service,
+          service_label: SUPPORT_SERVICE_LABELS[r.service],
+          title: r.title,
+          details: r.details,
+          status: r.status,
+          actions: supportActions(role, r.status),
+          scheduled_for: r.scheduledFor,
+          created_at: iso(r.createdAt),
+          updated_at: iso(r.updatedAt),
+          ...(messages === undefined ? {} : { messages: await Promise.all(messages.map(async (m) => ({ id: m.id, author: await ref(m.authorOrg), body: m.body, at: iso(m.at) }))) }),
+        };
+      };
+      const fail = (reply: FastifyReply, p: Problem) => kit.sendProblem(reply, p);
+      const answer = async <T>(reply: FastifyReply, result: Result<T, Problem>, view: (v: T) => Promise<unknown>, status = 200) =>
+        result.ok ? reply.code(status).header('cache-control', 'private, no-store').send(await view(result.value)) : fail(reply, result.error);
+
+      app.get('/api/v1/support/catalogue', { schema: { tags: ['support'], summary: 'Every service providers offer now, by provider', response: { 200: OfferingListSchema, ...problemResponses(401) } } }, async (request, reply) => {
+        if (kit.principalOf(request) === null) return fail(reply, UNAUTHENTICATED);
+        const items = await Promise.all((await deps.repo.offerings({ activeOnly: true })).map(offeringView));
+        return reply.header('cache-control', 'private, no-store').send({ items });
+      });
+
+      app.get('/api/v1/support/offerings', { schema: { tags: ['support'], summary: "Your organization's catalogue, withdrawn services included", response: { 200: OfferingListSchema, ...problemResponses(401) } } }, async (request, reply) => {
+        const principal = kit.principalOf(request);
+        if (principal === null) return fail(reply, UNAUTHENTICATED);
+        const items = await Promise.all((await deps.repo.offerings({ providerOrg: principal.orgId, activeOnly: false })).map(offeringView));
+        return reply.header('cache-control', 'private, no-store').send({ items });
+      });
+
+      app.put<{ Params: OfferingParams; Body: OfferingBody }>(
+        '/api/v1/support/offerings/:service',
+        { schema: { tags: ['support'], summary: 'Publish a service in your catalogue, or withdraw it (active: false)', params: OfferingParams, body: OfferingBody, response: { 200: OfferingSchema, ...problemResponses(400, 401, 422) } } },
+        async (request, reply) => {
+          const principal = kit.requireWriter(request);
+          if (!principal.ok) return fail(reply, principal.error);
+          return answer(reply, await publishOffering(deps, principal.value, { service: request.params.service, description: request.body.description, active: request.body.active }), offeringView);
+        },
+      );
+
+      app.get('/api/v1/support/requests', { schema: { tags: ['support'], summary: 'The support requests your organization made, was asked, or was added to', response: { 200: RequestListSchema, ...problemResponses(401) } } }, async (request, reply) => {
+        const principal = kit.principalOf(request);
+        if (principal === null) return fail(reply, UNAUTHENTICATED);
+        const items = await Promise.all((await deps.repo.requestsFor(principal.orgId, 200)).map((r) => requestView(r, principal.orgId)));
+        return reply.header('cache-control', 'private, no-store').send({ items });
+      });
+
+      app.post<{ Body: NewRequestBody }>(
+        '/api/v1/support/requests',
+        { schema: { tags: ['support'], summary: 'Ask a provider for a service from its catalogue (your organization is the requester)', body: NewRequestBody, response: { 201: RequestSchema, ...problemResponses(400, 401, 403, 422) } } },
+        async (request, reply) => {
+          const principal = kit.requireWriter(request);
+          if (!principal.ok) return fail(reply, principal.error);
+          return answer(reply, await openRequest(deps, principal.value, request.body), (r) => requestView(r, principal.value.orgId), 201);
+        },
+      );
+
+      app.get<{ Params: RequestParams }>(
+        '/api/v1/support/requests/:id',
+        { schema: { tags: ['support'], summary: 'A support request with its messages', params: RequestParams, response: { 200: RequestSchema, ...problemResponses(400, 401, 404) } } },
+        async (request, reply) => {
+          const principal = kit.principalOf(request);
+          if (principal === null) return fail(reply, UNAUTHENTICATED);
+          return answer(reply, await requestDetail(deps, principal, request.params.id), (v) => requestView(v.request, principal.orgId, v.messages));
+        },
+      );
+
+      app.post<{ Params: RequestParams; Body: ActionBody }>(
+        '/api/v1/support/requests/:id/actions',
+        { schema: { tags: ['support'], summary: 'Provider: accept, decline, schedule, complete; requester: cancel', params: RequestParams, body: ActionBody, response: { 200: RequestSchema, ...problemResponses(400, 401, 403, 404, 409) } } },
+        async (request, reply) => {
+          const principal = kit.requireWriter(request);
+          if (!principal.ok) return fail(reply, principal.error);
+          return answer(reply, await act(deps, principal.value, request.params.id, request.body.action, request.body.scheduled_for), (r) => requestView(r, principal.value.orgId));
+        },
+      );
+
+      app.post<{ Params: RequestParams; Body: MessageBody }>(
+        '/api/v1/support/requests/:id/messages',
+        { schema: { tags: ['support'], summary: 'Write to the other side of a request', params: RequestParams, body: MessageBody, response: { 201: MessageSchema, ...problemResponses(400, 401, 404, 422) } } },
+        async (request, reply) => {
+          const principal = kit.requireWriter(request);
+          if (!principal.ok) return fail(reply, principal.error);
+          return answer(reply, await postMessage(deps, principal.value, request.params.id, request.body.body), async (m) => ({ id: m.id, author: await ref(m.authorOrg), body: m.body, at: iso(m.at) }), 201);
+        },
+      );
+
+      app.post<{ Params: RequestParams; Body: PartyBody }>(
+        '/api/v1/support/requests/:id/parties',
+        { schema: { tags: ['support'], summary: 'Requester only: let another organization see the request and write messages', params: RequestParams, body: PartyBody, response: { 200: RequestSchema, ...problemResponses(400, 401, 403, 404, 409, 422) } } },
+        async (request, reply) => {
+          const principal = kit.requireWriter(request);
+          if (!principal.ok) return fail(reply, principal.error);
+          return answer(reply, await addParty(deps, principal.value, request.params.id, request.body.org_id as OrgId), (r) => requestView(r, principal.value.orgId));
+        },
+      );
+      return Promise.resolve();
+    },
+  });
+}

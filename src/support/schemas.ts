@@ -1,0 +1,66 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { SUPPORT_ACTIONS, SUPPORT_SERVICES } from '../domain/support.ts';
+import { Timestamp } from '../domain/schemas.ts';
+
+const ORG_ID = '^identity--[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
+const UUID = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
+
+export const ServiceSchema = Type.Union(SUPPORT_SERVICES.map((s) => Type.Literal(s)), { description: 'a service from the catalogue' });
+
+export const OfferingParams = Type.Object({ service: ServiceSchema });
+export type OfferingParams = Static<typeof OfferingParams>;
+export const OfferingBody = Type.Object(
+  { description: Type.String({ minLength: 1, maxLength: 2000, description: 'what the service is and how to get it' }), active: Type.Boolean({ default: true }) },
+  { additionalProperties: false },
+);
+export type OfferingBody = Static<typeof OfferingBody>;
+
+const OrgRef = Type.Object({ id: Type.String(), name: Type.Union([Type.String(), Type.Null()]) });
+
+export const OfferingSchema = Type.Object({ provider: OrgRef, service: Type.String(), service_label: Type.String(), description: Type.String(), active: Type.Boolean() });
+export const OfferingListSchema = Type.Object({ items: Type.Array(OfferingSchema) });
+
+/** No requester field on purpose: the requester is always the caller's organization. */
+export const NewRequestBody = Type.Object(
+  {
+    provider_org: Type.String({ pattern: ORG_ID, description: 'the organization asked' }),
+    service: ServiceSchema,
+    title: Type.String({ minLength: 3, maxLength: 200 }),
+    details: Type.String({ minLength: 1, maxLength: 10000 }),
+  },
+  { additionalProperties: false },
+);
+export type NewRequestBody = Static<typeof NewRequestBody>;
+
+export const RequestParams = Type.Object({ id: Type.String({ pattern: UUID }) });
+export type RequestParams = Static<typeof RequestParams>;
+
+export const ActionBody = Type.Object({ action: Type.Union(SUPPORT_ACTIONS.map((a) => Type.Literal(a))), scheduled_for: Type.Optional(Timestamp('the date and time agreed')) }, { additionalProperties: false });
+export type ActionBody = Static<typeof ActionBody>;
+
+export const MessageBody = Type.Object({ body: Type.String({ minLength: 1, maxLength: 10000 }) }, { additionalProperties: false });
+export type MessageBody = Static<typeof MessageBody>;
+
+export const PartyBody = Type.Object({ org_id: Type.String({ pattern: ORG_ID }) }, { additionalProperties: false });
+export type PartyBody = Static<typeof PartyBody>;
+
+export const MessageSchema = Type.Object({ id: Type.String(), author: OrgRef, body: Type.String(), at: Type.String() });
+
+export const RequestSchema = Type.Object({
+  id: Type.String(),
+  role: Type.Union([Type.Literal('requester'), Type.Literal('provider'), Type.Literal('party')]),
+  requester: OrgRef,
+  provider: OrgRef,
+  parties: Type.Array(OrgRef),
+  service: Type.String(),
+  service_label: Type.String(),
+  title: Type.String(),
+  details: Type.String(),
+  status: Type.String(),
+  actions: Type.Array(Type.String()),
+  scheduled_for: Type.Union([Type.String(), Type.Null()]),
+  created_at: Type.String(),
+  updated_at: Type.String(),
+  messages: Type.Optional(Type.Array(MessageSchema)),
+});
+export const RequestListSchema = Type.Object({ items: Type.Array(RequestSchema) });
