@@ -82,7 +82,12 @@ describe('/api/v1/feeds', () => {
     expect(ran.statusCode).toBe(200);
     expect(ran.json()).toMatchObject({ run: { status: 'error', code: 'taxii-network' }, feed: { last_status: 'error', last_run_at: '2026-11-05T08:00:00.000Z' } });
 
+    // One feed with its refusals (none yet): its organization's admins only.
+    const one = await h.app.inject({ method: 'GET', url: `/api/v1/feeds/${feed.id}`, headers: bearer(h.a.writeKey) });
+    expect(one.json()).toMatchObject({ id: feed.id, refused: 0, refusals: [] });
     admins.add(h.b.orgId);
+    const notTheirs = await h.app.inject({ method: 'GET', url: `/api/v1/feeds/${feed.id}`, headers: bearer(h.b.writeKey) });
+    expect([notTheirs.statusCode, notTheirs.json<{ code: string }>().code]).toEqual([404, 'feed-not-found']);
     const theirs = await h.app.inject({ method: 'DELETE', url: `/api/v1/feeds/${feed.id}`, headers: bearer(h.b.writeKey) });
     expect([theirs.statusCode, theirs.json<{ code: string }>().code]).toEqual([404, 'feed-not-found']);
     expect((await h.app.inject({ method: 'POST', url: `/api/v1/feeds/${feed.id}/run`, headers: bearer(h.b.writeKey) })).statusCode).toBe(404);

@@ -4,6 +4,7 @@ import { OPERATOR } from '../../src/accounts/context.ts';
 import { createOrganization } from '../../src/accounts/organizations.ts';
 import { createUser } from '../../src/accounts/users.ts';
 import type { OrgId } from '../../src/domain/ids.ts';
+import type { Federation } from '../../src/federation/index.ts';
 import { startServer } from '../../src/http/server.ts';
 import { composeHub } from '../../src/hub/compose.ts';
 import { prepareHub } from '../../src/hub/first-start.ts';
@@ -26,7 +27,7 @@ export function buildWeb(): void {
  * SQLite store, seeded as on a first start, with a county office in Wisconsin (55) and the state office
  * of Illinois (17), one person each (analysts; the county's may be an org-admin), created through the accounts service.
  */
-export async function startRealApp(options: { readonly countyRole?: 'analyst' | 'org-admin' } = {}): Promise<AppUnderTest & { readonly close: () => Promise<void> }> {
+export async function startRealApp(options: { readonly countyRole?: 'analyst' | 'org-admin' } = {}): Promise<AppUnderTest & { readonly federation: Federation; readonly close: () => Promise<void> }> {
   buildWeb();
   const db = testDatabase('sqlite');
   const store = await openStore({ url: db.url });
@@ -52,6 +53,7 @@ export async function startRealApp(options: { readonly countyRole?: 'analyst' | 
     county: people.county,
     countyState: '55',
     outsider: people.outsider,
+    federation: hub.federation,
     close: async () => {
       await server.stop();
       await db.drop();

@@ -122,9 +122,11 @@ export function Feeds() {
                     <div className={f.last_status === 'error' ? 'field-error' : 'muted'}>{f.last_message}</div>
                   )}
                   {f.refused === undefined || f.refused === 0 ? null : (
-                    <button type="button" className="link" onClick={() => void showRefusals(f)}>
-                      {f.refused === 1 ? '1 object was not stored: why?' : `${f.refused} objects were not stored: why?`}
-                    </button>
+                    <div>
+                      <button type="button" className="link" onClick={() => void showRefusals(f)}>
+                        {f.refused === 1 ? '1 object was not stored: why?' : `${f.refused} objects were not stored: why?`}
+                      </button>
+                    </div>
                   )}
                 </>
               ),
@@ -148,11 +150,11 @@ export function Feeds() {
       {refusals === null ? null : (
         <section className="card" aria-label={`Objects not stored from ${refusals.feed.name}`}>
           <h2>{`Not stored from ${refusals.feed.name}`}</h2>
-          <p className="muted">The newest first. Nothing of these was stored or shared on this hub.</p>
+          <p className="muted">The newest first. None of these was stored or shared on this hub.</p>
           <ul>
             {refusals.list.map((r) => (
               <li key={`${r.id} ${r.version ?? ''}`}>
-                <span className="mono small">{r.id}</span> {r.message} <span className="muted small">{formatWhen(r.refused_at, now)}</span>
+                {r.message} <span className="muted small">{formatWhen(r.refused_at, now)}</span>
               </li>
             ))}
           </ul>
