@@ -7,6 +7,9 @@ import { RumourControl } from './pages/RumourControl.tsx';
 import { SignIn } from './pages/SignIn.tsx';
 import { CheckLogs } from './pages/CheckLogs.tsx';
 import { Feeds } from './pages/Feeds.tsx';
+import { Elections } from './pages/Elections.tsx';
+import { ElectionDay } from './pages/ElectionDay.tsx';
+import { PostStatus } from './pages/PostStatus.tsx';
 import { Settings } from './pages/Settings.tsx';
 import { Totp } from './pages/Totp.tsx';
 import { Notifications } from './pages/Notifications.tsx';
@@ -35,7 +38,7 @@ export function App() {
   if (path === '/signin') return <SignIn next={safeNext(params.get('next'))} passwordChanged={params.get('changed') === 'password'} />;
   if (path === '/rumour-control') return <Shell>{<RumourControl />}</Shell>;
   if (loading || me === null) return <Loading what="Rampart" />;
-  return <Shell>{page(path)}</Shell>;
+  return <Shell>{page(path, params)}</Shell>;
 }
 
 /** Only same-site paths after sign-in, so a crafted link cannot send people elsewhere. */
@@ -43,7 +46,13 @@ function safeNext(next: string | null): string {
   return next !== null && next.startsWith('/') && !next.startsWith('//') ? next : '/';
 }
 
-function page(path: string): ReactNode {
+function page(path: string, params: URLSearchParams): ReactNode {
+  if (path === '/elections') return <Elections />;
+  const election = /^\/elections\/([^/]+)(\/status)?$/.exec(path);
+  if (election?.[1] !== undefined) {
+    const id = decodeURIComponent(election[1]);
+    return election[2] === undefined ? <ElectionDay id={id} state={/^\d{2}$/.test(params.get('state') ?? '') ? params.get('state') : null} /> : <PostStatus id={id} />;
+  }
   if (path === '/' || path === '/dashboard') return <Dashboard />;
   if (path === '/intel') return <IntelList />;
   if (path.startsWith('/intel/')) return <ObjectDetail id={decodeURIComponent(path.slice('/intel/'.length))} />;
@@ -87,6 +96,7 @@ function Shell(props: { readonly children: ReactNode }) {
           {me === null ? null : (
             <>
               {nav('/', 'Dashboard')}
+              {nav('/elections', 'Election day')}
               {nav('/intel', 'Intelligence')}
               {nav('/report', 'Report')}
               {nav('/check-logs', 'Check my logs')}

@@ -6,6 +6,9 @@ export function pageTitle(path: string): string {
 
 function pageName(path: string): string | null {
   if (path === '/' || path === '/dashboard') return 'Dashboard';
+  if (path === '/elections') return 'Election day';
+  if (/^\/elections\/[^/]+\/status$/.test(path)) return 'Post a status';
+  if (path.startsWith('/elections/')) return 'Election';
   if (path === '/intel') return 'Intelligence';
   if (path.startsWith('/intel/')) return 'Intelligence item';
   if (path === '/report') return 'Report an incident or rumour';

@@ -1,0 +1,44 @@
+import { STATUS_LEVEL_TEXT, type RollupLevel } from '../../src/domain/election.ts';
+import type { Answer } from '../../src/status/rollup.ts';
+
+/**
+ * Level colours chosen from the Okabe–Ito palette, which stays distinguishable with the common
+ * colour-vision deficiencies; every level also has its own word and symbol, and `no-report` is never
+ * a colour at all but a hatched, outlined shape, so silence cannot be mistaken for "normal".
+ */
+export const LEVEL_STYLE: Readonly<Record<RollupLevel, { readonly fill: string; readonly text: string; readonly symbol: string }>> = {
+  normal: { fill: '#56B4E9', text: '#0b2a3d', symbol: '✓' },
+  stale: { fill: '#C9CED6', text: '#17202b', symbol: '⏱' },
+  degraded: { fill: '#F0E442', text: '#3d3700', symbol: '▲' },
+  'no-report': { fill: 'url(#no-report-hatch)', text: '#17202b', symbol: '?' },
+  disrupted: { fill: '#D55E00', text: '#ffffff', symbol: '■' },
+  'compromise-confirmed': { fill: '#3A0F4F', text: '#ffffff', symbol: '✖' },
+};
+
+/** States that do not take part (or declined) are drawn plain, without a level. */
+export const NOT_TAKING_PART = '#EEF1F4';
+
+export function levelWords(level: RollupLevel | null): string {
+  return level === null ? 'not taking part' : STATUS_LEVEL_TEXT[level];
+}
+
+export const ANSWER_WORDS: Readonly<Record<Answer, string>> = { yes: 'Yes', no: 'No', unknown: 'Unknown' };
+
+/** Why a question has its answer, in a sentence for officials. */
+export function answerReason(answer: Answer, reports: number, silent: number): string {
+  switch (answer) {
+    case 'yes':
+      return `${reports === 1 ? 'One jurisdiction reports' : `${reports} jurisdictions report`} a disruption or a confirmed compromise.`;
+    case 'no':
+      return `Every jurisdiction expected to report has a current report that says so (${reports} report${reports === 1 ? '' : 's'}).`;
+    case 'unknown':
+      return silent === 0 ? 'No jurisdiction is expected to report yet.' : `${silent === 1 ? 'One jurisdiction has' : `${silent} jurisdictions have`} not given a current answer: no report, an overdue one, or one that leaves functions out.`;
+  }
+}
+
+/** "3 normal, 1 degraded, 2 no report": a state's counts in words, worst first, zeros left out. */
+export function countsWords(counts: Readonly<Record<RollupLevel, number>>): string {
+  const order: readonly RollupLevel[] = ['compromise-confirmed', 'disrupted', 'no-report', 'degraded', 'stale', 'normal'];
+  const parts = order.filter((l) => counts[l] > 0).map((l) => `${counts[l]} ${STATUS_LEVEL_TEXT[l].toLowerCase()}`);
+  return parts.length === 0 ? 'no jurisdictions known' : parts.join(', ');
+}

@@ -1,0 +1,223 @@
+import { useEffect, useState } from 'react';
+import { ELECTION_QUESTIONS, functionLabel, isElectionFunction, PHASE_TEXT, QUESTION_TEXT, STATUS_LEVEL_TEXT, type ElectionQuestion } from '../../../src/domain/election.ts';
+import type { MyStatusView, RollupView, StateRollupView, TimelineView } from '../../../src/status/schemas.ts';
+import { LiveIndicator } from '../components/LiveIndicator.tsx';
+import { LevelBadge, LevelLegend, StatusMap } from '../components/StatusMap.tsx';
+import { Loading, ProblemBox } from '../components/Status.tsx';
+import { ANSWER_WORDS, answerReason, countsWords } from '../election-words.ts';
+import { formatWhen } from '../format.ts';
+import { Link, navigate } from '../router.tsx';
+import { placeByFips } from '../states.ts';
+import { useGet } from '../use-api.ts';
+import { useLiveFeed } from '../use-live.ts';
+
+const STATUS_TYPES = new Set(['x-rampart-status-report', 'x-rampart-election']);
+
+/** One election: the three questions, the map (nation or one state's counties), its text equivalent, and the timeline. */
+export function ElectionDay(props: { readonly id: string; readonly state: string | null }) {
+  const [version, setVersion] = useState(0);
+  const live = useLiveFeed();
+  const newest = live.items[0];
+  // A status or election change shared with this reader refreshes the page at once: the map is watched all day.
+  useEffect(() => {
+    if (newest !== undefined && STATUS_TYPES.has(newest.type)) {
+      setVersion((v) => v + 1);
+      live.markSeen();
+    }
+    // Only a new item refreshes; markSeen is a fresh function each render.
+  }, [newest?.id, newest?.modified]);
+  const base = `/api/v1/elections/${encodeURIComponent(props.id)}`;
+  const rollup = useGet<RollupView>(`${base}/rollup`, version);
+  const state = useGet<StateRollupView>(props.state === null ? null : `${base}/rollup/${props.state}`, version);
+  const timeline = useGet<TimelineView>(`${base}/timeline?limit=30${props.state === null ? '' : `&state=${props.state}`}`, version);
+  const mine = useGet<MyStatusView>(`${base}/my-status`, version);
+  if (rollup.state === 'loading') return <Loading what="the election" />;
+  if (rollup.state === 'error') return <ProblemBox problem={rollup.problem} />;
+  const r = rollup.value;
+  const now = new Date(r.generated_at);
+  const stateRow = props.state === null ? undefined : r.states.find((s) => s.state_fips === props.state);
+  const questions = props.state !== null && state.state === 'ready' ? state.value.questions : r.questions;
+  const where = stateRow === undefined ? 'nationally' : `in ${stateRow.name}`;
+  const byCounty = new Map<string, StateRollupView['jurisdictions'][number]>();
+  if (state.state === 'ready') for (const j of state.value.jurisdictions) if (j.county_fips !== null && j.required) byCounty.set(j.county_fips, j);
+  const levels = new Map(r.states.filter((s) => !s.declined && s.worst !== null).map((s) => [s.state_fips, s.worst ?? 'no-report']));
+  return (
+    <div className="election-day">
+      <div className="page-head">
+        <div>
+          <p className="muted small">
+            <Link to="/elections">Election day</Link>
+            {stateRow === undefined ? null : (
+              <>
+                {' '}
+                › <Link to={`/elections/${encodeURIComponent(props.id)}`}>{r.election.name}</Link>
+              </>
+            )}
+          </p>
+          <h1>
+            {stateRow === undefined ? r.election.name : stateRow.name} <LiveIndicator feed={live} onShowNew={() => setVersion((v) => v + 1)} />
+          </h1>
+          <p className="muted">
+            {r.phase === null ? 'No phase under way' : `${PHASE_TEXT[r.phase.phase]} under way`} · what you see is what was shared with you · updated {formatWhen(r.generated_at, new Date())}
+          </p>
+        </div>
+        {mine.state === 'ready' && mine.value.jurisdiction !== null ? (
+          <Link to={`/elections/${encodeURIComponent(props.id)}/status`} className="button primary big">
+            Post {mine.value.jurisdiction.name}’s status
+          </Link>
+        ) : null}
+      </div>
+
+      <section className="questions" aria-label={`The three questions, ${where}`}>
+        {ELECTION_QUESTIONS.map((q) => (
+          <QuestionCard key={q} q={q} answer={questions[q]} />
+        ))}
+      </section>
+
+      <section className="card">
+        <h2>{stateRow === undefined ? 'States by their worst level' : `${stateRow.name}: jurisdictions by level`}</h2>
+        <div className="map-wrap">
+          {props.state === null ? (
+            <StatusMap
+              stateFips={null}
+              levelOf={(fips) => levels.get(fips)}
+              label="Map of the states taking part, each filled by the worst level among its jurisdictions; the table below says the same in words"
+              onSelect={(fips) => (levels.has(fips) ? navigate(`/elections/${encodeURIComponent(props.id)}?state=${fips}`) : undefined)}
+            />
+          ) : state.state === 'ready' ? (
+            <StatusMap
+              stateFips={props.state}
+              levelOf={(fips) => byCounty.get(fips)?.level}
+              label={`Map of the counties of ${stateRow?.name ?? props.state}, each filled by its level; the table below says the same in words`}
+            />
+          ) : state.state === 'error' ? (
+            <ProblemBox problem={state.problem} />
+          ) : (
+            <Loading what="the state" />
+          )}
+          <aside className="map-side">
+            <h3>Legend</h3>
+            <LevelLegend />
+            <p className="muted small">No report is hatched and outlined: silence is never shown as normal.</p>
+          </aside>
+        </div>
+        {props.state === null ? <StatesTable r={r} id={props.id} now={now} /> : state.state === 'ready' ? <JurisdictionsTable s={state.value} now={now} /> : null}
+      </section>
+
+      <section className="card">
+        <h2>Timeline {stateRow === undefined ? null : <span className="pill">{stateRow.name}</span>}</h2>
+        {timeline.state === 'ready' ? <Timeline t={timeline.value} now={now} /> : timeline.state === 'error' ? <ProblemBox problem={timeline.problem} /> : <Loading what="the timeline" />}
+      </section>
+    </div>
+  );
+}
+
+function QuestionCard(props: { readonly q: ElectionQuestion; readonly answer: RollupView['questions'][ElectionQuestion] }) {
+  const a = props.answer;
+  return (
+    <div className={`card question answer-${a.answer}`} data-question={props.q} data-answer={a.answer}>
+      <p className="question-text">{QUESTION_TEXT[props.q]}</p>
+      <p className="answer">{ANSWER_WORDS[a.answer]}</p>
+      <p className="small">{answerReason(a.answer, a.report_count, a.silent)}</p>
+      {a.answer === 'yes' && a.reports.length > 0 ? (
+        <ul className="small report-links">
+          {a.reports.slice(0, 5).map((id) => (
+            <li key={id}>
+              <Link to={`/intel/${encodeURIComponent(id)}`}>See the report</Link>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </div>
+  );
+}
+
+function StatesTable(props: { readonly r: RollupView; readonly id: string; readonly now: Date }) {
+  return (
+    <table className="data-table states-table">
+      <caption className="muted small">Every state and territory taking part, in words (choose one to see its jurisdictions)</caption>
+      <thead>
+        <tr>
+          <th scope="col">State or territory</th>
+          <th scope="col">Worst level</th>
+          <th scope="col">Jurisdictions</th>
+          <th scope="col">Last report</th>
+        </tr>
+      </thead>
+      <tbody>
+        {props.r.states.map((s) => (
+          <tr key={s.state_fips} data-fips={s.state_fips} data-level={s.declined ? 'declined' : (s.worst ?? 'none')}>
+            <th scope="row" data-label="State">
+              <Link to={`/elections/${encodeURIComponent(props.id)}?state=${s.state_fips}`}>{s.name}</Link>
+            </th>
+            <td data-label="Worst level">{s.declined ? <span className="level-badge level-none">Declined to report</span> : <LevelBadge level={s.worst} />}</td>
+            <td data-label="Jurisdictions">{s.declined ? '—' : countsWords(s.counts)}</td>
+            <td data-label="Last report">{formatWhen(s.last_report, props.now)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function JurisdictionsTable(props: { readonly s: StateRollupView; readonly now: Date }) {
+  return (
+    <>
+      <p className="state-summary">
+        {props.s.state.name}: {props.s.state.declined ? 'declined to report on this election.' : `${countsWords(props.s.state.counts)}.`}
+      </p>
+      <table className="data-table jurisdictions-table">
+        <caption className="muted small">Each jurisdiction with its level and when it last reported</caption>
+        <thead>
+          <tr>
+            <th scope="col">Jurisdiction</th>
+            <th scope="col">Level</th>
+            <th scope="col">Last report</th>
+            <th scope="col">Not normal</th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.s.jurisdictions.map((j) => {
+            const bad = Object.entries(j.functions).filter(([, level]) => level !== 'normal');
+            return (
+              <tr key={j.id} data-jurisdiction={j.id} data-level={j.level}>
+                <th scope="row" data-label="Jurisdiction">
+                  {j.name}
+                </th>
+                <td data-label="Level">{j.required ? <LevelBadge level={j.level} /> : <span className="level-badge level-none">Not taking part</span>}</td>
+                <td data-label="Last report">
+                  {j.report_id === null ? 'never' : <Link to={`/intel/${encodeURIComponent(j.report_id)}`}>{formatWhen(j.reported_at, props.now)}</Link>}
+                  {j.stale ? <span className="muted small"> (overdue: due every {j.every_minutes} min)</span> : null}
+                </td>
+                <td data-label="Not normal">{bad.length === 0 ? '—' : bad.map(([fn, level]) => `${isElectionFunction(fn) ? functionLabel(fn) : fn}: ${STATUS_LEVEL_TEXT[level].toLowerCase()}`).join('; ')}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </>
+  );
+}
+
+function Timeline(props: { readonly t: TimelineView; readonly now: Date }) {
+  if (props.t.items.length === 0) return <p className="muted">No status reports shared with you yet.</p>;
+  return (
+    <ol className="status-timeline">
+      {props.t.items.map((i) => (
+        <li key={i.report_id}>
+          <span className="muted small">{formatWhen(i.reported_at, props.now)}</span> <strong>{i.jurisdiction_name}</strong>
+          <span className="muted small"> ({placeByFips(i.state_fips)?.abbr ?? i.state_fips})</span> <LevelBadge level={i.worst} />
+          <span className="small">
+            {' '}
+            {i.changes.length === 0
+              ? 'no change'
+              : i.changes
+                  .filter((c) => c.from !== null || c.to !== 'normal')
+                  .map((c) => `${isElectionFunction(c.function) ? functionLabel(c.function) : c.function} ${c.from === null ? '' : `${STATUS_LEVEL_TEXT[c.from].toLowerCase()} → `}${STATUS_LEVEL_TEXT[c.to].toLowerCase()}`)
+                  .join('; ') || 'all normal'}
+          </span>
+        </li>
+      ))}
+    </ol>
+  );
+}
