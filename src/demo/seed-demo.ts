@@ -13,6 +13,7 @@ import { err, ok, type Result } from '../domain/result.ts';
 import { importObjects } from '../ingest/import.ts';
 import type { StixStore } from '../store/types.ts';
 import { demoItems, type DemoOrgs } from './demo-data.ts';
+import { seedElectionDemo } from './seed-election-demo.ts';
 
 /** A demo account as printed at start: fictional people at fictional or seeded offices. */
 export interface DemoAccount {
@@ -89,7 +90,7 @@ async function demoOrgs(ctx: AccountsContext): Promise<Result<{ readonly orgs: D
 export async function seedDemo(
   ctx: AccountsContext,
   stix: StixStore,
-  options: { readonly hubOwner: OrgId; readonly credentialsFile: string },
+  options: { readonly hubOwner: OrgId; readonly credentialsFile: string; readonly now?: Date },
 ): Promise<Result<readonly DemoAccount[], Problem>> {
   const found = await demoOrgs(ctx);
   if (!found.ok) return found;
@@ -119,5 +120,7 @@ export async function seedDemo(
     const rejection = imported.value.rejections[0];
     if (rejection !== undefined) return err(problem('invalid', rejection.code, `demo object ${rejection.id ?? ''}: ${rejection.message}`));
   }
+  const election = await seedElectionDemo(ctx, stix, { hubOwner: options.hubOwner, now: options.now ?? new Date(), orgs });
+  if (!election.ok) return election;
   return ok(accounts);
 }

@@ -1,0 +1,137 @@
+import type { AudienceKey } from '../domain/audience.ts';
+import { ELECTION_FUNCTIONS, type ElectionFunction, type StatusLevel } from '../domain/election.ts';
+import type { OrgId } from '../domain/ids.ts';
+import { STATES } from '../domain/organization-data.ts';
+import { TLP_MARKING_IDS, type Tlp } from '../domain/tlp.ts';
+import { RAMPART_NAMESPACE, uuidV5 } from '../domain/uuid.ts';
+import { ELECTION_TYPE, RAMPART_EXTENSION_ID, STATUS_REPORT_TYPE } from '../stix/rampart-extension.ts';
+
+/** A jurisdiction of the demo election: a state office or a county office the hub knows. */
+export interface DemoJurisdiction {
+  readonly id: OrgId;
+  readonly name: string;
+  readonly stateFips: string;
+  readonly countyFips: string | null;
+}
+
+export interface ElectionDemoInput {
+  /** Now, when the demo is first seeded: the election is under way around it. */
+  readonly now: Date;
+  readonly hubOwner: OrgId;
+  /** The demo's own fictional county (Lakeshore), in Wisconsin. */
+  readonly county: DemoJurisdiction;
+  readonly wisconsin: DemoJurisdiction;
+  readonly illinois: DemoJurisdiction;
+  /** The federal partner Illinois shares its own status with. */
+  readonly federal: OrgId;
+  /** Wisconsin's and Illinois' county offices (from the packaged Census counties). */
+  readonly counties: readonly DemoJurisdiction[];
+}
+
+export interface DemoObject {
+  readonly object: Record<string, unknown>;
+  readonly owner: OrgId;
+  readonly tlp: Tlp;
+  readonly audience: readonly AudienceKey[];
+}
+
+const HOUR = 3_600_000;
+const id = (type: string, name: string) => `${type}--${uuidV5(`demo:${type}:${name}`, RAMPART_NAMESPACE)}`;
+const newSdo = { [RAMPART_EXTENSION_ID]: { extension_type: 'new-sdo' } };
+
+/** The demo election's id for the UTC day it is seeded: seeding again that day finds it and adds nothing. */
+export function demoElectionId(now: Date): string {
+  return id(ELECTION_TYPE, `general-${now.toISOString().slice(0, 10)}`);
+}
+
+/** A small deterministic spread (no randomness: the same day seeds the same story). */
+const pick = (orgId: string, n: number) => parseInt(orgId.slice(-8), 16) % n;
+
+/**
+ * A fictional general election under way: election day began seven hours before `now`, in every
+ * state and territory. In Wisconsin most counties have reported (a few overdue, two with trouble,
+ * many still silent); the demo county's e-pollbooks are degraded after the phishing story; Illinois'
+ * state office shares its own status with the federal partner, so the federal liaison sees that and
+ * nothing else. Every other state is silent: on the map they are hatched, never "normal".
+ */
+export function electionDemo(input: ElectionDemoInput): DemoObject[] {
+  const start = Math.floor(input.now.getTime() / HOUR) * HOUR - 7 * HOUR;
+  const iso = (ms: number) => new Date(ms).toISOString();
+  const electionId = demoElectionId(input.now);
+  const day = iso(start + 7 * HOUR).slice(0, 10);
+  const out: DemoObject[] = [];
+  out.push({
+    object: {
+      type: ELECTION_TYPE,
+      spec_version: '2.1',
+      id: electionId,
+      created: iso(start - 30 * 24 * HOUR),
+      modified: iso(start - 30 * 24 * HOUR),
+      created_by_ref: input.hubOwner,
+      object_marking_refs: [TLP_MARKING_IDS.green],
+      extensions: newSdo,
+      name: 'General Election (fictional demo)',
+      description: 'A fictional national general election for the Rampart demo: election day is under way.',
+      election_type: 'general',
+      election_date: day,
+      state_fips: STATES.map((s) => s.fips),
+      phases: [
+        { phase: 'early-voting', start: iso(start - 14 * 24 * HOUR), end: iso(start - 12 * HOUR) },
+        { phase: 'election-day', start: iso(start), end: iso(start + 22 * HOUR), report_every_minutes: 120 },
+        { phase: 'canvass', start: iso(start + 22 * HOUR), end: iso(start + 14 * 24 * HOUR) },
+      ],
+    },
+    owner: input.hubOwner,
+    tlp: 'green',
+    audience: ['community'],
+  });
+
+  const status = (j: DemoJurisdiction, hoursAgo: number, changes: Partial<Record<ElectionFunction, { level: StatusLevel; note?: string; contingencies?: string[] }>>, audience: readonly AudienceKey[], summary?: string) => {
+    const at = iso(input.now.getTime() - hoursAgo * HOUR);
+    const functions = Object.fromEntries(ELECTION_FUNCTIONS.map((f) => [f, changes[f] ?? { level: 'normal' }]));
+    out.push({
+      object: {
+        type: STATUS_REPORT_TYPE,
+        spec_version: '2.1',
+        id: id(STATUS_REPORT_TYPE, `${electionId}:${j.id}:${hoursAgo}`),
+        created: at,
+        modified: at,
+        created_by_ref: j.id,
+        object_marking_refs: [TLP_MARKING_IDS.amber],
+        extensions: newSdo,
+        election_ref: electionId,
+        jurisdiction_ref: j.id,
+        state_fips: j.stateFips,
+        ...(j.countyFips === null ? {} : { county_fips: j.countyFips }),
+        functions,
+        ...(summary === undefined ? {} : { summary }),
+      },
+      owner: j.id,
+      tlp: 'amber',
+      audience,
+    });
+  };
+
+  const wi: readonly AudienceKey[] = ['state:55'];
+  status(input.wisconsin, 6, {}, wi);
+  status(input.wisconsin, 1, {}, wi, 'State systems normal; call centre busy with questions about the noon rumour (fictional).');
+  status(input.county, 5, {}, wi);
+  status(input.county, 1.5, { pollbooks: { level: 'degraded', note: 'Two e-pollbooks offline at one site (fictional)', contingencies: ['paper-pollbooks'] } }, wi, 'Paper backup lists in use at one site; passwords reset after the phishing emails (fictional).');
+  for (const c of input.counties.filter((x) => x.stateFips === '55')) {
+    const k = pick(c.id, 20);
+    if (k < 6) continue; // silent: no report yet
+    status(c, 6.5, {}, wi);
+    if (k < 9) continue; // reported once, early: now overdue
+    if (k === 9) status(c, 1.2, { voting: { level: 'disrupted', note: 'One polling place closed by a power cut; voters sent to the next site (fictional)', contingencies: ['alternate-site', 'extended-hours'] } }, wi);
+    else if (k === 10) status(c, 0.8, { pollbooks: { level: 'degraded', note: 'Check-in slow at two sites; extra poll workers sent (fictional)' } }, wi);
+    else status(c, 0.3 + (k % 5) * 0.3, {}, wi);
+  }
+  // Illinois: its own status shared with its counties and the federal partner; its counties keep theirs in-state.
+  status(input.illinois, 0.7, {}, ['state:17', `org:${input.federal}`], 'All Illinois election systems normal (fictional).');
+  for (const c of input.counties.filter((x) => x.stateFips === '17')) {
+    const k = pick(c.id, 10);
+    if (k < 3) continue;
+    status(c, 0.4 + (k % 4) * 0.4, k === 3 ? { pollbooks: { level: 'degraded', note: 'Slow check-in at two sites (fictional)' } } : {}, ['state:17']);
+  }
+  return out;
+}

@@ -1,0 +1,42 @@
+import { loadCounties } from '../accounts/counties.ts';
+import type { AccountsContext } from '../accounts/context.ts';
+import type { OrgId, StixId } from '../domain/ids.ts';
+import { problem, type Problem } from '../domain/problem.ts';
+import { err, ok, type Result } from '../domain/result.ts';
+import { importObjects } from '../ingest/import.ts';
+import type { StixStore } from '../store/types.ts';
+import type { DemoOrgs } from './demo-data.ts';
+import { demoElectionId, electionDemo, type DemoJurisdiction } from './election-demo.ts';
+
+/**
+ * Adds the demo election under way today (src/demo/election-demo.ts), once per UTC day: Wisconsin's and
+ * Illinois' county offices are loaded from the packaged Census counties, then the election and the
+ * status reports each office shared.
+ */
+export async function seedElectionDemo(ctx: AccountsContext, stix: StixStore, options: { readonly hubOwner: OrgId; readonly now: Date; readonly orgs: DemoOrgs }): Promise<Result<{ readonly added: number }, Problem>> {
+  if ((await stix.get({ kind: 'operator' }, demoElectionId(options.now) as StixId)) !== null) return ok({ added: 0 });
+  for (const stateFips of ['55', '17']) {
+    const loaded = await loadCounties(ctx, { stateFips });
+    if (!loaded.ok) return loaded;
+  }
+  const jurisdiction = async (id: OrgId): Promise<DemoJurisdiction | null> => {
+    const o = await ctx.accounts.getOrganization(id);
+    return o === null || o.state_fips === null ? null : { id: o.id, name: o.name, stateFips: o.state_fips, countyFips: o.county_fips };
+  };
+  const [county, wisconsin, illinois] = await Promise.all([jurisdiction(options.orgs.county.id), jurisdiction(options.orgs.state.id), jurisdiction(options.orgs.otherState.id)]);
+  if (county === null || wisconsin === null || illinois === null) return err(problem('conflict', 'demo-org-missing', 'the election demo needs the demo county and the Wisconsin and Illinois offices'));
+  const counties: DemoJurisdiction[] = [];
+  for (const stateFips of ['55', '17']) {
+    for (const o of await ctx.accounts.listOrganizations({ kind: 'local', stateFips })) {
+      if (o.county_fips !== null) counties.push({ id: o.id, name: o.name, stateFips, countyFips: o.county_fips });
+    }
+  }
+  const objects = electionDemo({ now: options.now, hubOwner: options.hubOwner, county, wisconsin, illinois, federal: options.orgs.federal.id, counties });
+  for (const item of objects) {
+    const imported = await importObjects(stix, [JSON.stringify(item.object)], { hubOwner: options.hubOwner, owner: item.owner, tlp: item.tlp, audience: item.audience, onConflict: 'replace' });
+    if (!imported.ok) return imported;
+    const rejection = imported.value.rejections[0];
+    if (rejection !== undefined) return err(problem('invalid', rejection.code, `demo object ${rejection.id ?? ''}: ${rejection.message}`));
+  }
+  return ok({ added: objects.length });
+}

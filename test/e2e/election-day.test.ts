@@ -1,0 +1,87 @@
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { OPERATOR } from '../../src/accounts/context.ts';
+import { createOrganization } from '../../src/accounts/organizations.ts';
+import { createUser } from '../../src/accounts/users.ts';
+import type { OrgId } from '../../src/domain/ids.ts';
+import { startServer } from '../../src/http/server.ts';
+import { composeHub } from '../../src/hub/compose.ts';
+import { prepareHub } from '../../src/hub/first-start.ts';
+import { openStore } from '../../src/store/index.ts';
+import { testDatabase } from '../helpers/store.ts';
+import { CHROMIUM, hasChromium, launchChromium } from './browser.ts';
+import { buildWeb } from './real-app.ts';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const HUB = 'identity--cc8654b7-1ffc-487a-bf1c-ed29e18f0a33' as OrgId;
+const PASSWORD = 'correct horse battery staple';
+const skipReason = hasChromium() ? null : `${CHROMIUM} is absent: install Debian's chromium (apt-get install -y chromium) to run the browser test`;
+if (skipReason !== null) console.warn(`\n!!!!! SKIPPING the election-day browser test: ${skipReason} !!!!!\n`);
+
+describe.skipIf(skipReason !== null)('election day in the web UI (Chromium)', () => {
+  it('a county posts "everything is normal" on a phone-sized page and the state director’s county map changes without a reload', async () => {
+    buildWeb();
+    const db = testDatabase('sqlite');
+    const store = await openStore({ url: db.url });
+    const hub = await composeHub({ store, hubOwner: HUB, http: { webDist: `${root}web/dist` } });
+    const prepared = await prepareHub(store, { hubOwner: HUB });
+    if (!prepared.ok) throw new Error(prepared.error.message);
+    const ctx = hub.auth.context;
+    const dane = await createOrganization(ctx, OPERATOR, { kind: 'local', name: 'Dane County Clerk (fictional test)', state_fips: '55', county_fips: '55025' });
+    if (!dane.ok) throw new Error(dane.error.message);
+    const wisconsin = (await ctx.accounts.listOrganizations({ stateFips: '55' })).find((o) => o.kind === 'state');
+    if (wisconsin === undefined) throw new Error('the seed has no Wisconsin office');
+    const clerk = { email: 'clerk@dane-test.example', password: PASSWORD };
+    const director = { email: 'director@wi-test.example', password: PASSWORD };
+    for (const [person, org, role] of [[clerk, dane.value.id, 'analyst'], [director, wisconsin.id, 'org-admin']] as const) {
+      const made = await createUser(ctx, OPERATOR, { email: person.email, name: 'test person (fictional)', role, password: PASSWORD, org_id: org });
+      if (!made.ok) throw new Error(made.error.message);
+    }
+    const server = await startServer({ app: hub.app, host: '127.0.0.1', port: 0, handleSignals: false, onClose: () => store.close() });
+    const browser = await launchChromium();
+    try {
+      const desk = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      const signedIn = await desk.request.post(`${server.url}/api/v1/session`, { data: director });
+      const csrf = ((await signedIn.json()) as { csrf_token: string }).csrf_token;
+      const today = new Date().toISOString().slice(0, 10);
+      const start = new Date(Date.now() - 3_600_000).toISOString();
+      const end = new Date(Date.now() + 12 * 3_600_000).toISOString();
+      const recorded = await desk.request.post(`${server.url}/api/v1/elections`, {
+        data: { name: 'Spring election (fictional test)', election_date: today, state_fips: ['55'], phases: [{ phase: 'election-day', start, end, report_every_minutes: 120 }] },
+        headers: { 'x-csrf-token': csrf },
+      });
+      expect(recorded.status()).toBe(201);
+      const election = ((await recorded.json()) as { object: { id: string } }).object.id;
+
+      const map = await desk.newPage();
+      await map.goto(`${server.url}/elections/${encodeURIComponent(election)}?state=55`);
+      const county = map.locator('path[data-fips="55025"]');
+      await county.waitFor({ timeout: 20_000 });
+      expect(await county.getAttribute('data-level')).toBe('no-report');
+      await map.getByText('Live', { exact: true }).first().waitFor({ timeout: 15_000 });
+
+      const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+      const post = await phone.newPage();
+      await post.goto(`${server.url}/signin`);
+      await post.fill('input[type=email]', clerk.email);
+      await post.fill('input[type=password]', clerk.password);
+      await post.click('button[type=submit]');
+      await post.waitForURL((u) => !u.pathname.startsWith('/signin'));
+      await post.goto(`${server.url}/elections/${encodeURIComponent(election)}/status`);
+      await post.getByRole('button', { name: 'Everything is normal' }).tap();
+      await post.getByText('Send “everything is normal”?').waitFor();
+      await post.getByRole('button', { name: 'Yes, send it' }).tap();
+      await post.waitForURL((u) => u.pathname === `/elections/${encodeURIComponent(election)}` || u.pathname === `/elections/${election}`);
+      // Nothing on the phone page scrolls sideways.
+      expect(Number(await post.evaluate('document.documentElement.scrollWidth'))).toBeLessThanOrEqual(390);
+
+      await map.locator('path[data-fips="55025"][data-level="normal"]').waitFor({ timeout: 15_000 });
+      await map.locator('tr[data-jurisdiction] >> text=Dane County Clerk (fictional test)').waitFor();
+      expect(await map.locator(`tr[data-jurisdiction="${dane.value.id}"]`).getAttribute('data-level')).toBe('normal');
+    } finally {
+      await browser.close();
+      await server.stop();
+      await db.drop();
+    }
+  }, 180_000);
+});
