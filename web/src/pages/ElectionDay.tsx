@@ -1,3 +1,4 @@
+import '../election-day.css';
 import { useEffect, useState } from 'react';
 import { ELECTION_QUESTIONS, functionLabel, isElectionFunction, PHASE_TEXT, QUESTION_TEXT, STATUS_LEVEL_TEXT, type ElectionQuestion } from '../../../src/domain/election.ts';
 import type { MyStatusView, RollupView, StateRollupView, TimelineView } from '../../../src/status/schemas.ts';

@@ -1,3 +1,4 @@
+import '../election-day.css';
 import type { Static } from '@sinclair/typebox';
 import type { ElectionListSchema } from '../../../src/elections/schemas.ts';
 import { PHASE_TEXT } from '../../../src/domain/election.ts';

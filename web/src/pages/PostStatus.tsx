@@ -1,3 +1,4 @@
+import '../election-day.css';
 import { useEffect, useState } from 'react';
 import { CONTINGENCIES, CONTINGENCY_TEXT, ELECTION_FUNCTION_TAXONOMY, STATUS_LEVEL_TEXT, STATUS_LEVELS, type Contingency, type ElectionFunction, type StatusLevel } from '../../../src/domain/election.ts';
 import type { MyStatusView } from '../../../src/status/schemas.ts';
