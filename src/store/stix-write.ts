@@ -283,7 +283,8 @@ export async function putBatch(
     if (s.storedSharing === null) continue;
     if (s.storedLatestKey !== null && s.latestKey !== s.storedLatestKey) demoted.set(s.owner, [...(demoted.get(s.owner) ?? []), s.id]);
     // An existing record whose newest version changed its audience: every stored version follows, as far as its own TLP allows.
-    if (s.sharing !== null && !sameAudience(s.storedSharing, s.sharing)) reshared.push({ id: s.id, sharing: s.sharing });
+    // A new TLP with the same audience too: the version it demotes is held to its own TLP from now on.
+    if (s.sharing !== null && !sameSharing(s.storedSharing, s.sharing)) reshared.push({ id: s.id, sharing: s.sharing });
   }
   for (const [owner, ids] of demoted) {
     for (const part of chunks(ids, IDS_PER_QUERY)) await trx.updateTable('stix_version').set({ is_latest: 0 }).where('id', 'in', part).where('owner', '=', owner).where('is_latest', '=', 1).execute();
@@ -361,7 +362,7 @@ export function audienceRows(versions: readonly { added_us: number; audience: st
   return rows;
 }
 
-const sameAudience = (a: SharingColumns, b: SharingColumns) => a.owner === b.owner && a.audience === b.audience;
+const sameSharing = (a: SharingColumns, b: SharingColumns) => a.owner === b.owner && a.tlp === b.tlp && a.audience === b.audience;
 
 /** Parses audience columns (JSON), each distinct value once per batch. */
 function audienceParserOnce(): (column: string) => readonly AudienceKey[] {
