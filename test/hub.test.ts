@@ -51,6 +51,27 @@ describe('the composed hub', () => {
 
   const as = (who: keyof typeof keys, accept = 'application/json') => ({ authorization: `Bearer ${keys[who]}`, accept });
 
+  it('records REST imports and TAXII posts that stored something in the audit log, as the wiring of rampart serve does', async () => {
+    const before = (await hub.audit.entries(0, 10_000)).length;
+    const indicator = (n: number) => ({ type: 'indicator', spec_version: '2.1', id: `indicator--${String(n).padStart(8, '0')}-5555-4555-8555-555555555555`, created: '2026-10-01T00:00:00.000Z', modified: '2026-10-01T00:00:00.000Z', pattern: "[domain-name:value = 'audit.example']", pattern_type: 'stix', valid_from: '2026-10-01T00:00:00Z' });
+    const bundle = JSON.stringify({ type: 'bundle', id: 'bundle--5a5a5a5a-5a5a-4a5a-8a5a-5a5a5a5a5a5a', objects: [indicator(1)] });
+    const imported = await hub.app.inject({ method: 'POST', url: '/api/v1/import?tlp=green&audience=community', headers: { ...as('county'), 'content-type': 'application/json' }, payload: bundle });
+    expect(imported.statusCode, imported.body).toBe(200);
+    const collections = await hub.app.inject({ method: 'GET', url: '/taxii2/rampart/collections/', headers: as('county', TAXII) });
+    const mine = collections.json<{ collections: { id: string; alias?: string }[] }>().collections.find((c) => c.alias === 'my-organization');
+    if (mine === undefined) throw new Error(`no my-organization collection in ${collections.body}`);
+    const posted = await hub.app.inject({ method: 'POST', url: `/taxii2/rampart/collections/${mine.id}/objects/`, headers: { ...as('county', TAXII), 'content-type': TAXII }, payload: JSON.stringify({ objects: [indicator(2)] }) });
+    expect(posted.statusCode, posted.body).toBe(202);
+    // The same post again stores nothing new: no entry.
+    expect((await hub.app.inject({ method: 'POST', url: `/taxii2/rampart/collections/${mine.id}/objects/`, headers: { ...as('county', TAXII), 'content-type': TAXII }, payload: JSON.stringify({ objects: [indicator(2)] }) })).statusCode).toBe(202);
+    const added = (await hub.audit.entries(0, 10_000)).slice(before).filter((e) => e.action === 'import');
+    expect(added.map((e) => [e.actor_org, e.details['via'], e.details['added']])).toEqual([
+      [county, 'POST /api/v1/import', 1],
+      [county, 'TAXII POST objects', 1],
+    ]);
+    expect((await hub.audit.verify()).findings).toEqual([]);
+  });
+
   it('takes log uploads to POST /api/v1/match up to the configured limit (http.matchLimit), refusing larger ones with 413', async () => {
     const upload = (body: string) => hub.app.inject({ method: 'POST', url: '/api/v1/match?format=jsonl', headers: { ...as('county'), 'content-type': 'application/x-ndjson' }, payload: body });
     const line = '{"query":"ballots.example"}\n';

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { AuditPort } from '../audit/audit-log.ts';
 import type { OrgId, StixId } from '../domain/ids.ts';
 import { err, ok, type Result } from '../domain/result.ts';
 import type { Tlp } from '../domain/tlp.ts';
@@ -21,6 +22,8 @@ export interface PostDeps {
   readonly sharing: SharingPort;
   readonly importMetrics: ImportMetrics;
   readonly hubOwner: OrgId;
+  /** Each post that stored something is recorded, as REST imports are. */
+  readonly audit?: AuditPort;
 }
 
 /** status-details (§4.3.1). */
@@ -166,6 +169,15 @@ export async function postEnvelope(deps: PostDeps, principal: Principal, collect
   });
   if (restored.length > 0) await deps.taxii.restore(restored, principal.orgId);
   deps.importMetrics.record('taxii', { ...tally, rejected: failures.length });
+  if (tally.added + tally.newVersions > 0) {
+    await deps.audit?.record({
+      actorOrg: principal.orgId,
+      actorUser: principal.userId,
+      action: 'import',
+      subjectOrg: principal.orgId,
+      details: { via: 'TAXII POST objects', collection: collection.id, objects: objects.length, added: tally.added, new_versions: tally.newVersions, unchanged: tally.unchanged, rejected: failures.length },
+    });
+  }
   const status: StatusResource = {
     id: randomUUID(),
     status: 'complete',

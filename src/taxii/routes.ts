@@ -151,7 +151,8 @@ export function taxiiRoutes(app: FastifyInstance, ctx: TaxiiContext): void {
       if (!Buffer.isBuffer(request.body)) return sendTaxiiError(reply, taxiiError(422, 'malformed-envelope', 'Send a TAXII envelope {"objects": [...]} as the body'));
       const principal = ctx.principal(request);
       const o = ctx.options;
-      const status = await postEnvelope({ stix: o.stix, taxii: o.taxii, sharing: o.sharing, importMetrics: ctx.kit.importMetrics, hubOwner: o.hubOwner }, principal, p.collection, request.body, ctx.nowMs() * 1000);
+      const postDeps = { stix: o.stix, taxii: o.taxii, sharing: o.sharing, importMetrics: ctx.kit.importMetrics, hubOwner: o.hubOwner, ...(o.audit === undefined ? {} : { audit: o.audit }) };
+      const status = await postEnvelope(postDeps, principal, p.collection, request.body, ctx.nowMs() * 1000);
       return status.ok ? send(reply, JSON.stringify(status.value), 202) : sendTaxiiError(reply, status.error);
     },
   );
