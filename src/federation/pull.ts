@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AudienceKey } from '../domain/audience.ts';
 import { parseOrgId, parseStixId, type OrgId, type StixId } from '../domain/ids.ts';
-import type { ProblemDetail } from '../domain/problem.ts';
+import type { Problem, ProblemDetail } from '../domain/problem.ts';
 import { err, ok, type Result } from '../domain/result.ts';
 import { tlpOfMarkings, type Tlp } from '../domain/tlp.ts';
 import { hubOrigin, remoteOwnerId } from '../domain/remote-owner.ts';
@@ -10,7 +10,7 @@ import { importObjects } from '../ingest/import.ts';
 import { accountsStore } from '../store/accounts.ts';
 import type { Database } from '../store/db.ts';
 import type { FederationRepository, ReceivedRecord } from '../store/federation.ts';
-import type { Sharing, StixStore, StoredVersion } from '../store/types.ts';
+import type { Page, Sharing, StixStore, StoredVersion } from '../store/types.ts';
 import type { CollectionLocation, TaxiiClient } from '../taxii/client/client.ts';
 import { compareTimestamps, pullPages, START, type PullPosition } from '../taxii/client/pull.ts';
 import type { LooseStixObject } from '../taxii/client/resources.ts';
@@ -229,9 +229,14 @@ async function storePage(
   const records = new Map<string, StoredVersion[]>();
   let received: ReadonlySet<StixId> = new Set();
   if (ids.length > 0) {
-    const existing = await deps.stix.list({ kind: 'operator' }, { ids, limit: ids.length * 4 });
-    if (!existing.ok) return err(existing.error);
-    for (const v of existing.value.items) records.set(v.id, [...(records.get(v.id) ?? []), v]);
+    // Every record of each id (an observable may have one per owner): a record missed here would let another owner's version through.
+    let cursor: string | null = null;
+    do {
+      const page: Result<Page<StoredVersion>, Problem> = await deps.stix.list({ kind: 'operator' }, { ids, limit: 1000, ...(cursor === null ? {} : { cursor }) });
+      if (!page.ok) return err(page.error);
+      for (const v of page.value.items) records.set(v.id, [...(records.get(v.id) ?? []), v]);
+      cursor = page.value.nextCursor;
+    } while (cursor !== null);
     received = await deps.repo.receivedAnywhere([...records.keys()] as StixId[]);
   }
   const creators = new Set<OrgId>();
