@@ -27,7 +27,7 @@ export async function createLogger(options: LoggerOptions): Promise<{ readonly l
   if (!options.pretty) return { logger: options.destination === undefined ? pino(settings) : pino(settings, options.destination) };
   // Loaded only for a terminal: a server writing JSON for a log shipper never needs it.
   const { default: pretty } = await import('pino-pretty');
-  return { logger: pino(settings, pretty({ colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname', destination: options.destination ?? 1 })) };
+  return { logger: pino(settings, pretty({ colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname', destination: options.destination ?? 1, sync: true })) };
 }
 
 /**
