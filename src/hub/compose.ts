@@ -64,7 +64,7 @@ export interface HubOptions {
   /** Live-feed limits (tests shorten them). */
   readonly live?: Pick<LiveRouteDeps, 'maxPerPrincipal' | 'heartbeatMs' | 'maxAgeMs' | 'pageSize'>;
   /** Alerts: the mailer (the log when left out), webhook sender, delivery policy, links' base address. */
-  readonly notifications?: Partial<Pick<NotifierOptions, 'sendWebhook' | 'policy' | 'pollMs' | 'baseUrl' | 'digestHourUtc' | 'log'>> & { readonly mailer?: Mailer };
+  readonly notifications?: Partial<Pick<NotifierOptions, 'sendWebhook' | 'policy' | 'pollMs' | 'baseUrl' | 'digestHourUtc' | 'log' | 'queue'>> & { readonly mailer?: Mailer };
 }
 
 /** What the REST core (objects, import, export, dashboard) is built from. */

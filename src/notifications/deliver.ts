@@ -170,14 +170,20 @@ async function afterDeadWebhook(deps: DeliverDeps, row: DeliveryRow, error: stri
 export async function deliverDue(deps: DeliverDeps, limit: number, notify: (orgId: string, notice: string) => Promise<void>): Promise<number> {
   const now = deps.now();
   const rows = await deps.store.claimDue(deps.owner, now, now + deps.policy.leaseMs, limit);
-  for (const row of rows) {
-    if (row.channel === 'email' && row.mode === 'digest') {
-      await deliverDigest(deps, row);
-      continue;
-    }
-    const outcome = row.channel === 'webhook' ? await deliverWebhook(deps, row) : row.channel === 'email' || row.channel === 'escalation' ? await deliverEmail(deps, row) : ({ state: 'dropped', reason: `unknown channel ${row.channel}` } as const);
-    const kept = await deps.store.finish(row.id, deps.owner, deps.now(), outcome);
-    if (kept && outcome.state === 'dead' && row.channel === 'webhook') await afterDeadWebhook(deps, row, outcome.error, notify);
-  }
+  for (const row of rows) await deliverClaimed(deps, row, notify);
   return rows.length;
+}
+
+/** Sends one delivery this process holds the lease of, and records how it went. */
+export async function deliverClaimed(deps: DeliverDeps, row: DeliveryRow, notify: (orgId: string, notice: string) => Promise<void>): Promise<void> {
+  if (row.channel === 'email' && row.mode === 'digest') return deliverDigest(deps, row);
+  const outcome = row.channel === 'webhook' ? await deliverWebhook(deps, row) : row.channel === 'email' || row.channel === 'escalation' ? await deliverEmail(deps, row) : ({ state: 'dropped', reason: `unknown channel ${row.channel}` } as const);
+  const kept = await deps.store.finish(row.id, deps.owner, deps.now(), outcome);
+  if (kept && outcome.state === 'dead' && row.channel === 'webhook') await afterDeadWebhook(deps, row, outcome.error, notify);
+}
+
+/** Leases one delivery by id when it is still due and free (a queue message names it); null otherwise. */
+export async function claimById(deps: DeliverDeps, id: string): Promise<DeliveryRow | null> {
+  const now = deps.now();
+  return deps.store.claimOne(id, deps.owner, now, now + deps.policy.leaseMs);
 }

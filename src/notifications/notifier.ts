@@ -3,7 +3,8 @@ import type { StixId } from '../domain/ids.ts';
 import { RAMPART_NAMESPACE, uuidV5 } from '../domain/uuid.ts';
 import type { AlertRow, DeliveryRow, NotificationsStore } from '../store/notifications.ts';
 import type { StixStore } from '../store/types.ts';
-import { DEFAULT_POLICY, deliverDue, type DeliveryPolicy } from './deliver.ts';
+import { claimById, DEFAULT_POLICY, deliverClaimed, deliverDue, type DeliveryPolicy } from './deliver.ts';
+import type { DeliveryQueue } from './jetstream.ts';
 import type { Directory, KeysOf } from './directory.ts';
 import type { Mailer } from './email.ts';
 import { alertId, deliveryId, matchPass, matchReshare, type MatcherDeps } from './matcher.ts';
@@ -27,6 +28,8 @@ export interface NotifierOptions {
   readonly pollMs?: number;
   readonly digestHourUtc?: number;
   readonly baseUrl?: string | null;
+  /** Several processes (RAMPART_NATS_URL): due deliveries go through this queue instead of each process polling the outbox. */
+  readonly queue?: DeliveryQueue;
   /** SQLite: this process alone delivers from the file, so leases left by a killed process are freed at start. */
   readonly soleProcess?: boolean;
   readonly log: { info(fields: Record<string, unknown>, message: string): void; warn(fields: Record<string, unknown>, message: string): void; error(fields: Record<string, unknown>, message: string): void };
@@ -123,7 +126,12 @@ export function createNotifier(options: NotifierOptions): Notifier {
       await matchReshare(matcherDeps, id as StixId);
     }
     await escalate();
-    while ((await deliverDue(deliverDeps, 50, notice)) > 0);
+    const queue = options.queue;
+    if (queue === undefined) {
+      while ((await deliverDue(deliverDeps, 50, notice)) > 0);
+      return;
+    }
+    await queue.publish(await options.store.dueIds(now(), 500));
   }
 
   let running: Promise<void> | null = null;
@@ -167,12 +175,18 @@ export function createNotifier(options: NotifierOptions): Notifier {
       if (options.soleProcess === true) await options.store.releaseAllLeases();
       // The cursor is placed before anything can be stored through this process: what comes after is matched.
       await options.store.cursor();
+      options.queue?.consume(async (id) => {
+        const row = await claimById(deliverDeps, id);
+        if (row !== null) await deliverClaimed(deliverDeps, row, notice);
+      });
       void round().finally(schedule);
     },
     async stop() {
+      const wasRunning = !stopped;
       stopped = true;
       if (timer !== null) clearTimeout(timer);
       await running;
+      if (wasRunning) await options.queue?.close();
     },
     changed(change) {
       if (change.kind === 'reshared') reshared.add(change.id);

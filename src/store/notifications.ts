@@ -129,6 +129,34 @@ export function notificationsStore(database: Database<unknown>) {
       return rows.map(deliveryOf).sort((a, b) => a.next_at - b.next_at);
     },
 
+    /** Leases one delivery when it is pending, due and free (or already this owner's); null otherwise. */
+    async claimOne(id: string, owner: string, now: number, leaseUntil: number): Promise<DeliveryRow | null> {
+      const row = await db
+        .updateTable('notify_delivery')
+        .set({ lease_owner: owner, lease_until: leaseUntil })
+        .where('id', '=', id)
+        .where('state', '=', 'pending')
+        .where('next_at', '<=', now)
+        .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now), eb('lease_owner', '=', owner)]))
+        .returningAll()
+        .executeTakeFirst();
+      return row === undefined ? null : deliveryOf(row);
+    },
+
+    /** Due deliveries nobody holds: their ids and attempts, for the queue that hands them to processes. */
+    async dueIds(now: number, limit: number): Promise<{ id: string; attempts: number }[]> {
+      const rows = await db
+        .selectFrom('notify_delivery')
+        .select(['id', 'attempts'])
+        .where('state', '=', 'pending')
+        .where('next_at', '<=', now)
+        .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now)]))
+        .orderBy('next_at')
+        .limit(limit)
+        .execute();
+      return rows.map((r) => ({ id: r.id, attempts: Number(r.attempts) }));
+    },
+
     /** Every pending digest row of a person that is due, leased to `owner` (one email carries them all). */
     async claimDigest(owner: string, recipient: string, now: number, leaseUntil: number): Promise<DeliveryRow[]> {
       let due = db

@@ -8,9 +8,10 @@ import { secretBox } from '../../auth/secret-box.ts';
 import { loadServerKey } from '../../auth/server-key.ts';
 import { removeStaleUploads } from '../../http/import-guard.ts';
 import { startServer, checkListen, type TlsOptions } from '../../http/server.ts';
-import { busFromEnv, type ChangeBus } from '../../alerts/bus.ts';
+import { busFromEnv, DEFAULT_NATS_SUBJECT, type ChangeBus } from '../../alerts/bus.ts';
 import { openHub } from '../../hub/open.ts';
 import { logMailer, smtpMailer, type Mailer } from '../../notifications/email.ts';
+import { jetStreamQueue, type DeliveryQueue } from '../../notifications/jetstream.ts';
 import type { KnowledgeBaseProgress } from '../../kb/knowledge-base.ts';
 import { loadConfig, type Config } from '../../config/settings.ts';
 import { createLogger } from '../../http/logger.ts';
@@ -120,6 +121,17 @@ async function serve(flags: ServeFlags): Promise<number> {
     return EXIT.unusable;
   }
   if (config.natsUrl !== undefined) console.error('live feeds: shared with other server processes over NATS');
+  let queue: DeliveryQueue | undefined;
+  if (config.natsUrl !== undefined) {
+    try {
+      queue = await jetStreamQueue({ url: config.natsUrl, subject: config.natsSubject ?? DEFAULT_NATS_SUBJECT, onError: (error) => logger.error({ err: error }, 'alert delivery queue (NATS JetStream) failed') });
+    } catch (error) {
+      console.error(`RAMPART_NATS_URL: cannot use NATS JetStream for alert delivery (${(error as Error).message}); start nats-server with JetStream (-js), or unset the variable`);
+      await bus.close();
+      return EXIT.unusable;
+    }
+    console.error('alerts: deliveries are shared with other server processes through NATS JetStream');
+  }
   const url = resolveDatabaseUrl({ db: config.databaseUrl });
   // Files the hub keeps besides its database: beside the SQLite file, or ./data for PostgreSQL and :memory:.
   const dataDir = isPostgresUrl(url) || url === ':memory:' ? path.resolve('data') : path.dirname(path.resolve(url));
@@ -147,7 +159,7 @@ async function serve(flags: ServeFlags): Promise<number> {
       trustProxy: config.trustProxy,
       rateLimits: { perMinute: config.rateLimit, signInPerMinute: config.signInRateLimit },
     },
-    notifications: { mailer, ...(config.publicUrl === undefined ? {} : { baseUrl: config.publicUrl.replace(/\/+$/, '') }), ...(config.alertLeaseSeconds === undefined ? {} : { policy: { leaseMs: config.alertLeaseSeconds * 1000 } }) },
+    notifications: { mailer, log: logger, ...(queue === undefined ? {} : { queue }), ...(config.publicUrl === undefined ? {} : { baseUrl: config.publicUrl.replace(/\/+$/, '') }), ...(config.alertLeaseSeconds === undefined ? {} : { policy: { leaseMs: config.alertLeaseSeconds * 1000 } }) },
     ...(taxiiSecret === undefined ? {} : { taxiiSecret }),
     ...(flags.demo === true ? { demo: { credentialsFile } } : {}),
     onKnowledgeBase: progress.onProgress,

@@ -1,0 +1,114 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { newWebhookSecret, DELIVERY_HEADER } from '../src/notifications/webhook.ts';
+import { notificationsStore } from '../src/store/notifications.ts';
+import { openStore } from '../src/store/index.ts';
+import { natsReachable, TEST_NATS_URL } from './helpers/alerts.ts';
+import { incident, notificationWorld } from './helpers/notifications.ts';
+import { testDatabase, testDialects } from './helpers/store.ts';
+import { webhookReceiver } from './helpers/webhook-receiver.ts';
+
+const BIN = fileURLToPath(new URL('../bin/rampart.mjs', import.meta.url));
+const { RAMPART_SECRET_KEY: _k, RAMPART_NATS_URL: _n, RAMPART_SMTP_URL: _s, ...ENV } = process.env;
+
+const noNats = await natsReachable();
+const noPostgres = testDialects().includes('postgres') ? null : 'RAMPART_TEST_DATABASE_URL is not set';
+const skip = noNats ?? noPostgres;
+if (skip !== null) console.warn(`\n!!!!! SKIPPING the two-process alert delivery test (NATS JetStream, PostgreSQL): ${skip} (.ci/run starts both) !!!!!\n`);
+
+interface Served {
+  readonly child: ChildProcessWithoutNullStreams;
+  readonly url: string;
+  /** Every JSON line the process wrote to standard output. */
+  readonly lines: () => Record<string, unknown>[];
+  readonly errors: () => string;
+}
+
+async function serve(db: string, env: Record<string, string>): Promise<Served> {
+  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--db', db], { env: { ...ENV, ...env } });
+  let out = '';
+  let err = '';
+  child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stdout.on('data', (c: Buffer) => {
+      out += c.toString();
+      const found = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+      if (found?.[1] !== undefined) resolve(found[1]);
+    });
+    child.once('exit', (code) => reject(new Error(`serve exited with ${String(code)}: ${err}`)));
+  });
+  const lines = () =>
+    out.split('\n').flatMap((line) => {
+      if (!line.startsWith('{')) return [];
+      try {
+        return [JSON.parse(line) as Record<string, unknown>];
+      } catch {
+        return [];
+      }
+    });
+  return { child, url, lines, errors: () => err };
+}
+
+describe.skipIf(skip !== null)('alert delivery by two server processes on one PostgreSQL with NATS JetStream', () => {
+  const db = testDatabase('postgres');
+  afterAll(() => db.drop());
+
+  it('delivers each alert once per subscriber and channel, whichever process stored it', async () => {
+    const store = await openStore({ url: db.url });
+    const world = await notificationWorld(store);
+    const receiver = await webhookReceiver();
+    const hookId = randomUUID();
+    await notificationsStore(store.database).insertWebhook({ id: hookId, org_id: world.orgs.state, url: receiver.url, secret: newWebhookSecret(), enabled: 1, failures: 0, disabled_reason: null, created_at: Date.now() });
+    await store.close();
+
+    const env = { RAMPART_SECRET_KEY: randomBytes(32).toString('hex'), RAMPART_NATS_URL: TEST_NATS_URL, RAMPART_NATS_SUBJECT: `rampart.test.${randomBytes(6).toString('hex')}`, RAMPART_LOG_LEVEL: 'info' };
+    const hubs = [await serve(db.url, env), await serve(db.url, env)];
+    const observer = await openStore({ url: db.url });
+    const notify = notificationsStore(observer.database);
+    try {
+      for (const h of hubs) expect(h.errors()).toContain('alerts: deliveries are shared with other server processes through NATS JetStream');
+      const ids: string[] = [];
+      for (let i = 0; i < 12; i++) {
+        const report = incident(`Incident ${i} reported through process ${i % 2}`);
+        ids.push(report.id);
+        const res = await fetch(`${hubs[i % 2]?.url ?? ''}/api/v1/objects`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${world.keys.county}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ object: report.object, tlp: 'amber', audience: ['state:55'] }),
+        });
+        expect(res.status).toBe(201);
+      }
+      // Each incident: one webhook delivery to the state office, one email to each of its two people.
+      const expected = ids.length * 3;
+      for (;;) {
+        const counts = await notify.deliveryCounts();
+        if ((counts['delivered'] ?? 0) >= expected) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const counts = await notify.deliveryCounts();
+      expect(counts).toEqual({ delivered: expected });
+      const hooks = receiver.received.map((h) => String(h.headers[DELIVERY_HEADER]));
+      expect(hooks).toHaveLength(ids.length);
+      expect(new Set(hooks).size).toBe(ids.length);
+      const mails = hubs.flatMap((h) => h.lines()).flatMap((line) => {
+        const mail = line['mail'] as { delivery?: string } | undefined;
+        return mail?.delivery === undefined ? [] : [mail.delivery];
+      });
+      expect(mails).toHaveLength(ids.length * 2);
+      expect(new Set(mails).size).toBe(ids.length * 2);
+      // Both processes took part in delivering (the queue hands messages to both).
+      const delivered = await notify.deliveries({ state: 'delivered', limit: 1000 });
+      expect(delivered.every((d) => d.attempts === 1)).toBe(true);
+    } finally {
+      for (const h of hubs) {
+        const exited = new Promise((resolve) => h.child.once('exit', resolve));
+        h.child.kill('SIGTERM');
+        await exited;
+      }
+      await receiver.close();
+      await observer.close();
+    }
+  }, 240_000);
+});
