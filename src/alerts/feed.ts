@@ -109,10 +109,14 @@ export function openFeed(deps: FeedDeps, opened: Reader, cursor: number, send: (
     if (page.value.nextCursor !== null) dirty = true;
     const fresh = new Set(events.map((e) => e.object.id));
     const rest = ids.filter((id) => !fresh.has(id));
-    if (rest.length > 0) {
-      const again = await deps.stix.list(reader, { ids: rest, limit: rest.length });
+    // An id may have a record per owner: every record of it the reader may see, page by page.
+    let cursor: string | null = null;
+    while (rest.length > 0) {
+      const again = await deps.stix.list(reader, { ids: rest, limit: rest.length, ...(cursor === null ? {} : { cursor }) });
       if (!again.ok) throw new Error(`live feed: ${again.error.message}`);
       for (const v of again.value.items) events.push(await toEvent(v, 'reshared', next));
+      cursor = again.value.nextCursor;
+      if (cursor === null) break;
     }
     if (closed) return;
     position = next;

@@ -82,9 +82,14 @@ export async function relatedObjects(stix: StixStore, reader: Reader, id: StixId
     return { relationship: r, direction: out ? ('out' as const) : ('in' as const), otherId: String(out ? o['target_ref'] : o['source_ref']) as StixId };
   });
   const otherIds = [...new Set(ends.map((e) => e.otherId))];
-  const others = otherIds.length === 0 ? ok({ items: [] as StoredVersion[], nextCursor: null }) : await stix.list(reader, { ids: otherIds, limit: otherIds.length });
-  if (!others.ok) return others;
-  const byId = new Map(others.value.items.map((v) => [v.id, v]));
+  // An id may have a record per owner: read every record of the other ends the reader may see; the last added of each shows.
+  const byId = new Map<StixId, StoredVersion>();
+  for (let cursor: string | null = null, first = true; otherIds.length > 0 && (first || cursor !== null); first = false) {
+    const others: Result<Page<StoredVersion>, Problem> = await stix.list(reader, { ids: otherIds, limit: otherIds.length, ...(cursor === null ? {} : { cursor }) });
+    if (!others.ok) return others;
+    for (const v of others.value.items) byId.set(v.id, v);
+    cursor = others.value.nextCursor;
+  }
   return ok({ items: ends.map((e) => ({ relationship: e.relationship, direction: e.direction, other: byId.get(e.otherId) ?? null })), nextCursor: page.value.nextCursor });
 }
 
