@@ -10,7 +10,7 @@ import { composeHub } from '../../src/hub/compose.ts';
 import { prepareHub } from '../../src/hub/first-start.ts';
 import { openStore } from '../../src/store/index.ts';
 import { testDatabase } from '../helpers/store.ts';
-import type { AppUnderTest } from './ui-flow.ts';
+import type { AppUnderTest, Person } from './ui-flow.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const HUB = 'identity--cc8654b7-1ffc-487a-bf1c-ed29e18f0a33' as OrgId;
@@ -27,7 +27,9 @@ export function buildWeb(): void {
  * SQLite store, seeded as on a first start, with a county office in Wisconsin (55) and the state office
  * of Illinois (17), one person each (analysts; the county's may be an org-admin), created through the accounts service.
  */
-export async function startRealApp(options: { readonly countyRole?: 'analyst' | 'org-admin' } = {}): Promise<AppUnderTest & { readonly federation: Federation; readonly close: () => Promise<void> }> {
+export async function startRealApp(
+  options: { readonly countyRole?: 'analyst' | 'org-admin'; readonly withProvider?: boolean } = {},
+): Promise<AppUnderTest & { readonly federation: Federation; readonly provider: Person | null; readonly close: () => Promise<void> }> {
   buildWeb();
   const db = testDatabase('sqlite');
   const store = await openStore({ url: db.url });
@@ -47,6 +49,15 @@ export async function startRealApp(options: { readonly countyRole?: 'analyst' | 
     const made = await createUser(ctx, OPERATOR, { email: people[who].email, name: `${who} (fictional)`, role: who === 'county' ? (options.countyRole ?? 'analyst') : 'analyst', password: PASSWORD, org_id: org });
     if (!made.ok) throw new Error(made.error.message);
   }
+  // A support provider (CISA, seeded on first start) with one analyst, for the support tests.
+  let provider: Person | null = null;
+  if (options.withProvider === true) {
+    const cisa = (await ctx.accounts.listOrganizations({ kind: 'federal' })).find((o) => o.name.includes('Cybersecurity'));
+    if (cisa === undefined) throw new Error('the seed has no CISA');
+    provider = { email: 'analyst@cisa-demo.example', password: PASSWORD };
+    const made = await createUser(ctx, OPERATOR, { email: provider.email, name: 'CISA analyst (fictional)', role: 'analyst', password: PASSWORD, org_id: cisa.id });
+    if (!made.ok) throw new Error(made.error.message);
+  }
   const server = await startServer({ app: hub.app, host: '127.0.0.1', port: 0, handleSignals: false, onClose: () => store.close() });
   return {
     baseUrl: server.url,
@@ -54,6 +65,7 @@ export async function startRealApp(options: { readonly countyRole?: 'analyst' | 
     countyState: '55',
     outsider: people.outsider,
     federation: hub.federation,
+    provider,
     close: async () => {
       await server.stop();
       await db.drop();

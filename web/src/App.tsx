@@ -3,6 +3,8 @@ import { ObjectDetail } from './pages/ObjectDetail.tsx';
 import { Dashboard } from './pages/Dashboard.tsx';
 import { Report } from './pages/Report.tsx';
 import { NewItem } from './pages/NewItem.tsx';
+import { Support } from './pages/Support.tsx';
+import { SupportRequest } from './pages/SupportRequest.tsx';
 import { RumourControl } from './pages/RumourControl.tsx';
 import { SignIn } from './pages/SignIn.tsx';
 import { CheckLogs } from './pages/CheckLogs.tsx';
@@ -58,6 +60,8 @@ function page(path: string, params: URLSearchParams): ReactNode {
   if (path.startsWith('/intel/')) return <ObjectDetail id={decodeURIComponent(path.slice('/intel/'.length))} />;
   if (path === '/report') return <Report />;
   if (path === '/new') return <NewItem />;
+  if (path === '/support') return <Support />;
+  if (path.startsWith('/support/')) return <SupportRequest id={decodeURIComponent(path.slice('/support/'.length))} />;
   if (path === '/check-logs') return <CheckLogs />;
   if (path === '/settings') return <Settings />;
   if (path === '/settings/totp') return <Totp />;
@@ -100,6 +104,7 @@ function Shell(props: { readonly children: ReactNode }) {
               {nav('/intel', 'Intelligence')}
               {nav('/report', 'Report')}
               {nav('/check-logs', 'Check my logs')}
+              {nav('/support', 'Support')}
               {nav('/settings', 'Settings')}
             </>
           )}

@@ -13,6 +13,8 @@ function pageName(path: string): string | null {
   if (path.startsWith('/intel/')) return 'Intelligence item';
   if (path === '/report') return 'Report an incident or rumour';
   if (path === '/new') return 'Share something new';
+  if (path === '/support') return 'Support';
+  if (path.startsWith('/support/')) return 'Support request';
   if (path === '/check-logs') return 'Check my logs';
   if (path === '/settings') return 'Settings';
   if (path === '/settings/totp') return 'Authenticator app';

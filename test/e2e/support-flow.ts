@@ -1,0 +1,74 @@
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { expect } from 'vitest';
+import { signIn, type AppUnderTest, type Person } from './ui-flow.ts';
+
+/**
+ * A support request from asking to completion, both sides in their own browser at once: CISA offers
+ * a vulnerability scan; a county asks for it and writes; CISA, its page open, sees the message arrive
+ * through the live feed, accepts, schedules and completes, and the county's open page follows each step.
+ */
+export async function runSupportFlow(browser: Browser, app: AppUnderTest & { readonly provider: Person | null }, shots: string): Promise<void> {
+  if (app.provider === null) throw new Error('start the app with a provider');
+  const providerContext = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const countyContext = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const provider = await providerContext.newPage();
+  const county = await countyContext.newPage();
+  const pageErrors: string[] = [];
+  for (const p of [provider, county]) p.on('pageerror', (e) => pageErrors.push(e.message));
+  const unique = `heron${Date.now().toString(36)}`;
+
+  // CISA publishes the service in its catalogue.
+  await signIn(provider, app, app.provider);
+  await provider.click('nav a:has-text("Support")');
+  await provider.waitForSelector('h1:has-text("Support")');
+  await provider.selectOption('select[name=offer-service]', 'vulnerability-scanning');
+  await provider.fill('input[name=offer-description]', 'Free external scans of election office websites and networks.');
+  await provider.click('button:has-text("Offer this service")');
+  await provider.waitForSelector('li:has-text("Vulnerability scanning") .pill:has-text("offered")');
+
+  // The county asks for it.
+  await signIn(county, app, app.county);
+  await county.click('nav a:has-text("Support")');
+  await county.waitForSelector('form.ask-form');
+  await county.selectOption('select[name=provider]', { label: 'Cybersecurity and Infrastructure Security Agency' });
+  await county.selectOption('select[name=service]', 'vulnerability-scanning');
+  await county.fill('input[name=title]', `Scan our results website (${unique})`);
+  await county.fill('textarea[name=details]', 'Before election night, please scan results.example.gov. Contact the clerk’s office.');
+  await county.screenshot({ path: join(shots, 's01-ask.png'), fullPage: true });
+  await county.click('button:has-text("Send request")');
+  await county.waitForSelector('[data-testid=support-status]:has-text("Waiting for an answer")');
+  const requestUrl = county.url();
+
+  // CISA opens it from its list; the county's message arrives there live.
+  await provider.goto(`${app.baseUrl}/support`);
+  await provider.click(`a:has-text("${unique}")`);
+  await provider.waitForSelector('button:has-text("Accept")');
+  expect(provider.url()).toBe(requestUrl);
+  await county.fill('textarea[name=message]', 'Our IT contact is in on Tuesdays.');
+  await county.click('button:has-text("Send message")');
+  await provider.waitForSelector('[data-testid=messages] li:has-text("Our IT contact is in on Tuesdays.")');
+
+  // CISA accepts, schedules and completes; the county's open page follows.
+  await provider.click('button:has-text("Accept")');
+  await county.waitForSelector('[data-testid=support-status]:has-text("Accepted")');
+  await provider.fill('input[name=scheduled_for]', '2026-10-20T14:00');
+  await provider.click('button:has-text("Schedule")');
+  await county.waitForSelector('[data-testid=scheduled-for]');
+  await provider.fill('textarea[name=message]', 'See you on Tuesday 20 October at 2 pm.');
+  await provider.click('button:has-text("Send message")');
+  await county.waitForSelector('[data-testid=messages] li:has-text("See you on Tuesday")');
+  await provider.screenshot({ path: join(shots, 's02-provider.png'), fullPage: true });
+  await provider.click('button:has-text("Mark completed")');
+  await county.waitForSelector('[data-testid=support-status]:has-text("Completed")');
+  await county.screenshot({ path: join(shots, 's03-county-completed.png'), fullPage: true });
+  await county.setViewportSize({ width: 390, height: 844 });
+  await county.screenshot({ path: join(shots, 's04-county-phone.png'), fullPage: true });
+  expect(Number(await county.evaluate('document.documentElement.scrollWidth'))).toBeLessThanOrEqual(390);
+  await county.goto(`${app.baseUrl}/support`);
+  await county.waitForSelector(`li:has-text("${unique}") .pill:has-text("Completed")`);
+  await county.screenshot({ path: join(shots, 's05-support-list-phone.png'), fullPage: true });
+  expect(pageErrors).toEqual([]);
+  await providerContext.close();
+  await countyContext.close();
+}

@@ -1,0 +1,178 @@
+import { useState, type FormEvent } from 'react';
+import { SUPPORT_SERVICE_LABELS, SUPPORT_SERVICES, type SupportService } from '../../../src/domain/support.ts';
+import { api, type ApiProblem } from '../api.ts';
+import { Loading, ProblemBox } from '../components/Status.tsx';
+import { formatWhen } from '../format.ts';
+import { Link, navigate } from '../router.tsx';
+import { useSession, type Me } from '../session.tsx';
+import { otherSide, providersOf, readItems, SUPPORT_STATUS_LABELS, type OfferingView, type SupportRequestView } from '../support.ts';
+import { useGet } from '../use-api.ts';
+import { useSupportEvents } from '../use-support-live.ts';
+
+/** Both sides of support: the requests this organization made or was asked, asking for help, and the services it offers. */
+export function Support() {
+  const { me } = useSession();
+  const [version, setVersion] = useState(0);
+  useSupportEvents(() => setVersion((v) => v + 1));
+  const requests = useGet<unknown>('/api/v1/support/requests', version);
+  const orgs = useGet<{ id: string; kind: string }[]>('/api/v1/orgs');
+  if (me === null) return null;
+  const myKind = orgs.state === 'ready' ? orgs.value.find((o) => o.id === me.orgId)?.kind : undefined;
+  const mayAsk = myKind === 'state' || myKind === 'territory' || myKind === 'local';
+  const items = requests.state === 'ready' ? readItems<SupportRequestView>(requests.value) : [];
+  const now = new Date();
+  return (
+    <div className="support">
+      <div className="page-head">
+        <div>
+          <h1>Support</h1>
+          <p className="muted">Ask a federal agency, ISAC, the National Guard, your state or a vendor for help, and follow what you were asked.</p>
+        </div>
+      </div>
+      <section className="card">
+        <h2>Requests</h2>
+        {requests.state === 'loading' ? <Loading what="requests" /> : null}
+        {requests.state === 'error' ? <ProblemBox problem={requests.problem} /> : null}
+        {requests.state === 'ready' && items.length === 0 ? <p className="muted">No requests yet.</p> : null}
+        <ul className="item-list support-list">
+          {items.map((r) => (
+            <li key={r.id}>
+              <Link to={`/support/${r.id}`}>{r.title}</Link>
+              <div className="muted small">
+                {r.service_label} · {otherSide(r)} · <span className={`pill support-${r.status}`}>{SUPPORT_STATUS_LABELS[r.status] ?? r.status}</span> · changed {formatWhen(r.updated_at, now)}
+              </div>
+            </li>
+          ))}
+        </ul>
+      </section>
+      {mayAsk ? <AskForm onAsked={(id) => navigate(`/support/${id}`)} /> : null}
+      <Catalogue me={me} />
+    </div>
+  );
+}
+
+function AskForm(props: { readonly onAsked: (id: string) => void }) {
+  const catalogue = useGet<unknown>('/api/v1/support/catalogue');
+  const offerings = catalogue.state === 'ready' ? readItems<OfferingView>(catalogue.value) : [];
+  const [provider, setProvider] = useState('');
+  const [service, setService] = useState('');
+  const [title, setTitle] = useState('');
+  const [details, setDetails] = useState('');
+  const [problem, setProblem] = useState<ApiProblem | null>(null);
+  const [busy, setBusy] = useState(false);
+  const services = offerings.filter((o) => o.provider.id === provider);
+  const chosen = services.find((o) => o.service === service);
+  const ready = provider !== '' && chosen !== undefined && title.trim().length >= 3 && details.trim() !== '';
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setProblem(null);
+    const res = await api<{ id: string }>('POST', '/api/v1/support/requests', { provider_org: provider, service, title: title.trim(), details: details.trim() });
+    setBusy(false);
+    if (!res.ok) return setProblem(res.error);
+    props.onAsked(res.value.id);
+  };
+  return (
+    <form className="card ask-form" onSubmit={(e) => void submit(e)}>
+      <h2>Ask for support</h2>
+      {problem === null ? null : <ProblemBox problem={problem} />}
+      {catalogue.state === 'ready' && offerings.length === 0 ? <p className="muted">No organization offers a service yet.</p> : null}
+      <label>
+        Who do you ask?
+        <select name="provider" value={provider} onChange={(e) => (setProvider(e.target.value), setService(''))}>
+          <option value="">Choose an organization</option>
+          {providersOf(offerings).map((p) => (
+            <option key={p.id} value={p.id}>
+              {p.name ?? p.id}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        For what?
+        <select name="service" value={service} onChange={(e) => setService(e.target.value)} disabled={provider === ''}>
+          <option value="">Choose a service they offer</option>
+          {services.map((o) => (
+            <option key={o.service} value={o.service}>
+              {o.service_label}
+            </option>
+          ))}
+        </select>
+      </label>
+      {chosen === undefined ? null : <p className="reason small">{chosen.description}</p>}
+      <label>
+        In a line
+        <input name="title" value={title} onChange={(e) => setTitle(e.target.value)} placeholder="e.g. Scan our results website before election night" />
+      </label>
+      <label>
+        What you need, when, and who to contact
+        <textarea name="details" rows={4} value={details} onChange={(e) => setDetails(e.target.value)} />
+      </label>
+      <p className="muted small">Only your organization and the one you ask will see it, and any organization you add later. Never include voters’ personal data.</p>
+      <button type="submit" className="primary" disabled={busy || !ready}>
+        {busy ? 'Sending…' : 'Send request'}
+      </button>
+    </form>
+  );
+}
+
+/** The services this organization offers others; each can be published or withdrawn. */
+function Catalogue(props: { readonly me: Me }) {
+  const [version, setVersion] = useState(0);
+  const mine = useGet<unknown>('/api/v1/support/offerings', version);
+  const offered = mine.state === 'ready' ? readItems<OfferingView>(mine.value) : [];
+  const [service, setService] = useState<SupportService>(SUPPORT_SERVICES[0]);
+  const [description, setDescription] = useState('');
+  const [problem, setProblem] = useState<ApiProblem | null>(null);
+  const put = async (s: string, body: { description: string; active: boolean }) => {
+    setProblem(null);
+    const res = await api('PUT', `/api/v1/support/offerings/${encodeURIComponent(s)}`, body);
+    if (!res.ok) return setProblem(res.error);
+    setDescription('');
+    setVersion((v) => v + 1);
+  };
+  return (
+    <section className="card">
+      <h2>Services {props.me.orgName} offers</h2>
+      {problem === null ? null : <ProblemBox problem={problem} />}
+      {offered.length === 0 ? <p className="muted">None yet. Offices can ask only for services listed here.</p> : null}
+      <ul className="plain">
+        {offered.map((o) => (
+          <li key={o.service} className="group-row">
+            <strong>{o.service_label}</strong> {o.active ? <span className="pill">offered</span> : <span className="pill">withdrawn</span>}
+            <div className="muted small">{o.description}</div>
+            <button type="button" className="link" onClick={() => void put(o.service, { description: o.description, active: !o.active })}>
+              {o.active ? 'Withdraw' : 'Offer again'}
+            </button>
+          </li>
+        ))}
+      </ul>
+      <form
+        className="inline-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void put(service, { description: description.trim(), active: true });
+        }}
+      >
+        <label>
+          Service
+          <select name="offer-service" value={service} onChange={(e) => setService(e.target.value as SupportService)}>
+            {SUPPORT_SERVICES.map((s) => (
+              <option key={s} value={s}>
+                {SUPPORT_SERVICE_LABELS[s]}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="grow">
+          What it is and how it works
+          <input name="offer-description" value={description} onChange={(e) => setDescription(e.target.value)} />
+        </label>
+        <button type="submit" disabled={description.trim() === ''}>
+          Offer this service
+        </button>
+      </form>
+    </section>
+  );
+}
+
