@@ -62,6 +62,25 @@ export async function build() {
   const entryPoints = files.filter((f) => f.endsWith('.ts') && !isTest(f)).map((f) => join(src, f));
   const next = `${dist}.next-${process.pid}`;
   rmSync(next, { recursive: true, force: true });
+  try {
+    await buildInto(esbuild, entryPoints, files, next);
+  } catch (error) {
+    rmSync(next, { recursive: true, force: true });
+    throw error;
+  }
+  const old = `${dist}.old-${process.pid}`;
+  if (existsSync(dist)) renameSync(dist, old);
+  try {
+    renameSync(next, dist);
+  } catch (error) {
+    // Another process built at the same time and put its dist/ in place first: the same sources, so keep that one.
+    if (!existsSync(join(dist, STAMP))) throw error;
+    rmSync(next, { recursive: true, force: true });
+  }
+  rmSync(old, { recursive: true, force: true });
+}
+
+async function buildInto(esbuild, entryPoints, files, next) {
   await esbuild.build({
     entryPoints,
     outdir: next,
@@ -80,10 +99,6 @@ export async function build() {
     cpSync(join(src, file), join(next, file));
   }
   writeFileSync(join(next, STAMP), `${new Date().toISOString()}\n`);
-  const old = `${dist}.old-${process.pid}`;
-  if (existsSync(dist)) renameSync(dist, old);
-  renameSync(next, dist);
-  rmSync(old, { recursive: true, force: true });
 }
 
 /** Builds when stale (saying so through `log`); returns whether it built. */
