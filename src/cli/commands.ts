@@ -17,6 +17,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'audit', summary: 'The hash-chained audit log', load: async () => (await import('./commands/audit.ts')).auditCommand() },
   { name: 'backup', summary: 'Copy the database to a file while the hub keeps running (SQLite online backup); for PostgreSQL, print the pg_dump command', load: async () => (await import('./commands/backup.ts')).backupCommand() },
   { name: 'config', summary: 'The configuration: every setting, where it came from, and whether it is valid', load: async () => (await import('./commands/config.ts')).configCommand() },
+  { name: 'election', summary: 'Elections: record one, list them, show one with its roll-up of status reports', load: async () => (await import('./commands/election.ts')).electionCommand() },
   { name: 'export', summary: 'Export stored objects as one STIX 2.1 bundle (exact stored bytes)', load: async () => (await import('./commands/export.ts')).exportCommand() },
   { name: 'import', summary: 'Import STIX 2.1 bundles or TAXII envelopes (streamed; each file is stored whole or not at all)', load: async () => (await import('./commands/import.ts')).importCommand() },
   { name: 'match', summary: 'Match a log file against the indicators in the store (streamed); print the hits, optionally publish sightings', load: async () => (await import('./commands/match.ts')).matchCommand() },

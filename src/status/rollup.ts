@@ -72,6 +72,9 @@ const BAD: ReadonlySet<StatusLevel> = new Set(['disrupted', 'compromise-confirme
 /** Between phases, or in a phase without regular reports, a report older than a day is overdue. */
 const FALLBACK_MINUTES = 24 * 60;
 
+/** One collator for every sort: String.localeCompare builds one per call, the bulk of a national roll-up's time. */
+const byName = new Intl.Collator('en');
+
 const zeroCounts = (): Record<RollupLevel, number> => Object.fromEntries(ROLLUP_LEVELS.map((l) => [l, 0])) as Record<RollupLevel, number>;
 const rank = (l: RollupLevel) => ROLLUP_LEVELS.indexOf(l);
 const worse = (a: RollupLevel, b: RollupLevel): RollupLevel => (rank(b) > rank(a) ? b : a);
@@ -138,9 +141,16 @@ export function rollUp(election: Pick<Election, 'state_fips' | 'phases' | 'juris
   const states: StateRollup[] = [];
   const all: JurisdictionStatus[] = [];
   const national = zeroCounts();
+  const byState = new Map<string, Jurisdiction[]>();
+  for (const j of jurisdictions) {
+    if (listed !== null && j.kind === 'local' && !listed.has(j.id)) continue;
+    const list = byState.get(j.stateFips);
+    if (list === undefined) byState.set(j.stateFips, [j]);
+    else list.push(j);
+  }
   for (const fips of [...election.state_fips].sort()) {
     const declined = declinedBy(expectations, fips, '');
-    const members = jurisdictions.filter((j) => j.stateFips === fips && (listed === null || listed.has(j.id) || j.kind !== 'local'));
+    const members = byState.get(fips) ?? [];
     const statuses: JurisdictionStatus[] = [];
     const counts = zeroCounts();
     let worst: RollupLevel | null = null;
@@ -163,7 +173,7 @@ export function rollUp(election: Pick<Election, 'state_fips' | 'phases' | 'juris
       national[level] += 1;
       worst = worst === null ? level : worse(worst, level);
     }
-    statuses.sort((a, b) => (a.jurisdiction.kind === 'local' ? 1 : 0) - (b.jurisdiction.kind === 'local' ? 1 : 0) || a.jurisdiction.name.localeCompare(b.jurisdiction.name));
+    statuses.sort((a, b) => (a.jurisdiction.kind === 'local' ? 1 : 0) - (b.jurisdiction.kind === 'local' ? 1 : 0) || byName.compare(a.jurisdiction.name, b.jurisdiction.name));
     all.push(...statuses);
     states.push({ stateFips: fips, declined, worst, counts, questions: questions(statuses), lastReportUs, jurisdictions: statuses });
   }

@@ -6,7 +6,7 @@ import type { Database } from './db.ts';
 import type { ElectionTables } from './status-index.ts';
 import type { StixTables } from './stix-tables.ts';
 import type { Reader } from './types.ts';
-import { visibleTo } from './visibility.ts';
+import { visibilitySources, visibleTo } from './visibility.ts';
 
 /** One stored status report as the roll-up and the timeline read it (no JSON parsed but the levels). */
 export interface StatusEntry {
@@ -86,21 +86,50 @@ export function electionStatusStore(database: Database<unknown>): ElectionStatus
   return {
     async latest(reader, electionRef, jurisdictions) {
       if (jurisdictions !== undefined && jurisdictions.length === 0) return [];
-      const which =
-        jurisdictions === undefined
-          ? sql`select distinct jurisdiction_ref from status_report where election_ref = ${electionRef}`
-          : sql`select distinct jurisdiction_ref from status_report where election_ref = ${electionRef} and jurisdiction_ref in (${sql.join(jurisdictions)})`;
-      // Per jurisdiction, its reports newest first (an index range) until one the reader may see.
+      const sources = visibilitySources(reader);
+      if (sources === null) {
+        const which =
+          jurisdictions === undefined
+            ? sql`select distinct jurisdiction_ref from status_report where election_ref = ${electionRef}`
+            : sql`select distinct jurisdiction_ref from status_report where election_ref = ${electionRef} and jurisdiction_ref in (${sql.join(jurisdictions)})`;
+        // Everything is visible: per jurisdiction, its reports newest first (an index range), the first counted one.
+        const { rows } = await sql<Row>`
+          select ${COLUMNS} from status_report s join stix_version v on v.added_us = s.added_us
+          where s.added_us in (
+            select (
+              select s2.added_us from status_report s2 join stix_version v2 on v2.added_us = s2.added_us
+              where s2.election_ref = ${electionRef} and s2.jurisdiction_ref = j.jurisdiction_ref and ${counted('s2', 'v2', reader)}
+              order by s2.reported_us desc, s2.added_us desc limit 1
+            ) from (${which}) j
+          )`.execute(db);
+        return rows.map(toEntry);
+      }
+      if (sources.keys.length === 0 && sources.owner === null) return [];
+      // A member: the reader's sources (its audience keys in stix_audience, its own organization in
+      // stix_version; visibilitySources) read only over the added times of this election's reports, so
+      // the work follows what the reader may see, not every report; THE predicate is applied again on
+      // what they yield. The newest per jurisdiction is then picked among those.
+      // Scalar bounds, not a joined CTE: SQLite then reads each source as one index range.
+      const lo = sql`(select min(added_us) from status_report where election_ref = ${electionRef})`;
+      const hi = sql`(select max(added_us) from status_report where election_ref = ${electionRef})`;
+      const parts = [];
+      if (sources.keys.length > 0) parts.push(sql`select a.added_us from stix_audience a where a.key in (${sql.join(sources.keys)}) and a.added_us >= ${lo} and a.added_us <= ${hi}`);
+      if (sources.owner !== null) parts.push(sql`select o.added_us from stix_version o where o.owner = ${sources.owner} and o.added_us >= ${lo} and o.added_us <= ${hi}`);
+      const only = jurisdictions === undefined ? sql`` : sql` and s.jurisdiction_ref in (${sql.join(jurisdictions)})`;
       const { rows } = await sql<Row>`
-        select ${COLUMNS} from status_report s join stix_version v on v.added_us = s.added_us
-        where s.added_us in (
-          select (
-            select s2.added_us from status_report s2 join stix_version v2 on v2.added_us = s2.added_us
-            where s2.election_ref = ${electionRef} and s2.jurisdiction_ref = j.jurisdiction_ref and ${counted('s2', 'v2', reader)}
-            order by s2.reported_us desc, s2.added_us desc limit 1
-          ) from (${which}) j
-        )`.execute(db);
-      return rows.map(toEntry);
+        with seen as (
+          select ${COLUMNS} from status_report s join stix_version v on v.added_us = s.added_us
+          where s.added_us in (${sql.join(parts, sql` union `)}) and s.election_ref = ${electionRef} and ${counted('s', 'v', reader)}${only}
+        ),
+        best as (select jurisdiction_ref, max(reported_us) as r from seen group by jurisdiction_ref)
+        select seen.* from seen join best on best.jurisdiction_ref = seen.jurisdiction_ref and best.r = seen.reported_us`.execute(db);
+      // Two reports of one jurisdiction at the same microsecond: the later stored wins, as above.
+      const newest = new Map<string, Row>();
+      for (const r of rows) {
+        const held = newest.get(r.jurisdiction_ref);
+        if (held === undefined || Number(r.added_us) > Number(held.added_us)) newest.set(r.jurisdiction_ref, r);
+      }
+      return [...newest.values()].map(toEntry);
     },
 
     async timeline(reader, electionRef, options) {
