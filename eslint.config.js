@@ -25,6 +25,21 @@ export default tseslint.config(
   },
   // DESIGN.md's layers: domain ← stix ← store ← features ← http/cli/web; hub/ composes; src/ never imports test/ or bench/ (scripts/eslint-layers.mjs).
   { files: ['src/**/*.ts'], plugins: { rampart: layers }, rules: { 'rampart/layers': 'error' } },
+  // Branded ids are made by parsers (src/domain/ids.ts, the STIX validator, the branded route schemas of src/domain/schemas.ts) and by the store's row types, never asserted elsewhere.
+  {
+    files: ['src/**/*.ts', 'web/src/**/*.{ts,tsx}'],
+    // src/notifications/ still asserts ids it reads from its rows and from STIX refs: convert it, then drop it from this list.
+    ignores: ['src/domain/ids.ts', 'src/stix/validate.ts', 'src/store/**', '**/*.test.ts', 'src/notifications/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: ':matches(TSAsExpression, TSTypeAssertion) TSTypeReference[typeName.name=/^(StixId|OrgId|UserId|GroupId|CollectionId)$/]',
+          message: 'Branded ids come from a parser (parseStixId, parseOrgId… in src/domain/ids.ts, a branded route schema in src/domain/schemas.ts) or a store row, not from `as`; parse the value instead.',
+        },
+      ],
+    },
+  },
   // Plain Node scripts (scripts/*.mjs, bench/**/*.mjs) sit outside the TypeScript projects: lint them without type information.
   { files: ['scripts/**/*.mjs', 'bench/**/*.mjs'], ...tseslint.configs.disableTypeChecked, languageOptions: { ...tseslint.configs.disableTypeChecked.languageOptions, globals: globals.node } },
 );

@@ -1,6 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { newApiKey, sha256Hex } from '../auth/tokens.ts';
-import type { OrgId, UserId } from '../domain/ids.ts';
 import { problem, type Problem } from '../domain/problem.ts';
 import { err, ok, type Result } from '../domain/result.ts';
 import type { ApiKeyRow, UserRow } from '../store/accounts.ts';
@@ -40,7 +39,7 @@ export function apiKeyView(row: ApiKeyRow): ApiKeyView {
 export async function createApiKey(ctx: AccountsContext, actor: Actor, owner: UserRow, input: NewApiKey): Promise<Result<{ readonly key: string; readonly view: ApiKeyView }, Problem>> {
   if (actor.kind === 'user' && actor.user.id !== owner.id) return err(problem('forbidden', 'not-your-account', 'You can create API keys only for yourself.'));
   if (owner.disabled_at !== null) return err(problem('forbidden', 'account-disabled', `${owner.email} is disabled; enable the account before giving it keys.`));
-  if (owner.totp_secret === null && (await ctx.accounts.getOrganization(owner.org_id as OrgId))?.require_totp === true) {
+  if (owner.totp_secret === null && (await ctx.accounts.getOrganization(owner.org_id))?.require_totp === true) {
     return err(problem('forbidden', 'totp-enrolment-required', `${owner.email} has no second factor, which the organization requires: they set up an authenticator first, then keys can be issued.`));
   }
   if (input.scope === 'write' && owner.role === 'viewer') return err(problem('forbidden', 'scope-not-allowed', 'Viewers may only have read keys; ask your organization administrator for the analyst role to publish.'));
@@ -54,12 +53,12 @@ export async function createApiKey(ctx: AccountsContext, actor: Actor, owner: Us
   const { id, key } = newApiKey();
   const row: ApiKeyRow = { id, user_id: owner.id, name: input.name.trim(), secret_hash: sha256Hex(key), scope: input.scope, created_at: now, last_used_at: null, expires_at: expiresAt, revoked_at: null };
   await ctx.accounts.insertApiKey(row);
-  await ctx.emit({ type: 'api-key-created', at: new Date(now), orgId: owner.org_id as OrgId, userId: owner.id as UserId, actor: actorId(actor), ip: null, detail: `${id} (${input.scope})` });
+  await ctx.emit({ type: 'api-key-created', at: new Date(now), orgId: owner.org_id, userId: owner.id, actor: actorId(actor), ip: null, detail: `${id} (${input.scope})` });
   return ok({ key, view: apiKeyView(row) });
 }
 
 export async function listApiKeys(ctx: AccountsContext, owner: UserRow): Promise<ApiKeyView[]> {
-  return (await ctx.accounts.listApiKeys(owner.id as UserId)).map(apiKeyView);
+  return (await ctx.accounts.listApiKeys(owner.id)).map(apiKeyView);
 }
 
 /** Revokes one of the owner's keys; it stops working at once. */
@@ -68,8 +67,8 @@ export async function revokeApiKey(ctx: AccountsContext, actor: Actor, owner: Us
   const row = await ctx.accounts.apiKeyById(keyId);
   if (row === null || row.user_id !== owner.id) return err(problem('not-found', 'api-key-not-found', `You have no API key ${keyId}.`));
   if (row.revoked_at !== null) return ok(apiKeyView(row));
-  await ctx.accounts.revokeApiKey(keyId, owner.id as UserId, now);
-  await ctx.emit({ type: 'api-key-revoked', at: new Date(now), orgId: owner.org_id as OrgId, userId: owner.id as UserId, actor: actorId(actor), ip: null, detail: keyId });
+  await ctx.accounts.revokeApiKey(keyId, owner.id, now);
+  await ctx.emit({ type: 'api-key-revoked', at: new Date(now), orgId: owner.org_id, userId: owner.id, actor: actorId(actor), ip: null, detail: keyId });
   return ok(apiKeyView({ ...row, revoked_at: now }));
 }
 
@@ -84,16 +83,16 @@ function mayManageKeysOf(actor: Actor, owner: UserRow): boolean {
 /** The API keys of every person of the actor's organization (org-admins), never their secrets. */
 export async function listMemberKeys(ctx: AccountsContext, actor: Extract<Actor, { readonly kind: 'user' }>): Promise<Result<MemberKeyView[], Problem>> {
   if (actor.user.role !== 'org-admin' && actor.user.role !== 'hub-admin') return err(problem('forbidden', 'not-org-admin', 'Only an administrator of your organization can see its people\'s keys.'));
-  const people = await ctx.accounts.listUsers(actor.user.org_id as OrgId);
+  const people = await ctx.accounts.listUsers(actor.user.org_id);
   const views: MemberKeyView[] = [];
-  for (const person of people) for (const key of await ctx.accounts.listApiKeys(person.id as UserId)) views.push({ ...apiKeyView(key), user_id: person.id, email: person.email });
+  for (const person of people) for (const key of await ctx.accounts.listApiKeys(person.id)) views.push({ ...apiKeyView(key), user_id: person.id, email: person.email });
   return ok(views);
 }
 
 /** An org-admin revokes a key of one of their organization's people (a lost laptop, a person who left). */
 export async function revokeMemberKey(ctx: AccountsContext, actor: Actor, keyId: string): Promise<Result<ApiKeyView, Problem>> {
   const row = await ctx.accounts.apiKeyById(keyId);
-  const owner = row === null ? null : await ctx.accounts.userById(row.user_id as UserId);
+  const owner = row === null ? null : await ctx.accounts.userById(row.user_id);
   // Keys of other organizations are "not found", so their ids reveal nothing.
   if (owner === null || !mayManageKeysOf(actor, owner)) return err(problem('not-found', 'api-key-not-found', `No API key ${keyId} in your organization.`));
   if (actor.kind === 'user' && actor.user.role !== 'org-admin' && actor.user.role !== 'hub-admin') return err(problem('forbidden', 'not-org-admin', 'Only an administrator of your organization can revoke its people\'s keys.'));

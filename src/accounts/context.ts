@@ -101,5 +101,5 @@ export type Actor = { readonly kind: 'operator' } | { readonly kind: 'user'; rea
 export const OPERATOR: Actor = { kind: 'operator' };
 
 export function actorId(actor: Actor): UserId | null {
-  return actor.kind === 'user' ? (actor.user.id as UserId) : null;
+  return actor.kind === 'user' ? (actor.user.id) : null;
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Type, type Static } from '@sinclair/typebox';
-import type { OrgId, StixId, UserId } from '../domain/ids.ts';
+import { stixIdOfOrg, type OrgId } from '../domain/ids.ts';
 import { FEDERAL_AGENCIES, STATES } from '../domain/organization-data.ts';
 import { checkOrganization, identityOf, organizationId, PartnerTypeSchema, type NewOrganization, type Organization } from '../domain/organization.ts';
 import { problem, type Problem } from '../domain/problem.ts';
@@ -85,7 +85,7 @@ export async function setRequireTotp(ctx: AccountsContext, actor: Actor, orgId: 
     let sessions = 0;
     let keys = 0;
     for (const person of await ctx.accounts.listUsers(orgId)) {
-      const userId = person.id as UserId;
+      const userId = person.id;
       if (person.totp_secret === null) sessions += await ctx.accounts.deleteUserSessions(userId);
       for (const key of await ctx.accounts.listApiKeys(userId)) {
         if (key.revoked_at !== null) continue;
@@ -132,7 +132,7 @@ export async function updateOrganization(ctx: AccountsContext, actor: Actor, id:
   const updated: Organization = { ...org, ...changes, seed: false };
   const now = ctx.clock.now().toISOString();
   // A new identity version needs a later `modified` than the stored one, even when the clock has not moved on.
-  const stored = await ctx.stix.get({ kind: 'operator' }, id as string as StixId);
+  const stored = await ctx.stix.get({ kind: 'operator' }, stixIdOfOrg(id));
   const previous = Date.parse(stored?.modified ?? org.created_at);
   const modified = new Date(Math.max(Date.parse(now), previous + 1)).toISOString();
   const identity = JSON.stringify(identityOf(updated, modified));

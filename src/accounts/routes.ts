@@ -1,7 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthService } from '../auth/service.ts';
-import type { OrgId, UserId } from '../domain/ids.ts';
+import { parseOrgId, parseUserId } from '../domain/ids.ts';
 import { NewOrganizationSchema, OrgKindSchema, OrganizationSchema, type NewOrganization } from '../domain/organization.ts';
 import { problem, type Problem } from '../domain/problem.ts';
 import { err, ok, type Result } from '../domain/result.ts';
@@ -79,7 +79,9 @@ export function accountRoutes(auth: AuthService): AppPlugin {
           async (request, reply) => {
             const actor = await actorFrom(request, false);
             if (!actor.ok) return send(reply, actor.error);
-            const users = await listUsers(ctx, actor.value, request.query.org_id as OrgId | undefined);
+            const orgId = request.query.org_id === undefined ? undefined : parseOrgId(request.query.org_id);
+            if (orgId !== undefined && !orgId.ok) return send(reply, problem('invalid', 'invalid-org-id', `org_id: ${orgId.error.message}`));
+            const users = await listUsers(ctx, actor.value, orgId?.value);
             return users.ok ? users.value : send(reply, users.error);
           },
         );
@@ -217,7 +219,8 @@ export function accountRoutes(auth: AuthService): AppPlugin {
           async (request, reply) => {
             const actor = await actorFrom(request, true);
             if (!actor.ok) return send(reply, actor.error);
-            const target = await ctx.accounts.userById(request.params.id as UserId);
+            const userId = parseUserId(request.params.id);
+            const target = userId.ok ? await ctx.accounts.userById(userId.value) : null;
             if (target === null) return send(reply, problem('not-found', 'user-not-found', `No user ${request.params.id}.`));
             const changed = await setPassword(ctx, actor.value, target, request.body.password);
             return changed.ok ? changed.value : send(reply, changed.error);
@@ -230,7 +233,7 @@ export function accountRoutes(auth: AuthService): AppPlugin {
           async (request, reply) => {
             const actor = await actorFrom(request, true);
             if (!actor.ok) return send(reply, actor.error);
-            const changed = await setRequireTotp(ctx, actor.value, actor.value.user.org_id as OrgId, request.body.require_totp);
+            const changed = await setRequireTotp(ctx, actor.value, actor.value.user.org_id, request.body.require_totp);
             return changed.ok ? changed.value : send(reply, changed.error);
           },
         );
@@ -269,7 +272,9 @@ export function accountRoutes(auth: AuthService): AppPlugin {
           async (request, reply) => {
             const actor = await actorFrom(request, true);
             if (!actor.ok) return send(reply, actor.error);
-            const updated = await updateOrganization(ctx, actor.value, request.params.id as OrgId, request.body);
+            const orgId = parseOrgId(request.params.id);
+            if (!orgId.ok) return send(reply, problem('not-found', 'organization-not-found', `No organization ${request.params.id}.`));
+            const updated = await updateOrganization(ctx, actor.value, orgId.value, request.body);
             return updated.ok ? updated.value : send(reply, updated.error);
           },
         );

@@ -1,7 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { Type, type Static } from '@sinclair/typebox';
 import { checkPasswordPolicy, hashPassword } from '../auth/passwords.ts';
-import type { OrgId, UserId } from '../domain/ids.ts';
+import { newUserId, parseOrgId, parseUserId, type OrgId } from '../domain/ids.ts';
 import { problem, type Problem } from '../domain/problem.ts';
 import { err, ok, type Result } from '../domain/result.ts';
 import { USER_ROLES, type UserRole, type UserRow } from '../store/accounts.ts';
@@ -62,8 +61,11 @@ function mayManageUsers(actor: Actor, orgId: OrgId, role: UserRole | null): Resu
 
 /** Adds a person to an organization with an initial password. */
 export async function createUser(ctx: AccountsContext, actor: Actor, input: NewUser): Promise<Result<UserView, Problem>> {
-  const orgId = (input.org_id ?? (actor.kind === 'user' ? actor.user.org_id : '')) as OrgId;
-  if (orgId === '') return err(problem('invalid', 'org-required', 'Name the organization the person belongs to (org_id / --org).'));
+  if (input.org_id === undefined && actor.kind !== 'user') return err(problem('invalid', 'org-required', 'Name the organization the person belongs to (org_id / --org).'));
+  const parsedOrg = input.org_id === undefined ? null : parseOrgId(input.org_id);
+  if (parsedOrg !== null && !parsedOrg.ok) return err(problem('not-found', 'organization-not-found', `No organization ${input.org_id ?? ''}; list them with GET /api/v1/orgs or "rampart org list".`));
+  const orgId = parsedOrg?.value ?? (actor.kind === 'user' ? actor.user.org_id : null);
+  if (orgId === null) return err(problem('invalid', 'org-required', 'Name the organization the person belongs to (org_id / --org).'));
   const org = await ctx.accounts.getOrganization(orgId);
   if (org === null) return err(problem('not-found', 'organization-not-found', `No organization ${orgId}; list them with GET /api/v1/orgs or "rampart org list".`));
   const allowed = mayManageUsers(actor, orgId, input.role);
@@ -75,7 +77,7 @@ export async function createUser(ctx: AccountsContext, actor: Actor, input: NewU
   if ((await ctx.accounts.userByEmail(email)) !== null) return err(problem('conflict', 'email-taken', `${email} already has an account.`));
   const now = ctx.clock.now();
   const row: UserRow = {
-    id: randomUUID(),
+    id: newUserId(),
     org_id: orgId,
     email,
     name: input.name.trim(),
@@ -88,14 +90,14 @@ export async function createUser(ctx: AccountsContext, actor: Actor, input: NewU
     created_at: now.getTime(),
   };
   if (!(await ctx.accounts.insertUser(row))) return err(problem('conflict', 'email-taken', `${email} already has an account.`));
-  await ctx.emit({ type: 'user-created', at: now, orgId, userId: row.id as UserId, actor: actorId(actor), ip: null, detail: `${email} as ${input.role}` });
+  await ctx.emit({ type: 'user-created', at: now, orgId, userId: row.id, actor: actorId(actor), ip: null, detail: `${email} as ${input.role}` });
   return ok(userView(row));
 }
 
 /** The people of an organization (org-admins: their own; hub-admins and the operator: any, or all). */
 export async function listUsers(ctx: AccountsContext, actor: Actor, orgId?: OrgId): Promise<Result<UserView[], Problem>> {
   if (actor.kind === 'user') {
-    const target = orgId ?? (actor.user.org_id as OrgId);
+    const target = orgId ?? (actor.user.org_id);
     const allowed = mayManageUsers(actor, target, null);
     if (!allowed.ok) return allowed;
     return ok((await ctx.accounts.listUsers(target)).map(userView));
@@ -105,18 +107,19 @@ export async function listUsers(ctx: AccountsContext, actor: Actor, orgId?: OrgI
 
 /** Disables a person: signs them out everywhere; their sessions and API keys stop working at once. */
 export async function disableUser(ctx: AccountsContext, actor: Actor, target: { readonly id?: string; readonly email?: string }): Promise<Result<UserView, Problem>> {
-  const user = target.id !== undefined ? await ctx.accounts.userById(target.id as UserId) : await ctx.accounts.userByEmail(target.email ?? '');
+  const userId = target.id === undefined ? null : parseUserId(target.id);
+  const user = userId === null ? await ctx.accounts.userByEmail(target.email ?? '') : userId.ok ? await ctx.accounts.userById(userId.value) : null;
   if (user === null) return err(problem('not-found', 'user-not-found', `No user ${target.id ?? target.email ?? ''}.`));
   // Someone outside the organization learns no more than "not found".
   if (actor.kind === 'user' && actor.user.role !== 'hub-admin' && actor.user.org_id !== user.org_id) return err(problem('not-found', 'user-not-found', `No user ${target.id ?? target.email ?? ''}.`));
-  const allowed = mayManageUsers(actor, user.org_id as OrgId, user.role);
+  const allowed = mayManageUsers(actor, user.org_id, user.role);
   if (!allowed.ok) return allowed;
   if (actor.kind === 'user' && actor.user.id === user.id) return err(problem('invalid', 'cannot-disable-self', 'You cannot disable your own account; ask another administrator.'));
   if (user.disabled_at !== null) return ok(userView(user));
   const now = ctx.clock.now();
-  await ctx.accounts.updateUser(user.id as UserId, { disabled_at: now.getTime() });
-  await ctx.accounts.deleteUserSessions(user.id as UserId);
-  await ctx.emit({ type: 'user-disabled', at: now, orgId: user.org_id as OrgId, userId: user.id as UserId, actor: actorId(actor), ip: null, detail: user.email });
+  await ctx.accounts.updateUser(user.id, { disabled_at: now.getTime() });
+  await ctx.accounts.deleteUserSessions(user.id);
+  await ctx.emit({ type: 'user-disabled', at: now, orgId: user.org_id, userId: user.id, actor: actorId(actor), ip: null, detail: user.email });
   return ok(userView({ ...user, disabled_at: now.getTime() }));
 }
 
@@ -130,10 +133,10 @@ export async function disableUser(ctx: AccountsContext, actor: Actor, target: { 
  */
 export async function resetTotp(ctx: AccountsContext, actor: Actor, user: UserRow): Promise<Result<UserView, Problem>> {
   if (actor.kind === 'user' && actor.user.role !== 'hub-admin' && actor.user.org_id !== user.org_id) return err(problem('not-found', 'user-not-found', `No user ${user.id}.`));
-  const allowed = mayManageUsers(actor, user.org_id as OrgId, user.role);
+  const allowed = mayManageUsers(actor, user.org_id, user.role);
   if (!allowed.ok) return allowed;
-  await ctx.accounts.updateUser(user.id as UserId, { totp_secret: null, totp_pending: null, totp_last_step: null });
-  await ctx.emit({ type: 'totp-reset', at: ctx.clock.now(), orgId: user.org_id as OrgId, userId: user.id as UserId, actor: actorId(actor), ip: null, detail: user.email });
+  await ctx.accounts.updateUser(user.id, { totp_secret: null, totp_pending: null, totp_last_step: null });
+  await ctx.emit({ type: 'totp-reset', at: ctx.clock.now(), orgId: user.org_id, userId: user.id, actor: actorId(actor), ip: null, detail: user.email });
   return ok(userView({ ...user, totp_secret: null, totp_pending: null, totp_last_step: null }));
 }
 
@@ -141,13 +144,13 @@ export async function setPassword(ctx: AccountsContext, actor: Actor, user: User
   const self = actor.kind === 'user' && actor.user.id === user.id;
   if (!self) {
     if (actor.kind === 'user' && actor.user.role !== 'hub-admin' && actor.user.org_id !== user.org_id) return err(problem('not-found', 'user-not-found', `No user ${user.id}.`));
-    const allowed = mayManageUsers(actor, user.org_id as OrgId, user.role);
+    const allowed = mayManageUsers(actor, user.org_id, user.role);
     if (!allowed.ok) return allowed;
   }
   const policy = checkPasswordPolicy(password, user.email);
   if (!policy.ok) return err(problem('invalid', policy.error.code, policy.error.message));
-  await ctx.accounts.updateUser(user.id as UserId, { password_hash: await hashPassword(password, ctx.policy.scrypt) });
-  await ctx.accounts.deleteUserSessions(user.id as UserId);
-  await ctx.emit({ type: 'password-changed', at: ctx.clock.now(), orgId: user.org_id as OrgId, userId: user.id as UserId, actor: actorId(actor), ip: null, detail: self ? 'by the person' : 'reset by an administrator' });
+  await ctx.accounts.updateUser(user.id, { password_hash: await hashPassword(password, ctx.policy.scrypt) });
+  await ctx.accounts.deleteUserSessions(user.id);
+  await ctx.emit({ type: 'password-changed', at: ctx.clock.now(), orgId: user.org_id, userId: user.id, actor: actorId(actor), ip: null, detail: self ? 'by the person' : 'reset by an administrator' });
   return ok(userView(user));
 }

@@ -61,7 +61,7 @@ export function authServiceOf(ctx: AccountsContext, options: Pick<AuthServiceOpt
   const keysOf = options.keysOf ?? defaultKeysOf;
 
   const emit = (type: AuthEventType, at: Date, user: UserRow | null, ip: string | null, detail: string) =>
-    ctx.emit({ type, at, orgId: (user?.org_id ?? null) as OrgId | null, userId: (user?.id ?? null) as UserId | null, actor: (user?.id ?? null) as UserId | null, ip, detail });
+    ctx.emit({ type, at, orgId: (user?.org_id ?? null), userId: (user?.id ?? null), actor: (user?.id ?? null), ip, detail });
 
   const locked = (subject: 'account' | 'ip', until: number, now: number): Problem =>
     problem(
@@ -121,15 +121,15 @@ export function authServiceOf(ctx: AccountsContext, options: Pick<AuthServiceOpt
   };
 
   const principalOf = async (user: UserRow, scope: 'read' | 'write'): Promise<Principal> => ({
-    orgId: user.org_id as OrgId,
-    userId: user.id as UserId,
-    keys: await keysOf(user.org_id as OrgId, user.id as UserId),
+    orgId: user.org_id,
+    userId: user.id,
+    keys: await keysOf(user.org_id, user.id),
     // Viewers read; only analysts and administrators publish.
     scope: user.role === 'viewer' ? 'read' : scope,
   });
 
   const viewOf = async (user: UserRow, org: Organization): Promise<SessionView> => ({
-    user: { id: user.id as UserId, email: user.email, name: user.name },
+    user: { id: user.id, email: user.email, name: user.name },
     org: { id: org.id, name: org.name, state_fips: org.state_fips },
     groups: options.groupsOf === undefined ? [] : await options.groupsOf(org.id),
   });
@@ -141,10 +141,10 @@ export function authServiceOf(ctx: AccountsContext, options: Pick<AuthServiceOpt
     if (row === null || !sameHex(sha256Hex(secret), row.secret_hash)) return null;
     const t = clock.now().getTime();
     if (row.revoked_at !== null || (row.expires_at !== null && row.expires_at <= t)) return null;
-    const user = await accounts.userById(row.user_id as UserId);
+    const user = await accounts.userById(row.user_id);
     if (user === null || user.disabled_at !== null) return null;
     // Keys issued before the requirement were revoked when it was turned on; a person without the second factor has none that work.
-    if (user.totp_secret === null && (await accounts.getOrganization(user.org_id as OrgId))?.require_totp === true) return null;
+    if (user.totp_secret === null && (await accounts.getOrganization(user.org_id))?.require_totp === true) return null;
     if (row.last_used_at === null || t - row.last_used_at >= TOUCH_EVERY_MS) await accounts.touchApiKey(row.id, t);
     return { row, user };
   };
@@ -158,12 +158,12 @@ export function authServiceOf(ctx: AccountsContext, options: Pick<AuthServiceOpt
       if (!checked.ok) return checked;
       const user = checked.value;
       const now = clock.now();
-      const org = await accounts.getOrganization(user.org_id as OrgId);
+      const org = await accounts.getOrganization(user.org_id);
       if (org === null) return err(problem('unauthenticated', 'organization-not-found', 'Your organization is no longer registered; ask the hub administrator.'));
       if (user.totp_secret !== null) {
         // No code is a wrong code: a distinct answer here would tell a password guesser the guess was right.
         if (request.totp === undefined || request.totp.trim() === '') return err(await fail(user.email, context.ip, user, now, 'no TOTP code', INVALID_CREDENTIALS));
-        const opened = openTotp(secrets, user.id as UserId, user.totp_secret);
+        const opened = openTotp(secrets, user.id, user.totp_secret);
         if (!opened.ok) {
           // Never a way around the second factor: the operator learns why from the audit log and resets it.
           await emit('sign-in-failed', now, user, context.ip, `${user.email}: stored TOTP secret unreadable (${opened.error.code}): ${opened.error.message}`);
@@ -176,7 +176,7 @@ export function authServiceOf(ctx: AccountsContext, options: Pick<AuthServiceOpt
           return err(await fail(user.email, context.ip, user, now, 'wrong TOTP code', INVALID_CREDENTIALS));
         }
         // A secret written before secrets were sealed is sealed at its first use.
-        await accounts.updateUser(user.id as UserId, { totp_last_step: step, ...(opened.value.plain ? { totp_secret: sealTotp(secrets, user.id as UserId, opened.value.secret) } : {}) });
+        await accounts.updateUser(user.id, { totp_last_step: step, ...(opened.value.plain ? { totp_secret: sealTotp(secrets, user.id, opened.value.secret) } : {}) });
       } else if (org.require_totp) {
         await emit('sign-in-failed', now, user, context.ip, `${user.email}: TOTP enrolment required`);
         return err(
@@ -206,9 +206,9 @@ export function authServiceOf(ctx: AccountsContext, options: Pick<AuthServiceOpt
         await accounts.deleteSession(hash);
         return null;
       }
-      const user = await accounts.userById(row.user_id as UserId);
+      const user = await accounts.userById(row.user_id);
       if (user === null || user.disabled_at !== null) return null;
-      const org = await accounts.getOrganization(user.org_id as OrgId);
+      const org = await accounts.getOrganization(user.org_id);
       if (org === null) return null;
       // The organization requires a second factor this person has not set up: no session of theirs holds.
       if (org.require_totp && user.totp_secret === null) {
@@ -224,7 +224,7 @@ export function authServiceOf(ctx: AccountsContext, options: Pick<AuthServiceOpt
       const row = await accounts.sessionByHash(hash);
       if (row === null) return;
       await accounts.deleteSession(hash);
-      const user = await accounts.userById(row.user_id as UserId);
+      const user = await accounts.userById(row.user_id);
       await emit('sign-out', clock.now(), user, null, user?.email ?? '');
     },
 
@@ -249,21 +249,21 @@ export function authServiceOf(ctx: AccountsContext, options: Pick<AuthServiceOpt
 
     async enrolTotp(user) {
       const secret = newTotpSecret();
-      await accounts.updateUser(user.id as UserId, { totp_pending: sealTotp(secrets, user.id as UserId, secret) });
+      await accounts.updateUser(user.id, { totp_pending: sealTotp(secrets, user.id, secret) });
       return ok({ secret, uri: totpUri(secret, user.email) });
     },
 
     async confirmTotp(user, code) {
-      const fresh = await accounts.userById(user.id as UserId);
+      const fresh = await accounts.userById(user.id);
       const pending = fresh?.totp_pending ?? null;
       if (fresh === null || pending === null) return err(problem('invalid', 'no-totp-enrolment', 'Start enrolment first: POST /api/v1/me/totp without a code gives you the secret.'));
-      const opened = openTotp(secrets, fresh.id as UserId, pending);
+      const opened = openTotp(secrets, fresh.id, pending);
       // An enrolment sealed under another key cannot be finished; starting again is all it takes.
       if (!opened.ok) return err(problem('invalid', 'no-totp-enrolment', 'This enrolment can no longer be read on this server; start again: POST /api/v1/me/totp without a code gives you a new secret.'));
       const now = clock.now();
       const step = acceptTotp(opened.value.secret, code, now, null);
       if (step === null) return err(problem('invalid', 'totp-invalid', 'That code does not match the new secret; enter the current 6-digit code from your authenticator app.'));
-      await accounts.updateUser(fresh.id as UserId, { totp_secret: sealTotp(secrets, fresh.id as UserId, opened.value.secret), totp_pending: null, totp_last_step: step });
+      await accounts.updateUser(fresh.id, { totp_secret: sealTotp(secrets, fresh.id, opened.value.secret), totp_pending: null, totp_last_step: step });
       await emit('totp-enabled', now, fresh, null, fresh.email);
       return ok({ enabled: true });
     },

@@ -44,7 +44,7 @@ export async function sealStoredTotpSecrets(accounts: AccountsStore, box: Secret
   let sealed = 0;
   const unreadable: { email: string; problem: Problem }[] = [];
   for (const user of await accounts.usersWithTotp()) {
-    const id = user.id as UserId;
+    const id = user.id;
     for (const column of ['totp_secret', 'totp_pending'] as const) {
       const stored = user[column];
       if (stored === null) continue;

@@ -1,5 +1,5 @@
 import { createInterface } from 'node:readline';
-import type { OrgId } from '../domain/ids.ts';
+import { parseOrgId } from '../domain/ids.ts';
 import type { Organization } from '../domain/organization.ts';
 import type { Problem } from '../domain/problem.ts';
 import { resolveDatabaseUrl, type DbOptions } from './options.ts';
@@ -29,7 +29,10 @@ export async function openAccounts(options: DbOptions): Promise<OperatorSession>
 
 /** An organization named by its identity id, its short name or postal code (CISA, WI) or its exact name. */
 export async function findOrganization(ctx: AccountsContext, ref: string): Promise<Organization | string> {
-  if (ref.startsWith('identity--')) return (await ctx.accounts.getOrganization(ref as OrgId)) ?? `no organization ${ref}; see "rampart org list"`;
+  if (ref.startsWith('identity--')) {
+    const id = parseOrgId(ref);
+    return (id.ok ? await ctx.accounts.getOrganization(id.value) : null) ?? `no organization ${ref}; see "rampart org list"`;
+  }
   const all = await ctx.accounts.listOrganizations();
   const wanted = ref.trim().toLowerCase();
   const matches = all.filter((o) => o.short_name?.toLowerCase() === wanted || o.name.toLowerCase() === wanted);

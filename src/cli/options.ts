@@ -47,7 +47,11 @@ export async function openStoreFromOptions(options: DbOptions, env: Env = proces
 export function hubIdentity(env: Env = process.env): OrgId {
   const configured = env['RAMPART_HUB_IDENTITY'];
   const parsed = parseOrgId(configured ?? RAMPART_IDENTITY_ID);
-  return parsed.ok ? parsed.value : (RAMPART_IDENTITY_ID as OrgId);
+  if (parsed.ok) return parsed.value;
+  const builtIn = parseOrgId(RAMPART_IDENTITY_ID);
+  // A constant of this code: failing to parse it is a bug, not an operator's mistake.
+  if (!builtIn.ok) throw new Error(builtIn.error.message);
+  return builtIn.value;
 }
 
 export interface InputFile {

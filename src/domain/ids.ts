@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import type { AudienceKey } from './audience.ts';
 import { err, ok, type Result } from './result.ts';
 
 declare const brand: unique symbol;
@@ -46,3 +48,35 @@ function uuidParser<T>(label: string) {
 export const parseUserId = uuidParser<UserId>('user');
 export const parseGroupId = uuidParser<GroupId>('group');
 export const parseCollectionId = uuidParser<CollectionId>('collection');
+
+/** The id of an organization whose identity object has this UUID (a random or a derived one). */
+export function orgIdOfUuid(uuid: string): OrgId {
+  return `identity--${uuid}` as OrgId;
+}
+
+/** A STIX id of this type and UUID. */
+export function stixIdOf(type: string, uuid: string): StixId {
+  return `${type}--${uuid}` as StixId;
+}
+
+/** Fresh ids for new rows: random UUIDs. */
+export const newUserId = (): UserId => randomUUID() as UserId;
+export const newGroupId = (): GroupId => randomUUID() as GroupId;
+export const newCollectionId = (): CollectionId => randomUUID() as CollectionId;
+/** A collection id derived from a UUID computed elsewhere (e.g. a name-based one). */
+export const collectionIdOfUuid = (uuid: string): CollectionId => uuid as CollectionId;
+
+/** The organization an `org:` audience key names (its parser checked the id), or null for another kind of key. */
+export function orgIdOfKey(key: AudienceKey): OrgId | null {
+  return key.startsWith('org:') ? (key.slice(4) as OrgId) : null;
+}
+
+/** The group a `group:` audience key names, or null for another kind of key. */
+export function groupIdOfKey(key: AudienceKey): GroupId | null {
+  return key.startsWith('group:') ? (key.slice(6) as GroupId) : null;
+}
+
+/** An organization's id is the STIX id of its identity object. */
+export function stixIdOfOrg(id: OrgId): StixId {
+  return id as string as StixId;
+}

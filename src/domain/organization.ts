@@ -1,7 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { assertNever } from './assert-never.ts';
 import type { AudienceKey } from './audience.ts';
-import type { OrgId, UserId } from './ids.ts';
+import { type OrgId, type UserId, orgIdOfUuid } from './ids.ts';
 import { stateByFips } from './organization-data.ts';
 import { err, ok, type Result } from './result.ts';
 import { TLP_MARKING_IDS } from './tlp.ts';
@@ -126,7 +126,7 @@ export function organizationId(input: NewOrganization): OrgId {
     default:
       return assertNever(input.kind);
   }
-  return `identity--${uuidV5(name, RAMPART_NAMESPACE)}` as OrgId;
+  return orgIdOfUuid(uuidV5(name, RAMPART_NAMESPACE));
 }
 
 function sectorsOf(org: Pick<Organization, 'kind' | 'partner_type'>): string[] {

@@ -1,4 +1,4 @@
-import type { OrgId } from './ids.ts';
+import { type OrgId, orgIdOfUuid } from './ids.ts';
 import { RAMPART_NAMESPACE, uuidV5 } from './uuid.ts';
 
 /**
@@ -13,7 +13,7 @@ import { RAMPART_NAMESPACE, uuidV5 } from './uuid.ts';
  * creator belongs to a different owner: a pull refuses it.
  */
 export function remoteOwnerId(hubOrigin: string, creator: OrgId): OrgId {
-  return `identity--${uuidV5(`federation-owner:${hubOrigin}|${creator}`, RAMPART_NAMESPACE)}` as OrgId;
+  return orgIdOfUuid(uuidV5(`federation-owner:${hubOrigin}|${creator}`, RAMPART_NAMESPACE));
 }
 
 /** The address a hub is known by in federation: the origin (scheme, host, port) of any of its URLs. */

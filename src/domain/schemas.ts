@@ -1,4 +1,5 @@
-import { Type } from '@sinclair/typebox';
+import { Type, type StringOptions } from '@sinclair/typebox';
+import type { CollectionId, GroupId, OrgId, StixId, UserId } from './ids.ts';
 import { TLP_LEVELS } from './tlp.ts';
 
 /** TypeBox schemas of the core values (ids, timestamps, TLP, audience, sharing, pages) that every feature's API schemas build on. */
@@ -32,3 +33,16 @@ export const SharingSchema = Type.Object(
 /** How many items a page holds, and where the next one starts: the same on every cursor-paged list. */
 export const PageLimit = Type.Integer({ minimum: 1, maximum: 1000, default: 100 });
 export const PageCursor = Type.Optional(Type.String({ minLength: 1, maxLength: 1000, description: 'next_cursor of the previous page' }));
+
+export const UUID = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
+export const ORG_ID = '^identity--[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
+
+/**
+ * Branded id schemas: the route schema is the parser, so a validated request carries StixId, OrgId…
+ * (their patterns are those of src/domain/ids.ts) and no handler asserts a brand.
+ */
+export const StixIdString = (options: StringOptions = {}) => Type.Unsafe<StixId>(Type.String({ ...options, pattern: STIX_ID }));
+export const OrgIdString = (options: StringOptions = {}) => Type.Unsafe<OrgId>(Type.String({ ...options, pattern: ORG_ID }));
+export const UserIdString = (options: StringOptions = {}) => Type.Unsafe<UserId>(Type.String({ ...options, pattern: UUID }));
+export const GroupIdString = (options: StringOptions = {}) => Type.Unsafe<GroupId>(Type.String({ ...options, pattern: UUID }));
+export const CollectionIdString = (options: StringOptions = {}) => Type.Unsafe<CollectionId>(Type.String({ ...options, pattern: UUID }));

@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { ELECTION_PHASES, ELECTION_TYPES } from '../domain/election.ts';
-import { AudienceSchema, STIX_ID, Timestamp, TlpSchema } from '../domain/schemas.ts';
+import { AudienceSchema, StixIdString, Timestamp, TlpSchema } from '../domain/schemas.ts';
 
 const literals = <T extends readonly string[]>(values: T) => Type.Unsafe<T[number]>(Type.Union(values.map((v) => Type.Literal(v))));
 const FIPS2 = Type.String({ pattern: '^[0-9]{2}$', description: 'Two-digit state or territory FIPS code, e.g. 55' });
@@ -34,7 +34,7 @@ export const NewElectionBody = Type.Object(
 export type NewElectionBody = Static<typeof NewElectionBody>;
 
 export const ElectionSummarySchema = Type.Object({
-  id: Type.String({ pattern: STIX_ID }),
+  id: StixIdString(),
   name: Type.String(),
   election_type: Type.Union([literals(ELECTION_TYPES), Type.Null()]),
   election_date: Type.String(),

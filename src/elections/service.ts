@@ -64,7 +64,7 @@ export async function visibleElection(stix: StixStore, reader: Reader, id: strin
 
 export async function summaryOf(deps: Pick<ElectionDeps, 'orgName' | 'clock'>, v: VisibleElection): Promise<ElectionSummary> {
   return {
-    id: v.election.id,
+    id: v.version.id,
     name: v.election.name,
     election_type: v.election.election_type ?? null,
     election_date: v.election.election_date,

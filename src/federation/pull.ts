@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AudienceKey } from '../domain/audience.ts';
-import { parseOrgId, parseStixId, type OrgId, type StixId } from '../domain/ids.ts';
+import { orgIdOfUuid, parseOrgId, parseStixId, type OrgId, type StixId } from '../domain/ids.ts';
 import type { Problem, ProblemDetail } from '../domain/problem.ts';
 import { err, ok, type Result } from '../domain/result.ts';
 import { tlpOfMarkings, type Tlp } from '../domain/tlp.ts';
@@ -97,7 +97,7 @@ export function localOrganizationsIn(database: Database<unknown>): PullDeps['loc
 
 /** The owner of objects that name no creator: an identity derived from the remote, which no local organization is. */
 export function remoteIdentity(url: string): OrgId {
-  return `identity--${uuidV5(`taxii-remote:${new URL(url).origin}`, RAMPART_NAMESPACE)}` as OrgId;
+  return orgIdOfUuid(uuidV5(`taxii-remote:${new URL(url).origin}`, RAMPART_NAMESPACE));
 }
 
 function markingRefs(object: LooseStixObject): string[] {
@@ -227,7 +227,7 @@ async function storePage(
     return id.ok ? [id.value] : [];
   });
   const records = new Map<string, StoredVersion[]>();
-  let received: ReadonlySet<StixId> = new Set();
+  let received: ReadonlySet<string> = new Set();
   if (ids.length > 0) {
     // Every record of each id (an observable may have one per owner): a record missed here would let another owner's version through.
     let cursor: string | null = null;
@@ -237,10 +237,10 @@ async function storePage(
       for (const v of page.value.items) records.set(v.id, [...(records.get(v.id) ?? []), v]);
       cursor = page.value.nextCursor;
     } while (cursor !== null);
-    received = await deps.repo.receivedAnywhere([...records.keys()] as StixId[]);
+    received = await deps.repo.receivedAnywhere(ids.filter((id) => records.has(id)));
   }
   const creators = new Set<OrgId>();
-  for (const object of objects) if (records.has(object.id) && !received.has(object.id as StixId)) creators.add(ownerOf(object, fallbackOwner));
+  for (const object of objects) if (records.has(object.id) && !received.has(object.id)) creators.add(ownerOf(object, fallbackOwner));
   const localOrgs = creators.size === 0 ? new Set<OrgId>() : await deps.localOrganizations([...creators]);
 
   const refusals: { objectId: string; version: string; code: string; message: string }[] = [];
@@ -254,7 +254,7 @@ async function storePage(
     const tlp = tlpOfMarkings(markingRefs(object)) ?? plan.defaultTlp ?? 'amber';
     const creator = ownerOf(object, fallbackOwner);
     const owner = ownerFor(creator);
-    const decision = decide(object, owner, creator, records.get(object.id) ?? [], received.has(object.id as StixId), localOrgs, tlp);
+    const decision = decide(object, owner, creator, records.get(object.id) ?? [], received.has(object.id), localOrgs, tlp);
     let sharing: Sharing;
     switch (decision.kind) {
       case 'loop':

@@ -11,7 +11,7 @@ import { auditRoutes } from '../audit/routes.ts';
 import type { SecretBox } from '../auth/secret-box.ts';
 import { createAuthService, type AuthService } from '../auth/service.ts';
 import { audienceKind, type AudienceKey } from '../domain/audience.ts';
-import type { GroupId, OrgId, UserId } from '../domain/ids.ts';
+import { groupIdOfKey, orgIdOfKey, type OrgId } from '../domain/ids.ts';
 import { electionRoutes } from '../elections/routes.ts';
 import { federation, type Federation } from '../federation/index.ts';
 import { federationPlugin } from '../federation/routes.ts';
@@ -143,10 +143,14 @@ export async function composeHub(options: HubOptions): Promise<Hub> {
   const titles = async (key: AudienceKey): Promise<string | null> => {
     const value = key.slice(key.indexOf(':') + 1);
     switch (audienceKind(key)) {
-      case 'org':
-        return (await accounts.getOrganization(value as OrgId))?.name ?? null;
-      case 'group':
-        return (await sharingRepo.group(value as GroupId))?.name ?? null;
+      case 'org': {
+        const org = orgIdOfKey(key);
+        return org === null ? null : ((await accounts.getOrganization(org))?.name ?? null);
+      }
+      case 'group': {
+        const group = groupIdOfKey(key);
+        return group === null ? null : ((await sharingRepo.group(group))?.name ?? null);
+      }
       case 'state':
         return (await accounts.listOrganizations({ stateFips: value })).find((o) => o.kind === 'state' || o.kind === 'territory')?.name ?? null;
       case 'public':
@@ -201,7 +205,7 @@ export async function composeHub(options: HubOptions): Promise<Hub> {
         sharing,
         clock,
         audit,
-        members: async (orgId) => (await accounts.listUsers(orgId)).filter((u) => u.disabled_at === null).map((u) => ({ id: u.id as UserId, name: u.name })),
+        members: async (orgId) => (await accounts.listUsers(orgId)).filter((u) => u.disabled_at === null).map((u) => ({ id: u.id, name: u.name })),
         keysOf: (orgId) => sharing.keysOf(orgId, null),
         orgName: async (id) => (await accounts.getOrganization(id))?.name ?? null,
       }),

@@ -1,5 +1,5 @@
 import { orgInfoPort } from '../accounts/organizations.ts';
-import type { OrgId, UserId } from '../domain/ids.ts';
+import type { OrgId } from '../domain/ids.ts';
 import { err, ok, type Result } from '../domain/result.ts';
 import type { SharingPort } from '../sharing/port.ts';
 import type { OrgInfoPort } from '../sharing/keys.ts';
@@ -33,8 +33,8 @@ export async function openMatchContext(url: string): Promise<MatchContext> {
         if (user === null) return err(`--as: no person with the email ${email}`);
         if (user.disabled_at !== null) return err(`--as: ${email} is disabled`);
         // Rows were parsed by the accounts store; their ids are the branded kinds.
-        const orgId = user.org_id as OrgId;
-        const userId = user.id as UserId;
+        const orgId = user.org_id;
+        const userId = user.id;
         return ok({ reader: { kind: 'member', orgId, userId, keys: await sharing.keysOf(orgId, userId) }, orgId });
       }
       if (org !== null) {

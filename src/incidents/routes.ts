@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { parseAudienceKey, type AudienceKey } from '../domain/audience.ts';
-import type { OrgId, StixId } from '../domain/ids.ts';
+import type { OrgId } from '../domain/ids.ts';
 import type { Principal } from '../domain/principal.ts';
 import { problem, type Problem } from '../domain/problem.ts';
 import { err, ok, type Result } from '../domain/result.ts';
@@ -69,7 +69,7 @@ export function incidentRoutes(deps: IncidentRouteDeps): AppPlugin {
         async (request, reply) => {
           const reader = kit.readerOf(request);
           if (reader === null) return kit.sendProblem(reply, UNAUTHENTICATED);
-          const entries = await timeline(deps, reader, request.params.id as StixId);
+          const entries = await timeline(deps, reader, request.params.id);
           if (!entries.ok) return kit.sendProblem(reply, entries.error);
           const names = new Map<string, string | null>();
           for (const e of entries.value) if (!names.has(e.owner)) names.set(e.owner, await deps.orgName(e.owner));
@@ -84,7 +84,7 @@ export function incidentRoutes(deps: IncidentRouteDeps): AppPlugin {
         async (request, reply) => {
           const who = writer(request);
           if (!who.ok) return kit.sendProblem(reply, who.error);
-          return sendWritten(reply, await changeCase(deps, who.value.principal, who.value.reader, request.params.id as StixId, request.body));
+          return sendWritten(reply, await changeCase(deps, who.value.principal, who.value.reader, request.params.id, request.body));
         },
       );
 
@@ -96,7 +96,7 @@ export function incidentRoutes(deps: IncidentRouteDeps): AppPlugin {
           if (!who.ok) return kit.sendProblem(reply, who.error);
           const audience = audienceOf(request.body.audience);
           const note = { content: request.body.content, ...(request.body.tlp === undefined ? {} : { tlp: request.body.tlp }), ...(audience === undefined ? {} : { audience }) };
-          return sendWritten(reply, await addNote(deps, who.value.principal, who.value.reader, request.params.id as StixId, note));
+          return sendWritten(reply, await addNote(deps, who.value.principal, who.value.reader, request.params.id, note));
         },
       );
 
@@ -106,7 +106,7 @@ export function incidentRoutes(deps: IncidentRouteDeps): AppPlugin {
         async (request, reply) => {
           const who = writer(request);
           if (!who.ok) return kit.sendProblem(reply, who.error);
-          return sendWritten(reply, await linkItem(deps, who.value.principal, who.value.reader, request.params.id as StixId, request.body.target_id as StixId));
+          return sendWritten(reply, await linkItem(deps, who.value.principal, who.value.reader, request.params.id, request.body.target_id));
         },
       );
 
@@ -118,7 +118,7 @@ export function incidentRoutes(deps: IncidentRouteDeps): AppPlugin {
           if (!who.ok) return kit.sendProblem(reply, who.error);
           const audience = audienceOf(request.body.audience);
           const sharing = { ...(request.body.tlp === undefined ? {} : { tlp: request.body.tlp }), ...(audience === undefined ? {} : { audience }) };
-          return sendWritten(reply, await corroborate(deps, who.value.principal, who.value.reader, request.params.id as StixId, request.body.incident_id as StixId, sharing));
+          return sendWritten(reply, await corroborate(deps, who.value.principal, who.value.reader, request.params.id, request.body.incident_id, sharing));
         },
       );
       return Promise.resolve();

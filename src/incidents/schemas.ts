@@ -1,8 +1,8 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { CASE_STATUSES } from '../domain/election.ts';
-import { AudienceSchema, STIX_ID, StixObjectSchema, Timestamp, TlpSchema } from '../domain/schemas.ts';
+import { AudienceSchema, StixIdString, StixObjectSchema, Timestamp, TlpSchema } from '../domain/schemas.ts';
 
-export const IncidentParams = Type.Object({ id: Type.String({ pattern: STIX_ID, description: 'the incident id' }) });
+export const IncidentParams = Type.Object({ id: StixIdString({ description: 'the incident id' }) });
 export type IncidentParams = Static<typeof IncidentParams>;
 
 const UUID = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
@@ -36,12 +36,12 @@ export const NoteBody = Type.Object(
 );
 export type NoteBody = Static<typeof NoteBody>;
 
-export const LinkBody = Type.Object({ target_id: Type.String({ pattern: STIX_ID, description: 'an indicator, technique, threat actor, intrusion set, campaign or other item you may see' }) }, { additionalProperties: false });
+export const LinkBody = Type.Object({ target_id: StixIdString({ description: 'an indicator, technique, threat actor, intrusion set, campaign or other item you may see' }) }, { additionalProperties: false });
 export type LinkBody = Static<typeof LinkBody>;
 
 export const CorroborateBody = Type.Object(
   {
-    incident_id: Type.String({ pattern: STIX_ID, description: 'your own incident that saw the same' }),
+    incident_id: StixIdString({ description: 'your own incident that saw the same' }),
     tlp: Type.Optional(TlpSchema),
     audience: Type.Optional(AudienceSchema),
   },

@@ -4,7 +4,7 @@ import { auditWrite } from '../audit/object-events.ts';
 import type { AudienceKey } from '../domain/audience.ts';
 import { canMoveCase, nextCaseStatuses } from '../domain/case.ts';
 import { CASE_STATUSES, type CaseStatus } from '../domain/election.ts';
-import type { OrgId, StixId, UserId } from '../domain/ids.ts';
+import { orgIdOfKey, type OrgId, type StixId, type UserId } from '../domain/ids.ts';
 import type { Principal } from '../domain/principal.ts';
 import { problem, type Problem } from '../domain/problem.ts';
 import { err, ok, type Result } from '../domain/result.ts';
@@ -139,7 +139,8 @@ export async function addNote(deps: CaseDeps, principal: Principal, reader: Read
   const audience = request.audience ?? incident.audience;
   for (const [i, key] of audience.entries()) {
     if (incident.audience.includes(key)) continue;
-    const inside = key.startsWith('org:') && (await deps.keysOf(key.slice(4) as OrgId)).some((k) => incident.audience.includes(k));
+    const org = orgIdOfKey(key);
+    const inside = org !== null && (await deps.keysOf(org)).some((k) => incident.audience.includes(k));
     if (!inside) {
       return err(problem('invalid', 'note-wider-than-incident', `A note may reach only who the incident reaches; ${key} is not inside the incident's audience (${incident.audience.join(', ')})`, [{ path: `$.audience[${i}]`, code: 'note-wider-than-incident', message: 'outside the incident audience' }]));
     }

@@ -65,7 +65,10 @@ export async function publishSightings(deps: PublishDeps, hits: readonly Hit[], 
     const outcomes = await writer.putBatch(items, 'reject');
     const refused = outcomes.flatMap((o, i): ProblemDetail[] => (o.kind === 'rejected' ? [{ id: items[i]?.id ?? '', code: o.code, message: o.message }] : []));
     if (refused.length > 0) return err(problem('invalid', 'sighting-not-stored', 'the store refused a sighting; nothing was published', refused));
-    return ok(items.map((item, i): PublishedSighting => ({ indicator: hits[i]?.indicator.id ?? ('' as StixId), sighting: item.id })));
+    return ok(items.flatMap((item, i): PublishedSighting[] => {
+      const indicator = hits[i]?.indicator.id;
+      return indicator === undefined ? [] : [{ indicator, sighting: item.id }];
+    }));
   });
   return written;
 }

@@ -1,6 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { parseAudienceKey, type AudienceKey } from '../domain/audience.ts';
-import type { StixId } from '../domain/ids.ts';
 import type { AuditPort } from '../audit/audit-log.ts';
 import { auditReads, auditWrite } from '../audit/object-events.ts';
 import type { Sharing, StoredVersion } from '../store/types.ts';
@@ -105,7 +104,7 @@ function objectRoutes(app: FastifyInstance, authn: RequestKit, deps: ObjectRoute
     async (request, reply) => {
       const reader = authn.readerOf(request);
       if (reader === null) return authFailed(reply, authn, request);
-      const detail = await objectDetail(deps.stix, reader, request.params.id as StixId);
+      const detail = await objectDetail(deps.stix, reader, request.params.id);
       if (!detail.ok) return sendProblem(reply, detail.error);
       const { latest, versions } = detail.value;
       const principal = authn.principalOf(request);
@@ -131,7 +130,7 @@ function objectRoutes(app: FastifyInstance, authn: RequestKit, deps: ObjectRoute
     async (request, reply) => {
       const reader = authn.readerOf(request);
       if (reader === null) return authFailed(reply, authn, request);
-      const page = await relatedObjects(deps.stix, reader, request.params.id as StixId, request.query);
+      const page = await relatedObjects(deps.stix, reader, request.params.id, request.query);
       if (!page.ok) return sendProblem(reply, page.error);
       const principal = authn.principalOf(request);
       if (principal !== null) {
@@ -179,7 +178,7 @@ function objectRoutes(app: FastifyInstance, authn: RequestKit, deps: ObjectRoute
     async (request, reply) => {
       const principal = authn.principalOf(request);
       if (principal === null) return authFailed(reply, authn, request);
-      const written = await revokeObject(deps, principal, readerOfPrincipal(principal), request.params.id as StixId);
+      const written = await revokeObject(deps, principal, readerOfPrincipal(principal), request.params.id);
       if (!written.ok) return sendProblem(reply, written.error);
       await auditWrite(deps.audit, principal, 'revoked', request.params.id, written.value.sharing);
       return sendJson(reply, 201, writtenJson(written.value));

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { AudienceSchema, PageCursor, PageLimit, SharingSchema, STIX_ID, StixObjectSchema, Timestamp, TlpSchema } from '../domain/schemas.ts';
+import { AudienceSchema, PageCursor, PageLimit, SharingSchema, StixIdString, StixObjectSchema, Timestamp, TlpSchema } from '../domain/schemas.ts';
 
 /** The schemas of /api/v1/objects: Fastify validates with them, OpenAPI is generated from them, types come from Static<>. */
 
@@ -21,7 +21,7 @@ export type ListObjectsQuery = Static<typeof ListObjectsQuery>;
 
 export const ObjectListSchema = Type.Object({ items: Type.Array(Type.Ref(StixObjectSchema)), next_cursor: Type.Union([Type.String(), Type.Null()]) });
 
-export const ObjectIdParams = Type.Object({ id: Type.String({ pattern: STIX_ID, description: 'STIX id' }) });
+export const ObjectIdParams = Type.Object({ id: StixIdString({ description: 'STIX id' }) });
 export type ObjectIdParams = Static<typeof ObjectIdParams>;
 
 export const ObjectDetailSchema = Type.Object({

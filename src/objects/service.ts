@@ -1,5 +1,5 @@
 import type { AudienceKey } from '../domain/audience.ts';
-import { type StixId } from '../domain/ids.ts';
+import { parseStixId, type StixId } from '../domain/ids.ts';
 import { problem, type Problem } from '../domain/problem.ts';
 import { err, ok, type Result } from '../domain/result.ts';
 import { keptAudience } from '../domain/sharing-rule.ts';
@@ -79,11 +79,14 @@ export async function relatedObjects(stix: StixStore, reader: Reader, id: StixId
   const ends = page.value.items.map((r) => {
     const o = JSON.parse(r.json) as Record<string, unknown>;
     const out = o['source_ref'] === id;
-    return { relationship: r, direction: out ? ('out' as const) : ('in' as const), otherId: String(out ? o['target_ref'] : o['source_ref']) as StixId };
+    return { relationship: r, direction: out ? ('out' as const) : ('in' as const), otherId: String(out ? o['target_ref'] : o['source_ref']) };
   });
-  const otherIds = [...new Set(ends.map((e) => e.otherId))];
+  const otherIds = [...new Set(ends.flatMap((e) => {
+    const other = parseStixId(e.otherId);
+    return other.ok ? [other.value] : [];
+  }))];
   // An id may have a record per owner: read every record of the other ends the reader may see; the last added of each shows.
-  const byId = new Map<StixId, StoredVersion>();
+  const byId = new Map<string, StoredVersion>();
   for (let cursor: string | null = null, first = true; otherIds.length > 0 && (first || cursor !== null); first = false) {
     const others: Result<Page<StoredVersion>, Problem> = await stix.list(reader, { ids: otherIds, limit: otherIds.length, ...(cursor === null ? {} : { cursor }) });
     if (!others.ok) return others;

@@ -9,7 +9,7 @@ export interface GroupsDeps {
   readonly repo: SharingRepository;
   readonly orgInfo: OrgInfoPort;
   readonly clock: { now(): Date };
-  readonly newId: () => string;
+  readonly newId: () => GroupId;
   readonly audit?: AuditPort;
 }
 
@@ -48,7 +48,7 @@ const notFound = (id: string): Problem => problem('not-found', 'group-not-found'
 export async function createGroup(deps: GroupsDeps, actor: Actor, name: string): Promise<Result<GroupView, Problem>> {
   const trimmed = name.trim();
   if (trimmed === '' || trimmed.length > MAX_NAME) return err(problem('invalid', 'invalid-group-name', `A group name must have 1 to ${MAX_NAME} characters`));
-  const group: GroupRecord = { id: deps.newId() as GroupId, name: trimmed, createdByOrg: actor.orgId, createdAt: deps.clock.now().toISOString() };
+  const group: GroupRecord = { id: deps.newId(), name: trimmed, createdByOrg: actor.orgId, createdAt: deps.clock.now().toISOString() };
   await deps.repo.createGroup(group);
   await deps.audit?.record({ actorOrg: actor.orgId, actorUser: actor.userId, action: 'group-created', details: { group: group.id, name: trimmed } });
   const own = await deps.repo.membership(group.id, actor.orgId);

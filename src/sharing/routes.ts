@@ -1,6 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { parseAudienceKey, type AudienceKey } from '../domain/audience.ts';
-import type { GroupId, OrgId, StixId } from '../domain/ids.ts';
 import { problem, type Problem } from '../domain/problem.ts';
 import { err, ok, type Result } from '../domain/result.ts';
 import { TLP_LEVELS, type Tlp } from '../domain/tlp.ts';
@@ -118,7 +117,7 @@ export function sharingRoutes(deps: SharingRouteDeps): AppPlugin {
           if (!who.ok) return kit.sendProblem(reply, who.error);
           const reader = kit.readerOf(request);
           if (reader === null) return kit.sendProblem(reply, UNAUTHENTICATED);
-          const id = request.params.id as StixId;
+          const id = request.params.id;
           const { audience, tlp, allow_counting: allowCounting } = request.body;
           const result = await deps.sharing.reshare(actorOf(who.value), reader, id, {
             audience: audienceOf(audience),
@@ -151,7 +150,7 @@ export function sharingRoutes(deps: SharingRouteDeps): AppPlugin {
         async (request, reply) => {
           const who = await gate.admin(request, true);
           if (!who.ok) return kit.sendProblem(reply, who.error);
-          return send(reply, await deps.sharing.invite(actorOf(who.value), request.params.id as GroupId, request.body.org_id as OrgId), 201);
+          return send(reply, await deps.sharing.invite(actorOf(who.value), request.params.id, request.body.org_id), 201);
         },
       );
 
@@ -165,7 +164,7 @@ export function sharingRoutes(deps: SharingRouteDeps): AppPlugin {
           async (request, reply) => {
             const who = await gate.admin(request, true);
             if (!who.ok) return kit.sendProblem(reply, who.error);
-            return send(reply, await deps.sharing.answer(actorOf(who.value), request.params.id as GroupId, answer));
+            return send(reply, await deps.sharing.answer(actorOf(who.value), request.params.id, answer));
           },
         );
       }
@@ -176,7 +175,7 @@ export function sharingRoutes(deps: SharingRouteDeps): AppPlugin {
         async (request, reply) => {
           const who = await gate.admin(request, true);
           if (!who.ok) return kit.sendProblem(reply, who.error);
-          return send(reply, await deps.sharing.leave(actorOf(who.value), request.params.id as GroupId));
+          return send(reply, await deps.sharing.leave(actorOf(who.value), request.params.id));
         },
       );
 
@@ -186,7 +185,7 @@ export function sharingRoutes(deps: SharingRouteDeps): AppPlugin {
         async (request, reply) => {
           const who = await gate.admin(request, true);
           if (!who.ok) return kit.sendProblem(reply, who.error);
-          return send(reply, await deps.sharing.removeMember(actorOf(who.value), request.params.id as GroupId, request.params.org_id as OrgId));
+          return send(reply, await deps.sharing.removeMember(actorOf(who.value), request.params.id, request.params.org_id));
         },
       );
 
@@ -196,7 +195,7 @@ export function sharingRoutes(deps: SharingRouteDeps): AppPlugin {
         async (request, reply) => {
           const who = gate.reader(request);
           if (!who.ok) return kit.sendProblem(reply, who.error);
-          return send(reply, await deps.sharing.sightingAggregate(who.value.reader, request.params.id as StixId));
+          return send(reply, await deps.sharing.sightingAggregate(who.value.reader, request.params.id));
         },
       );
       return Promise.resolve();

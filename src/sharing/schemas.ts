@@ -1,11 +1,8 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { AudienceSchema, TlpSchema } from '../domain/schemas.ts';
+import { AudienceSchema, GroupIdString, OrgIdString, StixIdString, TlpSchema } from '../domain/schemas.ts';
 
 /** REST schemas of the sharing routes: Fastify validates with them, OpenAPI shows them, types come from Static<>. */
 
-const STIX_ID = '^[a-z0-9][a-z0-9-]*--[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
-const UUID = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
-const ORG_ID = '^identity--[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
 
 const MaybeAudience = Type.Optional(Type.Union([AudienceSchema, Type.Null()], { description: 'An audience, or null to return to the built-in default' }));
 
@@ -46,17 +43,17 @@ export const ReshareSchema = Type.Object({
   sharing: Type.Object({ owner: Type.String(), tlp: TlpSchema, audience: Type.Array(Type.String()) }),
 });
 
-export const ObjectParams = Type.Object({ id: Type.String({ pattern: STIX_ID, description: 'STIX id' }) });
+export const ObjectParams = Type.Object({ id: StixIdString({ description: 'STIX id' }) });
 export type ObjectParams = Static<typeof ObjectParams>;
-export const GroupParams = Type.Object({ id: Type.String({ pattern: UUID, description: 'Sharing group id' }) });
+export const GroupParams = Type.Object({ id: GroupIdString({ description: 'Sharing group id' }) });
 export type GroupParams = Static<typeof GroupParams>;
-export const MemberParams = Type.Object({ id: Type.String({ pattern: UUID, description: 'Sharing group id' }), org_id: Type.String({ pattern: ORG_ID, description: 'Member organization' }) });
+export const MemberParams = Type.Object({ id: GroupIdString({ description: 'Sharing group id' }), org_id: OrgIdString({ description: 'Member organization' }) });
 export type MemberParams = Static<typeof MemberParams>;
 export const LeftSchema = Type.Object({ left: Type.String() });
 
 export const CreateGroupBody = Type.Object({ name: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false });
 export type CreateGroupBody = Static<typeof CreateGroupBody>;
-export const InviteBody = Type.Object({ org_id: Type.String({ pattern: ORG_ID, description: 'The invited organization' }) }, { additionalProperties: false });
+export const InviteBody = Type.Object({ org_id: OrgIdString({ description: 'The invited organization' }) }, { additionalProperties: false });
 export type InviteBody = Static<typeof InviteBody>;
 
 const MembershipStatus = Type.Union([Type.Literal('invited'), Type.Literal('accepted'), Type.Literal('declined')]);

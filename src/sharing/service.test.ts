@@ -46,7 +46,7 @@ describe.each(testDialects())('sharing service on %s', (dialect) => {
     store = await openStore({ url: test.url });
     audit = createAuditLog(store);
     events = [];
-    service = createSharingService({ store, orgInfo: (id) => Promise.resolve(ORGS.get(id) ?? null), newId, audit, onReshare: (e) => void events.push(e) });
+    service = createSharingService({ store, orgInfo: (id) => Promise.resolve(ORGS.get(id) ?? null), newId: () => newId() as GroupId, audit, onReshare: (e) => void events.push(e) });
   });
   afterEach(async () => {
     await store.close();

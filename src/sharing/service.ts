@@ -1,7 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import type { AuditPort } from '../audit/audit-log.ts';
 import type { AudienceKey } from '../domain/audience.ts';
-import type { GroupId, OrgId, StixId, UserId } from '../domain/ids.ts';
+import { type GroupId, type OrgId, type StixId, type UserId, newGroupId } from '../domain/ids.ts';
 import type { Problem } from '../domain/problem.ts';
 import type { Result } from '../domain/result.ts';
 import type { Tlp } from '../domain/tlp.ts';
@@ -19,7 +18,7 @@ export interface SharingServiceDeps {
   readonly store: { readonly stix: StixStore; readonly database: Database<unknown> };
   readonly orgInfo: OrgInfoPort;
   readonly clock?: { now(): Date };
-  readonly newId?: () => string;
+  readonly newId?: () => GroupId;
   readonly audit?: AuditPort;
   /** Told after every re-share, so live feeds can drop or add the object for their subscribers. */
   readonly onReshare?: (event: ReshareEvent) => void | Promise<void>;
@@ -49,7 +48,7 @@ export function createSharingService(deps: SharingServiceDeps): SharingService {
   const repo: SharingRepository = sharingRepository(deps.store.database);
   const clock = deps.clock ?? { now: () => new Date() };
   const base = { repo, orgInfo: deps.orgInfo };
-  const groupDeps = { ...base, clock, newId: deps.newId ?? randomUUID, ...(deps.audit === undefined ? {} : { audit: deps.audit }) };
+  const groupDeps = { ...base, clock, newId: deps.newId ?? newGroupId, ...(deps.audit === undefined ? {} : { audit: deps.audit }) };
   const reshareDeps = {
     ...base,
     stix: deps.store.stix,

@@ -1,11 +1,16 @@
-/** The accounts tables (migration 0002) as Kysely sees them. Times compared in code are epoch milliseconds. */
+import type { OrgId, UserId } from '../domain/ids.ts';
+
+/**
+ * The accounts tables (migration 0002) as Kysely sees them. Times compared in code are epoch milliseconds.
+ * Id columns carry their branded types: this store writes only parsed ids, so rows read back hold them.
+ */
 
 export const USER_ROLES = ['viewer', 'analyst', 'org-admin', 'hub-admin'] as const;
 export type UserRole = (typeof USER_ROLES)[number];
 
 export type UserRow = {
-  id: string;
-  org_id: string;
+  id: UserId;
+  org_id: OrgId;
   email: string;
   name: string;
   role: UserRole;
@@ -22,7 +27,7 @@ export type UserRow = {
 
 export type SessionRow = {
   token_hash: string;
-  user_id: string;
+  user_id: UserId;
   created_at: number;
   last_seen_at: number;
   expires_at: number;
@@ -32,7 +37,7 @@ export type SessionRow = {
 
 export type ApiKeyRow = {
   id: string;
-  user_id: string;
+  user_id: UserId;
   name: string;
   secret_hash: string;
   scope: 'read' | 'write';

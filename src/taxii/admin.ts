@@ -1,9 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { parseAudienceKey } from '../domain/audience.ts';
-import { parseCollectionId, type CollectionId } from '../domain/ids.ts';
+import { parseCollectionId, newCollectionId } from '../domain/ids.ts';
 import type { FilterCollection } from '../store/taxii.ts';
 import { notFound, sendTaxiiError, taxiiError } from './errors.ts';
 import { TAXII_CONTENT_TYPE } from './media.ts';
@@ -67,7 +66,7 @@ export function adminRoutes(app: FastifyInstance, ctx: TaxiiContext): void {
     if (!principal.keys.includes(key.value)) return sendTaxiiError(reply, taxiiError(400, 'audience-not-held', `Your organization does not read with ${key.value}; choose one of ${principal.keys.join(', ')}`));
     if (input.alias !== undefined && RESERVED.test(input.alias)) return sendTaxiiError(reply, taxiiError(400, 'alias-reserved', `The alias "${input.alias}" belongs to a built-in collection; choose another`));
     const collection: FilterCollection = {
-      id: randomUUID() as CollectionId,
+      id: newCollectionId(),
       orgId: principal.orgId,
       title: input.title,
       description: input.description ?? null,

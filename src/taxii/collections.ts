@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { audienceKind, type AudienceKey } from '../domain/audience.ts';
 import { assertNever } from '../domain/assert-never.ts';
-import type { CollectionId, OrgId } from '../domain/ids.ts';
+import { type CollectionId, type OrgId, orgIdOfUuid, collectionIdOfUuid } from '../domain/ids.ts';
 import type { Tlp } from '../domain/tlp.ts';
 import type { Principal } from '../domain/principal.ts';
 import type { FilterCollection } from '../store/taxii.ts';
@@ -29,7 +29,7 @@ export interface TaxiiCollection {
 }
 
 /** Stands for "no organization" in view readers, so that owning an object does not put it in every collection. */
-const NO_ORG = 'identity--00000000-0000-4000-8000-000000000000' as OrgId;
+const NO_ORG = orgIdOfUuid('00000000-0000-4000-8000-000000000000');
 
 /**
  * A stable collection id for an audience key: name-based like UUIDv5, but stamped version 4,
@@ -40,7 +40,7 @@ export function collectionIdOf(key: string): CollectionId {
   bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x40;
   bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80;
   const hex = bytes.toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}` as CollectionId;
+  return collectionIdOfUuid(`${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`);
 }
 
 /** Readable names for audience keys (state, group, organization names); null falls back to the key. */

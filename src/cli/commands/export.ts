@@ -4,7 +4,6 @@ import { pipeline } from 'node:stream/promises';
 import { Command } from 'commander';
 import { orgInfoPort } from '../../accounts/organizations.ts';
 import { createAuditLog } from '../../audit/audit-log.ts';
-import type { OrgId, UserId } from '../../domain/ids.ts';
 import { createSharingService } from '../../sharing/service.ts';
 import { accountsStore } from '../../store/accounts.ts';
 import type { RampartStore } from '../../store/index.ts';
@@ -76,7 +75,7 @@ async function readerOf(store: RampartStore, email: string): Promise<Reader | nu
   const user = await accountsStore(store.database).userByEmail(email);
   if (user === null || user.disabled_at !== null) return null;
   const sharing = createSharingService({ store, orgInfo: orgInfoPort(store) });
-  const orgId = user.org_id as OrgId;
-  const userId = user.id as UserId;
+  const orgId = user.org_id;
+  const userId = user.id;
   return { kind: 'member', orgId, userId, keys: await sharing.keysOf(orgId, userId) };
 }

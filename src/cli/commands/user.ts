@@ -153,7 +153,7 @@ async function runList(flags: DbOptions & { org?: string }): Promise<number> {
       orgId = org.id;
     }
     const users = await session.ctx.accounts.listUsers(orgId);
-    const names = new Map((await session.ctx.accounts.listOrganizations({ ids: [...new Set(users.map((u) => u.org_id as OrgId))] })).map((o) => [o.id as string, o.name]));
+    const names = new Map((await session.ctx.accounts.listOrganizations({ ids: [...new Set(users.map((u) => u.org_id))] })).map((o) => [o.id as string, o.name]));
     for (const u of users) {
       const status = u.disabled_at !== null ? 'disabled' : u.totp_secret !== null ? 'active, TOTP' : 'active';
       process.stdout.write(`${u.email}  ${u.role.padEnd(9)}  ${status.padEnd(12)}  ${names.get(u.org_id) ?? u.org_id}\n`);
