@@ -132,7 +132,7 @@ async function build(store: RampartStore, spec: WorldSpec): Promise<{ world: Mod
   const info = new Map<string, OrgInfo>(world.orgs.map((o) => [o.id, { kind: o.kind, stateFips: o.fips }]));
   const groupIds = world.groups.map((g) => g.id);
   let nextGroup = 0;
-  const service = createSharingService({ store, orgInfo: (id) => Promise.resolve(info.get(id) ?? null), newId: () => groupIds[nextGroup++] ?? 'unused' });
+  const service = createSharingService({ store, orgInfo: (id) => Promise.resolve(info.get(id) ?? null), newId: () => groupIds[nextGroup++] ?? ('unused' as GroupId) });
   const actor = (i: number) => ({ orgId: world.orgs[i]?.id ?? ('' as OrgId), userId: null });
   for (const g of world.groups) {
     const made = await service.createGroup(actor(g.creator), `group ${g.id}`);
