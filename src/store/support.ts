@@ -4,7 +4,7 @@ import { SUPPORT_SERVICES, SUPPORT_STATUSES, type SupportService, type SupportSt
 import type { Database } from './db.ts';
 
 // A type alias, not an interface: Kysely.withTables needs an index-signature-compatible shape.
-/** The tables of migration 0017-support. */
+/** The tables of migration 0019-support. */
 export type SupportTables = {
   support_offering: { provider_org: string; service: string; description: string; active: number; updated_at: number };
   support_request: {
