@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
+import type { AudienceKey } from '../domain/audience.ts';
 import type { OrgId, StixId } from '../domain/ids.ts';
 import { RAMPART_NAMESPACE, uuidV5 } from '../domain/uuid.ts';
 import type { DeliveryOutcome, DeliveryRow, NotificationsStore } from '../store/notifications.ts';
 import type { Reader, StixStore, StoredVersion } from '../store/types.ts';
 import { readerOf, type Directory, type KeysOf } from './directory.ts';
 import { digestMail, immediateMail, type MailItem, type Mailer } from './email.ts';
-import { sees } from './matcher.ts';
 import { backoffMs, type WebhookSender } from './webhook.ts';
 
 export interface DeliveryPolicy {
@@ -18,9 +18,11 @@ export interface DeliveryPolicy {
   readonly backoffCapMs: number;
   /** Webhook deliveries given up on in a row before the webhook is turned off (default 3). */
   readonly disableAfterDead: number;
+  /** Deliveries sent at the same time by one process (default 16). */
+  readonly parallel: number;
 }
 
-export const DEFAULT_POLICY: DeliveryPolicy = { leaseMs: 60_000, maxAttempts: 8, backoffBaseMs: 30_000, backoffCapMs: 3_600_000, disableAfterDead: 3 };
+export const DEFAULT_POLICY: DeliveryPolicy = { leaseMs: 60_000, maxAttempts: 8, backoffBaseMs: 30_000, backoffCapMs: 3_600_000, disableAfterDead: 3, parallel: 16 };
 
 export interface DeliverDeps {
   readonly stix: Pick<StixStore, 'versions' | 'get'>;
@@ -48,10 +50,10 @@ const NO_LONGER_SHARED = 'no longer shared with the recipient';
  */
 async function visibleNow(deps: DeliverDeps, reader: Reader, row: DeliveryRow): Promise<{ version: StoredVersion } | { dropped: string }> {
   if (row.object_id === null || row.added_us === null) return { dropped: 'the delivery names no object' };
-  const version = await sees(deps.stix, reader, row.object_id as StixId, row.added_us);
-  if (version === null) return { dropped: NO_LONGER_SHARED };
-  const latest = await deps.stix.get(reader, row.object_id as StixId);
-  if (latest?.revoked === true) return { dropped: 'revoked by its owner' };
+  const visible = await deps.stix.versions(reader, row.object_id as StixId);
+  const version = visible.find((v) => v.addedUs === row.added_us);
+  if (version === undefined) return { dropped: NO_LONGER_SHARED };
+  if (visible.some((v) => v.isLatest && v.revoked)) return { dropped: 'revoked by its owner' };
   return { version };
 }
 
@@ -88,8 +90,8 @@ function failed(deps: DeliverDeps, row: DeliveryRow, error: string): DeliveryOut
 }
 
 async function deliverWebhook(deps: DeliverDeps, row: DeliveryRow): Promise<DeliveryOutcome> {
-  const hook = (await deps.store.webhooks(row.org_id)).find((h) => h.id === row.recipient);
-  if (hook === undefined) return { state: 'dropped', reason: 'the webhook was removed' };
+  const hook = await deps.store.webhook(row.recipient);
+  if (hook === null || hook.org_id !== row.org_id) return { state: 'dropped', reason: 'the webhook was removed' };
   if (hook.enabled !== 1) return { state: 'dropped', reason: 'the webhook is turned off' };
   const seen = await visibleNow(deps, await readerOf(deps.keysOf, row.org_id as OrgId, null), row);
   if ('dropped' in seen) return { state: 'dropped', reason: seen.dropped };
@@ -97,7 +99,7 @@ async function deliverWebhook(deps: DeliverDeps, row: DeliveryRow): Promise<Deli
   const body = webhookBody(row, seen.version, new Date(now).toISOString());
   const sent = await deps.sendWebhook({ url: hook.url, secret: hook.secret, deliveryId: row.id, body, timestampSeconds: Math.floor(now / 1000) });
   if (sent.ok) {
-    await deps.store.webhookSucceeded(hook.id);
+    if (hook.failures > 0) await deps.store.webhookSucceeded(hook.id);
     return { state: 'delivered' };
   }
   return failed(deps, row, sent.error);
@@ -170,7 +172,33 @@ async function afterDeadWebhook(deps: DeliverDeps, row: DeliveryRow, error: stri
 export async function deliverDue(deps: DeliverDeps, limit: number, notify: (orgId: string, notice: string) => Promise<void>): Promise<number> {
   const now = deps.now();
   const rows = await deps.store.claimDue(deps.owner, now, now + deps.policy.leaseMs, limit);
-  for (const row of rows) await deliverClaimed(deps, row, notify);
+  // Keys are read once per batch and reader (a batch takes well under a lease), not once per delivery.
+  const memo = new Map<string, Promise<readonly AudienceKey[]>>();
+  const batch: DeliverDeps = {
+    ...deps,
+    keysOf: (orgId, userId) => {
+      const key = `${orgId}|${userId ?? ''}`;
+      let keys = memo.get(key);
+      if (keys === undefined) {
+        keys = deps.keysOf(orgId, userId);
+        memo.set(key, keys);
+      }
+      return keys;
+    },
+  };
+  // One digest per person: its first row claims and sends all of that person's due rows.
+  const digests = new Set<string>();
+  const single: DeliveryRow[] = [];
+  for (const row of rows) {
+    if (row.channel !== 'email' || row.mode !== 'digest') single.push(row);
+    else if (!digests.has(row.recipient)) {
+      digests.add(row.recipient);
+      single.push(row);
+    }
+  }
+  // Receivers and mail servers answer slower than the database: several sends wait at once.
+  const parallel = Math.max(1, deps.policy.parallel);
+  for (let i = 0; i < single.length; i += parallel) await Promise.all(single.slice(i, i + parallel).map((row) => deliverClaimed(batch, row, notify)));
   return rows.length;
 }
 

@@ -35,7 +35,8 @@ export function logMailer(log: MailLog): Mailer {
 
 /** SMTP through nodemailer; `url` is smtp://user:pass@host:port or smtps://… (RAMPART_SMTP_URL). */
 export function smtpMailer(url: string, from: string): Mailer {
-  const transport = nodemailer.createTransport(url);
+  // A few kept-open connections: a digest for thousands of people is thousands of messages.
+  const transport = nodemailer.createTransport({ url, pool: true, maxConnections: 8, maxMessages: Infinity });
   return {
     kind: 'smtp',
     async send(message) {

@@ -326,6 +326,10 @@ export function notificationsStore(database: Database<unknown>) {
       const rows = await q.orderBy('created_at').orderBy('id').execute();
       return rows.map((r) => ({ ...r, enabled: Number(r.enabled), failures: Number(r.failures), created_at: Number(r.created_at) }));
     },
+    async webhook(id: string): Promise<WebhookRow | null> {
+      const r = await db.selectFrom('notify_webhook').selectAll().where('id', '=', id).executeTakeFirst();
+      return r === undefined ? null : { ...r, enabled: Number(r.enabled), failures: Number(r.failures), created_at: Number(r.created_at) };
+    },
     async insertWebhook(row: WebhookRow): Promise<void> {
       await db.insertInto('notify_webhook').values(row).execute();
     },
