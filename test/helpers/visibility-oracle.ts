@@ -102,11 +102,6 @@ export function audienceFor(world: ModelPeople, tlp: Tlp, choices: readonly { ki
   return [...new Set(keys)];
 }
 
-/** Picks keys of any kind, the TLP notwithstanding (for versions whose kept audience the TLP may refuse). */
-export function anyAudience(world: ModelPeople, choices: readonly { kind: number; n: number }[]): AudienceKey[] {
-  return audienceFor(world, 'clear', choices);
-}
-
 export function readersOf(world: ModelPeople): ModelReader[] {
   return [{ kind: 'public' }, ...world.orgs.flatMap((o, i): ModelReader[] => [{ kind: 'member', org: i, user: null }, ...o.users.map((u): ModelReader => ({ kind: 'member', org: i, user: u }))])];
 }
