@@ -250,4 +250,18 @@ describe.each(testDialects())('alerts that reach people on %s', (dialect) => {
       ['Sandworm mentions', false],
     ]);
   });
+
+  it("emails the plan's primary contacts every urgent alert at once, even when they chose no email otherwise", async () => {
+    expect((await api('stateAdmin', 'PUT', '/api/v1/me/notification-settings', { email_mode: 'none' })).status).toBe(200);
+    expect((await api('stateAdmin', 'PUT', '/api/v1/org/notification-plan', { primary_contacts: [world.users.stateAdmin] })).status).toBe(200);
+    const urgent = incident('Voter registration system offline', { severity: 'critical' });
+    const calm = incident('Slow county website', { severity: 'low' });
+    await post(hub, world.keys.county, urgent.object, 'amber', ['state:55']);
+    await post(hub, world.keys.county, calm.object, 'amber', ['state:55']);
+    await hub.notifier.round();
+    expect(mailTo('stateAdmin').map((m) => m.subject)).toEqual(['[TLP:AMBER] URGENT: Incident: Voter registration system offline']);
+    const reasons = (await api('stateAdmin', 'GET', '/api/v1/notifications')).body?.['items'] as { object_id: string; reasons: string[] }[];
+    expect(reasons.find((n) => n.object_id === urgent.id)?.reasons).toContain('You are a primary contact for urgent alerts');
+    expect((await api('stateAdmin', 'PUT', '/api/v1/me/notification-settings', { email_mode: 'as-rules' })).status).toBe(200);
+  });
 });

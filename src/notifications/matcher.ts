@@ -9,6 +9,8 @@ import { criteriaHold, standardRules, watchHits, type Rule, type WatchItem } fro
 import { Value } from '@sinclair/typebox/value';
 import { EMAIL_MODES, WATCH_KINDS, WatchCriteriaSchema, type EmailMode, type WatchKind } from './schemas.ts';
 
+const PRIMARY_CONTACT: Rule = { id: 'plan:primary', name: 'You are a primary contact for urgent alerts', criteria: {}, email: 'immediate', userId: null };
+
 /** Stable ids: the same person (or webhook), object version and channel always give the same id, in every process. */
 export const alertId = (userId: string, objectId: string, addedUs: number) => uuidV5(`alert|${userId}|${objectId}|${addedUs}`, RAMPART_NAMESPACE);
 export const deliveryId = (channel: string, recipient: string, objectId: string, addedUs: number) => uuidV5(`delivery|${channel}|${recipient}|${objectId}|${addedUs}`, RAMPART_NAMESPACE);
@@ -33,6 +35,8 @@ interface Watchers {
   readonly personModes: ReadonlyMap<string, string>;
   readonly webhooks: ReadonlyMap<string, readonly string[]>;
   readonly keys: Map<string, ReadonlySet<string>>;
+  /** People each organization's notification plan names as primary contacts for urgent alerts. */
+  readonly primary: ReadonlySet<string>;
 }
 
 const isEmailMode = (s: string): s is EmailMode => (EMAIL_MODES as readonly string[]).includes(s);
@@ -85,7 +89,9 @@ async function loadWatchers(deps: MatcherDeps): Promise<Watchers> {
   for (const item of items) if (isWatchKind(item.kind)) push(watchItems, item.org_id, { kind: item.kind, value: item.value });
   const webhooks = new Map<string, string[]>();
   for (const hook of hooks) if (hook.enabled === 1) push(webhooks, hook.org_id, hook.id);
-  return { orgs, people, orgRules, personRules, watchItems, personModes: new Map(persons.map((p) => [p.user_id, p.email_mode])), webhooks, keys: new Map() };
+  const primary = new Set<string>();
+  for (const plan of plans) for (const id of JSON.parse(plan.primary_contacts) as string[]) primary.add(`${plan.org_id}|${id}`);
+  return { orgs, people, orgRules, personRules, watchItems, personModes: new Map(persons.map((p) => [p.user_id, p.email_mode])), webhooks, keys: new Map(), primary };
 }
 
 async function orgKeys(deps: MatcherDeps, w: Watchers, orgId: string): Promise<ReadonlySet<string>> {
@@ -180,12 +186,15 @@ export async function matchVersion(deps: MatcherDeps, w: Watchers, version: Stor
         ...orgRules.filter((r) => orgMatched.includes(r) || criteriaHold(r.criteria, facts, mine, hits)),
         ...(w.personRules.get(person.id) ?? []).filter((r) => criteriaHold(r.criteria, facts, mine, hits)),
       ];
+      // The plan's primary contacts hear of every urgent alert the organization may see, at once.
+      const primaryContact = facts.urgent && w.primary.has(`${orgId}|${person.id}`);
+      if (primaryContact) matched.push(PRIMARY_CONTACT);
       if (matched.length === 0) continue;
       const id = alertId(person.id, version.id, version.addedUs);
       const reasons = reasonsOf(matched);
       const urgent = facts.urgent ? 1 : 0;
       alerts.push({ id, user_id: person.id, org_id: orgId, object_id: version.id, added_us: version.addedUs, notice: null, reasons, urgent, created_at: now, read_at: null, acked_at: null, escalated_at: null });
-      const mode = emailModeFor(matched, w.personModes.get(person.id), facts.urgent);
+      const mode = primaryContact ? 'immediate' : emailModeFor(matched, w.personModes.get(person.id), facts.urgent);
       if (mode === 'none') continue;
       deliveries.push(delivery('email', person.id, orgId, id, version, mode, reasons, urgent, mode === 'digest' ? deps.nextDigestAt(now) : now, now));
     }
