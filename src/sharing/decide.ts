@@ -52,7 +52,11 @@ export async function checkOwnerAudience(deps: DecideDeps, owner: OrgId, tlp: Tl
   return checked;
 }
 
-/** The SharingPort's decide: the audience asked for, else the org's default for the TLP, else the built-in default. */
+/**
+ * The SharingPort's decide: the audience asked for, else the org's default for the TLP, else the built-in
+ * default. Defaults are for new objects only: a new version without an audience keeps the one before it
+ * (keptAudience in src/domain/sharing-rule.ts; the objects service and the store apply it), never a default.
+ */
 export async function decide(deps: DecideDeps, owner: OrgId, tlp: Tlp, audience: readonly AudienceKey[] | undefined): Promise<Result<Sharing, Problem>> {
   let chosen: readonly AudienceKey[];
   if (audience !== undefined) {
