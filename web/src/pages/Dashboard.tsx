@@ -1,13 +1,12 @@
-import type { Dashboard as DashboardData, StatusRow } from '../../../src/dashboard/schema.ts';
-import { ELECTION_FUNCTIONS } from '../../../src/domain/election.ts';
+import type { Dashboard as DashboardData } from '../../../src/dashboard/schema.ts';
 import { TLP_LEVELS } from '../../../src/domain/tlp.ts';
 import { useState } from 'react';
 import { LiveIndicator } from '../components/LiveIndicator.tsx';
 import { TlpBadge } from '../components/TlpBadge.tsx';
 import { Loading, ProblemBox } from '../components/Status.tsx';
 import { UsMap } from '../components/UsMap.tsx';
-import { itemTitle, splitByType, statusWhen } from '../dashboard-words.ts';
-import { count, formatWhen, FUNCTION_LABELS, plural, shortId, STATUS_LABELS, typeLabel } from '../format.ts';
+import { itemTitle, splitByType } from '../dashboard-words.ts';
+import { count, formatWhen, plural, typeLabel } from '../format.ts';
 import { TLP_MEANING } from '../sharing-rules.ts';
 import { Link } from '../router.tsx';
 import { useSession } from '../session.tsx';
@@ -53,7 +52,10 @@ export function Dashboard() {
 
       <section className="card">
         <h2>Election-day status</h2>
-        <StatusBoard rows={d.status_board} now={now} />
+        <p>
+          Whether anything threatens voting, vote counting or tallying, state by state and county by county, with the reports behind each answer:{' '}
+          <Link to="/elections">open Election day</Link>.
+        </p>
       </section>
 
       <div className="grid-2">
@@ -107,43 +109,6 @@ export function Dashboard() {
   );
 }
 
-function StatusBoard(props: { readonly rows: readonly StatusRow[]; readonly now: Date }) {
-  if (props.rows.length === 0) return <p className="muted">No election-day status has been shared with you.</p>;
-  const used = ELECTION_FUNCTIONS.filter((f) => props.rows.some((r) => r.functions[f] !== undefined));
-  return (
-    <div className="table-scroll">
-      <table className="status-board">
-        <thead>
-          <tr>
-            <th>Jurisdiction</th>
-            {used.map((f) => (
-              <th key={f}>{FUNCTION_LABELS[f]}</th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {props.rows.map((r) => (
-            <tr key={r.id} className={`worst-${r.worst}`}>
-              <td>
-                <Link to={`/intel/${encodeURIComponent(r.id)}`}>{r.jurisdiction_name ?? `Jurisdiction ${shortId(r.jurisdiction_ref)}`}</Link>
-                <div className="muted small">{statusWhen(r.election_date, r.modified, props.now)}</div>
-                {r.summary === null ? null : <div className="small">{r.summary}</div>}
-              </td>
-              {used.map((f) => {
-                const level = r.functions[f];
-                return (
-                  <td key={f} data-label={FUNCTION_LABELS[f]}>
-                    {level === undefined ? <span className="muted">—</span> : <span className={`status status-${level}`}>{STATUS_LABELS[level]}</span>}
-                  </td>
-                );
-              })}
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
-  );
-}
 
 function TypeCounts(props: { readonly rows: readonly { readonly type: string; readonly count: number }[] }) {
   return (
