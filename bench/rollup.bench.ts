@@ -128,7 +128,7 @@ try {
   await populate(store, all);
   const deps: StatusDeps = {
     stix: store.stix,
-    sharing: { decide: () => Promise.reject(new Error('the benchmark does not write')) } as unknown as StatusDeps['sharing'],
+    sharing: { decide: () => Promise.reject(new Error('the benchmark does not write')) },
     clock: { now: () => NOW },
     orgInfo: () => Promise.resolve(null),
     orgName: () => Promise.resolve(null),

@@ -1,6 +1,6 @@
 import { loadCounties } from '../accounts/counties.ts';
 import type { AccountsContext } from '../accounts/context.ts';
-import type { OrgId, StixId } from '../domain/ids.ts';
+import { parseStixId, type OrgId } from '../domain/ids.ts';
 import { problem, type Problem } from '../domain/problem.ts';
 import { err, ok, type Result } from '../domain/result.ts';
 import { importObjects } from '../ingest/import.ts';
@@ -14,7 +14,8 @@ import { demoElectionId, electionDemo, type DemoJurisdiction } from './election-
  * status reports each office shared.
  */
 export async function seedElectionDemo(ctx: AccountsContext, stix: StixStore, options: { readonly hubOwner: OrgId; readonly now: Date; readonly orgs: DemoOrgs }): Promise<Result<{ readonly added: number }, Problem>> {
-  if ((await stix.get({ kind: 'operator' }, demoElectionId(options.now) as StixId)) !== null) return ok({ added: 0 });
+  const existing = parseStixId(demoElectionId(options.now));
+  if (existing.ok && (await stix.get({ kind: 'operator' }, existing.value)) !== null) return ok({ added: 0 });
   for (const stateFips of ['55', '17']) {
     const loaded = await loadCounties(ctx, { stateFips });
     if (!loaded.ok) return loaded;
