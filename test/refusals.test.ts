@@ -243,6 +243,12 @@ describe.each(testDialects())('observables are recorded by every organization un
     expect(await seenBy(first)).toEqual({ list: 2, one: first.orgId, exported: 2, taxiiCommunity: 1 });
     expect(await seenBy(second)).toEqual({ list: 1, one: second.orgId, exported: 1, taxiiCommunity: 1 });
     expect(await seenBy(third)).toEqual({ list: 1, one: second.orgId, exported: 1, taxiiCommunity: 1 });
+    // Seeing another organization's record of an observable does not stop anyone recording it: no not-owner for observables.
+    const fourth = await h.person(await h.organization({ kind: 'local', name: 'Hazel Borough Clerk (fictional)', state_fips: '48' }), 'fourth');
+    const recorded = await rest(fourth, 'POST', '/api/v1/objects', { object: C2, tlp: 'amber', audience: [`org:${fourth.orgId}`] });
+    expect(recorded.statusCode, recorded.body).toBe(201);
+    expect(recorded.json()).toMatchObject({ outcome: 'added', sharing: { owner: fourth.orgId } });
+    expect(await seenBy(third)).toEqual({ list: 1, one: second.orgId, exported: 1, taxiiCommunity: 1 });
 
     // Each owner re-shares its own record only: the second narrows to itself; the first's stays as it was.
     const firstRecord = (await h.store.stix.versions(OPERATOR, C2.id as StixId)).filter((v) => v.sharing.owner === first.orgId);
