@@ -21,6 +21,11 @@ export interface ProblemBody {
  */
 export const UNPROCESSABLE_CODES: ReadonlySet<string> = new Set([
   'invalid-stix-object',
+  'county-not-in-state',
+  'unknown-state',
+  'unknown-election',
+  'state-not-in-election',
+  'not-a-correction',
   'tlp-audience-mismatch',
   'tlp-marking-mismatch',
   'created-by-mismatch',

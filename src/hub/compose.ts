@@ -24,6 +24,7 @@ import { systemClock, type Clock } from '../domain/clock.ts';
 import type { Principal } from '../domain/principal.ts';
 import { incidentRoutes } from '../incidents/routes.ts';
 import { supportRoutes } from '../support/routes.ts';
+import { rumourRoutes } from '../rumours/routes.ts';
 import { supportRepository } from '../store/support.ts';
 import { matchPlugin } from '../matching/routes.ts';
 import { objectsPlugin } from '../objects/routes.ts';
@@ -220,6 +221,7 @@ export async function composeHub(options: HubOptions): Promise<Hub> {
       notificationRoutes({ notifications, isOrgAdmin }),
       electionRoutes(electionDeps),
       statusRoutes(electionDeps),
+      rumourRoutes({ stix: store.stix, sharing, clock, audit, orgName: electionDeps.orgName }),
     ],
   });
   const unsubscribe = bus.subscribe((change) => change.kind !== 'support' && notifier.changed(change));

@@ -42,6 +42,39 @@ export const LawEnforcementReferralSchema = Type.Object(
 );
 export type LawEnforcementReferral = Static<typeof LawEnforcementReferralSchema>;
 
+/** Where a rumour correction stands in its election: before voting starts, while voting runs, or after (counting, canvass, certification). */
+export const RUMOUR_PHASES = ['before', 'during', 'after'] as const;
+export type RumourPhase = (typeof RUMOUR_PHASES)[number];
+/** A correction is published, or withdrawn by its owner (it stays on the public pages, marked withdrawn). */
+export const CORRECTION_STATUSES = ['published', 'withdrawn'] as const;
+export type CorrectionStatus = (typeof CORRECTION_STATUSES)[number];
+
+/** An official source a reader can check: a title and an https address. */
+export const OfficialLinkSchema = Type.Object(
+  { title: Type.String({ minLength: 1, maxLength: 200 }), url: Type.String({ pattern: '^https://[^\\s]+$', maxLength: 2000 }) },
+  { additionalProperties: false },
+);
+
+/** Rumour control (on a `report` with report_types rumour-control): the rumour, the reality, where to get the facts, the law, where and when it applies. */
+export const RumourControlSchema = Type.Object(
+  {
+    rumour: Type.String({ minLength: 1, maxLength: 2000 }),
+    reality: Type.String({ minLength: 1, maxLength: 4000 }),
+    official_links: Type.Array(OfficialLinkSchema, { minItems: 1, maxItems: 10 }),
+    law_cited: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 300 }), { minItems: 1, maxItems: 10 })),
+    state_fips: FIPS2,
+    county_fips: Type.Optional(Type.Array(FIPS5, { minItems: 1, maxItems: 200, uniqueItems: true })),
+    election_ref: Type.Optional(Ref([ELECTION_TYPE])),
+    /** The election's name as the public should read it (the election object itself is rarely public). */
+    election_name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    phase: literals(RUMOUR_PHASES),
+    status: literals(CORRECTION_STATUSES),
+    withdrawn_reason: Type.Optional(Type.String({ minLength: 1, maxLength: 1000 })),
+  },
+  { additionalProperties: false },
+);
+export type RumourControl = Static<typeof RumourControlSchema>;
+
 export const ElectionPropertiesSchema = Type.Object({
   extension_type: Type.Literal('property-extension'),
   election_functions: Type.Optional(Type.Array(literals(ELECTION_FUNCTIONS), { minItems: 1, uniqueItems: true })),
@@ -59,6 +92,7 @@ export const ElectionPropertiesSchema = Type.Object({
   /** The person in the owner organization working the case (a Rampart user id). */
   assignee: Type.Optional(Type.String({ pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$' })),
   law_enforcement_referral: Type.Optional(LawEnforcementReferralSchema),
+  rumour_control: Type.Optional(RumourControlSchema),
 });
 export type ElectionProperties = Static<typeof ElectionPropertiesSchema>;
 
@@ -136,18 +170,18 @@ export const RAMPART_EXTENSION_DEFINITION = {
   id: RAMPART_EXTENSION_ID,
   created_by_ref: RAMPART_IDENTITY_ID,
   created: '2026-11-25T00:00:00.000Z',
-  // 2.1.0 added impact, the counts, the case properties and the threat-to-election-workers category.
-  modified: '2026-12-05T00:00:00.000Z',
+  // 2.2.0 added rumour_control (corrections on the public pages); 2.1.0 added impact, the counts, the case properties and the threat-to-election-workers category.
+  modified: '2026-12-05T01:00:00.000Z',
   name: 'Rampart election security extension',
   description:
     'Election-specific properties for incident and infrastructure objects, and two new SDOs: x-rampart-election (an election, its states and phases) and x-rampart-status-report (a jurisdiction\'s election-day status per election function).',
   schema: [
-    `Property extension on incident and infrastructure: election_functions (list of ${ELECTION_FUNCTIONS.join(' | ')}), incident_category (${INCIDENT_CATEGORIES.join(' | ')}), severity (${SEVERITIES.join(' | ')}), asset_type (${ELECTION_ASSET_TYPES.join(' | ')}), state_fips (2 digits), county_fips (5 digits), ocd_id, impact (${IMPACT_LEVELS.join(' | ')}), voters_affected, polling_places_affected, jurisdictions_affected (whole numbers: voters appear only as counts), case_status (${CASE_STATUSES.join(' | ')}), assignee (a user id in the owner organization), law_enforcement_referral ({agency, referred_at, reference}).`,
+    `Property extension on incident and infrastructure: election_functions (list of ${ELECTION_FUNCTIONS.join(' | ')}), incident_category (${INCIDENT_CATEGORIES.join(' | ')}), severity (${SEVERITIES.join(' | ')}), asset_type (${ELECTION_ASSET_TYPES.join(' | ')}), state_fips (2 digits), county_fips (5 digits), ocd_id, impact (${IMPACT_LEVELS.join(' | ')}), voters_affected, polling_places_affected, jurisdictions_affected (whole numbers: voters appear only as counts), case_status (${CASE_STATUSES.join(' | ')}), assignee (a user id in the owner organization), law_enforcement_referral ({agency, referred_at, reference}), rumour_control (on a report with report_types rumour-control: {rumour, reality, official_links: list of {title, url (https)}, law_cited (list), state_fips, county_fips (list), election_ref, election_name, phase: ${RUMOUR_PHASES.join(' | ')}, status: ${CORRECTION_STATUSES.join(' | ')}, withdrawn_reason}).`,
     `New SDO x-rampart-election: name, description, election_type (${ELECTION_TYPES.join(' | ')}), election_date (YYYY-MM-DD), state_fips (list of 2-digit FIPS codes), jurisdiction_refs (identities; all local jurisdictions of the states when absent), phases (list of {phase: ${ELECTION_PHASES.join(' | ')}, start, end (timestamps), report_every_minutes}).`,
     `New SDO x-rampart-status-report: election_ref, jurisdiction_ref (identity), state_fips, county_fips, functions (dictionary of election function to {level: ${STATUS_LEVELS.join(' | ')}, note, contingencies (list of ${CONTINGENCIES.join(' | ')}), incident_refs}; at least one function), summary. no-report and stale are derived by readers, never posted.`,
     'Documented in Rampart docs/elections.md.',
   ].join(' '),
-  version: '2.1.0',
+  version: '2.2.0',
   extension_types: ['property-extension', 'new-sdo'],
 } as const;
 

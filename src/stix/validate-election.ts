@@ -36,6 +36,10 @@ export function checkRampart(object: Readonly<Record<string, unknown>>, type: st
     }
   } else if (isRecord(own) && own['extension_type'] === 'property-extension') {
     checkProperties(own, at, report, schemaProblem);
+    const types = object['report_types'];
+    if (own['rumour_control'] !== undefined && (type !== 'report' || !Array.isArray(types) || !types.includes('rumour-control'))) {
+      report({ path: joinPath(at, 'rumour_control'), code: 'rumour-control-not-a-report', message: 'rumour_control belongs on a report whose report_types include "rumour-control"' });
+    }
   }
 }
 
@@ -143,4 +147,6 @@ function checkProperties(ext: Readonly<Record<string, unknown>>, at: string, rep
   const known = Object.fromEntries(Object.entries(ext).filter(([k]) => k in ElectionPropertiesSchema.properties && k !== 'election_functions'));
   schemaErrors(checks().properties, { ...known, extension_type: 'property-extension' }, at, report, schemaProblem);
   checkState(ext['state_fips'], joinPath(at, 'state_fips'), report);
+  const rumour = ext['rumour_control'];
+  if (isRecord(rumour)) checkState(rumour['state_fips'], joinPath(joinPath(at, 'rumour_control'), 'state_fips'), report);
 }

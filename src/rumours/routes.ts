@@ -1,0 +1,170 @@
+import { createHash } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Type } from '@sinclair/typebox';
+import { stateByFips } from '../domain/organization-data.ts';
+import type { Principal } from '../domain/principal.ts';
+import { problem, type Problem } from '../domain/problem.ts';
+import { err, ok, type Result } from '../domain/result.ts';
+import type { AppPlugin } from '../http/deps.ts';
+import { problemResponses } from '../http/schemas.ts';
+import { WrittenObjectSchema } from '../objects/schemas.ts';
+import type { Written } from '../objects/service.ts';
+import type { Reader } from '../store/types.ts';
+import { atomFeed, embedPage, widgetScript } from './public-render.ts';
+import { CorrectionBody, CorrectionParams, PreviewSchema, PublicCorrectionSchema, PublicCorrectionsSchema, PublicNoticesSchema, PublicQuery, WithdrawBody } from './schemas.ts';
+import { myCorrections, previewCorrection, publicCorrectionById, publicCorrections, publicNotices, publishCorrection, updateCorrection, withdrawCorrection, type RumourDeps } from './service.ts';
+
+const UNAUTHENTICATED = problem('unauthenticated', 'unauthenticated', 'Sign in (POST /api/v1/session) or send an API key as "Authorization: Bearer <key>".');
+/** Public pages may be kept a minute by browsers and shared caches; the ETag makes the next ask cheap. */
+const PUBLIC_CACHE = 'public, max-age=60, stale-while-revalidate=60';
+
+function writtenJson(written: Written): string {
+  const { owner, tlp, audience } = written.sharing;
+  return `{"outcome":${JSON.stringify(written.outcome)},"object":${written.json},"sharing":${JSON.stringify({ owner, tlp, audience })}}`;
+}
+
+/** Where this hub is reached from, for the absolute links of the feed and the widget. */
+function baseOf(request: FastifyRequest): string {
+  return `${request.protocol}://${request.host}`;
+}
+
+/** Sends a public body with its ETag and Cache-Control, or 304 when the client holds the same. */
+function sendPublic(request: FastifyRequest, reply: FastifyReply, body: string, type: string): FastifyReply {
+  const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
+  void reply.header('etag', etag).header('cache-control', PUBLIC_CACHE).header('access-control-allow-origin', '*').header('vary', 'accept-encoding');
+  const asked = request.headers['if-none-match'];
+  if (asked !== undefined && asked.split(',').some((t) => t.trim().replace(/^W\//, '') === etag)) return reply.code(304).send();
+  return reply.type(type).send(body);
+}
+
+function headingOf(query: PublicQuery): string {
+  const state = query.state ?? query.county?.slice(0, 2);
+  const name = state === undefined ? null : (stateByFips(state)?.name ?? null);
+  return name === null ? 'Election rumour control' : `Election rumour control: ${name}`;
+}
+
+/**
+ * Rumour control: officials write corrections (preview, publish, update, withdraw under /api/v1/corrections);
+ * anyone reads them without signing in (GET /api/v1/public/corrections, /rumour-control/feed.atom, the
+ * embeddable /rumour-control/embed and /rumour-control/widget.js) and whatever else was shared with the
+ * public (GET /api/v1/public/notices). Public reads go through the store as the anonymous public reader.
+ */
+export function rumourRoutes(deps: RumourDeps): AppPlugin {
+  return (kit) => ({
+    plugin: (app) => {
+      const writer = (request: FastifyRequest): Result<{ principal: Principal; reader: Reader }, Problem> => {
+        const principal = kit.requireWriter(request);
+        if (!principal.ok) return principal;
+        const reader = kit.readerOf(request);
+        return reader === null ? err(UNAUTHENTICATED) : ok({ principal: principal.value, reader });
+      };
+      const sendWritten = (reply: FastifyReply, result: Result<Written, Problem>): FastifyReply =>
+        result.ok ? reply.code(result.value.outcome === 'unchanged' ? 200 : 201).type('application/json; charset=utf-8').send(writtenJson(result.value)) : kit.sendProblem(reply, result.error);
+      const written = { 201: WrittenObjectSchema, 200: WrittenObjectSchema, ...problemResponses(400, 401, 403, 404, 409, 422) };
+
+      app.post<{ Body: CorrectionBody }>(
+        '/api/v1/corrections/preview',
+        { preHandler: kit.guard('write'), schema: { tags: ['rumour control'], summary: 'What a correction would look like, exactly as it would be published; nothing is stored', body: CorrectionBody, response: { 200: PreviewSchema, ...problemResponses(400, 401, 403, 422) } } },
+        async (request, reply) => {
+          const who = writer(request);
+          if (!who.ok) return kit.sendProblem(reply, who.error);
+          const result = await previewCorrection(deps, who.value.principal, who.value.reader, request.body);
+          return result.ok ? reply.header('cache-control', 'private, no-store').send(result.value) : kit.sendProblem(reply, result.error);
+        },
+      );
+      app.post<{ Body: CorrectionBody }>(
+        '/api/v1/corrections',
+        { preHandler: kit.guard('write'), schema: { tags: ['rumour control'], summary: 'Publish a correction to the public pages (TLP:CLEAR, audience public)', body: CorrectionBody, response: written } },
+        async (request, reply) => {
+          const who = writer(request);
+          if (!who.ok) return kit.sendProblem(reply, who.error);
+          return sendWritten(reply, await publishCorrection(deps, who.value.principal, who.value.reader, request.body));
+        },
+      );
+      app.put<{ Params: CorrectionParams; Body: CorrectionBody }>(
+        '/api/v1/corrections/:id',
+        { preHandler: kit.guard('write'), schema: { tags: ['rumour control'], summary: 'Publish a new version of your correction', params: CorrectionParams, body: CorrectionBody, response: written } },
+        async (request, reply) => {
+          const who = writer(request);
+          if (!who.ok) return kit.sendProblem(reply, who.error);
+          return sendWritten(reply, await updateCorrection(deps, who.value.principal, who.value.reader, request.params.id, request.body));
+        },
+      );
+      app.post<{ Params: CorrectionParams; Body: WithdrawBody }>(
+        '/api/v1/corrections/:id/withdraw',
+        { preHandler: kit.guard('write'), schema: { tags: ['rumour control'], summary: 'Withdraw your correction; it stays on the public pages, marked withdrawn, with the reason', params: CorrectionParams, body: WithdrawBody, response: written } },
+        async (request, reply) => {
+          const who = writer(request);
+          if (!who.ok) return kit.sendProblem(reply, who.error);
+          return sendWritten(reply, await withdrawCorrection(deps, who.value.principal, who.value.reader, request.params.id, request.body.reason));
+        },
+      );
+      app.get(
+        '/api/v1/corrections',
+        { schema: { tags: ['rumour control'], summary: "Your organization's corrections, newest first", response: { 200: Type.Object({ items: Type.Array(PublicCorrectionSchema) }), ...problemResponses(401) } } },
+        async (request, reply) => {
+          const principal = kit.principalOf(request);
+          const reader = kit.readerOf(request);
+          if (principal === null || reader === null) return kit.sendProblem(reply, UNAUTHENTICATED);
+          const result = await myCorrections(deps, principal, reader);
+          return result.ok ? reply.header('cache-control', 'private, no-store').send(result.value) : kit.sendProblem(reply, result.error);
+        },
+      );
+
+      app.get<{ Querystring: PublicQuery }>(
+        '/api/v1/public/corrections',
+        { schema: { tags: ['public'], summary: 'Published corrections of election rumours, newest first; no sign-in', security: [], querystring: PublicQuery, response: { 200: PublicCorrectionsSchema, ...problemResponses(400) } } },
+        async (request, reply) => {
+          const result = await publicCorrections(deps, request.query);
+          return result.ok ? sendPublic(request, reply, JSON.stringify(result.value), 'application/json; charset=utf-8') : kit.sendProblem(reply, result.error);
+        },
+      );
+      app.get<{ Params: CorrectionParams }>(
+        '/api/v1/public/corrections/:id',
+        { schema: { tags: ['public'], summary: 'One published correction; no sign-in', security: [], params: CorrectionParams, response: { 200: PublicCorrectionSchema, ...problemResponses(400, 404) } } },
+        async (request, reply) => {
+          const result = await publicCorrectionById(deps, request.params.id);
+          return result.ok ? sendPublic(request, reply, JSON.stringify(result.value), 'application/json; charset=utf-8') : kit.sendProblem(reply, result.error);
+        },
+      );
+      app.get(
+        '/api/v1/public/notices',
+        { schema: { tags: ['public'], summary: 'Everything else its owners shared with the public (TLP:CLEAR), newest first; no sign-in', security: [], response: { 200: PublicNoticesSchema } } },
+        async (request, reply) => {
+          const result = await publicNotices(deps);
+          return result.ok ? sendPublic(request, reply, JSON.stringify(result.value), 'application/json; charset=utf-8') : kit.sendProblem(reply, result.error);
+        },
+      );
+      app.get<{ Querystring: PublicQuery }>(
+        '/rumour-control/feed.atom',
+        { schema: { tags: ['public'], summary: 'Atom feed of published corrections (by state, county or election); no sign-in', security: [], querystring: PublicQuery } },
+        async (request, reply) => {
+          const result = await publicCorrections(deps, request.query);
+          if (!result.ok) return kit.sendProblem(reply, result.error);
+          const self = request.url;
+          return sendPublic(request, reply, atomFeed(result.value.items, baseOf(request), self, headingOf(request.query)), 'application/atom+xml; charset=utf-8');
+        },
+      );
+      app.get<{ Querystring: PublicQuery }>(
+        '/rumour-control/embed',
+        { schema: { tags: ['public'], summary: 'Corrections of one state or county as a page to show in an iframe; no sign-in', security: [], querystring: PublicQuery } },
+        async (request, reply) => {
+          const result = await publicCorrections(deps, request.query);
+          if (!result.ok) return kit.sendProblem(reply, result.error);
+          // Any website may frame it; it runs no script and loads nothing.
+          void reply.header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'").header('referrer-policy', 'no-referrer');
+          return sendPublic(request, reply, embedPage(result.value.items, baseOf(request), headingOf(request.query)), 'text/html; charset=utf-8');
+        },
+      );
+      app.get(
+        '/rumour-control/widget.js',
+        { schema: { tags: ['public'], summary: 'The script a state or county website includes to show its corrections', security: [] } },
+        (request, reply) => {
+          void reply.header('cross-origin-resource-policy', 'cross-origin');
+          return sendPublic(request, reply, widgetScript(baseOf(request)), 'text/javascript; charset=utf-8');
+        },
+      );
+      return Promise.resolve();
+    },
+  });
+}
