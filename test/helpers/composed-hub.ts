@@ -59,7 +59,7 @@ export async function composedHub(options: Partial<Omit<HubOptions, 'store' | 'h
       if (row === null) throw new Error('user not stored');
       const key = await createApiKey(ctx, OPERATOR, row, { name: 'test', scope: 'write' });
       if (!key.ok) throw new Error(key.error.message);
-      return { orgId, userId: row.id as UserId, key: key.value.key };
+      return { orgId, userId: row.id, key: key.value.key };
     },
     async close() {
       await hub.app.close();
