@@ -1,6 +1,8 @@
 import type { AccountsContext } from '../accounts/context.ts';
 import { seedOrganizations } from '../accounts/organizations.ts';
 import { seedDemo, type DemoAccount } from '../demo/seed-demo.ts';
+import { seedDemoSupport } from '../demo/support-demo.ts';
+import { supportRepository } from '../store/support.ts';
 import type { OrgId } from '../domain/ids.ts';
 import type { Problem } from '../domain/problem.ts';
 import { err, ok, type Result } from '../domain/result.ts';
@@ -45,6 +47,7 @@ export async function prepareHub(store: RampartStore, options: PrepareOptions): 
     const demo = await seedDemo(options.demo.accounts, store.stix, { hubOwner: options.hubOwner, credentialsFile: options.demo.credentialsFile });
     if (!demo.ok) return demo;
     demoAccounts = demo.value;
+    await seedDemoSupport(options.demo.accounts, supportRepository(store.database), Date.now());
   }
   return ok({ organizationsAdded: seeded.value.added, knowledgeBaseObjects, demoAccounts });
 }
