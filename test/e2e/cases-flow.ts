@@ -63,6 +63,12 @@ export async function runCaseFlow(browser: Browser, app: AppUnderTest, shots: st
   await page.fill('input[placeholder^="e.g. FBI"]', 'FBI field office (fictional)');
   await page.click('button:has-text("Record referral")');
   await page.waitForSelector('[data-testid=referral]:has-text("FBI field office (fictional)")');
+  // Edit: a new version with a count of voters affected (never names).
+  await page.click('.owner-actions button:has-text("Edit")');
+  await page.fill('input[name=voters_affected]', '40');
+  await page.selectOption('select[name=impact]', 'minor');
+  await page.click('button:has-text("Publish new version")');
+  await page.waitForSelector('.facts dd:has-text("40")');
   await page.click('button:has-text("Mark investigating")');
   await page.waitForSelector('[data-testid=case-status]:has-text("Investigating")');
   await page.screenshot({ path: join(shots, 'c02-case-desktop.png'), fullPage: true });

@@ -13,6 +13,9 @@ export function electionFacts(o: Record<string, unknown>): [string, string][] {
   const ext = isRecord(exts[RAMPART_EXTENSION_ID]) ? exts[RAMPART_EXTENSION_ID] : {};
   if (isOneOf(INCIDENT_CATEGORIES, ext['incident_category'])) rows.push(['Category', CATEGORY_LABELS[ext['incident_category']]]);
   if (isOneOf(SEVERITIES, ext['severity'])) rows.push(['Severity', SEVERITY_LABELS[ext['severity']]]);
+  if (typeof ext['impact'] === 'string') rows.push(['Impact on election operations', ext['impact'].charAt(0).toUpperCase() + ext['impact'].slice(1)]);
+  if (typeof ext['voters_affected'] === 'number') rows.push(['Voters affected', ext['voters_affected'].toLocaleString('en-US')]);
+  if (typeof ext['polling_places_affected'] === 'number') rows.push(['Polling places affected', ext['polling_places_affected'].toLocaleString('en-US')]);
   const fns = Array.isArray(ext['election_functions']) ? ext['election_functions'].filter((f): f is ElectionFunction => isOneOf(ELECTION_FUNCTIONS, f)) : [];
   if (fns.length > 0) rows.push(['Election functions affected', fns.map((f) => FUNCTION_LABELS[f]).join(', ')]);
   if (typeof ext['state_fips'] === 'string') rows.push(['State', placeName(ext['state_fips'])]);

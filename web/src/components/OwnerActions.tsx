@@ -1,6 +1,17 @@
 import { useState, type FormEvent } from 'react';
+import { IMPACT_LEVELS, SEVERITIES } from '../../../src/domain/election.ts';
+import { RAMPART_EXTENSION_ID } from '../../../src/stix/rampart-extension.ts';
 import { api, type ApiProblem } from '../api.ts';
 import { nextModified } from '../case.ts';
+import { SEVERITY_LABELS } from '../format.ts';
+import { isRecord } from '../objects.ts';
+
+const IMPACT_WORDS: Readonly<Record<(typeof IMPACT_LEVELS)[number], string>> = { none: 'None', minor: 'Minor', moderate: 'Moderate', major: 'Major' };
+
+function extensionOf(object: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const extensions = object['extensions'];
+  return isRecord(extensions) && isRecord(extensions[RAMPART_EXTENSION_ID]) ? extensions[RAMPART_EXTENSION_ID] : { extension_type: 'property-extension' };
+}
 import { ProblemBox } from './Status.tsx';
 
 /** The owner's changes to any object: edit its words (a new version) and revoke it. */
@@ -11,6 +22,11 @@ export function OwnerActions(props: { readonly object: Readonly<Record<string, u
   const [editing, setEditing] = useState(false);
   const [name, setName] = useState(typeof object['name'] === 'string' ? object['name'] : '');
   const [text, setText] = useState(typeof object[textField] === 'string' ? String(object[textField]) : '');
+  const incident = object['type'] === 'incident';
+  const ext = extensionOf(object);
+  const [severity, setSeverity] = useState(typeof ext['severity'] === 'string' ? ext['severity'] : '');
+  const [impact, setImpact] = useState(typeof ext['impact'] === 'string' ? ext['impact'] : '');
+  const [voters, setVoters] = useState(typeof ext['voters_affected'] === 'number' ? String(ext['voters_affected']) : '');
   const [problem, setProblem] = useState<ApiProblem | null>(null);
   const [busy, setBusy] = useState(false);
   if (object['revoked'] === true || typeof object['modified'] !== 'string') return null;
@@ -24,6 +40,16 @@ export function OwnerActions(props: { readonly object: Readonly<Record<string, u
     if (hasName) next['name'] = name.trim();
     if (text.trim() === '') delete next[textField];
     else next[textField] = text.trim();
+    if (incident) {
+      const edited: Record<string, unknown> = { ...ext };
+      for (const [key, value] of [['severity', severity], ['impact', impact]] as const) {
+        if (value === '') delete edited[key];
+        else edited[key] = value;
+      }
+      if (voters.trim() === '') delete edited['voters_affected'];
+      else edited['voters_affected'] = Number(voters);
+      next['extensions'] = { ...(isRecord(object['extensions']) ? object['extensions'] : {}), [RAMPART_EXTENSION_ID]: edited };
+    }
     const res = await api('POST', '/api/v1/objects', { object: next });
     setBusy(false);
     if (!res.ok) return setProblem(res.error);
@@ -56,6 +82,36 @@ export function OwnerActions(props: { readonly object: Readonly<Record<string, u
             {textField === 'content' ? 'Note' : 'Description'}
             <textarea rows={5} value={text} onChange={(e) => setText(e.target.value)} />
           </label>
+          {incident ? (
+            <div className="inline-form">
+              <label>
+                Severity
+                <select name="severity" value={severity} onChange={(e) => setSeverity(e.target.value)}>
+                  <option value="">Not said</option>
+                  {SEVERITIES.map((v) => (
+                    <option key={v} value={v}>
+                      {SEVERITY_LABELS[v]}
+                    </option>
+                  ))}
+                </select>
+              </label>
+              <label>
+                Impact on election operations
+                <select name="impact" value={impact} onChange={(e) => setImpact(e.target.value)}>
+                  <option value="">Not said</option>
+                  {IMPACT_LEVELS.map((v) => (
+                    <option key={v} value={v}>
+                      {IMPACT_WORDS[v]}
+                    </option>
+                  ))}
+                </select>
+              </label>
+              <label>
+                Voters affected (a count, never names)
+                <input name="voters_affected" type="number" min={0} step={1} inputMode="numeric" value={voters} onChange={(e) => setVoters(e.target.value)} />
+              </label>
+            </div>
+          ) : null}
           <div className="actions">
             <button type="submit" className="primary" disabled={busy}>
               Publish new version
