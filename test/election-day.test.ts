@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../src/accounts/api-keys.ts';
 import { OPERATOR } from '../src/accounts/context.ts';
@@ -122,6 +123,10 @@ describe('election day over REST', () => {
       ['normal', 12],
     ]);
     expect(items[0]?.changes).toEqual([{ function: 'pollbooks', from: 'normal', to: 'disrupted' }]);
+
+    // Each status shared is in the county's audit trail, as any object shared through /api/v1/objects is.
+    const { rows } = await sql<{ object_id: string }>`select object_id from audit_entry where action = 'share' and actor_org = ${orgs.county}`.execute(store.database.db);
+    expect(rows.map((r) => r.object_id)).toEqual(expect.arrayContaining([posted.json<{ object: { id: string } }>().object.id, worse.json<{ object: { id: string } }>().object.id]));
   });
 
   it('lets only the state office set how its jurisdictions report, and a decline takes them out', async () => {

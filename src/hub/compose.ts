@@ -170,6 +170,7 @@ export async function composeHub(options: HubOptions): Promise<Hub> {
     jurisdictions: jurisdictionsFrom(accounts, clock),
     isOrgAdmin,
     isHubAdmin: async (principal: Principal) => (await auth.userOf(principal))?.role === 'hub-admin',
+    audit,
   };
   const notifyStore = notificationsStore(store.database);
   const directory = accountsDirectory(accounts);

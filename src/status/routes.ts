@@ -1,7 +1,8 @@
 import type { FastifyReply } from 'fastify';
 import { problem, type Problem } from '../domain/problem.ts';
 import type { Result } from '../domain/result.ts';
-import { sendWritten } from '../elections/routes.ts';
+import type { AuditPort } from '../audit/audit-log.ts';
+import { auditWritten, sendWritten } from '../elections/routes.ts';
 import { ElectionIdParams } from '../elections/schemas.ts';
 import type { AppPlugin } from '../http/deps.ts';
 import { problemResponses } from '../http/schemas.ts';
@@ -11,7 +12,7 @@ import { myStatus, postStatus, rollupFor, stateRollupFor, timelineFor, type Stat
 const UNAUTHENTICATED = problem('unauthenticated', 'unauthenticated', 'Sign in (POST /api/v1/session) or send an API key as "Authorization: Bearer <key>".');
 
 /** Election-day status: the roll-up, one state's jurisdictions, the timeline, and posting a status. */
-export function statusRoutes(deps: StatusDeps): AppPlugin {
+export function statusRoutes(deps: StatusDeps & { readonly audit?: AuditPort }): AppPlugin {
   return (kit) => ({
     plugin: (app) => {
       const send = (reply: FastifyReply, result: Result<unknown, Problem>): FastifyReply =>
@@ -75,7 +76,9 @@ export function statusRoutes(deps: StatusDeps): AppPlugin {
           const reader = kit.readerOf(request);
           if (reader === null) return kit.sendProblem(reply, UNAUTHENTICATED);
           const written = await postStatus(deps, writer.value, reader, request.params.id, request.body);
-          return written.ok ? sendWritten(reply, written.value) : kit.sendProblem(reply, written.error);
+          if (!written.ok) return kit.sendProblem(reply, written.error);
+          await auditWritten(deps.audit, writer.value, written.value);
+          return sendWritten(reply, written.value);
         },
       );
       return Promise.resolve();
