@@ -9,6 +9,7 @@ import { testDatabase, type TestDatabase } from '../../test/helpers/store.ts';
 import { taxiiClient, type CollectionLocation } from '../taxii/client/client.ts';
 import { taxiiTransport } from '../taxii/client/transport.ts';
 import { importObjects } from '../ingest/import.ts';
+import { exampleStatus } from '../../test/helpers/rampart-examples.ts';
 import { remoteIdentity, runPull, type PullDeps } from './pull.ts';
 
 /** A remote TAXII collection (test double) that can go down mid-pull and drop objects from its manifest. */
@@ -205,6 +206,26 @@ describe('federation pull', () => {
     expect(rejection?.message).toContain('a social security number');
     expect(rejection?.message).not.toContain('219');
     expect(await store.stix.versions(operator, leaky['id'] as StixId)).toEqual([]);
+  });
+
+  it('refuses pulled status reports with no functions or an unknown level (issue 10), naming the field, and stores nothing of them', async () => {
+    const status = (n: number, functions: unknown) => ({
+      ...exampleStatus({ id: `x-rampart-status-report--${String(n).padStart(8, '0')}-4444-4444-8444-444444444444`, functions }),
+      created_by_ref: OWNER,
+      object_marking_refs: [TLP_MARKING_IDS.green],
+    });
+    const empty = status(1, {});
+    const unknown = status(2, { voting: { level: 'fine' } });
+    OBJECTS.length = 0;
+    OBJECTS.push(empty, unknown);
+    const pulled = await runPull(deps, { source: 'feed:status', location, receiver: RECEIVER, since: '2000-01-01T00:00:00Z' });
+    if (!pulled.ok) throw new Error(pulled.error.message);
+    expect(pulled.value).toMatchObject({ objects: 2, added: 0, rejected: 2 });
+    expect(pulled.value.rejections.map((r) => [r.id, r.code])).toEqual([
+      [empty['id'], 'no-functions'],
+      [unknown['id'], 'unknown-status-level'],
+    ]);
+    for (const o of [empty, unknown]) expect(await store.stix.versions(operator, o['id'] as StixId)).toEqual([]);
   });
 
   it('takes an observable recorded here by another owner as the remote owner\'s own record, beside the local one, refusing nothing', async () => {
