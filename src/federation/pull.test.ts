@@ -209,7 +209,7 @@ describe('federation pull', () => {
   });
 
   it('refuses pulled status reports with no functions or an unknown level (issue 10), naming the field, and stores nothing of them', async () => {
-    const status = (n: number, functions: unknown) => ({
+    const status = (n: number, functions: unknown): Record<string, unknown> => ({
       ...exampleStatus({ id: `x-rampart-status-report--${String(n).padStart(8, '0')}-4444-4444-8444-444444444444`, functions }),
       created_by_ref: OWNER,
       object_marking_refs: [TLP_MARKING_IDS.green],
