@@ -1,5 +1,5 @@
 import type { FastifyReply } from 'fastify';
-import type { OrgId } from '../domain/ids.ts';
+import { parseOrgId, type OrgId } from '../domain/ids.ts';
 import { problem, type Problem } from '../domain/problem.ts';
 import type { Result } from '../domain/result.ts';
 import { SUPPORT_SERVICE_LABELS, supportActions } from '../domain/support.ts';
@@ -130,7 +130,9 @@ export function supportRoutes(deps: SupportRouteDeps): AppPlugin {
         async (request, reply) => {
           const principal = kit.requireWriter(request);
           if (!principal.ok) return fail(reply, principal.error);
-          return answer(reply, await addParty(deps, principal.value, request.params.id, request.body.org_id as OrgId), (r) => requestView(r, principal.value.orgId));
+          const org = parseOrgId(request.body.org_id);
+          if (!org.ok) return fail(reply, problem('invalid', 'invalid-request', org.error.message, [{ path: 'body.org_id', code: org.error.code, message: org.error.message }]));
+          return answer(reply, await addParty(deps, principal.value, request.params.id, org.value), (r) => requestView(r, principal.value.orgId));
         },
       );
       return Promise.resolve();

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../domain/clock.ts';
-import type { OrgId } from '../domain/ids.ts';
+import { parseOrgId, type OrgId } from '../domain/ids.ts';
 import type { OrgKind } from '../domain/organization.ts';
 import type { Principal } from '../domain/principal.ts';
 import { problem, type Problem } from '../domain/problem.ts';
@@ -63,7 +63,9 @@ export interface NewRequest {
 export async function openRequest(deps: SupportDeps, principal: Principal, input: NewRequest): Promise<Result<SupportRequest, Problem>> {
   const kind = await deps.orgKind(principal.orgId);
   if (kind === null || !REQUESTERS.has(kind)) return err(problem('forbidden', 'not-an-election-office', 'Only a state, territory or local election office may ask for support; providers answer requests'));
-  const provider = input.provider_org as OrgId;
+  const parsed = parseOrgId(input.provider_org);
+  if (!parsed.ok) return err(problem('invalid', 'invalid-request', parsed.error.message, [{ path: '$.provider_org', code: parsed.error.code, message: parsed.error.message }]));
+  const provider = parsed.value;
   if (provider === principal.orgId) return err(problem('invalid', 'own-organization', 'Ask another organization: you cannot request support from your own', [{ path: '$.provider_org', code: 'own-organization', message: 'your own organization' }]));
   const offered = (await deps.repo.offerings({ providerOrg: provider, activeOnly: true })).some((o) => o.service === input.service);
   if (!offered) {
