@@ -10,6 +10,7 @@
  *     nodemailer sending the same number of messages straight to it.
  * Everything runs in this process over a temporary SQLite store.
  *   --subscribers <n> (10000)  --orgs <n> (3000)  --alerts <n> (100)  --webhooks <n> (5000)  --people <n> (10000)
+ *   --only live|webhooks|digest   one of the three
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -303,6 +304,10 @@ async function digests(store: RampartStore): Promise<void> {
   console.log(`  target < 60 s: ${wall < 60_000 ? 'met' : 'NOT met'}`);
 }
 
+const only = (() => {
+  const i = args.indexOf('--only');
+  return i >= 0 ? args[i + 1] : undefined;
+})();
 const dir = mkdtempSync(path.join(tmpdir(), 'rampart-fanout-'));
 try {
   for (const [name, run] of [
@@ -310,6 +315,7 @@ try {
     ['webhooks', webhooks],
     ['digest', digests],
   ] as const) {
+    if (only !== undefined && !name.startsWith(only)) continue;
     const store = await openStore({ url: path.join(dir, `${name.replace(' ', '-')}.sqlite`) });
     try {
       await run(store);

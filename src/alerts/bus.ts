@@ -5,13 +5,23 @@ import { connect, type NatsConnection } from 'nats';
 /**
  * What live feeds hear: only that something changed, never the object. Each feed then asks the
  * store what is new for its own reader, so the visibility rule stays in the store's queries.
- * - `stored`: a write committed new objects or versions (revocations are new versions);
+ * - `stored`: a write committed new objects or versions (revocations are new versions); with `audience`
+ *   and `owners` (read back from the rows stored, when they were few) a feed whose reader holds none of
+ *   those keys and is none of those owners need not ask the store: nothing new can be for it;
  * - `reshared`: an owner (or a federation pull, or a TAXII delete) changed who an object is shared with;
  * - `support`: a support request changed; only the organizations named (its requester, provider and
  *   added parties) hear of it, and they ask for the request like any reader.
  */
 export const ChangeSchema = Type.Union([
-  Type.Object({ kind: Type.Literal('stored'), count: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }),
+  Type.Object(
+    {
+      kind: Type.Literal('stored'),
+      count: Type.Integer({ minimum: 1 }),
+      audience: Type.Optional(Type.Array(Type.String({ maxLength: 300 }), { maxItems: 1000 })),
+      owners: Type.Optional(Type.Array(Type.String({ maxLength: 300 }), { maxItems: 1000 })),
+    },
+    { additionalProperties: false },
+  ),
   Type.Object({ kind: Type.Literal('reshared'), id: Type.String({ minLength: 1, maxLength: 300 }) }, { additionalProperties: false }),
   Type.Object({ kind: Type.Literal('support'), request_id: Type.String({ minLength: 1, maxLength: 100 }), orgs: Type.Array(Type.String({ maxLength: 300 }), { maxItems: 200 }) }, { additionalProperties: false }),
 ]);

@@ -125,13 +125,44 @@ describe('the publishing store', () => {
         return err('changed my mind');
       });
       await stix.reshare(items[0]?.id ?? ('' as StixId), ownerOnly);
+      // The change names where the stored versions went, read back from the store.
       expect(heard).toEqual([
-        { kind: 'stored', count: 2 },
+        { kind: 'stored', count: 2, audience: ['community'], owners: [OWNER] },
         { kind: 'reshared', id: items[0]?.id },
       ]);
     } finally {
       await store.close();
     }
+  });
+});
+
+describe('a feed told where a write went', () => {
+  it('does not ask the store when its reader holds none of the keys and is none of the owners; asks when it does', async () => {
+    let queries = 0;
+    const stix = {
+      list: () => {
+        queries++;
+        return Promise.resolve(ok({ items: [], nextCursor: null }));
+      },
+    };
+    const reader: Reader = { kind: 'member', orgId: OWNER, userId: null, keys: ['community', `org:${OWNER}`, 'state:55'] };
+    const feed = openFeed({ stix }, reader, 0, () => Promise.resolve(), (e) => {
+      throw e;
+    });
+    feed.notify({ kind: 'stored', count: 1, audience: ['state:17'], owners: ['identity--0b000000-0000-4000-8000-00000000000b'] });
+    await feed.settled();
+    expect(queries).toBe(0);
+    feed.notify({ kind: 'stored', count: 1, audience: ['state:55'], owners: ['identity--0b000000-0000-4000-8000-00000000000b'] });
+    await feed.settled();
+    expect(queries).toBe(1);
+    feed.notify({ kind: 'stored', count: 1, audience: ['state:17'], owners: [OWNER] });
+    await feed.settled();
+    expect(queries).toBe(2);
+    // A change that names nothing (a large write) wakes every feed.
+    feed.notify({ kind: 'stored', count: 5000 });
+    await feed.settled();
+    expect(queries).toBe(3);
+    feed.close();
   });
 });
 

@@ -150,6 +150,9 @@ export function openFeed(deps: FeedDeps, opened: Reader, cursor: number, send: (
     notify(change) {
       // Support requests are not STIX objects: the live route tells their organizations itself.
       if (closed || change.kind === 'support') return;
+      // A store write that names where its versions went: a reader holding none of it has nothing new.
+      // (Keys gained since the last round are picked up by the heartbeat's poll.)
+      if (change.kind === 'stored' && change.audience !== undefined && change.owners !== undefined && !concerns(reader, change.audience, change.owners)) return;
       if (change.kind === 'reshared') {
         const id = parseStixId(change.id);
         if (id.ok) reshared.add(id.value);
@@ -167,6 +170,18 @@ export function openFeed(deps: FeedDeps, opened: Reader, cursor: number, send: (
       closed = true;
     },
   };
+}
+
+/** Whether a stored change with these audience keys and owners can hold anything `reader` may see. */
+export function concerns(reader: Reader, audience: readonly string[], owners: readonly string[]): boolean {
+  switch (reader.kind) {
+    case 'operator':
+      return true;
+    case 'public':
+      return audience.includes('public');
+    case 'member':
+      return owners.includes(reader.orgId) || reader.keys.some((k) => audience.includes(k));
+  }
 }
 
 /** Organization names for events, looked up once each (names rarely change; a restart refreshes them). */

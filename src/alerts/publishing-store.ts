@@ -1,4 +1,4 @@
-import type { StixStore } from '../store/types.ts';
+import type { Reader, StixStore } from '../store/types.ts';
 import type { ChangeBus } from './bus.ts';
 
 /**
@@ -10,6 +10,8 @@ export function publishingStixStore(stix: StixStore, bus: ChangeBus): StixStore 
   return {
     async write(fn) {
       let count = 0;
+      // Where the store's versions end before this write: what it stores comes after.
+      const before = await newestAddedUs(stix);
       const result = await stix.write((writer) =>
         fn({
           async putBatch(items, policy) {
@@ -21,7 +23,7 @@ export function publishingStixStore(stix: StixStore, bus: ChangeBus): StixStore 
         }),
       );
       // Only after the commit: a feed that wakes must find the rows.
-      if (result.ok && count > 0) bus.publish({ kind: 'stored', count });
+      if (result.ok && count > 0) bus.publish({ kind: 'stored', count, ...(await whereStored(stix, before)) });
       return result;
     },
     async reshare(id, sharing) {
@@ -35,4 +37,30 @@ export function publishingStixStore(stix: StixStore, bus: ChangeBus): StixStore 
     indicators: (reader, page) => stix.indicators(reader, page),
     close: () => stix.close(),
   };
+}
+
+const OPERATOR: Reader = { kind: 'operator' };
+/** Above this many versions a change names no audience: every feed asks, as before. */
+const NAMED_LIMIT = 200;
+
+async function newestAddedUs(stix: StixStore): Promise<number> {
+  const page = await stix.list(OPERATOR, { versions: 'all', order: 'desc', limit: 1 });
+  return page.ok ? (page.value.items[0]?.addedUs ?? 0) : 0;
+}
+
+/**
+ * The audience keys and owners of the versions stored after `before`, as the store keeps them (it may
+ * keep an earlier audience or narrow an older version's, so the incoming objects cannot say). Versions
+ * other writes stored meanwhile are included too, which only wakes more feeds. Nothing when there are many.
+ */
+async function whereStored(stix: StixStore, before: number): Promise<{ audience?: string[]; owners?: string[] }> {
+  const page = await stix.list(OPERATOR, { addedAfterUs: before, versions: 'all', limit: NAMED_LIMIT });
+  if (!page.ok || page.value.nextCursor !== null) return {};
+  const audience = new Set<string>();
+  const owners = new Set<string>();
+  for (const v of page.value.items) {
+    owners.add(v.sharing.owner);
+    for (const key of v.sharing.audience) audience.add(key);
+  }
+  return { audience: [...audience], owners: [...owners] };
 }
