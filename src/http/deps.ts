@@ -1,5 +1,6 @@
 import type { RateLimits } from './rate-limits.ts';
-import type { FastifyBaseLogger, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
 import type { Registry } from 'prom-client';
 import type { AuthPort } from '../auth/port.ts';
 import type { Clock } from '../domain/clock.ts';
@@ -77,7 +78,7 @@ export interface RequestKit {
  * `sendUrlProblem` answers, in the feature's own error format, a request below the prefix whose URL the
  * router could not read (bad percent-encoding, a path segment too long); problem+json when absent.
  */
-export type AppPlugin = (kit: RequestKit) => { readonly plugin: FastifyPluginAsync; readonly prefix?: string; readonly sendUrlProblem?: (reply: FastifyReply, problem: Problem) => FastifyReply };
+export type AppPlugin = (kit: RequestKit) => { readonly plugin: FastifyPluginAsyncTypebox; readonly prefix?: string; readonly sendUrlProblem?: (reply: FastifyReply, problem: Problem) => FastifyReply };
 
 declare module 'fastify' {
   interface FastifyContextConfig {

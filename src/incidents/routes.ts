@@ -60,7 +60,7 @@ export function incidentRoutes(deps: IncidentRouteDeps): AppPlugin {
       app.get('/api/v1/incidents/assignees', { schema: { tags: ['incidents'], summary: 'The people of your organization a case may be assigned to', response: { 200: MembersSchema, ...problemResponses(401) } } }, async (request, reply) => {
         const principal = kit.principalOf(request);
         if (principal === null) return kit.sendProblem(reply, UNAUTHENTICATED);
-        return reply.header('cache-control', 'private, no-store').send(await deps.members(principal.orgId));
+        return reply.header('cache-control', 'private, no-store').send([...(await deps.members(principal.orgId))]);
       });
 
       app.get<{ Params: IncidentParams }>(

@@ -1,5 +1,8 @@
 import { STATUS_LEVEL_TEXT, type RollupLevel } from '../../src/domain/election.ts';
-import type { Answer } from '../../src/status/rollup.ts';
+import type { ApiResponse } from './api.ts';
+
+/** A yes/no/unknown answer of the national roll-up, as the API gives it. */
+type Answer = ApiResponse<'/api/v1/elections/{id}/rollup'>['states'][number]['answers']['voting'];
 
 /**
  * Level colours chosen from the Okabe–Ito palette, which stays distinguishable with the common

@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import type { MatchReportView } from '../../../src/matching/service.ts';
+import type { ApiResponse } from '../api.ts';
 import { getCsrfToken, type ApiProblem } from '../api.ts';
 import { DataTable } from '../components/DataTable.tsx';
 import { ProblemBox } from '../components/Status.tsx';
@@ -7,8 +7,8 @@ import { formatWhen } from '../format.ts';
 import { Link } from '../router.tsx';
 import { contentTypeFor, formatBytes, LOG_FORMATS, matchPath, upload, type LogFormat } from '../upload.ts';
 
-/** The part of the server's match report this page shows (POST /api/v1/match answers with a MatchReportView). */
-type MatchResult = Pick<MatchReportView, 'format' | 'lines' | 'malformed' | 'problems' | 'hits' | 'sightings'>;
+/** The part of the server's match report this page shows (the POST /api/v1/match answer of the OpenAPI document). */
+type MatchResult = ApiResponse<'/api/v1/match', 'post'>;
 
 const FORMAT_WORDS: Readonly<Record<LogFormat, string>> = {
   auto: 'Recognise it for me',

@@ -1,4 +1,4 @@
-import type { Dashboard as DashboardData } from '../../../src/dashboard/schema.ts';
+import type { ApiResponse } from '../api.ts';
 import { TLP_LEVELS } from '../../../src/domain/tlp.ts';
 import { useState } from 'react';
 import { LiveIndicator } from '../components/LiveIndicator.tsx';
@@ -12,6 +12,8 @@ import { Link } from '../router.tsx';
 import { useSession } from '../session.tsx';
 import { useGet } from '../use-api.ts';
 import { useLiveFeed } from '../use-live.ts';
+
+type DashboardData = ApiResponse<'/api/v1/dashboard'>;
 
 export function Dashboard() {
   const { me } = useSession();

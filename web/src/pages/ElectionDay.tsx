@@ -1,7 +1,8 @@
 import '../election-day.css';
 import { useEffect, useState } from 'react';
 import { ELECTION_QUESTIONS, functionLabel, isElectionFunction, PHASE_TEXT, QUESTION_TEXT, STATUS_LEVEL_TEXT, type ElectionQuestion } from '../../../src/domain/election.ts';
-import type { MyStatusView, RollupView, StateRollupView, TimelineView } from '../../../src/status/schemas.ts';
+import type { ApiResponse } from '../api.ts';
+
 import { LiveIndicator } from '../components/LiveIndicator.tsx';
 import { LevelBadge, LevelLegend, StatusMap } from '../components/StatusMap.tsx';
 import { Loading, ProblemBox } from '../components/Status.tsx';
@@ -11,6 +12,11 @@ import { Link, navigate } from '../router.tsx';
 import { placeByFips } from '../states.ts';
 import { useGet } from '../use-api.ts';
 import { useLiveFeed } from '../use-live.ts';
+
+type RollupView = ApiResponse<'/api/v1/elections/{id}/rollup'>;
+type StateRollupView = ApiResponse<'/api/v1/elections/{id}/rollup/{state}'>;
+type TimelineView = ApiResponse<'/api/v1/elections/{id}/timeline'>;
+type MyStatusView = ApiResponse<'/api/v1/elections/{id}/my-status'>;
 
 const STATUS_TYPES = new Set(['x-rampart-status-report', 'x-rampart-election']);
 

@@ -1,6 +1,5 @@
 import '../election-day.css';
-import type { Static } from '@sinclair/typebox';
-import type { ElectionListSchema } from '../../../src/elections/schemas.ts';
+import type { ApiResponse } from '../api.ts';
 import { PHASE_TEXT } from '../../../src/domain/election.ts';
 import { Loading, ProblemBox } from '../components/Status.tsx';
 import { TlpBadge } from '../components/TlpBadge.tsx';
@@ -8,7 +7,7 @@ import { Link } from '../router.tsx';
 import { placeByFips } from '../states.ts';
 import { useGet } from '../use-api.ts';
 
-type ElectionList = Static<typeof ElectionListSchema>;
+type ElectionList = ApiResponse<'/api/v1/elections'>;
 
 const day = (date: string) => new Date(`${date}T12:00:00Z`).toLocaleDateString('en-US', { weekday: 'long', year: 'numeric', month: 'long', day: 'numeric', timeZone: 'UTC' });
 

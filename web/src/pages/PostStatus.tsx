@@ -1,13 +1,14 @@
 import '../election-day.css';
 import { useEffect, useState } from 'react';
 import { CONTINGENCIES, CONTINGENCY_TEXT, ELECTION_FUNCTION_TAXONOMY, STATUS_LEVEL_TEXT, STATUS_LEVELS, type Contingency, type ElectionFunction, type StatusLevel } from '../../../src/domain/election.ts';
-import type { MyStatusView } from '../../../src/status/schemas.ts';
-import { api, type ApiProblem } from '../api.ts';
+import { api, type ApiProblem, type ApiResponse } from '../api.ts';
 import { Loading, ProblemBox } from '../components/Status.tsx';
 import { formatWhen } from '../format.ts';
 import { Link, navigate } from '../router.tsx';
 import { placeByFips } from '../states.ts';
 import { useGet } from '../use-api.ts';
+
+type MyStatusView = ApiResponse<'/api/v1/elections/{id}/my-status'>;
 
 interface Entry {
   readonly level: StatusLevel | null;

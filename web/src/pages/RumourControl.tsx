@@ -1,8 +1,10 @@
-import type { RumourControl as RumourControlData } from '../../../src/dashboard/schema.ts';
+import type { ApiResponse } from '../api.ts';
 import { Loading, ProblemBox } from '../components/Status.tsx';
 import { TlpBadge } from '../components/TlpBadge.tsx';
 import { formatWhen } from '../format.ts';
 import { useGet } from '../use-api.ts';
+
+type RumourControlData = ApiResponse<'/api/v1/public/rumour-control'>;
 
 const KIND: Readonly<Record<string, string>> = { 'rumour-control': 'Rumour control', 'joint-statement': 'Joint statement' };
 
