@@ -8509,6 +8509,888 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/corrections/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** What a correction would look like, exactly as it would be published; nothing is stored */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description a short headline, e.g. "Polling places do not close at noon" */
+                        title: string;
+                        /** @description the false or misleading claim, as people are hearing it */
+                        rumour: string;
+                        /** @description what is true */
+                        reality: string;
+                        /** @description where to get the facts: official pages (https) */
+                        official_links: {
+                            title: string;
+                            url: string;
+                        }[];
+                        /** @description the law or rule that says so, e.g. "Wis. Stat. § 6.78" */
+                        law_cited?: string[];
+                        /** @description the state's 2-digit FIPS code, e.g. 55 for Wisconsin */
+                        state_fips: string;
+                        /** @description the counties it concerns; the whole state when empty */
+                        county_fips?: string[];
+                        /** @description the x-rampart-election it concerns */
+                        election_id?: string;
+                        /** @description before, during or after voting */
+                        phase: "before" | "during" | "after";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description A STIX 2.1 object, exactly as stored */
+                            object: {
+                                type: string;
+                                id: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            correction: unknown;
+                        };
+                    };
+                };
+                /** @description Bad Request (problem+json) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unauthorized (problem+json) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Forbidden (problem+json) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unprocessable Entity (problem+json) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/corrections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your organization's corrections, newest first */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                title: string;
+                                rumour: string;
+                                reality: string;
+                                official_links: {
+                                    title: string;
+                                    url: string;
+                                }[];
+                                law_cited: string[];
+                                state_fips: string;
+                                state_name: string;
+                                county_fips: string[];
+                                election_id: string | null;
+                                election_name: string | null;
+                                /** @description before, during or after voting */
+                                phase: "before" | "during" | "after";
+                                /** @description published, or withdrawn by its publisher */
+                                status: "published" | "withdrawn";
+                                withdrawn_reason: string | null;
+                                published: string;
+                                updated: string;
+                                publisher: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Unauthorized (problem+json) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Publish a correction to the public pages (TLP:CLEAR, audience public) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description a short headline, e.g. "Polling places do not close at noon" */
+                        title: string;
+                        /** @description the false or misleading claim, as people are hearing it */
+                        rumour: string;
+                        /** @description what is true */
+                        reality: string;
+                        /** @description where to get the facts: official pages (https) */
+                        official_links: {
+                            title: string;
+                            url: string;
+                        }[];
+                        /** @description the law or rule that says so, e.g. "Wis. Stat. § 6.78" */
+                        law_cited?: string[];
+                        /** @description the state's 2-digit FIPS code, e.g. 55 for Wisconsin */
+                        state_fips: string;
+                        /** @description the counties it concerns; the whole state when empty */
+                        county_fips?: string[];
+                        /** @description the x-rampart-election it concerns */
+                        election_id?: string;
+                        /** @description before, during or after voting */
+                        phase: "before" | "during" | "after";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            outcome: "added" | "new-version" | "unchanged";
+                            object: components["schemas"]["StixObject"];
+                            sharing: components["schemas"]["Sharing"];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            outcome: "added" | "new-version" | "unchanged";
+                            object: components["schemas"]["StixObject"];
+                            sharing: components["schemas"]["Sharing"];
+                        };
+                    };
+                };
+                /** @description Bad Request (problem+json) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unauthorized (problem+json) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Forbidden (problem+json) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Found (problem+json) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Conflict (problem+json) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unprocessable Entity (problem+json) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/corrections/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Publish a new version of your correction */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description the correction (a report) id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description a short headline, e.g. "Polling places do not close at noon" */
+                        title: string;
+                        /** @description the false or misleading claim, as people are hearing it */
+                        rumour: string;
+                        /** @description what is true */
+                        reality: string;
+                        /** @description where to get the facts: official pages (https) */
+                        official_links: {
+                            title: string;
+                            url: string;
+                        }[];
+                        /** @description the law or rule that says so, e.g. "Wis. Stat. § 6.78" */
+                        law_cited?: string[];
+                        /** @description the state's 2-digit FIPS code, e.g. 55 for Wisconsin */
+                        state_fips: string;
+                        /** @description the counties it concerns; the whole state when empty */
+                        county_fips?: string[];
+                        /** @description the x-rampart-election it concerns */
+                        election_id?: string;
+                        /** @description before, during or after voting */
+                        phase: "before" | "during" | "after";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            outcome: "added" | "new-version" | "unchanged";
+                            object: components["schemas"]["StixObject"];
+                            sharing: components["schemas"]["Sharing"];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            outcome: "added" | "new-version" | "unchanged";
+                            object: components["schemas"]["StixObject"];
+                            sharing: components["schemas"]["Sharing"];
+                        };
+                    };
+                };
+                /** @description Bad Request (problem+json) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unauthorized (problem+json) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Forbidden (problem+json) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Found (problem+json) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Conflict (problem+json) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unprocessable Entity (problem+json) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/corrections/{id}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Withdraw your correction; it stays on the public pages, marked withdrawn, with the reason */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description the correction (a report) id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description why it is withdrawn; shown on the public pages */
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            outcome: "added" | "new-version" | "unchanged";
+                            object: components["schemas"]["StixObject"];
+                            sharing: components["schemas"]["Sharing"];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            outcome: "added" | "new-version" | "unchanged";
+                            object: components["schemas"]["StixObject"];
+                            sharing: components["schemas"]["Sharing"];
+                        };
+                    };
+                };
+                /** @description Bad Request (problem+json) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unauthorized (problem+json) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Forbidden (problem+json) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Found (problem+json) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Conflict (problem+json) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unprocessable Entity (problem+json) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/corrections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Published corrections of election rumours, newest first; no sign-in */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description the state's 2-digit FIPS code, e.g. 55 for Wisconsin */
+                    state?: string;
+                    /** @description a county's 5-digit FIPS code */
+                    county?: string;
+                    /** @description an election id */
+                    election?: string;
+                    /** @description words to look for in the title, rumour, reality or law */
+                    q?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                title: string;
+                                rumour: string;
+                                reality: string;
+                                official_links: {
+                                    title: string;
+                                    url: string;
+                                }[];
+                                law_cited: string[];
+                                state_fips: string;
+                                state_name: string;
+                                county_fips: string[];
+                                election_id: string | null;
+                                election_name: string | null;
+                                /** @description before, during or after voting */
+                                phase: "before" | "during" | "after";
+                                /** @description published, or withdrawn by its publisher */
+                                status: "published" | "withdrawn";
+                                withdrawn_reason: string | null;
+                                published: string;
+                                updated: string;
+                                publisher: string | null;
+                            }[];
+                            elections: {
+                                id: string;
+                                name: string;
+                            }[];
+                            states: {
+                                fips: string;
+                                name: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Bad Request (problem+json) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/corrections/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One published correction; no sign-in */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description the correction (a report) id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            title: string;
+                            rumour: string;
+                            reality: string;
+                            official_links: {
+                                title: string;
+                                url: string;
+                            }[];
+                            law_cited: string[];
+                            state_fips: string;
+                            state_name: string;
+                            county_fips: string[];
+                            election_id: string | null;
+                            election_name: string | null;
+                            /** @description before, during or after voting */
+                            phase: "before" | "during" | "after";
+                            /** @description published, or withdrawn by its publisher */
+                            status: "published" | "withdrawn";
+                            withdrawn_reason: string | null;
+                            published: string;
+                            updated: string;
+                            publisher: string | null;
+                        };
+                    };
+                };
+                /** @description Bad Request (problem+json) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Found (problem+json) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/notices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Everything else its owners shared with the public (TLP:CLEAR), newest first; no sign-in */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                type: string;
+                                name: string | null;
+                                description: string | null;
+                                updated: string | null;
+                                publisher: string | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/rumour-control/feed.atom": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Atom feed of published corrections (by state, county or election); no sign-in */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description the state's 2-digit FIPS code, e.g. 55 for Wisconsin */
+                    state?: string;
+                    /** @description a county's 5-digit FIPS code */
+                    county?: string;
+                    /** @description an election id */
+                    election?: string;
+                    /** @description words to look for in the title, rumour, reality or law */
+                    q?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/rumour-control/embed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Corrections of one state or county as a page to show in an iframe; no sign-in */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description the state's 2-digit FIPS code, e.g. 55 for Wisconsin */
+                    state?: string;
+                    /** @description a county's 5-digit FIPS code */
+                    county?: string;
+                    /** @description an election id */
+                    election?: string;
+                    /** @description words to look for in the title, rumour, reality or law */
+                    q?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/rumour-control/widget.js": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The script a state or county website includes to show its corrections */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
