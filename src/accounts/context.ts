@@ -19,6 +19,7 @@ export type AuthEventType =
   | 'user-disabled'
   | 'totp-enabled'
   | 'totp-reset'
+  | 'totp-enrolment-code-issued'
   | 'password-changed'
   | 'org-created'
   | 'org-settings-changed';

@@ -6,6 +6,9 @@ import type { UserRow } from '../store/accounts.ts';
 import type { OrgId } from '../domain/ids.ts';
 import { OPERATOR } from './context.ts';
 import { createOrganization } from './organizations.ts';
+import { issueEnrolmentCode } from './enrolment.ts';
+import { resetTotp } from './users.ts';
+import { tableRows } from '../../test/helpers/store.ts';
 import { accountRoutes } from './routes.ts';
 import { accountsFixture, TEST_PASSWORD, type AccountsFixture } from '../../test/helpers/accounts.ts';
 
@@ -48,6 +51,18 @@ describe.each(testDialects())('account routes with the real AuthPort on %s', (di
     if (res.statusCode !== 200) throw new Error(`sign-in failed: ${res.body}`);
     const cookie = res.cookies.find((c) => c.name === 'rampart_session');
     return { cookie: `rampart_session=${cookie?.value ?? ''}`, csrf: res.json<{ csrf_token: string }>().csrf_token };
+  };
+  /** The org-admin sets up an authenticator while signed in; later sessions sign in with a fresh code. */
+  const adminWithTotp = async () => {
+    const first = await signIn(adminEmail);
+    const started = await h.app.inject({ method: 'POST', url: '/api/v1/me/totp', headers: as(first), payload: {} });
+    const { secret } = started.json<{ secret: string }>();
+    const confirmed = await h.app.inject({ method: 'POST', url: '/api/v1/me/totp', headers: as(first), payload: { code: totpCode(secret, f.now()) } });
+    expect(confirmed.json()).toEqual({ enabled: true });
+    return async (): Promise<Signed> => {
+      f.advance(30_000); // a new time step: codes cannot be replayed
+      return signIn(adminEmail, { totp: totpCode(secret, f.now()) });
+    };
   };
   const as = (s: Signed, csrf = true) => ({ cookie: s.cookie, ...(csrf ? { 'x-csrf-token': s.csrf } : {}) });
   const newKey = async (s: Signed, scope: 'read' | 'write') => {
@@ -195,8 +210,9 @@ describe.each(testDialects())('account routes with the real AuthPort on %s', (di
     expect(names.every((o) => o.state_fips === '55')).toBe(true);
   });
 
-  it('an org-admin requires TOTP; members enrol with their password, then sign in with a code', async () => {
-    const admin = await signIn(adminEmail);
+  it('an org-admin requires TOTP; members enrol with their password and an enrolment code, then sign in with a code', async () => {
+    const adminSession = await adminWithTotp();
+    const admin = await adminSession();
     const analystSession = await signIn(analystEmail);
     const notAdmin = await h.app.inject({ method: 'PUT', url: '/api/v1/org/settings', headers: as(analystSession), payload: { require_totp: true } });
     expect(notAdmin.statusCode).toBe(403);
@@ -209,19 +225,103 @@ describe.each(testDialects())('account routes with the real AuthPort on %s', (di
     const badPassword = await h.app.inject({ method: 'POST', url: '/api/v1/me/totp', payload: { email: analystEmail, password: 'wrong wrong wrong' } });
     expect(badPassword.statusCode).toBe(401);
 
-    const enrol = await h.app.inject({ method: 'POST', url: '/api/v1/me/totp', payload: { email: analystEmail, password: TEST_PASSWORD } });
+    const issued = await h.app.inject({ method: 'POST', url: `/api/v1/org/users/${analyst.id}/enrolment-code`, headers: as(await adminSession()) });
+    expect(issued.statusCode).toBe(201);
+    const enrolmentCode = issued.json<{ code: string }>().code;
+    const enrol = await h.app.inject({ method: 'POST', url: '/api/v1/me/totp', payload: { email: analystEmail, password: TEST_PASSWORD, enrolment_code: enrolmentCode } });
     const { secret } = enrol.json<{ secret: string; otpauth_uri: string }>();
-    const wrongCode = await h.app.inject({ method: 'POST', url: '/api/v1/me/totp', payload: { email: analystEmail, password: TEST_PASSWORD, code: totpCode(secret, f.now()) === '000000' ? '111111' : '000000' } });
+    const wrongCode = await h.app.inject({
+      method: 'POST',
+      url: '/api/v1/me/totp',
+      payload: { email: analystEmail, password: TEST_PASSWORD, enrolment_code: enrolmentCode, code: totpCode(secret, f.now()) === '000000' ? '111111' : '000000' },
+    });
     expect(wrongCode.json<{ code: string }>().code).toBe('totp-invalid');
-    const confirm = await h.app.inject({ method: 'POST', url: '/api/v1/me/totp', payload: { email: analystEmail, password: TEST_PASSWORD, code: totpCode(secret, f.now()) } });
+    const confirm = await h.app.inject({ method: 'POST', url: '/api/v1/me/totp', payload: { email: analystEmail, password: TEST_PASSWORD, enrolment_code: enrolmentCode, code: totpCode(secret, f.now()) } });
     expect(confirm.json()).toEqual({ enabled: true });
-    const takeover = await h.app.inject({ method: 'POST', url: '/api/v1/me/totp', payload: { email: analystEmail, password: TEST_PASSWORD } });
-    expect(takeover.json<{ code: string }>().code).toBe('totp-already-enabled');
+    // The code was used up: with it again, the answer is a wrong password's, not "already enabled".
+    const takeover = await h.app.inject({ method: 'POST', url: '/api/v1/me/totp', payload: { email: analystEmail, password: TEST_PASSWORD, enrolment_code: enrolmentCode } });
+    expect(takeover.json<{ code: string }>().code).toBe('invalid-credentials');
 
     f.advance(60_000);
     const noCode = await h.app.inject({ method: 'POST', url: '/api/v1/session', payload: { email: analystEmail, password: TEST_PASSWORD } });
     expect(noCode.json<{ code: string }>().code).toBe('invalid-credentials');
     await signIn(analystEmail, { totp: totpCode(secret, f.now()) });
+  });
+
+  it('enrolment before a first sign-in needs the one-time code an org-admin issued: a password alone, a wrong, expired or used code answer like a wrong password and store nothing', async () => {
+    const adminSession = await adminWithTotp();
+    let admin = await adminSession();
+    expect((await h.app.inject({ method: 'PUT', url: '/api/v1/org/settings', headers: as(admin), payload: { require_totp: true } })).statusCode).toBe(200);
+    const enrolmentState = async () => {
+      const rows = await tableRows(f.database);
+      return { users: rows.get('account_user'), codes: rows.get('totp_enrolment_code'), sessions: rows.get('account_session') };
+    };
+    const enrolWith = (payload: Record<string, string>) => h.app.inject({ method: 'POST', url: '/api/v1/me/totp', payload: { email: analystEmail, password: TEST_PASSWORD, ...payload } });
+    const expectRefused = async (payload: Record<string, string>) => {
+      const before = await enrolmentState();
+      const res = await enrolWith(payload);
+      expect(res.statusCode).toBe(401);
+      expect(res.json<{ code: string; detail: string }>()).toMatchObject({ code: 'invalid-credentials', detail: 'Wrong email, password or authenticator code.' });
+      expect(await enrolmentState()).toEqual(before);
+    };
+    const wrongPassword = await h.app.inject({ method: 'POST', url: '/api/v1/me/totp', payload: { email: analystEmail, password: 'not the password at all' } });
+
+    // The password thief: nothing but the password, or a guessed code.
+    await expectRefused({});
+    await expectRefused({ code: '123456' });
+    await expectRefused({ enrolment_code: 'ABCD-EFGH-JKMN' });
+    expect(wrongPassword.json<{ code: string }>().code).toBe('invalid-credentials');
+
+    // Only an administrator of the organization issues codes; others learn nothing.
+    const peer = await f.addUser({ email: `peer${n}@town.example.gov`, name: 'Pe Er', role: 'analyst', org_id: org });
+    const byAnalyst = await issueEnrolmentCode(f.ctx, { kind: 'user', user: peer }, analyst);
+    expect(!byAnalyst.ok && byAnalyst.error.code).toBe('not-org-admin');
+    const other = await createOrganization(f.ctx, OPERATOR, { kind: 'local', name: `Other Town ${n} Clerk`, state_fips: '55' });
+    if (!other.ok) throw new Error(other.error.message);
+    await f.addUser({ email: `admin-other${n}@town.example.gov`, name: 'Other Admin', role: 'org-admin', org_id: other.value.id });
+    const byOther = await h.app.inject({ method: 'POST', url: `/api/v1/org/users/${analyst.id}/enrolment-code`, headers: as(await signIn(`admin-other${n}@town.example.gov`)) });
+    expect(byOther.statusCode).toBe(404);
+    expect(await f.ctx.accounts.enrolmentCode(analyst.id)).toBeNull();
+
+    f.advance(16 * 60_000); // past the lockout window the refusals above counted toward
+    admin = await adminSession();
+    const issued = await h.app.inject({ method: 'POST', url: `/api/v1/org/users/${analyst.id}/enrolment-code`, headers: as(admin) });
+    expect(issued.statusCode).toBe(201);
+    expect(issued.headers['cache-control']).toBe('no-store');
+    const { code: enrolmentCode, expires_at: expiresAt } = issued.json<{ code: string; expires_at: string }>();
+    expect(enrolmentCode).toMatch(/^[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}$/);
+    expect(Date.parse(expiresAt) - f.now().getTime()).toBe(24 * 3_600_000);
+    const stored = await f.ctx.accounts.enrolmentCode(analyst.id);
+    expect(stored?.code_hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(JSON.stringify(stored)).not.toContain(enrolmentCode.replace(/-/g, '').slice(0, 8));
+    expect(f.events.filter((e) => e.type === 'totp-enrolment-code-issued' && e.userId === analyst.id)).toHaveLength(1);
+
+    // Another person's code, a wrong password with the right code.
+    const peerCode = await h.app.inject({ method: 'POST', url: `/api/v1/org/users/${peer.id}/enrolment-code`, headers: as(admin) });
+    await expectRefused({ enrolment_code: peerCode.json<{ code: string }>().code });
+    const rightCodeWrongPassword = await h.app.inject({ method: 'POST', url: '/api/v1/me/totp', payload: { email: analystEmail, password: 'not the password at all', enrolment_code: enrolmentCode } });
+    expect(rightCodeWrongPassword.json<{ code: string }>().code).toBe('invalid-credentials');
+    expect(f.events.some((e) => e.type === 'sign-in-failed' && e.detail === `${analystEmail}: wrong enrolment code`)).toBe(true);
+
+    // The person with the code enrols (typed in lower case, without dashes); the code is then used up.
+    const started = await enrolWith({ enrolment_code: enrolmentCode.replace(/-/g, '').toLowerCase() });
+    const { secret } = started.json<{ secret: string }>();
+    const confirmed = await enrolWith({ enrolment_code: enrolmentCode, code: totpCode(secret, f.now()) });
+    expect(confirmed.json()).toEqual({ enabled: true });
+    expect(await f.ctx.accounts.enrolmentCode(analyst.id)).toBeNull();
+    const again = await h.app.inject({ method: 'POST', url: `/api/v1/org/users/${analyst.id}/enrolment-code`, headers: as(admin) });
+    expect(again.json<{ code: string }>().code).toBe('totp-already-enabled');
+
+    // Reused after a reset of the authenticator: refused like a wrong password.
+    f.advance(16 * 60_000);
+    const reset = await resetTotp(f.ctx, OPERATOR, (await f.ctx.accounts.userById(analyst.id)) ?? analyst);
+    expect(reset.ok).toBe(true);
+    await expectRefused({ enrolment_code: enrolmentCode });
+
+    // Expired: 24 hours after it was issued.
+    const fresh = (await h.app.inject({ method: 'POST', url: `/api/v1/org/users/${analyst.id}/enrolment-code`, headers: as(await adminSession()) })).json<{ code: string }>().code;
+    f.advance(24 * 3_600_000);
+    await expectRefused({ enrolment_code: fresh });
   });
 
   it('changes passwords: the person with the current one, the org-admin for members; sessions end', async () => {

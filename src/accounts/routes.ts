@@ -11,6 +11,7 @@ import type { UserRow } from '../store/accounts.ts';
 import { ApiKeyViewSchema, createApiKey, listApiKeys, listMemberKeys, MemberKeyViewSchema, NewApiKeySchema, revokeApiKey, revokeMemberKey, type NewApiKey } from './api-keys.ts';
 import type { Actor } from './context.ts';
 import { createOrganization, listOrganizations, OrganizationPatchSchema, setRequireTotp, updateOrganization, type OrganizationPatchInput } from './organizations.ts';
+import { EnrolmentCodeViewSchema, issueEnrolmentCode } from './enrolment.ts';
 import { createUser, disableUser, listUsers, NewUserSchema, setPassword, UserViewSchema, type NewUser } from './users.ts';
 
 const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) });
@@ -29,7 +30,8 @@ const TotpBody = Type.Object(
   {
     code: Type.Optional(Type.String({ pattern: '^\\s*\\d{3}\\s?\\d{3}\\s*$', description: 'Without a code: start enrolment (a new secret, shown once). With a code: confirm the enrolment.' })),
     email: Type.Optional(Type.String({ maxLength: 254, description: 'Before a first sign-in (when the organization requires TOTP): your email…' })),
-    password: Type.Optional(Type.String({ maxLength: 1024, description: '…and your password' })),
+    password: Type.Optional(Type.String({ maxLength: 1024, description: '…your password…' })),
+    enrolment_code: Type.Optional(Type.String({ maxLength: 64, description: '…and the one-time enrolment code your organization administrator issued for you' })),
   },
   { additionalProperties: false },
 );
@@ -163,21 +165,24 @@ export function accountRoutes(auth: AuthService): AppPlugin {
           {
             schema: {
               tags: ['accounts'],
-              summary: 'Enrol a TOTP second factor: without a code, get a new secret (shown once); with a code, confirm it. Signed in, or with email and password before a first sign-in',
+              summary:
+                'Enrol a TOTP second factor: without a code, get a new secret (shown once); with a code, confirm it. Signed in, or before a first sign-in with email, password and the enrolment code an administrator issued',
               body: TotpBody,
               response: { 200: TotpAnswer, ...problemResponses(400, 401, 403, 429) },
             },
           },
           async (request, reply) => {
-            const { code, email, password } = request.body;
+            const { code, email, password, enrolment_code: enrolmentCode } = request.body;
             let user: UserRow;
             if (kit.principalOf(request) !== null) {
               const actor = await actorFrom(request, true);
               if (!actor.ok) return send(reply, actor.error);
               user = actor.value.user;
             } else {
-              if (email === undefined || password === undefined) return send(reply, problem('unauthenticated', 'unauthenticated', 'Sign in first, or give your email and password to enrol before a first sign-in.'));
-              const checked = await auth.checkPassword(email, password, request.ip);
+              if (email === undefined || password === undefined) {
+                return send(reply, problem('unauthenticated', 'unauthenticated', 'Sign in first, or give your email, password and the enrolment code from your organization administrator.'));
+              }
+              const checked = await auth.checkEnrolment(email, password, enrolmentCode, request.ip);
               if (!checked.ok) return send(reply, checked.error);
               // With only a password, nobody may replace a second factor that is already there.
               if (checked.value.totp_secret !== null) return send(reply, problem('forbidden', 'totp-already-enabled', 'This account already has a second factor; sign in with it to change it.'));
@@ -190,6 +195,27 @@ export function accountRoutes(auth: AuthService): AppPlugin {
             }
             const confirmed = await auth.confirmTotp(user, code);
             return confirmed.ok ? { enabled: true } : send(reply, confirmed.error);
+          },
+        );
+
+        app.post<{ Params: IdParams }>(
+          '/api/v1/org/users/:id/enrolment-code',
+          {
+            schema: {
+              tags: ['accounts'],
+              summary: 'Issue a one-time code with which a person without an authenticator sets one up before a first sign-in (org-admins); valid 24 hours, shown once',
+              params: IdParams,
+              response: { 201: EnrolmentCodeViewSchema, ...problemResponses(401, 403, 404, 409) },
+            },
+          },
+          async (request, reply) => {
+            const actor = await actorFrom(request, true);
+            if (!actor.ok) return send(reply, actor.error);
+            const userId = parseUserId(request.params.id);
+            const target = userId.ok ? await ctx.accounts.userById(userId.value) : null;
+            if (target === null) return send(reply, problem('not-found', 'user-not-found', `No user ${request.params.id}.`));
+            const issued = await issueEnrolmentCode(ctx, actor.value, target);
+            return issued.ok ? reply.code(201).header('cache-control', 'no-store').send(issued.value) : send(reply, issued.error);
           },
         );
 

@@ -51,7 +51,7 @@ export function userView(row: UserRow): UserView {
 }
 
 /** Which roles an actor may give in which organization: org-admins inside their own, short of hub-admin. */
-function mayManageUsers(actor: Actor, orgId: OrgId, role: UserRole | null): Result<true, Problem> {
+export function mayManageUsers(actor: Actor, orgId: OrgId, role: UserRole | null): Result<true, Problem> {
   if (actor.kind === 'operator' || actor.user.role === 'hub-admin') return ok(true);
   if (actor.user.role !== 'org-admin') return err(problem('forbidden', 'not-org-admin', 'Only an administrator of your organization can manage its people.'));
   if (actor.user.org_id !== orgId) return err(problem('forbidden', 'other-organization', 'Organization administrators manage only the people of their own organization.'));

@@ -9,6 +9,7 @@ import type { Principal } from '../domain/principal.ts';
 import type { ApiKeyRow, UserRow } from '../store/accounts.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
 import { accountSubject, afterFailure, ipSubject, lockedUntil, retryMessage } from './throttle.ts';
+import { enrolmentCodeHash } from './enrolment-codes.ts';
 import { apiKeyId, randomToken, sameHex, sha256Hex } from './tokens.ts';
 import { acceptTotp, newTotpSecret, totpUri } from './totp.ts';
 import { openTotp, sealTotp } from './totp-secrets.ts';
@@ -32,8 +33,14 @@ export interface TotpEnrolment {
 /** The real AuthPort (sessions, API keys, TOTP, throttling) and what the account routes need besides. */
 export interface AuthService extends AuthPort {
   readonly context: AccountsContext;
-  /** Email + password, throttled like a sign-in, without opening a session (TOTP enrolment before a first sign-in). */
+  /** Email + password, throttled like a sign-in, without opening a session. */
   checkPassword(email: string, password: string, ip: string): Promise<Result<UserRow, Problem>>;
+  /**
+   * TOTP enrolment before a first sign-in: email, password and the one-time enrolment code an administrator issued
+   * for the person. A missing, wrong, expired or used code answers exactly like a wrong password and counts toward
+   * the same lockout, so a password thief learns nothing and cannot enrol an authenticator of their own.
+   */
+  checkEnrolment(email: string, password: string, enrolmentCode: string | undefined, ip: string): Promise<Result<UserRow, Problem>>;
   /** The person a principal acts for, while they are enabled. */
   userOf(principal: Principal): Promise<UserRow | null>;
   enrolTotp(user: UserRow): Promise<Result<TotpEnrolment, Problem>>;
@@ -120,6 +127,23 @@ export function authServiceOf(ctx: AccountsContext, options: Pick<AuthServiceOpt
     return ok(user);
   };
 
+  const checkEnrolment = async (email: string, password: string, enrolmentCode: string | undefined, ip: string): Promise<Result<UserRow, Problem>> => {
+    const checked = await checkPassword(email, password, ip);
+    if (!checked.ok) return checked;
+    const user = checked.value;
+    const now = clock.now();
+    const row = await accounts.enrolmentCode(user.id);
+    const typed = enrolmentCode?.trim() ?? '';
+    const reason =
+      typed === '' ? 'no enrolment code'
+      : row === null ? 'no enrolment code issued (or already used)'
+      : row.expires_at <= now.getTime() ? 'enrolment code expired'
+      : !sameHex(enrolmentCodeHash(user.id, typed), row.code_hash) ? 'wrong enrolment code'
+      : null;
+    if (reason !== null) return err(await fail(user.email, ip, user, now, reason, INVALID_CREDENTIALS));
+    return ok(user);
+  };
+
   const principalOf = async (user: UserRow, scope: 'read' | 'write'): Promise<Principal> => ({
     orgId: user.org_id,
     userId: user.id,
@@ -152,6 +176,7 @@ export function authServiceOf(ctx: AccountsContext, options: Pick<AuthServiceOpt
   return {
     context: ctx,
     checkPassword,
+    checkEnrolment,
 
     async signIn(request: SignInRequest, context): Promise<Result<SignedIn, Problem>> {
       const checked = await checkPassword(request.email, request.password, context.ip);
@@ -180,7 +205,7 @@ export function authServiceOf(ctx: AccountsContext, options: Pick<AuthServiceOpt
       } else if (org.require_totp) {
         await emit('sign-in-failed', now, user, context.ip, `${user.email}: TOTP enrolment required`);
         return err(
-          problem('unauthenticated', 'totp-enrolment-required', `${org.name} requires a second factor: enrol with POST /api/v1/me/totp (email and password, then a code from your authenticator app), then sign in with the code.`),
+          problem('unauthenticated', 'totp-enrolment-required', `${org.name} requires a code from an authenticator app at sign-in. Ask your organization's administrator for an enrolment code, set up your authenticator with it, then sign in with a code from the app. (API: POST /api/v1/me/totp with email, password and enrolment_code.)`),
         );
       }
       await accounts.clearThrottle(accountSubject(user.email));
@@ -264,6 +289,8 @@ export function authServiceOf(ctx: AccountsContext, options: Pick<AuthServiceOpt
       const step = acceptTotp(opened.value.secret, code, now, null);
       if (step === null) return err(problem('invalid', 'totp-invalid', 'That code does not match the new secret; enter the current 6-digit code from your authenticator app.'));
       await accounts.updateUser(fresh.id, { totp_secret: sealTotp(secrets, fresh.id, opened.value.secret), totp_pending: null, totp_last_step: step });
+      // Single use: once the person has an authenticator, their enrolment code (used or not) is gone.
+      await accounts.deleteEnrolmentCode(fresh.id);
       await emit('totp-enabled', now, fresh, null, fresh.email);
       return ok({ enabled: true });
     },

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { UserId } from '../domain/ids.ts';
-import type { AccountTables, ApiKeyRow, SessionRow, ThrottleRow } from './accounts-tables.ts';
+import type { AccountTables, ApiKeyRow, EnrolmentCodeRow, SessionRow, ThrottleRow } from './accounts-tables.ts';
 
 /** Sessions, API keys and sign-in throttling: the SQL of src/auth. */
 export interface AccountsAuthStore {
@@ -21,6 +21,11 @@ export interface AccountsAuthStore {
   clearThrottle(subject: string): Promise<void>;
   /** Deletes throttle rows whose window began before `before` and that are not locked after `now`. */
   pruneThrottle(before: number, now: number): Promise<number>;
+  /** Stores the person's enrolment code, replacing any earlier one. */
+  putEnrolmentCode(row: EnrolmentCodeRow): Promise<void>;
+  enrolmentCode(userId: UserId): Promise<EnrolmentCodeRow | null>;
+  /** Deletes the person's code (used, or no longer needed once they have an authenticator). */
+  deleteEnrolmentCode(userId: UserId): Promise<void>;
 }
 
 const n = (v: number | string): number => Number(v);
@@ -37,6 +42,19 @@ function apiKeyOf(row: ApiKeyRow): ApiKeyRow {
 
 export function accountsAuthStore(db: Kysely<AccountTables>): AccountsAuthStore {
   return {
+    async putEnrolmentCode(row) {
+      await db.transaction().execute(async (tx) => {
+        await tx.deleteFrom('totp_enrolment_code').where('user_id', '=', row.user_id).execute();
+        await tx.insertInto('totp_enrolment_code').values(row).execute();
+      });
+    },
+    async enrolmentCode(userId) {
+      const row = await db.selectFrom('totp_enrolment_code').selectAll().where('user_id', '=', userId).executeTakeFirst();
+      return row === undefined ? null : { ...row, created_at: n(row.created_at), expires_at: n(row.expires_at) };
+    },
+    async deleteEnrolmentCode(userId) {
+      await db.deleteFrom('totp_enrolment_code').where('user_id', '=', userId).execute();
+    },
     async insertSession(row) {
       await db.insertInto('account_session').values(row).execute();
     },

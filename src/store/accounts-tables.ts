@@ -54,6 +54,16 @@ export type ThrottleRow = {
   locked_until: number | null;
 };
 
+export type EnrolmentCodeRow = {
+  user_id: UserId;
+  /** SHA-256 (hex) of the person's id and the normalized code; the code itself is shown once. */
+  code_hash: string;
+  /** The administrator who issued it; null for the operator's CLI. */
+  issued_by: UserId | null;
+  created_at: number;
+  expires_at: number;
+};
+
 export type AccountTables = {
   organization: {
     id: string;
@@ -73,4 +83,5 @@ export type AccountTables = {
   account_session: SessionRow;
   api_key: ApiKeyRow;
   login_throttle: ThrottleRow;
+  totp_enrolment_code: EnrolmentCodeRow;
 };

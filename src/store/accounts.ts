@@ -7,7 +7,7 @@ import { accountsAuthStore, type AccountsAuthStore } from './accounts-auth.ts';
 import type { AccountTables, UserRole, UserRow } from './accounts-tables.ts';
 import { USER_ROLES } from './accounts-tables.ts';
 
-export type { AccountTables, ApiKeyRow, SessionRow, ThrottleRow, UserRole, UserRow } from './accounts-tables.ts';
+export type { AccountTables, ApiKeyRow, EnrolmentCodeRow, SessionRow, ThrottleRow, UserRole, UserRow } from './accounts-tables.ts';
 export { USER_ROLES } from './accounts-tables.ts';
 
 export interface OrganizationFilter {

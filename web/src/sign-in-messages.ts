@@ -24,7 +24,7 @@ export function describeSignInProblem(problem: ApiProblem, now: Date = new Date(
   const code = problem.code;
   if (code === 'totp-required') return { text: 'Enter the 6-digit code from your authenticator app.', needsTotp: true };
   if (code === 'totp-enrolment-required') {
-    return { text: 'Your organization requires a code from an authenticator app at sign-in. Set one up below, then sign in with a code.', needsTotp: false, needsEnrolment: true };
+    return { text: "Your organization requires a code from an authenticator app at sign-in. Ask your organization's administrator for an enrolment code, enter it below to set up the app, then sign in with a code from it.", needsTotp: false, needsEnrolment: true };
   }
   const needsTotp = code.startsWith('totp') || code.includes('-totp');
   if (problem.status === 429 || code === 'account-locked' || code === 'rate-limited') {

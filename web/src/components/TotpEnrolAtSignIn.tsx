@@ -10,21 +10,26 @@ interface TotpBody {
   readonly enabled: boolean;
 }
 
-/** Enrolment before a first sign-in, when the organization requires a code (POST /api/v1/me/totp with email and password). */
+/**
+ * Enrolment before a first sign-in, when the organization requires a code (POST /api/v1/me/totp with email, password
+ * and the one-time enrolment code an administrator issued: a stolen password alone cannot set up an authenticator).
+ */
 export function TotpEnrolAtSignIn(props: { readonly email: string; readonly password: string; readonly onEnrolled: () => void }) {
   const [started, setStarted] = useState<TotpBody | null>(null);
+  const [enrolmentCode, setEnrolmentCode] = useState('');
   const [code, setCode] = useState('');
   const [problem, setProblem] = useState<ApiProblem | null>(null);
-  const start = async () => {
+  const start = async (e: FormEvent) => {
+    e.preventDefault();
     setProblem(null);
-    const res = await api<TotpBody>('POST', '/api/v1/me/totp', { email: props.email, password: props.password });
+    const res = await api<TotpBody>('POST', '/api/v1/me/totp', { email: props.email, password: props.password, enrolment_code: enrolmentCode.trim() });
     if (res.ok) setStarted(res.value);
     else setProblem(res.error);
   };
   const confirm = async (e: FormEvent) => {
     e.preventDefault();
     setProblem(null);
-    const res = await api<TotpBody>('POST', '/api/v1/me/totp', { email: props.email, password: props.password, code: code.replace(/\s/g, '') });
+    const res = await api<TotpBody>('POST', '/api/v1/me/totp', { email: props.email, password: props.password, enrolment_code: enrolmentCode.trim(), code: code.replace(/\s/g, '') });
     if (!res.ok) return setProblem(res.error);
     if (res.value.enabled) props.onEnrolled();
   };
@@ -32,9 +37,16 @@ export function TotpEnrolAtSignIn(props: { readonly email: string; readonly pass
     <div className="card enrol">
       {problem === null ? null : <ProblemBox problem={problem} />}
       {started === null ? (
-        <button type="button" className="primary" onClick={() => void start()}>
-          Set up an authenticator app
-        </button>
+        <form onSubmit={(e) => void start(e)}>
+          <p>Ask your organization&apos;s administrator for an enrolment code. They make one for you under Settings, People; it works once, for 24 hours.</p>
+          <label>
+            Enrolment code
+            <input name="enrolment-code" autoComplete="off" autoCapitalize="characters" spellCheck={false} maxLength={20} value={enrolmentCode} onChange={(e) => setEnrolmentCode(e.target.value)} />
+          </label>
+          <button type="submit" className="primary" disabled={enrolmentCode.trim() === ''}>
+            Set up an authenticator app
+          </button>
+        </form>
       ) : (
         <form onSubmit={(e) => void confirm(e)}>
           {started.otpauth_uri === undefined ? null : <TotpQrCode uri={started.otpauth_uri} />}

@@ -45,6 +45,13 @@ export function People(props: { readonly meId: string }) {
     setResetFor(null);
     setResetPassword('');
   };
+  const [issued, setIssued] = useState<{ readonly name: string; readonly email: string; readonly code: string; readonly expires: string } | null>(null);
+  const issueCode = async (p: Person) => {
+    setProblem(null);
+    const res = await api<{ code: string; expires_at: string }>('POST', `/api/v1/org/users/${encodeURIComponent(p.id)}/enrolment-code`);
+    if (!res.ok) return setProblem(res.error);
+    setIssued({ name: p.name, email: p.email, code: res.value.code, expires: new Date(res.value.expires_at).toLocaleString() });
+  };
   const disable = async (p: Person) => {
     if (!window.confirm(`Disable ${p.name}? Their sessions and API keys stop working at once.`)) return;
     const res = await api<Person>('POST', `/api/v1/org/users/${encodeURIComponent(p.id)}/disable`);
@@ -75,6 +82,11 @@ export function People(props: { readonly meId: string }) {
                 <span className="muted small">you</span>
               ) : (
                 <span className="row-actions">
+                  {p.totp_enabled ? null : (
+                    <button type="button" onClick={() => void issueCode(p)} aria-label={`Make an enrolment code for ${p.name}`}>
+                      Enrolment code
+                    </button>
+                  )}
                   <button type="button" onClick={() => setResetFor(p)} aria-label={`Reset the password of ${p.name}`}>
                     Reset password
                   </button>
@@ -86,6 +98,20 @@ export function People(props: { readonly meId: string }) {
           },
         ]}
       />
+      {issued === null ? null : (
+        <div className="notice enrolment-code" role="status">
+          <p>
+            Enrolment code for {issued.name} ({issued.email}): <strong className="mono" data-testid="enrolment-code">{issued.code}</strong>
+          </p>
+          <p className="small">
+            Give it to them in person or by phone, not by email. With it and their password they set up an authenticator app on the sign-in page. It works once, until {issued.expires}, and
+            is shown only now; a new code replaces it.
+          </p>
+          <button type="button" onClick={() => setIssued(null)}>
+            Done
+          </button>
+        </div>
+      )}
       {resetFor === null ? null : (
         <form className="inline-form wrap reset-password" onSubmit={(e) => void reset(e)}>
           <label>
