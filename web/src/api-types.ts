@@ -1633,7 +1633,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Enrol a TOTP second factor: without a code, get a new secret (shown once); with a code, confirm it. Signed in, or with email and password before a first sign-in */
+        /** Enrol a TOTP second factor: without a code, get a new secret (shown once); with a code, confirm it. Signed in, or before a first sign-in with email, password and the enrolment code an administrator issued */
         post: {
             parameters: {
                 query?: never;
@@ -1648,8 +1648,10 @@ export interface paths {
                         code?: string;
                         /** @description Before a first sign-in (when the organization requires TOTP): your email… */
                         email?: string;
-                        /** @description …and your password */
+                        /** @description …your password… */
                         password?: string;
+                        /** @description …and the one-time enrolment code your organization administrator issued for you */
+                        enrolment_code?: string;
                     };
                 };
             };
@@ -1699,6 +1701,85 @@ export interface paths {
                 };
                 /** @description Too Many Requests (problem+json) */
                 429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/org/users/{id}/enrolment-code": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Issue a one-time code with which a person without an authenticator sets one up before a first sign-in (org-admins); valid 24 hours, shown once */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The one-time enrolment code: shown only in this answer, stored only as a hash */
+                            code: string;
+                            /** @description ISO 8601 time after which the code no longer works */
+                            expires_at: string;
+                        };
+                    };
+                };
+                /** @description Unauthorized (problem+json) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Forbidden (problem+json) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Found (problem+json) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Conflict (problem+json) */
+                409: {
                     headers: {
                         [name: string]: unknown;
                     };
