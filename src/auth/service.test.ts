@@ -54,7 +54,7 @@ describe.each(testDialects())('auth service on %s', (dialect) => {
   it('stores only the hash of the session token and of the password', async () => {
     const signedIn = await signIn();
     if (!signedIn.ok) throw new Error('sign-in failed');
-    const row = await f.ctx.accounts.userById(clerk.id as never);
+    const row = await f.ctx.accounts.userById(clerk.id);
     expect(row?.password_hash).toMatch(/^scrypt\$/);
     expect(row?.password_hash).not.toContain(TEST_PASSWORD);
     expect(await f.ctx.accounts.sessionByHash(signedIn.value.token)).toBeNull();
@@ -246,7 +246,7 @@ describe.each(testDialects())('auth service on %s', (dialect) => {
     const enrolment = await f.auth.enrolTotp(clerk);
     if (!enrolment.ok) throw new Error('enrol failed');
     expect((await f.auth.confirmTotp(clerk, totpCode(enrolment.value.secret, f.now()))).ok).toBe(true);
-    const withTotp = (await f.ctx.accounts.userById(clerk.id as never)) ?? clerk;
+    const withTotp = (await f.ctx.accounts.userById(clerk.id)) ?? clerk;
     const other = await f.addUser({ email: `deputy${n}@town.example.gov`, name: 'Deputy', role: 'analyst', org_id: org });
     f.advance(60_000);
     const clerkSession = await signIn(TEST_PASSWORD, { totp: totpCode(enrolment.value.secret, f.now()) });

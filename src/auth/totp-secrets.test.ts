@@ -5,7 +5,6 @@ import { accountsContext, OPERATOR } from '../accounts/context.ts';
 import { createOrganization } from '../accounts/organizations.ts';
 import { accountsFixture, TEST_POLICY, type AccountsFixture } from '../../test/helpers/accounts.ts';
 import { resetTotp } from '../accounts/users.ts';
-import type { UserId } from '../domain/ids.ts';
 import type { UserRow } from '../store/accounts.ts';
 import { testDialects } from '../../test/helpers/store.ts';
 import { secretBox } from './secret-box.ts';
@@ -58,12 +57,12 @@ describe.each(testDialects())('TOTP secrets at rest on %s', (dialect) => {
 
   it('refuses a sign-in, whatever the code, when the stored secret was altered', async () => {
     const secret = await enrol();
-    const stored = (await f.ctx.accounts.userById(clerk.id as UserId))?.totp_secret ?? '';
+    const stored = (await f.ctx.accounts.userById(clerk.id))?.totp_secret ?? '';
     const parts = stored.split(':');
     const ct = Buffer.from(parts[4] ?? '', 'base64url');
     ct[0] = (ct[0] ?? 0) ^ 0x80;
     parts[4] = ct.toString('base64url');
-    await f.ctx.accounts.updateUser(clerk.id as UserId, { totp_secret: parts.join(':') });
+    await f.ctx.accounts.updateUser(clerk.id, { totp_secret: parts.join(':') });
     const refused = await signIn(totpCode(secret, f.now()));
     expect(refused.ok ? null : refused.error.code).toBe('totp-unreadable');
     expect(f.events.at(-1)?.detail).toContain('stored TOTP secret unreadable (secret-tampered)');
@@ -90,7 +89,7 @@ describe.each(testDialects())('TOTP secrets at rest on %s', (dialect) => {
   it('seals a plain-text secret left by an older version at start, once, and codes from it still work', async () => {
     const secret = newTotpSecret();
     const pending = newTotpSecret();
-    await f.ctx.accounts.updateUser(clerk.id as UserId, { totp_secret: secret, totp_pending: pending, totp_last_step: null });
+    await f.ctx.accounts.updateUser(clerk.id, { totp_secret: secret, totp_pending: pending, totp_last_step: null });
     expect(await rawRow(clerk.id)).toContain(secret);
 
     const first = await sealStoredTotpSecrets(f.ctx.accounts, f.ctx.secrets);
@@ -98,8 +97,8 @@ describe.each(testDialects())('TOTP secrets at rest on %s', (dialect) => {
     const raw = await rawRow(clerk.id);
     expect(raw).not.toContain(secret);
     expect(raw).not.toContain(pending);
-    const row = await f.ctx.accounts.userById(clerk.id as UserId);
-    expect(openTotp(f.ctx.secrets, clerk.id as UserId, row?.totp_pending ?? '')).toEqual({ ok: true, value: { secret: pending, plain: false } });
+    const row = await f.ctx.accounts.userById(clerk.id);
+    expect(openTotp(f.ctx.secrets, clerk.id, row?.totp_pending ?? '')).toEqual({ ok: true, value: { secret: pending, plain: false } });
     expect(await sealStoredTotpSecrets(f.ctx.accounts, f.ctx.secrets)).toMatchObject({ sealed: 0 });
     expect(await rawRow(clerk.id)).toBe(raw);
     expect((await signIn(totpCode(secret, f.now()))).ok).toBe(true);
@@ -107,7 +106,7 @@ describe.each(testDialects())('TOTP secrets at rest on %s', (dialect) => {
 
   it('seals a plain-text secret at its first use when the start-up pass has not seen it', async () => {
     const secret = newTotpSecret();
-    await f.ctx.accounts.updateUser(clerk.id as UserId, { totp_secret: secret });
+    await f.ctx.accounts.updateUser(clerk.id, { totp_secret: secret });
     expect((await signIn(totpCode(secret, f.now()))).ok).toBe(true);
     expect(await rawRow(clerk.id)).not.toContain(secret);
     f.advance(60_000);

@@ -7,11 +7,11 @@ export function accountsDirectory(accounts: Pick<AccountsStore, 'listUsers' | 'u
   const orgFacts = (o: { id: OrgId; kind: OrgFacts['kind']; state_fips: string | null; name: string }): OrgFacts => ({ id: o.id, kind: o.kind, stateFips: o.state_fips, name: o.name });
   return {
     async people() {
-      return (await accounts.listUsers()).filter((u) => u.disabled_at === null).map((u): Person => ({ id: u.id as UserId, orgId: u.org_id as OrgId, email: u.email, name: u.name, role: u.role }));
+      return (await accounts.listUsers()).filter((u) => u.disabled_at === null).map((u): Person => ({ id: u.id, orgId: u.org_id, email: u.email, name: u.name, role: u.role }));
     },
     async person(id) {
       const u = await accounts.userById(id as UserId);
-      return u === null || u.disabled_at !== null ? null : { id: u.id as UserId, orgId: u.org_id as OrgId, email: u.email, name: u.name, role: u.role };
+      return u === null || u.disabled_at !== null ? null : { id: u.id, orgId: u.org_id, email: u.email, name: u.name, role: u.role };
     },
     organizations: async () => (await accounts.listOrganizations()).map(orgFacts),
     async organization(id) {

@@ -4,7 +4,7 @@ import { OPERATOR } from '../../src/accounts/context.ts';
 import { createOrganization, seedOrganizations, setRequireTotp } from '../../src/accounts/organizations.ts';
 import { createUser, setPassword } from '../../src/accounts/users.ts';
 import { verifyPassword } from '../../src/auth/passwords.ts';
-import type { OrgId, UserId } from '../../src/domain/ids.ts';
+import type { OrgId } from '../../src/domain/ids.ts';
 import { composeHub, type Hub } from '../../src/hub/compose.ts';
 import { openStore, type RampartStore } from '../../src/store/index.ts';
 import { tableRows, testDatabase, type TestDatabase } from './store.ts';
@@ -255,7 +255,7 @@ export async function robustHub(): Promise<RobustHub> {
       for (const p of Object.values(people)) {
         const row = await ctx.accounts.userByEmail(p.email);
         if (row === null) throw new Error(`${p.email} is gone`);
-        if (row.disabled_at !== null || row.totp_secret !== null) await ctx.accounts.updateUser(row.id as UserId, { disabled_at: null, totp_secret: null, totp_pending: null });
+        if (row.disabled_at !== null || row.totp_secret !== null) await ctx.accounts.updateUser(row.id, { disabled_at: null, totp_secret: null, totp_pending: null });
       }
       for (const org of [county.value.id, illinois.id]) if ((await ctx.accounts.getOrganization(org))?.require_totp === true) await setRequireTotp(ctx, OPERATOR, org, false);
       for (const [credential, who, scope] of keyPlan) if (!(await works(credential))) await makeKey(credential, who, scope);
