@@ -6,6 +6,7 @@ import type { Tlp } from '../domain/tlp.ts';
 import { RAMPART_EXTENSION_ID, STATUS_REPORT_TYPE } from '../stix/rampart-extension.ts';
 import type { Reader, Sharing, StixStore } from '../store/types.ts';
 import { memoryStixStore } from '../../test/helpers/memory-stix-store.ts';
+import { remoteOwnerId } from '../domain/remote-owner.ts';
 import { dashboardFor, incidentState, rumourControl, worstLevel } from './service.ts';
 
 const org = (n: number) => `identity--00000000-0000-4000-8000-00000000000${n}` as OrgId;
@@ -123,6 +124,21 @@ describe('dashboardFor', () => {
       ['Newer from the state', 'amber', false],
       ['Older advisory', 'green', false],
     ]);
+  });
+
+  it('recognises knowledge-base material received through a feed by its publisher, though a remote owner holds it', async () => {
+    const stix = visibilityStore();
+    const MITRE = 'identity--c78cb6e5-0c4b-4611-8297-d1b8b55e40b5' as OrgId;
+    const DISARM = 'identity--f1a0f560-2d9e-4c5d-bf47-7e96e805de82' as OrgId;
+    const origin = 'https://hub.example.gov';
+    await put(stix, { type: 'attack-pattern', name: 'Received technique', created_by_ref: MITRE }, remoteOwnerId(origin, MITRE), 'clear', ['public']);
+    await put(stix, { type: 'attack-pattern', name: 'Received DISARM technique', created_by_ref: DISARM }, remoteOwnerId(origin, DISARM), 'clear', ['public']);
+    await put(stix, { type: 'identity', id: MITRE, name: 'The MITRE Corporation', identity_class: 'organization', created_by_ref: MITRE }, remoteOwnerId(origin, MITRE), 'clear', ['public']);
+    // Naming a publisher elsewhere than created_by_ref does not make an object reference material.
+    await put(stix, { type: 'report', name: 'Advisory citing ATT&CK', report_types: ['advisory'], published: '2026-11-01T00:00:00.000Z', object_refs: [MITRE] }, remoteOwnerId(origin, STATE), 'green', ['community']);
+    await put(stix, incident('Received from the state', '55'), remoteOwnerId(origin, STATE), 'amber', ['state:55']);
+    const res = await dashboardFor(deps(stix), countyReader);
+    expect(res.ok && res.value.latest_shared.map((i) => i.name)).toEqual(['Received from the state', 'Advisory citing ATT&CK']);
   });
 
   it('keeps the newest status per jurisdiction, worst first, with the name when visible', async () => {

@@ -92,12 +92,20 @@ function statusRow(v: StoredVersion, object: Record<string, unknown>): Omit<Stat
   };
 }
 
-/** Keeps the `size` entries with the largest `addedUs`, newest first. */
-/** Knowledge-base material (ATT&CK, DISARM): its publishers' objects and identities. */
+/**
+ * Knowledge-base material (ATT&CK, DISARM): its publishers' objects and identities. Recognised by the object's
+ * `created_by_ref`, not only by its owner here: received through a feed, it is owned by a derived remote owner
+ * (src/domain/remote-owner.ts) but still names its publisher. Only the news list uses this; nothing is hidden.
+ */
 function isReference(v: StoredVersion): boolean {
-  return KNOWLEDGE_BASE_PUBLISHERS.has(v.sharing.owner) || KNOWLEDGE_BASE_PUBLISHERS.has(v.id) || (v.type.startsWith('x-mitre-'));
+  if (KNOWLEDGE_BASE_PUBLISHERS.has(v.sharing.owner) || KNOWLEDGE_BASE_PUBLISHERS.has(v.id) || v.type.startsWith('x-mitre-')) return true;
+  // Parse only the JSON that names a publisher at all: most objects do not.
+  if (![...KNOWLEDGE_BASE_PUBLISHERS].some((publisher) => v.json.includes(publisher))) return false;
+  const creator = parseJson(v.json)['created_by_ref'];
+  return typeof creator === 'string' && KNOWLEDGE_BASE_PUBLISHERS.has(creator);
 }
 
+/** Keeps the `size` entries with the largest `addedUs`, newest first. */
 function pushNewest(list: StoredVersion[], v: StoredVersion, size: number): void {
   if (list.length >= size && (list[list.length - 1]?.addedUs ?? 0) >= v.addedUs) return;
   list.push(v);
