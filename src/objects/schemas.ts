@@ -7,7 +7,7 @@ export const ListObjectsQuery = Type.Object(
   {
     type: Type.Optional(Type.String({ pattern: '^[a-z0-9-]+(,[a-z0-9-]+)*$', description: 'STIX types, comma-separated' })),
     exclude_type: Type.Optional(Type.String({ pattern: '^[a-z0-9-]+(,[a-z0-9-]+)*$', description: 'STIX types to leave out, comma-separated (e.g. relationship)' })),
-    q: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Text to find in name or description (case-insensitive)' })),
+    q: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'What to find: an IP address or CIDR block (finds addresses inside it and blocks around it), a domain (with its subdomains), a URL, an email address or a file hash, in indicator patterns and in text; otherwise words, each a whole word or its start, in name or description' })),
     modified_from: Type.Optional(Timestamp('Only versions modified at or after')),
     modified_to: Type.Optional(Timestamp('Only versions modified at or before')),
     added_after: Type.Optional(Timestamp('Only objects added to this hub after')),

@@ -9,6 +9,8 @@ import { timestampKey } from './mod-key.ts';
 import type { StixTables, StixVersionTable } from './stix-tables.ts';
 import type { IndicatorFields, ListQuery, Page, Reader, Sharing, StoredVersion } from './types.ts';
 import { visibilitySources, visibleTo } from './visibility.ts';
+import { queryWords, valueQuery, type ValueQuery } from './search-values.ts';
+import { assertNever } from '../domain/assert-never.ts';
 
 type Aliased = StixTables & { v: StixVersionTable };
 type Eb = ExpressionBuilder<Aliased, 'v'>;
@@ -68,10 +70,46 @@ function decodeCursor(cursor: string, desc: boolean): Result<Position, Problem> 
   return ok({ us: Number(m[2]), desc });
 }
 
-const likePattern = (text: string) => `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+/** The stix_value rows a value query finds (see search-values.ts for how values are keyed). */
+function valueRows(vq: ValueQuery): RawBuilder<unknown> {
+  switch (vq.kind) {
+    case 'ip': {
+      const kind = vq.version === 4 ? 'ip4' : 'ip6';
+      const holders = sql.join(vq.holders.map((h) => sql`(s.value = ${h.value} and s.prefix = ${h.prefix})`), sql` or `);
+      return sql`select s.added_us from stix_value s where s.kind = ${kind} and ((s.value >= ${vq.low} and s.value <= ${vq.high} and s.prefix >= ${vq.prefix}) or ${holders})`;
+    }
+    case 'domain':
+      return sql`select s.added_us from stix_value s where s.kind = 'domain' and s.value >= ${vq.from} and s.value < ${vq.to}`;
+    case 'exact':
+      return sql`select s.added_us from stix_value s where ${sql.join(
+        vq.values.map((v) => sql`(s.kind = ${v.kind} and s.value = ${v.value})`),
+        sql` or `,
+      )}`;
+    default:
+      return assertNever(vq);
+  }
+}
+
+/**
+ * What `q` finds: read as an observable value (an IP address or block, a domain and its subdomains,
+ * a URL, an email address, a hash), the versions that name it (stix_value); otherwise the versions
+ * whose name and description hold every word, each as a word or the start of one (SQLite FTS5,
+ * PostgreSQL full text). The caller adds the reader's visibility beside it, in the same WHERE.
+ */
+function textMatch(text: string, dialect: DialectName): RawBuilder<SqlBool> {
+  const vq = valueQuery(text);
+  if (vq !== null) return sql<SqlBool>`v.added_us in (${valueRows(vq)})`;
+  const words = queryWords(text);
+  if (words.length === 0) return sql<SqlBool>`1 = 0`;
+  if (dialect === 'sqlite') return sql<SqlBool>`v.added_us in (select rowid from stix_fts where stix_fts match ${words.map((w) => `"${w}"*`).join(' ')})`;
+  return sql<SqlBool>`${FTS_DOCUMENT} @@ to_tsquery('simple', ${words.map((w) => `${w}:*`).join(' & ')})`;
+}
+
+/** PostgreSQL: the text its GIN index (migration 0020) holds; written exactly as there so the index serves the query. */
+const FTS_DOCUMENT = sql`to_tsvector('simple', coalesce(v.name, '') || ' ' || coalesce(v.description, ''))`;
 
 /** Every filter of a query plus the reader's visibility, as one WHERE condition. */
-function conditions(reader: Reader, q: Filters, position: Position | null): Result<(eb: Eb) => Expression<SqlBool>, Problem> {
+function conditions(reader: Reader, q: Filters, position: Position | null, dialect: DialectName): Result<(eb: Eb) => Expression<SqlBool>, Problem> {
   const from = q.modifiedFrom === undefined ? undefined : timestampKey(q.modifiedFrom);
   const to = q.modifiedTo === undefined ? undefined : timestampKey(q.modifiedTo);
   for (const [name, given, key] of [['modifiedFrom', q.modifiedFrom, from], ['modifiedTo', q.modifiedTo, to]] as const) {
@@ -89,10 +127,7 @@ function conditions(reader: Reader, q: Filters, position: Position | null): Resu
     if (q.addedAfterUs !== undefined) all.push(eb('v.added_us', '>', q.addedAfterUs));
     if (q.refersTo !== undefined) all.push(sql<SqlBool>`v.added_us in (select r.added_us from stix_ref r where r.ref = ${q.refersTo})`);
     if (position !== null) all.push(eb('v.added_us', position.desc ? '<' : '>', position.us));
-    if (q.text !== undefined && q.text !== '') {
-      const pattern = likePattern(q.text);
-      all.push(sql<SqlBool>`(lower(v.name) like ${pattern} escape '\\' or lower(v.description) like ${pattern} escape '\\')`);
-    }
+    if (q.text !== undefined && q.text !== '') all.push(textMatch(q.text, dialect));
     if (visible !== null) all.push(visible);
     return eb.and(all);
   });
@@ -233,7 +268,7 @@ export function stixReads(db: Kysely<StixTables>, dialect: DialectName) {
     const desc = q.order === 'desc';
     const position = q.cursor === undefined ? ok(null) : decodeCursor(q.cursor, desc);
     if (!position.ok) return position;
-    const where = conditions(reader, q, position.value);
+    const where = conditions(reader, q, position.value, dialect);
     if (!where.ok) return where;
     const sources = visibilitySources(reader);
     const direction = desc ? 'desc' : 'asc';
@@ -247,7 +282,7 @@ export function stixReads(db: Kysely<StixTables>, dialect: DialectName) {
   }
 
   async function count(reader: Reader, q: Filters = {}): Promise<number> {
-    const where = conditions(reader, q, null);
+    const where = conditions(reader, q, null, dialect);
     if (!where.ok) throw new Error(`count: ${where.error.message}`);
     const row = await base().select((eb) => eb.fn.countAll<number>().as('n')).where(where.value).executeTakeFirstOrThrow();
     return Number(row.n);
@@ -255,7 +290,7 @@ export function stixReads(db: Kysely<StixTables>, dialect: DialectName) {
 
   /** The latest version of the reader's own record of `id` when it holds one, else of the record it may see that changed last. */
   async function get(reader: Reader, id: StixId): Promise<StoredVersion | null> {
-    const where = conditions(reader, { ids: [id] }, null);
+    const where = conditions(reader, { ids: [id] }, null, dialect);
     if (!where.ok) return null;
     const own = reader.kind === 'member' ? reader.orgId : null;
     const row = await base()
@@ -270,7 +305,7 @@ export function stixReads(db: Kysely<StixTables>, dialect: DialectName) {
 
   /** Every version the reader may see of `id`: of each record (owner) it may see, oldest version first. */
   async function versions(reader: Reader, id: StixId): Promise<readonly StoredVersion[]> {
-    const where = conditions(reader, { ids: [id], versions: 'all' }, null);
+    const where = conditions(reader, { ids: [id], versions: 'all' }, null, dialect);
     if (!where.ok) return [];
     const rows = await base().select(COLUMNS).where(where.value).orderBy('v.mod_key').orderBy('v.added_us').execute();
     return toVersions(rows);

@@ -235,14 +235,16 @@ describe.each(testDialects())('STIX store on %s', (dialect) => {
       expect(await ids({ limit: 10, excludeTypes: [] })).toEqual([ind.id, note.id, ap.id]);
       expect(await ids({ limit: 10, types: ['note', 'indicator'], excludeTypes: ['note'] })).toEqual([ind.id]);
       expect(await ids({ limit: 10, ids: [ap.id, ind.id] })).toEqual([ind.id, ap.id]);
-      expect(await ids({ limit: 10, text: 'phishing' })).toEqual([ind.id, ap.id]);
+      // Full text: every word, as a word or the start of one (not the middle of one: "phishing" is not in "Spearphishing").
+      expect(await ids({ limit: 10, text: 'phishing' })).toEqual([ind.id]);
+      expect(await ids({ limit: 10, text: 'spear' })).toEqual([ap.id]);
       expect(await ids({ limit: 10, text: '100% turn' })).toEqual([note.id]);
-      expect(await ids({ limit: 10, text: '0%' })).toEqual([note.id]);
+      expect(await ids({ limit: 10, text: 'turnout 200' })).toEqual([]);
       expect(await ids({ limit: 10, text: '_' })).toEqual([]);
       expect(await ids({ limit: 10, modifiedFrom: '2024-10-05T00:00:00Z' })).toEqual([note.id, ap.id]);
       expect(await ids({ limit: 10, modifiedTo: '2024-10-09T00:00:00Z' })).toEqual([ind.id, note.id]);
       expect(await ids({ limit: 10, addedAfterUs: firstTwo[1]?.addedUs ?? 0 })).toEqual([ap.id]);
-      expect(await store.stix.count(OPERATOR, { text: 'PHISH' })).toBe(2);
+      expect(await store.stix.count(OPERATOR, { text: 'PHISH' })).toBe(1);
     });
 
     it('finds what refers to an object (sightings of it, relationships from or to it), through the reader\'s visibility', async () => {

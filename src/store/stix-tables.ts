@@ -40,6 +40,21 @@ export type StixRefTable = {
   added_us: number;
 };
 
+/** One row per version and observable value it names (migration 0020; src/store/search-values.ts). */
+export type StixValueTable = {
+  kind: string;
+  value: string;
+  prefix: number;
+  added_us: number;
+};
+
+/** SQLite only: the FTS5 index of a version's name and description, its rowid the version's added_us (migration 0020). */
+export type StixFtsTable = {
+  rowid: number;
+  name: string;
+  description: string;
+};
+
 export type StixClockTable = {
   one: number;
   last_us: number;
@@ -51,5 +66,7 @@ export type StixTables = {
   stix_version: StixVersionTable;
   stix_audience: StixAudienceTable;
   stix_ref: StixRefTable;
+  stix_value: StixValueTable;
+  stix_fts: StixFtsTable;
   stix_clock: StixClockTable;
 };

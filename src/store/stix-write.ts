@@ -4,7 +4,8 @@ import { keptAudience, olderVersionAudience } from '../domain/sharing-rule.ts';
 import type { Tlp } from '../domain/tlp.ts';
 import type { Database, DialectName } from './db.ts';
 import { versionKey } from './mod-key.ts';
-import type { StixTables, StixVersionTable } from './stix-tables.ts';
+import type { StixTables, StixValueTable, StixVersionTable } from './stix-tables.ts';
+import { searchValuesOf } from './search-values.ts';
 import { NO_REFS, REF_PROPERTIES, stixRefs } from './stix-refs.ts';
 import { statusIndexRow, type StatusReportTable } from './status-index.ts';
 import { STATUS_REPORT_TYPE } from '../stix/rampart-extension.ts';
@@ -142,6 +143,8 @@ const PG_TYPES: { readonly [T in keyof StixTables]: Partial<Readonly<Record<keyo
   stix_version: { added_us: 'int8', revoked: 'int4', is_latest: 'int4' },
   stix_audience: { added_us: 'int8' },
   stix_ref: { added_us: 'int8' },
+  stix_value: { added_us: 'int8', prefix: 'int4' },
+  stix_fts: { rowid: 'int8' },
   status_report: { added_us: 'int8', reported_us: 'int8', trusted: 'int4' },
   stix_clock: { one: 'int4', last_us: 'int8' },
 };
@@ -275,6 +278,10 @@ export async function putBatch(
   for (const r of refRows(replaced)) await trx.deleteFrom('stix_ref').where('ref', '=', r.ref).where('added_us', '=', r.added_us).execute();
   const replacedStatus = replaced.filter((r) => r.type === STATUS_REPORT_TYPE).map((r) => r.added_us);
   if (replacedStatus.length > 0) await trx.deleteFrom('status_report').where('added_us', 'in', replacedStatus).execute();
+  for (const part of chunks(replaced.map((r) => r.added_us), IDS_PER_QUERY)) {
+    await trx.deleteFrom('stix_value').where('added_us', 'in', part).execute();
+    if (dialect === 'sqlite') await trx.deleteFrom('stix_fts').where('rowid', 'in', part).execute();
+  }
   for (const part of chunks(replaced.map((r) => r.added_us), IDS_PER_QUERY)) await trx.deleteFrom('stix_version').where('added_us', 'in', part).execute();
   // Only records stored before this batch can lose their latest version or change their sharing.
   const demoted = new Map<string, string[]>();
@@ -296,6 +303,7 @@ export async function putBatch(
   const rows = new Array<StixVersionTable>(inserts.length);
   const refs: { ref: string; added_us: number }[] = [];
   const statuses: StatusReportTable[] = [];
+  const values: StixValueTable[] = [];
   for (let i = 0; i < inserts.length; i++) {
     const { item, sharing: own, key, state: s } = inserts[i] as Insert;
     const sharing = s.sharing ?? s.storedSharing;
@@ -323,6 +331,7 @@ export async function putBatch(
       named_users: tlp === 'red' ? (isLatest ? sharing.audience : JSON.stringify(own.audience)) : null,
     };
     for (const ref of item.refs ?? refsOf(item.type, item.json)) refs.push({ ref, added_us });
+    for (const v of searchValuesOf(item.json)) values.push({ kind: v.kind, value: v.value, prefix: v.prefix, added_us });
     if (item.type === STATUS_REPORT_TYPE) {
       const status = statusIndexRow(added_us, item.type, item.json, sharing.owner);
       if (status !== null) statuses.push(status);
@@ -332,6 +341,9 @@ export async function putBatch(
   await insertRows(w, 'stix_audience', audienceRows(rows), SMALL_ROWS_PER_INSERT);
   await insertRows(w, 'stix_ref', refs, SMALL_ROWS_PER_INSERT);
   await insertRows(w, 'status_report', statuses, SMALL_ROWS_PER_INSERT);
+  await insertRows(w, 'stix_value', values, SMALL_ROWS_PER_INSERT);
+  // PostgreSQL's full-text index is over stix_version's own columns; SQLite's FTS5 table is filled here.
+  if (dialect === 'sqlite') await insertRows(w, 'stix_fts', rows.map((r) => ({ rowid: r.added_us, name: r.name ?? '', description: r.description ?? '' })), SMALL_ROWS_PER_INSERT);
   return outcomes;
 }
 

@@ -1,0 +1,126 @@
+import { sql } from 'kysely';
+import { describe, expect, it } from 'vitest';
+import { up as upSearch } from './migrations/0020-search.ts';
+import { testDialects } from '../../test/helpers/store.ts';
+import { GREEN_A, OPERATOR, ORG_A, ORG_B, freshStores, member, obj, put, share } from '../../test/helpers/stix-kit.ts';
+import { searchValuesOf, valueQuery } from './search-values.ts';
+import type { IncomingObject, Reader } from './types.ts';
+
+const indicator = (pattern: string, sharing = GREEN_A) => obj({ name: 'indicator', sharing, extra: { pattern, pattern_type: 'stix', valid_from: '2024-01-01T00:00:00Z' } });
+
+describe('search values', () => {
+  it('reads the constants of a pattern and the values named in text', () => {
+    const values = searchValuesOf(
+      JSON.stringify({
+        type: 'indicator',
+        id: 'indicator--00000000-0000-4000-8000-000000000001',
+        pattern: "[ipv4-addr:value ISSUBSET '198.51.100.0/24'] OR [email-message:from_ref.value = 'Ops@Mail.Example.org'] AND [file:hashes.MD5 != 'd41d8cd98f00b204e9800998ecf8427e']",
+        description: 'Seen at https://login.example.net/a?b=1 and 2001:db8::1, then 192.0.2.7.',
+      }),
+    );
+    expect(values).toEqual([
+      { kind: 'ip4', value: 'c6336400', prefix: 24 },
+      { kind: 'email', value: 'ops@mail.example.org', prefix: 0 },
+      { kind: 'domain', value: 'org.example.mail.', prefix: 0 },
+      { kind: 'url', value: 'https://login.example.net/a?b=1', prefix: 0 },
+      { kind: 'domain', value: 'net.example.login.', prefix: 0 },
+      { kind: 'ip4', value: 'c0000207', prefix: 32 },
+    ]);
+  });
+
+  it('reads a query as an address, a block, a domain, a URL, an email address or a hash, and anything else as words', () => {
+    expect(valueQuery('203.0.113.47')).toMatchObject({ kind: 'ip', version: 4, low: 'cb00712f', high: 'cb00712f', prefix: 32 });
+    expect(valueQuery('203.0.113.0/24')).toMatchObject({ kind: 'ip', low: 'cb007100', high: 'cb0071ff', prefix: 24 });
+    expect(valueQuery('Example.COM')).toEqual({ kind: 'domain', from: 'com.example.', to: 'com.example/' });
+    expect(valueQuery('a@example.com')).toEqual({ kind: 'exact', values: [{ kind: 'email', value: 'a@example.com', prefix: 0 }] });
+    expect(valueQuery('phishing campaign')).toBeNull();
+    expect(valueQuery('10.0')).toBeNull();
+  });
+});
+
+describe.each(testDialects())('search on %s', (dialect) => {
+  const fresh = freshStores(dialect);
+
+  async function found(store: Awaited<ReturnType<typeof fresh>>['store'], reader: Reader, text: string, items: readonly IncomingObject[]): Promise<string[]> {
+    const page = await store.stix.list(reader, { limit: 100, text });
+    if (!page.ok) throw new Error(page.error.message);
+    const names = new Map(items.map((i, n) => [i.id, String(n)]));
+    return page.value.items.map((v) => names.get(v.id) ?? v.id);
+  }
+
+  it('finds addresses exactly, inside a block, and blocks holding an address; domains with their subdomains; URLs, emails and hashes', async () => {
+    const { store } = await fresh();
+    const items = [
+      indicator("[ipv4-addr:value = '203.0.113.47']"),
+      indicator("[ipv4-addr:value ISSUBSET '203.0.113.0/26']"),
+      indicator("[url:value = 'https://portal.example.org/login']"),
+      obj({ type: 'incident', name: 'Phishing', description: 'Mail from clerk@mail.example.org asked for passwords' }),
+      indicator("[file:hashes.'SHA-256' = 'F1E2D3C4B5A697887766554433221100FFEEDDCCBBAA99887766554433221100']"),
+      indicator("[ipv4-addr:value = '198.51.100.1']"),
+    ];
+    await put(store.stix, items);
+    expect(await found(store, OPERATOR, '203.0.113.47', items)).toEqual(['0', '1']);
+    expect(await found(store, OPERATOR, '203.0.113.0/24', items)).toEqual(['0', '1']);
+    expect(await found(store, OPERATOR, '203.0.113.99', items)).toEqual([]);
+    expect(await found(store, OPERATOR, '203.0.113.9', items)).toEqual(['1']);
+    expect(await found(store, OPERATOR, 'example.org', items)).toEqual(['2', '3']);
+    expect(await found(store, OPERATOR, 'mail.example.org', items)).toEqual(['3']);
+    expect(await found(store, OPERATOR, 'ample.org', items)).toEqual([]);
+    expect(await found(store, OPERATOR, 'https://portal.example.org/login', items)).toEqual(['2']);
+    expect(await found(store, OPERATOR, 'CLERK@mail.example.org', items)).toEqual(['3']);
+    expect(await found(store, OPERATOR, 'f1e2d3c4b5a697887766554433221100ffeeddccbbaa99887766554433221100', items)).toEqual(['4']);
+    expect(await found(store, OPERATOR, 'passwords phish', items)).toEqual(['3']);
+    expect(await store.stix.count(OPERATOR, { text: '203.0.113.0/24' })).toBe(2);
+  });
+
+  it('never finds what was not shared with the reader, even by a value only that object names', async () => {
+    const { store } = await fresh();
+    const a = member(ORG_A, ['org:a']);
+    const b = member(ORG_B, ['org:b']);
+    const items = [
+      indicator("[ipv4-addr:value = '192.0.2.10']", share(ORG_B, 'amber', ['org:b'])),
+      indicator("[ipv4-addr:value = '192.0.2.10']", share(ORG_A, 'amber', ['org:a'])),
+      obj({ type: 'report', name: 'Quiet report', description: 'about secret-portal.example.net', sharing: share(ORG_B, 'amber', ['org:b']) }),
+    ];
+    await put(store.stix, items);
+    expect(await found(store, a, '192.0.2.10', items)).toEqual(['1']);
+    expect(await found(store, a, '192.0.2.0/24', items)).toEqual(['1']);
+    expect(await found(store, b, '192.0.2.10', items)).toEqual(['0']);
+    expect(await found(store, a, 'secret-portal.example.net', items)).toEqual([]);
+    expect(await found(store, a, 'quiet report', items)).toEqual([]);
+    expect(await found(store, b, 'example.net', items)).toEqual(['2']);
+    expect(await store.stix.count(a, { text: '192.0.2.10' })).toBe(1);
+  });
+
+  it('forgets the values of a replaced version', async () => {
+    const { store } = await fresh();
+    const first = indicator("[ipv4-addr:value = '192.0.2.10']");
+    const replaced = { ...first, description: 'changed', json: first.json.replace('192.0.2.10', '192.0.2.11') };
+    await put(store.stix, [first]);
+    await put(store.stix, [replaced], 'replace');
+    expect(await found(store, OPERATOR, '192.0.2.10', [first])).toEqual([]);
+    expect(await found(store, OPERATOR, '192.0.2.11', [first])).toEqual(['0']);
+    expect(await found(store, OPERATOR, 'changed', [first])).toEqual(['0']);
+  });
+});
+
+describe.each(testDialects())('migration 0020 on %s', (dialect) => {
+  const fresh = freshStores(dialect);
+
+  it('indexes the values and text of versions stored before it runs', async () => {
+    const { store, open } = await fresh();
+    const items = [indicator("[domain-name:value = 'old.example.com']"), obj({ type: 'report', name: 'Earlier advisory' })];
+    await put(store.stix, items);
+    // Back to the tables before 0020, with the versions still there, and 0020 run again.
+    await sql`drop table stix_value`.execute(store.database.db);
+    await (dialect === 'sqlite' ? sql`drop table stix_fts` : sql`drop index stix_version_fts`).execute(store.database.db);
+    await upSearch(store.database.db);
+    const again = await open();
+    const ids = async (text: string) => {
+      const page = await again.stix.list(OPERATOR, { limit: 10, text });
+      return page.ok ? page.value.items.map((v) => v.id) : page.error;
+    };
+    expect(await ids('example.com')).toEqual([items[0]?.id]);
+    expect(await ids('earlier advis')).toEqual([items[1]?.id]);
+  });
+});
