@@ -2,7 +2,7 @@ import { parsePattern, comparisonsOf, type Literal } from '../stix/pattern/index
 import { parseCidr, type CidrBlock } from '../stix/pattern/cidr.ts';
 
 /**
- * Observable values of a STIX object, for search by value (migration 0020, table stix_value): IP
+ * Observable values of a STIX object, for search by value (migration 0022, table stix_value): IP
  * addresses and blocks, domains, URLs, email addresses and file hashes, from an indicator's pattern
  * (its comparisons' constants, read by the pattern parser) and from the object's text.
  *

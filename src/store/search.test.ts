@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { up as upSearch } from './migrations/0020-search.ts';
+import { up as upSearch } from './migrations/0022-search.ts';
 import { testDialects } from '../../test/helpers/store.ts';
 import { GREEN_A, OPERATOR, ORG_A, ORG_B, freshStores, member, obj, put, share } from '../../test/helpers/stix-kit.ts';
 import { searchValuesOf, valueQuery } from './search-values.ts';
@@ -104,14 +104,14 @@ describe.each(testDialects())('search on %s', (dialect) => {
   });
 });
 
-describe.each(testDialects())('migration 0020 on %s', (dialect) => {
+describe.each(testDialects())('migration 0022 on %s', (dialect) => {
   const fresh = freshStores(dialect);
 
   it('indexes the values and text of versions stored before it runs', async () => {
     const { store, open } = await fresh();
     const items = [indicator("[domain-name:value = 'old.example.com']"), obj({ type: 'report', name: 'Earlier advisory' })];
     await put(store.stix, items);
-    // Back to the tables before 0020, with the versions still there, and 0020 run again.
+    // Back to the tables before 0022, with the versions still there, and 0022 run again.
     await sql`drop table stix_value`.execute(store.database.db);
     await (dialect === 'sqlite' ? sql`drop table stix_fts` : sql`drop index stix_version_fts`).execute(store.database.db);
     await upSearch(store.database.db);

@@ -105,7 +105,7 @@ function textMatch(text: string, dialect: DialectName): RawBuilder<SqlBool> {
   return sql<SqlBool>`${FTS_DOCUMENT} @@ to_tsquery('simple', ${words.map((w) => `${w}:*`).join(' & ')})`;
 }
 
-/** PostgreSQL: the text its GIN index (migration 0020) holds; written exactly as there so the index serves the query. */
+/** PostgreSQL: the text its GIN index (migration 0022) holds; written exactly as there so the index serves the query. */
 const FTS_DOCUMENT = sql`to_tsvector('simple', coalesce(v.name, '') || ' ' || coalesce(v.description, ''))`;
 
 /** Every filter of a query plus the reader's visibility, as one WHERE condition. */

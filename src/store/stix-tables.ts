@@ -40,7 +40,7 @@ export type StixRefTable = {
   added_us: number;
 };
 
-/** One row per version and observable value it names (migration 0020; src/store/search-values.ts). */
+/** One row per version and observable value it names (migration 0022; src/store/search-values.ts). */
 export type StixValueTable = {
   kind: string;
   value: string;
@@ -48,7 +48,7 @@ export type StixValueTable = {
   added_us: number;
 };
 
-/** SQLite only: the FTS5 index of a version's name and description, its rowid the version's added_us (migration 0020). */
+/** SQLite only: the FTS5 index of a version's name and description, its rowid the version's added_us (migration 0022). */
 export type StixFtsTable = {
   rowid: number;
   name: string;
