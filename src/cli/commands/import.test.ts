@@ -59,4 +59,21 @@ describe.skipIf(!existsSync(new URL('../../store/index.ts', import.meta.url)))('
     expect((await cli(importCommand(), ['--db', db, '--tlp', 'purple', bad])).exit).toBe(2);
     expect(await count(db)).toBe(1);
   });
+
+  it('caps --max-object-size at the 16 MiB that REST and TAXII accept: above it, or not a number, exit 2 and nothing stored', async () => {
+    const db = path.join(dir, 'c.sqlite');
+    const good = path.join(dir, 'good.json');
+    writeFileSync(good, '{"type":"bundle","objects":[{"type":"identity","spec_version":"2.1","id":"identity--6b2c1b8f-2d66-4b4d-9f6b-5cab6c2e3f40","created":"2024-10-01T12:00:00.000Z","modified":"2024-10-01T12:00:00.000Z","name":"C"}]}');
+    const above = await cli(importCommand(), ['--db', db, '--max-object-size', String(16 * 1024 * 1024 + 1), good]);
+    expect(above.exit).toBe(2);
+    expect(above.err).toContain('--max-object-size: 16777217 is above 16777216 bytes (16 MiB), the largest object REST and TAXII accept');
+    for (const bad of ['0', '-5', '1.5', '16MiB', '1e9']) {
+      const refused = await cli(importCommand(), ['--db', db, '--max-object-size', bad, good]);
+      expect(refused.exit).toBe(2);
+      expect(refused.err).toContain(`--max-object-size: "${bad}" is not a positive whole number of bytes`);
+    }
+    expect(await count(db)).toBe(0);
+    expect((await cli(importCommand(), ['--db', db, '--max-object-size', String(16 * 1024 * 1024), good])).exit).toBe(0);
+    expect(await count(db)).toBe(1);
+  });
 });

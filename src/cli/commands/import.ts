@@ -7,6 +7,7 @@ import { importObjects, type ImportOptions, type ImportSummary } from '../../ing
 import { ownershipGuardedStore } from '../../ingest/ownership.ts';
 import type { Reader } from '../../store/types.ts';
 import { formatProblem } from '../../ingest/validate-bundle.ts';
+import { DEFAULT_LIMITS } from '../../stix/bundle-splitter.ts';
 import { EXIT, hubIdentity, openInput, openStoreFromOptions, withDbOption } from '../options.ts';
 
 // The operator holds the database and sees every record: an object of another owner is refused, naming it.
@@ -33,7 +34,7 @@ export function importCommand(): Command {
     .option('--owner <identity id>', 'owner of objects without created_by_ref (default: the hub identity)')
     .option('--tlp <level>', 'TLP of objects without a TLP marking: clear, green, amber, amber+strict, red', 'green')
     .option('--audience <keys>', 'comma-separated audience keys (public, community, org:<id>, state:<fips>, group:<id>, user:<id>); default: a new object follows the TLP, a new version keeps its object\'s audience')
-    .option('--max-object-size <bytes>', 'largest single object accepted', String(16 * 1024 * 1024))
+    .option('--max-object-size <bytes>', `largest single object accepted, at most ${String(DEFAULT_LIMITS.maxObjectBytes)} (16 MiB, the limit of REST and TAXII)`, String(DEFAULT_LIMITS.maxObjectBytes))
     .option('--json', 'print the summary as JSON');
   return withDbOption(command).action(async (files: string[], flags: ImportFlags) => {
     process.exitCode = await runImport(files, flags);
@@ -59,7 +60,13 @@ function parseFlags(flags: ImportFlags): { ok: true; value: Omit<ImportOptions, 
     }
   }
   const maxObjectBytes = Number(flags.maxObjectSize);
-  if (!Number.isInteger(maxObjectBytes) || maxObjectBytes < 1) return { ok: false, error: '--max-object-size must be a positive number of bytes' };
+  if (!/^\d+$/.test(flags.maxObjectSize ?? '') || !Number.isSafeInteger(maxObjectBytes) || maxObjectBytes < 1) {
+    return { ok: false, error: `--max-object-size: "${flags.maxObjectSize ?? ''}" is not a positive whole number of bytes` };
+  }
+  // One limit on every path: an object imported here must also be readable through REST, TAXII and federation.
+  if (maxObjectBytes > DEFAULT_LIMITS.maxObjectBytes) {
+    return { ok: false, error: `--max-object-size: ${String(maxObjectBytes)} is above ${String(DEFAULT_LIMITS.maxObjectBytes)} bytes (16 MiB), the largest object REST and TAXII accept; give ${String(DEFAULT_LIMITS.maxObjectBytes)} or less` };
+  }
   return {
     ok: true,
     value: {
