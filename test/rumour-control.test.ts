@@ -1,4 +1,9 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedDemo } from '../src/demo/seed-demo.ts';
+import { orgIdOfUuid } from '../src/domain/ids.ts';
 import { RAMPART_EXTENSION_ID } from '../src/stix/rampart-extension.ts';
 import { composedHub, type ComposedHub, type Person } from './helpers/composed-hub.ts';
 import { tableRows } from './helpers/store.ts';
@@ -110,7 +115,8 @@ describe('publishing, updating and withdrawing', () => {
     id = (res.body['object'] as { id: string }).id;
     const list = await call(null, 'GET', '/api/v1/public/corrections');
     expect(list.status).toBe(200);
-    expect(list.headers['cache-control']).toBe('public, max-age=60, stale-while-revalidate=60');
+    expect(list.headers['cache-control']).toBe('public, no-cache');
+    expect((await call(null, 'GET', '/rumour-control/feed.atom')).headers['cache-control']).toBe('public, max-age=60, stale-while-revalidate=60');
     const etag = String(list.headers['etag']);
     expect(etag).toMatch(/^"[\w-]+"$/);
     expect((await call(null, 'GET', '/api/v1/public/corrections', undefined, { 'if-none-match': etag })).status).toBe(304);
@@ -206,5 +212,20 @@ describe('the public pages show only what was shared with the public', () => {
     const feed = await call(null, 'GET', '/rumour-control/feed.atom');
     expect(feed.headers['content-type']).toBe('application/atom+xml; charset=utf-8');
     expect(feed.text).toMatch(/^<\?xml version="1.0" encoding="utf-8"\?>\n<feed xmlns="http:\/\/www.w3.org\/2005\/Atom">/);
+  });
+});
+
+describe('the demo', () => {
+  it("publishes the demo story's correction on the public pages", async () => {
+    const demo = await composedHub();
+    try {
+      const dir = mkdtempSync(join(tmpdir(), 'rampart-demo-'));
+      const seeded = await seedDemo(demo.hub.auth.context, demo.store.stix, { hubOwner: orgIdOfUuid('cc8654b7-1ffc-487a-bf1c-ed29e18f0a33'), credentialsFile: join(dir, 'demo.json') });
+      expect(seeded.ok).toBe(true);
+      const res = await demo.hub.app.inject({ method: 'GET', url: '/api/v1/public/corrections' });
+      expect(res.json<{ items: Item[] }>().items.map((i) => i.title)).toEqual(['Rumour control: polling places do not close at noon (demo)']);
+    } finally {
+      await demo.close();
+    }
   });
 });

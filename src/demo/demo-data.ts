@@ -174,6 +174,19 @@ export function demoItems(orgs: DemoOrgs): DemoItem[] {
       report_types: ['rumour-control'],
       published: T.noon,
       object_refs: [rumour],
+      // A correction as the rumour-control form writes it (docs/rumour-control.md), so the public pages show it.
+      ...electionExt({
+        state_fips: state.fips,
+        rumour_control: {
+          rumour: 'Posts claim polling places in the state close at noon on election day.',
+          reality: 'Polling places are open for the full hours set by state law, not until noon. Anyone in line at closing time may vote.',
+          official_links: [{ title: 'State election office: voting hours (fictional demo page)', url: 'https://elections.example.gov/voting-hours' }],
+          law_cited: ['State election law on polling hours (fictional)'],
+          state_fips: state.fips,
+          phase: 'during',
+          status: 'published',
+        },
+      }),
     }),
     state.id,
     'clear',

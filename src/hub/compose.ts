@@ -222,7 +222,7 @@ export async function composeHub(options: HubOptions): Promise<Hub> {
       notificationRoutes({ notifications, isOrgAdmin }),
       electionRoutes(electionDeps),
       statusRoutes(electionDeps),
-      rumourRoutes({ stix: store.stix, sharing, clock, audit, orgName: electionDeps.orgName }),
+      rumourRoutes({ stix: store.stix, sharing, clock, audit, hubOwner, orgName: electionDeps.orgName }),
     ],
   });
   const unsubscribe = bus.subscribe((change) => change.kind !== 'support' && notifier.changed(change));

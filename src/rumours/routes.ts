@@ -15,8 +15,12 @@ import { CorrectionBody, CorrectionParams, PreviewSchema, PublicCorrectionSchema
 import { myCorrections, previewCorrection, publicCorrectionById, publicCorrections, publicNotices, publishCorrection, updateCorrection, withdrawCorrection, type RumourDeps } from './service.ts';
 
 const UNAUTHENTICATED = problem('unauthenticated', 'unauthenticated', 'Sign in (POST /api/v1/session) or send an API key as "Authorization: Bearer <key>".');
-/** Public pages may be kept a minute by browsers and shared caches; the ETag makes the next ask cheap. */
+/**
+ * The feed, embed page and widget may be kept a minute by browsers and shared caches. The JSON the public
+ * page reads is kept but asked again each time (a 304 thanks to the ETag), so a withdrawal shows at once.
+ */
 const PUBLIC_CACHE = 'public, max-age=60, stale-while-revalidate=60';
+const PUBLIC_JSON_CACHE = 'public, no-cache';
 
 function writtenJson(written: Written): string {
   const { owner, tlp, audience } = written.sharing;
@@ -31,7 +35,7 @@ function baseOf(request: FastifyRequest): string {
 /** Sends a public body with its ETag and Cache-Control, or 304 when the client holds the same. */
 function sendPublic(request: FastifyRequest, reply: FastifyReply, body: string, type: string): FastifyReply {
   const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
-  void reply.header('etag', etag).header('cache-control', PUBLIC_CACHE).header('access-control-allow-origin', '*').header('vary', 'accept-encoding');
+  void reply.header('etag', etag).header('cache-control', type.startsWith('application/json') ? PUBLIC_JSON_CACHE : PUBLIC_CACHE).header('access-control-allow-origin', '*').header('vary', 'accept-encoding');
   const asked = request.headers['if-none-match'];
   if (asked !== undefined && asked.split(',').some((t) => t.trim().replace(/^W\//, '') === etag)) return reply.code(304).send();
   return reply.type(type).send(body);

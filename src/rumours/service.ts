@@ -9,6 +9,7 @@ import { err, ok, type Result } from '../domain/result.ts';
 import { TLP_MARKING_IDS } from '../domain/tlp.ts';
 import { nextModified } from '../objects/next-modified.ts';
 import { publishObject, type ObjectsDeps, type Written } from '../objects/service.ts';
+import { KNOWLEDGE_BASE_PUBLISHERS } from '../kb/publishers.ts';
 import { ELECTION_TYPE } from '../stix/rampart-extension.ts';
 import { validateStixObject } from '../stix/validate.ts';
 import type { Reader, StixStore, StoredVersion } from '../store/types.ts';
@@ -17,6 +18,8 @@ import type { CorrectionBody, PublicCorrection, PublicCorrections, PublicNotice,
 
 export interface RumourDeps extends ObjectsDeps {
   readonly audit?: AuditPort;
+  /** The hub's own identity: owner of the reference data imported without a publisher. */
+  readonly hubOwner: OrgId;
   /** A member organization's name, for "published by" on the public pages. */
   readonly orgName: (id: OrgId) => Promise<string | null>;
 }
@@ -197,22 +200,33 @@ export async function publicCorrectionById(deps: Pick<RumourDeps, 'stix' | 'orgN
   return c === null ? err(notFound(id)) : ok(c);
 }
 
-const NOT_NOTICES: ReadonlySet<string> = new Set(['marking-definition', 'extension-definition', 'relationship']);
+/** Types that are never news for the public: the directory of organizations, markings, extension definitions, links between objects, ATT&CK's own bookkeeping. */
+const NOT_NOTICES = ['identity', 'marking-definition', 'extension-definition', 'relationship', 'x-mitre-tactic', 'x-mitre-matrix', 'x-mitre-collection', 'x-mitre-data-source', 'x-mitre-data-component', 'x-mitre-asset'];
 
-/** Everything else owners shared with the public (TLP:CLEAR, audience public), newest change first: what "The public" promises. */
-export async function publicNotices(deps: Pick<RumourDeps, 'stix' | 'orgName'>, limit = 100): Promise<Result<PublicNotices, Problem>> {
+/**
+ * Everything else owners shared with the public (TLP:CLEAR, audience public), newest change first: what
+ * "The public" promises. The built-in knowledge base (ATT&CK, DISARM, and what it imported without a
+ * publisher, owned by the hub) is public reference material, not a member's notice, and is left out.
+ */
+export async function publicNotices(deps: Pick<RumourDeps, 'stix' | 'orgName' | 'hubOwner'>, limit = 50): Promise<Result<PublicNotices, Problem>> {
   const items: PublicNotice[] = [];
   const names = new Map<string, string | null>();
-  for await (const next of publicVersions(deps.stix, undefined)) {
-    if (!next.ok) return next;
-    const v = next.value;
-    if (NOT_NOTICES.has(v.type)) continue;
-    const o = parseJson(v.json);
-    if (rumourOf(o) !== null) continue;
-    if (!names.has(v.sharing.owner)) names.set(v.sharing.owner, await deps.orgName(v.sharing.owner));
-    const str = (k: string): string | null => (typeof o[k] === 'string' ? o[k] : null);
-    items.push({ id: v.id, type: v.type, name: str('name'), description: str('description') ?? str('content'), updated: v.modified, publisher: names.get(v.sharing.owner) ?? null });
-    if (items.length >= limit) break;
+  let cursor: string | undefined;
+  for (let seen = 0; seen < MAX_SCAN && items.length < limit; ) {
+    const page = await deps.stix.list(PUBLIC_READER, { versions: 'latest', order: 'desc', limit: PAGE, excludeTypes: NOT_NOTICES, ...(cursor === undefined ? {} : { cursor }) });
+    if (!page.ok) return page;
+    for (const v of page.value.items) {
+      if (KNOWLEDGE_BASE_PUBLISHERS.has(v.sharing.owner) || v.sharing.owner === deps.hubOwner) continue;
+      const o = parseJson(v.json);
+      if (rumourOf(o) !== null) continue;
+      if (!names.has(v.sharing.owner)) names.set(v.sharing.owner, await deps.orgName(v.sharing.owner));
+      const str = (k: string): string | null => (typeof o[k] === 'string' ? o[k] : null);
+      items.push({ id: v.id, type: v.type, name: str('name'), description: str('description') ?? str('content'), updated: v.modified, publisher: names.get(v.sharing.owner) ?? null });
+      if (items.length >= limit) break;
+    }
+    seen += page.value.items.length;
+    if (page.value.nextCursor === null || page.value.items.length === 0) break;
+    cursor = page.value.nextCursor;
   }
   return ok({ items });
 }

@@ -6,6 +6,7 @@ import { NewItem } from './pages/NewItem.tsx';
 import { Support } from './pages/Support.tsx';
 import { SupportRequest } from './pages/SupportRequest.tsx';
 import { RumourControl } from './pages/RumourControl.tsx';
+import { WriteCorrection } from './pages/WriteCorrection.tsx';
 import { SignIn } from './pages/SignIn.tsx';
 import { CheckLogs } from './pages/CheckLogs.tsx';
 import { Feeds } from './pages/Feeds.tsx';
@@ -59,6 +60,7 @@ function page(path: string, params: URLSearchParams): ReactNode {
   if (path === '/intel') return <IntelList />;
   if (path.startsWith('/intel/')) return <ObjectDetail id={decodeURIComponent(path.slice('/intel/'.length))} />;
   if (path === '/report') return <Report />;
+  if (path === '/rumour-control/write') return <WriteCorrection />;
   if (path === '/new') return <NewItem />;
   if (path === '/support') return <Support />;
   if (path.startsWith('/support/')) return <SupportRequest id={decodeURIComponent(path.slice('/support/'.length))} />;

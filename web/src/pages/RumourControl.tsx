@@ -1,17 +1,34 @@
-import type { ApiResponse } from '../api.ts';
+import { useState, type FormEvent } from 'react';
+import { query } from '../api.ts';
+import { CorrectionCard } from '../components/CorrectionCard.tsx';
 import { Loading, ProblemBox } from '../components/Status.tsx';
-import { TlpBadge } from '../components/TlpBadge.tsx';
-import { formatWhen } from '../format.ts';
+import type { PublicCorrection, PublicCorrections, PublicNotices } from '../corrections.ts';
+import { Link, navigate, useLocation } from '../router.tsx';
+import { useSession } from '../session.tsx';
 import { useGet } from '../use-api.ts';
 
-type RumourControlData = ApiResponse<'/api/v1/public/rumour-control'>;
-
-const KIND: Readonly<Record<string, string>> = { 'rumour-control': 'Rumour control', 'joint-statement': 'Joint statement' };
-
-/** The public page: official corrections of election rumours, TLP:CLEAR only, no sign-in. */
+/** The public page: official corrections of election rumours and everything else shared with the public; no sign-in. */
 export function RumourControl() {
-  const data = useGet<RumourControlData>('/api/v1/public/rumour-control');
+  const { params } = useLocation();
+  const { me } = useSession();
+  const one = params.get('id');
+  const state = params.get('state') ?? '';
+  const election = params.get('election') ?? '';
+  const q = params.get('q') ?? '';
+  const [words, setWords] = useState(q);
+  const list = useGet<PublicCorrections>(one === null ? `/api/v1/public/corrections${query({ state: state === '' ? null : state, election: election === '' ? null : election, q: q === '' ? null : q })}` : null);
+  const single = useGet<PublicCorrection>(one === null ? null : `/api/v1/public/corrections/${encodeURIComponent(one)}`);
+  const notices = useGet<PublicNotices>(one === null ? '/api/v1/public/notices' : null);
   const now = new Date();
+  const go = (next: { state?: string; election?: string; q?: string }) => {
+    const merged = { state, election, q, ...next };
+    navigate(`/rumour-control${query({ state: merged.state === '' ? null : merged.state, election: merged.election === '' ? null : merged.election, q: merged.q === '' ? null : merged.q })}`);
+  };
+  const search = (e: FormEvent) => {
+    e.preventDefault();
+    go({ q: words.trim() });
+  };
+  const feed = `/rumour-control/feed.atom${query({ state: state === '' ? null : state, election: election === '' ? null : election })}`;
   return (
     <div className="public">
       <div className="page-head">
@@ -22,27 +39,85 @@ export function RumourControl() {
             with your local election office.
           </p>
         </div>
+        {me === null ? null : (
+          <Link to="/rumour-control/write" className="button primary">
+            Write a correction
+          </Link>
+        )}
       </div>
-      {data.state === 'loading' ? <Loading what="corrections" /> : null}
-      {data.state === 'error' ? <ProblemBox problem={data.problem} /> : null}
-      {data.state === 'ready' && data.value.items.length === 0 ? <p className="card muted">No corrections have been published yet.</p> : null}
-      {data.state === 'ready'
-        ? data.value.items.map((r) => (
-            <article key={r.id} className="card rumour">
-              <div className="rumour-head">
-                <span className="type-tag">{r.report_types.map((t) => KIND[t] ?? t).join(' · ')}</span>
-                <span className="free-to-share small" title="TLP:CLEAR: anyone may read and pass this on.">
-                  Free to share <TlpBadge tlp="clear" />
-                </span>
-              </div>
-              <h2>{r.name}</h2>
-              {r.description === null ? null : <p>{r.description}</p>}
-              <p className="muted small">
-                {r.publisher === null ? 'Published' : `Published by ${r.publisher}`} · {formatWhen(r.published, now)}
-              </p>
-            </article>
-          ))
-        : null}
+      {one !== null ? (
+        <>
+          <p>
+            <Link to="/rumour-control">All corrections</Link>
+          </p>
+          {single.state === 'loading' ? <Loading what="the correction" /> : null}
+          {single.state === 'error' ? <ProblemBox problem={single.problem} /> : null}
+          {single.state === 'ready' ? <CorrectionCard correction={single.value} now={now} /> : null}
+        </>
+      ) : (
+        <>
+          <form className="card filters" role="search" onSubmit={search}>
+            <label>
+              State
+              <select value={state} onChange={(e) => go({ state: e.target.value })}>
+                <option value="">All states</option>
+                {(list.state === 'ready' ? list.value.states : []).map((s) => (
+                  <option key={s.fips} value={s.fips}>
+                    {s.name}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label>
+              Election
+              <select value={election} onChange={(e) => go({ election: e.target.value })}>
+                <option value="">All elections</option>
+                {(list.state === 'ready' ? list.value.elections : []).map((el) => (
+                  <option key={el.id} value={el.id}>
+                    {el.name}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label className="grow">
+              Search
+              <input type="search" value={words} placeholder="For example: polling hours, ID, mail ballots" onChange={(e) => setWords(e.target.value)} />
+            </label>
+            <button type="submit">Search</button>
+          </form>
+          {list.state === 'loading' ? <Loading what="corrections" /> : null}
+          {list.state === 'error' ? <ProblemBox problem={list.problem} /> : null}
+          {list.state === 'ready' && list.value.items.length === 0 ? (
+            <p className="card muted">{state === '' && election === '' && q === '' ? 'No corrections have been published yet.' : 'No corrections match. Try another state, election or fewer words.'}</p>
+          ) : null}
+          {list.state === 'ready' ? list.value.items.map((c) => <CorrectionCard key={c.id} correction={c} now={now} />) : null}
+          {notices.state === 'ready' && notices.value.items.length > 0 ? (
+            <section className="card">
+              <h2>Other information shared with the public</h2>
+              <ul className="notices">
+                {notices.value.items.map((n) => (
+                  <li key={n.id}>
+                    <strong>{n.name ?? n.type}</strong>
+                    {n.description === null ? null : <span> — {n.description.length > 280 ? `${n.description.slice(0, 277)}…` : n.description}</span>}
+                    <span className="muted small">
+                      {' '}
+                      ({n.publisher === null ? n.type : `${n.publisher}, ${n.type}`})
+                    </span>
+                  </li>
+                ))}
+              </ul>
+            </section>
+          ) : null}
+          <section className="card small">
+            <h2>Follow and share</h2>
+            <p>
+              Follow these corrections in a feed reader: <a href={feed}>Atom feed</a>.
+            </p>
+            <p>A state or county website can show its own corrections by adding this line to a page:</p>
+            <pre className="snippet">{`<script src="${window.location.origin}/rumour-control/widget.js" data-state="${state === '' ? '55' : state}" async></script>`}</pre>
+          </section>
+        </>
+      )}
     </div>
   );
 }

@@ -1,0 +1,83 @@
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { expect } from 'vitest';
+import { signIn, type AppUnderTest } from './ui-flow.ts';
+
+/**
+ * Rumour control in the browser: a county clerk writes a correction, is told in plain words what is
+ * missing, previews exactly what the public will see and publishes; a visitor who never signed in finds
+ * it on the public page (desktop and phone), narrows by state and words; the clerk withdraws it and the
+ * public page keeps it, marked withdrawn. Screenshots at each step.
+ */
+export async function runRumourFlow(browser: Browser, app: AppUnderTest, shots: string): Promise<void> {
+  const clerkContext = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const visitorContext = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const clerk = await clerkContext.newPage();
+  const visitor = await visitorContext.newPage();
+  const pageErrors: string[] = [];
+  for (const p of [clerk, visitor]) p.on('pageerror', (e) => pageErrors.push(e.message));
+  const unique = `heron${Date.now().toString(36)}`;
+
+  await signIn(clerk, app, app.county);
+  await clerk.click('nav a:has-text("Rumour control")');
+  await clerk.click('a:has-text("Write a correction")');
+  await clerk.waitForSelector('h1:has-text("Write a correction")');
+  // Nothing filled in: plain words say what is missing, and nothing is sent.
+  await clerk.click('button:has-text("Preview")');
+  await clerk.waitForSelector('[role=alert]:has-text("Write the rumour as people are hearing it.")');
+  await clerk.fill('input[placeholder^="For example: Polling"]', `Ballots are not thrown away (${unique})`);
+  await clerk.fill('textarea[placeholder="What people are hearing or reading"]', 'A video claims mail ballots with a coffee stain are thrown away.');
+  await clerk.fill('textarea[placeholder="What is true, in plain words"]', 'A damaged ballot is copied onto a fresh ballot by two election inspectors, one from each party, and counted.');
+  await clerk.fill('[aria-label="Name of official page 1"]', 'Wisconsin Elections Commission: absentee voting');
+  await clerk.fill('[aria-label="Address of official page 1"]', 'http://elections.wi.gov/voters/absentee');
+  await clerk.fill('textarea[placeholder^="For example: Wis."]', 'Wis. Stat. § 7.51(2)(c)');
+  await clerk.click('label:has-text("After voting") input');
+  await clerk.click('button:has-text("Preview")');
+  await clerk.waitForSelector('[role=alert]:has-text("must be a secure web address starting with https://")');
+  await clerk.fill('[aria-label="Address of official page 1"]', 'https://elections.wi.gov/voters/absentee');
+  await clerk.click('button:has-text("Preview")');
+  await clerk.waitForSelector('section[aria-label=Preview] h2:has-text("what the public will see")');
+  await clerk.screenshot({ path: join(shots, 'r01-preview.png'), fullPage: true });
+  await clerk.click('button:has-text("Publish to the public")');
+  await clerk.waitForSelector('.success:has-text("Published.")');
+
+  // A visitor who never signed in.
+  await visitor.goto(`${app.baseUrl}/rumour-control`);
+  const card = `[data-testid=correction]:has-text("${unique}")`;
+  await visitor.waitForSelector(card);
+  expect(await visitor.textContent(card)).toContain('copied onto a fresh ballot');
+  await visitor.selectOption('.filters select >> nth=0', '55');
+  await visitor.waitForURL(/state=55/);
+  await visitor.waitForSelector(card);
+  await visitor.fill('input[type=search]', 'coffee');
+  await visitor.click('.filters button:has-text("Search")');
+  await visitor.waitForURL(/q=coffee/);
+  await visitor.waitForSelector(card);
+  await visitor.screenshot({ path: join(shots, 'r02-public-desktop.png'), fullPage: true });
+  await visitor.fill('input[type=search]', 'nothing-like-this');
+  await visitor.click('.filters button:has-text("Search")');
+  await visitor.waitForSelector('text=No corrections match.');
+  await visitor.setViewportSize({ width: 390, height: 844 });
+  await visitor.goto(`${app.baseUrl}/rumour-control`);
+  await visitor.waitForSelector(card);
+  await visitor.screenshot({ path: join(shots, 'r03-public-phone.png'), fullPage: true });
+  expect(Number(await visitor.evaluate('document.documentElement.scrollWidth'))).toBeLessThanOrEqual(390);
+
+  // The embed page a county site frames.
+  await visitor.goto(`${app.baseUrl}/rumour-control/embed?state=55`);
+  await visitor.waitForSelector(`article:has-text("${unique}")`);
+  await visitor.screenshot({ path: join(shots, 'r04-embed-phone.png'), fullPage: true });
+
+  // Withdrawn: still public, marked withdrawn with the reason.
+  await clerk.click(`${card} button:has-text("Withdraw")`);
+  await clerk.fill(`${card} .withdraw-box input`, 'Replaced by the state-wide correction.');
+  await clerk.click(`${card} button:has-text("Withdraw it")`);
+  await clerk.waitForSelector('.success:has-text("Withdrawn.")');
+  await visitor.setViewportSize({ width: 1280, height: 900 });
+  await visitor.goto(`${app.baseUrl}/rumour-control?state=55`);
+  await visitor.waitForSelector(`${card} .withdrawn-note:has-text("Replaced by the state-wide correction.")`);
+  await clerk.screenshot({ path: join(shots, 'r05-clerk-after-withdraw.png'), fullPage: true });
+  expect(pageErrors).toEqual([]);
+  await clerkContext.close();
+  await visitorContext.close();
+}

@@ -1,0 +1,262 @@
+import { useState, type FormEvent } from 'react';
+import { api, type ApiProblem } from '../api.ts';
+import { CorrectionCard } from '../components/CorrectionCard.tsx';
+import { ProblemBox } from '../components/Status.tsx';
+import { correctionBody, draftIssues, draftOf, emptyDraft, PHASE_WORDS, type CorrectionDraft, type PublicCorrection } from '../corrections.ts';
+import { Link } from '../router.tsx';
+import { useSession } from '../session.tsx';
+import { PLACES } from '../states.ts';
+import { useGet } from '../use-api.ts';
+
+interface Elections {
+  readonly items: readonly { readonly id: string; readonly name: string; readonly state_fips: readonly string[] }[];
+}
+
+/**
+ * Writing a correction: the rumour, the reality, where to check, the law, where and when; a preview of
+ * exactly what the public will see; then publish. The same page updates or withdraws one already published.
+ */
+export function WriteCorrection() {
+  const { me } = useSession();
+  const [draft, setDraft] = useState<CorrectionDraft>(() => emptyDraft(me?.stateFips ?? null));
+  const [editing, setEditing] = useState<string | null>(null);
+  const [preview, setPreview] = useState<PublicCorrection | null>(null);
+  const [problem, setProblem] = useState<ApiProblem | null>(null);
+  const [issues, setIssues] = useState<{ field: string; message: string }[]>([]);
+  const [done, setDone] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [version, setVersion] = useState(0);
+  const [withdrawing, setWithdrawing] = useState<{ id: string; reason: string } | null>(null);
+  const elections = useGet<Elections>('/api/v1/elections');
+  const mine = useGet<{ items: PublicCorrection[] }>('/api/v1/corrections', version);
+  const now = new Date();
+  const set = (patch: Partial<CorrectionDraft>) => {
+    setDraft((d) => ({ ...d, ...patch }));
+    setPreview(null);
+  };
+  const invalid = (field: string) => (issues.some((i) => i.field === field) ? 'invalid' : '');
+
+  const showPreview = async (e: FormEvent) => {
+    e.preventDefault();
+    setDone(null);
+    setProblem(null);
+    const found = draftIssues(draft);
+    setIssues(found);
+    if (found.length > 0) return;
+    setBusy(true);
+    const res = await api<{ correction: PublicCorrection }>('POST', '/api/v1/corrections/preview', correctionBody(draft));
+    setBusy(false);
+    if (res.ok) setPreview(res.value.correction);
+    else setProblem(res.error);
+  };
+  const publish = async () => {
+    setBusy(true);
+    const res = editing === null ? await api<unknown>('POST', '/api/v1/corrections', correctionBody(draft)) : await api<unknown>('PUT', `/api/v1/corrections/${encodeURIComponent(editing)}`, correctionBody(draft));
+    setBusy(false);
+    if (!res.ok) {
+      setProblem(res.error);
+      return;
+    }
+    setDone(editing === null ? 'Published. Anyone can now read it on the rumour-control page.' : 'Updated. The public page shows the new words.');
+    setPreview(null);
+    setEditing(null);
+    setDraft(emptyDraft(me?.stateFips ?? null));
+    setVersion((v) => v + 1);
+  };
+  const withdraw = async () => {
+    if (withdrawing === null) return;
+    if (withdrawing.reason.trim() === '') {
+      setIssues([{ field: 'reason', message: 'Say why you withdraw it; the public page shows the reason.' }]);
+      return;
+    }
+    setBusy(true);
+    const res = await api<unknown>('POST', `/api/v1/corrections/${encodeURIComponent(withdrawing.id)}/withdraw`, { reason: withdrawing.reason.trim() });
+    setBusy(false);
+    if (!res.ok) {
+      setProblem(res.error);
+      return;
+    }
+    setWithdrawing(null);
+    setIssues([]);
+    setDone('Withdrawn. It stays on the public page, marked withdrawn, with your reason.');
+    setVersion((v) => v + 1);
+  };
+  const choosable = elections.state === 'ready' ? elections.value.items.filter((el) => draft.stateFips === '' || el.state_fips.includes(draft.stateFips)) : [];
+
+  return (
+    <div className="write-correction">
+      <div className="page-head">
+        <div>
+          <h1>{editing === null ? 'Write a correction' : 'Update a correction'}</h1>
+          <p className="muted">
+            A correction is public: anyone can read it on the <Link to="/rumour-control">rumour-control page</Link>, in its feed and on websites that show it. You see a preview before anything is published.
+          </p>
+        </div>
+      </div>
+      <div className="form-messages" aria-live="polite">
+        {done === null ? null : <p className="success">{done}</p>}
+        {problem === null ? null : <ProblemBox problem={problem} />}
+        {issues.length === 0 ? null : (
+          <div className="error" role="alert">
+            <p>Please fix:</p>
+            <ul>
+              {issues.map((i) => (
+                <li key={i.field + i.message}>{i.message}</li>
+              ))}
+            </ul>
+          </div>
+        )}
+      </div>
+      <form className="card" onSubmit={(e) => void showPreview(e)} noValidate>
+        <label className={invalid('title')}>
+          Headline
+          <input value={draft.title} maxLength={200} placeholder="For example: Polling places do not close at noon" onChange={(e) => set({ title: e.target.value })} />
+        </label>
+        <label className={invalid('rumour')}>
+          The rumour
+          <textarea value={draft.rumour} rows={3} maxLength={2000} placeholder="What people are hearing or reading" onChange={(e) => set({ rumour: e.target.value })} />
+        </label>
+        <label className={invalid('reality')}>
+          The reality
+          <textarea value={draft.reality} rows={4} maxLength={4000} placeholder="What is true, in plain words" onChange={(e) => set({ reality: e.target.value })} />
+        </label>
+        <fieldset className={invalid('links')}>
+          <legend>Where to get the facts (official pages)</legend>
+          {draft.links.map((l, i) => (
+            <div className="link-row" key={i}>
+              <input aria-label={`Name of official page ${i + 1}`} value={l.title} placeholder="Name, e.g. State Elections Commission" onChange={(e) => set({ links: draft.links.map((x, j) => (j === i ? { ...x, title: e.target.value } : x)) })} />
+              <input aria-label={`Address of official page ${i + 1}`} value={l.url} placeholder="https://" inputMode="url" onChange={(e) => set({ links: draft.links.map((x, j) => (j === i ? { ...x, url: e.target.value } : x)) })} />
+              {draft.links.length > 1 ? (
+                <button type="button" className="link-button" onClick={() => set({ links: draft.links.filter((_, j) => j !== i) })}>
+                  Remove
+                </button>
+              ) : null}
+            </div>
+          ))}
+          {draft.links.length < 10 ? (
+            <button type="button" onClick={() => set({ links: [...draft.links, { title: '', url: '' }] })}>
+              Add another page
+            </button>
+          ) : null}
+        </fieldset>
+        <label>
+          The law (optional, one per line)
+          <textarea value={draft.law} rows={2} placeholder="For example: Wis. Stat. § 6.78" onChange={(e) => set({ law: e.target.value })} />
+        </label>
+        <div className="grid-2 plain">
+          <label className={invalid('state')}>
+            State
+            <select value={draft.stateFips} onChange={(e) => set({ stateFips: e.target.value, electionId: '' })}>
+              <option value="">Choose a state</option>
+              {PLACES.map((p) => (
+                <option key={p.fips} value={p.fips}>
+                  {p.name}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label className={invalid('counties')}>
+            Counties (optional; the whole state when empty)
+            <input value={draft.counties} placeholder="5-digit county codes, e.g. 55025" onChange={(e) => set({ counties: e.target.value })} />
+          </label>
+          <label>
+            Election (optional)
+            <select value={draft.electionId} onChange={(e) => set({ electionId: e.target.value })}>
+              <option value="">Not about one election</option>
+              {choosable.map((el) => (
+                <option key={el.id} value={el.id}>
+                  {el.name}
+                </option>
+              ))}
+            </select>
+          </label>
+          <fieldset>
+            <legend>When does it apply?</legend>
+            <div className="choices">
+              {(Object.keys(PHASE_WORDS) as (keyof typeof PHASE_WORDS)[]).map((p) => (
+                <label key={p} className="choice">
+                  <input type="radio" name="phase" checked={draft.phase === p} onChange={() => set({ phase: p })} /> {PHASE_WORDS[p]}
+                </label>
+              ))}
+            </div>
+          </fieldset>
+        </div>
+        <div className="actions">
+          <button type="submit" className="primary" disabled={busy}>
+            Preview
+          </button>
+          {editing === null ? null : (
+            <button
+              type="button"
+              onClick={() => {
+                setEditing(null);
+                setDraft(emptyDraft(me?.stateFips ?? null));
+                setPreview(null);
+              }}
+            >
+              Cancel the update
+            </button>
+          )}
+        </div>
+      </form>
+      {preview === null ? null : (
+        <section aria-label="Preview" className="preview">
+          <h2>Preview: this is what the public will see</h2>
+          <CorrectionCard correction={preview} now={now} />
+          <div className="actions">
+            <button type="button" className="primary" disabled={busy} onClick={() => void publish()}>
+              {editing === null ? 'Publish to the public' : 'Publish the update'}
+            </button>
+            <button type="button" onClick={() => setPreview(null)}>
+              Keep editing
+            </button>
+          </div>
+        </section>
+      )}
+      <section>
+        <h2>Your organization&apos;s corrections</h2>
+        {mine.state === 'ready' && mine.value.items.length === 0 ? <p className="muted">None yet.</p> : null}
+        {mine.state === 'error' ? <ProblemBox problem={mine.problem} /> : null}
+        {mine.state === 'ready'
+          ? mine.value.items.map((c) => (
+              <CorrectionCard key={c.id} correction={c} now={now}>
+                {c.status === 'withdrawn' ? null : withdrawing?.id === c.id ? (
+                  <div className="withdraw-box">
+                    <label className={invalid('reason')}>
+                      Why withdraw it? (shown to the public)
+                      <input value={withdrawing.reason} onChange={(e) => setWithdrawing({ id: c.id, reason: e.target.value })} />
+                    </label>
+                    <div className="actions">
+                      <button type="button" className="danger" disabled={busy} onClick={() => void withdraw()}>
+                        Withdraw it
+                      </button>
+                      <button type="button" onClick={() => setWithdrawing(null)}>
+                        Keep it
+                      </button>
+                    </div>
+                  </div>
+                ) : (
+                  <div className="actions">
+                    <button
+                      type="button"
+                      onClick={() => {
+                        setEditing(c.id);
+                        setDraft(draftOf(c));
+                        setPreview(null);
+                        window.scrollTo(0, 0);
+                      }}
+                    >
+                      Update
+                    </button>
+                    <button type="button" onClick={() => setWithdrawing({ id: c.id, reason: '' })}>
+                      Withdraw
+                    </button>
+                  </div>
+                )}
+              </CorrectionCard>
+            ))
+          : null}
+      </section>
+    </div>
+  );
+}
