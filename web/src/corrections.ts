@@ -1,6 +1,8 @@
-import type { PublicCorrection } from '../../src/rumours/schemas.ts';
+import type { ApiResponse } from './api.ts';
 
-export type { PublicCorrection, PublicCorrections, PublicNotices } from '../../src/rumours/schemas.ts';
+export type PublicCorrections = ApiResponse<'/api/v1/public/corrections'>;
+export type PublicCorrection = ApiResponse<'/api/v1/public/corrections/{id}'>;
+export type PublicNotices = ApiResponse<'/api/v1/public/notices'>;
 
 /** The phase of a correction in words for the public. */
 export const PHASE_WORDS: Readonly<Record<PublicCorrection['phase'], string>> = {

@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { api, type ApiProblem } from '../api.ts';
+import { api, type ApiProblem, type ApiResponse } from '../api.ts';
 import { CorrectionCard } from '../components/CorrectionCard.tsx';
 import { ProblemBox } from '../components/Status.tsx';
 import { correctionBody, draftIssues, draftOf, emptyDraft, PHASE_WORDS, type CorrectionDraft, type PublicCorrection } from '../corrections.ts';
@@ -8,9 +8,7 @@ import { useSession } from '../session.tsx';
 import { PLACES } from '../states.ts';
 import { useGet } from '../use-api.ts';
 
-interface Elections {
-  readonly items: readonly { readonly id: string; readonly name: string; readonly state_fips: readonly string[] }[];
-}
+type Elections = ApiResponse<'/api/v1/elections'>;
 
 /**
  * Writing a correction: the rumour, the reality, where to check, the law, where and when; a preview of
@@ -28,7 +26,7 @@ export function WriteCorrection() {
   const [version, setVersion] = useState(0);
   const [withdrawing, setWithdrawing] = useState<{ id: string; reason: string } | null>(null);
   const elections = useGet<Elections>('/api/v1/elections');
-  const mine = useGet<{ items: PublicCorrection[] }>('/api/v1/corrections', version);
+  const mine = useGet<ApiResponse<'/api/v1/corrections'>>('/api/v1/corrections', version);
   const now = new Date();
   const set = (patch: Partial<CorrectionDraft>) => {
     setDraft((d) => ({ ...d, ...patch }));
