@@ -35,6 +35,12 @@ export async function runCaseFlow(browser: Browser, app: AppUnderTest, shots: st
   await page.click('button[type=submit]:has-text("Share")');
   await page.waitForSelector('.success');
   expect(await page.textContent('.detail h1')).toContain(unique);
+  // A note about it, from its page.
+  await page.click('a:has-text("Write a note about this item")');
+  await page.waitForSelector('form.report');
+  await page.fill('textarea[name=text]', `Seen in calls to two towns (${unique}).`);
+  await page.click('button[type=submit]:has-text("Share")');
+  await page.waitForSelector('.type-tag:has-text("Note")');
 
   // The incident: a threat to election workers.
   await page.click('nav a:has-text("Report")');

@@ -102,6 +102,11 @@ export function ObjectDetail(props: { readonly id: string }) {
         </section>
         {shown['type'] === 'incident' && sharing !== null && me !== null ? <CaseCard incidentId={props.id} object={latest} sharing={sharing} me={me} version={version} onChanged={changed} /> : null}
         {shown['type'] === 'relationship' ? null : <RelatedCard key={version} objectId={props.id} />}
+        {shown['type'] === 'incident' || shown['type'] === 'relationship' || shown['revoked'] === true ? null : (
+          <p className="small">
+            <Link to={`/new?type=note&about=${encodeURIComponent(props.id)}`}>Write a note about this item</Link>
+          </p>
+        )}
         </div>
         <aside>
           {sharing === null ? (
