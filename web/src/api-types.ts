@@ -292,7 +292,7 @@ export interface paths {
                     type?: string;
                     /** @description STIX types to leave out, comma-separated (e.g. relationship) */
                     exclude_type?: string;
-                    /** @description Text to find in name or description (case-insensitive) */
+                    /** @description What to find: an IP address or CIDR block (finds addresses inside it and blocks around it), a domain (with its subdomains), a URL, an email address or a file hash, in indicator patterns and in text; otherwise words, each a whole word or its start, in name or description */
                     q?: string;
                     /**
                      * @description Only versions modified at or after (RFC 3339, UTC, ending in Z)
