@@ -8,7 +8,7 @@ import type { Problem } from '../domain/problem.ts';
 import { memoryStixStore } from '../../test/helpers/memory-stix-store.ts';
 import type { Reader } from '../store/types.ts';
 import { dashboardRoutes } from './routes.ts';
-import { webAssets } from './web-assets.ts';
+import { webAssets } from '../http/web-assets.ts';
 
 const reader: Reader = { kind: 'member', orgId: 'identity--00000000-0000-4000-8000-000000000001' as OrgId, userId: 'a0000000-0000-4000-8000-000000000001' as UserId, keys: ['community'] };
 const sendProblem = (reply: FastifyReply, p: Problem): FastifyReply =>

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import fastifyCookie from '@fastify/cookie';
 import fastifySwagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
-import { webAssets } from '../dashboard/web-assets.ts';
+import { webAssets } from './web-assets.ts';
 import type { StixStore } from '../store/types.ts';
 import { META_TYPES, SCO_TYPES, SDO_TYPES, SRO_TYPES } from '../stix/schema/index.ts';
 import { installAuthentication } from './auth.ts';
