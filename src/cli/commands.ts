@@ -28,6 +28,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'taxii', summary: 'Pull from or push to any TAXII 2.1 server (MISP, OpenCTI, medallion, another Rampart)', load: async () => (await import('./commands/taxii.ts')).taxiiCommand() },
   { name: 'user', summary: 'People: add, list, disable, set a password, reset an authenticator', load: async () => (await import('./commands/user.ts')).userCommand() },
   { name: 'validate', summary: 'Check a STIX 2.1 bundle without storing it: one line per problem; exit 1 if any, 2 if unreadable', load: async () => (await import('./commands/validate.ts')).validateCommand() },
+  { name: 'verify', summary: 'Check the signatures of a joint statement (a file or a URL) against the hub\'s published keys; exit 1 if not valid, 2 if unreadable', load: async () => (await import('./commands/verify.ts')).verifyCommand() },
 ];
 
 /** The entry `args` (the words after `rampart`) runs: its first word, or the one after `help`. */
