@@ -78,6 +78,13 @@ describe.skipIf(skipReason !== null)('election day in the web UI (Chromium)', ()
       await map.locator('path[data-fips="55025"][data-level="normal"]').waitFor({ timeout: 15_000 });
       await map.locator('tr[data-jurisdiction] >> text=Dane County Clerk (fictional test)').waitFor();
       expect(await map.locator(`tr[data-jurisdiction="${dane.value.id}"]`).getAttribute('data-level')).toBe('normal');
+
+      // The state director sets a tighter interval for election day; the county's report still counts as current.
+      await map.getByText('Your state’s reporting').waitFor();
+      await map.selectOption('.state-settings select', '30');
+      await map.getByRole('button', { name: 'Save' }).click();
+      await map.getByText('Saved: reports older than that now show as overdue.').waitFor();
+      expect(await map.locator(`tr[data-jurisdiction="${dane.value.id}"]`).getAttribute('data-level')).toBe('normal');
     } finally {
       await browser.close();
       await server.stop();

@@ -1,7 +1,7 @@
 import '../election-day.css';
 import { useEffect, useState } from 'react';
 import { ELECTION_QUESTIONS, functionLabel, isElectionFunction, PHASE_TEXT, QUESTION_TEXT, STATUS_LEVEL_TEXT, type ElectionQuestion } from '../../../src/domain/election.ts';
-import type { ApiResponse } from '../api.ts';
+import { call, type ApiProblem, type ApiResponse } from '../api.ts';
 
 import { LiveIndicator } from '../components/LiveIndicator.tsx';
 import { LevelBadge, LevelLegend, StatusMap } from '../components/StatusMap.tsx';
@@ -23,6 +23,8 @@ const STATUS_TYPES = new Set(['x-rampart-status-report', 'x-rampart-election']);
 /** One election: the three questions, the map (nation or one state's counties), its text equivalent, and the timeline. */
 export function ElectionDay(props: { readonly id: string; readonly state: string | null }) {
   const [version, setVersion] = useState(0);
+  // Kept here: the settings box is drawn again once the state's numbers reload after a change.
+  const [settingsSaved, setSettingsSaved] = useState<string | null>(null);
   const live = useLiveFeed();
   const newest = live.items[0];
   // A status or election change shared with this reader refreshes the page at once: the map is watched all day.
@@ -109,12 +111,88 @@ export function ElectionDay(props: { readonly id: string; readonly state: string
           </aside>
         </div>
         {props.state === null ? <StatesTable r={r} id={props.id} now={now} /> : state.state === 'ready' ? <JurisdictionsTable s={state.value} now={now} /> : null}
+        {props.state !== null && state.state === 'ready' && mine.state === 'ready' && state.value.jurisdictions.some((j) => j.id === mine.value.jurisdiction?.id && j.kind !== 'local') ? (
+          <StateSettings
+            id={props.id}
+            s={state.value}
+            saved={settingsSaved}
+            onChanged={(note) => {
+              setSettingsSaved(note);
+              setVersion((v) => v + 1);
+            }}
+          />
+        ) : null}
       </section>
 
       <section className="card">
         <h2>Timeline {stateRow === undefined ? null : <span className="pill">{stateRow.name}</span>}</h2>
         {timeline.state === 'ready' ? <Timeline t={timeline.value} now={now} /> : timeline.state === 'error' ? <ProblemBox problem={timeline.problem} /> : <Loading what="the timeline" />}
       </section>
+    </div>
+  );
+}
+
+const INTERVALS: readonly (readonly [number | null, string])[] = [
+  [30, 'every 30 minutes'],
+  [60, 'every hour'],
+  [null, 'as the election says'],
+  [240, 'every 4 hours'],
+];
+
+/** For the state office: how often its jurisdictions report on election day, or that the state does not report on this election. */
+function StateSettings(props: { readonly id: string; readonly s: StateRollupView; readonly saved: string | null; readonly onChanged: (note: string) => void }) {
+  const [every, setEvery] = useState<string>('');
+  const [problem, setProblem] = useState<ApiProblem | null>(null);
+  const saved = props.saved;
+  const fips = props.s.state.state_fips;
+  const put = async (body: { report_every_minutes?: number | null; declined?: boolean; phase?: 'election-day' }, done: string) => {
+    setProblem(null);
+    const res = await call('put', '/api/v1/elections/{id}/expectations', { params: { id: props.id }, body: { state_fips: fips, ...body } });
+    if (!res.ok) {
+      setProblem(res.error);
+      return;
+    }
+    props.onChanged(done);
+  };
+  return (
+    <div className="state-settings">
+      <h3>Your state’s reporting</h3>
+      {props.s.state.declined ? (
+        <p>
+          {props.s.state.name} does not report on this election.{' '}
+          <button type="button" onClick={() => void put({ declined: false }, 'Reporting resumed.')}>
+            Resume reporting
+          </button>
+        </p>
+      ) : (
+        <>
+          <label className="inline-field">
+            On election day, your jurisdictions report
+            <select value={every} onChange={(e) => setEvery(e.target.value)}>
+              <option value="">choose…</option>
+              {INTERVALS.map(([minutes, words]) => (
+                <option key={words} value={minutes === null ? 'default' : String(minutes)}>
+                  {words}
+                </option>
+              ))}
+            </select>
+          </label>
+          <button type="button" disabled={every === ''} onClick={() => void put({ phase: 'election-day', report_every_minutes: every === 'default' ? null : Number(every) }, 'Saved: reports older than that now show as overdue.')}>
+            Save
+          </button>{' '}
+          <button
+            type="button"
+            className="danger"
+            onClick={() => {
+              if (window.confirm(`Stop counting ${props.s.state.name} in this election? Its jurisdictions will show as not taking part.`)) void put({ declined: true }, 'Declined.');
+            }}
+          >
+            Decline to report on this election
+          </button>
+        </>
+      )}
+      {saved === null ? null : <p className="small" role="status">{saved}</p>}
+      {problem === null ? null : <ProblemBox problem={problem} />}
     </div>
   );
 }
