@@ -87,6 +87,9 @@ type SuccessOf<Responses> = Responses extends Record<number, unknown>
   ? { [S in keyof Responses]: S extends 200 | 201 ? JsonOf<Responses[S]> : never }[keyof Responses]
   : never;
 
+/** The routes a GET reaches. */
+export type RouteWithGet = { [P in keyof Paths]: Paths[P] extends Record<'get', unknown> ? P : never }[keyof Paths];
+
 /** The JSON a route answers with when it succeeds (its 200 or 201 response in the OpenAPI document). */
 export type ApiResponse<P extends keyof Paths, M extends HttpMethod = 'get'> = Paths[P] extends Record<M, { responses: infer R }> ? SuccessOf<R> : never;
 

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { api, type ApiProblem } from './api.ts';
+import { api, pathOf, type ApiProblem, type ApiResponse, type RouteWithGet } from './api.ts';
 
 export type Loadable<T> = { readonly state: 'loading' } | { readonly state: 'error'; readonly problem: ApiProblem } | { readonly state: 'ready'; readonly value: T };
 
@@ -23,4 +23,16 @@ export function useGet<T>(path: string | null, version = 0): Loadable<T> {
 /** The same loading or error, or `f` of the value once it is ready. */
 export function mapLoadable<T, U>(loaded: Loadable<T>, f: (value: T) => U): Loadable<U> {
   return loaded.state === 'ready' ? { state: 'ready', value: f(loaded.value) } : loaded;
+}
+
+/**
+ * useGet of one route of the API, its answer typed by the OpenAPI document (ApiResponse), so a page
+ * never states the type of what the server sends. `params` fills the template's {…} parts.
+ */
+export function useRoute<P extends RouteWithGet>(
+  template: P,
+  options: { readonly params?: Readonly<Record<string, string>>; readonly query?: string; readonly version?: number; readonly skip?: boolean } = {},
+): Loadable<ApiResponse<P>> {
+  const path = options.skip === true ? null : pathOf(template, options.params) + (options.query ?? '');
+  return useGet<ApiResponse<P>>(path, options.version ?? 0);
 }

@@ -7,7 +7,7 @@ import { formatWhen, typeLabel } from '../format.ts';
 import { displayName, isRecord, readObjectRow, type SharingView } from '../objects.ts';
 import { Link } from '../router.tsx';
 import type { Me } from '../session.tsx';
-import { useGet } from '../use-api.ts';
+import { useGet, useRoute } from '../use-api.ts';
 import { ProblemBox } from './Status.tsx';
 import { TlpBadge } from './TlpBadge.tsx';
 
@@ -81,7 +81,7 @@ export function CaseCard(props: Props) {
 type Post = (path: string, body: unknown) => Promise<boolean>;
 
 function Assignee(props: { readonly incidentId: string; readonly assignee: string | null; readonly disabled: boolean; readonly post: Post }) {
-  const people = useGet<{ id: string; name: string }[]>('/api/v1/incidents/assignees');
+  const people = useRoute('/api/v1/incidents/assignees');
   const list = people.state === 'ready' ? people.value : [];
   return (
     <label className="case-field">

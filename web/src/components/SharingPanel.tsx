@@ -6,18 +6,13 @@ import type { SharingView } from '../objects.ts';
 import type { Me } from '../session.tsx';
 import { audienceChoices, isAllowed, TLP_MEANING, tlpReason } from '../sharing-rules.ts';
 import { audienceInWords, audienceSentence, fieldErrors } from '../sharing-words.ts';
-import { useGet } from '../use-api.ts';
+import { useGet, useRoute } from '../use-api.ts';
 import { TlpBadge } from './TlpBadge.tsx';
 import { audienceKind } from '../../../src/domain/audience.ts';
 
-interface OrgRow {
-  readonly id: string;
-  readonly name: string;
-}
-
 /** Organization names by id, so nobody reads a bare identity id. */
 export function useOrgNames(): ReadonlyMap<string, string> {
-  const orgs = useGet<OrgRow[]>('/api/v1/orgs');
+  const orgs = useRoute('/api/v1/orgs');
   return useMemo(() => new Map(orgs.state === 'ready' ? orgs.value.map((o) => [o.id, o.name] as const) : []), [orgs]);
 }
 

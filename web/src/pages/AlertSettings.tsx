@@ -5,7 +5,7 @@ import { Loading, ProblemBox } from '../components/Status.tsx';
 import { formatWhen } from '../format.ts';
 import { Link } from '../router.tsx';
 import { useSession } from '../session.tsx';
-import { mapLoadable, useGet } from '../use-api.ts';
+import { mapLoadable, useRoute } from '../use-api.ts';
 import { RuleEditor } from './alerts/RuleEditor.tsx';
 import { WATCH_KIND_WORDS } from './alerts/words.ts';
 import { useReload } from './settings/reload.ts';
@@ -16,7 +16,7 @@ import { useReload } from './settings/reload.ts';
  */
 export function AlertSettings() {
   const { me } = useSession();
-  const hooks = useGet<{ webhooks: Webhook[] }>('/api/v1/org/webhooks');
+  const hooks = useRoute('/api/v1/org/webhooks');
   if (me === null) return <Loading what="alert settings" />;
   const admin = hooks.state === 'ready';
   return (
@@ -186,7 +186,7 @@ interface PlanView {
 
 function Plan() {
   const [plan, reload] = useReload<PlanView>('/api/v1/org/notification-plan');
-  const people = useGet<{ readonly id: string; readonly name: string; readonly email: string }[]>('/api/v1/org/users');
+  const people = useRoute('/api/v1/org/users');
   const [problem, setProblem] = useState<ApiProblem | null>(null);
   const [saved, setSaved] = useState(false);
   const save = async (change: Partial<PlanView>) => {

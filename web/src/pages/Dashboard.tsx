@@ -1,4 +1,3 @@
-import type { ApiResponse } from '../api.ts';
 import { TLP_LEVELS } from '../../../src/domain/tlp.ts';
 import { useState } from 'react';
 import { LiveIndicator } from '../components/LiveIndicator.tsx';
@@ -10,15 +9,13 @@ import { count, formatWhen, plural, typeLabel } from '../format.ts';
 import { TLP_MEANING } from '../sharing-rules.ts';
 import { Link } from '../router.tsx';
 import { useSession } from '../session.tsx';
-import { useGet } from '../use-api.ts';
+import { useRoute } from '../use-api.ts';
 import { useLiveFeed } from '../use-live.ts';
-
-type DashboardData = ApiResponse<'/api/v1/dashboard'>;
 
 export function Dashboard() {
   const { me } = useSession();
   const [version, setVersion] = useState(0);
-  const data = useGet<DashboardData>('/api/v1/dashboard', version);
+  const data = useRoute('/api/v1/dashboard', { version });
   const live = useLiveFeed();
   if (data.state === 'loading') return <Loading what="the dashboard" />;
   if (data.state === 'error') return <ProblemBox problem={data.problem} />;
@@ -110,7 +107,6 @@ export function Dashboard() {
     </div>
   );
 }
-
 
 function TypeCounts(props: { readonly rows: readonly { readonly type: string; readonly count: number }[] }) {
   return (

@@ -1,19 +1,16 @@
 import '../election-day.css';
-import type { ApiResponse } from '../api.ts';
 import { PHASE_TEXT } from '../../../src/domain/election.ts';
 import { Loading, ProblemBox } from '../components/Status.tsx';
 import { TlpBadge } from '../components/TlpBadge.tsx';
 import { Link } from '../router.tsx';
 import { placeByFips } from '../states.ts';
-import { useGet } from '../use-api.ts';
-
-type ElectionList = ApiResponse<'/api/v1/elections'>;
+import { useRoute } from '../use-api.ts';
 
 const day = (date: string) => new Date(`${date}T12:00:00Z`).toLocaleDateString('en-US', { weekday: 'long', year: 'numeric', month: 'long', day: 'numeric', timeZone: 'UTC' });
 
 /** Elections shared with the reader, the ones under way and upcoming first. */
 export function Elections() {
-  const list = useGet<ElectionList>('/api/v1/elections');
+  const list = useRoute('/api/v1/elections');
   if (list.state === 'loading') return <Loading what="elections" />;
   if (list.state === 'error') return <ProblemBox problem={list.problem} />;
   const items = list.value.items;

@@ -4,7 +4,7 @@ import { useOrgNames } from '../components/SharingPanel.tsx';
 import { Loading, ProblemBox } from '../components/Status.tsx';
 import { Link } from '../router.tsx';
 import { useSession } from '../session.tsx';
-import { useGet } from '../use-api.ts';
+import { useRoute } from '../use-api.ts';
 import { ApiKeys } from './settings/ApiKeys.tsx';
 import { Audit } from './settings/Audit.tsx';
 import { Defaults } from './settings/Defaults.tsx';
@@ -23,8 +23,8 @@ interface OrgBody extends OrgOption {
  */
 export function Settings() {
   const { me } = useSession();
-  const people = useGet<{ readonly id: string; readonly name: string }[]>('/api/v1/org/users');
-  const orgs = useGet<OrgBody[]>('/api/v1/orgs');
+  const people = useRoute('/api/v1/org/users');
+  const orgs = useRoute('/api/v1/orgs');
   const orgNames = useOrgNames();
   const [keysVersion, setKeysVersion] = useState(0);
   if (me === null) return <Loading what="settings" />;

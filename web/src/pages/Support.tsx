@@ -6,7 +6,7 @@ import { formatWhen } from '../format.ts';
 import { Link, navigate } from '../router.tsx';
 import { useSession, type Me } from '../session.tsx';
 import { otherSide, providersOf, readItems, SUPPORT_STATUS_LABELS, type OfferingView, type SupportRequestView } from '../support.ts';
-import { useGet } from '../use-api.ts';
+import { useRoute } from '../use-api.ts';
 import { useSupportEvents } from '../use-support-live.ts';
 
 /** Both sides of support: the requests this organization made or was asked, asking for help, and the services it offers. */
@@ -14,8 +14,8 @@ export function Support() {
   const { me } = useSession();
   const [version, setVersion] = useState(0);
   useSupportEvents(() => setVersion((v) => v + 1));
-  const requests = useGet<unknown>('/api/v1/support/requests', version);
-  const orgs = useGet<{ id: string; kind: string }[]>('/api/v1/orgs');
+  const requests = useRoute('/api/v1/support/requests', { version });
+  const orgs = useRoute('/api/v1/orgs');
   if (me === null) return null;
   const myKind = orgs.state === 'ready' ? orgs.value.find((o) => o.id === me.orgId)?.kind : undefined;
   const mayAsk = myKind === 'state' || myKind === 'territory' || myKind === 'local';
@@ -52,7 +52,7 @@ export function Support() {
 }
 
 function AskForm(props: { readonly onAsked: (id: string) => void }) {
-  const catalogue = useGet<unknown>('/api/v1/support/catalogue');
+  const catalogue = useRoute('/api/v1/support/catalogue');
   const offerings = catalogue.state === 'ready' ? readItems<OfferingView>(catalogue.value) : [];
   const [provider, setProvider] = useState('');
   const [service, setService] = useState('');
@@ -119,7 +119,7 @@ function AskForm(props: { readonly onAsked: (id: string) => void }) {
 /** The services this organization offers others; each can be published or withdrawn. */
 function Catalogue(props: { readonly me: Me }) {
   const [version, setVersion] = useState(0);
-  const mine = useGet<unknown>('/api/v1/support/offerings', version);
+  const mine = useRoute('/api/v1/support/offerings', { version });
   const offered = mine.state === 'ready' ? readItems<OfferingView>(mine.value) : [];
   const [service, setService] = useState<SupportService>(SUPPORT_SERVICES[0]);
   const [description, setDescription] = useState('');

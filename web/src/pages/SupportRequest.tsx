@@ -5,7 +5,7 @@ import { formatWhen } from '../format.ts';
 import { Link } from '../router.tsx';
 import { useSession } from '../session.tsx';
 import { SUPPORT_ACTION_LABELS, SUPPORT_STATUS_LABELS, type SupportRequestView } from '../support.ts';
-import { useGet } from '../use-api.ts';
+import { useGet, useRoute } from '../use-api.ts';
 import { useSupportEvents } from '../use-support-live.ts';
 
 /** One support request as either side sees it: its status and next steps, the messages, and who else may see it. */
@@ -25,7 +25,7 @@ export function SupportRequest(props: { readonly id: string }) {
   const [when, setWhen] = useState('');
   const [message, setMessage] = useState('');
   const [party, setParty] = useState('');
-  const orgs = useGet<{ id: string; name: string }[]>('/api/v1/orgs');
+  const orgs = useRoute('/api/v1/orgs');
   // Keep the last answer on screen while a newer one loads, so a live change does not blank the page.
   const r = res.state === 'ready' ? res.value : shown;
   if (res.state === 'ready' && res.value !== shown) setShown(res.value);

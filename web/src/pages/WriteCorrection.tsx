@@ -1,14 +1,12 @@
 import { useState, type FormEvent } from 'react';
-import { api, type ApiProblem, type ApiResponse } from '../api.ts';
+import { api, type ApiProblem } from '../api.ts';
 import { CorrectionCard } from '../components/CorrectionCard.tsx';
 import { ProblemBox } from '../components/Status.tsx';
 import { correctionBody, draftIssues, draftOf, emptyDraft, PHASE_WORDS, type CorrectionDraft, type PublicCorrection } from '../corrections.ts';
 import { Link } from '../router.tsx';
 import { useSession } from '../session.tsx';
 import { PLACES } from '../states.ts';
-import { useGet } from '../use-api.ts';
-
-type Elections = ApiResponse<'/api/v1/elections'>;
+import { useRoute } from '../use-api.ts';
 
 /**
  * Writing a correction: the rumour, the reality, where to check, the law, where and when; a preview of
@@ -25,8 +23,8 @@ export function WriteCorrection() {
   const [busy, setBusy] = useState(false);
   const [version, setVersion] = useState(0);
   const [withdrawing, setWithdrawing] = useState<{ id: string; reason: string } | null>(null);
-  const elections = useGet<Elections>('/api/v1/elections');
-  const mine = useGet<ApiResponse<'/api/v1/corrections'>>('/api/v1/corrections', version);
+  const elections = useRoute('/api/v1/elections');
+  const mine = useRoute('/api/v1/corrections', { version });
   const now = new Date();
   const set = (patch: Partial<CorrectionDraft>) => {
     setDraft((d) => ({ ...d, ...patch }));
