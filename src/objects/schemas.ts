@@ -8,6 +8,11 @@ export const ListObjectsQuery = Type.Object(
     type: Type.Optional(Type.String({ pattern: '^[a-z0-9-]+(,[a-z0-9-]+)*$', description: 'STIX types, comma-separated' })),
     exclude_type: Type.Optional(Type.String({ pattern: '^[a-z0-9-]+(,[a-z0-9-]+)*$', description: 'STIX types to leave out, comma-separated (e.g. relationship)' })),
     q: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'What to find: an IP address or CIDR block (finds addresses inside it and blocks around it), a domain (with its subdomains), a URL, an email address or a file hash, in indicator patterns and in text; otherwise words, each a whole word or its start, in name or description' })),
+    tlp: Type.Optional(Type.String({ pattern: '^(clear|green|amber|amber\\+strict|red)(,(clear|green|amber|amber\\+strict|red))*$', description: 'TLPs, comma-separated (clear, green, amber, amber+strict, red)' })),
+    owner: Type.Optional(Type.String({ pattern: '^identity--[0-9a-f-]{36}(,identity--[0-9a-f-]{36})*$', description: 'Owner organizations (STIX identity ids), comma-separated' })),
+    label: Type.Optional(Type.String({ minLength: 1, maxLength: 500, description: 'STIX labels, comma-separated: objects carrying any of them' })),
+    severity: Type.Optional(Type.String({ pattern: '^(low|moderate|high|critical)(,(low|moderate|high|critical))*$', description: 'Incident severities, comma-separated (low, moderate, high, critical)' })),
+    state: Type.Optional(Type.String({ pattern: '^[0-9]{2}(,[0-9]{2})*$', description: 'States (2-digit FIPS codes), comma-separated' })),
     modified_from: Type.Optional(Timestamp('Only versions modified at or after')),
     modified_to: Type.Optional(Timestamp('Only versions modified at or before')),
     added_after: Type.Optional(Timestamp('Only objects added to this hub after')),
@@ -19,7 +24,11 @@ export const ListObjectsQuery = Type.Object(
 );
 export type ListObjectsQuery = Static<typeof ListObjectsQuery>;
 
-export const ObjectListSchema = Type.Object({ items: Type.Array(Type.Ref(StixObjectSchema)), next_cursor: Type.Union([Type.String(), Type.Null()]) });
+export const ObjectListSchema = Type.Object({
+  items: Type.Array(Type.Ref(StixObjectSchema)),
+  next_cursor: Type.Union([Type.String(), Type.Null()]),
+  total: Type.Integer({ minimum: 0, description: 'How many objects you may see match the query, over all pages' }),
+});
 
 export const ObjectIdParams = Type.Object({ id: StixIdString({ description: 'STIX id' }) });
 export type ObjectIdParams = Static<typeof ObjectIdParams>;

@@ -40,12 +40,28 @@ export interface Written {
   readonly sharing: Sharing;
 }
 
-export function listObjects(stix: StixStore, reader: Reader, query: ListObjectsQuery): Promise<Result<Page<StoredVersion>, Problem>> {
+/** A page of the objects the reader may see that match the query, and how many match over all pages. */
+export async function listObjects(stix: StixStore, reader: Reader, query: ListObjectsQuery): Promise<Result<Page<StoredVersion> & { readonly total: number }, Problem>> {
   const types = query.type?.split(',');
   const excludeTypes = query.exclude_type?.split(',');
   const addedAfterUs = query.added_after === undefined ? undefined : microsFromIso(query.added_after);
-  if (addedAfterUs === null) return Promise.resolve(err(problem('invalid', 'invalid-request', `added_after "${query.added_after ?? ''}" is not a real date and time`)));
-  return stix.list(reader, {
+  if (addedAfterUs === null) return err(problem('invalid', 'invalid-request', `added_after "${query.added_after ?? ''}" is not a real date and time`));
+  const split = (value: string) => value.split(',').map((v) => v.trim()).filter((v) => v !== '');
+  const filters = {
+    ...(types === undefined ? {} : { types }),
+    ...(excludeTypes === undefined ? {} : { excludeTypes }),
+    ...(query.q === undefined ? {} : { text: query.q }),
+    ...(query.tlp === undefined ? {} : { tlps: split(query.tlp) }),
+    ...(query.owner === undefined ? {} : { owners: split(query.owner) }),
+    ...(query.label === undefined ? {} : { labels: split(query.label) }),
+    ...(query.severity === undefined ? {} : { severities: split(query.severity) }),
+    ...(query.state === undefined ? {} : { states: split(query.state) }),
+    ...(query.modified_from === undefined ? {} : { modifiedFrom: query.modified_from }),
+    ...(query.modified_to === undefined ? {} : { modifiedTo: query.modified_to }),
+    ...(addedAfterUs === undefined ? {} : { addedAfterUs }),
+  };
+  const page = await stix.list(reader, {
+    ...filters,
     limit: query.limit,
     ...(types === undefined ? {} : { types }),
     ...(excludeTypes === undefined ? {} : { excludeTypes }),
@@ -56,6 +72,8 @@ export function listObjects(stix: StixStore, reader: Reader, query: ListObjectsQ
     ...(query.order === undefined ? {} : { order: query.order }),
     ...(query.cursor === undefined ? {} : { cursor: query.cursor }),
   });
+  if (!page.ok) return page;
+  return ok({ ...page.value, total: await stix.count(reader, filters) });
 }
 
 /** One relationship of an object, with the object at its other end when the reader may see that too. */

@@ -4,6 +4,7 @@ import { up as upSearch } from './migrations/0022-search.ts';
 import { testDialects } from '../../test/helpers/store.ts';
 import { GREEN_A, OPERATOR, ORG_A, ORG_B, freshStores, member, obj, put, share } from '../../test/helpers/stix-kit.ts';
 import { searchValuesOf, valueQuery } from './search-values.ts';
+import { RAMPART_EXTENSION_ID } from '../stix/rampart-extension.ts';
 import type { IncomingObject, Reader } from './types.ts';
 
 const indicator = (pattern: string, sharing = GREEN_A) => obj({ name: 'indicator', sharing, extra: { pattern, pattern_type: 'stix', valid_from: '2024-01-01T00:00:00Z' } });
@@ -122,5 +123,32 @@ describe.each(testDialects())('migration 0022 on %s', (dialect) => {
     };
     expect(await ids('example.com')).toEqual([items[0]?.id]);
     expect(await ids('earlier advis')).toEqual([items[1]?.id]);
+  });
+});
+
+describe.each(testDialects())('list filters on %s', (dialect) => {
+  const fresh = freshStores(dialect);
+
+  it('filters by the election extension severity and state, by labels, TLP and owner, and counts the same way', async () => {
+    const { store } = await fresh();
+    const ext = (severity: string, state: string) => ({ extensions: { [RAMPART_EXTENSION_ID]: { extension_type: 'property-extension', severity, state_fips: state } } });
+    const items = [
+      obj({ type: 'incident', name: 'high 55', extra: ext('high', '55') }),
+      obj({ type: 'incident', name: 'low 17', extra: { ...ext('low', '17'), labels: ['phishing'] }, sharing: share(ORG_B, 'green', ['community']) }),
+      obj({ type: 'x-rampart-status-report', extra: { state_fips: '17' } }),
+    ];
+    await put(store.stix, items);
+    const names = async (q: Omit<Parameters<typeof store.stix.list>[1], 'limit'>) => {
+      const page = await store.stix.list(OPERATOR, { limit: 10, ...q });
+      if (!page.ok) throw new Error(page.error.message);
+      return page.value.items.map((v) => items.findIndex((i) => i.id === v.id));
+    };
+    expect(await names({ severities: ['high', 'critical'] })).toEqual([0]);
+    expect(await names({ states: ['17'] })).toEqual([1, 2]);
+    expect(await names({ labels: ['phishing'] })).toEqual([1]);
+    expect(await names({ owners: [ORG_B] })).toEqual([1]);
+    expect(await names({ owners: [ORG_A], tlps: ['green'] })).toEqual([0, 2]);
+    expect(await names({ tlps: ['red'] })).toEqual([]);
+    expect(await store.stix.count(member(ORG_A, ['org:a']), { states: ['17'] })).toBe(1);
   });
 });

@@ -11,6 +11,7 @@ import type { IndicatorFields, ListQuery, Page, Reader, Sharing, StoredVersion }
 import { visibilitySources, visibleTo } from './visibility.ts';
 import { queryWords, valueQuery, type ValueQuery } from './search-values.ts';
 import { assertNever } from '../domain/assert-never.ts';
+import { RAMPART_EXTENSION_ID } from '../stix/rampart-extension.ts';
 
 type Aliased = StixTables & { v: StixVersionTable };
 type Eb = ExpressionBuilder<Aliased, 'v'>;
@@ -105,6 +106,23 @@ function textMatch(text: string, dialect: DialectName): RawBuilder<SqlBool> {
   return sql<SqlBool>`${FTS_DOCUMENT} @@ to_tsquery('simple', ${words.map((w) => `${w}:*`).join(' & ')})`;
 }
 
+/** A string property of the Rampart election extension of the version (null when it has none). */
+function extensionField(name: string, dialect: DialectName): RawBuilder<string | null> {
+  return dialect === 'postgres'
+    ? sql<string | null>`((v.json::jsonb) -> 'extensions' -> ${RAMPART_EXTENSION_ID} ->> ${name})`
+    : sql<string | null>`json_extract(v.json, ${`$.extensions."${RAMPART_EXTENSION_ID}".${name}`})`;
+}
+
+const topField = (name: string, dialect: DialectName) => (dialect === 'postgres' ? sql<string | null>`((v.json::jsonb) ->> ${name})` : sql<string | null>`json_extract(v.json, ${`$.${name}`})`);
+
+/** The version carries one of `labels` in its STIX `labels`. */
+function labelMatch(labels: readonly string[], dialect: DialectName): RawBuilder<SqlBool> {
+  if (labels.length === 0) return sql<SqlBool>`1 = 0`;
+  return dialect === 'postgres'
+    ? sql<SqlBool>`((v.json::jsonb) -> 'labels') ?| ${[...labels]}::text[]`
+    : sql<SqlBool>`exists (select 1 from json_each(v.json, '$.labels') j where j.value in (${sql.join(labels)}))`;
+}
+
 /** PostgreSQL: the text its GIN index (migration 0022) holds; written exactly as there so the index serves the query. */
 const FTS_DOCUMENT = sql`to_tsvector('simple', coalesce(v.name, '') || ' ' || coalesce(v.description, ''))`;
 
@@ -128,13 +146,20 @@ function conditions(reader: Reader, q: Filters, position: Position | null, diale
     if (q.refersTo !== undefined) all.push(sql<SqlBool>`v.added_us in (select r.added_us from stix_ref r where r.ref = ${q.refersTo})`);
     if (position !== null) all.push(eb('v.added_us', position.desc ? '<' : '>', position.us));
     if (q.text !== undefined && q.text !== '') all.push(textMatch(q.text, dialect));
+    if (q.tlps !== undefined) all.push(q.tlps.length === 0 ? sql<SqlBool>`1 = 0` : eb('v.tlp', 'in', q.tlps));
+    if (q.owners !== undefined) all.push(q.owners.length === 0 ? sql<SqlBool>`1 = 0` : eb('v.owner', 'in', q.owners));
+    if (q.labels !== undefined) all.push(labelMatch(q.labels, dialect));
+    if (q.severities !== undefined) all.push(q.severities.length === 0 ? sql<SqlBool>`1 = 0` : sql<SqlBool>`${extensionField('severity', dialect)} in (${sql.join(q.severities)})`);
+    if (q.states !== undefined) {
+      all.push(q.states.length === 0 ? sql<SqlBool>`1 = 0` : sql<SqlBool>`coalesce(${extensionField('state_fips', dialect)}, ${topField('state_fips', dialect)}) in (${sql.join(q.states)})`);
+    }
     if (visible !== null) all.push(visible);
     return eb.and(all);
   });
 }
 
 /** True when the query filters by more than version and added time: then scanning with the predicate is the better plan. */
-const narrowed = (q: Filters) => q.types !== undefined || (q.excludeTypes !== undefined && q.excludeTypes.length > 0) || q.ids !== undefined || q.refersTo !== undefined || (q.text !== undefined && q.text !== '') || q.modifiedFrom !== undefined || q.modifiedTo !== undefined;
+const narrowed = (q: Filters) => q.tlps !== undefined || q.owners !== undefined || q.labels !== undefined || q.severities !== undefined || q.states !== undefined || q.types !== undefined || (q.excludeTypes !== undefined && q.excludeTypes.length > 0) || q.ids !== undefined || q.refersTo !== undefined || (q.text !== undefined && q.text !== '') || q.modifiedFrom !== undefined || q.modifiedTo !== undefined;
 
 const NO_BOUND = Number.MAX_SAFE_INTEGER;
 

@@ -93,8 +93,18 @@ export interface ListQuery {
   /** Leave these types out, e.g. relationships from a list people read. */
   readonly excludeTypes?: readonly string[];
   readonly ids?: readonly StixId[];
-  /** Case-insensitive substring over name and description. */
+  /** An observable value (IP, block, domain, URL, email, hash) or words over name and description (see stix-read.ts textMatch). */
   readonly text?: string;
+  /** Only versions of these TLPs. */
+  readonly tlps?: readonly string[];
+  /** Only objects owned by these organizations. */
+  readonly owners?: readonly string[];
+  /** Only objects carrying one of these labels (STIX `labels`). */
+  readonly labels?: readonly string[];
+  /** Only incidents (and others with the Rampart extension) of these severities. */
+  readonly severities?: readonly string[];
+  /** Only objects about these states (2-digit FIPS, the Rampart extension's or a status report's state_fips). */
+  readonly states?: readonly string[];
   readonly modifiedFrom?: string;
   readonly modifiedTo?: string;
   readonly addedAfterUs?: number;

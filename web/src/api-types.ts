@@ -294,6 +294,16 @@ export interface paths {
                     exclude_type?: string;
                     /** @description What to find: an IP address or CIDR block (finds addresses inside it and blocks around it), a domain (with its subdomains), a URL, an email address or a file hash, in indicator patterns and in text; otherwise words, each a whole word or its start, in name or description */
                     q?: string;
+                    /** @description TLPs, comma-separated (clear, green, amber, amber+strict, red) */
+                    tlp?: string;
+                    /** @description Owner organizations (STIX identity ids), comma-separated */
+                    owner?: string;
+                    /** @description STIX labels, comma-separated: objects carrying any of them */
+                    label?: string;
+                    /** @description Incident severities, comma-separated (low, moderate, high, critical) */
+                    severity?: string;
+                    /** @description States (2-digit FIPS codes), comma-separated */
+                    state?: string;
                     /**
                      * @description Only versions modified at or after (RFC 3339, UTC, ending in Z)
                      * @example 2024-11-05T13:00:00Z
@@ -330,6 +340,8 @@ export interface paths {
                         "application/json": {
                             items: components["schemas"]["StixObject"][];
                             next_cursor: string | null;
+                            /** @description How many objects you may see match the query, over all pages */
+                            total: number;
                         };
                     };
                 };

@@ -3,7 +3,9 @@ import { query } from '../api.ts';
 import { LiveIndicator } from '../components/LiveIndicator.tsx';
 import { Loading, ProblemBox } from '../components/Status.tsx';
 import { TlpBadge } from '../components/TlpBadge.tsx';
-import { formatWhen, typeLabel } from '../format.ts';
+import { SEVERITIES } from '../../../src/domain/election.ts';
+import { count, formatWhen, SEVERITY_LABELS, typeLabel } from '../format.ts';
+import { PLACES } from '../states.ts';
 import { FILTER_TYPES, readObjectRow, type ObjectRow } from '../objects.ts';
 import { Link, navigate, useLocation } from '../router.tsx';
 import { useGet } from '../use-api.ts';
@@ -14,12 +16,28 @@ const PAGE_SIZE = 25;
 interface ListBody {
   readonly items: readonly unknown[];
   readonly next_cursor: string | null;
+  readonly total?: number;
 }
+
+const TLP_CHOICES: readonly (readonly [string, string])[] = [
+  ['clear', 'TLP:CLEAR'],
+  ['green', 'TLP:GREEN'],
+  ['amber', 'TLP:AMBER'],
+  ['amber+strict', 'TLP:AMBER+STRICT'],
+  ['red', 'TLP:RED'],
+];
+
+/** The list's filters as they sit in the page address. */
+const FILTERS = ['q', 'type', 'tlp', 'severity', 'state', 'label', 'since'] as const;
+type Filter = (typeof FILTERS)[number];
 
 export function IntelList() {
   const { params } = useLocation();
-  const q = params.get('q') ?? '';
-  const type = params.get('type') ?? '';
+  const f = Object.fromEntries(FILTERS.map((k) => [k, params.get(k) ?? ''])) as Record<Filter, string>;
+  const { q, type } = f;
+  // A date picked as "changed since" counts from the start of that day, in UTC like every STIX time.
+  const since = /^\d{4}-\d{2}-\d{2}$/.test(f.since) ? `${f.since}T00:00:00Z` : '';
+  const filtered = FILTERS.some((k) => k !== 'q' && f[k] !== '');
   const cursor = params.get('cursor') ?? '';
   // Earlier page cursors live in the URL so Back/Forward and reloads keep the place.
   const trail = (params.get('trail') ?? '').split(',').filter((c) => c !== '');
@@ -28,12 +46,16 @@ export function IntelList() {
   // Newest first: what was shared last is what an analyst looks for first.
   const [version, setVersion] = useState(0);
   // Relationships have no name of their own; they are listed on the objects they link, not here.
-  const list = useGet<ListBody>(`/api/v1/objects${query({ q, type, exclude_type: type === '' ? 'relationship' : '', order: 'desc', limit: PAGE_SIZE, cursor })}`, version);
+  const list = useGet<ListBody>(
+    `/api/v1/objects${query({ q, type, tlp: f.tlp, severity: f.severity, state: f.state, label: f.label, modified_from: since, exclude_type: type === '' ? 'relationship' : '', order: 'desc', limit: PAGE_SIZE, cursor })}`,
+    version,
+  );
   const live = useLiveFeed();
 
-  const go = (next: { q?: string; type?: string; cursor?: string; trail?: readonly string[] }) => {
+  const go = (next: Partial<Record<Filter, string>> & { cursor?: string; trail?: readonly string[] }) => {
     const t = next.trail ?? [];
-    navigate(`/intel${query({ q: next.q ?? q, type: next.type ?? type, cursor: next.cursor ?? '', trail: t.join(',') })}`);
+    const kept = Object.fromEntries(FILTERS.map((k) => [k, next[k] ?? f[k]]));
+    navigate(`/intel${query({ ...kept, cursor: next.cursor ?? '', trail: t.join(',') })}`);
   };
   const search = (e: FormEvent) => {
     e.preventDefault();
@@ -64,8 +86,9 @@ export function IntelList() {
       </div>
       <form className="toolbar card" onSubmit={search} role="search">
         <label className="grow">
-          Search names and descriptions
-          <input type="search" name="q" value={text} onChange={(e) => setText(e.target.value)} placeholder="e.g. phishing, pollbook, rumour" />
+          Search
+          <span className="muted small"> words, or an address, domain, web address, email address or file hash</span>
+          <input type="search" name="q" value={text} onChange={(e) => setText(e.target.value)} placeholder="e.g. phishing, 203.0.113.47, example.com" />
         </label>
         <label>
           Type
@@ -78,13 +101,61 @@ export function IntelList() {
             ))}
           </select>
         </label>
+        <label>
+          TLP
+          <select name="tlp" value={f.tlp} onChange={(e) => go({ tlp: e.target.value })}>
+            <option value="">Any TLP</option>
+            {TLP_CHOICES.map(([value, label]) => (
+              <option key={value} value={value}>
+                {label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Severity
+          <select name="severity" value={f.severity} onChange={(e) => go({ severity: e.target.value })}>
+            <option value="">Any severity</option>
+            {SEVERITIES.map((s) => (
+              <option key={s} value={s}>
+                {SEVERITY_LABELS[s]}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          State
+          <select name="state" value={f.state} onChange={(e) => go({ state: e.target.value })}>
+            <option value="">Any state</option>
+            {PLACES.map((p) => (
+              <option key={p.fips} value={p.fips}>
+                {p.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Changed since
+          <input type="date" name="since" value={f.since} onChange={(e) => go({ since: e.target.value })} />
+        </label>
         <button type="submit">Search</button>
+        {filtered ? (
+          <button type="button" onClick={() => navigate(`/intel${query({ q })}`)}>
+            Clear filters
+          </button>
+        ) : null}
       </form>
+      {list.state === 'ready' && list.value.total !== undefined ? (
+        <p className="muted list-total" role="status">
+          {list.value.total === 1 ? '1 item' : `${count(list.value.total)} items`}
+          {q === '' && !filtered ? '' : ' match'}
+        </p>
+      ) : null}
       {list.state === 'loading' ? <Loading what="intelligence" /> : null}
       {list.state === 'error' ? <ProblemBox problem={list.problem} /> : null}
       {list.state === 'ready' ? (
         rows.length === 0 ? (
-          <p className="card muted">{q === '' && type === '' ? 'Nothing has been shared with you yet.' : 'Nothing matches. Try fewer words or another type.'}</p>
+          <p className="card muted">{q === '' && !filtered ? 'Nothing has been shared with you yet.' : 'Nothing matches. Try fewer words or fewer filters.'}</p>
         ) : (
           <div className="table-scroll">
             <table className="card intel-table">
