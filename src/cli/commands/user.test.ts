@@ -100,6 +100,26 @@ describe('rampart org / user / apikey', () => {
     }
   });
 
+  it('enrolment-code issues a one-time code with which the person enrols before a first sign-in', async () => {
+    const db = path.join(mkdtempSync(path.join(tmpdir(), 'rampart-accounts-cli-')), 'r.sqlite');
+    const email = 'new-clerk@wi.example.gov';
+    expect((await cli(userCommand, ['add', '--db', db, '--org', 'WI', '--email', email, '--name', 'New Clerk', '--password', PASSWORD])).exit).toBe(0);
+    const issued = await cli(userCommand, ['enrolment-code', '--db', db, email]);
+    expect(issued.exit).toBe(0);
+    const code = /Enrolment code for new-clerk@wi\.example\.gov: ([A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4})\n/.exec(issued.out)?.[1] ?? '';
+    expect(code).not.toBe('');
+    const store = await openStore({ url: db });
+    try {
+      const auth = createAuthService(store);
+      expect((await auth.checkEnrolment(email, PASSWORD, 'AAAA-BBBB-CCCC', '127.0.0.1')).ok).toBe(false);
+      const checked = await auth.checkEnrolment(email, PASSWORD, code, '127.0.0.1');
+      expect(checked.ok && checked.value.email).toBe(email);
+    } finally {
+      await store.close();
+    }
+    expect(await cli(userCommand, ['enrolment-code', '--db', db, 'ghost@wi.example.gov'])).toMatchObject({ exit: 1, err: 'rampart user enrolment-code: no user ghost@wi.example.gov; see "rampart user list"\n' });
+  });
+
   it('loads the counties of a state, once', async () => {
     const db = path.join(mkdtempSync(path.join(tmpdir(), 'rampart-accounts-cli-')), 'r.sqlite');
     const first = await cli(orgCommand, ['load-counties', '--db', db, '--state', '44']);

@@ -11,7 +11,7 @@ interface AddFlags extends DbOptions {
   readonly password?: string;
 }
 
-/** `rampart user add|list|disable|password|reset-totp`: people, kept by the operator. */
+/** `rampart user add|list|disable|password|reset-totp|enrolment-code`: people, kept by the operator. */
 export function userCommand(): Command {
   const user = new Command('user').description('People: add, list, disable, set a password, reset an authenticator');
   user.addCommand(
@@ -60,7 +60,39 @@ export function userCommand(): Command {
       process.exitCode = await runResetTotp(email, flags);
     }),
   );
+  user.addCommand(
+    withDbOption(
+      new Command('enrolment-code')
+        .description('Issue a one-time code (24 hours) with which a person without an authenticator sets one up at sign-in, when their organization requires it')
+        .argument('<email>', 'their sign-in email'),
+    ).action(async (email: string, flags: DbOptions) => {
+      process.exitCode = await runEnrolmentCode(email, flags);
+    }),
+  );
   return user;
+}
+
+async function runEnrolmentCode(email: string, flags: DbOptions): Promise<number> {
+  const { openAccounts, describeProblem } = await import('../accounts-session.ts');
+  const { issueEnrolmentCode } = await import('../../accounts/enrolment.ts');
+  const { OPERATOR } = await import('../../accounts/context.ts');
+  const session = await openAccounts(flags);
+  try {
+    const target = await session.ctx.accounts.userByEmail(email);
+    if (target === null) {
+      process.stderr.write(`rampart user enrolment-code: no user ${email}; see "rampart user list"\n`);
+      return EXIT.problems;
+    }
+    const issued = await issueEnrolmentCode(session.ctx, OPERATOR, target);
+    if (!issued.ok) {
+      process.stderr.write(describeProblem('user enrolment-code', issued.error));
+      return issued.error.code === 'totp-already-enabled' || issued.error.code === 'user-disabled' ? EXIT.problems : EXIT.unusable;
+    }
+    process.stdout.write(`Enrolment code for ${target.email}: ${issued.value.code}\nValid once, until ${issued.value.expires_at}; give it to them in person or by phone. It is not shown again.\n`);
+    return EXIT.ok;
+  } finally {
+    await session.close();
+  }
 }
 
 async function runResetTotp(email: string, flags: DbOptions): Promise<number> {
