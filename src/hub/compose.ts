@@ -25,6 +25,10 @@ import type { Principal } from '../domain/principal.ts';
 import { incidentRoutes } from '../incidents/routes.ts';
 import { supportRoutes } from '../support/routes.ts';
 import { rumourRoutes } from '../rumours/routes.ts';
+import { statementRoutes } from '../statements/routes.ts';
+import { statementRepository } from '../store/statements.ts';
+import { secretBox as makeSecretBox } from '../auth/secret-box.ts';
+import { randomBytes } from 'node:crypto';
 import { supportRepository } from '../store/support.ts';
 import { matchPlugin } from '../matching/routes.ts';
 import { objectsPlugin } from '../objects/routes.ts';
@@ -223,6 +227,19 @@ export async function composeHub(options: HubOptions): Promise<Hub> {
       electionRoutes(electionDeps),
       statusRoutes(electionDeps),
       rumourRoutes({ stix: store.stix, sharing, clock, audit, hubOwner, orgName: electionDeps.orgName }),
+      statementRoutes({
+        stix: store.stix,
+        sharing,
+        clock,
+        audit,
+        hubOwner,
+        repo: statementRepository(store.database),
+        // Signing keys are sealed with the server key; without one (tests), with a key of this process only.
+        secretBox: options.secretBox ?? makeSecretBox(randomBytes(32)),
+        orgName: electionDeps.orgName,
+        orgExists: async (id) => (await accounts.getOrganization(id)) !== null,
+        isOrgAdmin,
+      }),
     ],
   });
   const unsubscribe = bus.subscribe((change) => change.kind !== 'support' && notifier.changed(change));
