@@ -1,13 +1,17 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { bearer, harness, phishingIndicator as indicator, type Harness } from './helpers/http.ts';
-import { freshStores } from './helpers/stix-kit.ts';
+import type { OrgId } from '../src/domain/ids.ts';
+import type { StixStore } from '../src/store/types.ts';
+import { freshStores, obj, put, share } from './helpers/stix-kit.ts';
 import { testDialects } from './helpers/store.ts';
 
 describe.each(testDialects())('GET /api/v1/objects filters and totals on %s', (dialect) => {
   const fresh = freshStores(dialect);
   let h: Harness;
+  let stix: StixStore;
   beforeEach(async () => {
-    h = await harness({ stix: (await fresh()).store.stix });
+    stix = (await fresh()).store.stix;
+    h = await harness({ stix });
   });
   afterEach(async () => {
     await h.close();
@@ -38,7 +42,13 @@ describe.each(testDialects())('GET /api/v1/objects filters and totals on %s', (d
     expect(await get('?owner=identity--99999999-9999-4999-8999-999999999999')).toEqual({ names: [], total: 0 });
     expect(await get('?severity=high')).toEqual({ names: [], total: 0 });
     expect(await get('?state=55')).toEqual({ names: [], total: 0 });
-    for (const bad of ['?tlp=amber-strict', '?severity=urgent', '?state=5', '?owner=org-a']) {
+    // The reference library (here an object its publisher MITRE created) is left out unless asked for.
+    const mitre = 'identity--c78cb6e5-0c4b-4611-8297-d1b8b55e40b5';
+    await put(stix, [obj({ type: 'attack-pattern', name: 'reference', sharing: share(mitre as OrgId, 'green', ['community']) })]);
+    expect((await get('?tlp=green')).names).toEqual(['labelled']);
+    expect(await get('?tlp=green&reference=include')).toEqual({ names: ['labelled', 'reference'], total: 2 });
+    expect(await get('?reference=only')).toEqual({ names: ['reference'], total: 1 });
+    for (const bad of ['?reference=yes', '?tlp=amber-strict', '?severity=urgent', '?state=5', '?owner=org-a']) {
       const res = await h.app.inject({ method: 'GET', url: `/api/v1/objects${bad}`, headers: bearer(h.a.readKey) });
       expect(res.statusCode, bad).toBe(400);
       expect(res.json<{ errors: { path: string }[] }>().errors.map((e) => e.path)[0], bad).toMatch(/^querystring\./);

@@ -13,6 +13,11 @@ export const ListObjectsQuery = Type.Object(
     label: Type.Optional(Type.String({ minLength: 1, maxLength: 500, description: 'STIX labels, comma-separated: objects carrying any of them' })),
     severity: Type.Optional(Type.String({ pattern: '^(low|moderate|high|critical)(,(low|moderate|high|critical))*$', description: 'Incident severities, comma-separated (low, moderate, high, critical)' })),
     state: Type.Optional(Type.String({ pattern: '^[0-9]{2}(,[0-9]{2})*$', description: 'States (2-digit FIPS codes), comma-separated' })),
+    reference: Type.Optional(
+      Type.Union([Type.Literal('include'), Type.Literal('only')], {
+        description: 'The reference library (MITRE ATT&CK, DISARM) is left out unless asked for: include adds it, only lists nothing else',
+      }),
+    ),
     modified_from: Type.Optional(Timestamp('Only versions modified at or after')),
     modified_to: Type.Optional(Timestamp('Only versions modified at or before')),
     added_after: Type.Optional(Timestamp('Only objects added to this hub after')),

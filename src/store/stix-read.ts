@@ -115,6 +115,15 @@ function extensionField(name: string, dialect: DialectName): RawBuilder<string |
 
 const topField = (name: string, dialect: DialectName) => (dialect === 'postgres' ? sql<string | null>`((v.json::jsonb) ->> ${name})` : sql<string | null>`json_extract(v.json, ${`$.${name}`})`);
 
+/** The version was created by one of the publishers (its owner or its created_by_ref), or is ATT&CK's (an x-mitre- type or property: some ATT&CK entries name no creator); or, with `exclude`, none of these. */
+function publisherMatch(ids: readonly string[], mode: 'exclude' | 'only', dialect: DialectName): RawBuilder<SqlBool> {
+  const by =
+    ids.length === 0
+      ? sql<SqlBool>`(v.type like 'x-mitre-%' or ${topField('x_mitre_version', dialect)} is not null)`
+      : sql<SqlBool>`(v.owner in (${sql.join(ids)}) or v.id in (${sql.join(ids)}) or coalesce(${topField('created_by_ref', dialect)}, '') in (${sql.join(ids)}) or v.type like 'x-mitre-%' or ${topField('x_mitre_version', dialect)} is not null)`;
+  return mode === 'only' ? by : sql<SqlBool>`not ${by}`;
+}
+
 /** The version carries one of `labels` in its STIX `labels`. */
 function labelMatch(labels: readonly string[], dialect: DialectName): RawBuilder<SqlBool> {
   if (labels.length === 0) return sql<SqlBool>`1 = 0`;
@@ -149,6 +158,7 @@ function conditions(reader: Reader, q: Filters, position: Position | null, diale
     if (q.tlps !== undefined) all.push(q.tlps.length === 0 ? sql<SqlBool>`1 = 0` : eb('v.tlp', 'in', q.tlps));
     if (q.owners !== undefined) all.push(q.owners.length === 0 ? sql<SqlBool>`1 = 0` : eb('v.owner', 'in', q.owners));
     if (q.labels !== undefined) all.push(labelMatch(q.labels, dialect));
+    if (q.publishers !== undefined) all.push(publisherMatch(q.publishers.ids, q.publishers.mode, dialect));
     if (q.severities !== undefined) all.push(q.severities.length === 0 ? sql<SqlBool>`1 = 0` : sql<SqlBool>`${extensionField('severity', dialect)} in (${sql.join(q.severities)})`);
     if (q.states !== undefined) {
       all.push(q.states.length === 0 ? sql<SqlBool>`1 = 0` : sql<SqlBool>`coalesce(${extensionField('state_fips', dialect)}, ${topField('state_fips', dialect)}) in (${sql.join(q.states)})`);
@@ -159,7 +169,7 @@ function conditions(reader: Reader, q: Filters, position: Position | null, diale
 }
 
 /** True when the query filters by more than version and added time: then scanning with the predicate is the better plan. */
-const narrowed = (q: Filters) => q.tlps !== undefined || q.owners !== undefined || q.labels !== undefined || q.severities !== undefined || q.states !== undefined || q.types !== undefined || (q.excludeTypes !== undefined && q.excludeTypes.length > 0) || q.ids !== undefined || q.refersTo !== undefined || (q.text !== undefined && q.text !== '') || q.modifiedFrom !== undefined || q.modifiedTo !== undefined;
+const narrowed = (q: Filters) => q.publishers !== undefined || q.tlps !== undefined || q.owners !== undefined || q.labels !== undefined || q.severities !== undefined || q.states !== undefined || q.types !== undefined || (q.excludeTypes !== undefined && q.excludeTypes.length > 0) || q.ids !== undefined || q.refersTo !== undefined || (q.text !== undefined && q.text !== '') || q.modifiedFrom !== undefined || q.modifiedTo !== undefined;
 
 const NO_BOUND = Number.MAX_SAFE_INTEGER;
 

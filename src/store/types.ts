@@ -103,6 +103,11 @@ export interface ListQuery {
   readonly labels?: readonly string[];
   /** Only incidents (and others with the Rampart extension) of these severities. */
   readonly severities?: readonly string[];
+  /**
+   * Objects created by these publishers (owner or `created_by_ref`, such as the knowledge base's, which
+   * federation gives a derived owner), and x-mitre- types: left out (`exclude`) or the only ones (`only`).
+   */
+  readonly publishers?: { readonly ids: readonly string[]; readonly mode: 'exclude' | 'only' };
   /** Only objects about these states (2-digit FIPS, the Rampart extension's or a status report's state_fips). */
   readonly states?: readonly string[];
   readonly modifiedFrom?: string;

@@ -19,7 +19,7 @@ describe.skipIf(skipReason !== null)('searching and filtering the Intelligence l
         const page = await browser.newPage({ viewport: { width, height } });
         await signIn(page, app, app.county);
         // The knowledge base's entries cite attack.mitre.org pages: the domain finds them by value.
-        await page.goto(`${app.baseUrl}/intel?q=attack.mitre.org&type=intrusion-set`);
+        await page.goto(`${app.baseUrl}/intel?q=attack.mitre.org&type=intrusion-set&reference=only`);
         await page.waitForSelector('.intel-table');
         const status = await page.textContent('.list-total');
         expect(status).toMatch(/^[\d,]+ items? match$/);
@@ -31,6 +31,12 @@ describe.skipIf(skipReason !== null)('searching and filtering the Intelligence l
         expect(await page.textContent('.list-total')).toBe('0 items match');
         await page.click('button:has-text("Clear filters")');
         await page.waitForURL((u) => !u.search.includes('tlp='));
+        // Outside the reference library the knowledge base stays out of the working list.
+        await page.goto(`${app.baseUrl}/intel?q=attack.mitre.org`);
+        await page.waitForSelector('.list-total');
+        await page.screenshot({ path: join(shots, `search-working-${name}.png`), fullPage: false });
+        expect(await page.textContent('.list-total')).toBe('0 items match');
+        await page.screenshot({ path: join(shots, `search-working-${name}.png`), fullPage: false });
         await page.close();
       }
     } finally {

@@ -92,7 +92,7 @@ export async function runUiFlow(browser: Browser, app: AppUnderTest, shots: stri
   await page.goto(`${app.baseUrl}/intel`);
   await page.waitForSelector('.intel-table');
   expect(await page.locator('.intel-table .type-cell').allTextContents()).not.toContain('Relationship');
-  await page.goto(`${app.baseUrl}/intel?q=ALLANITE&type=intrusion-set`);
+  await page.goto(`${app.baseUrl}/intel?q=ALLANITE&type=intrusion-set&reference=only`);
   await page.waitForSelector('.intel-table');
   await page.click('.intel-table a');
   await page.waitForSelector('.related li');

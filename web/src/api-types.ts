@@ -304,6 +304,8 @@ export interface paths {
                     severity?: string;
                     /** @description States (2-digit FIPS codes), comma-separated */
                     state?: string;
+                    /** @description The reference library (MITRE ATT&CK, DISARM) is left out unless asked for: include adds it, only lists nothing else */
+                    reference?: "include" | "only";
                     /**
                      * @description Only versions modified at or after (RFC 3339, UTC, ending in Z)
                      * @example 2024-11-05T13:00:00Z

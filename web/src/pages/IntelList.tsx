@@ -28,7 +28,7 @@ const TLP_CHOICES: readonly (readonly [string, string])[] = [
 ];
 
 /** The list's filters as they sit in the page address. */
-const FILTERS = ['q', 'type', 'tlp', 'severity', 'state', 'label', 'since'] as const;
+const FILTERS = ['q', 'type', 'tlp', 'severity', 'state', 'label', 'since', 'reference'] as const;
 type Filter = (typeof FILTERS)[number];
 
 export function IntelList() {
@@ -37,7 +37,8 @@ export function IntelList() {
   const { q, type } = f;
   // A date picked as "changed since" counts from the start of that day, in UTC like every STIX time.
   const since = /^\d{4}-\d{2}-\d{2}$/.test(f.since) ? `${f.since}T00:00:00Z` : '';
-  const filtered = FILTERS.some((k) => k !== 'q' && f[k] !== '');
+  const filtered = FILTERS.some((k) => k !== 'q' && k !== 'reference' && f[k] !== '');
+  const library = f.reference === 'only';
   const cursor = params.get('cursor') ?? '';
   // Earlier page cursors live in the URL so Back/Forward and reloads keep the place.
   const trail = (params.get('trail') ?? '').split(',').filter((c) => c !== '');
@@ -47,7 +48,7 @@ export function IntelList() {
   const [version, setVersion] = useState(0);
   // Relationships have no name of their own; they are listed on the objects they link, not here.
   const list = useGet<ListBody>(
-    `/api/v1/objects${query({ q, type, tlp: f.tlp, severity: f.severity, state: f.state, label: f.label, modified_from: since, exclude_type: type === '' ? 'relationship' : '', order: 'desc', limit: PAGE_SIZE, cursor })}`,
+    `/api/v1/objects${query({ q, type, reference: library ? 'only' : '', tlp: f.tlp, severity: f.severity, state: f.state, label: f.label, modified_from: since, exclude_type: type === '' ? 'relationship' : '', order: 'desc', limit: PAGE_SIZE, cursor })}`,
     version,
   );
   const live = useLiveFeed();
@@ -70,7 +71,7 @@ export function IntelList() {
     <div>
       <div className="page-head">
         <h1>
-          Intelligence{' '}
+          {library ? 'Reference library' : 'Intelligence'}{' '}
           <LiveIndicator
             feed={live}
             onShowNew={() => {
@@ -80,9 +81,12 @@ export function IntelList() {
             }}
           />
         </h1>
-        <Link to="/new" className="button">
-          Share something new
-        </Link>
+        <div className="actions compact">
+          <Link to={library ? '/intel' : '/intel?reference=only'}>{library ? 'Back to intelligence shared with you' : 'Reference library (MITRE ATT&CK, DISARM)'}</Link>
+          <Link to="/new" className="button">
+            Share something new
+          </Link>
+        </div>
       </div>
       <form className="toolbar card" onSubmit={search} role="search">
         <label className="grow">
@@ -140,7 +144,7 @@ export function IntelList() {
         </label>
         <button type="submit">Search</button>
         {filtered ? (
-          <button type="button" onClick={() => navigate(`/intel${query({ q })}`)}>
+          <button type="button" onClick={() => navigate(`/intel${query({ q, reference: f.reference })}`)}>
             Clear filters
           </button>
         ) : null}
