@@ -214,7 +214,7 @@ const LINKABLE = 'indicator,attack-pattern,threat-actor,intrusion-set,campaign,m
 function LinkItems(props: { readonly incidentId: string; readonly post: Post; readonly busy: boolean }) {
   const [text, setText] = useState('');
   const [searched, setSearched] = useState<string | null>(null);
-  const res = useGet<{ items: unknown[] }>(searched === null ? null : `/api/v1/objects${query({ q: searched, type: LINKABLE, limit: 10 })}`);
+  const res = useGet<{ items: unknown[] }>(searched === null ? null : `/api/v1/objects${query({ q: searched, type: LINKABLE, reference: 'include', limit: 10 })}`);
   const rows = res.state === 'ready' && searched !== null ? res.value.items.flatMap((i) => (isRecord(i) ? [i] : [])) : [];
   return (
     <div className="link-items">
