@@ -226,7 +226,7 @@ export async function composeHub(options: HubOptions): Promise<Hub> {
       notificationRoutes({ notifications, isOrgAdmin }),
       electionRoutes(electionDeps),
       statusRoutes(electionDeps),
-      rumourRoutes({ stix: store.stix, sharing, clock, audit, hubOwner, orgName: electionDeps.orgName }),
+      rumourRoutes({ stix: store.stix, sharing, clock, audit, hubOwner, orgName: electionDeps.orgName, onChange: (listener) => bus.subscribe(() => listener()) }),
       statementRoutes({
         stix: store.stix,
         sharing,

@@ -53,9 +53,28 @@ function headingOf(query: PublicQuery): string {
  * embeddable /rumour-control/embed and /rumour-control/widget.js) and whatever else was shared with the
  * public (GET /api/v1/public/notices). Public reads go through the store as the anonymous public reader.
  */
-export function rumourRoutes(deps: RumourDeps): AppPlugin {
+export function rumourRoutes(deps: RumourDeps & { readonly onChange?: (listener: () => void) => () => void }): AppPlugin {
   return (kit) => ({
     plugin: (app) => {
+      // The public answers depend only on what is stored: kept until the next stored change (the change bus, across processes with NATS).
+      const cache = new Map<string, { readonly body: string; readonly type: string; readonly headers: Readonly<Record<string, string>> }>();
+      const unsubscribe = deps.onChange?.(() => cache.clear());
+      app.addHook('onClose', async () => {
+        unsubscribe?.();
+        return Promise.resolve();
+      });
+      const cached = async (request: FastifyRequest, reply: FastifyReply, make: () => Promise<Result<{ body: string; type: string; headers?: Record<string, string> }, Problem>>): Promise<FastifyReply> => {
+        const key = `${request.host} ${request.url}`;
+        let hit = deps.onChange === undefined ? undefined : cache.get(key);
+        if (hit === undefined) {
+          const made = await make();
+          if (!made.ok) return kit.sendProblem(reply, made.error);
+          hit = { body: made.value.body, type: made.value.type, headers: made.value.headers ?? {} };
+          if (deps.onChange !== undefined && cache.size < 1000) cache.set(key, hit);
+        }
+        for (const [name, value] of Object.entries(hit.headers)) void reply.header(name, value);
+        return sendPublic(request, reply, hit.body, hit.type);
+      };
       const writer = (request: FastifyRequest): Result<{ principal: Principal; reader: Reader }, Problem> => {
         const principal = kit.requireWriter(request);
         if (!principal.ok) return principal;
@@ -118,10 +137,11 @@ export function rumourRoutes(deps: RumourDeps): AppPlugin {
       app.get<{ Querystring: PublicQuery }>(
         '/api/v1/public/corrections',
         { schema: { tags: ['public'], summary: 'Published corrections of election rumours, newest first; no sign-in', security: [], querystring: PublicQuery, response: { 200: PublicCorrectionsSchema, ...problemResponses(400) } } },
-        async (request, reply) => {
-          const result = await publicCorrections(deps, request.query);
-          return result.ok ? sendPublic(request, reply, JSON.stringify(result.value), 'application/json; charset=utf-8') : kit.sendProblem(reply, result.error);
-        },
+        async (request, reply) =>
+          cached(request, reply, async () => {
+            const result = await publicCorrections(deps, request.query);
+            return result.ok ? ok({ body: JSON.stringify(result.value), type: 'application/json; charset=utf-8' }) : result;
+          }),
       );
       app.get<{ Params: CorrectionParams }>(
         '/api/v1/public/corrections/:id',
@@ -142,12 +162,11 @@ export function rumourRoutes(deps: RumourDeps): AppPlugin {
       app.get<{ Querystring: PublicQuery }>(
         '/rumour-control/feed.atom',
         { schema: { tags: ['public'], summary: 'Atom feed of published corrections (by state, county or election); no sign-in', security: [], querystring: PublicQuery } },
-        async (request, reply) => {
-          const result = await publicCorrections(deps, request.query);
-          if (!result.ok) return kit.sendProblem(reply, result.error);
-          const self = request.url;
-          return sendPublic(request, reply, atomFeed(result.value.items, baseOf(request), self, headingOf(request.query)), 'application/atom+xml; charset=utf-8');
-        },
+        async (request, reply) =>
+          cached(request, reply, async () => {
+            const result = await publicCorrections(deps, request.query);
+            return result.ok ? ok({ body: atomFeed(result.value.items, baseOf(request), request.url, headingOf(request.query)), type: 'application/atom+xml; charset=utf-8' }) : result;
+          }),
       );
       app.get<{ Querystring: PublicQuery }>(
         '/rumour-control/embed',

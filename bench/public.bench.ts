@@ -1,0 +1,74 @@
+/**
+ * The public rumour-control pages under load. `npm run bench:public` composes the hub over a fresh SQLite
+ * store, publishes 300 corrections (and 300 objects the public may not see), and sends 200 concurrent
+ * keep-alive clients (in a worker thread) for a few seconds at each of: /healthz (the reference, same run),
+ * the public JSON list, the same list for one state, and the Atom feed. Prints requests/s and p50/p99.
+ * Target: p99 ≤ 50 ms on the public page and its feed.
+ *   --seconds <n>   per target (default 5)   --clients <n>   concurrent clients (default 200)
+ */
+import { Worker } from 'node:worker_threads';
+import { composedHub } from '../test/helpers/composed-hub.ts';
+import { startServer } from '../src/http/server.ts';
+
+const args = process.argv.slice(2);
+const value = (name: string) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const SECONDS = Number(value('--seconds') ?? 5);
+const CLIENTS = Number(value('--clients') ?? 200);
+
+const LOAD = `
+const { parentPort, workerData } = require('node:worker_threads');
+(async () => {
+  const { url, clients, seconds } = workerData;
+  const until = performance.now() + seconds * 1000;
+  const times = [];
+  let errors = 0;
+  await Promise.all(Array.from({ length: clients }, async () => {
+    while (performance.now() < until) {
+      const t = performance.now();
+      const res = await fetch(url);
+      await res.arrayBuffer();
+      if (res.status !== 200) errors++;
+      times.push(performance.now() - t);
+    }
+  }));
+  parentPort.postMessage({ times, errors });
+})();
+`;
+
+function load(url: string): Promise<{ times: number[]; errors: number }> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(LOAD, { eval: true, workerData: { url, clients: CLIENTS, seconds: SECONDS } });
+    worker.once('message', (m: { times: number[]; errors: number }) => {
+      resolve(m);
+      void worker.terminate();
+    });
+    worker.once('error', reject);
+  });
+}
+
+const h = await composedHub();
+const county = await h.organization({ kind: 'local', name: 'Bench County Clerk (fictional)', state_fips: '55' });
+const clerk = await h.person(county, 'Clerk');
+const post = (url: string, payload: unknown) => h.hub.app.inject({ method: 'POST', url, headers: { authorization: `Bearer ${clerk.key}` }, payload: payload as object });
+for (let i = 0; i < 300; i++) {
+  const state = i % 3 === 0 ? '55' : i % 3 === 1 ? '17' : '06';
+  const res = await post('/api/v1/corrections', { title: `Correction ${i}`, rumour: `Rumour number ${i} about voting hours and ID rules.`, reality: `The reality of rumour ${i}, with the law and where to check it.`, official_links: [{ title: 'Elections office', url: 'https://elections.example.gov/' }], law_cited: ['State election law (fictional)'], state_fips: state, phase: 'before' });
+  if (res.statusCode !== 201) throw new Error(res.body);
+  const hidden = await post('/api/v1/objects', { object: { type: 'note', spec_version: '2.1', id: `note--${String(i).padStart(8, '0')}-0000-4000-8000-000000000000`, created: '2026-11-03T08:00:00.000Z', modified: '2026-11-03T08:00:00.000Z', content: `Internal ${i}`, object_refs: [county] }, tlp: 'amber', audience: ['state:55'] });
+  if (hidden.statusCode !== 201) throw new Error(hidden.body);
+}
+const server = await startServer({ app: h.hub.app, host: '127.0.0.1', port: 0, handleSignals: false });
+const targets = ['/healthz', '/api/v1/public/corrections', '/api/v1/public/corrections?state=55', '/rumour-control/feed.atom'];
+console.log(`${CLIENTS} concurrent clients, ${SECONDS} s per target, 300 public corrections + 300 hidden notes (SQLite)`);
+console.log('target'.padEnd(42), 'req/s'.padStart(8), 'p50 ms'.padStart(8), 'p99 ms'.padStart(8), 'errors'.padStart(7));
+for (const target of targets) {
+  const { times, errors } = await load(server.url + target);
+  times.sort((a, b) => a - b);
+  const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))] ?? Number.NaN;
+  console.log(target.padEnd(42), (times.length / SECONDS).toFixed(0).padStart(8), at(0.5).toFixed(1).padStart(8), at(0.99).toFixed(1).padStart(8), String(errors).padStart(7));
+}
+await server.stop();
+await h.close();
