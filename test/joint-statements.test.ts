@@ -88,8 +88,10 @@ describe('joint statements', () => {
     expect(rotated.status).toBe(201);
   });
 
-  it('lists the published statement and its signers among the public notices', async () => {
+  it('lists the published statement with its signers on the public pages', async () => {
+    const list = await call(null, 'GET', '/api/v1/public/statements');
+    expect(list.body['items']).toEqual([expect.objectContaining({ id: stixId, signers: ['Cybersecurity and Infrastructure Security Agency (test)', 'Wisconsin'] })]);
     const notices = await call(null, 'GET', '/api/v1/public/notices');
-    expect((notices.body['items'] as { id: string }[]).map((n) => n.id)).toContain(stixId);
+    expect((notices.body['items'] as { id: string }[]).map((n) => n.id)).not.toContain(stixId); // its own section, not twice
   });
 });

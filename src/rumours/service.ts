@@ -218,7 +218,8 @@ export async function publicNotices(deps: Pick<RumourDeps, 'stix' | 'orgName' | 
     for (const v of page.value.items) {
       if (KNOWLEDGE_BASE_PUBLISHERS.has(v.sharing.owner) || v.sharing.owner === deps.hubOwner) continue;
       const o = parseJson(v.json);
-      if (rumourOf(o) !== null) continue;
+      // Corrections and joint statements have their own sections of the public page.
+      if (rumourOf(o) !== null || (Array.isArray(o['report_types']) && o['report_types'].includes('joint-statement'))) continue;
       if (!names.has(v.sharing.owner)) names.set(v.sharing.owner, await deps.orgName(v.sharing.owner));
       const str = (k: string): string | null => (typeof o[k] === 'string' ? o[k] : null);
       items.push({ id: v.id, type: v.type, name: str('name'), description: str('description') ?? str('content'), updated: v.modified, publisher: names.get(v.sharing.owner) ?? null });

@@ -9,6 +9,7 @@ import type { AppPlugin } from '../http/deps.ts';
 import { problemResponses } from '../http/schemas.ts';
 import { PUBLIC_READER } from '../rumours/service.ts';
 import { keySet, revokeKey, rotateKey } from './keys.ts';
+import { statementOf } from './signing.ts';
 import { approveStatement, draftStatement, editStatement, publishStatement, statementFor, viewOf, type StatementDeps } from './service.ts';
 
 const UUID = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
@@ -32,6 +33,11 @@ const RevokeBody = Type.Object({ reason: Type.String({ minLength: 1, maxLength: 
 type RevokeBody = Static<typeof RevokeBody>;
 const StixParams = Type.Object({ id: StixIdString() });
 type StixParams = Static<typeof StixParams>;
+
+const PublicStatementsSchema = Type.Object({
+  items: Type.Array(Type.Object({ id: Type.String(), title: Type.String(), text: Type.String(), published: Type.String(), signers: Type.Array(Type.String()) })),
+});
+type PublicStatements = Static<typeof PublicStatementsSchema>;
 
 export interface StatementRouteDeps extends StatementDeps {
   readonly isOrgAdmin: (principal: Principal) => Promise<boolean>;
@@ -100,6 +106,17 @@ export function statementRoutes(deps: StatementRouteDeps): AppPlugin {
       app.get('/.well-known/rampart-keys.json', { schema: { tags: ['public'], summary: 'The public signing keys of every organization and of the hub, with rotation and revocation', security: [] } }, async (_request, reply) =>
         reply.header('cache-control', 'public, max-age=60').header('access-control-allow-origin', '*').type('application/json; charset=utf-8').send(JSON.stringify(await keySet(deps))),
       );
+      app.get('/api/v1/public/statements', { schema: { tags: ['public'], summary: 'Published public joint statements and their signers, newest first; no sign-in', security: [], response: { 200: PublicStatementsSchema } } }, async (_request, reply) => {
+        const items: PublicStatements['items'] = [];
+        const page = await deps.stix.list(PUBLIC_READER, { types: ['report'], versions: 'latest', order: 'desc', limit: 500 });
+        if (!page.ok) return kit.sendProblem(reply, page.error);
+        for (const v of page.value.items) {
+          const found = statementOf(JSON.parse(v.json) as unknown);
+          if (typeof found === 'string') continue;
+          items.push({ id: found.content.id, title: found.content.title, text: found.content.text, published: found.content.published, signers: found.content.signers.map((x) => x.name) });
+        }
+        return reply.header('cache-control', 'public, no-cache').header('access-control-allow-origin', '*').send({ items });
+      });
       app.get<{ Params: StixParams }>('/api/v1/public/statements/:id', { schema: { tags: ['public'], summary: 'A public joint statement as its signed STIX report (check it with rampart verify)', security: [], params: StixParams, response: problemResponses(400, 404) } }, async (request, reply) => {
         const found = await deps.stix.get(PUBLIC_READER, request.params.id);
         if (found === null || found.type !== 'report') return kit.sendProblem(reply, problem('not-found', 'not-found', `No public statement ${request.params.id}`));

@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
-import { query } from '../api.ts';
+import { query, type ApiResponse } from '../api.ts';
+import { formatWhen } from '../format.ts';
 import { CorrectionCard } from '../components/CorrectionCard.tsx';
 import { Loading, ProblemBox } from '../components/Status.tsx';
 import type { PublicCorrection, PublicCorrections, PublicNotices } from '../corrections.ts';
@@ -19,6 +20,7 @@ export function RumourControl() {
   const list = useGet<PublicCorrections>(one === null ? `/api/v1/public/corrections${query({ state: state === '' ? null : state, election: election === '' ? null : election, q: q === '' ? null : q })}` : null);
   const single = useGet<PublicCorrection>(one === null ? null : `/api/v1/public/corrections/${encodeURIComponent(one)}`);
   const notices = useGet<PublicNotices>(one === null ? '/api/v1/public/notices' : null);
+  const statements = useGet<ApiResponse<'/api/v1/public/statements'>>(one === null ? '/api/v1/public/statements' : null);
   const now = new Date();
   const go = (next: { state?: string; election?: string; q?: string }) => {
     const merged = { state, election, q, ...next };
@@ -91,6 +93,21 @@ export function RumourControl() {
             <p className="card muted">{state === '' && election === '' && q === '' ? 'No corrections have been published yet.' : 'No corrections match. Try another state, election or fewer words.'}</p>
           ) : null}
           {list.state === 'ready' ? list.value.items.map((c) => <CorrectionCard key={c.id} correction={c} now={now} />) : null}
+          {statements.state === 'ready' && statements.value.items.length > 0 ? (
+            <section className="card">
+              <h2>Joint statements</h2>
+              {statements.value.items.map((st) => (
+                <article key={st.id} className="joint-statement" data-testid="joint-statement">
+                  <h3>{st.title}</h3>
+                  <p>{st.text}</p>
+                  <p className="muted small">
+                    Signed by {st.signers.join(', ')} · {formatWhen(st.published, now)} ·{' '}
+                    <a href={`/api/v1/public/statements/${encodeURIComponent(st.id)}`}>signed copy</a> (check it with rampart verify)
+                  </p>
+                </article>
+              ))}
+            </section>
+          ) : null}
           {notices.state === 'ready' && notices.value.items.length > 0 ? (
             <section className="card">
               <h2>Other information shared with the public</h2>
