@@ -73,6 +73,8 @@ describe.each(testDialects())('durable delivery on %s', (dialect) => {
       first.child.kill('SIGKILL');
       await exited;
     }
+    // Deliveries run in parallel: any that reached the receiver before the kill may not have been recorded as done.
+    const beforeKill = new Set(receiver.received.map((h) => String(h.headers[DELIVERY_HEADER])));
     const interrupted = receiver.received[2]?.headers[DELIVERY_HEADER];
     expect(typeof interrupted).toBe('string');
     hang = false;
@@ -83,9 +85,10 @@ describe.each(testDialects())('durable delivery on %s', (dialect) => {
       await until(() => ids.every((id) => objectsOf().has(id)), 'every incident delivered', second.output);
       const deliveryIds = receiver.received.map((h) => String(h.headers[DELIVERY_HEADER]));
       expect(new Set(deliveryIds).size).toBe(5);
-      // At least once: the interrupted delivery came again with its id; nothing else was sent twice.
+      // At least once: the interrupted delivery came again with its id; only what was in flight at the kill may come twice,
+      // and nothing first sent after the restart was sent twice.
       expect(deliveryIds.filter((d) => d === interrupted)).toHaveLength(2);
-      expect(deliveryIds).toHaveLength(6);
+      for (const id of new Set(deliveryIds)) expect(deliveryIds.filter((d) => d === id).length).toBeLessThanOrEqual(beforeKill.has(id) ? 2 : 1);
     } finally {
       const exited = new Promise((resolve) => second.child.once('exit', resolve));
       second.child.kill('SIGTERM');
