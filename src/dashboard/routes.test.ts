@@ -46,12 +46,6 @@ describe('dashboard routes', () => {
       status_board: [],
     });
   });
-
-  it('serves rumour control without sign-in', async () => {
-    const res = await app().inject({ method: 'GET', url: '/api/v1/public/rumour-control' });
-    expect(res.statusCode).toBe(200);
-    expect(res.json()).toEqual({ items: [] });
-  });
 });
 
 describe('web assets', () => {

@@ -2,8 +2,8 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Problem } from '../domain/problem.ts';
 import type { AppPlugin } from '../http/deps.ts';
 import type { Reader } from '../store/types.ts';
-import { DashboardSchema, RumourControlSchema } from './schema.ts';
-import { dashboardFor, rumourControl, type DashboardDeps } from './service.ts';
+import { DashboardSchema } from './schema.ts';
+import { dashboardFor, type DashboardDeps } from './service.ts';
 
 export interface DashboardRouteDeps extends DashboardDeps {
   /** The signed-in reader of a request (session cookie or API key), or null when nobody is signed in. */
@@ -18,8 +18,8 @@ export function dashboardPlugin(deps: DashboardDeps): AppPlugin {
 }
 
 /**
- * `GET /api/v1/dashboard` (signed-in readers: counts over what they may see) and
- * `GET /api/v1/public/rumour-control` (anyone: TLP:CLEAR corrections shared with the public).
+ * `GET /api/v1/dashboard` (signed-in readers: counts over what they may see). The public pages are the
+ * rumour-control service's (src/rumours: /api/v1/public/corrections, notices, statements).
  */
 export function dashboardRoutes(deps: DashboardRouteDeps): FastifyPluginAsync {
   return (app) => {
@@ -32,16 +32,6 @@ export function dashboardRoutes(deps: DashboardRouteDeps): FastifyPluginAsync {
         const result = await dashboardFor(deps, reader);
         if (!result.ok) return deps.sendProblem(reply, result.error);
         void reply.header('cache-control', 'private, no-store');
-        return result.value;
-      },
-    );
-    app.get(
-      '/api/v1/public/rumour-control',
-      { schema: { tags: ['public'], summary: 'Official TLP:CLEAR rumour-control reports and joint statements, newest first', response: { 200: RumourControlSchema } } },
-      async (_request, reply) => {
-        const result = await rumourControl(deps);
-        if (!result.ok) return deps.sendProblem(reply, result.error);
-        void reply.header('cache-control', 'public, max-age=60');
         return result.value;
       },
     );

@@ -63,19 +63,3 @@ export const DashboardSchema = Type.Object({
   status_board: Type.Array(StatusRowSchema),
 });
 export type Dashboard = Static<typeof DashboardSchema>;
-
-export const PublicReportSchema = Type.Object({
-  id: Type.String(),
-  name: Type.String(),
-  description: Type.Union([Type.String(), Type.Null()]),
-  report_types: Type.Array(Type.String()),
-  published: Type.String(),
-  modified: Type.Union([Type.String(), Type.Null()]),
-  /** Name of the publishing organization when its identity is public. */
-  publisher: Type.Union([Type.String(), Type.Null()]),
-});
-export type PublicReport = Static<typeof PublicReportSchema>;
-
-/** GET /api/v1/public/rumour-control: TLP:CLEAR rumour-control reports and joint statements, newest first. */
-export const RumourControlSchema = Type.Object({ items: Type.Array(PublicReportSchema) });
-export type RumourControl = Static<typeof RumourControlSchema>;

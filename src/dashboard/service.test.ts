@@ -7,7 +7,7 @@ import { RAMPART_EXTENSION_ID, STATUS_REPORT_TYPE } from '../stix/rampart-extens
 import type { Reader, Sharing, StixStore } from '../store/types.ts';
 import { memoryStixStore } from '../../test/helpers/memory-stix-store.ts';
 import { remoteOwnerId } from '../domain/remote-owner.ts';
-import { dashboardFor, incidentState, rumourControl, worstLevel } from './service.ts';
+import { dashboardFor, incidentState, worstLevel } from './service.ts';
 
 const org = (n: number) => `identity--00000000-0000-4000-8000-00000000000${n}` as OrgId;
 const COUNTY = org(1); // in state 55
@@ -169,24 +169,6 @@ describe('dashboardFor', () => {
     for (let i = 0; i < 5; i += 1) await put(stix, incident(`i${i}`, '55'), STATE, 'green', ['community']);
     const res = await dashboardFor(deps(stix), countyReader, { maxScan: 3 });
     expect(res.ok && [res.value.scanned, res.value.truncated, res.value.open_incidents]).toEqual([3, true, 3]);
-  });
-});
-
-describe('rumourControl', () => {
-  it('lists only public TLP:CLEAR rumour-control reports and joint statements, newest first', async () => {
-    const stix = visibilityStore();
-    await put(stix, { type: 'identity', id: STATE, name: 'State Election Office', identity_class: 'organization' }, STATE, 'clear', ['public']);
-    const report = (name: string, types: string[], published: string) => ({ type: 'report', name, description: `${name} text`, report_types: types, published });
-    await put(stix, report('Polls do not close at noon', ['rumour-control'], '2026-11-03T12:00:00.000Z'), STATE, 'clear', ['public']);
-    await put(stix, report('Joint statement on results', ['joint-statement'], '2026-11-04T12:00:00.000Z'), FEDERAL, 'clear', ['public']);
-    await put(stix, report('Draft correction', ['rumour-control'], '2026-11-05T12:00:00.000Z'), STATE, 'green', ['community']);
-    await put(stix, report('Public advisory', ['advisory'], '2026-11-05T12:00:00.000Z'), STATE, 'clear', ['public']);
-    await put(stix, report('Withdrawn correction', ['rumour-control'], '2026-11-06T12:00:00.000Z'), STATE, 'clear', ['public'], true);
-    const res = await rumourControl(deps(stix));
-    expect(res.ok && res.value.items.map((i) => [i.name, i.publisher, i.report_types])).toEqual([
-      ['Joint statement on results', null, ['joint-statement']],
-      ['Polls do not close at noon', 'State Election Office', ['rumour-control']],
-    ]);
   });
 });
 

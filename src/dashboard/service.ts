@@ -8,7 +8,7 @@ import { err, ok, type Result } from '../domain/result.ts';
 import type { Tlp } from '../domain/tlp.ts';
 import { RAMPART_EXTENSION_ID, STATUS_REPORT_TYPE, StatusReportSchema } from '../stix/rampart-extension.ts';
 import type { Reader, StixStore, StoredVersion } from '../store/types.ts';
-import { type Dashboard, type ItemSummary, type PublicReport, type RumourControl, type StatusRow } from './schema.ts';
+import { type Dashboard, type ItemSummary, type StatusRow } from './schema.ts';
 
 export interface DashboardDeps {
   readonly stix: StixStore;
@@ -26,7 +26,6 @@ const PAGE = 500;
 const DEFAULT_MAX_SCAN = 100_000;
 /** Plumbing types nobody wants in "latest shared with you". */
 const NOT_NEWS = new Set(['relationship', 'marking-definition', 'extension-definition', 'language-content']);
-export const PUBLIC_REPORT_TYPES = ['rumour-control', 'joint-statement'] as const;
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
@@ -191,32 +190,4 @@ export async function dashboardFor(deps: DashboardDeps, reader: Reader, options:
     latest_shared: latest,
     status_board: statusBoard,
   });
-}
-
-/**
- * The public rumour-control page: TLP:CLEAR reports of type rumour-control or joint-statement
- * that their owners shared with the public, newest first. Reads as the public reader only.
- */
-export async function rumourControl(deps: DashboardDeps, options: { readonly limit?: number } = {}): Promise<Result<RumourControl, Problem>> {
-  const reader: Reader = { kind: 'public' };
-  const items: (PublicReport & { readonly publisherRef: string | null })[] = [];
-  for await (const next of visible(deps.stix, reader, ['report'])) {
-    if (!next.ok) return next;
-    const v = next.value;
-    if (v.revoked || v.sharing.tlp !== 'clear' || !v.sharing.audience.includes('public')) continue;
-    const o = parseJson(v.json);
-    const types = Array.isArray(o['report_types']) ? o['report_types'].filter((t): t is string => typeof t === 'string') : [];
-    if (!types.some((t) => (PUBLIC_REPORT_TYPES as readonly string[]).includes(t))) continue;
-    const name = str(o['name']);
-    const published = str(o['published']);
-    if (name === null || published === null) continue;
-    items.push({ id: v.id, name, description: str(o['description']), report_types: types, published, modified: v.modified, publisher: null, publisherRef: str(o['created_by_ref']) });
-  }
-  items.sort((a, b) => b.published.localeCompare(a.published) || a.id.localeCompare(b.id));
-  const shown = items.slice(0, options.limit ?? 100);
-  const out: PublicReport[] = [];
-  for (const { publisherRef, ...item } of shown) {
-    out.push({ ...item, publisher: publisherRef === null ? null : await nameOf(deps.stix, reader, publisherRef) });
-  }
-  return ok({ items: out });
 }
