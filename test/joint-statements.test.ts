@@ -1,43 +1,44 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseKeySet, verifyStatement } from '../src/statements/signing.ts';
 import { composedHub, type ComposedHub, type Person } from './helpers/composed-hub.ts';
-import { tableRows } from './helpers/store.ts';
+import { tableRows, testDialects } from './helpers/store.ts';
 
-/** Joint statements through the composed hub: draft, approvals of the exact text, reset on edit, publish, verify. */
+/** Joint statements through the composed hub: draft, approvals of the exact text, reset on edit, publish, verify; on SQLite, and PostgreSQL when RAMPART_TEST_DATABASE_URL is set. */
 const IGNORED = { api_key: ['last_used_at'] };
-let h: ComposedHub;
-let cisa: Person;
-let cisaAdmin: Person;
-let wi: Person;
-let il: Person;
-let id = '';
-let stixId = '';
 
-async function call(who: Person | null, method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown) {
-  const res = await h.hub.app.inject({ method, url, headers: who === null ? {} : { authorization: `Bearer ${who.key}` }, ...(payload === undefined ? {} : { payload: payload as object }) });
-  return { status: res.statusCode, body: res.body === '' ? {} : res.json<Record<string, unknown>>(), text: res.body };
-}
-async function refused(who: Person, method: 'POST' | 'PUT', url: string, payload: unknown, status: number, code: string) {
-  const before = await tableRows(h.store.database, IGNORED);
-  const res = await call(who, method, url, payload);
-  expect([res.status, res.body['code']], res.text).toEqual([status, code]);
-  expect(await tableRows(h.store.database, IGNORED)).toEqual(before);
-}
-const hashOf = async (who: Person) => String((await call(who, 'GET', `/api/v1/statements/${id}`)).body['content_hash']);
+describe.each(testDialects())('joint statements on %s', (dialect) => {
+  let h: ComposedHub;
+  let cisa: Person;
+  let cisaAdmin: Person;
+  let wi: Person;
+  let il: Person;
+  let id = '';
+  let stixId = '';
 
-beforeAll(async () => {
-  h = await composedHub();
-  const federal = await h.organization({ kind: 'federal', name: 'Cybersecurity and Infrastructure Security Agency (test)' });
-  cisa = await h.person(federal, 'CISA analyst');
-  cisaAdmin = await h.person(federal, 'CISA admin', 'org-admin');
-  wi = await h.person(await h.state('55'), 'Wisconsin analyst');
-  il = await h.person(await h.state('17'), 'Illinois analyst');
-});
-afterAll(async () => {
-  await h.close();
-});
+  async function call(who: Person | null, method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown) {
+    const res = await h.hub.app.inject({ method, url, headers: who === null ? {} : { authorization: `Bearer ${who.key}` }, ...(payload === undefined ? {} : { payload: payload as object }) });
+    return { status: res.statusCode, body: res.body === '' ? {} : res.json<Record<string, unknown>>(), text: res.body };
+  }
+  async function refused(who: Person, method: 'POST' | 'PUT', url: string, payload: unknown, status: number, code: string) {
+    const before = await tableRows(h.store.database, IGNORED);
+    const res = await call(who, method, url, payload);
+    expect([res.status, res.body['code']], res.text).toEqual([status, code]);
+    expect(await tableRows(h.store.database, IGNORED)).toEqual(before);
+  }
+  const hashOf = async (who: Person) => String((await call(who, 'GET', `/api/v1/statements/${id}`)).body['content_hash']);
 
-describe('joint statements', () => {
+  beforeAll(async () => {
+    h = await composedHub({}, dialect);
+    const federal = await h.organization({ kind: 'federal', name: 'Cybersecurity and Infrastructure Security Agency (test)' });
+    cisa = await h.person(federal, 'CISA analyst');
+    cisaAdmin = await h.person(federal, 'CISA admin', 'org-admin');
+    wi = await h.person(await h.state('55'), 'Wisconsin analyst');
+    il = await h.person(await h.state('17'), 'Illinois analyst');
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
   it('drafts with co-signers; refuses bad drafts and stores nothing', async () => {
     await refused(cisa, 'POST', '/api/v1/statements', { title: 'T', text: 'X', cosigners: [cisa.orgId], tlp: 'clear' }, 422, 'no-cosigner');
     await refused(cisa, 'POST', '/api/v1/statements', { title: 'T', text: 'X', cosigners: ['identity--00000000-0000-4000-8000-000000000009'], tlp: 'clear' }, 422, 'unknown-cosigner');
