@@ -129,6 +129,46 @@ describe('election day over REST', () => {
     expect(rows.map((r) => r.object_id)).toEqual(expect.arrayContaining([posted.json<{ object: { id: string } }>().object.id, worse.json<{ object: { id: string } }>().object.id]));
   });
 
+  it('shows a state its expectations per phase and jurisdiction, and refuses another state’s county or a phase the election lacks', async () => {
+    type View = { can_change: boolean; phases: { phase: string; election_minutes: number | null; state_minutes: number | null; minutes: number | null }[]; jurisdictions: { id: string; declined: boolean; phases: { phase: string; own_minutes: number | null; minutes: number | null; source: string }[] }[] };
+    const read = async (who: Who) => {
+      const res = await call(who, 'GET', `/api/v1/elections/${election}/expectations?state=55`);
+      expect(res.statusCode, res.body).toBe(200);
+      return res.json<View>();
+    };
+    const first = await read('state');
+    expect(first.can_change).toBe(true);
+    expect(first.phases.map((p) => [p.phase, p.election_minutes, p.state_minutes, p.minutes])).toEqual([
+      ['early-voting', 1440, null, 1440],
+      ['election-day', 120, null, 120],
+      ['canvass', 1440, null, 1440],
+    ]);
+    // A county reads its state's expectations but may not change them.
+    expect((await read('county')).can_change).toBe(false);
+
+    const before = await tableRows(store.database, IGNORE);
+    const foreign = await call('state', 'PUT', `/api/v1/elections/${election}/expectations`, { state_fips: '55', jurisdiction_ref: orgs.otherState, report_every_minutes: 30 });
+    expect([foreign.statusCode, foreign.json<{ code: string }>().code]).toEqual([400, 'unknown-jurisdiction']);
+    const phase = await call('state', 'PUT', `/api/v1/elections/${election}/expectations`, { state_fips: '55', phase: 'certification', report_every_minutes: 30 });
+    expect([phase.statusCode, phase.json<{ errors: { path: string; code: string }[] }>().errors]).toEqual([400, [expect.objectContaining({ path: '$.phase', code: 'phase-not-in-election' })]]);
+    expect(await tableRows(store.database, IGNORE)).toEqual(before);
+
+    const county = await call('state', 'PUT', `/api/v1/elections/${election}/expectations`, { state_fips: '55', jurisdiction_ref: orgs.county, phase: 'election-day', report_every_minutes: 45 });
+    expect(county.statusCode, county.body).toBe(200);
+    const after = await read('state');
+    const dane = after.jurisdictions.find((j) => j.id === orgs.county);
+    expect(dane?.phases.find((p) => p.phase === 'election-day')).toEqual({ phase: 'election-day', own_minutes: 45, minutes: 45, source: 'jurisdiction' });
+    expect(after.jurisdictions.find((j) => j.id === orgs.state)?.phases.find((p) => p.phase === 'election-day')).toMatchObject({ minutes: 120, source: 'rampart' });
+    const rollup = await call('state', 'GET', `/api/v1/elections/${election}/rollup/55`);
+    expect(rollup.json<{ jurisdictions: { id: string; every_minutes: number }[] }>().jurisdictions.find((j) => j.id === orgs.county)?.every_minutes).toBe(45);
+    // Back to the state's interval.
+    const reset = await call('state', 'PUT', `/api/v1/elections/${election}/expectations`, { state_fips: '55', jurisdiction_ref: orgs.county, phase: 'election-day', report_every_minutes: null });
+    expect(reset.statusCode).toBe(200);
+    expect((await read('state')).jurisdictions.find((j) => j.id === orgs.county)?.phases.find((p) => p.phase === 'election-day')?.source).toBe('rampart');
+    const federal = await call('federal', 'GET', `/api/v1/elections/${election}/expectations?state=55`);
+    expect(federal.statusCode).toBe(404);
+  });
+
   it('lets only the state office set how its jurisdictions report, and a decline takes them out', async () => {
     const county = await call('county', 'PUT', `/api/v1/elections/${election}/expectations`, { state_fips: '55', declined: true });
     expect(county.statusCode).toBe(403);

@@ -9,12 +9,13 @@ import { problemResponses } from '../http/schemas.ts';
 import type { Written } from '../objects/service.ts';
 import type { ElectionStatusRepository } from '../store/elections.ts';
 import { ElectionDetailSchema, ElectionIdParams, ElectionListSchema, ExpectationBody, NewElectionBody } from './schemas.ts';
-import { createElection, listElections, setExpectation, summaryOf, visibleElection, type ElectionDeps } from './service.ts';
+import { createElection, listElections, setExpectation, summaryOf, visibleElection, type ElectionDeps, type JurisdictionList } from './service.ts';
 
 export interface ElectionRouteDeps extends ElectionDeps {
   /** Records each election and status shared, as the objects routes do. */
   readonly audit?: AuditPort;
   readonly elections: ElectionStatusRepository;
+  readonly jurisdictions: JurisdictionList;
   readonly isHubAdmin: (principal: Principal) => Promise<boolean>;
   readonly isOrgAdmin: (principal: Principal) => Promise<boolean>;
 }

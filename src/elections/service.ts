@@ -164,12 +164,15 @@ export function phaseLine(p: Phase): string {
   return `${PHASE_TEXT[p.phase]}: ${p.start} to ${p.end}${every === undefined ? '' : every === 0 ? ', no regular reports' : `, a report every ${every} minutes`}`;
 }
 
+/** The local election offices and state office of some states, as far as setting expectations goes. */
+export type JurisdictionList = (stateFips: readonly string[]) => Promise<readonly { readonly id: string }[]>;
+
 /**
  * A state office sets how often its jurisdictions report in a phase of an election, or declines to
  * report on it. Only the state's own office (its org-admins) decides for its jurisdictions.
  */
 export async function setExpectation(
-  deps: Pick<ElectionDeps, 'stix' | 'orgInfo' | 'clock'> & { readonly elections: ElectionStatusRepository },
+  deps: Pick<ElectionDeps, 'stix' | 'orgInfo' | 'clock'> & { readonly elections: ElectionStatusRepository; readonly jurisdictions: JurisdictionList },
   principal: Principal,
   reader: Reader,
   orgAdmin: boolean,
@@ -184,6 +187,15 @@ export async function setExpectation(
   }
   if (!found.value.election.state_fips.includes(body.state_fips)) {
     return err(problem('invalid', 'state-not-in-election', `state ${body.state_fips} does not take part in ${found.value.election.name}`, [{ path: '$.state_fips', code: 'state-not-in-election', message: `takes part: ${found.value.election.state_fips.join(', ')}` }]));
+  }
+  if (body.jurisdiction_ref !== undefined && !(await deps.jurisdictions([body.state_fips])).some((j) => j.id === body.jurisdiction_ref)) {
+    const message = `${body.jurisdiction_ref} is not an election office of state ${body.state_fips}: choose one of your state's own jurisdictions`;
+    return err(problem('invalid', 'unknown-jurisdiction', message, [{ path: '$.jurisdiction_ref', code: 'unknown-jurisdiction', message }]));
+  }
+  const phases = found.value.election.phases.map((p) => p.phase);
+  if (body.phase !== undefined && !phases.includes(body.phase)) {
+    const message = `${found.value.election.name} has no ${PHASE_TEXT[body.phase].toLowerCase()} phase; its phases: ${phases.map((p) => PHASE_TEXT[p].toLowerCase()).join(', ')}`;
+    return err(problem('invalid', 'phase-not-in-election', message, [{ path: '$.phase', code: 'phase-not-in-election', message }]));
   }
   const key = { electionRef: electionId, stateFips: body.state_fips, jurisdictionRef: body.jurisdiction_ref ?? '', phase: body.phase ?? '' };
   const clear = body.declined !== true && (body.report_every_minutes === undefined || body.report_every_minutes === null);

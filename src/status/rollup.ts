@@ -4,7 +4,6 @@ import {
   ELECTION_QUESTIONS,
   ROLLUP_LEVELS,
   type ElectionFunction,
-  type ElectionPhase,
   type ElectionQuestion,
   type RollupLevel,
   type StatusLevel,
@@ -84,17 +83,31 @@ export function currentPhase(election: Pick<Election, 'phases'>, nowMs: number):
   return election.phases.find((p) => Date.parse(p.start) <= nowMs && nowMs < Date.parse(p.end)) ?? null;
 }
 
-/** How often a jurisdiction reports now: the state's setting for it or for all its jurisdictions, else the election's, else Rampart's default. */
-export function reportEvery(phase: Phase | null, jurisdiction: Jurisdiction, expectations: readonly Expectation[]): number {
-  const name: ElectionPhase | '' = phase?.phase ?? '';
+/** Where a jurisdiction's interval in a phase comes from: its own setting, its state's, the election's, or Rampart's default. */
+export type IntervalSource = 'jurisdiction' | 'state' | 'election' | 'rampart';
+
+/**
+ * How often a jurisdiction reports during a phase and who decided it: the state's setting for it (this
+ * phase, then every phase), then the state's for all its jurisdictions (likewise), then the election's,
+ * then Rampart's default. `minutes` null: no regular report (a report then stays current for a day).
+ */
+export function intervalIn(phase: Phase, jurisdiction: Pick<Jurisdiction, 'id' | 'stateFips'>, expectations: readonly Expectation[]): { readonly minutes: number | null; readonly source: IntervalSource } {
   const pick = (j: string, p: string) => expectations.find((e) => e.stateFips === jurisdiction.stateFips && e.jurisdictionRef === j && e.phase === p && e.reportEveryMinutes !== null);
-  const set = phase === null ? undefined : (pick(jurisdiction.id, name) ?? pick(jurisdiction.id, '') ?? pick('', name) ?? pick('', ''));
-  const minutes = set?.reportEveryMinutes ?? phase?.report_every_minutes ?? (phase === null ? null : DEFAULT_REPORT_EVERY_MINUTES[phase.phase]);
-  return minutes === null || minutes === undefined || minutes <= 0 ? FALLBACK_MINUTES : minutes;
+  const own = pick(jurisdiction.id, phase.phase) ?? pick(jurisdiction.id, '');
+  const state = own === undefined ? (pick('', phase.phase) ?? pick('', '')) : undefined;
+  const set = own ?? state;
+  const minutes = set?.reportEveryMinutes ?? phase.report_every_minutes ?? DEFAULT_REPORT_EVERY_MINUTES[phase.phase];
+  const source: IntervalSource = own !== undefined ? 'jurisdiction' : state !== undefined ? 'state' : phase.report_every_minutes !== undefined ? 'election' : 'rampart';
+  return { minutes: minutes === null || minutes === undefined || minutes <= 0 ? null : minutes, source };
+}
+
+/** How often a jurisdiction reports now (see intervalIn); between phases, or without regular reports, once a day. */
+export function reportEvery(phase: Phase | null, jurisdiction: Jurisdiction, expectations: readonly Expectation[]): number {
+  return (phase === null ? null : intervalIn(phase, jurisdiction, expectations).minutes) ?? FALLBACK_MINUTES;
 }
 
 /** Whether a state, or one jurisdiction, declined to report on the election. */
-function declinedBy(expectations: readonly Expectation[], stateFips: string, jurisdictionRef: string): boolean {
+export function declinedBy(expectations: readonly Expectation[], stateFips: string, jurisdictionRef: string): boolean {
   return expectations.some((e) => e.declined && e.stateFips === stateFips && e.jurisdictionRef === jurisdictionRef);
 }
 

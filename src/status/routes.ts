@@ -2,17 +2,19 @@ import type { FastifyReply } from 'fastify';
 import { problem, type Problem } from '../domain/problem.ts';
 import type { Result } from '../domain/result.ts';
 import type { AuditPort } from '../audit/audit-log.ts';
+import type { Principal } from '../domain/principal.ts';
 import { auditWritten, sendWritten } from '../elections/routes.ts';
 import { ElectionIdParams } from '../elections/schemas.ts';
 import type { AppPlugin } from '../http/deps.ts';
 import { problemResponses } from '../http/schemas.ts';
-import { MyStatusSchema, PostStatusBody, RollupSchema, StateParams, StateRollupSchema, TimelineQuery, TimelineSchema } from './schemas.ts';
+import { expectationsFor } from './expectations.ts';
+import { ExpectationsQuery, ExpectationsSchema, MyStatusSchema, PostStatusBody, RollupSchema, StateParams, StateRollupSchema, TimelineQuery, TimelineSchema } from './schemas.ts';
 import { myStatus, postStatus, rollupFor, stateRollupFor, timelineFor, type StatusDeps } from './service.ts';
 
 const UNAUTHENTICATED = problem('unauthenticated', 'unauthenticated', 'Sign in (POST /api/v1/session) or send an API key as "Authorization: Bearer <key>".');
 
 /** Election-day status: the roll-up, one state's jurisdictions, the timeline, and posting a status. */
-export function statusRoutes(deps: StatusDeps & { readonly audit?: AuditPort }): AppPlugin {
+export function statusRoutes(deps: StatusDeps & { readonly audit?: AuditPort; readonly isOrgAdmin: (principal: Principal) => Promise<boolean> }): AppPlugin {
   return (kit) => ({
     plugin: (app) => {
       const send = (reply: FastifyReply, result: Result<unknown, Problem>): FastifyReply =>
@@ -45,6 +47,24 @@ export function statusRoutes(deps: StatusDeps & { readonly audit?: AuditPort }):
           const reader = kit.readerOf(request);
           if (reader === null) return kit.sendProblem(reply, UNAUTHENTICATED);
           return send(reply, await timelineFor(deps, reader, request.params.id, request.query));
+        },
+      );
+
+      app.get<{ Params: ElectionIdParams; Querystring: ExpectationsQuery }>(
+        '/api/v1/elections/:id/expectations',
+        {
+          schema: {
+            tags: ['status'],
+            summary: "One state's reporting expectations: each phase as the election and the state set it, and each jurisdiction's interval per phase",
+            params: ElectionIdParams,
+            querystring: ExpectationsQuery,
+            response: { 200: ExpectationsSchema, ...problemResponses(400, 401, 404) },
+          },
+        },
+        async (request, reply) => {
+          const reader = kit.readerOf(request);
+          if (reader === null) return kit.sendProblem(reply, UNAUTHENTICATED);
+          return send(reply, await expectationsFor(deps, kit.principalOf(request), reader, request.params.id, request.query.state));
         },
       );
 

@@ -138,3 +138,49 @@ export const StateParams = Type.Object(
 export type StateParams = Static<typeof StateParams>;
 
 export const QUESTION_KEYS = ELECTION_QUESTIONS;
+
+const Minutes = Type.Union([Type.Integer(), Type.Null()]);
+
+/** GET /api/v1/elections/{id}/expectations?state=: one state's reporting expectations, per phase and per jurisdiction. */
+export const ExpectationsQuery = Type.Object({ state: Type.String({ pattern: '^[0-9]{2}$', description: 'The state (FIPS code) whose expectations to read' }) }, { additionalProperties: false });
+export type ExpectationsQuery = Static<typeof ExpectationsQuery>;
+
+export const ExpectationsSchema = Type.Object({
+  election: ElectionSummarySchema,
+  state: Type.Object({ state_fips: Type.String(), name: Type.String(), declined: Type.Boolean() }),
+  /** Whether you may change them: administrators of the state's own election office only. */
+  can_change: Type.Boolean(),
+  phases: Type.Array(
+    Type.Object({
+      phase: literals(ELECTION_PHASES),
+      start: Type.String(),
+      end: Type.String(),
+      /** As the election (or Rampart's default) says; null: no regular report. */
+      election_minutes: Minutes,
+      /** As the state set it for all its jurisdictions; null: not set. */
+      state_minutes: Minutes,
+      /** What a jurisdiction without its own setting is expected to do. */
+      minutes: Minutes,
+    }),
+  ),
+  jurisdictions: Type.Array(
+    Type.Object({
+      id: Type.String(),
+      name: Type.String(),
+      kind: literals(['state', 'territory', 'local'] as const),
+      county_fips: Type.Union([Type.String(), Type.Null()]),
+      declined: Type.Boolean(),
+      phases: Type.Array(
+        Type.Object({
+          phase: literals(ELECTION_PHASES),
+          /** Set by the state for this jurisdiction; null: not set. */
+          own_minutes: Minutes,
+          /** In effect; null: no regular report (a report stays current for a day). */
+          minutes: Minutes,
+          source: literals(['jurisdiction', 'state', 'election', 'rampart'] as const),
+        }),
+      ),
+    }),
+  ),
+});
+export type ExpectationsView = Static<typeof ExpectationsSchema>;

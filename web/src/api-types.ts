@@ -7914,7 +7914,100 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** One state's reporting expectations: each phase as the election and the state set it, and each jurisdiction's interval per phase */
+        get: {
+            parameters: {
+                query: {
+                    /** @description The state (FIPS code) whose expectations to read */
+                    state: string;
+                };
+                header?: never;
+                path: {
+                    /** @description The election id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            election: {
+                                id: string;
+                                name: string;
+                                election_type: ("general" | "primary" | "special" | "runoff" | "municipal") | null;
+                                election_date: string;
+                                state_fips: string[];
+                                phase: ("registration-deadline" | "early-voting" | "absentee-voting" | "election-day" | "canvass" | "certification") | null;
+                                owner: string;
+                                owner_name: string | null;
+                                /** @description TLP 2.0 level */
+                                tlp: "clear" | "green" | "amber" | "amber+strict" | "red";
+                            };
+                            state: {
+                                state_fips: string;
+                                name: string;
+                                declined: boolean;
+                            };
+                            can_change: boolean;
+                            phases: {
+                                phase: "registration-deadline" | "early-voting" | "absentee-voting" | "election-day" | "canvass" | "certification";
+                                start: string;
+                                end: string;
+                                election_minutes: number | null;
+                                state_minutes: number | null;
+                                minutes: number | null;
+                            }[];
+                            jurisdictions: {
+                                id: string;
+                                name: string;
+                                kind: "state" | "territory" | "local";
+                                county_fips: string | null;
+                                declined: boolean;
+                                phases: {
+                                    phase: "registration-deadline" | "early-voting" | "absentee-voting" | "election-day" | "canvass" | "certification";
+                                    own_minutes: number | null;
+                                    minutes: number | null;
+                                    source: "jurisdiction" | "state" | "election" | "rampart";
+                                }[];
+                            }[];
+                        };
+                    };
+                };
+                /** @description Bad Request (problem+json) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unauthorized (problem+json) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Found (problem+json) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
         /** How often your state's jurisdictions report in a phase, or that your state declines to report on this election (state org-admins) */
         put: {
             parameters: {
