@@ -31,5 +31,5 @@ export function prepareItem(
   const json = item.kind === 'object' ? item.text.trim() : '';
   const prepared: IncomingObject = { id: v.id, type: v.type, created: v.created, modified: v.modified, revoked: v.revoked, name: v.name, description: v.description, json, sharing: sharing.value, refs: stixRefs(v.type, v.object) };
   // Without an audience for the import, the TLP's default is for new objects only: a new version keeps its object's audience (the store decides).
-  return ok(defaults.audience === undefined ? { ...prepared, audienceDefault: true } : prepared);
+  return ok(defaults.audience === undefined && defaults.audienceFor?.(v.id) === undefined ? { ...prepared, audienceDefault: true } : prepared);
 }

@@ -25,6 +25,11 @@ export interface SharingDefaults {
    * defaultAudience) and a new version of a known object keeps that object's audience (IncomingObject.audienceDefault).
    */
   readonly audience?: readonly AudienceKey[];
+  /**
+   * The audience of one object by its id, before `audience`: for imports whose objects each carry their own
+   * sharing (MISP attributes). Checked against the object's TLP like a given audience.
+   */
+  readonly audienceFor?: (id: string) => readonly AudienceKey[] | undefined;
 }
 
 /** The widest audience a TLP level allows by default; RED names people, so its default is the owner alone. */
@@ -49,8 +54,8 @@ export function sharingFor(object: ValidatedObject, defaults: SharingDefaults, p
   const created = creator?.ok === true ? creator.value : (defaults.owner ?? defaults.hubOwner);
   const owner = defaults.ownerFor?.(created) ?? created;
   // A TLP's default audience obeys it by construction (sharing-defaults.test.ts holds it to that), so only a given audience is checked.
-  if (defaults.audience === undefined) return ok({ owner, tlp, audience: defaultAudience(tlp, owner) });
-  const audience = defaults.audience;
+  const audience = defaults.audienceFor?.(object.id) ?? defaults.audience;
+  if (audience === undefined) return ok({ owner, tlp, audience: defaultAudience(tlp, owner) });
   // An empty audience (RED's default) leaves the object to its owner until someone names people.
   const checked = audience.length === 0 ? ok(audience) : checkAudience(tlp, audience);
   if (!checked.ok) return err({ id: object.id, path, code: checked.error.code, message: checked.error.message });

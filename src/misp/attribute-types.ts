@@ -1,0 +1,94 @@
+/**
+ * How each MISP attribute type becomes STIX (docs/misp.md, "Attribute types"): an observable value
+ * (one STIX object path per `|`-separated part of the value), a detection rule (an indicator in the
+ * rule's own pattern language), a vulnerability, or words (a note). Types not listed are reported as
+ * not carried.
+ */
+export type AttributeMapping =
+  | { readonly kind: 'observable'; readonly paths: readonly string[] }
+  | { readonly kind: 'rule'; readonly patternType: 'yara' | 'snort' | 'sigma' }
+  | { readonly kind: 'vulnerability' }
+  | { readonly kind: 'note' };
+
+/** Stands for `ipv4-addr:value` or `ipv6-addr:value`, chosen by the value. */
+export const IP = 'ip';
+
+const HASHES: Readonly<Record<string, string>> = {
+  md5: 'MD5',
+  sha1: 'SHA-1',
+  sha256: 'SHA-256',
+  sha512: 'SHA-512',
+  'sha3-256': 'SHA3-256',
+  'sha3-512': 'SHA3-512',
+  ssdeep: 'SSDEEP',
+  tlsh: 'TLSH',
+};
+
+const hashPath = (algorithm: string): string => `file:hashes.'${algorithm}'`;
+
+const OBSERVABLES: Readonly<Record<string, readonly string[]>> = {
+  'ip-src': [IP],
+  'ip-dst': [IP],
+  domain: ['domain-name:value'],
+  hostname: ['domain-name:value'],
+  'domain|ip': ['domain-name:value', `domain-name:resolves_to_refs[*].value`],
+  url: ['url:value'],
+  email: ['email-addr:value'],
+  'email-src': ['email-addr:value'],
+  'email-dst': ['email-addr:value'],
+  'email-subject': ['email-message:subject'],
+  filename: ['file:name'],
+  mutex: ['mutex:name'],
+  'mac-address': ['mac-addr:value'],
+  regkey: ['windows-registry-key:key'],
+  'x509-fingerprint-sha1': [`x509-certificate:hashes.'SHA-1'`],
+  ...Object.fromEntries(Object.entries(HASHES).flatMap(([misp, stix]) => [
+    [misp, [hashPath(stix)]],
+    [`filename|${misp}`, ['file:name', hashPath(stix)]],
+  ])),
+};
+
+const RULES: Readonly<Record<string, 'yara' | 'snort' | 'sigma'>> = { yara: 'yara', snort: 'snort', sigma: 'sigma' };
+const NOTES = new Set(['text', 'comment', 'link', 'other']);
+
+export function mappingOf(type: string): AttributeMapping | null {
+  const paths = OBSERVABLES[type];
+  if (paths !== undefined) return { kind: 'observable', paths };
+  const rule = RULES[type];
+  if (rule !== undefined) return { kind: 'rule', patternType: rule };
+  if (type === 'vulnerability') return { kind: 'vulnerability' };
+  if (NOTES.has(type)) return { kind: 'note' };
+  return null;
+}
+
+/** The MISP type for one STIX path (export of indicators and observables without their MISP type label). */
+export function mispTypeOfPath(path: string): string | null {
+  if (path === 'ipv4-addr:value' || path === 'ipv6-addr:value') return 'ip-dst';
+  if (path === 'domain-name:resolves_to_refs[*].value') return null;
+  for (const [type, paths] of Object.entries(OBSERVABLES)) {
+    if (paths.length === 1 && paths[0] === path && !['hostname', 'email-src', 'email-dst', 'ip-src'].includes(type)) return type;
+  }
+  return null;
+}
+
+/** Which value parts a type has: `filename|md5` has two, `ip-dst` one. */
+export function splitValue(type: string, value: string): string[] {
+  const mapping = mappingOf(type);
+  if (mapping?.kind !== 'observable' || mapping.paths.length === 1) return [value];
+  const at = value.indexOf('|');
+  return at < 0 ? [value] : [value.slice(0, at), value.slice(at + 1)];
+}
+
+/** The pattern path of a part: IP resolves to v4 or v6 by the value. */
+export function concretePath(path: string, value: string): string {
+  if (path === IP) return value.includes(':') ? 'ipv6-addr:value' : 'ipv4-addr:value';
+  return path;
+}
+
+/** The MISP type of a pair of paths written together (export): `file:name` with a hash is `filename|<hash>`. */
+export function mispTypeOfPair(first: string, second: string): string | null {
+  for (const [type, paths] of Object.entries(OBSERVABLES)) {
+    if (paths.length === 2 && paths[0] === first && paths[1] === second) return type;
+  }
+  return null;
+}

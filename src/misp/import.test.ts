@@ -1,0 +1,179 @@
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parseOrgId, type OrgId } from '../domain/ids.ts';
+import { TLP_MARKING_IDS } from '../domain/tlp.ts';
+import type { StixStore, StoredVersion } from '../store/types.ts';
+import { memoryStixStore } from '../../test/helpers/memory-stix-store.ts';
+import { loadOasisValidator, type OasisValidator } from '../../test/helpers/oasis.ts';
+import { SHARED_DATA } from '../../test/helpers/shared-data.ts';
+import { importMisp, type MispImportOptions } from './import.ts';
+
+const MISP_DIR = path.join(SHARED_DATA, 'misp');
+const FIXTURE = readFileSync(new URL('../../test/fixtures/misp/fictional-election-event.json', import.meta.url));
+const OPERATOR = { kind: 'operator' } as const;
+const GROUP = '3c9e7a51-2b4d-4f6e-8a1c-7d5e9b3f2a60';
+
+function orgId(value: string): OrgId {
+  const parsed = parseOrgId(value);
+  if (!parsed.ok) throw new Error(parsed.error.message);
+  return parsed.value;
+}
+const OWNER = orgId('identity--0a000000-0000-4000-8000-00000000000a');
+
+const run = (store: StixStore, input: Buffer | string, options: Partial<MispImportOptions> = {}) =>
+  importMisp(store, input, { owner: OWNER, hubOwner: OWNER, groups: new Set(), now: new Date('2026-11-01T00:00:00Z'), ...options });
+
+async function everything(store: StixStore): Promise<readonly StoredVersion[]> {
+  const page = await store.list(OPERATOR, { limit: 100_000, versions: 'all' });
+  if (!page.ok) throw new Error(page.error.message);
+  return page.value.items;
+}
+
+async function fingerprint(store: StixStore): Promise<string> {
+  const rows = (await everything(store)).map((v) => `${v.id}|${v.json}|${v.sharing.tlp}|${v.sharing.audience.join(',')}`).sort();
+  return `${rows.length}:${createHash('sha256').update(rows.join('\n')).digest('hex')}`;
+}
+
+const samples = readdirSync(MISP_DIR).filter((f) => f.endsWith('.json') && !['galaxy.json', 'sharing_groups.json', 'event_obj_attr_tag.json'].includes(f));
+
+let oasis: OasisValidator;
+beforeAll(() => {
+  oasis = loadOasisValidator();
+});
+
+describe('importMisp on the MISP project sample events', () => {
+  it.each(samples)('%s: every object stored is valid under the OASIS schemas, and a second import changes nothing', async (file) => {
+    const store = memoryStixStore();
+    const bytes = readFileSync(path.join(MISP_DIR, file));
+    const result = await run(store, bytes);
+    if (!result.ok) throw new Error(JSON.stringify(result.error).slice(0, 2000));
+    expect(result.value).toMatchObject({ events: 1, rejected: 0 });
+    const stored = await everything(store);
+    expect(stored.length).toBe(result.value.added);
+    expect(stored.filter((v) => v.type === 'report')).toHaveLength(1);
+    for (const v of stored) expect({ id: v.id, errors: oasis.validate(JSON.parse(v.json)).errors }).toEqual({ id: v.id, errors: [] });
+    expect(await run(store, bytes)).toMatchObject({ ok: true, value: { added: 0, newVersions: 0 } });
+  });
+
+  it('long_event.json: every IOC attribute becomes an indicator with its pattern, the others observables', async () => {
+    const store = memoryStixStore();
+    expect((await run(store, readFileSync(path.join(MISP_DIR, 'long_event.json')))).ok).toBe(true);
+    const stored = await everything(store);
+    const patterns = stored.filter((v) => v.type === 'indicator').map((v) => (JSON.parse(v.json) as { pattern: string }).pattern);
+    expect(patterns).toEqual(expect.arrayContaining([expect.stringMatching(/^\[file:name = '.+' AND file:hashes\.'SHA-256' = '[0-9a-f]{64}'\]$/), expect.stringMatching(/^\[url:value = '.+'\]$/), expect.stringMatching(/^\[domain-name:value = '.+'\]$/)]));
+    expect(stored.filter((v) => v.type === 'email-addr')).not.toHaveLength(0);
+    // The event is tlp:white without a distribution: CLEAR, and only the importer's organization (the stated default).
+    const report = stored.find((v) => v.type === 'report');
+    expect(report?.sharing).toEqual({ owner: OWNER, tlp: 'clear', audience: [`org:${OWNER}`] });
+  });
+
+  it('maps MISP distribution levels 1 and 3 to the community when the event says so', async () => {
+    const store = memoryStixStore();
+    expect((await run(store, readFileSync(path.join(MISP_DIR, 'existing_event.json')))).ok).toBe(true);
+    for (const v of await everything(store)) expect(v.sharing).toMatchObject({ tlp: 'clear', audience: ['community'] });
+  });
+});
+
+describe('importMisp on a fictional event in the MISP core format', () => {
+  const byId = (stored: readonly StoredVersion[], id: string) => stored.find((v) => v.id === id);
+
+  it('maps each attribute to STIX with its own TLP and audience, never wider than MISP said, and says where it narrowed', async () => {
+    const store = memoryStixStore();
+    const result = await run(store, FIXTURE, { groups: new Set([GROUP]) });
+    if (!result.ok) throw new Error(JSON.stringify(result.error));
+    const stored = await everything(store);
+    for (const v of stored) expect(oasis.validate(JSON.parse(v.json)).errors).toEqual([]);
+    const a = (n: string) => `6e2f1a3b-7c4d-4e5f-8a6b-9c0d1e2f3a4${n}`;
+    // Event: distribution 1 and tlp:green.
+    expect(byId(stored, 'report--4a1d7c2e-5b8f-4c3a-9e1d-2f6b8a0c4e71')?.sharing).toEqual({ owner: OWNER, tlp: 'green', audience: ['community'] });
+    // Inherits the event's reach.
+    expect(byId(stored, `indicator--${a('1')}`)?.sharing).toMatchObject({ tlp: 'green', audience: ['community'] });
+    // Distribution 3 is narrowed by the event (1), then by its own tlp:amber to the organization.
+    expect(byId(stored, `indicator--${a('2')}`)?.sharing).toMatchObject({ tlp: 'amber', audience: [`org:${OWNER}`] });
+    expect(byId(stored, `observed-data--${a('3')}`)?.sharing).toMatchObject({ tlp: 'green', audience: [`org:${OWNER}`] });
+    // A sharing group the importer belongs to in Rampart.
+    expect(byId(stored, `indicator--${a('4')}`)?.sharing).toMatchObject({ tlp: 'green', audience: [`group:${GROUP}`] });
+    // tlp:red names people, which MISP cannot: the owner's record only.
+    expect(byId(stored, `indicator--${a('5')}`)?.sharing).toMatchObject({ tlp: 'red', audience: [] });
+    expect(JSON.parse(byId(stored, `indicator--${a('5')}`)?.json ?? '{}')).toMatchObject({ object_marking_refs: [TLP_MARKING_IDS.red] });
+    expect(result.value.notes).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ code: 'audience-narrowed', path: '$.Event.Attribute[1]', message: expect.stringContaining('TLP:AMBER') as unknown }),
+        expect.objectContaining({ code: 'audience-narrowed', path: '$.Event.Attribute[4]', message: expect.stringContaining('TLP:RED') as unknown }),
+        expect.objectContaining({ code: 'technique-not-in-knowledge-base', message: expect.stringContaining('T1566') as unknown }),
+        expect.objectContaining({ code: 'not-carried', message: expect.stringContaining('1 size-in-bytes') as unknown }),
+      ]),
+    );
+  });
+
+  it('writes patterns, observables, rules, notes, a vulnerability, and relationships to knowledge-base techniques', async () => {
+    const store = memoryStixStore();
+    expect((await run(store, FIXTURE)).ok).toBe(true);
+    const stored = await everything(store);
+    const json = (id: string) => JSON.parse(byId(stored, id)?.json ?? 'null') as Record<string, unknown> | null;
+    const a = (n: string) => `6e2f1a3b-7c4d-4e5f-8a6b-9c0d1e2f3a4${n}`;
+    expect(json(`indicator--${a('1')}`)).toMatchObject({ pattern: "[ipv4-addr:value = '203.0.113.47']", pattern_type: 'stix', created_by_ref: OWNER, labels: ['misp:type="ip-dst"', 'misp:category="Network activity"'] });
+    expect(json(`indicator--${a('9')}`)).toMatchObject({ pattern: "[file:name = 'Updated_Poll_Worker_Schedule.docm' AND file:hashes.'MD5' = '00000000000000000000000000000002']" });
+    expect(json(`indicator--${a('8')}`)).toMatchObject({ pattern_type: 'yara' });
+    expect(json(`vulnerability--${a('7')}`)).toMatchObject({ name: 'CVE-2099-0001', external_references: [{ source_name: 'cve', external_id: 'CVE-2099-0001' }] });
+    expect(json(`note--${a('6')}`)).toMatchObject({ content: expect.stringContaining('invented') as unknown, object_refs: ['report--4a1d7c2e-5b8f-4c3a-9e1d-2f6b8a0c4e71'] });
+    const domainIp = json(`observed-data--${a('a')}`);
+    const domain = stored.find((v) => v.type === 'domain-name' && v.json.includes('cdn.ballot-results-update.example'));
+    expect(domainIp?.['object_refs']).toEqual([domain?.id]);
+    expect(JSON.parse(domain?.json ?? '{}')).toMatchObject({ resolves_to_refs: [expect.stringMatching(/^ipv4-addr--/)] });
+    // The deleted attribute is not imported.
+    expect(byId(stored, `indicator--${a('c')}`)).toBeUndefined();
+    // T0817 (ATT&CK for ICS) on the IP: a relationship; T0865 on the event: the report refers to it.
+    const drive = 'attack-pattern--7830cfcf-b268-4ac0-a69e-73c6affbae9a';
+    expect(stored.filter((v) => v.type === 'relationship').map((v) => JSON.parse(v.json) as Record<string, unknown>)).toEqual([
+      expect.objectContaining({ relationship_type: 'indicates', source_ref: `indicator--${a('1')}`, target_ref: drive }),
+    ]);
+    expect(json('report--4a1d7c2e-5b8f-4c3a-9e1d-2f6b8a0c4e71')).toMatchObject({
+      name: expect.stringContaining('FICTIONAL') as unknown,
+      published: '2026-10-20T00:00:00Z',
+      object_refs: expect.arrayContaining([`indicator--${a('1')}`, drive, 'attack-pattern--648f995e-9c3a-41e4-aeee-98bb41037426']) as unknown,
+      labels: ['misp-galaxy:threat-actor="FICTIONAL SPIDER"', 'rampart-test:fictional'],
+    });
+  });
+
+  it('narrows a sharing group the importer does not belong to in Rampart to its organization', async () => {
+    const store = memoryStixStore();
+    const result = await run(store, FIXTURE);
+    expect((await everything(store)).find((v) => v.id === 'indicator--6e2f1a3b-7c4d-4e5f-8a6b-9c0d1e2f3a44')?.sharing.audience).toEqual([`org:${OWNER}`]);
+    expect(result.ok && result.value.notes).toEqual(expect.arrayContaining([expect.objectContaining({ path: '$.Event.Attribute[3]', message: expect.stringContaining(GROUP) as unknown })]));
+  });
+});
+
+describe('importMisp refuses what is not a MISP event, precisely, storing nothing', () => {
+  const event = JSON.parse(FIXTURE.toString('utf8')) as { Event: { Attribute: Record<string, unknown>[] } & Record<string, unknown> };
+  const withAttribute = (i: number, patch: Record<string, unknown>) => JSON.stringify({ Event: { ...event.Event, Attribute: event.Event.Attribute.map((a, j) => (j === i ? { ...a, ...patch } : a)) } });
+  const cases: [string, string | Buffer, string, string | undefined][] = [
+    ['an empty file', '', 'empty-input', undefined],
+    ['bytes that are not JSON', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00]), 'malformed-json', undefined],
+    ['a STIX bundle', '{"type":"bundle","id":"bundle--5d0092c5-5f74-4287-9642-33f4c354e56d","objects":[]}', 'not-a-misp-event', '$'],
+    ['a MISP galaxy', readFileSync(path.join(MISP_DIR, 'galaxy.json')), 'not-a-misp-event', '$'],
+    ['a MISP sharing-group listing', readFileSync(path.join(MISP_DIR, 'sharing_groups.json')), 'not-a-misp-event', '$[0]'],
+    ['objects without an event', readFileSync(path.join(MISP_DIR, 'event_obj_attr_tag.json')), 'not-a-misp-event', '$'],
+    ['an empty list', '[]', 'not-a-misp-event', '$'],
+    ['an event without info', JSON.stringify({ Event: { uuid: '4a1d7c2e-5b8f-4c3a-9e1d-2f6b8a0c4e71', info: 3 } }), 'invalid-misp-event', '$.Event.info'],
+    ['a distribution that is not a number', withAttribute(0, { distribution: 'all' }), 'invalid-misp-event', '$.Event.Attribute[0].distribution'],
+    ['a distribution above 5', withAttribute(0, { distribution: '7' }), 'invalid-misp-event', '$.Event.Attribute[0].distribution'],
+    ['a filename|md5 without its two parts', withAttribute(8, { value: 'only-a-name.docm' }), 'invalid-misp-event', '$.Event.Attribute[8].value'],
+    ['a first_seen that is no time', withAttribute(0, { first_seen: 'last tuesday' }), 'invalid-misp-event', '$.Event.Attribute[0].first_seen'],
+    ['voter personal data in a text attribute (refused by the STIX validator)', withAttribute(5, { value: 'Leaked row: voter SSN 123-45-6789' }), 'import-rejected', '$.Event.Attribute[5]'],
+  ];
+  it.each(cases)('%s', async (_label, input, code, at) => {
+    const store = memoryStixStore();
+    await run(store, readFileSync(path.join(MISP_DIR, 'misp_event.json')));
+    const before = await fingerprint(store);
+    const result = await run(store, input);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.error.code).toBe(code);
+    expect(result.error.message).toMatch(/nothing was stored/);
+    if (at !== undefined) expect(result.error.details?.[0]?.path).toBe(at);
+    expect(await fingerprint(store)).toBe(before);
+  });
+});

@@ -1,0 +1,91 @@
+import { readFile } from 'node:fs/promises';
+import { KNOWLEDGE_BASE, type KnowledgeBaseBundle } from '../kb/knowledge-base.ts';
+import type { MispGalaxy, MispTag } from './schema.ts';
+
+/** A technique of the built-in knowledge base: its attack-pattern id and name. */
+export interface Technique {
+  readonly id: string;
+  readonly name: string;
+  readonly externalId: string;
+  readonly source: 'attack' | 'disarm';
+}
+
+/** Looks up techniques by framework and external id (T0865, T1660.001…). */
+export interface TechniqueIndex {
+  find(source: 'attack' | 'disarm', externalId: string): Technique | undefined;
+}
+
+interface KbObject {
+  readonly type?: unknown;
+  readonly id?: unknown;
+  readonly name?: unknown;
+  readonly revoked?: unknown;
+  readonly x_mitre_deprecated?: unknown;
+  readonly external_references?: readonly { readonly source_name?: unknown; readonly external_id?: unknown }[];
+}
+
+/** Builds the index from bundles (the built-in knowledge base by default): live attack-patterns only. */
+export async function loadTechniqueIndex(bundles: readonly KnowledgeBaseBundle[] = KNOWLEDGE_BASE): Promise<TechniqueIndex> {
+  const byKey = new Map<string, Technique>();
+  for (const bundle of bundles) {
+    const doc = JSON.parse(await readFile(bundle.path, 'utf8')) as { objects?: readonly KbObject[] };
+    // DISARM numbers its techniques like ATT&CK (T0002…) and names its source mitre-attack too: the bundle tells them apart.
+    const source = /disarm/i.test(bundle.name) ? 'disarm' : 'attack';
+    for (const o of doc.objects ?? []) {
+      if (o.type !== 'attack-pattern' || typeof o.id !== 'string' || typeof o.name !== 'string' || o.revoked === true || o.x_mitre_deprecated === true) continue;
+      for (const ref of o.external_references ?? []) {
+        if (typeof ref.external_id !== 'string' || !/^T\d{4}(\.\d{3})?$/.test(ref.external_id)) continue;
+        const key = `${source}:${ref.external_id.toUpperCase()}`;
+        if (!byKey.has(key)) byKey.set(key, { id: o.id, name: o.name, externalId: ref.external_id, source });
+      }
+    }
+  }
+  return { find: (source, externalId) => byKey.get(`${source}:${externalId.toUpperCase()}`) };
+}
+
+let cached: Promise<TechniqueIndex> | null = null;
+
+/** The built-in knowledge base's index, read once per process. */
+export function builtInTechniques(): Promise<TechniqueIndex> {
+  cached ??= loadTechniqueIndex();
+  return cached;
+}
+
+/** A technique a MISP galaxy cluster or tag names: framework and external id. */
+export interface NamedTechnique {
+  readonly source: 'attack' | 'disarm';
+  readonly externalId: string;
+  /** How MISP named it, for the import report when the knowledge base lacks it. */
+  readonly label: string;
+}
+
+const TECHNIQUE_ID = /\b(T\d{4}(?:\.\d{3})?)\s*$/;
+
+function sourceOfGalaxyType(type: string): 'attack' | 'disarm' | null {
+  const t = type.toLowerCase();
+  if (t.includes('disarm')) return 'disarm';
+  if (t.includes('attack-pattern') || t.includes('mitre-') && t.includes('technique')) return 'attack';
+  return null;
+}
+
+/** The techniques a list of galaxies and tags names (`misp-galaxy:mitre-attack-pattern="Phishing - T1566"`), each once. */
+export function techniquesNamed(galaxies: readonly MispGalaxy[], tags: readonly MispTag[]): NamedTechnique[] {
+  const found = new Map<string, NamedTechnique>();
+  const add = (source: 'attack' | 'disarm', externalId: string, label: string) => found.set(`${source}:${externalId}`, { source, externalId, label });
+  for (const galaxy of galaxies) {
+    for (const cluster of galaxy.GalaxyCluster ?? []) {
+      const source = sourceOfGalaxyType(cluster.type ?? galaxy.type ?? '');
+      if (source === null) continue;
+      const externalId = cluster.meta?.external_id?.find((e) => /^T\d{4}(\.\d{3})?$/.test(e)) ?? TECHNIQUE_ID.exec(cluster.value)?.[1];
+      if (externalId !== undefined) add(source, externalId, cluster.value);
+    }
+  }
+  for (const tag of tags) {
+    const m = /^misp-galaxy:([^=]+)="(.*)"$/.exec(tag.name);
+    if (m === null) continue;
+    const source = sourceOfGalaxyType(m[1] ?? '');
+    const externalId = TECHNIQUE_ID.exec(m[2] ?? '')?.[1];
+    if (source !== null && externalId !== undefined) add(source, externalId, m[2] ?? '');
+  }
+  return [...found.values()];
+}
