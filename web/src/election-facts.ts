@@ -1,5 +1,5 @@
 import { RAMPART_EXTENSION_ID } from '../../src/stix/rampart-extension.ts';
-import { ELECTION_FUNCTIONS, INCIDENT_CATEGORIES, SEVERITIES, STATUS_LEVELS, type ElectionFunction } from '../../src/domain/election.ts';
+import { CONTINGENCIES, CONTINGENCY_TEXT, ELECTION_FUNCTIONS, INCIDENT_CATEGORIES, SEVERITIES, STATUS_LEVELS, type ElectionFunction } from '../../src/domain/election.ts';
 import { CATEGORY_LABELS, FUNCTION_LABELS, SEVERITY_LABELS, STATUS_LABELS } from './format.ts';
 import { placeName } from './states.ts';
 
@@ -23,11 +23,28 @@ export function electionFacts(o: Record<string, unknown>): [string, string][] {
   if (typeof o['election_date'] === 'string') rows.push(['Election date', o['election_date']]);
   if (isRecord(o['functions'])) {
     for (const [fn, level] of Object.entries(o['functions'])) {
-      if (isOneOf(ELECTION_FUNCTIONS, fn) && isOneOf(STATUS_LEVELS, level)) rows.push([FUNCTION_LABELS[fn], STATUS_LABELS[level]]);
+      if (!isOneOf(ELECTION_FUNCTIONS, fn)) continue;
+      if (isOneOf(STATUS_LEVELS, level)) rows.push([FUNCTION_LABELS[fn], STATUS_LABELS[level]]);
+      // A status report's function: {level, note, contingencies, incident_refs} (linked incidents are listed apart).
+      else if (isRecord(level) && isOneOf(STATUS_LEVELS, level['level'])) {
+        const note = typeof level['note'] === 'string' && level['note'] !== '' ? `: ${level['note']}` : '';
+        const instead = Array.isArray(level['contingencies']) ? level['contingencies'].filter((c) => isOneOf(CONTINGENCIES, c)).map((c) => CONTINGENCY_TEXT[c].toLowerCase()) : [];
+        rows.push([FUNCTION_LABELS[fn], `${STATUS_LABELS[level['level']]}${note}${instead.length === 0 ? '' : ` (using ${instead.join(', ')})`}`]);
+      }
     }
   }
   if (typeof o['summary'] === 'string') rows.push(['Summary', o['summary']]);
   if (Array.isArray(o['report_types'])) rows.push(['Report types', o['report_types'].filter((t) => typeof t === 'string').join(', ')]);
   if (typeof o['pattern'] === 'string') rows.push(['Pattern', o['pattern']]);
   return rows;
+}
+
+/** The incidents a status report links, per function, in the report's order. */
+export function statusIncidentLinks(o: Record<string, unknown>): { readonly fn: ElectionFunction; readonly ids: readonly string[] }[] {
+  if (o['type'] !== 'x-rampart-status-report' || !isRecord(o['functions'])) return [];
+  return Object.entries(o['functions']).flatMap(([fn, v]) => {
+    if (!isOneOf(ELECTION_FUNCTIONS, fn) || !isRecord(v) || !Array.isArray(v['incident_refs'])) return [];
+    const ids = v['incident_refs'].filter((r): r is string => typeof r === 'string');
+    return ids.length === 0 ? [] : [{ fn, ids }];
+  });
 }

@@ -4,6 +4,7 @@ import { TlpBadge } from '../components/TlpBadge.tsx';
 import { SharingPanel, SightingsSummary } from '../components/SharingPanel.tsx';
 import { CaseCard } from '../components/CaseCard.tsx';
 import { OwnerActions } from '../components/OwnerActions.tsx';
+import { StatusIncidents } from '../components/StatusIncidents.tsx';
 import { formatWhen, typeLabel } from '../format.ts';
 import { displayName, isRecord, readRelated, readSharing, type RelatedRow } from '../objects.ts';
 import { electionFacts } from '../election-facts.ts';
@@ -100,6 +101,7 @@ export function ObjectDetail(props: { readonly id: string }) {
             <pre>{JSON.stringify(shown, null, 2)}</pre>
           </details>
         </section>
+        {shown['type'] === 'x-rampart-status-report' ? <StatusIncidents object={shown} /> : null}
         {shown['type'] === 'incident' && sharing !== null && me !== null ? <CaseCard incidentId={props.id} object={latest} sharing={sharing} me={me} version={version} onChanged={changed} /> : null}
         {shown['type'] === 'relationship' ? null : <RelatedCard key={version} objectId={props.id} />}
         {shown['type'] === 'incident' || shown['type'] === 'relationship' || shown['revoked'] === true ? null : (

@@ -1,11 +1,17 @@
 import '../election-day.css';
 import { useEffect, useState } from 'react';
+import type { AudienceKey } from '../../../src/domain/audience.ts';
+import { TLP_LEVELS, type Tlp } from '../../../src/domain/tlp.ts';
 import { CONTINGENCIES, CONTINGENCY_TEXT, ELECTION_FUNCTION_TAXONOMY, STATUS_LEVEL_TEXT, STATUS_LEVELS, type Contingency, type ElectionFunction, type StatusLevel } from '../../../src/domain/election.ts';
 import { api, type ApiProblem, type ApiResponse } from '../api.ts';
+import { IncidentPicker, useIncidentNames } from '../components/IncidentPicker.tsx';
 import { Loading, ProblemBox } from '../components/Status.tsx';
+import { TlpBadge } from '../components/TlpBadge.tsx';
 import { formatWhen } from '../format.ts';
 import { Link, navigate } from '../router.tsx';
-import { placeByFips } from '../states.ts';
+import { useSession, type Me } from '../session.tsx';
+import { audienceAfterTlpChange, TLP_MEANING, tlpReason } from '../sharing-rules.ts';
+import { audienceWords, sharingIssue, sharingLine, statusAudienceChoices, statusProblem } from '../status-sharing.ts';
 import { useGet } from '../use-api.ts';
 
 type MyStatusView = ApiResponse<'/api/v1/elections/{id}/my-status'>;
@@ -14,6 +20,7 @@ interface Entry {
   readonly level: StatusLevel | null;
   readonly note: string;
   readonly contingencies: readonly Contingency[];
+  readonly incidents: readonly string[];
 }
 
 type Entries = Readonly<Record<ElectionFunction, Entry>>;
@@ -25,13 +32,13 @@ function fromLast(last: MyStatusView['last']): Entries {
   const out = {} as Record<ElectionFunction, Entry>;
   for (const f of ELECTION_FUNCTION_TAXONOMY) {
     const was = last?.functions[f.id];
-    out[f.id] = { level: was?.level ?? null, note: was?.note ?? '', contingencies: (was?.contingencies ?? []).filter(isContingency) };
+    out[f.id] = { level: was?.level ?? null, note: was?.note ?? '', contingencies: (was?.contingencies ?? []).filter(isContingency), incidents: was?.incident_refs ?? [] };
   }
   return out;
 }
 
-function body(entries: Entries, summary: string) {
-  const functions: Record<string, { level: StatusLevel; note?: string; contingencies?: Contingency[] }> = {};
+function body(entries: Entries, summary: string, tlp: Tlp, audience: readonly AudienceKey[]) {
+  const functions: Record<string, { level: StatusLevel; note?: string; contingencies?: Contingency[]; incident_refs?: string[] }> = {};
   for (const f of ELECTION_FUNCTION_TAXONOMY) {
     const e = entries[f.id];
     if (e.level === null) continue;
@@ -40,24 +47,39 @@ function body(entries: Entries, summary: string) {
       level: e.level,
       ...(keepDetail && e.note.trim() !== '' ? { note: e.note.trim() } : {}),
       ...(keepDetail && e.contingencies.length > 0 ? { contingencies: [...e.contingencies] } : {}),
+      ...(keepDetail && e.incidents.length > 0 ? { incident_refs: [...e.incidents] } : {}),
     };
   }
-  return { functions, ...(summary.trim() === '' ? {} : { summary: summary.trim() }) };
+  return { functions, ...(summary.trim() === '' ? {} : { summary: summary.trim() }), tlp, audience: [...audience] };
 }
 
 /** The posting screen, built for a phone: one screen, every function pre-filled, "everything is normal" in one tap (and a confirmation). */
 export function PostStatus(props: { readonly id: string }) {
+  const { me } = useSession();
+  if (me === null) return null;
+  return <PostStatusForm id={props.id} me={me} />;
+}
+
+function PostStatusForm(props: { readonly id: string; readonly me: Me }) {
+  const { me } = props;
   const base = `/api/v1/elections/${encodeURIComponent(props.id)}`;
   const mine = useGet<MyStatusView>(`${base}/my-status`);
   const [entries, setEntries] = useState<Entries | null>(null);
   const [summary, setSummary] = useState('');
+  const [tlp, setTlp] = useState<Tlp>('amber');
+  const [audience, setAudience] = useState<AudienceKey[]>([]);
+  const [choosingSharing, setChoosingSharing] = useState(false);
   const [confirming, setConfirming] = useState(false);
   const [sending, setSending] = useState(false);
   const [problem, setProblem] = useState<ApiProblem | null>(null);
+  const linked = entries === null ? [] : ELECTION_FUNCTION_TAXONOMY.flatMap((f) => entries[f.id].incidents);
+  const [names, learn] = useIncidentNames(linked);
   useEffect(() => {
     if (mine.state === 'ready') {
       setEntries(fromLast(mine.value.last));
       setSummary(mine.value.last?.summary ?? '');
+      setTlp(mine.value.default_sharing.tlp);
+      setAudience(mine.value.default_sharing.audience as AudienceKey[]);
     }
   }, [mine]);
   if (mine.state === 'loading' || (mine.state === 'ready' && entries === null)) return <Loading what="your last status" />;
@@ -73,23 +95,30 @@ export function PostStatus(props: { readonly id: string }) {
     );
   }
   const jurisdiction = m.jurisdiction;
-  const stateName = placeByFips(jurisdiction.state_fips)?.name ?? jurisdiction.state_fips;
-  const sharedWith = `TLP:AMBER, shared with the ${stateName} state election office and the local election offices of ${stateName}`;
+  const sharedWith = sharingLine(tlp, audience, me);
+  const issue = sharingIssue(tlp, audience);
   const set = (fn: ElectionFunction, change: Partial<Entry>) => setEntries((old) => (old === null ? old : { ...old, [fn]: { ...old[fn], ...change } }));
   const send = async (all: Entries) => {
+    if (issue !== null) {
+      setConfirming(false);
+      setChoosingSharing(true);
+      return;
+    }
     setSending(true);
     setProblem(null);
-    const res = await api('POST', `${base}/status`, body(all, summary));
+    const res = await api('POST', `${base}/status`, body(all, summary, tlp, audience));
     setSending(false);
     setConfirming(false);
     if (!res.ok) {
-      setProblem(res.error);
+      if (res.error.code === 'tlp-audience-mismatch') setChoosingSharing(true);
+      setProblem(statusProblem(res.error, tlp));
       return;
     }
     navigate(`/elections/${encodeURIComponent(props.id)}?posted=1`);
   };
-  const allNormal = Object.fromEntries(ELECTION_FUNCTION_TAXONOMY.map((f) => [f.id, { level: 'normal', note: '', contingencies: [] }])) as unknown as Entries;
+  const allNormal = Object.fromEntries(ELECTION_FUNCTION_TAXONOMY.map((f) => [f.id, { level: 'normal', note: '', contingencies: [], incidents: [] }])) as unknown as Entries;
   const chosen = ELECTION_FUNCTION_TAXONOMY.filter((f) => entries[f.id].level !== null).length;
+  const choices = statusAudienceChoices(tlp, me);
   return (
     <div className="post-status">
       <p className="muted small">
@@ -97,6 +126,67 @@ export function PostStatus(props: { readonly id: string }) {
       </p>
       <h1>{jurisdiction.name}: status now</h1>
       <p className="muted">{m.last === null ? 'Your first status for this election.' : `Last sent ${formatWhen(m.last.reported_at, new Date())}; each function starts at what you said then.`}</p>
+
+      <section className="card who-sees" aria-labelledby="who-sees-title">
+        <div className="who-sees-line">
+          <div>
+            <h2 id="who-sees-title">Who sees it</h2>
+            <p className="small" data-testid="sharing-line">
+              <TlpBadge tlp={tlp} /> {audienceWords(audience, me)}
+            </p>
+          </div>
+          <button type="button" className="button" aria-expanded={choosingSharing} onClick={() => setChoosingSharing((o) => !o)}>
+            {choosingSharing ? 'Done' : 'Change'}
+          </button>
+        </div>
+        {choosingSharing ? (
+          <div className="who-sees-form">
+            <fieldset>
+              <legend>How sensitive is it?</legend>
+              <div className="tlp-choice">
+                {TLP_LEVELS.map((level) => (
+                  <label key={level} className={tlp === level ? 'tlp-option selected' : 'tlp-option'}>
+                    <input
+                      type="radio"
+                      name="status-tlp"
+                      value={level}
+                      checked={tlp === level}
+                      onChange={() => {
+                        setTlp(level);
+                        setAudience(audienceAfterTlpChange(level, audience, me).filter((k) => statusAudienceChoices(level, me).some((c) => c.key === k)));
+                      }}
+                    />
+                    <TlpBadge tlp={level} /> <span className="small">{TLP_MEANING[level]}</span>
+                  </label>
+                ))}
+              </div>
+            </fieldset>
+            <fieldset>
+              <legend>Shared with</legend>
+              <p className="small muted">{tlpReason(tlp)}</p>
+              <div className="choices">
+                {choices.map((c) => (
+                  <label key={c.key} className="check">
+                    <input
+                      type="checkbox"
+                      name="status-audience"
+                      value={c.key}
+                      checked={audience.includes(c.key)}
+                      onChange={(e) => setAudience(e.target.checked ? [...audience, c.key] : audience.filter((k) => k !== c.key))}
+                    />
+                    {c.label}
+                  </label>
+                ))}
+              </div>
+            </fieldset>
+          </div>
+        ) : null}
+        {issue === null ? null : (
+          <p className="field-error" role="alert">
+            {issue}
+          </p>
+        )}
+      </section>
 
       <div className="card all-normal">
         <button type="button" className="button primary big full" disabled={sending} onClick={() => setConfirming(true)}>
@@ -111,7 +201,7 @@ export function PostStatus(props: { readonly id: string }) {
               All {ELECTION_FUNCTION_TAXONOMY.length} functions as normal, {sharedWith}.
             </p>
             <div className="confirm-buttons">
-              <button type="button" className="button primary big" disabled={sending} onClick={() => void send(allNormal)}>
+              <button type="button" className="button primary big" disabled={sending || issue !== null} onClick={() => void send(allNormal)}>
                 Yes, send it
               </button>
               <button type="button" className="button big" onClick={() => setConfirming(false)}>
@@ -164,6 +254,7 @@ export function PostStatus(props: { readonly id: string }) {
                       </label>
                     ))}
                   </div>
+                  <IncidentPicker label={f.label} selected={e.incidents} names={names} learn={learn} onChange={(ids) => set(f.id, { incidents: ids })} />
                 </div>
               ) : null}
             </fieldset>
