@@ -11,6 +11,7 @@ import { SignIn } from './pages/SignIn.tsx';
 import { CheckLogs } from './pages/CheckLogs.tsx';
 import { Feeds } from './pages/Feeds.tsx';
 import { Elections } from './pages/Elections.tsx';
+import { Expectations } from './pages/Expectations.tsx';
 import { ElectionDay } from './pages/ElectionDay.tsx';
 import { PostStatus } from './pages/PostStatus.tsx';
 import { Settings } from './pages/Settings.tsx';
@@ -51,10 +52,13 @@ function safeNext(next: string | null): string {
 
 function page(path: string, params: URLSearchParams): ReactNode {
   if (path === '/elections') return <Elections />;
-  const election = /^\/elections\/([^/]+)(\/status)?$/.exec(path);
+  const election = /^\/elections\/([^/]+)(\/status|\/expectations)?$/.exec(path);
   if (election?.[1] !== undefined) {
     const id = decodeURIComponent(election[1]);
-    return election[2] === undefined ? <ElectionDay id={id} state={/^\d{2}$/.test(params.get('state') ?? '') ? params.get('state') : null} /> : <PostStatus id={id} />;
+    const state = /^\d{2}$/.test(params.get('state') ?? '') ? params.get('state') : null;
+    if (election[2] === '/status') return <PostStatus id={id} />;
+    if (election[2] === '/expectations' && state !== null) return <Expectations id={id} state={state} />;
+    return <ElectionDay id={id} state={state} />;
   }
   if (path === '/' || path === '/dashboard') return <Dashboard />;
   if (path === '/intel') return <IntelList />;

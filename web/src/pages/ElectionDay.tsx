@@ -1,9 +1,11 @@
 import '../election-day.css';
 import { useEffect, useState } from 'react';
-import { ELECTION_QUESTIONS, functionLabel, isElectionFunction, PHASE_TEXT, QUESTION_TEXT, STATUS_LEVEL_TEXT, type ElectionQuestion } from '../../../src/domain/election.ts';
+import { ELECTION_QUESTIONS, functionLabel, isElectionFunction, PHASE_TEXT, QUESTION_TEXT, ROLLUP_LEVELS, STATUS_LEVEL_TEXT, type ElectionQuestion, type RollupLevel } from '../../../src/domain/election.ts';
 import { call, type ApiProblem, type ApiResponse } from '../api.ts';
 
 import { LiveIndicator } from '../components/LiveIndicator.tsx';
+import { ScrollArea } from '../components/ScrollArea.tsx';
+import { Section, usePhone } from '../components/Section.tsx';
 import { LevelBadge, LevelLegend, StatusMap } from '../components/StatusMap.tsx';
 import { Loading, ProblemBox } from '../components/Status.tsx';
 import { ANSWER_WORDS, answerReason, countsWords } from '../election-words.ts';
@@ -26,6 +28,8 @@ export function ElectionDay(props: { readonly id: string; readonly state: string
   // Kept here: the settings box is drawn again once the state's numbers reload after a change.
   const [settingsSaved, setSettingsSaved] = useState<string | null>(null);
   const live = useLiveFeed();
+  const phone = usePhone();
+  const [filter, setFilter] = useState<LevelFilter>('all');
   const newest = live.items[0];
   // A status or election change shared with this reader refreshes the page at once: the map is watched all day.
   useEffect(() => {
@@ -83,8 +87,18 @@ export function ElectionDay(props: { readonly id: string; readonly state: string
         ))}
       </section>
 
-      <section className="card">
-        <h2>{stateRow === undefined ? 'States by their worst level' : `${stateRow.name}: jurisdictions by level`}</h2>
+      {props.state !== null && state.state === 'ready' ? <StateSummary s={state.value} filter={filter} onFilter={setFilter} /> : null}
+
+      {props.state !== null && state.state === 'ready' ? (
+        <Section title={`${state.value.state.name}: each jurisdiction`} open={true} className="jurisdictions-section">
+          <JurisdictionsTable s={state.value} now={now} filter={filter} />
+          <p className="small">
+            <Link to={`/elections/${encodeURIComponent(props.id)}/expectations?state=${props.state}`}>How often each jurisdiction must report, phase by phase</Link>
+          </p>
+        </Section>
+      ) : null}
+
+      <Section title={stateRow === undefined ? 'States by their worst level' : `Map of ${stateRow.name}’s counties`} open={!phone || props.state === null} className="map-section">
         <div className="map-wrap">
           {props.state === null ? (
             <StatusMap
@@ -97,7 +111,7 @@ export function ElectionDay(props: { readonly id: string; readonly state: string
             <StatusMap
               stateFips={props.state}
               levelOf={(fips) => byCounty.get(fips)?.level}
-              label={`Map of the counties of ${stateRow?.name ?? props.state}, each filled by its level; the table below says the same in words`}
+              label={`Map of the counties of ${stateRow?.name ?? props.state}, each filled by its level; the list of jurisdictions says the same in words`}
             />
           ) : state.state === 'error' ? (
             <ProblemBox problem={state.problem} />
@@ -110,8 +124,11 @@ export function ElectionDay(props: { readonly id: string; readonly state: string
             <p className="muted small">No report is hatched and outlined: silence is never shown as normal.</p>
           </aside>
         </div>
-        {props.state === null ? <StatesTable r={r} id={props.id} now={now} /> : state.state === 'ready' ? <JurisdictionsTable s={state.value} now={now} /> : null}
-        {props.state !== null && state.state === 'ready' && mine.state === 'ready' && state.value.jurisdictions.some((j) => j.id === mine.value.jurisdiction?.id && j.kind !== 'local') ? (
+        {props.state === null ? <StatesTable r={r} id={props.id} now={now} /> : null}
+      </Section>
+
+      {props.state !== null && state.state === 'ready' && mine.state === 'ready' && state.value.jurisdictions.some((j) => j.id === mine.value.jurisdiction?.id && j.kind !== 'local') ? (
+        <Section title="Your state’s reporting" open={!phone} className="state-settings-section">
           <StateSettings
             id={props.id}
             s={state.value}
@@ -121,13 +138,12 @@ export function ElectionDay(props: { readonly id: string; readonly state: string
               setVersion((v) => v + 1);
             }}
           />
-        ) : null}
-      </section>
+        </Section>
+      ) : null}
 
-      <section className="card">
-        <h2>Timeline {stateRow === undefined ? null : <span className="pill">{stateRow.name}</span>}</h2>
+      <Section title={stateRow === undefined ? 'Timeline' : `Timeline: ${stateRow.name}`} open={!phone} className="timeline-section">
         {timeline.state === 'ready' ? <Timeline t={timeline.value} now={now} /> : timeline.state === 'error' ? <ProblemBox problem={timeline.problem} /> : <Loading what="the timeline" />}
-      </section>
+      </Section>
     </div>
   );
 }
@@ -156,7 +172,6 @@ function StateSettings(props: { readonly id: string; readonly s: StateRollupView
   };
   return (
     <div className="state-settings">
-      <h3>Your state’s reporting</h3>
       {props.s.state.declined ? (
         <p>
           {props.s.state.name} does not report on this election.{' '}
@@ -193,6 +208,9 @@ function StateSettings(props: { readonly id: string; readonly s: StateRollupView
       )}
       {saved === null ? null : <p className="small" role="status">{saved}</p>}
       {problem === null ? null : <ProblemBox problem={problem} />}
+      <p className="small">
+        <Link to={`/elections/${encodeURIComponent(props.id)}/expectations?state=${fips}`}>Set them phase by phase, or for one jurisdiction</Link>
+      </p>
     </div>
   );
 }
@@ -245,14 +263,46 @@ function StatesTable(props: { readonly r: RollupView; readonly id: string; reado
   );
 }
 
-function JurisdictionsTable(props: { readonly s: StateRollupView; readonly now: Date }) {
+/** Which jurisdictions the list shows: all, those needing attention (anything but normal), or one level. */
+type LevelFilter = 'all' | 'attention' | RollupLevel;
+
+const shownBy = (filter: LevelFilter, j: StateRollupView['jurisdictions'][number]): boolean =>
+  filter === 'all' || (j.required && (filter === 'attention' ? j.level !== 'normal' : j.level === filter));
+
+/** The state in one glance, before any map or list: its counts, each a button that narrows the list to it. */
+function StateSummary(props: { readonly s: StateRollupView; readonly filter: LevelFilter; readonly onFilter: (f: LevelFilter) => void }) {
+  const { counts, declined, name } = props.s.state;
+  const attention = ROLLUP_LEVELS.filter((l) => l !== 'normal').reduce((n, l) => n + counts[l], 0);
+  const order: readonly RollupLevel[] = ['compromise-confirmed', 'disrupted', 'no-report', 'degraded', 'stale', 'normal'];
+  const chip = (f: LevelFilter, label: string, level: RollupLevel | null) => (
+    <button key={f} type="button" className={`filter-chip${props.filter === f ? ' chosen' : ''}`} aria-pressed={props.filter === f} onClick={() => props.onFilter(props.filter === f ? 'all' : f)}>
+      {level === null ? null : <LevelBadge level={level} />} {label}
+    </button>
+  );
   return (
-    <>
+    <section className="card state-glance" aria-label={`${name} at a glance`}>
       <p className="state-summary">
-        {props.s.state.name}: {props.s.state.declined ? 'declined to report on this election.' : `${countsWords(props.s.state.counts)}.`}
+        {name}: {declined ? 'declined to report on this election.' : `${countsWords(counts)}.`}
       </p>
+      {declined ? null : (
+        <div className="filter-chips" role="group" aria-label="Show in the list">
+          {chip('all', `All (${props.s.jurisdictions.length})`, null)}
+          {attention > 0 ? chip('attention', `Needs attention (${attention})`, null) : null}
+          {order.filter((l) => counts[l] > 0).map((l) => chip(l, String(counts[l]), l))}
+        </div>
+      )}
+    </section>
+  );
+}
+
+function JurisdictionsTable(props: { readonly s: StateRollupView; readonly now: Date; readonly filter: LevelFilter }) {
+  const rows = props.s.jurisdictions.filter((j) => shownBy(props.filter, j));
+  return (
+    <ScrollArea label={`${props.s.state.name}’s jurisdictions, each with its level and last report`}>
       <table className="data-table jurisdictions-table">
-        <caption className="muted small">Each jurisdiction with its level and when it last reported</caption>
+        <caption className="muted small">
+          {props.filter === 'all' ? 'Each jurisdiction with its level and when it last reported' : `${rows.length} of ${props.s.jurisdictions.length} jurisdictions shown`}
+        </caption>
         <thead>
           <tr>
             <th scope="col">Jurisdiction</th>
@@ -262,10 +312,10 @@ function JurisdictionsTable(props: { readonly s: StateRollupView; readonly now: 
           </tr>
         </thead>
         <tbody>
-          {props.s.jurisdictions.map((j) => {
+          {rows.map((j) => {
             const bad = Object.entries(j.functions).filter(([, level]) => level !== 'normal');
             return (
-              <tr key={j.id} data-jurisdiction={j.id} data-level={j.level}>
+              <tr key={j.id} data-jurisdiction={j.id} data-level={j.required ? j.level : 'not-taking-part'}>
                 <th scope="row" data-label="Jurisdiction">
                   {j.name}
                 </th>
@@ -280,7 +330,7 @@ function JurisdictionsTable(props: { readonly s: StateRollupView; readonly now: 
           })}
         </tbody>
       </table>
-    </>
+    </ScrollArea>
   );
 }
 
