@@ -1,3 +1,4 @@
+import Fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { startServer } from '../src/http/server.ts';
 import { harness } from './helpers/http.ts';
@@ -70,5 +71,23 @@ describe('the server on a real socket', () => {
     await server.stopped;
     expect(order).toEqual(['app', 'store']);
     expect(process.listenerCount('SIGTERM')).toBe(0);
+  });
+
+  it('stops after the grace period even while a request never finishes, closing its connection', async () => {
+    const app = Fastify();
+    let arrived: () => void = () => undefined;
+    const hanging = new Promise<void>((resolve) => (arrived = resolve));
+    // A handler that never answers: stands for a stream whose end is lost, or a slow client.
+    app.get('/hang', async () => {
+      arrived();
+      return new Promise(() => undefined);
+    });
+    let closed = 0;
+    const server = await startServer({ app, host: '127.0.0.1', port: 0, handleSignals: false, graceMs: 200, onClose: () => Promise.resolve(void closed++) });
+    const request = fetch(`${server.url}/hang`);
+    await hanging;
+    await server.stop();
+    expect(closed).toBe(1);
+    await expect(request).rejects.toThrow();
   });
 });

@@ -51,7 +51,7 @@ const TAXII = 'application/taxii+json;version=2.1';
 describe.skipIf(skip !== null)('two server processes on one PostgreSQL and NATS', () => {
   const db = testDatabase('postgres');
   const servers: Served[] = [];
-  // A graceful stop (SIGTERM): the process that held the live feed takes about 70 s to exit here (see the report of issue 9).
+  // A graceful stop (SIGTERM) ends within the grace period even when a live-feed connection lingers (src/http/server.ts).
   afterAll(async () => {
     await Promise.all(servers.map(stop));
     await db.drop();

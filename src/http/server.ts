@@ -22,12 +22,17 @@ export interface StartOptions {
   readonly onClose?: () => Promise<void>;
   /** Listen for SIGINT/SIGTERM and shut down gracefully (default true; tests pass false). */
   readonly handleSignals?: boolean;
+  /** How long requests in progress may run once stopping, before their connections are closed (default 10 s). */
+  readonly graceMs?: number;
 }
+
+const SHUTDOWN_GRACE_MS = 10_000;
+const SWEEP_MS = 100;
 
 export interface RunningServer {
   /** e.g. http://127.0.0.1:8080 or https://0.0.0.0:8443 */
   readonly url: string;
-  /** Stops accepting connections, lets in-flight requests finish, then runs onClose. Safe to call twice. */
+  /** Stops accepting connections, lets in-flight requests finish (up to the grace period), then runs onClose. Safe to call twice. */
   readonly stop: () => Promise<void>;
   /** Resolves once the server has stopped (by stop() or a signal). */
   readonly stopped: Promise<void>;
@@ -108,10 +113,17 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
       const tlsClosed = tlsServer === null ? Promise.resolve() : new Promise<void>((resolve) => tlsServer?.close(() => resolve()));
+      // A response that finishes during the close (a live feed ended by preClose) leaves its keep-alive
+      // connection idle after Fastify's one sweep, holding the close for the keep-alive timeout (72 s):
+      // sweep idle connections until closed, and after the grace period close every connection.
+      const sweep = setInterval(() => app.server.closeIdleConnections(), SWEEP_MS);
+      const deadline = setTimeout(() => app.server.closeAllConnections(), options.graceMs ?? SHUTDOWN_GRACE_MS);
       try {
         await app.close();
         await tlsClosed;
       } finally {
+        clearInterval(sweep);
+        clearTimeout(deadline);
         await options.onClose?.();
         markStopped();
       }
