@@ -72,6 +72,12 @@ export function accountRoutes(auth: AuthService): AppPlugin {
       if (user === null) return err(problem('unauthenticated', 'unauthenticated', 'This API key or session belongs to no enabled person.'));
       return ok({ kind: 'user', user });
     };
+    // The person a route acts on; the service then answers "not found" for another organization's people too.
+    const targetUser = async (id: string): Promise<Result<UserRow, Problem>> => {
+      const userId = parseUserId(id);
+      const target = userId.ok ? await ctx.accounts.userById(userId.value) : null;
+      return target === null ? err(problem('not-found', 'user-not-found', `No user ${id}.`)) : ok(target);
+    };
 
     return {
       plugin: (app) => {
@@ -211,10 +217,9 @@ export function accountRoutes(auth: AuthService): AppPlugin {
           async (request, reply) => {
             const actor = await actorFrom(request, true);
             if (!actor.ok) return send(reply, actor.error);
-            const userId = parseUserId(request.params.id);
-            const target = userId.ok ? await ctx.accounts.userById(userId.value) : null;
-            if (target === null) return send(reply, problem('not-found', 'user-not-found', `No user ${request.params.id}.`));
-            const issued = await issueEnrolmentCode(ctx, actor.value, target);
+            const target = await targetUser(request.params.id);
+            if (!target.ok) return send(reply, target.error);
+            const issued = await issueEnrolmentCode(ctx, actor.value, target.value);
             return issued.ok ? reply.code(201).header('cache-control', 'no-store').send(issued.value) : send(reply, issued.error);
           },
         );
@@ -245,10 +250,9 @@ export function accountRoutes(auth: AuthService): AppPlugin {
           async (request, reply) => {
             const actor = await actorFrom(request, true);
             if (!actor.ok) return send(reply, actor.error);
-            const userId = parseUserId(request.params.id);
-            const target = userId.ok ? await ctx.accounts.userById(userId.value) : null;
-            if (target === null) return send(reply, problem('not-found', 'user-not-found', `No user ${request.params.id}.`));
-            const changed = await setPassword(ctx, actor.value, target, request.body.password);
+            const target = await targetUser(request.params.id);
+            if (!target.ok) return send(reply, target.error);
+            const changed = await setPassword(ctx, actor.value, target.value, request.body.password);
             return changed.ok ? changed.value : send(reply, changed.error);
           },
         );
