@@ -26,6 +26,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'restore', summary: 'Replace the database with a backup made by rampart backup (stop rampart serve first); refuses a database that holds data unless --force', load: async () => (await import('./commands/restore.ts')).restoreCommand() },
   { name: 'serve', summary: 'Run the hub: web UI, REST API (/api/v1), TAXII 2.1 (/taxii2/), /healthz and /metrics', load: async () => (await import('./commands/serve.ts')).serveCommand() },
   { name: 'taxii', summary: 'Pull from or push to any TAXII 2.1 server (MISP, OpenCTI, medallion, another Rampart)', load: async () => (await import('./commands/taxii.ts')).taxiiCommand() },
+  { name: 'transparency', summary: 'The public transparency log: verify its chain and checkpoints', load: async () => (await import('./commands/transparency.ts')).transparencyCommand() },
   { name: 'user', summary: 'People: add, list, disable, set a password, reset an authenticator', load: async () => (await import('./commands/user.ts')).userCommand() },
   { name: 'validate', summary: 'Check a STIX 2.1 bundle without storing it: one line per problem; exit 1 if any, 2 if unreadable', load: async () => (await import('./commands/validate.ts')).validateCommand() },
   { name: 'verify', summary: 'Check the signatures of a joint statement (a file or a URL) against the hub\'s published keys; exit 1 if not valid, 2 if unreadable', load: async () => (await import('./commands/verify.ts')).verifyCommand() },

@@ -27,6 +27,10 @@ import { supportRoutes } from '../support/routes.ts';
 import { rumourRoutes } from '../rumours/routes.ts';
 import { statementRoutes } from '../statements/routes.ts';
 import { statementRepository } from '../store/statements.ts';
+import { signingKeyOf } from '../statements/keys.ts';
+import { transparencyRepository } from '../store/transparency.ts';
+import { transparencyRoutes } from '../transparency/routes.ts';
+import { startCheckpoints } from '../transparency/service.ts';
 import { secretBox as makeSecretBox } from '../auth/secret-box.ts';
 import { randomBytes } from 'node:crypto';
 import { supportRepository } from '../store/support.ts';
@@ -70,6 +74,8 @@ export interface HubOptions {
   readonly live?: Pick<LiveRouteDeps, 'maxPerPrincipal' | 'heartbeatMs' | 'maxAgeMs' | 'pageSize'>;
   /** Alerts: the mailer (the log when left out), webhook sender, delivery policy, links' base address. */
   readonly notifications?: Partial<Pick<NotifierOptions, 'sendWebhook' | 'policy' | 'pollMs' | 'baseUrl' | 'digestHourUtc' | 'log' | 'queue'>> & { readonly mailer?: Mailer };
+  /** How often the hub signs a checkpoint of the transparency log when it grew (default 10 minutes; 0: only on demand). */
+  readonly transparencyCheckpointMs?: number;
 }
 
 /** What the REST core (objects, import, export, dashboard) is built from. */
@@ -192,6 +198,15 @@ export async function composeHub(options: HubOptions): Promise<Hub> {
     soleProcess: store.dialect === 'sqlite',
     ...options.notifications,
   });
+  const keyDeps = {
+    repo: statementRepository(store.database),
+    // Signing keys are sealed with the server key; without one (tests), with a key of this process only.
+    secretBox: options.secretBox ?? makeSecretBox(randomBytes(32)),
+    clock,
+    hubOwner,
+    orgName: electionDeps.orgName,
+  };
+  const transparencyDeps = { repo: transparencyRepository(store.database), clock, hubOwner, hubKey: () => signingKeyOf(keyDeps, hubOwner) };
   const app = await buildApp({
     store,
     auth,
@@ -227,23 +242,20 @@ export async function composeHub(options: HubOptions): Promise<Hub> {
       electionRoutes(electionDeps),
       statusRoutes(electionDeps),
       rumourRoutes({ stix: store.stix, sharing, clock, audit, hubOwner, orgName: electionDeps.orgName, onChange: (listener) => bus.subscribe(() => listener()) }),
-      statementRoutes({
+      statementRoutes({ ...keyDeps, stix: store.stix, sharing, audit, orgExists: async (id) => (await accounts.getOrganization(id)) !== null, isOrgAdmin }),
+      transparencyRoutes({
+        ...transparencyDeps,
         stix: store.stix,
-        sharing,
-        clock,
-        audit,
-        hubOwner,
-        repo: statementRepository(store.database),
-        // Signing keys are sealed with the server key; without one (tests), with a key of this process only.
-        secretBox: options.secretBox ?? makeSecretBox(randomBytes(32)),
-        orgName: electionDeps.orgName,
-        orgExists: async (id) => (await accounts.getOrganization(id)) !== null,
-        isOrgAdmin,
+        org: (id) => accounts.getOrganization(id),
+        keysOf: (orgId, userId) => sharing.keysOf(orgId, userId),
+        platforms: async () => (await accounts.listOrganizations()).filter((o) => o.kind === 'private' && o.partner_type === 'platform').map((o) => ({ id: o.id, name: o.name })),
       }),
     ],
   });
+  const stopCheckpoints = (options.transparencyCheckpointMs ?? 600_000) > 0 ? startCheckpoints(transparencyDeps, options.transparencyCheckpointMs ?? 600_000, (error) => notifyLog.error({ err: error }, 'transparency checkpoint failed')) : () => undefined;
   const unsubscribe = bus.subscribe((change) => change.kind !== 'support' && notifier.changed(change));
   app.addHook('onClose', async () => {
+    stopCheckpoints();
     unsubscribe();
     await notifier.stop();
     await bus.close();

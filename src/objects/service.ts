@@ -11,6 +11,7 @@ import { validateStixObject, type ValidatedObject } from '../stix/validate.ts';
 import { defaultPatternChecker } from '../ingest/pattern-checker.ts';
 import { VOTER_DATA_CODE } from '../privacy/index.ts';
 import type { Clock } from '../domain/clock.ts';
+import type { TransparencyEvent } from '../domain/transparency.ts';
 import type { Principal } from '../domain/principal.ts';
 import type { SharingPort } from '../sharing/port.ts';
 import { ownershipRefusal, readerOfWriter } from '../ingest/ownership.ts';
@@ -31,6 +32,8 @@ export interface PublishRequest {
   readonly audience?: readonly AudienceKey[];
   /** Where the object sits in the request body, for error paths: `$` or `$.object`. */
   readonly path: string;
+  /** The public transparency log entry the write makes when it stores a version (src/store/types.ts IncomingObject). */
+  readonly transparency?: TransparencyEvent;
 }
 
 export type WriteOutcome = 'added' | 'new-version' | 'unchanged';
@@ -193,7 +196,7 @@ export async function publishObject(deps: ObjectsDeps, principal: Principal, req
 
   const final = validate(object, request.path);
   if (!final.ok) return final;
-  return put(deps.stix, final.value, JSON.stringify(object), sharing.value);
+  return put(deps.stix, final.value, JSON.stringify(object), sharing.value, request.transparency);
 }
 
 /**
@@ -224,7 +227,7 @@ function tooLarge(bytes: number, path: string): Problem | null {
   return problem('too-large', 'object-too-large', message, [{ path, code: 'object-too-large', message }]);
 }
 
-async function put(stix: StixStore, v: ValidatedObject, json: string, sharing: Sharing): Promise<Result<Written, Problem>> {
+async function put(stix: StixStore, v: ValidatedObject, json: string, sharing: Sharing, transparency?: TransparencyEvent): Promise<Result<Written, Problem>> {
   const large = tooLarge(Buffer.byteLength(json, 'utf8'), '$');
   if (large !== null) return err(large);
   const incoming: IncomingObject = {
@@ -237,6 +240,7 @@ async function put(stix: StixStore, v: ValidatedObject, json: string, sharing: S
     description: v.description,
     json,
     sharing,
+    ...(transparency === undefined ? {} : { transparency }),
   };
   return stix.write(async (writer): Promise<Result<Written, Problem>> => {
     const [outcome] = await writer.putBatch([incoming], 'reject');

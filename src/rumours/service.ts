@@ -7,6 +7,7 @@ import type { Principal } from '../domain/principal.ts';
 import { problem, type Problem } from '../domain/problem.ts';
 import { err, ok, type Result } from '../domain/result.ts';
 import { TLP_MARKING_IDS } from '../domain/tlp.ts';
+import type { TransparencyEvent } from '../domain/transparency.ts';
 import { nextModified } from '../objects/next-modified.ts';
 import { publishObject, type ObjectsDeps, type Written } from '../objects/service.ts';
 import { KNOWLEDGE_BASE_PUBLISHERS } from '../kb/publishers.ts';
@@ -89,13 +90,29 @@ async function audited(deps: RumourDeps, principal: Principal, id: string, writt
   return written;
 }
 
+/** The public transparency log entry of a correction's new version: what the public pages show of who published what. */
+async function logEntry(deps: RumourDeps, principal: Principal, kind: 'correction-published' | 'correction-updated' | 'correction-withdrawn', object: Record<string, unknown>): Promise<TransparencyEvent> {
+  const rumour = rumourOf(object);
+  return {
+    kind,
+    time: deps.clock.now().toISOString(),
+    content: {
+      title: typeof object['name'] === 'string' ? object['name'] : '',
+      state_fips: rumour?.state_fips ?? null,
+      publisher: { org_ref: principal.orgId, name: await deps.orgName(principal.orgId) },
+      ...(rumour?.withdrawn_reason === undefined ? {} : { withdrawn_reason: rumour.withdrawn_reason }),
+    },
+  };
+}
+
 /** Publishes a new correction: TLP:CLEAR, audience public, nothing else is possible. */
 export async function publishCorrection(deps: RumourDeps, principal: Principal, reader: Reader, body: CorrectionBody): Promise<Result<Written, Problem>> {
   const now = deps.clock.now().toISOString();
   const id = `report--${randomUUID()}`;
   const built = await framed(deps, principal, reader, body, { id, owner: principal.orgId, created: now, modified: now, published: now, status: 'published' });
   if (!built.ok) return built;
-  return audited(deps, principal, id, await publishObject(deps, principal, { object: built.value, path: '$', tlp: 'clear', audience: ['public'] }));
+  const transparency = await logEntry(deps, principal, 'correction-published', built.value);
+  return audited(deps, principal, id, await publishObject(deps, principal, { object: built.value, path: '$', tlp: 'clear', audience: ['public'], transparency }));
 }
 
 /** The latest version of a correction the caller's organization owns and may still change. */
@@ -121,7 +138,8 @@ export async function updateCorrection(deps: RumourDeps, principal: Principal, r
   if (!own.ok) return own;
   const built = await framed(deps, principal, reader, body, { ...keptFrame(own.value.version, own.value.object, deps.clock.now()), status: 'published' });
   if (!built.ok) return built;
-  return audited(deps, principal, id, await publishObject(deps, principal, { object: built.value, path: '$', tlp: 'clear', audience: ['public'] }));
+  const transparency = await logEntry(deps, principal, 'correction-updated', built.value);
+  return audited(deps, principal, id, await publishObject(deps, principal, { object: built.value, path: '$', tlp: 'clear', audience: ['public'], transparency }));
 }
 
 /** Withdraws a correction: a last version marked withdrawn with the reason, still on the public pages so nobody wonders where it went. */
@@ -133,7 +151,8 @@ export async function withdrawCorrection(deps: RumourDeps, principal: Principal,
   const body = bodyOf(own.value.object, rumour);
   const election = rumour.election_ref === undefined ? null : { id: rumour.election_ref, name: rumour.election_name ?? rumour.election_ref };
   const object = correctionObject(body, { ...keptFrame(own.value.version, own.value.object, deps.clock.now()), election, status: 'withdrawn', withdrawnReason: reason.trim() });
-  return audited(deps, principal, id, await publishObject(deps, principal, { object, path: '$', tlp: 'clear', audience: ['public'] }));
+  const transparency = await logEntry(deps, principal, 'correction-withdrawn', object);
+  return audited(deps, principal, id, await publishObject(deps, principal, { object, path: '$', tlp: 'clear', audience: ['public'], transparency }));
 }
 
 /** Every latest version the public may see, of `types` when given, newest change first: the store's visibility predicate decides, nothing here. */

@@ -7,10 +7,11 @@ import type { Principal } from '../domain/principal.ts';
 import { problem, type Problem } from '../domain/problem.ts';
 import { err, ok, type Result } from '../domain/result.ts';
 import { TLP_LEVELS, type Tlp } from '../domain/tlp.ts';
+import type { TransparencyEvent } from '../domain/transparency.ts';
 import { publishObject, type ObjectsDeps, type Written } from '../objects/service.ts';
 import { RAMPART_EXTENSION_ID } from '../stix/rampart-extension.ts';
 import type { StatementRecord } from '../store/statements.ts';
-import { canonicalJson } from './canonical-json.ts';
+import { canonicalJson } from '../domain/canonical-json.ts';
 import { signingKeyOf, type KeyDeps } from './keys.ts';
 import { digest, signStatement } from './signing.ts';
 
@@ -179,7 +180,9 @@ export async function publishStatement(deps: StatementDeps, principal: Principal
   };
   const tlp = TLP_LEVELS.find((t) => t === s.tlp);
   if (tlp === undefined || tlp === 'red') throw new Error(`a stored statement has TLP ${s.tlp}`);
-  const written = await publishObject(deps, principal, { object, path: '$', tlp, audience: audienceFor(tlp, s.signers.map((x) => x.org_id)) });
+  // A public statement goes into the public transparency log in the same transaction; any other stays out of it.
+  const transparency: TransparencyEvent | undefined = tlp === 'clear' ? { kind: 'statement-published', time: published, content: { title: s.title, published, signers: content.signers } } : undefined;
+  const written = await publishObject(deps, principal, { object, path: '$', tlp, audience: audienceFor(tlp, s.signers.map((x) => x.org_id)), ...(transparency === undefined ? {} : { transparency }) });
   if (!written.ok) return written;
   await auditWrite(deps.audit, principal, written.value.outcome, stixId, written.value.sharing);
   await deps.repo.markPublished(id, stixId, deps.clock.now().getTime());

@@ -2,7 +2,7 @@ import { createHash, createPublicKey, generateKeyPairSync, sign, verify, type Ke
 import { Type, type Static } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { RAMPART_EXTENSION_ID } from '../stix/rampart-extension.ts';
-import { canonicalJson } from './canonical-json.ts';
+import { canonicalJson } from '../domain/canonical-json.ts';
 
 /** What every signature covers says what it is, so a signature cannot be replayed as another kind of Rampart signature. */
 export const SIGNED_PURPOSE = 'rampart-joint-statement-v1';

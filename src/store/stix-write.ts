@@ -1,4 +1,8 @@
+import { createHash } from 'node:crypto';
 import { sql, type Insertable, type Kysely, type Transaction } from 'kysely';
+import { canonicalJson } from '../domain/canonical-json.ts';
+import type { TransparencyEvent } from '../domain/transparency.ts';
+import { appendTransparency, type TransparencyTables } from './transparency.ts';
 import type { AudienceKey } from '../domain/audience.ts';
 import { keptAudience, olderVersionAudience } from '../domain/sharing-rule.ts';
 import type { Tlp } from '../domain/tlp.ts';
@@ -344,7 +348,26 @@ export async function putBatch(
   await insertRows(w, 'stix_value', values, SMALL_ROWS_PER_INSERT);
   // PostgreSQL's full-text index is over stix_version's own columns; SQLite's FTS5 table is filled here.
   if (dialect === 'sqlite') await insertRows(w, 'stix_fts', rows.map((r) => ({ rowid: r.added_us, name: r.name ?? '', description: r.description ?? '' })), SMALL_ROWS_PER_INSERT);
+  await logPublic(trx, inserts, rows);
   return outcomes;
+}
+
+/**
+ * The public transparency log entries the batch's items asked for, in this transaction: only for a version
+ * stored as TLP:CLEAR with audience public (anything else asking to be logged is a bug, and rolls back).
+ */
+async function logPublic(trx: Kysely<StixTables>, inserts: readonly Insert[], rows: readonly StixVersionTable[]): Promise<void> {
+  const events: TransparencyEvent[] = [];
+  for (let i = 0; i < inserts.length; i++) {
+    const event = (inserts[i] as Insert).item.transparency;
+    if (event === undefined) continue;
+    const row = rows[i] as StixVersionTable;
+    if (row.tlp !== 'clear' || !(JSON.parse(row.audience) as string[]).includes('public')) throw new Error(`${row.id} is not shared with the public (TLP ${row.tlp}, audience ${row.audience}); it cannot go into the transparency log`);
+    const object = { id: row.id, modified: row.modified, sha256: createHash('sha256').update(canonicalJson(JSON.parse(row.json)), 'utf8').digest('hex') };
+    events.push({ ...event, content: { ...event.content, object } });
+  }
+  // The same transaction, seen with the log's tables (Kysely's table types do not widen by assignment).
+  await appendTransparency(trx as unknown as Kysely<TransparencyTables>, events);
 }
 
 /** The same, from a version's JSON (only sightings and relationships are parsed). */

@@ -3,6 +3,7 @@ import type { OrgId, StixId, UserId } from '../domain/ids.ts';
 import type { Problem } from '../domain/problem.ts';
 import type { Result } from '../domain/result.ts';
 import type { Tlp } from '../domain/tlp.ts';
+import type { TransparencyEvent } from '../domain/transparency.ts';
 
 /**
  * Who is reading. Every read in the store takes one; there is no read without it.
@@ -51,6 +52,12 @@ export interface IncomingObject {
   readonly audienceDefault?: boolean;
   /** What the object points at (`stixRefs` of its parsed JSON), when the caller has parsed it; otherwise the store parses `json`. */
   readonly refs?: readonly string[];
+  /**
+   * The public transparency log entry this version makes, written in the same transaction when the version is
+   * stored (not when it is unchanged), its content completed with the version's id, modified and sha256.
+   * Only for a version stored TLP:CLEAR with audience public; the store refuses anything else.
+   */
+  readonly transparency?: TransparencyEvent;
 }
 
 export type PutOutcome =
