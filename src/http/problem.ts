@@ -43,6 +43,11 @@ export const UNPROCESSABLE_CODES: ReadonlySet<string> = new Set([
   'service-not-offered',
   'own-organization',
   'unknown-organization',
+  'not-a-platform',
+  'not-shared-with-platform',
+  'invalid-url',
+  'empty-reason',
+  'empty-response',
 ]);
 
 export function statusOf(p: Problem): number {

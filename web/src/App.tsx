@@ -7,6 +7,8 @@ import { Support } from './pages/Support.tsx';
 import { SupportRequest } from './pages/SupportRequest.tsx';
 import { RumourControl } from './pages/RumourControl.tsx';
 import { WriteCorrection } from './pages/WriteCorrection.tsx';
+import { Transparency } from './pages/Transparency.tsx';
+import { PlatformShares } from './pages/PlatformShares.tsx';
 import { SignIn } from './pages/SignIn.tsx';
 import { CheckLogs } from './pages/CheckLogs.tsx';
 import { Feeds } from './pages/Feeds.tsx';
@@ -25,7 +27,7 @@ import { pageTitle } from './page-title.ts';
 import { useSession } from './session.tsx';
 import { useEffect, type ReactNode } from 'react';
 
-const PUBLIC_PATHS = new Set(['/rumour-control', '/signin']);
+const PUBLIC_PATHS = new Set(['/rumour-control', '/transparency', '/signin']);
 
 export function App() {
   const { path, params } = useLocation();
@@ -41,6 +43,7 @@ export function App() {
 
   if (path === '/signin') return <SignIn next={safeNext(params.get('next'))} passwordChanged={params.get('changed') === 'password'} />;
   if (path === '/rumour-control') return <Shell>{<RumourControl />}</Shell>;
+  if (path === '/transparency') return <Shell>{<Transparency />}</Shell>;
   if (loading || me === null) return <Loading what="Rampart" />;
   return <Shell>{page(path, params)}</Shell>;
 }
@@ -65,6 +68,7 @@ function page(path: string, params: URLSearchParams): ReactNode {
   if (path.startsWith('/intel/')) return <ObjectDetail id={decodeURIComponent(path.slice('/intel/'.length))} />;
   if (path === '/report') return <Report />;
   if (path === '/rumour-control/write') return <WriteCorrection />;
+  if (path === '/platform-shares') return <PlatformShares />;
   if (path === '/new') return <NewItem />;
   if (path === '/support') return <Support />;
   if (path.startsWith('/support/')) return <SupportRequest id={decodeURIComponent(path.slice('/support/'.length))} />;
@@ -111,10 +115,12 @@ function Shell(props: { readonly children: ReactNode }) {
               {nav('/report', 'Report')}
               {nav('/check-logs', 'Check my logs')}
               {nav('/support', 'Support')}
+              {nav('/platform-shares', 'Platforms')}
               {nav('/settings', 'Settings')}
             </>
           )}
           {nav('/rumour-control', 'Rumour control')}
+          {nav('/transparency', 'Transparency log')}
         </nav>
         <div className="who">
           {me === null ? null : (

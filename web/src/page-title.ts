@@ -22,6 +22,8 @@ function pageName(path: string): string | null {
   if (path === '/notifications') return 'Alerts';
   if (path === '/settings/alerts') return 'Alert settings';
   if (path === '/rumour-control') return 'Rumour control';
+  if (path === '/transparency') return 'Transparency log';
+  if (path === '/platform-shares') return 'Platform sharing';
   if (path === '/signin') return 'Sign in';
   return 'Page not found';
 }

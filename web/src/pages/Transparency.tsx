@@ -1,0 +1,61 @@
+import { formatWhen } from '../format.ts';
+import { Loading, ProblemBox } from '../components/Status.tsx';
+import { useRoute } from '../use-api.ts';
+import { transparencyLine } from '../transparency-words.ts';
+
+/** The public transparency log: its latest signed checkpoint and its entries, newest first; no sign-in. */
+export function Transparency() {
+  const latest = useRoute('/api/v1/public/transparency/checkpoints/latest');
+  const log = useRoute('/api/v1/public/transparency/entries', { query: '?from=1&limit=1000' });
+  const now = new Date();
+  return (
+    <div className="public">
+      <div className="page-head">
+        <div>
+          <h1>Transparency log</h1>
+          <p className="lead">
+            Everything this hub made public for election officials, and every time an official told a social-media platform about a post, in order. Nothing
+            here can be changed or removed without it showing: each entry is chained to the one before, and the hub signs the chain.
+          </p>
+        </div>
+      </div>
+      <section className="card" aria-labelledby="checkpoint-heading">
+        <h2 id="checkpoint-heading">Latest signed checkpoint</h2>
+        {latest.state === 'loading' ? <Loading what="the checkpoint" /> : null}
+        {latest.state === 'error' ? <p className="muted">{latest.problem.code === 'no-checkpoint' ? 'The hub has not signed a checkpoint yet.' : latest.problem.detail}</p> : null}
+        {latest.state === 'ready' ? (
+          <p data-testid="checkpoint">
+            {latest.value.tree_size} {latest.value.tree_size === 1 ? 'entry' : 'entries'}, signed {formatWhen(latest.value.time, now)} with key <code>{latest.value.key_id}</code>
+            <br />
+            <span className="muted small">
+              Head <code>{latest.value.head_hash}</code>
+            </span>
+          </p>
+        ) : null}
+        <p className="muted small">
+          Check it yourself: <code>rampart transparency verify {window.location.origin}</code>. How it works: docs/transparency.md.
+        </p>
+      </section>
+      {log.state === 'loading' ? <Loading what="the log" /> : null}
+      {log.state === 'error' ? <ProblemBox problem={log.problem} /> : null}
+      {log.state === 'ready' && log.value.entries.length === 0 ? <p className="card muted">Nothing has been made public yet.</p> : null}
+      {log.state === 'ready' && log.value.entries.length > 0 ? (
+        <section className="card">
+          <h2>Entries</h2>
+          <ol className="transparency-log" reversed>
+            {[...log.value.entries].reverse().map((e) => (
+              <li key={e.seq} data-testid="log-entry">
+                <strong>{transparencyLine(e.kind, e.content)}</strong>
+                <span className="muted small">
+                  {' '}
+                  · #{e.seq} · {formatWhen(e.time, now)} · hash <code>{e.hash.slice(0, 12)}</code>
+                </span>
+              </li>
+            ))}
+          </ol>
+          {log.value.next === null ? null : <p className="muted small">Showing the first 1000 entries; the API pages through the rest.</p>}
+        </section>
+      ) : null}
+    </div>
+  );
+}
