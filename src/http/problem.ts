@@ -34,6 +34,7 @@ export const UNPROCESSABLE_CODES: ReadonlySet<string> = new Set([
   'tlp-marking-mismatch',
   'created-by-mismatch',
   'import-rejected',
+  'invalid-misp-event',
   'voter-personal-data',
   'assignee-not-in-organization',
   'note-wider-than-incident',

@@ -35,6 +35,7 @@ import { secretBox as makeSecretBox } from '../auth/secret-box.ts';
 import { randomBytes } from 'node:crypto';
 import { supportRepository } from '../store/support.ts';
 import { matchPlugin } from '../matching/routes.ts';
+import { mispPlugin } from '../misp/routes.ts';
 import { objectsPlugin } from '../objects/routes.ts';
 import { exportPlugin } from '../ingest/export-routes.ts';
 import { importPlugin } from '../ingest/import-routes.ts';
@@ -221,6 +222,7 @@ export async function composeHub(options: HubOptions): Promise<Hub> {
       taxiiPlugin({ stix: store.stix, taxii: taxiiStore(store.database.db), sharing, hubOwner, clock, isOrgAdmin, titles, audit, ...(options.taxiiSecret === undefined ? {} : { secret: options.taxiiSecret }) }),
       matchPlugin({ stix: store.stix, sharing, clock, sightingCounts: (reader, id) => sharing.sightingAggregate(reader, id), ...(options.http?.matchLimit === undefined ? {} : { uploadLimit: options.http.matchLimit }) }),
       federationPlugin(fed.routes),
+      mispPlugin({ stix: store.stix, clock, audit, hubOwner }),
       incidentRoutes({
         stix: store.stix,
         sharing,

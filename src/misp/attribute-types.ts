@@ -61,12 +61,17 @@ export function mappingOf(type: string): AttributeMapping | null {
   return null;
 }
 
+/** A path as the pattern formatter writes it: quotes only around keys that need them (`file:hashes.MD5`, `file:hashes.'SHA-256'`). */
+export function normalPath(path: string): string {
+  return path.replace(/\.'([A-Za-z_][A-Za-z0-9_]*)'/g, '.$1');
+}
+
 /** The MISP type for one STIX path (export of indicators and observables without their MISP type label). */
 export function mispTypeOfPath(path: string): string | null {
-  if (path === 'ipv4-addr:value' || path === 'ipv6-addr:value') return 'ip-dst';
-  if (path === 'domain-name:resolves_to_refs[*].value') return null;
+  const wanted = normalPath(path);
+  if (wanted === 'ipv4-addr:value' || wanted === 'ipv6-addr:value') return 'ip-dst';
   for (const [type, paths] of Object.entries(OBSERVABLES)) {
-    if (paths.length === 1 && paths[0] === path && !['hostname', 'email-src', 'email-dst', 'ip-src'].includes(type)) return type;
+    if (paths.length === 1 && normalPath(paths[0] ?? '') === wanted && !['hostname', 'email-src', 'email-dst', 'ip-src'].includes(type)) return type;
   }
   return null;
 }
@@ -88,7 +93,7 @@ export function concretePath(path: string, value: string): string {
 /** The MISP type of a pair of paths written together (export): `file:name` with a hash is `filename|<hash>`. */
 export function mispTypeOfPair(first: string, second: string): string | null {
   for (const [type, paths] of Object.entries(OBSERVABLES)) {
-    if (paths.length === 2 && paths[0] === first && paths[1] === second) return type;
+    if (paths.length === 2 && normalPath(paths[0] ?? '') === normalPath(first) && normalPath(paths[1] ?? '') === normalPath(second)) return type;
   }
   return null;
 }
