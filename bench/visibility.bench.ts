@@ -11,6 +11,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { interleaved, quantile } from './fixtures/paired.ts';
 import { analyze, bulkLoadObjects } from './fixtures/store-rows.ts';
 import { openStore, type RampartStore } from '../src/store/index.ts';
 import type { ListQuery, Reader } from '../src/store/types.ts';
@@ -77,7 +78,7 @@ async function once(store: RampartStore, reader: Reader, query: ListQuery): Prom
   return { wall, cpu: (used.user + used.system) / 1000, items: page.value.items.length };
 }
 
-const mid = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+const mid = (xs: readonly number[]) => quantile(xs, 0.5);
 
 interface Paired {
   readonly operator: Timing;
@@ -94,15 +95,7 @@ interface Paired {
  * taken apart lands in either cluster by chance, which swung the printed ratio by ±0.5.
  */
 async function pair(store: RampartStore, reader: Reader, query: ListQuery): Promise<Paired> {
-  const op: Timing[] = [];
-  const mem: Timing[] = [];
-  for (let i = 0; i < RUNS + WARM_UP; i++) {
-    const a = await once(store, OPERATOR, query);
-    const b = await once(store, reader, query);
-    if (i < WARM_UP) continue;
-    op.push(a);
-    mem.push(b);
-  }
+  const { reference: op, subject: mem } = await interleaved(RUNS, WARM_UP, () => once(store, OPERATOR, query), () => once(store, reader, query));
   const median = (ts: Timing[]): Timing => ({ wall: mid(ts.map((t) => t.wall)), cpu: mid(ts.map((t) => t.cpu)), items: ts[0]?.items ?? 0 });
   const ratios = (of: (t: Timing) => number) => mid(mem.map((m, i) => of(m) / of(op[i] ?? m)));
   return { operator: median(op), member: median(mem), wallRatio: ratios((t) => t.wall), cpuRatio: ratios((t) => t.cpu) };

@@ -43,7 +43,6 @@ describe('dashboard routes', () => {
       by_tlp: { clear: 0, green: 0, amber: 0, 'amber+strict': 0, red: 0 },
       by_type: [],
       latest_shared: [],
-      status_board: [],
     });
   });
 });

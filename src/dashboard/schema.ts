@@ -1,15 +1,9 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { ELECTION_FUNCTIONS, STATUS_LEVELS, type ElectionFunction, type StatusLevel } from '../domain/election.ts';
 import { TLP_LEVELS } from '../domain/tlp.ts';
 
 /** A union of string literals whose static type keeps the literals (TypeBox's map would widen to string). */
 const literals = <T extends readonly string[]>(values: T) => Type.Unsafe<T[number]>(Type.Union(values.map((v) => Type.Literal(v))));
 const TlpSchema = literals(TLP_LEVELS);
-const StatusLevelSchema = literals(STATUS_LEVELS);
-/** A status report names only the functions it has news about. */
-const FunctionStatusSchema = Type.Unsafe<Partial<Record<ElectionFunction, StatusLevel>>>(
-  Type.Object(Object.fromEntries(ELECTION_FUNCTIONS.map((f) => [f, Type.Optional(StatusLevelSchema)])), { additionalProperties: false }),
-);
 
 /** One object in a short list: enough to show a row and link to its page. */
 export const ItemSummarySchema = Type.Object({
@@ -23,21 +17,6 @@ export const ItemSummarySchema = Type.Object({
   mine: Type.Boolean(),
 });
 export type ItemSummary = Static<typeof ItemSummarySchema>;
-
-export const StatusRowSchema = Type.Object({
-  id: Type.String(),
-  jurisdiction_ref: Type.String(),
-  /** The jurisdiction's identity name when the reader may see that identity. */
-  jurisdiction_name: Type.Union([Type.String(), Type.Null()]),
-  election_date: Type.String(),
-  functions: FunctionStatusSchema,
-  /** The worst level across functions, for sorting and the row colour. */
-  worst: StatusLevelSchema,
-  summary: Type.Union([Type.String(), Type.Null()]),
-  modified: Type.Union([Type.String(), Type.Null()]),
-  tlp: TlpSchema,
-});
-export type StatusRow = Static<typeof StatusRowSchema>;
 
 /** GET /api/v1/dashboard: everything counted over what the reader may see, and nothing else. */
 export const DashboardSchema = Type.Object({
@@ -59,7 +38,5 @@ export const DashboardSchema = Type.Object({
   by_type: Type.Array(Type.Object({ type: Type.String(), count: Type.Integer() })),
   /** Newest items other organizations shared with the reader. */
   latest_shared: Type.Array(ItemSummarySchema),
-  /** Newest election-day status per jurisdiction, worst first. */
-  status_board: Type.Array(StatusRowSchema),
 });
 export type Dashboard = Static<typeof DashboardSchema>;

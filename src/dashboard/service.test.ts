@@ -3,11 +3,11 @@ import type { AudienceKey } from '../domain/audience.ts';
 import type { OrgId, StixId, UserId } from '../domain/ids.ts';
 import { ok } from '../domain/result.ts';
 import type { Tlp } from '../domain/tlp.ts';
-import { RAMPART_EXTENSION_ID, STATUS_REPORT_TYPE } from '../stix/rampart-extension.ts';
+import { RAMPART_EXTENSION_ID } from '../stix/rampart-extension.ts';
 import type { Reader, Sharing, StixStore } from '../store/types.ts';
 import { memoryStixStore } from '../../test/helpers/memory-stix-store.ts';
 import { remoteOwnerId } from '../domain/remote-owner.ts';
-import { dashboardFor, incidentState, worstLevel } from './service.ts';
+import { dashboardFor, incidentState } from './service.ts';
 
 const org = (n: number) => `identity--00000000-0000-4000-8000-00000000000${n}` as OrgId;
 const COUNTY = org(1); // in state 55
@@ -141,29 +141,6 @@ describe('dashboardFor', () => {
     expect(res.ok && res.value.latest_shared.map((i) => i.name)).toEqual(['Received from the state', 'Advisory citing ATT&CK']);
   });
 
-  it('keeps the newest status per jurisdiction, worst first, with the name when visible', async () => {
-    const stix = visibilityStore();
-    await put(stix, { type: 'identity', id: COUNTY, name: 'Lakeview County', identity_class: 'organization' }, COUNTY, 'green', ['community']);
-    const status = (jurisdiction: OrgId, functions: Record<string, string>) => ({
-      type: STATUS_REPORT_TYPE,
-      extensions: { [RAMPART_EXTENSION_ID]: { extension_type: 'new-sdo' } },
-      election_ref: 'x-rampart-election--00000000-0000-4000-8000-000000000009',
-      jurisdiction_ref: jurisdiction,
-      state_fips: '55',
-      functions: Object.fromEntries(Object.entries(functions).map(([fn, level]) => [fn, { level }])),
-    });
-    await put(stix, status(COUNTY, { voting: 'normal' }), COUNTY, 'amber', ['state:55']);
-    await put(stix, status(COUNTY, { voting: 'normal', pollbooks: 'degraded' }), COUNTY, 'amber', ['state:55']);
-    await put(stix, status(STATE, { 'results-reporting': 'disrupted' }), STATE, 'amber', ['state:55']);
-    await put(stix, { ...status(STATE, { voting: 'normal' }), functions: [] }, STATE, 'amber', ['state:55']);
-    const res = await dashboardFor(deps(stix), countyReader);
-    const board = res.ok ? res.value.status_board : [];
-    expect(board.map((r) => [r.jurisdiction_ref, r.jurisdiction_name, r.worst, r.functions])).toEqual([
-      [STATE, null, 'disrupted', { 'results-reporting': 'disrupted' }],
-      [COUNTY, 'Lakeview County', 'degraded', { voting: 'normal', pollbooks: 'degraded' }],
-    ]);
-  });
-
   it('says when it stopped counting early', async () => {
     const stix = visibilityStore();
     for (let i = 0; i < 5; i += 1) await put(stix, incident(`i${i}`, '55'), STATE, 'green', ['community']);
@@ -177,10 +154,5 @@ describe('helpers', () => {
     expect(incidentState(incident('x', '06'))).toBe('06');
     expect(incidentState({ extensions: { [RAMPART_EXTENSION_ID]: { state_fips: 'CA' } } })).toBeNull();
     expect(incidentState({ x_state: '06' })).toBeNull();
-  });
-
-  it('ranks disrupted over degraded over normal', () => {
-    expect(worstLevel(['normal', 'disrupted', 'degraded'])).toBe('disrupted');
-    expect(worstLevel([])).toBe('normal');
   });
 });

@@ -1,14 +1,10 @@
 import { KNOWLEDGE_BASE_PUBLISHERS } from '../kb/publishers.ts';
-import { Type } from '@sinclair/typebox';
-import { Value } from '@sinclair/typebox/value';
-import { STATUS_LEVELS, type StatusLevel } from '../domain/election.ts';
-import { parseStixId } from '../domain/ids.ts';
 import type { Problem } from '../domain/problem.ts';
 import { err, ok, type Result } from '../domain/result.ts';
 import type { Tlp } from '../domain/tlp.ts';
-import { RAMPART_EXTENSION_ID, STATUS_REPORT_TYPE, StatusReportSchema } from '../stix/rampart-extension.ts';
+import { RAMPART_EXTENSION_ID } from '../stix/rampart-extension.ts';
 import type { Reader, StixStore, StoredVersion } from '../store/types.ts';
-import { type Dashboard, type ItemSummary, type StatusRow } from './schema.ts';
+import { type Dashboard, type ItemSummary } from './schema.ts';
 
 export interface DashboardDeps {
   readonly stix: StixStore;
@@ -65,32 +61,6 @@ export function incidentClosed(object: Record<string, unknown>): boolean {
   return isRecord(ext) && ext['case_status'] === 'resolved';
 }
 
-const StatusObjectSchema = Type.Object({
-  created: Type.String(),
-  jurisdiction_ref: Type.String({ pattern: '^identity--' }),
-  functions: StatusReportSchema.properties.functions,
-  summary: Type.Optional(Type.String()),
-});
-
-/** The worst level a status report names: compromise confirmed over disrupted over degraded over normal. */
-export function worstLevel(levels: readonly StatusLevel[]): StatusLevel {
-  return levels.reduce<StatusLevel>((worst, l) => (STATUS_LEVELS.indexOf(l) > STATUS_LEVELS.indexOf(worst) ? l : worst), 'normal');
-}
-
-function statusRow(v: StoredVersion, object: Record<string, unknown>): Omit<StatusRow, 'jurisdiction_name'> | null {
-  if (!Value.Check(StatusObjectSchema, object)) return null;
-  return {
-    id: v.id,
-    jurisdiction_ref: object.jurisdiction_ref,
-    election_date: object.created.slice(0, 10),
-    functions: Object.fromEntries(Object.entries(object.functions).map(([fn, status]) => [fn, status.level])),
-    worst: worstLevel(Object.values(object.functions).map((status) => status.level)),
-    summary: object.summary ?? null,
-    modified: v.modified,
-    tlp: v.sharing.tlp,
-  };
-}
-
 /**
  * Knowledge-base material (ATT&CK, DISARM): its publishers' objects and identities. Recognised by the object's
  * `created_by_ref`, not only by its owner here: received through a feed, it is owned by a derived remote owner
@@ -112,14 +82,6 @@ function pushNewest(list: StoredVersion[], v: StoredVersion, size: number): void
   if (list.length > size) list.pop();
 }
 
-/** The name of an identity, when the reader may see it. */
-async function nameOf(stix: StixStore, reader: Reader, ref: string): Promise<string | null> {
-  const id = parseStixId(ref);
-  if (!id.ok) return null;
-  const found = await stix.get(reader, id.value);
-  return found === null ? null : str(parseJson(found.json)['name']);
-}
-
 /**
  * What the dashboard shows, counted over exactly what `reader` may see (one pass through
  * `StixStore.list`, so the store's visibility rule is the only one). Revoked objects are not counted;
@@ -133,7 +95,6 @@ export async function dashboardFor(deps: DashboardDeps, reader: Reader, options:
   let withoutState = 0;
   let openIncidents = 0;
   const newest: StoredVersion[] = [];
-  const statusByJurisdiction = new Map<string, Omit<StatusRow, 'jurisdiction_name'>>();
   const ownOrg = reader.kind === 'member' ? reader.orgId : null;
   let scanned = 0;
   let truncated = false;
@@ -158,22 +119,9 @@ export async function dashboardFor(deps: DashboardDeps, reader: Reader, options:
       const fips = incidentState(incident);
       if (fips === null) withoutState += 1;
       else byState[fips] = (byState[fips] ?? 0) + 1;
-    } else if (v.type === STATUS_REPORT_TYPE) {
-      const row = statusRow(v, parseJson(v.json));
-      const held = row === null ? undefined : statusByJurisdiction.get(row.jurisdiction_ref);
-      if (row !== null && (held === undefined || `${row.election_date}${row.modified ?? ''}` > `${held.election_date}${held.modified ?? ''}`)) {
-        statusByJurisdiction.set(row.jurisdiction_ref, row);
-      }
     }
   }
 
-  const statusBoard: StatusRow[] = [];
-  for (const row of statusByJurisdiction.values()) {
-    statusBoard.push({ ...row, jurisdiction_name: await nameOf(deps.stix, reader, row.jurisdiction_ref) });
-  }
-  statusBoard.sort(
-    (a, b) => STATUS_LEVELS.indexOf(b.worst) - STATUS_LEVELS.indexOf(a.worst) || (a.jurisdiction_name ?? a.jurisdiction_ref).localeCompare(b.jurisdiction_name ?? b.jurisdiction_ref),
-  );
   const latest: ItemSummary[] = newest.map((v) => {
     const o = parseJson(v.json);
     return { id: v.id, type: v.type, name: str(o['name']), modified: v.modified, tlp: v.sharing.tlp, owner: v.sharing.owner, mine: v.sharing.owner === ownOrg };
@@ -188,6 +136,5 @@ export async function dashboardFor(deps: DashboardDeps, reader: Reader, options:
     by_tlp: byTlp,
     by_type: [...byType].map(([type, count]) => ({ type, count })).sort((a, b) => b.count - a.count || a.type.localeCompare(b.type)),
     latest_shared: latest,
-    status_board: statusBoard,
   });
 }

@@ -1,6 +1,6 @@
 import type { Organization } from '../domain/organization.ts';
 import type { OrgKind } from '../domain/organization.ts';
-import type { Jurisdiction } from './rollup.ts';
+import { inDisplayOrder, type Jurisdiction } from './rollup.ts';
 import type { JurisdictionsPort } from './service.ts';
 
 const JURISDICTION_KINDS: readonly OrgKind[] = ['state', 'territory', 'local'];
@@ -8,7 +8,8 @@ const JURISDICTION_KINDS: readonly OrgKind[] = ['state', 'territory', 'local'];
 /**
  * The JurisdictionsPort over the organizations the hub knows: each state's (or territory's) election
  * office and its local election offices. Organizations change rarely and the roll-up asks on every
- * read, so the list is kept for `ttlMs` (a new county shows within that time).
+ * read, so the list is kept for `ttlMs` (a new county shows within that time), each state's already in
+ * display order (inDisplayOrder).
  */
 export function jurisdictionsFrom(accounts: { listOrganizations(filter: { readonly kinds: readonly OrgKind[] }): Promise<Organization[]> }, clock: { now(): Date }, ttlMs = 30_000): JurisdictionsPort {
   let cached: { at: number; byState: Map<string, Jurisdiction[]> } | null = null;
@@ -22,6 +23,7 @@ export function jurisdictionsFrom(accounts: { listOrganizations(filter: { readon
         list.push({ id: o.id, name: o.name, kind: o.kind, stateFips: o.state_fips, countyFips: o.county_fips });
         byState.set(o.state_fips, list);
       }
+      for (const [fips, list] of byState) byState.set(fips, inDisplayOrder(list));
       cached = { at: now, byState };
     }
     const { byState } = cached;

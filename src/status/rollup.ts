@@ -71,12 +71,21 @@ const BAD: ReadonlySet<StatusLevel> = new Set(['disrupted', 'compromise-confirme
 /** Between phases, or in a phase without regular reports, a report older than a day is overdue. */
 const FALLBACK_MINUTES = 24 * 60;
 
-/** One collator for every sort: String.localeCompare builds one per call, the bulk of a national roll-up's time. */
 const byName = new Intl.Collator('en');
 
-const zeroCounts = (): Record<RollupLevel, number> => Object.fromEntries(ROLLUP_LEVELS.map((l) => [l, 0])) as Record<RollupLevel, number>;
-const rank = (l: RollupLevel) => ROLLUP_LEVELS.indexOf(l);
-const worse = (a: RollupLevel, b: RollupLevel): RollupLevel => (rank(b) > rank(a) ? b : a);
+/**
+ * Jurisdictions in the order the roll-up shows them: each state's office first, then its local offices by
+ * name. Sorting with a collator costs more than the rest of a national roll-up together, so the
+ * jurisdictions port sorts once when it reads the organizations, and rollUp keeps the order it is given.
+ */
+export function inDisplayOrder(jurisdictions: readonly Jurisdiction[]): Jurisdiction[] {
+  return [...jurisdictions].sort((a, b) => (a.kind === 'local' ? 1 : 0) - (b.kind === 'local' ? 1 : 0) || byName.compare(a.name, b.name));
+}
+
+const RANK = Object.fromEntries(ROLLUP_LEVELS.map((l, i) => [l, i])) as Readonly<Record<RollupLevel, number>>;
+const zeroCounts = (): Record<RollupLevel, number> => ({ normal: 0, stale: 0, degraded: 0, 'no-report': 0, disrupted: 0, 'compromise-confirmed': 0 });
+const worse = (a: RollupLevel, b: RollupLevel): RollupLevel => (RANK[b] > RANK[a] ? b : a);
+const UNKNOWN: Readonly<Record<ElectionQuestion, Answer>> = Object.freeze({ voting: 'unknown', counting: 'unknown', tallying: 'unknown' });
 
 /** The phase under way at `nowMs`, or null between phases. */
 export function currentPhase(election: Pick<Election, 'phases'>, nowMs: number): Phase | null {
@@ -86,19 +95,45 @@ export function currentPhase(election: Pick<Election, 'phases'>, nowMs: number):
 /** Where a jurisdiction's interval in a phase comes from: its own setting, its state's, the election's, or Rampart's default. */
 export type IntervalSource = 'jurisdiction' | 'state' | 'election' | 'rampart';
 
+/** The minutes a state set for one of its jurisdictions ('' for all of them) in a phase ('' for every phase), if any. */
+type Setting = (jurisdictionRef: string, phase: string) => number | undefined;
+
+/** The expectations of one election, looked up by key instead of searched for each of thousands of jurisdictions. */
+interface Expected {
+  /** `state \n jurisdiction` ('' for the whole state) of each decline. */
+  readonly declined: ReadonlySet<string>;
+  /** `state \n jurisdiction \n phase` to minutes, the first row that sets it. */
+  readonly minutes: ReadonlyMap<string, number>;
+}
+
+function expectedOf(expectations: readonly Expectation[]): Expected {
+  const declined = new Set<string>();
+  const minutes = new Map<string, number>();
+  for (const e of expectations) {
+    if (e.declined) declined.add(`${e.stateFips}\n${e.jurisdictionRef}`);
+    const key = `${e.stateFips}\n${e.jurisdictionRef}\n${e.phase}`;
+    if (e.reportEveryMinutes !== null && !minutes.has(key)) minutes.set(key, e.reportEveryMinutes);
+  }
+  return { declined, minutes };
+}
+
+const settingIn = (expected: Expected, stateFips: string): Setting => (j, p) => (expected.minutes.size === 0 ? undefined : expected.minutes.get(`${stateFips}\n${j}\n${p}`));
+
+function intervalWith(phase: Phase, jurisdictionRef: string, setting: Setting): { readonly minutes: number | null; readonly source: IntervalSource } {
+  const own = setting(jurisdictionRef, phase.phase) ?? setting(jurisdictionRef, '');
+  const state = own === undefined ? (setting('', phase.phase) ?? setting('', '')) : undefined;
+  const minutes = own ?? state ?? phase.report_every_minutes ?? DEFAULT_REPORT_EVERY_MINUTES[phase.phase];
+  const source: IntervalSource = own !== undefined ? 'jurisdiction' : state !== undefined ? 'state' : phase.report_every_minutes !== undefined ? 'election' : 'rampart';
+  return { minutes: minutes === null || minutes <= 0 ? null : minutes, source };
+}
+
 /**
  * How often a jurisdiction reports during a phase and who decided it: the state's setting for it (this
  * phase, then every phase), then the state's for all its jurisdictions (likewise), then the election's,
  * then Rampart's default. `minutes` null: no regular report (a report then stays current for a day).
  */
 export function intervalIn(phase: Phase, jurisdiction: Pick<Jurisdiction, 'id' | 'stateFips'>, expectations: readonly Expectation[]): { readonly minutes: number | null; readonly source: IntervalSource } {
-  const pick = (j: string, p: string) => expectations.find((e) => e.stateFips === jurisdiction.stateFips && e.jurisdictionRef === j && e.phase === p && e.reportEveryMinutes !== null);
-  const own = pick(jurisdiction.id, phase.phase) ?? pick(jurisdiction.id, '');
-  const state = own === undefined ? (pick('', phase.phase) ?? pick('', '')) : undefined;
-  const set = own ?? state;
-  const minutes = set?.reportEveryMinutes ?? phase.report_every_minutes ?? DEFAULT_REPORT_EVERY_MINUTES[phase.phase];
-  const source: IntervalSource = own !== undefined ? 'jurisdiction' : state !== undefined ? 'state' : phase.report_every_minutes !== undefined ? 'election' : 'rampart';
-  return { minutes: minutes === null || minutes === undefined || minutes <= 0 ? null : minutes, source };
+  return intervalWith(phase, jurisdiction.id, settingIn(expectedOf(expectations), jurisdiction.stateFips));
 }
 
 /** How often a jurisdiction reports now (see intervalIn); between phases, or without regular reports, once a day. */
@@ -111,31 +146,51 @@ export function declinedBy(expectations: readonly Expectation[], stateFips: stri
   return expectations.some((e) => e.declined && e.stateFips === stateFips && e.jurisdictionRef === jurisdictionRef);
 }
 
-function answersOf(report: StatusEntry | null, stale: boolean): Record<ElectionQuestion, Answer> {
-  const out = {} as Record<ElectionQuestion, Answer>;
+function answersOf(report: StatusEntry | null, stale: boolean): Readonly<Record<ElectionQuestion, Answer>> {
+  if (report === null) return UNKNOWN;
+  const out = { voting: 'unknown', counting: 'unknown', tallying: 'unknown' } as Record<ElectionQuestion, Answer>;
   for (const q of ELECTION_QUESTIONS) {
-    const fns = QUESTION_FUNCTIONS[q];
-    if (report === null) out[q] = 'unknown';
+    let bad = false;
+    let unnamed = false;
+    for (const f of QUESTION_FUNCTIONS[q]) {
+      const l = report.levels[f];
+      if (l === undefined) unnamed = true;
+      else if (BAD.has(l)) bad = true;
+    }
     // A reported disruption stands until a newer report says otherwise, overdue or not.
-    else if (fns.some((f) => { const l = report.levels[f]; return l !== undefined && BAD.has(l); })) out[q] = 'yes';
-    else if (stale || fns.some((f) => report.levels[f] === undefined)) out[q] = 'unknown';
-    else out[q] = 'no';
+    out[q] = bad ? 'yes' : stale || unnamed ? 'unknown' : 'no';
   }
   return out;
 }
 
-function question(statuses: readonly JurisdictionStatus[], q: ElectionQuestion): QuestionAnswer {
-  const required = statuses.filter((s) => s.required);
-  const yes = required.filter((s) => s.answers[q] === 'yes');
-  const silent = required.filter((s) => s.answers[q] === 'unknown').length;
-  if (yes.length > 0) return { answer: 'yes', reports: yes.flatMap((s) => (s.report === null ? [] : [s.report.id])), silent };
-  if (silent > 0 || required.length === 0) return { answer: 'unknown', reports: [], silent };
-  return { answer: 'no', reports: required.flatMap((s) => (s.report === null ? [] : [s.report.id])), silent: 0 };
+/** What one question gathers over the required jurisdictions of a state, then of the nation. */
+interface Tally {
+  readonly yes: string[];
+  readonly all: string[];
+  silent: number;
+  required: number;
 }
 
-function questions(statuses: readonly JurisdictionStatus[]): Record<ElectionQuestion, QuestionAnswer> {
-  return { voting: question(statuses, 'voting'), counting: question(statuses, 'counting'), tallying: question(statuses, 'tallying') };
+const newTally = (): Tally => ({ yes: [], all: [], silent: 0, required: 0 });
+
+function count(tally: Tally, s: JurisdictionStatus, q: ElectionQuestion): void {
+  tally.required += 1;
+  const a = s.answers[q];
+  if (a === 'unknown') tally.silent += 1;
+  if (s.report === null) return;
+  if (a === 'yes') tally.yes.push(s.report.id);
+  tally.all.push(s.report.id);
 }
+
+function answer(t: Tally): QuestionAnswer {
+  if (t.yes.length > 0) return { answer: 'yes', reports: t.yes, silent: t.silent };
+  if (t.silent > 0 || t.required === 0) return { answer: 'unknown', reports: [], silent: t.silent };
+  return { answer: 'no', reports: t.all, silent: 0 };
+}
+
+type Tallies = Record<ElectionQuestion, Tally>;
+const newTallies = (): Tallies => ({ voting: newTally(), counting: newTally(), tallying: newTally() });
+const answers = (t: Tallies): Record<ElectionQuestion, QuestionAnswer> => ({ voting: answer(t.voting), counting: answer(t.counting), tallying: answer(t.tallying) });
 
 /**
  * The roll-up of an election at `now` over the reports a reader may see (`latest`: the newest visible
@@ -144,16 +199,18 @@ function questions(statuses: readonly JurisdictionStatus[]): Record<ElectionQues
  * posted level when worse); only a fresh report whose functions are all normal counts as `normal`.
  * The three questions are yes when any report shows a disruption or compromise of one of their
  * functions, no only when every required jurisdiction has a fresh report naming all of them, and
- * unknown otherwise.
+ * unknown otherwise. Jurisdictions are listed per state in the order given (see inDisplayOrder).
  */
 export function rollUp(election: Pick<Election, 'state_fips' | 'phases' | 'jurisdiction_refs'>, jurisdictions: readonly Jurisdiction[], expectations: readonly Expectation[], latest: readonly StatusEntry[], now: Date): Rollup {
-  const nowMs = now.getTime();
-  const phase = currentPhase(election, nowMs);
-  const byJurisdiction = new Map(latest.map((e) => [e.jurisdictionRef, e]));
+  const nowUs = now.getTime() * 1000;
+  const phase = currentPhase(election, now.getTime());
+  const expected = expectedOf(expectations);
+  const byJurisdiction = new Map<string, StatusEntry>();
+  for (const e of latest) byJurisdiction.set(e.jurisdictionRef, e);
   const listed = election.jurisdiction_refs === undefined ? null : new Set<string>(election.jurisdiction_refs);
   const states: StateRollup[] = [];
-  const all: JurisdictionStatus[] = [];
   const national = zeroCounts();
+  const nationalTallies = newTallies();
   const byState = new Map<string, Jurisdiction[]>();
   for (const j of jurisdictions) {
     if (listed !== null && j.kind === 'local' && !listed.has(j.id)) continue;
@@ -162,17 +219,19 @@ export function rollUp(election: Pick<Election, 'state_fips' | 'phases' | 'juris
     else list.push(j);
   }
   for (const fips of [...election.state_fips].sort()) {
-    const declined = declinedBy(expectations, fips, '');
+    const declined = expected.declined.has(`${fips}\n`);
     const members = byState.get(fips) ?? [];
+    const setting = settingIn(expected, fips);
     const statuses: JurisdictionStatus[] = [];
     const counts = zeroCounts();
+    const tallies = newTallies();
     let worst: RollupLevel | null = null;
     let lastReportUs: number | null = null;
     for (const j of members) {
-      const required = !declined && !declinedBy(expectations, fips, j.id);
+      const required = !declined && !expected.declined.has(`${fips}\n${j.id}`);
       const report = byJurisdiction.get(j.id) ?? null;
-      const everyMinutes = reportEvery(phase, j, expectations);
-      const stale = report !== null && report.reportedUs < nowMs * 1000 - everyMinutes * 60_000_000;
+      const everyMinutes = (phase === null ? null : intervalWith(phase, j.id, setting).minutes) ?? FALLBACK_MINUTES;
+      const stale = report !== null && report.reportedUs < nowUs - everyMinutes * 60_000_000;
       let level: RollupLevel = 'no-report';
       if (report !== null) {
         level = stale ? 'stale' : 'normal';
@@ -185,10 +244,17 @@ export function rollUp(election: Pick<Election, 'state_fips' | 'phases' | 'juris
       counts[level] += 1;
       national[level] += 1;
       worst = worst === null ? level : worse(worst, level);
+      for (const q of ELECTION_QUESTIONS) count(tallies[q], status, q);
     }
-    statuses.sort((a, b) => (a.jurisdiction.kind === 'local' ? 1 : 0) - (b.jurisdiction.kind === 'local' ? 1 : 0) || byName.compare(a.jurisdiction.name, b.jurisdiction.name));
-    all.push(...statuses);
-    states.push({ stateFips: fips, declined, worst, counts, questions: questions(statuses), lastReportUs, jurisdictions: statuses });
+    for (const q of ELECTION_QUESTIONS) {
+      const n = nationalTallies[q];
+      const t = tallies[q];
+      n.yes.push(...t.yes);
+      n.all.push(...t.all);
+      n.silent += t.silent;
+      n.required += t.required;
+    }
+    states.push({ stateFips: fips, declined, worst, counts, questions: answers(tallies), lastReportUs, jurisdictions: statuses });
   }
-  return { phase, counts: national, questions: questions(all), states };
+  return { phase, counts: national, questions: answers(nationalTallies), states };
 }

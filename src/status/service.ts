@@ -15,7 +15,10 @@ import type { Reader } from '../store/types.ts';
 import { rollUp, type Jurisdiction, type JurisdictionStatus, type QuestionAnswer, type StateRollup } from './rollup.ts';
 import type { MyStatusView, PostStatusBody, RollupView, StateRollupView, TimelineQuery, TimelineView } from './schemas.ts';
 
-/** The jurisdictions (state and territory offices, local election offices) of some states, from the organizations the hub knows. */
+/**
+ * The jurisdictions (state and territory offices, local election offices) of some states, from the
+ * organizations the hub knows, each state's in display order (inDisplayOrder): the roll-up keeps it.
+ */
 export type JurisdictionsPort = (stateFips: readonly string[]) => Promise<Jurisdiction[]>;
 
 export interface StatusDeps extends ElectionDeps {

@@ -86,50 +86,40 @@ export function electionStatusStore(database: Database<unknown>): ElectionStatus
   return {
     async latest(reader, electionRef, jurisdictions) {
       if (jurisdictions !== undefined && jurisdictions.length === 0) return [];
+      const only = jurisdictions === undefined ? sql`` : sql` and s1.jurisdiction_ref in (${sql.join(jurisdictions)})`;
+      let which = sql`select distinct s1.jurisdiction_ref from status_report s1 where s1.election_ref = ${electionRef}${only}`;
       const sources = visibilitySources(reader);
-      if (sources === null) {
-        const which =
-          jurisdictions === undefined
-            ? sql`select distinct jurisdiction_ref from status_report where election_ref = ${electionRef}`
-            : sql`select distinct jurisdiction_ref from status_report where election_ref = ${electionRef} and jurisdiction_ref in (${sql.join(jurisdictions)})`;
-        // Everything is visible: per jurisdiction, its reports newest first (an index range), the first counted one.
-        const { rows } = await sql<Row>`
-          select ${COLUMNS} from status_report s join stix_version v on v.added_us = s.added_us
-          where s.added_us in (
-            select (
-              select s2.added_us from status_report s2 join stix_version v2 on v2.added_us = s2.added_us
-              where s2.election_ref = ${electionRef} and s2.jurisdiction_ref = j.jurisdiction_ref and ${counted('s2', 'v2', reader)}
-              order by s2.reported_us desc, s2.added_us desc limit 1
-            ) from (${which}) j
-          )`.execute(db);
-        return rows.map(toEntry);
+      if (sources !== null) {
+        if (sources.keys.length === 0 && sources.owner === null) return [];
+        // A member: only the jurisdictions among the reports its sources yield (its audience keys in
+        // stix_audience, its own organization in stix_version; visibilitySources), each source read over
+        // the added times of this election's reports only, so the work follows what the reader may see,
+        // not every report. The bounds come first, as literals: one index seek each (status_report_added),
+        // and nothing more to do for an election without reports.
+        const { rows: span } = await sql<{ lo: number | string | null; hi: number | string | null }>`
+          select (select min(added_us) from status_report where election_ref = ${electionRef}) as lo,
+                 (select max(added_us) from status_report where election_ref = ${electionRef}) as hi`.execute(db);
+        const lo = span[0]?.lo ?? null;
+        const hi = span[0]?.hi ?? null;
+        if (lo === null || hi === null) return [];
+        const parts = [];
+        if (sources.keys.length > 0) parts.push(sql`select a.added_us from stix_audience a where a.key in (${sql.join(sources.keys)}) and a.added_us >= ${Number(lo)} and a.added_us <= ${Number(hi)}`);
+        if (sources.owner !== null) parts.push(sql`select o.added_us from stix_version o where o.owner = ${sources.owner} and o.added_us >= ${Number(lo)} and o.added_us <= ${Number(hi)}`);
+        which = sql`${which} and s1.added_us in (${sql.join(parts, sql` union `)})`;
       }
-      if (sources.keys.length === 0 && sources.owner === null) return [];
-      // A member: the reader's sources (its audience keys in stix_audience, its own organization in
-      // stix_version; visibilitySources) read only over the added times of this election's reports, so
-      // the work follows what the reader may see, not every report; THE predicate is applied again on
-      // what they yield. The newest per jurisdiction is then picked among those.
-      // Scalar bounds, not a joined CTE: SQLite then reads each source as one index range.
-      const lo = sql`(select min(added_us) from status_report where election_ref = ${electionRef})`;
-      const hi = sql`(select max(added_us) from status_report where election_ref = ${electionRef})`;
-      const parts = [];
-      if (sources.keys.length > 0) parts.push(sql`select a.added_us from stix_audience a where a.key in (${sql.join(sources.keys)}) and a.added_us >= ${lo} and a.added_us <= ${hi}`);
-      if (sources.owner !== null) parts.push(sql`select o.added_us from stix_version o where o.owner = ${sources.owner} and o.added_us >= ${lo} and o.added_us <= ${hi}`);
-      const only = jurisdictions === undefined ? sql`` : sql` and s.jurisdiction_ref in (${sql.join(jurisdictions)})`;
+      // Per jurisdiction, its reports newest first (an index range), the first one counted and, for a
+      // member, visible to it: THE predicate decides inside the query, for about one report per jurisdiction.
+      // Two reports of one jurisdiction at the same microsecond: the later stored wins.
       const { rows } = await sql<Row>`
-        with seen as (
-          select ${COLUMNS} from status_report s join stix_version v on v.added_us = s.added_us
-          where s.added_us in (${sql.join(parts, sql` union `)}) and s.election_ref = ${electionRef} and ${counted('s', 'v', reader)}${only}
-        ),
-        best as (select jurisdiction_ref, max(reported_us) as r from seen group by jurisdiction_ref)
-        select seen.* from seen join best on best.jurisdiction_ref = seen.jurisdiction_ref and best.r = seen.reported_us`.execute(db);
-      // Two reports of one jurisdiction at the same microsecond: the later stored wins, as above.
-      const newest = new Map<string, Row>();
-      for (const r of rows) {
-        const held = newest.get(r.jurisdiction_ref);
-        if (held === undefined || Number(r.added_us) > Number(held.added_us)) newest.set(r.jurisdiction_ref, r);
-      }
-      return [...newest.values()].map(toEntry);
+        select ${COLUMNS} from status_report s join stix_version v on v.added_us = s.added_us
+        where s.added_us in (
+          select (
+            select s2.added_us from status_report s2 join stix_version v2 on v2.added_us = s2.added_us
+            where s2.election_ref = ${electionRef} and s2.jurisdiction_ref = j.jurisdiction_ref and ${counted('s2', 'v2', reader)}
+            order by s2.reported_us desc, s2.added_us desc limit 1
+          ) from (${which}) j
+        )`.execute(db);
+      return rows.map(toEntry);
     },
 
     async timeline(reader, electionRef, options) {

@@ -967,30 +967,6 @@ export interface paths {
                                 owner: string;
                                 mine: boolean;
                             }[];
-                            status_board: {
-                                id: string;
-                                jurisdiction_ref: string;
-                                jurisdiction_name: string | null;
-                                election_date: string;
-                                functions: {
-                                    "voter-registration"?: "normal" | "degraded" | "disrupted" | "compromise-confirmed";
-                                    "candidate-ballot-management"?: "normal" | "degraded" | "disrupted" | "compromise-confirmed";
-                                    "ballot-delivery"?: "normal" | "degraded" | "disrupted" | "compromise-confirmed";
-                                    pollbooks?: "normal" | "degraded" | "disrupted" | "compromise-confirmed";
-                                    "ballot-marking"?: "normal" | "degraded" | "disrupted" | "compromise-confirmed";
-                                    voting?: "normal" | "degraded" | "disrupted" | "compromise-confirmed";
-                                    "vote-counting"?: "normal" | "degraded" | "disrupted" | "compromise-confirmed";
-                                    tallying?: "normal" | "degraded" | "disrupted" | "compromise-confirmed";
-                                    "results-reporting"?: "normal" | "degraded" | "disrupted" | "compromise-confirmed";
-                                    "canvass-certification"?: "normal" | "degraded" | "disrupted" | "compromise-confirmed";
-                                    audits?: "normal" | "degraded" | "disrupted" | "compromise-confirmed";
-                                    "election-communications"?: "normal" | "degraded" | "disrupted" | "compromise-confirmed";
-                                };
-                                worst: "normal" | "degraded" | "disrupted" | "compromise-confirmed";
-                                summary: string | null;
-                                modified: string | null;
-                                tlp: "clear" | "green" | "amber" | "amber+strict" | "red";
-                            }[];
                         };
                     };
                 };
