@@ -120,6 +120,11 @@ export const ConfigSchema = Type.Object({
     expected: 'a whole number of attempts per minute (0 for no limit)',
     scope: 'serve',
   }),
+  transparencyCheckpointMinutes: setting(Type.Integer({ minimum: 0, maximum: 10080, default: 10, description: 'how often the hub signs a checkpoint of the transparency log when it grew; 0: only on demand' }), {
+    env: 'RAMPART_TRANSPARENCY_CHECKPOINT_MINUTES',
+    expected: 'a whole number of minutes (0: only when asked)',
+    scope: 'serve',
+  }),
   taxiiUser: setting(Type.Optional(Type.String({ minLength: 1, description: 'rampart taxii: HTTP Basic user' })), { env: 'RAMPART_TAXII_USER', expected: 'a user name', scope: 'cli' }),
   taxiiPassword: setting(Type.Optional(Type.String({ minLength: 1, description: 'rampart taxii: HTTP Basic password' })), { env: 'RAMPART_TAXII_PASSWORD', expected: 'a password', secret: true, scope: 'cli' }),
   taxiiApiKey: setting(Type.Optional(Type.String({ minLength: 1, description: 'rampart taxii: API key sent as Authorization: Bearer' })), { env: 'RAMPART_TAXII_API_KEY', expected: 'an API key', secret: true, scope: 'cli' }),

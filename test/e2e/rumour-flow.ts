@@ -77,6 +77,17 @@ export async function runRumourFlow(browser: Browser, app: AppUnderTest, shots: 
   await visitor.goto(`${app.baseUrl}/rumour-control?state=55`);
   await visitor.waitForSelector(`${card} .withdrawn-note:has-text("Replaced by the state-wide correction.")`);
   await clerk.screenshot({ path: join(shots, 'r05-clerk-after-withdraw.png'), fullPage: true });
+
+  // The transparency log: the publication and the withdrawal, newest first; the clerk has the hub sign a checkpoint, the visitor sees it.
+  await clerk.click('nav a:has-text("Transparency log")');
+  await clerk.waitForSelector(`[data-testid=log-entry]:has-text("withdrew a correction: “Ballots are not thrown away (${unique})” (Replaced by the state-wide correction.)")`);
+  await clerk.click('button:has-text("Ask the hub to sign a checkpoint now")');
+  await clerk.waitForSelector('[data-testid=checkpoint]:has-text("signed")');
+  await visitor.goto(`${app.baseUrl}/transparency`);
+  await visitor.waitForSelector(`[data-testid=log-entry]:has-text("published a correction: “Ballots are not thrown away (${unique})”")`);
+  expect(await visitor.textContent('[data-testid=checkpoint]')).toMatch(/^\d+ entr(y|ies), signed /);
+  expect(await visitor.isVisible('button:has-text("Ask the hub to sign a checkpoint now")')).toBe(false);
+  await visitor.screenshot({ path: join(shots, 'r06-transparency-log.png'), fullPage: true });
   expect(pageErrors).toEqual([]);
   await clerkContext.close();
   await visitorContext.close();

@@ -76,4 +76,30 @@ describe.skipIf(!existsSync(new URL('../../store/index.ts', import.meta.url)))('
     expect((await cli(importCommand(), ['--db', db, '--max-object-size', String(16 * 1024 * 1024), good])).exit).toBe(0);
     expect(await count(db)).toBe(1);
   });
+
+  it('--format misp imports MISP events with their sharing and notes, and refuses what is not MISP (exit 2) or breaks a rule (exit 1), storing nothing', async () => {
+    const db = path.join(dir, 'm.sqlite');
+    const event = path.join(DATA, 'misp/existing_event.json');
+    const run = await cli(importCommand(), ['--db', db, '--format', 'misp', '--json', event]);
+    expect(run.exit).toBe(0);
+    const summary = JSON.parse(run.out) as { stored: boolean; events: number; added: number; rejected: number };
+    expect(summary).toMatchObject({ stored: true, events: 1, rejected: 0 });
+    expect(await count(db)).toBe(summary.added);
+    const text = await cli(importCommand(), ['--db', db, '--format', 'misp', path.join(DATA, 'misp/long_event.json')]);
+    expect(text.exit).toBe(0);
+    expect(text.out).toMatch(/1 MISP event as \d+ STIX objects: \d+ added/);
+    expect(text.out).toContain('[no-distribution]');
+    const before = await count(db);
+    const stix = await cli(importCommand(), ['--db', db, '--format', 'misp', path.join(OASIS_DIR, 'examples/threat-reports/apt1.json')]);
+    expect(stix.exit).toBe(2);
+    expect(stix.out).toContain('not MISP: import it without --format misp');
+    const bad = path.join(dir, 'bad-misp.json');
+    writeFileSync(bad, readFileSync(path.join(DATA, 'misp/misp_event.json'), 'utf8').replace('"distribution": "0"', '"distribution": "8"'));
+    const invalid = await cli(importCommand(), ['--db', db, '--format', 'misp', bad]);
+    expect(invalid.exit).toBe(1);
+    expect(invalid.out).toContain('$.distribution: [invalid-misp-event]');
+    expect((await cli(importCommand(), ['--db', db, '--format', 'misp', '--audience', 'community', event])).exit).toBe(2);
+    expect((await cli(importCommand(), ['--db', db, '--distribution', '1', event])).exit).toBe(2);
+    expect(await count(db)).toBe(before);
+  });
 });

@@ -8,6 +8,8 @@ import { ownershipGuardedStore } from '../../ingest/ownership.ts';
 import type { Reader } from '../../store/types.ts';
 import { formatProblem } from '../../ingest/validate-bundle.ts';
 import { DEFAULT_LIMITS } from '../../stix/bundle-splitter.ts';
+import { importMisp, MISP_IMPORT_LIMIT, type MispImportSummary } from '../../misp/import.ts';
+import type { Distribution } from '../../misp/sharing.ts';
 import { EXIT, hubIdentity, openInput, openStoreFromOptions, withDbOption } from '../options.ts';
 
 // The operator holds the database and sees every record: an object of another owner is refused, naming it.
@@ -22,6 +24,8 @@ interface ImportFlags {
   readonly audience?: string;
   readonly maxObjectSize?: string;
   readonly json?: boolean;
+  readonly format: 'stix' | 'misp';
+  readonly distribution?: string;
 }
 
 /** `rampart import <file|->…`: streams STIX bundles or TAXII envelopes into the store, one transaction per file. */
@@ -35,6 +39,8 @@ export function importCommand(): Command {
     .option('--tlp <level>', 'TLP of objects without a TLP marking: clear, green, amber, amber+strict, red', 'green')
     .option('--audience <keys>', 'comma-separated audience keys (public, community, org:<id>, state:<fips>, group:<id>, user:<id>); default: a new object follows the TLP, a new version keeps its object\'s audience')
     .option('--max-object-size <bytes>', `largest single object accepted, at most ${String(DEFAULT_LIMITS.maxObjectBytes)} (16 MiB, the limit of REST and TAXII)`, String(DEFAULT_LIMITS.maxObjectBytes))
+    .addOption(new Option('--format <format>', 'stix: bundles or TAXII envelopes; misp: MISP events in MISP JSON, converted to STIX with their TLP and audience mapped (docs/misp.md)').choices(['stix', 'misp']).default('stix'))
+    .option('--distribution <level>', 'with --format misp: MISP distribution of events that state none, 0 (your organization only, the default) to 3')
     .option('--json', 'print the summary as JSON');
   return withDbOption(command).action(async (files: string[], flags: ImportFlags) => {
     process.exitCode = await runImport(files, flags);
@@ -58,6 +64,10 @@ function parseFlags(flags: ImportFlags): { ok: true; value: Omit<ImportOptions, 
       if (!key.ok) return { ok: false, error: `--audience: ${key.error.message}` };
       audience.push(key.value);
     }
+  }
+  if (flags.format === 'misp' && flags.audience !== undefined) return { ok: false, error: '--audience: MISP events carry their own sharing (distribution, sharing groups, tlp tags; docs/misp.md); leave --audience out' };
+  if (flags.distribution !== undefined && (flags.format !== 'misp' || !/^[0-3]$/.test(flags.distribution))) {
+    return { ok: false, error: flags.format !== 'misp' ? '--distribution: only MISP events have a distribution; add --format misp' : `--distribution: "${flags.distribution}" is not 0, 1, 2 or 3` };
   }
   const maxObjectBytes = Number(flags.maxObjectSize);
   if (!/^\d+$/.test(flags.maxObjectSize ?? '') || !Number.isSafeInteger(maxObjectBytes) || maxObjectBytes < 1) {
@@ -99,6 +109,11 @@ async function runImport(files: readonly string[], flags: ImportFlags): Promise<
       }
       const bar = input.value.size !== null && process.stderr.isTTY ? new SingleBar({ stream: process.stderr, format: `${input.value.name} [{bar}] {percentage}% {value}/{total} bytes`, hideCursor: true }, Presets.shades_classic) : null;
       bar?.start(input.value.size ?? 0, 0);
+      if (flags.format === 'misp') {
+        const code = await runMispImport(store.stix, input.value, flags, options.value, bar);
+        exit = Math.max(exit, code);
+        continue;
+      }
       let result;
       try {
         result = await importObjects(ownershipGuardedStore(store.stix, OPERATOR), input.value.stream, { ...options.value, ...(bar === null ? {} : { onBytes: (n: number) => bar.update(n) }) });
@@ -139,4 +154,65 @@ function report(name: string, s: ImportSummary, json: boolean): void {
   }
   process.stdout.write(`${name}: ${s.objects} objects: ${s.added} added, ${s.newVersions} new versions, ${s.unchanged} unchanged, ${s.rejected} rejected\n`);
   for (const d of s.rejections) process.stdout.write(`  ${formatProblem(d)}\n`);
+}
+
+/** One MISP file: read whole (MISP JSON is parsed at once, up to MISP_IMPORT_LIMIT), converted, then imported like a bundle. */
+async function runMispImport(
+  stix: Parameters<typeof ownershipGuardedStore>[0],
+  input: { readonly stream: AsyncIterable<Uint8Array | string>; readonly name: string },
+  flags: ImportFlags,
+  options: Omit<ImportOptions, 'onBytes'>,
+  bar: SingleBar | null,
+): Promise<number> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  try {
+    for await (const chunk of input.stream) {
+      const b = typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk);
+      total += b.length;
+      if (total > MISP_IMPORT_LIMIT) {
+        bar?.stop();
+        process.stderr.write(`rampart import: ${input.name} is larger than ${MISP_IMPORT_LIMIT} bytes; split it into smaller MISP files\n`);
+        return EXIT.unusable;
+      }
+      chunks.push(b);
+      bar?.update(total);
+    }
+  } catch (error) {
+    bar?.stop();
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === undefined) throw error;
+    process.stderr.write(`rampart import: cannot read ${input.name}: ${code}\n`);
+    return EXIT.unusable;
+  }
+  bar?.stop();
+  const owner = options.owner ?? options.hubOwner;
+  const result = await importMisp(ownershipGuardedStore(stix, OPERATOR), Buffer.concat(chunks), {
+    owner,
+    hubOwner: options.hubOwner,
+    // The operator acts for the owner without its memberships: a MISP sharing group narrows to the owner (docs/misp.md).
+    groups: new Set(),
+    now: new Date(),
+    ...(options.onConflict === undefined ? {} : { onConflict: options.onConflict }),
+    ...(flags.distribution === undefined ? {} : { defaultDistribution: Number(flags.distribution) as Distribution }),
+  });
+  if (!result.ok) {
+    if (flags.json === true) process.stdout.write(`${JSON.stringify({ file: input.name, stored: false, error: result.error })}\n`);
+    else {
+      process.stdout.write(`${input.name}: ${result.error.message}\n`);
+      for (const d of result.error.details ?? []) process.stdout.write(`  ${formatProblem(d)}\n`);
+    }
+    return result.error.code === 'import-rejected' || result.error.code === 'invalid-misp-event' ? EXIT.problems : EXIT.unusable;
+  }
+  reportMisp(input.name, result.value, flags.json === true);
+  return EXIT.ok;
+}
+
+function reportMisp(name: string, s: MispImportSummary, json: boolean): void {
+  if (json) {
+    process.stdout.write(`${JSON.stringify({ file: name, stored: true, ...s })}\n`);
+    return;
+  }
+  process.stdout.write(`${name}: ${s.events} MISP event${s.events === 1 ? '' : 's'} as ${s.objects} STIX objects: ${s.added} added, ${s.newVersions} new versions, ${s.unchanged} unchanged\n`);
+  for (const n of s.notes) process.stdout.write(`  note ${n.path ?? '$'}: [${n.code}] ${n.message}\n`);
 }

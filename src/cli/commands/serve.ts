@@ -160,6 +160,7 @@ async function serve(flags: ServeFlags): Promise<number> {
       rateLimits: { perMinute: config.rateLimit, signInPerMinute: config.signInRateLimit },
     },
     notifications: { mailer, log: logger, ...(queue === undefined ? {} : { queue }), ...(config.publicUrl === undefined ? {} : { baseUrl: config.publicUrl.replace(/\/+$/, '') }), ...(config.alertLeaseSeconds === undefined ? {} : { policy: { leaseMs: config.alertLeaseSeconds * 1000 } }) },
+    transparencyCheckpointMs: config.transparencyCheckpointMinutes * 60_000,
     ...(taxiiSecret === undefined ? {} : { taxiiSecret }),
     ...(flags.demo === true ? { demo: { credentialsFile } } : {}),
     onKnowledgeBase: progress.onProgress,

@@ -1,13 +1,25 @@
+import { useState } from 'react';
+import { call, type ApiProblem } from '../api.ts';
 import { formatWhen } from '../format.ts';
 import { Loading, ProblemBox } from '../components/Status.tsx';
+import { useSession } from '../session.tsx';
 import { useRoute } from '../use-api.ts';
 import { transparencyLine } from '../transparency-words.ts';
 
 /** The public transparency log: its latest signed checkpoint and its entries, newest first; no sign-in. */
 export function Transparency() {
-  const latest = useRoute('/api/v1/public/transparency/checkpoints/latest');
-  const log = useRoute('/api/v1/public/transparency/entries', { query: '?from=1&limit=1000' });
+  const { me } = useSession();
+  const [version, setVersion] = useState(0);
+  const [problem, setProblem] = useState<ApiProblem | null>(null);
+  const latest = useRoute('/api/v1/public/transparency/checkpoints/latest', { version });
+  const log = useRoute('/api/v1/public/transparency/entries', { query: '?from=1&limit=1000', version });
   const now = new Date();
+  const signNow = async () => {
+    setProblem(null);
+    const res = await call('post', '/api/v1/transparency/checkpoints');
+    if (!res.ok) return setProblem(res.error);
+    setVersion((v) => v + 1);
+  };
   return (
     <div className="public">
       <div className="page-head">
@@ -32,6 +44,12 @@ export function Transparency() {
             </span>
           </p>
         ) : null}
+        {problem === null ? null : <ProblemBox problem={problem} />}
+        {me === null ? null : (
+          <button type="button" onClick={() => void signNow()}>
+            Ask the hub to sign a checkpoint now
+          </button>
+        )}
         <p className="muted small">
           Check it yourself: <code>rampart transparency verify {window.location.origin}</code>. How it works: docs/transparency.md.
         </p>

@@ -1,0 +1,368 @@
+/**
+ * Election day under load. `npm run bench:load` runs two `rampart serve` processes (the built dist/) on one
+ * PostgreSQL database and one NATS server, as docs/deployment.md describes, and drives them from this process
+ * on 127.0.0.1 for a bounded time:
+ *  - counties: every county election office posts its status (all functions normal, TLP:AMBER to its state)
+ *    `--rounds` times, "every 5 minutes" compressed into the run, spread evenly (open loop: a slow server
+ *    does not slow the posting down);
+ *  - analysts (state and federal) list what is shared with them, search for an address, and read the
+ *    national and their state's roll-up, each with a second between requests;
+ *  - TAXII pollers (state offices' SOCs) poll their state collection every 5 s for what was added since;
+ *  - live-feed clients (a worker thread) hold the live feed open and note when each status reaches them.
+ * It prints per-route count, errors, p50 and p99, beside GET /healthz probed throughout the same run, and
+ * the live feed's connections and publish-to-receive latency. Target: p99 ≤ 200 ms on every route, no errors.
+ *   --seconds <n> (60)  --counties <n> (3000)  --rounds <n> (2)  --analysts <n> (200)  --pollers <n> (50)  --live <n> (5000)
+ *   --db postgres://… (default RAMPART_TEST_DATABASE_URL)  --nats nats://… (default RAMPART_TEST_NATS_URL or nats://127.0.0.1:4222)
+ * The world lives in a new PostgreSQL schema, dropped at the end.
+ */
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import pg from 'pg';
+import { createApiKey } from '../src/accounts/api-keys.ts';
+import { OPERATOR } from '../src/accounts/context.ts';
+import { loadCounties } from '../src/accounts/counties.ts';
+import { seedOrganizations } from '../src/accounts/organizations.ts';
+import { createUser } from '../src/accounts/users.ts';
+import { createAuthService } from '../src/auth/service.ts';
+import { ELECTION_FUNCTIONS } from '../src/domain/election.ts';
+import type { Organization } from '../src/domain/organization.ts';
+import { openStore } from '../src/store/index.ts';
+import { quantile } from './fixtures/paired.ts';
+
+const args = process.argv.slice(2);
+const value = (name: string) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const number = (name: string, fallback: number) => Number(value(name) ?? fallback);
+const SECONDS = number('--seconds', 60);
+const COUNTIES = number('--counties', 3000);
+const ROUNDS = number('--rounds', 2);
+const ANALYSTS = number('--analysts', 200);
+const POLLERS = number('--pollers', 50);
+const LIVE = number('--live', 5000);
+const BASE_DB = value('--db') ?? process.env['RAMPART_TEST_DATABASE_URL'];
+const NATS = value('--nats') ?? process.env['RAMPART_TEST_NATS_URL'] ?? 'nats://127.0.0.1:4222';
+const TARGET_P99_MS = 200;
+const BIN = fileURLToPath(new URL('../bin/rampart.mjs', import.meta.url));
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const TAXII = 'application/taxii+json;version=2.1';
+// A cheap password hash for the thousands of bench people: they use API keys, never passwords.
+const POLICY = { scrypt: { N: 1024, r: 8, p: 1 } };
+
+if (BASE_DB === undefined || !BASE_DB.startsWith('postgres')) {
+  console.error('bench:load needs PostgreSQL: set RAMPART_TEST_DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/test) or pass --db postgres://…');
+  process.exit(2);
+}
+
+// ---- the world: organizations, people and their keys, written straight into a fresh schema ----
+const schema = `bench_load_${randomBytes(4).toString('hex')}`;
+const dbUrl = new URL(BASE_DB);
+dbUrl.searchParams.set('schema', schema);
+
+interface Person {
+  readonly key: string;
+  readonly org: Organization;
+}
+
+async function inBatches<T, R>(items: readonly T[], size: number, each: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = [];
+  for (let i = 0; i < items.length; i += size) out.push(...(await Promise.all(items.slice(i, i + size).map(each))));
+  return out;
+}
+
+/** Evenly spread picks: `count` items from `list`, from every part of it. */
+function spread<T>(list: readonly T[], count: number): T[] {
+  if (list.length === 0) return [];
+  return Array.from({ length: count }, (_, i) => list[Math.floor((i * list.length) / count) % list.length] as T);
+}
+
+async function buildWorld() {
+  const store = await openStore({ url: dbUrl.toString() });
+  try {
+    const seeded = await seedOrganizations(store);
+    if (!seeded.ok) throw new Error(seeded.error.message);
+    const ctx = createAuthService(store, { policy: POLICY }).context;
+    const counties = await loadCounties(ctx);
+    if (!counties.ok) throw new Error(counties.error.message);
+    const orgs = await ctx.accounts.listOrganizations();
+    const locals = orgs.filter((o) => o.kind === 'local').sort((a, b) => (a.county_fips ?? '').localeCompare(b.county_fips ?? ''));
+    const states = orgs.filter((o) => (o.kind === 'state' || o.kind === 'territory') && o.state_fips !== null);
+    const federal = orgs.filter((o) => o.kind === 'federal');
+    const cisa = federal.find((o) => o.short_name === 'CISA') ?? federal[0];
+    if (cisa === undefined) throw new Error('no federal organization was seeded');
+
+    let serial = 0;
+    const person = async (org: Organization, role: 'analyst' | 'hub-admin', scope: 'read' | 'write'): Promise<Person> => {
+      const email = `p${++serial}@load-bench.example`;
+      const made = await createUser(ctx, OPERATOR, { email, name: `Load bench person ${serial} (fictional)`, role, password: `load bench password ${serial}`, org_id: org.id });
+      if (!made.ok) throw new Error(made.error.message);
+      const row = await ctx.accounts.userByEmail(email);
+      if (row === null) throw new Error('person not stored');
+      const key = await createApiKey(ctx, OPERATOR, row, { name: 'load bench', scope });
+      if (!key.ok) throw new Error(key.error.message);
+      return { key: key.value.key, org };
+    };
+    const started = performance.now();
+    const admin = await person(cisa, 'hub-admin', 'write');
+    const clerks = await inBatches(spread(locals, Math.min(COUNTIES, locals.length)), 25, (org) => person(org, 'analyst', 'write'));
+    // Three of every four analysts in state offices, the rest federal.
+    const analystOrgs = [...spread(states, Math.ceil((ANALYSTS * 3) / 4)), ...spread(federal, ANALYSTS - Math.ceil((ANALYSTS * 3) / 4))];
+    const analysts = await inBatches(analystOrgs, 25, (org) => person(org, 'analyst', 'read'));
+    const pollers = await inBatches(spread(states, POLLERS), 25, (org) => person(org, 'analyst', 'read'));
+    console.log(`world: ${orgs.length.toLocaleString('en-US')} organizations, ${clerks.length + analysts.length + pollers.length + 1} people with API keys (${((performance.now() - started) / 1000).toFixed(0)} s)`);
+    return { admin, clerks, analysts, pollers, stateFips: [...new Set(states.map((s) => s.state_fips ?? ''))].filter((f) => f !== '') };
+  } finally {
+    await store.close();
+  }
+}
+
+// ---- two server processes ----
+interface Served {
+  readonly child: ChildProcessWithoutNullStreams;
+  readonly url: string;
+  readonly log: () => string;
+}
+
+async function serve(env: Record<string, string>): Promise<Served> {
+  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--db', dbUrl.toString()], { env: { ...process.env, ...env }, cwd: ROOT });
+  let out = '';
+  let err = '';
+  child.stderr.on('data', (c: Buffer) => (err = (err + c.toString()).slice(-20_000)));
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stdout.on('data', (c: Buffer) => {
+      out = (out + c.toString()).slice(-20_000);
+      const found = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+      if (found?.[1] !== undefined) resolve(found[1]);
+    });
+    child.once('exit', (code) => reject(new Error(`rampart serve exited with ${String(code)}: ${err}`)));
+  });
+  return { child, url, log: () => err + out };
+}
+
+async function stop(served: Served): Promise<void> {
+  if (served.child.exitCode !== null) return;
+  const exited = new Promise((resolve) => served.child.once('exit', resolve));
+  served.child.kill('SIGTERM');
+  await exited;
+}
+
+// ---- measuring ----
+const timings = new Map<string, number[]>();
+const errors = new Map<string, Map<string, number>>();
+function record(route: string, ms: number, problem: string | null): void {
+  const list = timings.get(route) ?? [];
+  list.push(ms);
+  timings.set(route, list);
+  if (problem === null) return;
+  const byReason = errors.get(route) ?? new Map<string, number>();
+  byReason.set(problem, (byReason.get(problem) ?? 0) + 1);
+  errors.set(route, byReason);
+}
+
+/** One request, timed from send to the last byte of the body; `ok` says which statuses are expected. */
+async function timed(route: string, url: string, init: RequestInit, ok: (status: number) => boolean = (s) => s < 400): Promise<string | null> {
+  const started = performance.now();
+  try {
+    const res = await fetch(url, init);
+    const body = await res.text();
+    record(route, performance.now() - started, ok(res.status) ? null : `HTTP ${res.status}`);
+    return ok(res.status) ? body : null;
+  } catch (error) {
+    record(route, performance.now() - started, (error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : (error as Error).message);
+    return null;
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// ---- the run ----
+const world = await buildWorld();
+console.log('building dist/ …');
+const built = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, stdio: 'inherit' });
+if (built.status !== 0) throw new Error('the build failed');
+const env = {
+  RAMPART_SECRET_KEY: randomBytes(32).toString('hex'),
+  RAMPART_TAXII_SECRET: randomBytes(32).toString('hex'),
+  RAMPART_NATS_URL: NATS,
+  RAMPART_NATS_SUBJECT: `rampart.bench.${randomBytes(4).toString('hex')}`,
+  RAMPART_LOG_LEVEL: 'warn',
+};
+const servers: Served[] = [];
+let exitCode = 0;
+try {
+  servers.push(await serve(env), await serve(env));
+  const [a, b] = servers as [Served, Served];
+  const pick = (i: number) => (i % 2 === 0 ? a : b).url;
+  console.log(`servers: ${a.url} and ${b.url} on PostgreSQL (schema ${schema}) and NATS ${NATS}`);
+
+  // A national general election, election day under way, every jurisdiction expected every 5 minutes.
+  const now = Date.now();
+  const electionBody = {
+    name: 'Load bench general election (fictional)',
+    election_type: 'general',
+    election_date: new Date(now).toISOString().slice(0, 10),
+    state_fips: world.stateFips,
+    phases: [{ phase: 'election-day', start: new Date(now - 3_600_000).toISOString(), end: new Date(now + 12 * 3_600_000).toISOString(), report_every_minutes: 5 }],
+    tlp: 'green',
+    audience: ['community'],
+  };
+  const created = await fetch(`${a.url}/api/v1/elections`, { method: 'POST', headers: { authorization: `Bearer ${world.admin.key}`, 'content-type': 'application/json' }, body: JSON.stringify(electionBody) });
+  const createdText = await created.text();
+  if (created.status !== 201) throw new Error(`recording the election failed: ${created.status} ${createdText}`);
+  const electionId = (JSON.parse(createdText) as { object: { id: string } }).object.id;
+
+  // Live-feed clients first (they must be listening before the statuses flow), spread over both servers.
+  const liveClients = spread(world.clerks.length > 0 ? world.clerks : world.analysts, LIVE).map((p, i) => ({ url: pick(i), key: p.key }));
+  const rampMs = Math.min(30_000, LIVE * 4);
+  const worker = new Worker(new URL('./fixtures/live-clients.mjs', import.meta.url), { workerData: { clients: liveClients, rampMs } });
+  const ready = await new Promise<{ connected: number; failed: number }>((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+  });
+  console.log(`live feed: ${ready.connected} of ${LIVE} clients connected (${ready.failed} failed)`);
+
+  const runStarted = Date.now();
+  const endAt = runStarted + SECONDS * 1000;
+  const postedAt = new Map<string, number>();
+  const fns = Object.fromEntries(ELECTION_FUNCTIONS.map((f) => [f, { level: 'normal' }]));
+
+  // Counties: open loop, one post every `gap` ms, at most 256 in flight.
+  const totalPosts = world.clerks.length * ROUNDS;
+  const gap = (SECONDS * 1000) / Math.max(1, totalPosts);
+  let inFlight = 0;
+  let notSent = 0;
+  const counties = (async () => {
+    for (let i = 0; i < totalPosts && Date.now() < endAt; i++) {
+      const due = runStarted + i * gap;
+      const wait = due - Date.now();
+      if (wait > 0) await sleep(wait);
+      if (inFlight >= 256) {
+        notSent++;
+        continue;
+      }
+      const clerk = world.clerks[i % world.clerks.length] as Person;
+      inFlight++;
+      void timed('POST /api/v1/elections/:id/status', `${pick(i)}/api/v1/elections/${electionId}/status`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${clerk.key}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ functions: fns, summary: `Round ${Math.floor(i / world.clerks.length) + 1}: all normal` }),
+      }).then((body) => {
+        inFlight--;
+        const id = body === null ? undefined : /"id":"([^"]+)"/.exec(body)?.[1];
+        if (id !== undefined) postedAt.set(id, Date.now());
+      });
+    }
+    while (inFlight > 0) await sleep(50);
+  })();
+
+  const searches = ['203.0.113.47', 'phishing', 'ballot', '198.51.100.0/24', 'pollbook'];
+  const analysts = world.analysts.map(async (analyst, n) => {
+    const auth = { authorization: `Bearer ${analyst.key}` };
+    await sleep((n * 1000) / Math.max(1, world.analysts.length));
+    for (let i = 0; Date.now() < endAt; i++) {
+      const url = pick(n + i);
+      switch (i % 4) {
+        case 0:
+          await timed('GET /api/v1/objects', `${url}/api/v1/objects?limit=25`, { headers: auth });
+          break;
+        case 1:
+          await timed('GET /api/v1/objects?q=', `${url}/api/v1/objects?limit=25&q=${encodeURIComponent(searches[(n + i) % searches.length] ?? '')}`, { headers: auth });
+          break;
+        case 2:
+          await timed('GET /api/v1/elections/:id/rollup', `${url}/api/v1/elections/${electionId}/rollup`, { headers: auth });
+          break;
+        default: {
+          const state = analyst.org.state_fips ?? world.stateFips[n % world.stateFips.length] ?? '55';
+          await timed('GET /api/v1/elections/:id/rollup/:state', `${url}/api/v1/elections/${electionId}/rollup/${state}`, { headers: auth });
+        }
+      }
+      await sleep(1000);
+    }
+  });
+
+  const pollers = world.pollers.map(async (poller, n) => {
+    const headers = { authorization: `Bearer ${poller.key}`, accept: TAXII };
+    const collection = `state-${poller.org.state_fips ?? '55'}`;
+    let addedAfter: string | undefined;
+    await sleep((n * 5000) / Math.max(1, world.pollers.length));
+    for (let i = 0; Date.now() < endAt; i++) {
+      let next: string | undefined;
+      do {
+        const query = new URLSearchParams({ limit: '200', ...(addedAfter === undefined ? {} : { added_after: addedAfter }), ...(next === undefined ? {} : { next }) });
+        const body = await timed('GET /taxii2/…/collections/:id/objects/', `${pick(n + i)}/taxii2/rampart/collections/${collection}/objects/?${query.toString()}`, { headers });
+        const envelope = body === null ? null : (JSON.parse(body) as { more?: boolean; next?: string; objects?: unknown[] });
+        next = envelope?.more === true ? envelope.next : undefined;
+      } while (next !== undefined && Date.now() < endAt);
+      addedAfter = new Date(Date.now() - 1000).toISOString();
+      await sleep(5000);
+    }
+  });
+
+  // The reference: the server's cheapest route, probed ten times a second on both servers throughout.
+  const health = (async () => {
+    for (let i = 0; Date.now() < endAt; i++) {
+      await timed('GET /healthz (reference)', `${pick(i)}/healthz`, {});
+      await sleep(100);
+    }
+  })();
+
+  const progress = setInterval(() => {
+    const done = [...timings.values()].reduce((sum, l) => sum + l.length, 0);
+    process.stdout.write(`\r${Math.round((Date.now() - runStarted) / 1000)} s of ${SECONDS}: ${done.toLocaleString('en-US')} requests   `);
+  }, 1000);
+  await Promise.all([counties, ...analysts, ...pollers, health]);
+  clearInterval(progress);
+  process.stdout.write('\n');
+  // Statuses posted last need a moment to reach the feeds.
+  await sleep(2000);
+  const live = await new Promise<{ connected: number; failed: number; dropped: number; frames: number; failures: [string, number][]; arrivals: [string, number[]][] }>((resolve) => {
+    worker.on('message', (message: { kind: string }) => {
+      if (message.kind === 'done') resolve(message as never);
+    });
+    worker.postMessage('stop');
+  });
+  await worker.terminate();
+
+  // ---- report ----
+  const row = (route: string, list: readonly number[], errs: number) => {
+    const p99 = quantile(list, 0.99);
+    const verdict = route.includes('reference') ? '' : p99 <= TARGET_P99_MS && errs === 0 ? 'met' : 'MISSED';
+    return `${route.padEnd(44)} ${String(list.length).padStart(7)} ${String(errs).padStart(7)} ${quantile(list, 0.5).toFixed(1).padStart(9)} ${p99.toFixed(1).padStart(9)}  ${verdict}`;
+  };
+  console.log(`\nbench:load: ${SECONDS} s, ${world.clerks.length} counties × ${ROUNDS} rounds, ${world.analysts.length} analysts, ${world.pollers.length} TAXII pollers, ${LIVE} live-feed clients; two server processes`);
+  console.log(`${'route'.padEnd(44)} ${'count'.padStart(7)} ${'errors'.padStart(7)} ${'p50 ms'.padStart(9)} ${'p99 ms'.padStart(9)}  target p99 ≤ ${TARGET_P99_MS} ms, no errors`);
+  let missed = false;
+  for (const [route, list] of [...timings].sort(([x], [y]) => x.localeCompare(y))) {
+    const errs = [...(errors.get(route)?.values() ?? [])].reduce((s, n) => s + n, 0);
+    const line = row(route, list, errs);
+    if (line.endsWith('MISSED')) missed = true;
+    console.log(line);
+  }
+  for (const [route, reasons] of errors) console.log(`  errors on ${route}: ${[...reasons].map(([r, n]) => `${r} × ${n}`).join(', ')}`);
+  if (notSent > 0) console.log(`  ${notSent} county posts not sent: 256 were already waiting for an answer (the servers fell behind)`);
+  const latencies: number[] = [];
+  for (const [id, times] of live.arrivals) {
+    const sent = postedAt.get(id);
+    if (sent !== undefined) for (const t of times) latencies.push(Math.max(0, t - sent));
+  }
+  console.log(
+    `live feed: ${live.connected} of ${LIVE} connected, ${live.failed} failed, ${live.dropped} dropped during the run; ${live.frames.toLocaleString('en-US')} events received; ` +
+      `posted-to-received p50 ${quantile(latencies, 0.5).toFixed(0)} ms, p99 ${quantile(latencies, 0.99).toFixed(0)} ms over ${latencies.length.toLocaleString('en-US')} deliveries` +
+      (live.failures.length === 0 ? '' : `; failures: ${live.failures.map(([r, n]) => `${r} × ${n}`).join(', ')}`),
+  );
+  if (missed) exitCode = 1;
+} finally {
+  await Promise.all(servers.map(stop));
+  const client = new pg.Client({ connectionString: BASE_DB });
+  await client.connect();
+  try {
+    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  } finally {
+    await client.end();
+  }
+}
+process.exitCode = exitCode;
