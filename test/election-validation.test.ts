@@ -1,50 +1,30 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiKey } from '../src/accounts/api-keys.ts';
-import { OPERATOR } from '../src/accounts/context.ts';
-import { createOrganization, seedOrganizations } from '../src/accounts/organizations.ts';
-import { createUser } from '../src/accounts/users.ts';
 import type { OrgId } from '../src/domain/ids.ts';
-import { composeHub, type Hub } from '../src/hub/compose.ts';
+import type { Hub } from '../src/hub/compose.ts';
+import { composedHub, type ComposedHub } from './helpers/composed-hub.ts';
 import { exampleStatus } from './helpers/rampart-examples.ts';
-import { openStore, type RampartStore } from '../src/store/index.ts';
-import { tableRows, testDatabase, type TestDatabase } from './helpers/store.ts';
+import type { RampartStore } from '../src/store/index.ts';
+import { tableRows } from './helpers/store.ts';
 
-const HUB = 'identity--cc8654b7-1ffc-487a-bf1c-ed29e18f0a33' as OrgId;
 const TAXII = 'application/taxii+json;version=2.1';
 /** Columns a refused request may touch without storing anything: when the key was last used. */
 const IGNORE = { api_key: ['last_used_at'] };
 
 /** A bad status report is refused on every write path of the composed hub, naming the field, and nothing is stored. */
 describe('status report validation on REST, TAXII and import', () => {
-  let db: TestDatabase;
+  let composed: ComposedHub;
   let store: RampartStore;
   let hub: Hub;
   let key = '';
   let county: OrgId;
 
   beforeAll(async () => {
-    db = testDatabase('sqlite');
-    store = await openStore({ url: db.url });
-    hub = await composeHub({ store, hubOwner: HUB });
-    const seeded = await seedOrganizations(store);
-    if (!seeded.ok) throw new Error(seeded.error.message);
-    const ctx = hub.auth.context;
-    const made = await createOrganization(ctx, OPERATOR, { kind: 'local', name: 'Dane County Clerk (test)', state_fips: '55', county_fips: '55025' });
-    if (!made.ok) throw new Error(made.error.message);
-    county = made.value.id;
-    const user = await createUser(ctx, OPERATOR, { email: 'clerk@dane-test.example', name: 'clerk', role: 'analyst', password: 'correct horse battery staple', org_id: county });
-    if (!user.ok) throw new Error(user.error.message);
-    const row = await ctx.accounts.userByEmail('clerk@dane-test.example');
-    if (row === null) throw new Error('user not stored');
-    const made2 = await createApiKey(ctx, OPERATOR, row, { name: 'test', scope: 'write' });
-    if (!made2.ok) throw new Error(made2.error.message);
-    key = made2.value.key;
+    composed = await composedHub();
+    ({ hub, store } = composed);
+    county = await composed.organization({ kind: 'local', name: 'Dane County Clerk (test)', state_fips: '55', county_fips: '55025' });
+    key = (await composed.person(county, 'clerk')).key;
   });
-  afterAll(async () => {
-    await hub.app.close();
-    await store.close();
-    await db.drop();
-  });
+  afterAll(() => composed.close());
 
   const headers = (accept = 'application/json') => ({ authorization: `Bearer ${key}`, accept });
   const bad = () => [

@@ -2,19 +2,14 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiKey } from '../src/accounts/api-keys.ts';
-import { OPERATOR } from '../src/accounts/context.ts';
-import { createOrganization, seedOrganizations } from '../src/accounts/organizations.ts';
-import { createUser } from '../src/accounts/users.ts';
 import { importCommand } from '../src/cli/commands/import.ts';
-import type { OrgId } from '../src/domain/ids.ts';
-import { composeHub, type Hub } from '../src/hub/compose.ts';
+import type { Hub } from '../src/hub/compose.ts';
+import { composedHub, type ComposedHub } from './helpers/composed-hub.ts';
 import { RAMPART_EXTENSION_ID } from '../src/stix/rampart-extension.ts';
 import { openStore, type RampartStore } from '../src/store/index.ts';
-import { tableRows, testDatabase, type TestDatabase } from './helpers/store.ts';
+import { tableRows } from './helpers/store.ts';
 import { runCommand } from './helpers/cli.ts';
 
-const HUB = 'identity--cc8654b7-1ffc-487a-bf1c-ed29e18f0a33' as OrgId;
 const TAXII = 'application/taxii+json;version=2.1';
 // Columns a refused request may touch without changing data: when a key was last used.
 const IGNORED = { api_key: ['last_used_at'] };
@@ -41,33 +36,18 @@ const LEAKS: readonly [string, Record<string, unknown>, string, string][] = [
 ];
 
 describe('voter personal data is refused on every write path, and nothing is stored', () => {
-  let db: TestDatabase;
+  let composed: ComposedHub;
   let store: RampartStore;
   let hub: Hub;
   let key = '';
 
   beforeAll(async () => {
-    db = testDatabase('sqlite');
-    store = await openStore({ url: db.url });
-    hub = await composeHub({ store, hubOwner: HUB });
-    const seeded = await seedOrganizations(store);
-    if (!seeded.ok) throw new Error(seeded.error.message);
-    const ctx = hub.auth.context;
-    const made = await createOrganization(ctx, OPERATOR, { kind: 'local', name: 'Birch Falls Town Clerk (fictional)', state_fips: '55' });
-    if (!made.ok) throw new Error(made.error.message);
-    const user = await createUser(ctx, OPERATOR, { email: 'clerk@privacy-test.example', name: 'clerk', role: 'analyst', password: 'correct horse battery staple', org_id: made.value.id });
-    if (!user.ok) throw new Error(user.error.message);
-    const row = await ctx.accounts.userByEmail('clerk@privacy-test.example');
-    if (row === null) throw new Error('user not stored');
-    const created = await createApiKey(ctx, OPERATOR, row, { name: 'test', scope: 'write' });
-    if (!created.ok) throw new Error(created.error.message);
-    key = created.value.key;
+    composed = await composedHub();
+    ({ hub, store } = composed);
+    const town = await composed.organization({ kind: 'local', name: 'Birch Falls Town Clerk (fictional)', state_fips: '55' });
+    key = (await composed.person(town, 'clerk')).key;
   });
-  afterAll(async () => {
-    await hub.app.close();
-    await store.close();
-    await db.drop();
-  });
+  afterAll(() => composed.close());
 
   const headers = (accept = 'application/json') => ({ authorization: `Bearer ${key}`, accept });
 

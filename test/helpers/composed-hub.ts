@@ -24,8 +24,8 @@ export interface ComposedHub {
   state(fips: string): Promise<OrgId>;
   /** A new organization (made by the operator). */
   organization(input: NewOrganization): Promise<OrgId>;
-  /** A new person of an organization, analyst unless told, with a write key. */
-  person(orgId: OrgId, name: string, role?: 'analyst' | 'org-admin'): Promise<Person>;
+  /** A new person of an organization, analyst unless told, with an API key (write unless told). */
+  person(orgId: OrgId, name: string, role?: 'analyst' | 'org-admin', scope?: 'read' | 'write'): Promise<Person>;
   close(): Promise<void>;
 }
 
@@ -51,13 +51,13 @@ export async function composedHub(options: Partial<Omit<HubOptions, 'store' | 'h
       if (!made.ok) throw new Error(made.error.message);
       return made.value.id;
     },
-    async person(orgId, name, role = 'analyst') {
+    async person(orgId, name, role = 'analyst', scope = 'write') {
       const email = `person${++people}@composed-hub.example`;
       const user = await createUser(ctx, OPERATOR, { email, name, role, password: 'correct horse battery staple', org_id: orgId });
       if (!user.ok) throw new Error(user.error.message);
       const row = await ctx.accounts.userByEmail(email);
       if (row === null) throw new Error('user not stored');
-      const key = await createApiKey(ctx, OPERATOR, row, { name: 'test', scope: 'write' });
+      const key = await createApiKey(ctx, OPERATOR, row, { name: 'test', scope });
       if (!key.ok) throw new Error(key.error.message);
       return { orgId, userId: row.id, key: key.value.key };
     },
