@@ -1,5 +1,5 @@
 /** Intervals a state office chooses from (minutes); 0: no regular report. */
-export const INTERVAL_CHOICES: readonly number[] = [30, 60, 120, 240, 720, 1440, 0];
+export const INTERVAL_CHOICES: readonly number[] = [15, 30, 60, 120, 240, 720, 1440, 0];
 
 /** An interval in words: "every 2 hours", "once a day", "no regular report". */
 export function everyWords(minutes: number | null): string {

@@ -324,7 +324,7 @@ function JurisdictionsTable(props: { readonly s: StateRollupView; readonly now: 
                   {j.report_id === null ? 'never' : <Link to={`/intel/${encodeURIComponent(j.report_id)}`}>{formatWhen(j.reported_at, props.now)}</Link>}
                   {j.stale ? <span className="muted small"> (overdue: due every {j.every_minutes} min)</span> : null}
                 </td>
-                <td data-label="Not normal">{bad.length === 0 ? '—' : bad.map(([fn, level]) => `${isElectionFunction(fn) ? functionLabel(fn) : fn}: ${STATUS_LEVEL_TEXT[level].toLowerCase()}`).join('; ')}</td>
+                <td data-label="Not normal" className={bad.length === 0 ? 'none' : undefined}>{bad.length === 0 ? '—' : bad.map(([fn, level]) => `${isElectionFunction(fn) ? functionLabel(fn) : fn}: ${STATUS_LEVEL_TEXT[level].toLowerCase()}`).join('; ')}</td>
               </tr>
             );
           })}

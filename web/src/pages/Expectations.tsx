@@ -1,14 +1,18 @@
 import '../election-day.css';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { PHASE_TEXT, type ElectionPhase } from '../../../src/domain/election.ts';
-import { call, type ApiProblem } from '../api.ts';
+import { call, type ApiProblem, type ApiResponse } from '../api.ts';
 import { ScrollArea } from '../components/ScrollArea.tsx';
 import { Loading, ProblemBox } from '../components/Status.tsx';
 import { choicesWith, everyWords, SOURCE_WORDS } from '../expectation-words.ts';
 import { Link } from '../router.tsx';
 import { useRoute } from '../use-api.ts';
 
+type ExpectationsView = ApiResponse<'/api/v1/elections/{id}/expectations'>;
 type Change = { readonly jurisdiction_ref?: string; readonly phase?: ElectionPhase; readonly report_every_minutes?: number | null; readonly declined?: boolean };
+
+/** "on election day", "during early voting". */
+const during = (phase: ElectionPhase) => (phase === 'election-day' ? 'on election day' : `during ${PHASE_TEXT[phase].toLowerCase()}`);
 
 const day = (iso: string) => new Date(iso).toLocaleDateString('en-US', { month: 'short', day: 'numeric' });
 
@@ -23,10 +27,14 @@ export function Expectations(props: { readonly id: string; readonly state: strin
   const [problem, setProblem] = useState<ApiProblem | null>(null);
   const [filter, setFilter] = useState('');
   const res = useRoute('/api/v1/elections/{id}/expectations', { params: { id: props.id }, query: `?state=${props.state}`, version });
-  if (res.state === 'loading' && version === 0) return <Loading what="the reporting expectations" />;
+  // After a change the page keeps showing what it had until the new answer comes, instead of blinking.
+  const [last, setLast] = useState<ExpectationsView | null>(null);
+  useEffect(() => {
+    if (res.state === 'ready') setLast(res.value);
+  }, [res]);
   if (res.state === 'error') return <ProblemBox problem={res.problem} />;
-  if (res.state === 'loading') return <Loading what="the new expectations" />;
-  const v = res.value;
+  const v = res.state === 'ready' ? res.value : last;
+  if (v === null) return <Loading what="the reporting expectations" />;
   const electionPath = `/elections/${encodeURIComponent(props.id)}`;
   const change = async (body: Change, done: string) => {
     setProblem(null);
@@ -42,7 +50,7 @@ export function Expectations(props: { readonly id: string; readonly state: strin
   const words = filter.trim().toLowerCase();
   const shown = v.jurisdictions.filter((j) => words === '' || j.name.toLowerCase().includes(words));
   return (
-    <div className="expectations">
+    <div className={res.state === 'loading' ? 'expectations reloading' : 'expectations'} aria-busy={res.state === 'loading'}>
       <p className="muted small">
         <Link to="/elections">Election day</Link> › <Link to={electionPath}>{v.election.name}</Link> › <Link to={`${electionPath}?state=${props.state}`}>{v.state.name}</Link>
       </p>
@@ -85,7 +93,7 @@ export function Expectations(props: { readonly id: string; readonly state: strin
                     value={p.state_minutes === null ? '' : String(p.state_minutes)}
                     onChange={(e) => {
                       const minutes = e.target.value === '' ? null : Number(e.target.value);
-                      void change({ phase: p.phase, report_every_minutes: minutes }, `Saved: in ${PHASE_TEXT[p.phase].toLowerCase()}, ${v.state.name}’s jurisdictions report ${everyWords(minutes ?? p.election_minutes)}.`);
+                      void change({ phase: p.phase, report_every_minutes: minutes }, `Saved: ${during(p.phase)}, ${v.state.name}’s jurisdictions report ${everyWords(minutes ?? p.election_minutes)}.`);
                     }}
                   >
                     <option value="">as the election says ({everyWords(p.election_minutes)})</option>
@@ -163,7 +171,7 @@ export function Expectations(props: { readonly id: string; readonly state: strin
                               const minutes = e.target.value === '' ? null : Number(e.target.value);
                               void change(
                                 { jurisdiction_ref: j.id, phase: p.phase, report_every_minutes: minutes },
-                                `Saved: in ${PHASE_TEXT[p.phase].toLowerCase()}, ${j.name} reports ${everyWords(minutes ?? phase?.minutes ?? null)}.`,
+                                `Saved: ${during(p.phase)}, ${j.name} reports ${everyWords(minutes ?? phase?.minutes ?? null)}.`,
                               );
                             }}
                           >
