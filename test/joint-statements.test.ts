@@ -58,6 +58,11 @@ describe.each(testDialects())('joint statements on %s', (dialect) => {
     const edited = await call(cisa, 'PUT', `/api/v1/statements/${id}`, { title: 'Joint statement on the general election', text: 'The election was secure. Every vote is being counted accurately.', cosigners: [wi.orgId], tlp: 'clear' });
     expect(edited.status, edited.text).toBe(200);
     expect((edited.body['signers'] as { approved: boolean }[]).every((s) => !s.approved)).toBe(true);
+    // Wisconsin had approved the earlier text: the pages can say the edit cleared it.
+    expect((edited.body['signers'] as { org_id: string; approved_at: string | null; earlier_approval_at: string | null }[]).map((s) => [s.org_id, s.approved_at, s.earlier_approval_at !== null])).toEqual([
+      [cisa.orgId, null, false],
+      [wi.orgId, null, true],
+    ]);
     await refused(wi, 'PUT', `/api/v1/statements/${id}`, { title: 'x', text: 'y', cosigners: [cisa.orgId], tlp: 'clear' }, 403, 'not-drafter');
     await refused(il, 'POST', `/api/v1/statements/${id}/approve`, { content_hash: await hashOf(cisa) }, 404, 'not-found');
     for (const who of [cisa, wi]) expect((await call(who, 'POST', `/api/v1/statements/${id}/approve`, { content_hash: await hashOf(who) })).status).toBe(200);

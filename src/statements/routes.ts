@@ -9,6 +9,7 @@ import type { AppPlugin } from '../http/deps.ts';
 import { problemResponses } from '../http/schemas.ts';
 import { PUBLIC_READER } from '../rumours/service.ts';
 import { keySet, revokeKey, rotateKey } from './keys.ts';
+import { PublishedSchema, StatementListSchema, StatementViewSchema } from './schemas.ts';
 import { statementOf } from './signing.ts';
 import { approveStatement, draftStatement, editStatement, publishStatement, statementFor, viewOf, type StatementDeps } from './service.ts';
 
@@ -56,33 +57,33 @@ export function statementRoutes(deps: StatementRouteDeps): AppPlugin {
       const writer = (request: FastifyRequest) => kit.requireWriter(request);
       const tags = ['joint statements'];
 
-      app.post<{ Body: DraftBody }>('/api/v1/statements', { preHandler: kit.guard('write'), schema: { tags, summary: 'Draft a joint statement and name its co-signers', body: DraftBody, response: problemResponses(400, 401, 403, 422) } }, async (request, reply) => {
+      app.post<{ Body: DraftBody }>('/api/v1/statements', { preHandler: kit.guard('write'), schema: { tags, summary: 'Draft a joint statement and name its co-signers', body: DraftBody, response: { 201: StatementViewSchema, ...problemResponses(400, 401, 403, 422) } } }, async (request, reply) => {
         const who = writer(request);
         if (!who.ok) return kit.sendProblem(reply, who.error);
         return send(reply, await draftStatement(deps, who.value, request.body), 201);
       });
-      app.get('/api/v1/statements', { schema: { tags, summary: 'Statements your organization drafted or is asked to sign', response: { 200: Type.Object({ items: Type.Array(Type.Unknown()) }), ...problemResponses(401) } } }, async (request, reply) => {
+      app.get('/api/v1/statements', { schema: { tags, summary: 'Statements your organization drafted or is asked to sign', response: { 200: StatementListSchema, ...problemResponses(401) } } }, async (request, reply) => {
         const principal = kit.principalOf(request);
         if (principal === null) return kit.sendProblem(reply, problem('unauthenticated', 'unauthenticated', 'Sign in or send an API key'));
         const items = await Promise.all((await deps.repo.listFor(principal.orgId)).map((r) => viewOf(deps, r)));
         return reply.header('cache-control', 'private, no-store').send({ items });
       });
-      app.get<{ Params: Params }>('/api/v1/statements/:id', { schema: { tags, summary: 'One statement, its signers and their approvals', params: Params, response: problemResponses(400, 401, 404) } }, async (request, reply) => {
+      app.get<{ Params: Params }>('/api/v1/statements/:id', { schema: { tags, summary: 'One statement, its signers and their approvals', params: Params, response: { 200: StatementViewSchema, ...problemResponses(400, 401, 404) } } }, async (request, reply) => {
         const principal = kit.principalOf(request);
         if (principal === null) return kit.sendProblem(reply, problem('unauthenticated', 'unauthenticated', 'Sign in or send an API key'));
         return send(reply, await statementFor(deps, principal, request.params.id));
       });
-      app.put<{ Params: Params; Body: DraftBody }>('/api/v1/statements/:id', { preHandler: kit.guard('write'), schema: { tags, summary: 'Change the draft (drafter only); every approval is reset', params: Params, body: DraftBody, response: problemResponses(400, 401, 403, 404, 409, 422) } }, async (request, reply) => {
+      app.put<{ Params: Params; Body: DraftBody }>('/api/v1/statements/:id', { preHandler: kit.guard('write'), schema: { tags, summary: 'Change the draft (drafter only); every approval is reset', params: Params, body: DraftBody, response: { 200: StatementViewSchema, ...problemResponses(400, 401, 403, 404, 409, 422) } } }, async (request, reply) => {
         const who = writer(request);
         if (!who.ok) return kit.sendProblem(reply, who.error);
         return send(reply, await editStatement(deps, who.value, request.params.id, request.body));
       });
-      app.post<{ Params: Params; Body: ApproveBody }>('/api/v1/statements/:id/approve', { preHandler: kit.guard('write'), schema: { tags, summary: 'Approve the exact text you read (its content_hash)', params: Params, body: ApproveBody, response: problemResponses(400, 401, 404, 409) } }, async (request, reply) => {
+      app.post<{ Params: Params; Body: ApproveBody }>('/api/v1/statements/:id/approve', { preHandler: kit.guard('write'), schema: { tags, summary: 'Approve the exact text you read (its content_hash)', params: Params, body: ApproveBody, response: { 200: StatementViewSchema, ...problemResponses(400, 401, 404, 409) } } }, async (request, reply) => {
         const who = writer(request);
         if (!who.ok) return kit.sendProblem(reply, who.error);
         return send(reply, await approveStatement(deps, who.value, request.params.id, request.body.content_hash));
       });
-      app.post<{ Params: Params }>('/api/v1/statements/:id/publish', { preHandler: kit.guard('write'), schema: { tags, summary: 'Publish when every signer approved: signed by each, countersigned by the hub', params: Params, response: problemResponses(400, 401, 403, 404, 409, 422) } }, async (request, reply) => {
+      app.post<{ Params: Params }>('/api/v1/statements/:id/publish', { preHandler: kit.guard('write'), schema: { tags, summary: 'Publish when every signer approved: signed by each, countersigned by the hub', params: Params, response: { 201: PublishedSchema, ...problemResponses(400, 401, 403, 404, 409, 422) } } }, async (request, reply) => {
         const who = writer(request);
         if (!who.ok) return kit.sendProblem(reply, who.error);
         const result = await publishStatement(deps, who.value, request.params.id);

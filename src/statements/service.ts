@@ -13,6 +13,7 @@ import { RAMPART_EXTENSION_ID } from '../stix/rampart-extension.ts';
 import type { StatementRecord } from '../store/statements.ts';
 import { canonicalJson } from '../domain/canonical-json.ts';
 import { signingKeyOf, type KeyDeps } from './keys.ts';
+import type { StatementView } from './schemas.ts';
 import { digest, signStatement } from './signing.ts';
 
 export interface StatementDeps extends ObjectsDeps, KeyDeps {
@@ -26,21 +27,6 @@ export interface DraftInput {
   readonly text: string;
   readonly cosigners: readonly OrgId[];
   readonly tlp: Tlp;
-}
-
-/** A statement as its drafter and co-signers see it. */
-export interface StatementView {
-  readonly id: string;
-  readonly author: { readonly id: string; readonly name: string | null };
-  readonly title: string;
-  readonly text: string;
-  readonly tlp: string;
-  /** What a co-signer approves: the hash of the exact title, text and signers. */
-  readonly content_hash: string;
-  readonly status: 'draft' | 'published';
-  readonly stix_id: string | null;
-  readonly signers: readonly { readonly org_id: string; readonly name: string | null; readonly approved: boolean; readonly approved_at: string | null }[];
-  readonly updated: string;
 }
 
 const notFound = (id: string): Problem => problem('not-found', 'not-found', `No statement ${id} that your organization drafted or is asked to sign`);
@@ -66,6 +52,14 @@ async function checkDraft(deps: StatementDeps, principal: Principal, input: Draf
   return ok(signerList(principal.orgId, input.cosigners));
 }
 
+const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+
+function tlpOf(stored: string): StatementView['tlp'] {
+  const tlp = TLP_LEVELS.find((t) => t === stored);
+  if (tlp === undefined || tlp === 'red') throw new Error(`a stored statement has TLP ${stored}`);
+  return tlp;
+}
+
 export async function viewOf(deps: Pick<StatementDeps, 'orgName'>, record: StatementRecord): Promise<StatementView> {
   const name = async (id: string) => {
     const org = parseOrgId(id);
@@ -76,11 +70,17 @@ export async function viewOf(deps: Pick<StatementDeps, 'orgName'>, record: State
     author: { id: record.author_org, name: await name(record.author_org) },
     title: record.title,
     text: record.body,
-    tlp: record.tlp,
+    tlp: tlpOf(record.tlp),
     content_hash: record.content_hash,
     status: record.status === 'published' ? 'published' : 'draft',
     stix_id: record.stix_id,
-    signers: await Promise.all(record.signers.map(async (s) => ({ org_id: s.org_id, name: await name(s.org_id), approved: s.approved_hash === record.content_hash, approved_at: s.approved_at === null ? null : new Date(s.approved_at).toISOString() }))),
+    published: iso(record.published_at),
+    signers: await Promise.all(
+      record.signers.map(async (s) => {
+        const approved = s.approved_hash === record.content_hash;
+        return { org_id: s.org_id, name: await name(s.org_id), approved, approved_at: approved ? iso(s.approved_at) : null, earlier_approval_at: approved ? null : iso(s.approved_at) };
+      }),
+    ),
     updated: new Date(record.updated_at).toISOString(),
   };
 }
@@ -178,8 +178,7 @@ export async function publishStatement(deps: StatementDeps, principal: Principal
     object_refs: s.signers.map((x) => x.org_id),
     extensions: { [RAMPART_EXTENSION_ID]: { extension_type: 'property-extension', joint_statement: proof } },
   };
-  const tlp = TLP_LEVELS.find((t) => t === s.tlp);
-  if (tlp === undefined || tlp === 'red') throw new Error(`a stored statement has TLP ${s.tlp}`);
+  const tlp = tlpOf(s.tlp);
   // A public statement goes into the public transparency log in the same transaction; any other stays out of it.
   const transparency: TransparencyEvent | undefined = tlp === 'clear' ? { kind: 'statement-published', time: published, content: { title: s.title, published, signers: content.signers } } : undefined;
   const written = await publishObject(deps, principal, { object, path: '$', tlp, audience: audienceFor(tlp, s.signers.map((x) => x.org_id)), ...(transparency === undefined ? {} : { transparency }) });

@@ -30,7 +30,10 @@ export interface StatementRepository {
   get(id: string): Promise<StatementRecord | null>;
   /** Statements an organization drafted or is named on, newest change first. */
   listFor(orgId: OrgId): Promise<readonly StatementRecord[]>;
-  /** New words (and signers): every approval is cleared. */
+  /**
+   * New words (and signers): every approval is cleared. A signer that stays keeps the time of its earlier
+   * approval (approved_at, with approved_hash null), so the pages can say an edit cleared it.
+   */
   edit(id: string, patch: { title: string; body: string; tlp: string; contentHash: string; at: number }, signers: readonly OrgId[]): Promise<void>;
   approve(id: string, orgId: OrgId, hash: string, at: number, by: string): Promise<void>;
   markPublished(id: string, stixId: string, at: number): Promise<void>;
@@ -74,8 +77,10 @@ export function statementRepository(database: Database<unknown>): StatementRepos
     edit: (id, patch, signers) =>
       db.transaction().execute(async (tx) => {
         await tx.updateTable('statement').set({ title: patch.title, body: patch.body, tlp: patch.tlp, content_hash: patch.contentHash, updated_at: patch.at }).where('id', '=', id).execute();
+        const before = await tx.selectFrom('statement_signer').select(['org_id', 'approved_at']).where('statement_id', '=', id).execute();
+        const earlier = new Map(before.map((b) => [b.org_id, b.approved_at]));
         await tx.deleteFrom('statement_signer').where('statement_id', '=', id).execute();
-        await tx.insertInto('statement_signer').values(signers.map((org, position) => ({ statement_id: id, org_id: org, position, approved_hash: null, approved_at: null, approved_by: null }))).execute();
+        await tx.insertInto('statement_signer').values(signers.map((org, position) => ({ statement_id: id, org_id: org, position, approved_hash: null, approved_at: earlier.get(org) ?? null, approved_by: null }))).execute();
       }),
     approve: async (id, orgId, hash, at, by) => {
       await db.updateTable('statement_signer').set({ approved_hash: hash, approved_at: at, approved_by: by }).where('statement_id', '=', id).where('org_id', '=', orgId).execute();

@@ -20,6 +20,9 @@ import { Settings } from './pages/Settings.tsx';
 import { Totp } from './pages/Totp.tsx';
 import { Notifications } from './pages/Notifications.tsx';
 import { AlertSettings } from './pages/AlertSettings.tsx';
+import { StatementDetail } from './pages/statements/StatementDetail.tsx';
+import { StatementEditor } from './pages/statements/StatementEditor.tsx';
+import { StatementList } from './pages/statements/StatementList.tsx';
 import { useUnreadCount } from './use-unread.ts';
 import { Loading } from './components/Status.tsx';
 import { Link, navigate, useLocation } from './router.tsx';
@@ -78,6 +81,13 @@ function page(path: string, params: URLSearchParams): ReactNode {
   if (path === '/feeds') return <Feeds />;
   if (path === '/notifications') return <Notifications />;
   if (path === '/settings/alerts') return <AlertSettings />;
+  if (path === '/statements') return <StatementList />;
+  if (path === '/statements/new') return <StatementEditor />;
+  const statement = /^\/statements\/([^/]+)(\/edit)?$/.exec(path);
+  if (statement?.[1] !== undefined) {
+    const id = decodeURIComponent(statement[1]);
+    return statement[2] === undefined ? <StatementDetail key={id} id={id} /> : <StatementEditor key={id} id={id} />;
+  }
   return (
     <div className="card">
       <h1>Page not found</h1>
@@ -116,6 +126,7 @@ function Shell(props: { readonly children: ReactNode }) {
               {nav('/check-logs', 'Check my logs')}
               {nav('/support', 'Support')}
               {nav('/platform-shares', 'Platforms')}
+              {nav('/statements', 'Statements')}
               {nav('/settings', 'Settings')}
             </>
           )}

@@ -9854,7 +9854,31 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            items: unknown[];
+                            items: {
+                                id: string;
+                                author: {
+                                    id: string;
+                                    name: string | null;
+                                };
+                                title: string;
+                                text: string;
+                                tlp: "clear" | "green" | "amber" | "amber+strict";
+                                /** @description what a co-signer approves: SHA-256 (base64url) of the RFC 8785 form of {title, text, signers} */
+                                content_hash: string;
+                                status: "draft" | "published";
+                                stix_id: string | null;
+                                published: string | null;
+                                signers: {
+                                    org_id: string;
+                                    name: string | null;
+                                    /** @description whether this organization approved the current text (its content_hash) */
+                                    approved: boolean;
+                                    approved_at: string | null;
+                                    earlier_approval_at: string | null;
+                                }[];
+                                /** @description the last change of its words or signers, or its publication */
+                                updated: string;
+                            }[];
                         };
                     };
                 };
@@ -9891,6 +9915,39 @@ export interface paths {
                 };
             };
             responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            author: {
+                                id: string;
+                                name: string | null;
+                            };
+                            title: string;
+                            text: string;
+                            tlp: "clear" | "green" | "amber" | "amber+strict";
+                            /** @description what a co-signer approves: SHA-256 (base64url) of the RFC 8785 form of {title, text, signers} */
+                            content_hash: string;
+                            status: "draft" | "published";
+                            stix_id: string | null;
+                            published: string | null;
+                            signers: {
+                                org_id: string;
+                                name: string | null;
+                                /** @description whether this organization approved the current text (its content_hash) */
+                                approved: boolean;
+                                approved_at: string | null;
+                                earlier_approval_at: string | null;
+                            }[];
+                            /** @description the last change of its words or signers, or its publication */
+                            updated: string;
+                        };
+                    };
+                };
                 /** @description Bad Request (problem+json) */
                 400: {
                     headers: {
@@ -9954,6 +10011,39 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            author: {
+                                id: string;
+                                name: string | null;
+                            };
+                            title: string;
+                            text: string;
+                            tlp: "clear" | "green" | "amber" | "amber+strict";
+                            /** @description what a co-signer approves: SHA-256 (base64url) of the RFC 8785 form of {title, text, signers} */
+                            content_hash: string;
+                            status: "draft" | "published";
+                            stix_id: string | null;
+                            published: string | null;
+                            signers: {
+                                org_id: string;
+                                name: string | null;
+                                /** @description whether this organization approved the current text (its content_hash) */
+                                approved: boolean;
+                                approved_at: string | null;
+                                earlier_approval_at: string | null;
+                            }[];
+                            /** @description the last change of its words or signers, or its publication */
+                            updated: string;
+                        };
+                    };
+                };
                 /** @description Bad Request (problem+json) */
                 400: {
                     headers: {
@@ -10006,6 +10096,39 @@ export interface paths {
                 };
             };
             responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            author: {
+                                id: string;
+                                name: string | null;
+                            };
+                            title: string;
+                            text: string;
+                            tlp: "clear" | "green" | "amber" | "amber+strict";
+                            /** @description what a co-signer approves: SHA-256 (base64url) of the RFC 8785 form of {title, text, signers} */
+                            content_hash: string;
+                            status: "draft" | "published";
+                            stix_id: string | null;
+                            published: string | null;
+                            signers: {
+                                org_id: string;
+                                name: string | null;
+                                /** @description whether this organization approved the current text (its content_hash) */
+                                approved: boolean;
+                                approved_at: string | null;
+                                earlier_approval_at: string | null;
+                            }[];
+                            /** @description the last change of its words or signers, or its publication */
+                            updated: string;
+                        };
+                    };
+                };
                 /** @description Bad Request (problem+json) */
                 400: {
                     headers: {
@@ -10097,6 +10220,39 @@ export interface paths {
                 };
             };
             responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            author: {
+                                id: string;
+                                name: string | null;
+                            };
+                            title: string;
+                            text: string;
+                            tlp: "clear" | "green" | "amber" | "amber+strict";
+                            /** @description what a co-signer approves: SHA-256 (base64url) of the RFC 8785 form of {title, text, signers} */
+                            content_hash: string;
+                            status: "draft" | "published";
+                            stix_id: string | null;
+                            published: string | null;
+                            signers: {
+                                org_id: string;
+                                name: string | null;
+                                /** @description whether this organization approved the current text (its content_hash) */
+                                approved: boolean;
+                                approved_at: string | null;
+                                earlier_approval_at: string | null;
+                            }[];
+                            /** @description the last change of its words or signers, or its publication */
+                            updated: string;
+                        };
+                    };
+                };
                 /** @description Bad Request (problem+json) */
                 400: {
                     headers: {
@@ -10162,6 +10318,45 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statement: {
+                                id: string;
+                                author: {
+                                    id: string;
+                                    name: string | null;
+                                };
+                                title: string;
+                                text: string;
+                                tlp: "clear" | "green" | "amber" | "amber+strict";
+                                /** @description what a co-signer approves: SHA-256 (base64url) of the RFC 8785 form of {title, text, signers} */
+                                content_hash: string;
+                                status: "draft" | "published";
+                                stix_id: string | null;
+                                published: string | null;
+                                signers: {
+                                    org_id: string;
+                                    name: string | null;
+                                    /** @description whether this organization approved the current text (its content_hash) */
+                                    approved: boolean;
+                                    approved_at: string | null;
+                                    earlier_approval_at: string | null;
+                                }[];
+                                /** @description the last change of its words or signers, or its publication */
+                                updated: string;
+                            };
+                            /** @description the signed STIX report */
+                            object: unknown;
+                            /** @description its owner, TLP and audience */
+                            sharing: unknown;
+                        };
+                    };
+                };
                 /** @description Bad Request (problem+json) */
                 400: {
                     headers: {

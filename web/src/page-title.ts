@@ -21,6 +21,10 @@ function pageName(path: string): string | null {
   if (path === '/feeds') return 'Federation feeds';
   if (path === '/notifications') return 'Alerts';
   if (path === '/settings/alerts') return 'Alert settings';
+  if (path === '/statements') return 'Joint statements';
+  if (path === '/statements/new') return 'Draft a joint statement';
+  if (/^\/statements\/[^/]+\/edit$/.test(path)) return 'Change a joint statement';
+  if (path.startsWith('/statements/')) return 'Joint statement';
   if (path === '/rumour-control') return 'Rumour control';
   if (path === '/transparency') return 'Transparency log';
   if (path === '/platform-shares') return 'Platform sharing';

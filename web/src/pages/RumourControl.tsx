@@ -99,10 +99,17 @@ export function RumourControl() {
               {statements.value.items.map((st) => (
                 <article key={st.id} className="joint-statement" data-testid="joint-statement">
                   <h3>{st.title}</h3>
-                  <p>{st.text}</p>
+                  <p className="statement-words">{st.text}</p>
                   <p className="muted small">
                     Signed by {st.signers.join(', ')} · {formatWhen(st.published, now)} ·{' '}
-                    <a href={`/api/v1/public/statements/${encodeURIComponent(st.id)}`}>signed copy</a> (check it with rampart verify)
+                    <a href={`/api/v1/public/statements/${encodeURIComponent(st.id)}`} download={`joint-statement-${st.id}.json`}>
+                      signed copy
+                    </a>{' '}
+                    and the{' '}
+                    <a href="/.well-known/rampart-keys.json" download="rampart-keys.json">
+                      public keys
+                    </a>{' '}
+                    (check it with rampart verify)
                   </p>
                 </article>
               ))}
