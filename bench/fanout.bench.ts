@@ -1,7 +1,8 @@
 /**
  * Alerts at scale. `npm run bench:fanout` measures, each beside a reference taken in the same run:
  *  1. live feed: 10,000 subscribers of 3,000 organizations, each a real feed (src/alerts/feed.ts) that
- *     asks the store what is new for its reader whenever the bus says something was stored; 100 alerts
+ *     asks the store what is new for its reader whenever the bus says something was stored (one query
+ *     shared by the feeds whose readers hold the same keys, src/alerts/shared-lists.ts); 100 alerts
  *     published one after another; p50/p99 publish-to-receive latency and CPU time, beside a bare
  *     in-process fan-out (every subscriber a function that checks the audience in memory);
  *  2. webhooks: deliveries per second from the outbox to a local HTTP receiver (signed, visibility
@@ -23,6 +24,7 @@ import nodemailer from 'nodemailer';
 import { SMTPServer } from 'smtp-server';
 import { inProcessBus } from '../src/alerts/bus.ts';
 import { openFeed, type Feed } from '../src/alerts/feed.ts';
+import { sharedLists } from '../src/alerts/shared-lists.ts';
 import { publishingStixStore } from '../src/alerts/publishing-store.ts';
 import type { AudienceKey } from '../src/domain/audience.ts';
 import type { OrgId, StixId, UserId } from '../src/domain/ids.ts';
@@ -114,9 +116,12 @@ async function liveFeed(store: RampartStore): Promise<void> {
   const latencies: number[] = [];
   let received = 0;
   const start = Date.now() * 1000 + 1_000_000;
+  // As the live route does: feeds of readers holding the same keys share one query per change.
+  const shared = sharedLists(stix);
+  const stopSharing = bus.subscribe(() => shared.changed());
   const feeds: Feed[] = readers.map((reader) =>
     openFeed(
-      { stix },
+      { stix, shared },
       reader,
       start,
       (events) => {
@@ -132,6 +137,10 @@ async function liveFeed(store: RampartStore): Promise<void> {
     ),
   );
   const unsubscribe = feeds.map((feed) => bus.subscribe((change) => feed.notify(change)));
+  unsubscribe.push(stopSharing);
+  // Each feed's first query, as the route makes it when a stream opens (with the whole reader), before the clock starts.
+  for (const feed of feeds) feed.poll();
+  await Promise.all(feeds.map((f) => f.settled()));
   const alerts = Array.from({ length: ALERTS }, (_, i) => {
     const s = sharingOf(i, orgs);
     return indicator(s.owner, s.tlp, s.audience);
@@ -173,7 +182,7 @@ async function liveFeed(store: RampartStore): Promise<void> {
   const bareCpu = cpuMs(bareCpu0);
   const bareSorted = [...bareLatencies].sort((a, b) => a - b);
   console.log(`live feed: ${SUBSCRIBERS.toLocaleString('en-US')} subscribers of ${ORGS.toLocaleString('en-US')} organizations, ${ALERTS} alerts, ${received.toLocaleString('en-US')} events received`);
-  console.log(`  feeds (store query per subscriber): p50 ${ms(percentile(feedSorted, 0.5))}  p99 ${ms(percentile(feedSorted, 0.99))}  wall ${ms(feedWall)}  CPU ${ms(feedCpu)}`);
+  console.log(`  feeds (one query per key set):      p50 ${ms(percentile(feedSorted, 0.5))}  p99 ${ms(percentile(feedSorted, 0.99))}  wall ${ms(feedWall)}  CPU ${ms(feedCpu)}`);
   console.log(`  bare in-process fan-out:            p50 ${ms(percentile(bareSorted, 0.5))}  p99 ${ms(percentile(bareSorted, 0.99))}  wall ${ms(bareWall)}  CPU ${ms(bareCpu)}  (${bareLatencies.length.toLocaleString('en-US')} events)`);
   console.log(`  target p99 < 1 s: ${percentile(feedSorted, 0.99) < 1000 ? 'met' : 'NOT met'}`);
 }

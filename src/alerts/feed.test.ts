@@ -1,11 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { OrgId, StixId } from '../domain/ids.ts';
+import type { OrgId, StixId, UserId } from '../domain/ids.ts';
 import { err, ok } from '../domain/result.ts';
 import { openStore, type RampartStore } from '../store/index.ts';
 import type { IncomingObject, ListQuery, Reader, Sharing, StixStore } from '../store/types.ts';
 import { inProcessBus, type ChangeBus } from './bus.ts';
 import { cachedNames, openFeed, type LiveEvent } from './feed.ts';
 import { publishingStixStore } from './publishing-store.ts';
+import { sharedLists, type SharedLists } from './shared-lists.ts';
 
 const OWNER = 'identity--0a000000-0000-4000-8000-00000000000a' as OrgId;
 const OTHER = 'identity--0b000000-0000-4000-8000-00000000000b' as OrgId;
@@ -163,6 +164,83 @@ describe('a feed told where a write went', () => {
     await feed.settled();
     expect(queries).toBe(3);
     feed.close();
+  });
+});
+
+describe('feeds of colleagues sharing their queries', () => {
+  const ALICE = '0c000000-0000-4000-8000-00000000000c' as UserId;
+  const BOB = '0d000000-0000-4000-8000-00000000000d' as UserId;
+  const person = (userId: UserId): Reader => ({ kind: 'member', orgId: OTHER, userId, keys: ['community', `org:${OTHER}`, `user:${userId}`] });
+  const forAlice: Sharing = { owner: OWNER, tlp: 'red', audience: [`user:${ALICE}`] };
+  let store: RampartStore;
+  let bus: ChangeBus;
+  let stix: StixStore;
+  let sharedQueries: number;
+  let shared: SharedLists;
+
+  beforeEach(async () => {
+    store = await openStore({ url: ':memory:' });
+    bus = inProcessBus();
+    stix = publishingStixStore(store.stix, bus);
+    sharedQueries = 0;
+    shared = sharedLists({
+      list: (r, q) => {
+        sharedQueries++;
+        return stix.list(r, q);
+      },
+    });
+    bus.subscribe(() => shared.changed());
+  });
+  afterEach(async () => {
+    await bus.close();
+    await store.close();
+  });
+
+  async function open(userId: UserId) {
+    const sent: LiveEvent[] = [];
+    const feed = openFeed({ stix, shared }, person(userId), 0, (events) => {
+      sent.push(...events);
+      return Promise.resolve();
+    }, (e) => {
+      throw e;
+    });
+    bus.subscribe((c) => feed.notify(c));
+    feed.poll();
+    await feed.settled();
+    return { feed, sent };
+  }
+  const put = (target: Pick<StixStore, 'write'>, items: readonly IncomingObject[]) => target.write(async (w) => ok(await w.putBatch(items, 'reject')));
+
+  it('asks the store once per change for both, and a TLP:RED version naming one reaches that person alone', async () => {
+    const alice = await open(ALICE);
+    const bob = await open(BOB);
+    await put(stix, [object(1, community)]);
+    await Promise.all([alice.feed.settled(), bob.feed.settled()]);
+    expect(sharedQueries).toBe(1);
+    expect(alice.sent.map((e) => e.object.name)).toEqual(['n1']);
+    expect(bob.sent.map((e) => e.object.name)).toEqual(['n1']);
+    await put(stix, [object(2, forAlice)]);
+    await Promise.all([alice.feed.settled(), bob.feed.settled()]);
+    expect(alice.sent.map((e) => e.object.name)).toEqual(['n1', 'n2']);
+    expect(bob.sent.map((e) => e.object.name)).toEqual(['n1']);
+  });
+
+  it('reports once, late, a version for one person that a shared round went past before its change was heard', async () => {
+    const alice = await open(ALICE);
+    // Stored without a word on the bus (its change still on the way), then something for everyone.
+    await put(store.stix, [object(3, forAlice)]);
+    await put(stix, [object(4, community)]);
+    await alice.feed.settled();
+    expect(alice.sent.map((e) => e.object.name)).toEqual(['n4']);
+    const position = alice.feed.cursor;
+    alice.feed.notify({ kind: 'stored', count: 1, audience: [`user:${ALICE}`], owners: [OWNER] });
+    await alice.feed.settled();
+    expect(alice.sent.map((e) => e.object.name)).toEqual(['n4', 'n3']);
+    // Late, it carries the position already reached: a reconnect resumes after both.
+    expect(alice.sent[1]?.cursor).toBe(position);
+    await put(stix, [object(5, community)]);
+    await alice.feed.settled();
+    expect(alice.sent.map((e) => e.object.name)).toEqual(['n4', 'n3', 'n5']);
   });
 });
 

@@ -1,7 +1,10 @@
 import { parseStixId, type OrgId, type StixId } from '../domain/ids.ts';
+import type { Problem } from '../domain/problem.ts';
+import type { Result } from '../domain/result.ts';
 import type { Tlp } from '../domain/tlp.ts';
-import type { Reader, StixStore, StoredVersion } from '../store/types.ts';
+import type { ListQuery, Page, Reader, StixStore, StoredVersion } from '../store/types.ts';
 import type { Change } from './bus.ts';
+import { isUserKey, sharedPart, type SharedLists } from './shared-lists.ts';
 
 /** What a live feed says of one object: enough for a list row, never its content beyond the name. */
 export interface LiveObject {
@@ -35,6 +38,12 @@ export interface FeedDeps {
    * feed then ends with FeedEnded. Without it the feed keeps the reader it was opened with.
    */
   readonly currentReader?: () => Promise<Reader | null>;
+  /**
+   * Queries shared with the other feeds of this process whose readers hold the same keys (one query per
+   * organization's key set instead of one per subscriber). Its `changed()` must hear every change before
+   * the feeds do. Without it every feed asks the store alone.
+   */
+  readonly shared?: SharedLists;
 }
 
 /** The feed ended because its reader's credentials no longer hold; not a failure of the store. */
@@ -58,9 +67,16 @@ export interface Feed {
 
 const DEFAULT_PAGE = 100;
 
-function nameOf(json: string): string | null {
-  const name = (JSON.parse(json) as { name?: unknown }).name;
-  return typeof name === 'string' ? name : null;
+// Feeds that share a query share its versions: each version's name is parsed once.
+const names = new WeakMap<StoredVersion, string | null>();
+function nameOf(v: StoredVersion): string | null {
+  let name = names.get(v);
+  if (name === undefined) {
+    const value = (JSON.parse(v.json) as { name?: unknown }).name;
+    name = typeof value === 'string' ? value : null;
+    names.set(v, name);
+  }
+  return name;
 }
 
 /**
@@ -74,6 +90,13 @@ export function openFeed(deps: FeedDeps, opened: Reader, cursor: number, send: (
   let position = cursor;
   let reader = opened;
   let dirty = false;
+  // Ask the store with the whole reader (not the shared part) in the next round: at first, on the
+  // heartbeat (a change lost on the way may have named this person), and after a change that named
+  // one of its user: keys, or did not say what it named.
+  let personal = true;
+  // Where the last personal round ended, and the versions shared rounds reported since (by added time).
+  let personalFrom = cursor;
+  const sent = new Set<number>();
   let closed = false;
   const reshared = new Set<StixId>();
   let running: Promise<void> | null = null;
@@ -83,7 +106,7 @@ export function openFeed(deps: FeedDeps, opened: Reader, cursor: number, send: (
     object: {
       id: v.id,
       type: v.type,
-      name: nameOf(v.json),
+      name: nameOf(v),
       tlp: v.sharing.tlp,
       owner: v.sharing.owner,
       owner_name: (await deps.ownerName?.(v.sharing.owner)) ?? null,
@@ -93,26 +116,62 @@ export function openFeed(deps: FeedDeps, opened: Reader, cursor: number, send: (
     },
   });
 
-  async function round(ids: readonly StixId[]): Promise<void> {
+  /**
+   * The versions after `position` this round reports as stored, and the position after them. A shared
+   * round reads what the reader's colleagues read. A personal round reads with the whole reader from
+   * where the last personal round ended: a shared round may have moved past a version that only this
+   * person may see (its change not yet heard), so such a version is reported now, once.
+   */
+  async function storedSince(list: (q: ListQuery) => Promise<Result<Page<StoredVersion>, Problem>>, own: boolean): Promise<{ versions: StoredVersion[]; next: number; more: boolean }> {
+    const rescan = own && personalFrom < position;
+    const versions: StoredVersion[] = [];
+    let next = position;
+    let more = false;
+    let cursor: string | null = null;
+    for (;;) {
+      const page = await list({ addedAfterUs: rescan ? personalFrom : position, limit: pageSize, ...(cursor === null ? {} : { cursor }) });
+      if (!page.ok) throw new Error(`live feed: ${page.error.message}`);
+      for (const v of page.value.items) {
+        if (v.addedUs > position) {
+          versions.push(v);
+          next = v.addedUs;
+        } else if (!sent.has(v.addedUs)) versions.push(v);
+      }
+      cursor = page.value.nextCursor;
+      if (cursor === null) break;
+      // A backlog longer than a page: another round at once (a rescan first reads up to the position).
+      if (next > position || !rescan) {
+        more = true;
+        break;
+      }
+    }
+    return { versions, next, more };
+  }
+
+  async function round(ids: readonly StixId[], own: boolean): Promise<void> {
     if (deps.currentReader !== undefined) {
       const now = await deps.currentReader();
       if (now === null) throw new FeedEnded();
       reader = now;
     }
-    const page = await deps.stix.list(reader, { addedAfterUs: position, limit: pageSize });
-    if (!page.ok) throw new Error(`live feed: ${page.error.message}`);
+    const asked = reader;
+    const shared = deps.shared;
+    const list = own || shared === undefined ? (q: ListQuery) => deps.stix.list(asked, q) : (q: ListQuery) => shared.list(sharedPart(asked), q);
+    const { versions, next, more } = await storedSince(list, own);
+    if (more) {
+      dirty = true;
+      // What is left may hold a version for this person alone too.
+      if (own) personal = true;
+    }
     const events: LiveEvent[] = [];
-    for (const v of page.value.items) events.push(await toEvent(v, 'stored', v.addedUs));
-    const last = page.value.items[page.value.items.length - 1];
-    const next = last?.addedUs ?? position;
-    // A backlog longer than a page: another round at once.
-    if (page.value.nextCursor !== null) dirty = true;
+    // A version reported late (below the position) carries the position as its cursor: a reconnect resumes after both.
+    for (const v of versions) events.push(await toEvent(v, 'stored', Math.max(v.addedUs, position)));
     const fresh = new Set(events.map((e) => e.object.id));
     const rest = ids.filter((id) => !fresh.has(id));
     // An id may have a record per owner: every record of it the reader may see, page by page.
     let cursor: string | null = null;
     while (rest.length > 0) {
-      const again = await deps.stix.list(reader, { ids: rest, limit: rest.length, ...(cursor === null ? {} : { cursor }) });
+      const again = await list({ ids: rest, limit: rest.length, ...(cursor === null ? {} : { cursor }) });
       if (!again.ok) throw new Error(`live feed: ${again.error.message}`);
       for (const v of again.value.items) events.push(await toEvent(v, 'reshared', next));
       cursor = again.value.nextCursor;
@@ -120,6 +179,12 @@ export function openFeed(deps: FeedDeps, opened: Reader, cursor: number, send: (
     }
     if (closed) return;
     position = next;
+    if (own) {
+      personalFrom = next;
+      sent.clear();
+    } else {
+      for (const v of versions) sent.add(v.addedUs);
+    }
     if (events.length > 0) await send(events);
   }
 
@@ -131,7 +196,9 @@ export function openFeed(deps: FeedDeps, opened: Reader, cursor: number, send: (
         dirty = false;
         const ids = [...reshared];
         reshared.clear();
-        await round(ids);
+        const own = personal;
+        personal = false;
+        await round(ids, own);
       }
     } catch (error) {
       closed = true;
@@ -156,10 +223,17 @@ export function openFeed(deps: FeedDeps, opened: Reader, cursor: number, send: (
       if (change.kind === 'reshared') {
         const id = parseStixId(change.id);
         if (id.ok) reshared.add(id.value);
+        // A re-share says nothing of the versions it kept narrower (a TLP:RED one names people).
+        personal = true;
+      } else if (change.audience === undefined || (reader.kind === 'member' && reader.keys.some((k) => isUserKey(k) && change.audience?.includes(k) === true))) {
+        personal = true;
       }
       wake();
     },
-    poll: wake,
+    poll() {
+      personal = true;
+      wake();
+    },
     get cursor() {
       return position;
     },

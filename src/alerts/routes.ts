@@ -8,6 +8,7 @@ import { problemResponses } from '../http/schemas.ts';
 import type { Reader, StixStore } from '../store/types.ts';
 import type { ChangeBus } from './bus.ts';
 import { FeedEnded, openFeed, type LiveEvent } from './feed.ts';
+import { sharedLists } from './shared-lists.ts';
 
 export interface LiveRouteDeps {
   readonly stix: Pick<StixStore, 'list'>;
@@ -70,8 +71,12 @@ export function liveRoutes(deps: LiveRouteDeps): AppPlugin {
       return { ok: false, problem: refused.error };
     };
 
+    // One query per organization's key set rather than per stream; it hears each change before the feeds do.
+    const shared = sharedLists(deps.stix);
     const plugin: FastifyPluginAsync = (app) => {
+      const stopSharing = deps.bus.subscribe(() => shared.changed());
       app.addHook('preClose', (done) => {
+        stopSharing();
         // Open streams would hold the server open; end them, the browsers reconnect elsewhere.
         for (const stream of streams) stream.end();
         done();
@@ -120,6 +125,7 @@ export function liveRoutes(deps: LiveRouteDeps): AppPlugin {
           const feed = openFeed(
             {
               stix: deps.stix,
+              shared,
               // A signed-in reader's session or key is checked again before each round: a revoked key, a
               // disabled person or a group left stops the feed at once, not when the stream ends.
               ...(who.reader.kind === 'public' ? {} : { currentReader: () => kit.currentReader(request) }),
