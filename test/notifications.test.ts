@@ -162,12 +162,31 @@ describe.each(testDialects())('alerts that reach people on %s', (dialect) => {
     expect((await api('state', 'PUT', '/api/v1/me/notification-settings', { email_mode: 'as-rules' })).status).toBe(200);
   });
 
-  it('escalates an urgent alert nobody acknowledged to the backup contacts, and not one that was acknowledged', async () => {
-    const plan = await api('stateAdmin', 'PUT', '/api/v1/org/notification-plan', { escalate_after_minutes: 15, backup_contacts: [world.users.stateAdmin] });
-    expect(plan.status, JSON.stringify(plan.body)).toBe(200);
-    const stranger = await api('stateAdmin', 'PUT', '/api/v1/org/notification-plan', { backup_contacts: [world.users.county] });
-    expect(stranger.status).toBe(400);
+  it('keeps a notification plan per kind of alert, changed only by the organization\'s own org-admins; bad contacts are refused precisely and nothing is stored', async () => {
+    const empty = { primary: [], backup: [] };
+    const before = await api('stateAdmin', 'GET', '/api/v1/org/notification-plan');
+    expect(before.body).toEqual({ defaults_enabled: true, escalate_after_minutes: 30, contacts: { incident: empty, status: empty, 'watch-list': empty, other: empty } });
+    // An analyst of the organization, and another organization's people, cannot change it.
+    expect((await api('state', 'PUT', '/api/v1/org/notification-plan', { escalate_after_minutes: 10 })).status).toBe(403);
+    const stranger = await api('stateAdmin', 'PUT', '/api/v1/org/notification-plan', { escalate_after_minutes: 10, contacts: { status: { primary: [world.users.state], backup: [world.users.county] } } });
+    expect(stranger.status).toBe(422);
     expect(stranger.body?.['code']).toBe('unknown-contact');
+    expect(stranger.body?.['errors']).toEqual([expect.objectContaining({ path: 'body.contacts.status.backup.0', code: 'unknown-contact' })]);
+    const twice = await api('stateAdmin', 'PUT', '/api/v1/org/notification-plan', { contacts: { incident: { primary: [world.users.state], backup: [world.users.state] } } });
+    expect(twice.status).toBe(422);
+    expect(twice.body?.['code']).toBe('contact-in-both-lists');
+    const unknownKind = await api('stateAdmin', 'PUT', '/api/v1/org/notification-plan', { contacts: { weather: empty } });
+    expect(unknownKind.status).toBe(400);
+    expect((await api('stateAdmin', 'GET', '/api/v1/org/notification-plan')).body).toEqual(before.body);
+  });
+
+  it('escalates an urgent alert nobody acknowledged to the backup contacts of its kind, and not one that was acknowledged', async () => {
+    const plan = await api('stateAdmin', 'PUT', '/api/v1/org/notification-plan', {
+      escalate_after_minutes: 15,
+      contacts: { incident: { primary: [], backup: [world.users.stateAdmin] }, status: { primary: [], backup: [world.users.state] } },
+    });
+    expect(plan.status, JSON.stringify(plan.body)).toBe(200);
+    expect(plan.body?.['contacts']).toMatchObject({ incident: { backup: [world.users.stateAdmin] }, status: { backup: [world.users.state] }, other: { backup: [] } });
     const ignored = incident('Tabulator tampering', { severity: 'high' });
     const seen = incident('Results website defaced', { severity: 'high' });
     await post(hub, world.keys.county, ignored.object, 'amber', ['state:55']);
@@ -181,6 +200,8 @@ describe.each(testDialects())('alerts that reach people on %s', (dialect) => {
     await hub.notifier.round();
     const escalated = mailTo('stateAdmin');
     expect(escalated.map((m) => m.subject)).toEqual(['[TLP:AMBER] URGENT: Incident: Tabulator tampering (not yet acknowledged by your organization)']);
+    // The status changes' backup contact is not told of an incident.
+    expect(mailTo('state').filter((m) => m.subject.includes('not yet acknowledged'))).toEqual([]);
     now += 20 * 60_000;
     await hub.notifier.round();
     expect(mailTo('stateAdmin')).toHaveLength(1);
@@ -253,7 +274,7 @@ describe.each(testDialects())('alerts that reach people on %s', (dialect) => {
 
   it("emails the plan's primary contacts every urgent alert at once, even when they chose no email otherwise", async () => {
     expect((await api('stateAdmin', 'PUT', '/api/v1/me/notification-settings', { email_mode: 'none' })).status).toBe(200);
-    expect((await api('stateAdmin', 'PUT', '/api/v1/org/notification-plan', { primary_contacts: [world.users.stateAdmin] })).status).toBe(200);
+    expect((await api('stateAdmin', 'PUT', '/api/v1/org/notification-plan', { contacts: { incident: { primary: [world.users.stateAdmin], backup: [] } } })).status).toBe(200);
     const urgent = incident('Voter registration system offline', { severity: 'critical' });
     const calm = incident('Slow county website', { severity: 'low' });
     await post(hub, world.keys.county, urgent.object, 'amber', ['state:55']);
@@ -261,7 +282,7 @@ describe.each(testDialects())('alerts that reach people on %s', (dialect) => {
     await hub.notifier.round();
     expect(mailTo('stateAdmin').map((m) => m.subject)).toEqual(['[TLP:AMBER] URGENT: Incident: Voter registration system offline']);
     const reasons = (await api('stateAdmin', 'GET', '/api/v1/notifications')).body?.['items'] as { object_id: string; reasons: string[] }[];
-    expect(reasons.find((n) => n.object_id === urgent.id)?.reasons).toContain('You are a primary contact for urgent alerts');
+    expect(reasons.find((n) => n.object_id === urgent.id)?.reasons).toContain('You are a primary contact for urgent incidents');
     expect((await api('stateAdmin', 'PUT', '/api/v1/me/notification-settings', { email_mode: 'as-rules' })).status).toBe(200);
   });
 });

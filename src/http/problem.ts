@@ -28,6 +28,8 @@ export const UNPROCESSABLE_CODES: ReadonlySet<string> = new Set([
   'not-a-correction',
   'no-cosigner',
   'unknown-cosigner',
+  'unknown-contact',
+  'contact-in-both-lists',
   'empty-title',
   'empty-text',
   'tlp-audience-mismatch',

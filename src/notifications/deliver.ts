@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { AudienceKey } from '../domain/audience.ts';
 import type { OrgId, StixId } from '../domain/ids.ts';
 import { RAMPART_NAMESPACE, uuidV5 } from '../domain/uuid.ts';
-import type { DeliveryOutcome, DeliveryRow, NotificationsStore } from '../store/notifications.ts';
+import type { DeliveryOutcome, DeliveryRow, NotificationsStore, WebhookRow } from '../store/notifications.ts';
 import type { Reader, StixStore, StoredVersion } from '../store/types.ts';
 import { readerOf, type Directory, type KeysOf } from './directory.ts';
 import { digestMail, immediateMail, type MailItem, type Mailer } from './email.ts';
@@ -25,7 +25,7 @@ export interface DeliveryPolicy {
 export const DEFAULT_POLICY: DeliveryPolicy = { leaseMs: 60_000, maxAttempts: 8, backoffBaseMs: 30_000, backoffCapMs: 3_600_000, disableAfterDead: 3, parallel: 16 };
 
 export interface DeliverDeps {
-  readonly stix: Pick<StixStore, 'versions' | 'get'>;
+  readonly stix: Pick<StixStore, 'list'>;
   readonly store: NotificationsStore;
   readonly directory: Directory;
   readonly keysOf: KeysOf;
@@ -44,17 +44,39 @@ export interface DeliverDeps {
 /** Why a delivery is not made: said in the outbox for the org-admin to read. */
 const NO_LONGER_SHARED = 'no longer shared with the recipient';
 
+/** Every version of `ids` that `reader` may see, by object id: one store query (its visibility predicate) for them all. */
+async function visibleVersions(deps: DeliverDeps, reader: Reader, ids: readonly string[]): Promise<Map<string, StoredVersion[]>> {
+  const byId = new Map<string, StoredVersion[]>();
+  if (ids.length === 0) return byId;
+  let cursor: string | null = null;
+  for (;;) {
+    const page = await deps.stix.list(reader, { ids: [...new Set(ids)] as StixId[], versions: 'all', limit: 1000, ...(cursor === null ? {} : { cursor }) });
+    if (!page.ok) throw new Error(`deliveries: ${page.error.message}`);
+    for (const v of page.value.items) {
+      const list = byId.get(v.id);
+      if (list === undefined) byId.set(v.id, [v]);
+      else list.push(v);
+    }
+    cursor = page.value.nextCursor;
+    if (cursor === null) return byId;
+  }
+}
+
 /**
- * What the recipient may see of the version a delivery is about, decided now through the store's
- * visibility predicate: null (with the reason) when a narrowing or revocation took it away.
+ * What the recipient may see of the version a delivery is about, from the versions the store let
+ * it see now: null (with the reason) when a narrowing or revocation took it away.
  */
-async function visibleNow(deps: DeliverDeps, reader: Reader, row: DeliveryRow): Promise<{ version: StoredVersion } | { dropped: string }> {
+function visibleIn(visible: ReadonlyMap<string, readonly StoredVersion[]>, row: DeliveryRow): { version: StoredVersion } | { dropped: string } {
   if (row.object_id === null || row.added_us === null) return { dropped: 'the delivery names no object' };
-  const visible = await deps.stix.versions(reader, row.object_id as StixId);
-  const version = visible.find((v) => v.addedUs === row.added_us);
+  const versions = visible.get(row.object_id) ?? [];
+  const version = versions.find((v) => v.addedUs === row.added_us);
   if (version === undefined) return { dropped: NO_LONGER_SHARED };
-  if (visible.some((v) => v.isLatest && v.revoked)) return { dropped: 'revoked by its owner' };
+  if (versions.some((v) => v.isLatest && v.revoked)) return { dropped: 'revoked by its owner' };
   return { version };
+}
+
+async function visibleNow(deps: DeliverDeps, reader: Reader, row: DeliveryRow): Promise<{ version: StoredVersion } | { dropped: string }> {
+  return visibleIn(await visibleVersions(deps, reader, row.object_id === null ? [] : [row.object_id]), row);
 }
 
 function mailItemOf(version: StoredVersion, row: DeliveryRow): MailItem {
@@ -89,11 +111,12 @@ function failed(deps: DeliverDeps, row: DeliveryRow, error: string): DeliveryOut
   return { state: 'retry', error, nextAt: deps.now() + backoffMs(attempt, deps.policy.backoffBaseMs, deps.policy.backoffCapMs, deps.random) };
 }
 
-async function deliverWebhook(deps: DeliverDeps, row: DeliveryRow): Promise<DeliveryOutcome> {
-  const hook = await deps.store.webhook(row.recipient);
+async function deliverWebhook(deps: DeliverDeps, row: DeliveryRow, batch: Batch | null): Promise<DeliveryOutcome> {
+  const hook = batch === null ? await deps.store.webhook(row.recipient) : await batch.webhook(row.recipient);
   if (hook === null || hook.org_id !== row.org_id) return { state: 'dropped', reason: 'the webhook was removed' };
   if (hook.enabled !== 1) return { state: 'dropped', reason: 'the webhook is turned off' };
-  const seen = await visibleNow(deps, await readerOf(deps.keysOf, row.org_id as OrgId, null), row);
+  const reader = await readerOf(deps.keysOf, row.org_id as OrgId, null);
+  const seen = batch === null ? await visibleNow(deps, reader, row) : visibleIn(await batch.visible(reader, row.org_id), row);
   if ('dropped' in seen) return { state: 'dropped', reason: seen.dropped };
   const now = deps.now();
   const body = webhookBody(row, seen.version, new Date(now).toISOString());
@@ -124,31 +147,32 @@ async function deliverEmail(deps: DeliverDeps, row: DeliveryRow): Promise<Delive
 }
 
 /** One digest email for a person: every due digest row, each checked now; the ones no longer shared are dropped. */
-async function deliverDigest(deps: DeliverDeps, first: DeliveryRow): Promise<void> {
+async function deliverDigest(deps: DeliverDeps, first: DeliveryRow): Promise<Finished[]> {
   const now = deps.now();
   const rows = await deps.store.claimDigest(deps.owner, first.recipient, now, now + deps.policy.leaseMs);
-  if (rows.length === 0) return;
+  if (rows.length === 0) return [];
   const person = await deps.directory.person(first.recipient);
-  if (person === null) {
-    for (const row of rows) await deps.store.finish(row.id, deps.owner, now, { state: 'dropped', reason: 'the person no longer has an account' });
-    return;
-  }
+  if (person === null) return rows.map((row) => ({ row, outcome: { state: 'dropped', reason: 'the person no longer has an account' } }));
   const reader = await readerOf(deps.keysOf, person.orgId, person.id);
+  // The person's items in one visibility query.
+  const visible = await visibleVersions(deps, reader, rows.flatMap((r) => (r.object_id === null ? [] : [r.object_id])));
   const items: MailItem[] = [];
   const included: DeliveryRow[] = [];
+  const finished: Finished[] = [];
   for (const row of rows) {
-    const seen = await visibleNow(deps, reader, row);
-    if ('dropped' in seen) await deps.store.finish(row.id, deps.owner, now, { state: 'dropped', reason: seen.dropped });
+    const seen = visibleIn(visible, row);
+    if ('dropped' in seen) finished.push({ row, outcome: { state: 'dropped', reason: seen.dropped } });
     else {
       items.push(mailItemOf(seen.version, row));
       included.push(row);
     }
   }
-  if (included.length === 0) return;
+  if (included.length === 0) return finished;
   // The digest's own stable id: the same rows always make the same id, so a resend after a crash is recognisable.
   const digestId = uuidV5(`digest|${createHash('sha256').update(included.map((r) => r.id).join(',')).digest('hex')}`, RAMPART_NAMESPACE);
   const sent = await deps.mailer.send(digestMail(person.email, digestId, items, deps.baseUrl));
-  for (const row of included) await deps.store.finish(row.id, deps.owner, deps.now(), sent.ok ? { state: 'delivered' } : failed(deps, row, sent.error));
+  for (const row of included) finished.push({ row, outcome: sent.ok ? { state: 'delivered' } : failed(deps, row, sent.error) });
+  return finished;
 }
 
 /** After a webhook delivery is given up on: count it, and turn the webhook off (telling the org-admins) once it keeps failing. */
@@ -163,18 +187,55 @@ async function afterDeadWebhook(deps: DeliverDeps, row: DeliveryRow, error: stri
   deps.log.warn({ webhook: hook.id, org: row.org_id }, `webhook ${reason}`);
 }
 
+/** A delivery sent (or not), and how to record it. */
+interface Finished {
+  readonly row: DeliveryRow;
+  readonly outcome: DeliveryOutcome;
+}
+
+/** What the deliveries of one claimed batch share: each webhook read once, each organization's visible versions in one query. */
+interface Batch {
+  webhook(id: string): Promise<WebhookRow | null>;
+  visible(reader: Reader, orgId: string): Promise<ReadonlyMap<string, readonly StoredVersion[]>>;
+}
+
+function batchOf(deps: DeliverDeps, rows: readonly DeliveryRow[]): Batch {
+  const hooks = new Map<string, Promise<WebhookRow | null>>();
+  const visible = new Map<string, Promise<Map<string, StoredVersion[]>>>();
+  return {
+    webhook(id) {
+      let hook = hooks.get(id);
+      if (hook === undefined) {
+        hook = deps.store.webhook(id);
+        hooks.set(id, hook);
+      }
+      return hook;
+    },
+    visible(reader, orgId) {
+      let seen = visible.get(orgId);
+      if (seen === undefined) {
+        const ids = rows.flatMap((r) => (r.channel === 'webhook' && r.org_id === orgId && r.object_id !== null ? [r.object_id] : []));
+        seen = visibleVersions(deps, reader, ids);
+        visible.set(orgId, seen);
+      }
+      return seen;
+    },
+  };
+}
+
 /**
  * Delivers what is due, up to `limit` deliveries: each is leased to this process first, so two
  * processes never send the same one; a process that dies leaves its leases to expire (or, on
  * SQLite, to be freed at the next start), and the deliveries are sent again with the same id.
- * Returns how many were claimed.
+ * How they went is recorded for the whole batch in one transaction. Returns how many were claimed.
  */
 export async function deliverDue(deps: DeliverDeps, limit: number, notify: (orgId: string, notice: string) => Promise<void>): Promise<number> {
   const now = deps.now();
   const rows = await deps.store.claimDue(deps.owner, now, now + deps.policy.leaseMs, limit);
+  if (rows.length === 0) return 0;
   // Keys are read once per batch and reader (a batch takes well under a lease), not once per delivery.
   const memo = new Map<string, Promise<readonly AudienceKey[]>>();
-  const batch: DeliverDeps = {
+  const memoised: DeliverDeps = {
     ...deps,
     keysOf: (orgId, userId) => {
       const key = `${orgId}|${userId ?? ''}`;
@@ -186,6 +247,7 @@ export async function deliverDue(deps: DeliverDeps, limit: number, notify: (orgI
       return keys;
     },
   };
+  const batch = batchOf(memoised, rows);
   // One digest per person: its first row claims and sends all of that person's due rows.
   const digests = new Set<string>();
   const single: DeliveryRow[] = [];
@@ -198,16 +260,37 @@ export async function deliverDue(deps: DeliverDeps, limit: number, notify: (orgI
   }
   // Receivers and mail servers answer slower than the database: several sends wait at once.
   const parallel = Math.max(1, deps.policy.parallel);
-  for (let i = 0; i < single.length; i += parallel) await Promise.all(single.slice(i, i + parallel).map((row) => deliverClaimed(batch, row, notify)));
+  const finished: Finished[] = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < single.length) {
+      const row = single[next++] as DeliveryRow;
+      finished.push(...(await send(memoised, row, batch)));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(parallel, single.length) }, worker));
+  await record(deps, finished, notify);
   return rows.length;
+}
+
+async function send(deps: DeliverDeps, row: DeliveryRow, batch: Batch | null): Promise<Finished[]> {
+  if (row.channel === 'email' && row.mode === 'digest') return deliverDigest(deps, row);
+  const outcome = row.channel === 'webhook' ? await deliverWebhook(deps, row, batch) : row.channel === 'email' || row.channel === 'escalation' ? await deliverEmail(deps, row) : ({ state: 'dropped', reason: `unknown channel ${row.channel}` } as const);
+  return [{ row, outcome }];
+}
+
+/** Records how deliveries went (those whose lease this process still holds), then turns off webhooks that keep failing. */
+async function record(deps: DeliverDeps, finished: readonly Finished[], notify: (orgId: string, notice: string) => Promise<void>): Promise<void> {
+  if (finished.length === 0) return;
+  const kept = await deps.store.finishMany(deps.owner, deps.now(), finished.map((f) => ({ id: f.row.id, outcome: f.outcome })));
+  for (const { row, outcome } of finished) {
+    if (kept.has(row.id) && outcome.state === 'dead' && row.channel === 'webhook') await afterDeadWebhook(deps, row, outcome.error, notify);
+  }
 }
 
 /** Sends one delivery this process holds the lease of, and records how it went. */
 export async function deliverClaimed(deps: DeliverDeps, row: DeliveryRow, notify: (orgId: string, notice: string) => Promise<void>): Promise<void> {
-  if (row.channel === 'email' && row.mode === 'digest') return deliverDigest(deps, row);
-  const outcome = row.channel === 'webhook' ? await deliverWebhook(deps, row) : row.channel === 'email' || row.channel === 'escalation' ? await deliverEmail(deps, row) : ({ state: 'dropped', reason: `unknown channel ${row.channel}` } as const);
-  const kept = await deps.store.finish(row.id, deps.owner, deps.now(), outcome);
-  if (kept && outcome.state === 'dead' && row.channel === 'webhook') await afterDeadWebhook(deps, row, outcome.error, notify);
+  await record(deps, await send(deps, row, null), notify);
 }
 
 /** Leases one delivery by id when it is still due and free (a queue message names it); null otherwise. */

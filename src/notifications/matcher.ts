@@ -5,11 +5,11 @@ import type { AlertRow, DeliveryRow, NotificationsStore, RuleRow } from '../stor
 import type { Reader, StixStore, StoredVersion } from '../store/types.ts';
 import type { Directory, KeysOf, OrgFacts, Person } from './directory.ts';
 import { factsOf, patternValues, type Facts } from './facts.ts';
-import { criteriaHold, standardRules, watchHits, type Rule, type WatchItem } from './rules.ts';
+import { ALERT_KIND_WORDS, alertKinds, criteriaHold, planContacts, standardRules, watchHits, type Rule, type WatchItem } from './rules.ts';
 import { Value } from '@sinclair/typebox/value';
-import { EMAIL_MODES, WATCH_KINDS, WatchCriteriaSchema, type EmailMode, type WatchKind } from './schemas.ts';
+import { ALERT_KINDS, EMAIL_MODES, WATCH_KINDS, WatchCriteriaSchema, type AlertKind, type EmailMode, type WatchKind } from './schemas.ts';
 
-const PRIMARY_CONTACT: Rule = { id: 'plan:primary', name: 'You are a primary contact for urgent alerts', criteria: {}, email: 'immediate', userId: null };
+const primaryContact = (kind: AlertKind): Rule => ({ id: `plan:primary:${kind}`, name: `You are a primary contact for urgent ${ALERT_KIND_WORDS[kind]}`, criteria: {}, email: 'immediate', userId: null });
 
 /** Stable ids: the same person (or webhook), object version and channel always give the same id, in every process. */
 export const alertId = (userId: string, objectId: string, addedUs: number) => uuidV5(`alert|${userId}|${objectId}|${addedUs}`, RAMPART_NAMESPACE);
@@ -35,7 +35,7 @@ interface Watchers {
   readonly personModes: ReadonlyMap<string, string>;
   readonly webhooks: ReadonlyMap<string, readonly string[]>;
   readonly keys: Map<string, ReadonlySet<string>>;
-  /** People each organization's notification plan names as primary contacts for urgent alerts. */
+  /** `org|kind|person` for the people each organization's notification plan names as primary contacts of a kind of alert. */
   readonly primary: ReadonlySet<string>;
 }
 
@@ -90,7 +90,10 @@ async function loadWatchers(deps: MatcherDeps): Promise<Watchers> {
   const webhooks = new Map<string, string[]>();
   for (const hook of hooks) if (hook.enabled === 1) push(webhooks, hook.org_id, hook.id);
   const primary = new Set<string>();
-  for (const plan of plans) for (const id of JSON.parse(plan.primary_contacts) as string[]) primary.add(`${plan.org_id}|${id}`);
+  for (const plan of plans) {
+    const contacts = planContacts(plan.contacts);
+    for (const kind of ALERT_KINDS) for (const id of contacts[kind].primary) primary.add(`${plan.org_id}|${kind}|${id}`);
+  }
   return { orgs, people, orgRules, personRules, watchItems, personModes: new Map(persons.map((p) => [p.user_id, p.email_mode])), webhooks, keys: new Map(), primary };
 }
 
@@ -175,6 +178,7 @@ export async function matchVersion(deps: MatcherDeps, w: Watchers, version: Stor
     const who = { orgId, userId: null, stateFips: org.stateFips };
     const orgMatched = orgSees ? orgRules.filter((r) => criteriaHold(r.criteria, facts, who, hits)) : [];
     const reasonsOf = (rules: readonly Rule[]) => JSON.stringify([...new Set(rules.map((r) => r.name))]);
+    const kinds = alertKinds(version.type, hits.length > 0);
     for (const person of people) {
       // A person sees what the organization sees, and what is named to them (TLP:RED) besides.
       const personSees = audience.includes(`user:${person.id}`)
@@ -186,15 +190,16 @@ export async function matchVersion(deps: MatcherDeps, w: Watchers, version: Stor
         ...orgRules.filter((r) => orgMatched.includes(r) || criteriaHold(r.criteria, facts, mine, hits)),
         ...(w.personRules.get(person.id) ?? []).filter((r) => criteriaHold(r.criteria, facts, mine, hits)),
       ];
-      // The plan's primary contacts hear of every urgent alert the organization may see, at once.
-      const primaryContact = facts.urgent && w.primary.has(`${orgId}|${person.id}`);
-      if (primaryContact) matched.push(PRIMARY_CONTACT);
+      // The plan's primary contacts of a kind hear of every urgent alert of that kind the organization may see, at once.
+      const primaryOf = facts.urgent ? kinds.filter((k) => w.primary.has(`${orgId}|${k}|${person.id}`)) : [];
+      const isPrimary = primaryOf.length > 0;
+      for (const kind of primaryOf) matched.push(primaryContact(kind));
       if (matched.length === 0) continue;
       const id = alertId(person.id, version.id, version.addedUs);
       const reasons = reasonsOf(matched);
       const urgent = facts.urgent ? 1 : 0;
-      alerts.push({ id, user_id: person.id, org_id: orgId, object_id: version.id, added_us: version.addedUs, notice: null, reasons, urgent, created_at: now, read_at: null, acked_at: null, escalated_at: null });
-      const mode = primaryContact ? 'immediate' : emailModeFor(matched, w.personModes.get(person.id), facts.urgent);
+      alerts.push({ id, user_id: person.id, org_id: orgId, object_id: version.id, added_us: version.addedUs, notice: null, reasons, urgent, created_at: now, read_at: null, acked_at: null, escalated_at: null, kinds: JSON.stringify(kinds) });
+      const mode = isPrimary ? 'immediate' : emailModeFor(matched, w.personModes.get(person.id), facts.urgent);
       if (mode === 'none') continue;
       deliveries.push(delivery('email', person.id, orgId, id, version, mode, reasons, urgent, mode === 'digest' ? deps.nextDigestAt(now) : now, now));
     }

@@ -8,6 +8,7 @@ import type { DeliveryQueue } from './jetstream.ts';
 import type { Directory, KeysOf } from './directory.ts';
 import type { Mailer } from './email.ts';
 import { alertId, deliveryId, matchPass, matchReshare, type MatcherDeps } from './matcher.ts';
+import { kindsOfRow, planContacts } from './rules.ts';
 import { httpWebhookSender, type WebhookSender } from './webhook.ts';
 
 /** Minutes an urgent alert may wait unacknowledged before the backup contacts are told, when the plan says nothing. */
@@ -83,7 +84,7 @@ export function createNotifier(options: NotifierOptions): Notifier {
     const deliveries: DeliveryRow[] = [];
     for (const admin of admins) {
       const id = uuidV5(`notice|${admin.id}|${at}|${text}`, RAMPART_NAMESPACE);
-      alerts.push({ id, user_id: admin.id, org_id: orgId, object_id: null, added_us: null, notice: text, reasons: '["Notice"]', urgent: 0, created_at: at, read_at: null, acked_at: null, escalated_at: null });
+      alerts.push({ id, user_id: admin.id, org_id: orgId, object_id: null, added_us: null, notice: text, reasons: '["Notice"]', urgent: 0, created_at: at, read_at: null, acked_at: null, escalated_at: null, kinds: null });
       deliveries.push({ id, channel: 'email', recipient: admin.id, org_id: orgId, alert_id: id, object_id: null, added_us: null, mode: 'immediate', reasons: '["Notice"]', urgent: 0, state: 'pending', attempts: 0, next_at: at, lease_owner: null, lease_until: null, last_error: null, created_at: at, done_at: null });
     }
     await options.store.record(alerts, deliveries);
@@ -103,7 +104,9 @@ export function createNotifier(options: NotifierOptions): Notifier {
       const minutes = plan?.escalate_after_minutes ?? DEFAULT_ESCALATE_MINUTES;
       if (alert.created_at > at - minutes * 60_000) continue;
       done.add(key);
-      const backups = plan === undefined ? [] : (JSON.parse(plan.backup_contacts) as string[]);
+      // The backup contacts of the alert's kinds (an incident that hit the watch list: of both).
+      const contacts = plan === undefined ? null : planContacts(plan.contacts);
+      const backups = contacts === null ? [] : [...new Set(kindsOfRow(alert.kinds).flatMap((k) => contacts[k].backup))];
       if (!(await options.store.markEscalated(alert.org_id, alert.object_id, alert.added_us, at))) continue;
       const alerts: AlertRow[] = [];
       const deliveries: DeliveryRow[] = [];

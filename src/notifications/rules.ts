@@ -3,7 +3,7 @@ import { SEVERITIES } from '../domain/election.ts';
 import type { OrgKind } from '../domain/organization.ts';
 import { cidrContains, parseCidr } from '../stix/pattern/cidr.ts';
 import type { Facts, ObservedValue } from './facts.ts';
-import type { EmailMode, WatchCriteria, WatchKind } from './schemas.ts';
+import { ALERT_KINDS, type AlertKind, type EmailMode, type KindContacts, type WatchCriteria, type WatchKind } from './schemas.ts';
 import { STATUS_REPORT_TYPE } from '../stix/rampart-extension.ts';
 
 /** One watch item of an organization, parsed once. */
@@ -159,4 +159,32 @@ export function standardRules(kind: OrgKind, stateFips: string | null): Rule[] {
     default:
       return assertNever(kind);
   }
+}
+
+/** A plan's contacts as stored (JSON by kind), every kind present; a kind never set has no contacts. */
+export function planContacts(json: string): Record<AlertKind, KindContacts> {
+  const stored = JSON.parse(json) as Partial<Record<string, KindContacts>>;
+  const out = {} as Record<AlertKind, KindContacts>;
+  for (const kind of ALERT_KINDS) out[kind] = { primary: [...(stored[kind]?.primary ?? [])], backup: [...(stored[kind]?.backup ?? [])] };
+  return out;
+}
+
+/** Plain words for each kind of alert, in messages and the UI. */
+export const ALERT_KIND_WORDS: Record<AlertKind, string> = { incident: 'incidents', status: 'status changes', 'watch-list': 'watch-list hits', other: 'other alerts' };
+
+/** The kinds an alert about this version is of, for the organization whose watch list it hit (or not). */
+export function alertKinds(type: string, watchListHit: boolean): AlertKind[] {
+  const kinds: AlertKind[] = [];
+  if (type === 'incident') kinds.push('incident');
+  if (type === STATUS_REPORT_TYPE) kinds.push('status');
+  if (watchListHit) kinds.push('watch-list');
+  if (kinds.length === 0) kinds.push('other');
+  return kinds;
+}
+
+/** The kinds recorded on an alert row; an alert from before plans had kinds (null) counts as every kind. */
+export function kindsOfRow(json: string | null): readonly AlertKind[] {
+  if (json === null) return ALERT_KINDS;
+  const parsed = JSON.parse(json) as unknown;
+  return Array.isArray(parsed) ? ALERT_KINDS.filter((k) => parsed.includes(k)) : ALERT_KINDS;
 }

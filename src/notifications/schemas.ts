@@ -83,12 +83,33 @@ export type WatchItemBody = Static<typeof WatchItemBody>;
 
 export const WatchItemSchema = Type.Object({ id: Type.String(), kind: literals(WATCH_KINDS), value: Type.String(), label: Type.Union([Type.String(), Type.Null()]) });
 
+/**
+ * The kinds of alert a notification plan names contacts for: incidents, status changes (status reports),
+ * hits on the organization's watch list, and everything else a rule matched. One alert may be of several.
+ */
+export const ALERT_KINDS = ['incident', 'status', 'watch-list', 'other'] as const;
+export type AlertKind = (typeof ALERT_KINDS)[number];
+
+const contactList = (description: string) => Type.Array(Type.String({ format: 'uuid' }), { maxItems: 50, uniqueItems: true, description });
+export const KindContactsSchema = Type.Object(
+  {
+    primary: contactList('People told at once of every urgent alert of this kind (ids of people of your organization)'),
+    backup: contactList('People told when an urgent alert of this kind waits unacknowledged too long'),
+  },
+  { additionalProperties: false },
+);
+export type KindContacts = Static<typeof KindContactsSchema>;
+
 export const PlanBody = Type.Object(
   {
     defaults_enabled: Type.Optional(Type.Boolean({ description: "Whether Rampart's standard rules for your kind of organization apply" })),
     escalate_after_minutes: Type.Optional(Type.Integer({ minimum: 5, maximum: 10_080, description: 'How long an urgent alert may wait unacknowledged before the backup contacts are told' })),
-    primary_contacts: Type.Optional(Type.Array(Type.String({ format: 'uuid' }), { maxItems: 50, uniqueItems: true, description: 'People told first of urgent alerts (ids of people of your organization)' })),
-    backup_contacts: Type.Optional(Type.Array(Type.String({ format: 'uuid' }), { maxItems: 50, uniqueItems: true, description: 'People told when an urgent alert waits too long' })),
+    contacts: Type.Optional(
+      Type.Object(
+        { incident: Type.Optional(KindContactsSchema), status: Type.Optional(KindContactsSchema), 'watch-list': Type.Optional(KindContactsSchema), other: Type.Optional(KindContactsSchema) },
+        { additionalProperties: false, description: 'Contacts per kind of alert (incident, status, watch-list, other); a kind given replaces that kind’s lists, kinds left out stay as they are' },
+      ),
+    ),
   },
   { additionalProperties: false },
 );
@@ -97,8 +118,7 @@ export type PlanBody = Static<typeof PlanBody>;
 export const PlanSchema = Type.Object({
   defaults_enabled: Type.Boolean(),
   escalate_after_minutes: Type.Integer(),
-  primary_contacts: Type.Array(Type.String()),
-  backup_contacts: Type.Array(Type.String()),
+  contacts: Type.Object({ incident: KindContactsSchema, status: KindContactsSchema, 'watch-list': KindContactsSchema, other: KindContactsSchema }),
 });
 export type PlanView = Static<typeof PlanSchema>;
 

@@ -8,8 +8,8 @@ import { parseCidr } from '../stix/pattern/cidr.ts';
 import type { Directory } from './directory.ts';
 import { ruleOf } from './matcher.ts';
 import { DEFAULT_ESCALATE_MINUTES } from './notifier.ts';
-import { standardRules, type Rule } from './rules.ts';
-import type { NotificationView, PlanBody, PlanView, RuleBody, RulePatch, RuleView, WatchItemBody, WatchKind } from './schemas.ts';
+import { ALERT_KIND_WORDS, planContacts, standardRules, type Rule } from './rules.ts';
+import { ALERT_KINDS, type NotificationView, type PlanBody, type PlanView, type RuleBody, type RulePatch, type RuleView, type WatchItemBody, type WatchKind } from './schemas.ts';
 import { checkWebhookUrl, newWebhookSecret } from './webhook.ts';
 
 /** Who acts: an organization and, for a person's own settings, the person. */
@@ -66,8 +66,8 @@ export function createNotificationService(deps: NotificationServiceDeps) {
   async function planOf(orgId: OrgId): Promise<PlanView> {
     const row = await store.plan(orgId);
     return row === null
-      ? { defaults_enabled: true, escalate_after_minutes: DEFAULT_ESCALATE_MINUTES, primary_contacts: [], backup_contacts: [] }
-      : { defaults_enabled: row.defaults_enabled === 1, escalate_after_minutes: row.escalate_after_minutes, primary_contacts: JSON.parse(row.primary_contacts) as string[], backup_contacts: JSON.parse(row.backup_contacts) as string[] };
+      ? { defaults_enabled: true, escalate_after_minutes: DEFAULT_ESCALATE_MINUTES, contacts: planContacts('{}') }
+      : { defaults_enabled: row.defaults_enabled === 1, escalate_after_minutes: row.escalate_after_minutes, contacts: planContacts(row.contacts) };
   }
 
   async function rulesOf(actor: Actor): Promise<RuleView[]> {
@@ -138,21 +138,36 @@ export function createNotificationService(deps: NotificationServiceDeps) {
 
   async function setPlan(orgId: OrgId, body: PlanBody): Promise<Result<PlanView, Problem>> {
     const current = await planOf(orgId);
-    const next: PlanView = { ...current, ...body };
+    const next: PlanView = {
+      defaults_enabled: body.defaults_enabled ?? current.defaults_enabled,
+      escalate_after_minutes: body.escalate_after_minutes ?? current.escalate_after_minutes,
+      contacts: { ...current.contacts, ...body.contacts },
+    };
     const members = new Set((await deps.directory.people()).filter((p) => p.orgId === orgId).map((p) => p.id as string));
-    for (const field of ['primary_contacts', 'backup_contacts'] as const) {
-      const stranger = next[field].find((id) => !members.has(id));
-      if (stranger !== undefined) {
-        const message = `${stranger} is not an active person of your organization; choose contacts from your people`;
-        return err(problem('invalid', 'unknown-contact', message, [{ path: `body.${field}`, code: 'unknown-contact', message }]));
+    for (const kind of ALERT_KINDS) {
+      const given = body.contacts?.[kind];
+      if (given === undefined) continue;
+      for (const list of ['primary', 'backup'] as const) {
+        const at = given[list].findIndex((id) => !members.has(id));
+        if (at >= 0) {
+          const message = `${given[list][at] ?? ''} is not an active person of your organization; choose ${ALERT_KIND_WORDS[kind]} contacts from your people`;
+          return err(problem('invalid', 'unknown-contact', message, [{ path: `body.contacts.${kind}.${list}.${at}`, code: 'unknown-contact', message }]));
+        }
+      }
+      const both = given.backup.findIndex((id) => given.primary.includes(id));
+      if (both >= 0) {
+        const message = `${given.backup[both] ?? ''} is both a primary and a backup contact for ${ALERT_KIND_WORDS[kind]}; a backup is told only when the primary contacts have not acknowledged, so name them in one list`;
+        return err(problem('invalid', 'contact-in-both-lists', message, [{ path: `body.contacts.${kind}.backup.${both}`, code: 'contact-in-both-lists', message }]));
       }
     }
     await store.putPlan({
       org_id: orgId,
       defaults_enabled: next.defaults_enabled ? 1 : 0,
       escalate_after_minutes: next.escalate_after_minutes,
-      primary_contacts: JSON.stringify(next.primary_contacts),
-      backup_contacts: JSON.stringify(next.backup_contacts),
+      // The lists of migration 0013, before plans had kinds: kept empty, `contacts` holds them now.
+      primary_contacts: '[]',
+      backup_contacts: '[]',
+      contacts: JSON.stringify(next.contacts),
       updated_at: now(),
     });
     return ok(next);

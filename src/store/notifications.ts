@@ -9,7 +9,8 @@ import { visibleTo } from './visibility.ts';
 export type NotifyTables = {
   notify_rule: { id: string; org_id: string; user_id: string | null; name: string; criteria: string; email: string; enabled: number; created_at: number; updated_at: number };
   notify_watch_item: { id: string; org_id: string; kind: string; value: string; label: string | null; created_at: number };
-  notify_org_plan: { org_id: string; defaults_enabled: number; escalate_after_minutes: number; primary_contacts: string; backup_contacts: string; updated_at: number };
+  /** `contacts` (0026): JSON { [alert kind]: { primary, backup } }; the two lists of 0013 are no longer read. */
+  notify_org_plan: { org_id: string; defaults_enabled: number; escalate_after_minutes: number; primary_contacts: string; backup_contacts: string; contacts: string; updated_at: number };
   notify_person: { user_id: string; email_mode: string; updated_at: number };
   notify_webhook: { id: string; org_id: string; url: string; secret: string; enabled: number; failures: number; disabled_reason: string | null; created_at: number };
   notify_alert: {
@@ -25,6 +26,8 @@ export type NotifyTables = {
     read_at: number | null;
     acked_at: number | null;
     escalated_at: number | null;
+    /** (0026) JSON array of the alert's kinds (incident, status, watch-list, other); null on older alerts: every kind. */
+    kinds: string | null;
   };
   notify_delivery: DeliveryRow;
   notify_cursor: { name: string; last_us: number };
@@ -175,21 +178,16 @@ export function notificationsStore(database: Database<unknown>) {
 
     /** Ends (or reschedules) a delivery this owner holds; false when its lease passed to another process meanwhile. */
     async finish(id: string, owner: string, now: number, outcome: DeliveryOutcome): Promise<boolean> {
-      const base = db.updateTable('notify_delivery').where('id', '=', id).where('lease_owner', '=', owner).where('state', '=', 'pending');
-      const done = { lease_owner: null, lease_until: null };
-      const result = await (() => {
-        switch (outcome.state) {
-          case 'delivered':
-            return base.set({ ...done, state: 'delivered', done_at: now, attempts: sql`attempts + 1` }).executeTakeFirst();
-          case 'dropped':
-            return base.set({ ...done, state: 'dropped', done_at: now, last_error: outcome.reason }).executeTakeFirst();
-          case 'retry':
-            return base.set({ ...done, attempts: sql`attempts + 1`, next_at: outcome.nextAt, last_error: outcome.error }).executeTakeFirst();
-          case 'dead':
-            return base.set({ ...done, state: 'dead', attempts: sql`attempts + 1`, done_at: now, last_error: outcome.error }).executeTakeFirst();
-        }
-      })();
-      return Number(result.numUpdatedRows) === 1;
+      return (await finishIn(db, id, owner, now, outcome)) === 1;
+    },
+
+    /** `finish` for many deliveries in one transaction; the ids whose lease this owner still held. */
+    async finishMany(owner: string, now: number, items: readonly { readonly id: string; readonly outcome: DeliveryOutcome }[]): Promise<Set<string>> {
+      return db.transaction().execute(async (trx) => {
+        const kept = new Set<string>();
+        for (const { id, outcome } of items) if ((await finishIn(trx, id, owner, now, outcome)) === 1) kept.add(id);
+        return kept;
+      });
     },
 
     /** SQLite only (one process holds the file): leases of a process that died are free again at start. */
@@ -403,7 +401,7 @@ export function notificationsStore(database: Database<unknown>) {
       await db
         .insertInto('notify_org_plan')
         .values(row)
-        .onConflict((oc) => oc.column('org_id').doUpdateSet({ defaults_enabled: row.defaults_enabled, escalate_after_minutes: row.escalate_after_minutes, primary_contacts: row.primary_contacts, backup_contacts: row.backup_contacts, updated_at: row.updated_at }))
+        .onConflict((oc) => oc.column('org_id').doUpdateSet({ defaults_enabled: row.defaults_enabled, escalate_after_minutes: row.escalate_after_minutes, primary_contacts: row.primary_contacts, backup_contacts: row.backup_contacts, contacts: row.contacts, updated_at: row.updated_at }))
         .execute();
     },
 
@@ -424,6 +422,24 @@ export function notificationsStore(database: Database<unknown>) {
 }
 
 export type NotificationsStore = ReturnType<typeof notificationsStore>;
+
+async function finishIn(db: Kysely<NotifyTables & StixTables>, id: string, owner: string, now: number, outcome: DeliveryOutcome): Promise<number> {
+  const base = db.updateTable('notify_delivery').where('id', '=', id).where('lease_owner', '=', owner).where('state', '=', 'pending');
+  const done = { lease_owner: null, lease_until: null };
+  const result = await (() => {
+    switch (outcome.state) {
+      case 'delivered':
+        return base.set({ ...done, state: 'delivered', done_at: now, attempts: sql`attempts + 1` }).executeTakeFirst();
+      case 'dropped':
+        return base.set({ ...done, state: 'dropped', done_at: now, last_error: outcome.reason }).executeTakeFirst();
+      case 'retry':
+        return base.set({ ...done, attempts: sql`attempts + 1`, next_at: outcome.nextAt, last_error: outcome.error }).executeTakeFirst();
+      case 'dead':
+        return base.set({ ...done, state: 'dead', attempts: sql`attempts + 1`, done_at: now, last_error: outcome.error }).executeTakeFirst();
+    }
+  })();
+  return Number(result.numUpdatedRows);
+}
 
 async function insertRows(trx: Kysely<NotifyTables & StixTables>, alerts: readonly AlertRow[], deliveries: readonly DeliveryRow[]): Promise<void> {
   for (let i = 0; i < alerts.length; i += INSERT_CHUNK) {

@@ -7479,8 +7479,32 @@ export interface paths {
                         "application/json": {
                             defaults_enabled: boolean;
                             escalate_after_minutes: number;
-                            primary_contacts: string[];
-                            backup_contacts: string[];
+                            contacts: {
+                                incident: {
+                                    /** @description People told at once of every urgent alert of this kind (ids of people of your organization) */
+                                    primary: string[];
+                                    /** @description People told when an urgent alert of this kind waits unacknowledged too long */
+                                    backup: string[];
+                                };
+                                status: {
+                                    /** @description People told at once of every urgent alert of this kind (ids of people of your organization) */
+                                    primary: string[];
+                                    /** @description People told when an urgent alert of this kind waits unacknowledged too long */
+                                    backup: string[];
+                                };
+                                "watch-list": {
+                                    /** @description People told at once of every urgent alert of this kind (ids of people of your organization) */
+                                    primary: string[];
+                                    /** @description People told when an urgent alert of this kind waits unacknowledged too long */
+                                    backup: string[];
+                                };
+                                other: {
+                                    /** @description People told at once of every urgent alert of this kind (ids of people of your organization) */
+                                    primary: string[];
+                                    /** @description People told when an urgent alert of this kind waits unacknowledged too long */
+                                    backup: string[];
+                                };
+                            };
                         };
                     };
                 };
@@ -7510,10 +7534,33 @@ export interface paths {
                         defaults_enabled?: boolean;
                         /** @description How long an urgent alert may wait unacknowledged before the backup contacts are told */
                         escalate_after_minutes?: number;
-                        /** @description People told first of urgent alerts (ids of people of your organization) */
-                        primary_contacts?: string[];
-                        /** @description People told when an urgent alert waits too long */
-                        backup_contacts?: string[];
+                        /** @description Contacts per kind of alert (incident, status, watch-list, other); a kind given replaces that kind’s lists, kinds left out stay as they are */
+                        contacts?: {
+                            incident?: {
+                                /** @description People told at once of every urgent alert of this kind (ids of people of your organization) */
+                                primary: string[];
+                                /** @description People told when an urgent alert of this kind waits unacknowledged too long */
+                                backup: string[];
+                            };
+                            status?: {
+                                /** @description People told at once of every urgent alert of this kind (ids of people of your organization) */
+                                primary: string[];
+                                /** @description People told when an urgent alert of this kind waits unacknowledged too long */
+                                backup: string[];
+                            };
+                            "watch-list"?: {
+                                /** @description People told at once of every urgent alert of this kind (ids of people of your organization) */
+                                primary: string[];
+                                /** @description People told when an urgent alert of this kind waits unacknowledged too long */
+                                backup: string[];
+                            };
+                            other?: {
+                                /** @description People told at once of every urgent alert of this kind (ids of people of your organization) */
+                                primary: string[];
+                                /** @description People told when an urgent alert of this kind waits unacknowledged too long */
+                                backup: string[];
+                            };
+                        };
                     };
                 };
             };
@@ -7527,8 +7574,32 @@ export interface paths {
                         "application/json": {
                             defaults_enabled: boolean;
                             escalate_after_minutes: number;
-                            primary_contacts: string[];
-                            backup_contacts: string[];
+                            contacts: {
+                                incident: {
+                                    /** @description People told at once of every urgent alert of this kind (ids of people of your organization) */
+                                    primary: string[];
+                                    /** @description People told when an urgent alert of this kind waits unacknowledged too long */
+                                    backup: string[];
+                                };
+                                status: {
+                                    /** @description People told at once of every urgent alert of this kind (ids of people of your organization) */
+                                    primary: string[];
+                                    /** @description People told when an urgent alert of this kind waits unacknowledged too long */
+                                    backup: string[];
+                                };
+                                "watch-list": {
+                                    /** @description People told at once of every urgent alert of this kind (ids of people of your organization) */
+                                    primary: string[];
+                                    /** @description People told when an urgent alert of this kind waits unacknowledged too long */
+                                    backup: string[];
+                                };
+                                other: {
+                                    /** @description People told at once of every urgent alert of this kind (ids of people of your organization) */
+                                    primary: string[];
+                                    /** @description People told when an urgent alert of this kind waits unacknowledged too long */
+                                    backup: string[];
+                                };
+                            };
                         };
                     };
                 };

@@ -177,19 +177,26 @@ function WatchList() {
   );
 }
 
+const ALERT_KINDS = ['incident', 'status', 'watch-list', 'other'] as const;
+type AlertKind = (typeof ALERT_KINDS)[number];
+const KIND_WORDS: Record<AlertKind, string> = { incident: 'Incidents', status: 'Status changes', 'watch-list': 'Watch-list hits', other: 'Other alerts' };
+interface KindContacts {
+  readonly primary: readonly string[];
+  readonly backup: readonly string[];
+}
 interface PlanView {
   readonly defaults_enabled: boolean;
   readonly escalate_after_minutes: number;
-  readonly primary_contacts: readonly string[];
-  readonly backup_contacts: readonly string[];
+  readonly contacts: Record<AlertKind, KindContacts>;
 }
+type Role = 'none' | 'primary' | 'backup';
 
 function Plan() {
   const [plan, reload] = useReload<PlanView>('/api/v1/org/notification-plan');
   const people = useRoute('/api/v1/org/users');
   const [problem, setProblem] = useState<ApiProblem | null>(null);
   const [saved, setSaved] = useState(false);
-  const save = async (change: Partial<PlanView>) => {
+  const save = async (change: Partial<PlanView> | { contacts: Partial<Record<AlertKind, KindContacts>> }) => {
     setProblem(null);
     setSaved(false);
     const res = await api<PlanView>('PUT', '/api/v1/org/notification-plan', change);
@@ -199,7 +206,15 @@ function Plan() {
   };
   if (plan.state !== 'ready') return <section className="card" id="plan">{plan.state === 'error' ? <ProblemBox problem={plan.problem} /> : <Loading what="notification plan" />}</section>;
   const p = plan.value;
-  const toggle = (field: 'primary_contacts' | 'backup_contacts', id: string, on: boolean) => void save({ [field]: on ? [...p[field], id] : p[field].filter((x) => x !== id) });
+  const roleOf = (kind: AlertKind, id: string): Role => (p.contacts[kind].primary.includes(id) ? 'primary' : p.contacts[kind].backup.includes(id) ? 'backup' : 'none');
+  const setRole = (kind: AlertKind, id: string, role: Role) => {
+    const { primary, backup } = p.contacts[kind];
+    const next: KindContacts = {
+      primary: [...primary.filter((x) => x !== id), ...(role === 'primary' ? [id] : [])],
+      backup: [...backup.filter((x) => x !== id), ...(role === 'backup' ? [id] : [])],
+    };
+    void save({ contacts: { [kind]: next } });
+  };
   return (
     <section className="card" id="plan">
       <h2>Notification plan</h2>
@@ -217,14 +232,20 @@ function Plan() {
           ))}
         </select>
       </label>
+      <p className="muted small">
+        For each kind of alert, primary contacts are emailed at once about every urgent one (a disrupted or compromised status, a high-severity incident). Backup contacts are emailed when nobody has acknowledged it in time.
+      </p>
       {people.state === 'ready' ? (
         <div className="table-scroll">
           <table className="intel-table wide-first contacts-table">
             <thead>
               <tr>
                 <th scope="col">Person</th>
-                <th scope="col">Primary contact</th>
-                <th scope="col">Backup contact</th>
+                {ALERT_KINDS.map((kind) => (
+                  <th scope="col" key={kind}>
+                    {KIND_WORDS[kind]}
+                  </th>
+                ))}
               </tr>
             </thead>
             <tbody>
@@ -234,9 +255,13 @@ function Plan() {
                     {person.name}
                     <div className="muted small">{person.email}</div>
                   </td>
-                  {(['primary_contacts', 'backup_contacts'] as const).map((field) => (
-                    <td key={field}>
-                      <input type="checkbox" aria-label={`${person.name} is a ${field === 'primary_contacts' ? 'primary' : 'backup'} contact`} checked={p[field].includes(person.id)} onChange={(e) => toggle(field, person.id, e.target.checked)} />
+                  {ALERT_KINDS.map((kind) => (
+                    <td key={kind}>
+                      <select aria-label={`${person.name}: contact for ${KIND_WORDS[kind].toLowerCase()}`} value={roleOf(kind, person.id)} onChange={(e) => setRole(kind, person.id, e.target.value as Role)}>
+                        <option value="none">Not a contact</option>
+                        <option value="primary">Primary</option>
+                        <option value="backup">Backup</option>
+                      </select>
                     </td>
                   ))}
                 </tr>
