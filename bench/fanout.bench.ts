@@ -13,7 +13,7 @@
  *   --subscribers <n> (10000)  --orgs <n> (3000)  --alerts <n> (100)  --webhooks <n> (5000)  --people <n> (10000)
  *   --only live|webhooks|digest   one of the three
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -23,6 +23,8 @@ import { performance } from 'node:perf_hooks';
 import nodemailer from 'nodemailer';
 import { SMTPServer } from 'smtp-server';
 import { inProcessBus } from '../src/alerts/bus.ts';
+import { secretBox } from '../src/auth/secret-box.ts';
+import { sealWebhookSecret } from '../src/notifications/webhook-secrets.ts';
 import { openFeed, type Feed } from '../src/alerts/feed.ts';
 import { sharedLists } from '../src/alerts/shared-lists.ts';
 import { publishingStixStore } from '../src/alerts/publishing-store.ts';
@@ -202,7 +204,10 @@ async function webhooks(store: RampartStore): Promise<void> {
   const subscriber = `identity--${randomUUID()}` as OrgId;
   const notify = notificationsStore(store.database);
   const secret = newWebhookSecret();
-  await notify.insertWebhook({ id: randomUUID(), org_id: subscriber, url, secret, enabled: 1, failures: 0, disabled_reason: null, created_at: Date.now() });
+  const box = secretBox(randomBytes(32));
+  const hookId = randomUUID();
+  // Stored sealed, as the hub stores it: each delivery opens it.
+  await notify.insertWebhook({ id: hookId, org_id: subscriber, url, secret: sealWebhookSecret(box, hookId, secret), enabled: 1, failures: 0, disabled_reason: null, created_at: Date.now() });
   await notify.insertRule({ id: randomUUID(), org_id: subscriber, user_id: null, name: 'Everything', criteria: '{}', email: 'none', enabled: 1, created_at: 0, updated_at: 0 });
   const orgs = [
     { id: owner, kind: 'private' as const, stateFips: null, name: 'Bench publisher' },
@@ -211,7 +216,7 @@ async function webhooks(store: RampartStore): Promise<void> {
   const directory = { people: () => Promise.resolve([]), person: () => Promise.resolve(null), organizations: () => Promise.resolve(orgs), organization: (id: string) => Promise.resolve(orgs.find((o) => o.id === id) ?? null) };
   const keys = (org: OrgId) => Promise.resolve(baseKeysOf({ id: org, kind: 'isac', state_fips: null }, null));
   const clock = { now: () => new Date() };
-  const notifier = createNotifier({ stix: store.stix, store: notify, directory, keysOf: keys, mailer: logMailer(quiet), clock, log: quiet, sendWebhook: httpWebhookSender() });
+  const notifier = createNotifier({ stix: store.stix, store: notify, directory, keysOf: keys, mailer: logMailer(quiet), clock, log: quiet, sendWebhook: httpWebhookSender(), secretBox: box });
   await notifier.start();
   await notifier.stop();
   for (let i = 0; i < WEBHOOK_DELIVERIES; i += 500) await put(store.stix, Array.from({ length: Math.min(500, WEBHOOK_DELIVERIES - i) }, () => indicator(owner, 'green', ['community'])));
@@ -286,7 +291,7 @@ async function digests(store: RampartStore): Promise<void> {
   const repo = sharingRepository(store.database);
   const orgInfo = orgInfoFrom(accounts);
   const mailer = smtpMailer(smtpUrl, 'Rampart <rampart@bench.example>');
-  const notifier = createNotifier({ stix: store.stix, store: notify, directory: accountsDirectory(accounts), keysOf: (o, u) => keysOf({ repo, orgInfo }, o, u), mailer, clock: { now: () => new Date() }, log: quiet });
+  const notifier = createNotifier({ stix: store.stix, store: notify, directory: accountsDirectory(accounts), keysOf: (o, u) => keysOf({ repo, orgInfo }, o, u), mailer, clock: { now: () => new Date() }, log: quiet, secretBox: secretBox(randomBytes(32)) });
   const cpu = process.cpuUsage();
   const t0 = performance.now();
   await notifier.round();

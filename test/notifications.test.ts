@@ -1,12 +1,13 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { composeHub, type Hub } from '../src/hub/compose.ts';
-import type { OrgId } from '../src/domain/ids.ts';
+import type { OrgId, StixId } from '../src/domain/ids.ts';
 import { notificationsStore } from '../src/store/notifications.ts';
 import { openStore, type RampartStore } from '../src/store/index.ts';
 import { tableRows, testDatabase, testDialects, type TestDatabase } from './helpers/store.ts';
 import { incident, indicator, memoryMailer, notificationWorld, post, reshare, type World } from './helpers/notifications.ts';
 import { DELIVERY_HEADER, SIGNATURE_HEADER, verifySignature } from '../src/notifications/webhook.ts';
 import { webhookReceiver } from './helpers/webhook-receiver.ts';
+import { isSealed } from '../src/auth/secret-box.ts';
 
 const HUB = 'identity--cc8654b7-1ffc-487a-bf1c-ed29e18f0a33' as OrgId;
 const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
@@ -55,6 +56,10 @@ describe.each(testDialects())('alerts that reach people on %s', (dialect) => {
     const hook = await api('stateAdmin', 'POST', '/api/v1/org/webhooks', { url: receiver.url });
     expect(hook.status).toBe(201);
     const secret = hook.body?.['secret'] as string;
+    // Stored sealed under the server key, never in plain text.
+    const stored = await notificationsStore(store.database).webhook(hook.body?.['id'] as string);
+    expect(isSealed(stored?.secret ?? '')).toBe(true);
+    expect(stored?.secret).not.toContain(secret.slice(6));
     const before = receiver.received.length;
     const report = incident('Phishing at the county clerk', { severity: 'moderate' });
     await post(hub, world.keys.county, report.object, 'amber', ['state:55']);
@@ -205,6 +210,19 @@ describe.each(testDialects())('alerts that reach people on %s', (dialect) => {
     now += 20 * 60_000;
     await hub.notifier.round();
     expect(mailTo('stateAdmin')).toHaveLength(1);
+  });
+
+  it('matches an object re-shared while no server process listened (straight in the store, no message) at the next round, once', async () => {
+    const report = incident('Pollbook vendor outage (fictional)', { severity: 'moderate' });
+    await post(hub, world.keys.county, report.object, 'amber', [`org:${world.orgs.county}`]);
+    await hub.notifier.round();
+    expect((await notificationsOf('state')).items.some((i) => i.object_id === report.id)).toBe(false);
+    // As the CLI or a restore would: the store alone, nobody told.
+    await store.stix.reshare(report.id as StixId, { owner: world.orgs.county, tlp: 'amber', audience: [`org:${world.orgs.county}`, 'state:55'] });
+    await hub.notifier.round();
+    expect((await notificationsOf('state')).items.filter((i) => i.object_id === report.id)).toHaveLength(1);
+    await hub.notifier.round();
+    expect((await notificationsOf('state')).items.filter((i) => i.object_id === report.id)).toHaveLength(1);
   });
 
   it('retries a failing webhook with back-off, gives up into the dead-letter list, turns the webhook off with a notice, and replays', async () => {

@@ -185,7 +185,9 @@ export async function composeHub(options: HubOptions): Promise<Hub> {
   };
   const notifyStore = notificationsStore(store.database);
   const directory = accountsDirectory(accounts);
-  const notifications = createNotificationService({ store: notifyStore, directory, clock });
+  // Secrets at rest (webhook secrets, signing keys) are sealed with the server key; without one (tests), with a key of this process only.
+  const box = options.secretBox ?? makeSecretBox(randomBytes(32));
+  const notifications = createNotificationService({ store: notifyStore, directory, clock, secretBox: box });
   const notifyLog = options.notifications?.log ?? options.logger ?? quietLog;
   const notifier = createNotifier({
     stix: store.stix,
@@ -194,6 +196,7 @@ export async function composeHub(options: HubOptions): Promise<Hub> {
     keysOf: (orgId, userId) => sharing.keysOf(orgId, userId),
     mailer: options.notifications?.mailer ?? logMailer(notifyLog),
     clock,
+    secretBox: box,
     log: notifyLog,
     // One process holds a SQLite file: deliveries a killed process had leased are free at once when it starts again.
     soleProcess: store.dialect === 'sqlite',
@@ -201,8 +204,7 @@ export async function composeHub(options: HubOptions): Promise<Hub> {
   });
   const keyDeps = {
     repo: statementRepository(store.database),
-    // Signing keys are sealed with the server key; without one (tests), with a key of this process only.
-    secretBox: options.secretBox ?? makeSecretBox(randomBytes(32)),
+    secretBox: box,
     clock,
     hubOwner,
     orgName: electionDeps.orgName,

@@ -3,14 +3,16 @@ import { sealStoredTotpSecrets } from '../auth/totp-secrets.ts';
 import type { Problem } from '../domain/problem.ts';
 import { err, ok, type Result } from '../domain/result.ts';
 import type { KnowledgeBaseProgress } from '../kb/knowledge-base.ts';
+import { sealStoredWebhookSecrets } from '../notifications/webhook-secrets.ts';
 import { openStore, type RampartStore } from '../store/index.ts';
+import { notificationsStore } from '../store/notifications.ts';
 import { composeHub, type Hub, type HubOptions } from './compose.ts';
 import { prepareHub, type Prepared } from './first-start.ts';
 
 export interface OpenHubOptions extends Omit<HubOptions, 'store' | 'secretBox'> {
   /** The database: a SQLite file, `:memory:` or a postgres:// URL. */
   readonly url: string;
-  /** Seals TOTP secrets at rest; plain-text secrets left by older versions are sealed under it at start. */
+  /** Seals TOTP and webhook secrets at rest; plain-text secrets left by older versions are sealed under it at start. */
   readonly secretBox: SecretBox;
   /** Add the fictional demo people, their passwords kept in this file. */
   readonly demo?: { readonly credentialsFile: string };
@@ -40,6 +42,11 @@ export async function openHub(options: OpenHubOptions): Promise<Result<OpenedHub
   if (totp.unreadable.length > 0) {
     const emails = totp.unreadable.map((u) => u.email).join(', ');
     notice(`warning: ${totp.unreadable.length} people have a TOTP secret this key cannot read; they cannot sign in until you restart with the key it was sealed under, or run "rampart user reset-totp <email>" for each: ${emails}`);
+  }
+  const hooks = await sealStoredWebhookSecrets(notificationsStore(store.database), options.secretBox);
+  if (hooks.sealed > 0) notice(`sealed ${hooks.sealed} webhook secrets that were stored in plain text`);
+  if (hooks.unreadable.length > 0) {
+    notice(`warning: ${hooks.unreadable.length} webhooks have a secret this key cannot read; their deliveries fail until you restart with the key it was sealed under, or their org-admins remove and add them again: ${hooks.unreadable.map((h) => h.webhookId).join(', ')}`);
   }
   const prepared = await prepareHub(store, {
     hubOwner: options.hubOwner,

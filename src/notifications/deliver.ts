@@ -7,6 +7,8 @@ import type { Reader, StixStore, StoredVersion } from '../store/types.ts';
 import { readerOf, type Directory, type KeysOf } from './directory.ts';
 import { digestMail, immediateMail, type MailItem, type Mailer } from './email.ts';
 import { backoffMs, type WebhookSender } from './webhook.ts';
+import { openWebhookSecret } from './webhook-secrets.ts';
+import type { SecretBox } from '../auth/secret-box.ts';
 
 export interface DeliveryPolicy {
   /** How long a process holds a delivery it claimed before another may take it (default 60 s). */
@@ -31,6 +33,8 @@ export interface DeliverDeps {
   readonly keysOf: KeysOf;
   readonly mailer: Mailer;
   readonly sendWebhook: WebhookSender;
+  /** Opens webhook secrets sealed under the server key. */
+  readonly secretBox: SecretBox;
   readonly now: () => number;
   readonly policy: DeliveryPolicy;
   /** This process, as the lease owner. */
@@ -118,9 +122,11 @@ async function deliverWebhook(deps: DeliverDeps, row: DeliveryRow, batch: Batch 
   const reader = await readerOf(deps.keysOf, row.org_id as OrgId, null);
   const seen = batch === null ? await visibleNow(deps, reader, row) : visibleIn(await batch.visible(reader, row.org_id), row);
   if ('dropped' in seen) return { state: 'dropped', reason: seen.dropped };
+  const secret = openWebhookSecret(deps.secretBox, hook.id, hook.secret);
+  if (!secret.ok) return failed(deps, row, `the webhook's secret cannot be read: ${secret.error.message}`);
   const now = deps.now();
   const body = webhookBody(row, seen.version, new Date(now).toISOString());
-  const sent = await deps.sendWebhook({ url: hook.url, secret: hook.secret, deliveryId: row.id, body, timestampSeconds: Math.floor(now / 1000) });
+  const sent = await deps.sendWebhook({ url: hook.url, secret: secret.value.secret, deliveryId: row.id, body, timestampSeconds: Math.floor(now / 1000) });
   if (sent.ok) {
     if (hook.failures > 0) await deps.store.webhookSucceeded(hook.id);
     return { state: 'delivered' };

@@ -272,3 +272,17 @@ export async function matchReshare(deps: MatcherDeps, id: StixId): Promise<void>
     await deps.store.record(found.alerts, found.deliveries);
   }
 }
+
+/**
+ * Re-shares logged since the re-share cursor (the store logs each one, those made while no server
+ * process ran included), each object matched again, then the cursor moved. Matching is idempotent:
+ * two processes doing the same entry record each alert once. Returns how many entries it read.
+ */
+export async function reshareCatchUp(deps: MatcherDeps, limit = 200): Promise<number> {
+  const from = await deps.store.reshareCursor();
+  const entries = await deps.store.resharesAfter(from, limit);
+  const last = entries[entries.length - 1];
+  if (last === undefined) return 0;
+  for (const id of new Set(entries.map((e) => e.id))) await matchReshare(deps, id as StixId);
+  return (await deps.store.moveReshareCursor(from, last.seq)) ? entries.length : 0;
+}

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { StixId } from '../domain/ids.ts';
 import { RAMPART_NAMESPACE, uuidV5 } from '../domain/uuid.ts';
 import type { AlertRow, DeliveryRow, NotificationsStore } from '../store/notifications.ts';
 import type { StixStore } from '../store/types.ts';
@@ -7,9 +6,10 @@ import { claimById, DEFAULT_POLICY, deliverClaimed, deliverDue, type DeliveryPol
 import type { DeliveryQueue } from './jetstream.ts';
 import type { Directory, KeysOf } from './directory.ts';
 import type { Mailer } from './email.ts';
-import { alertId, deliveryId, matchPass, matchReshare, type MatcherDeps } from './matcher.ts';
+import { alertId, deliveryId, matchPass, reshareCatchUp, type MatcherDeps } from './matcher.ts';
 import { kindsOfRow, planContacts } from './rules.ts';
 import { httpWebhookSender, type WebhookSender } from './webhook.ts';
+import type { SecretBox } from '../auth/secret-box.ts';
 
 /** Minutes an urgent alert may wait unacknowledged before the backup contacts are told, when the plan says nothing. */
 export const DEFAULT_ESCALATE_MINUTES = 30;
@@ -24,6 +24,8 @@ export interface NotifierOptions {
   readonly mailer: Mailer;
   readonly clock: { now(): Date };
   readonly sendWebhook?: WebhookSender;
+  /** Opens webhook secrets sealed under the server key. */
+  readonly secretBox: SecretBox;
   readonly policy?: Partial<DeliveryPolicy>;
   /** How often to look for due retries, digests and escalations without being told of a change (default 2 s). */
   readonly pollMs?: number;
@@ -69,13 +71,13 @@ export function createNotifier(options: NotifierOptions): Notifier {
     keysOf: options.keysOf,
     mailer: options.mailer,
     sendWebhook: options.sendWebhook ?? httpWebhookSender(),
+    secretBox: options.secretBox,
     now,
     policy,
     owner,
     baseUrl: options.baseUrl ?? null,
     log: options.log,
   };
-  const reshared = new Set<string>();
 
   async function notice(orgId: string, text: string): Promise<void> {
     const admins = (await options.directory.people()).filter((p) => p.orgId === orgId && p.role === 'org-admin');
@@ -124,10 +126,7 @@ export function createNotifier(options: NotifierOptions): Notifier {
 
   async function oneRound(): Promise<void> {
     while ((await matchPass(matcherDeps)) > 0);
-    for (const id of [...reshared]) {
-      reshared.delete(id);
-      await matchReshare(matcherDeps, id as StixId);
-    }
+    while ((await reshareCatchUp(matcherDeps)) > 0);
     await escalate();
     const queue = options.queue;
     if (queue === undefined) {
@@ -176,8 +175,10 @@ export function createNotifier(options: NotifierOptions): Notifier {
       if (!stopped) return;
       stopped = false;
       if (options.soleProcess === true) await options.store.releaseAllLeases();
-      // The cursor is placed before anything can be stored through this process: what comes after is matched.
+      // The cursors are placed before anything can be stored through this process: what comes after is matched.
+      // Once placed they stay: what was stored or re-shared while no process ran is matched at the next start.
       await options.store.cursor();
+      await options.store.reshareCursor();
       options.queue?.consume(async (id) => {
         const row = await claimById(deliverDeps, id);
         if (row !== null) await deliverClaimed(deliverDeps, row, notice);
@@ -191,8 +192,8 @@ export function createNotifier(options: NotifierOptions): Notifier {
       await running;
       if (wasRunning) await options.queue?.close();
     },
-    changed(change) {
-      if (change.kind === 'reshared') reshared.add(change.id);
+    changed() {
+      // What changed is read from the store (new versions, the re-share log), not from the message.
       if (!stopped) void round();
     },
     round,

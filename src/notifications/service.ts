@@ -11,6 +11,8 @@ import { DEFAULT_ESCALATE_MINUTES } from './notifier.ts';
 import { ALERT_KIND_WORDS, planContacts, standardRules, type Rule } from './rules.ts';
 import { ALERT_KINDS, type NotificationView, type PlanBody, type PlanView, type RuleBody, type RulePatch, type RuleView, type WatchItemBody, type WatchKind } from './schemas.ts';
 import { checkWebhookUrl, newWebhookSecret } from './webhook.ts';
+import { sealWebhookSecret } from './webhook-secrets.ts';
+import type { SecretBox } from '../auth/secret-box.ts';
 
 /** Who acts: an organization and, for a person's own settings, the person. */
 export interface Actor {
@@ -22,6 +24,8 @@ export interface NotificationServiceDeps {
   readonly store: NotificationsStore;
   readonly directory: Directory;
   readonly clock: { now(): Date };
+  /** Seals webhook secrets at rest (the server key). */
+  readonly secretBox: SecretBox;
 }
 
 const notFound = (what: string) => problem('not-found', 'not-found', `There is no such ${what} in your organization; list them to find its id`);
@@ -178,9 +182,12 @@ export function createNotificationService(deps: NotificationServiceDeps) {
   async function addWebhook(orgId: OrgId, url: string) {
     const checked = checkWebhookUrl(url);
     if (!checked.ok) return err(problem('invalid', 'invalid-webhook-url', checked.error, [{ path: 'body.url', code: 'invalid-webhook-url', message: checked.error }]));
-    const row: WebhookRow = { id: randomUUID(), org_id: orgId, url: checked.value, secret: newWebhookSecret(), enabled: 1, failures: 0, disabled_reason: null, created_at: now() };
+    const id = randomUUID();
+    const secret = newWebhookSecret();
+    const row: WebhookRow = { id, org_id: orgId, url: checked.value, secret: sealWebhookSecret(deps.secretBox, id, secret), enabled: 1, failures: 0, disabled_reason: null, created_at: now() };
     await store.insertWebhook(row);
-    return ok({ ...webhookView(row), secret: row.secret });
+    // Shown this once, in plain; only the sealed form is stored.
+    return ok({ ...webhookView(row), secret });
   }
 
   async function setWebhookEnabled(orgId: OrgId, id: string, enabled: boolean) {

@@ -97,6 +97,28 @@ export function notificationsStore(database: Database<unknown>) {
       return Number(stored.last_us);
     },
 
+    /** Where the matcher stands in the log of re-shares (stix_reshare); on first use, its newest entry. */
+    async reshareCursor(): Promise<number> {
+      const row = await db.selectFrom('notify_cursor').select('last_us').where('name', '=', 'reshare').executeTakeFirst();
+      if (row !== undefined) return Number(row.last_us);
+      const newest = await db.selectFrom('stix_reshare').select((eb) => eb.fn.max('seq').as('m')).executeTakeFirst();
+      await db.insertInto('notify_cursor').values({ name: 'reshare', last_us: Number(newest?.m ?? 0) }).onConflict((oc) => oc.column('name').doNothing()).execute();
+      const stored = await db.selectFrom('notify_cursor').select('last_us').where('name', '=', 'reshare').executeTakeFirstOrThrow();
+      return Number(stored.last_us);
+    },
+
+    /** Re-shares logged after `seq`, oldest first. */
+    async resharesAfter(seq: number, limit: number): Promise<{ seq: number; id: string }[]> {
+      const rows = await db.selectFrom('stix_reshare').select(['seq', 'id']).where('seq', '>', seq).orderBy('seq').limit(limit).execute();
+      return rows.map((r) => ({ seq: Number(r.seq), id: r.id }));
+    },
+
+    /** Moves the re-share cursor from `from` to `to`; false when another process moved it first. */
+    async moveReshareCursor(from: number, to: number): Promise<boolean> {
+      const moved = await db.updateTable('notify_cursor').set({ last_us: to }).where('name', '=', 'reshare').where('last_us', '=', from).executeTakeFirst();
+      return Number(moved.numUpdatedRows) === 1;
+    },
+
     /**
      * Commits one matching pass: moves the cursor from `from` to `to` and records its alerts and
      * deliveries, all or nothing. False (nothing written) when another process moved the cursor first.
@@ -327,6 +349,11 @@ export function notificationsStore(database: Database<unknown>) {
     async webhook(id: string): Promise<WebhookRow | null> {
       const r = await db.selectFrom('notify_webhook').selectAll().where('id', '=', id).executeTakeFirst();
       return r === undefined ? null : { ...r, enabled: Number(r.enabled), failures: Number(r.failures), created_at: Number(r.created_at) };
+    },
+    /** Replaces a webhook's stored secret only if it still holds `was` (sealing a plain one at start); false otherwise. */
+    async replaceWebhookSecret(id: string, was: string, secret: string): Promise<boolean> {
+      const result = await db.updateTable('notify_webhook').set({ secret }).where('id', '=', id).where('secret', '=', was).executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
     },
     async insertWebhook(row: WebhookRow): Promise<void> {
       await db.insertInto('notify_webhook').values(row).execute();

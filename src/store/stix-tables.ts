@@ -1,3 +1,4 @@
+import type { Generated } from 'kysely';
 import type { StatusReportTable } from './status-index.ts';
 
 /** The STIX tables of migrations 0001, 0007, 0008 and 0012, as Kysely sees them. */
@@ -69,4 +70,6 @@ export type StixTables = {
   stix_value: StixValueTable;
   stix_fts: StixFtsTable;
   stix_clock: StixClockTable;
+  /** Changes of sharing in the order made (migration 0027), read by the alert matcher from its cursor. */
+  stix_reshare: { seq: Generated<number>; id: string; owner: string };
 };

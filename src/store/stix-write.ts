@@ -151,6 +151,7 @@ const PG_TYPES: { readonly [T in keyof StixTables]: Partial<Readonly<Record<keyo
   stix_fts: { rowid: 'int8' },
   status_report: { added_us: 'int8', reported_us: 'int8', trusted: 'int4' },
   stix_clock: { one: 'int4', last_us: 'int8' },
+  stix_reshare: { seq: 'int8' },
 };
 
 /** What a write inside a transaction needs: the transaction, its dialect, and SQLite's bulk runner. */
@@ -450,6 +451,8 @@ export async function setSharing(w: WriteContext, id: string, sharing: SharingCo
   await deleteAudience(trx, changed.map((c) => ({ added_us: c.added_us, audience: c.before })));
   for (const c of changed) await trx.updateTable('stix_version').set({ audience: c.after, named_users: c.named }).where('added_us', '=', c.added_us).execute();
   await insertRows(w, 'stix_audience', audienceRows(changed.map((c) => ({ added_us: c.added_us, audience: c.after }))), SMALL_ROWS_PER_INSERT);
+  // Logged in the same transaction: the alert matcher reads re-shares from its own cursor, even those made while no server ran.
+  if (changed.length > 0) await trx.insertInto('stix_reshare').values({ id, owner: sharing.owner }).execute();
 }
 
 export { columnsOf as sharingColumns };

@@ -1,23 +1,126 @@
 import { useState, type FormEvent } from 'react';
-import { api, type ApiProblem } from '../../api.ts';
+import { ELECTION_FUNCTION_TAXONOMY } from '../../../../src/domain/election.ts';
+import { api, query, type ApiProblem } from '../../api.ts';
 import { LoadedTable } from '../../components/DataTable.tsx';
 import { ProblemBox } from '../../components/Status.tsx';
 import { PLACES } from '../../states.ts';
-import { mapLoadable } from '../../use-api.ts';
+import { typeLabel } from '../../format.ts';
+import { displayName, isRecord } from '../../objects.ts';
+import { mapLoadable, useGet } from '../../use-api.ts';
 import { useReload } from '../settings/reload.ts';
-import { describeCriteria, EMAIL_WORDS, WATCHED_TYPES, type Criteria, type Rule } from './words.ts';
+import { ASSET_TYPES, ASSET_WORDS, AUDIENCE_WORDS, describeCriteria, EMAIL_WORDS, WATCHED_LEVELS, WATCHED_TYPES, type Criteria, type Rule } from './words.ts';
 
 /**
  * Watch rules of one scope: mine (/api/v1/me/watch-rules, which lists my organization's too) or my
  * organization's (org-admins). Standard rules are shown and cannot be edited here.
  */
+/** A set of checkboxes for one list criterion: none ticked means the criterion is left out. */
+function Checks(props: { readonly legend: string; readonly options: readonly { readonly value: string; readonly label: string }[]; readonly chosen: readonly string[]; readonly onChange: (next: readonly string[]) => void; readonly className?: string }) {
+  return (
+    <fieldset className={props.className}>
+      <legend>{props.legend}</legend>
+      {props.options.map((o) => (
+        <label key={o.value} className="choice">
+          <input type="checkbox" checked={props.chosen.includes(o.value)} onChange={(e) => props.onChange(e.target.checked ? [...props.chosen, o.value] : props.chosen.filter((x) => x !== o.value))} /> {o.label}
+        </label>
+      ))}
+    </fieldset>
+  );
+}
+
+const TLP_CHOICES = [
+  { value: 'clear', label: 'TLP:CLEAR (public)' },
+  { value: 'green', label: 'TLP:GREEN (members)' },
+  { value: 'amber', label: 'TLP:AMBER' },
+  { value: 'amber+strict', label: 'TLP:AMBER+STRICT' },
+  { value: 'red', label: 'TLP:RED (named people)' },
+];
+const NAMED_TYPES = 'attack-pattern,threat-actor,intrusion-set,campaign';
+
+interface Named {
+  readonly id: string;
+  readonly label: string;
+}
+
+/** Techniques and threat actors a rule must name, found by searching what is shared with you (the reference library too). */
+function NamedPicker(props: { readonly chosen: readonly Named[]; readonly onChange: (next: readonly Named[]) => void }) {
+  const [text, setText] = useState('');
+  const [searched, setSearched] = useState<string | null>(null);
+  const res = useGet<{ items: unknown[] }>(searched === null ? null : `/api/v1/objects${query({ q: searched, type: NAMED_TYPES, reference: 'include', limit: 10 })}`);
+  const found = res.state === 'ready' && searched !== null ? res.value.items.flatMap((i) => (isRecord(i) && typeof i['id'] === 'string' ? [i] : [])) : [];
+  const search = () => setSearched(text.trim() === '' ? null : text.trim());
+  return (
+    <fieldset className="named-picker">
+      <legend>Only if it names one of these techniques or threat actors</legend>
+      {props.chosen.length === 0 ? <p className="muted small">None chosen: anything.</p> : null}
+      <ul className="plain chosen-list">
+        {props.chosen.map((n) => (
+          <li key={n.id}>
+            {n.label}{' '}
+            <button type="button" onClick={() => props.onChange(props.chosen.filter((x) => x.id !== n.id))} aria-label={`Do not require ${n.label}`}>
+              Remove
+            </button>
+          </li>
+        ))}
+      </ul>
+      <div className="inline-form">
+        <label>
+          Find a technique or threat actor
+          <input
+            type="search"
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter') {
+                e.preventDefault();
+                search();
+              }
+            }}
+            placeholder="e.g. phishing, a group’s name"
+          />
+        </label>
+        <button type="button" onClick={search} disabled={text.trim() === ''}>
+          Find
+        </button>
+      </div>
+      {searched !== null && res.state === 'ready' && found.length === 0 ? <p className="muted small">Nothing shared with you matches “{searched}”.</p> : null}
+      <ul className="plain link-results">
+        {found.map((o) => {
+          const id = String(o['id']);
+          const label = `${typeLabel(String(o['type']))}: ${displayName(o) ?? id}`;
+          return (
+            <li key={id}>
+              {label}{' '}
+              <button type="button" disabled={props.chosen.some((n) => n.id === id)} onClick={() => props.onChange([...props.chosen, { id, label }])} aria-label={`Require ${label}`}>
+                Add
+              </button>
+            </li>
+          );
+        })}
+      </ul>
+    </fieldset>
+  );
+}
+
+/**
+ * Watch rules of one scope: mine (/api/v1/me/watch-rules, which lists my organization's too) or my
+ * organization's (org-admins). Standard rules are shown and cannot be edited here. The form covers
+ * every criterion the API takes, each in plain words; a criterion left empty is left out of the rule.
+ */
 export function RuleEditor(props: { readonly scope: 'person' | 'organization'; readonly myState: string | null }) {
   const base = props.scope === 'person' ? '/api/v1/me/watch-rules' : '/api/v1/org/watch-rules';
   const [rules, reload] = useReload<{ rules: Rule[] }>(base);
+  const groups = useGet<{ groups: { id: string; name: string; status: string }[] }>('/api/v1/groups');
   const [problem, setProblem] = useState<ApiProblem | null>(null);
   const [name, setName] = useState('');
   const [types, setTypes] = useState<readonly string[]>([]);
-  const [state, setState] = useState('');
+  const [tlp, setTlp] = useState<readonly string[]>([]);
+  const [audience, setAudience] = useState<readonly string[]>([]);
+  const [functions, setFunctions] = useState<readonly string[]>([]);
+  const [assets, setAssets] = useState<readonly string[]>([]);
+  const [states, setStates] = useState<readonly string[]>([]);
+  const [levels, setLevels] = useState<readonly string[]>([]);
+  const [named, setNamed] = useState<readonly Named[]>([]);
   const [severity, setSeverity] = useState('');
   const [keywords, setKeywords] = useState('');
   const [watchList, setWatchList] = useState(false);
@@ -33,20 +136,41 @@ export function RuleEditor(props: { readonly scope: 'person' | 'organization'; r
   const add = async (e: FormEvent) => {
     e.preventDefault();
     const words = keywords.split(',').map((k) => k.trim()).filter((k) => k !== '');
+    const some = <K extends string>(key: K, list: readonly string[]) => (list.length === 0 ? {} : ({ [key]: list } as Record<K, readonly string[]>));
     const criteria: Criteria = {
-      ...(types.length === 0 ? {} : { types }),
-      ...(state === '' ? {} : { states: [state] }),
+      ...some('types', types),
+      ...some('tlp', tlp),
+      ...some('audience', audience),
+      ...some('functions', functions),
+      ...some('asset_types', assets),
       ...(severity === '' ? {} : { min_severity: severity }),
-      ...(words.length === 0 ? {} : { keywords: words }),
+      ...some('states', states),
+      ...some('status_levels', levels),
+      ...some('refs', named.map((n) => n.id)),
+      ...some('keywords', words),
       ...(watchList ? { watch_list: true } : {}),
     };
     if (await act('POST', base, { name: name.trim() === '' ? describeCriteria(criteria) : name.trim(), criteria, email })) {
       setName('');
       setTypes([]);
+      setTlp([]);
+      setAudience([]);
+      setFunctions([]);
+      setAssets([]);
+      setStates([]);
+      setLevels([]);
+      setNamed([]);
+      setSeverity('');
       setKeywords('');
       setWatchList(false);
     }
   };
+  const audienceChoices = [
+    ...Object.entries(AUDIENCE_WORDS)
+      .filter(([key]) => (key !== 'my-state' || props.myState !== null) && (key !== 'me' || props.scope === 'person'))
+      .map(([value, label]) => ({ value, label: label.replace(/^./, (c) => c.toUpperCase()) })),
+    ...(groups.state === 'ready' ? groups.value.groups.filter((g) => g.status === 'accepted').map((g) => ({ value: `group:${g.id}`, label: `Sharing group “${g.name}”` })) : []),
+  ];
   const shown = mapLoadable(rules, (v) => v.rules);
   const mine = (r: Rule) => !r.built_in && r.scope === props.scope;
   return (
@@ -92,27 +216,14 @@ export function RuleEditor(props: { readonly scope: 'person' | 'organization'; r
       />
       <form className="rule-form" onSubmit={(e) => void add(e)}>
         <h3>{props.scope === 'person' ? 'Add a rule for me' : 'Add a rule for everyone in my organization'}</h3>
-        <fieldset>
-          <legend>What to tell about (none ticked: anything)</legend>
-          {WATCHED_TYPES.map((t) => (
-            <label key={t.type} className="choice">
-              <input type="checkbox" checked={types.includes(t.type)} onChange={(e) => setTypes(e.target.checked ? [...types, t.type] : types.filter((x) => x !== t.type))} /> {t.label}
-            </label>
-          ))}
-        </fieldset>
+        <p className="muted small">Everything you choose must hold; within one question, any ticked answer will do. Leave a question empty to accept anything.</p>
+        <Checks legend="What to tell about" options={WATCHED_TYPES.map((t) => ({ value: t.type, label: t.label }))} chosen={types} onChange={setTypes} />
+        <Checks legend="Marked" options={TLP_CHOICES} chosen={tlp} onChange={setTlp} />
+        <Checks legend="Shared with" options={audienceChoices} chosen={audience} onChange={setAudience} />
+        <Checks legend="About these election functions" options={ELECTION_FUNCTION_TAXONOMY.map((f) => ({ value: f.id, label: f.label }))} chosen={functions} onChange={setFunctions} className="columns" />
+        <Checks legend="Concerning these kinds of election systems" options={ASSET_TYPES.map((a) => ({ value: a, label: ASSET_WORDS[a] }))} chosen={assets} onChange={setAssets} className="columns" />
+        <Checks legend="Election-day status reports where a function is" options={WATCHED_LEVELS.map((l) => ({ value: l.level, label: l.label }))} chosen={levels} onChange={setLevels} />
         <div className="form-row">
-          <label>
-            Only in this state
-            <select value={state} onChange={(e) => setState(e.target.value)}>
-              <option value="">Any state</option>
-              {props.myState === null ? null : <option value={props.myState}>My state</option>}
-              {PLACES.map((p) => (
-                <option key={p.fips} value={p.fips}>
-                  {p.name}
-                </option>
-              ))}
-            </select>
-          </label>
           <label>
             Incidents at least this severe
             <select value={severity} onChange={(e) => setSeverity(e.target.value)}>
@@ -122,7 +233,41 @@ export function RuleEditor(props: { readonly scope: 'person' | 'organization'; r
               <option value="critical">Critical only</option>
             </select>
           </label>
+          <label>
+            Only in these states
+            <select
+              value=""
+              onChange={(e) => {
+                const fips = e.target.value;
+                if (fips !== '' && !states.includes(fips)) setStates([...states, fips]);
+              }}
+            >
+              <option value="">{states.length === 0 ? 'Any state' : 'Add another state…'}</option>
+              {props.myState === null ? null : <option value={props.myState}>My state</option>}
+              {PLACES.map((p) => (
+                <option key={p.fips} value={p.fips}>
+                  {p.name}
+                </option>
+              ))}
+            </select>
+          </label>
         </div>
+        {states.length === 0 ? null : (
+          <ul className="plain chosen-list" aria-label="Chosen states">
+            {states.map((fips) => {
+              const place = PLACES.find((p) => p.fips === fips)?.name ?? fips;
+              return (
+                <li key={fips}>
+                  {place}{' '}
+                  <button type="button" onClick={() => setStates(states.filter((x) => x !== fips))} aria-label={`Any state but not only ${place}`}>
+                    Remove
+                  </button>
+                </li>
+              );
+            })}
+          </ul>
+        )}
+        <NamedPicker chosen={named} onChange={setNamed} />
         <label>
           Only if it mentions (words or phrases, separated by commas)
           <input value={keywords} onChange={(e) => setKeywords(e.target.value)} placeholder="pollbook, results website" />

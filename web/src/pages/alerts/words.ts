@@ -1,3 +1,5 @@
+import { ELECTION_ASSET_TYPES, type ElectionAssetType } from '../../../../src/domain/election.ts';
+import { FUNCTION_LABELS } from '../../format.ts';
 import { PLACES } from '../../states.ts';
 
 /** What a watch rule asks for, as the server stores it (src/notifications/schemas.ts). */
@@ -31,6 +33,44 @@ export const WATCHED_TYPES: readonly { readonly type: string; readonly label: st
   { type: 'indicator', label: 'Indicators (addresses, domains, files to look for)' },
   { type: 'report', label: 'Reports, advisories and joint statements' },
   { type: 'sighting', label: 'Sightings' },
+  { type: 'note', label: 'Notes and rumour corrections' },
+  { type: 'infrastructure', label: 'Election systems (assets)' },
+  { type: 'threat-actor', label: 'Threat actors' },
+  { type: 'campaign', label: 'Campaigns' },
+];
+
+/** Kinds of election infrastructure in plain words (the watch rule's asset types). */
+export const ASSET_WORDS: Readonly<Record<ElectionAssetType, string>> = {
+  'voter-registration-system': 'Voter registration system',
+  'candidate-filing-system': 'Candidate filing system',
+  'ballot-on-demand-printer': 'Ballot-on-demand printer',
+  'mail-ballot-tracking': 'Mail ballot tracking',
+  'e-pollbook': 'E-pollbook',
+  'ballot-marking-device': 'Ballot-marking device',
+  tabulator: 'Tabulator (scanner)',
+  'election-management-system': 'Election management system',
+  'results-website': 'Results website',
+  'election-office-website': 'Election office website',
+  email: 'Email',
+  network: 'Network',
+  other: 'Other',
+};
+export const ASSET_TYPES: readonly ElectionAssetType[] = ELECTION_ASSET_TYPES;
+
+/** Where something was shared, as a watch rule names it (its `audience` values besides group:<id>). */
+export const AUDIENCE_WORDS: Readonly<Record<string, string>> = {
+  public: 'the public',
+  community: 'every member organization',
+  'my-state': 'my state',
+  'my-organization': 'my organization only',
+  me: 'me by name (TLP:RED)',
+};
+
+export const WATCHED_LEVELS: readonly { readonly level: string; readonly label: string }[] = [
+  { level: 'degraded', label: 'Degraded' },
+  { level: 'disrupted', label: 'Disrupted' },
+  { level: 'compromise-confirmed', label: 'Compromise confirmed' },
+  { level: 'normal', label: 'Back to normal' },
 ];
 
 export const EMAIL_WORDS: Readonly<Record<Rule['email'], string>> = {
@@ -49,9 +89,12 @@ export function describeCriteria(c: Criteria): string {
   if (c.states !== undefined) parts.push(`in ${c.states.map((f) => PLACES.find((p) => p.fips === f)?.name ?? f).join(' or ')}`);
   if (c.min_severity !== undefined) parts.push(`of ${SEVERITY_WORDS[c.min_severity] ?? c.min_severity} severity`);
   if (c.keywords !== undefined) parts.push(`mentioning ${c.keywords.map((k) => `“${k}”`).join(' or ')}`);
-  if (c.status_levels !== undefined) parts.push(`with a function ${c.status_levels.join(' or ')}`);
+  if (c.status_levels !== undefined) parts.push(`with a function ${c.status_levels.map((l) => WATCHED_LEVELS.find((w) => w.level === l)?.label.toLowerCase() ?? l).join(' or ')}`);
   if (c.tlp !== undefined) parts.push(`marked ${c.tlp.map((t) => `TLP:${t.toUpperCase()}`).join(' or ')}`);
-  if (c.refs !== undefined) parts.push(`naming ${c.refs.length} chosen item${c.refs.length === 1 ? '' : 's'}`);
+  if (c.audience !== undefined) parts.push(`shared with ${c.audience.map((a) => AUDIENCE_WORDS[a] ?? (a.startsWith('group:') ? 'a sharing group' : a)).join(' or ')}`);
+  if (c.functions !== undefined) parts.push(`about ${c.functions.map((f) => (FUNCTION_LABELS as Readonly<Record<string, string>>)[f]?.toLowerCase() ?? f).join(' or ')}`);
+  if (c.asset_types !== undefined) parts.push(`concerning ${c.asset_types.map((a) => (ASSET_WORDS as Readonly<Record<string, string>>)[a]?.toLowerCase() ?? a).join(' or ')}`);
+  if (c.refs !== undefined) parts.push(`naming ${c.refs.length} chosen technique${c.refs.length === 1 ? '' : 's'} or threat actor${c.refs.length === 1 ? '' : 's'}`);
   if (c.watch_list === true) parts.push('naming one of your watched domains, IP addresses or web addresses');
   return parts.join(' ');
 }
