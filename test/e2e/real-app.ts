@@ -6,6 +6,7 @@ import { createUser } from '../../src/accounts/users.ts';
 import type { OrgId } from '../../src/domain/ids.ts';
 import type { Federation } from '../../src/federation/index.ts';
 import { startServer } from '../../src/http/server.ts';
+import { publishObject } from '../../src/objects/service.ts';
 import { composeHub } from '../../src/hub/compose.ts';
 import { prepareHub } from '../../src/hub/first-start.ts';
 import { openStore } from '../../src/store/index.ts';
@@ -28,8 +29,8 @@ export function buildWeb(): void {
  * of Illinois (17), one person each (analysts; the county's may be an org-admin), created through the accounts service.
  */
 export async function startRealApp(
-  options: { readonly countyRole?: 'analyst' | 'org-admin'; readonly withProvider?: boolean } = {},
-): Promise<AppUnderTest & { readonly federation: Federation; readonly provider: Person | null; readonly close: () => Promise<void> }> {
+  options: { readonly countyRole?: 'analyst' | 'org-admin'; readonly withProvider?: boolean; readonly withPlatform?: boolean } = {},
+): Promise<AppUnderTest & { readonly federation: Federation; readonly provider: Person | null; readonly platform: { readonly person: Person; readonly name: string; readonly report: string } | null; readonly close: () => Promise<void> }> {
   buildWeb();
   const db = testDatabase('sqlite');
   const store = await openStore({ url: db.url });
@@ -58,6 +59,26 @@ export async function startRealApp(
     const made = await createUser(ctx, OPERATOR, { email: provider.email, name: 'CISA analyst (fictional)', role: 'analyst', password: PASSWORD, org_id: cisa.id });
     if (!made.ok) throw new Error(made.error.message);
   }
+  // A social-media platform partner with one person, and a TLP:AMBER report of the county shared with it, for the platform-sharing test.
+  let platform: { person: Person; name: string; report: string } | null = null;
+  if (options.withPlatform === true) {
+    const name = 'Example Social (fictional)';
+    const org = await createOrganization(ctx, OPERATOR, { kind: 'private', name, partner_type: 'platform' });
+    if (!org.ok) throw new Error(org.error.message);
+    const person = { email: 'trust@social.example', password: PASSWORD };
+    const made = await createUser(ctx, OPERATOR, { email: person.email, name: 'Trust and safety (fictional)', role: 'analyst', password: PASSWORD, org_id: org.value.id });
+    if (!made.ok) throw new Error(made.error.message);
+    const report = `report--${crypto.randomUUID()}`;
+    const at = new Date().toISOString();
+    const written = await publishObject({ stix: store.stix, sharing: hub.sharing, clock: { now: () => new Date() } }, { orgId: county.value.id, userId: null, keys: [], scope: 'write' }, {
+      object: { type: 'report', spec_version: '2.1', id: report, created: at, modified: at, published: at, name: 'Video falsely claims ballots are thrown away', object_refs: [county.value.id] },
+      tlp: 'amber',
+      audience: [`org:${county.value.id}`, `org:${org.value.id}`],
+      path: '$',
+    });
+    if (!written.ok) throw new Error(written.error.message);
+    platform = { person, name, report };
+  }
   const server = await startServer({ app: hub.app, host: '127.0.0.1', port: 0, handleSignals: false, onClose: () => store.close() });
   return {
     baseUrl: server.url,
@@ -66,6 +87,7 @@ export async function startRealApp(
     outsider: people.outsider,
     federation: hub.federation,
     provider,
+    platform,
     close: async () => {
       await server.stop();
       await db.drop();

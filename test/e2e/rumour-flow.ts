@@ -79,7 +79,7 @@ export async function runRumourFlow(browser: Browser, app: AppUnderTest, shots: 
   await clerk.screenshot({ path: join(shots, 'r05-clerk-after-withdraw.png'), fullPage: true });
 
   // The transparency log: the publication and the withdrawal, newest first; the clerk has the hub sign a checkpoint, the visitor sees it.
-  await clerk.click('nav a:has-text("Transparency log")');
+  await clerk.goto(`${app.baseUrl}/transparency`);
   await clerk.waitForSelector(`[data-testid=log-entry]:has-text("withdrew a correction: “Ballots are not thrown away (${unique})” (Replaced by the state-wide correction.)")`);
   await clerk.click('button:has-text("Ask the hub to sign a checkpoint now")');
   await clerk.waitForSelector('[data-testid=checkpoint]:has-text("signed")');

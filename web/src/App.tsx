@@ -131,7 +131,8 @@ function Shell(props: { readonly children: ReactNode }) {
             </>
           )}
           {nav('/rumour-control', 'Rumour control')}
-          {nav('/transparency', 'Transparency log')}
+          {/* Signed-in people reach the log from Platforms; the top bar stays one line. */}
+          {me === null ? nav('/transparency', 'Transparency log') : null}
         </nav>
         <div className="who">
           {me === null ? null : (

@@ -24,7 +24,7 @@ export function PlatformShares() {
   const platforms = useRoute('/api/v1/platform-shares/platforms');
   const now = new Date();
   return (
-    <div>
+    <div className="transparency-page">
       <div className="page-head">
         <div>
           <h1>Platform sharing</h1>

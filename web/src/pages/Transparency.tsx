@@ -21,7 +21,7 @@ export function Transparency() {
     setVersion((v) => v + 1);
   };
   return (
-    <div className="public">
+    <div className="public transparency-page">
       <div className="page-head">
         <div>
           <h1>Transparency log</h1>
