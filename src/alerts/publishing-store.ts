@@ -35,6 +35,7 @@ export function publishingStixStore(stix: StixStore, bus: ChangeBus): StixStore 
     list: (reader, query) => stix.list(reader, query),
     count: (reader, query) => stix.count(reader, query),
     indicators: (reader, page) => stix.indicators(reader, page),
+    changeMark: (type) => stix.changeMark(type),
     close: () => stix.close(),
   };
 }

@@ -1,12 +1,13 @@
+import { createHash } from 'node:crypto';
 import { mkdirSync, createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { parseOrgId, type OrgId } from '../domain/ids.ts';
 import { err, ok, type Result } from '../domain/result.ts';
-import { openStore, type RampartStore } from '../store/index.ts';
+import type { RampartStore } from '../store/index.ts';
 import type { StixStore } from '../store/types.ts';
-import { RAMPART_IDENTITY_ID } from '../stix/rampart-extension.ts';
+import { RAMPART_IDENTITY_ID } from '../stix/rampart-ids.ts';
 
 /** Where the embedded SQLite database lives when neither --db nor RAMPART_DATABASE_URL says otherwise. */
 export const DEFAULT_DATABASE = './data/rampart.sqlite';
@@ -32,6 +33,18 @@ export function resolveDatabaseUrl(options: DbOptions, env: Env = process.env): 
   return url;
 }
 
+/**
+ * Where `rampart match` keeps its persisted index files (src/matching/persisted-index.ts): beside a SQLite file
+ * (`<file>.match-index/`); for PostgreSQL under ./data/match-index/, one folder per database (its URL without the
+ * password, hashed); none for an in-memory database.
+ */
+export function matchIndexDir(url: string): string | null {
+  if (url === ':memory:') return null;
+  if (!/^postgres(ql)?:\/\//.test(url)) return `${path.resolve(url)}.match-index`;
+  const withoutPassword = url.replace(/^(postgres(?:ql)?:\/\/[^:@/]*):[^@/]*@/, '$1@');
+  return path.resolve('data', 'match-index', createHash('sha256').update(withoutPassword).digest('hex').slice(0, 16));
+}
+
 /** What the CLI uses of the store that `openStore({ url })` (src/store/index.ts) returns. */
 export interface OpenedStore {
   readonly stix: StixStore;
@@ -40,6 +53,8 @@ export interface OpenedStore {
 
 /** Opens the store named by --db / RAMPART_DATABASE_URL / the default SQLite file. */
 export async function openStoreFromOptions(options: DbOptions, env: Env = process.env): Promise<RampartStore> {
+  // Loaded when a command opens the store, so one that does not (or not yet) loads no query builder.
+  const { openStore } = await import('../store/index.ts');
   return openStore({ url: resolveDatabaseUrl(options, env) });
 }
 

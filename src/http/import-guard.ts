@@ -105,6 +105,7 @@ export function ownerOnlyStore(stix: StixStore, uploader: MemberReader): StixSto
     list: (reader, query) => stix.list(reader, query),
     count: (reader, query) => stix.count(reader, query),
     indicators: (reader, page) => stix.indicators(reader, page),
+    changeMark: (type) => stix.changeMark(type),
     reshare: (id, sharing) => stix.reshare(id, sharing),
     close: () => stix.close(),
   };

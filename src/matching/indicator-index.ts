@@ -1,10 +1,11 @@
 import type { OrgId, StixId } from '../domain/ids.ts';
 import type { Result } from '../domain/result.ts';
 import { neverMatches, parsePattern, type ComparisonExpression, type NeverMatches, type Pattern, type PatternError } from '../stix/pattern/index.ts';
-import { PrefixMap } from './cidr.ts';
+import { PrefixMap, type Cidr } from './cidr.ts';
 import type { Observation } from './observation.ts';
 import { channelOf, quickEqualityKeys, shapeOf, type IndexKey, type Leaf, type PatternShape } from './pattern-analysis.ts';
-import { kindNumber, NO_HASH, normalizeValue, VALUE_KINDS, valueHash, type LogRecord, type ValueKind } from './record.ts';
+import type { LogRecord, ValueKind } from './record.ts';
+import { kindNumber, NO_HASH, normalizeValue, VALUE_KINDS, valueHash } from './record.ts';
 
 /** An indicator as the matcher needs it. */
 export interface IndicatorInfo {
@@ -44,10 +45,30 @@ export interface ComplexIndicator {
 /** What a lookup key leads to: an equality indicator (a hit by itself) or a leaf to evaluate. */
 export type Target = { readonly kind: 'equality'; readonly indicator: IndicatorInfo; lastLine: number } | { readonly kind: 'leaf'; readonly leaf: LeafRef };
 
+/**
+ * What the matcher needs of an index of indicators: the in-memory IndicatorIndex built at each start, or the
+ * FrozenIndex read from a persisted index file (src/matching/frozen-index.ts).
+ */
+export interface MatchIndex {
+  /** Bumped for every matched line, so a target reached twice by one line counts once. */
+  stamp: number;
+  /** Leaves with no anchor value that test one property only, by the kindNumber of its value kind (null for none). */
+  readonly byChannel: readonly (readonly LeafRef[] | null)[];
+  readonly hasChannels: boolean;
+  /** Other leaves with no anchor value, by the SCO types that can satisfy them. */
+  readonly byType: ReadonlyMap<string, readonly LeafRef[]>;
+  /** Indicators matched by value alone, and those compiled into leaves (with a whole-pattern matcher when they span observations). */
+  readonly equality: number;
+  readonly compiled: number;
+  readonly problems: readonly IndicatorProblem[];
+  /** Calls `found` with every target one value of a record reaches. */
+  lookup(record: LogRecord, found: (target: Target, kind: ValueKind, value: string) => void): void;
+}
+
 const MAX_CACHED = 500_000;
 
 /** A parsed pattern as the index arranges it, and the first reason it can never match (null when it can). */
-interface Analysed {
+export interface Analysed {
   readonly pattern: Pattern;
   readonly shape: PatternShape;
   readonly never: NeverMatches | null;
@@ -94,16 +115,16 @@ export class PatternCache {
 
 /** The filter's size: 2^17 words of 32 bits (512 KiB, which stays in a core's cache). */
 const FILTER_WORD_BITS = 17;
-const FILTER_WORDS = 1 << FILTER_WORD_BITS;
+export const FILTER_WORDS = 1 << FILTER_WORD_BITS;
 
 /**
  * The filter bits of a 30-bit value hash: two bits in one word (a blocked Bloom filter: one memory read per value, and
  * about one value in 500 let through that is in no map, against one in 40 with a single bit).
  */
-function filterWord(hash: number): number {
+export function filterWord(hash: number): number {
   return (hash >>> 10) & (FILTER_WORDS - 1);
 }
-function filterBits(hash: number): number {
+export function filterBits(hash: number): number {
   return (1 << (hash & 31)) | (1 << ((hash >>> 5) & 31));
 }
 
@@ -114,7 +135,7 @@ const KINDS: readonly ValueKind[] = ['ipv4', 'ipv6', 'domain', 'url', 'email', '
  * per value kind (and network prefixes in a PrefixMap), complex patterns compiled once and
  * reached through their anchor values, or through the object types they need when they have none.
  */
-export class IndicatorIndex {
+export class IndicatorIndex implements MatchIndex {
   readonly exact = new Map<ValueKind, Map<string, Target[]>>(KINDS.map((k) => [k, new Map()]));
   /** The maps of `exact` by kindNumber, each while it holds a key (else null), for the per-value lookup. */
   private readonly keyed: (Map<string, Target[]> | null)[] = new Array<Map<string, Target[]> | null>(VALUE_KINDS).fill(null);
@@ -124,6 +145,8 @@ export class IndicatorIndex {
    */
   private readonly hashed: (Map<number, HashedKey> | null)[] = new Array<Map<number, HashedKey> | null>(VALUE_KINDS).fill(null);
   readonly prefixes = new PrefixMap<Target>();
+  /** The prefixes again, in the order they were added, for the persisted index (src/matching/index-file.ts). */
+  readonly cidrs: { readonly cidr: Cidr; readonly target: Target }[] = [];
   /**
    * Leaves with no anchor value that test one property only, by the kindNumber of its value kind (null for a kind
    * with none): evaluated once per distinct value. An array, as every value of every line looks here.
@@ -189,12 +212,15 @@ export class IndicatorIndex {
     return this.equality + this.complex.length;
   }
 
+  get compiled(): number {
+    return this.complex.length;
+  }
+
   private addComplex(indicator: IndicatorInfo, whole: CompiledPattern | null, leaves: readonly Leaf[], compile: CompilePattern): void {
-    const refs: LeafRef[] = [];
-    const complex: ComplexIndicator = { indicator, whole, leaves: refs };
-    for (const leaf of leaves) {
-      const ref: LeafRef = { owner: complex, matcher: this.cache.leaf(leaf.expression, compile), types: leaf.types, lastLine: 0 };
-      refs.push(ref);
+    const complex = complexIndicator(indicator, whole, leaves, this.cache, compile);
+    for (let i = 0; i < leaves.length; i++) {
+      const leaf = leaves[i] as Leaf;
+      const ref = complex.leaves[i] as LeafRef;
       if (leaf.anchors !== null) {
         const target: Target = { kind: 'leaf', leaf: ref };
         for (const key of leaf.anchors) this.put(key, target);
@@ -218,6 +244,7 @@ export class IndicatorIndex {
   private put(key: IndexKey, target: Target): void {
     if (key.kind === 'cidr') {
       this.prefixes.add(key.cidr, target);
+      this.cidrs.push({ cidr: key.cidr, target });
       return;
     }
     const map = this.exact.get(key.kind);
@@ -294,6 +321,26 @@ interface HashedKey {
   readonly key: string;
   readonly targets: Target[];
   readonly next: HashedKey | null;
+}
+
+/** A compound indicator with one compiled leaf per leaf of its pattern's shape, in the shape's order. */
+export function complexIndicator(indicator: IndicatorInfo, whole: CompiledPattern | null, leaves: readonly Leaf[], cache: PatternCache, compile: CompilePattern): ComplexIndicator {
+  const refs: LeafRef[] = [];
+  const complex: ComplexIndicator = { indicator, whole, leaves: refs };
+  for (const leaf of leaves) refs.push({ owner: complex, matcher: cache.leaf(leaf.expression, compile), types: leaf.types, lastLine: 0 });
+  return complex;
+}
+
+/** The leaves of a shape that is not plain equality, in the order the index numbers them. */
+export function shapeLeaves(shape: PatternShape): readonly Leaf[] | null {
+  switch (shape.kind) {
+    case 'equality':
+      return null;
+    case 'single':
+      return [shape.leaf];
+    case 'multi':
+      return shape.leaves;
+  }
 }
 
 function leafPattern(expression: ComparisonExpression): Pattern {

@@ -1,6 +1,6 @@
 import { err, ok, type Result } from '../domain/result.ts';
 import { detectFormat, DETECT_LINES, parserFor, type FormatChoice, type FormatError, type LogFormat } from './formats.ts';
-import type { ComplexIndicator, IndicatorIndex, IndicatorInfo, LeafRef, Target } from './indicator-index.ts';
+import type { ComplexIndicator, IndicatorInfo, LeafRef, MatchIndex, Target } from './indicator-index.ts';
 import { splitLines } from './lines.ts';
 import { channelObservation, objectTypesOf, toObservation, type Observation } from './observation.ts';
 import { detach, kindNumber, LogRecord, VALUE_KINDS, type LineParser, type LineProblem, type ValueKind } from './record.ts';
@@ -67,7 +67,7 @@ function sameBytes(view: DataView<ArrayBufferLike>, start: number, bytes: DataVi
 }
 
 /** Matches a log stream line by line against an index; memory holds one line, the hits and the candidates of multi-observation patterns. */
-export async function matchLogs(source: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>, index: IndicatorIndex, options: MatchOptions): Promise<Result<MatchSummary, FormatError>> {
+export async function matchLogs(source: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>, index: MatchIndex, options: MatchOptions): Promise<Result<MatchSummary, FormatError>> {
   const year = options.now.getUTCFullYear();
   const nowMs = options.now.getTime();
   const maxReported = options.maxReported ?? 100;

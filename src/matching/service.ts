@@ -3,14 +3,19 @@ import { err, ok, type Result } from '../domain/result.ts';
 import type { Reader, StixStore } from '../store/types.ts';
 import { compilePattern } from '../stix/pattern/index.ts';
 import type { FormatChoice } from './formats.ts';
-import type { CompilePattern, IndicatorProblem, PatternCache } from './indicator-index.ts';
-import { loadIndex } from './load-index.ts';
+import type { CompilePattern, IndicatorProblem, MatchIndex, PatternCache } from './indicator-index.ts';
+import { loadIndex, type LoadOptions } from './load-index.ts';
 import { matchLogs, type Hit, type LineReport, type MatchSummary } from './matcher.ts';
 import type { PublishedSighting } from './sightings.ts';
 import { defaultWarningLists, type WarningLists } from './warning-lists.ts';
 
-export interface MatchDeps {
-  readonly stix: StixStore;
+/** How a reader's index is obtained when it is not built from the store at each request, e.g. read from a persisted index file. */
+export type IndexLoader = (reader: Reader, options: LoadOptions) => Promise<Result<MatchIndex, Problem>>;
+
+/** Indicators come from the store (an index built per request) or from a loader. */
+export type MatchDeps = MatchDepsBase & ({ readonly stix: Pick<StixStore, 'indicators'>; readonly loadIndex?: undefined } | { readonly loadIndex: IndexLoader; readonly stix?: undefined });
+
+interface MatchDepsBase {
   readonly clock: { now(): Date };
   readonly compile?: CompilePattern;
   readonly warningLists?: WarningLists;
@@ -33,7 +38,8 @@ export interface MatchReport {
 /** Matches a log stream against every indicator the reader may see. */
 export async function matchForReader(deps: MatchDeps, reader: Reader, source: AsyncIterable<Uint8Array | string>, request: MatchRequest): Promise<Result<MatchReport, Problem>> {
   const now = deps.clock.now();
-  const index = await loadIndex(deps.stix, reader, { now, compile: deps.compile ?? compilePattern, ...(deps.patternCache === undefined ? {} : { cache: deps.patternCache }) });
+  const options: LoadOptions = { now, compile: deps.compile ?? compilePattern, ...(deps.patternCache === undefined ? {} : { cache: deps.patternCache }) };
+  const index = deps.loadIndex === undefined ? await loadIndex(deps.stix, reader, options) : await deps.loadIndex(reader, options);
   if (!index.ok) return index;
   const result = await matchLogs(source, index.value, {
     format: request.format,
@@ -44,7 +50,7 @@ export async function matchForReader(deps: MatchDeps, reader: Reader, source: As
     ...(request.onBytes === undefined ? {} : { onBytes: request.onBytes }),
   });
   if (!result.ok) return err(problem('invalid', result.error.code, result.error.message));
-  return ok({ summary: result.value, indicators: { equality: index.value.equality, complex: index.value.complex.length, problems: index.value.problems } });
+  return ok({ summary: result.value, indicators: { equality: index.value.equality, complex: index.value.compiled, problems: index.value.problems } });
 }
 
 export interface HitView {

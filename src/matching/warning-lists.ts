@@ -1,16 +1,19 @@
-import { readFileSync } from 'node:fs';
-import { Type, type Static } from '@sinclair/typebox';
-import { Value } from '@sinclair/typebox/value';
 import { parseCidr, PrefixMap } from './cidr.ts';
 import { normalizeValue, type ValueKind } from './record.ts';
+import benignTopDomains from './data/benign-top-domains.json' with { type: 'json' };
+import emptyFileHashes from './data/empty-file-hashes.json' with { type: 'json' };
+import specialIpRanges from './data/special-ip-ranges.json' with { type: 'json' };
 
-const WarningListFile = Type.Object({
-  name: Type.String(),
-  description: Type.String(),
-  source: Type.String(),
-  entries: Type.Array(Type.Object({ value: Type.String(), note: Type.Optional(Type.String()) })),
-});
-type WarningListFile = Static<typeof WarningListFile>;
+/**
+ * A warning list file as shipped in ./data. The files are compiled into this module (JSON imports), so TypeScript
+ * checks their shape against this type when the code is built, and nothing is left to check when it runs.
+ */
+export interface WarningListFile {
+  readonly name: string;
+  readonly description: string;
+  readonly source: string;
+  readonly entries: readonly { readonly value: string; readonly note?: string }[];
+}
 
 export interface WarningListInfo {
   readonly name: string;
@@ -24,12 +27,6 @@ export interface WarningLists {
   /** The name of the list holding the value, or null. */
   listing(kind: ValueKind, value: string): string | null;
   readonly lists: readonly WarningListInfo[];
-}
-
-function load(file: string): WarningListFile {
-  const data: unknown = JSON.parse(readFileSync(new URL(`./data/${file}`, import.meta.url), 'utf8'));
-  if (!Value.Check(WarningListFile, data)) throw new Error(`warning list ${file} does not have the expected shape`);
-  return data;
 }
 
 /** Builds the lookup from list files (the shipped ones by default). */
@@ -74,10 +71,13 @@ export function buildWarningLists(files: { readonly ips: WarningListFile; readon
   };
 }
 
+/** The shipped files, checked against WarningListFile by the compiler. */
+const SHIPPED: { readonly ips: WarningListFile; readonly domains: WarningListFile; readonly hashes: WarningListFile } = { ips: specialIpRanges, domains: benignTopDomains, hashes: emptyFileHashes };
+
 let shipped: WarningLists | null = null;
 
 /** The warning lists shipped in src/matching/data (loaded once). */
 export function defaultWarningLists(): WarningLists {
-  shipped ??= buildWarningLists({ ips: load('special-ip-ranges.json'), domains: load('benign-top-domains.json'), hashes: load('empty-file-hashes.json') });
+  shipped ??= buildWarningLists({ ips: SHIPPED.ips, domains: SHIPPED.domains, hashes: SHIPPED.hashes });
   return shipped;
 }

@@ -14,12 +14,9 @@ import {
 } from '../domain/election.ts';
 import { Ref, Refs, Timestamp } from './schema/common.ts';
 
-/** The Rampart project's own identity: creator of the extension definition. */
-export const RAMPART_IDENTITY_ID = 'identity--cc8654b7-1ffc-487a-bf1c-ed29e18f0a33';
-/** Stable id of the Rampart election extension (DESIGN.md: one extension-definition, never ad-hoc x_ fields). */
-export const RAMPART_EXTENSION_ID = 'extension-definition--a3140afa-b094-40e5-a306-ffac0edbd842';
-export const STATUS_REPORT_TYPE = 'x-rampart-status-report';
-export const ELECTION_TYPE = 'x-rampart-election';
+import { ELECTION_TYPE, RAMPART_EXTENSION_ID, RAMPART_IDENTITY_ID, STATUS_REPORT_TYPE } from './rampart-ids.ts';
+
+export { ELECTION_TYPE, RAMPART_EXTENSION_ID, RAMPART_IDENTITY_ID, STATUS_REPORT_TYPE };
 
 /** A union of string literals whose static type keeps the literals. */
 const literals = <T extends readonly string[]>(values: T) => Type.Unsafe<T[number]>(Type.Union(values.map((v) => Type.Literal(v))));

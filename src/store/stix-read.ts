@@ -376,5 +376,17 @@ export function stixReads(db: Kysely<StixTables>, dialect: DialectName) {
     return out;
   }
 
-  return { list, count, get, versions, indicators };
+  /**
+   * What changes whenever a version of `type` is added, replaced, demoted or reshared: the type's write count
+   * (stix_change, bumped in the writing transaction) and its newest added time, read in one statement.
+   */
+  async function changeMark(type: string): Promise<string> {
+    const { rows } = await sql<{ n: number | string | null; m: number | string | null }>`select
+        (select n from stix_change where type = ${type}) as n,
+        (select max(added_us) from stix_version where type = ${type}) as m`.execute(db);
+    const row = rows[0];
+    return `${String(row?.n ?? 0)}:${String(row?.m ?? 0)}`;
+  }
+
+  return { list, count, get, versions, indicators, changeMark };
 }

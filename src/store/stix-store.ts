@@ -5,7 +5,7 @@ import type { Database } from './db.ts';
 import { stixReads } from './stix-read.ts';
 import type { StixTables } from './stix-tables.ts';
 import type { StoredIds } from './stored-ids.ts';
-import { lockClock, putBatch, setSharing, sharingColumns, storedIdsOf, systemMicroClock, type MicroClock } from './stix-write.ts';
+import { bumpChanges, lockClock, putBatch, setSharing, sharingColumns, storedIdsOf, systemMicroClock, type MicroClock } from './stix-write.ts';
 import type { Reader, Sharing, StixStore, StixWriter } from './types.ts';
 import { visibleTo } from './visibility.ts';
 
@@ -69,9 +69,11 @@ export function kyselyStixStore(database: Database<unknown>, options: StixStoreO
   async function reshare(id: StixId, sharing: Sharing): Promise<void> {
     await db.transaction().execute(async (trx) => {
       const known = await trx.selectFrom('stix_version').select('id').where('id', '=', id).where('owner', '=', sharing.owner).limit(1).executeTakeFirst();
-      if (known !== undefined) await setSharing({ trx, dialect, runMany }, id, sharingColumns(sharing));
+      if (known === undefined) return;
+      await bumpChanges(trx, new Set([id.slice(0, id.indexOf('--'))]));
+      await setSharing({ trx, dialect, runMany }, id, sharingColumns(sharing));
     });
   }
 
-  return { write, reshare, list: reads.list, count: reads.count, get: reads.get, versions: reads.versions, indicators: reads.indicators };
+  return { write, reshare, list: reads.list, count: reads.count, get: reads.get, versions: reads.versions, indicators: reads.indicators, changeMark: reads.changeMark };
 }

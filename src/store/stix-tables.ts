@@ -61,6 +61,12 @@ export type StixClockTable = {
   last_us: number;
 };
 
+/** Writes per STIX type (migration 0028): bumped in every write transaction that changes versions of the type. */
+export type StixChangeTable = {
+  type: string;
+  n: number;
+};
+
 export type StixTables = {
   /** Status reports indexed for the election-day roll-up (migration 0012; src/store/status-index.ts). */
   status_report: StatusReportTable;
@@ -72,4 +78,5 @@ export type StixTables = {
   stix_clock: StixClockTable;
   /** Changes of sharing in the order made (migration 0027), read by the alert matcher from its cursor. */
   stix_reshare: { seq: Generated<number>; id: string; owner: string };
+  stix_change: StixChangeTable;
 };

@@ -152,6 +152,7 @@ const PG_TYPES: { readonly [T in keyof StixTables]: Partial<Readonly<Record<keyo
   status_report: { added_us: 'int8', reported_us: 'int8', trusted: 'int4' },
   stix_clock: { one: 'int4', last_us: 'int8' },
   stix_reshare: { seq: 'int8' },
+  stix_change: { n: 'int8' },
 };
 
 /** What a write inside a transaction needs: the transaction, its dialect, and SQLite's bulk runner. */
@@ -304,6 +305,7 @@ export async function putBatch(
   for (const { id, sharing } of reshared) await setSharing(w, id, sharing);
   const older = olderAudienceOnce();
 
+  await bumpChanges(trx, new Set(inserts.map((i) => i.item.type)));
   const first = await reserveAddedUs(trx, dialect, inserts.length, clock);
   const rows = new Array<StixVersionTable>(inserts.length);
   const refs: { ref: string; added_us: number }[] = [];
@@ -396,6 +398,17 @@ export function audienceRows(versions: readonly { added_us: number; audience: st
     for (const key of keys) rows.push({ key, added_us: v.added_us });
   }
   return rows;
+}
+
+/** Counts one more change of each type (migration 0028), in the writing transaction: caches of derived data compare the count. */
+export async function bumpChanges(trx: Kysely<StixTables>, types: ReadonlySet<string>): Promise<void> {
+  for (const type of [...types].sort()) {
+    await trx
+      .insertInto('stix_change')
+      .values({ type, n: 1 })
+      .onConflict((oc) => oc.column('type').doUpdateSet({ n: sql<number>`stix_change.n + 1` }))
+      .execute();
+  }
 }
 
 const sameSharing = (a: SharingColumns, b: SharingColumns) => a.owner === b.owner && a.tlp === b.tlp && a.audience === b.audience;

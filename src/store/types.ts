@@ -163,6 +163,11 @@ export interface StixStore {
    * stix), added after `afterUs`, oldest first, at most `limit`.
    */
   indicators(reader: Reader, page: { readonly afterUs?: number; readonly limit: number }): Promise<readonly IndicatorFields[]>;
+  /**
+   * A mark that differs after any write that changes versions of `type` (added, replaced, demoted, reshared), for caches
+   * of data derived from them: equal marks mean nothing of that type changed in between. Reveals nothing of any object.
+   */
+  changeMark(type: string): Promise<string>;
   /** Changes who `sharing.owner`'s record of `id` is shared with (owner only; the check lives in the sharing service); other owners' records of the id are untouched. */
   reshare(id: StixId, sharing: Sharing): Promise<void>;
   close(): Promise<void>;

@@ -16,6 +16,8 @@ function sees(reader: Reader, v: StoredVersion): boolean {
 export function memoryStixStore(): StixStore & { readonly rows: () => readonly StoredVersion[] } {
   let rows: StoredVersion[] = [];
   let clock = 1;
+  // Writes so far: every write changes the mark (a cache over this store is rebuilt more often than needed, never less).
+  let changes = 0;
   // One record per id and owner, as in the real store.
   const record = (r: { id: string; sharing: { owner: string } }) => `${r.id} ${r.sharing.owner}`;
   const latest = (list: StoredVersion[]) => {
@@ -56,7 +58,10 @@ export function memoryStixStore(): StixStore & { readonly rows: () => readonly S
           return Promise.resolve(owners);
         },
       });
-      if (result.ok) rows = latest(staged);
+      if (result.ok) {
+        rows = latest(staged);
+        changes++;
+      }
       return result;
     },
     get: (reader, id: StixId) => {
@@ -83,7 +88,9 @@ export function memoryStixStore(): StixStore & { readonly rows: () => readonly S
       }
       return Promise.resolve(out.slice(0, page.limit));
     },
+    changeMark: () => Promise.resolve(String(changes)),
     reshare(id, sharing) {
+      changes++;
       rows = rows.map((r) => (r.id === id && r.sharing.owner === sharing.owner ? { ...r, sharing } : r));
       return Promise.resolve();
     },

@@ -5,10 +5,11 @@ import { parseOrgId, type OrgId } from '../../domain/ids.ts';
 import { err, ok, type Result } from '../../domain/result.ts';
 import { parseTlp, type Tlp } from '../../domain/tlp.ts';
 import { LOG_FORMATS, parseFormatChoice, type FormatChoice } from '../../matching/formats.ts';
-import { matchForReader, reportView, type MatchReportView } from '../../matching/service.ts';
-import { publishSightings, type PublishedSighting } from '../../matching/sightings.ts';
-import type { Sharing } from '../../store/types.ts';
-import { EXIT, openInput, resolveDatabaseUrl, withDbOption } from '../options.ts';
+import { matchForReader, reportView, type IndexLoader, type MatchDeps, type MatchReportView } from '../../matching/service.ts';
+import type { PublishedSighting } from '../../matching/sightings.ts';
+import type { MatchContext } from '../../hub/match-context.ts';
+import type { Reader, Sharing, StixStore } from '../../store/types.ts';
+import { EXIT, matchIndexDir, openInput, resolveDatabaseUrl, withDbOption } from '../options.ts';
 
 interface MatchFlags {
   readonly db?: string;
@@ -20,6 +21,7 @@ interface MatchFlags {
   readonly tlp?: string;
   readonly audience?: string;
   readonly json?: boolean;
+  readonly indexFile?: boolean;
 }
 
 interface Checked {
@@ -41,7 +43,8 @@ export function matchCommand(): Command {
     .option('--include-warning-listed', 'let values on warning lists (private and documentation ranges, benign top domains) raise hits, flagged')
     .option('--tlp <level>', 'with --publish-sightings: TLP of the sightings: clear, green, amber, amber+strict, red (default: green)')
     .option('--audience <keys>', "with --publish-sightings: comma-separated audience keys of the sightings (default: the organization's default for the TLP)")
-    .option('--json', 'print the report as JSON');
+    .option('--json', 'print the report as JSON')
+    .option('--no-index-file', 'build the index from the store and keep no index file (by default it is kept beside the database and rebuilt when indicators change)');
   return withDbOption(command).action(async (file: string, flags: MatchFlags) => {
     process.exitCode = await runMatch(file, flags);
   });
@@ -82,24 +85,38 @@ async function runMatch(file: string, flags: MatchFlags): Promise<number> {
     process.stderr.write(`rampart match: ${checked.error}\n`);
     return EXIT.unusable;
   }
-  // Loaded here so `rampart --help` starts without the database driver.
-  const { openMatchContext } = await import('../../hub/match-context.ts');
-  const context = await openMatchContext(resolveDatabaseUrl(flags));
+  const url = resolveDatabaseUrl(flags);
+  const indexDir = flags.indexFile === false ? null : matchIndexDir(url);
+  const clock = { now: () => new Date() };
+  // The operator's match with a current index file needs nothing else of the database: the store is not opened.
+  const quick = flags.as === undefined && checked.value.org === null && flags.publishSightings !== true && indexDir !== null ? await quickLoader(url, indexDir) : null;
+  let context: MatchContext | null = null;
   try {
-    const who = await context.readerFor(flags.as ?? null, checked.value.org);
-    if (!who.ok) {
-      process.stderr.write(`rampart match: ${who.error}\n`);
-      return EXIT.unusable;
-    }
-    // The sightings' sharing is decided before the log is opened, as the API does: a refused one costs no reading.
+    let reader: Reader = OPERATOR;
     let sharing: Sharing | null = null;
-    if (flags.publishSightings === true && who.value.orgId !== null) {
-      const decided = await context.sharing.decide(who.value.orgId, checked.value.tlp, checked.value.audience);
-      if (!decided.ok) {
-        process.stderr.write(`rampart match: cannot publish sightings with --tlp ${checked.value.tlp}${checked.value.audience === undefined ? '' : ` --audience ${checked.value.audience.join(',')}`}: [${decided.error.code}] ${decided.error.message}\n`);
+    let deps: MatchDeps;
+    if (quick !== null) {
+      deps = { clock, loadIndex: quick };
+    } else {
+      // Loaded here so `rampart --help` starts without the database driver.
+      const { openMatchContext } = await import('../../hub/match-context.ts');
+      context = await openMatchContext(url);
+      const who = await context.readerFor(flags.as ?? null, checked.value.org);
+      if (!who.ok) {
+        process.stderr.write(`rampart match: ${who.error}\n`);
         return EXIT.unusable;
       }
-      sharing = decided.value;
+      reader = who.value.reader;
+      // The sightings' sharing is decided before the log is opened, as the API does: a refused one costs no reading.
+      if (flags.publishSightings === true && who.value.orgId !== null) {
+        const decided = await context.sharing.decide(who.value.orgId, checked.value.tlp, checked.value.audience);
+        if (!decided.ok) {
+          process.stderr.write(`rampart match: cannot publish sightings with --tlp ${checked.value.tlp}${checked.value.audience === undefined ? '' : ` --audience ${checked.value.audience.join(',')}`}: [${decided.error.code}] ${decided.error.message}\n`);
+          return EXIT.unusable;
+        }
+        sharing = decided.value;
+      }
+      deps = indexDir === null ? { stix: context.stix, clock } : { clock, loadIndex: await persistedLoader(context.stix, indexDir) };
     }
     const input = await openInput(file);
     if (!input.ok) {
@@ -111,7 +128,7 @@ async function runMatch(file: string, flags: MatchFlags): Promise<number> {
     bar?.start(size ?? 0, 0);
     let report;
     try {
-      report = await matchForReader({ stix: context.stix, clock: { now: () => new Date() } }, who.value.reader, input.value.stream, {
+      report = await matchForReader(deps, reader, input.value.stream, {
         format: checked.value.format,
         includeWarningListed: flags.includeWarningListed === true,
         ...(bar === null ? {} : { onBytes: (n: number) => bar.update(n) }),
@@ -129,8 +146,9 @@ async function runMatch(file: string, flags: MatchFlags): Promise<number> {
       return EXIT.unusable;
     }
     let sightings: readonly PublishedSighting[] = [];
-    if (sharing !== null) {
-      const published = await publishSightings({ stix: context.stix, clock: { now: () => new Date() } }, report.value.summary.hits, sharing);
+    if (sharing !== null && context !== null) {
+      const { publishSightings } = await import('../../matching/sightings.ts');
+      const published = await publishSightings({ stix: context.stix, clock }, report.value.summary.hits, sharing);
       if (!published.ok) {
         process.stderr.write(`rampart match: ${published.error.message}\n`);
         for (const d of published.error.details ?? []) process.stderr.write(`  ${d.id ?? ''} ${d.code}: ${d.message}\n`);
@@ -142,8 +160,32 @@ async function runMatch(file: string, flags: MatchFlags): Promise<number> {
     process.stdout.write(flags.json === true ? `${JSON.stringify(view)}\n` : describeReport(input.value.name, view));
     return view.malformed > 0 ? EXIT.problems : EXIT.ok;
   } finally {
-    await context.close();
+    await context?.close();
   }
+}
+
+const OPERATOR: Reader = { kind: 'operator' };
+
+/**
+ * The operator's index read from its file when the SQLite database's indicators have not changed since it was written
+ * (the change mark read straight from the file: no migrations, no query builder); null when the store must be opened.
+ */
+async function quickLoader(url: string, dir: string): Promise<IndexLoader | null> {
+  if (/^postgres(ql)?:\/\//.test(url)) return null;
+  const { sqliteChangeMark } = await import('../../store/change-mark.ts');
+  const mark = sqliteChangeMark(url, 'indicator');
+  if (mark === null) return null;
+  const { readIndexFile } = await import('../../matching/persisted-index.ts');
+  const found = await readIndexFile(dir, OPERATOR, mark);
+  if (!found.ok) return null;
+  const { FrozenIndex } = await import('../../matching/frozen-index.ts');
+  return (_reader, options) => Promise.resolve(ok(new FrozenIndex(found.value, options)));
+}
+
+/** Loads the reader's index from its file beside the database, rebuilding the file when the indicators changed. */
+async function persistedLoader(stix: StixStore, dir: string): Promise<IndexLoader> {
+  const { loadPersistedIndex } = await import('../../matching/persisted-index.ts');
+  return async (reader, options) => ok((await loadPersistedIndex({ stix, dir }, reader, options)).index);
 }
 
 function plural(n: number, one: string, many: string): string {
