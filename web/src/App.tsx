@@ -11,6 +11,7 @@ import { Transparency } from './pages/Transparency.tsx';
 import { PlatformShares } from './pages/PlatformShares.tsx';
 import { SignIn } from './pages/SignIn.tsx';
 import { CheckLogs } from './pages/CheckLogs.tsx';
+import { ImportMisp } from './pages/ImportMisp.tsx';
 import { Feeds } from './pages/Feeds.tsx';
 import { Elections } from './pages/Elections.tsx';
 import { Expectations } from './pages/Expectations.tsx';
@@ -76,6 +77,7 @@ function page(path: string, params: URLSearchParams): ReactNode {
   if (path === '/support') return <Support />;
   if (path.startsWith('/support/')) return <SupportRequest id={decodeURIComponent(path.slice('/support/'.length))} />;
   if (path === '/check-logs') return <CheckLogs />;
+  if (path === '/import/misp') return <ImportMisp />;
   if (path === '/settings') return <Settings />;
   if (path === '/settings/totp') return <Totp />;
   if (path === '/feeds') return <Feeds />;

@@ -16,6 +16,7 @@ function pageName(path: string): string | null {
   if (path === '/support') return 'Support';
   if (path.startsWith('/support/')) return 'Support request';
   if (path === '/check-logs') return 'Check my logs';
+  if (path === '/import/misp') return 'Import MISP events';
   if (path === '/settings') return 'Settings';
   if (path === '/settings/totp') return 'Authenticator app';
   if (path === '/feeds') return 'Federation feeds';

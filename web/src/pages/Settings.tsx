@@ -42,6 +42,7 @@ export function Settings() {
         <a href="#api-keys">API keys</a>
         <Link to="/settings/totp">Authenticator app</Link>
         <Link to="/settings/alerts">Alerts and email</Link>
+        <Link to="/import/misp">Import MISP events</Link>
         {admin ? (
           <>
             <a href="#people">People</a>
