@@ -83,6 +83,14 @@ export function electionStatusStore(database: Database<unknown>): ElectionStatus
     return visible === null ? base : sql<SqlBool>`${base} and ${visible}`;
   };
 
+  /**
+   * Some added times as one parameter (an array on PostgreSQL, a JSON array read by json_each on SQLite),
+   * so a reader who may see thousands of reports neither meets a limit on parameters nor compiles a new
+   * statement for each length; both planners read it as a short list of keys.
+   */
+  const addedList = (ids: readonly number[]): RawBuilder<unknown> =>
+    database.dialect === 'postgres' ? sql`select unnest(${ids}::int8[])` : sql`select value from json_each(${JSON.stringify(ids)})`;
+
   return {
     async latest(reader, electionRef, jurisdictions) {
       if (jurisdictions !== undefined && jurisdictions.length === 0) return [];
@@ -94,8 +102,9 @@ export function electionStatusStore(database: Database<unknown>): ElectionStatus
         // A member: only the jurisdictions among the reports its sources yield (its audience keys in
         // stix_audience, its own organization in stix_version; visibilitySources), each source read over
         // the added times of this election's reports only, so the work follows what the reader may see,
-        // not every report. The bounds come first, as literals: one index seek each (status_report_added),
-        // and nothing more to do for an election without reports.
+        // not every report. The bounds come first: one index seek each (status_report_added), and
+        // nothing more to do for an election without reports. What the sources yield is only where to
+        // look; THE predicate decides below.
         const { rows: span } = await sql<{ lo: number | string | null; hi: number | string | null }>`
           select (select min(added_us) from status_report where election_ref = ${electionRef}) as lo,
                  (select max(added_us) from status_report where election_ref = ${electionRef}) as hi`.execute(db);
@@ -105,20 +114,26 @@ export function electionStatusStore(database: Database<unknown>): ElectionStatus
         const parts = [];
         if (sources.keys.length > 0) parts.push(sql`select a.added_us from stix_audience a where a.key in (${sql.join(sources.keys)}) and a.added_us >= ${Number(lo)} and a.added_us <= ${Number(hi)}`);
         if (sources.owner !== null) parts.push(sql`select o.added_us from stix_version o where o.owner = ${sources.owner} and o.added_us >= ${Number(lo)} and o.added_us <= ${Number(hi)}`);
-        which = sql`${which} and s1.added_us in (${sql.join(parts, sql` union `)})`;
+        const { rows: found } = await sql<{ added_us: number | string }>`${sql.join(parts, sql` union `)}`.execute(db);
+        if (found.length === 0) return [];
+        which = sql`${which} and s1.added_us in (${addedList(found.map((r) => Number(r.added_us)))})`;
       }
       // Per jurisdiction, its reports newest first (an index range), the first one counted and, for a
       // member, visible to it: THE predicate decides inside the query, for about one report per jurisdiction.
       // Two reports of one jurisdiction at the same microsecond: the later stored wins.
+      const { rows: picked } = await sql<{ added_us: number | string | null }>`
+        select (
+          select s2.added_us from status_report s2 join stix_version v2 on v2.added_us = s2.added_us
+          where s2.election_ref = ${electionRef} and s2.jurisdiction_ref = j.jurisdiction_ref and ${counted('s2', 'v2', reader)}
+          order by s2.reported_us desc, s2.added_us desc limit 1
+        ) as added_us from (${which}) j`.execute(db);
+      const newest = picked.flatMap((r) => (r.added_us === null ? [] : [Number(r.added_us)]));
+      if (newest.length === 0) return [];
+      // Their columns by key (the predicate again: every read of these rows carries it). As a separate
+      // statement, not an IN over the query above: PostgreSQL then hashed all of stix_version.
       const { rows } = await sql<Row>`
         select ${COLUMNS} from status_report s join stix_version v on v.added_us = s.added_us
-        where s.added_us in (
-          select (
-            select s2.added_us from status_report s2 join stix_version v2 on v2.added_us = s2.added_us
-            where s2.election_ref = ${electionRef} and s2.jurisdiction_ref = j.jurisdiction_ref and ${counted('s2', 'v2', reader)}
-            order by s2.reported_us desc, s2.added_us desc limit 1
-          ) from (${which}) j
-        )`.execute(db);
+        where s.added_us in (${addedList(newest)}) and ${counted('s', 'v', reader)}`.execute(db);
       return rows.map(toEntry);
     },
 
