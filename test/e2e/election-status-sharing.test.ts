@@ -23,6 +23,8 @@ const SHOTS = process.env['RAMPART_SCREENSHOTS'];
 const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true } as const;
 const DESK = { viewport: { width: 1280, height: 900 } } as const;
 const INCIDENT = 'E-pollbook vendor outage at two sites (fictional test)';
+/** Shared with the county's own office only: its state may read a status that links it, never its name. */
+const PRIVATE_INCIDENT = 'Phishing email to poll workers (fictional test)';
 /** Fictional county offices (real Wisconsin county FIPS codes, so the county map has shapes). */
 const COUNTIES: readonly (readonly [string, string])[] = [
   ['55025', 'Dane'], ['55059', 'Kenosha'], ['55001', 'Adams'], ['55003', 'Ashland'], ['55005', 'Barron'], ['55007', 'Bayfield'],
@@ -105,6 +107,12 @@ describe.skipIf(skipReason !== null)('election-day status: sharing, linked incid
         headers: { 'x-csrf-token': clerkPhone.csrf },
       });
       expect(shared.status(), await shared.text()).toBe(201);
+      const privateId = `incident--${randomUUID()}`;
+      const kept = await clerkPhone.context.request.post(`${server.url}/api/v1/objects`, {
+        data: { object: { type: 'incident', spec_version: '2.1', id: privateId, created: now, modified: now, created_by_ref: dane, name: PRIVATE_INCIDENT, object_marking_refs: [TLP_MARKING_IDS['amber+strict']] }, tlp: 'amber+strict', audience: [`org:${dane}`] },
+        headers: { 'x-csrf-token': clerkPhone.csrf },
+      });
+      expect(kept.status(), await kept.text()).toBe(201);
 
       // On a phone: AMBER+STRICT to the county's own office only, e-pollbooks degraded and linked to the incident.
       const post = await clerkPhone.context.newPage();
@@ -122,7 +130,11 @@ describe.skipIf(skipReason !== null)('election-day status: sharing, linked incid
       await pollbooks.locator('label.level-degraded').tap();
       await pollbooks.getByLabel('What is happening (short)').fill('Two sites on paper pollbooks since 7:40');
       await pollbooks.getByRole('button', { name: 'Link an incident' }).tap();
-      await pollbooks.getByText(INCIDENT).waitFor();
+      await pollbooks.getByText(PRIVATE_INCIDENT).waitFor();
+      // Typing narrows the list to the incidents whose words match.
+      await pollbooks.getByLabel('Find an incident you can see').fill('vendor outage');
+      await pollbooks.locator('.incident-choices li').filter({ hasText: INCIDENT }).waitFor();
+      await pollbooks.locator('.incident-choices li').filter({ hasText: PRIVATE_INCIDENT }).waitFor({ state: 'detached' });
       await fitsWidth(post);
       await shot(post, 'phone-post-linking');
       await pollbooks.getByText(INCIDENT).tap();
@@ -203,17 +215,36 @@ describe.skipIf(skipReason !== null)('election-day status: sharing, linked incid
       await desk.locator(`tr[data-jurisdiction="${kenosha}"][data-level="no-report"]`).waitFor();
       await shot(desk, 'desk-state');
 
+      // A status the state may read links an incident it may not: the incident is not named to it.
+      await again.goto(`${electionPath}/status`);
+      const pollbooksAgain = again.locator('fieldset[data-function=pollbooks]');
+      await pollbooksAgain.locator('label.level-degraded').click();
+      await pollbooksAgain.getByRole('button', { name: 'Link an incident' }).click();
+      await pollbooksAgain.getByLabel('Find an incident you can see').fill('phishing');
+      await pollbooksAgain.locator('.incident-choices li').filter({ hasText: PRIVATE_INCIDENT }).getByRole('checkbox').check();
+      await pollbooksAgain.getByRole('button', { name: 'Done linking' }).click();
+      await again.getByRole('button', { name: 'Send status' }).click();
+      await again.waitForURL((u) => decodeURIComponent(u.pathname) === `/elections/${election}`);
+      const latest = (await (await clerkDesk.context.request.get(`${server.url}/api/v1/elections/${encodeURIComponent(election)}/my-status`)).json()) as { last: { report_id: string } };
+      await desk.goto(`${server.url}/intel/${latest.last.report_id}`);
+      await desk.locator('.status-incidents').getByText('An incident not shared with you').waitFor();
+      expect(await desk.locator('body').innerText()).not.toContain(PRIVATE_INCIDENT);
+      await read.goto(`${server.url}/intel/${latest.last.report_id}`);
+      await read.locator('.status-incidents').getByRole('link', { name: PRIVATE_INCIDENT }).waitFor();
+
       // The same pages on the director's phone: nothing runs off the side; the wide table says it scrolls.
       const directorPhone = await signIn('director', PHONE);
       const small = await directorPhone.context.newPage();
       await small.goto(`${electionPath}?state=55`);
-      await small.locator(`tr[data-jurisdiction="${dane}"][data-level="stale"]`).waitFor({ timeout: 20_000 });
+      await small.locator(`tr[data-jurisdiction="${dane}"][data-level="degraded"]`).waitFor({ timeout: 20_000 });
       await fitsWidth(small);
       // The long page starts as the state at a glance and a list; the map and the timeline are folded away.
       expect(await small.locator('details.map-section').count()).toBe(1);
       expect(await small.locator('details.map-section[open], details.timeline-section[open]').count()).toBe(0);
-      await small.getByRole('button', { name: /Needs attention/ }).tap();
-      expect(await small.locator(`tr[data-jurisdiction="${dane}"]`).count()).toBe(1);
+      // The counts narrow the list: only the silent ones.
+      await small.locator('.filter-chip', { hasText: 'No report' }).tap();
+      await small.locator(`tr[data-jurisdiction="${dane}"]`).waitFor({ state: 'detached' });
+      expect(await small.locator(`tr[data-jurisdiction="${kenosha}"]`).count()).toBe(1);
       await shot(small, 'phone-state');
       await small.locator('details.map-section > summary').tap();
       await small.locator('path[data-fips="55025"]').waitFor({ timeout: 20_000 });
