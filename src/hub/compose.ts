@@ -246,7 +246,7 @@ export async function composeHub(options: HubOptions): Promise<Hub> {
       electionRoutes(electionDeps),
       statusRoutes(electionDeps),
       rumourRoutes({ stix: store.stix, sharing, clock, audit, hubOwner, orgName: electionDeps.orgName, onChange: (listener) => bus.subscribe(() => listener()) }),
-      statementRoutes({ ...keyDeps, stix: store.stix, sharing, audit, orgExists: async (id) => (await accounts.getOrganization(id)) !== null, isOrgAdmin }),
+      statementRoutes({ ...keyDeps, stix: store.stix, sharing, audit, orgExists: async (id) => (await accounts.getOrganization(id)) !== null, isOrgAdmin, onChange: (listener) => bus.subscribe(() => listener()) }),
       transparencyRoutes({
         ...transparencyDeps,
         stix: store.stix,

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { stateByFips } from '../domain/organization-data.ts';
@@ -10,18 +9,12 @@ import { problemResponses } from '../http/schemas.ts';
 import { WrittenObjectSchema } from '../objects/schemas.ts';
 import type { Written } from '../objects/service.ts';
 import type { Reader } from '../store/types.ts';
+import { publicCache } from './public-cache.ts';
 import { atomFeed, embedPage, widgetScript } from './public-render.ts';
 import { CorrectionBody, CorrectionParams, PreviewSchema, PublicCorrectionSchema, PublicCorrectionsSchema, PublicNoticesSchema, PublicQuery, WithdrawBody } from './schemas.ts';
 import { myCorrections, previewCorrection, publicCorrectionById, publicCorrections, publicNotices, publishCorrection, updateCorrection, withdrawCorrection, type RumourDeps } from './service.ts';
 
 const UNAUTHENTICATED = problem('unauthenticated', 'unauthenticated', 'Sign in (POST /api/v1/session) or send an API key as "Authorization: Bearer <key>".');
-/**
- * The feed, embed page and widget may be kept a minute by browsers and shared caches. The JSON the public
- * page reads is kept but asked again each time (a 304 thanks to the ETag), so a withdrawal shows at once.
- */
-const PUBLIC_CACHE = 'public, max-age=60, stale-while-revalidate=60';
-const PUBLIC_JSON_CACHE = 'public, no-cache';
-
 function writtenJson(written: Written): string {
   const { owner, tlp, audience } = written.sharing;
   return `{"outcome":${JSON.stringify(written.outcome)},"object":${written.json},"sharing":${JSON.stringify({ owner, tlp, audience })}}`;
@@ -30,15 +23,6 @@ function writtenJson(written: Written): string {
 /** Where this hub is reached from, for the absolute links of the feed and the widget. */
 function baseOf(request: FastifyRequest): string {
   return `${request.protocol}://${request.host}`;
-}
-
-/** Sends a public body with its ETag and Cache-Control, or 304 when the client holds the same. */
-function sendPublic(request: FastifyRequest, reply: FastifyReply, body: string, type: string): FastifyReply {
-  const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
-  void reply.header('etag', etag).header('cache-control', type.startsWith('application/json') ? PUBLIC_JSON_CACHE : PUBLIC_CACHE).header('access-control-allow-origin', '*').header('vary', 'accept-encoding');
-  const asked = request.headers['if-none-match'];
-  if (asked !== undefined && asked.split(',').some((t) => t.trim().replace(/^W\//, '') === etag)) return reply.code(304).send();
-  return reply.type(type).send(body);
 }
 
 function headingOf(query: PublicQuery): string {
@@ -56,25 +40,13 @@ function headingOf(query: PublicQuery): string {
 export function rumourRoutes(deps: RumourDeps & { readonly onChange?: (listener: () => void) => () => void }): AppPlugin {
   return (kit) => ({
     plugin: (app) => {
-      // The public answers depend only on what is stored: kept until the next stored change (the change bus, across processes with NATS).
-      const cache = new Map<string, { readonly body: string; readonly type: string; readonly headers: Readonly<Record<string, string>> }>();
-      const unsubscribe = deps.onChange?.(() => cache.clear());
+      // The public answers depend only on what is stored: made once, kept until the next stored change.
+      const cache = publicCache(deps.onChange);
       app.addHook('onClose', async () => {
-        unsubscribe?.();
+        cache.close();
         return Promise.resolve();
       });
-      const cached = async (request: FastifyRequest, reply: FastifyReply, make: () => Promise<Result<{ body: string; type: string; headers?: Record<string, string> }, Problem>>): Promise<FastifyReply> => {
-        const key = `${request.host} ${request.url}`;
-        let hit = deps.onChange === undefined ? undefined : cache.get(key);
-        if (hit === undefined) {
-          const made = await make();
-          if (!made.ok) return kit.sendProblem(reply, made.error);
-          hit = { body: made.value.body, type: made.value.type, headers: made.value.headers ?? {} };
-          if (deps.onChange !== undefined && cache.size < 1000) cache.set(key, hit);
-        }
-        for (const [name, value] of Object.entries(hit.headers)) void reply.header(name, value);
-        return sendPublic(request, reply, hit.body, hit.type);
-      };
+      const cached = (request: FastifyRequest, reply: FastifyReply, make: () => Promise<Result<{ body: string; type: string; headers?: Record<string, string> }, Problem>>): Promise<FastifyReply> => cache.serve(request, reply, make, kit.sendProblem);
       const writer = (request: FastifyRequest): Result<{ principal: Principal; reader: Reader }, Problem> => {
         const principal = kit.requireWriter(request);
         if (!principal.ok) return principal;
@@ -146,18 +118,20 @@ export function rumourRoutes(deps: RumourDeps & { readonly onChange?: (listener:
       app.get<{ Params: CorrectionParams }>(
         '/api/v1/public/corrections/:id',
         { schema: { tags: ['public'], summary: 'One published correction; no sign-in', security: [], params: CorrectionParams, response: { 200: PublicCorrectionSchema, ...problemResponses(400, 404) } } },
-        async (request, reply) => {
-          const result = await publicCorrectionById(deps, request.params.id);
-          return result.ok ? sendPublic(request, reply, JSON.stringify(result.value), 'application/json; charset=utf-8') : kit.sendProblem(reply, result.error);
-        },
+        async (request, reply) =>
+          cached(request, reply, async () => {
+            const result = await publicCorrectionById(deps, request.params.id);
+            return result.ok ? ok({ body: JSON.stringify(result.value), type: 'application/json; charset=utf-8' }) : result;
+          }),
       );
       app.get(
         '/api/v1/public/notices',
         { schema: { tags: ['public'], summary: 'Everything else its owners shared with the public (TLP:CLEAR), newest first; no sign-in', security: [], response: { 200: PublicNoticesSchema } } },
-        async (request, reply) => {
-          const result = await publicNotices(deps);
-          return result.ok ? sendPublic(request, reply, JSON.stringify(result.value), 'application/json; charset=utf-8') : kit.sendProblem(reply, result.error);
-        },
+        async (request, reply) =>
+          cached(request, reply, async () => {
+            const result = await publicNotices(deps);
+            return result.ok ? ok({ body: JSON.stringify(result.value), type: 'application/json; charset=utf-8' }) : result;
+          }),
       );
       app.get<{ Querystring: PublicQuery }>(
         '/rumour-control/feed.atom',
@@ -171,21 +145,18 @@ export function rumourRoutes(deps: RumourDeps & { readonly onChange?: (listener:
       app.get<{ Querystring: PublicQuery }>(
         '/rumour-control/embed',
         { schema: { tags: ['public'], summary: 'Corrections of one state or county as a page to show in an iframe; no sign-in', security: [], querystring: PublicQuery } },
-        async (request, reply) => {
-          const result = await publicCorrections(deps, request.query);
-          if (!result.ok) return kit.sendProblem(reply, result.error);
-          // Any website may frame it; it runs no script and loads nothing.
-          void reply.header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'").header('referrer-policy', 'no-referrer');
-          return sendPublic(request, reply, embedPage(result.value.items, baseOf(request), headingOf(request.query)), 'text/html; charset=utf-8');
-        },
+        async (request, reply) =>
+          cached(request, reply, async () => {
+            const result = await publicCorrections(deps, request.query);
+            // Any website may frame it; it runs no script and loads nothing.
+            const headers = { 'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'", 'referrer-policy': 'no-referrer' };
+            return result.ok ? ok({ body: embedPage(result.value.items, baseOf(request), headingOf(request.query)), type: 'text/html; charset=utf-8', headers }) : result;
+          }),
       );
       app.get(
         '/rumour-control/widget.js',
         { schema: { tags: ['public'], summary: 'The script a state or county website includes to show its corrections', security: [] } },
-        (request, reply) => {
-          void reply.header('cross-origin-resource-policy', 'cross-origin');
-          return sendPublic(request, reply, widgetScript(baseOf(request)), 'text/javascript; charset=utf-8');
-        },
+        async (request, reply) => cached(request, reply, () => Promise.resolve(ok({ body: widgetScript(baseOf(request)), type: 'text/javascript; charset=utf-8', headers: { 'cross-origin-resource-policy': 'cross-origin' } }))),
       );
       return Promise.resolve();
     },

@@ -3,10 +3,11 @@ import type { FastifyRequest } from 'fastify';
 import { OrgIdString, StixIdString } from '../domain/schemas.ts';
 import type { Principal } from '../domain/principal.ts';
 import { problem } from '../domain/problem.ts';
-import type { Result } from '../domain/result.ts';
+import { err, ok, type Result } from '../domain/result.ts';
 import type { Problem } from '../domain/problem.ts';
 import type { AppPlugin } from '../http/deps.ts';
 import { problemResponses } from '../http/schemas.ts';
+import { publicCache } from '../rumours/public-cache.ts';
 import { PUBLIC_READER } from '../rumours/service.ts';
 import { keySet, revokeKey, rotateKey } from './keys.ts';
 import { PublishedSchema, StatementListSchema, StatementViewSchema } from './schemas.ts';
@@ -42,6 +43,8 @@ type PublicStatements = Static<typeof PublicStatementsSchema>;
 
 export interface StatementRouteDeps extends StatementDeps {
   readonly isOrgAdmin: (principal: Principal) => Promise<boolean>;
+  /** Stored changes (the change bus): the public answers are kept until the next one. */
+  readonly onChange?: (listener: () => void) => () => void;
 }
 
 /**
@@ -52,6 +55,11 @@ export interface StatementRouteDeps extends StatementDeps {
 export function statementRoutes(deps: StatementRouteDeps): AppPlugin {
   return (kit) => ({
     plugin: (app) => {
+      const cache = publicCache(deps.onChange);
+      app.addHook('onClose', async () => {
+        cache.close();
+        return Promise.resolve();
+      });
       const send = async (reply: Parameters<typeof kit.sendProblem>[0], result: Result<Parameters<typeof viewOf>[1], Problem>, code = 200) =>
         result.ok ? reply.code(code).header('cache-control', 'private, no-store').send(await viewOf(deps, result.value)) : kit.sendProblem(reply, result.error);
       const writer = (request: FastifyRequest) => kit.requireWriter(request);
@@ -107,22 +115,36 @@ export function statementRoutes(deps: StatementRouteDeps): AppPlugin {
       app.get('/.well-known/rampart-keys.json', { schema: { tags: ['public'], summary: 'The public signing keys of every organization and of the hub, with rotation and revocation', security: [] } }, async (_request, reply) =>
         reply.header('cache-control', 'public, max-age=60').header('access-control-allow-origin', '*').type('application/json; charset=utf-8').send(JSON.stringify(await keySet(deps))),
       );
-      app.get('/api/v1/public/statements', { schema: { tags: ['public'], summary: 'Published public joint statements and their signers, newest first; no sign-in', security: [], response: { 200: PublicStatementsSchema } } }, async (_request, reply) => {
-        const items: PublicStatements['items'] = [];
-        const page = await deps.stix.list(PUBLIC_READER, { types: ['report'], versions: 'latest', order: 'desc', limit: 500 });
-        if (!page.ok) return kit.sendProblem(reply, page.error);
-        for (const v of page.value.items) {
-          const found = statementOf(JSON.parse(v.json) as unknown);
-          if (typeof found === 'string') continue;
-          items.push({ id: found.content.id, title: found.content.title, text: found.content.text, published: found.content.published, signers: found.content.signers.map((x) => x.name) });
-        }
-        return reply.header('cache-control', 'public, no-cache').header('access-control-allow-origin', '*').send({ items });
-      });
-      app.get<{ Params: StixParams }>('/api/v1/public/statements/:id', { schema: { tags: ['public'], summary: 'A public joint statement as its signed STIX report (check it with rampart verify)', security: [], params: StixParams, response: problemResponses(400, 404) } }, async (request, reply) => {
-        const found = await deps.stix.get(PUBLIC_READER, request.params.id);
-        if (found === null || found.type !== 'report') return kit.sendProblem(reply, problem('not-found', 'not-found', `No public statement ${request.params.id}`));
-        return reply.header('cache-control', 'public, no-cache').header('access-control-allow-origin', '*').type('application/json; charset=utf-8').send(found.json);
-      });
+      app.get('/api/v1/public/statements', { schema: { tags: ['public'], summary: 'Published public joint statements and their signers, newest first; no sign-in', security: [], response: { 200: PublicStatementsSchema } } }, async (request, reply) =>
+        cache.serve(
+          request,
+          reply,
+          async () => {
+            const items: PublicStatements['items'] = [];
+            const page = await deps.stix.list(PUBLIC_READER, { types: ['report'], versions: 'latest', order: 'desc', limit: 500 });
+            if (!page.ok) return page;
+            for (const v of page.value.items) {
+              const found = statementOf(JSON.parse(v.json) as unknown);
+              if (typeof found === 'string') continue;
+              items.push({ id: found.content.id, title: found.content.title, text: found.content.text, published: found.content.published, signers: found.content.signers.map((x) => x.name) });
+            }
+            return ok({ body: JSON.stringify({ items }), type: 'application/json; charset=utf-8' });
+          },
+          kit.sendProblem,
+        ),
+      );
+      app.get<{ Params: StixParams }>('/api/v1/public/statements/:id', { schema: { tags: ['public'], summary: 'A public joint statement as its signed STIX report (check it with rampart verify)', security: [], params: StixParams, response: problemResponses(400, 404) } }, async (request, reply) =>
+        cache.serve(
+          request,
+          reply,
+          async () => {
+            const found = await deps.stix.get(PUBLIC_READER, request.params.id);
+            if (found === null || found.type !== 'report' || typeof statementOf(JSON.parse(found.json) as unknown) === 'string') return err(problem('not-found', 'not-found', `No public statement ${request.params.id}`));
+            return ok({ body: found.json, type: 'application/json; charset=utf-8' });
+          },
+          kit.sendProblem,
+        ),
+      );
       return Promise.resolve();
     },
   });

@@ -1,0 +1,96 @@
+import { createHash } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Problem } from '../domain/problem.ts';
+import type { Result } from '../domain/result.ts';
+
+/**
+ * The feed, embed page and widget may be kept a minute by browsers and shared caches. The JSON the public
+ * page reads is kept but asked again each time (a 304 thanks to the ETag), so a withdrawal shows at once.
+ */
+const PUBLIC_CACHE = 'public, max-age=60, stale-while-revalidate=60';
+const PUBLIC_JSON_CACHE = 'public, no-cache';
+/** Smaller answers are sent as they are: gzip would save little and cost a header. */
+const GZIP_FROM = 1024;
+const MAX_ENTRIES = 1000;
+
+/** A public answer as the client receives it: bytes, ETag and gzip computed once, not per request. */
+export interface PublicAnswer {
+  readonly body: Buffer;
+  readonly type: string;
+  readonly etag: string;
+  readonly headers: Readonly<Record<string, string>>;
+  gzip: Buffer | null;
+}
+
+export interface Made {
+  readonly body: string;
+  readonly type: string;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+export function publicAnswer(made: Made): PublicAnswer {
+  const body = Buffer.from(made.body, 'utf8');
+  return { body, type: made.type, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`, headers: made.headers ?? {}, gzip: null };
+}
+
+const accepts = (request: FastifyRequest, coding: string): boolean => {
+  const header = request.headers['accept-encoding'];
+  return typeof header === 'string' && header.split(',').some((c) => {
+    const [name, ...params] = c.trim().split(';');
+    return name?.trim().toLowerCase() === coding && !params.some((p) => /^\s*q=0(\.0*)?\s*$/.test(p));
+  });
+};
+
+/** Sends a public answer with its ETag and Cache-Control: 304 when the client holds the same, gzip when it takes it. */
+export function sendAnswer(request: FastifyRequest, reply: FastifyReply, answer: PublicAnswer): FastifyReply {
+  for (const [name, value] of Object.entries(answer.headers)) void reply.header(name, value);
+  void reply
+    .header('etag', answer.etag)
+    .header('cache-control', answer.type.startsWith('application/json') ? PUBLIC_JSON_CACHE : PUBLIC_CACHE)
+    .header('access-control-allow-origin', '*')
+    .header('vary', 'accept-encoding');
+  const asked = request.headers['if-none-match'];
+  if (asked !== undefined && asked.split(',').some((t) => t.trim().replace(/^W\//, '') === answer.etag)) return reply.code(304).send();
+  void reply.type(answer.type);
+  if (answer.body.length >= GZIP_FROM && accepts(request, 'gzip')) {
+    answer.gzip ??= gzipSync(answer.body, { level: 6 });
+    return reply.header('content-encoding', 'gzip').send(answer.gzip);
+  }
+  return reply.send(answer.body);
+}
+
+/**
+ * The public pages' answers depend only on what is stored, so each is made once and kept until the next
+ * stored change (the change bus; across processes with NATS). A change counter guards the race where an
+ * answer made from the store before a change would be kept after it: it is sent, not kept.
+ */
+export function publicCache(onChange: ((listener: () => void) => () => void) | undefined): {
+  serve(request: FastifyRequest, reply: FastifyReply, make: () => Promise<Result<Made, Problem>>, sendProblem: (reply: FastifyReply, problem: Problem) => FastifyReply): Promise<FastifyReply>;
+  close(): void;
+} {
+  const entries = new Map<string, PublicAnswer>();
+  let generation = 0;
+  const unsubscribe = onChange?.(() => {
+    generation++;
+    entries.clear();
+  });
+  return {
+    async serve(request, reply, make, sendProblem) {
+      const key = `${request.host} ${request.url}`;
+      let answer = onChange === undefined ? undefined : entries.get(key);
+      if (answer === undefined) {
+        const before = generation;
+        const made = await make();
+        if (!made.ok) return sendProblem(reply, made.error);
+        answer = publicAnswer(made.value);
+        if (onChange !== undefined && before === generation && entries.size < MAX_ENTRIES) entries.set(key, answer);
+      }
+      return sendAnswer(request, reply, answer);
+    },
+    close() {
+      unsubscribe?.();
+      entries.clear();
+    },
+  };
+}
