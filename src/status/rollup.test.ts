@@ -3,7 +3,7 @@ import { ELECTION_FUNCTIONS, type ElectionFunction, type StatusLevel } from '../
 import type { OrgId, StixId } from '../domain/ids.ts';
 import type { Phase } from '../stix/rampart-extension.ts';
 import type { Expectation, StatusEntry } from '../store/elections.ts';
-import { reportEvery, rollUp, type Jurisdiction } from './rollup.ts';
+import { inDisplayOrder, reportEvery, rollUp, type Jurisdiction } from './rollup.ts';
 
 const DAY: Phase = { phase: 'election-day', start: '2026-11-03T10:00:00.000Z', end: '2026-11-04T08:00:00.000Z', report_every_minutes: 120 };
 const election = { state_fips: ['55', '17'], phases: [DAY] };
@@ -113,5 +113,12 @@ describe('the roll-up, against hand-worked situations', () => {
     expect(r.counts.normal).toBe(5);
     const listed = rollUp({ ...election, jurisdiction_refs: ['dane'] }, ALL, [], [], NOW);
     expect(listed.states.flatMap((s) => s.jurisdictions.map((x) => x.jurisdiction.id)).sort()).toEqual(['dane', 'il', 'wi']);
+  });
+
+  it('lists each state office first, then its local offices by name, in the order the port gives them', () => {
+    const order = inDisplayOrder([j('Zavala', '55'), j('adams', '55'), WI, j('Éclair', '55'), j('Dane', '55')]);
+    expect(order.map((x) => x.name)).toEqual(['wi', 'adams', 'Dane', 'Éclair', 'Zavala']);
+    const r = rollUp(election, order, [], [], NOW);
+    expect(r.states.find((s) => s.stateFips === '55')?.jurisdictions.map((x) => x.jurisdiction.name)).toEqual(['wi', 'adams', 'Dane', 'Éclair', 'Zavala']);
   });
 });

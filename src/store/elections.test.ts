@@ -50,6 +50,12 @@ describe.each(testDialects())('election status store on %s', (dialect) => {
     const own = await repo.latest(member(county(1), [`org:${county(1)}`]), ELECTION);
     expect(own.map((e) => e.levels)).toEqual([{ voting: 'degraded' }]);
     expect(await repo.latest(member(county(9), ['community']), ELECTION)).toEqual([]);
+    // An election nobody reported on yet: nothing, for a member as for the operator.
+    const none = 'x-rampart-election--00000000-0000-4000-8000-0000000000e2';
+    expect(await repo.latest(stateReader, none)).toEqual([]);
+    expect(await repo.latest(OPERATOR, none)).toEqual([]);
+    // Only some jurisdictions, as the posting screen asks for its own.
+    expect((await repo.latest(stateReader, ELECTION, [county(1), county(3)])).map((e) => e.levels)).toEqual([{ voting: 'disrupted' }]);
     expect((await repo.latest(OPERATOR, ELECTION, [county(2)])).map((e) => e.jurisdictionRef)).toEqual([county(2)]);
   });
 
