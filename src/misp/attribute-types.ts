@@ -41,6 +41,8 @@ const OBSERVABLES: Readonly<Record<string, readonly string[]>> = {
   mutex: ['mutex:name'],
   'mac-address': ['mac-addr:value'],
   regkey: ['windows-registry-key:key'],
+  'ip-dst|port': ['network-traffic:dst_ref.value', 'network-traffic:dst_port'],
+  'ip-src|port': ['network-traffic:src_ref.value', 'network-traffic:src_port'],
   'x509-fingerprint-sha1': [`x509-certificate:hashes.'SHA-1'`],
   ...Object.fromEntries(Object.entries(HASHES).flatMap(([misp, stix]) => [
     [misp, [hashPath(stix)]],
@@ -75,6 +77,9 @@ export function mispTypeOfPath(path: string): string | null {
   }
   return null;
 }
+
+/** Paths whose values are whole numbers in a pattern (`network-traffic:dst_port = 443`), not strings. */
+export const isPortPath = (path: string): boolean => path.endsWith('_port');
 
 /** Which value parts a type has: `filename|md5` has two, `ip-dst` one. */
 export function splitValue(type: string, value: string): string[] {

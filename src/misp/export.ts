@@ -41,7 +41,10 @@ export async function eventOfReport(stix: StixStore, reader: Reader, report: Sto
   const refs = await visibleByIds(stix, reader, refsOf(r, 'object_refs'));
   const objects = [...refs.values()];
   const observables = await visibleByIds(stix, reader, objects.filter((v) => v.type === 'observed-data').flatMap((v) => refsOf(JSON.parse(v.json) as Record<string, unknown>, 'object_refs')));
-  const pointed = await visibleByIds(stix, reader, [...observables.values()].flatMap((v) => refsOf(JSON.parse(v.json) as Record<string, unknown>, 'resolves_to_refs')));
+  const pointed = await visibleByIds(stix, reader, [...observables.values()].flatMap((v) => {
+    const o = JSON.parse(v.json) as Record<string, unknown>;
+    return [...refsOf(o, 'resolves_to_refs'), ...['src_ref', 'dst_ref'].flatMap((k) => (typeof o[k] === 'string' ? [o[k]] : []))];
+  }));
   const observableJson = new Map([...observables, ...pointed].map(([id, v]) => [id, JSON.parse(v.json) as Record<string, unknown>]));
   const techniques = new Map<string, MispGalaxyOut>();
   for (const v of objects) {

@@ -94,8 +94,8 @@ function equalities(pattern: string): PathValue[] | null {
   if (!parsed.ok) return null;
   const out: PathValue[] = [];
   for (const c of comparisonsOf(parsed.value)) {
-    if (c.operator !== '=' || c.negated || c.value.kind !== 'string') return null;
-    out.push({ path: formatPath(c.path), value: c.value.value });
+    if (c.operator !== '=' || c.negated || (c.value.kind !== 'string' && c.value.kind !== 'int')) return null;
+    out.push({ path: formatPath(c.path), value: String(c.value.value) });
   }
   return out;
 }
@@ -103,12 +103,10 @@ function equalities(pattern: string): PathValue[] | null {
 /** MISP types and values for comparisons: the labelled type when it fits, a known pair, or one attribute per comparison. */
 function typedValues(parts: readonly PathValue[], labelled: string | null): { type: string; value: string }[] {
   const mapping = labelled === null ? null : mappingOf(labelled);
-  if (mapping?.kind === 'observable' && mapping.paths.length === parts.length) {
-    const fits = mapping.paths.every((p, i) => {
-      const got = normalPath(parts[i]?.path ?? '');
-      return p === 'ip' ? /^ipv[46]-addr:value$/.test(got) : normalPath(p) === got;
-    });
-    if (fits && labelled !== null) return [{ type: labelled, value: parts.map((p) => p.value).join('|') }];
+  if (mapping?.kind === 'observable' && mapping.paths.length === parts.length && labelled !== null) {
+    // In the mapping's order, whatever order the pattern or observable holds them in.
+    const ordered = mapping.paths.map((p) => parts.find((part) => (p === 'ip' ? /^ipv[46]-addr:value$/.test(part.path) : normalPath(p) === normalPath(part.path))));
+    if (ordered.every((p) => p !== undefined)) return [{ type: labelled, value: ordered.map((p) => p.value).join('|') }];
   }
   const [first, second] = parts;
   if (parts.length === 2 && first !== undefined && second !== undefined) {
@@ -134,7 +132,11 @@ export function partsOfObservable(sco: Readonly<Record<string, unknown>>, byId: 
         const ip = byId.get(String(ref));
         if (typeof ip?.['value'] === 'string') parts.push({ path: `${type}:resolves_to_refs[*].value`, value: ip['value'] });
       }
-    } else if (typeof value === 'string') parts.push({ path: `${type}:${key}`, value });
+    } else if ((key === 'src_ref' || key === 'dst_ref') && typeof value === 'string') {
+      const ip = byId.get(value);
+      if (typeof ip?.['value'] === 'string') parts.push({ path: `${type}:${key}.value`, value: ip['value'] });
+    } else if (key.endsWith('_port') && typeof value === 'number') parts.push({ path: `${type}:${key}`, value: String(value) });
+    else if (typeof value === 'string') parts.push({ path: `${type}:${key}`, value });
   }
   // MISP writes the name first: filename|md5.
   return parts.sort((a, b) => (a.path.endsWith(':name') ? -1 : b.path.endsWith(':name') ? 1 : 0));

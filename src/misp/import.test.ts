@@ -8,6 +8,7 @@ import type { StixStore, StoredVersion } from '../store/types.ts';
 import { memoryStixStore } from '../../test/helpers/memory-stix-store.ts';
 import { loadOasisValidator, type OasisValidator } from '../../test/helpers/oasis.ts';
 import { SHARED_DATA } from '../../test/helpers/shared-data.ts';
+import { eventOfReport } from './export.ts';
 import { importMisp, type MispImportOptions } from './import.ts';
 
 const MISP_DIR = path.join(SHARED_DATA, 'misp');
@@ -175,5 +176,47 @@ describe('importMisp refuses what is not a MISP event, precisely, storing nothin
     expect(result.error.message).toMatch(/nothing was stored/);
     if (at !== undefined) expect(result.error.details?.[0]?.path).toBe(at);
     expect(await fingerprint(store)).toBe(before);
+  });
+});
+
+describe('address and port attributes', () => {
+  const event = (value: string, extra: Record<string, unknown> = {}) =>
+    JSON.stringify({
+      Event: {
+        uuid: '2e8c9a71-4b3d-4f5e-9a6b-7c8d9e0f1a2b',
+        info: 'FICTIONAL address and port test',
+        date: '2026-10-21',
+        timestamp: '1792590000',
+        distribution: '1',
+        Tag: [{ name: 'tlp:green' }],
+        Attribute: [
+          { uuid: '2e8c9a71-4b3d-4f5e-9a6b-7c8d9e0f1a01', type: 'ip-dst|port', category: 'Network activity', to_ids: true, value, timestamp: '1792580000', ...extra },
+          { uuid: '2e8c9a71-4b3d-4f5e-9a6b-7c8d9e0f1a02', type: 'ip-src|port', category: 'Network activity', to_ids: false, value: '2001:db8::7|8443', timestamp: '1792580000' },
+        ],
+      },
+    });
+
+  it('become network-traffic patterns and observables that validate, and come back as the same attributes', async () => {
+    const store = memoryStixStore();
+    const result = await run(store, event('203.0.113.5|443'));
+    if (!result.ok) throw new Error(JSON.stringify(result.error));
+    const stored = await everything(store);
+    for (const v of stored) expect(oasis.validate(JSON.parse(v.json)).errors).toEqual([]);
+    expect(JSON.parse(stored.find((v) => v.type === 'indicator')?.json ?? '{}')).toMatchObject({ pattern: "[network-traffic:dst_ref.value = '203.0.113.5' AND network-traffic:dst_port = 443]" });
+    expect(JSON.parse(stored.find((v) => v.type === 'network-traffic')?.json ?? '{}')).toMatchObject({ src_port: 8443, protocols: ['ipv6'], src_ref: expect.stringMatching(/^ipv6-addr--/) as unknown });
+    const report = stored.find((v) => v.type === 'report');
+    if (report === undefined) throw new Error('no report');
+    const exported = await eventOfReport(store, { kind: 'member', orgId: OWNER, userId: null, keys: ['public', 'community', `org:${OWNER}`] }, report);
+    expect(exported.Attribute.map((a) => [a.type, a.value, a.to_ids])).toEqual([
+      ['ip-dst|port', '203.0.113.5|443', true],
+      ['ip-src|port', '2001:db8::7|8443', false],
+    ]);
+  });
+
+  it.each(['203.0.113.5|https', '203.0.113.5|70000', '203.0.113.5'])('refuses %s with the attribute named, storing nothing', async (value) => {
+    const store = memoryStixStore();
+    const result = await run(store, event(value));
+    expect(result.ok ? null : { code: result.error.code, path: result.error.details?.[0]?.path }).toEqual({ code: 'invalid-misp-event', path: '$.Event.Attribute[0].value' });
+    expect(await store.count(OPERATOR)).toBe(0);
   });
 });

@@ -10,6 +10,7 @@ const ID_PROPERTIES: Readonly<Record<string, readonly string[]>> = {
   'windows-registry-key': ['key', 'values'],
   'x509-certificate': ['hashes', 'serial_number'],
   mutex: ['name'],
+  'network-traffic': ['start', 'end', 'src_ref', 'dst_ref', 'src_port', 'dst_port', 'protocols', 'extensions'],
 };
 
 function canonical(value: unknown): string {
@@ -49,6 +50,19 @@ export function observablesOf(parts: readonly PathValue[]): { readonly objects: 
     const rest = path.slice(colon + 1);
     const props = byType.get(type) ?? {};
     byType.set(type, props);
+    if (rest === 'src_ref.value' || rest === 'dst_ref.value') {
+      const ipType = value.includes(':') ? 'ipv6-addr' : 'ipv4-addr';
+      const ip = { type: ipType, spec_version: '2.1', id: scoId(ipType, { value }), value };
+      extra.push(ip);
+      props[rest.slice(0, -'.value'.length)] = ip.id;
+      // STIX requires the protocols; the address says the network layer, the port alone not the transport.
+      props['protocols'] = [ipType === 'ipv6-addr' ? 'ipv6' : 'ipv4'];
+      continue;
+    }
+    if (rest.endsWith('_port')) {
+      props[rest] = Number(value);
+      continue;
+    }
     if (rest === 'resolves_to_refs[*].value') {
       const ipType = value.includes(':') ? 'ipv6-addr' : 'ipv4-addr';
       const ip = { type: ipType, spec_version: '2.1', id: scoId(ipType, { value }), value };
@@ -78,5 +92,5 @@ export function patternString(value: string): string {
 
 /** The STIX pattern of comparisons that all hold of one observation. */
 export function patternOf(parts: readonly PathValue[]): string {
-  return `[${parts.map((p) => `${p.path} = ${patternString(p.value)}`).join(' AND ')}]`;
+  return `[${parts.map((p) => `${p.path} = ${p.path.endsWith('_port') ? p.value : patternString(p.value)}`).join(' AND ')}]`;
 }

@@ -2,7 +2,7 @@ import type { AudienceKey } from '../domain/audience.ts';
 import type { ProblemDetail } from '../domain/problem.ts';
 import { TLP_LEVELS, TLP_MARKING_IDS, type Tlp } from '../domain/tlp.ts';
 import { uuidV5 } from '../domain/uuid.ts';
-import { concretePath, mappingOf, splitValue } from './attribute-types.ts';
+import { concretePath, isPortPath, mappingOf, splitValue } from './attribute-types.ts';
 import { observablesOf, patternOf, type PathValue } from './observables.ts';
 import type { LocatedEvent, MispAttribute, MispEvent, MispGalaxy, MispTag } from './schema.ts';
 import { decideSharing, distributionWords, narrowerReach, stricterTlp, tlpOfTags, type Distribution, type MispReach, type SharingContext } from './sharing.ts';
@@ -140,6 +140,11 @@ class EventConverter {
           return;
         }
         const parts: PathValue[] = mapping.paths.map((p, i) => ({ path: concretePath(p, values[i] ?? ''), value: values[i] ?? '' }));
+        const badPort = parts.find((p) => isPortPath(p.path) && !(/^\d{1,5}$/.test(p.value) && Number(p.value) <= 65535));
+        if (badPort !== undefined) {
+          this.problems.push({ path: `${origin}.value`, code: 'invalid-misp-value', message: `a ${attr.type} value ends in a port from 0 to 65535; got ${JSON.stringify(badPort.value.slice(0, 20))}` });
+          return;
+        }
         const first = this.seenTime(attr.first_seen, `${origin}.first_seen`) ?? created;
         const lastSeen = this.seenTime(attr.last_seen, `${origin}.last_seen`) ?? first;
         if (attr.to_ids === true || attr.to_ids === '1') {
