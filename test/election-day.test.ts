@@ -167,6 +167,10 @@ describe('election day over REST', () => {
     expect((await read('state')).jurisdictions.find((j) => j.id === orgs.county)?.phases.find((p) => p.phase === 'election-day')?.source).toBe('rampart');
     const federal = await call('federal', 'GET', `/api/v1/elections/${election}/expectations?state=55`);
     expect(federal.statusCode).toBe(404);
+    const absent = await call('state', 'GET', `/api/v1/elections/${election}/expectations?state=17`);
+    expect([absent.statusCode, absent.json<{ code: string }>().code]).toEqual([404, 'state-not-in-election']);
+    const malformed = await call('state', 'GET', `/api/v1/elections/${election}/expectations?state=5`);
+    expect(malformed.statusCode).toBe(400);
   });
 
   it('lets only the state office set how its jurisdictions report, and a decline takes them out', async () => {
