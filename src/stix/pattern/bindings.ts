@@ -179,8 +179,11 @@ export function withinWindow(outer: Constraint, ms: number): Constraint {
   return { test: (b) => b.latestFirst - b.earliestLast <= ms && outer.test(b), windowMs: Math.min(ms, outer.windowMs) };
 }
 
-/** START/STOP: every member's interval overlaps [start, stop), touching start but not stop. */
+/**
+ * START/STOP: every member's interval overlaps [start, stop), touching start but not stop. A window whose stop is not
+ * after its start holds no instant: nothing falls in it, however long an observation's interval (as in the reference matcher).
+ */
 export function startStop(outer: Constraint, start: number, stop: number, timeline: Timeline): Constraint {
-  const inRange = (m: number): boolean => (timeline.first[m] ?? Number.NaN) < stop && (timeline.last[m] ?? Number.NaN) >= start;
+  const inRange = (m: number): boolean => start < stop && (timeline.first[m] ?? Number.NaN) < stop && (timeline.last[m] ?? Number.NaN) >= start;
   return { test: (b) => b.members.every(inRange) && outer.test(b), windowMs: outer.windowMs };
 }

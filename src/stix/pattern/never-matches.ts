@@ -1,4 +1,5 @@
 import { assertNever } from '../../domain/assert-never.ts';
+import { compareTimestamps } from '../timestamp.ts';
 import type { ComparisonExpression, ObservationExpression, Pattern } from './ast.ts';
 
 /**
@@ -6,10 +7,12 @@ import type { ComparisonExpression, ObservationExpression, Pattern } from './ast
  * are tested against one and the same object (STIX 2.1 §9; the OASIS reference matcher intersects
  * the objects each side matched), so AND between two object types can never hold. Patterns written
  * as if the brackets held a whole log line (`[ipv4-addr:value = … AND network-traffic:dst_port = …]`)
- * are the usual case; the fix is to reach the other object through a reference.
+ * are the usual case; the fix is to reach the other object through a reference. And a START/STOP window whose STOP
+ * is not later than its START holds no instant, so nothing observed can fall in it (the reference matcher accepts such
+ * a pattern and never matches it).
  */
 export interface NeverMatches {
-  readonly code: 'and-across-object-types';
+  readonly code: 'and-across-object-types' | 'empty-start-stop';
   /** 1-based column of the AND expression's first comparison. */
   readonly column: number;
   readonly message: string;
@@ -75,8 +78,18 @@ function canMatch(expression: ObservationExpression, found: NeverMatches[]): boo
       if (!any) found.push(...reasons);
       return any;
     }
-    case 'qualified':
+    case 'qualified': {
+      const q = expression.qualifier;
+      if (q.kind === 'start-stop' && compareTimestamps(q.start, q.stop) >= 0) {
+        found.push({
+          code: 'empty-start-stop',
+          column: q.column,
+          message: `START t'${q.start}' STOP t'${q.stop}' at column ${q.column} is an empty window (STOP must be later than START), so this can never match; swap the two times or widen the window`,
+        });
+        return false;
+      }
       return canMatch(expression.expression, found);
+    }
     default:
       return assertNever(expression);
   }

@@ -124,9 +124,9 @@ describe('MATCHES', () => {
     expect(m("[artifact:payload_bin MATCHES '^\\\\xd4\\\\xc4']", pcap)).toBe(false);
   });
 
-  it('never matches numbers', () => {
+  it('does not match numbers, so NOT does (as in the reference matcher; edge-cases.test.ts)', () => {
     expect(m("[file:size MATCHES '2']", file)).toBe(false);
-    expect(m("[file:size NOT MATCHES '2']", file)).toBe(false);
+    expect(m("[file:size NOT MATCHES '2']", file)).toBe(true);
   });
 });
 

@@ -158,7 +158,6 @@ describe('parsePattern: errors say what was expected, where', () => {
     ["[file:name = 'x'] WITHIN 'x' SECONDS", 26, /^expected a positive number of seconds after WITHIN, such as WITHIN 300 SECONDS, found a string literal$/],
     ["[file:name = 'x'] WITHIN 5 MINUTES", 28, /SECONDS/],
     ["[file:name = 'x'] START '2024-01-01T00:00:00Z' STOP t'2024-01-02T00:00:00Z'", 25, /timestamp literal/],
-    ["[file:name = 'x'] START t'2024-01-02T00:00:00Z' STOP t'2024-01-01T00:00:00Z'", 54, /later than START/],
     ["[file:created = t'2024-13-01T00:00:00Z']", 17, /timestamp literal/],
     ["[file:created = t'2024-01-01 00:00:00Z']", 17, /timestamp literal/],
     ["[file:x = h'abc']", 11, /pairs of hexadecimal/],

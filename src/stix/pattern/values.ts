@@ -8,7 +8,8 @@ import { compileBinaryMatches, compileLike, compileMatches } from './regex.ts';
  * Comparison of one observed value with a pattern constant, by the type rules of STIX 2.1 §9:
  * values of different types never compare equal and never order (that is no match, not an error);
  * strings compare after Unicode NFC normalisation; binary values (properties ending `_hex`/`_bin`)
- * compare with binary literals, and with strings whose characters are all below U+0100.
+ * compare with binary literals, and with strings whose characters are all below U+0100. Where the specification leaves
+ * room, the OASIS reference matcher (stix2-matcher) decides; docs/matching.md, "Edge cases and how Rampart decides".
  */
 export type ValueTest = (value: unknown) => boolean;
 
@@ -29,7 +30,11 @@ function compareBytes(a: Uint8Array, b: Uint8Array): number {
   return Buffer.compare(a, b);
 }
 
-/** Orders an observed value against a literal: negative, 0, positive, or null when the two cannot be compared. */
+/**
+ * Orders an observed value against a literal: negative, 0, positive; null when the two types have no order at all (the
+ * comparison is false, with or without NOT); NaN when they do but this pair cannot be put in it (a binary value against a
+ * string with a character above U+00FF: the comparison is false, and NOT makes it true, as in the reference matcher).
+ */
 function orderFunction(literal: Literal): (value: unknown) => number | null {
   switch (literal.kind) {
     case 'string': {
@@ -40,7 +45,8 @@ function orderFunction(literal: Literal): (value: unknown) => number | null {
           const s = nfc(v);
           return s < text ? -1 : s > text ? 1 : 0;
         }
-        return v instanceof Uint8Array && bytes !== null ? compareBytes(v, bytes) : null;
+        if (!(v instanceof Uint8Array)) return null;
+        return bytes === null ? NaN : compareBytes(v, bytes);
       };
     }
     case 'int':
@@ -57,8 +63,9 @@ function orderFunction(literal: Literal): (value: unknown) => number | null {
       const bytes = literal.value;
       return (v) => {
         if (v instanceof Uint8Array) return compareBytes(v, bytes);
-        const other = typeof v === 'string' ? latin1Bytes(v) : null;
-        return other === null ? null : compareBytes(other, bytes);
+        if (typeof v !== 'string') return null;
+        const other = latin1Bytes(v);
+        return other === null ? NaN : compareBytes(other, bytes);
       };
     }
     case 'timestamp': {
@@ -95,6 +102,15 @@ function stringTest(test: (s: string) => boolean): ValueTest {
 
 /** Builds the test of one comparison for a value its path selected, NOT included, everything precompiled. */
 export function compileValueTest(comparison: Comparison): ValueTest {
+  const test = valueTest(comparison);
+  const { value } = comparison;
+  // A timestamp constant against a string that is no STIX timestamp: the reference matcher stops with an error (no
+  // match at all); here that comparison is false whatever the operator or NOT. Other types are merely unequal.
+  const timestamps = value.kind === 'timestamp' || (value.kind === 'set' && value.values.some((v) => v.kind === 'timestamp'));
+  return timestamps ? (v) => !(typeof v === 'string' && !isStixTimestamp(v)) && test(v) : test;
+}
+
+function valueTest(comparison: Comparison): ValueTest {
   const { operator, negated, value } = comparison;
   if (value.kind === 'set') {
     const members = value.values.map(equalsFunction);
@@ -113,10 +129,11 @@ export function compileValueTest(comparison: Comparison): ValueTest {
     case '>=': {
       const order = orderFunction(value);
       const holds = orderTest(operator);
-      // Values that cannot be ordered against the constant never match, with or without NOT.
+      // Types that have no order against the constant never match, with or without NOT; NaN (see orderFunction) is
+      // false before NOT.
       return (v) => {
         const c = order(v);
-        return c !== null && holds(c) !== negated;
+        return c !== null && (Number.isNaN(c) ? false : holds(c)) !== negated;
       };
     }
     case 'IN':
@@ -162,7 +179,11 @@ function stringOf(literal: Literal): string {
   return literal.kind === 'string' ? literal.value : '';
 }
 
-/** MATCHES searches strings (NFC) and binary values (bytes read as Latin-1); other types never match. */
+/**
+ * MATCHES searches strings (NFC) and binary values (bytes read as Latin-1). As in the reference matcher, a value it
+ * cannot search (a number, a boolean, a list, or binary data against a regex with a character above U+00FF) does not
+ * match, and NOT turns that into a match; LIKE, by contrast, never matches a non-string, with or without NOT.
+ */
 function matchesTest(source: string, negated: boolean): ValueTest {
   const compiled = compileMatches(nfc(source));
   if (typeof compiled === 'string') return () => false;
@@ -170,6 +191,6 @@ function matchesTest(source: string, negated: boolean): ValueTest {
   return (v) => {
     if (typeof v === 'string') return compiled.test(nfc(v)) !== negated;
     if (v instanceof Uint8Array && binary !== null) return binary.test(Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('latin1')) !== negated;
-    return false;
+    return negated;
   };
 }
