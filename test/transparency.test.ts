@@ -128,8 +128,9 @@ describe.each(testDialects())('transparency log (%s)', (dialect) => {
     expect(answered.status, answered.text).toBe(200);
     expect(answered.body['response']).toMatchObject({ outcome: 'labelled', by: platform.orgId });
     const log = await entries();
-    expect(log.slice(4).map((e) => [e.kind, e.content['report'] ?? null])).toEqual([
+    expect(log.slice(4).map((e) => [e.kind, e.content['report'] ?? (e.content['object'] as { id: string } | undefined)?.id ?? null])).toEqual([
       ['platform-share', null],
+      ['notice-published', clear], // the public report itself: shared with the public
       ['platform-share', clear],
       ['platform-response', null],
     ]);
@@ -140,19 +141,19 @@ describe.each(testDialects())('transparency log (%s)', (dialect) => {
   it('serves entries and checkpoints publicly with ETags; signs checkpoints on demand; the whole log verifies', async () => {
     expect((await call(null, 'GET', '/api/v1/public/transparency/checkpoints/latest')).body['code']).toBe('no-checkpoint');
     const first = await call(clerk, 'POST', '/api/v1/transparency/checkpoints');
-    expect([first.status, first.body['tree_size']], first.text).toEqual([201, 7]);
+    expect([first.status, first.body['tree_size']], first.text).toEqual([201, 8]);
     expect((await call(clerk, 'POST', '/api/v1/transparency/checkpoints')).status).toBe(200); // nothing new to sign
     const latest = await call(null, 'GET', '/api/v1/public/transparency/checkpoints/latest');
     expect(latest.body).toEqual(first.body);
     const page = await call(null, 'GET', '/api/v1/public/transparency/entries?from=6&limit=1');
-    expect([page.body['size'], page.body['next'], (page.body['entries'] as { seq: number }[]).map((e) => e.seq)]).toEqual([7, 7, [6]]);
+    expect([page.body['size'], page.body['next'], (page.body['entries'] as { seq: number }[]).map((e) => e.seq)]).toEqual([8, 7, [6]]);
     const etag = String(page.headers['etag']);
     expect((await call(null, 'GET', '/api/v1/public/transparency/entries?from=6&limit=1', undefined, { 'if-none-match': etag })).status).toBe(304);
     expect((await call(null, 'GET', '/api/v1/public/transparency/entries?limit=5000')).status).toBe(400);
     const keys = parseKeySet((await call(null, 'GET', '/.well-known/rampart-keys.json')).body);
     const log = parseLogDocument({ entries: await entries(), checkpoints: (await call(null, 'GET', '/api/v1/public/transparency/checkpoints')).body['checkpoints'] });
     if (keys === null || typeof log === 'string') throw new Error(`unreadable: ${typeof log === 'string' ? log : 'no key set'}`);
-    expect(verifyLog(log, keys)).toMatchObject({ ok: true, entries: 7, checkpoints: 1 });
+    expect(verifyLog(log, keys)).toMatchObject({ ok: true, entries: 8, checkpoints: 1 });
   });
 
   it('rampart transparency verify reads the running hub and says it is valid', async () => {
@@ -161,12 +162,26 @@ describe.each(testDialects())('transparency log (%s)', (dialect) => {
     let out = '';
     const code = await runTransparencyVerify(base, {}, (t) => (out += t), (t) => (out += t));
     expect([code, out]).toEqual([0, expect.stringContaining('VALID: the chain is intact and every checkpoint is signed by the hub and matches it')]);
-    expect(out).toContain('7 entries, 1 checkpoints');
+    expect(out).toContain('8 entries, 1 checkpoints');
+  });
+
+  it('logs anything else a member publishes to the public, and its revocation, but nothing narrower', async () => {
+    const size = (await entries()).length;
+    const clear = await report(state, 'clear', ['public']);
+    await report(state, 'clear', ['community']);
+    await report(state, 'green', ['community']);
+    const revoked = await call(state, 'POST', `/api/v1/objects/${clear}/revoke`);
+    expect(revoked.status, revoked.text).toBe(201);
+    const added = (await entries()).slice(size);
+    expect(added.map((e) => [e.kind, (e.content['object'] as { id: string }).id, e.content['name']])).toEqual([
+      ['notice-published', clear, 'Report clear'],
+      ['notice-revoked', clear, 'Report clear'],
+    ]);
   });
 
   it('keeps the log append-only in the database itself', async () => {
     const before = await tableRows(h.store.database, IGNORED);
-    for (const statement of [sql`update transparency_entry set kind = 'x' where seq = 1`, sql`delete from transparency_entry where seq = 7`, sql`update transparency_checkpoint set tree_size = 1`, sql`delete from transparency_checkpoint`]) {
+    for (const statement of [sql`update transparency_entry set kind = 'x' where seq = 1`, sql`delete from transparency_entry where seq = 8`, sql`update transparency_checkpoint set tree_size = 1`, sql`delete from transparency_checkpoint`]) {
       await expect(statement.execute(h.store.database.db)).rejects.toThrow(/append-only/);
     }
     if (dialect === 'postgres') await expect(sql`truncate transparency_entry`.execute(h.store.database.db)).rejects.toThrow(/append-only/);

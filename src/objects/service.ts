@@ -196,7 +196,16 @@ export async function publishObject(deps: ObjectsDeps, principal: Principal, req
 
   const final = validate(object, request.path);
   if (!final.ok) return final;
-  return put(deps.stix, final.value, JSON.stringify(object), sharing.value, request.transparency);
+  return put(deps.stix, final.value, JSON.stringify(object), sharing.value, request.transparency ?? noticeEvent(deps, principal, 'notice-published', final.value, sharing.value));
+}
+
+/**
+ * What the public transparency log says of a member's version shared with the public that no feature logs
+ * in its own words (corrections and statements do): its type, name and publisher. Nothing for anything else.
+ */
+function noticeEvent(deps: ObjectsDeps, principal: Principal, kind: 'notice-published' | 'notice-revoked', v: ValidatedObject, sharing: Sharing): TransparencyEvent | undefined {
+  if (sharing.tlp !== 'clear' || !sharing.audience.includes('public')) return undefined;
+  return { kind, time: deps.clock.now().toISOString(), content: { type: v.type, name: v.name, publisher: { org_ref: principal.orgId } } };
 }
 
 /**
@@ -261,5 +270,5 @@ export async function revokeObject(deps: ObjectsDeps, principal: Principal, read
   const object = { ...(JSON.parse(latest.json) as Record<string, unknown>), revoked: true, modified: nextModified(latest.modified, deps.clock.now()) };
   const checked = validate(object, '$');
   if (!checked.ok) return checked;
-  return put(deps.stix, checked.value, JSON.stringify(object), latest.sharing);
+  return put(deps.stix, checked.value, JSON.stringify(object), latest.sharing, noticeEvent(deps, principal, 'notice-revoked', checked.value, latest.sharing));
 }

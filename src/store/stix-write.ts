@@ -357,7 +357,8 @@ export async function putBatch(
 
 /**
  * The public transparency log entries the batch's items asked for, in this transaction: only for a version
- * stored as TLP:CLEAR with audience public (anything else asking to be logged is a bug, and rolls back).
+ * stored as TLP:CLEAR with audience public. A version stored otherwise (an older version held to a narrower
+ * audience than the one asked for) was not made public, and is not logged.
  */
 async function logPublic(trx: Kysely<StixTables>, inserts: readonly Insert[], rows: readonly StixVersionTable[]): Promise<void> {
   const events: TransparencyEvent[] = [];
@@ -365,7 +366,7 @@ async function logPublic(trx: Kysely<StixTables>, inserts: readonly Insert[], ro
     const event = (inserts[i] as Insert).item.transparency;
     if (event === undefined) continue;
     const row = rows[i] as StixVersionTable;
-    if (row.tlp !== 'clear' || !(JSON.parse(row.audience) as string[]).includes('public')) throw new Error(`${row.id} is not shared with the public (TLP ${row.tlp}, audience ${row.audience}); it cannot go into the transparency log`);
+    if (row.tlp !== 'clear' || !(JSON.parse(row.audience) as string[]).includes('public')) continue;
     const object = { id: row.id, modified: row.modified, sha256: createHash('sha256').update(canonicalJson(JSON.parse(row.json)), 'utf8').digest('hex') };
     events.push({ ...event, content: { ...event.content, object } });
   }

@@ -55,7 +55,7 @@ export interface IncomingObject {
   /**
    * The public transparency log entry this version makes, written in the same transaction when the version is
    * stored (not when it is unchanged), its content completed with the version's id, modified and sha256.
-   * Only for a version stored TLP:CLEAR with audience public; the store refuses anything else.
+   * Only for a version stored TLP:CLEAR with audience public; the store logs nothing for any other.
    */
   readonly transparency?: TransparencyEvent;
 }

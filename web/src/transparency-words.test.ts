@@ -7,6 +7,7 @@ describe('transparencyLine', () => {
     expect(transparencyLine('statement-published', { title: 'Joint statement', signers: [{ org_ref: 'a', name: 'CISA' }, { org_ref: 'b', name: 'Wisconsin' }] })).toBe('Joint statement published: “Joint statement”, signed by CISA, Wisconsin');
     expect(transparencyLine('platform-share', { official: { name: 'Wisconsin' }, platform: { name: 'Example Social' }, url: 'https://social.example/p/1', reason: 'Wrong date' })).toBe('Wisconsin told Example Social about https://social.example/p/1: Wrong date');
     expect(transparencyLine('platform-response', { outcome: 'labelled', recorded_by: { org_ref: 'identity--y' }, response: 'Label added' })).toBe('Platform response (labelled), recorded by identity--y: Label added');
+    expect(transparencyLine('notice-published', { type: 'report', name: 'Advisory', publisher: { org_ref: 'identity--z' } })).toBe('identity--z shared with the public: Advisory');
     expect(transparencyLine('something-new', {})).toBe('something-new');
   });
 });

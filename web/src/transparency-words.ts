@@ -17,6 +17,10 @@ export function transparencyLine(kind: string, content: Readonly<Record<string, 
       const signers = Array.isArray(content['signers']) ? content['signers'].map(nameOf) : [];
       return `Joint statement published: “${title}”${signers.length === 0 ? '' : `, signed by ${signers.join(', ')}`}`;
     }
+    case 'notice-published':
+      return `${nameOf(content['publisher'])} shared with the public: ${str(content['name']) ?? str(content['type']) ?? 'an item'}`;
+    case 'notice-revoked':
+      return `${nameOf(content['publisher'])} revoked what it had shared with the public: ${str(content['name']) ?? str(content['type']) ?? 'an item'}`;
     case 'platform-share':
       return `${nameOf(content['official'])} told ${nameOf(content['platform'])} about ${str(content['url']) ?? 'a post'}: ${str(content['reason']) ?? ''}`;
     case 'platform-response':
