@@ -254,6 +254,10 @@ describe.skipIf(skipReason !== null)('election-day status: sharing, linked incid
       await small.getByText('Swipe sideways to see every column →').waitFor();
       await fitsWidth(small);
       await shot(small, 'phone-expectations');
+      await small.goto(electionPath);
+      await small.locator('tr[data-fips="55"]').waitFor();
+      await fitsWidth(small);
+      await shot(small, 'phone-nation');
     } finally {
       await browser.close();
       await server.stop();
