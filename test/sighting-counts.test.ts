@@ -39,6 +39,7 @@ interface Counts {
   readonly organizations: number;
   readonly states: number;
   readonly text: string;
+  readonly last_sighted: string | null;
 }
 
 describe.each(testDialects())('anonymous sighting counts on %s', (dialect) => {
@@ -100,11 +101,21 @@ describe.each(testDialects())('anonymous sighting counts on %s', (dialect) => {
     const [summaryA, aggregateA] = await both(h.a.readKey);
     expect(summaryA).toEqual(aggregateA);
     // A: its own 3, B 2, federal 5, vendor 1, county-55 4 (visible to A), state-48 7 (visible), county-48 6 (opted in).
-    expect(aggregateA).toEqual({ indicator: INDICATOR, sightings: 28, jurisdictions: 5, other_organizations: 2, organizations: 7, states: 3, text: 'sighted 28 times by 5 jurisdictions in 3 states and 2 other organizations' });
+    expect(aggregateA).toEqual({ indicator: INDICATOR, sightings: 28, jurisdictions: 5, other_organizations: 2, organizations: 7, states: 3, text: 'sighted 28 times by 5 jurisdictions in 3 states and 2 other organizations', last_sighted: '2026-11-03T00:00:00Z' });
     const [summaryB, aggregateB] = await both(h.b.readKey);
     expect(summaryB).toEqual(aggregateB);
     // B sees neither A's sighting nor county-55's, and neither owner allowed counting them.
-    expect(aggregateB).toEqual({ indicator: INDICATOR, sightings: 21, jurisdictions: 3, other_organizations: 2, organizations: 5, states: 2, text: 'sighted 21 times by 3 jurisdictions in 2 states and 2 other organizations' });
+    expect(aggregateB).toEqual({ indicator: INDICATOR, sightings: 21, jurisdictions: 3, other_organizations: 2, organizations: 5, states: 2, text: 'sighted 21 times by 3 jurisdictions in 2 states and 2 other organizations', last_sighted: '2026-11-03T00:00:00Z' });
+  });
+
+  it('says when the counted sightings were last seen, to the hour, and only from sightings that were counted', async () => {
+    const seen = (at: string) => ({ sighting_of_ref: INDICATOR, where_sighted_refs: [FEDERAL], first_seen: '2026-11-03T01:00:00Z', last_seen: at });
+    // Counted for everyone (shared with the community): moves the time for A and B alike.
+    await put('sighting', FEDERAL, { tlp: 'green', audience: ['community'] }, seen('2026-11-04T16:47:12.345Z'));
+    // Later still, but kept to A and never counted: only A, who may see it, gets its time.
+    await put('sighting', ORG_A, { tlp: 'amber', audience: [`org:${ORG_A}`] }, seen('2026-11-05T09:05:00Z'));
+    expect((await both(h.b.readKey))[1].last_sighted).toBe('2026-11-04T16:00:00Z');
+    expect((await both(h.a.readKey))[1].last_sighted).toBe('2026-11-05T09:00:00Z');
   });
 
   it('moves both endpoints together when an owner changes its consent', async () => {
@@ -131,7 +142,7 @@ describe.each(testDialects())('anonymous sighting counts on %s', (dialect) => {
     type Doc = { paths: Record<string, { get?: { responses: Record<string, { content?: Record<string, { schema: { properties?: Record<string, unknown> } }> }> } }> };
     const doc = (await h.app.inject({ method: 'GET', url: '/api/v1/openapi.json' })).json<Doc>();
     const fields = (path: string) => Object.keys(doc.paths[path]?.get?.responses['200']?.content?.['application/json']?.schema.properties ?? {}).sort();
-    const expected = ['indicator', 'jurisdictions', 'organizations', 'other_organizations', 'sightings', 'states', 'text'];
+    const expected = ['indicator', 'jurisdictions', 'last_sighted', 'organizations', 'other_organizations', 'sightings', 'states', 'text'];
     expect(fields('/api/v1/objects/{id}/sightings/summary')).toEqual(expected);
     expect(fields('/api/v1/aggregates/sightings/{id}')).toEqual(expected);
   });

@@ -37,6 +37,7 @@ import { supportRepository } from '../store/support.ts';
 import { matchPlugin } from '../matching/routes.ts';
 import { mispPlugin } from '../misp/routes.ts';
 import { objectsPlugin } from '../objects/routes.ts';
+import { connectionsPlugin } from '../objects/connection-routes.ts';
 import { exportPlugin } from '../ingest/export-routes.ts';
 import { importPlugin } from '../ingest/import-routes.ts';
 import { dashboardPlugin } from '../dashboard/routes.ts';
@@ -87,6 +88,8 @@ export interface RestDeps {
   readonly audit?: AuditPort;
   /** Largest upload to /api/v1/import in bytes (1 GiB by default). */
   readonly importLimit?: number;
+  /** Organization names, for readable titles and CSV exports (ids only when absent). */
+  readonly orgName?: (id: OrgId) => Promise<string | null>;
 }
 
 /** The REST core's features as plugins: the objects API, bundle import and export, the dashboard. Tests that build an app of their own mount them too. */
@@ -96,6 +99,7 @@ export function restPlugins(deps: RestDeps): AppPlugin[] {
     objectsPlugin({ stix: deps.stix, sharing: deps.sharing, clock: deps.clock, ...audit }),
     importPlugin({ stix: deps.stix, ...audit, ...(deps.importLimit === undefined ? {} : { importLimit: deps.importLimit }) }),
     exportPlugin({ stix: deps.stix, clock: deps.clock, ...audit }),
+    connectionsPlugin({ stix: deps.stix, clock: deps.clock, ...audit, ...(deps.orgName === undefined ? {} : { orgName: deps.orgName }) }),
     dashboardPlugin({ stix: deps.stix, clock: deps.clock }),
   ];
 }
@@ -217,7 +221,7 @@ export async function composeHub(options: HubOptions): Promise<Hub> {
     config: { hubOwner, ...options.http },
     ...(options.logger === undefined ? {} : { logger: options.logger }),
     plugins: [
-      ...restPlugins({ stix: store.stix, sharing, clock, audit, ...(options.http?.importLimit === undefined ? {} : { importLimit: options.http.importLimit }) }),
+      ...restPlugins({ stix: store.stix, sharing, clock, audit, orgName: electionDeps.orgName, ...(options.http?.importLimit === undefined ? {} : { importLimit: options.http.importLimit }) }),
       accountRoutes(auth),
       sharingRoutes({ sharing, isOrgAdmin }),
       auditRoutes({ audit, isOrgAdmin }),

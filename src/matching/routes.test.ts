@@ -133,7 +133,7 @@ describe('GET /api/v1/objects/{id}/sightings/summary', () => {
     expect((await publish(h.b.writeKey, 'community')).statusCode).toBe(200);
     const summary = async (key: string) => h.app.inject({ method: 'GET', url: `/api/v1/objects/${SHARED}/sightings/summary`, headers: { authorization: `Bearer ${key}` } });
     // A sees its own sighting and B's (shared with the community); B sees its own, and A's is not counted (A kept it to itself).
-    expect((await summary(h.a.readKey)).json()).toEqual({ indicator: SHARED, sightings: 4, jurisdictions: 2, other_organizations: 0, organizations: 2, states: 2, text: 'sighted 4 times by 2 jurisdictions in 2 states' });
+    expect((await summary(h.a.readKey)).json()).toEqual({ indicator: SHARED, sightings: 4, jurisdictions: 2, other_organizations: 0, organizations: 2, states: 2, text: 'sighted 4 times by 2 jurisdictions in 2 states', last_sighted: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:00:00Z$/) as unknown });
     expect((await summary(h.b.readKey)).json()).toMatchObject({ sightings: 2, jurisdictions: 1, states: 1, text: 'sighted 2 times by 1 jurisdiction in 1 state' });
     await sharingRepository(store.database).setOrgCounting(ORG_A, true);
     expect((await summary(h.b.readKey)).json()).toMatchObject({ sightings: 4, jurisdictions: 2, states: 2 });

@@ -89,3 +89,90 @@ export const WrittenObjectSchema = Type.Object({
   object: Type.Ref(StixObjectSchema),
   sharing: Type.Ref(SharingSchema),
 });
+
+/** An object you may see, as connections, graphs and exports describe it. */
+const SharedSummarySchema = Type.Object({
+  shared: Type.Literal(true),
+  id: Type.String(),
+  type: Type.String(),
+  title: Type.Union([Type.String(), Type.Null()], { description: 'A readable title: its name, else a value or excerpt; a sighting reads "Sighting of <indicator> by <organization> on <day>"' }),
+  tlp: TlpSchema,
+  owner: Type.String({ description: 'The owner organization (STIX identity id)' }),
+  revoked: Type.Boolean(),
+});
+
+/** An object you may not see: only the id that the object referring to it holds. */
+const HiddenRefSchema = Type.Object(
+  { shared: Type.Literal(false), id: Type.String({ description: 'The id the referring object holds' }) },
+  { description: 'Not shared with you: nothing about it beyond the id the referring object already holds' },
+);
+
+const RefSummary = Type.Union([SharedSummarySchema, HiddenRefSchema]);
+
+export const ConnectionsQuery = Type.Object({ limit: PageLimit, cursor: PageCursor }, { additionalProperties: false });
+export type ConnectionsQuery = Static<typeof ConnectionsQuery>;
+
+export const ConnectionsSchema = Type.Object({
+  refers_to: Type.Array(Type.Object({ via: Type.String({ description: 'The property holding the reference, e.g. object_refs, sighting_of_ref, target_ref' }), target: RefSummary }), {
+    description: 'Everything the object refers to (all but created_by_ref and object_marking_refs), at most 500',
+  }),
+  refers_to_total: Type.Integer({ minimum: 0, description: 'How many references the object holds in all' }),
+  referred_by: Type.Array(
+    Type.Object({
+      via: Type.Array(Type.String(), { description: 'The properties of the referring object that hold this id' }),
+      object: SharedSummarySchema,
+      relationship: Type.Union([
+        Type.Object({
+          type: Type.String({ description: 'relationship_type' }),
+          direction: Type.Union([Type.Literal('out'), Type.Literal('in')], { description: 'out: this object is the source_ref; in: it is the target_ref' }),
+          other: RefSummary,
+        }),
+        Type.Null(),
+      ]),
+    }),
+    { description: 'The objects you may see that refer to this one (reports, notes, opinions, groupings, sightings, relationships), newest first' },
+  ),
+  next_cursor: Type.Union([Type.String(), Type.Null()], { description: 'Next page of referred_by' }),
+});
+
+export const GraphQuery = Type.Object(
+  { hops: Type.Integer({ minimum: 1, maximum: 2, default: 2, description: 'How many steps out from the object (1 or 2)' }) },
+  { additionalProperties: false },
+);
+export type GraphQuery = Static<typeof GraphQuery>;
+
+export const GraphSchema = Type.Object({
+  root: Type.String(),
+  nodes: Type.Array(
+    Type.Union([
+      Type.Composite([SharedSummarySchema, Type.Object({ key: Type.String({ description: 'The node key edges use: the object id' }), hop: Type.Integer({ minimum: 0 }) })]),
+      Type.Object(
+        { shared: Type.Literal(false), key: Type.String({ description: 'hidden-N: no id, type, title or owner' }), hop: Type.Integer({ minimum: 0 }) },
+        { description: 'An object referred to that is not shared with you' },
+      ),
+    ]),
+  ),
+  edges: Type.Array(Type.Object({ source: Type.String(), target: Type.String(), label: Type.String({ description: 'e.g. "refers to", "sighting of", "indicates"' }) })),
+  truncated: Type.Boolean({ description: 'True when the graph was cut at 150 nodes or 50 referrers of one object' }),
+});
+
+export const SelectionExportBody = Type.Object(
+  {
+    ids: Type.Array(StixIdString(), { minItems: 1, maxItems: 1000, description: 'The selected objects; those you may not see are left out' }),
+    format: Type.Union([Type.Literal('stix'), Type.Literal('csv')], { description: 'stix: a STIX 2.1 bundle; csv: one row per object (columns in docs/connections.md)' }),
+  },
+  { additionalProperties: false },
+);
+export type SelectionExportBody = Static<typeof SelectionExportBody>;
+
+export const TitlesBody = Type.Object(
+  { ids: Type.Array(StixIdString(), { minItems: 1, maxItems: 1000, description: 'Objects to title; those you may not see are left out' }) },
+  { additionalProperties: false },
+);
+export type TitlesBody = Static<typeof TitlesBody>;
+
+export const TitlesSchema = Type.Object({
+  items: Type.Array(Type.Object({ id: Type.String(), title: Type.Union([Type.String(), Type.Null()]) }), {
+    description: 'The readable title of each object you may see, in the order asked (a sighting: "Sighting of <indicator> by <organization> on <day>")',
+  }),
+});

@@ -49,6 +49,20 @@ export function aggregateText(times: number, jurisdictions: number, states: numb
 }
 
 /**
+ * When the counted sightings were last seen, to the hour: the latest of their times (last_seen, else first_seen, else
+ * created), its minutes and seconds dropped so that the time does not point at one report. Null when none says.
+ */
+export function lastSighted(sightings: readonly Pick<CountableSighting, 'lastSeen'>[]): string | null {
+  let latest: number | null = null;
+  for (const s of sightings) {
+    const t = s.lastSeen === null ? Number.NaN : Date.parse(s.lastSeen);
+    if (Number.isFinite(t) && (latest === null || t > latest)) latest = t;
+  }
+  if (latest === null) return null;
+  return `${new Date(latest - (latest % 3_600_000)).toISOString().slice(0, 13)}:00:00Z`;
+}
+
+/**
  * Counts the sightings of an indicator the reader may see (404 otherwise): those whose owners allowed counting
  * and those the reader may see anyway. Times are the sum of their counts; jurisdictions the distinct owner
  * organizations that are election offices (local, state, territory), beside the number of other organizations;
@@ -73,6 +87,7 @@ export async function sightingAggregate(deps: AggregateDeps, reader: Reader, ind
   }
   const others = owners.size - jurisdictions;
   return ok({
+    last_sighted: lastSighted(counted),
     indicator,
     sightings: times,
     jurisdictions,

@@ -149,10 +149,10 @@ describe('GET /api/v1/aggregates/sightings/{id}', () => {
     // Kept to B itself: A cannot see it, so A counts it only once B allows counting.
     expect((await create({ object: sighting, tlp: 'amber', audience: [`org:${ORG_B}`] }, h.b.writeKey)).statusCode).toBe(201);
     const aggregate = async () => (await h.app.inject({ method: 'GET', url: `/api/v1/aggregates/sightings/${ID}`, headers: bearer(h.a.readKey) })).json<unknown>();
-    expect(await aggregate()).toEqual({ indicator: ID, sightings: 0, jurisdictions: 0, other_organizations: 0, organizations: 0, states: 0, text: 'sighted 0 times by 0 jurisdictions in 0 states' });
+    expect(await aggregate()).toEqual({ indicator: ID, sightings: 0, jurisdictions: 0, other_organizations: 0, organizations: 0, states: 0, text: 'sighted 0 times by 0 jurisdictions in 0 states', last_sighted: null });
     const optIn = await h.app.inject({ method: 'PUT', url: '/api/v1/org/counting', headers: bearer(h.b.writeKey), payload: { allow_counting: true } });
     expect(optIn.statusCode).toBe(200);
-    expect(await aggregate()).toEqual({ indicator: ID, sightings: 1, jurisdictions: 1, other_organizations: 0, organizations: 1, states: 1, text: 'sighted 1 time by 1 jurisdiction in 1 state' });
+    expect(await aggregate()).toEqual({ indicator: ID, sightings: 1, jurisdictions: 1, other_organizations: 0, organizations: 1, states: 1, text: 'sighted 1 time by 1 jurisdiction in 1 state', last_sighted: '2024-11-05T14:00:00Z' });
     const optOut = await h.app.inject({ method: 'PUT', url: '/api/v1/org/counting', headers: bearer(h.b.writeKey), payload: { allow_counting: false } });
     expect(optOut.statusCode).toBe(200);
     expect(await aggregate()).toMatchObject({ sightings: 0, organizations: 0 });

@@ -86,6 +86,9 @@ export const AggregateSchema = Type.Object(
     organizations: Type.Integer({ description: 'All distinct owner organizations: jurisdictions + other_organizations' }),
     states: Type.Integer({ description: 'Distinct states and territories of those election offices' }),
     text: Type.String({ description: 'e.g. "sighted 12 times by 4 jurisdictions in 2 states"' }),
+    last_sighted: Type.Union([Type.String(), Type.Null()], {
+      description: 'When the counted sightings were last seen (their latest last_seen, else first_seen, else created), to the hour; null when none was counted',
+    }),
   },
   { description: 'Numbers only, never who' },
 );

@@ -234,7 +234,7 @@ describe.each(testDialects())('sharing service on %s', (dialect) => {
       await put(indicator(CA, { tlp: 'green', audience: ['community'] }, { sighting_of_ref: 'indicator--00000000-0000-4000-8000-000000000000' }, 'sighting'));
 
       const numbers = (times: number, jurisdictions: number, others: number, states: number, text: string) =>
-        ok({ indicator: ind, sightings: times, jurisdictions, other_organizations: others, organizations: jurisdictions + others, states, text });
+        ok({ indicator: ind, sightings: times, jurisdictions, other_organizations: others, organizations: jurisdictions + others, states, text, last_sighted: '2024-01-01T00:00:00Z' });
       expect(await service.sightingAggregate(await reader(LA), ind)).toEqual(numbers(2, 2, 0, 1, 'sighted 2 times by 2 jurisdictions in 1 state'));
       expect(await service.sightingAggregate(await reader(TX), ind)).toEqual(numbers(3, 3, 0, 2, 'sighted 3 times by 3 jurisdictions in 2 states'));
       await service.setOrgCounting(TX, true);

@@ -8,7 +8,13 @@ import { countingKey, type SharingRepository } from './sharing-store.ts';
 import type { Reader, StixStore, StoredVersion } from './types.ts';
 
 /** What counting reads of a stored sighting (STIX 2.1 §5.5: count is 0 to 999,999,999, absent meaning once). */
-const SightingJson = Type.Object({ sighting_of_ref: Type.String(), count: Type.Optional(Type.Integer({ minimum: 0 })) });
+const SightingJson = Type.Object({
+  sighting_of_ref: Type.String(),
+  count: Type.Optional(Type.Integer({ minimum: 0 })),
+  last_seen: Type.Optional(Type.String()),
+  first_seen: Type.Optional(Type.String()),
+  created: Type.Optional(Type.String()),
+});
 
 /** A sighting of an indicator as anonymous counting needs it: who owns it and how it is shared, never its content. */
 export interface CountableSighting {
@@ -17,6 +23,8 @@ export interface CountableSighting {
   readonly audience: readonly AudienceKey[];
   /** Its `count`, 1 when it has none. */
   readonly count: number;
+  /** When it was last seen: its last_seen, else first_seen, else when it was created (null when it says none). */
+  readonly lastSeen: string | null;
   /** Whether the reader may see the sighting itself (the store's visibility rule). */
   readonly visible: boolean;
   /** The owner's counting choice for this sighting, and for its whole organization; undefined where none was made. */
@@ -51,19 +59,20 @@ export async function countableSightings(stix: StixStore, repo: Pick<SharingRepo
   if (!all.ok) return all;
   const visible = reader.kind === 'operator' ? all : await latestSightingsOf(stix, reader, indicator);
   if (!visible.ok) return visible;
-  const sightings: { readonly version: StoredVersion; readonly count: number }[] = [];
+  const sightings: { readonly version: StoredVersion; readonly count: number; readonly lastSeen: string | null }[] = [];
   for (const version of all.value.values()) {
     const json: unknown = JSON.parse(version.json);
     if (!Value.Check(SightingJson, json) || json.sighting_of_ref !== indicator) continue;
-    sightings.push({ version, count: json.count ?? 1 });
+    sightings.push({ version, count: json.count ?? 1, lastSeen: json.last_seen ?? json.first_seen ?? json.created ?? null });
   }
   const [objects, orgs] = await Promise.all([repo.countingOfObjects(sightings.map((s) => s.version.id)), repo.countingOfOrgs([...new Set(sightings.map((s) => s.version.sharing.owner))])]);
   return ok(
-    sightings.map(({ version, count }) => ({
+    sightings.map(({ version, count, lastSeen }) => ({
       id: version.id,
       owner: version.sharing.owner,
       audience: version.sharing.audience,
       count,
+      lastSeen,
       visible: visible.value.has(countingKey(version.id, version.sharing.owner)),
       objectCounting: objects.get(countingKey(version.id, version.sharing.owner)),
       orgCounting: orgs.get(version.sharing.owner),

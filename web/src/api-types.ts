@@ -915,6 +915,368 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/objects/{id}/connections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What an object refers to, and what you may see that refers to it; what is not shared with you is only "not shared" */
+        get: {
+            parameters: {
+                query: {
+                    limit: number;
+                    /** @description next_cursor of the previous page */
+                    cursor?: string;
+                };
+                header?: never;
+                path: {
+                    /** @description STIX id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Everything the object refers to (all but created_by_ref and object_marking_refs), at most 500 */
+                            refers_to: {
+                                /** @description The property holding the reference, e.g. object_refs, sighting_of_ref, target_ref */
+                                via: string;
+                                target: {
+                                    /** @enum {boolean} */
+                                    shared: true;
+                                    id: string;
+                                    type: string;
+                                    /** @description A readable title: its name, else a value or excerpt; a sighting reads "Sighting of <indicator> by <organization> on <day>" */
+                                    title: string | null;
+                                    /** @description TLP 2.0 level */
+                                    tlp: "clear" | "green" | "amber" | "amber+strict" | "red";
+                                    /** @description The owner organization (STIX identity id) */
+                                    owner: string;
+                                    revoked: boolean;
+                                } | {
+                                    /** @enum {boolean} */
+                                    shared: false;
+                                    /** @description The id the referring object holds */
+                                    id: string;
+                                };
+                            }[];
+                            /** @description How many references the object holds in all */
+                            refers_to_total: number;
+                            /** @description The objects you may see that refer to this one (reports, notes, opinions, groupings, sightings, relationships), newest first */
+                            referred_by: {
+                                /** @description The properties of the referring object that hold this id */
+                                via: string[];
+                                object: {
+                                    /** @enum {boolean} */
+                                    shared: true;
+                                    id: string;
+                                    type: string;
+                                    /** @description A readable title: its name, else a value or excerpt; a sighting reads "Sighting of <indicator> by <organization> on <day>" */
+                                    title: string | null;
+                                    /** @description TLP 2.0 level */
+                                    tlp: "clear" | "green" | "amber" | "amber+strict" | "red";
+                                    /** @description The owner organization (STIX identity id) */
+                                    owner: string;
+                                    revoked: boolean;
+                                };
+                                relationship: {
+                                    /** @description relationship_type */
+                                    type: string;
+                                    /** @description out: this object is the source_ref; in: it is the target_ref */
+                                    direction: "out" | "in";
+                                    other: {
+                                        /** @enum {boolean} */
+                                        shared: true;
+                                        id: string;
+                                        type: string;
+                                        /** @description A readable title: its name, else a value or excerpt; a sighting reads "Sighting of <indicator> by <organization> on <day>" */
+                                        title: string | null;
+                                        /** @description TLP 2.0 level */
+                                        tlp: "clear" | "green" | "amber" | "amber+strict" | "red";
+                                        /** @description The owner organization (STIX identity id) */
+                                        owner: string;
+                                        revoked: boolean;
+                                    } | {
+                                        /** @enum {boolean} */
+                                        shared: false;
+                                        /** @description The id the referring object holds */
+                                        id: string;
+                                    };
+                                } | null;
+                            }[];
+                            /** @description Next page of referred_by */
+                            next_cursor: string | null;
+                        };
+                    };
+                };
+                /** @description Bad Request (problem+json) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unauthorized (problem+json) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Found (problem+json) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/objects/{id}/graph": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The objects around one, up to two steps out both ways, as nodes and edges; a node not shared with you has no id, type, title or owner */
+        get: {
+            parameters: {
+                query: {
+                    /** @description How many steps out from the object (1 or 2) */
+                    hops: number;
+                };
+                header?: never;
+                path: {
+                    /** @description STIX id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            root: string;
+                            nodes: ({
+                                /** @enum {boolean} */
+                                shared: true;
+                                id: string;
+                                type: string;
+                                /** @description A readable title: its name, else a value or excerpt; a sighting reads "Sighting of <indicator> by <organization> on <day>" */
+                                title: string | null;
+                                /** @description TLP 2.0 level */
+                                tlp: "clear" | "green" | "amber" | "amber+strict" | "red";
+                                /** @description The owner organization (STIX identity id) */
+                                owner: string;
+                                revoked: boolean;
+                                /** @description The node key edges use: the object id */
+                                key: string;
+                                hop: number;
+                            } | {
+                                /** @enum {boolean} */
+                                shared: false;
+                                /** @description hidden-N: no id, type, title or owner */
+                                key: string;
+                                hop: number;
+                            })[];
+                            edges: {
+                                source: string;
+                                target: string;
+                                /** @description e.g. "refers to", "sighting of", "indicates" */
+                                label: string;
+                            }[];
+                            /** @description True when the graph was cut at 150 nodes or 50 referrers of one object */
+                            truncated: boolean;
+                        };
+                    };
+                };
+                /** @description Bad Request (problem+json) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unauthorized (problem+json) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Found (problem+json) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/titles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Readable titles of objects you may see (lists show sightings by them); the others are left out */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Objects to title; those you may not see are left out */
+                        ids: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The readable title of each object you may see, in the order asked (a sighting: "Sighting of <indicator> by <organization> on <day>") */
+                            items: {
+                                id: string;
+                                title: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Bad Request (problem+json) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unauthorized (problem+json) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/export/selection": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Download chosen objects as a STIX 2.1 bundle or CSV; those you may not see are left out */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description The selected objects; those you may not see are left out */
+                        ids: string[];
+                        /** @description stix: a STIX 2.1 bundle; csv: one row per object (columns in docs/connections.md) */
+                        format: "stix" | "csv";
+                    };
+                };
+            };
+            responses: {
+                /** @description Bad Request (problem+json) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unauthorized (problem+json) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/dashboard": {
         parameters: {
             query?: never;
@@ -3180,6 +3542,8 @@ export interface paths {
                             states: number;
                             /** @description e.g. "sighted 12 times by 4 jurisdictions in 2 states" */
                             text: string;
+                            /** @description When the counted sightings were last seen (their latest last_seen, else first_seen, else created), to the hour; null when none was counted */
+                            last_sighted: string | null;
                         };
                     };
                 };
@@ -4089,6 +4453,8 @@ export interface paths {
                             states: number;
                             /** @description e.g. "sighted 12 times by 4 jurisdictions in 2 states" */
                             text: string;
+                            /** @description When the counted sightings were last seen (their latest last_seen, else first_seen, else created), to the hour; null when none was counted */
+                            last_sighted: string | null;
                         };
                     };
                 };
