@@ -1,3 +1,4 @@
+import { UploadBundle } from './pages/UploadBundle.tsx';
 import { IntelList } from './pages/IntelList.tsx';
 import { ObjectDetail } from './pages/ObjectDetail.tsx';
 import { Dashboard } from './pages/Dashboard.tsx';
@@ -69,6 +70,7 @@ function page(path: string, params: URLSearchParams): ReactNode {
   }
   if (path === '/' || path === '/dashboard') return <Dashboard />;
   if (path === '/intel') return <IntelList />;
+  if (path === '/intel/upload') return <UploadBundle />;
   if (path.startsWith('/intel/')) return <ObjectDetail id={decodeURIComponent(path.slice('/intel/'.length))} />;
   if (path === '/report') return <Report />;
   if (path === '/rumour-control/write') return <WriteCorrection />;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { TLP_MARKING_IDS } from '../../src/domain/tlp.ts';
 import { audienceLabel } from './audience-labels.ts';
-import { displayName, readObjectRow, readRelated } from './objects.ts';
+import { displayName, readObjectRow } from './objects.ts';
 import { readMe } from './session.tsx';
 import { readVersion } from './pages/ObjectDetail.tsx';
 
@@ -20,23 +20,6 @@ describe('reading API items', () => {
   it('names relationships and status reports, which have no name', () => {
     expect(displayName({ type: 'relationship', relationship_type: 'attributed-to', source_ref: 'campaign--1', target_ref: 'threat-actor--2' })).toBe('campaign attributed to threat actor');
     expect(displayName({ type: 'x-rampart-status-report', election_date: '2026-11-03' })).toBe('Election-day status for 2026-11-03');
-  });
-
-  it('reads related rows in both directions, with or without the other end', () => {
-    const relationship = { id: 'relationship--1', relationship_type: 'attributed-to', source_ref: 'campaign--1', target_ref: 'threat-actor--2', object_marking_refs: [TLP_MARKING_IDS.green] };
-    expect(readRelated({ relationship, direction: 'out', other: { id: 'threat-actor--2', type: 'threat-actor', name: 'Fictional Crew', revoked: false } })).toEqual({
-      relationshipId: 'relationship--1',
-      verb: 'attributed to',
-      direction: 'out',
-      otherId: 'threat-actor--2',
-      otherType: 'threat-actor',
-      otherName: 'Fictional Crew',
-      otherShared: true,
-      tlp: 'green',
-    });
-    expect(readRelated({ relationship, direction: 'in', other: null })).toMatchObject({ otherId: 'campaign--1', otherType: 'campaign', otherName: null, otherShared: false });
-    expect(readRelated({ relationship, direction: 'sideways' })).toBeNull();
-    expect(readRelated({ relationship: { id: 'relationship--1' }, direction: 'in' })).toBeNull();
   });
 
   it('reads versions as metadata or as whole objects', () => {

@@ -10,6 +10,7 @@ function pageName(path: string): string | null {
   if (/^\/elections\/[^/]+\/status$/.test(path)) return 'Post a status';
   if (path.startsWith('/elections/')) return 'Election';
   if (path === '/intel') return 'Intelligence';
+  if (path === '/intel/upload') return 'Upload a bundle';
   if (path.startsWith('/intel/')) return 'Intelligence item';
   if (path === '/report') return 'Report an incident or rumour';
   if (path === '/new') return 'Share something new';

@@ -6,8 +6,9 @@ import type { SharingView } from '../objects.ts';
 import type { Me } from '../session.tsx';
 import { audienceChoices, isAllowed, TLP_MEANING, tlpReason } from '../sharing-rules.ts';
 import { audienceInWords, audienceSentence, fieldErrors } from '../sharing-words.ts';
-import { useGet, useRoute } from '../use-api.ts';
+import { useRoute } from '../use-api.ts';
 import { TlpBadge } from './TlpBadge.tsx';
+import { hourWords } from '../connections.ts';
 import { audienceKind } from '../../../src/domain/audience.ts';
 
 /** Organization names by id, so nobody reads a bare identity id. */
@@ -139,20 +140,16 @@ function SharingForm(props: {
   );
 }
 
-interface SightingsSummaryBody {
-  readonly sightings: number;
-  readonly text: string;
-}
-
 /** "sighted N times by J jurisdictions in S states": anonymous, never who. */
 export function SightingsSummary(props: { readonly objectId: string }) {
-  const res = useGet<SightingsSummaryBody>(`/api/v1/objects/${encodeURIComponent(props.objectId)}/sightings/summary`);
+  const res = useRoute('/api/v1/objects/{id}/sightings/summary', { params: { id: props.objectId } });
   return (
     <section className="card">
       <h2>Sightings</h2>
       {res.state === 'loading' ? <p className="muted">Counting sightings…</p> : null}
       {res.state === 'error' ? <p className="muted">{res.problem.detail}</p> : null}
       {res.state === 'ready' ? <p className="sightings-summary">{res.value.sightings === 0 ? 'Not sighted yet.' : `${capitalise(res.value.text)}.`}</p> : null}
+      {res.state === 'ready' && res.value.last_sighted !== null ? <p className="sightings-last">Last sighted {hourWords(res.value.last_sighted)}.</p> : null}
       <p className="muted small">Counted anonymously: Rampart never says who saw it.</p>
     </section>
   );

@@ -10,6 +10,8 @@ import { FILTER_TYPES, readObjectRow, type ObjectRow } from '../objects.ts';
 import { Link, navigate, useLocation } from '../router.tsx';
 import { useGet } from '../use-api.ts';
 import { useLiveFeed } from '../use-live.ts';
+import { SelectionBar } from '../components/SelectionBar.tsx';
+import { useTitles } from '../use-titles.ts';
 
 const PAGE_SIZE = 25;
 
@@ -52,6 +54,15 @@ export function IntelList() {
     version,
   );
   const live = useLiveFeed();
+  // Ticked items stay ticked across pages and searches until downloaded or cleared.
+  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
+  const toggle = (ids: readonly string[], on: boolean) =>
+    setSelected((old) => {
+      const next = new Set(old);
+      for (const id of ids) if (on) next.add(id);
+      else next.delete(id);
+      return next;
+    });
 
   const go = (next: Partial<Record<Filter, string>> & { cursor?: string; trail?: readonly string[] }) => {
     const t = next.trail ?? [];
@@ -67,6 +78,10 @@ export function IntelList() {
           const row = readObjectRow(i);
           return row === null ? [] : [row];
         }) : [];
+  // Sightings have no name of their own: the server titles them, naming only what the reader may see.
+  const titles = useTitles(rows.filter((r) => r.type === 'sighting').map((r) => r.id));
+  const pageIds = rows.map((r) => r.id);
+  const allTicked = pageIds.length > 0 && pageIds.every((id) => selected.has(id));
   return (
     <div>
       <div className="page-head">
@@ -83,6 +98,7 @@ export function IntelList() {
         </h1>
         <div className="actions compact">
           <Link to={library ? '/intel' : '/intel?reference=only'}>{library ? 'Back to intelligence shared with you' : 'Reference library (MITRE ATT&CK, DISARM)'}</Link>
+          <Link to="/intel/upload">Upload a bundle</Link>
           <Link to="/new" className="button">
             Share something new
           </Link>
@@ -155,6 +171,7 @@ export function IntelList() {
           {q === '' && !filtered ? '' : ' match'}
         </p>
       ) : null}
+      <SelectionBar selected={selected} onClear={() => setSelected(new Set())} />
       {list.state === 'loading' ? <Loading what="intelligence" /> : null}
       {list.state === 'error' ? <ProblemBox problem={list.problem} /> : null}
       {list.state === 'ready' ? (
@@ -165,6 +182,9 @@ export function IntelList() {
             <table className="card intel-table">
               <thead>
                 <tr>
+                  <th scope="col" className="pick-cell">
+                    <input type="checkbox" aria-label="Choose every item on this page" checked={allTicked} onChange={(e) => toggle(pageIds, e.target.checked)} />
+                  </th>
                   <th scope="col">TLP</th>
                   <th scope="col" className="type-cell">Type</th>
                   <th scope="col">Name</th>
@@ -173,7 +193,10 @@ export function IntelList() {
               </thead>
               <tbody>
                 {rows.map((r) => (
-                  <tr key={r.id}>
+                  <tr key={r.id} className={selected.has(r.id) ? 'picked' : undefined}>
+                    <td className="pick-cell">
+                      <input type="checkbox" aria-label={`Choose ${titles.get(r.id) ?? r.name ?? r.id}`} checked={selected.has(r.id)} onChange={(e) => toggle([r.id], e.target.checked)} />
+                    </td>
                     <td>
                       {r.tlp === null ? (
                         <span className="muted" title="No TLP marking: reference data such as the MITRE ATT&CK and DISARM knowledge base">
@@ -185,7 +208,7 @@ export function IntelList() {
                     </td>
                     <td className="type-cell">{typeLabel(r.type)}</td>
                     <td>
-                      <Link to={`/intel/${encodeURIComponent(r.id)}`}>{r.name ?? r.id}</Link>
+                      <Link to={`/intel/${encodeURIComponent(r.id)}`}>{titles.get(r.id) ?? r.name ?? r.id}</Link>
                       {r.description === null ? null : <div className="muted small clamp">{r.description}</div>}
                     </td>
                     <td className="when">{formatWhen(r.modified, now)}</td>

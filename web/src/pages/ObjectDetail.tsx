@@ -3,10 +3,12 @@ import { Loading, ProblemBox } from '../components/Status.tsx';
 import { TlpBadge } from '../components/TlpBadge.tsx';
 import { SharingPanel, SightingsSummary } from '../components/SharingPanel.tsx';
 import { CaseCard } from '../components/CaseCard.tsx';
+import { ConnectionsCard } from '../components/ConnectionsCard.tsx';
+import { GraphCard } from '../components/GraphCard.tsx';
 import { OwnerActions } from '../components/OwnerActions.tsx';
 import { StatusIncidents } from '../components/StatusIncidents.tsx';
 import { formatWhen, typeLabel } from '../format.ts';
-import { displayName, isRecord, readRelated, readSharing, type RelatedRow } from '../objects.ts';
+import { displayName, isRecord, readSharing } from '../objects.ts';
 import { electionFacts } from '../election-facts.ts';
 import { Link, useLocation } from '../router.tsx';
 import { useSession } from '../session.tsx';
@@ -103,7 +105,8 @@ export function ObjectDetail(props: { readonly id: string }) {
         </section>
         {shown['type'] === 'x-rampart-status-report' ? <StatusIncidents object={shown} /> : null}
         {shown['type'] === 'incident' && sharing !== null && me !== null ? <CaseCard incidentId={props.id} object={latest} sharing={sharing} me={me} version={version} onChanged={changed} /> : null}
-        {shown['type'] === 'relationship' ? null : <RelatedCard key={version} objectId={props.id} />}
+        <ConnectionsCard key={`connections-${version}`} objectId={props.id} />
+        <GraphCard key={`graph-${version}`} objectId={props.id} />
         {shown['type'] === 'incident' || shown['type'] === 'relationship' || shown['revoked'] === true ? null : (
           <p className="small">
             <Link to={`/new?type=note&about=${encodeURIComponent(props.id)}`}>Write a note about this item</Link>
@@ -143,62 +146,5 @@ export function ObjectDetail(props: { readonly id: string }) {
         </aside>
       </div>
     </div>
-  );
-}
-
-interface RelatedBody {
-  readonly items: readonly unknown[];
-  readonly next_cursor: string | null;
-}
-
-const RELATED_SHOWN = 100;
-
-/** What this object is linked to: "this uses → Attack pattern X", "Indicator Y indicates → this". */
-function RelatedCard(props: { readonly objectId: string }) {
-  const res = useGet<RelatedBody>(`/api/v1/objects/${encodeURIComponent(props.objectId)}/related?limit=${RELATED_SHOWN}`);
-  const rows =
-    res.state === 'ready'
-      ? res.value.items.flatMap((i): RelatedRow[] => {
-          const row = readRelated(i);
-          return row === null ? [] : [row];
-        })
-      : [];
-  return (
-    <section className="card">
-      <h2>Related</h2>
-      {res.state === 'loading' ? <p className="muted">Looking for related items…</p> : null}
-      {res.state === 'error' ? <p className="muted">{res.problem.detail}</p> : null}
-      {res.state === 'ready' && rows.length === 0 ? <p className="muted">Nothing shared with you is linked to this item.</p> : null}
-      {rows.length === 0 ? null : (
-        <ul className="related">
-          {rows.map((r) => {
-            const other = r.otherShared ? (
-              <Link to={`/intel/${encodeURIComponent(r.otherId)}`}>
-                {typeLabel(r.otherType)}: {r.otherName ?? r.otherId}
-              </Link>
-            ) : (
-              <span className="muted" title={r.otherId}>
-                a {typeLabel(r.otherType).toLowerCase()} not shared with you
-              </span>
-            );
-            return (
-              <li key={r.relationshipId}>
-                {r.direction === 'out' ? (
-                  <>
-                    <span className="muted">This</span> {r.verb} {other}
-                  </>
-                ) : (
-                  <>
-                    {other} {r.verb} <span className="muted">this</span>
-                  </>
-                )}
-                {r.tlp === null ? null : <TlpBadge tlp={r.tlp} />}
-              </li>
-            );
-          })}
-        </ul>
-      )}
-      {res.state === 'ready' && res.value.next_cursor !== null ? <p className="muted small">Showing the first {RELATED_SHOWN}.</p> : null}
-    </section>
   );
 }

@@ -1,0 +1,83 @@
+import { TlpBadge } from './TlpBadge.tsx';
+import { referrerVerb, summaryWords, viaWords, type RefSummary } from '../connections.ts';
+import { Link } from '../router.tsx';
+import { useRoute } from '../use-api.ts';
+
+const SHOWN = 100;
+
+/** An object in a connection: a link when it is shared with the reader, otherwise only "Not shared with you". */
+function Ref(props: { readonly summary: RefSummary }) {
+  const s = props.summary;
+  if (!s.shared) return <span className="muted not-shared">Not shared with you</span>;
+  return (
+    <>
+      <Link to={`/intel/${encodeURIComponent(s.id)}`}>{summaryWords(s)}</Link>
+      {s.revoked ? <span className="pill">revoked</span> : null}
+      <TlpBadge tlp={s.tlp} />
+    </>
+  );
+}
+
+/**
+ * What this object refers to and what refers to it (reports, notes, opinions, sightings, relationships), as the
+ * server lists them through the sharing rule: what the reader may not see is "Not shared with you".
+ */
+export function ConnectionsCard(props: { readonly objectId: string }) {
+  const res = useRoute('/api/v1/objects/{id}/connections', { params: { id: props.objectId }, query: `?limit=${SHOWN}` });
+  return (
+    <section className="card connections" aria-labelledby="connections-heading">
+      <h2 id="connections-heading">Connections</h2>
+      {res.state === 'loading' ? <p className="muted">Looking for connections…</p> : null}
+      {res.state === 'error' ? <p className="muted">{res.problem.detail}</p> : null}
+      {res.state === 'ready' ? (
+        <>
+          <h3>This refers to</h3>
+          {res.value.refers_to.length === 0 ? (
+            <p className="muted small">Nothing.</p>
+          ) : (
+            <ul className="related" aria-label="This refers to">
+              {res.value.refers_to.map((r, i) => (
+                <li key={`${r.via}-${r.target.id}-${i}`}>
+                  <span className="muted">{capitalise(viaWords(r.via))}</span> <Ref summary={r.target} />
+                </li>
+              ))}
+            </ul>
+          )}
+          {res.value.refers_to_total > res.value.refers_to.length ? <p className="muted small">Showing {res.value.refers_to.length} of {res.value.refers_to_total}.</p> : null}
+          <h3>Referred to by</h3>
+          {res.value.referred_by.length === 0 ? (
+            <p className="muted small">Nothing shared with you refers to this item.</p>
+          ) : (
+            <ul className="related" aria-label="Referred to by">
+              {res.value.referred_by.map((r) => (
+                <li key={r.object.id}>
+                  {r.relationship === null ? (
+                    <>
+                      <Ref summary={r.object} /> <span className="muted">{referrerVerb(r)} this</span>
+                    </>
+                  ) : r.relationship.direction === 'out' ? (
+                    <>
+                      <span className="muted">This {referrerVerb(r)}</span> <Ref summary={r.relationship.other} />
+                    </>
+                  ) : (
+                    <>
+                      <Ref summary={r.relationship.other} /> <span className="muted">{referrerVerb(r)} this</span>
+                    </>
+                  )}
+                  {r.relationship === null ? null : (
+                    <Link to={`/intel/${encodeURIComponent(r.object.id)}`} className="small">
+                      (the link)
+                    </Link>
+                  )}
+                </li>
+              ))}
+            </ul>
+          )}
+          {res.value.next_cursor === null ? null : <p className="muted small">Showing the newest {SHOWN}.</p>}
+        </>
+      ) : null}
+    </section>
+  );
+}
+
+const capitalise = (s: string) => (s === '' ? s : `${s.charAt(0).toUpperCase()}${s.slice(1)}`);

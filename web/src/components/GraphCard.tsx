@@ -1,0 +1,90 @@
+import { useEffect, useRef, useState } from 'react';
+import type { Core } from 'cytoscape';
+import { graphElements } from '../connections.ts';
+import { navigate } from '../router.tsx';
+import { useRoute } from '../use-api.ts';
+
+/**
+ * The objects two steps around this one, drawn with Cytoscape.js (loaded only when the card opens). Each node
+ * passed the sharing rule on the server; one the reader may not see is grey and says only "Not shared with you".
+ * Choosing a shared node opens its page.
+ */
+export function GraphCard(props: { readonly objectId: string }) {
+  const [open, setOpen] = useState(false);
+  return (
+    <section className="card graph-card" aria-labelledby="graph-heading">
+      <div className="card-head">
+        <h2 id="graph-heading">Connection graph</h2>
+        <button type="button" aria-expanded={open} onClick={() => setOpen((o) => !o)}>
+          {open ? 'Hide the graph' : 'Show the graph'}
+        </button>
+      </div>
+      {open ? <Graph objectId={props.objectId} /> : <p className="muted small">What this item is linked to, and what those are linked to, two steps out.</p>}
+    </section>
+  );
+}
+
+function Graph(props: { readonly objectId: string }) {
+  const res = useRoute('/api/v1/objects/{id}/graph', { params: { id: props.objectId }, query: '?hops=2' });
+  const box = useRef<HTMLDivElement | null>(null);
+  const [drawn, setDrawn] = useState(false);
+  const [failed, setFailed] = useState(false);
+  const graph = res.state === 'ready' ? res.value : null;
+
+  useEffect(() => {
+    if (graph === null || box.current === null) return;
+    let cy: Core | null = null;
+    let live = true;
+    const container = box.current;
+    import('cytoscape')
+      .then(({ default: cytoscape }) => {
+        if (!live) return;
+        cy = cytoscape({
+          container,
+          elements: graphElements(graph),
+          layout: { name: 'concentric', concentric: (n) => 10 - Number(n.data('hop')), levelWidth: () => 1, minNodeSpacing: 30, animate: false },
+          wheelSensitivity: 0.3,
+          style: [
+            { selector: 'node', style: { label: 'data(label)', 'font-size': 11, 'text-wrap': 'wrap', 'text-max-width': '120px', 'text-valign': 'bottom', 'text-margin-y': 4, 'background-color': '#1f5fbf', width: 22, height: 22, color: '#1d2433' } },
+            { selector: 'node[?root]', style: { 'background-color': '#0b2d5c', width: 34, height: 34, 'font-weight': 'bold' } },
+            { selector: 'node[!shared]', style: { 'background-color': '#c9ced6', shape: 'round-rectangle', color: '#5b6473', 'font-style': 'italic' } },
+            { selector: 'edge', style: { width: 1.5, 'line-color': '#9aa3b2', 'target-arrow-color': '#9aa3b2', 'target-arrow-shape': 'triangle', 'curve-style': 'bezier', label: 'data(label)', 'font-size': 9, color: '#5b6473', 'text-rotation': 'autorotate', 'text-background-color': '#ffffff', 'text-background-opacity': 0.8 } },
+          ],
+        });
+        cy.on('tap', 'node', (e) => {
+          const node = e.target as { data: (k: string) => unknown };
+          const id = node.data('id');
+          if (node.data('shared') === true && typeof id === 'string' && id !== props.objectId) navigate(`/intel/${encodeURIComponent(id)}`);
+        });
+        setDrawn(true);
+      })
+      .catch(() => {
+        if (live) setFailed(true);
+      });
+    return () => {
+      live = false;
+      cy?.destroy();
+    };
+  }, [graph, props.objectId]);
+
+  if (res.state === 'loading') return <p className="muted">Drawing the graph…</p>;
+  if (res.state === 'error') return <p className="muted">{res.problem.detail}</p>;
+  const shown = res.value.nodes.filter((n) => n.shared).length;
+  const hidden = res.value.nodes.length - shown;
+  return (
+    <>
+      <div
+        ref={box}
+        className="graph-canvas"
+        role="img"
+        data-drawn={drawn ? 'yes' : 'no'}
+        aria-label={`Graph of ${shown} item${shown === 1 ? '' : 's'} shared with you around this one${hidden === 0 ? '' : ` and ${hidden} not shared with you`}. The Connections list names the nearest ones.`}
+      />
+      {failed ? <p className="muted">The graph could not be drawn in this browser; the Connections list shows the same links.</p> : null}
+      <p className="muted small graph-legend">
+        <span className="dot shared" aria-hidden="true" /> shared with you (choose one to open it) <span className="dot hidden" aria-hidden="true" /> not shared with you
+        {res.value.truncated ? ' · The graph was cut short: there are more connections than it shows.' : ''}
+      </p>
+    </>
+  );
+}

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { graphElements, hourWords, referrerVerb, summaryWords, viaWords } from './connections.ts';
+
+describe('connection words', () => {
+  it('reads reference properties as words', () => {
+    expect(viaWords('object_refs')).toBe('refers to');
+    expect(viaWords('sighting_of_ref')).toBe('sighting of');
+    expect(viaWords('sample_refs')).toBe('sample');
+  });
+
+  it('says only "Not shared with you" of an object the reader may not see', () => {
+    expect(summaryWords({ shared: false, id: 'indicator--1' })).toBe('Not shared with you');
+    expect(summaryWords({ shared: true, id: 'report--1', type: 'report', title: 'Weekly brief', tlp: 'green', owner: 'identity--1', revoked: false })).toBe('Report: Weekly brief');
+  });
+
+  it('names how a referrer points here', () => {
+    const object = { shared: true as const, id: 'note--1', type: 'note', title: 'n', tlp: 'green' as const, owner: 'identity--1', revoked: false };
+    expect(referrerVerb({ via: ['sighting_of_ref'], object, relationship: null })).toBe('sighting of');
+    expect(referrerVerb({ via: ['target_ref'], object, relationship: { type: 'attributed-to', direction: 'in', other: { shared: false, id: 'x--1' } } })).toBe('attributed to');
+  });
+
+  it('gives unshared graph nodes no words but "Not shared with you"', () => {
+    const elements = graphElements({
+      root: 'malware--1',
+      nodes: [
+        { shared: true, key: 'malware--1', id: 'malware--1', type: 'malware', title: 'PollPest', tlp: 'green', owner: 'identity--1', revoked: false, hop: 0 },
+        { shared: false, key: 'hidden-1', hop: 1 },
+      ],
+      edges: [{ source: 'hidden-1', target: 'malware--1', label: 'indicates' }],
+      truncated: false,
+    });
+    expect(elements.map((e) => e.data)).toEqual([
+      { id: 'malware--1', label: 'PollPest', kind: 'Malware', shared: true, root: true, tlp: 'green', hop: 0 },
+      { id: 'hidden-1', label: 'Not shared with you', kind: '', shared: false, root: false, tlp: '', hop: 1 },
+      { id: 'e0', source: 'hidden-1', target: 'malware--1', label: 'indicates' },
+    ]);
+  });
+
+  it('says an hour as a span', () => {
+    expect(hourWords('2026-11-03T14:00:00Z', 'en-GB')).toMatch(/^3 Nov 2026, between \d\d:00 and \d\d:00$/);
+    expect(hourWords('not a time')).toBe('not a time');
+  });
+});

@@ -1,0 +1,63 @@
+import type { ApiResponse } from './api.ts';
+import { typeLabel } from './format.ts';
+
+export type ConnectionsBody = ApiResponse<'/api/v1/objects/{id}/connections'>;
+export type GraphBody = ApiResponse<'/api/v1/objects/{id}/graph'>;
+export type RefSummary = ConnectionsBody['refers_to'][number]['target'];
+
+/** How a property that points elsewhere reads in a sentence: `sighting_of_ref` → "sighting of". */
+export function viaWords(property: string): string {
+  switch (property) {
+    case 'object_refs':
+      return 'refers to';
+    case 'sighting_of_ref':
+      return 'sighting of';
+    case 'where_sighted_refs':
+      return 'sighted at';
+    case 'observed_data_refs':
+      return 'observed';
+    case 'source_ref':
+      return 'from';
+    case 'target_ref':
+      return 'to';
+    default:
+      return property.replace(/_refs?$/, '').replace(/_/g, ' ');
+  }
+}
+
+/** The words a connection shows for an object: "Report: Weekly brief", or "Not shared with you". */
+export function summaryWords(s: RefSummary): string {
+  if (!s.shared) return 'Not shared with you';
+  return `${typeLabel(s.type)}: ${s.title ?? s.id}`;
+}
+
+/** One line of "Referred to by": the object, and how it points here ("refers to this", "indicates this"). */
+export function referrerVerb(entry: ConnectionsBody['referred_by'][number]): string {
+  if (entry.relationship !== null) return entry.relationship.type.replace(/-/g, ' ');
+  const via = entry.via[0];
+  return via === undefined ? 'refers to' : viaWords(via);
+}
+
+/** The graph's nodes and edges as Cytoscape elements: unshared nodes are grey and say only "Not shared with you". */
+export function graphElements(graph: GraphBody): { data: Record<string, string | number | boolean> }[] {
+  const nodes = graph.nodes.map((n) => ({
+    data: n.shared
+      ? { id: n.key, label: clip(n.title ?? typeLabel(n.type)), kind: typeLabel(n.type), shared: true, root: n.key === graph.root, tlp: n.tlp, hop: n.hop }
+      : { id: n.key, label: 'Not shared with you', kind: '', shared: false, root: false, tlp: '', hop: n.hop },
+  }));
+  const edges = graph.edges.map((e, i) => ({ data: { id: `e${i}`, source: e.source, target: e.target, label: e.label } }));
+  return [...nodes, ...edges];
+}
+
+function clip(s: string): string {
+  return s.length > 40 ? `${s.slice(0, 39)}…` : s;
+}
+
+/** An hour the server gives (e.g. last_sighted) in words: "3 Nov 2026, between 14:00 and 15:00", in the reader's time zone. */
+export function hourWords(iso: string, locale?: string): string {
+  const start = new Date(iso);
+  if (Number.isNaN(start.getTime())) return iso;
+  const end = new Date(start.getTime() + 3_600_000);
+  const time = (d: Date) => d.toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit', hour12: false });
+  return `${start.toLocaleDateString(locale, { year: 'numeric', month: 'short', day: 'numeric' })}, between ${time(start)} and ${time(end)}`;
+}
