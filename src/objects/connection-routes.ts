@@ -123,6 +123,8 @@ function connectionRoutes(app: FastifyInstance, authn: RequestKit, deps: Connect
     '/api/v1/export/selection',
     {
       onRequest: authn.guard('read'),
+      // A spreadsheet client may ask for CSV alone (errors still come as problem+json).
+      config: { produces: 'text/csv' },
       schema: {
         tags: ['objects'],
         summary: 'Download chosen objects as a STIX 2.1 bundle or CSV; those you may not see are left out',

@@ -178,7 +178,7 @@ describe('POST /api/v1/export/selection', () => {
   });
 
   it('returns CSV with the documented columns, one row per object the reader may see', async () => {
-    const res = await exportSelection(h.b.readKey, { ids: [MALWARE, PHISHING_ID, NOTE], format: 'csv' });
+    const res = await h.app.inject({ method: 'POST', url: '/api/v1/export/selection', headers: { ...bearer(h.b.readKey), accept: 'text/csv' }, payload: { ids: [MALWARE, PHISHING_ID, NOTE], format: 'csv' } });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
     const lines = res.body.trimEnd().split('\r\n');

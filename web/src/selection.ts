@@ -15,7 +15,7 @@ export function selectionIds(selected: ReadonlySet<string>): string[] {
 
 /** POST /api/v1/export/selection: the chosen objects as a file (only those shared with the reader); never throws. */
 export async function exportSelection(ids: readonly string[], format: ExportFormat): Promise<ApiResult<{ readonly blob: Blob; readonly fileName: string }>> {
-  const headers: Record<string, string> = { 'content-type': 'application/json', accept: format === 'csv' ? 'text/csv' : 'application/stix+json' };
+  const headers: Record<string, string> = { 'content-type': 'application/json', accept: `${format === 'csv' ? 'text/csv' : 'application/stix+json'}, application/problem+json` };
   const csrf = getCsrfToken();
   if (csrf !== null) headers['x-csrf-token'] = csrf;
   let res: Response;

@@ -42,13 +42,13 @@ function Graph(props: { readonly objectId: string }) {
         cy = cytoscape({
           container,
           elements: graphElements(graph),
-          layout: { name: 'concentric', concentric: (n) => 10 - Number(n.data('hop')), levelWidth: () => 1, minNodeSpacing: 30, animate: false },
+          layout: { name: 'concentric', concentric: (n) => 10 - Number(n.data('hop')), levelWidth: () => 1, minNodeSpacing: 70, spacingFactor: 1.4, padding: 24, animate: false },
           wheelSensitivity: 0.3,
           style: [
-            { selector: 'node', style: { label: 'data(label)', 'font-size': 11, 'text-wrap': 'wrap', 'text-max-width': '120px', 'text-valign': 'bottom', 'text-margin-y': 4, 'background-color': '#1f5fbf', width: 22, height: 22, color: '#1d2433' } },
+            { selector: 'node', style: { label: 'data(label)', 'font-size': 10, 'text-wrap': 'wrap', 'text-max-width': '110px', 'text-valign': 'bottom', 'text-margin-y': 4, 'background-color': '#1f5fbf', width: 22, height: 22, color: '#1d2433' } },
             { selector: 'node[?root]', style: { 'background-color': '#0b2d5c', width: 34, height: 34, 'font-weight': 'bold' } },
             { selector: 'node[!shared]', style: { 'background-color': '#c9ced6', shape: 'round-rectangle', color: '#5b6473', 'font-style': 'italic' } },
-            { selector: 'edge', style: { width: 1.5, 'line-color': '#9aa3b2', 'target-arrow-color': '#9aa3b2', 'target-arrow-shape': 'triangle', 'curve-style': 'bezier', label: 'data(label)', 'font-size': 9, color: '#5b6473', 'text-rotation': 'autorotate', 'text-background-color': '#ffffff', 'text-background-opacity': 0.8 } },
+            { selector: 'edge', style: { width: 1.5, 'line-color': '#9aa3b2', 'target-arrow-color': '#9aa3b2', 'target-arrow-shape': 'triangle', 'curve-style': 'bezier', label: 'data(label)', 'font-size': 8, color: '#5b6473', 'text-rotation': 'autorotate', 'text-background-color': '#fbfcfe', 'text-background-opacity': 1, 'text-background-padding': '1px' } },
           ],
         });
         cy.on('tap', 'node', (e) => {
@@ -69,8 +69,8 @@ function Graph(props: { readonly objectId: string }) {
 
   if (res.state === 'loading') return <p className="muted">Drawing the graph…</p>;
   if (res.state === 'error') return <p className="muted">{res.problem.detail}</p>;
-  const shown = res.value.nodes.filter((n) => n.shared).length;
-  const hidden = res.value.nodes.length - shown;
+  const shown = res.value.nodes.filter((n) => n.shared && n.key !== res.value.root).length;
+  const hidden = res.value.nodes.filter((n) => !n.shared).length;
   return (
     <>
       <div
