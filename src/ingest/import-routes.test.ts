@@ -133,6 +133,31 @@ describe('POST /api/v1/import', () => {
     expect(await h.fingerprint()).toBe(before);
   });
 
+  it('follows the storing as JSON lines when asked (Accept: application/x-ndjson), ending with the summary or the problem', async () => {
+    // Larger than one read of the spooled file (64 KiB), so that storing it takes several steps.
+    const many = bundle(Array.from({ length: 600 }, (_, i) => identity(i + 1, { description: 'x'.repeat(400) })));
+    await h.close();
+    h = await harness({ stix: memoryStixStore(), config: { importLimit: 4 * 1024 * 1024 } });
+    const res = await upload(many, { headers: { accept: 'application/x-ndjson' } });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toBe('application/x-ndjson; charset=utf-8');
+    const lines = res.body.trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const steps = lines.slice(0, -1) as { stage: string; bytes: number; total: number }[];
+    expect(steps.length).toBeGreaterThan(1);
+    expect(steps.every((l) => l.stage === 'storing' && l.total === Buffer.byteLength(many) && l.bytes <= l.total)).toBe(true);
+    expect(steps.map((l) => l.bytes)).toEqual([...steps.map((l) => l.bytes)].sort((a, b) => a - b));
+    expect(lines.at(-1)).toEqual({ result: { stored: true, objects: 600, added: 600, newVersions: 0, unchanged: 0, rejected: 0, rejections: [] } });
+
+    const before = await h.fingerprint();
+    const refused = await upload(bundle([identity(1000), identity(1001, { created: 'yesterday' })]), { headers: { accept: 'application/x-ndjson' } });
+    const last = JSON.parse(refused.body.trimEnd().split('\n').at(-1) ?? '{}') as { problem?: { code: string; status: number } };
+    expect(last.problem).toMatchObject({ code: 'import-rejected', status: 422 });
+    expect(await h.fingerprint()).toBe(before);
+    // Refusals before any byte is stored stay plain problem+json.
+    const unauthorised = await upload(many, { key: 'nonsense', headers: { accept: 'application/x-ndjson' } });
+    expect(unauthorised.statusCode).toBe(401);
+  });
+
   it('imports the official TLP marking definitions bundle', async () => {
     const res = await upload(TLP_BUNDLE, { type: 'application/json' });
     expect(res.statusCode, res.body).toBe(200);

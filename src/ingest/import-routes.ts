@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { PassThrough } from 'node:stream';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { AuditPort } from '../audit/audit-log.ts';
 import { parseAudienceKey, type AudienceKey } from '../domain/audience.ts';
@@ -9,7 +10,7 @@ import type { AppPlugin, RequestKit } from '../http/deps.ts';
 import { readerOfWriter } from './ownership.ts';
 import { ownerOnlyStore, UploadTooLargeError, withSpooledUpload } from '../http/import-guard.ts';
 import { JSON_TYPES } from '../http/json-body.ts';
-import { sendProblem } from '../http/problem.ts';
+import { problemBody, sendProblem } from '../http/problem.ts';
 import { problemResponses } from '../http/schemas.ts';
 import { ImportQuery, ImportSummarySchema } from './schemas.ts';
 
@@ -24,6 +25,27 @@ export interface ImportRouteDeps {
 export const DEFAULT_IMPORT_LIMIT = 1024 * 1024 * 1024;
 
 const UPLOAD_TYPES = [...JSON_TYPES, 'application/octet-stream'];
+
+export const PROGRESS_TYPE = 'application/x-ndjson';
+
+/** Whether the caller asked to follow the import as it is stored (Accept names application/x-ndjson). */
+function wantsProgress(accept: string | undefined): boolean {
+  return (accept ?? '').split(',').some((part) => {
+    const [range = '', ...params] = part.trim().toLowerCase().split(';');
+    return range.trim() === PROGRESS_TYPE && !params.some((p) => /^\s*q\s*=\s*0(\.0*)?\s*$/.test(p));
+  });
+}
+
+/** Progress lines: one each time another whole percent of the upload has been read into the store (or every 1 MiB when its size is unknown). */
+function progressWriter(out: PassThrough, total: number | null): (bytes: number) => void {
+  let last = -1;
+  return (bytes) => {
+    const step = total !== null && total > 0 ? Math.floor((bytes / total) * 100) : Math.floor(bytes / 1_048_576);
+    if (step === last) return;
+    last = step;
+    out.write(`${JSON.stringify({ stage: 'storing', bytes, total })}\n`);
+  };
+}
 
 /**
  * `POST /api/v1/import`: a bundle or TAXII envelope, written to a temporary file as it arrives (never
@@ -41,10 +63,11 @@ function importRoutes(authn: RequestKit, stix: StixStore, importLimit: number, a
       '/api/v1/import',
       {
         onRequest: authn.guard('write'),
+        config: { produces: PROGRESS_TYPE },
         schema: {
           tags: ['objects'],
           summary: 'Upload a STIX bundle (or TAXII envelope); every object is stored, or none unless skip_invalid',
-          description: `Body: the bundle as ${UPLOAD_TYPES.join(', ')}; streamed, up to ${importLimit} bytes.`,
+          description: `Body: the bundle as ${UPLOAD_TYPES.join(', ')}; streamed, up to ${importLimit} bytes. With Accept: ${PROGRESS_TYPE} the answer, once the upload has arrived, is JSON lines: {"stage":"storing","bytes":n,"total":n|null} as the objects are stored, then one {"result":<the summary>} or {"problem":<problem+json body>}.`,
           querystring: ImportQuery,
           response: { 200: ImportSummarySchema, ...problemResponses(400, 401, 403, 413, 415, 422) },
         },
@@ -71,7 +94,25 @@ function importRoutes(authn: RequestKit, stix: StixStore, importLimit: number, a
           ...(audience.length === 0 ? {} : { audience }),
         };
         const store = ownerOnlyStore(stix, readerOfWriter(principal));
-        const result = await withSpooledUpload(request.body, importLimit, (upload) => importObjects(store, upload, options));
+        // Asked for progress: once the upload has arrived (the sender saw its own bytes go), the answer follows the storing.
+        const progress: { stream: PassThrough | null } = { stream: null };
+        const result = await withSpooledUpload(request.body, importLimit, async (upload) => {
+          if (!wantsProgress(request.headers.accept)) return importObjects(store, upload, options);
+          const stream = new PassThrough();
+          progress.stream = stream;
+          void reply.code(200).type(`${PROGRESS_TYPE}; charset=utf-8`).header('cache-control', 'no-store').send(stream);
+          try {
+            return await importObjects(store, upload, { ...options, onBytes: progressWriter(stream, Number.isFinite(declared) ? declared : null) });
+          } catch (error) {
+            // A bug: the status was sent already, so the answer ends broken rather than pretending to finish.
+            stream.destroy(error instanceof Error ? error : new Error(String(error)));
+            throw error;
+          }
+        });
+        if (progress.stream !== null && !result.ok) {
+          progress.stream.end(`${JSON.stringify({ problem: problemBody(result.error) })}\n`);
+          return reply;
+        }
         if (!result.ok) return sendProblem(reply, result.error);
         authn.importMetrics.record('rest', result.value);
         const s = result.value;
@@ -84,6 +125,10 @@ function importRoutes(authn: RequestKit, stix: StixStore, importLimit: number, a
             subjectOrg: principal.orgId,
             details: { via: 'POST /api/v1/import', objects: s.objects, added: s.added, new_versions: s.newVersions, unchanged: s.unchanged, rejected: s.rejected, tlp: request.query.tlp ?? null, audience },
           });
+        }
+        if (progress.stream !== null) {
+          progress.stream.end(`${JSON.stringify({ result: { stored: true, ...result.value } })}\n`);
+          return reply;
         }
         return reply.code(200).send({ stored: true, ...result.value });
       },

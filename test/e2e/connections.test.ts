@@ -54,20 +54,24 @@ function outsiderBundle(): string {
   return JSON.stringify({ type: 'bundle', id: 'bundle--7a000000-0000-4000-8000-000000000001', objects });
 }
 
-/** Uploads a bundle through the page, returning the progress values the bar showed while sending. */
-async function uploadBundle(page: Page, baseUrl: string, name: string, body: string): Promise<number[]> {
+/** Uploads a bundle through the page, returning the values the bar showed while sending and while the hub stored it. */
+async function uploadBundle(page: Page, baseUrl: string, name: string, body: string): Promise<{ readonly sent: number[]; readonly stored: number[] }> {
   await page.goto(`${baseUrl}/intel/upload`);
   await page.setInputFiles('input[name=bundle]', { name, mimeType: 'application/json', buffer: Buffer.from(body) });
-  const seen: number[] = [];
+  const sent: number[] = [];
+  const stored: number[] = [];
   await page.click('button:has-text("Upload this bundle")');
-  const bar = page.locator('progress[aria-label="Upload progress"]');
+  const sending = page.locator('progress[aria-label="Upload progress"]');
+  const storing = page.locator('progress[aria-label="Storing the items"]');
   for (;;) {
     if ((await page.locator('.upload-result, [role=alert]').count()) > 0) break;
-    const value = await bar.getAttribute('value', { timeout: 50 }).catch(() => null);
-    if (value !== null) seen.push(Number(value));
+    const a = await sending.getAttribute('value', { timeout: 50 }).catch(() => null);
+    if (a !== null) sent.push(Number(a));
+    const b = await storing.getAttribute('value', { timeout: 50 }).catch(() => null);
+    if (b !== null) stored.push(Number(b));
     await page.waitForTimeout(25);
   }
-  return seen;
+  return { sent, stored };
 }
 
 describe.skipIf(skipReason !== null)('connections, the graph, downloading chosen items and uploading a bundle (Chromium)', () => {
@@ -96,7 +100,9 @@ describe.skipIf(skipReason !== null)('connections, the graph, downloading chosen
       expect(body.length).toBeGreaterThan(1_500_000);
       const seen = await uploadBundle(desktop, app.baseUrl, 'county.json', body);
       await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
-      expect(seen.some((v) => v > 0 && v < 100), `progress seen: ${seen.join(',')}`).toBe(true);
+      expect(seen.sent.some((v) => v > 0 && v < 100), `sending: ${seen.sent.join(',')}`).toBe(true);
+      // Then the hub says how much of the file it has stored, as it goes.
+      expect(seen.stored.some((v) => v > 0), `storing: ${seen.stored.join(',')}`).toBe(true);
       expect(await desktop.textContent('.upload-result')).toContain('3,005 added');
       await desktop.screenshot({ path: join(shots, 'upload-desktop.png'), fullPage: true });
 

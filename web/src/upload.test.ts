@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { contentTypeFor, formatBytes, matchPath, percent } from './upload.ts';
+import { contentTypeFor, formatBytes, matchPath, percent, readImportLines } from './upload.ts';
 
 describe('log upload helpers', () => {
   it('spells out every match option', () => {
@@ -25,5 +25,12 @@ describe('log upload helpers', () => {
     expect(formatBytes(2048)).toBe('2.0 KB');
     expect(formatBytes(5 * 1024 * 1024)).toBe('5.0 MB');
     expect(formatBytes(300 * 1024)).toBe('300 KB');
+  });
+
+  it('reads the import route\'s progress lines, leaving a partial last line for later', () => {
+    expect(readImportLines('')).toEqual({ stored: null, end: null });
+    expect(readImportLines('{"stage":"storing","bytes":50,"total":200}\n{"stage":"sto')).toEqual({ stored: 25, end: null });
+    expect(readImportLines('{"stage":"storing","bytes":200,"total":200}\n{"result":{"added":2}}\n')).toEqual({ stored: 100, end: { result: { added: 2 } } });
+    expect(readImportLines('{"problem":{"code":"import-rejected","status":422}}\n')).toEqual({ stored: null, end: { problem: { code: 'import-rejected', status: 422 } } });
   });
 });

@@ -3,7 +3,7 @@ import { getCsrfToken, query, type ApiProblem, type ApiResponse } from '../api.t
 import { ProblemBox } from '../components/Status.tsx';
 import { count } from '../format.ts';
 import { Link } from '../router.tsx';
-import { formatBytes, upload } from '../upload.ts';
+import { formatBytes, uploadBundle } from '../upload.ts';
 
 type ImportSummary = ApiResponse<'/api/v1/import', 'post'>;
 
@@ -16,8 +16,8 @@ const TLP_CHOICES: readonly (readonly [string, string])[] = [
   ['red', 'TLP:RED'],
 ];
 
-/** Where an upload stands: sending bytes (with the share sent), then waiting while the hub stores them. */
-type Stage = { readonly kind: 'idle' } | { readonly kind: 'sending'; readonly percent: number } | { readonly kind: 'storing' };
+/** Where an upload stands: sending bytes (the share sent), then the hub storing them (the share of the file stored, once it says). */
+type Stage = { readonly kind: 'idle' } | { readonly kind: 'sending'; readonly percent: number } | { readonly kind: 'storing'; readonly percent: number | null };
 
 /** Upload a STIX 2.1 bundle (or TAXII envelope) from a file, with a progress bar, and see what was stored. */
 export function UploadBundle() {
@@ -35,8 +35,14 @@ export function UploadBundle() {
     setResult(null);
     setStage({ kind: 'sending', percent: 0 });
     const path = `/api/v1/import${query({ tlp, skip_invalid: skipInvalid ? 'true' : '' })}`;
-    // The bar follows the bytes as the browser sends them; once all are sent the hub is storing them.
-    const res = await upload<ImportSummary>(path, file, 'application/json', getCsrfToken(), (percent) => setStage(percent >= 100 ? { kind: 'storing' } : { kind: 'sending', percent }));
+    // The bar follows the bytes as the browser sends them, then the share of the file the hub has stored.
+    const res = await uploadBundle<ImportSummary>(
+      path,
+      file,
+      getCsrfToken(),
+      (percent) => setStage((s) => (s.kind === 'storing' ? s : percent >= 100 ? { kind: 'storing', percent: null } : { kind: 'sending', percent })),
+      (percent) => setStage({ kind: 'storing', percent }),
+    );
     setStage({ kind: 'idle' });
     if (res.ok) setResult(res.value);
     else setProblem(res.error);
@@ -83,8 +89,8 @@ export function UploadBundle() {
               </>
             ) : (
               <>
-                <progress aria-label="Storing the items" />
-                <span className="small">All sent; the hub is storing the items…</span>
+                {stage.percent === null ? <progress aria-label="Storing the items" /> : <progress max={100} value={stage.percent} aria-label="Storing the items" />}
+                <span className="small">{stage.percent === null ? 'All sent; the hub is storing the items…' : `All sent; ${stage.percent}% stored`}</span>
               </>
             )}
           </div>
