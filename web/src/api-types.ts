@@ -759,7 +759,7 @@ export interface paths {
         put?: never;
         /**
          * Upload a STIX bundle (or TAXII envelope); every object is stored, or none unless skip_invalid
-         * @description Body: the bundle as application/json, application/stix+json, application/taxii+json, application/octet-stream; streamed, up to 1073741824 bytes.
+         * @description Body: the bundle as application/json, application/stix+json, application/taxii+json, application/octet-stream; streamed, up to 1073741824 bytes. With Accept: application/x-ndjson the answer, once the upload has arrived, is JSON lines: {"stage":"storing","bytes":n,"total":n|null} as the objects are stored, then one {"result":<the summary>} or {"problem":<problem+json body>}.
          */
         post: {
             parameters: {
