@@ -4,8 +4,9 @@
  * and sends 200 concurrent keep-alive clients (in a worker thread) for a few seconds at each of: /healthz
  * (the reference, same run), the public JSON list, the same list for one state, the Atom feed, the joint
  * statements, the notices, and the list asked again with the ETag it had (a browser reloading: 304).
- * Prints requests/s and p50/p99. Target: p99 ≤ 50 ms on the public page and its feed.
- *   --seconds <n>   per target (default 5)   --clients <n>   concurrent clients (default 200)
+ * Prints requests/s and p50/p99, then each target's server time per answer (sequential, in-process) beside
+ * /healthz's. Target: p99 ≤ 50 ms on the public page and its feed.
+ *   --seconds <n>   per target (default 5)   --clients <n>   concurrent clients (default 200)   --cpu-only   only the per-answer times
  */
 import { Worker } from 'node:worker_threads';
 import { composedHub } from '../test/helpers/composed-hub.ts';
@@ -17,6 +18,7 @@ const value = (name: string) => {
   return i >= 0 ? args[i + 1] : undefined;
 };
 const SECONDS = Number(value('--seconds') ?? 5);
+const SKIP_LOAD = args.includes('--cpu-only');
 const CLIENTS = Number(value('--clients') ?? 200);
 
 const LOAD = `
@@ -86,11 +88,25 @@ const targets: { label: string; path: string; headers: Record<string, string> }[
 ];
 console.log(`${CLIENTS} concurrent clients, ${SECONDS} s per target, 300 public corrections + 300 hidden notes + 10 joint statements (SQLite); fetch asks for gzip`);
 console.log('target'.padEnd(50), 'req/s'.padStart(8), 'p50 ms'.padStart(8), 'p99 ms'.padStart(8), 'errors'.padStart(7));
-for (const target of targets) {
+for (const target of SKIP_LOAD ? [] : targets) {
   const { times, errors } = await load(server.url + target.path, target.headers);
   times.sort((a, b) => a - b);
   const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))] ?? Number.NaN;
   console.log(target.label.padEnd(50), (times.length / SECONDS).toFixed(0).padStart(8), at(0.5).toFixed(1).padStart(8), at(0.99).toFixed(1).padStart(8), String(errors).padStart(7));
+}
+// What one answer costs the server alone: requests one after another through Fastify's inject (no
+// network, no client), so the figure hardly depends on how many other processes share the cores.
+console.log('\nserver time per answer, 2,000 requests one after another (Fastify inject), gzip asked');
+console.log('target'.padEnd(50), 'µs/answer'.padStart(10), '× /healthz'.padStart(11));
+let reference = Number.NaN;
+for (const target of targets) {
+  const headers = { 'accept-encoding': 'gzip, deflate', ...target.headers };
+  for (let i = 0; i < 200; i++) await h.hub.app.inject({ method: 'GET', url: target.path, headers });
+  const t = performance.now();
+  for (let i = 0; i < 2000; i++) await h.hub.app.inject({ method: 'GET', url: target.path, headers });
+  const us = ((performance.now() - t) * 1000) / 2000;
+  if (target.path === '/healthz') reference = us;
+  console.log(target.label.padEnd(50), us.toFixed(0).padStart(10), (us / reference).toFixed(2).padStart(11));
 }
 await server.stop();
 await h.close();
