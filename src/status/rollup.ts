@@ -104,23 +104,28 @@ interface Expected {
   readonly declined: ReadonlySet<string>;
   /** `state \n jurisdiction \n phase` to minutes, the first row that sets it. */
   readonly minutes: ReadonlyMap<string, number>;
+  /** States that set an interval or declined for one jurisdiction: the others' jurisdictions all follow the state. */
+  readonly perJurisdiction: ReadonlySet<string>;
 }
 
 function expectedOf(expectations: readonly Expectation[]): Expected {
   const declined = new Set<string>();
   const minutes = new Map<string, number>();
+  const perJurisdiction = new Set<string>();
   for (const e of expectations) {
     if (e.declined) declined.add(`${e.stateFips}\n${e.jurisdictionRef}`);
     const key = `${e.stateFips}\n${e.jurisdictionRef}\n${e.phase}`;
     if (e.reportEveryMinutes !== null && !minutes.has(key)) minutes.set(key, e.reportEveryMinutes);
+    if (e.jurisdictionRef !== '' && (e.declined || e.reportEveryMinutes !== null)) perJurisdiction.add(e.stateFips);
   }
-  return { declined, minutes };
+  return { declined, minutes, perJurisdiction };
 }
 
 const settingIn = (expected: Expected, stateFips: string): Setting => (j, p) => (expected.minutes.size === 0 ? undefined : expected.minutes.get(`${stateFips}\n${j}\n${p}`));
 
-function intervalWith(phase: Phase, jurisdictionRef: string, setting: Setting): { readonly minutes: number | null; readonly source: IntervalSource } {
-  const own = setting(jurisdictionRef, phase.phase) ?? setting(jurisdictionRef, '');
+/** The interval of a jurisdiction, or (null) of any jurisdiction of the state without its own setting. */
+function intervalWith(phase: Phase, jurisdictionRef: string | null, setting: Setting): { readonly minutes: number | null; readonly source: IntervalSource } {
+  const own = jurisdictionRef === null ? undefined : (setting(jurisdictionRef, phase.phase) ?? setting(jurisdictionRef, ''));
   const state = own === undefined ? (setting('', phase.phase) ?? setting('', '')) : undefined;
   const minutes = own ?? state ?? phase.report_every_minutes ?? DEFAULT_REPORT_EVERY_MINUTES[phase.phase];
   const source: IntervalSource = own !== undefined ? 'jurisdiction' : state !== undefined ? 'state' : phase.report_every_minutes !== undefined ? 'election' : 'rampart';
@@ -222,15 +227,18 @@ export function rollUp(election: Pick<Election, 'state_fips' | 'phases' | 'juris
     const declined = expected.declined.has(`${fips}\n`);
     const members = byState.get(fips) ?? [];
     const setting = settingIn(expected, fips);
+    // Most states set nothing per jurisdiction: their interval is worked out once, not for each county.
+    const own = expected.perJurisdiction.has(fips);
+    const stateMinutes = (phase === null ? null : intervalWith(phase, null, setting).minutes) ?? FALLBACK_MINUTES;
     const statuses: JurisdictionStatus[] = [];
     const counts = zeroCounts();
     const tallies = newTallies();
     let worst: RollupLevel | null = null;
     let lastReportUs: number | null = null;
     for (const j of members) {
-      const required = !declined && !expected.declined.has(`${fips}\n${j.id}`);
+      const required = !declined && !(own && expected.declined.has(`${fips}\n${j.id}`));
       const report = byJurisdiction.get(j.id) ?? null;
-      const everyMinutes = (phase === null ? null : intervalWith(phase, j.id, setting).minutes) ?? FALLBACK_MINUTES;
+      const everyMinutes = own ? ((phase === null ? null : intervalWith(phase, j.id, setting).minutes) ?? FALLBACK_MINUTES) : stateMinutes;
       const stale = report !== null && report.reportedUs < nowUs - everyMinutes * 60_000_000;
       let level: RollupLevel = 'no-report';
       if (report !== null) {
