@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Reader, StixStore } from '../store/types.ts';
+import type { IndicatorFields, Reader, StixStore } from '../store/types.ts';
 import { FrozenIndex } from './frozen-index.ts';
 import { IndicatorIndex } from './indicator-index.ts';
 import { decodeIndexFile, encodeIndexFile, FORMAT, IndicatorKind, type FileIndicator, type IndexFile, type IndexFileRefusal } from './index-file.ts';
@@ -75,18 +75,25 @@ export async function loadPersistedIndex(deps: PersistedIndexDeps, reader: Reade
 
 /** Every indicator the reader may see, whatever its validity (checked at each use), encoded as an index file. */
 async function buildIndexFile(stix: PersistedIndexDeps['stix'], reader: Reader, key: string, options: LoadOptions): Promise<Buffer> {
+  const builder = indexFileBuilder(options);
+  for await (const page of visibleIndicators(stix, reader)) for (const indicator of page) builder.add(indicator);
+  return builder.encode(key);
+}
+
+/** Collects indicators (in the order given) into an index and encodes it as an index file's bytes. */
+export function indexFileBuilder(options: Pick<LoadOptions, 'compile' | 'cache'>): { add(indicator: IndicatorFields): void; encode(key: string): Buffer } {
   const index = new IndicatorIndex(options.cache);
   const indicators: FileIndicator[] = [];
-  for await (const page of visibleIndicators(stix, reader)) {
-    for (const indicator of page) {
-      const before = { equality: index.equality, compiled: index.compiled, problems: index.problems.length };
+  return {
+    add(indicator) {
+      const before = { equality: index.equality, compiled: index.compiled };
       const info = { id: indicator.id, name: indicator.name, pattern: indicator.pattern, owner: indicator.owner };
       index.add(info, options.compile);
       const kind = index.equality > before.equality ? IndicatorKind.Equality : index.compiled > before.compiled ? IndicatorKind.Compiled : IndicatorKind.Problem;
       indicators.push({ info, validFromMs: time(indicator.validFrom), validUntilMs: time(indicator.validUntil), kind });
-    }
-  }
-  return encodeIndexFile(key, index, indicators);
+    },
+    encode: (key) => encodeIndexFile(key, index, indicators),
+  };
 }
 
 /** Writes the file beside a temporary name and renames it into place; false (the index is still used) when the folder is not writable. */
