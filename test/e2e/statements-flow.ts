@@ -101,6 +101,7 @@ export async function runStatementsFlow(browser: Browser, app: AppUnderTest & { 
   // The state office sees the approvals were cleared, and approves the new text.
   await state.goto(`${app.baseUrl}/statements`);
   await state.waitForSelector(`section[aria-label="Waiting for you"] [data-testid=statement-row]:has-text("Text changed: approvals cleared")`);
+  await state.screenshot({ path: join(shots, 's04a-list-phone.png'), fullPage: true });
   await openFromList(state, app, title, 'Waiting for you');
   await state.waitForSelector('[data-testid=approvals-reset]');
   expect(await hashOn(state)).toBe(newHash);
