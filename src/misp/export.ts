@@ -12,6 +12,8 @@ import { attributesOf, epochSeconds, galaxyOfTechnique, reachOfSharing, tlpTag, 
 export interface MispExportOptions {
   /** Name of a Rampart sharing group, for MISP's SharingGroup (its uuid is the group's id). */
   readonly groupName?: (uuid: string) => string;
+  /** Told every stored version an event was built from (the report, its objects, their observables), e.g. to audit reads. */
+  readonly onServed?: (versions: readonly StoredVersion[]) => void;
 }
 
 const CHUNK = 200;
@@ -63,6 +65,7 @@ export async function eventOfReport(stix: StixStore, reader: Reader, report: Sto
     galaxies.set(source, [...(galaxies.get(source) ?? []), g]);
     named.add(String(rel['target_ref']));
   }
+  options.onServed?.([report, ...objects, ...observables.values(), ...pointed.values()]);
   const attributes = objects.flatMap((v) => attributesOf(v, { groupName, observables: observableJson, galaxies }));
   // Techniques the report names itself (not only through an attribute's relationship) are the event's.
   const eventGalaxies = [...techniques].filter(([id]) => !named.has(id)).map(([, g]) => g);

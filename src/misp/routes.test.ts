@@ -13,6 +13,7 @@ import { SHARED_DATA } from '../../test/helpers/shared-data.ts';
 import { testDatabase, testDialects, type TestDatabase } from '../../test/helpers/store.ts';
 import { importObjects } from '../ingest/import.ts';
 import { KNOWLEDGE_BASE } from '../kb/knowledge-base.ts';
+import type { AuditRecord } from '../audit/audit-log.ts';
 import { mispPlugin } from './routes.ts';
 import type { MispEventOut } from './from-stix.ts';
 
@@ -52,6 +53,7 @@ describe.each(testDialects())('MISP routes over a real store (%s)', (dialect) =>
   let store: RampartStore;
   let h: Harness;
   let stored: readonly StoredVersion[];
+  const audited: AuditRecord[] = [];
 
   beforeAll(async () => {
     db = testDatabase(dialect);
@@ -63,7 +65,7 @@ describe.each(testDialects())('MISP routes over a real store (%s)', (dialect) =>
     expect(techniques).toHaveLength(2);
     const loaded = await importObjects(store.stix, [JSON.stringify({ type: 'bundle', id: 'bundle--0c9e7a51-2b4d-4f6e-8a1c-7d5e9b3f2a61', objects: techniques })], { hubOwner: HUB, tlp: 'clear', audience: ['public'] });
     expect(loaded.ok).toBe(true);
-    h = await harness({ stix: store.stix, auth: () => principalKeyAuth(KEYS), plugins: [mispPlugin({ stix: store.stix, clock: { now: () => new Date('2026-11-01T00:00:00Z') }, hubOwner: HUB })] });
+    h = await harness({ stix: store.stix, auth: () => principalKeyAuth(KEYS), plugins: [mispPlugin({ stix: store.stix, clock: { now: () => new Date('2026-11-01T00:00:00Z') }, hubOwner: HUB, audit: { record: (e) => Promise.resolve(void audited.push(e)) } })] });
     const res = await h.app.inject({ method: 'POST', url: '/api/v1/import/misp', headers: { ...auth('key-a'), 'content-type': 'application/json' }, payload: FIXTURE });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ stored: true, events: 1, rejected: 0 });
@@ -183,6 +185,15 @@ describe.each(testDialects())('MISP routes over a real store (%s)', (dialect) =>
       expect([hidden.statusCode, missing.statusCode]).toEqual([404, 404]);
       expect(hidden.json<{ code: string }>().code).toBe(missing.json<{ code: string }>().code);
       expect(hidden.body.replace('9b8c7d6e-5f4a-4b3c-8d2e-1f0a9b8c7d6e', 'X')).toBe(missing.body.replace('00000000-0000-4000-8000-000000000000', 'X'));
+    });
+
+    it('records reads of TLP:AMBER and above in the audit trail, as TAXII does', async () => {
+      audited.length = 0;
+      expect((await h.app.inject({ method: 'GET', url: `/misp/feed/${EVENT_UUID}.json`, headers: auth('key-b') })).statusCode).toBe(200);
+      // B reads nothing AMBER of this event (the amber indicator is A's own), so nothing is recorded.
+      expect(audited).toEqual([]);
+      expect((await h.app.inject({ method: 'GET', url: `/misp/feed/${EVENT_UUID}.json`, headers: auth('key-a') })).statusCode).toBe(200);
+      expect(audited).toEqual([expect.objectContaining({ action: 'read', actorOrg: A.orgId, details: expect.objectContaining({ via: `GET /misp/feed/${EVENT_UUID}.json` }) as unknown })]);
     });
 
     it('needs an API key', async () => {

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { AuditPort } from '../audit/audit-log.ts';
+import { auditReads } from '../audit/object-events.ts';
 import { audienceKind } from '../domain/audience.ts';
 import type { Clock } from '../domain/clock.ts';
 import type { OrgId } from '../domain/ids.ts';
@@ -14,7 +15,7 @@ import { ownerOnlyStore } from '../http/import-guard.ts';
 import { sendProblem } from '../http/problem.ts';
 import { problemResponses } from '../http/schemas.ts';
 import { microsFromIso } from '../stix/timestamp.ts';
-import type { StixStore } from '../store/types.ts';
+import type { StixStore, StoredVersion } from '../store/types.ts';
 import { eventByUuid, eventOfReport, visibleReports } from './export.ts';
 import { importMisp, MISP_IMPORT_LIMIT } from './import.ts';
 import type { Distribution } from './sharing.ts';
@@ -127,7 +128,9 @@ function mispRoutes(app: FastifyInstance, authn: RequestKit, deps: MispRouteDeps
       const reports = await visibleReports(deps.stix, reader, addedAfterUs);
       if (!reports.ok) return sendProblem(reply, reports.error);
       const response = [];
-      for (const report of reports.value) response.push({ Event: await eventOfReport(deps.stix, reader, report) });
+      const served: StoredVersion[] = [];
+      for (const report of reports.value) response.push({ Event: await eventOfReport(deps.stix, reader, report, { onServed: (v) => served.push(...v) }) });
+      await auditReads(deps.audit, principal, served, 'GET /api/v1/export/misp');
       await deps.audit?.record({ actorOrg: principal.orgId, actorUser: principal.userId, action: 'export', details: { via: 'GET /api/v1/export/misp', events: response.length, since: since ?? null } });
       return reply.send({ response });
     },
@@ -136,10 +139,12 @@ function mispRoutes(app: FastifyInstance, authn: RequestKit, deps: MispRouteDeps
   const feedSchema = (summary: string, produces: string) => ({ tags: ['misp'], summary, produces: [produces], response: { ...problemResponses(401, 404) } });
 
   app.get('/misp/feed/manifest.json', { onRequest: authn.guard('read'), schema: feedSchema('MISP feed manifest: one entry per event (report) the API key may see', 'application/json') }, async (request, reply) => {
-    const reader = authn.readerOf(request);
-    if (reader === null) return sendProblem(reply, problem('unauthenticated', 'unauthenticated', 'Send an API key: Authorization: Bearer <key>.'));
+    const principal = authn.principalOf(request);
+    if (principal === null) return sendProblem(reply, problem('unauthenticated', 'unauthenticated', 'Send an API key: Authorization: Bearer <key>.'));
+    const reader = readerOfPrincipal(principal);
     const reports = await visibleReports(deps.stix, reader);
     if (!reports.ok) return sendProblem(reply, reports.error);
+    await auditReads(deps.audit, principal, reports.value, 'GET /misp/feed/manifest.json');
     const manifest: Record<string, unknown> = {};
     for (const report of reports.value) {
       const e = await eventOfReport(deps.stix, reader, report);
@@ -149,18 +154,21 @@ function mispRoutes(app: FastifyInstance, authn: RequestKit, deps: MispRouteDeps
   });
 
   app.get('/misp/feed/hashes.csv', { onRequest: authn.guard('read'), schema: feedSchema("MISP feed hashes: the MD5 of each attribute value (each part of a|b values) and its event's uuid", 'text/csv') }, async (request, reply) => {
-    const reader = authn.readerOf(request);
-    if (reader === null) return sendProblem(reply, problem('unauthenticated', 'unauthenticated', 'Send an API key: Authorization: Bearer <key>.'));
+    const principal = authn.principalOf(request);
+    if (principal === null) return sendProblem(reply, problem('unauthenticated', 'unauthenticated', 'Send an API key: Authorization: Bearer <key>.'));
+    const reader = readerOfPrincipal(principal);
     const reports = await visibleReports(deps.stix, reader);
     if (!reports.ok) return sendProblem(reply, reports.error);
     const lines: string[] = [];
+    const served: StoredVersion[] = [];
     for (const report of reports.value) {
-      const e = await eventOfReport(deps.stix, reader, report);
+      const e = await eventOfReport(deps.stix, reader, report, { onServed: (v) => served.push(...v) });
       for (const a of e.Attribute) {
         const parts = a.type.includes('|') ? a.value.split('|') : [a.value];
         for (const part of parts) lines.push(`${createHash('md5').update(part, 'utf8').digest('hex')},${e.uuid}`);
       }
     }
+    await auditReads(deps.audit, principal, served, 'GET /misp/feed/hashes.csv');
     return reply.header('content-type', 'text/csv; charset=utf-8').send(lines.map((l) => `${l}\n`).join(''));
   });
 
@@ -168,11 +176,13 @@ function mispRoutes(app: FastifyInstance, authn: RequestKit, deps: MispRouteDeps
     '/misp/feed/:file',
     { onRequest: authn.guard('read'), schema: { ...feedSchema('One MISP feed event, <uuid>.json: {"Event": …} with only what the API key may see', 'application/json'), params: Type.Object({ file: Type.String({ maxLength: 200 }) }) } },
     async (request, reply) => {
-      const reader = authn.readerOf(request);
-      if (reader === null) return sendProblem(reply, problem('unauthenticated', 'unauthenticated', 'Send an API key: Authorization: Bearer <key>.'));
+      const principal = authn.principalOf(request);
+      if (principal === null) return sendProblem(reply, problem('unauthenticated', 'unauthenticated', 'Send an API key: Authorization: Bearer <key>.'));
       const uuid = FEED_FILE.exec(request.params.file)?.[1];
       if (uuid === undefined) return sendProblem(reply, problem('not-found', 'not-found', 'The MISP feed holds manifest.json, hashes.csv and <event uuid>.json'));
-      const event = await eventByUuid(deps.stix, reader, uuid);
+      const served: StoredVersion[] = [];
+      const event = await eventByUuid(deps.stix, readerOfPrincipal(principal), uuid, { onServed: (v) => served.push(...v) });
+      await auditReads(deps.audit, principal, served, `GET /misp/feed/${uuid}.json`);
       // Not shared with this key is answered exactly like no such event.
       if (event === null) return sendProblem(reply, problem('not-found', 'not-found', `No event ${uuid} in this feed`));
       return reply.header('content-type', 'application/json; charset=utf-8').send(JSON.stringify({ Event: event }));
