@@ -179,6 +179,20 @@ describe.each(testDialects())('transparency log (%s)', (dialect) => {
     ]);
   });
 
+  it('logs a re-share that makes an object public or takes it back from the public', async () => {
+    const size = (await entries()).length;
+    const id = await report(state, 'clear', ['community']);
+    const widened = await call(state, 'PUT', `/api/v1/objects/${id}/sharing`, { audience: ['public'] });
+    expect(widened.status, widened.text).toBe(200);
+    expect((await call(state, 'PUT', `/api/v1/objects/${id}/sharing`, { audience: ['public', 'community'] })).status).toBe(200); // still public: nothing new
+    expect((await call(state, 'PUT', `/api/v1/objects/${id}/sharing`, { audience: ['community'] })).status).toBe(200);
+    const added = (await entries()).slice(size);
+    expect(added.map((e) => [e.kind, (e.content['object'] as { id: string }).id, e.content['reshared']])).toEqual([
+      ['notice-published', id, true],
+      ['notice-unpublished', id, true],
+    ]);
+  });
+
   it('keeps the log append-only in the database itself', async () => {
     const before = await tableRows(h.store.database, IGNORED);
     for (const statement of [sql`update transparency_entry set kind = 'x' where seq = 1`, sql`delete from transparency_entry where seq = 8`, sql`update transparency_checkpoint set tree_size = 1`, sql`delete from transparency_checkpoint`]) {

@@ -8,7 +8,7 @@ import { canonicalJson } from './canonical-json.ts';
  */
 
 /** What was made public. Only these are ever logged. */
-export const TRANSPARENCY_KINDS = ['statement-published', 'correction-published', 'correction-updated', 'correction-withdrawn', 'notice-published', 'notice-revoked', 'platform-share', 'platform-response'] as const;
+export const TRANSPARENCY_KINDS = ['statement-published', 'correction-published', 'correction-updated', 'correction-withdrawn', 'notice-published', 'notice-revoked', 'notice-unpublished', 'platform-share', 'platform-response'] as const;
 export type TransparencyKind = (typeof TRANSPARENCY_KINDS)[number];
 
 /** The previous hash of the first entry: 64 zeros. */

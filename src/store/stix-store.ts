@@ -1,4 +1,8 @@
+import { createHash } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
+import { canonicalJson } from '../domain/canonical-json.ts';
+import type { TransparencyEvent } from '../domain/transparency.ts';
+import { appendTransparency, type TransparencyTables } from './transparency.ts';
 import type { OrgId, StixId } from '../domain/ids.ts';
 import type { Result } from '../domain/result.ts';
 import type { Database } from './db.ts';
@@ -33,6 +37,26 @@ async function visibleOwnersIn(trx: Kysely<StixTables>, reader: Reader, ids: rea
     for (const row of rows) owners.set(row.id as StixId, [...(owners.get(row.id as StixId) ?? []), row.owner as OrgId]);
   }
   return owners;
+}
+
+const isPublic = (tlp: string, audience: readonly string[]) => tlp === 'clear' && audience.includes('public');
+
+/**
+ * A re-share that makes an object public, or takes it back from the public, is a public event: it goes into the
+ * transparency log in the same transaction (its type, name, owner and latest version, nothing else).
+ */
+async function logPublicReshare(trx: Kysely<StixTables>, id: StixId, sharing: Sharing, before: { type: string; name: string | null; modified: string | null; json: string; tlp: string; audience: string }, time: string): Promise<void> {
+  const was = isPublic(before.tlp, JSON.parse(before.audience) as string[]);
+  const is = isPublic(sharing.tlp, sharing.audience);
+  if (was === is) return;
+  const object = { id, modified: before.modified, sha256: createHash('sha256').update(canonicalJson(JSON.parse(before.json)), 'utf8').digest('hex') };
+  const event: TransparencyEvent = {
+    kind: is ? 'notice-published' : 'notice-unpublished',
+    time,
+    content: { type: before.type, name: before.name, publisher: { org_ref: sharing.owner }, reshared: true, object },
+  };
+  // The same transaction, seen with the log's tables (Kysely's table types do not widen by assignment).
+  await appendTransparency(trx as unknown as Kysely<TransparencyTables>, [event]);
 }
 
 /** The STIX store over one database (SQLite or PostgreSQL); closing it is the caller's job. */
@@ -71,7 +95,9 @@ export function kyselyStixStore(database: Database<unknown>, options: StixStoreO
       const known = await trx.selectFrom('stix_version').select('id').where('id', '=', id).where('owner', '=', sharing.owner).limit(1).executeTakeFirst();
       if (known === undefined) return;
       await bumpChanges(trx, new Set([id.slice(0, id.indexOf('--'))]));
+      const before = await trx.selectFrom('stix_version').select(['type', 'name', 'modified', 'json', 'tlp', 'audience']).where('id', '=', id).where('owner', '=', sharing.owner).where('is_latest', '=', 1).executeTakeFirst();
       await setSharing({ trx, dialect, runMany }, id, sharingColumns(sharing));
+      if (before !== undefined) await logPublicReshare(trx, id, sharing, before, new Date(Math.floor(clock() / 1000)).toISOString());
     });
   }
 

@@ -21,6 +21,8 @@ export function transparencyLine(kind: string, content: Readonly<Record<string, 
       return `${nameOf(content['publisher'])} shared with the public: ${str(content['name']) ?? str(content['type']) ?? 'an item'}`;
     case 'notice-revoked':
       return `${nameOf(content['publisher'])} revoked what it had shared with the public: ${str(content['name']) ?? str(content['type']) ?? 'an item'}`;
+    case 'notice-unpublished':
+      return `${nameOf(content['publisher'])} no longer shares with the public: ${str(content['name']) ?? str(content['type']) ?? 'an item'}`;
     case 'platform-share':
       return `${nameOf(content['official'])} told ${nameOf(content['platform'])} about ${str(content['url']) ?? 'a post'}: ${str(content['reason']) ?? ''}`;
     case 'platform-response':
