@@ -58,9 +58,12 @@ export function testDatabase(dialect: DialectName, env: Readonly<Record<string, 
  * may touch without changing data (when a key was last used).
  */
 export async function tableRows(database: Database<unknown>, ignore: Readonly<Record<string, readonly string[]>> = {}): Promise<Map<string, string[]>> {
-  // PostgreSQL: Kysely lists the tables of every schema, and other test files migrate their own schemas meanwhile; keep this one's.
-  const current = database.dialect === 'postgres' ? (await sql<{ s: string }>`select current_schema() as s`.execute(database.db)).rows[0]?.s : undefined;
-  const tables = (await database.db.introspection.getTables()).filter((t) => current === undefined || t.schema === current);
+  // PostgreSQL: only this test's schema, read from the catalogue by name (Kysely's introspection reads every schema, and
+  // fails with "schema … does not exist" when another test file drops its own schema meanwhile).
+  const tables =
+    database.dialect === 'postgres'
+      ? (await sql<{ name: string }>`select tablename as name from pg_catalog.pg_tables where schemaname = current_schema()`.execute(database.db)).rows
+      : await database.db.introspection.getTables();
   const out = new Map<string, string[]>();
   for (const table of tables) {
     const { rows } = await sql<Record<string, unknown>>`select * from ${sql.table(table.name)}`.execute(database.db);
