@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -105,6 +106,78 @@ describe.skipIf(skipReason !== null)('alerts in the web UI (Chromium)', () => {
       await page.waitForURL(/\/intel\/indicator--/);
       await page.waitForSelector('h1:has-text("Lookalike of the state results site")');
       await untilUnread(page, 0);
+
+      // The notification plan: Rampart's standard rules off (so only the rules made below match), and the
+      // duty officer a backup contact for status changes, each saved by the server.
+      await page.goto(`${server.url}/settings/alerts`);
+      await page.waitForSelector('#plan select');
+      await page.getByLabel('Use Rampart’s standard rules for an organization like ours').uncheck();
+      await expect.poll(() => page.isChecked('#plan input[type=checkbox]')).toBe(false);
+      const statusContact = '#plan select[aria-label="Duty officer (fictional): contact for status changes"]';
+      await page.selectOption(statusContact, 'backup');
+      await expect.poll(() => page.inputValue(statusContact)).toBe('backup');
+      await page.reload();
+      await page.waitForSelector('#my-rules td:has-text("tabulator")');
+      expect(await page.textContent('#my-rules')).not.toContain('Incidents and status changes in our state');
+
+      // A rule over every kind of criterion the form offers, in plain words: incidents marked TLP:AMBER, shared
+      // with my state, about check-in and e-pollbooks, high or critical, in Wisconsin, mentioning "pollbook".
+      const form = page.locator('#my-rules form.rule-form');
+      await form.getByRole('checkbox', { name: 'Incidents', exact: true }).check();
+      await form.getByRole('checkbox', { name: 'TLP:AMBER', exact: true }).check();
+      await form.getByRole('checkbox', { name: 'My state', exact: true }).check();
+      await form.getByRole('checkbox', { name: 'Check-in and e-pollbooks', exact: true }).check();
+      await form.getByLabel('Incidents at least this severe').selectOption('high');
+      await form.getByLabel('Only in these states').selectOption('55');
+      await form.locator('ul[aria-label="Chosen states"] li:has-text("Wisconsin")').waitFor();
+      await form.getByLabel('Only if it mentions (words or phrases, separated by commas)').fill('pollbook');
+      await form.locator('label:has(select):has-text("Email") select').selectOption('immediate');
+      await form.getByLabel('Name (optional)').fill('Serious pollbook incidents here');
+      await form.getByRole('button', { name: 'Add rule' }).click();
+      await page.waitForSelector('#my-rules td:has-text("Serious pollbook incidents here")');
+      const described = await page.textContent('#my-rules td:has-text("Serious pollbook incidents here")');
+      expect(described).toContain('marked TLP:AMBER');
+      expect(described).toContain('shared with my state');
+      expect(described).toContain('about check-in and e-pollbooks');
+      // A second rule: reports naming an ATT&CK technique found through the form's search (the reference library).
+      await form.getByRole('checkbox', { name: 'Reports, advisories and joint statements', exact: true }).check();
+      await form.getByLabel('Find a technique or threat actor').fill('Spearphishing Attachment');
+      await form.getByRole('button', { name: 'Find', exact: true }).click();
+      const add = form.locator('.named-picker button:has-text("Add")').first();
+      await add.waitFor();
+      await add.click();
+      await form.locator('.named-picker .chosen-list li').first().waitFor();
+      await form.getByLabel('Name (optional)').fill('Reports naming spearphishing');
+      await form.getByRole('button', { name: 'Add rule' }).click();
+      await page.waitForSelector('#my-rules td:has-text("Reports naming spearphishing")');
+      await page.screenshot({ path: join(shots, '35-rule-form.png'), fullPage: true });
+
+      // What matches reaches the notification centre; what misses one criterion (low severity) does not.
+      // The same search the form made: its first answer is the technique the rule names.
+      const technique = await hub.app.inject({ method: 'GET', url: `/api/v1/objects?q=${encodeURIComponent('Spearphishing Attachment')}&type=attack-pattern,threat-actor,intrusion-set,campaign&reference=include&limit=10`, headers: { authorization: `Bearer ${key.value.key}` } });
+      const techniqueId = (JSON.parse(technique.body) as { items: { id: string }[] }).items[0]?.id ?? '';
+      expect(techniqueId).toMatch(/^attack-pattern--/);
+      const pollbook = (name: string, severity: string) => {
+        const made = incident(name, { severity, description: `${name}: the e-pollbook sync failed at 40 sites` });
+        const ext = (made.object['extensions'] as Record<string, Record<string, unknown>>)[Object.keys(made.object['extensions'] as object)[0] ?? ''];
+        if (ext !== undefined) ext['election_functions'] = ['pollbooks'];
+        return made;
+      };
+      const serious = pollbook('Pollbook outage in three towns (fictional)', 'high');
+      const minor = pollbook('Pollbook printer jam (fictional)', 'low');
+      await post(hub, key.value.key, serious.object, 'amber', ['state:55']);
+      await post(hub, key.value.key, minor.object, 'amber', ['state:55']);
+      const reportId = `report--${randomUUID()}`;
+      const report = { type: 'report', spec_version: '2.1', id: reportId, created: '2026-11-03T10:00:00.000Z', modified: '2026-11-03T10:00:00.000Z', name: 'Spearphishing wave against county clerks (fictional)', published: '2026-11-03T10:00:00.000Z', report_types: ['threat-report'], object_refs: [techniqueId] };
+      await post(hub, key.value.key, report, 'green', ['community']);
+      await untilUnread(page, 2);
+      await page.click('.alerts-link');
+      await page.waitForSelector('.notification.unread');
+      const unread = await page.locator('.notification.unread').allTextContents();
+      expect(unread.some((t) => t.includes('Pollbook outage in three towns') && t.includes('Serious pollbook incidents here'))).toBe(true);
+      expect(unread.some((t) => t.includes('Spearphishing wave against county clerks') && t.includes('Reports naming spearphishing'))).toBe(true);
+      expect(unread.some((t) => t.includes('Pollbook printer jam'))).toBe(false);
+      await page.screenshot({ path: join(shots, '36-rule-alerts.png'), fullPage: true });
 
       // At a phone's width the alert pages do not scroll sideways.
       await page.setViewportSize({ width: 390, height: 844 });
