@@ -167,6 +167,8 @@ describe('a feed told where a write went', () => {
   });
 });
 
+const nameOfJson = (json: string) => (JSON.parse(json) as { name: string }).name;
+
 describe('feeds of colleagues sharing their queries', () => {
   const ALICE = '0c000000-0000-4000-8000-00000000000c' as UserId;
   const BOB = '0d000000-0000-4000-8000-00000000000d' as UserId;
@@ -223,6 +225,38 @@ describe('feeds of colleagues sharing their queries', () => {
     await Promise.all([alice.feed.settled(), bob.feed.settled()]);
     expect(alice.sent.map((e) => e.object.name)).toEqual(['n1', 'n2']);
     expect(bob.sent.map((e) => e.object.name)).toEqual(['n1']);
+  });
+
+  it('shares one query between organizations of one state; what one organization owns or is named to it reaches it alone', async () => {
+    const B = 'identity--0e000000-0000-4000-8000-00000000000e' as OrgId;
+    const office = (orgId: OrgId): Reader => ({ kind: 'member', orgId, userId: null, keys: ['community', 'state:55', `org:${orgId}`] });
+    const feeds = [office(OTHER), office(B)].map((r) => {
+      const sent: LiveEvent[] = [];
+      const feed = openFeed({ stix, shared }, r, 0, (events) => {
+        sent.push(...events);
+        return Promise.resolve();
+      }, (e) => {
+        throw e;
+      });
+      bus.subscribe((c) => feed.notify(c));
+      feed.poll();
+      return { feed, sent };
+    });
+    const settled = () => Promise.all(feeds.map((f) => f.feed.settled()));
+    await settled();
+    await put(stix, [object(6, { owner: OWNER, tlp: 'amber', audience: ['state:55'] })]);
+    await settled();
+    expect(sharedQueries).toBe(1);
+    await put(stix, [object(7, { owner: OWNER, tlp: 'amber+strict', audience: [`org:${OTHER}`] })]);
+    await put(stix, [object(8, { owner: B, tlp: 'amber+strict', audience: [`org:${B}`] })]);
+    await settled();
+    expect(feeds.map((f) => f.sent.map((e) => e.object.name))).toEqual([
+      ['n6', 'n7'],
+      ['n6', 'n8'],
+    ]);
+    // The shared reader sees what is shared with its keys, and owns nothing.
+    const page = await stix.list({ kind: 'audience', keys: ['state:55', `org:${OTHER}`] }, { limit: 10 });
+    expect(page.ok ? page.value.items.map((v) => nameOfJson(v.json)) : null).toEqual(['n6', 'n7']);
   });
 
   it('reports once, late, a version for one person that a shared round went past before its change was heard', async () => {

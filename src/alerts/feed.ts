@@ -4,7 +4,7 @@ import type { Result } from '../domain/result.ts';
 import type { Tlp } from '../domain/tlp.ts';
 import type { ListQuery, Page, Reader, StixStore, StoredVersion } from '../store/types.ts';
 import type { Change } from './bus.ts';
-import { isUserKey, sharedPart, type SharedLists } from './shared-lists.ts';
+import { isOwnKey, sharedPart, type SharedLists } from './shared-lists.ts';
 
 /** What a live feed says of one object: enough for a list row, never its content beyond the name. */
 export interface LiveObject {
@@ -91,8 +91,8 @@ export function openFeed(deps: FeedDeps, opened: Reader, cursor: number, send: (
   let reader = opened;
   let dirty = false;
   // Ask the store with the whole reader (not the shared part) in the next round: at first, on the
-  // heartbeat (a change lost on the way may have named this person), and after a change that named
-  // one of its user: keys, or did not say what it named.
+  // heartbeat (a change lost on the way may have named this reader), and after a change that named
+  // its organization (as owner or org: key) or one of its user: keys, or did not say what it named.
   let personal = true;
   // Where the last personal round ended, and the versions shared rounds reported since (by added time).
   let personalFrom = cursor;
@@ -225,7 +225,8 @@ export function openFeed(deps: FeedDeps, opened: Reader, cursor: number, send: (
         if (id.ok) reshared.add(id.value);
         // A re-share says nothing of the versions it kept narrower (a TLP:RED one names people).
         personal = true;
-      } else if (change.audience === undefined || (reader.kind === 'member' && reader.keys.some((k) => isUserKey(k) && change.audience?.includes(k) === true))) {
+      } else if (reader.kind === 'member' && (change.audience === undefined || change.owners === undefined || change.owners.includes(reader.orgId) || reader.keys.some((k) => isOwnKey(reader, k) && change.audience?.includes(k) === true))) {
+        // It may hold something for this reader alone (its organization's own, or named to it): only its whole reader finds it.
         personal = true;
       }
       wake();
@@ -255,6 +256,8 @@ export function concerns(reader: Reader, audience: readonly string[], owners: re
       return audience.includes('public');
     case 'member':
       return owners.includes(reader.orgId) || reader.keys.some((k) => audience.includes(k));
+    case 'audience':
+      return reader.keys.some((k) => audience.includes(k));
   }
 }
 

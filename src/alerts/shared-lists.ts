@@ -22,6 +22,8 @@ function readerKey(reader: Reader): string {
       return reader.kind;
     case 'member':
       return `member ${reader.orgId} ${[...new Set(reader.keys)].sort().join(' ')}`;
+    case 'audience':
+      return `audience ${[...new Set(reader.keys)].sort().join(' ')}`;
   }
 }
 
@@ -53,15 +55,18 @@ export function sharedLists(stix: Pick<StixStore, 'list'>): SharedLists {
 }
 
 /**
- * The part of a reader that colleagues share: its `user:` keys (which only TLP:RED audiences name)
- * set aside. A feed may use the shared answer only while no change since its position named one of
- * its own `user:` keys; otherwise it asks the store with its whole reader.
+ * The part of a reader that others share: its keys but the ones naming its own organization (`org:`)
+ * or a person (`user:`, which only TLP:RED audiences name), and without the objects its organization
+ * owns. Every local office of a state shares one (public, community, state:<fips> and its groups'
+ * keys). A feed may use the shared answer only while no change since its position named one of its own
+ * keys or its organization as owner; otherwise it asks the store with its whole reader.
  */
 export function sharedPart(reader: Reader): Reader {
-  if (reader.kind !== 'member' || !reader.keys.some(isUserKey)) return reader;
-  return { kind: 'member', orgId: reader.orgId, userId: null, keys: reader.keys.filter((k) => !isUserKey(k)) };
+  if (reader.kind !== 'member') return reader;
+  return { kind: 'audience', keys: reader.keys.filter((k) => !isOwnKey(reader, k)) };
 }
 
-export function isUserKey(key: string): boolean {
-  return key.startsWith('user:');
+/** A key of this reader that no reader of another organization holds: its own `org:` key, a person's `user:` key. */
+export function isOwnKey(reader: Reader, key: string): boolean {
+  return key.startsWith('user:') || (reader.kind === 'member' && key === `org:${reader.orgId}`);
 }

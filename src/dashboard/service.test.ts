@@ -28,6 +28,8 @@ function sees(reader: Reader, sharing: Sharing): boolean {
       return sharing.audience.includes('public');
     case 'member':
       return sharing.owner === reader.orgId || sharing.audience.some((k) => reader.keys.includes(k));
+    case 'audience':
+      return sharing.audience.some((k) => reader.keys.includes(k));
   }
 }
 

@@ -16,7 +16,13 @@ import type { TransparencyEvent } from '../domain/transparency.ts';
 export type Reader =
   | { readonly kind: 'member'; readonly orgId: OrgId; readonly userId: UserId | null; readonly keys: readonly AudienceKey[] }
   | { readonly kind: 'public' }
-  | { readonly kind: 'operator' };
+  | { readonly kind: 'operator' }
+  /**
+   * What is shared with one of `keys`, owning nothing: the part several organizations' readers have in
+   * common (their keys but `org:` and `user:` ones). Never a principal; live feeds ask once with it for
+   * all those readers (src/alerts/shared-lists.ts).
+   */
+  | { readonly kind: 'audience'; readonly keys: readonly AudienceKey[] };
 
 /** A reader that is a member organization's person or machine: the only kind that writes. */
 export type MemberReader = Extract<Reader, { readonly kind: 'member' }>;

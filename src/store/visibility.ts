@@ -18,6 +18,11 @@ export function visibleTo(reader: Reader, version: string, owner: string): RawBu
       const keys = sql.join(reader.keys.map((k) => sql`${k}`));
       return sql<SqlBool>`(${sql.ref(owner)} = ${reader.orgId} or exists (select 1 from stix_audience a where a.added_us = ${sql.ref(version)} and a.key in (${keys})))`;
     }
+    case 'audience': {
+      if (reader.keys.length === 0) return sql<SqlBool>`1 = 0`;
+      const keys = sql.join(reader.keys.map((k) => sql`${k}`));
+      return sql<SqlBool>`exists (select 1 from stix_audience a where a.added_us = ${sql.ref(version)} and a.key in (${keys}))`;
+    }
     default:
       return assertNever(reader);
   }
@@ -37,6 +42,8 @@ export function visibilitySources(reader: Reader): { readonly keys: readonly str
       return { keys: ['public'], owner: null };
     case 'member':
       return { keys: [...new Set(reader.keys)], owner: reader.orgId };
+    case 'audience':
+      return { keys: [...new Set(reader.keys)], owner: null };
     default:
       return assertNever(reader);
   }

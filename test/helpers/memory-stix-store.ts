@@ -6,6 +6,7 @@ import type { IncomingObject, ListQuery, PutOutcome, Reader, StixStore, StoredVe
 function sees(reader: Reader, v: StoredVersion): boolean {
   if (reader.kind === 'operator') return true;
   if (reader.kind === 'public') return v.sharing.audience.includes('public');
+  if (reader.kind === 'audience') return v.sharing.audience.some((k) => reader.keys.includes(k));
   return v.sharing.owner === reader.orgId || v.sharing.audience.some((k) => reader.keys.includes(k));
 }
 
