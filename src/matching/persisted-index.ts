@@ -29,6 +29,8 @@ function readerKey(reader: Reader): string {
       return reader.kind;
     case 'member':
       return JSON.stringify(['member', reader.orgId, reader.userId, [...reader.keys].sort()]);
+    case 'audience':
+      return JSON.stringify(['audience', [...reader.keys].sort()]);
   }
 }
 
