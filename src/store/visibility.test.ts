@@ -51,6 +51,12 @@ describe.each(testDialects())('visibility on %s', (dialect) => {
     expect(await names(store.stix, cReader)).toEqual(['group']);
     expect(await names(store.stix, nobody)).toEqual([]);
     expect(await names(store.stix, member(ORG_B, []))).toEqual(['group', 'other state', 'red', 'state']);
+    // The audience reader (the part live feeds share) sees what is shared with its keys and owns nothing.
+    expect(await names(store.stix, { kind: 'audience', keys: ['community', STATE] })).toEqual(['community', 'state']);
+    expect(await names(store.stix, { kind: 'audience', keys: [`org:${ORG_A}`] })).toEqual([]);
+    expect(await names(store.stix, { kind: 'audience', keys: [] })).toEqual([]);
+    expect(await store.stix.get({ kind: 'audience', keys: [STATE] }, o.stateByB.id)).not.toBeNull();
+    expect(await store.stix.get({ kind: 'audience', keys: [STATE] }, o.privateToA.id)).toBeNull();
 
     expect(await store.stix.count(PUBLIC)).toBe(1);
     expect(await store.stix.count(stateReader)).toBe(2);
