@@ -55,4 +55,44 @@ describe.each(testDialects())('GET /api/v1/objects filters and totals on %s', (d
     }
   });
 
+
+  it('sorts by modified time, by name and by relevance, page by page, and refuses what it cannot sort', async () => {
+    const items = [
+      { id: 'indicator--0000000c-2222-4222-8222-222222222221', name: 'beta ballot phishing', description: 'ballot ballot ballot', modified: '2024-11-05T10:00:00.000Z' },
+      { id: 'indicator--0000000c-2222-4222-8222-222222222222', name: 'Alpha notice', description: 'a long note about many other things, such as polling places, mail, results and staffing, that names the ballot once', modified: '2024-11-05T12:00:00.000Z' },
+      { id: 'indicator--0000000c-2222-4222-8222-222222222223', name: 'gamma', description: 'nothing to see', modified: '2024-11-05T11:00:00.000Z' },
+    ];
+    for (const i of items) expect((await create({ object: indicator({ ...i, created: '2024-11-05T09:00:00.000Z' }), sharing: { tlp: 'green', audience: ['community'] } })).statusCode).toBe(201);
+    const walk = async (query: string) => {
+      const names: string[] = [];
+      let cursor = '';
+      for (;;) {
+        const res = await h.app.inject({ method: 'GET', url: `/api/v1/objects?type=indicator&limit=1&${query}${cursor === '' ? '' : `&cursor=${cursor}`}`, headers: bearer(h.b.readKey) });
+        expect(res.statusCode, res.body).toBe(200);
+        const body = res.json<{ items: { name: string }[]; next_cursor: string | null; total: number }>();
+        names.push(...body.items.map((i) => i.name));
+        if (body.next_cursor === null) return { names, total: body.total };
+        cursor = body.next_cursor;
+      }
+    };
+    expect((await walk('sort=modified&order=desc')).names).toEqual(['Alpha notice', 'gamma', 'beta ballot phishing']);
+    expect((await walk('sort=modified')).names).toEqual(['beta ballot phishing', 'gamma', 'Alpha notice']);
+    expect((await walk('sort=name')).names).toEqual(['Alpha notice', 'beta ballot phishing', 'gamma']);
+    expect((await walk('sort=name&order=desc')).names).toEqual(['gamma', 'beta ballot phishing', 'Alpha notice']);
+    // Relevance: the item that says "ballot" four times ranks above the newer one that names it once in passing.
+    expect(await walk('sort=relevance&q=ballot')).toEqual({ names: ['beta ballot phishing', 'Alpha notice'], total: 2 });
+    // A value ranks nothing: newest modified first.
+    expect((await walk('sort=relevance&q=clerk-elections.example')).names).toEqual(['Alpha notice', 'gamma', 'beta ballot phishing']);
+    const bad = async (query: string) => h.app.inject({ method: 'GET', url: `/api/v1/objects?${query}`, headers: bearer(h.b.readKey) });
+    const noQ = await bad('sort=relevance');
+    expect(noQ.statusCode).toBe(400);
+    expect(noQ.json<{ code: string }>().code).toBe('relevance-needs-q');
+    expect((await bad('sort=size')).statusCode).toBe(400);
+    const first = (await bad('type=indicator&limit=1&sort=name')).json<{ next_cursor: string }>().next_cursor;
+    const crossed = await bad(`type=indicator&limit=1&sort=modified&cursor=${first}`);
+    expect(crossed.statusCode).toBe(400);
+    expect(crossed.json<{ code: string }>().code).toBe('invalid-cursor');
+    expect((await bad(`type=indicator&limit=1&sort=name&order=desc&cursor=${first}`)).statusCode).toBe(400);
+    expect((await bad(`type=indicator&limit=1&cursor=${first}`)).statusCode).toBe(400);
+  });
 });

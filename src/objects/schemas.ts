@@ -21,7 +21,13 @@ export const ListObjectsQuery = Type.Object(
     modified_from: Type.Optional(Timestamp('Only versions modified at or after')),
     modified_to: Type.Optional(Timestamp('Only versions modified at or before')),
     added_after: Type.Optional(Timestamp('Only objects added to this hub after')),
-    order: Type.Optional(Type.Union([Type.Literal('asc'), Type.Literal('desc')], { description: 'asc (default): oldest added first; desc: newest first. Next pages keep the order of the first.' })),
+    sort: Type.Optional(
+      Type.Union([Type.Literal('added'), Type.Literal('modified'), Type.Literal('name'), Type.Literal('relevance')], {
+        description:
+          'added (default): by when added to this hub; modified: by the time the version was modified; name: by name, letter case aside (unnamed items last); relevance: best match of q first (needs q; words are ranked by full text, an address or other value ranks nothing, so newest modified first). order applies to added, modified and name.',
+      }),
+    ),
+    order: Type.Optional(Type.Union([Type.Literal('asc'), Type.Literal('desc')], { description: 'asc (default): oldest (or A to Z) first; desc: newest (or Z to A) first. Next pages keep the sort and order of the first.' })),
     limit: PageLimit,
     cursor: PageCursor,
   },

@@ -76,6 +76,7 @@ export async function listObjects(stix: StixStore, reader: Reader, query: ListOb
     ...(query.modified_to === undefined ? {} : { modifiedTo: query.modified_to }),
     ...(addedAfterUs === undefined ? {} : { addedAfterUs }),
     ...(query.order === undefined ? {} : { order: query.order }),
+    ...(query.sort === undefined ? {} : { sort: query.sort }),
     ...(query.cursor === undefined ? {} : { cursor: query.cursor }),
   });
   if (!page.ok) return page;

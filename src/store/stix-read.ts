@@ -294,12 +294,107 @@ function listBySources(db: Kysely<StixTables>, dialect: DialectName, sources: So
   return dialect === 'postgres' ? listBySourcesPostgres(db, sources, q, position) : listBySourcesSqlite(db, sources, q, position);
 }
 
+/** Where a sorted page ended: the sort key and added time of its last row (modified, name), or how many rows came before (relevance). */
+type SortedPosition = { readonly sort: 'modified' | 'name'; readonly desc: boolean; readonly key: string; readonly us: number } | { readonly sort: 'relevance'; readonly offset: number };
+
+const SORTED_CURSOR = /^v2\.([mn])(d?)\.(\d{1,16})\.([\s\S]*)$/;
+const RELEVANCE_CURSOR = /^v2\.r\.(\d{1,9})$/;
+
+function encodeSortedCursor(p: SortedPosition): string {
+  const text = p.sort === 'relevance' ? `v2.r.${p.offset}` : `v2.${p.sort === 'modified' ? 'm' : 'n'}${p.desc ? 'd' : ''}.${p.us}.${p.key}`;
+  return Buffer.from(text).toString('base64url');
+}
+
+function decodeSortedCursor(cursor: string, sort: 'modified' | 'name' | 'relevance', desc: boolean): Result<SortedPosition, Problem> {
+  const text = Buffer.from(cursor, 'base64url').toString('utf8');
+  const wrongOrder = problem('invalid', 'invalid-cursor', `this cursor continues a list in another sort or order; ask for the next page with the sort and order of the first`);
+  const r = RELEVANCE_CURSOR.exec(text);
+  if (r !== null) return sort === 'relevance' ? ok({ sort, offset: Number(r[1]) }) : err(wrongOrder);
+  const m = SORTED_CURSOR.exec(text);
+  if (m === null) return err(problem('invalid', 'invalid-cursor', `"${cursor}" is not a cursor this server gave out; start again without one`));
+  const given = m[1] === 'm' ? 'modified' : 'name';
+  if (given !== sort || (m[2] === 'd') !== desc) return err(wrongOrder);
+  return ok({ sort: given, desc, key: m[4] ?? '', us: Number(m[3]) });
+}
+
+/** Sorts after every name, so unnamed objects (sightings, observables) come last A to Z. */
+const NO_NAME = '\u{10FFFF}';
+
+/** The key a sort orders by, compared byte by byte on both databases so pages join up. */
+function sortKey(sort: 'modified' | 'name', dialect: DialectName): RawBuilder<string> {
+  if (sort === 'modified') return sql<string>`v.mod_key`;
+  return dialect === 'postgres' ? sql<string>`(coalesce(lower(v.name), ${NO_NAME}) collate "C")` : sql<string>`coalesce(lower(v.name), ${NO_NAME})`;
+}
+
+/** How well a version matches `text` (smaller is better), or null when `text` is an observable value, which ranks nothing. */
+function relevanceRank(text: string, dialect: DialectName): RawBuilder<number> | null {
+  if (valueQuery(text) !== null) return null;
+  const words = queryWords(text);
+  if (words.length === 0) return null;
+  if (dialect === 'sqlite') return sql<number>`(select bm25(stix_fts) from stix_fts where stix_fts match ${words.map((w) => `"${w}"*`).join(' ')} and rowid = v.added_us)`;
+  return sql<number>`(0 - ts_rank(${FTS_DOCUMENT}, to_tsquery('simple', ${words.map((w) => `${w}:*`).join(' & ')})))`;
+}
+
+/** A page in modified, name or relevance order: keyset pages for the first two, numbered pages for relevance (its rank is not a stored key). */
+async function listSorted(
+  db: Kysely<StixTables>,
+  dialect: DialectName,
+  reader: Reader,
+  q: ListQuery & { readonly sort: 'modified' | 'name' | 'relevance' },
+): Promise<Result<Page<StoredVersion>, Problem>> {
+  const desc = q.order === 'desc';
+  if (q.sort === 'relevance' && (q.text === undefined || q.text.trim() === '')) {
+    return err(problem('invalid', 'relevance-needs-q', 'sort=relevance ranks the matches of a search: give q, or sort by modified or name'));
+  }
+  const position = q.cursor === undefined ? ok(null) : decodeSortedCursor(q.cursor, q.sort, desc);
+  if (!position.ok) return position;
+  const where = conditions(reader, q, null, dialect);
+  if (!where.ok) return where;
+  const after = position.value;
+  if (q.sort === 'relevance') {
+    const rank = relevanceRank(q.text ?? '', dialect);
+    const offset = after !== null && after.sort === 'relevance' ? after.offset : 0;
+    const rows = await db
+      .selectFrom('stix_version as v')
+      .select(COLUMNS)
+      .where(where.value)
+      .$if(rank !== null, (b) => b.orderBy(rank ?? sql`0`, 'asc'))
+      .orderBy('v.mod_key', 'desc')
+      .orderBy('v.added_us', 'desc')
+      .limit(q.limit + 1)
+      .offset(offset)
+      .execute();
+    const items = toVersions(rows.slice(0, q.limit));
+    return ok({ items, nextCursor: rows.length > q.limit ? encodeSortedCursor({ sort: 'relevance', offset: offset + items.length }) : null });
+  }
+  const key = sortKey(q.sort, dialect);
+  const op = desc ? sql`<` : sql`>`;
+  const direction = desc ? 'desc' : 'asc';
+  const rows = await db
+    .selectFrom('stix_version as v')
+    .select(COLUMNS)
+    .select(key.as('sort_key'))
+    .where(where.value)
+    .$if(after !== null && after.sort !== 'relevance', (b) =>
+      b.where(after !== null && after.sort !== 'relevance' ? sql<SqlBool>`(${key} ${op} ${after.key} or (${key} = ${after.key} and v.added_us ${op} ${after.us}))` : sql<SqlBool>`1 = 1`),
+    )
+    .orderBy(key, direction)
+    .orderBy('v.added_us', direction)
+    .limit(q.limit + 1)
+    .execute();
+  const items = toVersions(rows.slice(0, q.limit));
+  const last = rows[q.limit - 1];
+  if (rows.length <= q.limit || last === undefined) return ok({ items, nextCursor: null });
+  return ok({ items, nextCursor: encodeSortedCursor({ sort: q.sort, desc, key: String(last.sort_key), us: Number(last.added_us) }) });
+}
+
 /** The read side of the STIX store: each method takes the reader and applies the one predicate. */
 export function stixReads(db: Kysely<StixTables>, dialect: DialectName) {
   const base = () => db.selectFrom('stix_version as v');
 
   async function list(reader: Reader, q: ListQuery): Promise<Result<Page<StoredVersion>, Problem>> {
     if (!Number.isInteger(q.limit) || q.limit < 1 || q.limit > MAX_PAGE) return err(problem('invalid', 'invalid-limit', `limit must be a whole number from 1 to ${MAX_PAGE}; got ${q.limit}`));
+    if (q.sort !== undefined && q.sort !== 'added') return listSorted(db, dialect, reader, { ...q, sort: q.sort });
     const desc = q.order === 'desc';
     const position = q.cursor === undefined ? ok(null) : decodeCursor(q.cursor, desc);
     if (!position.ok) return position;

@@ -132,6 +132,12 @@ export interface ListQuery {
   readonly versions?: 'latest' | 'all';
   /** asc (default): oldest added first; desc: newest first. A cursor continues in the order it was given for. */
   readonly order?: 'asc' | 'desc';
+  /**
+   * added (default): by the time added to this hub; modified: by the version's modified time; name: by name,
+   * letter case aside; relevance: best match of `text` first (words ranked by the full-text index; a value
+   * query ranks nothing, so newest modified first). `order` applies to added, modified and name.
+   */
+  readonly sort?: 'added' | 'modified' | 'name' | 'relevance';
   readonly limit: number;
   /** Opaque cursor returned by a previous page. */
   readonly cursor?: string;

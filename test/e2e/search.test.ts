@@ -9,7 +9,7 @@ import { signIn } from './ui-flow.ts';
 const skipReason = hasChromium() ? null : `${CHROMIUM} is absent: install Debian's chromium to run the browser test`;
 
 describe.skipIf(skipReason !== null)('searching and filtering the Intelligence list (Chromium)', () => {
-  it('finds by a domain named in text, shows how many match, and filters by TLP, at desktop and phone width', async () => {
+  it('finds by a domain named in text, shows how many match, filters by TLP, owner, label and dates, and sorts, at desktop and phone width', async () => {
     const shots = process.env['RAMPART_E2E_SCREENSHOTS'] ?? join(tmpdir(), 'rampart-e2e-screenshots');
     mkdirSync(shots, { recursive: true });
     const app = await startRealApp();
@@ -37,6 +37,43 @@ describe.skipIf(skipReason !== null)('searching and filtering the Intelligence l
         await page.screenshot({ path: join(shots, `search-working-${name}.png`), fullPage: false });
         expect(await page.textContent('.list-total')).toBe('0 items match');
         await page.screenshot({ path: join(shots, `search-working-${name}.png`), fullPage: false });
+        // Sort by name: the rows come A to Z, and "Best match" is offered only with a search.
+        await page.goto(`${app.baseUrl}/intel?type=intrusion-set&reference=only`);
+        await page.waitForSelector('.intel-table');
+        expect(await page.locator('select[name=sort] option[value=relevance]').count()).toBe(0);
+        await page.selectOption('select[name=sort]', 'name');
+        await page.waitForURL((u) => u.search.includes('sort=name'));
+        await expect
+          .poll(async () => {
+            const names = (await page.locator('.intel-table tbody tr td:nth-child(4) a').allTextContents()).map((n) => n.toLowerCase());
+            return names.length > 1 && names.every((n, i) => i === 0 || (names[i - 1] ?? '') <= n);
+          })
+          .toBe(true);
+        await page.fill('input[name=q]', 'group');
+        await page.click('button:has-text("Search")');
+        await page.waitForURL((u) => u.search.includes('q=group'));
+        await page.selectOption('select[name=sort]', 'relevance');
+        await page.waitForURL((u) => u.search.includes('sort=relevance'));
+        await page.waitForSelector('.intel-table');
+        // Owner, label and a date range narrow the list and sit in the address.
+        await page.goto(`${app.baseUrl}/intel`);
+        await page.waitForSelector('.list-total');
+        const ownerValue = await page.locator('select[name=owner] option').nth(1).getAttribute('value');
+        expect(ownerValue).toMatch(/^identity--/);
+        await page.selectOption('select[name=owner]', ownerValue ?? '');
+        await page.waitForURL((u) => u.search.includes('owner=identity'));
+        await page.fill('input[name=label]', 'no-such-label');
+        await page.click('button:has-text("Search")');
+        await page.waitForSelector('text=Nothing matches');
+        expect(page.url()).toContain('label=no-such-label');
+        await page.click('button:has-text("Clear filters")');
+        await page.waitForURL((u) => !u.search.includes('owner='));
+        await page.fill('input[name=since]', '2000-01-01');
+        await page.waitForURL((u) => u.search.includes('since=2000-01-01'));
+        await page.fill('input[name=until]', '2000-01-02');
+        await page.waitForURL((u) => u.search.includes('until=2000-01-02'));
+        await page.waitForSelector('text=Nothing matches');
+        await page.screenshot({ path: join(shots, `search-filters-${name}.png`), fullPage: false });
         await page.close();
       }
     } finally {

@@ -321,7 +321,9 @@ export interface paths {
                      * @example 2024-11-05T13:00:00Z
                      */
                     added_after?: string;
-                    /** @description asc (default): oldest added first; desc: newest first. Next pages keep the order of the first. */
+                    /** @description added (default): by when added to this hub; modified: by the time the version was modified; name: by name, letter case aside (unnamed items last); relevance: best match of q first (needs q; words are ranked by full text, an address or other value ranks nothing, so newest modified first). order applies to added, modified and name. */
+                    sort?: "added" | "modified" | "name" | "relevance";
+                    /** @description asc (default): oldest (or A to Z) first; desc: newest (or Z to A) first. Next pages keep the sort and order of the first. */
                     order?: "asc" | "desc";
                     limit: number;
                     /** @description next_cursor of the previous page */

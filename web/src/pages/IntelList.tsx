@@ -12,6 +12,7 @@ import { useGet } from '../use-api.ts';
 import { useLiveFeed } from '../use-live.ts';
 import { SelectionBar } from '../components/SelectionBar.tsx';
 import { useTitles } from '../use-titles.ts';
+import { useOrgNames } from '../components/SharingPanel.tsx';
 
 const PAGE_SIZE = 25;
 
@@ -30,27 +31,47 @@ const TLP_CHOICES: readonly (readonly [string, string])[] = [
 ];
 
 /** The list's filters as they sit in the page address. */
-const FILTERS = ['q', 'type', 'tlp', 'severity', 'state', 'label', 'since', 'reference'] as const;
+const FILTERS = ['q', 'type', 'tlp', 'owner', 'severity', 'state', 'label', 'since', 'until', 'sort', 'reference'] as const;
 type Filter = (typeof FILTERS)[number];
+
+/** The list's orders, as the page address names them, and what each asks the server for. */
+const SORTS: readonly (readonly [string, string, Readonly<{ sort?: string; order: string }>])[] = [
+  ['', 'Newest shared first', { order: 'desc' }],
+  ['changed', 'Latest changes first', { sort: 'modified', order: 'desc' }],
+  ['oldest', 'Oldest changes first', { sort: 'modified', order: 'asc' }],
+  ['name', 'Name, A to Z', { sort: 'name', order: 'asc' }],
+  ['relevance', 'Best match first', { sort: 'relevance', order: 'desc' }],
+];
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 export function IntelList() {
   const { params } = useLocation();
   const f = Object.fromEntries(FILTERS.map((k) => [k, params.get(k) ?? ''])) as Record<Filter, string>;
   const { q, type } = f;
   // A date picked as "changed since" counts from the start of that day, in UTC like every STIX time.
-  const since = /^\d{4}-\d{2}-\d{2}$/.test(f.since) ? `${f.since}T00:00:00Z` : '';
-  const filtered = FILTERS.some((k) => k !== 'q' && k !== 'reference' && f[k] !== '');
+  const since = DAY.test(f.since) ? `${f.since}T00:00:00Z` : '';
+  // "Changed until" takes in the whole of that day.
+  const until = DAY.test(f.until) ? `${f.until}T23:59:59.999Z` : '';
+  const filtered = FILTERS.some((k) => k !== 'q' && k !== 'reference' && k !== 'sort' && f[k] !== '');
+  // Best match needs words to rank: without a search the list falls back to newest shared first.
+  const sortChoice = SORTS.find(([key]) => key === f.sort && (key !== 'relevance' || q !== '')) ?? SORTS[0];
+  const sortQuery = sortChoice?.[2] ?? { order: 'desc' };
+  const orgNames = useOrgNames();
+  const owners = [...orgNames].sort((a, b) => a[1].localeCompare(b[1]));
   const library = f.reference === 'only';
   const cursor = params.get('cursor') ?? '';
   // Earlier page cursors live in the URL so Back/Forward and reloads keep the place.
   const trail = (params.get('trail') ?? '').split(',').filter((c) => c !== '');
   const [text, setText] = useState(q);
   useEffect(() => setText(q), [q]);
+  const [labelText, setLabelText] = useState(f.label);
+  useEffect(() => setLabelText(f.label), [f.label]);
   // Newest first: what was shared last is what an analyst looks for first.
   const [version, setVersion] = useState(0);
   // Relationships have no name of their own; they are listed on the objects they link, not here.
   const list = useGet<ListBody>(
-    `/api/v1/objects${query({ q, type, reference: library ? 'only' : '', tlp: f.tlp, severity: f.severity, state: f.state, label: f.label, modified_from: since, exclude_type: type === '' ? 'relationship' : '', order: 'desc', limit: PAGE_SIZE, cursor })}`,
+    `/api/v1/objects${query({ q, type, reference: library ? 'only' : '', tlp: f.tlp, owner: f.owner, severity: f.severity, state: f.state, label: f.label, modified_from: since, modified_to: until, exclude_type: type === '' ? 'relationship' : '', sort: sortQuery.sort ?? '', order: sortQuery.order, limit: PAGE_SIZE, cursor })}`,
     version,
   );
   const live = useLiveFeed();
@@ -71,7 +92,7 @@ export function IntelList() {
   };
   const search = (e: FormEvent) => {
     e.preventDefault();
-    go({ q: text.trim() });
+    go({ q: text.trim(), label: labelText.split(',').map((l) => l.trim()).filter((l) => l !== '').join(',') });
   };
   const now = new Date();
   const rows = list.state === 'ready' ? list.value.items.flatMap((i): ObjectRow[] => {
@@ -133,6 +154,17 @@ export function IntelList() {
           </select>
         </label>
         <label>
+          Owner
+          <select name="owner" value={f.owner} onChange={(e) => go({ owner: e.target.value })}>
+            <option value="">Any organization</option>
+            {owners.map(([id, name]) => (
+              <option key={id} value={id}>
+                {name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
           Severity
           <select name="severity" value={f.severity} onChange={(e) => go({ severity: e.target.value })}>
             <option value="">Any severity</option>
@@ -155,12 +187,30 @@ export function IntelList() {
           </select>
         </label>
         <label>
-          Changed since
-          <input type="date" name="since" value={f.since} onChange={(e) => go({ since: e.target.value })} />
+          Label
+          <input type="text" name="label" value={labelText} onChange={(e) => setLabelText(e.target.value)} placeholder="e.g. phishing" />
+        </label>
+        <label>
+          Changed from
+          <input type="date" name="since" value={f.since} max={f.until === '' ? undefined : f.until} onChange={(e) => go({ since: e.target.value })} />
+        </label>
+        <label>
+          Changed until
+          <input type="date" name="until" value={f.until} min={f.since === '' ? undefined : f.since} onChange={(e) => go({ until: e.target.value })} />
+        </label>
+        <label>
+          Sort
+          <select name="sort" value={sortChoice?.[0] ?? ''} onChange={(e) => go({ sort: e.target.value })}>
+            {SORTS.filter(([key]) => key !== 'relevance' || q !== '').map(([key, label]) => (
+              <option key={key} value={key}>
+                {label}
+              </option>
+            ))}
+          </select>
         </label>
         <button type="submit">Search</button>
         {filtered ? (
-          <button type="button" onClick={() => navigate(`/intel${query({ q, reference: f.reference })}`)}>
+          <button type="button" onClick={() => navigate(`/intel${query({ q, reference: f.reference, sort: f.sort })}`)}>
             Clear filters
           </button>
         ) : null}
