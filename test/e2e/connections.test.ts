@@ -138,7 +138,13 @@ describe.skipIf(skipReason !== null)('connections, the graph, downloading chosen
         expect(await p.textContent('.sightings-summary')).toContain('Sighted 3 times by 1 jurisdiction in 1 state');
         expect(await p.textContent('.sightings-last')).toMatch(/^Last sighted (3 Nov 2026|Nov 3, 2026), between \d\d:00 and \d\d:00\.$/);
         await p.goto(`${app.baseUrl}/intel?type=sighting`);
-        await p.waitForSelector(`.intel-table a:has-text("Sighting of Pollbook update domain (fictional) by Pine Hollow County Clerk (fictional) on 2026-11-03")`);
+        const sightingTitle = 'Sighting of Pollbook update domain (fictional) by Pine Hollow County Clerk (fictional) on 2026-11-03';
+        await p.waitForSelector(`.intel-table a:has-text("${sightingTitle}")`);
+        await p.goto(`${app.baseUrl}/intel/${id('sighting', 5)}`);
+        await p.waitForSelector(`.detail h1:has-text("${sightingTitle}")`, { timeout: 10_000 }).catch(async (e: unknown) => {
+          await p.screenshot({ path: join(shots, `debug-sighting-${name}.png`), fullPage: true });
+          throw e;
+        });
 
         // Tick two items and download them as CSV and as STIX.
         await p.goto(`${app.baseUrl}/intel?q=fictional`);

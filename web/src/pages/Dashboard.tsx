@@ -11,12 +11,15 @@ import { Link } from '../router.tsx';
 import { useSession } from '../session.tsx';
 import { useRoute } from '../use-api.ts';
 import { useLiveFeed } from '../use-live.ts';
+import { useTitles } from '../use-titles.ts';
 
 export function Dashboard() {
   const { me } = useSession();
   const [version, setVersion] = useState(0);
   const data = useRoute('/api/v1/dashboard', { version });
   const live = useLiveFeed();
+  // Sightings have no name of their own: the server titles them, naming only what the reader may see.
+  const titles = useTitles(data.state === 'ready' ? data.value.latest_shared.filter((i) => i.type === 'sighting').map((i) => i.id) : []);
   if (data.state === 'loading') return <Loading what="the dashboard" />;
   if (data.state === 'error') return <ProblemBox problem={data.problem} />;
   const d = data.value;
@@ -68,7 +71,7 @@ export function Dashboard() {
                 <li key={item.id}>
                   <TlpBadge tlp={item.tlp} />
                   <span className="type-tag">{typeLabel(item.type)}</span>
-                  <Link to={`/intel/${encodeURIComponent(item.id)}`}>{itemTitle(item)}</Link>
+                  <Link to={`/intel/${encodeURIComponent(item.id)}`}>{titles.get(item.id) ?? itemTitle(item)}</Link>
                   <span className="when">{formatWhen(item.modified, now)}</span>
                 </li>
               ))}

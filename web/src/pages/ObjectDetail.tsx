@@ -13,6 +13,7 @@ import { electionFacts } from '../election-facts.ts';
 import { Link, useLocation } from '../router.tsx';
 import { useSession } from '../session.tsx';
 import { useGet } from '../use-api.ts';
+import { useTitles } from '../use-titles.ts';
 
 interface DetailBody {
   readonly object: unknown;
@@ -40,6 +41,8 @@ export function ObjectDetail(props: { readonly id: string }) {
   const [version, setVersion] = useState(0);
   const res = useGet<DetailBody>(`/api/v1/objects/${encodeURIComponent(props.id)}`, version);
   const [selected, setSelected] = useState<number | null>(null);
+  // A sighting has no name: its title names the indicator and the organization (only what the reader may see).
+  const titles = useTitles(props.id.startsWith('sighting--') ? [props.id] : []);
   const changed = () => {
     setSelected(null);
     setVersion((v) => v + 1);
@@ -73,7 +76,7 @@ export function ObjectDetail(props: { readonly id: string }) {
       <div className="page-head">
         <div>
           <div className="type-tag">{typeLabel(typeof shown['type'] === 'string' ? shown['type'] : '')}</div>
-          <h1>{displayName(shown) ?? props.id}</h1>
+          <h1>{titles.get(props.id) ?? displayName(shown) ?? props.id}</h1>
           <p className="muted small mono">{props.id}</p>
         </div>
         {sharing === null ? null : <TlpBadge tlp={sharing.tlp} large />}
