@@ -88,15 +88,15 @@ export async function runUiFlow(browser: Browser, app: AppUnderTest, shots: stri
   expect(await page.locator('.intel-table tbody tr').count()).toBe(1);
   await page.screenshot({ path: join(shots, '05-list.png'), fullPage: true });
 
-  // The list leaves relationships out (the knowledge base alone holds thousands); an item's Related card shows them, linked.
+  // The list leaves relationships out (the knowledge base alone holds thousands); an item's Connections card shows them, linked.
   await page.goto(`${app.baseUrl}/intel`);
   await page.waitForSelector('.intel-table');
   expect(await page.locator('.intel-table .type-cell').allTextContents()).not.toContain('Relationship');
   await page.goto(`${app.baseUrl}/intel?q=ALLANITE&type=intrusion-set&reference=only`);
   await page.waitForSelector('.intel-table');
   await page.click('.intel-table a');
-  await page.waitForSelector('.related li');
-  const related = await page.textContent('.related');
+  await page.waitForSelector('.connections ul[aria-label="Referred to by"] li');
+  const related = await page.textContent('.connections ul[aria-label="Referred to by"]');
   expect(related).toContain('This uses');
   expect(await page.locator('.related a').count()).toBeGreaterThan(1);
   await page.screenshot({ path: join(shots, '05b-related.png'), fullPage: true });
