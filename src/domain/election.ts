@@ -126,6 +126,24 @@ export const STATUS_LEVEL_TEXT: Readonly<Record<RollupLevel, string>> = {
   stale: 'Report overdue',
 };
 
+/**
+ * A status report's `functions` in a few words: "all normal", or the worst level and the functions not normal,
+ * worst first ("disrupted (Check-in and e-pollbooks, Casting ballots)"); "reported" when none can be read.
+ */
+export function statusReportWords(functions: unknown): string {
+  const levels: { readonly fn: ElectionFunction; readonly level: StatusLevel }[] = [];
+  if (typeof functions === 'object' && functions !== null) {
+    for (const [fn, status] of Object.entries(functions as Record<string, unknown>)) {
+      const level: unknown = typeof status === 'object' && status !== null && 'level' in status ? status.level : undefined;
+      if (isElectionFunction(fn) && isStatusLevel(level)) levels.push({ fn, level });
+    }
+  }
+  const notNormal = levels.filter((l) => l.level !== 'normal').sort((a, b) => STATUS_LEVELS.indexOf(b.level) - STATUS_LEVELS.indexOf(a.level));
+  const worst = notNormal[0];
+  if (worst === undefined) return levels.length === 0 ? 'reported' : 'all normal';
+  return `${STATUS_LEVEL_TEXT[worst.level].toLowerCase()} (${notNormal.map((l) => functionLabel(l.fn)).join(', ')})`;
+}
+
 /** What an office falls back on while a function is degraded or disrupted. */
 export const CONTINGENCIES = [
   'paper-pollbooks',

@@ -139,6 +139,8 @@ export async function summarise(deps: ConnectionsDeps, reader: Reader, versions:
       const ofId = object['sighting_of_ref'];
       const of = typeof ofId === 'string' ? (known.get(ofId) ?? extra.value.get(ofId)) : undefined;
       title = titleOf(object, { sightingOf: of === undefined ? null : (titleOf(parse(of.json)) ?? of.id), ownerName: await nameOf(v.sharing.owner) });
+    } else if (v.type === 'x-rampart-status-report') {
+      title = titleOf(object, { sightingOf: null, ownerName: await nameOf(v.sharing.owner) });
     } else {
       title = titleOf(object);
     }

@@ -6,6 +6,8 @@ export interface TitleContext {
   readonly ownerName: string | null;
 }
 
+import { statusReportWords } from '../domain/election.ts';
+
 const text = (v: unknown): string | null => (typeof v === 'string' && v.trim() !== '' ? v.trim() : null);
 
 /** The type part of an id in words: `threat-actor--…` → "threat actor". */
@@ -22,6 +24,11 @@ function day(v: unknown): string | null {
   return t !== null && /^\d{4}-\d{2}-\d{2}/.test(t) ? t.slice(0, 10) : null;
 }
 
+/** "Election-day status of Kewaunee County, WI: degraded (Check-in and e-pollbooks)", or "…: all normal". */
+function statusTitle(object: Readonly<Record<string, unknown>>, ownerName: string | null): string {
+  return short(`Election-day status${ownerName === null ? '' : ` of ${ownerName}`}: ${statusReportWords(object['functions'])}`);
+}
+
 /**
  * A readable title for any STIX object: its name, else a value, pattern or excerpt. A sighting reads
  * "Sighting of <indicator> by <organization> on <day>", naming the indicator only when the reader may see it.
@@ -34,6 +41,7 @@ export function titleOf(object: Readonly<Record<string, unknown>>, context: Titl
     const when = day(object['last_seen']) ?? day(object['first_seen']) ?? day(object['created']);
     return short(`Sighting of ${of}${by}${when === null ? '' : ` on ${when}`}`);
   }
+  if (type === 'x-rampart-status-report') return statusTitle(object, context.ownerName);
   if (type === 'relationship' && typeof object['relationship_type'] === 'string') {
     return `${typeWords(object['source_ref'])} ${object['relationship_type'].replace(/-/g, ' ')} ${typeWords(object['target_ref'])}`;
   }

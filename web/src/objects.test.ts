@@ -19,7 +19,7 @@ describe('reading API items', () => {
 
   it('names relationships and status reports, which have no name', () => {
     expect(displayName({ type: 'relationship', relationship_type: 'attributed-to', source_ref: 'campaign--1', target_ref: 'threat-actor--2' })).toBe('campaign attributed to threat actor');
-    expect(displayName({ type: 'x-rampart-status-report', election_date: '2026-11-03' })).toBe('Election-day status for 2026-11-03');
+    expect(displayName({ type: 'x-rampart-status-report', functions: { pollbooks: { level: 'degraded' } } })).toBe('Election-day status: degraded (Check-in and e-pollbooks)');
   });
 
   it('reads versions as metadata or as whole objects', () => {

@@ -1,3 +1,4 @@
+import { statusReportWords } from '../../src/domain/election.ts';
 import { parseTlp, tlpOfMarkings, type Tlp } from '../../src/domain/tlp.ts';
 
 /** A row of the intelligence list, read from whatever item shape GET /api/v1/objects returns. */
@@ -27,7 +28,7 @@ export function displayName(o: Record<string, unknown>): string | null {
   if (o['type'] === 'relationship' && typeof o['relationship_type'] === 'string') {
     return `${typeOf(o['source_ref'])} ${o['relationship_type'].replace(/-/g, ' ')} ${typeOf(o['target_ref'])}`;
   }
-  if (o['type'] === 'x-rampart-status-report' && typeof o['election_date'] === 'string') return `Election-day status for ${o['election_date']}`;
+  if (o['type'] === 'x-rampart-status-report') return `Election-day status: ${statusReportWords(o['functions'])}`;
   const name = s(o['name']) ?? s(o['value']) ?? s(o['pattern']) ?? s(o['content']) ?? s(o['opinion']);
   if (name !== null) return name.length > 140 ? `${name.slice(0, 139)}…` : name;
   return null;

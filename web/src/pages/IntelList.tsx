@@ -99,8 +99,8 @@ export function IntelList() {
           const row = readObjectRow(i);
           return row === null ? [] : [row];
         }) : [];
-  // Sightings have no name of their own: the server titles them, naming only what the reader may see.
-  const titles = useTitles(rows.filter((r) => r.type === 'sighting').map((r) => r.id));
+  // Sightings and status reports have no name of their own: the server titles them, naming only what the reader may see.
+  const titles = useTitles(rows.filter((r) => r.type === 'sighting' || r.type === 'x-rampart-status-report').map((r) => r.id));
   const pageIds = rows.map((r) => r.id);
   const allTicked = pageIds.length > 0 && pageIds.every((id) => selected.has(id));
   return (

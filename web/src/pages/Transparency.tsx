@@ -51,7 +51,8 @@ export function Transparency() {
           </button>
         )}
         <p className="muted small">
-          Check it yourself: <code>rampart transparency verify {window.location.origin}</code>. How it works: docs/transparency.md.
+          Anyone can check that nothing was changed or removed, with Rampart&apos;s free command-line tool:{' '}
+          <code>rampart transparency verify {window.location.origin}</code>
         </p>
       </section>
       {log.state === 'loading' ? <Loading what="the log" /> : null}
