@@ -63,7 +63,8 @@ export async function tableRows(database: Database<unknown>, ignore: Readonly<Re
   const tables =
     database.dialect === 'postgres'
       ? (await sql<{ name: string }>`select tablename as name from pg_catalog.pg_tables where schemaname = current_schema()`.execute(database.db)).rows
-      : await database.db.introspection.getTables();
+      : // SQLite: one query for the names (Kysely's introspection also reads every table's columns, once per table).
+        (await sql<{ name: string }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%'`.execute(database.db)).rows;
   const out = new Map<string, string[]>();
   for (const table of tables) {
     const { rows } = await sql<Record<string, unknown>>`select * from ${sql.table(table.name)}`.execute(database.db);
