@@ -34,6 +34,8 @@ import { startCheckpoints } from '../transparency/service.ts';
 import { secretBox as makeSecretBox } from '../auth/secret-box.ts';
 import { randomBytes } from 'node:crypto';
 import { supportRepository } from '../store/support.ts';
+import { savedSearchRepository } from '../store/saved-searches.ts';
+import { savedSearchRoutes } from '../search/routes.ts';
 import { matchPlugin } from '../matching/routes.ts';
 import { mispPlugin } from '../misp/routes.ts';
 import { objectsPlugin } from '../objects/routes.ts';
@@ -247,6 +249,7 @@ export async function composeHub(options: HubOptions): Promise<Hub> {
       }),
       liveRoutes({ stix: store.stix, bus, clock, ownerName: cachedNames(async (id) => (await accounts.getOrganization(id))?.name ?? null), ...options.live }),
       notificationRoutes({ notifications, isOrgAdmin }),
+      savedSearchRoutes({ repo: savedSearchRepository(store.database), clock }),
       electionRoutes(electionDeps),
       statusRoutes(electionDeps),
       rumourRoutes({ stix: store.stix, sharing, clock, audit, hubOwner, orgName: electionDeps.orgName, onChange: (listener) => bus.subscribe(() => listener()) }),

@@ -74,6 +74,23 @@ describe.skipIf(skipReason !== null)('searching and filtering the Intelligence l
         await page.waitForURL((u) => u.search.includes('until=2000-01-02'));
         await page.waitForSelector('text=Nothing matches');
         await page.screenshot({ path: join(shots, `search-filters-${name}.png`), fullPage: false });
+        // Save the search on screen, reopen it from the list, turn it into a watch rule, delete it.
+        await page.goto(`${app.baseUrl}/intel?tlp=amber&sort=name`);
+        await page.waitForSelector('.list-total');
+        await page.click('button:has-text("Save this search")');
+        await page.fill('input[name=saved-name]', `Amber by name ${name}`);
+        await page.click('.save-search button[type=submit]');
+        await page.waitForSelector(`.saved-list a:has-text("Amber by name ${name}")`);
+        await page.goto(`${app.baseUrl}/intel`);
+        await page.click(`.saved-list a:has-text("Amber by name ${name}")`);
+        await page.waitForURL((u) => u.search.includes('tlp=amber') && u.search.includes('sort=name'));
+        expect(await page.inputValue('select[name=sort]')).toBe('name');
+        await page.click(`.saved-list li:has-text("Amber by name ${name}") button:has-text("Alert me")`);
+        await page.waitForSelector(`text=Watching "Amber by name ${name}"`);
+        await page.screenshot({ path: join(shots, `search-saved-${name}.png`), fullPage: false });
+        await page.click(`.saved-list li:has-text("Amber by name ${name}") button:has-text("Delete")`);
+        await page.waitForSelector(`text=Deleted "Amber by name ${name}".`);
+        expect(await page.locator(`.saved-list a:has-text("Amber by name ${name}")`).count()).toBe(0);
         await page.close();
       }
     } finally {

@@ -8415,6 +8415,362 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/me/saved-searches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your saved searches, by name, each with the watch rule it would become */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                name: string;
+                                /** @description The query of GET /api/v1/objects, without limit, cursor and added_after */
+                                query: {
+                                    /** @description STIX types, comma-separated */
+                                    type?: string;
+                                    /** @description STIX types to leave out, comma-separated (e.g. relationship) */
+                                    exclude_type?: string;
+                                    /** @description What to find: an IP address or CIDR block (finds addresses inside it and blocks around it), a domain (with its subdomains), a URL, an email address or a file hash, in indicator patterns and in text; otherwise words, each a whole word or its start, in name or description */
+                                    q?: string;
+                                    /** @description TLPs, comma-separated (clear, green, amber, amber+strict, red) */
+                                    tlp?: string;
+                                    /** @description Owner organizations (STIX identity ids), comma-separated */
+                                    owner?: string;
+                                    /** @description STIX labels, comma-separated: objects carrying any of them */
+                                    label?: string;
+                                    /** @description Incident severities, comma-separated (low, moderate, high, critical) */
+                                    severity?: string;
+                                    /** @description States (2-digit FIPS codes), comma-separated */
+                                    state?: string;
+                                    /** @description The reference library (MITRE ATT&CK, DISARM) is left out unless asked for: include adds it, only lists nothing else */
+                                    reference?: "include" | "only";
+                                    /**
+                                     * @description Only versions modified at or after (RFC 3339, UTC, ending in Z)
+                                     * @example 2024-11-05T13:00:00Z
+                                     */
+                                    modified_from?: string;
+                                    /**
+                                     * @description Only versions modified at or before (RFC 3339, UTC, ending in Z)
+                                     * @example 2024-11-05T13:00:00Z
+                                     */
+                                    modified_to?: string;
+                                    /** @description added (default): by when added to this hub; modified: by the time the version was modified; name: by name, letter case aside (unnamed items last); relevance: best match of q first (needs q; words are ranked by full text, an address or other value ranks nothing, so newest modified first). order applies to added, modified and name. */
+                                    sort?: "added" | "modified" | "name" | "relevance";
+                                    /** @description asc (default): oldest (or A to Z) first; desc: newest (or Z to A) first. Next pages keep the sort and order of the first. */
+                                    order?: "asc" | "desc";
+                                };
+                                /** @description When it was saved */
+                                created: string;
+                                /** @description The watch rule this search becomes: POST its criteria to /api/v1/me/watch-rules with a name */
+                                watch_rule: {
+                                    criteria: {
+                                        /** @description STIX types, e.g. incident, indicator, report, x-rampart-status-report */
+                                        types?: string[];
+                                        /** @description TLP levels */
+                                        tlp?: ("clear" | "green" | "amber" | "amber+strict" | "red")[];
+                                        /** @description Where it was shared: public, community, my-state, my-organization, me (named to you), or group:<id> */
+                                        audience?: string[];
+                                        /** @description Election functions an incident, asset or status report concerns */
+                                        functions?: ("voter-registration" | "candidate-ballot-management" | "ballot-delivery" | "pollbooks" | "ballot-marking" | "voting" | "vote-counting" | "tallying" | "results-reporting" | "canvass-certification" | "audits" | "election-communications")[];
+                                        /** @description Kinds of election infrastructure */
+                                        asset_types?: ("voter-registration-system" | "candidate-filing-system" | "ballot-on-demand-printer" | "mail-ballot-tracking" | "e-pollbook" | "ballot-marking-device" | "tabulator" | "election-management-system" | "results-website" | "election-office-website" | "email" | "network" | "other")[];
+                                        /** @description Incidents of at least this severity */
+                                        min_severity?: "low" | "moderate" | "high" | "critical";
+                                        /** @description Incidents and status reports in these states (two-digit FIPS codes) */
+                                        states?: string[];
+                                        /** @description Status reports where any function is at one of these levels */
+                                        status_levels?: ("normal" | "degraded" | "disrupted" | "compromise-confirmed")[];
+                                        /** @description Objects it must name: techniques (attack-pattern), threat actors, intrusion sets, campaigns */
+                                        refs?: string[];
+                                        /** @description Words or phrases in its name or text (any case) */
+                                        keywords?: string[];
+                                        /** @description Only what names one of your organization's watched domains, addresses, email domains or URLs */
+                                        watch_list?: boolean;
+                                    };
+                                    /** @description What of the search a watch rule cannot hold, in plain words */
+                                    not_carried: string[];
+                                };
+                            }[];
+                        };
+                    };
+                };
+                /** @description Unauthorized (problem+json) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Forbidden (problem+json) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Save a search of the Intelligence list under a name */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description What to call it (unique among your saved searches) */
+                        name: string;
+                        /** @description The query of GET /api/v1/objects, without limit, cursor and added_after */
+                        query: {
+                            /** @description STIX types, comma-separated */
+                            type?: string;
+                            /** @description STIX types to leave out, comma-separated (e.g. relationship) */
+                            exclude_type?: string;
+                            /** @description What to find: an IP address or CIDR block (finds addresses inside it and blocks around it), a domain (with its subdomains), a URL, an email address or a file hash, in indicator patterns and in text; otherwise words, each a whole word or its start, in name or description */
+                            q?: string;
+                            /** @description TLPs, comma-separated (clear, green, amber, amber+strict, red) */
+                            tlp?: string;
+                            /** @description Owner organizations (STIX identity ids), comma-separated */
+                            owner?: string;
+                            /** @description STIX labels, comma-separated: objects carrying any of them */
+                            label?: string;
+                            /** @description Incident severities, comma-separated (low, moderate, high, critical) */
+                            severity?: string;
+                            /** @description States (2-digit FIPS codes), comma-separated */
+                            state?: string;
+                            /** @description The reference library (MITRE ATT&CK, DISARM) is left out unless asked for: include adds it, only lists nothing else */
+                            reference?: "include" | "only";
+                            /**
+                             * @description Only versions modified at or after (RFC 3339, UTC, ending in Z)
+                             * @example 2024-11-05T13:00:00Z
+                             */
+                            modified_from?: string;
+                            /**
+                             * @description Only versions modified at or before (RFC 3339, UTC, ending in Z)
+                             * @example 2024-11-05T13:00:00Z
+                             */
+                            modified_to?: string;
+                            /** @description added (default): by when added to this hub; modified: by the time the version was modified; name: by name, letter case aside (unnamed items last); relevance: best match of q first (needs q; words are ranked by full text, an address or other value ranks nothing, so newest modified first). order applies to added, modified and name. */
+                            sort?: "added" | "modified" | "name" | "relevance";
+                            /** @description asc (default): oldest (or A to Z) first; desc: newest (or Z to A) first. Next pages keep the sort and order of the first. */
+                            order?: "asc" | "desc";
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            /** @description The query of GET /api/v1/objects, without limit, cursor and added_after */
+                            query: {
+                                /** @description STIX types, comma-separated */
+                                type?: string;
+                                /** @description STIX types to leave out, comma-separated (e.g. relationship) */
+                                exclude_type?: string;
+                                /** @description What to find: an IP address or CIDR block (finds addresses inside it and blocks around it), a domain (with its subdomains), a URL, an email address or a file hash, in indicator patterns and in text; otherwise words, each a whole word or its start, in name or description */
+                                q?: string;
+                                /** @description TLPs, comma-separated (clear, green, amber, amber+strict, red) */
+                                tlp?: string;
+                                /** @description Owner organizations (STIX identity ids), comma-separated */
+                                owner?: string;
+                                /** @description STIX labels, comma-separated: objects carrying any of them */
+                                label?: string;
+                                /** @description Incident severities, comma-separated (low, moderate, high, critical) */
+                                severity?: string;
+                                /** @description States (2-digit FIPS codes), comma-separated */
+                                state?: string;
+                                /** @description The reference library (MITRE ATT&CK, DISARM) is left out unless asked for: include adds it, only lists nothing else */
+                                reference?: "include" | "only";
+                                /**
+                                 * @description Only versions modified at or after (RFC 3339, UTC, ending in Z)
+                                 * @example 2024-11-05T13:00:00Z
+                                 */
+                                modified_from?: string;
+                                /**
+                                 * @description Only versions modified at or before (RFC 3339, UTC, ending in Z)
+                                 * @example 2024-11-05T13:00:00Z
+                                 */
+                                modified_to?: string;
+                                /** @description added (default): by when added to this hub; modified: by the time the version was modified; name: by name, letter case aside (unnamed items last); relevance: best match of q first (needs q; words are ranked by full text, an address or other value ranks nothing, so newest modified first). order applies to added, modified and name. */
+                                sort?: "added" | "modified" | "name" | "relevance";
+                                /** @description asc (default): oldest (or A to Z) first; desc: newest (or Z to A) first. Next pages keep the sort and order of the first. */
+                                order?: "asc" | "desc";
+                            };
+                            /** @description When it was saved */
+                            created: string;
+                            /** @description The watch rule this search becomes: POST its criteria to /api/v1/me/watch-rules with a name */
+                            watch_rule: {
+                                criteria: {
+                                    /** @description STIX types, e.g. incident, indicator, report, x-rampart-status-report */
+                                    types?: string[];
+                                    /** @description TLP levels */
+                                    tlp?: ("clear" | "green" | "amber" | "amber+strict" | "red")[];
+                                    /** @description Where it was shared: public, community, my-state, my-organization, me (named to you), or group:<id> */
+                                    audience?: string[];
+                                    /** @description Election functions an incident, asset or status report concerns */
+                                    functions?: ("voter-registration" | "candidate-ballot-management" | "ballot-delivery" | "pollbooks" | "ballot-marking" | "voting" | "vote-counting" | "tallying" | "results-reporting" | "canvass-certification" | "audits" | "election-communications")[];
+                                    /** @description Kinds of election infrastructure */
+                                    asset_types?: ("voter-registration-system" | "candidate-filing-system" | "ballot-on-demand-printer" | "mail-ballot-tracking" | "e-pollbook" | "ballot-marking-device" | "tabulator" | "election-management-system" | "results-website" | "election-office-website" | "email" | "network" | "other")[];
+                                    /** @description Incidents of at least this severity */
+                                    min_severity?: "low" | "moderate" | "high" | "critical";
+                                    /** @description Incidents and status reports in these states (two-digit FIPS codes) */
+                                    states?: string[];
+                                    /** @description Status reports where any function is at one of these levels */
+                                    status_levels?: ("normal" | "degraded" | "disrupted" | "compromise-confirmed")[];
+                                    /** @description Objects it must name: techniques (attack-pattern), threat actors, intrusion sets, campaigns */
+                                    refs?: string[];
+                                    /** @description Words or phrases in its name or text (any case) */
+                                    keywords?: string[];
+                                    /** @description Only what names one of your organization's watched domains, addresses, email domains or URLs */
+                                    watch_list?: boolean;
+                                };
+                                /** @description What of the search a watch rule cannot hold, in plain words */
+                                not_carried: string[];
+                            };
+                        };
+                    };
+                };
+                /** @description Bad Request (problem+json) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unauthorized (problem+json) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Forbidden (problem+json) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Conflict (problem+json) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/saved-searches/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete one of your saved searches */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The saved search id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Unauthorized (problem+json) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Forbidden (problem+json) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Found (problem+json) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/elections": {
         parameters: {
             query?: never;

@@ -13,6 +13,8 @@ import { useLiveFeed } from '../use-live.ts';
 import { SelectionBar } from '../components/SelectionBar.tsx';
 import { useTitles } from '../use-titles.ts';
 import { useOrgNames } from '../components/SharingPanel.tsx';
+import { SavedSearches } from '../components/SavedSearches.tsx';
+import { apiQueryOf, FILTERS, SORTS, sortChoiceOf, type Filter } from '../list-query.ts';
 
 const PAGE_SIZE = 25;
 
@@ -30,33 +32,13 @@ const TLP_CHOICES: readonly (readonly [string, string])[] = [
   ['red', 'TLP:RED'],
 ];
 
-/** The list's filters as they sit in the page address. */
-const FILTERS = ['q', 'type', 'tlp', 'owner', 'severity', 'state', 'label', 'since', 'until', 'sort', 'reference'] as const;
-type Filter = (typeof FILTERS)[number];
-
-/** The list's orders, as the page address names them, and what each asks the server for. */
-const SORTS: readonly (readonly [string, string, Readonly<{ sort?: string; order: string }>])[] = [
-  ['', 'Newest shared first', { order: 'desc' }],
-  ['changed', 'Latest changes first', { sort: 'modified', order: 'desc' }],
-  ['oldest', 'Oldest changes first', { sort: 'modified', order: 'asc' }],
-  ['name', 'Name, A to Z', { sort: 'name', order: 'asc' }],
-  ['relevance', 'Best match first', { sort: 'relevance', order: 'desc' }],
-];
-
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
-
 export function IntelList() {
   const { params } = useLocation();
   const f = Object.fromEntries(FILTERS.map((k) => [k, params.get(k) ?? ''])) as Record<Filter, string>;
+  const apiQuery = apiQueryOf(f);
   const { q, type } = f;
-  // A date picked as "changed since" counts from the start of that day, in UTC like every STIX time.
-  const since = DAY.test(f.since) ? `${f.since}T00:00:00Z` : '';
-  // "Changed until" takes in the whole of that day.
-  const until = DAY.test(f.until) ? `${f.until}T23:59:59.999Z` : '';
   const filtered = FILTERS.some((k) => k !== 'q' && k !== 'reference' && k !== 'sort' && f[k] !== '');
-  // Best match needs words to rank: without a search the list falls back to newest shared first.
-  const sortChoice = SORTS.find(([key]) => key === f.sort && (key !== 'relevance' || q !== '')) ?? SORTS[0];
-  const sortQuery = sortChoice?.[2] ?? { order: 'desc' };
+  const sortChoice = sortChoiceOf(f);
   const orgNames = useOrgNames();
   const owners = [...orgNames].sort((a, b) => a[1].localeCompare(b[1]));
   const library = f.reference === 'only';
@@ -71,7 +53,7 @@ export function IntelList() {
   const [version, setVersion] = useState(0);
   // Relationships have no name of their own; they are listed on the objects they link, not here.
   const list = useGet<ListBody>(
-    `/api/v1/objects${query({ q, type, reference: library ? 'only' : '', tlp: f.tlp, owner: f.owner, severity: f.severity, state: f.state, label: f.label, modified_from: since, modified_to: until, exclude_type: type === '' ? 'relationship' : '', sort: sortQuery.sort ?? '', order: sortQuery.order, limit: PAGE_SIZE, cursor })}`,
+    `/api/v1/objects${query({ ...apiQuery, limit: PAGE_SIZE, cursor })}`,
     version,
   );
   const live = useLiveFeed();
@@ -221,6 +203,7 @@ export function IntelList() {
           {q === '' && !filtered ? '' : ' match'}
         </p>
       ) : null}
+      {library ? null : <SavedSearches current={apiQuery} />}
       <SelectionBar selected={selected} onClear={() => setSelected(new Set())} />
       {list.state === 'loading' ? <Loading what="intelligence" /> : null}
       {list.state === 'error' ? <ProblemBox problem={list.problem} /> : null}

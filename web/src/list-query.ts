@@ -1,0 +1,56 @@
+/** The Intelligence list's filters as its page address names them, and the API query they stand for (GET /api/v1/objects, saved searches). */
+export const FILTERS = ['q', 'type', 'tlp', 'owner', 'severity', 'state', 'label', 'since', 'until', 'sort', 'reference'] as const;
+export type Filter = (typeof FILTERS)[number];
+export type Filters = Readonly<Record<Filter, string>>;
+
+/** The list's orders, as the page address names them, and what each asks the server for. */
+export const SORTS: readonly (readonly [string, string, Readonly<{ sort?: 'modified' | 'name' | 'relevance'; order: 'asc' | 'desc' }>])[] = [
+  ['', 'Newest shared first', { order: 'desc' }],
+  ['changed', 'Latest changes first', { sort: 'modified', order: 'desc' }],
+  ['oldest', 'Oldest changes first', { sort: 'modified', order: 'asc' }],
+  ['name', 'Name, A to Z', { sort: 'name', order: 'asc' }],
+  ['relevance', 'Best match first', { sort: 'relevance', order: 'desc' }],
+];
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+export const emptyFilters = (): Record<Filter, string> => Object.fromEntries(FILTERS.map((k) => [k, ''])) as Record<Filter, string>;
+
+/** The sort choice in force: best match needs words to rank, so without a search the list is newest shared first. */
+export function sortChoiceOf(f: Filters) {
+  return SORTS.find(([key]) => key === f.sort && (key !== 'relevance' || f.q !== '')) ?? SORTS[0];
+}
+
+/** The API query (without page) of the address's filters; dates are whole UTC days, "until" taking in all of its day. */
+export function apiQueryOf(f: Filters): Record<string, string> {
+  const sort = sortChoiceOf(f)?.[2] ?? { order: 'desc' };
+  const out: Record<string, string> = {};
+  const put = (k: string, v: string | undefined) => {
+    if (v !== undefined && v !== '') out[k] = v;
+  };
+  put('q', f.q);
+  put('type', f.type);
+  put('exclude_type', f.type === '' ? 'relationship' : '');
+  put('reference', f.reference === 'only' ? 'only' : '');
+  put('tlp', f.tlp);
+  put('owner', f.owner);
+  put('severity', f.severity);
+  put('state', f.state);
+  put('label', f.label);
+  put('modified_from', DAY.test(f.since) ? `${f.since}T00:00:00Z` : '');
+  put('modified_to', DAY.test(f.until) ? `${f.until}T23:59:59.999Z` : '');
+  put('sort', sort.sort);
+  put('order', sort.order);
+  return out;
+}
+
+/** The address's filters of a saved API query: the inverse of apiQueryOf for what it writes. */
+export function filtersOf(q: Readonly<Record<string, string | undefined>>): Record<Filter, string> {
+  const f = emptyFilters();
+  for (const k of ['q', 'type', 'tlp', 'owner', 'severity', 'state', 'label'] as const) f[k] = q[k] ?? '';
+  f.reference = q['reference'] === 'only' ? 'only' : '';
+  f.since = (q['modified_from'] ?? '').slice(0, 10);
+  f.until = (q['modified_to'] ?? '').slice(0, 10);
+  f.sort = SORTS.find(([, , s]) => s.sort === q['sort'] && (s.sort === undefined || s.sort === 'relevance' || s.order === (q['order'] ?? 'asc')))?.[0] ?? '';
+  return f;
+}
