@@ -72,6 +72,9 @@ describe.skipIf(skipReason !== null)('election day in the web UI (Chromium)', ()
       await post.getByText('Send “everything is normal”?').waitFor();
       await post.getByRole('button', { name: 'Yes, send it' }).tap();
       await post.waitForURL((u) => u.pathname === `/elections/${encodeURIComponent(election)}` || u.pathname === `/elections/${election}`);
+      // The clerk is told it went, on their own state's page.
+      await post.getByRole('status').getByText('Your status was sent.').waitFor();
+      expect(new URL(post.url()).searchParams.get('state')).toBe('55');
       // Nothing on the phone page scrolls sideways.
       expect(Number(await post.evaluate('document.documentElement.scrollWidth'))).toBeLessThanOrEqual(390);
 

@@ -66,7 +66,7 @@ function page(path: string, params: URLSearchParams): ReactNode {
     const state = /^\d{2}$/.test(params.get('state') ?? '') ? params.get('state') : null;
     if (election[2] === '/status') return <PostStatus id={id} />;
     if (election[2] === '/expectations' && state !== null) return <Expectations id={id} state={state} />;
-    return <ElectionDay id={id} state={state} />;
+    return <ElectionDay id={id} state={state} posted={params.get('posted') === '1'} />;
   }
   if (path === '/' || path === '/dashboard') return <Dashboard />;
   if (path === '/intel') return <IntelList />;

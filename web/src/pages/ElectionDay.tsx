@@ -23,7 +23,7 @@ type MyStatusView = ApiResponse<'/api/v1/elections/{id}/my-status'>;
 const STATUS_TYPES = new Set(['x-rampart-status-report', 'x-rampart-election']);
 
 /** One election: the three questions, the map (nation or one state's counties), its text equivalent, and the timeline. */
-export function ElectionDay(props: { readonly id: string; readonly state: string | null }) {
+export function ElectionDay(props: { readonly id: string; readonly state: string | null; readonly posted?: boolean }) {
   const [version, setVersion] = useState(0);
   // Kept here: the settings box is drawn again once the state's numbers reload after a change.
   const [settingsSaved, setSettingsSaved] = useState<string | null>(null);
@@ -80,6 +80,11 @@ export function ElectionDay(props: { readonly id: string; readonly state: string
           </Link>
         ) : null}
       </div>
+      {props.posted === true ? (
+        <p className="success" role="status">
+          Your status was sent. Everyone it is shared with sees it now{props.state === null ? '' : ', and it is counted below'}.
+        </p>
+      ) : null}
 
       <section className="questions" aria-label={`The three questions, ${where}`}>
         {ELECTION_QUESTIONS.map((q) => (

@@ -114,7 +114,9 @@ function PostStatusForm(props: { readonly id: string; readonly me: Me }) {
       setProblem(statusProblem(res.error, tlp));
       return;
     }
-    navigate(`/elections/${encodeURIComponent(props.id)}?posted=1`);
+    // Back to the poster's own state, where their row shows what they just sent, with a word that it went.
+    const stateFips = props.me.stateFips;
+    navigate(`/elections/${encodeURIComponent(props.id)}?${stateFips === null ? '' : `state=${stateFips}&`}posted=1`);
   };
   const allNormal = Object.fromEntries(ELECTION_FUNCTION_TAXONOMY.map((f) => [f.id, { level: 'normal', note: '', contingencies: [], incidents: [] }])) as unknown as Entries;
   const chosen = ELECTION_FUNCTION_TAXONOMY.filter((f) => entries[f.id].level !== null).length;
