@@ -37,6 +37,17 @@ describe.skipIf(skipReason !== null)('searching and filtering the Intelligence l
         await page.screenshot({ path: join(shots, `search-working-${name}.png`), fullPage: false });
         expect(await page.textContent('.list-total')).toBe('0 items match');
         await page.screenshot({ path: join(shots, `search-working-${name}.png`), fullPage: false });
+        // A knowledge-base entry's description reads as text: links, numbered references, no raw <br> or citation markup.
+        await page.goto(`${app.baseUrl}/intel?q=influencers&reference=only`);
+        await page.waitForSelector('.intel-table tbody tr a');
+        expect(await page.locator('.intel-table .clamp').first().textContent()).not.toMatch(/<br|\(Citation:/);
+        await page.goto(`${app.baseUrl}/intel?q=attack.mitre.org&type=intrusion-set&reference=only`);
+        await page.click('.intel-table tbody tr:first-child td:nth-child(4) a');
+        await page.waitForSelector('.description .markdown');
+        const described = (await page.textContent('.description')) ?? '';
+        expect(described).not.toMatch(/<br|\(Citation:/);
+        expect(await page.locator('.description .references li').count()).toBeGreaterThan(0);
+        await page.screenshot({ path: join(shots, `search-kb-entry-${name}.png`), fullPage: false });
         // Sort by name: the rows come A to Z, and "Best match" is offered only with a search.
         await page.goto(`${app.baseUrl}/intel?type=intrusion-set&reference=only`);
         await page.waitForSelector('.intel-table');

@@ -14,6 +14,7 @@ import { SelectionBar } from '../components/SelectionBar.tsx';
 import { useTitles } from '../use-titles.ts';
 import { useOrgNames } from '../components/SharingPanel.tsx';
 import { SavedSearches } from '../components/SavedSearches.tsx';
+import { plainText } from '../markdown.ts';
 import { apiQueryOf, FILTERS, SORTS, sortChoiceOf, type Filter } from '../list-query.ts';
 
 const PAGE_SIZE = 25;
@@ -242,7 +243,7 @@ export function IntelList() {
                     <td className="type-cell">{typeLabel(r.type)}</td>
                     <td>
                       <Link to={`/intel/${encodeURIComponent(r.id)}`}>{titles.get(r.id) ?? r.name ?? r.id}</Link>
-                      {r.description === null ? null : <div className="muted small clamp">{r.description}</div>}
+                      {r.description === null ? null : <div className="muted small clamp">{plainText(r.description)}</div>}
                     </td>
                     <td className="when">{formatWhen(r.modified, now)}</td>
                   </tr>

@@ -14,6 +14,7 @@ import { Link, useLocation } from '../router.tsx';
 import { useSession } from '../session.tsx';
 import { useGet } from '../use-api.ts';
 import { useTitles } from '../use-titles.ts';
+import { Markdown } from '../components/Markdown.tsx';
 
 interface DetailBody {
   readonly object: unknown;
@@ -90,7 +91,11 @@ export function ObjectDetail(props: { readonly id: string }) {
       <div className="grid-2 wide-left">
         <div>
         <section className="card">
-          {description === null ? null : <p className="description">{description}</p>}
+          {description === null ? null : (
+            <div className="description">
+              <Markdown text={description} references={Array.isArray(shown['external_references']) ? (shown['external_references'] as unknown[]).filter(isRecord) : []} />
+            </div>
+          )}
           {facts.length === 0 ? null : (
             <dl className="facts">
               {facts.map(([k, v]) => (
