@@ -25,6 +25,8 @@ describe.skipIf(skipReason !== null)('searching and filtering the Intelligence l
         expect(status).toMatch(/^[\d,]+ items? match$/);
         expect(await page.locator('.intel-table tbody tr').count()).toBeGreaterThan(0);
         await page.screenshot({ path: join(shots, `search-${name}.png`), fullPage: false });
+        // The filters stay inside the page, whatever the longest organization's name in the owner list.
+        expect(Number(await page.evaluate('document.documentElement.scrollWidth'))).toBeLessThanOrEqual(width);
         await page.selectOption('select[name=tlp]', 'red');
         await page.waitForSelector('text=Nothing matches');
         expect(page.url()).toContain('tlp=red');
