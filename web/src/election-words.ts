@@ -5,13 +5,14 @@ import type { ApiResponse } from './api.ts';
 type Answer = ApiResponse<'/api/v1/elections/{id}/rollup'>['states'][number]['answers']['voting'];
 
 /**
- * Level colours chosen from the Okabe–Ito palette, which stays distinguishable with the common
+ * Symbols come from the Geometric Shapes and Dingbats blocks, which the usual system fonts carry (an emoji such as
+ * ⏱ shows as an empty box where no emoji font is installed). Level colours chosen from the Okabe–Ito palette, which stays distinguishable with the common
  * colour-vision deficiencies; every level also has its own word and symbol, and `no-report` is never
  * a colour at all but a hatched, outlined shape, so silence cannot be mistaken for "normal".
  */
 export const LEVEL_STYLE: Readonly<Record<RollupLevel, { readonly fill: string; readonly text: string; readonly symbol: string }>> = {
   normal: { fill: '#56B4E9', text: '#0b2a3d', symbol: '✓' },
-  stale: { fill: '#C9CED6', text: '#17202b', symbol: '⏱' },
+  stale: { fill: '#C9CED6', text: '#17202b', symbol: '◷' },
   degraded: { fill: '#F0E442', text: '#3d3700', symbol: '▲' },
   'no-report': { fill: 'url(#no-report-hatch)', text: '#17202b', symbol: '?' },
   disrupted: { fill: '#D55E00', text: '#ffffff', symbol: '■' },
