@@ -106,8 +106,10 @@ function Shell(props: { readonly children: ReactNode }) {
   const { me, signOut } = useSession();
   const { path } = useLocation();
   const unread = useUnreadCount(me !== null);
+  // After a link in the top menu, the new page's content has the focus, as after a page load with the skip link.
+  const focusMain = () => requestAnimationFrame(() => document.getElementById('main')?.focus());
   const nav = (to: string, label: string) => (
-    <Link to={to} className={path === to || (to !== '/' && path.startsWith(to)) ? 'nav-link active' : 'nav-link'}>
+    <Link to={to} className={path === to || (to !== '/' && path.startsWith(to)) ? 'nav-link active' : 'nav-link'} onFollow={focusMain}>
       {label}
     </Link>
   );
@@ -140,7 +142,7 @@ function Shell(props: { readonly children: ReactNode }) {
         </nav>
         <div className="who">
           {me === null ? null : (
-            <Link to="/notifications" className={`alerts-link${path === '/notifications' ? ' active' : ''}`} aria-label={unread === null || unread === 0 ? 'Alerts, none unread' : `Alerts, ${unread} unread`}>
+            <Link to="/notifications" onFollow={focusMain} className={`alerts-link${path === '/notifications' ? ' active' : ''}`} aria-label={unread === null || unread === 0 ? 'Alerts, none unread' : `Alerts, ${unread} unread`}>
               Alerts
               {unread !== null && unread > 0 ? (
                 <span className="unread-badge" aria-hidden="true">

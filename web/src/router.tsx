@@ -32,11 +32,12 @@ export function useLocation(): Location {
   return q < 0 ? { path: url, params: new URLSearchParams() } : { path: url.slice(0, q), params: new URLSearchParams(url.slice(q + 1)) };
 }
 
-export function Link(props: { readonly to: string; readonly className?: string; readonly 'aria-label'?: string; readonly children: ReactNode }) {
+export function Link(props: { readonly to: string; readonly className?: string; readonly 'aria-label'?: string; readonly children: ReactNode; readonly onFollow?: () => void }) {
   const onClick = (e: MouseEvent<HTMLAnchorElement>) => {
     if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
     e.preventDefault();
     navigate(props.to);
+    props.onFollow?.();
   };
   return (
     <a href={props.to} className={props.className} aria-label={props['aria-label']} onClick={onClick}>

@@ -17,6 +17,8 @@ interface TableProps<Row> {
   readonly rowKey: (row: Row) => string | number;
   /** What to say when there are no rows: in place of the table, or (`inTable`) as its only row; without it an empty table shows. */
   readonly empty?: { readonly text: string; readonly inTable?: boolean };
+  /** What the table holds, for the scrollable region screen readers and keyboards reach (e.g. "API keys"). */
+  readonly label?: string;
 }
 
 /** A scrollable table of rows, one column after another. */
@@ -24,7 +26,8 @@ export function DataTable<Row>(props: TableProps<Row> & { readonly rows: readonl
   const { columns, rows, empty } = props;
   if (rows.length === 0 && empty !== undefined && empty.inTable !== true) return <p className="muted">{empty.text}</p>;
   return (
-    <div className="table-scroll">
+    // Focusable so that keyboard users can scroll it sideways on a narrow screen.
+    <div className="table-scroll" role="region" aria-label={props.label ?? 'Table'} tabIndex={0}>
       <table className={`intel-table ${props.className}`}>
         <thead>
           <tr>

@@ -236,7 +236,7 @@ function Plan() {
         For each kind of alert, primary contacts are emailed at once about every urgent one (a disrupted or compromised status, a high-severity incident). Backup contacts are emailed when nobody has acknowledged it in time.
       </p>
       {people.state === 'ready' ? (
-        <div className="table-scroll">
+        <div className="table-scroll" role="region" aria-label="Alert contacts" tabIndex={0}>
           <table className="intel-table wide-first contacts-table">
             <thead>
               <tr>

@@ -212,7 +212,7 @@ export function IntelList() {
         rows.length === 0 ? (
           <p className="card muted">{q === '' && !filtered ? 'Nothing has been shared with you yet.' : 'Nothing matches. Try fewer words or fewer filters.'}</p>
         ) : (
-          <div className="table-scroll">
+          <div className="table-scroll" role="region" aria-label={library ? 'Reference library entries' : 'Intelligence items'} tabIndex={0}>
             <table className="card intel-table">
               <thead>
                 <tr>
