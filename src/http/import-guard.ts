@@ -116,6 +116,7 @@ function creatorProblem(item: IncomingObject, owner: OrgId): PutOutcome | null {
   return {
     kind: 'rejected',
     code: 'created-by-mismatch',
-    message: `created_by_ref is ${item.sharing.owner}, but you upload for ${owner}; upload only objects your organization created, or leave created_by_ref out`,
+    // Names only the id the file itself gives, never an owner's name the uploader may not see.
+    message: `another organization made this item (its created_by_ref is ${item.sharing.owner}); you may upload only what your own organization made, or items without a created_by_ref, which become yours`,
   };
 }

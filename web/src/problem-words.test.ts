@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { problemHeading } from './problem-words.ts';
+import { problemHeading, problemPlace, uploadProblemWords } from './problem-words.ts';
 
 describe('problem headings', () => {
   it('says what happened in plain words, not the HTTP reason phrase', () => {
@@ -9,5 +9,21 @@ describe('problem headings', () => {
     expect(problemHeading({ status: 0, title: 'No connection' })).toBe('No connection');
     expect(problemHeading({ status: 503, title: 'Service Unavailable' })).toBe('Something went wrong on the hub');
     expect(problemHeading({ status: 418, title: "I'm a Teapot" })).toBe("I'm a Teapot");
+  });
+});
+
+describe('problems in an uploaded file', () => {
+  it('names the item by its number, not by a JSON path', () => {
+    expect(problemPlace('$.objects[0]')).toBe('Item 1');
+    expect(problemPlace('$.objects[12].pattern')).toBe('Item 13, pattern');
+    expect(problemPlace('$')).toBeNull();
+    expect(problemPlace(null)).toBeNull();
+    expect(problemPlace('$.name')).toBe('name');
+  });
+
+  it('points at the page’s checkbox, never at a command-line option', () => {
+    const said = uploadProblemWords({ detail: '4 of 4 objects were rejected, so nothing was stored; fix them, or pass --skip-invalid to store the valid ones' }, 'Store the valid items');
+    expect(said.detail).toBe('4 of 4 objects were rejected, so nothing was stored; fix them, or tick “Store the valid items” to store the others');
+    expect(said.detail).not.toContain('--');
   });
 });

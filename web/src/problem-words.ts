@@ -15,3 +15,19 @@ export function problemHeading(problem: Pick<ApiProblem, 'status' | 'title'>): s
   if (status >= 500) return 'Something went wrong on the hub';
   return problem.title;
 }
+
+/**
+ * Where in an uploaded file a problem is, in words: `$.objects[3]` is "Item 4", `$.objects[3].pattern` "Item 4,
+ * pattern"; the whole file (`$`) needs no label (null). Other paths are shown as they are.
+ */
+export function problemPlace(path: string | null): string | null {
+  if (path === null || path === '$' || path === '') return null;
+  const item = /^\$\.objects\[(\d+)\](?:\.(.+))?$/.exec(path);
+  if (item?.[1] !== undefined) return `Item ${Number(item[1]) + 1}${item[2] === undefined ? '' : `, ${item[2]}`}`;
+  return path.startsWith('$.') ? path.slice(2) : path;
+}
+
+/** An uploaded file's problem as the upload page says it: the command-line option becomes the page's own checkbox. */
+export function uploadProblemWords<P extends { readonly detail: string }>(problem: P, checkbox: string): P {
+  return { ...problem, detail: problem.detail.replace(/,? or pass --skip-invalid to store the valid ones/, `, or tick “${checkbox}” to store the others`) };
+}

@@ -1,5 +1,5 @@
 import type { ApiProblem } from '../api.ts';
-import { problemHeading } from '../problem-words.ts';
+import { problemHeading, problemPlace } from '../problem-words.ts';
 
 export function Loading(props: { readonly what: string }) {
   return (
@@ -15,9 +15,10 @@ export function ProblemBox(props: { readonly problem: ApiProblem }) {
       <strong>{problemHeading(props.problem)}.</strong> {props.problem.detail}
       {props.problem.errors.length === 0 ? null : (
         <ul>
-          {props.problem.errors.slice(0, 10).map((e, i) => (
-            <li key={i}>{e.path === null ? e.message : `${e.path}: ${e.message}`}</li>
-          ))}
+          {props.problem.errors.slice(0, 10).map((e, i) => {
+            const place = problemPlace(e.path);
+            return <li key={i}>{place === null ? e.message : `${place}: ${e.message}`}</li>;
+          })}
         </ul>
       )}
     </div>

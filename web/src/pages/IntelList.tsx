@@ -201,7 +201,7 @@ export function IntelList() {
       {list.state === 'ready' && list.value.total !== undefined ? (
         <p className="muted list-total" role="status">
           {list.value.total === 1 ? '1 item' : `${count(list.value.total)} items`}
-          {q === '' && !filtered ? '' : ' match'}
+          {q === '' && !filtered ? '' : list.value.total === 1 ? ' matches' : ' match'}
         </p>
       ) : null}
       {library ? null : <SavedSearches current={apiQuery} />}

@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { getCsrfToken, query, type ApiProblem, type ApiResponse } from '../api.ts';
 import { ProblemBox } from '../components/Status.tsx';
+import { uploadProblemWords } from '../problem-words.ts';
 import { count } from '../format.ts';
 import { Link } from '../router.tsx';
 import { formatBytes, uploadBundle } from '../upload.ts';
@@ -45,7 +46,7 @@ export function UploadBundle() {
     );
     setStage({ kind: 'idle' });
     if (res.ok) setResult(res.value);
-    else setProblem(res.error);
+    else setProblem(uploadProblemWords(res.error, 'Store the valid items even if some are refused'));
   };
 
   const busy = stage.kind !== 'idle';
