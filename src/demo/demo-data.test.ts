@@ -5,6 +5,7 @@ import { TLP_MARKING_IDS } from '../domain/tlp.ts';
 import { RAMPART_EXTENSION_DEFINITION, RAMPART_IDENTITY } from '../stix/rampart-extension.ts';
 import { validateStixObject } from '../stix/validate.ts';
 import { loadOasisValidator } from '../../test/helpers/oasis.ts';
+import { demoElectionDayStart } from './election-demo.ts';
 import { demoItems, type DemoOrgs } from './demo-data.ts';
 
 const orgs: DemoOrgs = {
@@ -17,6 +18,22 @@ const orgs: DemoOrgs = {
 describe('the demo story', () => {
   const items = demoItems(orgs);
   const oasis = loadOasisValidator();
+
+  it('happens around the demo election: everything before now, the rumour corrected on the election day the map shows', () => {
+    const now = new Date('2027-03-09T18:20:00.000Z');
+    const start = demoElectionDayStart(now);
+    const dated = demoItems(orgs, start);
+    const day = start.toISOString().slice(0, 10);
+    for (const item of dated) {
+      const created = typeof item.object['created'] === 'string' ? item.object['created'] : '';
+      expect(Date.parse(created), String(item.object['id'])).toBeLessThanOrEqual(now.getTime());
+      expect(Date.parse(created), String(item.object['id'])).toBeGreaterThan(start.getTime() - 30 * 24 * 3_600_000);
+    }
+    const correction = dated.find((i) => i.object['type'] === 'report' && JSON.stringify(i.object).includes('rumour_control'));
+    expect(String(correction?.object['created']).slice(0, 10)).toBe(day);
+    // The same ids as the fixed story: only the times move.
+    expect(dated.map((i) => i.object['id'])).toEqual(items.map((i) => i.object['id']));
+  });
 
   it('tells a story of several kinds of objects', () => {
     const types = new Set(items.map((i) => i.object['type']));

@@ -25,14 +25,29 @@ export interface DemoItem {
 
 const id = (type: string, name: string): string => `${type}--${uuidV5(`demo:${type}:${name}`, RAMPART_NAMESPACE)}`;
 
-/** Demo timestamps sit around a fictional general election on 2026-11-03. */
-const T = {
+/** Demo timestamps around the start of election day: the phishing weeks before, the rumour and its correction that day. */
+type Times = Readonly<Record<'early' | 'mid' | 'eve' | 'day' | 'noon', string>>;
+
+/** Without a demo election, a fictional general election on 2026-11-03. */
+const FIXED: Times = {
   early: '2026-10-20T14:05:00.000Z',
   mid: '2026-10-28T09:30:00.000Z',
   eve: '2026-11-02T21:15:00.000Z',
   day: '2026-11-03T07:00:00.000Z',
   noon: '2026-11-03T12:00:00.000Z',
 };
+
+const HOUR = 3_600_000;
+
+/**
+ * The story's times around election day, when it began at `electionDayStart` (the demo election's, see
+ * election-demo.ts): so the phishing precedes the election and the noon rumour is corrected during it, never a month apart.
+ */
+export function demoTimes(electionDayStart: Date | undefined): Times {
+  if (electionDayStart === undefined) return FIXED;
+  const at = (hours: number) => new Date(electionDayStart.getTime() + hours * HOUR).toISOString();
+  return { early: at(-14 * 24 - 17), mid: at(-6 * 24 - 21.5), eve: at(-9.75), day: at(0), noon: at(5) };
+}
 
 function sdo(type: string, name: string, created: string, owner: OrgId, tlp: Tlp, extra: Record<string, unknown>): Record<string, unknown> {
   return {
@@ -52,7 +67,8 @@ const electionExt = (props: Record<string, unknown>): Record<string, unknown> =>
 });
 
 /** A small, plainly fictional election-security story: phishing, a rumour and its correction (the election and its status reports: src/elections/demo.ts). */
-export function demoItems(orgs: DemoOrgs): DemoItem[] {
+export function demoItems(orgs: DemoOrgs, electionDayStart?: Date): DemoItem[] {
+  const T = demoTimes(electionDayStart);
   const { state, county, otherState, federal } = orgs;
   const stateKey: AudienceKey = `state:${state.fips}`;
   const items: DemoItem[] = [];

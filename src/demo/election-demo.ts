@@ -44,6 +44,11 @@ export function demoElectionId(now: Date): string {
   return id(ELECTION_TYPE, `general-${now.toISOString().slice(0, 10)}`);
 }
 
+/** When the demo election's election day began: seven whole hours before `now`. */
+export function demoElectionDayStart(now: Date): Date {
+  return new Date(Math.floor(now.getTime() / HOUR) * HOUR - 7 * HOUR);
+}
+
 /** A small deterministic spread (no randomness: the same day seeds the same story). */
 const pick = (orgId: string, n: number) => parseInt(orgId.slice(-8), 16) % n;
 
@@ -55,7 +60,7 @@ const pick = (orgId: string, n: number) => parseInt(orgId.slice(-8), 16) % n;
  * nothing else. Every other state is silent: on the map they are hatched, never "normal".
  */
 export function electionDemo(input: ElectionDemoInput): DemoObject[] {
-  const start = Math.floor(input.now.getTime() / HOUR) * HOUR - 7 * HOUR;
+  const start = demoElectionDayStart(input.now).getTime();
   const iso = (ms: number) => new Date(ms).toISOString();
   const electionId = demoElectionId(input.now);
   const day = iso(start + 7 * HOUR).slice(0, 10);

@@ -13,6 +13,7 @@ import { err, ok, type Result } from '../domain/result.ts';
 import { importObjects } from '../ingest/import.ts';
 import type { StixStore } from '../store/types.ts';
 import { demoItems, type DemoOrgs } from './demo-data.ts';
+import { demoElectionDayStart } from './election-demo.ts';
 import { seedElectionDemo } from './seed-election-demo.ts';
 
 /** A demo account as printed at start: fictional people at fictional or seeded offices. */
@@ -114,13 +115,15 @@ export async function seedDemo(
   mkdirSync(path.dirname(path.resolve(options.credentialsFile)), { recursive: true });
   writeFileSync(options.credentialsFile, `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600 });
 
-  for (const item of demoItems(orgs)) {
+  const now = options.now ?? new Date();
+  // The story's times follow the demo election's day, so that the rumour is corrected on the election day the map shows.
+  for (const item of demoItems(orgs, demoElectionDayStart(now))) {
     const imported = await importObjects(stix, [JSON.stringify(item.object)], { hubOwner: options.hubOwner, owner: item.owner, tlp: item.tlp, audience: item.audience, onConflict: 'replace' });
     if (!imported.ok) return imported;
     const rejection = imported.value.rejections[0];
     if (rejection !== undefined) return err(problem('invalid', rejection.code, `demo object ${rejection.id ?? ''}: ${rejection.message}`));
   }
-  const election = await seedElectionDemo(ctx, stix, { hubOwner: options.hubOwner, now: options.now ?? new Date(), orgs });
+  const election = await seedElectionDemo(ctx, stix, { hubOwner: options.hubOwner, now, orgs });
   if (!election.ok) return election;
   return ok(accounts);
 }
