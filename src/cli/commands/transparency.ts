@@ -1,31 +1,9 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { Command } from 'commander';
 import { parseKeySet } from '../../statements/signing.ts';
 import { parseLogDocument, verifyLog, type LogDocument } from '../../transparency/verify.ts';
 import { EXIT } from '../options.ts';
-
-const isUrl = (s: string): boolean => /^https?:\/\//i.test(s);
-type Read<T> = { ok: true; value: T } | { ok: false; error: string };
-
-async function readJson(source: string): Promise<Read<unknown>> {
-  let text: string;
-  try {
-    if (isUrl(source)) {
-      const res = await fetch(source, { headers: { accept: 'application/json' } });
-      if (!res.ok) return { ok: false, error: `${source} answered HTTP ${res.status}` };
-      text = await res.text();
-    } else {
-      text = await readFile(source, 'utf8');
-    }
-  } catch (error) {
-    return { ok: false, error: `cannot read ${source}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` };
-  }
-  try {
-    return { ok: true, value: JSON.parse(text) as unknown };
-  } catch {
-    return { ok: false, error: `${source} is not JSON` };
-  }
-}
+import { isUrl, readJson, type Read } from '../read-json.ts';
 
 const PAGE = 1000;
 

@@ -1,30 +1,9 @@
-import { readFile } from 'node:fs/promises';
 import { Command } from 'commander';
 import { parseKeySet, verifyStatement, type SignatureStatus, type VerifyReport } from '../../statements/signing.ts';
 import { EXIT } from '../options.ts';
+import { isUrl, readJson } from '../read-json.ts';
 
-const isUrl = (s: string): boolean => /^https?:\/\//i.test(s);
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-async function readJson(source: string): Promise<{ ok: true; value: unknown } | { ok: false; error: string }> {
-  let text: string;
-  try {
-    if (isUrl(source)) {
-      const res = await fetch(source, { headers: { accept: 'application/json' } });
-      if (!res.ok) return { ok: false, error: `${source} answered HTTP ${res.status}` };
-      text = await res.text();
-    } else {
-      text = await readFile(source, 'utf8');
-    }
-  } catch (error) {
-    return { ok: false, error: `cannot read ${source}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` };
-  }
-  try {
-    return { ok: true, value: JSON.parse(text) as unknown };
-  } catch {
-    return { ok: false, error: `${source} is not JSON` };
-  }
-}
 
 /** The joint statements in a document: the report itself, or the joint-statement reports of a bundle. */
 function statementsIn(value: unknown): unknown[] {
