@@ -196,16 +196,25 @@ function Plan() {
   const people = useRoute('/api/v1/org/users');
   const [problem, setProblem] = useState<ApiProblem | null>(null);
   const [saved, setSaved] = useState(false);
-  const save = async (change: Partial<PlanView> | { contacts: Partial<Record<AlertKind, KindContacts>> }) => {
+  // What the person just chose, shown at once while the server saves it (a control that snaps back until the
+  // answer comes reads as "did not take"); replaced by the server's answer, dropped when the save is refused.
+  const [shown, setShown] = useState<PlanView | null>(null);
+  if (plan.state !== 'ready') return <section className="card" id="plan">{plan.state === 'error' ? <ProblemBox problem={plan.problem} /> : <Loading what="notification plan" />}</section>;
+  const p = shown ?? plan.value;
+  const save = async (change: Partial<Omit<PlanView, 'contacts'>> | { contacts: Partial<Record<AlertKind, KindContacts>> }) => {
     setProblem(null);
     setSaved(false);
+    setShown({ ...p, ...change, contacts: { ...p.contacts, ...('contacts' in change ? change.contacts : {}) } });
     const res = await api<PlanView>('PUT', '/api/v1/org/notification-plan', change);
-    if (res.ok) setSaved(true);
-    else setProblem(res.error);
+    if (res.ok) {
+      setSaved(true);
+      setShown(res.value);
+    } else {
+      setProblem(res.error);
+      setShown(null);
+    }
     reload();
   };
-  if (plan.state !== 'ready') return <section className="card" id="plan">{plan.state === 'error' ? <ProblemBox problem={plan.problem} /> : <Loading what="notification plan" />}</section>;
-  const p = plan.value;
   const roleOf = (kind: AlertKind, id: string): Role => (p.contacts[kind].primary.includes(id) ? 'primary' : p.contacts[kind].backup.includes(id) ? 'backup' : 'none');
   const setRole = (kind: AlertKind, id: string, role: Role) => {
     const { primary, backup } = p.contacts[kind];
