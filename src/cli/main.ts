@@ -1,10 +1,11 @@
 import { Command, CommanderError } from 'commander';
 import { COMMANDS, commandToLoad } from './commands.ts';
+import { rampartVersion } from './version.ts';
 
 /** The `rampart` command: one subcommand per operator task, each with its own --help. */
 const program = new Command('rampart')
   .description('Rampart: election-security coordination and threat-intelligence sharing hub')
-  .version('0.1.0')
+  .version(rampartVersion())
   .showHelpAfterError()
   .exitOverride();
 
