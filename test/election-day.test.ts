@@ -161,6 +161,9 @@ describe('election day over REST', () => {
     expect(after.jurisdictions.find((j) => j.id === orgs.state)?.phases.find((p) => p.phase === 'election-day')).toMatchObject({ minutes: 120, source: 'rampart' });
     const rollup = await call('state', 'GET', `/api/v1/elections/${election}/rollup/55`);
     expect(rollup.json<{ jurisdictions: { id: string; every_minutes: number }[] }>().jurisdictions.find((j) => j.id === orgs.county)?.every_minutes).toBe(45);
+    // The expectations list the jurisdictions in the roll-up's order: the state office first, then its local offices by name.
+    expect(after.jurisdictions.map((j) => j.id)).toEqual(rollup.json<{ jurisdictions: { id: string }[] }>().jurisdictions.map((j) => j.id));
+    expect(after.jurisdictions[0]?.id).toBe(orgs.state);
     // Back to the state's interval.
     const reset = await call('state', 'PUT', `/api/v1/elections/${election}/expectations`, { state_fips: '55', jurisdiction_ref: orgs.county, phase: 'election-day', report_every_minutes: null });
     expect(reset.statusCode).toBe(200);

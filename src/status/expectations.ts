@@ -33,8 +33,8 @@ export async function expectationsFor(
     principal === null ? Promise.resolve(false) : deps.isOrgAdmin(principal),
   ]);
   const listed = election.jurisdiction_refs === undefined ? null : new Set<string>(election.jurisdiction_refs);
+  // The jurisdictions port gives each state's offices already in display order (inDisplayOrder, sorted once when it reads them).
   const members = jurisdictions.filter((j) => listed === null || j.kind !== 'local' || listed.has(j.id));
-  members.sort((a, b) => (a.kind === 'local' ? 1 : 0) - (b.kind === 'local' ? 1 : 0) || a.name.localeCompare(b.name, 'en'));
   const stateWide = (phase: string) => expectations.find((e) => e.stateFips === stateFips && e.jurisdictionRef === '' && e.phase === phase && e.reportEveryMinutes !== null)?.reportEveryMinutes ?? null;
   const own = (j: string, phase: string) => expectations.find((e) => e.stateFips === stateFips && e.jurisdictionRef === j && e.phase === phase && e.reportEveryMinutes !== null)?.reportEveryMinutes ?? null;
   const electionMinutes = (p: (typeof election.phases)[number]) => intervalIn(p, { id: '', stateFips: '' }, []).minutes;
