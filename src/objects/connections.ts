@@ -3,6 +3,7 @@ import { problem, type Problem } from '../domain/problem.ts';
 import { err, ok, type Result } from '../domain/result.ts';
 import type { Tlp } from '../domain/tlp.ts';
 import { REF_PROPERTIES } from '../store/stix-refs.ts';
+import { viaWords } from '../stix/ref-words.ts';
 import type { Page, Reader, StixStore, StoredVersion } from '../store/types.ts';
 import { titleOf } from './titles.ts';
 
@@ -60,25 +61,6 @@ export function outgoingRefs(object: Json): { readonly via: string; readonly id:
   return out;
 }
 
-/** How a property reads on a page: `sighting_of_ref` → "sighting of", `object_refs` → "refers to". */
-export function viaWords(property: string): string {
-  switch (property) {
-    case 'object_refs':
-      return 'refers to';
-    case 'sighting_of_ref':
-      return 'sighting of';
-    case 'where_sighted_refs':
-      return 'sighted at';
-    case 'observed_data_refs':
-      return 'observed';
-    case 'source_ref':
-      return 'from';
-    case 'target_ref':
-      return 'to';
-    default:
-      return property.replace(/_refs?$/, '').replace(/_/g, ' ');
-  }
-}
 
 const CHUNK = 500;
 

@@ -1,13 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { graphElements, hourWords, referrerVerb, summaryWords, viaWords } from './connections.ts';
+import { graphElements, hourWords, referrerVerb, summaryWords } from './connections.ts';
 
 describe('connection words', () => {
-  it('reads reference properties as words', () => {
-    expect(viaWords('object_refs')).toBe('refers to');
-    expect(viaWords('sighting_of_ref')).toBe('sighting of');
-    expect(viaWords('sample_refs')).toBe('sample');
-  });
-
   it('says only "Not shared with you" of an object the reader may not see', () => {
     expect(summaryWords({ shared: false, id: 'indicator--1' })).toBe('Not shared with you');
     expect(summaryWords({ shared: true, id: 'report--1', type: 'report', title: 'Weekly brief', tlp: 'green', owner: 'identity--1', revoked: false })).toBe('Report: Weekly brief');

@@ -1,29 +1,11 @@
 import type { ApiResponse } from './api.ts';
 import { typeLabel } from './format.ts';
+import { viaWords } from '../../src/stix/ref-words.ts';
 
 export type ConnectionsBody = ApiResponse<'/api/v1/objects/{id}/connections'>;
 export type GraphBody = ApiResponse<'/api/v1/objects/{id}/graph'>;
 export type RefSummary = ConnectionsBody['refers_to'][number]['target'];
 
-/** How a property that points elsewhere reads in a sentence: `sighting_of_ref` → "sighting of". */
-export function viaWords(property: string): string {
-  switch (property) {
-    case 'object_refs':
-      return 'refers to';
-    case 'sighting_of_ref':
-      return 'sighting of';
-    case 'where_sighted_refs':
-      return 'sighted at';
-    case 'observed_data_refs':
-      return 'observed';
-    case 'source_ref':
-      return 'from';
-    case 'target_ref':
-      return 'to';
-    default:
-      return property.replace(/_refs?$/, '').replace(/_/g, ' ');
-  }
-}
 
 /** The words a connection shows for an object: "Report: Weekly brief", or "Not shared with you". */
 export function summaryWords(s: RefSummary): string {

@@ -1,5 +1,6 @@
 import { TlpBadge } from './TlpBadge.tsx';
-import { referrerVerb, summaryWords, viaWords, type RefSummary } from '../connections.ts';
+import { viaWords } from '../../../src/stix/ref-words.ts';
+import { referrerVerb, summaryWords, type RefSummary } from '../connections.ts';
 import { Link } from '../router.tsx';
 import { useRoute } from '../use-api.ts';
 
