@@ -42,6 +42,8 @@ describe('dashboard routes', () => {
       open_incidents: 0,
       by_tlp: { clear: 0, green: 0, amber: 0, 'amber+strict': 0, red: 0 },
       by_type: [],
+      reference_items: 0,
+      reference_by_type: [],
       latest_shared: [],
     });
   });

@@ -18,6 +18,8 @@ export const ItemSummarySchema = Type.Object({
 });
 export type ItemSummary = Static<typeof ItemSummarySchema>;
 
+const TypeCountSchema = Type.Object({ type: Type.String(), count: Type.Integer() });
+
 /** GET /api/v1/dashboard: everything counted over what the reader may see, and nothing else. */
 export const DashboardSchema = Type.Object({
   generated_at: Type.String(),
@@ -35,7 +37,11 @@ export const DashboardSchema = Type.Object({
     'amber+strict': Type.Integer(),
     red: Type.Integer(),
   }),
-  by_type: Type.Array(Type.Object({ type: Type.String(), count: Type.Integer() })),
+  /** Members' items (not the knowledge base's reference material) by TLP and by type, largest first. */
+  by_type: Type.Array(TypeCountSchema),
+  /** The knowledge base's reference material (ATT&CK, DISARM, TLP markings…), counted apart from members' items. */
+  reference_items: Type.Integer(),
+  reference_by_type: Type.Array(TypeCountSchema),
   /** Newest items other organizations shared with the reader. */
   latest_shared: Type.Array(ItemSummarySchema),
 });

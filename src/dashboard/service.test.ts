@@ -143,6 +143,31 @@ describe('dashboardFor', () => {
     expect(res.ok && res.value.latest_shared.map((i) => i.name)).toEqual(['Received from the state', 'Advisory citing ATT&CK']);
   });
 
+  it('counts members’ items by TLP and type, and the knowledge base’s reference material apart', async () => {
+    const stix = visibilityStore();
+    const MITRE = 'identity--c78cb6e5-0c4b-4611-8297-d1b8b55e40b5' as OrgId;
+    for (let i = 0; i < 5; i += 1) await put(stix, { type: 'attack-pattern', name: `Technique ${i}` }, MITRE, 'clear', ['community']);
+    await put(stix, { type: 'x-mitre-tactic', name: 'Tactic' }, MITRE, 'clear', ['community']);
+    await put(stix, { type: 'marking-definition', name: 'TLP:GREEN', definition_type: 'tlp', definition: { tlp: 'green' } }, FEDERAL, 'clear', ['community']);
+    await put(stix, incident('County phishing', '55'), COUNTY, 'amber', ['state:55']);
+    await put(stix, { type: 'attack-pattern', name: 'A state’s own technique write-up' }, STATE, 'green', ['community']);
+    const res = await dashboardFor(deps(stix), countyReader);
+    expect(res.ok && res.value).toMatchObject({
+      by_tlp: { clear: 0, green: 1, amber: 1, 'amber+strict': 0, red: 0 },
+      by_type: [
+        { type: 'attack-pattern', count: 1 },
+        { type: 'incident', count: 1 },
+      ],
+      reference_items: 7,
+      reference_by_type: [
+        { type: 'attack-pattern', count: 5 },
+        { type: 'marking-definition', count: 1 },
+        { type: 'x-mitre-tactic', count: 1 },
+      ],
+      scanned: 9,
+    });
+  });
+
   it('says when it stopped counting early', async () => {
     const stix = visibilityStore();
     for (let i = 0; i < 5; i += 1) await put(stix, incident(`i${i}`, '55'), STATE, 'green', ['community']);

@@ -22,6 +22,8 @@ const PAGE = 500;
 const DEFAULT_MAX_SCAN = 100_000;
 /** Plumbing types nobody wants in "latest shared with you". */
 const NOT_NEWS = new Set(['relationship', 'marking-definition', 'extension-definition', 'language-content']);
+/** Vocabulary every hub carries (TLP markings, extension declarations): reference, not what members shared. */
+const VOCABULARY = new Set(['marking-definition', 'extension-definition']);
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
@@ -64,14 +66,19 @@ export function incidentClosed(object: Record<string, unknown>): boolean {
 /**
  * Knowledge-base material (ATT&CK, DISARM): its publishers' objects and identities. Recognised by the object's
  * `created_by_ref`, not only by its owner here: received through a feed, it is owned by a derived remote owner
- * (src/domain/remote-owner.ts) but still names its publisher. Only the news list uses this; nothing is hidden.
+ * (src/domain/remote-owner.ts) but still names its publisher. It is counted apart from members' items, never hidden.
  */
 function isReference(v: StoredVersion): boolean {
-  if (KNOWLEDGE_BASE_PUBLISHERS.has(v.sharing.owner) || KNOWLEDGE_BASE_PUBLISHERS.has(v.id) || v.type.startsWith('x-mitre-')) return true;
+  if (KNOWLEDGE_BASE_PUBLISHERS.has(v.sharing.owner) || KNOWLEDGE_BASE_PUBLISHERS.has(v.id) || v.type.startsWith('x-mitre-') || VOCABULARY.has(v.type)) return true;
   // Parse only the JSON that names a publisher at all: most objects do not.
   if (![...KNOWLEDGE_BASE_PUBLISHERS].some((publisher) => v.json.includes(publisher))) return false;
   const creator = parseJson(v.json)['created_by_ref'];
   return typeof creator === 'string' && KNOWLEDGE_BASE_PUBLISHERS.has(creator);
+}
+
+/** Counts by type, largest first. */
+function typeCounts(counts: ReadonlyMap<string, number>): { type: string; count: number }[] {
+  return [...counts].map(([type, count]) => ({ type, count })).sort((a, b) => b.count - a.count || a.type.localeCompare(b.type));
 }
 
 /** Keeps the `size` entries with the largest `addedUs`, newest first. */
@@ -85,12 +92,16 @@ function pushNewest(list: StoredVersion[], v: StoredVersion, size: number): void
 /**
  * What the dashboard shows, counted over exactly what `reader` may see (one pass through
  * `StixStore.list`, so the store's visibility rule is the only one). Revoked objects are not counted;
- * an incident is open while its owner has neither revoked it nor closed its case (resolved).
+ * an incident is open while its owner has neither revoked it nor closed its case (resolved). The counts by
+ * TLP and type are of members' items; the knowledge base's reference material is counted apart, so that its
+ * thousands of techniques never crowd out what members shared.
  */
 export async function dashboardFor(deps: DashboardDeps, reader: Reader, options: DashboardOptions = {}): Promise<Result<Dashboard, Problem>> {
   const maxScan = options.maxScan ?? DEFAULT_MAX_SCAN;
   const byTlp: Record<Tlp, number> = { clear: 0, green: 0, amber: 0, 'amber+strict': 0, red: 0 };
   const byType = new Map<string, number>();
+  const referenceByType = new Map<string, number>();
+  let referenceItems = 0;
   const byState: Record<string, number> = {};
   let withoutState = 0;
   let openIncidents = 0;
@@ -108,9 +119,14 @@ export async function dashboardFor(deps: DashboardDeps, reader: Reader, options:
     scanned += 1;
     const v = next.value;
     if (v.revoked) continue;
+    if (isReference(v)) {
+      referenceItems += 1;
+      referenceByType.set(v.type, (referenceByType.get(v.type) ?? 0) + 1);
+      continue;
+    }
     byTlp[v.sharing.tlp] += 1;
     byType.set(v.type, (byType.get(v.type) ?? 0) + 1);
-    if (v.sharing.owner !== ownOrg && !NOT_NEWS.has(v.type) && !isReference(v)) pushNewest(newest, v, options.latest ?? 8);
+    if (v.sharing.owner !== ownOrg && !NOT_NEWS.has(v.type)) pushNewest(newest, v, options.latest ?? 8);
     if (v.type === 'incident') {
       const incident = parseJson(v.json);
       // A closed case (resolved) is no longer open; a reopened one is again.
@@ -134,7 +150,9 @@ export async function dashboardFor(deps: DashboardDeps, reader: Reader, options:
     open_incidents_without_state: withoutState,
     open_incidents: openIncidents,
     by_tlp: byTlp,
-    by_type: [...byType].map(([type, count]) => ({ type, count })).sort((a, b) => b.count - a.count || a.type.localeCompare(b.type)),
+    by_type: typeCounts(byType),
+    reference_items: referenceItems,
+    reference_by_type: typeCounts(referenceByType),
     latest_shared: latest,
   });
 }

@@ -1322,6 +1322,11 @@ export interface paths {
                                 type: string;
                                 count: number;
                             }[];
+                            reference_items: number;
+                            reference_by_type: {
+                                type: string;
+                                count: number;
+                            }[];
                             latest_shared: {
                                 id: string;
                                 type: string;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isReferenceType, itemTitle, mapSummary, splitByType, statusWhen } from './dashboard-words.ts';
+import { itemTitle, mapSummary, statusWhen } from './dashboard-words.ts';
 
 describe('dashboard words', () => {
   it('names an item without a name by its kind and a short id, not the raw STIX id', () => {
@@ -8,19 +8,6 @@ describe('dashboard words', () => {
       'Election-day status (8bb5bd41…)',
     );
     expect(itemTitle({ name: '', type: 'sighting', id: 'sighting--0123456789abcdef' })).toBe('Sighting (01234567…)');
-  });
-
-  it('folds the knowledge base vocabulary away from what members share', () => {
-    expect(isReferenceType('x-mitre-tactic')).toBe(true);
-    expect(isReferenceType('marking-definition')).toBe(true);
-    expect(isReferenceType('incident')).toBe(false);
-    expect(isReferenceType('x-rampart-status-report')).toBe(false);
-    const rows = [
-      { type: 'relationship', count: 9 },
-      { type: 'x-mitre-analytic', count: 5 },
-      { type: 'incident', count: 2 },
-    ];
-    expect(splitByType(rows)).toEqual({ shared: [rows[0], rows[2]], reference: [rows[1]] });
   });
 
   it('says which states the map shades, busiest first', () => {

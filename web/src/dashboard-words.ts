@@ -7,16 +7,6 @@ export function itemTitle(item: { readonly name: string | null; readonly type: s
   return `${typeLabel(item.type)} (${shortId(item.id).slice(item.type.length + 2)})`;
 }
 
-/** Types that come from the built-in knowledge base's own vocabulary, not from what members share. */
-export function isReferenceType(type: string): boolean {
-  return type.startsWith('x-mitre-') || type === 'marking-definition' || type === 'extension-definition';
-}
-
-/** The "By type" rows split into what members share (shown) and reference vocabulary (folded away). */
-export function splitByType<Row extends { readonly type: string }>(rows: readonly Row[]): { readonly shared: Row[]; readonly reference: Row[] } {
-  return { shared: rows.filter((r) => !isReferenceType(r.type)), reference: rows.filter((r) => isReferenceType(r.type)) };
-}
-
 /** The states on the map in one sentence, busiest first, for people who cannot point at the map (phones, screen readers). */
 export function mapSummary(counts: Readonly<Record<string, number>>, what: string): string {
   const places = Object.entries(counts)

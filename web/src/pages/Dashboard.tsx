@@ -4,7 +4,7 @@ import { LiveIndicator } from '../components/LiveIndicator.tsx';
 import { TlpBadge } from '../components/TlpBadge.tsx';
 import { Loading, ProblemBox } from '../components/Status.tsx';
 import { UsMap } from '../components/UsMap.tsx';
-import { itemTitle, splitByType } from '../dashboard-words.ts';
+import { itemTitle } from '../dashboard-words.ts';
 import { count, formatWhen, plural, typeLabel } from '../format.ts';
 import { TLP_MEANING } from '../sharing-rules.ts';
 import { Link } from '../router.tsx';
@@ -24,7 +24,6 @@ export function Dashboard() {
   if (data.state === 'error') return <ProblemBox problem={data.problem} />;
   const d = data.value;
   const now = new Date();
-  const byType = splitByType(d.by_type);
   return (
     <div className="dashboard">
       <div className="page-head">
@@ -82,7 +81,8 @@ export function Dashboard() {
         <section className="card">
           <h2>By TLP</h2>
           <p className="muted small">
-            TLP (Traffic Light Protocol) is how widely the owner lets an item travel, from CLEAR (anyone) to RED (named people only).
+            Items members shared with you and your own, by TLP (Traffic Light Protocol): how widely the owner lets an item travel, from CLEAR (anyone) to
+            RED (named people only).
           </p>
           <ul className="tlp-counts">
             {TLP_LEVELS.map((tlp) => (
@@ -97,11 +97,11 @@ export function Dashboard() {
         </section>
         <section className="card">
           <h2>By type</h2>
-          <TypeCounts rows={byType.shared} />
-          {byType.reference.length === 0 ? null : (
+          {d.by_type.length === 0 ? <p className="muted">No member has shared anything with you yet.</p> : <TypeCounts rows={d.by_type} />}
+          {d.reference_items === 0 ? null : (
             <details className="raw">
-              <summary>Reference vocabulary of the knowledge base ({plural(byType.reference.length, 'type')})</summary>
-              <TypeCounts rows={byType.reference} />
+              <summary>Reference library: {plural(d.reference_items, 'item')} of ATT&amp;CK, DISARM and TLP, not counted above</summary>
+              <TypeCounts rows={d.reference_by_type} />
             </details>
           )}
         </section>
