@@ -130,7 +130,7 @@ export function createNotifier(options: NotifierOptions): Notifier {
     await escalate();
     const queue = options.queue;
     if (queue === undefined) {
-      while ((await deliverDue(deliverDeps, 50, notice)) > 0);
+      while ((await deliverDue(deliverDeps, policy.batch, notice)) > 0);
       return;
     }
     await queue.publish(await options.store.dueIds(now(), 500));

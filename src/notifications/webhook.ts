@@ -1,4 +1,6 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import http from 'node:http';
+import https from 'node:https';
 import { err, ok, type Result } from '../domain/result.ts';
 
 /** The headers every webhook request carries (docs/alerts.md). */
@@ -49,28 +51,45 @@ export interface WebhookRequest {
 /** Sends a webhook request; ok when the receiver answered 2xx, otherwise what went wrong, in a line. */
 export type WebhookSender = (request: WebhookRequest) => Promise<Result<void, string>>;
 
-export function httpWebhookSender(timeoutMs = 10_000): WebhookSender {
-  return async (request) => {
-    try {
-      const response = await fetch(request.url, {
+/**
+ * POSTs over node:http(s) with keep-alive agents: one connection per receiver is reused for the next
+ * deliveries (fetch cost about twice the CPU per request here). Redirects are not followed: a 3xx is a failure.
+ */
+export function httpWebhookSender(timeoutMs = 10_000, maxSockets = 64): WebhookSender {
+  const agents = { http: new http.Agent({ keepAlive: true, maxSockets }), https: new https.Agent({ keepAlive: true, maxSockets }) };
+  return (request) =>
+    new Promise((resolve) => {
+      let url: URL;
+      try {
+        url = new URL(request.url);
+      } catch {
+        resolve(err(`cannot reach the receiver: "${request.url}" is not a web address`));
+        return;
+      }
+      const secure = url.protocol === 'https:';
+      const body = Buffer.from(request.body);
+      const req = (secure ? https : http).request(url, {
         method: 'POST',
+        agent: secure ? agents.https : agents.http,
         headers: {
           'content-type': 'application/json',
+          'content-length': body.length,
           'user-agent': 'Rampart-Webhook/1',
           [DELIVERY_HEADER]: request.deliveryId,
           [SIGNATURE_HEADER]: signature(request.secret, request.timestampSeconds, request.body),
         },
-        body: request.body,
-        redirect: 'manual',
-        signal: AbortSignal.timeout(timeoutMs),
+        timeout: timeoutMs,
       });
-      await response.body?.cancel();
-      return response.status >= 200 && response.status < 300 ? ok(undefined) : err(`the receiver answered ${response.status}`);
-    } catch (error) {
-      const cause = (error as { cause?: { code?: string } }).cause?.code;
-      return err(`cannot reach the receiver: ${cause ?? (error as Error).message}`);
-    }
-  };
+      req.on('response', (response) => {
+        const status = response.statusCode ?? 0;
+        // The answer's body is not read, only drained so that the connection can be reused.
+        response.resume();
+        resolve(status >= 200 && status < 300 ? ok(undefined) : err(`the receiver answered ${status}`));
+      });
+      req.on('timeout', () => req.destroy(Object.assign(new Error(`no answer within ${timeoutMs} ms`), { code: 'ETIMEDOUT' })));
+      req.on('error', (error: NodeJS.ErrnoException) => resolve(err(`cannot reach the receiver: ${error.code ?? error.message}`)));
+      req.end(body);
+    });
 }
 
 /** Exponential back-off with jitter: `base · 2^(attempt-1)`, at most `cap`, then a random half of it to a whole. */

@@ -78,6 +78,8 @@ const deliveryOf = (r: DeliveryRow): DeliveryRow => ({ ...r, added_us: num(r.add
 const alertOf = <T extends AlertRow>(r: T): T => ({ ...r, added_us: num(r.added_us), urgent: Number(r.urgent), created_at: Number(r.created_at), read_at: num(r.read_at), acked_at: num(r.acked_at), escalated_at: num(r.escalated_at) });
 
 const INSERT_CHUNK = 200;
+/** Ids per statement when ending deliveries (well under SQLite's limit of bound parameters). */
+const FINISH_CHUNK = 500;
 
 /** The SQL of src/notifications: rules, watch lists, plans, webhooks, the notification centre and the outbox. */
 export function notificationsStore(database: Database<unknown>) {
@@ -200,14 +202,27 @@ export function notificationsStore(database: Database<unknown>) {
 
     /** Ends (or reschedules) a delivery this owner holds; false when its lease passed to another process meanwhile. */
     async finish(id: string, owner: string, now: number, outcome: DeliveryOutcome): Promise<boolean> {
-      return (await finishIn(db, id, owner, now, outcome)) === 1;
+      return (await finishIn(db, [id], owner, now, outcome)).length === 1;
     },
 
-    /** `finish` for many deliveries in one transaction; the ids whose lease this owner still held. */
+    /**
+     * `finish` for many deliveries in one transaction; the ids whose lease this owner still held.
+     * Deliveries that ended the same way (all delivered, dropped for the same reason) are ended by one
+     * statement per chunk of ids rather than one each.
+     */
     async finishMany(owner: string, now: number, items: readonly { readonly id: string; readonly outcome: DeliveryOutcome }[]): Promise<Set<string>> {
+      const alike = new Map<string, { outcome: DeliveryOutcome; ids: string[] }>();
+      for (const { id, outcome } of items) {
+        const key = JSON.stringify(outcome);
+        const group = alike.get(key);
+        if (group === undefined) alike.set(key, { outcome, ids: [id] });
+        else group.ids.push(id);
+      }
       return db.transaction().execute(async (trx) => {
         const kept = new Set<string>();
-        for (const { id, outcome } of items) if ((await finishIn(trx, id, owner, now, outcome)) === 1) kept.add(id);
+        for (const { outcome, ids } of alike.values()) {
+          for (let i = 0; i < ids.length; i += FINISH_CHUNK) for (const id of await finishIn(trx, ids.slice(i, i + FINISH_CHUNK), owner, now, outcome)) kept.add(id);
+        }
         return kept;
       });
     },
@@ -450,22 +465,23 @@ export function notificationsStore(database: Database<unknown>) {
 
 export type NotificationsStore = ReturnType<typeof notificationsStore>;
 
-async function finishIn(db: Kysely<NotifyTables & StixTables>, id: string, owner: string, now: number, outcome: DeliveryOutcome): Promise<number> {
-  const base = db.updateTable('notify_delivery').where('id', '=', id).where('lease_owner', '=', owner).where('state', '=', 'pending');
+/** Ends (or reschedules) the deliveries of `ids` this owner still holds; returns their ids. */
+async function finishIn(db: Kysely<NotifyTables & StixTables>, ids: readonly string[], owner: string, now: number, outcome: DeliveryOutcome): Promise<string[]> {
+  const base = db.updateTable('notify_delivery').where('id', 'in', ids).where('lease_owner', '=', owner).where('state', '=', 'pending');
   const done = { lease_owner: null, lease_until: null };
-  const result = await (() => {
+  const rows = await (() => {
     switch (outcome.state) {
       case 'delivered':
-        return base.set({ ...done, state: 'delivered', done_at: now, attempts: sql`attempts + 1` }).executeTakeFirst();
+        return base.set({ ...done, state: 'delivered', done_at: now, attempts: sql`attempts + 1` }).returning('id').execute();
       case 'dropped':
-        return base.set({ ...done, state: 'dropped', done_at: now, last_error: outcome.reason }).executeTakeFirst();
+        return base.set({ ...done, state: 'dropped', done_at: now, last_error: outcome.reason }).returning('id').execute();
       case 'retry':
-        return base.set({ ...done, attempts: sql`attempts + 1`, next_at: outcome.nextAt, last_error: outcome.error }).executeTakeFirst();
+        return base.set({ ...done, attempts: sql`attempts + 1`, next_at: outcome.nextAt, last_error: outcome.error }).returning('id').execute();
       case 'dead':
-        return base.set({ ...done, state: 'dead', attempts: sql`attempts + 1`, done_at: now, last_error: outcome.error }).executeTakeFirst();
+        return base.set({ ...done, state: 'dead', attempts: sql`attempts + 1`, done_at: now, last_error: outcome.error }).returning('id').execute();
     }
   })();
-  return Number(result.numUpdatedRows);
+  return rows.map((r) => r.id);
 }
 
 async function insertRows(trx: Kysely<NotifyTables & StixTables>, alerts: readonly AlertRow[], deliveries: readonly DeliveryRow[]): Promise<void> {
