@@ -60,8 +60,9 @@ export async function eventOfReport(stix: StixStore, reader: Reader, report: Sto
     if (v.type !== 'relationship') continue;
     const rel = JSON.parse(v.json) as Record<string, unknown>;
     const g = techniques.get(String(rel['target_ref']));
-    if (g === undefined) continue;
     const source = String(rel['source_ref']);
+    // The report's own techniques (and the ones its actors use) are the event's galaxies, below.
+    if (g === undefined || source === report.id || rel['relationship_type'] === 'uses') continue;
     galaxies.set(source, [...(galaxies.get(source) ?? []), g]);
     named.add(String(rel['target_ref']));
   }

@@ -76,6 +76,15 @@ const DEFAULT_CATEGORY: Readonly<Record<string, string>> = {
   'domain|ip': 'Network activity',
   url: 'Network activity',
   vulnerability: 'External analysis',
+  'threat-actor': 'Attribution',
+  'campaign-name': 'Attribution',
+  'user-agent': 'Network activity',
+  AS: 'Network activity',
+  'hostname|port': 'Network activity',
+  'ip-dst|port': 'Network activity',
+  'ip-src|port': 'Network activity',
+  regkey: 'Persistence mechanism',
+  'regkey|value': 'Persistence mechanism',
   link: 'External analysis',
   text: 'Other',
   comment: 'Other',
@@ -174,8 +183,18 @@ export function attributesOf(version: StoredVersion, context: AttributeContext):
       });
       break;
     }
-    case 'note':
-      values = [{ type: labelled !== null && mappingOf(labelled)?.kind === 'note' ? labelled : 'comment', value: String(o['content']) }];
+    case 'note': {
+      // A note made from words, or from a type STIX can only match (a user agent without to_ids), gives that type back.
+      const mapping = labelled === null ? null : mappingOf(labelled);
+      const typed = mapping?.kind === 'note' || (mapping?.kind === 'observable' && mapping.patternOnly === true);
+      values = [{ type: typed && labelled !== null ? labelled : 'comment', value: String(o['content']) }];
+      break;
+    }
+    case 'threat-actor':
+      values = [{ type: 'threat-actor', value: String(o['name']) }];
+      break;
+    case 'campaign':
+      values = [{ type: 'campaign-name', value: String(o['name']) }];
       break;
     case 'vulnerability':
       values = [{ type: 'vulnerability', value: String(o['name']) }];

@@ -103,7 +103,7 @@ describe('importMisp on a fictional event in the MISP core format', () => {
       expect.arrayContaining([
         expect.objectContaining({ code: 'audience-narrowed', path: '$.Event.Attribute[1]', message: expect.stringContaining('TLP:AMBER') as unknown }),
         expect.objectContaining({ code: 'audience-narrowed', path: '$.Event.Attribute[4]', message: expect.stringContaining('TLP:RED') as unknown }),
-        expect.objectContaining({ code: 'technique-not-in-knowledge-base', message: expect.stringContaining('T1566') as unknown }),
+        expect.objectContaining({ code: 'technique-not-in-knowledge-base', message: expect.stringContaining('recorded as an attack-pattern of your own naming T1566') as unknown }),
         expect.objectContaining({ code: 'not-carried', message: expect.stringContaining('1 size-in-bytes') as unknown }),
       ]),
     );
@@ -126,11 +126,23 @@ describe('importMisp on a fictional event in the MISP core format', () => {
     expect(JSON.parse(domain?.json ?? '{}')).toMatchObject({ resolves_to_refs: [expect.stringMatching(/^ipv4-addr--/)] });
     // The deleted attribute is not imported.
     expect(byId(stored, `indicator--${a('c')}`)).toBeUndefined();
-    // T0817 (ATT&CK for ICS) on the IP: a relationship; T0865 on the event: the report refers to it.
+    // T0817 (ATT&CK for ICS) on the IP: the indicator indicates it; T0865 (ICS) and T1566 (Enterprise, not in the
+    // knowledge base: a stub of the importer's own with the ATT&CK reference) on the event: the report is related to them.
     const drive = 'attack-pattern--7830cfcf-b268-4ac0-a69e-73c6affbae9a';
-    expect(stored.filter((v) => v.type === 'relationship').map((v) => JSON.parse(v.json) as Record<string, unknown>)).toEqual([
-      expect.objectContaining({ relationship_type: 'indicates', source_ref: `indicator--${a('1')}`, target_ref: drive }),
-    ]);
+    const spearphishing = 'attack-pattern--648f995e-9c3a-41e4-aeee-98bb41037426';
+    const stub = stored.find((v) => v.type === 'attack-pattern');
+    expect(JSON.parse(stub?.json ?? '{}')).toMatchObject({ name: 'Phishing', created_by_ref: OWNER, external_references: [{ source_name: 'mitre-attack', external_id: 'T1566', url: 'https://attack.mitre.org/techniques/T1566/' }] });
+    expect(stub?.sharing).toEqual({ owner: OWNER, tlp: 'green', audience: ['community'] });
+    const report = 'report--4a1d7c2e-5b8f-4c3a-9e1d-2f6b8a0c4e71';
+    const relationships = stored.filter((v) => v.type === 'relationship').map((v) => JSON.parse(v.json) as Record<string, unknown>);
+    expect(relationships).toHaveLength(3);
+    expect(relationships).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ relationship_type: 'indicates', source_ref: `indicator--${a('1')}`, target_ref: drive }),
+        expect.objectContaining({ relationship_type: 'related-to', source_ref: report, target_ref: spearphishing }),
+        expect.objectContaining({ relationship_type: 'related-to', source_ref: report, target_ref: stub?.id }),
+      ]),
+    );
     expect(json('report--4a1d7c2e-5b8f-4c3a-9e1d-2f6b8a0c4e71')).toMatchObject({
       name: expect.stringContaining('FICTIONAL') as unknown,
       published: '2026-10-20T00:00:00Z',
@@ -218,5 +230,96 @@ describe('address and port attributes', () => {
     const result = await run(store, event(value));
     expect(result.ok ? null : { code: result.error.code, path: result.error.details?.[0]?.path }).toEqual({ code: 'invalid-misp-event', path: '$.Event.Attribute[0].value' });
     expect(await store.count(OPERATOR)).toBe(0);
+  });
+});
+
+describe('more attribute types, actors and the techniques they use', () => {
+  const uuid = (n: string) => `7d1e2f3a-4b5c-4d6e-8f7a-8b9c0d1e2f${n.padStart(2, '0')}`;
+  const attribute = (n: string, type: string, value: string, to_ids: boolean, extra: Record<string, unknown> = {}) => ({ uuid: uuid(n), type, category: 'Network activity', to_ids, value, timestamp: '1792580000', ...extra });
+  const event = JSON.stringify({
+    Event: {
+      uuid: '7d1e2f3a-4b5c-4d6e-8f7a-8b9c0d1e2f00',
+      info: 'FICTIONAL more types',
+      date: '2026-10-21',
+      timestamp: '1792590000',
+      distribution: '1',
+      Tag: [{ name: 'tlp:green' }, { name: 'misp-galaxy:mitre-attack-pattern="Spearphishing Attachment - T0865"' }],
+      Attribute: [
+        attribute('1', 'hostname|port', 'c2.ballot-results-update.example|8443', true),
+        attribute('2', 'hostname|port', 'c2.ballot-results-update.example|8443', false),
+        attribute('3', 'AS', 'AS64496', false),
+        attribute('4', 'regkey|value', 'HKLM\\Software\\Microsoft\\Windows\\CurrentVersion\\Run|%TEMP%\\lure.exe', true),
+        attribute('5', 'user-agent', 'Mozilla/5.0 (FICTIONAL)', true),
+        attribute('6', 'user-agent', 'Mozilla/5.0 (FICTIONAL)', false),
+        attribute('7', 'email-message-id', '<fictional-1@county-helpdesk.example>', false),
+        attribute('8', 'x509-fingerprint-sha256', 'aa'.repeat(32), true),
+        attribute('9', 'threat-actor', 'FICTIONAL SPIDER', false, { category: 'Attribution' }),
+        attribute('10', 'campaign-name', 'Operation Fictional Ballot', false, { category: 'Attribution' }),
+        attribute('11', 'AS', '64497', true),
+        attribute('12', 'pdb', 'C:\\fictional\\lure.pdb', false),
+        attribute('13', 'pdb', 'C:\\fictional\\other.pdb', false),
+      ],
+    },
+  });
+
+  it('map to STIX that validates, and the event says in plain words which types it left out', async () => {
+    const store = memoryStixStore();
+    const result = await run(store, event);
+    if (!result.ok) throw new Error(JSON.stringify(result.error));
+    const stored = await everything(store);
+    for (const v of stored) expect({ id: v.id, errors: oasis.validate(JSON.parse(v.json)).errors }).toEqual({ id: v.id, errors: [] });
+    const json = (type: string, n: string) => JSON.parse(stored.find((v) => v.id === `${type}--${uuid(n)}`)?.json ?? 'null') as Record<string, unknown> | null;
+    expect(json('indicator', '1')).toMatchObject({ pattern: "[network-traffic:dst_ref.value = 'c2.ballot-results-update.example' AND network-traffic:dst_port = 8443]" });
+    const traffic = JSON.parse(stored.find((v) => v.type === 'network-traffic')?.json ?? '{}') as Record<string, unknown>;
+    expect(traffic).toMatchObject({ dst_port: 8443, protocols: ['tcp'], dst_ref: expect.stringMatching(/^domain-name--/) as unknown });
+    expect(JSON.parse(stored.find((v) => v.type === 'autonomous-system')?.json ?? '{}')).toMatchObject({ number: 64496 });
+    expect(json('indicator', '11')).toMatchObject({ pattern: '[autonomous-system:number = 64497]' });
+    expect(json('indicator', '4')).toMatchObject({ pattern: "[windows-registry-key:key = 'HKEY_LOCAL_MACHINE\\\\Software\\\\Microsoft\\\\Windows\\\\CurrentVersion\\\\Run' AND windows-registry-key:values[*].data = '%TEMP%\\\\lure.exe']" });
+    expect(json('indicator', '5')).toMatchObject({ pattern: "[network-traffic:extensions.'http-request-ext'.request_header.'User-Agent' = 'Mozilla/5.0 (FICTIONAL)']" });
+    // STIX cannot hold a user agent as an observable alone: without to_ids it is kept as a note.
+    expect(json('note', '6')).toMatchObject({ content: 'Mozilla/5.0 (FICTIONAL)', labels: expect.arrayContaining(['misp:type="user-agent"']) as unknown });
+    expect(JSON.parse(stored.find((v) => v.type === 'email-message')?.json ?? '{}')).toMatchObject({ message_id: '<fictional-1@county-helpdesk.example>', is_multipart: false });
+    expect(json('indicator', '8')).toMatchObject({ pattern: `[x509-certificate:hashes.'SHA-256' = '${'aa'.repeat(32)}']` });
+    expect(json('threat-actor', '9')).toMatchObject({ name: 'FICTIONAL SPIDER', created_by_ref: OWNER });
+    expect(json('campaign', '10')).toMatchObject({ name: 'Operation Fictional Ballot' });
+    // The event's technique: the report is related to it, its actor and campaign use it.
+    const spearphishing = 'attack-pattern--648f995e-9c3a-41e4-aeee-98bb41037426';
+    const relationships = stored.filter((v) => v.type === 'relationship').map((v) => JSON.parse(v.json) as Record<string, unknown>);
+    expect(relationships.map((r) => [r['relationship_type'], r['source_ref'], r['target_ref']]).sort()).toEqual(
+      [
+        ['related-to', 'report--7d1e2f3a-4b5c-4d6e-8f7a-8b9c0d1e2f00', spearphishing],
+        ['uses', `campaign--${uuid('10')}`, spearphishing],
+        ['uses', `threat-actor--${uuid('9')}`, spearphishing],
+      ].sort(),
+    );
+    expect(result.value.notes).toEqual(expect.arrayContaining([expect.objectContaining({ code: 'not-carried', message: expect.stringContaining('2 pdb') as unknown })]));
+  });
+
+  it('come back from the export as the same MISP types and values', async () => {
+    const store = memoryStixStore();
+    expect((await run(store, event)).ok).toBe(true);
+    const report = (await everything(store)).find((v) => v.type === 'report');
+    if (report === undefined) throw new Error('no report');
+    const exported = await eventOfReport(store, { kind: 'member', orgId: OWNER, userId: null, keys: ['public', 'community', `org:${OWNER}`] }, report);
+    const pairs = exported.Attribute.map((a) => `${a.type} ${a.value} ${a.to_ids}`);
+    expect(pairs).toEqual(
+      expect.arrayContaining([
+        'hostname|port c2.ballot-results-update.example|8443 true',
+        'AS 64497 true',
+        'user-agent Mozilla/5.0 (FICTIONAL) true',
+        'user-agent Mozilla/5.0 (FICTIONAL) false',
+        'threat-actor FICTIONAL SPIDER false',
+        'campaign-name Operation Fictional Ballot false',
+      ]),
+    );
+  });
+
+  it('a sample event from the MISP project: its regkey|value is carried now, with the hive written out', async () => {
+    const store = memoryStixStore();
+    const result = await run(store, readFileSync(path.join(MISP_DIR, '57c4445b-c548-4654-af0b-4be3950d210f.json')));
+    if (!result.ok) throw new Error(JSON.stringify(result.error));
+    expect(result.value.notes.filter((n) => n.code === 'not-carried')).toEqual([]);
+    const patterns = (await everything(store)).filter((v) => v.type === 'indicator').map((v) => (JSON.parse(v.json) as { pattern: string }).pattern);
+    expect(patterns).toContain("[windows-registry-key:key = 'Software\\\\Wow6432Node\\\\Microsoft\\\\Windows\\\\CurrentVersion\\\\Run' AND windows-registry-key:values[*].data = '%TEMP%\\\\3Z4wnG9603it23y.exe']");
   });
 });

@@ -1,4 +1,5 @@
 import { uuidV5 } from '../domain/uuid.ts';
+import { isIntegerPath } from './attribute-types.ts';
 
 /** STIX 2.1 §2.9: the namespace of deterministic SCO ids. */
 const SCO_NAMESPACE = '00abedb4-aa42-466c-9c01-fed23315a9b7';
@@ -51,16 +52,20 @@ export function observablesOf(parts: readonly PathValue[]): { readonly objects: 
     const props = byType.get(type) ?? {};
     byType.set(type, props);
     if (rest === 'src_ref.value' || rest === 'dst_ref.value') {
-      const ipType = value.includes(':') ? 'ipv6-addr' : 'ipv4-addr';
-      const ip = { type: ipType, spec_version: '2.1', id: scoId(ipType, { value }), value };
-      extra.push(ip);
-      props[rest.slice(0, -'.value'.length)] = ip.id;
-      // STIX requires the protocols; the address says the network layer, the port alone not the transport.
-      props['protocols'] = [ipType === 'ipv6-addr' ? 'ipv6' : 'ipv4'];
+      const refType = addressType(value);
+      const ref = { type: refType, spec_version: '2.1', id: scoId(refType, { value }), value };
+      extra.push(ref);
+      props[rest.slice(0, -'.value'.length)] = ref.id;
+      // STIX requires the protocols: an address says its network layer; a host name says none, and MISP's host|port is a TCP service (web, mail, C2).
+      props['protocols'] = [refType === 'ipv6-addr' ? 'ipv6' : refType === 'ipv4-addr' ? 'ipv4' : 'tcp'];
       continue;
     }
-    if (rest.endsWith('_port')) {
+    if (isIntegerPath(path)) {
       props[rest] = Number(value);
+      continue;
+    }
+    if (rest === 'values[*].data') {
+      props['values'] = [...((props['values'] as unknown[] | undefined) ?? []), { data: value }];
       continue;
     }
     if (rest === 'resolves_to_refs[*].value') {
@@ -85,6 +90,12 @@ export function observablesOf(parts: readonly PathValue[]): { readonly objects: 
   return { objects: [...objects, ...extra], roots };
 }
 
+/** The observable type of an address a MISP value names: IPv6 has colons, IPv4 is four numbers, anything else a host name. */
+function addressType(value: string): 'ipv4-addr' | 'ipv6-addr' | 'domain-name' {
+  if (value.includes(':')) return 'ipv6-addr';
+  return /^\d{1,3}(\.\d{1,3}){3}(\/\d{1,2})?$/.test(value) ? 'ipv4-addr' : 'domain-name';
+}
+
 /** A string literal of a STIX pattern: quotes and backslashes escaped. */
 export function patternString(value: string): string {
   return `'${value.replace(/[\\']/g, '\\$&')}'`;
@@ -92,5 +103,5 @@ export function patternString(value: string): string {
 
 /** The STIX pattern of comparisons that all hold of one observation. */
 export function patternOf(parts: readonly PathValue[]): string {
-  return `[${parts.map((p) => `${p.path} = ${p.path.endsWith('_port') ? p.value : patternString(p.value)}`).join(' AND ')}]`;
+  return `[${parts.map((p) => `${p.path} = ${isIntegerPath(p.path) ? p.value : patternString(p.value)}`).join(' AND ')}]`;
 }

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { uuidV5 } from '../domain/uuid.ts';
 import { KNOWLEDGE_BASE, type KnowledgeBaseBundle } from '../kb/knowledge-base.ts';
 import type { MispGalaxy, MispTag } from './schema.ts';
 
@@ -60,6 +61,8 @@ export interface NamedTechnique {
 }
 
 const TECHNIQUE_ID = /\b(T\d{4}(?:\.\d{3})?)\s*$/;
+/** DISARM's galaxy writes the id first (`T0019 - Generate information pollution`). */
+const LEADING_ID = /^\s*(T\d{4}(?:\.\d{3})?)\b/;
 
 function sourceOfGalaxyType(type: string): 'attack' | 'disarm' | null {
   const t = type.toLowerCase();
@@ -67,6 +70,8 @@ function sourceOfGalaxyType(type: string): 'attack' | 'disarm' | null {
   if (t.includes('attack-pattern') || t.includes('mitre-') && t.includes('technique')) return 'attack';
   return null;
 }
+
+const idInName = (value: string): string | undefined => (TECHNIQUE_ID.exec(value) ?? LEADING_ID.exec(value))?.[1]?.toUpperCase();
 
 /** The techniques a list of galaxies and tags names (`misp-galaxy:mitre-attack-pattern="Phishing - T1566"`), each once. */
 export function techniquesNamed(galaxies: readonly MispGalaxy[], tags: readonly MispTag[]): NamedTechnique[] {
@@ -76,7 +81,7 @@ export function techniquesNamed(galaxies: readonly MispGalaxy[], tags: readonly 
     for (const cluster of galaxy.GalaxyCluster ?? []) {
       const source = sourceOfGalaxyType(cluster.type ?? galaxy.type ?? '');
       if (source === null) continue;
-      const externalId = cluster.meta?.external_id?.find((e) => /^T\d{4}(\.\d{3})?$/.test(e)) ?? TECHNIQUE_ID.exec(cluster.value)?.[1];
+      const externalId = cluster.meta?.external_id?.find((e) => /^T\d{4}(\.\d{3})?$/.test(e)) ?? idInName(cluster.value);
       if (externalId !== undefined) add(source, externalId, cluster.value);
     }
   }
@@ -84,8 +89,40 @@ export function techniquesNamed(galaxies: readonly MispGalaxy[], tags: readonly 
     const m = /^misp-galaxy:([^=]+)="(.*)"$/.exec(tag.name);
     if (m === null) continue;
     const source = sourceOfGalaxyType(m[1] ?? '');
-    const externalId = TECHNIQUE_ID.exec(m[2] ?? '')?.[1];
+    const externalId = idInName(m[2] ?? '');
     if (source !== null && externalId !== undefined) add(source, externalId, m[2] ?? '');
   }
   return [...found.values()];
+}
+
+/** Namespace of the ids of technique stubs (owner and external id name one). */
+const STUB_NAMESPACE = '9d3f6c2a-1e4b-5a7c-8d9e-0f1a2b3c4d5e';
+
+/** The name MISP gives a technique without its id: `Phishing - T1566` is Phishing. */
+function techniqueName(named: NamedTechnique): string {
+  const name = named.label.replace(TECHNIQUE_ID, '').replace(LEADING_ID, '').replace(/^[\s-]+|[\s-]+$/g, '');
+  return name === '' ? named.externalId : name;
+}
+
+/**
+ * An attack-pattern of the importer's own for a technique the knowledge base lacks (an Enterprise ATT&CK
+ * technique, say): its name and the framework's external reference, so that it is found by its id and a
+ * later knowledge base that holds it can be matched to it.
+ */
+export function techniqueStub(named: NamedTechnique, owner: string, modified: string): Record<string, unknown> & { id: string } {
+  const [base, sub] = named.externalId.split('.');
+  const reference =
+    named.source === 'attack'
+      ? { source_name: 'mitre-attack', external_id: named.externalId, url: `https://attack.mitre.org/techniques/${base ?? ''}${sub === undefined ? '' : `/${sub}`}/` }
+      : { source_name: 'DISARM', external_id: named.externalId };
+  return {
+    type: 'attack-pattern',
+    spec_version: '2.1',
+    id: `attack-pattern--${uuidV5(`${owner}|${named.source}|${named.externalId}`, STUB_NAMESPACE)}`,
+    created: modified,
+    modified,
+    created_by_ref: owner,
+    name: techniqueName(named),
+    external_references: [reference],
+  };
 }

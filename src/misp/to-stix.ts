@@ -2,11 +2,11 @@ import type { AudienceKey } from '../domain/audience.ts';
 import type { ProblemDetail } from '../domain/problem.ts';
 import { TLP_LEVELS, TLP_MARKING_IDS, type Tlp } from '../domain/tlp.ts';
 import { uuidV5 } from '../domain/uuid.ts';
-import { concretePath, isPortPath, mappingOf, splitValue } from './attribute-types.ts';
+import { badValue, concretePath, mappingOf, splitValue, stixValue } from './attribute-types.ts';
 import { observablesOf, patternOf, type PathValue } from './observables.ts';
 import type { LocatedEvent, MispAttribute, MispEvent, MispGalaxy, MispTag } from './schema.ts';
 import { decideSharing, distributionWords, narrowerReach, stricterTlp, tlpOfTags, type Distribution, type MispReach, type SharingContext } from './sharing.ts';
-import { techniquesNamed, type TechniqueIndex } from './techniques.ts';
+import { techniquesNamed, techniqueStub, type NamedTechnique, type TechniqueIndex } from './techniques.ts';
 
 /** Namespace of ids Rampart derives for MISP items whose uuid STIX cannot use. */
 const MISP_NAMESPACE = 'a1f4c3d2-7b1e-5c0a-9e6f-3d2b1a0c9e8f';
@@ -50,6 +50,7 @@ function reachOf(item: { distribution?: string | number | null; sharing_group_id
   return { distribution: 4, sharingGroup: item.SharingGroup?.uuid ?? (sameAsEvent ? (event.SharingGroup?.uuid ?? null) : null) };
 }
 
+const isIds = (attr: MispAttribute): boolean => attr.to_ids === true || attr.to_ids === '1';
 const isTechniqueTag = (name: string): boolean => /^misp-galaxy:[^=]*(attack-pattern|technique)[^=]*=/.test(name);
 const labelsOf = (tags: readonly MispTag[]): string[] => tags.map((t) => t.name).filter((n) => !n.toLowerCase().startsWith('tlp:') && !isTechniqueTag(n));
 
@@ -63,6 +64,8 @@ class EventConverter {
   private readonly narrowed = new Map<string, { path: string; count: number }>();
   private readonly notCarried = new Map<string, number>();
   private readonly refs: string[] = [];
+  /** Threat actors and campaigns made from the event's attributes: they use the techniques the event names. */
+  private readonly actors: { id: string; origin: string; reach: MispReach; tlp: Tlp | null }[] = [];
   private readonly reportId: string;
   private readonly eventModified: string;
   private readonly eventReach: MispReach;
@@ -134,20 +137,15 @@ class EventConverter {
     let made: Record<string, unknown>;
     switch (mapping.kind) {
       case 'observable': {
-        const values = splitValue(attr.type, value);
-        if (values.length !== mapping.paths.length) {
-          this.problems.push({ path: `${origin}.value`, code: 'invalid-misp-value', message: `a ${attr.type} value has ${mapping.paths.length} parts separated by "|"; got ${JSON.stringify(value.slice(0, 80))}` });
-          return;
-        }
-        const parts: PathValue[] = mapping.paths.map((p, i) => ({ path: concretePath(p, values[i] ?? ''), value: values[i] ?? '' }));
-        const badPort = parts.find((p) => isPortPath(p.path) && !(/^\d{1,5}$/.test(p.value) && Number(p.value) <= 65535));
-        if (badPort !== undefined) {
-          this.problems.push({ path: `${origin}.value`, code: 'invalid-misp-value', message: `a ${attr.type} value ends in a port from 0 to 65535; got ${JSON.stringify(badPort.value.slice(0, 20))}` });
-          return;
+        const parts = this.partsOf(attr, mapping.paths, origin);
+        if (parts === null) return;
+        if (mapping.patternOnly === true && !isIds(attr)) {
+          made = this.noteOf(attr, uuid, created, modified, labels, [this.reportId]);
+          break;
         }
         const first = this.seenTime(attr.first_seen, `${origin}.first_seen`) ?? created;
         const lastSeen = this.seenTime(attr.last_seen, `${origin}.last_seen`) ?? first;
-        if (attr.to_ids === true || attr.to_ids === '1') {
+        if (isIds(attr)) {
           const validFrom = first;
           made = { ...this.common('indicator', uuid, created, modified), name, ...description, indicator_types: ['malicious-activity'], pattern: patternOf(parts), pattern_type: 'stix', valid_from: validFrom, labels };
         } else {
@@ -164,12 +162,42 @@ class EventConverter {
         made = { ...this.common('vulnerability', uuid, created, modified), name: value.slice(0, 250), ...description, labels, ...(/^CVE-\d{4}-\d+$/i.test(value) ? { external_references: [{ source_name: 'cve', external_id: value.toUpperCase() }] } : {}) };
         break;
       case 'note':
-        made = { ...this.common('note', uuid, created, modified), abstract: `${attr.type}${attr.comment ? `: ${attr.comment}` : ''}`.slice(0, 250), content: value, object_refs: [this.reportId], labels };
+        made = this.noteOf(attr, uuid, created, modified, labels, [this.reportId]);
+        break;
+      case 'actor':
+        made = { ...this.common(mapping.sdo, uuid, created, modified), name: value.slice(0, 250), ...description, labels };
+        this.actors.push({ id: String(made['id']), origin, reach, tlp });
         break;
     }
     this.add(made, origin, reach, tlp);
     this.refs.push(String(made['id']));
     this.relateTechniques(String(made['id']), String(made['type']), attr.Galaxy ?? [], attr.Tag ?? [], origin, reach, tlp, created, modified);
+  }
+
+  /** The `path = value` parts of an observable attribute, or null (and a problem of the file) when its value does not fit its type. */
+  private partsOf(attr: MispAttribute, paths: readonly string[], origin: string): PathValue[] | null {
+    const value = String(attr.value);
+    const values = splitValue(attr.type, value);
+    if (values.length !== paths.length) {
+      this.problems.push({ path: `${origin}.value`, code: 'invalid-misp-value', message: `a ${attr.type} value has ${paths.length} parts separated by "|"; got ${JSON.stringify(value.slice(0, 80))}` });
+      return null;
+    }
+    const parts = paths.map((p, i) => {
+      const path = concretePath(p, values[i] ?? '');
+      return { path, value: stixValue(path, values[i] ?? '') };
+    });
+    for (const part of parts) {
+      const bad = badValue(part.path, part.value);
+      if (bad !== null) {
+        this.problems.push({ path: `${origin}.value`, code: 'invalid-misp-value', message: `in a ${attr.type} value, ${bad}` });
+        return null;
+      }
+    }
+    return parts;
+  }
+
+  private noteOf(attr: MispAttribute, uuid: string, created: string, modified: string, labels: readonly string[], about: readonly string[]): Record<string, unknown> {
+    return { ...this.common('note', uuid, created, modified), abstract: `${attr.type}${attr.comment ? `: ${attr.comment}` : ''}`.slice(0, 250), content: String(attr.value), object_refs: about, labels };
   }
 
   /** A MISP first_seen / last_seen as a STIX timestamp; a value that is no time is a problem of the file. */
@@ -183,17 +211,30 @@ class EventConverter {
     return new Date(ms).toISOString();
   }
 
+  /**
+   * The attack-pattern a named technique is: the knowledge base's when it has that framework's external id,
+   * otherwise a stub of the importer's own that names it (its id derived from owner and external id, so every
+   * event that names it finds the same one).
+   */
+  private technique(named: NamedTechnique, origin: string, reach: MispReach, tlp: Tlp | null, modified: string): string {
+    const known = this.context.techniques.find(named.source, named.externalId);
+    if (known !== undefined) return known.id;
+    const stub = techniqueStub(named, this.context.owner, modified);
+    if (!this.seen.has(stub.id)) this.notes.push({ path: origin, code: 'technique-not-in-knowledge-base', message: `${named.label} (${named.externalId}) is not in the built-in knowledge base, so it was recorded as an attack-pattern of your own naming ${named.externalId}` });
+    this.add(stub, origin, reach, tlp);
+    return stub.id;
+  }
+
+  private relate(kind: string, from: string, to: string, origin: string, reach: MispReach, tlp: Tlp | null, created: string, modified: string): void {
+    const id = `relationship--${uuidV5(`${from}|${kind}|${to}`, MISP_NAMESPACE)}`;
+    this.add({ type: 'relationship', spec_version: '2.1', id, created, modified, created_by_ref: this.context.owner, relationship_type: kind, source_ref: from, target_ref: to }, origin, reach, tlp);
+    this.refs.push(id, to);
+  }
+
   private relateTechniques(from: string, fromType: string, galaxies: readonly MispGalaxy[], tags: readonly MispTag[], origin: string, reach: MispReach, tlp: Tlp | null, created: string, modified: string): void {
     for (const named of techniquesNamed(galaxies, tags)) {
-      const technique = this.context.techniques.find(named.source, named.externalId);
-      if (technique === undefined) {
-        this.notes.push({ path: origin, code: 'technique-not-in-knowledge-base', message: `${named.label} (${named.externalId}) is not in the built-in knowledge base, so no relationship to it was made` });
-        continue;
-      }
-      const kind = fromType === 'indicator' ? 'indicates' : 'related-to';
-      const id = `relationship--${uuidV5(`${from}|${kind}|${technique.id}`, MISP_NAMESPACE)}`;
-      this.add({ type: 'relationship', spec_version: '2.1', id, created, modified, created_by_ref: this.context.owner, relationship_type: kind, source_ref: from, target_ref: technique.id }, origin, reach, tlp);
-      this.refs.push(id, technique.id);
+      const target = this.technique(named, origin, reach, tlp, modified);
+      this.relate(fromType === 'indicator' ? 'indicates' : 'related-to', from, target, origin, reach, tlp, created, modified);
     }
   }
 
@@ -205,11 +246,11 @@ class EventConverter {
       const objectReach = narrowerReach(reachOf(object, this.eventReach, event) ?? this.eventReach, this.eventReach);
       for (const [j, attr] of (object.Attribute ?? []).entries()) this.attribute(attr, `${path}.Object[${i}].Attribute[${j}]`, objectReach, object.name);
     }
-    // Techniques the event names: the report refers to them (attributes' own ones are relationships, above).
+    // Techniques the event names: the report is related to each, and the actors and campaigns the event names use them.
     for (const named of techniquesNamed(event.Galaxy ?? [], event.Tag ?? [])) {
-      const technique = this.context.techniques.find(named.source, named.externalId);
-      if (technique === undefined) this.notes.push({ path, code: 'technique-not-in-knowledge-base', message: `${named.label} (${named.externalId}) is not in the built-in knowledge base, so the report does not refer to it` });
-      else this.refs.push(technique.id);
+      const target = this.technique(named, path, this.eventReach, this.eventTlp, this.eventModified);
+      this.relate('related-to', this.reportId, target, path, this.eventReach, this.eventTlp, this.eventModified, this.eventModified);
+      for (const actor of this.actors) this.relate('uses', actor.id, target, actor.origin, actor.reach, actor.tlp, this.eventModified, this.eventModified);
     }
     const refs = [...new Set(this.refs)];
     if (refs.length === 0) {
