@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const BENCHES = ['import', 'visibility', 'taxii', 'match', 'startup', 'fanout', 'rollup', 'public', 'load'] as const;
+const BENCHES = ['import', 'visibility', 'taxii', 'match', 'startup', 'fanout', 'rollup', 'search', 'public', 'load'] as const;
 const root = fileURLToPath(new URL('..', import.meta.url));
 const runner = fileURLToPath(new URL('../bin/run-ts.mjs', import.meta.url));
 

@@ -310,7 +310,6 @@ export async function putBatch(
   const rows = new Array<StixVersionTable>(inserts.length);
   const refs: { ref: string; added_us: number }[] = [];
   const statuses: StatusReportTable[] = [];
-  const values: StixValueTable[] = [];
   for (let i = 0; i < inserts.length; i++) {
     const { item, sharing: own, key, state: s } = inserts[i] as Insert;
     const sharing = s.sharing ?? s.storedSharing;
@@ -338,7 +337,6 @@ export async function putBatch(
       named_users: tlp === 'red' ? (isLatest ? sharing.audience : JSON.stringify(own.audience)) : null,
     };
     for (const ref of item.refs ?? refsOf(item.type, item.json)) refs.push({ ref, added_us });
-    for (const v of searchValuesOf(item.json)) values.push({ kind: v.kind, value: v.value, prefix: v.prefix, added_us });
     if (item.type === STATUS_REPORT_TYPE) {
       const status = statusIndexRow(added_us, item.type, item.json, sharing.owner);
       if (status !== null) statuses.push(status);
@@ -348,9 +346,7 @@ export async function putBatch(
   await insertRows(w, 'stix_audience', audienceRows(rows), SMALL_ROWS_PER_INSERT);
   await insertRows(w, 'stix_ref', refs, SMALL_ROWS_PER_INSERT);
   await insertRows(w, 'status_report', statuses, SMALL_ROWS_PER_INSERT);
-  await insertRows(w, 'stix_value', values, SMALL_ROWS_PER_INSERT);
-  // PostgreSQL's full-text index is over stix_version's own columns; SQLite's FTS5 table is filled here.
-  if (dialect === 'sqlite') await insertRows(w, 'stix_fts', rows.map((r) => ({ rowid: r.added_us, name: r.name ?? '', description: r.description ?? '' })), SMALL_ROWS_PER_INSERT);
+  await insertSearchRows(w, rows);
   await logPublic(trx, inserts, rows);
   return outcomes;
 }
@@ -372,6 +368,18 @@ async function logPublic(trx: Kysely<StixTables>, inserts: readonly Insert[], ro
   }
   // The same transaction, seen with the log's tables (Kysely's table types do not widen by assignment).
   await appendTransparency(trx as unknown as Kysely<TransparencyTables>, events);
+}
+
+/**
+ * The search index of new versions (migration 0022): the observable values each names (stix_value) and,
+ * on SQLite, its name and description in the FTS5 table (PostgreSQL's full-text index is over
+ * stix_version's own columns).
+ */
+export async function insertSearchRows(w: WriteContext, rows: readonly Pick<StixVersionTable, 'added_us' | 'json' | 'name' | 'description'>[]): Promise<void> {
+  const values: StixValueTable[] = [];
+  for (const { added_us, json } of rows) for (const v of searchValuesOf(json)) values.push({ kind: v.kind, value: v.value, prefix: v.prefix, added_us });
+  await insertRows(w, 'stix_value', values, SMALL_ROWS_PER_INSERT);
+  if (w.dialect === 'sqlite') await insertRows(w, 'stix_fts', rows.map((r) => ({ rowid: r.added_us, name: r.name ?? '', description: r.description ?? '' })), SMALL_ROWS_PER_INSERT);
 }
 
 /** The same, from a version's JSON (only sightings and relationships are parsed). */
