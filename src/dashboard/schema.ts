@@ -39,7 +39,7 @@ export const DashboardSchema = Type.Object({
   }),
   /** Members' items (not the knowledge base's reference material) by TLP and by type, largest first. */
   by_type: Type.Array(TypeCountSchema),
-  /** The knowledge base's reference material (ATT&CK, DISARM, TLP markings…), counted apart from members' items. */
+  /** Reference material (ATT&CK, DISARM, TLP markings, the member organizations' own identities), counted apart from members' items. */
   reference_items: Type.Integer(),
   reference_by_type: Type.Array(TypeCountSchema),
   /** Newest items other organizations shared with the reader. */

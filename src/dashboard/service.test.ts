@@ -110,7 +110,7 @@ describe('dashboardFor', () => {
     expect(county.ok && county.value).toMatchObject({ open_incidents_by_state: { '55': 2 }, open_incidents: 2 });
   });
 
-  it('lists the newest items others shared, never the reader’s own, newest first', async () => {
+  it('lists the newest items others shared, never the reader’s own nor status reports, newest first', async () => {
     const stix = visibilityStore();
     await put(stix, incident('Mine', '55'), COUNTY, 'amber', ['state:55']);
     await put(stix, { type: 'report', name: 'Older advisory', report_types: ['advisory'], published: '2026-11-01T00:00:00.000Z' }, FEDERAL, 'green', ['community']);
@@ -120,6 +120,7 @@ describe('dashboardFor', () => {
     await put(stix, { type: 'attack-pattern', name: 'Technique' }, MITRE, 'clear', ['public']);
     await put(stix, { type: 'identity', id: MITRE, name: 'The MITRE Corporation', identity_class: 'organization' }, org(5), 'clear', ['public']);
     await put(stix, incident('Newer from the state', '55'), STATE, 'amber', ['state:55']);
+    await put(stix, { type: 'x-rampart-status-report', election_ref: 'x' }, STATE, 'amber', ['state:55']);
     await put(stix, incident('Hidden', '17'), OTHER, 'amber', ['state:17']);
     const res = await dashboardFor(deps(stix), countyReader);
     expect(res.ok && res.value.latest_shared.map((i) => [i.name, i.tlp, i.mine])).toEqual([
@@ -149,22 +150,32 @@ describe('dashboardFor', () => {
     for (let i = 0; i < 5; i += 1) await put(stix, { type: 'attack-pattern', name: `Technique ${i}` }, MITRE, 'clear', ['community']);
     await put(stix, { type: 'x-mitre-tactic', name: 'Tactic' }, MITRE, 'clear', ['community']);
     await put(stix, { type: 'marking-definition', name: 'TLP:GREEN', definition_type: 'tlp', definition: { tlp: 'green' } }, FEDERAL, 'clear', ['community']);
+    // A DISARM relationship without a creator is held by the hub, but carries DISARM's copyright marking.
+    const disarmMarking = 'marking-definition--f79f25d2-8b96-4580-b169-eb7b613a7c31';
+    await put(stix, { type: 'relationship', relationship_type: 'subtechnique-of', source_ref: 'x', target_ref: 'y', created_by_ref: undefined, object_marking_refs: [disarmMarking] }, org(6), 'clear', ['community']);
+    // A member's own object under that marking is still the member's.
+    await put(stix, { type: 'report', name: 'Briefing quoting DISARM', report_types: ['threat-report'], published: '2026-11-01T00:00:00.000Z', object_marking_refs: [disarmMarking] }, STATE, 'green', ['community']);
+    // The directory: a member organization's own identity.
+    await put(stix, { type: 'identity', id: STATE, name: 'State office', identity_class: 'organization' }, STATE, 'clear', ['community']);
     await put(stix, incident('County phishing', '55'), COUNTY, 'amber', ['state:55']);
     await put(stix, { type: 'attack-pattern', name: 'A state’s own technique write-up' }, STATE, 'green', ['community']);
     const res = await dashboardFor(deps(stix), countyReader);
     expect(res.ok && res.value).toMatchObject({
-      by_tlp: { clear: 0, green: 1, amber: 1, 'amber+strict': 0, red: 0 },
+      by_tlp: { clear: 0, green: 2, amber: 1, 'amber+strict': 0, red: 0 },
       by_type: [
         { type: 'attack-pattern', count: 1 },
         { type: 'incident', count: 1 },
+        { type: 'report', count: 1 },
       ],
-      reference_items: 7,
+      reference_items: 9,
       reference_by_type: [
         { type: 'attack-pattern', count: 5 },
+        { type: 'identity', count: 1 },
         { type: 'marking-definition', count: 1 },
+        { type: 'relationship', count: 1 },
         { type: 'x-mitre-tactic', count: 1 },
       ],
-      scanned: 9,
+      scanned: 12,
     });
   });
 

@@ -1,4 +1,4 @@
-import { KNOWLEDGE_BASE_PUBLISHERS } from '../kb/publishers.ts';
+import { KNOWLEDGE_BASE_MARKINGS, KNOWLEDGE_BASE_PUBLISHERS } from '../kb/publishers.ts';
 import type { Problem } from '../domain/problem.ts';
 import { err, ok, type Result } from '../domain/result.ts';
 import type { Tlp } from '../domain/tlp.ts';
@@ -20,8 +20,11 @@ export interface DashboardOptions {
 
 const PAGE = 500;
 const DEFAULT_MAX_SCAN = 100_000;
-/** Plumbing types nobody wants in "latest shared with you". */
-const NOT_NEWS = new Set(['relationship', 'marking-definition', 'extension-definition', 'language-content']);
+/**
+ * Types nobody wants in "latest shared with you": plumbing, and election-day status reports, which read best
+ * on the election-day screens (the dashboard links there) and would otherwise fill the list on election day.
+ */
+const NOT_NEWS = new Set(['relationship', 'marking-definition', 'extension-definition', 'language-content', 'x-rampart-status-report']);
 /** Vocabulary every hub carries (TLP markings, extension declarations): reference, not what members shared. */
 const VOCABULARY = new Set(['marking-definition', 'extension-definition']);
 
@@ -64,16 +67,23 @@ export function incidentClosed(object: Record<string, unknown>): boolean {
 }
 
 /**
- * Knowledge-base material (ATT&CK, DISARM): its publishers' objects and identities. Recognised by the object's
+ * Reference material: the knowledge base's (ATT&CK, DISARM) objects and identities, TLP markings, extension
+ * declarations and the member organizations' own identities (the hub's directory). Recognised by the object's
  * `created_by_ref`, not only by its owner here: received through a feed, it is owned by a derived remote owner
  * (src/domain/remote-owner.ts) but still names its publisher. It is counted apart from members' items, never hidden.
  */
 function isReference(v: StoredVersion): boolean {
   if (KNOWLEDGE_BASE_PUBLISHERS.has(v.sharing.owner) || KNOWLEDGE_BASE_PUBLISHERS.has(v.id) || v.type.startsWith('x-mitre-') || VOCABULARY.has(v.type)) return true;
-  // Parse only the JSON that names a publisher at all: most objects do not.
-  if (![...KNOWLEDGE_BASE_PUBLISHERS].some((publisher) => v.json.includes(publisher))) return false;
-  const creator = parseJson(v.json)['created_by_ref'];
-  return typeof creator === 'string' && KNOWLEDGE_BASE_PUBLISHERS.has(creator);
+  // An organization's own identity (the hub's directory of members) is not something it shared.
+  if (v.type === 'identity' && (v.id as string) === v.sharing.owner) return true;
+  // Parse only the JSON that names a publisher or its marking at all: most objects do not.
+  if (![...KNOWLEDGE_BASE_PUBLISHERS, ...KNOWLEDGE_BASE_MARKINGS].some((ref) => v.json.includes(ref))) return false;
+  const object = parseJson(v.json);
+  const creator = object['created_by_ref'];
+  if (typeof creator === 'string' && KNOWLEDGE_BASE_PUBLISHERS.has(creator)) return true;
+  // Knowledge-base objects without a created_by_ref (held by the hub) still carry their publisher's copyright marking.
+  const markings = object['object_marking_refs'];
+  return creator === undefined && Array.isArray(markings) && markings.some((m) => typeof m === 'string' && KNOWLEDGE_BASE_MARKINGS.has(m));
 }
 
 /** Counts by type, largest first. */
