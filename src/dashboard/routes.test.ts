@@ -95,6 +95,24 @@ describe('web assets', () => {
     expect(css.rawPayload.length).toBeLessThan(4400 / 4);
   });
 
+  it('serves a rebuilt UI without a restart: the new index.html and the new hashed files it names', async () => {
+    const app = web();
+    const before = await app.inject({ method: 'GET', url: '/elections' });
+    expect(before.body).toContain('id="root"');
+    writeFileSync(join(dist, 'index.html'), '<!doctype html><div id="app-rebuilt"></div><script src="/assets/index-new.js"></script>');
+    writeFileSync(join(dist, 'assets', 'index-new.js'), 'console.log(2)');
+    try {
+      const after = await app.inject({ method: 'GET', url: '/elections' });
+      expect(after.body).toContain('app-rebuilt');
+      const asset = await app.inject({ method: 'GET', url: '/assets/index-new.js' });
+      expect([asset.statusCode, asset.body, asset.headers['cache-control']]).toEqual([200, 'console.log(2)', 'public, max-age=31536000, immutable']);
+      expect((await app.inject({ method: 'GET', url: '/assets/%2e%2e/%2e%2e/secret.txt' })).body).not.toContain('outside');
+    } finally {
+      writeFileSync(join(dist, 'index.html'), '<!doctype html><div id="root"></div>');
+      rmSync(join(dist, 'assets', 'index-new.js'));
+    }
+  });
+
   it('answers unknown API paths with problem+json, not the UI', async () => {
     const res = await web().inject({ method: 'GET', url: '/api/v1/nope' });
     expect(res.statusCode).toBe(404);

@@ -1,5 +1,5 @@
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { basename, join, relative, resolve } from 'node:path';
 import fastifyCompress from '@fastify/compress';
 import fastifyStatic from '@fastify/static';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
@@ -18,11 +18,26 @@ function cacheControlOf(file: string): string {
   return /[\\/]assets[\\/]/.test(file) ? 'public, max-age=31536000, immutable' : 'public, max-age=300';
 }
 
+/** The file under `root/assets` a request path names, relative to `root`, or null when there is none (or it leaves the folder). */
+function builtAsset(root: string, path: string): string | null {
+  let name: string;
+  try {
+    name = decodeURIComponent(path.slice('/assets/'.length));
+  } catch {
+    return null;
+  }
+  const assets = join(root, 'assets');
+  const file = resolve(assets, name);
+  if (file !== join(assets, basename(file)) || !existsSync(file) || !statSync(file).isFile()) return null;
+  return relative(root, file);
+}
+
 /**
  * Serves the built web UI through @fastify/static (ETag and Last-Modified, so a reload costs a 304) and
  * @fastify/compress (gzip or brotli, for these files only): hashed files under /assets/ cached for a year,
  * index.html never without asking, and every other non-API GET answered with index.html so the UI's own
- * router shows the page. The files are listed once, when the server starts (the build does not change under it).
+ * router shows the page. @fastify/static lists the files when the server starts; index.html is read on each
+ * request and hashed files written by a later build are found on request, so a rebuild needs no restart.
  */
 export function webAssets(options: WebAssetsOptions): FastifyPluginAsync {
   const root = resolve(options.distDir);
@@ -56,8 +71,11 @@ export function webAssets(options: WebAssetsOptions): FastifyPluginAsync {
           .type('application/problem+json')
           .send({ type: 'about:blank', status: 404, title: 'Not Found', code: 'no-such-route', detail: `There is no API route GET ${path}.` });
       }
-      // A missing hashed asset is a real 404; anything else is a page of the single-page UI.
-      if (path.startsWith('/assets/')) return reply.code(404).type('text/plain; charset=utf-8').send('Not found.');
+      // A hashed file the build wrote after the server started (the files above were listed at start); a missing one is a real 404.
+      if (path.startsWith('/assets/')) {
+        const file = builtAsset(root, path);
+        return file === null ? reply.code(404).type('text/plain; charset=utf-8').send('Not found.') : reply.sendFile(file);
+      }
       return sendIndex(reply);
     });
   };
