@@ -34,7 +34,7 @@ export async function writeIdentities(ctx: Pick<AccountsContext, 'stix'>, orgs: 
   const bundle = JSON.stringify({ type: 'bundle', id: `bundle--${randomUUID()}`, objects: orgs.map((o) => identityOf(o, o.created_at)) });
   const first = orgs[0];
   if (first === undefined) return ok(0);
-  const imported = await importObjects(ctx.stix, [bundle], { hubOwner: first.id, tlp: 'clear', audience: ['public'] });
+  const imported = await importObjects(ctx.stix, [bundle], { hubOwner: first.id, tlp: 'clear', audience: ['public'], referenceData: true });
   return imported.ok ? ok(imported.value.added + imported.value.newVersions) : err(imported.error);
 }
 
@@ -136,7 +136,7 @@ export async function updateOrganization(ctx: AccountsContext, actor: Actor, id:
   const previous = Date.parse(stored?.modified ?? org.created_at);
   const modified = new Date(Math.max(Date.parse(now), previous + 1)).toISOString();
   const identity = JSON.stringify(identityOf(updated, modified));
-  const written = await importObjects(ctx.stix, [identity], { hubOwner: id, tlp: 'clear', audience: ['public'] });
+  const written = await importObjects(ctx.stix, [identity], { hubOwner: id, tlp: 'clear', audience: ['public'], referenceData: true });
   if (!written.ok) return err(written.error);
   await ctx.accounts.updateOrganization(id, changes, now);
   await ctx.emit({ type: 'org-settings-changed', at: ctx.clock.now(), orgId: id, userId: null, actor: actorId(actor), ip: null, detail: `changed ${Object.keys(changes).join(', ')}` });

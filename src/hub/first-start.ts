@@ -37,6 +37,7 @@ export async function prepareHub(store: RampartStore, options: PrepareOptions): 
     tlp: 'clear',
     audience: ['public'],
     onConflict: 'replace',
+    referenceData: true,
   });
   if (!own.ok) return own;
   const kb = await loadKnowledgeBase(store.stix, { hubOwner: options.hubOwner, ...(options.onKnowledgeBase === undefined ? {} : { onProgress: options.onKnowledgeBase }) });

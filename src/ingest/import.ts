@@ -1,6 +1,6 @@
 import { problem, type Problem, type ProblemDetail } from '../domain/problem.ts';
 import { err, ok, type Result } from '../domain/result.ts';
-import type { ConflictPolicy, IncomingObject, StixStore, StixWriter } from '../store/types.ts';
+import { REFERENCE_DATA, type ConflictPolicy, type IncomingObject, type StixStore, type StixWriter } from '../store/types.ts';
 import { readBundle, type SplitterLimits } from '../stix/bundle-reader.ts';
 import type { PatternChecker } from '../stix/validate.ts';
 import { prepareItem } from './prepare.ts';
@@ -19,6 +19,8 @@ export interface ImportOptions extends SharingDefaults {
   readonly onBytes?: (total: number) => void;
   /** How many rejections to report in detail (default 1000); all are counted. */
   readonly maxReported?: number;
+  /** The hub's own reference material (knowledge base, its identity, the organizations' directory): public, but not logged in the transparency log (src/store/types.ts REFERENCE_DATA). */
+  readonly referenceData?: boolean;
 }
 
 export interface ImportSummary {
@@ -85,7 +87,7 @@ export async function importObjects(store: StixStore, source: ByteSource, option
           continue;
         }
         if (!writing) continue;
-        batch.push(prepared.value);
+        batch.push(options.referenceData === true ? { ...prepared.value, transparency: REFERENCE_DATA } : prepared.value);
         paths.push(item.path);
         if (batch.length >= batchSize) await flush();
       }

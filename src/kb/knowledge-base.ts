@@ -45,6 +45,7 @@ export async function loadKnowledgeBase(
       tlp: 'clear',
       audience: ['public'],
       onConflict: 'replace',
+      referenceData: true,
       ...(onProgress === undefined ? {} : { onBytes: (bytes: number) => onProgress({ bundle: bundle.name, bytes, totalBytes }) }),
     });
     if (!result.ok) return err(result.error);

@@ -32,7 +32,7 @@ export interface PublishRequest {
   readonly audience?: readonly AudienceKey[];
   /** Where the object sits in the request body, for error paths: `$` or `$.object`. */
   readonly path: string;
-  /** The public transparency log entry the write makes when it stores a version (src/store/types.ts IncomingObject). */
+  /** The public transparency log entry in the feature's words, when the version is public (src/store/types.ts IncomingObject); otherwise the store's notice. */
   readonly transparency?: TransparencyEvent;
 }
 
@@ -197,16 +197,7 @@ export async function publishObject(deps: ObjectsDeps, principal: Principal, req
 
   const final = validate(object, request.path);
   if (!final.ok) return final;
-  return put(deps.stix, final.value, JSON.stringify(object), sharing.value, request.transparency ?? noticeEvent(deps, principal, 'notice-published', final.value, sharing.value));
-}
-
-/**
- * What the public transparency log says of a member's version shared with the public that no feature logs
- * in its own words (corrections and statements do): its type, name and publisher. Nothing for anything else.
- */
-function noticeEvent(deps: ObjectsDeps, principal: Principal, kind: 'notice-published' | 'notice-revoked', v: ValidatedObject, sharing: Sharing): TransparencyEvent | undefined {
-  if (sharing.tlp !== 'clear' || !sharing.audience.includes('public')) return undefined;
-  return { kind, time: deps.clock.now().toISOString(), content: { type: v.type, name: v.name, publisher: { org_ref: principal.orgId } } };
+  return put(deps.stix, final.value, JSON.stringify(object), sharing.value, request.transparency);
 }
 
 /**
@@ -271,5 +262,6 @@ export async function revokeObject(deps: ObjectsDeps, principal: Principal, read
   const object = { ...(JSON.parse(latest.json) as Record<string, unknown>), revoked: true, modified: nextModified(latest.modified, deps.clock.now()) };
   const checked = validate(object, '$');
   if (!checked.ok) return checked;
-  return put(deps.stix, checked.value, JSON.stringify(object), latest.sharing, noticeEvent(deps, principal, 'notice-revoked', checked.value, latest.sharing));
+  // The store logs the revocation of a public version (src/store/stix-write.ts logPublic).
+  return put(deps.stix, checked.value, JSON.stringify(object), latest.sharing);
 }

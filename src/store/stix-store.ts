@@ -1,6 +1,4 @@
-import { createHash } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
-import { canonicalJson } from '../domain/canonical-json.ts';
 import type { TransparencyEvent } from '../domain/transparency.ts';
 import { appendTransparency, type TransparencyTables } from './transparency.ts';
 import type { OrgId, StixId } from '../domain/ids.ts';
@@ -9,7 +7,7 @@ import type { Database } from './db.ts';
 import { stixReads } from './stix-read.ts';
 import type { StixTables } from './stix-tables.ts';
 import type { StoredIds } from './stored-ids.ts';
-import { bumpChanges, lockClock, putBatch, setSharing, sharingColumns, storedIdsOf, systemMicroClock, type MicroClock } from './stix-write.ts';
+import { bumpChanges, isPublic, lockClock, putBatch, setSharing, sha256Of, sharingColumns, storedIdsOf, systemMicroClock, type MicroClock } from './stix-write.ts';
 import type { Reader, Sharing, StixStore, StixWriter } from './types.ts';
 import { visibleTo } from './visibility.ts';
 
@@ -39,8 +37,6 @@ async function visibleOwnersIn(trx: Kysely<StixTables>, reader: Reader, ids: rea
   return owners;
 }
 
-const isPublic = (tlp: string, audience: readonly string[]) => tlp === 'clear' && audience.includes('public');
-
 /**
  * A re-share that makes an object public, or takes it back from the public, is a public event: it goes into the
  * transparency log in the same transaction (its type, name, owner and latest version, nothing else).
@@ -49,7 +45,7 @@ async function logPublicReshare(trx: Kysely<StixTables>, id: StixId, sharing: Sh
   const was = isPublic(before.tlp, JSON.parse(before.audience) as string[]);
   const is = isPublic(sharing.tlp, sharing.audience);
   if (was === is) return;
-  const object = { id, modified: before.modified, sha256: createHash('sha256').update(canonicalJson(JSON.parse(before.json)), 'utf8').digest('hex') };
+  const object = { id, modified: before.modified, sha256: sha256Of(before.json) };
   const event: TransparencyEvent = {
     kind: is ? 'notice-published' : 'notice-unpublished',
     time,

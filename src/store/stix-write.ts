@@ -14,7 +14,7 @@ import { NO_REFS, REF_PROPERTIES, stixRefs } from './stix-refs.ts';
 import { statusIndexRow, type StatusReportTable } from './status-index.ts';
 import { STATUS_REPORT_TYPE } from '../stix/rampart-extension.ts';
 import { anyIdMayBeStored, writtenIdsOnly, type StoredIds } from './stored-ids.ts';
-import type { ConflictPolicy, IncomingObject, PutOutcome, Sharing } from './types.ts';
+import { REFERENCE_DATA, type ConflictPolicy, type IncomingObject, type PutOutcome, type Sharing } from './types.ts';
 
 /** Microseconds since the epoch; tests and benchmarks may give their own. */
 export type MicroClock = () => number;
@@ -347,24 +347,47 @@ export async function putBatch(
   await insertRows(w, 'stix_ref', refs, SMALL_ROWS_PER_INSERT);
   await insertRows(w, 'status_report', statuses, SMALL_ROWS_PER_INSERT);
   await insertSearchRows(w, rows);
-  await logPublic(trx, inserts, rows);
+  await logPublic(trx, inserts, rows, state);
   return outcomes;
 }
 
+/** Whether a version so shared is public: TLP:CLEAR with audience public. */
+export const isPublic = (tlp: string, audience: readonly string[]): boolean => tlp === 'clear' && audience.includes('public');
+/** sha256 (hex) of the canonical form of a version's JSON: how the transparency log names a version's content. */
+export const sha256Of = (json: string): string => createHash('sha256').update(canonicalJson(JSON.parse(json)), 'utf8').digest('hex');
+const timeOfMicros = (us: number): string => new Date(Math.floor(us / 1000)).toISOString();
+
 /**
- * The public transparency log entries the batch's items asked for, in this transaction: only for a version
- * stored as TLP:CLEAR with audience public. A version stored otherwise (an older version held to a narrower
- * audience than the one asked for) was not made public, and is not logged.
+ * The public transparency log entries of the batch, in this transaction: one for every version stored as
+ * TLP:CLEAR with audience public, in the words its item gave or else as a notice (its type, name and owner),
+ * whichever path wrote it; and one for every record that was public and whose new version is not (unpublished).
+ * A version stored otherwise (an older version held to a narrower audience than asked for) was not made
+ * public and is not logged; nor is the hub's own reference material (REFERENCE_DATA).
  */
-async function logPublic(trx: Kysely<StixTables>, inserts: readonly Insert[], rows: readonly StixVersionTable[]): Promise<void> {
+async function logPublic(trx: Kysely<StixTables>, inserts: readonly Insert[], rows: readonly StixVersionTable[], state: ReadonlyMap<string, IdState>): Promise<void> {
   const events: TransparencyEvent[] = [];
+  // Runs for every row of an import: only CLEAR rows' audiences are read, each distinct one once.
+  const parseAudience = audienceParserOnce();
   for (let i = 0; i < inserts.length; i++) {
-    const event = (inserts[i] as Insert).item.transparency;
-    if (event === undefined) continue;
+    const { item } = inserts[i] as Insert;
     const row = rows[i] as StixVersionTable;
-    if (row.tlp !== 'clear' || !(JSON.parse(row.audience) as string[]).includes('public')) continue;
-    const object = { id: row.id, modified: row.modified, sha256: createHash('sha256').update(canonicalJson(JSON.parse(row.json)), 'utf8').digest('hex') };
-    events.push({ ...event, content: { ...event.content, object } });
+    if (item.transparency === REFERENCE_DATA || row.tlp !== 'clear' || !parseAudience(row.audience).includes('public')) continue;
+    const event: TransparencyEvent = item.transparency ?? {
+      kind: item.revoked ? 'notice-revoked' : 'notice-published',
+      time: timeOfMicros(row.added_us),
+      content: { type: row.type, name: row.name, publisher: { org_ref: row.owner } },
+    };
+    events.push({ ...event, content: { ...event.content, object: { id: row.id, modified: row.modified, sha256: sha256Of(row.json) } } });
+  }
+  const time = timeOfMicros(rows[0]?.added_us ?? 0);
+  for (const s of state.values()) {
+    const before = s.storedLatestKey === null ? undefined : knownVersion(s, s.storedLatestKey);
+    if (s.storedSharing === null || s.sharing === null || before === undefined) continue;
+    if (s.storedSharing.tlp !== 'clear' || !parseAudience(s.storedSharing.audience).includes('public') || isPublic(s.sharing.tlp, parseAudience(s.sharing.audience))) continue;
+    // A new version shared more narrowly takes every older version from the public too: the public sees it go.
+    const o = JSON.parse(before.json) as Record<string, unknown>;
+    const object = { id: s.id, modified: typeof o['modified'] === 'string' ? o['modified'] : null, sha256: sha256Of(before.json) };
+    events.push({ kind: 'notice-unpublished', time, content: { type: String(o['type']), name: typeof o['name'] === 'string' ? o['name'] : null, publisher: { org_ref: s.owner }, object } });
   }
   // The same transaction, seen with the log's tables (Kysely's table types do not widen by assignment).
   await appendTransparency(trx as unknown as Kysely<TransparencyTables>, events);

@@ -59,12 +59,21 @@ export interface IncomingObject {
   /** What the object points at (`stixRefs` of its parsed JSON), when the caller has parsed it; otherwise the store parses `json`. */
   readonly refs?: readonly string[];
   /**
-   * The public transparency log entry this version makes, written in the same transaction when the version is
-   * stored (not when it is unchanged), its content completed with the version's id, modified and sha256.
-   * Only for a version stored TLP:CLEAR with audience public; the store logs nothing for any other.
+   * What the public transparency log says of this version. Every version stored TLP:CLEAR with audience public
+   * is logged in the same transaction (not when it is unchanged), its content completed with the version's id,
+   * modified and sha256; the store logs nothing for any other. Without this, the entry is a notice (type, name,
+   * owner): so a path that forgets to say anything (import, TAXII, federation) still records what it made public.
+   * REFERENCE_DATA: material the hub itself keeps public and that no member made public, not logged.
    */
-  readonly transparency?: TransparencyEvent;
+  readonly transparency?: TransparencyEvent | typeof REFERENCE_DATA;
 }
+
+/**
+ * Marks a version of the hub's own public reference material: the knowledge base (ATT&CK, DISARM), Rampart's
+ * identity and extension definition, the directory of organizations' identities. Only the hub's start-up and
+ * directory code sets it; the transparency log records what members make public, not the directory.
+ */
+export const REFERENCE_DATA = 'reference-data';
 
 export type PutOutcome =
   | { readonly kind: 'added' }
