@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { Linter } from 'eslint';
+import { ESLint, Linter } from 'eslint';
 import tseslint from 'typescript-eslint';
 import { describe, expect, it } from 'vitest';
 import layers from '../scripts/eslint-layers.mjs';
@@ -44,5 +44,24 @@ describe('the layer rule (rampart/layers)', () => {
     expect(refusals('src/taxii/read.ts', '../sharing/port.ts')).toEqual([]);
     expect(refusals('src/sharing/routes.test.ts', '../../test/helpers/http.ts')).toEqual([]);
     expect(refusals('src/sharing/service.ts', 'fastify')).toEqual([]);
+  });
+});
+
+describe('the branded-id rule (no-restricted-syntax in eslint.config.js)', () => {
+  /** What the project's lint config says to `as OrgId` in the file at `file` (relative to the repository). */
+  async function brandedRefusals(file: string): Promise<string[]> {
+    const resolved = (await new ESLint({ cwd: ROOT }).calculateConfigForFile(path.join(ROOT, file))) as { rules?: Record<string, unknown> };
+    const rule = resolved.rules?.['no-restricted-syntax'];
+    if (rule === undefined) return [];
+    const source = "import type { OrgId } from '../domain/ids.ts';\nexport const org = 'identity--0a000000-0000-4000-8000-00000000000a' as OrgId;\n";
+    return linter.verify(source, [{ files: ['**/*.ts'], languageOptions: { parser: tseslint.parser }, rules: { 'no-restricted-syntax': rule as Linter.RuleEntry } }], path.join(ROOT, file)).map((m) => m.message);
+  }
+
+  it('refuses `as OrgId` in features, notifications included, and leaves the parsers and row types alone', async () => {
+    for (const file of ['src/notifications/matcher.ts', 'src/notifications/deliver.ts', 'src/sharing/service.ts']) {
+      expect(await brandedRefusals(file)).toEqual([expect.stringContaining('Branded ids come from a parser')]);
+    }
+    expect(await brandedRefusals('src/domain/ids.ts')).toEqual([]);
+    expect(await brandedRefusals('src/store/notifications.ts')).toEqual([]);
   });
 });

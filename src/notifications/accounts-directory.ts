@@ -1,4 +1,4 @@
-import type { OrgId, UserId } from '../domain/ids.ts';
+import type { OrgId } from '../domain/ids.ts';
 import type { AccountsStore } from '../store/accounts.ts';
 import type { Directory, OrgFacts, Person } from './directory.ts';
 
@@ -10,12 +10,12 @@ export function accountsDirectory(accounts: Pick<AccountsStore, 'listUsers' | 'u
       return (await accounts.listUsers()).filter((u) => u.disabled_at === null).map((u): Person => ({ id: u.id, orgId: u.org_id, email: u.email, name: u.name, role: u.role }));
     },
     async person(id) {
-      const u = await accounts.userById(id as UserId);
+      const u = await accounts.userById(id);
       return u === null || u.disabled_at !== null ? null : { id: u.id, orgId: u.org_id, email: u.email, name: u.name, role: u.role };
     },
     organizations: async () => (await accounts.listOrganizations()).map(orgFacts),
     async organization(id) {
-      const o = await accounts.getOrganization(id as OrgId);
+      const o = await accounts.getOrganization(id);
       return o === null ? null : orgFacts(o);
     },
   };

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { AudienceKey } from '../domain/audience.ts';
-import type { OrgId, StixId } from '../domain/ids.ts';
+import { parseUserId, type OrgId, type StixId } from '../domain/ids.ts';
 import { RAMPART_NAMESPACE, uuidV5 } from '../domain/uuid.ts';
 import type { DeliveryOutcome, DeliveryRow, NotificationsStore, WebhookRow } from '../store/notifications.ts';
 import type { Reader, StixStore, StoredVersion } from '../store/types.ts';
-import { readerOf, type Directory, type KeysOf } from './directory.ts';
+import { readerOf, type Directory, type KeysOf, type Person } from './directory.ts';
 import { digestMail, immediateMail, type MailItem, type Mailer } from './email.ts';
 import { backoffMs, type WebhookSender } from './webhook.ts';
 import { openWebhookSecret } from './webhook-secrets.ts';
@@ -54,12 +54,12 @@ export interface DeliverDeps {
 const NO_LONGER_SHARED = 'no longer shared with the recipient';
 
 /** Every version of `ids` that `reader` may see, by object id: one store query (its visibility predicate) for them all. */
-async function visibleVersions(deps: DeliverDeps, reader: Reader, ids: readonly string[]): Promise<Map<string, StoredVersion[]>> {
+async function visibleVersions(deps: DeliverDeps, reader: Reader, ids: readonly StixId[]): Promise<Map<string, StoredVersion[]>> {
   const byId = new Map<string, StoredVersion[]>();
   if (ids.length === 0) return byId;
   let cursor: string | null = null;
   for (;;) {
-    const page = await deps.stix.list(reader, { ids: [...new Set(ids)] as StixId[], versions: 'all', limit: 1000, ...(cursor === null ? {} : { cursor }) });
+    const page = await deps.stix.list(reader, { ids: [...new Set(ids)], versions: 'all', limit: 1000, ...(cursor === null ? {} : { cursor }) });
     if (!page.ok) throw new Error(`deliveries: ${page.error.message}`);
     for (const v of page.value.items) {
       const list = byId.get(v.id);
@@ -124,7 +124,7 @@ async function deliverWebhook(deps: DeliverDeps, row: DeliveryRow, batch: Batch 
   const hook = batch === null ? await deps.store.webhook(row.recipient) : await batch.webhook(row.recipient);
   if (hook === null || hook.org_id !== row.org_id) return { state: 'dropped', reason: 'the webhook was removed' };
   if (hook.enabled !== 1) return { state: 'dropped', reason: 'the webhook is turned off' };
-  const reader = await readerOf(deps.keysOf, row.org_id as OrgId, null);
+  const reader = await readerOf(deps.keysOf, row.org_id, null);
   const seen = batch === null ? await visibleNow(deps, reader, row) : visibleIn(await batch.visible(reader, row.org_id), row);
   if ('dropped' in seen) return { state: 'dropped', reason: seen.dropped };
   const secret = batch === null ? openWebhookSecret(deps.secretBox, hook.id, hook.secret) : batch.secret(hook);
@@ -139,8 +139,14 @@ async function deliverWebhook(deps: DeliverDeps, row: DeliveryRow, batch: Batch 
   return failed(deps, row, sent.error);
 }
 
+/** The person an email goes to: the recipient column holds their id (a webhook's id on webhook rows). */
+async function recipientPerson(deps: DeliverDeps, recipient: string): Promise<Person | null> {
+  const id = parseUserId(recipient);
+  return id.ok ? deps.directory.person(id.value) : null;
+}
+
 async function deliverEmail(deps: DeliverDeps, row: DeliveryRow): Promise<DeliveryOutcome> {
-  const person = await deps.directory.person(row.recipient);
+  const person = await recipientPerson(deps, row.recipient);
   if (person === null) return { state: 'dropped', reason: 'the person no longer has an account' };
   if (row.object_id === null) {
     // A notice (a webhook turned off…): its words are the whole message.
@@ -162,7 +168,7 @@ async function deliverDigest(deps: DeliverDeps, first: DeliveryRow): Promise<Fin
   const now = deps.now();
   const rows = await deps.store.claimDigest(deps.owner, first.recipient, now, now + deps.policy.leaseMs);
   if (rows.length === 0) return [];
-  const person = await deps.directory.person(first.recipient);
+  const person = await recipientPerson(deps, first.recipient);
   if (person === null) return rows.map((row) => ({ row, outcome: { state: 'dropped', reason: 'the person no longer has an account' } }));
   const reader = await readerOf(deps.keysOf, person.orgId, person.id);
   // The person's items in one visibility query.
@@ -187,7 +193,7 @@ async function deliverDigest(deps: DeliverDeps, first: DeliveryRow): Promise<Fin
 }
 
 /** After a webhook delivery is given up on: count it, and turn the webhook off (telling the org-admins) once it keeps failing. */
-async function afterDeadWebhook(deps: DeliverDeps, row: DeliveryRow, error: string, notify: (orgId: string, notice: string) => Promise<void>): Promise<void> {
+async function afterDeadWebhook(deps: DeliverDeps, row: DeliveryRow, error: string, notify: (orgId: OrgId, notice: string) => Promise<void>): Promise<void> {
   const failures = await deps.store.webhookFailed(row.recipient);
   if (failures === null || failures < deps.policy.disableAfterDead) return;
   const hook = (await deps.store.webhooks(row.org_id)).find((h) => h.id === row.recipient);
@@ -250,7 +256,7 @@ function batchOf(deps: DeliverDeps, rows: readonly DeliveryRow[]): Batch {
  * SQLite, to be freed at the next start), and the deliveries are sent again with the same id.
  * How they went is recorded for the whole batch in one transaction. Returns how many were claimed.
  */
-export async function deliverDue(deps: DeliverDeps, limit: number, notify: (orgId: string, notice: string) => Promise<void>): Promise<number> {
+export async function deliverDue(deps: DeliverDeps, limit: number, notify: (orgId: OrgId, notice: string) => Promise<void>): Promise<number> {
   const now = deps.now();
   const rows = await deps.store.claimDue(deps.owner, now, now + deps.policy.leaseMs, limit);
   if (rows.length === 0) return 0;
@@ -301,7 +307,7 @@ async function send(deps: DeliverDeps, row: DeliveryRow, batch: Batch | null): P
 }
 
 /** Records how deliveries went (those whose lease this process still holds), then turns off webhooks that keep failing. */
-async function record(deps: DeliverDeps, finished: readonly Finished[], notify: (orgId: string, notice: string) => Promise<void>): Promise<void> {
+async function record(deps: DeliverDeps, finished: readonly Finished[], notify: (orgId: OrgId, notice: string) => Promise<void>): Promise<void> {
   if (finished.length === 0) return;
   const kept = await deps.store.finishMany(deps.owner, deps.now(), finished.map((f) => ({ id: f.row.id, outcome: f.outcome })));
   for (const { row, outcome } of finished) {
@@ -310,7 +316,7 @@ async function record(deps: DeliverDeps, finished: readonly Finished[], notify: 
 }
 
 /** Sends one delivery this process holds the lease of, and records how it went. */
-export async function deliverClaimed(deps: DeliverDeps, row: DeliveryRow, notify: (orgId: string, notice: string) => Promise<void>): Promise<void> {
+export async function deliverClaimed(deps: DeliverDeps, row: DeliveryRow, notify: (orgId: OrgId, notice: string) => Promise<void>): Promise<void> {
   await record(deps, await send(deps, row, null), notify);
 }
 

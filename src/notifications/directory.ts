@@ -24,9 +24,9 @@ export interface Directory {
   /** Every person who is not disabled. */
   people(): Promise<readonly Person[]>;
   /** One person, or null when unknown or disabled. */
-  person(id: string): Promise<Person | null>;
+  person(id: UserId): Promise<Person | null>;
   organizations(): Promise<readonly OrgFacts[]>;
-  organization(id: string): Promise<OrgFacts | null>;
+  organization(id: OrgId): Promise<OrgFacts | null>;
 }
 
 /** The audience keys a member reads with (the sharing service's keysOf). */

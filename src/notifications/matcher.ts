@@ -1,5 +1,5 @@
 import type { AudienceKey } from '../domain/audience.ts';
-import type { OrgId, StixId } from '../domain/ids.ts';
+import { parseOrgId, parseStixId, type OrgId, type StixId } from '../domain/ids.ts';
 import { RAMPART_NAMESPACE, uuidV5 } from '../domain/uuid.ts';
 import type { AlertRow, DeliveryRow, NotificationsStore, RuleRow } from '../store/notifications.ts';
 import type { Reader, StixStore, StoredVersion } from '../store/types.ts';
@@ -27,14 +27,14 @@ export interface MatcherDeps {
 
 /** Everything a pass needs about who watches what, loaded once per pass. */
 interface Watchers {
-  readonly orgs: ReadonlyMap<string, OrgFacts>;
-  readonly people: ReadonlyMap<string, readonly Person[]>;
-  readonly orgRules: ReadonlyMap<string, readonly Rule[]>;
+  readonly orgs: ReadonlyMap<OrgId, OrgFacts>;
+  readonly people: ReadonlyMap<OrgId, readonly Person[]>;
+  readonly orgRules: ReadonlyMap<OrgId, readonly Rule[]>;
   readonly personRules: ReadonlyMap<string, readonly Rule[]>;
-  readonly watchItems: ReadonlyMap<string, readonly WatchItem[]>;
+  readonly watchItems: ReadonlyMap<OrgId, readonly WatchItem[]>;
   readonly personModes: ReadonlyMap<string, string>;
-  readonly webhooks: ReadonlyMap<string, readonly string[]>;
-  readonly keys: Map<string, ReadonlySet<string>>;
+  readonly webhooks: ReadonlyMap<OrgId, readonly string[]>;
+  readonly keys: Map<OrgId, ReadonlySet<string>>;
   /** `org|kind|person` for the people each organization's notification plan names as primary contacts of a kind of alert. */
   readonly primary: ReadonlySet<string>;
 }
@@ -70,11 +70,11 @@ async function loadWatchers(deps: MatcherDeps): Promise<Watchers> {
     deps.store.people(),
     deps.store.webhooks(),
   ]);
-  const orgs = new Map(orgList.map((o) => [o.id as string, o]));
-  const people = new Map<string, Person[]>();
+  const orgs = new Map(orgList.map((o) => [o.id, o]));
+  const people = new Map<OrgId, Person[]>();
   for (const p of peopleList) push(people, p.orgId, p);
   const defaultsOff = new Set(plans.filter((p) => p.defaults_enabled === 0).map((p) => p.org_id));
-  const orgRules = new Map<string, Rule[]>();
+  const orgRules = new Map<OrgId, Rule[]>();
   const personRules = new Map<string, Rule[]>();
   for (const row of ruleRows) {
     const rule = ruleOf(row);
@@ -85,9 +85,9 @@ async function loadWatchers(deps: MatcherDeps): Promise<Watchers> {
   for (const org of orgs.values()) {
     if (!defaultsOff.has(org.id)) for (const rule of standardRules(org.kind, org.stateFips)) push(orgRules, org.id, rule);
   }
-  const watchItems = new Map<string, WatchItem[]>();
+  const watchItems = new Map<OrgId, WatchItem[]>();
   for (const item of items) if (isWatchKind(item.kind)) push(watchItems, item.org_id, { kind: item.kind, value: item.value });
-  const webhooks = new Map<string, string[]>();
+  const webhooks = new Map<OrgId, string[]>();
   for (const hook of hooks) if (hook.enabled === 1) push(webhooks, hook.org_id, hook.id);
   const primary = new Set<string>();
   for (const plan of plans) {
@@ -97,10 +97,10 @@ async function loadWatchers(deps: MatcherDeps): Promise<Watchers> {
   return { orgs, people, orgRules, personRules, watchItems, personModes: new Map(persons.map((p) => [p.user_id, p.email_mode])), webhooks, keys: new Map(), primary };
 }
 
-async function orgKeys(deps: MatcherDeps, w: Watchers, orgId: string): Promise<ReadonlySet<string>> {
+async function orgKeys(deps: MatcherDeps, w: Watchers, orgId: OrgId): Promise<ReadonlySet<string>> {
   let keys = w.keys.get(orgId);
   if (keys === undefined) {
-    keys = new Set(await deps.keysOf(orgId as OrgId, null));
+    keys = new Set(await deps.keysOf(orgId, null));
     w.keys.set(orgId, keys);
   }
   return keys;
@@ -120,6 +120,13 @@ export function emailModeFor(rules: readonly Rule[], personMode: string | undefi
   return wanted;
 }
 
+/** A reference read from a stored object's JSON, parsed: null when it is not a STIX id. */
+function refOf(value: unknown): StixId | null {
+  if (typeof value !== 'string') return null;
+  const id = parseStixId(value);
+  return id.ok ? id.value : null;
+}
+
 /**
  * Values a sighting names through what it points at (the indicator sighted, observed data), read
  * with the organization's own reader: only what it may see adds to its facts.
@@ -128,18 +135,16 @@ async function sightingValues(deps: MatcherDeps, reader: Reader, version: Stored
   if (version.type !== 'sighting') return [];
   const object = JSON.parse(version.json) as { sighting_of_ref?: unknown; observed_data_refs?: unknown };
   const out: Facts['values'][number][] = [];
-  const ids: string[] = [];
-  if (typeof object.sighting_of_ref === 'string') ids.push(object.sighting_of_ref);
-  if (Array.isArray(object.observed_data_refs)) for (const r of object.observed_data_refs) if (typeof r === 'string') ids.push(r);
+  const ids = [refOf(object.sighting_of_ref), ...(Array.isArray(object.observed_data_refs) ? object.observed_data_refs.map(refOf) : [])].filter((id) => id !== null);
   for (const id of ids.slice(0, 20)) {
-    const target = await deps.stix.get(reader, id as StixId);
+    const target = await deps.stix.get(reader, id);
     if (target === null) continue;
     const parsed = JSON.parse(target.json) as { pattern?: unknown; objects?: unknown; object_refs?: unknown };
     if (typeof parsed.pattern === 'string') out.push(...patternValues(parsed.pattern));
     const refs = Array.isArray(parsed.object_refs) ? parsed.object_refs : [];
     for (const r of refs.slice(0, 50)) {
-      if (typeof r !== 'string') continue;
-      const sco = await deps.stix.get(reader, r as StixId);
+      const ref = refOf(r);
+      const sco = ref === null ? null : await deps.stix.get(reader, ref);
       if (sco === null) continue;
       const value = (JSON.parse(sco.json) as { value?: unknown }).value;
       const kind = sco.type === 'domain-name' ? 'domain' : sco.type === 'url' ? 'url' : sco.type === 'email-addr' ? 'email' : sco.type === 'ipv4-addr' || sco.type === 'ipv6-addr' ? 'ip' : null;
@@ -153,7 +158,11 @@ async function sightingValues(deps: MatcherDeps, reader: Reader, version: Stored
 export async function matchVersion(deps: MatcherDeps, w: Watchers, version: StoredVersion, now: number): Promise<{ alerts: AlertRow[]; deliveries: DeliveryRow[] }> {
   const alerts: AlertRow[] = [];
   const deliveries: DeliveryRow[] = [];
-  const stateOf = (id: string) => w.orgs.get(id)?.stateFips ?? null;
+  // The jurisdiction a status report names is read from the object: parsed before it is looked up.
+  const stateOf = (id: string) => {
+    const org = parseOrgId(id);
+    return org.ok ? (w.orgs.get(org.value)?.stateFips ?? null) : null;
+  };
   const baseFacts = factsOf(version, stateOf);
   const audience = version.sharing.audience;
   const namesPeople = audience.some((k) => k.startsWith('user:'));
@@ -167,7 +176,7 @@ export async function matchVersion(deps: MatcherDeps, w: Watchers, version: Stor
     // Candidates only: the store's predicate decides below, for each reader.
     const named = namesPeople && people.some((p) => audience.includes(`user:${p.id}`));
     if (!named && !audience.some((k) => keys.has(k))) continue;
-    const orgReader: Reader = { kind: 'member', orgId: orgId as OrgId, userId: null, keys: [...keys] as AudienceKey[] };
+    const orgReader: Reader = { kind: 'member', orgId, userId: null, keys: [...keys] as AudienceKey[] };
     const orgSees = (await sees(deps.stix, orgReader, version.id, version.addedUs)) !== null;
     if (!orgSees && !named) continue;
     const extra = orgSees ? await sightingValues(deps, orgReader, version) : [];
@@ -210,7 +219,7 @@ export async function matchVersion(deps: MatcherDeps, w: Watchers, version: Stor
   return { alerts, deliveries };
 }
 
-function delivery(channel: string, recipient: string, orgId: string, alert: string | null, version: StoredVersion, mode: string, reasons: string, urgent: number, nextAt: number, now: number): DeliveryRow {
+function delivery(channel: string, recipient: string, orgId: OrgId, alert: string | null, version: StoredVersion, mode: string, reasons: string, urgent: number, nextAt: number, now: number): DeliveryRow {
   return {
     id: deliveryId(channel, recipient, version.id, version.addedUs),
     channel,
@@ -283,6 +292,6 @@ export async function reshareCatchUp(deps: MatcherDeps, limit = 200): Promise<nu
   const entries = await deps.store.resharesAfter(from, limit);
   const last = entries[entries.length - 1];
   if (last === undefined) return 0;
-  for (const id of new Set(entries.map((e) => e.id))) await matchReshare(deps, id as StixId);
+  for (const id of new Set(entries.map((e) => e.id))) await matchReshare(deps, id);
   return (await deps.store.moveReshareCursor(from, last.seq)) ? entries.length : 0;
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { OrgId } from '../domain/ids.ts';
 import { RAMPART_NAMESPACE, uuidV5 } from '../domain/uuid.ts';
 import type { AlertRow, DeliveryRow, NotificationsStore } from '../store/notifications.ts';
 import type { StixStore } from '../store/types.ts';
@@ -48,7 +49,7 @@ export interface Notifier {
   /** One full round (tests wait on it instead of on time). */
   round(): Promise<void>;
   /** Tells an organization's org-admins something in the notification centre and by email. */
-  notice(orgId: string, text: string): Promise<void>;
+  notice(orgId: OrgId, text: string): Promise<void>;
 }
 
 /** The next digest time after `now`: today's digest hour, or tomorrow's when it has passed. */
@@ -79,7 +80,7 @@ export function createNotifier(options: NotifierOptions): Notifier {
     log: options.log,
   };
 
-  async function notice(orgId: string, text: string): Promise<void> {
+  async function notice(orgId: OrgId, text: string): Promise<void> {
     const admins = (await options.directory.people()).filter((p) => p.orgId === orgId && p.role === 'org-admin');
     const at = now();
     const alerts: AlertRow[] = [];

@@ -1,9 +1,10 @@
 import { assertNever } from '../domain/assert-never.ts';
+import { Value } from '@sinclair/typebox/value';
 import { SEVERITIES } from '../domain/election.ts';
 import type { OrgKind } from '../domain/organization.ts';
 import { cidrContains, parseCidr } from '../stix/pattern/cidr.ts';
 import type { Facts, ObservedValue } from './facts.ts';
-import { ALERT_KINDS, type AlertKind, type EmailMode, type KindContacts, type WatchCriteria, type WatchKind } from './schemas.ts';
+import { ALERT_KINDS, KindContactsSchema, type AlertKind, type EmailMode, type KindContacts, type WatchCriteria, type WatchKind } from './schemas.ts';
 import { STATUS_REPORT_TYPE } from '../stix/rampart-extension.ts';
 
 /** One watch item of an organization, parsed once. */
@@ -163,9 +164,13 @@ export function standardRules(kind: OrgKind, stateFips: string | null): Rule[] {
 
 /** A plan's contacts as stored (JSON by kind), every kind present; a kind never set has no contacts. */
 export function planContacts(json: string): Record<AlertKind, KindContacts> {
-  const stored = JSON.parse(json) as Partial<Record<string, KindContacts>>;
+  const stored = JSON.parse(json) as Partial<Record<string, unknown>>;
   const out = {} as Record<AlertKind, KindContacts>;
-  for (const kind of ALERT_KINDS) out[kind] = { primary: [...(stored[kind]?.primary ?? [])], backup: [...(stored[kind]?.backup ?? [])] };
+  // Read back through the schema the plan was written with: it makes the people's ids (a kind it refuses names nobody).
+  for (const kind of ALERT_KINDS) {
+    const contacts = stored[kind];
+    out[kind] = Value.Check(KindContactsSchema, contacts) ? { primary: [...contacts.primary], backup: [...contacts.backup] } : { primary: [], backup: [] };
+  }
   return out;
 }
 

@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { ELECTION_ASSET_TYPES, ELECTION_FUNCTIONS, SEVERITIES } from '../domain/election.ts';
+import { UserIdString } from '../domain/schemas.ts';
 import { TLP_LEVELS } from '../domain/tlp.ts';
 
 const literals = <T extends readonly string[]>(values: T, description?: string) =>
@@ -90,7 +91,7 @@ export const WatchItemSchema = Type.Object({ id: Type.String(), kind: literals(W
 export const ALERT_KINDS = ['incident', 'status', 'watch-list', 'other'] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
-const contactList = (description: string) => Type.Array(Type.String({ format: 'uuid' }), { maxItems: 50, uniqueItems: true, description });
+const contactList = (description: string) => Type.Array(UserIdString(), { maxItems: 50, uniqueItems: true, description });
 export const KindContactsSchema = Type.Object(
   {
     primary: contactList('People told at once of every urgent alert of this kind (ids of people of your organization)'),

@@ -1,12 +1,13 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isSealed, secretBox } from '../auth/secret-box.ts';
+import type { OrgId } from '../domain/ids.ts';
 import { openStore, type RampartStore } from '../store/index.ts';
 import { notificationsStore } from '../store/notifications.ts';
 import { newWebhookSecret } from './webhook.ts';
 import { openWebhookSecret, sealStoredWebhookSecrets, sealWebhookSecret } from './webhook-secrets.ts';
 
-const ORG = 'identity--0a000000-0000-4000-8000-00000000000a';
+const ORG = 'identity--0a000000-0000-4000-8000-00000000000a' as OrgId;
 
 describe('webhook secrets at rest', () => {
   const box = secretBox(randomBytes(32));

@@ -1,23 +1,27 @@
 import { sql, type Kysely, type SqlBool } from 'kysely';
+import type { OrgId, StixId, UserId } from '../domain/ids.ts';
 import type { Database, DialectName } from './db.ts';
 import type { StixTables } from './stix-tables.ts';
 import type { Reader } from './types.ts';
 import { visibleTo } from './visibility.ts';
 
 // A type alias, not an interface: Kysely.withTables needs an index-signature-compatible shape.
-/** The tables of migration 0013-notifications (times in epoch milliseconds). */
+/**
+ * The tables of migration 0013-notifications (times in epoch milliseconds). Id columns carry their branded types:
+ * this store writes only parsed ids, so rows read back hold them (`recipient` is a person's or a webhook's id).
+ */
 export type NotifyTables = {
-  notify_rule: { id: string; org_id: string; user_id: string | null; name: string; criteria: string; email: string; enabled: number; created_at: number; updated_at: number };
-  notify_watch_item: { id: string; org_id: string; kind: string; value: string; label: string | null; created_at: number };
+  notify_rule: { id: string; org_id: OrgId; user_id: UserId | null; name: string; criteria: string; email: string; enabled: number; created_at: number; updated_at: number };
+  notify_watch_item: { id: string; org_id: OrgId; kind: string; value: string; label: string | null; created_at: number };
   /** `contacts` (0026): JSON { [alert kind]: { primary, backup } }; the two lists of 0013 are no longer read. */
-  notify_org_plan: { org_id: string; defaults_enabled: number; escalate_after_minutes: number; primary_contacts: string; backup_contacts: string; contacts: string; updated_at: number };
-  notify_person: { user_id: string; email_mode: string; updated_at: number };
-  notify_webhook: { id: string; org_id: string; url: string; secret: string; enabled: number; failures: number; disabled_reason: string | null; created_at: number };
+  notify_org_plan: { org_id: OrgId; defaults_enabled: number; escalate_after_minutes: number; primary_contacts: string; backup_contacts: string; contacts: string; updated_at: number };
+  notify_person: { user_id: UserId; email_mode: string; updated_at: number };
+  notify_webhook: { id: string; org_id: OrgId; url: string; secret: string; enabled: number; failures: number; disabled_reason: string | null; created_at: number };
   notify_alert: {
     id: string;
-    user_id: string;
-    org_id: string;
-    object_id: string | null;
+    user_id: UserId;
+    org_id: OrgId;
+    object_id: StixId | null;
     added_us: number | null;
     notice: string | null;
     reasons: string;
@@ -40,9 +44,9 @@ export type DeliveryRow = {
   id: string;
   channel: string;
   recipient: string;
-  org_id: string;
+  org_id: OrgId;
   alert_id: string | null;
-  object_id: string | null;
+  object_id: StixId | null;
   added_us: number | null;
   mode: string;
   reasons: string;
@@ -109,10 +113,10 @@ export function notificationsStore(database: Database<unknown>) {
       return Number(stored.last_us);
     },
 
-    /** Re-shares logged after `seq`, oldest first. */
-    async resharesAfter(seq: number, limit: number): Promise<{ seq: number; id: string }[]> {
+    /** Re-shares logged after `seq`, oldest first (each the id of a stored object, as its row mapper says). */
+    async resharesAfter(seq: number, limit: number): Promise<{ seq: number; id: StixId }[]> {
       const rows = await db.selectFrom('stix_reshare').select(['seq', 'id']).where('seq', '>', seq).orderBy('seq').limit(limit).execute();
-      return rows.map((r) => ({ seq: Number(r.seq), id: r.id }));
+      return rows.map((r) => ({ seq: Number(r.seq), id: r.id as StixId }));
     },
 
     /** Moves the re-share cursor from `from` to `to`; false when another process moved it first. */
@@ -237,7 +241,7 @@ export function notificationsStore(database: Database<unknown>) {
       return row === undefined ? null : deliveryOf(row);
     },
 
-    async deliveries(filter: { readonly orgId?: string; readonly channel?: DeliveryChannel; readonly recipient?: string; readonly state?: DeliveryState; readonly limit: number }): Promise<DeliveryRow[]> {
+    async deliveries(filter: { readonly orgId?: OrgId; readonly channel?: DeliveryChannel; readonly recipient?: string; readonly state?: DeliveryState; readonly limit: number }): Promise<DeliveryRow[]> {
       let q = db.selectFrom('notify_delivery').selectAll();
       if (filter.orgId !== undefined) q = q.where('org_id', '=', filter.orgId);
       if (filter.channel !== undefined) q = q.where('channel', '=', filter.channel);
@@ -248,7 +252,7 @@ export function notificationsStore(database: Database<unknown>) {
     },
 
     /** Puts a dead delivery of `orgId` back in the queue, due now; false when there is no such dead delivery. */
-    async replay(orgId: string, id: string, now: number): Promise<boolean> {
+    async replay(orgId: OrgId, id: string, now: number): Promise<boolean> {
       const result = await db
         .updateTable('notify_delivery')
         .set({ state: 'pending', attempts: 0, next_at: now, done_at: null, lease_owner: null, lease_until: null })
@@ -270,7 +274,7 @@ export function notificationsStore(database: Database<unknown>) {
      * A person's notifications, newest first, with the object each is about, read under the person's
      * reader: an alert about a version the person may no longer see is not listed.
      */
-    async alerts(userId: string, reader: Reader, options: { readonly limit: number; readonly unreadOnly?: boolean; readonly before?: number }): Promise<AlertView[]> {
+    async alerts(userId: UserId, reader: Reader, options: { readonly limit: number; readonly unreadOnly?: boolean; readonly before?: number }): Promise<AlertView[]> {
       const visible = visibleTo(reader, 'v.added_us', 'v.owner');
       let q = db
         .selectFrom('notify_alert as a')
@@ -285,7 +289,7 @@ export function notificationsStore(database: Database<unknown>) {
       return rows.map((r) => alertOf(r as AlertView));
     },
 
-    async unreadCount(userId: string, reader: Reader): Promise<number> {
+    async unreadCount(userId: UserId, reader: Reader): Promise<number> {
       const visible = visibleTo(reader, 'v.added_us', 'v.owner');
       const row = await db
         .selectFrom('notify_alert as a')
@@ -298,7 +302,7 @@ export function notificationsStore(database: Database<unknown>) {
       return Number(row.n);
     },
 
-    async alert(userId: string, id: string): Promise<AlertRow | null> {
+    async alert(userId: UserId, id: string): Promise<AlertRow | null> {
       const row = await db.selectFrom('notify_alert').selectAll().where('id', '=', id).where('user_id', '=', userId).executeTakeFirst();
       return row === undefined ? null : alertOf(row);
     },
@@ -309,7 +313,7 @@ export function notificationsStore(database: Database<unknown>) {
     },
 
     /** Marks some (or, with `ids` null, all) of a person's notifications read; returns how many changed. */
-    async markRead(userId: string, ids: readonly string[] | null, now: number): Promise<number> {
+    async markRead(userId: UserId, ids: readonly string[] | null, now: number): Promise<number> {
       let q = db.updateTable('notify_alert').set({ read_at: now }).where('user_id', '=', userId).where('read_at', 'is', null);
       if (ids !== null) {
         if (ids.length === 0) return 0;
@@ -319,7 +323,7 @@ export function notificationsStore(database: Database<unknown>) {
     },
 
     /** Acknowledges an alert (it is read too), which stops its escalation; false when it is not the person's. */
-    async acknowledge(userId: string, id: string, now: number): Promise<boolean> {
+    async acknowledge(userId: UserId, id: string, now: number): Promise<boolean> {
       const result = await db
         .updateTable('notify_alert')
         .set({ acked_at: sql`coalesce(acked_at, ${now})`, read_at: sql`coalesce(read_at, ${now})` })
@@ -349,13 +353,13 @@ export function notificationsStore(database: Database<unknown>) {
     },
 
     /** Marks every alert of an organization about one version as escalated; false when another process did first. */
-    async markEscalated(orgId: string, objectId: string, addedUs: number, now: number): Promise<boolean> {
+    async markEscalated(orgId: OrgId, objectId: StixId, addedUs: number, now: number): Promise<boolean> {
       const result = await db.updateTable('notify_alert').set({ escalated_at: now }).where('org_id', '=', orgId).where('object_id', '=', objectId).where('added_us', '=', addedUs).where('escalated_at', 'is', null).executeTakeFirst();
       return Number(result.numUpdatedRows) > 0;
     },
 
     // ---- webhooks ---------------------------------------------------------------------------------
-    async webhooks(orgId?: string): Promise<WebhookRow[]> {
+    async webhooks(orgId?: OrgId): Promise<WebhookRow[]> {
       let q = db.selectFrom('notify_webhook').selectAll();
       if (orgId !== undefined) q = q.where('org_id', '=', orgId);
       const rows = await q.orderBy('created_at').orderBy('id').execute();
@@ -373,11 +377,11 @@ export function notificationsStore(database: Database<unknown>) {
     async insertWebhook(row: WebhookRow): Promise<void> {
       await db.insertInto('notify_webhook').values(row).execute();
     },
-    async updateWebhook(orgId: string, id: string, patch: Partial<Pick<WebhookRow, 'url' | 'enabled' | 'failures' | 'disabled_reason'>>): Promise<boolean> {
+    async updateWebhook(orgId: OrgId, id: string, patch: Partial<Pick<WebhookRow, 'url' | 'enabled' | 'failures' | 'disabled_reason'>>): Promise<boolean> {
       const result = await db.updateTable('notify_webhook').set(patch).where('id', '=', id).where('org_id', '=', orgId).executeTakeFirst();
       return Number(result.numUpdatedRows) === 1;
     },
-    async deleteWebhook(orgId: string, id: string): Promise<boolean> {
+    async deleteWebhook(orgId: OrgId, id: string): Promise<boolean> {
       const result = await db.deleteFrom('notify_webhook').where('id', '=', id).where('org_id', '=', orgId).executeTakeFirst();
       return Number(result.numDeletedRows) === 1;
     },
@@ -392,7 +396,7 @@ export function notificationsStore(database: Database<unknown>) {
     },
 
     // ---- rules, watch lists, plans, people ---------------------------------------------------------
-    async rules(filter: { readonly orgId?: string; readonly userId?: string | null; readonly enabledOnly?: boolean } = {}): Promise<RuleRow[]> {
+    async rules(filter: { readonly orgId?: OrgId; readonly userId?: UserId | null; readonly enabledOnly?: boolean } = {}): Promise<RuleRow[]> {
       let q = db.selectFrom('notify_rule').selectAll();
       if (filter.orgId !== undefined) q = q.where('org_id', '=', filter.orgId);
       if (filter.userId === null) q = q.where('user_id', 'is', null);
@@ -404,18 +408,18 @@ export function notificationsStore(database: Database<unknown>) {
     async insertRule(row: RuleRow): Promise<void> {
       await db.insertInto('notify_rule').values(row).execute();
     },
-    async updateRule(id: string, owner: { readonly orgId: string; readonly userId: string | null }, patch: Partial<Pick<RuleRow, 'name' | 'criteria' | 'email' | 'enabled' | 'updated_at'>>): Promise<boolean> {
+    async updateRule(id: string, owner: { readonly orgId: OrgId; readonly userId: UserId | null }, patch: Partial<Pick<RuleRow, 'name' | 'criteria' | 'email' | 'enabled' | 'updated_at'>>): Promise<boolean> {
       let q = db.updateTable('notify_rule').set(patch).where('id', '=', id).where('org_id', '=', owner.orgId);
       q = owner.userId === null ? q.where('user_id', 'is', null) : q.where('user_id', '=', owner.userId);
       return Number((await q.executeTakeFirst()).numUpdatedRows) === 1;
     },
-    async deleteRule(id: string, owner: { readonly orgId: string; readonly userId: string | null }): Promise<boolean> {
+    async deleteRule(id: string, owner: { readonly orgId: OrgId; readonly userId: UserId | null }): Promise<boolean> {
       let q = db.deleteFrom('notify_rule').where('id', '=', id).where('org_id', '=', owner.orgId);
       q = owner.userId === null ? q.where('user_id', 'is', null) : q.where('user_id', '=', owner.userId);
       return Number((await q.executeTakeFirst()).numDeletedRows) === 1;
     },
 
-    async watchItems(orgId?: string): Promise<WatchItemRow[]> {
+    async watchItems(orgId?: OrgId): Promise<WatchItemRow[]> {
       let q = db.selectFrom('notify_watch_item').selectAll();
       if (orgId !== undefined) q = q.where('org_id', '=', orgId);
       const rows = await q.orderBy('kind').orderBy('value').execute();
@@ -426,7 +430,7 @@ export function notificationsStore(database: Database<unknown>) {
       const inserted = await db.insertInto('notify_watch_item').values(row).onConflict((oc) => oc.columns(['org_id', 'kind', 'value']).doNothing()).returning('id').execute();
       return inserted.length === 1;
     },
-    async deleteWatchItem(orgId: string, id: string): Promise<boolean> {
+    async deleteWatchItem(orgId: OrgId, id: string): Promise<boolean> {
       const result = await db.deleteFrom('notify_watch_item').where('id', '=', id).where('org_id', '=', orgId).executeTakeFirst();
       return Number(result.numDeletedRows) === 1;
     },
@@ -435,7 +439,7 @@ export function notificationsStore(database: Database<unknown>) {
       const rows = await db.selectFrom('notify_org_plan').selectAll().execute();
       return rows.map((r) => ({ ...r, defaults_enabled: Number(r.defaults_enabled), escalate_after_minutes: Number(r.escalate_after_minutes), updated_at: Number(r.updated_at) }));
     },
-    async plan(orgId: string): Promise<PlanRow | null> {
+    async plan(orgId: OrgId): Promise<PlanRow | null> {
       const row = await db.selectFrom('notify_org_plan').selectAll().where('org_id', '=', orgId).executeTakeFirst();
       return row === undefined ? null : { ...row, defaults_enabled: Number(row.defaults_enabled), escalate_after_minutes: Number(row.escalate_after_minutes), updated_at: Number(row.updated_at) };
     },
@@ -450,10 +454,10 @@ export function notificationsStore(database: Database<unknown>) {
     async people(): Promise<NotifyTables['notify_person'][]> {
       return db.selectFrom('notify_person').selectAll().execute();
     },
-    async person(userId: string): Promise<NotifyTables['notify_person'] | null> {
+    async person(userId: UserId): Promise<NotifyTables['notify_person'] | null> {
       return (await db.selectFrom('notify_person').selectAll().where('user_id', '=', userId).executeTakeFirst()) ?? null;
     },
-    async putPerson(userId: string, emailMode: string, now: number): Promise<void> {
+    async putPerson(userId: UserId, emailMode: string, now: number): Promise<void> {
       await db
         .insertInto('notify_person')
         .values({ user_id: userId, email_mode: emailMode, updated_at: now })
