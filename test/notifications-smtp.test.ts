@@ -3,7 +3,7 @@ import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OrgId } from '../src/domain/ids.ts';
 import { composeHub, type Hub } from '../src/hub/compose.ts';
-import { smtpMailer } from '../src/notifications/email.ts';
+import { pooledSmtpUrl, smtpMailer } from '../src/notifications/email.ts';
 import { openStore, type RampartStore } from '../src/store/index.ts';
 import { incident, notificationWorld, post, type World } from './helpers/notifications.ts';
 import { testDatabase, type TestDatabase } from './helpers/store.ts';
@@ -17,10 +17,15 @@ interface Received {
 }
 
 /** A real SMTP server on 127.0.0.1 that keeps every message it accepts. */
-async function smtpServer(): Promise<{ url: string; received: Received[]; close: () => Promise<void> }> {
+async function smtpServer(): Promise<{ url: string; received: Received[]; connections: () => number; close: () => Promise<void> }> {
   const received: Received[] = [];
+  let connections = 0;
   const server = new SMTPServer({
     authOptional: true,
+    onConnect(_session, callback) {
+      connections++;
+      callback();
+    },
     disabledCommands: ['STARTTLS'],
     logger: false,
     onData(stream, session, callback) {
@@ -36,7 +41,7 @@ async function smtpServer(): Promise<{ url: string; received: Received[]; close:
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.server.address() as AddressInfo;
-  return { url: `smtp://127.0.0.1:${port}`, received, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  return { url: `smtp://127.0.0.1:${port}`, received, connections: () => connections, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
 
 const header = (raw: string, name: string) => new RegExp(`^${name}: (.*)$`, 'mi').exec(raw)?.[1]?.trim();
@@ -95,5 +100,23 @@ describe('alert email through a real SMTP server', () => {
     const digest = toState().find((m) => header(m.raw, 'Subject')?.includes('digest') === true);
     expect(header(digest?.raw ?? '', 'Subject')).toBe('[TLP:AMBER] Rampart daily digest: 1 item');
     expect(digest?.raw).toContain('Printer jam at the county');
+  });
+
+  it('keeps its connections open: messages one after another go through one SMTP connection, not one each', async () => {
+    const server = await smtpServer();
+    const mailer = smtpMailer(server.url, 'Rampart <rampart@hub.example>');
+    try {
+      for (let i = 0; i < 5; i++) expect((await mailer.send({ to: `person${i}@county.example`, subject: `Message ${i}`, text: 'x\n', deliveryId: `00000000-0000-4000-8000-00000000000${i}` })).ok).toBe(true);
+      expect(server.received).toHaveLength(5);
+      expect(server.connections()).toBe(1);
+    } finally {
+      mailer.close();
+      await server.close();
+    }
+  });
+
+  it("asks nodemailer for its pool in the address (it ignores options beside one) and keeps what the operator's address says", () => {
+    expect(pooledSmtpUrl('smtp://127.0.0.1:2525')).toBe('smtp://127.0.0.1:2525?pool=true&maxConnections=8&maxMessages=100');
+    expect(pooledSmtpUrl('smtps://user:p%40ss@mail.example.gov:465?maxConnections=2')).toBe('smtps://user:p%40ss@mail.example.gov:465?maxConnections=2&pool=true&maxMessages=100');
   });
 });

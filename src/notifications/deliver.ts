@@ -163,16 +163,29 @@ async function deliverEmail(deps: DeliverDeps, row: DeliveryRow): Promise<Delive
   return sent.ok ? { state: 'delivered' } : failed(deps, row, sent.error);
 }
 
-/** One digest email for a person: every due digest row, each checked now; the ones no longer shared are dropped. */
-async function deliverDigest(deps: DeliverDeps, first: DeliveryRow): Promise<Finished[]> {
+/**
+ * Every version the person may see of the objects of their digest rows. In a batch, the versions their
+ * organization sees (one query for all its people) serve when they hold each row's version and the
+ * object's latest: a person sees what the organization sees and what is named to them besides
+ * (`user:` keys), so only a row the organization cannot see asks the store with the person's reader.
+ */
+async function digestVisible(deps: DeliverDeps, person: Person, rows: readonly DeliveryRow[], batch: Batch | null): Promise<ReadonlyMap<string, readonly StoredVersion[]>> {
+  if (batch !== null && rows.every((r) => r.org_id === person.orgId)) {
+    const seen = await batch.visible(await readerOf(deps.keysOf, person.orgId, null), person.orgId);
+    const covered = (r: DeliveryRow) => r.object_id !== null && (seen.get(r.object_id) ?? []).some((v) => v.addedUs === r.added_us) && (seen.get(r.object_id) ?? []).some((v) => v.isLatest);
+    if (rows.every(covered)) return seen;
+  }
+  return visibleVersions(deps, await readerOf(deps.keysOf, person.orgId, person.id), rows.flatMap((r) => (r.object_id === null ? [] : [r.object_id])));
+}
+
+/** One digest email for a person: every due digest row (claimed with the batch, or now), each checked now; the ones no longer shared are dropped. */
+async function deliverDigest(deps: DeliverDeps, first: DeliveryRow, batch: Batch | null): Promise<Finished[]> {
   const now = deps.now();
-  const rows = await deps.store.claimDigest(deps.owner, first.recipient, now, now + deps.policy.leaseMs);
+  const rows = batch?.digestRows(first.recipient) ?? (await deps.store.claimDigest(deps.owner, [first.recipient], now, now + deps.policy.leaseMs));
   if (rows.length === 0) return [];
   const person = await recipientPerson(deps, first.recipient);
   if (person === null) return rows.map((row) => ({ row, outcome: { state: 'dropped', reason: 'the person no longer has an account' } }));
-  const reader = await readerOf(deps.keysOf, person.orgId, person.id);
-  // The person's items in one visibility query.
-  const visible = await visibleVersions(deps, reader, rows.flatMap((r) => (r.object_id === null ? [] : [r.object_id])));
+  const visible = await digestVisible(deps, person, rows, batch);
   const items: MailItem[] = [];
   const included: DeliveryRow[] = [];
   const finished: Finished[] = [];
@@ -214,10 +227,19 @@ interface Finished {
 interface Batch {
   webhook(id: string): Promise<WebhookRow | null>;
   secret(hook: WebhookRow): ReturnType<typeof openWebhookSecret>;
+  /** The versions an organization sees of the objects its webhook and digest rows in the batch are about. */
   visible(reader: Reader, orgId: string): Promise<ReadonlyMap<string, readonly StoredVersion[]>>;
+  /** A person's digest rows claimed with the batch (none when another process holds them). */
+  digestRows(recipient: string): readonly DeliveryRow[];
 }
 
-function batchOf(deps: DeliverDeps, rows: readonly DeliveryRow[]): Batch {
+function batchOf(deps: DeliverDeps, rows: readonly DeliveryRow[], digests: readonly DeliveryRow[]): Batch {
+  const digestsOf = new Map<string, DeliveryRow[]>();
+  for (const row of digests) {
+    const list = digestsOf.get(row.recipient);
+    if (list === undefined) digestsOf.set(row.recipient, [row]);
+    else list.push(row);
+  }
   const hooks = new Map<string, Promise<WebhookRow | null>>();
   const secrets = new Map<string, ReturnType<typeof openWebhookSecret>>();
   const visible = new Map<string, Promise<Map<string, StoredVersion[]>>>();
@@ -241,12 +263,13 @@ function batchOf(deps: DeliverDeps, rows: readonly DeliveryRow[]): Batch {
     visible(reader, orgId) {
       let seen = visible.get(orgId);
       if (seen === undefined) {
-        const ids = rows.flatMap((r) => (r.channel === 'webhook' && r.org_id === orgId && r.object_id !== null ? [r.object_id] : []));
+        const ids = [...rows.filter((r) => r.channel === 'webhook'), ...digests].flatMap((r) => (r.org_id === orgId && r.object_id !== null ? [r.object_id] : []));
         seen = visibleVersions(deps, reader, ids);
         visible.set(orgId, seen);
       }
       return seen;
     },
+    digestRows: (recipient) => digestsOf.get(recipient) ?? [],
   };
 }
 
@@ -274,8 +297,7 @@ export async function deliverDue(deps: DeliverDeps, limit: number, notify: (orgI
       return keys;
     },
   };
-  const batch = batchOf(memoised, rows);
-  // One digest per person: its first row claims and sends all of that person's due rows.
+  // One digest per person: their first row sends all of their due rows, claimed for the batch's people in one statement.
   const digests = new Set<string>();
   const single: DeliveryRow[] = [];
   for (const row of rows) {
@@ -285,6 +307,8 @@ export async function deliverDue(deps: DeliverDeps, limit: number, notify: (orgI
       single.push(row);
     }
   }
+  const digestRows = digests.size === 0 ? [] : await deps.store.claimDigest(deps.owner, [...digests], now, now + deps.policy.leaseMs);
+  const batch = batchOf(memoised, rows, digestRows);
   // Receivers and mail servers answer slower than the database: several sends wait at once.
   const parallel = Math.max(1, deps.policy.parallel);
   const finished: Finished[] = [];
@@ -301,7 +325,7 @@ export async function deliverDue(deps: DeliverDeps, limit: number, notify: (orgI
 }
 
 async function send(deps: DeliverDeps, row: DeliveryRow, batch: Batch | null): Promise<Finished[]> {
-  if (row.channel === 'email' && row.mode === 'digest') return deliverDigest(deps, row);
+  if (row.channel === 'email' && row.mode === 'digest') return deliverDigest(deps, row, batch);
   const outcome = row.channel === 'webhook' ? await deliverWebhook(deps, row, batch) : row.channel === 'email' || row.channel === 'escalation' ? await deliverEmail(deps, row) : ({ state: 'dropped', reason: `unknown channel ${row.channel}` } as const);
   return [{ row, outcome }];
 }

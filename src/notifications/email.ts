@@ -33,10 +33,20 @@ export function logMailer(log: MailLog): Mailer {
   };
 }
 
+/**
+ * The SMTP address with nodemailer's pool asked for in its query (a few kept-open connections: a
+ * digest for thousands of people is thousands of messages). nodemailer reads only the address when
+ * given one, and ignores options beside it, so they go into it; what the operator's address sets stays.
+ */
+export function pooledSmtpUrl(url: string): string {
+  const address = new URL(url);
+  for (const [name, value] of Object.entries({ pool: 'true', maxConnections: '8', maxMessages: '100' })) if (!address.searchParams.has(name)) address.searchParams.set(name, value);
+  return address.toString();
+}
+
 /** SMTP through nodemailer; `url` is smtp://user:pass@host:port or smtps://… (RAMPART_SMTP_URL). */
 export function smtpMailer(url: string, from: string): Mailer {
-  // A few kept-open connections: a digest for thousands of people is thousands of messages.
-  const transport = nodemailer.createTransport({ url, pool: true, maxConnections: 8, maxMessages: Infinity });
+  const transport = nodemailer.createTransport(pooledSmtpUrl(url));
   return {
     kind: 'smtp',
     async send(message) {

@@ -82,8 +82,8 @@ const deliveryOf = (r: DeliveryRow): DeliveryRow => ({ ...r, added_us: num(r.add
 const alertOf = <T extends AlertRow>(r: T): T => ({ ...r, added_us: num(r.added_us), urgent: Number(r.urgent), created_at: Number(r.created_at), read_at: num(r.read_at), acked_at: num(r.acked_at), escalated_at: num(r.escalated_at) });
 
 const INSERT_CHUNK = 200;
-/** Ids per statement when ending deliveries (well under SQLite's limit of bound parameters). */
-const FINISH_CHUNK = 500;
+/** Ids per statement when claiming or ending many deliveries (well under SQLite's limit of bound parameters). */
+const ID_CHUNK = 500;
 
 /** The SQL of src/notifications: rules, watch lists, plans, webhooks, the notification centre and the outbox. */
 export function notificationsStore(database: Database<unknown>) {
@@ -188,20 +188,24 @@ export function notificationsStore(database: Database<unknown>) {
       return rows.map((r) => ({ id: r.id, attempts: Number(r.attempts) }));
     },
 
-    /** Every pending digest row of a person that is due, leased to `owner` (one email carries them all). */
-    async claimDigest(owner: string, recipient: string, now: number, leaseUntil: number): Promise<DeliveryRow[]> {
-      let due = db
-        .selectFrom('notify_delivery')
-        .select('id')
-        .where('state', '=', 'pending')
-        .where('channel', '=', 'email')
-        .where('mode', '=', 'digest')
-        .where('recipient', '=', recipient)
-        .where('next_at', '<=', now)
-        .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now), eb('lease_owner', '=', owner)]));
-      if (dialect === 'postgres') due = due.forUpdate().skipLocked();
-      const rows = await db.updateTable('notify_delivery').set({ lease_owner: owner, lease_until: leaseUntil }).where('id', 'in', due).returningAll().execute();
-      return rows.map(deliveryOf).sort((a, b) => Number(a.added_us) - Number(b.added_us));
+    /** Every pending digest row of these people that is due, leased to `owner` (one email a person carries them all). */
+    async claimDigest(owner: string, recipients: readonly string[], now: number, leaseUntil: number): Promise<DeliveryRow[]> {
+      const claimed: DeliveryRow[] = [];
+      for (let i = 0; i < recipients.length; i += ID_CHUNK) {
+        let due = db
+          .selectFrom('notify_delivery')
+          .select('id')
+          .where('state', '=', 'pending')
+          .where('channel', '=', 'email')
+          .where('mode', '=', 'digest')
+          .where('recipient', 'in', recipients.slice(i, i + ID_CHUNK))
+          .where('next_at', '<=', now)
+          .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now), eb('lease_owner', '=', owner)]));
+        if (dialect === 'postgres') due = due.forUpdate().skipLocked();
+        const rows = await db.updateTable('notify_delivery').set({ lease_owner: owner, lease_until: leaseUntil }).where('id', 'in', due).returningAll().execute();
+        claimed.push(...rows.map(deliveryOf));
+      }
+      return claimed.sort((a, b) => Number(a.added_us) - Number(b.added_us));
     },
 
     /** Ends (or reschedules) a delivery this owner holds; false when its lease passed to another process meanwhile. */
@@ -225,7 +229,7 @@ export function notificationsStore(database: Database<unknown>) {
       return db.transaction().execute(async (trx) => {
         const kept = new Set<string>();
         for (const { outcome, ids } of alike.values()) {
-          for (let i = 0; i < ids.length; i += FINISH_CHUNK) for (const id of await finishIn(trx, ids.slice(i, i + FINISH_CHUNK), owner, now, outcome)) kept.add(id);
+          for (let i = 0; i < ids.length; i += ID_CHUNK) for (const id of await finishIn(trx, ids.slice(i, i + ID_CHUNK), owner, now, outcome)) kept.add(id);
         }
         return kept;
       });
