@@ -29,8 +29,18 @@ export function buildWeb(): void {
  * of Illinois (17), one person each (analysts; the county's may be an org-admin), created through the accounts service.
  */
 export async function startRealApp(
-  options: { readonly countyRole?: 'analyst' | 'org-admin'; readonly withProvider?: boolean; readonly withPlatform?: boolean } = {},
-): Promise<AppUnderTest & { readonly federation: Federation; readonly provider: Person | null; readonly platform: { readonly person: Person; readonly name: string; readonly report: string } | null; readonly close: () => Promise<void> }> {
+  options: { readonly countyRole?: 'analyst' | 'org-admin'; readonly withProvider?: boolean; readonly withPlatform?: boolean; readonly withStateAdmin?: boolean } = {},
+): Promise<
+  AppUnderTest & {
+    readonly federation: Federation;
+    readonly provider: Person | null;
+    readonly platform: { readonly person: Person; readonly name: string; readonly report: string } | null;
+    /** An administrator of the county's state office (Wisconsin), who records its elections. */
+    readonly stateAdmin: Person | null;
+    readonly orgs: { readonly county: OrgId; readonly outsider: OrgId; readonly provider: OrgId | null };
+    readonly close: () => Promise<void>;
+  }
+> {
   buildWeb();
   const db = testDatabase('sqlite');
   const store = await openStore({ url: db.url });
@@ -52,10 +62,12 @@ export async function startRealApp(
   }
   // A support provider (CISA, seeded on first start) with one analyst, for the support tests.
   let provider: Person | null = null;
+  let providerOrg: OrgId | null = null;
   if (options.withProvider === true) {
     const cisa = (await ctx.accounts.listOrganizations({ kind: 'federal' })).find((o) => o.name.includes('Cybersecurity'));
     if (cisa === undefined) throw new Error('the seed has no CISA');
     provider = { email: 'analyst@cisa-demo.example', password: PASSWORD };
+    providerOrg = cisa.id;
     const made = await createUser(ctx, OPERATOR, { email: provider.email, name: 'CISA analyst (fictional)', role: 'analyst', password: PASSWORD, org_id: cisa.id });
     if (!made.ok) throw new Error(made.error.message);
   }
@@ -79,6 +91,14 @@ export async function startRealApp(
     if (!written.ok) throw new Error(written.error.message);
     platform = { person, name, report };
   }
+  let stateAdmin: Person | null = null;
+  if (options.withStateAdmin === true) {
+    const wisconsin = (await ctx.accounts.listOrganizations({ stateFips: '55' })).find((o) => o.kind === 'state');
+    if (wisconsin === undefined) throw new Error('the seed has no Wisconsin state office');
+    stateAdmin = { email: 'director@wi-demo.example', password: PASSWORD };
+    const made = await createUser(ctx, OPERATOR, { email: stateAdmin.email, name: 'Wisconsin director (fictional)', role: 'org-admin', password: PASSWORD, org_id: wisconsin.id });
+    if (!made.ok) throw new Error(made.error.message);
+  }
   const server = await startServer({ app: hub.app, host: '127.0.0.1', port: 0, handleSignals: false, onClose: () => store.close() });
   return {
     baseUrl: server.url,
@@ -88,6 +108,8 @@ export async function startRealApp(
     federation: hub.federation,
     provider,
     platform,
+    stateAdmin,
+    orgs: { county: county.value.id, outsider: illinois.id, provider: providerOrg },
     close: async () => {
       await server.stop();
       await db.drop();

@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import { assertNever } from '../../../src/domain/assert-never.ts';
 import type { Loadable } from '../use-api.ts';
 import { Loading, ProblemBox } from './Status.tsx';
+import { ScrollArea } from './ScrollArea.tsx';
 
 export interface Column<Row> {
   readonly header: string;
@@ -26,8 +27,7 @@ export function DataTable<Row>(props: TableProps<Row> & { readonly rows: readonl
   const { columns, rows, empty } = props;
   if (rows.length === 0 && empty !== undefined && empty.inTable !== true) return <p className="muted">{empty.text}</p>;
   return (
-    // Focusable so that keyboard users can scroll it sideways on a narrow screen.
-    <div className="table-scroll" role="region" aria-label={props.label ?? 'Table'} tabIndex={0}>
+    <ScrollArea label={props.label ?? 'Table'}>
       <table className={`intel-table ${props.className}`}>
         <thead>
           <tr>
@@ -57,7 +57,7 @@ export function DataTable<Row>(props: TableProps<Row> & { readonly rows: readonl
           ))}
         </tbody>
       </table>
-    </div>
+    </ScrollArea>
   );
 }
 

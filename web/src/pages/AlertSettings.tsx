@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { api, type ApiProblem } from '../api.ts';
 import { LoadedTable } from '../components/DataTable.tsx';
 import { Loading, ProblemBox } from '../components/Status.tsx';
+import { ScrollArea } from '../components/ScrollArea.tsx';
 import { formatWhen } from '../format.ts';
 import { Link } from '../router.tsx';
 import { useSession } from '../session.tsx';
@@ -245,7 +246,7 @@ function Plan() {
         For each kind of alert, primary contacts are emailed at once about every urgent one (a disrupted or compromised status, a high-severity incident). Backup contacts are emailed when nobody has acknowledged it in time.
       </p>
       {people.state === 'ready' ? (
-        <div className="table-scroll" role="region" aria-label="Alert contacts" tabIndex={0}>
+        <ScrollArea label="Alert contacts">
           <table className="intel-table wide-first contacts-table">
             <thead>
               <tr>
@@ -277,7 +278,7 @@ function Plan() {
               ))}
             </tbody>
           </table>
-        </div>
+        </ScrollArea>
       ) : null}
       <p className="muted small">{saved ? <span role="status">Saved.</span> : null}</p>
     </section>

@@ -2,6 +2,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { query } from '../api.ts';
 import { LiveIndicator } from '../components/LiveIndicator.tsx';
 import { Loading, ProblemBox } from '../components/Status.tsx';
+import { ScrollArea } from '../components/ScrollArea.tsx';
 import { TlpBadge } from '../components/TlpBadge.tsx';
 import { SEVERITIES } from '../../../src/domain/election.ts';
 import { count, formatWhen, SEVERITY_LABELS, typeLabel } from '../format.ts';
@@ -212,7 +213,7 @@ export function IntelList() {
         rows.length === 0 ? (
           <p className="card muted">{q === '' && !filtered ? 'Nothing has been shared with you yet.' : 'Nothing matches. Try fewer words or fewer filters.'}</p>
         ) : (
-          <div className="table-scroll" role="region" aria-label={library ? 'Reference library entries' : 'Intelligence items'} tabIndex={0}>
+          <ScrollArea label={library ? 'Reference library entries' : 'Intelligence items'}>
             <table className="card intel-table">
               <thead>
                 <tr>
@@ -250,7 +251,7 @@ export function IntelList() {
                 ))}
               </tbody>
             </table>
-          </div>
+          </ScrollArea>
         )
       ) : null}
       <nav className="pager" aria-label="Pages">
