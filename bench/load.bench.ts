@@ -15,10 +15,9 @@
  *   --db postgres://… (default RAMPART_TEST_DATABASE_URL)  --nats nats://… (default RAMPART_TEST_NATS_URL or nats://127.0.0.1:4222)
  * The world lives in a new PostgreSQL schema, dropped at the end.
  */
-import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import pg from 'pg';
 import { createApiKey } from '../src/accounts/api-keys.ts';
@@ -30,6 +29,7 @@ import { createAuthService } from '../src/auth/service.ts';
 import { ELECTION_FUNCTIONS } from '../src/domain/election.ts';
 import type { Organization } from '../src/domain/organization.ts';
 import { openStore } from '../src/store/index.ts';
+import { ROOT, startServe, stopServe, type ServedProcess } from '../test/helpers/serve.ts';
 import { quantile } from './fixtures/paired.ts';
 
 const args = process.argv.slice(2);
@@ -47,8 +47,6 @@ const LIVE = number('--live', 5000);
 const BASE_DB = value('--db') ?? process.env['RAMPART_TEST_DATABASE_URL'];
 const NATS = value('--nats') ?? process.env['RAMPART_TEST_NATS_URL'] ?? 'nats://127.0.0.1:4222';
 const TARGET_P99_MS = 200;
-const BIN = fileURLToPath(new URL('../bin/rampart.mjs', import.meta.url));
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const TAXII = 'application/taxii+json;version=2.1';
 // A cheap password hash for the thousands of bench people: they use API keys, never passwords.
 const POLICY = { scrypt: { N: 1024, r: 8, p: 1 } };
@@ -121,35 +119,6 @@ async function buildWorld() {
 }
 
 // ---- two server processes ----
-interface Served {
-  readonly child: ChildProcessWithoutNullStreams;
-  readonly url: string;
-  readonly log: () => string;
-}
-
-async function serve(env: Record<string, string>): Promise<Served> {
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--db', dbUrl.toString()], { env: { ...process.env, ...env }, cwd: ROOT });
-  let out = '';
-  let err = '';
-  child.stderr.on('data', (c: Buffer) => (err = (err + c.toString()).slice(-20_000)));
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout.on('data', (c: Buffer) => {
-      out = (out + c.toString()).slice(-20_000);
-      const found = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      if (found?.[1] !== undefined) resolve(found[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`rampart serve exited with ${String(code)}: ${err}`)));
-  });
-  return { child, url, log: () => err + out };
-}
-
-async function stop(served: Served): Promise<void> {
-  if (served.child.exitCode !== null) return;
-  const exited = new Promise((resolve) => served.child.once('exit', resolve));
-  served.child.kill('SIGTERM');
-  await exited;
-}
-
 // ---- measuring ----
 const timings = new Map<string, number[]>();
 const errors = new Map<string, Map<string, number>>();
@@ -191,11 +160,12 @@ const env = {
   RAMPART_NATS_SUBJECT: `rampart.bench.${randomBytes(4).toString('hex')}`,
   RAMPART_LOG_LEVEL: 'warn',
 };
-const servers: Served[] = [];
+const servers: ServedProcess[] = [];
 let exitCode = 0;
 try {
-  servers.push(await serve(env), await serve(env));
-  const [a, b] = servers as [Served, Served];
+  const serve = () => startServe({ db: dbUrl.toString(), env: { ...process.env, ...env }, keep: 20_000 });
+  servers.push(await serve(), await serve());
+  const [a, b] = servers as [ServedProcess, ServedProcess];
   const pick = (i: number) => (i % 2 === 0 ? a : b).url;
   console.log(`servers: ${a.url} and ${b.url} on PostgreSQL (schema ${schema}) and NATS ${NATS}`);
 
@@ -356,7 +326,7 @@ try {
   );
   if (missed) exitCode = 1;
 } finally {
-  await Promise.all(servers.map(stop));
+  await Promise.all(servers.map((s) => stopServe(s)));
   const client = new pg.Client({ connectionString: BASE_DB });
   await client.connect();
   try {

@@ -1,35 +1,18 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { notificationsStore } from '../src/store/notifications.ts';
 import { openStore } from '../src/store/index.ts';
 import { newWebhookSecret, DELIVERY_HEADER } from '../src/notifications/webhook.ts';
 import { incident, notificationWorld, type World } from './helpers/notifications.ts';
+import { envWithout, startServe, stopServe, type ServedProcess } from './helpers/serve.ts';
 import { testDatabase, testDialects } from './helpers/store.ts';
 import { webhookReceiver, type ReceivedHook } from './helpers/webhook-receiver.ts';
 
-const BIN = fileURLToPath(new URL('../bin/rampart.mjs', import.meta.url));
-const { RAMPART_SECRET_KEY: _callerKey, RAMPART_NATS_URL: _nats, ...ENV } = process.env;
 const SECRET_KEY = randomBytes(32).toString('hex');
+const ENV = { ...envWithout(['RAMPART_SECRET_KEY', 'RAMPART_NATS_URL']), RAMPART_SECRET_KEY: SECRET_KEY, RAMPART_ALERT_LEASE_SECONDS: '2' };
 
 /** `rampart serve` in a child process on a free port; resolves with its address once it listens. */
-async function serve(db: string): Promise<{ child: ChildProcessWithoutNullStreams; url: string; output: () => string }> {
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--db', db], {
-    env: { ...ENV, RAMPART_SECRET_KEY: SECRET_KEY, RAMPART_ALERT_LEASE_SECONDS: '2' },
-  });
-  let out = '';
-  child.stderr.on('data', (c: Buffer) => (out += c.toString()));
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout.on('data', (c: Buffer) => {
-      out += c.toString();
-      const found = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      if (found?.[1] !== undefined) resolve(found[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`serve exited with ${String(code)}: ${out}`)));
-  });
-  return { child, url, output: () => out };
-}
+const serve = (db: string): Promise<ServedProcess> => startServe({ db, env: ENV });
 
 async function until(condition: () => boolean, what: string, output: () => string): Promise<void> {
   // Waits for a condition, not for a time: the test's own timeout bounds it.
@@ -69,9 +52,7 @@ describe.each(testDialects())('durable delivery on %s', (dialect) => {
       }
       await until(() => receiver.received.length >= 3, 'the third delivery to reach the receiver', first.output);
     } finally {
-      const exited = new Promise((resolve) => first.child.once('exit', resolve));
-      first.child.kill('SIGKILL');
-      await exited;
+      await stopServe(first, 'SIGKILL');
     }
     // Deliveries run in parallel: any that reached the receiver before the kill may not have been recorded as done.
     const beforeKill = new Set(receiver.received.map((h) => String(h.headers[DELIVERY_HEADER])));
@@ -92,9 +73,7 @@ describe.each(testDialects())('durable delivery on %s', (dialect) => {
       expect(deliveryIds.filter((d) => d === interrupted)).toHaveLength(2);
       for (const id of new Set(deliveryIds)) expect(deliveryIds.filter((d) => d === id).length).toBeLessThanOrEqual(beforeKill.has(id) ? 2 : 1);
     } finally {
-      const exited = new Promise((resolve) => second.child.once('exit', resolve));
-      second.child.kill('SIGTERM');
-      await exited;
+      await stopServe(second);
       await receiver.close();
     }
   }, 180_000);

@@ -1,55 +1,20 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { newWebhookSecret, DELIVERY_HEADER } from '../src/notifications/webhook.ts';
 import { notificationsStore } from '../src/store/notifications.ts';
 import { openStore } from '../src/store/index.ts';
 import { natsReachable, TEST_NATS_URL } from './helpers/alerts.ts';
 import { incident, notificationWorld } from './helpers/notifications.ts';
+import { envWithout, startServe, stopServe } from './helpers/serve.ts';
 import { testDatabase, testDialects } from './helpers/store.ts';
 import { webhookReceiver } from './helpers/webhook-receiver.ts';
 
-const BIN = fileURLToPath(new URL('../bin/rampart.mjs', import.meta.url));
-const { RAMPART_SECRET_KEY: _k, RAMPART_NATS_URL: _n, RAMPART_SMTP_URL: _s, ...ENV } = process.env;
+const ENV = envWithout(['RAMPART_SECRET_KEY', 'RAMPART_NATS_URL', 'RAMPART_SMTP_URL']);
 
 const noNats = await natsReachable();
 const noPostgres = testDialects().includes('postgres') ? null : 'RAMPART_TEST_DATABASE_URL is not set';
 const skip = noNats ?? noPostgres;
 if (skip !== null) console.warn(`\n!!!!! SKIPPING the two-process alert delivery test (NATS JetStream, PostgreSQL): ${skip} (.ci/run starts both) !!!!!\n`);
-
-interface Served {
-  readonly child: ChildProcessWithoutNullStreams;
-  readonly url: string;
-  /** Every JSON line the process wrote to standard output. */
-  readonly lines: () => Record<string, unknown>[];
-  readonly errors: () => string;
-}
-
-async function serve(db: string, env: Record<string, string>): Promise<Served> {
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--db', db], { env: { ...ENV, ...env } });
-  let out = '';
-  let err = '';
-  child.stderr.on('data', (c: Buffer) => (err += c.toString()));
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout.on('data', (c: Buffer) => {
-      out += c.toString();
-      const found = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      if (found?.[1] !== undefined) resolve(found[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`serve exited with ${String(code)}: ${err}`)));
-  });
-  const lines = () =>
-    out.split('\n').flatMap((line) => {
-      if (!line.startsWith('{')) return [];
-      try {
-        return [JSON.parse(line) as Record<string, unknown>];
-      } catch {
-        return [];
-      }
-    });
-  return { child, url, lines, errors: () => err };
-}
 
 describe.skipIf(skip !== null)('alert delivery by two server processes on one PostgreSQL with NATS JetStream', () => {
   // Made inside the test: the describe body runs even when skipped, and there may be no PostgreSQL.
@@ -66,11 +31,11 @@ describe.skipIf(skip !== null)('alert delivery by two server processes on one Po
     await store.close();
 
     const env = { RAMPART_SECRET_KEY: randomBytes(32).toString('hex'), RAMPART_NATS_URL: TEST_NATS_URL, RAMPART_NATS_SUBJECT: `rampart.test.${randomBytes(6).toString('hex')}`, RAMPART_LOG_LEVEL: 'info' };
-    const hubs = [await serve(db.url, env), await serve(db.url, env)];
+    const hubs = [await startServe({ db: db.url, env: { ...ENV, ...env } }), await startServe({ db: db.url, env: { ...ENV, ...env } })];
     const observer = await openStore({ url: db.url });
     const notify = notificationsStore(observer.database);
     try {
-      for (const h of hubs) expect(h.errors()).toContain('alerts: deliveries are shared with other server processes through NATS JetStream');
+      for (const h of hubs) expect(h.stderr()).toContain('alerts: deliveries are shared with other server processes through NATS JetStream');
       const ids: string[] = [];
       for (let i = 0; i < 12; i++) {
         const report = incident(`Incident ${i} reported through process ${i % 2}`);
@@ -104,11 +69,7 @@ describe.skipIf(skip !== null)('alert delivery by two server processes on one Po
       const delivered = await notify.deliveries({ state: 'delivered', limit: 1000 });
       expect(delivered.every((d) => d.attempts === 1)).toBe(true);
     } finally {
-      for (const h of hubs) {
-        const exited = new Promise((resolve) => h.child.once('exit', resolve));
-        h.child.kill('SIGTERM');
-        await exited;
-      }
+      for (const h of hubs) await stopServe(h);
       await receiver.close();
       await observer.close();
     }

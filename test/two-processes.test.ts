@@ -1,59 +1,28 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openStore } from '../src/store/index.ts';
 import { natsReachable, TEST_NATS_URL } from './helpers/alerts.ts';
 import { incident, notificationWorld, type World } from './helpers/notifications.ts';
+import { envWithout, startServe, stopServe, type ServedProcess } from './helpers/serve.ts';
 import { testDatabase, testDialects } from './helpers/store.ts';
 
 // Issue 9, "Deployment beyond one machine": two `rampart serve` processes (the built dist/) on one PostgreSQL and
 // one NATS, as docs/deployment.md describes; whatever one process starts, the other continues.
-const BIN = fileURLToPath(new URL('../bin/rampart.mjs', import.meta.url));
-const { RAMPART_SECRET_KEY: _k, RAMPART_NATS_URL: _n, RAMPART_NATS_SUBJECT: _ns, RAMPART_TAXII_SECRET: _t, RAMPART_SMTP_URL: _s, ...ENV } = process.env;
+const ENV = envWithout(['RAMPART_SECRET_KEY', 'RAMPART_NATS_URL', 'RAMPART_NATS_SUBJECT', 'RAMPART_TAXII_SECRET', 'RAMPART_SMTP_URL']);
 
 const noNats = await natsReachable();
 const noPostgres = testDialects().includes('postgres') ? null : 'RAMPART_TEST_DATABASE_URL is not set';
 const skip = noPostgres ?? noNats;
 if (skip !== null) console.warn(`\n!!!!! SKIPPING the two-server-process deployment test (PostgreSQL and NATS): ${skip} (.ci/run starts both) !!!!!\n`);
 
-interface Served {
-  readonly child: ChildProcessWithoutNullStreams;
-  readonly url: string;
-  readonly errors: () => string;
-}
-
-async function serve(db: string, env: Record<string, string>): Promise<Served> {
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--db', db], { env: { ...ENV, ...env } });
-  let out = '';
-  let err = '';
-  child.stderr.on('data', (c: Buffer) => (err += c.toString()));
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout.on('data', (c: Buffer) => {
-      out += c.toString();
-      const found = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      if (found?.[1] !== undefined) resolve(found[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`serve exited with ${String(code)}: ${err}`)));
-  });
-  return { child, url, errors: () => err };
-}
-
-async function stop(served: Served): Promise<void> {
-  if (served.child.exitCode !== null) return;
-  const exited = new Promise((resolve) => served.child.once('exit', resolve));
-  served.child.kill('SIGTERM');
-  await exited;
-}
-
 const TAXII = 'application/taxii+json;version=2.1';
 
 describe.skipIf(skip !== null)('two server processes on one PostgreSQL and NATS', () => {
   const db = testDatabase('postgres');
-  const servers: Served[] = [];
+  const servers: ServedProcess[] = [];
   // A graceful stop (SIGTERM) ends within the grace period even when a live-feed connection lingers (src/http/server.ts).
   afterAll(async () => {
-    await Promise.all(servers.map(stop));
+    await Promise.all(servers.map((s) => stopServe(s)));
     await db.drop();
   }, 180_000);
 
@@ -73,9 +42,9 @@ describe.skipIf(skip !== null)('two server processes on one PostgreSQL and NATS'
       // A subject of this test alone: other tests on the same NATS server do not wake these feeds.
       RAMPART_NATS_SUBJECT: `rampart.test.${randomBytes(4).toString('hex')}`,
     };
-    const a = await serve(db.url, env);
+    const a = await startServe({ db: db.url, env: { ...ENV, ...env } });
     servers.push(a);
-    const b = await serve(db.url, env);
+    const b = await startServe({ db: db.url, env: { ...ENV, ...env } });
     servers.push(b);
     const county = { authorization: `Bearer ${world.keys.county}` };
     const state = { authorization: `Bearer ${world.keys.state}` };
@@ -152,6 +121,6 @@ describe.skipIf(skip !== null)('two server processes on one PostgreSQL and NATS'
     const out = await fetch(`${b.url}/api/v1/session`, { method: 'DELETE', headers: { cookie, 'x-csrf-token': csrf } });
     expect(out.status).toBeLessThan(300);
     expect((await fetch(`${a.url}/api/v1/me`, { headers: { cookie } })).status).toBe(401);
-    expect(a.errors() + b.errors()).not.toMatch(/FATAL|Error:/);
+    expect(a.stderr() + b.stderr()).not.toMatch(/FATAL|Error:/);
   });
 });

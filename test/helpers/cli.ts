@@ -1,12 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { vi } from 'vitest';
+import { RAMPART_BIN, ROOT } from './serve.ts';
 
-/** bin/rampart.mjs, the CLI as users start it. */
-export const RAMPART_BIN = fileURLToPath(new URL('../../bin/rampart.mjs', import.meta.url));
-
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export { RAMPART_BIN };
 
 export interface CommandRun {
   /** process.exitCode as the command left it (undefined: it set none, i.e. 0). */

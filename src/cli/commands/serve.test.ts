@@ -1,11 +1,10 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { RAMPART_BIN, startServe, stopServe } from '../../../test/helpers/serve.ts';
 
-const BIN = fileURLToPath(new URL('../../../bin/rampart.mjs', import.meta.url));
 const dir = mkdtempSync(path.join(tmpdir(), 'rampart-serve-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -13,7 +12,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const { RAMPART_SECRET_KEY: _callerKey, ...ENV } = process.env;
 
 function run(args: readonly string[], env: Readonly<Record<string, string>> = {}) {
-  return spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...ENV, RAMPART_DATABASE_URL: path.join(dir, 'refused.sqlite'), ...env } });
+  return spawnSync(process.execPath, [RAMPART_BIN, ...args], { encoding: 'utf8', env: { ...ENV, RAMPART_DATABASE_URL: path.join(dir, 'refused.sqlite'), ...env } });
 }
 
 describe('rampart serve', () => {
@@ -37,28 +36,18 @@ describe('rampart serve', () => {
 
   it('seeds, loads the knowledge base and the demo, serves, lets a demo person sign in, and stops on SIGTERM', async () => {
     const db = path.join(dir, 'hub.sqlite');
-    const child = spawn(process.execPath, [BIN, 'serve', '--demo', '--port', '0', '--db', db], { stdio: ['ignore', 'pipe', 'pipe'], env: ENV });
-    let out = '';
-    let errors = '';
-    child.stderr.on('data', (chunk: Buffer) => (errors += chunk.toString()));
-    const url = await new Promise<string>((resolve, reject) => {
-      child.stdout.on('data', (chunk: Buffer) => {
-        out += chunk.toString();
-        const found = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-        if (found?.[1] !== undefined) resolve(found[1]);
-      });
-      child.once('exit', (code) => reject(new Error(`serve exited with ${String(code)}: ${errors}`)));
-    });
+    const served = await startServe({ db, env: ENV, args: ['--demo'] });
+    const { url } = served;
     try {
-      expect(errors).toContain('seeded 66 organizations');
+      expect(served.stderr()).toContain('seeded 66 organizations');
       const keyFile = path.join(dir, 'secret.key');
-      expect(errors).toContain(`secret key: new, written to ${keyFile} (key id `);
+      expect(served.stderr()).toContain(`secret key: new, written to ${keyFile} (key id `);
       if (process.platform !== 'win32') expect(statSync(keyFile).mode & 0o777).toBe(0o600);
-      expect(errors).toMatch(/knowledge base: [\d,]+ objects/);
+      expect(served.stderr()).toMatch(/knowledge base: [\d,]+ objects/);
       expect((await fetch(`${url}/healthz`)).status).toBe(200);
       const credentials = JSON.parse(readFileSync(path.join(dir, 'demo-credentials.json'), 'utf8')) as Record<string, string>;
       const email = 'clerk@lakeshore-county.example';
-      expect(out).toContain(email);
+      expect(served.stdout()).toContain(email);
       const signIn = await fetch(`${url}/api/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: credentials[email] }) });
       expect(signIn.status).toBe(200);
       const cookie = signIn.headers.get('set-cookie')?.split(';')[0] ?? '';
@@ -69,15 +58,13 @@ describe('rampart serve', () => {
       const taxii = await fetch(`${url}/taxii2/`, { headers: { cookie, accept: 'application/taxii+json;version=2.1' } });
       expect(taxii.status).toBe(200);
       // One JSON line per request on standard output (not a terminal here), with the id the response carried.
-      const requestLine = () => out.split('\n').slice(0, -1).filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l['msg'] === 'request' && l['path'] === '/taxii2/');
+      const requestLine = () => served.stdout().split('\n').slice(0, -1).filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l['msg'] === 'request' && l['path'] === '/taxii2/');
       // Written once the answer has gone: wait for it to arrive on the pipe.
       for (let waited = 0; requestLine() === undefined && waited < 10_000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
       const line = requestLine();
       expect(line).toMatchObject({ method: 'GET', status: 200, request_id: taxii.headers.get('x-request-id') });
     } finally {
-      const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      expect(await exited).toBe(0);
+      expect(await stopServe(served)).toBe(0);
     }
   }, 120_000);
 });
