@@ -30,8 +30,8 @@ describe('the demo election', () => {
   });
 
   it('is under way, with silent, overdue, degraded and disrupted jurisdictions in Wisconsin', () => {
-    const election = objects[0]?.object as { state_fips: string[]; phases: { phase: 'election-day'; start: string; end: string }[] };
-    const latest = objects.slice(1).map((o, i) => statusIndexRow(1_000_000 + i, 'x-rampart-status-report', JSON.stringify(o.object), o.owner)).flatMap((row) => (row === null ? [] : [{ id: `x-rampart-status-report--${String(row.added_us)}` as StixId, addedUs: row.added_us, jurisdictionRef: row.jurisdiction_ref, stateFips: row.state_fips, reportedUs: row.reported_us, levels: JSON.parse(row.levels) as Record<string, never>, owner: row.jurisdiction_ref as OrgId, tlp: 'amber' as const }]));
+    const election = objects[0]?.object as { state_fips: string[]; phases: { phase: 'election-day'; start: string; end: string; report_every_minutes?: number }[] };
+    const latest = objects.slice(1).map((o, i) => statusIndexRow(NOW.getTime() * 1000 + i, 'x-rampart-status-report', JSON.stringify(o.object), o.owner)).flatMap((row) => (row === null ? [] : [{ id: `x-rampart-status-report--${String(row.added_us)}` as StixId, addedUs: row.added_us, jurisdictionRef: row.jurisdiction_ref, stateFips: row.state_fips, reportedUs: row.reported_us, levels: JSON.parse(row.levels) as Record<string, never>, owner: row.jurisdiction_ref as OrgId, tlp: 'amber' as const }]));
     // Newest per jurisdiction, as the store gives it.
     const newest = new Map<string, (typeof latest)[number]>();
     for (const e of latest) if ((newest.get(e.jurisdictionRef)?.reportedUs ?? -1) < e.reportedUs) newest.set(e.jurisdictionRef, e);
@@ -43,5 +43,12 @@ describe('the demo election', () => {
     expect(wi?.counts.degraded).toBeGreaterThan(0);
     expect(r.states.find((s) => s.stateFips === '06')?.counts['no-report']).toBe(0);
     expect(r.questions.voting.answer).not.toBe('no');
+
+    // The federal liaison sees only Illinois' own status: Illinois is normal on its map, Wisconsin (which shared nothing with it) has no report.
+    const federal = rollUp(election, [county, wisconsin, illinois, ...counties].map((j) => ({ ...j, kind: j.countyFips === null && j !== county ? 'state' as const : 'local' as const })), [], [...newest.values()].filter((e) => e.jurisdictionRef === illinois.id), NOW, () => false);
+    expect(federal.states.filter((s) => s.stateFips === '17' || s.stateFips === '55').map((s) => [s.stateFips, s.worst])).toEqual([
+      ['17', 'normal'],
+      ['55', 'no-report'],
+    ]);
   });
 });

@@ -57,6 +57,24 @@ describe('the roll-up, against hand-worked situations', () => {
     ]);
   });
 
+  it('a reader outside a state sees it through what was shared with it: its silent counties are left out, never its state office', () => {
+    // A federal reader: part of neither state's in-state sharing. Illinois' office shared its status with it, Wisconsin's did not; Rock County did.
+    const r = rollUp(election, ALL, [], [report(IL, 10), report(ROCK, 10)], NOW, () => false);
+    expect(r.states.map((s) => [s.stateFips, s.worst, s.outOfView, s.counts.normal, s.counts['no-report']])).toEqual([
+      ['17', 'normal', 1, 1, 0],
+      ['55', 'no-report', 1, 1, 1],
+    ]);
+    expect(r.states.flatMap((s) => s.jurisdictions.filter((x) => x.outOfView).map((x) => x.jurisdiction.id))).toEqual(['cook', 'dane']);
+    expect(r.states.map((s) => s.questions.voting.answer)).toEqual(['no', 'unknown']);
+    expect(r.counts).toMatchObject({ normal: 2, 'no-report': 1 });
+    // A reader of Wisconsin's in-state sharing counts Dane's silence there.
+    const inWisconsin = rollUp(election, ALL, [], [report(IL, 10), report(ROCK, 10)], NOW, (fips) => fips === '55');
+    expect(inWisconsin.states.map((s) => [s.stateFips, s.outOfView, s.counts['no-report']])).toEqual([
+      ['17', 1, 0],
+      ['55', 0, 2],
+    ]);
+  });
+
   it('a normal report older than the interval is stale (unknown); a disruption stands even when overdue', () => {
     const r = rollUp(election, ALL, [], [report(WI, 121), report(DANE, 300, { voting: 'disrupted' }), report(ROCK, 119), report(IL, 5), report(COOK, 5)], NOW);
     expect(levels(r)).toMatchObject({ wi: 'stale', dane: 'disrupted', rock: 'normal' });

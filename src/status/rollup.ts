@@ -36,6 +36,11 @@ export interface JurisdictionStatus {
   readonly jurisdiction: Jurisdiction;
   /** Expected to report (its state takes part and neither declined it). */
   readonly required: boolean;
+  /**
+   * A local office of a state whose in-state sharing the reader is not part of, with no report shared with the
+   * reader: what it reports is for its state, so its silence here is not counted (neither no-report nor normal).
+   */
+  readonly outOfView: boolean;
   /** What it counts as: a posted worst level, or derived no-report / stale. */
   readonly level: RollupLevel;
   /** Its last report is older than its interval (its posted level still shows when worse than stale). */
@@ -50,6 +55,8 @@ export interface StateRollup {
   readonly declined: boolean;
   readonly worst: RollupLevel | null;
   readonly counts: Counts;
+  /** Required local offices left out of the counts for this reader (see JurisdictionStatus.outOfView). */
+  readonly outOfView: number;
   readonly questions: Readonly<Record<ElectionQuestion, QuestionAnswer>>;
   readonly lastReportUs: number | null;
   readonly jurisdictions: readonly JurisdictionStatus[];
@@ -205,8 +212,20 @@ const answers = (t: Tallies): Record<ElectionQuestion, QuestionAnswer> => ({ vot
  * The three questions are yes when any report shows a disruption or compromise of one of their
  * functions, no only when every required jurisdiction has a fresh report naming all of them, and
  * unknown otherwise. Jurisdictions are listed per state in the order given (see inDisplayOrder).
+ *
+ * `localsInView` says of a state whether the reader is part of its in-state sharing (where local offices share
+ * their status by default). In a state it is not, a local office without a report shared with the reader is
+ * left out of its counts (`outOfView`): a federal reader sees a state through what the state office, and any
+ * county, shared with it, not as a hundred silent counties. The state office is always counted.
  */
-export function rollUp(election: Pick<Election, 'state_fips' | 'phases' | 'jurisdiction_refs'>, jurisdictions: readonly Jurisdiction[], expectations: readonly Expectation[], latest: readonly StatusEntry[], now: Date): Rollup {
+export function rollUp(
+  election: Pick<Election, 'state_fips' | 'phases' | 'jurisdiction_refs'>,
+  jurisdictions: readonly Jurisdiction[],
+  expectations: readonly Expectation[],
+  latest: readonly StatusEntry[],
+  now: Date,
+  localsInView: (stateFips: string) => boolean = () => true,
+): Rollup {
   const nowUs = now.getTime() * 1000;
   const phase = currentPhase(election, now.getTime());
   const expected = expectedOf(expectations);
@@ -235,6 +254,8 @@ export function rollUp(election: Pick<Election, 'state_fips' | 'phases' | 'juris
     const tallies = newTallies();
     let worst: RollupLevel | null = null;
     let lastReportUs: number | null = null;
+    let outOfView = 0;
+    const inView = localsInView(fips);
     for (const j of members) {
       const required = !declined && !(own && expected.declined.has(`${fips}\n${j.id}`));
       const report = byJurisdiction.get(j.id) ?? null;
@@ -246,9 +267,11 @@ export function rollUp(election: Pick<Election, 'state_fips' | 'phases' | 'juris
         for (const l of Object.values(report.levels)) level = worse(level, l);
         lastReportUs = Math.max(lastReportUs ?? 0, report.reportedUs);
       }
-      const status: JurisdictionStatus = { jurisdiction: j, required, level, stale, report, everyMinutes, answers: answersOf(report, stale) };
+      const hidden = required && !inView && j.kind === 'local' && report === null;
+      const status: JurisdictionStatus = { jurisdiction: j, required, outOfView: hidden, level, stale, report, everyMinutes, answers: answersOf(report, stale) };
       statuses.push(status);
-      if (!required) continue;
+      if (hidden) outOfView += 1;
+      if (!required || hidden) continue;
       counts[level] += 1;
       national[level] += 1;
       worst = worst === null ? level : worse(worst, level);
@@ -262,7 +285,7 @@ export function rollUp(election: Pick<Election, 'state_fips' | 'phases' | 'juris
       n.silent += t.silent;
       n.required += t.required;
     }
-    states.push({ stateFips: fips, declined, worst, counts, questions: answers(tallies), lastReportUs, jurisdictions: statuses });
+    states.push({ stateFips: fips, declined, worst, counts, outOfView, questions: answers(tallies), lastReportUs, jurisdictions: statuses });
   }
   return { phase, counts: national, questions: answers(nationalTallies), states };
 }

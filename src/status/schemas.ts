@@ -30,6 +30,8 @@ export const StateRowSchema = Type.Object({
   /** The worst level of its required jurisdictions; null when none is known to this hub. */
   worst: Type.Union([Level, Type.Null()]),
   counts: CountsSchema,
+  /** Local offices not counted for this reader: it is not part of the state's in-state sharing and none shared a report with it. */
+  not_shared: Type.Integer(),
   answers: Questions(AnswerSchema),
   last_report: When,
   jurisdictions: Type.Integer(),
@@ -54,6 +56,8 @@ export const JurisdictionRowSchema = Type.Object({
   kind: literals(['state', 'territory', 'local'] as const),
   county_fips: Type.Union([Type.String(), Type.Null()]),
   required: Type.Boolean(),
+  /** False for a local office of a state whose in-state sharing the reader is not part of, with no report shared with it: not counted. */
+  shared: Type.Boolean(),
   level: Level,
   stale: Type.Boolean(),
   reported_at: When,

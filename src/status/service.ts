@@ -46,6 +46,7 @@ function stateRow(s: StateRollup) {
     declined: s.declined,
     worst: s.worst,
     counts: s.counts,
+    not_shared: s.outOfView,
     answers: { voting: s.questions.voting.answer, counting: s.questions.counting.answer, tallying: s.questions.tallying.answer },
     last_report: s.lastReportUs === null ? null : isoFromMicros(s.lastReportUs),
     jurisdictions: s.jurisdictions.length,
@@ -59,6 +60,7 @@ function jurisdictionRow(s: JurisdictionStatus) {
     kind: s.jurisdiction.kind,
     county_fips: s.jurisdiction.countyFips,
     required: s.required,
+    shared: !s.outOfView,
     level: s.level,
     stale: s.stale,
     reported_at: s.report === null ? null : isoFromMicros(s.report.reportedUs),
@@ -68,11 +70,24 @@ function jurisdictionRow(s: JurisdictionStatus) {
   };
 }
 
+/** Whether a reader is part of a state's in-state sharing, where its local offices share their status by default. */
+function localsInView(reader: Reader, stateFips: string): boolean {
+  switch (reader.kind) {
+    case 'operator':
+      return true;
+    case 'public':
+      return false;
+    case 'member':
+    case 'audience':
+      return reader.keys.includes(`state:${stateFips}`);
+  }
+}
+
 async function computed(deps: StatusDeps, reader: Reader, found: VisibleElection, states: readonly string[]) {
   const jurisdictions = await deps.jurisdictions(states);
   const [expectations, latest] = await Promise.all([deps.elections.expectations(found.election.id), deps.elections.latest(reader, found.election.id)]);
   const now = deps.clock.now();
-  return { now, rollup: rollUp({ ...found.election, state_fips: [...states] }, jurisdictions, expectations, latest, now) };
+  return { now, rollup: rollUp({ ...found.election, state_fips: [...states] }, jurisdictions, expectations, latest, now, (fips) => localsInView(reader, fips)) };
 }
 
 const phaseView = (p: { phase: RollupView['election']['phase'] & string; start: string; end: string } | null) => (p === null ? null : { phase: p.phase, start: p.start, end: p.end });

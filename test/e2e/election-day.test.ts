@@ -88,6 +88,21 @@ describe.skipIf(skipReason !== null)('election day in the web UI (Chromium)', ()
       await map.getByRole('button', { name: 'Save' }).click();
       await map.getByText('Saved: reports older than that now show as overdue.').waitFor();
       expect(await map.locator(`tr[data-jurisdiction="${dane.value.id}"]`).getAttribute('data-level')).toBe('normal');
+
+      // Voting is disrupted in Dane: on the national page the report behind "Yes" is a link that says which report it is.
+      const clerkSession = await phone.request.post(`${server.url}/api/v1/session`, { data: clerk });
+      const clerkCsrf = ((await clerkSession.json()) as { csrf_token: string }).csrf_token;
+      const disrupted = await phone.request.post(`${server.url}/api/v1/elections/${encodeURIComponent(election)}/status`, {
+        data: { functions: { voting: { level: 'disrupted', note: 'Power cut at one polling place (fictional)' } } },
+        headers: { 'x-csrf-token': clerkCsrf },
+      });
+      expect(disrupted.status(), await disrupted.text()).toBe(201);
+      await map.goto(`${server.url}/elections/${encodeURIComponent(election)}`);
+      const links = map.locator('.question[data-question="voting"] .report-links a');
+      await links.first().waitFor({ timeout: 15_000 });
+      await map.locator('.question[data-question="voting"] .report-links a', { hasText: 'Dane County' }).waitFor({ timeout: 15_000 });
+      const names = await links.allTextContents();
+      expect(names).toEqual([expect.stringMatching(/^Election-day status of Dane County Clerk \(fictional test\).*disrupted/)]);
     } finally {
       await browser.close();
       await server.stop();

@@ -9286,6 +9286,7 @@ export interface paths {
                                     disrupted: number;
                                     "compromise-confirmed": number;
                                 };
+                                not_shared: number;
                                 answers: {
                                     voting: "yes" | "no" | "unknown";
                                     counting: "yes" | "no" | "unknown";
@@ -9384,6 +9385,7 @@ export interface paths {
                                     disrupted: number;
                                     "compromise-confirmed": number;
                                 };
+                                not_shared: number;
                                 answers: {
                                     voting: "yes" | "no" | "unknown";
                                     counting: "yes" | "no" | "unknown";
@@ -9421,6 +9423,7 @@ export interface paths {
                                 kind: "state" | "territory" | "local";
                                 county_fips: string | null;
                                 required: boolean;
+                                shared: boolean;
                                 level: "normal" | "stale" | "degraded" | "no-report" | "disrupted" | "compromise-confirmed";
                                 stale: boolean;
                                 reported_at: string | null;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LEVEL_STYLE } from './election-words.ts';
+import { countsWords, LEVEL_STYLE, reportLinkWords } from './election-words.ts';
 
 describe('LEVEL_STYLE', () => {
   it('draws each level with its own symbol from blocks every system font carries, never an emoji', () => {
@@ -10,5 +10,21 @@ describe('LEVEL_STYLE', () => {
       // ASCII, Geometric Shapes (U+25A0–25FF) or Dingbats (U+2700–27BF); Miscellaneous Technical (⏱, U+23F1) is emoji-only in most fonts.
       expect(cp < 0x80 || (cp >= 0x25a0 && cp <= 0x25ff) || (cp >= 0x2700 && cp <= 0x27bf), `${symbol} U+${cp.toString(16)}`).toBe(true);
     }
+  });
+});
+
+describe('reportLinkWords', () => {
+  it('gives each report link of a list its own words', () => {
+    expect(reportLinkWords(0, 1)).toBe('See the report');
+    expect([0, 1, 2].map((i) => reportLinkWords(i, 3))).toEqual(['See report 1 of 3', 'See report 2 of 3', 'See report 3 of 3']);
+  });
+});
+
+describe('countsWords', () => {
+  const counts = { normal: 1, stale: 0, degraded: 0, 'no-report': 2, disrupted: 0, 'compromise-confirmed': 0 };
+  it('says the counts worst first, then the local offices whose status was not shared with the reader', () => {
+    expect(countsWords(counts)).toBe('2 no report, 1 normal');
+    expect(countsWords(counts, 102)).toBe('2 no report, 1 normal, 102 local offices not shared with you');
+    expect(countsWords({ ...counts, 'no-report': 0 }, 1)).toBe('1 normal, 1 local office not shared with you');
   });
 });

@@ -40,9 +40,18 @@ export function answerReason(answer: Answer, reports: number, silent: number): s
   }
 }
 
-/** "3 normal, 1 degraded, 2 no report": a state's counts in words, worst first, zeros left out. */
-export function countsWords(counts: Readonly<Record<RollupLevel, number>>): string {
+/**
+ * "3 normal, 1 degraded, 2 no report": a state's counts in words, worst first, zeros left out; then the local
+ * offices whose status was not shared with the reader ("102 local offices not shared with you").
+ */
+export function countsWords(counts: Readonly<Record<RollupLevel, number>>, notShared = 0): string {
   const order: readonly RollupLevel[] = ['compromise-confirmed', 'disrupted', 'no-report', 'degraded', 'stale', 'normal'];
   const parts = order.filter((l) => counts[l] > 0).map((l) => `${counts[l]} ${STATUS_LEVEL_TEXT[l].toLowerCase()}`);
+  if (notShared > 0) parts.push(`${notShared} local office${notShared === 1 ? '' : 's'} not shared with you`);
   return parts.length === 0 ? 'no jurisdictions known' : parts.join(', ');
+}
+
+/** A report link's words before the server's title for it arrives: distinct for each link ("See report 2 of 3"). */
+export function reportLinkWords(index: number, of: number): string {
+  return of === 1 ? 'See the report' : `See report ${index + 1} of ${of}`;
 }

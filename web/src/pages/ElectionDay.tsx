@@ -8,12 +8,13 @@ import { ScrollArea } from '../components/ScrollArea.tsx';
 import { Section, usePhone } from '../components/Section.tsx';
 import { LevelBadge, LevelLegend, StatusMap } from '../components/StatusMap.tsx';
 import { Loading, ProblemBox } from '../components/Status.tsx';
-import { ANSWER_WORDS, answerReason, countsWords } from '../election-words.ts';
+import { ANSWER_WORDS, answerReason, countsWords, reportLinkWords } from '../election-words.ts';
 import { formatWhen } from '../format.ts';
 import { Link, navigate } from '../router.tsx';
 import { placeByFips } from '../states.ts';
 import { useGet } from '../use-api.ts';
 import { useLiveFeed } from '../use-live.ts';
+import { useTitles } from '../use-titles.ts';
 
 type RollupView = ApiResponse<'/api/v1/elections/{id}/rollup'>;
 type StateRollupView = ApiResponse<'/api/v1/elections/{id}/rollup/{state}'>;
@@ -52,7 +53,7 @@ export function ElectionDay(props: { readonly id: string; readonly state: string
   const questions = props.state !== null && state.state === 'ready' ? state.value.questions : r.questions;
   const where = stateRow === undefined ? 'nationally' : `in ${stateRow.name}`;
   const byCounty = new Map<string, StateRollupView['jurisdictions'][number]>();
-  if (state.state === 'ready') for (const j of state.value.jurisdictions) if (j.county_fips !== null && j.required) byCounty.set(j.county_fips, j);
+  if (state.state === 'ready') for (const j of state.value.jurisdictions) if (j.county_fips !== null && j.required && j.shared) byCounty.set(j.county_fips, j);
   const levels = new Map(r.states.filter((s) => !s.declined && s.worst !== null).map((s) => [s.state_fips, s.worst ?? 'no-report']));
   return (
     <div className="election-day">
@@ -222,16 +223,19 @@ function StateSettings(props: { readonly id: string; readonly s: StateRollupView
 
 function QuestionCard(props: { readonly q: ElectionQuestion; readonly answer: RollupView['questions'][ElectionQuestion] }) {
   const a = props.answer;
+  const shown = a.answer === 'yes' ? a.reports.slice(0, 5) : [];
+  // Each link names its report ("Election-day status of Door County, WI: voting disrupted"), never a row of identical "See the report".
+  const titles = useTitles(shown);
   return (
     <div className={`card question answer-${a.answer}`} data-question={props.q} data-answer={a.answer}>
       <p className="question-text">{QUESTION_TEXT[props.q]}</p>
       <p className="answer">{ANSWER_WORDS[a.answer]}</p>
       <p className="small">{answerReason(a.answer, a.report_count, a.silent)}</p>
-      {a.answer === 'yes' && a.reports.length > 0 ? (
-        <ul className="small report-links">
-          {a.reports.slice(0, 5).map((id) => (
+      {shown.length > 0 ? (
+        <ul className="small report-links" aria-label={`Reports behind “${QUESTION_TEXT[props.q]}”`}>
+          {shown.map((id, i) => (
             <li key={id}>
-              <Link to={`/intel/${encodeURIComponent(id)}`}>See the report</Link>
+              <Link to={`/intel/${encodeURIComponent(id)}`}>{titles.get(id) ?? reportLinkWords(i, shown.length)}</Link>
             </li>
           ))}
         </ul>
@@ -259,7 +263,7 @@ function StatesTable(props: { readonly r: RollupView; readonly id: string; reado
               <Link to={`/elections/${encodeURIComponent(props.id)}?state=${s.state_fips}`}>{s.name}</Link>
             </th>
             <td data-label="Worst level">{s.declined ? <span className="level-badge level-none">Declined to report</span> : <LevelBadge level={s.worst} />}</td>
-            <td data-label="Jurisdictions">{s.declined ? '—' : countsWords(s.counts)}</td>
+            <td data-label="Jurisdictions">{s.declined ? '—' : countsWords(s.counts, s.not_shared)}</td>
             <td data-label="Last report">{formatWhen(s.last_report, props.now)}</td>
           </tr>
         ))}
@@ -272,7 +276,7 @@ function StatesTable(props: { readonly r: RollupView; readonly id: string; reado
 type LevelFilter = 'all' | 'attention' | RollupLevel;
 
 const shownBy = (filter: LevelFilter, j: StateRollupView['jurisdictions'][number]): boolean =>
-  filter === 'all' || (j.required && (filter === 'attention' ? j.level !== 'normal' : j.level === filter));
+  filter === 'all' || (j.required && j.shared && (filter === 'attention' ? j.level !== 'normal' : j.level === filter));
 
 /** The state in one glance, before any map or list: its counts, each a button that narrows the list to it. */
 function StateSummary(props: { readonly s: StateRollupView; readonly filter: LevelFilter; readonly onFilter: (f: LevelFilter) => void }) {
@@ -287,7 +291,7 @@ function StateSummary(props: { readonly s: StateRollupView; readonly filter: Lev
   return (
     <section className="card state-glance" aria-label={`${name} at a glance`}>
       <p className="state-summary">
-        {name}: {declined ? 'declined to report on this election.' : `${countsWords(counts)}.`}
+        {name}: {declined ? 'declined to report on this election.' : `${countsWords(counts, props.s.state.not_shared)}.`}
       </p>
       {declined ? null : (
         <div className="filter-chips" role="group" aria-label="Show in the list">
@@ -320,11 +324,21 @@ function JurisdictionsTable(props: { readonly s: StateRollupView; readonly now: 
           {rows.map((j) => {
             const bad = Object.entries(j.functions).filter(([, level]) => level !== 'normal');
             return (
-              <tr key={j.id} data-jurisdiction={j.id} data-level={j.required ? j.level : 'not-taking-part'}>
+              <tr key={j.id} data-jurisdiction={j.id} data-level={!j.required ? 'not-taking-part' : j.shared ? j.level : 'not-shared'}>
                 <th scope="row" data-label="Jurisdiction">
                   {j.name}
                 </th>
-                <td data-label="Level">{j.required ? <LevelBadge level={j.level} /> : <span className="level-badge level-none">Not taking part</span>}</td>
+                <td data-label="Level">
+                  {!j.required ? (
+                    <span className="level-badge level-none">Not taking part</span>
+                  ) : j.shared ? (
+                    <LevelBadge level={j.level} />
+                  ) : (
+                    <span className="level-badge level-none" title="Local offices share their status with their state unless they choose to share it with you">
+                      Not shared with you
+                    </span>
+                  )}
+                </td>
                 <td data-label="Last report">
                   {j.report_id === null ? 'never' : <Link to={`/intel/${encodeURIComponent(j.report_id)}`}>{formatWhen(j.reported_at, props.now)}</Link>}
                   {j.stale ? <span className="muted small"> (overdue: due every {j.every_minutes} min)</span> : null}
