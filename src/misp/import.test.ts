@@ -170,6 +170,7 @@ describe('importMisp refuses what is not a MISP event, precisely, storing nothin
     ['a MISP sharing-group listing', readFileSync(path.join(MISP_DIR, 'sharing_groups.json')), 'not-a-misp-event', '$[0]'],
     ['objects without an event', readFileSync(path.join(MISP_DIR, 'event_obj_attr_tag.json')), 'not-a-misp-event', '$'],
     ['an empty list', '[]', 'not-a-misp-event', '$'],
+    ['an object of something else', '{"name": "not an event"}', 'not-a-misp-event', '$'],
     ['an event without info', JSON.stringify({ Event: { uuid: '4a1d7c2e-5b8f-4c3a-9e1d-2f6b8a0c4e71', info: 3 } }), 'invalid-misp-event', '$.Event.info'],
     ['a distribution that is not a number', withAttribute(0, { distribution: 'all' }), 'invalid-misp-event', '$.Event.Attribute[0].distribution'],
     ['a distribution above 5', withAttribute(0, { distribution: '7' }), 'invalid-misp-event', '$.Event.Attribute[0].distribution'],
@@ -186,6 +187,8 @@ describe('importMisp refuses what is not a MISP event, precisely, storing nothin
     if (result.ok) return;
     expect(result.error.code).toBe(code);
     expect(result.error.message).toMatch(/nothing was stored/);
+    // Plain words, never a JSON shape such as {"Event": {...}}.
+    for (const said of [result.error.message, ...(result.error.details ?? []).map((d) => d.message)]) expect(said).not.toMatch(/[{}]|\[\.\.\.\]|union value/);
     if (at !== undefined) expect(result.error.details?.[0]?.path).toBe(at);
     expect(await fingerprint(store)).toBe(before);
   });

@@ -97,15 +97,35 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 /** A bare event has MISP's own keys: an `info` and a `uuid`, and neither STIX's `type` nor a wrapper. */
 const looksLikeEvent = (v: Record<string, unknown>): boolean => 'info' in v && 'uuid' in v && !('type' in v);
 
+/** What Rampart reads, in words rather than JSON shapes: the refusals below end with it. */
+const WHAT_IT_READS = 'Rampart reads MISP events as MISP exports them: one event (MISP JSON export or a feed file), a list of events, or the results of a MISP search';
+
 /** What a document that holds no MISP event is instead, in words that say what to do. */
 function notAnEvent(doc: unknown): string {
-  const expected = 'expected {"Event": {...}}, {"response": [...]}, a list of events, or an event object with "uuid" and "info"';
-  if (!isRecord(doc)) return `this is ${Array.isArray(doc) ? 'an empty list' : `a JSON ${doc === null ? 'null' : typeof doc}`}, not a MISP event: ${expected}`;
-  if (typeof doc['type'] === 'string' && (doc['type'] === 'bundle' || 'spec_version' in doc)) return `this is STIX (type "${doc['type']}"), not MISP: import it without --format misp (REST: POST /api/v1/import)`;
-  if ('GalaxyCluster' in doc) return `this is a MISP galaxy definition, not an event: ${expected}`;
-  if ('SharingGroup' in doc) return `this is a MISP sharing group, not an event: ${expected}`;
-  if ('Object' in doc || 'Attribute' in doc) return `this has MISP attributes or objects but no event around them (no "uuid" and "info"): ${expected}`;
-  return `this is not a MISP event: ${expected}`;
+  if (!isRecord(doc)) return `this is ${Array.isArray(doc) ? 'an empty list' : doc === null ? 'an empty value (null)' : typeof doc === 'string' ? 'a piece of text' : `a lone ${typeof doc}`}, not a MISP event. ${WHAT_IT_READS}`;
+  if (typeof doc['type'] === 'string' && (doc['type'] === 'bundle' || 'spec_version' in doc)) return 'this is a STIX file, not MISP: upload it as STIX instead (Upload items in the web UI; rampart import without --format misp; REST: POST /api/v1/import)';
+  if ('GalaxyCluster' in doc) return `this is a MISP galaxy (a list of named threats), not an event. ${WHAT_IT_READS}`;
+  if ('SharingGroup' in doc) return `this is a MISP sharing group, not an event. ${WHAT_IT_READS}`;
+  if ('Object' in doc || 'Attribute' in doc) return `this holds MISP attributes or objects without the event around them (its title and id). Export the whole event from MISP instead. ${WHAT_IT_READS}`;
+  return `this is not a MISP event. ${WHAT_IT_READS}`;
+}
+
+/** A schema error in words: what the field should hold and what it holds, never a JSON shape. */
+function fieldWords(message: string, value: unknown): string {
+  const should: Readonly<Record<string, string>> = {
+    'expected string': 'should be text',
+    'expected number': 'should be a number',
+    'expected integer': 'should be a whole number',
+    'expected boolean': 'should be true or false',
+    'expected array': 'should be a list',
+    'expected object': 'should be a group of fields',
+    'expected union value': 'is not a value MISP writes here',
+    'expected required property': 'is missing',
+  };
+  const words = should[message.toLowerCase()] ?? message.toLowerCase();
+  if (value === undefined) return words;
+  const holds = Array.isArray(value) ? 'a list' : isRecord(value) ? 'a group of fields' : (JSON.stringify(value)?.slice(0, 80) ?? 'nothing');
+  return `${words}; it holds ${holds}`;
 }
 
 /**
@@ -135,7 +155,7 @@ export function mispEventsOf(doc: unknown): Result<LocatedEvent[], ProblemDetail
   for (const c of candidates) {
     if (!Value.Check(MispEvent, c.value)) {
       for (const e of Value.Errors(MispEvent, c.value)) {
-        problems.push({ path: pointerToPath(c.path, e.path), code: 'invalid-misp-event', message: `${e.message.toLowerCase()}${e.value === undefined ? '' : `; got ${JSON.stringify(e.value)?.slice(0, 80) ?? 'nothing'}`}` });
+        problems.push({ path: pointerToPath(c.path, e.path), code: 'invalid-misp-event', message: fieldWords(e.message, e.value) });
         if (problems.length >= 20) break;
       }
       continue;

@@ -92,7 +92,7 @@ describe.skipIf(!existsSync(new URL('../../store/index.ts', import.meta.url)))('
     const before = await count(db);
     const stix = await cli(importCommand(), ['--db', db, '--format', 'misp', path.join(OASIS_DIR, 'examples/threat-reports/apt1.json')]);
     expect(stix.exit).toBe(2);
-    expect(stix.out).toContain('not MISP: import it without --format misp');
+    expect(stix.out).toContain('not MISP: upload it as STIX instead');
     const bad = path.join(dir, 'bad-misp.json');
     writeFileSync(bad, readFileSync(path.join(DATA, 'misp/misp_event.json'), 'utf8').replace('"distribution": "0"', '"distribution": "8"'));
     const invalid = await cli(importCommand(), ['--db', db, '--format', 'misp', bad]);
