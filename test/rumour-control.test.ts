@@ -216,14 +216,25 @@ describe('the public pages show only what was shared with the public', () => {
 });
 
 describe('the demo', () => {
-  it("publishes the demo story's correction on the public pages", async () => {
-    const demo = await composedHub();
+  it("publishes the demo story's correction through rumour control, once: on the public pages, in the transparency log, under a checkpoint", async () => {
+    const demo = await composedHub({ transparencyCheckpointMs: 0 });
     try {
       const dir = mkdtempSync(join(tmpdir(), 'rampart-demo-'));
-      const seeded = await seedDemo(demo.hub.auth.context, demo.store.stix, { hubOwner: orgIdOfUuid('cc8654b7-1ffc-487a-bf1c-ed29e18f0a33'), credentialsFile: join(dir, 'demo.json') });
-      expect(seeded.ok).toBe(true);
-      const res = await demo.hub.app.inject({ method: 'GET', url: '/api/v1/public/corrections' });
-      expect(res.json<{ items: Item[] }>().items.map((i) => i.title)).toEqual(['Rumour control: polling places do not close at noon (demo)']);
+      const options = { hubOwner: orgIdOfUuid('cc8654b7-1ffc-487a-bf1c-ed29e18f0a33'), credentialsFile: join(dir, 'demo.json'), publishing: demo.hub.publishing };
+      for (let start = 0; start < 2; start++) {
+        const seeded = await seedDemo(demo.hub.auth.context, demo.store.stix, options);
+        expect(seeded.ok, seeded.ok ? '' : seeded.error.message).toBe(true);
+      }
+      const get = async <T,>(url: string) => {
+        const res = await demo.hub.app.inject({ method: 'GET', url });
+        expect(res.statusCode, res.body).toBe(200);
+        return res.json<T>();
+      };
+      const corrections = (await get<{ items: Item[] }>('/api/v1/public/corrections')).items;
+      expect(corrections.map((i) => [i.title, i.publisher])).toEqual([['Rumour control: polling places do not close at noon (demo)', 'Wisconsin']]);
+      const log = (await get<{ entries: { kind: string; content: Record<string, unknown> }[] }>('/api/v1/public/transparency/entries')).entries;
+      expect(log.map((e) => [e.kind, (e.content['object'] as { id: string }).id])).toEqual([['correction-published', corrections[0]?.id]]);
+      expect(await get('/api/v1/public/transparency/checkpoints/latest')).toMatchObject({ size: 1, checkpoint: { tree_size: 1 } });
     } finally {
       await demo.close();
     }

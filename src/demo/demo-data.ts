@@ -2,6 +2,7 @@ import type { AudienceKey } from '../domain/audience.ts';
 import type { OrgId } from '../domain/ids.ts';
 import { TLP_MARKING_IDS, type Tlp } from '../domain/tlp.ts';
 import { RAMPART_NAMESPACE, uuidV5 } from '../domain/uuid.ts';
+import type { CorrectionBody } from '../rumours/schemas.ts';
 import { RAMPART_EXTENSION_ID } from '../stix/rampart-extension.ts';
 
 /** The organizations the demo story is told between. Every name in the demo is fictional. */
@@ -66,7 +67,10 @@ const electionExt = (props: Record<string, unknown>): Record<string, unknown> =>
   extensions: { [RAMPART_EXTENSION_ID]: { extension_type: 'property-extension', ...props } },
 });
 
-/** A small, plainly fictional election-security story: phishing, a rumour and its correction (the election and its status reports: src/elections/demo.ts). */
+/**
+ * A small, plainly fictional election-security story: phishing and a rumour (its public correction: demoCorrection;
+ * the election and its status reports: src/demo/election-demo.ts).
+ */
 export function demoItems(orgs: DemoOrgs, electionDayStart?: Date): DemoItem[] {
   const T = demoTimes(electionDayStart);
   const { state, county, otherState, federal } = orgs;
@@ -184,31 +188,6 @@ export function demoItems(orgs: DemoOrgs, electionDayStart?: Date): DemoItem[] {
     ['community'],
   );
   add(
-    sdo('report', 'rumour-control-closing-time', T.noon, state.id, 'clear', {
-      name: 'Rumour control: polling places do not close at noon (demo)',
-      description: 'Fictional correction published by the state election office: polls are open for the full hours set by law. Anyone in line at closing time may vote.',
-      report_types: ['rumour-control'],
-      published: T.noon,
-      object_refs: [rumour],
-      // A correction as the rumour-control form writes it (docs/rumour-control.md), so the public pages show it.
-      ...electionExt({
-        state_fips: state.fips,
-        rumour_control: {
-          rumour: 'Posts claim polling places in the state close at noon on election day.',
-          reality: 'Polling places are open for the full hours set by state law, not until noon. Anyone in line at closing time may vote.',
-          official_links: [{ title: 'State election office: voting hours (fictional demo page)', url: 'https://elections.example.gov/voting-hours' }],
-          law_cited: ['State election law on polling hours (fictional)'],
-          state_fips: state.fips,
-          phase: 'during',
-          status: 'published',
-        },
-      }),
-    }),
-    state.id,
-    'clear',
-    ['public'],
-  );
-  add(
     sdo('report', 'joint-advisory-phishing', T.mid, federal.id, 'green', {
       name: 'Advisory: credential phishing against election offices (fictional demo)',
       description: 'Fictional advisory: verify password-reset emails by phone; report suspicious messages through Rampart.',
@@ -231,4 +210,31 @@ export function demoItems(orgs: DemoOrgs, electionDayStart?: Date): DemoItem[] {
     [`state:${otherState.fips}`],
   );
   return items;
+}
+
+/** The state office's public correction of the demo rumour: published through rumour control (seed-demo.ts), as an official would. */
+export interface DemoCorrection {
+  readonly id: string;
+  readonly owner: OrgId;
+  /** When it is published: five hours into election day. */
+  readonly at: string;
+  readonly body: CorrectionBody;
+}
+
+export function demoCorrection(orgs: DemoOrgs, electionDayStart?: Date): DemoCorrection {
+  const { state } = orgs;
+  return {
+    id: id('report', 'rumour-control-closing-time'),
+    owner: state.id,
+    at: demoTimes(electionDayStart).noon,
+    body: {
+      title: 'Rumour control: polling places do not close at noon (demo)',
+      rumour: 'Posts claim polling places in the state close at noon on election day.',
+      reality: 'Polling places are open for the full hours set by state law, not until noon. Anyone in line at closing time may vote.',
+      official_links: [{ title: 'State election office: voting hours (fictional demo page)', url: 'https://elections.example.gov/voting-hours' }],
+      law_cited: ['State election law on polling hours (fictional)'],
+      state_fips: state.fips,
+      phase: 'during',
+    },
+  };
 }

@@ -7,12 +7,16 @@ import { OPERATOR, type AccountsContext } from '../accounts/context.ts';
 import { createOrganization } from '../accounts/organizations.ts';
 import { createUser, setPassword } from '../accounts/users.ts';
 import { organizationId, type NewOrganization, type Organization } from '../domain/organization.ts';
-import type { OrgId } from '../domain/ids.ts';
+import { parseStixId, type OrgId, type UserId } from '../domain/ids.ts';
+import type { AudienceKey } from '../domain/audience.ts';
 import { problem, type Problem } from '../domain/problem.ts';
 import { err, ok, type Result } from '../domain/result.ts';
 import { importObjects } from '../ingest/import.ts';
+import { readerOfWriter } from '../ingest/ownership.ts';
 import type { StixStore } from '../store/types.ts';
-import { demoItems, type DemoOrgs } from './demo-data.ts';
+import { publishCorrection, type RumourDeps } from '../rumours/service.ts';
+import { checkpointIfDue, type TransparencyDeps } from '../transparency/service.ts';
+import { demoCorrection, demoItems, type DemoOrgs } from './demo-data.ts';
 import { demoElectionDayStart } from './election-demo.ts';
 import { seedElectionDemo } from './seed-election-demo.ts';
 
@@ -42,9 +46,12 @@ interface DemoPerson {
   readonly org: 'county' | 'state' | 'otherState' | 'federal';
 }
 
+/** The state's analyst, who publishes the demo's correction. */
+const STATE_ANALYST = 'analyst@wi-elections.example';
+
 const PEOPLE: readonly DemoPerson[] = [
   { email: 'clerk@lakeshore-county.example', name: 'Casey Demo (county clerk)', role: 'org-admin', org: 'county' },
-  { email: 'analyst@wi-elections.example', name: 'Robin Demo (state analyst)', role: 'org-admin', org: 'state' },
+  { email: STATE_ANALYST, name: 'Robin Demo (state analyst)', role: 'org-admin', org: 'state' },
   { email: 'analyst@il-elections.example', name: 'Jordan Demo (other state)', role: 'analyst', org: 'otherState' },
   { email: 'liaison@cisa-demo.example', name: 'Morgan Demo (federal liaison)', role: 'analyst', org: 'federal' },
 ];
@@ -83,15 +90,47 @@ async function demoOrgs(ctx: AccountsContext): Promise<Result<{ readonly orgs: D
   });
 }
 
+/** How the demo speaks to the public as an official would: the hub's rumour-control service and its transparency log (src/hub/compose.ts). */
+export interface DemoPublishing {
+  readonly rumours: RumourDeps;
+  readonly transparency: TransparencyDeps;
+  readonly keysOf: (orgId: OrgId, userId: UserId | null) => Promise<readonly AudienceKey[]>;
+}
+
+/** A day: the demo signs a checkpoint when the log grew or the latest is older than this. */
+const CHECKPOINT_AGE_MS = 24 * 3_600_000;
+
+/**
+ * The state analyst publishes the story's correction through rumour control at the story's time (so it is in the
+ * transparency log like any official's), once: a later start finds it by its id. Then the hub signs a checkpoint
+ * when the log has none of its present size, so the demo's /transparency page has something to show and verify.
+ */
+async function publishDemoCorrection(ctx: AccountsContext, stix: StixStore, publishing: DemoPublishing, orgs: DemoOrgs, electionDayStart: Date): Promise<Result<null, Problem>> {
+  const correction = demoCorrection(orgs, electionDayStart);
+  const id = parseStixId(correction.id);
+  if (!id.ok) throw new Error(`the demo correction's id ${correction.id} is not a STIX id`);
+  if ((await stix.get({ kind: 'operator' }, id.value)) === null) {
+    const analyst = await ctx.accounts.userByEmail(STATE_ANALYST);
+    if (analyst === null) return err(problem('conflict', 'demo-person-missing', `the demo needs its state analyst ${STATE_ANALYST}`));
+    const principal = { orgId: correction.owner, userId: analyst.id, keys: await publishing.keysOf(correction.owner, analyst.id), scope: 'write' as const };
+    const at = new Date(correction.at);
+    const published = await publishCorrection({ ...publishing.rumours, clock: { now: () => at } }, principal, readerOfWriter(principal), correction.body, correction.id);
+    if (!published.ok) return published;
+  }
+  const checkpoint = await checkpointIfDue(publishing.transparency, CHECKPOINT_AGE_MS);
+  return checkpoint.ok ? ok(null) : checkpoint;
+}
+
 /**
  * Adds the fictional demo: a county office, four demo people (passwords random on first start, kept
  * in `credentialsFile` beside the database so later starts print the same ones) and the demo story,
- * each object under its owner's TLP and audience. Safe on every start.
+ * each object under its owner's TLP and audience, its public correction published through rumour control.
+ * Safe on every start.
  */
 export async function seedDemo(
   ctx: AccountsContext,
   stix: StixStore,
-  options: { readonly hubOwner: OrgId; readonly credentialsFile: string; readonly now?: Date },
+  options: { readonly hubOwner: OrgId; readonly credentialsFile: string; readonly publishing: DemoPublishing; readonly now?: Date },
 ): Promise<Result<readonly DemoAccount[], Problem>> {
   const found = await demoOrgs(ctx);
   if (!found.ok) return found;
@@ -117,12 +156,15 @@ export async function seedDemo(
 
   const now = options.now ?? new Date();
   // The story's times follow the demo election's day, so that the rumour is corrected on the election day the map shows.
-  for (const item of demoItems(orgs, demoElectionDayStart(now))) {
+  const electionDayStart = demoElectionDayStart(now);
+  for (const item of demoItems(orgs, electionDayStart)) {
     const imported = await importObjects(stix, [JSON.stringify(item.object)], { hubOwner: options.hubOwner, owner: item.owner, tlp: item.tlp, audience: item.audience, onConflict: 'replace' });
     if (!imported.ok) return imported;
     const rejection = imported.value.rejections[0];
     if (rejection !== undefined) return err(problem('invalid', rejection.code, `demo object ${rejection.id ?? ''}: ${rejection.message}`));
   }
+  const corrected = await publishDemoCorrection(ctx, stix, options.publishing, orgs, electionDayStart);
+  if (!corrected.ok) return corrected;
   const election = await seedElectionDemo(ctx, stix, { hubOwner: options.hubOwner, now, orgs });
   if (!election.ok) return election;
   return ok(accounts);

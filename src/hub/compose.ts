@@ -11,7 +11,7 @@ import { auditRoutes } from '../audit/routes.ts';
 import type { SecretBox } from '../auth/secret-box.ts';
 import { createAuthService, type AuthService } from '../auth/service.ts';
 import { audienceKind, type AudienceKey } from '../domain/audience.ts';
-import { groupIdOfKey, orgIdOfKey, type OrgId } from '../domain/ids.ts';
+import { groupIdOfKey, orgIdOfKey, type OrgId, type UserId } from '../domain/ids.ts';
 import { electionRoutes } from '../elections/routes.ts';
 import { federation, type Federation } from '../federation/index.ts';
 import { federationPlugin } from '../federation/routes.ts';
@@ -25,12 +25,13 @@ import type { Principal } from '../domain/principal.ts';
 import { incidentRoutes } from '../incidents/routes.ts';
 import { supportRoutes } from '../support/routes.ts';
 import { rumourRoutes } from '../rumours/routes.ts';
+import type { RumourDeps } from '../rumours/service.ts';
 import { statementRoutes } from '../statements/routes.ts';
 import { statementRepository } from '../store/statements.ts';
 import { signingKeyOf } from '../statements/keys.ts';
 import { transparencyRepository } from '../store/transparency.ts';
 import { transparencyRoutes } from '../transparency/routes.ts';
-import { startCheckpoints } from '../transparency/service.ts';
+import { startCheckpoints, type TransparencyDeps } from '../transparency/service.ts';
 import { secretBox as makeSecretBox } from '../auth/secret-box.ts';
 import { randomBytes } from 'node:crypto';
 import { supportRepository } from '../store/support.ts';
@@ -117,6 +118,12 @@ export interface Hub {
   /** Matches, delivers and escalates alerts in the background once started (`rampart serve` starts it; stopped with the app). */
   readonly notifier: Notifier;
   readonly notifications: NotificationService;
+  /** What publishing to the public takes (rumour control, the transparency log, a member's keys): the demo publishes its correction through it. */
+  readonly publishing: {
+    readonly rumours: RumourDeps;
+    readonly transparency: TransparencyDeps;
+    readonly keysOf: (orgId: OrgId, userId: UserId | null) => Promise<readonly AudienceKey[]>;
+  };
 }
 
 /**
@@ -216,6 +223,7 @@ export async function composeHub(options: HubOptions): Promise<Hub> {
     orgName: electionDeps.orgName,
   };
   const transparencyDeps = { repo: transparencyRepository(store.database), clock, hubOwner, hubKey: () => signingKeyOf(keyDeps, hubOwner) };
+  const rumourDeps: RumourDeps = { stix: store.stix, sharing, clock, audit, hubOwner, orgName: electionDeps.orgName };
   const app = await buildApp({
     store,
     auth,
@@ -252,7 +260,7 @@ export async function composeHub(options: HubOptions): Promise<Hub> {
       savedSearchRoutes({ repo: savedSearchRepository(store.database), clock }),
       electionRoutes(electionDeps),
       statusRoutes(electionDeps),
-      rumourRoutes({ stix: store.stix, sharing, clock, audit, hubOwner, orgName: electionDeps.orgName, onChange: (listener) => bus.subscribe(() => listener()) }),
+      rumourRoutes({ ...rumourDeps, onChange: (listener) => bus.subscribe(() => listener()) }),
       statementRoutes({ ...keyDeps, stix: store.stix, sharing, audit, orgExists: async (id) => (await accounts.getOrganization(id)) !== null, isOrgAdmin, onChange: (listener) => bus.subscribe(() => listener()) }),
       transparencyRoutes({
         ...transparencyDeps,
@@ -271,5 +279,5 @@ export async function composeHub(options: HubOptions): Promise<Hub> {
     await notifier.stop();
     await bus.close();
   });
-  return { app, auth, sharing, audit, federation: fed, bus, notifier, notifications };
+  return { app, auth, sharing, audit, federation: fed, bus, notifier, notifications, publishing: { rumours: rumourDeps, transparency: transparencyDeps, keysOf: (orgId, userId) => sharing.keysOf(orgId, userId) } };
 }

@@ -1,6 +1,6 @@
 import type { AccountsContext } from '../accounts/context.ts';
 import { seedOrganizations } from '../accounts/organizations.ts';
-import { seedDemo, type DemoAccount } from '../demo/seed-demo.ts';
+import { seedDemo, type DemoAccount, type DemoPublishing } from '../demo/seed-demo.ts';
 import { seedDemoSupport } from '../demo/support-demo.ts';
 import { supportRepository } from '../store/support.ts';
 import type { OrgId } from '../domain/ids.ts';
@@ -13,8 +13,8 @@ import { RAMPART_EXTENSION_DEFINITION, RAMPART_IDENTITY } from '../stix/rampart-
 
 export interface PrepareOptions {
   readonly hubOwner: OrgId;
-  /** Add the fictional demo (county office, people, story); needs `accounts`. */
-  readonly demo?: { readonly accounts: AccountsContext; readonly credentialsFile: string };
+  /** Add the fictional demo (county office, people, story); needs `accounts`, and the hub's rumour control and transparency log to publish its correction. */
+  readonly demo?: { readonly accounts: AccountsContext; readonly credentialsFile: string; readonly publishing: DemoPublishing };
   readonly onKnowledgeBase?: (progress: KnowledgeBaseProgress) => void;
 }
 
@@ -45,7 +45,7 @@ export async function prepareHub(store: RampartStore, options: PrepareOptions): 
   const knowledgeBaseObjects = [...kb.value.values()].reduce((n, s) => n + s.objects, 0);
   let demoAccounts: readonly DemoAccount[] = [];
   if (options.demo !== undefined) {
-    const demo = await seedDemo(options.demo.accounts, store.stix, { hubOwner: options.hubOwner, credentialsFile: options.demo.credentialsFile });
+    const demo = await seedDemo(options.demo.accounts, store.stix, { hubOwner: options.hubOwner, credentialsFile: options.demo.credentialsFile, publishing: options.demo.publishing });
     if (!demo.ok) return demo;
     demoAccounts = demo.value;
     await seedDemoSupport(options.demo.accounts, supportRepository(store.database), Date.now());

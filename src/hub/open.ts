@@ -51,7 +51,7 @@ export async function openHub(options: OpenHubOptions): Promise<Result<OpenedHub
   const prepared = await prepareHub(store, {
     hubOwner: options.hubOwner,
     ...(onKnowledgeBase === undefined ? {} : { onKnowledgeBase }),
-    ...(demo === undefined ? {} : { demo: { accounts: hub.auth.context, credentialsFile: demo.credentialsFile } }),
+    ...(demo === undefined ? {} : { demo: { accounts: hub.auth.context, credentialsFile: demo.credentialsFile, publishing: hub.publishing } }),
   });
   if (!prepared.ok) {
     await hub.app.close();

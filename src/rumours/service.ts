@@ -105,10 +105,12 @@ async function logEntry(deps: RumourDeps, principal: Principal, kind: 'correctio
   };
 }
 
-/** Publishes a new correction: TLP:CLEAR, audience public, nothing else is possible. */
-export async function publishCorrection(deps: RumourDeps, principal: Principal, reader: Reader, body: CorrectionBody): Promise<Result<Written, Problem>> {
+/**
+ * Publishes a new correction: TLP:CLEAR, audience public, nothing else is possible. `id` fixes its id (the
+ * demo's, so that seeding again finds it); a new random one otherwise.
+ */
+export async function publishCorrection(deps: RumourDeps, principal: Principal, reader: Reader, body: CorrectionBody, id = `report--${randomUUID()}`): Promise<Result<Written, Problem>> {
   const now = deps.clock.now().toISOString();
-  const id = `report--${randomUUID()}`;
   const built = await framed(deps, principal, reader, body, { id, owner: principal.orgId, created: now, modified: now, published: now, status: 'published' });
   if (!built.ok) return built;
   const transparency = await logEntry(deps, principal, 'correction-published', built.value);

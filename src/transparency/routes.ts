@@ -18,6 +18,10 @@ const PageQuery = Type.Object(
 type PageQuery = Static<typeof PageQuery>;
 const EntriesSchema = Type.Object({ size: Type.Integer({ description: 'how many entries the log holds now' }), entries: Type.Array(EntrySchema), next: Type.Union([Type.Integer(), Type.Null()], { description: 'the from of the next page, null at the end' }) });
 const CheckpointsSchema = Type.Object({ checkpoints: Type.Array(CheckpointSchema), next: Type.Union([Type.Integer(), Type.Null()]) });
+const LatestSchema = Type.Object({
+  size: Type.Integer({ description: 'how many entries the log holds now; those after checkpoint.tree_size are not signed yet' }),
+  checkpoint: Type.Union([CheckpointSchema, Type.Null()], { description: 'the latest signed checkpoint; null until the hub signs its first (within minutes of the first entry)' }),
+});
 
 const ShareBody = Type.Object(
   {
@@ -99,11 +103,10 @@ export function transparencyRoutes(deps: ShareDeps & { readonly platforms: () =>
       );
       app.get(
         '/api/v1/public/transparency/checkpoints/latest',
-        { schema: { tags: pub, summary: 'The latest signed checkpoint of the transparency log; no sign-in', security: [], response: { 200: CheckpointSchema, ...problemResponses(404) } } },
+        { schema: { tags: pub, summary: 'The latest signed checkpoint of the transparency log (null before the first) and how many entries the log holds now; no sign-in', security: [], response: { 200: LatestSchema } } },
         async (request, reply) => {
-          const latest = await deps.repo.latestCheckpoint();
-          if (latest === null) return kit.sendProblem(reply, problem('not-found', 'no-checkpoint', 'The hub has signed no checkpoint yet; one is signed within minutes of the first entry'));
-          return sendPublic(request, reply, latest, 'public, no-cache');
+          const [head, latest] = await Promise.all([deps.repo.head(), deps.repo.latestCheckpoint()]);
+          return sendPublic(request, reply, { size: head.seq, checkpoint: latest }, 'public, no-cache');
         },
       );
       app.post(

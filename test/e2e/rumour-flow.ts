@@ -16,6 +16,11 @@ export async function runRumourFlow(browser: Browser, app: AppUnderTest, shots: 
   const visitor = await visitorContext.newPage();
   const pageErrors: string[] = [];
   for (const p of [clerk, visitor]) p.on('pageerror', (e) => pageErrors.push(e.message));
+  // The public pages ask only what always answers: no public request fails (a browser logs each failure as a console error).
+  const publicFailures: string[] = [];
+  visitor.on('response', (r) => {
+    if (r.url().includes('/api/v1/public/') && r.status() >= 400) publicFailures.push(`${r.status()} ${r.url()}`);
+  });
   const unique = `heron${Date.now().toString(36)}`;
 
   await signIn(clerk, app, app.county);
@@ -79,6 +84,8 @@ export async function runRumourFlow(browser: Browser, app: AppUnderTest, shots: 
   await clerk.screenshot({ path: join(shots, 'r05-clerk-after-withdraw.png'), fullPage: true });
 
   // The transparency log: the publication and the withdrawal, newest first; the clerk has the hub sign a checkpoint, the visitor sees it.
+  await visitor.goto(`${app.baseUrl}/transparency`);
+  await visitor.waitForSelector('[data-testid=checkpoint], [data-testid=no-checkpoint]');
   await clerk.goto(`${app.baseUrl}/transparency`);
   await clerk.waitForSelector(`[data-testid=log-entry]:has-text("withdrew a correction: “Ballots are not thrown away (${unique})” (Replaced by the state-wide correction.)")`);
   await clerk.click('button:has-text("Ask the hub to sign a checkpoint now")');
@@ -89,6 +96,7 @@ export async function runRumourFlow(browser: Browser, app: AppUnderTest, shots: 
   expect(await visitor.isVisible('button:has-text("Ask the hub to sign a checkpoint now")')).toBe(false);
   await visitor.screenshot({ path: join(shots, 'r06-transparency-log.png'), fullPage: true });
   expect(pageErrors).toEqual([]);
+  expect(publicFailures).toEqual([]);
   await clerkContext.close();
   await visitorContext.close();
 }

@@ -11604,7 +11604,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The latest signed checkpoint of the transparency log; no sign-in */
+        /** The latest signed checkpoint of the transparency log (null before the first) and how many entries the log holds now; no sign-in */
         get: {
             parameters: {
                 query?: never;
@@ -11621,23 +11621,19 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            id: number;
-                            hub: string;
-                            tree_size: number;
-                            head_hash: string;
-                            time: string;
-                            key_id: string;
-                            signature: string;
+                            /** @description how many entries the log holds now; those after checkpoint.tree_size are not signed yet */
+                            size: number;
+                            /** @description the latest signed checkpoint; null until the hub signs its first (within minutes of the first entry) */
+                            checkpoint: {
+                                id: number;
+                                hub: string;
+                                tree_size: number;
+                                head_hash: string;
+                                time: string;
+                                key_id: string;
+                                signature: string;
+                            } | null;
                         };
-                    };
-                };
-                /** @description Not Found (problem+json) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
             };

@@ -34,13 +34,19 @@ export function Transparency() {
       <section className="card" aria-labelledby="checkpoint-heading">
         <h2 id="checkpoint-heading">Latest signed checkpoint</h2>
         {latest.state === 'loading' ? <Loading what="the checkpoint" /> : null}
-        {latest.state === 'error' ? <p className="muted">{latest.problem.code === 'no-checkpoint' ? 'The hub has not signed a checkpoint yet.' : latest.problem.detail}</p> : null}
-        {latest.state === 'ready' ? (
+        {latest.state === 'error' ? <ProblemBox problem={latest.problem} /> : null}
+        {latest.state === 'ready' && latest.value.checkpoint === null ? (
+          <p className="muted" data-testid="no-checkpoint">
+            The hub has not signed a checkpoint yet{latest.value.size === 0 ? '.' : '; it signs one within minutes of a new entry.'}
+          </p>
+        ) : null}
+        {latest.state === 'ready' && latest.value.checkpoint !== null ? (
           <p data-testid="checkpoint">
-            {latest.value.tree_size} {latest.value.tree_size === 1 ? 'entry' : 'entries'}, signed {formatWhen(latest.value.time, now)} with key <code>{latest.value.key_id}</code>
+            {latest.value.checkpoint.tree_size} {latest.value.checkpoint.tree_size === 1 ? 'entry' : 'entries'}, signed {formatWhen(latest.value.checkpoint.time, now)} with key <code>{latest.value.checkpoint.key_id}</code>
+            {latest.value.size > latest.value.checkpoint.tree_size ? ` (${latest.value.size - latest.value.checkpoint.tree_size} newer ${latest.value.size - latest.value.checkpoint.tree_size === 1 ? 'entry' : 'entries'} not signed yet)` : null}
             <br />
             <span className="muted small">
-              Head <code>{latest.value.head_hash}</code>
+              Head <code>{latest.value.checkpoint.head_hash}</code>
             </span>
           </p>
         ) : null}
