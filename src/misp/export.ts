@@ -2,6 +2,7 @@ import { parseStixId, type StixId } from '../domain/ids.ts';
 import type { Problem } from '../domain/problem.ts';
 import { err, ok, type Result } from '../domain/result.ts';
 import type { Reader, StixStore, StoredVersion } from '../store/types.ts';
+import { objectsOf } from './objects-out.ts';
 import { attributesOf, epochSeconds, galaxyOfTechnique, reachOfSharing, tlpTag, uuidOf, type MispEventOut, type MispGalaxyOut } from './from-stix.ts';
 
 /**
@@ -45,7 +46,8 @@ export async function eventOfReport(stix: StixStore, reader: Reader, report: Sto
   const observables = await visibleByIds(stix, reader, objects.filter((v) => v.type === 'observed-data').flatMap((v) => refsOf(JSON.parse(v.json) as Record<string, unknown>, 'object_refs')));
   const pointed = await visibleByIds(stix, reader, [...observables.values()].flatMap((v) => {
     const o = JSON.parse(v.json) as Record<string, unknown>;
-    return [...refsOf(o, 'resolves_to_refs'), ...['src_ref', 'dst_ref'].flatMap((k) => (typeof o[k] === 'string' ? [o[k]] : []))];
+    // What an observable points at by value: a domain's addresses, a connection's ends, a mail's sender and recipients.
+    return Object.entries(o).flatMap(([k, ref]) => (k.endsWith('_refs') ? refsOf(o, k) : k.endsWith('_ref') && typeof ref === 'string' ? [ref] : []));
   }));
   const observableJson = new Map([...observables, ...pointed].map(([id, v]) => [id, JSON.parse(v.json) as Record<string, unknown>]));
   const techniques = new Map<string, MispGalaxyOut>();
@@ -67,7 +69,8 @@ export async function eventOfReport(stix: StixStore, reader: Reader, report: Sto
     named.add(String(rel['target_ref']));
   }
   options.onServed?.([report, ...objects, ...observables.values(), ...pointed.values()]);
-  const attributes = objects.flatMap((v) => attributesOf(v, { groupName, observables: observableJson, galaxies }));
+  const context = { groupName, observables: observableJson, galaxies };
+  const attributes = objects.flatMap((v) => attributesOf(v, context));
   // Techniques the report names itself (not only through an attribute's relationship) are the event's.
   const eventGalaxies = [...techniques].filter(([id]) => !named.has(id)).map(([, g]) => g);
   const owner = typeof r['created_by_ref'] === 'string' ? r['created_by_ref'] : report.sharing.owner;
@@ -91,7 +94,7 @@ export async function eventOfReport(stix: StixStore, reader: Reader, report: Sto
     Tag: [tlpTag(report.sharing), ...labels.map((name) => ({ name })), ...eventGalaxies.flatMap((g) => g.GalaxyCluster.map((c) => ({ name: c.tag_name })))],
     Galaxy: eventGalaxies,
     Attribute: attributes,
-    Object: [],
+    Object: objectsOf(objects, context),
   };
 }
 

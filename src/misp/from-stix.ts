@@ -46,7 +46,21 @@ export interface MispEventOut {
   Tag: { name: string }[];
   Galaxy: MispGalaxyOut[];
   Attribute: MispAttributeOut[];
-  Object: never[];
+  Object: MispObjectOut[];
+}
+
+/** One MISP object as Rampart writes it: the attributes of one STIX unit made from a MISP object. */
+export interface MispObjectOut {
+  uuid: string;
+  name: string;
+  comment: string;
+  timestamp: string;
+  distribution: string;
+  sharing_group_id: string;
+  SharingGroup?: { uuid: string; name: string };
+  deleted: false;
+  Attribute: (Omit<MispAttributeOut, 'object_relation'> & { object_relation: string })[];
+  ObjectReference: { uuid: string; object_uuid: string; referenced_uuid: string; relationship_type: string; comment: string }[];
 }
 
 const EXPORT_NAMESPACE = '5f0b7e7c-3a0e-5d3e-8f6b-2e4c1a9d7b30';
@@ -89,16 +103,16 @@ const DEFAULT_CATEGORY: Readonly<Record<string, string>> = {
   text: 'Other',
   comment: 'Other',
 };
-const categoryOf = (type: string): string => DEFAULT_CATEGORY[type] ?? (type.startsWith('email') ? 'Payload delivery' : type.includes('|') || /^(md5|sha|ssdeep|tlsh|filename)/.test(type) ? 'Payload delivery' : 'Other');
+export const categoryOf = (type: string): string => DEFAULT_CATEGORY[type] ?? (type.startsWith('email') ? 'Payload delivery' : type.includes('|') || /^(md5|sha|ssdeep|tlsh|filename)/.test(type) ? 'Payload delivery' : 'Other');
 
-function labelValue(labels: readonly string[], key: string): string | null {
+export function labelValue(labels: readonly string[], key: string): string | null {
   const prefix = `misp:${key}="`;
   const found = labels.find((l) => l.startsWith(prefix) && l.endsWith('"'));
   return found === undefined ? null : found.slice(prefix.length, -1);
 }
 
 /** The comparisons of a STIX pattern that name one value each (`path = 'value'`), or null when it holds others. */
-function equalities(pattern: string): PathValue[] | null {
+export function equalities(pattern: string): PathValue[] | null {
   const parsed = parsePattern(pattern);
   if (!parsed.ok) return null;
   const out: PathValue[] = [];
@@ -136,14 +150,18 @@ export function partsOfObservable(sco: Readonly<Record<string, unknown>>, byId: 
     if (['type', 'id', 'spec_version', 'object_marking_refs', 'is_multipart', 'defanged'].includes(key)) continue;
     if (key === 'hashes' && typeof value === 'object' && value !== null) {
       for (const [algorithm, hash] of Object.entries(value as Record<string, unknown>)) if (typeof hash === 'string') parts.push({ path: `${type}:hashes.'${algorithm}'`, value: hash });
-    } else if (key === 'resolves_to_refs' && Array.isArray(value)) {
+    } else if (key.endsWith('_refs') && Array.isArray(value)) {
       for (const ref of value) {
-        const ip = byId.get(String(ref));
-        if (typeof ip?.['value'] === 'string') parts.push({ path: `${type}:resolves_to_refs[*].value`, value: ip['value'] });
+        const target = byId.get(String(ref));
+        if (typeof target?.['value'] === 'string') parts.push({ path: `${type}:${key}[*].value`, value: target['value'] });
       }
-    } else if ((key === 'src_ref' || key === 'dst_ref') && typeof value === 'string') {
-      const ip = byId.get(value);
-      if (typeof ip?.['value'] === 'string') parts.push({ path: `${type}:${key}.value`, value: ip['value'] });
+    } else if (key.endsWith('_ref') && typeof value === 'string') {
+      const target = byId.get(value);
+      if (typeof target?.['value'] === 'string') parts.push({ path: `${type}:${key}.value`, value: target['value'] });
+    } else if (key === 'values' && Array.isArray(value)) {
+      for (const v of value as { data?: unknown }[]) if (typeof v.data === 'string') parts.push({ path: `${type}:values[*].data`, value: v.data });
+    } else if (key === 'number' || key === 'size') {
+      if (typeof value === 'number') parts.push({ path: `${type}:${key}`, value: String(value) });
     } else if (key.endsWith('_port') && typeof value === 'number') parts.push({ path: `${type}:${key}`, value: String(value) });
     else if (typeof value === 'string') parts.push({ path: `${type}:${key}`, value });
   }
@@ -159,11 +177,15 @@ export interface AttributeContext {
   readonly galaxies: ReadonlyMap<string, MispGalaxyOut[]>;
 }
 
+export const labelsOfObject = (o: Readonly<Record<string, unknown>>): string[] => (Array.isArray(o['labels']) ? (o['labels'] as unknown[]).filter((l): l is string => typeof l === 'string') : []);
+
 /** The MISP attributes of one visible STIX object (none for types MISP events do not carry). */
 export function attributesOf(version: StoredVersion, context: AttributeContext): MispAttributeOut[] {
   const o = JSON.parse(version.json) as Record<string, unknown>;
-  const labels = Array.isArray(o['labels']) ? (o['labels'] as unknown[]).filter((l): l is string => typeof l === 'string') : [];
+  const labels = labelsOfObject(o);
   const labelled = labelValue(labels, 'type');
+  // A unit made from a MISP object is written back as that object (objects-out.ts).
+  if (labelled === null && labelValue(labels, 'object') !== null) return [];
   let values: { type: string; value: string }[] = [];
   let toIds = false;
   switch (version.type) {

@@ -104,7 +104,6 @@ describe('importMisp on a fictional event in the MISP core format', () => {
         expect.objectContaining({ code: 'audience-narrowed', path: '$.Event.Attribute[1]', message: expect.stringContaining('TLP:AMBER') as unknown }),
         expect.objectContaining({ code: 'audience-narrowed', path: '$.Event.Attribute[4]', message: expect.stringContaining('TLP:RED') as unknown }),
         expect.objectContaining({ code: 'technique-not-in-knowledge-base', message: expect.stringContaining('recorded as an attack-pattern of your own naming T1566') as unknown }),
-        expect.objectContaining({ code: 'not-carried', message: expect.stringContaining('1 size-in-bytes') as unknown }),
       ]),
     );
   });
@@ -135,9 +134,11 @@ describe('importMisp on a fictional event in the MISP core format', () => {
     expect(stub?.sharing).toEqual({ owner: OWNER, tlp: 'green', audience: ['community'] });
     const report = 'report--4a1d7c2e-5b8f-4c3a-9e1d-2f6b8a0c4e71';
     const relationships = stored.filter((v) => v.type === 'relationship').map((v) => JSON.parse(v.json) as Record<string, unknown>);
-    expect(relationships).toHaveLength(3);
+    expect(relationships).toHaveLength(4);
     expect(relationships).toEqual(
       expect.arrayContaining([
+        // The file object: an indicator of its to_ids sha1, based on the observation of the whole file.
+        expect.objectContaining({ relationship_type: 'based-on', source_ref: 'indicator--8f3e2d1c-0b9a-4c8d-9e7f-6a5b4c3d2e11', target_ref: 'observed-data--8f3e2d1c-0b9a-4c8d-9e7f-6a5b4c3d2e11' }),
         expect.objectContaining({ relationship_type: 'indicates', source_ref: `indicator--${a('1')}`, target_ref: drive }),
         expect.objectContaining({ relationship_type: 'related-to', source_ref: report, target_ref: spearphishing }),
         expect.objectContaining({ relationship_type: 'related-to', source_ref: report, target_ref: stub?.id }),
@@ -324,5 +325,92 @@ describe('more attribute types, actors and the techniques they use', () => {
     expect(result.value.notes.filter((n) => n.code === 'not-carried')).toEqual([]);
     const patterns = (await everything(store)).filter((v) => v.type === 'indicator').map((v) => (JSON.parse(v.json) as { pattern: string }).pattern);
     expect(patterns).toContain("[windows-registry-key:key = 'Software\\\\Wow6432Node\\\\Microsoft\\\\Windows\\\\CurrentVersion\\\\Run' AND windows-registry-key:values[*].data = '%TEMP%\\\\3Z4wnG9603it23y.exe']");
+  });
+});
+
+describe('MISP objects: one STIX unit each, with their references', () => {
+  it('existing_event.json (MISP project sample): each file and domain-ip object is one indicator, its words a note, its references relationships', async () => {
+    const store = memoryStixStore();
+    const result = await run(store, readFileSync(path.join(MISP_DIR, 'existing_event.json')));
+    if (!result.ok) throw new Error(JSON.stringify(result.error));
+    const stored = await everything(store);
+    const json = (id: string) => JSON.parse(stored.find((v) => v.id === id)?.json ?? 'null') as Record<string, unknown> | null;
+    const units = stored.filter((v) => v.type === 'indicator' && v.json.includes('misp:object='));
+    // 37 file objects and 12 domain-ip objects, every attribute of which is to_ids.
+    expect(units).toHaveLength(49);
+    expect(json('indicator--5a3ce58a-3198-4cb8-9d51-44e5950d210f')).toMatchObject({ pattern: "[domain-name:resolves_to_refs[*].value = '87.236.211.182' AND domain-name:value = 'servicecdp.com']", labels: ['misp:object="domain-ip"'] });
+    expect(json('indicator--5a3cd5b6-9568-4342-b2ab-4c62950d210f')).toMatchObject({ pattern: expect.stringMatching(/^\[file:name = 'Bulletin\.doc' AND file:hashes\.'SHA-1' = '[0-9a-f]{40}'\]$/) as unknown, description: 'Win32/Sednit.AX' });
+    // The object's text attribute (state: Malicious) is a note about the unit, not an attribute of its own.
+    const notes = stored.filter((v) => v.type === 'note').map((v) => JSON.parse(v.json) as Record<string, unknown>);
+    expect(notes).toEqual(expect.arrayContaining([expect.objectContaining({ content: 'state: Malicious', abstract: 'file object: Win32/Sednit.AX', object_refs: ['indicator--5a3cd5b6-9568-4342-b2ab-4c62950d210f'] })]));
+    // No attribute of an object became an object of its own.
+    expect(stored.filter((v) => v.type === 'indicator' && v.json.includes('misp:type="sha1"'))).toEqual([]);
+    // A reference to an attribute (referenced_type 0) and one to an object (1) are relationships between what they became.
+    expect(json('relationship--5a3cdba2-2fdc-4f9a-a4eb-4dae950d210f')).toMatchObject({ relationship_type: 'communicates-with', source_ref: 'indicator--5a3cda96-85c4-45a1-82ea-c5ed950d210f', target_ref: 'indicator--5a3c3045-ab0c-4d38-8efe-459002de0b81' });
+    const references = stored.filter((v) => v.type === 'relationship' && !v.json.includes('"based-on"'));
+    expect(references).toHaveLength(20);
+    for (const r of references) {
+      const o = JSON.parse(r.json) as { source_ref: string; target_ref: string };
+      expect(stored.some((v) => v.id === o.source_ref) && stored.some((v) => v.id === o.target_ref)).toBe(true);
+    }
+  });
+
+  const objectEvent = (objects: unknown[], attributes: unknown[] = []) =>
+    JSON.stringify({ Event: { uuid: '5c6d7e8f-9a0b-4c1d-8e2f-3a4b5c6d7e00', info: 'FICTIONAL objects', date: '2026-10-22', timestamp: '1792600000', distribution: '1', Tag: [{ name: 'tlp:green' }], Attribute: attributes, Object: objects } });
+  const id = (n: string) => `5c6d7e8f-9a0b-4c1d-8e2f-3a4b5c6d7e${n.padStart(2, '0')}`;
+  const attr = (n: string, relation: string, type: string, value: string, to_ids: boolean, extra: Record<string, unknown> = {}) => ({ uuid: id(n), object_relation: relation, type, value, to_ids, category: 'Network activity', timestamp: '1792600000', ...extra });
+  const email = { uuid: id('10'), name: 'email', comment: 'the lure', distribution: '5', timestamp: '1792600000', Attribute: [attr('11', 'from', 'email-src', 'it-support@county-helpdesk.example', true), attr('12', 'to', 'email-dst', 'clerk@county.example', false), attr('13', 'to', 'email-dst', 'deputy@county.example', false), attr('14', 'subject', 'email-subject', 'Updated poll worker schedule', true)], ObjectReference: [{ uuid: id('15'), referenced_uuid: id('20'), relationship_type: 'Delivers Payload', comment: 'the link in the mail' }] };
+  const ipPort = { uuid: id('20'), name: 'ip-port', distribution: '5', timestamp: '1792600000', Attribute: [attr('21', 'ip', 'ip-dst', '203.0.113.47', true), attr('22', 'dst-port', 'port', '8443', false, { distribution: '0' })] };
+  const domainIp = { uuid: id('30'), name: 'domain-ip', distribution: '5', timestamp: '1792600000', Attribute: [attr('31', 'domain', 'domain', 'ballot-results-update.example', true), attr('32', 'domain', 'domain', 'cdn.ballot-results-update.example', true), attr('33', 'ip', 'ip-dst', '198.51.100.23', true), attr('34', 'ip', 'ip-dst', '198.51.100.24', true)] };
+  const lonelyIp = { uuid: id('40'), name: 'domain-ip', distribution: '5', timestamp: '1792600000', Attribute: [attr('41', 'ip', 'ip-dst', '192.0.2.10', false), attr('42', 'port', 'port', '53', false)], ObjectReference: [{ uuid: id('43'), referenced_uuid: id('99'), relationship_type: 'related-to' }] };
+
+  it('email, ip-port and domain-ip objects: patterns of their to_ids attributes, observables of all, shared as their narrowest attribute', async () => {
+    const store = memoryStixStore();
+    const result = await run(store, objectEvent([email, ipPort, domainIp, lonelyIp]));
+    if (!result.ok) throw new Error(JSON.stringify(result.error));
+    const stored = await everything(store);
+    for (const v of stored) expect({ id: v.id, errors: oasis.validate(JSON.parse(v.json)).errors }).toEqual({ id: v.id, errors: [] });
+    const json = (sid: string) => JSON.parse(stored.find((v) => v.id === sid)?.json ?? 'null') as Record<string, unknown> | null;
+    expect(json(`indicator--${id('10')}`)).toMatchObject({ pattern: "[email-message:from_ref.value = 'it-support@county-helpdesk.example' AND email-message:subject = 'Updated poll worker schedule']", description: 'the lure' });
+    const message = JSON.parse(stored.find((v) => v.type === 'email-message')?.json ?? '{}') as Record<string, unknown>;
+    expect(message).toMatchObject({ subject: 'Updated poll worker schedule', from_ref: expect.stringMatching(/^email-addr--/) as unknown, to_refs: [expect.stringMatching(/^email-addr--/), expect.stringMatching(/^email-addr--/)] as unknown });
+    expect(json(`observed-data--${id('10')}`)).toMatchObject({ object_refs: [message['id']] });
+    // Several domains and addresses of one domain-ip: any of them.
+    expect(json(`indicator--${id('30')}`)).toMatchObject({ pattern: "[(domain-name:value = 'ballot-results-update.example' OR domain-name:value = 'cdn.ballot-results-update.example') AND (domain-name:resolves_to_refs[*].value = '198.51.100.23' OR domain-name:resolves_to_refs[*].value = '198.51.100.24')]" });
+    // The port is shared with the organization only: the whole ip-port object is, and the notes say so.
+    expect(stored.find((v) => v.id === `indicator--${id('20')}`)?.sharing.audience).toEqual([`org:${OWNER}`]);
+    expect(json(`indicator--${id('20')}`)).toMatchObject({ pattern: "[network-traffic:dst_ref.value = '203.0.113.47']" });
+    expect(JSON.parse(stored.find((v) => v.type === 'network-traffic')?.json ?? '{}')).toMatchObject({ dst_port: 8443, protocols: ['ipv4'] });
+    expect(result.value.notes).toEqual(expect.arrayContaining([expect.objectContaining({ code: 'audience-narrowed', path: '$.Event.Object[1]', message: expect.stringContaining('ip-port object') as unknown })]));
+    // The reference: a relationship in words MISP's free text allows, shared no wider than its narrower end.
+    const reference = stored.find((v) => v.id === `relationship--${id('15')}`);
+    expect(JSON.parse(reference?.json ?? '{}')).toMatchObject({ relationship_type: 'delivers-payload', source_ref: `indicator--${id('10')}`, target_ref: `indicator--${id('20')}`, description: 'the link in the mail' });
+    expect(reference?.sharing.audience).toEqual([`org:${OWNER}`]);
+    // A domain-ip without a domain describes no domain: its address stands alone; its port and its reference to nothing are reported.
+    expect(json(`observed-data--${id('40')}`)).toMatchObject({ object_refs: [expect.stringMatching(/^ipv4-addr--/)] });
+    expect(result.value.notes).toEqual(expect.arrayContaining([expect.objectContaining({ code: 'not-carried', message: expect.stringContaining('1 port') as unknown }), expect.objectContaining({ code: 'not-carried', path: '$.Event.Object[3].ObjectReference[0]' })]));
+  });
+
+  it('come back from the export as the same MISP objects, and import again to the same STIX', async () => {
+    const store = memoryStixStore();
+    expect((await run(store, objectEvent([email, ipPort, domainIp]))).ok).toBe(true);
+    const report = (await everything(store)).find((v) => v.type === 'report');
+    if (report === undefined) throw new Error('no report');
+    const exported = await eventOfReport(store, { kind: 'member', orgId: OWNER, userId: null, keys: ['public', 'community', `org:${OWNER}`] }, report);
+    expect(exported.Attribute).toEqual([]);
+    const mail = exported.Object.find((o) => o.uuid === id('10'));
+    expect(mail).toMatchObject({ name: 'email', comment: 'the lure', ObjectReference: [{ uuid: id('15'), referenced_uuid: id('20'), relationship_type: 'delivers-payload' }] });
+    expect(mail?.Attribute.map((a) => [a.object_relation, a.type, a.value, a.to_ids]).sort()).toEqual(
+      [
+        ['from', 'email-src', 'it-support@county-helpdesk.example', true],
+        ['subject', 'email-subject', 'Updated poll worker schedule', true],
+        ['to', 'email-dst', 'clerk@county.example', false],
+        ['to', 'email-dst', 'deputy@county.example', false],
+      ].sort(),
+    );
+    const again = memoryStixStore();
+    expect((await run(again, JSON.stringify({ Event: exported }))).ok).toBe(true);
+    const shape = async (s: StixStore) => (await everything(s)).filter((v) => v.type !== 'report').map((v) => `${v.id} ${v.sharing.tlp} ${v.sharing.audience.join(',')}`).sort();
+    expect(await shape(again)).toEqual(await shape(store));
   });
 });

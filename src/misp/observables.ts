@@ -37,6 +37,8 @@ export interface PathValue {
 }
 
 const HASH_STEP = /^hashes\.'([^']+)'$/;
+/** `dst_ref.value`, `resolves_to_refs[*].value`, `to_refs[*].value`: a reference to another observable by its value. */
+const REF_STEP = /^([a-z_]+?)_ref(s\[\*\])?\.value$/;
 
 /**
  * The observables (SCOs, without sharing properties) that a set of comparisons of one attribute
@@ -51,13 +53,16 @@ export function observablesOf(parts: readonly PathValue[]): { readonly objects: 
     const rest = path.slice(colon + 1);
     const props = byType.get(type) ?? {};
     byType.set(type, props);
-    if (rest === 'src_ref.value' || rest === 'dst_ref.value') {
-      const refType = addressType(value);
-      const ref = { type: refType, spec_version: '2.1', id: scoId(refType, { value }), value };
-      extra.push(ref);
-      props[rest.slice(0, -'.value'.length)] = ref.id;
+    const ref = REF_STEP.exec(rest);
+    if (ref?.[1] !== undefined) {
+      const refType = ref[1] === 'src' || ref[1] === 'dst' || ref[1] === 'resolves_to' ? addressType(value) : 'email-addr';
+      const target = { type: refType, spec_version: '2.1', id: scoId(refType, { value }), value };
+      if (!extra.some((e) => e['id'] === target.id)) extra.push(target);
+      const key = `${ref[1]}_ref${ref[2] === undefined ? '' : 's'}`;
+      if (ref[2] === undefined) props[key] = target.id;
+      else props[key] = [...new Set([...((props[key] as string[] | undefined) ?? []), target.id])];
       // STIX requires the protocols: an address says its network layer; a host name says none, and MISP's host|port is a TCP service (web, mail, C2).
-      props['protocols'] = [refType === 'ipv6-addr' ? 'ipv6' : refType === 'ipv4-addr' ? 'ipv4' : 'tcp'];
+      if (type === 'network-traffic') props['protocols'] = [refType === 'ipv6-addr' ? 'ipv6' : refType === 'ipv4-addr' ? 'ipv4' : 'tcp'];
       continue;
     }
     if (isIntegerPath(path)) {
@@ -66,13 +71,6 @@ export function observablesOf(parts: readonly PathValue[]): { readonly objects: 
     }
     if (rest === 'values[*].data') {
       props['values'] = [...((props['values'] as unknown[] | undefined) ?? []), { data: value }];
-      continue;
-    }
-    if (rest === 'resolves_to_refs[*].value') {
-      const ipType = value.includes(':') ? 'ipv6-addr' : 'ipv4-addr';
-      const ip = { type: ipType, spec_version: '2.1', id: scoId(ipType, { value }), value };
-      extra.push(ip);
-      props['resolves_to_refs'] = [ip.id];
       continue;
     }
     const hash = HASH_STEP.exec(rest);

@@ -163,7 +163,7 @@ function mispRoutes(app: FastifyInstance, authn: RequestKit, deps: MispRouteDeps
     const served: StoredVersion[] = [];
     for (const report of reports.value) {
       const e = await eventOfReport(deps.stix, reader, report, { onServed: (v) => served.push(...v) });
-      for (const a of e.Attribute) {
+      for (const a of [...e.Attribute, ...e.Object.flatMap((o) => o.Attribute)]) {
         const parts = a.type.includes('|') ? a.value.split('|') : [a.value];
         for (const part of parts) lines.push(`${createHash('md5').update(part, 'utf8').digest('hex')},${e.uuid}`);
       }

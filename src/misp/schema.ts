@@ -51,9 +51,23 @@ export const MispAttribute = Type.Object({
 });
 export type MispAttribute = Static<typeof MispAttribute>;
 
+/** A MISP object's link to another object or attribute of the event (`referenced_uuid`), with MISP's free-text relationship type. */
+export const MispObjectReference = Type.Object({
+  uuid: Opt(Type.String()),
+  referenced_uuid: Type.String({ minLength: 1 }),
+  relationship_type: Type.String({ maxLength: 1000 }),
+  comment: Opt(Text),
+  timestamp: Opt(IntLike),
+  deleted: Opt(Type.Boolean()),
+});
+export type MispObjectReference = Static<typeof MispObjectReference>;
+
 export const MispObject = Type.Object({
   uuid: Opt(Type.String()),
   name: Type.String({ minLength: 1 }),
+  first_seen: Opt(Type.String()),
+  last_seen: Opt(Type.String()),
+  ObjectReference: Type.Optional(Type.Array(MispObjectReference)),
   comment: Opt(Text),
   distribution: Opt(DistributionLike),
   sharing_group_id: Opt(IntLike),

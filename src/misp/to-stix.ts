@@ -2,15 +2,13 @@ import type { AudienceKey } from '../domain/audience.ts';
 import type { ProblemDetail } from '../domain/problem.ts';
 import { TLP_LEVELS, TLP_MARKING_IDS, type Tlp } from '../domain/tlp.ts';
 import { uuidV5 } from '../domain/uuid.ts';
+import { intOf, isIds, isoOf, isTechniqueTag, labelsOf, MISP_NAMESPACE, reachOf, stricterOf, stixUuid } from './misp-items.ts';
 import { badValue, concretePath, mappingOf, splitValue, stixValue } from './attribute-types.ts';
 import { observablesOf, patternOf, type PathValue } from './observables.ts';
-import type { LocatedEvent, MispAttribute, MispEvent, MispGalaxy, MispTag } from './schema.ts';
-import { decideSharing, distributionWords, narrowerReach, stricterTlp, tlpOfTags, type Distribution, type MispReach, type SharingContext } from './sharing.ts';
+import { OBJECT_TEMPLATES, objectPattern, relationshipType, splitRoot } from './objects.ts';
+import type { LocatedEvent, MispAttribute, MispGalaxy, MispObject, MispTag } from './schema.ts';
+import { decideSharing, distributionWords, narrowerReach, tlpOfTags, type Distribution, type MispReach, type SharingContext } from './sharing.ts';
 import { techniquesNamed, techniqueStub, type NamedTechnique, type TechniqueIndex } from './techniques.ts';
-
-/** Namespace of ids Rampart derives for MISP items whose uuid STIX cannot use. */
-const MISP_NAMESPACE = 'a1f4c3d2-7b1e-5c0a-9e6f-3d2b1a0c9e8f';
-const STIX_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-5][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 export interface ConvertContext extends SharingContext {
   readonly techniques: TechniqueIndex;
@@ -33,27 +31,6 @@ export interface Converted {
   readonly problems: readonly ProblemDetail[];
 }
 
-const isoOf = (seconds: number): string => new Date(seconds * 1000).toISOString();
-const intOf = (v: string | number | null | undefined): number | null => (v === null || v === undefined ? null : Number(v));
-
-function stixUuid(raw: string | null | undefined, fallbackName: string): string {
-  const lower = (raw ?? '').toLowerCase();
-  return STIX_UUID.test(lower) ? lower : uuidV5(fallbackName, MISP_NAMESPACE);
-}
-
-function reachOf(item: { distribution?: string | number | null; sharing_group_id?: string | number | null; SharingGroup?: { uuid?: string | null } | null }, parent: MispReach | null, event: MispEvent): MispReach | null {
-  const d = intOf(item.distribution);
-  if (d === null || d === 5) return parent;
-  if (d < 0 || d > 4) return null;
-  if (d !== 4) return { distribution: d as Distribution, sharingGroup: null };
-  const sameAsEvent = item.sharing_group_id !== undefined && item.sharing_group_id !== null && String(item.sharing_group_id) === String(event.sharing_group_id ?? '');
-  return { distribution: 4, sharingGroup: item.SharingGroup?.uuid ?? (sameAsEvent ? (event.SharingGroup?.uuid ?? null) : null) };
-}
-
-const isIds = (attr: MispAttribute): boolean => attr.to_ids === true || attr.to_ids === '1';
-const isTechniqueTag = (name: string): boolean => /^misp-galaxy:[^=]*(attack-pattern|technique)[^=]*=/.test(name);
-const labelsOf = (tags: readonly MispTag[]): string[] => tags.map((t) => t.name).filter((n) => !n.toLowerCase().startsWith('tlp:') && !isTechniqueTag(n));
-
 class EventConverter {
   readonly objects: { object: Record<string, unknown>; origin: string }[] = [];
   readonly audience = new Map<string, readonly AudienceKey[]>();
@@ -64,6 +41,11 @@ class EventConverter {
   private readonly narrowed = new Map<string, { path: string; count: number }>();
   private readonly notCarried = new Map<string, number>();
   private readonly refs: string[] = [];
+  /** What each MISP attribute and object (by uuid) became: the ends of object references. */
+  private readonly made = new Map<string, string>();
+  /** The MISP reach and TLP each object was made with: a relationship is shared no wider than either end. */
+  private readonly reachOfId = new Map<string, { reach: MispReach; tlp: Tlp | null }>();
+  private readonly referencesNotCarried: string[] = [];
   /** Threat actors and campaigns made from the event's attributes: they use the techniques the event names. */
   private readonly actors: { id: string; origin: string; reach: MispReach; tlp: Tlp | null }[] = [];
   private readonly reportId: string;
@@ -87,6 +69,7 @@ class EventConverter {
 
   private add(object: Record<string, unknown>, origin: string, reach: MispReach, tlp: Tlp | null): void {
     const id = String(object['id']);
+    if (!this.reachOfId.has(id)) this.reachOfId.set(id, { reach, tlp });
     const decision = decideSharing(reach, tlp, this.context);
     if (decision.narrowed !== null) {
       const n = this.narrowed.get(decision.narrowed);
@@ -123,9 +106,7 @@ class EventConverter {
       this.notCarried.set(attr.type, (this.notCarried.get(attr.type) ?? 0) + 1);
       return;
     }
-    const reach = narrowerReach(reachOf(attr, parentReach, event) ?? parentReach, parentReach);
-    const attrTlp = tlpOfTags(attr.Tag ?? []);
-    const tlp = attrTlp === null ? this.eventTlp : this.eventTlp === null ? attrTlp : stricterTlp(attrTlp, this.eventTlp);
+    const { reach, tlp } = this.sharingOfAttribute(attr, parentReach);
     const uuid = stixUuid(attr.uuid, `attribute/${event.uuid}/${origin}`);
     const ts = intOf(attr.timestamp);
     const created = ts === null ? this.eventModified : isoOf(ts);
@@ -171,7 +152,130 @@ class EventConverter {
     }
     this.add(made, origin, reach, tlp);
     this.refs.push(String(made['id']));
+    if (attr.uuid) this.made.set(attr.uuid.toLowerCase(), String(made['id']));
     this.relateTechniques(String(made['id']), String(made['type']), attr.Galaxy ?? [], attr.Tag ?? [], origin, reach, tlp, created, modified);
+  }
+
+  /** An attribute's reach (the narrower of its own and its container's) and TLP (the stricter of its own tag and the event's). */
+  private sharingOfAttribute(attr: MispAttribute, parentReach: MispReach): { reach: MispReach; tlp: Tlp | null } {
+    const reach = narrowerReach(reachOf(attr, parentReach, this.located.event) ?? parentReach, parentReach);
+    const attrTlp = tlpOfTags(attr.Tag ?? []);
+    return { reach, tlp: stricterOf(attrTlp, this.eventTlp) };
+  }
+
+  /**
+   * A MISP object as one STIX unit (docs/misp.md, "MISP objects"): an indicator whose pattern holds its
+   * to_ids attributes, an observed-data with the observables of all of them (when some are not to_ids;
+   * the indicator is `based-on` it), and a note with its comment and words. The unit is shared as its
+   * most narrowly shared attribute. Rules, vulnerabilities and actors inside it stay objects of their own.
+   */
+  private object(object: MispObject, origin: string): void {
+    const event = this.located.event;
+    const objectReach = narrowerReach(reachOf(object, this.eventReach, event) ?? this.eventReach, this.eventReach);
+    const template = OBJECT_TEMPLATES[object.name];
+    const members: { attr: MispAttribute; at: string; parts: PathValue[]; root: boolean }[] = [];
+    const words: { attr: MispAttribute; line: string }[] = [];
+    for (const [j, attr] of (object.Attribute ?? []).entries()) {
+      if (attr.deleted === true) continue;
+      const at = `${origin}.Attribute[${j}]`;
+      const relation = template?.relations[attr.object_relation ?? ''];
+      const mapping = mappingOf(attr.type);
+      const parts = relation !== undefined ? this.partsOf(attr, [relation.path], at) : mapping?.kind === 'observable' && (mapping.patternOnly !== true || isIds(attr)) ? this.partsOf(attr, mapping.paths, at) : undefined;
+      if (parts === null) continue;
+      if (parts !== undefined) members.push({ attr, at, parts, root: relation !== undefined });
+      else if (mapping?.kind === 'note') words.push({ attr, line: `${attr.object_relation ?? attr.type}: ${String(attr.value)}` });
+      else this.attribute(attr, at, objectReach, object.name);
+    }
+    // Without its key (a domain-ip with no domain) the template describes no observable: each attribute stands alone.
+    if (template !== undefined && !members.some((m) => m.root && template.keys.includes(m.parts[0]?.path ?? ''))) {
+      for (const m of members.filter((x) => x.root)) {
+        const mapping = mappingOf(m.attr.type);
+        const own = mapping?.kind === 'observable' && (mapping.patternOnly !== true || isIds(m.attr)) ? this.partsOf(m.attr, mapping.paths, m.at) : null;
+        if (own === null) this.notCarried.set(m.attr.type, (this.notCarried.get(m.attr.type) ?? 0) + 1);
+        Object.assign(m, { parts: own ?? [], root: false });
+      }
+    }
+    const kept = members.filter((m) => m.parts.length > 0);
+    const inUnit = [...kept.map((m) => m.attr), ...words.map((w) => w.attr)];
+    if (inUnit.length === 0) return;
+    // One unit, one sharing: the narrowest of its attributes'.
+    let reach = objectReach;
+    let tlp: Tlp | null = this.eventTlp;
+    const distinct = new Set<string>();
+    for (const attr of inUnit) {
+      const own = this.sharingOfAttribute(attr, objectReach);
+      reach = narrowerReach(own.reach, reach);
+      tlp = stricterOf(own.tlp, tlp);
+      distinct.add(`${own.reach.distribution}|${own.reach.sharingGroup ?? ''}|${own.tlp ?? ''}`);
+    }
+    if (distinct.size > 1) this.notes.push({ path: origin, code: 'audience-narrowed', message: `the ${object.name} object's attributes are shared differently in MISP; Rampart keeps the object as one item, so all of it is shared as its most narrowly shared attribute` });
+    const uuid = stixUuid(object.uuid, `object/${event.uuid}/${origin}`);
+    const ts = intOf(object.timestamp);
+    const created = ts === null ? this.eventModified : isoOf(ts);
+    const modified = created > this.eventModified ? created : this.eventModified;
+    const first = this.seenTime(object.first_seen, `${origin}.first_seen`) ?? created;
+    const last = this.seenTime(object.last_seen, `${origin}.last_seen`) ?? first;
+    const labels = [...new Set([`misp:object="${object.name}"`, ...inUnit.flatMap((a) => labelsOf(a.Tag ?? []))])];
+    const name = `${object.name}: ${kept.flatMap((m) => m.parts.map((p) => p.value)).join(', ')}`.slice(0, 250);
+    const units: string[] = [];
+    const ids = kept.filter((m) => isIds(m.attr));
+    if (ids.length > 0) {
+      const pattern = objectPattern(ids.filter((m) => m.root).flatMap((m) => m.parts), ids.filter((m) => !m.root).map((m) => m.parts));
+      const indicator = { ...this.common('indicator', uuid, created, modified), name, ...(object.comment ? { description: object.comment } : {}), indicator_types: ['malicious-activity'], pattern, pattern_type: 'stix', valid_from: first, labels };
+      this.add(indicator, origin, reach, tlp);
+      units.push(`indicator--${uuid}`);
+    }
+    if (ids.length < kept.length) {
+      const groups = [...splitRoot(kept.filter((m) => m.root).flatMap((m) => m.parts)), ...kept.filter((m) => !m.root).map((m) => m.parts)].filter((g) => g.length > 0);
+      const roots: string[] = [];
+      for (const group of groups) {
+        const { objects, roots: these } = observablesOf(group);
+        for (const sco of objects) this.add(sco, origin, reach, tlp);
+        roots.push(...these.filter((r) => !roots.includes(r)));
+      }
+      const observed = { ...this.common('observed-data', uuid, created, modified), first_observed: first, last_observed: last < first ? first : last, number_observed: 1, object_refs: roots, labels };
+      this.add(observed, origin, reach, tlp);
+      units.push(`observed-data--${uuid}`);
+    }
+    const [primary, observedToo] = units;
+    if (primary !== undefined && observedToo !== undefined) this.relate('based-on', primary, observedToo, origin, reach, tlp, created, modified);
+    const comment = object.comment ?? '';
+    if (words.length > 0 || (comment !== '' && ids.length === 0)) {
+      const noteUuid = uuidV5(`${uuid}|note`, MISP_NAMESPACE);
+      const note = { ...this.common('note', noteUuid, created, modified), abstract: `${object.name} object${comment === '' ? '' : `: ${comment}`}`.slice(0, 250), content: words.length > 0 ? words.map((w) => w.line).join('\n') : comment, object_refs: units.length > 0 ? [...units] : [this.reportId], labels };
+      this.add(note, origin, reach, tlp);
+      units.push(`note--${noteUuid}`);
+    }
+    this.refs.push(...units);
+    const unit = units[0];
+    if (unit === undefined) return;
+    if (object.uuid) this.made.set(object.uuid.toLowerCase(), unit);
+    for (const attr of inUnit) {
+      if (attr.uuid) this.made.set(attr.uuid.toLowerCase(), unit);
+      this.relateTechniques(unit, unit.slice(0, unit.indexOf('--')), attr.Galaxy ?? [], attr.Tag ?? [], origin, reach, tlp, created, modified);
+    }
+  }
+
+  /** MISP object references as relationships between what their ends became, shared no wider than either end. */
+  private references(object: MispObject, origin: string): void {
+    const event = this.located.event;
+    for (const [k, ref] of (object.ObjectReference ?? []).entries()) {
+      if (ref.deleted === true) continue;
+      const at = `${origin}.ObjectReference[${k}]`;
+      const from = this.made.get((object.uuid ?? '').toLowerCase());
+      const to = this.made.get(ref.referenced_uuid.toLowerCase());
+      const ends = from === undefined || to === undefined ? undefined : [this.reachOfId.get(from), this.reachOfId.get(to)];
+      if (from === undefined || to === undefined || ends?.[0] === undefined || ends[1] === undefined) {
+        this.referencesNotCarried.push(at);
+        continue;
+      }
+      const ts = intOf(ref.timestamp);
+      const created = ts === null ? this.eventModified : isoOf(ts);
+      const id = `relationship--${stixUuid(ref.uuid, `reference/${event.uuid}/${at}`)}`;
+      const relationship = { ...this.common('relationship', id.slice('relationship--'.length), created, created > this.eventModified ? created : this.eventModified), relationship_type: relationshipType(ref.relationship_type), source_ref: from, target_ref: to, ...(ref.comment ? { description: ref.comment } : {}) };
+      this.add(relationship, at, narrowerReach(ends[0].reach, ends[1].reach), stricterOf(ends[0].tlp, ends[1].tlp));
+      this.refs.push(id);
+    }
   }
 
   /** The `path = value` parts of an observable attribute, or null (and a problem of the file) when its value does not fit its type. */
@@ -241,10 +345,13 @@ class EventConverter {
   convert(): void {
     const { event, path } = this.located;
     for (const [i, attr] of (event.Attribute ?? []).entries()) this.attribute(attr, `${path}.Attribute[${i}]`, this.eventReach, null);
-    for (const [i, object] of (event.Object ?? []).entries()) {
-      if (object.deleted === true) continue;
-      const objectReach = narrowerReach(reachOf(object, this.eventReach, event) ?? this.eventReach, this.eventReach);
-      for (const [j, attr] of (object.Attribute ?? []).entries()) this.attribute(attr, `${path}.Object[${i}].Attribute[${j}]`, objectReach, object.name);
+    const objects = (event.Object ?? []).map((object, i) => ({ object, at: `${path}.Object[${i}]` })).filter((o) => o.object.deleted !== true);
+    for (const { object, at } of objects) this.object(object, at);
+    // After every object, so that a reference may point at one further down the event.
+    for (const { object, at } of objects) this.references(object, at);
+    if (this.referencesNotCarried.length > 0) {
+      const n = this.referencesNotCarried.length;
+      this.notes.push({ path: this.referencesNotCarried[0] ?? path, code: 'not-carried', message: `${n} object reference${n === 1 ? '' : 's'} point${n === 1 ? 's' : ''} at something Rampart did not carry (a left-out type, a deleted item, or nothing in this event), so ${n === 1 ? 'it was' : 'they were'} left out` });
     }
     // Techniques the event names: the report is related to each, and the actors and campaigns the event names use them.
     for (const named of techniquesNamed(event.Galaxy ?? [], event.Tag ?? [])) {
