@@ -1,37 +1,22 @@
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { AudienceKey } from '../src/domain/audience.ts';
-import type { GroupId, OrgId, StixId, UserId } from '../src/domain/ids.ts';
+import type { OrgId, StixId } from '../src/domain/ids.ts';
 import type { Principal } from '../src/domain/principal.ts';
 import { ok } from '../src/domain/result.ts';
 import type { Tlp } from '../src/domain/tlp.ts';
 import { exportBundle } from '../src/ingest/export.ts';
-import type { OrgInfo } from '../src/sharing/keys.ts';
-import { createSharingService, type SharingService } from '../src/sharing/service.ts';
+import type { SharingService } from '../src/sharing/service.ts';
 import { openStore, type RampartStore } from '../src/store/index.ts';
 import { taxiiStore } from '../src/store/taxii.ts';
-import type { IncomingObject, Reader } from '../src/store/types.ts';
+import type { IncomingObject } from '../src/store/types.ts';
 import { collectionIdOf } from '../src/taxii/collections.ts';
 import { TAXII_CONTENT_TYPE } from '../src/taxii/media.ts';
 import { taxiiPlugin } from '../src/taxii/plugin.ts';
 import { harness, principalKeyAuth, type Harness } from './helpers/http.ts';
 import { testDatabase, testDialects } from './helpers/store.ts';
-import {
-  audienceFor,
-  FIPS,
-  KINDS,
-  kindOf,
-  MAY_NAME,
-  names,
-  olderAudience,
-  reaches,
-  readersOf,
-  TLPS,
-  type Membership,
-  type ModelOrg,
-  type ModelPeople,
-  type ModelReader,
-} from './helpers/visibility-oracle.ts';
+import { audienceFor, kindOf, MAY_NAME, names, olderAudience, reaches, readersOf, TLPS, type ModelPeople, type ModelReader } from './helpers/visibility-oracle.ts';
+import { buildPeople, describeReader, keyChoice, orgIdOf, peopleArbs, readerFor, sharingFor, uuid } from './helpers/visibility-world.ts';
 
 /*
  * Proof of "each version is bounded by its own marking" (issue 15 items 1 and 3): random histories of
@@ -86,38 +71,18 @@ function inCollection(o: ModelObject, key: AudienceKey, org: number): string[] {
 
 // ---- Generated histories ---------------------------------------------------------------------
 
-const keyChoice = fc.record({ kind: fc.integer({ min: 0, max: 5 }), n: fc.nat(50) });
 const audienceArb = fc.array(keyChoice, { minLength: 1, maxLength: 3 });
 const stepArb = fc.oneof(
   fc.record({ op: fc.constant('version' as const), tlp: fc.constantFrom(...TLPS), audience: audienceArb, keep: fc.boolean(), older: fc.boolean() }),
   fc.record({ op: fc.constant('reshare' as const), audience: audienceArb }),
 );
 const worldArb = fc.record({
-  orgs: fc.array(fc.record({ kind: fc.constantFrom(...KINDS), fips: fc.constantFrom(...FIPS), users: fc.integer({ min: 1, max: 2 }) }), { minLength: 3, maxLength: 5 }),
-  groups: fc.array(fc.record({ creator: fc.nat(20), members: fc.array(fc.constantFrom<Membership>('none', 'invited', 'accepted'), { minLength: 5, maxLength: 5 }) }), { maxLength: 2 }),
+  ...peopleArbs({ orgs: 5, groups: 2, answers: ['none', 'invited', 'accepted'] }),
   objects: fc.array(fc.record({ owner: fc.nat(20), tlp: fc.constantFrom(...TLPS), audience: audienceArb, steps: fc.array(stepArb, { minLength: 1, maxLength: 5 }) }), { minLength: 4, maxLength: 9 }),
 });
 type WorldSpec = typeof worldArb extends fc.Arbitrary<infer T> ? T : never;
 
-const uuid = (prefix: string, n: number) => `${prefix}-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
-/** Organization ids follow their index, so the oracle can name an organization without the world. */
-const orgIdOf = (i: number) => `identity--${uuid('0000000a', i + 1)}` as OrgId;
 const minute = (n: number) => new Date(Date.UTC(2024, 10, 1, 0, n)).toISOString();
-
-function buildPeople(spec: WorldSpec): ModelWorld {
-  let userN = 0;
-  const orgs: ModelOrg[] = spec.orgs.map((o, i) => ({
-    id: orgIdOf(i),
-    kind: o.kind,
-    fips: o.kind === 'state' || o.kind === 'territory' || o.kind === 'local' ? o.fips : null,
-    users: Array.from({ length: o.users }, () => uuid('0000000b', ++userN) as UserId),
-  }));
-  const groups = spec.groups.map((g, i) => {
-    const creator = g.creator % orgs.length;
-    return { id: uuid('0000000c', i + 1) as GroupId, creator, members: orgs.map((_, j): Membership => (j === creator ? 'accepted' : (g.members[j] ?? 'none'))) };
-  });
-  return { orgs, groups, objects: [] };
-}
 
 function incoming(world: ModelWorld, o: ModelObject, modified: string, tlp: Tlp, audience: readonly AudienceKey[], keep: boolean): IncomingObject {
   const owner = world.orgs[o.owner]?.id ?? ('' as OrgId);
@@ -128,22 +93,8 @@ function incoming(world: ModelWorld, o: ModelObject, modified: string, tlp: Tlp,
 // ---- Building the history in a real store -----------------------------------------------------
 
 async function build(store: RampartStore, spec: WorldSpec): Promise<{ world: ModelWorld; service: SharingService }> {
-  const world = buildPeople(spec);
-  const info = new Map<string, OrgInfo>(world.orgs.map((o) => [o.id, { kind: o.kind, stateFips: o.fips }]));
-  const groupIds = world.groups.map((g) => g.id);
-  let nextGroup = 0;
-  const service = createSharingService({ store, orgInfo: (id) => Promise.resolve(info.get(id) ?? null), newId: () => groupIds[nextGroup++] ?? ('unused' as GroupId) });
-  const actor = (i: number) => ({ orgId: world.orgs[i]?.id ?? ('' as OrgId), userId: null });
-  for (const g of world.groups) {
-    const made = await service.createGroup(actor(g.creator), `group ${g.id}`);
-    if (!made.ok || made.value.id !== g.id) throw new Error('group creation failed');
-    for (const [j, m] of g.members.entries()) {
-      if (m === 'none' || j === g.creator) continue;
-      const invited = await service.invite(actor(g.creator), g.id, world.orgs[j]?.id ?? ('' as OrgId));
-      if (!invited.ok) throw new Error(invited.error.message);
-      if (m === 'accepted') await service.answer(actor(j), g.id, 'accepted');
-    }
-  }
+  const world: ModelWorld = { ...buildPeople(spec), objects: [] };
+  const { service, actor } = await sharingFor(store, world);
 
   // The first version of every object, in one write.
   const firsts: IncomingObject[] = [];
@@ -210,13 +161,6 @@ async function build(store: RampartStore, spec: WorldSpec): Promise<{ world: Mod
   return { world, service };
 }
 
-async function readerFor(service: SharingService, world: ModelWorld, r: ModelReader): Promise<Reader> {
-  if (r.kind === 'public') return { kind: 'public' };
-  const org = world.orgs[r.org]?.id ?? ('' as OrgId);
-  return { kind: 'member', orgId: org, userId: r.user, keys: await service.keysOf(org, r.user) };
-}
-
-const describeReader = (world: ModelWorld, r: ModelReader) => (r.kind === 'public' ? 'public' : `${world.orgs[r.org]?.kind ?? '?'} org ${r.org} user ${r.user ?? '-'}`);
 const pairs = (items: readonly { id: string; modified: string | null }[]) => items.map((v) => `${v.id}@${v.modified ?? ''}`).sort();
 const expectedPairs = (world: ModelWorld, seen: (o: ModelObject) => readonly string[]) => world.objects.flatMap((o) => seen(o).map((m) => `${o.id}@${m}`)).sort();
 

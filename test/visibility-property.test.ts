@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { AudienceKey } from '../src/domain/audience.ts';
-import type { GroupId, OrgId, StixId, UserId } from '../src/domain/ids.ts';
+import type { OrgId, StixId } from '../src/domain/ids.ts';
 import { ok } from '../src/domain/result.ts';
 import type { Tlp } from '../src/domain/tlp.ts';
 import type { Principal } from '../src/domain/principal.ts';
@@ -9,12 +9,12 @@ import { harness, principalKeyAuth } from './helpers/http.ts';
 import { openFeed } from '../src/alerts/feed.ts';
 import { dashboardFor } from '../src/dashboard/service.ts';
 import { exportBundle } from '../src/ingest/export.ts';
-import type { OrgInfo } from '../src/sharing/keys.ts';
-import { createSharingService, type SharingService } from '../src/sharing/service.ts';
+import type { SharingService } from '../src/sharing/service.ts';
 import { openStore, type RampartStore } from '../src/store/index.ts';
 import { testDatabase, testDialects } from './helpers/store.ts';
 import type { IncomingObject, Reader } from '../src/store/types.ts';
-import { audienceFor, FIPS, KINDS, olderAudience, reaches, readersOf, TLPS, type Membership, type ModelOrg, type ModelPeople, type ModelReader } from './helpers/visibility-oracle.ts';
+import { audienceFor, olderAudience, reaches, readersOf, TLPS, type ModelPeople, type ModelReader } from './helpers/visibility-oracle.ts';
+import { buildPeople, describeReader, keyChoice, peopleArbs, readerFor, sharingFor, uuid } from './helpers/visibility-world.ts';
 
 /*
  * Proof of "who sees what": random worlds of organizations, groups, people and objects, random
@@ -51,10 +51,8 @@ function versionsSeen(world: ModelWorld, reader: ModelReader, object: ModelObjec
 
 // ---- Generated worlds --------------------------------------------------------------------------
 
-const keyChoice = fc.record({ kind: fc.integer({ min: 0, max: 5 }), n: fc.nat(50) });
 const worldArb = fc.record({
-  orgs: fc.array(fc.record({ kind: fc.constantFrom(...KINDS), fips: fc.constantFrom(...FIPS), users: fc.integer({ min: 1, max: 2 }) }), { minLength: 3, maxLength: 7 }),
-  groups: fc.array(fc.record({ creator: fc.nat(20), members: fc.array(fc.constantFrom<Membership>('none', 'invited', 'accepted', 'declined'), { minLength: 7, maxLength: 7 }) }), { maxLength: 3 }),
+  ...peopleArbs({ orgs: 7, groups: 3, answers: ['none', 'invited', 'accepted', 'declined'] }),
   objects: fc.array(
     fc.record({
       owner: fc.nat(20),
@@ -72,21 +70,9 @@ const worldArb = fc.record({
 });
 type WorldSpec = typeof worldArb extends fc.Arbitrary<infer T> ? T : never;
 
-const uuid = (prefix: string, n: number) => `${prefix}-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
-
 function buildModel(spec: WorldSpec): ModelWorld {
-  let userN = 0;
-  const orgs: ModelOrg[] = spec.orgs.map((o, i) => ({
-    id: `identity--${uuid('0000000a', i + 1)}` as OrgId,
-    kind: o.kind,
-    fips: o.kind === 'state' || o.kind === 'territory' || o.kind === 'local' ? o.fips : null,
-    users: Array.from({ length: o.users }, () => uuid('0000000b', ++userN) as UserId),
-  }));
-  const groups = spec.groups.map((g, i) => {
-    const creator = g.creator % orgs.length;
-    return { id: uuid('0000000c', i + 1) as GroupId, creator, members: orgs.map((_, j): Membership => (j === creator ? 'accepted' : (g.members[j] ?? 'none'))) };
-  });
-  const world: ModelWorld = { orgs, groups, objects: [] };
+  const world: ModelWorld = { ...buildPeople(spec), objects: [] };
+  const { orgs } = world;
   spec.objects.forEach((o, i) => {
     const audience = audienceFor(world, o.tlp, o.audience);
     const owner = o.owner % orgs.length;
@@ -109,21 +95,7 @@ function incoming(world: ModelWorld, o: ModelObject, version: number): IncomingO
 // ---- Building a world in a real store ---------------------------------------------------------
 
 async function populate(store: RampartStore, world: ModelWorld, spec: WorldSpec): Promise<SharingService> {
-  const info = new Map<string, OrgInfo>(world.orgs.map((o) => [o.id, { kind: o.kind, stateFips: o.fips }]));
-  const groupIds = world.groups.map((g) => g.id);
-  let nextGroup = 0;
-  const service = createSharingService({ store, orgInfo: (id) => Promise.resolve(info.get(id) ?? null), newId: () => groupIds[nextGroup++] ?? ('unused' as GroupId) });
-  const actor = (i: number) => ({ orgId: world.orgs[i]?.id ?? ('' as OrgId), userId: null });
-  for (const g of world.groups) {
-    const made = await service.createGroup(actor(g.creator), `group ${g.id}`);
-    if (!made.ok || made.value.id !== g.id) throw new Error('group creation failed');
-    for (const [j, m] of g.members.entries()) {
-      if (m === 'none' || j === g.creator) continue;
-      const invited = await service.invite(actor(g.creator), g.id, world.orgs[j]?.id ?? ('' as OrgId));
-      if (!invited.ok) throw new Error(invited.error.message);
-      if (m !== 'invited') await service.answer(actor(j), g.id, m === 'accepted' ? 'accepted' : 'declined');
-    }
-  }
+  const { service, actor } = await sharingFor(store, world);
   const items = world.objects.flatMap((o) => Array.from({ length: o.versions }, (_, v) => incoming(world, o, v + 1)));
   await store.stix.write(async (w) => ok(await w.putBatch(items, 'reject')));
 
@@ -166,14 +138,6 @@ async function populate(store: RampartStore, world: ModelWorld, spec: WorldSpec)
   }
   return service;
 }
-
-async function readerFor(service: SharingService, world: ModelWorld, r: ModelReader): Promise<Reader> {
-  if (r.kind === 'public') return { kind: 'public' };
-  const org = world.orgs[r.org]?.id ?? ('' as OrgId);
-  return { kind: 'member', orgId: org, userId: r.user, keys: await service.keysOf(org, r.user) };
-}
-
-const describeReader = (world: ModelWorld, r: ModelReader) => (r.kind === 'public' ? 'public' : `${world.orgs[r.org]?.kind ?? '?'} org ${r.org} user ${r.user ?? '-'}`);
 
 // ---- The properties ---------------------------------------------------------------------------
 
