@@ -1,9 +1,7 @@
 import { parseStixId, type StixId } from '../domain/ids.ts';
-import type { Problem } from '../domain/problem.ts';
-import { err, ok, type Result } from '../domain/result.ts';
-import type { Reader, StixStore, StoredVersion } from '../store/types.ts';
+import type { Reader, Sharing, StixStore, StoredVersion } from '../store/types.ts';
 import { objectsOf } from './objects-out.ts';
-import { attributesOf, epochSeconds, galaxyOfTechnique, reachOfSharing, tlpTag, uuidOf, type MispEventOut, type MispGalaxyOut } from './from-stix.ts';
+import { attributesOf, epochSeconds, galaxyOfTechnique, reachOfSharing, tlpTag, uuidOf, type AttributeContext, type MispAttributeOut, type MispEventOut, type MispGalaxyOut } from './from-stix.ts';
 
 /**
  * Rampart as MISP events (docs/misp.md, "Export"): each report the reader may see is an event, holding
@@ -19,7 +17,7 @@ export interface MispExportOptions {
 
 const CHUNK = 200;
 
-async function visibleByIds(stix: StixStore, reader: Reader, ids: readonly string[]): Promise<Map<string, StoredVersion>> {
+export async function visibleByIds(stix: StixStore, reader: Reader, ids: readonly string[]): Promise<Map<string, StoredVersion>> {
   const found = new Map<string, StoredVersion>();
   const parsed = [...new Set(ids)].flatMap((id) => {
     const p = parseStixId(id);
@@ -35,13 +33,30 @@ async function visibleByIds(stix: StixStore, reader: Reader, ids: readonly strin
   return found;
 }
 
-const refsOf = (o: Record<string, unknown>, key: string): string[] => (Array.isArray(o[key]) ? (o[key] as unknown[]).map(String) : []);
+export const refsOf = (o: Record<string, unknown>, key: string): string[] => (Array.isArray(o[key]) ? (o[key] as unknown[]).map(String) : []);
 
-/** The MISP event of a report the reader may see. */
-export async function eventOfReport(stix: StixStore, reader: Reader, report: StoredVersion, options: MispExportOptions = {}): Promise<MispEventOut> {
+/**
+ * What an event is made around: a report, an incident, or a group of indicators no report holds. Its
+ * sharing is the event's distribution and TLP; `selfId` is the STIX object whose own techniques are the
+ * event's galaxies.
+ */
+export interface EventHead {
+  readonly uuid: string;
+  readonly info: string;
+  readonly published: string;
+  readonly modified: string | null;
+  readonly sharing: Sharing;
+  readonly owner: string;
+  readonly tags: readonly string[];
+  readonly selfId: string | null;
+  readonly head: readonly StoredVersion[];
+  readonly attributes?: (context: AttributeContext) => MispAttributeOut[];
+}
+
+/** The MISP event of a head the reader may see, holding the objects `refIds` names that the reader may also see. */
+export async function eventOf(stix: StixStore, reader: Reader, head: EventHead, refIds: readonly string[], options: MispExportOptions = {}): Promise<MispEventOut> {
   const groupName = options.groupName ?? ((uuid: string) => `Rampart sharing group ${uuid}`);
-  const r = JSON.parse(report.json) as Record<string, unknown>;
-  const refs = await visibleByIds(stix, reader, refsOf(r, 'object_refs'));
+  const refs = await visibleByIds(stix, reader, refIds);
   const objects = [...refs.values()];
   const observables = await visibleByIds(stix, reader, objects.filter((v) => v.type === 'observed-data').flatMap((v) => refsOf(JSON.parse(v.json) as Record<string, unknown>, 'object_refs')));
   const pointed = await visibleByIds(stix, reader, [...observables.values()].flatMap((v) => {
@@ -63,58 +78,50 @@ export async function eventOfReport(stix: StixStore, reader: Reader, report: Sto
     const rel = JSON.parse(v.json) as Record<string, unknown>;
     const g = techniques.get(String(rel['target_ref']));
     const source = String(rel['source_ref']);
-    // The report's own techniques (and the ones its actors use) are the event's galaxies, below.
-    if (g === undefined || source === report.id || rel['relationship_type'] === 'uses') continue;
+    // The head's own techniques (and the ones its actors use) are the event's galaxies, below.
+    if (g === undefined || source === head.selfId || rel['relationship_type'] === 'uses') continue;
     galaxies.set(source, [...(galaxies.get(source) ?? []), g]);
     named.add(String(rel['target_ref']));
   }
-  options.onServed?.([report, ...objects, ...observables.values(), ...pointed.values()]);
+  options.onServed?.([...head.head, ...objects, ...observables.values(), ...pointed.values()]);
   const context = { groupName, observables: observableJson, galaxies };
-  const attributes = objects.flatMap((v) => attributesOf(v, context));
-  // Techniques the report names itself (not only through an attribute's relationship) are the event's.
+  const attributes = [...(head.attributes?.(context) ?? []), ...objects.flatMap((v) => attributesOf(v, context))];
   const eventGalaxies = [...techniques].filter(([id]) => !named.has(id)).map(([, g]) => g);
-  const owner = typeof r['created_by_ref'] === 'string' ? r['created_by_ref'] : report.sharing.owner;
-  const ownerId = parseStixId(owner);
+  const ownerId = parseStixId(head.owner);
   const identity = ownerId.ok ? await stix.get(reader, ownerId.value) : null;
   const identityName = identity === null ? undefined : (JSON.parse(identity.json) as Record<string, unknown>)['name'];
   const ownerName = typeof identityName === 'string' ? identityName : 'Rampart member organization';
-  const labels = refsOf(r, 'labels');
-  const published = typeof r['published'] === 'string' ? r['published'] : (report.modified ?? '1970-01-01T00:00:00Z');
   return {
-    uuid: uuidOf(report.id),
-    info: typeof r['name'] === 'string' ? r['name'] : '',
-    date: published.slice(0, 10),
-    timestamp: epochSeconds(report.modified),
-    publish_timestamp: epochSeconds(published),
+    uuid: head.uuid,
+    info: head.info,
+    date: head.published.slice(0, 10),
+    timestamp: epochSeconds(head.modified),
+    publish_timestamp: epochSeconds(head.published),
     published: true,
     analysis: '2',
     threat_level_id: '4',
-    ...reachOfSharing(report.sharing, groupName),
-    Orgc: { name: ownerName, uuid: uuidOf(owner) },
-    Tag: [tlpTag(report.sharing), ...labels.map((name) => ({ name })), ...eventGalaxies.flatMap((g) => g.GalaxyCluster.map((c) => ({ name: c.tag_name })))],
+    ...reachOfSharing(head.sharing, groupName),
+    Orgc: { name: ownerName, uuid: uuidOf(head.owner) },
+    Tag: [tlpTag(head.sharing), ...head.tags.map((name) => ({ name })), ...eventGalaxies.flatMap((g) => g.GalaxyCluster.map((c) => ({ name: c.tag_name })))],
     Galaxy: eventGalaxies,
     Attribute: attributes,
     Object: objectsOf(objects, context),
   };
 }
 
-/** Every report the reader may see, oldest first, added after `addedAfterUs` when given. */
-export async function visibleReports(stix: StixStore, reader: Reader, addedAfterUs?: number): Promise<Result<StoredVersion[], Problem>> {
-  const out: StoredVersion[] = [];
-  let cursor: string | undefined;
-  for (;;) {
-    const page = await stix.list(reader, { types: ['report'], limit: 500, ...(cursor === undefined ? {} : { cursor }), ...(addedAfterUs === undefined ? {} : { addedAfterUs }) });
-    if (!page.ok) return err(page.error);
-    out.push(...page.value.items);
-    if (page.value.nextCursor === null) return ok(out);
-    cursor = page.value.nextCursor;
-  }
-}
-
-/** The event of one report by its uuid, or null when the reader may not see it (exactly as when it does not exist). */
-export async function eventByUuid(stix: StixStore, reader: Reader, uuid: string, options: MispExportOptions = {}): Promise<MispEventOut | null> {
-  const id = parseStixId(`report--${uuid.toLowerCase()}`);
-  if (!id.ok) return null;
-  const report = await stix.get(reader, id.value);
-  return report === null ? null : eventOfReport(stix, reader, report, options);
+/** The MISP event of a report the reader may see: the objects it refers to. */
+export function eventOfReport(stix: StixStore, reader: Reader, report: StoredVersion, options: MispExportOptions = {}): Promise<MispEventOut> {
+  const r = JSON.parse(report.json) as Record<string, unknown>;
+  const head: EventHead = {
+    uuid: uuidOf(report.id),
+    info: typeof r['name'] === 'string' ? r['name'] : '',
+    published: typeof r['published'] === 'string' ? r['published'] : (report.modified ?? '1970-01-01T00:00:00Z'),
+    modified: report.modified,
+    sharing: report.sharing,
+    owner: typeof r['created_by_ref'] === 'string' ? r['created_by_ref'] : report.sharing.owner,
+    tags: refsOf(r, 'labels'),
+    selfId: report.id,
+    head: [report],
+  };
+  return eventOf(stix, reader, head, refsOf(r, 'object_refs'), options);
 }

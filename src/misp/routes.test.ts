@@ -14,6 +14,7 @@ import { testDatabase, testDialects, type TestDatabase } from '../../test/helper
 import { importObjects } from '../ingest/import.ts';
 import { KNOWLEDGE_BASE } from '../kb/knowledge-base.ts';
 import type { AuditRecord } from '../audit/audit-log.ts';
+import { RAMPART_EXTENSION_ID } from '../stix/rampart-extension.ts';
 import { mispPlugin } from './routes.ts';
 import type { MispEventOut } from './from-stix.ts';
 
@@ -23,6 +24,8 @@ const GROUP = '3c9e7a51-2b4d-4f6e-8a1c-7d5e9b3f2a60';
 const DRIVE_BY = 'attack-pattern--7830cfcf-b268-4ac0-a69e-73c6affbae9a';
 const SPEARPHISHING = 'attack-pattern--648f995e-9c3a-41e4-aeee-98bb41037426';
 const HUB = 'identity--0c000000-0000-4000-8000-00000000000c' as OrgId;
+const INCIDENT = 'incident--1e2d3c4b-5a69-4788-8a7b-6c5d4e3f2a10';
+const LOOSE = '2f3e4d5c-6b7a-4988-9a8b-7c6d5e4f3a2';
 
 const member = (n: string, extra: AudienceKey[] = [], scope: 'read' | 'write' = 'read'): Principal => {
   const orgId = `identity--0${n}000000-0000-4000-8000-00000000000${n}` as OrgId;
@@ -74,6 +77,18 @@ describe.each(testDialects())('MISP routes over a real store (%s)', (dialect) =>
     const second = { Event: { ...own.Event, uuid: '9b8c7d6e-5f4a-4b3c-8d2e-1f0a9b8c7d6e', info: 'FICTIONAL second event, organization only', distribution: '0', Tag: [{ name: 'tlp:amber' }], Galaxy: [], Object: [], Attribute: [{ uuid: '9b8c7d6e-5f4a-4b3c-8d2e-1f0a9b8c7d01', type: 'ip-dst', category: 'Network activity', to_ids: true, distribution: '5', value: '192.0.2.77', timestamp: '1792490000' }] } };
     const res2 = await h.app.inject({ method: 'POST', url: '/api/v1/import/misp', headers: { ...auth('key-a'), 'content-type': 'application/json' }, payload: JSON.stringify(second) });
     expect(res2.statusCode).toBe(200);
+    // Outside any report: an incident the community may read, an indicator that indicates it, a community
+    // indicator on its own, and one only A's organization may read.
+    const made = { spec_version: '2.1', created: '2026-10-23T10:00:00.000Z', modified: '2026-10-23T10:00:00.000Z', created_by_ref: A.orgId };
+    const loose = (tlp: 'green' | 'amber', audience: AudienceKey[], objects: Record<string, unknown>[]) =>
+      importObjects(store.stix, [JSON.stringify({ type: 'bundle', id: `bundle--${LOOSE.slice(0, 30)}${objects.length}${tlp === 'green' ? 'a' : 'b'}`, objects })], { hubOwner: HUB, owner: A.orgId, tlp, audience });
+    expect((await loose('green', ['community'], [
+      { type: 'incident', id: INCIDENT, ...made, name: 'FICTIONAL phishing of the county results site', description: 'Staff received the lure.', extensions: { [RAMPART_EXTENSION_ID]: { extension_type: 'property-extension', incident_category: 'cyber', severity: 'moderate' } } },
+      { type: 'indicator', id: `indicator--${LOOSE}1`, ...made, pattern: "[domain-name:value = 'results-county.example']", pattern_type: 'stix', valid_from: made.created },
+      { type: 'relationship', id: `relationship--${LOOSE}2`, ...made, relationship_type: 'indicates', source_ref: `indicator--${LOOSE}1`, target_ref: INCIDENT },
+      { type: 'indicator', id: `indicator--${LOOSE}3`, ...made, pattern: "[ipv4-addr:value = '198.51.100.99']", pattern_type: 'stix', valid_from: made.created },
+    ])).ok).toBe(true);
+    expect((await loose('amber', [`org:${A.orgId}`], [{ type: 'indicator', id: `indicator--${LOOSE}4`, ...made, pattern: "[ipv4-addr:value = '198.51.100.100']", pattern_type: 'stix', valid_from: made.created }])).ok).toBe(true);
     const page = await store.stix.list({ kind: 'operator' }, { limit: 10_000 });
     if (!page.ok) throw new Error(page.error.message);
     stored = page.value.items;
@@ -98,8 +113,11 @@ describe.each(testDialects())('MISP routes over a real store (%s)', (dialect) =>
     ['D (sees nothing of A)', 'key-d', D],
   ] as const)('export to %s holds only events and attributes shared with it', async (_label, key, principal) => {
     const events = await exportAs(key);
-    const reports = stored.filter((v) => v.type === 'report' && mayRead(principal, v)).map((v) => v.id.slice('report--'.length));
-    expect(events.map((e) => e.uuid).sort()).toEqual(reports.sort());
+    const heads = stored.filter((v) => (v.type === 'report' || v.type === 'incident') && mayRead(principal, v)).map((v) => v.id.slice(v.id.indexOf('--') + 2));
+    const looseVisible = stored.some((v) => v.id.startsWith(`indicator--${LOOSE}`) && mayRead(principal, v));
+    // Each report and incident it may read, and its loose indicators in events of their own.
+    expect(events.filter((e) => heads.includes(e.uuid)).map((e) => e.uuid).sort()).toEqual(heads.sort());
+    expect(events.length > heads.length).toBe(looseVisible);
     const visible = visibleAttributeUuids(principal);
     for (const e of events) for (const a of e.Attribute) expect(visible.has(a.uuid), `${a.type} ${a.value}`).toBe(true);
   });
@@ -140,7 +158,7 @@ describe.each(testDialects())('MISP routes over a real store (%s)', (dialect) =>
       const page = await other.list({ kind: 'operator' }, { limit: 10_000 });
       if (!page.ok) throw new Error(page.error.message);
       // The knowledge base's techniques are not A's to import; the stub A made for T1566 is.
-      const first = stored.filter((v) => !v.id.includes('9b8c7d6e') && (v.type !== 'attack-pattern' || v.sharing.owner === A.orgId));
+      const first = stored.filter((v) => !v.id.includes('9b8c7d6e') && !v.id.includes(LOOSE) && v.id !== INCIDENT && (v.type !== 'attack-pattern' || v.sharing.owner === A.orgId));
       const shape = (v: StoredVersion) => {
         const o = JSON.parse(v.json) as Record<string, unknown>;
         // MISP objects come back as plain attributes (docs/misp.md), so an indicator's name may differ.
@@ -154,6 +172,42 @@ describe.each(testDialects())('MISP routes over a real store (%s)', (dialect) =>
     }
   });
 
+  it('exports incidents and the indicators no report holds as events too, each only to whom it was shared', async () => {
+    const incidentUuid = INCIDENT.slice('incident--'.length);
+    const forC = await exportAs('key-c');
+    const incident = forC.find((e) => e.uuid === incidentUuid);
+    expect(incident).toMatchObject({ info: 'FICTIONAL phishing of the county results site', distribution: '1', Tag: expect.arrayContaining([{ name: 'tlp:green' }, { name: 'rampart:incident-category="cyber"' }, { name: 'rampart:severity="moderate"' }]) as unknown });
+    expect(incident?.Attribute.map((a) => [a.type, a.value, a.to_ids])).toEqual([
+      ['text', 'Staff received the lure.', false],
+      ['domain', 'results-county.example', true],
+    ]);
+    // The indicator of the incident is in the incident's event, not again among the loose ones.
+    const looseForC = forC.filter((e) => e.Tag.some((t) => t.name === 'rampart:type="loose-indicators"'));
+    expect(looseForC.flatMap((e) => e.Attribute.map((a) => a.value))).toEqual(['198.51.100.99']);
+    expect(looseForC[0]).toMatchObject({ date: '2026-10-23', distribution: '1', Tag: expect.arrayContaining([{ name: 'tlp:green' }]) as unknown });
+    // A's own AMBER indicator: an event of its own (its sharing differs), for A only.
+    const looseForA = (await exportAs('key-a')).filter((e) => e.Tag.some((t) => t.name === 'rampart:type="loose-indicators"'));
+    expect(looseForA.map((e) => [e.distribution, e.Tag[0]?.name, e.Attribute.map((a) => a.value)]).sort()).toEqual([
+      ['0', 'tlp:amber', ['198.51.100.100']],
+      ['1', 'tlp:green', ['198.51.100.99']],
+    ]);
+    expect((await exportAs('key-d')).map((e) => e.uuid)).toEqual([]);
+    // The feed holds the same events: in the manifest, in hashes.csv, and as files; not shared is not found.
+    const manifest = (await h.app.inject({ method: 'GET', url: '/misp/feed/manifest.json', headers: auth('key-c') })).json<Record<string, unknown>>();
+    expect(Object.keys(manifest).sort()).toEqual(forC.map((e) => e.uuid).sort());
+    const hashes = (await h.app.inject({ method: 'GET', url: '/misp/feed/hashes.csv', headers: auth('key-c') })).body;
+    const md5 = (v: string) => createHash('md5').update(v).digest('hex');
+    expect(hashes).toContain(`${md5('198.51.100.99')},${looseForC[0]?.uuid ?? ''}`);
+    expect(hashes).not.toContain(md5('198.51.100.100'));
+    for (const e of [incident, looseForC[0]]) {
+      const file = await h.app.inject({ method: 'GET', url: `/misp/feed/${e?.uuid ?? ''}.json`, headers: auth('key-c') });
+      expect(file.json<{ Event: MispEventOut }>().Event).toEqual(e);
+    }
+    const amberGroup = looseForA.find((e) => e.distribution === '0')?.uuid ?? '';
+    expect((await h.app.inject({ method: 'GET', url: `/misp/feed/${amberGroup}.json`, headers: auth('key-c') })).statusCode).toBe(404);
+    expect((await h.app.inject({ method: 'GET', url: `/misp/feed/${amberGroup}.json`, headers: auth('key-a') })).statusCode).toBe(200);
+  });
+
   describe('the MISP feed', () => {
     it('lists in manifest.json and hashes.csv only the events and values the key may see', async () => {
       const manifest = async (key: string) => {
@@ -161,9 +215,11 @@ describe.each(testDialects())('MISP routes over a real store (%s)', (dialect) =>
         expect(res.statusCode).toBe(200);
         return res.json<Record<string, { info: string; Tag: { name: string }[]; Orgc: { uuid: string } }>>();
       };
-      expect(Object.keys(await manifest('key-a')).sort()).toEqual([EVENT_UUID, '9b8c7d6e-5f4a-4b3c-8d2e-1f0a9b8c7d6e'].sort());
+      // The reports' events (incidents and loose indicators: the test above).
+      const reportsOnly = (m: Record<string, unknown>) => Object.keys(m).filter((uuid) => stored.some((v) => v.id === `report--${uuid}`));
+      expect(reportsOnly(await manifest('key-a')).sort()).toEqual([EVENT_UUID, '9b8c7d6e-5f4a-4b3c-8d2e-1f0a9b8c7d6e'].sort());
       const c = await manifest('key-c');
-      expect(Object.keys(c)).toEqual([EVENT_UUID]);
+      expect(reportsOnly(c)).toEqual([EVENT_UUID]);
       expect(c[EVENT_UUID]).toMatchObject({ info: expect.stringContaining('FICTIONAL') as unknown, Tag: expect.arrayContaining([{ name: 'tlp:green' }]) as unknown, Orgc: { uuid: '0a000000-0000-4000-8000-00000000000a' } });
       expect(await manifest('key-d')).toEqual({});
 

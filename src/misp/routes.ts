@@ -16,7 +16,7 @@ import { sendProblem } from '../http/problem.ts';
 import { problemResponses } from '../http/schemas.ts';
 import { microsFromIso } from '../stix/timestamp.ts';
 import type { StixStore, StoredVersion } from '../store/types.ts';
-import { eventByUuid, eventOfReport, visibleReports } from './export.ts';
+import { eventByUuid, visibleEvents } from './events.ts';
 import { importMisp, MISP_IMPORT_LIMIT } from './import.ts';
 import type { Distribution } from './sharing.ts';
 
@@ -125,11 +125,10 @@ function mispRoutes(app: FastifyInstance, authn: RequestKit, deps: MispRouteDeps
       const addedAfterUs = since === undefined ? undefined : microsFromIso(since);
       if (addedAfterUs === null) return sendProblem(reply, problem('invalid', 'invalid-timestamp', `since: "${since ?? ''}" is not an RFC 3339 UTC timestamp such as 2026-11-01T00:00:00Z`));
       const reader = readerOfPrincipal(principal);
-      const reports = await visibleReports(deps.stix, reader, addedAfterUs);
-      if (!reports.ok) return sendProblem(reply, reports.error);
-      const response = [];
       const served: StoredVersion[] = [];
-      for (const report of reports.value) response.push({ Event: await eventOfReport(deps.stix, reader, report, { onServed: (v) => served.push(...v) }) });
+      const events = await visibleEvents(deps.stix, reader, { onServed: (v) => served.push(...v), ...(addedAfterUs === undefined ? {} : { addedAfterUs }) });
+      if (!events.ok) return sendProblem(reply, events.error);
+      const response = events.value.map((Event) => ({ Event }));
       await auditReads(deps.audit, principal, served, 'GET /api/v1/export/misp');
       await deps.audit?.record({ actorOrg: principal.orgId, actorUser: principal.userId, action: 'export', details: { via: 'GET /api/v1/export/misp', events: response.length, since: since ?? null } });
       return reply.send({ response });
@@ -141,13 +140,13 @@ function mispRoutes(app: FastifyInstance, authn: RequestKit, deps: MispRouteDeps
   app.get('/misp/feed/manifest.json', { onRequest: authn.guard('read'), schema: feedSchema('MISP feed manifest: one entry per event (report) the API key may see', 'application/json') }, async (request, reply) => {
     const principal = authn.principalOf(request);
     if (principal === null) return sendProblem(reply, problem('unauthenticated', 'unauthenticated', 'Send an API key: Authorization: Bearer <key>.'));
-    const reader = readerOfPrincipal(principal);
-    const reports = await visibleReports(deps.stix, reader);
-    if (!reports.ok) return sendProblem(reply, reports.error);
-    await auditReads(deps.audit, principal, reports.value, 'GET /misp/feed/manifest.json');
+    const served: StoredVersion[] = [];
+    const events = await visibleEvents(deps.stix, readerOfPrincipal(principal), { onServed: (v) => served.push(...v) });
+    if (!events.ok) return sendProblem(reply, events.error);
+    // The manifest shows each event's head (a report's or incident's name and tags), not its attributes.
+    await auditReads(deps.audit, principal, served.filter((v) => v.type === 'report' || v.type === 'incident'), 'GET /misp/feed/manifest.json');
     const manifest: Record<string, unknown> = {};
-    for (const report of reports.value) {
-      const e = await eventOfReport(deps.stix, reader, report);
+    for (const e of events.value) {
       manifest[e.uuid] = { Orgc: e.Orgc, Tag: e.Tag, info: e.info, date: e.date, analysis: e.analysis, threat_level_id: e.threat_level_id, timestamp: e.timestamp };
     }
     return reply.header('content-type', 'application/json; charset=utf-8').send(JSON.stringify(manifest));
@@ -156,13 +155,11 @@ function mispRoutes(app: FastifyInstance, authn: RequestKit, deps: MispRouteDeps
   app.get('/misp/feed/hashes.csv', { onRequest: authn.guard('read'), schema: feedSchema("MISP feed hashes: the MD5 of each attribute value (each part of a|b values) and its event's uuid", 'text/csv') }, async (request, reply) => {
     const principal = authn.principalOf(request);
     if (principal === null) return sendProblem(reply, problem('unauthenticated', 'unauthenticated', 'Send an API key: Authorization: Bearer <key>.'));
-    const reader = readerOfPrincipal(principal);
-    const reports = await visibleReports(deps.stix, reader);
-    if (!reports.ok) return sendProblem(reply, reports.error);
-    const lines: string[] = [];
     const served: StoredVersion[] = [];
-    for (const report of reports.value) {
-      const e = await eventOfReport(deps.stix, reader, report, { onServed: (v) => served.push(...v) });
+    const events = await visibleEvents(deps.stix, readerOfPrincipal(principal), { onServed: (v) => served.push(...v) });
+    if (!events.ok) return sendProblem(reply, events.error);
+    const lines: string[] = [];
+    for (const e of events.value) {
       for (const a of [...e.Attribute, ...e.Object.flatMap((o) => o.Attribute)]) {
         const parts = a.type.includes('|') ? a.value.split('|') : [a.value];
         for (const part of parts) lines.push(`${createHash('md5').update(part, 'utf8').digest('hex')},${e.uuid}`);

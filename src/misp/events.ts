@@ -1,0 +1,155 @@
+import { parseStixId } from '../domain/ids.ts';
+import type { Problem } from '../domain/problem.ts';
+import { err, ok, type Result } from '../domain/result.ts';
+import { uuidV5 } from '../domain/uuid.ts';
+import { RAMPART_EXTENSION_ID } from '../stix/rampart-extension.ts';
+import type { ListQuery, Reader, StixStore, StoredVersion } from '../store/types.ts';
+import { eventOf, eventOfReport, refsOf, type EventHead, type MispExportOptions } from './export.ts';
+import { reachOfSharing, tlpTag, uuidOf, type MispEventOut } from './from-stix.ts';
+
+/**
+ * Everything a reader may see as MISP events (docs/misp.md, "Export"): each report, each incident (with what
+ * is related to it and its timeline notes), then the indicators and observations no report or incident holds,
+ * one event per owner, day and sharing. Every read is the store's query with the reader.
+ */
+export interface VisibleEventsOptions extends MispExportOptions {
+  /** Only what was added to this hub after this time (microseconds). */
+  readonly addedAfterUs?: number;
+}
+
+const LOOSE_TYPES = ['indicator', 'observed-data'];
+const GROUP_NAMESPACE = '8e1c5a3f-2d7b-5f4e-9a6c-0b1d2e3f4a5b';
+
+async function listAll(stix: StixStore, reader: Reader, query: Omit<ListQuery, 'limit' | 'cursor'>): Promise<Result<StoredVersion[], Problem>> {
+  const out: StoredVersion[] = [];
+  let cursor: string | undefined;
+  for (;;) {
+    const page = await stix.list(reader, { ...query, limit: 500, ...(cursor === undefined ? {} : { cursor }) });
+    if (!page.ok) return err(page.error);
+    out.push(...page.value.items);
+    if (page.value.nextCursor === null) return ok(out);
+    cursor = page.value.nextCursor;
+  }
+}
+
+/** The event of an incident: its description and election properties, what is related to it, its timeline notes. */
+async function eventOfIncident(stix: StixStore, reader: Reader, incident: StoredVersion, options: MispExportOptions): Promise<Result<MispEventOut, Problem>> {
+  const o = JSON.parse(incident.json) as Record<string, unknown>;
+  const id = parseStixId(incident.id);
+  const around = id.ok ? await listAll(stix, reader, { refersTo: id.value }) : ok([]);
+  if (!around.ok) return around;
+  const refIds = around.value.flatMap((v) => {
+    if (v.type === 'note') return [v.id];
+    if (v.type !== 'relationship') return [];
+    const r = JSON.parse(v.json) as Record<string, unknown>;
+    return [v.id, ...[r['source_ref'], r['target_ref']].map(String).filter((end) => end !== incident.id)];
+  });
+  const election = (o['extensions'] as Record<string, Record<string, unknown>> | undefined)?.[RAMPART_EXTENSION_ID] ?? {};
+  const properties = ['incident_category', 'severity', 'case_status', 'state_fips'].flatMap((k) => (typeof election[k] === 'string' ? [`rampart:${k.replace(/_/g, '-')}="${String(election[k])}"`] : []));
+  const description = typeof o['description'] === 'string' ? o['description'] : '';
+  const head: EventHead = {
+    uuid: uuidOf(incident.id),
+    info: typeof o['name'] === 'string' ? o['name'] : `Incident ${uuidOf(incident.id)}`,
+    published: typeof o['created'] === 'string' ? o['created'] : (incident.modified ?? '1970-01-01T00:00:00Z'),
+    modified: incident.modified,
+    sharing: incident.sharing,
+    owner: typeof o['created_by_ref'] === 'string' ? o['created_by_ref'] : incident.sharing.owner,
+    tags: ['rampart:type="incident"', ...properties, ...refsOf(o, 'labels')],
+    selfId: incident.id,
+    head: [incident],
+    attributes: (context) =>
+      description === ''
+        ? []
+        : [{ uuid: uuidOf(incident.id), type: 'text', category: 'Other', value: description, to_ids: false, ...reachOfSharing(incident.sharing, context.groupName), comment: 'the incident', timestamp: String(Math.floor(Date.parse(incident.modified ?? '1970-01-01T00:00:00Z') / 1000)), deleted: false, disable_correlation: false, object_relation: null, Tag: [tlpTag(incident.sharing)], Galaxy: [] }],
+  };
+  return ok(await eventOf(stix, reader, head, refIds, options));
+}
+
+/** The key of a loose indicator's event: its owner, the day it was made, and its exact sharing (so the event's distribution and TLP are its attributes'). */
+function groupKey(v: StoredVersion): string {
+  const created = (JSON.parse(v.json) as Record<string, unknown>)['created'];
+  const day = typeof created === 'string' ? created.slice(0, 10) : (v.modified ?? '1970-01-01').slice(0, 10);
+  return `${v.sharing.owner}|${day}|${v.sharing.tlp}|${[...v.sharing.audience].sort().join(',')}`;
+}
+
+function headOfGroup(key: string, versions: readonly StoredVersion[]): EventHead {
+  const [owner = '', day = '1970-01-01'] = key.split('|');
+  const first = versions[0];
+  if (first === undefined) throw new Error('a group of loose indicators is never empty');
+  const modified = versions.map((v) => v.modified ?? '').reduce((a, b) => (a > b ? a : b), '');
+  return {
+    uuid: uuidV5(key, GROUP_NAMESPACE),
+    info: `Indicators and observations shared on ${day} outside any report`,
+    published: `${day}T00:00:00Z`,
+    modified: modified === '' ? null : modified,
+    sharing: first.sharing,
+    owner,
+    tags: ['rampart:type="loose-indicators"'],
+    selfId: null,
+    head: [],
+  };
+}
+
+/** The reader's report and incident events, and its loose indicators grouped by owner, day and sharing. */
+async function collectEvents(stix: StixStore, reader: Reader, options: VisibleEventsOptions): Promise<Result<{ events: MispEventOut[]; groups: Map<string, StoredVersion[]> }, Problem>> {
+  const since = options.addedAfterUs === undefined ? {} : { addedAfterUs: options.addedAfterUs };
+  const events: MispEventOut[] = [];
+  const held = new Set<string>();
+  const collect: MispExportOptions = {
+    ...options,
+    onServed: (versions) => {
+      for (const v of versions) held.add(v.id);
+      options.onServed?.(versions);
+    },
+  };
+  const reports = await listAll(stix, reader, { types: ['report'], ...since });
+  if (!reports.ok) return reports;
+  for (const report of reports.value) events.push(await eventOfReport(stix, reader, report, collect));
+  const incidents = await listAll(stix, reader, { types: ['incident'], ...since });
+  if (!incidents.ok) return incidents;
+  for (const incident of incidents.value) {
+    const event = await eventOfIncident(stix, reader, incident, collect);
+    if (!event.ok) return event;
+    events.push(event.value);
+  }
+  const loose = await listAll(stix, reader, { types: LOOSE_TYPES, ...since });
+  if (!loose.ok) return loose;
+  const groups = new Map<string, StoredVersion[]>();
+  for (const v of loose.value) {
+    if (held.has(v.id)) continue;
+    const key = groupKey(v);
+    groups.set(key, [...(groups.get(key) ?? []), v]);
+  }
+  return ok({ events, groups });
+}
+
+/** Every MISP event the reader may see: reports, then incidents, then loose indicators by owner, day and sharing. */
+export async function visibleEvents(stix: StixStore, reader: Reader, options: VisibleEventsOptions = {}): Promise<Result<MispEventOut[], Problem>> {
+  const collected = await collectEvents(stix, reader, options);
+  if (!collected.ok) return collected;
+  const { events, groups } = collected.value;
+  for (const [key, versions] of groups) events.push(await eventOf(stix, reader, headOfGroup(key, versions), versions.map((v) => v.id), options));
+  return ok(events);
+}
+
+/** One event by its uuid, or null when the reader may not see it (exactly as when it does not exist). */
+export async function eventByUuid(stix: StixStore, reader: Reader, uuid: string, options: MispExportOptions = {}): Promise<MispEventOut | null> {
+  const lower = uuid.toLowerCase();
+  const report = parseStixId(`report--${lower}`);
+  const asReport = report.ok ? await stix.get(reader, report.value) : null;
+  if (asReport !== null) return eventOfReport(stix, reader, asReport, options);
+  const incident = parseStixId(`incident--${lower}`);
+  const asIncident = incident.ok ? await stix.get(reader, incident.value) : null;
+  if (asIncident !== null) {
+    const event = await eventOfIncident(stix, reader, asIncident, options);
+    return event.ok ? event.value : null;
+  }
+  // A group of loose indicators has a derived uuid: find which of the reader's groups it is.
+  const collected = await collectEvents(stix, reader, {});
+  if (!collected.ok) return null;
+  for (const [key, versions] of collected.value.groups) {
+    const head = headOfGroup(key, versions);
+    if (head.uuid === lower) return eventOf(stix, reader, head, versions.map((v) => v.id), options);
+  }
+  return null;
+}
