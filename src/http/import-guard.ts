@@ -3,7 +3,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import type { OrgId } from '../domain/ids.ts';
+import type { OrgId, StixId } from '../domain/ids.ts';
 import type { IncomingObject, MemberReader, PutOutcome, StixStore, StixWriter } from '../store/types.ts';
 import { ownershipRefusals } from '../ingest/ownership.ts';
 
@@ -86,7 +86,10 @@ export async function removeStaleUploads(under: string = tmpdir()): Promise<numb
 export function ownerOnlyStore(stix: StixStore, uploader: MemberReader): StixStore {
   const guard = (writer: StixWriter): StixWriter => ({
     async putBatch(items, policy) {
-      const created = items.map((item) => creatorProblem(item, uploader.orgId));
+      // Items another organization made that the uploader already sees (a re-upload of an export) are told apart.
+      const foreign = items.filter((item) => item.sharing.owner !== uploader.orgId).map((item) => item.id);
+      const seen = foreign.length === 0 ? new Map<StixId, readonly OrgId[]>() : await writer.visibleOwners(uploader, foreign);
+      const created = items.map((item) => creatorProblem(item, uploader.orgId, seen.get(item.id)?.includes(item.sharing.owner) === true));
       // Through the writer: a read on the store would wait for this very transaction on SQLite.
       const owned = await ownershipRefusals(writer, uploader, items.filter((_, i) => created[i] === null));
       let at = 0;
@@ -111,12 +114,19 @@ export function ownerOnlyStore(stix: StixStore, uploader: MemberReader): StixSto
   };
 }
 
-function creatorProblem(item: IncomingObject, owner: OrgId): PutOutcome | null {
+function creatorProblem(item: IncomingObject, owner: OrgId, alreadyHere: boolean): PutOutcome | null {
   if (item.sharing.owner === owner) return null;
+  if (alreadyHere) {
+    return {
+      kind: 'rejected',
+      code: 'already-here',
+      message: 'this item is already here: another organization made it and shared it with you, and only its maker can change it; leave it out of the upload (or store the rest without it)',
+    };
+  }
   return {
     kind: 'rejected',
     code: 'created-by-mismatch',
     // Names only the id the file itself gives, never an owner's name the uploader may not see.
-    message: `another organization made this item (its created_by_ref is ${item.sharing.owner}); you may upload only what your own organization made, or items without a created_by_ref, which become yours`,
+    message: `another organization made this item (its created_by_ref is ${item.sharing.owner}), and only its maker can share it; leave it out of the upload (or store the rest without it), or remove its created_by_ref to share it as your own`,
   };
 }

@@ -80,6 +80,20 @@ describe('POST /api/v1/import', () => {
     expect(await h.fingerprint()).toBe(mid);
   });
 
+  it('says an item another organization made and shared with the uploader is already here, and stores the rest with skip_invalid', async () => {
+    // Organization B shares an identity with everyone; A exports it and uploads it again beside one of its own.
+    expect((await upload(bundle([identity(5, { created_by_ref: ORG_B })]), { key: h.b.writeKey, query: '?tlp=green&audience=community' })).statusCode).toBe(200);
+    const before = await h.fingerprint();
+    const again = await upload(bundle([identity(6), identity(5, { created_by_ref: ORG_B })]));
+    expect(again.statusCode).toBe(422);
+    const refused = again.json<{ detail: string; errors: { code: string; message: string; path: string }[] }>();
+    expect(refused.errors).toEqual([expect.objectContaining({ code: 'already-here', path: '$.objects[1]' })]);
+    expect(refused.errors[0]?.message).toMatch(/^this item is already here: .*only its maker can change it; leave it out/);
+    expect(await h.fingerprint()).toBe(before);
+    const rest = await upload(bundle([identity(6), identity(5, { created_by_ref: ORG_B })]), { query: '?skip_invalid=true' });
+    expect(rest.json()).toMatchObject({ stored: true, added: 1, rejected: 1 });
+  });
+
   it('applies the tlp and audience query and refuses an audience the TLP does not allow', async () => {
     const ok = await upload(bundle([identity(1)]), { query: `?tlp=amber&audience=org:${ORG_A},state:06` });
     expect(ok.statusCode).toBe(200);

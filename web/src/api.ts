@@ -9,7 +9,7 @@ export interface ApiProblem {
   /** Seconds to wait before retrying (locked account, rate limit), when the server says. */
   readonly retryAfter: number | null;
   /** Per-field problems (`errors` of the problem+json body), e.g. which STIX property is wrong. */
-  readonly errors: readonly { readonly path: string | null; readonly message: string }[];
+  readonly errors: readonly { readonly path: string | null; readonly message: string; readonly code?: string }[];
 }
 
 export type ApiResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: ApiProblem };
@@ -44,7 +44,11 @@ export function toProblem(status: number, body: unknown, retryAfterHeader: strin
   const detail =
     str(b['detail']) ?? str(b['message']) ?? (status === 0 ? 'Rampart could not be reached. Check your connection and try again.' : title);
   const errors = Array.isArray(b['errors'])
-    ? b['errors'].flatMap((e) => (isRecord(e) && str(e['message']) !== null ? [{ path: str(e['path']), message: str(e['message']) ?? '' }] : []))
+    ? b['errors'].flatMap((e) => {
+        if (!isRecord(e) || str(e['message']) === null) return [];
+        const code = str(e['code']);
+        return [{ path: str(e['path']), message: str(e['message']) ?? '', ...(code === null ? {} : { code }) }];
+      })
     : [];
   return { status, title, detail, code: str(b['code']) ?? `http-${status}`, retryAfter, errors };
 }

@@ -31,3 +31,47 @@ export function problemPlace(path: string | null): string | null {
 export function uploadProblemWords<P extends { readonly detail: string }>(problem: P, checkbox: string): P {
   return { ...problem, detail: problem.detail.replace(/,? or pass --skip-invalid to store the valid ones/, `, or tick “${checkbox}” to store the others`) };
 }
+
+/** Why items of an upload were refused, for one item and for several (other refusals keep the server's own message). */
+const REFUSED_WORDS: Readonly<Record<string, readonly [string, string]>> = {
+  'already-here': [
+    'is already here: another organization made it and shared it with you, and only its maker can change it',
+    'are already here: another organization made them and shared them with you, and only their maker can change them',
+  ],
+  'created-by-mismatch': ['was made by another organization, and only its maker can share it', 'were made by another organization, and only their maker can share them'],
+  'not-owner': [
+    'is an item another organization shared with you (or a changed copy of one), and only its owner can change it',
+    'are items another organization shared with you (or changed copies of them), and only their owner can change them',
+  ],
+  'version-conflict': ['is already here with other content under the same date of change', 'are already here with other content under the same date of change'],
+};
+
+/** An upload refused item by item: how many of how many, why (in sentences), and how many others could be stored. */
+export interface UploadRefusal {
+  readonly refused: number;
+  readonly total: number | null;
+  /** How many items the file holds besides the refused ones, when the server said how many it read. */
+  readonly others: number | null;
+  /** "2 are already here: …", most common first. */
+  readonly reasons: readonly string[];
+}
+
+/** Reads an `import-rejected` problem for the upload page; null for any other problem. */
+export function uploadRefusal(problem: Pick<ApiProblem, 'code' | 'detail' | 'errors'>): UploadRefusal | null {
+  if (problem.code !== 'import-rejected') return null;
+  const counted = /^(\d+) of (\d+) objects/.exec(problem.detail);
+  const refused = counted?.[1] === undefined ? problem.errors.length : Number(counted[1]);
+  const total = counted?.[2] === undefined ? null : Number(counted[2]);
+  const groups = new Map<string, number>();
+  for (const e of problem.errors) {
+    const key = e.code !== undefined && e.code in REFUSED_WORDS ? e.code : `:${e.message}`;
+    groups.set(key, (groups.get(key) ?? 0) + 1);
+  }
+  const reasons = [...groups]
+    .sort((a, b) => b[1] - a[1])
+    .map(([key, n]) => {
+      const words = REFUSED_WORDS[key];
+      return words === undefined ? `${n} refused: ${key.slice(1)}` : `${n} ${n === 1 ? words[0] : words[1]}`;
+    });
+  return { refused, total, others: total === null ? null : total - refused, reasons };
+}

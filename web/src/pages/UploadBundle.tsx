@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { getCsrfToken, query, type ApiProblem, type ApiResponse } from '../api.ts';
 import { ProblemBox } from '../components/Status.tsx';
-import { uploadProblemWords } from '../problem-words.ts';
+import { problemPlace, uploadProblemWords, uploadRefusal, type UploadRefusal } from '../problem-words.ts';
 import { count } from '../format.ts';
 import { Link } from '../router.tsx';
 import { formatBytes, uploadBundle } from '../upload.ts';
@@ -29,13 +29,12 @@ export function UploadBundle() {
   const [result, setResult] = useState<ImportSummary | null>(null);
   const [problem, setProblem] = useState<ApiProblem | null>(null);
 
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
+  const send = async (skip: boolean) => {
     if (file === null) return;
     setProblem(null);
     setResult(null);
     setStage({ kind: 'sending', percent: 0 });
-    const path = `/api/v1/import${query({ tlp, skip_invalid: skipInvalid ? 'true' : '' })}`;
+    const path = `/api/v1/import${query({ tlp, skip_invalid: skip ? 'true' : '' })}`;
     // The bar follows the bytes as the browser sends them, then the share of the file the hub has stored.
     const res = await uploadBundle<ImportSummary>(
       path,
@@ -48,6 +47,11 @@ export function UploadBundle() {
     if (res.ok) setResult(res.value);
     else setProblem(uploadProblemWords(res.error, 'Store the valid items even if some are refused'));
   };
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    void send(skipInvalid);
+  };
+  const refusal = problem === null ? null : uploadRefusal(problem);
 
   const busy = stage.kind !== 'idle';
   return (
@@ -61,7 +65,7 @@ export function UploadBundle() {
           <p className="muted">Share many items at once from a STIX 2.1 bundle file. Each item is shared as it is marked, or with the TLP you choose below, with your organization&apos;s usual audience for that TLP.</p>
         </div>
       </div>
-      <form className="card" onSubmit={(e) => void submit(e)}>
+      <form className="card" onSubmit={submit}>
         <label>
           Bundle file (.json)
           <input type="file" name="bundle" accept=".json,application/json,application/stix+json" onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
@@ -102,7 +106,19 @@ export function UploadBundle() {
           </button>
         </div>
       </form>
-      {problem === null ? null : <ProblemBox problem={problem} />}
+      {problem === null ? null : refusal === null ? (
+        <ProblemBox problem={problem} />
+      ) : (
+        <RefusedItems
+          refusal={refusal}
+          problem={problem}
+          busy={busy}
+          onStoreOthers={() => {
+            setSkipInvalid(true);
+            void send(true);
+          }}
+        />
+      )}
       <div aria-live="polite">
         {result === null ? null : (
           <section className="card upload-result">
@@ -130,5 +146,42 @@ export function UploadBundle() {
         )}
       </div>
     </div>
+  );
+}
+
+/** An upload refused item by item: why, in words, and the way forward (store the others without them, or nothing more to do). */
+function RefusedItems(props: { readonly refusal: UploadRefusal; readonly problem: ApiProblem; readonly busy: boolean; readonly onStoreOthers: () => void }) {
+  const { refused, total, others, reasons } = props.refusal;
+  return (
+    <section className="card upload-refusal" role="alert">
+      <h2>Nothing was stored</h2>
+      <p>{total === null ? `${count(refused)} item${refused === 1 ? '' : 's'} cannot be stored:` : `${count(refused)} of the ${count(total)} items in this file cannot be stored:`}</p>
+      <ul>
+        {reasons.map((r) => (
+          <li key={r}>{`${r}.`}</li>
+        ))}
+      </ul>
+      {others === 0 ? (
+        <p>Nothing else in this file can be stored, so there is nothing more to do with it.</p>
+      ) : (
+        <>
+          <p>You can store the other {others === null ? 'items' : `${count(others)} item${others === 1 ? '' : 's'}`} and leave these out.</p>
+          <div className="actions compact">
+            <button type="button" className="primary" disabled={props.busy} onClick={props.onStoreOthers}>
+              {others === null ? 'Store the others without these' : `Store the other ${count(others)} item${others === 1 ? '' : 's'}`}
+            </button>
+          </div>
+        </>
+      )}
+      <details>
+        <summary>Each item refused</summary>
+        <ul className="small">
+          {props.problem.errors.slice(0, 50).map((e, i) => {
+            const place = problemPlace(e.path);
+            return <li key={i}>{place === null ? e.message : `${place}: ${e.message}`}</li>;
+          })}
+        </ul>
+      </details>
+    </section>
   );
 }
