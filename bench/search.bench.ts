@@ -11,7 +11,7 @@
  *   --objects <n>  objects (default 1000000, or RAMPART_BENCH_OBJECTS)     --orgs <n>  organizations (default 10000)
  *   --db <path|postgres://…>  keep the world there and reuse it on the next run (default: a temp SQLite file)
  *   --pg           use RAMPART_TEST_DATABASE_URL (schema bench_search, kept for reuse)
- *   --runs <n>     timed pairs per query (default 100)      --only <text>  only the queries whose label holds it
+ *   --runs <n>     timed pairs per query (default 100)      --only <regex>  only the queries whose label it matches
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -34,6 +34,7 @@ const OBJECTS = Number(value('--objects') ?? process.env['RAMPART_BENCH_OBJECTS'
 const ORGS = Number(value('--orgs') ?? 10_000);
 const RUNS = Number(value('--runs') ?? 100);
 const ONLY = value('--only');
+const only = ONLY === undefined ? null : new RegExp(ONLY, 'i');
 /** Untimed pairs before each measurement, so the JIT has compiled both paths and the pages are cached. */
 const WARM_UP = 10;
 const OPERATOR: Reader = { kind: 'operator' };
@@ -127,8 +128,10 @@ try {
   console.log('query'.padEnd(44), 'member p50 / p99 (CPU p50 / p99), found'.padEnd(52), 'operator p50 / p99 (CPU p50 / p99), found'.padEnd(52), 'p99 ratio');
   let worstP99 = 0;
   let worstRatio = 0;
+  let ran = 0;
   for (const [label, query] of queries) {
-    if (ONLY !== undefined && !label.includes(ONLY)) continue;
+    if (only !== null && !only.test(label)) continue;
+    ran++;
     const { reference: op, subject: mem } = await interleaved(RUNS, WARM_UP, () => once(store, OPERATOR, query), () => once(store, member, query));
     const figures = (ts: readonly Timing[]) => {
       const q = (of: (t: Timing) => number, p: number) => quantile(ts.map(of), p);
@@ -142,7 +145,8 @@ try {
     worstRatio = Math.max(worstRatio, ratio);
     console.log(label.padEnd(44), m.text.padEnd(52), o.text.padEnd(52), `${ratio.toFixed(2)}x`);
   }
-  const verdict = worstP99 <= P99_TARGET_MS && worstRatio <= RATIO_TARGET ? 'met' : 'NOT met';
+  if (ran === 0) console.log('no query matched --only');
+  const verdict = ran === 0 ? 'nothing measured' : worstP99 <= P99_TARGET_MS && worstRatio <= RATIO_TARGET ? 'met' : 'NOT met';
   console.log(`worst member p99 ${worstP99.toFixed(1)} ms (target ≤ ${P99_TARGET_MS} ms), worst p99 ratio ${worstRatio.toFixed(2)}x (target ≤ ${RATIO_TARGET}x): ${verdict}; load average now ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 } finally {
   await store.close();

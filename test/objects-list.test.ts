@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { bearer, harness, phishingIndicator as indicator, type Harness } from './helpers/http.ts';
+import { bearer, harness, ORG_A, phishingIndicator as indicator, type Harness } from './helpers/http.ts';
 import type { OrgId } from '../src/domain/ids.ts';
 import type { StixStore } from '../src/store/types.ts';
 import { freshStores, obj, put, share } from './helpers/stix-kit.ts';
@@ -24,6 +24,17 @@ describe.each(testDialects())('GET /api/v1/objects filters and totals on %s', (d
     expect(res.json<{ total: number }>().total).toBe(0);
     const found = await h.app.inject({ method: 'GET', url: '/api/v1/objects?q=clerk-elections.example', headers: bearer(h.a.readKey) });
     expect(found.json<{ total: number; items: unknown[] }>()).toMatchObject({ total: 1, items: [{ name: 'Phishing domain impersonating the county clerk' }] });
+  });
+
+  it('counts the total up to 1,000 and says when more match', async () => {
+    const reports = (from: number, to: number) => Array.from({ length: to - from }, (_, n) => obj({ type: 'report', name: `Ballot notice ${from + n}`, sharing: share(ORG_A, 'green', ['community']) }));
+    await put(stix, reports(0, 1000));
+    const total = async (query: string) => (await h.app.inject({ method: 'GET', url: `/api/v1/objects${query}`, headers: bearer(h.b.readKey) })).json<{ total: number; total_capped: boolean }>();
+    expect(await total('?q=ballot&limit=1')).toEqual(expect.objectContaining({ total: 1000, total_capped: false }));
+    await put(stix, reports(1000, 1002));
+    expect(await total('?q=ballot&limit=1')).toEqual(expect.objectContaining({ total: 1000, total_capped: true }));
+    expect(await total('?type=report&limit=1')).toEqual(expect.objectContaining({ total: 1000, total_capped: true }));
+    expect(await total('?q=notice+1001')).toEqual(expect.objectContaining({ total: 1, total_capped: false }));
   });
 
   it('filters by TLP, owner, label, severity and state, and says how many match over all pages', async () => {

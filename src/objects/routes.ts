@@ -20,8 +20,8 @@ function sendJson(reply: FastifyReply, status: number, text: string): FastifyRep
   return reply.code(status).type('application/json; charset=utf-8').send(text);
 }
 
-function listJson(items: readonly StoredVersion[], nextCursor: string | null, total: number): string {
-  return `{"items":[${items.map((i) => i.json).join(',')}],"next_cursor":${JSON.stringify(nextCursor)},"total":${total}}`;
+function listJson(items: readonly StoredVersion[], nextCursor: string | null, total: number, totalCapped: boolean): string {
+  return `{"items":[${items.map((i) => i.json).join(',')}],"next_cursor":${JSON.stringify(nextCursor)},"total":${total},"total_capped":${totalCapped}}`;
 }
 
 function relatedJson(items: readonly RelatedEntry[], nextCursor: string | null): string {
@@ -86,7 +86,7 @@ function objectRoutes(app: FastifyInstance, authn: RequestKit, deps: ObjectRoute
       const principal = authn.principalOf(request);
       if (principal !== null) await auditReads(deps.audit, principal, page.value.items, 'GET /api/v1/objects');
       void reply.header('cache-control', 'private, no-store');
-      return sendJson(reply, 200, listJson(page.value.items, page.value.nextCursor, page.value.total));
+      return sendJson(reply, 200, listJson(page.value.items, page.value.nextCursor, page.value.total, page.value.totalCapped));
     },
   );
 

@@ -38,7 +38,8 @@ export type ListObjectsQuery = Static<typeof ListObjectsQuery>;
 export const ObjectListSchema = Type.Object({
   items: Type.Array(Type.Ref(StixObjectSchema)),
   next_cursor: Type.Union([Type.String(), Type.Null()]),
-  total: Type.Integer({ minimum: 0, description: 'How many objects you may see match the query, over all pages' }),
+  total: Type.Integer({ minimum: 0, description: 'How many objects you may see match the query, over all pages, counted up to 1,000 (see total_capped)' }),
+  total_capped: Type.Boolean({ description: 'true when more than `total` (1,000) objects match: counting stops there' }),
 });
 
 export const ObjectIdParams = Type.Object({ id: StixIdString({ description: 'STIX id' }) });

@@ -44,8 +44,18 @@ export interface Written {
   readonly sharing: Sharing;
 }
 
-/** A page of the objects the reader may see that match the query, and how many match over all pages. */
-export async function listObjects(stix: StixStore, reader: Reader, query: ListObjectsQuery): Promise<Result<Page<StoredVersion> & { readonly total: number }, Problem>> {
+/**
+ * Totals are counted this far; past it a list says "more than 1,000". Counting every match of a common
+ * word among a million objects, each through the sharing rule, took seconds (docs/benchmarks.md, Search).
+ */
+export const TOTAL_COUNTED = 1000;
+
+/** A page of the objects the reader may see that match the query, and how many match over all pages (up to TOTAL_COUNTED; totalCapped when more do). */
+export async function listObjects(
+  stix: StixStore,
+  reader: Reader,
+  query: ListObjectsQuery,
+): Promise<Result<Page<StoredVersion> & { readonly total: number; readonly totalCapped: boolean }, Problem>> {
   const types = query.type?.split(',');
   const excludeTypes = query.exclude_type?.split(',');
   const addedAfterUs = query.added_after === undefined ? undefined : microsFromIso(query.added_after);
@@ -80,7 +90,8 @@ export async function listObjects(stix: StixStore, reader: Reader, query: ListOb
     ...(query.cursor === undefined ? {} : { cursor: query.cursor }),
   });
   if (!page.ok) return page;
-  return ok({ ...page.value, total: await stix.count(reader, filters) });
+  const counted = await stix.count(reader, { ...filters, atMost: TOTAL_COUNTED });
+  return ok({ ...page.value, total: Math.min(counted, TOTAL_COUNTED), totalCapped: counted > TOTAL_COUNTED });
 }
 
 /** One relationship of an object, with the object at its other end when the reader may see that too. */

@@ -93,6 +93,40 @@ describe.each(testDialects())('search on %s', (dialect) => {
     expect(await store.stix.count(a, { text: '192.0.2.10' })).toBe(1);
   });
 
+  it('pages through a words search both ways, oldest or newest first, only over what the reader may see, and counts it up to a cap', async () => {
+    const { store } = await fresh();
+    const a = member(ORG_A, ['org:a']);
+    // Every third report is B's alone; an older version of one of A's is replaced, so only its latest counts.
+    const items = Array.from({ length: 14 }, (_, n) =>
+      obj({ type: 'report', name: `Ballot portal report ${n}`, sharing: n % 3 === 0 ? share(ORG_B, 'amber', ['org:b']) : GREEN_A }),
+    );
+    await put(store.stix, items);
+    await put(store.stix, [obj({ id: items[1]?.id ?? '', type: 'report', name: 'Ballot portal report 1', modified: '2024-12-01T00:00:00.000Z' })]);
+    const visible = items.map((_, n) => n).filter((n) => n % 3 !== 0);
+    const walk = async (reader: Reader, order: 'asc' | 'desc') => {
+      const seen: number[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await store.stix.list(reader, { limit: 3, text: 'ballot port', order, ...(cursor === undefined ? {} : { cursor }) });
+        if (!page.ok) throw new Error(page.error.message);
+        seen.push(...page.value.items.map((v) => items.findIndex((i) => i.id === v.id)));
+        cursor = page.value.nextCursor ?? undefined;
+      } while (cursor !== undefined);
+      return seen;
+    };
+    // Item 1's new version was added last.
+    const addedOrder = [...visible.filter((n) => n !== 1), 1];
+    expect(await walk(a, 'asc')).toEqual(addedOrder);
+    expect(await walk(a, 'desc')).toEqual([...addedOrder].reverse());
+    expect(await walk(OPERATOR, 'asc')).toHaveLength(14);
+    expect(await store.stix.count(a, { text: 'ballot port' })).toBe(visible.length);
+    expect(await store.stix.count(a, { text: 'ballot port', atMost: 4 })).toBe(5);
+    expect(await store.stix.count(a, { text: 'ballot port', atMost: 40 })).toBe(visible.length);
+    expect(await store.stix.count(a, { text: 'ballot port', types: ['indicator'], atMost: 4 })).toBe(0);
+    expect(await store.stix.count(OPERATOR, { text: 'Ballot', atMost: 13 })).toBe(14);
+    expect(await store.stix.count(OPERATOR, { types: ['report'], atMost: 2 })).toBe(3);
+  });
+
   it('forgets the values of a replaced version', async () => {
     const { store } = await fresh();
     const first = indicator("[ipv4-addr:value = '192.0.2.10']");

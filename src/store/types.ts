@@ -152,6 +152,12 @@ export interface ListQuery {
   readonly cursor?: string;
 }
 
+/** What count takes: a list's filters, and how far to count. */
+export type CountQuery = Omit<ListQuery, 'limit' | 'cursor'> & {
+  /** Count no further than this: the answer is then at most atMost + 1, and above atMost means "more than atMost". */
+  readonly atMost?: number;
+};
+
 export interface Page<T> {
   readonly items: readonly T[];
   readonly nextCursor: string | null;
@@ -178,7 +184,7 @@ export interface StixStore {
   get(reader: Reader, id: StixId): Promise<StoredVersion | null>;
   versions(reader: Reader, id: StixId): Promise<readonly StoredVersion[]>;
   list(reader: Reader, query: ListQuery): Promise<Result<Page<StoredVersion>, Problem>>;
-  count(reader: Reader, query?: Omit<ListQuery, 'limit' | 'cursor'>): Promise<number>;
+  count(reader: Reader, query?: CountQuery): Promise<number>;
   /**
    * The indicators the reader may see whose latest version is not revoked and has a STIX pattern (pattern_type
    * stix), added after `afterUs`, oldest first, at most `limit`.

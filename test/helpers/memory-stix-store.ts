@@ -76,7 +76,7 @@ export function memoryStixStore(): StixStore & { readonly rows: () => readonly S
       const items = all.slice(start, start + q.limit);
       return Promise.resolve(ok({ items, nextCursor: start + q.limit < all.length ? String(start + q.limit) : null }));
     },
-    count: (reader, q = {}) => Promise.resolve(filter(reader, q).length),
+    count: (reader, q = {}) => Promise.resolve(Math.min(filter(reader, q).length, q.atMost === undefined ? Infinity : q.atMost + 1)),
     indicators(reader, page) {
       const text = (value: unknown) => (typeof value === 'string' ? value : null);
       const latest = rows.filter((r) => sees(reader, r) && r.isLatest && !r.revoked && r.type === 'indicator' && r.addedUs > (page.afterUs ?? -1)).sort((a, b) => a.addedUs - b.addedUs);

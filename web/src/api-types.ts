@@ -344,8 +344,10 @@ export interface paths {
                         "application/json": {
                             items: components["schemas"]["StixObject"][];
                             next_cursor: string | null;
-                            /** @description How many objects you may see match the query, over all pages */
+                            /** @description How many objects you may see match the query, over all pages, counted up to 1,000 (see total_capped) */
                             total: number;
+                            /** @description true when more than `total` (1,000) objects match: counting stops there */
+                            total_capped: boolean;
                         };
                     };
                 };

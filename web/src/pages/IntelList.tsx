@@ -24,6 +24,7 @@ interface ListBody {
   readonly items: readonly unknown[];
   readonly next_cursor: string | null;
   readonly total?: number;
+  readonly total_capped?: boolean;
 }
 
 const TLP_CHOICES: readonly (readonly [string, string])[] = [
@@ -201,7 +202,7 @@ export function IntelList() {
       </form>
       {list.state === 'ready' && list.value.total !== undefined ? (
         <p className="muted list-total" role="status">
-          {list.value.total === 1 ? '1 item' : `${count(list.value.total)} items`}
+          {list.value.total_capped === true ? `More than ${count(list.value.total)} items` : list.value.total === 1 ? '1 item' : `${count(list.value.total)} items`}
           {q === '' && !filtered ? '' : list.value.total === 1 ? ' matches' : ' match'}
         </p>
       ) : null}
