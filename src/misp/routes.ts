@@ -41,12 +41,12 @@ const NoteSchema = Type.Object({ path: Type.Optional(Type.String()), code: Type.
 const MispImportSummarySchema = Type.Composite([ImportSummarySchema, Type.Object({ events: Type.Integer(), notes: Type.Array(NoteSchema, { description: 'Where sharing was narrowed, what was not carried, techniques the knowledge base lacks' }) })]);
 
 const MispExportQuery = Type.Object(
-  { since: Type.Optional(Type.String({ description: 'Only events (reports) added to this hub after this time (RFC 3339, e.g. 2026-11-01T00:00:00Z)' })) },
+  { since: Type.Optional(Type.String({ description: 'Only events (reports, incidents, loose indicators) added to this hub after this time (RFC 3339, e.g. 2026-11-01T00:00:00Z)' })) },
   { additionalProperties: false },
 );
 type MispExportQuery = Static<typeof MispExportQuery>;
 
-const MispEventsSchema = Type.Object({ response: Type.Array(Type.Object({ Event: Type.Object({ uuid: Type.String(), info: Type.String() }, { additionalProperties: true }) })) }, { description: "MISP's REST search shape: one {Event} per report you may see" });
+const MispEventsSchema = Type.Object({ response: Type.Array(Type.Object({ Event: Type.Object({ uuid: Type.String(), info: Type.String() }, { additionalProperties: true }) })) }, { description: "MISP's REST search shape: one {Event} per report or incident you may see, and per group of loose indicators" });
 
 const UPLOAD_TYPES = ['application/json', 'application/octet-stream'];
 const FEED_FILE = /^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\.json$/;
@@ -113,7 +113,7 @@ function mispRoutes(app: FastifyInstance, authn: RequestKit, deps: MispRouteDeps
       onRequest: authn.guard('read'),
       schema: {
         tags: ['objects'],
-        summary: 'Download what is shared with you as MISP events: each report you may see, with the objects it refers to that you may see',
+        summary: 'Download what is shared with you as MISP events: each report and incident you may see, with the objects it holds that you may see, and the indicators no report holds (one event per owner, day and sharing)',
         querystring: MispExportQuery,
         response: { 200: MispEventsSchema, ...problemResponses(400, 401) },
       },
@@ -137,7 +137,7 @@ function mispRoutes(app: FastifyInstance, authn: RequestKit, deps: MispRouteDeps
 
   const feedSchema = (summary: string, produces: string) => ({ tags: ['misp'], summary, produces: [produces], response: { ...problemResponses(401, 404) } });
 
-  app.get('/misp/feed/manifest.json', { onRequest: authn.guard('read'), schema: feedSchema('MISP feed manifest: one entry per event (report) the API key may see', 'application/json') }, async (request, reply) => {
+  app.get('/misp/feed/manifest.json', { onRequest: authn.guard('read'), schema: feedSchema('MISP feed manifest: one entry per event (report, incident, group of loose indicators) the API key may see', 'application/json') }, async (request, reply) => {
     const principal = authn.principalOf(request);
     if (principal === null) return sendProblem(reply, problem('unauthenticated', 'unauthenticated', 'Send an API key: Authorization: Bearer <key>.'));
     const served: StoredVersion[] = [];

@@ -4791,11 +4791,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Download what is shared with you as MISP events: each report you may see, with the objects it refers to that you may see */
+        /** Download what is shared with you as MISP events: each report and incident you may see, with the objects it holds that you may see, and the indicators no report holds (one event per owner, day and sharing) */
         get: {
             parameters: {
                 query?: {
-                    /** @description Only events (reports) added to this hub after this time (RFC 3339, e.g. 2026-11-01T00:00:00Z) */
+                    /** @description Only events (reports, incidents, loose indicators) added to this hub after this time (RFC 3339, e.g. 2026-11-01T00:00:00Z) */
                     since?: string;
                 };
                 header?: never;
@@ -4804,7 +4804,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description MISP's REST search shape: one {Event} per report you may see */
+                /** @description MISP's REST search shape: one {Event} per report or incident you may see, and per group of loose indicators */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -4857,7 +4857,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** MISP feed manifest: one entry per event (report) the API key may see */
+        /** MISP feed manifest: one entry per event (report, incident, group of loose indicators) the API key may see */
         get: {
             parameters: {
                 query?: never;
