@@ -170,7 +170,7 @@ describe.each(testDialects())('alerts that reach people on %s', (dialect) => {
   it('keeps a notification plan per kind of alert, changed only by the organization\'s own org-admins; bad contacts are refused precisely and nothing is stored', async () => {
     const empty = { primary: [], backup: [] };
     const before = await api('stateAdmin', 'GET', '/api/v1/org/notification-plan');
-    expect(before.body).toEqual({ defaults_enabled: true, escalate_after_minutes: 30, contacts: { incident: empty, status: empty, 'watch-list': empty, other: empty } });
+    expect(before.body).toEqual({ defaults_enabled: true, escalate_after_minutes: 30, contacts: { incident: empty, status: empty, 'watch-list': empty, other: empty, support: empty } });
     // An analyst of the organization, and another organization's people, cannot change it.
     expect((await api('state', 'PUT', '/api/v1/org/notification-plan', { escalate_after_minutes: 10 })).status).toBe(403);
     const stranger = await api('stateAdmin', 'PUT', '/api/v1/org/notification-plan', { escalate_after_minutes: 10, contacts: { status: { primary: [world.users.state], backup: [world.users.county] } } });

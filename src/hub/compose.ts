@@ -60,6 +60,7 @@ import { logMailer, type Mailer } from '../notifications/email.ts';
 import { createNotifier, type Notifier, type NotifierOptions } from '../notifications/notifier.ts';
 import { notificationRoutes } from '../notifications/routes.ts';
 import { createNotificationService, type NotificationService } from '../notifications/service.ts';
+import { recordSupportEvent } from '../notifications/support-alerts.ts';
 
 const quietLog = { info: () => undefined, warn: () => undefined, error: (fields: Record<string, unknown>, message: string) => console.error(message, fields) };
 
@@ -202,6 +203,7 @@ export async function composeHub(options: HubOptions): Promise<Hub> {
   const box = options.secretBox ?? makeSecretBox(randomBytes(32));
   const notifications = createNotificationService({ store: notifyStore, directory, clock, secretBox: box });
   const notifyLog = options.notifications?.log ?? options.logger ?? quietLog;
+  const supportRepo = supportRepository(store.database);
   const notifier = createNotifier({
     stix: store.stix,
     store: notifyStore,
@@ -213,6 +215,7 @@ export async function composeHub(options: HubOptions): Promise<Hub> {
     log: notifyLog,
     // One process holds a SQLite file: deliveries a killed process had leased are free at once when it starts again.
     soleProcess: store.dialect === 'sqlite',
+    supportRequest: (orgId, id) => supportRepo.requestFor(orgId, id),
     ...options.notifications,
   });
   const keyDeps = {
@@ -249,10 +252,14 @@ export async function composeHub(options: HubOptions): Promise<Hub> {
         orgName: async (id) => (await accounts.getOrganization(id))?.name ?? null,
       }),
       supportRoutes({
-        repo: supportRepository(store.database),
+        repo: supportRepo,
         clock,
         orgKind: async (id) => (await accounts.getOrganization(id))?.kind ?? null,
         announce: (requestId, orgs) => bus.publish({ kind: 'support', request_id: requestId, orgs: [...orgs] }),
+        statusChanged: async (event) => {
+          await recordSupportEvent({ store: notifyStore, directory }, event);
+          notifier.changed({ kind: 'stored' });
+        },
         orgName: async (id) => (await accounts.getOrganization(id))?.name ?? null,
       }),
       liveRoutes({ stix: store.stix, bus, clock, ownerName: cachedNames(async (id) => (await accounts.getOrganization(id))?.name ?? null), ...options.live }),

@@ -5,7 +5,9 @@ import { RAMPART_NAMESPACE, uuidV5 } from '../domain/uuid.ts';
 import type { DeliveryOutcome, DeliveryRow, NotificationsStore, WebhookRow } from '../store/notifications.ts';
 import type { Reader, StixStore, StoredVersion } from '../store/types.ts';
 import { readerOf, type Directory, type KeysOf, type Person } from './directory.ts';
-import { digestMail, immediateMail, type MailItem, type Mailer } from './email.ts';
+import { digestMail, immediateMail, supportMail, type MailItem, type Mailer } from './email.ts';
+import { SUPPORT_SERVICE_LABELS } from '../domain/support.ts';
+import type { SupportRequest } from '../store/support.ts';
 import { backoffMs, type WebhookSender } from './webhook.ts';
 import { openWebhookSecret } from './webhook-secrets.ts';
 import type { SecretBox } from '../auth/secret-box.ts';
@@ -48,6 +50,8 @@ export interface DeliverDeps {
   readonly baseUrl: string | null;
   readonly random?: () => number;
   readonly log: { warn(fields: Record<string, unknown>, message: string): void };
+  /** A support request as `orgId` may see it now (its requester, provider or a party), or null; absent where support requests are not served. */
+  readonly supportRequest?: (orgId: OrgId, id: string) => Promise<SupportRequest | null>;
 }
 
 /** Why a delivery is not made: said in the outbox for the org-admin to read. */
@@ -148,6 +152,7 @@ async function recipientPerson(deps: DeliverDeps, recipient: string): Promise<Pe
 async function deliverEmail(deps: DeliverDeps, row: DeliveryRow): Promise<DeliveryOutcome> {
   const person = await recipientPerson(deps, row.recipient);
   if (person === null) return { state: 'dropped', reason: 'the person no longer has an account' };
+  if (row.support_id !== null) return deliverSupport(deps, row, person, row.support_id);
   if (row.object_id === null) {
     // A notice (a webhook turned off…): its words are the whole message.
     const alert = row.alert_id === null ? null : await deps.store.alertById(row.alert_id);
@@ -160,6 +165,17 @@ async function deliverEmail(deps: DeliverDeps, row: DeliveryRow): Promise<Delive
   const mail = immediateMail(person.email, row.id, mailItemOf(seen.version, row), deps.baseUrl);
   const escalated = row.channel === 'escalation' ? { ...mail, subject: `${mail.subject} (not yet acknowledged by your organization)` } : mail;
   const sent = await deps.mailer.send(escalated);
+  return sent.ok ? { state: 'delivered' } : failed(deps, row, sent.error);
+}
+
+/** A support request's event, sent only while the person's organization may still see the request. */
+async function deliverSupport(deps: DeliverDeps, row: DeliveryRow, person: Person, requestId: string): Promise<DeliveryOutcome> {
+  if (deps.supportRequest === undefined) return { state: 'dropped', reason: 'this server does not serve support requests' };
+  const request = await deps.supportRequest(person.orgId, requestId);
+  if (request === null) return { state: 'dropped', reason: NO_LONGER_SHARED };
+  const item = { id: request.id, title: request.title, service: SUPPORT_SERVICE_LABELS[request.service], status: request.status, reasons: JSON.parse(row.reasons) as string[], urgent: row.urgent === 1 };
+  const mail = supportMail(person.email, row.id, item, deps.baseUrl);
+  const sent = await deps.mailer.send(row.channel === 'escalation' ? { ...mail, subject: `${mail.subject} (not yet acknowledged by your organization)` } : mail);
   return sent.ok ? { state: 'delivered' } : failed(deps, row, sent.error);
 }
 

@@ -132,3 +132,22 @@ export function digestMail(to: string, deliveryId: string, items: readonly MailI
   lines.push('', 'Handle each item according to its marking.');
   return { to, deliveryId, subject: `[${tlpLabel(strictest)}] Rampart daily digest: ${items.length} item${items.length === 1 ? '' : 's'}`, text: `${lines.join('\n')}\n` };
 }
+
+/** What an email says of a support request: its title, the service and where it stands (no details: people sign in to read them). */
+export interface SupportMailItem {
+  readonly id: string;
+  readonly title: string;
+  readonly service: string;
+  readonly status: string;
+  readonly reasons: readonly string[];
+  readonly urgent: boolean;
+}
+
+/** The email of a support request's event (a new request, a change of status). */
+export function supportMail(to: string, deliveryId: string, item: SupportMailItem, baseUrl: string | null): MailMessage {
+  const urgent = item.urgent ? 'URGENT: ' : '';
+  const lines = [`Support request: ${item.title}`, `Service: ${item.service}`, `Status: ${item.status}`, ''];
+  lines.push(baseUrl === null ? 'Sign in to Rampart to read and answer it.' : `Open it: ${baseUrl}/support/${encodeURIComponent(item.id)}`, '');
+  lines.push(`You are told because of: ${item.reasons.join('; ')}.`);
+  return { to, deliveryId, subject: `[Rampart] ${urgent}Support request ${item.status}: ${item.title}`, text: `${lines.join('\n')}\n` };
+}

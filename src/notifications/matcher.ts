@@ -207,7 +207,7 @@ export async function matchVersion(deps: MatcherDeps, w: Watchers, version: Stor
       const id = alertId(person.id, version.id, version.addedUs);
       const reasons = reasonsOf(matched);
       const urgent = facts.urgent ? 1 : 0;
-      alerts.push({ id, user_id: person.id, org_id: orgId, object_id: version.id, added_us: version.addedUs, notice: null, reasons, urgent, created_at: now, read_at: null, acked_at: null, escalated_at: null, kinds: JSON.stringify(kinds) });
+      alerts.push({ id, user_id: person.id, org_id: orgId, object_id: version.id, added_us: version.addedUs, notice: null, reasons, urgent, created_at: now, read_at: null, acked_at: null, escalated_at: null, kinds: JSON.stringify(kinds), support_id: null });
       const mode = isPrimary ? 'immediate' : emailModeFor(matched, w.personModes.get(person.id), facts.urgent);
       if (mode === 'none') continue;
       deliveries.push(delivery('email', person.id, orgId, id, version, mode, reasons, urgent, mode === 'digest' ? deps.nextDigestAt(now) : now, now));
@@ -239,6 +239,7 @@ function delivery(channel: string, recipient: string, orgId: OrgId, alert: strin
     last_error: null,
     created_at: now,
     done_at: null,
+    support_id: null,
   };
 }
 

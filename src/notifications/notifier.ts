@@ -3,7 +3,7 @@ import type { OrgId } from '../domain/ids.ts';
 import { RAMPART_NAMESPACE, uuidV5 } from '../domain/uuid.ts';
 import type { AlertRow, DeliveryRow, NotificationsStore } from '../store/notifications.ts';
 import type { StixStore } from '../store/types.ts';
-import { claimById, DEFAULT_POLICY, deliverClaimed, deliverDue, type DeliveryPolicy } from './deliver.ts';
+import { claimById, DEFAULT_POLICY, deliverClaimed, deliverDue, type DeliverDeps, type DeliveryPolicy } from './deliver.ts';
 import type { DeliveryQueue } from './jetstream.ts';
 import type { Directory, KeysOf } from './directory.ts';
 import type { Mailer } from './email.ts';
@@ -36,6 +36,8 @@ export interface NotifierOptions {
   readonly queue?: DeliveryQueue;
   /** SQLite: this process alone delivers from the file, so leases left by a killed process are freed at start. */
   readonly soleProcess?: boolean;
+  /** A support request as an organization may see it now: support alerts are checked against it at delivery. */
+  readonly supportRequest?: DeliverDeps['supportRequest'];
   readonly log: { info(fields: Record<string, unknown>, message: string): void; warn(fields: Record<string, unknown>, message: string): void; error(fields: Record<string, unknown>, message: string): void };
 }
 
@@ -78,6 +80,7 @@ export function createNotifier(options: NotifierOptions): Notifier {
     owner,
     baseUrl: options.baseUrl ?? null,
     log: options.log,
+    ...(options.supportRequest === undefined ? {} : { supportRequest: options.supportRequest }),
   };
 
   async function notice(orgId: OrgId, text: string): Promise<void> {
@@ -87,8 +90,8 @@ export function createNotifier(options: NotifierOptions): Notifier {
     const deliveries: DeliveryRow[] = [];
     for (const admin of admins) {
       const id = uuidV5(`notice|${admin.id}|${at}|${text}`, RAMPART_NAMESPACE);
-      alerts.push({ id, user_id: admin.id, org_id: orgId, object_id: null, added_us: null, notice: text, reasons: '["Notice"]', urgent: 0, created_at: at, read_at: null, acked_at: null, escalated_at: null, kinds: null });
-      deliveries.push({ id, channel: 'email', recipient: admin.id, org_id: orgId, alert_id: id, object_id: null, added_us: null, mode: 'immediate', reasons: '["Notice"]', urgent: 0, state: 'pending', attempts: 0, next_at: at, lease_owner: null, lease_until: null, last_error: null, created_at: at, done_at: null });
+      alerts.push({ id, user_id: admin.id, org_id: orgId, object_id: null, added_us: null, notice: text, reasons: '["Notice"]', urgent: 0, created_at: at, read_at: null, acked_at: null, escalated_at: null, kinds: null, support_id: null });
+      deliveries.push({ id, channel: 'email', recipient: admin.id, org_id: orgId, alert_id: id, object_id: null, added_us: null, mode: 'immediate', reasons: '["Notice"]', urgent: 0, state: 'pending', attempts: 0, next_at: at, lease_owner: null, lease_until: null, last_error: null, created_at: at, done_at: null, support_id: null });
     }
     await options.store.record(alerts, deliveries);
   }
@@ -100,8 +103,9 @@ export function createNotifier(options: NotifierOptions): Notifier {
     const waiting = await options.store.unacknowledgedUrgent(at - 5 * 60_000, 200);
     const done = new Set<string>();
     for (const alert of waiting) {
-      if (alert.object_id === null || alert.added_us === null) continue;
-      const key = `${alert.org_id}|${alert.object_id}|${alert.added_us}`;
+      const subjectId = alert.object_id ?? alert.support_id;
+      if (subjectId === null || alert.added_us === null) continue;
+      const key = `${alert.org_id}|${subjectId}|${alert.added_us}`;
       if (done.has(key)) continue;
       const plan = plans.get(alert.org_id);
       const minutes = plan?.escalate_after_minutes ?? DEFAULT_ESCALATE_MINUTES;
@@ -110,18 +114,20 @@ export function createNotifier(options: NotifierOptions): Notifier {
       // The backup contacts of the alert's kinds (an incident that hit the watch list: of both).
       const contacts = plan === undefined ? null : planContacts(plan.contacts);
       const backups = contacts === null ? [] : [...new Set(kindsOfRow(alert.kinds).flatMap((k) => contacts[k].backup))];
-      if (!(await options.store.markEscalated(alert.org_id, alert.object_id, alert.added_us, at))) continue;
+      const subject = alert.object_id === null ? { supportId: subjectId } : { objectId: alert.object_id };
+      if (!(await options.store.markEscalated(alert.org_id, subject, alert.added_us, at))) continue;
       const alerts: AlertRow[] = [];
       const deliveries: DeliveryRow[] = [];
       const reasons = JSON.stringify([`Urgent and not acknowledged within ${minutes} minutes`]);
       for (const userId of backups) {
         const person = await options.directory.person(userId);
         if (person === null || person.orgId !== alert.org_id) continue;
-        const id = alertId(userId, alert.object_id, alert.added_us);
+        const id = alertId(userId, subjectId, alert.added_us);
         alerts.push({ ...alert, id, user_id: userId, reasons, created_at: at, read_at: null, acked_at: null, escalated_at: at });
-        deliveries.push({ id: deliveryId('escalation', userId, alert.object_id, alert.added_us), channel: 'escalation', recipient: userId, org_id: alert.org_id, alert_id: id, object_id: alert.object_id, added_us: alert.added_us, mode: 'immediate', reasons, urgent: 1, state: 'pending', attempts: 0, next_at: at, lease_owner: null, lease_until: null, last_error: null, created_at: at, done_at: null });
+        deliveries.push({ id: deliveryId('escalation', userId, subjectId, alert.added_us), channel: 'escalation', recipient: userId, org_id: alert.org_id, alert_id: id, object_id: alert.object_id, support_id: alert.support_id, added_us: alert.added_us, mode: 'immediate', reasons, urgent: 1, state: 'pending', attempts: 0, next_at: at, lease_owner: null, lease_until: null, last_error: null, created_at: at, done_at: null });
       }
-      await options.store.record(alerts, deliveries);
+      // Support alerts are recorded by id (a support event has no object to key them by).
+      await (alert.support_id === null ? options.store.record(alerts, deliveries) : options.store.recordSupport(alerts, deliveries));
     }
   }
 

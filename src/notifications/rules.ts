@@ -175,7 +175,7 @@ export function planContacts(json: string): Record<AlertKind, KindContacts> {
 }
 
 /** Plain words for each kind of alert, in messages and the UI. */
-export const ALERT_KIND_WORDS: Record<AlertKind, string> = { incident: 'incidents', status: 'status changes', 'watch-list': 'watch-list hits', other: 'other alerts' };
+export const ALERT_KIND_WORDS: Record<AlertKind, string> = { incident: 'incidents', status: 'status changes', 'watch-list': 'watch-list hits', other: 'other alerts', support: 'support requests' };
 
 /** The kinds an alert about this version is of, for the organization whose watch list it hit (or not). */
 export function alertKinds(type: string, watchListHit: boolean): AlertKind[] {
@@ -187,9 +187,10 @@ export function alertKinds(type: string, watchListHit: boolean): AlertKind[] {
   return kinds;
 }
 
-/** The kinds recorded on an alert row; an alert from before plans had kinds (null) counts as every kind. */
+/** The kinds recorded on an alert row; an alert from before plans had kinds (null) counts as every kind of alert about an object. */
 export function kindsOfRow(json: string | null): readonly AlertKind[] {
-  if (json === null) return ALERT_KINDS;
+  // Alerts before kinds were recorded were all about shared objects, never support requests.
+  if (json === null) return ALERT_KINDS.filter((k) => k !== 'support');
   const parsed = JSON.parse(json) as unknown;
   return Array.isArray(parsed) ? ALERT_KINDS.filter((k) => parsed.includes(k)) : ALERT_KINDS;
 }

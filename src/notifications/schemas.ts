@@ -86,9 +86,10 @@ export const WatchItemSchema = Type.Object({ id: Type.String(), kind: literals(W
 
 /**
  * The kinds of alert a notification plan names contacts for: incidents, status changes (status reports),
- * hits on the organization's watch list, and everything else a rule matched. One alert may be of several.
+ * hits on the organization's watch list, everything else a rule matched, and support requests (a new
+ * request to the organization, a change of one it made or takes part in). One alert may be of several.
  */
-export const ALERT_KINDS = ['incident', 'status', 'watch-list', 'other'] as const;
+export const ALERT_KINDS = ['incident', 'status', 'watch-list', 'other', 'support'] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
 const contactList = (description: string) => Type.Array(UserIdString(), { maxItems: 50, uniqueItems: true, description });
@@ -107,8 +108,18 @@ export const PlanBody = Type.Object(
     escalate_after_minutes: Type.Optional(Type.Integer({ minimum: 5, maximum: 10_080, description: 'How long an urgent alert may wait unacknowledged before the backup contacts are told' })),
     contacts: Type.Optional(
       Type.Object(
-        { incident: Type.Optional(KindContactsSchema), status: Type.Optional(KindContactsSchema), 'watch-list': Type.Optional(KindContactsSchema), other: Type.Optional(KindContactsSchema) },
-        { additionalProperties: false, description: 'Contacts per kind of alert (incident, status, watch-list, other); a kind given replaces that kind’s lists, kinds left out stay as they are' },
+        {
+          incident: Type.Optional(KindContactsSchema),
+          status: Type.Optional(KindContactsSchema),
+          'watch-list': Type.Optional(KindContactsSchema),
+          other: Type.Optional(KindContactsSchema),
+          support: Type.Optional(KindContactsSchema),
+        },
+        {
+          additionalProperties: false,
+          description:
+            'Contacts per kind of alert (incident, status, watch-list, other, support); a kind given replaces that kind’s lists, kinds left out stay as they are. Support requests go to the primary contacts of support (every request, not only urgent ones), or to the org-admins when there are none',
+        },
       ),
     ),
   },
@@ -119,7 +130,7 @@ export type PlanBody = Static<typeof PlanBody>;
 export const PlanSchema = Type.Object({
   defaults_enabled: Type.Boolean(),
   escalate_after_minutes: Type.Integer(),
-  contacts: Type.Object({ incident: KindContactsSchema, status: KindContactsSchema, 'watch-list': KindContactsSchema, other: KindContactsSchema }),
+  contacts: Type.Object({ incident: KindContactsSchema, status: KindContactsSchema, 'watch-list': KindContactsSchema, other: KindContactsSchema, support: KindContactsSchema }),
 });
 export type PlanView = Static<typeof PlanSchema>;
 
@@ -151,6 +162,7 @@ export const WebhookSchema = Type.Object({
 export const NotificationSchema = Type.Object({
   id: Type.String(),
   object_id: Type.Union([Type.String(), Type.Null()]),
+  support_id: Type.Union([Type.String(), Type.Null()], { description: 'The support request it is about (type support-request); null otherwise' }),
   type: Type.Union([Type.String(), Type.Null()]),
   name: Type.Union([Type.String(), Type.Null()]),
   tlp: Type.Union([Type.String(), Type.Null()]),

@@ -203,7 +203,8 @@ export function createNotificationService(deps: NotificationServiceDeps) {
     return {
       id: a.id,
       object_id: a.object_id,
-      type: a.type,
+      support_id: a.support_id,
+      type: a.support_id === null ? a.type : 'support-request',
       name: a.name,
       tlp: a.tlp,
       notice: a.notice,

@@ -1,7 +1,8 @@
-import { sql, type Kysely, type SqlBool } from 'kysely';
+import { sql, type Expression, type ExpressionBuilder, type Kysely, type SqlBool } from 'kysely';
 import type { OrgId, StixId, UserId } from '../domain/ids.ts';
 import type { Database, DialectName } from './db.ts';
 import type { StixTables } from './stix-tables.ts';
+import type { SupportTables } from './support.ts';
 import type { Reader } from './types.ts';
 import { visibleTo } from './visibility.ts';
 
@@ -30,8 +31,10 @@ export type NotifyTables = {
     read_at: number | null;
     acked_at: number | null;
     escalated_at: number | null;
-    /** (0026) JSON array of the alert's kinds (incident, status, watch-list, other); null on older alerts: every kind. */
+    /** (0026) JSON array of the alert's kinds (incident, status, watch-list, other, support); null on older alerts: every kind. */
     kinds: string | null;
+    /** (0032) The support request the alert is about (`object_id` is then null and `added_us` the event's time); null otherwise. */
+    support_id: string | null;
   };
   notify_delivery: DeliveryRow;
   notify_cursor: { name: string; last_us: number };
@@ -59,6 +62,8 @@ export type DeliveryRow = {
   last_error: string | null;
   created_at: number;
   done_at: number | null;
+  /** (0032) As on the alert: the support request the delivery is about, or null. */
+  support_id: string | null;
 };
 
 export type AlertRow = NotifyTables['notify_alert'];
@@ -87,7 +92,7 @@ const ID_CHUNK = 500;
 
 /** The SQL of src/notifications: rules, watch lists, plans, webhooks, the notification centre and the outbox. */
 export function notificationsStore(database: Database<unknown>) {
-  const db: Kysely<NotifyTables & StixTables> = database.db.withTables<NotifyTables & StixTables>();
+  const db: Kysely<NotifyTables & StixTables & SupportTables> = database.db.withTables<NotifyTables & StixTables & SupportTables>();
   const dialect: DialectName = database.dialect;
 
   return {
@@ -279,14 +284,14 @@ export function notificationsStore(database: Database<unknown>) {
      * reader: an alert about a version the person may no longer see is not listed.
      */
     async alerts(userId: UserId, reader: Reader, options: { readonly limit: number; readonly unreadOnly?: boolean; readonly before?: number }): Promise<AlertView[]> {
-      const visible = visibleTo(reader, 'v.added_us', 'v.owner');
       let q = db
         .selectFrom('notify_alert as a')
-        .leftJoin('stix_version as v', 'v.added_us', 'a.added_us')
+        .leftJoin('stix_version as v', (join) => join.onRef('v.added_us', '=', 'a.added_us').on('a.support_id', 'is', null))
+        .leftJoin('support_request as s', 's.id', 'a.support_id')
         .selectAll('a')
-        .select(['v.type', 'v.name', 'v.tlp'])
+        .select(['v.type', 'v.tlp', (eb) => eb.fn.coalesce('v.name', 's.title').as('name')])
         .where('a.user_id', '=', userId)
-        .where((eb) => eb.or([eb('a.object_id', 'is', null), visible ?? sql<SqlBool>`1 = 1`]));
+        .where((eb) => centreVisible(eb, reader));
       if (options.unreadOnly === true) q = q.where('a.read_at', 'is', null);
       if (options.before !== undefined) q = q.where('a.created_at', '<', options.before);
       const rows = await q.orderBy('a.created_at', 'desc').orderBy('a.id', 'desc').limit(options.limit).execute();
@@ -294,14 +299,14 @@ export function notificationsStore(database: Database<unknown>) {
     },
 
     async unreadCount(userId: UserId, reader: Reader): Promise<number> {
-      const visible = visibleTo(reader, 'v.added_us', 'v.owner');
       const row = await db
         .selectFrom('notify_alert as a')
-        .leftJoin('stix_version as v', 'v.added_us', 'a.added_us')
+        .leftJoin('stix_version as v', (join) => join.onRef('v.added_us', '=', 'a.added_us').on('a.support_id', 'is', null))
+        .leftJoin('support_request as s', 's.id', 'a.support_id')
         .select((eb) => eb.fn.countAll<number>().as('n'))
         .where('a.user_id', '=', userId)
         .where('a.read_at', 'is', null)
-        .where((eb) => eb.or([eb('a.object_id', 'is', null), visible ?? sql<SqlBool>`1 = 1`]))
+        .where((eb) => centreVisible(eb, reader))
         .executeTakeFirstOrThrow();
       return Number(row.n);
     },
@@ -346,9 +351,19 @@ export function notificationsStore(database: Database<unknown>) {
         .where('a.acked_at', 'is', null)
         .where('a.escalated_at', 'is', null)
         .where('a.created_at', '<', createdBefore)
-        .where('a.object_id', 'is not', null)
+        .where((eb) => eb.or([eb('a.object_id', 'is not', null), eb('a.support_id', 'is not', null)]))
         .where((eb) =>
-          eb.not(eb.exists(eb.selectFrom('notify_alert as b').select('b.id').whereRef('b.org_id', '=', 'a.org_id').whereRef('b.object_id', '=', 'a.object_id').whereRef('b.added_us', '=', 'a.added_us').where('b.acked_at', 'is not', null))),
+          eb.not(
+            eb.exists(
+              eb
+                .selectFrom('notify_alert as b')
+                .select('b.id')
+                .whereRef('b.org_id', '=', 'a.org_id')
+                .whereRef('b.added_us', '=', 'a.added_us')
+                .where((b) => b.or([b('b.object_id', '=', b.ref('a.object_id')), b('b.support_id', '=', b.ref('a.support_id'))]))
+                .where('b.acked_at', 'is not', null),
+            ),
+          ),
         )
         .orderBy('a.created_at')
         .limit(limit)
@@ -356,10 +371,20 @@ export function notificationsStore(database: Database<unknown>) {
       return rows.map(alertOf);
     },
 
-    /** Marks every alert of an organization about one version as escalated; false when another process did first. */
-    async markEscalated(orgId: OrgId, objectId: StixId, addedUs: number, now: number): Promise<boolean> {
-      const result = await db.updateTable('notify_alert').set({ escalated_at: now }).where('org_id', '=', orgId).where('object_id', '=', objectId).where('added_us', '=', addedUs).where('escalated_at', 'is', null).executeTakeFirst();
+    /** Marks every alert of an organization about one version (or one event of a support request) as escalated; false when another process did first. */
+    async markEscalated(orgId: OrgId, subject: { readonly objectId: StixId } | { readonly supportId: string }, addedUs: number, now: number): Promise<boolean> {
+      let q = db.updateTable('notify_alert').set({ escalated_at: now }).where('org_id', '=', orgId).where('added_us', '=', addedUs).where('escalated_at', 'is', null);
+      q = 'objectId' in subject ? q.where('object_id', '=', subject.objectId) : q.where('support_id', '=', subject.supportId);
+      const result = await q.executeTakeFirst();
       return Number(result.numUpdatedRows) > 0;
+    },
+
+    /** Records the alerts and deliveries of a support request's event; rows already there (the same ids) are kept. */
+    async recordSupport(alerts: readonly AlertRow[], deliveries: readonly DeliveryRow[]): Promise<void> {
+      await db.transaction().execute(async (trx) => {
+        if (alerts.length > 0) await trx.insertInto('notify_alert').values(alerts).onConflict((oc) => oc.column('id').doNothing()).execute();
+        if (deliveries.length > 0) await trx.insertInto('notify_delivery').values(deliveries).onConflict((oc) => oc.column('id').doNothing()).execute();
+      });
     },
 
     // ---- webhooks ---------------------------------------------------------------------------------
@@ -474,7 +499,7 @@ export function notificationsStore(database: Database<unknown>) {
 export type NotificationsStore = ReturnType<typeof notificationsStore>;
 
 /** Ends (or reschedules) the deliveries of `ids` this owner still holds; returns their ids. */
-async function finishIn(db: Kysely<NotifyTables & StixTables>, ids: readonly string[], owner: string, now: number, outcome: DeliveryOutcome): Promise<string[]> {
+async function finishIn(db: Kysely<NotifyTables & StixTables & SupportTables>, ids: readonly string[], owner: string, now: number, outcome: DeliveryOutcome): Promise<string[]> {
   const base = db.updateTable('notify_delivery').where('id', 'in', ids).where('lease_owner', '=', owner).where('state', '=', 'pending');
   const done = { lease_owner: null, lease_until: null };
   const rows = await (() => {
@@ -492,7 +517,27 @@ async function finishIn(db: Kysely<NotifyTables & StixTables>, ids: readonly str
   return rows.map((r) => r.id);
 }
 
-async function insertRows(trx: Kysely<NotifyTables & StixTables>, alerts: readonly AlertRow[], deliveries: readonly DeliveryRow[]): Promise<void> {
+type CentreQuery = ExpressionBuilder<NotifyTables & StixTables & SupportTables & { a: NotifyTables['notify_alert']; v: StixTables['stix_version']; s: SupportTables['support_request'] }, 'a' | 'v' | 's'>;
+
+/**
+ * Which notifications a reader's centre lists, decided now: notices, alerts about a version the reader
+ * may see (the store's visibility predicate), and alerts about a support request its organization may
+ * see (its requester, its provider or a party the requester added).
+ */
+function centreVisible(eb: CentreQuery, reader: Reader): Expression<SqlBool> {
+  const visible = visibleTo(reader, 'v.added_us', 'v.owner');
+  const notice = eb.and([eb('a.object_id', 'is', null), eb('a.support_id', 'is', null)]);
+  const version = eb.and([eb('a.object_id', 'is not', null), visible ?? sql<SqlBool>`1 = 1`]);
+  if (reader.kind !== 'member') return eb.or([notice, version]);
+  const orgId = reader.orgId;
+  const support = eb.and([
+    eb('a.support_id', 'is not', null),
+    eb.or([eb('s.requester_org', '=', orgId), eb('s.provider_org', '=', orgId), eb.exists(eb.selectFrom('support_party as p').select('p.org_id').whereRef('p.request_id', '=', 's.id').where('p.org_id', '=', orgId))]),
+  ]);
+  return eb.or([notice, version, support]);
+}
+
+async function insertRows(trx: Kysely<NotifyTables & StixTables & SupportTables>, alerts: readonly AlertRow[], deliveries: readonly DeliveryRow[]): Promise<void> {
   for (let i = 0; i < alerts.length; i += INSERT_CHUNK) {
     await trx
       .insertInto('notify_alert')

@@ -32,7 +32,7 @@ describe.each(testDialects())('support repository on %s', (dialect) => {
   });
 
   it('shows a request to its requester, provider and added parties only (the rule in the query)', async () => {
-    await repo.addRequest({ id: '11111111-1111-4111-8111-111111111111', requesterOrg: A, providerOrg: P, service: 'threat-briefing', title: 't', details: 'd', status: 'requested', scheduledFor: null, createdBy: '22222222-2222-4222-8222-222222222222' as UserId, createdAt: 10, updatedAt: 10 });
+    await repo.addRequest({ id: '11111111-1111-4111-8111-111111111111', requesterOrg: A, providerOrg: P, service: 'threat-briefing', title: 't', details: 'd', urgent: false, status: 'requested', scheduledFor: null, createdBy: '22222222-2222-4222-8222-222222222222' as UserId, createdAt: 10, updatedAt: 10 });
     const id = '11111111-1111-4111-8111-111111111111';
     expect(await repo.requestFor(S, id)).toBeNull();
     expect(await repo.addParty(id, S, 20)).toBe(true);

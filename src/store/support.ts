@@ -19,6 +19,8 @@ export type SupportTables = {
     created_by: string | null;
     created_at: number;
     updated_at: number;
+    /** (0032) 1 when the requester says the request is urgent. */
+    urgent: number;
   };
   support_party: { request_id: string; org_id: string; added_at: number };
   support_message: { id: string; request_id: string; author_org: string; author_user: string | null; body: string; at: number };
@@ -40,6 +42,8 @@ export interface SupportRequest {
   readonly service: SupportService;
   readonly title: string;
   readonly details: string;
+  /** The requester says it is urgent: its contacts are emailed at once and escalated to if nobody acknowledges. */
+  readonly urgent: boolean;
   readonly status: SupportStatus;
   readonly scheduledFor: string | null;
   readonly createdBy: UserId | null;
@@ -97,6 +101,7 @@ export function supportRepository(database: Database<unknown>): SupportRepositor
     service: asService(r.service),
     title: r.title,
     details: r.details,
+    urgent: Number(r.urgent) === 1,
     status: asStatus(r.status),
     scheduledFor: r.scheduled_for,
     createdBy: r.created_by as UserId | null,
@@ -130,6 +135,7 @@ export function supportRepository(database: Database<unknown>): SupportRepositor
           service: r.service,
           title: r.title,
           details: r.details,
+          urgent: r.urgent ? 1 : 0,
           status: r.status,
           scheduled_for: r.scheduledFor,
           created_by: r.createdBy,

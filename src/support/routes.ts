@@ -42,6 +42,7 @@ export function supportRoutes(deps: SupportRouteDeps): AppPlugin {
           service_label: SUPPORT_SERVICE_LABELS[r.service],
           title: r.title,
           details: r.details,
+          urgent: r.urgent,
           status: r.status,
           actions: supportActions(role, r.status),
           scheduled_for: r.scheduledFor,

@@ -27,6 +27,7 @@ export const NewRequestBody = Type.Object(
     service: ServiceSchema,
     title: Type.String({ minLength: 3, maxLength: 200 }),
     details: Type.String({ minLength: 1, maxLength: 10000 }),
+    urgent: Type.Optional(Type.Boolean({ description: "help is needed now: the provider's contacts are emailed at once, and its backup contacts when nobody acknowledges in time" })),
   },
   { additionalProperties: false },
 );
@@ -56,6 +57,7 @@ export const RequestSchema = Type.Object({
   service_label: Type.String(),
   title: Type.String(),
   details: Type.String(),
+  urgent: Type.Boolean(),
   status: Type.String(),
   actions: Type.Array(Type.String()),
   scheduled_for: Type.Union([Type.String(), Type.Null()]),

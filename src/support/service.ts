@@ -16,6 +16,12 @@ export interface SupportDeps {
   readonly orgKind: (id: OrgId) => Promise<OrgKind | null>;
   /** Tells the live feeds of these organizations that a request changed (never what changed). */
   readonly announce: (requestId: string, orgs: readonly OrgId[]) => void;
+  /**
+   * A request was opened or its status changed (`request` as it stands after), by `actor`: the people
+   * of the other organizations that see it are told, per their notification plans. Recorded before the
+   * caller is answered.
+   */
+  readonly statusChanged?: (event: { readonly request: SupportRequest; readonly actor: OrgId; readonly at: number }) => Promise<void>;
 }
 
 /** Offices that may ask for support: states, territories and local election offices. */
@@ -53,6 +59,7 @@ export interface NewRequest {
   readonly service: SupportService;
   readonly title: string;
   readonly details: string;
+  readonly urgent?: boolean;
 }
 
 /**
@@ -81,6 +88,7 @@ export async function openRequest(deps: SupportDeps, principal: Principal, input
     service: input.service,
     title: input.title.trim(),
     details: input.details.trim(),
+    urgent: input.urgent === true,
     status: 'requested',
     scheduledFor: null,
     createdBy: principal.userId,
@@ -90,6 +98,7 @@ export async function openRequest(deps: SupportDeps, principal: Principal, input
   };
   await deps.repo.addRequest(request);
   deps.announce(request.id, everyone(request));
+  await deps.statusChanged?.({ request, actor: principal.orgId, at: now });
   return ok(request);
 }
 
@@ -116,7 +125,9 @@ export async function act(deps: SupportDeps, principal: Principal, id: string, a
   await deps.repo.setStatus(id, step.to, action === 'schedule' ? (scheduledFor ?? null) : request.scheduledFor, now);
   deps.announce(id, everyone(request));
   const updated = await deps.repo.requestFor(principal.orgId, id);
-  return updated === null ? err(notFound(id)) : ok(updated);
+  if (updated === null) return err(notFound(id));
+  await deps.statusChanged?.({ request: updated, actor: principal.orgId, at: now });
+  return ok(updated);
 }
 
 /** A message from the requester, the provider or a party the requester added. */

@@ -5837,6 +5837,7 @@ export interface paths {
                                 service_label: string;
                                 title: string;
                                 details: string;
+                                urgent: boolean;
                                 status: string;
                                 actions: string[];
                                 scheduled_for: string | null;
@@ -5884,6 +5885,8 @@ export interface paths {
                         service: "vulnerability-scanning" | "risk-assessment" | "physical-security-assessment" | "phishing-assessment" | "incident-response" | "tabletop-exercise" | "threat-briefing" | "election-cyber-support";
                         title: string;
                         details: string;
+                        /** @description help is needed now: the provider's contacts are emailed at once, and its backup contacts when nobody acknowledges in time */
+                        urgent?: boolean;
                     };
                 };
             };
@@ -5913,6 +5916,7 @@ export interface paths {
                             service_label: string;
                             title: string;
                             details: string;
+                            urgent: boolean;
                             status: string;
                             actions: string[];
                             scheduled_for: string | null;
@@ -6018,6 +6022,7 @@ export interface paths {
                             service_label: string;
                             title: string;
                             details: string;
+                            urgent: boolean;
                             status: string;
                             actions: string[];
                             scheduled_for: string | null;
@@ -6129,6 +6134,7 @@ export interface paths {
                             service_label: string;
                             title: string;
                             details: string;
+                            urgent: boolean;
                             status: string;
                             actions: string[];
                             scheduled_for: string | null;
@@ -6339,6 +6345,7 @@ export interface paths {
                             service_label: string;
                             title: string;
                             details: string;
+                            urgent: boolean;
                             status: string;
                             actions: string[];
                             scheduled_for: string | null;
@@ -6519,6 +6526,8 @@ export interface paths {
                             items: {
                                 id: string;
                                 object_id: string | null;
+                                /** @description The support request it is about (type support-request); null otherwise */
+                                support_id: string | null;
                                 type: string | null;
                                 name: string | null;
                                 tlp: string | null;
@@ -7879,6 +7888,12 @@ export interface paths {
                                     /** @description People told when an urgent alert of this kind waits unacknowledged too long */
                                     backup: string[];
                                 };
+                                support: {
+                                    /** @description People told at once of every urgent alert of this kind (ids of people of your organization) */
+                                    primary: string[];
+                                    /** @description People told when an urgent alert of this kind waits unacknowledged too long */
+                                    backup: string[];
+                                };
                             };
                         };
                     };
@@ -7909,7 +7924,7 @@ export interface paths {
                         defaults_enabled?: boolean;
                         /** @description How long an urgent alert may wait unacknowledged before the backup contacts are told */
                         escalate_after_minutes?: number;
-                        /** @description Contacts per kind of alert (incident, status, watch-list, other); a kind given replaces that kind’s lists, kinds left out stay as they are */
+                        /** @description Contacts per kind of alert (incident, status, watch-list, other, support); a kind given replaces that kind’s lists, kinds left out stay as they are. Support requests go to the primary contacts of support (every request, not only urgent ones), or to the org-admins when there are none */
                         contacts?: {
                             incident?: {
                                 /** @description People told at once of every urgent alert of this kind (ids of people of your organization) */
@@ -7930,6 +7945,12 @@ export interface paths {
                                 backup: string[];
                             };
                             other?: {
+                                /** @description People told at once of every urgent alert of this kind (ids of people of your organization) */
+                                primary: string[];
+                                /** @description People told when an urgent alert of this kind waits unacknowledged too long */
+                                backup: string[];
+                            };
+                            support?: {
                                 /** @description People told at once of every urgent alert of this kind (ids of people of your organization) */
                                 primary: string[];
                                 /** @description People told when an urgent alert of this kind waits unacknowledged too long */
@@ -7969,6 +7990,12 @@ export interface paths {
                                     backup: string[];
                                 };
                                 other: {
+                                    /** @description People told at once of every urgent alert of this kind (ids of people of your organization) */
+                                    primary: string[];
+                                    /** @description People told when an urgent alert of this kind waits unacknowledged too long */
+                                    backup: string[];
+                                };
+                                support: {
                                     /** @description People told at once of every urgent alert of this kind (ids of people of your organization) */
                                     primary: string[];
                                     /** @description People told when an urgent alert of this kind waits unacknowledged too long */

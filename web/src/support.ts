@@ -11,6 +11,8 @@ export interface SupportRequestView {
   readonly service_label: string;
   readonly title: string;
   readonly details: string;
+  /** The requester said help is needed now. */
+  readonly urgent: boolean;
   readonly status: string;
   readonly actions: readonly string[];
   readonly scheduled_for: string | null;

@@ -178,9 +178,9 @@ function WatchList() {
   );
 }
 
-const ALERT_KINDS = ['incident', 'status', 'watch-list', 'other'] as const;
+const ALERT_KINDS = ['incident', 'status', 'watch-list', 'other', 'support'] as const;
 type AlertKind = (typeof ALERT_KINDS)[number];
-const KIND_WORDS: Record<AlertKind, string> = { incident: 'Incidents', status: 'Status changes', 'watch-list': 'Watch-list hits', other: 'Other alerts' };
+const KIND_WORDS: Record<AlertKind, string> = { incident: 'Incidents', status: 'Status changes', 'watch-list': 'Watch-list hits', other: 'Other alerts', support: 'Support requests' };
 interface KindContacts {
   readonly primary: readonly string[];
   readonly backup: readonly string[];
@@ -243,7 +243,7 @@ function Plan() {
         </select>
       </label>
       <p className="muted small">
-        For each kind of alert, primary contacts are emailed at once about every urgent one (a disrupted or compromised status, a high-severity incident). Backup contacts are emailed when nobody has acknowledged it in time.
+        For each kind of alert, primary contacts are emailed at once about every urgent one (a disrupted or compromised status, a high-severity incident). Backup contacts are emailed when nobody has acknowledged it in time. Support requests (one asked of us, or a change to one we asked for or take part in) go to their primary contacts every time, or to our org-admins when we name none; a request marked urgent goes to the backup contacts when nobody acknowledges it in time.
       </p>
       {people.state === 'ready' ? (
         <ScrollArea label="Alert contacts">

@@ -11,6 +11,7 @@ import { useReload } from './settings/reload.ts';
 export interface NotificationItem {
   readonly id: string;
   readonly object_id: string | null;
+  readonly support_id: string | null;
   readonly type: string | null;
   readonly name: string | null;
   readonly tlp: string | null;
@@ -37,7 +38,8 @@ export function Notifications() {
   };
   const open = async (n: NotificationItem) => {
     if (!n.read) await act('POST', '/api/v1/notifications/read', { ids: [n.id] });
-    if (n.object_id !== null) navigate(`/intel/${encodeURIComponent(n.object_id)}`);
+    if (n.support_id !== null) navigate(`/support/${encodeURIComponent(n.support_id)}`);
+    else if (n.object_id !== null) navigate(`/intel/${encodeURIComponent(n.object_id)}`);
   };
   const now = new Date();
   return (

@@ -39,7 +39,7 @@ export function Support() {
             <li key={r.id}>
               <Link to={`/support/${r.id}`}>{r.title}</Link>
               <div className="muted small">
-                {r.service_label} · {otherSide(r)} · <span className={`pill support-${r.status}`}>{SUPPORT_STATUS_LABELS[r.status] ?? r.status}</span> · changed {formatWhen(r.updated_at, now)}
+                {r.urgent ? <span className="urgent-tag">Urgent</span> : null} {r.service_label} · {otherSide(r)} · <span className={`pill support-${r.status}`}>{SUPPORT_STATUS_LABELS[r.status] ?? r.status}</span> · changed {formatWhen(r.updated_at, now)}
               </div>
             </li>
           ))}
@@ -58,6 +58,7 @@ function AskForm(props: { readonly onAsked: (id: string) => void }) {
   const [service, setService] = useState('');
   const [title, setTitle] = useState('');
   const [details, setDetails] = useState('');
+  const [urgent, setUrgent] = useState(false);
   const [problem, setProblem] = useState<ApiProblem | null>(null);
   const [busy, setBusy] = useState(false);
   const services = offerings.filter((o) => o.provider.id === provider);
@@ -67,7 +68,7 @@ function AskForm(props: { readonly onAsked: (id: string) => void }) {
     e.preventDefault();
     setBusy(true);
     setProblem(null);
-    const res = await api<{ id: string }>('POST', '/api/v1/support/requests', { provider_org: provider, service, title: title.trim(), details: details.trim() });
+    const res = await api<{ id: string }>('POST', '/api/v1/support/requests', { provider_org: provider, service, title: title.trim(), details: details.trim(), ...(urgent ? { urgent: true } : {}) });
     setBusy(false);
     if (!res.ok) return setProblem(res.error);
     props.onAsked(res.value.id);
@@ -107,6 +108,9 @@ function AskForm(props: { readonly onAsked: (id: string) => void }) {
       <label>
         What you need, when, and who to contact
         <textarea name="details" rows={4} value={details} onChange={(e) => setDetails(e.target.value)} />
+      </label>
+      <label className="choice">
+        <input type="checkbox" name="urgent" checked={urgent} onChange={(e) => setUrgent(e.target.checked)} /> Urgent: we need help now (their contacts are emailed at once, and their backup contacts if nobody answers in time)
       </label>
       <p className="muted small">Only your organization and the one you ask will see it, and any organization you add later. Never include voters’ personal data.</p>
       <button type="submit" className="primary" disabled={busy || !ready}>

@@ -73,7 +73,9 @@ export function SupportRequest(props: { readonly id: string }) {
       </p>
       <div className="page-head">
         <div>
-          <div className="type-tag">{r.service_label}</div>
+          <div className="type-tag">
+            {r.urgent ? <span className="urgent-tag">Urgent</span> : null} {r.service_label}
+          </div>
           <h1>{r.title}</h1>
         </div>
         <span className={`pill big support-${r.status}`} data-testid="support-status">
