@@ -1,14 +1,18 @@
 /**
  * The public rumour-control pages under load. `npm run bench:public` composes the hub over a fresh SQLite
  * store, publishes 300 corrections (and 300 objects the public may not see) and 10 public joint statements,
- * and sends 200 concurrent keep-alive clients (in a worker thread) for a few seconds at each of: /healthz
+ * and sends 200 concurrent keep-alive clients (node:http in a separate process, bench/http-load-client.mjs, so that
+ * the client's cost is not the server's) for a few seconds at each of: /healthz
  * (the reference, same run), the public JSON list, the same list for one state, the Atom feed, the joint
  * statements, the notices, and the list asked again with the ETag it had (a browser reloading: 304).
- * Prints requests/s and p50/p99, then each target's server time per answer (sequential, in-process) beside
- * /healthz's. Target: p99 ≤ 50 ms on the public page and its feed.
+ * Prints requests/s, p50/p99 and the server's CPU time per answer under that load (this process's CPU time over
+ * the run, divided by the answers: the figure that holds on a shared machine), then each target's server time per
+ * answer (sequential, in-process) beside /healthz's. Target: p99 ≤ 50 ms on the public page and its feed.
  *   --seconds <n>   per target (default 5)   --clients <n>   concurrent clients (default 200)   --cpu-only   only the per-answer times
  */
-import { Worker } from 'node:worker_threads';
+import { execFile } from 'node:child_process';
+import { availableParallelism, loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { composedHub } from '../test/helpers/composed-hub.ts';
 import { startServer } from '../src/http/server.ts';
 
@@ -21,34 +25,25 @@ const SECONDS = Number(value('--seconds') ?? 5);
 const SKIP_LOAD = args.includes('--cpu-only');
 const CLIENTS = Number(value('--clients') ?? 200);
 
-const LOAD = `
-const { parentPort, workerData } = require('node:worker_threads');
-(async () => {
-  const { url, clients, seconds, headers } = workerData;
-  const until = performance.now() + seconds * 1000;
-  const times = [];
-  let errors = 0;
-  await Promise.all(Array.from({ length: clients }, async () => {
-    while (performance.now() < until) {
-      const t = performance.now();
-      const res = await fetch(url, { headers });
-      await res.arrayBuffer();
-      if (res.status !== 200 && res.status !== 304) errors++;
-      times.push(performance.now() - t);
-    }
-  }));
-  parentPort.postMessage({ times, errors });
-})();
-`;
+const CLIENT = fileURLToPath(new URL('./http-load-client.mjs', import.meta.url));
 
-function load(url: string, headers: Record<string, string>): Promise<{ times: number[]; errors: number }> {
+interface LoadResult {
+  readonly answers: number;
+  readonly errors: number;
+  readonly p50: number | null;
+  readonly p99: number | null;
+  readonly clientCpuMs: number;
+}
+
+/** Runs the load client in its own process; the server's CPU time over the same seconds is this process's. */
+function load(url: string, headers: Record<string, string>): Promise<LoadResult & { serverCpuMs: number }> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(LOAD, { eval: true, workerData: { url, headers, clients: CLIENTS, seconds: SECONDS } });
-    worker.once('message', (m: { times: number[]; errors: number }) => {
-      resolve(m);
-      void worker.terminate();
+    const cpu = process.cpuUsage();
+    execFile(process.execPath, [CLIENT, url, String(CLIENTS), String(SECONDS), JSON.stringify(headers)], { maxBuffer: 1 << 20 }, (error, stdout) => {
+      const used = process.cpuUsage(cpu);
+      if (error !== null) return reject(new Error(`the load client failed: ${error.message}`));
+      resolve({ ...(JSON.parse(stdout) as LoadResult), serverCpuMs: (used.user + used.system) / 1000 });
     });
-    worker.once('error', reject);
   });
 }
 
@@ -86,13 +81,14 @@ const targets: { label: string; path: string; headers: Record<string, string> }[
   { label: '/api/v1/public/notices', path: '/api/v1/public/notices', headers: {} },
   { label: '/api/v1/public/corrections (If-None-Match: 304)', path: '/api/v1/public/corrections', headers: { 'if-none-match': etag } },
 ];
-console.log(`${CLIENTS} concurrent clients, ${SECONDS} s per target, 300 public corrections + 300 hidden notes + 10 joint statements (SQLite); fetch asks for gzip`);
-console.log('target'.padEnd(50), 'req/s'.padStart(8), 'p50 ms'.padStart(8), 'p99 ms'.padStart(8), 'errors'.padStart(7));
+console.log(`${CLIENTS} concurrent keep-alive clients (node:http, a separate process), ${SECONDS} s per target, 300 public corrections + 300 hidden notes + 10 joint statements (SQLite); gzip asked; load average ${loadavg()[0]?.toFixed(1) ?? '?'} on ${availableParallelism()} cores`);
+console.log('target'.padEnd(50), 'req/s'.padStart(8), 'p50 ms'.padStart(8), 'p99 ms'.padStart(8), 'errors'.padStart(7), 'server CPU µs/answer'.padStart(21), 'client CPU µs/answer'.padStart(21));
+// Warm each route (JIT, first answers made and cached) so that the first row is not the one that pays for it.
+for (const target of targets) for (let i = 0; i < 300; i++) await h.hub.app.inject({ method: 'GET', url: target.path, headers: { 'accept-encoding': 'gzip, deflate', ...target.headers } });
 for (const target of SKIP_LOAD ? [] : targets) {
-  const { times, errors } = await load(server.url + target.path, target.headers);
-  times.sort((a, b) => a - b);
-  const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))] ?? Number.NaN;
-  console.log(target.label.padEnd(50), (times.length / SECONDS).toFixed(0).padStart(8), at(0.5).toFixed(1).padStart(8), at(0.99).toFixed(1).padStart(8), String(errors).padStart(7));
+  const r = await load(server.url + target.path, { 'accept-encoding': 'gzip, deflate', ...target.headers });
+  const per = (ms: number) => ((ms * 1000) / Math.max(1, r.answers)).toFixed(0);
+  console.log(target.label.padEnd(50), (r.answers / SECONDS).toFixed(0).padStart(8), (r.p50 ?? Number.NaN).toFixed(1).padStart(8), (r.p99 ?? Number.NaN).toFixed(1).padStart(8), String(r.errors).padStart(7), per(r.serverCpuMs).padStart(21), per(r.clientCpuMs).padStart(21));
 }
 // What one answer costs the server alone: requests one after another through Fastify's inject (no
 // network, no client), so the figure hardly depends on how many other processes share the cores.

@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { seedDemo } from '../src/demo/seed-demo.ts';
 import { orgIdOfUuid } from '../src/domain/ids.ts';
 import { RAMPART_EXTENSION_ID } from '../src/stix/rampart-extension.ts';
@@ -212,6 +212,25 @@ describe('the public pages show only what was shared with the public', () => {
     const feed = await call(null, 'GET', '/rumour-control/feed.atom');
     expect(feed.headers['content-type']).toBe('application/atom+xml; charset=utf-8');
     expect(feed.text).toMatch(/^<\?xml version="1.0" encoding="utf-8"\?>\n<feed xmlns="http:\/\/www.w3.org\/2005\/Atom">/);
+  });
+});
+
+describe('the public pages read no sign-in', () => {
+  it("costs a signed-in visitor's cookie no session lookup; a member route still reads it", async () => {
+    const lookups = vi.spyOn(h.hub.auth, 'session');
+    try {
+      const headers = { cookie: 'rampart_session=not-a-real-session' };
+      for (const url of ['/api/v1/public/corrections', '/rumour-control/feed.atom', '/api/v1/public/statements', '/api/v1/public/transparency/entries']) {
+        const res = await h.hub.app.inject({ method: 'GET', url, headers });
+        expect(res.statusCode, `${url}: ${res.body}`).toBe(200);
+      }
+      expect(lookups).not.toHaveBeenCalled();
+      const mine = await h.hub.app.inject({ method: 'GET', url: '/api/v1/corrections', headers });
+      expect(mine.statusCode).toBe(401);
+      expect(lookups).toHaveBeenCalledTimes(1);
+    } finally {
+      lookups.mockRestore();
+    }
   });
 });
 

@@ -69,11 +69,18 @@ export interface CookieOptions {
 
 const UNAUTHENTICATED = problem('unauthenticated', 'unauthenticated', 'Sign in (POST /api/v1/session) or send an API key as "Authorization: Bearer <key>".');
 
+function isOpenToEveryone(request: FastifyRequest): boolean {
+  const security = (request.routeOptions.schema as { readonly security?: unknown } | undefined)?.security;
+  return Array.isArray(security) && security.length === 0;
+}
+
 /** Reads the session cookie or bearer key on every request (an onRequest hook) and answers the guards. */
 export function installAuthentication(app: FastifyInstance, auth: AuthPort, config: HttpConfig): Authenticator {
   const states = new WeakMap<FastifyRequest, RequestAuth>();
 
   app.addHook('onRequest', async (request) => {
+    // A route open to everyone (OpenAPI security: [], the public pages) reads no sign-in: a visitor's cookie costs no session lookup.
+    if (isOpenToEveryone(request)) return;
     states.set(request, await authenticate(request, auth));
   });
 

@@ -14,13 +14,18 @@ const PUBLIC_JSON_CACHE = 'public, no-cache';
 const GZIP_FROM = 1024;
 const MAX_ENTRIES = 1000;
 
-/** A public answer as the client receives it: bytes, ETag and gzip computed once, not per request. */
+/**
+ * A public answer as the client receives it, every byte and header computed once when it is made, not per
+ * request: the body, its gzip (when worth it), the ETag, and the headers of a 200 and of a 304.
+ */
 export interface PublicAnswer {
   readonly body: Buffer;
-  readonly type: string;
+  readonly gzip: Buffer | null;
   readonly etag: string;
+  /** The headers of a 200 but Content-Encoding. */
   readonly headers: Readonly<Record<string, string>>;
-  gzip: Buffer | null;
+  /** The headers of a 304 (RFC 9110 15.4.5: the validators and caching headers a 200 would carry). */
+  readonly notModified: Readonly<Record<string, string>>;
 }
 
 export interface Made {
@@ -31,32 +36,41 @@ export interface Made {
 
 export function publicAnswer(made: Made): PublicAnswer {
   const body = Buffer.from(made.body, 'utf8');
-  return { body, type: made.type, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`, headers: made.headers ?? {}, gzip: null };
+  const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
+  const notModified = {
+    ...made.headers,
+    etag,
+    'cache-control': made.type.startsWith('application/json') ? PUBLIC_JSON_CACHE : PUBLIC_CACHE,
+    'access-control-allow-origin': '*',
+    vary: 'accept-encoding',
+  };
+  return { body, gzip: body.length >= GZIP_FROM ? gzipSync(body, { level: 9 }) : null, etag, notModified, headers: { ...notModified, 'content-type': made.type } };
 }
 
-const accepts = (request: FastifyRequest, coding: string): boolean => {
-  const header = request.headers['accept-encoding'];
-  return typeof header === 'string' && header.split(',').some((c) => {
-    const [name, ...params] = c.trim().split(';');
-    return name?.trim().toLowerCase() === coding && !params.some((p) => /^\s*q=0(\.0*)?\s*$/.test(p));
-  });
-};
+/** Whether an Accept-Encoding header takes gzip; clients send few distinct headers, so each is read once. */
+const takesGzip = (() => {
+  const seen = new Map<string, boolean>();
+  return (header: string | undefined): boolean => {
+    if (header === undefined) return false;
+    let known = seen.get(header);
+    if (known === undefined) {
+      known = header.split(',').some((c) => {
+        const [name, ...params] = c.trim().split(';');
+        return name?.trim().toLowerCase() === 'gzip' && !params.some((p) => /^\s*q=0(\.0*)?\s*$/.test(p));
+      });
+      if (seen.size >= 256) seen.clear();
+      seen.set(header, known);
+    }
+    return known;
+  };
+})();
 
 /** Sends a public answer with its ETag and Cache-Control: 304 when the client holds the same, gzip when it takes it. */
 export function sendAnswer(request: FastifyRequest, reply: FastifyReply, answer: PublicAnswer): FastifyReply {
-  for (const [name, value] of Object.entries(answer.headers)) void reply.header(name, value);
-  void reply
-    .header('etag', answer.etag)
-    .header('cache-control', answer.type.startsWith('application/json') ? PUBLIC_JSON_CACHE : PUBLIC_CACHE)
-    .header('access-control-allow-origin', '*')
-    .header('vary', 'accept-encoding');
   const asked = request.headers['if-none-match'];
-  if (asked !== undefined && asked.split(',').some((t) => t.trim().replace(/^W\//, '') === answer.etag)) return reply.code(304).send();
-  void reply.type(answer.type);
-  if (answer.body.length >= GZIP_FROM && accepts(request, 'gzip')) {
-    answer.gzip ??= gzipSync(answer.body, { level: 6 });
-    return reply.header('content-encoding', 'gzip').send(answer.gzip);
-  }
+  if (asked !== undefined && (asked === answer.etag || asked.split(',').some((t) => t.trim().replace(/^W\//, '') === answer.etag))) return reply.headers(answer.notModified).code(304).send();
+  void reply.headers(answer.headers);
+  if (answer.gzip !== null && takesGzip(request.headers['accept-encoding'])) return reply.header('content-encoding', 'gzip').send(answer.gzip);
   return reply.send(answer.body);
 }
 
