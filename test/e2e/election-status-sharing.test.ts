@@ -204,9 +204,26 @@ describe.skipIf(skipReason !== null)('election-day status: sharing, linked incid
       await desk.locator(`tr[data-jurisdiction="${dane}"][data-level="stale"]`).waitFor();
       await desk.locator(`tr[data-jurisdiction="${dane}"]`).getByText('overdue: due every 15 min').waitFor();
 
+      // The table fits a 1280-pixel screen: nothing in it to scroll sideways.
+      expect(Number(await plan.evaluate("(() => { const el = document.querySelector('.expectations .table-scroll'); return el.scrollWidth - el.clientWidth; })()"))).toBeLessThanOrEqual(1);
+
       // Kenosha leaves the election and comes back: out of the counts, then "no report" until it reports.
+      // The box shows the choice at once, while the hub is still saving it (held here), instead of snapping back.
+      let answer: () => void = () => undefined;
+      const held = new Promise<void>((resolve) => {
+        answer = resolve;
+      });
+      await plan.route('**/expectations', async (route) => {
+        if (route.request().method() === 'PUT') await held;
+        await route.continue();
+      });
       await plan.locator(`input[name="takes-part-${kenosha}"]`).click();
+      expect(await plan.locator(`input[name="takes-part-${kenosha}"]`).isChecked()).toBe(false);
+      expect(await plan.locator(`tr[data-jurisdiction="${kenosha}"] .check`).innerText()).toMatch(/No$/);
+      answer();
       await plan.getByText('Kenosha County Clerk (fictional test) no longer takes part').waitFor();
+      await plan.unroute('**/expectations');
+      expect(await plan.locator(`input[name="takes-part-${kenosha}"]`).isChecked()).toBe(false);
       await desk.reload();
       await desk.locator(`tr[data-jurisdiction="${kenosha}"][data-level="not-taking-part"]`).waitFor();
       await plan.locator(`input[name="takes-part-${kenosha}"]`).click();

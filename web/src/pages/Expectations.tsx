@@ -29,23 +29,39 @@ export function Expectations(props: { readonly id: string; readonly state: strin
   const res = useRoute('/api/v1/elections/{id}/expectations', { params: { id: props.id }, query: `?state=${props.state}`, version });
   // After a change the page keeps showing what it had until the new answer comes, instead of blinking.
   const [last, setLast] = useState<ExpectationsView | null>(null);
+  // What the person just chose, by control name, shown at once while the server saves it (a control that snaps
+  // back until the reload reads as "did not take"); dropped when the server's new answer arrives or it refuses.
+  const [pending, setPending] = useState<ReadonlyMap<string, string | boolean>>(new Map());
   useEffect(() => {
-    if (res.state === 'ready') setLast(res.value);
+    if (res.state !== 'ready') return;
+    setLast(res.value);
+    setPending(new Map());
   }, [res]);
   if (res.state === 'error') return <ProblemBox problem={res.problem} />;
   const v = res.state === 'ready' ? res.value : last;
   if (v === null) return <Loading what="the reporting expectations" />;
   const electionPath = `/elections/${encodeURIComponent(props.id)}`;
-  const change = async (body: Change, done: string) => {
+  const change = async (body: Change, done: string, control?: { readonly name: string; readonly value: string | boolean }) => {
     setProblem(null);
     setSaved(null);
+    if (control !== undefined) setPending((m) => new Map(m).set(control.name, control.value));
     const put = await call('put', '/api/v1/elections/{id}/expectations', { params: { id: props.id }, body: { state_fips: props.state, ...body } });
     if (!put.ok) {
       setProblem(put.error);
+      if (control !== undefined)
+        setPending((m) => {
+          const next = new Map(m);
+          next.delete(control.name);
+          return next;
+        });
       return;
     }
     setSaved(done);
     setVersion((n) => n + 1);
+  };
+  const chosen = <T extends string | boolean>(name: string, saved: T): T => {
+    const value = pending.get(name);
+    return typeof value === typeof saved ? (value as T) : saved;
   };
   const words = filter.trim().toLowerCase();
   const shown = v.jurisdictions.filter((j) => words === '' || j.name.toLowerCase().includes(words));
@@ -90,10 +106,13 @@ export function Expectations(props: { readonly id: string; readonly state: strin
                   <span className="sr-only">{PHASE_TEXT[p.phase]}: every jurisdiction reports</span>
                   <select
                     name={`state-${p.phase}`}
-                    value={p.state_minutes === null ? '' : String(p.state_minutes)}
+                    value={chosen(`state-${p.phase}`, p.state_minutes === null ? '' : String(p.state_minutes))}
                     onChange={(e) => {
                       const minutes = e.target.value === '' ? null : Number(e.target.value);
-                      void change({ phase: p.phase, report_every_minutes: minutes }, `Saved: ${during(p.phase)}, ${v.state.name}’s jurisdictions report ${everyWords(minutes ?? p.election_minutes)}.`);
+                      void change({ phase: p.phase, report_every_minutes: minutes }, `Saved: ${during(p.phase)}, ${v.state.name}’s jurisdictions report ${everyWords(minutes ?? p.election_minutes)}.`, {
+                        name: `state-${p.phase}`,
+                        value: e.target.value,
+                      });
                     }}
                   >
                     <option value="">as the election says ({everyWords(p.election_minutes)})</option>
@@ -144,13 +163,17 @@ export function Expectations(props: { readonly id: string; readonly state: strin
                         <input
                           type="checkbox"
                           name={`takes-part-${j.id}`}
-                          checked={!j.declined}
+                          checked={chosen(`takes-part-${j.id}`, !j.declined)}
                           onChange={(e) =>
-                            void change({ jurisdiction_ref: j.id, declined: !e.target.checked }, e.target.checked ? `${j.name} takes part again: until it reports it shows as no report.` : `${j.name} no longer takes part: it is left out of the counts.`)
+                            void change(
+                              { jurisdiction_ref: j.id, declined: !e.target.checked },
+                              e.target.checked ? `${j.name} takes part again: until it reports it shows as no report.` : `${j.name} no longer takes part: it is left out of the counts.`,
+                              { name: `takes-part-${j.id}`, value: e.target.checked },
+                            )
                           }
                         />
                         <span className="sr-only">{j.name} takes part</span>
-                        {j.declined ? 'No' : 'Yes'}
+                        {chosen(`takes-part-${j.id}`, !j.declined) ? 'Yes' : 'No'}
                       </label>
                     ) : v.state.declined || j.declined ? (
                       'No'
@@ -166,16 +189,17 @@ export function Expectations(props: { readonly id: string; readonly state: strin
                           <select
                             name={`every-${j.id}-${p.phase}`}
                             aria-label={`${j.name}, ${PHASE_TEXT[p.phase].toLowerCase()}`}
-                            value={p.own_minutes === null ? '' : String(p.own_minutes)}
+                            value={chosen(`every-${j.id}-${p.phase}`, p.own_minutes === null ? '' : String(p.own_minutes))}
                             onChange={(e) => {
                               const minutes = e.target.value === '' ? null : Number(e.target.value);
                               void change(
                                 { jurisdiction_ref: j.id, phase: p.phase, report_every_minutes: minutes },
                                 `Saved: ${during(p.phase)}, ${j.name} reports ${everyWords(minutes ?? phase?.minutes ?? null)}.`,
+                                { name: `every-${j.id}-${p.phase}`, value: e.target.value },
                               );
                             }}
                           >
-                            <option value="">as the state says ({everyWords(phase?.minutes ?? null)})</option>
+                            <option value="">state’s: {everyWords(phase?.minutes ?? null)}</option>
                             {choicesWith(p.own_minutes).map((m) => (
                               <option key={m} value={String(m)}>
                                 {everyWords(m)}
