@@ -108,7 +108,7 @@ describe.skipIf(skipReason !== null)('alerts in the web UI (Chromium)', () => {
       await untilUnread(page, 0);
 
       // The notification plan: Rampart's standard rules off (so only the rules made below match), and the
-      // duty officer a backup contact for status changes, each saved by the server.
+      // duty officer a backup contact for status changes and a primary one for support requests, each saved by the server.
       await page.goto(`${server.url}/settings/alerts`);
       await page.waitForSelector('#plan select');
       await page.getByLabel('Use Rampart’s standard rules for an organization like ours').uncheck();
@@ -116,6 +116,10 @@ describe.skipIf(skipReason !== null)('alerts in the web UI (Chromium)', () => {
       const statusContact = '#plan select[aria-label="Duty officer (fictional): contact for status changes"]';
       await page.selectOption(statusContact, 'backup');
       await expect.poll(() => page.inputValue(statusContact)).toBe('backup');
+      // Support requests are a kind of the plan too: the duty officer hears of every request asked of the office.
+      const supportContact = '#plan select[aria-label="Duty officer (fictional): contact for support requests"]';
+      await page.selectOption(supportContact, 'primary');
+      await expect.poll(() => page.inputValue(supportContact)).toBe('primary');
       await page.reload();
       await page.waitForSelector('#my-rules td:has-text("tabulator")');
       expect(await page.textContent('#my-rules')).not.toContain('Incidents and status changes in our state');

@@ -35,9 +35,12 @@ export async function runSupportFlow(browser: Browser, app: AppUnderTest & { rea
   await county.selectOption('select[name=service]', 'vulnerability-scanning');
   await county.fill('input[name=title]', `Scan our results website (${unique})`);
   await county.fill('textarea[name=details]', 'Before election night, please scan results.example.gov. Contact the clerk’s office.');
+  // Urgent: CISA's support contacts are emailed at once, and its backup contacts if nobody acknowledges in time.
+  await county.check('input[name=urgent]');
   await county.screenshot({ path: join(shots, 's01-ask.png'), fullPage: true });
   await county.click('button:has-text("Send request")');
   await county.waitForSelector('[data-testid=support-status]:has-text("Waiting for an answer")');
+  await county.waitForSelector('.type-tag .urgent-tag:has-text("Urgent")');
   const requestUrl = county.url();
 
   // CISA opens it from its list; the county's message arrives there live.
