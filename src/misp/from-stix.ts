@@ -134,7 +134,9 @@ function typedValues(parts: readonly PathValue[], labelled: string | null): { ty
   const [first, second] = parts;
   if (parts.length === 2 && first !== undefined && second !== undefined) {
     const pair = mispTypeOfPair(first.path, second.path);
-    if (pair !== null) return [{ type: pair, value: `${first.value}|${second.value}` }];
+    // ip-dst|port and hostname|port share their paths: the value tells an address from a host name.
+    const type = pair === 'ip-dst|port' && !/^[0-9a-f.:]+$/i.test(first.value) ? 'hostname|port' : pair;
+    if (type !== null) return [{ type, value: `${first.value}|${second.value}` }];
   }
   return parts.flatMap((p) => {
     const type = mispTypeOfPath(p.path);

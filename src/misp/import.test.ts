@@ -9,6 +9,7 @@ import { memoryStixStore } from '../../test/helpers/memory-stix-store.ts';
 import { loadOasisValidator, type OasisValidator } from '../../test/helpers/oasis.ts';
 import { SHARED_DATA } from '../../test/helpers/shared-data.ts';
 import { eventOfReport } from './export.ts';
+import { attributesOf } from './from-stix.ts';
 import { importMisp, type MispImportOptions } from './import.ts';
 
 const MISP_DIR = path.join(SHARED_DATA, 'misp');
@@ -306,6 +307,9 @@ describe('more attribute types, actors and the techniques they use', () => {
     if (report === undefined) throw new Error('no report');
     const exported = await eventOfReport(store, { kind: 'member', orgId: OWNER, userId: null, keys: ['public', 'community', `org:${OWNER}`] }, report);
     const pairs = exported.Attribute.map((a) => `${a.type} ${a.value} ${a.to_ids}`);
+    // Without its MISP type label (a STIX indicator from elsewhere), a host name and port is still hostname|port.
+    const unlabelled = { ...report, type: 'indicator', id: 'indicator--7d1e2f3a-4b5c-4d6e-8f7a-8b9c0d1e2f99', json: JSON.stringify({ type: 'indicator', pattern: "[network-traffic:dst_ref.value = 'c2.example' AND network-traffic:dst_port = 443]", pattern_type: 'stix' }) } as StoredVersion;
+    expect(attributesOf(unlabelled, { groupName: (g) => g, observables: new Map(), galaxies: new Map() }).map((a) => [a.type, a.value])).toEqual([['hostname|port', 'c2.example|443']]);
     expect(pairs).toEqual(
       expect.arrayContaining([
         'hostname|port c2.ballot-results-update.example|8443 true',
