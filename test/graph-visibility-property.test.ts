@@ -6,6 +6,7 @@ import { ok } from '../src/domain/result.ts';
 import { openStore, type RampartStore } from '../src/store/index.ts';
 import type { IncomingObject } from '../src/store/types.ts';
 import { bearer, harness, ORG_A, ORG_B, type Harness } from './helpers/http.ts';
+import { testDatabase, testDialects, type TestDatabase } from './helpers/store.ts';
 
 /*
  * The neighbourhood graph (GET /api/v1/objects/{id}/graph) against an oracle written from DESIGN.md's rule alone:
@@ -125,16 +126,19 @@ interface Node {
   readonly owner?: string;
 }
 
-describe('the neighbourhood graph and the sharing rule', () => {
+describe.each(testDialects())('the neighbourhood graph and the sharing rule on %s', (dialect) => {
   let store: RampartStore;
   let h: Harness;
+  let db: TestDatabase;
   beforeAll(async () => {
-    store = await openStore({ url: ':memory:' });
+    db = testDatabase(dialect);
+    store = await openStore({ url: db.url });
     h = await harness({ stix: store.stix });
   });
   afterAll(async () => {
     await h.close();
     await store.close();
+    await db.drop();
   });
 
   it('shows a reader only nodes it may see, and unseen nodes as bare keys, in random worlds', async () => {
