@@ -379,8 +379,9 @@ class EventConverter {
     this.add(report, path, this.eventReach, this.eventTlp);
     for (const [message, { path: at, count }] of this.narrowed) this.notes.push({ path: at, code: 'audience-narrowed', message: count > 1 ? `${message} (${count} objects)` : message });
     if (this.notCarried.size > 0) {
-      const list = [...this.notCarried].map(([type, n]) => `${n} ${type}`).join(', ');
-      this.notes.push({ path, code: 'not-carried', message: `attributes of types Rampart does not map to STIX were left out: ${list} (docs/misp.md lists the types it carries)` });
+      const counts = [...this.notCarried].map(([type, n]) => `${n} ${type} attribute${n === 1 ? '' : 's'}`);
+      const list = counts.length === 1 ? (counts[0] ?? '') : `${counts.slice(0, -1).join(', ')} and ${counts.at(-1) ?? ''}`;
+      this.notes.push({ path, code: 'not-carried', message: `${list} ${this.notCarried.size === 1 && [...this.notCarried.values()][0] === 1 ? 'was' : 'were'} left out: Rampart has no STIX form for ${this.notCarried.size === 1 ? 'that type' : 'those types'} (docs/misp.md lists the types it carries)` });
     }
   }
 }
