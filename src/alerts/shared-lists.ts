@@ -15,7 +15,21 @@ export interface SharedLists {
   list(reader: Reader, query: ListQuery): Promise<ListResult>;
 }
 
+// A feed asks with the same reader object round after round (a new one only when its credentials are
+// read again): its key and its shared part are made once per reader, not once per round.
+const keyOf = new WeakMap<Reader, string>();
+const sharedParts = new WeakMap<Reader, Reader>();
+
 function readerKey(reader: Reader): string {
+  let key = keyOf.get(reader);
+  if (key === undefined) {
+    key = makeReaderKey(reader);
+    keyOf.set(reader, key);
+  }
+  return key;
+}
+
+function makeReaderKey(reader: Reader): string {
   switch (reader.kind) {
     case 'operator':
     case 'public':
@@ -63,7 +77,12 @@ export function sharedLists(stix: Pick<StixStore, 'list'>): SharedLists {
  */
 export function sharedPart(reader: Reader): Reader {
   if (reader.kind !== 'member') return reader;
-  return { kind: 'audience', keys: reader.keys.filter((k) => !isOwnKey(reader, k)) };
+  let part = sharedParts.get(reader);
+  if (part === undefined) {
+    part = { kind: 'audience', keys: reader.keys.filter((k) => !isOwnKey(reader, k)) };
+    sharedParts.set(reader, part);
+  }
+  return part;
 }
 
 /** A key of this reader that no reader of another organization holds: its own `org:` key, a person's `user:` key. */
