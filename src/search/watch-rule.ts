@@ -35,8 +35,9 @@ export function watchRuleDraft(query: SavedQuery): WatchRuleDraft {
   }
   const types = split(query.type);
   if (types.length > 0) criteria.types = types.slice(0, 50);
-  // The list leaves relationships out by default; a rule has no such filter, and relationships rarely match one.
-  if (split(query.exclude_type).some((t) => t !== 'relationship')) notCarried.push('types left out (a watch rule names the types it wants)');
+  // The list leaves relationships and election-day status reports out by default; a rule has no such filter, and
+  // neither is what a rule watches for (status reports have the election-day pages and their own alerts).
+  if (split(query.exclude_type).some((t) => t !== 'relationship' && t !== 'x-rampart-status-report')) notCarried.push('types left out (a watch rule names the types it wants)');
   const tlps = split(query.tlp).filter(isTlp);
   if (tlps.length > 0) criteria.tlp = tlps;
   const severities = split(query.severity).filter(isSeverity);

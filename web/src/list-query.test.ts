@@ -5,13 +5,13 @@ describe('list query', () => {
   it('turns the address filters into the API query and back', () => {
     const f = { ...emptyFilters(), q: 'phishing', tlp: 'amber', owner: 'identity--x', label: 'a,b', since: '2024-11-01', until: '2024-11-05', sort: 'oldest', state: '55' };
     const api = apiQueryOf(f);
-    expect(api).toEqual({ q: 'phishing', exclude_type: 'relationship', tlp: 'amber', owner: 'identity--x', label: 'a,b', state: '55', modified_from: '2024-11-01T00:00:00Z', modified_to: '2024-11-05T23:59:59.999Z', sort: 'modified', order: 'asc' });
+    expect(api).toEqual({ q: 'phishing', exclude_type: 'relationship,x-rampart-status-report', tlp: 'amber', owner: 'identity--x', label: 'a,b', state: '55', modified_from: '2024-11-01T00:00:00Z', modified_to: '2024-11-05T23:59:59.999Z', sort: 'modified', order: 'asc' });
     expect(filtersOf(api)).toEqual(f);
   });
   it('keeps each order apart and falls back to newest shared first when best match has no words', () => {
     for (const sort of ['', 'changed', 'oldest', 'name']) expect(filtersOf(apiQueryOf({ ...emptyFilters(), sort })).sort).toBe(sort);
     expect(filtersOf(apiQueryOf({ ...emptyFilters(), q: 'x', sort: 'relevance' })).sort).toBe('relevance');
-    expect(apiQueryOf({ ...emptyFilters(), sort: 'relevance' })).toEqual({ exclude_type: 'relationship', order: 'desc' });
+    expect(apiQueryOf({ ...emptyFilters(), sort: 'relevance' })).toEqual({ exclude_type: 'relationship,x-rampart-status-report', order: 'desc' });
     expect(apiQueryOf({ ...emptyFilters(), reference: 'only', type: 'attack-pattern', since: 'nonsense' })).toEqual({ type: 'attack-pattern', reference: 'only', order: 'desc' });
   });
 });

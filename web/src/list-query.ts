@@ -14,6 +14,9 @@ export const SORTS: readonly (readonly [string, string, Readonly<{ sort?: 'modif
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
+/** The types the list leaves out while no type is chosen. */
+export const DEFAULT_LEFT_OUT: readonly string[] = ['relationship', 'x-rampart-status-report'];
+
 export const emptyFilters = (): Record<Filter, string> => Object.fromEntries(FILTERS.map((k) => [k, ''])) as Record<Filter, string>;
 
 /** The sort choice in force: best match needs words to rank, so without a search the list is newest shared first. */
@@ -30,7 +33,9 @@ export function apiQueryOf(f: Filters): Record<string, string> {
   };
   put('q', f.q);
   put('type', f.type);
-  put('exclude_type', f.type === '' ? 'relationship' : '');
+  // Unless a type is chosen, the working list leaves out what reads better elsewhere: relationships (on the items they
+  // link) and election-day status reports (on the Election day pages), which would otherwise fill it on election day.
+  put('exclude_type', f.type === '' ? DEFAULT_LEFT_OUT.join(',') : '');
   put('reference', f.reference === 'only' ? 'only' : '');
   put('tlp', f.tlp);
   put('owner', f.owner);

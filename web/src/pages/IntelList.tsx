@@ -206,6 +206,11 @@ export function IntelList() {
           {q === '' && !filtered ? '' : list.value.total === 1 ? ' matches' : ' match'}
         </p>
       ) : null}
+      {f.type === '' && !library ? (
+        <p className="muted small list-note">
+          Election-day status reports are on <Link to="/elections">Election day</Link>, not in this list (or <Link to={`/intel${query({ q, type: 'x-rampart-status-report' })}`}>list them here</Link>).
+        </p>
+      ) : null}
       {library ? null : <SavedSearches current={apiQuery} />}
       <SelectionBar selected={selected} onClear={() => setSelected(new Set())} />
       {list.state === 'loading' ? <Loading what="intelligence" /> : null}
