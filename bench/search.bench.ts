@@ -125,9 +125,11 @@ try {
     `${store.dialect}: ${OBJECTS.toLocaleString('en-US')} objects, ${ORGS.toLocaleString('en-US')} organizations; a county member (${keys} audience keys) beside the operator; ` +
       `${RUNS} timed pairs per query; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`,
   );
-  console.log('query'.padEnd(44), 'member p50 / p99 (CPU p50 / p99), found'.padEnd(52), 'operator p50 / p99 (CPU p50 / p99), found'.padEnd(52), 'p99 ratio');
+  console.log('query'.padEnd(44), 'member p50 / p99 (CPU p50 / p99), found'.padEnd(52), 'operator p50 / p99 (CPU p50 / p99), found'.padEnd(52), 'p99 ratio (CPU p99 ratio)');
   let worstP99 = 0;
   let worstRatio = 0;
+  let worstCpuP99 = 0;
+  let worstCpuRatio = 0;
   let ran = 0;
   for (const [label, query] of queries) {
     if (only !== null && !only.test(label)) continue;
@@ -143,11 +145,15 @@ try {
     const ratio = m.p99 / o.p99;
     worstP99 = Math.max(worstP99, m.p99);
     worstRatio = Math.max(worstRatio, ratio);
-    console.log(label.padEnd(44), m.text.padEnd(52), o.text.padEnd(52), `${ratio.toFixed(2)}x`);
+    worstCpuP99 = Math.max(worstCpuP99, m.cpu99);
+    worstCpuRatio = Math.max(worstCpuRatio, m.cpu99 / o.cpu99);
+    console.log(label.padEnd(44), m.text.padEnd(52), o.text.padEnd(52), `${ratio.toFixed(2)}x (CPU ${(m.cpu99 / o.cpu99).toFixed(2)}x)`);
   }
   if (ran === 0) console.log('no query matched --only');
   const verdict = ran === 0 ? 'nothing measured' : worstP99 <= P99_TARGET_MS && worstRatio <= RATIO_TARGET ? 'met' : 'NOT met';
   console.log(`worst member p99 ${worstP99.toFixed(1)} ms (target ≤ ${P99_TARGET_MS} ms), worst p99 ratio ${worstRatio.toFixed(2)}x (target ≤ ${RATIO_TARGET}x): ${verdict}; load average now ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  // SQLite runs in this process, so its CPU time is the figure a loaded machine distorts least; on PostgreSQL the server's time is not in it.
+  console.log(`CPU time of this process: worst member p99 ${worstCpuP99.toFixed(1)} ms, worst p99 ratio ${worstCpuRatio.toFixed(2)}x`);
 } finally {
   await store.close();
   if (temp !== null) rmSync(temp, { recursive: true, force: true });
