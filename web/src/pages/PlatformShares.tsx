@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { call, type ApiProblem, type ApiResponse } from '../api.ts';
 import { formatWhen } from '../format.ts';
+import { SelectField, TextAreaField, TextField } from '../components/Fields.tsx';
 import { Loading, ProblemBox } from '../components/Status.tsx';
 import { useRoute } from '../use-api.ts';
 
@@ -87,29 +88,10 @@ function RecordShare(props: { readonly platforms: readonly { readonly id: string
     <form className="card" onSubmit={(e) => void submit(e)}>
       <h2>Record a report you shared with a platform</h2>
       {problem === null ? null : <ProblemBox problem={problem} />}
-      <label>
-        Platform
-        <select name="platform" value={platform} onChange={(e) => setPlatform(e.target.value)}>
-          <option value="">Choose a platform</option>
-          {props.platforms.map((p) => (
-            <option key={p.id} value={p.id}>
-              {p.name}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        Report id (the platform must already be able to see it)
-        <input name="object_id" value={objectId} onChange={(e) => setObjectId(e.target.value)} placeholder="report--…" />
-      </label>
-      <label>
-        Address of the post
-        <input name="url" type="url" value={url} onChange={(e) => setUrl(e.target.value)} placeholder="https://" />
-      </label>
-      <label>
-        Why you shared it (published)
-        <textarea name="reason" rows={3} value={reason} onChange={(e) => setReason(e.target.value)} />
-      </label>
+      <SelectField label="Platform" name="platform" value={platform} empty="Choose a platform" options={props.platforms.map((p) => ({ value: p.id, label: p.name }))} onChange={setPlatform} />
+      <TextField label="Report id (the platform must already be able to see it)" name="object_id" value={objectId} onChange={setObjectId} placeholder="report--…" />
+      <TextField label="Address of the post" name="url" type="url" value={url} onChange={setUrl} placeholder="https://" />
+      <TextAreaField label="Why you shared it (published)" name="reason" rows={3} value={reason} onChange={setReason} />
       <p className="muted small">The platform, the address and your reason are published in the transparency log. The report itself is named there only if it is public.</p>
       <button type="submit" className="primary" disabled={busy || platform === '' || objectId.trim() === '' || url.trim() === '' || reason.trim() === ''}>
         {busy ? 'Recording…' : 'Record and publish'}
@@ -136,20 +118,8 @@ function RecordResponse(props: { readonly share: Share; readonly onDone: () => v
   return (
     <form className="inline-form" onSubmit={(e) => void submit(e)}>
       {problem === null ? null : <ProblemBox problem={problem} />}
-      <label>
-        What the platform did
-        <select value={outcome} onChange={(e) => setOutcome(OUTCOMES.find((o) => o.value === e.target.value)?.value ?? 'other')}>
-          {OUTCOMES.map((o) => (
-            <option key={o.value} value={o.value}>
-              {o.label}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        Its response, in its words (published)
-        <input value={text} onChange={(e) => setText(e.target.value)} />
-      </label>
+      <SelectField label="What the platform did" value={outcome} options={OUTCOMES} onChange={(v) => setOutcome(OUTCOMES.find((o) => o.value === v)?.value ?? 'other')} />
+      <TextField label="Its response, in its words (published)" value={text} onChange={setText} />
       <button type="submit" disabled={busy || text.trim() === ''}>
         {busy ? 'Recording…' : 'Record the response'}
       </button>

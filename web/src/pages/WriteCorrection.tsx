@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { api, type ApiProblem } from '../api.ts';
 import { CorrectionCard } from '../components/CorrectionCard.tsx';
+import { RadioChoices, SelectField, TextAreaField, TextField } from '../components/Fields.tsx';
 import { ProblemBox } from '../components/Status.tsx';
 import { correctionBody, draftIssues, draftOf, emptyDraft, PHASE_WORDS, type CorrectionDraft, type PublicCorrection } from '../corrections.ts';
 import { Link } from '../router.tsx';
@@ -104,18 +105,9 @@ export function WriteCorrection() {
         )}
       </div>
       <form className="card" onSubmit={(e) => void showPreview(e)} noValidate>
-        <label className={invalid('title')}>
-          Headline
-          <input value={draft.title} maxLength={200} placeholder="For example: Polling places do not close at noon" onChange={(e) => set({ title: e.target.value })} />
-        </label>
-        <label className={invalid('rumour')}>
-          The rumour
-          <textarea value={draft.rumour} rows={3} maxLength={2000} placeholder="What people are hearing or reading" onChange={(e) => set({ rumour: e.target.value })} />
-        </label>
-        <label className={invalid('reality')}>
-          The reality
-          <textarea value={draft.reality} rows={4} maxLength={4000} placeholder="What is true, in plain words" onChange={(e) => set({ reality: e.target.value })} />
-        </label>
+        <TextField className={invalid('title')} label="Headline" value={draft.title} maxLength={200} placeholder="For example: Polling places do not close at noon" onChange={(title) => set({ title })} />
+        <TextAreaField className={invalid('rumour')} label="The rumour" value={draft.rumour} rows={3} maxLength={2000} placeholder="What people are hearing or reading" onChange={(rumour) => set({ rumour })} />
+        <TextAreaField className={invalid('reality')} label="The reality" value={draft.reality} rows={4} maxLength={4000} placeholder="What is true, in plain words" onChange={(reality) => set({ reality })} />
         <fieldset className={invalid('links')}>
           <legend>Where to get the facts (official pages)</legend>
           {draft.links.map((l, i) => (
@@ -135,47 +127,18 @@ export function WriteCorrection() {
             </button>
           ) : null}
         </fieldset>
-        <label>
-          The law (optional, one per line)
-          <textarea value={draft.law} rows={2} placeholder="For example: Wis. Stat. § 6.78" onChange={(e) => set({ law: e.target.value })} />
-        </label>
+        <TextAreaField label="The law (optional, one per line)" value={draft.law} rows={2} placeholder="For example: Wis. Stat. § 6.78" onChange={(law) => set({ law })} />
         <div className="grid-2 plain">
-          <label className={invalid('state')}>
-            State
-            <select value={draft.stateFips} onChange={(e) => set({ stateFips: e.target.value, electionId: '' })}>
-              <option value="">Choose a state</option>
-              {PLACES.map((p) => (
-                <option key={p.fips} value={p.fips}>
-                  {p.name}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label className={invalid('counties')}>
-            Counties (optional; the whole state when empty)
-            <input value={draft.counties} placeholder="5-digit county codes, e.g. 55025" onChange={(e) => set({ counties: e.target.value })} />
-          </label>
-          <label>
-            Election (optional)
-            <select value={draft.electionId} onChange={(e) => set({ electionId: e.target.value })}>
-              <option value="">Not about one election</option>
-              {choosable.map((el) => (
-                <option key={el.id} value={el.id}>
-                  {el.name}
-                </option>
-              ))}
-            </select>
-          </label>
-          <fieldset>
-            <legend>When does it apply?</legend>
-            <div className="choices">
-              {(Object.keys(PHASE_WORDS) as (keyof typeof PHASE_WORDS)[]).map((p) => (
-                <label key={p} className="choice">
-                  <input type="radio" name="phase" checked={draft.phase === p} onChange={() => set({ phase: p })} /> {PHASE_WORDS[p]}
-                </label>
-              ))}
-            </div>
-          </fieldset>
+          <SelectField className={invalid('state')} label="State" value={draft.stateFips} empty="Choose a state" options={PLACES.map((p) => ({ value: p.fips, label: p.name }))} onChange={(stateFips) => set({ stateFips, electionId: '' })} />
+          <TextField className={invalid('counties')} label="Counties (optional; the whole state when empty)" value={draft.counties} placeholder="5-digit county codes, e.g. 55025" onChange={(counties) => set({ counties })} />
+          <SelectField label="Election (optional)" value={draft.electionId} empty="Not about one election" options={choosable.map((el) => ({ value: el.id, label: el.name }))} onChange={(electionId) => set({ electionId })} />
+          <RadioChoices
+            legend="When does it apply?"
+            name="phase"
+            value={draft.phase}
+            choices={(Object.keys(PHASE_WORDS) as (keyof typeof PHASE_WORDS)[]).map((p) => ({ value: p, label: PHASE_WORDS[p] }))}
+            onChange={(phase) => set({ phase })}
+          />
         </div>
         <div className="actions">
           <button type="submit" className="primary" disabled={busy}>

@@ -1,5 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { api, type ApiProblem } from '../../api.ts';
+import { RadioChoices, TextAreaField, TextField } from '../../components/Fields.tsx';
 import { Loading, ProblemBox } from '../../components/Status.tsx';
 import { TlpBadge } from '../../components/TlpBadge.tsx';
 import { navigate, Link } from '../../router.tsx';
@@ -96,14 +97,8 @@ export function StatementEditor(props: { readonly id?: string }) {
         )}
       </div>
       <form className="card" onSubmit={(e) => void save(e)} noValidate>
-        <label>
-          Title
-          <input name="title" value={draft.title} maxLength={300} placeholder="For example: Joint statement on the security of the general election" onChange={(e) => set({ title: e.target.value })} />
-        </label>
-        <label>
-          The statement, exactly as it will be published
-          <textarea name="text" value={draft.text} rows={10} maxLength={20000} onChange={(e) => set({ text: e.target.value })} />
-        </label>
+        <TextField label="Title" name="title" value={draft.title} maxLength={300} placeholder="For example: Joint statement on the security of the general election" onChange={(title) => set({ title })} />
+        <TextAreaField label="The statement, exactly as it will be published" name="text" value={draft.text} rows={10} maxLength={20000} onChange={(text) => set({ text })} />
         <fieldset>
           <legend>Who signs it</legend>
           <p className="small muted">Your organization, {me.orgName}, signs it first. Add the organizations you ask to sign it with you.</p>
@@ -117,10 +112,7 @@ export function StatementEditor(props: { readonly id?: string }) {
               </li>
             ))}
           </ul>
-          <label>
-            Find an organization to add
-            <input type="search" name="find-org" value={find} placeholder="Type part of its name, e.g. Illinois" onChange={(e) => setFind(e.target.value)} />
-          </label>
+          <TextField label="Find an organization to add" type="search" name="find-org" value={find} placeholder="Type part of its name, e.g. Illinois" onChange={setFind} />
           {orgs.state === 'error' ? <ProblemBox problem={orgs.problem} /> : null}
           {words !== '' && matches.length === 0 && orgs.state === 'ready' ? <p className="small muted">No other member organization has that in its name.</p> : null}
           <ul className="org-matches">
@@ -139,21 +131,23 @@ export function StatementEditor(props: { readonly id?: string }) {
             ))}
           </ul>
         </fieldset>
-        <fieldset>
-          <legend>Who may read it once published</legend>
-          <div className="choices">
-            {STATEMENT_TLP.map((t) => (
-              <label key={t.tlp} className="choice statement-tlp">
-                <input type="radio" name="tlp" value={t.tlp} checked={draft.tlp === t.tlp} onChange={() => set({ tlp: t.tlp })} />
-                <span>
-                  <strong>{t.label}</strong> <TlpBadge tlp={t.tlp} />
-                  <br />
-                  <span className="small muted">{t.help}</span>
-                </span>
-              </label>
-            ))}
-          </div>
-        </fieldset>
+        <RadioChoices
+          legend="Who may read it once published"
+          name="tlp"
+          value={draft.tlp}
+          choiceClass="statement-tlp"
+          choices={STATEMENT_TLP.map((t) => ({
+            value: t.tlp,
+            label: (
+              <span>
+                <strong>{t.label}</strong> <TlpBadge tlp={t.tlp} />
+                <br />
+                <span className="small muted">{t.help}</span>
+              </span>
+            ),
+          }))}
+          onChange={(tlp) => set({ tlp })}
+        />
         <div className="actions">
           <button type="submit" className="primary" disabled={busy}>
             {editing === undefined ? 'Save the draft and ask for approval' : 'Save the change and ask everyone to approve again'}
