@@ -1,11 +1,13 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import type { ApiResponse } from '../api.ts';
 import { getCsrfToken, type ApiProblem } from '../api.ts';
 import { DataTable } from '../components/DataTable.tsx';
+import { SelectField } from '../components/Fields.tsx';
 import { ProblemBox } from '../components/Status.tsx';
+import { UploadForm, useUpload } from '../components/UploadForm.tsx';
 import { formatWhen } from '../format.ts';
 import { Link } from '../router.tsx';
-import { contentTypeFor, formatBytes, LOG_FORMATS, matchPath, upload, type LogFormat } from '../upload.ts';
+import { contentTypeFor, LOG_FORMATS, matchPath, upload, type LogFormat } from '../upload.ts';
 
 /** The part of the server's match report this page shows (the POST /api/v1/match answer of the OpenAPI document). */
 type MatchResult = ApiResponse<'/api/v1/match', 'post'>;
@@ -22,28 +24,23 @@ const FORMAT_WORDS: Readonly<Record<LogFormat, string>> = {
 
 /** "Check my logs": upload a log, see which shared indicators it contains; optionally report sightings. */
 export function CheckLogs() {
-  const [file, setFile] = useState<File | null>(null);
   const [format, setFormat] = useState<LogFormat>('auto');
   const [publish, setPublish] = useState(false);
   const [warningListed, setWarningListed] = useState(false);
-  const [progress, setProgress] = useState<number | null>(null);
+  const chosen = useUpload();
   const [result, setResult] = useState<MatchResult | null>(null);
   const [problem, setProblem] = useState<ApiProblem | null>(null);
 
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    if (file === null) return;
+  const now = new Date();
+  const send = async () => {
     setProblem(null);
     setResult(null);
-    setProgress(0);
-    const res = await upload<MatchResult>(matchPath({ format, publish, includeWarningListed: warningListed }), file, contentTypeFor(file.name, format), getCsrfToken(), setProgress);
-    setProgress(null);
+    const res = await chosen.run((file, progress) => upload<MatchResult>(matchPath({ format, publish, includeWarningListed: warningListed }), file, contentTypeFor(file.name, format), getCsrfToken(), progress.sent));
+    if (res === null) return;
     if (res.ok) setResult(res.value);
     else setProblem(res.error);
   };
 
-  const busy = progress !== null;
-  const now = new Date();
   return (
     <div className="check-logs">
       <div className="page-head">
@@ -52,22 +49,15 @@ export function CheckLogs() {
           <p className="muted">Upload a log file: Rampart looks for every indicator shared with you. The file is read on the hub and not kept.</p>
         </div>
       </div>
-      <form className="card" onSubmit={(e) => void submit(e)}>
-        <label>
-          Log file
-          <input type="file" name="log" onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
-        </label>
-        {file === null ? null : <p className="muted small">{`${file.name}, ${formatBytes(file.size)}`}</p>}
-        <label>
-          Format
-          <select name="format" value={format} onChange={(e) => setFormat(e.target.value as LogFormat)}>
-            {LOG_FORMATS.map((f) => (
-              <option key={f} value={f}>
-                {FORMAT_WORDS[f]}
-              </option>
-            ))}
-          </select>
-        </label>
+      <UploadForm
+        upload={chosen}
+        name="log"
+        label="Log file"
+        working={{ label: 'Checking the log', words: 'the hub is checking the log' }}
+        submit={{ idle: 'Check this log', busy: 'Checking…' }}
+        onSubmit={() => void send()}
+      >
+        <SelectField label="Format" name="format" value={format} options={LOG_FORMATS.map((f) => ({ value: f, label: FORMAT_WORDS[f] }))} onChange={(f) => setFormat(LOG_FORMATS.find((x) => x === f) ?? 'auto')} />
         <label className="choice">
           <input type="checkbox" name="publish" checked={publish} onChange={(e) => setPublish(e.target.checked)} />
           Tell others what I find (publishes a sighting as TLP:GREEN to my organization&apos;s usual audience; other members only see a count,
@@ -77,18 +67,7 @@ export function CheckLogs() {
           <input type="checkbox" name="include_warning_listed" checked={warningListed} onChange={(e) => setWarningListed(e.target.checked)} />
           Also show matches on values that are usually harmless (private addresses, well-known domains), marked as such
         </label>
-        {busy ? (
-          <div className="progress-wrap">
-            <progress max={100} value={progress} aria-label="Upload progress" />
-            <span className="small">{progress >= 100 ? 'Uploaded; matching…' : `${progress}% uploaded`}</span>
-          </div>
-        ) : null}
-        <div className="actions compact">
-          <button type="submit" className="primary" disabled={file === null || busy}>
-            {busy ? 'Checking…' : 'Check this log'}
-          </button>
-        </div>
-      </form>
+      </UploadForm>
       {problem === null ? null : <ProblemBox problem={problem} />}
       <div aria-live="polite">
         {result === null ? null : (

@@ -1,10 +1,12 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import type { ApiResponse } from '../api.ts';
 import { getCsrfToken, type ApiProblem } from '../api.ts';
+import { SelectField } from '../components/Fields.tsx';
 import { ProblemBox } from '../components/Status.tsx';
+import { UploadForm, useUpload } from '../components/UploadForm.tsx';
 import { mispNoteHeading, mispSummaryWords } from '../misp-words.ts';
 import { Link } from '../router.tsx';
-import { formatBytes, upload } from '../upload.ts';
+import { upload } from '../upload.ts';
 
 /** The POST /api/v1/import/misp answer of the OpenAPI document. */
 type MispImportResult = ApiResponse<'/api/v1/import/misp', 'post'>;
@@ -16,25 +18,20 @@ const DISTRIBUTIONS = [
 
 /** "Import MISP events": upload a MISP JSON file; its items are shared as its distribution and TLP tags say, never wider. */
 export function ImportMisp() {
-  const [file, setFile] = useState<File | null>(null);
   const [distribution, setDistribution] = useState<string>('0');
-  const [progress, setProgress] = useState<number | null>(null);
+  const chosen = useUpload();
   const [result, setResult] = useState<MispImportResult | null>(null);
   const [problem, setProblem] = useState<ApiProblem | null>(null);
 
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    if (file === null) return;
+  const send = async () => {
     setProblem(null);
     setResult(null);
-    setProgress(0);
-    const res = await upload<MispImportResult>(`/api/v1/import/misp?distribution=${distribution}`, file, 'application/json', getCsrfToken(), setProgress);
-    setProgress(null);
+    const res = await chosen.run((file, progress) => upload<MispImportResult>(`/api/v1/import/misp?distribution=${distribution}`, file, 'application/json', getCsrfToken(), progress.sent));
+    if (res === null) return;
     if (res.ok) setResult(res.value);
     else setProblem(res.error);
   };
 
-  const busy = progress !== null;
   return (
     <div className="import-misp">
       <div className="page-head">
@@ -46,34 +43,17 @@ export function ImportMisp() {
           </p>
         </div>
       </div>
-      <form className="card" onSubmit={(e) => void submit(e)}>
-        <label>
-          MISP file
-          <input type="file" name="misp" accept=".json,application/json" onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
-        </label>
-        {file === null ? null : <p className="muted small">{`${file.name}, ${formatBytes(file.size)}`}</p>}
-        <label>
-          Events that do not say who may see them (feed files)
-          <select name="distribution" value={distribution} onChange={(e) => setDistribution(e.target.value)}>
-            {DISTRIBUTIONS.map(([value, words]) => (
-              <option key={value} value={value}>
-                {words}
-              </option>
-            ))}
-          </select>
-        </label>
-        {busy ? (
-          <div className="progress-wrap">
-            <progress max={100} value={progress} aria-label="Upload progress" />
-            <span className="small">{progress >= 100 ? 'Uploaded; importing…' : `${progress}% uploaded`}</span>
-          </div>
-        ) : null}
-        <div className="actions compact">
-          <button type="submit" className="primary" disabled={file === null || busy}>
-            {busy ? 'Importing…' : 'Import'}
-          </button>
-        </div>
-      </form>
+      <UploadForm
+        upload={chosen}
+        name="misp"
+        label="MISP file"
+        accept=".json,application/json"
+        working={{ label: 'Importing the events', words: 'the hub is importing the events' }}
+        submit={{ idle: 'Import', busy: 'Importing…' }}
+        onSubmit={() => void send()}
+      >
+        <SelectField label="Events that do not say who may see them (feed files)" name="distribution" value={distribution} options={DISTRIBUTIONS.map(([value, label]) => ({ value, label }))} onChange={setDistribution} />
+      </UploadForm>
       {problem === null ? null : <ProblemBox problem={problem} />}
       <div aria-live="polite">
         {result === null ? null : (

@@ -1,10 +1,12 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { getCsrfToken, query, type ApiProblem, type ApiResponse } from '../api.ts';
+import { SelectField } from '../components/Fields.tsx';
 import { ProblemBox } from '../components/Status.tsx';
+import { UploadForm, useUpload } from '../components/UploadForm.tsx';
 import { problemPlace, uploadProblemWords, uploadRefusal, type UploadRefusal } from '../problem-words.ts';
 import { count } from '../format.ts';
 import { Link } from '../router.tsx';
-import { formatBytes, uploadBundle } from '../upload.ts';
+import { uploadBundle } from '../upload.ts';
 
 type ImportSummary = ApiResponse<'/api/v1/import', 'post'>;
 
@@ -17,43 +19,27 @@ const TLP_CHOICES: readonly (readonly [string, string])[] = [
   ['red', 'TLP:RED'],
 ];
 
-/** Where an upload stands: sending bytes (the share sent), then the hub storing them (the share of the file stored, once it says). */
-type Stage = { readonly kind: 'idle' } | { readonly kind: 'sending'; readonly percent: number } | { readonly kind: 'storing'; readonly percent: number | null };
-
 /** Upload a STIX 2.1 bundle (or TAXII envelope) from a file, with a progress bar, and see what was stored. */
 export function UploadBundle() {
-  const [file, setFile] = useState<File | null>(null);
+  const upload = useUpload();
   const [tlp, setTlp] = useState('');
   const [skipInvalid, setSkipInvalid] = useState(false);
-  const [stage, setStage] = useState<Stage>({ kind: 'idle' });
   const [result, setResult] = useState<ImportSummary | null>(null);
   const [problem, setProblem] = useState<ApiProblem | null>(null);
 
   const send = async (skip: boolean) => {
-    if (file === null) return;
+    if (upload.file === null) return;
     setProblem(null);
     setResult(null);
-    setStage({ kind: 'sending', percent: 0 });
     const path = `/api/v1/import${query({ tlp, skip_invalid: skip ? 'true' : '' })}`;
     // The bar follows the bytes as the browser sends them, then the share of the file the hub has stored.
-    const res = await uploadBundle<ImportSummary>(
-      path,
-      file,
-      getCsrfToken(),
-      (percent) => setStage((s) => (s.kind === 'storing' ? s : percent >= 100 ? { kind: 'storing', percent: null } : { kind: 'sending', percent })),
-      (percent) => setStage({ kind: 'storing', percent }),
-    );
-    setStage({ kind: 'idle' });
+    const res = await upload.run((file, progress) => uploadBundle<ImportSummary>(path, file, getCsrfToken(), progress.sent, progress.done));
+    if (res === null) return;
     if (res.ok) setResult(res.value);
     else setProblem(uploadProblemWords(res.error, 'Store the valid items even if some are refused'));
   };
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    void send(skipInvalid);
-  };
   const refusal = problem === null ? null : uploadRefusal(problem);
 
-  const busy = stage.kind !== 'idle';
   return (
     <div className="upload-bundle">
       <p className="crumbs">
@@ -65,54 +51,28 @@ export function UploadBundle() {
           <p className="muted">Share many items at once from a STIX 2.1 bundle file. Each item is shared as it is marked, or with the TLP you choose below, with your organization&apos;s usual audience for that TLP.</p>
         </div>
       </div>
-      <form className="card" onSubmit={submit}>
-        <label>
-          Bundle file (.json)
-          <input type="file" name="bundle" accept=".json,application/json,application/stix+json" onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
-        </label>
-        {file === null ? null : <p className="muted small">{`${file.name}, ${formatBytes(file.size)}`}</p>}
-        <label>
-          TLP for items without a marking
-          <select name="tlp" value={tlp} onChange={(e) => setTlp(e.target.value)}>
-            {TLP_CHOICES.map(([value, label]) => (
-              <option key={value} value={value}>
-                {label}
-              </option>
-            ))}
-          </select>
-        </label>
+      <UploadForm
+        upload={upload}
+        name="bundle"
+        label="Bundle file (.json)"
+        accept=".json,application/json,application/stix+json"
+        working={{ label: 'Storing the items', words: 'the hub is storing the items', percentWords: 'stored' }}
+        submit={{ idle: 'Upload this bundle', busy: 'Uploading…' }}
+        onSubmit={() => void send(skipInvalid)}
+      >
+        <SelectField label="TLP for items without a marking" name="tlp" value={tlp} options={TLP_CHOICES.map(([value, label]) => ({ value, label }))} onChange={setTlp} />
         <label className="choice">
           <input type="checkbox" name="skip_invalid" checked={skipInvalid} onChange={(e) => setSkipInvalid(e.target.checked)} />
           Store the valid items even if some are refused (otherwise one refused item means nothing is stored)
         </label>
-        {busy ? (
-          <div className="progress-wrap" role="status">
-            {stage.kind === 'sending' ? (
-              <>
-                <progress max={100} value={stage.percent} aria-label="Upload progress" />
-                <span className="small">{`${stage.percent}% sent`}</span>
-              </>
-            ) : (
-              <>
-                {stage.percent === null ? <progress aria-label="Storing the items" /> : <progress max={100} value={stage.percent} aria-label="Storing the items" />}
-                <span className="small">{stage.percent === null ? 'All sent; the hub is storing the items…' : `All sent; ${stage.percent}% stored`}</span>
-              </>
-            )}
-          </div>
-        ) : null}
-        <div className="actions compact">
-          <button type="submit" className="primary" disabled={file === null || busy}>
-            {busy ? 'Uploading…' : 'Upload this bundle'}
-          </button>
-        </div>
-      </form>
+      </UploadForm>
       {problem === null ? null : refusal === null ? (
         <ProblemBox problem={problem} />
       ) : (
         <RefusedItems
           refusal={refusal}
           problem={problem}
-          busy={busy}
+          busy={upload.busy}
           onStoreOthers={() => {
             setSkipInvalid(true);
             void send(true);
