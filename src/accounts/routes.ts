@@ -2,17 +2,17 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthService } from '../auth/service.ts';
 import { parseOrgId, parseUserId } from '../domain/ids.ts';
-import { NewOrganizationSchema, OrgKindSchema, OrganizationSchema, type NewOrganization } from '../domain/organization.ts';
+import { NewOrganizationSchema, OrgKindSchema, OrganizationSchema } from '../domain/organization.ts';
 import { problem, type Problem } from '../domain/problem.ts';
 import { err, ok, type Result } from '../domain/result.ts';
 import type { AppPlugin, RequestKit } from '../http/deps.ts';
 import { problemResponses } from '../http/schemas.ts';
 import type { UserRow } from '../store/accounts.ts';
-import { ApiKeyViewSchema, createApiKey, listApiKeys, listMemberKeys, MemberKeyViewSchema, NewApiKeySchema, revokeApiKey, revokeMemberKey, type NewApiKey } from './api-keys.ts';
+import { ApiKeyViewSchema, createApiKey, listApiKeys, listMemberKeys, MemberKeyViewSchema, NewApiKeySchema, revokeApiKey, revokeMemberKey } from './api-keys.ts';
 import type { Actor } from './context.ts';
-import { createOrganization, listOrganizations, OrganizationPatchSchema, setRequireTotp, updateOrganization, type OrganizationPatchInput } from './organizations.ts';
+import { createOrganization, listOrganizations, OrganizationPatchSchema, setRequireTotp, updateOrganization } from './organizations.ts';
 import { EnrolmentCodeViewSchema, issueEnrolmentCode } from './enrolment.ts';
-import { createUser, disableUser, listUsers, NewUserSchema, setPassword, UserViewSchema, type NewUser } from './users.ts';
+import { createUser, disableUser, listUsers, NewUserSchema, setPassword, UserViewSchema } from './users.ts';
 
 const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) });
 type IdParams = Static<typeof IdParams>;
@@ -81,7 +81,7 @@ export function accountRoutes(auth: AuthService): AppPlugin {
 
     return {
       plugin: (app) => {
-        app.get<{ Querystring: UsersQuery }>(
+        app.get(
           '/api/v1/org/users',
           { schema: { tags: ['accounts'], summary: 'The people of your organization (org-admins; hub-admins may name another)', querystring: UsersQuery, response: { 200: Type.Array(UserViewSchema), ...problemResponses(401, 403) } } },
           async (request, reply) => {
@@ -93,7 +93,7 @@ export function accountRoutes(auth: AuthService): AppPlugin {
             return users.ok ? users.value : send(reply, users.error);
           },
         );
-        app.post<{ Body: NewUser }>(
+        app.post(
           '/api/v1/org/users',
           { schema: { tags: ['accounts'], summary: 'Add a person to your organization with an initial password (org-admins)', body: NewUserSchema, response: { 201: UserViewSchema, ...problemResponses(400, 401, 403, 404, 409) } } },
           async (request, reply) => {
@@ -103,7 +103,7 @@ export function accountRoutes(auth: AuthService): AppPlugin {
             return created.ok ? reply.code(201).send(created.value) : send(reply, created.error);
           },
         );
-        app.post<{ Params: IdParams }>(
+        app.post(
           '/api/v1/org/users/:id/disable',
           { schema: { tags: ['accounts'], summary: 'Disable a person: their sessions and API keys stop working at once (org-admins)', params: IdParams, response: { 200: UserViewSchema, ...problemResponses(400, 401, 403, 404) } } },
           async (request, reply) => {
@@ -123,7 +123,7 @@ export function accountRoutes(auth: AuthService): AppPlugin {
             return listApiKeys(ctx, actor.value.user);
           },
         );
-        app.post<{ Body: NewApiKey }>(
+        app.post(
           '/api/v1/keys',
           { schema: { tags: ['accounts'], summary: 'Create an API key for yourself; the key is in this answer only', body: NewApiKeySchema, response: { 201: CreatedKey, ...problemResponses(400, 401, 403) } } },
           async (request, reply) => {
@@ -134,7 +134,7 @@ export function accountRoutes(auth: AuthService): AppPlugin {
             return reply.code(201).header('cache-control', 'no-store').send({ ...created.value.view, key: created.value.key });
           },
         );
-        app.delete<{ Params: IdParams }>(
+        app.delete(
           '/api/v1/keys/:id',
           { schema: { tags: ['accounts'], summary: 'Revoke one of your API keys; it stops working at once', params: IdParams, response: { 200: ApiKeyViewSchema, ...problemResponses(401, 403, 404) } } },
           async (request, reply) => {
@@ -155,7 +155,7 @@ export function accountRoutes(auth: AuthService): AppPlugin {
             return keys.ok ? keys.value : send(reply, keys.error);
           },
         );
-        app.delete<{ Params: IdParams }>(
+        app.delete(
           '/api/v1/org/keys/:id',
           { schema: { tags: ['accounts'], summary: 'Revoke an API key of one of your organization\'s people (org-admins)', params: IdParams, response: { 200: ApiKeyViewSchema, ...problemResponses(401, 403, 404) } } },
           async (request, reply) => {
@@ -166,7 +166,7 @@ export function accountRoutes(auth: AuthService): AppPlugin {
           },
         );
 
-        app.post<{ Body: TotpBody }>(
+        app.post(
           '/api/v1/me/totp',
           {
             schema: {
@@ -204,7 +204,7 @@ export function accountRoutes(auth: AuthService): AppPlugin {
           },
         );
 
-        app.post<{ Params: IdParams }>(
+        app.post(
           '/api/v1/org/users/:id/enrolment-code',
           {
             schema: {
@@ -224,7 +224,7 @@ export function accountRoutes(auth: AuthService): AppPlugin {
           },
         );
 
-        app.post<{ Body: PasswordBody }>(
+        app.post(
           '/api/v1/me/password',
           { schema: { tags: ['accounts'], summary: 'Change your password; every session of yours ends, sign in again', body: PasswordBody, response: { 204: Type.Null(), ...problemResponses(400, 401, 403, 429) } } },
           async (request, reply) => {
@@ -233,10 +233,10 @@ export function accountRoutes(auth: AuthService): AppPlugin {
             const checked = await auth.checkPassword(actor.value.user.email, request.body.current_password, request.ip);
             if (!checked.ok) return send(reply, checked.error.code === 'invalid-credentials' ? problem('forbidden', 'wrong-password', 'Your current password is not right.') : checked.error);
             const changed = await setPassword(ctx, actor.value, actor.value.user, request.body.new_password);
-            return changed.ok ? reply.code(204).send() : send(reply, changed.error);
+            return changed.ok ? reply.code(204).send(null) : send(reply, changed.error);
           },
         );
-        app.post<{ Params: IdParams; Body: { password: string } }>(
+        app.post(
           '/api/v1/org/users/:id/password',
           {
             schema: {
@@ -257,7 +257,7 @@ export function accountRoutes(auth: AuthService): AppPlugin {
           },
         );
 
-        app.put<{ Body: OrgSettingsBody }>(
+        app.put(
           '/api/v1/org/settings',
           { schema: { tags: ['accounts'], summary: 'Your organization\'s sign-in settings (org-admins)', body: OrgSettingsBody, response: { 200: OrganizationSchema, ...problemResponses(400, 401, 403) } } },
           async (request, reply) => {
@@ -268,7 +268,7 @@ export function accountRoutes(auth: AuthService): AppPlugin {
           },
         );
 
-        app.get<{ Querystring: OrgsQuery }>(
+        app.get(
           '/api/v1/orgs',
           { schema: { tags: ['accounts'], summary: 'Member organizations (any signed-in member)', querystring: OrgsQuery, response: { 200: Type.Array(OrganizationSchema), ...problemResponses(401) } } },
           async (request, reply) => {
@@ -278,7 +278,7 @@ export function accountRoutes(auth: AuthService): AppPlugin {
             return listOrganizations(ctx, { ...(kind === undefined ? {} : { kind }), ...(stateFips === undefined ? {} : { stateFips }) });
           },
         );
-        app.post<{ Body: NewOrganization }>(
+        app.post(
           '/api/v1/orgs',
           { schema: { tags: ['accounts'], summary: 'Add a member organization and its STIX identity (hub-admins)', body: NewOrganizationSchema, response: { 201: OrganizationSchema, ...problemResponses(400, 401, 403, 409) } } },
           async (request, reply) => {
@@ -288,7 +288,7 @@ export function accountRoutes(auth: AuthService): AppPlugin {
             return created.ok ? reply.code(201).send(created.value) : send(reply, created.error);
           },
         );
-        app.patch<{ Params: IdParams; Body: OrganizationPatchInput }>(
+        app.patch(
           '/api/v1/orgs/:id',
           {
             schema: {

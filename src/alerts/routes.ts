@@ -1,9 +1,10 @@
+import { Type } from '@sinclair/typebox';
 import { PassThrough } from 'node:stream';
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import { Gauge } from 'prom-client';
 import type { OrgId } from '../domain/ids.ts';
 import { problem, type Problem } from '../domain/problem.ts';
-import type { AppPlugin, RequestKit } from '../http/deps.ts';
+import type { AppPlugin, RequestKit, RampartPlugin } from '../http/deps.ts';
 import { problemResponses } from '../http/schemas.ts';
 import type { Reader, StixStore } from '../store/types.ts';
 import type { ChangeBus } from './bus.ts';
@@ -73,7 +74,7 @@ export function liveRoutes(deps: LiveRouteDeps): AppPlugin {
 
     // One query per organization's key set rather than per stream; it hears each change before the feeds do.
     const shared = sharedLists(deps.stix);
-    const plugin: FastifyPluginAsync = (app) => {
+    const plugin: RampartPlugin = (app) => {
       const stopSharing = deps.bus.subscribe(() => shared.changed());
       app.addHook('preClose', (done) => {
         stopSharing();
@@ -81,7 +82,7 @@ export function liveRoutes(deps: LiveRouteDeps): AppPlugin {
         for (const stream of streams) stream.end();
         done();
       });
-      app.get<{ Querystring: { last_event_id?: string } }>(
+      app.get(
         '/api/v1/live',
         {
           config: { produces: 'text/event-stream' },
@@ -90,7 +91,7 @@ export function liveRoutes(deps: LiveRouteDeps): AppPlugin {
             summary: 'Server-Sent Events: objects stored or re-shared from now on (or after Last-Event-ID) that you may see',
             headers: { type: 'object', properties: { 'last-event-id': { type: 'string' } } },
             // For a client that reconnects by itself (a browser's EventSource cannot set the header on a new connection).
-            querystring: { type: 'object', properties: { last_event_id: { type: 'string' } }, additionalProperties: false },
+            querystring: Type.Object({ last_event_id: Type.Optional(Type.String()) }, { additionalProperties: false }),
             response: {
               200: { description: 'text/event-stream: `event: object` frames (`id:` the cursor, `data:` one line of JSON: id, type, name, tlp, owner, owner_name, modified, revoked, change) and heartbeat comments', content: { 'text/event-stream': { schema: { type: 'string' } } } },
               ...problemResponses(400, 401, 429),

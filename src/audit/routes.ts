@@ -26,7 +26,7 @@ export interface AuditRouteDeps {
 export function auditRoutes(deps: AuditRouteDeps): AppPlugin {
   return (kit) => ({
     plugin: (app) => {
-      app.get<{ Querystring: TrailQuery }>(
+      app.get(
         '/api/v1/org/audit',
         {
           schema: {

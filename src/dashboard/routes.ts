@@ -1,6 +1,6 @@
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Problem } from '../domain/problem.ts';
-import type { AppPlugin } from '../http/deps.ts';
+import type { AppPlugin, RampartPlugin } from '../http/deps.ts';
 import type { Reader } from '../store/types.ts';
 import { DashboardSchema } from './schema.ts';
 import { dashboardFor, type DashboardDeps } from './service.ts';
@@ -21,7 +21,7 @@ export function dashboardPlugin(deps: DashboardDeps): AppPlugin {
  * `GET /api/v1/dashboard` (signed-in readers: counts over what they may see). The public pages are the
  * rumour-control service's (src/rumours: /api/v1/public/corrections, notices, statements).
  */
-export function dashboardRoutes(deps: DashboardRouteDeps): FastifyPluginAsync {
+export function dashboardRoutes(deps: DashboardRouteDeps): RampartPlugin {
   return (app) => {
     app.get(
       '/api/v1/dashboard',

@@ -15,6 +15,9 @@ export const StixObjectSchema = Type.Object(
   { $id: 'StixObject', additionalProperties: true, description: 'A STIX 2.1 object, exactly as stored' },
 );
 
+/** A STIX object as JSON: its type and id, and whatever else it holds. */
+export type StixObjectJson = Readonly<Record<string, unknown>> & { readonly type: string; readonly id: string };
+
 export const TlpSchema = Type.Union(
   TLP_LEVELS.map((level) => Type.Literal(level)),
   { description: 'TLP 2.0 level' },

@@ -51,7 +51,7 @@ export function electionRoutes(deps: ElectionRouteDeps): AppPlugin {
         return send(reply, list.ok ? ok({ items: list.value }) : list);
       });
 
-      app.post<{ Body: NewElectionBody }>(
+      app.post(
         '/api/v1/elections',
         {
           schema: {
@@ -71,7 +71,7 @@ export function electionRoutes(deps: ElectionRouteDeps): AppPlugin {
         },
       );
 
-      app.get<{ Params: ElectionIdParams }>(
+      app.get(
         '/api/v1/elections/:id',
         { schema: { tags: ['elections'], summary: 'An election, its phases and the phase under way', params: ElectionIdParams, response: { 200: ElectionDetailSchema, ...problemResponses(401, 404) } } },
         async (request, reply) => {
@@ -84,7 +84,7 @@ export function electionRoutes(deps: ElectionRouteDeps): AppPlugin {
         },
       );
 
-      app.put<{ Params: ElectionIdParams; Body: ExpectationBody }>(
+      app.put(
         '/api/v1/elections/:id/expectations',
         {
           schema: {

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Type, type Static } from '@sinclair/typebox';
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { audienceKind, parseAudienceKey, type AudienceKey } from '../domain/audience.ts';
 import { problem, type Problem } from '../domain/problem.ts';
 import { err, ok, type Result } from '../domain/result.ts';
-import type { AppPlugin, RequestKit } from '../http/deps.ts';
+import type { AppPlugin, RequestKit, RampartPlugin } from '../http/deps.ts';
 import type { Principal } from '../domain/principal.ts';
 import type { FederationRepository, FeedRecord } from '../store/federation.ts';
 import { CREDENTIAL_REF, type CredentialResolver } from './credentials.ts';
@@ -123,7 +123,7 @@ export function federationPlugin(options: FederationRoutesOptions): AppPlugin {
       return feed === null || feed.orgId !== principal.orgId ? err(problem('not-found', 'feed-not-found', `your organization has no feed ${id}; list them with GET /api/v1/feeds`)) : ok(feed);
     };
 
-    const plugin: FastifyPluginAsync = (app) => {
+    const plugin: RampartPlugin = (app) => {
       app.get('/api/v1/feeds', { schema: { tags: ['federation'], summary: "Your organization's federation feeds" } }, async (request, reply) => {
         const principal = await admin(request, reply, false);
         if (principal === null) return reply;
@@ -131,7 +131,7 @@ export function federationPlugin(options: FederationRoutesOptions): AppPlugin {
         const refused = await options.repo.refusalCounts(feeds.map((f) => `feed:${f.id}`));
         return reply.send({ feeds: feeds.map((f) => view(f, options.scheduler.isRunning(f.id), refused.get(`feed:${f.id}`) ?? 0)) });
       });
-      app.get<{ Params: Static<typeof IdParams> }>(
+      app.get(
         '/api/v1/feeds/:id',
         { schema: { tags: ['federation'], summary: 'One feed with the objects its pulls refused and why (the newest 200)', params: IdParams } },
         async (request, reply) => {
@@ -147,7 +147,7 @@ export function federationPlugin(options: FederationRoutesOptions): AppPlugin {
           });
         },
       );
-      app.post<{ Body: FeedInput }>('/api/v1/feeds', { schema: { tags: ['federation'], summary: 'Register a remote TAXII server as a pull or push feed', body: FeedInputSchema } }, async (request, reply) => {
+      app.post('/api/v1/feeds', { schema: { tags: ['federation'], summary: 'Register a remote TAXII server as a pull or push feed', body: FeedInputSchema } }, async (request, reply) => {
         const principal = await admin(request, reply, true);
         if (principal === null) return reply;
         const input = request.body;
@@ -175,7 +175,7 @@ export function federationPlugin(options: FederationRoutesOptions): AppPlugin {
         await options.repo.addFeed(feed);
         return reply.code(201).header('location', `/api/v1/feeds/${feed.id}`).send(view(feed, false, 0));
       });
-      app.delete<{ Params: Static<typeof IdParams> }>('/api/v1/feeds/:id', { schema: { tags: ['federation'], summary: 'Delete a feed (received objects stay, shared as they are)', params: IdParams } }, async (request, reply) => {
+      app.delete('/api/v1/feeds/:id', { schema: { tags: ['federation'], summary: 'Delete a feed (received objects stay, shared as they are)', params: IdParams } }, async (request, reply) => {
         const principal = await admin(request, reply, true);
         if (principal === null) return reply;
         const feed = await ownFeed(principal, request.params.id);
@@ -184,7 +184,7 @@ export function federationPlugin(options: FederationRoutesOptions): AppPlugin {
         await options.repo.deleteFeed(feed.value.id);
         return reply.code(204).send();
       });
-      app.post<{ Params: Static<typeof IdParams> }>('/api/v1/feeds/:id/run', { schema: { tags: ['federation'], summary: 'Run a feed now and wait for the result', params: IdParams } }, async (request, reply) => {
+      app.post('/api/v1/feeds/:id/run', { schema: { tags: ['federation'], summary: 'Run a feed now and wait for the result', params: IdParams } }, async (request, reply) => {
         const principal = await admin(request, reply, true);
         if (principal === null) return reply;
         const feed = await ownFeed(principal, request.params.id);

@@ -7,7 +7,7 @@ import { webAssets } from './web-assets.ts';
 import type { StixStore } from '../store/types.ts';
 import { META_TYPES, SCO_TYPES, SDO_TYPES, SRO_TYPES } from '../stix/schema/index.ts';
 import { installAuthentication } from './auth.ts';
-import type { AppDeps, RequestKit } from './deps.ts';
+import type { AppDeps, RampartTypeProvider, RequestKit } from './deps.ts';
 import { installJsonParser } from './json-body.ts';
 import { installRequestLog, requestLogOptions } from './logger.ts';
 import { installRateLimits } from './rate-limits.ts';
@@ -92,7 +92,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       const owner = urlProblemSenders.find((s) => path === s.prefix || path.startsWith(`${s.prefix}/`));
       void (owner === undefined ? sendProblem(reply, known) : owner.send(reply, known));
     },
-  });
+    // Every route's request and reply types come from its TypeBox schemas (params, query, body, responses).
+  }).withTypeProvider<RampartTypeProvider>();
   const stix = deps.store.stix;
   const metrics = createMetrics(() => countByType(stix));
 

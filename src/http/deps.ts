@@ -1,6 +1,6 @@
 import type { RateLimits } from './rate-limits.ts';
-import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
+import type { Static, TSchema } from '@sinclair/typebox';
+import type { FastifyBaseLogger, FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest, FastifyTypeProvider, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
 import type { Registry } from 'prom-client';
 import type { AuthPort } from '../auth/port.ts';
 import type { Clock } from '../domain/clock.ts';
@@ -10,6 +10,24 @@ import type { Problem } from '../domain/problem.ts';
 import type { Result } from '../domain/result.ts';
 import type { ImportMetrics } from '../ingest/import-metrics.ts';
 import type { Reader, StixStore } from '../store/types.ts';
+
+/** Read-only all the way down. */
+type DeepReadonly<T> = T extends readonly (infer U)[] ? readonly DeepReadonly<U>[] : T extends object ? { readonly [K in keyof T]: DeepReadonly<T[K]> } : T;
+
+/**
+ * The TypeBox type provider (as @fastify/type-provider-typebox's TypeBoxTypeProvider) with one difference: a reply
+ * may be read-only data, since the serializer only reads it. A request is its schema's Static type; a reply must
+ * match its response schema (the compiler says when it does not), and the domain's readonly arrays go out as they are.
+ */
+export interface RampartTypeProvider extends FastifyTypeProvider {
+  readonly validator: this['schema'] extends TSchema ? Static<this['schema']> : unknown;
+  readonly serializer: this['schema'] extends TSchema ? DeepReadonly<Static<this['schema']>> : unknown;
+}
+
+/** The app as routes see it: request and reply types come from each route's TypeBox schemas. */
+export type RampartApp = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, RampartTypeProvider>;
+/** A feature's routes, registered on the app (their types from their schemas, as RampartApp). */
+export type RampartPlugin = FastifyPluginAsync<Record<never, never>, RawServerDefault, RampartTypeProvider>;
 
 /** What the HTTP layer uses of the store that `openStore({ url })` returns. */
 export interface AppStore {
@@ -78,7 +96,7 @@ export interface RequestKit {
  * `sendUrlProblem` answers, in the feature's own error format, a request below the prefix whose URL the
  * router could not read (bad percent-encoding, a path segment too long); problem+json when absent.
  */
-export type AppPlugin = (kit: RequestKit) => { readonly plugin: FastifyPluginAsyncTypebox; readonly prefix?: string; readonly sendUrlProblem?: (reply: FastifyReply, problem: Problem) => FastifyReply };
+export type AppPlugin = (kit: RequestKit) => { readonly plugin: RampartPlugin; readonly prefix?: string; readonly sendUrlProblem?: (reply: FastifyReply, problem: Problem) => FastifyReply };
 
 declare module 'fastify' {
   interface FastifyContextConfig {

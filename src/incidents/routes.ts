@@ -1,3 +1,4 @@
+import type { TSchema } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { parseAudienceKey, type AudienceKey } from '../domain/audience.ts';
 import type { OrgId } from '../domain/ids.ts';
@@ -49,7 +50,7 @@ export function incidentRoutes(deps: IncidentRouteDeps): AppPlugin {
       };
       const sendWritten = (reply: FastifyReply, result: Result<Written, Problem>): FastifyReply =>
         result.ok ? reply.code(result.value.outcome === 'unchanged' ? 200 : 201).type('application/json; charset=utf-8').send(writtenJson(result.value)) : kit.sendProblem(reply, result.error);
-      const writeSchema = (summary: string, body: unknown) => ({
+      const writeSchema = <Body extends TSchema>(summary: string, body: Body) => ({
         tags: ['incidents'],
         summary,
         params: IncidentParams,
@@ -63,7 +64,7 @@ export function incidentRoutes(deps: IncidentRouteDeps): AppPlugin {
         return reply.header('cache-control', 'private, no-store').send([...(await deps.members(principal.orgId))]);
       });
 
-      app.get<{ Params: IncidentParams }>(
+      app.get(
         '/api/v1/incidents/:id/timeline',
         { schema: { tags: ['incidents'], summary: "An incident's versions and the notes on it that you may see, oldest first", params: IncidentParams, response: { 200: TimelineSchema, ...problemResponses(400, 401, 404) } } },
         async (request, reply) => {
@@ -78,7 +79,7 @@ export function incidentRoutes(deps: IncidentRouteDeps): AppPlugin {
         },
       );
 
-      app.post<{ Params: IncidentParams; Body: CaseChangeBody }>(
+      app.post(
         '/api/v1/incidents/:id/case',
         { schema: writeSchema('Move the case, assign it, or record its referral to law enforcement: a new version of your incident', CaseChangeBody) },
         async (request, reply) => {
@@ -88,7 +89,7 @@ export function incidentRoutes(deps: IncidentRouteDeps): AppPlugin {
         },
       );
 
-      app.post<{ Params: IncidentParams; Body: NoteBody }>(
+      app.post(
         '/api/v1/incidents/:id/notes',
         { schema: writeSchema("Add a note to an incident's timeline, shared with the incident's audience or narrower", NoteBody) },
         async (request, reply) => {
@@ -100,7 +101,7 @@ export function incidentRoutes(deps: IncidentRouteDeps): AppPlugin {
         },
       );
 
-      app.post<{ Params: IncidentParams; Body: LinkBody }>(
+      app.post(
         '/api/v1/incidents/:id/links',
         { schema: writeSchema('Link your incident to an indicator, technique, threat actor or other item you may see', LinkBody) },
         async (request, reply) => {
@@ -110,7 +111,7 @@ export function incidentRoutes(deps: IncidentRouteDeps): AppPlugin {
         },
       );
 
-      app.post<{ Params: IncidentParams; Body: CorroborateBody }>(
+      app.post(
         '/api/v1/incidents/:id/corroborations',
         { schema: writeSchema('"Seen here too": link an incident of your own to this one, shared as you choose', CorroborateBody) },
         async (request, reply) => {

@@ -1,3 +1,4 @@
+import type { StixObjectJson } from '../domain/schemas.ts';
 import { randomUUID } from 'node:crypto';
 import type { AuditPort } from '../audit/audit-log.ts';
 import { auditWrite } from '../audit/object-events.ts';
@@ -235,7 +236,7 @@ export async function corroborate(deps: CaseDeps, principal: Principal, reader: 
 export interface TimelineEntry {
   readonly at: string;
   readonly kind: 'version' | 'note';
-  readonly object: Readonly<Record<string, unknown>>;
+  readonly object: StixObjectJson;
   readonly tlp: Tlp;
   readonly owner: OrgId;
 }
@@ -248,7 +249,7 @@ export async function timeline(deps: CaseDeps, reader: Reader, id: StixId): Prom
   const notes = await deps.stix.list(reader, { refersTo: id, types: ['note'], limit: 1000 });
   if (!notes.ok) return notes;
   const entry = (kind: TimelineEntry['kind'], v: StoredVersion): TimelineEntry => {
-    const object = JSON.parse(v.json) as Record<string, unknown>;
+    const object: StixObjectJson = { ...(JSON.parse(v.json) as Record<string, unknown>), type: v.type, id: v.id };
     return { at: typeof object['modified'] === 'string' ? object['modified'] : '', kind, object, tlp: v.sharing.tlp, owner: v.sharing.owner };
   };
   const entries = [...versions.map((v) => entry('version', v)), ...notes.value.items.filter((n) => !n.revoked).map((n) => entry('note', n))];

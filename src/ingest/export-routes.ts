@@ -1,12 +1,12 @@
 import { Readable } from 'node:stream';
+import { sendBytes } from '../http/send-bytes.ts';
 import { Type, type Static } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
 import type { AuditPort } from '../audit/audit-log.ts';
 import { problem } from '../domain/problem.ts';
 import { exportBundle, parseExportFilters } from './export.ts';
 import type { StixStore } from '../store/types.ts';
 import { readerOfPrincipal } from '../http/auth.ts';
-import type { AppPlugin, RequestKit } from '../http/deps.ts';
+import type { AppPlugin, RequestKit, RampartApp } from '../http/deps.ts';
 import { sendProblem } from '../http/problem.ts';
 import { problemResponses } from '../http/schemas.ts';
 
@@ -38,8 +38,8 @@ export function exportPlugin(deps: ExportRouteDeps): AppPlugin {
   });
 }
 
-function exportRoutes(app: FastifyInstance, authn: RequestKit, deps: ExportRouteDeps): void {
-  app.get<{ Querystring: ExportQuery }>(
+function exportRoutes(app: RampartApp, authn: RequestKit, deps: ExportRouteDeps): void {
+  app.get(
     '/api/v1/export',
     {
       onRequest: authn.guard('read'),
@@ -65,10 +65,7 @@ function exportRoutes(app: FastifyInstance, authn: RequestKit, deps: ExportRoute
         details: { via: 'GET /api/v1/export', types: filters.value.types ?? [], since: request.query.since ?? null, versions: request.query.versions },
       });
       const day = deps.clock.now().toISOString().slice(0, 10);
-      return reply
-        .header('content-type', STIX_MEDIA_TYPE)
-        .header('content-disposition', `attachment; filename="rampart-export-${day}.json"`)
-        .send(Readable.from(bundle.value));
+      return sendBytes(reply.header('content-type', STIX_MEDIA_TYPE).header('content-disposition', `attachment; filename="rampart-export-${day}.json"`), Readable.from(bundle.value));
     },
   );
 }

@@ -1,12 +1,11 @@
-import type { IncomingMessage } from 'node:http';
-import { PassThrough } from 'node:stream';
-import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import { sendBytes } from '../http/send-bytes.ts';
+import { PassThrough, Readable } from 'node:stream';
 import type { AuditPort } from '../audit/audit-log.ts';
 import { parseAudienceKey, type AudienceKey } from '../domain/audience.ts';
 import { problem } from '../domain/problem.ts';
 import { importObjects } from './import.ts';
 import type { StixStore } from '../store/types.ts';
-import type { AppPlugin, RequestKit } from '../http/deps.ts';
+import type { AppPlugin, RequestKit, RampartApp, RampartPlugin } from '../http/deps.ts';
 import { readerOfWriter } from './ownership.ts';
 import { ownerOnlyStore, UploadTooLargeError, withSpooledUpload } from '../http/import-guard.ts';
 import { JSON_TYPES } from '../http/json-body.ts';
@@ -55,11 +54,11 @@ export function importPlugin(deps: ImportRouteDeps): AppPlugin {
   return (kit) => ({ plugin: importRoutes(kit, deps.stix, deps.importLimit ?? DEFAULT_IMPORT_LIMIT, deps.audit) });
 }
 
-function importRoutes(authn: RequestKit, stix: StixStore, importLimit: number, audit: AuditPort | undefined): FastifyPluginAsync {
-  return (app: FastifyInstance) => {
+function importRoutes(authn: RequestKit, stix: StixStore, importLimit: number, audit: AuditPort | undefined): RampartPlugin {
+  return (app: RampartApp) => {
     app.removeAllContentTypeParsers();
     app.addContentTypeParser(UPLOAD_TYPES, (_request, payload, done) => done(null, payload));
-    app.post<{ Querystring: ImportQuery; Body: IncomingMessage | undefined }>(
+    app.post(
       '/api/v1/import',
       {
         onRequest: authn.guard('write'),
@@ -75,8 +74,8 @@ function importRoutes(authn: RequestKit, stix: StixStore, importLimit: number, a
       async (request, reply) => {
         const principal = authn.principalOf(request);
         if (principal === null) return sendProblem(reply, problem('unauthenticated', 'unauthenticated', 'Sign in first.'));
-        // No Content-Type means no parser ran: there is no upload to read.
-        if (request.body === undefined) return sendProblem(reply, problem('unsupported-media', 'unsupported-media-type', `Send the bundle as the body with Content-Type ${UPLOAD_TYPES.join(', ')}`));
+        // No Content-Type means no parser ran: there is no upload to read (the parsers above pass the request stream on).
+        if (!(request.body instanceof Readable)) return sendProblem(reply, problem('unsupported-media', 'unsupported-media-type', `Send the bundle as the body with Content-Type ${UPLOAD_TYPES.join(', ')}`));
         const declared = Number(request.headers['content-length'] ?? NaN);
         if (declared > importLimit) throw new UploadTooLargeError(`the upload is larger than the ${importLimit}-byte limit`);
         const audience: AudienceKey[] = [];
@@ -100,7 +99,7 @@ function importRoutes(authn: RequestKit, stix: StixStore, importLimit: number, a
           if (!wantsProgress(request.headers.accept)) return importObjects(store, upload, options);
           const stream = new PassThrough();
           progress.stream = stream;
-          void reply.code(200).type(`${PROGRESS_TYPE}; charset=utf-8`).header('cache-control', 'no-store').send(stream);
+          void sendBytes(reply.code(200).type(`${PROGRESS_TYPE}; charset=utf-8`).header('cache-control', 'no-store'), stream);
           try {
             return await importObjects(store, upload, { ...options, onBytes: progressWriter(stream, Number.isFinite(declared) ? declared : null) });
           } catch (error) {

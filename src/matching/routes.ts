@@ -1,10 +1,9 @@
-import type { IncomingMessage } from 'node:http';
-import type { FastifyInstance } from 'fastify';
+import { Readable } from 'node:stream';
 import { parseAudienceKey, type AudienceKey } from '../domain/audience.ts';
 import { parseStixId, type StixId } from '../domain/ids.ts';
 import { problem, type Problem } from '../domain/problem.ts';
 import type { Result } from '../domain/result.ts';
-import type { AppPlugin } from '../http/deps.ts';
+import type { AppPlugin, RampartApp } from '../http/deps.ts';
 import type { Clock } from '../domain/clock.ts';
 import type { SharingPort } from '../sharing/port.ts';
 import { limitBytes } from '../http/import-guard.ts';
@@ -40,11 +39,11 @@ export function matchPlugin(deps: MatchRouteDeps): AppPlugin {
   const limit = deps.uploadLimit ?? 1 << 30;
   const matchDeps = { ...deps, patternCache: new PatternCache() };
   return (kit) => ({
-    plugin: (app: FastifyInstance) => {
+    plugin: (app: RampartApp) => {
       app.removeAllContentTypeParsers();
       // Every body passes through as a stream; the handler names the types it takes.
       app.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
-      app.post<{ Querystring: MatchQuery; Body: IncomingMessage | undefined }>(
+      app.post(
         '/api/v1/match',
         {
           schema: {
@@ -64,9 +63,11 @@ export function matchPlugin(deps: MatchRouteDeps): AppPlugin {
           const actor = kit.requireActor(request);
           if (!actor.ok && actor.error.code !== 'insufficient-scope') return kit.sendProblem(reply, actor.error);
           const type = (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
-          if (!LOG_TYPES.includes(type) || request.body === undefined) {
+          if (!LOG_TYPES.includes(type) || !(request.body instanceof Readable)) {
             return kit.sendProblem(reply, problem('unsupported-media', 'unsupported-media-type', `Send the log as ${LOG_TYPES.join(' or ')}; got ${type === '' ? 'no Content-Type' : type}`));
           }
+          // The log parser passes the request stream on, unread.
+          const body = request.body;
           const query = request.query;
           if (query.publish) {
             const writer = kit.requireWriter(request);
@@ -86,7 +87,7 @@ export function matchPlugin(deps: MatchRouteDeps): AppPlugin {
             sharing = decided.value;
           }
           if (Number(request.headers['content-length'] ?? NaN) > limit) return kit.sendProblem(reply, problem('too-large', 'payload-too-large', `the log is larger than the ${limit}-byte limit; split it`));
-          const report = await matchForReader(matchDeps, reader, limitBytes(request.body, limit), { format: query.format, includeWarningListed: query.include_warning_listed });
+          const report = await matchForReader(matchDeps, reader, limitBytes(body, limit), { format: query.format, includeWarningListed: query.include_warning_listed });
           if (!report.ok) return kit.sendProblem(reply, report.error);
           let sightings: readonly PublishedSighting[] = [];
           if (sharing !== null) {
@@ -97,7 +98,7 @@ export function matchPlugin(deps: MatchRouteDeps): AppPlugin {
           return reply.code(200).send(reportView(report.value, sightings));
         },
       );
-      app.get<{ Params: IdParams }>(
+      app.get(
         '/api/v1/objects/:id/sightings/summary',
         {
           schema: {

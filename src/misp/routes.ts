@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
+import { sendBytes } from '../http/send-bytes.ts';
 import { Type, type Static } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
 import type { AuditPort } from '../audit/audit-log.ts';
 import { auditReads } from '../audit/object-events.ts';
 import { audienceKind } from '../domain/audience.ts';
@@ -10,7 +10,7 @@ import { problem } from '../domain/problem.ts';
 import { readerOfWriter } from '../ingest/ownership.ts';
 import { ImportSummarySchema } from '../ingest/schemas.ts';
 import { readerOfPrincipal } from '../http/auth.ts';
-import type { AppPlugin, RequestKit } from '../http/deps.ts';
+import type { AppPlugin, RequestKit, RampartApp } from '../http/deps.ts';
 import { ownerOnlyStore } from '../http/import-guard.ts';
 import { sendProblem } from '../http/problem.ts';
 import { problemResponses } from '../http/schemas.ts';
@@ -61,11 +61,11 @@ export function mispPlugin(deps: MispRouteDeps): AppPlugin {
   });
 }
 
-function mispRoutes(app: FastifyInstance, authn: RequestKit, deps: MispRouteDeps): void {
+function mispRoutes(app: RampartApp, authn: RequestKit, deps: MispRouteDeps): void {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(UPLOAD_TYPES, { parseAs: 'buffer', bodyLimit: MISP_IMPORT_LIMIT }, (_request, body, done) => done(null, body));
 
-  app.post<{ Querystring: MispImportQuery; Body: Buffer | undefined }>(
+  app.post(
     '/api/v1/import/misp',
     {
       onRequest: authn.guard('write'),
@@ -107,7 +107,7 @@ function mispRoutes(app: FastifyInstance, authn: RequestKit, deps: MispRouteDeps
     },
   );
 
-  app.get<{ Querystring: MispExportQuery }>(
+  app.get(
     '/api/v1/export/misp',
     {
       onRequest: authn.guard('read'),
@@ -149,7 +149,7 @@ function mispRoutes(app: FastifyInstance, authn: RequestKit, deps: MispRouteDeps
     for (const e of events.value) {
       manifest[e.uuid] = { Orgc: e.Orgc, Tag: e.Tag, info: e.info, date: e.date, analysis: e.analysis, threat_level_id: e.threat_level_id, timestamp: e.timestamp };
     }
-    return reply.header('content-type', 'application/json; charset=utf-8').send(JSON.stringify(manifest));
+    return sendBytes(reply.header('content-type', 'application/json; charset=utf-8'), JSON.stringify(manifest));
   });
 
   app.get('/misp/feed/hashes.csv', { onRequest: authn.guard('read'), schema: feedSchema("MISP feed hashes: the MD5 of each attribute value (each part of a|b values) and its event's uuid", 'text/csv') }, async (request, reply) => {
@@ -166,10 +166,10 @@ function mispRoutes(app: FastifyInstance, authn: RequestKit, deps: MispRouteDeps
       }
     }
     await auditReads(deps.audit, principal, served, 'GET /misp/feed/hashes.csv');
-    return reply.header('content-type', 'text/csv; charset=utf-8').send(lines.map((l) => `${l}\n`).join(''));
+    return sendBytes(reply.header('content-type', 'text/csv; charset=utf-8'), lines.map((l) => `${l}\n`).join(''));
   });
 
-  app.get<{ Params: { file: string } }>(
+  app.get(
     '/misp/feed/:file',
     { onRequest: authn.guard('read'), schema: { ...feedSchema('One MISP feed event, <uuid>.json: {"Event": …} with only what the API key may see', 'application/json'), params: Type.Object({ file: Type.String({ maxLength: 200 }) }) } },
     async (request, reply) => {
@@ -182,7 +182,7 @@ function mispRoutes(app: FastifyInstance, authn: RequestKit, deps: MispRouteDeps
       await auditReads(deps.audit, principal, served, `GET /misp/feed/${uuid}.json`);
       // Not shared with this key is answered exactly like no such event.
       if (event === null) return sendProblem(reply, problem('not-found', 'not-found', `No event ${uuid} in this feed`));
-      return reply.header('content-type', 'application/json; charset=utf-8').send(JSON.stringify({ Event: event }));
+      return sendBytes(reply.header('content-type', 'application/json; charset=utf-8'), JSON.stringify({ Event: event }));
     },
   );
 }

@@ -69,7 +69,7 @@ export function notificationRoutes(deps: NotificationRouteDeps): AppPlugin {
       };
       const tags = ['notifications'];
 
-      app.get<{ Querystring: ListQuery }>(
+      app.get(
         '/api/v1/notifications',
         { schema: { tags, summary: 'Your notifications, newest first, with how many are unread', querystring: ListQuery, response: { 200: NotificationList, ...problemResponses(400, 401, 403) } } },
         async (request, reply) => {
@@ -84,7 +84,7 @@ export function notificationRoutes(deps: NotificationRouteDeps): AppPlugin {
         if (!who.ok) return kit.sendProblem(reply, who.error);
         return send(reply, await n.unread(actorOf(who.value.principal), who.value.reader));
       });
-      app.post<{ Body: ReadBody }>(
+      app.post(
         '/api/v1/notifications/read',
         { schema: { tags, summary: 'Mark notifications read (all of them when no ids are given)', body: ReadBody, response: { 200: Type.Object({ marked: Type.Integer() }), ...problemResponses(400, 401, 403) } } },
         async (request, reply) => {
@@ -93,7 +93,7 @@ export function notificationRoutes(deps: NotificationRouteDeps): AppPlugin {
           return send(reply, await n.markRead(actorOf(who.value), request.body.ids ?? null));
         },
       );
-      app.post<{ Params: IdParams }>(
+      app.post(
         '/api/v1/notifications/:id/acknowledge',
         { schema: { tags, summary: 'Acknowledge an alert: it is read, and an urgent one goes no further to the backup contacts', params: IdParams, response: { 204: Type.Null(), ...problemResponses(400, 401, 403, 404) } } },
         async (request, reply) => {
@@ -114,17 +114,17 @@ export function notificationRoutes(deps: NotificationRouteDeps): AppPlugin {
           return send(reply, ok({ rules: scope === 'person' ? all : all.filter((r) => r.scope === 'organization') }));
         });
         const writer = async (request: Parameters<typeof gate.writer>[0]) => (scope === 'person' ? kit.requireActor(request) : gate.admin(request, true));
-        app.post<{ Body: RuleBody }>(base, { schema: { tags, summary: `Add a watch rule of ${whose}`, body: RuleBody, response: { 201: RuleSchema, ...problemResponses(400, 401, 403) } } }, async (request, reply) => {
+        app.post(base, { schema: { tags, summary: `Add a watch rule of ${whose}`, body: RuleBody, response: { 201: RuleSchema, ...problemResponses(400, 401, 403) } } }, async (request, reply) => {
           const who = await writer(request);
           if (!who.ok) return kit.sendProblem(reply, who.error);
           return send(reply, await n.addRule(actorOf(who.value), scope, request.body), 201);
         });
-        app.patch<{ Params: IdParams; Body: RulePatch }>(`${base}/:id`, { schema: { tags, summary: `Change a watch rule of ${whose}`, params: IdParams, body: RulePatch, response: { 200: RuleSchema, ...problemResponses(400, 401, 403, 404) } } }, async (request, reply) => {
+        app.patch(`${base}/:id`, { schema: { tags, summary: `Change a watch rule of ${whose}`, params: IdParams, body: RulePatch, response: { 200: RuleSchema, ...problemResponses(400, 401, 403, 404) } } }, async (request, reply) => {
           const who = await writer(request);
           if (!who.ok) return kit.sendProblem(reply, who.error);
           return send(reply, await n.changeRule(actorOf(who.value), scope, request.params.id, request.body));
         });
-        app.delete<{ Params: IdParams }>(`${base}/:id`, { schema: { tags, summary: `Remove a watch rule of ${whose}`, params: IdParams, response: { 204: Type.Null(), ...problemResponses(401, 403, 404) } } }, async (request, reply) => {
+        app.delete(`${base}/:id`, { schema: { tags, summary: `Remove a watch rule of ${whose}`, params: IdParams, response: { 204: Type.Null(), ...problemResponses(401, 403, 404) } } }, async (request, reply) => {
           const who = await writer(request);
           if (!who.ok) return kit.sendProblem(reply, who.error);
           return send(reply, await n.removeRule(actorOf(who.value), scope, request.params.id));
@@ -136,7 +136,7 @@ export function notificationRoutes(deps: NotificationRouteDeps): AppPlugin {
         if (!who.ok) return kit.sendProblem(reply, who.error);
         return send(reply, await n.personSettings(actorOf(who.value.principal)));
       });
-      app.put<{ Body: PersonBody }>('/api/v1/me/notification-settings', { schema: { tags, summary: 'Change how you get email', body: PersonBody, response: { 200: PersonBody, ...problemResponses(400, 401, 403) } } }, async (request, reply) => {
+      app.put('/api/v1/me/notification-settings', { schema: { tags, summary: 'Change how you get email', body: PersonBody, response: { 200: PersonBody, ...problemResponses(400, 401, 403) } } }, async (request, reply) => {
         const who = kit.requireActor(request);
         if (!who.ok) return kit.sendProblem(reply, who.error);
         return send(reply, await n.setPersonSettings(actorOf(who.value), request.body.email_mode));
@@ -148,12 +148,12 @@ export function notificationRoutes(deps: NotificationRouteDeps): AppPlugin {
         if (!who.ok) return kit.sendProblem(reply, who.error);
         return send(reply, ok({ items: await n.watchList(who.value.principal.orgId) }));
       });
-      app.post<{ Body: WatchItemBody }>('/api/v1/org/watch-list', { schema: { tags, summary: 'Watch a domain, IP range, email domain or URL of your organization (org-admins)', body: WatchItemBody, response: { 201: WatchItemSchema, ...problemResponses(400, 401, 403, 409) } } }, async (request, reply) => {
+      app.post('/api/v1/org/watch-list', { schema: { tags, summary: 'Watch a domain, IP range, email domain or URL of your organization (org-admins)', body: WatchItemBody, response: { 201: WatchItemSchema, ...problemResponses(400, 401, 403, 409) } } }, async (request, reply) => {
         const who = await gate.admin(request, true);
         if (!who.ok) return kit.sendProblem(reply, who.error);
         return send(reply, await n.addWatchItem(who.value.orgId, request.body), 201);
       });
-      app.delete<{ Params: IdParams }>('/api/v1/org/watch-list/:id', { schema: { tags, summary: 'Stop watching an entry (org-admins)', params: IdParams, response: { 204: Type.Null(), ...problemResponses(401, 403, 404) } } }, async (request, reply) => {
+      app.delete('/api/v1/org/watch-list/:id', { schema: { tags, summary: 'Stop watching an entry (org-admins)', params: IdParams, response: { 204: Type.Null(), ...problemResponses(401, 403, 404) } } }, async (request, reply) => {
         const who = await gate.admin(request, true);
         if (!who.ok) return kit.sendProblem(reply, who.error);
         return send(reply, await n.removeWatchItem(who.value.orgId, request.params.id));
@@ -164,7 +164,7 @@ export function notificationRoutes(deps: NotificationRouteDeps): AppPlugin {
         if (!who.ok) return kit.sendProblem(reply, who.error);
         return send(reply, ok(await n.planOf(who.value.principal.orgId)));
       });
-      app.put<{ Body: PlanBody }>('/api/v1/org/notification-plan', { schema: { tags, summary: 'Change the notification plan (org-admins); fields left out stay as they are', body: PlanBody, response: { 200: PlanSchema, ...problemResponses(400, 401, 403) } } }, async (request, reply) => {
+      app.put('/api/v1/org/notification-plan', { schema: { tags, summary: 'Change the notification plan (org-admins); fields left out stay as they are', body: PlanBody, response: { 200: PlanSchema, ...problemResponses(400, 401, 403) } } }, async (request, reply) => {
         const who = await gate.admin(request, true);
         if (!who.ok) return kit.sendProblem(reply, who.error);
         return send(reply, await n.setPlan(who.value.orgId, request.body));
@@ -175,28 +175,28 @@ export function notificationRoutes(deps: NotificationRouteDeps): AppPlugin {
         if (!who.ok) return kit.sendProblem(reply, who.error);
         return send(reply, ok({ webhooks: await n.webhooks(who.value.orgId) }));
       });
-      app.post<{ Body: WebhookBody }>('/api/v1/org/webhooks', { schema: { tags, summary: 'Add a webhook (org-admins): signed JSON for everything your organization watches; the secret is shown once', body: WebhookBody, response: { 201: NewWebhook, ...problemResponses(400, 401, 403) } } }, async (request, reply) => {
+      app.post('/api/v1/org/webhooks', { schema: { tags, summary: 'Add a webhook (org-admins): signed JSON for everything your organization watches; the secret is shown once', body: WebhookBody, response: { 201: NewWebhook, ...problemResponses(400, 401, 403) } } }, async (request, reply) => {
         const who = await gate.admin(request, true);
         if (!who.ok) return kit.sendProblem(reply, who.error);
         return send(reply, await n.addWebhook(who.value.orgId, request.body.url), 201);
       });
-      app.patch<{ Params: IdParams; Body: WebhookPatch }>('/api/v1/org/webhooks/:id', { schema: { tags, summary: 'Turn a webhook on or off (org-admins)', params: IdParams, body: WebhookPatch, response: { 200: WebhookSchema, ...problemResponses(400, 401, 403, 404) } } }, async (request, reply) => {
+      app.patch('/api/v1/org/webhooks/:id', { schema: { tags, summary: 'Turn a webhook on or off (org-admins)', params: IdParams, body: WebhookPatch, response: { 200: WebhookSchema, ...problemResponses(400, 401, 403, 404) } } }, async (request, reply) => {
         const who = await gate.admin(request, true);
         if (!who.ok) return kit.sendProblem(reply, who.error);
         return send(reply, await n.setWebhookEnabled(who.value.orgId, request.params.id, request.body.enabled));
       });
-      app.delete<{ Params: IdParams }>('/api/v1/org/webhooks/:id', { schema: { tags, summary: 'Remove a webhook (org-admins)', params: IdParams, response: { 204: Type.Null(), ...problemResponses(401, 403, 404) } } }, async (request, reply) => {
+      app.delete('/api/v1/org/webhooks/:id', { schema: { tags, summary: 'Remove a webhook (org-admins)', params: IdParams, response: { 204: Type.Null(), ...problemResponses(401, 403, 404) } } }, async (request, reply) => {
         const who = await gate.admin(request, true);
         if (!who.ok) return kit.sendProblem(reply, who.error);
         return send(reply, await n.removeWebhook(who.value.orgId, request.params.id));
       });
-      app.get<{ Params: IdParams }>('/api/v1/org/webhooks/:id/dead-letters', { schema: { tags, summary: 'Deliveries to a webhook that were given up on (org-admins)', params: IdParams, response: { 200: DeadList, ...problemResponses(401, 403, 404) } } }, async (request, reply) => {
+      app.get('/api/v1/org/webhooks/:id/dead-letters', { schema: { tags, summary: 'Deliveries to a webhook that were given up on (org-admins)', params: IdParams, response: { 200: DeadList, ...problemResponses(401, 403, 404) } } }, async (request, reply) => {
         const who = await gate.admin(request, false);
         if (!who.ok) return kit.sendProblem(reply, who.error);
         const result = await n.deadLetters(who.value.orgId, request.params.id);
         return send(reply, result.ok ? ok({ deliveries: result.value }) : result);
       });
-      app.post<{ Params: DeadParams }>(
+      app.post(
         '/api/v1/org/webhooks/:id/dead-letters/:delivery/replay',
         { schema: { tags, summary: 'Send a given-up delivery again, with the same delivery id (org-admins)', params: DeadParams, response: { 204: Type.Null(), ...problemResponses(401, 403, 404, 409) } } },
         async (request, reply) => {

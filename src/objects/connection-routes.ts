@@ -1,12 +1,12 @@
-import type { FastifyInstance } from 'fastify';
 import type { AuditPort } from '../audit/audit-log.ts';
+import { sendBytes } from '../http/send-bytes.ts';
 import { auditReads } from '../audit/object-events.ts';
 import type { Clock } from '../domain/clock.ts';
 import { problem } from '../domain/problem.ts';
-import type { AppPlugin, RequestKit } from '../http/deps.ts';
+import type { AppPlugin, RequestKit, RampartApp } from '../http/deps.ts';
 import { sendProblem } from '../http/problem.ts';
 import { problemResponses } from '../http/schemas.ts';
-import { neighbourhood, objectConnections, type ConnectionsDeps, type Summary } from './connections.ts';
+import { neighbourhood, objectConnections, type ConnectionsDeps, type SharedSummary, type Summary } from './connections.ts';
 import { ConnectionsQuery, ConnectionsSchema, GraphQuery, GraphSchema, ObjectIdParams, SelectionExportBody, TitlesBody, TitlesSchema } from './schemas.ts';
 import { selectedObjects, selectionBundle, selectionCsv } from './selection.ts';
 
@@ -15,8 +15,12 @@ export type ConnectionRouteDeps = ConnectionsDeps & { readonly audit?: AuditPort
 const STIX_MEDIA_TYPE = 'application/stix+json;version=2.1';
 
 /** What the reader may be told of a summary: the stored version stays inside. */
+function sharedJson(s: SharedSummary) {
+  return { shared: true as const, id: s.id, type: s.type, title: s.title, tlp: s.tlp, owner: s.owner, revoked: s.revoked };
+}
+
 function summaryJson(s: Summary) {
-  return s.shared ? { shared: true, id: s.id, type: s.type, title: s.title, tlp: s.tlp, owner: s.owner, revoked: s.revoked } : { shared: false, id: s.id };
+  return s.shared ? sharedJson(s) : { shared: false as const, id: s.id };
 }
 
 /**
@@ -33,10 +37,10 @@ export function connectionsPlugin(deps: ConnectionRouteDeps): AppPlugin {
   });
 }
 
-function connectionRoutes(app: FastifyInstance, authn: RequestKit, deps: ConnectionRouteDeps): void {
+function connectionRoutes(app: RampartApp, authn: RequestKit, deps: ConnectionRouteDeps): void {
   const unauthenticated = problem('unauthenticated', 'unauthenticated', 'Sign in first.');
 
-  app.get<{ Params: ObjectIdParams; Querystring: ConnectionsQuery }>(
+  app.get(
     '/api/v1/objects/:id/connections',
     {
       onRequest: authn.guard('read'),
@@ -65,7 +69,7 @@ function connectionRoutes(app: FastifyInstance, authn: RequestKit, deps: Connect
         refers_to_total: c.refersToTotal,
         referred_by: c.referredBy.map((r) => ({
           via: r.via,
-          object: summaryJson(r.object),
+          object: sharedJson(r.object),
           relationship: r.relationship === null ? null : { type: r.relationship.type, direction: r.relationship.direction, other: summaryJson(r.relationship.other) },
         })),
         next_cursor: c.referredByNext,
@@ -73,7 +77,7 @@ function connectionRoutes(app: FastifyInstance, authn: RequestKit, deps: Connect
     },
   );
 
-  app.get<{ Params: ObjectIdParams; Querystring: GraphQuery }>(
+  app.get(
     '/api/v1/objects/:id/graph',
     {
       onRequest: authn.guard('read'),
@@ -98,7 +102,7 @@ function connectionRoutes(app: FastifyInstance, authn: RequestKit, deps: Connect
     },
   );
 
-  app.post<{ Body: TitlesBody }>(
+  app.post(
     '/api/v1/titles',
     {
       onRequest: authn.guard('read'),
@@ -119,7 +123,7 @@ function connectionRoutes(app: FastifyInstance, authn: RequestKit, deps: Connect
     },
   );
 
-  app.post<{ Body: SelectionExportBody }>(
+  app.post(
     '/api/v1/export/selection',
     {
       onRequest: authn.guard('read'),
@@ -150,13 +154,10 @@ function connectionRoutes(app: FastifyInstance, authn: RequestKit, deps: Connect
       const day = deps.clock.now().toISOString().slice(0, 10);
       void reply.header('cache-control', 'private, no-store');
       if (request.body.format === 'csv') {
-        return reply
-          .code(200)
-          .header('content-type', 'text/csv; charset=utf-8')
-          .header('content-disposition', `attachment; filename="rampart-selection-${day}.csv"`)
-          .send(await selectionCsv(selection.value, deps.orgName));
+        const csv = await selectionCsv(selection.value, deps.orgName);
+        return sendBytes(reply.code(200).header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="rampart-selection-${day}.csv"`), csv);
       }
-      return reply.code(200).header('content-type', STIX_MEDIA_TYPE).header('content-disposition', `attachment; filename="rampart-selection-${day}.json"`).send(selectionBundle(selection.value));
+      return sendBytes(reply.code(200).header('content-type', STIX_MEDIA_TYPE).header('content-disposition', `attachment; filename="rampart-selection-${day}.json"`), selectionBundle(selection.value));
     },
   );
 }

@@ -1,10 +1,10 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { parseAudienceKey, type AudienceKey } from '../domain/audience.ts';
 import type { AuditPort } from '../audit/audit-log.ts';
 import { auditReads, auditWrite } from '../audit/object-events.ts';
 import type { Sharing, StoredVersion } from '../store/types.ts';
 import { readerOfPrincipal } from '../http/auth.ts';
-import type { AppPlugin, RequestKit } from '../http/deps.ts';
+import type { AppPlugin, RequestKit, RampartApp } from '../http/deps.ts';
 import { listObjects, objectDetail, publishObject, relatedObjects, revokeObject, type ObjectsDeps, type PublishRequest, type RelatedEntry, type Written } from './service.ts';
 import { sendProblem } from '../http/problem.ts';
 import { problemResponses } from '../http/schemas.ts';
@@ -66,8 +66,8 @@ export function objectsPlugin(deps: ObjectRouteDeps): AppPlugin {
   });
 }
 
-function objectRoutes(app: FastifyInstance, authn: RequestKit, deps: ObjectRouteDeps): void {
-  app.get<{ Querystring: ListObjectsQuery }>(
+function objectRoutes(app: RampartApp, authn: RequestKit, deps: ObjectRouteDeps): void {
+  app.get(
     '/api/v1/objects',
     {
       onRequest: authn.guard('read'),
@@ -90,7 +90,7 @@ function objectRoutes(app: FastifyInstance, authn: RequestKit, deps: ObjectRoute
     },
   );
 
-  app.get<{ Params: ObjectIdParams }>(
+  app.get(
     '/api/v1/objects/:id',
     {
       onRequest: authn.guard('read'),
@@ -115,7 +115,7 @@ function objectRoutes(app: FastifyInstance, authn: RequestKit, deps: ObjectRoute
     },
   );
 
-  app.get<{ Params: ObjectIdParams; Querystring: RelatedQuery }>(
+  app.get(
     '/api/v1/objects/:id/related',
     {
       onRequest: authn.guard('read'),
@@ -142,7 +142,7 @@ function objectRoutes(app: FastifyInstance, authn: RequestKit, deps: ObjectRoute
     },
   );
 
-  app.post<{ Body: CreateObjectBody }>(
+  app.post(
     '/api/v1/objects',
     {
       onRequest: authn.guard('write'),
@@ -164,7 +164,7 @@ function objectRoutes(app: FastifyInstance, authn: RequestKit, deps: ObjectRoute
     },
   );
 
-  app.post<{ Params: ObjectIdParams }>(
+  app.post(
     '/api/v1/objects/:id/revoke',
     {
       onRequest: authn.guard('write'),

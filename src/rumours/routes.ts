@@ -57,7 +57,7 @@ export function rumourRoutes(deps: RumourDeps & { readonly onChange?: (listener:
         result.ok ? reply.code(result.value.outcome === 'unchanged' ? 200 : 201).type('application/json; charset=utf-8').send(writtenJson(result.value)) : kit.sendProblem(reply, result.error);
       const written = { 201: WrittenObjectSchema, 200: WrittenObjectSchema, ...problemResponses(400, 401, 403, 404, 409, 422) };
 
-      app.post<{ Body: CorrectionBody }>(
+      app.post(
         '/api/v1/corrections/preview',
         { preHandler: kit.guard('write'), schema: { tags: ['rumour control'], summary: 'What a correction would look like, exactly as it would be published; nothing is stored', body: CorrectionBody, response: { 200: PreviewSchema, ...problemResponses(400, 401, 403, 422) } } },
         async (request, reply) => {
@@ -67,7 +67,7 @@ export function rumourRoutes(deps: RumourDeps & { readonly onChange?: (listener:
           return result.ok ? reply.header('cache-control', 'private, no-store').send(result.value) : kit.sendProblem(reply, result.error);
         },
       );
-      app.post<{ Body: CorrectionBody }>(
+      app.post(
         '/api/v1/corrections',
         { preHandler: kit.guard('write'), schema: { tags: ['rumour control'], summary: 'Publish a correction to the public pages (TLP:CLEAR, audience public)', body: CorrectionBody, response: written } },
         async (request, reply) => {
@@ -76,7 +76,7 @@ export function rumourRoutes(deps: RumourDeps & { readonly onChange?: (listener:
           return sendWritten(reply, await publishCorrection(deps, who.value.principal, who.value.reader, request.body));
         },
       );
-      app.put<{ Params: CorrectionParams; Body: CorrectionBody }>(
+      app.put(
         '/api/v1/corrections/:id',
         { preHandler: kit.guard('write'), schema: { tags: ['rumour control'], summary: 'Publish a new version of your correction', params: CorrectionParams, body: CorrectionBody, response: written } },
         async (request, reply) => {
@@ -85,7 +85,7 @@ export function rumourRoutes(deps: RumourDeps & { readonly onChange?: (listener:
           return sendWritten(reply, await updateCorrection(deps, who.value.principal, who.value.reader, request.params.id, request.body));
         },
       );
-      app.post<{ Params: CorrectionParams; Body: WithdrawBody }>(
+      app.post(
         '/api/v1/corrections/:id/withdraw',
         { preHandler: kit.guard('write'), schema: { tags: ['rumour control'], summary: 'Withdraw your correction; it stays on the public pages, marked withdrawn, with the reason', params: CorrectionParams, body: WithdrawBody, response: written } },
         async (request, reply) => {
@@ -106,7 +106,7 @@ export function rumourRoutes(deps: RumourDeps & { readonly onChange?: (listener:
         },
       );
 
-      app.get<{ Querystring: PublicQuery }>(
+      app.get(
         '/api/v1/public/corrections',
         { schema: { tags: ['public'], summary: 'Published corrections of election rumours, newest first; no sign-in', security: [], querystring: PublicQuery, response: { 200: PublicCorrectionsSchema, ...problemResponses(400) } } },
         async (request, reply) =>
@@ -115,7 +115,7 @@ export function rumourRoutes(deps: RumourDeps & { readonly onChange?: (listener:
             return result.ok ? ok({ body: JSON.stringify(result.value), type: 'application/json; charset=utf-8' }) : result;
           }),
       );
-      app.get<{ Params: CorrectionParams }>(
+      app.get(
         '/api/v1/public/corrections/:id',
         { schema: { tags: ['public'], summary: 'One published correction; no sign-in', security: [], params: CorrectionParams, response: { 200: PublicCorrectionSchema, ...problemResponses(400, 404) } } },
         async (request, reply) =>
@@ -133,7 +133,7 @@ export function rumourRoutes(deps: RumourDeps & { readonly onChange?: (listener:
             return result.ok ? ok({ body: JSON.stringify(result.value), type: 'application/json; charset=utf-8' }) : result;
           }),
       );
-      app.get<{ Querystring: PublicQuery }>(
+      app.get(
         '/rumour-control/feed.atom',
         { schema: { tags: ['public'], summary: 'Atom feed of published corrections (by state, county or election); no sign-in', security: [], querystring: PublicQuery } },
         async (request, reply) =>
@@ -142,7 +142,7 @@ export function rumourRoutes(deps: RumourDeps & { readonly onChange?: (listener:
             return result.ok ? ok({ body: atomFeed(result.value.items, baseOf(request), request.url, headingOf(request.query)), type: 'application/atom+xml; charset=utf-8' }) : result;
           }),
       );
-      app.get<{ Querystring: PublicQuery }>(
+      app.get(
         '/rumour-control/embed',
         { schema: { tags: ['public'], summary: 'Corrections of one state or county as a page to show in an iframe; no sign-in', security: [], querystring: PublicQuery } },
         async (request, reply) =>

@@ -1,3 +1,4 @@
+import type { StixObjectJson } from '../domain/schemas.ts';
 import { randomUUID } from 'node:crypto';
 import type { AuditPort } from '../audit/audit-log.ts';
 import { auditWrite } from '../audit/object-events.ts';
@@ -73,7 +74,7 @@ async function framed(deps: RumourDeps, principal: Principal, reader: Reader, bo
  * What would be published, exactly (the STIX report, TLP:CLEAR marking included) and as the public
  * pages would show it; nothing is stored. The same checks as publishing, STIX validation included.
  */
-export async function previewCorrection(deps: RumourDeps, principal: Principal, reader: Reader, body: CorrectionBody): Promise<Result<{ object: Record<string, unknown>; correction: PublicCorrection }, Problem>> {
+export async function previewCorrection(deps: RumourDeps, principal: Principal, reader: Reader, body: CorrectionBody): Promise<Result<{ object: StixObjectJson; correction: PublicCorrection }, Problem>> {
   const now = deps.clock.now().toISOString();
   const built = await framed(deps, principal, reader, body, { id: `report--${randomUUID()}`, owner: principal.orgId, created: now, modified: now, published: now, status: 'published' });
   if (!built.ok) return built;
@@ -82,7 +83,7 @@ export async function previewCorrection(deps: RumourDeps, principal: Principal, 
   if (!checked.ok) return err(problem('invalid', 'invalid-stix-object', `The correction is not valid STIX: ${checked.error[0]?.message ?? 'see errors'}`, checked.error));
   const shown = publicCorrection(object, now, await deps.orgName(principal.orgId));
   if (shown === null) throw new Error('a built correction does not read back as one');
-  return ok({ object, correction: shown });
+  return ok({ object: { ...object, type: checked.value.type, id: checked.value.id }, correction: shown });
 }
 
 async function audited(deps: RumourDeps, principal: Principal, id: string, written: Result<Written, Problem>): Promise<Result<Written, Problem>> {

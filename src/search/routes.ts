@@ -22,7 +22,7 @@ export function savedSearchRoutes(deps: SavedSearchDeps): AppPlugin {
         if (!who.ok) return kit.sendProblem(reply, who.error);
         return send(reply, await service.list(who.value));
       });
-      app.post<{ Body: SavedSearchBody }>(
+      app.post(
         '/api/v1/me/saved-searches',
         { schema: { tags, summary: 'Save a search of the Intelligence list under a name', body: SavedSearchBody, response: { 201: SavedSearchSchema, ...problemResponses(400, 401, 403, 409) } } },
         async (request, reply) => {
@@ -31,7 +31,7 @@ export function savedSearchRoutes(deps: SavedSearchDeps): AppPlugin {
           return send(reply, await service.save(who.value, request.body), 201);
         },
       );
-      app.delete<{ Params: SavedSearchId }>(
+      app.delete(
         '/api/v1/me/saved-searches/:id',
         { schema: { tags, summary: 'Delete one of your saved searches', params: SavedSearchId, response: { 204: Type.Null(), ...problemResponses(401, 403, 404) } } },
         async (request, reply) => {

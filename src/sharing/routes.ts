@@ -82,7 +82,7 @@ export function sharingRoutes(deps: SharingRouteDeps): AppPlugin {
         return send(reply, ok({ defaults: await deps.sharing.defaults(who.value.principal.orgId) }));
       });
 
-      app.put<{ Body: DefaultsBody }>(
+      app.put(
         '/api/v1/org/sharing-defaults',
         { schema: { tags: ['sharing'], summary: "Change your organization's defaults (org-admins); null returns a TLP to the built-in default", body: DefaultsBody, response: { 200: DefaultsSchema, ...problemResponses(400, 401, 403, 422) } } },
         async (request, reply) => {
@@ -98,7 +98,7 @@ export function sharingRoutes(deps: SharingRouteDeps): AppPlugin {
         },
       );
 
-      app.put<{ Body: CountingBody }>(
+      app.put(
         '/api/v1/org/counting',
         { schema: { tags: ['sharing'], summary: "Let anonymous aggregates count your organization's sightings (org-admins)", body: CountingBody, response: { 200: CountingBody, ...problemResponses(400, 401, 403) } } },
         async (request, reply) => {
@@ -109,7 +109,7 @@ export function sharingRoutes(deps: SharingRouteDeps): AppPlugin {
         },
       );
 
-      app.put<{ Params: ObjectParams; Body: ReshareBody }>(
+      app.put(
         '/api/v1/objects/:id/sharing',
         { schema: { tags: ['sharing'], summary: 'Widen or narrow who an object you own is shared with; takes effect at once', params: ObjectParams, body: ReshareBody, response: { 200: ReshareSchema, ...problemResponses(400, 401, 403, 404, 422) } } },
         async (request, reply) => {
@@ -134,7 +134,7 @@ export function sharingRoutes(deps: SharingRouteDeps): AppPlugin {
         return send(reply, ok({ groups: await deps.sharing.listGroups(who.value.principal.orgId) }));
       });
 
-      app.post<{ Body: CreateGroupBody }>(
+      app.post(
         '/api/v1/groups',
         { schema: { tags: ['sharing'], summary: 'Create a sharing group (org-admins); your organization is its first member', body: CreateGroupBody, response: { 201: GroupSchema, ...problemResponses(400, 401, 403) } } },
         async (request, reply) => {
@@ -144,7 +144,7 @@ export function sharingRoutes(deps: SharingRouteDeps): AppPlugin {
         },
       );
 
-      app.post<{ Params: GroupParams; Body: InviteBody }>(
+      app.post(
         '/api/v1/groups/:id/invitations',
         { schema: { tags: ['sharing'], summary: 'Invite an organization to a group you created (org-admins)', params: GroupParams, body: InviteBody, response: { 201: GroupSchema, ...problemResponses(400, 401, 403, 404, 409) } } },
         async (request, reply) => {
@@ -158,7 +158,7 @@ export function sharingRoutes(deps: SharingRouteDeps): AppPlugin {
         ['accept', 'accepted'],
         ['decline', 'declined'],
       ] as const) {
-        app.post<{ Params: GroupParams }>(
+        app.post(
           `/api/v1/groups/:id/${path}`,
           { schema: { tags: ['sharing'], summary: `${path === 'accept' ? 'Accept' : 'Decline'} your organization's invitation to a group (org-admins)`, params: GroupParams, response: { 200: GroupSchema, ...problemResponses(400, 401, 403, 404) } } },
           async (request, reply) => {
@@ -169,7 +169,7 @@ export function sharingRoutes(deps: SharingRouteDeps): AppPlugin {
         );
       }
 
-      app.post<{ Params: GroupParams }>(
+      app.post(
         '/api/v1/groups/:id/leave',
         { schema: { tags: ['sharing'], summary: 'Leave a group (org-admins); your people stop reading with it at once', params: GroupParams, response: { 200: LeftSchema, ...problemResponses(400, 401, 403, 404, 409) } } },
         async (request, reply) => {
@@ -179,7 +179,7 @@ export function sharingRoutes(deps: SharingRouteDeps): AppPlugin {
         },
       );
 
-      app.delete<{ Params: MemberParams }>(
+      app.delete(
         '/api/v1/groups/:id/members/:org_id',
         { schema: { tags: ['sharing'], summary: 'Remove a member or withdraw an invitation from a group you created (org-admins)', params: MemberParams, response: { 200: GroupSchema, ...problemResponses(400, 401, 403, 404, 409) } } },
         async (request, reply) => {
@@ -189,7 +189,7 @@ export function sharingRoutes(deps: SharingRouteDeps): AppPlugin {
         },
       );
 
-      app.get<{ Params: ObjectParams }>(
+      app.get(
         '/api/v1/aggregates/sightings/:id',
         { schema: { tags: ['sharing'], summary: 'How many organizations, in how many states, reported sightings of an indicator; never who', params: ObjectParams, response: { 200: AggregateSchema, ...problemResponses(400, 401, 404) } } },
         async (request, reply) => {

@@ -65,7 +65,7 @@ export function statementRoutes(deps: StatementRouteDeps): AppPlugin {
       const writer = (request: FastifyRequest) => kit.requireWriter(request);
       const tags = ['joint statements'];
 
-      app.post<{ Body: DraftBody }>('/api/v1/statements', { preHandler: kit.guard('write'), schema: { tags, summary: 'Draft a joint statement and name its co-signers', body: DraftBody, response: { 201: StatementViewSchema, ...problemResponses(400, 401, 403, 422) } } }, async (request, reply) => {
+      app.post('/api/v1/statements', { preHandler: kit.guard('write'), schema: { tags, summary: 'Draft a joint statement and name its co-signers', body: DraftBody, response: { 201: StatementViewSchema, ...problemResponses(400, 401, 403, 422) } } }, async (request, reply) => {
         const who = writer(request);
         if (!who.ok) return kit.sendProblem(reply, who.error);
         return send(reply, await draftStatement(deps, who.value, request.body), 201);
@@ -76,22 +76,22 @@ export function statementRoutes(deps: StatementRouteDeps): AppPlugin {
         const items = await Promise.all((await deps.repo.listFor(principal.orgId)).map((r) => viewOf(deps, r)));
         return reply.header('cache-control', 'private, no-store').send({ items });
       });
-      app.get<{ Params: Params }>('/api/v1/statements/:id', { schema: { tags, summary: 'One statement, its signers and their approvals', params: Params, response: { 200: StatementViewSchema, ...problemResponses(400, 401, 404) } } }, async (request, reply) => {
+      app.get('/api/v1/statements/:id', { schema: { tags, summary: 'One statement, its signers and their approvals', params: Params, response: { 200: StatementViewSchema, ...problemResponses(400, 401, 404) } } }, async (request, reply) => {
         const principal = kit.principalOf(request);
         if (principal === null) return kit.sendProblem(reply, problem('unauthenticated', 'unauthenticated', 'Sign in or send an API key'));
         return send(reply, await statementFor(deps, principal, request.params.id));
       });
-      app.put<{ Params: Params; Body: DraftBody }>('/api/v1/statements/:id', { preHandler: kit.guard('write'), schema: { tags, summary: 'Change the draft (drafter only); every approval is reset', params: Params, body: DraftBody, response: { 200: StatementViewSchema, ...problemResponses(400, 401, 403, 404, 409, 422) } } }, async (request, reply) => {
+      app.put('/api/v1/statements/:id', { preHandler: kit.guard('write'), schema: { tags, summary: 'Change the draft (drafter only); every approval is reset', params: Params, body: DraftBody, response: { 200: StatementViewSchema, ...problemResponses(400, 401, 403, 404, 409, 422) } } }, async (request, reply) => {
         const who = writer(request);
         if (!who.ok) return kit.sendProblem(reply, who.error);
         return send(reply, await editStatement(deps, who.value, request.params.id, request.body));
       });
-      app.post<{ Params: Params; Body: ApproveBody }>('/api/v1/statements/:id/approve', { preHandler: kit.guard('write'), schema: { tags, summary: 'Approve the exact text you read (its content_hash)', params: Params, body: ApproveBody, response: { 200: StatementViewSchema, ...problemResponses(400, 401, 404, 409) } } }, async (request, reply) => {
+      app.post('/api/v1/statements/:id/approve', { preHandler: kit.guard('write'), schema: { tags, summary: 'Approve the exact text you read (its content_hash)', params: Params, body: ApproveBody, response: { 200: StatementViewSchema, ...problemResponses(400, 401, 404, 409) } } }, async (request, reply) => {
         const who = writer(request);
         if (!who.ok) return kit.sendProblem(reply, who.error);
         return send(reply, await approveStatement(deps, who.value, request.params.id, request.body.content_hash));
       });
-      app.post<{ Params: Params }>('/api/v1/statements/:id/publish', { preHandler: kit.guard('write'), schema: { tags, summary: 'Publish when every signer approved: signed by each, countersigned by the hub', params: Params, response: { 201: PublishedSchema, ...problemResponses(400, 401, 403, 404, 409, 422) } } }, async (request, reply) => {
+      app.post('/api/v1/statements/:id/publish', { preHandler: kit.guard('write'), schema: { tags, summary: 'Publish when every signer approved: signed by each, countersigned by the hub', params: Params, response: { 201: PublishedSchema, ...problemResponses(400, 401, 403, 404, 409, 422) } } }, async (request, reply) => {
         const who = writer(request);
         if (!who.ok) return kit.sendProblem(reply, who.error);
         const result = await publishStatement(deps, who.value, request.params.id);
@@ -105,7 +105,7 @@ export function statementRoutes(deps: StatementRouteDeps): AppPlugin {
         const row = await rotateKey(deps, who.value.orgId);
         return reply.code(201).send({ key_id: row.key_id, public_key: row.public_key });
       });
-      app.post<{ Params: KeyParams; Body: RevokeBody }>('/api/v1/signing-keys/:keyId/revoke', { preHandler: kit.guard('write'), schema: { tags, summary: 'Revoke one of your organization\'s signing keys (org-admin): nothing it signed verifies any more', params: KeyParams, body: RevokeBody, response: problemResponses(400, 401, 403, 404, 409) } }, async (request, reply) => {
+      app.post('/api/v1/signing-keys/:keyId/revoke', { preHandler: kit.guard('write'), schema: { tags, summary: 'Revoke one of your organization\'s signing keys (org-admin): nothing it signed verifies any more', params: KeyParams, body: RevokeBody, response: problemResponses(400, 401, 403, 404, 409) } }, async (request, reply) => {
         const who = writer(request);
         if (!who.ok) return kit.sendProblem(reply, who.error);
         if (!(await deps.isOrgAdmin(who.value))) return kit.sendProblem(reply, problem('forbidden', 'org-admin-only', "Only your organization's administrators manage its signing keys"));
@@ -133,7 +133,7 @@ export function statementRoutes(deps: StatementRouteDeps): AppPlugin {
           kit.sendProblem,
         ),
       );
-      app.get<{ Params: StixParams }>('/api/v1/public/statements/:id', { schema: { tags: ['public'], summary: 'A public joint statement as its signed STIX report (check it with rampart verify)', security: [], params: StixParams, response: problemResponses(400, 404) } }, async (request, reply) =>
+      app.get('/api/v1/public/statements/:id', { schema: { tags: ['public'], summary: 'A public joint statement as its signed STIX report (check it with rampart verify)', security: [], params: StixParams, response: problemResponses(400, 404) } }, async (request, reply) =>
         cache.serve(
           request,
           reply,

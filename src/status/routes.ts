@@ -20,7 +20,7 @@ export function statusRoutes(deps: StatusDeps & { readonly audit?: AuditPort; re
       const send = (reply: FastifyReply, result: Result<unknown, Problem>): FastifyReply =>
         result.ok ? reply.header('cache-control', 'private, no-store').send(result.value) : kit.sendProblem(reply, result.error);
 
-      app.get<{ Params: ElectionIdParams }>(
+      app.get(
         '/api/v1/elections/:id/rollup',
         { schema: { tags: ['status'], summary: 'Per state and nationally: jurisdictions by level (no-report and stale included) and the three questions, over what you may see', params: ElectionIdParams, response: { 200: RollupSchema, ...problemResponses(401, 404) } } },
         async (request, reply) => {
@@ -30,7 +30,7 @@ export function statusRoutes(deps: StatusDeps & { readonly audit?: AuditPort; re
         },
       );
 
-      app.get<{ Params: StateParams }>(
+      app.get(
         '/api/v1/elections/:id/rollup/:state',
         { schema: { tags: ['status'], summary: "One state's jurisdictions with their level and last report time", params: StateParams, response: { 200: StateRollupSchema, ...problemResponses(401, 404) } } },
         async (request, reply) => {
@@ -40,7 +40,7 @@ export function statusRoutes(deps: StatusDeps & { readonly audit?: AuditPort; re
         },
       );
 
-      app.get<{ Params: ElectionIdParams; Querystring: TimelineQuery }>(
+      app.get(
         '/api/v1/elections/:id/timeline',
         { schema: { tags: ['status'], summary: 'Status changes, newest first, for the election, a state or a jurisdiction', params: ElectionIdParams, querystring: TimelineQuery, response: { 200: TimelineSchema, ...problemResponses(400, 401, 404) } } },
         async (request, reply) => {
@@ -50,7 +50,7 @@ export function statusRoutes(deps: StatusDeps & { readonly audit?: AuditPort; re
         },
       );
 
-      app.get<{ Params: ElectionIdParams; Querystring: ExpectationsQuery }>(
+      app.get(
         '/api/v1/elections/:id/expectations',
         {
           schema: {
@@ -68,7 +68,7 @@ export function statusRoutes(deps: StatusDeps & { readonly audit?: AuditPort; re
         },
       );
 
-      app.get<{ Params: ElectionIdParams }>(
+      app.get(
         '/api/v1/elections/:id/my-status',
         { schema: { tags: ['status'], summary: "Your jurisdiction's last status (what the posting screen starts from)", params: ElectionIdParams, response: { 200: MyStatusSchema, ...problemResponses(401, 404) } } },
         async (request, reply) => {
@@ -79,7 +79,7 @@ export function statusRoutes(deps: StatusDeps & { readonly audit?: AuditPort; re
         },
       );
 
-      app.post<{ Params: ElectionIdParams; Body: PostStatusBody }>(
+      app.post(
         '/api/v1/elections/:id/status',
         {
           schema: {

@@ -68,7 +68,7 @@ export function supportRoutes(deps: SupportRouteDeps): AppPlugin {
         return reply.header('cache-control', 'private, no-store').send({ items });
       });
 
-      app.put<{ Params: OfferingParams; Body: OfferingBody }>(
+      app.put(
         '/api/v1/support/offerings/:service',
         { schema: { tags: ['support'], summary: 'Publish a service in your catalogue, or withdraw it (active: false)', params: OfferingParams, body: OfferingBody, response: { 200: OfferingSchema, ...problemResponses(400, 401, 422) } } },
         async (request, reply) => {
@@ -85,7 +85,7 @@ export function supportRoutes(deps: SupportRouteDeps): AppPlugin {
         return reply.header('cache-control', 'private, no-store').send({ items });
       });
 
-      app.post<{ Body: NewRequestBody }>(
+      app.post(
         '/api/v1/support/requests',
         { schema: { tags: ['support'], summary: 'Ask a provider for a service from its catalogue (your organization is the requester)', body: NewRequestBody, response: { 201: RequestSchema, ...problemResponses(400, 401, 403, 422) } } },
         async (request, reply) => {
@@ -95,7 +95,7 @@ export function supportRoutes(deps: SupportRouteDeps): AppPlugin {
         },
       );
 
-      app.get<{ Params: RequestParams }>(
+      app.get(
         '/api/v1/support/requests/:id',
         { schema: { tags: ['support'], summary: 'A support request with its messages', params: RequestParams, response: { 200: RequestSchema, ...problemResponses(400, 401, 404) } } },
         async (request, reply) => {
@@ -105,7 +105,7 @@ export function supportRoutes(deps: SupportRouteDeps): AppPlugin {
         },
       );
 
-      app.post<{ Params: RequestParams; Body: ActionBody }>(
+      app.post(
         '/api/v1/support/requests/:id/actions',
         { schema: { tags: ['support'], summary: 'Provider: accept, decline, schedule, complete; requester: cancel', params: RequestParams, body: ActionBody, response: { 200: RequestSchema, ...problemResponses(400, 401, 403, 404, 409) } } },
         async (request, reply) => {
@@ -115,7 +115,7 @@ export function supportRoutes(deps: SupportRouteDeps): AppPlugin {
         },
       );
 
-      app.post<{ Params: RequestParams; Body: MessageBody }>(
+      app.post(
         '/api/v1/support/requests/:id/messages',
         { schema: { tags: ['support'], summary: 'Write to the other side of a request', params: RequestParams, body: MessageBody, response: { 201: MessageSchema, ...problemResponses(400, 401, 404, 422) } } },
         async (request, reply) => {
@@ -125,7 +125,7 @@ export function supportRoutes(deps: SupportRouteDeps): AppPlugin {
         },
       );
 
-      app.post<{ Params: RequestParams; Body: PartyBody }>(
+      app.post(
         '/api/v1/support/requests/:id/parties',
         { schema: { tags: ['support'], summary: 'Requester only: let another organization see the request and write messages', params: RequestParams, body: PartyBody, response: { 200: RequestSchema, ...problemResponses(400, 401, 403, 404, 409, 422) } } },
         async (request, reply) => {

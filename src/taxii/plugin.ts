@@ -1,9 +1,9 @@
 import type { AuditPort } from '../audit/audit-log.ts';
 import { randomBytes } from 'node:crypto';
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { OrgId } from '../domain/ids.ts';
 import { stateByFips } from '../domain/organization-data.ts';
-import type { AppPlugin, RequestKit } from '../http/deps.ts';
+import type { AppPlugin, RequestKit, RampartApp } from '../http/deps.ts';
 import type { Clock } from '../domain/clock.ts';
 import type { Principal } from '../domain/principal.ts';
 import type { SharingPort } from '../sharing/port.ts';
@@ -44,6 +44,9 @@ export interface TaxiiOptions {
 }
 
 /** What every TAXII handler gets: the resolved options and per-request helpers. */
+/** The app the TAXII routes are mounted on (admin.ts takes it from here: only routes and plugins import src/http). */
+export type TaxiiApp = RampartApp;
+
 export interface TaxiiContext {
   readonly options: TaxiiOptions;
   readonly apiRoot: string;
@@ -114,7 +117,7 @@ export function taxiiPlugin(options: TaxiiOptions): AppPlugin {
         return findCollection(await collections(principal), idOrAlias) ?? notFound(`Collection ${idOrAlias}`);
       },
     };
-    const plugin = (app: FastifyInstance): Promise<void> => {
+    const plugin = (app: RampartApp): Promise<void> => {
       // Bodies are kept as bytes: the import pipeline keeps each object's exact text.
       app.removeAllContentTypeParsers();
       app.addContentTypeParser('application/taxii+json', { parseAs: 'buffer', bodyLimit: maxContentLength }, (_request, body, done) => done(null, body));

@@ -1,5 +1,7 @@
+import { Type } from '@sinclair/typebox';
+import type { RampartApp } from '../http/deps.ts';
 import { auditReads } from '../audit/object-events.ts';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { parseStixId, type StixId } from '../domain/ids.ts';
 import type { TaxiiCollection } from './collections.ts';
 import { deleteObject } from './delete.ts';
@@ -10,8 +12,10 @@ import { postEnvelope } from './post.ts';
 import { parseTaxiiQuery, searchOf, type Endpoint, type TaxiiQuery } from './query.ts';
 import { dateAddedOf, readPage, versionsIn, type PageOut, type ReadDeps } from './read.ts';
 
-type CollectionParams = { Params: { collection: string } };
-type ObjectParams = { Params: { collection: string; object: string } };
+// Path parameters as schemas: the router always gives strings, so they refuse nothing; they type request.params and document the paths.
+const StatusPath = { params: Type.Object({ status: Type.String() }) };
+const CollectionPath = { params: Type.Object({ collection: Type.String() }) };
+const ObjectPath = { params: Type.Object({ collection: Type.String(), object: Type.String() }) };
 
 function send(reply: FastifyReply, body: string | Buffer, status = 200): FastifyReply {
   return reply.code(status).header('content-type', TAXII_CONTENT_TYPE).send(body);
@@ -58,13 +62,13 @@ export function refuseWithoutCsrf(ctx: TaxiiContext, request: FastifyRequest, re
   return writer.ok ? undefined : sendTaxiiError(reply, taxiiError(403, writer.error.code, writer.error.message));
 }
 
-export function taxiiRoutes(app: FastifyInstance, ctx: TaxiiContext): void {
+export function taxiiRoutes(app: RampartApp, ctx: TaxiiContext): void {
   const root = `/${ctx.apiRoot}`;
   const deps = (): ReadDeps => ({ stix: ctx.options.stix, taxii: ctx.options.taxii, signer: ctx.signer, maxPageSize: ctx.maxPageSize, nowMs: ctx.nowMs });
 
   /** The parsed query and readable collection of a request, or the error to send. */
-  async function prepare(request: FastifyRequest<CollectionParams>, endpoint: Endpoint): Promise<{ collection: TaxiiCollection; query: TaxiiQuery } | TaxiiError> {
-    const collection = await ctx.collection(ctx.principal(request), request.params.collection);
+  async function prepare(request: FastifyRequest, collectionId: string, endpoint: Endpoint): Promise<{ collection: TaxiiCollection; query: TaxiiQuery } | TaxiiError> {
+    const collection = await ctx.collection(ctx.principal(request), collectionId);
     if (isError(collection)) return collection;
     const query = parseTaxiiQuery(searchOf(request.url), endpoint);
     return query.ok ? { collection, query: query.value } : query.error;
@@ -89,7 +93,7 @@ export function taxiiRoutes(app: FastifyInstance, ctx: TaxiiContext): void {
     return send(reply, JSON.stringify({ title: ctx.options.title ?? 'Rampart', description: 'Collections are views of what is shared with you: your organization, your state, your sharing groups, the community.', versions: [TAXII_CONTENT_TYPE], max_content_length: ctx.maxContentLength }));
   });
 
-  app.get<{ Params: { status: string } }>(`${root}/status/:status/`, async (request, reply) => {
+  app.get(`${root}/status/:status/`, { schema: StatusPath }, async (request, reply) => {
     const query = parseTaxiiQuery(searchOf(request.url), 'plain');
     if (!query.ok) return sendTaxiiError(reply, query.error);
     const body = await ctx.options.taxii.status(ctx.principal(request).orgId, request.params.status);
@@ -105,13 +109,13 @@ export function taxiiRoutes(app: FastifyInstance, ctx: TaxiiContext): void {
     return send(reply, JSON.stringify(all.length === 0 ? {} : { collections: all.map(collectionResource) }));
   });
 
-  app.get<CollectionParams>(`${root}/collections/:collection/`, async (request, reply) => {
-    const p = await prepare(request, 'plain');
+  app.get(`${root}/collections/:collection/`, { schema: CollectionPath }, async (request, reply) => {
+    const p = await prepare(request, request.params.collection, 'plain');
     return isError(p) ? sendTaxiiError(reply, p) : send(reply, JSON.stringify(collectionResource(p.collection)));
   });
 
-  app.get<CollectionParams>(`${root}/collections/:collection/manifest/`, async (request, reply) => {
-    const p = await prepare(request, 'manifest');
+  app.get(`${root}/collections/:collection/manifest/`, { schema: CollectionPath }, async (request, reply) => {
+    const p = await prepare(request, request.params.collection, 'manifest');
     if (isError(p)) return sendTaxiiError(reply, p);
     const page = await readPage(deps(), ctx.principal(request), p.collection, `manifest:${p.collection.id}`, p.query, {});
     if (!page.ok) return sendTaxiiError(reply, page.error);
@@ -119,8 +123,8 @@ export function taxiiRoutes(app: FastifyInstance, ctx: TaxiiContext): void {
     return send(withDateHeaders(reply, page.value), JSON.stringify(records.length === 0 ? paging(page.value) : { ...paging(page.value), objects: records }));
   });
 
-  app.get<CollectionParams>(`${root}/collections/:collection/objects/`, async (request, reply) => {
-    const p = await prepare(request, 'objects');
+  app.get(`${root}/collections/:collection/objects/`, { schema: CollectionPath }, async (request, reply) => {
+    const p = await prepare(request, request.params.collection, 'objects');
     if (isError(p)) return sendTaxiiError(reply, p);
     const principal = ctx.principal(request);
     const page = await readPage(deps(), principal, p.collection, `objects:${p.collection.id}`, p.query, {});
@@ -129,9 +133,10 @@ export function taxiiRoutes(app: FastifyInstance, ctx: TaxiiContext): void {
     return send(withDateHeaders(reply, page.value), envelope(page.value));
   });
 
-  app.post<CollectionParams & { Body: Buffer }>(
+  app.post(
     `${root}/collections/:collection/objects/`,
     {
+      schema: CollectionPath,
       // Refused before the body is read: wrong media type, too large, or a collection the caller cannot write.
       onRequest: async (request, reply) => {
         if (!isTaxiiContentType(request.headers['content-type'])) {
@@ -139,14 +144,14 @@ export function taxiiRoutes(app: FastifyInstance, ctx: TaxiiContext): void {
         }
         const declared = Number(request.headers['content-length'] ?? NaN);
         if (declared > ctx.maxContentLength) return sendTaxiiError(reply, taxiiError(413, 'too-large', `The body (${declared} bytes) is larger than max_content_length (${ctx.maxContentLength} bytes); split the envelope`));
-        const p = await prepare(request, 'plain');
+        const p = await prepare(request, request.params.collection, 'plain');
         if (isError(p)) return sendTaxiiError(reply, p);
         if (!p.collection.canWrite) return sendTaxiiError(reply, taxiiError(403, 'cannot-write', 'You may read this collection but not add to it (can_write is false); use a write-scoped key on a collection you can write'));
         return refuseWithoutCsrf(ctx, request, reply);
       },
     },
     async (request, reply) => {
-      const p = await prepare(request, 'plain');
+      const p = await prepare(request, request.params.collection, 'plain');
       if (isError(p)) return sendTaxiiError(reply, p);
       if (!Buffer.isBuffer(request.body)) return sendTaxiiError(reply, taxiiError(422, 'malformed-envelope', 'Send a TAXII envelope {"objects": [...]} as the body'));
       const principal = ctx.principal(request);
@@ -157,8 +162,8 @@ export function taxiiRoutes(app: FastifyInstance, ctx: TaxiiContext): void {
     },
   );
 
-  app.get<ObjectParams>(`${root}/collections/:collection/objects/:object/`, async (request, reply) => {
-    const p = await prepare(request, 'object');
+  app.get(`${root}/collections/:collection/objects/:object/`, { schema: ObjectPath }, async (request, reply) => {
+    const p = await prepare(request, request.params.collection, 'object');
     if (isError(p)) return sendTaxiiError(reply, p);
     const id = objectId(request.params.object);
     if (typeof id !== 'string') return sendTaxiiError(reply, id);
@@ -170,8 +175,8 @@ export function taxiiRoutes(app: FastifyInstance, ctx: TaxiiContext): void {
     return send(withDateHeaders(reply, page.value), envelope(page.value));
   });
 
-  app.delete<ObjectParams>(`${root}/collections/:collection/objects/:object/`, async (request, reply) => {
-    const p = await prepare(request, 'delete');
+  app.delete(`${root}/collections/:collection/objects/:object/`, { schema: ObjectPath }, async (request, reply) => {
+    const p = await prepare(request, request.params.collection, 'delete');
     if (isError(p)) return sendTaxiiError(reply, p);
     const id = objectId(request.params.object);
     if (typeof id !== 'string') return sendTaxiiError(reply, id);
@@ -181,8 +186,8 @@ export function taxiiRoutes(app: FastifyInstance, ctx: TaxiiContext): void {
     return done.ok ? send(reply, '') : sendTaxiiError(reply, done.error);
   });
 
-  app.get<ObjectParams>(`${root}/collections/:collection/objects/:object/versions/`, async (request, reply) => {
-    const p = await prepare(request, 'versions');
+  app.get(`${root}/collections/:collection/objects/:object/versions/`, { schema: ObjectPath }, async (request, reply) => {
+    const p = await prepare(request, request.params.collection, 'versions');
     if (isError(p)) return sendTaxiiError(reply, p);
     const id = objectId(request.params.object);
     if (typeof id !== 'string') return sendTaxiiError(reply, id);

@@ -80,7 +80,7 @@ export function transparencyRoutes(deps: ShareDeps & { readonly platforms: () =>
     plugin: (app) => {
       const pub = ['public'];
       const tags = ['transparency'];
-      app.get<{ Querystring: PageQuery }>(
+      app.get(
         '/api/v1/public/transparency/entries',
         { schema: { tags: pub, summary: 'Entries of the public transparency log in order, from a seq; no sign-in', security: [], querystring: PageQuery, response: { 200: EntriesSchema, ...problemResponses(400) } } },
         async (request, reply) => {
@@ -90,7 +90,7 @@ export function transparencyRoutes(deps: ShareDeps & { readonly platforms: () =>
           return sendPublic(request, reply, { size: head.seq, entries, next: last < head.seq ? last + 1 : null }, 'public, no-cache');
         },
       );
-      app.get<{ Querystring: PageQuery }>(
+      app.get(
         '/api/v1/public/transparency/checkpoints',
         { schema: { tags: pub, summary: "The hub's signed checkpoints (tree heads) of the transparency log, oldest first; no sign-in", security: [], querystring: PageQuery, response: { 200: CheckpointsSchema, ...problemResponses(400) } } },
         async (request, reply) => {
@@ -125,7 +125,7 @@ export function transparencyRoutes(deps: ShareDeps & { readonly platforms: () =>
         { preHandler: kit.guard('read'), schema: { tags, summary: 'The platform partners a report can be recorded as shared with', response: { 200: Type.Object({ items: Type.Array(Type.Object({ id: Type.String(), name: Type.String() })) }), ...problemResponses(401) } } },
         async (_request, reply) => reply.header('cache-control', 'private, no-store').send({ items: [...(await deps.platforms())] }),
       );
-      app.post<{ Body: ShareBody }>(
+      app.post(
         '/api/v1/platform-shares',
         { preHandler: kit.guard('write'), schema: { tags, summary: 'Record that you shared a report with a platform partner (published in the transparency log)', body: ShareBody, response: { 201: ShareSchema, ...problemResponses(400, 401, 403, 404, 422) } } },
         async (request, reply) => {
@@ -146,7 +146,7 @@ export function transparencyRoutes(deps: ShareDeps & { readonly platforms: () =>
           return reply.header('cache-control', 'private, no-store').send({ items: await listShares(deps, who.value) });
         },
       );
-      app.get<{ Params: ShareParams }>(
+      app.get(
         '/api/v1/platform-shares/:id',
         { preHandler: kit.guard('read'), schema: { tags, summary: 'One share your organization made or received', params: ShareParams, response: { 200: ShareSchema, ...problemResponses(400, 401, 404) } } },
         async (request, reply) => {
@@ -156,7 +156,7 @@ export function transparencyRoutes(deps: ShareDeps & { readonly platforms: () =>
           return found.ok ? reply.header('cache-control', 'private, no-store').send(await viewOfShare(deps, found.value)) : kit.sendProblem(reply, found.error);
         },
       );
-      app.post<{ Params: ShareParams; Body: ResponseBody }>(
+      app.post(
         '/api/v1/platform-shares/:id/response',
         { preHandler: kit.guard('write'), schema: { tags, summary: "Record the platform's response (the platform, or the official who heard it); published in the transparency log", params: ShareParams, body: ResponseBody, response: { 200: ShareSchema, ...problemResponses(400, 401, 404, 422) } } },
         async (request, reply) => {

@@ -1,9 +1,9 @@
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
 import type { AppMetrics } from '../metrics.ts';
+import type { RampartApp } from '../deps.ts';
 
 /** `GET /healthz` for load balancers and `GET /metrics` for Prometheus. */
-export function opsRoutes(app: FastifyInstance, ping: () => Promise<void>, metrics: AppMetrics): void {
+export function opsRoutes(app: RampartApp, ping: () => Promise<void>, metrics: AppMetrics): void {
   app.get(
     '/healthz',
     {

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
 import { problem } from '../../domain/problem.ts';
+import type { RampartApp } from '../deps.ts';
 import { csrfTokenFor, SESSION_COOKIE, type Authenticator } from '../auth.ts';
 import type { AuthPort, SessionView } from '../../auth/port.ts';
 import type { Principal } from '../../domain/principal.ts';
@@ -20,8 +20,8 @@ function meBody(via: 'session' | 'api-key', principal: Principal, view: SessionV
 }
 
 /** Sign-in (`POST /api/v1/session`), sign-out (`DELETE`) and who am I (`GET /api/v1/me`). */
-export function sessionRoutes(app: FastifyInstance, authn: Authenticator, auth: AuthPort): void {
-  app.post<{ Body: SignInBody }>(
+export function sessionRoutes(app: RampartApp, authn: Authenticator, auth: AuthPort): void {
+  app.post(
     '/api/v1/session',
     {
       schema: {
@@ -57,7 +57,7 @@ export function sessionRoutes(app: FastifyInstance, authn: Authenticator, auth: 
         if (!writer.ok) return sendProblem(reply, writer.error);
         await auth.signOut(state.token);
       }
-      return reply.clearCookie(SESSION_COOKIE, { path: '/' }).code(204).send();
+      return reply.clearCookie(SESSION_COOKIE, { path: '/' }).code(204).send(null);
     },
   );
 
@@ -67,12 +67,12 @@ export function sessionRoutes(app: FastifyInstance, authn: Authenticator, auth: 
       onRequest: authn.guard('read'),
       schema: { tags: ['session'], summary: 'Who is signed in, their audience keys and the CSRF token of the session', response: { 200: MeSchema, ...problemResponses(401) } },
     },
-    (request, reply) => {
+    async (request, reply) => {
       const state = authn.of(request);
       void reply.header('cache-control', 'private, no-store');
-      if (state.kind === 'session') return Promise.resolve(meBody('session', state.principal, state.view, { csrf_token: csrfTokenFor(state.token) }));
-      if (state.kind === 'api-key') return Promise.resolve(meBody('api-key', state.principal, null, {}));
-      return Promise.resolve(sendProblem(reply, problem('unauthenticated', 'unauthenticated', 'Sign in first.')));
+      if (state.kind === 'session') return reply.send(meBody('session', state.principal, state.view, { csrf_token: csrfTokenFor(state.token) }));
+      if (state.kind === 'api-key') return reply.send(meBody('api-key', state.principal, null, {}));
+      return sendProblem(reply, problem('unauthenticated', 'unauthenticated', 'Sign in first.'));
     },
   );
 }
