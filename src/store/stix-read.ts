@@ -8,7 +8,7 @@ import type { DialectName } from './db.ts';
 import { timestampKey } from './mod-key.ts';
 import type { StixTables, StixVersionTable } from './stix-tables.ts';
 import type { CountQuery, IndicatorFields, ListQuery, Page, Reader, Sharing, StoredVersion } from './types.ts';
-import { visibilitySources, visibleTo } from './visibility.ts';
+import { visibilitySources, visibleInRow, visibleTo } from './visibility.ts';
 import { queryWords, valueQuery, type ValueQuery } from './search-values.ts';
 import { assertNever } from '../domain/assert-never.ts';
 import { RAMPART_EXTENSION_ID } from '../stix/rampart-extension.ts';
@@ -164,7 +164,7 @@ function conditions(reader: Reader, q: Filters, position: Position | null, diale
   for (const [name, given, key] of [['modifiedFrom', q.modifiedFrom, from], ['modifiedTo', q.modifiedTo, to]] as const) {
     if (given !== undefined && key === null) return err(problem('invalid', 'invalid-timestamp', `${name} "${given}" is not a STIX timestamp; use e.g. 2024-11-05T13:00:00.000Z`));
   }
-  const visible = visibleTo(reader, 'v.added_us', 'v.owner');
+  const visible = visibleInRow(reader, 'v', dialect);
   return ok((eb: Eb) => {
     const all: Expression<SqlBool>[] = [];
     if (q.versions !== 'all') all.push(eb('v.is_latest', '=', 1));

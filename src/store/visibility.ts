@@ -1,5 +1,6 @@
 import { sql, type RawBuilder, type SqlBool } from 'kysely';
 import { assertNever } from '../domain/assert-never.ts';
+import type { DialectName } from './db.ts';
 import type { Reader } from './types.ts';
 
 /**
@@ -23,6 +24,34 @@ export function visibleTo(reader: Reader, version: string, owner: string): RawBu
       const keys = sql.join(reader.keys.map((k) => sql`${k}`));
       return sql<SqlBool>`exists (select 1 from stix_audience a where a.added_us = ${sql.ref(version)} and a.key in (${keys}))`;
     }
+    default:
+      return assertNever(reader);
+  }
+}
+
+/**
+ * The same rule read from the version's own row: its owner, and its `audience` column, the JSON array of
+ * the keys its stix_audience rows hold (both are written together, src/store/stix-write.ts). For filters
+ * that test many versions one by one (a search, a count): one string test per key on a row already read,
+ * where the EXISTS form probes stix_audience once per key (a county member's count of a domain's 2,017
+ * matches: 9.5 ms CPU with the probes, 4.3 ms with the column, 3.4 ms with no rule). An audience key is
+ * letters, digits, colons and hyphens only (parseAudienceKey), so a key found between quotes is exactly
+ * one of the array's elements. `alias` names the stix_version row. Null for the operator.
+ */
+export function visibleInRow(reader: Reader, alias: string, dialect: DialectName): RawBuilder<SqlBool> | null {
+  const owner = sql.ref(`${alias}.owner`);
+  const audience = sql.ref(`${alias}.audience`);
+  const holds = (key: string) => (dialect === 'sqlite' ? sql<SqlBool>`instr(${audience}, ${`"${key}"`}) > 0` : sql<SqlBool>`strpos(${audience}, ${`"${key}"`}) > 0`);
+  const anyOf = (keys: readonly string[]) => (keys.length === 0 ? sql<SqlBool>`1 = 0` : sql<SqlBool>`(${sql.join([...new Set(keys)].map(holds), sql` or `)})`);
+  switch (reader.kind) {
+    case 'operator':
+      return null;
+    case 'public':
+      return holds('public');
+    case 'member':
+      return sql<SqlBool>`(${owner} = ${reader.orgId} or ${anyOf(reader.keys)})`;
+    case 'audience':
+      return anyOf(reader.keys);
     default:
       return assertNever(reader);
   }
