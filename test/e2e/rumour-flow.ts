@@ -36,12 +36,17 @@ export async function runRumourFlow(browser: Browser, app: AppUnderTest, shots: 
   await clerk.fill('[aria-label="Name of official page 1"]', 'Wisconsin Elections Commission: absentee voting');
   await clerk.fill('[aria-label="Address of official page 1"]', 'http://elections.wi.gov/voters/absentee');
   await clerk.fill('textarea[placeholder^="For example: Wis."]', 'Wis. Stat. § 7.51(2)(c)');
+  // Counties are picked by name within the state, never typed as codes.
+  await clerk.fill('[aria-label="Find a county by name"]', 'Dane');
+  await clerk.check('.county-choices label:has-text("Dane") input');
+  await clerk.waitForSelector('.county-picker p:has-text("Chosen: Dane.")');
   await clerk.click('label:has-text("After voting") input');
   await clerk.click('button:has-text("Preview")');
   await clerk.waitForSelector('[role=alert]:has-text("must be a secure web address starting with https://")');
   await clerk.fill('[aria-label="Address of official page 1"]', 'https://elections.wi.gov/voters/absentee');
   await clerk.click('button:has-text("Preview")');
   await clerk.waitForSelector('section[aria-label=Preview] h2:has-text("what the public will see")');
+  await clerk.waitForSelector('section[aria-label=Preview] [data-testid=correction]:has-text("county: Dane")');
   await clerk.screenshot({ path: join(shots, 'r01-preview.png'), fullPage: true });
   await clerk.click('button:has-text("Publish to the public")');
   await clerk.waitForSelector('.success:has-text("Published.")');

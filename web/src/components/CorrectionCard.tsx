@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import { PHASE_WORDS, type PublicCorrection } from '../corrections.ts';
+import { useCountyNames } from '../county-names.ts';
 import { formatWhen } from '../format.ts';
 import { TlpBadge } from './TlpBadge.tsx';
 
@@ -7,6 +8,8 @@ import { TlpBadge } from './TlpBadge.tsx';
 export function CorrectionCard(props: { readonly correction: PublicCorrection; readonly now: Date; readonly children?: ReactNode }) {
   const c = props.correction;
   const withdrawn = c.status === 'withdrawn';
+  // Named as people know them, never as codes (loaded only for a correction that names counties).
+  const countyNames = useCountyNames(c.county_fips.length === 0 ? null : c.state_fips);
   return (
     <article className={withdrawn ? 'card rumour withdrawn' : 'card rumour'} data-testid="correction">
       <div className="rumour-head">
@@ -51,7 +54,7 @@ export function CorrectionCard(props: { readonly correction: PublicCorrection; r
       <p className="muted small">
         {c.publisher === null ? 'Published' : `Published by ${c.publisher}`} · {formatWhen(c.published, props.now)}
         {c.updated !== c.published ? ` · updated ${formatWhen(c.updated, props.now)}` : ''}
-        {c.county_fips.length === 0 ? '' : ` · counties ${c.county_fips.join(', ')}`}
+        {c.county_fips.length === 0 ? '' : ` · ${c.county_fips.length === 1 ? 'county' : 'counties'}: ${c.county_fips.map((f) => countyNames?.find((n) => n.fips === f)?.name ?? f).join(', ')}`}
       </p>
       {props.children}
     </article>

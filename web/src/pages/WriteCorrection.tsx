@@ -8,6 +8,7 @@ import { Link } from '../router.tsx';
 import { useSession } from '../session.tsx';
 import { PLACES } from '../states.ts';
 import { useRoute } from '../use-api.ts';
+import { useCountyNames } from '../county-names.ts';
 
 /**
  * Writing a correction: the rumour, the reality, where to check, the law, where and when; a preview of
@@ -129,8 +130,8 @@ export function WriteCorrection() {
         </fieldset>
         <TextAreaField label="The law (optional, one per line)" value={draft.law} rows={2} placeholder="For example: Wis. Stat. § 6.78" onChange={(law) => set({ law })} />
         <div className="grid-2 plain">
-          <SelectField className={invalid('state')} label="State" value={draft.stateFips} empty="Choose a state" options={PLACES.map((p) => ({ value: p.fips, label: p.name }))} onChange={(stateFips) => set({ stateFips, electionId: '' })} />
-          <TextField className={invalid('counties')} label="Counties (optional; the whole state when empty)" value={draft.counties} placeholder="5-digit county codes, e.g. 55025" onChange={(counties) => set({ counties })} />
+          <SelectField className={invalid('state')} label="State" value={draft.stateFips} empty="Choose a state" options={PLACES.map((p) => ({ value: p.fips, label: p.name }))} onChange={(stateFips) => set({ stateFips, electionId: '', counties: '' })} />
+          <CountyPicker stateFips={draft.stateFips} value={draft.counties} className={invalid('counties')} onChange={(counties) => set({ counties })} />
           <SelectField label="Election (optional)" value={draft.electionId} empty="Not about one election" options={choosable.map((el) => ({ value: el.id, label: el.name }))} onChange={(electionId) => set({ electionId })} />
           <RadioChoices
             legend="When does it apply?"
@@ -217,5 +218,42 @@ export function WriteCorrection() {
           : null}
       </section>
     </div>
+  );
+}
+
+/** Counties of the chosen state, picked by name (the draft keeps their codes, comma-separated): none ticked is the whole state. */
+function CountyPicker(props: { readonly stateFips: string; readonly value: string; readonly className: string; readonly onChange: (counties: string) => void }) {
+  const counties = useCountyNames(props.stateFips === '' ? null : props.stateFips);
+  const [find, setFind] = useState('');
+  const chosen = props.value.split(/[\s,;]+/).filter((c) => c !== '');
+  const toggle = (fips: string, on: boolean) => props.onChange((on ? [...chosen, fips] : chosen.filter((c) => c !== fips)).join(', '));
+  const words = find.trim().toLowerCase();
+  const shown = (counties ?? []).filter((c) => words === '' || c.name.toLowerCase().includes(words));
+  const nameOf = (fips: string) => counties?.find((c) => c.fips === fips)?.name ?? fips;
+  return (
+    <fieldset className={`county-picker ${props.className}`}>
+      <legend>Counties (optional; the whole state when none is ticked)</legend>
+      {props.stateFips === '' ? (
+        <p className="muted small">Choose a state first, then tick its counties by name.</p>
+      ) : counties === null ? (
+        <p className="muted small">Loading the state’s counties…</p>
+      ) : (
+        <>
+          <p className="small" aria-live="polite">
+            {chosen.length === 0 ? 'The whole state.' : `Chosen: ${chosen.map(nameOf).join(', ')}.`}
+          </p>
+          <input type="search" value={find} aria-label="Find a county by name" placeholder="Find a county, e.g. Dane" onChange={(e) => setFind(e.target.value)} />
+          <div className="county-choices" role="group" aria-label="Counties">
+            {shown.map((c) => (
+              <label key={c.fips} className="choice">
+                <input type="checkbox" name="county" value={c.fips} checked={chosen.includes(c.fips)} onChange={(e) => toggle(c.fips, e.target.checked)} />
+                {c.name}
+              </label>
+            ))}
+            {shown.length === 0 ? <p className="muted small">No county of this state is called that.</p> : null}
+          </div>
+        </>
+      )}
+    </fieldset>
   );
 }
