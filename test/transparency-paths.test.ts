@@ -44,11 +44,19 @@ describe.each(testDialects())('every path that makes something public logs it (%
     expect(await entries()).toEqual([]);
   });
 
-  it('logs a TLP:CLEAR object uploaded in a bundle (public by its TLP), not the GREEN one beside it', async () => {
+  it('logs a TLP:CLEAR object uploaded in a bundle for the public, not the GREEN one beside it, nor a CLEAR one uploaded without an audience', async () => {
+    const quiet = report('Uploaded clear, kept at home', 'clear');
+    // Without an audience an upload takes the organization's defaults: TLP:CLEAR never publishes by itself.
+    const home = await h.hub.app.inject({ method: 'POST', url: '/api/v1/import', headers: as(state), payload: bundle([quiet]) });
+    expect(home.statusCode, home.body).toBe(200);
+    expect(await h.store.stix.get({ kind: 'public' }, quiet['id'] as StixId)).toBeNull();
+    expect(await entries()).toEqual([]);
     const clear = report('Uploaded clear', 'clear');
     const green = report('Uploaded green', 'green');
-    const res = await h.hub.app.inject({ method: 'POST', url: '/api/v1/import', headers: as(state), payload: bundle([clear, green]) });
+    const res = await h.hub.app.inject({ method: 'POST', url: `/api/v1/import?audience=public,org:${state.orgId}`, headers: as(state), payload: bundle([clear]) });
     expect(res.statusCode, res.body).toBe(200);
+    const other = await h.hub.app.inject({ method: 'POST', url: '/api/v1/import?audience=community', headers: as(state), payload: bundle([green]) });
+    expect(other.statusCode, other.body).toBe(200);
     const log = await entries();
     expect(named(log)).toEqual([['notice-published', clear['id'], 'Uploaded clear']]);
     expect(log[0]?.content).toMatchObject({ type: 'report', publisher: { org_ref: state.orgId } });
@@ -69,7 +77,7 @@ describe.each(testDialects())('every path that makes something public logs it (%
   it('logs a new version that takes an object back from the public', async () => {
     const size = (await entries()).length;
     const id = `report--${crypto.randomUUID()}`;
-    const first = await h.hub.app.inject({ method: 'POST', url: '/api/v1/import', headers: as(state), payload: bundle([report('Soon narrower', 'clear', '2026-10-01T00:00:00.000Z', id)]) });
+    const first = await h.hub.app.inject({ method: 'POST', url: '/api/v1/import?audience=public', headers: as(state), payload: bundle([report('Soon narrower', 'clear', '2026-10-01T00:00:00.000Z', id)]) });
     expect(first.statusCode, first.body).toBe(200);
     const narrower = await h.hub.app.inject({ method: 'POST', url: '/api/v1/import?audience=community', headers: as(state), payload: bundle([report('Soon narrower', 'clear', '2026-10-02T00:00:00.000Z', id)]) });
     expect(narrower.statusCode, narrower.body).toBe(200);

@@ -101,7 +101,7 @@ export function restPlugins(deps: RestDeps): AppPlugin[] {
   const audit = deps.audit === undefined ? {} : { audit: deps.audit };
   return [
     objectsPlugin({ stix: deps.stix, sharing: deps.sharing, clock: deps.clock, ...audit }),
-    importPlugin({ stix: deps.stix, ...audit, ...(deps.importLimit === undefined ? {} : { importLimit: deps.importLimit }) }),
+    importPlugin({ stix: deps.stix, sharing: deps.sharing, ...audit, ...(deps.importLimit === undefined ? {} : { importLimit: deps.importLimit }) }),
     exportPlugin({ stix: deps.stix, clock: deps.clock, ...audit }),
     connectionsPlugin({ stix: deps.stix, clock: deps.clock, ...audit, ...(deps.orgName === undefined ? {} : { orgName: deps.orgName }) }),
     dashboardPlugin({ stix: deps.stix, clock: deps.clock }),

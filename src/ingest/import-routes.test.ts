@@ -47,7 +47,8 @@ describe('POST /api/v1/import', () => {
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({ stored: true, objects: 2, added: 2, newVersions: 0, unchanged: 0, rejected: 0, rejections: [] });
     const stored = await h.stix.get({ kind: 'operator' }, identity(1).id as never);
-    expect(stored?.sharing).toEqual({ owner: ORG_A, tlp: 'green', audience: ['community'] });
+    // No audience asked: the organization's own default for the TLP (the same as publishing the items one by one), never the TLP's widest.
+    expect(stored?.sharing).toEqual({ owner: ORG_A, tlp: 'green', audience: [`org:${ORG_A}`] });
     const again = await upload(bundle([identity(1), identity(2, { modified: '2024-02-01T00:00:00.000Z' })]));
     expect(again.json()).toMatchObject({ added: 0, newVersions: 1, unchanged: 1 });
   });
@@ -72,7 +73,7 @@ describe('POST /api/v1/import', () => {
     expect(foreign.json<{ errors: { code: string }[] }>().errors).toEqual([expect.objectContaining({ code: 'created-by-mismatch' })]);
     expect(await h.fingerprint()).toBe(before);
 
-    expect((await upload(bundle([identity(3)]), { key: h.b.writeKey })).statusCode).toBe(200);
+    expect((await upload(bundle([identity(3)]), { key: h.b.writeKey, query: '?audience=community' })).statusCode).toBe(200);
     const mid = await h.fingerprint();
     const takeover = await upload(bundle([identity(4), identity(3, { modified: '2024-05-01T00:00:00.000Z' })]));
     expect(takeover.statusCode).toBe(422);
@@ -186,7 +187,7 @@ describe.each(testDialects())('POST /api/v1/import over a real store (%s)', (dia
     const real = await harness({ stix: store.stix });
     try {
       const send = (key: string, objects: unknown[]) =>
-        real.app.inject({ method: 'POST', url: '/api/v1/import', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, payload: bundle(objects) });
+        real.app.inject({ method: 'POST', url: '/api/v1/import?audience=community', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, payload: bundle(objects) });
       const first = await send(real.b.writeKey, [identity(3)]);
       expect(first.statusCode, first.body).toBe(200);
       const before = await real.fingerprint();

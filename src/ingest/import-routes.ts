@@ -3,6 +3,9 @@ import { PassThrough, Readable } from 'node:stream';
 import type { AuditPort } from '../audit/audit-log.ts';
 import { parseAudienceKey, type AudienceKey } from '../domain/audience.ts';
 import { problem } from '../domain/problem.ts';
+import type { OrgId } from '../domain/ids.ts';
+import { TLP_LEVELS, type Tlp } from '../domain/tlp.ts';
+import type { SharingPort } from '../sharing/port.ts';
 import { importObjects } from './import.ts';
 import type { StixStore } from '../store/types.ts';
 import type { AppPlugin, RequestKit, RampartApp, RampartPlugin } from '../http/deps.ts';
@@ -19,6 +22,8 @@ export interface ImportRouteDeps {
   readonly importLimit?: number;
   /** Each import that stored something is recorded: who, how many objects, with what sharing. */
   readonly audit?: AuditPort;
+  /** The uploader's organization's default audience per TLP: an upload is shared as the same items published one by one. */
+  readonly sharing: SharingPort;
 }
 
 export const DEFAULT_IMPORT_LIMIT = 1024 * 1024 * 1024;
@@ -51,10 +56,24 @@ function progressWriter(out: PassThrough, total: number | null): (bytes: number)
  * held whole in memory), then streamed from there into the import pipeline (see withSpooledUpload). A plugin of its own so its body parsers pass the stream through.
  */
 export function importPlugin(deps: ImportRouteDeps): AppPlugin {
-  return (kit) => ({ plugin: importRoutes(kit, deps.stix, deps.importLimit ?? DEFAULT_IMPORT_LIMIT, deps.audit) });
+  return (kit) => ({ plugin: importRoutes(kit, deps, deps.importLimit ?? DEFAULT_IMPORT_LIMIT) });
 }
 
-function importRoutes(authn: RequestKit, stix: StixStore, importLimit: number, audit: AuditPort | undefined): RampartPlugin {
+/**
+ * The organization's default audience for each TLP it has one for (RED has none: it names people, so a RED
+ * item without an audience stays with its owner).
+ */
+async function ownerDefaults(sharing: SharingPort, owner: OrgId): Promise<ReadonlyMap<Tlp, readonly AudienceKey[]>> {
+  const byTlp = new Map<Tlp, readonly AudienceKey[]>();
+  for (const tlp of TLP_LEVELS) {
+    const decided = await sharing.decide(owner, tlp, undefined);
+    if (decided.ok) byTlp.set(tlp, decided.value.audience);
+  }
+  return byTlp;
+}
+
+function importRoutes(authn: RequestKit, deps: ImportRouteDeps, importLimit: number): RampartPlugin {
+  const { stix, audit } = deps;
   return (app: RampartApp) => {
     app.removeAllContentTypeParsers();
     app.addContentTypeParser(UPLOAD_TYPES, (_request, payload, done) => done(null, payload));
@@ -90,7 +109,7 @@ function importRoutes(authn: RequestKit, stix: StixStore, importLimit: number, a
           onConflict: request.query.on_conflict,
           skipInvalid: request.query.skip_invalid,
           ...(request.query.tlp === undefined ? {} : { tlp: request.query.tlp }),
-          ...(audience.length === 0 ? {} : { audience }),
+          ...(audience.length === 0 ? { audienceByTlp: await ownerDefaults(deps.sharing, principal.orgId) } : { audience }),
         };
         const store = ownerOnlyStore(stix, readerOfWriter(principal));
         // Asked for progress: once the upload has arrived (the sender saw its own bytes go), the answer follows the storing.

@@ -26,6 +26,13 @@ export interface SharingDefaults {
    */
   readonly audience?: readonly AudienceKey[];
   /**
+   * The owner organization's default audience per TLP for new objects (its sharing defaults, else the built-in
+   * ones for its kind: src/sharing/decide.ts), already checked against each TLP. A member's upload passes it so
+   * a bundle is shared exactly as the same items published one by one; without it (the operator's CLI) a new
+   * object takes its TLP's widest default.
+   */
+  readonly audienceByTlp?: ReadonlyMap<Tlp, readonly AudienceKey[]>;
+  /**
    * The audience of one object by its id, before `audience`: for imports whose objects each carry their own
    * sharing (MISP attributes). Checked against the object's TLP like a given audience.
    */
@@ -55,7 +62,7 @@ export function sharingFor(object: ValidatedObject, defaults: SharingDefaults, p
   const owner = defaults.ownerFor?.(created) ?? created;
   // A TLP's default audience obeys it by construction (sharing-defaults.test.ts holds it to that), so only a given audience is checked.
   const audience = defaults.audienceFor?.(object.id) ?? defaults.audience;
-  if (audience === undefined) return ok({ owner, tlp, audience: defaultAudience(tlp, owner) });
+  if (audience === undefined) return ok({ owner, tlp, audience: defaults.audienceByTlp?.get(tlp) ?? defaultAudience(tlp, owner) });
   // An empty audience (RED's default) leaves the object to its owner until someone names people.
   const checked = audience.length === 0 ? ok(audience) : checkAudience(tlp, audience);
   if (!checked.ok) return err({ id: object.id, path, code: checked.error.code, message: checked.error.message });

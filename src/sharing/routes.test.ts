@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAuditLog, type AuditLog } from '../audit/audit-log.ts';
 import { auditRoutes } from '../audit/routes.ts';
-import type { OrgId } from '../domain/ids.ts';
+import type { OrgId, StixId } from '../domain/ids.ts';
 import type { Principal } from '../domain/principal.ts';
 import { bearer, harness, ORG_A, ORG_B, phishingIndicator, PHISHING_ID as ID, type Harness } from '../../test/helpers/http.ts';
 import { openStore, type RampartStore } from '../store/index.ts';
@@ -89,6 +89,19 @@ describe('organization defaults', () => {
     const put = await h.app.inject({ method: 'PUT', url: '/api/v1/org/sharing-defaults', headers: bearer(h.a.writeKey), payload: { defaults: { amber: [`org:${ORG_A}`, `org:${ORG_B}`] } } });
     expect(put.statusCode).toBe(200);
     expect((await create({ object: indicator, tlp: 'amber' })).json<{ sharing: unknown }>().sharing).toEqual({ owner: ORG_A, tlp: 'amber', audience: [`org:${ORG_A}`, `org:${ORG_B}`] });
+  });
+
+  it('apply to a bundle upload without an audience, exactly as to items published one by one', async () => {
+    const put = await h.app.inject({ method: 'PUT', url: '/api/v1/org/sharing-defaults', headers: bearer(h.a.writeKey), payload: { defaults: { amber: [`org:${ORG_A}`, `org:${ORG_B}`] } } });
+    expect(put.statusCode).toBe(200);
+    const upload = (object: object, tlp: string) =>
+      h.app.inject({ method: 'POST', url: `/api/v1/import?tlp=${tlp}`, headers: { ...bearer(h.a.writeKey), 'content-type': 'application/json' }, payload: { type: 'bundle', id: 'bundle--0b2c7f1e-9f7e-4c1a-8d55-3f1c2a9e4b10', objects: [object] } });
+    expect((await upload(indicator, 'amber')).statusCode).toBe(200);
+    expect((await h.stix.get({ kind: 'operator' }, ID as StixId))?.sharing).toEqual({ owner: ORG_A, tlp: 'amber', audience: [`org:${ORG_A}`, `org:${ORG_B}`] });
+    // TLP:CLEAR says the item may be passed on; publishing it to the public is the owner's choice, never a default.
+    const clear = { ...indicator, id: 'indicator--7b1e2f3a-4c5d-4e6f-8a9b-0c1d2e3f4a5b' };
+    expect((await upload(clear, 'clear')).statusCode).toBe(200);
+    expect((await h.stix.get({ kind: 'operator' }, clear.id as StixId))?.sharing).toEqual({ owner: ORG_A, tlp: 'clear', audience: ['state:06', `org:${ORG_A}`] });
   });
 
   it('refuses defaults that break their TLP, and non-admins', async () => {
