@@ -108,6 +108,10 @@ describe.skipIf(skipReason !== null)('connections, the graph, downloading chosen
 
       for (const [page, name] of [[desktop, 'desktop'], [null, 'phone']] as const) {
         const p = page ?? (await browser.newPage({ viewport: { width: 390, height: 844 }, acceptDownloads: true }));
+        const cspErrors: string[] = [];
+        p.on('console', (m) => {
+          if (m.text().includes('Content Security Policy')) cspErrors.push(m.text());
+        });
         if (page === null) await signIn(p, app, app.county);
 
         // The malware's page: what refers to it, and the link from Illinois's indicator only as "Not shared with you".
@@ -123,6 +127,14 @@ describe.skipIf(skipReason !== null)('connections, the graph, downloading chosen
         expect(await p.getAttribute('.graph-canvas', 'aria-label')).toMatch(/^Graph of 2 items shared with you around this one and 1 not shared with you\./);
         await p.locator('.graph-card').scrollIntoViewIfNeeded();
         await p.screenshot({ path: join(shots, `graph-${name}.png`), fullPage: false });
+        // Drawn without breaking the page's CSP (Cytoscape's inline <style> is not needed).
+        expect(cspErrors).toEqual([]);
+        // The keyboard way in: the graph's items as links; Enter on one opens it.
+        await p.click('.graph-list summary');
+        const listed = p.locator('.graph-list a', { hasText: 'County weekly brief (fictional)' });
+        await listed.focus();
+        await p.keyboard.press('Enter');
+        await p.waitForURL((u) => decodeURIComponent(u.pathname) === `/intel/${REPORT}`);
         await p.screenshot({ path: join(shots, `connections-${name}.png`), fullPage: true });
 
         // The report refers to Illinois's indicator: listed, but only as "Not shared with you".

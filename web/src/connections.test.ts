@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { graphElements, hourWords, referrerVerb, summaryWords } from './connections.ts';
+import { graphElements, graphList, hourWords, referrerVerb, summaryWords } from './connections.ts';
 
 describe('connection words', () => {
   it('says only "Not shared with you" of an object the reader may not see', () => {
@@ -27,6 +27,24 @@ describe('connection words', () => {
       { id: 'malware--1', label: 'PollPest', kind: 'Malware', shared: true, root: true, tlp: 'green', hop: 0 },
       { id: 'hidden-1', label: 'Not shared with you', kind: '', shared: false, root: false, tlp: '', hop: 1 },
       { id: 'e0', source: 'hidden-1', target: 'malware--1', label: 'indicates' },
+    ]);
+  });
+
+  it('lists the graph for the keyboard by steps out, naming only what is shared', () => {
+    const list = graphList({
+      root: 'malware--1',
+      nodes: [
+        { shared: true, key: 'malware--1', id: 'malware--1', type: 'malware', title: 'PollPest', tlp: 'green', owner: 'identity--1', revoked: false, hop: 0 },
+        { shared: true, key: 'report--2', id: 'report--2', type: 'report', title: 'Weekly brief', tlp: 'green', owner: 'identity--1', revoked: false, hop: 2 },
+        { shared: true, key: 'indicator--3', id: 'indicator--3', type: 'indicator', title: null, tlp: 'green', owner: 'identity--1', revoked: false, hop: 1 },
+        { shared: false, key: 'hidden-1', hop: 1 },
+      ],
+      edges: [],
+      truncated: false,
+    });
+    expect(list).toEqual([
+      { steps: 1, items: [{ id: 'indicator--3', title: 'Indicator', kind: 'Indicator' }], notShared: 1 },
+      { steps: 2, items: [{ id: 'report--2', title: 'Weekly brief', kind: 'Report' }], notShared: 0 },
     ]);
   });
 

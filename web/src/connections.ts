@@ -31,6 +31,24 @@ export function graphElements(graph: GraphBody): { data: Record<string, string |
   return [...nodes, ...edges];
 }
 
+/**
+ * The graph's nodes as a list for keyboard and screen-reader users, beside the drawing: by steps out, then by name;
+ * the items not shared with the reader only counted (they have no page to open).
+ */
+export function graphList(graph: GraphBody): { readonly steps: number; readonly items: { readonly id: string; readonly title: string; readonly kind: string }[]; readonly notShared: number }[] {
+  const byHop = new Map<number, { items: { id: string; title: string; kind: string }[]; notShared: number }>();
+  for (const n of graph.nodes) {
+    if (n.key === graph.root) continue;
+    const hop = byHop.get(n.hop) ?? { items: [], notShared: 0 };
+    byHop.set(n.hop, hop);
+    if (n.shared) hop.items.push({ id: n.id, title: n.title ?? typeLabel(n.type), kind: typeLabel(n.type) });
+    else hop.notShared += 1;
+  }
+  return [...byHop]
+    .sort(([a], [b]) => a - b)
+    .map(([steps, h]) => ({ steps, items: h.items.sort((a, b) => a.title.localeCompare(b.title)), notShared: h.notShared }));
+}
+
 function clip(s: string): string {
   return s.length > 40 ? `${s.slice(0, 39)}…` : s;
 }

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { Core } from 'cytoscape';
-import { graphElements } from '../connections.ts';
-import { navigate } from '../router.tsx';
+import { graphElements, graphList } from '../connections.ts';
+import { Link, navigate } from '../router.tsx';
 import { useRoute } from '../use-api.ts';
 
 /**
@@ -39,16 +39,16 @@ function Graph(props: { readonly objectId: string }) {
     import('cytoscape')
       .then(({ default: cytoscape }) => {
         if (!live) return;
+        claimCytoscapeStylesheet();
         cy = cytoscape({
           container,
           elements: graphElements(graph),
           layout: { name: 'concentric', concentric: (n) => 10 - Number(n.data('hop')), levelWidth: () => 1, minNodeSpacing: 70, spacingFactor: 1.4, padding: 24, animate: false },
-          wheelSensitivity: 0.3,
           style: [
-            { selector: 'node', style: { label: 'data(label)', 'font-size': 10, 'text-wrap': 'wrap', 'text-max-width': '110px', 'text-valign': 'bottom', 'text-margin-y': 4, 'background-color': '#1f5fbf', width: 22, height: 22, color: '#1d2433' } },
-            { selector: 'node[?root]', style: { 'background-color': '#0b2d5c', width: 34, height: 34, 'font-weight': 'bold' } },
+            { selector: 'node', style: { label: 'data(label)', 'font-size': 14, 'text-wrap': 'wrap', 'text-max-width': '150px', 'text-valign': 'bottom', 'text-margin-y': 5, 'background-color': '#1f5fbf', width: 26, height: 26, color: '#1d2433', 'text-background-color': '#fbfcfe', 'text-background-opacity': 0.85, 'text-background-padding': '2px' } },
+            { selector: 'node[?root]', style: { 'background-color': '#0b2d5c', width: 40, height: 40, 'font-weight': 'bold' } },
             { selector: 'node[!shared]', style: { 'background-color': '#c9ced6', shape: 'round-rectangle', color: '#5b6473', 'font-style': 'italic' } },
-            { selector: 'edge', style: { width: 1.5, 'line-color': '#9aa3b2', 'target-arrow-color': '#9aa3b2', 'target-arrow-shape': 'triangle', 'curve-style': 'bezier', label: 'data(label)', 'font-size': 8, color: '#5b6473', 'text-rotation': 'autorotate', 'text-background-color': '#fbfcfe', 'text-background-opacity': 1, 'text-background-padding': '1px' } },
+            { selector: 'edge', style: { width: 1.5, 'line-color': '#9aa3b2', 'target-arrow-color': '#9aa3b2', 'target-arrow-shape': 'triangle', 'curve-style': 'bezier', label: 'data(label)', 'font-size': 11, color: '#5b6473', 'text-rotation': 'autorotate', 'text-background-color': '#fbfcfe', 'text-background-opacity': 1, 'text-background-padding': '1px' } },
           ],
         });
         cy.on('tap', 'node', (e) => {
@@ -85,6 +85,43 @@ function Graph(props: { readonly objectId: string }) {
         <span className="dot shared" aria-hidden="true" /> shared with you (choose one to open it) <span className="dot hidden" aria-hidden="true" /> not shared with you
         {res.value.truncated ? ' · The graph was cut short: there are more connections than it shows.' : ''}
       </p>
+      <GraphList graph={res.value} />
     </>
   );
+}
+
+/** The graph's items as links, step by step: what a keyboard or screen-reader user opens (Enter) instead of a node. */
+function GraphList(props: { readonly graph: Parameters<typeof graphList>[0] }) {
+  const steps = graphList(props.graph);
+  if (steps.length === 0) return null;
+  return (
+    <details className="graph-list">
+      <summary>The items in the graph, as a list</summary>
+      {steps.map((s) => (
+        <section key={s.steps} aria-label={`${s.steps === 1 ? 'One step' : `${s.steps} steps`} away`}>
+          <h3 className="small">{s.steps === 1 ? 'One step away' : `${s.steps} steps away`}</h3>
+          <ul>
+            {s.items.map((i) => (
+              <li key={i.id}>
+                <span className="type-tag">{i.kind}</span> <Link to={`/intel/${encodeURIComponent(i.id)}`}>{i.title}</Link>
+              </li>
+            ))}
+            {s.notShared === 0 ? null : <li className="muted">{s.notShared === 1 ? '1 item not shared with you' : `${s.notShared} items not shared with you`}</li>}
+          </ul>
+        </section>
+      ))}
+    </details>
+  );
+}
+
+/**
+ * Cytoscape adds an inline <style> (its container's position) unless an element with its stylesheet's id exists;
+ * the page's CSP refuses inline styles, so an empty marker takes that id and styles.css gives the position.
+ */
+function claimCytoscapeStylesheet(): void {
+  const id = '__________cytoscape_stylesheet';
+  if (document.getElementById(id) !== null) return;
+  const marker = document.createElement('meta');
+  marker.id = id;
+  document.head.appendChild(marker);
 }
