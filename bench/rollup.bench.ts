@@ -10,9 +10,7 @@
  *   --objects <n>  other objects (default 1000000)   --runs <n>  timed pairs per reader (default 200)
  *   --db <path|postgres://…>  keep the world there and reuse it (default: a temp SQLite file)   --pg  RAMPART_TEST_DATABASE_URL
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { rmSync } from 'node:fs';
 import { packagedCounties } from '../src/accounts/counties.ts';
 import type { AudienceKey } from '../src/domain/audience.ts';
 import { ELECTION_FUNCTIONS } from '../src/domain/election.ts';
@@ -29,6 +27,7 @@ import { electionStatusStore } from '../src/store/elections.ts';
 import { openStore, type RampartStore } from '../src/store/index.ts';
 import { stateOfficeId } from '../src/store/status-index.ts';
 import type { IncomingObject, Reader } from '../src/store/types.ts';
+import { benchDatabase } from './fixtures/bench-db.ts';
 import { interleaved, quantile } from './fixtures/paired.ts';
 import { analyze, bulkLoadObjects } from './fixtures/store-rows.ts';
 import { buildObjects, buildOrgs } from './fixtures/visibility-world.ts';
@@ -49,20 +48,6 @@ const FEDERAL = 'identity--fede7a10-0000-4000-8000-000000000001' as OrgId;
 const OPERATOR: Reader = { kind: 'operator' };
 const NOW = new Date();
 const ELECTION = `${ELECTION_TYPE}--${uuidV5(`bench:election:${NOW.toISOString().slice(0, 10)}`, NS)}`;
-
-function databaseUrl(): { url: string; temp: string | null } {
-  const given = value('--db');
-  if (given !== undefined) return { url: given, temp: null };
-  const pg = process.env['RAMPART_TEST_DATABASE_URL'];
-  if (args.includes('--pg')) {
-    if (pg === undefined) throw new Error('--pg needs RAMPART_TEST_DATABASE_URL');
-    const url = new URL(pg);
-    url.searchParams.set('schema', 'bench_rollup');
-    return { url: url.toString(), temp: null };
-  }
-  const temp = mkdtempSync(path.join(tmpdir(), 'rampart-bench-rollup-'));
-  return { url: path.join(temp, 'world.sqlite'), temp };
-}
 
 /** The 56 state and territory offices and the 3,143 counties of the 50 states and DC. */
 async function jurisdictions(): Promise<Jurisdiction[]> {
@@ -120,7 +105,7 @@ async function populate(store: RampartStore, all: readonly Jurisdiction[]): Prom
   console.log(`\n${(batch.length - 1).toLocaleString('en-US')} status reports of ${all.length.toLocaleString('en-US')} jurisdictions stored; world built in ${((performance.now() - start) / 1000).toFixed(1)} s`);
 }
 
-const { url, temp } = databaseUrl();
+const { url, temp } = benchDatabase('rollup', args);
 const store = await openStore({ url });
 try {
   const all = await jurisdictions();

@@ -13,13 +13,13 @@
  *   --pg           use RAMPART_TEST_DATABASE_URL (schema bench_search, kept for reuse)
  *   --runs <n>     timed pairs per query (default 100)      --only <regex>  only the queries whose label it matches
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
-import path from 'node:path';
+import { rmSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { listObjects } from '../src/objects/service.ts';
 import type { ListObjectsQuery } from '../src/objects/schemas.ts';
 import { openStore, type RampartStore } from '../src/store/index.ts';
 import type { Reader } from '../src/store/types.ts';
+import { benchDatabase } from './fixtures/bench-db.ts';
 import { interleaved, quantile } from './fixtures/paired.ts';
 import { domainOf, emailOf, hashOf, ipOf, urlOf, buildSearchObjects } from './fixtures/search-world.ts';
 import { analyze, bulkLoadObjects } from './fixtures/store-rows.ts';
@@ -42,20 +42,6 @@ const CHUNK = 50_000;
 const FIRST_US = Date.UTC(2025, 0, 1) * 1000;
 const P99_TARGET_MS = 100;
 const RATIO_TARGET = 1.5;
-
-function databaseUrl(): { url: string; temp: string | null } {
-  const given = value('--db');
-  if (given !== undefined) return { url: given, temp: null };
-  const pg = process.env['RAMPART_TEST_DATABASE_URL'];
-  if (args.includes('--pg')) {
-    if (pg === undefined) throw new Error('--pg needs RAMPART_TEST_DATABASE_URL');
-    const url = new URL(pg);
-    url.searchParams.set('schema', 'bench_search');
-    return { url: url.toString(), temp: null };
-  }
-  const temp = mkdtempSync(path.join(tmpdir(), 'rampart-bench-search-'));
-  return { url: path.join(temp, 'world.sqlite'), temp };
-}
 
 async function populate(store: RampartStore, orgs: readonly Org[]): Promise<void> {
   const have = await store.stix.count(OPERATOR, { versions: 'all' });
@@ -112,7 +98,7 @@ const queries: [string, ListObjectsQuery][] = [
 
 const ms = (x: number) => `${x.toFixed(1)} ms`.padStart(9);
 
-const { url, temp } = databaseUrl();
+const { url, temp } = benchDatabase('search', args);
 const store = await openStore({ url });
 try {
   const orgs = buildOrgs(ORGS);

@@ -8,9 +8,8 @@
  *   --pg           use RAMPART_TEST_DATABASE_URL (schema bench_visibility, kept for reuse)
  *   --runs <n>     timed pairs per query (default 41; medians of the times and of the per-pair ratios are printed)
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { rmSync } from 'node:fs';
+import { benchDatabase } from './fixtures/bench-db.ts';
 import { interleaved, quantile } from './fixtures/paired.ts';
 import { analyze, bulkLoadObjects } from './fixtures/store-rows.ts';
 import { openStore, type RampartStore } from '../src/store/index.ts';
@@ -30,20 +29,6 @@ const WARM_UP = 20;
 const OPERATOR: Reader = { kind: 'operator' };
 const CHUNK = 50_000;
 const FIRST_US = Date.UTC(2025, 0, 1) * 1000;
-
-function databaseUrl(): { url: string; temp: string | null } {
-  const given = value('--db');
-  if (given !== undefined) return { url: given, temp: null };
-  const pg = process.env['RAMPART_TEST_DATABASE_URL'];
-  if (args.includes('--pg')) {
-    if (pg === undefined) throw new Error('--pg needs RAMPART_TEST_DATABASE_URL');
-    const url = new URL(pg);
-    url.searchParams.set('schema', 'bench_visibility');
-    return { url: url.toString(), temp: null };
-  }
-  const temp = mkdtempSync(path.join(tmpdir(), 'rampart-bench-visibility-'));
-  return { url: path.join(temp, 'world.sqlite'), temp };
-}
 
 async function populate(store: RampartStore, orgs: readonly Org[]): Promise<void> {
   const have = await store.stix.count(OPERATOR, { versions: 'all' });
@@ -101,7 +86,7 @@ async function pair(store: RampartStore, reader: Reader, query: ListQuery): Prom
   return { operator: median(op), member: median(mem), wallRatio: ratios((t) => t.wall), cpuRatio: ratios((t) => t.cpu) };
 }
 
-const { url, temp } = databaseUrl();
+const { url, temp } = benchDatabase('visibility', args);
 const store = await openStore({ url });
 try {
   const orgs = buildOrgs(ORGS);
