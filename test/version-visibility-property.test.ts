@@ -266,7 +266,7 @@ describe.each(testDialects())('versions on %s: every path that returns older ver
       }),
       { numRuns: dialect === 'sqlite' ? 40 : 10, endOnFailure: true },
     );
-  });
+  }, 300_000);
 
   it('REST export of all versions, TAXII match[version] on objects and on one object, TAXII versions', async () => {
     await fc.assert(
@@ -296,5 +296,5 @@ describe.each(testDialects())('versions on %s: every path that returns older ver
       }),
       { numRuns: dialect === 'sqlite' ? 4 : 3, endOnFailure: true },
     );
-  });
+  }, 300_000);
 });

@@ -234,7 +234,7 @@ describe.each(testDialects())('visibility on %s: every read path agrees with the
       }),
       { numRuns: dialect === 'sqlite' ? 40 : 2, endOnFailure: true },
     );
-  });
+  }, 300_000);
 
   it('REST list and detail for every member reader', async () => {
     await fc.assert(
@@ -270,5 +270,5 @@ describe.each(testDialects())('visibility on %s: every read path agrees with the
       }),
       { numRuns: dialect === 'sqlite' ? 3 : 1, endOnFailure: true },
     );
-  });
+  }, 300_000);
 });
