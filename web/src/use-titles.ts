@@ -1,7 +1,5 @@
 import { useEffect, useState } from 'react';
-import { api, type ApiResponse } from './api.ts';
-
-type TitlesBody = ApiResponse<'/api/v1/titles', 'post'>;
+import { call } from './api.ts';
 
 /**
  * Readable titles from the server for the ids given (a sighting: "Sighting of <indicator> by <organization> on
@@ -13,7 +11,7 @@ export function useTitles(ids: readonly string[]): ReadonlyMap<string, string> {
   useEffect(() => {
     if (key === '') return;
     let current = true;
-    void api<TitlesBody>('POST', '/api/v1/titles', { ids: key.split(',') }).then((res) => {
+    void call('post', '/api/v1/titles', { body: { ids: key.split(',') } }).then((res) => {
       if (!current || !res.ok) return;
       setTitles(new Map(res.value.items.flatMap((i) => (i.title === null ? [] : [[i.id, i.title] as const]))));
     });

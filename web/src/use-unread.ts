@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { api } from './api.ts';
+import { call } from './api.ts';
 
 /** Fired after this tab read or acknowledged notifications, so the top bar counts again at once. */
 export const NOTIFICATIONS_CHANGED = 'rampart:notifications-changed';
@@ -35,7 +35,7 @@ export function useUnreadCount(signedIn: boolean): number | null {
   useEffect(() => {
     if (!signedIn) return;
     let current = true;
-    void api<{ unread: number }>('GET', '/api/v1/notifications/unread').then((res) => {
+    void call('get', '/api/v1/notifications/unread').then((res) => {
       if (current && res.ok) setUnread(res.value.unread);
     });
     return () => {

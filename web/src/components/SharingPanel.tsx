@@ -1,7 +1,7 @@
 import { useMemo, useState, type FormEvent } from 'react';
 import type { AudienceKey } from '../../../src/domain/audience.ts';
 import { tlpLabel } from '../../../src/domain/tlp.ts';
-import { api, type ApiProblem } from '../api.ts';
+import { call, type ApiProblem } from '../api.ts';
 import type { SharingView } from '../objects.ts';
 import type { Me } from '../session.tsx';
 import { audienceChoices, isAllowed, TLP_MEANING, tlpReason } from '../sharing-rules.ts';
@@ -85,7 +85,7 @@ function SharingForm(props: {
     e.preventDefault();
     setBusy(true);
     setProblem(null);
-    const res = await api<{ sharing: SharingView }>('PUT', `/api/v1/objects/${encodeURIComponent(props.objectId)}/sharing`, { audience });
+    const res = await call('put', '/api/v1/objects/{id}/sharing', { params: { id: props.objectId }, body: { audience } });
     setBusy(false);
     if (res.ok) props.onDone(res.value.sharing);
     else setProblem(res.error);

@@ -1,14 +1,10 @@
 import { useState, type FormEvent } from 'react';
-import { api, type ApiProblem } from '../api.ts';
+import { call, type ApiProblem, type ApiResponse } from '../api.ts';
 import { groupSecret } from '../settings-words.ts';
 import { ProblemBox } from './Status.tsx';
 import { TotpQrCode } from './TotpQrCode.tsx';
 
-interface TotpBody {
-  readonly secret?: string;
-  readonly otpauth_uri?: string;
-  readonly enabled: boolean;
-}
+type TotpBody = ApiResponse<'/api/v1/me/totp', 'post'>;
 
 /**
  * Enrolment before a first sign-in, when the organization requires a code (POST /api/v1/me/totp with email, password
@@ -22,14 +18,14 @@ export function TotpEnrolAtSignIn(props: { readonly email: string; readonly pass
   const start = async (e: FormEvent) => {
     e.preventDefault();
     setProblem(null);
-    const res = await api<TotpBody>('POST', '/api/v1/me/totp', { email: props.email, password: props.password, enrolment_code: enrolmentCode.trim() });
+    const res = await call('post', '/api/v1/me/totp', { body: { email: props.email, password: props.password, enrolment_code: enrolmentCode.trim() } });
     if (res.ok) setStarted(res.value);
     else setProblem(res.error);
   };
   const confirm = async (e: FormEvent) => {
     e.preventDefault();
     setProblem(null);
-    const res = await api<TotpBody>('POST', '/api/v1/me/totp', { email: props.email, password: props.password, enrolment_code: enrolmentCode.trim(), code: code.replace(/\s/g, '') });
+    const res = await call('post', '/api/v1/me/totp', { body: { email: props.email, password: props.password, enrolment_code: enrolmentCode.trim(), code: code.replace(/\s/g, '') } });
     if (!res.ok) return setProblem(res.error);
     if (res.value.enabled) props.onEnrolled();
   };

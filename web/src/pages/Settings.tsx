@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { api, type ApiProblem } from '../api.ts';
+import { call, type ApiProblem, type ApiResponse } from '../api.ts';
 import { useOrgNames } from '../components/SharingPanel.tsx';
 import { Loading, ProblemBox } from '../components/Status.tsx';
 import { Link } from '../router.tsx';
@@ -8,14 +8,12 @@ import { useRoute } from '../use-api.ts';
 import { ApiKeys } from './settings/ApiKeys.tsx';
 import { Audit } from './settings/Audit.tsx';
 import { Defaults } from './settings/Defaults.tsx';
-import { Groups, type OrgOption } from './settings/Groups.tsx';
+import { Groups } from './settings/Groups.tsx';
 import { MyPassword } from './settings/MyPassword.tsx';
 import { OrgKeys } from './settings/OrgKeys.tsx';
 import { People } from './settings/People.tsx';
 
-interface OrgBody extends OrgOption {
-  readonly require_totp: boolean;
-}
+type OrgBody = ApiResponse<'/api/v1/orgs'>[number];
 
 /**
  * Settings: my API keys and authenticator for everyone; people, sharing defaults, groups, sign-in
@@ -88,7 +86,7 @@ function RequireTotp(props: { readonly org: OrgBody | null }) {
     setProblem(null);
     setSaved(false);
     setOn(value);
-    const res = await api<OrgBody>('PUT', '/api/v1/org/settings', { require_totp: value });
+    const res = await call('put', '/api/v1/org/settings', { body: { require_totp: value } });
     if (!res.ok) {
       setOn(!value);
       return setProblem(res.error);

@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { api, setCsrfToken, type ApiProblem } from '../api.ts';
+import { call, setCsrfToken, type ApiProblem } from '../api.ts';
 import { TotpEnrolAtSignIn } from '../components/TotpEnrolAtSignIn.tsx';
 import { describeSignInProblem } from '../sign-in-messages.ts';
 import { navigate } from '../router.tsx';
@@ -21,7 +21,7 @@ export function SignIn(props: { readonly next: string; readonly passwordChanged?
     setProblem(null);
     const code = totp.replace(/\s/g, '');
     const body = code === '' ? { email, password } : { email, password, totp: code };
-    const res = await api<{ csrf_token?: string }>('POST', '/api/v1/session', body);
+    const res = await call('post', '/api/v1/session', { body });
     setBusy(false);
     if (res.ok) {
       setCsrfToken(res.value.csrf_token ?? null);

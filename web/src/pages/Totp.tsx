@@ -1,15 +1,11 @@
 import { useState, type FormEvent } from 'react';
-import { api, type ApiProblem } from '../api.ts';
+import { call, type ApiProblem, type ApiResponse } from '../api.ts';
 import { ProblemBox } from '../components/Status.tsx';
 import { TotpQrCode } from '../components/TotpQrCode.tsx';
 import { Link } from '../router.tsx';
 import { groupSecret } from '../settings-words.ts';
 
-interface TotpBody {
-  readonly secret?: string;
-  readonly otpauth_uri?: string;
-  readonly enabled: boolean;
-}
+type TotpBody = ApiResponse<'/api/v1/me/totp', 'post'>;
 
 /** Set up an authenticator app for the signed-in person: a new secret (shown once), then confirm with a code. */
 export function Totp() {
@@ -21,7 +17,7 @@ export function Totp() {
   const start = async () => {
     setProblem(null);
     setStarting(true);
-    const res = await api<TotpBody>('POST', '/api/v1/me/totp', {});
+    const res = await call('post', '/api/v1/me/totp', { body: {} });
     setStarting(false);
     if (res.ok) setStarted(res.value);
     else setProblem(res.error);
@@ -29,7 +25,7 @@ export function Totp() {
   const confirm = async (e: FormEvent) => {
     e.preventDefault();
     setProblem(null);
-    const res = await api<TotpBody>('POST', '/api/v1/me/totp', { code: code.replace(/\s/g, '') });
+    const res = await call('post', '/api/v1/me/totp', { body: { code: code.replace(/\s/g, '') } });
     if (!res.ok) return setProblem(res.error);
     setDone(res.value.enabled);
   };

@@ -1,23 +1,13 @@
 import { useState, type FormEvent } from 'react';
-import { api, type ApiProblem } from '../../api.ts';
+import { call, type ApiProblem, type ApiResponse } from '../../api.ts';
 import { LoadedTable } from '../../components/DataTable.tsx';
 import { ProblemBox } from '../../components/Status.tsx';
 import { keyColumns } from './key-columns.tsx';
-import { useReload } from './reload.ts';
-
-interface KeyRow {
-  readonly id: string;
-  readonly name: string;
-  readonly scope: 'read' | 'write';
-  readonly created_at: string;
-  readonly last_used_at: string | null;
-  readonly expires_at: string | null;
-  readonly revoked_at: string | null;
-}
+import { useRouteReload } from './reload.ts';
 
 /** My API keys: a new key is shown once, with a copy button; the list shows last use; revoke is immediate. */
 export function ApiKeys(props: { readonly onChange?: () => void }) {
-  const [keys, reload] = useReload<KeyRow[]>('/api/v1/keys');
+  const [keys, reload] = useRouteReload('/api/v1/keys');
   const [name, setName] = useState('');
   const [scope, setScope] = useState<'read' | 'write'>('read');
   const [created, setCreated] = useState<{ readonly name: string; readonly key: string } | null>(null);
@@ -27,7 +17,7 @@ export function ApiKeys(props: { readonly onChange?: () => void }) {
   const create = async (e: FormEvent) => {
     e.preventDefault();
     setProblem(null);
-    const res = await api<KeyRow & { key: string }>('POST', '/api/v1/keys', { name, scope });
+    const res = await call('post', '/api/v1/keys', { body: { name, scope } });
     if (!res.ok) return setProblem(res.error);
     setCreated({ name: res.value.name, key: res.value.key });
     setCopied(false);
@@ -36,7 +26,7 @@ export function ApiKeys(props: { readonly onChange?: () => void }) {
     props.onChange?.();
   };
   const revoke = async (id: string) => {
-    const res = await api<KeyRow>('DELETE', `/api/v1/keys/${encodeURIComponent(id)}`);
+    const res = await call('delete', '/api/v1/keys/{id}', { params: { id } });
     if (!res.ok) setProblem(res.error);
     reload();
     props.onChange?.();
@@ -98,7 +88,7 @@ export function ApiKeys(props: { readonly onChange?: () => void }) {
         columns={[
           { header: 'Name', cell: (k) => k.name },
           { header: 'Key id', cell: (k) => k.id, className: 'mono small' },
-          ...keyColumns<KeyRow>(now, (k) => void revoke(k.id), (k) => `Revoke key ${k.name}`),
+          ...keyColumns<ApiResponse<'/api/v1/keys'>[number]>(now, (k) => void revoke(k.id), (k) => `Revoke key ${k.name}`),
         ]}
       />
     </section>

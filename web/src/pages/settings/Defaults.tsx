@@ -1,23 +1,17 @@
 import { useState } from 'react';
 import { audienceKind } from '../../../../src/domain/audience.ts';
 import { tlpLabel, type Tlp } from '../../../../src/domain/tlp.ts';
-import { api, type ApiProblem } from '../../api.ts';
+import { call, type ApiProblem } from '../../api.ts';
 import { Loading, ProblemBox } from '../../components/Status.tsx';
 import { TlpBadge } from '../../components/TlpBadge.tsx';
 import type { Me } from '../../session.tsx';
 import { audienceChoices, isAllowed, tlpReason } from '../../sharing-rules.ts';
 import { audienceSentence } from '../../sharing-words.ts';
-import { useReload } from './reload.ts';
-
-interface DefaultRow {
-  readonly tlp: Tlp;
-  readonly audience: readonly string[] | null;
-  readonly source: 'organization' | 'built-in';
-}
+import { useRouteReload } from './reload.ts';
 
 /** The audience a report gets by default at each TLP, for my organization. */
 export function Defaults(props: { readonly me: Me; readonly orgNames: ReadonlyMap<string, string> }) {
-  const [defaults, reload] = useReload<{ defaults: DefaultRow[] }>('/api/v1/org/sharing-defaults');
+  const [defaults, reload] = useRouteReload('/api/v1/org/sharing-defaults');
   const [editing, setEditing] = useState<Tlp | null>(null);
   const [picked, setPicked] = useState<string[]>([]);
   const [problem, setProblem] = useState<ApiProblem | null>(null);
@@ -25,7 +19,7 @@ export function Defaults(props: { readonly me: Me; readonly orgNames: ReadonlyMa
   const save = async (tlp: Tlp, audience: string[] | null) => {
     setProblem(null);
     setSaved(null);
-    const res = await api<unknown>('PUT', '/api/v1/org/sharing-defaults', { defaults: { [tlp]: audience } });
+    const res = await call('put', '/api/v1/org/sharing-defaults', { body: { defaults: { [tlp]: audience } } });
     if (!res.ok) return setProblem(res.error);
     setSaved(audience === null ? `${tlpLabel(tlp)} is back to Rampart's standard default.` : `${tlpLabel(tlp)} default saved.`);
     setEditing(null);

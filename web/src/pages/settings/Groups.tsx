@@ -1,16 +1,8 @@
 import { useState, type FormEvent } from 'react';
-import { api, type ApiProblem } from '../../api.ts';
+import { call, type ApiProblem, type ApiResult } from '../../api.ts';
 import { Loading, ProblemBox } from '../../components/Status.tsx';
 import { findOrgs } from '../../settings-words.ts';
-import { useReload } from './reload.ts';
-
-interface Group {
-  readonly id: string;
-  readonly name: string;
-  readonly created_by_org: string;
-  readonly status: 'invited' | 'accepted' | 'declined';
-  readonly members: readonly { readonly org_id: string; readonly status: string }[] | null;
-}
+import { useRouteReload } from './reload.ts';
 
 export interface OrgOption {
   readonly id: string;
@@ -20,21 +12,21 @@ export interface OrgOption {
 
 /** Sharing groups: create one, invite organizations by name, answer invitations. */
 export function Groups(props: { readonly myOrg: string; readonly myOrgName: string; readonly orgs: readonly OrgOption[] }) {
-  const [groups, reload] = useReload<{ groups: Group[] }>('/api/v1/groups');
+  const [groups, reload] = useRouteReload('/api/v1/groups');
   const [name, setName] = useState('');
   const [problem, setProblem] = useState<ApiProblem | null>(null);
   const names = new Map([...props.orgs.map((o) => [o.id, o.name] as const), [props.myOrg, `${props.myOrgName} (your organization)`] as const]);
   const others = props.orgs.filter((o) => o.id !== props.myOrg);
-  const act = async (path: string, body?: unknown) => {
+  const act = async (request: () => Promise<ApiResult<unknown>>) => {
     setProblem(null);
-    const res = await api<unknown>('POST', path, body);
+    const res = await request();
     if (!res.ok) setProblem(res.error);
     reload();
     return res.ok;
   };
   const create = async (e: FormEvent) => {
     e.preventDefault();
-    if (await act('/api/v1/groups', { name })) setName('');
+    if (await act(() => call('post', '/api/v1/groups', { body: { name } }))) setName('');
   };
   return (
     <section className="card" id="groups">
@@ -51,10 +43,10 @@ export function Groups(props: { readonly myOrg: string; readonly myOrgName: stri
               {g.status === 'invited' ? (
                 <div className="notice">
                   {`${names.get(g.created_by_org) ?? 'An organization'} invites your organization. `}
-                  <button type="button" className="primary" onClick={() => void act(`/api/v1/groups/${g.id}/accept`)}>
+                  <button type="button" className="primary" onClick={() => void act(() => call('post', '/api/v1/groups/{id}/accept', { params: { id: g.id } }))}>
                     Accept
                   </button>{' '}
-                  <button type="button" onClick={() => void act(`/api/v1/groups/${g.id}/decline`)}>
+                  <button type="button" onClick={() => void act(() => call('post', '/api/v1/groups/{id}/decline', { params: { id: g.id } }))}>
                     Decline
                   </button>
                 </div>
@@ -68,7 +60,7 @@ export function Groups(props: { readonly myOrg: string; readonly myOrgName: stri
                   ))}
                 </ul>
               )}
-              {g.created_by_org === props.myOrg ? <Invite groupId={g.id} orgs={others.filter((o) => !(g.members ?? []).some((m) => m.org_id === o.id))} onInvite={(orgId) => void act(`/api/v1/groups/${g.id}/invitations`, { org_id: orgId })} /> : null}
+              {g.created_by_org === props.myOrg ? <Invite groupId={g.id} orgs={others.filter((o) => !(g.members ?? []).some((m) => m.org_id === o.id))} onInvite={(orgId) => void act(() => call('post', '/api/v1/groups/{id}/invitations', { params: { id: g.id }, body: { org_id: orgId } }))} /> : null}
             </div>
           ))
         : null}

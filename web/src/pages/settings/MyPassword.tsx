@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { api, type ApiProblem } from '../../api.ts';
+import { call, type ApiProblem } from '../../api.ts';
 import { ProblemBox } from '../../components/Status.tsx';
 import { navigate } from '../../router.tsx';
 import { useSession } from '../../session.tsx';
@@ -21,7 +21,7 @@ export function MyPassword() {
     setProblem(null);
     if (current === '' || passwordIssue(next, repeated) !== null) return;
     setBusy(true);
-    const res = await api<null>('POST', '/api/v1/me/password', { current_password: current, new_password: next });
+    const res = await call('post', '/api/v1/me/password', { body: { current_password: current, new_password: next } });
     setBusy(false);
     if (!res.ok) return setProblem(res.error);
     // The server ended this session too: go to sign-in first, so the page does not bounce through a sign-in redirect.

@@ -1,26 +1,19 @@
 import { useState } from 'react';
-import { api, type ApiProblem } from '../../api.ts';
+import { call, type ApiProblem, type ApiResponse } from '../../api.ts';
 import { LoadedTable } from '../../components/DataTable.tsx';
 import { ProblemBox } from '../../components/Status.tsx';
 import { keyColumns } from './key-columns.tsx';
-import { useReload } from './reload.ts';
+import { useRouteReload } from './reload.ts';
 
-interface OrgKeyRow {
-  readonly id: string;
-  readonly name: string;
-  readonly scope: 'read' | 'write';
-  readonly last_used_at: string | null;
-  readonly revoked_at: string | null;
-  readonly email: string;
-}
+type OrgKeyRow = ApiResponse<'/api/v1/org/keys'>[number];
 
 /** Every API key of my organization's people (never their secrets), for an org-admin to revoke a leaked one. */
 export function OrgKeys(props: { readonly version: number }) {
-  const [keys, reload] = useReload<OrgKeyRow[]>('/api/v1/org/keys', props.version);
+  const [keys, reload] = useRouteReload('/api/v1/org/keys', props.version);
   const [problem, setProblem] = useState<ApiProblem | null>(null);
   const revoke = async (k: OrgKeyRow) => {
     if (!window.confirm(`Revoke ${k.email}'s key "${k.name}"? It stops working at once.`)) return;
-    const res = await api<unknown>('DELETE', `/api/v1/org/keys/${encodeURIComponent(k.id)}`);
+    const res = await call('delete', '/api/v1/org/keys/{id}', { params: { id: k.id } });
     if (!res.ok) setProblem(res.error);
     reload();
   };

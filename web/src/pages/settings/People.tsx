@@ -1,18 +1,11 @@
 import { useState, type FormEvent } from 'react';
-import { api, type ApiProblem } from '../../api.ts';
+import { call, type ApiProblem, type ApiResponse } from '../../api.ts';
 import { LoadedTable } from '../../components/DataTable.tsx';
 import { ProblemBox } from '../../components/Status.tsx';
 import { fieldErrors } from '../../sharing-words.ts';
-import { useReload } from './reload.ts';
+import { useRouteReload } from './reload.ts';
 
-interface Person {
-  readonly id: string;
-  readonly email: string;
-  readonly name: string;
-  readonly role: 'viewer' | 'analyst' | 'org-admin' | 'hub-admin';
-  readonly totp_enabled: boolean;
-  readonly disabled: boolean;
-}
+type Person = ApiResponse<'/api/v1/org/users'>[number];
 
 const ROLE_WORDS = { viewer: 'Viewer (reads)', analyst: 'Analyst (reads and publishes)', 'org-admin': 'Org-admin (also manages people, keys, sharing)' } as const;
 type AddableRole = keyof typeof ROLE_WORDS;
@@ -20,14 +13,14 @@ const ROLE_NAMES: Readonly<Record<Person['role'], string>> = { viewer: 'Viewer',
 
 /** The people of my organization: add with an initial password, disable at once. */
 export function People(props: { readonly meId: string }) {
-  const [people, reload] = useReload<Person[]>('/api/v1/org/users');
+  const [people, reload] = useRouteReload('/api/v1/org/users');
   const [form, setForm] = useState({ email: '', name: '', role: 'analyst' as AddableRole, password: '' });
   const [problem, setProblem] = useState<ApiProblem | null>(null);
   const [added, setAdded] = useState<string | null>(null);
   const add = async (e: FormEvent) => {
     e.preventDefault();
     setProblem(null);
-    const res = await api<Person>('POST', '/api/v1/org/users', form);
+    const res = await call('post', '/api/v1/org/users', { body: form });
     if (!res.ok) return setProblem(res.error);
     setAdded(`${res.value.name} can now sign in as ${res.value.email}; give them the password in person or by phone.`);
     setForm({ email: '', name: '', role: 'analyst', password: '' });
@@ -39,7 +32,7 @@ export function People(props: { readonly meId: string }) {
     e.preventDefault();
     if (resetFor === null) return;
     setProblem(null);
-    const res = await api<Person>('POST', `/api/v1/org/users/${encodeURIComponent(resetFor.id)}/password`, { password: resetPassword });
+    const res = await call('post', '/api/v1/org/users/{id}/password', { params: { id: resetFor.id }, body: { password: resetPassword } });
     if (!res.ok) return setProblem(res.error);
     setAdded(`${resetFor.name} has a new password and was signed out everywhere; give it to them in person or by phone.`);
     setResetFor(null);
@@ -48,13 +41,13 @@ export function People(props: { readonly meId: string }) {
   const [issued, setIssued] = useState<{ readonly name: string; readonly email: string; readonly code: string; readonly expires: string } | null>(null);
   const issueCode = async (p: Person) => {
     setProblem(null);
-    const res = await api<{ code: string; expires_at: string }>('POST', `/api/v1/org/users/${encodeURIComponent(p.id)}/enrolment-code`);
+    const res = await call('post', '/api/v1/org/users/{id}/enrolment-code', { params: { id: p.id } });
     if (!res.ok) return setProblem(res.error);
     setIssued({ name: p.name, email: p.email, code: res.value.code, expires: new Date(res.value.expires_at).toLocaleString() });
   };
   const disable = async (p: Person) => {
     if (!window.confirm(`Disable ${p.name}? Their sessions and API keys stop working at once.`)) return;
-    const res = await api<Person>('POST', `/api/v1/org/users/${encodeURIComponent(p.id)}/disable`);
+    const res = await call('post', '/api/v1/org/users/{id}/disable', { params: { id: p.id } });
     if (!res.ok) setProblem(res.error);
     reload();
   };
