@@ -148,7 +148,7 @@ export function demoItems(orgs: DemoOrgs, electionDayStart?: Date): DemoItem[] {
 
   const pollbook = add(
     sdo('infrastructure', 'county-epollbook', T.early, county.id, 'amber', {
-      name: 'E-pollbook network, Lakeview County (fictional)',
+      name: 'E-pollbook network, Lakeshore County (fictional)',
       infrastructure_types: ['workstation'],
       ...electionExt({ asset_type: 'e-pollbook', election_functions: ['pollbooks'], state_fips: state.fips }),
     }),

@@ -31,6 +31,9 @@ export interface DemoAccount {
 const CredentialsSchema = Type.Record(Type.String(), Type.String());
 type Credentials = Static<typeof CredentialsSchema>;
 
+/** The phishing domain of the demo story, which the demo county watches after the emails its staff received. */
+export const DEMO_WATCHED_DOMAIN = 'ballot-update-portal.example';
+
 /** The fictional county office of the demo, in Wisconsin (state FIPS 55). */
 export const DEMO_COUNTY: NewOrganization = {
   kind: 'local',
@@ -130,7 +133,14 @@ async function publishDemoCorrection(ctx: AccountsContext, stix: StixStore, publ
 export async function seedDemo(
   ctx: AccountsContext,
   stix: StixStore,
-  options: { readonly hubOwner: OrgId; readonly credentialsFile: string; readonly publishing: DemoPublishing; readonly now?: Date },
+  options: {
+    readonly hubOwner: OrgId;
+    readonly credentialsFile: string;
+    readonly publishing: DemoPublishing;
+    readonly now?: Date;
+    /** Runs after the election and its status reports, before the story is shared (first-start places the alert matcher's start there). */
+    readonly beforeStory?: (orgs: DemoOrgs) => Promise<void>;
+  },
 ): Promise<Result<readonly DemoAccount[], Problem>> {
   const found = await demoOrgs(ctx);
   if (!found.ok) return found;
@@ -157,6 +167,10 @@ export async function seedDemo(
   const now = options.now ?? new Date();
   // The story's times follow the demo election's day, so that the rumour is corrected on the election day the map shows.
   const electionDayStart = demoElectionDayStart(now);
+  // The election first: its hundred status reports are the background, not news; the story after it is shared as news.
+  const election = await seedElectionDemo(ctx, stix, { hubOwner: options.hubOwner, now, orgs });
+  if (!election.ok) return election;
+  await options.beforeStory?.(orgs);
   for (const item of demoItems(orgs, electionDayStart)) {
     const imported = await importObjects(stix, [JSON.stringify(item.object)], { hubOwner: options.hubOwner, owner: item.owner, tlp: item.tlp, audience: item.audience, onConflict: 'replace' });
     if (!imported.ok) return imported;
@@ -165,7 +179,5 @@ export async function seedDemo(
   }
   const corrected = await publishDemoCorrection(ctx, stix, options.publishing, orgs, electionDayStart);
   if (!corrected.ok) return corrected;
-  const election = await seedElectionDemo(ctx, stix, { hubOwner: options.hubOwner, now, orgs });
-  if (!election.ok) return election;
   return ok(accounts);
 }

@@ -1,6 +1,8 @@
 import type { AccountsContext } from '../accounts/context.ts';
 import { seedOrganizations } from '../accounts/organizations.ts';
-import { seedDemo, type DemoAccount, type DemoPublishing } from '../demo/seed-demo.ts';
+import { randomUUID } from 'node:crypto';
+import { DEMO_WATCHED_DOMAIN, seedDemo, type DemoAccount, type DemoPublishing } from '../demo/seed-demo.ts';
+import { notificationsStore } from '../store/notifications.ts';
 import { seedDemoSupport } from '../demo/support-demo.ts';
 import { supportRepository } from '../store/support.ts';
 import type { OrgId } from '../domain/ids.ts';
@@ -45,7 +47,19 @@ export async function prepareHub(store: RampartStore, options: PrepareOptions): 
   const knowledgeBaseObjects = [...kb.value.values()].reduce((n, s) => n + s.objects, 0);
   let demoAccounts: readonly DemoAccount[] = [];
   if (options.demo !== undefined) {
-    const demo = await seedDemo(options.demo.accounts, store.stix, { hubOwner: options.hubOwner, credentialsFile: options.demo.credentialsFile, publishing: options.demo.publishing });
+    const notify = notificationsStore(store.database);
+    const demo = await seedDemo(options.demo.accounts, store.stix, {
+      hubOwner: options.hubOwner,
+      credentialsFile: options.demo.credentialsFile,
+      publishing: options.demo.publishing,
+      // The story is shared after the alert matcher's starting point, so its people find it in their notification
+      // centres as any new share (on a later start the point stands and nothing is matched twice). After the phishing
+      // emails, the county watches the phishing domain: the federal indicators naming it reach its clerk.
+      beforeStory: async (orgs) => {
+        await notify.cursor();
+        await notify.insertWatchItem({ id: randomUUID(), org_id: orgs.county.id, kind: 'domain', value: DEMO_WATCHED_DOMAIN, label: 'Phishing domain from the emails to our poll-worker coordinators (demo)', created_at: Date.now() });
+      },
+    });
     if (!demo.ok) return demo;
     demoAccounts = demo.value;
     await seedDemoSupport(options.demo.accounts, supportRepository(store.database), Date.now());
