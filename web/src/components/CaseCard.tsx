@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { nextCaseStatuses } from '../../../src/domain/case.ts';
 import type { CaseStatus } from '../../../src/domain/election.ts';
 import { api, query, type ApiProblem } from '../api.ts';
@@ -83,13 +83,22 @@ type Post = (path: string, body: unknown) => Promise<boolean>;
 function Assignee(props: { readonly incidentId: string; readonly assignee: string | null; readonly disabled: boolean; readonly post: Post }) {
   const people = useRoute('/api/v1/incidents/assignees');
   const list = people.state === 'ready' ? people.value : [];
+  // The choice shows at once while the server saves it, instead of snapping back until the case reloads; dropped if refused.
+  const [chosen, setChosen] = useState<string | null>(null);
+  useEffect(() => setChosen(null), [props.assignee]);
   return (
     <label className="case-field">
       Assigned to
       <select
-        value={props.assignee ?? ''}
+        value={chosen ?? props.assignee ?? ''}
         disabled={props.disabled || people.state !== 'ready'}
-        onChange={(e) => void props.post(`/api/v1/incidents/${encodeURIComponent(props.incidentId)}/case`, { assignee: e.target.value === '' ? null : e.target.value })}
+        onChange={(e) => {
+          const value = e.target.value;
+          setChosen(value);
+          void props.post(`/api/v1/incidents/${encodeURIComponent(props.incidentId)}/case`, { assignee: value === '' ? null : value }).then((ok) => {
+            if (!ok) setChosen(null);
+          });
+        }}
       >
         <option value="">Nobody yet</option>
         {list.map((p) => (

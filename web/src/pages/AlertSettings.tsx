@@ -73,14 +73,21 @@ function MyEmail() {
   const [settings, reload] = useReload<{ email_mode: string }>('/api/v1/me/notification-settings');
   const [problem, setProblem] = useState<ApiProblem | null>(null);
   const [saved, setSaved] = useState(false);
+  // The choice shows at once while the server saves it (as the plan below does); dropped when the save is refused.
+  const [chosen, setChosen] = useState<string | null>(null);
   const change = async (mode: string) => {
     setProblem(null);
     setSaved(false);
+    setChosen(mode);
     const res = await api<unknown>('PUT', '/api/v1/me/notification-settings', { email_mode: mode });
     if (res.ok) setSaved(true);
-    else setProblem(res.error);
+    else {
+      setProblem(res.error);
+      setChosen(null);
+    }
     reload();
   };
+  const mode = chosen ?? (settings.state === 'ready' ? settings.value.email_mode : null);
   return (
     <section className="card" id="my-email">
       <h2>My email</h2>
@@ -90,7 +97,7 @@ function MyEmail() {
         <legend className="sr-only">How I get email</legend>
         {MODES.map((m) => (
           <label key={m.mode} className="choice">
-            <input type="radio" name="email-mode" value={m.mode} checked={settings.state === 'ready' && settings.value.email_mode === m.mode} onChange={() => void change(m.mode)} /> {m.label}
+            <input type="radio" name="email-mode" value={m.mode} checked={mode === m.mode} onChange={() => void change(m.mode)} /> {m.label}
           </label>
         ))}
       </fieldset>
