@@ -62,7 +62,8 @@ describe('sign-in messages', () => {
 
   it('keeps the per-field errors of a problem body', () => {
     const p = toProblem(422, { status: 422, title: 'Unprocessable Content', detail: 'The object is not valid STIX.', code: 'invalid-stix-object', errors: [{ path: '$.name', code: 'wrong-type', message: 'name must be a string' }, 'junk'] }, null);
-    expect(p.errors).toEqual([{ path: '$.name', message: 'name must be a string' }]);
+    // The code is kept too: the upload page groups refusals by it (e.g. 'already-here').
+    expect(p.errors).toEqual([{ path: '$.name', code: 'wrong-type', message: 'name must be a string' }]);
   });
 
   it('explains a lost connection without a status', () => {
