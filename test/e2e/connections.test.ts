@@ -45,19 +45,21 @@ function countyBundle(): string {
   return JSON.stringify({ type: 'bundle', id: 'bundle--7a000000-0000-4000-8000-000000000000', objects });
 }
 
-/** Illinois's bundle: an indicator it keeps to itself (AMBER), and a link from it to the county's malware that it shares with everyone. */
+/** Illinois's two bundles: an indicator it keeps to itself (AMBER), and a link from it to the county's malware that it shares with everyone. */
 function outsiderBundle(): string {
-  const objects = [
-    indicator(6, HIDDEN_NAME, 'il-kit.example', { object_marking_refs: [TLP_MARKING_IDS.amber] }),
-    { ...common('relationship', 7), relationship_type: 'indicates', source_ref: HIDDEN, target_ref: MALWARE, object_marking_refs: green },
-  ];
+  const objects = [indicator(6, HIDDEN_NAME, 'il-kit.example', { object_marking_refs: [TLP_MARKING_IDS.amber] })];
   return JSON.stringify({ type: 'bundle', id: 'bundle--7a000000-0000-4000-8000-000000000001', objects });
+}
+function outsiderLink(): string {
+  const objects = [{ ...common('relationship', 7), relationship_type: 'indicates', source_ref: HIDDEN, target_ref: MALWARE, object_marking_refs: green }];
+  return JSON.stringify({ type: 'bundle', id: 'bundle--7a000000-0000-4000-8000-000000000002', objects });
 }
 
 /** Uploads a bundle through the page, returning the values the bar showed while sending and while the hub stored it. */
-async function uploadBundle(page: Page, baseUrl: string, name: string, body: string): Promise<{ readonly sent: number[]; readonly stored: number[] }> {
+async function uploadBundle(page: Page, baseUrl: string, name: string, body: string, shareWith?: string): Promise<{ readonly sent: number[]; readonly stored: number[] }> {
   await page.goto(`${baseUrl}/intel/upload`);
   await page.setInputFiles('input[name=bundle]', { name, mimeType: 'application/json', buffer: Buffer.from(body) });
+  if (shareWith !== undefined) await page.selectOption('select[name=audience]', { label: shareWith });
   const sent: number[] = [];
   const stored: number[] = [];
   await page.click('button:has-text("Upload this bundle")');
@@ -84,8 +86,11 @@ describe.skipIf(skipReason !== null)('connections, the graph, downloading chosen
       // Illinois uploads at phone width: a small bundle, stored at once.
       const phone = await browser.newPage({ viewport: { width: 390, height: 844 } });
       await signIn(phone, app, app.outsider);
+      // Without a choice, the usual audience of a state office: itself.
       await uploadBundle(phone, app.baseUrl, 'illinois.json', outsiderBundle());
-      expect(await phone.textContent('.upload-result')).toContain('2 added');
+      expect(await phone.textContent('.upload-result')).toContain('1 added');
+      await uploadBundle(phone, app.baseUrl, 'illinois-link.json', outsiderLink(), 'Everyone in the Rampart community');
+      expect(await phone.textContent('.upload-result')).toContain('1 added');
       await phone.screenshot({ path: join(shots, 'upload-phone.png'), fullPage: true });
       await signOut(phone);
       await phone.close();

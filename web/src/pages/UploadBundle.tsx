@@ -6,6 +6,8 @@ import { UploadForm, useUpload } from '../components/UploadForm.tsx';
 import { problemPlace, uploadProblemWords, uploadRefusal, type UploadRefusal } from '../problem-words.ts';
 import { count } from '../format.ts';
 import { Link } from '../router.tsx';
+import { useSession } from '../session.tsx';
+import { audienceChoices } from '../sharing-rules.ts';
 import { uploadBundle } from '../upload.ts';
 
 type ImportSummary = ApiResponse<'/api/v1/import', 'post'>;
@@ -22,7 +24,9 @@ const TLP_CHOICES: readonly (readonly [string, string])[] = [
 /** Upload a STIX 2.1 bundle (or TAXII envelope) from a file, with a progress bar, and see what was stored. */
 export function UploadBundle() {
   const upload = useUpload();
+  const { me } = useSession();
   const [tlp, setTlp] = useState('');
+  const [audience, setAudience] = useState('');
   const [skipInvalid, setSkipInvalid] = useState(false);
   const [result, setResult] = useState<ImportSummary | null>(null);
   const [problem, setProblem] = useState<ApiProblem | null>(null);
@@ -31,7 +35,7 @@ export function UploadBundle() {
     if (upload.file === null) return;
     setProblem(null);
     setResult(null);
-    const path = `/api/v1/import${query({ tlp, skip_invalid: skip ? 'true' : '' })}`;
+    const path = `/api/v1/import${query({ tlp, audience, skip_invalid: skip ? 'true' : '' })}`;
     // The bar follows the bytes as the browser sends them, then the share of the file the hub has stored.
     const res = await upload.run((file, progress) => uploadBundle<ImportSummary>(path, file, getCsrfToken(), progress.sent, progress.done));
     if (res === null) return;
@@ -48,7 +52,7 @@ export function UploadBundle() {
       <div className="page-head">
         <div>
           <h1>Upload a bundle</h1>
-          <p className="muted">Share many items at once from a STIX 2.1 bundle file. Each item is shared as it is marked, or with the TLP you choose below, with your organization&apos;s usual audience for that TLP.</p>
+          <p className="muted">Share many items at once from a STIX 2.1 bundle file. Each item is shared as it is marked, or with the TLP you choose below, with your organization&apos;s usual audience for that TLP unless you choose who it is for.</p>
         </div>
       </div>
       <UploadForm
@@ -61,6 +65,16 @@ export function UploadBundle() {
         onSubmit={() => void send(skipInvalid)}
       >
         <SelectField label="TLP for items without a marking" name="tlp" value={tlp} options={TLP_CHOICES.map(([value, label]) => ({ value, label }))} onChange={setTlp} />
+        <SelectField
+          label="Share with (every item of the file; an item whose TLP does not allow it is refused and named)"
+          name="audience"
+          value={audience}
+          options={[
+            { value: '', label: "My organization's usual audience for each item's TLP" },
+            ...(me === null ? [] : audienceChoices(me).filter((c) => c.kind !== 'user').map((c) => ({ value: c.key, label: c.label }))),
+          ]}
+          onChange={setAudience}
+        />
         <label className="choice">
           <input type="checkbox" name="skip_invalid" checked={skipInvalid} onChange={(e) => setSkipInvalid(e.target.checked)} />
           Store the valid items even if some are refused (otherwise one refused item means nothing is stored)
