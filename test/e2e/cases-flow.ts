@@ -91,7 +91,8 @@ export async function runCaseFlow(browser: Browser, app: AppUnderTest, shots: st
   await page.goto(incidentUrl);
   await page.click('button:has-text("Close the case")');
   await page.waitForSelector('[data-testid=case-status]:has-text("Closed")');
-  expect(await page.textContent('[data-testid=timeline]')).toContain('Closed (resolved)');
+  // The timeline follows once the server has recorded the change.
+  await page.waitForSelector('[data-testid=timeline]:has-text("Closed (resolved)")');
   await page.screenshot({ path: join(shots, 'c04-closed.png'), fullPage: true });
   await page.goto(`${app.baseUrl}/`);
   await page.waitForSelector('.map svg path[data-fips]');
