@@ -29,7 +29,7 @@ import { stateOfficeId } from '../src/store/status-index.ts';
 import type { IncomingObject, Reader } from '../src/store/types.ts';
 import { benchDatabase } from './fixtures/bench-db.ts';
 import { interleaved, quantile } from './fixtures/paired.ts';
-import { analyze, bulkLoadObjects } from './fixtures/store-rows.ts';
+import { analyze, loadInChunks } from './fixtures/store-rows.ts';
 import { buildObjects, buildOrgs } from './fixtures/visibility-world.ts';
 
 const args = process.argv.slice(2);
@@ -41,8 +41,6 @@ const OBJECTS = Number(value('--objects') ?? 1_000_000);
 const RUNS = Number(value('--runs') ?? 200);
 const WARM_UP = 20;
 const REPORTS_PER_DAY = 12;
-const CHUNK = 50_000;
-const FIRST_US = Date.UTC(2025, 0, 1) * 1000;
 const NS = '0c1d2e3f-4a5b-4c6d-8e7f-8091a2b3c4d5';
 const FEDERAL = 'identity--fede7a10-0000-4000-8000-000000000001' as OrgId;
 const OPERATOR: Reader = { kind: 'operator' };
@@ -71,11 +69,7 @@ async function populate(store: RampartStore, all: readonly Jurisdiction[]): Prom
   }
   const start = performance.now();
   const orgs = buildOrgs(10_000);
-  for (let from = 0; from < OBJECTS; from += CHUNK) {
-    const to = Math.min(OBJECTS, from + CHUNK);
-    await bulkLoadObjects(store.database, buildObjects(orgs, from, to), FIRST_US + from);
-    process.stdout.write(`\rgenerating: ${to.toLocaleString('en-US')} / ${OBJECTS.toLocaleString('en-US')} other objects`);
-  }
+  await loadInChunks(store.database, OBJECTS, (from, to) => buildObjects(orgs, from, to), { what: 'other objects' });
   const day = NOW.getTime() - 11 * 3_600_000;
   const iso = (ms: number) => new Date(ms).toISOString();
   const newSdo = { [RAMPART_EXTENSION_ID]: { extension_type: 'new-sdo' } };

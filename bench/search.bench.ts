@@ -22,7 +22,7 @@ import type { Reader } from '../src/store/types.ts';
 import { benchDatabase } from './fixtures/bench-db.ts';
 import { interleaved, quantile } from './fixtures/paired.ts';
 import { domainOf, emailOf, hashOf, ipOf, urlOf, buildSearchObjects } from './fixtures/search-world.ts';
-import { analyze, bulkLoadObjects } from './fixtures/store-rows.ts';
+import { analyze, loadInChunks } from './fixtures/store-rows.ts';
 import { buildOrgs, readerOf, type Org } from './fixtures/visibility-world.ts';
 
 const args = process.argv.slice(2);
@@ -38,8 +38,6 @@ const only = ONLY === undefined ? null : new RegExp(ONLY, 'i');
 /** Untimed pairs before each measurement, so the JIT has compiled both paths and the pages are cached. */
 const WARM_UP = 10;
 const OPERATOR: Reader = { kind: 'operator' };
-const CHUNK = 50_000;
-const FIRST_US = Date.UTC(2025, 0, 1) * 1000;
 const P99_TARGET_MS = 100;
 const RATIO_TARGET = 1.5;
 
@@ -51,11 +49,7 @@ async function populate(store: RampartStore, orgs: readonly Org[]): Promise<void
   }
   if (have !== 0) throw new Error(`the database holds ${have} objects, not ${OBJECTS}; use a fresh --db`);
   const start = performance.now();
-  for (let from = 0; from < OBJECTS; from += CHUNK) {
-    const to = Math.min(OBJECTS, from + CHUNK);
-    await bulkLoadObjects(store.database, buildSearchObjects(orgs, from, to), FIRST_US + from, true);
-    process.stdout.write(`\rgenerating: ${to.toLocaleString('en-US')} / ${OBJECTS.toLocaleString('en-US')} objects`);
-  }
+  await loadInChunks(store.database, OBJECTS, (from, to) => buildSearchObjects(orgs, from, to), { indexed: true });
   await analyze(store.database);
   console.log(` in ${((performance.now() - start) / 1000).toFixed(1)} s`);
 }

@@ -11,7 +11,7 @@
 import { rmSync } from 'node:fs';
 import { benchDatabase } from './fixtures/bench-db.ts';
 import { interleaved, quantile } from './fixtures/paired.ts';
-import { analyze, bulkLoadObjects } from './fixtures/store-rows.ts';
+import { analyze, FIRST_ADDED_US, loadInChunks } from './fixtures/store-rows.ts';
 import { openStore, type RampartStore } from '../src/store/index.ts';
 import type { ListQuery, Reader } from '../src/store/types.ts';
 import { buildObjects, buildOrgs, readerOf, type Org } from './fixtures/visibility-world.ts';
@@ -27,8 +27,6 @@ const RUNS = Number(value('--runs') ?? 41);
 /** Untimed pairs before each measurement, so the JIT has compiled both paths (the first dozens of runs are slower). */
 const WARM_UP = 20;
 const OPERATOR: Reader = { kind: 'operator' };
-const CHUNK = 50_000;
-const FIRST_US = Date.UTC(2025, 0, 1) * 1000;
 
 async function populate(store: RampartStore, orgs: readonly Org[]): Promise<void> {
   const have = await store.stix.count(OPERATOR, { versions: 'all' });
@@ -38,11 +36,7 @@ async function populate(store: RampartStore, orgs: readonly Org[]): Promise<void
   }
   if (have !== 0) throw new Error(`the database holds ${have} objects, not ${OBJECTS}; use a fresh --db`);
   const start = performance.now();
-  for (let from = 0; from < OBJECTS; from += CHUNK) {
-    const to = Math.min(OBJECTS, from + CHUNK);
-    await bulkLoadObjects(store.database, buildObjects(orgs, from, to), FIRST_US + from);
-    process.stdout.write(`\rgenerating: ${to.toLocaleString('en-US')} / ${OBJECTS.toLocaleString('en-US')} objects`);
-  }
+  await loadInChunks(store.database, OBJECTS, (from, to) => buildObjects(orgs, from, to));
   await analyze(store.database);
   console.log(` in ${((performance.now() - start) / 1000).toFixed(1)} s`);
 }
@@ -100,7 +94,7 @@ try {
     ['state election office', readerOf(state)],
     ['federal/private partner', readerOf(partner)],
   ];
-  const middle = FIRST_US + Math.floor(OBJECTS / 2);
+  const middle = FIRST_ADDED_US + Math.floor(OBJECTS / 2);
   const queries: [string, ListQuery][] = [
     ['first page', { limit: 1000 }],
     ['page from the middle', { limit: 1000, addedAfterUs: middle }],
