@@ -198,9 +198,10 @@ describe('feeds of colleagues sharing their queries', () => {
     await store.close();
   });
 
-  async function open(userId: UserId) {
+  /** A feed from the beginning for one reader, with what it has sent; settled once its first poll is done. */
+  async function open(reader: Reader) {
     const sent: LiveEvent[] = [];
-    const feed = openFeed({ stix, shared }, person(userId), 0, (events) => {
+    const feed = openFeed({ stix, shared }, reader, 0, (events) => {
       sent.push(...events);
       return Promise.resolve();
     }, (e) => {
@@ -214,8 +215,8 @@ describe('feeds of colleagues sharing their queries', () => {
   const put = (target: Pick<StixStore, 'write'>, items: readonly IncomingObject[]) => target.write(async (w) => ok(await w.putBatch(items, 'reject')));
 
   it('asks the store once per change for both, and a TLP:RED version naming one reaches that person alone', async () => {
-    const alice = await open(ALICE);
-    const bob = await open(BOB);
+    const alice = await open(person(ALICE));
+    const bob = await open(person(BOB));
     await put(stix, [object(1, community)]);
     await Promise.all([alice.feed.settled(), bob.feed.settled()]);
     expect(sharedQueries).toBe(1);
@@ -230,20 +231,8 @@ describe('feeds of colleagues sharing their queries', () => {
   it('shares one query between organizations of one state; what one organization owns or is named to it reaches it alone', async () => {
     const B = 'identity--0e000000-0000-4000-8000-00000000000e' as OrgId;
     const office = (orgId: OrgId): Reader => ({ kind: 'member', orgId, userId: null, keys: ['community', 'state:55', `org:${orgId}`] });
-    const feeds = [office(OTHER), office(B)].map((r) => {
-      const sent: LiveEvent[] = [];
-      const feed = openFeed({ stix, shared }, r, 0, (events) => {
-        sent.push(...events);
-        return Promise.resolve();
-      }, (e) => {
-        throw e;
-      });
-      bus.subscribe((c) => feed.notify(c));
-      feed.poll();
-      return { feed, sent };
-    });
+    const feeds = await Promise.all([office(OTHER), office(B)].map(open));
     const settled = () => Promise.all(feeds.map((f) => f.feed.settled()));
-    await settled();
     await put(stix, [object(6, { owner: OWNER, tlp: 'amber', audience: ['state:55'] })]);
     await settled();
     expect(sharedQueries).toBe(1);
@@ -260,7 +249,7 @@ describe('feeds of colleagues sharing their queries', () => {
   });
 
   it('reports once, late, a version for one person that a shared round went past before its change was heard', async () => {
-    const alice = await open(ALICE);
+    const alice = await open(person(ALICE));
     // Stored without a word on the bus (its change still on the way), then something for everyone.
     await put(store.stix, [object(3, forAlice)]);
     await put(stix, [object(4, community)]);
