@@ -5,6 +5,8 @@ import { audienceKind, parseAudienceKey, type AudienceKey } from '../domain/audi
 import { problem, type Problem } from '../domain/problem.ts';
 import { err, ok, type Result } from '../domain/result.ts';
 import type { AppPlugin, RequestKit, RampartPlugin } from '../http/deps.ts';
+import { problemResponses } from '../http/schemas.ts';
+import { StatusDetailsSchema } from '../taxii/client/resources.ts';
 import type { Principal } from '../domain/principal.ts';
 import type { FederationRepository, FeedRecord } from '../store/federation.ts';
 import { CREDENTIAL_REF, type CredentialResolver } from './credentials.ts';
@@ -27,6 +29,70 @@ export const FeedInputSchema = Type.Object(
 export type FeedInput = Static<typeof FeedInputSchema>;
 
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) }, { additionalProperties: false });
+
+const NullableString = Type.Union([Type.String(), Type.Null()]);
+
+/** A feed as the routes answer it (never its secret: credential_ref only names where it is). */
+const FeedSchema = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  url: Type.String(),
+  collection: Type.String(),
+  direction: Type.Union([Type.Literal('pull'), Type.Literal('push')]),
+  credential_ref: Type.String(),
+  interval_seconds: Type.Integer(),
+  audience: Type.Array(Type.String()),
+  types: Type.Union([Type.Array(Type.String()), Type.Null()]),
+  created_at: Type.String(),
+  last_run_at: NullableString,
+  last_status: Type.Union([Type.Literal('ok'), Type.Literal('error'), Type.Null()]),
+  last_message: NullableString,
+  running: Type.Boolean({ description: 'a run is in flight now' }),
+  refused: Type.Integer({ description: 'objects its pulls did not store (each with its reason at GET /api/v1/feeds/{id})' }),
+});
+
+const FeedDetailSchema = Type.Composite([
+  FeedSchema,
+  Type.Object({
+    refusals: Type.Array(Type.Object({ id: Type.String(), version: NullableString, code: Type.String(), message: Type.String(), refused_at: Type.String() }), { description: 'the newest objects its pulls refused, and why' }),
+  }),
+]);
+
+const ProblemDetailSchema = Type.Object({ id: Type.Optional(Type.String()), path: Type.Optional(Type.String()), code: Type.String(), message: Type.String() });
+
+const PullSummarySchema = Type.Object({
+  pages: Type.Integer(),
+  objects: Type.Integer(),
+  added: Type.Integer(),
+  newVersions: Type.Integer(),
+  unchanged: Type.Integer(),
+  rejected: Type.Integer(),
+  conflicts: Type.Integer(),
+  loops: Type.Integer(),
+  withdrawn: Type.Integer(),
+  restored: Type.Integer(),
+  rejections: Type.Array(ProblemDetailSchema),
+  position: Type.Object({ addedAfter: NullableString, next: NullableString, highWater: NullableString }),
+});
+
+const PushSummarySchema = Type.Object({
+  envelopes: Type.Integer(),
+  sent: Type.Integer(),
+  succeeded: Type.Integer(),
+  failed: Type.Integer(),
+  pending: Type.Integer(),
+  failures: Type.Array(StatusDetailsSchema),
+  addedUs: Type.Union([Type.Number(), Type.Null()]),
+});
+
+const RunSchema = Type.Object({
+  feed: FeedSchema,
+  run: Type.Union([
+    Type.Object({ status: Type.Literal('ok'), message: Type.String(), direction: Type.Literal('pull'), pull: PullSummarySchema }),
+    Type.Object({ status: Type.Literal('ok'), message: Type.String(), direction: Type.Literal('push'), push: PushSummarySchema }),
+    Type.Object({ status: Type.Literal('error'), code: Type.String(), message: Type.String() }),
+  ]),
+});
 
 export interface FederationRoutesOptions {
   readonly repo: FederationRepository;
@@ -124,7 +190,7 @@ export function federationPlugin(options: FederationRoutesOptions): AppPlugin {
     };
 
     const plugin: RampartPlugin = (app) => {
-      app.get('/api/v1/feeds', { schema: { tags: ['federation'], summary: "Your organization's federation feeds" } }, async (request, reply) => {
+      app.get('/api/v1/feeds', { schema: { tags: ['federation'], summary: "Your organization's federation feeds", response: { 200: Type.Object({ feeds: Type.Array(FeedSchema) }), ...problemResponses(401, 403) } } }, async (request, reply) => {
         const principal = await admin(request, reply, false);
         if (principal === null) return reply;
         const feeds = await options.repo.feeds(principal.orgId);
@@ -133,7 +199,7 @@ export function federationPlugin(options: FederationRoutesOptions): AppPlugin {
       });
       app.get(
         '/api/v1/feeds/:id',
-        { schema: { tags: ['federation'], summary: 'One feed with the objects its pulls refused and why (the newest 200)', params: IdParams } },
+        { schema: { tags: ['federation'], summary: 'One feed with the objects its pulls refused and why (the newest 200)', params: IdParams, response: { 200: FeedDetailSchema, ...problemResponses(400, 401, 403, 404) } } },
         async (request, reply) => {
           const principal = await admin(request, reply, false);
           if (principal === null) return reply;
@@ -147,7 +213,7 @@ export function federationPlugin(options: FederationRoutesOptions): AppPlugin {
           });
         },
       );
-      app.post('/api/v1/feeds', { schema: { tags: ['federation'], summary: 'Register a remote TAXII server as a pull or push feed', body: FeedInputSchema } }, async (request, reply) => {
+      app.post('/api/v1/feeds', { schema: { tags: ['federation'], summary: 'Register a remote TAXII server as a pull or push feed', body: FeedInputSchema, response: { 201: FeedSchema, ...problemResponses(400, 401, 403) } } }, async (request, reply) => {
         const principal = await admin(request, reply, true);
         if (principal === null) return reply;
         const input = request.body;
@@ -175,16 +241,16 @@ export function federationPlugin(options: FederationRoutesOptions): AppPlugin {
         await options.repo.addFeed(feed);
         return reply.code(201).header('location', `/api/v1/feeds/${feed.id}`).send(view(feed, false, 0));
       });
-      app.delete('/api/v1/feeds/:id', { schema: { tags: ['federation'], summary: 'Delete a feed (received objects stay, shared as they are)', params: IdParams } }, async (request, reply) => {
+      app.delete('/api/v1/feeds/:id', { schema: { tags: ['federation'], summary: 'Delete a feed (received objects stay, shared as they are)', params: IdParams, response: { 204: Type.Null({ description: 'Deleted' }), ...problemResponses(400, 401, 403, 404, 409) } } }, async (request, reply) => {
         const principal = await admin(request, reply, true);
         if (principal === null) return reply;
         const feed = await ownFeed(principal, request.params.id);
         if (!feed.ok) return kit.sendProblem(reply, feed.error);
         if (options.scheduler.isRunning(feed.value.id)) return kit.sendProblem(reply, problem('conflict', 'feed-running', 'this feed is running now; delete it once the run has finished'));
         await options.repo.deleteFeed(feed.value.id);
-        return reply.code(204).send();
+        return reply.code(204).send(null);
       });
-      app.post('/api/v1/feeds/:id/run', { schema: { tags: ['federation'], summary: 'Run a feed now and wait for the result', params: IdParams } }, async (request, reply) => {
+      app.post('/api/v1/feeds/:id/run', { schema: { tags: ['federation'], summary: 'Run a feed now and wait for the result', params: IdParams, response: { 200: RunSchema, ...problemResponses(400, 401, 403, 404, 409) } } }, async (request, reply) => {
         const principal = await admin(request, reply, true);
         if (principal === null) return reply;
         const feed = await ownFeed(principal, request.params.id);
@@ -195,7 +261,7 @@ export function federationPlugin(options: FederationRoutesOptions): AppPlugin {
         const refused = (await options.repo.refusalCounts([`feed:${after.id}`])).get(`feed:${after.id}`) ?? 0;
         return reply.send({
           feed: view(after, false, refused),
-          run: result.ok ? { status: 'ok', message: describeRun(result), ...result.value } : { status: 'error', code: result.error.code, message: result.error.message },
+          run: result.ok ? { status: 'ok' as const, message: describeRun(result), ...result.value } : { status: 'error' as const, code: result.error.code, message: result.error.message },
         });
       });
       return Promise.resolve();

@@ -4526,7 +4526,47 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            feeds: {
+                                id: string;
+                                name: string;
+                                url: string;
+                                collection: string;
+                                direction: "pull" | "push";
+                                credential_ref: string;
+                                interval_seconds: number;
+                                audience: string[];
+                                types: string[] | null;
+                                created_at: string;
+                                last_run_at: string | null;
+                                last_status: "ok" | "error" | null;
+                                last_message: string | null;
+                                /** @description a run is in flight now */
+                                running: boolean;
+                                /** @description objects its pulls did not store (each with its reason at GET /api/v1/feeds/{id}) */
+                                refused: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Unauthorized (problem+json) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Forbidden (problem+json) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
                 };
             };
         };
@@ -4560,11 +4600,58 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                200: {
+                201: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            url: string;
+                            collection: string;
+                            direction: "pull" | "push";
+                            credential_ref: string;
+                            interval_seconds: number;
+                            audience: string[];
+                            types: string[] | null;
+                            created_at: string;
+                            last_run_at: string | null;
+                            last_status: "ok" | "error" | null;
+                            last_message: string | null;
+                            /** @description a run is in flight now */
+                            running: boolean;
+                            /** @description objects its pulls did not store (each with its reason at GET /api/v1/feeds/{id}) */
+                            refused: number;
+                        };
+                    };
+                };
+                /** @description Bad Request (problem+json) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unauthorized (problem+json) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Forbidden (problem+json) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
                 };
             };
         };
@@ -4598,7 +4685,71 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            url: string;
+                            collection: string;
+                            direction: "pull" | "push";
+                            credential_ref: string;
+                            interval_seconds: number;
+                            audience: string[];
+                            types: string[] | null;
+                            created_at: string;
+                            last_run_at: string | null;
+                            last_status: "ok" | "error" | null;
+                            last_message: string | null;
+                            /** @description a run is in flight now */
+                            running: boolean;
+                            /** @description objects its pulls did not store (each with its reason at GET /api/v1/feeds/{id}) */
+                            refused: number;
+                            /** @description the newest objects its pulls refused, and why */
+                            refusals: {
+                                id: string;
+                                version: string | null;
+                                code: string;
+                                message: string;
+                                refused_at: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Bad Request (problem+json) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unauthorized (problem+json) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Forbidden (problem+json) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Found (problem+json) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
                 };
             };
         };
@@ -4616,12 +4767,57 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
-                200: {
+                /** @description Deleted */
+                204: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content?: never;
+                };
+                /** @description Bad Request (problem+json) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unauthorized (problem+json) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Forbidden (problem+json) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Found (problem+json) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Conflict (problem+json) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
                 };
             };
         };
@@ -4656,7 +4852,128 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            feed: {
+                                id: string;
+                                name: string;
+                                url: string;
+                                collection: string;
+                                direction: "pull" | "push";
+                                credential_ref: string;
+                                interval_seconds: number;
+                                audience: string[];
+                                types: string[] | null;
+                                created_at: string;
+                                last_run_at: string | null;
+                                last_status: "ok" | "error" | null;
+                                last_message: string | null;
+                                /** @description a run is in flight now */
+                                running: boolean;
+                                /** @description objects its pulls did not store (each with its reason at GET /api/v1/feeds/{id}) */
+                                refused: number;
+                            };
+                            run: {
+                                /** @enum {string} */
+                                status: "ok";
+                                message: string;
+                                /** @enum {string} */
+                                direction: "pull";
+                                pull: {
+                                    pages: number;
+                                    objects: number;
+                                    added: number;
+                                    newVersions: number;
+                                    unchanged: number;
+                                    rejected: number;
+                                    conflicts: number;
+                                    loops: number;
+                                    withdrawn: number;
+                                    restored: number;
+                                    rejections: {
+                                        id?: string;
+                                        path?: string;
+                                        code: string;
+                                        message: string;
+                                    }[];
+                                    position: {
+                                        addedAfter: string | null;
+                                        next: string | null;
+                                        highWater: string | null;
+                                    };
+                                };
+                            } | {
+                                /** @enum {string} */
+                                status: "ok";
+                                message: string;
+                                /** @enum {string} */
+                                direction: "push";
+                                push: {
+                                    envelopes: number;
+                                    sent: number;
+                                    succeeded: number;
+                                    failed: number;
+                                    pending: number;
+                                    failures: {
+                                        id: string;
+                                        version: string;
+                                        message?: string;
+                                    }[];
+                                    addedUs: number | null;
+                                };
+                            } | {
+                                /** @enum {string} */
+                                status: "error";
+                                code: string;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Bad Request (problem+json) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unauthorized (problem+json) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Forbidden (problem+json) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Found (problem+json) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Conflict (problem+json) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
                 };
             };
         };

@@ -1,51 +1,29 @@
 import { useState, type FormEvent } from 'react';
-import { api, type ApiProblem } from '../api.ts';
+import { call, type ApiProblem, type ApiResponse } from '../api.ts';
 import { LoadedTable } from '../components/DataTable.tsx';
 import { ProblemBox } from '../components/Status.tsx';
 import { formatWhen } from '../format.ts';
 import { everyWords } from '../settings-words.ts';
 import { fieldErrors, parseKeys } from '../sharing-words.ts';
 import { mapLoadable } from '../use-api.ts';
-import { useReload } from './settings/reload.ts';
+import { useRouteReload } from './settings/reload.ts';
 
-interface Feed {
-  readonly id: string;
-  readonly name: string;
-  readonly url: string;
-  readonly collection: string;
-  readonly direction: 'pull' | 'push';
-  readonly interval_seconds: number;
-  readonly running?: boolean;
-  readonly last_run_at?: string | null;
-  readonly last_status?: string | null;
-  readonly last_message?: string | null;
-  /** Objects its pulls did not store. */
-  readonly refused?: number;
-}
-
-interface Refusal {
-  readonly id: string;
-  readonly version: string | null;
-  readonly message: string;
-  readonly refused_at: string;
-}
-
-interface RunBody {
-  readonly run: { readonly status: string; readonly message: string };
-}
+/** A feed as the hub lists it. */
+type Feed = ApiResponse<'/api/v1/feeds'>['feeds'][number];
+type Refusal = ApiResponse<'/api/v1/feeds/{id}'>['refusals'][number];
 
 const EMPTY = { name: '', url: '', collection: '', direction: 'pull' as 'pull' | 'push', credential_ref: 'none', interval_seconds: 3600, audience: '' };
 
 /** Federation feeds (org-admins): other TAXII servers this hub pulls from or pushes to. */
 export function Feeds() {
-  const [feeds, reload] = useReload<{ feeds: Feed[] }>('/api/v1/feeds');
+  const [feeds, reload] = useRouteReload('/api/v1/feeds');
   const [form, setForm] = useState(EMPTY);
   const [problem, setProblem] = useState<ApiProblem | null>(null);
   const [outcome, setOutcome] = useState<{ readonly ok: boolean; readonly text: string } | null>(null);
   const [running, setRunning] = useState<string | null>(null);
   const [refusals, setRefusals] = useState<{ readonly feed: Feed; readonly list: readonly Refusal[] } | null>(null);
   const showRefusals = async (f: Feed) => {
-    const res = await api<{ refusals: Refusal[] }>('GET', `/api/v1/feeds/${encodeURIComponent(f.id)}`);
+    const res = await call('get', '/api/v1/feeds/{id}', { params: { id: f.id } });
     if (res.ok) setRefusals({ feed: f, list: res.value.refusals });
     else setProblem(res.error);
   };
@@ -54,21 +32,21 @@ export function Feeds() {
     setProblem(null);
     const audience = parseKeys(form.audience);
     const { audience: _typed, ...rest } = form;
-    const res = await api<Feed>('POST', '/api/v1/feeds', { ...rest, ...(audience.length === 0 ? {} : { audience }) });
+    const res = await call('post', '/api/v1/feeds', { body: { ...rest, ...(audience.length === 0 ? {} : { audience }) } });
     if (!res.ok) return setProblem(res.error);
     setForm(EMPTY);
     reload();
   };
   const remove = async (f: Feed) => {
     if (!window.confirm(`Delete the feed ${f.name}? Objects already received stay.`)) return;
-    const res = await api<unknown>('DELETE', `/api/v1/feeds/${encodeURIComponent(f.id)}`);
+    const res = await call('delete', '/api/v1/feeds/{id}', { params: { id: f.id } });
     if (!res.ok) setProblem(res.error);
     reload();
   };
   const run = async (f: Feed) => {
     setRunning(f.id);
     setOutcome(null);
-    const res = await api<RunBody>('POST', `/api/v1/feeds/${encodeURIComponent(f.id)}/run`);
+    const res = await call('post', '/api/v1/feeds/{id}/run', { params: { id: f.id } });
     setRunning(null);
     if (res.ok) setOutcome({ ok: res.value.run.status === 'ok', text: `${f.name}: ${res.value.run.status === 'ok' ? '' : 'the run failed: '}${res.value.run.message}` });
     else setProblem(res.error);
@@ -117,11 +95,11 @@ export function Feeds() {
               className: 'small',
               cell: (f) => (
                 <>
-                  {f.last_run_at === undefined || f.last_run_at === null ? 'never' : formatWhen(f.last_run_at, now)}
-                  {f.last_message === undefined || f.last_message === null ? null : (
+                  {f.last_run_at === null ? 'never' : formatWhen(f.last_run_at, now)}
+                  {f.last_message === null ? null : (
                     <div className={f.last_status === 'error' ? 'field-error' : 'muted'}>{f.last_message}</div>
                   )}
-                  {f.refused === undefined || f.refused === 0 ? null : (
+                  {f.refused === 0 ? null : (
                     <div>
                       <button type="button" className="link" onClick={() => void showRefusals(f)}>
                         {f.refused === 1 ? '1 object was not stored: why?' : `${f.refused} objects were not stored: why?`}
@@ -135,7 +113,7 @@ export function Feeds() {
               header: 'Actions',
               cell: (f) => (
                 <>
-                  <button type="button" disabled={running !== null || f.running === true} onClick={() => void run(f)}>
+                  <button type="button" disabled={running !== null || f.running} onClick={() => void run(f)}>
                     {running === f.id ? 'Running…' : 'Run now'}
                   </button>{' '}
                   <button type="button" onClick={() => void remove(f)} aria-label={`Delete feed ${f.name}`}>
