@@ -1,7 +1,7 @@
 import { parseStixId, type StixId } from '../domain/ids.ts';
 import type { Reader, Sharing, StixStore, StoredVersion } from '../store/types.ts';
 import { objectsOf } from './objects-out.ts';
-import { attributesOf, epochSeconds, galaxyOfTechnique, reachOfSharing, tlpTag, uuidOf, type AttributeContext, type MispAttributeOut, type MispEventOut, type MispGalaxyOut } from './from-stix.ts';
+import { attributesOf, epochSeconds, eventReportOf, isEventReportNote, galaxyOfTechnique, reachOfSharing, tlpTag, uuidOf, type AttributeContext, type MispAttributeOut, type MispEventOut, type MispGalaxyOut } from './from-stix.ts';
 
 /**
  * Rampart as MISP events (docs/misp.md, "Export"): each report the reader may see is an event, holding
@@ -86,6 +86,7 @@ export async function eventOf(stix: StixStore, reader: Reader, head: EventHead, 
   options.onServed?.([...head.head, ...objects, ...observables.values(), ...pointed.values()]);
   const context = { groupName, observables: observableJson, galaxies };
   const attributes = [...(head.attributes?.(context) ?? []), ...objects.flatMap((v) => attributesOf(v, context))];
+  const reports = objects.filter(isEventReportNote).map((v) => eventReportOf(v, groupName));
   const eventGalaxies = [...techniques].filter(([id]) => !named.has(id)).map(([, g]) => g);
   const ownerId = parseStixId(head.owner);
   const identity = ownerId.ok ? await stix.get(reader, ownerId.value) : null;
@@ -106,6 +107,7 @@ export async function eventOf(stix: StixStore, reader: Reader, head: EventHead, 
     Galaxy: eventGalaxies,
     Attribute: attributes,
     Object: objectsOf(objects, context),
+    ...(reports.length === 0 ? {} : { EventReport: reports }),
   };
 }
 

@@ -47,6 +47,28 @@ export interface MispEventOut {
   Galaxy: MispGalaxyOut[];
   Attribute: MispAttributeOut[];
   Object: MispObjectOut[];
+  /** Notes made from MISP event reports, written back as event reports (only when there are some). */
+  EventReport?: MispEventReportOut[];
+}
+
+/** A MISP event report as Rampart writes it: a note made from one (labelled `misp:event-report`). */
+export interface MispEventReportOut {
+  uuid: string;
+  name: string;
+  content: string;
+  distribution: string;
+  sharing_group_id: string;
+  SharingGroup?: { uuid: string; name: string };
+  timestamp: string;
+  deleted: false;
+}
+
+export const isEventReportNote = (version: StoredVersion): boolean => version.type === 'note' && labelsOfObject(JSON.parse(version.json) as Record<string, unknown>).includes('misp:event-report');
+
+/** A note made from a MISP event report, as that event report. */
+export function eventReportOf(version: StoredVersion, groupName: (uuid: string) => string): MispEventReportOut {
+  const o = JSON.parse(version.json) as Record<string, unknown>;
+  return { uuid: uuidOf(version.id), name: typeof o['abstract'] === 'string' ? o['abstract'] : 'Event report', content: typeof o['content'] === 'string' ? o['content'] : '', ...reachOfSharing(version.sharing, groupName), timestamp: seconds(version.modified), deleted: false };
 }
 
 /** One MISP object as Rampart writes it: the attributes of one STIX unit made from a MISP object. */
@@ -188,6 +210,8 @@ export function attributesOf(version: StoredVersion, context: AttributeContext):
   const labelled = labelValue(labels, 'type');
   // A unit made from a MISP object is written back as that object (objects-out.ts).
   if (labelled === null && labelValue(labels, 'object') !== null) return [];
+  // An actor a galaxy cluster named goes back as that cluster's tag (the report's or the attribute's labels hold it); an event report as an event report.
+  if (labelValue(labels, 'galaxy') !== null || labels.includes('misp:event-report')) return [];
   let values: { type: string; value: string }[] = [];
   let toIds = false;
   switch (version.type) {

@@ -135,9 +135,15 @@ describe('importMisp on a fictional event in the MISP core format', () => {
     expect(stub?.sharing).toEqual({ owner: OWNER, tlp: 'green', audience: ['community'] });
     const report = 'report--4a1d7c2e-5b8f-4c3a-9e1d-2f6b8a0c4e71';
     const relationships = stored.filter((v) => v.type === 'relationship').map((v) => JSON.parse(v.json) as Record<string, unknown>);
-    expect(relationships).toHaveLength(4);
+    // The event's threat-actor galaxy cluster is a threat-actor of the importer's own, held by the report, using the event's techniques.
+    const actor = stored.find((v) => v.type === 'threat-actor');
+    expect(JSON.parse(actor?.json ?? '{}')).toMatchObject({ name: 'FICTIONAL SPIDER', created_by_ref: OWNER, labels: ['misp:galaxy="threat-actor"'] });
+    expect(actor?.sharing).toEqual({ owner: OWNER, tlp: 'green', audience: ['community'] });
+    expect(relationships).toHaveLength(6);
     expect(relationships).toEqual(
       expect.arrayContaining([
+        expect.objectContaining({ relationship_type: 'uses', source_ref: actor?.id, target_ref: spearphishing }),
+        expect.objectContaining({ relationship_type: 'uses', source_ref: actor?.id, target_ref: stub?.id }),
         // The file object: an indicator of its to_ids sha1, based on the observation of the whole file.
         expect.objectContaining({ relationship_type: 'based-on', source_ref: 'indicator--8f3e2d1c-0b9a-4c8d-9e7f-6a5b4c3d2e11', target_ref: 'observed-data--8f3e2d1c-0b9a-4c8d-9e7f-6a5b4c3d2e11' }),
         expect.objectContaining({ relationship_type: 'indicates', source_ref: `indicator--${a('1')}`, target_ref: drive }),
@@ -148,7 +154,7 @@ describe('importMisp on a fictional event in the MISP core format', () => {
     expect(json('report--4a1d7c2e-5b8f-4c3a-9e1d-2f6b8a0c4e71')).toMatchObject({
       name: expect.stringContaining('FICTIONAL') as unknown,
       published: '2026-10-20T00:00:00Z',
-      object_refs: expect.arrayContaining([`indicator--${a('1')}`, drive, 'attack-pattern--648f995e-9c3a-41e4-aeee-98bb41037426']) as unknown,
+      object_refs: expect.arrayContaining([`indicator--${a('1')}`, drive, 'attack-pattern--648f995e-9c3a-41e4-aeee-98bb41037426', actor?.id]) as unknown,
       labels: ['misp-galaxy:threat-actor="FICTIONAL SPIDER"', 'rampart-test:fictional'],
     });
   });
@@ -416,5 +422,108 @@ describe('MISP objects: one STIX unit each, with their references', () => {
     expect((await run(again, JSON.stringify({ Event: exported }))).ok).toBe(true);
     const shape = async (s: StixStore) => (await everything(s)).filter((v) => v.type !== 'report').map((v) => `${v.id} ${v.sharing.tlp} ${v.sharing.audience.join(',')}`).sort();
     expect(await shape(again)).toEqual(await shape(store));
+  });
+});
+
+describe('importMisp: threat-actor and intrusion-set clusters, sightings, event reports and proposals', () => {
+  const SIGHTINGS = readFileSync(new URL('../../test/fixtures/misp/fictional-sightings-event.json', import.meta.url));
+  const parsed = (v: StoredVersion | undefined): Record<string, unknown> => JSON.parse(v?.json ?? '{}') as Record<string, unknown>;
+  const domainIndicator = 'indicator--7b2e4c91-3d5a-4f6b-8c7d-000000000001';
+
+  it('a threat-actor cluster becomes a threat-actor, an ATT&CK group cluster the knowledge base intrusion-set with that group id', async () => {
+    const store = memoryStixStore();
+    const result = await run(store, SIGHTINGS);
+    if (!result.ok) throw new Error(JSON.stringify(result.error));
+    const stored = await everything(store);
+    for (const v of stored) expect({ id: v.id, errors: oasis.validate(JSON.parse(v.json)).errors }).toEqual({ id: v.id, errors: [] });
+    const actor = stored.find((v) => v.type === 'threat-actor');
+    expect(parsed(actor)).toMatchObject({ name: 'FICTIONAL HERON', created_by_ref: OWNER, labels: ['misp:galaxy="threat-actor"'] });
+    expect(actor?.sharing).toEqual({ owner: OWNER, tlp: 'green', audience: ['community'] });
+    const report = parsed(stored.find((v) => v.type === 'report'));
+    expect(report['object_refs']).toEqual(expect.arrayContaining([actor?.id]));
+    // The cluster on the domain names Sandworm Team (G0034), which ATT&CK for ICS holds: the indicator indicates that intrusion-set; no copy is made.
+    const sandworm = 'intrusion-set--381fcf73-60f6-4ab2-9991-6af3cbc35192';
+    expect(stored.filter((v) => v.type === 'intrusion-set')).toEqual([]);
+    const relationships = stored.filter((v) => v.type === 'relationship').map(parsed);
+    expect(relationships).toEqual(expect.arrayContaining([expect.objectContaining({ relationship_type: 'indicates', source_ref: domainIndicator, target_ref: sandworm })]));
+    // The same event again: nothing new (the actor's id comes from owner, type and name).
+    expect(await run(store, SIGHTINGS)).toMatchObject({ ok: true, value: { added: 0, newVersions: 0 } });
+  });
+
+  it('an intrusion-set cluster the knowledge base lacks becomes an intrusion-set of the importer with its ATT&CK group reference', async () => {
+    const store = memoryStixStore();
+    const event = JSON.parse(SIGHTINGS.toString('utf8')) as { Event: Record<string, unknown> & { Tag: { name: string }[] } };
+    event.Event.Tag.push({ name: 'misp-galaxy:mitre-intrusion-set="FICTIONAL OWL - G9990"' });
+    expect((await run(store, JSON.stringify(event))).ok).toBe(true);
+    const set = (await everything(store)).find((v) => v.type === 'intrusion-set');
+    expect(parsed(set)).toMatchObject({ name: 'FICTIONAL OWL', created_by_ref: OWNER, labels: ['misp:galaxy="mitre-intrusion-set"'], external_references: [{ source_name: 'mitre-attack', external_id: 'G9990', url: 'https://attack.mitre.org/groups/G9990/' }] });
+  });
+
+  it('sightings of indicators become STIX sightings, false positives opinions; expirations and sightings of observations are counted as left out', async () => {
+    const store = memoryStixStore();
+    const result = await run(store, SIGHTINGS);
+    if (!result.ok) throw new Error(JSON.stringify(result.error));
+    const stored = await everything(store);
+    const sightings = stored.filter((v) => v.type === 'sighting');
+    expect(sightings.map((v) => v.id).sort()).toEqual(['sighting--7b2e4c91-3d5a-4f6b-8c7d-5a0000000001', 'sighting--7b2e4c91-3d5a-4f6b-8c7d-5a0000000004']);
+    expect(parsed(sightings.find((v) => v.id.endsWith('01')))).toMatchObject({ sighting_of_ref: domainIndicator, first_seen: '2026-10-27T14:06:40.000Z', last_seen: '2026-10-27T14:06:40.000Z', count: 1, description: 'Sighted in MISP by Example County IT (fictional) (source: proxy logs)', created_by_ref: OWNER });
+    // Each shared as the indicator it sights: the URL is tlp:amber, distribution 0.
+    expect(sightings.find((v) => v.id.endsWith('04'))?.sharing).toEqual({ owner: OWNER, tlp: 'amber', audience: [`org:${OWNER}`] });
+    expect(sightings.find((v) => v.id.endsWith('01'))?.sharing).toEqual({ owner: OWNER, tlp: 'green', audience: ['community'] });
+    const opinion = stored.find((v) => v.type === 'opinion');
+    expect(parsed(opinion)).toMatchObject({ id: 'opinion--7b2e4c91-3d5a-4f6b-8c7d-5a0000000002', opinion: 'strongly-disagree', object_refs: [domainIndicator], explanation: 'Reported as a false positive in MISP by Example Vendor SOC (fictional)' });
+    expect(result.value.notes).toEqual(expect.arrayContaining([expect.objectContaining({ code: 'not-carried', message: expect.stringMatching(/^2 MISP sightings were left out: 1 of attributes that are not indicators.*1 expiration/) as unknown })]));
+    expect(parsed(stored.find((v) => v.type === 'report'))['object_refs']).toEqual(expect.arrayContaining([sightings[0]?.id, opinion?.id]));
+  });
+
+  it('event reports become notes about the report and the items they mention, shared by their own distribution; proposals are counted, not carried', async () => {
+    const store = memoryStixStore();
+    const result = await run(store, SIGHTINGS);
+    if (!result.ok) throw new Error(JSON.stringify(result.error));
+    const stored = await everything(store);
+    const report = 'report--7b2e4c91-3d5a-4f6b-8c7d-9e0f1a2b3c57';
+    const write = stored.find((v) => v.id === 'note--7b2e4c91-3d5a-4f6b-8c7d-e00000000001');
+    expect(parsed(write)).toMatchObject({ abstract: 'How the vendor phishing works (fictional)', content: expect.stringContaining('# Summary') as unknown, object_refs: [report, domainIndicator], labels: ['misp:event-report'] });
+    expect(write?.sharing).toEqual({ owner: OWNER, tlp: 'green', audience: ['community'] });
+    expect(stored.find((v) => v.id === 'note--7b2e4c91-3d5a-4f6b-8c7d-e00000000002')?.sharing).toEqual({ owner: OWNER, tlp: 'green', audience: [`org:${OWNER}`] });
+    expect(stored.find((v) => v.id === 'note--7b2e4c91-3d5a-4f6b-8c7d-e00000000003')).toBeUndefined();
+    // The proposed address is not imported.
+    expect(stored.filter((v) => v.type === 'ipv4-addr').map((v) => parsed(v)['value'])).toEqual(['198.51.100.23']);
+    expect(result.value.notes).toEqual(expect.arrayContaining([expect.objectContaining({ code: 'not-carried', message: expect.stringContaining('1 MISP proposal was left out') as unknown })]));
+  });
+
+  it('sighting_1.json (MISP project sample): its sightings of the domain indicators are STIX sightings; existing_event.json: Sofacy is a threat-actor', async () => {
+    const store = memoryStixStore();
+    expect((await run(store, readFileSync(path.join(MISP_DIR, 'sighting_1.json')))).ok).toBe(true);
+    const sightings = (await everything(store)).filter((v) => v.type === 'sighting').map(parsed);
+    expect(sightings.length).toBeGreaterThan(0);
+    for (const s of sightings) expect(s).toMatchObject({ sighting_of_ref: expect.stringMatching(/^indicator--/) as unknown, count: 1, description: expect.stringContaining('Sighted in MISP by ORGNAME') as unknown });
+    const other = memoryStixStore();
+    expect((await run(other, readFileSync(path.join(MISP_DIR, 'existing_event.json')))).ok).toBe(true);
+    expect((await everything(other)).filter((v) => v.type === 'threat-actor').map((v) => parsed(v)['name'])).toEqual(['Sofacy']);
+  });
+});
+
+describe('MISP export of what the new parts became', () => {
+  it('event reports come back as event reports, galaxy actors as their tags (not as attributes), and import again to the same objects', async () => {
+    const SIGHTINGS = readFileSync(new URL('../../test/fixtures/misp/fictional-sightings-event.json', import.meta.url));
+    const store = memoryStixStore();
+    expect((await run(store, SIGHTINGS)).ok).toBe(true);
+    const report = (await everything(store)).find((v) => v.type === 'report');
+    if (report === undefined) throw new Error('no report');
+    const event = await eventOfReport(store, OPERATOR, report);
+    expect(event.EventReport?.map((r) => ({ uuid: r.uuid, name: r.name, distribution: r.distribution }))).toEqual(
+      expect.arrayContaining([
+        { uuid: '7b2e4c91-3d5a-4f6b-8c7d-e00000000001', name: 'How the vendor phishing works (fictional)', distribution: '1' },
+        { uuid: '7b2e4c91-3d5a-4f6b-8c7d-e00000000002', name: 'Internal draft', distribution: '0' },
+      ]),
+    );
+    expect(event.Attribute.filter((a) => a.type === 'threat-actor' || a.type === 'comment')).toEqual([]);
+    expect(event.Tag.map((t) => t.name)).toContain('misp-galaxy:threat-actor="FICTIONAL HERON"');
+    const again = memoryStixStore();
+    expect((await run(again, JSON.stringify({ Event: event }))).ok).toBe(true);
+    const notes = (await everything(again)).filter((v) => v.type === 'note').map((v) => (JSON.parse(v.json) as { id: string }).id).sort();
+    expect(notes).toEqual(['note--7b2e4c91-3d5a-4f6b-8c7d-e00000000001', 'note--7b2e4c91-3d5a-4f6b-8c7d-e00000000002']);
+    expect((await everything(again)).filter((v) => v.type === 'threat-actor').map((v) => (JSON.parse(v.json) as { name: string }).name)).toEqual(['FICTIONAL HERON']);
   });
 });

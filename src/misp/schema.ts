@@ -7,7 +7,7 @@ import { pointerToPath } from '../stix/json-path.ts';
 /**
  * The MISP core format (MISP's own JSON export, feeds and PyMISP files) as far as Rampart reads it.
  * MISP writes numbers as strings ("distribution": "5") and PyMISP as numbers, so both are accepted;
- * everything Rampart does not read (ids, ShadowAttribute, RelatedEvent…) passes through unchecked.
+ * everything Rampart does not read (ids, RelatedEvent…) passes through unchecked.
  */
 const IntLike = Type.Union([Type.Integer({ minimum: 0 }), Type.String({ pattern: '^[0-9]+$' })]);
 /** 0 your organisation, 1 this community, 2 connected communities, 3 all communities, 4 a sharing group, 5 inherit. */
@@ -31,6 +31,30 @@ export type MispGalaxyCluster = Static<typeof MispGalaxyCluster>;
 export const MispGalaxy = Type.Object({ type: Opt(Type.String()), name: Opt(Type.String()), GalaxyCluster: Type.Optional(Type.Array(MispGalaxyCluster)) });
 export type MispGalaxy = Static<typeof MispGalaxy>;
 
+/** A MISP sighting: type 0 a sighting, 1 a false positive, 2 an expiration; `attribute_uuid` names its attribute when it sits on the event. */
+export const MispSighting = Type.Object({
+  uuid: Opt(Type.String()),
+  type: Opt(IntLike),
+  date_sighting: IntLike,
+  source: Opt(Text),
+  attribute_uuid: Opt(Type.String()),
+  Organisation: Opt(Type.Object({ name: Opt(Type.String()), uuid: Opt(Type.String()) })),
+});
+export type MispSighting = Static<typeof MispSighting>;
+
+/** A MISP event report: a Markdown write-up of the event (`@[attribute](uuid)` and `@[object](uuid)` point at its items). */
+export const MispEventReport = Type.Object({
+  uuid: Opt(Type.String()),
+  name: Type.String({ maxLength: 100_000 }),
+  content: Opt(Text),
+  distribution: Opt(DistributionLike),
+  sharing_group_id: Opt(IntLike),
+  SharingGroup: Opt(MispSharingGroup),
+  timestamp: Opt(IntLike),
+  deleted: Opt(Type.Boolean()),
+});
+export type MispEventReport = Static<typeof MispEventReport>;
+
 export const MispAttribute = Type.Object({
   uuid: Opt(Type.String()),
   type: Type.String({ minLength: 1, maxLength: 100 }),
@@ -48,6 +72,9 @@ export const MispAttribute = Type.Object({
   object_relation: Opt(Type.String()),
   Tag: Type.Optional(Type.Array(MispTag)),
   Galaxy: Type.Optional(Type.Array(MispGalaxy)),
+  Sighting: Type.Optional(Type.Array(MispSighting)),
+  /** Proposals (changes not yet accepted by the event's creator): counted, not carried. */
+  ShadowAttribute: Type.Optional(Type.Array(Type.Unknown())),
 });
 export type MispAttribute = Static<typeof MispAttribute>;
 
@@ -97,6 +124,9 @@ export const MispEvent = Type.Object({
   Galaxy: Type.Optional(Type.Array(MispGalaxy)),
   Attribute: Type.Optional(Type.Array(MispAttribute)),
   Object: Type.Optional(Type.Array(MispObject)),
+  Sighting: Type.Optional(Type.Array(MispSighting)),
+  EventReport: Type.Optional(Type.Array(MispEventReport)),
+  ShadowAttribute: Type.Optional(Type.Array(Type.Unknown())),
 });
 export type MispEvent = Static<typeof MispEvent>;
 

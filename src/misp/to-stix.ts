@@ -6,9 +6,9 @@ import { intOf, isIds, isoOf, isTechniqueTag, labelsOf, MISP_NAMESPACE, reachOf,
 import { badValue, concretePath, mappingOf, splitValue, stixValue } from './attribute-types.ts';
 import { observablesOf, patternOf, type PathValue } from './observables.ts';
 import { OBJECT_TEMPLATES, objectPattern, relationshipType, splitRoot } from './objects.ts';
-import type { LocatedEvent, MispAttribute, MispGalaxy, MispObject, MispTag } from './schema.ts';
+import type { LocatedEvent, MispAttribute, MispEventReport, MispGalaxy, MispObject, MispSighting, MispTag } from './schema.ts';
 import { decideSharing, distributionWords, narrowerReach, tlpOfTags, type Distribution, type MispReach, type SharingContext } from './sharing.ts';
-import { techniquesNamed, techniqueStub, type NamedTechnique, type TechniqueIndex } from './techniques.ts';
+import { actorOf, actorsNamed, techniquesNamed, techniqueStub, type NamedActor, type NamedTechnique, type TechniqueIndex } from './techniques.ts';
 
 export interface ConvertContext extends SharingContext {
   readonly techniques: TechniqueIndex;
@@ -329,6 +329,15 @@ class EventConverter {
     return stub.id;
   }
 
+  /** The threat-actor or intrusion-set a galaxy cluster names: the knowledge base's intrusion-set with its ATT&CK group id, else one of the importer's own. */
+  private actor(named: NamedActor, origin: string, reach: MispReach, tlp: Tlp | null, modified: string): string {
+    const known = named.type === 'intrusion-set' && named.externalId !== undefined ? this.context.techniques.findGroup?.(named.externalId) : undefined;
+    if (known !== undefined) return known.id;
+    const made = actorOf(named, this.context.owner, modified);
+    this.add(made, origin, reach, tlp);
+    return made.id;
+  }
+
   private relate(kind: string, from: string, to: string, origin: string, reach: MispReach, tlp: Tlp | null, created: string, modified: string): void {
     const id = `relationship--${uuidV5(`${from}|${kind}|${to}`, MISP_NAMESPACE)}`;
     this.add({ type: 'relationship', spec_version: '2.1', id, created, modified, created_by_ref: this.context.owner, relationship_type: kind, source_ref: from, target_ref: to }, origin, reach, tlp);
@@ -340,6 +349,94 @@ class EventConverter {
       const target = this.technique(named, origin, reach, tlp, modified);
       this.relate(fromType === 'indicator' ? 'indicates' : 'related-to', from, target, origin, reach, tlp, created, modified);
     }
+    // Threat actors and intrusion sets named on the attribute: the indicator indicates them, anything else is related to them.
+    for (const named of actorsNamed(galaxies, tags)) {
+      const target = this.actor(named, origin, reach, tlp, modified);
+      this.relate(fromType === 'indicator' ? 'indicates' : 'related-to', from, target, origin, reach, tlp, created, modified);
+    }
+  }
+
+  /**
+   * MISP sightings of the event's attributes (docs/misp.md, "Sightings"): a sighting (type 0) of an attribute that
+   * became an indicator is a STIX `sighting` of it; a false positive (type 1) an `opinion` that strongly disagrees
+   * with it; each shared as the indicator. Expirations (type 2) and sightings of anything else are counted as not carried.
+   */
+  private sightings(): void {
+    const { event, path } = this.located;
+    const all: { s: MispSighting; attrUuid: string | null; at: string }[] = [];
+    const ofAttribute = (attr: MispAttribute, at: string) => {
+      for (const [k, s] of (attr.Sighting ?? []).entries()) all.push({ s, attrUuid: attr.uuid ?? s.attribute_uuid ?? null, at: `${at}.Sighting[${k}]` });
+    };
+    for (const [i, attr] of (event.Attribute ?? []).entries()) if (attr.deleted !== true) ofAttribute(attr, `${path}.Attribute[${i}]`);
+    for (const [i, object] of (event.Object ?? []).entries()) {
+      if (object.deleted === true) continue;
+      for (const [j, attr] of (object.Attribute ?? []).entries()) if (attr.deleted !== true) ofAttribute(attr, `${path}.Object[${i}].Attribute[${j}]`);
+    }
+    for (const [k, s] of (event.Sighting ?? []).entries()) all.push({ s, attrUuid: s.attribute_uuid ?? null, at: `${path}.Sighting[${k}]` });
+    const left = { expiration: 0, notIndicator: 0 };
+    let firstLeft: string | null = null;
+    const done = new Set<string>();
+    for (const { s, attrUuid, at } of all) {
+      const kind = intOf(s.type) ?? 0;
+      const target = attrUuid === null ? undefined : this.made.get(attrUuid.toLowerCase());
+      const ends = target === undefined ? undefined : this.reachOfId.get(target);
+      if (kind === 2 || target === undefined || ends === undefined || !target.startsWith('indicator--')) {
+        if (kind === 2) left.expiration++;
+        else left.notIndicator++;
+        firstLeft ??= at;
+        continue;
+      }
+      const seconds = intOf(s.date_sighting) ?? 0;
+      const when = seconds > 0 ? isoOf(seconds) : this.eventModified;
+      const uuid = stixUuid(s.uuid, `sighting/${event.uuid}/${at}`);
+      if (done.has(uuid)) continue;
+      done.add(uuid);
+      const by = s.Organisation?.name ? ` by ${s.Organisation.name}` : '';
+      const source = s.source ? ` (source: ${s.source})` : '';
+      if (kind === 1) {
+        const opinion = { ...this.common('opinion', uuid, when, when), opinion: 'strongly-disagree', explanation: `Reported as a false positive in MISP${by}${source}`.slice(0, 5000), object_refs: [target], labels: ['misp:sighting="false-positive"'] };
+        this.add(opinion, at, ends.reach, ends.tlp);
+        this.refs.push(`opinion--${uuid}`);
+      } else {
+        const sighting = { ...this.common('sighting', uuid, when, when), sighting_of_ref: target, first_seen: when, last_seen: when, count: 1, description: `Sighted in MISP${by}${source}`.slice(0, 5000), labels: ['misp:sighting="sighting"'] };
+        this.add(sighting, at, ends.reach, ends.tlp);
+        this.refs.push(`sighting--${uuid}`);
+      }
+    }
+    const n = left.expiration + left.notIndicator;
+    if (n > 0) {
+      const why = [left.notIndicator > 0 ? `${left.notIndicator} of attributes that are not indicators here (to_ids false, a left-out type, or not in this event): a STIX sighting is of an indicator` : '', left.expiration > 0 ? `${left.expiration} expiration${left.expiration === 1 ? '' : 's'} (MISP sighting type 2): STIX has no form for them` : ''].filter((w) => w !== '');
+      this.notes.push({ path: firstLeft ?? path, code: 'not-carried', message: `${n} MISP sighting${n === 1 ? ' was' : 's were'} left out: ${why.join('; ')}` });
+    }
+  }
+
+  /**
+   * MISP event reports (docs/misp.md, "Event reports"): each a STIX `note` about the report, holding the report's
+   * name and its Markdown as MISP wrote it, and about every item of the event its `@[attribute](uuid)` and
+   * `@[object](uuid)` mentions name that Rampart carried; shared by the event report's own distribution.
+   */
+  private eventReports(): void {
+    const { event, path } = this.located;
+    for (const [i, er] of (event.EventReport ?? []).entries()) {
+      if (er.deleted === true) continue;
+      const at = `${path}.EventReport[${i}]`;
+      const reach = narrowerReach(reachOf(er, this.eventReach, event) ?? this.eventReach, this.eventReach);
+      const uuid = stixUuid(er.uuid, `event-report/${event.uuid}/${at}`);
+      const ts = intOf(er.timestamp);
+      const created = ts === null ? this.eventModified : isoOf(ts);
+      const modified = created > this.eventModified ? created : this.eventModified;
+      const note = { ...this.common('note', uuid, created, modified), abstract: (er.name.trim() === '' ? 'MISP event report' : er.name).slice(0, 250), content: er.content ?? '', object_refs: [this.reportId, ...mentionsOf(er).flatMap((m) => this.made.get(m) ?? []).filter((id, k, all) => all.indexOf(id) === k)], labels: ['misp:event-report'] };
+      this.add(note, at, reach, this.eventTlp);
+      this.refs.push(`note--${uuid}`);
+    }
+  }
+
+  /** Proposals (MISP's ShadowAttribute) are changes the event's creator has not accepted: counted in the notes, not carried. */
+  private proposals(): void {
+    const { event, path } = this.located;
+    const attributes = [...(event.Attribute ?? []), ...(event.Object ?? []).flatMap((o) => o.Attribute ?? [])];
+    const n = (event.ShadowAttribute ?? []).length + attributes.reduce((sum, a) => sum + (a.ShadowAttribute ?? []).length, 0);
+    if (n > 0) this.notes.push({ path, code: 'not-carried', message: `${n} MISP proposal${n === 1 ? ' was' : 's were'} left out: a proposal is a change the event's creator has not accepted, so it is not part of what the event says` });
   }
 
   convert(): void {
@@ -349,6 +446,15 @@ class EventConverter {
     for (const { object, at } of objects) this.object(object, at);
     // After every object, so that a reference may point at one further down the event.
     for (const { object, at } of objects) this.references(object, at);
+    this.sightings();
+    this.eventReports();
+    this.proposals();
+    // Threat actors and intrusion sets the event's galaxy clusters name: the report holds them, and they use the event's techniques.
+    for (const named of actorsNamed(event.Galaxy ?? [], event.Tag ?? [])) {
+      const id = this.actor(named, path, this.eventReach, this.eventTlp, this.eventModified);
+      this.refs.push(id);
+      this.actors.push({ id, origin: path, reach: this.eventReach, tlp: this.eventTlp });
+    }
     if (this.referencesNotCarried.length > 0) {
       const n = this.referencesNotCarried.length;
       this.notes.push({ path: this.referencesNotCarried[0] ?? path, code: 'not-carried', message: `${n} object reference${n === 1 ? '' : 's'} point${n === 1 ? 's' : ''} at something Rampart did not carry (a left-out type, a deleted item, or nothing in this event), so ${n === 1 ? 'it was' : 'they were'} left out` });
@@ -384,6 +490,11 @@ class EventConverter {
       this.notes.push({ path, code: 'not-carried', message: `${list} ${this.notCarried.size === 1 && [...this.notCarried.values()][0] === 1 ? 'was' : 'were'} left out: Rampart has no STIX form for ${this.notCarried.size === 1 ? 'that type' : 'those types'} (docs/misp.md lists the types it carries)` });
     }
   }
+}
+
+/** The attribute and object uuids an event report mentions (`@[attribute](uuid)`, `@[object](uuid)`), lower-cased. */
+export function mentionsOf(er: MispEventReport): string[] {
+  return [...(er.content ?? '').matchAll(/@\[(?:attribute|object)\]\(([0-9a-fA-F-]{36})\)/g)].map((m) => (m[1] ?? '').toLowerCase());
 }
 
 /** Converts MISP events to STIX 2.1 objects with their sharing, ready for the bundle import pipeline. */
