@@ -288,7 +288,7 @@ async function digests(store: RampartStore): Promise<void> {
       await accounts.insertUser({ id: userId as UserId, org_id: orgId, email: `person${j}@bench.example`, name: `Person ${j}`, role: 'analyst', password_hash: null, totp_secret: null, totp_pending: null, totp_last_step: null, disabled_at: null, created_at: now });
       for (const v of stored) {
         if (v === null) continue;
-        deliveries.push({ id: randomUUID(), channel: 'email', recipient: userId, org_id: orgId, alert_id: null, object_id: v.id, added_us: v.addedUs, mode: 'digest', reasons: '["Bench"]', urgent: 0, state: 'pending', attempts: 0, next_at: now, lease_owner: null, lease_until: null, last_error: null, created_at: now, done_at: null, support_id: null });
+        deliveries.push({ id: randomUUID(), channel: 'email', recipient: userId, org_id: orgId, alert_id: null, object_id: v.id, added_us: v.addedUs, mode: 'digest', reasons: '["Bench"]', urgent: 0, state: 'pending', attempts: 0, next_at: now, lease_owner: null, lease_until: null, last_error: null, created_at: now, done_at: null, support_id: null, support_event: null });
       }
     }
     await notify.record([], deliveries);

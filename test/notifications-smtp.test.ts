@@ -1,5 +1,3 @@
-import type { AddressInfo } from 'node:net';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OrgId } from '../src/domain/ids.ts';
 import { composeHub, type Hub } from '../src/hub/compose.ts';
@@ -7,44 +5,11 @@ import { pooledSmtpUrl, smtpMailer } from '../src/notifications/email.ts';
 import { openStore, type RampartStore } from '../src/store/index.ts';
 import { incident, notificationWorld, post, type World } from './helpers/notifications.ts';
 import { testDatabase, type TestDatabase } from './helpers/store.ts';
+import { mailHeader, smtpServer } from './helpers/smtp-server.ts';
 
 const HUB = 'identity--cc8654b7-1ffc-487a-bf1c-ed29e18f0a33' as OrgId;
 
-interface Received {
-  readonly from: string;
-  readonly to: readonly string[];
-  readonly raw: string;
-}
-
-/** A real SMTP server on 127.0.0.1 that keeps every message it accepts. */
-async function smtpServer(): Promise<{ url: string; received: Received[]; connections: () => number; close: () => Promise<void> }> {
-  const received: Received[] = [];
-  let connections = 0;
-  const server = new SMTPServer({
-    authOptional: true,
-    onConnect(_session, callback) {
-      connections++;
-      callback();
-    },
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
-        const from = session.envelope.mailFrom === false ? '' : session.envelope.mailFrom.address;
-        // Quoted-printable soft line breaks joined, so the text reads as sent.
-        received.push({ from, to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString('utf8').replace(/=\r?\n/g, '') });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.server.address() as AddressInfo;
-  return { url: `smtp://127.0.0.1:${port}`, received, connections: () => connections, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
-}
-
-const header = (raw: string, name: string) => new RegExp(`^${name}: (.*)$`, 'mi').exec(raw)?.[1]?.trim();
+const header = mailHeader;
 
 describe('alert email through a real SMTP server', () => {
   let db: TestDatabase;

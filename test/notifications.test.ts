@@ -1,50 +1,39 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { composeHub, type Hub } from '../src/hub/compose.ts';
-import type { OrgId, StixId } from '../src/domain/ids.ts';
+import type { Hub } from '../src/hub/compose.ts';
+import type { StixId } from '../src/domain/ids.ts';
 import { notificationsStore } from '../src/store/notifications.ts';
-import { openStore, type RampartStore } from '../src/store/index.ts';
-import { tableRows, testDatabase, testDialects, type TestDatabase } from './helpers/store.ts';
-import { incident, indicator, memoryMailer, notificationWorld, post, reshare, type World } from './helpers/notifications.ts';
+import type { RampartStore } from '../src/store/index.ts';
+import { tableRows, testDialects } from './helpers/store.ts';
+import { incident, indicator, memoryMailer, notificationHub, post, reshare, type NotificationHub, type World } from './helpers/notifications.ts';
 import { DELIVERY_HEADER, SIGNATURE_HEADER, verifySignature } from '../src/notifications/webhook.ts';
 import { webhookReceiver } from './helpers/webhook-receiver.ts';
 import { isSealed } from '../src/auth/secret-box.ts';
 
-const HUB = 'identity--cc8654b7-1ffc-487a-bf1c-ed29e18f0a33' as OrgId;
-const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
 
 describe.each(testDialects())('alerts that reach people on %s', (dialect) => {
-  let db: TestDatabase;
+  let t: NotificationHub;
   let store: RampartStore;
   let hub: Hub;
   let world: World;
-  let now = Date.parse('2026-11-03T13:00:00.000Z');
   const mailer = memoryMailer();
   const failFirst = new Set<number>();
   let receiver: Awaited<ReturnType<typeof webhookReceiver>>;
 
   beforeAll(async () => {
     receiver = await webhookReceiver((_hook, i) => (failFirst.has(i) ? 500 : 200));
-    db = testDatabase(dialect);
-    store = await openStore({ url: db.url });
-    hub = await composeHub({ store, hubOwner: HUB, clock: { now: () => new Date(now) }, notifications: { mailer, policy: { backoffBaseMs: 60_000, maxAttempts: 3, disableAfterDead: 1 } } });
-    world = await notificationWorld(store);
-    await hub.notifier.round(); // the cursor starts after what the world stored
+    t = await notificationHub(dialect, { mailer, policy: { backoffBaseMs: 60_000, maxAttempts: 3, disableAfterDead: 1 } });
+    ({ store, hub, world } = t);
   });
   afterEach(() => {
     mailer.sent.length = 0;
     mailer.failing = false;
   });
   afterAll(async () => {
-    await hub.app.close();
-    await store.close();
-    await db.drop();
+    await t.close();
     await receiver.close();
   });
 
-  const api = async (who: keyof World['keys'], method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, payload?: unknown) => {
-    const res = await hub.app.inject({ method, url, headers: bearer(world.keys[who]), ...(payload === undefined ? {} : { payload: payload as Record<string, unknown> }) });
-    return { status: res.statusCode, body: res.body === '' ? null : (JSON.parse(res.body) as Record<string, unknown>) };
-  };
+  const api = (...args: Parameters<NotificationHub['api']>) => t.api(...args);
   const notificationsOf = async (who: keyof World['keys']) => {
     const res = await api(who, 'GET', '/api/v1/notifications');
     expect(res.status).toBe(200);
@@ -80,8 +69,8 @@ describe.each(testDialects())('alerts that reach people on %s', (dialect) => {
     expect(hooks).toHaveLength(1);
     const [got] = hooks;
     if (got === undefined) throw new Error('no webhook');
-    expect(verifySignature(secret, String(got.headers[SIGNATURE_HEADER]), got.body, Math.floor(now / 1000))).toBe(true);
-    expect(verifySignature(secret, String(got.headers[SIGNATURE_HEADER]), `${got.body} `, Math.floor(now / 1000))).toBe(false);
+    expect(verifySignature(secret, String(got.headers[SIGNATURE_HEADER]), got.body, Math.floor(t.clock.now / 1000))).toBe(true);
+    expect(verifySignature(secret, String(got.headers[SIGNATURE_HEADER]), `${got.body} `, Math.floor(t.clock.now / 1000))).toBe(false);
     const payload = JSON.parse(got.body) as { delivery_id: string; object: { id: string }; tlp: string };
     expect(payload.delivery_id).toBe(got.headers[DELIVERY_HEADER]);
     expect(payload.object.id).toBe(report.id);
@@ -101,7 +90,7 @@ describe.each(testDialects())('alerts that reach people on %s', (dialect) => {
     expect((await notificationsOf('state')).items.some((i) => i.object_id === report.id)).toBe(true);
     await reshare(hub, world.keys.county, report.id, 'amber', [`org:${world.orgs.county}`]);
     mailer.failing = false;
-    now += 10 * 60_000;
+    t.clock.now += 10 * 60_000;
     await hub.notifier.round();
     expect(mailTo('state')).toEqual([]);
     expect((await notificationsOf('state')).items.some((i) => i.object_id === report.id)).toBe(false);
@@ -158,7 +147,7 @@ describe.each(testDialects())('alerts that reach people on %s', (dialect) => {
     await post(hub, world.keys.county, urgent.object, 'amber', ['state:55']);
     await hub.notifier.round();
     expect(mailTo('state').map((m) => m.subject)).toEqual(['[TLP:AMBER] URGENT: Incident: Ransomware on the pollbook server']);
-    now += 24 * 3_600_000;
+    t.clock.now += 24 * 3_600_000;
     await hub.notifier.round();
     const digest = mailTo('state').filter((m) => m.subject.includes('digest'));
     expect(digest).toHaveLength(1);
@@ -201,13 +190,13 @@ describe.each(testDialects())('alerts that reach people on %s', (dialect) => {
     if (mine === undefined) throw new Error('no alert');
     expect((await api('state', 'POST', `/api/v1/notifications/${mine.id}/acknowledge`)).status).toBe(204);
     mailer.sent.length = 0;
-    now += 20 * 60_000;
+    t.clock.now += 20 * 60_000;
     await hub.notifier.round();
     const escalated = mailTo('stateAdmin');
     expect(escalated.map((m) => m.subject)).toEqual(['[TLP:AMBER] URGENT: Incident: Tabulator tampering (not yet acknowledged by your organization)']);
     // The status changes' backup contact is not told of an incident.
     expect(mailTo('state').filter((m) => m.subject.includes('not yet acknowledged'))).toEqual([]);
-    now += 20 * 60_000;
+    t.clock.now += 20 * 60_000;
     await hub.notifier.round();
     expect(mailTo('stateAdmin')).toHaveLength(1);
   });
@@ -235,7 +224,7 @@ describe.each(testDialects())('alerts that reach people on %s', (dialect) => {
     await hub.notifier.round();
     expect(receiver.received.length).toBe(start + 1);
     for (let attempt = 2; attempt <= 3; attempt++) {
-      now += 10 * 60_000;
+      t.clock.now += 10 * 60_000;
       await hub.notifier.round();
       expect(receiver.received.length).toBe(start + attempt);
     }

@@ -60,7 +60,6 @@ import { logMailer, type Mailer } from '../notifications/email.ts';
 import { createNotifier, type Notifier, type NotifierOptions } from '../notifications/notifier.ts';
 import { notificationRoutes } from '../notifications/routes.ts';
 import { createNotificationService, type NotificationService } from '../notifications/service.ts';
-import { recordSupportEvent } from '../notifications/support-alerts.ts';
 
 const quietLog = { info: () => undefined, warn: () => undefined, error: (fields: Record<string, unknown>, message: string) => console.error(message, fields) };
 
@@ -216,6 +215,7 @@ export async function composeHub(options: HubOptions): Promise<Hub> {
     // One process holds a SQLite file: deliveries a killed process had leased are free at once when it starts again.
     soleProcess: store.dialect === 'sqlite',
     supportRequest: (orgId, id) => supportRepo.requestFor(orgId, id),
+    supportMessages: (id) => supportRepo.messages(id),
     ...options.notifications,
   });
   const keyDeps = {
@@ -256,10 +256,8 @@ export async function composeHub(options: HubOptions): Promise<Hub> {
         clock,
         orgKind: async (id) => (await accounts.getOrganization(id))?.kind ?? null,
         announce: (requestId, orgs) => bus.publish({ kind: 'support', request_id: requestId, orgs: [...orgs] }),
-        statusChanged: async (event) => {
-          await recordSupportEvent({ store: notifyStore, directory }, event);
-          notifier.changed({ kind: 'stored' });
-        },
+        statusChanged: (event) => notifier.support({ kind: 'status', ...event }),
+        messagePosted: (event) => notifier.support({ kind: 'message', ...event }),
         orgName: async (id) => (await accounts.getOrganization(id))?.name ?? null,
       }),
       liveRoutes({ stix: store.stix, bus, clock, ownerName: cachedNames(async (id) => (await accounts.getOrganization(id))?.name ?? null), ...options.live }),

@@ -5,9 +5,9 @@ import { RAMPART_NAMESPACE, uuidV5 } from '../domain/uuid.ts';
 import type { DeliveryOutcome, DeliveryRow, NotificationsStore, WebhookRow } from '../store/notifications.ts';
 import type { Reader, StixStore, StoredVersion } from '../store/types.ts';
 import { readerOf, type Directory, type KeysOf, type Person } from './directory.ts';
-import { digestMail, immediateMail, supportMail, type MailItem, type Mailer } from './email.ts';
+import { digestMail, immediateMail, supportMail, type MailItem, type Mailer, type SupportMailItem } from './email.ts';
 import { SUPPORT_SERVICE_LABELS } from '../domain/support.ts';
-import type { SupportRequest } from '../store/support.ts';
+import type { SupportMessage, SupportRequest } from '../store/support.ts';
 import { backoffMs, type WebhookSender } from './webhook.ts';
 import { openWebhookSecret } from './webhook-secrets.ts';
 import type { SecretBox } from '../auth/secret-box.ts';
@@ -52,6 +52,8 @@ export interface DeliverDeps {
   readonly log: { warn(fields: Record<string, unknown>, message: string): void };
   /** A support request as `orgId` may see it now (its requester, provider or a party), or null; absent where support requests are not served. */
   readonly supportRequest?: (orgId: OrgId, id: string) => Promise<SupportRequest | null>;
+  /** The messages of a support request (asked only after `supportRequest` said the recipient may see it). */
+  readonly supportMessages?: (requestId: string) => Promise<readonly SupportMessage[]>;
 }
 
 /** Why a delivery is not made: said in the outbox for the org-admin to read. */
@@ -128,6 +130,7 @@ async function deliverWebhook(deps: DeliverDeps, row: DeliveryRow, batch: Batch 
   const hook = batch === null ? await deps.store.webhook(row.recipient) : await batch.webhook(row.recipient);
   if (hook === null || hook.org_id !== row.org_id) return { state: 'dropped', reason: 'the webhook was removed' };
   if (hook.enabled !== 1) return { state: 'dropped', reason: 'the webhook is turned off' };
+  if (row.support_id !== null) return deliverSupportWebhook(deps, row, hook, row.support_id, batch);
   const reader = await readerOf(deps.keysOf, row.org_id, null);
   const seen = batch === null ? await visibleNow(deps, reader, row) : visibleIn(await batch.visible(reader, row.org_id), row);
   if ('dropped' in seen) return { state: 'dropped', reason: seen.dropped };
@@ -135,6 +138,66 @@ async function deliverWebhook(deps: DeliverDeps, row: DeliveryRow, batch: Batch 
   if (!secret.ok) return failed(deps, row, `the webhook's secret cannot be read: ${secret.error.message}`);
   const now = deps.now();
   const body = webhookBody(row, seen.version, new Date(now).toISOString());
+  const sent = await deps.sendWebhook({ url: hook.url, secret: secret.value.secret, deliveryId: row.id, body, timestampSeconds: Math.floor(now / 1000) });
+  if (sent.ok) {
+    if (hook.failures > 0) await deps.store.webhookSucceeded(hook.id);
+    return { state: 'delivered' };
+  }
+  return failed(deps, row, sent.error);
+}
+
+/** What a support delivery's event is, from its `support_event` (null on deliveries before 0033: a change of status). */
+function supportEventOf(row: DeliveryRow): { kind: 'requested' | 'status' } | { kind: 'message'; messageId: string } {
+  const event = row.support_event ?? 'status';
+  if (event.startsWith('message:')) return { kind: 'message', messageId: event.slice('message:'.length) };
+  return { kind: event === 'requested' ? 'requested' : 'status' };
+}
+
+/**
+ * The body a webhook receives of a support request's event: the request as the organization sees it
+ * now (it is sent only while the organization may see it) and, for a new message, the message.
+ */
+export function supportWebhookBody(row: DeliveryRow, request: SupportRequest, message: SupportMessage | null, sentAt: string): string {
+  const event = supportEventOf(row);
+  return JSON.stringify({
+    delivery_id: row.id,
+    event: event.kind === 'message' ? 'support.message' : event.kind === 'requested' ? 'support.requested' : 'support.status-changed',
+    sent_at: sentAt,
+    urgent: row.urgent === 1,
+    reasons: JSON.parse(row.reasons) as unknown,
+    support_request: {
+      id: request.id,
+      requester_org: request.requesterOrg,
+      provider_org: request.providerOrg,
+      parties: request.parties,
+      service: request.service,
+      title: request.title,
+      details: request.details,
+      urgent: request.urgent,
+      status: request.status,
+      scheduled_for: request.scheduledFor,
+      created_at: new Date(request.createdAt).toISOString(),
+      updated_at: new Date(request.updatedAt).toISOString(),
+    },
+    ...(message === null ? {} : { message: { id: message.id, author_org: message.authorOrg, body: message.body, at: new Date(message.at).toISOString() } }),
+  });
+}
+
+/** A support request's event to an organization's webhook, sent only while the organization may still see the request. */
+async function deliverSupportWebhook(deps: DeliverDeps, row: DeliveryRow, hook: WebhookRow, requestId: string, batch: Batch | null): Promise<DeliveryOutcome> {
+  if (deps.supportRequest === undefined) return { state: 'dropped', reason: 'this server does not serve support requests' };
+  const request = await deps.supportRequest(row.org_id, requestId);
+  if (request === null) return { state: 'dropped', reason: NO_LONGER_SHARED };
+  const event = supportEventOf(row);
+  let message: SupportMessage | null = null;
+  if (event.kind === 'message') {
+    message = (await deps.supportMessages?.(requestId))?.find((m) => m.id === event.messageId) ?? null;
+    if (message === null) return { state: 'dropped', reason: 'the message is gone' };
+  }
+  const secret = batch === null ? openWebhookSecret(deps.secretBox, hook.id, hook.secret) : batch.secret(hook);
+  if (!secret.ok) return failed(deps, row, `the webhook's secret cannot be read: ${secret.error.message}`);
+  const now = deps.now();
+  const body = supportWebhookBody(row, request, message, new Date(now).toISOString());
   const sent = await deps.sendWebhook({ url: hook.url, secret: secret.value.secret, deliveryId: row.id, body, timestampSeconds: Math.floor(now / 1000) });
   if (sent.ok) {
     if (hook.failures > 0) await deps.store.webhookSucceeded(hook.id);
@@ -168,13 +231,16 @@ async function deliverEmail(deps: DeliverDeps, row: DeliveryRow): Promise<Delive
   return sent.ok ? { state: 'delivered' } : failed(deps, row, sent.error);
 }
 
+function supportItemOf(request: SupportRequest, row: DeliveryRow): SupportMailItem {
+  return { id: request.id, title: request.title, service: SUPPORT_SERVICE_LABELS[request.service], status: request.status, message: supportEventOf(row).kind === 'message', reasons: JSON.parse(row.reasons) as string[], urgent: row.urgent === 1 };
+}
+
 /** A support request's event, sent only while the person's organization may still see the request. */
 async function deliverSupport(deps: DeliverDeps, row: DeliveryRow, person: Person, requestId: string): Promise<DeliveryOutcome> {
   if (deps.supportRequest === undefined) return { state: 'dropped', reason: 'this server does not serve support requests' };
   const request = await deps.supportRequest(person.orgId, requestId);
   if (request === null) return { state: 'dropped', reason: NO_LONGER_SHARED };
-  const item = { id: request.id, title: request.title, service: SUPPORT_SERVICE_LABELS[request.service], status: request.status, reasons: JSON.parse(row.reasons) as string[], urgent: row.urgent === 1 };
-  const mail = supportMail(person.email, row.id, item, deps.baseUrl);
+  const mail = supportMail(person.email, row.id, supportItemOf(request, row), deps.baseUrl);
   const sent = await deps.mailer.send(row.channel === 'escalation' ? { ...mail, subject: `${mail.subject} (not yet acknowledged by your organization)` } : mail);
   return sent.ok ? { state: 'delivered' } : failed(deps, row, sent.error);
 }
@@ -201,11 +267,29 @@ async function deliverDigest(deps: DeliverDeps, first: DeliveryRow, batch: Batch
   if (rows.length === 0) return [];
   const person = await recipientPerson(deps, first.recipient);
   if (person === null) return rows.map((row) => ({ row, outcome: { state: 'dropped', reason: 'the person no longer has an account' } }));
-  const visible = await digestVisible(deps, person, rows, batch);
+  const objectRows = rows.filter((r) => r.support_id === null);
+  const visible = objectRows.length === 0 ? new Map<string, StoredVersion[]>() : await digestVisible(deps, person, objectRows, batch);
   const items: MailItem[] = [];
+  const support: SupportMailItem[] = [];
   const included: DeliveryRow[] = [];
   const finished: Finished[] = [];
+  // Support requests' events: each while the person's organization may still see the request, as it stands now.
+  const requests = new Map<string, Promise<SupportRequest | null>>();
   for (const row of rows) {
+    if (row.support_id === null) continue;
+    let request = requests.get(row.support_id);
+    if (request === undefined) {
+      request = deps.supportRequest === undefined ? Promise.resolve(null) : deps.supportRequest(person.orgId, row.support_id);
+      requests.set(row.support_id, request);
+    }
+    const seen = await request;
+    if (seen === null) finished.push({ row, outcome: { state: 'dropped', reason: deps.supportRequest === undefined ? 'this server does not serve support requests' : NO_LONGER_SHARED } });
+    else {
+      support.push(supportItemOf(seen, row));
+      included.push(row);
+    }
+  }
+  for (const row of objectRows) {
     const seen = visibleIn(visible, row);
     if ('dropped' in seen) finished.push({ row, outcome: { state: 'dropped', reason: seen.dropped } });
     else {
@@ -216,7 +300,7 @@ async function deliverDigest(deps: DeliverDeps, first: DeliveryRow, batch: Batch
   if (included.length === 0) return finished;
   // The digest's own stable id: the same rows always make the same id, so a resend after a crash is recognisable.
   const digestId = uuidV5(`digest|${createHash('sha256').update(included.map((r) => r.id).join(',')).digest('hex')}`, RAMPART_NAMESPACE);
-  const sent = await deps.mailer.send(digestMail(person.email, digestId, items, deps.baseUrl));
+  const sent = await deps.mailer.send(digestMail(person.email, digestId, items, deps.baseUrl, support));
   for (const row of included) finished.push({ row, outcome: sent.ok ? { state: 'delivered' } : failed(deps, row, sent.error) });
   return finished;
 }

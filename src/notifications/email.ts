@@ -119,18 +119,29 @@ export function immediateMail(to: string, deliveryId: string, item: MailItem, ba
   return { to, deliveryId, subject: `[${label}] ${urgent}${typeWord(item.type)}: ${title}`, text: `${lines.join('\n')}\n` };
 }
 
-/** The daily digest: every item in a line; AMBER+STRICT and RED items counted, not described. The subject carries the strictest TLP. */
-export function digestMail(to: string, deliveryId: string, items: readonly MailItem[], baseUrl: string | null): MailMessage {
+/**
+ * The daily digest: every item in a line; AMBER+STRICT and RED items counted, not described. The subject
+ * carries the strictest TLP. Support requests' events (a person who chose the digest) follow, by title
+ * and status only, as in their own emails.
+ */
+export function digestMail(to: string, deliveryId: string, items: readonly MailItem[], baseUrl: string | null, support: readonly SupportMailItem[] = []): MailMessage {
   const strictest = items.reduce<Tlp>((acc, i) => (TLP_LEVELS.indexOf(i.tlp) > TLP_LEVELS.indexOf(acc) ? i.tlp : acc), 'clear');
-  const lines = [`Shared with you in Rampart since the last digest: ${items.length} item${items.length === 1 ? '' : 's'}.`, ''];
+  const count = items.length + support.length;
+  const lines = [`Shared with you in Rampart since the last digest: ${count} item${count === 1 ? '' : 's'}.`, ''];
   const hidden = items.filter((i) => announcedOnly(i.tlp));
   for (const item of items) {
     if (announcedOnly(item.tlp)) continue;
     lines.push(`- [${tlpLabel(item.tlp)}] ${typeWord(item.type)}: ${item.name ?? '(no name)'}${baseUrl === null ? '' : `  ${baseUrl}/intel/${encodeURIComponent(item.id)}`}`);
   }
   if (hidden.length > 0) lines.push('', `${hidden.length} item${hidden.length === 1 ? ' is' : 's are'} marked TLP:AMBER+STRICT or TLP:RED and ${hidden.length === 1 ? 'is' : 'are'} not described here. ${signIn(baseUrl)}`);
-  lines.push('', 'Handle each item according to its marking.');
-  return { to, deliveryId, subject: `[${tlpLabel(strictest)}] Rampart daily digest: ${items.length} item${items.length === 1 ? '' : 's'}`, text: `${lines.join('\n')}\n` };
+  if (support.length > 0) {
+    lines.push('', 'Support requests:');
+    for (const s of support) lines.push(`- ${s.message ? 'New message on' : `${s.status[0]?.toUpperCase() ?? ''}${s.status.slice(1)}:`} ${s.title} (${s.service})${supportLink(s.id, baseUrl)}`);
+  }
+  if (items.length > 0) lines.push('', 'Handle each item according to its marking.');
+  // Support requests carry no TLP: a digest of them alone says so in its subject rather than claim TLP:CLEAR.
+  const tag = items.length > 0 ? tlpLabel(strictest) : 'Rampart';
+  return { to, deliveryId, subject: `[${tag}] Rampart daily digest: ${count} item${count === 1 ? '' : 's'}`, text: `${lines.join('\n')}\n` };
 }
 
 /** What an email says of a support request: its title, the service and where it stands (no details: people sign in to read them). */
@@ -139,15 +150,21 @@ export interface SupportMailItem {
   readonly title: string;
   readonly service: string;
   readonly status: string;
+  /** The event is a new message (its text stays in Rampart), not a change of status. */
+  readonly message: boolean;
   readonly reasons: readonly string[];
   readonly urgent: boolean;
 }
 
-/** The email of a support request's event (a new request, a change of status). */
+const supportLink = (id: string, baseUrl: string | null) => (baseUrl === null ? '' : `  ${baseUrl}/support/${encodeURIComponent(id)}`);
+
+/** The email of a support request's event (a new request, a change of status, a new message). */
 export function supportMail(to: string, deliveryId: string, item: SupportMailItem, baseUrl: string | null): MailMessage {
   const urgent = item.urgent ? 'URGENT: ' : '';
   const lines = [`Support request: ${item.title}`, `Service: ${item.service}`, `Status: ${item.status}`, ''];
+  if (item.message) lines.push('A new message was written on it.', '');
   lines.push(baseUrl === null ? 'Sign in to Rampart to read and answer it.' : `Open it: ${baseUrl}/support/${encodeURIComponent(item.id)}`, '');
   lines.push(`You are told because of: ${item.reasons.join('; ')}.`);
-  return { to, deliveryId, subject: `[Rampart] ${urgent}Support request ${item.status}: ${item.title}`, text: `${lines.join('\n')}\n` };
+  const subject = item.message ? `[Rampart] ${urgent}New message on support request: ${item.title}` : `[Rampart] ${urgent}Support request ${item.status}: ${item.title}`;
+  return { to, deliveryId, subject, text: `${lines.join('\n')}\n` };
 }

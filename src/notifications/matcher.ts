@@ -240,6 +240,7 @@ function delivery(channel: string, recipient: string, orgId: OrgId, alert: strin
     created_at: now,
     done_at: null,
     support_id: null,
+    support_event: null,
   };
 }
 

@@ -9,6 +9,7 @@ import type { Directory, KeysOf } from './directory.ts';
 import type { Mailer } from './email.ts';
 import { alertId, deliveryId, matchPass, reshareCatchUp, type MatcherDeps } from './matcher.ts';
 import { kindsOfRow, planContacts } from './rules.ts';
+import { recordSupportEvent, type SupportEvent } from './support-alerts.ts';
 import { httpWebhookSender, type WebhookSender } from './webhook.ts';
 import type { SecretBox } from '../auth/secret-box.ts';
 
@@ -38,6 +39,8 @@ export interface NotifierOptions {
   readonly soleProcess?: boolean;
   /** A support request as an organization may see it now: support alerts are checked against it at delivery. */
   readonly supportRequest?: DeliverDeps['supportRequest'];
+  /** The messages of a support request: a webhook of a new message carries it. */
+  readonly supportMessages?: DeliverDeps['supportMessages'];
   readonly log: { info(fields: Record<string, unknown>, message: string): void; warn(fields: Record<string, unknown>, message: string): void; error(fields: Record<string, unknown>, message: string): void };
 }
 
@@ -52,6 +55,8 @@ export interface Notifier {
   round(): Promise<void>;
   /** Tells an organization's org-admins something in the notification centre and by email. */
   notice(orgId: OrgId, text: string): Promise<void>;
+  /** Records the alerts and deliveries of a support request's event (before the caller is answered), then delivers them. */
+  support(event: SupportEvent): Promise<void>;
 }
 
 /** The next digest time after `now`: today's digest hour, or tomorrow's when it has passed. */
@@ -81,6 +86,7 @@ export function createNotifier(options: NotifierOptions): Notifier {
     baseUrl: options.baseUrl ?? null,
     log: options.log,
     ...(options.supportRequest === undefined ? {} : { supportRequest: options.supportRequest }),
+    ...(options.supportMessages === undefined ? {} : { supportMessages: options.supportMessages }),
   };
 
   async function notice(orgId: OrgId, text: string): Promise<void> {
@@ -91,7 +97,7 @@ export function createNotifier(options: NotifierOptions): Notifier {
     for (const admin of admins) {
       const id = uuidV5(`notice|${admin.id}|${at}|${text}`, RAMPART_NAMESPACE);
       alerts.push({ id, user_id: admin.id, org_id: orgId, object_id: null, added_us: null, notice: text, reasons: '["Notice"]', urgent: 0, created_at: at, read_at: null, acked_at: null, escalated_at: null, kinds: null, support_id: null });
-      deliveries.push({ id, channel: 'email', recipient: admin.id, org_id: orgId, alert_id: id, object_id: null, added_us: null, mode: 'immediate', reasons: '["Notice"]', urgent: 0, state: 'pending', attempts: 0, next_at: at, lease_owner: null, lease_until: null, last_error: null, created_at: at, done_at: null, support_id: null });
+      deliveries.push({ id, channel: 'email', recipient: admin.id, org_id: orgId, alert_id: id, object_id: null, added_us: null, mode: 'immediate', reasons: '["Notice"]', urgent: 0, state: 'pending', attempts: 0, next_at: at, lease_owner: null, lease_until: null, last_error: null, created_at: at, done_at: null, support_id: null, support_event: null });
     }
     await options.store.record(alerts, deliveries);
   }
@@ -124,7 +130,7 @@ export function createNotifier(options: NotifierOptions): Notifier {
         if (person === null || person.orgId !== alert.org_id) continue;
         const id = alertId(userId, subjectId, alert.added_us);
         alerts.push({ ...alert, id, user_id: userId, reasons, created_at: at, read_at: null, acked_at: null, escalated_at: at });
-        deliveries.push({ id: deliveryId('escalation', userId, subjectId, alert.added_us), channel: 'escalation', recipient: userId, org_id: alert.org_id, alert_id: id, object_id: alert.object_id, support_id: alert.support_id, added_us: alert.added_us, mode: 'immediate', reasons, urgent: 1, state: 'pending', attempts: 0, next_at: at, lease_owner: null, lease_until: null, last_error: null, created_at: at, done_at: null });
+        deliveries.push({ id: deliveryId('escalation', userId, subjectId, alert.added_us), channel: 'escalation', recipient: userId, org_id: alert.org_id, alert_id: id, object_id: alert.object_id, support_id: alert.support_id, added_us: alert.added_us, mode: 'immediate', reasons, urgent: 1, state: 'pending', attempts: 0, next_at: at, lease_owner: null, lease_until: null, last_error: null, created_at: at, done_at: null, support_event: null });
       }
       // Support alerts are recorded by id (a support event has no object to key them by).
       await (alert.support_id === null ? options.store.record(alerts, deliveries) : options.store.recordSupport(alerts, deliveries));
@@ -205,5 +211,9 @@ export function createNotifier(options: NotifierOptions): Notifier {
     },
     round,
     notice,
+    async support(event) {
+      await recordSupportEvent({ store: options.store, directory: options.directory, nextDigestAt: (t) => nextDigestAt(t, digestHour) }, event);
+      if (!stopped) void round();
+    },
   };
 }

@@ -64,6 +64,8 @@ export type DeliveryRow = {
   done_at: number | null;
   /** (0032) As on the alert: the support request the delivery is about, or null. */
   support_id: string | null;
+  /** (0033) Which event of the support request: `requested`, `status` or `message:<id>`; null otherwise (and on older support deliveries: a change of status). */
+  support_event: string | null;
 };
 
 export type AlertRow = NotifyTables['notify_alert'];

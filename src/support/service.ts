@@ -22,6 +22,8 @@ export interface SupportDeps {
    * caller is answered.
    */
   readonly statusChanged?: (event: { readonly request: SupportRequest; readonly actor: OrgId; readonly at: number }) => Promise<void>;
+  /** A message was written on `request` by `actor`: the people of the other organizations that see it are told. Recorded before the caller is answered. */
+  readonly messagePosted?: (event: { readonly request: SupportRequest; readonly message: SupportMessage; readonly actor: OrgId; readonly at: number }) => Promise<void>;
 }
 
 /** Offices that may ask for support: states, territories and local election offices. */
@@ -139,6 +141,7 @@ export async function postMessage(deps: SupportDeps, principal: Principal, id: s
   const message: SupportMessage = { id: randomUUID(), requestId: id, authorOrg: principal.orgId, authorUser: principal.userId, body: body.trim(), at: deps.clock.now().getTime() };
   await deps.repo.addMessage(message);
   deps.announce(id, everyone(request));
+  await deps.messagePosted?.({ request, message, actor: principal.orgId, at: message.at });
   return ok(message);
 }
 

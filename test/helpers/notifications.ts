@@ -5,10 +5,13 @@ import { createOrganization, seedOrganizations } from '../../src/accounts/organi
 import { TEST_POLICY } from './accounts.ts';
 import { createUser } from '../../src/accounts/users.ts';
 import { createAuthService } from '../../src/auth/service.ts';
+import { secretBox, type SecretBox } from '../../src/auth/secret-box.ts';
 import type { OrgId } from '../../src/domain/ids.ts';
 import { ok } from '../../src/domain/result.ts';
-import type { Hub } from '../../src/hub/compose.ts';
-import type { RampartStore } from '../../src/store/index.ts';
+import { composeHub, type Hub, type HubOptions } from '../../src/hub/compose.ts';
+import { openStore, type RampartStore } from '../../src/store/index.ts';
+import type { DialectName } from '../../src/store/db.ts';
+import { testDatabase, type TestDatabase } from './store.ts';
 import { RAMPART_EXTENSION_ID } from '../../src/stix/rampart-extension.ts';
 import type { MailMessage, Mailer } from '../../src/notifications/email.ts';
 
@@ -107,4 +110,52 @@ export async function post(hub: Pick<Hub, 'app'>, key: string, object: Record<st
 export async function reshare(hub: Pick<Hub, 'app'>, key: string, id: string, tlp: string, audience: readonly string[]): Promise<void> {
   const res = await hub.app.inject({ method: 'PUT', url: `/api/v1/objects/${id}/sharing`, headers: { authorization: `Bearer ${key}` }, payload: { tlp, audience } });
   if (res.statusCode !== 200) throw new Error(`reshare ${id}: ${res.statusCode} ${res.body}`);
+}
+
+const HUB = 'identity--cc8654b7-1ffc-487a-bf1c-ed29e18f0a33' as OrgId;
+
+/** What the notification tests share: a hub on its own database with the notification world, a clock they move, and the REST API as each person. */
+export interface NotificationHub {
+  readonly db: TestDatabase;
+  readonly store: RampartStore;
+  readonly hub: Hub;
+  readonly world: World;
+  /** The hub's time in epoch milliseconds (election day, 13:00 UTC, at first): tests move it forward. */
+  readonly clock: { now: number };
+  /** The hub's server key (webhook secrets are sealed with it): tests that store a webhook directly seal its secret with it. */
+  readonly secretBox: SecretBox;
+  /** A request through the REST API as `who` (their write API key), its status and its JSON body. */
+  api(who: Who, method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, payload?: unknown): Promise<{ status: number; body: Record<string, unknown> | null }>;
+  close(): Promise<void>;
+}
+
+/**
+ * Tests only: a composed hub on a fresh database of `dialect` with the notification world, its matcher's
+ * starting point placed after what the world stored (so only what a test stores is matched).
+ */
+export async function notificationHub(dialect: DialectName, notifications: HubOptions['notifications']): Promise<NotificationHub> {
+  const db = testDatabase(dialect);
+  const store = await openStore({ url: db.url });
+  const clock = { now: Date.parse('2026-11-03T13:00:00.000Z') };
+  const box = secretBox(randomBytes(32));
+  const hub = await composeHub({ store, hubOwner: HUB, secretBox: box, clock: { now: () => new Date(clock.now) }, ...(notifications === undefined ? {} : { notifications }) });
+  const world = await notificationWorld(store);
+  await hub.notifier.round();
+  return {
+    db,
+    store,
+    hub,
+    world,
+    clock,
+    secretBox: box,
+    async api(who, method, url, payload) {
+      const res = await hub.app.inject({ method, url, headers: { authorization: `Bearer ${world.keys[who]}` }, ...(payload === undefined ? {} : { payload: payload as Record<string, unknown> }) });
+      return { status: res.statusCode, body: res.body === '' ? null : (JSON.parse(res.body) as Record<string, unknown>) };
+    },
+    async close() {
+      await hub.app.close();
+      await store.close();
+      await db.drop();
+    },
+  };
 }

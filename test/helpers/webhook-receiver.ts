@@ -2,6 +2,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 
 export interface ReceivedHook {
+  /** The path (and query) the request was sent to: one receiver can stand for several webhooks. */
+  readonly path: string;
   readonly headers: IncomingMessage['headers'];
   readonly body: string;
 }
@@ -17,7 +19,7 @@ export async function webhookReceiver(answer: (hook: ReceivedHook, index: number
     const chunks: Buffer[] = [];
     request.on('data', (c: Buffer) => chunks.push(c));
     request.on('end', () => {
-      const hook = { headers: request.headers, body: Buffer.concat(chunks).toString('utf8') };
+      const hook = { path: request.url ?? '', headers: request.headers, body: Buffer.concat(chunks).toString('utf8') };
       received.push(hook);
       const status = answer(hook, received.length - 1);
       if (status === 'hang') hanging.push(response);
