@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { sql } from 'kysely';
-import { seedDemo } from '../src/demo/seed-demo.ts';
+import { DEMO_WATCHED_DOMAIN, seedDemo } from '../src/demo/seed-demo.ts';
+import { notificationsStore } from '../src/store/notifications.ts';
 import { prepareHub } from '../src/hub/first-start.ts';
 import { orgIdOfUuid } from '../src/domain/ids.ts';
 import { RAMPART_EXTENSION_ID } from '../src/stix/rampart-extension.ts';
@@ -242,10 +243,13 @@ describe('the demo', () => {
     try {
       const dir = mkdtempSync(join(tmpdir(), 'rampart-demo-'));
       const options = { hubOwner: orgIdOfUuid('cc8654b7-1ffc-487a-bf1c-ed29e18f0a33'), credentialsFile: join(dir, 'demo.json'), publishing: demo.hub.publishing };
+      const firstStarts: boolean[] = [];
       for (let start = 0; start < 2; start++) {
-        const seeded = await seedDemo(demo.hub.auth.context, demo.store.stix, options);
+        const seeded = await seedDemo(demo.hub.auth.context, demo.store.stix, { ...options, beforeStory: (_orgs, firstStart) => Promise.resolve(void firstStarts.push(firstStart)) });
         expect(seeded.ok, seeded.ok ? '' : seeded.error.message).toBe(true);
       }
+      // Only the start that created the demo county counts as the first (first-start.ts adds its watched domain then only).
+      expect(firstStarts).toEqual([true, false]);
       const get = async <T,>(url: string) => {
         const res = await demo.hub.app.inject({ method: 'GET', url });
         expect(res.statusCode, res.body).toBe(200);
@@ -282,6 +286,15 @@ describe('the demo', () => {
       ]);
       // The election's hundred status reports came before the matcher's starting point: no flood for the state analyst.
       expect((await unread('analyst@wi-elections.example')).length).toBeLessThanOrEqual(3);
+      // The clerk removes the demo's watched domain; the next start does not put it back.
+      const notify = notificationsStore(demo.store.database);
+      const clerk = await demo.hub.auth.context.accounts.userByEmail('clerk@lakeshore-county.example');
+      const watched = await notify.watchItems(clerk?.org_id);
+      expect(watched.map((w) => w.value)).toEqual([DEMO_WATCHED_DOMAIN]);
+      for (const w of watched) await notify.deleteWatchItem(w.org_id, w.id);
+      const again = await prepareHub(demo.store, { hubOwner: orgIdOfUuid('cc8654b7-1ffc-487a-bf1c-ed29e18f0a33'), demo: { accounts: demo.hub.auth.context, credentialsFile: join(dir, 'demo.json'), publishing: demo.hub.publishing } });
+      expect(again.ok, again.ok ? '' : again.error.message).toBe(true);
+      expect(await notify.watchItems(clerk?.org_id)).toEqual([]);
     } finally {
       await demo.close();
     }

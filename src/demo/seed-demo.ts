@@ -74,7 +74,7 @@ async function findSeeded(ctx: AccountsContext, match: (o: Organization) => bool
   return found === undefined ? err(problem('conflict', 'demo-org-missing', `the demo needs the seeded ${what}; run the organization seed first`)) : ok(found);
 }
 
-async function demoOrgs(ctx: AccountsContext): Promise<Result<{ readonly orgs: DemoOrgs; readonly names: Readonly<Record<DemoPerson['org'], string>> }, Problem>> {
+async function demoOrgs(ctx: AccountsContext): Promise<Result<{ readonly orgs: DemoOrgs; readonly names: Readonly<Record<DemoPerson['org'], string>>; readonly countyCreated: boolean }, Problem>> {
   const state = await findSeeded(ctx, (o) => o.kind === 'state' && o.state_fips === '55', 'state of Wisconsin');
   if (!state.ok) return state;
   const other = await findSeeded(ctx, (o) => o.kind === 'state' && o.state_fips === '17', 'state of Illinois');
@@ -82,6 +82,7 @@ async function demoOrgs(ctx: AccountsContext): Promise<Result<{ readonly orgs: D
   const federal = await findSeeded(ctx, (o) => o.kind === 'federal' && o.short_name === 'CISA', 'federal agency CISA');
   if (!federal.ok) return federal;
   let county = await ctx.accounts.getOrganization(organizationId(DEMO_COUNTY));
+  const countyCreated = county === null;
   if (county === null) {
     const created = await createOrganization(ctx, OPERATOR, DEMO_COUNTY);
     if (!created.ok) return created;
@@ -90,6 +91,7 @@ async function demoOrgs(ctx: AccountsContext): Promise<Result<{ readonly orgs: D
   return ok({
     orgs: { state: { id: state.value.id, fips: '55' }, county: { id: county.id }, otherState: { id: other.value.id, fips: '17' }, federal: { id: federal.value.id } },
     names: { county: county.name, state: state.value.name, otherState: other.value.name, federal: federal.value.name },
+    countyCreated,
   });
 }
 
@@ -138,13 +140,16 @@ export async function seedDemo(
     readonly credentialsFile: string;
     readonly publishing: DemoPublishing;
     readonly now?: Date;
-    /** Runs after the election and its status reports, before the story is shared (first-start places the alert matcher's start there). */
-    readonly beforeStory?: (orgs: DemoOrgs) => Promise<void>;
+    /**
+     * Runs after the election and its status reports, before the story is shared (first-start places the alert matcher's
+     * start there). `firstStart`: the demo county was created by this start, so what its people set up is not yet theirs to keep.
+     */
+    readonly beforeStory?: (orgs: DemoOrgs, firstStart: boolean) => Promise<void>;
   },
 ): Promise<Result<readonly DemoAccount[], Problem>> {
   const found = await demoOrgs(ctx);
   if (!found.ok) return found;
-  const { orgs, names } = found.value;
+  const { orgs, names, countyCreated } = found.value;
   const credentials = readCredentials(options.credentialsFile);
   const accounts: DemoAccount[] = [];
   for (const person of PEOPLE) {
@@ -170,7 +175,7 @@ export async function seedDemo(
   // The election first: its hundred status reports are the background, not news; the story after it is shared as news.
   const election = await seedElectionDemo(ctx, stix, { hubOwner: options.hubOwner, now, orgs });
   if (!election.ok) return election;
-  await options.beforeStory?.(orgs);
+  await options.beforeStory?.(orgs, countyCreated);
   for (const item of demoItems(orgs, electionDayStart)) {
     const imported = await importObjects(stix, [JSON.stringify(item.object)], { hubOwner: options.hubOwner, owner: item.owner, tlp: item.tlp, audience: item.audience, onConflict: 'replace' });
     if (!imported.ok) return imported;

@@ -54,10 +54,11 @@ export async function prepareHub(store: RampartStore, options: PrepareOptions): 
       publishing: options.demo.publishing,
       // The story is shared after the alert matcher's starting point, so its people find it in their notification
       // centres as any new share (on a later start the point stands and nothing is matched twice). After the phishing
-      // emails, the county watches the phishing domain: the federal indicators naming it reach its clerk.
-      beforeStory: async (orgs) => {
+      // emails, the county watches the phishing domain: the federal indicators naming it reach its clerk. Only on the
+      // start that creates the county: a clerk who later removes it from the watch list does not find it back.
+      beforeStory: async (orgs, firstStart) => {
         await notify.cursor();
-        await notify.insertWatchItem({ id: randomUUID(), org_id: orgs.county.id, kind: 'domain', value: DEMO_WATCHED_DOMAIN, label: 'Phishing domain from the emails to our poll-worker coordinators (demo)', created_at: Date.now() });
+        if (firstStart) await notify.insertWatchItem({ id: randomUUID(), org_id: orgs.county.id, kind: 'domain', value: DEMO_WATCHED_DOMAIN, label: 'Phishing domain from the emails to our poll-worker coordinators (demo)', created_at: Date.now() });
       },
     });
     if (!demo.ok) return demo;
