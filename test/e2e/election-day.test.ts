@@ -67,9 +67,18 @@ describe.skipIf(skipReason !== null)('election day in the web UI (Chromium)', ()
       await post.fill('input[type=password]', clerk.password);
       await post.click('button[type=submit]');
       await post.waitForURL((u) => !u.pathname.startsWith('/signin'));
-      await post.goto(`${server.url}/elections/${encodeURIComponent(election)}/status`);
+      // From the dashboard, one tap to the status form of the election under way.
+      await post.goto(`${server.url}/`);
+      await post.getByRole('link', { name: 'Post your status' }).tap();
+      await post.waitForURL((u) => u.pathname.endsWith('/status'));
       await post.getByRole('button', { name: 'Everything is normal' }).tap();
       await post.getByText('Send “everything is normal”?').waitFor();
+      // The confirmation opens below the fold on a phone: it comes into sight whole, its "Yes" button focused.
+      await post.waitForFunction(
+        "(() => { const box = document.querySelector('[role=alertdialog]')?.getBoundingClientRect(); return box !== undefined && box.top >= 0 && box.bottom <= window.innerHeight && document.activeElement?.textContent === 'Yes, send it'; })()",
+        undefined,
+        { timeout: 10_000 },
+      );
       await post.getByRole('button', { name: 'Yes, send it' }).tap();
       await post.waitForURL((u) => u.pathname === `/elections/${encodeURIComponent(election)}` || u.pathname === `/elections/${election}`);
       // The clerk is told it went, on their own state's page.
@@ -82,11 +91,18 @@ describe.skipIf(skipReason !== null)('election day in the web UI (Chromium)', ()
       await map.locator('tr[data-jurisdiction] >> text=Dane County Clerk (fictional test)').waitFor();
       expect(await map.locator(`tr[data-jurisdiction="${dane.value.id}"]`).getAttribute('data-level')).toBe('normal');
 
-      // The state director sets a tighter interval for election day; the county's report still counts as current.
+      // The state director sees how often the counties report now (the election's two hours), then sets a tighter
+      // interval for election day; the county's report still counts as current.
       await map.getByText('Your state’s reporting').waitFor();
-      await map.selectOption('.state-settings select', '30');
+      const every = map.locator('.state-settings select');
+      await every.waitFor();
+      expect(await every.inputValue()).toBe('');
+      expect(await every.locator('option:checked').textContent()).toBe('as the election says (every 2 hours)');
+      expect(await map.getByRole('button', { name: 'Save' }).isDisabled()).toBe(true);
+      await every.selectOption('30');
       await map.getByRole('button', { name: 'Save' }).click();
-      await map.getByText('Saved: reports older than that now show as overdue.').waitFor();
+      await map.getByText('Saved: on election day your jurisdictions report every 30 minutes; a report older than that shows as overdue.').waitFor();
+      await map.waitForFunction("document.querySelector('.state-settings select')?.value === '30'", undefined, { timeout: 10_000 });
       expect(await map.locator(`tr[data-jurisdiction="${dane.value.id}"]`).getAttribute('data-level')).toBe('normal');
 
       // Voting is disrupted in Dane: on the national page the report behind "Yes" is a link that says which report it is.

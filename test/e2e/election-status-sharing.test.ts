@@ -202,7 +202,7 @@ describe.skipIf(skipReason !== null)('election-day status: sharing, linked incid
       offsetMs = 20 * 60_000;
       await desk.reload();
       await desk.locator(`tr[data-jurisdiction="${dane}"][data-level="stale"]`).waitFor();
-      await desk.locator(`tr[data-jurisdiction="${dane}"]`).getByText('overdue: due every 15 min').waitFor();
+      await desk.locator(`tr[data-jurisdiction="${dane}"]`).getByText('overdue: due every 15 minutes').waitFor();
 
       // The table fits a 1280-pixel screen: nothing in it to scroll sideways.
       expect(Number(await plan.evaluate("(() => { const el = document.querySelector('.expectations .table-scroll'); return el.scrollWidth - el.clientWidth; })()"))).toBeLessThanOrEqual(1);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countsWords, LEVEL_STYLE, reportLinkWords } from './election-words.ts';
+import { countsWords, LEVEL_STYLE, noReportWords, overdueWords, reportLinkWords } from './election-words.ts';
 
 describe('LEVEL_STYLE', () => {
   it('draws each level with its own symbol from blocks every system font carries, never an emoji', () => {
@@ -26,5 +26,15 @@ describe('countsWords', () => {
     expect(countsWords(counts)).toBe('2 no report, 1 normal');
     expect(countsWords(counts, 102)).toBe('2 no report, 1 normal, 102 local offices not shared with you');
     expect(countsWords({ ...counts, 'no-report': 0 }, 1)).toBe('1 normal, 1 local office not shared with you');
+  });
+});
+
+describe('noReportWords and overdueWords', () => {
+  it('says "never" only where the reader would see a report, and an interval in hours rather than minutes', () => {
+    expect(noReportWords({ required: true, shared: true })).toBe('never');
+    expect(noReportWords({ required: true, shared: false })).toBe('not shared with you');
+    expect(noReportWords({ required: false, shared: true })).toBe('not taking part');
+    expect(overdueWords(120)).toBe('overdue: due every 2 hours');
+    expect(overdueWords(30)).toBe('overdue: due every 30 minutes');
   });
 });

@@ -1,5 +1,6 @@
 import { STATUS_LEVEL_TEXT, type RollupLevel } from '../../src/domain/election.ts';
 import type { ApiResponse } from './api.ts';
+import { everyWords } from './expectation-words.ts';
 
 /** A yes/no/unknown answer of the national roll-up, as the API gives it. */
 type Answer = ApiResponse<'/api/v1/elections/{id}/rollup'>['states'][number]['answers']['voting'];
@@ -54,4 +55,21 @@ export function countsWords(counts: Readonly<Record<RollupLevel, number>>, notSh
 /** A report link's words before the server's title for it arrives: distinct for each link ("See report 2 of 3"). */
 export function reportLinkWords(index: number, of: number): string {
   return of === 1 ? 'See the report' : `See report ${index + 1} of ${of}`;
+}
+
+/** A jurisdiction's row of a state's list, as the API gives it. */
+type JurisdictionRow = ApiResponse<'/api/v1/elections/{id}/rollup/{state}'>['jurisdictions'][number];
+
+/**
+ * The "last report" cell when there is no report to link: "never" only when the reader would see one had it been
+ * sent; a local office that does not share its status with the reader may well have reported, so it says that.
+ */
+export function noReportWords(j: Pick<JurisdictionRow, 'required' | 'shared'>): string {
+  if (!j.required) return 'not taking part';
+  return j.shared ? 'never' : 'not shared with you';
+}
+
+/** "(overdue: due every 2 hours)": the interval in words, never a count of minutes. */
+export function overdueWords(everyMinutes: number): string {
+  return `overdue: due ${everyWords(everyMinutes)}`;
 }

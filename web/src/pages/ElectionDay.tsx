@@ -8,11 +8,12 @@ import { ScrollArea } from '../components/ScrollArea.tsx';
 import { Section, usePhone } from '../components/Section.tsx';
 import { LevelBadge, LevelLegend, StatusMap } from '../components/StatusMap.tsx';
 import { Loading, ProblemBox } from '../components/Status.tsx';
-import { ANSWER_WORDS, answerReason, countsWords, reportLinkWords } from '../election-words.ts';
+import { ANSWER_WORDS, answerReason, countsWords, noReportWords, overdueWords, reportLinkWords } from '../election-words.ts';
 import { formatWhen } from '../format.ts';
 import { Link, navigate } from '../router.tsx';
 import { placeByFips } from '../states.ts';
-import { useGet } from '../use-api.ts';
+import { useGet, useRoute } from '../use-api.ts';
+import { choicesWith, everyWords } from '../expectation-words.ts';
 import { useLiveFeed } from '../use-live.ts';
 import { useTitles } from '../use-titles.ts';
 
@@ -77,7 +78,7 @@ export function ElectionDay(props: { readonly id: string; readonly state: string
         </div>
         {mine.state === 'ready' && mine.value.jurisdiction !== null ? (
           <Link to={`/elections/${encodeURIComponent(props.id)}/status`} className="button primary big">
-            Post {mine.value.jurisdiction.name}’s status
+            Post your status
           </Link>
         ) : null}
       </div>
@@ -139,6 +140,7 @@ export function ElectionDay(props: { readonly id: string; readonly state: string
             id={props.id}
             s={state.value}
             saved={settingsSaved}
+            version={version}
             onChanged={(note) => {
               setSettingsSaved(note);
               setVersion((v) => v + 1);
@@ -154,19 +156,17 @@ export function ElectionDay(props: { readonly id: string; readonly state: string
   );
 }
 
-const INTERVALS: readonly (readonly [number | null, string])[] = [
-  [30, 'every 30 minutes'],
-  [60, 'every hour'],
-  [null, 'as the election says'],
-  [240, 'every 4 hours'],
-];
-
-/** For the state office: how often its jurisdictions report on election day, or that the state does not report on this election. */
-function StateSettings(props: { readonly id: string; readonly s: StateRollupView; readonly saved: string | null; readonly onChanged: (note: string) => void }) {
-  const [every, setEvery] = useState<string>('');
+/** For the state office: how often its jurisdictions report on election day (shown as it stands), or that the state does not report on this election. */
+function StateSettings(props: { readonly id: string; readonly s: StateRollupView; readonly saved: string | null; readonly version: number; readonly onChanged: (note: string) => void }) {
+  const fips = props.s.state.state_fips;
+  const expectations = useRoute('/api/v1/elections/{id}/expectations', { params: { id: props.id }, query: `?state=${fips}`, version: props.version });
+  const day = expectations.state === 'ready' ? expectations.value.phases.find((p) => p.phase === 'election-day') : undefined;
+  // What the state has now ('' : as the election says), until the person picks something else.
+  const current = day === undefined || day.state_minutes === null ? '' : String(day.state_minutes);
+  const [every, setEvery] = useState<string | null>(null);
   const [problem, setProblem] = useState<ApiProblem | null>(null);
   const saved = props.saved;
-  const fips = props.s.state.state_fips;
+  const chosen = every ?? current;
   const put = async (body: { report_every_minutes?: number | null; declined?: boolean; phase?: 'election-day' }, done: string) => {
     setProblem(null);
     const res = await call('put', '/api/v1/elections/{id}/expectations', { params: { id: props.id }, body: { state_fips: fips, ...body } });
@@ -174,6 +174,7 @@ function StateSettings(props: { readonly id: string; readonly s: StateRollupView
       setProblem(res.error);
       return;
     }
+    setEvery(null);
     props.onChanged(done);
   };
   return (
@@ -185,20 +186,29 @@ function StateSettings(props: { readonly id: string; readonly s: StateRollupView
             Resume reporting
           </button>
         </p>
+      ) : day === undefined ? (
+        expectations.state === 'error' ? null : <Loading what="how often your jurisdictions report" />
       ) : (
         <>
           <label className="inline-field">
             On election day, your jurisdictions report
-            <select value={every} onChange={(e) => setEvery(e.target.value)}>
-              <option value="">choose…</option>
-              {INTERVALS.map(([minutes, words]) => (
-                <option key={words} value={minutes === null ? 'default' : String(minutes)}>
-                  {words}
+            <select value={chosen} onChange={(e) => setEvery(e.target.value)}>
+              <option value="">as the election says ({everyWords(day.election_minutes)})</option>
+              {choicesWith(day.state_minutes).map((m) => (
+                <option key={m} value={String(m)}>
+                  {everyWords(m)}
                 </option>
               ))}
             </select>
           </label>
-          <button type="button" disabled={every === ''} onClick={() => void put({ phase: 'election-day', report_every_minutes: every === 'default' ? null : Number(every) }, 'Saved: reports older than that now show as overdue.')}>
+          <button
+            type="button"
+            disabled={chosen === current}
+            onClick={() => {
+              const minutes = chosen === '' ? null : Number(chosen);
+              void put({ phase: 'election-day', report_every_minutes: minutes }, `Saved: on election day your jurisdictions report ${everyWords(minutes ?? day.election_minutes)}; a report older than that shows as overdue.`);
+            }}
+          >
             Save
           </button>{' '}
           <button
@@ -214,6 +224,7 @@ function StateSettings(props: { readonly id: string; readonly s: StateRollupView
       )}
       {saved === null ? null : <p className="small" role="status">{saved}</p>}
       {problem === null ? null : <ProblemBox problem={problem} />}
+      {expectations.state === 'error' ? <ProblemBox problem={expectations.problem} /> : null}
       <p className="small">
         <Link to={`/elections/${encodeURIComponent(props.id)}/expectations?state=${fips}`}>Set them phase by phase, or for one jurisdiction</Link>
       </p>
@@ -340,8 +351,8 @@ function JurisdictionsTable(props: { readonly s: StateRollupView; readonly now: 
                   )}
                 </td>
                 <td data-label="Last report">
-                  {j.report_id === null ? 'never' : <Link to={`/intel/${encodeURIComponent(j.report_id)}`}>{formatWhen(j.reported_at, props.now)}</Link>}
-                  {j.stale ? <span className="muted small"> (overdue: due every {j.every_minutes} min)</span> : null}
+                  {j.report_id === null ? noReportWords(j) : <Link to={`/intel/${encodeURIComponent(j.report_id)}`}>{formatWhen(j.reported_at, props.now)}</Link>}
+                  {j.stale ? <span className="muted small"> ({overdueWords(j.every_minutes)})</span> : null}
                 </td>
                 <td data-label="Not normal" className={bad.length === 0 ? 'none' : undefined}>{bad.length === 0 ? '—' : bad.map(([fn, level]) => `${isElectionFunction(fn) ? functionLabel(fn) : fn}: ${STATUS_LEVEL_TEXT[level].toLowerCase()}`).join('; ')}</td>
               </tr>

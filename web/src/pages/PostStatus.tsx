@@ -1,5 +1,5 @@
 import '../election-day.css';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { AudienceKey } from '../../../src/domain/audience.ts';
 import { TLP_LEVELS, type Tlp } from '../../../src/domain/tlp.ts';
 import { CONTINGENCIES, CONTINGENCY_TEXT, ELECTION_FUNCTION_TAXONOMY, STATUS_LEVEL_TEXT, STATUS_LEVELS, type Contingency, type ElectionFunction, type StatusLevel } from '../../../src/domain/election.ts';
@@ -74,6 +74,14 @@ function PostStatusForm(props: { readonly id: string; readonly me: Me }) {
   const [problem, setProblem] = useState<ApiProblem | null>(null);
   const linked = entries === null ? [] : ELECTION_FUNCTION_TAXONOMY.flatMap((f) => entries[f.id].incidents);
   const [names, learn] = useIncidentNames(linked);
+  // On a phone the confirmation opens below the fold: bring all of it into sight, once, and put the focus on "Yes, send it".
+  const confirmBox = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const box = confirmBox.current;
+    if (!confirming || box === null) return;
+    box.scrollIntoView({ block: 'nearest' });
+    box.querySelector<HTMLButtonElement>('button.primary')?.focus({ preventScroll: true });
+  }, [confirming]);
   useEffect(() => {
     if (mine.state === 'ready') {
       setEntries(fromLast(mine.value.last));
@@ -195,7 +203,7 @@ function PostStatusForm(props: { readonly id: string; readonly me: Me }) {
           Everything is normal
         </button>
         {confirming ? (
-          <div className="confirm" role="alertdialog" aria-labelledby="confirm-title" aria-describedby="confirm-text">
+          <div className="confirm" role="alertdialog" aria-labelledby="confirm-title" aria-describedby="confirm-text" ref={confirmBox}>
             <p id="confirm-title">
               <strong>Send “everything is normal”?</strong>
             </p>
