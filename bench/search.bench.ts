@@ -88,6 +88,9 @@ const queries: [string, ListObjectsQuery][] = [
   ['words: poll worker portal', search('poll worker portal')],
   ['word start: impersonat', search('impersonat')],
   ['words, best match first: phishing domain', search('phishing domain', { sort: 'relevance' })],
+  ['words, best match first: poll worker portal', search('poll worker portal', { sort: 'relevance' })],
+  // The Intelligence page with nothing typed: the newest items, without the reference library and status reports.
+  ['no search text: the Intelligence list', { exclude_type: 'relationship,x-rampart-status-report', order: 'desc', limit: 25 }],
 ];
 
 const ms = (x: number) => `${x.toFixed(1)} ms`.padStart(9);

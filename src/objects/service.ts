@@ -2,7 +2,6 @@ import type { AudienceKey } from '../domain/audience.ts';
 import { parseStixId, type StixId } from '../domain/ids.ts';
 import { problem, type Problem } from '../domain/problem.ts';
 import { err, ok, type Result } from '../domain/result.ts';
-import { KNOWLEDGE_BASE_PUBLISHERS } from '../kb/publishers.ts';
 import { keptAudience } from '../domain/sharing-rule.ts';
 import { TLP_MARKING_IDS, tlpLabel, tlpOfMarkings, type Tlp } from '../domain/tlp.ts';
 import type { IncomingObject, Page, Reader, Sharing, StixStore, StoredVersion } from '../store/types.ts';
@@ -71,7 +70,7 @@ export async function listObjects(
     ...(query.severity === undefined ? {} : { severities: split(query.severity) }),
     ...(query.state === undefined ? {} : { states: split(query.state) }),
     // Reference material is not news: working lists leave it out unless asked for.
-    ...(query.reference === 'include' ? {} : { publishers: { ids: [...KNOWLEDGE_BASE_PUBLISHERS], mode: query.reference === 'only' ? ('only' as const) : ('exclude' as const) } }),
+    ...(query.reference === 'include' ? {} : { reference: query.reference === 'only' ? ('only' as const) : ('exclude' as const) }),
     ...(query.modified_from === undefined ? {} : { modifiedFrom: query.modified_from }),
     ...(query.modified_to === undefined ? {} : { modifiedTo: query.modified_to }),
     ...(addedAfterUs === undefined ? {} : { addedAfterUs }),

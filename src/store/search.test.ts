@@ -1,12 +1,15 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { up as upSearch } from './migrations/0022-search.ts';
+import { up as upReference } from './migrations/0033-reference-flag.ts';
 import { testDialects } from '../../test/helpers/store.ts';
 import { GREEN_A, OPERATOR, ORG_A, ORG_B, freshStores, member, obj, put, share } from '../../test/helpers/stix-kit.ts';
 import { searchValuesOf, valueQuery } from './search-values.ts';
 import { RAMPART_EXTENSION_ID } from '../stix/rampart-extension.ts';
-import type { IncomingObject, Reader } from './types.ts';
+import type { IncomingObject, Reader, StixStore, StoredVersion } from './types.ts';
+import type { OrgId } from '../domain/ids.ts';
 
+const nameOf = (v: StoredVersion): string => (JSON.parse(v.json) as { name?: string }).name ?? '';
 const indicator = (pattern: string, sharing = GREEN_A) => obj({ name: 'indicator', sharing, extra: { pattern, pattern_type: 'stix', valid_from: '2024-01-01T00:00:00Z' } });
 
 describe('search values', () => {
@@ -157,6 +160,82 @@ describe.each(testDialects())('migration 0022 on %s', (dialect) => {
     };
     expect(await ids('example.com')).toEqual([items[0]?.id]);
     expect(await ids('earlier advis')).toEqual([items[1]?.id]);
+  });
+});
+
+describe.each(testDialects())('the reference library flag on %s', (dialect) => {
+  const fresh = freshStores(dialect);
+  const mitre = 'identity--c78cb6e5-0c4b-4611-8297-d1b8b55e40b5';
+  const library = () => [
+    obj({ type: 'attack-pattern', name: 'owned by MITRE', sharing: share(mitre as OrgId, 'green', ['community']) }),
+    obj({ type: 'attack-pattern', name: 'created by MITRE', extra: { created_by_ref: mitre } }),
+    obj({ type: 'x-mitre-tactic', name: 'a tactic' }),
+    obj({ type: 'attack-pattern', name: 'ATT&CK, no creator', extra: { x_mitre_version: '1.0' } }),
+    obj({ type: 'identity', id: mitre, name: 'The MITRE Corporation', extra: { identity_class: 'organization' } }),
+  ];
+  const news = () => [
+    obj({ type: 'report', name: 'names MITRE in its text', description: `see ${mitre}, x_mitre_version` }),
+    obj({ type: 'attack-pattern', name: 'x_mitre_version null', extra: { x_mitre_version: null } }),
+    obj({ type: 'attack-pattern', name: 'created by another', extra: { created_by_ref: ORG_B } }),
+  ];
+
+  const names = async (stix: StixStore, reference: 'exclude' | 'only' | undefined) => {
+    const page = await stix.list(OPERATOR, { limit: 100, ...(reference === undefined ? {} : { reference }) });
+    if (!page.ok) throw new Error(page.error.message);
+    const all = await stix.count(OPERATOR, reference === undefined ? {} : { reference });
+    expect(all).toBe(page.value.items.length);
+    return page.value.items.map(nameOf).sort();
+  };
+
+  it('is set on every version written, and lists leave the library out or list it alone', async () => {
+    const { store } = await fresh();
+    const [lib, other] = [library(), news()];
+    await put(store.stix, [...lib, ...other]);
+    expect(await names(store.stix, 'only')).toEqual(lib.map((o) => o.name).sort());
+    expect(await names(store.stix, 'exclude')).toEqual(other.map((o) => o.name).sort());
+    // A member reading through its sources (no other filter): the library is left out there too.
+    const page = await store.stix.list(member(ORG_A, ['community', `org:${ORG_A}`]), { limit: 100, order: 'desc', reference: 'exclude', excludeTypes: ['identity'] });
+    expect(page.ok && page.value.items.map(nameOf).sort()).toEqual(other.map((o) => o.name).sort());
+  });
+
+  it('is set by migration 0033 on the versions stored before it', async () => {
+    const { store, open } = await fresh();
+    const [lib, other] = [library(), news()];
+    await put(store.stix, [...lib, ...other]);
+    await sql`drop index stix_version_reference`.execute(store.database.db);
+    await sql`alter table stix_version drop column reference`.execute(store.database.db);
+    await upReference(store.database.db);
+    const again = await open();
+    expect(await names(again.stix, 'only')).toEqual(lib.map((o) => o.name).sort());
+    expect(await names(again.stix, 'exclude')).toEqual(other.map((o) => o.name).sort());
+  });
+});
+
+describe.each(testDialects())('best match first on %s', (dialect) => {
+  const fresh = freshStores(dialect);
+
+  it('walks the matches in rank order past many the reader may not see, and pages through exactly what it may see', async () => {
+    const { store } = await fresh();
+    // Hidden matches rank best (the word many times); the reader's, fewer times each, rank below them.
+    const hidden = Array.from({ length: 300 }, (_, i) => obj({ type: 'report', name: `hidden ${i}`, description: 'ballot ballot ballot ballot ballot', sharing: share(ORG_B, 'amber+strict', [`org:${ORG_B}`]) }));
+    const mine = Array.from({ length: 30 }, (_, i) => obj({ type: 'report', name: `mine ${i}`, description: `${'ballot '.repeat(1 + (i % 3))}other words here`, sharing: share(ORG_B, 'green', ['community']) }));
+    await put(store.stix, [...hidden, ...mine]);
+    const reader = member(ORG_A, ['community', `org:${ORG_A}`]);
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await store.stix.list(reader, { limit: 7, text: 'ballot', sort: 'relevance', ...(cursor === undefined ? {} : { cursor }) });
+      if (!page.ok) throw new Error(page.error.message);
+      seen.push(...page.value.items.map(nameOf));
+      cursor = page.value.nextCursor ?? undefined;
+    } while (cursor !== undefined);
+    expect(seen.sort()).toEqual(mine.map((o) => o.name ?? '').sort());
+    expect(await store.stix.count(reader, { text: 'ballot' })).toBe(30);
+    // Best first: the three-times ones before the twice and the once ones.
+    const first = await store.stix.list(reader, { limit: 10, text: 'ballot', sort: 'relevance' });
+    expect(first.ok && first.value.items.every((v) => Number(nameOf(v).split(' ')[1]) % 3 === 2)).toBe(true);
+    const all = await store.stix.list(OPERATOR, { limit: 5, text: 'ballot', sort: 'relevance' });
+    expect(all.ok && all.value.items.every((v) => nameOf(v).startsWith('hidden'))).toBe(true);
   });
 });
 

@@ -137,15 +137,6 @@ function extensionField(name: string, dialect: DialectName): RawBuilder<string |
 
 const topField = (name: string, dialect: DialectName) => (dialect === 'postgres' ? sql<string | null>`((v.json::jsonb) ->> ${name})` : sql<string | null>`json_extract(v.json, ${`$.${name}`})`);
 
-/** The version was created by one of the publishers (its owner or its created_by_ref), or is ATT&CK's (an x-mitre- type or property: some ATT&CK entries name no creator); or, with `exclude`, none of these. */
-function publisherMatch(ids: readonly string[], mode: 'exclude' | 'only', dialect: DialectName): RawBuilder<SqlBool> {
-  const by =
-    ids.length === 0
-      ? sql<SqlBool>`(v.type like 'x-mitre-%' or ${topField('x_mitre_version', dialect)} is not null)`
-      : sql<SqlBool>`(v.owner in (${sql.join(ids)}) or v.id in (${sql.join(ids)}) or coalesce(${topField('created_by_ref', dialect)}, '') in (${sql.join(ids)}) or v.type like 'x-mitre-%' or ${topField('x_mitre_version', dialect)} is not null)`;
-  return mode === 'only' ? by : sql<SqlBool>`not ${by}`;
-}
-
 /** The version carries one of `labels` in its STIX `labels`. */
 function labelMatch(labels: readonly string[], dialect: DialectName): RawBuilder<SqlBool> {
   if (labels.length === 0) return sql<SqlBool>`1 = 0`;
@@ -180,7 +171,7 @@ function conditions(reader: Reader, q: Filters, position: Position | null, diale
     if (q.tlps !== undefined) all.push(q.tlps.length === 0 ? sql<SqlBool>`1 = 0` : eb('v.tlp', 'in', q.tlps));
     if (q.owners !== undefined) all.push(q.owners.length === 0 ? sql<SqlBool>`1 = 0` : eb('v.owner', 'in', q.owners));
     if (q.labels !== undefined) all.push(labelMatch(q.labels, dialect));
-    if (q.publishers !== undefined) all.push(publisherMatch(q.publishers.ids, q.publishers.mode, dialect));
+    if (q.reference !== undefined) all.push(eb('v.reference', '=', q.reference === 'only' ? 1 : 0));
     if (q.severities !== undefined) all.push(q.severities.length === 0 ? sql<SqlBool>`1 = 0` : sql<SqlBool>`${extensionField('severity', dialect)} in (${sql.join(q.severities)})`);
     if (q.states !== undefined) {
       all.push(q.states.length === 0 ? sql<SqlBool>`1 = 0` : sql<SqlBool>`coalesce(${extensionField('state_fips', dialect)}, ${topField('state_fips', dialect)}) in (${sql.join(q.states)})`);
@@ -190,8 +181,21 @@ function conditions(reader: Reader, q: Filters, position: Position | null, diale
   });
 }
 
-/** True when the query filters by more than version and added time: then scanning with the predicate is the better plan. */
-const narrowed = (q: Filters) => q.publishers !== undefined || q.tlps !== undefined || q.owners !== undefined || q.labels !== undefined || q.severities !== undefined || q.states !== undefined || q.types !== undefined || (q.excludeTypes !== undefined && q.excludeTypes.length > 0) || q.ids !== undefined || q.refersTo !== undefined || (q.text !== undefined && q.text !== '') || q.modifiedFrom !== undefined || q.modifiedTo !== undefined;
+/**
+ * True when the query filters by more than what the listing by sources tests on each row it reads (the
+ * version, leaving the reference library or some types out: most versions pass these, read from the row's
+ * own columns): then scanning with the predicate is the better plan.
+ */
+const narrowed = (q: Filters) => q.reference === 'only' || q.tlps !== undefined || q.owners !== undefined || q.labels !== undefined || q.severities !== undefined || q.states !== undefined || q.types !== undefined || q.ids !== undefined || q.refersTo !== undefined || (q.text !== undefined && q.text !== '') || q.modifiedFrom !== undefined || q.modifiedTo !== undefined;
+
+/** What a listing by sources tests on each version it reads (the filters `narrowed` leaves to it), as one condition on `v`. */
+function rowChecks(q: Filters): RawBuilder<SqlBool> {
+  const all: RawBuilder<SqlBool>[] = [sql<SqlBool>`1 = 1`];
+  if (q.versions !== 'all') all.push(sql<SqlBool>`v.is_latest = 1`);
+  if (q.reference === 'exclude') all.push(sql<SqlBool>`v.reference = 0`);
+  if (q.excludeTypes !== undefined && q.excludeTypes.length > 0) all.push(sql<SqlBool>`v.type not in (${sql.join(q.excludeTypes)})`);
+  return sql<SqlBool>`(${sql.join(all, sql` and `)})`;
+}
 
 const NO_BOUND = Number.MAX_SAFE_INTEGER;
 
@@ -244,9 +248,13 @@ async function listBySourcesSqlite(db: Kysely<StixTables>, sources: Sources, q: 
   let w = firstWindow(q, position);
   const out: Row[] = [];
   const columns = selectColumns();
-  const latest = q.versions === 'all' ? sql`1 = 1` : sql`v.is_latest = 1`;
+  const checks = rowChecks(q);
+  // How many candidates a step reaches for each row still needed: doubled after a short step, so a stretch
+  // of versions the checks leave out (a knowledge base loaded at once) takes a few steps, not one per page.
+  let reach = 1;
   for (;;) {
-    const need = q.limit + 1 - out.length;
+    const want = q.limit + 1 - out.length;
+    const need = Math.min(want * reach, MAX_PAGE);
     // Inside the window up to the bound, which lies inside the window: one lower and one upper limit.
     const inside = (column: RawBuilder<unknown>) => (w.desc ? sql`${column} < ${w.hi} and ${column} >= (select bound from b)` : sql`${column} > ${w.lo} and ${column} <= (select bound from b)`);
     const candidates = [];
@@ -255,15 +263,16 @@ async function listBySourcesSqlite(db: Kysely<StixTables>, sources: Sources, q: 
     const { rows } = await sql<Row>`
       with b as (${bound(sources, w, need)})
       select ${columns} from stix_version v
-      where v.added_us in (${sql.join(candidates, sql` union all `)}) and ${latest}
-      order by v.added_us ${desc ? sql`desc` : sql`asc`} limit ${need}`.execute(db);
+      where v.added_us in (${sql.join(candidates, sql` union all `)}) and ${checks}
+      order by v.added_us ${desc ? sql`desc` : sql`asc`} limit ${want}`.execute(db);
     out.push(...rows);
-    if (out.length > q.limit || rows.length === need) return out;
+    if (out.length > q.limit || rows.length === want) return out;
     const { rows: b } = await bound(sources, w, need).execute(db);
     const next = Number((b[0] as { bound: number | string } | undefined)?.bound ?? (desc ? w.lo + 1 : w.hi - 1));
     // Everything up to the bound was read: nothing is left when it is the window's last time.
     if (desc ? next <= w.lo + 1 : next >= w.hi - 1) return out;
     w = desc ? { ...w, hi: next } : { ...w, lo: next };
+    reach = Math.min(reach * 2, 64);
   }
 }
 
@@ -282,7 +291,7 @@ async function listBySourcesPostgres(db: Kysely<StixTables>, sources: Sources, q
   let w = firstWindow(q, position);
   const out: Row[] = [];
   const columns = selectColumns();
-  const latest = q.versions === 'all' ? sql`` : sql` and v.is_latest = 1`;
+  const checks = rowChecks(q);
   const order = desc ? sql`desc` : sql`asc`;
   let last: number | null = null;
   for (;;) {
@@ -296,7 +305,7 @@ async function listBySourcesPostgres(db: Kysely<StixTables>, sources: Sources, q
     const { rows } = await sql<Row>`
       select ${columns} from (${sql.join(ranges, sql` union all `)}) c
       join stix_version v on v.added_us = c.added_us
-      where ${inWindow(sql`v.added_us`)}${latest}
+      where ${inWindow(sql`v.added_us`)} and ${checks}
       order by c.added_us ${order} limit ${ask}`.execute(db);
     for (const row of rows) {
       const us = Number(row.added_us);
@@ -348,18 +357,74 @@ function sortKey(sort: 'modified' | 'name', dialect: DialectName): RawBuilder<st
   return dialect === 'postgres' ? sql<string>`(coalesce(lower(v.name), ${NO_NAME}) collate "C")` : sql<string>`coalesce(lower(v.name), ${NO_NAME})`;
 }
 
+/** The versions whose added times are `us`, as one parameter (a list of thousands would be thousands of parameters). */
+function addedIn(us: readonly number[], dialect: DialectName): RawBuilder<SqlBool> {
+  return dialect === 'postgres' ? sql<SqlBool>`v.added_us = any(${[...us]}::bigint[])` : sql<SqlBool>`v.added_us in (select value from json_each(${JSON.stringify(us)}))`;
+}
+
 /**
- * How well each version matching `text` matches (smaller is better), as a table (`r`: added_us, `rank`)
- * to join once, or null when `text` is an observable value, which ranks nothing. SQLite: the FTS5 match
- * with its bm25, computed in one pass over the match (a correlated rank per candidate row ran the
- * match again for every row: seconds at 20,000 objects). PostgreSQL: the rank of the row's own document.
+ * The added times of the first `k` versions matching the words of `text`, best match first (equal ranks
+ * newest added first); only the added times, no version is read. Null when `text` is an observable value,
+ * which ranks nothing. SQLite: FTS5 scores each match by bm25 (the score needs each match's term counts
+ * and length, so every match is scored) and keeps the best `k` (SQLite's sorter keeps no more than the
+ * LIMIT: sorting all 141,747 matches of two common words cost as much again as scoring them).
+ * PostgreSQL: ts_rank of each match's document, the matches found by the GIN index, the best `k` kept.
  */
-function relevanceRank(text: string, dialect: DialectName): { readonly join: RawBuilder<unknown> | null; readonly rank: RawBuilder<number> } | null {
+function rankedMatches(db: Kysely<StixTables>, text: string, dialect: DialectName): ((k: number) => Promise<number[]>) | null {
   if (valueQuery(text) !== null) return null;
   const words = queryWords(text);
-  if (words.length === 0) return null;
-  if (dialect === 'sqlite') return { join: sql`(select rowid as r, bm25(stix_fts) as rank from stix_fts where stix_fts match ${ftsQuery(words)})`, rank: sql<number>`f.rank` };
-  return { join: null, rank: sql<number>`(0 - ts_rank(${FTS_DOCUMENT}, to_tsquery('simple', ${words.map((w) => `${w}:*`).join(' & ')})))` };
+  if (words.length === 0) return () => Promise.resolve([]);
+  return async (k) => {
+    const { rows } =
+      dialect === 'sqlite'
+        ? await sql<{ r: number }>`select rowid as r from stix_fts where stix_fts match ${ftsQuery(words)} order by bm25(stix_fts), rowid desc limit ${k}`.execute(db)
+        : await sql<{ r: number | string }>`select v.added_us as r from stix_version v, to_tsquery('simple', ${words.map((w) => `${w}:*`).join(' & ')}) q
+            where ${FTS_DOCUMENT} @@ q order by ts_rank(${FTS_DOCUMENT}, q) desc, v.added_us desc limit ${k}`.execute(db);
+    return rows.map((r) => Number(r.r));
+  };
+}
+
+/**
+ * Best match first: the page after `offset` of the versions the reader may see among the matches in rank
+ * order (`top(k)`: the best k), tested a slice at a time in that order against the sharing rule and the
+ * other filters, each slice larger than the last, until the page (and one more, to tell whether another
+ * page follows) is full; only the page's versions are then read whole. The best few times the page are
+ * ranked first; only when the reader may see too few of them are more ranked (the same order, so the walk
+ * goes on where it stopped). The filters test only what a version's own columns hold.
+ */
+async function rankedPage(db: Kysely<StixTables>, dialect: DialectName, top: (k: number) => Promise<number[]>, where: (eb: Eb) => Expression<SqlBool>, offset: number, limit: number): Promise<Row[]> {
+  const want = offset + limit + 1;
+  const kept: number[] = [];
+  let at = 0;
+  let slice = Math.max(2 * want, 200);
+  for (let k = Math.max(8 * want, 1000); ; k *= 8) {
+    const ranked = await top(k);
+    while (kept.length < want && at < ranked.length) {
+      const part = ranked.slice(at, at + slice);
+      at += part.length;
+      slice *= 4;
+      const visible = await db.selectFrom('stix_version as v').select('v.added_us').where(addedIn(part, dialect)).where(where).execute();
+      const seen = new Set(visible.map((v) => Number(v.added_us)));
+      for (const us of part) {
+        if (!seen.has(us)) continue;
+        kept.push(us);
+        if (kept.length === want) break;
+      }
+    }
+    if (kept.length === want || ranked.length < k) break;
+  }
+  const page = kept.slice(offset);
+  if (page.length === 0) return [];
+  const rows = await db.selectFrom('stix_version as v').select(COLUMNS).where(addedIn(page, dialect)).execute();
+  const byUs = new Map(rows.map((r) => [Number(r.added_us), r]));
+  return page.flatMap((us) => byUs.get(us) ?? []);
+}
+
+/** The filters of `q` but its text, with the reader's visibility: what a ranked walk tests (its matches stand for the text). */
+function whereWithoutText(reader: Reader, q: Filters, dialect: DialectName): (eb: Eb) => Expression<SqlBool> {
+  const where = conditions(reader, withoutText(q), null, dialect);
+  if (!where.ok) throw new Error(`list: ${where.error.message}`);
+  return where.value;
 }
 
 /** A page in modified, name or relevance order: keyset pages for the first two, numbered pages for relevance (its rank is not a stored key). */
@@ -379,20 +444,13 @@ async function listSorted(
   if (!where.ok) return where;
   const after = position.value;
   if (q.sort === 'relevance') {
-    const rank = relevanceRank(q.text ?? '', dialect);
     const offset = after !== null && after.sort === 'relevance' ? after.offset : 0;
-    const joined = rank?.join ?? null;
-    const rows = await db
-      .selectFrom('stix_version as v')
-      .$if(joined !== null, (b) => b.innerJoin(sql<{ r: number; rank: number }>`${joined}`.as('f'), (j) => j.onRef(sql.ref('f.r'), '=', 'v.added_us')))
-      .select(COLUMNS)
-      .where(where.value)
-      .$if(rank !== null, (b) => b.orderBy(rank?.rank ?? sql`0`, 'asc'))
-      .orderBy('v.mod_key', 'desc')
-      .orderBy('v.added_us', 'desc')
-      .limit(q.limit + 1)
-      .offset(offset)
-      .execute();
+    const ranked = rankedMatches(db, q.text ?? '', dialect);
+    const rows =
+      ranked !== null
+        ? await rankedPage(db, dialect, ranked, whereWithoutText(reader, q, dialect), offset, q.limit)
+        : // A value ranks nothing: newest modified first.
+          await db.selectFrom('stix_version as v').select(COLUMNS).where(where.value).orderBy('v.mod_key', 'desc').orderBy('v.added_us', 'desc').limit(q.limit + 1).offset(offset).execute();
     const items = toVersions(rows.slice(0, q.limit));
     return ok({ items, nextCursor: rows.length > q.limit ? encodeSortedCursor({ sort: 'relevance', offset: offset + items.length }) : null });
   }

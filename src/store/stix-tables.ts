@@ -27,6 +27,8 @@ export type StixVersionTable = {
   audience: string;
   /** RED versions: the people (user:<id> keys, JSON) named while it was the newest version; null otherwise (migration 0012). */
   named_users: string | null;
+  /** 1 when the version belongs to the reference library (ATT&CK, DISARM; src/stix/reference-library.ts), else 0 (migration 0033). */
+  reference: number;
 };
 
 /** One row per version and audience key: the version's added_us and the key. */

@@ -13,6 +13,7 @@ import { searchValuesOf } from './search-values.ts';
 import { NO_REFS, REF_PROPERTIES, stixRefs } from './stix-refs.ts';
 import { statusIndexRow, type StatusReportTable } from './status-index.ts';
 import { STATUS_REPORT_TYPE } from '../stix/rampart-extension.ts';
+import { isReferenceLibrary } from '../stix/reference-library.ts';
 import { anyIdMayBeStored, writtenIdsOnly, type StoredIds } from './stored-ids.ts';
 import { REFERENCE_DATA, type ConflictPolicy, type IncomingObject, type PutOutcome, type Sharing } from './types.ts';
 
@@ -144,7 +145,7 @@ export async function insertRows<T extends keyof StixTables>(w: WriteContext, ta
 
 /** PostgreSQL array types of the columns insertRows writes (anything else is text). */
 const PG_TYPES: { readonly [T in keyof StixTables]: Partial<Readonly<Record<keyof StixTables[T], string>>> } = {
-  stix_version: { added_us: 'int8', revoked: 'int4', is_latest: 'int4' },
+  stix_version: { added_us: 'int8', revoked: 'int4', is_latest: 'int4', reference: 'int4' },
   stix_audience: { added_us: 'int8' },
   stix_ref: { added_us: 'int8' },
   stix_value: { added_us: 'int8', prefix: 'int4' },
@@ -335,6 +336,7 @@ export async function putBatch(
       tlp,
       audience,
       named_users: tlp === 'red' ? (isLatest ? sharing.audience : JSON.stringify(own.audience)) : null,
+      reference: isReferenceLibrary({ id: item.id, type: item.type, owner: sharing.owner, json: item.json }) ? 1 : 0,
     };
     for (const ref of item.refs ?? refsOf(item.type, item.json)) refs.push({ ref, added_us });
     if (item.type === STATUS_REPORT_TYPE) {

@@ -126,10 +126,10 @@ export interface ListQuery {
   /** Only incidents (and others with the Rampart extension) of these severities. */
   readonly severities?: readonly string[];
   /**
-   * Objects created by these publishers (owner or `created_by_ref`, such as the knowledge base's, which
-   * federation gives a derived owner), and x-mitre- types: left out (`exclude`) or the only ones (`only`).
+   * The reference library (ATT&CK, DISARM: objects its publishers own or created, and x-mitre- ones; the
+   * version's stored flag, src/stix/reference-library.ts): left out (`exclude`) or the only ones (`only`).
    */
-  readonly publishers?: { readonly ids: readonly string[]; readonly mode: 'exclude' | 'only' };
+  readonly reference?: 'exclude' | 'only';
   /** Only objects about these states (2-digit FIPS, the Rampart extension's or a status report's state_fips). */
   readonly states?: readonly string[];
   readonly modifiedFrom?: string;

@@ -1,0 +1,35 @@
+/**
+ * The reference library: the built-in knowledge base's publishers (MITRE ATT&CK, DISARM) and what they
+ * publish. Reference material is not news, so the working lists leave it out unless asked for; the store
+ * keeps a flag per version (stix_version.reference, migration 0033) so a list can leave it out without
+ * reading each object's JSON.
+ */
+
+/** The publishers of the built-in knowledge base (their STIX identities, the `created_by_ref` of its objects). */
+export const REFERENCE_PUBLISHERS: ReadonlySet<string> = new Set([
+  'identity--c78cb6e5-0c4b-4611-8297-d1b8b55e40b5', // The MITRE Corporation (ATT&CK)
+  'identity--f1a0f560-2d9e-4c5d-bf47-7e96e805de82', // DISARM Foundation
+]);
+
+/** What decides whether a version belongs to the reference library: its row's id, type and owner, and its JSON. */
+export interface ReferenceCandidate {
+  readonly id: string;
+  readonly type: string;
+  readonly owner: string;
+  readonly json: string;
+}
+
+/**
+ * True when the version is reference material: owned by a publisher (federation gives the knowledge base
+ * a derived owner), one of the publishers' own identities, created by one of them (`created_by_ref`), or
+ * ATT&CK's (an x-mitre- type, or an `x_mitre_version`: some ATT&CK entries name no creator). The JSON is
+ * parsed only when it names a publisher or x_mitre_version at all: most objects do not.
+ */
+export function isReferenceLibrary(v: ReferenceCandidate): boolean {
+  if (REFERENCE_PUBLISHERS.has(v.owner) || REFERENCE_PUBLISHERS.has(v.id) || v.type.startsWith('x-mitre-')) return true;
+  if (!v.json.includes('x_mitre_version') && ![...REFERENCE_PUBLISHERS].some((p) => v.json.includes(p))) return false;
+  const o: unknown = JSON.parse(v.json);
+  if (typeof o !== 'object' || o === null) return false;
+  const { created_by_ref: creator, x_mitre_version: version } = o as Record<string, unknown>;
+  return (typeof creator === 'string' && REFERENCE_PUBLISHERS.has(creator)) || (version !== undefined && version !== null);
+}
