@@ -1,7 +1,7 @@
 /**
  * The reference library: the built-in knowledge base's publishers (MITRE ATT&CK, DISARM) and what they
  * publish. Reference material is not news, so the working lists leave it out unless asked for; the store
- * keeps a flag per version (stix_version.reference, migration 0033) so a list can leave it out without
+ * keeps a flag per version (stix_version.reference, migration 0034) so a list can leave it out without
  * reading each object's JSON.
  */
 

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { up as upSearch } from './migrations/0022-search.ts';
-import { up as upReference } from './migrations/0033-reference-flag.ts';
+import { up as upReference } from './migrations/0034-reference-flag.ts';
 import { testDialects } from '../../test/helpers/store.ts';
 import { GREEN_A, OPERATOR, ORG_A, ORG_B, freshStores, member, obj, put, share } from '../../test/helpers/stix-kit.ts';
 import { searchValuesOf, valueQuery } from './search-values.ts';
@@ -198,7 +198,7 @@ describe.each(testDialects())('the reference library flag on %s', (dialect) => {
     expect(page.ok && page.value.items.map(nameOf).sort()).toEqual(other.map((o) => o.name).sort());
   });
 
-  it('is set by migration 0033 on the versions stored before it', async () => {
+  it('is set by migration 0034 on the versions stored before it', async () => {
     const { store, open } = await fresh();
     const [lib, other] = [library(), news()];
     await put(store.stix, [...lib, ...other]);

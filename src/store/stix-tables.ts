@@ -27,7 +27,7 @@ export type StixVersionTable = {
   audience: string;
   /** RED versions: the people (user:<id> keys, JSON) named while it was the newest version; null otherwise (migration 0012). */
   named_users: string | null;
-  /** 1 when the version belongs to the reference library (ATT&CK, DISARM; src/stix/reference-library.ts), else 0 (migration 0033). */
+  /** 1 when the version belongs to the reference library (ATT&CK, DISARM; src/stix/reference-library.ts), else 0 (migration 0034). */
   reference: number;
 };
 
