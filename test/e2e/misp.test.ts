@@ -19,7 +19,9 @@ describe.skipIf(skipReason !== null)('MISP import in the web UI (Chromium)', () 
       const pageErrors: string[] = [];
       page.on('pageerror', (e) => pageErrors.push(e.message));
       await signIn(page, app, app.county);
-      await page.goto(`${app.baseUrl}/settings`);
+      // An analyst looks for it where files are shared: Intelligence, Upload a bundle, then the MISP link there.
+      await page.goto(`${app.baseUrl}/intel`);
+      await page.click('a:has-text("Upload a bundle")');
       await page.click('a:has-text("Import MISP events")');
       await page.waitForSelector('h1:has-text("Import MISP events")');
       expect(await page.title()).toBe('Import MISP events · Rampart');

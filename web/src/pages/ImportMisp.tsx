@@ -34,6 +34,9 @@ export function ImportMisp() {
 
   return (
     <div className="import-misp">
+      <p className="crumbs">
+        <Link to="/intel">← Intelligence</Link>
+      </p>
       <div className="page-head">
         <div>
           <h1>Import MISP events</h1>

@@ -53,6 +53,9 @@ export function UploadBundle() {
         <div>
           <h1>Upload a bundle</h1>
           <p className="muted">Share many items at once from a STIX 2.1 bundle file. Each item is shared as it is marked, or with the TLP you choose below, with your organization&apos;s usual audience for that TLP unless you choose who it is for.</p>
+          <p className="muted small">
+            A file exported from MISP? <Link to="/import/misp">Import MISP events</Link> instead.
+          </p>
         </div>
       </div>
       <UploadForm
