@@ -3,6 +3,7 @@ import { query } from '../api.ts';
 import { LiveIndicator } from '../components/LiveIndicator.tsx';
 import { Loading, ProblemBox } from '../components/Status.tsx';
 import { ScrollArea } from '../components/ScrollArea.tsx';
+import { usePhone } from '../components/Section.tsx';
 import { TlpBadge } from '../components/TlpBadge.tsx';
 import { SEVERITIES } from '../../../src/domain/election.ts';
 import { count, formatWhen, SEVERITY_LABELS, typeLabel } from '../format.ts';
@@ -40,6 +41,8 @@ export function IntelList() {
   const f = Object.fromEntries(FILTERS.map((k) => [k, params.get(k) ?? ''])) as Record<Filter, string>;
   const apiQuery = apiQueryOf(f);
   const { q, type } = f;
+  const phone = usePhone();
+  const moreSet = (['tlp', 'owner', 'severity', 'state', 'label', 'since', 'until'] as const).filter((k) => f[k] !== '').length;
   const filtered = FILTERS.some((k) => k !== 'q' && k !== 'reference' && k !== 'sort' && f[k] !== '');
   const sortChoice = sortChoiceOf(f);
   const orgNames = useOrgNames();
@@ -127,62 +130,129 @@ export function IntelList() {
             ))}
           </select>
         </label>
-        <label>
-          TLP
-          <select name="tlp" value={f.tlp} onChange={(e) => go({ tlp: e.target.value })}>
-            <option value="">Any TLP</option>
-            {TLP_CHOICES.map(([value, label]) => (
-              <option key={value} value={value}>
-                {label}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Owner
-          <select name="owner" value={f.owner} onChange={(e) => go({ owner: e.target.value })}>
-            <option value="">Any organization</option>
-            {owners.map(([id, name]) => (
-              <option key={id} value={id}>
-                {name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Severity
-          <select name="severity" value={f.severity} onChange={(e) => go({ severity: e.target.value })}>
-            <option value="">Any severity</option>
-            {SEVERITIES.map((s) => (
-              <option key={s} value={s}>
-                {SEVERITY_LABELS[s]}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          State
-          <select name="state" value={f.state} onChange={(e) => go({ state: e.target.value })}>
-            <option value="">Any state</option>
-            {PLACES.map((p) => (
-              <option key={p.fips} value={p.fips}>
-                {p.name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Label
-          <input type="text" name="label" value={labelText} onChange={(e) => setLabelText(e.target.value)} placeholder="e.g. phishing" />
-        </label>
-        <label>
-          Changed from
-          <input type="date" name="since" value={f.since} max={f.until === '' ? undefined : f.until} onChange={(e) => go({ since: e.target.value })} />
-        </label>
-        <label>
-          Changed until
-          <input type="date" name="until" value={f.until} min={f.since === '' ? undefined : f.since} onChange={(e) => go({ until: e.target.value })} />
-        </label>
+        {phone ? (
+          // On a phone the search box comes first and the less used filters fold away, open once one is set.
+          <details className="more-filters" open={moreSet > 0}>
+            <summary>More filters{moreSet > 0 ? ` (${moreSet} set)` : ''}</summary>
+            <div className="more-filters-body">
+                <label>
+                  TLP
+                  <select name="tlp" value={f.tlp} onChange={(e) => go({ tlp: e.target.value })}>
+                    <option value="">Any TLP</option>
+                    {TLP_CHOICES.map(([value, label]) => (
+                      <option key={value} value={value}>
+                        {label}
+                      </option>
+                    ))}
+                  </select>
+                </label>
+                <label>
+                  Owner
+                  <select name="owner" value={f.owner} onChange={(e) => go({ owner: e.target.value })}>
+                    <option value="">Any organization</option>
+                    {owners.map(([id, name]) => (
+                      <option key={id} value={id}>
+                        {name}
+                      </option>
+                    ))}
+                  </select>
+                </label>
+                <label>
+                  Severity
+                  <select name="severity" value={f.severity} onChange={(e) => go({ severity: e.target.value })}>
+                    <option value="">Any severity</option>
+                    {SEVERITIES.map((s) => (
+                      <option key={s} value={s}>
+                        {SEVERITY_LABELS[s]}
+                      </option>
+                    ))}
+                  </select>
+                </label>
+                <label>
+                  State
+                  <select name="state" value={f.state} onChange={(e) => go({ state: e.target.value })}>
+                    <option value="">Any state</option>
+                    {PLACES.map((p) => (
+                      <option key={p.fips} value={p.fips}>
+                        {p.name}
+                      </option>
+                    ))}
+                  </select>
+                </label>
+                <label>
+                  Label
+                  <input type="text" name="label" value={labelText} onChange={(e) => setLabelText(e.target.value)} placeholder="e.g. phishing" />
+                </label>
+                <label>
+                  Changed from
+                  <input type="date" name="since" value={f.since} max={f.until === '' ? undefined : f.until} onChange={(e) => go({ since: e.target.value })} />
+                </label>
+                <label>
+                  Changed until
+                  <input type="date" name="until" value={f.until} min={f.since === '' ? undefined : f.since} onChange={(e) => go({ until: e.target.value })} />
+                </label>
+            </div>
+          </details>
+        ) : (
+          <>
+            <label>
+              TLP
+              <select name="tlp" value={f.tlp} onChange={(e) => go({ tlp: e.target.value })}>
+                <option value="">Any TLP</option>
+                {TLP_CHOICES.map(([value, label]) => (
+                  <option key={value} value={value}>
+                    {label}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label>
+              Owner
+              <select name="owner" value={f.owner} onChange={(e) => go({ owner: e.target.value })}>
+                <option value="">Any organization</option>
+                {owners.map(([id, name]) => (
+                  <option key={id} value={id}>
+                    {name}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label>
+              Severity
+              <select name="severity" value={f.severity} onChange={(e) => go({ severity: e.target.value })}>
+                <option value="">Any severity</option>
+                {SEVERITIES.map((s) => (
+                  <option key={s} value={s}>
+                    {SEVERITY_LABELS[s]}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label>
+              State
+              <select name="state" value={f.state} onChange={(e) => go({ state: e.target.value })}>
+                <option value="">Any state</option>
+                {PLACES.map((p) => (
+                  <option key={p.fips} value={p.fips}>
+                    {p.name}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label>
+              Label
+              <input type="text" name="label" value={labelText} onChange={(e) => setLabelText(e.target.value)} placeholder="e.g. phishing" />
+            </label>
+            <label>
+              Changed from
+              <input type="date" name="since" value={f.since} max={f.until === '' ? undefined : f.until} onChange={(e) => go({ since: e.target.value })} />
+            </label>
+            <label>
+              Changed until
+              <input type="date" name="until" value={f.until} min={f.since === '' ? undefined : f.since} onChange={(e) => go({ until: e.target.value })} />
+            </label>
+          </>
+        )}
         <label>
           Sort
           <select name="sort" value={sortChoice?.[0] ?? ''} onChange={(e) => go({ sort: e.target.value })}>
@@ -240,7 +310,7 @@ export function IntelList() {
                     </td>
                     <td>
                       {r.tlp === null ? (
-                        <span className="muted" title="No TLP marking: reference data such as the MITRE ATT&CK and DISARM knowledge base">
+                        <span className="muted" title="The item carries no TLP marking of its own (reference data, or a file uploaded without one): open it to see who it is shared with">
                           —
                         </span>
                       ) : (
