@@ -105,6 +105,19 @@ describe.skipIf(skipReason !== null)('election day in the web UI (Chromium)', ()
       await map.waitForFunction("document.querySelector('.state-settings select')?.value === '30'", undefined, { timeout: 10_000 });
       expect(await map.locator(`tr[data-jurisdiction="${dane.value.id}"]`).getAttribute('data-level')).toBe('normal');
 
+      // The state office reports too; then the director opens Dane's own timeline from its row: Dane's reports only.
+      const stateReport = await desk.request.post(`${server.url}/api/v1/elections/${encodeURIComponent(election)}/status`, {
+        data: { functions: { voting: { level: 'normal' } } },
+        headers: { 'x-csrf-token': csrf },
+      });
+      expect(stateReport.status(), await stateReport.text()).toBe(201);
+      await map.reload();
+      await map.locator('.status-timeline li strong', { hasText: 'Wisconsin' }).first().waitFor({ timeout: 15_000 });
+      await map.locator(`tr[data-jurisdiction="${dane.value.id}"] th a`).click();
+      await map.waitForURL((u) => u.searchParams.get('timeline') === dane.value.id);
+      await map.getByText('Timeline: Dane County Clerk (fictional test)').waitFor();
+      await expect.poll(async () => [...new Set(await map.locator('.status-timeline li strong').allTextContents())]).toEqual(['Dane County Clerk (fictional test)']);
+
       // Voting is disrupted in Dane: on the national page the report behind "Yes" is a link that says which report it is.
       const clerkSession = await phone.request.post(`${server.url}/api/v1/session`, { data: clerk });
       const clerkCsrf = ((await clerkSession.json()) as { csrf_token: string }).csrf_token;

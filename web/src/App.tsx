@@ -66,7 +66,8 @@ function page(path: string, params: URLSearchParams): ReactNode {
     const state = /^\d{2}$/.test(params.get('state') ?? '') ? params.get('state') : null;
     if (election[2] === '/status') return <PostStatus id={id} />;
     if (election[2] === '/expectations' && state !== null) return <Expectations id={id} state={state} />;
-    return <ElectionDay id={id} state={state} posted={params.get('posted') === '1'} />;
+    const timeline = state !== null && /^identity--[0-9a-f-]{36}$/.test(params.get('timeline') ?? '') ? params.get('timeline') : null;
+    return <ElectionDay id={id} state={state} timeline={timeline} posted={params.get('posted') === '1'} />;
   }
   if (path === '/' || path === '/dashboard') return <Dashboard />;
   if (path === '/intel') return <IntelList />;

@@ -43,6 +43,16 @@ export function Dashboard() {
       </div>
 
       <section className="card">
+        {/* First on a phone: on election day a clerk comes here to post a status. */}
+        <h2>Election-day status</h2>
+        <p>
+          Whether anything threatens voting, vote counting or tallying, state by state and county by county, with the reports behind each answer:{' '}
+          <Link to="/elections">open Election day</Link>.
+        </p>
+        <ElectionsUnderWay />
+      </section>
+
+      <section className="card">
         <h2>
           Open incidents by state <span className="pill">{plural(d.open_incidents, 'open incident')}</span>
         </h2>
@@ -51,15 +61,6 @@ export function Dashboard() {
           <p className="muted small">{plural(d.open_incidents_without_state, 'open incident')} without a state are not on the map.</p>
         ) : null}
         {d.truncated ? <p className="notice small">Counts cover the first {count(d.scanned)} items you can see.</p> : null}
-      </section>
-
-      <section className="card">
-        <h2>Election-day status</h2>
-        <p>
-          Whether anything threatens voting, vote counting or tallying, state by state and county by county, with the reports behind each answer:{' '}
-          <Link to="/elections">open Election day</Link>.
-        </p>
-        <ElectionsUnderWay />
       </section>
 
       <div className="grid-2">

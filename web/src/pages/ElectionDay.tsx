@@ -25,7 +25,7 @@ type MyStatusView = ApiResponse<'/api/v1/elections/{id}/my-status'>;
 const STATUS_TYPES = new Set(['x-rampart-status-report', 'x-rampart-election']);
 
 /** One election: the three questions, the map (nation or one state's counties), its text equivalent, and the timeline. */
-export function ElectionDay(props: { readonly id: string; readonly state: string | null; readonly posted?: boolean }) {
+export function ElectionDay(props: { readonly id: string; readonly state: string | null; readonly timeline?: string | null; readonly posted?: boolean }) {
   const [version, setVersion] = useState(0);
   // Kept here: the settings box is drawn again once the state's numbers reload after a change.
   const [settingsSaved, setSettingsSaved] = useState<string | null>(null);
@@ -44,7 +44,12 @@ export function ElectionDay(props: { readonly id: string; readonly state: string
   const base = `/api/v1/elections/${encodeURIComponent(props.id)}`;
   const rollup = useGet<RollupView>(`${base}/rollup`, version);
   const state = useGet<StateRollupView>(props.state === null ? null : `${base}/rollup/${props.state}`, version);
-  const timeline = useGet<TimelineView>(`${base}/timeline?limit=30${props.state === null ? '' : `&state=${props.state}`}`, version);
+  // One jurisdiction's timeline when its name was chosen in the state's list, else the state's (or the nation's).
+  const timelineOf = props.state === null ? null : (props.timeline ?? null);
+  const timeline = useGet<TimelineView>(`${base}/timeline?limit=30${props.state === null ? '' : `&state=${props.state}`}${timelineOf === null ? '' : `&jurisdiction=${encodeURIComponent(timelineOf)}`}`, version);
+  useEffect(() => {
+    if (timelineOf !== null) document.querySelector('.timeline-section')?.scrollIntoView({ block: 'start' });
+  }, [timelineOf]);
   const mine = useGet<MyStatusView>(`${base}/my-status`, version);
   if (rollup.state === 'loading') return <Loading what="the election" />;
   if (rollup.state === 'error') return <ProblemBox problem={rollup.problem} />;
@@ -55,6 +60,7 @@ export function ElectionDay(props: { readonly id: string; readonly state: string
   const where = stateRow === undefined ? 'nationally' : `in ${stateRow.name}`;
   const byCounty = new Map<string, StateRollupView['jurisdictions'][number]>();
   if (state.state === 'ready') for (const j of state.value.jurisdictions) if (j.county_fips !== null && j.required && j.shared) byCounty.set(j.county_fips, j);
+  const timelineName = timelineOf === null || state.state !== 'ready' ? null : (state.value.jurisdictions.find((j) => j.id === timelineOf)?.name ?? null);
   const levels = new Map(r.states.filter((s) => !s.declined && s.worst !== null).map((s) => [s.state_fips, s.worst ?? 'no-report']));
   return (
     <div className="election-day">
@@ -98,7 +104,7 @@ export function ElectionDay(props: { readonly id: string; readonly state: string
 
       {props.state !== null && state.state === 'ready' ? (
         <Section title={`${state.value.state.name}: each jurisdiction`} open={true} className="jurisdictions-section">
-          <JurisdictionsTable s={state.value} now={now} filter={filter} />
+          <JurisdictionsTable s={state.value} now={now} filter={filter} timelineOf={(j) => `/elections/${encodeURIComponent(props.id)}?state=${props.state ?? ''}&timeline=${encodeURIComponent(j)}`} />
           <p className="small">
             <Link to={`/elections/${encodeURIComponent(props.id)}/expectations?state=${props.state}`}>How often each jurisdiction must report, phase by phase</Link>
           </p>
@@ -149,7 +155,12 @@ export function ElectionDay(props: { readonly id: string; readonly state: string
         </Section>
       ) : null}
 
-      <Section title={stateRow === undefined ? 'Timeline' : `Timeline: ${stateRow.name}`} open={!phone} className="timeline-section">
+      <Section key={timelineOf ?? 'all'} title={stateRow === undefined ? 'Timeline' : `Timeline: ${timelineName ?? stateRow.name}`} open={!phone || timelineOf !== null} className="timeline-section">
+        {timelineOf === null || stateRow === undefined ? null : (
+          <p className="small">
+            <Link to={`/elections/${encodeURIComponent(props.id)}?state=${stateRow.state_fips}`}>Show all of {stateRow.name}’s timeline</Link>
+          </p>
+        )}
         {timeline.state === 'ready' ? <Timeline t={timeline.value} now={now} /> : timeline.state === 'error' ? <ProblemBox problem={timeline.problem} /> : <Loading what="the timeline" />}
       </Section>
     </div>
@@ -315,7 +326,7 @@ function StateSummary(props: { readonly s: StateRollupView; readonly filter: Lev
   );
 }
 
-function JurisdictionsTable(props: { readonly s: StateRollupView; readonly now: Date; readonly filter: LevelFilter }) {
+function JurisdictionsTable(props: { readonly s: StateRollupView; readonly now: Date; readonly filter: LevelFilter; readonly timelineOf: (jurisdiction: string) => string }) {
   const rows = props.s.jurisdictions.filter((j) => shownBy(props.filter, j));
   return (
     <ScrollArea label={`${props.s.state.name}’s jurisdictions, each with its level and last report`}>
@@ -337,7 +348,13 @@ function JurisdictionsTable(props: { readonly s: StateRollupView; readonly now: 
             return (
               <tr key={j.id} data-jurisdiction={j.id} data-level={!j.required ? 'not-taking-part' : j.shared ? j.level : 'not-shared'}>
                 <th scope="row" data-label="Jurisdiction">
-                  {j.name}
+                  {j.required && j.shared && j.report_id !== null ? (
+                    <Link to={props.timelineOf(j.id)} aria-label={`${j.name}: its timeline`}>
+                      {j.name}
+                    </Link>
+                  ) : (
+                    j.name
+                  )}
                 </th>
                 <td data-label="Level">
                   {!j.required ? (
