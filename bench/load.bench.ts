@@ -12,10 +12,19 @@
  * It prints per-route count, errors, p50 and p99, beside GET /healthz probed throughout the same run, and
  * the live feed's connections and publish-to-receive latency. Target: p99 ≤ 200 ms on every route, no errors.
  *   --seconds <n> (60)  --counties <n> (3000)  --rounds <n> (2)  --analysts <n> (200)  --pollers <n> (50)  --live <n> (5000)
+ *   --probe <n> (20)  before the run, each route alone, n requests one after another: CPU per request of the servers and PostgreSQL (0: skip)
+ *   --probe-only      stop after that
+ *   --count-queries   with --probe: the PostgreSQL queries each request sends (the servers count them)
+ *   --cpu-prof <dir>  the two servers write V8 CPU profiles there when they stop
+ *   --node-args '<options>'  more options for node in the two servers (e.g. --import a preloaded module)
  *   --db postgres://… (default RAMPART_TEST_DATABASE_URL)  --nats nats://… (default RAMPART_TEST_NATS_URL or nats://127.0.0.1:4222)
  * The world lives in a new PostgreSQL schema, dropped at the end.
  */
 import { spawnSync } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
@@ -31,6 +40,7 @@ import type { Organization } from '../src/domain/organization.ts';
 import { openStore } from '../src/store/index.ts';
 import { ROOT, startServe, stopServe, type ServedProcess } from '../test/helpers/serve.ts';
 import { quantile } from './fixtures/paired.ts';
+import { backendPids, CpuMeter } from './fixtures/process-cpu.ts';
 
 const args = process.argv.slice(2);
 const value = (name: string) => {
@@ -46,6 +56,13 @@ const POLLERS = number('--pollers', 50);
 const LIVE = number('--live', 5000);
 const BASE_DB = value('--db') ?? process.env['RAMPART_TEST_DATABASE_URL'];
 const NATS = value('--nats') ?? process.env['RAMPART_TEST_NATS_URL'] ?? 'nats://127.0.0.1:4222';
+const CPU_PROF = value('--cpu-prof');
+const NODE_ARGS = [...(value('--node-args')?.split(' ').filter((a) => a !== '') ?? []), ...(CPU_PROF === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF}`])];
+const PROBE = number('--probe', 20);
+const PROBE_ONLY = args.includes('--probe-only');
+const COUNT_QUERIES = args.includes('--count-queries');
+const QUERY_FILE = path.join(tmpdir(), `rampart-load-queries-${process.pid}`);
+if (COUNT_QUERIES) NODE_ARGS.push('--import', fileURLToPath(new URL('./fixtures/count-queries.mjs', import.meta.url)));
 const TARGET_P99_MS = 200;
 const TAXII = 'application/taxii+json;version=2.1';
 // A cheap password hash for the thousands of bench people: they use API keys, never passwords.
@@ -60,6 +77,9 @@ if (BASE_DB === undefined || !BASE_DB.startsWith('postgres')) {
 const schema = `bench_load_${randomBytes(4).toString('hex')}`;
 const dbUrl = new URL(BASE_DB);
 dbUrl.searchParams.set('schema', schema);
+// The servers' connections carry the schema's name, so their PostgreSQL backends can be told apart (CPU per request).
+const serveDbUrl = new URL(dbUrl);
+serveDbUrl.searchParams.set('application_name', schema);
 
 interface Person {
   readonly key: string;
@@ -147,6 +167,8 @@ async function timed(route: string, url: string, init: RequestInit, ok: (status:
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** --probe-only: the run is skipped on purpose. */
+class ProbeOnly extends Error {}
 
 // ---- the run ----
 const world = await buildWorld();
@@ -159,11 +181,12 @@ const env = {
   RAMPART_NATS_URL: NATS,
   RAMPART_NATS_SUBJECT: `rampart.bench.${randomBytes(4).toString('hex')}`,
   RAMPART_LOG_LEVEL: 'warn',
+  RAMPART_BENCH_QUERY_FILE: QUERY_FILE,
 };
 const servers: ServedProcess[] = [];
 let exitCode = 0;
 try {
-  const serve = () => startServe({ db: dbUrl.toString(), env: { ...process.env, ...env }, keep: 20_000 });
+  const serve = () => startServe({ db: serveDbUrl.toString(), env: { ...process.env, ...env }, keep: 20_000, ...(NODE_ARGS.length === 0 ? {} : { nodeArgs: NODE_ARGS }) });
   servers.push(await serve(), await serve());
   const [a, b] = servers as [ServedProcess, ServedProcess];
   const pick = (i: number) => (i % 2 === 0 ? a : b).url;
@@ -195,10 +218,112 @@ try {
   });
   console.log(`live feed: ${ready.connected} of ${LIVE} clients connected (${ready.failed} failed)`);
 
+  const fns = Object.fromEntries(ELECTION_FUNCTIONS.map((f) => [f, { level: 'normal' }]));
+  const statusInit = (clerk: Person, summary: string): RequestInit => ({
+    method: 'POST',
+    headers: { authorization: `Bearer ${clerk.key}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ functions: fns, summary }),
+  });
+
+  // ---- each route alone: CPU per request of the two servers and of their PostgreSQL backends ----
+  if (PROBE > 0) {
+    const pgClient = new pg.Client({ connectionString: BASE_DB });
+    await pgClient.connect();
+    try {
+      const serverPids = servers.map((s) => s.child.pid ?? -1);
+      const window = async (work: () => Promise<void>) => {
+        const serverMeter = new CpuMeter();
+        const pgMeter = new CpuMeter();
+        serverMeter.mark(serverPids);
+        pgMeter.mark(await backendPids(pgClient, schema));
+        const started = performance.now();
+        await work();
+        // What a request sets off after its answer (live feeds, alert matching) counts too.
+        await sleep(1500);
+        const cpu = { ms: performance.now() - started, server: serverMeter.used(serverPids), pg: pgMeter.used(await backendPids(pgClient, schema)) };
+        return { ...cpu, queries: await queriesSince() };
+      };
+      // The queries the servers sent since the last call, by text (--count-queries; empty without).
+      const queriesSince = async (): Promise<Map<string, number>> => {
+        const total = new Map<string, number>();
+        if (!COUNT_QUERIES) return total;
+        for (const s of servers) {
+          const file = `${QUERY_FILE}.${s.child.pid ?? -1}`;
+          rmSync(file, { force: true });
+          s.child.kill('SIGUSR2');
+          for (let tries = 0; tries < 100; tries++) {
+            try {
+              for (const [text, n] of JSON.parse(readFileSync(file, 'utf8')) as [string, number][]) total.set(text, (total.get(text) ?? 0) + n);
+              break;
+            } catch {
+              await sleep(50);
+            }
+          }
+          rmSync(file, { force: true });
+        }
+        return total;
+      };
+      await queriesSince();
+      // Heartbeats of the live feeds cost CPU with no request at all: measured alone, then taken off each route's figure.
+      const idle = await window(async () => {
+        await sleep(3000);
+      });
+      const idleServer = idle.server / idle.ms;
+      const idlePg = idle.pg / idle.ms;
+      console.log(`per-request cost, ${PROBE} requests per route one after another, ${ready.connected} live-feed clients connected; idle: servers ${(idleServer * 1000).toFixed(0)} ms CPU/s, PostgreSQL ${(idlePg * 1000).toFixed(0)} ms CPU/s`);
+      console.log(`${'route'.padEnd(44)} ${'server ms'.padStart(10)} ${'pg ms'.padStart(8)} ${'latency p50'.padStart(12)}   (CPU per request, idle taken off)`);
+      const analyst = (k: number) => world.analysts[k % world.analysts.length] as Person;
+      const bearer = (p: Person) => ({ authorization: `Bearer ${p.key}` });
+      const probes: [string, (k: number) => Promise<unknown>][] = [
+        ['GET /healthz', (k) => timed('probe', `${pick(k)}/healthz`, {})],
+        ['POST /api/v1/elections/:id/status', (k) => timed('probe', `${pick(k)}/api/v1/elections/${electionId}/status`, statusInit(world.clerks[world.clerks.length - 1 - (k % world.clerks.length)] as Person, 'Probe: all normal'))],
+        ['GET /api/v1/objects', (k) => timed('probe', `${pick(k)}/api/v1/objects?limit=25`, { headers: bearer(analyst(k)) })],
+        ['GET /api/v1/objects?q=', (k) => timed('probe', `${pick(k)}/api/v1/objects?limit=25&q=ballot`, { headers: bearer(analyst(k)) })],
+        ['GET /api/v1/elections/:id/rollup', (k) => timed('probe', `${pick(k)}/api/v1/elections/${electionId}/rollup`, { headers: bearer(analyst(k)) })],
+        ['GET /api/v1/elections/:id/rollup/:state', (k) => timed('probe', `${pick(k)}/api/v1/elections/${electionId}/rollup/${analyst(k).org.state_fips ?? '55'}`, { headers: bearer(analyst(k)) })],
+        [
+          'GET /taxii2/…/collections/:id/objects/',
+          (k) => {
+            const poller = world.pollers[k % world.pollers.length] as Person;
+            return timed('probe', `${pick(k)}/taxii2/rampart/collections/state-${poller.org.state_fips ?? '55'}/objects/?limit=200`, { headers: { ...bearer(poller), accept: TAXII } });
+          },
+        ],
+      ];
+      // Three of each first, unmeasured, so the figures are not the JIT compiling the route.
+      for (const [route, one] of probes) {
+        for (let k = 0; k < 3; k++) await one(PROBE + k);
+        await sleep(500);
+        timings.delete('probe');
+        const used = await window(async () => {
+          for (let k = 0; k < PROBE; k++) await one(k);
+        });
+        const latencies = timings.get('probe') ?? [];
+        const problems = [...(errors.get('probe')?.values() ?? [])].reduce((sum, n) => sum + n, 0);
+        errors.delete('probe');
+        const per = (total: number, idleRate: number) => Math.max(0, (total - idleRate * used.ms) / PROBE).toFixed(1);
+        const sent = [...used.queries.values()].reduce((sum, n) => sum + n, 0);
+        const idleQueries = [...idle.queries.values()].reduce((sum, n) => sum + n, 0) / idle.ms;
+        console.log(
+          `${route.padEnd(44)} ${per(used.server, idleServer).padStart(10)} ${per(used.pg, idlePg).padStart(8)} ${quantile(latencies, 0.5).toFixed(1).padStart(12)}` +
+            (COUNT_QUERIES ? ` ${per(sent, idleQueries).padStart(9)} queries` : '') +
+            (problems > 0 ? `   ${problems} errors` : ''),
+        );
+        if (COUNT_QUERIES) for (const [text, n] of [...used.queries].slice(0, 12)) console.log(`      ${(n / PROBE).toFixed(1).padStart(7)}  ${text.slice(0, 150)}`);
+      }
+      timings.clear();
+    } finally {
+      await pgClient.end();
+    }
+  }
+  if (PROBE_ONLY) {
+    worker.postMessage('stop');
+    await worker.terminate();
+    throw new ProbeOnly();
+  }
+
   const runStarted = Date.now();
   const endAt = runStarted + SECONDS * 1000;
   const postedAt = new Map<string, number>();
-  const fns = Object.fromEntries(ELECTION_FUNCTIONS.map((f) => [f, { level: 'normal' }]));
 
   // Counties: open loop, one post every `gap` ms, at most 256 in flight.
   const totalPosts = world.clerks.length * ROUNDS;
@@ -216,11 +341,7 @@ try {
       }
       const clerk = world.clerks[i % world.clerks.length] as Person;
       inFlight++;
-      void timed('POST /api/v1/elections/:id/status', `${pick(i)}/api/v1/elections/${electionId}/status`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${clerk.key}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ functions: fns, summary: `Round ${Math.floor(i / world.clerks.length) + 1}: all normal` }),
-      }).then((body) => {
+      void timed('POST /api/v1/elections/:id/status', `${pick(i)}/api/v1/elections/${electionId}/status`, statusInit(clerk, `Round ${Math.floor(i / world.clerks.length) + 1}: all normal`)).then((body) => {
         inFlight--;
         const id = body === null ? undefined : /"id":"([^"]+)"/.exec(body)?.[1];
         if (id !== undefined) postedAt.set(id, Date.now());
@@ -325,6 +446,8 @@ try {
       (live.failures.length === 0 ? '' : `; failures: ${live.failures.map(([r, n]) => `${r} × ${n}`).join(', ')}`),
   );
   if (missed) exitCode = 1;
+} catch (error) {
+  if (!(error instanceof ProbeOnly)) throw error;
 } finally {
   await Promise.all(servers.map((s) => stopServe(s)));
   const client = new pg.Client({ connectionString: BASE_DB });

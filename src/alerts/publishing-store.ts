@@ -32,6 +32,7 @@ export function publishingStixStore(stix: StixStore, bus: ChangeBus): StixStore 
     },
     get: (reader, id) => stix.get(reader, id),
     versions: (reader, id) => stix.versions(reader, id),
+    seenBy: (readers, id, addedUs) => stix.seenBy(readers, id, addedUs),
     list: (reader, query) => stix.list(reader, query),
     count: (reader, query) => stix.count(reader, query),
     indicators: (reader, page) => stix.indicators(reader, page),

@@ -38,6 +38,49 @@ function frame(event: LiveEvent): string {
   return `id: ${event.cursor}\nevent: object\ndata: ${JSON.stringify(event.object)}\n\n`;
 }
 
+/** Heartbeats are given in this many groups, one group at a time, each stream's once every heartbeat period. */
+const HEARTBEAT_GROUPS = 15;
+
+/**
+ * The heartbeats of a process's streams, each every `periodMs`, given a group at a time on one timer:
+ * the feeds of a group check their readers' credentials in the same turn, so the store answers them in
+ * a few queries (src/store/batched.ts) instead of a few per feed; thousands of streams each on their own
+ * timer asked PostgreSQL five queries per heartbeat, spread evenly (docs/benchmarks.md, Election day under load).
+ */
+function heartbeats(periodMs: number): { add(beat: () => void): () => void; stop(): void } {
+  const count = Math.max(1, Math.min(HEARTBEAT_GROUPS, Math.round(periodMs / 1000)));
+  const groups = Array.from({ length: count }, () => new Set<() => void>());
+  let next = 0;
+  let members = 0;
+  let timer: NodeJS.Timeout | null = null;
+  const tick = () => {
+    const group = groups[next] ?? new Set();
+    next = (next + 1) % count;
+    for (const beat of group) beat();
+  };
+  return {
+    add(beat) {
+      // Into the group whose turn is furthest away: a new stream's first heartbeat comes a period after it opened, as before.
+      const group = groups[(next + count - 1) % count] ?? new Set();
+      group.add(beat);
+      members++;
+      timer ??= setInterval(tick, periodMs / count);
+      return () => {
+        if (!group.delete(beat)) return;
+        members--;
+        if (members === 0 && timer !== null) {
+          clearInterval(timer);
+          timer = null;
+        }
+      };
+    },
+    stop() {
+      if (timer !== null) clearInterval(timer);
+      timer = null;
+    },
+  };
+}
+
 /** A stream's reader, and the key its connections are counted under; or why it may not have one. */
 type Who = { readonly ok: true; readonly reader: Reader; readonly slot: string } | { readonly ok: false; readonly problem: Problem };
 
@@ -74,10 +117,12 @@ export function liveRoutes(deps: LiveRouteDeps): AppPlugin {
 
     // One query per organization's key set rather than per stream; it hears each change before the feeds do.
     const shared = sharedLists(deps.stix);
+    const beats = heartbeats(heartbeatMs);
     const plugin: RampartPlugin = (app) => {
       const stopSharing = deps.bus.subscribe(() => shared.changed());
       app.addHook('preClose', (done) => {
         stopSharing();
+        beats.stop();
         // Open streams would hold the server open; end them, the browsers reconnect elsewhere.
         for (const stream of streams) stream.end();
         done();
@@ -148,10 +193,10 @@ export function liveRoutes(deps: LiveRouteDeps): AppPlugin {
             // Only that a request changed, to its own organizations; the page then asks for it.
             if (orgId !== null && change.orgs.includes(orgId)) void write(`event: support\ndata: ${JSON.stringify({ request_id: change.request_id })}\n\n`);
           });
-          const heartbeat = setInterval(() => {
+          const stopBeating = beats.add(() => {
             void write(': heartbeat\n\n');
             feed.poll();
-          }, heartbeatMs);
+          });
           const maxAge = setTimeout(() => stream.end(), maxAgeMs);
           let cleaned = false;
           const cleanUp = () => {
@@ -159,7 +204,7 @@ export function liveRoutes(deps: LiveRouteDeps): AppPlugin {
             cleaned = true;
             feed.close();
             unsubscribe();
-            clearInterval(heartbeat);
+            stopBeating();
             clearTimeout(maxAge);
             streams.delete(stream);
             const left = (open.get(who.slot) ?? 1) - 1;

@@ -2,7 +2,7 @@ import type { AudienceKey } from '../domain/audience.ts';
 import { parseOrgId, parseStixId, type OrgId, type StixId } from '../domain/ids.ts';
 import { RAMPART_NAMESPACE, uuidV5 } from '../domain/uuid.ts';
 import type { AlertRow, DeliveryRow, NotificationsStore, RuleRow } from '../store/notifications.ts';
-import type { Reader, StixStore, StoredVersion } from '../store/types.ts';
+import type { MemberReader, Reader, StixStore, StoredVersion } from '../store/types.ts';
 import type { Directory, KeysOf, OrgFacts, Person } from './directory.ts';
 import { factsOf, patternValues, type Facts } from './facts.ts';
 import { ALERT_KIND_WORDS, alertKinds, criteriaHold, planContacts, standardRules, watchHits, type Rule, type WatchItem } from './rules.ts';
@@ -16,7 +16,7 @@ export const alertId = (userId: string, objectId: string, addedUs: number) => uu
 export const deliveryId = (channel: string, recipient: string, objectId: string, addedUs: number) => uuidV5(`delivery|${channel}|${recipient}|${objectId}|${addedUs}`, RAMPART_NAMESPACE);
 
 export interface MatcherDeps {
-  readonly stix: Pick<StixStore, 'list' | 'versions' | 'get'>;
+  readonly stix: Pick<StixStore, 'list' | 'versions' | 'get' | 'seenBy'>;
   readonly store: NotificationsStore;
   readonly directory: Directory;
   readonly keysOf: KeysOf;
@@ -94,7 +94,10 @@ async function loadWatchers(deps: MatcherDeps): Promise<Watchers> {
     const contacts = planContacts(plan.contacts);
     for (const kind of ALERT_KINDS) for (const id of contacts[kind].primary) primary.add(`${plan.org_id}|${kind}|${id}`);
   }
-  return { orgs, people, orgRules, personRules, watchItems, personModes: new Map(persons.map((p) => [p.user_id, p.email_mode])), webhooks, keys: new Map(), primary };
+  // The keys of every organization that has someone to tell, asked all at once: the store answers lookups made together in one query.
+  const watching = [...orgs.keys()].filter((id) => people.has(id) || webhooks.has(id));
+  const keys = new Map(await Promise.all(watching.map(async (id) => [id, new Set<string>(await deps.keysOf(id, null))] as const)));
+  return { orgs, people, orgRules, personRules, watchItems, personModes: new Map(persons.map((p) => [p.user_id, p.email_mode])), webhooks, keys, primary };
 }
 
 async function orgKeys(deps: MatcherDeps, w: Watchers, orgId: OrgId): Promise<ReadonlySet<string>> {
@@ -166,6 +169,8 @@ export async function matchVersion(deps: MatcherDeps, w: Watchers, version: Stor
   const baseFacts = factsOf(version, stateOf);
   const audience = version.sharing.audience;
   const namesPeople = audience.some((k) => k.startsWith('user:'));
+  // Candidates only: the store's predicate decides below, for each organization's reader (all in one query).
+  const candidates: { orgId: OrgId; org: OrgFacts; people: readonly Person[]; hooks: readonly string[]; keys: ReadonlySet<string>; named: boolean; reader: MemberReader }[] = [];
   for (const [orgId, org] of w.orgs) {
     // An organization is not told of what it published itself.
     if (orgId === version.sharing.owner) continue;
@@ -173,11 +178,13 @@ export async function matchVersion(deps: MatcherDeps, w: Watchers, version: Stor
     const hooks = w.webhooks.get(orgId) ?? [];
     if (people.length === 0 && hooks.length === 0) continue;
     const keys = await orgKeys(deps, w, orgId);
-    // Candidates only: the store's predicate decides below, for each reader.
     const named = namesPeople && people.some((p) => audience.includes(`user:${p.id}`));
     if (!named && !audience.some((k) => keys.has(k))) continue;
-    const orgReader: Reader = { kind: 'member', orgId, userId: null, keys: [...keys] as AudienceKey[] };
-    const orgSees = (await sees(deps.stix, orgReader, version.id, version.addedUs)) !== null;
+    candidates.push({ orgId, org, people, hooks, keys, named, reader: { kind: 'member', orgId, userId: null, keys: [...keys] as AudienceKey[] } });
+  }
+  const seen = candidates.length === 0 ? [] : await deps.stix.seenBy(candidates.map((c) => c.reader), version.id, version.addedUs);
+  for (const [i, { orgId, org, people, hooks, keys, named, reader: orgReader }] of candidates.entries()) {
+    const orgSees = seen[i] === true;
     if (!orgSees && !named) continue;
     const extra = orgSees ? await sightingValues(deps, orgReader, version) : [];
     const facts: Facts = extra.length === 0 ? baseFacts : { ...baseFacts, values: [...baseFacts.values, ...extra] };

@@ -19,7 +19,7 @@ export const DEFAULT_ESCALATE_MINUTES = 30;
 export const DEFAULT_DIGEST_HOUR_UTC = 12;
 
 export interface NotifierOptions {
-  readonly stix: Pick<StixStore, 'list' | 'versions' | 'get'>;
+  readonly stix: Pick<StixStore, 'list' | 'versions' | 'get' | 'seenBy'>;
   readonly store: NotificationsStore;
   readonly directory: Directory;
   readonly keysOf: KeysOf;

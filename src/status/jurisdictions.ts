@@ -12,21 +12,29 @@ const JURISDICTION_KINDS: readonly OrgKind[] = ['state', 'territory', 'local'];
  * display order (inDisplayOrder).
  */
 export function jurisdictionsFrom(accounts: { listOrganizations(filter: { readonly kinds: readonly OrgKind[] }): Promise<Organization[]> }, clock: { now(): Date }, ttlMs = 30_000): JurisdictionsPort {
-  let cached: { at: number; byState: Map<string, Jurisdiction[]> } | null = null;
+  let cached: { at: number; byState: Promise<Map<string, Jurisdiction[]>> } | null = null;
+  const load = async () => {
+    const byState = new Map<string, Jurisdiction[]>();
+    for (const o of await accounts.listOrganizations({ kinds: JURISDICTION_KINDS })) {
+      if (o.state_fips === null || (o.kind !== 'state' && o.kind !== 'territory' && o.kind !== 'local')) continue;
+      const list = byState.get(o.state_fips) ?? [];
+      list.push({ id: o.id, name: o.name, kind: o.kind, stateFips: o.state_fips, countyFips: o.county_fips });
+      byState.set(o.state_fips, list);
+    }
+    for (const [fips, list] of byState) byState.set(fips, inDisplayOrder(list));
+    return byState;
+  };
   return async (stateFips) => {
     const now = clock.now().getTime();
     if (cached === null || now - cached.at > ttlMs || now < cached.at) {
-      const byState = new Map<string, Jurisdiction[]>();
-      for (const o of await accounts.listOrganizations({ kinds: JURISDICTION_KINDS })) {
-        if (o.state_fips === null || (o.kind !== 'state' && o.kind !== 'territory' && o.kind !== 'local')) continue;
-        const list = byState.get(o.state_fips) ?? [];
-        list.push({ id: o.id, name: o.name, kind: o.kind, stateFips: o.state_fips, countyFips: o.county_fips });
-        byState.set(o.state_fips, list);
-      }
-      for (const [fips, list] of byState) byState.set(fips, inDisplayOrder(list));
-      cached = { at: now, byState };
+      // One reading for every request that finds the list out of date at once, not one each.
+      const reading = { at: now, byState: load() };
+      cached = reading;
+      reading.byState.catch(() => {
+        if (cached === reading) cached = null;
+      });
     }
-    const { byState } = cached;
-    return stateFips.flatMap((f) => byState.get(f) ?? []);
+    const byState = await cached.byState;
+    return stateFips.length === 1 ? (byState.get(stateFips[0] ?? '') ?? []) : stateFips.flatMap((f) => byState.get(f) ?? []);
   };
 }

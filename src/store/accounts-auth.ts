@@ -1,3 +1,4 @@
+import { batchedLookup } from './batched.ts';
 import type { Kysely } from 'kysely';
 import type { UserId } from '../domain/ids.ts';
 import type { AccountTables, ApiKeyRow, EnrolmentCodeRow, SessionRow, ThrottleRow } from './accounts-tables.ts';
@@ -41,6 +42,31 @@ function apiKeyOf(row: ApiKeyRow): ApiKeyRow {
 }
 
 export function accountsAuthStore(db: Kysely<AccountTables>): AccountsAuthStore {
+  // Credentials are read again before every round of every live feed: lookups of one turn share a query.
+  const sessionsByHash = batchedLookup(async (hashes: readonly string[]) => {
+    const rows = await db.selectFrom('account_session').selectAll().where('token_hash', 'in', hashes).execute();
+    return new Map(rows.map((row) => [row.token_hash, sessionOf(row)]));
+  });
+  const apiKeysById = batchedLookup(async (ids: readonly string[]) => {
+    const rows = await db.selectFrom('api_key').selectAll().where('id', 'in', ids).execute();
+    return new Map(rows.map((row) => [row.id, apiKeyOf(row)]));
+  });
+  // Each key's last use, once a minute: the keys touched in one turn in one statement, with the latest time of them.
+  let touching: { ids: Set<string>; at: number; done: Promise<void> } | null = null;
+  const touchKeys = (id: string, at: number): Promise<void> => {
+    if (touching === null) {
+      const batch: { ids: Set<string>; at: number; done: Promise<void> } = { ids: new Set(), at, done: Promise.resolve() };
+      batch.done = new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
+        if (touching === batch) touching = null;
+        const ids = [...batch.ids];
+        for (let i = 0; i < ids.length; i += 500) await db.updateTable('api_key').set({ last_used_at: batch.at }).where('id', 'in', ids.slice(i, i + 500)).execute();
+      });
+      touching = batch;
+    }
+    touching.ids.add(id);
+    touching.at = Math.max(touching.at, at);
+    return touching.done;
+  };
   return {
     async putEnrolmentCode(row) {
       await db.transaction().execute(async (tx) => {
@@ -58,10 +84,7 @@ export function accountsAuthStore(db: Kysely<AccountTables>): AccountsAuthStore 
     async insertSession(row) {
       await db.insertInto('account_session').values(row).execute();
     },
-    async sessionByHash(tokenHash) {
-      const row = await db.selectFrom('account_session').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
-      return row === undefined ? null : sessionOf(row);
-    },
+    sessionByHash: (tokenHash) => sessionsByHash(tokenHash),
     async touchSession(tokenHash, at) {
       await db.updateTable('account_session').set({ last_seen_at: at }).where('token_hash', '=', tokenHash).execute();
     },
@@ -75,10 +98,7 @@ export function accountsAuthStore(db: Kysely<AccountTables>): AccountsAuthStore 
     async insertApiKey(row) {
       await db.insertInto('api_key').values(row).execute();
     },
-    async apiKeyById(id) {
-      const row = await db.selectFrom('api_key').selectAll().where('id', '=', id).executeTakeFirst();
-      return row === undefined ? null : apiKeyOf(row);
-    },
+    apiKeyById: (id) => apiKeysById(id),
     async listApiKeys(userId) {
       const rows = await db.selectFrom('api_key').selectAll().where('user_id', '=', userId).orderBy('created_at').orderBy('id').execute();
       return rows.map(apiKeyOf);
@@ -93,9 +113,7 @@ export function accountsAuthStore(db: Kysely<AccountTables>): AccountsAuthStore 
         .executeTakeFirst();
       return Number(result.numUpdatedRows) === 1;
     },
-    async touchApiKey(id, at) {
-      await db.updateTable('api_key').set({ last_used_at: at }).where('id', '=', id).execute();
-    },
+    touchApiKey: (id, at) => touchKeys(id, at),
     async throttle(subject) {
       const row = await db.selectFrom('login_throttle').selectAll().where('subject', '=', subject).executeTakeFirst();
       return row === undefined ? null : { ...row, failures: n(row.failures), window_start: n(row.window_start), locked_until: nn(row.locked_until) };

@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { OrgId, UserId } from '../domain/ids.ts';
 import { OrganizationSchema, type OrgKind, type Organization } from '../domain/organization.ts';
 import type { Database } from './db.ts';
+import { batchedLookup } from './batched.ts';
 import { accountsAuthStore, type AccountsAuthStore } from './accounts-auth.ts';
 import type { AccountTables, UserRole, UserRow } from './accounts-tables.ts';
 import { USER_ROLES } from './accounts-tables.ts';
@@ -73,6 +74,15 @@ const INSERT_CHUNK = 400;
 
 export function accountsStore(database: Database<unknown>): AccountsStore {
   const db: Kysely<AccountTables> = database.db.withTables<AccountTables>();
+  // Read for every request and every live feed's round (credentials checked again): lookups of one turn share a query.
+  const organizationsById = batchedLookup(async (ids: readonly OrgId[]) => {
+    const rows = await db.selectFrom('organization').selectAll().where('id', 'in', ids).execute();
+    return new Map(rows.map((row) => [row.id as OrgId, organizationOf(row)]));
+  });
+  const usersById = batchedLookup(async (ids: readonly UserId[]) => {
+    const rows = await db.selectFrom('account_user').selectAll().where('id', 'in', ids).execute();
+    return new Map(rows.map((row) => [row.id, userOf(row)]));
+  });
   return {
     ...accountsAuthStore(db),
     async insertOrganizations(orgs) {
@@ -97,10 +107,7 @@ export function accountsStore(database: Database<unknown>): AccountsStore {
       }
       return added;
     },
-    async getOrganization(id) {
-      const row = await db.selectFrom('organization').selectAll().where('id', '=', id).executeTakeFirst();
-      return row === undefined ? null : organizationOf(row);
-    },
+    getOrganization: (id) => organizationsById(id),
     async listOrganizations(filter = {}) {
       let query = db.selectFrom('organization').selectAll();
       if (filter.kind !== undefined) query = query.where('kind', '=', filter.kind);
@@ -126,10 +133,7 @@ export function accountsStore(database: Database<unknown>): AccountsStore {
       const result = await db.insertInto('account_user').values({ ...row, email: row.email.toLowerCase() }).onConflict((oc) => oc.doNothing()).executeTakeFirst();
       return Number(result.numInsertedOrUpdatedRows ?? 0n) === 1;
     },
-    async userById(id) {
-      const row = await db.selectFrom('account_user').selectAll().where('id', '=', id).executeTakeFirst();
-      return row === undefined ? null : userOf(row);
-    },
+    userById: (id) => usersById(id),
     async userByEmail(email) {
       const row = await db.selectFrom('account_user').selectAll().where('email', '=', email.trim().toLowerCase()).executeTakeFirst();
       return row === undefined ? null : userOf(row);

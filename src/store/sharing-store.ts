@@ -1,3 +1,4 @@
+import { batchedLookup } from './batched.ts';
 import type { Kysely } from 'kysely';
 import { parseAudienceKey, type AudienceKey } from '../domain/audience.ts';
 import type { GroupId, OrgId, StixId } from '../domain/ids.ts';
@@ -100,6 +101,17 @@ function chunks<T>(items: readonly T[]): T[][] {
 
 export function sharingRepository(database: Database<unknown>): SharingRepository {
   const db: Kysely<SharingTables> = database.db.withTables<SharingTables>();
+  // Part of every reader's keys, read again before each live feed's round: lookups of one turn share a query.
+  const acceptedGroupsOf = batchedLookup(async (orgIds: readonly OrgId[]) => {
+    const rows = await db.selectFrom('sharing_group_member').select(['org_id', 'group_id']).where('org_id', 'in', orgIds).where('status', '=', 'accepted').orderBy('group_id').execute();
+    const out = new Map<OrgId, GroupId[]>();
+    for (const r of rows) {
+      const list = out.get(r.org_id as OrgId);
+      if (list === undefined) out.set(r.org_id as OrgId, [r.group_id as GroupId]);
+      else list.push(r.group_id as GroupId);
+    }
+    return out;
+  });
   return {
     async defaults(orgId) {
       const rows = await db.selectFrom('sharing_default').select(['tlp', 'audience']).where('org_id', '=', orgId).execute();
@@ -170,10 +182,7 @@ export function sharingRepository(database: Database<unknown>): SharingRepositor
         .executeTakeFirst();
       return result.numUpdatedRows > 0n;
     },
-    async acceptedGroups(orgId) {
-      const rows = await db.selectFrom('sharing_group_member').select('group_id').where('org_id', '=', orgId).where('status', '=', 'accepted').orderBy('group_id').execute();
-      return rows.map((r) => r.group_id as GroupId);
-    },
+    acceptedGroups: async (orgId) => (await acceptedGroupsOf(orgId)) ?? [],
     async removeMember(id, orgId) {
       const result = await db.deleteFrom('sharing_group_member').where('group_id', '=', id).where('org_id', '=', orgId).where('status', 'in', ['invited', 'accepted']).executeTakeFirst();
       return result.numDeletedRows > 0n;

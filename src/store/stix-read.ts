@@ -609,5 +609,26 @@ export function stixReads(db: Kysely<StixTables>, dialect: DialectName) {
     return `${String(row?.n ?? 0)}:${String(row?.m ?? 0)}`;
   }
 
-  return { list, count, get, versions, indicators, changeMark };
+  /**
+   * For each reader, whether it may see the version of `id` stored at `addedUs`: one statement for all of
+   * them, each reader's arm under the one visibility predicate (the alert matcher asks this for every
+   * organization that might be told of a new version; one query each was most of a status report's cost).
+   */
+  async function seenBy(readers: readonly Reader[], id: StixId, addedUs: number): Promise<boolean[]> {
+    const seen = readers.map(() => false);
+    for (let from = 0; from < readers.length; from += SEEN_BY_CHUNK) {
+      const arms = readers.slice(from, from + SEEN_BY_CHUNK).map((reader, i) => {
+        const visible = visibleInRow(reader, 'v', dialect) ?? sql<SqlBool>`1 = 1`;
+        return sql`select ${from + i} as i from stix_version v where v.added_us = ${addedUs} and v.id = ${id} and ${visible}`;
+      });
+      const rows = await sql<{ i: number | string }>`${sql.join(arms, sql` union all `)}`.execute(db);
+      for (const row of rows.rows) seen[Number(row.i)] = true;
+    }
+    return seen;
+  }
+
+  return { list, count, get, versions, seenBy, indicators, changeMark };
 }
+
+/** Readers per statement of seenBy: a member's arm binds its keys, its organization and the version. */
+const SEEN_BY_CHUNK = 100;

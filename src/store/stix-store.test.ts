@@ -2,12 +2,12 @@ import { sql } from 'kysely';
 import { up } from './migrations/0007-stix-refs.ts';
 import { up as upRecordsPerOwner } from './migrations/0011-records-per-owner.ts';
 import { describe, expect, it } from 'vitest';
-import type { StixId } from '../domain/ids.ts';
+import type { OrgId, StixId } from '../domain/ids.ts';
 import { err, ok } from '../domain/result.ts';
 import { testDialects } from '../../test/helpers/store.ts';
 import type { StixStore } from './types.ts';
 import type { Database } from './db.ts';
-import { GREEN_A, OPERATOR, ORG_B, freshStores, listAll, member, obj, put, share, uuid } from '../../test/helpers/stix-kit.ts';
+import { GREEN_A, OPERATOR, ORG_A, ORG_B, PUBLIC, freshStores, listAll, member, obj, put, share, uuid } from '../../test/helpers/stix-kit.ts';
 
 describe.each(testDialects())('STIX store on %s', (dialect) => {
   const fresh = freshStores(dialect);
@@ -142,6 +142,29 @@ describe.each(testDialects())('STIX store on %s', (dialect) => {
     await put(store.stix, [revoked]);
     expect((await store.stix.get(OPERATOR, v1.id))?.revoked).toBe(true);
     expect((await store.stix.versions(OPERATOR, v1.id)).map((v) => v.revoked)).toEqual([false, true]);
+  });
+
+  it('answers for many readers at once exactly what versions() tells each of them of one version', async () => {
+    const { store } = await fresh();
+    const amber = obj({ sharing: share(ORG_B, 'amber', ['state:55', `org:${ORG_A}`]) });
+    const green = obj({ id: amber.id, modified: '2024-10-02T12:00:00.000Z', sharing: share(ORG_B, 'green', ['community']) });
+    await put(store.stix, [amber, green]);
+    const readers = [
+      OPERATOR,
+      PUBLIC,
+      member(ORG_B, []),
+      member(ORG_A, [`org:${ORG_A}`]),
+      member('identity--cccccccc-0000-4000-8000-000000000003' as OrgId, ['community', 'state:55']),
+      member('identity--dddddddd-0000-4000-8000-000000000004' as OrgId, ['community', 'state:06']),
+      { kind: 'audience', keys: ['state:06'] } as const,
+      ...Array.from({ length: 120 }, (_, i) => member(`identity--eeeeeeee-0000-4000-8000-${String(i).padStart(12, '0')}` as OrgId, i % 2 === 0 ? ['state:55'] : ['public'])),
+    ];
+    for (const version of await store.stix.versions(OPERATOR, amber.id)) {
+      const expected = await Promise.all(readers.map(async (r) => (await store.stix.versions(r, amber.id)).some((v) => v.addedUs === version.addedUs)));
+      expect(await store.stix.seenBy(readers, amber.id, version.addedUs)).toEqual(expected);
+      expect(expected.filter(Boolean).length).toBeGreaterThan(1);
+    }
+    expect(await store.stix.seenBy(readers, amber.id, 1)).toEqual(readers.map(() => false));
   });
 
   describe('transactions', () => {

@@ -184,6 +184,8 @@ export interface StixStore {
   get(reader: Reader, id: StixId): Promise<StoredVersion | null>;
   versions(reader: Reader, id: StixId): Promise<readonly StoredVersion[]>;
   list(reader: Reader, query: ListQuery): Promise<Result<Page<StoredVersion>, Problem>>;
+  /** For each reader, whether it may see the version of `id` stored at `addedUs` (in one query, however many readers). */
+  seenBy(readers: readonly Reader[], id: StixId, addedUs: number): Promise<boolean[]>;
   count(reader: Reader, query?: CountQuery): Promise<number>;
   /**
    * The indicators the reader may see whose latest version is not revoked and has a STIX pattern (pattern_type

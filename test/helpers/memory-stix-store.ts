@@ -70,6 +70,7 @@ export function memoryStixStore(): StixStore & { readonly rows: () => readonly S
       return Promise.resolve(visible.find((r) => reader.kind === 'member' && r.sharing.owner === reader.orgId) ?? visible.at(-1) ?? null);
     },
     versions: (reader, id: StixId) => Promise.resolve(rows.filter((r) => r.id === id && sees(reader, r))),
+    seenBy: (readers, id: StixId, addedUs: number) => Promise.resolve(readers.map((reader) => rows.some((r) => r.id === id && r.addedUs === addedUs && sees(reader, r)))),
     list(reader, q) {
       const all = q.order === 'desc' ? filter(reader, q).reverse() : filter(reader, q);
       const start = q.cursor === undefined ? 0 : Number(q.cursor);

@@ -32,6 +32,8 @@ export interface ServeOptions {
   readonly args?: readonly string[];
   /** Keep only the last this many characters of each stream (a long benchmark); everything by default. */
   readonly keep?: number;
+  /** Options for node itself, before the script (e.g. ['--cpu-prof', '--cpu-prof-dir=/tmp/p'] to profile a benchmark's servers). */
+  readonly nodeArgs?: readonly string[];
 }
 
 /** The environment without the named variables (a caller's own secret key, NATS or SMTP address must not leak into a test's server). */
@@ -41,7 +43,7 @@ export function envWithout(names: readonly string[], env: NodeJS.ProcessEnv = pr
 
 /** Starts `rampart serve` on a free port of 127.0.0.1 in a child process; resolves once it says where it listens, rejects if it exits first. */
 export async function startServe(options: ServeOptions): Promise<ServedProcess> {
-  const child = spawn(process.execPath, [RAMPART_BIN, 'serve', '--port', '0', '--db', options.db, ...(options.args ?? [])], { cwd: ROOT, env: options.env ?? process.env });
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), RAMPART_BIN, 'serve', '--port', '0', '--db', options.db, ...(options.args ?? [])], { cwd: ROOT, env: options.env ?? process.env });
   const keep = (text: string) => (options.keep === undefined ? text : text.slice(-options.keep));
   let out = '';
   let err = '';
