@@ -12,10 +12,6 @@ import { reachOfSharing, tlpTag, uuidOf, type MispEventOut } from './from-stix.t
  * is related to it and its timeline notes), then the indicators and observations no report or incident holds,
  * one event per owner, day and sharing. Every read is the store's query with the reader.
  */
-export interface VisibleEventsOptions extends MispExportOptions {
-  /** Only what was added to this hub after this time (microseconds). */
-  readonly addedAfterUs?: number;
-}
 
 const LOOSE_TYPES = ['indicator', 'observed-data'];
 const GROUP_NAMESPACE = '8e1c5a3f-2d7b-5f4e-9a6c-0b1d2e3f4a5b';
@@ -90,29 +86,40 @@ function headOfGroup(key: string, versions: readonly StoredVersion[]): EventHead
   };
 }
 
+/** One event as built for a reader, with the stored versions it was made from (to audit reads) and when its newest part was added. */
+export interface BuiltEvent {
+  readonly event: MispEventOut;
+  readonly served: readonly StoredVersion[];
+  /** When the newest of the versions it was made from (its head, what it holds, their observables) was added (microseconds). */
+  readonly addedUs: number;
+}
+
+const newest = (served: readonly StoredVersion[]): number => served.reduce((m, v) => (v.addedUs > m ? v.addedUs : m), 0);
+
+/** Builds one event, keeping what it was made from: each eventOf call serves its versions once. */
+async function built(make: (options: MispExportOptions) => Promise<MispEventOut>, options: MispExportOptions): Promise<BuiltEvent> {
+  const served: StoredVersion[] = [];
+  const event = await make({ ...options, onServed: (v) => served.push(...v) });
+  return { event, served, addedUs: newest(served) };
+}
+
 /** The reader's report and incident events, and its loose indicators grouped by owner, day and sharing. */
-async function collectEvents(stix: StixStore, reader: Reader, options: VisibleEventsOptions): Promise<Result<{ events: MispEventOut[]; groups: Map<string, StoredVersion[]> }, Problem>> {
-  const since = options.addedAfterUs === undefined ? {} : { addedAfterUs: options.addedAfterUs };
-  const events: MispEventOut[] = [];
+async function collectEvents(stix: StixStore, reader: Reader, options: MispExportOptions): Promise<Result<{ events: BuiltEvent[]; groups: Map<string, StoredVersion[]> }, Problem>> {
+  const events: BuiltEvent[] = [];
   const held = new Set<string>();
-  const collect: MispExportOptions = {
-    ...options,
-    onServed: (versions) => {
-      for (const v of versions) held.add(v.id);
-      options.onServed?.(versions);
-    },
-  };
-  const reports = await listAll(stix, reader, { types: ['report'], ...since });
+  const reports = await listAll(stix, reader, { types: ['report'] });
   if (!reports.ok) return reports;
-  for (const report of reports.value) events.push(await eventOfReport(stix, reader, report, collect));
-  const incidents = await listAll(stix, reader, { types: ['incident'], ...since });
+  for (const report of reports.value) events.push(await built((o) => eventOfReport(stix, reader, report, o), options));
+  const incidents = await listAll(stix, reader, { types: ['incident'] });
   if (!incidents.ok) return incidents;
   for (const incident of incidents.value) {
-    const event = await eventOfIncident(stix, reader, incident, collect);
+    const served: StoredVersion[] = [];
+    const event = await eventOfIncident(stix, reader, incident, { ...options, onServed: (v) => served.push(...v) });
     if (!event.ok) return event;
-    events.push(event.value);
+    events.push({ event: event.value, served, addedUs: newest(served) });
   }
-  const loose = await listAll(stix, reader, { types: LOOSE_TYPES, ...since });
+  for (const e of events) for (const v of e.served) held.add(v.id);
+  const loose = await listAll(stix, reader, { types: LOOSE_TYPES });
   if (!loose.ok) return loose;
   const groups = new Map<string, StoredVersion[]>();
   for (const v of loose.value) {
@@ -123,33 +130,25 @@ async function collectEvents(stix: StixStore, reader: Reader, options: VisibleEv
   return ok({ events, groups });
 }
 
-/** Every MISP event the reader may see: reports, then incidents, then loose indicators by owner, day and sharing. */
-export async function visibleEvents(stix: StixStore, reader: Reader, options: VisibleEventsOptions = {}): Promise<Result<MispEventOut[], Problem>> {
+/**
+ * Every MISP event the reader may see, each with what it was made from: reports, then incidents, then loose
+ * indicators by owner, day and sharing. An indicator or observation that any report or incident the reader sees
+ * holds is never loose.
+ */
+export async function buildEvents(stix: StixStore, reader: Reader, options: MispExportOptions = {}): Promise<Result<BuiltEvent[], Problem>> {
   const collected = await collectEvents(stix, reader, options);
   if (!collected.ok) return collected;
   const { events, groups } = collected.value;
-  for (const [key, versions] of groups) events.push(await eventOf(stix, reader, headOfGroup(key, versions), versions.map((v) => v.id), options));
+  for (const [key, versions] of groups) {
+    events.push(await built((o) => eventOf(stix, reader, headOfGroup(key, versions), versions.map((v) => v.id), o), options));
+  }
   return ok(events);
 }
 
-/** One event by its uuid, or null when the reader may not see it (exactly as when it does not exist). */
-export async function eventByUuid(stix: StixStore, reader: Reader, uuid: string, options: MispExportOptions = {}): Promise<MispEventOut | null> {
-  const lower = uuid.toLowerCase();
-  const report = parseStixId(`report--${lower}`);
-  const asReport = report.ok ? await stix.get(reader, report.value) : null;
-  if (asReport !== null) return eventOfReport(stix, reader, asReport, options);
-  const incident = parseStixId(`incident--${lower}`);
-  const asIncident = incident.ok ? await stix.get(reader, incident.value) : null;
-  if (asIncident !== null) {
-    const event = await eventOfIncident(stix, reader, asIncident, options);
-    return event.ok ? event.value : null;
-  }
-  // A group of loose indicators has a derived uuid: find which of the reader's groups it is.
-  const collected = await collectEvents(stix, reader, {});
-  if (!collected.ok) return null;
-  for (const [key, versions] of collected.value.groups) {
-    const head = headOfGroup(key, versions);
-    if (head.uuid === lower) return eventOf(stix, reader, head, versions.map((v) => v.id), options);
-  }
-  return null;
+/**
+ * The events of `all` that `since` keeps (docs/misp.md, "Export"): each event any of whose parts (the report or
+ * incident, an object it holds, an observable; a loose indicator of a group) was added after it, each whole.
+ */
+export function eventsSince(all: readonly BuiltEvent[], addedAfterUs: number | undefined): BuiltEvent[] {
+  return addedAfterUs === undefined ? [...all] : all.filter((e) => e.addedUs > addedAfterUs);
 }

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { AudienceKey } from '../domain/audience.ts';
-import type { OrgId, UserId } from '../domain/ids.ts';
+import type { OrgId, StixId, UserId } from '../domain/ids.ts';
 import type { Principal } from '../domain/principal.ts';
 import { openStore, type RampartStore } from '../store/index.ts';
 import type { StoredVersion } from '../store/types.ts';
@@ -283,5 +283,41 @@ describe.each(testDialects())('MISP routes over a real store (%s)', (dialect) =>
       expect((await h.app.inject({ method: 'POST', url: '/api/v1/import/misp', headers: { ...auth('key-a'), 'content-type': 'text/plain' }, payload: FIXTURE })).statusCode).toBe(415);
       expect(await h.fingerprint()).toBe(before);
     });
+  });
+  // Last: it stores more (a second event, a new version of an indicator, a narrower sharing).
+  it('answers from the cache per key set until a change, then rebuilds; ?since= gives whole events with anything added since and no held indicator as loose', async () => {
+    const SIGHTINGS = readFileSync(new URL('../../test/fixtures/misp/fictional-sightings-event.json', import.meta.url), 'utf8');
+    const NEW_EVENT = '7b2e4c91-3d5a-4f6b-8c7d-9e0f1a2b3c57';
+    const before = await exportAs('key-c');
+    // Unchanged store: the same answer (from memory), and the feed agrees with it.
+    expect(await exportAs('key-c')).toEqual(before);
+    const manifest = (await h.app.inject({ method: 'GET', url: '/misp/feed/manifest.json', headers: auth('key-c') })).json<Record<string, unknown>>();
+    expect(Object.keys(manifest).sort()).toEqual(before.map((e) => e.uuid).sort());
+    // A point after everything stored so far.
+    const all = await store.stix.list({ kind: 'operator' }, { limit: 100_000, versions: 'all' });
+    if (!all.ok) throw new Error(all.error.message);
+    const sinceMs = Math.ceil(Math.max(...all.value.items.map((v) => v.addedUs)) / 1000) + 1;
+    await vi.waitFor(() => expect(Date.now()).toBeGreaterThan(sinceMs + 1), { timeout: 5_000, interval: 5 });
+    const since = new Date(sinceMs).toISOString();
+    expect((await h.app.inject({ method: 'GET', url: `/api/v1/export/misp?since=${since}`, headers: auth('key-c') })).json<{ response: unknown[] }>().response).toEqual([]);
+    // A new event shared with the community: C's next export holds it (the write changed the store's marks).
+    expect((await h.app.inject({ method: 'POST', url: '/api/v1/import/misp', headers: { ...auth('key-a'), 'content-type': 'application/json' }, payload: SIGHTINGS })).statusCode).toBe(200);
+    const after = await exportAs('key-c');
+    expect(after.map((e) => e.uuid).sort()).toEqual([...before.map((e) => e.uuid), NEW_EVENT].sort());
+    expect(after.find((e) => e.uuid === NEW_EVENT)?.EventReport?.map((r) => r.name)).toEqual(['How the vendor phishing works (fictional)']);
+    // A new version of an indicator the first event holds: ?since= gives that event whole, and the indicator is not loose.
+    const first = JSON.parse(FIXTURE) as { Event: Record<string, unknown> & { Attribute: Record<string, unknown>[] } };
+    first.Event.Attribute = first.Event.Attribute.map((a) => (a['value'] === '203.0.113.47' ? { ...a, timestamp: '1792600000' } : a));
+    expect((await h.app.inject({ method: 'POST', url: '/api/v1/import/misp', headers: { ...auth('key-a'), 'content-type': 'application/json' }, payload: JSON.stringify(first) })).json()).toMatchObject({ added: 0, newVersions: 2 });
+    const sinceEvents = (await h.app.inject({ method: 'GET', url: `/api/v1/export/misp?since=${since}`, headers: auth('key-c') })).json<{ response: { Event: MispEventOut }[] }>().response.map((r) => r.Event);
+    expect(sinceEvents.map((e) => e.uuid).sort()).toEqual([EVENT_UUID, NEW_EVENT].sort());
+    expect(sinceEvents.find((e) => e.uuid === EVENT_UUID)?.Attribute.map((a) => a.value).sort()).toEqual(before.find((e) => e.uuid === EVENT_UUID)?.Attribute.map((a) => a.value).sort());
+    // Narrower sharing of the new report: C no longer gets its event; A still does.
+    const report = await store.stix.get({ kind: 'operator' }, `report--${NEW_EVENT}` as StixId);
+    if (report === null) throw new Error('no report');
+    await store.stix.reshare(report.id, { ...report.sharing, audience: [`org:${A.orgId}`] });
+    expect((await exportAs('key-c')).map((e) => e.uuid)).not.toContain(NEW_EVENT);
+    expect((await exportAs('key-a')).map((e) => e.uuid)).toContain(NEW_EVENT);
+    expect((await h.app.inject({ method: 'GET', url: `/misp/feed/${NEW_EVENT}.json`, headers: auth('key-c') })).statusCode).toBe(404);
   });
 });

@@ -15,8 +15,9 @@ import { ownerOnlyStore } from '../http/import-guard.ts';
 import { sendProblem } from '../http/problem.ts';
 import { problemResponses } from '../http/schemas.ts';
 import { microsFromIso } from '../stix/timestamp.ts';
-import type { StixStore, StoredVersion } from '../store/types.ts';
-import { eventByUuid, visibleEvents } from './events.ts';
+import type { StixStore } from '../store/types.ts';
+import { eventsSince } from './events.ts';
+import { mispEventCache } from './export-cache.ts';
 import { importMisp, MISP_IMPORT_LIMIT } from './import.ts';
 import type { Distribution } from './sharing.ts';
 
@@ -41,7 +42,7 @@ const NoteSchema = Type.Object({ path: Type.Optional(Type.String()), code: Type.
 const MispImportSummarySchema = Type.Composite([ImportSummarySchema, Type.Object({ events: Type.Integer(), notes: Type.Array(NoteSchema, { description: 'Where sharing was narrowed, what was not carried, techniques the knowledge base lacks' }) })]);
 
 const MispExportQuery = Type.Object(
-  { since: Type.Optional(Type.String({ description: 'Only events (reports, incidents, loose indicators) added to this hub after this time (RFC 3339, e.g. 2026-11-01T00:00:00Z)' })) },
+  { since: Type.Optional(Type.String({ description: 'Only the events any part of which (the report or incident, an object it holds, an observable; a loose indicator) was added to this hub after this time, each whole (RFC 3339, e.g. 2026-11-01T00:00:00Z)' })) },
   { additionalProperties: false },
 );
 type MispExportQuery = Static<typeof MispExportQuery>;
@@ -62,6 +63,7 @@ export function mispPlugin(deps: MispRouteDeps): AppPlugin {
 }
 
 function mispRoutes(app: RampartApp, authn: RequestKit, deps: MispRouteDeps): void {
+  const cache = mispEventCache(deps.stix);
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(UPLOAD_TYPES, { parseAs: 'buffer', bodyLimit: MISP_IMPORT_LIMIT }, (_request, body, done) => done(null, body));
 
@@ -124,12 +126,11 @@ function mispRoutes(app: RampartApp, authn: RequestKit, deps: MispRouteDeps): vo
       const since = request.query.since;
       const addedAfterUs = since === undefined ? undefined : microsFromIso(since);
       if (addedAfterUs === null) return sendProblem(reply, problem('invalid', 'invalid-timestamp', `since: "${since ?? ''}" is not an RFC 3339 UTC timestamp such as 2026-11-01T00:00:00Z`));
-      const reader = readerOfPrincipal(principal);
-      const served: StoredVersion[] = [];
-      const events = await visibleEvents(deps.stix, reader, { onServed: (v) => served.push(...v), ...(addedAfterUs === undefined ? {} : { addedAfterUs }) });
-      if (!events.ok) return sendProblem(reply, events.error);
-      const response = events.value.map((Event) => ({ Event }));
-      await auditReads(deps.audit, principal, served, 'GET /api/v1/export/misp');
+      const all = await cache.events(readerOfPrincipal(principal));
+      if (!all.ok) return sendProblem(reply, all.error);
+      const kept = eventsSince(all.value, addedAfterUs);
+      const response = kept.map((e) => ({ Event: e.event }));
+      await auditReads(deps.audit, principal, kept.flatMap((e) => e.served), 'GET /api/v1/export/misp');
       await deps.audit?.record({ actorOrg: principal.orgId, actorUser: principal.userId, action: 'export', details: { via: 'GET /api/v1/export/misp', events: response.length, since: since ?? null } });
       return reply.send({ response });
     },
@@ -140,13 +141,12 @@ function mispRoutes(app: RampartApp, authn: RequestKit, deps: MispRouteDeps): vo
   app.get('/misp/feed/manifest.json', { onRequest: authn.guard('read'), schema: feedSchema('MISP feed manifest: one entry per event (report, incident, group of loose indicators) the API key may see', 'application/json') }, async (request, reply) => {
     const principal = authn.principalOf(request);
     if (principal === null) return sendProblem(reply, problem('unauthenticated', 'unauthenticated', 'Send an API key: Authorization: Bearer <key>.'));
-    const served: StoredVersion[] = [];
-    const events = await visibleEvents(deps.stix, readerOfPrincipal(principal), { onServed: (v) => served.push(...v) });
+    const events = await cache.events(readerOfPrincipal(principal));
     if (!events.ok) return sendProblem(reply, events.error);
     // The manifest shows each event's head (a report's or incident's name and tags), not its attributes.
-    await auditReads(deps.audit, principal, served.filter((v) => v.type === 'report' || v.type === 'incident'), 'GET /misp/feed/manifest.json');
+    await auditReads(deps.audit, principal, events.value.flatMap((e) => e.served).filter((v) => v.type === 'report' || v.type === 'incident'), 'GET /misp/feed/manifest.json');
     const manifest: Record<string, unknown> = {};
-    for (const e of events.value) {
+    for (const { event: e } of events.value) {
       manifest[e.uuid] = { Orgc: e.Orgc, Tag: e.Tag, info: e.info, date: e.date, analysis: e.analysis, threat_level_id: e.threat_level_id, timestamp: e.timestamp };
     }
     return sendBytes(reply.header('content-type', 'application/json; charset=utf-8'), JSON.stringify(manifest));
@@ -155,17 +155,16 @@ function mispRoutes(app: RampartApp, authn: RequestKit, deps: MispRouteDeps): vo
   app.get('/misp/feed/hashes.csv', { onRequest: authn.guard('read'), schema: feedSchema("MISP feed hashes: the MD5 of each attribute value (each part of a|b values) and its event's uuid", 'text/csv') }, async (request, reply) => {
     const principal = authn.principalOf(request);
     if (principal === null) return sendProblem(reply, problem('unauthenticated', 'unauthenticated', 'Send an API key: Authorization: Bearer <key>.'));
-    const served: StoredVersion[] = [];
-    const events = await visibleEvents(deps.stix, readerOfPrincipal(principal), { onServed: (v) => served.push(...v) });
+    const events = await cache.events(readerOfPrincipal(principal));
     if (!events.ok) return sendProblem(reply, events.error);
     const lines: string[] = [];
-    for (const e of events.value) {
+    for (const { event: e } of events.value) {
       for (const a of [...e.Attribute, ...e.Object.flatMap((o) => o.Attribute)]) {
         const parts = a.type.includes('|') ? a.value.split('|') : [a.value];
         for (const part of parts) lines.push(`${createHash('md5').update(part, 'utf8').digest('hex')},${e.uuid}`);
       }
     }
-    await auditReads(deps.audit, principal, served, 'GET /misp/feed/hashes.csv');
+    await auditReads(deps.audit, principal, events.value.flatMap((e) => e.served), 'GET /misp/feed/hashes.csv');
     return sendBytes(reply.header('content-type', 'text/csv; charset=utf-8'), lines.map((l) => `${l}\n`).join(''));
   });
 
@@ -177,12 +176,13 @@ function mispRoutes(app: RampartApp, authn: RequestKit, deps: MispRouteDeps): vo
       if (principal === null) return sendProblem(reply, problem('unauthenticated', 'unauthenticated', 'Send an API key: Authorization: Bearer <key>.'));
       const uuid = FEED_FILE.exec(request.params.file)?.[1];
       if (uuid === undefined) return sendProblem(reply, problem('not-found', 'not-found', 'The MISP feed holds manifest.json, hashes.csv and <event uuid>.json'));
-      const served: StoredVersion[] = [];
-      const event = await eventByUuid(deps.stix, readerOfPrincipal(principal), uuid, { onServed: (v) => served.push(...v) });
-      await auditReads(deps.audit, principal, served, `GET /misp/feed/${uuid}.json`);
+      const events = await cache.events(readerOfPrincipal(principal));
+      if (!events.ok) return sendProblem(reply, events.error);
+      const found = events.value.find((e) => e.event.uuid === uuid.toLowerCase());
       // Not shared with this key is answered exactly like no such event.
-      if (event === null) return sendProblem(reply, problem('not-found', 'not-found', `No event ${uuid} in this feed`));
-      return sendBytes(reply.header('content-type', 'application/json; charset=utf-8'), JSON.stringify({ Event: event }));
+      if (found === undefined) return sendProblem(reply, problem('not-found', 'not-found', `No event ${uuid} in this feed`));
+      await auditReads(deps.audit, principal, found.served, `GET /misp/feed/${uuid}.json`);
+      return sendBytes(reply.header('content-type', 'application/json; charset=utf-8'), JSON.stringify({ Event: found.event }));
     },
   );
 }

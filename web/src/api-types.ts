@@ -5112,7 +5112,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    /** @description Only events (reports, incidents, loose indicators) added to this hub after this time (RFC 3339, e.g. 2026-11-01T00:00:00Z) */
+                    /** @description Only the events any part of which (the report or incident, an object it holds, an observable; a loose indicator) was added to this hub after this time, each whole (RFC 3339, e.g. 2026-11-01T00:00:00Z) */
                     since?: string;
                 };
                 header?: never;
