@@ -96,7 +96,8 @@ async function openPostgres<DB>(url: string): Promise<Database<DB>> {
     connectionString,
     max: 10,
     types: pgTypes,
-    ...(schema === null ? {} : { options: `-c search_path="${schema}"` }),
+    // No JIT: it compiles a search's count for tens of milliseconds before running it for a few (docs/benchmarks.md, Search).
+    options: `-c jit=off${schema === null ? '' : ` -c search_path="${schema}"`}`,
   });
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   await sql`select 1`.execute(db);

@@ -203,6 +203,8 @@ describe.each(testDialects())('the reference library flag on %s', (dialect) => {
     const [lib, other] = [library(), news()];
     await put(store.stix, [...lib, ...other]);
     await sql`drop index stix_version_reference`.execute(store.database.db);
+    // Migration 0035's index on SQLite holds the column too.
+    await sql`drop index if exists stix_version_check`.execute(store.database.db);
     await sql`alter table stix_version drop column reference`.execute(store.database.db);
     await upReference(store.database.db);
     const again = await open();

@@ -145,8 +145,8 @@ function labelMatch(labels: readonly string[], dialect: DialectName): RawBuilder
     : sql<SqlBool>`exists (select 1 from json_each(v.json, '$.labels') j where j.value in (${sql.join(labels)}))`;
 }
 
-/** PostgreSQL: the text its GIN index (migration 0022) holds; written exactly as there so the index serves the query. */
-const FTS_DOCUMENT = sql`to_tsvector('simple', coalesce(v.name, '') || ' ' || coalesce(v.description, ''))`;
+/** PostgreSQL: the version's name and description as a tsvector, stored (migration 0035) and indexed by GIN. */
+const FTS_DOCUMENT = sql`v.fts`;
 
 /** Every filter of a query plus the reader's visibility, as one WHERE condition. */
 function conditions(reader: Reader, q: Filters, position: Position | null, dialect: DialectName): Result<(eb: Eb) => Expression<SqlBool>, Problem> {
