@@ -212,11 +212,11 @@ try {
   const liveClients = spread(world.clerks.length > 0 ? world.clerks : world.analysts, LIVE).map((p, i) => ({ url: pick(i), key: p.key }));
   const rampMs = Math.min(30_000, LIVE * 4);
   const worker = new Worker(new URL('./fixtures/live-clients.mjs', import.meta.url), { workerData: { clients: liveClients, rampMs } });
-  const ready = await new Promise<{ connected: number; failed: number }>((resolve, reject) => {
+  const ready = await new Promise<{ connected: number; failed: number; failures: [string, number][] }>((resolve, reject) => {
     worker.once('message', resolve);
     worker.once('error', reject);
   });
-  console.log(`live feed: ${ready.connected} of ${LIVE} clients connected (${ready.failed} failed)`);
+  console.log(`live feed: ${ready.connected} of ${LIVE} clients connected (${ready.failed} failed${ready.failures.length === 0 ? '' : `: ${ready.failures.map(([r, n]) => `${r} × ${n}`).join(', ')}`})`);
 
   const fns = Object.fromEntries(ELECTION_FUNCTIONS.map((f) => [f, { level: 'normal' }]));
   const statusInit = (clerk: Person, summary: string): RequestInit => ({

@@ -44,6 +44,8 @@ export interface FeedDeps {
    * the feeds do. Without it every feed asks the store alone.
    */
   readonly shared?: SharedLists;
+  /** Told the reader each round reads with (its credentials read again), so a process can index its feeds by their keys. */
+  readonly onReader?: (reader: Reader) => void;
 }
 
 /** The feed ended because its reader's credentials no longer hold; not a failure of the store. */
@@ -153,6 +155,7 @@ export function openFeed(deps: FeedDeps, opened: Reader, cursor: number, send: (
       const now = await deps.currentReader();
       if (now === null) throw new FeedEnded();
       reader = now;
+      deps.onReader?.(now);
     }
     const asked = reader;
     const shared = deps.shared;

@@ -7,8 +7,8 @@ import { problem, type Problem } from '../domain/problem.ts';
 import type { AppPlugin, RequestKit, RampartPlugin } from '../http/deps.ts';
 import { problemResponses } from '../http/schemas.ts';
 import type { Reader, StixStore } from '../store/types.ts';
-import type { ChangeBus } from './bus.ts';
-import { FeedEnded, openFeed, type LiveEvent } from './feed.ts';
+import type { Change, ChangeBus } from './bus.ts';
+import { FeedEnded, openFeed, type Feed, type LiveEvent } from './feed.ts';
 import { sharedLists } from './shared-lists.ts';
 
 export interface LiveRouteDeps {
@@ -81,6 +81,106 @@ function heartbeats(periodMs: number): { add(beat: () => void): () => void; stop
   };
 }
 
+interface IndexedStream {
+  readonly feed: Feed;
+  /** Its organization, told of support requests that name it; null for the public. */
+  readonly orgId: OrgId | null;
+  readonly support: (change: Extract<Change, { kind: 'support' }>) => void;
+}
+
+/** What a change can name that concerns a reader (see concerns() in feed.ts): its audience keys, its organization as owner; '*' for the operator. */
+function indexNames(reader: Reader): string[] {
+  switch (reader.kind) {
+    case 'operator':
+      return ['*'];
+    case 'public':
+      return ['key:public'];
+    case 'member':
+      return [...new Set(reader.keys.map((k) => `key:${k}`)), `owner:${reader.orgId}`];
+    case 'audience':
+      return [...new Set(reader.keys.map((k) => `key:${k}`))];
+  }
+}
+
+/**
+ * The streams of a process by the keys of their readers (as of each feed's last round), so a change that
+ * names where its versions went is handed only to the feeds it may concern, not to every stream: a status
+ * report concerns its state's feeds, and handing each of thousands of streams every change was most of a
+ * server's CPU on election day (docs/benchmarks.md). The feed still decides with concerns() and the store.
+ */
+function streamIndex() {
+  const all = new Map<Feed, { entry: IndexedStream; names: string[] }>();
+  const byName = new Map<string, Set<IndexedStream>>();
+  const bySupportOrg = new Map<string, Set<IndexedStream>>();
+  const index = (entry: IndexedStream, names: readonly string[], add: boolean) => {
+    for (const name of names) {
+      let set = byName.get(name);
+      if (add) {
+        if (set === undefined) byName.set(name, (set = new Set()));
+        set.add(entry);
+      } else if (set !== undefined) {
+        set.delete(entry);
+        if (set.size === 0) byName.delete(name);
+      }
+    }
+  };
+  return {
+    add(entry: IndexedStream, reader: Reader): () => void {
+      const names = indexNames(reader);
+      all.set(entry.feed, { entry, names });
+      index(entry, names, true);
+      if (entry.orgId !== null) bySupportOrg.set(entry.orgId, (bySupportOrg.get(entry.orgId) ?? new Set()).add(entry));
+      return () => {
+        const held = all.get(entry.feed);
+        if (held === undefined) return;
+        all.delete(entry.feed);
+        index(entry, held.names, false);
+        if (entry.orgId !== null) {
+          const set = bySupportOrg.get(entry.orgId);
+          set?.delete(entry);
+          if (set?.size === 0) bySupportOrg.delete(entry.orgId);
+        }
+      };
+    },
+    /** A feed read its reader again: indexed under its keys now. */
+    moved(feed: Feed, reader: Reader): void {
+      const held = all.get(feed);
+      if (held === undefined) return;
+      const names = indexNames(reader);
+      if (names.length === held.names.length && names.every((n, i) => n === held.names[i])) return;
+      index(held.entry, held.names, false);
+      index(held.entry, names, true);
+      held.names = names;
+    },
+    dispatch(change: Change): void {
+      if (change.kind === 'support') {
+        // Only that a request changed, to its own organizations; the page then asks for it.
+        const told = new Set<IndexedStream>();
+        for (const org of change.orgs) for (const entry of bySupportOrg.get(org) ?? []) told.add(entry);
+        for (const entry of told) entry.support(change);
+        return;
+      }
+      if (change.kind === 'stored' && change.audience !== undefined && change.owners !== undefined) {
+        const woken = new Set<IndexedStream>(byName.get('*') ?? []);
+        for (const key of change.audience) for (const entry of byName.get(`key:${key}`) ?? []) woken.add(entry);
+        for (const owner of change.owners) for (const entry of byName.get(`owner:${owner}`) ?? []) woken.add(entry);
+        for (const entry of woken) notifySafely(entry.feed, change);
+        return;
+      }
+      for (const { entry } of all.values()) notifySafely(entry.feed, change);
+    },
+  };
+}
+
+/** One feed's bug must not keep the change from the others. */
+function notifySafely(feed: Feed, change: Change): void {
+  try {
+    feed.notify(change);
+  } catch (error) {
+    console.error('rampart live feed: a feed failed to take a change', error);
+  }
+}
+
 /** A stream's reader, and the key its connections are counted under; or why it may not have one. */
 type Who = { readonly ok: true; readonly reader: Reader; readonly slot: string } | { readonly ok: false; readonly problem: Problem };
 
@@ -118,8 +218,12 @@ export function liveRoutes(deps: LiveRouteDeps): AppPlugin {
     // One query per organization's key set rather than per stream; it hears each change before the feeds do.
     const shared = sharedLists(deps.stix);
     const beats = heartbeats(heartbeatMs);
+    const streamsByKey = streamIndex();
     const plugin: RampartPlugin = (app) => {
-      const stopSharing = deps.bus.subscribe(() => shared.changed());
+      const stopSharing = deps.bus.subscribe((change) => {
+        shared.changed();
+        streamsByKey.dispatch(change);
+      });
       app.addHook('preClose', (done) => {
         stopSharing();
         beats.stop();
@@ -177,6 +281,7 @@ export function liveRoutes(deps: LiveRouteDeps): AppPlugin {
               ...(who.reader.kind === 'public' ? {} : { currentReader: () => kit.currentReader(request) }),
               ...(deps.ownerName === undefined ? {} : { ownerName: deps.ownerName }),
               ...(deps.pageSize === undefined ? {} : { pageSize: deps.pageSize }),
+              onReader: (reader) => streamsByKey.moved(feed, reader),
             },
             who.reader,
             cursor,
@@ -188,11 +293,10 @@ export function liveRoutes(deps: LiveRouteDeps): AppPlugin {
             },
           );
           const orgId = who.reader.kind === 'member' ? who.reader.orgId : null;
-          const unsubscribe = deps.bus.subscribe((change) => {
-            if (change.kind !== 'support') return feed.notify(change);
-            // Only that a request changed, to its own organizations; the page then asks for it.
-            if (orgId !== null && change.orgs.includes(orgId)) void write(`event: support\ndata: ${JSON.stringify({ request_id: change.request_id })}\n\n`);
-          });
+          const unsubscribe = streamsByKey.add(
+            { feed, orgId, support: (change) => void write(`event: support\ndata: ${JSON.stringify({ request_id: change.request_id })}\n\n`) },
+            who.reader,
+          );
           const stopBeating = beats.add(() => {
             void write(': heartbeat\n\n');
             feed.poll();
