@@ -80,6 +80,28 @@ describe('alert email through a real SMTP server', () => {
     }
   });
 
+  it('sends over TLS from the first byte (smtps://) through the connections it opens itself, and says plainly when nothing listens', async () => {
+    const server = await smtpServer({ secure: true });
+    // The test server's certificate is self-signed: the operator's address may say so, as here.
+    const mailer = smtpMailer(`${server.url}?tls.rejectUnauthorized=false`, 'Rampart <rampart@hub.example>');
+    try {
+      for (let i = 0; i < 3; i++) expect(await mailer.send({ to: `person${i}@county.example`, subject: `Over TLS ${i}`, text: 'x\n', deliveryId: `00000000-0000-4000-8000-00000000010${i}` })).toEqual({ ok: true, value: undefined });
+      expect(server.received.map((m) => m.subject)).toEqual(['Over TLS 0', 'Over TLS 1', 'Over TLS 2']);
+      expect(server.connections()).toBe(1);
+    } finally {
+      mailer.close();
+      await server.close();
+    }
+    const nobody = smtpMailer(server.url, 'Rampart <rampart@hub.example>');
+    try {
+      const sent = await nobody.send({ to: 'person@county.example', subject: 'Nobody there', text: 'x\n', deliveryId: '00000000-0000-4000-8000-000000000200' });
+      expect(sent.ok).toBe(false);
+      expect(sent.ok ? '' : sent.error).toMatch(/^the mail server refused the message: .*ECONNREFUSED/);
+    } finally {
+      nobody.close();
+    }
+  });
+
   it("asks nodemailer for its pool in the address (it ignores options beside one) and keeps what the operator's address says", () => {
     expect(pooledSmtpUrl('smtp://127.0.0.1:2525')).toBe('smtp://127.0.0.1:2525?pool=true&maxConnections=8&maxMessages=100');
     expect(pooledSmtpUrl('smtps://user:p%40ss@mail.example.gov:465?maxConnections=2')).toBe('smtps://user:p%40ss@mail.example.gov:465?maxConnections=2&pool=true&maxMessages=100');

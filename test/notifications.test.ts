@@ -37,7 +37,7 @@ describe.each(testDialects())('alerts that reach people on %s', (dialect) => {
   const notificationsOf = async (who: keyof World['keys']) => {
     const res = await api(who, 'GET', '/api/v1/notifications');
     expect(res.status).toBe(200);
-    return res.body as { unread: number; items: { id: string; object_id: string | null; name: string | null; urgent: boolean; read: boolean; notice: string | null }[] };
+    return res.body as { unread: number; items: { id: string; object_id: string | null; name: string | null; urgent: boolean; read: boolean; notice: string | null; reasons: string[] }[] };
   };
   const mailTo = (who: keyof World['emails']) => mailer.sent.filter((m) => m.to === world.emails[who]);
 
@@ -137,6 +137,37 @@ describe.each(testDialects())('alerts that reach people on %s', (dialect) => {
     expect(ids).not.toContain(other.id);
     // Illinois watches nothing, and green indicators meet none of its standard rules.
     expect((await notificationsOf('outsider')).items.some((i) => i.object_id === naming.id)).toBe(false);
+  });
+
+  it('tells an organization of an observable and of a sighting naming its watched domain, reading what the sighting points at as the organization may see it', async () => {
+    expect((await api('stateAdmin', 'POST', '/api/v1/org/watch-list', { kind: 'domain', value: 'canvass.example.gov' })).status).toBe(201);
+    let n = 0;
+    const sighting = (of: string) => {
+      const id = `sighting--${String(++n).padStart(8, '0')}-5a5a-4a5a-8a5a-${Date.now().toString(16).padStart(12, '0').slice(-12)}`;
+      return { id, object: { type: 'sighting', spec_version: '2.1', id, created: '2026-11-03T11:00:00.000Z', modified: '2026-11-03T11:00:00.000Z', sighting_of_ref: of, count: 3 } };
+    };
+    const observable = { type: 'domain-name', spec_version: '2.1', id: `domain-name--0000a11e-7b7b-5b7b-8b7b-${Date.now().toString(16).padStart(12, '0').slice(-12)}`, value: 'ballots.canvass.example.gov' };
+    const seen = indicator('Login page lookalike', "[domain-name:value = 'login.canvass.example.gov']");
+    const hidden = indicator("The county's own lookalike", "[domain-name:value = 'sync.canvass.example.gov']");
+    await post(hub, world.keys.federal, observable, 'green', ['community']);
+    await post(hub, world.keys.federal, seen.object, 'amber', ['state:55']);
+    await post(hub, world.keys.county, hidden.object, 'amber', [`org:${world.orgs.county}`]);
+    await hub.notifier.round();
+    const seenSighting = sighting(seen.id);
+    const hiddenSighting = sighting(hidden.id);
+    await post(hub, world.keys.federal, seenSighting.object, 'green', ['community']);
+    // Shared with the state, but what it sighted is the county's alone: it names nothing the state may read.
+    await post(hub, world.keys.county, hiddenSighting.object, 'amber', ['state:55']);
+    await hub.notifier.round();
+    const items = (await notificationsOf('state')).items;
+    const reasonsOf = (id: string) => items.find((i) => i.object_id === id)?.reasons;
+    expect(reasonsOf(observable.id)).toEqual(['Anything naming our watched domains, IP addresses or web addresses']);
+    expect(reasonsOf(seen.id)).toEqual(['Anything naming our watched domains, IP addresses or web addresses']);
+    expect(reasonsOf(seenSighting.id)).toEqual(['Anything naming our watched domains, IP addresses or web addresses']);
+    expect(reasonsOf(hidden.id)).toBeUndefined();
+    expect(reasonsOf(hiddenSighting.id)).toBeUndefined();
+    // Illinois watches nothing of it.
+    expect((await notificationsOf('outsider')).items.some((i) => [observable.id, seenSighting.id].includes(i.object_id ?? ''))).toBe(false);
   });
 
   it('puts non-urgent alerts of a person who chose the digest into one daily email; urgent ones still go at once', async () => {

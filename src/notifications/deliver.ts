@@ -373,16 +373,19 @@ function batchOf(deps: DeliverDeps, rows: readonly DeliveryRow[], digests: reado
   };
 }
 
-/**
- * Delivers what is due, up to `limit` deliveries: each is leased to this process first, so two
- * processes never send the same one; a process that dies leaves its leases to expire (or, on
- * SQLite, to be freed at the next start), and the deliveries are sent again with the same id.
- * How they went is recorded for the whole batch in one transaction. Returns how many were claimed.
- */
-export async function deliverDue(deps: DeliverDeps, limit: number, notify: (orgId: OrgId, notice: string) => Promise<void>): Promise<number> {
+/** A claimed batch, ready to send: its rows, one row per delivery to make (a person's digest once), and what they share. */
+interface Claimed {
+  readonly rows: readonly DeliveryRow[];
+  readonly single: readonly DeliveryRow[];
+  readonly deps: DeliverDeps;
+  readonly batch: Batch;
+}
+
+/** Leases up to `limit` due deliveries (and the due digest rows of their people) to this process; null when nothing is due. */
+async function claimBatch(deps: DeliverDeps, limit: number): Promise<Claimed | null> {
   const now = deps.now();
   const rows = await deps.store.claimDue(deps.owner, now, now + deps.policy.leaseMs, limit);
-  if (rows.length === 0) return 0;
+  if (rows.length === 0) return null;
   // Keys are read once per batch and reader (a batch takes well under a lease), not once per delivery.
   const memo = new Map<string, Promise<readonly AudienceKey[]>>();
   const memoised: DeliverDeps = {
@@ -408,20 +411,75 @@ export async function deliverDue(deps: DeliverDeps, limit: number, notify: (orgI
     }
   }
   const digestRows = digests.size === 0 ? [] : await deps.store.claimDigest(deps.owner, [...digests], now, now + deps.policy.leaseMs);
-  const batch = batchOf(memoised, rows, digestRows);
+  return { rows, single, deps: memoised, batch: batchOf(memoised, rows, digestRows) };
+}
+
+/** Sends a claimed batch, `policy.parallel` at a time, and records how it went in one transaction. Returns how many rows it had. */
+async function sendBatch(deps: DeliverDeps, claimed: Claimed, notify: (orgId: OrgId, notice: string) => Promise<void>): Promise<number> {
   // Receivers and mail servers answer slower than the database: several sends wait at once.
   const parallel = Math.max(1, deps.policy.parallel);
   const finished: Finished[] = [];
   let next = 0;
   const worker = async () => {
-    while (next < single.length) {
-      const row = single[next++] as DeliveryRow;
-      finished.push(...(await send(memoised, row, batch)));
+    while (next < claimed.single.length) {
+      const row = claimed.single[next++] as DeliveryRow;
+      finished.push(...(await send(claimed.deps, row, claimed.batch)));
     }
   };
-  await Promise.all(Array.from({ length: Math.min(parallel, single.length) }, worker));
+  await Promise.all(Array.from({ length: Math.min(parallel, claimed.single.length) }, worker));
   await record(deps, finished, notify);
-  return rows.length;
+  return claimed.rows.length;
+}
+
+/**
+ * Delivers what is due, up to `limit` deliveries: each is leased to this process first, so two
+ * processes never send the same one; a process that dies leaves its leases to expire (or, on
+ * SQLite, to be freed at the next start), and the deliveries are sent again with the same id.
+ * How they went is recorded for the whole batch in one transaction. Returns how many were claimed.
+ */
+export async function deliverDue(deps: DeliverDeps, limit: number, notify: (orgId: OrgId, notice: string) => Promise<void>): Promise<number> {
+  const claimed = await claimBatch(deps, limit);
+  return claimed === null ? 0 : sendBatch(deps, claimed, notify);
+}
+
+/**
+ * Delivers everything due, batch after batch of `limit`, with two batches under way at once: the next
+ * is claimed and starts sending while the one before finishes its last sends and records them, so the
+ * mail server and receivers are not left idle between batches (a 10,000-person digest is 100 batches).
+ * Returns how many deliveries were claimed.
+ */
+export async function deliverAllDue(deps: DeliverDeps, limit: number, notify: (orgId: OrgId, notice: string) => Promise<void>): Promise<number> {
+  type Sent = { readonly n: number } | { readonly error: unknown };
+  // A batch's failure is held until it is awaited, never left as an unhandled rejection while the next is claimed.
+  const settle = (p: Promise<number>): Promise<Sent> => p.then((n) => ({ n }), (error: unknown) => ({ error }));
+  const take = (sent: Sent): number => {
+    if ('error' in sent) throw sent.error;
+    return sent.n;
+  };
+  const idle: Promise<Sent> = Promise.resolve({ n: 0 });
+  let total = 0;
+  let previous = idle;
+  try {
+    for (;;) {
+      const claimed = await claimBatch(deps, limit);
+      if (claimed === null) {
+        if (previous === idle) break;
+        // Nothing more was due while a batch was still sending: once it is recorded, what it made due (a notice) is looked for again.
+        const last = previous;
+        previous = idle;
+        total += take(await last);
+        continue;
+      }
+      const before = previous;
+      previous = settle(sendBatch(deps, claimed, notify));
+      total += take(await before);
+    }
+  } finally {
+    // Whatever happened, the batch still sending is finished (its outcomes recorded) before returning.
+    const last = await previous;
+    if ('n' in last) total += last.n;
+  }
+  return total;
 }
 
 async function send(deps: DeliverDeps, row: DeliveryRow, batch: Batch | null): Promise<Finished[]> {

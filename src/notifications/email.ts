@@ -1,4 +1,6 @@
+import net from 'node:net';
 import nodemailer from 'nodemailer';
+import SMTPPool from 'nodemailer/lib/smtp-pool/index.js';
 import { TLP_LEVELS, tlpLabel, type Tlp } from '../domain/tlp.ts';
 import { err, ok, type Result } from '../domain/result.ts';
 
@@ -33,20 +35,49 @@ export function logMailer(log: MailLog): Mailer {
   };
 }
 
+/** The pool asked for when the operator's address says nothing: connections kept open, and messages through each before it is renewed. */
+export const SMTP_POOL_DEFAULTS = { maxConnections: 8, maxMessages: 100 } as const;
+
 /**
  * The SMTP address with nodemailer's pool asked for in its query (a few kept-open connections: a
  * digest for thousands of people is thousands of messages). nodemailer reads only the address when
- * given one, and ignores options beside it, so they go into it; what the operator's address sets stays.
+ * given one, and ignores options beside it, so they go into it; what the operator's address sets
+ * (`?maxConnections=16&maxMessages=500`) stays.
  */
 export function pooledSmtpUrl(url: string): string {
   const address = new URL(url);
-  for (const [name, value] of Object.entries({ pool: 'true', maxConnections: '8', maxMessages: '100' })) if (!address.searchParams.has(name)) address.searchParams.set(name, value);
+  for (const [name, value] of Object.entries({ pool: 'true', maxConnections: String(SMTP_POOL_DEFAULTS.maxConnections), maxMessages: String(SMTP_POOL_DEFAULTS.maxMessages) })) if (!address.searchParams.has(name)) address.searchParams.set(name, value);
   return address.toString();
+}
+
+/**
+ * Opens the pool's TCP connections with Nagle's algorithm off. nodemailer leaves it on, and a message's
+ * last small write (the closing dot) then waits for the server's delayed acknowledgement of the one
+ * before: about 40 ms a message on Linux, so 8 connections carried some 170 messages a second with the
+ * CPU mostly idle (docs/benchmarks.md, bench:fanout digest). TLS (smtps://, STARTTLS) runs over this socket.
+ */
+function connectWithoutDelay(options: SMTPPool.Options, callback: (err: Error | null, socketOptions?: { connection: net.Socket }) => void): void {
+  const port = Number(options.port) || (options.secure === true ? 465 : 587);
+  const socket = net.connect({ host: options.host ?? 'localhost', port });
+  socket.setNoDelay(true);
+  const failed = (error: Error) => callback(error);
+  socket.once('error', failed);
+  socket.setTimeout(options.connectionTimeout ?? 120_000, () => socket.destroy(Object.assign(new Error(`no connection to ${options.host ?? 'localhost'}:${port} within ${options.connectionTimeout ?? 120_000} ms`), { code: 'ETIMEDOUT' })));
+  socket.once('connect', () => {
+    socket.off('error', failed);
+    socket.setTimeout(0);
+    callback(null, { connection: socket });
+  });
+}
+
+/** The nodemailer transport of an SMTP address: pooled (`pooledSmtpUrl`), with Nagle's algorithm off. */
+export function smtpTransport(url: string): nodemailer.Transporter {
+  return nodemailer.createTransport(new SMTPPool({ pool: true, url: pooledSmtpUrl(url), getSocket: connectWithoutDelay }));
 }
 
 /** SMTP through nodemailer; `url` is smtp://user:pass@host:port or smtps://… (RAMPART_SMTP_URL). */
 export function smtpMailer(url: string, from: string): Mailer {
-  const transport = nodemailer.createTransport(pooledSmtpUrl(url));
+  const transport = smtpTransport(url);
   return {
     kind: 'smtp',
     async send(message) {

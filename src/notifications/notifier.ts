@@ -3,7 +3,7 @@ import type { OrgId } from '../domain/ids.ts';
 import { RAMPART_NAMESPACE, uuidV5 } from '../domain/uuid.ts';
 import type { AlertRow, DeliveryRow, NotificationsStore } from '../store/notifications.ts';
 import type { StixStore } from '../store/types.ts';
-import { claimById, DEFAULT_POLICY, deliverClaimed, deliverDue, type DeliverDeps, type DeliveryPolicy } from './deliver.ts';
+import { claimById, DEFAULT_POLICY, deliverAllDue, deliverClaimed, type DeliverDeps, type DeliveryPolicy } from './deliver.ts';
 import type { DeliveryQueue } from './jetstream.ts';
 import type { Directory, KeysOf } from './directory.ts';
 import type { Mailer } from './email.ts';
@@ -143,7 +143,7 @@ export function createNotifier(options: NotifierOptions): Notifier {
     await escalate();
     const queue = options.queue;
     if (queue === undefined) {
-      while ((await deliverDue(deliverDeps, policy.batch, notice)) > 0);
+      await deliverAllDue(deliverDeps, policy.batch, notice);
       return;
     }
     await queue.publish(await options.store.dueIds(now(), 500));

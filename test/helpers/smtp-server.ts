@@ -34,12 +34,16 @@ function bodyText(raw: string): string {
   return body.replace(/\r\n/g, '\n');
 }
 
-/** Tests only: a real SMTP server on 127.0.0.1 that keeps every message it accepts (no TLS, no login). */
-export async function smtpServer(): Promise<{ url: string; received: ReceivedMail[]; connections: () => number; close: () => Promise<void> }> {
+/**
+ * Tests only: a real SMTP server on 127.0.0.1 that keeps every message it accepts (no login). Without TLS,
+ * or with `secure` TLS from the first byte (smtps://, smtp-server's own self-signed certificate).
+ */
+export async function smtpServer(options: { readonly secure?: boolean } = {}): Promise<{ url: string; received: ReceivedMail[]; connections: () => number; close: () => Promise<void> }> {
   const received: ReceivedMail[] = [];
   let connections = 0;
   const server = new SMTPServer({
     authOptional: true,
+    secure: options.secure === true,
     onConnect(_session, callback) {
       connections++;
       callback();
@@ -61,5 +65,5 @@ export async function smtpServer(): Promise<{ url: string; received: ReceivedMai
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.server.address() as AddressInfo;
-  return { url: `smtp://127.0.0.1:${port}`, received, connections: () => connections, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  return { url: `${options.secure === true ? 'smtps' : 'smtp'}://127.0.0.1:${port}`, received, connections: () => connections, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
