@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countsWords, LEVEL_STYLE, noReportWords, overdueWords, reportLinkWords } from './election-words.ts';
+import { answerReason, countsWords, LEVEL_STYLE, noReportWords, overdueWords, reportLinkWords } from './election-words.ts';
 
 describe('LEVEL_STYLE', () => {
   it('draws each level with its own symbol from blocks every system font carries, never an emoji', () => {
@@ -32,9 +32,17 @@ describe('countsWords', () => {
 describe('noReportWords and overdueWords', () => {
   it('says "never" only where the reader would see a report, and an interval in hours rather than minutes', () => {
     expect(noReportWords({ required: true, shared: true })).toBe('never');
-    expect(noReportWords({ required: true, shared: false })).toBe('not shared with you');
+    expect(noReportWords({ required: true, shared: false })).toBe('—');
     expect(noReportWords({ required: false, shared: true })).toBe('not taking part');
     expect(overdueWords(120)).toBe('overdue: due every 2 hours');
     expect(overdueWords(30)).toBe('overdue: due every 30 minutes');
+  });
+});
+
+describe('answerReason', () => {
+  it('says that local offices which do not share their status with the reader are left out of the answer', () => {
+    expect(answerReason('no', 1, 0)).toBe('Every jurisdiction expected to report has a current report that says so (1 report).');
+    expect(answerReason('no', 1, 0, 102)).toBe('Every jurisdiction you see that is expected to report has a current report that says so (1 report). 102 local offices do not share their status with you and are not counted.');
+    expect(answerReason('unknown', 0, 1, 1)).toBe('One jurisdiction has not given a current answer: no report, an overdue one, or one that leaves functions out. One local office does not share its status with you and is not counted.');
   });
 });

@@ -29,15 +29,19 @@ export function levelWords(level: RollupLevel | null): string {
 
 export const ANSWER_WORDS: Readonly<Record<Answer, string>> = { yes: 'Yes', no: 'No', unknown: 'Unknown' };
 
-/** Why a question has its answer, in a sentence for officials. */
-export function answerReason(answer: Answer, reports: number, silent: number): string {
+/**
+ * Why a question has its answer, in a sentence for officials; then, when local offices did not share their status with
+ * the reader, that the answer leaves them out (a federal reader's "No" speaks only for what states shared with it).
+ */
+export function answerReason(answer: Answer, reports: number, silent: number, notShared = 0): string {
+  const out = notShared === 0 ? '' : notShared === 1 ? ' One local office does not share its status with you and is not counted.' : ` ${notShared} local offices do not share their status with you and are not counted.`;
   switch (answer) {
     case 'yes':
-      return `${reports === 1 ? 'One jurisdiction reports' : `${reports} jurisdictions report`} a disruption or a confirmed compromise.`;
+      return `${reports === 1 ? 'One jurisdiction reports' : `${reports} jurisdictions report`} a disruption or a confirmed compromise.${out}`;
     case 'no':
-      return `Every jurisdiction expected to report has a current report that says so (${reports} report${reports === 1 ? '' : 's'}).`;
+      return `Every jurisdiction ${notShared === 0 ? '' : 'you see that is '}expected to report has a current report that says so (${reports} report${reports === 1 ? '' : 's'}).${out}`;
     case 'unknown':
-      return silent === 0 ? 'No jurisdiction is expected to report yet.' : `${silent === 1 ? 'One jurisdiction has' : `${silent} jurisdictions have`} not given a current answer: no report, an overdue one, or one that leaves functions out.`;
+      return `${silent === 0 ? 'No jurisdiction is expected to report yet.' : `${silent === 1 ? 'One jurisdiction has' : `${silent} jurisdictions have`} not given a current answer: no report, an overdue one, or one that leaves functions out.`}${out}`;
   }
 }
 
@@ -66,7 +70,8 @@ type JurisdictionRow = ApiResponse<'/api/v1/elections/{id}/rollup/{state}'>['jur
  */
 export function noReportWords(j: Pick<JurisdictionRow, 'required' | 'shared'>): string {
   if (!j.required) return 'not taking part';
-  return j.shared ? 'never' : 'not shared with you';
+  // Its level already says "Not shared with you": no second time, and never "never".
+  return j.shared ? 'never' : '—';
 }
 
 /** "(overdue: due every 2 hours)": the interval in words, never a count of minutes. */

@@ -60,6 +60,8 @@ export function ElectionDay(props: { readonly id: string; readonly state: string
   const where = stateRow === undefined ? 'nationally' : `in ${stateRow.name}`;
   const byCounty = new Map<string, StateRollupView['jurisdictions'][number]>();
   if (state.state === 'ready') for (const j of state.value.jurisdictions) if (j.county_fips !== null && j.required && j.shared) byCounty.set(j.county_fips, j);
+  // Local offices whose status the reader does not see: the answers leave them out, and say so.
+  const notShared = props.state !== null && state.state === 'ready' ? state.value.state.not_shared : r.states.reduce((n, s) => n + (s.declined ? 0 : s.not_shared), 0);
   const timelineName = timelineOf === null || state.state !== 'ready' ? null : (state.value.jurisdictions.find((j) => j.id === timelineOf)?.name ?? null);
   const levels = new Map(r.states.filter((s) => !s.declined && s.worst !== null).map((s) => [s.state_fips, s.worst ?? 'no-report']));
   return (
@@ -96,7 +98,7 @@ export function ElectionDay(props: { readonly id: string; readonly state: string
 
       <section className="questions" aria-label={`The three questions, ${where}`}>
         {ELECTION_QUESTIONS.map((q) => (
-          <QuestionCard key={q} q={q} answer={questions[q]} />
+          <QuestionCard key={q} q={q} answer={questions[q]} notShared={notShared} />
         ))}
       </section>
 
@@ -243,7 +245,7 @@ function StateSettings(props: { readonly id: string; readonly s: StateRollupView
   );
 }
 
-function QuestionCard(props: { readonly q: ElectionQuestion; readonly answer: RollupView['questions'][ElectionQuestion] }) {
+function QuestionCard(props: { readonly q: ElectionQuestion; readonly answer: RollupView['questions'][ElectionQuestion]; readonly notShared: number }) {
   const a = props.answer;
   const shown = a.answer === 'yes' ? a.reports.slice(0, 5) : [];
   // Each link names its report ("Election-day status of Door County, WI: voting disrupted"), never a row of identical "See the report".
@@ -252,7 +254,7 @@ function QuestionCard(props: { readonly q: ElectionQuestion; readonly answer: Ro
     <div className={`card question answer-${a.answer}`} data-question={props.q} data-answer={a.answer}>
       <p className="question-text">{QUESTION_TEXT[props.q]}</p>
       <p className="answer">{ANSWER_WORDS[a.answer]}</p>
-      <p className="small">{answerReason(a.answer, a.report_count, a.silent)}</p>
+      <p className="small">{answerReason(a.answer, a.report_count, a.silent, props.notShared)}</p>
       {shown.length > 0 ? (
         <ul className="small report-links" aria-label={`Reports behind “${QUESTION_TEXT[props.q]}”`}>
           {shown.map((id, i) => (
