@@ -4,6 +4,11 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 import layers from './scripts/eslint-layers.mjs';
 
+const BRANDED_IDS = {
+  selector: ':matches(TSAsExpression, TSTypeAssertion) TSTypeReference[typeName.name=/^(StixId|OrgId|UserId|GroupId|CollectionId)$/]',
+  message: 'Branded ids come from a parser (parseStixId, parseOrgId… in src/domain/ids.ts, a branded route schema in src/domain/schemas.ts) or a store row, not from `as`; parse the value instead.',
+};
+
 export default tseslint.config(
   { ignores: ['node_modules/', 'data/', 'dist/', 'web/dist/', 'coverage/', 'bin/', 'eslint.config.js', 'web/src/api-types.ts'] },
   js.configs.recommended,
@@ -29,12 +34,21 @@ export default tseslint.config(
   {
     files: ['src/**/*.ts', 'web/src/**/*.{ts,tsx}'],
     ignores: ['src/domain/ids.ts', 'src/stix/validate.ts', 'src/store/**', '**/*.test.ts'],
+    rules: { 'no-restricted-syntax': ['error', BRANDED_IDS] },
+  },
+  // One API contract (issue 9): the web client takes every route's request and answer types from the OpenAPI document
+  // (call(), useRoute(), useRouteReload() of web/src/api.ts and use-api.ts), never from types of its own: api() is
+  // their untyped transport, called nowhere else.
+  {
+    files: ['web/src/**/*.{ts,tsx}'],
+    ignores: ['web/src/api.ts', 'web/src/use-api.ts', '**/*.test.ts'],
     rules: {
       'no-restricted-syntax': [
         'error',
+        BRANDED_IDS,
         {
-          selector: ':matches(TSAsExpression, TSTypeAssertion) TSTypeReference[typeName.name=/^(StixId|OrgId|UserId|GroupId|CollectionId)$/]',
-          message: 'Branded ids come from a parser (parseStixId, parseOrgId… in src/domain/ids.ts, a branded route schema in src/domain/schemas.ts) or a store row, not from `as`; parse the value instead.',
+          selector: "CallExpression[callee.name='api']",
+          message: "Call the API through call(method, '/api/v1/…template', { params, query, body }) (web/src/api.ts), or useRoute/useRouteReload for a GET: the OpenAPI document then types the body and the answer.",
         },
       ],
     },

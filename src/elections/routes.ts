@@ -6,6 +6,8 @@ import { problem, type Problem } from '../domain/problem.ts';
 import { ok, type Result } from '../domain/result.ts';
 import type { AppPlugin } from '../http/deps.ts';
 import { problemResponses } from '../http/schemas.ts';
+import { sendBytes } from '../http/send-bytes.ts';
+import { sendResult, type Sends } from '../http/send-result.ts';
 import type { Written } from '../objects/service.ts';
 import type { ElectionStatusRepository } from '../store/elections.ts';
 import { ElectionDetailSchema, ElectionIdParams, ElectionListSchema, ExpectationBody, NewElectionBody } from './schemas.ts';
@@ -31,18 +33,17 @@ export async function auditWritten(audit: AuditPort | undefined, principal: Prin
 /** The written object as stored (exact bytes) with its sharing: the same body as POST /api/v1/objects. */
 export function sendWritten(reply: FastifyReply, written: Written): FastifyReply {
   const { owner, tlp, audience } = written.sharing;
-  return reply
-    .code(written.outcome === 'added' ? 201 : 200)
-    .type('application/json; charset=utf-8')
-    .send(`{"outcome":${JSON.stringify(written.outcome)},"object":${written.json},"sharing":${JSON.stringify({ owner, tlp, audience })}}`);
+  return sendBytes(
+    reply.code(written.outcome === 'added' ? 201 : 200).type('application/json; charset=utf-8'),
+    `{"outcome":${JSON.stringify(written.outcome)},"object":${written.json},"sharing":${JSON.stringify({ owner, tlp, audience })}}`,
+  );
 }
 
 /** Elections: list, record, read, and a state's reporting expectations. */
 export function electionRoutes(deps: ElectionRouteDeps): AppPlugin {
   return (kit) => ({
     plugin: (app) => {
-      const send = (reply: FastifyReply, result: Result<unknown, Problem>, status = 200): FastifyReply =>
-        result.ok ? reply.code(status).header('cache-control', 'private, no-store').send(result.value) : kit.sendProblem(reply, result.error);
+      const send = <V>(reply: FastifyReply & Sends<V>, result: Result<NoInfer<V>, Problem>): FastifyReply => sendResult(kit.sendProblem, reply, result);
 
       app.get('/api/v1/elections', { schema: { tags: ['elections'], summary: 'Elections shared with you, upcoming and under way first', response: { 200: ElectionListSchema, ...problemResponses(401) } } }, async (request, reply) => {
         const reader = kit.readerOf(request);

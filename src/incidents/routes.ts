@@ -7,6 +7,7 @@ import { problem, type Problem } from '../domain/problem.ts';
 import { err, ok, type Result } from '../domain/result.ts';
 import type { AppPlugin } from '../http/deps.ts';
 import { problemResponses } from '../http/schemas.ts';
+import { sendBytes } from '../http/send-bytes.ts';
 import { WrittenObjectSchema } from '../objects/schemas.ts';
 import type { Written } from '../objects/service.ts';
 import type { Reader } from '../store/types.ts';
@@ -49,7 +50,8 @@ export function incidentRoutes(deps: IncidentRouteDeps): AppPlugin {
         return reader === null ? err(UNAUTHENTICATED) : ok({ principal: principal.value, reader });
       };
       const sendWritten = (reply: FastifyReply, result: Result<Written, Problem>): FastifyReply =>
-        result.ok ? reply.code(result.value.outcome === 'unchanged' ? 200 : 201).type('application/json; charset=utf-8').send(writtenJson(result.value)) : kit.sendProblem(reply, result.error);
+        // The stored object's exact bytes, serialized here (sendBytes): the response schema documents them.
+        result.ok ? sendBytes(reply.code(result.value.outcome === 'unchanged' ? 200 : 201).type('application/json; charset=utf-8'), writtenJson(result.value)) : kit.sendProblem(reply, result.error);
       const writeSchema = <Body extends TSchema>(summary: string, body: Body) => ({
         tags: ['incidents'],
         summary,

@@ -5,6 +5,7 @@ import { ok, type Result } from '../domain/result.ts';
 import type { Principal } from '../domain/principal.ts';
 import type { AppPlugin } from '../http/deps.ts';
 import { problemResponses } from '../http/schemas.ts';
+import { sendResult, type Sends } from '../http/send-result.ts';
 import { gates, type OrgAdminCheck } from '../sharing/routes.ts';
 import {
   IdParams,
@@ -63,10 +64,7 @@ export function notificationRoutes(deps: NotificationRouteDeps): AppPlugin {
   return (kit) => ({
     plugin: (app) => {
       const gate = gates(kit, deps.isOrgAdmin);
-      const send = (reply: FastifyReply, result: Result<unknown, Problem>, status = 200): FastifyReply => {
-        if (!result.ok) return kit.sendProblem(reply, result.error);
-        return result.value === null ? reply.code(204).header('cache-control', 'private, no-store').send() : reply.code(status).header('cache-control', 'private, no-store').send(result.value);
-      };
+      const send = <V>(reply: FastifyReply & Sends<V>, result: Result<NoInfer<V>, Problem>): FastifyReply => sendResult(kit.sendProblem, reply, result);
       const tags = ['notifications'];
 
       app.get(
@@ -117,7 +115,7 @@ export function notificationRoutes(deps: NotificationRouteDeps): AppPlugin {
         app.post(base, { schema: { tags, summary: `Add a watch rule of ${whose}`, body: RuleBody, response: { 201: RuleSchema, ...problemResponses(400, 401, 403) } } }, async (request, reply) => {
           const who = await writer(request);
           if (!who.ok) return kit.sendProblem(reply, who.error);
-          return send(reply, await n.addRule(actorOf(who.value), scope, request.body), 201);
+          return send(reply.code(201), await n.addRule(actorOf(who.value), scope, request.body));
         });
         app.patch(`${base}/:id`, { schema: { tags, summary: `Change a watch rule of ${whose}`, params: IdParams, body: RulePatch, response: { 200: RuleSchema, ...problemResponses(400, 401, 403, 404) } } }, async (request, reply) => {
           const who = await writer(request);
@@ -151,7 +149,7 @@ export function notificationRoutes(deps: NotificationRouteDeps): AppPlugin {
       app.post('/api/v1/org/watch-list', { schema: { tags, summary: 'Watch a domain, IP range, email domain or URL of your organization (org-admins)', body: WatchItemBody, response: { 201: WatchItemSchema, ...problemResponses(400, 401, 403, 409) } } }, async (request, reply) => {
         const who = await gate.admin(request, true);
         if (!who.ok) return kit.sendProblem(reply, who.error);
-        return send(reply, await n.addWatchItem(who.value.orgId, request.body), 201);
+        return send(reply.code(201), await n.addWatchItem(who.value.orgId, request.body));
       });
       app.delete('/api/v1/org/watch-list/:id', { schema: { tags, summary: 'Stop watching an entry (org-admins)', params: IdParams, response: { 204: Type.Null(), ...problemResponses(401, 403, 404) } } }, async (request, reply) => {
         const who = await gate.admin(request, true);
@@ -178,7 +176,7 @@ export function notificationRoutes(deps: NotificationRouteDeps): AppPlugin {
       app.post('/api/v1/org/webhooks', { schema: { tags, summary: 'Add a webhook (org-admins): signed JSON for everything your organization watches; the secret is shown once', body: WebhookBody, response: { 201: NewWebhook, ...problemResponses(400, 401, 403) } } }, async (request, reply) => {
         const who = await gate.admin(request, true);
         if (!who.ok) return kit.sendProblem(reply, who.error);
-        return send(reply, await n.addWebhook(who.value.orgId, request.body.url), 201);
+        return send(reply.code(201), await n.addWebhook(who.value.orgId, request.body.url));
       });
       app.patch('/api/v1/org/webhooks/:id', { schema: { tags, summary: 'Turn a webhook on or off (org-admins)', params: IdParams, body: WebhookPatch, response: { 200: WebhookSchema, ...problemResponses(400, 401, 403, 404) } } }, async (request, reply) => {
         const who = await gate.admin(request, true);

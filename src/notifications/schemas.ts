@@ -135,6 +135,7 @@ export const PlanSchema = Type.Object({
 export type PlanView = Static<typeof PlanSchema>;
 
 export const PERSON_EMAIL_MODES = ['as-rules', 'digest', 'none'] as const;
+export type PersonEmailMode = (typeof PERSON_EMAIL_MODES)[number];
 export const PersonBody = Type.Object(
   { email_mode: literals(PERSON_EMAIL_MODES, 'as-rules: as each rule says (urgent alerts at once); digest: everything but urgent alerts in the daily digest; none: no email') },
   { additionalProperties: false },

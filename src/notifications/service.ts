@@ -9,7 +9,7 @@ import type { Directory } from './directory.ts';
 import { ruleOf } from './matcher.ts';
 import { DEFAULT_ESCALATE_MINUTES } from './notifier.ts';
 import { ALERT_KIND_WORDS, planContacts, standardRules, type Rule } from './rules.ts';
-import { ALERT_KINDS, type NotificationView, type PlanBody, type PlanView, type RuleBody, type RulePatch, type RuleView, type WatchItemBody, type WatchKind } from './schemas.ts';
+import { ALERT_KINDS, PERSON_EMAIL_MODES, type NotificationView, type PersonEmailMode, type PlanBody, type PlanView, type RuleBody, type RulePatch, type RuleView, type WatchItemBody, type WatchKind } from './schemas.ts';
 import { checkWebhookUrl, newWebhookSecret } from './webhook.ts';
 import { sealWebhookSecret } from './webhook-secrets.ts';
 import type { SecretBox } from '../auth/secret-box.ts';
@@ -226,11 +226,13 @@ export function createNotificationService(deps: NotificationServiceDeps) {
     removeWatchItem: async (orgId: OrgId, id: string): Promise<Result<null, Problem>> => ((await store.deleteWatchItem(orgId, id)) ? ok(null) : err(notFound('watch-list entry'))),
     planOf,
     setPlan,
-    async personSettings(actor: Actor): Promise<Result<{ email_mode: string }, Problem>> {
+    async personSettings(actor: Actor): Promise<Result<{ email_mode: PersonEmailMode }, Problem>> {
       if (actor.userId === null) return err(personOnly);
-      return ok({ email_mode: (await store.person(actor.userId))?.email_mode ?? 'as-rules' });
+      // The column is text: a value this version does not know reads as the default.
+      const stored = (await store.person(actor.userId))?.email_mode;
+      return ok({ email_mode: PERSON_EMAIL_MODES.find((m) => m === stored) ?? 'as-rules' });
     },
-    async setPersonSettings(actor: Actor, mode: string): Promise<Result<{ email_mode: string }, Problem>> {
+    async setPersonSettings(actor: Actor, mode: PersonEmailMode): Promise<Result<{ email_mode: PersonEmailMode }, Problem>> {
       if (actor.userId === null) return err(personOnly);
       await store.putPerson(actor.userId, mode, now());
       return ok({ email_mode: mode });

@@ -8,6 +8,7 @@ import type { AppPlugin, RequestKit, RampartApp } from '../http/deps.ts';
 import { listObjects, objectDetail, publishObject, relatedObjects, revokeObject, type ObjectsDeps, type PublishRequest, type RelatedEntry, type Written } from './service.ts';
 import { sendProblem } from '../http/problem.ts';
 import { problemResponses } from '../http/schemas.ts';
+import { sendBytes } from '../http/send-bytes.ts';
 import { CreateObjectBody, ListObjectsQuery, ObjectDetailSchema, ObjectIdParams, ObjectListSchema, RelatedListSchema, RelatedQuery, WrittenObjectSchema } from './schemas.ts';
 import { isoFromMicros } from '../stix/timestamp.ts';
 
@@ -17,7 +18,7 @@ function sharingJson(sharing: Sharing): string {
 
 /** Objects go out as their stored bytes (custom properties and timestamp precision intact), so bodies are assembled as text. */
 function sendJson(reply: FastifyReply, status: number, text: string): FastifyReply {
-  return reply.code(status).type('application/json; charset=utf-8').send(text);
+  return sendBytes(reply.code(status).type('application/json; charset=utf-8'), text);
 }
 
 function listJson(items: readonly StoredVersion[], nextCursor: string | null, total: number, totalCapped: boolean): string {

@@ -32,8 +32,6 @@ export const WithdrawBody = Type.Object(
 );
 export type WithdrawBody = Static<typeof WithdrawBody>;
 
-export const PreviewSchema = Type.Object({ object: StixObjectSchema, correction: Type.Unknown() });
-
 /** One correction as the public pages show it. */
 export const PublicCorrectionSchema = Type.Object({
   id: Type.String(),
@@ -54,6 +52,9 @@ export const PublicCorrectionSchema = Type.Object({
   updated: Type.String(),
   publisher: Type.Union([Type.String(), Type.Null()]),
 });
+
+/** A correction not yet stored: its STIX object and the public card made from it. */
+export const PreviewSchema = Type.Object({ object: StixObjectSchema, correction: PublicCorrectionSchema });
 export type PublicCorrection = Static<typeof PublicCorrectionSchema>;
 
 /** Anything else its owner shared with the public (TLP:CLEAR, audience public): listed so that "The public" means what it says. */

@@ -4,6 +4,7 @@ import type { Problem } from '../domain/problem.ts';
 import type { Result } from '../domain/result.ts';
 import type { AppPlugin } from '../http/deps.ts';
 import { problemResponses } from '../http/schemas.ts';
+import { sendResult, type Sends } from '../http/send-result.ts';
 import { SavedSearchBody, SavedSearchId, SavedSearchList, SavedSearchSchema } from './schemas.ts';
 import { savedSearches, type SavedSearchDeps } from './service.ts';
 
@@ -13,10 +14,7 @@ export function savedSearchRoutes(deps: SavedSearchDeps): AppPlugin {
   return (kit) => ({
     plugin: (app) => {
       const tags = ['search'];
-      const send = (reply: FastifyReply, result: Result<unknown, Problem>, status = 200): FastifyReply => {
-        if (!result.ok) return kit.sendProblem(reply, result.error);
-        return result.value === null ? reply.code(204).header('cache-control', 'private, no-store').send() : reply.code(status).header('cache-control', 'private, no-store').send(result.value);
-      };
+      const send = <V>(reply: FastifyReply & Sends<V>, result: Result<NoInfer<V>, Problem>): FastifyReply => sendResult(kit.sendProblem, reply, result);
       app.get('/api/v1/me/saved-searches', { schema: { tags, summary: 'Your saved searches, by name, each with the watch rule it would become', response: { 200: SavedSearchList, ...problemResponses(401, 403) } } }, async (request, reply) => {
         const who = kit.requireReader(request);
         if (!who.ok) return kit.sendProblem(reply, who.error);
@@ -28,7 +26,7 @@ export function savedSearchRoutes(deps: SavedSearchDeps): AppPlugin {
         async (request, reply) => {
           const who = kit.requireActor(request);
           if (!who.ok) return kit.sendProblem(reply, who.error);
-          return send(reply, await service.save(who.value, request.body), 201);
+          return send(reply.code(201), await service.save(who.value, request.body));
         },
       );
       app.delete(

@@ -6,6 +6,7 @@ import { TLP_LEVELS, type Tlp } from '../domain/tlp.ts';
 import type { AppPlugin, RequestKit } from '../http/deps.ts';
 import type { Principal } from '../domain/principal.ts';
 import { problemResponses } from '../http/schemas.ts';
+import { sendResult, type Sends } from '../http/send-result.ts';
 import type { Reader } from '../store/types.ts';
 import {
   AggregateSchema,
@@ -73,8 +74,7 @@ export function sharingRoutes(deps: SharingRouteDeps): AppPlugin {
   return (kit) => ({
     plugin: (app) => {
       const gate = gates(kit, deps.isOrgAdmin);
-      const send = (reply: FastifyReply, result: Result<unknown, Problem>, status = 200): FastifyReply =>
-        result.ok ? reply.code(status).header('cache-control', 'private, no-store').send(result.value) : kit.sendProblem(reply, result.error);
+      const send = <V>(reply: FastifyReply & Sends<V>, result: Result<NoInfer<V>, Problem>): FastifyReply => sendResult(kit.sendProblem, reply, result);
 
       app.get('/api/v1/org/sharing-defaults', { schema: { tags: ['sharing'], summary: "Your organization's default audience for each TLP", response: { 200: DefaultsSchema, ...problemResponses(401) } } }, async (request, reply) => {
         const who = gate.reader(request);
@@ -140,7 +140,7 @@ export function sharingRoutes(deps: SharingRouteDeps): AppPlugin {
         async (request, reply) => {
           const who = await gate.admin(request, true);
           if (!who.ok) return kit.sendProblem(reply, who.error);
-          return send(reply, await deps.sharing.createGroup(actorOf(who.value), request.body.name), 201);
+          return send(reply.code(201), await deps.sharing.createGroup(actorOf(who.value), request.body.name));
         },
       );
 
@@ -150,7 +150,7 @@ export function sharingRoutes(deps: SharingRouteDeps): AppPlugin {
         async (request, reply) => {
           const who = await gate.admin(request, true);
           if (!who.ok) return kit.sendProblem(reply, who.error);
-          return send(reply, await deps.sharing.invite(actorOf(who.value), request.params.id, request.body.org_id), 201);
+          return send(reply.code(201), await deps.sharing.invite(actorOf(who.value), request.params.id, request.body.org_id));
         },
       );
 

@@ -7,6 +7,7 @@ import { auditWritten, sendWritten } from '../elections/routes.ts';
 import { ElectionIdParams } from '../elections/schemas.ts';
 import type { AppPlugin } from '../http/deps.ts';
 import { problemResponses } from '../http/schemas.ts';
+import { sendResult, type Sends } from '../http/send-result.ts';
 import { expectationsFor } from './expectations.ts';
 import { ExpectationsQuery, ExpectationsSchema, MyStatusSchema, PostStatusBody, RollupSchema, StateParams, StateRollupSchema, TimelineQuery, TimelineSchema } from './schemas.ts';
 import { myStatus, postStatus, rollupFor, stateRollupFor, timelineFor, type StatusDeps } from './service.ts';
@@ -17,8 +18,7 @@ const UNAUTHENTICATED = problem('unauthenticated', 'unauthenticated', 'Sign in (
 export function statusRoutes(deps: StatusDeps & { readonly audit?: AuditPort; readonly isOrgAdmin: (principal: Principal) => Promise<boolean> }): AppPlugin {
   return (kit) => ({
     plugin: (app) => {
-      const send = (reply: FastifyReply, result: Result<unknown, Problem>): FastifyReply =>
-        result.ok ? reply.header('cache-control', 'private, no-store').send(result.value) : kit.sendProblem(reply, result.error);
+      const send = <V>(reply: FastifyReply & Sends<V>, result: Result<NoInfer<V>, Problem>): FastifyReply => sendResult(kit.sendProblem, reply, result);
 
       app.get(
         '/api/v1/elections/:id/rollup',

@@ -5,6 +5,7 @@ import type { Result } from '../domain/result.ts';
 import { SUPPORT_SERVICE_LABELS, supportActions } from '../domain/support.ts';
 import type { AppPlugin } from '../http/deps.ts';
 import { problemResponses } from '../http/schemas.ts';
+import { NO_STORE, type Sends } from '../http/send-result.ts';
 import type { Offering, SupportMessage, SupportRequest } from '../store/support.ts';
 import { ActionBody, MessageBody, MessageSchema, NewRequestBody, OfferingBody, OfferingListSchema, OfferingParams, OfferingSchema, PartyBody, RequestListSchema, RequestParams, RequestSchema } from './schemas.ts';
 import { act, addParty, openRequest, postMessage, publishOffering, requestDetail, roleOf, type SupportDeps } from './service.ts';
@@ -52,8 +53,9 @@ export function supportRoutes(deps: SupportRouteDeps): AppPlugin {
         };
       };
       const fail = (reply: FastifyReply, p: Problem) => kit.sendProblem(reply, p);
-      const answer = async <T>(reply: FastifyReply, result: Result<T, Problem>, view: (v: T) => Promise<unknown>, status = 200) =>
-        result.ok ? reply.code(status).header('cache-control', 'private, no-store').send(await view(result.value)) : fail(reply, result.error);
+      /** The view of a service's result, checked against the reply's response schema (V from the reply, as sendResult). */
+      const answer = async <T, V>(reply: FastifyReply & Sends<V>, result: Result<T, Problem>, view: (v: T) => Promise<NoInfer<V>>) =>
+        result.ok ? reply.headers(NO_STORE).send(await view(result.value)) : fail(reply, result.error);
 
       app.get('/api/v1/support/catalogue', { schema: { tags: ['support'], summary: 'Every service providers offer now, by provider', response: { 200: OfferingListSchema, ...problemResponses(401) } } }, async (request, reply) => {
         if (kit.principalOf(request) === null) return fail(reply, UNAUTHENTICATED);
@@ -91,7 +93,7 @@ export function supportRoutes(deps: SupportRouteDeps): AppPlugin {
         async (request, reply) => {
           const principal = kit.requireWriter(request);
           if (!principal.ok) return fail(reply, principal.error);
-          return answer(reply, await openRequest(deps, principal.value, request.body), (r) => requestView(r, principal.value.orgId), 201);
+          return answer(reply.code(201), await openRequest(deps, principal.value, request.body), (r) => requestView(r, principal.value.orgId));
         },
       );
 
@@ -121,7 +123,7 @@ export function supportRoutes(deps: SupportRouteDeps): AppPlugin {
         async (request, reply) => {
           const principal = kit.requireWriter(request);
           if (!principal.ok) return fail(reply, principal.error);
-          return answer(reply, await postMessage(deps, principal.value, request.params.id, request.body.body), async (m) => ({ id: m.id, author: await ref(m.authorOrg), body: m.body, at: iso(m.at) }), 201);
+          return answer(reply.code(201), await postMessage(deps, principal.value, request.params.id, request.body.body), async (m) => ({ id: m.id, author: await ref(m.authorOrg), body: m.body, at: iso(m.at) }));
         },
       );
 

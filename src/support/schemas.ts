@@ -1,11 +1,13 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { SUPPORT_ACTIONS, SUPPORT_SERVICES } from '../domain/support.ts';
+import { SUPPORT_ACTIONS, SUPPORT_SERVICES, SUPPORT_STATUSES } from '../domain/support.ts';
 import { Timestamp } from '../domain/schemas.ts';
 
 const ORG_ID = '^identity--[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
 const UUID = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
 
 export const ServiceSchema = Type.Union(SUPPORT_SERVICES.map((s) => Type.Literal(s)), { description: 'a service from the catalogue' });
+const StatusSchema = Type.Union(SUPPORT_STATUSES.map((s) => Type.Literal(s)), { description: 'where the request stands' });
+const ActionSchema = Type.Union(SUPPORT_ACTIONS.map((a) => Type.Literal(a)));
 
 export const OfferingParams = Type.Object({ service: ServiceSchema });
 export type OfferingParams = Static<typeof OfferingParams>;
@@ -17,7 +19,7 @@ export type OfferingBody = Static<typeof OfferingBody>;
 
 const OrgRef = Type.Object({ id: Type.String(), name: Type.Union([Type.String(), Type.Null()]) });
 
-export const OfferingSchema = Type.Object({ provider: OrgRef, service: Type.String(), service_label: Type.String(), description: Type.String(), active: Type.Boolean() });
+export const OfferingSchema = Type.Object({ provider: OrgRef, service: ServiceSchema, service_label: Type.String(), description: Type.String(), active: Type.Boolean() });
 export const OfferingListSchema = Type.Object({ items: Type.Array(OfferingSchema) });
 
 /** No requester field on purpose: the requester is always the caller's organization. */
@@ -36,7 +38,7 @@ export type NewRequestBody = Static<typeof NewRequestBody>;
 export const RequestParams = Type.Object({ id: Type.String({ pattern: UUID }) });
 export type RequestParams = Static<typeof RequestParams>;
 
-export const ActionBody = Type.Object({ action: Type.Union(SUPPORT_ACTIONS.map((a) => Type.Literal(a))), scheduled_for: Type.Optional(Timestamp('the date and time agreed')) }, { additionalProperties: false });
+export const ActionBody = Type.Object({ action: ActionSchema, scheduled_for: Type.Optional(Timestamp('the date and time agreed')) }, { additionalProperties: false });
 export type ActionBody = Static<typeof ActionBody>;
 
 export const MessageBody = Type.Object({ body: Type.String({ minLength: 1, maxLength: 10000 }) }, { additionalProperties: false });
@@ -53,13 +55,13 @@ export const RequestSchema = Type.Object({
   requester: OrgRef,
   provider: OrgRef,
   parties: Type.Array(OrgRef),
-  service: Type.String(),
+  service: ServiceSchema,
   service_label: Type.String(),
   title: Type.String(),
   details: Type.String(),
   urgent: Type.Boolean(),
-  status: Type.String(),
-  actions: Type.Array(Type.String()),
+  status: StatusSchema,
+  actions: Type.Array(ActionSchema, { description: 'what your organization may do to it now' }),
   scheduled_for: Type.Union([Type.String(), Type.Null()]),
   created_at: Type.String(),
   updated_at: Type.String(),

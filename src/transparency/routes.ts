@@ -5,6 +5,8 @@ import { OrgIdString, StixIdString, UUID } from '../domain/schemas.ts';
 import { problem } from '../domain/problem.ts';
 import type { AppPlugin } from '../http/deps.ts';
 import { problemResponses } from '../http/schemas.ts';
+import { sendBytes } from '../http/send-bytes.ts';
+import type { Sends } from '../http/send-result.ts';
 import { checkpointIfDue, listShares, recordResponse, recordShare, RESPONSE_OUTCOMES, shareFor, viewOfShare, type ShareDeps } from './service.ts';
 import { CheckpointSchema, EntrySchema } from './verify.ts';
 
@@ -59,14 +61,17 @@ const ShareSchema = Type.Object({
 /** An on-demand checkpoint signs nothing new when the log has not moved for this long. */
 const ON_DEMAND_FRESH_MS = 60_000;
 
-/** JSON for anyone, with an ETag (304 when the client holds it) and the given Cache-Control. */
-function sendPublic(request: FastifyRequest, reply: FastifyReply, body: unknown, cacheControl: string): FastifyReply {
+/**
+ * JSON for anyone, with an ETag (304 when the client holds it) and the given Cache-Control. The body is checked against
+ * the route's response schema (V comes from the reply, as in sendResult), then serialized here for its ETag.
+ */
+function sendPublic<V>(request: FastifyRequest, reply: FastifyReply & Sends<V>, body: NoInfer<V>, cacheControl: string): FastifyReply {
   const text = JSON.stringify(body);
   const etag = `"${createHash('sha256').update(text).digest('base64url').slice(0, 27)}"`;
   void reply.header('etag', etag).header('cache-control', cacheControl).header('access-control-allow-origin', '*').header('vary', 'accept-encoding');
   const asked = request.headers['if-none-match'];
   if (asked !== undefined && asked.split(',').some((t) => t.trim().replace(/^W\//, '') === etag)) return reply.code(304).send();
-  return reply.type('application/json; charset=utf-8').send(text);
+  return sendBytes(reply.type('application/json; charset=utf-8'), text);
 }
 
 /**

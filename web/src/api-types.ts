@@ -5944,7 +5944,8 @@ export interface paths {
                                     id: string;
                                     name: string | null;
                                 };
-                                service: string;
+                                /** @description a service from the catalogue */
+                                service: "vulnerability-scanning" | "risk-assessment" | "physical-security-assessment" | "phishing-assessment" | "incident-response" | "tabletop-exercise" | "threat-briefing" | "election-cyber-support";
                                 service_label: string;
                                 description: string;
                                 active: boolean;
@@ -6000,7 +6001,8 @@ export interface paths {
                                     id: string;
                                     name: string | null;
                                 };
-                                service: string;
+                                /** @description a service from the catalogue */
+                                service: "vulnerability-scanning" | "risk-assessment" | "physical-security-assessment" | "phishing-assessment" | "incident-response" | "tabletop-exercise" | "threat-briefing" | "election-cyber-support";
                                 service_label: string;
                                 description: string;
                                 active: boolean;
@@ -6068,7 +6070,8 @@ export interface paths {
                                 id: string;
                                 name: string | null;
                             };
-                            service: string;
+                            /** @description a service from the catalogue */
+                            service: "vulnerability-scanning" | "risk-assessment" | "physical-security-assessment" | "phishing-assessment" | "incident-response" | "tabletop-exercise" | "threat-briefing" | "election-cyber-support";
                             service_label: string;
                             description: string;
                             active: boolean;
@@ -6150,13 +6153,16 @@ export interface paths {
                                     id: string;
                                     name: string | null;
                                 }[];
-                                service: string;
+                                /** @description a service from the catalogue */
+                                service: "vulnerability-scanning" | "risk-assessment" | "physical-security-assessment" | "phishing-assessment" | "incident-response" | "tabletop-exercise" | "threat-briefing" | "election-cyber-support";
                                 service_label: string;
                                 title: string;
                                 details: string;
                                 urgent: boolean;
-                                status: string;
-                                actions: string[];
+                                /** @description where the request stands */
+                                status: "requested" | "accepted" | "declined" | "scheduled" | "completed" | "cancelled";
+                                /** @description what your organization may do to it now */
+                                actions: ("accept" | "decline" | "schedule" | "complete" | "cancel")[];
                                 scheduled_for: string | null;
                                 created_at: string;
                                 updated_at: string;
@@ -6229,13 +6235,16 @@ export interface paths {
                                 id: string;
                                 name: string | null;
                             }[];
-                            service: string;
+                            /** @description a service from the catalogue */
+                            service: "vulnerability-scanning" | "risk-assessment" | "physical-security-assessment" | "phishing-assessment" | "incident-response" | "tabletop-exercise" | "threat-briefing" | "election-cyber-support";
                             service_label: string;
                             title: string;
                             details: string;
                             urgent: boolean;
-                            status: string;
-                            actions: string[];
+                            /** @description where the request stands */
+                            status: "requested" | "accepted" | "declined" | "scheduled" | "completed" | "cancelled";
+                            /** @description what your organization may do to it now */
+                            actions: ("accept" | "decline" | "schedule" | "complete" | "cancel")[];
                             scheduled_for: string | null;
                             created_at: string;
                             updated_at: string;
@@ -6335,13 +6344,16 @@ export interface paths {
                                 id: string;
                                 name: string | null;
                             }[];
-                            service: string;
+                            /** @description a service from the catalogue */
+                            service: "vulnerability-scanning" | "risk-assessment" | "physical-security-assessment" | "phishing-assessment" | "incident-response" | "tabletop-exercise" | "threat-briefing" | "election-cyber-support";
                             service_label: string;
                             title: string;
                             details: string;
                             urgent: boolean;
-                            status: string;
-                            actions: string[];
+                            /** @description where the request stands */
+                            status: "requested" | "accepted" | "declined" | "scheduled" | "completed" | "cancelled";
+                            /** @description what your organization may do to it now */
+                            actions: ("accept" | "decline" | "schedule" | "complete" | "cancel")[];
                             scheduled_for: string | null;
                             created_at: string;
                             updated_at: string;
@@ -6447,13 +6459,16 @@ export interface paths {
                                 id: string;
                                 name: string | null;
                             }[];
-                            service: string;
+                            /** @description a service from the catalogue */
+                            service: "vulnerability-scanning" | "risk-assessment" | "physical-security-assessment" | "phishing-assessment" | "incident-response" | "tabletop-exercise" | "threat-briefing" | "election-cyber-support";
                             service_label: string;
                             title: string;
                             details: string;
                             urgent: boolean;
-                            status: string;
-                            actions: string[];
+                            /** @description where the request stands */
+                            status: "requested" | "accepted" | "declined" | "scheduled" | "completed" | "cancelled";
+                            /** @description what your organization may do to it now */
+                            actions: ("accept" | "decline" | "schedule" | "complete" | "cancel")[];
                             scheduled_for: string | null;
                             created_at: string;
                             updated_at: string;
@@ -6658,13 +6673,16 @@ export interface paths {
                                 id: string;
                                 name: string | null;
                             }[];
-                            service: string;
+                            /** @description a service from the catalogue */
+                            service: "vulnerability-scanning" | "risk-assessment" | "physical-security-assessment" | "phishing-assessment" | "incident-response" | "tabletop-exercise" | "threat-briefing" | "election-cyber-support";
                             service_label: string;
                             title: string;
                             details: string;
                             urgent: boolean;
-                            status: string;
-                            actions: string[];
+                            /** @description where the request stands */
+                            status: "requested" | "accepted" | "declined" | "scheduled" | "completed" | "cancelled";
+                            /** @description what your organization may do to it now */
+                            actions: ("accept" | "decline" | "schedule" | "complete" | "cancel")[];
                             scheduled_for: string | null;
                             created_at: string;
                             updated_at: string;
@@ -10156,7 +10174,30 @@ export interface paths {
                             } & {
                                 [key: string]: unknown;
                             };
-                            correction: unknown;
+                            correction: {
+                                id: string;
+                                title: string;
+                                rumour: string;
+                                reality: string;
+                                official_links: {
+                                    title: string;
+                                    url: string;
+                                }[];
+                                law_cited: string[];
+                                state_fips: string;
+                                state_name: string;
+                                county_fips: string[];
+                                election_id: string | null;
+                                election_name: string | null;
+                                /** @description before, during or after voting */
+                                phase: "before" | "during" | "after";
+                                /** @description published, or withdrawn by its publisher */
+                                status: "published" | "withdrawn";
+                                withdrawn_reason: string | null;
+                                published: string;
+                                updated: string;
+                                publisher: string | null;
+                            };
                         };
                     };
                 };

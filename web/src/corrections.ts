@@ -1,4 +1,4 @@
-import type { ApiResponse } from './api.ts';
+import type { ApiBody, ApiResponse } from './api.ts';
 
 export type PublicCorrections = ApiResponse<'/api/v1/public/corrections'>;
 export type PublicCorrection = ApiResponse<'/api/v1/public/corrections/{id}'>;
@@ -29,7 +29,7 @@ export function emptyDraft(stateFips: string | null): CorrectionDraft {
 }
 
 /** The draft as the API's body: empty rows and lines left out, counties split on commas or spaces. */
-export function correctionBody(draft: CorrectionDraft): Record<string, unknown> {
+export function correctionBody(draft: CorrectionDraft): ApiBody<'/api/v1/corrections', 'post'> {
   const law = draft.law.split('\n').map((l) => l.trim()).filter((l) => l !== '');
   const counties = draft.counties.split(/[\s,;]+/).map((c) => c.trim()).filter((c) => c !== '');
   return {

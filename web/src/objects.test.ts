@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TLP_MARKING_IDS } from '../../src/domain/tlp.ts';
+import type { ApiResponse } from './api.ts';
 import { audienceLabel } from './audience-labels.ts';
 import { displayName, readObjectRow } from './objects.ts';
 import { readMe } from './session.tsx';
@@ -36,11 +37,12 @@ describe('reading API items', () => {
   });
 
   it('reads /me with the state from the org or from the keys', () => {
-    expect(readMe({ user: { id: 'u1', email: 'clerk@lakeview.example' }, org: { id: 'identity--a', name: 'Lakeview' }, keys: ['community', 'state:55'] })).toMatchObject({
+    const key: ApiResponse<'/api/v1/me'> = { via: 'api-key', scope: 'read', org_id: 'identity--a', user_id: null, keys: ['community', 'state:55'] };
+    expect(readMe({ ...key, via: 'session', user_id: 'u1', user: { id: 'u1', email: 'clerk@lakeview.example', name: 'Lakeview clerk' }, org: { id: 'identity--a', name: 'Lakeview', state_fips: null } })).toMatchObject({
       stateFips: '55',
       stateName: 'Wisconsin',
-      displayName: 'clerk@lakeview.example',
+      displayName: 'Lakeview clerk',
     });
-    expect(readMe({})).toBeNull();
+    expect(readMe(key)).toBeNull();
   });
 });

@@ -1,5 +1,6 @@
 import { statusReportWords } from '../../src/domain/election.ts';
 import { parseTlp, tlpOfMarkings, type Tlp } from '../../src/domain/tlp.ts';
+import type { components } from './api-types.ts';
 
 /** A row of the intelligence list, read from whatever item shape GET /api/v1/objects returns. */
 export interface ObjectRow {
@@ -34,12 +35,8 @@ export function displayName(o: Record<string, unknown>): string | null {
   return null;
 }
 
-/** Sharing as the API reports it (`{ owner, tlp, audience }`), or null when absent. */
-export interface SharingView {
-  readonly owner: string;
-  readonly tlp: Tlp;
-  readonly audience: readonly string[];
-}
+/** Sharing as the API reports it (`{ owner, tlp, audience }`: the OpenAPI document's Sharing schema). */
+export type SharingView = Readonly<components['schemas']['Sharing']>;
 
 export function readSharing(v: unknown): SharingView | null {
   if (!isRecord(v)) return null;

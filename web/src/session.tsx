@@ -1,5 +1,5 @@
 import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from 'react';
-import { api, setCsrfToken } from './api.ts';
+import { call, setCsrfToken, type ApiResponse } from './api.ts';
 import { placeName, stateOfKeys } from './states.ts';
 import type { Reporter } from './sharing-rules.ts';
 
@@ -10,35 +10,22 @@ export interface Me extends Reporter {
   readonly keys: readonly string[];
 }
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-const s = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
-
-/** Reads GET /api/v1/me into what the UI needs; null when the body is not a signed-in member. */
-export function readMe(body: unknown): Me | null {
-  if (!isRecord(body)) return null;
-  const user = isRecord(body['user']) ? body['user'] : body;
-  const org = isRecord(body['org']) ? body['org'] : isRecord(body['organization']) ? body['organization'] : {};
-  const userId = s(user['id']) ?? s(body['user_id']);
-  const orgId = s(org['id']) ?? s(body['org_id']);
-  if (userId === null || orgId === null) return null;
-  const keys = Array.isArray(body['keys']) ? body['keys'].filter((k): k is string => typeof k === 'string') : [];
-  const stateFips = s(org['state_fips']) ?? stateOfKeys(keys);
-  const groups = Array.isArray(body['groups'])
-    ? body['groups'].flatMap((g) => (isRecord(g) && s(g['id']) !== null ? [{ id: s(g['id']) ?? '', name: s(g['name']) ?? 'Sharing group' }] : []))
-    : [];
-  const email = s(user['email']) ?? '';
+/** Reads GET /api/v1/me into what the UI needs; null when the caller is not a person (an API key of no one). */
+export function readMe(body: ApiResponse<'/api/v1/me'>): Me | null {
+  const userId = body.user?.id ?? body.user_id;
+  if (userId === null) return null;
+  const stateFips = body.org?.state_fips ?? stateOfKeys(body.keys);
+  const email = body.user?.email ?? '';
   return {
     userId,
-    orgId,
-    orgName: s(org['name']) ?? 'My organization',
+    orgId: body.org?.id ?? body.org_id,
+    orgName: body.org?.name ?? 'My organization',
     stateFips,
     stateName: stateFips === null ? null : placeName(stateFips),
-    groups,
+    groups: body.groups ?? [],
     email,
-    displayName: s(user['name']) ?? s(user['display_name']) ?? email,
-    keys,
+    displayName: body.user?.name ?? email,
+    keys: body.keys,
   };
 }
 
@@ -60,11 +47,9 @@ export function SessionProvider(props: { readonly children: ReactNode }) {
   const [me, setMe] = useState<Me | null>(null);
   const [loading, setLoading] = useState(true);
   const refresh = useCallback(async () => {
-    const res = await api<unknown>('GET', '/api/v1/me');
+    const res = await call('get', '/api/v1/me');
     if (res.ok) {
-      const body = isRecord(res.value) ? res.value : {};
-      const token = s(body['csrf_token']);
-      if (token !== null) setCsrfToken(token);
+      if (res.value.csrf_token !== undefined) setCsrfToken(res.value.csrf_token);
       setMe(readMe(res.value));
     } else {
       setMe(null);
@@ -72,7 +57,7 @@ export function SessionProvider(props: { readonly children: ReactNode }) {
     setLoading(false);
   }, []);
   const signOut = useCallback(async () => {
-    await api<unknown>('DELETE', '/api/v1/session');
+    await call('delete', '/api/v1/session');
     setCsrfToken(null);
     setMe(null);
   }, []);

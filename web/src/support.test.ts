@@ -9,7 +9,7 @@ describe('support words', () => {
   });
 
   it('lists each provider of a catalogue once', () => {
-    const o = (id: string, service: string) => ({ provider: { id, name: id.toUpperCase() }, service, service_label: service, description: '', active: true });
-    expect(providersOf([o('c', 'x'), o('c', 'y'), o('d', 'x')]).map((p) => p.id)).toEqual(['c', 'd']);
+    const o = (id: string, service: 'risk-assessment' | 'threat-briefing') => ({ provider: { id, name: id.toUpperCase() }, service, service_label: service, description: '', active: true });
+    expect(providersOf([o('c', 'risk-assessment'), o('c', 'threat-briefing'), o('d', 'risk-assessment')]).map((p) => p.id)).toEqual(['c', 'd']);
   });
 });

@@ -1,40 +1,13 @@
-import { isRecord } from './objects.ts';
+import type { ApiResponse } from './api.ts';
 
-/** A support request as GET /api/v1/support/requests returns it. */
-export interface SupportRequestView {
-  readonly id: string;
-  readonly role: 'requester' | 'provider' | 'party';
-  readonly requester: OrgRef;
-  readonly provider: OrgRef;
-  readonly parties: readonly OrgRef[];
-  readonly service: string;
-  readonly service_label: string;
-  readonly title: string;
-  readonly details: string;
-  /** The requester said help is needed now. */
-  readonly urgent: boolean;
-  readonly status: string;
-  readonly actions: readonly string[];
-  readonly scheduled_for: string | null;
-  readonly created_at: string;
-  readonly updated_at: string;
-  readonly messages?: readonly { readonly id: string; readonly author: OrgRef; readonly body: string; readonly at: string }[];
-}
+/** A support request as GET /api/v1/support/requests/{id} answers it (with its messages; the list leaves them out). */
+export type SupportRequestView = ApiResponse<'/api/v1/support/requests/{id}'>;
+export type OrgRef = SupportRequestView['requester'];
+export type OfferingView = ApiResponse<'/api/v1/support/catalogue'>['items'][number];
+type SupportStatus = SupportRequestView['status'];
+export type SupportAction = SupportRequestView['actions'][number];
 
-export interface OrgRef {
-  readonly id: string;
-  readonly name: string | null;
-}
-
-export interface OfferingView {
-  readonly provider: OrgRef;
-  readonly service: string;
-  readonly service_label: string;
-  readonly description: string;
-  readonly active: boolean;
-}
-
-export const SUPPORT_STATUS_LABELS: Readonly<Record<string, string>> = {
+export const SUPPORT_STATUS_LABELS: Readonly<Record<SupportStatus, string>> = {
   requested: 'Waiting for an answer',
   accepted: 'Accepted',
   declined: 'Declined',
@@ -43,7 +16,7 @@ export const SUPPORT_STATUS_LABELS: Readonly<Record<string, string>> = {
   cancelled: 'Withdrawn',
 };
 
-export const SUPPORT_ACTION_LABELS: Readonly<Record<string, string>> = {
+export const SUPPORT_ACTION_LABELS: Readonly<Record<SupportAction, string>> = {
   accept: 'Accept',
   decline: 'Decline',
   schedule: 'Schedule',
@@ -61,8 +34,4 @@ export function providersOf(catalogue: readonly OfferingView[]): OrgRef[] {
   const seen = new Map<string, OrgRef>();
   for (const o of catalogue) if (!seen.has(o.provider.id)) seen.set(o.provider.id, o.provider);
   return [...seen.values()];
-}
-
-export function readItems<T>(body: unknown): T[] {
-  return isRecord(body) && Array.isArray(body['items']) ? (body['items'] as T[]) : [];
 }

@@ -3,8 +3,11 @@ import { api, pathOf, type ApiProblem, type ApiResponse, type RouteWithGet } fro
 
 export type Loadable<T> = { readonly state: 'loading' } | { readonly state: 'error'; readonly problem: ApiProblem } | { readonly state: 'ready'; readonly value: T };
 
-/** GETs `path` whenever it (or `version`, bumped after a change) changes; a newer request wins over a slower older one. */
-export function useGet<T>(path: string | null, version = 0): Loadable<T> {
+/**
+ * GETs `path` whenever it (or `version`, bumped after a change) changes; a newer request wins over a slower older one.
+ * Not exported: pages read routes through useRoute, whose answer type comes from the OpenAPI document.
+ */
+function useGet<T>(path: string | null, version = 0): Loadable<T> {
   const [result, setResult] = useState<Loadable<T>>({ state: 'loading' });
   useEffect(() => {
     if (path === null) return;

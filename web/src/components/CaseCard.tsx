@@ -1,24 +1,15 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { nextCaseStatuses } from '../../../src/domain/case.ts';
 import type { CaseStatus } from '../../../src/domain/election.ts';
-import { api, query, type ApiProblem } from '../api.ts';
+import { call, query, type ApiProblem, type ApiResult } from '../api.ts';
 import { CASE_STATUS_LABELS, moveLabel, readCase } from '../case.ts';
 import { formatWhen, typeLabel } from '../format.ts';
 import { displayName, isRecord, readObjectRow, type SharingView } from '../objects.ts';
 import { Link } from '../router.tsx';
 import type { Me } from '../session.tsx';
-import { useGet, useRoute } from '../use-api.ts';
+import { useRoute } from '../use-api.ts';
 import { ProblemBox } from './Status.tsx';
 import { TlpBadge } from './TlpBadge.tsx';
-
-interface TimelineItem {
-  readonly at: string;
-  readonly kind: 'version' | 'note';
-  readonly object: Record<string, unknown>;
-  readonly tlp: SharingView['tlp'];
-  readonly owner: string;
-  readonly owner_name: string | null;
-}
 
 interface Props {
   readonly incidentId: string;
@@ -39,10 +30,10 @@ export function CaseCard(props: Props) {
   const [problem, setProblem] = useState<ApiProblem | null>(null);
   const [busy, setBusy] = useState(false);
 
-  const post = async (path: string, body: unknown): Promise<boolean> => {
+  const post = async (send: () => Promise<ApiResult<unknown>>): Promise<boolean> => {
     setBusy(true);
     setProblem(null);
-    const res = await api('POST', path, body);
+    const res = await send();
     setBusy(false);
     if (!res.ok) {
       setProblem(res.error);
@@ -51,7 +42,7 @@ export function CaseCard(props: Props) {
     props.onChanged();
     return true;
   };
-  const move = (to: CaseStatus) => void post(`/api/v1/incidents/${encodeURIComponent(incidentId)}/case`, { status: to });
+  const move = (to: CaseStatus) => void post(() => call('post', '/api/v1/incidents/{id}/case', { params: { id: incidentId }, body: { status: to } }));
 
   return (
     <section className="card case-card" aria-labelledby="case-heading">
@@ -78,7 +69,8 @@ export function CaseCard(props: Props) {
   );
 }
 
-type Post = (path: string, body: unknown) => Promise<boolean>;
+/** Sends one change to the case (through call(), typed by the route) and says whether the hub took it. */
+type Post = (send: () => Promise<ApiResult<unknown>>) => Promise<boolean>;
 
 function Assignee(props: { readonly incidentId: string; readonly assignee: string | null; readonly disabled: boolean; readonly post: Post }) {
   const people = useRoute('/api/v1/incidents/assignees');
@@ -95,7 +87,7 @@ function Assignee(props: { readonly incidentId: string; readonly assignee: strin
         onChange={(e) => {
           const value = e.target.value;
           setChosen(value);
-          void props.post(`/api/v1/incidents/${encodeURIComponent(props.incidentId)}/case`, { assignee: value === '' ? null : value }).then((ok) => {
+          void props.post(() => call('post', '/api/v1/incidents/{id}/case', { params: { id: props.incidentId }, body: { assignee: value === '' ? null : value } })).then((ok) => {
             if (!ok) setChosen(null);
           });
         }}
@@ -137,7 +129,7 @@ function Referral(props: { readonly incidentId: string; readonly view: ReturnTyp
   }
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    if (await props.post(`/api/v1/incidents/${encodeURIComponent(props.incidentId)}/case`, { referral: { agency, ...(reference.trim() === '' ? {} : { reference }) } })) setAgency('');
+    if (await props.post(() => call('post', '/api/v1/incidents/{id}/case', { params: { id: props.incidentId }, body: { referral: { agency, ...(reference.trim() === '' ? {} : { reference }) } } }))) setAgency('');
   };
   return (
     <form className="inline-form" onSubmit={(e) => void submit(e)}>
@@ -158,7 +150,7 @@ function Referral(props: { readonly incidentId: string; readonly view: ReturnTyp
 }
 
 function Timeline(props: { readonly incidentId: string; readonly version: number; readonly me: Me; readonly sharing: SharingView; readonly post: Post; readonly busy: boolean; readonly revoked: boolean }) {
-  const res = useGet<{ items: TimelineItem[] }>(`/api/v1/incidents/${encodeURIComponent(props.incidentId)}/timeline`, props.version);
+  const res = useRoute('/api/v1/incidents/{id}/timeline', { params: { id: props.incidentId }, version: props.version });
   const [content, setContent] = useState('');
   const [onlyUs, setOnlyUs] = useState(false);
   const now = new Date();
@@ -166,8 +158,8 @@ function Timeline(props: { readonly incidentId: string; readonly version: number
   let previous: string | null = null;
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    const sharing = onlyUs ? { tlp: 'amber+strict', audience: [`org:${props.me.orgId}`] } : {};
-    if (await props.post(`/api/v1/incidents/${encodeURIComponent(props.incidentId)}/notes`, { content, ...sharing })) {
+    const sharing = onlyUs ? { tlp: 'amber+strict' as const, audience: [`org:${props.me.orgId}`] } : {};
+    if (await props.post(() => call('post', '/api/v1/incidents/{id}/notes', { params: { id: props.incidentId }, body: { content, ...sharing } }))) {
       setContent('');
       setOnlyUs(false);
     }
@@ -223,7 +215,7 @@ const LINKABLE = 'indicator,attack-pattern,threat-actor,intrusion-set,campaign,m
 function LinkItems(props: { readonly incidentId: string; readonly post: Post; readonly busy: boolean }) {
   const [text, setText] = useState('');
   const [searched, setSearched] = useState<string | null>(null);
-  const res = useGet<{ items: unknown[] }>(searched === null ? null : `/api/v1/objects${query({ q: searched, type: LINKABLE, reference: 'include', limit: 10 })}`);
+  const res = useRoute('/api/v1/objects', { query: query({ q: searched, type: LINKABLE, reference: 'include', limit: 10 }), skip: searched === null });
   const rows = res.state === 'ready' && searched !== null ? res.value.items.flatMap((i) => (isRecord(i) ? [i] : [])) : [];
   return (
     <div className="link-items">
@@ -251,7 +243,7 @@ function LinkItems(props: { readonly incidentId: string; readonly post: Post; re
           return (
             <li key={id}>
               <span className="pill">{typeLabel(String(o['type']))}</span> {displayName(o) ?? id} {row?.tlp === undefined || row.tlp === null ? null : <TlpBadge tlp={row.tlp} />}{' '}
-              <button type="button" disabled={props.busy} onClick={() => void props.post(`/api/v1/incidents/${encodeURIComponent(props.incidentId)}/links`, { target_id: id }).then((done) => done && setSearched(null))}>
+              <button type="button" disabled={props.busy} onClick={() => void props.post(() => call('post', '/api/v1/incidents/{id}/links', { params: { id: props.incidentId }, body: { target_id: id } })).then((done) => done && setSearched(null))}>
                 Link
               </button>
             </li>
@@ -263,7 +255,7 @@ function LinkItems(props: { readonly incidentId: string; readonly post: Post; re
 }
 
 function SeenHereToo(props: { readonly incidentId: string; readonly me: Me; readonly post: Post; readonly busy: boolean }) {
-  const res = useGet<{ items: unknown[] }>(`/api/v1/objects${query({ type: 'incident', limit: 100 })}`);
+  const res = useRoute('/api/v1/objects', { query: query({ type: 'incident', limit: 100 }) });
   const mine = res.state === 'ready' ? res.value.items.flatMap((i) => (isRecord(i) && i['created_by_ref'] === props.me.orgId && i['revoked'] !== true ? [i] : [])) : [];
   const [chosen, setChosen] = useState('');
   return (
@@ -278,7 +270,7 @@ function SeenHereToo(props: { readonly incidentId: string; readonly me: Me; read
           className="inline-form"
           onSubmit={(e) => {
             e.preventDefault();
-            void props.post(`/api/v1/incidents/${encodeURIComponent(props.incidentId)}/corroborations`, { incident_id: chosen });
+            void props.post(() => call('post', '/api/v1/incidents/{id}/corroborations', { params: { id: props.incidentId }, body: { incident_id: chosen } }));
           }}
         >
           <label>

@@ -1,9 +1,9 @@
 import { useEffect, useState } from 'react';
-import { api, query } from '../api.ts';
+import { call, query } from '../api.ts';
 import { formatWhen } from '../format.ts';
 import { readObjectRow, type ObjectRow } from '../objects.ts';
 import { Link } from '../router.tsx';
-import { useGet } from '../use-api.ts';
+import { useRoute } from '../use-api.ts';
 import { TlpBadge } from './TlpBadge.tsx';
 
 const SHOWN = 6;
@@ -20,7 +20,7 @@ export function useIncidentNames(ids: readonly string[]): [IncidentNames, (rows:
     let current = true;
     void Promise.all(
       wanted.split(' ').map(async (id) => {
-        const res = await api<unknown>('GET', `/api/v1/objects/${encodeURIComponent(id)}`);
+        const res = await call('get', '/api/v1/objects/{id}', { params: { id } });
         const row = res.ok ? readObjectRow(res.value) : null;
         return [id, row?.name ?? 'An incident not shared with you'] as const;
       }),
@@ -54,7 +54,7 @@ export function IncidentPicker(props: {
     const t = setTimeout(() => setQ(text.trim()), 250);
     return () => clearTimeout(t);
   }, [text]);
-  const list = useGet<{ items: unknown[] }>(open ? `/api/v1/objects${query({ type: 'incident', q, order: 'desc', limit: SHOWN })}` : null);
+  const list = useRoute('/api/v1/objects', { query: query({ type: 'incident', q, order: 'desc', limit: SHOWN }), skip: !open });
   const rows = list.state === 'ready' ? list.value.items.flatMap((i) => { const r = readObjectRow(i); return r === null ? [] : [r]; }) : [];
   const { learn } = props;
   useEffect(() => {

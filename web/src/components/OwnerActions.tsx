@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { IMPACT_LEVELS, SEVERITIES } from '../../../src/domain/election.ts';
 import { RAMPART_EXTENSION_ID } from '../../../src/stix/rampart-extension.ts';
-import { api, type ApiProblem } from '../api.ts';
+import { call, type ApiProblem } from '../api.ts';
 import { nextModified } from '../case.ts';
 import { SEVERITY_LABELS } from '../format.ts';
 import { isRecord } from '../objects.ts';
@@ -50,7 +50,7 @@ export function OwnerActions(props: { readonly object: Readonly<Record<string, u
       else edited['voters_affected'] = Number(voters);
       next['extensions'] = { ...(isRecord(object['extensions']) ? object['extensions'] : {}), [RAMPART_EXTENSION_ID]: edited };
     }
-    const res = await api('POST', '/api/v1/objects', { object: next });
+    const res = await call('post', '/api/v1/objects', { body: { object: next } });
     setBusy(false);
     if (!res.ok) return setProblem(res.error);
     setEditing(false);
@@ -60,7 +60,7 @@ export function OwnerActions(props: { readonly object: Readonly<Record<string, u
     if (!window.confirm('Revoke this item? Everyone it is shared with will see that it is no longer valid. This cannot be undone.')) return;
     setBusy(true);
     setProblem(null);
-    const res = await api('POST', `/api/v1/objects/${encodeURIComponent(id)}/revoke`);
+    const res = await call('post', '/api/v1/objects/{id}/revoke', { params: { id } });
     setBusy(false);
     if (!res.ok) return setProblem(res.error);
     props.onChanged();

@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { api, type ApiProblem } from '../api.ts';
+import { call, type ApiProblem, type ApiResponse, type ApiResult } from '../api.ts';
 import { LoadedTable } from '../components/DataTable.tsx';
 import { Loading, ProblemBox } from '../components/Status.tsx';
 import { ScrollArea } from '../components/ScrollArea.tsx';
@@ -8,8 +8,8 @@ import { Link } from '../router.tsx';
 import { useSession } from '../session.tsx';
 import { mapLoadable, useRoute } from '../use-api.ts';
 import { RuleEditor } from './alerts/RuleEditor.tsx';
-import { WATCH_KIND_WORDS } from './alerts/words.ts';
-import { useReload } from './settings/reload.ts';
+import { WATCH_KIND_WORDS, WATCH_KINDS, type WatchKind } from './alerts/words.ts';
+import { useRouteReload } from './settings/reload.ts';
 
 /**
  * Alert settings: how I get email and my own watch rules; for org-admins the organization's watch
@@ -63,23 +63,24 @@ export function AlertSettings() {
   );
 }
 
-const MODES = [
+type EmailMode = ApiResponse<'/api/v1/me/notification-settings'>['email_mode'];
+const MODES: readonly { readonly mode: EmailMode; readonly label: string }[] = [
   { mode: 'as-rules', label: 'As each rule says (urgent items at once)' },
   { mode: 'digest', label: 'Everything but urgent items in one daily email' },
   { mode: 'none', label: 'No email; I read my alerts in Rampart' },
-] as const;
+];
 
 function MyEmail() {
-  const [settings, reload] = useReload<{ email_mode: string }>('/api/v1/me/notification-settings');
+  const [settings, reload] = useRouteReload('/api/v1/me/notification-settings');
   const [problem, setProblem] = useState<ApiProblem | null>(null);
   const [saved, setSaved] = useState(false);
   // The choice shows at once while the server saves it (as the plan below does); dropped when the save is refused.
-  const [chosen, setChosen] = useState<string | null>(null);
-  const change = async (mode: string) => {
+  const [chosen, setChosen] = useState<EmailMode | null>(null);
+  const change = async (mode: EmailMode) => {
     setProblem(null);
     setSaved(false);
     setChosen(mode);
-    const res = await api<unknown>('PUT', '/api/v1/me/notification-settings', { email_mode: mode });
+    const res = await call('put', '/api/v1/me/notification-settings', { body: { email_mode: mode } });
     if (res.ok) setSaved(true);
     else {
       setProblem(res.error);
@@ -106,29 +107,22 @@ function MyEmail() {
   );
 }
 
-interface WatchItem {
-  readonly id: string;
-  readonly kind: string;
-  readonly value: string;
-  readonly label: string | null;
-}
-
 function WatchList() {
-  const [items, reload] = useReload<{ items: WatchItem[] }>('/api/v1/org/watch-list');
+  const [items, reload] = useRouteReload('/api/v1/org/watch-list');
   const [problem, setProblem] = useState<ApiProblem | null>(null);
-  const [kind, setKind] = useState('domain');
+  const [kind, setKind] = useState<WatchKind>('domain');
   const [value, setValue] = useState('');
   const [label, setLabel] = useState('');
-  const act = async (method: 'POST' | 'DELETE', path: string, body?: unknown) => {
+  const act = async (send: () => Promise<ApiResult<unknown>>) => {
     setProblem(null);
-    const res = await api<unknown>(method, path, body);
+    const res = await send();
     if (!res.ok) setProblem(res.error);
     reload();
     return res.ok;
   };
   const add = async (e: FormEvent) => {
     e.preventDefault();
-    if (await act('POST', '/api/v1/org/watch-list', { kind, value, ...(label.trim() === '' ? {} : { label: label.trim() }) })) {
+    if (await act(() => call('post', '/api/v1/org/watch-list', { body: { kind, value, ...(label.trim() === '' ? {} : { label: label.trim() }) } }))) {
       setValue('');
       setLabel('');
     }
@@ -146,12 +140,12 @@ function WatchList() {
         empty={{ text: 'Nothing watched yet. Add your website’s domain, your office’s address range and your email domain.' }}
         columns={[
           { header: 'Watched', cell: (i) => <span className="mono">{i.value}</span> },
-          { header: 'Kind', cell: (i) => WATCH_KIND_WORDS[i.kind] ?? i.kind, className: 'small' },
+          { header: 'Kind', cell: (i) => WATCH_KIND_WORDS[i.kind], className: 'small' },
           { header: 'Note', cell: (i) => i.label ?? '', className: 'small' },
           {
             header: 'Actions',
             cell: (i) => (
-              <button type="button" onClick={() => void act('DELETE', `/api/v1/org/watch-list/${i.id}`)} aria-label={`Stop watching ${i.value}`}>
+              <button type="button" onClick={() => void act(() => call('delete', '/api/v1/org/watch-list/{id}', { params: { id: i.id } }))} aria-label={`Stop watching ${i.value}`}>
                 Remove
               </button>
             ),
@@ -161,10 +155,10 @@ function WatchList() {
       <form className="form-row" onSubmit={(e) => void add(e)}>
         <label>
           Kind
-          <select value={kind} onChange={(e) => setKind(e.target.value)}>
-            {Object.entries(WATCH_KIND_WORDS).map(([k, words]) => (
+          <select value={kind} onChange={(e) => setKind(WATCH_KINDS.find((k) => k === e.target.value) ?? 'domain')}>
+            {WATCH_KINDS.map((k) => (
               <option key={k} value={k}>
-                {words}
+                {WATCH_KIND_WORDS[k]}
               </option>
             ))}
           </select>
@@ -188,19 +182,12 @@ function WatchList() {
 const ALERT_KINDS = ['incident', 'status', 'watch-list', 'other', 'support'] as const;
 type AlertKind = (typeof ALERT_KINDS)[number];
 const KIND_WORDS: Record<AlertKind, string> = { incident: 'Incidents', status: 'Status changes', 'watch-list': 'Watch-list hits', other: 'Other alerts', support: 'Support requests' };
-interface KindContacts {
-  readonly primary: readonly string[];
-  readonly backup: readonly string[];
-}
-interface PlanView {
-  readonly defaults_enabled: boolean;
-  readonly escalate_after_minutes: number;
-  readonly contacts: Record<AlertKind, KindContacts>;
-}
+type PlanView = ApiResponse<'/api/v1/org/notification-plan'>;
+type KindContacts = PlanView['contacts'][AlertKind];
 type Role = 'none' | 'primary' | 'backup';
 
 function Plan() {
-  const [plan, reload] = useReload<PlanView>('/api/v1/org/notification-plan');
+  const [plan, reload] = useRouteReload('/api/v1/org/notification-plan');
   const people = useRoute('/api/v1/org/users');
   const [problem, setProblem] = useState<ApiProblem | null>(null);
   const [saved, setSaved] = useState(false);
@@ -213,7 +200,7 @@ function Plan() {
     setProblem(null);
     setSaved(false);
     setShown({ ...p, ...change, contacts: { ...p.contacts, ...('contacts' in change ? change.contacts : {}) } });
-    const res = await api<PlanView>('PUT', '/api/v1/org/notification-plan', change);
+    const res = await call('put', '/api/v1/org/notification-plan', { body: change });
     if (res.ok) {
       setSaved(true);
       setShown(res.value);
@@ -292,46 +279,31 @@ function Plan() {
   );
 }
 
-interface Webhook {
-  readonly id: string;
-  readonly url: string;
-  readonly enabled: boolean;
-  readonly disabled_reason: string | null;
-  readonly failures: number;
-  readonly created_at: string;
-}
-
-interface DeadDelivery {
-  readonly id: string;
-  readonly object_id: string | null;
-  readonly attempts: number;
-  readonly last_error: string | null;
-  readonly created_at: string;
-}
+type DeadDelivery = ApiResponse<'/api/v1/org/webhooks/{id}/dead-letters'>['deliveries'][number];
 
 function Webhooks() {
-  const [hooks, reload] = useReload<{ webhooks: Webhook[] }>('/api/v1/org/webhooks');
+  const [hooks, reload] = useRouteReload('/api/v1/org/webhooks');
   const [problem, setProblem] = useState<ApiProblem | null>(null);
   const [url, setUrl] = useState('');
   const [secret, setSecret] = useState<string | null>(null);
   const [dead, setDead] = useState<{ readonly hook: string; readonly rows: readonly DeadDelivery[] } | null>(null);
-  const act = async <T,>(method: 'POST' | 'PATCH' | 'DELETE' | 'GET', path: string, body?: unknown) => {
+  const act = async <T,>(send: () => Promise<ApiResult<T>>) => {
     setProblem(null);
-    const res = await api<T>(method, path, body);
+    const res = await send();
     if (!res.ok) setProblem(res.error);
     reload();
     return res.ok ? res.value : null;
   };
   const add = async (e: FormEvent) => {
     e.preventDefault();
-    const made = await act<{ secret: string }>('POST', '/api/v1/org/webhooks', { url });
+    const made = await act(() => call('post', '/api/v1/org/webhooks', { body: { url } }));
     if (made !== null) {
       setSecret(made.secret);
       setUrl('');
     }
   };
   const showDead = async (hook: string) => {
-    const found = await act<{ deliveries: DeadDelivery[] }>('GET', `/api/v1/org/webhooks/${hook}/dead-letters`);
+    const found = await act(() => call('get', '/api/v1/org/webhooks/{id}/dead-letters', { params: { id: hook } }));
     if (found !== null) setDead({ hook, rows: found.deliveries });
   };
   const now = new Date();
@@ -363,13 +335,13 @@ function Webhooks() {
             header: 'Actions',
             cell: (h) => (
               <span className="row-actions">
-                <button type="button" onClick={() => void act('PATCH', `/api/v1/org/webhooks/${h.id}`, { enabled: !h.enabled })}>
+                <button type="button" onClick={() => void act(() => call('patch', '/api/v1/org/webhooks/{id}', { params: { id: h.id }, body: { enabled: !h.enabled } }))}>
                   {h.enabled ? 'Turn off' : 'Turn on'}
                 </button>{' '}
                 <button type="button" onClick={() => void showDead(h.id)}>
                   Failed deliveries
                 </button>{' '}
-                <button type="button" onClick={() => void act('DELETE', `/api/v1/org/webhooks/${h.id}`)} aria-label={`Remove the webhook to ${h.url}`}>
+                <button type="button" onClick={() => void act(() => call('delete', '/api/v1/org/webhooks/{id}', { params: { id: h.id } }))} aria-label={`Remove the webhook to ${h.url}`}>
                   Remove
                 </button>
               </span>
@@ -385,7 +357,7 @@ function Webhooks() {
             {dead.rows.map((d) => (
               <li key={d.id}>
                 {formatWhen(d.created_at, now)} · {d.attempts} tries · {d.last_error ?? ''}{' '}
-                <button type="button" onClick={() => void act('POST', `/api/v1/org/webhooks/${dead.hook}/dead-letters/${d.id}/replay`).then(() => showDead(dead.hook))}>
+                <button type="button" onClick={() => void act(() => call('post', '/api/v1/org/webhooks/{id}/dead-letters/{delivery}/replay', { params: { id: dead.hook, delivery: d.id } })).then(() => showDead(dead.hook))}>
                   Send again
                 </button>
               </li>

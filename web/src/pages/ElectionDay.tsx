@@ -1,7 +1,7 @@
 import '../election-day.css';
 import { useEffect, useState } from 'react';
 import { ELECTION_QUESTIONS, functionLabel, isElectionFunction, PHASE_TEXT, QUESTION_TEXT, ROLLUP_LEVELS, STATUS_LEVEL_TEXT, type ElectionQuestion, type RollupLevel } from '../../../src/domain/election.ts';
-import { call, type ApiProblem, type ApiResponse } from '../api.ts';
+import { call, query, type ApiProblem, type ApiResponse } from '../api.ts';
 
 import { LiveIndicator } from '../components/LiveIndicator.tsx';
 import { ScrollArea } from '../components/ScrollArea.tsx';
@@ -12,7 +12,7 @@ import { ANSWER_WORDS, answerReason, countsWords, noReportWords, overdueWords, r
 import { formatWhen } from '../format.ts';
 import { Link, navigate } from '../router.tsx';
 import { placeByFips } from '../states.ts';
-import { useGet, useRoute } from '../use-api.ts';
+import { useRoute } from '../use-api.ts';
 import { choicesWith, everyWords } from '../expectation-words.ts';
 import { useLiveFeed } from '../use-live.ts';
 import { useTitles } from '../use-titles.ts';
@@ -20,7 +20,6 @@ import { useTitles } from '../use-titles.ts';
 type RollupView = ApiResponse<'/api/v1/elections/{id}/rollup'>;
 type StateRollupView = ApiResponse<'/api/v1/elections/{id}/rollup/{state}'>;
 type TimelineView = ApiResponse<'/api/v1/elections/{id}/timeline'>;
-type MyStatusView = ApiResponse<'/api/v1/elections/{id}/my-status'>;
 
 const STATUS_TYPES = new Set(['x-rampart-status-report', 'x-rampart-election']);
 
@@ -41,16 +40,16 @@ export function ElectionDay(props: { readonly id: string; readonly state: string
     }
     // Only a new item refreshes; markSeen is a fresh function each render.
   }, [newest?.id, newest?.modified]);
-  const base = `/api/v1/elections/${encodeURIComponent(props.id)}`;
-  const rollup = useGet<RollupView>(`${base}/rollup`, version);
-  const state = useGet<StateRollupView>(props.state === null ? null : `${base}/rollup/${props.state}`, version);
+  const params = { id: props.id };
+  const rollup = useRoute('/api/v1/elections/{id}/rollup', { params, version });
+  const state = useRoute('/api/v1/elections/{id}/rollup/{state}', { params: { ...params, state: props.state ?? '' }, version, skip: props.state === null });
   // One jurisdiction's timeline when its name was chosen in the state's list, else the state's (or the nation's).
   const timelineOf = props.state === null ? null : (props.timeline ?? null);
-  const timeline = useGet<TimelineView>(`${base}/timeline?limit=30${props.state === null ? '' : `&state=${props.state}`}${timelineOf === null ? '' : `&jurisdiction=${encodeURIComponent(timelineOf)}`}`, version);
+  const timeline = useRoute('/api/v1/elections/{id}/timeline', { params, query: query({ limit: 30, state: props.state, jurisdiction: timelineOf }), version });
   useEffect(() => {
     if (timelineOf !== null) document.querySelector('.timeline-section')?.scrollIntoView({ block: 'start' });
   }, [timelineOf]);
-  const mine = useGet<MyStatusView>(`${base}/my-status`, version);
+  const mine = useRoute('/api/v1/elections/{id}/my-status', { params, version });
   if (rollup.state === 'loading') return <Loading what="the election" />;
   if (rollup.state === 'error') return <ProblemBox problem={rollup.problem} />;
   const r = rollup.value;

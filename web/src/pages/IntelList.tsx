@@ -10,7 +10,7 @@ import { count, formatWhen, SEVERITY_LABELS, typeLabel } from '../format.ts';
 import { PLACES } from '../states.ts';
 import { FILTER_TYPES, readObjectRow, type ObjectRow } from '../objects.ts';
 import { Link, navigate, useLocation } from '../router.tsx';
-import { useGet } from '../use-api.ts';
+import { useRoute } from '../use-api.ts';
 import { useLiveFeed } from '../use-live.ts';
 import { SelectionBar } from '../components/SelectionBar.tsx';
 import { useTitles } from '../use-titles.ts';
@@ -20,13 +20,6 @@ import { plainText } from '../markdown.ts';
 import { apiQueryOf, FILTERS, SORTS, sortChoiceOf, type Filter } from '../list-query.ts';
 
 const PAGE_SIZE = 25;
-
-interface ListBody {
-  readonly items: readonly unknown[];
-  readonly next_cursor: string | null;
-  readonly total?: number;
-  readonly total_capped?: boolean;
-}
 
 const TLP_CHOICES: readonly (readonly [string, string])[] = [
   ['clear', 'TLP:CLEAR'],
@@ -58,10 +51,7 @@ export function IntelList() {
   // Newest first: what was shared last is what an analyst looks for first.
   const [version, setVersion] = useState(0);
   // Relationships have no name of their own; they are listed on the objects they link, not here.
-  const list = useGet<ListBody>(
-    `/api/v1/objects${query({ ...apiQuery, limit: PAGE_SIZE, cursor })}`,
-    version,
-  );
+  const list = useRoute('/api/v1/objects', { query: query({ ...apiQuery, limit: PAGE_SIZE, cursor }), version });
   const live = useLiveFeed();
   // Ticked items stay ticked across pages and searches until downloaded or cleared.
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());

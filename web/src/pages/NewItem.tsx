@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import type { AudienceKey } from '../../../src/domain/audience.ts';
 import { TLP_LEVELS, TLP_MARKING_IDS, type Tlp } from '../../../src/domain/tlp.ts';
 import { parsePattern } from '../../../src/stix/pattern/parser.ts';
-import { api, type ApiProblem } from '../api.ts';
+import { call, type ApiProblem } from '../api.ts';
 import { ProblemBox } from '../components/Status.tsx';
 import { TlpBadge } from '../components/TlpBadge.tsx';
 import { Link, navigate, useLocation } from '../router.tsx';
@@ -66,7 +66,7 @@ function NewItemForm({ me }: { readonly me: Me }) {
         : kind === 'report'
           ? { ...common, name: name.trim(), ...(text.trim() === '' ? {} : { description: text.trim() }), report_types: [reportType], published: now, object_refs: [about ?? me.orgId] }
           : { ...common, content: text.trim(), ...(name.trim() === '' ? {} : { abstract: name.trim() }), object_refs: [about ?? me.orgId] };
-    const res = await api('POST', '/api/v1/objects', { object, tlp, audience });
+    const res = await call('post', '/api/v1/objects', { body: { object, tlp, audience } });
     setBusy(false);
     if (!res.ok) return setProblem(res.error);
     navigate(`/intel/${encodeURIComponent(id)}?reported=1`);

@@ -1,43 +1,31 @@
 import { useState } from 'react';
 import { parseTlp } from '../../../src/domain/tlp.ts';
-import { api, type ApiProblem } from '../api.ts';
+import { call, query, type ApiProblem, type ApiResponse, type ApiResult } from '../api.ts';
 import { Loading, ProblemBox } from '../components/Status.tsx';
 import { TlpBadge } from '../components/TlpBadge.tsx';
 import { formatWhen, typeLabel } from '../format.ts';
 import { Link, navigate } from '../router.tsx';
 import { notificationsChanged } from '../use-unread.ts';
-import { useReload } from './settings/reload.ts';
+import { useRouteReload } from './settings/reload.ts';
 
-export interface NotificationItem {
-  readonly id: string;
-  readonly object_id: string | null;
-  readonly support_id: string | null;
-  readonly type: string | null;
-  readonly name: string | null;
-  readonly tlp: string | null;
-  readonly notice: string | null;
-  readonly reasons: readonly string[];
-  readonly urgent: boolean;
-  readonly created_at: string;
-  readonly read: boolean;
-  readonly acknowledged: boolean;
-}
+/** One alert of the notification centre. */
+export type NotificationItem = ApiResponse<'/api/v1/notifications'>['items'][number];
 
 /** The notification centre: what Rampart told me of, newest first; open an item, mark read, acknowledge urgent ones. */
 export function Notifications() {
   const [unreadOnly, setUnreadOnly] = useState(false);
-  const [list, reload] = useReload<{ unread: number; items: NotificationItem[] }>(`/api/v1/notifications?limit=100${unreadOnly ? '&unread=true' : ''}`);
+  const [list, reload] = useRouteReload('/api/v1/notifications', { query: query({ limit: 100, unread: unreadOnly ? 'true' : null }) });
   const [problem, setProblem] = useState<ApiProblem | null>(null);
-  const act = async (method: 'POST', path: string, body?: unknown) => {
+  const act = async (send: () => Promise<ApiResult<unknown>>) => {
     setProblem(null);
-    const res = await api<unknown>(method, path, body);
+    const res = await send();
     if (!res.ok) setProblem(res.error);
     notificationsChanged();
     reload();
     return res.ok;
   };
   const open = async (n: NotificationItem) => {
-    if (!n.read) await act('POST', '/api/v1/notifications/read', { ids: [n.id] });
+    if (!n.read) await act(() => call('post', '/api/v1/notifications/read', { body: { ids: [n.id] } }));
     if (n.support_id !== null) navigate(`/support/${encodeURIComponent(n.support_id)}`);
     else if (n.object_id !== null) navigate(`/intel/${encodeURIComponent(n.object_id)}`);
   };
@@ -53,7 +41,7 @@ export function Notifications() {
           <Link to="/settings/alerts" className="button">
             Alert settings
           </Link>
-          <button type="button" onClick={() => void act('POST', '/api/v1/notifications/read', {})} disabled={list.state !== 'ready' || list.value.unread === 0}>
+          <button type="button" onClick={() => void act(() => call('post', '/api/v1/notifications/read', { body: {} }))} disabled={list.state !== 'ready' || list.value.unread === 0}>
             Mark all read
           </button>
         </div>
@@ -92,12 +80,12 @@ export function Notifications() {
                   </div>
                   <div className="notification-actions">
                     {n.read ? null : (
-                      <button type="button" onClick={() => void act('POST', '/api/v1/notifications/read', { ids: [n.id] })}>
+                      <button type="button" onClick={() => void act(() => call('post', '/api/v1/notifications/read', { body: { ids: [n.id] } }))}>
                         Mark read
                       </button>
                     )}
                     {n.urgent && !n.acknowledged ? (
-                      <button type="button" className="primary" onClick={() => void act('POST', `/api/v1/notifications/${encodeURIComponent(n.id)}/acknowledge`)}>
+                      <button type="button" className="primary" onClick={() => void act(() => call('post', '/api/v1/notifications/{id}/acknowledge', { params: { id: n.id } }))}>
                         Acknowledge
                       </button>
                     ) : null}

@@ -12,15 +12,9 @@ import { displayName, isRecord, readSharing } from '../objects.ts';
 import { electionFacts } from '../election-facts.ts';
 import { Link, useLocation } from '../router.tsx';
 import { useSession } from '../session.tsx';
-import { useGet } from '../use-api.ts';
+import { useRoute } from '../use-api.ts';
 import { useTitles } from '../use-titles.ts';
 import { Markdown } from '../components/Markdown.tsx';
-
-interface DetailBody {
-  readonly object: unknown;
-  readonly versions?: readonly unknown[];
-  readonly sharing?: unknown;
-}
 
 /** A version as the API lists it: `{ modified, added }`, or a whole object when the API includes it. */
 interface VersionRow {
@@ -40,7 +34,7 @@ export function ObjectDetail(props: { readonly id: string }) {
   const { me } = useSession();
   const reported = useLocation().params.get('reported') === '1';
   const [version, setVersion] = useState(0);
-  const res = useGet<DetailBody>(`/api/v1/objects/${encodeURIComponent(props.id)}`, version);
+  const res = useRoute('/api/v1/objects/{id}', { params: { id: props.id }, version });
   const [selected, setSelected] = useState<number | null>(null);
   // A sighting has no name: its title names the indicator and the organization (only what the reader may see).
   const titles = useTitles(props.id.startsWith('sighting--') ? [props.id] : []);

@@ -3,7 +3,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { AudienceKey } from '../../../src/domain/audience.ts';
 import { TLP_LEVELS, type Tlp } from '../../../src/domain/tlp.ts';
 import { CONTINGENCIES, CONTINGENCY_TEXT, ELECTION_FUNCTION_TAXONOMY, STATUS_LEVEL_TEXT, STATUS_LEVELS, type Contingency, type ElectionFunction, type StatusLevel } from '../../../src/domain/election.ts';
-import { api, type ApiProblem, type ApiResponse } from '../api.ts';
+import { call, type ApiProblem, type ApiResponse } from '../api.ts';
 import { IncidentPicker, useIncidentNames } from '../components/IncidentPicker.tsx';
 import { Loading, ProblemBox } from '../components/Status.tsx';
 import { TlpBadge } from '../components/TlpBadge.tsx';
@@ -12,7 +12,7 @@ import { Link, navigate } from '../router.tsx';
 import { useSession, type Me } from '../session.tsx';
 import { audienceAfterTlpChange, TLP_MEANING, tlpReason } from '../sharing-rules.ts';
 import { audienceWords, sharingIssue, sharingLine, statusAudienceChoices, statusProblem } from '../status-sharing.ts';
-import { useGet } from '../use-api.ts';
+import { useRoute } from '../use-api.ts';
 
 type MyStatusView = ApiResponse<'/api/v1/elections/{id}/my-status'>;
 
@@ -62,8 +62,7 @@ export function PostStatus(props: { readonly id: string }) {
 
 function PostStatusForm(props: { readonly id: string; readonly me: Me }) {
   const { me } = props;
-  const base = `/api/v1/elections/${encodeURIComponent(props.id)}`;
-  const mine = useGet<MyStatusView>(`${base}/my-status`);
+  const mine = useRoute('/api/v1/elections/{id}/my-status', { params: { id: props.id } });
   const [entries, setEntries] = useState<Entries | null>(null);
   const [summary, setSummary] = useState('');
   const [tlp, setTlp] = useState<Tlp>('amber');
@@ -114,7 +113,7 @@ function PostStatusForm(props: { readonly id: string; readonly me: Me }) {
     }
     setSending(true);
     setProblem(null);
-    const res = await api('POST', `${base}/status`, body(all, summary, tlp, audience));
+    const res = await call('post', '/api/v1/elections/{id}/status', { params: { id: props.id }, body: body(all, summary, tlp, audience) });
     setSending(false);
     setConfirming(false);
     if (!res.ok) {

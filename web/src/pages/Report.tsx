@@ -2,7 +2,7 @@ import { useEffect, useRef, useState, type FormEvent, type MouseEvent } from 're
 import type { AudienceKey } from '../../../src/domain/audience.ts';
 import { ELECTION_FUNCTIONS, INCIDENT_CATEGORIES, SEVERITIES, type ElectionFunction, type IncidentCategory, type Severity } from '../../../src/domain/election.ts';
 import { TLP_LEVELS, type Tlp } from '../../../src/domain/tlp.ts';
-import { api, type ApiProblem } from '../api.ts';
+import { call, type ApiProblem } from '../api.ts';
 import { ProblemBox } from '../components/Status.tsx';
 import { TlpBadge } from '../components/TlpBadge.tsx';
 import { CATEGORY_LABELS, FUNCTION_LABELS, SEVERITY_LABELS } from '../format.ts';
@@ -63,7 +63,7 @@ function ReportForm({ me }: { readonly me: Me }) {
     }
     setBusy(true);
     const object = buildIncident(form, me.orgId, new Date(), crypto.randomUUID());
-    const res = await api<{ object?: { id?: string }; id?: string }>('POST', '/api/v1/objects', { object, tlp, audience });
+    const res = await call('post', '/api/v1/objects', { body: { object, tlp, audience } });
     setBusy(false);
     if (!res.ok) {
       setProblem(res.error);

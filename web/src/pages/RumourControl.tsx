@@ -1,12 +1,11 @@
 import { useState, type FormEvent } from 'react';
-import { query, type ApiResponse } from '../api.ts';
+import { query } from '../api.ts';
 import { formatWhen } from '../format.ts';
 import { CorrectionCard } from '../components/CorrectionCard.tsx';
 import { Loading, ProblemBox } from '../components/Status.tsx';
-import type { PublicCorrection, PublicCorrections, PublicNotices } from '../corrections.ts';
 import { Link, navigate, useLocation } from '../router.tsx';
 import { useSession } from '../session.tsx';
-import { useGet } from '../use-api.ts';
+import { useRoute } from '../use-api.ts';
 
 /** The public page: official corrections of election rumours and everything else shared with the public; no sign-in. */
 export function RumourControl() {
@@ -17,10 +16,10 @@ export function RumourControl() {
   const election = params.get('election') ?? '';
   const q = params.get('q') ?? '';
   const [words, setWords] = useState(q);
-  const list = useGet<PublicCorrections>(one === null ? `/api/v1/public/corrections${query({ state: state === '' ? null : state, election: election === '' ? null : election, q: q === '' ? null : q })}` : null);
-  const single = useGet<PublicCorrection>(one === null ? null : `/api/v1/public/corrections/${encodeURIComponent(one)}`);
-  const notices = useGet<PublicNotices>(one === null ? '/api/v1/public/notices' : null);
-  const statements = useGet<ApiResponse<'/api/v1/public/statements'>>(one === null ? '/api/v1/public/statements' : null);
+  const list = useRoute('/api/v1/public/corrections', { query: query({ state, election, q }), skip: one !== null });
+  const single = useRoute('/api/v1/public/corrections/{id}', { params: { id: one ?? '' }, skip: one === null });
+  const notices = useRoute('/api/v1/public/notices', { skip: one !== null });
+  const statements = useRoute('/api/v1/public/statements', { skip: one !== null });
   const now = new Date();
   const go = (next: { state?: string; election?: string; q?: string }) => {
     const merged = { state, election, q, ...next };

@@ -1,11 +1,11 @@
 import { useState, type FormEvent } from 'react';
 import { SUPPORT_SERVICE_LABELS, SUPPORT_SERVICES, type SupportService } from '../../../src/domain/support.ts';
-import { api, type ApiProblem } from '../api.ts';
+import { call, type ApiProblem } from '../api.ts';
 import { Loading, ProblemBox } from '../components/Status.tsx';
 import { formatWhen } from '../format.ts';
 import { Link, navigate } from '../router.tsx';
 import { useSession, type Me } from '../session.tsx';
-import { otherSide, providersOf, readItems, SUPPORT_STATUS_LABELS, type OfferingView, type SupportRequestView } from '../support.ts';
+import { otherSide, providersOf, SUPPORT_STATUS_LABELS } from '../support.ts';
 import { useRoute } from '../use-api.ts';
 import { useSupportEvents } from '../use-support-live.ts';
 
@@ -19,7 +19,7 @@ export function Support() {
   if (me === null) return null;
   const myKind = orgs.state === 'ready' ? orgs.value.find((o) => o.id === me.orgId)?.kind : undefined;
   const mayAsk = myKind === 'state' || myKind === 'territory' || myKind === 'local';
-  const items = requests.state === 'ready' ? readItems<SupportRequestView>(requests.value) : [];
+  const items = requests.state === 'ready' ? requests.value.items : [];
   const now = new Date();
   return (
     <div className="support">
@@ -39,7 +39,7 @@ export function Support() {
             <li key={r.id}>
               <Link to={`/support/${r.id}`}>{r.title}</Link>
               <div className="muted small">
-                {r.urgent ? <span className="urgent-tag">Urgent</span> : null} {r.service_label} · {otherSide(r)} · <span className={`pill support-${r.status}`}>{SUPPORT_STATUS_LABELS[r.status] ?? r.status}</span> · changed {formatWhen(r.updated_at, now)}
+                {r.urgent ? <span className="urgent-tag">Urgent</span> : null} {r.service_label} · {otherSide(r)} · <span className={`pill support-${r.status}`}>{SUPPORT_STATUS_LABELS[r.status]}</span> · changed {formatWhen(r.updated_at, now)}
               </div>
             </li>
           ))}
@@ -53,9 +53,9 @@ export function Support() {
 
 function AskForm(props: { readonly onAsked: (id: string) => void }) {
   const catalogue = useRoute('/api/v1/support/catalogue');
-  const offerings = catalogue.state === 'ready' ? readItems<OfferingView>(catalogue.value) : [];
+  const offerings = catalogue.state === 'ready' ? catalogue.value.items : [];
   const [provider, setProvider] = useState('');
-  const [service, setService] = useState('');
+  const [service, setService] = useState<SupportService | ''>('');
   const [title, setTitle] = useState('');
   const [details, setDetails] = useState('');
   const [urgent, setUrgent] = useState(false);
@@ -66,9 +66,10 @@ function AskForm(props: { readonly onAsked: (id: string) => void }) {
   const ready = provider !== '' && chosen !== undefined && title.trim().length >= 3 && details.trim() !== '';
   const submit = async (e: FormEvent) => {
     e.preventDefault();
+    if (chosen === undefined) return;
     setBusy(true);
     setProblem(null);
-    const res = await api<{ id: string }>('POST', '/api/v1/support/requests', { provider_org: provider, service, title: title.trim(), details: details.trim(), ...(urgent ? { urgent: true } : {}) });
+    const res = await call('post', '/api/v1/support/requests', { body: { provider_org: provider, service: chosen.service, title: title.trim(), details: details.trim(), ...(urgent ? { urgent: true } : {}) } });
     setBusy(false);
     if (!res.ok) return setProblem(res.error);
     props.onAsked(res.value.id);
@@ -91,7 +92,7 @@ function AskForm(props: { readonly onAsked: (id: string) => void }) {
       </label>
       <label>
         For what?
-        <select name="service" value={service} onChange={(e) => setService(e.target.value)} disabled={provider === ''}>
+        <select name="service" value={service} onChange={(e) => setService(services.find((o) => o.service === e.target.value)?.service ?? '')} disabled={provider === ''}>
           <option value="">Choose a service they offer</option>
           {services.map((o) => (
             <option key={o.service} value={o.service}>
@@ -124,13 +125,13 @@ function AskForm(props: { readonly onAsked: (id: string) => void }) {
 function Catalogue(props: { readonly me: Me }) {
   const [version, setVersion] = useState(0);
   const mine = useRoute('/api/v1/support/offerings', { version });
-  const offered = mine.state === 'ready' ? readItems<OfferingView>(mine.value) : [];
+  const offered = mine.state === 'ready' ? mine.value.items : [];
   const [service, setService] = useState<SupportService>(SUPPORT_SERVICES[0]);
   const [description, setDescription] = useState('');
   const [problem, setProblem] = useState<ApiProblem | null>(null);
-  const put = async (s: string, body: { description: string; active: boolean }) => {
+  const put = async (s: SupportService, body: { description: string; active: boolean }) => {
     setProblem(null);
-    const res = await api('PUT', `/api/v1/support/offerings/${encodeURIComponent(s)}`, body);
+    const res = await call('put', '/api/v1/support/offerings/{service}', { params: { service: s }, body });
     if (!res.ok) return setProblem(res.error);
     setDescription('');
     setVersion((v) => v + 1);
@@ -160,7 +161,7 @@ function Catalogue(props: { readonly me: Me }) {
       >
         <label>
           Service
-          <select name="offer-service" value={service} onChange={(e) => setService(e.target.value as SupportService)}>
+          <select name="offer-service" value={service} onChange={(e) => setService(SUPPORT_SERVICES.find((s) => s === e.target.value) ?? SUPPORT_SERVICES[0])}>
             {SUPPORT_SERVICES.map((s) => (
               <option key={s} value={s}>
                 {SUPPORT_SERVICE_LABELS[s]}

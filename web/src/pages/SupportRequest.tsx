@@ -1,11 +1,11 @@
 import { useState, type FormEvent } from 'react';
-import { api, type ApiProblem } from '../api.ts';
+import { call, type ApiProblem, type ApiResult } from '../api.ts';
 import { Loading, ProblemBox } from '../components/Status.tsx';
 import { formatWhen } from '../format.ts';
 import { Link } from '../router.tsx';
 import { useSession } from '../session.tsx';
-import { SUPPORT_ACTION_LABELS, SUPPORT_STATUS_LABELS, type SupportRequestView } from '../support.ts';
-import { useGet, useRoute } from '../use-api.ts';
+import { SUPPORT_ACTION_LABELS, SUPPORT_STATUS_LABELS, type SupportAction, type SupportRequestView } from '../support.ts';
+import { useRoute } from '../use-api.ts';
 import { useSupportEvents } from '../use-support-live.ts';
 
 /** One support request as either side sees it: its status and next steps, the messages, and who else may see it. */
@@ -18,7 +18,7 @@ export function SupportRequest(props: { readonly id: string }) {
     setHeard(true);
     setVersion((v) => v + 1);
   });
-  const res = useGet<SupportRequestView>(`/api/v1/support/requests/${encodeURIComponent(props.id)}`, version);
+  const res = useRoute('/api/v1/support/requests/{id}', { params: { id: props.id }, version });
   const [shown, setShown] = useState<SupportRequestView | null>(null);
   const [problem, setProblem] = useState<ApiProblem | null>(null);
   const [busy, setBusy] = useState(false);
@@ -41,10 +41,12 @@ export function SupportRequest(props: { readonly id: string }) {
     return <Loading what="the request" />;
   }
   const now = new Date();
-  const post = async (path: string, body: unknown): Promise<boolean> => {
+  const params = { id: r.id };
+  /** Sends one change (an action, a message, a party) and shows what the hub said. */
+  const post = async (send: () => Promise<ApiResult<unknown>>): Promise<boolean> => {
     setBusy(true);
     setProblem(null);
-    const out = await api('POST', `/api/v1/support/requests/${encodeURIComponent(r.id)}${path}`, body);
+    const out = await send();
     setBusy(false);
     if (!out.ok) {
       setProblem(out.error);
@@ -53,17 +55,17 @@ export function SupportRequest(props: { readonly id: string }) {
     setVersion((v) => v + 1);
     return true;
   };
-  const act = (action: string) => {
+  const act = (action: SupportAction) => {
     if (action === 'schedule') {
       const at = new Date(when);
       if (when === '' || Number.isNaN(at.getTime())) return setProblem({ status: 400, title: 'Bad Request', detail: 'Choose the date and time agreed first.', code: 'missing-date', retryAfter: null, errors: [] });
-      return void post('/actions', { action, scheduled_for: at.toISOString() });
+      return void post(() => call('post', '/api/v1/support/requests/{id}/actions', { params, body: { action, scheduled_for: at.toISOString() } }));
     }
-    void post('/actions', { action });
+    void post(() => call('post', '/api/v1/support/requests/{id}/actions', { params, body: { action } }));
   };
   const send = async (e: FormEvent) => {
     e.preventDefault();
-    if (await post('/messages', { body: message.trim() })) setMessage('');
+    if (await post(() => call('post', '/api/v1/support/requests/{id}/messages', { params, body: { body: message.trim() } }))) setMessage('');
   };
   const inside = new Set([r.requester.id, r.provider.id, ...r.parties.map((p) => p.id)]);
   return (
@@ -79,7 +81,7 @@ export function SupportRequest(props: { readonly id: string }) {
           <h1>{r.title}</h1>
         </div>
         <span className={`pill big support-${r.status}`} data-testid="support-status">
-          {SUPPORT_STATUS_LABELS[r.status] ?? r.status}
+          {SUPPORT_STATUS_LABELS[r.status]}
         </span>
       </div>
       {heard ? (
@@ -122,7 +124,7 @@ export function SupportRequest(props: { readonly id: string }) {
                 ) : null}
                 {r.actions.map((a) => (
                   <button key={a} type="button" className={a === 'accept' || a === 'complete' ? 'primary' : a === 'decline' || a === 'cancel' ? 'danger' : ''} disabled={busy} onClick={() => act(a)}>
-                    {SUPPORT_ACTION_LABELS[a] ?? a}
+                    {SUPPORT_ACTION_LABELS[a]}
                   </button>
                 ))}
               </div>
@@ -167,7 +169,7 @@ export function SupportRequest(props: { readonly id: string }) {
                 className="inline-form"
                 onSubmit={(e) => {
                   e.preventDefault();
-                  void post('/parties', { org_id: party }).then((done) => done && setParty(''));
+                  void post(() => call('post', '/api/v1/support/requests/{id}/parties', { params, body: { org_id: party } })).then((done) => done && setParty(''));
                 }}
               >
                 <label>

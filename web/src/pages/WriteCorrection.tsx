@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { api, type ApiProblem } from '../api.ts';
+import { call, type ApiProblem } from '../api.ts';
 import { CorrectionCard } from '../components/CorrectionCard.tsx';
 import { RadioChoices, SelectField, TextAreaField, TextField } from '../components/Fields.tsx';
 import { ProblemBox } from '../components/Status.tsx';
@@ -42,14 +42,14 @@ export function WriteCorrection() {
     setIssues(found);
     if (found.length > 0) return;
     setBusy(true);
-    const res = await api<{ correction: PublicCorrection }>('POST', '/api/v1/corrections/preview', correctionBody(draft));
+    const res = await call('post', '/api/v1/corrections/preview', { body: correctionBody(draft) });
     setBusy(false);
     if (res.ok) setPreview(res.value.correction);
     else setProblem(res.error);
   };
   const publish = async () => {
     setBusy(true);
-    const res = editing === null ? await api<unknown>('POST', '/api/v1/corrections', correctionBody(draft)) : await api<unknown>('PUT', `/api/v1/corrections/${encodeURIComponent(editing)}`, correctionBody(draft));
+    const res = editing === null ? await call('post', '/api/v1/corrections', { body: correctionBody(draft) }) : await call('put', '/api/v1/corrections/{id}', { params: { id: editing }, body: correctionBody(draft) });
     setBusy(false);
     if (!res.ok) {
       setProblem(res.error);
@@ -68,7 +68,7 @@ export function WriteCorrection() {
       return;
     }
     setBusy(true);
-    const res = await api<unknown>('POST', `/api/v1/corrections/${encodeURIComponent(withdrawing.id)}/withdraw`, { reason: withdrawing.reason.trim() });
+    const res = await call('post', '/api/v1/corrections/{id}/withdraw', { params: { id: withdrawing.id }, body: { reason: withdrawing.reason.trim() } });
     setBusy(false);
     if (!res.ok) {
       setProblem(res.error);

@@ -1,21 +1,21 @@
 import { useState, type FormEvent } from 'react';
 import { ELECTION_FUNCTION_TAXONOMY } from '../../../../src/domain/election.ts';
-import { api, query, type ApiProblem } from '../../api.ts';
+import { call, query, type ApiProblem, type ApiResult } from '../../api.ts';
 import { LoadedTable } from '../../components/DataTable.tsx';
 import { ProblemBox } from '../../components/Status.tsx';
 import { PLACES } from '../../states.ts';
 import { typeLabel } from '../../format.ts';
 import { displayName, isRecord } from '../../objects.ts';
-import { mapLoadable, useGet } from '../../use-api.ts';
-import { useReload } from '../settings/reload.ts';
-import { ASSET_TYPES, ASSET_WORDS, AUDIENCE_WORDS, describeCriteria, EMAIL_WORDS, WATCHED_LEVELS, WATCHED_TYPES, type Criteria, type Rule } from './words.ts';
+import { mapLoadable, useRoute } from '../../use-api.ts';
+import { useRouteReload } from '../settings/reload.ts';
+import { ASSET_TYPES, ASSET_WORDS, AUDIENCE_WORDS, describeCriteria, EMAIL_WORDS, WATCHED_LEVELS, WATCHED_TYPES, type Criteria, type Rule, type Severity, type WatchedLevel } from './words.ts';
 
 /**
  * Watch rules of one scope: mine (/api/v1/me/watch-rules, which lists my organization's too) or my
  * organization's (org-admins). Standard rules are shown and cannot be edited here.
  */
 /** A set of checkboxes for one list criterion: none ticked means the criterion is left out. */
-function Checks(props: { readonly legend: string; readonly options: readonly { readonly value: string; readonly label: string }[]; readonly chosen: readonly string[]; readonly onChange: (next: readonly string[]) => void; readonly className?: string }) {
+function Checks<V extends string>(props: { readonly legend: string; readonly options: readonly { readonly value: V; readonly label: string }[]; readonly chosen: readonly V[]; readonly onChange: (next: readonly V[]) => void; readonly className?: string }) {
   return (
     <fieldset className={props.className}>
       <legend>{props.legend}</legend>
@@ -28,7 +28,7 @@ function Checks(props: { readonly legend: string; readonly options: readonly { r
   );
 }
 
-const TLP_CHOICES = [
+const TLP_CHOICES: readonly { readonly value: NonNullable<Criteria['tlp']>[number]; readonly label: string }[] = [
   { value: 'clear', label: 'TLP:CLEAR (public)' },
   { value: 'green', label: 'TLP:GREEN (members)' },
   { value: 'amber', label: 'TLP:AMBER' },
@@ -36,6 +36,8 @@ const TLP_CHOICES = [
   { value: 'red', label: 'TLP:RED (named people)' },
 ];
 const NAMED_TYPES = 'attack-pattern,threat-actor,intrusion-set,campaign';
+const SEVERITY_CHOICES: readonly Severity[] = ['moderate', 'high', 'critical'];
+const EMAIL_CHOICES: readonly Rule['email'][] = ['immediate', 'digest', 'none'];
 
 interface Named {
   readonly id: string;
@@ -46,7 +48,7 @@ interface Named {
 function NamedPicker(props: { readonly chosen: readonly Named[]; readonly onChange: (next: readonly Named[]) => void }) {
   const [text, setText] = useState('');
   const [searched, setSearched] = useState<string | null>(null);
-  const res = useGet<{ items: unknown[] }>(searched === null ? null : `/api/v1/objects${query({ q: searched, type: NAMED_TYPES, reference: 'include', limit: 10 })}`);
+  const res = useRoute('/api/v1/objects', { query: query({ q: searched, type: NAMED_TYPES, reference: 'include', limit: 10 }), skip: searched === null });
   const found = res.state === 'ready' && searched !== null ? res.value.items.flatMap((i) => (isRecord(i) && typeof i['id'] === 'string' ? [i] : [])) : [];
   const search = () => setSearched(text.trim() === '' ? null : text.trim());
   return (
@@ -108,27 +110,27 @@ function NamedPicker(props: { readonly chosen: readonly Named[]; readonly onChan
  * every criterion the API takes, each in plain words; a criterion left empty is left out of the rule.
  */
 export function RuleEditor(props: { readonly scope: 'person' | 'organization'; readonly myState: string | null }) {
-  const base = props.scope === 'person' ? '/api/v1/me/watch-rules' : '/api/v1/org/watch-rules';
-  const [rules, reload] = useReload<{ rules: Rule[] }>(base);
-  const groups = useGet<{ groups: { id: string; name: string; status: string }[] }>('/api/v1/groups');
+  const person = props.scope === 'person';
+  const [rules, reload] = useRouteReload(person ? '/api/v1/me/watch-rules' : '/api/v1/org/watch-rules');
+  const groups = useRoute('/api/v1/groups');
   const [problem, setProblem] = useState<ApiProblem | null>(null);
   const [name, setName] = useState('');
   const [types, setTypes] = useState<readonly string[]>([]);
-  const [tlp, setTlp] = useState<readonly string[]>([]);
+  const [tlp, setTlp] = useState<readonly NonNullable<Criteria['tlp']>[number][]>([]);
   const [audience, setAudience] = useState<readonly string[]>([]);
-  const [functions, setFunctions] = useState<readonly string[]>([]);
-  const [assets, setAssets] = useState<readonly string[]>([]);
+  const [functions, setFunctions] = useState<readonly NonNullable<Criteria['functions']>[number][]>([]);
+  const [assets, setAssets] = useState<readonly NonNullable<Criteria['asset_types']>[number][]>([]);
   const [states, setStates] = useState<readonly string[]>([]);
-  const [levels, setLevels] = useState<readonly string[]>([]);
+  const [levels, setLevels] = useState<readonly WatchedLevel[]>([]);
   const [named, setNamed] = useState<readonly Named[]>([]);
-  const [severity, setSeverity] = useState('');
+  const [severity, setSeverity] = useState<Severity | ''>('');
   const [keywords, setKeywords] = useState('');
   const [watchList, setWatchList] = useState(false);
   const [email, setEmail] = useState<Rule['email']>('digest');
 
-  const act = async (method: 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown) => {
+  const act = async (send: () => Promise<ApiResult<unknown>>) => {
     setProblem(null);
-    const res = await api<unknown>(method, path, body);
+    const res = await send();
     if (!res.ok) setProblem(res.error);
     reload();
     return res.ok;
@@ -136,7 +138,7 @@ export function RuleEditor(props: { readonly scope: 'person' | 'organization'; r
   const add = async (e: FormEvent) => {
     e.preventDefault();
     const words = keywords.split(',').map((k) => k.trim()).filter((k) => k !== '');
-    const some = <K extends string>(key: K, list: readonly string[]) => (list.length === 0 ? {} : ({ [key]: list } as Record<K, readonly string[]>));
+    const some = <K extends string, V>(key: K, list: readonly V[]) => (list.length === 0 ? {} : ({ [key]: [...list] } as Record<K, V[]>));
     const criteria: Criteria = {
       ...some('types', types),
       ...some('tlp', tlp),
@@ -150,7 +152,8 @@ export function RuleEditor(props: { readonly scope: 'person' | 'organization'; r
       ...some('keywords', words),
       ...(watchList ? { watch_list: true } : {}),
     };
-    if (await act('POST', base, { name: name.trim() === '' ? describeCriteria(criteria) : name.trim(), criteria, email })) {
+    const body = { name: name.trim() === '' ? describeCriteria(criteria) : name.trim(), criteria, email };
+    if (await act(() => (person ? call('post', '/api/v1/me/watch-rules', { body }) : call('post', '/api/v1/org/watch-rules', { body })))) {
       setName('');
       setTypes([]);
       setTlp([]);
@@ -201,10 +204,10 @@ export function RuleEditor(props: { readonly scope: 'person' | 'organization'; r
             cell: (r) =>
               mine(r) ? (
                 <span className="row-actions">
-                  <button type="button" onClick={() => void act('PATCH', `${base}/${r.id}`, { enabled: !r.enabled })} aria-label={`${r.enabled ? 'Pause' : 'Resume'} ${r.name}`}>
+                  <button type="button" onClick={() => void act(() => { const change = { params: { id: r.id }, body: { enabled: !r.enabled } }; return person ? call('patch', '/api/v1/me/watch-rules/{id}', change) : call('patch', '/api/v1/org/watch-rules/{id}', change); })} aria-label={`${r.enabled ? 'Pause' : 'Resume'} ${r.name}`}>
                     {r.enabled ? 'Pause' : 'Resume'}
                   </button>{' '}
-                  <button type="button" onClick={() => void act('DELETE', `${base}/${r.id}`)} aria-label={`Remove ${r.name}`}>
+                  <button type="button" onClick={() => void act(() => (person ? call('delete', '/api/v1/me/watch-rules/{id}', { params: { id: r.id } }) : call('delete', '/api/v1/org/watch-rules/{id}', { params: { id: r.id } })))} aria-label={`Remove ${r.name}`}>
                     Remove
                   </button>
                 </span>
@@ -226,7 +229,7 @@ export function RuleEditor(props: { readonly scope: 'person' | 'organization'; r
         <div className="form-row">
           <label>
             Incidents at least this severe
-            <select value={severity} onChange={(e) => setSeverity(e.target.value)}>
+            <select value={severity} onChange={(e) => setSeverity(SEVERITY_CHOICES.find((s) => s === e.target.value) ?? '')}>
               <option value="">Any severity</option>
               <option value="moderate">Moderate or worse</option>
               <option value="high">High or critical</option>
@@ -278,8 +281,8 @@ export function RuleEditor(props: { readonly scope: 'person' | 'organization'; r
         <div className="form-row">
           <label>
             Email
-            <select value={email} onChange={(e) => setEmail(e.target.value as Rule['email'])}>
-              {(['immediate', 'digest', 'none'] as const).map((m) => (
+            <select value={email} onChange={(e) => setEmail(EMAIL_CHOICES.find((m) => m === e.target.value) ?? 'digest')}>
+              {EMAIL_CHOICES.map((m) => (
                 <option key={m} value={m}>
                   {EMAIL_WORDS[m]}
                 </option>

@@ -1,31 +1,13 @@
 import { ELECTION_ASSET_TYPES, type ElectionAssetType } from '../../../../src/domain/election.ts';
+import type { ApiResponse } from '../../api.ts';
 import { FUNCTION_LABELS } from '../../format.ts';
 import { PLACES } from '../../states.ts';
 
-/** What a watch rule asks for, as the server stores it (src/notifications/schemas.ts). */
-export interface Criteria {
-  readonly types?: readonly string[];
-  readonly tlp?: readonly string[];
-  readonly audience?: readonly string[];
-  readonly functions?: readonly string[];
-  readonly asset_types?: readonly string[];
-  readonly min_severity?: string;
-  readonly states?: readonly string[];
-  readonly status_levels?: readonly string[];
-  readonly refs?: readonly string[];
-  readonly keywords?: readonly string[];
-  readonly watch_list?: boolean;
-}
-
-export interface Rule {
-  readonly id: string;
-  readonly scope: 'organization' | 'person';
-  readonly name: string;
-  readonly criteria: Criteria;
-  readonly email: 'immediate' | 'digest' | 'none';
-  readonly enabled: boolean;
-  readonly built_in: boolean;
-}
+/** A watch rule as the API lists it, and what it asks for (src/notifications/schemas.ts, through the OpenAPI document). */
+export type Rule = ApiResponse<'/api/v1/me/watch-rules'>['rules'][number];
+export type Criteria = Rule['criteria'];
+export type WatchedLevel = NonNullable<Criteria['status_levels']>[number];
+export type Severity = NonNullable<Criteria['min_severity']>;
 
 export const WATCHED_TYPES: readonly { readonly type: string; readonly label: string }[] = [
   { type: 'incident', label: 'Incidents' },
@@ -66,7 +48,7 @@ export const AUDIENCE_WORDS: Readonly<Record<string, string>> = {
   me: 'me by name (TLP:RED)',
 };
 
-export const WATCHED_LEVELS: readonly { readonly level: string; readonly label: string }[] = [
+export const WATCHED_LEVELS: readonly { readonly level: WatchedLevel; readonly label: string }[] = [
   { level: 'degraded', label: 'Degraded' },
   { level: 'disrupted', label: 'Disrupted' },
   { level: 'compromise-confirmed', label: 'Compromise confirmed' },
@@ -99,7 +81,11 @@ export function describeCriteria(c: Criteria): string {
   return parts.join(' ');
 }
 
-export const WATCH_KIND_WORDS: Readonly<Record<string, string>> = {
+/** What a watch-list entry is, as the API says (GET /api/v1/org/watch-list). */
+export type WatchKind = ApiResponse<'/api/v1/org/watch-list'>['items'][number]['kind'];
+export const WATCH_KINDS: readonly WatchKind[] = ['domain', 'cidr', 'email-domain', 'url'];
+
+export const WATCH_KIND_WORDS: Readonly<Record<WatchKind, string>> = {
   domain: 'Domain (with its subdomains)',
   cidr: 'IP address or range',
   'email-domain': 'Email domain',

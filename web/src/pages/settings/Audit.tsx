@@ -2,23 +2,15 @@ import { useState } from 'react';
 import { LoadedTable } from '../../components/DataTable.tsx';
 import { formatWhen } from '../../format.ts';
 import { query } from '../../api.ts';
-import { mapLoadable, useGet } from '../../use-api.ts';
+import { mapLoadable, useRoute } from '../../use-api.ts';
 import { Link } from '../../router.tsx';
 import { auditAction, isStixId } from '../../settings-words.ts';
-
-interface AuditEntry {
-  readonly seq: number;
-  readonly at: string;
-  readonly actor_user: string | null;
-  readonly action: string;
-  readonly object_id: string | null;
-}
 
 /** What my organization's people did and what was done with its objects, newest page by page. */
 export function Audit(props: { readonly people: ReadonlyMap<string, string> }) {
   const [after, setAfter] = useState<number | null>(null);
   const [history, setHistory] = useState<(number | null)[]>([]);
-  const res = useGet<{ entries: AuditEntry[]; next_after: number | null }>(`/api/v1/org/audit${query({ after, limit: 50 })}`);
+  const res = useRoute('/api/v1/org/audit', { query: query({ after, limit: 50 }) });
   const now = new Date();
   return (
     <section className="card" id="audit">

@@ -9,7 +9,7 @@ type OrgKeyRow = ApiResponse<'/api/v1/org/keys'>[number];
 
 /** Every API key of my organization's people (never their secrets), for an org-admin to revoke a leaked one. */
 export function OrgKeys(props: { readonly version: number }) {
-  const [keys, reload] = useRouteReload('/api/v1/org/keys', props.version);
+  const [keys, reload] = useRouteReload('/api/v1/org/keys', { version: props.version });
   const [problem, setProblem] = useState<ApiProblem | null>(null);
   const revoke = async (k: OrgKeyRow) => {
     if (!window.confirm(`Revoke ${k.email}'s key "${k.name}"? It stops working at once.`)) return;

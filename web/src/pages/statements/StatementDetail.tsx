@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { api, type ApiProblem } from '../../api.ts';
+import { call, type ApiProblem, type ApiResult } from '../../api.ts';
 import { Loading, ProblemBox } from '../../components/Status.tsx';
 import { TlpBadge } from '../../components/TlpBadge.tsx';
 import { formatWhen } from '../../format.ts';
@@ -16,9 +16,8 @@ function signerState(s: StatementView['signers'][number], now: Date): string {
 
 /** A statement not readable by the public is downloaded through the signed-in API: its STIX report, as a file. */
 async function downloadSigned(statement: StatementView, setProblem: (p: ApiProblem) => void): Promise<void> {
-  const url = signedCopyUrl(statement);
-  if (url === null) return;
-  const res = await api<{ object: unknown }>('GET', url);
+  if (statement.stix_id === null) return;
+  const res = await call('get', '/api/v1/objects/{id}', { params: { id: statement.stix_id } });
   if (!res.ok) {
     setProblem(res.error);
     return;
@@ -51,11 +50,11 @@ export function StatementDetail(props: { readonly id: string }) {
   const step = nextStep(s, me.orgId);
   const drafter = s.author.id === me.orgId;
   const saved = params.get('saved');
-  const act = async (path: string, body: unknown, success: string) => {
+  const act = async (send: () => Promise<ApiResult<unknown>>, success: string) => {
     setBusy(true);
     setProblem(null);
     setDone(null);
-    const res = await api<unknown>('POST', path, body);
+    const res = await send();
     setBusy(false);
     if (res.ok) setDone(success);
     else setProblem(res.error.code === 'statement-changed' ? { ...res.error, detail: 'The text was changed while you were reading it. Read the new text below, then approve it if you agree.' } : res.error);
@@ -127,7 +126,7 @@ export function StatementDetail(props: { readonly id: string }) {
             changes, you will be asked again.
           </p>
           <div className="actions">
-            <button type="button" className="primary" disabled={busy} onClick={() => void act(`/api/v1/statements/${encodeURIComponent(s.id)}/approve`, { content_hash: s.content_hash }, `Approved for ${me.orgName}.`)}>
+            <button type="button" className="primary" disabled={busy} onClick={() => void act(() => call('post', '/api/v1/statements/{id}/approve', { params: { id: s.id }, body: { content_hash: s.content_hash } }), `Approved for ${me.orgName}.`)}>
               Approve this exact text
             </button>
           </div>
@@ -145,7 +144,7 @@ export function StatementDetail(props: { readonly id: string }) {
             <p className="muted">You can publish once every organization has approved this text ({approvalCount(s)}).</p>
           )}
           <div className="actions">
-            <button type="button" className="primary" disabled={busy || step !== 'publish'} onClick={() => void act(`/api/v1/statements/${encodeURIComponent(s.id)}/publish`, undefined, 'Published. It is signed by every organization below.')}>
+            <button type="button" className="primary" disabled={busy || step !== 'publish'} onClick={() => void act(() => call('post', '/api/v1/statements/{id}/publish', { params: { id: s.id } }), 'Published. It is signed by every organization below.')}>
               Publish the statement
             </button>
             <Link to={`/statements/${encodeURIComponent(s.id)}/edit`} className="button">

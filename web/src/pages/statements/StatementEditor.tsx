@@ -1,11 +1,11 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { api, type ApiProblem } from '../../api.ts';
+import { call, type ApiProblem } from '../../api.ts';
 import { RadioChoices, TextAreaField, TextField } from '../../components/Fields.tsx';
 import { Loading, ProblemBox } from '../../components/Status.tsx';
 import { TlpBadge } from '../../components/TlpBadge.tsx';
 import { navigate, Link } from '../../router.tsx';
 import { useSession } from '../../session.tsx';
-import { draftProblems, STATEMENT_TLP, type StatementTlp, type StatementView } from '../../statements.ts';
+import { draftProblems, STATEMENT_TLP, type StatementTlp } from '../../statements.ts';
 import { useRoute } from '../../use-api.ts';
 
 interface Draft {
@@ -54,7 +54,7 @@ export function StatementEditor(props: { readonly id?: string }) {
     if (found.length > 0) return;
     setBusy(true);
     const body = { title: draft.title.trim(), text: draft.text.trim(), cosigners: [...draft.cosigners], tlp: draft.tlp };
-    const res = editing === undefined ? await api<StatementView>('POST', '/api/v1/statements', body) : await api<StatementView>('PUT', `/api/v1/statements/${encodeURIComponent(editing)}`, body);
+    const res = editing === undefined ? await call('post', '/api/v1/statements', { body }) : await call('put', '/api/v1/statements/{id}', { params: { id: editing }, body });
     setBusy(false);
     if (!res.ok) {
       setProblem(res.error);
