@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { OrgIdString, StixIdString } from '../domain/schemas.ts';
 import type { Principal } from '../domain/principal.ts';
 import { problem } from '../domain/problem.ts';
@@ -7,6 +7,7 @@ import { err, ok, type Result } from '../domain/result.ts';
 import type { Problem } from '../domain/problem.ts';
 import type { AppPlugin } from '../http/deps.ts';
 import { problemResponses } from '../http/schemas.ts';
+import { sendResult, type Sends } from '../http/send-result.ts';
 import { publicCache } from '../rumours/public-cache.ts';
 import { PUBLIC_READER } from '../rumours/service.ts';
 import { keySet, revokeKey, rotateKey } from './keys.ts';
@@ -60,15 +61,16 @@ export function statementRoutes(deps: StatementRouteDeps): AppPlugin {
         cache.close();
         return Promise.resolve();
       });
-      const send = async (reply: Parameters<typeof kit.sendProblem>[0], result: Result<Parameters<typeof viewOf>[1], Problem>, code = 200) =>
-        result.ok ? reply.code(code).header('cache-control', 'private, no-store').send(await viewOf(deps, result.value)) : kit.sendProblem(reply, result.error);
+      /** A statement as its reader's organization sees it, or the problem. */
+      const viewed = async (result: Result<Parameters<typeof viewOf>[1], Problem>) => (result.ok ? ok(await viewOf(deps, result.value)) : result);
+      const send = <V>(reply: FastifyReply & Sends<V>, result: Result<NoInfer<V>, Problem>): FastifyReply => sendResult(kit.sendProblem, reply, result);
       const writer = (request: FastifyRequest) => kit.requireWriter(request);
       const tags = ['joint statements'];
 
       app.post('/api/v1/statements', { preHandler: kit.guard('write'), schema: { tags, summary: 'Draft a joint statement and name its co-signers', body: DraftBody, response: { 201: StatementViewSchema, ...problemResponses(400, 401, 403, 422) } } }, async (request, reply) => {
         const who = writer(request);
         if (!who.ok) return kit.sendProblem(reply, who.error);
-        return send(reply, await draftStatement(deps, who.value, request.body), 201);
+        return send(reply.code(201), await viewed(await draftStatement(deps, who.value, request.body)));
       });
       app.get('/api/v1/statements', { schema: { tags, summary: 'Statements your organization drafted or is asked to sign', response: { 200: StatementListSchema, ...problemResponses(401) } } }, async (request, reply) => {
         const principal = kit.principalOf(request);
@@ -79,17 +81,17 @@ export function statementRoutes(deps: StatementRouteDeps): AppPlugin {
       app.get('/api/v1/statements/:id', { schema: { tags, summary: 'One statement, its signers and their approvals', params: Params, response: { 200: StatementViewSchema, ...problemResponses(400, 401, 404) } } }, async (request, reply) => {
         const principal = kit.principalOf(request);
         if (principal === null) return kit.sendProblem(reply, problem('unauthenticated', 'unauthenticated', 'Sign in or send an API key'));
-        return send(reply, await statementFor(deps, principal, request.params.id));
+        return send(reply, await viewed(await statementFor(deps, principal, request.params.id)));
       });
       app.put('/api/v1/statements/:id', { preHandler: kit.guard('write'), schema: { tags, summary: 'Change the draft (drafter only); every approval is reset', params: Params, body: DraftBody, response: { 200: StatementViewSchema, ...problemResponses(400, 401, 403, 404, 409, 422) } } }, async (request, reply) => {
         const who = writer(request);
         if (!who.ok) return kit.sendProblem(reply, who.error);
-        return send(reply, await editStatement(deps, who.value, request.params.id, request.body));
+        return send(reply, await viewed(await editStatement(deps, who.value, request.params.id, request.body)));
       });
       app.post('/api/v1/statements/:id/approve', { preHandler: kit.guard('write'), schema: { tags, summary: 'Approve the exact text you read (its content_hash)', params: Params, body: ApproveBody, response: { 200: StatementViewSchema, ...problemResponses(400, 401, 404, 409) } } }, async (request, reply) => {
         const who = writer(request);
         if (!who.ok) return kit.sendProblem(reply, who.error);
-        return send(reply, await approveStatement(deps, who.value, request.params.id, request.body.content_hash));
+        return send(reply, await viewed(await approveStatement(deps, who.value, request.params.id, request.body.content_hash)));
       });
       app.post('/api/v1/statements/:id/publish', { preHandler: kit.guard('write'), schema: { tags, summary: 'Publish when every signer approved: signed by each, countersigned by the hub', params: Params, response: { 201: PublishedSchema, ...problemResponses(400, 401, 403, 404, 409, 422) } } }, async (request, reply) => {
         const who = writer(request);
