@@ -122,6 +122,16 @@ function ftsDriver(q: Filters, dialect: DialectName): string | null {
   return words.length === 0 ? null : ftsQuery(words);
 }
 
+/**
+ * PostgreSQL: the stix_value rows of a value search, when the list should be driven by them in added order
+ * (listByValues). Null for a words search or SQLite (which reads an IN list in order already).
+ */
+function valueDriver(q: Filters, dialect: DialectName): RawBuilder<unknown> | null {
+  if (dialect !== 'postgres' || q.text === undefined || q.text === '') return null;
+  const vq = valueQuery(q.text);
+  return vq === null ? null : valueRows(vq);
+}
+
 /** The filters without their text: the FTS5 join stands for it. */
 function withoutText(q: Filters): Filters {
   const { text: _text, ...rest } = q;
@@ -490,10 +500,13 @@ export function stixReads(db: Kysely<StixTables>, dialect: DialectName) {
     const sources = visibilitySources(reader);
     const direction = desc ? 'desc' : 'asc';
     const fts = ftsDriver(q, dialect);
+    const values = valueDriver(q, dialect);
     const rows =
       fts !== null
         ? await listByWords(reader, { ...withoutText(q), order: direction }, fts, position.value, q.limit + 1)
-        : sources !== null && !narrowed(q)
+        : values !== null
+          ? await listByValues(reader, { ...withoutText(q), order: direction }, values, position.value, q.limit + 1)
+          : sources !== null && !narrowed(q)
           ? await listBySources(db, dialect, sources, q, position.value)
           : await base().select(COLUMNS).where(where.value).orderBy('v.added_us', direction).orderBy('v.id', direction).limit(q.limit + 1).execute();
     const items = toVersions(rows.slice(0, q.limit));
@@ -513,6 +526,26 @@ export function stixReads(db: Kysely<StixTables>, dialect: DialectName) {
       .innerJoin('stix_version as v', 'v.added_us', 'stix_fts.rowid')
       .where(sql<SqlBool>`stix_fts match ${fts}`)
       .where(where.value);
+  }
+
+  /**
+   * PostgreSQL, a value search: the versions naming the value (`values`, their stix_value rows) and the
+   * other filters, the value's added times sorted first and each joined to its version in that order, so
+   * a page stops after the versions it needs; with the value rows as an IN list PostgreSQL looked up every
+   * one of them before sorting (10,947 for a /16 block: 1.4 s, then 47 ms).
+   */
+  async function listByValues(reader: Reader, q: Filters, values: RawBuilder<unknown>, position: Position | null, limit: number): Promise<Row[]> {
+    const where = conditions(reader, q, position, dialect);
+    if (!where.ok) throw new Error(`list: ${where.error.message}`);
+    const order = q.order === 'desc' ? sql`desc` : sql`asc`;
+    return db
+      .selectFrom(sql<{ added_us: number }>`(select c.added_us from (${values}) c group by c.added_us order by c.added_us ${order})`.as('c'))
+      .innerJoin('stix_version as v', 'v.added_us', 'c.added_us')
+      .select(COLUMNS)
+      .where(where.value)
+      .orderBy('c.added_us', q.order === 'desc' ? 'desc' : 'asc')
+      .limit(limit)
+      .execute();
   }
 
   function listByWords(reader: Reader, q: Filters, fts: string, position: Position | null, limit: number): Promise<Row[]> {
