@@ -208,6 +208,7 @@ export async function composeHub(options: HubOptions): Promise<Hub> {
     store: notifyStore,
     directory,
     keysOf: (orgId, userId) => sharing.keysOf(orgId, userId),
+    keysOfKnown: (orgs) => sharing.keysOfKnown(orgs),
     mailer: options.notifications?.mailer ?? logMailer(notifyLog),
     clock,
     secretBox: box,

@@ -23,6 +23,8 @@ export interface NotifierOptions {
   readonly store: NotificationsStore;
   readonly directory: Directory;
   readonly keysOf: KeysOf;
+  /** keysOf(id, null) of many organizations at once (the matcher's pass); one keysOf each without it. */
+  readonly keysOfKnown?: MatcherDeps['keysOfKnown'];
   readonly mailer: Mailer;
   readonly clock: { now(): Date };
   readonly sendWebhook?: WebhookSender;
@@ -71,7 +73,7 @@ export function createNotifier(options: NotifierOptions): Notifier {
   const policy: DeliveryPolicy = { ...DEFAULT_POLICY, ...options.policy };
   const owner = `${process.pid}-${randomUUID()}`;
   const digestHour = options.digestHourUtc ?? DEFAULT_DIGEST_HOUR_UTC;
-  const matcherDeps: MatcherDeps = { stix: options.stix, store: options.store, directory: options.directory, keysOf: options.keysOf, now, nextDigestAt: (t) => nextDigestAt(t, digestHour) };
+  const matcherDeps: MatcherDeps = { stix: options.stix, store: options.store, directory: options.directory, keysOf: options.keysOf, ...(options.keysOfKnown === undefined ? {} : { keysOfKnown: options.keysOfKnown }), now, nextDigestAt: (t) => nextDigestAt(t, digestHour) };
   const deliverDeps = {
     stix: options.stix,
     store: options.store,

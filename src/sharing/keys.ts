@@ -45,6 +45,21 @@ export async function keysOf(deps: { readonly repo: SharingRepository; readonly 
   return keys;
 }
 
+/**
+ * keysOf for many organizations whose kind and state the caller has already read (the alert matcher's
+ * directory, once per pass), with person null: only their groups are read, all in one query.
+ */
+export async function keysOfKnown(deps: { readonly repo: SharingRepository }, orgs: readonly { readonly id: OrgId; readonly kind: OrgKind; readonly stateFips: string | null }[]): Promise<Map<OrgId, AudienceKey[]>> {
+  const groups = await Promise.all(orgs.map((o) => deps.repo.acceptedGroups(o.id)));
+  return new Map(
+    orgs.map((o, i) => {
+      const keys = baseKeysOf({ id: o.id, kind: o.kind, state_fips: o.stateFips }, null);
+      for (const group of groups[i] ?? []) keys.push(`group:${group}`);
+      return [o.id, keys];
+    }),
+  );
+}
+
 /** The OrgInfoPort over the accounts store's organizations. */
 export function orgInfoFrom(accounts: { getOrganization(id: OrgId): Promise<{ readonly kind: OrgKind; readonly state_fips: string | null } | null> }): OrgInfoPort {
   return async (orgId) => {

@@ -10,7 +10,7 @@ import type { Reader, Sharing, StixStore } from '../store/types.ts';
 import { sightingAggregate, type SightingAggregate } from './aggregates.ts';
 import { decide, effectiveDefaults, setDefaults, type DefaultView } from './decide.ts';
 import { answer, createGroup, invite, leave, listGroups, removeMember, type Actor, type GroupView } from './groups.ts';
-import { keysOf, type OrgInfoPort } from './keys.ts';
+import { keysOf, keysOfKnown, type OrgInfoPort, type OrgKind } from './keys.ts';
 import { reshare, type ReshareEvent, type ReshareRequest } from './reshare.ts';
 
 export interface SharingServiceDeps {
@@ -29,6 +29,8 @@ export interface SharingService {
   decide(owner: OrgId, tlp: Tlp, audience: readonly AudienceKey[] | undefined): Promise<Result<Sharing, Problem>>;
   /** The audience keys a member reads with; the auth service builds principals with it. */
   keysOf(orgId: OrgId, userId: UserId | null): Promise<AudienceKey[]>;
+  /** keysOf(id, null) of organizations whose kind and state are already known, in one query. */
+  keysOfKnown(orgs: readonly { readonly id: OrgId; readonly kind: OrgKind; readonly stateFips: string | null }[]): Promise<Map<OrgId, AudienceKey[]>>;
   defaults(orgId: OrgId): Promise<readonly DefaultView[]>;
   /** An org-admin changes the defaults of their own organization (the route checks the role). */
   setDefaults(actor: Actor, changes: ReadonlyMap<Tlp, readonly AudienceKey[] | null>): Promise<Result<readonly DefaultView[], Problem>>;
@@ -60,6 +62,7 @@ export function createSharingService(deps: SharingServiceDeps): SharingService {
   return {
     decide: (owner, tlp, audience) => decide(base, owner, tlp, audience),
     keysOf: (orgId, userId) => keysOf(base, orgId, userId),
+    keysOfKnown: (orgs) => keysOfKnown(base, orgs),
     defaults: (orgId) => effectiveDefaults(base, orgId),
     async setDefaults(actor, changes) {
       const result = await setDefaults(base, actor.orgId, changes, clock.now().toISOString());
