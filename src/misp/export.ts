@@ -1,7 +1,7 @@
 import { parseStixId, type StixId } from '../domain/ids.ts';
 import type { Reader, Sharing, StixStore, StoredVersion } from '../store/types.ts';
 import { objectsOf } from './objects-out.ts';
-import { attributesOf, epochSeconds, eventReportOf, isEventReportNote, galaxyOfTechnique, reachOfSharing, tlpTag, uuidOf, type AttributeContext, type MispAttributeOut, type MispEventOut, type MispGalaxyOut } from './from-stix.ts';
+import { attributesOf, epochSeconds, eventReportOf, isEventReportNote, sightingOf, galaxyOfTechnique, reachOfSharing, tlpTag, uuidOf, type AttributeContext, type MispAttributeOut, type MispEventOut, type MispGalaxyOut, type MispSightingOut } from './from-stix.ts';
 
 /**
  * Rampart as MISP events (docs/misp.md, "Export"): each report the reader may see is an event, holding
@@ -92,6 +92,16 @@ export async function eventOf(stix: StixStore, reader: Reader, head: EventHead, 
   const identity = ownerId.ok ? await stix.get(reader, ownerId.value) : null;
   const identityName = identity === null ? undefined : (JSON.parse(identity.json) as Record<string, unknown>)['name'];
   const ownerName = typeof identityName === 'string' ? identityName : 'Rampart member organization';
+  // The event's sightings and false positives go on the attributes of the indicators they are about.
+  const sightings = new Map<string, MispSightingOut[]>();
+  for (const v of objects) {
+    const s = sightingOf(v, (owner) => (owner === head.owner ? ownerName : 'Rampart member organization'));
+    if (s !== null) sightings.set(s.attribute_uuid, [...(sightings.get(s.attribute_uuid) ?? []), s]);
+  }
+  for (const a of attributes) {
+    const s = sightings.get(a.uuid);
+    if (s !== undefined) a.Sighting = s;
+  }
   return {
     uuid: head.uuid,
     info: head.info,

@@ -22,6 +22,42 @@ export interface MispAttributeOut {
   object_relation: null;
   Tag: { name: string }[];
   Galaxy: MispGalaxyOut[];
+  /** Sightings (type 0) and false positives (type 1) of the indicator the attribute came from, when the event holds them. */
+  Sighting?: MispSightingOut[];
+}
+
+/** A MISP sighting as Rampart writes it, from a STIX sighting or a false-positive opinion. */
+export interface MispSightingOut {
+  uuid: string;
+  type: '0' | '1';
+  date_sighting: string;
+  source: string;
+  attribute_uuid: string;
+  Organisation?: { uuid: string; name: string };
+}
+
+/**
+ * A STIX sighting of an indicator (type 0), or an opinion labelled `misp:sighting="false-positive"` that strongly
+ * disagrees with one (type 1), as the MISP sighting of that indicator's attribute; null for anything else.
+ */
+export function sightingOf(version: StoredVersion, orgName: (owner: string) => string): MispSightingOut | null {
+  const o = JSON.parse(version.json) as Record<string, unknown>;
+  const owner = typeof o['created_by_ref'] === 'string' ? o['created_by_ref'] : version.sharing.owner;
+  // One made from a MISP sighting names MISP's organisation and source in its words (to-stix.ts): they go back as they came.
+  const words = (text: unknown, lead: string): { Organisation?: { uuid: string; name: string }; source: string } => {
+    const m = typeof text === 'string' ? new RegExp(`^${lead}(?: by (.+?))?(?: \\(source: (.*)\\))?$`, 's').exec(text) : null;
+    if (m === null) return { Organisation: { uuid: uuidOf(owner), name: orgName(owner) }, source: '' };
+    return { ...(m[1] === undefined ? {} : { Organisation: { uuid: uuidOf(owner), name: m[1] } }), source: m[2] ?? '' };
+  };
+  if (version.type === 'sighting' && typeof o['sighting_of_ref'] === 'string' && o['sighting_of_ref'].startsWith('indicator--')) {
+    const when = typeof o['last_seen'] === 'string' ? o['last_seen'] : typeof o['first_seen'] === 'string' ? o['first_seen'] : version.modified;
+    return { uuid: uuidOf(version.id), type: '0', date_sighting: seconds(when), attribute_uuid: uuidOf(o['sighting_of_ref']), ...words(o['description'], 'Sighted in MISP') };
+  }
+  const about = Array.isArray(o['object_refs']) ? (o['object_refs'] as unknown[]).filter((r): r is string => typeof r === 'string' && r.startsWith('indicator--')) : [];
+  if (version.type === 'opinion' && o['opinion'] === 'strongly-disagree' && labelsOfObject(o).includes('misp:sighting="false-positive"') && about.length === 1) {
+    return { uuid: uuidOf(version.id), type: '1', date_sighting: seconds(version.modified), attribute_uuid: uuidOf(about[0] ?? ''), ...words(o['explanation'], 'Reported as a false positive in MISP') };
+  }
+  return null;
 }
 
 export interface MispGalaxyOut {

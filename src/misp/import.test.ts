@@ -525,5 +525,18 @@ describe('MISP export of what the new parts became', () => {
     const notes = (await everything(again)).filter((v) => v.type === 'note').map((v) => (JSON.parse(v.json) as { id: string }).id).sort();
     expect(notes).toEqual(['note--7b2e4c91-3d5a-4f6b-8c7d-e00000000001', 'note--7b2e4c91-3d5a-4f6b-8c7d-e00000000002']);
     expect((await everything(again)).filter((v) => v.type === 'threat-actor').map((v) => (JSON.parse(v.json) as { name: string }).name)).toEqual(['FICTIONAL HERON']);
+    // Sightings and the false positive go back on the attributes of the indicators they are about, with MISP's organisation and source.
+    const domain = event.Attribute.find((a) => a.value === 'pollbook-vendor-login.example');
+    expect(domain?.Sighting).toEqual(
+      expect.arrayContaining([
+        { uuid: '7b2e4c91-3d5a-4f6b-8c7d-5a0000000001', type: '0', date_sighting: '1793110000', source: 'proxy logs', attribute_uuid: '7b2e4c91-3d5a-4f6b-8c7d-000000000001', Organisation: { uuid: OWNER.slice('identity--'.length), name: 'Example County IT (fictional)' } },
+        { uuid: '7b2e4c91-3d5a-4f6b-8c7d-5a0000000002', type: '1', date_sighting: '1793120000', source: '', attribute_uuid: '7b2e4c91-3d5a-4f6b-8c7d-000000000001', Organisation: { uuid: OWNER.slice('identity--'.length), name: 'Example Vendor SOC (fictional)' } },
+      ]),
+    );
+    expect(domain?.Sighting).toHaveLength(2);
+    // Imported again (here by the same organization into another hub), they are the same STIX sightings and opinion, words included.
+    const sightingsOf = async (s: StixStore) => (await everything(s)).filter((v) => v.type === 'sighting' || v.type === 'opinion').map((v) => v.json).sort();
+    expect(await sightingsOf(again)).toEqual(await sightingsOf(store));
+    expect(await sightingsOf(again)).toHaveLength(3);
   });
 });
