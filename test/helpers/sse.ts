@@ -73,7 +73,7 @@ export async function openSse(url: string, headers: Record<string, string> = {})
     body,
     ended: () => done,
     objects: () => frames.filter((f) => f.event === 'object').map((f) => JSON.parse(f.data) as ReturnType<SseStream['objects']>[number]),
-    async until(check, what, timeoutMs = 5000) {
+    async until(check, what, timeoutMs = 30_000) {
       const deadline = Date.now() + timeoutMs;
       while (!check(frames)) {
         if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; frames: ${JSON.stringify(frames)}`);
