@@ -238,6 +238,24 @@ describe('the public pages read no sign-in', () => {
 });
 
 describe('the demo', () => {
+  it('keeps the story as it is on a later start the same day: its times follow the election seeded that morning, not the hour of the start', async () => {
+    const demo = await composedHub({});
+    try {
+      const dir = mkdtempSync(join(tmpdir(), 'rampart-demo-'));
+      const options = { hubOwner: orgIdOfUuid('cc8654b7-1ffc-487a-bf1c-ed29e18f0a33'), credentialsFile: join(dir, 'demo.json'), publishing: demo.hub.publishing };
+      const versions = async () => Number((await sql<{ n: number }>`select count(*) as n from stix_version`.execute(demo.store.database.db)).rows[0]?.n ?? 0);
+      const first = await seedDemo(demo.hub.auth.context, demo.store.stix, { ...options, now: new Date('2026-11-03T14:20:00Z') });
+      expect(first.ok, first.ok ? '' : first.error.message).toBe(true);
+      const before = await versions();
+      // Three hours later, same UTC day: nothing new is published (a new version of each story item would alert its readers again).
+      const later = await seedDemo(demo.hub.auth.context, demo.store.stix, { ...options, now: new Date('2026-11-03T17:45:00Z') });
+      expect(later.ok, later.ok ? '' : later.error.message).toBe(true);
+      expect(await versions()).toBe(before);
+    } finally {
+      await demo.close();
+    }
+  }, 120_000);
+
   it("publishes the demo story's correction through rumour control, once: on the public pages, in the transparency log, under a checkpoint", async () => {
     const demo = await composedHub({ transparencyCheckpointMs: 0 });
     try {

@@ -17,7 +17,6 @@ import type { StixStore } from '../store/types.ts';
 import { publishCorrection, type RumourDeps } from '../rumours/service.ts';
 import { checkpointIfDue, type TransparencyDeps } from '../transparency/service.ts';
 import { demoCorrection, demoItems, type DemoOrgs } from './demo-data.ts';
-import { demoElectionDayStart } from './election-demo.ts';
 import { seedElectionDemo } from './seed-election-demo.ts';
 
 /** A demo account as printed at start: fictional people at fictional or seeded offices. */
@@ -170,11 +169,12 @@ export async function seedDemo(
   writeFileSync(options.credentialsFile, `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600 });
 
   const now = options.now ?? new Date();
-  // The story's times follow the demo election's day, so that the rumour is corrected on the election day the map shows.
-  const electionDayStart = demoElectionDayStart(now);
   // The election first: its hundred status reports are the background, not news; the story after it is shared as news.
   const election = await seedElectionDemo(ctx, stix, { hubOwner: options.hubOwner, now, orgs });
   if (!election.ok) return election;
+  // The story's times follow the demo election's day (as first seeded today, not this start's hour), so that the rumour
+  // is corrected on the election day the map shows and a restart does not publish the whole story again.
+  const electionDayStart = election.value.electionDayStart;
   await options.beforeStory?.(orgs, countyCreated);
   for (const item of demoItems(orgs, electionDayStart)) {
     const imported = await importObjects(stix, [JSON.stringify(item.object)], { hubOwner: options.hubOwner, owner: item.owner, tlp: item.tlp, audience: item.audience, onConflict: 'replace' });

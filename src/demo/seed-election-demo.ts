@@ -6,16 +6,34 @@ import { err, ok, type Result } from '../domain/result.ts';
 import { importObjects } from '../ingest/import.ts';
 import type { StixStore } from '../store/types.ts';
 import type { DemoOrgs } from './demo-data.ts';
-import { demoElectionId, electionDemo, type DemoJurisdiction } from './election-demo.ts';
+import { demoElectionDayStart, demoElectionId, electionDemo, type DemoJurisdiction } from './election-demo.ts';
+
+/** The start of the election-day phase of a stored demo election, or null when it has none readable. */
+function electionDayStartOf(json: string): Date | null {
+  const phases: unknown = (JSON.parse(json) as { phases?: unknown }).phases;
+  if (!Array.isArray(phases)) return null;
+  for (const p of phases as unknown[]) {
+    if (typeof p !== 'object' || p === null) continue;
+    const { phase, start } = p as { phase?: unknown; start?: unknown };
+    if (phase === 'election-day' && typeof start === 'string' && !Number.isNaN(Date.parse(start))) return new Date(start);
+  }
+  return null;
+}
 
 /**
  * Adds the demo election under way today (src/demo/election-demo.ts), once per UTC day: Wisconsin's and
  * Illinois' county offices are loaded from the packaged Census counties, then the election and the
- * status reports each office shared.
+ * status reports each office shared. Answers when its election day began: the demo story follows that
+ * time, so a later start the same day finds the story as it left it (no new versions, no second alerts).
  */
-export async function seedElectionDemo(ctx: AccountsContext, stix: StixStore, options: { readonly hubOwner: OrgId; readonly now: Date; readonly orgs: DemoOrgs }): Promise<Result<{ readonly added: number }, Problem>> {
+export async function seedElectionDemo(
+  ctx: AccountsContext,
+  stix: StixStore,
+  options: { readonly hubOwner: OrgId; readonly now: Date; readonly orgs: DemoOrgs },
+): Promise<Result<{ readonly added: number; readonly electionDayStart: Date }, Problem>> {
   const existing = parseStixId(demoElectionId(options.now));
-  if (existing.ok && (await stix.get({ kind: 'operator' }, existing.value)) !== null) return ok({ added: 0 });
+  const stored = existing.ok ? await stix.get({ kind: 'operator' }, existing.value) : null;
+  if (stored !== null) return ok({ added: 0, electionDayStart: electionDayStartOf(stored.json) ?? demoElectionDayStart(options.now) });
   for (const stateFips of ['55', '17']) {
     const loaded = await loadCounties(ctx, { stateFips });
     if (!loaded.ok) return loaded;
@@ -39,5 +57,5 @@ export async function seedElectionDemo(ctx: AccountsContext, stix: StixStore, op
     const rejection = imported.value.rejections[0];
     if (rejection !== undefined) return err(problem('invalid', rejection.code, `demo object ${rejection.id ?? ''}: ${rejection.message}`));
   }
-  return ok({ added: objects.length });
+  return ok({ added: objects.length, electionDayStart: demoElectionDayStart(options.now) });
 }
