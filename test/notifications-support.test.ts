@@ -23,12 +23,14 @@ describe.each(testDialects())('support requests in the notification plan on %s',
   let receiver: Awaited<ReturnType<typeof webhookReceiver>>;
   /** Each organization's webhook and its secret, by receiver path. */
   const hooks = new Map<string, { id: string; secret: string }>();
+  /** Receiver paths that answer 500. */
+  const failing = new Set<string>();
 
   beforeAll(async () => {
     smtp = await smtpServer();
-    receiver = await webhookReceiver();
+    receiver = await webhookReceiver((hook) => (failing.has(hook.path) ? 500 : 200));
     const mailer = smtpMailer(smtp.url, 'Rampart <rampart@hub.example>');
-    t = await notificationHub(dialect, { mailer, baseUrl: 'https://rampart.example.gov' });
+    t = await notificationHub(dialect, { mailer, baseUrl: 'https://rampart.example.gov', policy: { maxAttempts: 2, backoffBaseMs: 60_000 } });
     t.hub.app.addHook('onClose', () => mailer.close());
     world = t.world;
     await t.hub.notifier.round();
@@ -165,6 +167,25 @@ describe.each(testDialects())('support requests in the notification plan on %s',
     await t.hub.notifier.round();
     expect(hooksTo('outsider').map((h) => [h.event, h.support_request['status']])).toEqual([['support.status-changed', 'completed']]);
     expect(hooksTo('county').map((h) => h.event)).toEqual(['support.status-changed']);
+  });
+
+  it("keeps a support event its webhook refused in the dead-letter list, naming the request, and replays it with the same delivery id", async () => {
+    const hook = hooks.get('/hook/state')?.id ?? '';
+    failing.add('/hook/state');
+    t.clock.now += 60_000;
+    const request = await ask('Refused at first');
+    await t.hub.notifier.round();
+    t.clock.now += 10 * 60_000;
+    await t.hub.notifier.round();
+    expect(receiver.received.filter((h) => h.path === '/hook/state')).toHaveLength(2);
+    const dead = await api('stateAdmin', 'GET', `/api/v1/org/webhooks/${hook}/dead-letters`);
+    const rows = (dead.body as { deliveries: { id: string; object_id: string | null; support_id: string | null; last_error: string }[] }).deliveries;
+    expect(rows.map((d) => [d.object_id, d.support_id, d.last_error])).toEqual([[null, request, 'the receiver answered 500']]);
+    failing.delete('/hook/state');
+    receiver.received.length = 0;
+    expect((await api('stateAdmin', 'POST', `/api/v1/org/webhooks/${hook}/dead-letters/${rows[0]?.id ?? ''}/replay`)).status).toBe(204);
+    await t.hub.notifier.round();
+    expect(hooksTo('state').map((h) => [h.delivery_id, h.event, h.support_request['id']])).toEqual([[rows[0]?.id, 'support.requested', request]]);
   });
 
   it('tells the other side of a new message: the asker and its contacts when the provider writes, the provider’s support contacts when the asker writes; by email and webhook, with the message only in the webhook', async () => {

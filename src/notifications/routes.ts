@@ -49,7 +49,7 @@ const WatchList = Type.Object({ items: Type.Array(WatchItemSchema) });
 const WebhookList = Type.Object({ webhooks: Type.Array(WebhookSchema) });
 const NewWebhook = Type.Intersect([WebhookSchema, Type.Object({ secret: Type.String({ description: 'The signing secret, shown this once: keep it in the receiver' }) })]);
 const DeadList = Type.Object({
-  deliveries: Type.Array(Type.Object({ id: Type.String(), object_id: Type.Union([Type.String(), Type.Null()]), state: Type.String(), attempts: Type.Integer(), last_error: Type.Union([Type.String(), Type.Null()]), created_at: Type.String() })),
+  deliveries: Type.Array(Type.Object({ id: Type.String(), object_id: Type.Union([Type.String(), Type.Null()]), support_id: Type.Union([Type.String(), Type.Null()], { description: 'The support request the delivery is about; null for an object' }), state: Type.String(), attempts: Type.Integer(), last_error: Type.Union([Type.String(), Type.Null()]), created_at: Type.String() })),
 });
 
 const actorOf = (p: Principal) => ({ orgId: p.orgId, userId: p.userId });

@@ -197,7 +197,7 @@ export function createNotificationService(deps: NotificationServiceDeps) {
     return hook === undefined ? err(notFound('webhook')) : ok(webhookView(hook));
   }
 
-  const deliveryView = (d: DeliveryRow) => ({ id: d.id, object_id: d.object_id, state: d.state, attempts: d.attempts, last_error: d.last_error, created_at: new Date(d.created_at).toISOString() });
+  const deliveryView = (d: DeliveryRow) => ({ id: d.id, object_id: d.object_id, support_id: d.support_id, state: d.state, attempts: d.attempts, last_error: d.last_error, created_at: new Date(d.created_at).toISOString() });
 
   function notificationView(a: Awaited<ReturnType<NotificationsStore['alerts']>>[number]): NotificationView {
     return {

@@ -8666,6 +8666,8 @@ export interface paths {
                             deliveries: {
                                 id: string;
                                 object_id: string | null;
+                                /** @description The support request the delivery is about; null for an object */
+                                support_id: string | null;
                                 state: string;
                                 attempts: number;
                                 last_error: string | null;
