@@ -321,6 +321,16 @@ try {
     throw new ProbeOnly();
   }
 
+  // Where the CPU of the run goes: the two servers, their PostgreSQL backends, this process (the load generator and the live clients' worker).
+  const pgWatch = new pg.Client({ connectionString: BASE_DB });
+  await pgWatch.connect();
+  const serverPids = servers.map((s) => s.child.pid ?? -1);
+  const serverRun = new CpuMeter();
+  const pgRun = new CpuMeter();
+  const backends = new Set(await backendPids(pgWatch, schema));
+  serverRun.mark(serverPids);
+  pgRun.mark([...backends]);
+  const benchCpu = process.cpuUsage();
   const runStarted = Date.now();
   const endAt = runStarted + SECONDS * 1000;
   const postedAt = new Map<string, number>();
@@ -407,6 +417,9 @@ try {
   }, 1000);
   await Promise.all([counties, ...analysts, ...pollers, health]);
   clearInterval(progress);
+  for (const pid of await backendPids(pgWatch, schema)) backends.add(pid);
+  const runCpu = { servers: serverRun.used(serverPids), pg: pgRun.used([...backends]), bench: (process.cpuUsage(benchCpu).user + process.cpuUsage(benchCpu).system) / 1000, ms: Date.now() - runStarted };
+  await pgWatch.end();
   process.stdout.write('\n');
   // Statuses posted last need a moment to reach the feeds.
   await sleep(2000);
@@ -445,6 +458,8 @@ try {
       `posted-to-received p50 ${quantile(latencies, 0.5).toFixed(0)} ms, p99 ${quantile(latencies, 0.99).toFixed(0)} ms over ${latencies.length.toLocaleString('en-US')} deliveries` +
       (live.failures.length === 0 ? '' : `; failures: ${live.failures.map(([r, n]) => `${r} × ${n}`).join(', ')}`),
   );
+  const cores = (ms: number) => `${(ms / 1000).toFixed(1)} s (${(ms / runCpu.ms).toFixed(2)} cores)`;
+  console.log(`CPU over the ${(runCpu.ms / 1000).toFixed(0)} s of the run: servers ${cores(runCpu.servers)}, PostgreSQL backends ${cores(runCpu.pg)}, load generator and live clients ${cores(runCpu.bench)}`);
   if (missed) exitCode = 1;
 } catch (error) {
   if (!(error instanceof ProbeOnly)) throw error;
