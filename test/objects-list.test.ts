@@ -37,10 +37,10 @@ describe.each(testDialects())('GET /api/v1/objects filters and totals on %s', (d
     expect(await total('?q=notice+1001')).toEqual(expect.objectContaining({ total: 1, total_capped: false }));
   });
 
-  it('filters by TLP, owner, label, severity and state, and says how many match over all pages', async () => {
+  it('filters by TLP, owner, label, severity, state and a date range, and says how many match over all pages', async () => {
     const labelled = indicator({ id: 'indicator--0000000a-2222-4222-8222-222222222222', name: 'labelled', labels: ['phishing'] });
     expect((await create({ object: labelled, sharing: { tlp: 'green', audience: ['community'] } })).statusCode).toBe(201);
-    expect((await create({ object: indicator({ id: 'indicator--0000000b-2222-4222-8222-222222222222', name: 'clear one' }), sharing: { tlp: 'clear', audience: ['public'] } })).statusCode).toBe(201);
+    expect((await create({ object: indicator({ id: 'indicator--0000000b-2222-4222-8222-222222222222', name: 'clear one', modified: '2024-11-20T09:00:00.000Z' }), sharing: { tlp: 'clear', audience: ['public'] } })).statusCode).toBe(201);
     const get = async (query: string) => {
       const res = await h.app.inject({ method: 'GET', url: `/api/v1/objects${query}`, headers: bearer(h.a.readKey) });
       expect(res.statusCode, res.body).toBe(200);
@@ -51,6 +51,12 @@ describe.each(testDialects())('GET /api/v1/objects filters and totals on %s', (d
     expect(await get('?tlp=green,clear&limit=1')).toMatchObject({ names: ['labelled'], total: 2 });
     expect(await get('?label=phishing,other')).toEqual({ names: ['labelled'], total: 1 });
     expect(await get('?owner=identity--99999999-9999-4999-8999-999999999999')).toEqual({ names: [], total: 0 });
+    expect(await get(`?type=indicator&owner=${h.a.orgId}&sort=name&order=asc`)).toEqual({ names: ['clear one', 'labelled'], total: 2 });
+    // A date range on the modified time: either end alone, or both.
+    expect(await get('?type=indicator&modified_from=2024-11-10T00:00:00Z')).toEqual({ names: ['clear one'], total: 1 });
+    expect(await get('?type=indicator&modified_to=2024-11-10T00:00:00Z')).toEqual({ names: ['labelled'], total: 1 });
+    expect(await get('?type=indicator&modified_from=2024-11-05T00:00:00Z&modified_to=2024-11-05T23:59:59.999Z')).toEqual({ names: ['labelled'], total: 1 });
+    expect(await get('?type=indicator&modified_from=2024-11-21T00:00:00Z')).toEqual({ names: [], total: 0 });
     expect(await get('?severity=high')).toEqual({ names: [], total: 0 });
     expect(await get('?state=55')).toEqual({ names: [], total: 0 });
     // The reference library (here an object its publisher MITRE created) is left out unless asked for.
