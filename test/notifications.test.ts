@@ -170,6 +170,34 @@ describe.each(testDialects())('alerts that reach people on %s', (dialect) => {
     expect((await notificationsOf('outsider')).items.some((i) => [observable.id, seenSighting.id].includes(i.object_id ?? ''))).toBe(false);
   });
 
+  it("applies the standard rules of each kind of organization: a county hears of its state's incidents in the digest, a federal partner not at all, and none once its plan turns them off", async () => {
+    const local = incident('Robocalls with the wrong polling date', { severity: 'moderate' });
+    const wide = incident('Phishing wave against election offices', { severity: 'moderate' });
+    await post(hub, world.keys.state, local.object, 'amber', ['state:55']);
+    await post(hub, world.keys.state, wide.object, 'green', ['community']);
+    await hub.notifier.round();
+    const county = (await notificationsOf('county')).items;
+    expect(county.find((i) => i.object_id === local.id)?.reasons).toEqual(['Incidents in our state']);
+    expect(county.find((i) => i.object_id === wide.id)?.reasons).toEqual(['Incidents in our state']);
+    // The county's standard rule is a digest: nothing at once.
+    expect(mailTo('county')).toEqual([]);
+    // CISA sees the community incident, but its standard rules watch only its watch list.
+    expect((await notificationsOf('federal')).items.some((i) => i.object_id === wide.id)).toBe(false);
+    // Illinois's state office sees the community incident, but it is not in its state.
+    expect((await notificationsOf('outsider')).items.some((i) => i.object_id === wide.id)).toBe(false);
+    t.clock.now += 24 * 3_600_000;
+    await hub.notifier.round();
+    expect(mailTo('county').map((m) => m.subject)).toEqual(['[TLP:AMBER] Rampart daily digest: 2 items']);
+
+    // The state office turns its standard rules off: its people hear of the next incident in the state no more.
+    expect((await api('stateAdmin', 'PUT', '/api/v1/org/notification-plan', { defaults_enabled: false })).status).toBe(200);
+    const after = incident('Misprinted sample ballots', { severity: 'moderate' });
+    await post(hub, world.keys.county, after.object, 'amber', ['state:55']);
+    await hub.notifier.round();
+    expect((await notificationsOf('state')).items.some((i) => i.object_id === after.id)).toBe(false);
+    expect((await api('stateAdmin', 'PUT', '/api/v1/org/notification-plan', { defaults_enabled: true })).status).toBe(200);
+  });
+
   it('puts non-urgent alerts of a person who chose the digest into one daily email; urgent ones still go at once', async () => {
     expect((await api('state', 'PUT', '/api/v1/me/notification-settings', { email_mode: 'digest' })).status).toBe(200);
     const calm = incident('Minor outage of the county website', { severity: 'low' });
