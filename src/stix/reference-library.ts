@@ -22,11 +22,14 @@ export interface ReferenceCandidate {
 /**
  * True when the version is reference material: owned by a publisher (federation gives the knowledge base
  * a derived owner), one of the publishers' own identities, created by one of them (`created_by_ref`), or
- * ATT&CK's (an x-mitre- type, or an `x_mitre_version`: some ATT&CK entries name no creator). The JSON is
- * parsed only when it names a publisher or x_mitre_version at all: most objects do not.
+ * ATT&CK's (an x-mitre- type, or an `x_mitre_version`: some ATT&CK entries name no creator); or a member
+ * organization's own identity (the hub's directory: an identity its organization owns), which is who is
+ * here, not something anyone shared (a state's list opened on some 240 county records). The JSON is parsed
+ * only when it names a publisher or x_mitre_version at all: most objects do not.
  */
 export function isReferenceLibrary(v: ReferenceCandidate): boolean {
   if (REFERENCE_PUBLISHERS.has(v.owner) || REFERENCE_PUBLISHERS.has(v.id) || v.type.startsWith('x-mitre-')) return true;
+  if (v.type === 'identity' && v.id === v.owner) return true;
   if (!v.json.includes('x_mitre_version') && ![...REFERENCE_PUBLISHERS].some((p) => v.json.includes(p))) return false;
   const o: unknown = JSON.parse(v.json);
   if (typeof o !== 'object' || o === null) return false;

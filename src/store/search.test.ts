@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { up as upSearch } from './migrations/0022-search.ts';
 import { up as upReference } from './migrations/0034-reference-flag.ts';
+import { up as upDirectory } from './migrations/0036-directory-reference.ts';
 import { testDialects } from '../../test/helpers/store.ts';
 import { GREEN_A, OPERATOR, ORG_A, ORG_B, freshStores, member, obj, put, share } from '../../test/helpers/stix-kit.ts';
 import { searchValuesOf, valueQuery } from './search-values.ts';
@@ -172,11 +173,14 @@ describe.each(testDialects())('the reference library flag on %s', (dialect) => {
     obj({ type: 'x-mitre-tactic', name: 'a tactic' }),
     obj({ type: 'attack-pattern', name: 'ATT&CK, no creator', extra: { x_mitre_version: '1.0' } }),
     obj({ type: 'identity', id: mitre, name: 'The MITRE Corporation', extra: { identity_class: 'organization' } }),
+    // The hub's directory: a member organization's own identity, owned by it.
+    obj({ type: 'identity', id: ORG_B, name: 'A member office', extra: { identity_class: 'organization' }, sharing: share(ORG_B, 'green', ['community']) }),
   ];
   const news = () => [
     obj({ type: 'report', name: 'names MITRE in its text', description: `see ${mitre}, x_mitre_version` }),
     obj({ type: 'attack-pattern', name: 'x_mitre_version null', extra: { x_mitre_version: null } }),
     obj({ type: 'attack-pattern', name: 'created by another', extra: { created_by_ref: ORG_B } }),
+    obj({ type: 'identity', name: 'an identity a member shared', extra: { identity_class: 'individual' }, sharing: share(ORG_B, 'green', ['community']) }),
   ];
 
   const names = async (stix: StixStore, reference: 'exclude' | 'only' | undefined) => {
@@ -194,11 +198,11 @@ describe.each(testDialects())('the reference library flag on %s', (dialect) => {
     expect(await names(store.stix, 'only')).toEqual(lib.map((o) => o.name).sort());
     expect(await names(store.stix, 'exclude')).toEqual(other.map((o) => o.name).sort());
     // A member reading through its sources (no other filter): the library is left out there too.
-    const page = await store.stix.list(member(ORG_A, ['community', `org:${ORG_A}`]), { limit: 100, order: 'desc', reference: 'exclude', excludeTypes: ['identity'] });
+    const page = await store.stix.list(member(ORG_A, ['community', `org:${ORG_A}`]), { limit: 100, order: 'desc', reference: 'exclude' });
     expect(page.ok && page.value.items.map(nameOf).sort()).toEqual(other.map((o) => o.name).sort());
   });
 
-  it('is set by migration 0034 on the versions stored before it', async () => {
+  it('is set by migrations 0034 and 0036 on the versions stored before them', async () => {
     const { store, open } = await fresh();
     const [lib, other] = [library(), news()];
     await put(store.stix, [...lib, ...other]);
@@ -207,6 +211,7 @@ describe.each(testDialects())('the reference library flag on %s', (dialect) => {
     await sql`drop index if exists stix_version_check`.execute(store.database.db);
     await sql`alter table stix_version drop column reference`.execute(store.database.db);
     await upReference(store.database.db);
+    await upDirectory(store.database.db);
     const again = await open();
     expect(await names(again.stix, 'only')).toEqual(lib.map((o) => o.name).sort());
     expect(await names(again.stix, 'exclude')).toEqual(other.map((o) => o.name).sort());

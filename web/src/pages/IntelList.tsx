@@ -96,7 +96,7 @@ export function IntelList() {
           />
         </h1>
         <div className="actions compact">
-          <Link to={library ? '/intel' : '/intel?reference=only'}>{library ? 'Back to intelligence shared with you' : 'Reference library (MITRE ATT&CK, DISARM)'}</Link>
+          <Link to={library ? '/intel' : '/intel?reference=only'}>{library ? 'Back to intelligence shared with you' : 'Reference (ATT&CK, DISARM, members)'}</Link>
           <Link to="/intel/upload">Upload a bundle</Link>
           <Link to="/new" className="button">
             Share something new
