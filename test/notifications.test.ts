@@ -8,6 +8,7 @@ import { incident, indicator, memoryMailer, notificationHub, post, reshare, type
 import { DELIVERY_HEADER, SIGNATURE_HEADER, verifySignature } from '../src/notifications/webhook.ts';
 import { webhookReceiver } from './helpers/webhook-receiver.ts';
 import { isSealed } from '../src/auth/secret-box.ts';
+import { exampleStatus } from './helpers/rampart-examples.ts';
 
 
 describe.each(testDialects())('alerts that reach people on %s', (dialect) => {
@@ -196,6 +197,17 @@ describe.each(testDialects())('alerts that reach people on %s', (dialect) => {
     await hub.notifier.round();
     expect((await notificationsOf('state')).items.some((i) => i.object_id === after.id)).toBe(false);
     expect((await api('stateAdmin', 'PUT', '/api/v1/org/notification-plan', { defaults_enabled: true })).status).toBe(200);
+  });
+
+  it("emails a state office's people at once of a status change in its state, by its standard rule; not the county that posted it, not another state", async () => {
+    const status = exampleStatus({ id: 'x-rampart-status-report--5e1ec710-0000-4000-8000-00000000a1e2', jurisdiction_ref: world.orgs.county, county_fips: undefined });
+    await post(hub, world.keys.county, status, 'amber', ['state:55']);
+    await hub.notifier.round();
+    const state = (await notificationsOf('state')).items.find((i) => i.object_id === status['id']);
+    expect(state?.reasons).toEqual(['Incidents and status changes in our state']);
+    expect(mailTo('state').map((m) => m.subject)).toEqual([expect.stringMatching(/^\[TLP:AMBER\] /)]);
+    expect(mailTo('county')).toEqual([]);
+    expect((await notificationsOf('outsider')).items.some((i) => i.object_id === status['id'])).toBe(false);
   });
 
   it('puts non-urgent alerts of a person who chose the digest into one daily email; urgent ones still go at once', async () => {
