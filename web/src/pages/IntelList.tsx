@@ -81,6 +81,67 @@ export function IntelList() {
   const titles = useTitles(rows.filter((r) => r.type === 'sighting' || r.type === 'x-rampart-status-report').map((r) => r.id));
   const pageIds = rows.map((r) => r.id);
   const allTicked = pageIds.length > 0 && pageIds.every((id) => selected.has(id));
+  // The filters after Type: in line on a wide screen, folded under "More filters" on a phone.
+  const moreFilters = (
+    <>
+      <label>
+        TLP
+        <select name="tlp" value={f.tlp} onChange={(e) => go({ tlp: e.target.value })}>
+          <option value="">Any TLP</option>
+          {TLP_CHOICES.map(([value, label]) => (
+            <option key={value} value={value}>
+              {label}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Owner
+        <select name="owner" value={f.owner} onChange={(e) => go({ owner: e.target.value })}>
+          <option value="">Any organization</option>
+          {owners.map(([id, name]) => (
+            <option key={id} value={id}>
+              {name}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Severity
+        <select name="severity" value={f.severity} onChange={(e) => go({ severity: e.target.value })}>
+          <option value="">Any severity</option>
+          {SEVERITIES.map((s) => (
+            <option key={s} value={s}>
+              {SEVERITY_LABELS[s]}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        State
+        <select name="state" value={f.state} onChange={(e) => go({ state: e.target.value })}>
+          <option value="">Any state</option>
+          {PLACES.map((p) => (
+            <option key={p.fips} value={p.fips}>
+              {p.name}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Label
+        <input type="text" name="label" value={labelText} onChange={(e) => setLabelText(e.target.value)} placeholder="e.g. phishing" />
+      </label>
+      <label>
+        Changed from
+        <input type="date" name="since" value={f.since} max={f.until === '' ? undefined : f.until} onChange={(e) => go({ since: e.target.value })} />
+      </label>
+      <label>
+        Changed until
+        <input type="date" name="until" value={f.until} min={f.since === '' ? undefined : f.since} onChange={(e) => go({ until: e.target.value })} />
+      </label>
+    </>
+  );
   return (
     <div>
       <div className="page-head">
@@ -124,124 +185,10 @@ export function IntelList() {
           // On a phone the search box comes first and the less used filters fold away, open once one is set.
           <details className="more-filters" open={moreSet > 0}>
             <summary>More filters{moreSet > 0 ? ` (${moreSet} set)` : ''}</summary>
-            <div className="more-filters-body">
-                <label>
-                  TLP
-                  <select name="tlp" value={f.tlp} onChange={(e) => go({ tlp: e.target.value })}>
-                    <option value="">Any TLP</option>
-                    {TLP_CHOICES.map(([value, label]) => (
-                      <option key={value} value={value}>
-                        {label}
-                      </option>
-                    ))}
-                  </select>
-                </label>
-                <label>
-                  Owner
-                  <select name="owner" value={f.owner} onChange={(e) => go({ owner: e.target.value })}>
-                    <option value="">Any organization</option>
-                    {owners.map(([id, name]) => (
-                      <option key={id} value={id}>
-                        {name}
-                      </option>
-                    ))}
-                  </select>
-                </label>
-                <label>
-                  Severity
-                  <select name="severity" value={f.severity} onChange={(e) => go({ severity: e.target.value })}>
-                    <option value="">Any severity</option>
-                    {SEVERITIES.map((s) => (
-                      <option key={s} value={s}>
-                        {SEVERITY_LABELS[s]}
-                      </option>
-                    ))}
-                  </select>
-                </label>
-                <label>
-                  State
-                  <select name="state" value={f.state} onChange={(e) => go({ state: e.target.value })}>
-                    <option value="">Any state</option>
-                    {PLACES.map((p) => (
-                      <option key={p.fips} value={p.fips}>
-                        {p.name}
-                      </option>
-                    ))}
-                  </select>
-                </label>
-                <label>
-                  Label
-                  <input type="text" name="label" value={labelText} onChange={(e) => setLabelText(e.target.value)} placeholder="e.g. phishing" />
-                </label>
-                <label>
-                  Changed from
-                  <input type="date" name="since" value={f.since} max={f.until === '' ? undefined : f.until} onChange={(e) => go({ since: e.target.value })} />
-                </label>
-                <label>
-                  Changed until
-                  <input type="date" name="until" value={f.until} min={f.since === '' ? undefined : f.since} onChange={(e) => go({ until: e.target.value })} />
-                </label>
-            </div>
+            <div className="more-filters-body">{moreFilters}</div>
           </details>
         ) : (
-          <>
-            <label>
-              TLP
-              <select name="tlp" value={f.tlp} onChange={(e) => go({ tlp: e.target.value })}>
-                <option value="">Any TLP</option>
-                {TLP_CHOICES.map(([value, label]) => (
-                  <option key={value} value={value}>
-                    {label}
-                  </option>
-                ))}
-              </select>
-            </label>
-            <label>
-              Owner
-              <select name="owner" value={f.owner} onChange={(e) => go({ owner: e.target.value })}>
-                <option value="">Any organization</option>
-                {owners.map(([id, name]) => (
-                  <option key={id} value={id}>
-                    {name}
-                  </option>
-                ))}
-              </select>
-            </label>
-            <label>
-              Severity
-              <select name="severity" value={f.severity} onChange={(e) => go({ severity: e.target.value })}>
-                <option value="">Any severity</option>
-                {SEVERITIES.map((s) => (
-                  <option key={s} value={s}>
-                    {SEVERITY_LABELS[s]}
-                  </option>
-                ))}
-              </select>
-            </label>
-            <label>
-              State
-              <select name="state" value={f.state} onChange={(e) => go({ state: e.target.value })}>
-                <option value="">Any state</option>
-                {PLACES.map((p) => (
-                  <option key={p.fips} value={p.fips}>
-                    {p.name}
-                  </option>
-                ))}
-              </select>
-            </label>
-            <label>
-              Label
-              <input type="text" name="label" value={labelText} onChange={(e) => setLabelText(e.target.value)} placeholder="e.g. phishing" />
-            </label>
-            <label>
-              Changed from
-              <input type="date" name="since" value={f.since} max={f.until === '' ? undefined : f.until} onChange={(e) => go({ since: e.target.value })} />
-            </label>
-            <label>
-              Changed until
-              <input type="date" name="until" value={f.until} min={f.since === '' ? undefined : f.since} onChange={(e) => go({ until: e.target.value })} />
-            </label>
-          </>
+          moreFilters
         )}
         <label>
           Sort
