@@ -134,10 +134,15 @@ async function deliverWebhook(deps: DeliverDeps, row: DeliveryRow, batch: Batch 
   const reader = await readerOf(deps.keysOf, row.org_id, null);
   const seen = batch === null ? await visibleNow(deps, reader, row) : visibleIn(await batch.visible(reader, row.org_id), row);
   if ('dropped' in seen) return { state: 'dropped', reason: seen.dropped };
+  return signAndSend(deps, row, hook, batch, (sentAt) => webhookBody(row, seen.version, sentAt));
+}
+
+/** Signs `bodyAt(sent_at)` with the webhook's secret, POSTs it, and says how it went (a success clears the hook's failures). */
+async function signAndSend(deps: DeliverDeps, row: DeliveryRow, hook: WebhookRow, batch: Batch | null, bodyAt: (sentAt: string) => string): Promise<DeliveryOutcome> {
   const secret = batch === null ? openWebhookSecret(deps.secretBox, hook.id, hook.secret) : batch.secret(hook);
   if (!secret.ok) return failed(deps, row, `the webhook's secret cannot be read: ${secret.error.message}`);
   const now = deps.now();
-  const body = webhookBody(row, seen.version, new Date(now).toISOString());
+  const body = bodyAt(new Date(now).toISOString());
   const sent = await deps.sendWebhook({ url: hook.url, secret: secret.value.secret, deliveryId: row.id, body, timestampSeconds: Math.floor(now / 1000) });
   if (sent.ok) {
     if (hook.failures > 0) await deps.store.webhookSucceeded(hook.id);
@@ -194,16 +199,7 @@ async function deliverSupportWebhook(deps: DeliverDeps, row: DeliveryRow, hook: 
     message = (await deps.supportMessages?.(requestId))?.find((m) => m.id === event.messageId) ?? null;
     if (message === null) return { state: 'dropped', reason: 'the message is gone' };
   }
-  const secret = batch === null ? openWebhookSecret(deps.secretBox, hook.id, hook.secret) : batch.secret(hook);
-  if (!secret.ok) return failed(deps, row, `the webhook's secret cannot be read: ${secret.error.message}`);
-  const now = deps.now();
-  const body = supportWebhookBody(row, request, message, new Date(now).toISOString());
-  const sent = await deps.sendWebhook({ url: hook.url, secret: secret.value.secret, deliveryId: row.id, body, timestampSeconds: Math.floor(now / 1000) });
-  if (sent.ok) {
-    if (hook.failures > 0) await deps.store.webhookSucceeded(hook.id);
-    return { state: 'delivered' };
-  }
-  return failed(deps, row, sent.error);
+  return signAndSend(deps, row, hook, batch, (sentAt) => supportWebhookBody(row, request, message, sentAt));
 }
 
 /** The person an email goes to: the recipient column holds their id (a webhook's id on webhook rows). */
