@@ -6,12 +6,10 @@ import path from 'node:path';
 const ROOT = path.resolve(import.meta.dirname, '..');
 
 /**
- * The core's folders by level; every other folder of src/ is a feature (level 3). privacy/ holds pure
- * rules (no I/O) that the STIX validator applies, so it sits with domain/.
+ * The core's folders by level; every other folder of src/ is a feature (level 3).
  */
 const LEVEL = new Map([
   ['domain', 0],
-  ['privacy', 0],
   ['stix', 1],
   ['store', 2],
 ]);

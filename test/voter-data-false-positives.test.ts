@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { demoItems, type DemoOrgs } from '../src/demo/demo-data.ts';
 import type { OrgId } from '../src/domain/ids.ts';
-import { scanForVoterData } from '../src/privacy/index.ts';
+import { scanForVoterData } from '../src/domain/privacy/index.ts';
 import { SHARED_DATA } from './helpers/shared-data.ts';
 
 // The scanner must refuse voter data without refusing the intelligence Rampart is built to share:

@@ -8,7 +8,7 @@ import type { IncomingObject, Page, Reader, Sharing, StixStore, StoredVersion } 
 import { DEFAULT_LIMITS } from '../stix/bundle-splitter.ts';
 import { validateStixObject, type ValidatedObject } from '../stix/validate.ts';
 import { defaultPatternChecker } from '../ingest/pattern-checker.ts';
-import { VOTER_DATA_CODE } from '../privacy/index.ts';
+import { VOTER_DATA_CODE } from '../domain/privacy/index.ts';
 import type { Clock } from '../domain/clock.ts';
 import type { TransparencyEvent } from '../domain/transparency.ts';
 import type { Principal } from '../domain/principal.ts';

@@ -7,7 +7,7 @@ import { MAX_JSON_DEPTH, tooDeepAt } from './json-syntax.ts';
 import { compiledSchemaFor, type ObjectKind } from './schema/index.ts';
 import { checkRampart } from './validate-election.ts';
 import { checkRules, type PatternChecker } from './validate-rules.ts';
-import { voterDataProblems } from '../privacy/index.ts';
+import { voterDataProblems } from '../domain/privacy/index.ts';
 
 export type { PatternChecker } from './validate-rules.ts';
 

@@ -6,7 +6,7 @@ import type { Principal } from '../domain/principal.ts';
 import { problem, type Problem } from '../domain/problem.ts';
 import { err, ok, type Result } from '../domain/result.ts';
 import { SUPPORT_SERVICE_LABELS, supportTransition, type SupportAction, type SupportRole, type SupportService } from '../domain/support.ts';
-import { voterDataProblems } from '../privacy/index.ts';
+import { voterDataProblems } from '../domain/privacy/index.ts';
 import type { Offering, SupportMessage, SupportRepository, SupportRequest } from '../store/support.ts';
 
 export interface SupportDeps {
