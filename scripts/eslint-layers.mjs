@@ -1,6 +1,7 @@
 // The layer rule of DESIGN.md ("Shape of the code"), as an ESLint rule: imports point one way,
 // domain ← stix ← store ← features ← http/cli/web, and hub/ is the one composition root.
 import path from 'node:path';
+import { checkedRepliesRule } from './eslint-replies.mjs';
 
 /** Where the repository starts: this file sits in scripts/. */
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -78,4 +79,4 @@ export const layersRule = {
   },
 };
 
-export default { rules: { layers: layersRule } };
+export default { rules: { layers: layersRule, 'checked-replies': checkedRepliesRule } };

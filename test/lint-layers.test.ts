@@ -65,3 +65,29 @@ describe('the branded-id rule (no-restricted-syntax in eslint.config.js)', () =>
     expect(await brandedRefusals('src/store/notifications.ts')).toEqual([]);
   });
 });
+
+describe('the checked-replies rule (rampart/checked-replies, scripts/eslint-replies.mjs)', () => {
+  /** What the project's lint config says to `source` written in the file at `file` (relative to the repository). */
+  async function replyRefusals(file: string, source: string): Promise<string[]> {
+    const resolved = (await new ESLint({ cwd: ROOT }).calculateConfigForFile(path.join(ROOT, file))) as { rules?: Record<string, unknown> };
+    const rule = resolved.rules?.['rampart/checked-replies'];
+    if (rule === undefined) return [];
+    const head = "import type { FastifyReply } from 'fastify';\nimport type { Sends } from '../http/send-result.ts';\nimport { sendBytes } from '../http/send-bytes.ts';\n";
+    return linter.verify(head + source, [{ files: ['**/*.ts'], languageOptions: { parser: tseslint.parser }, plugins: { rampart: layers }, rules: { 'rampart/checked-replies': rule as Linter.RuleEntry } }], path.join(ROOT, file)).map((m) => m.message);
+  }
+
+  it('refuses a feature helper sending a value through a plain FastifyReply, as the TAXII admin routes did', async () => {
+    // The shape src/taxii/admin.ts had: any value, stringified, past the response schemas.
+    expect(await replyRefusals('src/taxii/admin.ts', 'export const send = (reply: FastifyReply, body: unknown, status = 200) => reply.code(status).header("a", "b").send(JSON.stringify(body));\n')).toEqual([
+      expect.stringContaining("'reply' is a plain FastifyReply"),
+    ]);
+    expect(await replyRefusals('src/elections/routes.ts', 'export function answer(out: FastifyReply, view: object): FastifyReply {\n  return out.send(view);\n}\n')).toEqual([expect.stringContaining("'out' is a plain FastifyReply")]);
+  });
+
+  it('allows a reply typed by the route (Sends<V>), bytes through sendBytes and an empty 304; the adapters of src/http are its own', async () => {
+    expect(await replyRefusals('src/sharing/routes.ts', 'export const send = <V>(reply: FastifyReply & Sends<V>, value: NoInfer<V>) => reply.code(200).send(value);\n')).toEqual([]);
+    expect(await replyRefusals('src/objects/routes.ts', 'export const send = (reply: FastifyReply, text: string) => sendBytes(reply.code(200), text);\n')).toEqual([]);
+    expect(await replyRefusals('src/rumours/public-cache.ts', 'export const same = (reply: FastifyReply) => reply.code(304).send();\n')).toEqual([]);
+    expect(await replyRefusals('src/http/problem.ts', 'export const send = (reply: FastifyReply, body: object) => reply.send(body);\n')).toEqual([]);
+  });
+});

@@ -234,8 +234,14 @@ describe.each(testDialects())('TAXII 2.1 server conformance over HTTP (%s)', (di
       await expectError(await hub.call(hub.m.county, base, { method: 'POST', body: JSON.stringify({ title: '', audience: 'community' }) }), 400, 'invalid-collection');
       const res = await hub.call(hub.m.county, base, { method: 'POST', body: JSON.stringify({ title: 'State indicators', alias: 'state-indicators', types: ['indicator'], audience: 'state:06' }) });
       expect(res.status).toBe(201);
+      expect(res.headers.get('content-type')).toBe(TAXII_CONTENT_TYPE);
       const made = await json<{ id: string }>(res);
       expect(made.id).toMatch(V4);
+      expect(made).toEqual({ id: made.id, title: 'State indicators', alias: 'state-indicators', types: ['indicator'], audience: 'state:06' });
+      // The list, as its response schema types it (answers are checked against the route's schema, issue 9).
+      const listed = await hub.call(hub.m.county, base);
+      expect(listed.headers.get('content-type')).toBe(TAXII_CONTENT_TYPE);
+      expect(await json<unknown>(listed)).toEqual({ collections: [made] });
       const c = await json<{ id: string; can_write: boolean }>(await hub.call(hub.m.countyRead, `${hub.root}collections/state-indicators/`));
       expect(c).toMatchObject({ id: made.id, can_write: false });
       const objects = await getAll(hub.m.county, objectsPath(made.id));
@@ -246,6 +252,7 @@ describe.each(testDialects())('TAXII 2.1 server conformance over HTTP (%s)', (di
       await expectError(await hub.call(hub.m.county, objectsPath(made.id), { method: 'POST', body: envelope([indicator(91)]) }), 403, 'cannot-write');
       expect((await hub.call(hub.m.county, `${base}${made.id}/`, { method: 'DELETE' })).status).toBe(200);
       await expectError(await hub.call(hub.m.county, `${hub.root}collections/${made.id}/`), 404);
+      expect(await json<unknown>(await hub.call(hub.m.county, base))).toEqual({});
     });
   });
 

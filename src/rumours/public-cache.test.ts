@@ -9,10 +9,13 @@ const sendProblem = (reply: FastifyReply, p: Problem): FastifyReply => reply.cod
 
 function app(options: { readonly during?: () => void } = {}) {
   const listeners = new Set<() => void>();
-  const cache = publicCache((l) => {
-    listeners.add(l);
-    return () => listeners.delete(l);
-  });
+  const cache = publicCache(
+    (l) => {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
+    (reply, body) => reply.send(body),
+  );
   let made = 0;
   const fastify = Fastify();
   fastify.get('/page', (request, reply) =>

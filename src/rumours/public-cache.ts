@@ -65,13 +65,16 @@ const takesGzip = (() => {
   };
 })();
 
+/** Sends bytes an answer holds already (src/http/send-bytes.ts, which the routes pass in). */
+export type SendBytes = (reply: FastifyReply, body: Buffer) => FastifyReply;
+
 /** Sends a public answer with its ETag and Cache-Control: 304 when the client holds the same, gzip when it takes it. */
-export function sendAnswer(request: FastifyRequest, reply: FastifyReply, answer: PublicAnswer): FastifyReply {
+export function sendAnswer(request: FastifyRequest, reply: FastifyReply, answer: PublicAnswer, sendBytes: SendBytes): FastifyReply {
   const asked = request.headers['if-none-match'];
   if (asked !== undefined && (asked === answer.etag || asked.split(',').some((t) => t.trim().replace(/^W\//, '') === answer.etag))) return reply.headers(answer.notModified).code(304).send();
   void reply.headers(answer.headers);
-  if (answer.gzip !== null && takesGzip(request.headers['accept-encoding'])) return reply.header('content-encoding', 'gzip').send(answer.gzip);
-  return reply.send(answer.body);
+  if (answer.gzip !== null && takesGzip(request.headers['accept-encoding'])) return sendBytes(reply.header('content-encoding', 'gzip'), answer.gzip);
+  return sendBytes(reply, answer.body);
 }
 
 /**
@@ -79,7 +82,7 @@ export function sendAnswer(request: FastifyRequest, reply: FastifyReply, answer:
  * stored change (the change bus; across processes with NATS). A change counter guards the race where an
  * answer made from the store before a change would be kept after it: it is sent, not kept.
  */
-export function publicCache(onChange: ((listener: () => void) => () => void) | undefined): {
+export function publicCache(onChange: ((listener: () => void) => () => void) | undefined, sendBytes: SendBytes): {
   serve(request: FastifyRequest, reply: FastifyReply, make: () => Promise<Result<Made, Problem>>, sendProblem: (reply: FastifyReply, problem: Problem) => FastifyReply): Promise<FastifyReply>;
   close(): void;
 } {
@@ -100,7 +103,7 @@ export function publicCache(onChange: ((listener: () => void) => () => void) | u
         answer = publicAnswer(made.value);
         if (onChange !== undefined && before === generation && entries.size < MAX_ENTRIES) entries.set(key, answer);
       }
-      return sendAnswer(request, reply, answer);
+      return sendAnswer(request, reply, answer, sendBytes);
     },
     close() {
       unsubscribe?.();

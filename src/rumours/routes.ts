@@ -42,7 +42,7 @@ export function rumourRoutes(deps: RumourDeps & { readonly onChange?: (listener:
   return (kit) => ({
     plugin: (app) => {
       // The public answers depend only on what is stored: made once, kept until the next stored change.
-      const cache = publicCache(deps.onChange);
+      const cache = publicCache(deps.onChange, sendBytes);
       app.addHook('onClose', async () => {
         cache.close();
         return Promise.resolve();

@@ -7,6 +7,7 @@ import { err, ok, type Result } from '../domain/result.ts';
 import type { Problem } from '../domain/problem.ts';
 import type { AppPlugin } from '../http/deps.ts';
 import { problemResponses } from '../http/schemas.ts';
+import { sendBytes } from '../http/send-bytes.ts';
 import { sendResult, type Sends } from '../http/send-result.ts';
 import { publicCache } from '../rumours/public-cache.ts';
 import { PUBLIC_READER } from '../rumours/service.ts';
@@ -56,7 +57,7 @@ export interface StatementRouteDeps extends StatementDeps {
 export function statementRoutes(deps: StatementRouteDeps): AppPlugin {
   return (kit) => ({
     plugin: (app) => {
-      const cache = publicCache(deps.onChange);
+      const cache = publicCache(deps.onChange, sendBytes);
       app.addHook('onClose', async () => {
         cache.close();
         return Promise.resolve();

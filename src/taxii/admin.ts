@@ -25,8 +25,21 @@ export type FilterCollectionInput = Static<typeof FilterCollectionInput>;
 /** Aliases the views already use; a filter collection may not take them. */
 const RESERVED = /^(my-organization|shared-with-me|community|public|state-\d{2}|group-.*)$/;
 
-function resource(f: FilterCollection) {
-  return { id: f.id, title: f.title, ...(f.description === null ? {} : { description: f.description }), ...(f.alias === null ? {} : { alias: f.alias }), types: f.types, audience: f.audienceKey };
+/** A filter collection as its org-admins read it back. */
+const FilterCollectionResource = Type.Object({
+  id: Type.String(),
+  title: Type.String(),
+  description: Type.Optional(Type.String()),
+  alias: Type.Optional(Type.String()),
+  types: Type.Array(Type.String(), { description: 'the types it is limited to; empty means all' }),
+  audience: Type.String({ description: 'the audience key whose objects it holds' }),
+});
+type FilterCollectionResource = Static<typeof FilterCollectionResource>;
+/** The list of them; `{}` when there is none, as TAXII's own collections resource. */
+const FilterCollectionList = Type.Object({ collections: Type.Optional(Type.Array(FilterCollectionResource)) });
+
+function resource(f: FilterCollection): FilterCollectionResource {
+  return { id: f.id, title: f.title, ...(f.description === null ? {} : { description: f.description }), ...(f.alias === null ? {} : { alias: f.alias }), types: [...f.types], audience: f.audienceKey };
 }
 
 /**
@@ -36,7 +49,6 @@ function resource(f: FilterCollection) {
  */
 export function adminRoutes(app: TaxiiApp, ctx: TaxiiContext): void {
   const base = `/${ctx.apiRoot}/admin/collections/`;
-  const send = (reply: FastifyReply, body: unknown, status = 200) => reply.code(status).header('content-type', TAXII_CONTENT_TYPE).send(JSON.stringify(body));
   const requireAdmin = async (request: FastifyRequest, reply: FastifyReply) => {
     const principal = ctx.principal(request);
     const admin = principal.scope === 'write' && ctx.options.isOrgAdmin !== undefined && (await ctx.options.isOrgAdmin(principal));
@@ -44,12 +56,13 @@ export function adminRoutes(app: TaxiiApp, ctx: TaxiiContext): void {
     return request.method === 'GET' ? undefined : refuseWithoutCsrf(ctx, request, reply);
   };
 
-  app.get(base, { onRequest: requireAdmin }, async (request, reply) => {
+  // Answers are typed by the response schemas and serialized by them; the plugin's onSend hook gives the TAXII media type.
+  app.get(base, { onRequest: requireAdmin, schema: { response: { 200: FilterCollectionList } } }, async (request, reply) => {
     const all = await ctx.options.taxii.collections(ctx.principal(request).orgId);
-    return send(reply, all.length === 0 ? {} : { collections: all.map(resource) });
+    return reply.code(200).send(all.length === 0 ? {} : { collections: all.map(resource) });
   });
 
-  app.post(base, { onRequest: requireAdmin }, async (request, reply) => {
+  app.post(base, { onRequest: requireAdmin, schema: { response: { 201: FilterCollectionResource } } }, async (request, reply) => {
     const principal = ctx.principal(request);
     let input: unknown;
     try {
@@ -76,7 +89,7 @@ export function adminRoutes(app: TaxiiApp, ctx: TaxiiContext): void {
     };
     const added = await ctx.options.taxii.addCollection(collection, ctx.nowMs() * 1000);
     if (added === 'alias-taken') return sendTaxiiError(reply, taxiiError(400, 'alias-taken', `Your organization already has a collection with the alias "${input.alias ?? ''}"; choose another`));
-    return send(reply, resource(collection), 201);
+    return reply.code(201).send(resource(collection));
   });
 
   // The id is parsed below, into the TAXII error format; the schema only types the string the router gives.

@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { RampartApp } from '../http/deps.ts';
+import { sendBytes } from '../http/send-bytes.ts';
 import { auditReads } from '../audit/object-events.ts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { parseStixId, type StixId } from '../domain/ids.ts';
@@ -17,8 +18,9 @@ const StatusPath = { params: Type.Object({ status: Type.String() }) };
 const CollectionPath = { params: Type.Object({ collection: Type.String() }) };
 const ObjectPath = { params: Type.Object({ collection: Type.String(), object: Type.String() }) };
 
+/** TAXII resources go out as bytes assembled here (objects as their stored text). */
 function send(reply: FastifyReply, body: string | Buffer, status = 200): FastifyReply {
-  return reply.code(status).header('content-type', TAXII_CONTENT_TYPE).send(body);
+  return sendBytes(reply.code(status).header('content-type', TAXII_CONTENT_TYPE), body);
 }
 
 function isError<T extends object>(value: T | TaxiiError): value is TaxiiError {

@@ -4049,7 +4049,20 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            collections?: {
+                                id: string;
+                                title: string;
+                                description?: string;
+                                alias?: string;
+                                /** @description the types it is limited to; empty means all */
+                                types: string[];
+                                /** @description the audience key whose objects it holds */
+                                audience: string;
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -4064,11 +4077,22 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
-                200: {
+                201: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            id: string;
+                            title: string;
+                            description?: string;
+                            alias?: string;
+                            /** @description the types it is limited to; empty means all */
+                            types: string[];
+                            /** @description the audience key whose objects it holds */
+                            audience: string;
+                        };
+                    };
                 };
             };
         };
