@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { otherSide, providersOf } from './support.ts';
+import { askIssues, otherSide, providersOf } from './support.ts';
 
 describe('support words', () => {
   it('names the other side of a request', () => {
@@ -11,5 +11,15 @@ describe('support words', () => {
   it('lists each provider of a catalogue once', () => {
     const o = (id: string, service: 'risk-assessment' | 'threat-briefing') => ({ provider: { id, name: id.toUpperCase() }, service, service_label: service, description: '', active: true });
     expect(providersOf([o('c', 'risk-assessment'), o('c', 'threat-briefing'), o('d', 'risk-assessment')]).map((p) => p.id)).toEqual(['c', 'd']);
+  });
+
+  it('says what a request still needs, in words, instead of a silent disabled button', () => {
+    expect(askIssues({ provider: '', serviceChosen: false, title: '', details: ' ' })).toEqual([
+      'Choose who you ask.',
+      'Say in a line what you need (at least 3 characters).',
+      'Say what you need, when, and who to contact.',
+    ]);
+    expect(askIssues({ provider: 'org', serviceChosen: false, title: 'IT', details: 'Call us' })).toEqual(['Choose the service you need from their list.', 'Say in a line what you need (at least 3 characters).']);
+    expect(askIssues({ provider: 'org', serviceChosen: true, title: 'Scan', details: 'Call us' })).toEqual([]);
   });
 });

@@ -35,3 +35,13 @@ export function providersOf(catalogue: readonly OfferingView[]): OrgRef[] {
   for (const o of catalogue) if (!seen.has(o.provider.id)) seen.set(o.provider.id, o.provider);
   return [...seen.values()];
 }
+
+/** What a request still needs before it can be sent, in the words the form shows (empty: ready to send). */
+export function askIssues(form: { readonly provider: string; readonly serviceChosen: boolean; readonly title: string; readonly details: string }): string[] {
+  const issues: string[] = [];
+  if (form.provider === '') issues.push('Choose who you ask.');
+  else if (!form.serviceChosen) issues.push('Choose the service you need from their list.');
+  if (form.title.trim().length < 3) issues.push('Say in a line what you need (at least 3 characters).');
+  if (form.details.trim() === '') issues.push('Say what you need, when, and who to contact.');
+  return issues;
+}

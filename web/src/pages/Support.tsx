@@ -5,7 +5,7 @@ import { Loading, ProblemBox } from '../components/Status.tsx';
 import { formatWhen } from '../format.ts';
 import { Link, navigate } from '../router.tsx';
 import { useSession, type Me } from '../session.tsx';
-import { otherSide, providersOf, SUPPORT_STATUS_LABELS } from '../support.ts';
+import { askIssues, otherSide, providersOf, SUPPORT_STATUS_LABELS } from '../support.ts';
 import { useRoute } from '../use-api.ts';
 import { useSupportEvents } from '../use-support-live.ts';
 
@@ -63,10 +63,13 @@ function AskForm(props: { readonly onAsked: (id: string) => void }) {
   const [busy, setBusy] = useState(false);
   const services = offerings.filter((o) => o.provider.id === provider);
   const chosen = services.find((o) => o.service === service);
-  const ready = provider !== '' && chosen !== undefined && title.trim().length >= 3 && details.trim() !== '';
+  const [tried, setTried] = useState(false);
+  const issues = tried ? askIssues({ provider, serviceChosen: chosen !== undefined, title, details }) : [];
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    if (chosen === undefined) return;
+    // The button stays usable: pressing it early lists what is missing instead of doing nothing.
+    setTried(true);
+    if (chosen === undefined || askIssues({ provider, serviceChosen: true, title, details }).length > 0) return;
     setBusy(true);
     setProblem(null);
     const res = await call('post', '/api/v1/support/requests', { body: { provider_org: provider, service: chosen.service, title: title.trim(), details: details.trim(), ...(urgent ? { urgent: true } : {}) } });
@@ -114,7 +117,18 @@ function AskForm(props: { readonly onAsked: (id: string) => void }) {
         <input type="checkbox" name="urgent" checked={urgent} onChange={(e) => setUrgent(e.target.checked)} /> Urgent: we need help now (their contacts are emailed at once, and their backup contacts if nobody answers in time)
       </label>
       <p className="muted small">Only your organization and the one you ask will see it, and any organization you add later. Never include voters’ personal data.</p>
-      <button type="submit" className="primary" disabled={busy || !ready}>
+      {/* Beside the button, where the eyes are when it is pressed (on a phone the top of the form is out of sight). */}
+      {issues.length > 0 ? (
+        <div className="error" role="alert" data-testid="ask-issues">
+          Before sending:
+          <ul>
+            {issues.map((i) => (
+              <li key={i}>{i}</li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+      <button type="submit" className="primary" disabled={busy}>
         {busy ? 'Sending…' : 'Send request'}
       </button>
     </form>
