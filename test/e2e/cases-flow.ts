@@ -30,7 +30,11 @@ export async function runCaseFlow(browser: Browser, app: AppUnderTest, shots: st
   await page.waitForSelector('[data-testid=pattern-check].field-error');
   expect(await page.isDisabled('button[type=submit]')).toBe(true);
   await page.screenshot({ path: join(shots, 'c01-indicator-pattern-error.png'), fullPage: true });
-  await page.fill('input[name=pattern]', "[domain-name:value = 'threats.example']");
+  // Typed as a bare domain, it is named in words and the pattern is one press away (no parser jargon).
+  await page.fill('input[name=pattern]', 'threats.example');
+  expect(await page.textContent('[data-testid=pattern-check]')).toBe('That is a domain name, not yet a STIX pattern: use the pattern below.');
+  await page.click('.pattern-suggestion button');
+  expect(await page.inputValue('input[name=pattern]')).toBe("[domain-name:value = 'threats.example']");
   await page.waitForSelector('[data-testid=pattern-check]:has-text("reads correctly")');
   await page.click('button[type=submit]:has-text("Share")');
   await page.waitForSelector('.success');

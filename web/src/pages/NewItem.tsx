@@ -5,6 +5,7 @@ import { parsePattern } from '../../../src/stix/pattern/parser.ts';
 import { call, type ApiProblem } from '../api.ts';
 import { ProblemBox } from '../components/Status.tsx';
 import { TlpBadge } from '../components/TlpBadge.tsx';
+import { valuePattern } from '../pattern-words.ts';
 import { Link, navigate, useLocation } from '../router.tsx';
 import { useSession, type Me } from '../session.tsx';
 import { audienceAfterTlpChange, audienceChoices, defaultAudienceFor, isAllowed, TLP_MEANING, tlpReason } from '../sharing-rules.ts';
@@ -25,9 +26,14 @@ const REPORT_TYPES = [
 
 /** What is wrong with the pattern, in words, or null when it reads as a STIX pattern. */
 export function patternProblem(pattern: string): string | null {
-  if (pattern.trim() === '') return 'Enter what to look for.';
+  if (pattern.trim() === '') return 'Enter what to look for: an address, domain, web address, email address or file hash, or a STIX pattern.';
   const parsed = parsePattern(pattern);
-  return parsed.ok ? null : `Not a pattern Rampart can read (at character ${parsed.error.column}): ${parsed.error.message}`;
+  if (parsed.ok) return null;
+  const value = valuePattern(pattern);
+  if (value !== null) return `That is ${value.what}, not yet a STIX pattern: use the pattern below.`;
+  // The parser's own words ("expected '[' … found a float literal") only help someone already writing a pattern.
+  if (!/^\s*[[(]/.test(pattern)) return "Not a pattern Rampart can read. A STIX pattern starts with '[', e.g. [domain-name:value = 'evil.example']; or type just the address, domain, web address, email address or file hash.";
+  return `Not a pattern Rampart can read (at character ${parsed.error.column}): ${parsed.error.message}`;
 }
 
 export function NewItem() {
@@ -43,13 +49,15 @@ function NewItemForm({ me }: { readonly me: Me }) {
   const kind: Kind = asked === 'report' || asked === 'note' ? asked : about !== null ? 'note' : 'indicator';
   const [name, setName] = useState('');
   const [text, setText] = useState('');
-  const [pattern, setPattern] = useState("[domain-name:value = 'example.com']");
+  // Empty, not an example: an untouched example would be shared as a real indicator.
+  const [pattern, setPattern] = useState('');
   const [reportType, setReportType] = useState<string>('threat-report');
   const [tlp, setTlp] = useState<Tlp>('amber');
   const [audience, setAudience] = useState<AudienceKey[]>(() => defaultAudienceFor('amber', me));
   const [problem, setProblem] = useState<ApiProblem | null>(null);
   const [busy, setBusy] = useState(false);
   const checked = kind === 'indicator' ? patternProblem(pattern) : null;
+  const suggested = checked === null ? null : valuePattern(pattern);
   const missing = kind === 'note' ? (text.trim() === '' ? 'Write the note.' : null) : name.trim() === '' ? 'Give it a title.' : null;
 
   const submit = async (e: FormEvent) => {
@@ -100,13 +108,28 @@ function NewItemForm({ me }: { readonly me: Me }) {
         </label>
         {kind === 'indicator' ? (
           <label className={checked === null ? '' : 'invalid'}>
-            What to look for (a STIX pattern)
-            <input name="pattern" className="mono" value={pattern} onChange={(e) => setPattern(e.target.value)} aria-invalid={checked !== null} aria-describedby="pattern-check" />
+            What to look for: an address, domain, web address, email address or file hash, or a STIX pattern
+            <input
+              name="pattern"
+              className="mono"
+              value={pattern}
+              onChange={(e) => setPattern(e.target.value)}
+              placeholder="e.g. 203.0.113.47 or [domain-name:value = 'evil.example']"
+              aria-invalid={checked !== null}
+              aria-describedby="pattern-check"
+            />
             <span id="pattern-check" className={checked === null ? 'muted small' : 'field-error'} role="status" data-testid="pattern-check">
               {checked ?? 'The pattern reads correctly.'}
             </span>
           </label>
         ) : null}
+        {suggested === null ? null : (
+          <p className="pattern-suggestion">
+            <button type="button" onClick={() => setPattern(suggested.pattern)}>
+              Use <span className="mono">{suggested.pattern}</span>
+            </button>
+          </p>
+        )}
         {kind === 'report' ? (
           <label>
             Kind of report
@@ -166,7 +189,7 @@ function NewItemForm({ me }: { readonly me: Me }) {
         <button type="submit" className="primary big" disabled={busy || checked !== null || missing !== null || audience.length === 0}>
           {busy ? 'Sharing…' : 'Share'}
         </button>
-        <span className="muted small">{missing ?? (audience.length === 0 ? 'Choose at least one place to share it with.' : 'Only the places ticked above will see it. You stay its owner.')}</span>
+        <span className="muted small">{missing ?? (checked !== null ? 'Fix “What to look for” above.' : audience.length === 0 ? 'Choose at least one place to share it with.' : 'Only the places ticked above will see it. You stay its owner.')}</span>
       </div>
     </form>
   );
