@@ -11,6 +11,7 @@ import { dashboardFor } from '../src/dashboard/service.ts';
 import { exportBundle } from '../src/ingest/export.ts';
 import type { SharingService } from '../src/sharing/service.ts';
 import { openStore, type RampartStore } from '../src/store/index.ts';
+import { kyselyStixStore } from '../src/store/stix-store.ts';
 import { testDatabase, testDialects } from './helpers/store.ts';
 import type { IncomingObject, Reader } from '../src/store/types.ts';
 import { audienceFor, olderAudience, reaches, readersOf, TLPS, type ModelPeople, type ModelReader } from './helpers/visibility-oracle.ts';
@@ -174,6 +175,12 @@ async function checkStorePaths(store: RampartStore, service: SharingService, wor
     expect(await store.stix.count(reader), `count by ${who}`).toBe(expected.length);
     const named = await store.stix.list(reader, { limit: 1000, text: 'ALPHA' });
     expect(named.ok ? named.value.items.map((v) => v.id).sort() : named, `text search by ${who}`).toEqual(expected.filter((o) => o.named).map((o) => o.id).sort());
+    // Best match first: every match it may see, and with a window of 3 the newest 3 of them, never another's.
+    const ranked = await store.stix.list(reader, { limit: 1000, text: 'ALPHA', sort: 'relevance' });
+    expect(ranked.ok ? ranked.value.items.map((v) => v.id).sort() : ranked, `best match first by ${who}`).toEqual(expected.filter((o) => o.named).map((o) => o.id).sort());
+    const newest = await store.stix.list(reader, { limit: 3, text: 'ALPHA', order: 'desc' });
+    const windowed = await kyselyStixStore(store.database, { rankedAmong: 3 }).list(reader, { limit: 1000, text: 'ALPHA', sort: 'relevance' });
+    expect(windowed.ok ? windowed.value.items.map((v) => v.id).sort() : windowed, `best match first among the newest 3 by ${who}`).toEqual(newest.ok ? newest.value.items.map((v) => v.id).sort() : newest);
 
     const bundle = await exportBundle(store.stix, reader, { pageSize: 5 });
     if (!bundle.ok) throw new Error(bundle.error.message);

@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { RANKED_AMONG } from '../store/stix-read.ts';
 import { AudienceSchema, PageCursor, PageLimit, SharingSchema, StixIdString, StixObjectSchema, Timestamp, TlpSchema } from '../domain/schemas.ts';
 
 /** The schemas of /api/v1/objects: Fastify validates with them, OpenAPI is generated from them, types come from Static<>. */
@@ -24,7 +25,7 @@ export const ListObjectsQuery = Type.Object(
     sort: Type.Optional(
       Type.Union([Type.Literal('added'), Type.Literal('modified'), Type.Literal('name'), Type.Literal('relevance')], {
         description:
-          'added (default): by when added to this hub; modified: by the time the version was modified; name: by name, letter case aside (unnamed items last); relevance: best match of q first (needs q; words are ranked by full text, an address or other value ranks nothing, so newest modified first). order applies to added, modified and name.',
+          `added (default): by when added to this hub; modified: by the time the version was modified; name: by name, letter case aside (unnamed items last); relevance: best match of q first (needs q; words are ranked by full text among the newest ${RANKED_AMONG.toLocaleString('en-US')} matches you may see, so a common word's older matches are left out of this order; an address or other value ranks nothing, so newest modified first). order applies to added, modified and name.`,
       }),
     ),
     order: Type.Optional(Type.Union([Type.Literal('asc'), Type.Literal('desc')], { description: 'asc (default): oldest (or A to Z) first; desc: newest (or Z to A) first. Next pages keep the sort and order of the first.' })),

@@ -6,6 +6,7 @@ import { up as upDirectory } from './migrations/0036-directory-reference.ts';
 import { testDialects } from '../../test/helpers/store.ts';
 import { GREEN_A, OPERATOR, ORG_A, ORG_B, freshStores, member, obj, put, share } from '../../test/helpers/stix-kit.ts';
 import { searchValuesOf, valueQuery } from './search-values.ts';
+import { kyselyStixStore } from './stix-store.ts';
 import { RAMPART_EXTENSION_ID } from '../stix/rampart-extension.ts';
 import type { IncomingObject, Reader, StixStore, StoredVersion } from './types.ts';
 import type { OrgId } from '../domain/ids.ts';
@@ -95,6 +96,30 @@ describe.each(testDialects())('search on %s', (dialect) => {
     expect(await found(store, a, 'quiet report', items)).toEqual([]);
     expect(await found(store, b, 'example.net', items)).toEqual(['2']);
     expect(await store.stix.count(a, { text: '192.0.2.10' })).toBe(1);
+  });
+
+  it('finds each word as a word or the start of one, whichever terms start it, and ranks them', async () => {
+    const { store } = await fresh();
+    const names = ['Impersonation of the clerk', 'Impersonated poll worker', 'Impersonate voters', 'Important notice', 'Imp of the perverse', 'Crème brûlée ballots', 'Polling place impostor'];
+    const items = names.map((name) => obj({ type: 'report', name }));
+    await put(store.stix, items);
+    const find = async (text: string, sort?: 'relevance') => {
+      const page = await store.stix.list(OPERATOR, { limit: 20, text, order: 'desc', ...(sort === undefined ? {} : { sort }) });
+      if (!page.ok) throw new Error(page.error.message);
+      return page.value.items.map(nameOf).sort();
+    };
+    const impersonat = ['Impersonate voters', 'Impersonated poll worker', 'Impersonation of the clerk'];
+    expect(await find('impersonat')).toEqual(impersonat);
+    expect(await find('impersonat', 'relevance')).toEqual(impersonat);
+    expect(await store.stix.count(OPERATOR, { text: 'impersonat' })).toBe(3);
+    expect(await find('impersonated')).toEqual(['Impersonated poll worker']);
+    // Two words: each starts a term of the same item.
+    expect(await find('impers poll')).toEqual(['Impersonated poll worker']);
+    expect(await find('pol imp')).toEqual(['Impersonated poll worker', 'Polling place impostor']);
+    // A short word, a word no term starts, an accented word the index folds.
+    expect(await find('im')).toEqual([...names.filter((n) => n.startsWith('Im')), 'Polling place impostor'].sort());
+    expect(await find('impx')).toEqual([]);
+    expect(await find('crème')).toEqual(['Crème brûlée ballots']);
   });
 
   it('pages through a words search both ways, oldest or newest first, only over what the reader may see, and counts it up to a cap', async () => {
@@ -243,6 +268,59 @@ describe.each(testDialects())('best match first on %s', (dialect) => {
     expect(first.ok && first.value.items.every((v) => Number(nameOf(v).split(' ')[1]) % 3 === 2)).toBe(true);
     const all = await store.stix.list(OPERATOR, { limit: 5, text: 'ballot', sort: 'relevance' });
     expect(all.ok && all.value.items.every((v) => nameOf(v).startsWith('hidden'))).toBe(true);
+  });
+});
+
+describe.each(testDialects())('best match first among the newest matches on %s', (dialect) => {
+  const fresh = freshStores(dialect);
+  const AMONG = 12;
+
+  /** Every page of the reader's best matches of `text`, walked with the cursor, in order. */
+  async function ranked(stix: Pick<StixStore, 'list'>, reader: Reader, text: string, limit = 5): Promise<string[]> {
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await stix.list(reader, { limit, text, sort: 'relevance', ...(cursor === undefined ? {} : { cursor }) });
+      if (!page.ok) throw new Error(page.error.message);
+      seen.push(...page.value.items.map(nameOf));
+      cursor = page.value.nextCursor ?? undefined;
+    } while (cursor !== undefined);
+    return seen;
+  }
+
+  it('ranks the newest matches the reader may see, and objects it may not see neither appear nor move the window or the count', async () => {
+    const { store } = await fresh();
+    const small = kyselyStixStore(store.database, { rankedAmong: AMONG });
+    const reader = member(ORG_A, ['community', `org:${ORG_A}`]);
+    // 20 matches the reader may see, oldest first; every third names the word three times.
+    const mine = Array.from({ length: 20 }, (_, i) => obj({ type: 'report', name: `mine ${i}`, description: `${'ballot '.repeat(i % 3 === 0 ? 3 : 1)}and more words`, sharing: share(ORG_B, 'green', ['community']) }));
+    await put(store.stix, mine);
+    const before = await ranked(small, reader, 'ballot');
+    // Best first among the newest 12 (mine 8 to 19): the three-times ones (9, 12, 15, 18), then the others, newest first.
+    expect(before).toEqual(['mine 18', 'mine 15', 'mine 12', 'mine 9', 'mine 19', 'mine 17', 'mine 16', 'mine 14', 'mine 13', 'mine 11', 'mine 10', 'mine 8']);
+    const countBefore = await small.count(reader, { text: 'ballot' });
+    expect(countBefore).toBe(20);
+    // Newer matches the reader may not see, ranking best of all: the reader's window, order and count stay the same.
+    const hidden = Array.from({ length: 30 }, (_, i) => obj({ type: 'report', name: `hidden ${i}`, description: 'ballot ballot ballot ballot ballot', sharing: share(ORG_B, 'amber+strict', [`org:${ORG_B}`]) }));
+    await put(store.stix, hidden);
+    expect(await ranked(small, reader, 'ballot')).toEqual(before);
+    expect(await ranked(small, reader, 'ballot', 100)).toEqual(before);
+    expect(await small.count(reader, { text: 'ballot' })).toBe(countBefore);
+    // The operator's window is the newest 12 of all: hidden ones only.
+    const all = await ranked(small, OPERATOR, 'ballot');
+    expect(all).toHaveLength(AMONG);
+    expect(all.every((n) => n.startsWith('hidden'))).toBe(true);
+    // The filters decide the window too: a type no match has gives nothing.
+    const none = await small.list(reader, { limit: 5, text: 'ballot', sort: 'relevance', types: ['incident'] });
+    expect(none.ok && none.value.items).toEqual([]);
+  });
+
+  it('pages through every match when there are fewer than the window holds', async () => {
+    const { store } = await fresh();
+    const small = kyselyStixStore(store.database, { rankedAmong: AMONG });
+    const items = Array.from({ length: 7 }, (_, i) => obj({ type: 'incident', name: `case ${i}`, description: i === 2 ? 'ransomware ransomware note' : 'ransomware note' }));
+    await put(store.stix, items);
+    expect(await ranked(small, OPERATOR, 'ransomware', 3)).toEqual(['case 2', 'case 6', 'case 5', 'case 4', 'case 3', 'case 1', 'case 0']);
   });
 });
 

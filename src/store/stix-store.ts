@@ -14,6 +14,8 @@ import { visibleTo } from './visibility.ts';
 export interface StixStoreOptions {
   /** Where added timestamps come from (microseconds since the epoch); the system clock by default. */
   readonly clock?: MicroClock;
+  /** How many of the newest matches a reader may see best match first ranks (RANKED_AMONG, src/store/stix-read.ts); tests set a few. */
+  readonly rankedAmong?: number;
 }
 
 const OWNER_LOOKUP_CHUNK = 500;
@@ -60,7 +62,7 @@ export function kyselyStixStore(database: Database<unknown>, options: StixStoreO
   const db: Kysely<StixTables> = database.db.withTables<StixTables>();
   const { dialect, runMany } = database;
   const clock = options.clock ?? systemMicroClock;
-  const reads = stixReads(db, dialect);
+  const reads = stixReads(db, dialect, options.rankedAmong);
 
   async function write<T, E>(fn: (writer: StixWriter) => Promise<Result<T, E>>): Promise<Result<T, E>> {
     // An error Result leaves the transaction by this throw, so Kysely rolls everything back.

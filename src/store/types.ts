@@ -143,8 +143,9 @@ export interface ListQuery {
   readonly order?: 'asc' | 'desc';
   /**
    * added (default): by the time added to this hub; modified: by the version's modified time; name: by name,
-   * letter case aside; relevance: best match of `text` first (words ranked by the full-text index; a value
-   * query ranks nothing, so newest modified first). `order` applies to added, modified and name.
+   * letter case aside; relevance: best match of `text` first (words ranked by the full-text index among the
+   * newest RANKED_AMONG matches the reader may see; a value query ranks nothing, so newest modified first).
+   * `order` applies to added, modified and name.
    */
   readonly sort?: 'added' | 'modified' | 'name' | 'relevance';
   readonly limit: number;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { apiQueryOf, emptyFilters, filtersOf } from './list-query.ts';
+import { apiQueryOf, emptyFilters, filtersOf, RANKED_AMONG } from './list-query.ts';
+import { RANKED_AMONG as SERVER_RANKED_AMONG } from '../../src/store/stix-read.ts';
 
 describe('list query', () => {
   it('turns the address filters into the API query and back', () => {
@@ -13,5 +14,8 @@ describe('list query', () => {
     expect(filtersOf(apiQueryOf({ ...emptyFilters(), q: 'x', sort: 'relevance' })).sort).toBe('relevance');
     expect(apiQueryOf({ ...emptyFilters(), sort: 'relevance' })).toEqual({ exclude_type: 'relationship,x-rampart-status-report', order: 'desc' });
     expect(apiQueryOf({ ...emptyFilters(), reference: 'only', type: 'attack-pattern', since: 'nonsense' })).toEqual({ type: 'attack-pattern', reference: 'only', order: 'desc' });
+  });
+  it('says how many matches best match first ranks, as the server ranks them', () => {
+    expect(RANKED_AMONG).toBe(SERVER_RANKED_AMONG);
   });
 });

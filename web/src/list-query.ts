@@ -12,6 +12,9 @@ export const SORTS: readonly (readonly [string, string, Readonly<{ sort?: 'modif
   ['relevance', 'Best match first', { sort: 'relevance', order: 'desc' }],
 ];
 
+/** How many of the newest matches "Best match first" ranks (the server's RANKED_AMONG, src/store/stix-read.ts; a test keeps them equal). */
+export const RANKED_AMONG = 5000;
+
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 /** The types the list leaves out while no type is chosen. */

@@ -17,7 +17,7 @@ import { useTitles } from '../use-titles.ts';
 import { useOrgNames } from '../components/SharingPanel.tsx';
 import { SavedSearches } from '../components/SavedSearches.tsx';
 import { plainText } from '../markdown.ts';
-import { apiQueryOf, FILTERS, SORTS, sortChoiceOf, type Filter } from '../list-query.ts';
+import { apiQueryOf, FILTERS, RANKED_AMONG, SORTS, sortChoiceOf, type Filter } from '../list-query.ts';
 
 const PAGE_SIZE = 25;
 
@@ -211,6 +211,7 @@ export function IntelList() {
         <p className="muted list-total" role="status">
           {list.value.total_capped === true ? `More than ${count(list.value.total)} items` : list.value.total === 1 ? '1 item' : `${count(list.value.total)} items`}
           {q === '' && !filtered ? '' : list.value.total === 1 ? ' matches' : ' match'}
+          {sortChoice?.[0] === 'relevance' && list.value.total_capped === true ? `; best matches among the newest ${count(RANKED_AMONG)}` : ''}
         </p>
       ) : null}
       {f.type === '' && !library ? (
