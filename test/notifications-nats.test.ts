@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import { newWebhookSecret, DELIVERY_HEADER } from '../src/notifications/webhook.ts';
 import { notificationsStore } from '../src/store/notifications.ts';
@@ -68,6 +69,9 @@ describe.skipIf(skip !== null)('alert delivery by two server processes on one Po
       // One attempt each: no delivery was sent by one process and then again by the other (which process sent which is not asserted: the queue may hand a short run to one).
       const delivered = await notify.deliveries({ state: 'delivered', limit: 1000 });
       expect(delivered.every((d) => d.attempts === 1)).toBe(true);
+      // Each alert recorded once, for exactly the state office's two people, whichever process matched it (one at a time, under the matching lease).
+      const alerts = await sql<{ user_id: string; object_id: string }>`select user_id, object_id from notify_alert`.execute(observer.database.db);
+      expect(alerts.rows.map((a) => `${a.object_id} ${a.user_id}`).sort()).toEqual(ids.flatMap((id) => [world.users.state, world.users.stateAdmin].map((u) => `${id} ${u}`)).sort());
     } finally {
       for (const h of hubs) await stopServe(h);
       await receiver.close();

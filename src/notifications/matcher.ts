@@ -25,10 +25,15 @@ export interface MatcherDeps {
   readonly now: () => number;
   /** When the next daily digest goes out, for a time `now`. */
   readonly nextDigestAt: (now: number) => number;
+  /**
+   * The directory read last, under the mark read before it (NotificationsStore.directoryMark): a pass whose mark
+   * is the same uses it instead of reading the directory again. Without it, every pass reads the directory.
+   */
+  readonly cache?: { current: { readonly mark: string; readonly watchers: Watchers } | null };
 }
 
-/** Everything a pass needs about who watches what, loaded once per pass. */
-interface Watchers {
+/** Everything a pass needs about who watches what, loaded when the directory's mark moves. */
+export interface Watchers {
   readonly orgs: ReadonlyMap<OrgId, OrgFacts>;
   readonly people: ReadonlyMap<OrgId, readonly Person[]>;
   readonly orgRules: ReadonlyMap<OrgId, readonly Rule[]>;
@@ -39,6 +44,12 @@ interface Watchers {
   readonly keys: Map<OrgId, ReadonlySet<string>>;
   /** `org|kind|person` for the people each organization's notification plan names as primary contacts of a kind of alert. */
   readonly primary: ReadonlySet<string>;
+  /** The organizations with someone to tell (people or webhooks), in directory order. */
+  readonly watching: readonly OrgId[];
+  /** For each audience key, the positions in `watching` of the organizations that read with it. */
+  readonly byKey: ReadonlyMap<string, readonly number[]>;
+  /** For `user:<id>`, the position in `watching` of that person's organization. */
+  readonly byPerson: ReadonlyMap<string, number>;
 }
 
 const isEmailMode = (s: string): s is EmailMode => (EMAIL_MODES as readonly string[]).includes(s);
@@ -100,7 +111,25 @@ async function loadWatchers(deps: MatcherDeps): Promise<Watchers> {
   const watching = [...orgs.keys()].filter((id) => people.has(id) || webhooks.has(id));
   const known = deps.keysOfKnown === undefined ? null : await deps.keysOfKnown(watching.flatMap((id) => orgs.get(id) ?? []));
   const keys = new Map(await Promise.all(watching.map(async (id) => [id, new Set<string>(known?.get(id) ?? (await deps.keysOf(id, null)))] as const)));
-  return { orgs, people, orgRules, personRules, watchItems, personModes: new Map(persons.map((p) => [p.user_id, p.email_mode])), webhooks, keys, primary };
+  const byKey = new Map<string, number[]>();
+  const byPerson = new Map<string, number>();
+  for (const [i, id] of watching.entries()) {
+    for (const key of keys.get(id) ?? []) push(byKey, key, i);
+    for (const person of people.get(id) ?? []) byPerson.set(`user:${person.id}`, i);
+  }
+  return { orgs, people, orgRules, personRules, watchItems, personModes: new Map(persons.map((p) => [p.user_id, p.email_mode])), webhooks, keys, primary, watching, byKey, byPerson };
+}
+
+/** The watchers as of now: those kept under the directory's current mark, else read again (and kept). */
+async function watchersOf(deps: MatcherDeps): Promise<Watchers> {
+  const cache = deps.cache;
+  if (cache === undefined) return loadWatchers(deps);
+  // The mark first: the directory read after it is at least as new, so keeping it under this mark never hides a later write.
+  const mark = await deps.store.directoryMark();
+  if (cache.current?.mark === mark) return cache.current.watchers;
+  const watchers = await loadWatchers(deps);
+  cache.current = { mark, watchers };
+  return watchers;
 }
 
 async function orgKeys(deps: MatcherDeps, w: Watchers, orgId: OrgId): Promise<ReadonlySet<string>> {
@@ -174,7 +203,17 @@ export async function matchVersion(deps: MatcherDeps, w: Watchers, version: Stor
   const namesPeople = audience.some((k) => k.startsWith('user:'));
   // Candidates only: the store's predicate decides below, for each organization's reader (all in one query).
   const candidates: { orgId: OrgId; org: OrgFacts; people: readonly Person[]; hooks: readonly string[]; keys: ReadonlySet<string>; named: boolean; reader: MemberReader }[] = [];
-  for (const [orgId, org] of w.orgs) {
+  // The organizations that read with one of the audience's keys or have a person it names, in directory order.
+  const positions = new Set<number>();
+  for (const key of audience) {
+    for (const i of w.byKey.get(key) ?? []) positions.add(i);
+    const named = w.byPerson.get(key);
+    if (named !== undefined) positions.add(named);
+  }
+  for (const i of [...positions].sort((a, b) => a - b)) {
+    const orgId = w.watching[i];
+    const org = orgId === undefined ? undefined : w.orgs.get(orgId);
+    if (orgId === undefined || org === undefined) continue;
     // An organization is not told of what it published itself.
     if (orgId === version.sharing.owner) continue;
     const people = w.people.get(orgId) ?? [];
@@ -267,7 +306,7 @@ export async function matchPass(deps: MatcherDeps): Promise<number> {
   if (!page.ok) throw new Error(`notifications: cannot list new versions: ${page.error.message}`);
   const last = page.value.items[page.value.items.length - 1];
   if (last === undefined) return 0;
-  const watchers = await loadWatchers(deps);
+  const watchers = await watchersOf(deps);
   const now = deps.now();
   const alerts: AlertRow[] = [];
   const deliveries: DeliveryRow[] = [];
@@ -287,7 +326,7 @@ export async function matchReshare(deps: MatcherDeps, id: StixId): Promise<void>
   // Each owner's record of the id (the event names the id only): a record that was not re-shared matches as before.
   const latest = (await deps.stix.versions({ kind: 'operator' }, id)).filter((v) => v.isLatest && !v.revoked);
   if (latest.length === 0) return;
-  const watchers = await loadWatchers(deps);
+  const watchers = await watchersOf(deps);
   for (const version of latest) {
     const found = await matchVersion(deps, watchers, version, deps.now());
     await deps.store.record(found.alerts, found.deliveries);

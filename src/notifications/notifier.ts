@@ -15,6 +15,8 @@ import type { SecretBox } from '../auth/secret-box.ts';
 
 /** Minutes an urgent alert may wait unacknowledged before the backup contacts are told, when the plan says nothing. */
 export const DEFAULT_ESCALATE_MINUTES = 30;
+/** The lease (notify_lease) of the process that matches new versions. */
+const MATCH_LEASE = 'match';
 /** Hour of the day (UTC) the daily digest goes out: 12:00 UTC is 7 in the morning on the East Coast. */
 export const DEFAULT_DIGEST_HOUR_UTC = 12;
 
@@ -73,7 +75,16 @@ export function createNotifier(options: NotifierOptions): Notifier {
   const policy: DeliveryPolicy = { ...DEFAULT_POLICY, ...options.policy };
   const owner = `${process.pid}-${randomUUID()}`;
   const digestHour = options.digestHourUtc ?? DEFAULT_DIGEST_HOUR_UTC;
-  const matcherDeps: MatcherDeps = { stix: options.stix, store: options.store, directory: options.directory, keysOf: options.keysOf, ...(options.keysOfKnown === undefined ? {} : { keysOfKnown: options.keysOfKnown }), now, nextDigestAt: (t) => nextDigestAt(t, digestHour) };
+  const matcherDeps: MatcherDeps = {
+    stix: options.stix,
+    store: options.store,
+    directory: options.directory,
+    keysOf: options.keysOf,
+    ...(options.keysOfKnown === undefined ? {} : { keysOfKnown: options.keysOfKnown }),
+    now,
+    nextDigestAt: (t) => nextDigestAt(t, digestHour),
+    cache: { current: null },
+  };
   const deliverDeps = {
     stix: options.stix,
     store: options.store,
@@ -107,8 +118,9 @@ export function createNotifier(options: NotifierOptions): Notifier {
   /** Urgent alerts nobody of the organization acknowledged in time go to its backup contacts, once. */
   async function escalate(): Promise<void> {
     const at = now();
-    const plans = new Map((await options.store.plans()).map((p) => [p.org_id, p]));
     const waiting = await options.store.unacknowledgedUrgent(at - 5 * 60_000, 200);
+    if (waiting.length === 0) return;
+    const plans = new Map((await options.store.plans()).map((p) => [p.org_id, p]));
     const done = new Set<string>();
     for (const alert of waiting) {
       const subjectId = alert.object_id ?? alert.support_id;
@@ -139,10 +151,39 @@ export function createNotifier(options: NotifierOptions): Notifier {
     }
   }
 
-  async function oneRound(): Promise<void> {
-    while ((await matchPass(matcherDeps)) > 0);
-    while ((await reshareCatchUp(matcherDeps)) > 0);
-    await escalate();
+  /**
+   * Matches what is new, in one process at a time: the one holding the matching lease. A process that finds the
+   * lease held leaves the work to its holder, which looks again once it has let the lease go, so nothing stored
+   * before that is left waiting for the next poll. The lease only saves work: the cursors still decide, so two
+   * processes that both match (a lease that ran out) record each alert once. Returns how many versions and re-shares it matched.
+   */
+  async function matchAll(changed: boolean): Promise<number> {
+    let matched = 0;
+    // A poll first asks whether there is anything to match (one read) rather than taking the lease (a write) for nothing.
+    if (!changed && !(await options.store.unmatched())) return 0;
+    do {
+      let takenAt = now();
+      if (!(await options.store.takeLease(MATCH_LEASE, owner, takenAt, policy.leaseMs))) return matched;
+      try {
+        for (;;) {
+          // Renewed while passes go on for long (a long backlog on a starved machine).
+          if (now() - takenAt > policy.leaseMs / 3) {
+            takenAt = now();
+            if (!(await options.store.takeLease(MATCH_LEASE, owner, takenAt, policy.leaseMs))) return matched;
+          }
+          const n = await matchPass(matcherDeps);
+          if (n === 0) break;
+          matched += n;
+        }
+        for (let n = await reshareCatchUp(matcherDeps); n > 0; n = await reshareCatchUp(matcherDeps)) matched += n;
+      } finally {
+        await options.store.releaseLease(MATCH_LEASE, owner);
+      }
+    } while (!stopped && (await options.store.unmatched()));
+    return matched;
+  }
+
+  async function deliverDue(): Promise<void> {
     const queue = options.queue;
     if (queue === undefined) {
       await deliverAllDue(deliverDeps, policy.batch, notice);
@@ -151,27 +192,42 @@ export function createNotifier(options: NotifierOptions): Notifier {
     await queue.publish(await options.store.dueIds(now(), 500));
   }
 
+  /** What a round does besides matching: a poll escalates and delivers what is due; a change delivers only what its matching recorded. */
+  interface Work {
+    /** Told of a change (rather than polling): there is surely something new to match. */
+    readonly changed: boolean;
+    readonly escalate: boolean;
+    readonly deliver: boolean;
+  }
+  const POLL: Work = { changed: false, escalate: true, deliver: true };
+
+  async function oneRound(work: Work): Promise<void> {
+    const matched = await matchAll(work.changed);
+    if (work.escalate) await escalate();
+    if (work.deliver || matched > 0) await deliverDue();
+  }
+
   let running: Promise<void> | null = null;
-  let again = false;
+  let wanted: Work | null = null;
   let stopped = true;
   let timer: NodeJS.Timeout | null = null;
 
-  const round = (): Promise<void> => {
-    if (running !== null) {
-      again = true;
-      return running;
-    }
+  const round = (work: Work = POLL): Promise<void> => {
+    wanted = wanted === null ? work : { changed: wanted.changed || work.changed, escalate: wanted.escalate || work.escalate, deliver: wanted.deliver || work.deliver };
+    if (running !== null) return running;
     running = (async () => {
       try {
         do {
-          again = false;
+          const work = wanted ?? POLL;
+          wanted = null;
           try {
-            await oneRound();
+            await oneRound(work);
           } catch (error) {
             options.log.error({ err: error }, 'notifications: a round failed; trying again at the next poll');
           }
-        } while (again && !stopped);
+        } while (wanted !== null && !stopped);
       } finally {
+        wanted = null;
         running = null;
       }
     })();
@@ -209,13 +265,13 @@ export function createNotifier(options: NotifierOptions): Notifier {
     },
     changed() {
       // What changed is read from the store (new versions, the re-share log), not from the message.
-      if (!stopped) void round();
+      if (!stopped) void round({ changed: true, escalate: false, deliver: false });
     },
-    round,
+    round: () => round(),
     notice,
     async support(event) {
       await recordSupportEvent({ store: options.store, directory: options.directory, nextDigestAt: (t) => nextDigestAt(t, digestHour) }, event);
-      if (!stopped) void round();
+      if (!stopped) void round({ changed: false, escalate: false, deliver: true });
     },
   };
 }

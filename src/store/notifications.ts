@@ -38,6 +38,10 @@ export type NotifyTables = {
   };
   notify_delivery: DeliveryRow;
   notify_cursor: { name: string; last_us: number };
+  /** (0037) Moves with every write to what the matcher reads of the directory (triggers). */
+  directory_mark: { one: number; n: number | string };
+  /** (0037) Which process matches now, until when (epoch ms). */
+  notify_lease: { name: string; owner: string; until_ms: number | string };
 };
 
 export type DeliveryState = 'pending' | 'delivered' | 'dropped' | 'dead';
@@ -108,6 +112,44 @@ export function notificationsStore(database: Database<unknown>) {
       await db.insertInto('notify_cursor').values({ name: 'match', last_us: start }).onConflict((oc) => oc.column('name').doNothing()).execute();
       const stored = await db.selectFrom('notify_cursor').select('last_us').where('name', '=', 'match').executeTakeFirstOrThrow();
       return Number(stored.last_us);
+    },
+
+    /**
+     * The directory's change mark (0037): moves, in the writing transaction, with every write the matcher's
+     * view of who watches what depends on. Read it before the directory: what is read after is at least as new.
+     */
+    async directoryMark(): Promise<string> {
+      const row = await db.selectFrom('directory_mark').select('n').where('one', '=', 1).executeTakeFirst();
+      return String(row?.n ?? 0);
+    },
+
+    /** Takes (or renews) the lease `name` for `owner` until `now + ms` unless another owner holds it past `now`; true when taken. */
+    async takeLease(name: string, owner: string, now: number, ms: number): Promise<boolean> {
+      const taken = await db
+        .insertInto('notify_lease')
+        .values({ name, owner, until_ms: now + ms })
+        .onConflict((oc) =>
+          oc
+            .column('name')
+            .doUpdateSet({ owner, until_ms: now + ms })
+            .where((eb) => eb.or([eb('notify_lease.owner', '=', owner), eb('notify_lease.until_ms', '<', now)])),
+        )
+        .executeTakeFirst();
+      return Number(taken.numInsertedOrUpdatedRows ?? 0) === 1;
+    },
+
+    /** Lets the lease go when `owner` still holds it. */
+    async releaseLease(name: string, owner: string): Promise<void> {
+      await db.deleteFrom('notify_lease').where('name', '=', name).where('owner', '=', owner).execute();
+    },
+
+    /** Whether anything was stored or re-shared after the matcher's cursors: one statement, for the process that lets the matching lease go. */
+    async unmatched(): Promise<boolean> {
+      const { rows } = await sql<{ v: number | boolean; r: number | boolean }>`
+        select exists(select 1 from stix_version where added_us > coalesce((select last_us from notify_cursor where name = 'match'), 0)) as v,
+               exists(select 1 from stix_reshare where seq > coalesce((select last_us from notify_cursor where name = 'reshare'), 0)) as r`.execute(db);
+      const row = rows[0];
+      return row !== undefined && (Boolean(row.v) || Boolean(row.r));
     },
 
     /** Where the matcher stands in the log of re-shares (stix_reshare); on first use, its newest entry. */

@@ -1,0 +1,80 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { GroupId, OrgId, UserId } from '../domain/ids.ts';
+import { testDatabase, testDialects, type TestDatabase } from '../../test/helpers/store.ts';
+import { accountsStore, type AccountsStore } from './accounts.ts';
+import { openStore, type RampartStore } from './index.ts';
+import { notificationsStore } from './notifications.ts';
+import { sharingRepository, type SharingRepository } from './sharing-store.ts';
+
+const ORG = 'identity--1a000000-0000-4000-8000-00000000001a' as OrgId;
+const OTHER = 'identity--1b000000-0000-4000-8000-00000000001b' as OrgId;
+const USER = '1c000000-0000-4000-8000-00000000001c' as UserId;
+const GROUP = '1d000000-0000-4000-8000-00000000001d' as GroupId;
+
+describe.each(testDialects())("the alert matcher's directory mark and lease on %s", (dialect) => {
+  let db: TestDatabase;
+  let store: RampartStore;
+  let notify: ReturnType<typeof notificationsStore>;
+  let accounts: AccountsStore;
+  let sharing: SharingRepository;
+  beforeAll(async () => {
+    db = testDatabase(dialect);
+    store = await openStore({ url: db.url });
+    notify = notificationsStore(store.database);
+    accounts = accountsStore(store.database);
+    sharing = sharingRepository(store.database);
+  });
+  afterAll(async () => {
+    await store.close();
+    await db.drop();
+  });
+
+  /** Whether `write` moves the mark. */
+  const moves = async (write: () => Promise<unknown>): Promise<boolean> => {
+    const before = await notify.directoryMark();
+    await write();
+    return (await notify.directoryMark()) !== before;
+  };
+
+  it('moves with every write to what the matcher reads of the directory, and not with columns it never reads', async () => {
+    const org = (id: OrgId, name: string) => ({ id, kind: 'local' as const, name, short_name: null, state_fips: '55', county_fips: null, ocd_id: null, partner_type: null, seed: false, require_totp: false, created_at: '2026-01-01T00:00:00.000Z' });
+    expect(await moves(() => accounts.insertOrganizations([org(ORG, 'Dane County Clerk'), org(OTHER, 'Iowa County Clerk')]))).toBe(true);
+    expect(await moves(() => accounts.updateOrganization(ORG, { name: 'Dane County Clerk (renamed)' }, '2026-01-02T00:00:00.000Z'))).toBe(true);
+    expect(await moves(() => accounts.setRequireTotp(ORG, true, '2026-01-02T00:00:00.000Z'))).toBe(false);
+    const user = { id: USER, org_id: ORG, email: 'clerk@dane.example', name: 'Clerk', role: 'analyst' as const, password_hash: null, totp_secret: null, totp_pending: null, totp_last_step: null, disabled_at: null, created_at: 1 };
+    expect(await moves(() => accounts.insertUser(user))).toBe(true);
+    expect(await moves(() => accounts.updateUser(USER, { totp_last_step: 42 }))).toBe(false);
+    expect(await moves(() => accounts.updateUser(USER, { role: 'org-admin' }))).toBe(true);
+    expect(await moves(() => accounts.updateUser(USER, { disabled_at: 5 }))).toBe(true);
+    expect(await moves(() => sharing.createGroup({ id: GROUP, name: 'Midwest clerks', createdByOrg: ORG, createdAt: '2026-01-03T00:00:00.000Z' }))).toBe(true);
+    expect(await moves(() => sharing.invite(GROUP, OTHER, ORG, '2026-01-03T00:00:00.000Z'))).toBe(true);
+    expect(await moves(() => sharing.answer(GROUP, OTHER, 'accepted', '2026-01-03T00:00:01.000Z'))).toBe(true);
+    expect(await moves(() => sharing.removeMember(GROUP, OTHER))).toBe(true);
+    const rule = { id: '1e000000-0000-4000-8000-00000000001e', org_id: ORG, user_id: null, name: 'All incidents', criteria: '{}', email: 'digest', enabled: 1, created_at: 1, updated_at: 1 };
+    expect(await moves(() => notify.insertRule(rule))).toBe(true);
+    expect(await moves(() => notify.insertWatchItem({ id: '1f000000-0000-4000-8000-00000000001f', org_id: ORG, kind: 'domain', value: 'dane.example', label: null, created_at: 1 }))).toBe(true);
+    expect(await moves(() => notify.putPlan({ org_id: ORG, defaults_enabled: 0, escalate_after_minutes: 30, primary_contacts: '[]', backup_contacts: '[]', contacts: '{}', updated_at: 1 }))).toBe(true);
+    expect(await moves(() => notify.putPerson(USER, 'digest', 1))).toBe(true);
+    const hook = '20000000-0000-4000-8000-000000000020';
+    expect(await moves(() => notify.insertWebhook({ id: hook, org_id: ORG, url: 'https://hooks.dane.example/', secret: 'x', enabled: 1, failures: 0, disabled_reason: null, created_at: 1 }))).toBe(true);
+    expect(await moves(() => notify.webhookFailed(hook))).toBe(false);
+    expect(await moves(() => notify.webhookSucceeded(hook))).toBe(false);
+    expect(await moves(() => notify.updateWebhook(ORG, hook, { enabled: 0, disabled_reason: 'off' }))).toBe(true);
+    // Nothing of the directory: the mark stays.
+    expect(await moves(() => notify.cursor())).toBe(false);
+  });
+
+  it('gives the matching lease to one owner at a time, renews it for its holder, and lets another take it once released or run out', async () => {
+    expect(await notify.takeLease('test', 'a', 1_000, 500)).toBe(true);
+    expect(await notify.takeLease('test', 'b', 1_100, 500)).toBe(false);
+    expect(await notify.takeLease('test', 'a', 1_200, 500)).toBe(true);
+    // a's renewal holds until 1,700.
+    expect(await notify.takeLease('test', 'b', 1_600, 500)).toBe(false);
+    expect(await notify.takeLease('test', 'b', 1_701, 500)).toBe(true);
+    await notify.releaseLease('test', 'a');
+    expect(await notify.takeLease('test', 'a', 1_800, 500)).toBe(false);
+    await notify.releaseLease('test', 'b');
+    expect(await notify.takeLease('test', 'a', 1_800, 500)).toBe(true);
+    await notify.releaseLease('test', 'a');
+  });
+});
