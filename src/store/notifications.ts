@@ -38,9 +38,9 @@ export type NotifyTables = {
   };
   notify_delivery: DeliveryRow;
   notify_cursor: { name: string; last_us: number };
-  /** (0037) Moves with every write to what the matcher reads of the directory (triggers). */
+  /** (0038) Moves with every write to what the matcher reads of the directory (triggers). */
   directory_mark: { one: number; n: number | string };
-  /** (0037) Which process matches now, until when (epoch ms). */
+  /** (0038) Which process matches now, until when (epoch ms). */
   notify_lease: { name: string; owner: string; until_ms: number | string };
 };
 
@@ -115,7 +115,7 @@ export function notificationsStore(database: Database<unknown>) {
     },
 
     /**
-     * The directory's change mark (0037): moves, in the writing transaction, with every write the matcher's
+     * The directory's change mark (0038): moves, in the writing transaction, with every write the matcher's
      * view of who watches what depends on. Read it before the directory: what is read after is at least as new.
      */
     async directoryMark(): Promise<string> {
