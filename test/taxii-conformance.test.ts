@@ -11,6 +11,8 @@ import { GROUP, SESSION_TOKEN, startHub, type Member, type TaxiiHub } from './ta
 import { httpsGet, selfSignedCert } from './taxii/tls.ts';
 import { memoryStixStore } from './helpers/memory-stix-store.ts';
 import { envelope, indicator, malware, uuidOf } from './taxii/stix.ts';
+import { loadOasisValidator } from './helpers/oasis.ts';
+import { TLP_MARKING_IDS } from '../src/domain/tlp.ts';
 
 /**
  * Walks ../shared/spec/TAXII-2.1-server-checklist.md over real HTTP (127.0.0.1, fetch). Test names
@@ -278,6 +280,22 @@ describe.each(testDialects())('TAXII 2.1 server conformance over HTTP (%s)', (di
       expect(dup.successes?.[0]).toMatchObject({ id: `indicator--${uuidOf(12)}`, version: '2024-10-01T00:00:00.000Z' });
     });
 
+    it('5.5 an object posted without a TLP marking is served with the marking it is held under (the collection\'s TLP), and posting it again changes nothing', async () => {
+      const oasis = loadOasisValidator();
+      await post(hub.m.county, ORG, [indicator(13)]);
+      await post(hub.m.county, COMMUNITY, [indicator(14)]);
+      const [own] = await getAll(hub.m.county, `${objectsPath(ORG)}indicator--${uuidOf(13)}/`);
+      expect(own).toEqual({ ...indicator(13), object_marking_refs: [TLP_MARKING_IDS.amber] });
+      const [shared] = await getAll(hub.m.countyRead, `${objectsPath(COMMUNITY)}indicator--${uuidOf(14)}/`);
+      expect(shared).toEqual({ ...indicator(14), object_marking_refs: [TLP_MARKING_IDS.green] });
+      expect(oasis.validate(own).errors).toEqual([]);
+      expect(oasis.validate(shared).errors).toEqual([]);
+      const again = await post(hub.m.county, ORG, [indicator(13)]);
+      expect(again).toMatchObject({ success_count: 1, failure_count: 0 });
+      expect(await json<{ versions: string[] }>(await hub.call(hub.m.county, `${objectsPath(ORG)}indicator--${uuidOf(13)}/versions/`))).toMatchObject({ versions: ['2024-10-01T00:00:00.000Z'] });
+      expect(await getAll(hub.m.county, `${objectsPath(ORG)}indicator--${uuidOf(13)}/`)).toEqual([own]);
+    });
+
     it('objects that would break the TLP rule, name another creator, version another owner\'s object or are invalid fail one by one', async () => {
       const status = await post(hub.m.county, COMMUNITY, [
         indicator(20, { tlp: 'amber' }),
@@ -353,8 +371,8 @@ describe.each(testDialects())('TAXII 2.1 server conformance over HTTP (%s)', (di
       }
     });
 
-    it('3.7 the envelope serves each object exactly as posted', async () => {
-      const custom = { ...indicator(50), x_rampart_note: 'kept', confidence: 70 };
+    it('3.7 the envelope serves each object exactly as posted (with the TLP marking it is held under when it had none)', async () => {
+      const custom = { ...indicator(50, { tlp: 'amber' }), x_rampart_note: 'kept', confidence: 70 };
       await post(hub.m.county, ORG, [custom]);
       const res = await hub.call(hub.m.county, `${objectsPath(ORG)}indicator--${uuidOf(50)}/`);
       expect(await json<Envelope>(res)).toEqual({ more: false, objects: [custom] });

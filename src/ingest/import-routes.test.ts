@@ -8,6 +8,8 @@ import { openStore } from '../store/index.ts';
 import { testDatabase, testDialects } from '../../test/helpers/store.ts';
 import { harness, ORG_A, ORG_B, type Harness } from '../../test/helpers/http.ts';
 import { SHARED_DATA } from '../../test/helpers/shared-data.ts';
+import { loadOasisValidator } from '../../test/helpers/oasis.ts';
+import { TLP_MARKING_IDS } from '../domain/tlp.ts';
 
 const TLP_BUNDLE = readFileSync(`${SHARED_DATA}/tlp/tlp-marking-definitions.bundle.json`, 'utf8');
 
@@ -51,6 +53,33 @@ describe('POST /api/v1/import', () => {
     expect(stored?.sharing).toEqual({ owner: ORG_A, tlp: 'green', audience: [`org:${ORG_A}`] });
     const again = await upload(bundle([identity(1), identity(2, { modified: '2024-02-01T00:00:00.000Z' })]));
     expect(again.json()).toMatchObject({ added: 0, newVersions: 1, unchanged: 1 });
+  });
+
+  it('writes the TLP marking it holds an unmarked object under into the object, and the same file again is the same version', async () => {
+    const file = bundle([identity(1), identity(2, { object_marking_refs: [TLP_MARKING_IDS.amber] })]);
+    expect((await upload(file)).json()).toMatchObject({ added: 2 });
+    const unmarked = await h.stix.get({ kind: 'operator' }, identity(1).id as never);
+    // Shared under GREEN by default, and now says so to TAXII readers and the Intelligence list; the rest of its text is as it came.
+    expect(unmarked?.json).toBe(`${JSON.stringify(identity(1)).slice(0, -1)},"object_marking_refs":["${TLP_MARKING_IDS.green}"]}`);
+    expect(unmarked?.sharing.tlp).toBe('green');
+    expect(loadOasisValidator().validate(JSON.parse(unmarked?.json ?? '{}')).errors).toEqual([]);
+    // An object marked already is stored as it came.
+    expect((await h.stix.get({ kind: 'operator' }, identity(2).id as never))?.json).toBe(JSON.stringify(identity(2, { object_marking_refs: [TLP_MARKING_IDS.amber] })));
+    expect((await upload(file)).json()).toMatchObject({ added: 0, newVersions: 0, unchanged: 2, rejected: 0 });
+    // Under ?tlp=amber the marking written in is AMBER's.
+    expect((await upload(bundle([identity(3)]), { query: `?tlp=amber&audience=org:${ORG_A}` })).statusCode).toBe(200);
+    expect(JSON.parse((await h.stix.get({ kind: 'operator' }, identity(3).id as never))?.json ?? '{}')).toMatchObject({ object_marking_refs: [TLP_MARKING_IDS.amber] });
+  });
+
+  it('recognises a file stored before the hub wrote markings in as the same versions', async () => {
+    // A version stored as it came, without the marking (what earlier imports stored).
+    const old = identity(4);
+    await h.stix.write(async (w) => {
+      await w.putBatch([{ id: old.id as never, type: 'identity', created: old.created, modified: old.modified, revoked: false, name: old.name, description: null, json: JSON.stringify(old), sharing: { owner: ORG_A, tlp: 'green', audience: ['community'] } }], 'reject');
+      return { ok: true, value: null } as const;
+    });
+    expect((await upload(bundle([old]))).json()).toMatchObject({ added: 0, newVersions: 0, unchanged: 1, rejected: 0 });
+    expect((await h.stix.get({ kind: 'operator' }, old.id as never))?.json).toBe(JSON.stringify(old));
   });
 
   it('stores nothing when one object is invalid (422 import-rejected with the path), or only the valid ones with skip_invalid', async () => {

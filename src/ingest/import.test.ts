@@ -6,6 +6,7 @@ import { parseOrgId, type OrgId } from '../domain/ids.ts';
 import type { StixStore } from '../store/types.ts';
 import { loadOasisValidator, OASIS_DIR, type OasisValidator } from '../../test/helpers/oasis.ts';
 import { memoryStixStore } from '../../test/helpers/memory-stix-store.ts';
+import { asMarked, asReceivedText } from '../../test/helpers/hub-marking.ts';
 import { importObjects, type ImportOptions } from './import.ts';
 import { exportBundle } from './export.ts';
 
@@ -47,7 +48,7 @@ beforeAll(() => {
 });
 
 describe.each(stores)('importObjects (%s store)', (_name, makeStore) => {
-  it.each(examples.map((f) => [path.relative(DATA, f), f]))('imports %s cleanly, byte-for-byte, and emits OASIS-valid objects', async (_label, file) => {
+  it.each(examples.map((f) => [path.relative(DATA, f), f]))('imports %s cleanly, byte-for-byte with the TLP marking it is held under, and emits OASIS-valid objects', async (_label, file) => {
     const store = await makeStore();
     const text = readFileSync(file);
     const result = await run(store, text);
@@ -59,8 +60,11 @@ describe.each(stores)('importObjects (%s store)', (_name, makeStore) => {
     const page = await store.list(OPERATOR, { limit: 100_000, versions: 'all' });
     if (!page.ok) throw new Error(page.error.message);
     for (const stored of page.value.items) {
-      expect(JSON.parse(stored.json)).toEqual(objects.find((o) => o['id'] === stored.id && (o['modified'] ?? null) === stored.modified));
-      expect(text.includes(Buffer.from(stored.json))).toBe(true);
+      const original = objects.find((o) => o['id'] === stored.id && (o['modified'] ?? null) === stored.modified);
+      if (original === undefined) throw new Error(`${stored.id} is not in the file`);
+      // As it came, plus the TLP marking the hub holds it under when it carried none (GREEN by default).
+      expect(JSON.parse(stored.json)).toEqual(asMarked(original, stored.sharing.tlp));
+      expect(text.includes(Buffer.from(asReceivedText(stored.json, original, stored.sharing.tlp)))).toBe(true);
       expect(oasis.validate(JSON.parse(stored.json)).errors).toEqual([]);
     }
     const again = await run(store, text);

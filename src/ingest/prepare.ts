@@ -1,4 +1,5 @@
 import type { ProblemDetail } from '../domain/problem.ts';
+import { TLP_MARKING_IDS, tlpOfMarkings, type Tlp } from '../domain/tlp.ts';
 import { err, ok, type Result } from '../domain/result.ts';
 import { stixRefs } from '../store/stix-refs.ts';
 import type { IncomingObject } from '../store/types.ts';
@@ -19,7 +20,7 @@ export function validateItem(item: Exclude<BundleItem, { kind: 'fatal' }>, check
 /** Turns one element into an object ready to store: validated, shared, with its exact original text. */
 export function prepareItem(
   item: Exclude<BundleItem, { kind: 'fatal' }>,
-  defaults: SharingDefaults,
+  defaults: SharingDefaults & { readonly referenceData?: boolean },
   checkPattern: PatternChecker | undefined,
 ): Result<IncomingObject, ProblemDetail[]> {
   const validated = validateItem(item, checkPattern);
@@ -28,8 +29,72 @@ export function prepareItem(
   const sharing = sharingFor(v, defaults, item.path);
   if (!sharing.ok) return err([sharing.error]);
   // `item.kind` is 'object' here: a skipped item never validates.
-  const json = item.kind === 'object' ? item.text.trim() : '';
-  const prepared: IncomingObject = { id: v.id, type: v.type, created: v.created, modified: v.modified, revoked: v.revoked, name: v.name, description: v.description, json, sharing: sharing.value, refs: stixRefs(v.type, v.object) };
+  const text = item.kind === 'object' ? item.text.trim() : '';
+  // The hub's reference library keeps its publishers' exact bytes (reloaded at every start); members' objects say their TLP.
+  const json = defaults.referenceData === true ? text : withTlpMarking(text, v, sharing.value.tlp);
+  const prepared: IncomingObject = {
+    id: v.id,
+    type: v.type,
+    created: v.created,
+    modified: v.modified,
+    revoked: v.revoked,
+    name: v.name,
+    description: v.description,
+    json,
+    sharing: sharing.value,
+    refs: stixRefs(v.type, v.object),
+    ...(json === text ? {} : { asReceived: text }),
+  };
   // Without an audience for the import, the TLP's default is for new objects only: a new version keeps its object's audience (the store decides).
   return ok(defaults.audience === undefined && defaults.audienceFor?.(v.id) === undefined ? { ...prepared, audienceDefault: true } : prepared);
+}
+
+/**
+ * The object's text with the TLP marking the hub holds it under, when it carries none of its own: so TAXII readers,
+ * exports and the Intelligence list see the TLP it is shared by, as POST /api/v1/objects writes it in. The text is kept
+ * byte for byte, the marking added after the last property (`,"object_marking_refs":[…]`) or after the object's other
+ * markings (`,"marking-definition--…"`). Marking definitions are left as they are.
+ */
+export function withTlpMarking(text: string, v: ValidatedObject, tlp: Tlp): string {
+  if (v.type === 'marking-definition' || tlpOfMarkings(v.objectMarkingRefs) !== undefined) return text;
+  const marking = JSON.stringify(TLP_MARKING_IDS[tlp]);
+  const has = Object.hasOwn(v.object, 'object_marking_refs');
+  // The array's closing bracket, or the object's closing brace: the marking goes after the last value before it.
+  const close = has ? markingRefsClose(text) : text.lastIndexOf('}');
+  if (close < 0) return JSON.stringify({ ...v.object, object_marking_refs: [...v.objectMarkingRefs, TLP_MARKING_IDS[tlp]] });
+  const at = text.slice(0, close).trimEnd().length;
+  const first = text.charAt(at - 1) === (has ? '[' : '{');
+  return `${text.slice(0, at)}${first ? '' : ','}${has ? marking : `"object_marking_refs":[${marking}]`}${text.slice(at)}`;
+}
+
+/** The index of the quote that closes the JSON string opening at `open`. */
+function stringEnd(text: string, open: number): number {
+  let i = open + 1;
+  while (i < text.length && text.charAt(i) !== '"') i += text.charAt(i) === '\\' ? 2 : 1;
+  return i;
+}
+
+/** Where the closing bracket of an object's top-level `object_marking_refs` array is in its text (a list of strings, as validated), or -1. */
+function markingRefsClose(text: string): number {
+  let depth = 0;
+  let key: string | null = null;
+  let keyNext = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charAt(i);
+    if (c === '"') {
+      const end = stringEnd(text, i);
+      if (keyNext) key = text.slice(i + 1, end);
+      keyNext = false;
+      i = end;
+    } else if (c === '{' || c === '[') {
+      depth++;
+      if (depth === 1) keyNext = true;
+      else if (depth === 2 && c === '[' && key === 'object_marking_refs') {
+        for (i++; i < text.length && text.charAt(i) !== ']'; i++) if (text.charAt(i) === '"') i = stringEnd(text, i);
+        return i < text.length ? i : -1;
+      }
+    } else if (c === '}' || c === ']') depth--;
+    else if (c === ',' && depth === 1) keyNext = true;
+  }
+  return -1;
 }

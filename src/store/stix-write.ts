@@ -240,7 +240,7 @@ export async function putBatch(
     const key = versionKey(item.modified);
     const known = knownVersion(s, key);
     if (known !== undefined) {
-      if (known.json === item.json) {
+      if (known.json === item.json || (item.asReceived !== undefined && known.json === item.asReceived)) {
         outcomes[i] = UNCHANGED;
         continue;
       }

@@ -56,6 +56,11 @@ export interface IncomingObject {
    * when its TLP does not allow that audience. Never a silent re-share to a default.
    */
   readonly audienceDefault?: boolean;
+  /**
+   * The object's text as it came, when the hub added its TLP marking to `json` (src/ingest/prepare.ts): a version stored
+   * as it came, before the hub wrote markings in, is the same version, so importing the same file again changes nothing.
+   */
+  readonly asReceived?: string;
   /** What the object points at (`stixRefs` of its parsed JSON), when the caller has parsed it; otherwise the store parses `json`. */
   readonly refs?: readonly string[];
   /**

@@ -42,7 +42,7 @@ export function memoryStixStore(): StixStore & { readonly rows: () => readonly S
               const same = staged.findIndex((r) => record(r) === record(item) && r.modified === item.modified);
               const version: StoredVersion = { id: item.id, type: item.type, modified: item.modified, addedUs: clock++, json: item.json, sharing: item.sharing, revoked: item.revoked, isLatest: true };
               if (same >= 0) {
-                if (staged[same]?.json === item.json) return { kind: 'unchanged' };
+                if (staged[same]?.json === item.json || (item.asReceived !== undefined && staged[same]?.json === item.asReceived)) return { kind: 'unchanged' };
                 if (policy === 'reject') return { kind: 'rejected', code: 'version-conflict', message: `${item.id} version ${item.modified ?? '-'} already stored with different content` };
                 staged[same] = version;
                 return { kind: 'new-version' };

@@ -6,6 +6,9 @@ import { describe, expect, it } from 'vitest';
 import { runCommand, type CommandRun } from '../../../test/helpers/cli.ts';
 import { OASIS_DIR } from '../../../test/helpers/oasis.ts';
 import { openStoreFromOptions } from '../options.ts';
+import { parseStixId } from '../../domain/ids.ts';
+import { TLP_MARKING_IDS } from '../../domain/tlp.ts';
+import { loadOasisValidator } from '../../../test/helpers/oasis.ts';
 import { exportCommand } from './export.ts';
 import { importCommand } from './import.ts';
 
@@ -58,6 +61,28 @@ describe.skipIf(!existsSync(new URL('../../store/index.ts', import.meta.url)))('
     expect((await cli(importCommand(), ['--db', db, path.join(dir, 'missing.json')])).exit).toBe(2);
     expect((await cli(importCommand(), ['--db', db, '--tlp', 'purple', bad])).exit).toBe(2);
     expect(await count(db)).toBe(1);
+  });
+
+  it('writes the TLP an unmarked object is held under into it (--tlp); the same file again changes nothing', async () => {
+    const db = path.join(dir, 't.sqlite');
+    const file = path.join(dir, 'unmarked.json');
+    const object = '{"type":"identity","spec_version":"2.1","id":"identity--7c3d2c9f-3e77-4c5e-8f7c-6dbc7d3f4a51","created":"2024-10-01T12:00:00.000Z","modified":"2024-10-01T12:00:00.000Z","name":"D","identity_class":"organization"}';
+    writeFileSync(file, `{"type":"bundle","id":"bundle--7c3d2c9f-3e77-4c5e-8f7c-6dbc7d3f4a52","objects":[${object}]}`);
+    expect((await cli(importCommand(), ['--db', db, '--tlp', 'amber', file])).exit).toBe(0);
+    const again = await cli(importCommand(), ['--db', db, '--tlp', 'amber', file]);
+    expect(again.exit).toBe(0);
+    expect(again.out).toContain('1 objects: 0 added, 0 new versions, 1 unchanged, 0 rejected');
+    const store = await openStoreFromOptions({ db });
+    try {
+      const id = parseStixId('identity--7c3d2c9f-3e77-4c5e-8f7c-6dbc7d3f4a51');
+      if (!id.ok) throw new Error(id.error.message);
+      const stored = await store.stix.get({ kind: 'operator' }, id.value);
+      expect(stored?.sharing.tlp).toBe('amber');
+      expect(stored?.json).toBe(`${object.slice(0, -1)},"object_marking_refs":["${TLP_MARKING_IDS.amber}"]}`);
+      expect(loadOasisValidator().validate(JSON.parse(stored?.json ?? '{}')).errors).toEqual([]);
+    } finally {
+      await store.close();
+    }
   });
 
   it('caps --max-object-size at the 16 MiB that REST and TAXII accept: above it, or not a number, exit 2 and nothing stored', async () => {
