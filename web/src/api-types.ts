@@ -321,7 +321,7 @@ export interface paths {
                      * @example 2024-11-05T13:00:00Z
                      */
                     added_after?: string;
-                    /** @description added (default): by when added to this hub; modified: by the time the version was modified; name: by name, letter case aside (unnamed items last); relevance: best match of q first (needs q; words are ranked by full text among the newest 5,000 matches you may see, so a common word's older matches are left out of this order; an address or other value ranks nothing, so newest modified first). order applies to added, modified and name. */
+                    /** @description added (default): by when added to this hub; modified: by the time the version was modified; name: by name, letter case aside (unnamed items last); relevance: best match of q first (needs q; words are ranked by full text among the newest 1,000 matches you may see, so a common word's older matches are left out of this order; an address or other value ranks nothing, so newest modified first). order applies to added, modified and name. */
                     sort?: "added" | "modified" | "name" | "relevance";
                     /** @description asc (default): oldest (or A to Z) first; desc: newest (or Z to A) first. Next pages keep the sort and order of the first. */
                     order?: "asc" | "desc";
@@ -8867,7 +8867,7 @@ export interface paths {
                                      * @example 2024-11-05T13:00:00Z
                                      */
                                     modified_to?: string;
-                                    /** @description added (default): by when added to this hub; modified: by the time the version was modified; name: by name, letter case aside (unnamed items last); relevance: best match of q first (needs q; words are ranked by full text among the newest 5,000 matches you may see, so a common word's older matches are left out of this order; an address or other value ranks nothing, so newest modified first). order applies to added, modified and name. */
+                                    /** @description added (default): by when added to this hub; modified: by the time the version was modified; name: by name, letter case aside (unnamed items last); relevance: best match of q first (needs q; words are ranked by full text among the newest 1,000 matches you may see, so a common word's older matches are left out of this order; an address or other value ranks nothing, so newest modified first). order applies to added, modified and name. */
                                     sort?: "added" | "modified" | "name" | "relevance";
                                     /** @description asc (default): oldest (or A to Z) first; desc: newest (or Z to A) first. Next pages keep the sort and order of the first. */
                                     order?: "asc" | "desc";
@@ -8971,7 +8971,7 @@ export interface paths {
                              * @example 2024-11-05T13:00:00Z
                              */
                             modified_to?: string;
-                            /** @description added (default): by when added to this hub; modified: by the time the version was modified; name: by name, letter case aside (unnamed items last); relevance: best match of q first (needs q; words are ranked by full text among the newest 5,000 matches you may see, so a common word's older matches are left out of this order; an address or other value ranks nothing, so newest modified first). order applies to added, modified and name. */
+                            /** @description added (default): by when added to this hub; modified: by the time the version was modified; name: by name, letter case aside (unnamed items last); relevance: best match of q first (needs q; words are ranked by full text among the newest 1,000 matches you may see, so a common word's older matches are left out of this order; an address or other value ranks nothing, so newest modified first). order applies to added, modified and name. */
                             sort?: "added" | "modified" | "name" | "relevance";
                             /** @description asc (default): oldest (or A to Z) first; desc: newest (or Z to A) first. Next pages keep the sort and order of the first. */
                             order?: "asc" | "desc";
@@ -9019,7 +9019,7 @@ export interface paths {
                                  * @example 2024-11-05T13:00:00Z
                                  */
                                 modified_to?: string;
-                                /** @description added (default): by when added to this hub; modified: by the time the version was modified; name: by name, letter case aside (unnamed items last); relevance: best match of q first (needs q; words are ranked by full text among the newest 5,000 matches you may see, so a common word's older matches are left out of this order; an address or other value ranks nothing, so newest modified first). order applies to added, modified and name. */
+                                /** @description added (default): by when added to this hub; modified: by the time the version was modified; name: by name, letter case aside (unnamed items last); relevance: best match of q first (needs q; words are ranked by full text among the newest 1,000 matches you may see, so a common word's older matches are left out of this order; an address or other value ranks nothing, so newest modified first). order applies to added, modified and name. */
                                 sort?: "added" | "modified" | "name" | "relevance";
                                 /** @description asc (default): oldest (or A to Z) first; desc: newest (or Z to A) first. Next pages keep the sort and order of the first. */
                                 order?: "asc" | "desc";

@@ -13,7 +13,7 @@ export const SORTS: readonly (readonly [string, string, Readonly<{ sort?: 'modif
 ];
 
 /** How many of the newest matches "Best match first" ranks (the server's RANKED_AMONG, src/store/stix-read.ts; a test keeps them equal). */
-export const RANKED_AMONG = 5000;
+export const RANKED_AMONG = 1000;
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
