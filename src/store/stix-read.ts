@@ -110,7 +110,7 @@ function textMatch(text: string, dialect: DialectName, terms: string | null): Ra
 }
 
 /**
- * PostgreSQL: the tsquery of `words`, each word as the lexemes that start it (stix_fts_term, migration 0038),
+ * PostgreSQL: the tsquery of `words`, each word as the lexemes that start it (stix_fts_term, migration 0039),
  * OR-ed, instead of as a prefix: same matches, but GIN reads every posting list a prefix covers before it
  * returns anything (600 ms for three common words among 1,000,000 objects, 33 ms for their lexemes). A word
  * shorter than three letters or starting more than TERMS_PER_WORD lexemes stays a prefix. Words are letters
