@@ -7,10 +7,14 @@ import { connect, type NatsConnection } from 'nats';
  * store what is new for its own reader, so the visibility rule stays in the store's queries.
  * - `stored`: a write committed new objects or versions (revocations are new versions); with `audience`
  *   and `owners` (read back from the rows stored, when they were few) a feed whose reader holds none of
- *   those keys and is none of those owners need not ask the store: nothing new can be for it;
+ *   those keys and is none of those owners need not ask the store: nothing new can be for it.
+ *   With `versions` too (each version's id and added time, the same rows) a process asks the store once per
+ *   version which of its feeds' key sets may see it (seenBy) instead of each feed asking what is new;
  * - `reshared`: an owner (or a federation pull, or a TAXII delete) changed who an object is shared with;
  * - `support`: a support request changed; only the organizations named (its requester, provider and
- *   added parties) hear of it, and they ask for the request like any reader.
+ *   added parties) hear of it, and they ask for the request like any reader;
+ * - `access`: credentials were taken away (a key revoked, a person disabled or signed out, a group left):
+ *   the streams of those organizations (of all, without `orgs`) read their readers again at once.
  */
 export const ChangeSchema = Type.Union([
   Type.Object(
@@ -19,10 +23,12 @@ export const ChangeSchema = Type.Union([
       count: Type.Integer({ minimum: 1 }),
       audience: Type.Optional(Type.Array(Type.String({ maxLength: 300 }), { maxItems: 1000 })),
       owners: Type.Optional(Type.Array(Type.String({ maxLength: 300 }), { maxItems: 1000 })),
+      versions: Type.Optional(Type.Array(Type.Object({ id: Type.String({ minLength: 1, maxLength: 300 }), added_us: Type.Integer({ minimum: 0 }) }, { additionalProperties: false }), { maxItems: 1000 })),
     },
     { additionalProperties: false },
   ),
   Type.Object({ kind: Type.Literal('reshared'), id: Type.String({ minLength: 1, maxLength: 300 }) }, { additionalProperties: false }),
+  Type.Object({ kind: Type.Literal('access'), orgs: Type.Optional(Type.Array(Type.String({ maxLength: 300 }), { maxItems: 200 })) }, { additionalProperties: false }),
   Type.Object({ kind: Type.Literal('support'), request_id: Type.String({ minLength: 1, maxLength: 100 }), orgs: Type.Array(Type.String({ maxLength: 300 }), { maxItems: 200 }) }, { additionalProperties: false }),
 ]);
 export type Change = Static<typeof ChangeSchema>;

@@ -126,9 +126,12 @@ describe('the publishing store', () => {
         return err('changed my mind');
       });
       await stix.reshare(items[0]?.id ?? ('' as StixId), ownerOnly);
-      // The change names where the stored versions went, read back from the store.
+      // The change names where the stored versions went, and which versions (id and added time only), read back from the store.
+      const stored = await store.stix.list({ kind: 'operator' }, { versions: 'all', limit: 10 });
+      const versions = stored.ok ? stored.value.items.map((v) => ({ id: v.id, added_us: v.addedUs })) : [];
+      expect(versions.map((v) => v.id)).toEqual(items.map((i) => i.id));
       expect(heard).toEqual([
-        { kind: 'stored', count: 2, audience: ['community'], owners: [OWNER] },
+        { kind: 'stored', count: 2, audience: ['community'], owners: [OWNER], versions },
         { kind: 'reshared', id: items[0]?.id },
       ]);
     } finally {

@@ -55,9 +55,35 @@ export class FeedEnded extends Error {
   }
 }
 
+/** A stored change that names its audience, owners and versions (src/alerts/publishing-store.ts). */
+export type NamedChange = Extract<Change, { kind: 'stored' }> & { readonly audience: readonly string[]; readonly owners: readonly string[]; readonly versions: readonly { readonly id: string; readonly added_us: number }[] };
+
+/**
+ * How a feed takes a named change: not at all (nothing in it can be for its reader), by its own round
+ * (as notify), or as a shared round would, with `reader` (its keys but its own, src/alerts/shared-lists.ts):
+ * the process then asks the store once which of its feeds' shared readers see each version (src/alerts/fanout.ts).
+ */
+export type FeedRoute = { readonly kind: 'skip' } | { readonly kind: 'round' } | { readonly kind: 'shared'; readonly reader: Reader };
+
+/** A version of a change as a feed may send it: the store said the feed's shared reader sees it. */
+export interface SeenVersion {
+  readonly addedUs: number;
+  readonly object: LiveObject;
+}
+
 export interface Feed {
   /** Something changed somewhere: the feed will ask the store what is new for its reader. */
   notify(change: Change): void;
+  /**
+   * `shared` only while the feed is idle (no round running or waiting, nothing being written) and the change
+   * names neither its organization as owner nor one of its own keys: exactly when notify would run a shared round.
+   */
+  route(change: NamedChange): FeedRoute;
+  /**
+   * The versions of `change` that `reader` (what route() returned) may see, oldest first: sent at once when the
+   * feed still reads with that reader and is idle; otherwise the change is taken as notify takes it.
+   */
+  offer(reader: Reader, change: NamedChange, seen: readonly SeenVersion[]): void;
   /** Ask the store again even without a change (the heartbeat: covers a change message lost on the way). */
   poll(): void;
   /** The cursor of the last event sent. */
@@ -103,20 +129,9 @@ export function openFeed(deps: FeedDeps, opened: Reader, cursor: number, send: (
   const reshared = new Set<StixId>();
   let running: Promise<void> | null = null;
 
-  const toEvent = async (v: StoredVersion, change: LiveObject['change'], at: number): Promise<LiveEvent> => ({
-    cursor: at,
-    object: {
-      id: v.id,
-      type: v.type,
-      name: nameOf(v),
-      tlp: v.sharing.tlp,
-      owner: v.sharing.owner,
-      owner_name: (await deps.ownerName?.(v.sharing.owner)) ?? null,
-      modified: v.modified,
-      revoked: v.revoked,
-      change,
-    },
-  });
+  const toEvent = async (v: StoredVersion, change: LiveObject['change'], at: number): Promise<LiveEvent> => ({ cursor: at, object: await liveObject(v, change, deps.ownerName) });
+  // What a shared send is still writing (a slow client): further changes take the round, which waits for it.
+  let sending: Promise<void> | null = null;
 
   /**
    * The versions after `position` this round reports as stored, and the position after them. A shared
@@ -216,23 +231,64 @@ export function openFeed(deps: FeedDeps, opened: Reader, cursor: number, send: (
     if (running === null && !closed) running = run();
   };
 
+  function notify(change: Change): void {
+    // Support requests are not STIX objects: the live route tells their organizations itself.
+    if (closed || change.kind === 'support') return;
+    // A store write that names where its versions went: a reader holding none of it has nothing new.
+    // (Keys gained since the last round are picked up by the heartbeat's poll.)
+    if (change.kind === 'stored' && change.audience !== undefined && change.owners !== undefined && !concerns(reader, change.audience, change.owners)) return;
+    if (change.kind === 'reshared') {
+      const id = parseStixId(change.id);
+      if (id.ok) reshared.add(id.value);
+      // A re-share says nothing of the versions it kept narrower (a TLP:RED one names people).
+      personal = true;
+    } else if (change.kind === 'access' || change.audience === undefined || change.owners === undefined || namesOwn(reader, change.audience, change.owners)) {
+      // It may hold something for this reader alone (its organization's own, or named to it): only its whole reader finds it.
+      // (An access change is a poll: its reader is read again in a personal round.)
+      if (reader.kind === 'member' || change.kind === 'access') personal = true;
+    }
+    wake();
+  }
+
   return {
-    notify(change) {
-      // Support requests are not STIX objects: the live route tells their organizations itself.
-      if (closed || change.kind === 'support') return;
-      // A store write that names where its versions went: a reader holding none of it has nothing new.
-      // (Keys gained since the last round are picked up by the heartbeat's poll.)
-      if (change.kind === 'stored' && change.audience !== undefined && change.owners !== undefined && !concerns(reader, change.audience, change.owners)) return;
-      if (change.kind === 'reshared') {
-        const id = parseStixId(change.id);
-        if (id.ok) reshared.add(id.value);
-        // A re-share says nothing of the versions it kept narrower (a TLP:RED one names people).
-        personal = true;
-      } else if (reader.kind === 'member' && (change.audience === undefined || change.owners === undefined || change.owners.includes(reader.orgId) || reader.keys.some((k) => isOwnKey(reader, k) && change.audience?.includes(k) === true))) {
-        // It may hold something for this reader alone (its organization's own, or named to it): only its whole reader finds it.
-        personal = true;
+    notify,
+    route(change) {
+      if (closed) return { kind: 'skip' };
+      if (!concerns(reader, change.audience, change.owners)) return { kind: 'skip' };
+      if (running !== null || dirty || sending !== null || namesOwn(reader, change.audience, change.owners)) return { kind: 'round' };
+      return { kind: 'shared', reader: sharedPart(reader) };
+    },
+    offer(lane, change, seen) {
+      if (closed) return;
+      // Its reader read again (another round ran meanwhile), or busy: the usual way, which reads with the reader as it stands.
+      if (running !== null || dirty || sending !== null || sharedPart(reader) !== lane) {
+        notify(change);
+        return;
       }
-      wake();
+      const events: LiveEvent[] = [];
+      for (const v of seen) {
+        if (v.addedUs > position) {
+          events.push({ cursor: v.addedUs, object: v.object });
+          position = v.addedUs;
+          sent.add(v.addedUs);
+        } else if (v.addedUs > personalFrom && !sent.has(v.addedUs)) {
+          // Heard after a later version (another process's write): sent late, as a personal round would, at the position.
+          events.push({ cursor: position, object: v.object });
+          sent.add(v.addedUs);
+        }
+      }
+      if (events.length === 0) return;
+      const writing = send(events).then(
+        () => {
+          if (sending === writing) sending = null;
+        },
+        (error: unknown) => {
+          closed = true;
+          sending = null;
+          onError(error);
+        },
+      );
+      sending = writing;
     },
     poll() {
       personal = true;
@@ -247,6 +303,26 @@ export function openFeed(deps: FeedDeps, opened: Reader, cursor: number, send: (
     close() {
       closed = true;
     },
+  };
+}
+
+/** Whether a change names `reader`'s organization as owner or one of the keys no other organization holds. */
+function namesOwn(reader: Reader, audience: readonly string[], owners: readonly string[]): boolean {
+  return reader.kind === 'member' && (owners.includes(reader.orgId) || reader.keys.some((k) => isOwnKey(reader, k) && audience.includes(k)));
+}
+
+/** What a live feed says of a version: the same object for every feed that sends it, so its JSON is made once. */
+export async function liveObject(v: StoredVersion, change: LiveObject['change'], ownerName: FeedDeps['ownerName']): Promise<LiveObject> {
+  return {
+    id: v.id,
+    type: v.type,
+    name: nameOf(v),
+    tlp: v.sharing.tlp,
+    owner: v.sharing.owner,
+    owner_name: (await ownerName?.(v.sharing.owner)) ?? null,
+    modified: v.modified,
+    revoked: v.revoked,
+    change,
   };
 }
 

@@ -54,8 +54,9 @@ async function newestAddedUs(stix: StixStore): Promise<number> {
  * The audience keys and owners of the versions stored after `before`, as the store keeps them (it may
  * keep an earlier audience or narrow an older version's, so the incoming objects cannot say). Versions
  * other writes stored meanwhile are included too, which only wakes more feeds. Nothing when there are many.
+ * With them, the versions themselves (id and added time, never their content).
  */
-async function whereStored(stix: StixStore, before: number): Promise<{ audience?: string[]; owners?: string[] }> {
+async function whereStored(stix: StixStore, before: number): Promise<{ audience?: string[]; owners?: string[]; versions?: { id: string; added_us: number }[] }> {
   const page = await stix.list(OPERATOR, { addedAfterUs: before, versions: 'all', limit: NAMED_LIMIT });
   if (!page.ok || page.value.nextCursor !== null) return {};
   const audience = new Set<string>();
@@ -64,5 +65,6 @@ async function whereStored(stix: StixStore, before: number): Promise<{ audience?
     owners.add(v.sharing.owner);
     for (const key of v.sharing.audience) audience.add(key);
   }
-  return { audience: [...audience], owners: [...owners] };
+  // Which versions, by id and added time only: each process then asks the store who of its feeds may see them.
+  return { audience: [...audience], owners: [...owners], versions: page.value.items.map((v) => ({ id: v.id, added_us: v.addedUs })) };
 }

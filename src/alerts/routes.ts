@@ -8,11 +8,12 @@ import type { AppPlugin, RequestKit, RampartPlugin } from '../http/deps.ts';
 import { problemResponses } from '../http/schemas.ts';
 import type { Reader, StixStore } from '../store/types.ts';
 import type { Change, ChangeBus } from './bus.ts';
+import { storedFanOut, type FanOut } from './fanout.ts';
 import { FeedEnded, openFeed, type Feed, type LiveEvent } from './feed.ts';
 import { sharedLists } from './shared-lists.ts';
 
 export interface LiveRouteDeps {
-  readonly stix: Pick<StixStore, 'list'>;
+  readonly stix: Pick<StixStore, 'list' | 'seenBy'>;
   readonly bus: ChangeBus;
   readonly clock: { now(): Date };
   readonly ownerName?: (id: OrgId) => Promise<string | null>;
@@ -20,7 +21,10 @@ export interface LiveRouteDeps {
   readonly maxPerPrincipal?: number;
   /** A comment line and a fresh query this often (default 15 s): keeps proxies from closing the stream, covers a lost change. */
   readonly heartbeatMs?: number;
-  /** A stream ends after this long (default 10 min); the browser reconnects with Last-Event-ID. (Credentials are checked before every query anyway.) */
+  /**
+   * A stream ends after this long (default 10 min); the browser reconnects with Last-Event-ID. (Credentials are
+   * checked again on every heartbeat, before every round of the stream's own, and at once on an `access` change.)
+   */
   readonly maxAgeMs?: number;
   readonly pageSize?: number;
 }
@@ -33,9 +37,17 @@ const RETRY_MS = 3_000;
 
 const LAST_EVENT_ID = /^\d{1,16}$/;
 
+// An event fanned out to many streams carries the same object: its JSON is made once.
+const jsonOf = new WeakMap<LiveEvent['object'], string>();
+
 /** One SSE frame: `id:`, `event:`, one `data:` line of compact JSON (JSON.stringify never emits a newline). */
 function frame(event: LiveEvent): string {
-  return `id: ${event.cursor}\nevent: object\ndata: ${JSON.stringify(event.object)}\n\n`;
+  let json = jsonOf.get(event.object);
+  if (json === undefined) {
+    json = JSON.stringify(event.object);
+    jsonOf.set(event.object, json);
+  }
+  return `id: ${event.cursor}\nevent: object\ndata: ${json}\n\n`;
 }
 
 /** Heartbeats are given in this many groups, one group at a time, each stream's once every heartbeat period. */
@@ -108,10 +120,10 @@ function indexNames(reader: Reader): string[] {
  * report concerns its state's feeds, and handing each of thousands of streams every change was most of a
  * server's CPU on election day (docs/benchmarks.md). The feed still decides with concerns() and the store.
  */
-function streamIndex() {
+function streamIndex(fanOut: FanOut) {
   const all = new Map<Feed, { entry: IndexedStream; names: string[] }>();
   const byName = new Map<string, Set<IndexedStream>>();
-  const bySupportOrg = new Map<string, Set<IndexedStream>>();
+  const byOrg = new Map<string, Set<IndexedStream>>();
   const index = (entry: IndexedStream, names: readonly string[], add: boolean) => {
     for (const name of names) {
       let set = byName.get(name);
@@ -129,16 +141,16 @@ function streamIndex() {
       const names = indexNames(reader);
       all.set(entry.feed, { entry, names });
       index(entry, names, true);
-      if (entry.orgId !== null) bySupportOrg.set(entry.orgId, (bySupportOrg.get(entry.orgId) ?? new Set()).add(entry));
+      if (entry.orgId !== null) byOrg.set(entry.orgId, (byOrg.get(entry.orgId) ?? new Set()).add(entry));
       return () => {
         const held = all.get(entry.feed);
         if (held === undefined) return;
         all.delete(entry.feed);
         index(entry, held.names, false);
         if (entry.orgId !== null) {
-          const set = bySupportOrg.get(entry.orgId);
+          const set = byOrg.get(entry.orgId);
           set?.delete(entry);
-          if (set?.size === 0) bySupportOrg.delete(entry.orgId);
+          if (set?.size === 0) byOrg.delete(entry.orgId);
         }
       };
     },
@@ -156,15 +168,23 @@ function streamIndex() {
       if (change.kind === 'support') {
         // Only that a request changed, to its own organizations; the page then asks for it.
         const told = new Set<IndexedStream>();
-        for (const org of change.orgs) for (const entry of bySupportOrg.get(org) ?? []) told.add(entry);
+        for (const org of change.orgs) for (const entry of byOrg.get(org) ?? []) told.add(entry);
         for (const entry of told) entry.support(change);
+        return;
+      }
+      if (change.kind === 'access') {
+        // Credentials taken away: those organizations' streams read their readers again now, not at their heartbeat.
+        const told = change.orgs === undefined ? [...all.values()].map((e) => e.entry) : change.orgs.flatMap((org) => [...(byOrg.get(org) ?? [])]);
+        for (const entry of told) notifySafely(entry.feed, change);
         return;
       }
       if (change.kind === 'stored' && change.audience !== undefined && change.owners !== undefined) {
         const woken = new Set<IndexedStream>(byName.get('*') ?? []);
         for (const key of change.audience) for (const entry of byName.get(`key:${key}`) ?? []) woken.add(entry);
         for (const owner of change.owners) for (const entry of byName.get(`owner:${owner}`) ?? []) woken.add(entry);
-        for (const entry of woken) notifySafely(entry.feed, change);
+        const { audience, owners, versions } = change;
+        if (versions !== undefined) fanOut.take({ ...change, audience, owners, versions }, [...woken].map((e) => e.feed));
+        else for (const entry of woken) notifySafely(entry.feed, change);
         return;
       }
       for (const { entry } of all.values()) notifySafely(entry.feed, change);
@@ -218,7 +238,7 @@ export function liveRoutes(deps: LiveRouteDeps): AppPlugin {
     // One query per organization's key set rather than per stream; it hears each change before the feeds do.
     const shared = sharedLists(deps.stix);
     const beats = heartbeats(heartbeatMs);
-    const streamsByKey = streamIndex();
+    const streamsByKey = streamIndex(storedFanOut({ stix: deps.stix, ...(deps.ownerName === undefined ? {} : { ownerName: deps.ownerName }) }));
     const plugin: RampartPlugin = (app) => {
       const stopSharing = deps.bus.subscribe((change) => {
         shared.changed();
@@ -276,8 +296,9 @@ export function liveRoutes(deps: LiveRouteDeps): AppPlugin {
             {
               stix: deps.stix,
               shared,
-              // A signed-in reader's session or key is checked again before each round: a revoked key, a
-              // disabled person or a group left stops the feed at once, not when the stream ends.
+              // A signed-in reader's session or key is checked again before each round of its own (every
+              // heartbeat, and at once when an `access` change names its organization): a revoked key, a
+              // disabled person or a group left stops the feed, not when the stream ends.
               ...(who.reader.kind === 'public' ? {} : { currentReader: () => kit.currentReader(request) }),
               ...(deps.ownerName === undefined ? {} : { ownerName: deps.ownerName }),
               ...(deps.pageSize === undefined ? {} : { pageSize: deps.pageSize }),

@@ -20,7 +20,8 @@ export interface SharedLists {
 const keyOf = new WeakMap<Reader, string>();
 const sharedParts = new WeakMap<Reader, Reader>();
 
-function readerKey(reader: Reader): string {
+/** The same string for readers that hold the same keys (and organization): feeds are grouped by it. */
+export function readerKey(reader: Reader): string {
   let key = keyOf.get(reader);
   if (key === undefined) {
     key = makeReaderKey(reader);

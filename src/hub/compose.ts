@@ -126,6 +126,9 @@ export interface Hub {
   };
 }
 
+/** Account events after which a live stream's credentials may no longer hold (src/alerts/routes.ts reads them again). */
+const ACCESS_LOST: ReadonlySet<string> = new Set(['sign-out', 'api-key-revoked', 'user-disabled', 'password-changed', 'totp-reset', 'org-settings-changed']);
+
 /**
  * Wires every capability over one store: audit log, sharing rule (keys, defaults, groups), accounts
  * and sign-in, TAXII 2.1 server, log matching, federation feeds, dashboard and web UI. The one place
@@ -139,10 +142,29 @@ export async function composeHub(options: HubOptions): Promise<Hub> {
   const clock = options.clock ?? systemClock;
   const audit = createAuditLog(store, clock);
   const orgInfo = orgInfoPort(store);
-  const sharing = createSharingService({ store, orgInfo, clock, audit });
+  // Keys or credentials taken away, once written and audited: the live streams of those organizations read their readers again now.
+  const accessLost = (orgs: readonly (string | null)[]) => {
+    const named = orgs.filter((o): o is string => o !== null);
+    bus.publish({ kind: 'access', ...(named.length === 0 ? {} : { orgs: named }) });
+  };
+  const sharing = createSharingService({
+    store,
+    orgInfo,
+    clock,
+    audit: {
+      async record(entry) {
+        await audit.record(entry);
+        if (entry.action === 'group-left' || entry.action === 'group-member-removed') accessLost([entry.actorOrg, entry.subjectOrg ?? null]);
+      },
+    },
+  });
+  const auditAuth = auditAuthEvents(audit);
   const auth = createAuthService(options.secretBox === undefined ? store : { ...store, secretBox: options.secretBox }, {
     clock,
-    onEvent: auditAuthEvents(audit),
+    onEvent: async (event) => {
+      await auditAuth(event);
+      if (ACCESS_LOST.has(event.type)) accessLost([event.orgId]);
+    },
     keysOf: (orgId, userId) => sharing.keysOf(orgId, userId),
     groupsOf: async (orgId) => (await sharing.listGroups(orgId)).filter((g) => g.status === 'accepted').map((g) => ({ id: g.id, name: g.name })),
   });
@@ -278,7 +300,7 @@ export async function composeHub(options: HubOptions): Promise<Hub> {
     ],
   });
   const stopCheckpoints = (options.transparencyCheckpointMs ?? 600_000) > 0 ? startCheckpoints(transparencyDeps, options.transparencyCheckpointMs ?? 600_000, (error) => notifyLog.error({ err: error }, 'transparency checkpoint failed')) : () => undefined;
-  const unsubscribe = bus.subscribe((change) => change.kind !== 'support' && notifier.changed(change));
+  const unsubscribe = bus.subscribe((change) => change.kind !== 'support' && change.kind !== 'access' && notifier.changed(change));
   app.addHook('onClose', async () => {
     stopCheckpoints();
     unsubscribe();
