@@ -128,4 +128,24 @@ describe.each(testDialects())('audit log on %s', (dialect) => {
     expect(report.entries).toBe(20);
     expect(report.findings).toEqual([]);
   });
+
+  it('appends several entries together, in order and chained, among single appends made at the same time', async () => {
+    const many = (n: number) => Array.from({ length: 3 }, (_, j) => ({ actorOrg: ORG_B, actorUser: null, action: 'read' as const, subjectOrg: ORG_A, details: { n, j } }));
+    await Promise.all([
+      ...Array.from({ length: 6 }, (_, i) => log.recordAll(many(i))),
+      ...Array.from({ length: 6 }, (_, i) => log.record({ actorOrg: ORG_A, actorUser: null, action: 'read', details: { i } })),
+      log.recordAll([]),
+    ]);
+    const report = await log.verify();
+    expect([report.entries, report.head.seq, report.findings]).toEqual([24, 24, []]);
+    const entries = await log.entries(0, 100);
+    expect(entries.map((e) => e.seq)).toEqual(Array.from({ length: 24 }, (_, i) => i + 1));
+    // Each run of three stays together and in its order.
+    for (let n = 0; n < 6; n++) {
+      const run = entries.filter((e) => e.details['n'] === n);
+      expect(run.map((e) => e.details['j'])).toEqual([0, 1, 2]);
+      expect(run.map((e) => e.seq)).toEqual([run[0]?.seq, (run[0]?.seq ?? 0) + 1, (run[0]?.seq ?? 0) + 2]);
+      expect(run.every((e) => e.subject_org === ORG_A && e.action === 'read')).toBe(true);
+    }
+  });
 });

@@ -1,5 +1,5 @@
 import type { OrgId, UserId } from '../domain/ids.ts';
-import { auditRepository, type AuditRepository, type AuditRow } from '../store/audit-store.ts';
+import { auditRepository, type AuditDraft, type AuditRepository, type AuditRow } from '../store/audit-store.ts';
 import type { Database } from '../store/db.ts';
 import { canonicalJson, entryHash, GENESIS_HASH, type AuditAction, type AuditEntryView } from './entry.ts';
 
@@ -17,6 +17,8 @@ export interface AuditRecord {
 /** The narrow part other features use: record an event. */
 export interface AuditPort {
   record(entry: AuditRecord): Promise<void>;
+  /** Several events in this order, appended together (one lock on the chain's head for all of them). */
+  recordAll(entries: readonly AuditRecord[]): Promise<void>;
 }
 
 export type AuditFindingKind = 'edited' | 'dropped' | 'reordered';
@@ -64,21 +66,32 @@ function view(row: AuditRow): AuditEntryView {
 
 const PAGE = 1000;
 
+function draftOf(entry: AuditRecord, at: string): AuditDraft {
+  return {
+    at,
+    actor_org: entry.actorOrg,
+    actor_user: entry.actorUser,
+    action: entry.action,
+    object_id: entry.objectId ?? null,
+    subject_org: entry.subjectOrg ?? null,
+    details: canonicalJson(entry.details ?? {}),
+  };
+}
+
 /** The append-only, hash-chained audit log over the store's database. */
 export function createAuditLog(store: { readonly database: Database<unknown> }, clock: AuditClock = { now: () => new Date() }): AuditLog {
   const repo: AuditRepository = auditRepository(store.database);
   return {
     async record(entry) {
-      const draft = {
-        at: clock.now().toISOString(),
-        actor_org: entry.actorOrg,
-        actor_user: entry.actorUser,
-        action: entry.action,
-        object_id: entry.objectId ?? null,
-        subject_org: entry.subjectOrg ?? null,
-        details: canonicalJson(entry.details ?? {}),
-      };
+      const draft = draftOf(entry, clock.now().toISOString());
       await repo.append(draft, (prev) => entryHash(prev, draft));
+    },
+    async recordAll(entries) {
+      const at = clock.now().toISOString();
+      await repo.appendAll(
+        entries.map((e) => draftOf(e, at)),
+        (prev, draft) => entryHash(prev, draft),
+      );
     },
     verify: () => verifyChain(repo),
     async trail(orgId, afterSeq, limit) {

@@ -68,7 +68,7 @@ describe.each(testDialects())('MISP routes over a real store (%s)', (dialect) =>
     expect(techniques).toHaveLength(2);
     const loaded = await importObjects(store.stix, [JSON.stringify({ type: 'bundle', id: 'bundle--0c9e7a51-2b4d-4f6e-8a1c-7d5e9b3f2a61', objects: techniques })], { hubOwner: HUB, tlp: 'clear', audience: ['public'] });
     expect(loaded.ok).toBe(true);
-    h = await harness({ stix: store.stix, auth: () => principalKeyAuth(KEYS), plugins: [mispPlugin({ stix: store.stix, clock: { now: () => new Date('2026-11-01T00:00:00Z') }, hubOwner: HUB, audit: { record: (e) => Promise.resolve(void audited.push(e)) } })] });
+    h = await harness({ stix: store.stix, auth: () => principalKeyAuth(KEYS), plugins: [mispPlugin({ stix: store.stix, clock: { now: () => new Date('2026-11-01T00:00:00Z') }, hubOwner: HUB, audit: { record: (e) => Promise.resolve(void audited.push(e)), recordAll: (es) => Promise.resolve(void audited.push(...es)) } })] });
     const res = await h.app.inject({ method: 'POST', url: '/api/v1/import/misp', headers: { ...auth('key-a'), 'content-type': 'application/json' }, payload: FIXTURE });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ stored: true, events: 1, rejected: 0 });
