@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { up as upSearch } from './migrations/0022-search.ts';
 import { up as upReference } from './migrations/0034-reference-flag.ts';
 import { up as upDirectory } from './migrations/0036-directory-reference.ts';
+import { up as upAudienceReference } from './migrations/0040-audience-reference.ts';
 import { testDialects } from '../../test/helpers/store.ts';
 import { GREEN_A, OPERATOR, ORG_A, ORG_B, freshStores, member, obj, put, share } from '../../test/helpers/stix-kit.ts';
 import { searchValuesOf, valueQuery } from './search-values.ts';
@@ -225,6 +226,59 @@ describe.each(testDialects())('the reference library flag on %s', (dialect) => {
     // A member reading through its sources (no other filter): the library is left out there too.
     const page = await store.stix.list(member(ORG_A, ['community', `org:${ORG_A}`]), { limit: 100, order: 'desc', reference: 'exclude' });
     expect(page.ok && page.value.items.map(nameOf).sort()).toEqual(other.map((o) => o.name).sort());
+  });
+
+  it("leaves a library stored first out of a member's pages through its sources, page by page both ways, in the capped total, and after a re-share", async () => {
+    const { store } = await fresh();
+    const lib = Array.from({ length: 40 }, (_, i) => obj({ type: 'attack-pattern', name: `library ${i}`, sharing: share(mitre as OrgId, 'green', ['community']) }));
+    await put(store.stix, lib);
+    const seen = Array.from({ length: 12 }, (_, i) => obj({ type: 'report', name: `news ${String(i).padStart(2, '0')}`, sharing: share(ORG_B, 'green', ['community']) }));
+    const hidden = Array.from({ length: 5 }, (_, i) => obj({ type: 'report', name: `hidden ${i}`, sharing: share(ORG_B, 'amber+strict', [`org:${ORG_B}`]) }));
+    const own = obj({ type: 'report', name: 'news own', sharing: share(ORG_A, 'amber+strict', [`org:${ORG_A}`]) });
+    await put(store.stix, [...seen.slice(0, 6), ...hidden, own, ...seen.slice(6)]);
+    await put(store.stix, lib.slice(20, 30));
+    const reader = member(ORG_A, ['community', `org:${ORG_A}`]);
+    const expected = [...seen.slice(0, 6), own, ...seen.slice(6)].map((o) => o.name);
+    for (const order of ['asc', 'desc'] as const) {
+      const walked: (string | undefined)[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await store.stix.list(reader, { limit: 5, order, reference: 'exclude', ...(cursor === undefined ? {} : { cursor }) });
+        if (!page.ok) throw new Error(page.error.message);
+        walked.push(...page.value.items.map(nameOf));
+        cursor = page.value.nextCursor ?? undefined;
+      } while (cursor !== undefined);
+      expect(walked, order).toEqual(order === 'asc' ? expected : [...expected].reverse());
+    }
+    expect(await store.stix.count(reader, { reference: 'exclude', atMost: 1000 })).toBe(13);
+    expect(await store.stix.count(reader, { reference: 'exclude', atMost: 5 })).toBe(6);
+    expect(await store.stix.count(reader, { reference: 'exclude' })).toBe(13);
+    // Re-shared, a library version's audience rows are written again: still the library's.
+    const first = lib[0];
+    if (first === undefined) throw new Error('no library');
+    await store.stix.reshare(first.id, { owner: mitre as OrgId, tlp: 'green', audience: ['community', `org:${ORG_A}`] });
+    const after = await store.stix.list(reader, { limit: 100, reference: 'exclude' });
+    expect(after.ok && after.value.items.map(nameOf)).toEqual(expected);
+    expect(await store.stix.count(reader, { reference: 'exclude', atMost: 1000 })).toBe(13);
+    const { rows } = await sql<{ reference: number }>`select a.reference from stix_audience a join stix_version v on v.added_us = a.added_us where v.id = ${first.id}`.execute(store.database.db);
+    expect(rows.map((r) => Number(r.reference))).toEqual([1, 1]);
+    const withLibrary = await store.stix.list(reader, { limit: 100 });
+    expect(withLibrary.ok && withLibrary.value.items.length).toBe(53);
+  });
+
+  it('is copied onto the audience rows stored before migration 0040 when it runs', async () => {
+    const { store, open } = await fresh();
+    const [lib, other] = [library(), news()];
+    await put(store.stix, [...lib, ...other]);
+    await sql`drop index stix_audience_news`.execute(store.database.db);
+    if (dialect === 'postgres') await sql`drop statistics stix_audience_key_reference`.execute(store.database.db);
+    await sql`alter table stix_audience drop column reference`.execute(store.database.db);
+    await upAudienceReference(store.database.db);
+    const again = await open();
+    const page = await again.stix.list(member(ORG_A, ['community', `org:${ORG_A}`]), { limit: 100, reference: 'exclude' });
+    expect(page.ok && page.value.items.map(nameOf).sort()).toEqual(other.map((o) => o.name).sort());
+    const { rows } = await sql<{ n: number | string }>`select count(*) as n from stix_audience a join stix_version v on v.added_us = a.added_us where a.reference <> v.reference`.execute(store.database.db);
+    expect(Number(rows[0]?.n)).toBe(0);
   });
 
   it('is set by migrations 0034 and 0036 on the versions stored before them', async () => {

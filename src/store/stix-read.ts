@@ -276,6 +276,15 @@ function rowChecks(q: Filters): RawBuilder<SqlBool> {
 
 const NO_BOUND = Number.MAX_SAFE_INTEGER;
 
+/**
+ * What an audience key's range in stix_audience holds for a listing: with the reference library left out, only
+ * the rows of everything else (their own index, migration 0040), so a walk in added order does not read and
+ * drop the library version by version. The versions are still checked by rowChecks.
+ */
+function audienceRange(q: Filters): RawBuilder<SqlBool> {
+  return q.reference === 'exclude' ? sql<SqlBool>`reference = 0` : sql<SqlBool>`1 = 1`;
+}
+
 type Sources = { readonly keys: readonly string[]; readonly owner: string | null };
 
 /** The added times still to walk, both ends excluded, and the direction of the walk. */
@@ -292,14 +301,14 @@ interface Window {
  * reaches it holds `need` versions up to it, so the union up to the bound is complete and holds at
  * least `need` candidates; when no source reaches `need` the bound is the window's far end.
  */
-function bound(sources: Sources, w: Window, need: number) {
+function bound(sources: Sources, w: Window, need: number, q: Filters) {
   // One bound per direction on the index range: with two, SQLite may pick the wrong one and filter by the other.
   const window = w.desc ? sql`added_us < ${w.hi} and added_us > ${w.lo}` : sql`added_us > ${w.lo}`;
   const nth = (range: RawBuilder<unknown>) => sql`(${range} and ${window} order by added_us ${w.desc ? sql`desc` : sql`asc`} limit 1 offset ${need - 1})`;
   // Added times are whole numbers: with no source filled, the bound is the last time inside the window.
   const far = w.desc ? w.lo + 1 : w.hi - 1;
   const parts: RawBuilder<unknown>[] = [];
-  for (const key of sources.keys) parts.push(sql`select ${nth(sql`select added_us from stix_audience where key = ${key}`)} as x`);
+  for (const key of sources.keys) parts.push(sql`select ${nth(sql`select added_us from stix_audience where key = ${key} and ${audienceRange(q)}`)} as x`);
   if (sources.owner !== null) parts.push(sql`select ${nth(sql`select added_us from stix_version where owner = ${sources.owner}`)} as x`);
   return sql`select ${w.desc ? sql`coalesce(max(x), ${far})` : sql`coalesce(min(x), ${far})`} as bound from (${sql.join(parts, sql` union all `)}) t`;
 }
@@ -335,16 +344,16 @@ async function listBySourcesSqlite(db: Kysely<StixTables>, sources: Sources, q: 
     // Inside the window up to the bound, which lies inside the window: one lower and one upper limit.
     const inside = (column: RawBuilder<unknown>) => (w.desc ? sql`${column} < ${w.hi} and ${column} >= (select bound from b)` : sql`${column} > ${w.lo} and ${column} <= (select bound from b)`);
     const candidates = [];
-    if (sources.keys.length > 0) candidates.push(sql`select added_us from stix_audience where key in (${sql.join(sources.keys)}) and ${inside(sql`added_us`)}`);
+    if (sources.keys.length > 0) candidates.push(sql`select added_us from stix_audience where key in (${sql.join(sources.keys)}) and ${audienceRange(q)} and ${inside(sql`added_us`)}`);
     if (sources.owner !== null) candidates.push(sql`select added_us from stix_version where owner = ${sources.owner} and ${inside(sql`added_us`)}`);
     const { rows } = await sql<Row>`
-      with b as (${bound(sources, w, need)})
+      with b as (${bound(sources, w, need, q)})
       select ${columns} from stix_version v
       where v.added_us in (${sql.join(candidates, sql` union all `)}) and ${checks}
       order by v.added_us ${desc ? sql`desc` : sql`asc`} limit ${want}`.execute(db);
     out.push(...rows);
     if (out.length > q.limit || rows.length === want) return out;
-    const { rows: b } = await bound(sources, w, need).execute(db);
+    const { rows: b } = await bound(sources, w, need, q).execute(db);
     const next = Number((b[0] as { bound: number | string } | undefined)?.bound ?? (desc ? w.lo + 1 : w.hi - 1));
     // Everything up to the bound was read: nothing is left when it is the window's last time.
     if (desc ? next <= w.lo + 1 : next >= w.hi - 1) return out;
@@ -355,10 +364,11 @@ async function listBySourcesSqlite(db: Kysely<StixTables>, sources: Sources, q: 
 
 /**
  * PostgreSQL: the same page as one ordered merge. Each source is an index range read in added
- * order; PostgreSQL merges them (Merge Append) and joins the versions in that order, and the LIMIT
+ * order; PostgreSQL merges them (Merge Append) and looks up each version in that order, and the LIMIT
  * stops every range as soon as the page is full, so no bound is needed and superseded versions are
- * skipped inside the same statement (the versions' own range is bounded by the window too, so a
- * merge join starts at the cursor). A version that more than one source holds (an owner's own
+ * skipped inside the same statement. The lookup is a LATERAL subquery, so it stays one probe per
+ * candidate: as a join, PostgreSQL chose (with statistics) a merge join that walked stix_version from the
+ * window's start, through every library version the list leaves out. A version that more than one source holds (an owner's own
  * object also shared with its organization's key) comes once per source, next to itself: the
  * repeats are dropped here. A few rows more than the page needs are asked for, so only when the
  * repeats still left it short is the rest read on from its last version.
@@ -377,12 +387,11 @@ async function listBySourcesPostgres(db: Kysely<StixTables>, sources: Sources, q
     const ask = need + (need >> 5) + 2;
     const inWindow = (column: RawBuilder<unknown>) => sql`${column} > ${w.lo} and ${column} < ${w.hi}`;
     const window = inWindow(sql`added_us`);
-    const ranges = sources.keys.map((key) => sql`(select added_us from stix_audience where key = ${key} and ${window} order by added_us ${order})`);
+    const ranges = sources.keys.map((key) => sql`(select added_us from stix_audience where key = ${key} and ${audienceRange(q)} and ${window} order by added_us ${order})`);
     if (sources.owner !== null) ranges.push(sql`(select added_us from stix_version where owner = ${sources.owner} and ${window} order by added_us ${order})`);
     const { rows } = await sql<Row>`
       select ${columns} from (${sql.join(ranges, sql` union all `)}) c
-      join stix_version v on v.added_us = c.added_us
-      where ${inWindow(sql`v.added_us`)} and ${checks}
+      cross join lateral (select ${columns} from stix_version v where v.added_us = c.added_us and ${checks} limit 1) v
       order by c.added_us ${order} limit ${ask}`.execute(db);
     for (const row of rows) {
       const us = Number(row.added_us);
@@ -394,6 +403,25 @@ async function listBySourcesPostgres(db: Kysely<StixTables>, sources: Sources, q
     if (out.length > q.limit || rows.length < ask || last === null) return out;
     w = desc ? { ...w, hi: last } : { ...w, lo: last };
   }
+}
+
+/**
+ * PostgreSQL: how many versions the reader may see pass the checks of a listing by sources, counted up to
+ * `atMost + 1`: the same merge of its sources' index ranges, each version looked up once (a version several
+ * sources hold comes once per source, next to itself: grouped), stopping there. The count by the row
+ * predicate tested every version stored (bench:load: 11,000, 21 ms of PostgreSQL CPU for a state office).
+ */
+async function countBySourcesPostgres(db: Kysely<StixTables>, sources: Sources, q: Filters, atMost: number): Promise<number> {
+  if (sources.keys.length === 0 && sources.owner === null) return 0;
+  const w = firstWindow({ ...q, limit: 1 }, null);
+  const window = sql`added_us > ${w.lo} and added_us < ${w.hi}`;
+  const ranges = sources.keys.map((key) => sql`(select added_us from stix_audience where key = ${key} and ${audienceRange(q)} and ${window} order by added_us)`);
+  if (sources.owner !== null) ranges.push(sql`(select added_us from stix_version where owner = ${sources.owner} and ${window} order by added_us)`);
+  const { rows } = await sql<{ n: number | string }>`
+    select count(*) as n from (select c.added_us from (${sql.join(ranges, sql` union all `)}) c
+      cross join lateral (select 1 from stix_version v where v.added_us = c.added_us and ${rowChecks(q)} limit 1) v
+      group by c.added_us order by c.added_us limit ${atMost + 1}) m`.execute(db);
+  return Number(rows[0]?.n ?? 0);
 }
 
 /** The first `limit + 1` versions from the cursor on that the reader may see, read through its sources (see visibilitySources). */
@@ -619,6 +647,8 @@ export function stixReads(db: Kysely<StixTables>, dialect: DialectName, rankedAm
     }
     const where = conditions(reader, filters, null, dialect, await pgTextTerms(db, filters, dialect));
     if (!where.ok) throw new Error(`count: ${where.error.message}`);
+    const sources = visibilitySources(reader);
+    if (atMost !== undefined && dialect === 'postgres' && sources !== null && !narrowed(filters)) return countBySourcesPostgres(db, sources, filters, atMost);
     if (atMost !== undefined) {
       const capped = base().select(sql`1`.as('one')).where(where.value).limit(atMost + 1);
       const row = await db.selectFrom(capped.as('m')).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();

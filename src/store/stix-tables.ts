@@ -35,6 +35,8 @@ export type StixVersionTable = {
 export type StixAudienceTable = {
   key: string;
   added_us: number;
+  /** The version's own reference flag (StixVersionTable.reference), so a list can leave the library out inside the key's range (migration 0040). */
+  reference: number;
 };
 
 /** One row per version and object it points at (sighting_of_ref, source_ref, target_ref; migration 0007). */

@@ -146,7 +146,7 @@ export async function insertRows<T extends keyof StixTables>(w: WriteContext, ta
 /** PostgreSQL array types of the columns insertRows writes (anything else is text). */
 const PG_TYPES: { readonly [T in keyof StixTables]: Partial<Readonly<Record<keyof StixTables[T], string>>> } = {
   stix_version: { added_us: 'int8', revoked: 'int4', is_latest: 'int4', reference: 'int4' },
-  stix_audience: { added_us: 'int8' },
+  stix_audience: { added_us: 'int8', reference: 'int4' },
   stix_ref: { added_us: 'int8' },
   stix_value: { added_us: 'int8', prefix: 'int4' },
   stix_fts: { rowid: 'int8' },
@@ -420,16 +420,16 @@ export function refRows(versions: readonly { added_us: number; type: string; jso
 }
 
 /** The audience rows of some versions: one per distinct key of each version's sharing. */
-export function audienceRows(versions: readonly { added_us: number; audience: string }[]): { key: string; added_us: number }[] {
+export function audienceRows(versions: readonly { added_us: number; audience: string; reference: number }[]): { key: string; added_us: number; reference: number }[] {
   const parsed = new Map<string, readonly string[]>();
-  const rows: { key: string; added_us: number }[] = [];
+  const rows: { key: string; added_us: number; reference: number }[] = [];
   for (const v of versions) {
     let keys = parsed.get(v.audience);
     if (keys === undefined) {
       keys = [...new Set(JSON.parse(v.audience) as string[])];
       parsed.set(v.audience, keys);
     }
-    for (const key of keys) rows.push({ key, added_us: v.added_us });
+    for (const key of keys) rows.push({ key, added_us: v.added_us, reference: v.reference });
   }
   return rows;
 }
@@ -485,19 +485,19 @@ async function deleteAudience(trx: Kysely<StixTables>, versions: readonly { adde
 export async function setSharing(w: WriteContext, id: string, sharing: SharingColumns): Promise<void> {
   const { trx } = w;
   const current = JSON.parse(sharing.audience) as AudienceKey[];
-  const versions = await trx.selectFrom('stix_version').select(['added_us', 'tlp', 'audience', 'named_users', 'is_latest']).where('id', '=', id).where('owner', '=', sharing.owner).execute();
-  const changed: { added_us: number; before: string; after: string; named: string | null }[] = [];
+  const versions = await trx.selectFrom('stix_version').select(['added_us', 'tlp', 'audience', 'named_users', 'is_latest', 'reference']).where('id', '=', id).where('owner', '=', sharing.owner).execute();
+  const changed: { added_us: number; before: string; after: string; named: string | null; reference: number }[] = [];
   for (const v of versions) {
     const latest = v.is_latest !== 0;
     const tlp = v.tlp as Tlp;
     // Versions stored before migration 0008 have no named_users: their present audience is all they may keep.
     const after = latest ? sharing.audience : JSON.stringify(olderVersionAudience(tlp, JSON.parse(v.named_users ?? v.audience) as AudienceKey[], current));
     const named = tlp !== 'red' ? null : latest ? sharing.audience : (v.named_users ?? v.audience);
-    if (after !== v.audience || named !== v.named_users) changed.push({ added_us: Number(v.added_us), before: v.audience, after, named });
+    if (after !== v.audience || named !== v.named_users) changed.push({ added_us: Number(v.added_us), before: v.audience, after, named, reference: v.reference });
   }
   await deleteAudience(trx, changed.map((c) => ({ added_us: c.added_us, audience: c.before })));
   for (const c of changed) await trx.updateTable('stix_version').set({ audience: c.after, named_users: c.named }).where('added_us', '=', c.added_us).execute();
-  await insertRows(w, 'stix_audience', audienceRows(changed.map((c) => ({ added_us: c.added_us, audience: c.after }))), SMALL_ROWS_PER_INSERT);
+  await insertRows(w, 'stix_audience', audienceRows(changed.map((c) => ({ added_us: c.added_us, audience: c.after, reference: c.reference }))), SMALL_ROWS_PER_INSERT);
   // Logged in the same transaction: the alert matcher reads re-shares from its own cursor, even those made while no server ran.
   if (changed.length > 0) await trx.insertInto('stix_reshare').values({ id, owner: sharing.owner }).execute();
 }
