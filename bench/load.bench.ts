@@ -15,6 +15,10 @@
  *   --probe <n> (20)  before the run, each route alone, n requests one after another: CPU per request of the servers and PostgreSQL (0: skip)
  *   --probe-only      stop after that
  *   --count-queries   with --probe: the PostgreSQL queries each request sends (the servers count them)
+ *   --reports <n> (0) before the servers start, the election and n status reports per county written through the hub in
+ *                     this process (knowledge base loaded first, as a server's first start does), so the probe reads
+ *                     the lists, searches and roll-ups of a day under way rather than of an empty election
+ *   --keep            leave the schema in place at the end (its name is printed), e.g. to EXPLAIN its statements
  *   --cpu-prof <dir>  the two servers write V8 CPU profiles there when they stop
  *   --node-args '<options>'  more options for node in the two servers (e.g. --import a preloaded module)
  *   --db postgres://… (default RAMPART_TEST_DATABASE_URL)  --nats nats://… (default RAMPART_TEST_NATS_URL or nats://127.0.0.1:4222)
@@ -37,7 +41,10 @@ import { createUser } from '../src/accounts/users.ts';
 import { createAuthService } from '../src/auth/service.ts';
 import { ELECTION_FUNCTIONS } from '../src/domain/election.ts';
 import type { Organization } from '../src/domain/organization.ts';
-import { openStore } from '../src/store/index.ts';
+import { hubIdentity } from '../src/cli/options.ts';
+import { composeHub } from '../src/hub/compose.ts';
+import { prepareHub } from '../src/hub/first-start.ts';
+import { openStore, type RampartStore } from '../src/store/index.ts';
 import { ROOT, startServe, stopServe, type ServedProcess } from '../test/helpers/serve.ts';
 import { quantile } from './fixtures/paired.ts';
 import { backendPids, CpuMeter } from './fixtures/process-cpu.ts';
@@ -61,6 +68,8 @@ const NODE_ARGS = [...(value('--node-args')?.split(' ').filter((a) => a !== '') 
 const PROBE = number('--probe', 20);
 const PROBE_ONLY = args.includes('--probe-only');
 const COUNT_QUERIES = args.includes('--count-queries');
+const REPORTS = number('--reports', 0);
+const KEEP = args.includes('--keep');
 const QUERY_FILE = path.join(tmpdir(), `rampart-load-queries-${process.pid}`);
 if (COUNT_QUERIES) NODE_ARGS.push('--import', fileURLToPath(new URL('./fixtures/count-queries.mjs', import.meta.url)));
 const TARGET_P99_MS = 200;
@@ -132,9 +141,54 @@ async function buildWorld() {
     const analysts = await inBatches(analystOrgs, 25, (org) => person(org, 'analyst', 'read'));
     const pollers = await inBatches(spread(states, POLLERS), 25, (org) => person(org, 'analyst', 'read'));
     console.log(`world: ${orgs.length.toLocaleString('en-US')} organizations, ${clerks.length + analysts.length + pollers.length + 1} people with API keys (${((performance.now() - started) / 1000).toFixed(0)} s)`);
-    return { admin, clerks, analysts, pollers, stateFips: [...new Set(states.map((s) => s.state_fips ?? ''))].filter((f) => f !== '') };
+    const stateFips = [...new Set(states.map((s) => s.state_fips ?? ''))].filter((f) => f !== '');
+    const electionId = REPORTS > 0 ? await recordDay(store, admin, clerks, stateFips) : null;
+    return { admin, clerks, analysts, pollers, stateFips, electionId };
   } finally {
     await store.close();
+  }
+}
+
+/** A national general election, election day under way, every jurisdiction expected every 5 minutes. */
+function electionBody(stateFips: readonly string[], now: number) {
+  return {
+    name: 'Load bench general election (fictional)',
+    election_type: 'general',
+    election_date: new Date(now).toISOString().slice(0, 10),
+    state_fips: stateFips,
+    phases: [{ phase: 'election-day', start: new Date(now - 3_600_000).toISOString(), end: new Date(now + 12 * 3_600_000).toISOString(), report_every_minutes: 5 }],
+    tlp: 'green',
+    audience: ['community'],
+  };
+}
+
+const ALL_NORMAL = Object.fromEntries(ELECTION_FUNCTIONS.map((f) => [f, { level: 'normal' }]));
+
+/**
+ * --reports: the knowledge base loaded as a server's first start loads it, then the election and REPORTS status
+ * reports per county posted through the hub composed in this process (its alert matcher is never started, and a
+ * server's starts after the newest version stored, so nothing written here is matched or mailed later).
+ */
+async function recordDay(store: RampartStore, admin: Person, clerks: readonly Person[], stateFips: readonly string[]): Promise<string> {
+  const started = performance.now();
+  const hubOwner = hubIdentity();
+  const prepared = await prepareHub(store, { hubOwner });
+  if (!prepared.ok) throw new Error(prepared.error.message);
+  const hub = await composeHub({ store, hubOwner, transparencyCheckpointMs: 0 });
+  try {
+    const post = async (key: string, url: string, body: unknown) => {
+      const res = await hub.app.inject({ method: 'POST', url, headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, payload: JSON.stringify(body) });
+      if (res.statusCode !== 201 && res.statusCode !== 200) throw new Error(`${url}: ${res.statusCode} ${res.body}`);
+      return res.body;
+    };
+    const electionId = (JSON.parse(await post(admin.key, '/api/v1/elections', electionBody(stateFips, Date.now()))) as { object: { id: string } }).object.id;
+    for (let round = 1; round <= REPORTS; round++) {
+      await inBatches(clerks, 8, (clerk) => post(clerk.key, `/api/v1/elections/${electionId}/status`, { functions: ALL_NORMAL, summary: `Earlier round ${round}: all normal` }));
+    }
+    console.log(`recorded: the knowledge base, the election and ${clerks.length * REPORTS} status reports (${((performance.now() - started) / 1000).toFixed(0)} s)`);
+    return electionId;
+  } finally {
+    await hub.app.close();
   }
 }
 
@@ -185,6 +239,12 @@ const env = {
 };
 const servers: ServedProcess[] = [];
 let exitCode = 0;
+async function recordElection(url: string): Promise<string> {
+  const created = await fetch(`${url}/api/v1/elections`, { method: 'POST', headers: { authorization: `Bearer ${world.admin.key}`, 'content-type': 'application/json' }, body: JSON.stringify(electionBody(world.stateFips, Date.now())) });
+  const createdText = await created.text();
+  if (created.status !== 201) throw new Error(`recording the election failed: ${created.status} ${createdText}`);
+  return (JSON.parse(createdText) as { object: { id: string } }).object.id;
+}
 try {
   const serve = () => startServe({ db: serveDbUrl.toString(), env: { ...process.env, ...env }, keep: 20_000, ...(NODE_ARGS.length === 0 ? {} : { nodeArgs: NODE_ARGS }) });
   servers.push(await serve(), await serve());
@@ -192,21 +252,7 @@ try {
   const pick = (i: number) => (i % 2 === 0 ? a : b).url;
   console.log(`servers: ${a.url} and ${b.url} on PostgreSQL (schema ${schema}) and NATS ${NATS}`);
 
-  // A national general election, election day under way, every jurisdiction expected every 5 minutes.
-  const now = Date.now();
-  const electionBody = {
-    name: 'Load bench general election (fictional)',
-    election_type: 'general',
-    election_date: new Date(now).toISOString().slice(0, 10),
-    state_fips: world.stateFips,
-    phases: [{ phase: 'election-day', start: new Date(now - 3_600_000).toISOString(), end: new Date(now + 12 * 3_600_000).toISOString(), report_every_minutes: 5 }],
-    tlp: 'green',
-    audience: ['community'],
-  };
-  const created = await fetch(`${a.url}/api/v1/elections`, { method: 'POST', headers: { authorization: `Bearer ${world.admin.key}`, 'content-type': 'application/json' }, body: JSON.stringify(electionBody) });
-  const createdText = await created.text();
-  if (created.status !== 201) throw new Error(`recording the election failed: ${created.status} ${createdText}`);
-  const electionId = (JSON.parse(createdText) as { object: { id: string } }).object.id;
+  const electionId = world.electionId ?? (await recordElection(a.url));
 
   // Live-feed clients first (they must be listening before the statuses flow), spread over both servers.
   const liveClients = spread(world.clerks.length > 0 ? world.clerks : world.analysts, LIVE).map((p, i) => ({ url: pick(i), key: p.key }));
@@ -218,11 +264,10 @@ try {
   });
   console.log(`live feed: ${ready.connected} of ${LIVE} clients connected (${ready.failed} failed${ready.failures.length === 0 ? '' : `: ${ready.failures.map(([r, n]) => `${r} × ${n}`).join(', ')}`})`);
 
-  const fns = Object.fromEntries(ELECTION_FUNCTIONS.map((f) => [f, { level: 'normal' }]));
   const statusInit = (clerk: Person, summary: string): RequestInit => ({
     method: 'POST',
     headers: { authorization: `Bearer ${clerk.key}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ functions: fns, summary }),
+    body: JSON.stringify({ functions: ALL_NORMAL, summary }),
   });
 
   // ---- each route alone: CPU per request of the two servers and of their PostgreSQL backends ----
@@ -465,12 +510,15 @@ try {
   if (!(error instanceof ProbeOnly)) throw error;
 } finally {
   await Promise.all(servers.map((s) => stopServe(s)));
-  const client = new pg.Client({ connectionString: BASE_DB });
-  await client.connect();
-  try {
-    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  } finally {
-    await client.end();
+  if (KEEP) console.log(`schema ${schema} kept (--keep): drop it with DROP SCHEMA "${schema}" CASCADE`);
+  else {
+    const client = new pg.Client({ connectionString: BASE_DB });
+    await client.connect();
+    try {
+      await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    } finally {
+      await client.end();
+    }
   }
 }
 process.exitCode = exitCode;
