@@ -7,6 +7,9 @@ import { createUser } from '../src/accounts/users.ts';
 import type { OrgId } from '../src/domain/ids.ts';
 import { composeHub, type Hub } from '../src/hub/compose.ts';
 import { openStore, type RampartStore } from '../src/store/index.ts';
+import { defaultPhases } from '../src/elections/service.ts';
+import { importObjects } from '../src/ingest/import.ts';
+import { ELECTION_TYPE, RAMPART_EXTENSION_ID } from '../src/stix/rampart-ids.ts';
 import { tableRows, testDatabase, type TestDatabase } from './helpers/store.ts';
 
 const HUB = 'identity--cc8654b7-1ffc-487a-bf1c-ed29e18f0a33' as OrgId;
@@ -195,5 +198,15 @@ describe('election day over REST', () => {
     const after = await call('state', 'GET', `/api/v1/elections/${election}/rollup`);
     const body = after.json<{ counts: Record<string, number>; states: { declined: boolean }[]; questions: Record<string, { answer: string }> }>();
     expect([body.states[0]?.declined, body.counts['no-report'], body.questions['voting']?.answer]).toEqual([true, 0, 'unknown']);
+  });
+
+  it('says who recorded each election: a member organization by name, or the hub itself (its administrators) for one the hub owns', async () => {
+    // What `rampart election add` records: owned by the hub's own identity, which is no member organization.
+    const national = { type: ELECTION_TYPE, spec_version: '2.1', id: 'x-rampart-election--0d7c9f3e-6a1b-4c2d-8e5f-1a2b3c4d5e6f', created: '2026-10-01T00:00:00.000Z', modified: '2026-10-01T00:00:00.000Z', extensions: { [RAMPART_EXTENSION_ID]: { extension_type: 'new-sdo' } }, name: 'National (test)', election_date: '2026-11-03', state_fips: ['55', '17'], phases: defaultPhases('2026-11-03') };
+    const imported = await importObjects(store.stix, [JSON.stringify(national)], { hubOwner: HUB, tlp: 'green', audience: ['community'] });
+    expect(imported).toMatchObject({ ok: true, value: { added: 1 } });
+    const items = (await call('county', 'GET', '/api/v1/elections')).json<{ items: { id: string; owner: string; owner_name: string | null; owner_is_hub: boolean }[] }>().items;
+    expect(items.find((e) => e.id === national.id)).toMatchObject({ owner: HUB, owner_name: null, owner_is_hub: true });
+    expect(items.find((e) => e.id === election)).toMatchObject({ owner: orgs.state, owner_name: expect.stringContaining('Wisconsin') as unknown, owner_is_hub: false });
   });
 });

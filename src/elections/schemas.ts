@@ -43,6 +43,7 @@ export const ElectionSummarySchema = Type.Object({
   phase: Type.Union([literals(ELECTION_PHASES), Type.Null()]),
   owner: Type.String(),
   owner_name: Type.Union([Type.String(), Type.Null()]),
+  owner_is_hub: Type.Boolean({ description: "recorded by this hub itself (its administrators: national elections), not by a member organization" }),
   tlp: TlpSchema,
 });
 export type ElectionSummary = Static<typeof ElectionSummarySchema>;

@@ -22,6 +22,8 @@ export interface ElectionDeps {
   readonly orgInfo: OrgInfoPort;
   /** An organization's name, for lists (organizations are public identities). */
   readonly orgName: (id: OrgId) => Promise<string | null>;
+  /** The hub's own identity: the owner of the elections its administrators record (no member organization). */
+  readonly hubOwner?: OrgId;
 }
 
 /** An election a reader may see, parsed. */
@@ -62,7 +64,7 @@ export async function visibleElection(stix: StixStore, reader: Reader, id: strin
   return ok({ version, election: object });
 }
 
-export async function summaryOf(deps: Pick<ElectionDeps, 'orgName' | 'clock'>, v: VisibleElection): Promise<ElectionSummary> {
+export async function summaryOf(deps: Pick<ElectionDeps, 'orgName' | 'clock' | 'hubOwner'>, v: VisibleElection): Promise<ElectionSummary> {
   return {
     id: v.version.id,
     name: v.election.name,
@@ -72,12 +74,13 @@ export async function summaryOf(deps: Pick<ElectionDeps, 'orgName' | 'clock'>, v
     phase: phaseAt(v.election, deps.clock.now().getTime()),
     owner: v.version.sharing.owner,
     owner_name: await deps.orgName(v.version.sharing.owner),
+    owner_is_hub: deps.hubOwner !== undefined && v.version.sharing.owner === deps.hubOwner,
     tlp: v.version.sharing.tlp,
   };
 }
 
 /** Every election the reader may see, the nearest election day first (upcoming and under way before past ones). */
-export async function listElections(deps: Pick<ElectionDeps, 'stix' | 'orgName' | 'clock'>, reader: Reader): Promise<Result<ElectionSummary[], Problem>> {
+export async function listElections(deps: Pick<ElectionDeps, 'stix' | 'orgName' | 'clock' | 'hubOwner'>, reader: Reader): Promise<Result<ElectionSummary[], Problem>> {
   const out: VisibleElection[] = [];
   let cursor: string | undefined;
   do {

@@ -212,6 +212,7 @@ export async function composeHub(options: HubOptions): Promise<Hub> {
     clock,
     orgInfo,
     orgName: cachedNames(async (id: OrgId) => (await accounts.getOrganization(id))?.name ?? null),
+    hubOwner,
     elections: electionStatusStore(store.database),
     jurisdictions: jurisdictionsFrom(accounts, clock),
     isOrgAdmin,

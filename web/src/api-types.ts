@@ -9199,6 +9199,8 @@ export interface paths {
                                 phase: ("registration-deadline" | "early-voting" | "absentee-voting" | "election-day" | "canvass" | "certification") | null;
                                 owner: string;
                                 owner_name: string | null;
+                                /** @description recorded by this hub itself (its administrators: national elections), not by a member organization */
+                                owner_is_hub: boolean;
                                 /** @description TLP 2.0 level */
                                 tlp: "clear" | "green" | "amber" | "amber+strict" | "red";
                             }[];
@@ -9350,6 +9352,8 @@ export interface paths {
                                 phase: ("registration-deadline" | "early-voting" | "absentee-voting" | "election-day" | "canvass" | "certification") | null;
                                 owner: string;
                                 owner_name: string | null;
+                                /** @description recorded by this hub itself (its administrators: national elections), not by a member organization */
+                                owner_is_hub: boolean;
                                 /** @description TLP 2.0 level */
                                 tlp: "clear" | "green" | "amber" | "amber+strict" | "red";
                             };
@@ -9433,6 +9437,8 @@ export interface paths {
                                 phase: ("registration-deadline" | "early-voting" | "absentee-voting" | "election-day" | "canvass" | "certification") | null;
                                 owner: string;
                                 owner_name: string | null;
+                                /** @description recorded by this hub itself (its administrators: national elections), not by a member organization */
+                                owner_is_hub: boolean;
                                 /** @description TLP 2.0 level */
                                 tlp: "clear" | "green" | "amber" | "amber+strict" | "red";
                             };
@@ -9623,6 +9629,8 @@ export interface paths {
                                 phase: ("registration-deadline" | "early-voting" | "absentee-voting" | "election-day" | "canvass" | "certification") | null;
                                 owner: string;
                                 owner_name: string | null;
+                                /** @description recorded by this hub itself (its administrators: national elections), not by a member organization */
+                                owner_is_hub: boolean;
                                 /** @description TLP 2.0 level */
                                 tlp: "clear" | "green" | "amber" | "amber+strict" | "red";
                             };
@@ -9753,6 +9761,8 @@ export interface paths {
                                 phase: ("registration-deadline" | "early-voting" | "absentee-voting" | "election-day" | "canvass" | "certification") | null;
                                 owner: string;
                                 owner_name: string | null;
+                                /** @description recorded by this hub itself (its administrators: national elections), not by a member organization */
+                                owner_is_hub: boolean;
                                 /** @description TLP 2.0 level */
                                 tlp: "clear" | "green" | "amber" | "amber+strict" | "red";
                             };
@@ -9981,6 +9991,8 @@ export interface paths {
                                 phase: ("registration-deadline" | "early-voting" | "absentee-voting" | "election-day" | "canvass" | "certification") | null;
                                 owner: string;
                                 owner_name: string | null;
+                                /** @description recorded by this hub itself (its administrators: national elections), not by a member organization */
+                                owner_is_hub: boolean;
                                 /** @description TLP 2.0 level */
                                 tlp: "clear" | "green" | "amber" | "amber+strict" | "red";
                             };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { answerReason, countsWords, LEVEL_STYLE, noReportWords, overdueWords, reportLinkWords } from './election-words.ts';
+import { answerReason, countsWords, LEVEL_STYLE, noReportWords, overdueWords, recordedByWords, reportLinkWords } from './election-words.ts';
 
 describe('LEVEL_STYLE', () => {
   it('draws each level with its own symbol from blocks every system font carries, never an emoji', () => {
@@ -44,5 +44,15 @@ describe('answerReason', () => {
     expect(answerReason('no', 1, 0)).toBe('Every jurisdiction expected to report has a current report that says so (1 report).');
     expect(answerReason('no', 1, 0, 102)).toBe('Every jurisdiction you see that is expected to report has a current report that says so (1 report). 102 local offices do not share their status with you and are not counted.');
     expect(answerReason('unknown', 0, 1, 1)).toBe('One jurisdiction has not given a current answer: no report, an overdue one, or one that leaves functions out. One local office does not share its status with you and is not counted.');
+  });
+});
+
+describe('recordedByWords', () => {
+  const election = { owner: 'identity--state', owner_name: 'Wisconsin Elections Commission', owner_is_hub: false };
+  it("names the reader's own organization as theirs, the hub's elections as its administrators', others by name", () => {
+    expect(recordedByWords(election, 'identity--state')).toBe('recorded by your organization');
+    expect(recordedByWords(election, 'identity--county')).toBe('recorded by Wisconsin Elections Commission');
+    expect(recordedByWords({ owner: 'identity--hub', owner_name: null, owner_is_hub: true }, 'identity--county')).toBe('recorded by the hub administrators');
+    expect(recordedByWords({ owner: 'identity--remote', owner_name: null, owner_is_hub: false }, null)).toBe('recorded by another organization');
   });
 });

@@ -27,6 +27,16 @@ export function levelWords(level: RollupLevel | null): string {
   return level === null ? 'not taking part' : STATUS_LEVEL_TEXT[level];
 }
 
+/**
+ * Who recorded an election, in the reader's words: their own organization, this hub's administrators (national
+ * elections, owned by the hub's identity, which no member organization is), or the organization by name.
+ */
+export function recordedByWords(election: { readonly owner: string; readonly owner_name: string | null; readonly owner_is_hub: boolean }, readerOrgId: string | null): string {
+  if (readerOrgId !== null && election.owner === readerOrgId) return 'recorded by your organization';
+  if (election.owner_is_hub) return 'recorded by the hub administrators';
+  return `recorded by ${election.owner_name ?? 'another organization'}`;
+}
+
 export const ANSWER_WORDS: Readonly<Record<Answer, string>> = { yes: 'Yes', no: 'No', unknown: 'Unknown' };
 
 /**

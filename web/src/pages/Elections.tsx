@@ -2,7 +2,9 @@ import '../election-day.css';
 import { PHASE_TEXT } from '../../../src/domain/election.ts';
 import { Loading, ProblemBox } from '../components/Status.tsx';
 import { TlpBadge } from '../components/TlpBadge.tsx';
+import { recordedByWords } from '../election-words.ts';
 import { Link } from '../router.tsx';
+import { useSession } from '../session.tsx';
 import { placeByFips } from '../states.ts';
 import { useRoute } from '../use-api.ts';
 
@@ -11,6 +13,7 @@ const day = (date: string) => new Date(`${date}T12:00:00Z`).toLocaleDateString('
 /** Elections shared with the reader, the ones under way and upcoming first. */
 export function Elections() {
   const list = useRoute('/api/v1/elections');
+  const session = useSession();
   if (list.state === 'loading') return <Loading what="elections" />;
   if (list.state === 'error') return <ProblemBox problem={list.problem} />;
   const items = list.value.items;
@@ -38,7 +41,7 @@ export function Elections() {
                 {e.phase === null ? null : <span className="pill phase-pill">{PHASE_TEXT[e.phase]} under way</span>}
               </p>
               <p className="muted small">
-                {e.state_fips.length > 3 ? `${e.state_fips.length} states and territories` : e.state_fips.map((f) => placeByFips(f)?.name ?? f).join(', ')} · recorded by {e.owner_name ?? 'another organization'}
+                {e.state_fips.length > 3 ? `${e.state_fips.length} states and territories` : e.state_fips.map((f) => placeByFips(f)?.name ?? f).join(', ')} · {recordedByWords(e, session.me?.orgId ?? null)}
               </p>
             </li>
           ))}
