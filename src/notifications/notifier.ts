@@ -204,7 +204,10 @@ export function createNotifier(options: NotifierOptions): Notifier {
   async function oneRound(work: Work): Promise<void> {
     const matched = await matchAll(work.changed);
     if (work.escalate) await escalate();
-    if (work.deliver || matched > 0) await deliverDue();
+    if (work.deliver) await deliverDue();
+    // What this process just matched it sends itself: one claim and one record for the batch (each delivery still leased,
+    // and checked against the sharing rule as it is sent), rather than a queue message, a claim and a record each.
+    else if (matched > 0) await deliverAllDue(deliverDeps, policy.batch, notice);
   }
 
   let running: Promise<void> | null = null;
