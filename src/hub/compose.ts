@@ -156,6 +156,11 @@ export async function composeHub(options: HubOptions): Promise<Hub> {
         await audit.record(entry);
         if (entry.action === 'group-left' || entry.action === 'group-member-removed') accessLost([entry.actorOrg, entry.subjectOrg ?? null]);
       },
+      async recordAll(entries) {
+        await audit.recordAll(entries);
+        const left = entries.filter((e) => e.action === 'group-left' || e.action === 'group-member-removed');
+        if (left.length > 0) accessLost(left.flatMap((e) => [e.actorOrg, e.subjectOrg ?? null]));
+      },
     },
   });
   const auditAuth = auditAuthEvents(audit);
