@@ -37,6 +37,7 @@ export function publishingStixStore(stix: StixStore, bus: ChangeBus): StixStore 
     count: (reader, query) => stix.count(reader, query),
     indicators: (reader, page) => stix.indicators(reader, page),
     changeMark: (type) => stix.changeMark(type),
+    changeMarks: (types) => stix.changeMarks(types),
     close: () => stix.close(),
   };
 }

@@ -110,6 +110,7 @@ export function ownerOnlyStore(stix: StixStore, uploader: MemberReader): StixSto
     count: (reader, query) => stix.count(reader, query),
     indicators: (reader, page) => stix.indicators(reader, page),
     changeMark: (type) => stix.changeMark(type),
+    changeMarks: (types) => stix.changeMarks(types),
     reshare: (id, sharing) => stix.reshare(id, sharing),
     close: () => stix.close(),
   };

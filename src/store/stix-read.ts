@@ -723,6 +723,18 @@ export function stixReads(db: Kysely<StixTables>, dialect: DialectName, rankedAm
     return `${String(row?.n ?? 0)}:${String(row?.m ?? 0)}`;
   }
 
+  /** changeMark of several types in one statement: one arm per type, each the same two subqueries, in both dialects. */
+  async function changeMarks(types: readonly string[]): Promise<readonly string[]> {
+    if (types.length === 0) return [];
+    const arms = types.map(
+      (type, i) => sql`select ${i} as i, (select n from stix_change where type = ${type}) as n, (select max(added_us) from stix_version where type = ${type}) as m`,
+    );
+    const { rows } = await sql<{ i: number | string; n: number | string | null; m: number | string | null }>`${sql.join(arms, sql` union all `)}`.execute(db);
+    const marks = types.map(() => '0:0');
+    for (const row of rows) marks[Number(row.i)] = `${String(row.n ?? 0)}:${String(row.m ?? 0)}`;
+    return marks;
+  }
+
   /**
    * For each reader, whether it may see the version of `id` stored at `addedUs`: one statement for all of
    * them, each reader's arm under the one visibility predicate (the alert matcher asks this for every
@@ -741,7 +753,7 @@ export function stixReads(db: Kysely<StixTables>, dialect: DialectName, rankedAm
     return seen;
   }
 
-  return { list, count, get, versions, seenBy, indicators, changeMark };
+  return { list, count, get, versions, seenBy, indicators, changeMark, changeMarks };
 }
 
 /** Readers per statement of seenBy: a member's arm binds its keys, its organization and the version. */

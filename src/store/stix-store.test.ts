@@ -21,6 +21,26 @@ describe.each(testDialects())('STIX store on %s', (dialect) => {
     expect(await again.stix.count(OPERATOR)).toBe(1);
   });
 
+  it('changeMarks gives each type exactly its changeMark, in one statement, and each moves only with writes of its type', async () => {
+    const { store } = await fresh();
+    const types = ['indicator', 'malware', 'report', 'x-never-stored'];
+    const each = () => Promise.all(types.map((t) => store.stix.changeMark(t)));
+    expect(await store.stix.changeMarks([])).toEqual([]);
+    const empty = await store.stix.changeMarks(types);
+    expect(empty).toEqual(await each());
+    const indicator = obj({ name: 'one' });
+    await put(store.stix, [indicator, obj({ type: 'malware', name: 'm' })]);
+    const written = await store.stix.changeMarks(types);
+    expect(written).toEqual(await each());
+    expect(written.map((m, i) => m !== empty[i])).toEqual([true, true, false, false]);
+    await store.stix.reshare(indicator.id, share(ORG_A, 'green', [`org:${ORG_A}`]));
+    const reshared = await store.stix.changeMarks(types);
+    expect(reshared).toEqual(await each());
+    expect(reshared.map((m, i) => m !== written[i])).toEqual([true, false, false, false]);
+    // Asked in another order, the same marks in that order.
+    expect(await store.stix.changeMarks([...types].reverse())).toEqual([...reshared].reverse());
+  });
+
   describe('versions by modified', () => {
     it('adds, ignores an identical copy, adds a newer version and keeps the older one', async () => {
       const { store } = await fresh();

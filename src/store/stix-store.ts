@@ -99,5 +99,5 @@ export function kyselyStixStore(database: Database<unknown>, options: StixStoreO
     });
   }
 
-  return { write, reshare, list: reads.list, count: reads.count, get: reads.get, versions: reads.versions, seenBy: reads.seenBy, indicators: reads.indicators, changeMark: reads.changeMark };
+  return { write, reshare, list: reads.list, count: reads.count, get: reads.get, versions: reads.versions, seenBy: reads.seenBy, indicators: reads.indicators, changeMark: reads.changeMark, changeMarks: reads.changeMarks };
 }

@@ -203,6 +203,8 @@ export interface StixStore {
    * of data derived from them: equal marks mean nothing of that type changed in between. Reveals nothing of any object.
    */
   changeMark(type: string): Promise<string>;
+  /** The change marks of several types (each exactly what changeMark gives), in their order, read in one statement. */
+  changeMarks(types: readonly string[]): Promise<readonly string[]>;
   /** Changes who `sharing.owner`'s record of `id` is shared with (owner only; the check lives in the sharing service); other owners' records of the id are untouched. */
   reshare(id: StixId, sharing: Sharing): Promise<void>;
   close(): Promise<void>;

@@ -91,6 +91,7 @@ export function memoryStixStore(): StixStore & { readonly rows: () => readonly S
       return Promise.resolve(out.slice(0, page.limit));
     },
     changeMark: () => Promise.resolve(String(changes)),
+    changeMarks: (types) => Promise.resolve(types.map(() => String(changes))),
     reshare(id, sharing) {
       changes++;
       rows = rows.map((r) => (r.id === id && r.sharing.owner === sharing.owner ? { ...r, sharing } : r));
