@@ -125,7 +125,9 @@ describe.skipIf(skipReason !== null)('connections, the graph, downloading chosen
         const referred = await p.textContent('.connections ul[aria-label="Referred to by"]');
         expect(referred).toContain('Report: County weekly brief (fictional)');
         expect(referred).toContain('Note: Seen on two poll-book laptops (fictional)');
-        expect(referred).toContain('Not shared with you indicates this');
+        // Relationships, either way, are listed apart as links, never as something that "refers to" the item.
+        expect(referred).not.toContain('indicates');
+        expect(await p.textContent('.connections ul[aria-label="Links"]')).toContain('Not shared with you indicates this');
         expect(await p.textContent('body')).not.toContain(HIDDEN_NAME);
         await p.click('button:has-text("Show the graph")');
         await p.waitForSelector('.graph-canvas[data-drawn=yes] canvas');

@@ -95,8 +95,8 @@ export async function runUiFlow(browser: Browser, app: AppUnderTest, shots: stri
   await page.goto(`${app.baseUrl}/intel?q=ALLANITE&type=intrusion-set&reference=only`);
   await page.waitForSelector('.intel-table');
   await page.click('.intel-table a');
-  await page.waitForSelector('.connections ul[aria-label="Referred to by"] li');
-  const related = await page.textContent('.connections ul[aria-label="Referred to by"]');
+  await page.waitForSelector('.connections ul[aria-label="Links"] li');
+  const related = await page.textContent('.connections ul[aria-label="Links"]');
   expect(related).toContain('This uses');
   expect(await page.locator('.related a').count()).toBeGreaterThan(1);
   await page.screenshot({ path: join(shots, '05b-related.png'), fullPage: true });

@@ -20,11 +20,14 @@ function Ref(props: { readonly summary: RefSummary }) {
 }
 
 /**
- * What this object refers to and what refers to it (reports, notes, opinions, sightings, relationships), as the
- * server lists them through the sharing rule: what the reader may not see is "Not shared with you".
+ * What this object refers to, its links (relationships, either way) and what else refers to it (reports, notes,
+ * opinions, sightings), as the server lists them through the sharing rule: what the reader may not see is "Not shared with you".
  */
 export function ConnectionsCard(props: { readonly objectId: string }) {
   const res = useRoute('/api/v1/objects/{id}/connections', { params: { id: props.objectId }, query: `?limit=${SHOWN}` });
+  const referredBy = res.state === 'ready' ? res.value.referred_by : [];
+  const links = referredBy.filter((r) => r.relationship !== null);
+  const referrers = referredBy.filter((r) => r.relationship === null);
   return (
     <section className="card connections" aria-labelledby="connections-heading">
       <h2 id="connections-heading">Connections</h2>
@@ -32,6 +35,33 @@ export function ConnectionsCard(props: { readonly objectId: string }) {
       {res.state === 'error' ? <p className="muted">{res.problem.detail}</p> : null}
       {res.state === 'ready' ? (
         <>
+          {/* A relationship is its own object pointing at both ends: listed under "Referred to by" it read "This refers to:
+              Nothing … Referred to by: This indicates Campaign X". Links, either way, get their own list, first. */}
+          {links.length === 0 ? null : (
+            <>
+              <h3>Links</h3>
+              <ul className="related" aria-label="Links">
+                {links.map((r) =>
+                  r.relationship === null ? null : (
+                    <li key={r.object.id}>
+                      {r.relationship.direction === 'out' ? (
+                        <>
+                          <span className="muted">This {referrerVerb(r)}</span> <Ref summary={r.relationship.other} />
+                        </>
+                      ) : (
+                        <>
+                          <Ref summary={r.relationship.other} /> <span className="muted">{referrerVerb(r)} this</span>
+                        </>
+                      )}{' '}
+                      <Link to={`/intel/${encodeURIComponent(r.object.id)}`} className="small">
+                        (the link)
+                      </Link>
+                    </li>
+                  ),
+                )}
+              </ul>
+            </>
+          )}
           <h3>This refers to</h3>
           {res.value.refers_to.length === 0 ? (
             <p className="muted small">Nothing.</p>
@@ -46,30 +76,13 @@ export function ConnectionsCard(props: { readonly objectId: string }) {
           )}
           {res.value.refers_to_total > res.value.refers_to.length ? <p className="muted small">Showing {res.value.refers_to.length} of {res.value.refers_to_total}.</p> : null}
           <h3>Referred to by</h3>
-          {res.value.referred_by.length === 0 ? (
+          {referrers.length === 0 ? (
             <p className="muted small">Nothing shared with you refers to this item.</p>
           ) : (
             <ul className="related" aria-label="Referred to by">
-              {res.value.referred_by.map((r) => (
+              {referrers.map((r) => (
                 <li key={r.object.id}>
-                  {r.relationship === null ? (
-                    <>
-                      <Ref summary={r.object} /> <span className="muted">{referrerVerb(r)} this</span>
-                    </>
-                  ) : r.relationship.direction === 'out' ? (
-                    <>
-                      <span className="muted">This {referrerVerb(r)}</span> <Ref summary={r.relationship.other} />
-                    </>
-                  ) : (
-                    <>
-                      <Ref summary={r.relationship.other} /> <span className="muted">{referrerVerb(r)} this</span>
-                    </>
-                  )}
-                  {r.relationship === null ? null : (
-                    <Link to={`/intel/${encodeURIComponent(r.object.id)}`} className="small">
-                      (the link)
-                    </Link>
-                  )}
+                  <Ref summary={r.object} /> <span className="muted">{referrerVerb(r)} this</span>
                 </li>
               ))}
             </ul>
