@@ -36,6 +36,32 @@ describe('the demo story', () => {
     expect(dated.map((i) => i.object['id'])).toEqual(items.map((i) => i.object['id']));
   });
 
+  it('comes in story order, so the dashboard lists it newest first as it was seeded, and nothing refers to what comes later', () => {
+    for (const dated of [items, demoItems(orgs, demoElectionDayStart(new Date('2027-03-09T18:20:00.000Z')))]) {
+      const times = dated.map((i) => String(i.object['modified']));
+      expect(times).toEqual([...times].sort());
+      const when = new Map(dated.map((i) => [i.object['id'], String(i.object['modified'])]));
+      for (const { object } of dated) {
+        const listed: unknown = object['object_refs'];
+        const refs = [object['source_ref'], object['target_ref'], ...(Array.isArray(listed) ? (listed as unknown[]) : [])].filter((r) => typeof r === 'string');
+        for (const ref of refs) expect(Date.parse(when.get(ref) ?? '1970-01-01T00:00:00.000Z'), `${String(object['id'])} refers to ${String(ref)}`).toBeLessThanOrEqual(Date.parse(String(object['modified'])));
+      }
+    }
+  });
+
+  it("has the county's phishing incident worked as a case: contained, with a note, linked to the federal indicator its emails matched", () => {
+    const incident = items.find((i) => i.object['type'] === 'incident' && i.owner === orgs.county.id)?.object;
+    const ext = (incident?.['extensions'] as Record<string, Record<string, unknown>> | undefined) ?? {};
+    expect(Object.values(ext)[0]?.['case_status']).toBe('contained');
+    const about = (type: string) => items.filter((i) => i.object['type'] === type && i.owner === orgs.county.id && (i.object['target_ref'] === incident?.['id'] || (i.object['object_refs'] as unknown[] | undefined)?.includes(incident?.['id'])));
+    expect(about('note')).toHaveLength(1);
+    const link = about('relationship')[0]?.object;
+    expect(link?.['relationship_type']).toBe('indicates');
+    const indicator = items.find((i) => i.object['id'] === link?.['source_ref']);
+    expect(indicator?.object['pattern']).toBe("[domain-name:value = 'ballot-update-portal.example']");
+    expect(indicator?.owner).toBe(orgs.federal.id);
+  });
+
   it('tells a story of several kinds of objects', () => {
     const types = new Set(items.map((i) => i.object['type']));
     for (const t of ['indicator', 'incident', 'report']) expect(types, t).toContain(t);

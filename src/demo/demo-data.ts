@@ -120,6 +120,7 @@ export function demoItems(orgs: DemoOrgs, electionDayStart?: Date): DemoItem[] {
     ['attachment', "[file:hashes.'SHA-256' = 'f1e2d3c4b5a697887766554433221100ffeeddccbbaa99887766554433221100']", 'Malicious "poll worker schedule" attachment'],
     ['sender', "[email-message:from_ref.value = 'clerk-support@ballot-update-portal.example']", 'Spoofed support sender'],
   ];
+  const indicatorIds = new Map<string, string>();
   for (const [name, pattern, description] of indicators) {
     const indicator = add(
       sdo('indicator', name, T.mid, federal.id, 'green', {
@@ -134,6 +135,7 @@ export function demoItems(orgs: DemoOrgs, electionDayStart?: Date): DemoItem[] {
       'green',
       ['community'],
     );
+    indicatorIds.set(name, indicator);
     add(
       sdo('relationship', `${name}-indicates-campaign`, T.mid, federal.id, 'green', {
         relationship_type: 'indicates',
@@ -160,7 +162,32 @@ export function demoItems(orgs: DemoOrgs, electionDayStart?: Date): DemoItem[] {
     sdo('incident', 'county-phishing', T.eve, county.id, 'amber', {
       name: 'Phishing emails to poll-worker coordinators (fictional)',
       description: 'Three staff received emails linking to ballot-update-portal.example; one entered a password, since reset.',
-      ...electionExt({ incident_category: 'cyber', severity: 'moderate', election_functions: ['pollbooks', 'election-communications'], state_fips: state.fips }),
+      // Reported once the password was reset: a case the county has contained (docs/incidents.md).
+      ...electionExt({ incident_category: 'cyber', severity: 'moderate', election_functions: ['pollbooks', 'election-communications'], state_fips: state.fips, case_status: 'contained' }),
+    }),
+    county.id,
+    'amber',
+    [stateKey],
+  );
+  // The county links its incident to the federal indicator its staff's emails matched, so the state sees the campaign behind it.
+  const phishDomain = indicatorIds.get('phish-domain');
+  if (phishDomain !== undefined) {
+    add(
+      sdo('relationship', 'phish-domain-indicates-county-incident', T.eve, county.id, 'amber', {
+        relationship_type: 'indicates',
+        source_ref: phishDomain,
+        target_ref: incident,
+      }),
+      county.id,
+      'amber',
+      [stateKey],
+    );
+  }
+  add(
+    sdo('note', 'county-phishing-contained', T.eve, county.id, 'amber', {
+      abstract: 'Contained',
+      content: 'Password reset for the staff member who entered it; the sender is blocked at our mail gateway and staff were reminded to verify reset requests by phone (fictional).',
+      object_refs: [incident],
     }),
     county.id,
     'amber',
@@ -201,7 +228,8 @@ export function demoItems(orgs: DemoOrgs, electionDayStart?: Date): DemoItem[] {
   );
   // Something the other state keeps to itself: visible to that state only.
   add(
-    sdo('note', 'other-state-internal', T.eve, otherState.id, 'amber', {
+    // About the rumour, so after it: Illinois staffs up once the rumour is out.
+    sdo('note', 'other-state-internal', T.noon, otherState.id, 'amber', {
       content: 'Internal note: extra staff at the call centre on election day (fictional).',
       object_refs: [rumour],
     }),
@@ -209,7 +237,9 @@ export function demoItems(orgs: DemoOrgs, electionDayStart?: Date): DemoItem[] {
     'amber',
     [`state:${otherState.fips}`],
   );
-  return items;
+  // In story order (stable for equal times): the demo is seeded at once, so the order it is shared in is what
+  // "Latest shared with you" lists as newest first, and it then agrees with the times it shows.
+  return items.map((item, i) => ({ item, i })).sort((a, b) => String(a.item.object['modified']).localeCompare(String(b.item.object['modified'])) || a.i - b.i).map((x) => x.item);
 }
 
 /** The state office's public correction of the demo rumour: published through rumour control (seed-demo.ts), as an official would. */
