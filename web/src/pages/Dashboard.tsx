@@ -20,8 +20,8 @@ export function Dashboard() {
   const [version, setVersion] = useState(0);
   const data = useRoute('/api/v1/dashboard', { version });
   const live = useLiveFeed();
-  // Status reports and sightings have no name of their own: the server titles them ("Election-day status of …: all normal").
-  const titles = useTitles(data.state === 'ready' ? data.value.latest_shared.filter((i) => i.name === null && (i.type === 'x-rampart-status-report' || i.type === 'sighting')).map((i) => i.id) : []);
+  // Notes, sightings and other unnamed items: the server titles them (a note by its text, "Sighting of … by …"), never "Note (dd56821d…)".
+  const titles = useTitles(data.state === 'ready' ? data.value.latest_shared.filter((i) => i.name === null).map((i) => i.id) : []);
   if (data.state === 'loading') return <Loading what="the dashboard" />;
   if (data.state === 'error') return <ProblemBox problem={data.problem} />;
   const d = data.value;
