@@ -389,7 +389,7 @@ function Timeline(props: { readonly t: TimelineView; readonly now: Date }) {
       {props.t.items.map((i) => (
         <li key={i.report_id}>
           <span className="muted small">{formatWhen(i.reported_at, props.now)}</span> <strong>{i.jurisdiction_name}</strong>
-          <span className="muted small"> ({placeByFips(i.state_fips)?.abbr ?? i.state_fips})</span> <LevelBadge level={i.worst} />
+          {withoutState(i.jurisdiction_name, placeByFips(i.state_fips)?.abbr ?? i.state_fips)} <LevelBadge level={i.worst} />
           <span className="small">
             {' '}
             {i.changes.length === 0
@@ -403,4 +403,9 @@ function Timeline(props: { readonly t: TimelineView; readonly now: Date }) {
       ))}
     </ol>
   );
+}
+
+/** The state after a jurisdiction's name, unless the name already ends with it ("Lincoln County, WI"). */
+function withoutState(name: string, abbr: string): React.ReactNode {
+  return name.endsWith(`, ${abbr}`) ? null : <span className="muted small"> ({abbr})</span>;
 }
