@@ -73,6 +73,22 @@ describe.each(testDialects())('GET /api/v1/objects filters and totals on %s', (d
   });
 
 
+  it('exports what is shared with the reader without the reference library unless asked for', async () => {
+    expect((await create({ object: indicator({ name: 'shared' }), sharing: { tlp: 'green', audience: ['community'] } })).statusCode).toBe(201);
+    const mitre = 'identity--c78cb6e5-0c4b-4611-8297-d1b8b55e40b5';
+    await put(stix, [obj({ type: 'attack-pattern', name: 'reference', sharing: share(mitre as OrgId, 'green', ['community']) })]);
+    const exported = async (query: string) => {
+      const res = await h.app.inject({ method: 'GET', url: `/api/v1/export${query}`, headers: bearer(h.a.readKey) });
+      expect(res.statusCode, res.body).toBe(200);
+      return (res.json<{ objects?: { name?: string }[] }>().objects ?? []).map((o) => o.name).sort();
+    };
+    expect(await exported('')).toEqual(['shared']);
+    expect(await exported('?reference=include')).toEqual(['reference', 'shared']);
+    expect(await exported('?reference=only')).toEqual(['reference']);
+    const bad = await h.app.inject({ method: 'GET', url: '/api/v1/export?reference=yes', headers: bearer(h.a.readKey) });
+    expect(bad.statusCode).toBe(400);
+  });
+
   it('sorts by modified time, by name and by relevance, page by page, and refuses what it cannot sort', async () => {
     const items = [
       { id: 'indicator--0000000c-2222-4222-8222-222222222221', name: 'beta ballot phishing', description: 'ballot ballot ballot', modified: '2024-11-05T10:00:00.000Z' },

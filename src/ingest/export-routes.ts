@@ -15,6 +15,11 @@ export const ExportQuery = Type.Object(
     type: Type.Optional(Type.String({ maxLength: 2000, description: 'Comma-separated STIX types, e.g. indicator,report' })),
     since: Type.Optional(Type.String({ description: 'Only versions added to this hub after this time (RFC 3339, e.g. 2026-11-01T00:00:00Z)' })),
     versions: Type.Union([Type.Literal('latest'), Type.Literal('all')], { default: 'latest', description: 'The latest version of each object, or every version' }),
+    reference: Type.Optional(
+      Type.Union([Type.Literal('include'), Type.Literal('only')], {
+        description: 'The reference library (MITRE ATT&CK, DISARM), which every hub loads itself, is left out unless asked for: include adds it, only exports nothing else',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -56,13 +61,14 @@ function exportRoutes(app: RampartApp, authn: RequestKit, deps: ExportRouteDeps)
       if (principal === null) return sendProblem(reply, problem('unauthenticated', 'unauthenticated', 'Sign in first.'));
       const filters = parseExportFilters(request.query.type === undefined ? undefined : [request.query.type], request.query.since);
       if (!filters.ok) return sendProblem(reply, problem('invalid', filters.error.code, `${filters.error.field}: ${filters.error.message}`));
-      const bundle = await exportBundle(deps.stix, readerOfPrincipal(principal), { versions: request.query.versions, ...filters.value });
+      const reference = request.query.reference === 'include' ? undefined : (request.query.reference ?? 'exclude');
+      const bundle = await exportBundle(deps.stix, readerOfPrincipal(principal), { versions: request.query.versions, ...filters.value, ...(reference === undefined ? {} : { reference }) });
       if (!bundle.ok) return sendProblem(reply, bundle.error);
       await deps.audit?.record({
         actorOrg: principal.orgId,
         actorUser: principal.userId,
         action: 'export',
-        details: { via: 'GET /api/v1/export', types: filters.value.types ?? [], since: request.query.since ?? null, versions: request.query.versions },
+        details: { via: 'GET /api/v1/export', types: filters.value.types ?? [], since: request.query.since ?? null, versions: request.query.versions, reference: request.query.reference ?? 'exclude' },
       });
       const day = deps.clock.now().toISOString().slice(0, 10);
       return sendBytes(reply.header('content-type', STIX_MEDIA_TYPE).header('content-disposition', `attachment; filename="rampart-export-${day}.json"`), Readable.from(bundle.value));

@@ -12,6 +12,8 @@ export interface ExportQuery {
   readonly versions?: 'latest' | 'all';
   /** Objects per store page (default 1000). */
   readonly pageSize?: number;
+  /** The reference library (ATT&CK, DISARM) left out or the only thing exported; absent: everything. */
+  readonly reference?: 'exclude' | 'only';
 }
 
 const TYPE_NAME = /^[a-z][a-z0-9-]+[a-z0-9]$/;
@@ -54,6 +56,7 @@ export async function exportBundle(
     versions: query.versions ?? 'latest',
     ...(query.types === undefined ? {} : { types: query.types }),
     ...(query.addedAfterUs === undefined ? {} : { addedAfterUs: query.addedAfterUs }),
+    ...(query.reference === undefined ? {} : { reference: query.reference }),
   };
   const first = await store.list(reader, base);
   if (!first.ok) return err(first.error);

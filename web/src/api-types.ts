@@ -884,6 +884,8 @@ export interface paths {
                     since?: string;
                     /** @description The latest version of each object, or every version */
                     versions: "latest" | "all";
+                    /** @description The reference library (MITRE ATT&CK, DISARM), which every hub loads itself, is left out unless asked for: include adds it, only exports nothing else */
+                    reference?: "include" | "only";
                 };
                 header?: never;
                 path?: never;
