@@ -2,7 +2,7 @@ import type { ProblemDetail } from '../domain/problem.ts';
 import { TLP_MARKING_IDS, tlpOfMarkings, type Tlp } from '../domain/tlp.ts';
 import { err, ok, type Result } from '../domain/result.ts';
 import { stixRefs } from '../store/stix-refs.ts';
-import type { IncomingObject } from '../store/types.ts';
+import type { IncomingObject, Sharing } from '../store/types.ts';
 import { parseItem, type BundleItem } from '../stix/bundle-reader.ts';
 import { validateStixObject, type PatternChecker, type ValidatedObject } from '../stix/validate.ts';
 import { defaultPatternChecker } from './pattern-checker.ts';
@@ -33,15 +33,7 @@ export function prepareItem(
   // The hub's reference library keeps its publishers' exact bytes (reloaded at every start); members' objects say their TLP.
   const json = defaults.referenceData === true ? text : withTlpMarking(text, v, sharing.value.tlp);
   const prepared: IncomingObject = {
-    id: v.id,
-    type: v.type,
-    created: v.created,
-    modified: v.modified,
-    revoked: v.revoked,
-    name: v.name,
-    description: v.description,
-    json,
-    sharing: sharing.value,
+    ...incomingOf(v, json, sharing.value),
     refs: stixRefs(v.type, v.object),
     ...(json === text ? {} : { asReceived: text }),
   };
@@ -97,4 +89,9 @@ function markingRefsClose(text: string): number {
     else if (c === ',' && depth === 1) keyNext = true;
   }
   return -1;
+}
+
+/** The version a validated object's text becomes in the store, under `sharing` (every write path starts from this). */
+export function incomingOf(v: ValidatedObject, json: string, sharing: Sharing): IncomingObject {
+  return { id: v.id, type: v.type, created: v.created, modified: v.modified, revoked: v.revoked, name: v.name, description: v.description, json, sharing };
 }

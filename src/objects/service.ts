@@ -8,6 +8,7 @@ import type { IncomingObject, Page, Reader, Sharing, StixStore, StoredVersion } 
 import { DEFAULT_LIMITS } from '../stix/bundle-splitter.ts';
 import { validateStixObject, type ValidatedObject } from '../stix/validate.ts';
 import { defaultPatternChecker } from '../ingest/pattern-checker.ts';
+import { incomingOf } from '../ingest/prepare.ts';
 import { VOTER_DATA_CODE } from '../domain/privacy/index.ts';
 import type { Clock } from '../domain/clock.ts';
 import type { TransparencyEvent } from '../domain/transparency.ts';
@@ -241,18 +242,7 @@ function tooLarge(bytes: number, path: string): Problem | null {
 async function put(stix: StixStore, v: ValidatedObject, json: string, sharing: Sharing, transparency?: TransparencyEvent): Promise<Result<Written, Problem>> {
   const large = tooLarge(Buffer.byteLength(json, 'utf8'), '$');
   if (large !== null) return err(large);
-  const incoming: IncomingObject = {
-    id: v.id,
-    type: v.type,
-    created: v.created,
-    modified: v.modified,
-    revoked: v.revoked,
-    name: v.name,
-    description: v.description,
-    json,
-    sharing,
-    ...(transparency === undefined ? {} : { transparency }),
-  };
+  const incoming: IncomingObject = { ...incomingOf(v, json, sharing), ...(transparency === undefined ? {} : { transparency }) };
   return stix.write(async (writer): Promise<Result<Written, Problem>> => {
     const [outcome] = await writer.putBatch([incoming], 'reject');
     if (outcome === undefined) throw new Error('putBatch returned no outcome for one object');
