@@ -27,6 +27,9 @@ const ROWS: readonly (readonly [string, string, string])[] = [
 const TERRITORY_FIPS = new Set(['60', '66', '69', '72', '78']);
 
 export const PLACES: readonly Place[] = ROWS.map(([fips, abbr, name]) => ({ fips, abbr, name, territory: TERRITORY_FIPS.has(fips) }));
+
+/** The states and territories as choices of a select (value: the FIPS code). */
+export const PLACE_CHOICES: readonly { readonly value: string; readonly label: string }[] = PLACES.map((p) => ({ value: p.fips, label: p.name }));
 export const TERRITORIES: readonly Place[] = PLACES.filter((p) => p.territory);
 
 const BY_FIPS = new Map(PLACES.map((p) => [p.fips, p]));

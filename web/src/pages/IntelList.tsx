@@ -7,7 +7,8 @@ import { usePhone } from '../components/Section.tsx';
 import { TlpBadge } from '../components/TlpBadge.tsx';
 import { SEVERITIES } from '../../../src/domain/election.ts';
 import { count, formatWhen, SEVERITY_LABELS, typeLabel } from '../format.ts';
-import { PLACES } from '../states.ts';
+import { PLACE_CHOICES } from '../states.ts';
+import { SelectField } from '../components/Fields.tsx';
 import { FILTER_TYPES, readObjectRow, type ObjectRow } from '../objects.ts';
 import { Link, navigate, useLocation } from '../router.tsx';
 import { useRoute } from '../use-api.ts';
@@ -18,6 +19,8 @@ import { useOrgNames } from '../components/SharingPanel.tsx';
 import { SavedSearches } from '../components/SavedSearches.tsx';
 import { plainText } from '../markdown.ts';
 import { apiQueryOf, FILTERS, RANKED_AMONG, SORTS, sortChoiceOf, type Filter } from '../list-query.ts';
+
+const SEVERITY_CHOICES = SEVERITIES.map((s) => ({ value: s, label: SEVERITY_LABELS[s] }));
 
 const PAGE_SIZE = 25;
 
@@ -106,28 +109,8 @@ export function IntelList() {
           ))}
         </select>
       </label>
-      <label>
-        Severity
-        <select name="severity" value={f.severity} onChange={(e) => go({ severity: e.target.value })}>
-          <option value="">Any severity</option>
-          {SEVERITIES.map((s) => (
-            <option key={s} value={s}>
-              {SEVERITY_LABELS[s]}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        State
-        <select name="state" value={f.state} onChange={(e) => go({ state: e.target.value })}>
-          <option value="">Any state</option>
-          {PLACES.map((p) => (
-            <option key={p.fips} value={p.fips}>
-              {p.name}
-            </option>
-          ))}
-        </select>
-      </label>
+      <SelectField label="Severity" name="severity" value={f.severity} onChange={(severity) => go({ severity })} empty="Any severity" options={SEVERITY_CHOICES} />
+      <SelectField label="State" name="state" value={f.state} onChange={(state) => go({ state })} empty="Any state" options={PLACE_CHOICES} />
       <label>
         Label
         <input type="text" name="label" value={labelText} onChange={(e) => setLabelText(e.target.value)} placeholder="e.g. phishing" />

@@ -4,13 +4,14 @@ import { ELECTION_FUNCTIONS, INCIDENT_CATEGORIES, SEVERITIES, type ElectionFunct
 import { TLP_LEVELS, type Tlp } from '../../../src/domain/tlp.ts';
 import { call, type ApiProblem } from '../api.ts';
 import { ProblemBox } from '../components/Status.tsx';
+import { SelectField } from '../components/Fields.tsx';
 import { TlpBadge } from '../components/TlpBadge.tsx';
 import { CATEGORY_LABELS, FUNCTION_LABELS, SEVERITY_LABELS } from '../format.ts';
 import { buildIncident, formIssues, incidentTitle, type FormIssue } from '../incident.ts';
 import { navigate } from '../router.tsx';
 import { useSession, type Me } from '../session.tsx';
 import { audienceAfterTlpChange, audienceChoices, defaultAudienceFor, isAllowed, TLP_MEANING, tlpReason } from '../sharing-rules.ts';
-import { PLACES } from '../states.ts';
+import { PLACE_CHOICES } from '../states.ts';
 
 const DEFAULT_TLP: Tlp = 'amber';
 
@@ -158,17 +159,7 @@ function ReportForm({ me }: { readonly me: Me }) {
             ))}
           </div>
         </fieldset>
-        <label>
-          State or territory where it happened
-          <select name="state" value={stateFips ?? ''} onChange={(e) => setStateFips(e.target.value === '' ? null : e.target.value)}>
-            <option value="">Not specific to one state</option>
-            {PLACES.map((p) => (
-              <option key={p.fips} value={p.fips}>
-                {p.name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <SelectField label="State or territory where it happened" name="state" value={stateFips ?? ''} onChange={(v) => setStateFips(v === '' ? null : v)} empty="Not specific to one state" options={PLACE_CHOICES} />
       </section>
 
       <section className="card step">
