@@ -274,7 +274,7 @@ describe('the demo', () => {
         return res.json<T>();
       };
       const corrections = (await get<{ items: Item[] }>('/api/v1/public/corrections')).items;
-      expect(corrections.map((i) => [i.title, i.publisher])).toEqual([['Rumour control: polling places do not close at noon (demo)', 'Wisconsin']]);
+      expect(corrections.map((i) => [i.title, i.publisher])).toEqual([['Rumour control: polling places do not close at noon (fictional)', 'Wisconsin Elections Commission (fictional)']]);
       const log = (await get<{ entries: { kind: string; content: Record<string, unknown> }[] }>('/api/v1/public/transparency/entries')).entries;
       expect(log.map((e) => [e.kind, (e.content['object'] as { id: string }).id])).toEqual([['correction-published', corrections[0]?.id]]);
       expect(await get('/api/v1/public/transparency/checkpoints/latest')).toMatchObject({ size: 1, checkpoint: { tree_size: 1 } });
@@ -297,16 +297,16 @@ describe('the demo', () => {
         const { rows } = await sql<{ name: string | null }>`select v.name from notify_alert a left join stix_version v on v.id = a.object_id and v.is_latest = 1 where a.user_id = ${person?.id ?? ''} and a.read_at is null order by v.name`.execute(demo.store.database.db);
         return rows.map((r) => r.name);
       };
-      expect(await unread('clerk@lakeshore-county.example')).toEqual([
-        'Credential harvesting page (demo)',
+      expect(await unread('clerk@demoville.example')).toEqual([
+        'Credential harvesting page (fictional)',
         'False rumour: "polling places close at noon" (fictional)',
-        'Phishing domain impersonating a state voter portal (demo)',
+        'Phishing domain impersonating a state voter portal (fictional)',
       ]);
       // The election's hundred status reports came before the matcher's starting point: no flood for the state analyst.
       expect((await unread('analyst@wi-elections.example')).length).toBeLessThanOrEqual(3);
       // The clerk removes the demo's watched domain; the next start does not put it back.
       const notify = notificationsStore(demo.store.database);
-      const clerk = await demo.hub.auth.context.accounts.userByEmail('clerk@lakeshore-county.example');
+      const clerk = await demo.hub.auth.context.accounts.userByEmail('clerk@demoville.example');
       const watched = await notify.watchItems(clerk?.org_id);
       expect(watched.map((w) => w.value)).toEqual([DEMO_WATCHED_DOMAIN]);
       for (const w of watched) await notify.deleteWatchItem(w.org_id, w.id);

@@ -38,7 +38,7 @@ describe.each(testDialects())('searching the demo story on %s', (dialect) => {
 
   it("finds the command-and-control address's indicator by the address and by its block", async () => {
     const { search } = await demoStore();
-    const c2 = ['Command-and-control address (documentation range) (demo)'];
+    const c2 = ['Command-and-control address (documentation range) (fictional)'];
     expect(await search(COUNTY, '203.0.113.47')).toEqual(c2);
     expect(await search(COUNTY, '203.0.113.0/24')).toEqual(c2);
     expect(await search(OTHER_STATE, '203.0.113.47')).toEqual(c2);
@@ -47,13 +47,13 @@ describe.each(testDialects())('searching the demo story on %s', (dialect) => {
 
   it('finds the phishing domain in the three indicators that name it and, for those it was shared with, the incident', async () => {
     const { search } = await demoStore();
-    const indicators = ['Credential harvesting page (demo)', 'Phishing domain impersonating a state voter portal (demo)', 'Spoofed support sender (demo)'];
+    const indicators = ['Credential harvesting page (fictional)', 'Phishing domain impersonating a state voter portal (fictional)', 'Spoofed support sender (fictional)'];
     const incident = 'Phishing emails to poll-worker coordinators (fictional)';
     expect(await search(COUNTY, 'ballot-update-portal.example')).toEqual([...indicators, incident].sort());
     expect(await search(OPERATOR, 'ballot-update-portal.example')).toEqual([...indicators, incident].sort());
     // The incident is shared with state 55 only: another state never finds it, though its text names the domain.
     expect(await search(OTHER_STATE, 'ballot-update-portal.example')).toEqual(indicators);
     expect(await search(OTHER_STATE, 'poll-worker coordinators')).toEqual([]);
-    expect(await search(COUNTY, 'clerk-support@ballot-update-portal.example')).toEqual(['Spoofed support sender (demo)']);
+    expect(await search(COUNTY, 'clerk-support@ballot-update-portal.example')).toEqual(['Spoofed support sender (fictional)']);
   });
 });

@@ -9,7 +9,7 @@ import { RAMPART_EXTENSION_ID } from '../stix/rampart-extension.ts';
 export interface DemoOrgs {
   /** A state election office. */
   readonly state: { readonly id: OrgId; readonly fips: string };
-  /** A fictional local election jurisdiction in that state. */
+  /** A fictional local election jurisdiction in that state (a village clerk's office). */
   readonly county: { readonly id: OrgId };
   /** A second state, to show what does not cross state lines. */
   readonly otherState: { readonly id: OrgId; readonly fips: string };
@@ -83,7 +83,7 @@ export function demoItems(orgs: DemoOrgs, electionDayStart?: Date): DemoItem[] {
 
   const actor = add(
     sdo('threat-actor', 'paper-lynx', T.early, federal.id, 'green', {
-      name: 'PAPER LYNX (fictional demo actor)',
+      name: 'PAPER LYNX (fictional)',
       description: 'Fictional actor used in Rampart demo data: sends credential-phishing emails to election offices.',
       threat_actor_types: ['spy'],
       sophistication: 'intermediate',
@@ -94,8 +94,8 @@ export function demoItems(orgs: DemoOrgs, electionDayStart?: Date): DemoItem[] {
   );
   const campaign = add(
     sdo('campaign', 'operation-paper-ballot', T.early, federal.id, 'green', {
-      name: 'Operation Paper Ballot (fictional demo)',
-      description: 'Fictional phishing campaign against county election clerks, for the demo only.',
+      name: 'Operation Paper Ballot (fictional)',
+      description: 'Fictional phishing campaign against local election clerks, for the demo only.',
       first_seen: T.early,
     }),
     federal.id,
@@ -124,7 +124,7 @@ export function demoItems(orgs: DemoOrgs, electionDayStart?: Date): DemoItem[] {
   for (const [name, pattern, description] of indicators) {
     const indicator = add(
       sdo('indicator', name, T.mid, federal.id, 'green', {
-        name: `${description} (demo)`,
+        name: `${description} (fictional)`,
         description,
         indicator_types: ['malicious-activity'],
         pattern,
@@ -150,7 +150,7 @@ export function demoItems(orgs: DemoOrgs, electionDayStart?: Date): DemoItem[] {
 
   const pollbook = add(
     sdo('infrastructure', 'county-epollbook', T.early, county.id, 'amber', {
-      name: 'E-pollbook network, Lakeshore County (fictional)',
+      name: 'E-pollbook network, Village of Demoville (fictional)',
       infrastructure_types: ['workstation'],
       ...electionExt({ asset_type: 'e-pollbook', election_functions: ['pollbooks'], state_fips: state.fips }),
     }),
@@ -216,7 +216,7 @@ export function demoItems(orgs: DemoOrgs, electionDayStart?: Date): DemoItem[] {
   );
   add(
     sdo('report', 'joint-advisory-phishing', T.mid, federal.id, 'green', {
-      name: 'Advisory: credential phishing against election offices (fictional demo)',
+      name: 'Advisory: credential phishing against election offices (fictional)',
       description: 'Fictional advisory: verify password-reset emails by phone; report suspicious messages through Rampart.',
       report_types: ['advisory'],
       published: T.mid,
@@ -258,10 +258,10 @@ export function demoCorrection(orgs: DemoOrgs, electionDayStart?: Date): DemoCor
     owner: state.id,
     at: demoTimes(electionDayStart).noon,
     body: {
-      title: 'Rumour control: polling places do not close at noon (demo)',
+      title: 'Rumour control: polling places do not close at noon (fictional)',
       rumour: 'Posts claim polling places in the state close at noon on election day.',
       reality: 'Polling places are open for the full hours set by state law, not until noon. Anyone in line at closing time may vote.',
-      official_links: [{ title: 'State election office: voting hours (fictional demo page)', url: 'https://elections.example.gov/voting-hours' }],
+      official_links: [{ title: 'State election office: voting hours (fictional page)', url: 'https://elections.example.gov/voting-hours' }],
       law_cited: ['State election law on polling hours (fictional)'],
       state_fips: state.fips,
       phase: 'during',

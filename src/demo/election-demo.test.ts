@@ -8,7 +8,7 @@ import { demoElectionId, electionDemo, type DemoJurisdiction } from './election-
 
 const org = (n: number) => `identity--d0000000-0000-4000-8000-${String(n).padStart(12, '0')}` as OrgId;
 const NOW = new Date('2026-11-03T18:20:00.000Z');
-const county: DemoJurisdiction = { id: org(1), name: 'Lakeshore County Clerk (fictional demo office)', stateFips: '55', countyFips: null };
+const county: DemoJurisdiction = { id: org(1), name: 'Village of Demoville Clerk (fictional)', stateFips: '55', countyFips: null };
 const wisconsin: DemoJurisdiction = { id: org(2), name: 'Wisconsin', stateFips: '55', countyFips: null };
 const illinois: DemoJurisdiction = { id: org(3), name: 'Illinois', stateFips: '17', countyFips: null };
 const counties: DemoJurisdiction[] = Array.from({ length: 60 }, (_, i) => ({ id: `identity--${(0x1000 + i * 7919).toString(16).padStart(8, '0')}-0000-4000-8000-0000000000${String(i).padStart(2, '0')}` as OrgId, name: `County ${i}`, stateFips: i < 40 ? '55' : '17', countyFips: `${i < 40 ? '55' : '17'}${String(i * 2 + 1).padStart(3, '0')}` }));
@@ -50,5 +50,13 @@ describe('the demo election', () => {
       ['17', 'normal'],
       ['55', 'no-report'],
     ]);
+  });
+
+  it("says every trouble in its own words: no two Wisconsin counties share a note, and the election's name says its day is the demo's", () => {
+    const notes = objects.slice(1).filter((o) => o.object['state_fips'] === '55').flatMap((o) => Object.values(o.object['functions'] as Record<string, { note?: string }>).flatMap((f) => (f.note === undefined ? [] : [f.note])));
+    const troubled = objects.slice(1).filter((o) => o.object['state_fips'] === '55' && Object.values(o.object['functions'] as Record<string, { level: string }>).some((f) => f.level !== 'normal'));
+    expect(troubled.length).toBeGreaterThan(2);
+    expect(new Set(notes).size).toBe(notes.length);
+    expect(objects[0]?.object['name']).toBe('General Election (fictional, dated the day the demo started)');
   });
 });

@@ -18,7 +18,7 @@ export interface ElectionDemoInput {
   /** Now, when the demo is first seeded: the election is under way around it. */
   readonly now: Date;
   readonly hubOwner: OrgId;
-  /** The demo's own fictional county (Lakeshore), in Wisconsin. */
+  /** The demo's own fictional local office (the Village of Demoville), in Wisconsin. */
   readonly county: DemoJurisdiction;
   readonly wisconsin: DemoJurisdiction;
   readonly illinois: DemoJurisdiction;
@@ -49,6 +49,24 @@ export function demoElectionDayStart(now: Date): Date {
   return new Date(Math.floor(now.getTime() / HOUR) * HOUR - 7 * HOUR);
 }
 
+type Trouble = readonly [note: string, contingencies: readonly string[]];
+
+/** What closed a polling place in a disrupted county, so that no two read as one copied line (all fictional). */
+const DISRUPTIONS: readonly [Trouble, ...Trouble[]] = [
+  ['One polling place closed by a power cut; voters sent to the next site (fictional)', ['alternate-site', 'extended-hours']],
+  ['Polling place flooded after a burst pipe; voting moved to the library next door (fictional)', ['alternate-site']],
+  ['School used as a polling place locked this morning; opened 40 minutes late, hours extended by court order (fictional)', ['extended-hours']],
+  ['Gas leak at the town hall; voters sent to the fire station across the road (fictional)', ['alternate-site']],
+  ['Road closed by a crash; voters from two wards redirected to a second site (fictional)', ['alternate-site']],
+];
+
+/** Why check-in is slow in a degraded county (all fictional). */
+const SLOW_CHECK_INS: readonly [string, ...string[]] = [
+  'Check-in slow at two sites; extra poll workers sent (fictional)',
+  'One e-pollbook at each of two sites will not sync; checking voters in on the others (fictional)',
+  'Long lines at the college site; a second check-in table opened (fictional)',
+];
+
 /** A small deterministic spread (no randomness: the same day seeds the same story). */
 const pick = (orgId: string, n: number) => parseInt(orgId.slice(-8), 16) % n;
 
@@ -75,8 +93,9 @@ export function electionDemo(input: ElectionDemoInput): DemoObject[] {
       created_by_ref: input.hubOwner,
       object_marking_refs: [TLP_MARKING_IDS.green],
       extensions: newSdo,
-      name: 'General Election (fictional demo)',
-      description: 'A fictional national general election for the Rampart demo: election day is under way.',
+      // Dated the day the demo first starts, whatever weekday that is, so that election day is always under way; the name says so.
+      name: 'General Election (fictional, dated the day the demo started)',
+      description: 'A fictional national general election for the Rampart demo. Its election day is the day the demo was first started, even a weekend, so that there is always an election day under way to look at.',
       election_type: 'general',
       election_date: day,
       state_fips: STATES.map((s) => s.fips),
@@ -122,13 +141,17 @@ export function electionDemo(input: ElectionDemoInput): DemoObject[] {
   status(input.wisconsin, 1, {}, wi, 'State systems normal; call centre busy with questions about the noon rumour (fictional).');
   status(input.county, 5, {}, wi);
   status(input.county, 1.5, { pollbooks: { level: 'degraded', note: 'Two e-pollbooks offline at one site (fictional)', contingencies: ['paper-pollbooks'] } }, wi, 'Paper backup lists in use at one site; passwords reset after the phishing emails (fictional).');
+  let disrupted = 0;
+  let slowed = 0;
   for (const c of input.counties.filter((x) => x.stateFips === '55')) {
     const k = pick(c.id, 20);
     if (k < 6) continue; // silent: no report yet
     status(c, 6.5, {}, wi);
     if (k < 9) continue; // reported once, early: now overdue
-    if (k === 9) status(c, 1.2, { voting: { level: 'disrupted', note: 'One polling place closed by a power cut; voters sent to the next site (fictional)', contingencies: ['alternate-site', 'extended-hours'] } }, wi);
-    else if (k === 10) status(c, 0.8, { pollbooks: { level: 'degraded', note: 'Check-in slow at two sites; extra poll workers sent (fictional)' } }, wi);
+    if (k === 9) {
+      const [note, contingencies] = DISRUPTIONS[disrupted++ % DISRUPTIONS.length] ?? DISRUPTIONS[0];
+      status(c, 1.2, { voting: { level: 'disrupted', note, contingencies: [...contingencies] } }, wi);
+    } else if (k === 10) status(c, 0.8, { pollbooks: { level: 'degraded', note: SLOW_CHECK_INS[slowed++ % SLOW_CHECK_INS.length] ?? SLOW_CHECK_INS[0] } }, wi);
     else status(c, 0.3 + (k % 5) * 0.3, {}, wi);
   }
   // Illinois: its own status shared with its counties and the federal partner; its counties keep theirs in-state.

@@ -4,8 +4,8 @@ import path from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { OPERATOR, type AccountsContext } from '../accounts/context.ts';
-import { createOrganization } from '../accounts/organizations.ts';
-import { createUser, setPassword } from '../accounts/users.ts';
+import { createOrganization, updateOrganization } from '../accounts/organizations.ts';
+import { createUser, disableUser, setPassword } from '../accounts/users.ts';
 import { organizationId, type NewOrganization, type Organization } from '../domain/organization.ts';
 import { parseStixId, type OrgId, type UserId } from '../domain/ids.ts';
 import type { AudienceKey } from '../domain/audience.ts';
@@ -33,12 +33,28 @@ type Credentials = Static<typeof CredentialsSchema>;
 /** The phishing domain of the demo story, which the demo county watches after the emails its staff received. */
 export const DEMO_WATCHED_DOMAIN = 'ballot-update-portal.example';
 
-/** The fictional county office of the demo, in Wisconsin (state FIPS 55). */
+/**
+ * The demo's local election office: a plainly fictional village in Wisconsin (state FIPS 55), where municipal
+ * clerks run elections. It has no county FIPS code, so it never stands beside the real counties as a 73rd one.
+ */
 export const DEMO_COUNTY: NewOrganization = {
   kind: 'local',
-  name: 'Lakeshore County Clerk (fictional demo office)',
-  short_name: 'Lakeshore',
+  name: 'Village of Demoville Clerk (fictional)',
+  short_name: 'Demoville',
   state_fips: '55',
+};
+
+/**
+ * The demo office as databases seeded before were given it: found there, it is renamed in place (its id stays, since
+ * the audit log and everything it shared name it), and its clerk's account under the old address is disabled.
+ */
+const EARLIER_DEMO_COUNTY: NewOrganization = { kind: 'local', name: 'Lakeshore County Clerk (fictional demo office)', state_fips: '55' };
+const EARLIER_CLERK = 'clerk@lakeshore-county.example';
+
+/** The seeded state offices the demo story is told between, named as offices rather than bare state names. */
+const DEMO_STATE_OFFICES: Readonly<Record<'55' | '17', string>> = {
+  '55': 'Wisconsin Elections Commission (fictional)',
+  '17': 'Illinois State Board of Elections (fictional)',
 };
 
 interface DemoPerson {
@@ -52,9 +68,9 @@ interface DemoPerson {
 const STATE_ANALYST = 'analyst@wi-elections.example';
 
 const PEOPLE: readonly DemoPerson[] = [
-  { email: 'clerk@lakeshore-county.example', name: 'Casey Demo (county clerk)', role: 'org-admin', org: 'county' },
+  { email: 'clerk@demoville.example', name: 'Casey Demo (village clerk)', role: 'org-admin', org: 'county' },
   { email: STATE_ANALYST, name: 'Robin Demo (state analyst)', role: 'org-admin', org: 'state' },
-  { email: 'analyst@il-elections.example', name: 'Jordan Demo (other state)', role: 'analyst', org: 'otherState' },
+  { email: 'analyst@il-elections.example', name: 'Jordan Demo (Illinois analyst)', role: 'analyst', org: 'otherState' },
   { email: 'liaison@cisa-demo.example', name: 'Morgan Demo (federal liaison)', role: 'analyst', org: 'federal' },
 ];
 
@@ -73,24 +89,46 @@ async function findSeeded(ctx: AccountsContext, match: (o: Organization) => bool
   return found === undefined ? err(problem('conflict', 'demo-org-missing', `the demo needs the seeded ${what}; run the organization seed first`)) : ok(found);
 }
 
+/** A seeded state office under its demo name (renamed through the organization update path, so the change is audited). */
+async function demoStateOffice(ctx: AccountsContext, fips: '55' | '17'): Promise<Result<Organization, Problem>> {
+  const found = await findSeeded(ctx, (o) => o.kind === 'state' && o.state_fips === fips, `state office of ${fips === '55' ? 'Wisconsin' : 'Illinois'}`);
+  if (!found.ok || found.value.name === DEMO_STATE_OFFICES[fips]) return found;
+  return updateOrganization(ctx, OPERATOR, found.value.id, { name: DEMO_STATE_OFFICES[fips] });
+}
+
+/** The demo's local office: the one an earlier demo created (renamed, same id), else the one this start creates. */
+async function demoLocalOffice(ctx: AccountsContext): Promise<Result<{ readonly org: Organization; readonly created: boolean }, Problem>> {
+  const earlier = await ctx.accounts.getOrganization(organizationId(EARLIER_DEMO_COUNTY));
+  if (earlier !== null) {
+    const clerk = await ctx.accounts.userByEmail(EARLIER_CLERK);
+    if (clerk !== null) {
+      const disabled = await disableUser(ctx, OPERATOR, { id: clerk.id });
+      if (!disabled.ok) return disabled;
+    }
+    if (earlier.name === DEMO_COUNTY.name) return ok({ org: earlier, created: false });
+    const renamed = await updateOrganization(ctx, OPERATOR, earlier.id, { name: DEMO_COUNTY.name, short_name: DEMO_COUNTY.short_name ?? null });
+    return renamed.ok ? ok({ org: renamed.value, created: false }) : renamed;
+  }
+  const existing = await ctx.accounts.getOrganization(organizationId(DEMO_COUNTY));
+  if (existing !== null) return ok({ org: existing, created: false });
+  const created = await createOrganization(ctx, OPERATOR, DEMO_COUNTY);
+  return created.ok ? ok({ org: created.value, created: true }) : created;
+}
+
 async function demoOrgs(ctx: AccountsContext): Promise<Result<{ readonly orgs: DemoOrgs; readonly names: Readonly<Record<DemoPerson['org'], string>>; readonly countyCreated: boolean }, Problem>> {
-  const state = await findSeeded(ctx, (o) => o.kind === 'state' && o.state_fips === '55', 'state of Wisconsin');
+  const state = await demoStateOffice(ctx, '55');
   if (!state.ok) return state;
-  const other = await findSeeded(ctx, (o) => o.kind === 'state' && o.state_fips === '17', 'state of Illinois');
+  const other = await demoStateOffice(ctx, '17');
   if (!other.ok) return other;
   const federal = await findSeeded(ctx, (o) => o.kind === 'federal' && o.short_name === 'CISA', 'federal agency CISA');
   if (!federal.ok) return federal;
-  let county = await ctx.accounts.getOrganization(organizationId(DEMO_COUNTY));
-  const countyCreated = county === null;
-  if (county === null) {
-    const created = await createOrganization(ctx, OPERATOR, DEMO_COUNTY);
-    if (!created.ok) return created;
-    county = created.value;
-  }
+  const local = await demoLocalOffice(ctx);
+  if (!local.ok) return local;
+  const county = local.value.org;
   return ok({
     orgs: { state: { id: state.value.id, fips: '55' }, county: { id: county.id }, otherState: { id: other.value.id, fips: '17' }, federal: { id: federal.value.id } },
     names: { county: county.name, state: state.value.name, otherState: other.value.name, federal: federal.value.name },
-    countyCreated,
+    countyCreated: local.value.created,
   });
 }
 
@@ -126,7 +164,7 @@ async function publishDemoCorrection(ctx: AccountsContext, stix: StixStore, publ
 }
 
 /**
- * Adds the fictional demo: a county office, four demo people (passwords random on first start, kept
+ * Adds the fictional demo: a village clerk's office, the two state offices named as offices, four demo people (passwords random on first start, kept
  * in `credentialsFile` beside the database so later starts print the same ones) and the demo story,
  * each object under its owner's TLP and audience, its public correction published through rumour control.
  * Safe on every start.

@@ -7,17 +7,17 @@ const DEMO_OFFERINGS: readonly { readonly match: (o: { kind: string; short_name:
   {
     match: (o) => o.kind === 'federal' && o.short_name === 'CISA',
     services: [
-      ['vulnerability-scanning', 'External scans of election office websites and internet-facing systems, with a weekly report (demo text).'],
-      ['phishing-assessment', 'A simulated phishing campaign against your staff and a debrief (demo text).'],
-      ['tabletop-exercise', 'A half-day election-security tabletop exercise for your office and partners (demo text).'],
-      ['election-cyber-support', 'A point of contact on call for cyber questions during early voting and election day (demo text).'],
+      ['vulnerability-scanning', 'External scans of election office websites and internet-facing systems, with a weekly report (fictional).'],
+      ['phishing-assessment', 'A simulated phishing campaign against your staff and a debrief (fictional).'],
+      ['tabletop-exercise', 'A half-day election-security tabletop exercise for your office and partners (fictional).'],
+      ['election-cyber-support', 'A point of contact on call for cyber questions during early voting and election day (fictional).'],
     ],
   },
   {
     match: (o) => o.kind === 'state' && o.state_fips === '55',
     services: [
-      ['incident-response', 'State IT responders for county election offices, on site within a day (demo text).'],
-      ['threat-briefing', 'A briefing on the threats the state sees this election season (demo text).'],
+      ['incident-response', 'State IT responders for local election offices, on site within a day (fictional).'],
+      ['threat-briefing', 'A briefing on the threats the state sees this election season (fictional).'],
     ],
   },
 ];

@@ -58,7 +58,7 @@ export async function prepareHub(store: RampartStore, options: PrepareOptions): 
       // start that creates the county: a clerk who later removes it from the watch list does not find it back.
       beforeStory: async (orgs, firstStart) => {
         await notify.cursor();
-        if (firstStart) await notify.insertWatchItem({ id: randomUUID(), org_id: orgs.county.id, kind: 'domain', value: DEMO_WATCHED_DOMAIN, label: 'Phishing domain from the emails to our poll-worker coordinators (demo)', created_at: Date.now() });
+        if (firstStart) await notify.insertWatchItem({ id: randomUUID(), org_id: orgs.county.id, kind: 'domain', value: DEMO_WATCHED_DOMAIN, label: 'Phishing domain from the emails to our poll-worker coordinators (fictional)', created_at: Date.now() });
       },
     });
     if (!demo.ok) return demo;

@@ -46,7 +46,7 @@ describe('rampart serve', () => {
       expect(served.stderr()).toMatch(/knowledge base: [\d,]+ objects/);
       expect((await fetch(`${url}/healthz`)).status).toBe(200);
       const credentials = JSON.parse(readFileSync(path.join(dir, 'demo-credentials.json'), 'utf8')) as Record<string, string>;
-      const email = 'clerk@lakeshore-county.example';
+      const email = 'clerk@demoville.example';
       expect(served.stdout()).toContain(email);
       const signIn = await fetch(`${url}/api/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: credentials[email] }) });
       expect(signIn.status).toBe(200);
@@ -54,7 +54,7 @@ describe('rampart serve', () => {
       const indicators = await fetch(`${url}/api/v1/objects?type=indicator&limit=50`, { headers: { cookie } });
       expect(indicators.status).toBe(200);
       const body = (await indicators.json()) as { items: { name?: string }[] };
-      expect(body.items.some((i) => i.name?.includes('(demo)') === true)).toBe(true);
+      expect(body.items.some((i) => i.name?.includes('(fictional)') === true)).toBe(true);
       const taxii = await fetch(`${url}/taxii2/`, { headers: { cookie, accept: 'application/taxii+json;version=2.1' } });
       expect(taxii.status).toBe(200);
       // One JSON line per request on standard output (not a terminal here), with the id the response carried.
