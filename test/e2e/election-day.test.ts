@@ -102,7 +102,8 @@ describe.skipIf(skipReason !== null)('election day in the web UI (Chromium)', ()
       await every.selectOption('30');
       await map.getByRole('button', { name: 'Save' }).click();
       await map.getByText('Saved: on election day your jurisdictions report every 30 minutes; a report older than that shows as overdue.').waitFor();
-      await map.waitForFunction("document.querySelector('.state-settings select')?.value === '30'", undefined, { timeout: 10_000 });
+      // The page reads its numbers again after the change (within a few seconds); the choice stays.
+      await expect.poll(() => every.inputValue(), { timeout: 10_000 }).toBe('30');
       expect(await map.locator(`tr[data-jurisdiction="${dane.value.id}"]`).getAttribute('data-level')).toBe('normal');
 
       // The state office reports too; then the director opens Dane's own timeline from its row: Dane's reports only.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addLiveItem, LIVE_KEEP, readLiveItem, retryDelayMs, type LiveItem } from './live.ts';
+import { addLiveItem, LIVE_KEEP, readLiveItem, refreshDelayMs, retryDelayMs, type LiveItem } from './live.ts';
 
 const data = { id: 'indicator--0b9a3c2e-1f4d-4c8b-9a7e-2d5f6b8c9e01', type: 'indicator', name: 'Scanner', tlp: 'amber', owner: 'identity--x', owner_name: 'Birch Falls', modified: '2026-11-03T12:00:00.000Z', revoked: false, change: 'stored' };
 
@@ -23,5 +23,14 @@ describe('live feed items', () => {
 
   it('backs off reconnects up to a minute', () => {
     expect([1, 2, 3, 10].map(retryDelayMs)).toEqual([2_000, 4_000, 8_000, 60_000]);
+  });
+});
+
+describe('refreshDelayMs', () => {
+  it('reads at once when the last read is older than the gap, else at the end of the gap', () => {
+    expect(refreshDelayMs(20_000, 10_000)).toBe(0);
+    expect(refreshDelayMs(15_000, 10_000)).toBe(0);
+    expect(refreshDelayMs(11_000, 10_000)).toBe(4000);
+    expect(refreshDelayMs(11_000, 10_000, 2000)).toBe(1000);
   });
 });

@@ -49,3 +49,17 @@ export function addLiveItem(items: readonly LiveItem[], item: LiveItem): readonl
 export function retryDelayMs(failures: number): number {
   return Math.min(60_000, 2_000 * 2 ** Math.max(0, failures - 1));
 }
+
+/**
+ * The election-day page reads its roll-ups again when a status report arrives, but on a busy day hundreds
+ * arrive a minute: it reads again at most once per this many milliseconds, the last arrival always included.
+ */
+export const REFRESH_GAP_MS = 5000;
+
+/**
+ * How long to wait before reading again after an arrival at `now`, when the page last read at `last` (ms):
+ * at once when the last read is older than the gap, else at the end of the gap (arrivals meanwhile share that read).
+ */
+export function refreshDelayMs(now: number, last: number, gap = REFRESH_GAP_MS): number {
+  return Math.max(0, last + gap - now);
+}

@@ -1,5 +1,5 @@
 import '../election-day.css';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { ELECTION_QUESTIONS, functionLabel, isElectionFunction, PHASE_TEXT, QUESTION_TEXT, ROLLUP_LEVELS, STATUS_LEVEL_TEXT, type ElectionQuestion, type RollupLevel } from '../../../src/domain/election.ts';
 import { call, query, type ApiProblem, type ApiResponse } from '../api.ts';
 
@@ -14,6 +14,7 @@ import { Link, navigate } from '../router.tsx';
 import { placeByFips } from '../states.ts';
 import { useRoute } from '../use-api.ts';
 import { choicesWith, everyWords } from '../expectation-words.ts';
+import { refreshDelayMs } from '../live.ts';
 import { useLiveFeed } from '../use-live.ts';
 import { useTitles } from '../use-titles.ts';
 
@@ -32,14 +33,23 @@ export function ElectionDay(props: { readonly id: string; readonly state: string
   const phone = usePhone();
   const [filter, setFilter] = useState<LevelFilter>('all');
   const newest = live.items[0];
-  // A status or election change shared with this reader refreshes the page at once: the map is watched all day.
+  // A status or election change shared with this reader refreshes the page: the map is watched all day. At once
+  // when the page last read more than a few seconds ago, else once at the end of those seconds for every arrival
+  // meanwhile (on a busy day hundreds of counties report a minute).
+  const lastRead = useRef(0);
+  const pending = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   useEffect(() => {
-    if (newest !== undefined && STATUS_TYPES.has(newest.type)) {
+    if (newest === undefined || !STATUS_TYPES.has(newest.type)) return;
+    live.markSeen();
+    if (pending.current !== undefined) return;
+    pending.current = setTimeout(() => {
+      pending.current = undefined;
+      lastRead.current = Date.now();
       setVersion((v) => v + 1);
-      live.markSeen();
-    }
+    }, refreshDelayMs(Date.now(), lastRead.current));
     // Only a new item refreshes; markSeen is a fresh function each render.
   }, [newest?.id, newest?.modified]);
+  useEffect(() => () => clearTimeout(pending.current), []);
   const params = { id: props.id };
   const rollup = useRoute('/api/v1/elections/{id}/rollup', { params, version });
   const state = useRoute('/api/v1/elections/{id}/rollup/{state}', { params: { ...params, state: props.state ?? '' }, version, skip: props.state === null });
