@@ -9,6 +9,11 @@ import { disableUser } from '../accounts/users.ts';
 import { testDialects } from '../../test/helpers/store.ts';
 import type { UserRow } from '../store/accounts.ts';
 import { totpCode } from './totp.ts';
+import { authServiceOf } from './service.ts';
+import { keysFrom, keysOf, orgInfoFrom } from '../sharing/keys.ts';
+import { sharingRepository } from '../store/sharing-store.ts';
+import { parseGroupId } from '../domain/ids.ts';
+import { randomUUID } from 'node:crypto';
 
 
 describe.each(testDialects())('auth service on %s', (dialect) => {
@@ -285,5 +290,43 @@ describe.each(testDialects())('auth service on %s', (dialect) => {
     const signedIn = await signIn(TEST_PASSWORD, { email: `viewer${n}@town.example.gov` });
     if (!signedIn.ok) throw new Error('sign-in failed');
     expect((await f.auth.session(signedIn.value.token))?.principal.scope).toBe('read');
+  });
+
+  it("reads a key's or session's person, organization and accepted groups in one lookup: the same keys as the sharing service, and a revoked key, disabled person or left group counts at the next request", async () => {
+    const repo = sharingRepository(f.database);
+    const sharing = { repo, orgInfo: orgInfoFrom(f.ctx.accounts) };
+    const auth = authServiceOf(f.ctx, { keysOf: (orgId, o, userId, groups) => keysFrom(orgId, o === null ? null : { kind: o.kind, stateFips: o.state_fips }, userId, groups) });
+    const [first, second] = [parseGroupId(randomUUID()), parseGroupId(randomUUID())];
+    if (!first.ok || !second.ok) throw new Error('group ids');
+    const at = f.now().toISOString();
+    // Two groups the organization accepted and one it was only invited to.
+    for (const id of [second.value, first.value]) await repo.createGroup({ id, name: `Group ${id}`, createdByOrg: org, createdAt: at });
+    const invitedOnly = parseGroupId(randomUUID());
+    if (!invitedOnly.ok) throw new Error('group id');
+    await repo.createGroup({ id: invitedOnly.value, name: 'Invited', createdByOrg: f.wi, createdAt: at });
+    await repo.invite(invitedOnly.value, org, f.wi, at);
+    const key = await createApiKey(f.ctx, OPERATOR, clerk, { name: 'siem', scope: 'write' });
+    const signedIn = await signIn();
+    if (!key.ok || !signedIn.ok) throw new Error('setup failed');
+    const expected = await keysOf(sharing, org, clerk.id);
+    expect(expected.filter((k) => k.startsWith('group:'))).toHaveLength(2);
+    expect((await auth.apiKey(key.value.key))?.keys).toEqual(expected);
+    expect((await auth.session(signedIn.value.token))?.principal.keys).toEqual(expected);
+    // Several lookups of one turn (live feeds checking again) each get their own answer.
+    const other = await f.addUser({ email: `other${n}@town.example.gov`, name: 'Other', role: 'analyst', org_id: f.dane });
+    const otherKey = await createApiKey(f.ctx, OPERATOR, other, { name: 'other', scope: 'read' });
+    if (!otherKey.ok) throw new Error('setup failed');
+    const [mine, theirs] = await Promise.all([auth.apiKey(key.value.key), auth.apiKey(otherKey.value.key)]);
+    expect(mine?.keys).toEqual(expected);
+    expect(theirs?.keys).toEqual(await keysOf(sharing, f.dane, other.id));
+
+    expect(await repo.removeMember(first.value, org)).toBe(true);
+    expect((await auth.apiKey(key.value.key))?.keys).toEqual(expected.filter((k) => k !== `group:${first.value}`));
+    const revoked = await revokeApiKey(f.ctx, OPERATOR, clerk, key.value.view.id);
+    expect(revoked.ok).toBe(true);
+    expect(await auth.apiKey(key.value.key)).toBeNull();
+    expect(await auth.session(signedIn.value.token)).not.toBeNull();
+    expect((await disableUser(f.ctx, OPERATOR, { id: clerk.id })).ok).toBe(true);
+    expect(await auth.session(signedIn.value.token)).toBeNull();
   });
 });

@@ -1,12 +1,13 @@
 import { accountsContext, type AccountsContext, type AccountsOptions, type AccountsStoreDeps, type AuthEventType } from '../accounts/context.ts';
 import type { AudienceKey } from '../domain/audience.ts';
-import type { OrgId, UserId } from '../domain/ids.ts';
+import type { GroupId, OrgId, UserId } from '../domain/ids.ts';
 import { baseKeysOf, type Organization } from '../domain/organization.ts';
 import { problem, type Problem } from '../domain/problem.ts';
 import { err, ok, type Result } from '../domain/result.ts';
 import type { AuthPort, SessionView, SignInRequest, SignedIn } from './port.ts';
 import type { Principal } from '../domain/principal.ts';
 import type { ApiKeyRow, UserRow } from '../store/accounts.ts';
+import type { Credentials } from '../store/credentials.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
 import { accountSubject, afterFailure, ipSubject, lockedUntil, retryMessage } from './throttle.ts';
 import { enrolmentCodeHash } from './enrolment-codes.ts';
@@ -14,8 +15,11 @@ import { apiKeyId, randomToken, sameHex, sha256Hex } from './tokens.ts';
 import { acceptTotp, newTotpSecret, totpUri } from './totp.ts';
 import { openTotp, sealTotp } from './totp-secrets.ts';
 
-/** The audience keys a reader of `orgId` (and person `userId`) reads with; the sharing service adds groups. */
-export type KeysOf = (orgId: OrgId, userId: UserId | null) => Promise<readonly AudienceKey[]>;
+/**
+ * The audience keys a reader reads with, from what its credentials were read with: its organization's id and row
+ * (null when not registered), the person, the organization's accepted sharing groups (src/sharing/keys.ts keysFrom).
+ */
+export type KeysOf = (orgId: OrgId, org: Organization | null, userId: UserId | null, groups: readonly GroupId[]) => readonly AudienceKey[];
 
 export interface AuthServiceOptions extends AccountsOptions {
   readonly keysOf?: KeysOf;
@@ -61,10 +65,7 @@ export function authServiceOf(ctx: AccountsContext, options: Pick<AuthServiceOpt
   let dummyHash: Promise<string> | null = null;
   let prunedAt = 0;
 
-  const defaultKeysOf: KeysOf = async (orgId, userId) => {
-    const org = await accounts.getOrganization(orgId);
-    return org === null ? [] : baseKeysOf(org, userId);
-  };
+  const defaultKeysOf: KeysOf = (_orgId, org, userId) => (org === null ? [] : baseKeysOf(org, userId));
   const keysOf = options.keysOf ?? defaultKeysOf;
 
   const emit = (type: AuthEventType, at: Date, user: UserRow | null, ip: string | null, detail: string) =>
@@ -144,10 +145,10 @@ export function authServiceOf(ctx: AccountsContext, options: Pick<AuthServiceOpt
     return ok(user);
   };
 
-  const principalOf = async (user: UserRow, scope: 'read' | 'write'): Promise<Principal> => ({
+  const principalOf = ({ user, org, groups }: Credentials<unknown>, scope: 'read' | 'write'): Principal => ({
     orgId: user.org_id,
     userId: user.id,
-    keys: await keysOf(user.org_id, user.id),
+    keys: keysOf(user.org_id, org, user.id, groups),
     // Viewers read; only analysts and administrators publish.
     scope: user.role === 'viewer' ? 'read' : scope,
   });
@@ -158,19 +159,21 @@ export function authServiceOf(ctx: AccountsContext, options: Pick<AuthServiceOpt
     groups: options.groupsOf === undefined ? [] : await options.groupsOf(org.id),
   });
 
-  const keyOwner = async (secret: string): Promise<{ readonly row: ApiKeyRow; readonly user: UserRow } | null> => {
+  /** The key's credentials while they hold: read in one statement with its person, organization and groups, on every request. */
+  const keyOwner = async (secret: string): Promise<Credentials<ApiKeyRow> | null> => {
     const id = apiKeyId(secret);
     if (id === null) return null;
-    const row = await accounts.apiKeyById(id);
-    if (row === null || !sameHex(sha256Hex(secret), row.secret_hash)) return null;
+    const found = await accounts.credentialsOfKey(id);
+    if (found === null) return null;
+    const { via: row, user } = found;
+    if (!sameHex(sha256Hex(secret), row.secret_hash)) return null;
     const t = clock.now().getTime();
     if (row.revoked_at !== null || (row.expires_at !== null && row.expires_at <= t)) return null;
-    const user = await accounts.userById(row.user_id);
-    if (user === null || user.disabled_at !== null) return null;
+    if (user.disabled_at !== null) return null;
     // Keys issued before the requirement were revoked when it was turned on; a person without the second factor has none that work.
-    if (user.totp_secret === null && (await accounts.getOrganization(user.org_id))?.require_totp === true) return null;
+    if (user.totp_secret === null && found.org?.require_totp === true) return null;
     if (row.last_used_at === null || t - row.last_used_at >= TOUCH_EVERY_MS) await accounts.touchApiKey(row.id, t);
-    return { row, user };
+    return found;
   };
 
   return {
@@ -224,16 +227,15 @@ export function authServiceOf(ctx: AccountsContext, options: Pick<AuthServiceOpt
 
     async session(token) {
       const hash = sha256Hex(token);
-      const row = await accounts.sessionByHash(hash);
-      if (row === null) return null;
+      const found = await accounts.credentialsOfSession(hash);
+      if (found === null) return null;
+      const { via: row, user, org } = found;
       const t = clock.now().getTime();
       if (row.expires_at <= t || t - row.last_seen_at >= policy.idleTimeoutMs) {
         await accounts.deleteSession(hash);
         return null;
       }
-      const user = await accounts.userById(row.user_id);
-      if (user === null || user.disabled_at !== null) return null;
-      const org = await accounts.getOrganization(user.org_id);
+      if (user.disabled_at !== null) return null;
       if (org === null) return null;
       // The organization requires a second factor this person has not set up: no session of theirs holds.
       if (org.require_totp && user.totp_secret === null) {
@@ -241,7 +243,7 @@ export function authServiceOf(ctx: AccountsContext, options: Pick<AuthServiceOpt
         return null;
       }
       if (t - row.last_seen_at >= TOUCH_EVERY_MS) await accounts.touchSession(hash, t);
-      return { principal: await principalOf(user, 'write'), view: await viewOf(user, org) };
+      return { principal: principalOf(found, 'write'), view: await viewOf(user, org) };
     },
 
     async signOut(token) {
@@ -255,15 +257,15 @@ export function authServiceOf(ctx: AccountsContext, options: Pick<AuthServiceOpt
 
     async apiKey(secret) {
       const owner = await keyOwner(secret);
-      return owner === null ? null : principalOf(owner.user, owner.row.scope);
+      return owner === null ? null : principalOf(owner, owner.via.scope);
     },
 
     async apiKeyBasic(username, secret) {
       const owner = await keyOwner(secret);
       if (owner === null) return null;
       const name = username.trim().toLowerCase();
-      if (name !== owner.row.id && name !== owner.user.email) return null;
-      return principalOf(owner.user, owner.row.scope);
+      if (name !== owner.via.id && name !== owner.user.email) return null;
+      return principalOf(owner, owner.via.scope);
     },
 
     async userOf(principal) {

@@ -48,6 +48,7 @@ import type { AuditPort } from '../audit/audit-log.ts';
 import type { SharingPort } from '../sharing/port.ts';
 import type { StixStore } from '../store/types.ts';
 import { sharingRoutes } from '../sharing/routes.ts';
+import { keysFrom } from '../sharing/keys.ts';
 import { createSharingService, type SharingService } from '../sharing/service.ts';
 import type { RampartStore } from '../store/index.ts';
 import { accountsStore } from '../store/accounts.ts';
@@ -170,7 +171,7 @@ export async function composeHub(options: HubOptions): Promise<Hub> {
       await auditAuth(event);
       if (ACCESS_LOST.has(event.type)) accessLost([event.orgId]);
     },
-    keysOf: (orgId, userId) => sharing.keysOf(orgId, userId),
+    keysOf: (orgId, org, userId, groups) => keysFrom(orgId, org === null ? null : { kind: org.kind, stateFips: org.state_fips }, userId, groups),
     groupsOf: async (orgId) => (await sharing.listGroups(orgId)).filter((g) => g.status === 'accepted').map((g) => ({ id: g.id, name: g.name })),
   });
   const isOrgAdmin = async (principal: Principal) => (await auth.userOf(principal))?.role === 'org-admin';

@@ -1,6 +1,6 @@
 import { assertNever } from '../domain/assert-never.ts';
 import type { AudienceKey } from '../domain/audience.ts';
-import type { OrgId, UserId } from '../domain/ids.ts';
+import type { GroupId, OrgId, UserId } from '../domain/ids.ts';
 import { baseKeysOf, type OrgKind } from '../domain/organization.ts';
 import type { SharingRepository } from '../store/sharing-store.ts';
 
@@ -39,6 +39,11 @@ export function stateKeyOf(info: OrgInfo | null): AudienceKey | null {
  */
 export async function keysOf(deps: { readonly repo: SharingRepository; readonly orgInfo: OrgInfoPort }, orgId: OrgId, userId: UserId | null): Promise<AudienceKey[]> {
   const [info, groups] = await Promise.all([deps.orgInfo(orgId), deps.repo.acceptedGroups(orgId)]);
+  return keysFrom(orgId, info, userId, groups);
+}
+
+/** keysOf from what the caller has already read: the organization's kind and state (null when unknown) and its accepted groups. */
+export function keysFrom(orgId: OrgId, info: OrgInfo | null, userId: UserId | null, groups: readonly GroupId[]): AudienceKey[] {
   // An organization the accounts feature does not know reads with no state; its own org key still holds.
   const keys = baseKeysOf({ id: orgId, kind: info?.kind ?? 'private', state_fips: info?.stateFips ?? null }, userId);
   for (const group of groups) keys.push(`group:${group}`);
@@ -51,13 +56,7 @@ export async function keysOf(deps: { readonly repo: SharingRepository; readonly 
  */
 export async function keysOfKnown(deps: { readonly repo: SharingRepository }, orgs: readonly { readonly id: OrgId; readonly kind: OrgKind; readonly stateFips: string | null }[]): Promise<Map<OrgId, AudienceKey[]>> {
   const groups = await Promise.all(orgs.map((o) => deps.repo.acceptedGroups(o.id)));
-  return new Map(
-    orgs.map((o, i) => {
-      const keys = baseKeysOf({ id: o.id, kind: o.kind, state_fips: o.stateFips }, null);
-      for (const group of groups[i] ?? []) keys.push(`group:${group}`);
-      return [o.id, keys];
-    }),
-  );
+  return new Map(orgs.map((o, i) => [o.id, keysFrom(o.id, o, null, groups[i] ?? [])]));
 }
 
 /** The OrgInfoPort over the accounts store's organizations. */

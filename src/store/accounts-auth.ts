@@ -32,11 +32,11 @@ export interface AccountsAuthStore {
 const n = (v: number | string): number => Number(v);
 const nn = (v: number | string | null): number | null => (v === null ? null : Number(v));
 
-function sessionOf(row: SessionRow): SessionRow {
+export function sessionOf(row: SessionRow): SessionRow {
   return { ...row, created_at: n(row.created_at), last_seen_at: n(row.last_seen_at), expires_at: n(row.expires_at) };
 }
 
-function apiKeyOf(row: ApiKeyRow): ApiKeyRow {
+export function apiKeyOf(row: ApiKeyRow): ApiKeyRow {
   if (row.scope !== 'read' && row.scope !== 'write') throw new Error(`API key ${row.id} has unknown scope ${String(row.scope)}`);
   return { ...row, created_at: n(row.created_at), last_used_at: nn(row.last_used_at), expires_at: nn(row.expires_at), revoked_at: nn(row.revoked_at) };
 }

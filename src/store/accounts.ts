@@ -1,12 +1,12 @@
-import { TypeCompiler } from '@sinclair/typebox/compiler';
 import type { Kysely } from 'kysely';
 import type { OrgId, UserId } from '../domain/ids.ts';
-import { OrganizationSchema, type OrgKind, type Organization } from '../domain/organization.ts';
+import type { OrgKind, Organization } from '../domain/organization.ts';
 import type { Database } from './db.ts';
 import { batchedLookup } from './batched.ts';
 import { accountsAuthStore, type AccountsAuthStore } from './accounts-auth.ts';
 import type { AccountTables, UserRole, UserRow } from './accounts-tables.ts';
-import { USER_ROLES } from './accounts-tables.ts';
+import { organizationOf, userOf } from './accounts-rows.ts';
+import { credentialsStore, type CredentialsStore } from './credentials.ts';
 
 export type { AccountTables, ApiKeyRow, EnrolmentCodeRow, SessionRow, ThrottleRow, UserRole, UserRow } from './accounts-tables.ts';
 export { USER_ROLES } from './accounts-tables.ts';
@@ -24,7 +24,7 @@ export type OrganizationPatch = Partial<Pick<Organization, 'name' | 'short_name'
 export type UserPatch = Partial<Pick<UserRow, 'name' | 'role' | 'password_hash' | 'totp_secret' | 'totp_pending' | 'totp_last_step' | 'disabled_at'>>;
 
 /** Organizations and people: the SQL of src/accounts and src/auth, the same on SQLite and PostgreSQL. */
-export interface AccountsStore extends AccountsAuthStore {
+export interface AccountsStore extends AccountsAuthStore, CredentialsStore {
   /** Inserts organizations whose id (or county) is not stored yet; returns how many were new. */
   insertOrganizations(orgs: readonly Organization[]): Promise<number>;
   getOrganization(id: OrgId): Promise<Organization | null>;
@@ -46,33 +46,6 @@ export interface AccountsStore extends AccountsAuthStore {
 
 type OrganizationRow = AccountTables['organization'];
 
-// Compiled once: every request's organization lookup and the alert matcher's directory (3,000+ rows) check each row.
-const organizationCheck = TypeCompiler.Compile(OrganizationSchema);
-
-function organizationOf(row: OrganizationRow): Organization {
-  const candidate = {
-    id: row.id,
-    kind: row.kind,
-    name: row.name,
-    short_name: row.short_name,
-    state_fips: row.state_fips,
-    county_fips: row.county_fips,
-    ocd_id: row.ocd_id,
-    partner_type: row.partner_type,
-    seed: Number(row.seed) === 1,
-    require_totp: Number(row.require_totp) === 1,
-    created_at: row.created_at,
-  };
-  // Rows are parsed like any input: a row the schema refuses means the database was edited by hand.
-  if (!organizationCheck.Check(candidate)) throw new Error(`organization row ${row.id} does not match the schema`);
-  return candidate as Organization;
-}
-
-function userOf(row: UserRow): UserRow {
-  if (!(USER_ROLES as readonly string[]).includes(row.role)) throw new Error(`user ${row.id} has unknown role ${row.role}`);
-  return { ...row, role: row.role, created_at: Number(row.created_at), disabled_at: row.disabled_at === null ? null : Number(row.disabled_at), totp_last_step: row.totp_last_step === null ? null : Number(row.totp_last_step) };
-}
-
 const INSERT_CHUNK = 400;
 
 export function accountsStore(database: Database<unknown>): AccountsStore {
@@ -88,6 +61,7 @@ export function accountsStore(database: Database<unknown>): AccountsStore {
   });
   return {
     ...accountsAuthStore(db),
+    ...credentialsStore(db),
     async insertOrganizations(orgs) {
       let added = 0;
       for (let i = 0; i < orgs.length; i += INSERT_CHUNK) {
