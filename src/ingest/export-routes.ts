@@ -17,7 +17,7 @@ export const ExportQuery = Type.Object(
     versions: Type.Union([Type.Literal('latest'), Type.Literal('all')], { default: 'latest', description: 'The latest version of each object, or every version' }),
     reference: Type.Optional(
       Type.Union([Type.Literal('include'), Type.Literal('only')], {
-        description: 'The reference library (MITRE ATT&CK, DISARM), which every hub loads itself, is left out unless asked for: include adds it, only exports nothing else',
+        description: 'The reference library (MITRE ATT&CK, DISARM, the member directory, marking and extension definitions), which every hub loads itself, is left out unless asked for: include adds it, only exports nothing else',
       }),
     ),
   },

@@ -16,7 +16,7 @@ export const ListObjectsQuery = Type.Object(
     state: Type.Optional(Type.String({ pattern: '^[0-9]{2}(,[0-9]{2})*$', description: 'States (2-digit FIPS codes), comma-separated' })),
     reference: Type.Optional(
       Type.Union([Type.Literal('include'), Type.Literal('only')], {
-        description: 'The reference library (MITRE ATT&CK, DISARM) is left out unless asked for: include adds it, only lists nothing else',
+        description: 'The reference library (MITRE ATT&CK, DISARM, the member directory, marking and extension definitions) is left out unless asked for: include adds it, only lists nothing else',
       }),
     ),
     modified_from: Type.Optional(Timestamp('Only versions modified at or after')),

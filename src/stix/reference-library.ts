@@ -11,6 +11,12 @@ export const REFERENCE_PUBLISHERS: ReadonlySet<string> = new Set([
   'identity--f1a0f560-2d9e-4c5d-bf47-7e96e805de82', // DISARM Foundation
 ]);
 
+/**
+ * Declarations of how to read other objects, not news: marking definitions (TLP and statements) and extension
+ * definitions (Rampart's own election extension among them), as the dashboard counts them.
+ */
+export const VOCABULARY_TYPES: ReadonlySet<string> = new Set(['marking-definition', 'extension-definition']);
+
 /** What decides whether a version belongs to the reference library: its row's id, type and owner, and its JSON. */
 export interface ReferenceCandidate {
   readonly id: string;
@@ -22,13 +28,14 @@ export interface ReferenceCandidate {
 /**
  * True when the version is reference material: owned by a publisher (federation gives the knowledge base
  * a derived owner), one of the publishers' own identities, created by one of them (`created_by_ref`), or
- * ATT&CK's (an x-mitre- type, or an `x_mitre_version`: some ATT&CK entries name no creator); or a member
+ * ATT&CK's (an x-mitre- type, or an `x_mitre_version`: some ATT&CK entries name no creator); vocabulary (a marking
+ * or extension definition, VOCABULARY_TYPES); or a member
  * organization's own identity (the hub's directory: an identity its organization owns), which is who is
  * here, not something anyone shared (a state's list opened on some 240 county records). The JSON is parsed
  * only when it names a publisher or x_mitre_version at all: most objects do not.
  */
 export function isReferenceLibrary(v: ReferenceCandidate): boolean {
-  if (REFERENCE_PUBLISHERS.has(v.owner) || REFERENCE_PUBLISHERS.has(v.id) || v.type.startsWith('x-mitre-')) return true;
+  if (REFERENCE_PUBLISHERS.has(v.owner) || REFERENCE_PUBLISHERS.has(v.id) || v.type.startsWith('x-mitre-') || VOCABULARY_TYPES.has(v.type)) return true;
   if (v.type === 'identity' && v.id === v.owner) return true;
   if (!v.json.includes('x_mitre_version') && ![...REFERENCE_PUBLISHERS].some((p) => v.json.includes(p))) return false;
   const o: unknown = JSON.parse(v.json);

@@ -4,6 +4,7 @@ import { up as upSearch } from './migrations/0022-search.ts';
 import { up as upReference } from './migrations/0034-reference-flag.ts';
 import { up as upDirectory } from './migrations/0036-directory-reference.ts';
 import { up as upAudienceReference } from './migrations/0040-audience-reference.ts';
+import { up as upVocabulary } from './migrations/0041-vocabulary-reference.ts';
 import { testDialects } from '../../test/helpers/store.ts';
 import { GREEN_A, OPERATOR, ORG_A, ORG_B, freshStores, member, obj, put, share } from '../../test/helpers/stix-kit.ts';
 import { searchValuesOf, valueQuery } from './search-values.ts';
@@ -201,6 +202,9 @@ describe.each(testDialects())('the reference library flag on %s', (dialect) => {
     obj({ type: 'identity', id: mitre, name: 'The MITRE Corporation', extra: { identity_class: 'organization' } }),
     // The hub's directory: a member organization's own identity, owned by it.
     obj({ type: 'identity', id: ORG_B, name: 'A member office', extra: { identity_class: 'organization' }, sharing: share(ORG_B, 'green', ['community']) }),
+    // Vocabulary: how to read other objects (the hub's own extension definition, a member's statement marking).
+    obj({ type: 'extension-definition', name: 'Rampart election security extension', extra: { schema: 'docs/elections.md', version: '2.2.0', extension_types: ['new-sdo'] }, sharing: share(ORG_B, 'clear', ['public']) }),
+    obj({ type: 'marking-definition', name: 'Statement marking', extra: { definition_type: 'statement', definition: { statement: 'Copyright (fictional)' } } }),
   ];
   const news = () => [
     obj({ type: 'report', name: 'names MITRE in its text', description: `see ${mitre}, x_mitre_version` }),
@@ -281,6 +285,22 @@ describe.each(testDialects())('the reference library flag on %s', (dialect) => {
     expect(Number(rows[0]?.n)).toBe(0);
   });
 
+  it('is set by migration 0041 on the marking and extension definitions stored before it, and on their audience rows', async () => {
+    const { store, open } = await fresh();
+    const [lib, other] = [library(), news()];
+    await put(store.stix, [...lib, ...other]);
+    const vocabulary = sql`(select added_us from stix_version where type in ('marking-definition', 'extension-definition'))`;
+    await sql`update stix_version set reference = 0 where added_us in ${vocabulary}`.execute(store.database.db);
+    await sql`update stix_audience set reference = 0 where added_us in ${vocabulary}`.execute(store.database.db);
+    expect(await names(store.stix, 'exclude')).toContain('Rampart election security extension');
+    await upVocabulary(store.database.db);
+    const again = await open();
+    expect(await names(again.stix, 'only')).toEqual(lib.map((o) => o.name).sort());
+    expect(await names(again.stix, 'exclude')).toEqual(other.map((o) => o.name).sort());
+    const page = await again.stix.list(member(ORG_A, ['community', `org:${ORG_A}`]), { limit: 100, reference: 'exclude' });
+    expect(page.ok && page.value.items.map(nameOf).sort()).toEqual(other.map((o) => o.name).sort());
+  });
+
   it('is set by migrations 0034 and 0036 on the versions stored before them', async () => {
     const { store, open } = await fresh();
     const [lib, other] = [library(), news()];
@@ -291,6 +311,7 @@ describe.each(testDialects())('the reference library flag on %s', (dialect) => {
     await sql`alter table stix_version drop column reference`.execute(store.database.db);
     await upReference(store.database.db);
     await upDirectory(store.database.db);
+    await upVocabulary(store.database.db);
     const again = await open();
     expect(await names(again.stix, 'only')).toEqual(lib.map((o) => o.name).sort());
     expect(await names(again.stix, 'exclude')).toEqual(other.map((o) => o.name).sort());

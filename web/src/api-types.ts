@@ -304,7 +304,7 @@ export interface paths {
                     severity?: string;
                     /** @description States (2-digit FIPS codes), comma-separated */
                     state?: string;
-                    /** @description The reference library (MITRE ATT&CK, DISARM) is left out unless asked for: include adds it, only lists nothing else */
+                    /** @description The reference library (MITRE ATT&CK, DISARM, the member directory, marking and extension definitions) is left out unless asked for: include adds it, only lists nothing else */
                     reference?: "include" | "only";
                     /**
                      * @description Only versions modified at or after (RFC 3339, UTC, ending in Z)
@@ -884,7 +884,7 @@ export interface paths {
                     since?: string;
                     /** @description The latest version of each object, or every version */
                     versions: "latest" | "all";
-                    /** @description The reference library (MITRE ATT&CK, DISARM), which every hub loads itself, is left out unless asked for: include adds it, only exports nothing else */
+                    /** @description The reference library (MITRE ATT&CK, DISARM, the member directory, marking and extension definitions), which every hub loads itself, is left out unless asked for: include adds it, only exports nothing else */
                     reference?: "include" | "only";
                 };
                 header?: never;
@@ -8857,7 +8857,7 @@ export interface paths {
                                     severity?: string;
                                     /** @description States (2-digit FIPS codes), comma-separated */
                                     state?: string;
-                                    /** @description The reference library (MITRE ATT&CK, DISARM) is left out unless asked for: include adds it, only lists nothing else */
+                                    /** @description The reference library (MITRE ATT&CK, DISARM, the member directory, marking and extension definitions) is left out unless asked for: include adds it, only lists nothing else */
                                     reference?: "include" | "only";
                                     /**
                                      * @description Only versions modified at or after (RFC 3339, UTC, ending in Z)
@@ -8961,7 +8961,7 @@ export interface paths {
                             severity?: string;
                             /** @description States (2-digit FIPS codes), comma-separated */
                             state?: string;
-                            /** @description The reference library (MITRE ATT&CK, DISARM) is left out unless asked for: include adds it, only lists nothing else */
+                            /** @description The reference library (MITRE ATT&CK, DISARM, the member directory, marking and extension definitions) is left out unless asked for: include adds it, only lists nothing else */
                             reference?: "include" | "only";
                             /**
                              * @description Only versions modified at or after (RFC 3339, UTC, ending in Z)
@@ -9009,7 +9009,7 @@ export interface paths {
                                 severity?: string;
                                 /** @description States (2-digit FIPS codes), comma-separated */
                                 state?: string;
-                                /** @description The reference library (MITRE ATT&CK, DISARM) is left out unless asked for: include adds it, only lists nothing else */
+                                /** @description The reference library (MITRE ATT&CK, DISARM, the member directory, marking and extension definitions) is left out unless asked for: include adds it, only lists nothing else */
                                 reference?: "include" | "only";
                                 /**
                                  * @description Only versions modified at or after (RFC 3339, UTC, ending in Z)

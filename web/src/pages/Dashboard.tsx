@@ -104,7 +104,7 @@ export function Dashboard() {
           {d.by_type.length === 0 ? <p className="muted">No member has shared anything with you yet.</p> : <TypeCounts rows={d.by_type} />}
           {d.reference_items === 0 ? null : (
             <details className="raw">
-              <summary>Reference library and directory: {plural(d.reference_items, 'item')} (ATT&amp;CK, DISARM, TLP markings, member organizations), not counted above</summary>
+              <summary>Reference library and directory: {plural(d.reference_items, 'item')} (ATT&amp;CK, DISARM, TLP markings, the Rampart extension, member organizations), not counted above</summary>
               <TypeCounts rows={d.reference_by_type} />
             </details>
           )}
