@@ -11,6 +11,7 @@ import { composeHub, type Hub, type HubOptions } from '../src/hub/compose.ts';
 import { openStore, type RampartStore } from '../src/store/index.ts';
 import { testDatabase, testDialects, type TestDatabase } from './helpers/store.ts';
 import { openSse, type SseStream } from './helpers/sse.ts';
+import { obj, put, share } from './helpers/stix-kit.ts';
 
 const HUB = 'identity--cc8654b7-1ffc-487a-bf1c-ed29e18f0a33' as OrgId;
 type Who = 'county' | 'state' | 'outsider';
@@ -207,6 +208,35 @@ describe.each(testDialects())('live feed on %s', (dialect) => {
     }
   });
 
+  it('ends at its next heartbeat a stream whose key was revoked without an access change, and sends what another program wrote straight into the database', async () => {
+    const stateUser = await hub.auth.context.accounts.userByEmail('state@live-test.example');
+    if (stateUser === null) throw new Error('no state user');
+    const quiet = await createApiKey(hub.auth.context, OPERATOR, stateUser, { name: 'revoked quietly', scope: 'read' });
+    if (!quiet.ok) throw new Error(quiet.error.message);
+    const doomed = await openSse(base, bearer(quiet.value.key));
+    const state = await openSse(base, bearer(world.keys.state));
+    const outsider = await openSse(base, bearer(world.keys.outsider));
+    try {
+      expect([doomed.status, state.status, outsider.status]).toEqual([200, 200, 200]);
+      // Through the store itself, not the hub: no change is announced.
+      const direct = obj({ name: 'written by another program', sharing: share(world.orgs.county, 'amber', ['state:55']) });
+      await put(store.stix, [direct]);
+      await state.until(() => idsOf(state).includes(direct.id), 'the unannounced object on the state stream');
+      await doomed.until(() => idsOf(doomed).includes(direct.id), 'the unannounced object on the stream of the key');
+      const sentinel = indicator('sentinel after the unannounced write');
+      await post(hub, world.keys.county, sentinel.object, 'clear', ['public']);
+      await outsider.until(() => idsOf(outsider).includes(sentinel.id), 'the sentinel on the outsider stream');
+      expect(idsOf(outsider)).toEqual([sentinel.id]);
+
+      // Revoked in the store itself: no access change is announced either.
+      expect(await hub.auth.context.accounts.revokeApiKey(quiet.value.view.id, stateUser.id, Date.now())).toBe(true);
+      await doomed.until(() => doomed.ended(), 'the stream of the quietly revoked key to end');
+      expect(state.ended()).toBe(false);
+    } finally {
+      await Promise.all([doomed.close(), state.close(), outsider.close()]);
+    }
+  });
+
   it('refuses a bad Last-Event-ID, a revoked key, and a fourth stream for one principal (429), and counts open streams in /metrics', async () => {
     const bad = await openSse(base, { ...bearer(world.keys.state), 'last-event-id': 'yesterday' });
     expect([bad.status, JSON.parse(bad.body)]).toEqual([400, expect.objectContaining({ code: 'invalid-last-event-id' })]);
@@ -266,8 +296,8 @@ describe.skipIf(noNats !== null).each(testDialects())('live feed across two serv
     for (let i = 0; i < 2; i++) {
       const store = await openStore({ url: db.url });
       stores.push(store);
-      // A long heartbeat: the change must arrive over NATS, not by the fallback poll.
-      const options: HubOptions = { store, hubOwner: HUB, bus: await natsBus({ url: TEST_NATS_URL, subject }), live: { heartbeatMs: 60_000 } };
+      // A long heartbeat: the change must arrive over NATS, not by the process's catch-up of lost changes (a scan every 40 s).
+      const options: HubOptions = { store, hubOwner: HUB, bus: await natsBus({ url: TEST_NATS_URL, subject }), live: { heartbeatMs: 600_000 } };
       hubs.push(await composeHub(options));
     }
   });

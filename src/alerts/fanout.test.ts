@@ -6,6 +6,7 @@ import { freshStores, obj, put, share } from '../../test/helpers/stix-kit.ts';
 import { testDialects } from '../../test/helpers/store.ts';
 import type { IncomingObject, Reader, StixStore } from '../store/types.ts';
 import { inProcessBus, type Change, type ChangeBus } from './bus.ts';
+import { storeCatchUp } from './catch-up.ts';
 import { storedFanOut } from './fanout.ts';
 import { FeedEnded, openFeed, type Feed, type LiveEvent } from './feed.ts';
 import { publishingStixStore } from './publishing-store.ts';
@@ -48,21 +49,29 @@ interface Stream {
 }
 
 /**
- * One process's live feeds as src/alerts/routes.ts wires them, but every stored change goes to every feed
- * (no index by keys): a feed whose reader may not see a change must get nothing of it by itself.
+ * One process's live feeds as src/alerts/routes.ts wires them (its catch-up of lost changes too, without a
+ * grace period), but every stored change goes to every feed (no index by keys): a feed whose reader may not
+ * see a change must get nothing of it by itself.
  */
 function liveProcess(bus: ChangeBus, counted: Counted) {
   const shared = sharedLists(counted.stix);
   const fanOut = storedFanOut({ stix: counted.stix, ownerName: () => Promise.resolve('Dane County Clerk (fictional)'), onError: (e) => { throw e; } });
   const streams: Stream[] = [];
-  bus.subscribe((change: Change) => {
+  const take = (change: Change) => {
     shared.changed();
     if (change.kind === 'stored' && change.audience !== undefined && change.owners !== undefined && change.versions !== undefined) {
       fanOut.take({ ...change, audience: change.audience, owners: change.owners, versions: change.versions }, streams.map((s) => s.feed));
     } else for (const s of streams) s.feed.notify(change);
+  };
+  const catchUp = storeCatchUp({ stix: counted.stix, now: () => performance.now(), graceMs: 0, deliver: take });
+  bus.subscribe((change: Change) => {
+    catchUp.heard(change);
+    take(change);
   });
   return {
     streams,
+    /** Resolves when the process accounts for what is stored (before any stream's first round). */
+    watching: catchUp.watch(),
     /** A stream from `cursor`, its reader as `current()` says each time its credentials are read (null: revoked). */
     open(current: () => Reader | null, cursor = 0): Stream {
       const sent: LiveEvent[] = [];
@@ -82,8 +91,10 @@ function liveProcess(bus: ChangeBus, counted: Counted) {
       await fanOut.settled();
       await Promise.all(streams.map((s) => s.feed.settled()));
     },
-    heartbeat(): void {
-      for (const s of streams) s.feed.poll();
+    /** Every stream's heartbeat (its credentials read again), and the process's scan for what no change named. */
+    async heartbeat(): Promise<void> {
+      for (const s of streams) s.feed.beat();
+      await catchUp.scan();
     },
   };
 }
@@ -98,7 +109,9 @@ describe.each(testDialects())('live fan-out of stored changes on %s', (dialect) 
     });
     const stix = publishingStixStore(store.stix, bus);
     const counted = counting(stix);
-    return { store, bus, stix, counted, hub: liveProcess(bus, counted) };
+    const hub = liveProcess(bus, counted);
+    await hub.watching;
+    return { store, bus, stix, counted, hub };
   }
 
   it('asks the store once per version for all the feeds of one key set, and sends each the same event', async () => {
@@ -127,7 +140,7 @@ describe.each(testDialects())('live fan-out of stored changes on %s', (dialect) 
       owner: fc.constantFrom(...owners),
       audience: fc.subarray(keys, { minLength: 1 }),
       objects: fc.integer({ min: 1, max: 2 }),
-      // A change lost on the way (NATS delivers at most once): only the heartbeat's round finds it.
+      // A change lost on the way (NATS delivers at most once): only the process's catch-up scan finds it.
       heard: fc.boolean(),
     });
     await fc.assert(
@@ -141,7 +154,7 @@ describe.each(testDialects())('live fan-out of stored changes on %s', (dialect) 
           await put(w.heard ? stix : store.stix, items);
         }
         await hub.settled();
-        hub.heartbeat();
+        await hub.heartbeat();
         await hub.settled();
         for (const [i, reader] of readers.entries()) {
           const page = await store.stix.list(reader, { versions: 'all', limit: 1000 });
@@ -172,7 +185,7 @@ describe.each(testDialects())('live fan-out of stored changes on %s', (dialect) 
     await put(stix, [third]);
     await hub.settled();
     expect(stream.sent.map((e) => e.object.name)).toEqual(['first', 'third']);
-    hub.heartbeat();
+    await hub.heartbeat();
     await hub.settled();
     expect(stream.sent.map((e) => e.object.name)).toEqual(['first', 'third', 'missed']);
     expect(stream.sent[2]?.cursor).toBe(stream.sent[1]?.cursor);
@@ -191,6 +204,41 @@ describe.each(testDialects())('live fan-out of stored changes on %s', (dialect) 
     await hub.settled();
     expect(person.sent.map((e) => e.object.id)).toEqual([red.id]);
     expect(colleague.sent).toEqual([]);
+  });
+
+  it('a heartbeat asks the store only for credentials: a key revoked without an access change ends the stream, a group joined brings what was shared with it', async () => {
+    const { stix, counted, hub } = await world();
+    let revoked = false;
+    let inGroup = false;
+    const key = hub.open(() => (revoked ? null : office(SAUK, '55')));
+    const joiner = hub.open(() => office(ILLINOIS, '17', inGroup ? [GROUP] : []));
+    await hub.settled();
+    counted.calls.list = 0;
+    await hub.heartbeat();
+    await hub.settled();
+    // Nothing stored, nothing changed: the process's one scan, and no round of either feed.
+    expect(counted.calls.list).toBe(1);
+
+    // Joined (that takes nothing away: no access change), then something is shared with the group.
+    inGroup = true;
+    const toGroup = obj({ name: 'to the group', sharing: share(DANE, 'amber', [GROUP]) });
+    await put(stix, [toGroup]);
+    await hub.settled();
+    // Its feed still reads with the keys of its last round.
+    expect(joiner.sent).toEqual([]);
+
+    // Revoked without a word on the bus: the next heartbeat finds it.
+    revoked = true;
+    await hub.heartbeat();
+    await hub.settled();
+    expect(key.errors.map((e) => e instanceof FeedEnded)).toEqual([true]);
+    expect(joiner.errors).toEqual([]);
+    expect(joiner.sent.map((e) => e.object.id)).toEqual([toGroup.id]);
+    // Ended: nothing more reaches it.
+    await put(stix, [obj({ name: 'after', sharing: share(DANE, 'amber', ['state:55']) })]);
+    await hub.heartbeat();
+    await hub.settled();
+    expect(key.sent).toEqual([]);
   });
 
   it('an access change stops a revoked stream at once and takes a group left away before the next change is offered', async () => {

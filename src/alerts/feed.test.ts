@@ -2,11 +2,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { OrgId, StixId, UserId } from '../domain/ids.ts';
 import { err, ok } from '../domain/result.ts';
 import { openStore, type RampartStore } from '../store/index.ts';
-import type { IncomingObject, ListQuery, Reader, Sharing, StixStore } from '../store/types.ts';
+import type { IncomingObject, ListQuery, Reader, Sharing, StixStore, StoredVersion } from '../store/types.ts';
 import { inProcessBus, type ChangeBus } from './bus.ts';
-import { cachedNames, openFeed, type LiveEvent } from './feed.ts';
+import { cachedNames, liveObject, openFeed, type LiveEvent } from './feed.ts';
 import { publishingStixStore } from './publishing-store.ts';
-import { sharedLists, type SharedLists } from './shared-lists.ts';
+import { sharedLists, sharedPart, type SharedLists } from './shared-lists.ts';
 
 const OWNER = 'identity--0a000000-0000-4000-8000-00000000000a' as OrgId;
 const OTHER = 'identity--0b000000-0000-4000-8000-00000000000b' as OrgId;
@@ -249,6 +249,27 @@ describe('feeds of colleagues sharing their queries', () => {
     // The shared reader sees what is shared with its keys, and owns nothing.
     const page = await stix.list({ kind: 'audience', keys: ['state:55', `org:${OTHER}`] }, { limit: 10 });
     expect(page.ok ? page.value.items.map((v) => nameOfJson(v.json)) : null).toEqual(['n6', 'n7']);
+  });
+
+  it('reads again from its last personal round when a change names a version below its position (heard after a later one)', async () => {
+    const reader = person(BOB);
+    const bob = await open(reader);
+    // Stored without a word on the bus (its change still on the way), then one the process offers it alone.
+    await put(store.stix, [object(9, community)]);
+    await put(store.stix, [object(10, community)]);
+    const page = await store.stix.list({ kind: 'operator' }, { versions: 'all', limit: 10 });
+    const [late, later] = ['n9', 'n10'].map((n) => (page.ok ? page.value.items.find((v) => nameOfJson(v.json) === n) : undefined));
+    if (late === undefined || later === undefined) throw new Error('n9 and n10 not stored');
+    const named = (v: StoredVersion) => ({ kind: 'stored' as const, count: 1, audience: ['community'], owners: [OWNER], versions: [{ id: v.id, added_us: v.addedUs }] });
+    bob.feed.offer(sharedPart(reader), named(later), [{ addedUs: later.addedUs, object: await liveObject(later, 'stored', undefined) }]);
+    expect(bob.sent.map((e) => e.object.name)).toEqual(['n10']);
+    // Taken by notify (as a busy feed takes it): a round from its position would go past it.
+    bob.feed.notify(named(late));
+    await bob.feed.settled();
+    expect(bob.sent.map((e) => e.object.name)).toEqual(['n10', 'n9']);
+    bob.feed.notify(named(late));
+    await bob.feed.settled();
+    expect(bob.sent.map((e) => e.object.name)).toEqual(['n10', 'n9']);
   });
 
   it('reports once, late, a version for one person that a shared round went past before its change was heard', async () => {

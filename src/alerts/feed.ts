@@ -4,7 +4,7 @@ import type { Result } from '../domain/result.ts';
 import type { Tlp } from '../domain/tlp.ts';
 import type { ListQuery, Page, Reader, StixStore, StoredVersion } from '../store/types.ts';
 import type { Change } from './bus.ts';
-import { isOwnKey, sharedPart, type SharedLists } from './shared-lists.ts';
+import { isOwnKey, readerKey, sharedPart, type SharedLists } from './shared-lists.ts';
 
 /** What a live feed says of one object: enough for a list row, never its content beyond the name. */
 export interface LiveObject {
@@ -84,8 +84,15 @@ export interface Feed {
    * feed still reads with that reader and is idle; otherwise the change is taken as notify takes it.
    */
   offer(reader: Reader, change: NamedChange, seen: readonly SeenVersion[]): void;
-  /** Ask the store again even without a change (the heartbeat: covers a change message lost on the way). */
+  /** Ask the store again with the whole reader even without a change (a stream's first round). */
   poll(): void;
+  /**
+   * The heartbeat: the reader's credentials read again (the calls of one turn share their queries,
+   * src/store/batched.ts) and nothing else, unless they no longer hold (the feed ends) or its keys changed
+   * (a group joined: a round with the whole reader). A change lost on the way is the process's to find
+   * (src/alerts/catch-up.ts), not each feed's.
+   */
+  beat(): void;
   /** The cursor of the last event sent. */
   readonly cursor: number;
   /** Resolves when no query is running or waiting (tests). */
@@ -128,6 +135,8 @@ export function openFeed(deps: FeedDeps, opened: Reader, cursor: number, send: (
   let closed = false;
   const reshared = new Set<StixId>();
   let running: Promise<void> | null = null;
+  // A heartbeat's credential check under way (only while no round runs: a round checks them itself).
+  let checking: Promise<void> | null = null;
 
   const toEvent = async (v: StoredVersion, change: LiveObject['change'], at: number): Promise<LiveEvent> => ({ cursor: at, object: await liveObject(v, change, deps.ownerName) });
   // What a shared send is still writing (a slow client): further changes take the round, which waits for it.
@@ -237,6 +246,9 @@ export function openFeed(deps: FeedDeps, opened: Reader, cursor: number, send: (
     // A store write that names where its versions went: a reader holding none of it has nothing new.
     // (Keys gained since the last round are picked up by the heartbeat's poll.)
     if (change.kind === 'stored' && change.audience !== undefined && change.owners !== undefined && !concerns(reader, change.audience, change.owners)) return;
+    // A version below the position (another process's write heard after a later one) is found only by reading
+    // again from where the last personal round ended; a round from the position would go past it.
+    if (change.kind === 'stored' && (change.versions === undefined || change.versions.some((v) => v.added_us > personalFrom && v.added_us <= position && !sent.has(v.added_us)))) personal = true;
     if (change.kind === 'reshared') {
       const id = parseStixId(change.id);
       if (id.ok) reshared.add(id.value);
@@ -294,11 +306,35 @@ export function openFeed(deps: FeedDeps, opened: Reader, cursor: number, send: (
       personal = true;
       wake();
     },
+    beat() {
+      const current = deps.currentReader;
+      if (closed || current === undefined || running !== null || dirty || checking !== null) return;
+      const check = current().then(
+        (now) => {
+          if (closed) return;
+          if (now === null) throw new FeedEnded();
+          // Same keys: the reader it has (its shared part stays the one fan-out groups it by).
+          if (readerKey(now) === readerKey(reader)) return;
+          reader = now;
+          deps.onReader?.(now);
+          // Keys gained: changes skipped before may hold something for it now.
+          personal = true;
+          wake();
+        },
+      ).catch((error: unknown) => {
+        if (closed) return;
+        closed = true;
+        onError(error);
+      }).finally(() => {
+        if (checking === check) checking = null;
+      });
+      checking = check;
+    },
     get cursor() {
       return position;
     },
     settled: async () => {
-      while (running !== null) await running;
+      while (running !== null || checking !== null) await (running ?? checking);
     },
     close() {
       closed = true;

@@ -8,6 +8,7 @@ import type { AppPlugin, RequestKit, RampartPlugin } from '../http/deps.ts';
 import { problemResponses } from '../http/schemas.ts';
 import type { Reader, StixStore } from '../store/types.ts';
 import type { Change, ChangeBus } from './bus.ts';
+import { storeCatchUp } from './catch-up.ts';
 import { storedFanOut, type FanOut } from './fanout.ts';
 import { FeedEnded, openFeed, type Feed, type LiveEvent } from './feed.ts';
 import { sharedLists } from './shared-lists.ts';
@@ -19,7 +20,10 @@ export interface LiveRouteDeps {
   readonly ownerName?: (id: OrgId) => Promise<string | null>;
   /** Open streams allowed per user, API key owner or (anonymous) address; default 6. */
   readonly maxPerPrincipal?: number;
-  /** A comment line and a fresh query this often (default 15 s): keeps proxies from closing the stream, covers a lost change. */
+  /**
+   * A comment line and the credentials checked again this often (default 15 s): keeps proxies from closing the
+   * stream; a version whose change was lost is found by the process within a third of it (at most 5 s) plus a beat.
+   */
   readonly heartbeatMs?: number;
   /**
    * A stream ends after this long (default 10 min); the browser reconnects with Last-Event-ID. (Credentials are
@@ -52,14 +56,17 @@ function frame(event: LiveEvent): string {
 
 /** Heartbeats are given in this many groups, one group at a time, each stream's once every heartbeat period. */
 const HEARTBEAT_GROUPS = 15;
+/** A version no change named for this long is taken as lost (a third of the heartbeat at most). */
+const MAX_GRACE_MS = 5_000;
 
 /**
  * The heartbeats of a process's streams, each every `periodMs`, given a group at a time on one timer:
  * the feeds of a group check their readers' credentials in the same turn, so the store answers them in
  * a few queries (src/store/batched.ts) instead of a few per feed; thousands of streams each on their own
  * timer asked PostgreSQL five queries per heartbeat, spread evenly (docs/benchmarks.md, Election day under load).
+ * `onTick` runs after each group's beats (the process's catch-up scan).
  */
-function heartbeats(periodMs: number): { add(beat: () => void): () => void; stop(): void } {
+function heartbeats(periodMs: number, onTick: () => void): { add(beat: () => void): () => void; stop(): void } {
   const count = Math.max(1, Math.min(HEARTBEAT_GROUPS, Math.round(periodMs / 1000)));
   const groups = Array.from({ length: count }, () => new Set<() => void>());
   let next = 0;
@@ -69,6 +76,7 @@ function heartbeats(periodMs: number): { add(beat: () => void): () => void; stop
     const group = groups[next] ?? new Set();
     next = (next + 1) % count;
     for (const beat of group) beat();
+    onTick();
   };
   return {
     add(beat) {
@@ -237,12 +245,20 @@ export function liveRoutes(deps: LiveRouteDeps): AppPlugin {
 
     // One query per organization's key set rather than per stream; it hears each change before the feeds do.
     const shared = sharedLists(deps.stix);
-    const beats = heartbeats(heartbeatMs);
     const streamsByKey = streamIndex(storedFanOut({ stix: deps.stix, ...(deps.ownerName === undefined ? {} : { ownerName: deps.ownerName }) }));
+    const take = (change: Change) => {
+      shared.changed();
+      streamsByKey.dispatch(change);
+    };
+    // Versions whose change never came (lost on the way, or written by another program): found once per process.
+    const catchUp = storeCatchUp({ stix: deps.stix, now: () => performance.now(), graceMs: Math.min(MAX_GRACE_MS, heartbeatMs / 3), deliver: take });
     const plugin: RampartPlugin = (app) => {
+      const beats = heartbeats(heartbeatMs, () => {
+        catchUp.scan().catch((error: unknown) => app.log.error({ err: error }, 'live feed catch-up failed; trying again at the next beat'));
+      });
       const stopSharing = deps.bus.subscribe((change) => {
-        shared.changed();
-        streamsByKey.dispatch(change);
+        catchUp.heard(change);
+        take(change);
       });
       app.addHook('preClose', (done) => {
         stopSharing();
@@ -318,10 +334,13 @@ export function liveRoutes(deps: LiveRouteDeps): AppPlugin {
             { feed, orgId, support: (change) => void write(`event: support\ndata: ${JSON.stringify({ request_id: change.request_id })}\n\n`) },
             who.reader,
           );
+          // The heartbeat asks the store nothing but the credentials (batched with the other streams of its beat).
           const stopBeating = beats.add(() => {
             void write(': heartbeat\n\n');
-            feed.poll();
+            feed.beat();
           });
+          // From here on, whatever the process stores is accounted for; the first round comes after that (below).
+          const watched = catchUp.watch();
           const maxAge = setTimeout(() => stream.end(), maxAgeMs);
           let cleaned = false;
           const cleanUp = () => {
@@ -330,6 +349,7 @@ export function liveRoutes(deps: LiveRouteDeps): AppPlugin {
             feed.close();
             unsubscribe();
             stopBeating();
+            catchUp.unwatch();
             clearTimeout(maxAge);
             streams.delete(stream);
             const left = (open.get(who.slot) ?? 1) - 1;
@@ -340,7 +360,13 @@ export function liveRoutes(deps: LiveRouteDeps): AppPlugin {
           stream.once('close', cleanUp);
           stream.write(`retry: ${RETRY_MS}\n: rampart live feed\n\n`);
           // Changes while the stream was being set up are not lost: the first query covers them.
-          feed.poll();
+          watched.then(
+            () => feed.poll(),
+            (error: unknown) => {
+              request.log.error({ err: error }, 'live feed catch-up could not read where the store stands');
+              feed.poll();
+            },
+          );
           void reply
             .code(200)
             .header('content-type', 'text/event-stream; charset=utf-8')

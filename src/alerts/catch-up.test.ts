@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { freshStores, obj, put, share, ORG_A } from '../../test/helpers/stix-kit.ts';
+import { testDialects } from '../../test/helpers/store.ts';
+import type { Change } from './bus.ts';
+import { storeCatchUp } from './catch-up.ts';
+
+describe.each(testDialects())('the catch-up of lost changes on %s', (dialect) => {
+  const fresh = freshStores(dialect);
+
+  it('hands on, once and after the grace, only the versions no change named; nothing while no stream is watched', async () => {
+    const { store } = await fresh();
+    let now = 0;
+    const delivered: Change[] = [];
+    const catchUp = storeCatchUp({ stix: store.stix, now: () => now, graceMs: 1000, deliver: (c) => delivered.push(c) });
+    const before = obj({ name: 'before any stream', sharing: share(ORG_A, 'green', ['community']) });
+    await put(store.stix, [before]);
+    await catchUp.scan();
+    expect(delivered).toEqual([]);
+
+    await catchUp.watch();
+    const [heardEarly, heardLate, lost] = ['named before the scan', 'named after the scan', 'never named'].map((name) => obj({ name, sharing: share(ORG_A, 'amber', ['state:55']) }));
+    if (heardEarly === undefined || heardLate === undefined || lost === undefined) throw new Error('three objects');
+    for (const o of [heardEarly, heardLate, lost]) await put(store.stix, [o]);
+    const page = await store.stix.list({ kind: 'operator' }, { versions: 'all', limit: 10 });
+    if (!page.ok) throw new Error(page.error.message);
+    const version = (id: string) => {
+      const v = page.value.items.find((i) => i.id === id);
+      if (v === undefined) throw new Error(`${id} not stored`);
+      return { id: v.id, added_us: v.addedUs };
+    };
+    const named = (id: string): Change => ({ kind: 'stored', count: 1, audience: ['state:55'], owners: [ORG_A], versions: [version(id)] });
+    catchUp.heard(named(heardEarly.id));
+    await catchUp.scan();
+    // Within the grace: its change may still be on the way.
+    expect(delivered).toEqual([]);
+    catchUp.heard(named(heardLate.id));
+    now = 1000;
+    await catchUp.scan();
+    expect(delivered).toEqual([{ kind: 'stored', count: 1, audience: ['state:55'], owners: [ORG_A], versions: [version(lost.id)] }]);
+    now = 5000;
+    await catchUp.scan();
+    expect(delivered).toHaveLength(1);
+
+    // The last stream gone, nothing is accounted for; the next one starts from where the store stands.
+    catchUp.unwatch();
+    await put(store.stix, [obj({ name: 'while nobody watched', sharing: share(ORG_A, 'green', ['community']) })]);
+    await catchUp.watch();
+    now = 9000;
+    await catchUp.scan();
+    expect(delivered).toHaveLength(1);
+  });
+});

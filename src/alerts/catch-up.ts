@@ -1,0 +1,176 @@
+import type { Reader, StixStore, StoredVersion } from '../store/types.ts';
+import type { Change } from './bus.ts';
+
+export interface CatchUpDeps {
+  readonly stix: Pick<StixStore, 'list'>;
+  /** Milliseconds, the process's clock: how long a version has gone unnamed. */
+  readonly now: () => number;
+  /** A stored version no change has named for this long is taken as lost (its change may still be on the way before). */
+  readonly graceMs: number;
+  /** Hands a change made up for lost versions to the process's feeds, as if the bus had brought it. */
+  readonly deliver: (change: Change) => void;
+}
+
+/**
+ * What a process's live feeds would miss when a `stored` change does not reach it (NATS delivers at most
+ * once; a process refuses a message it cannot read) or was never sent (a program writing straight into the
+ * database): found once per process, not by every feed. Each scan reads the versions stored since the last
+ * one (added_us follows commit order: the store's write lock, src/store/stix-write.ts lockClock), and a
+ * version that no change has named within `graceMs` is handed to the feeds in a change naming it, which
+ * they take as any other (src/alerts/fanout.ts: one seenBy per version and key set). A feed never sends a
+ * version twice, so a change that comes after all costs a query, not a duplicate. Thousands of feeds each
+ * reading what is new on their heartbeat were most of an idle server's work (docs/benchmarks.md).
+ */
+export interface CatchUp {
+  /** A change this process heard: the versions it names are not lost. */
+  heard(change: Change): void;
+  /**
+   * A stream opens: from now on every version stored is accounted for. The first call while none is open
+   * reads where the store stands; a stream's first round must come after it resolves.
+   */
+  watch(): Promise<void>;
+  /** A stream closed: when none is left, nothing is accounted for until the next watch(). */
+  unwatch(): void;
+  /** Reads what was stored since the last scan and hands on what went unnamed too long; one scan at a time. */
+  scan(): Promise<void>;
+}
+
+const OPERATOR: Reader = { kind: 'operator' };
+const PAGE = 200;
+/** Versions read by one scan at most; the rest wait for the next. */
+const MAX_PAGES = 5;
+/** More lost versions than this and the made-up change names nothing: every feed reads what is new for it. */
+const NAMED_LIMIT = 200;
+
+interface Pending {
+  readonly version: StoredVersion;
+  readonly since: number;
+}
+
+const keyOf = (addedUs: number, id: string) => `${addedUs} ${id}`;
+
+export function storeCatchUp(deps: CatchUpDeps): CatchUp {
+  // The newest added time accounted for; null while no stream is open.
+  let through: number | null = null;
+  let watching: Promise<void> | null = null;
+  let watchers = 0;
+  // Bumped by unwatch(): a scan begun before does not move `through` afterwards.
+  let generation = 0;
+  // Named by a change, not yet read by a scan; read by a scan, not yet named by a change.
+  const named = new Map<string, number>();
+  const pending = new Map<string, Pending>();
+  let scanning: Promise<void> | null = null;
+
+  const newest = async (): Promise<number> => {
+    const page = await deps.stix.list(OPERATOR, { versions: 'all', order: 'desc', limit: 1 });
+    if (!page.ok) throw new Error(`live feed catch-up: ${page.error.message}`);
+    return page.value.items[0]?.addedUs ?? 0;
+  };
+
+  const hand = (versions: readonly StoredVersion[]): void => {
+    if (versions.length === 0) return;
+    if (versions.length > NAMED_LIMIT) {
+      deps.deliver({ kind: 'stored', count: versions.length });
+      return;
+    }
+    const audience = new Set<string>();
+    const owners = new Set<string>();
+    for (const v of versions) {
+      owners.add(v.sharing.owner);
+      for (const key of v.sharing.audience) audience.add(key);
+    }
+    deps.deliver({ kind: 'stored', count: versions.length, audience: [...audience], owners: [...owners], versions: versions.map((v) => ({ id: v.id, added_us: v.addedUs })) });
+  };
+
+  async function scanOnce(): Promise<void> {
+    if (watching === null) return;
+    await watching;
+    const from = through;
+    const started = generation;
+    if (from === null) return;
+    const read: StoredVersion[] = [];
+    let cursor: string | null = null;
+    for (let pages = 0; pages < MAX_PAGES; pages++) {
+      const page = await deps.stix.list(OPERATOR, { addedAfterUs: from, versions: 'all', limit: PAGE, ...(cursor === null ? {} : { cursor }) });
+      if (!page.ok) throw new Error(`live feed catch-up: ${page.error.message}`);
+      read.push(...page.value.items);
+      cursor = page.value.nextCursor;
+      if (cursor === null) break;
+    }
+    if (started !== generation) return;
+    const now = deps.now();
+    let last = from;
+    for (const v of read) {
+      last = Math.max(last, v.addedUs);
+      const key = keyOf(v.addedUs, v.id);
+      if (!named.delete(key)) pending.set(key, { version: v, since: now });
+    }
+    // A name the scans went past without finding its version (replaced meanwhile) is kept no longer.
+    for (const [key, addedUs] of named) if (addedUs <= last) named.delete(key);
+    through = last;
+    if (pending.size > NAMED_LIMIT && cursor !== null) {
+      // A large write nobody announced: every feed reads what is new for it, and the scans go on from the newest.
+      const count = pending.size;
+      pending.clear();
+      const jump = await newest();
+      if (started !== generation) return;
+      through = Math.max(last, jump);
+      deps.deliver({ kind: 'stored', count });
+      return;
+    }
+    const due: StoredVersion[] = [];
+    for (const [key, p] of pending) {
+      if (now - p.since < deps.graceMs) continue;
+      pending.delete(key);
+      due.push(p.version);
+    }
+    hand(due);
+  }
+
+  return {
+    heard(change) {
+      if (change.kind !== 'stored' || through === null) return;
+      if (change.versions === undefined) {
+        // Every feed reads what is new for it on this change: what was stored before it is found.
+        pending.clear();
+        return;
+      }
+      for (const v of change.versions) {
+        const key = keyOf(v.added_us, v.id);
+        if (!pending.delete(key) && v.added_us > through) named.set(key, v.added_us);
+      }
+    },
+    watch() {
+      watchers++;
+      if (watching === null) {
+        const opened = generation;
+        const read: Promise<void> = newest().then(
+          (n) => {
+            if (opened === generation) through = n;
+          },
+          (error: unknown) => {
+            if (watching === read) watching = null;
+            throw error;
+          },
+        );
+        watching = read;
+      }
+      return watching;
+    },
+    unwatch() {
+      watchers = Math.max(0, watchers - 1);
+      if (watchers > 0) return;
+      generation++;
+      watching = null;
+      through = null;
+      named.clear();
+      pending.clear();
+    },
+    scan() {
+      scanning ??= scanOnce().finally(() => {
+        scanning = null;
+      });
+      return scanning;
+    },
+  };
+}
