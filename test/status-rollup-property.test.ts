@@ -6,7 +6,9 @@ import type { OrgId, StixId } from '../src/domain/ids.ts';
 import { ok } from '../src/domain/result.ts';
 import { TLP_MARKING_IDS } from '../src/domain/tlp.ts';
 import { rollUp, type Jurisdiction } from '../src/status/rollup.ts';
-import { RAMPART_EXTENSION_ID, STATUS_REPORT_TYPE } from '../src/stix/rampart-extension.ts';
+import { rollupCache } from '../src/status/rollup-cache.ts';
+import { rollupFor, stateRollupFor, type StatusDeps } from '../src/status/service.ts';
+import { ELECTION_TYPE, RAMPART_EXTENSION_ID, STATUS_REPORT_TYPE } from '../src/stix/rampart-extension.ts';
 import { electionStatusStore } from '../src/store/elections.ts';
 import { openStore, type RampartStore } from '../src/store/index.ts';
 import { stateOfficeId } from '../src/store/status-index.ts';
@@ -58,15 +60,41 @@ function ownerOf(r: ReportSpec): OrgId {
 /** The independent oracle of who sees what (DESIGN.md): the owner, or anyone holding one of the audience keys. */
 const sees = (reader: (typeof READERS)[number], owner: OrgId, audience: readonly AudienceKey[]) => owner === reader.orgId || audience.some((k) => reader.keys.includes(k));
 
+/** A status report of `spec` in `election`, stored as the `n`th of its run. */
+function reportItem(election: string, run: number, n: number, r: ReportSpec, now: Date) {
+  const j = JURISDICTIONS[r.jurisdiction] as Jurisdiction;
+  const owner = ownerOf(r);
+  const created = new Date(now.getTime() - r.minutesAgo * 60_000).toISOString();
+  const id = `${STATUS_REPORT_TYPE}--00000000-0000-4000-9${String(run).padStart(3, '0')}-${String(n).padStart(12, '0')}` as StixId;
+  const object = {
+    type: STATUS_REPORT_TYPE, spec_version: '2.1', id, created, modified: created, created_by_ref: owner,
+    object_marking_refs: [TLP_MARKING_IDS.amber], extensions: { [RAMPART_EXTENSION_ID]: { extension_type: 'new-sdo' } },
+    election_ref: election, jurisdiction_ref: j.id, state_fips: j.stateFips,
+    functions: Object.fromEntries(Object.entries(r.levels).map(([fn, level]) => [fn, { level }])),
+    ...(r.revoked ? { revoked: true } : {}),
+  };
+  return { id, type: STATUS_REPORT_TYPE, created, modified: created, revoked: r.revoked, name: null, description: null, json: JSON.stringify(object), sharing: { owner, tlp: 'amber' as const, audience: AUDIENCES[r.audience] as AudienceKey[] } };
+}
+
+const stepArb = fc.oneof(
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('write' as const), reports: fc.array(reportArb, { minLength: 1, maxLength: 3 }), otherHandle: fc.boolean() }) },
+  { weight: 4, arbitrary: fc.record({ kind: fc.constant('read' as const), reader: fc.nat(READERS.length - 1), scope: fc.constantFrom('', '55', '17') }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('reshare' as const), report: fc.nat(40), audience: fc.nat(AUDIENCES.length - 1), otherHandle: fc.boolean() }) },
+);
+
 describe.each(testDialects())('the roll-up on %s, for any reports and any reader', (dialect) => {
   let db: TestDatabase;
   let store: RampartStore;
+  /** A second handle on the same database: another server process, as far as the cache can tell. */
+  let other: RampartStore;
   let run = 0;
   beforeAll(async () => {
     db = testDatabase(dialect);
     store = await openStore({ url: db.url });
+    other = await openStore({ url: db.url });
   });
   afterAll(async () => {
+    await other.close();
     await store.close();
     await db.drop();
   });
@@ -119,6 +147,74 @@ describe.each(testDialects())('the roll-up on %s, for any reports and any reader
         }
       }),
       { numRuns: dialect === 'sqlite' ? 150 : 40 },
+    );
+  });
+
+  it('answers from its cache exactly what it would build anew, and only what each reader may see, across writes and reshares from either process', async () => {
+    // Fewer entries than readers: some reads find their entry evicted.
+    const cache = rollupCache({ entries: 3 });
+    const jurisdictions = (fips: readonly string[]) => Promise.resolve(JURISDICTIONS.filter((j) => fips.includes(j.stateFips)));
+    await fc.assert(
+      fc.asyncProperty(fc.array(stepArb, { minLength: 12, maxLength: 30 }), async (steps) => {
+        run += 1;
+        const now = new Date();
+        const clock = { now: () => now };
+        const election = `${ELECTION_TYPE}--00000000-0000-4000-8000-${String(run).padStart(12, '0')}`;
+        const day = { phase: 'election-day' as const, start: new Date(now.getTime() - 86_400_000).toISOString(), end: new Date(now.getTime() + 86_400_000).toISOString(), report_every_minutes: EVERY_MINUTES };
+        const object = {
+          type: ELECTION_TYPE, spec_version: '2.1', id: election, created: day.start, modified: day.start, created_by_ref: FEDERAL, object_marking_refs: [TLP_MARKING_IDS.green],
+          extensions: { [RAMPART_EXTENSION_ID]: { extension_type: 'new-sdo' } }, name: `Property election ${run}`, election_date: now.toISOString().slice(0, 10), state_fips: ['55', '17'], phases: [day],
+        };
+        const electionItem = { id: election as StixId, type: ELECTION_TYPE, created: day.start, modified: day.start, revoked: false, name: null, description: null, json: JSON.stringify(object), sharing: { owner: FEDERAL, tlp: 'green' as const, audience: ['community'] as AudienceKey[] } };
+        await store.stix.write(async (w) => ok(await w.putBatch([electionItem], 'reject')));
+        const base: StatusDeps = {
+          stix: store.stix,
+          sharing: { decide: () => Promise.reject(new Error('the test does not publish')) },
+          clock,
+          orgInfo: () => Promise.resolve(null),
+          orgName: () => Promise.resolve(null),
+          elections: electionStatusStore(store.database),
+          jurisdictions,
+        };
+        const cached: StatusDeps = { ...base, rollups: cache };
+        const written: { spec: ReportSpec; item: ReturnType<typeof reportItem>; audience: readonly AudienceKey[] }[] = [];
+        for (const step of steps) {
+          const handle = step.kind !== 'read' && step.otherHandle ? other : store;
+          if (step.kind === 'write') {
+            const items = step.reports.map((r, i) => reportItem(election, run, written.length + i, r, now));
+            step.reports.forEach((r, i) => written.push({ spec: r, item: items[i] as ReturnType<typeof reportItem>, audience: AUDIENCES[r.audience] as AudienceKey[] }));
+            await handle.stix.write(async (w) => ok(await w.putBatch(items, 'reject')));
+            continue;
+          }
+          if (step.kind === 'reshare') {
+            const target = written[step.report % Math.max(1, written.length)];
+            if (target === undefined) continue;
+            target.audience = AUDIENCES[step.audience] as AudienceKey[];
+            await handle.stix.reshare(target.item.id, { owner: target.item.sharing.owner, tlp: 'amber', audience: target.audience });
+            continue;
+          }
+          const who = READERS[step.reader] as (typeof READERS)[number];
+          const reader: Reader = { kind: 'member', orgId: who.orgId, userId: null, keys: who.keys };
+          if (step.scope === '') {
+            const [fromCache, anew] = [await rollupFor(cached, reader, election), await rollupFor(base, reader, election)];
+            expect(fromCache).toEqual(anew);
+            continue;
+          }
+          const [fromCache, anew] = [await stateRollupFor(cached, reader, election, step.scope), await stateRollupFor(base, reader, election, step.scope)];
+          expect(fromCache).toEqual(anew);
+          if (!fromCache.ok) throw new Error(fromCache.error.message);
+          // The oracle: per jurisdiction, the newest counted report the reader may see (its own or its state office's, not revoked).
+          for (const row of fromCache.value.jurisdictions) {
+            let newest: (typeof written)[number] | undefined;
+            for (const w of written) {
+              if (JURISDICTIONS[w.spec.jurisdiction]?.id !== row.id || w.spec.owner > 1 || w.spec.revoked || !sees(who, w.item.sharing.owner, w.audience)) continue;
+              if (newest === undefined || w.spec.minutesAgo <= newest.spec.minutesAgo) newest = w;
+            }
+            expect(row.report_id, `${row.name} for ${who.orgId}`).toBe(newest?.item.id ?? null);
+          }
+        }
+      }),
+      { numRuns: dialect === 'sqlite' ? 100 : 30 },
     );
   });
 });

@@ -17,6 +17,7 @@ import { federation, type Federation } from '../federation/index.ts';
 import { federationPlugin } from '../federation/routes.ts';
 import { statusRoutes } from '../status/routes.ts';
 import { jurisdictionsFrom } from '../status/jurisdictions.ts';
+import { rollupCache } from '../status/rollup-cache.ts';
 import { electionStatusStore } from '../store/elections.ts';
 import { buildApp } from '../http/app.ts';
 import type { AppPlugin, HttpConfig } from '../http/deps.ts';
@@ -221,6 +222,7 @@ export async function composeHub(options: HubOptions): Promise<Hub> {
     hubOwner,
     elections: electionStatusStore(store.database),
     jurisdictions: jurisdictionsFrom(accounts, clock),
+    rollups: rollupCache(),
     isOrgAdmin,
     isHubAdmin: async (principal: Principal) => (await auth.userOf(principal))?.role === 'hub-admin',
     audit,

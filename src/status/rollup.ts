@@ -67,6 +67,8 @@ export interface Rollup {
   readonly counts: Counts;
   readonly questions: Readonly<Record<ElectionQuestion, QuestionAnswer>>;
   readonly states: readonly StateRollup[];
+  /** The first moment (epoch µs) from which the same reports would roll up differently (a report goes stale, a phase starts or ends); null: never. */
+  readonly untilUs: number | null;
 }
 
 const QUESTION_FUNCTIONS: Readonly<Record<ElectionQuestion, readonly ElectionFunction[]>> = {
@@ -228,6 +230,14 @@ export function rollUp(
 ): Rollup {
   const nowUs = now.getTime() * 1000;
   const phase = currentPhase(election, now.getTime());
+  let untilUs: number | null = null;
+  const changesAt = (us: number) => {
+    if (us >= nowUs && (untilUs === null || us < untilUs)) untilUs = us;
+  };
+  for (const p of election.phases) {
+    changesAt(Date.parse(p.start) * 1000);
+    changesAt(Date.parse(p.end) * 1000);
+  }
   const expected = expectedOf(expectations);
   const byJurisdiction = new Map<string, StatusEntry>();
   for (const e of latest) byJurisdiction.set(e.jurisdictionRef, e);
@@ -263,6 +273,7 @@ export function rollUp(
       const stale = report !== null && report.reportedUs < nowUs - everyMinutes * 60_000_000;
       let level: RollupLevel = 'no-report';
       if (report !== null) {
+        if (!stale) changesAt(report.reportedUs + everyMinutes * 60_000_000);
         level = stale ? 'stale' : 'normal';
         for (const l of Object.values(report.levels)) level = worse(level, l);
         lastReportUs = Math.max(lastReportUs ?? 0, report.reportedUs);
@@ -287,5 +298,5 @@ export function rollUp(
     }
     states.push({ stateFips: fips, declined, worst, counts, outOfView, questions: answers(tallies), lastReportUs, jurisdictions: statuses });
   }
-  return { phase, counts: national, questions: answers(nationalTallies), states };
+  return { phase, counts: national, questions: answers(nationalTallies), states, untilUs };
 }

@@ -7,10 +7,11 @@ import { auditWritten, sendWritten } from '../elections/routes.ts';
 import { ElectionIdParams } from '../elections/schemas.ts';
 import type { AppPlugin } from '../http/deps.ts';
 import { problemResponses } from '../http/schemas.ts';
-import { sendResult, type Sends } from '../http/send-result.ts';
+import { sendBytes } from '../http/send-bytes.ts';
+import { NO_STORE, sendResult, type Sends } from '../http/send-result.ts';
 import { expectationsFor } from './expectations.ts';
 import { ExpectationsQuery, ExpectationsSchema, MyStatusSchema, PostStatusBody, RollupSchema, StateParams, StateRollupSchema, TimelineQuery, TimelineSchema } from './schemas.ts';
-import { myStatus, postStatus, rollupFor, stateRollupFor, timelineFor, type StatusDeps } from './service.ts';
+import { myStatus, postStatus, rollupJson, stateRollupJson, timelineFor, type StatusDeps } from './service.ts';
 
 const UNAUTHENTICATED = problem('unauthenticated', 'unauthenticated', 'Sign in (POST /api/v1/session) or send an API key as "Authorization: Bearer <key>".');
 
@@ -19,6 +20,9 @@ export function statusRoutes(deps: StatusDeps & { readonly audit?: AuditPort; re
   return (kit) => ({
     plugin: (app) => {
       const send = <V>(reply: FastifyReply & Sends<V>, result: Result<NoInfer<V>, Problem>): FastifyReply => sendResult(kit.sendProblem, reply, result);
+      // The roll-ups: JSON made by the route's own response serializer (reply.serializeInput), once while the roll-up holds.
+      const sendJson = (reply: FastifyReply, result: Result<string, Problem>): FastifyReply =>
+        result.ok ? sendBytes(reply.headers(NO_STORE).type('application/json; charset=utf-8'), result.value) : kit.sendProblem(reply, result.error);
 
       app.get(
         '/api/v1/elections/:id/rollup',
@@ -26,7 +30,7 @@ export function statusRoutes(deps: StatusDeps & { readonly audit?: AuditPort; re
         async (request, reply) => {
           const reader = kit.readerOf(request);
           if (reader === null) return kit.sendProblem(reply, UNAUTHENTICATED);
-          return send(reply, await rollupFor(deps, reader, request.params.id));
+          return sendJson(reply, await rollupJson(deps, reader, request.params.id, (view) => reply.serializeInput(view, RollupSchema)));
         },
       );
 
@@ -36,7 +40,7 @@ export function statusRoutes(deps: StatusDeps & { readonly audit?: AuditPort; re
         async (request, reply) => {
           const reader = kit.readerOf(request);
           if (reader === null) return kit.sendProblem(reply, UNAUTHENTICATED);
-          return send(reply, await stateRollupFor(deps, reader, request.params.id, request.params.state));
+          return sendJson(reply, await stateRollupJson(deps, reader, request.params.id, request.params.state, (view) => reply.serializeInput(view, StateRollupSchema)));
         },
       );
 

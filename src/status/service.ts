@@ -10,9 +10,10 @@ import { parseAudience, summaryOf, visibleElection, type ElectionDeps, type Visi
 import { publishObject, type Written } from '../objects/service.ts';
 import { isoFromMicros, microsFromIso } from '../stix/timestamp.ts';
 import { FunctionStatusSchema, RAMPART_EXTENSION_ID, STATUS_REPORT_TYPE } from '../stix/rampart-extension.ts';
-import type { ElectionStatusRepository, StatusEntry } from '../store/elections.ts';
+import type { ElectionStatusRepository, StatusEntry, StatusMark } from '../store/elections.ts';
 import type { Reader } from '../store/types.ts';
-import { rollUp, type Jurisdiction, type JurisdictionStatus, type QuestionAnswer, type StateRollup } from './rollup.ts';
+import { rollUp, type Jurisdiction, type JurisdictionStatus, type QuestionAnswer, type Rollup, type StateRollup } from './rollup.ts';
+import { byJurisdiction, merged, sameJurisdictions, visibilityKey, type BuiltView, type ReaderElection, type RollupCache } from './rollup-cache.ts';
 import type { MyStatusView, PostStatusBody, RollupView, StateRollupView, TimelineQuery, TimelineView } from './schemas.ts';
 
 /**
@@ -25,6 +26,8 @@ export interface StatusDeps extends ElectionDeps {
   readonly elections: ElectionStatusRepository;
   readonly jurisdictions: JurisdictionsPort;
   readonly clock: Clock;
+  /** This process's roll-ups (rollupCache); without it every read builds its roll-up anew. */
+  readonly rollups?: RollupCache;
 }
 
 const MAX_LISTED_REPORTS = 50;
@@ -83,46 +86,120 @@ function localsInView(reader: Reader, stateFips: string): boolean {
   }
 }
 
-async function computed(deps: StatusDeps, reader: Reader, found: VisibleElection, states: readonly string[]) {
+const UNREAD_MARK: StatusMark = { newestUs: 0, changes: 0, elections: 0 };
+
+/** What one reader's roll-ups of an election are built from: from the cache while the store's status mark holds, else read anew. */
+async function readerElection(deps: StatusDeps, reader: Reader, electionId: string): Promise<Result<ReaderElection, Problem>> {
+  const key = `${electionId}\n${visibilityKey(reader)}`;
+  // Without a cache (the CLI, bench:rollup) nothing compares the mark: not read then.
+  const mark = deps.rollups === undefined ? UNREAD_MARK : await deps.elections.statusMark(electionId);
+  const cached = deps.rollups?.get(key);
+  if (cached !== undefined && cached.mark.changes === mark.changes && cached.mark.elections === mark.elections && cached.mark.newestUs <= mark.newestUs) {
+    if (cached.mark.newestUs === mark.newestUs) return ok(cached);
+    // Only reports were added since: those of them the reader may see (the store's predicate), merged in.
+    const added = merged(cached.latest, await deps.elections.addedBetween(reader, electionId, cached.mark.newestUs, mark.newestUs));
+    const next: ReaderElection = { ...cached, mark, latest: added ?? cached.latest, views: added === null ? cached.views : new Map<string, BuiltView>() };
+    deps.rollups?.replace(key, cached, next);
+    return ok(next);
+  }
+  const found = await visibleElection(deps.stix, reader, electionId);
+  if (!found.ok) return found;
+  const [expectations, latest] = await Promise.all([deps.elections.expectations(electionId), deps.elections.latest(reader, electionId)]);
+  const next: ReaderElection = { mark, found: found.value, expectations, latest: byJurisdiction(latest), views: new Map<string, BuiltView>() };
+  deps.rollups?.replace(key, cached, next);
+  return ok(next);
+}
+
+/**
+ * The part of a roll-up view that follows from the reports, the expectations and the clock, built once per
+ * scope ('' national, else a state) and kept with the reader's election until a report goes stale or a phase
+ * turns (Rollup.untilUs), the jurisdictions port reads anew, or the clock goes back.
+ */
+async function built<V>(deps: StatusDeps, reader: Reader, known: ReaderElection, scope: string, build: (rollup: Rollup) => V): Promise<{ readonly now: Date; readonly kept: BuiltView; readonly view: V }> {
+  const states = scope === '' ? known.found.election.state_fips : [scope];
   const jurisdictions = await deps.jurisdictions(states);
-  const [expectations, latest] = await Promise.all([deps.elections.expectations(found.election.id), deps.elections.latest(reader, found.election.id)]);
   const now = deps.clock.now();
-  return { now, rollup: rollUp({ ...found.election, state_fips: [...states] }, jurisdictions, expectations, latest, now, (fips) => localsInView(reader, fips)) };
+  const nowUs = now.getTime() * 1000;
+  const kept = known.views.get(scope);
+  if (kept !== undefined && sameJurisdictions(kept.jurisdictions, jurisdictions) && kept.builtUs <= nowUs && (kept.untilUs === null || nowUs < kept.untilUs)) return { now, kept, view: kept.view as V };
+  const rollup = rollUp({ ...known.found.election, state_fips: [...states] }, jurisdictions, known.expectations, [...known.latest.values()], now, (fips) => localsInView(reader, fips));
+  const view = build(rollup);
+  const fresh: BuiltView = { jurisdictions, builtUs: nowUs, untilUs: rollup.untilUs, view, json: null };
+  known.views.set(scope, fresh);
+  return { now, kept: fresh, view };
+}
+
+/** A roll-up answer, and the built view it came from (where its JSON is kept). */
+interface Answered<V> {
+  readonly value: V;
+  readonly kept: BuiltView;
 }
 
 const phaseView = (p: { phase: RollupView['election']['phase'] & string; start: string; end: string } | null) => (p === null ? null : { phase: p.phase, start: p.start, end: p.end });
 
-/** The national roll-up of an election over exactly the reports `reader` may see. */
-export async function rollupFor(deps: StatusDeps, reader: Reader, electionId: string): Promise<Result<RollupView, Problem>> {
-  const found = await visibleElection(deps.stix, reader, electionId);
-  if (!found.ok) return found;
-  const { now, rollup } = await computed(deps, reader, found.value, found.value.election.state_fips);
-  return ok({
-    election: await summaryOf(deps, found.value),
-    generated_at: now.toISOString(),
+async function national(deps: StatusDeps, reader: Reader, electionId: string): Promise<Result<Answered<RollupView>, Problem>> {
+  const known = await readerElection(deps, reader, electionId);
+  if (!known.ok) return known;
+  const { now, kept, view } = await built(deps, reader, known.value, '', (rollup) => ({
     phase: phaseView(rollup.phase),
     counts: rollup.counts,
     questions: questionsView(rollup.questions),
     states: rollup.states.map(stateRow),
+  }));
+  return ok({ value: { election: await summaryOf(deps, known.value.found), generated_at: now.toISOString(), ...view }, kept });
+}
+
+async function ofState(deps: StatusDeps, reader: Reader, electionId: string, stateFips: string): Promise<Result<Answered<StateRollupView>, Problem>> {
+  const known = await readerElection(deps, reader, electionId);
+  if (!known.ok) return known;
+  const election = known.value.found.election;
+  if (!election.state_fips.includes(stateFips)) return err(problem('not-found', 'state-not-in-election', `${stateName(stateFips)} does not take part in ${election.name}`));
+  const { now, kept, view } = await built(deps, reader, known.value, stateFips, (rollup) => {
+    const state = rollup.states[0];
+    if (state === undefined) throw new Error('rollUp returns one row per state asked for');
+    return { phase: phaseView(rollup.phase), state: stateRow(state), questions: questionsView(state.questions), jurisdictions: state.jurisdictions.map(jurisdictionRow) };
   });
+  return ok({ value: { election: await summaryOf(deps, known.value.found), generated_at: now.toISOString(), ...view }, kept });
+}
+
+/**
+ * An answer as JSON by `serialize` (the route's response serializer), serialized once per built view: later
+ * answers from the same view differ from the first only in `generated_at` (the election summary is compared,
+ * and serialized anew when it differs), which is put in place of the first's. Only a key is an unescaped
+ * `"generated_at":"` in JSON, and the schema has one such key, so the first occurrence is that field.
+ */
+function jsonOf<V extends { readonly election: unknown; readonly generated_at: string }>(answered: Answered<V>, serialize: (value: V) => string): string {
+  const { value, kept } = answered;
+  const summary = JSON.stringify(value.election);
+  const done = kept.json;
+  if (done !== null && done.summary === summary) return done.text.replace(`"generated_at":"${done.at}"`, () => `"generated_at":"${value.generated_at}"`);
+  const text = serialize(value);
+  kept.json = { summary, at: value.generated_at, text };
+  return text;
+}
+
+/** The national roll-up of an election over exactly the reports `reader` may see. */
+export async function rollupFor(deps: StatusDeps, reader: Reader, electionId: string): Promise<Result<RollupView, Problem>> {
+  const answered = await national(deps, reader, electionId);
+  return answered.ok ? ok(answered.value.value) : answered;
+}
+
+/** rollupFor as JSON by `serialize`, serialized once while the roll-up holds (jsonOf). */
+export async function rollupJson(deps: StatusDeps, reader: Reader, electionId: string, serialize: (value: RollupView) => string): Promise<Result<string, Problem>> {
+  const answered = await national(deps, reader, electionId);
+  return answered.ok ? ok(jsonOf(answered.value, serialize)) : answered;
 }
 
 /** One state of an election and each of its jurisdictions, with their last report time. */
 export async function stateRollupFor(deps: StatusDeps, reader: Reader, electionId: string, stateFips: string): Promise<Result<StateRollupView, Problem>> {
-  const found = await visibleElection(deps.stix, reader, electionId);
-  if (!found.ok) return found;
-  if (!found.value.election.state_fips.includes(stateFips)) return err(problem('not-found', 'state-not-in-election', `${stateName(stateFips)} does not take part in ${found.value.election.name}`));
-  const { now, rollup } = await computed(deps, reader, found.value, [stateFips]);
-  const state = rollup.states[0];
-  if (state === undefined) throw new Error('rollUp returns one row per state asked for');
-  return ok({
-    election: await summaryOf(deps, found.value),
-    generated_at: now.toISOString(),
-    phase: phaseView(rollup.phase),
-    state: stateRow(state),
-    questions: questionsView(state.questions),
-    jurisdictions: state.jurisdictions.map(jurisdictionRow),
-  });
+  const answered = await ofState(deps, reader, electionId, stateFips);
+  return answered.ok ? ok(answered.value.value) : answered;
+}
+
+/** stateRollupFor as JSON by `serialize`, serialized once while the roll-up holds (jsonOf). */
+export async function stateRollupJson(deps: StatusDeps, reader: Reader, electionId: string, stateFips: string, serialize: (value: StateRollupView) => string): Promise<Result<string, Problem>> {
+  const answered = await ofState(deps, reader, electionId, stateFips);
+  return answered.ok ? ok(jsonOf(answered.value, serialize)) : answered;
 }
 
 const worstPosted = (levels: StatusEntry['levels']): StatusLevel => worstOf<StatusLevel>(Object.values(levels));

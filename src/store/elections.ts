@@ -2,6 +2,7 @@ import { sql, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
 import type { ElectionFunction, StatusLevel } from '../domain/election.ts';
 import type { OrgId, StixId } from '../domain/ids.ts';
 import type { Tlp } from '../domain/tlp.ts';
+import { ELECTION_TYPE } from '../stix/rampart-ids.ts';
 import type { Database } from './db.ts';
 import type { ElectionTables } from './status-index.ts';
 import type { StixTables } from './stix-tables.ts';
@@ -34,7 +35,25 @@ export interface Expectation {
   readonly setAtUs: number;
 }
 
+/**
+ * What a cache of an election's roll-up compares (migration 0042): the newest added time of its reports (a new
+ * report raises it), the count of every other change to status reports and expectations, and the elections'
+ * change count (stix_change). Reveals nothing of any report.
+ */
+export interface StatusMark {
+  readonly newestUs: number;
+  readonly changes: number;
+  readonly elections: number;
+}
+
 export interface ElectionStatusRepository {
+  /** The election's status mark, in one statement of three index lookups. */
+  statusMark(electionRef: string): Promise<StatusMark>;
+  /**
+   * The status reports `reader` may see (the same rule and the same counted reports as `latest`) added in
+   * (afterUs, uptoUs]: what a cached `latest` merges when only new reports were added since it was read.
+   */
+  addedBetween(reader: Reader, electionRef: string, afterUs: number, uptoUs: number): Promise<StatusEntry[]>;
   /**
    * The newest status report of each jurisdiction of an election that `reader` may see (the store's
    * visibility predicate, inside the query), counting only reports its jurisdiction or its state office
@@ -92,6 +111,23 @@ export function electionStatusStore(database: Database<unknown>): ElectionStatus
     database.dialect === 'postgres' ? sql`select unnest(${ids}::int8[])` : sql`select value from json_each(${JSON.stringify(ids)})`;
 
   return {
+    async statusMark(electionRef) {
+      const { rows } = await sql<{ newest: number | string | null; changes: number | string | null; elections: number | string | null }>`select
+          (select max(added_us) from status_report where election_ref = ${electionRef}) as newest,
+          (select n from status_change where one = 1) as changes,
+          (select n from stix_change where type = ${ELECTION_TYPE}) as elections`.execute(db);
+      const row = rows[0];
+      return { newestUs: Number(row?.newest ?? 0), changes: Number(row?.changes ?? 0), elections: Number(row?.elections ?? 0) };
+    },
+
+    async addedBetween(reader, electionRef, afterUs, uptoUs) {
+      if (uptoUs <= afterUs) return [];
+      const { rows } = await sql<Row>`
+        select ${COLUMNS} from status_report s join stix_version v on v.added_us = s.added_us
+        where s.election_ref = ${electionRef} and s.added_us > ${afterUs} and s.added_us <= ${uptoUs} and ${counted('s', 'v', reader)}`.execute(db);
+      return rows.map(toEntry);
+    },
+
     async latest(reader, electionRef, jurisdictions) {
       if (jurisdictions !== undefined && jurisdictions.length === 0) return [];
       const only = jurisdictions === undefined ? sql`` : sql` and s1.jurisdiction_ref in (${sql.join(jurisdictions)})`;

@@ -1,0 +1,119 @@
+import { assertNever } from '../domain/assert-never.ts';
+import type { Expectation, StatusEntry, StatusMark } from '../store/elections.ts';
+import type { Reader } from '../store/types.ts';
+import type { VisibleElection } from '../elections/service.ts';
+import type { Jurisdiction } from './rollup.ts';
+
+/**
+ * What one reader's roll-ups of one election are built from, as read under `mark` (StatusMark): the election as
+ * the reader sees it, the states' expectations, and the newest visible counted report of each jurisdiction (what
+ * ElectionStatusRepository.latest gives). `views` keeps what was built from it, per scope, until the clock
+ * passes the first moment it would change (a report going stale, a phase starting or ending).
+ */
+export interface ReaderElection {
+  readonly mark: StatusMark;
+  readonly found: VisibleElection;
+  readonly expectations: readonly Expectation[];
+  readonly latest: ReadonlyMap<string, StatusEntry>;
+  readonly views: Map<string, BuiltView>;
+}
+
+export interface BuiltView {
+  /** The jurisdictions it was built over, as the jurisdictions port gave them (the port reads them anew every so often). */
+  readonly jurisdictions: readonly Jurisdiction[];
+  readonly builtUs: number;
+  /** The first moment (epoch µs) at which it would read differently; null: never, by the clock alone. */
+  readonly untilUs: number | null;
+  readonly view: unknown;
+  /** The first answer from it as JSON, with the election summary and generated_at it was serialized with (service.ts, jsonOf). */
+  json: { readonly summary: string; readonly at: string; readonly text: string } | null;
+}
+
+/**
+ * A bounded, least-recently-used map of ReaderElection per (election, reader's visibility), one per process.
+ * The key holds everything the store's visibility predicate reads of the reader (its kind, organization and
+ * audience keys), so two readers share an entry only when the predicate cannot tell them apart. Bounded by
+ * entries and by the reports they hold together (an operator's entry holds one per jurisdiction of the nation).
+ */
+export interface RollupCache {
+  get(key: string): ReaderElection | undefined;
+  /** Stores `next` unless another request stored a newer entry since `previous` was read. */
+  replace(key: string, previous: ReaderElection | undefined, next: ReaderElection): void;
+  readonly size: number;
+}
+
+export function rollupCache(limits: { readonly entries?: number; readonly reports?: number } = {}): RollupCache {
+  const maxEntries = limits.entries ?? 1000;
+  const maxReports = limits.reports ?? 200_000;
+  const map = new Map<string, ReaderElection>();
+  let reports = 0;
+  const drop = (key: string) => {
+    const old = map.get(key);
+    if (old === undefined) return;
+    reports -= old.latest.size;
+    map.delete(key);
+  };
+  return {
+    get(key) {
+      const entry = map.get(key);
+      if (entry === undefined) return undefined;
+      map.delete(key);
+      map.set(key, entry);
+      return entry;
+    },
+    replace(key, previous, next) {
+      if (map.get(key) !== previous) return;
+      drop(key);
+      map.set(key, next);
+      reports += next.latest.size;
+      for (const oldest of map.keys()) {
+        if (map.size <= 1 || (map.size <= maxEntries && reports <= maxReports)) break;
+        drop(oldest);
+      }
+    },
+    get size() {
+      return map.size;
+    },
+  };
+}
+
+/** Everything the visibility predicate (store/visibility.ts) reads of a reader, as one string. */
+export function visibilityKey(reader: Reader): string {
+  switch (reader.kind) {
+    case 'operator':
+    case 'public':
+      return reader.kind;
+    case 'member':
+      return `member ${reader.orgId} ${[...new Set(reader.keys)].sort().join(' ')}`;
+    case 'audience':
+      return `audience ${[...new Set(reader.keys)].sort().join(' ')}`;
+    default:
+      return assertNever(reader);
+  }
+}
+
+/** The newest of two reports of a jurisdiction, as ElectionStatusRepository.latest orders them. */
+const newer = (a: StatusEntry, b: StatusEntry): boolean => a.reportedUs > b.reportedUs || (a.reportedUs === b.reportedUs && a.addedUs > b.addedUs);
+
+/** The newest report per jurisdiction of `latest` and `added` together (null: `added` changes nothing). */
+export function merged(latest: ReadonlyMap<string, StatusEntry>, added: readonly StatusEntry[]): Map<string, StatusEntry> | null {
+  let out: Map<string, StatusEntry> | null = null;
+  for (const e of added) {
+    const before = (out ?? latest).get(e.jurisdictionRef);
+    if (before !== undefined && !newer(e, before)) continue;
+    out ??= new Map<string, StatusEntry>(latest);
+    out.set(e.jurisdictionRef, e);
+  }
+  return out;
+}
+
+export function byJurisdiction(entries: readonly StatusEntry[]): Map<string, StatusEntry> {
+  return merged(new Map<string, StatusEntry>(), entries) ?? new Map<string, StatusEntry>();
+}
+
+/** Whether two lists hold the same jurisdictions, object for object (the port gives the same objects until it reads anew). */
+export function sameJurisdictions(a: readonly Jurisdiction[], b: readonly Jurisdiction[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
