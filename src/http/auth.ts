@@ -158,11 +158,13 @@ async function authenticate(request: FastifyRequest, auth: AuthPort): Promise<Re
   if (header !== undefined) {
     const basic = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header)?.[1];
     if (basic !== undefined) return authenticateBasic(basic, auth);
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    if (match?.[1] === undefined) {
-      return { kind: 'refused', problem: problem('unauthenticated', 'invalid-authorization', 'The Authorization header must be "Bearer <api key>" or HTTP Basic with an API key as the password.') };
+    const bare = request.routeOptions.config.bareApiKey === true;
+    const key = /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1] ?? (bare ? /^\s*([^\s:]+)\s*$/.exec(header)?.[1] : undefined);
+    if (key === undefined) {
+      const forms = bare ? '"Bearer <api key>", the API key alone' : '"Bearer <api key>"';
+      return { kind: 'refused', problem: problem('unauthenticated', 'invalid-authorization', `The Authorization header must be ${forms} or HTTP Basic with an API key as the password.`) };
     }
-    const principal = await auth.apiKey(match[1]);
+    const principal = await auth.apiKey(key);
     return principal === null
       ? { kind: 'refused', problem: problem('unauthenticated', 'invalid-api-key', 'This API key is unknown, revoked or expired; ask your organization administrator for a new one.') }
       : { kind: 'api-key', principal };

@@ -102,5 +102,10 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** The media type a route answers instead of JSON (e.g. text/event-stream); the /api/ Accept check lets it through. */
     readonly produces?: string;
+    /**
+     * The route also takes a bare API key as the whole Authorization header ("Authorization: <key>"), as MISP sends
+     * a feed's custom header exactly as configured, in the form of MISP's own API (the MISP feed routes only).
+     */
+    readonly bareApiKey?: boolean;
   }
 }

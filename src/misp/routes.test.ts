@@ -260,6 +260,23 @@ describe.each(testDialects())('MISP routes over a real store (%s)', (dialect) =>
         expect((await h.app.inject({ method: 'GET', url, headers: auth('not-a-key') })).statusCode).toBe(401);
       }
     });
+
+    it('takes the API key alone in Authorization, as a MISP instance sends a feed header in the form of its own API, and only there', async () => {
+      for (const url of ['/misp/feed/manifest.json', '/misp/feed/hashes.csv', `/misp/feed/${EVENT_UUID}.json`]) {
+        const bearer = await h.app.inject({ method: 'GET', url, headers: auth('key-c') });
+        const bare = await h.app.inject({ method: 'GET', url, headers: { authorization: 'key-c' } });
+        expect(bare.statusCode, url).toBe(200);
+        expect(bare.body, url).toBe(bearer.body);
+        const unknown = await h.app.inject({ method: 'GET', url, headers: { authorization: 'not-a-key' } });
+        expect([unknown.statusCode, unknown.json<{ code: string }>().code]).toEqual([401, 'invalid-api-key']);
+        const spaced = await h.app.inject({ method: 'GET', url, headers: { authorization: 'key c' } });
+        expect([spaced.statusCode, spaced.json<{ code: string }>().code]).toEqual([401, 'invalid-authorization']);
+        expect(spaced.json<{ detail: string }>().detail).toBe('The Authorization header must be "Bearer <api key>", the API key alone or HTTP Basic with an API key as the password.');
+      }
+      // Everywhere else the scheme is needed: the MISP export is an API route like any other.
+      const exported = await h.app.inject({ method: 'GET', url: '/api/v1/export/misp', headers: { authorization: 'key-c' } });
+      expect([exported.statusCode, exported.json<{ code: string; detail: string }>()]).toEqual([401, expect.objectContaining({ code: 'invalid-authorization', detail: 'The Authorization header must be "Bearer <api key>" or HTTP Basic with an API key as the password.' })]);
+    });
   });
 
   describe('POST /api/v1/import/misp refuses bad input precisely, storing nothing', () => {

@@ -136,11 +136,13 @@ function mispRoutes(app: RampartApp, authn: RequestKit, deps: MispRouteDeps): vo
     },
   );
 
+  // MISP sends a feed's headers as configured, often "Authorization: <key>" as its own API takes it (docs/misp.md).
+  const FEED_CONFIG = { bareApiKey: true } as const;
   const feedSchema = (summary: string, produces: string) => ({ tags: ['misp'], summary, produces: [produces], response: { ...problemResponses(401, 404) } });
 
-  app.get('/misp/feed/manifest.json', { onRequest: authn.guard('read'), schema: feedSchema('MISP feed manifest: one entry per event (report, incident, group of loose indicators) the API key may see', 'application/json') }, async (request, reply) => {
+  app.get('/misp/feed/manifest.json', { onRequest: authn.guard('read'), config: FEED_CONFIG, schema: feedSchema('MISP feed manifest: one entry per event (report, incident, group of loose indicators) the API key may see', 'application/json') }, async (request, reply) => {
     const principal = authn.principalOf(request);
-    if (principal === null) return sendProblem(reply, problem('unauthenticated', 'unauthenticated', 'Send an API key: Authorization: Bearer <key>.'));
+    if (principal === null) return sendProblem(reply, problem('unauthenticated', 'unauthenticated', 'Send an API key: Authorization: Bearer <key>, or the key alone.'));
     const events = await cache.events(readerOfPrincipal(principal));
     if (!events.ok) return sendProblem(reply, events.error);
     // The manifest shows each event's head (a report's or incident's name and tags), not its attributes.
@@ -152,9 +154,9 @@ function mispRoutes(app: RampartApp, authn: RequestKit, deps: MispRouteDeps): vo
     return sendBytes(reply.header('content-type', 'application/json; charset=utf-8'), JSON.stringify(manifest));
   });
 
-  app.get('/misp/feed/hashes.csv', { onRequest: authn.guard('read'), schema: feedSchema("MISP feed hashes: the MD5 of each attribute value (each part of a|b values) and its event's uuid", 'text/csv') }, async (request, reply) => {
+  app.get('/misp/feed/hashes.csv', { onRequest: authn.guard('read'), config: FEED_CONFIG, schema: feedSchema("MISP feed hashes: the MD5 of each attribute value (each part of a|b values) and its event's uuid", 'text/csv') }, async (request, reply) => {
     const principal = authn.principalOf(request);
-    if (principal === null) return sendProblem(reply, problem('unauthenticated', 'unauthenticated', 'Send an API key: Authorization: Bearer <key>.'));
+    if (principal === null) return sendProblem(reply, problem('unauthenticated', 'unauthenticated', 'Send an API key: Authorization: Bearer <key>, or the key alone.'));
     const events = await cache.events(readerOfPrincipal(principal));
     if (!events.ok) return sendProblem(reply, events.error);
     const lines: string[] = [];
@@ -170,10 +172,10 @@ function mispRoutes(app: RampartApp, authn: RequestKit, deps: MispRouteDeps): vo
 
   app.get(
     '/misp/feed/:file',
-    { onRequest: authn.guard('read'), schema: { ...feedSchema('One MISP feed event, <uuid>.json: {"Event": …} with only what the API key may see', 'application/json'), params: Type.Object({ file: Type.String({ maxLength: 200 }) }) } },
+    { onRequest: authn.guard('read'), config: FEED_CONFIG, schema: { ...feedSchema('One MISP feed event, <uuid>.json: {"Event": …} with only what the API key may see', 'application/json'), params: Type.Object({ file: Type.String({ maxLength: 200 }) }) } },
     async (request, reply) => {
       const principal = authn.principalOf(request);
-      if (principal === null) return sendProblem(reply, problem('unauthenticated', 'unauthenticated', 'Send an API key: Authorization: Bearer <key>.'));
+      if (principal === null) return sendProblem(reply, problem('unauthenticated', 'unauthenticated', 'Send an API key: Authorization: Bearer <key>, or the key alone.'));
       const uuid = FEED_FILE.exec(request.params.file)?.[1];
       if (uuid === undefined) return sendProblem(reply, problem('not-found', 'not-found', 'The MISP feed holds manifest.json, hashes.csv and <event uuid>.json'));
       const events = await cache.events(readerOfPrincipal(principal));
