@@ -325,6 +325,11 @@ try {
         ['GET /api/v1/objects?q=', (k) => timed('probe', `${pick(k)}/api/v1/objects?limit=25&q=ballot`, { headers: bearer(analyst(k)) })],
         ['GET /api/v1/elections/:id/rollup', (k) => timed('probe', `${pick(k)}/api/v1/elections/${electionId}/rollup`, { headers: bearer(analyst(k)) })],
         ['GET /api/v1/elections/:id/rollup/:state', (k) => timed('probe', `${pick(k)}/api/v1/elections/${electionId}/rollup/${analyst(k).org.state_fips ?? '55'}`, { headers: bearer(analyst(k)) })],
+        // The same readers on the same servers again, nothing posted since: what each analyst's next read costs (the roll-up cache).
+        ['  the same two, read again', async (k) => {
+          await timed('probe', `${pick(k)}/api/v1/elections/${electionId}/rollup`, { headers: bearer(analyst(k)) });
+          await timed('probe', `${pick(k)}/api/v1/elections/${electionId}/rollup/${analyst(k).org.state_fips ?? '55'}`, { headers: bearer(analyst(k)) });
+        }],
         [
           'GET /taxii2/…/collections/:id/objects/',
           (k) => {
