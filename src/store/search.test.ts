@@ -5,6 +5,7 @@ import { up as upReference } from './migrations/0034-reference-flag.ts';
 import { up as upDirectory } from './migrations/0036-directory-reference.ts';
 import { up as upAudienceReference } from './migrations/0040-audience-reference.ts';
 import { up as upVocabulary } from './migrations/0041-vocabulary-reference.ts';
+import { up as upWordParts } from './migrations/0043-fts-word-parts.ts';
 import { testDialects } from '../../test/helpers/store.ts';
 import { GREEN_A, OPERATOR, ORG_A, ORG_B, freshStores, member, obj, put, share } from '../../test/helpers/stix-kit.ts';
 import { searchValuesOf, valueQuery } from './search-values.ts';
@@ -124,6 +125,27 @@ describe.each(testDialects())('search on %s', (dialect) => {
     expect(await find('crème')).toEqual(['Crème brûlée ballots']);
   });
 
+  it('finds the words inside host names, URLs, email addresses and file paths as words, as SQLite and PostgreSQL both split them', async () => {
+    const { store } = await fresh();
+    const items = [
+      obj({ type: 'report', name: 'Credential harvest', description: 'A copy of the sign-in page at https://vote-portal-10015.example/sign_in?next=/ballot' }),
+      obj({ type: 'incident', name: 'Mail from ops_team@mail.county-elections.example', description: 'It asked for <b>passwords</b>' }),
+      obj({ type: 'report', name: 'Poll_Worker_Schedule.docm', description: 'Dropped in C:\\Users\\clerk\\AppData and /tmp/epollbook-patch.msi' }),
+    ];
+    await put(store.stix, items);
+    expect(await found(store, OPERATOR, 'portal', items)).toEqual(['0']);
+    expect(await found(store, OPERATOR, 'vote portal 10015', items)).toEqual(['0']);
+    expect(await found(store, OPERATOR, 'sign ballot', items)).toEqual(['0']);
+    expect(await found(store, OPERATOR, 'team county elect', items)).toEqual(['1']);
+    expect(await found(store, OPERATOR, 'passwords', items)).toEqual(['1']);
+    expect(await found(store, OPERATOR, 'worker schedule docm', items)).toEqual(['2']);
+    expect(await found(store, OPERATOR, 'appdata patch msi', items)).toEqual(['2']);
+    // A word is still the start of one: `poll` starts `poll` and `epollbook` starts nothing of it.
+    expect(await found(store, OPERATOR, 'poll', items)).toEqual(['2']);
+    expect(await found(store, OPERATOR, 'pollbook', items)).toEqual([]);
+    expect(await store.stix.count(OPERATOR, { text: 'example' })).toBe(2);
+  });
+
   it('pages through a words search both ways, oldest or newest first, only over what the reader may see, and counts it up to a cap', async () => {
     const { store } = await fresh();
     const a = member(ORG_A, ['org:a']);
@@ -188,6 +210,38 @@ describe.each(testDialects())('migration 0022 on %s', (dialect) => {
     };
     expect(await ids('example.com')).toEqual([items[0]?.id]);
     expect(await ids('earlier advis')).toEqual([items[1]?.id]);
+  });
+});
+
+describe.each(testDialects())('migration 0043 on %s', (dialect) => {
+  const fresh = freshStores(dialect);
+
+  it('splits the host names and addresses of versions stored before it into words, and asks for their lexemes', async () => {
+    const { store, open } = await fresh();
+    const items = [obj({ type: 'report', name: 'Lookalike site', description: 'https://vote-portal-7.example/login and clerk@county-elections.example' }), obj({ type: 'report', name: 'Portal outage' })];
+    await put(store.stix, items);
+    if (dialect === 'postgres') {
+      // Back to migration 0035's document, which kept host names and URLs whole.
+      await sql`alter table stix_version drop column fts`.execute(store.database.db);
+      await sql`alter table stix_version add column fts tsvector generated always as (to_tsvector('simple', coalesce(name, '') || ' ' || coalesce(description, ''))) stored`.execute(store.database.db);
+      await sql`truncate stix_fts_term`.execute(store.database.db);
+      await sql`insert into stix_fts_term select distinct unnest(tsvector_to_array(fts)) from stix_version`.execute(store.database.db);
+    }
+    await upWordParts(store.database.db);
+    const again = await open();
+    const ids = async (text: string) => {
+      const page = await again.stix.list(OPERATOR, { limit: 10, text, order: 'desc' });
+      return page.ok ? page.value.items.map((v) => v.id) : page.error;
+    };
+    expect(await ids('portal')).toEqual([items[1]?.id, items[0]?.id]);
+    expect(await ids('vote login')).toEqual([items[0]?.id]);
+    expect(await ids('county elections')).toEqual([items[0]?.id]);
+    if (dialect === 'postgres') {
+      const { rows } = await sql<{ term: string }>`select term from stix_fts_term where term like ${'%.%'} or term like ${'%-%'}`.execute(store.database.db);
+      expect(rows).toEqual([]);
+      const stored = await sql<{ term: string }>`select term from stix_fts_term where term >= 'vote' and term < 'votf'`.execute(store.database.db);
+      expect(stored.rows.map((r) => r.term)).toEqual(['vote']);
+    }
   });
 });
 
