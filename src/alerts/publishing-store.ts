@@ -35,6 +35,7 @@ export function publishingStixStore(stix: StixStore, bus: ChangeBus): StixStore 
     seenBy: (readers, id, addedUs) => stix.seenBy(readers, id, addedUs),
     list: (reader, query) => stix.list(reader, query),
     count: (reader, query) => stix.count(reader, query),
+    listCounted: (reader, query, atMost) => stix.listCounted(reader, query, atMost),
     indicators: (reader, page) => stix.indicators(reader, page),
     changeMark: (type) => stix.changeMark(type),
     changeMarks: (types) => stix.changeMarks(types),

@@ -108,6 +108,7 @@ export function ownerOnlyStore(stix: StixStore, uploader: MemberReader): StixSto
     seenBy: (readers, id, addedUs) => stix.seenBy(readers, id, addedUs),
     list: (reader, query) => stix.list(reader, query),
     count: (reader, query) => stix.count(reader, query),
+    listCounted: (reader, query, atMost) => stix.listCounted(reader, query, atMost),
     indicators: (reader, page) => stix.indicators(reader, page),
     changeMark: (type) => stix.changeMark(type),
     changeMarks: (types) => stix.changeMarks(types),

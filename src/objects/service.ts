@@ -76,7 +76,7 @@ export async function listObjects(
     ...(query.modified_to === undefined ? {} : { modifiedTo: query.modified_to }),
     ...(addedAfterUs === undefined ? {} : { addedAfterUs }),
   };
-  const page = await stix.list(reader, {
+  const page = await stix.listCounted(reader, {
     ...filters,
     limit: query.limit,
     ...(types === undefined ? {} : { types }),
@@ -88,10 +88,10 @@ export async function listObjects(
     ...(query.order === undefined ? {} : { order: query.order }),
     ...(query.sort === undefined ? {} : { sort: query.sort }),
     ...(query.cursor === undefined ? {} : { cursor: query.cursor }),
-  });
+  }, TOTAL_COUNTED);
   if (!page.ok) return page;
-  const counted = await stix.count(reader, { ...filters, atMost: TOTAL_COUNTED });
-  return ok({ ...page.value, total: Math.min(counted, TOTAL_COUNTED), totalCapped: counted > TOTAL_COUNTED });
+  const { counted, ...rest } = page.value;
+  return ok({ ...rest, total: Math.min(counted, TOTAL_COUNTED), totalCapped: counted > TOTAL_COUNTED });
 }
 
 /** One relationship of an object, with the object at its other end when the reader may see that too. */

@@ -178,6 +178,18 @@ describe.each(testDialects())('search on %s', (dialect) => {
     expect(await store.stix.count(a, { text: 'ballot port', types: ['indicator'], atMost: 4 })).toBe(0);
     expect(await store.stix.count(OPERATOR, { text: 'Ballot', atMost: 13 })).toBe(14);
     expect(await store.stix.count(OPERATOR, { types: ['report'], atMost: 2 })).toBe(3);
+    // A page with its count: count's answer whether the first page holds every match or not, and on a later page.
+    for (const limit of [3, visible.length, 20]) {
+      for (const atMost of [4, 40]) {
+        const first = await store.stix.listCounted(a, { limit, text: 'ballot port' }, atMost);
+        if (!first.ok) throw new Error(first.error.message);
+        expect(first.value.items).toHaveLength(Math.min(limit, visible.length));
+        expect(first.value.counted).toBe(Math.min(visible.length, atMost + 1));
+        if (first.value.nextCursor === null) continue;
+        const second = await store.stix.listCounted(a, { limit, text: 'ballot port', cursor: first.value.nextCursor }, atMost);
+        expect(second.ok && second.value.counted).toBe(Math.min(visible.length, atMost + 1));
+      }
+    }
   });
 
   it('forgets the values of a replaced version', async () => {
@@ -429,6 +441,9 @@ describe.each(testDialects())('best match first among the newest matches on %s',
     expect(before).toEqual(['mine 18', 'mine 15', 'mine 12', 'mine 9', 'mine 19', 'mine 17', 'mine 16', 'mine 14', 'mine 13', 'mine 11', 'mine 10', 'mine 8']);
     const countBefore = await small.count(reader, { text: 'ballot' });
     expect(countBefore).toBe(20);
+    // A page of the window that holds all of it still counts every match, not the window.
+    const page = await small.listCounted(reader, { limit: 100, text: 'ballot', sort: 'relevance' }, 1000);
+    expect(page.ok && [page.value.items.length, page.value.counted]).toEqual([AMONG, 20]);
     // Newer matches the reader may not see, ranking best of all: the reader's window, order and count stay the same.
     const hidden = Array.from({ length: 30 }, (_, i) => obj({ type: 'report', name: `hidden ${i}`, description: 'ballot ballot ballot ballot ballot', sharing: share(ORG_B, 'amber+strict', [`org:${ORG_B}`]) }));
     await put(store.stix, hidden);

@@ -521,6 +521,7 @@ async function listSorted(
   among: number,
   reader: Reader,
   q: ListQuery & { readonly sort: 'modified' | 'name' | 'relevance' },
+  terms: Terms,
 ): Promise<Result<Page<StoredVersion>, Problem>> {
   const desc = q.order === 'desc';
   if (q.sort === 'relevance' && (q.text === undefined || q.text.trim() === '')) {
@@ -528,7 +529,7 @@ async function listSorted(
   }
   const position = q.cursor === undefined ? ok(null) : decodeSortedCursor(q.cursor, q.sort, desc);
   if (!position.ok) return position;
-  const where = conditions(reader, q, null, dialect, q.sort === 'relevance' ? null : await pgTextTerms(db, q, dialect));
+  const where = conditions(reader, q, null, dialect, q.sort === 'relevance' ? null : terms.pg);
   if (!where.ok) return where;
   const after = position.value;
   if (q.sort === 'relevance') {
@@ -563,21 +564,34 @@ async function listSorted(
   return ok({ items, nextCursor: encodeSortedCursor({ sort: q.sort, desc, key: String(last.sort_key), us: Number(last.added_us) }) });
 }
 
+/**
+ * A words search's terms, looked up in the index's vocabulary (pgTextTerms, ftsDriver) once per request:
+ * a page and its total share them. Null where the query is no words search or for the other dialect.
+ */
+interface Terms {
+  readonly pg: string | null;
+  readonly fts: string | null;
+}
+
 /** The read side of the STIX store: each method takes the reader and applies the one predicate. */
 export function stixReads(db: Kysely<StixTables>, dialect: DialectName, rankedAmong = RANKED_AMONG) {
   const base = () => db.selectFrom('stix_version as v');
 
-  async function list(reader: Reader, q: ListQuery): Promise<Result<Page<StoredVersion>, Problem>> {
+  const termsOf = async (q: Filters): Promise<Terms> => ({ pg: await pgTextTerms(db, q, dialect), fts: await ftsDriver(db, q, dialect) });
+
+  const list = async (reader: Reader, q: ListQuery): Promise<Result<Page<StoredVersion>, Problem>> => listWith(reader, q, await termsOf(q));
+
+  async function listWith(reader: Reader, q: ListQuery, terms: Terms): Promise<Result<Page<StoredVersion>, Problem>> {
     if (!Number.isInteger(q.limit) || q.limit < 1 || q.limit > MAX_PAGE) return err(problem('invalid', 'invalid-limit', `limit must be a whole number from 1 to ${MAX_PAGE}; got ${q.limit}`));
-    if (q.sort !== undefined && q.sort !== 'added') return listSorted(db, dialect, rankedAmong, reader, { ...q, sort: q.sort });
+    if (q.sort !== undefined && q.sort !== 'added') return listSorted(db, dialect, rankedAmong, reader, { ...q, sort: q.sort }, terms);
     const desc = q.order === 'desc';
     const position = q.cursor === undefined ? ok(null) : decodeCursor(q.cursor, desc);
     if (!position.ok) return position;
-    const where = conditions(reader, q, position.value, dialect, await pgTextTerms(db, q, dialect));
+    const where = conditions(reader, q, position.value, dialect, terms.pg);
     if (!where.ok) return where;
     const sources = visibilitySources(reader);
     const direction = desc ? 'desc' : 'asc';
-    const fts = await ftsDriver(db, q, dialect);
+    const fts = terms.fts;
     const values = valueDriver(q, dialect);
     const rows =
       fts !== null
@@ -634,10 +648,12 @@ export function stixReads(db: Kysely<StixTables>, dialect: DialectName, rankedAm
       .execute();
   }
 
-  async function count(reader: Reader, q: CountQuery = {}): Promise<number> {
+  const count = async (reader: Reader, q: CountQuery = {}): Promise<number> => countWith(reader, q, await termsOf(q));
+
+  async function countWith(reader: Reader, q: CountQuery, terms: Terms): Promise<number> {
     const { atMost, ...filters } = q;
     if (atMost !== undefined && (!Number.isInteger(atMost) || atMost < 0)) throw new Error(`count: atMost must be a whole number, not ${atMost}`);
-    const fts = await ftsDriver(db, filters, dialect);
+    const fts = terms.fts;
     if (fts !== null) {
       const where = conditions(reader, withoutText(filters), null, dialect);
       if (!where.ok) throw new Error(`count: ${where.error.message}`);
@@ -645,7 +661,7 @@ export function stixReads(db: Kysely<StixTables>, dialect: DialectName, rankedAm
         where stix_fts match ${fts} and ${where.value(expressionBuilder<Aliased, 'v'>())} ${atMost === undefined ? sql`` : sql`limit ${atMost + 1}`})`.execute(db);
       return Number(rows[0]?.n ?? 0);
     }
-    const where = conditions(reader, filters, null, dialect, await pgTextTerms(db, filters, dialect));
+    const where = conditions(reader, filters, null, dialect, terms.pg);
     if (!where.ok) throw new Error(`count: ${where.error.message}`);
     const sources = visibilitySources(reader);
     if (atMost !== undefined && dialect === 'postgres' && sources !== null && !narrowed(filters)) return countBySourcesPostgres(db, sources, filters, atMost);
@@ -656,6 +672,21 @@ export function stixReads(db: Kysely<StixTables>, dialect: DialectName, rankedAm
     }
     const row = await base().select((eb) => eb.fn.countAll<number>().as('n')).where(where.value).executeTakeFirstOrThrow();
     return Number(row.n);
+  }
+
+  /**
+   * A page and how many versions match its filters over all pages, counted up to `atMost + 1` (count's answer).
+   * The words' terms are looked up once for both, and a first page that holds every match (no next page) is its
+   * own count: no second statement.
+   */
+  async function listCounted(reader: Reader, q: ListQuery, atMost: number): Promise<Result<Page<StoredVersion> & { readonly counted: number }, Problem>> {
+    const { limit: _limit, cursor, order: _order, sort, ...filters } = q;
+    const terms = await termsOf(filters);
+    const page = await listWith(reader, q, terms);
+    if (!page.ok) return page;
+    // Best match first ranks a window of the matches (rankedAmong), so a short page of it may not hold them all.
+    if (cursor === undefined && page.value.nextCursor === null && sort !== 'relevance') return ok({ ...page.value, counted: Math.min(page.value.items.length, atMost + 1) });
+    return ok({ ...page.value, counted: await countWith(reader, { ...filters, atMost }, terms) });
   }
 
   /** The latest version of the reader's own record of `id` when it holds one, else of the record it may see that changed last. */
@@ -753,7 +784,7 @@ export function stixReads(db: Kysely<StixTables>, dialect: DialectName, rankedAm
     return seen;
   }
 
-  return { list, count, get, versions, seenBy, indicators, changeMark, changeMarks };
+  return { list, count, listCounted, get, versions, seenBy, indicators, changeMark, changeMarks };
 }
 
 /** Readers per statement of seenBy: a member's arm binds its keys, its organization and the version. */

@@ -99,5 +99,5 @@ export function kyselyStixStore(database: Database<unknown>, options: StixStoreO
     });
   }
 
-  return { write, reshare, list: reads.list, count: reads.count, get: reads.get, versions: reads.versions, seenBy: reads.seenBy, indicators: reads.indicators, changeMark: reads.changeMark, changeMarks: reads.changeMarks };
+  return { write, reshare, list: reads.list, count: reads.count, listCounted: reads.listCounted, get: reads.get, versions: reads.versions, seenBy: reads.seenBy, indicators: reads.indicators, changeMark: reads.changeMark, changeMarks: reads.changeMarks };
 }

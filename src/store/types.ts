@@ -193,6 +193,8 @@ export interface StixStore {
   /** For each reader, whether it may see the version of `id` stored at `addedUs` (in one query, however many readers). */
   seenBy(readers: readonly Reader[], id: StixId, addedUs: number): Promise<boolean[]>;
   count(reader: Reader, query?: CountQuery): Promise<number>;
+  /** list, and count of the same filters up to `atMost` (`counted`, as count answers it), sharing what a search looks up. */
+  listCounted(reader: Reader, query: ListQuery, atMost: number): Promise<Result<Page<StoredVersion> & { readonly counted: number }, Problem>>;
   /**
    * The indicators the reader may see whose latest version is not revoked and has a STIX pattern (pattern_type
    * stix), added after `afterUs`, oldest first, at most `limit`.

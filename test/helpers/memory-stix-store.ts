@@ -31,7 +31,7 @@ export function memoryStixStore(): StixStore & { readonly rows: () => readonly S
   };
   const filter = (reader: Reader, q: Omit<ListQuery, 'limit' | 'cursor'>) =>
     rows.filter((r) => sees(reader, r) && (q.ids === undefined || q.ids.includes(r.id)) && (q.versions === 'all' || r.isLatest) && (q.types === undefined || q.types.includes(r.type)) && (q.excludeTypes === undefined || !q.excludeTypes.includes(r.type)) && (q.addedAfterUs === undefined || r.addedUs > q.addedAfterUs));
-  return {
+  const store: StixStore & { readonly rows: () => readonly StoredVersion[] } = {
     rows: () => rows,
     async write(fn) {
       const staged = [...rows];
@@ -78,6 +78,10 @@ export function memoryStixStore(): StixStore & { readonly rows: () => readonly S
       return Promise.resolve(ok({ items, nextCursor: start + q.limit < all.length ? String(start + q.limit) : null }));
     },
     count: (reader, q = {}) => Promise.resolve(Math.min(filter(reader, q).length, q.atMost === undefined ? Infinity : q.atMost + 1)),
+    async listCounted(reader, q, atMost) {
+      const page = await store.list(reader, q);
+      return page.ok ? ok({ ...page.value, counted: await store.count(reader, { ...q, atMost }) }) : page;
+    },
     indicators(reader, page) {
       const text = (value: unknown) => (typeof value === 'string' ? value : null);
       const latest = rows.filter((r) => sees(reader, r) && r.isLatest && !r.revoked && r.type === 'indicator' && r.addedUs > (page.afterUs ?? -1)).sort((a, b) => a.addedUs - b.addedUs);
@@ -99,4 +103,5 @@ export function memoryStixStore(): StixStore & { readonly rows: () => readonly S
     },
     close: () => Promise.resolve(),
   };
+  return store;
 }
