@@ -245,7 +245,8 @@ describe.each(testDialects())('TAXII 2.1 server conformance over HTTP (%s)', (di
       expect(listed.headers.get('content-type')).toBe(TAXII_CONTENT_TYPE);
       expect(await json<unknown>(listed)).toEqual({ collections: [made] });
       const c = await json<{ id: string; can_write: boolean }>(await hub.call(hub.m.countyRead, `${hub.root}collections/state-indicators/`));
-      expect(c).toMatchObject({ id: made.id, can_write: false });
+      expect(c).toMatchObject({ id: made.id, title: 'State indicators', can_write: false });
+      expect(await json<unknown>(await hub.call(hub.m.countyRead, `${hub.root}collections/${made.id}/`))).toEqual(c);
       const objects = await getAll(hub.m.county, objectsPath(made.id));
       expect(objects.length).toBeGreaterThan(0);
       expect(objects.every((o) => o.id.startsWith('indicator--'))).toBe(true);

@@ -58,8 +58,11 @@ export interface TaxiiContext {
   /** The principal the plugin's onRequest hook authenticated. */
   principal(request: FastifyRequest): Principal;
   collections(principal: Principal): Promise<readonly TaxiiCollection[]>;
-  /** The readable collection named in the URL, or the 404 that does not say whether it exists. */
-  collection(principal: Principal, idOrAlias: string): Promise<TaxiiCollection | TaxiiError>;
+  /**
+   * The readable collection named in the URL, or the 404 that does not say whether it exists. Its title is read
+   * (organization and state names) only when `titled`: the collection resource shows it, reading objects does not.
+   */
+  collection(principal: Principal, idOrAlias: string, titled?: boolean): Promise<TaxiiCollection | TaxiiError>;
 }
 
 export const DEFAULT_MAX_CONTENT_LENGTH = 10 * 1024 * 1024;
@@ -95,6 +98,7 @@ export function taxiiPlugin(options: TaxiiOptions): AppPlugin {
   const maxContentLength = options.maxContentLength ?? DEFAULT_MAX_CONTENT_LENGTH;
   const maxPageSize = options.maxPageSize ?? DEFAULT_MAX_PAGE_SIZE;
   const titles: KeyTitles = async (key) => (await options.titles?.(key)) ?? (key.startsWith('state:') ? (stateByFips(key.slice(6))?.name ?? null) : null);
+  const untitled: KeyTitles = () => Promise.resolve(null);
   const clock = options.clock ?? { now: () => new Date() };
   return (kit) => {
     const principals = new WeakMap<FastifyRequest, Principal>();
@@ -113,8 +117,13 @@ export function taxiiPlugin(options: TaxiiOptions): AppPlugin {
         return p;
       },
       collections,
-      async collection(principal, idOrAlias) {
-        return findCollection(await collections(principal), idOrAlias) ?? notFound(`Collection ${idOrAlias}`);
+      async collection(principal, idOrAlias, titled = false) {
+        const named = titled ? titles : untitled;
+        // A view named by its id or alias is found first whatever filter collections exist, so they are read only when none is.
+        const views = await collectionsFor(principal, [], named);
+        const view = views.find((c) => c.id === idOrAlias) ?? (isUuid(idOrAlias) ? undefined : views.find((c) => c.alias === idOrAlias));
+        if (view !== undefined) return view;
+        return findCollection(await collectionsFor(principal, await options.taxii.collections(principal.orgId), named), idOrAlias) ?? notFound(`Collection ${idOrAlias}`);
       },
     };
     const plugin = (app: RampartApp): Promise<void> => {
@@ -153,6 +162,9 @@ export function taxiiPlugin(options: TaxiiOptions): AppPlugin {
     return { plugin, prefix: '/taxii2', sendUrlProblem: (reply, p) => sendTaxiiError(reply, taxiiError(400, p.code, p.message)) };
   };
 }
+
+/** A filter collection's id is a UUID: a name that is not one can only be an alias. */
+const isUuid = (s: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);
 
 function unknownPath(url: string): TaxiiError {
   const path = url.split('?')[0] ?? '/';

@@ -69,8 +69,8 @@ export function taxiiRoutes(app: RampartApp, ctx: TaxiiContext): void {
   const deps = (): ReadDeps => ({ stix: ctx.options.stix, taxii: ctx.options.taxii, signer: ctx.signer, maxPageSize: ctx.maxPageSize, nowMs: ctx.nowMs });
 
   /** The parsed query and readable collection of a request, or the error to send. */
-  async function prepare(request: FastifyRequest, collectionId: string, endpoint: Endpoint): Promise<{ collection: TaxiiCollection; query: TaxiiQuery } | TaxiiError> {
-    const collection = await ctx.collection(ctx.principal(request), collectionId);
+  async function prepare(request: FastifyRequest, collectionId: string, endpoint: Endpoint, titled = false): Promise<{ collection: TaxiiCollection; query: TaxiiQuery } | TaxiiError> {
+    const collection = await ctx.collection(ctx.principal(request), collectionId, titled);
     if (isError(collection)) return collection;
     const query = parseTaxiiQuery(searchOf(request.url), endpoint);
     return query.ok ? { collection, query: query.value } : query.error;
@@ -112,7 +112,7 @@ export function taxiiRoutes(app: RampartApp, ctx: TaxiiContext): void {
   });
 
   app.get(`${root}/collections/:collection/`, { schema: CollectionPath }, async (request, reply) => {
-    const p = await prepare(request, request.params.collection, 'plain');
+    const p = await prepare(request, request.params.collection, 'plain', true);
     return isError(p) ? sendTaxiiError(reply, p) : send(reply, JSON.stringify(collectionResource(p.collection)));
   });
 
