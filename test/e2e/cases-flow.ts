@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { expect } from 'vitest';
-import { signIn, type AppUnderTest } from './ui-flow.ts';
+import { expectDisabledWithReason, expectEnabled, signIn, type AppUnderTest } from './ui-flow.ts';
 
 const mapCount = async (page: Page, fips: string): Promise<number> => Number((await page.getAttribute(`.map path[data-fips="${fips}"]`, 'data-count')) ?? '0');
 
@@ -58,7 +58,9 @@ export async function runCaseFlow(browser: Browser, app: AppUnderTest, shots: st
   expect(await page.textContent('[data-testid=case-status]')).toBe('New');
 
   // A note on the timeline.
+  await expectDisabledWithReason(page, '.note-form button:has-text("Add note")', 'Write the note above first.');
   await page.fill('.note-form textarea', `Sheriff informed; patrols near the workers' homes (${unique}).`);
+  await expectEnabled(page, '.note-form button:has-text("Add note")');
   await page.click('.note-form button:has-text("Add note")');
   await page.waitForSelector(`.timeline-note:has-text("Sheriff informed")`);
 

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { expect } from 'vitest';
-import { signIn, type AppUnderTest, type Person } from './ui-flow.ts';
+import { expectDisabledWithReason, expectEnabled, signIn, type AppUnderTest, type Person } from './ui-flow.ts';
 
 /**
  * A support request from asking to completion, both sides in their own browser at once: CISA offers
@@ -23,7 +23,10 @@ export async function runSupportFlow(browser: Browser, app: AppUnderTest & { rea
   await provider.click('nav a:has-text("Support")');
   await provider.waitForSelector('h1:has-text("Support")');
   await provider.selectOption('select[name=offer-service]', 'vulnerability-scanning');
+  // Not usable yet: the button says why beside it, rather than sitting greyed out without a word.
+  await expectDisabledWithReason(provider, 'button:has-text("Offer this service")', 'Say what the service is and how it works first.');
   await provider.fill('input[name=offer-description]', 'Free external scans of election office websites and networks.');
+  await expectEnabled(provider, 'button:has-text("Offer this service")');
   await provider.click('button:has-text("Offer this service")');
   await provider.waitForSelector('li:has-text("Vulnerability scanning") .pill:has-text("offered")');
 
@@ -55,7 +58,9 @@ export async function runSupportFlow(browser: Browser, app: AppUnderTest & { rea
   await provider.click(`a:has-text("${unique}")`);
   await provider.waitForSelector('button:has-text("Accept")');
   expect(provider.url()).toBe(requestUrl);
+  await expectDisabledWithReason(county, 'button:has-text("Send message")', 'Write your message above first.');
   await county.fill('textarea[name=message]', 'Our IT contact is in on Tuesdays.');
+  await expectEnabled(county, 'button:has-text("Send message")');
   await county.click('button:has-text("Send message")');
   await provider.waitForSelector('[data-testid=messages] li:has-text("Our IT contact is in on Tuesdays.")');
 

@@ -26,6 +26,25 @@ export async function signIn(page: Page, app: AppUnderTest, who: Person): Promis
   await page.waitForSelector('.map svg path[data-fips]');
 }
 
+/** A submit button that cannot be used yet: disabled, with `reason` beside it and named as its description for screen readers. */
+export async function expectDisabledWithReason(page: Page, button: string, reason: string): Promise<void> {
+  const locator = page.locator(button);
+  await locator.waitFor();
+  expect(await locator.isDisabled()).toBe(true);
+  const described = await locator.getAttribute('aria-describedby');
+  expect(described).not.toBeNull();
+  const hint = page.locator(`[id="${described ?? ''}"]`);
+  expect(await hint.isVisible()).toBe(true);
+  expect(await hint.textContent()).toBe(reason);
+}
+
+/** The same button once it can be used: enabled, with no reason left beside it. */
+export async function expectEnabled(page: Page, button: string): Promise<void> {
+  const locator = page.locator(button);
+  await expect.poll(() => locator.isEnabled()).toBe(true);
+  expect(await locator.getAttribute('aria-describedby')).toBeNull();
+}
+
 export async function signOut(page: Page): Promise<void> {
   await page.click('.topbar button:has-text("Sign out")');
   await page.waitForURL(/\/signin/);

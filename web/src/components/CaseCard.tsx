@@ -9,6 +9,7 @@ import { Link } from '../router.tsx';
 import type { Me } from '../session.tsx';
 import { useRoute } from '../use-api.ts';
 import { ProblemBox } from './Status.tsx';
+import { SubmitButton } from './SubmitButton.tsx';
 import { TlpBadge } from './TlpBadge.tsx';
 
 interface Props {
@@ -201,9 +202,7 @@ function Timeline(props: { readonly incidentId: string; readonly version: number
             <input type="checkbox" checked={onlyUs} onChange={(e) => setOnlyUs(e.target.checked)} /> Only my organization may read this note
           </label>
           <p className="muted small">Otherwise the note is shared with the same places as the incident, never wider.</p>
-          <button type="submit" disabled={props.busy || content.trim() === ''}>
-            Add note
-          </button>
+          <SubmitButton why={props.busy ? 'Saving…' : content.trim() === '' ? 'Write the note above first.' : null}>Add note</SubmitButton>
         </form>
       )}
     </div>

@@ -8,6 +8,7 @@ import { useSession, type Me } from '../session.tsx';
 import { askIssues, otherSide, providersOf, SUPPORT_STATUS_LABELS } from '../support.ts';
 import { useRoute } from '../use-api.ts';
 import { useSupportEvents } from '../use-support-live.ts';
+import { SubmitButton } from '../components/SubmitButton.tsx';
 
 /** Both sides of support: the requests this organization made or was asked, asking for help, and the services it offers. */
 export function Support() {
@@ -187,9 +188,7 @@ function Catalogue(props: { readonly me: Me }) {
           What it is and how it works
           <input name="offer-description" value={description} onChange={(e) => setDescription(e.target.value)} />
         </label>
-        <button type="submit" disabled={description.trim() === ''}>
-          Offer this service
-        </button>
+        <SubmitButton why={description.trim() === '' ? 'Say what the service is and how it works first.' : null}>Offer this service</SubmitButton>
       </form>
     </section>
   );

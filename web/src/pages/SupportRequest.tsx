@@ -7,6 +7,7 @@ import { useSession } from '../session.tsx';
 import { SUPPORT_ACTION_LABELS, SUPPORT_STATUS_LABELS, type SupportAction, type SupportRequestView } from '../support.ts';
 import { useRoute } from '../use-api.ts';
 import { useSupportEvents } from '../use-support-live.ts';
+import { SubmitButton } from '../components/SubmitButton.tsx';
 
 /** One support request as either side sees it: its status and next steps, the messages, and who else may see it. */
 export function SupportRequest(props: { readonly id: string }) {
@@ -148,9 +149,7 @@ export function SupportRequest(props: { readonly id: string }) {
                 Write to {r.role === 'provider' ? r.requester.name : r.role === 'requester' ? r.provider.name : 'both sides'}
                 <textarea name="message" rows={3} value={message} onChange={(e) => setMessage(e.target.value)} />
               </label>
-              <button type="submit" disabled={busy || message.trim() === ''}>
-                Send message
-              </button>
+              <SubmitButton why={busy ? 'Sending…' : message.trim() === '' ? 'Write your message above first.' : null}>Send message</SubmitButton>
             </form>
           </section>
         </div>
