@@ -11,6 +11,8 @@ export const ItemSummarySchema = Type.Object({
   type: Type.String(),
   name: Type.Union([Type.String(), Type.Null()]),
   modified: Type.Union([Type.String(), Type.Null()]),
+  /** When this version reached the hub (RFC 3339): "latest shared with you" is ordered by it and shows it. */
+  shared_at: Type.String(),
   tlp: TlpSchema,
   owner: Type.String(),
   /** True when the reader's own organization owns it. */

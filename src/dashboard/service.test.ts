@@ -127,6 +127,10 @@ describe('dashboardFor', () => {
       ['Newer from the state', 'amber', false],
       ['Older advisory', 'green', false],
     ]);
+    // Ordered by when each reached the hub, and that is the time it carries (the STIX modified time can be older).
+    const shared = res.ok ? res.value.latest_shared.map((i) => i.shared_at) : [];
+    expect(shared.every((t) => !Number.isNaN(Date.parse(t)))).toBe(true);
+    expect(shared).toEqual([...shared].sort().reverse());
   });
 
   it('recognises knowledge-base material received through a feed by its publisher, though a remote owner holds it', async () => {

@@ -150,7 +150,7 @@ export async function dashboardFor(deps: DashboardDeps, reader: Reader, options:
 
   const latest: ItemSummary[] = newest.map((v) => {
     const o = parseJson(v.json);
-    return { id: v.id, type: v.type, name: str(o['name']), modified: v.modified, tlp: v.sharing.tlp, owner: v.sharing.owner, mine: v.sharing.owner === ownOrg };
+    return { id: v.id, type: v.type, name: str(o['name']), modified: v.modified, shared_at: new Date(Math.floor(v.addedUs / 1000)).toISOString(), tlp: v.sharing.tlp, owner: v.sharing.owner, mine: v.sharing.owner === ownOrg };
   });
   return ok({
     generated_at: deps.clock.now().toISOString(),

@@ -1336,6 +1336,7 @@ export interface paths {
                                 type: string;
                                 name: string | null;
                                 modified: string | null;
+                                shared_at: string;
                                 tlp: "clear" | "green" | "amber" | "amber+strict" | "red";
                                 owner: string;
                                 mine: boolean;

@@ -75,7 +75,7 @@ export function Dashboard() {
                   <TlpBadge tlp={item.tlp} />
                   <span className="type-tag">{typeLabel(item.type)}</span>
                   <Link to={`/intel/${encodeURIComponent(item.id)}`}>{titles.get(item.id) ?? itemTitle(item)}</Link>
-                  <span className="when">{formatWhen(item.modified, now)}</span>
+                  <span className="when" title="When it was shared with the hub">{formatWhen(item.shared_at, now)}</span>
                 </li>
               ))}
             </ul>
