@@ -223,6 +223,7 @@ describe.each(testDialects())('live feed on %s', (dialect) => {
       await put(store.stix, [direct]);
       await state.until(() => idsOf(state).includes(direct.id), 'the unannounced object on the state stream');
       await doomed.until(() => idsOf(doomed).includes(direct.id), 'the unannounced object on the stream of the key');
+      expect((await hub.app.inject({ method: 'GET', url: '/metrics' })).body).toMatch(/^rampart_live_caught_up_versions_total [1-9]/m);
       const sentinel = indicator('sentinel after the unannounced write');
       await post(hub, world.keys.county, sentinel.object, 'clear', ['public']);
       await outsider.until(() => idsOf(outsider).includes(sentinel.id), 'the sentinel on the outsider stream');

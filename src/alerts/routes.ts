@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { PassThrough } from 'node:stream';
 import type { FastifyRequest } from 'fastify';
-import { Gauge } from 'prom-client';
+import { Counter, Gauge } from 'prom-client';
 import type { OrgId } from '../domain/ids.ts';
 import { problem, type Problem } from '../domain/problem.ts';
 import type { AppPlugin, RequestKit, RampartPlugin } from '../http/deps.ts';
@@ -251,7 +251,20 @@ export function liveRoutes(deps: LiveRouteDeps): AppPlugin {
       streamsByKey.dispatch(change);
     };
     // Versions whose change never came (lost on the way, or written by another program): found once per process.
-    const catchUp = storeCatchUp({ stix: deps.stix, now: () => performance.now(), graceMs: Math.min(MAX_GRACE_MS, heartbeatMs / 3), deliver: take });
+    const caughtUp = new Counter({
+      name: 'rampart_live_caught_up_versions_total',
+      help: 'Stored versions no change message named in time, handed to the live feeds of this process by its catch-up scan (lost NATS messages, writes straight into the database)',
+      registers: [kit.metrics],
+    });
+    const catchUp = storeCatchUp({
+      stix: deps.stix,
+      now: () => performance.now(),
+      graceMs: Math.min(MAX_GRACE_MS, heartbeatMs / 3),
+      deliver: (change) => {
+        if (change.kind === 'stored') caughtUp.inc(change.count);
+        take(change);
+      },
+    });
     const plugin: RampartPlugin = (app) => {
       const beats = heartbeats(heartbeatMs, () => {
         catchUp.scan().catch((error: unknown) => app.log.error({ err: error }, 'live feed catch-up failed; trying again at the next beat'));
