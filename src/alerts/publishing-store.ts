@@ -1,34 +1,41 @@
-import type { Reader, StixStore } from '../store/types.ts';
-import type { ChangeBus } from './bus.ts';
+import type { InsertedVersions, StixStore } from '../store/types.ts';
+import type { Change, ChangeBus } from './bus.ts';
 
 /**
  * The STIX store as the composed hub hands it to every feature: each committed write that stored
  * something, and each re-share, is announced on the bus. Wrapping here, once, covers every write
  * path (REST, import, TAXII, federation pulls, sightings) without the store knowing of the bus.
+ * `here` hears this process's own changes only (the alert matcher: see src/hub/compose.ts).
  */
-export function publishingStixStore(stix: StixStore, bus: ChangeBus): StixStore {
+export function publishingStixStore(stix: StixStore, bus: ChangeBus, here?: (change: Change) => void): StixStore {
+  const publish = (change: Change) => {
+    bus.publish(change);
+    here?.(change);
+  };
   return {
     async write(fn) {
       let count = 0;
-      // Where the store's versions end before this write: what it stores comes after.
-      const before = await newestAddedUs(stix);
-      const result = await stix.write((writer) =>
-        fn({
+      let inserted: InsertedVersions | undefined;
+      const result = await stix.write(async (writer) => {
+        const done = await fn({
           async putBatch(items, policy) {
             const outcomes = await writer.putBatch(items, policy);
             for (const o of outcomes) if (o.kind === 'added' || o.kind === 'new-version') count++;
             return outcomes;
           },
           visibleOwners: (reader, ids) => writer.visibleOwners(reader, ids),
-        }),
-      );
+        });
+        // What the store's writer inserted, as stored: no query before or after the write. A store that does not say names nothing.
+        inserted = writer.inserted?.();
+        return done;
+      });
       // Only after the commit: a feed that wakes must find the rows.
-      if (result.ok && count > 0) bus.publish({ kind: 'stored', count, ...(await whereStored(stix, before)) });
+      if (result.ok && count > 0) publish({ kind: 'stored', count, ...(inserted === undefined ? {} : namesOf(inserted)) });
       return result;
     },
     async reshare(id, sharing) {
       await stix.reshare(id, sharing);
-      bus.publish({ kind: 'reshared', id });
+      publish({ kind: 'reshared', id });
     },
     get: (reader, id) => stix.get(reader, id),
     versions: (reader, id) => stix.versions(reader, id),
@@ -43,30 +50,23 @@ export function publishingStixStore(stix: StixStore, bus: ChangeBus): StixStore 
   };
 }
 
-const OPERATOR: Reader = { kind: 'operator' };
 /** Above this many versions a change names no audience: every feed asks, as before. */
 const NAMED_LIMIT = 200;
 
-async function newestAddedUs(stix: StixStore): Promise<number> {
-  const page = await stix.list(OPERATOR, { versions: 'all', order: 'desc', limit: 1 });
-  return page.ok ? (page.value.items[0]?.addedUs ?? 0) : 0;
-}
+type StoredNames = { audience?: string[]; owners?: string[]; versions?: { id: string; added_us: number }[] };
 
 /**
- * The audience keys and owners of the versions stored after `before`, as the store keeps them (it may
- * keep an earlier audience or narrow an older version's, so the incoming objects cannot say). Versions
- * other writes stored meanwhile are included too, which only wakes more feeds. Nothing when there are many.
- * With them, the versions themselves (id and added time, never their content).
+ * What a change names of the versions stored: their audience keys and owners as the store keeps them (the write's own
+ * rows, from the store's writer: no query before or after), and the versions by id and added time; nothing when many.
  */
-async function whereStored(stix: StixStore, before: number): Promise<{ audience?: string[]; owners?: string[]; versions?: { id: string; added_us: number }[] }> {
-  const page = await stix.list(OPERATOR, { addedAfterUs: before, versions: 'all', limit: NAMED_LIMIT });
-  if (!page.ok || page.value.nextCursor !== null) return {};
+function namesOf({ count, first: versions }: InsertedVersions): StoredNames {
+  if (count > NAMED_LIMIT) return {};
   const audience = new Set<string>();
   const owners = new Set<string>();
-  for (const v of page.value.items) {
-    owners.add(v.sharing.owner);
-    for (const key of v.sharing.audience) audience.add(key);
+  for (const v of versions) {
+    owners.add(v.owner);
+    for (const key of v.audience) audience.add(key);
   }
   // Which versions, by id and added time only: each process then asks the store who of its feeds may see them.
-  return { audience: [...audience], owners: [...owners], versions: page.value.items.map((v) => ({ id: v.id, added_us: v.addedUs })) };
+  return { audience: [...audience], owners: [...owners], versions: versions.map((v) => ({ id: v.id, added_us: v.addedUs })) };
 }

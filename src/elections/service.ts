@@ -146,7 +146,7 @@ export async function createElection(deps: ElectionDeps, principal: Principal, h
   const defaultAudience: AudienceKey[] = hubAdmin ? ['community'] : body.state_fips.map((f) => `state:${f}` as const);
   const tlp = body.tlp ?? 'green';
   const shared = audience.value ?? (tlp === 'green' ? defaultAudience : undefined);
-  return publishObject(deps, principal, { object, tlp, ...(shared === undefined ? {} : { audience: shared }), path: '$' });
+  return publishObject(deps, principal, { object, tlp, ...(shared === undefined ? {} : { audience: shared }), path: '$', minted: true });
 }
 
 /** Audience keys from a request body; the schema's pattern already matched, so a refusal here is a bug caught politely. */

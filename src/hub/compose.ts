@@ -1,6 +1,6 @@
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { accountRoutes } from '../accounts/routes.ts';
-import { inProcessBus, type ChangeBus } from '../alerts/bus.ts';
+import { inProcessBus, type Change, type ChangeBus } from '../alerts/bus.ts';
 import { cachedNames } from '../alerts/feed.ts';
 import { publishingStixStore } from '../alerts/publishing-store.ts';
 import { liveRoutes, type LiveRouteDeps } from '../alerts/routes.ts';
@@ -140,7 +140,8 @@ export async function composeHub(options: HubOptions): Promise<Hub> {
   const { hubOwner } = options;
   const bus = options.bus ?? inProcessBus();
   // Every feature gets the store through this wrapper, so each write path announces what it stored.
-  const store: RampartStore = { ...options.store, stix: publishingStixStore(options.store.stix, bus) };
+  let changedHere: (change: Change) => void = () => undefined;
+  const store: RampartStore = { ...options.store, stix: publishingStixStore(options.store.stix, bus, (change) => changedHere(change)) };
   const clock = options.clock ?? systemClock;
   const audit = createAuditLog(store, clock);
   const orgInfo = orgInfoPort(store);
@@ -309,7 +310,14 @@ export async function composeHub(options: HubOptions): Promise<Hub> {
     ],
   });
   const stopCheckpoints = (options.transparencyCheckpointMs ?? 600_000) > 0 ? startCheckpoints(transparencyDeps, options.transparencyCheckpointMs ?? 600_000, (error) => notifyLog.error({ err: error }, 'transparency checkpoint failed')) : () => undefined;
-  const unsubscribe = bus.subscribe((change) => change.kind !== 'support' && change.kind !== 'access' && notifier.changed(change));
+  // The process that stored or re-shared matches at once; the others would only find the lease held or nothing new
+  // (a lease write, or a whole empty pass, per change in every process). Their 2 s poll still finds anything left.
+  changedHere = (change) => {
+    if (change.kind === 'stored' || change.kind === 'reshared') notifier.changed(change);
+  };
+  const unsubscribe = () => {
+    changedHere = () => undefined;
+  };
   app.addHook('onClose', async () => {
     stopCheckpoints();
     unsubscribe();

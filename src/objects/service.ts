@@ -34,6 +34,8 @@ export interface PublishRequest {
   readonly path: string;
   /** The public transparency log entry in the feature's words, when the version is public (src/store/types.ts IncomingObject); otherwise the store's notice. */
   readonly transparency?: TransparencyEvent;
+  /** The object's id was made here for this write (a random UUID): no record of it can exist, so none is looked for. */
+  readonly minted?: boolean;
 }
 
 export type WriteOutcome = 'added' | 'new-version' | 'unchanged';
@@ -189,7 +191,7 @@ export async function publishObject(deps: ObjectsDeps, principal: Principal, req
 
   // The caller's own record of the id if it holds one (get prefers it), else a record of another owner it may see:
   // an id it cannot see reads exactly like a free one, and its write becomes its own record (src/ingest/ownership.ts).
-  const seen = await deps.stix.get(readerOfWriter(principal), v.id);
+  const seen = request.minted === true ? null : await deps.stix.get(readerOfWriter(principal), v.id);
   const refusal = seen === null ? null : ownershipRefusal(v, principal.orgId, [seen.sharing.owner]);
   if (refusal !== null) return err(problem('forbidden', refusal.code, refusal.message));
   const existing = seen !== null && seen.sharing.owner === principal.orgId ? seen : null;
@@ -208,7 +210,7 @@ export async function publishObject(deps: ObjectsDeps, principal: Principal, req
 
   const final = validate(object, request.path);
   if (!final.ok) return final;
-  return put(deps.stix, final.value, JSON.stringify(object), sharing.value, request.transparency);
+  return put(deps.stix, final.value, JSON.stringify(object), sharing.value, request.transparency, request.minted);
 }
 
 /**
@@ -239,10 +241,10 @@ function tooLarge(bytes: number, path: string): Problem | null {
   return problem('too-large', 'object-too-large', message, [{ path, code: 'object-too-large', message }]);
 }
 
-async function put(stix: StixStore, v: ValidatedObject, json: string, sharing: Sharing, transparency?: TransparencyEvent): Promise<Result<Written, Problem>> {
+async function put(stix: StixStore, v: ValidatedObject, json: string, sharing: Sharing, transparency?: TransparencyEvent, minted?: boolean): Promise<Result<Written, Problem>> {
   const large = tooLarge(Buffer.byteLength(json, 'utf8'), '$');
   if (large !== null) return err(large);
-  const incoming: IncomingObject = { ...incomingOf(v, json, sharing), ...(transparency === undefined ? {} : { transparency }) };
+  const incoming: IncomingObject = { ...incomingOf(v, json, sharing), ...(transparency === undefined ? {} : { transparency }), ...(minted === true ? { minted } : {}) };
   return stix.write(async (writer): Promise<Result<Written, Problem>> => {
     const [outcome] = await writer.putBatch([incoming], 'reject');
     if (outcome === undefined) throw new Error('putBatch returned no outcome for one object');

@@ -297,6 +297,6 @@ export async function postStatus(deps: StatusDeps, principal: Principal, reader:
   };
   const tlp = body.tlp ?? 'amber';
   const sharing = audience.value ?? (tlp === 'amber' && body.tlp === undefined ? [`state:${j.value.stateFips}` as const] : undefined);
-  return publishObject(deps, principal, { object, tlp, ...(sharing === undefined ? {} : { audience: sharing }), path: '$' });
+  return publishObject(deps, principal, { object, tlp, ...(sharing === undefined ? {} : { audience: sharing }), path: '$', minted: true });
 }
 

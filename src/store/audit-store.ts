@@ -49,6 +49,17 @@ const normalize = (row: AuditRow): AuditRow => ({ ...row, seq: Number(row.seq) }
 
 export function auditRepository(database: Database<unknown>): AuditRepository {
   const db: Kysely<AuditTables> = database.db.withTables<AuditTables>();
+  // Ten parameters a row: chunks stay far below SQLite's 32,766.
+  const CHUNK = 1000;
+  /** Inserts the entries and moves the head's hash to the last: on PostgreSQL one statement when they fit one chunk (a round trip less per append). */
+  const insertAndSeal = async (trx: Kysely<AuditTables>, rows: readonly AuditRow[], hash: string): Promise<void> => {
+    if (database.dialect === 'postgres' && rows.length <= CHUNK) {
+      await trx.with('entries', (w) => w.insertInto('audit_entry').values(rows)).updateTable('audit_head').set({ hash }).where('id', '=', 1).execute();
+      return;
+    }
+    for (let i = 0; i < rows.length; i += CHUNK) await trx.insertInto('audit_entry').values(rows.slice(i, i + CHUNK)).execute();
+    await trx.updateTable('audit_head').set({ hash }).where('id', '=', 1).execute();
+  };
   return {
     append(draft, seal) {
       return db.transaction().execute(async (trx) => {
@@ -61,8 +72,7 @@ export function auditRepository(database: Database<unknown>): AuditRepository {
           .returning(['seq', 'hash'])
           .executeTakeFirstOrThrow();
         const row: AuditRow = { ...draft, seq: Number(head.seq), prev_hash: head.hash, hash: seal(head.hash) };
-        await trx.insertInto('audit_entry').values(row).execute();
-        await trx.updateTable('audit_head').set({ hash: row.hash }).where('id', '=', 1).execute();
+        await insertAndSeal(trx, [row], row.hash);
         return row;
       });
     },
@@ -84,9 +94,7 @@ export function auditRepository(database: Database<unknown>): AuditRepository {
           rows.push(row);
           prev = row.hash;
         }
-        // Ten parameters a row: chunks stay far below SQLite's 32,766.
-        for (let i = 0; i < rows.length; i += 1000) await trx.insertInto('audit_entry').values(rows.slice(i, i + 1000)).execute();
-        await trx.updateTable('audit_head').set({ hash: prev }).where('id', '=', 1).execute();
+        await insertAndSeal(trx, rows, prev);
         return rows;
       });
     },

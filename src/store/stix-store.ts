@@ -6,9 +6,9 @@ import type { Result } from '../domain/result.ts';
 import type { Database } from './db.ts';
 import { stixReads } from './stix-read.ts';
 import type { StixTables } from './stix-tables.ts';
-import type { StoredIds } from './stored-ids.ts';
+import { anyIdMayBeStored, type StoredIds } from './stored-ids.ts';
 import { bumpChanges, isPublic, lockClock, putBatch, setSharing, sha256Of, sharingColumns, storedIdsOf, systemMicroClock, type MicroClock } from './stix-write.ts';
-import type { Reader, Sharing, StixStore, StixWriter } from './types.ts';
+import type { InsertedVersion, Reader, Sharing, StixStore, StixWriter } from './types.ts';
 import { visibleTo } from './visibility.ts';
 
 export interface StixStoreOptions {
@@ -64,6 +64,15 @@ export function kyselyStixStore(database: Database<unknown>, options: StixStoreO
   const clock = options.clock ?? systemMicroClock;
   const reads = stixReads(db, dialect, options.rankedAmong);
 
+  // Once the store has held a version it never finds itself empty again: later writes need not ask (one query each).
+  let heldVersions = false;
+  const storedIds = async (trx: Kysely<StixTables>): Promise<StoredIds> => {
+    if (heldVersions) return anyIdMayBeStored;
+    const ids = await storedIdsOf(trx);
+    heldVersions = ids === anyIdMayBeStored;
+    return ids;
+  };
+
   async function write<T, E>(fn: (writer: StixWriter) => Promise<Result<T, E>>): Promise<Result<T, E>> {
     // An error Result leaves the transaction by this throw, so Kysely rolls everything back.
     const refused: { result: Result<T, E> | null } = { result: null };
@@ -72,9 +81,11 @@ export function kyselyStixStore(database: Database<unknown>, options: StixStoreO
       return await db.transaction().execute(async (trx) => {
         await lockClock(trx, dialect);
         let stored: Promise<StoredIds> | null = null;
+        const inserted: { count: number; first: InsertedVersion[] } = { count: 0, first: [] };
         const result = await fn({
-          putBatch: async (items, policy) => putBatch({ trx, dialect, runMany }, items, policy, clock, await (stored ??= storedIdsOf(trx))),
+          putBatch: async (items, policy) => putBatch({ trx, dialect, runMany }, items, policy, clock, await (stored ??= storedIds(trx)), inserted),
           visibleOwners: (reader, ids) => visibleOwnersIn(trx, reader, ids),
+          inserted: () => inserted,
         });
         if (!result.ok) {
           refused.result = result;

@@ -15,7 +15,7 @@ import { statusIndexRow, type StatusReportTable } from './status-index.ts';
 import { STATUS_REPORT_TYPE } from '../stix/rampart-extension.ts';
 import { isReferenceLibrary } from '../stix/reference-library.ts';
 import { anyIdMayBeStored, writtenIdsOnly, type StoredIds } from './stored-ids.ts';
-import { REFERENCE_DATA, type ConflictPolicy, type IncomingObject, type PutOutcome, type Sharing } from './types.ts';
+import { INSERTED_KEPT, REFERENCE_DATA, type ConflictPolicy, type IncomingObject, type InsertedVersion, type PutOutcome, type Sharing } from './types.ts';
 
 /** Microseconds since the epoch; tests and benchmarks may give their own. */
 export type MicroClock = () => number;
@@ -192,11 +192,12 @@ export async function storedIdsOf(trx: Kysely<StixTables>): Promise<StoredIds> {
 async function loadState(trx: Kysely<StixTables>, items: readonly IncomingObject[], stored: StoredIds): Promise<Map<string, IdState>> {
   const state = new Map<string, IdState>();
   const lookup = new Set<string>();
-  for (const { id, sharing } of items) {
+  for (const item of items) {
+    const { id, sharing } = item;
     const key = recordKey(id, sharing.owner);
     if (state.has(key)) continue;
     state.set(key, { id, owner: sharing.owner, firstKey: null, first: null, more: null, latestKey: null, storedLatestKey: null, storedSharing: null, sharing: null });
-    if (stored.check(key)) lookup.add(id);
+    if (item.minted !== true && stored.check(key)) lookup.add(id);
   }
   // Only the records this batch writes to: another owner's rows of an id are never read, so a write to an id held
   // out of the writer's sight does the same work as a write to a free id.
@@ -225,6 +226,7 @@ export async function putBatch(
   policy: ConflictPolicy,
   clock: MicroClock,
   stored: StoredIds = anyIdMayBeStored,
+  inserted?: { count: number; first: InsertedVersion[] },
 ): Promise<PutOutcome[]> {
   const { trx, dialect } = w;
   const state = await loadState(trx, items, stored);
@@ -345,12 +347,32 @@ export async function putBatch(
     }
   }
   await insertRows(w, 'stix_version', rows, VERSION_ROWS_PER_INSERT);
-  await insertRows(w, 'stix_audience', audienceRows(rows), SMALL_ROWS_PER_INSERT);
+  const audiences = audienceRows(rows);
+  if (inserted !== undefined) noteInserted(inserted, rows, audiences);
+  await insertRows(w, 'stix_audience', audiences, SMALL_ROWS_PER_INSERT);
   await insertRows(w, 'stix_ref', refs, SMALL_ROWS_PER_INSERT);
   await insertRows(w, 'status_report', statuses, SMALL_ROWS_PER_INSERT);
   await insertSearchRows(w, rows);
   await logPublic(trx, inserts, rows, state);
   return outcomes;
+}
+
+/** Adds a batch's versions to what its transaction inserted (the first INSERTED_KEPT of them; the rest are counted). */
+function noteInserted(inserted: { count: number; first: InsertedVersion[] }, rows: readonly StixVersionTable[], audiences: readonly { key: string; added_us: number }[]): void {
+  const keep = Math.min(rows.length, INSERTED_KEPT - inserted.first.length);
+  if (keep > 0) {
+    const keys = new Map<number, string[]>();
+    for (const a of audiences) {
+      const list = keys.get(a.added_us);
+      if (list === undefined) keys.set(a.added_us, [a.key]);
+      else list.push(a.key);
+    }
+    for (let i = 0; i < keep; i++) {
+      const row = rows[i] as StixVersionTable;
+      inserted.first.push({ id: row.id, addedUs: row.added_us, owner: row.owner, audience: keys.get(row.added_us) ?? [] });
+    }
+  }
+  inserted.count += rows.length;
 }
 
 /** Whether a version so shared is public: TLP:CLEAR with audience public. */

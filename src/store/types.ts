@@ -71,6 +71,11 @@ export interface IncomingObject {
    * REFERENCE_DATA: material the hub itself keeps public and that no member made public, not logged.
    */
   readonly transparency?: TransparencyEvent | typeof REFERENCE_DATA;
+  /**
+   * The id was made by the writer for this write (a random UUID, e.g. a status report's): no record of it can be
+   * stored yet, so the store does not look for one.
+   */
+  readonly minted?: boolean;
 }
 
 /**
@@ -182,7 +187,25 @@ export interface StixWriter {
    * it (SQLite has one connection).
    */
   visibleOwners(reader: Reader, ids: readonly StixId[]): Promise<ReadonlyMap<StixId, readonly OrgId[]>>;
+  /** The versions this transaction's batches inserted so far, as stored (the store's own writer says; wrappers may not). */
+  inserted?(): InsertedVersions;
 }
+
+/** A version a write inserted: its id, added time, owner and audience keys as stored (never its content). */
+export interface InsertedVersion {
+  readonly id: string;
+  readonly addedUs: number;
+  readonly owner: string;
+  readonly audience: readonly string[];
+}
+
+/** How many versions a write inserted, and the first of them (at most INSERTED_KEPT: an import's million are only counted). */
+export interface InsertedVersions {
+  readonly count: number;
+  readonly first: readonly InsertedVersion[];
+}
+
+export const INSERTED_KEPT = 1000;
 
 export interface StixStore {
   /** Runs `fn` in one transaction; if it returns an error Result (or throws) nothing it wrote is kept. */
