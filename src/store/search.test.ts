@@ -466,6 +466,19 @@ describe.each(testDialects())('best match first among the newest matches on %s',
     await put(store.stix, items);
     expect(await ranked(small, OPERATOR, 'ransomware', 3)).toEqual(['case 2', 'case 6', 'case 5', 'case 4', 'case 3', 'case 1', 'case 0']);
   });
+
+  it('widens the newest range it ranks in until it holds the window, so sparse recent matches give the same window', async () => {
+    const { store } = await fresh();
+    const small = kyselyStixStore(store.database, { rankedAmong: 3 });
+    // Old matches, then many newer versions that do not match, then one newest match: the first range (about
+    // the newest 300 versions on PostgreSQL) holds one match of the three, so the walk widens to all.
+    await put(store.stix, Array.from({ length: 5 }, (_, i) => obj({ type: 'incident', name: `old ${i}`, description: i === 3 ? 'turnout turnout' : 'turnout' })));
+    await put(store.stix, Array.from({ length: 400 }, (_, i) => obj({ type: 'note', name: `filler ${i}`, description: 'nothing to see' })));
+    await put(store.stix, [obj({ type: 'incident', name: 'new', description: 'turnout' })]);
+    // PostgreSQL sizes the ranges from the table's row estimate.
+    if (dialect === 'postgres') await sql`analyze stix_version`.execute(store.database.db);
+    expect(await ranked(small, OPERATOR, 'turnout', 2)).toEqual(['old 3', 'new', 'old 4']);
+  });
 });
 
 describe.each(testDialects())('list filters on %s', (dialect) => {
