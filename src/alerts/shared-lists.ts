@@ -1,6 +1,7 @@
 import type { Problem } from '../domain/problem.ts';
 import type { Result } from '../domain/result.ts';
 import type { ListQuery, Page, Reader, StixStore, StoredVersion } from '../store/types.ts';
+import { visibilityKey } from '../store/visibility.ts';
 
 type ListResult = Result<Page<StoredVersion>, Problem>;
 
@@ -24,22 +25,10 @@ const sharedParts = new WeakMap<Reader, Reader>();
 export function readerKey(reader: Reader): string {
   let key = keyOf.get(reader);
   if (key === undefined) {
-    key = makeReaderKey(reader);
+    key = visibilityKey(reader);
     keyOf.set(reader, key);
   }
   return key;
-}
-
-function makeReaderKey(reader: Reader): string {
-  switch (reader.kind) {
-    case 'operator':
-    case 'public':
-      return reader.kind;
-    case 'member':
-      return `member ${reader.orgId} ${[...new Set(reader.keys)].sort().join(' ')}`;
-    case 'audience':
-      return `audience ${[...new Set(reader.keys)].sort().join(' ')}`;
-  }
 }
 
 export function sharedLists(stix: Pick<StixStore, 'list'>): SharedLists {

@@ -1,6 +1,4 @@
-import { assertNever } from '../domain/assert-never.ts';
 import type { Expectation, StatusEntry, StatusMark } from '../store/elections.ts';
-import type { Reader } from '../store/types.ts';
 import type { VisibleElection } from '../elections/service.ts';
 import type { Jurisdiction } from './rollup.ts';
 
@@ -75,21 +73,6 @@ export function rollupCache(limits: { readonly entries?: number; readonly report
       return map.size;
     },
   };
-}
-
-/** Everything the visibility predicate (store/visibility.ts) reads of a reader, as one string. */
-export function visibilityKey(reader: Reader): string {
-  switch (reader.kind) {
-    case 'operator':
-    case 'public':
-      return reader.kind;
-    case 'member':
-      return `member ${reader.orgId} ${[...new Set(reader.keys)].sort().join(' ')}`;
-    case 'audience':
-      return `audience ${[...new Set(reader.keys)].sort().join(' ')}`;
-    default:
-      return assertNever(reader);
-  }
 }
 
 /** The newest of two reports of a jurisdiction, as ElectionStatusRepository.latest orders them. */

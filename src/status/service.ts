@@ -12,8 +12,9 @@ import { isoFromMicros, microsFromIso } from '../stix/timestamp.ts';
 import { FunctionStatusSchema, RAMPART_EXTENSION_ID, STATUS_REPORT_TYPE } from '../stix/rampart-extension.ts';
 import type { ElectionStatusRepository, StatusEntry, StatusMark } from '../store/elections.ts';
 import type { Reader } from '../store/types.ts';
+import { visibilityKey } from '../store/visibility.ts';
 import { rollUp, type Jurisdiction, type JurisdictionStatus, type QuestionAnswer, type Rollup, type StateRollup } from './rollup.ts';
-import { byJurisdiction, merged, sameJurisdictions, visibilityKey, type BuiltView, type ReaderElection, type RollupCache } from './rollup-cache.ts';
+import { byJurisdiction, merged, sameJurisdictions, type BuiltView, type ReaderElection, type RollupCache } from './rollup-cache.ts';
 import type { MyStatusView, PostStatusBody, RollupView, StateRollupView, TimelineQuery, TimelineView } from './schemas.ts';
 
 /**

@@ -77,3 +77,21 @@ export function visibilitySources(reader: Reader): { readonly keys: readonly str
       return assertNever(reader);
   }
 }
+
+/**
+ * Everything the visibility predicate reads of a reader (its kind, organization and audience keys), as one
+ * string: two readers with the same string see the same versions, so what was read for one serves the other.
+ */
+export function visibilityKey(reader: Reader): string {
+  switch (reader.kind) {
+    case 'operator':
+    case 'public':
+      return reader.kind;
+    case 'member':
+      return `member ${reader.orgId} ${[...new Set(reader.keys)].sort().join(' ')}`;
+    case 'audience':
+      return `audience ${[...new Set(reader.keys)].sort().join(' ')}`;
+    default:
+      return assertNever(reader);
+  }
+}
