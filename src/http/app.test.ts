@@ -156,7 +156,7 @@ describe('errors', () => {
   });
 
   it('an unexpected exception is 500 internal-error without a stack, and the server keeps answering', async () => {
-    const broken: StixStore = { ...memoryStixStore(), list: () => Promise.reject(new Error('disk on fire at /var/secret/path')) };
+    const broken: StixStore = { ...memoryStixStore(), list: () => Promise.reject(new Error('disk on fire at /var/secret/path')), listCounted: () => Promise.reject(new Error('disk on fire at /var/secret/path')) };
     const { app, a } = await make({ stix: broken });
     const res = await app.inject({ method: 'GET', url: '/api/v1/objects', headers: { authorization: `Bearer ${a.readKey}` } });
     expect(res.statusCode).toBe(500);

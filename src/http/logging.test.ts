@@ -20,7 +20,7 @@ async function capture() {
 describe('request logs', () => {
   it('writes one line per request with its id, and an error with its stack and the request id it answered with, never a password, key or cookie', async () => {
     const log = await capture();
-    const broken: StixStore = { ...memoryStixStore(), list: () => Promise.reject(new Error('disk on fire')) };
+    const broken: StixStore = { ...memoryStixStore(), list: () => Promise.reject(new Error('disk on fire')), listCounted: () => Promise.reject(new Error('disk on fire')) };
     h = await harness({ stix: broken, logger: log.logger });
     const { app, a } = h;
 
