@@ -106,20 +106,7 @@ describe.each(testDialects())('the roll-up on %s, for any reports and any reader
         run += 1;
         const election = `x-rampart-election--00000000-0000-4000-8000-${String(run).padStart(12, '0')}`;
         const now = new Date();
-        const items = reports.map((r, i) => {
-          const j = JURISDICTIONS[r.jurisdiction] as Jurisdiction;
-          const owner = ownerOf(r);
-          const created = new Date(now.getTime() - r.minutesAgo * 60_000).toISOString();
-          const id = `${STATUS_REPORT_TYPE}--00000000-0000-4000-9${String(run).padStart(3, '0')}-${String(i).padStart(12, '0')}` as StixId;
-          const object = {
-            type: STATUS_REPORT_TYPE, spec_version: '2.1', id, created, modified: created, created_by_ref: owner,
-            object_marking_refs: [TLP_MARKING_IDS.amber], extensions: { [RAMPART_EXTENSION_ID]: { extension_type: 'new-sdo' } },
-            election_ref: election, jurisdiction_ref: j.id, state_fips: j.stateFips,
-            functions: Object.fromEntries(Object.entries(r.levels).map(([fn, level]) => [fn, { level }])),
-            ...(r.revoked ? { revoked: true } : {}),
-          };
-          return { id, type: STATUS_REPORT_TYPE, created, modified: created, revoked: r.revoked, name: null, description: null, json: JSON.stringify(object), sharing: { owner, tlp: 'amber' as const, audience: AUDIENCES[r.audience] as AudienceKey[] } };
-        });
+        const items = reports.map((r, i) => reportItem(election, run, i, r, now));
         if (items.length > 0) await store.stix.write(async (w) => ok(await w.putBatch(items, 'reject')));
         const who = READERS[readerIndex] as (typeof READERS)[number];
         const reader: Reader = { kind: 'member', orgId: who.orgId, userId: null, keys: who.keys };
