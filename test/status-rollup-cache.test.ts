@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AudienceKey } from '../src/domain/audience.ts';
 import { ELECTION_FUNCTIONS } from '../src/domain/election.ts';
-import type { OrgId, StixId } from '../src/domain/ids.ts';
+import type { OrgId, StixId, UserId } from '../src/domain/ids.ts';
 import { ok } from '../src/domain/result.ts';
 import { TLP_MARKING_IDS } from '../src/domain/tlp.ts';
 import type { Jurisdiction } from '../src/status/rollup.ts';
@@ -45,15 +45,15 @@ describe.each(testDialects())('the cached roll-up on %s', (dialect) => {
   let n = 0;
   const election = `${ELECTION_TYPE}--e0000000-0000-4000-8000-000000000001`;
 
-  const report = async (owner: OrgId, audience: readonly AudienceKey[], at: Date, levels: Record<string, { level: string }> = NORMAL) => {
+  const report = async (owner: OrgId, audience: readonly AudienceKey[], at: Date, levels: Record<string, { level: string }> = NORMAL, tlp: 'amber' | 'red' = 'amber') => {
     n += 1;
     const id = `${STATUS_REPORT_TYPE}--50000000-0000-4000-8000-${String(n).padStart(12, '0')}` as StixId;
     const created = at.toISOString();
     const object = {
-      type: STATUS_REPORT_TYPE, spec_version: '2.1', id, created, modified: created, created_by_ref: owner, object_marking_refs: [TLP_MARKING_IDS.amber],
+      type: STATUS_REPORT_TYPE, spec_version: '2.1', id, created, modified: created, created_by_ref: owner, object_marking_refs: [TLP_MARKING_IDS[tlp]],
       extensions: { [RAMPART_EXTENSION_ID]: { extension_type: 'new-sdo' } }, election_ref: election, jurisdiction_ref: owner, state_fips: owner === IL ? '17' : '55', functions: levels,
     };
-    await other.stix.write(async (w) => ok(await w.putBatch([{ id, type: STATUS_REPORT_TYPE, created, modified: created, revoked: false, name: null, description: null, json: JSON.stringify(object), sharing: { owner, tlp: 'amber', audience } }], 'reject')));
+    await other.stix.write(async (w) => ok(await w.putBatch([{ id, type: STATUS_REPORT_TYPE, created, modified: created, revoked: false, name: null, description: null, json: JSON.stringify(object), sharing: { owner, tlp, audience } }], 'reject')));
     return id;
   };
   /** The cached answer, after checking it is exactly what a roll-up built anew says. */
@@ -131,6 +131,31 @@ describe.each(testDialects())('the cached roll-up on %s', (dialect) => {
         expect((await row(reader, IL))?.report_id ?? null).toBe(seesIt ? own : null);
       }
     }
+  });
+
+  it('keeps one entry for the people of an office, and one of their own for a person a report names (TLP:RED), with that report merged in', async () => {
+    const userId = (n: number) => `0000000${n}-0000-4000-8000-00000000000${n}` as UserId;
+    const person = (n: number): Reader => ({ kind: 'member', orgId: WI, userId: userId(n), keys: ['community', `org:${WI}`, 'state:55', `user:${userId(n)}`] });
+    const [alice, bob] = [person(1), person(2)];
+    const before = (await row(bob, DANE))?.report_id ?? null;
+    const size = cache.size;
+    for (const reader of [alice, bob, WI_READER]) expect(await rollupFor(deps, reader, election)).toEqual(await rollupFor(anew, reader, election));
+    expect(cache.size).toBe(size);
+    // Dane County's newest report, named to Alice of the state office alone.
+    const at = now;
+    now = new Date(now.getTime() + 1000);
+    const red = await report(DANE, [`user:${userId(1)}`], now, NORMAL, 'red');
+    expect((await row(alice, DANE))?.report_id).toBe(red);
+    expect((await row(bob, DANE))?.report_id ?? null).toBe(before);
+    expect((await row(WI_READER, DANE))?.report_id ?? null).toBe(before);
+    expect(cache.size).toBe(size + 1);
+    expect(await rollupFor(deps, alice, election)).toEqual(await rollupFor(anew, alice, election));
+    // Its reshare away from her shows at her next read.
+    await other.stix.reshare(red, { owner: DANE, tlp: 'red', audience: [`user:${userId(2)}`] });
+    expect((await row(alice, DANE))?.report_id ?? null).toBe(before);
+    expect((await row(bob, DANE))?.report_id).toBe(red);
+    await other.stix.reshare(red, { owner: DANE, tlp: 'amber', audience: [`org:${FEDERAL}`] });
+    now = at;
   });
 
   it('follows the clock: a phase starting and a report going stale show without any write', async () => {

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AudienceKey } from '../src/domain/audience.ts';
 import { ELECTION_FUNCTIONS, STATUS_LEVELS } from '../src/domain/election.ts';
-import type { OrgId, StixId } from '../src/domain/ids.ts';
+import type { OrgId, StixId, UserId } from '../src/domain/ids.ts';
 import { ok } from '../src/domain/result.ts';
 import { TLP_MARKING_IDS } from '../src/domain/tlp.ts';
 import { rollUp, type Jurisdiction } from '../src/status/rollup.ts';
@@ -30,14 +30,32 @@ const JURISDICTIONS: Jurisdiction[] = [
 ];
 const OTHER_OWNERS = [county(5), FEDERAL];
 
-/** Readers, each with the keys the sharing rule gives it. */
-const READERS: readonly { readonly orgId: OrgId; readonly keys: readonly AudienceKey[] }[] = [
-  { orgId: WI, keys: ['community', `org:${WI}`, 'state:55'] },
-  { orgId: IL, keys: ['community', `org:${IL}`, 'state:17'] },
-  { orgId: county(1), keys: ['community', `org:${county(1)}`, 'state:55'] },
-  { orgId: FEDERAL, keys: ['community', `org:${FEDERAL}`] },
+const person = (n: number) => `0000000${n}-0000-4000-8000-00000000000${n}` as UserId;
+/** Readers, each with the keys the sharing rule gives it; a person's include `user:<id>` (TLP:RED names people). */
+const READERS: readonly { readonly orgId: OrgId; readonly userId: UserId | null; readonly keys: readonly AudienceKey[] }[] = [
+  { orgId: WI, userId: null, keys: ['community', `org:${WI}`, 'state:55'] },
+  { orgId: IL, userId: null, keys: ['community', `org:${IL}`, 'state:17'] },
+  { orgId: county(1), userId: null, keys: ['community', `org:${county(1)}`, 'state:55'] },
+  { orgId: FEDERAL, userId: null, keys: ['community', `org:${FEDERAL}`] },
+  // Two people of the Wisconsin office and one of county 1: an entry of their organization's keys, their own reports merged in.
+  { orgId: WI, userId: person(1), keys: ['community', `org:${WI}`, 'state:55', `user:${person(1)}`] },
+  { orgId: WI, userId: person(2), keys: ['community', `org:${WI}`, 'state:55', `user:${person(2)}`] },
+  { orgId: county(1), userId: person(3), keys: ['community', `org:${county(1)}`, 'state:55', `user:${person(3)}`] },
 ];
-const AUDIENCES: readonly AudienceKey[][] = [['state:55'], ['state:17'], ['community'], [`org:${FEDERAL}`], [`org:${WI}`], ['state:55', `org:${FEDERAL}`]];
+const AUDIENCES: readonly AudienceKey[][] = [
+  ['state:55'],
+  ['state:17'],
+  ['community'],
+  [`org:${FEDERAL}`],
+  [`org:${WI}`],
+  ['state:55', `org:${FEDERAL}`],
+  // TLP:RED to people (tlpOf): one of an office, two of different offices, one of an office that sees nothing else of Illinois.
+  [`user:${person(1)}`],
+  [`user:${person(2)}`, `user:${person(3)}`],
+  [`user:${person(3)}`],
+];
+/** TLP:RED names people; everything else here is AMBER. */
+const tlpOf = (audience: readonly AudienceKey[]) => (audience.some((k) => k.startsWith('user:')) ? ('red' as const) : ('amber' as const));
 
 const reportArb = fc.record({
   jurisdiction: fc.nat(JURISDICTIONS.length - 1),
@@ -65,15 +83,16 @@ function reportItem(election: string, run: number, n: number, r: ReportSpec, now
   const j = JURISDICTIONS[r.jurisdiction] as Jurisdiction;
   const owner = ownerOf(r);
   const created = new Date(now.getTime() - r.minutesAgo * 60_000).toISOString();
+  const audience = AUDIENCES[r.audience] as AudienceKey[];
   const id = `${STATUS_REPORT_TYPE}--00000000-0000-4000-9${String(run).padStart(3, '0')}-${String(n).padStart(12, '0')}` as StixId;
   const object = {
     type: STATUS_REPORT_TYPE, spec_version: '2.1', id, created, modified: created, created_by_ref: owner,
-    object_marking_refs: [TLP_MARKING_IDS.amber], extensions: { [RAMPART_EXTENSION_ID]: { extension_type: 'new-sdo' } },
+    object_marking_refs: [TLP_MARKING_IDS[tlpOf(audience)]], extensions: { [RAMPART_EXTENSION_ID]: { extension_type: 'new-sdo' } },
     election_ref: election, jurisdiction_ref: j.id, state_fips: j.stateFips,
     functions: Object.fromEntries(Object.entries(r.levels).map(([fn, level]) => [fn, { level }])),
     ...(r.revoked ? { revoked: true } : {}),
   };
-  return { id, type: STATUS_REPORT_TYPE, created, modified: created, revoked: r.revoked, name: null, description: null, json: JSON.stringify(object), sharing: { owner, tlp: 'amber' as const, audience: AUDIENCES[r.audience] as AudienceKey[] } };
+  return { id, type: STATUS_REPORT_TYPE, created, modified: created, revoked: r.revoked, name: null, description: null, json: JSON.stringify(object), sharing: { owner, tlp: tlpOf(audience), audience } };
 }
 
 const stepArb = fc.oneof(
@@ -109,7 +128,7 @@ describe.each(testDialects())('the roll-up on %s, for any reports and any reader
         const items = reports.map((r, i) => reportItem(election, run, i, r, now));
         if (items.length > 0) await store.stix.write(async (w) => ok(await w.putBatch(items, 'reject')));
         const who = READERS[readerIndex] as (typeof READERS)[number];
-        const reader: Reader = { kind: 'member', orgId: who.orgId, userId: null, keys: who.keys };
+        const reader: Reader = { kind: 'member', orgId: who.orgId, userId: who.userId, keys: who.keys };
         const latest = await repo.latest(reader, election);
         const rollup = rollUp({ state_fips: ['55', '17'], phases: [{ phase: 'election-day', start: new Date(now.getTime() - 86_400_000).toISOString(), end: new Date(now.getTime() + 86_400_000).toISOString(), report_every_minutes: EVERY_MINUTES }] }, JURISDICTIONS, [], latest, now);
         for (const state of rollup.states) {
@@ -177,11 +196,11 @@ describe.each(testDialects())('the roll-up on %s, for any reports and any reader
             const target = written[step.report % Math.max(1, written.length)];
             if (target === undefined) continue;
             target.audience = AUDIENCES[step.audience] as AudienceKey[];
-            await handle.stix.reshare(target.item.id, { owner: target.item.sharing.owner, tlp: 'amber', audience: target.audience });
+            await handle.stix.reshare(target.item.id, { owner: target.item.sharing.owner, tlp: tlpOf(target.audience), audience: target.audience });
             continue;
           }
           const who = READERS[step.reader] as (typeof READERS)[number];
-          const reader: Reader = { kind: 'member', orgId: who.orgId, userId: null, keys: who.keys };
+          const reader: Reader = { kind: 'member', orgId: who.orgId, userId: who.userId, keys: who.keys };
           if (step.scope === '') {
             const [fromCache, anew] = [await rollupFor(cached, reader, election), await rollupFor(base, reader, election)];
             expect(fromCache).toEqual(anew);

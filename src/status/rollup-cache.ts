@@ -14,6 +14,11 @@ export interface ReaderElection {
   readonly expectations: readonly Expectation[];
   readonly latest: ReadonlyMap<string, StatusEntry>;
   readonly views: Map<string, BuiltView>;
+  /**
+   * A person's entry (service.ts, readerElection): the organization-level entry it was merged from, and the newest
+   * report of each jurisdiction that the person's own `user:` keys show. Null for every other entry.
+   */
+  readonly person: { readonly from: ReaderElection; readonly latest: ReadonlyMap<string, StatusEntry> } | null;
 }
 
 export interface BuiltView {

@@ -13,6 +13,7 @@ import { FunctionStatusSchema, RAMPART_EXTENSION_ID, STATUS_REPORT_TYPE } from '
 import type { ElectionStatusRepository, StatusEntry, StatusMark } from '../store/elections.ts';
 import type { Reader } from '../store/types.ts';
 import { visibilityKey } from '../store/visibility.ts';
+import { audienceKind, type AudienceKey } from '../domain/audience.ts';
 import { rollUp, type Jurisdiction, type JurisdictionStatus, type QuestionAnswer, type Rollup, type StateRollup } from './rollup.ts';
 import { byJurisdiction, merged, sameJurisdictions, type BuiltView, type ReaderElection, type RollupCache } from './rollup-cache.ts';
 import type { MyStatusView, PostStatusBody, RollupView, StateRollupView, TimelineQuery, TimelineView } from './schemas.ts';
@@ -87,27 +88,75 @@ function localsInView(reader: Reader, stateFips: string): boolean {
   }
 }
 
-const UNREAD_MARK: StatusMark = { newestUs: 0, changes: 0, elections: 0 };
+const UNREAD_MARK: StatusMark = { newestUs: 0, changes: 0, elections: 0, personUs: 0 };
 
-/** What one reader's roll-ups of an election are built from: from the cache while the store's status mark holds, else read anew. */
-async function readerElection(deps: StatusDeps, reader: Reader, electionId: string): Promise<Result<ReaderElection, Problem>> {
+/**
+ * A member's `user:` keys (TLP:RED names one person by them) apart from the rest, and the reader the rest make:
+ * what the person's organization-level key set shows, shared by every person of it in one cache entry.
+ */
+function personKeysOf(reader: Reader): { readonly shared: Reader; readonly person: readonly AudienceKey[] } {
+  if (reader.kind !== 'member') return { shared: reader, person: [] };
+  const person = reader.keys.filter((k) => audienceKind(k) === 'user');
+  if (person.length === 0) return { shared: reader, person };
+  return { shared: { kind: 'member', orgId: reader.orgId, userId: null, keys: reader.keys.filter((k) => audienceKind(k) !== 'user') }, person };
+}
+
+const sameChanges = (a: StatusMark, b: StatusMark) => a.changes === b.changes && a.elections === b.elections;
+
+/** Everything a reader's roll-ups are built from, read anew under `mark`. */
+async function readAll(deps: StatusDeps, reader: Reader, electionId: string, mark: StatusMark): Promise<Result<ReaderElection, Problem>> {
+  const found = await visibleElection(deps.stix, reader, electionId);
+  if (!found.ok) return found;
+  const [expectations, latest] = await Promise.all([deps.elections.expectations(electionId), deps.elections.latest(reader, electionId)]);
+  return ok({ mark, found: found.value, expectations, latest: byJurisdiction(latest), views: new Map<string, BuiltView>(), person: null });
+}
+
+/** What `reader` (no person keys asked about) builds from: its cached entry while `mark` holds, else updated or read anew. */
+async function keyedElection(deps: StatusDeps, rollups: RollupCache, reader: Reader, electionId: string, mark: StatusMark): Promise<Result<ReaderElection, Problem>> {
   const key = `${electionId}\n${visibilityKey(reader)}`;
-  // Without a cache (the CLI, bench:rollup) nothing compares the mark: not read then.
-  const mark = deps.rollups === undefined ? UNREAD_MARK : await deps.elections.statusMark(electionId);
-  const cached = deps.rollups?.get(key);
-  if (cached !== undefined && cached.mark.changes === mark.changes && cached.mark.elections === mark.elections && cached.mark.newestUs <= mark.newestUs) {
+  const cached = rollups.get(key);
+  if (cached !== undefined && sameChanges(cached.mark, mark) && cached.mark.personUs === mark.personUs && cached.mark.newestUs <= mark.newestUs) {
     if (cached.mark.newestUs === mark.newestUs) return ok(cached);
     // Only reports were added since: those of them the reader may see (the store's predicate), merged in.
     const added = merged(cached.latest, await deps.elections.addedBetween(reader, electionId, cached.mark.newestUs, mark.newestUs));
     const next: ReaderElection = { ...cached, mark, latest: added ?? cached.latest, views: added === null ? cached.views : new Map<string, BuiltView>() };
-    deps.rollups?.replace(key, cached, next);
+    rollups.replace(key, cached, next);
     return ok(next);
   }
-  const found = await visibleElection(deps.stix, reader, electionId);
+  const next = await readAll(deps, reader, electionId, mark);
+  if (next.ok) rollups.replace(key, cached, next.value);
+  return next;
+}
+
+/**
+ * What one reader's roll-ups of an election are built from: from the cache while the store's status mark holds, else
+ * read anew. A person whose `user:` keys name none of this election's reports nor the election (the mark's index check)
+ * sees exactly what their organization-level keys show: that entry, one per key set. A person they do name gets their
+ * own entry: the organization-level one with the newest person-addressed report of each jurisdiction merged in (the
+ * newest of the union is the newer of the two newest), the election as the person sees it.
+ */
+async function readerElection(deps: StatusDeps, reader: Reader, electionId: string): Promise<Result<ReaderElection, Problem>> {
+  const rollups = deps.rollups;
+  // Without a cache (the CLI, bench:rollup) nothing compares the mark: not read then.
+  if (rollups === undefined) return readAll(deps, reader, electionId, UNREAD_MARK);
+  const { shared, person } = personKeysOf(reader);
+  const mark = await deps.elections.statusMark(electionId, person);
+  if (mark.personUs === 0) return keyedElection(deps, rollups, shared, electionId, { ...mark, personUs: 0 });
+  const organization = await keyedElection(deps, rollups, shared, electionId, { ...mark, personUs: 0 });
+  // The election named to the person alone: read with the whole reader, in an entry of its own.
+  if (!organization.ok) return keyedElection(deps, rollups, reader, electionId, mark);
+  const key = `${electionId}\n${visibilityKey(reader)}`;
+  const cached = rollups.get(key);
+  const unchanged = cached !== undefined && cached.person !== null && sameChanges(cached.mark, mark) && cached.mark.personUs === mark.personUs;
+  if (unchanged && cached.person.from === organization.value) return ok(cached);
+  // Unchanged person-addressed versions (no change but new reports, none of them naming the person): the person's part is kept.
+  const [found, own] = unchanged
+    ? [ok(cached.found), cached.person.latest]
+    : await Promise.all([visibleElection(deps.stix, reader, electionId), deps.elections.latest({ kind: 'audience', keys: person }, electionId).then(byJurisdiction)]);
   if (!found.ok) return found;
-  const [expectations, latest] = await Promise.all([deps.elections.expectations(electionId), deps.elections.latest(reader, electionId)]);
-  const next: ReaderElection = { mark, found: found.value, expectations, latest: byJurisdiction(latest), views: new Map<string, BuiltView>() };
-  deps.rollups?.replace(key, cached, next);
+  const from = organization.value;
+  const next: ReaderElection = { mark, found: found.value, expectations: from.expectations, latest: merged(from.latest, [...own.values()]) ?? from.latest, views: new Map<string, BuiltView>(), person: { from, latest: own } };
+  rollups.replace(key, cached, next);
   return ok(next);
 }
 

@@ -44,11 +44,19 @@ export interface StatusMark {
   readonly newestUs: number;
   readonly changes: number;
   readonly elections: number;
+  /**
+   * The newest added time of the versions of this election's reports, and of the election itself, that name one of
+   * the person keys asked about (`user:`, TLP:RED to a person) in their audience; 0 when none does (or none asked).
+   */
+  readonly personUs: number;
 }
 
 export interface ElectionStatusRepository {
-  /** The election's status mark, in one statement of three index lookups. */
-  statusMark(electionRef: string): Promise<StatusMark>;
+  /**
+   * The election's status mark, in one statement of three index lookups, and a fourth over the stix_audience rows
+   * of `personKeys` (a person's `user:` keys: what they name is few) when given.
+   */
+  statusMark(electionRef: string, personKeys?: readonly string[]): Promise<StatusMark>;
   /**
    * The status reports `reader` may see (the same rule and the same counted reports as `latest`) added in
    * (afterUs, uptoUs]: what a cached `latest` merges when only new reports were added since it was read.
@@ -111,13 +119,20 @@ export function electionStatusStore(database: Database<unknown>): ElectionStatus
     database.dialect === 'postgres' ? sql`select unnest(${ids}::int8[])` : sql`select value from json_each(${JSON.stringify(ids)})`;
 
   return {
-    async statusMark(electionRef) {
-      const { rows } = await sql<{ newest: number | string | null; changes: number | string | null; elections: number | string | null }>`select
+    async statusMark(electionRef, personKeys = []) {
+      const person =
+        personKeys.length === 0
+          ? sql`0`
+          : sql`(select max(a.added_us) from stix_audience a where a.key in (${sql.join(personKeys)})
+              and (exists (select 1 from status_report s where s.added_us = a.added_us and s.election_ref = ${electionRef})
+                or exists (select 1 from stix_version v where v.added_us = a.added_us and v.id = ${electionRef})))`;
+      const { rows } = await sql<{ newest: number | string | null; changes: number | string | null; elections: number | string | null; person: number | string | null }>`select
           (select max(added_us) from status_report where election_ref = ${electionRef}) as newest,
           (select n from status_change where one = 1) as changes,
-          (select n from stix_change where type = ${ELECTION_TYPE}) as elections`.execute(db);
+          (select n from stix_change where type = ${ELECTION_TYPE}) as elections,
+          ${person} as person`.execute(db);
       const row = rows[0];
-      return { newestUs: Number(row?.newest ?? 0), changes: Number(row?.changes ?? 0), elections: Number(row?.elections ?? 0) };
+      return { newestUs: Number(row?.newest ?? 0), changes: Number(row?.changes ?? 0), elections: Number(row?.elections ?? 0), personUs: Number(row?.person ?? 0) };
     },
 
     async addedBetween(reader, electionRef, afterUs, uptoUs) {
