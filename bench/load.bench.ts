@@ -11,6 +11,9 @@
  *  - live-feed clients (a worker thread) hold the live feed open and note when each status reaches them.
  * It prints per-route count, errors, p50 and p99, beside GET /healthz probed throughout the same run, and
  * the live feed's connections and publish-to-receive latency. Target: p99 ≤ 200 ms on every route, no errors.
+ * Then where the tail goes (bench/fixtures/tail.ts): this process's event-loop delay, each server's event-loop delay,
+ * garbage collection and pool waits over the run (from /metrics), per route how many answers took over 200 ms in the
+ * servers against at the client, and what the servers' PostgreSQL backends waited for (pg_stat_activity every 50 ms).
  *   --seconds <n> (60)  --counties <n> (3000)  --rounds <n> (2)  --analysts <n> (200)  --pollers <n> (50)  --live <n> (5000)
  *   --probe <n> (20)  before the run, each route alone, n requests one after another: CPU per request of the servers and PostgreSQL (0: skip)
  *   --probe-only      stop after that
@@ -48,6 +51,7 @@ import { openStore, type RampartStore } from '../src/store/index.ts';
 import { ROOT, startServe, stopServe, type ServedProcess } from '../test/helpers/serve.ts';
 import { quantile } from './fixtures/paired.ts';
 import { backendPids, CpuMeter } from './fixtures/process-cpu.ts';
+import { generatorLoop, pgSampler, scrape, serverReport } from './fixtures/tail.ts';
 
 const args = process.argv.slice(2);
 const value = (name: string) => {
@@ -196,9 +200,12 @@ async function recordDay(store: RampartStore, admin: Person, clerks: readonly Pe
 // ---- measuring ----
 const timings = new Map<string, number[]>();
 const errors = new Map<string, Map<string, number>>();
+// When each answer slower than the target was sent (performance.now()): bunched in a few seconds says stalls, spread says queueing.
+const slowSentAt: number[] = [];
 function record(route: string, ms: number, problem: string | null): void {
   const list = timings.get(route) ?? [];
   list.push(ms);
+  if (ms > TARGET_P99_MS) slowSentAt.push(performance.now() - ms);
   timings.set(route, list);
   if (problem === null) return;
   const byReason = errors.get(route) ?? new Map<string, number>();
@@ -381,8 +388,15 @@ try {
   const backends = new Set(await backendPids(pgWatch, schema));
   serverRun.mark(serverPids);
   pgRun.mark([...backends]);
+  // The tail's instruments: the end scrape of /metrics covers the run (prom-client resets the event-loop delay on each scrape).
+  const metricsBefore = await Promise.all(servers.map((s) => scrape(s.url)));
+  const pgTail = new pg.Client({ connectionString: BASE_DB });
+  await pgTail.connect();
+  const waits = pgSampler(pgTail, schema);
+  const generator = generatorLoop();
   const benchCpu = process.cpuUsage();
   const runStarted = Date.now();
+  const runPerfStart = performance.now();
   const endAt = runStarted + SECONDS * 1000;
   const postedAt = new Map<string, number>();
 
@@ -468,6 +482,10 @@ try {
   }, 1000);
   await Promise.all([counties, ...analysts, ...pollers, health]);
   clearInterval(progress);
+  const generatorLine = generator.stop();
+  const metricsAfter = await Promise.all(servers.map((s) => scrape(s.url)));
+  const waitLines = await waits.stop();
+  await pgTail.end();
   for (const pid of await backendPids(pgWatch, schema)) backends.add(pid);
   const runCpu = { servers: serverRun.used(serverPids), pg: pgRun.used([...backends]), bench: (process.cpuUsage(benchCpu).user + process.cpuUsage(benchCpu).system) / 1000, ms: Date.now() - runStarted };
   await pgWatch.end();
@@ -511,6 +529,26 @@ try {
   );
   const cores = (ms: number) => `${(ms / 1000).toFixed(1)} s (${(ms / runCpu.ms).toFixed(2)} cores)`;
   console.log(`CPU over the ${(runCpu.ms / 1000).toFixed(0)} s of the run: servers ${cores(runCpu.servers)}, PostgreSQL backends ${cores(runCpu.pg)}, load generator and live clients ${cores(runCpu.bench)}`);
+  // Where the tail goes.
+  const serverRoute = (route: string) =>
+    route.startsWith('GET /taxii2/') ? '/taxii2/rampart/collections/:collection/objects/' : (route.replace(/^[A-Z]+ /, '').replace(/\?q=$/, '').replace(/ \(reference\)$/, ''));
+  const clientAbove = new Map<string, { count: number; above: number }>();
+  for (const [route, list] of timings) {
+    const key = serverRoute(route);
+    const sum = clientAbove.get(key) ?? { count: 0, above: 0 };
+    clientAbove.set(key, { count: sum.count + list.length, above: sum.above + list.filter((t) => t > TARGET_P99_MS).length });
+  }
+  console.log(`\nwhere the tail goes:\n${generatorLine}`);
+  const bySecond = new Map<number, number>();
+  for (const t of slowSentAt) if (t >= runPerfStart) bySecond.set(Math.floor((t - runPerfStart) / 1000), (bySecond.get(Math.floor((t - runPerfStart) / 1000)) ?? 0) + 1);
+  const worst = [...bySecond].sort(([, x], [, y]) => y - x);
+  const inWorst = worst.slice(0, Math.max(1, Math.round(SECONDS / 10))).reduce((sum, [, n]) => sum + n, 0);
+  console.log(
+    `answers over ${TARGET_P99_MS} ms: ${slowSentAt.length.toLocaleString('en-US')}, sent in ${bySecond.size} of the run's ${SECONDS} seconds; the worst tenth of the seconds hold ${inWorst} ` +
+      `(busiest: ${worst.slice(0, 8).map(([sec, n]) => `${sec} s: ${n}`).join(', ')})`,
+  );
+  for (const line of serverReport(metricsBefore, metricsAfter, clientAbove, TARGET_P99_MS / 1000)) console.log(line);
+  for (const line of waitLines) console.log(line);
   if (missed) exitCode = 1;
 } catch (error) {
   if (!(error instanceof ProbeOnly)) throw error;

@@ -95,7 +95,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // Every route's request and reply types come from its TypeBox schemas (params, query, body, responses).
   }).withTypeProvider<RampartTypeProvider>();
   const stix = deps.store.stix;
-  const metrics = createMetrics(() => countByType(stix));
+  const pool = deps.store.database?.pool;
+  const metrics = createMetrics(() => countByType(stix), { ...(pool === undefined ? {} : { pool }), ...(deps.config.processMetrics === true ? { processMetrics: true } : {}) });
+  app.addHook('onClose', (_instance, done) => {
+    metrics.stop();
+    done();
+  });
 
   await app.register(fastifyCookie);
   installJsonParser(app, bodyLimit);

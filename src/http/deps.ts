@@ -9,6 +9,7 @@ import type { Principal } from '../domain/principal.ts';
 import type { Problem } from '../domain/problem.ts';
 import type { Result } from '../domain/result.ts';
 import type { ImportMetrics } from '../ingest/import-metrics.ts';
+import type { PoolWatch } from '../store/db.ts';
 import type { Reader, StixStore } from '../store/types.ts';
 
 /** Read-only all the way down. */
@@ -35,6 +36,8 @@ export interface AppStore {
   /** A trivial query for /healthz; resolves when the database answers. */
   ping(): Promise<void>;
   close(): Promise<void>;
+  /** The database's connection pool (PostgreSQL), shown on /metrics. */
+  readonly database?: { readonly pool?: PoolWatch };
 }
 
 export interface HttpConfig {
@@ -54,6 +57,8 @@ export interface HttpConfig {
   readonly webDist?: string;
   /** The hub's own identity, owner of last resort inside the import pipeline. */
   readonly hubOwner: OrgId;
+  /** /metrics also shows the process (event-loop delay, garbage collection, heap): `rampart serve` sets it, tests that build many apps in one process do not. */
+  readonly processMetrics?: boolean;
 }
 
 export interface AppDeps {

@@ -1,7 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { performance } from 'node:perf_hooks';
+import { Kysely, PostgresDialect, SqliteDialect, sql, type PostgresPool } from 'kysely';
 import pg from 'pg';
 
 export type DialectName = 'sqlite' | 'postgres';
@@ -17,6 +18,40 @@ export interface Database<DB> {
    * statement is several times faster in SQLite than multi-row VALUES or one query call per row.
    */
   readonly runMany?: (sql: string, rows: readonly (readonly unknown[])[]) => void;
+  /** PostgreSQL only: the connection pool, for /metrics (a query waits here when every connection is busy). */
+  readonly pool?: PoolWatch;
+}
+
+/** What a connection pool shows of itself: its connections now, and how long each checkout waited for one. */
+export interface PoolWatch {
+  /** Connections open, those idle, and checkouts waiting for a connection, at this moment. */
+  counts(): { readonly total: number; readonly idle: number; readonly waiting: number };
+  /** `listener` hears the seconds each later checkout waited (connecting a new connection included); returns the way to stop. */
+  onCheckout(listener: (seconds: number) => void): () => void;
+}
+
+/** A pg pool for Kysely whose checkouts are timed for `PoolWatch` listeners. */
+function watchedPool(pool: pg.Pool): { readonly pool: PostgresPool; readonly watch: PoolWatch } {
+  const listeners = new Set<(seconds: number) => void>();
+  return {
+    pool: {
+      connect: async () => {
+        const started = performance.now();
+        const client = await pool.connect();
+        const seconds = (performance.now() - started) / 1000;
+        for (const listener of listeners) listener(seconds);
+        return client;
+      },
+      end: () => pool.end(),
+    },
+    watch: {
+      counts: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+      onCheckout: (listener) => {
+        listeners.add(listener);
+        return () => listeners.delete(listener);
+      },
+    },
+  };
 }
 
 /** True for postgres:// and postgresql:// URLs; anything else is a SQLite file path (or :memory:). */
@@ -99,7 +134,8 @@ async function openPostgres<DB>(url: string): Promise<Database<DB>> {
     // No JIT: it compiles a search's count for tens of milliseconds before running it for a few (docs/benchmarks.md, Search).
     options: `-c jit=off${schema === null ? '' : ` -c search_path="${schema}"`}`,
   });
-  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  const watched = watchedPool(pool);
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: watched.pool }) });
   await sql`select 1`.execute(db);
-  return { db, dialect: 'postgres', close: () => db.destroy() };
+  return { db, dialect: 'postgres', close: () => db.destroy(), pool: watched.watch };
 }

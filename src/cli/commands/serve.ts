@@ -158,6 +158,7 @@ async function serve(flags: ServeFlags): Promise<number> {
       matchLimit: config.matchUploadLimit,
       trustProxy: config.trustProxy,
       rateLimits: { perMinute: config.rateLimit, signInPerMinute: config.signInRateLimit },
+      processMetrics: true,
     },
     notifications: { mailer, log: logger, ...(queue === undefined ? {} : { queue }), ...(config.publicUrl === undefined ? {} : { baseUrl: config.publicUrl.replace(/\/+$/, '') }), ...(config.alertLeaseSeconds === undefined ? {} : { policy: { leaseMs: config.alertLeaseSeconds * 1000 } }) },
     transparencyCheckpointMs: config.transparencyCheckpointMinutes * 60_000,
