@@ -13,7 +13,7 @@ import type { SharingService } from '../src/sharing/service.ts';
 import { openStore, type RampartStore } from '../src/store/index.ts';
 import { kyselyStixStore } from '../src/store/stix-store.ts';
 import { testDatabase, testDialects } from './helpers/store.ts';
-import type { IncomingObject, Reader } from '../src/store/types.ts';
+import type { IncomingObject, Reader, StoredVersion } from '../src/store/types.ts';
 import { audienceFor, olderAudience, reaches, readersOf, TLPS, type ModelPeople, type ModelReader } from './helpers/visibility-oracle.ts';
 import { buildPeople, describeReader, keyChoice, peopleArbs, readerFor, sharingFor, uuid } from './helpers/visibility-world.ts';
 
@@ -173,8 +173,27 @@ async function checkStorePaths(store: RampartStore, service: SharingService, wor
     }
     expect(versions, `all versions by ${who}`).toBe(world.objects.reduce((n, o) => n + versionsSeen(world, r, o), 0));
     expect(await store.stix.count(reader), `count by ${who}`).toBe(expected.length);
-    const named = await store.stix.list(reader, { limit: 1000, text: 'ALPHA' });
-    expect(named.ok ? named.value.items.map((v) => v.id).sort() : named, `text search by ${who}`).toEqual(expected.filter((o) => o.named).map((o) => o.id).sort());
+    // A list's total is counted up to atMost + 1: through the reader's sources when nothing narrows the list, as the
+    // Intelligence list asks (no reference library, no relationships), or through the words when it searches.
+    const named = expected.filter((o) => o.named);
+    for (const atMost of [0, 2, 5]) {
+      expect(await store.stix.count(reader, { atMost }), `count up to ${atMost + 1} by ${who}`).toBe(Math.min(expected.length, atMost + 1));
+      expect(await store.stix.count(reader, { atMost, reference: 'exclude', excludeTypes: ['relationship'] }), `working-list count up to ${atMost + 1} by ${who}`).toBe(Math.min(expected.length, atMost + 1));
+      expect(await store.stix.count(reader, { atMost, text: 'ALPHA' }), `text count up to ${atMost + 1} by ${who}`).toBe(Math.min(named.length, atMost + 1));
+    }
+    // Newest first two at a time: each page the newest the reader may see after the last (SQLite reads the newest entries first).
+    const pages: StoredVersion[] = [];
+    let next: string | null | undefined;
+    do {
+      const page = await store.stix.list(reader, { limit: 2, order: 'desc', reference: 'exclude', ...(next === undefined || next === null ? {} : { cursor: next }) });
+      if (!page.ok) throw new Error(page.error.message);
+      pages.push(...page.value.items);
+      next = page.value.nextCursor;
+    } while (next !== null);
+    expect(pages.map((v) => v.id).sort(), `newest first, two a page, by ${who}`).toEqual(expectedIds);
+    expect(pages.every((v, i) => i === 0 || v.addedUs < (pages[i - 1]?.addedUs ?? 0)), `newest first in order by ${who}`).toBe(true);
+    const found = await store.stix.list(reader, { limit: 1000, text: 'ALPHA' });
+    expect(found.ok ? found.value.items.map((v) => v.id).sort() : found, `text search by ${who}`).toEqual(named.map((o) => o.id).sort());
     // Best match first: every match it may see, and with a window of 3 the newest 3 of them, never another's.
     const ranked = await store.stix.list(reader, { limit: 1000, text: 'ALPHA', sort: 'relevance' });
     expect(ranked.ok ? ranked.value.items.map((v) => v.id).sort() : ranked, `best match first by ${who}`).toEqual(expected.filter((o) => o.named).map((o) => o.id).sort());
