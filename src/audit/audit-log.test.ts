@@ -49,6 +49,27 @@ describe.each(testDialects())('audit log on %s', (dialect) => {
     expect(report.findings).toEqual([]);
   });
 
+  it('seals entries of any text as the log hashes them (PostgreSQL hashes in the appending statement), appended alone or together', async () => {
+    const odd = { county: 'Doña Ana County', note: 'Ballot drop box — “closed” 🗳️', quote: 'a "b" \\ c\n' };
+    await log.record({ actorOrg: ORG_A, actorUser: USER, action: 'read', objectId: 'indicator--ñ', subjectOrg: ORG_B, details: odd });
+    await log.recordAll([
+      { actorOrg: ORG_B, actorUser: null, action: 'read', subjectOrg: ORG_A, details: { ...odd, i: 1 } },
+      { actorOrg: ORG_B, actorUser: null, action: 'read', objectId: null, subjectOrg: null },
+      { actorOrg: ORG_A, actorUser: USER, action: 'export', details: { objects: 2, names: ['Ωmega', '日本'] } },
+    ]);
+    const report = await log.verify();
+    expect([report.entries, report.head.seq, report.findings]).toEqual([4, 4, []]);
+    const entries = await log.entries(0, 10);
+    expect(entries.map((e) => [e.seq, e.actor_org, e.object_id, e.subject_org])).toEqual([
+      [1, ORG_A, 'indicator--ñ', ORG_B],
+      [2, ORG_B, null, ORG_A],
+      [3, ORG_B, null, null],
+      [4, ORG_A, null, null],
+    ]);
+    expect(entries[0]?.details).toEqual(odd);
+    expect(report.head.hash).toBe(entries[3]?.hash);
+  });
+
   it('finds an edited entry', async () => {
     await five();
     await run(sql`update audit_entry set details = ${canonicalJson({ tlp: 'clear' })} where seq = 3`);

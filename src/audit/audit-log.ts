@@ -1,7 +1,7 @@
 import type { OrgId, UserId } from '../domain/ids.ts';
-import { auditRepository, type AuditDraft, type AuditRepository, type AuditRow } from '../store/audit-store.ts';
+import { auditRepository, type AuditDraft, type AuditRepository, type AuditRow, type AuditSeal } from '../store/audit-store.ts';
 import type { Database } from '../store/db.ts';
-import { canonicalJson, entryHash, GENESIS_HASH, type AuditAction, type AuditEntryView } from './entry.ts';
+import { canonicalJson, chainHash, entryHash, GENESIS_HASH, hashedText, type AuditAction, type AuditEntryView } from './entry.ts';
 
 /** What happened, who did it, and to what. */
 export interface AuditRecord {
@@ -78,19 +78,21 @@ function draftOf(entry: AuditRecord, at: string): AuditDraft {
   };
 }
 
+/** The chain's hash (entry.ts): sha256 of the previous hash then the entry's canonical JSON. */
+const SEAL: AuditSeal = { text: hashedText, hash: chainHash };
+
 /** The append-only, hash-chained audit log over the store's database. */
 export function createAuditLog(store: { readonly database: Database<unknown> }, clock: AuditClock = { now: () => new Date() }): AuditLog {
   const repo: AuditRepository = auditRepository(store.database);
   return {
     async record(entry) {
-      const draft = draftOf(entry, clock.now().toISOString());
-      await repo.append(draft, (prev) => entryHash(prev, draft));
+      await repo.append(draftOf(entry, clock.now().toISOString()), SEAL);
     },
     async recordAll(entries) {
       const at = clock.now().toISOString();
       await repo.appendAll(
         entries.map((e) => draftOf(e, at)),
-        (prev, draft) => entryHash(prev, draft),
+        SEAL,
       );
     },
     verify: () => verifyChain(repo),

@@ -79,12 +79,9 @@ export interface HashedFields {
   readonly details: string;
 }
 
-/**
- * sha256(prev_hash + canonical entry). Seq is left out on purpose: the order is proved by the links,
- * so a renumbering shows as a reordering rather than as an edit.
- */
-export function entryHash(prevHash: string, fields: HashedFields): string {
-  const canonical = canonicalJson({
+/** The text an entry's hash covers after the previous hash: its canonical JSON (entryHash). */
+export function hashedText(fields: HashedFields): string {
+  return canonicalJson({
     action: fields.action,
     actor_org: fields.actor_org,
     actor_user: fields.actor_user,
@@ -93,5 +90,17 @@ export function entryHash(prevHash: string, fields: HashedFields): string {
     object_id: fields.object_id,
     subject_org: fields.subject_org,
   });
-  return createHash('sha256').update(prevHash).update(canonical).digest('hex');
+}
+
+/** sha256 of the previous hash then an entry's hashed text, hex (PostgreSQL computes the same in the appending statement). */
+export function chainHash(prevHash: string, text: string): string {
+  return createHash('sha256').update(prevHash).update(text).digest('hex');
+}
+
+/**
+ * sha256(prev_hash + canonical entry). Seq is left out on purpose: the order is proved by the links,
+ * so a renumbering shows as a reordering rather than as an edit.
+ */
+export function entryHash(prevHash: string, fields: HashedFields): string {
+  return chainHash(prevHash, hashedText(fields));
 }

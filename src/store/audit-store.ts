@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from './db.ts';
 
 // A type alias, not an interface: Kysely.withTables needs an index-signature-compatible shape.
@@ -28,16 +28,26 @@ export interface AuditHead {
   readonly hash: string;
 }
 
+/**
+ * How an entry is sealed into the chain: its hash is `hash(prev hash, text(entry))`, which must be sha256 of the
+ * previous hash then the text, in hex (src/audit/entry.ts, entryHash): PostgreSQL computes the same in the
+ * appending statement, and the rows it returns are checked against `hash`.
+ */
+export interface AuditSeal {
+  text(draft: AuditDraft): string;
+  hash(prevHash: string, text: string): string;
+}
+
 /** SQL of the audit log: append under a lock on the head, read in order. Nothing updates or deletes. */
 export interface AuditRepository {
-  /** Appends one entry; `seal(prevHash)` gives its hash. Appends are serialized on the head row. */
-  append(draft: AuditDraft, seal: (prevHash: string) => string): Promise<AuditRow>;
+  /** Appends one entry, sealed on the hash before it. Appends are serialized on the head row. */
+  append(draft: AuditDraft, seal: AuditSeal): Promise<AuditRow>;
   /**
-   * Appends several entries in this order in one transaction, each sealed on the hash of the one before
-   * (`seal(prevHash, draft)`): one lock on the head, one insert, so an answer that records a read per
-   * owner holds the head once instead of once per owner.
+   * Appends several entries in this order, each sealed on the hash of the one before: one lock on the head, one
+   * insert, so an answer that records a read per owner holds the head once instead of once per owner. On
+   * PostgreSQL one statement (head locked, entries chained and inserted, head moved): one round trip.
    */
-  appendAll(drafts: readonly AuditDraft[], seal: (prevHash: string, draft: AuditDraft) => string): Promise<readonly AuditRow[]>;
+  appendAll(drafts: readonly AuditDraft[], seal: AuditSeal): Promise<readonly AuditRow[]>;
   head(): Promise<AuditHead>;
   /** Entries in seq order, after `afterSeq`, at most `limit`. */
   page(afterSeq: number, limit: number): Promise<readonly AuditRow[]>;
@@ -51,53 +61,81 @@ export function auditRepository(database: Database<unknown>): AuditRepository {
   const db: Kysely<AuditTables> = database.db.withTables<AuditTables>();
   // Ten parameters a row: chunks stay far below SQLite's 32,766.
   const CHUNK = 1000;
-  /** Inserts the entries and moves the head's hash to the last: on PostgreSQL one statement when they fit one chunk (a round trip less per append). */
-  const insertAndSeal = async (trx: Kysely<AuditTables>, rows: readonly AuditRow[], hash: string): Promise<void> => {
-    if (database.dialect === 'postgres' && rows.length <= CHUNK) {
-      await trx.with('entries', (w) => w.insertInto('audit_entry').values(rows)).updateTable('audit_head').set({ hash }).where('id', '=', 1).execute();
-      return;
-    }
-    for (let i = 0; i < rows.length; i += CHUNK) await trx.insertInto('audit_entry').values(rows.slice(i, i + CHUNK)).execute();
-    await trx.updateTable('audit_head').set({ hash }).where('id', '=', 1).execute();
+
+  /** In a transaction: the head moved by the whole run, the rows take the seqs after the one it held, then inserted. */
+  const appendIn = (drafts: readonly AuditDraft[], seal: AuditSeal): Promise<AuditRow[]> =>
+    db.transaction().execute(async (trx) => {
+      // Writing the head first takes the write lock at once (SQLite) or the row lock (PostgreSQL),
+      // so concurrent appenders, even in other processes, queue instead of forking the chain.
+      const head = await trx
+        .updateTable('audit_head')
+        .set((eb) => ({ seq: eb('seq', '+', drafts.length) }))
+        .where('id', '=', 1)
+        .returning(['seq', 'hash'])
+        .executeTakeFirstOrThrow();
+      const first = Number(head.seq) - drafts.length + 1;
+      const rows: AuditRow[] = [];
+      let prev = head.hash;
+      for (const [i, draft] of drafts.entries()) {
+        const row: AuditRow = { ...draft, seq: first + i, prev_hash: prev, hash: seal.hash(prev, seal.text(draft)) };
+        rows.push(row);
+        prev = row.hash;
+      }
+      for (let i = 0; i < rows.length; i += CHUNK) await trx.insertInto('audit_entry').values(rows.slice(i, i + CHUNK)).execute();
+      await trx.updateTable('audit_head').set({ hash: prev }).where('id', '=', 1).execute();
+      return rows;
+    });
+
+  /**
+   * PostgreSQL, one statement: the head row locked (FOR UPDATE waits for another appender and then reads the head
+   * it left), each entry's hash chained on the one before by a recursive CTE (sha256 of the previous hash then the
+   * entry's text, hex: what `seal.hash` computes, checked on the rows returned), the entries inserted and the head
+   * moved to the last. Autocommitted: the round trips of a transaction (begin, head, insert, commit) become one.
+   */
+  const appendInOne = async (drafts: readonly AuditDraft[], seal: AuditSeal): Promise<AuditRow[]> => {
+    const texts = drafts.map((d) => seal.text(d));
+    const column = <K extends keyof AuditDraft>(k: K) => drafts.map((d) => d[k]);
+    const { rows: chained } = await sql<{ i: number | string; seq: number | string; prev_hash: string; hash: string }>`
+      with recursive head as (select seq, hash from audit_head where id = 1 for update),
+      input as (
+        select * from unnest(${column('at')}::text[], ${column('actor_org')}::text[], ${column('actor_user')}::text[], ${column('action')}::text[],
+          ${column('object_id')}::text[], ${column('subject_org')}::text[], ${column('details')}::text[], ${texts}::text[])
+          with ordinality as t(at, actor_org, actor_user, action, object_id, subject_org, details, text, i)
+      ),
+      chain (i, prev_hash, hash) as (
+        select c.i, h.hash, encode(sha256(convert_to(h.hash || c.text, 'UTF8')), 'hex') from head h join input c on c.i = 1
+        union all
+        select c.i, ch.hash, encode(sha256(convert_to(ch.hash || c.text, 'UTF8')), 'hex') from chain ch join input c on c.i = ch.i + 1
+      ),
+      entries as (
+        insert into audit_entry (seq, at, actor_org, actor_user, action, object_id, subject_org, details, prev_hash, hash)
+        select h.seq + c.i, c.at, c.actor_org, c.actor_user, c.action, c.object_id, c.subject_org, c.details, ch.prev_hash, ch.hash
+        from input c join chain ch on ch.i = c.i cross join head h
+      ),
+      moved as (update audit_head set seq = (select seq from head) + ${drafts.length}, hash = (select hash from chain where i = ${drafts.length}) where id = 1)
+      select ch.i, h.seq + ch.i as seq, ch.prev_hash, ch.hash from chain ch cross join head h order by ch.i`.execute(db);
+    return drafts.map((draft, i) => {
+      const link = chained[i];
+      const text = texts[i] as string;
+      if (link === undefined || Number(link.i) !== i + 1 || link.hash !== seal.hash(link.prev_hash, text)) {
+        throw new Error(`audit entry ${i + 1} of ${drafts.length} was sealed differently by PostgreSQL than by the log's hash`);
+      }
+      return { ...draft, seq: Number(link.seq), prev_hash: link.prev_hash, hash: link.hash };
+    });
   };
+
+  const appendAll = (drafts: readonly AuditDraft[], seal: AuditSeal): Promise<AuditRow[]> => {
+    if (drafts.length === 0) return Promise.resolve([]);
+    return database.dialect === 'postgres' && drafts.length <= CHUNK ? appendInOne(drafts, seal) : appendIn(drafts, seal);
+  };
+
   return {
-    append(draft, seal) {
-      return db.transaction().execute(async (trx) => {
-        // Writing the head first takes the write lock at once (SQLite) or the row lock (PostgreSQL),
-        // so concurrent appenders, even in other processes, queue instead of forking the chain.
-        const head = await trx
-          .updateTable('audit_head')
-          .set((eb) => ({ seq: eb('seq', '+', 1) }))
-          .where('id', '=', 1)
-          .returning(['seq', 'hash'])
-          .executeTakeFirstOrThrow();
-        const row: AuditRow = { ...draft, seq: Number(head.seq), prev_hash: head.hash, hash: seal(head.hash) };
-        await insertAndSeal(trx, [row], row.hash);
-        return row;
-      });
+    async append(draft, seal) {
+      const [row] = await appendAll([draft], seal);
+      if (row === undefined) throw new Error('one entry appended gives one row');
+      return row;
     },
-    appendAll(drafts, seal) {
-      if (drafts.length === 0) return Promise.resolve([]);
-      return db.transaction().execute(async (trx) => {
-        // The head moves by the whole run at once: the rows take the seqs after the one it held.
-        const head = await trx
-          .updateTable('audit_head')
-          .set((eb) => ({ seq: eb('seq', '+', drafts.length) }))
-          .where('id', '=', 1)
-          .returning(['seq', 'hash'])
-          .executeTakeFirstOrThrow();
-        const first = Number(head.seq) - drafts.length + 1;
-        const rows: AuditRow[] = [];
-        let prev = head.hash;
-        for (const [i, draft] of drafts.entries()) {
-          const row: AuditRow = { ...draft, seq: first + i, prev_hash: prev, hash: seal(prev, draft) };
-          rows.push(row);
-          prev = row.hash;
-        }
-        await insertAndSeal(trx, rows, prev);
-        return rows;
-      });
-    },
+    appendAll,
     async head() {
       const head = await db.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1).executeTakeFirstOrThrow();
       return { seq: Number(head.seq), hash: head.hash };
