@@ -4,7 +4,7 @@ import { rollUp } from '../status/rollup.ts';
 import { validateStixObject } from '../stix/validate.ts';
 import { statusIndexRow } from '../store/status-index.ts';
 import type { StixId } from '../domain/ids.ts';
-import { demoElectionId, electionDemo, type DemoJurisdiction } from './election-demo.ts';
+import { demoElectionId, electionDemo, type DemoJurisdiction, type DemoObject } from './election-demo.ts';
 
 const org = (n: number) => `identity--d0000000-0000-4000-8000-${String(n).padStart(12, '0')}` as OrgId;
 const NOW = new Date('2026-11-03T18:20:00.000Z');
@@ -58,5 +58,21 @@ describe('the demo election', () => {
     expect(troubled.length).toBeGreaterThan(2);
     expect(new Set(notes).size).toBe(notes.length);
     expect(objects[0]?.object['name']).toBe('General Election (fictional, dated the day the demo started)');
+  });
+
+  it("gives every troubled Illinois county its own note, in the story's words, across all 102 counties", () => {
+    const illinoisCounties: DemoJurisdiction[] = Array.from({ length: 102 }, (_, i) => ({ id: `identity--${(0x2000 + i * 104729).toString(16).padStart(8, '0')}-0000-4000-8000-${String(i).padStart(12, '0')}` as OrgId, name: `County ${i}`, stateFips: '17', countyFips: `17${String(i * 2 + 1).padStart(3, '0')}` }));
+    const all = electionDemo({ now: NOW, hubOwner: org(9), county, wisconsin, illinois, federal: org(8), counties: [...counties, ...illinoisCounties] });
+    const notesOf = (o: DemoObject) => Object.values(o.object['functions'] as Record<string, { note?: string }>).flatMap((f) => (f.note === undefined ? [] : [f.note]));
+    for (const [i, o] of all.entries()) {
+      const checked = validateStixObject(o.object, `$[${i}]`);
+      expect(checked.ok ? [] : checked.error).toEqual([]);
+    }
+    const illinoisNotes = all.slice(1).filter((o) => o.object['state_fips'] === '17').flatMap(notesOf);
+    expect(illinoisNotes.length).toBeGreaterThan(5);
+    expect(illinoisNotes.every((n) => n.endsWith('(fictional)'))).toBe(true);
+    // Not one note in the whole demo election repeats another.
+    const notes = all.slice(1).flatMap(notesOf);
+    expect(new Set(notes).size).toBe(notes.length);
   });
 });

@@ -67,6 +67,27 @@ const SLOW_CHECK_INS: readonly [string, ...string[]] = [
   'Long lines at the college site; a second check-in table opened (fictional)',
 ];
 
+/**
+ * What went wrong in a troubled Illinois county, each in its own words and most of it part of the demo's story (the
+ * phishing emails, the noon rumour); one county each, so no two read as one copied line (all fictional).
+ */
+const ILLINOIS_TROUBLES: readonly (readonly [ElectionFunction, ...Trouble])[] = [
+  ['pollbooks', 'Two e-pollbooks locked after a poll worker opened the fake "poll worker schedule" attachment; checking voters in on the others (fictional)', []],
+  ['election-communications', 'Phones busy with voters asking whether polls close at noon; a recorded message now gives the real hours (fictional)', []],
+  ['pollbooks', 'One e-pollbook at the community centre would not start; the spare from the clerk\'s office is in use (fictional)', ['backup-equipment']],
+  ['pollbooks', 'Network down at two sites; e-pollbooks checking voters in offline and syncing every hour (fictional)', []],
+  ['election-communications', 'Office email locked for an hour while passwords were reset after the phishing advisory; staff reachable by phone (fictional)', []],
+  ['pollbooks', 'Site opened 20 minutes late: the poll worker with the e-pollbook keys was stuck in traffic; paper list used meanwhile (fictional)', ['paper-pollbooks']],
+  ['ballot-marking', 'Ballot-marking device at the senior centre out of service; a second unit brought from the clerk\'s office (fictional)', ['backup-equipment']],
+  ['election-communications', 'The noon rumour reposted on a local community page; the county shared the state\'s correction in reply (fictional)', []],
+  ['pollbooks', 'Label printers failing at two sites; poll workers writing ballot styles on the applications by hand (fictional)', []],
+  ['voting', 'Drop box outside the library full by mid-morning; staff now empty it every two hours (fictional)', []],
+  ['pollbooks', 'Long line at the university site; a second check-in table opened (fictional)', []],
+  ['election-communications', 'County website slow under the traffic of voters checking polling hours (fictional)', []],
+  ['voting', 'Church hall polling place without power for 30 minutes; voters used emergency paper ballots (fictional)', ['emergency-paper-ballots']],
+  ['pollbooks', 'Voter list on one e-pollbook a day out of date; voters missing from it vote provisionally (fictional)', ['provisional-ballots']],
+];
+
 /** A small deterministic spread (no randomness: the same day seeds the same story). */
 const pick = (orgId: string, n: number) => parseInt(orgId.slice(-8), 16) % n;
 
@@ -148,18 +169,22 @@ export function electionDemo(input: ElectionDemoInput): DemoObject[] {
     if (k < 6) continue; // silent: no report yet
     status(c, 6.5, {}, wi);
     if (k < 9) continue; // reported once, early: now overdue
-    if (k === 9) {
-      const [note, contingencies] = DISRUPTIONS[disrupted++ % DISRUPTIONS.length] ?? DISRUPTIONS[0];
-      status(c, 1.2, { voting: { level: 'disrupted', note, contingencies: [...contingencies] } }, wi);
-    } else if (k === 10) status(c, 0.8, { pollbooks: { level: 'degraded', note: SLOW_CHECK_INS[slowed++ % SLOW_CHECK_INS.length] ?? SLOW_CHECK_INS[0] } }, wi);
+    // Each trouble once: a county past the end of its list reports normal rather than repeat another county's words.
+    const disruption = k === 9 ? DISRUPTIONS[disrupted++] : undefined;
+    const slow = k === 10 ? SLOW_CHECK_INS[slowed++] : undefined;
+    if (disruption !== undefined) status(c, 1.2, { voting: { level: 'disrupted', note: disruption[0], contingencies: [...disruption[1]] } }, wi);
+    else if (slow !== undefined) status(c, 0.8, { pollbooks: { level: 'degraded', note: slow } }, wi);
     else status(c, 0.3 + (k % 5) * 0.3, {}, wi);
   }
   // Illinois: its own status shared with its counties and the federal partner; its counties keep theirs in-state.
   status(input.illinois, 0.7, {}, ['state:17', `org:${input.federal}`], 'All Illinois election systems normal (fictional).');
+  let troubled = 0;
   for (const c of input.counties.filter((x) => x.stateFips === '17')) {
     const k = pick(c.id, 10);
     if (k < 3) continue;
-    status(c, 0.4 + (k % 4) * 0.4, k === 3 ? { pollbooks: { level: 'degraded', note: 'Slow check-in at two sites (fictional)' } } : {}, ['state:17']);
+    const trouble = k === 3 ? ILLINOIS_TROUBLES[troubled++] : undefined;
+    // Troubles reported over the last two hours, not all at one moment.
+    status(c, trouble === undefined ? 0.4 + (k % 4) * 0.4 : 0.3 + ((troubled - 1) % 6) * 0.3, trouble === undefined ? {} : { [trouble[0]]: { level: 'degraded', note: trouble[1], ...(trouble[2].length === 0 ? {} : { contingencies: [...trouble[2]] }) } }, ['state:17']);
   }
   return out;
 }
