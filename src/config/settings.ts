@@ -56,7 +56,7 @@ export const ConfigSchema = Type.Object({
     expected: 'true, false, or the proxy addresses (comma-separated IPs or CIDR ranges such as 10.0.0.0/8)',
     scope: 'serve',
   }),
-  secretKey: setting(Type.Optional(Type.String({ pattern: '^\\s*([0-9a-fA-F]{64}|[A-Za-z0-9+/_-]{43}=?)\\s*$', description: 'key that seals TOTP secrets at rest' })), {
+  secretKey: setting(Type.Optional(Type.String({ pattern: '^\\s*([0-9a-fA-F]{64}|[A-Za-z0-9+/_-]{43}=?)\\s*$', description: 'key that seals TOTP secrets at rest; when unset, the file secret.key beside the database (never in a folder every user may write)' })), {
     env: 'RAMPART_SECRET_KEY',
     expected: 'a 32-byte key: give 64 hex digits or 44 characters of base64 (openssl rand -hex 32)',
     secret: true,

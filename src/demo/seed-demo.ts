@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
@@ -205,6 +205,8 @@ export async function seedDemo(
   }
   mkdirSync(path.dirname(path.resolve(options.credentialsFile)), { recursive: true });
   writeFileSync(options.credentialsFile, `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600 });
+  // The mode above applies only to a new file: one an earlier version wrote readable by others is closed here.
+  chmodSync(options.credentialsFile, 0o600);
 
   const now = options.now ?? new Date();
   // The election first: its hundred status reports are the background, not news; the story after it is shared as news.

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -32,6 +32,18 @@ describe('rampart serve', () => {
     const limit = run(['serve', '--port', '0'], { RAMPART_MATCH_UPLOAD_LIMIT: '2GB' });
     expect(limit.status).toBe(2);
     expect(limit.stderr).toBe('RAMPART_MATCH_UPLOAD_LIMIT: "2GB" is not a number of bytes; give a whole number such as 2147483648 (2 GiB), or unset it for the default\n');
+  });
+
+  it.skipIf(process.platform === 'win32')('will not keep its key and demo passwords beside a database in a folder every user may write (as /tmp)', () => {
+    const shared = path.join(dir, 'shared');
+    mkdirSync(shared);
+    chmodSync(shared, 0o1777);
+    const refused = run(['serve', '--port', '0', '--demo', '--db', path.join(shared, 'x.sqlite')]);
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toContain(`${shared} can be written by every user of this machine, so Rampart will not keep secret.key and demo-credentials.json there beside the database.`);
+    expect(refused.stderr).toContain(`--db ${shared}/rampart/rampart.sqlite`);
+    expect(existsSync(path.join(shared, 'secret.key'))).toBe(false);
+    expect(existsSync(path.join(shared, 'demo-credentials.json'))).toBe(false);
   });
 
   it('seeds, loads the knowledge base and the demo, serves, lets a demo person sign in, and stops on SIGTERM', async () => {

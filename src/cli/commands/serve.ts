@@ -15,6 +15,7 @@ import { jetStreamQueue, type DeliveryQueue } from '../../notifications/jetstrea
 import type { KnowledgeBaseProgress } from '../../kb/knowledge-base.ts';
 import { loadConfig, type Config } from '../../config/settings.ts';
 import { createLogger } from '../../http/logger.ts';
+import { sharedFolderProblem } from '../data-dir.ts';
 import { EXIT, hubIdentity, resolveDatabaseUrl, withDbOption } from '../options.ts';
 
 interface ServeFlags {
@@ -135,6 +136,14 @@ async function serve(flags: ServeFlags): Promise<number> {
   const url = resolveDatabaseUrl({ db: config.databaseUrl });
   // Files the hub keeps besides its database: beside the SQLite file, or ./data for PostgreSQL and :memory:.
   const dataDir = isPostgresUrl(url) || url === ':memory:' ? path.resolve('data') : path.dirname(path.resolve(url));
+  const kept = [...(config.secretKey === undefined ? ['secret.key'] : []), ...(flags.demo === true ? ['demo-credentials.json'] : [])];
+  const shared = sharedFolderProblem(dataDir, kept);
+  if (shared !== null) {
+    console.error(shared);
+    await bus.close();
+    await queue?.close();
+    return EXIT.unusable;
+  }
   const serverKey = loadServerKey(config.secretKey, path.join(dataDir, 'secret.key'));
   if (!serverKey.ok) {
     console.error(serverKey.error.message);
