@@ -1,5 +1,7 @@
 // The layer rule of DESIGN.md ("Shape of the code"), as an ESLint rule: imports point one way,
-// domain ← stix ← store ← features ← http/cli/web, and hub/ is the one composition root.
+// domain ← stix ← store ← features ← http/cli/web, and hub/ is the one composition root. A feature's route files
+// (routes.ts, *-routes.ts, plugin.ts) are HTTP adapters kept beside their service and may import src/http; the rest of
+// the feature may not (README.md, "Development", says why DESIGN.md's "features never import them" reads so).
 import path from 'node:path';
 import { checkedRepliesRule } from './eslint-replies.mjs';
 
