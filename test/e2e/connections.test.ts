@@ -134,6 +134,16 @@ describe.skipIf(skipReason !== null)('connections, the graph, downloading chosen
         expect(await p.getAttribute('.graph-canvas', 'aria-label')).toMatch(/^Graph of 2 items shared with you around this one and 1 not shared with you\./);
         await p.locator('.graph-card').scrollIntoViewIfNeeded();
         await p.screenshot({ path: join(shots, `graph-${name}.png`), fullPage: false });
+        // Each key of the legend keeps its mark on the line of its words: a phone wraps between keys, never between a mark and its words.
+        const keys = await p.evaluate<{ words: string; oneLine: boolean }[]>(`[...document.querySelectorAll('.graph-legend li')].map((li) => {
+          const mark = li.querySelector('.dot').getBoundingClientRect();
+          const box = li.getBoundingClientRect();
+          return { words: li.textContent.trim(), oneLine: box.height < 2 * mark.height + 12 };
+        })`);
+        expect(keys).toEqual([
+          { words: 'shared with you (choose one to open it)', oneLine: true },
+          { words: 'not shared with you', oneLine: true },
+        ]);
         // Drawn without breaking the page's CSP (Cytoscape's inline <style> is not needed).
         expect(cspErrors).toEqual([]);
         // The keyboard way in: the graph's items as links; Enter on one opens it.

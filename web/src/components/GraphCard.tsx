@@ -81,10 +81,16 @@ function Graph(props: { readonly objectId: string }) {
         aria-label={`Graph of ${shown} item${shown === 1 ? '' : 's'} shared with you around this one${hidden === 0 ? '' : ` and ${hidden} not shared with you`}. The Connections list names the nearest ones.`}
       />
       {failed ? <p className="muted">The graph could not be drawn in this browser; the Connections list shows the same links.</p> : null}
-      <p className="muted small graph-legend">
-        <span className="dot shared" aria-hidden="true" /> shared with you (choose one to open it) <span className="dot hidden" aria-hidden="true" /> not shared with you
-        {res.value.truncated ? ' · The graph was cut short: there are more connections than it shows.' : ''}
-      </p>
+      {/* Each key keeps its mark beside its words, so a narrow screen wraps between keys, never inside one. */}
+      <ul className="muted small graph-legend" aria-label="What the marks mean">
+        <li>
+          <span className="dot shared" aria-hidden="true" /> shared with you (choose one to open it)
+        </li>
+        <li>
+          <span className="dot hidden" aria-hidden="true" /> not shared with you
+        </li>
+      </ul>
+      {res.value.truncated ? <p className="muted small">The graph was cut short: there are more connections than it shows.</p> : null}
       <GraphList graph={res.value} />
     </>
   );

@@ -140,8 +140,8 @@ function WatchList() {
         empty={{ text: 'Nothing watched yet. Add your website’s domain, your office’s address range and your email domain.' }}
         columns={[
           { header: 'Watched', cell: (i) => <span className="mono">{i.value}</span> },
-          { header: 'Kind', cell: (i) => WATCH_KIND_WORDS[i.kind], className: 'small' },
-          { header: 'Note', cell: (i) => i.label ?? '', className: 'small' },
+          { header: 'Kind', cell: (i) => WATCH_KIND_WORDS[i.kind], className: 'small kind-cell' },
+          { header: 'Note', cell: (i) => i.label ?? '', className: 'small note-cell' },
           {
             header: 'Actions',
             cell: (i) => (

@@ -219,7 +219,9 @@ export function IntelList() {
                   </th>
                   <th scope="col">TLP</th>
                   <th scope="col" className="type-cell">Type</th>
-                  <th scope="col">Name</th>
+                  <th scope="col" className="name-cell">
+                    Name
+                  </th>
                   <th scope="col">Updated</th>
                 </tr>
               </thead>
@@ -239,7 +241,7 @@ export function IntelList() {
                       )}
                     </td>
                     <td className="type-cell">{typeLabel(r.type)}</td>
-                    <td>
+                    <td className="name-cell">
                       <Link to={`/intel/${encodeURIComponent(r.id)}`}>{titles.get(r.id) ?? r.name ?? r.id}</Link>
                       {r.description === null ? null : <div className="muted small clamp">{plainText(r.description)}</div>}
                     </td>

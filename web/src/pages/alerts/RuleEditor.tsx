@@ -198,7 +198,7 @@ export function RuleEditor(props: { readonly scope: 'person' | 'organization'; r
               </>
             ),
           },
-          { header: 'Email', cell: (r) => EMAIL_WORDS[r.email], className: 'small' },
+          { header: 'Email', cell: (r) => EMAIL_WORDS[r.email], className: 'small email-cell' },
           {
             header: 'Actions',
             cell: (r) =>

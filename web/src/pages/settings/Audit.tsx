@@ -22,9 +22,9 @@ export function Audit(props: { readonly people: ReadonlyMap<string, string> }) {
         rowKey={(e) => e.seq}
         columns={[
           { header: '#', cell: (e) => e.seq, className: 'small' },
-          { header: 'When', cell: (e) => formatWhen(e.at, now), className: 'small' },
-          { header: 'Who', cell: (e) => (e.actor_user === null ? 'Rampart' : (props.people.get(e.actor_user) ?? 'Someone outside your organization')), className: 'small' },
-          { header: 'What', cell: (e) => auditAction(e.action) },
+          { header: 'When', cell: (e) => formatWhen(e.at, now), className: 'small when' },
+          { header: 'Who', cell: (e) => (e.actor_user === null ? 'Rampart' : (props.people.get(e.actor_user) ?? 'Someone outside your organization')), className: 'small who-cell' },
+          { header: 'What', cell: (e) => auditAction(e.action), className: 'what-cell' },
           {
             header: 'Object',
             cell: (e) => (e.object_id !== null && isStixId(e.object_id) ? <Link to={`/intel/${encodeURIComponent(e.object_id)}`}>{e.object_id}</Link> : (e.object_id ?? '')),
