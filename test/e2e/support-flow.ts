@@ -36,15 +36,13 @@ export async function runSupportFlow(browser: Browser, app: AppUnderTest & { rea
   await county.waitForSelector('form.ask-form');
   await county.selectOption('select[name=provider]', { label: 'Cybersecurity and Infrastructure Security Agency' });
   await county.selectOption('select[name=service]', 'vulnerability-scanning');
-  // Sent too early, the form says what is missing beside the button (it used to be greyed out without a word).
+  // Not ready to send: what is still missing is said beside the button, as for "Offer this service" and "Send message".
   await county.fill('input[name=title]', 'IT');
-  await county.click('button:has-text("Send request")');
-  const missing = await county.textContent('[data-testid=ask-issues]');
-  expect(missing).toContain('Say in a line what you need (at least 3 characters).');
-  expect(missing).toContain('Say what you need, when, and who to contact.');
-  expect(missing).not.toContain('Choose who you ask.');
+  await expectDisabledWithReason(county, 'button:has-text("Send request")', 'Say in a line what you need (at least 3 characters). Say what you need, when, and who to contact.');
   await county.fill('input[name=title]', `Scan our results website (${unique})`);
+  await expectDisabledWithReason(county, 'button:has-text("Send request")', 'Say what you need, when, and who to contact.');
   await county.fill('textarea[name=details]', 'Before election night, please scan results.example.gov. Contact the clerk’s office.');
+  await expectEnabled(county, 'button:has-text("Send request")');
   // Urgent: CISA's support contacts are emailed at once, and its backup contacts if nobody acknowledges in time.
   await county.check('input[name=urgent]');
   await county.screenshot({ path: join(shots, 's01-ask.png'), fullPage: true });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { askIssues, otherSide, providersOf } from './support.ts';
+import { askIssues, askWhy, otherSide, providersOf } from './support.ts';
 
 describe('support words', () => {
   it('names the other side of a request', () => {
@@ -21,5 +21,11 @@ describe('support words', () => {
     ]);
     expect(askIssues({ provider: 'org', serviceChosen: false, title: 'IT', details: 'Call us' })).toEqual(['Choose the service you need from their list.', 'Say in a line what you need (at least 3 characters).']);
     expect(askIssues({ provider: 'org', serviceChosen: true, title: 'Scan', details: 'Call us' })).toEqual([]);
+  });
+
+  it('says beside "Send request" everything still missing, in one reason, and nothing once it can go', () => {
+    expect(askWhy({ provider: 'org', serviceChosen: true, title: 'IT', details: '' })).toBe('Say in a line what you need (at least 3 characters). Say what you need, when, and who to contact.');
+    expect(askWhy({ provider: '', serviceChosen: false, title: 'Scan', details: 'Call us' })).toBe('Choose who you ask.');
+    expect(askWhy({ provider: 'org', serviceChosen: true, title: 'Scan', details: 'Call us' })).toBeNull();
   });
 });

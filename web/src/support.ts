@@ -45,3 +45,9 @@ export function askIssues(form: { readonly provider: string; readonly serviceCho
   if (form.details.trim() === '') issues.push('Say what you need, when, and who to contact.');
   return issues;
 }
+
+/** Why "Send request" cannot be used yet, said beside it (SubmitButton), or null once the request can go. */
+export function askWhy(form: Parameters<typeof askIssues>[0]): string | null {
+  const issues = askIssues(form);
+  return issues.length === 0 ? null : issues.join(' ');
+}

@@ -4,8 +4,8 @@ import { call, type ApiProblem } from '../api.ts';
 import { Loading, ProblemBox } from '../components/Status.tsx';
 import { formatWhen } from '../format.ts';
 import { Link, navigate } from '../router.tsx';
-import { useSession, type Me } from '../session.tsx';
-import { askIssues, otherSide, providersOf, SUPPORT_STATUS_LABELS } from '../support.ts';
+import { useSession } from '../session.tsx';
+import { askWhy, otherSide, providersOf, SUPPORT_STATUS_LABELS } from '../support.ts';
 import { useRoute } from '../use-api.ts';
 import { useSupportEvents } from '../use-support-live.ts';
 import { SubmitButton } from '../components/SubmitButton.tsx';
@@ -47,7 +47,7 @@ export function Support() {
         </ul>
       </section>
       {mayAsk ? <AskForm onAsked={(id) => navigate(`/support/${id}`)} /> : null}
-      <Catalogue me={me} />
+      <Catalogue />
     </div>
   );
 }
@@ -64,13 +64,10 @@ function AskForm(props: { readonly onAsked: (id: string) => void }) {
   const [busy, setBusy] = useState(false);
   const services = offerings.filter((o) => o.provider.id === provider);
   const chosen = services.find((o) => o.service === service);
-  const [tried, setTried] = useState(false);
-  const issues = tried ? askIssues({ provider, serviceChosen: chosen !== undefined, title, details }) : [];
+  const why = askWhy({ provider, serviceChosen: chosen !== undefined, title, details });
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    // The button stays usable: pressing it early lists what is missing instead of doing nothing.
-    setTried(true);
-    if (chosen === undefined || askIssues({ provider, serviceChosen: true, title, details }).length > 0) return;
+    if (chosen === undefined || why !== null) return;
     setBusy(true);
     setProblem(null);
     const res = await call('post', '/api/v1/support/requests', { body: { provider_org: provider, service: chosen.service, title: title.trim(), details: details.trim(), ...(urgent ? { urgent: true } : {}) } });
@@ -118,26 +115,16 @@ function AskForm(props: { readonly onAsked: (id: string) => void }) {
         <input type="checkbox" name="urgent" checked={urgent} onChange={(e) => setUrgent(e.target.checked)} /> Urgent: we need help now (their contacts are emailed at once, and their backup contacts if nobody answers in time)
       </label>
       <p className="muted small">Only your organization and the one you ask will see it, and any organization you add later. Never include voters’ personal data.</p>
-      {/* Beside the button, where the eyes are when it is pressed (on a phone the top of the form is out of sight). */}
-      {issues.length > 0 ? (
-        <div className="error" role="alert" data-testid="ask-issues">
-          Before sending:
-          <ul>
-            {issues.map((i) => (
-              <li key={i}>{i}</li>
-            ))}
-          </ul>
-        </div>
-      ) : null}
-      <button type="submit" className="primary" disabled={busy}>
-        {busy ? 'Sending…' : 'Send request'}
-      </button>
+      {/* What is still missing sits beside the button, where the eyes are (on a phone the top of the form is out of sight). */}
+      <SubmitButton className="primary" why={busy ? 'Sending…' : why}>
+        Send request
+      </SubmitButton>
     </form>
   );
 }
 
 /** The services this organization offers others; each can be published or withdrawn. */
-function Catalogue(props: { readonly me: Me }) {
+function Catalogue() {
   const [version, setVersion] = useState(0);
   const mine = useRoute('/api/v1/support/offerings', { version });
   const offered = mine.state === 'ready' ? mine.value.items : [];
@@ -153,7 +140,7 @@ function Catalogue(props: { readonly me: Me }) {
   };
   return (
     <section className="card">
-      <h2>Services {props.me.orgName} offers</h2>
+      <h2>Services your organization offers others</h2>
       {problem === null ? null : <ProblemBox problem={problem} />}
       {offered.length === 0 ? <p className="muted">None yet. Offices can ask only for services listed here.</p> : null}
       <ul className="plain">
