@@ -194,6 +194,24 @@ async function checkStorePaths(store: RampartStore, service: SharingService, wor
     expect(pages.every((v, i) => i === 0 || v.addedUs < (pages[i - 1]?.addedUs ?? 0)), `newest first in order by ${who}`).toBe(true);
     const found = await store.stix.list(reader, { limit: 1000, text: 'ALPHA' });
     expect(found.ok ? found.value.items.map((v) => v.id).sort() : found, `text search by ${who}`).toEqual(named.map((o) => o.id).sort());
+    // The Intelligence list's reads (the reference library left out, none here; newest first, two a page, with the total):
+    // on PostgreSQL the widely shared versions then come through their own index, the reader's other sources beside them.
+    for (const text of [undefined, 'ALPHA']) {
+      const want = expected.filter((o) => text === undefined || o.named);
+      const seen: string[] = [];
+      let counted = -1;
+      let after: string | null | undefined;
+      do {
+        const page = await store.stix.listCounted(reader, { limit: 2, order: 'desc', reference: 'exclude', ...(text === undefined ? {} : { text }), ...(after === undefined || after === null ? {} : { cursor: after }) }, 1000);
+        if (!page.ok) throw new Error(page.error.message);
+        if (after === undefined) counted = page.value.counted;
+        seen.push(...page.value.items.map((v) => v.id));
+        after = page.value.nextCursor;
+      } while (after !== null);
+      expect(seen.sort(), `working list${text === undefined ? '' : ' search'} by ${who}`).toEqual(want.map((o) => o.id).sort());
+      expect(counted, `working list${text === undefined ? '' : ' search'} total by ${who}`).toBe(want.length);
+      expect(await store.stix.count(reader, { reference: 'exclude', ...(text === undefined ? {} : { text }), atMost: 2 }), `capped count by ${who}`).toBe(Math.min(want.length, 3));
+    }
     // Best match first: every match it may see, and with a window of 3 the newest 3 of them, never another's.
     const ranked = await store.stix.list(reader, { limit: 1000, text: 'ALPHA', sort: 'relevance' });
     expect(ranked.ok ? ranked.value.items.map((v) => v.id).sort() : ranked, `best match first by ${who}`).toEqual(expected.filter((o) => o.named).map((o) => o.id).sort());
