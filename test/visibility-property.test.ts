@@ -211,6 +211,12 @@ async function checkStorePaths(store: RampartStore, service: SharingService, wor
       expect(seen.sort(), `working list${text === undefined ? '' : ' search'} by ${who}`).toEqual(want.map((o) => o.id).sort());
       expect(counted, `working list${text === undefined ? '' : ' search'} total by ${who}`).toBe(want.length);
       expect(await store.stix.count(reader, { reference: 'exclude', ...(text === undefined ? {} : { text }), atMost: 2 }), `capped count by ${who}`).toBe(Math.min(want.length, 3));
+      if (text === undefined) continue;
+      const rankedWorking = await store.stix.list(reader, { limit: 1000, text, sort: 'relevance', reference: 'exclude' });
+      expect(rankedWorking.ok ? rankedWorking.value.items.map((v) => v.id).sort() : rankedWorking, `working best match first by ${who}`).toEqual(want.map((o) => o.id).sort());
+      const newest3 = await store.stix.list(reader, { limit: 3, text, order: 'desc', reference: 'exclude' });
+      const window3 = await kyselyStixStore(store.database, { rankedAmong: 3 }).list(reader, { limit: 1000, text, sort: 'relevance', reference: 'exclude' });
+      expect(window3.ok ? window3.value.items.map((v) => v.id).sort() : window3, `working best match first among the newest 3 by ${who}`).toEqual(newest3.ok ? newest3.value.items.map((v) => v.id).sort() : newest3);
     }
     // Best match first: every match it may see, and with a window of 3 the newest 3 of them, never another's.
     const ranked = await store.stix.list(reader, { limit: 1000, text: 'ALPHA', sort: 'relevance' });

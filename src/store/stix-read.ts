@@ -505,36 +505,41 @@ async function listBySourcesPostgres(db: Kysely<StixTables>, reader: Reader, sou
 }
 
 /**
- * PostgreSQL: how many versions the reader may see pass `check` (as in listBySourcesPostgres), counted up to `atMost + 1`:
- * the added times of the same merge of its walk, newest first (the pages a list just read), stopping there. A version
- * several arms hold comes once per arm, next to itself: counted once here, and read on from the last when the repeats
- * left the count short. Grouped in the statement instead, PostgreSQL hashed every version of the walk before counting
- * (30,795 for a county member's list among 100,000 objects). The count by the row predicate tested every version stored
- * (bench:load: 11,000, 21 ms of PostgreSQL CPU for a state office); a search's, about three versions for each one a
- * county member may see.
+ * PostgreSQL: the added times of the first `n` versions the reader may see that pass `check` (as in listBySourcesPostgres),
+ * newest first: the same merge of its walk, stopping there. A version several arms hold comes once per arm, next to
+ * itself: taken once here, and read on from the last when the repeats left the list short. Grouped in the statement
+ * instead, PostgreSQL hashed every version of the walk (30,795 for a county member's list among 100,000 objects).
  */
-async function countBySourcesPostgres(db: Kysely<StixTables>, reader: Reader, sources: Sources, q: Filters, atMost: number, check: RawBuilder<SqlBool>): Promise<number> {
-  if (sources.keys.length === 0 && sources.owner === null) return 0;
+async function walkTimes(db: Kysely<StixTables>, reader: Reader, sources: Sources, q: Filters, n: number, check: RawBuilder<SqlBool>): Promise<number[]> {
+  if (sources.keys.length === 0 && sources.owner === null) return [];
   let w = firstWindow({ ...q, order: 'desc', limit: 1 }, null);
   const walk = walkOf(sources, q);
   const visible = visibleInRow(reader, 'v', 'postgres') ?? sql<SqlBool>`1 = 1`;
-  let counted = 0;
-  let last: number | null = null;
+  const out: number[] = [];
   for (;;) {
-    const need = atMost + 1 - counted;
+    const need = n - out.length;
     const ask = need + (need >> 5) + 2;
     const arms = walkArms(walk, q, w, check, visible, ['v.added_us'], ask);
     const { rows } = await sql<{ added_us: number | string }>`select u.added_us from (${sql.join(arms, sql` union all `)}) u order by u.added_us desc limit ${ask}`.execute(db);
     for (const row of rows) {
       const us = Number(row.added_us);
-      if (us === last) continue;
-      last = us;
-      counted++;
-      if (counted > atMost) return counted;
+      if (us === out[out.length - 1]) continue;
+      out.push(us);
+      if (out.length >= n) return out;
     }
-    if (rows.length < ask || last === null) return counted;
+    const last = out[out.length - 1];
+    if (rows.length < ask || last === undefined) return out;
     w = { ...w, hi: last };
   }
+}
+
+/**
+ * PostgreSQL: how many versions the reader may see pass `check`, counted up to `atMost + 1` (walkTimes). The count by
+ * the row predicate tested every version stored (bench:load: 11,000, 21 ms of PostgreSQL CPU for a state office); a
+ * search's, about three versions for each one a county member may see.
+ */
+async function countBySourcesPostgres(db: Kysely<StixTables>, reader: Reader, sources: Sources, q: Filters, atMost: number, check: RawBuilder<SqlBool>): Promise<number> {
+  return (await walkTimes(db, reader, sources, q, atMost + 1, check)).length;
 }
 
 /**
@@ -627,6 +632,14 @@ async function rankedWindow(db: Kysely<StixTables>, dialect: DialectName, among:
   const terms = await pgTerms(db, words);
   const where = conditions(reader, q, null, dialect, terms);
   if (!where.ok) throw new Error(`list: ${where.error.message}`);
+  const sources = visibilitySources(reader);
+  if (sources !== null && searchWalk(sources, q, { pg: terms })) {
+    // The window is the newest `among` matches the reader may see: the first of its walk, as a words search's list reads them.
+    const window = await walkTimes(db, reader, sources, q, among, inline(where.value));
+    const { rows } = await sql<{ us: number | string }>`select v.added_us as us from stix_version v where v.added_us = any(${window}::bigint[])
+      order by ts_rank(v.fts, cast(${terms} as tsquery)) desc, v.added_us desc limit ${limit + 1} offset ${offset}`.execute(db);
+    return rows.map((r) => Number(r.us));
+  }
   const rank = async (from: number | null) => {
     const window = db
       .selectFrom('stix_version as v')
