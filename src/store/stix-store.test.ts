@@ -229,6 +229,37 @@ describe.each(testDialects())('STIX store on %s', (dialect) => {
     for (let i = 1; i < times.length; i++) expect(times[i]).toBeGreaterThan(times[i - 1] ?? Infinity);
   });
 
+  // PostgreSQL only: SQLite takes its write lock at the transaction's start, and its second connection would wait on the thread.
+  it.runIf(dialect === 'postgres')('a write of minted ids takes the write lock with its reservation and holds it to its commit: a write begun meanwhile on another connection commits after it, with a later added time', async () => {
+    const { store, open } = await fresh();
+    const other = await open();
+    await put(store.stix, [obj()]);
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let reserved: () => void = () => undefined;
+    const inside = new Promise<void>((resolve) => (reserved = resolve));
+    const first = store.stix.write(async (w) => {
+      const outcomes = await w.putBatch([{ ...obj(), minted: true }], 'reject');
+      reserved();
+      await held;
+      return ok(outcomes);
+    });
+    await inside;
+    let secondDone = false;
+    const second = put(other.stix, [{ ...obj(), minted: true }]).then((kinds) => {
+      secondDone = true;
+      return kinds;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(secondDone).toBe(false);
+    release();
+    expect((await first).ok).toBe(true);
+    expect(await second).toEqual(['added']);
+    const times = (await listAll(store.stix, OPERATOR, 'all')).map((v) => v.addedUs);
+    expect(times).toHaveLength(3);
+    for (let i = 1; i < times.length; i++) expect(times[i]).toBeGreaterThan(times[i - 1] ?? Infinity);
+  });
+
   describe('list', () => {
     it('pages in ascending added order with an opaque cursor, without gaps or repeats', async () => {
       const { store } = await fresh();

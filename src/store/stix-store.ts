@@ -10,6 +10,7 @@ import { anyIdMayBeStored, type StoredIds } from './stored-ids.ts';
 import { bumpChanges, isPublic, lockClock, putBatch, setSharing, sha256Of, sharingColumns, storedIdsOf, systemMicroClock, type MicroClock } from './stix-write.ts';
 import type { InsertedVersion, Reader, Sharing, StixStore, StixWriter } from './types.ts';
 import { visibleTo } from './visibility.ts';
+import { gateOf } from './write-gate.ts';
 
 export interface StixStoreOptions {
   /** Where added timestamps come from (microseconds since the epoch); the system clock by default. */
@@ -73,18 +74,41 @@ export function kyselyStixStore(database: Database<unknown>, options: StixStoreO
     return ids;
   };
 
-  async function write<T, E>(fn: (writer: StixWriter) => Promise<Result<T, E>>): Promise<Result<T, E>> {
+  // PostgreSQL: every write waits for the clock's row; a process's writers queue for it here, not on pooled connections.
+  const writers = dialect === 'postgres' ? gateOf(database, 'stix_clock') : null;
+  function write<T, E>(fn: (writer: StixWriter) => Promise<Result<T, E>>): Promise<Result<T, E>> {
+    return writers === null ? writeNow(fn) : writers.run(() => writeNow(fn));
+  }
+
+  async function writeNow<T, E>(fn: (writer: StixWriter) => Promise<Result<T, E>>): Promise<Result<T, E>> {
     // An error Result leaves the transaction by this throw, so Kysely rolls everything back.
     const refused: { result: Result<T, E> | null } = { result: null };
     const marker = new Error('rampart: write refused, rolling back');
     try {
       return await db.transaction().execute(async (trx) => {
-        await lockClock(trx, dialect);
+        // SQLite: the write lock first (see lockClock). PostgreSQL: before the first read a write decides on, or else by
+        // the reservation's update of the clock's row (putBatch): every round trip under the lock also waits for this
+        // process's event loop, and under load the lock's holders were what every other writer queued behind.
+        const locked = { held: false };
+        let locking: Promise<void> | null = null;
+        const lock = async () => {
+          if (locked.held) return;
+          await (locking ??= lockClock(trx, dialect));
+          locked.held = true;
+        };
+        if (dialect !== 'postgres') await lock();
         let stored: Promise<StoredIds> | null = null;
         const inserted: { count: number; first: InsertedVersion[] } = { count: 0, first: [] };
         const result = await fn({
-          putBatch: async (items, policy) => putBatch({ trx, dialect, runMany }, items, policy, clock, await (stored ??= storedIds(trx)), inserted),
-          visibleOwners: (reader, ids) => visibleOwnersIn(trx, reader, ids),
+          putBatch: async (items, policy) => {
+            // Whether the store is empty is a read too.
+            if (stored === null && !heldVersions) await lock();
+            return putBatch({ trx, dialect, runMany, lock, locked }, items, policy, clock, await (stored ??= storedIds(trx)), inserted);
+          },
+          visibleOwners: async (reader, ids) => {
+            await lock();
+            return visibleOwnersIn(trx, reader, ids);
+          },
           inserted: () => inserted,
         });
         if (!result.ok) {

@@ -161,6 +161,14 @@ export interface WriteContext {
   readonly trx: Kysely<StixTables>;
   readonly dialect: DialectName;
   readonly runMany: Database<unknown>['runMany'];
+  /**
+   * PostgreSQL: takes the store's write lock if this transaction does not hold it yet (lockClock). A batch of minted
+   * ids only (nothing to read first) leaves it to the reservation's own update of the clock, one round trip less
+   * under the lock. Absent: the caller took it at the transaction's start.
+   */
+  readonly lock?: () => Promise<void>;
+  /** Whether the lock is held (the reservation took it, or lock() did). */
+  readonly locked?: { held: boolean };
 }
 
 /** Takes the store's write lock: one writer at a time, so added_us follows commit order. */
@@ -180,6 +188,28 @@ async function reserveAddedUs(trx: Kysely<StixTables>, dialect: DialectName, n: 
     .where('one', '=', 1)
     .returning('last_us')
     .executeTakeFirstOrThrow();
+  return Number(row.last_us) - n + 1;
+}
+
+/**
+ * bumpChanges and reserveAddedUs; on PostgreSQL in one statement, since the clock's row is locked from the transaction's
+ * start to its commit and each round trip under it also waits for the server's event loop.
+ */
+async function bumpAndReserve(trx: Kysely<StixTables>, dialect: DialectName, types: ReadonlySet<string>, n: number, clock: MicroClock): Promise<number> {
+  if (dialect !== 'postgres') {
+    await bumpChanges(trx, types);
+    return reserveAddedUs(trx, dialect, n, clock);
+  }
+  const now = clock();
+  // Sorted as bumpChanges takes them; a data-modifying WITH runs to completion whether or not it is read.
+  const { rows } = await sql<{ last_us: number }>`
+    with bumped as (
+      insert into stix_change (type, n) select t, 1 from unnest(${[...types].sort()}::text[]) as t
+      on conflict (type) do update set n = stix_change.n + 1
+    )
+    update stix_clock set last_us = greatest(last_us + ${n}, ${now + n - 1}) where one = 1 returning last_us`.execute(trx);
+  const row = rows[0];
+  if (row === undefined) throw new Error('stix_clock has no row');
   return Number(row.last_us) - n + 1;
 }
 
@@ -229,6 +259,8 @@ export async function putBatch(
   inserted?: { count: number; first: InsertedVersion[] },
 ): Promise<PutOutcome[]> {
   const { trx, dialect } = w;
+  // What this batch reads (versions already stored, their sharing) decides what it writes: read under the lock.
+  if (w.lock !== undefined && items.some((item) => item.minted !== true)) await w.lock();
   const state = await loadState(trx, items, stored);
   const inserts: Insert[] = [];
   const sharingOf = sharingColumnsOnce();
@@ -308,8 +340,9 @@ export async function putBatch(
   for (const { id, sharing } of reshared) await setSharing(w, id, sharing);
   const older = olderAudienceOnce();
 
-  await bumpChanges(trx, new Set(inserts.map((i) => i.item.type)));
-  const first = await reserveAddedUs(trx, dialect, inserts.length, clock);
+  const first = await bumpAndReserve(trx, dialect, new Set(inserts.map((i) => i.item.type)), inserts.length, clock);
+  // The reservation updated the clock's row: the lock is held from here to the commit, so added_us follows commit order.
+  if (w.locked !== undefined) w.locked.held = true;
   const rows = new Array<StixVersionTable>(inserts.length);
   const refs: { ref: string; added_us: number }[] = [];
   const statuses: StatusReportTable[] = [];
