@@ -115,4 +115,51 @@ describe.each(testDialects())('two alert matchers on one %s database', (dialect)
     expect((await alertsOf([fourth.id])).map((a) => a.user_id).sort()).toEqual([t.world.users.state, t.world.users.stateAdmin].sort());
     expect(counts.reduce((n, c) => n + c.lost, 0)).toBe(0);
   });
+
+  it('read only the log a change names, and stop at a pass that read fewer than a page: no empty pass after it', async () => {
+    const notify = notificationsStore(t.store.database);
+    const reads = { cursor: 0, reshares: 0 };
+    const notifier = createNotifier({
+      stix: t.store.stix,
+      store: {
+        ...notify,
+        cursor() {
+          reads.cursor++;
+          return notify.cursor();
+        },
+        resharesAfter(seq, limit) {
+          reads.reshares++;
+          return notify.resharesAfter(seq, limit);
+        },
+      },
+      directory: accountsDirectory(accountsStore(t.store.database)),
+      keysOf: (orgId, userId) => t.hub.sharing.keysOf(orgId, userId),
+      mailer,
+      clock: { now: () => new Date(t.clock.now) },
+      secretBox: t.secretBox,
+      log: quiet,
+    });
+    // A poll first: it places the cursors and matches what the tests above left.
+    await notifier.round();
+    const reports = [incident('A short pass, one'), incident('A short pass, two')];
+    for (const report of reports) await post(t.hub, t.world.keys.county, report.object, 'amber', ['state:55']);
+    reads.cursor = reads.reshares = 0;
+    notifier.changed({ kind: 'stored' });
+    await notifier.round();
+    // One pass read both versions (fewer than a page): no second pass, and the re-share log is not read.
+    expect(reads).toEqual({ cursor: 1, reshares: 0 });
+    for (const report of reports) expect((await alertsOf([report.id])).map((a) => a.user_id).sort()).toEqual([t.world.users.state, t.world.users.stateAdmin].sort());
+
+    const first = reports[0];
+    if (first === undefined) throw new Error('two reports were posted');
+    const reshared = await t.hub.app.inject({ method: 'PUT', url: `/api/v1/objects/${first.id}/sharing`, headers: { authorization: `Bearer ${t.world.keys.county}` }, payload: { tlp: 'amber', audience: ['state:55', `org:${t.world.orgs.federal}`] } });
+    expect(reshared.statusCode).toBe(200);
+    reads.cursor = reads.reshares = 0;
+    notifier.changed({ kind: 'reshared', id: first.id });
+    await notifier.round();
+    // The re-share log is read (and read to its end); no version was stored, so no pass reads the versions.
+    expect(reads.cursor).toBe(0);
+    expect(reads.reshares).toBeGreaterThanOrEqual(1);
+    await notifier.stop();
+  });
 });

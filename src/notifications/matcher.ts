@@ -293,7 +293,8 @@ function delivery(channel: string, recipient: string, orgId: OrgId, alert: strin
   };
 }
 
-const PASS_SIZE = 200;
+/** Versions a pass reads at most: a pass that read fewer reached the newest stored when it looked. */
+export const PASS_SIZE = 200;
 
 /**
  * One matching pass: the versions stored since the cursor (in added order), matched against every

@@ -7,7 +7,7 @@ import { claimById, DEFAULT_POLICY, deliverAllDue, deliverClaimed, type DeliverD
 import type { DeliveryQueue } from './jetstream.ts';
 import type { Directory, KeysOf } from './directory.ts';
 import type { Mailer } from './email.ts';
-import { alertId, deliveryId, matchPass, reshareCatchUp, type MatcherDeps } from './matcher.ts';
+import { alertId, deliveryId, matchPass, PASS_SIZE, reshareCatchUp, type MatcherDeps } from './matcher.ts';
 import { kindsOfRow, planContacts } from './rules.ts';
 import { recordSupportEvent, type SupportEvent } from './support-alerts.ts';
 import { httpWebhookSender, type WebhookSender } from './webhook.ts';
@@ -17,6 +17,15 @@ import type { SecretBox } from '../auth/secret-box.ts';
 export const DEFAULT_ESCALATE_MINUTES = 30;
 /** The lease (notify_lease) of the process that matches new versions. */
 const MATCH_LEASE = 'match';
+
+/** What there is to match: versions stored after the matcher's cursor, re-shares logged after its re-share cursor. */
+interface Pending {
+  readonly versions: boolean;
+  readonly reshares: boolean;
+}
+
+/** Two rounds' worth of what they were told, as one: asking the store (null) covers anything. */
+const eitherTold = (a: Pending | null, b: Pending | null): Pending | null => (a === null || b === null ? null : { versions: a.versions || b.versions, reshares: a.reshares || b.reshares });
 /** Hour of the day (UTC) the daily digest goes out: 12:00 UTC is 7 in the morning on the East Coast. */
 export const DEFAULT_DIGEST_HOUR_UTC = 12;
 
@@ -151,35 +160,50 @@ export function createNotifier(options: NotifierOptions): Notifier {
     }
   }
 
+  let placed = false;
+  async function placeCursors(): Promise<void> {
+    if (placed) return;
+    await options.store.cursor();
+    await options.store.reshareCursor();
+    placed = true;
+  }
+
   /**
    * Matches what is new, in one process at a time: the one holding the matching lease. A process that finds the
    * lease held leaves the work to its holder, which looks again once it has let the lease go, so nothing stored
    * before that is left waiting for the next poll. The lease only saves work: the cursors still decide, so two
    * processes that both match (a lease that ran out) record each alert once. Returns how many versions and re-shares it matched.
+   * `told` is what a change named (versions stored, an object re-shared); a poll asks the store.
    */
-  async function matchAll(changed: boolean): Promise<number> {
+  async function matchAll(told: Pending | null): Promise<number> {
     let matched = 0;
+    // Placed first (start does, or the first round when rounds run unstarted): unmatched() reads a missing cursor as 0, and
+    // a catch-up that placed its cursor then would place it after the very entries it was asked about.
+    await placeCursors();
     // A poll first asks whether there is anything to match (one read) rather than taking the lease (a write) for nothing.
-    if (!changed && !(await options.store.unmatched())) return 0;
-    do {
+    let pending = told ?? (await options.store.unmatched());
+    while (pending.versions || pending.reshares) {
       let takenAt = now();
       if (!(await options.store.takeLease(MATCH_LEASE, owner, takenAt, policy.leaseMs))) return matched;
       try {
-        for (;;) {
+        for (let more = pending.versions; more; ) {
           // Renewed while passes go on for long (a long backlog on a starved machine).
           if (now() - takenAt > policy.leaseMs / 3) {
             takenAt = now();
             if (!(await options.store.takeLease(MATCH_LEASE, owner, takenAt, policy.leaseMs))) return matched;
           }
           const n = await matchPass(matcherDeps);
-          if (n === 0) break;
           matched += n;
+          // A short page reached the newest version when it was read: anything stored since, unmatched() finds below.
+          more = n === PASS_SIZE;
         }
-        for (let n = await reshareCatchUp(matcherDeps); n > 0; n = await reshareCatchUp(matcherDeps)) matched += n;
+        if (pending.reshares) for (let n = await reshareCatchUp(matcherDeps); n > 0; n = await reshareCatchUp(matcherDeps)) matched += n;
       } finally {
         await options.store.releaseLease(MATCH_LEASE, owner);
       }
-    } while (!stopped && (await options.store.unmatched()));
+      if (stopped) break;
+      pending = await options.store.unmatched();
+    }
     return matched;
   }
 
@@ -194,15 +218,15 @@ export function createNotifier(options: NotifierOptions): Notifier {
 
   /** What a round does besides matching: a poll escalates and delivers what is due; a change delivers only what its matching recorded. */
   interface Work {
-    /** Told of a change (rather than polling): there is surely something new to match. */
-    readonly changed: boolean;
+    /** What a change named, so surely there to match (no read first); null: ask the store (a poll). */
+    readonly told: Pending | null;
     readonly escalate: boolean;
     readonly deliver: boolean;
   }
-  const POLL: Work = { changed: false, escalate: true, deliver: true };
+  const POLL: Work = { told: null, escalate: true, deliver: true };
 
   async function oneRound(work: Work): Promise<void> {
-    const matched = await matchAll(work.changed);
+    const matched = await matchAll(work.told);
     if (work.escalate) await escalate();
     if (work.deliver) await deliverDue();
     // What this process just matched it sends itself: one claim and one record for the batch (each delivery still leased,
@@ -216,7 +240,7 @@ export function createNotifier(options: NotifierOptions): Notifier {
   let timer: NodeJS.Timeout | null = null;
 
   const round = (work: Work = POLL): Promise<void> => {
-    wanted = wanted === null ? work : { changed: wanted.changed || work.changed, escalate: wanted.escalate || work.escalate, deliver: wanted.deliver || work.deliver };
+    wanted = wanted === null ? work : { told: eitherTold(wanted.told, work.told), escalate: wanted.escalate || work.escalate, deliver: wanted.deliver || work.deliver };
     if (running !== null) return running;
     running = (async () => {
       try {
@@ -251,8 +275,7 @@ export function createNotifier(options: NotifierOptions): Notifier {
       if (options.soleProcess === true) await options.store.releaseAllLeases();
       // The cursors are placed before anything can be stored through this process: what comes after is matched.
       // Once placed they stay: what was stored or re-shared while no process ran is matched at the next start.
-      await options.store.cursor();
-      await options.store.reshareCursor();
+      await placeCursors();
       options.queue?.consume(async (id) => {
         const row = await claimById(deliverDeps, id);
         if (row !== null) await deliverClaimed(deliverDeps, row, notice);
@@ -266,15 +289,15 @@ export function createNotifier(options: NotifierOptions): Notifier {
       await running;
       if (wasRunning) await options.queue?.close();
     },
-    changed() {
-      // What changed is read from the store (new versions, the re-share log), not from the message.
-      if (!stopped) void round({ changed: true, escalate: false, deliver: false });
+    changed(change) {
+      // What changed is read from the store (new versions, the re-share log), not from the message: it only says which log to read.
+      if (!stopped) void round({ told: { versions: change.kind === 'stored', reshares: change.kind === 'reshared' }, escalate: false, deliver: false });
     },
     round: () => round(),
     notice,
     async support(event) {
       await recordSupportEvent({ store: options.store, directory: options.directory, nextDigestAt: (t) => nextDigestAt(t, digestHour) }, event);
-      if (!stopped) void round({ changed: false, escalate: false, deliver: true });
+      if (!stopped) void round({ told: null, escalate: false, deliver: true });
     },
   };
 }

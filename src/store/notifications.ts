@@ -143,13 +143,16 @@ export function notificationsStore(database: Database<unknown>) {
       await db.deleteFrom('notify_lease').where('name', '=', name).where('owner', '=', owner).execute();
     },
 
-    /** Whether anything was stored or re-shared after the matcher's cursors: one statement, for the process that lets the matching lease go. */
-    async unmatched(): Promise<boolean> {
+    /**
+     * Whether anything was stored, and whether anything was re-shared, after the matcher's cursors: one statement, for
+     * a poll and for the process that lets the matching lease go (it reads only the logs that have something).
+     */
+    async unmatched(): Promise<{ readonly versions: boolean; readonly reshares: boolean }> {
       const { rows } = await sql<{ v: number | boolean; r: number | boolean }>`
         select exists(select 1 from stix_version where added_us > coalesce((select last_us from notify_cursor where name = 'match'), 0)) as v,
                exists(select 1 from stix_reshare where seq > coalesce((select last_us from notify_cursor where name = 'reshare'), 0)) as r`.execute(db);
       const row = rows[0];
-      return row !== undefined && (Boolean(row.v) || Boolean(row.r));
+      return { versions: row !== undefined && Boolean(row.v), reshares: row !== undefined && Boolean(row.r) };
     },
 
     /** Where the matcher stands in the log of re-shares (stix_reshare); on first use, its newest entry. */
