@@ -404,9 +404,13 @@ async function countBySourcesSqlite(db: Kysely<StixTables>, sources: Sources, q:
   const keys = [...sources.keys].sort((a, b) => widest(a) - widest(b));
   const ranges = keys.map((key) => sql`select added_us from stix_audience where key = ${sql.lit(key)} and ${audienceRange(q)} and ${window}`);
   if (sources.owner !== null) ranges.push(sql`select added_us from stix_version where owner = ${sql.lit(sources.owner)} and ${window}`);
-  const { rows } = await sql<{ n: number }>`
-    select count(*) as n from (select distinct c.added_us from (${sql.join(ranges, sql` union all `)}) c
-      where exists (select 1 from stix_version v indexed by stix_version_check where v.added_us = c.added_us and ${rowChecks(q)}) limit ${sql.lit(atMost + 1)})`.execute(db);
+  const passes = sql`exists (select 1 from stix_version v indexed by stix_version_check where v.added_us = c.added_us and ${rowChecks(q)})`;
+  const cap = sql.lit(atMost + 1);
+  const all = sql`(select count(*) from (select distinct c.added_us from (${sql.join(ranges, sql` union all `)}) c where ${passes} limit ${cap}))`;
+  // The widest range alone first (its versions come once each): when it reaches the cap, the rest is not read or made distinct.
+  const [widestRange] = ranges;
+  const counted = ranges.length < 2 || widestRange === undefined ? all : sql`(select case when f.n > ${sql.lit(atMost)} then f.n else ${all} end from (select count(*) as n from (select 1 from (${widestRange}) c where ${passes} limit ${cap})) f)`;
+  const { rows } = await sql<{ n: number }>`select ${counted} as n`.execute(db);
   return Number(rows[0]?.n ?? 0);
 }
 
