@@ -77,4 +77,13 @@ describe.each(testDialects())("the alert matcher's directory mark and lease on %
     expect(await notify.takeLease('test', 'a', 1_800, 500)).toBe(true);
     await notify.releaseLease('test', 'a');
   });
+
+  it('commits a pass that matched nothing by moving the cursor alone, and refuses it once another process moved the cursor first', async () => {
+    const from = await notify.cursor();
+    expect(await notify.commitPass(from, from + 10, [], [])).toBe(true);
+    expect(await notify.cursor()).toBe(from + 10);
+    // A second pass from the same place lost the race: nothing moves.
+    expect(await notify.commitPass(from, from + 20, [], [])).toBe(false);
+    expect(await notify.cursor()).toBe(from + 10);
+  });
 });

@@ -183,9 +183,10 @@ export function notificationsStore(database: Database<unknown>) {
      * A row already recorded (the same person or webhook, object and version) is kept as it was.
      */
     async commitPass(from: number, to: number, alerts: readonly AlertRow[], deliveries: readonly DeliveryRow[]): Promise<boolean> {
+      // A pass that matched nothing (most status reports) only moves the cursor: one statement, no transaction around it.
+      if (alerts.length === 0 && deliveries.length === 0) return moveCursor(db, from, to);
       return db.transaction().execute(async (trx) => {
-        const moved = await trx.updateTable('notify_cursor').set({ last_us: to }).where('name', '=', 'match').where('last_us', '=', from).executeTakeFirst();
-        if (Number(moved.numUpdatedRows) !== 1) return false;
+        if (!(await moveCursor(trx, from, to))) return false;
         await insertRows(trx, alerts, deliveries);
         return true;
       });
@@ -582,6 +583,12 @@ function centreVisible(eb: CentreQuery, reader: Reader): Expression<SqlBool> {
     eb.or([eb('s.requester_org', '=', orgId), eb('s.provider_org', '=', orgId), eb.exists(eb.selectFrom('support_party as p').select('p.org_id').whereRef('p.request_id', '=', 's.id').where('p.org_id', '=', orgId))]),
   ]);
   return eb.or([notice, version, support]);
+}
+
+/** Moves the matcher's cursor from `from` to `to`; false when another process moved it first. */
+async function moveCursor(db: Kysely<NotifyTables & StixTables & SupportTables>, from: number, to: number): Promise<boolean> {
+  const moved = await db.updateTable('notify_cursor').set({ last_us: to }).where('name', '=', 'match').where('last_us', '=', from).executeTakeFirst();
+  return Number(moved.numUpdatedRows) === 1;
 }
 
 async function insertRows(trx: Kysely<NotifyTables & StixTables & SupportTables>, alerts: readonly AlertRow[], deliveries: readonly DeliveryRow[]): Promise<void> {
