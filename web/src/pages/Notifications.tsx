@@ -37,7 +37,7 @@ export function Notifications() {
           <h1>Alerts</h1>
           <p className="muted">What was shared with you that you watch for. {list.state === 'ready' ? `${list.value.unread} unread.` : null}</p>
         </div>
-        <div className="actions">
+        <div className="actions compact">
           <Link to="/settings/alerts" className="button">
             Alert settings
           </Link>
