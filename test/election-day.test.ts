@@ -11,6 +11,7 @@ import { defaultPhases } from '../src/elections/service.ts';
 import { importObjects } from '../src/ingest/import.ts';
 import { ELECTION_TYPE, RAMPART_EXTENSION_ID } from '../src/stix/rampart-ids.ts';
 import { tableRows, testDatabase, type TestDatabase } from './helpers/store.ts';
+import { TEST_POLICY } from './helpers/accounts.ts';
 
 const HUB = 'identity--cc8654b7-1ffc-487a-bf1c-ed29e18f0a33' as OrgId;
 const IGNORE = { api_key: ['last_used_at'] };
@@ -29,7 +30,7 @@ describe('election day over REST', () => {
   beforeAll(async () => {
     db = testDatabase('sqlite');
     store = await openStore({ url: db.url });
-    hub = await composeHub({ store, hubOwner: HUB, clock: { now: () => now } });
+    hub = await composeHub({ store, hubOwner: HUB, authPolicy: TEST_POLICY, clock: { now: () => now } });
     const seeded = await seedOrganizations(store);
     if (!seeded.ok) throw new Error(seeded.error.message);
     const ctx = hub.auth.context;

@@ -7,6 +7,7 @@ import type { OrgId } from '../src/domain/ids.ts';
 import { composeHub, type Hub } from '../src/hub/compose.ts';
 import { openStore, type RampartStore } from '../src/store/index.ts';
 import { testDatabase, type TestDatabase } from './helpers/store.ts';
+import { TEST_POLICY } from './helpers/accounts.ts';
 
 const HUB = 'identity--cc8654b7-1ffc-487a-bf1c-ed29e18f0a33' as OrgId;
 const TAXII = 'application/taxii+json;version=2.1';
@@ -22,7 +23,7 @@ describe('the composed hub', () => {
   beforeAll(async () => {
     db = testDatabase('sqlite');
     store = await openStore({ url: db.url });
-    hub = await composeHub({ store, hubOwner: HUB, http: { matchLimit: 4096 } });
+    hub = await composeHub({ store, hubOwner: HUB, authPolicy: TEST_POLICY, http: { matchLimit: 4096 } });
     const seeded = await seedOrganizations(store);
     if (!seeded.ok) throw new Error(seeded.error.message);
     const ctx = hub.auth.context;

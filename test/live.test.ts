@@ -12,6 +12,7 @@ import { openStore, type RampartStore } from '../src/store/index.ts';
 import { testDatabase, testDialects, type TestDatabase } from './helpers/store.ts';
 import { openSse, type SseStream } from './helpers/sse.ts';
 import { obj, put, share } from './helpers/stix-kit.ts';
+import { TEST_POLICY } from './helpers/accounts.ts';
 
 const HUB = 'identity--cc8654b7-1ffc-487a-bf1c-ed29e18f0a33' as OrgId;
 type Who = 'county' | 'state' | 'outsider';
@@ -75,7 +76,7 @@ describe.each(testDialects())('live feed on %s', (dialect) => {
   beforeAll(async () => {
     db = testDatabase(dialect);
     store = await openStore({ url: db.url });
-    hub = await composeHub({ store, hubOwner: HUB, live: { maxPerPrincipal: 3, heartbeatMs: 200 } });
+    hub = await composeHub({ store, hubOwner: HUB, authPolicy: TEST_POLICY, live: { maxPerPrincipal: 3, heartbeatMs: 200 } });
     world = await populate(hub, store);
     base = `${await hub.app.listen({ port: 0, host: '127.0.0.1' })}/api/v1/live`;
   });
@@ -269,7 +270,7 @@ describe('live feed stream lifetime', () => {
   it('ends a stream after its maximum age, so the client reconnects and signs in again', async () => {
     const db = testDatabase('sqlite');
     const store = await openStore({ url: db.url });
-    const hub = await composeHub({ store, hubOwner: HUB, live: { maxAgeMs: 150 } });
+    const hub = await composeHub({ store, hubOwner: HUB, authPolicy: TEST_POLICY, live: { maxAgeMs: 150 } });
     try {
       const stream = await openSse(`${await hub.app.listen({ port: 0, host: '127.0.0.1' })}/api/v1/live`);
       expect(stream.status).toBe(200);
@@ -298,7 +299,7 @@ describe.skipIf(noNats !== null).each(testDialects())('live feed across two serv
       const store = await openStore({ url: db.url });
       stores.push(store);
       // A long heartbeat: the change must arrive over NATS, not by the process's catch-up of lost changes (a scan every 40 s).
-      const options: HubOptions = { store, hubOwner: HUB, bus: await natsBus({ url: TEST_NATS_URL, subject }), live: { heartbeatMs: 600_000 } };
+      const options: HubOptions = { store, hubOwner: HUB, authPolicy: TEST_POLICY, bus: await natsBus({ url: TEST_NATS_URL, subject }), live: { heartbeatMs: 600_000 } };
       hubs.push(await composeHub(options));
     }
   });

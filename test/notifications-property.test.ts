@@ -12,6 +12,7 @@ import { openStore, type RampartStore } from '../src/store/index.ts';
 import { notificationsStore } from '../src/store/notifications.ts';
 import { indicator, memoryMailer, post, reshare } from './helpers/notifications.ts';
 import { testDatabase, testDialects, type TestDatabase } from './helpers/store.ts';
+import { TEST_POLICY } from './helpers/accounts.ts';
 
 /*
  * "Nobody is told what was not shared with them", for alerts: random objects with random TLP and
@@ -54,7 +55,7 @@ describe.each(testDialects())('alert delivery against the sharing oracle on %s',
   beforeAll(async () => {
     db = testDatabase(dialect);
     store = await openStore({ url: db.url });
-    hub = await composeHub({ store, hubOwner: HUB, clock: { now: () => new Date(now) }, notifications: { mailer } });
+    hub = await composeHub({ store, hubOwner: HUB, authPolicy: TEST_POLICY, clock: { now: () => new Date(now) }, notifications: { mailer } });
     const seeded = await seedOrganizations(store);
     if (!seeded.ok) throw new Error(seeded.error.message);
     const ctx = hub.auth.context;

@@ -6,6 +6,7 @@ import { openStore, type RampartStore } from '../src/store/index.ts';
 import { incident, notificationWorld, post, type World } from './helpers/notifications.ts';
 import { testDatabase, type TestDatabase } from './helpers/store.ts';
 import { mailHeader, smtpServer } from './helpers/smtp-server.ts';
+import { TEST_POLICY } from './helpers/accounts.ts';
 
 const HUB = 'identity--cc8654b7-1ffc-487a-bf1c-ed29e18f0a33' as OrgId;
 
@@ -24,7 +25,7 @@ describe('alert email through a real SMTP server', () => {
     db = testDatabase('sqlite');
     store = await openStore({ url: db.url });
     const mailer = smtpMailer(smtp.url, 'Rampart <rampart@hub.example>');
-    hub = await composeHub({ store, hubOwner: HUB, clock: { now: () => new Date(now) }, notifications: { mailer, baseUrl: 'https://rampart.example.gov' } });
+    hub = await composeHub({ store, hubOwner: HUB, authPolicy: TEST_POLICY, clock: { now: () => new Date(now) }, notifications: { mailer, baseUrl: 'https://rampart.example.gov' } });
     hub.app.addHook('onClose', () => mailer.close());
     world = await notificationWorld(store);
     await hub.notifier.round();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkPasswordPolicy, hashPassword, verifyPassword } from './passwords.ts';
+import { checkPasswordPolicy, DEFAULT_SCRYPT, hashPassword, verifyPassword } from './passwords.ts';
 import { afterFailure, lockedUntil, retryMessage } from './throttle.ts';
 import { apiKeyId, newApiKey } from './tokens.ts';
 
@@ -23,6 +23,13 @@ describe('passwords', () => {
     expect(await verifyPassword('correct horse battery stapler', a)).toBe(false);
     expect(await verifyPassword('anything', 'plain-text')).toBe(false);
     expect(await verifyPassword('anything', 'scrypt$0$8$1$c2FsdA==$a2V5')).toBe(false);
+  });
+
+  it('hashes at the production cost by default (test hubs take a cheap one, so this is where that cost is checked in-process)', async () => {
+    const hash = await hashPassword('correct horse battery staple');
+    expect(hash.startsWith(`scrypt$${DEFAULT_SCRYPT.N}$${DEFAULT_SCRYPT.r}$${DEFAULT_SCRYPT.p}$`)).toBe(true);
+    expect(await verifyPassword('correct horse battery staple', hash)).toBe(true);
+    expect(await verifyPassword('correct horse battery stapler', hash)).toBe(false);
   });
 });
 

@@ -9,6 +9,7 @@ import { createAuditLog, type AuditLog } from '../audit/audit-log.ts';
 import { auditAuthEvents } from '../audit/auth-events.ts';
 import { auditRoutes } from '../audit/routes.ts';
 import type { SecretBox } from '../auth/secret-box.ts';
+import type { AuthPolicy } from '../accounts/context.ts';
 import { createAuthService, type AuthService } from '../auth/service.ts';
 import { audienceKind, type AudienceKey } from '../domain/audience.ts';
 import { groupIdOfKey, orgIdOfKey, type OrgId, type UserId } from '../domain/ids.ts';
@@ -71,6 +72,8 @@ export interface HubOptions {
   readonly secretBox?: SecretBox;
   readonly hubOwner: OrgId;
   readonly clock?: Clock;
+  /** Sign-in rules and password hashing cost (DEFAULT_AUTH_POLICY when left out; tests take a cheap scrypt cost). */
+  readonly authPolicy?: Partial<AuthPolicy>;
   readonly http?: Omit<HttpConfig, 'hubOwner'>;
   /** Key for TAXII `next` tokens; random per start when unset. */
   readonly taxiiSecret?: string;
@@ -169,6 +172,7 @@ export async function composeHub(options: HubOptions): Promise<Hub> {
   const auditAuth = auditAuthEvents(audit);
   const auth = createAuthService(options.secretBox === undefined ? store : { ...store, secretBox: options.secretBox }, {
     clock,
+    ...(options.authPolicy === undefined ? {} : { policy: options.authPolicy }),
     onEvent: async (event) => {
       await auditAuth(event);
       if (ACCESS_LOST.has(event.type)) accessLost([event.orgId]);

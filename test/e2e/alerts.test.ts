@@ -19,6 +19,7 @@ import { testDatabase } from '../helpers/store.ts';
 import { CHROMIUM, hasChromium, launchChromium } from './browser.ts';
 import { buildWeb } from './real-app.ts';
 import { signIn } from './ui-flow.ts';
+import { TEST_POLICY } from '../helpers/accounts.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const HUB = 'identity--cc8654b7-1ffc-487a-bf1c-ed29e18f0a33' as OrgId;
@@ -45,7 +46,7 @@ describe.skipIf(skipReason !== null)('alerts in the web UI (Chromium)', () => {
     buildWeb();
     const db = testDatabase('sqlite');
     const store = await openStore({ url: db.url });
-    const hub = await composeHub({ store, hubOwner: HUB, http: { webDist: `${root}web/dist` }, notifications: { mailer: memoryMailer(), pollMs: 200 } });
+    const hub = await composeHub({ store, hubOwner: HUB, authPolicy: TEST_POLICY, http: { webDist: `${root}web/dist` }, notifications: { mailer: memoryMailer(), pollMs: 200 } });
     const prepared = await prepareHub(store, { hubOwner: HUB });
     if (!prepared.ok) throw new Error(prepared.error.message);
     const ctx = hub.auth.context;

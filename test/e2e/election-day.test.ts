@@ -11,6 +11,7 @@ import { openStore } from '../../src/store/index.ts';
 import { testDatabase } from '../helpers/store.ts';
 import { CHROMIUM, hasChromium, launchChromium } from './browser.ts';
 import { buildWeb } from './real-app.ts';
+import { TEST_POLICY } from '../helpers/accounts.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const HUB = 'identity--cc8654b7-1ffc-487a-bf1c-ed29e18f0a33' as OrgId;
@@ -23,7 +24,7 @@ describe.skipIf(skipReason !== null)('election day in the web UI (Chromium)', ()
     buildWeb();
     const db = testDatabase('sqlite');
     const store = await openStore({ url: db.url });
-    const hub = await composeHub({ store, hubOwner: HUB, http: { webDist: `${root}web/dist` } });
+    const hub = await composeHub({ store, hubOwner: HUB, authPolicy: TEST_POLICY, http: { webDist: `${root}web/dist` } });
     const prepared = await prepareHub(store, { hubOwner: HUB });
     if (!prepared.ok) throw new Error(prepared.error.message);
     const ctx = hub.auth.context;

@@ -12,6 +12,7 @@ import { prepareHub } from '../../src/hub/first-start.ts';
 import { openStore } from '../../src/store/index.ts';
 import { testDatabase } from '../helpers/store.ts';
 import type { AppUnderTest, Person } from './ui-flow.ts';
+import { TEST_POLICY } from '../helpers/accounts.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const HUB = 'identity--cc8654b7-1ffc-487a-bf1c-ed29e18f0a33' as OrgId;
@@ -44,7 +45,7 @@ export async function startRealApp(
   buildWeb();
   const db = testDatabase('sqlite');
   const store = await openStore({ url: db.url });
-  const hub = await composeHub({ store, hubOwner: HUB, http: { webDist: `${root}web/dist` } });
+  const hub = await composeHub({ store, hubOwner: HUB, authPolicy: TEST_POLICY, http: { webDist: `${root}web/dist` } });
   const prepared = await prepareHub(store, { hubOwner: HUB });
   if (!prepared.ok) throw new Error(prepared.error.message);
   const ctx = hub.auth.context;

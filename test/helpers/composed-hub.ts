@@ -7,6 +7,7 @@ import type { NewOrganization } from '../../src/domain/organization.ts';
 import { composeHub, type Hub, type HubOptions } from '../../src/hub/compose.ts';
 import { openStore, type DialectName, type RampartStore } from '../../src/store/index.ts';
 import { testDatabase, type TestDatabase } from './store.ts';
+import { TEST_POLICY } from './accounts.ts';
 
 const HUB = 'identity--cc8654b7-1ffc-487a-bf1c-ed29e18f0a33' as OrgId;
 
@@ -33,7 +34,7 @@ export interface ComposedHub {
 export async function composedHub(options: Partial<Omit<HubOptions, 'store' | 'hubOwner'>> = {}, dialect: DialectName = 'sqlite'): Promise<ComposedHub> {
   const db: TestDatabase = testDatabase(dialect);
   const store = await openStore({ url: db.url });
-  const hub = await composeHub({ store, hubOwner: HUB, ...options });
+  const hub = await composeHub({ store, hubOwner: HUB, authPolicy: TEST_POLICY, ...options });
   const seeded = await seedOrganizations(store);
   if (!seeded.ok) throw new Error(seeded.error.message);
   const ctx = hub.auth.context;

@@ -138,7 +138,7 @@ export async function notificationHub(dialect: DialectName, notifications: HubOp
   const store = await openStore({ url: db.url });
   const clock = { now: Date.parse('2026-11-03T13:00:00.000Z') };
   const box = secretBox(randomBytes(32));
-  const hub = await composeHub({ store, hubOwner: HUB, secretBox: box, clock: { now: () => new Date(clock.now) }, ...(notifications === undefined ? {} : { notifications }) });
+  const hub = await composeHub({ store, hubOwner: HUB, authPolicy: TEST_POLICY, secretBox: box, clock: { now: () => new Date(clock.now) }, ...(notifications === undefined ? {} : { notifications }) });
   const world = await notificationWorld(store);
   await hub.notifier.round();
   return {

@@ -8,6 +8,7 @@ import type { OrgId } from '../../src/domain/ids.ts';
 import { composeHub, type Hub } from '../../src/hub/compose.ts';
 import { openStore, type RampartStore } from '../../src/store/index.ts';
 import { tableRows, testDatabase, type TestDatabase } from './store.ts';
+import { TEST_POLICY } from './accounts.ts';
 
 export const HUB = 'identity--cc8654b7-1ffc-487a-bf1c-ed29e18f0a33' as OrgId;
 export const TAXII = 'application/taxii+json;version=2.1';
@@ -104,6 +105,7 @@ export async function robustHub(): Promise<RobustHub> {
   const store = await openStore({ url: db.url });
   const errors: unknown[] = [];
   const hub = await composeHub({
+    authPolicy: TEST_POLICY,
     store,
     hubOwner: HUB,
     logger: recordingLogger(errors),
