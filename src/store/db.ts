@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { performance } from 'node:perf_hooks';
-import { Kysely, PostgresDialect, SqliteDialect, sql, type PostgresPool } from 'kysely';
+import { Kysely, PostgresAdapter, PostgresDialect, SqliteDialect, sql, type DialectAdapter, type MigrationLockOptions, type PostgresPool } from 'kysely';
 import pg from 'pg';
 
 export type DialectName = 'sqlite' | 'postgres';
@@ -112,6 +112,34 @@ function cachingStatements(handle: SqliteDatabase.Database): { close(): void; pr
   };
 }
 
+/** The advisory lock key's first half for migration locks (the second is the schema's hash): "rmpm". */
+const MIGRATION_LOCK_CLASS = 0x726d706d;
+
+/**
+ * Kysely's PostgreSQL migration lock is one advisory lock for the whole database; this one is per schema (the
+ * migration table's), so that migrating one schema (a long migration, each test's fresh schema) does not hold up
+ * another schema's start. Two processes migrating the same schema still wait for each other.
+ */
+class SchemaMigrationLockAdapter extends PostgresAdapter {
+  override async acquireMigrationLock(db: Kysely<unknown>, options: MigrationLockOptions): Promise<void> {
+    // An hour's lock timeout, as Kysely's own lock: set first (the CTE), local to the migration's transaction.
+    await sql`
+      with set_timeout as (select set_config('lock_timeout', '3600000', true) as config_val)
+      select pg_advisory_lock(${MIGRATION_LOCK_CLASS}::int, hashtext(coalesce(${options.lockTableSchema ?? null}::text, current_schema())))
+      from set_timeout`.execute(db);
+  }
+
+  override async releaseMigrationLock(db: Kysely<unknown>, options: MigrationLockOptions): Promise<void> {
+    await sql`select pg_advisory_unlock(${MIGRATION_LOCK_CLASS}::int, hashtext(coalesce(${options.lockTableSchema ?? null}::text, current_schema())))`.execute(db);
+  }
+}
+
+class SchemaLockingPostgresDialect extends PostgresDialect {
+  override createAdapter(): DialectAdapter {
+    return new SchemaMigrationLockAdapter();
+  }
+}
+
 async function openPostgres<DB>(url: string): Promise<Database<DB>> {
   const parsed = new URL(url);
   const schema = parsed.searchParams.get('schema');
@@ -135,7 +163,7 @@ async function openPostgres<DB>(url: string): Promise<Database<DB>> {
     options: `-c jit=off${schema === null ? '' : ` -c search_path="${schema}"`}`,
   });
   const watched = watchedPool(pool);
-  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: watched.pool }) });
+  const db = new Kysely<DB>({ dialect: new SchemaLockingPostgresDialect({ pool: watched.pool }) });
   await sql`select 1`.execute(db);
   return { db, dialect: 'postgres', close: () => db.destroy(), pool: watched.watch };
 }
