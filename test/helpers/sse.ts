@@ -46,10 +46,13 @@ export async function openSse(url: string, headers: Record<string, string> = {})
   const res = await new Promise<IncomingMessage>((resolve, reject) => request.once('response', resolve).once('error', reject));
   const frames: SseFrame[] = [];
   let body = '';
+  // How much the stream carried, comments and keep-alives included: a timeout says whether anything came at all.
+  let received = 0;
   res.setEncoding('utf8');
   if (res.statusCode === 200) {
     let buffer = '';
     res.on('data', (chunk: string) => {
+      received += chunk.length;
       buffer += chunk;
       let end: number;
       while ((end = buffer.indexOf('\n\n')) >= 0) {
@@ -76,7 +79,7 @@ export async function openSse(url: string, headers: Record<string, string> = {})
     async until(check, what, timeoutMs = 30_000) {
       const deadline = Date.now() + timeoutMs;
       while (!check(frames)) {
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; frames: ${JSON.stringify(frames)}`);
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; status ${res.statusCode ?? 0}, ${done ? 'ended by the server' : 'still open'}, ${received} bytes read; frames: ${JSON.stringify(frames)}`);
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
     },
