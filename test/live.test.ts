@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createApiKey, revokeApiKey } from '../src/accounts/api-keys.ts';
 import { OPERATOR } from '../src/accounts/context.ts';
 import { createOrganization, seedOrganizations } from '../src/accounts/organizations.ts';
@@ -277,6 +277,36 @@ describe('live feed stream lifetime', () => {
       await stream.until(() => stream.ended(), 'the stream to end');
       await stream.close();
     } finally {
+      await hub.app.close();
+      await store.close();
+      await db.drop();
+    }
+  });
+});
+
+describe('live feed and the clocks of its process', () => {
+  it('a stream opened after the wall clock moved ahead of the monotonic clock (a paused VM resumed, an NTP step) still gets what is stored', async () => {
+    // The monotonic clock does not count a pause (nor follow a step of the wall clock): it lags the wall clock from then on.
+    const monotonic = performance.now.bind(performance);
+    const lagging = vi.spyOn(performance, 'now').mockImplementation(() => monotonic() - 120_000);
+    const db = testDatabase('sqlite');
+    const store = await openStore({ url: db.url });
+    const hub = await composeHub({ store, hubOwner: HUB, authPolicy: TEST_POLICY });
+    try {
+      const world = await populate(hub, store);
+      const stream = await openSse(`${await hub.app.listen({ port: 0, host: '127.0.0.1' })}/api/v1/live`, bearer(world.keys.state));
+      try {
+        expect(stream.status, stream.body).toBe(200);
+        const report = indicator('stored after the clocks parted');
+        await post(hub, world.keys.county, report.object, 'amber', ['state:55']);
+        // Before the fix the store's added time lagged the stream's start by the pause: nothing came for two minutes.
+        await stream.until(() => idsOf(stream).includes(report.id), 'the object on a stream opened after the clocks parted', 15_000);
+        expect(Number(stream.frames[0]?.id) / 1000).toBeGreaterThan(Date.now() - 60_000);
+      } finally {
+        await stream.close();
+      }
+    } finally {
+      lagging.mockRestore();
       await hub.app.close();
       await store.close();
       await db.drop();
