@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { answerReason, countsWords, LEVEL_STYLE, noReportWords, overdueWords, recordedByWords, reportLinkWords } from './election-words.ts';
+import type { RollupLevel } from '../../src/domain/election.ts';
+import { answerReason, countsWords, LEVEL_STYLE, noReportWords, overdueWords, recordedByWords, reportLinkWords, silentStatesWords, statesByConcern } from './election-words.ts';
 
 describe('LEVEL_STYLE', () => {
   it('draws each level with its own symbol from blocks every system font carries, never an emoji', () => {
@@ -54,5 +55,28 @@ describe('recordedByWords', () => {
     expect(recordedByWords(election, 'identity--county')).toBe('recorded by Wisconsin Elections Commission');
     expect(recordedByWords({ owner: 'identity--hub', owner_name: null, owner_is_hub: true }, 'identity--county')).toBe('recorded by the hub administrators');
     expect(recordedByWords({ owner: 'identity--remote', owner_name: null, owner_is_hub: false }, null)).toBe('recorded by another organization');
+  });
+});
+
+describe('statesByConcern', () => {
+  const state = (name: string, worst: RollupLevel | null, more: Partial<{ declined: boolean; not_shared: number; last_report: string | null }> = {}) => ({ name, worst, declined: false, not_shared: 0, last_report: null, ...more });
+  it('puts the states with something to say first, worst level first, and names the silent ones apart', () => {
+    const states = [
+      state('Alabama', 'no-report'),
+      state('Illinois', 'no-report', { last_report: '2026-11-03T12:00:00Z' }),
+      state('Iowa', 'normal', { last_report: '2026-11-03T12:00:00Z' }),
+      state('Ohio', 'degraded', { last_report: '2026-11-03T12:00:00Z' }),
+      state('Texas', 'no-report', { declined: true }),
+      state('Utah', 'no-report', { not_shared: 12 }),
+      state('Wisconsin', 'disrupted', { last_report: '2026-11-03T12:00:00Z' }),
+      state('Guam', null),
+    ];
+    const { telling, silent } = statesByConcern(states);
+    expect(telling.map((s) => s.name)).toEqual(['Wisconsin', 'Illinois', 'Utah', 'Ohio', 'Iowa', 'Texas']);
+    expect(silent.map((s) => s.name)).toEqual(['Alabama', 'Guam']);
+  });
+  it('says how many silent states it names', () => {
+    expect(silentStatesWords(1)).toBe('No report has reached you from this state or territory:');
+    expect(silentStatesWords(54)).toBe('No report has reached you from these 54 states and territories:');
   });
 });

@@ -55,13 +55,41 @@ export function answerReason(answer: Answer, reports: number, silent: number, no
   }
 }
 
+/** The levels worst first, as the roll-up ranks them (silence above a degraded report: it may hide anything). */
+const WORST_FIRST: readonly RollupLevel[] = ['compromise-confirmed', 'disrupted', 'no-report', 'degraded', 'stale', 'normal'];
+
+/** What the national list needs of a state's row. */
+interface StateLine {
+  readonly name: string;
+  readonly declined: boolean;
+  readonly worst: RollupLevel | null;
+  readonly not_shared: number;
+  readonly last_report: string | null;
+}
+
+/**
+ * The national list in the order a reader looks: states with something to say, worst level first (then by name),
+ * and apart from them the states from which nothing reached the reader at all (no report shared, nothing declined,
+ * no local office known to keep its status from them), which a reader only needs named once, not row by row.
+ */
+export function statesByConcern<S extends StateLine>(states: readonly S[]): { readonly telling: readonly S[]; readonly silent: readonly S[] } {
+  const rank = (s: S) => (s.declined ? WORST_FIRST.length : s.worst === null ? WORST_FIRST.length + 1 : WORST_FIRST.indexOf(s.worst));
+  const silent = states.filter((s) => !s.declined && s.last_report === null && s.not_shared === 0 && (s.worst === 'no-report' || s.worst === null));
+  const telling = states.filter((s) => !silent.includes(s)).sort((a, b) => rank(a) - rank(b) || a.name.localeCompare(b.name, 'en'));
+  return { telling, silent };
+}
+
+/** "No report has reached you from 3 states and territories:" / "from Alabama:" before the silent states' names. */
+export function silentStatesWords(count: number): string {
+  return count === 1 ? 'No report has reached you from this state or territory:' : `No report has reached you from these ${count} states and territories:`;
+}
+
 /**
  * "3 normal, 1 degraded, 2 no report": a state's counts in words, worst first, zeros left out; then the local
  * offices whose status was not shared with the reader ("102 local offices not shared with you").
  */
 export function countsWords(counts: Readonly<Record<RollupLevel, number>>, notShared = 0): string {
-  const order: readonly RollupLevel[] = ['compromise-confirmed', 'disrupted', 'no-report', 'degraded', 'stale', 'normal'];
-  const parts = order.filter((l) => counts[l] > 0).map((l) => `${counts[l]} ${STATUS_LEVEL_TEXT[l].toLowerCase()}`);
+  const parts = WORST_FIRST.filter((l) => counts[l] > 0).map((l) => `${counts[l]} ${STATUS_LEVEL_TEXT[l].toLowerCase()}`);
   if (notShared > 0) parts.push(`${notShared} local office${notShared === 1 ? '' : 's'} not shared with you`);
   return parts.length === 0 ? 'no jurisdictions known' : parts.join(', ');
 }

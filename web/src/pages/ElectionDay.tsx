@@ -1,5 +1,5 @@
 import '../election-day.css';
-import { useEffect, useRef, useState } from 'react';
+import { Fragment, useEffect, useRef, useState } from 'react';
 import { ELECTION_QUESTIONS, functionLabel, isElectionFunction, PHASE_TEXT, QUESTION_TEXT, ROLLUP_LEVELS, STATUS_LEVEL_TEXT, type ElectionQuestion, type RollupLevel } from '../../../src/domain/election.ts';
 import { call, query, type ApiProblem, type ApiResponse } from '../api.ts';
 
@@ -8,7 +8,7 @@ import { ScrollArea } from '../components/ScrollArea.tsx';
 import { Section, usePhone } from '../components/Section.tsx';
 import { LevelBadge, LevelLegend, StatusMap } from '../components/StatusMap.tsx';
 import { Loading, ProblemBox } from '../components/Status.tsx';
-import { ANSWER_WORDS, answerReason, countsWords, noReportWords, overdueWords, reportLinkWords } from '../election-words.ts';
+import { ANSWER_WORDS, answerReason, countsWords, noReportWords, overdueWords, reportLinkWords, silentStatesWords, statesByConcern } from '../election-words.ts';
 import { formatWhen } from '../format.ts';
 import { Link, navigate } from '../router.tsx';
 import { placeByFips } from '../states.ts';
@@ -278,30 +278,49 @@ function QuestionCard(props: { readonly q: ElectionQuestion; readonly answer: Ro
 }
 
 function StatesTable(props: { readonly r: RollupView; readonly id: string; readonly now: Date }) {
+  const { telling, silent } = statesByConcern(props.r.states);
+  const to = (fips: string) => `/elections/${encodeURIComponent(props.id)}?state=${fips}`;
   return (
-    <table className="data-table states-table">
-      <caption className="muted small">Every state and territory taking part, in words (choose one to see its jurisdictions)</caption>
-      <thead>
-        <tr>
-          <th scope="col">State or territory</th>
-          <th scope="col">Worst level</th>
-          <th scope="col">Jurisdictions</th>
-          <th scope="col">Last report</th>
-        </tr>
-      </thead>
-      <tbody>
-        {props.r.states.map((s) => (
-          <tr key={s.state_fips} data-fips={s.state_fips} data-level={s.declined ? 'declined' : (s.worst ?? 'none')}>
-            <th scope="row" data-label="State">
-              <Link to={`/elections/${encodeURIComponent(props.id)}?state=${s.state_fips}`}>{s.name}</Link>
-            </th>
-            <td data-label="Worst level">{s.declined ? <span className="level-badge level-none">Declined to report</span> : <LevelBadge level={s.worst} />}</td>
-            <td data-label="Jurisdictions">{s.declined ? '—' : countsWords(s.counts, s.not_shared)}</td>
-            <td data-label="Last report">{formatWhen(s.last_report, props.now)}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <>
+      {telling.length === 0 ? null : (
+        <table className="data-table states-table">
+          <caption className="muted small">States and territories with something to say, worst level first (choose one to see its jurisdictions)</caption>
+          <thead>
+            <tr>
+              <th scope="col">State or territory</th>
+              <th scope="col">Worst level</th>
+              <th scope="col">Jurisdictions</th>
+              <th scope="col">Last report</th>
+            </tr>
+          </thead>
+          <tbody>
+            {telling.map((s) => (
+              <tr key={s.state_fips} data-fips={s.state_fips} data-level={s.declined ? 'declined' : (s.worst ?? 'none')}>
+                <th scope="row" data-label="State">
+                  <Link to={to(s.state_fips)}>{s.name}</Link>
+                </th>
+                <td data-label="Worst level">{s.declined ? <span className="level-badge level-none">Declined to report</span> : <LevelBadge level={s.worst} />}</td>
+                <td data-label="Jurisdictions">{s.declined ? '—' : countsWords(s.counts, s.not_shared)}</td>
+                <td data-label="Last report">{formatWhen(s.last_report, props.now)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {silent.length === 0 ? null : (
+        <p className="silent-states">
+          <LevelBadge level="no-report" /> {silentStatesWords(silent.length)}{' '}
+          {silent.map((s, i) => (
+            <Fragment key={s.state_fips}>
+              {i === 0 ? null : ', '}
+              <Link to={to(s.state_fips)}>
+                {s.name}
+              </Link>
+            </Fragment>
+          ))}
+        </p>
+      )}
+    </>
   );
 }
 
