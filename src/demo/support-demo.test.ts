@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OPERATOR } from '../accounts/context.ts';
+import { createOrganization } from '../accounts/organizations.ts';
 import { supportRepository } from '../store/support.ts';
 import { composedHub, type ComposedHub } from '../../test/helpers/composed-hub.ts';
+import { DEMO_COUNTY } from './seed-demo.ts';
 import { seedDemoSupport } from './support-demo.ts';
 
 describe('the demo catalogue of support services', () => {
@@ -20,5 +23,24 @@ describe('the demo catalogue of support services', () => {
     const wisconsin = await h.state('55');
     expect(offered.filter((o) => o.providerOrg === wisconsin).map((o) => o.service)).toEqual(['incident-response', 'threat-briefing']);
     expect(offered).toHaveLength(6);
+  });
+
+  it('has the demo village ask its state and CISA for help after the phishing emails, once however often it runs', async () => {
+    const repo = supportRepository(h.store.database);
+    const village = await createOrganization(h.hub.auth.context, OPERATOR, DEMO_COUNTY);
+    if (!village.ok) throw new Error(village.error.message);
+    const now = Date.UTC(2026, 10, 3, 15);
+    await seedDemoSupport(h.hub.auth.context, repo, now);
+    await seedDemoSupport(h.hub.auth.context, repo, now + 60_000);
+    const asked = await repo.requestsFor(village.value.id, 10);
+    expect(asked.map((r) => [r.service, r.status, r.urgent])).toEqual([
+      ['phishing-assessment', 'requested', false],
+      ['incident-response', 'accepted', true],
+    ]);
+    const wisconsin = await h.state('55');
+    const [stateSees] = await repo.requestsFor(wisconsin, 10);
+    expect(stateSees?.title).toMatch(/phishing emails/);
+    expect((await repo.messages(stateSees?.id ?? '')).map((m) => m.authorOrg)).toEqual([wisconsin, village.value.id]);
+    expect(asked.every((r) => r.title.endsWith('(fictional)') && r.details.endsWith('(fictional).'))).toBe(true);
   });
 });

@@ -1,6 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import type { AccountsContext } from '../accounts/context.ts';
-import type { SupportService } from '../domain/support.ts';
+import { organizationId } from '../domain/organization.ts';
+import type { SupportService, SupportStatus } from '../domain/support.ts';
 import type { SupportRepository } from '../store/support.ts';
+import { DEMO_COUNTY, DEMO_WATCHED_DOMAIN } from './seed-demo.ts';
 
 /** What the demo's providers offer, so the Support page has a catalogue to ask from (descriptions are fictional). */
 const DEMO_OFFERINGS: readonly { readonly match: (o: { kind: string; short_name: string | null; state_fips: string | null }) => boolean; readonly services: readonly [SupportService, string][] }[] = [
@@ -22,12 +25,83 @@ const DEMO_OFFERINGS: readonly { readonly match: (o: { kind: string; short_name:
   },
 ];
 
-/** Publishes the demo providers' services; safe to repeat (one offering per provider and service). */
+const MINUTE = 60_000;
+
+/** Who wrote a demo message: the village's clerk or the provider's person, and how long before the seed. */
+interface DemoMessage {
+  readonly from: 'requester' | 'provider';
+  readonly minutesAgo: number;
+  readonly body: string;
+}
+
+/**
+ * What the demo village asked for after the phishing emails to its poll-worker coordinators (the demo story): the
+ * state's responders, accepted and talking it through, and a phishing exercise from CISA, not answered yet. So the
+ * clerk, the state analyst and the federal liaison each find a request on their Support page.
+ */
+const DEMO_REQUESTS: readonly {
+  readonly provider: (o: { kind: string; short_name: string | null; state_fips: string | null }) => boolean;
+  readonly providerPerson: string;
+  readonly service: SupportService;
+  readonly title: string;
+  readonly details: string;
+  readonly urgent: boolean;
+  readonly status: SupportStatus;
+  readonly minutesAgo: number;
+  readonly messages: readonly DemoMessage[];
+}[] = [
+  {
+    provider: (o) => o.kind === 'state' && o.state_fips === '55',
+    providerPerson: 'analyst@wi-elections.example',
+    service: 'incident-response',
+    title: 'Check our clerk’s office workstations after the phishing emails (fictional)',
+    details: `Three of our poll-worker coordinators received emails linking to ${DEMO_WATCHED_DOMAIN}; one entered a password before we reset it. Please check the office workstations before early voting closes (fictional).`,
+    urgent: true,
+    status: 'accepted',
+    minutesAgo: 150,
+    messages: [
+      { from: 'provider', minutesAgo: 120, body: 'Accepted. A state responder will call the clerk’s office this morning to arrange a visit (fictional).' },
+      { from: 'requester', minutesAgo: 100, body: 'Thank you. The office is open from 7 am; ask for the clerk at the front desk (fictional).' },
+    ],
+  },
+  {
+    provider: (o) => o.kind === 'federal' && o.short_name === 'CISA',
+    providerPerson: 'liaison@cisa-demo.example',
+    service: 'phishing-assessment',
+    title: 'Phishing exercise for our poll workers after the election (fictional)',
+    details: 'After this month’s phishing emails we would like a simulated phishing campaign for our staff and poll-worker coordinators, with a debrief, once the canvass is done (fictional).',
+    urgent: false,
+    status: 'requested',
+    minutesAgo: 45,
+    messages: [],
+  },
+];
+
+/**
+ * Publishes the demo providers' services, then, the first time the demo village has no request, its requests; safe to
+ * repeat (one offering per provider and service; the requests only while the village has none).
+ */
 export async function seedDemoSupport(ctx: AccountsContext, repo: SupportRepository, now: number): Promise<void> {
   const orgs = await ctx.accounts.listOrganizations();
   for (const { match, services } of DEMO_OFFERINGS) {
     const provider = orgs.find(match);
     if (provider === undefined) continue;
     for (const [service, description] of services) await repo.putOffering({ providerOrg: provider.id, service, description, active: true, updatedAt: now });
+  }
+  const village = orgs.find((o) => o.id === organizationId(DEMO_COUNTY));
+  if (village === undefined || (await repo.requestsFor(village.id, 1)).length > 0) return;
+  const clerk = await ctx.accounts.userByEmail('clerk@demoville.example');
+  for (const r of DEMO_REQUESTS) {
+    const provider = orgs.find(r.provider);
+    if (provider === undefined) continue;
+    const person = await ctx.accounts.userByEmail(r.providerPerson);
+    const id = randomUUID();
+    const at = now - r.minutesAgo * MINUTE;
+    await repo.addRequest({ id, requesterOrg: village.id, providerOrg: provider.id, service: r.service, title: r.title, details: r.details, urgent: r.urgent, status: 'requested', scheduledFor: null, createdBy: clerk?.id ?? null, createdAt: at, updatedAt: at });
+    for (const m of r.messages) {
+      const requester = m.from === 'requester';
+      await repo.addMessage({ id: randomUUID(), requestId: id, authorOrg: requester ? village.id : provider.id, authorUser: (requester ? clerk : person)?.id ?? null, body: m.body, at: now - m.minutesAgo * MINUTE });
+    }
+    if (r.status !== 'requested') await repo.setStatus(id, r.status, null, now - (r.messages[0]?.minutesAgo ?? 0) * MINUTE);
   }
 }
