@@ -188,6 +188,57 @@ describe.each(testDialects())('the cached roll-up on %s', (dialect) => {
     expect((await row(WI_READER, WI))?.every_minutes).toBe(30);
   });
 
+  it('reads and builds an entry once for the readers that find it missing at once, and catches up those who came after a new report', async () => {
+    const repo = electionStatusStore(store.database);
+    let reads = 0;
+    let marks = 0;
+    let caughtUp = 0;
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const first = { ...deps, rollups: rollupCache(), elections: { ...repo,
+      // The office's reports, held back until the test lets them go: every reader meanwhile finds the entry being read.
+      latest: async (...args: Parameters<typeof repo.latest>) => {
+        reads += 1;
+        await held;
+        return repo.latest(...args);
+      },
+      statusMark: async (...args: Parameters<typeof repo.statusMark>) => {
+        const mark = await repo.statusMark(...args);
+        marks += 1;
+        return mark;
+      },
+      addedBetween: (...args: Parameters<typeof repo.addedBetween>) => {
+        caughtUp += 1;
+        return repo.addedBetween(...args);
+      },
+    } };
+    // People of Wisconsin's office whom no report names: one entry for them all.
+    const people = [1, 2, 3, 4, 5, 6].map((i): Reader => {
+      const id = `0000001${i}-0000-4000-8000-00000000001${i}` as UserId;
+      return { kind: 'member', orgId: WI, userId: id, keys: ['community', `org:${WI}`, 'state:55', `user:${id}`] };
+    });
+    const answer = (deps: StatusDeps, i: number) => {
+      const reader = people[i] as Reader;
+      return i % 2 === 0 ? rollupFor(deps, reader, election) : stateRollupFor(deps, reader, election, '55');
+    };
+    const herd = [0, 1, 2, 3].map((i) => answer(first, i));
+    await expect.poll(() => marks).toBe(4);
+    // A report stored while the entry is being read: readers who came after it wait for that read too, then merge what was added since their mark.
+    const added = await report(DANE, ['state:55'], now);
+    const later = [4, 5].map((i) => answer(first, i));
+    await expect.poll(() => marks).toBe(6);
+    expect(reads).toBe(1);
+    release();
+    const answers = await Promise.all([...herd, ...later]);
+    expect(reads).toBe(1);
+    expect(caughtUp).toBeGreaterThan(0);
+    for (const [i, got] of answers.entries()) expect(got).toEqual(await answer(anew, i));
+    expect(answers.map((a) => (a.ok && 'jurisdictions' in a.value ? a.value.jurisdictions.find((j) => j.id === DANE)?.report_id : 'national'))).toEqual(['national', added, 'national', added, 'national', added]);
+    expect(first.rollups.size).toBe(1);
+  });
+
   it('serializes a roll-up once while it holds, each answer with its own generated_at', async () => {
     let serialized = 0;
     const serialize = (value: unknown) => {

@@ -1,3 +1,5 @@
+import type { Problem } from '../domain/problem.ts';
+import type { Result } from '../domain/result.ts';
 import type { Expectation, StatusEntry, StatusMark } from '../store/elections.ts';
 import type { VisibleElection } from '../elections/service.ts';
 import type { Jurisdiction } from './rollup.ts';
@@ -42,13 +44,26 @@ export interface RollupCache {
   get(key: string): ReaderElection | undefined;
   /** Stores `next` unless another request stored a newer entry since `previous` was read. */
   replace(key: string, previous: ReaderElection | undefined, next: ReaderElection): void;
+  /** The read of `key` under way (started by `reading`), and the status mark it was started under. */
+  pending(key: string): Reading | undefined;
+  /**
+   * Runs `read` as the read of `key` under way until it settles, so that the requests that find the entry
+   * missing or out of date at once (a herd of first reads) wait for one read instead of each making its own.
+   */
+  reading(key: string, mark: StatusMark, read: () => Promise<Result<ReaderElection, Problem>>): Promise<Result<ReaderElection, Problem>>;
   readonly size: number;
+}
+
+export interface Reading {
+  readonly mark: StatusMark;
+  readonly entry: Promise<Result<ReaderElection, Problem>>;
 }
 
 export function rollupCache(limits: { readonly entries?: number; readonly reports?: number } = {}): RollupCache {
   const maxEntries = limits.entries ?? 1000;
   const maxReports = limits.reports ?? 200_000;
   const map = new Map<string, ReaderElection>();
+  const underWay = new Map<string, Reading>();
   let reports = 0;
   const drop = (key: string) => {
     const old = map.get(key);
@@ -73,6 +88,19 @@ export function rollupCache(limits: { readonly entries?: number; readonly report
         if (map.size <= 1 || (map.size <= maxEntries && reports <= maxReports)) break;
         drop(oldest);
       }
+    },
+    pending(key) {
+      return underWay.get(key);
+    },
+    reading(key, mark, read) {
+      const entry = read();
+      const reading: Reading = { mark, entry };
+      underWay.set(key, reading);
+      const done = () => {
+        if (underWay.get(key) === reading) underWay.delete(key);
+      };
+      entry.then(done, done);
+      return entry;
     },
     get size() {
       return map.size;

@@ -111,21 +111,43 @@ async function readAll(deps: StatusDeps, reader: Reader, electionId: string, mar
   return ok({ mark, found: found.value, expectations, latest: byJurisdiction(latest), views: new Map<string, BuiltView>(), person: null });
 }
 
-/** What `reader` (no person keys asked about) builds from: its cached entry while `mark` holds, else updated or read anew. */
+/** Whether an entry read under `held` may answer a read under `mark`: nothing but reports added since (merged by `caughtUp`). */
+const holdsFor = (held: StatusMark, mark: StatusMark) => sameChanges(held, mark) && held.personUs === mark.personUs && held.newestUs <= mark.newestUs;
+
+/** `known` (read under an older or the same mark, holdsFor) brought up to `mark`: the reports added since that the reader may see, merged in. */
+async function caughtUp(deps: StatusDeps, rollups: RollupCache, key: string, reader: Reader, electionId: string, known: ReaderElection, mark: StatusMark): Promise<ReaderElection> {
+  if (known.mark.newestUs === mark.newestUs) return known;
+  // Only reports were added since: those of them the reader may see (the store's predicate), merged in.
+  const added = merged(known.latest, await deps.elections.addedBetween(reader, electionId, known.mark.newestUs, mark.newestUs));
+  const next: ReaderElection = { ...known, mark, latest: added ?? known.latest, views: added === null ? known.views : new Map<string, BuiltView>() };
+  rollups.replace(key, known, next);
+  return next;
+}
+
+/**
+ * What `reader` (no person keys asked about) builds from: its cached entry while `mark` holds, else updated or read
+ * anew. Requests that find the entry missing or out of date while a read of it is under way under a mark that holds
+ * for theirs wait for that read (then catch up on reports added since), instead of each reading and building it.
+ */
 async function keyedElection(deps: StatusDeps, rollups: RollupCache, reader: Reader, electionId: string, mark: StatusMark): Promise<Result<ReaderElection, Problem>> {
   const key = `${electionId}\n${visibilityKey(reader)}`;
   const cached = rollups.get(key);
-  if (cached !== undefined && sameChanges(cached.mark, mark) && cached.mark.personUs === mark.personUs && cached.mark.newestUs <= mark.newestUs) {
-    if (cached.mark.newestUs === mark.newestUs) return ok(cached);
-    // Only reports were added since: those of them the reader may see (the store's predicate), merged in.
-    const added = merged(cached.latest, await deps.elections.addedBetween(reader, electionId, cached.mark.newestUs, mark.newestUs));
-    const next: ReaderElection = { ...cached, mark, latest: added ?? cached.latest, views: added === null ? cached.views : new Map<string, BuiltView>() };
-    rollups.replace(key, cached, next);
-    return ok(next);
+  if (cached !== undefined && holdsFor(cached.mark, mark)) return ok(await caughtUp(deps, rollups, key, reader, electionId, cached, mark));
+  const pending = rollups.pending(key);
+  if (pending !== undefined && holdsFor(pending.mark, mark)) {
+    const shared = await pending.entry;
+    // A refusal under the same change counts is this reader's too (the election as it sees it has not changed).
+    if (!shared.ok) return shared;
+    // Another waiter may have caught the entry up already: the newest that holds is the one to start from.
+    const now = rollups.get(key);
+    const from = now !== undefined && holdsFor(now.mark, mark) && now.mark.newestUs >= shared.value.mark.newestUs ? now : shared.value;
+    return ok(await caughtUp(deps, rollups, key, reader, electionId, from, mark));
   }
-  const next = await readAll(deps, reader, electionId, mark);
-  if (next.ok) rollups.replace(key, cached, next.value);
-  return next;
+  return rollups.reading(key, mark, async () => {
+    const next = await readAll(deps, reader, electionId, mark);
+    if (next.ok) rollups.replace(key, cached, next.value);
+    return next;
+  });
 }
 
 /**
