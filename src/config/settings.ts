@@ -36,6 +36,11 @@ export const ConfigSchema = Type.Object({
     env: 'RAMPART_HUB_IDENTITY',
     expected: 'a STIX identity id such as identity--4f1f0d5e-8a7c-4c0e-9e7a-2d3b5c6a7b8c',
   }),
+  databaseKeepConnections: setting(Type.Boolean({ default: true, description: 'PostgreSQL: rampart serve opens its 10 pooled connections before it listens and keeps them while idle' }), {
+    env: 'RAMPART_DATABASE_KEEP_CONNECTIONS',
+    expected: 'true or false',
+    scope: 'serve',
+  }),
   host: setting(Type.String({ minLength: 1, default: '127.0.0.1', description: 'address rampart serve listens on' }), { env: 'RAMPART_HOST', flag: '--host', expected: 'an address such as 127.0.0.1, 0.0.0.0 or ::', scope: 'serve' }),
   port: setting(Type.Integer({ minimum: 0, maximum: 65535, default: 8080, description: 'TCP port rampart serve listens on (0 picks a free one)' }), {
     env: 'RAMPART_PORT',

@@ -70,4 +70,24 @@ describe('/metrics of the connection pool and the process', () => {
       await test.drop();
     }
   });
+
+  it.runIf(testDialects().includes('postgres'))('PostgreSQL: a server\'s pool has every connection open before the first request, idle and kept', async () => {
+    const test = testDatabase('postgres');
+    const plain = await openDatabase<unknown>(test.url);
+    const kept = await openDatabase<unknown>(test.url, { keepConnections: true });
+    try {
+      expect(plain.pool?.counts()).toEqual({ total: 1, idle: 1, waiting: 0 });
+      expect(kept.pool?.counts()).toEqual({ total: 10, idle: 10, waiting: 0 });
+      const waits: number[] = [];
+      kept.pool?.onCheckout((seconds) => waits.push(seconds));
+      // A burst of ten finds a connection each without opening one.
+      await Promise.all(Array.from({ length: 10 }, () => kept.db.selectNoFrom((eb) => eb.lit(1).as('one')).execute()));
+      expect(waits).toHaveLength(10);
+      expect(kept.pool?.counts().total).toBe(10);
+    } finally {
+      await plain.close();
+      await kept.close();
+      await test.drop();
+    }
+  });
 });

@@ -12,6 +12,8 @@ import { prepareHub, type Prepared } from './first-start.ts';
 export interface OpenHubOptions extends Omit<HubOptions, 'store' | 'secretBox'> {
   /** The database: a SQLite file, `:memory:` or a postgres:// URL. */
   readonly url: string;
+  /** PostgreSQL: every pooled connection opened before the server listens, and kept while idle (OpenDatabaseOptions). */
+  readonly keepConnections?: boolean;
   /** Seals TOTP and webhook secrets at rest; plain-text secrets left by older versions are sealed under it at start. */
   readonly secretBox: SecretBox;
   /** Add the fictional demo people, their passwords kept in this file. */
@@ -33,8 +35,8 @@ export interface OpenedHub {
  * On a problem nothing stays open.
  */
 export async function openHub(options: OpenHubOptions): Promise<Result<OpenedHub, Problem>> {
-  const { url, demo, onKnowledgeBase, notice, ...hubOptions } = options;
-  const store = await openStore({ url });
+  const { url, keepConnections, demo, onKnowledgeBase, notice, ...hubOptions } = options;
+  const store = await openStore({ url, keepConnections: keepConnections === true });
   const hub = await composeHub({ ...hubOptions, store });
   if (hub.auth.context.secrets !== options.secretBox) throw new Error('the auth service did not receive the server key; TOTP secrets would be sealed under a key lost at the next start');
   const totp = await sealStoredTotpSecrets(hub.auth.context.accounts, options.secretBox);

@@ -67,12 +67,24 @@ const pgTypes = {
     oid === INT8_OID ? parseInt8 : (pg.types.getTypeParser(oid, format) as unknown)) as typeof pg.types.getTypeParser,
 };
 
+export interface OpenDatabaseOptions {
+  /**
+   * PostgreSQL: open every connection of the pool before returning, and keep them open while idle. A server's
+   * first burst of requests then finds them ready: opening one costs a PostgreSQL backend's start (a process and its
+   * catalog caches), and a burst at start would open them all at once, each request waiting for its own.
+   */
+  readonly keepConnections?: boolean;
+}
+
+/** The most connections one process's pool opens to PostgreSQL. */
+const POOL_SIZE = 10;
+
 /**
  * Opens SQLite (WAL, foreign keys on) or PostgreSQL. A PostgreSQL URL may carry `?schema=<name>`:
  * the schema is created when missing and used as the search path (tests use one schema each).
  */
-export async function openDatabase<DB>(url: string): Promise<Database<DB>> {
-  if (isPostgresUrl(url)) return openPostgres<DB>(url);
+export async function openDatabase<DB>(url: string, options: OpenDatabaseOptions = {}): Promise<Database<DB>> {
+  if (isPostgresUrl(url)) return openPostgres<DB>(url, options);
   if (url !== ':memory:') mkdirSync(path.dirname(path.resolve(url)), { recursive: true });
   const handle = new SqliteDatabase(url);
   handle.pragma('journal_mode = WAL');
@@ -140,7 +152,7 @@ class SchemaLockingPostgresDialect extends PostgresDialect {
   }
 }
 
-async function openPostgres<DB>(url: string): Promise<Database<DB>> {
+async function openPostgres<DB>(url: string, options: OpenDatabaseOptions): Promise<Database<DB>> {
   const parsed = new URL(url);
   const schema = parsed.searchParams.get('schema');
   parsed.searchParams.delete('schema');
@@ -155,9 +167,12 @@ async function openPostgres<DB>(url: string): Promise<Database<DB>> {
       await setup.end();
     }
   }
+  const keep = options.keepConnections === true;
   const pool = new pg.Pool({
     connectionString,
-    max: 10,
+    max: POOL_SIZE,
+    // Kept: none closed for being idle (pg-pool closes idle connections above `min` after idleTimeoutMillis).
+    ...(keep ? { min: POOL_SIZE } : {}),
     types: pgTypes,
     // No JIT: it compiles a search's count for tens of milliseconds before running it for a few (docs/benchmarks.md, Search).
     options: `-c jit=off${schema === null ? '' : ` -c search_path="${schema}"`}`,
@@ -165,5 +180,9 @@ async function openPostgres<DB>(url: string): Promise<Database<DB>> {
   const watched = watchedPool(pool);
   const db = new Kysely<DB>({ dialect: new SchemaLockingPostgresDialect({ pool: watched.pool }) });
   await sql`select 1`.execute(db);
+  if (keep) {
+    const opened = await Promise.all(Array.from({ length: POOL_SIZE }, () => pool.connect()));
+    for (const client of opened) client.release();
+  }
   return { db, dialect: 'postgres', close: () => db.destroy(), pool: watched.watch };
 }

@@ -23,6 +23,8 @@ export interface RampartStore {
 export interface OpenStoreOptions extends StixStoreOptions {
   /** SQLite file path, `:memory:`, or a postgres:// URL (optionally with `?schema=`). */
   readonly url: string;
+  /** PostgreSQL: every pooled connection opened at once and kept while idle (a server; OpenDatabaseOptions). */
+  readonly keepConnections?: boolean;
 }
 
 // Kysely's migrator lists tables in every PostgreSQL schema; a schema dropped meanwhile (another test's) fails that listing.
@@ -40,7 +42,7 @@ async function migrate(database: Database<unknown>): Promise<void> {
 
 /** Opens the database at `url`, brings it to the latest migration, and returns the store. */
 export async function openStore(options: OpenStoreOptions): Promise<RampartStore> {
-  const database = await openDatabase<unknown>(options.url);
+  const database = await openDatabase<unknown>(options.url, { keepConnections: options.keepConnections === true });
   try {
     await migrate(database);
   } catch (error) {

@@ -26,7 +26,10 @@ export interface ServedProcess {
 export interface ServeOptions {
   /** The database: a SQLite file or a postgres:// URL. */
   readonly db: string;
-  /** The environment it runs with; process.env by default. */
+  /**
+   * The environment it runs with; process.env by default. Without RAMPART_DATABASE_KEEP_CONNECTIONS in it, the server opens its
+   * PostgreSQL connections on demand: tests start many servers at once on one PostgreSQL, ten kept connections each would crowd it.
+   */
   readonly env?: NodeJS.ProcessEnv;
   /** Words after `serve --port 0 --db <db>`, e.g. ['--demo']. */
   readonly args?: readonly string[];
@@ -43,7 +46,7 @@ export function envWithout(names: readonly string[], env: NodeJS.ProcessEnv = pr
 
 /** Starts `rampart serve` on a free port of 127.0.0.1 in a child process; resolves once it says where it listens, rejects if it exits first. */
 export async function startServe(options: ServeOptions): Promise<ServedProcess> {
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), RAMPART_BIN, 'serve', '--port', '0', '--db', options.db, ...(options.args ?? [])], { cwd: ROOT, env: options.env ?? process.env });
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), RAMPART_BIN, 'serve', '--port', '0', '--db', options.db, ...(options.args ?? [])], { cwd: ROOT, env: { RAMPART_DATABASE_KEEP_CONNECTIONS: 'false', ...(options.env ?? process.env) } });
   const keep = (text: string) => (options.keep === undefined ? text : text.slice(-options.keep));
   let out = '';
   let err = '';

@@ -158,6 +158,7 @@ async function serve(flags: ServeFlags): Promise<number> {
   const credentialsFile = path.join(dataDir, 'demo-credentials.json');
   const opened = await openHub({
     url,
+    keepConnections: config.databaseKeepConnections,
     secretBox: box,
     hubOwner,
     bus,
