@@ -202,10 +202,14 @@ const timings = new Map<string, number[]>();
 const errors = new Map<string, Map<string, number>>();
 // When each answer slower than the target was sent (performance.now()): bunched in a few seconds says stalls, spread says queueing.
 const slowSentAt: number[] = [];
+const slowRoutes: string[] = [];
 function record(route: string, ms: number, problem: string | null): void {
   const list = timings.get(route) ?? [];
   list.push(ms);
-  if (ms > TARGET_P99_MS) slowSentAt.push(performance.now() - ms);
+  if (ms > TARGET_P99_MS) {
+    slowSentAt.push(performance.now() - ms);
+    slowRoutes.push(route);
+  }
   timings.set(route, list);
   if (problem === null) return;
   const byReason = errors.get(route) ?? new Map<string, number>();
@@ -242,6 +246,8 @@ const env = {
   RAMPART_NATS_URL: NATS,
   RAMPART_NATS_SUBJECT: `rampart.bench.${randomBytes(4).toString('hex')}`,
   RAMPART_LOG_LEVEL: 'warn',
+  // As a deployed server: its pooled connections open before it listens (test/helpers/serve.ts opens them on demand otherwise).
+  RAMPART_DATABASE_KEEP_CONNECTIONS: 'true',
   RAMPART_BENCH_QUERY_FILE: QUERY_FILE,
 };
 const servers: ServedProcess[] = [];
@@ -547,6 +553,20 @@ try {
     `answers over ${TARGET_P99_MS} ms: ${slowSentAt.length.toLocaleString('en-US')}, sent in ${bySecond.size} of the run's ${SECONDS} seconds; the worst tenth of the seconds hold ${inWorst} ` +
       `(busiest: ${worst.slice(0, 8).map(([sec, n]) => `${sec} s: ${n}`).join(', ')})`,
   );
+  // The run's start apart: every actor's first requests come in its first seconds (the analysts' within one second).
+  const FIRST = 10;
+  const perSecond = Array.from({ length: Math.min(FIRST, SECONDS) }, (_, sec) => `${sec}: ${bySecond.get(sec) ?? 0}`);
+  const later = [...bySecond].filter(([sec]) => sec >= FIRST).reduce((sum, [, n]) => sum + n, 0);
+  console.log(`  per second of the first ${perSecond.length}: ${perSecond.join(', ')}; after: ${later} in ${Math.max(0, SECONDS - FIRST)} s`);
+  const startByRoute = new Map<string, [number, number]>();
+  slowSentAt.forEach((t, i) => {
+    if (t < runPerfStart) return;
+    const route = slowRoutes[i] ?? '';
+    const counts = startByRoute.get(route) ?? [0, 0];
+    counts[t - runPerfStart < 5000 ? 0 : 1] += 1;
+    startByRoute.set(route, counts);
+  });
+  if (startByRoute.size > 0) console.log(`  by route, in the first 5 s / after: ${[...startByRoute].sort(([x], [y]) => x.localeCompare(y)).map(([route, [first, rest]]) => `${route} ${first} / ${rest}`).join('; ')}`);
   for (const line of serverReport(metricsBefore, metricsAfter, clientAbove, TARGET_P99_MS / 1000)) console.log(line);
   for (const line of waitLines) console.log(line);
   if (missed) exitCode = 1;
