@@ -9,6 +9,8 @@ export interface Place {
 }
 export function placeOf(file: string): Place;
 export function refusal(from: Place, to: Place): string | null;
+export function isHttpFramework(source: string): boolean;
+export function frameworkRefusal(from: Place, source: string): string | null;
 export const layersRule: Rule.RuleModule;
 declare const plugin: ESLint.Plugin;
 export default plugin;

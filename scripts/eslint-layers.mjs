@@ -1,7 +1,9 @@
 // The layer rule of DESIGN.md ("Shape of the code"), as an ESLint rule: imports point one way,
 // domain ← stix ← store ← features ← http/cli/web, and hub/ is the one composition root. A feature's route files
 // (routes.ts, *-routes.ts, plugin.ts) are HTTP adapters kept beside their service and may import src/http; the rest of
-// the feature may not (README.md, "Development", says why DESIGN.md's "features never import them" reads so).
+// the feature may not (README.md, "Development", says why DESIGN.md's "features never import them" reads so). The same
+// line holds for the HTTP framework itself: only src/http, a feature's route files, src/hub (which builds the app) and
+// src/cli import fastify, its plugins (@fastify/*, fastify-*) or its types.
 import path from 'node:path';
 import { checkedRepliesRule } from './eslint-replies.mjs';
 
@@ -29,6 +31,21 @@ export function placeOf(file) {
     return { area: 'src', folder: rel[1], test, adapter: base === 'routes.ts' || base.endsWith('-routes.ts') || base === 'plugin.ts' };
   }
   return { area: rel[0] === 'src' ? 'src-root' : rel[0] ?? '', folder: null, test, adapter: false };
+}
+
+/** Whether an import names the HTTP framework or one of its plugins: fastify, fastify/…, @fastify/…, fastify-…. */
+export function isHttpFramework(source) {
+  return /^(fastify(\/.*)?|@fastify\/.+|fastify-.+)$/.test(source);
+}
+
+/** What `from` may import of the HTTP framework package `source`, or why not. */
+export function frameworkRefusal(from, source) {
+  if (from.test) return null;
+  if (from.area === 'web') return `the web client runs in the browser; it never imports ${source}`;
+  if (from.area !== 'src') return null;
+  if (from.folder === 'http' || from.folder === 'hub' || from.folder === 'cli' || from.adapter) return null;
+  if (LEVEL.has(from.folder)) return `src/${from.folder} is core and never mentions HTTP: keep ${source} in src/http or a feature's route files`;
+  return `only adapters import ${source}: src/http, or a feature's routes.ts, *-routes.ts or plugin.ts; move the HTTP part there and pass plain values to this file`;
 }
 
 /** What `from` may import of `to` (both places), or why not. */
@@ -67,7 +84,13 @@ export const layersRule = {
     const filename = context.filename;
     const from = placeOf(filename);
     const check = (node, source) => {
-      if (typeof source !== 'string' || !source.startsWith('.')) return;
+      if (typeof source !== 'string') return;
+      if (isHttpFramework(source)) {
+        const why = frameworkRefusal(from, source);
+        if (why !== null) context.report({ node, messageId: 'refused', data: { target: source, why } });
+        return;
+      }
+      if (!source.startsWith('.')) return;
       const target = path.resolve(path.dirname(filename), source);
       const why = refusal(from, placeOf(target));
       if (why !== null) context.report({ node, messageId: 'refused', data: { target: source, why } });
@@ -77,6 +100,8 @@ export const layersRule = {
       ExportNamedDeclaration: (node) => node.source && check(node.source, node.source.value),
       ExportAllDeclaration: (node) => check(node.source, node.source.value),
       ImportExpression: (node) => node.source.type === 'Literal' && check(node.source, node.source.value),
+      // `import('fastify').FastifyReply` in a type position names the package as much as an import declaration does.
+      TSImportType: (node) => check(node.source, node.source.value),
     };
   },
 };

@@ -43,7 +43,33 @@ describe('the layer rule (rampart/layers)', () => {
     expect(refusals('src/stix/pattern/compile.ts', '../validate.ts')).toEqual([]);
     expect(refusals('src/taxii/read.ts', '../sharing/port.ts')).toEqual([]);
     expect(refusals('src/sharing/routes.test.ts', '../../test/helpers/http.ts')).toEqual([]);
-    expect(refusals('src/sharing/service.ts', 'fastify')).toEqual([]);
+    expect(refusals('src/sharing/service.ts', 'kysely')).toEqual([]);
+  });
+
+  it('refuses the HTTP framework and its plugins outside the adapters, in every form of import', () => {
+    // The two modules that did: the public answers cache of the rumour pages and the TAXII filter-collection routes.
+    expect(refusals('src/rumours/public-cache.ts', 'fastify')).toEqual([expect.stringContaining('only adapters import fastify')]);
+    expect(refusals('src/taxii/admin.ts', 'fastify')).toEqual([expect.stringContaining("a feature's routes.ts, *-routes.ts or plugin.ts")]);
+    expect(refusals('src/sharing/service.ts', '@fastify/cookie')).toEqual([expect.stringContaining('only adapters import @fastify/cookie')]);
+    expect(refusals('src/taxii/errors.ts', 'fastify/types/reply')).toHaveLength(1);
+    expect(refusals('src/ingest/import.ts', 'fastify-plugin')).toHaveLength(1);
+    expect(refusals('src/domain/problem.ts', 'fastify')).toEqual([expect.stringContaining('src/domain is core and never mentions HTTP')]);
+    expect(refusals('src/store/stix-store.ts', 'fastify')).toHaveLength(1);
+    expect(refusals('web/src/app.tsx', 'fastify')).toEqual([expect.stringContaining('runs in the browser')]);
+    const lint = (file: string, source: string) => linter.verify(source, config, path.join(ROOT, file)).map((m) => m.message);
+    expect(lint('src/support/service.ts', "import type { FastifyReply } from 'fastify';\nexport type R = FastifyReply;\n")).toHaveLength(1);
+    expect(lint('src/support/service.ts', "export type { FastifyReply } from 'fastify';\n")).toHaveLength(1);
+    expect(lint('src/support/service.ts', "export * from '@fastify/static';\n")).toHaveLength(1);
+    expect(lint('src/support/service.ts', "export const load = () => import('fastify');\n")).toHaveLength(1);
+    expect(lint('src/support/service.ts', "export type R = import('fastify').FastifyReply;\n")).toEqual([expect.stringContaining('only adapters import fastify')]);
+  });
+
+  it('allows the HTTP framework in the adapters, the composition root, the CLI and tests; other packages anywhere', () => {
+    for (const file of ['src/http/app.ts', 'src/http/routes/web.ts', 'src/rumours/routes.ts', 'src/ingest/import-routes.ts', 'src/taxii/plugin.ts', 'src/hub/compose.ts', 'src/cli/commands/serve.ts', 'src/sharing/service.test.ts', 'test/helpers/http.ts']) {
+      expect([file, refusals(file, 'fastify'), refusals(file, '@fastify/static')]).toEqual([file, [], []]);
+    }
+    expect(refusals('src/domain/problem.ts', '@sinclair/typebox')).toEqual([]);
+    expect(refusals('src/sharing/service.ts', 'fastifyish')).toEqual([]);
   });
 });
 
@@ -77,8 +103,8 @@ describe('the checked-replies rule (rampart/checked-replies, scripts/eslint-repl
   }
 
   it('refuses a feature helper sending a value through a plain FastifyReply, as the TAXII admin routes did', async () => {
-    // The shape src/taxii/admin.ts had: any value, stringified, past the response schemas.
-    expect(await replyRefusals('src/taxii/admin.ts', 'export const send = (reply: FastifyReply, body: unknown, status = 200) => reply.code(status).header("a", "b").send(JSON.stringify(body));\n')).toEqual([
+    // The shape src/taxii/admin-routes.ts (then admin.ts) had: any value, stringified, past the response schemas.
+    expect(await replyRefusals('src/taxii/admin-routes.ts', 'export const send = (reply: FastifyReply, body: unknown, status = 200) => reply.code(status).header("a", "b").send(JSON.stringify(body));\n')).toEqual([
       expect.stringContaining("'reply' is a plain FastifyReply"),
     ]);
     expect(await replyRefusals('src/elections/routes.ts', 'export function answer(out: FastifyReply, view: object): FastifyReply {\n  return out.send(view);\n}\n')).toEqual([expect.stringContaining("'out' is a plain FastifyReply")]);
@@ -87,7 +113,7 @@ describe('the checked-replies rule (rampart/checked-replies, scripts/eslint-repl
   it('allows a reply typed by the route (Sends<V>), bytes through sendBytes and an empty 304; the adapters of src/http are its own', async () => {
     expect(await replyRefusals('src/sharing/routes.ts', 'export const send = <V>(reply: FastifyReply & Sends<V>, value: NoInfer<V>) => reply.code(200).send(value);\n')).toEqual([]);
     expect(await replyRefusals('src/objects/routes.ts', 'export const send = (reply: FastifyReply, text: string) => sendBytes(reply.code(200), text);\n')).toEqual([]);
-    expect(await replyRefusals('src/rumours/public-cache.ts', 'export const same = (reply: FastifyReply) => reply.code(304).send();\n')).toEqual([]);
+    expect(await replyRefusals('src/rumours/routes.ts', 'export const same = (reply: FastifyReply) => reply.code(304).send();\n')).toEqual([]);
     expect(await replyRefusals('src/http/problem.ts', 'export const send = (reply: FastifyReply, body: object) => reply.send(body);\n')).toEqual([]);
   });
 });

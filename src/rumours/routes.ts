@@ -6,11 +6,11 @@ import { problem, type Problem } from '../domain/problem.ts';
 import { err, ok, type Result } from '../domain/result.ts';
 import type { AppPlugin } from '../http/deps.ts';
 import { problemResponses } from '../http/schemas.ts';
+import { publicCache } from '../http/public-cache.ts';
 import { sendBytes } from '../http/send-bytes.ts';
 import { WrittenObjectSchema } from '../objects/schemas.ts';
 import type { Written } from '../objects/service.ts';
 import type { Reader } from '../store/types.ts';
-import { publicCache } from './public-cache.ts';
 import { atomFeed, embedPage, widgetScript } from './public-render.ts';
 import { CorrectionBody, CorrectionParams, PreviewSchema, PublicCorrectionSchema, PublicCorrectionsSchema, PublicNoticesSchema, PublicQuery, WithdrawBody } from './schemas.ts';
 import { myCorrections, previewCorrection, publicCorrectionById, publicCorrections, publicNotices, publishCorrection, updateCorrection, withdrawCorrection, type RumourDeps } from './service.ts';
@@ -42,7 +42,7 @@ export function rumourRoutes(deps: RumourDeps & { readonly onChange?: (listener:
   return (kit) => ({
     plugin: (app) => {
       // The public answers depend only on what is stored: made once, kept until the next stored change.
-      const cache = publicCache(deps.onChange, sendBytes);
+      const cache = publicCache(deps.onChange);
       app.addHook('onClose', async () => {
         cache.close();
         return Promise.resolve();

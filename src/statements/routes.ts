@@ -7,9 +7,8 @@ import { err, ok, type Result } from '../domain/result.ts';
 import type { Problem } from '../domain/problem.ts';
 import type { AppPlugin } from '../http/deps.ts';
 import { problemResponses } from '../http/schemas.ts';
-import { sendBytes } from '../http/send-bytes.ts';
+import { publicCache } from '../http/public-cache.ts';
 import { sendResult, type Sends } from '../http/send-result.ts';
-import { publicCache } from '../rumours/public-cache.ts';
 import { PUBLIC_READER } from '../rumours/service.ts';
 import { keySet, revokeKey, rotateKey } from './keys.ts';
 import { PublishedSchema, StatementListSchema, StatementViewSchema } from './schemas.ts';
@@ -57,7 +56,7 @@ export interface StatementRouteDeps extends StatementDeps {
 export function statementRoutes(deps: StatementRouteDeps): AppPlugin {
   return (kit) => ({
     plugin: (app) => {
-      const cache = publicCache(deps.onChange, sendBytes);
+      const cache = publicCache(deps.onChange);
       app.addHook('onClose', async () => {
         cache.close();
         return Promise.resolve();

@@ -1,6 +1,3 @@
-import type { FastifyReply } from 'fastify';
-import { TAXII_CONTENT_TYPE } from './media.ts';
-
 /** The statuses a TAXII endpoint answers with on error (§3.6, the endpoint tables of §4 and §5; 429 when over the hub's request limit). */
 export type TaxiiStatus = 400 | 401 | 403 | 404 | 406 | 413 | 415 | 422 | 429 | 500;
 
@@ -33,17 +30,7 @@ export function notFound(what: string): TaxiiError {
   return taxiiError(404, 'not-found', `${what} does not exist here or you have no access to it; check the id and your credentials`);
 }
 
-/** The TAXII error resource (§3.6.1): title, description, error_code, and http_status equal to the status. */
+/** The TAXII error resource (§3.6.1), which src/http/taxii-error.ts sends: title, description, error_code, and http_status equal to the status. */
 export function errorBody(e: TaxiiError): string {
   return JSON.stringify({ title: TITLES[e.status], description: e.message, error_code: e.code, http_status: String(e.status) });
-}
-
-/** Realm of the Basic challenge on every 401 (§1.6.9: clients must support Basic). */
-export const WWW_AUTHENTICATE = 'Basic realm="Rampart TAXII", charset="UTF-8", Bearer realm="Rampart TAXII"';
-
-/** The one place a TaxiiError becomes an HTTP response. */
-export function sendTaxiiError(reply: FastifyReply, e: TaxiiError): FastifyReply {
-  if (e.status === 401) void reply.header('www-authenticate', WWW_AUTHENTICATE);
-  // Bytes, so Fastify adds no charset to the media type even where the TAXII onSend hook does not run (router errors).
-  return reply.code(e.status).header('content-type', TAXII_CONTENT_TYPE).send(Buffer.from(errorBody(e)));
 }

@@ -1,12 +1,13 @@
 import { Type } from '@sinclair/typebox';
 import type { RampartApp } from '../http/deps.ts';
 import { sendBytes } from '../http/send-bytes.ts';
+import { sendTaxiiError } from '../http/taxii-error.ts';
 import { auditReads } from '../audit/object-events.ts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { parseStixId, type StixId } from '../domain/ids.ts';
 import type { TaxiiCollection } from './collections.ts';
 import { deleteObject } from './delete.ts';
-import { notFound, sendTaxiiError, taxiiError, type TaxiiError } from './errors.ts';
+import { notFound, taxiiError, type TaxiiError } from './errors.ts';
 import { isTaxiiContentType, STIX_MEDIA_TYPE, TAXII_CONTENT_TYPE } from './media.ts';
 import type { TaxiiContext } from './plugin.ts';
 import { postEnvelope } from './post.ts';

@@ -3,6 +3,10 @@ import { gzipSync } from 'node:zlib';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Problem } from '../domain/problem.ts';
 import type { Result } from '../domain/result.ts';
+import { sendBytes } from './send-bytes.ts';
+
+// The public pages' HTTP caching (ETag, 304, gzip, Cache-Control), shared by the rumour-control and joint-statement
+// routes: an adapter, so it lives in src/http and the features' route files call it.
 
 /**
  * The feed, embed page and widget may be kept a minute by browsers and shared caches. The JSON the public
@@ -65,11 +69,8 @@ const takesGzip = (() => {
   };
 })();
 
-/** Sends bytes an answer holds already (src/http/send-bytes.ts, which the routes pass in). */
-export type SendBytes = (reply: FastifyReply, body: Buffer) => FastifyReply;
-
 /** Sends a public answer with its ETag and Cache-Control: 304 when the client holds the same, gzip when it takes it. */
-export function sendAnswer(request: FastifyRequest, reply: FastifyReply, answer: PublicAnswer, sendBytes: SendBytes): FastifyReply {
+export function sendAnswer(request: FastifyRequest, reply: FastifyReply, answer: PublicAnswer): FastifyReply {
   const asked = request.headers['if-none-match'];
   if (asked !== undefined && (asked === answer.etag || asked.split(',').some((t) => t.trim().replace(/^W\//, '') === answer.etag))) return reply.headers(answer.notModified).code(304).send();
   void reply.headers(answer.headers);
@@ -82,7 +83,7 @@ export function sendAnswer(request: FastifyRequest, reply: FastifyReply, answer:
  * stored change (the change bus; across processes with NATS). A change counter guards the race where an
  * answer made from the store before a change would be kept after it: it is sent, not kept.
  */
-export function publicCache(onChange: ((listener: () => void) => () => void) | undefined, sendBytes: SendBytes): {
+export function publicCache(onChange: ((listener: () => void) => () => void) | undefined): {
   serve(request: FastifyRequest, reply: FastifyReply, make: () => Promise<Result<Made, Problem>>, sendProblem: (reply: FastifyReply, problem: Problem) => FastifyReply): Promise<FastifyReply>;
   close(): void;
 } {
@@ -103,7 +104,7 @@ export function publicCache(onChange: ((listener: () => void) => () => void) | u
         answer = publicAnswer(made.value);
         if (onChange !== undefined && before === generation && entries.size < MAX_ENTRIES) entries.set(key, answer);
       }
-      return sendAnswer(request, reply, answer, sendBytes);
+      return sendAnswer(request, reply, answer);
     },
     close() {
       unsubscribe?.();

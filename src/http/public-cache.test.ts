@@ -9,13 +9,10 @@ const sendProblem = (reply: FastifyReply, p: Problem): FastifyReply => reply.cod
 
 function app(options: { readonly during?: () => void } = {}) {
   const listeners = new Set<() => void>();
-  const cache = publicCache(
-    (l) => {
-      listeners.add(l);
-      return () => listeners.delete(l);
-    },
-    (reply, body) => reply.send(body),
-  );
+  const cache = publicCache((l) => {
+    listeners.add(l);
+    return () => listeners.delete(l);
+  });
   let made = 0;
   const fastify = Fastify();
   fastify.get('/page', (request, reply) =>
