@@ -108,11 +108,13 @@ describe('election day over REST', () => {
     expect(mine.json<{ last: { functions: Record<string, unknown> } }>().last.functions['pollbooks']).toEqual({ level: 'disrupted', note: 'E-pollbooks down at 3 sites', contingencies: ['paper-pollbooks'] });
 
     const state = await call('state', 'GET', `/api/v1/elections/${election}/rollup/55`);
-    const view = state.json<{ jurisdictions: { id: string; level: string; reported_at: string | null }[]; questions: Record<string, { answer: string; reports: string[] }> }>();
+    const view = state.json<{ jurisdictions: { id: string; level: string; reported_at: string | null; details: unknown }[]; questions: Record<string, { answer: string; reports: string[] }> }>();
     expect(view.jurisdictions.map((j) => [j.id, j.level, j.reported_at])).toEqual([
       [orgs.state, 'no-report', null],
       [orgs.county, 'disrupted', '2026-11-03T15:30:00.000000Z'],
     ]);
+    // The county's own words for what is not normal, from the report counted; none for a jurisdiction without one.
+    expect(view.jurisdictions.map((j) => j.details)).toEqual([{}, { pollbooks: { note: 'E-pollbooks down at 3 sites', contingencies: ['paper-pollbooks'] } }]);
     expect(view.questions['voting']?.answer).toBe('yes');
     expect(view.questions['counting']?.answer).toBe('unknown');
 

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { ELECTION_PHASES, ELECTION_QUESTIONS, ROLLUP_LEVELS, STATUS_LEVELS, type ElectionFunction, type StatusLevel } from '../domain/election.ts';
+import { CONTINGENCIES, ELECTION_PHASES, ELECTION_QUESTIONS, ROLLUP_LEVELS, STATUS_LEVELS, type ElectionFunction, type StatusLevel } from '../domain/election.ts';
 import { AudienceSchema, TlpSchema } from '../domain/schemas.ts';
 import { ElectionSummarySchema } from '../elections/schemas.ts';
 
@@ -64,6 +64,13 @@ export const JurisdictionRowSchema = Type.Object({
   report_id: Type.Union([Type.String(), Type.Null()]),
   every_minutes: Type.Integer(),
   functions: LevelsSchema,
+  /**
+   * What the jurisdiction's report says of each function that is not normal, in its own words: its note and the
+   * contingencies it uses (paper pollbooks…). A function without either is left out; {} when all is normal.
+   */
+  details: Type.Record(Type.String(), Type.Object({ note: Type.Optional(Type.String()), contingencies: Type.Optional(Type.Array(literals(CONTINGENCIES))) }), {
+    description: 'Election function → the note and contingencies its report gives, for the functions not normal that give either',
+  }),
 });
 
 /** GET /api/v1/elections/{id}/rollup/{state}: one state and each of its jurisdictions. */

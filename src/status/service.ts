@@ -58,7 +58,10 @@ function stateRow(s: StateRollup) {
   };
 }
 
-function jurisdictionRow(s: JurisdictionStatus) {
+/** What a report says of a function beside its level (StateRollupView's `details`). */
+type Details = StateRollupView['jurisdictions'][number]['details'];
+
+function jurisdictionRow(s: JurisdictionStatus, details: ReadonlyMap<string, Details>) {
   return {
     id: s.jurisdiction.id,
     name: s.jurisdiction.name,
@@ -72,7 +75,34 @@ function jurisdictionRow(s: JurisdictionStatus) {
     report_id: s.report?.id ?? null,
     every_minutes: s.everyMinutes,
     functions: s.report?.levels ?? {},
+    details: (s.report === null ? undefined : details.get(s.report.id)) ?? {},
   };
+}
+
+/**
+ * The notes and contingencies of the functions not normal in the reports behind a state's rows, read in one query as
+ * `reader` (who sees each of them: they are its counted reports) and only from the very version counted.
+ */
+async function detailsOf(deps: StatusDeps, reader: Reader, reports: readonly StatusEntry[]): Promise<Map<string, Details>> {
+  const out = new Map<string, Details>();
+  const troubled = new Map(reports.filter((r) => Object.values(r.levels).some((l) => l !== 'normal')).map((r) => [r.id, r]));
+  if (troubled.size === 0) return out;
+  const page = await deps.stix.list(reader, { ids: [...troubled.keys()], versions: 'latest', limit: troubled.size });
+  if (!page.ok) return out;
+  for (const version of page.value.items) {
+    const entry = troubled.get(version.id);
+    if (entry === undefined || entry.addedUs !== version.addedUs) continue;
+    const raw = (JSON.parse(version.json) as Record<string, unknown>)['functions'];
+    if (typeof raw !== 'object' || raw === null) continue;
+    const details: Details = {};
+    for (const [fn, value] of Object.entries(raw)) {
+      if (!Value.Check(FunctionStatusSchema, value) || value.level === 'normal') continue;
+      if (value.note === undefined && value.contingencies === undefined) continue;
+      details[fn] = { ...(value.note === undefined ? {} : { note: value.note }), ...(value.contingencies === undefined ? {} : { contingencies: value.contingencies }) };
+    }
+    out.set(version.id, details);
+  }
+  return out;
 }
 
 /** Whether a reader is part of a state's in-state sharing, where its local offices share their status by default. */
@@ -187,7 +217,7 @@ async function readerElection(deps: StatusDeps, reader: Reader, electionId: stri
  * scope ('' national, else a state) and kept with the reader's election until a report goes stale or a phase
  * turns (Rollup.untilUs), the jurisdictions port reads anew, or the clock goes back.
  */
-async function built<V>(deps: StatusDeps, reader: Reader, known: ReaderElection, scope: string, build: (rollup: Rollup) => V): Promise<{ readonly now: Date; readonly kept: BuiltView; readonly view: V }> {
+async function built<V>(deps: StatusDeps, reader: Reader, known: ReaderElection, scope: string, build: (rollup: Rollup) => V | Promise<V>): Promise<{ readonly now: Date; readonly kept: BuiltView; readonly view: V }> {
   const states = scope === '' ? known.found.election.state_fips : [scope];
   const jurisdictions = await deps.jurisdictions(states);
   const now = deps.clock.now();
@@ -195,7 +225,7 @@ async function built<V>(deps: StatusDeps, reader: Reader, known: ReaderElection,
   const kept = known.views.get(scope);
   if (kept !== undefined && sameJurisdictions(kept.jurisdictions, jurisdictions) && kept.builtUs <= nowUs && (kept.untilUs === null || nowUs < kept.untilUs)) return { now, kept, view: kept.view as V };
   const rollup = rollUp({ ...known.found.election, state_fips: [...states] }, jurisdictions, known.expectations, [...known.latest.values()], now, (fips) => localsInView(reader, fips));
-  const view = build(rollup);
+  const view = await build(rollup);
   const fresh: BuiltView = { jurisdictions, builtUs: nowUs, untilUs: rollup.untilUs, view, json: null };
   known.views.set(scope, fresh);
   return { now, kept: fresh, view };
@@ -226,10 +256,11 @@ async function ofState(deps: StatusDeps, reader: Reader, electionId: string, sta
   if (!known.ok) return known;
   const election = known.value.found.election;
   if (!election.state_fips.includes(stateFips)) return err(problem('not-found', 'state-not-in-election', `${stateName(stateFips)} does not take part in ${election.name}`));
-  const { now, kept, view } = await built(deps, reader, known.value, stateFips, (rollup) => {
+  const { now, kept, view } = await built(deps, reader, known.value, stateFips, async (rollup) => {
     const state = rollup.states[0];
     if (state === undefined) throw new Error('rollUp returns one row per state asked for');
-    return { phase: phaseView(rollup.phase), state: stateRow(state), questions: questionsView(state.questions), jurisdictions: state.jurisdictions.map(jurisdictionRow) };
+    const details = await detailsOf(deps, reader, state.jurisdictions.flatMap((j) => (j.report === null ? [] : [j.report])));
+    return { phase: phaseView(rollup.phase), state: stateRow(state), questions: questionsView(state.questions), jurisdictions: state.jurisdictions.map((j) => jurisdictionRow(j, details)) };
   });
   return ok({ value: { election: await summaryOf(deps, known.value.found), generated_at: now.toISOString(), ...view }, kept });
 }

@@ -1,8 +1,12 @@
+import { mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { OPERATOR } from '../../src/accounts/context.ts';
 import { createOrganization } from '../../src/accounts/organizations.ts';
 import { createUser } from '../../src/accounts/users.ts';
+import { functionLabel } from '../../src/domain/election.ts';
 import type { OrgId } from '../../src/domain/ids.ts';
 import { startServer } from '../../src/http/server.ts';
 import { composeHub } from '../../src/hub/compose.ts';
@@ -134,6 +138,39 @@ describe.skipIf(skipReason !== null)('election day in the web UI (Chromium)', ()
       await map.locator('.question[data-question="voting"] .report-links a', { hasText: 'Dane County' }).waitFor({ timeout: 15_000 });
       const names = await links.allTextContents();
       expect(names).toEqual([expect.stringMatching(/^Election-day status of Dane County Clerk \(fictional test\).*disrupted/)]);
+
+      // Check-in is degraded too: the state's list says what the county itself said of each function, not the level
+      // alone, on a desk and on a phone (where each row is a card).
+      const troubled = await phone.request.post(`${server.url}/api/v1/elections/${encodeURIComponent(election)}/status`, {
+        data: {
+          functions: {
+            voting: { level: 'disrupted', note: 'Power cut at one polling place (fictional)' },
+            pollbooks: { level: 'degraded', note: 'E-pollbooks down at 3 sites (fictional)', contingencies: ['paper-pollbooks'] },
+            'vote-counting': { level: 'normal' },
+          },
+        },
+        headers: { 'x-csrf-token': clerkCsrf },
+      });
+      expect(troubled.status(), await troubled.text()).toBe(201);
+      const wanted = [
+        `${functionLabel('voting')}: disrupted. “Power cut at one polling place (fictional)”`,
+        'Check-in and e-pollbooks: degraded. “E-pollbooks down at 3 sites (fictional)” Using paper pollbooks.',
+      ];
+      const shots = process.env['RAMPART_E2E_SCREENSHOTS'] ?? join(tmpdir(), 'rampart-e2e-screenshots');
+      mkdirSync(shots, { recursive: true });
+      for (const [page, shot] of [
+        [map, 'e01-jurisdiction-notes-desktop.png'],
+        [post, 'e02-jurisdiction-notes-phone.png'],
+      ] as const) {
+        await page.goto(`${server.url}/elections/${encodeURIComponent(election)}?state=55`);
+        const cell = page.locator(`tr[data-jurisdiction="${dane.value.id}"] td[data-label="Not normal"] li`);
+        await expect.poll(() => cell.allTextContents(), { timeout: 15_000 }).toEqual(wanted);
+        expect(await cell.first().isVisible()).toBe(true);
+        await page.locator(`tr[data-jurisdiction="${dane.value.id}"]`).scrollIntoViewIfNeeded();
+        await page.screenshot({ path: join(shots, shot) });
+      }
+      // The note wraps inside the phone's card: nothing scrolls sideways.
+      expect(Number(await post.evaluate('document.documentElement.scrollWidth'))).toBeLessThanOrEqual(390);
     } finally {
       await browser.close();
       await server.stop();

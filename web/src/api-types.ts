@@ -9835,6 +9835,13 @@ export interface paths {
                                 functions: {
                                     [key: string]: "normal" | "degraded" | "disrupted" | "compromise-confirmed";
                                 };
+                                /** @description Election function → the note and contingencies its report gives, for the functions not normal that give either */
+                                details: {
+                                    [key: string]: {
+                                        note?: string;
+                                        contingencies?: ("paper-pollbooks" | "provisional-ballots" | "emergency-paper-ballots" | "extended-hours" | "backup-equipment" | "alternate-site" | "hand-count" | "manual-results-reporting" | "other")[];
+                                    };
+                                };
                             }[];
                         };
                     };

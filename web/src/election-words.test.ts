@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { RollupLevel } from '../../src/domain/election.ts';
-import { answerReason, countsWords, LEVEL_STYLE, noReportWords, overdueWords, recordedByWords, reportLinkWords, silentStatesWords, statesByConcern } from './election-words.ts';
+import { functionLabel, type RollupLevel } from '../../src/domain/election.ts';
+import { answerReason, countsWords, LEVEL_STYLE, noReportWords, notNormalWords, overdueWords, recordedByWords, reportLinkWords, silentStatesWords, statesByConcern } from './election-words.ts';
 
 describe('LEVEL_STYLE', () => {
   it('draws each level with its own symbol from blocks every system font carries, never an emoji', () => {
@@ -78,5 +78,17 @@ describe('statesByConcern', () => {
   it('says how many silent states it names', () => {
     expect(silentStatesWords(1)).toBe('No report has reached you from this state or territory:');
     expect(silentStatesWords(54)).toBe('No report has reached you from these 54 states and territories:');
+  });
+});
+
+describe('notNormalWords', () => {
+  it('says the function and its level, then the jurisdiction’s own note and what it uses instead', () => {
+    expect(notNormalWords('pollbooks', 'degraded', { note: 'E-pollbooks down at 3 sites', contingencies: ['paper-pollbooks', 'provisional-ballots'] })).toEqual({
+      what: 'Check-in and e-pollbooks: degraded',
+      said: '“E-pollbooks down at 3 sites” Using paper pollbooks, provisional ballots.',
+    });
+    expect(notNormalWords('voting', 'disrupted', { note: '  Power cut at one polling place ' })).toEqual({ what: `${functionLabel('voting')}: disrupted`, said: '“Power cut at one polling place”' });
+    expect(notNormalWords('voting', 'disrupted', { contingencies: ['other'] }).said).toBeNull();
+    expect(notNormalWords('pollbooks', 'compromise-confirmed', undefined)).toEqual({ what: 'Check-in and e-pollbooks: compromise confirmed', said: null });
   });
 });

@@ -1,4 +1,4 @@
-import { STATUS_LEVEL_TEXT, type RollupLevel } from '../../src/domain/election.ts';
+import { CONTINGENCY_TEXT, functionLabel, isElectionFunction, STATUS_LEVEL_TEXT, type RollupLevel, type StatusLevel } from '../../src/domain/election.ts';
 import type { ApiResponse } from './api.ts';
 import { everyWords } from './expectation-words.ts';
 
@@ -115,4 +115,18 @@ export function noReportWords(j: Pick<JurisdictionRow, 'required' | 'shared'>): 
 /** "(overdue: due every 2 hours)": the interval in words, never a count of minutes. */
 export function overdueWords(everyMinutes: number): string {
   return `overdue: due ${everyWords(everyMinutes)}`;
+}
+
+/**
+ * A function that is not normal in a jurisdiction's row, in two parts: what it is and how bad ("Check-in and
+ * e-pollbooks: degraded"), then what the jurisdiction itself said of it, its note in its own words and what it uses
+ * instead ("“E-pollbooks down at 3 sites” Using paper pollbooks."); null when its report says neither.
+ */
+export function notNormalWords(fn: string, level: StatusLevel, detail: JurisdictionRow['details'][string] | undefined): { readonly what: string; readonly said: string | null } {
+  const what = `${isElectionFunction(fn) ? functionLabel(fn) : fn}: ${STATUS_LEVEL_TEXT[level].toLowerCase()}`;
+  const note = detail?.note?.trim() ?? '';
+  // "Other (see note)" says nothing beside the note itself.
+  const instead = (detail?.contingencies ?? []).filter((c) => c !== 'other').map((c) => CONTINGENCY_TEXT[c].toLowerCase());
+  const parts = [note === '' ? null : `“${note}”`, instead.length === 0 ? null : `Using ${instead.join(', ')}.`].filter((p) => p !== null);
+  return { what, said: parts.length === 0 ? null : parts.join(' ') };
 }

@@ -1,6 +1,6 @@
 import '../election-day.css';
 import { Fragment, useEffect, useRef, useState } from 'react';
-import { ELECTION_QUESTIONS, functionLabel, isElectionFunction, PHASE_TEXT, QUESTION_TEXT, ROLLUP_LEVELS, STATUS_LEVEL_TEXT, type ElectionQuestion, type RollupLevel } from '../../../src/domain/election.ts';
+import { ELECTION_QUESTIONS, functionLabel, isElectionFunction, PHASE_TEXT, QUESTION_TEXT, ROLLUP_LEVELS, STATUS_LEVEL_TEXT, STATUS_LEVELS, type ElectionQuestion, type RollupLevel } from '../../../src/domain/election.ts';
 import { call, query, type ApiProblem, type ApiResponse } from '../api.ts';
 
 import { LiveIndicator } from '../components/LiveIndicator.tsx';
@@ -8,7 +8,7 @@ import { ScrollArea } from '../components/ScrollArea.tsx';
 import { Section, usePhone } from '../components/Section.tsx';
 import { LevelBadge, LevelLegend, StatusMap } from '../components/StatusMap.tsx';
 import { Loading, ProblemBox } from '../components/Status.tsx';
-import { ANSWER_WORDS, answerReason, countsWords, noReportWords, overdueWords, reportLinkWords, silentStatesWords, statesByConcern } from '../election-words.ts';
+import { ANSWER_WORDS, answerReason, countsWords, noReportWords, notNormalWords, overdueWords, reportLinkWords, silentStatesWords, statesByConcern } from '../election-words.ts';
 import { formatWhen } from '../format.ts';
 import { Link, navigate } from '../router.tsx';
 import { placeByFips } from '../states.ts';
@@ -374,7 +374,10 @@ function JurisdictionsTable(props: { readonly s: StateRollupView; readonly now: 
         </thead>
         <tbody>
           {rows.map((j) => {
-            const bad = Object.entries(j.functions).filter(([, level]) => level !== 'normal');
+            // Worst first, so the row starts with what matters most.
+            const bad = Object.entries(j.functions)
+              .filter(([, level]) => level !== 'normal')
+              .sort(([, a], [, b]) => STATUS_LEVELS.indexOf(b) - STATUS_LEVELS.indexOf(a));
             return (
               <tr key={j.id} data-jurisdiction={j.id} data-level={!j.required ? 'not-taking-part' : j.shared ? j.level : 'not-shared'}>
                 <th scope="row" data-label="Jurisdiction">
@@ -401,7 +404,23 @@ function JurisdictionsTable(props: { readonly s: StateRollupView; readonly now: 
                   {j.report_id === null ? noReportWords(j) : <Link to={`/intel/${encodeURIComponent(j.report_id)}`}>{formatWhen(j.reported_at, props.now)}</Link>}
                   {j.stale ? <span className="muted small"> ({overdueWords(j.every_minutes)})</span> : null}
                 </td>
-                <td data-label="Not normal" className={bad.length === 0 ? 'none' : undefined}>{bad.length === 0 ? '—' : bad.map(([fn, level]) => `${isElectionFunction(fn) ? functionLabel(fn) : fn}: ${STATUS_LEVEL_TEXT[level].toLowerCase()}`).join('; ')}</td>
+                <td data-label="Not normal" className={bad.length === 0 ? 'none' : undefined}>
+                  {bad.length === 0 ? (
+                    '—'
+                  ) : (
+                    <ul className="not-normal">
+                      {bad.map(([fn, level]) => {
+                        const words = notNormalWords(fn, level, j.details[fn]);
+                        return (
+                          <li key={fn}>
+                            <strong>{words.what}.</strong>
+                            {words.said === null ? null : <span className="jurisdiction-note"> {words.said}</span>}
+                          </li>
+                        );
+                      })}
+                    </ul>
+                  )}
+                </td>
               </tr>
             );
           })}
