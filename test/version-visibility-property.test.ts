@@ -86,7 +86,8 @@ const minute = (n: number) => new Date(Date.UTC(2024, 10, 1, 0, n)).toISOString(
 
 function incoming(world: ModelWorld, o: ModelObject, modified: string, tlp: Tlp, audience: readonly AudienceKey[], keep: boolean): IncomingObject {
   const owner = world.orgs[o.owner]?.id ?? ('' as OrgId);
-  const json = JSON.stringify({ type: 'indicator', spec_version: '2.1', id: o.id, created: minute(0), modified, name: `${o.id} at ${modified}`, created_by_ref: owner });
+  // Every version names the same domain, for the value search of every version (stix_value rows carry each version's own sharing).
+  const json = JSON.stringify({ type: 'indicator', spec_version: '2.1', id: o.id, created: minute(0), modified, name: `${o.id} at ${modified}`, description: 'seen at www.versions.example', created_by_ref: owner });
   return { id: o.id, type: 'indicator', created: minute(0), modified, revoked: false, name: null, description: null, json, sharing: { owner, tlp, audience }, ...(keep ? { audienceDefault: true } : {}) };
 }
 
@@ -191,6 +192,10 @@ async function checkStore(store: RampartStore, service: SharingService, world: M
     } while (cursor !== undefined);
     const all = expectedPairs(world, (o) => seenBy(world, r, o));
     expect(pairs(listed), `list of all versions by ${who}`).toEqual(all);
+    const byValue = await store.stix.list(reader, { limit: 1000, versions: 'all', text: 'versions.example' });
+    expect(byValue.ok ? pairs(byValue.value.items) : byValue, `value search of all versions by ${who}`).toEqual(all);
+    expect(await store.stix.count(reader, { versions: 'all', text: 'versions.example' }), `value count of all versions by ${who}`).toBe(all.length);
+    expect(await store.stix.count(reader, { versions: 'all', text: 'versions.example', atMost: 2 }), `capped value count of all versions by ${who}`).toBe(Math.min(all.length, 3));
     const bundle = await exportBundle(store.stix, reader, { versions: 'all', pageSize: 4 });
     if (!bundle.ok) throw new Error(bundle.error.message);
     let text = '';

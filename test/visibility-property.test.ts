@@ -89,7 +89,8 @@ function incoming(world: ModelWorld, o: ModelObject, version: number): IncomingO
   const owner = world.orgs[o.owner]?.id ?? ('' as OrgId);
   const modified = `2024-11-0${version}T12:00:00.000Z`;
   const name = o.named ? `alpha ${o.id}` : `beta ${o.id}`;
-  const json = JSON.stringify({ type: 'indicator', spec_version: '2.1', id: o.id, created: '2024-11-01T12:00:00.000Z', modified, name, created_by_ref: owner });
+  // Named objects also name a domain in their description, for the value search (stix_value rows with their version's sharing).
+  const json = JSON.stringify({ type: 'indicator', spec_version: '2.1', id: o.id, created: '2024-11-01T12:00:00.000Z', modified, name, created_by_ref: owner, ...(o.named ? { description: 'seen at www.alpha.example' } : {}) });
   return { id: o.id, type: 'indicator', created: '2024-11-01T12:00:00.000Z', modified, revoked: false, name, description: null, json, sharing: { owner, tlp: o.tlp, audience: o.audience } };
 }
 
@@ -180,6 +181,7 @@ async function checkStorePaths(store: RampartStore, service: SharingService, wor
       expect(await store.stix.count(reader, { atMost }), `count up to ${atMost + 1} by ${who}`).toBe(Math.min(expected.length, atMost + 1));
       expect(await store.stix.count(reader, { atMost, reference: 'exclude', excludeTypes: ['relationship'] }), `working-list count up to ${atMost + 1} by ${who}`).toBe(Math.min(expected.length, atMost + 1));
       expect(await store.stix.count(reader, { atMost, text: 'ALPHA' }), `text count up to ${atMost + 1} by ${who}`).toBe(Math.min(named.length, atMost + 1));
+      expect(await store.stix.count(reader, { atMost, text: 'alpha.example' }), `value count up to ${atMost + 1} by ${who}`).toBe(Math.min(named.length, atMost + 1));
     }
     // Newest first two at a time: each page the newest the reader may see after the last (SQLite reads the newest entries first).
     const pages: StoredVersion[] = [];
@@ -194,6 +196,9 @@ async function checkStorePaths(store: RampartStore, service: SharingService, wor
     expect(pages.every((v, i) => i === 0 || v.addedUs < (pages[i - 1]?.addedUs ?? 0)), `newest first in order by ${who}`).toBe(true);
     const found = await store.stix.list(reader, { limit: 1000, text: 'ALPHA' });
     expect(found.ok ? found.value.items.map((v) => v.id).sort() : found, `text search by ${who}`).toEqual(named.map((o) => o.id).sort());
+    const byValue = await store.stix.list(reader, { limit: 1000, text: 'alpha.example' });
+    expect(byValue.ok ? byValue.value.items.map((v) => v.id).sort() : byValue, `value search by ${who}`).toEqual(named.map((o) => o.id).sort());
+    expect(await store.stix.count(reader, { text: 'alpha.example' }), `value count by ${who}`).toBe(named.length);
     // The Intelligence list's reads (the reference library left out, none here; newest first, two a page, with the total):
     // on PostgreSQL the widely shared versions then come through their own index, the reader's other sources beside them.
     for (const text of [undefined, 'ALPHA']) {

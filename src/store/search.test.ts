@@ -6,6 +6,7 @@ import { up as upDirectory } from './migrations/0036-directory-reference.ts';
 import { up as upAudienceReference } from './migrations/0040-audience-reference.ts';
 import { up as upVocabulary } from './migrations/0041-vocabulary-reference.ts';
 import { up as upWordParts } from './migrations/0043-fts-word-parts.ts';
+import { up as upValueSharing } from './migrations/0045-value-sharing.ts';
 import { testDialects } from '../../test/helpers/store.ts';
 import { GREEN_A, OPERATOR, ORG_A, ORG_B, freshStores, member, obj, put, share } from '../../test/helpers/stix-kit.ts';
 import { searchValuesOf, valueQuery } from './search-values.ts';
@@ -192,6 +193,44 @@ describe.each(testDialects())('search on %s', (dialect) => {
     }
   });
 
+  it("counts a value search by each version's sharing as it is now: after re-shares, a new version and a replaced version, as its pages list it", async () => {
+    const { store } = await fresh();
+    const a = member(ORG_A, ['community', 'org:a']);
+    const first = indicator("[ipv4-addr:value = '192.0.2.10'] OR [domain-name:value = 'mail.reshared.example']", share(ORG_B, 'amber', ['org:b']));
+    const other = indicator("[ipv4-addr:value = '192.0.2.0/24']", share(ORG_A, 'amber', ['org:a']));
+    await put(store.stix, [first, other]);
+    // The count reads the value rows' own copy of the sharing (SQLite, migration 0045); a page reads the versions.
+    const seen = async (text: string, versions: 'latest' | 'all' = 'latest') => {
+      const page = await store.stix.list(a, { limit: 100, text, versions });
+      if (!page.ok) throw new Error(page.error.message);
+      const count = await store.stix.count(a, { text, versions });
+      const capped = await store.stix.count(a, { text, versions, atMost: 0 });
+      expect(count, `count of ${text} (${versions})`).toBe(page.value.items.length);
+      expect(capped, `capped count of ${text} (${versions})`).toBe(Math.min(1, count));
+      return page.value.items.map((v) => (v.id === first.id ? `first ${v.modified ?? ''}` : 'other'));
+    };
+    expect(await seen('192.0.2.10')).toEqual(['other']);
+    expect(await seen('reshared.example')).toEqual([]);
+    await store.stix.reshare(first.id, share(ORG_B, 'amber', ['org:b', 'org:a']));
+    expect(await seen('192.0.2.10')).toEqual(['first 2024-10-01T12:00:00.000Z', 'other']);
+    expect(await seen('reshared.example')).toEqual(['first 2024-10-01T12:00:00.000Z']);
+    await store.stix.reshare(first.id, share(ORG_B, 'amber', ['org:b']));
+    expect(await seen('reshared.example')).toEqual([]);
+    // A later version shared with the community: the older AMBER version is held to what its own TLP lets through.
+    const later = { ...first, modified: '2024-10-02T12:00:00.000Z', sharing: share(ORG_B, 'green', ['community']), json: first.json.replace('2024-10-01T12:00:00.000Z', '2024-10-02T12:00:00.000Z') };
+    await put(store.stix, [later]);
+    expect(await seen('reshared.example')).toEqual(['first 2024-10-02T12:00:00.000Z']);
+    expect(await seen('reshared.example', 'all')).toEqual(['first 2024-10-02T12:00:00.000Z']);
+    await store.stix.reshare(first.id, share(ORG_B, 'green', ['community', 'org:a']));
+    expect(await seen('reshared.example', 'all')).toEqual(['first 2024-10-01T12:00:00.000Z', 'first 2024-10-02T12:00:00.000Z']);
+    // Replaced with other bytes: its value rows are written again, with the version's sharing.
+    await put(store.stix, [{ ...later, sharing: share(ORG_B, 'amber', ['org:b']), json: later.json.replace('mail.reshared.example', 'www.reshared.example') }], 'replace');
+    expect(await seen('www.reshared.example')).toEqual([]);
+    await store.stix.reshare(first.id, share(ORG_B, 'amber', ['org:b', 'org:a']));
+    expect(await seen('www.reshared.example', 'all')).toEqual(['first 2024-10-02T12:00:00.000Z']);
+    expect(await seen('mail.reshared.example', 'all')).toEqual(['first 2024-10-01T12:00:00.000Z']);
+  });
+
   it('forgets the values of a replaced version', async () => {
     const { store } = await fresh();
     const first = indicator("[ipv4-addr:value = '192.0.2.10']");
@@ -222,6 +261,25 @@ describe.each(testDialects())('migration 0022 on %s', (dialect) => {
     };
     expect(await ids('example.com')).toEqual([items[0]?.id]);
     expect(await ids('earlier advis')).toEqual([items[1]?.id]);
+  });
+});
+
+describe.each(testDialects().filter((d) => d === 'sqlite'))('migration 0045 on %s', (dialect) => {
+  const fresh = freshStores(dialect);
+
+  it('copies the sharing of every version onto its value rows stored before it runs', async () => {
+    const { store, open } = await fresh();
+    const items = [indicator("[domain-name:value = 'old.example.com']", share(ORG_B, 'amber', ['org:b'])), indicator("[domain-name:value = 'www.old.example.com']")];
+    await put(store.stix, items);
+    await sql`alter table stix_value drop column owner`.execute(store.database.db);
+    await sql`alter table stix_value drop column audience`.execute(store.database.db);
+    await upValueSharing(store.database.db);
+    const again = await open();
+    expect(await again.stix.count(member(ORG_A, ['community']), { text: 'old.example.com' })).toBe(1);
+    expect(await again.stix.count(member(ORG_B, ['org:b']), { text: 'old.example.com' })).toBe(1);
+    expect(await again.stix.count(member(ORG_B, ['org:b', 'community']), { text: 'old.example.com' })).toBe(2);
+    const { rows } = await sql<{ n: number }>`select count(*) as n from stix_value s join stix_version v on v.added_us = s.added_us where s.owner <> v.owner or s.audience <> v.audience`.execute(store.database.db);
+    expect(Number(rows[0]?.n)).toBe(0);
   });
 });
 

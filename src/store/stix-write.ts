@@ -457,13 +457,16 @@ async function logPublic(trx: Kysely<StixTables>, inserts: readonly Insert[], ro
 }
 
 /**
- * The search index of new versions (migration 0022): the observable values each names (stix_value) and,
- * on SQLite, its name and description in the FTS5 table (PostgreSQL's full-text index is over
- * stix_version's own columns).
+ * The search index of new versions (migration 0022): the observable values each names (stix_value; on SQLite with
+ * the version's owner and audience, migration 0045) and, on SQLite, its name and description in the FTS5 table
+ * (PostgreSQL's full-text index is over stix_version's own columns).
  */
-export async function insertSearchRows(w: WriteContext, rows: readonly Pick<StixVersionTable, 'added_us' | 'json' | 'name' | 'description'>[]): Promise<void> {
+export async function insertSearchRows(w: WriteContext, rows: readonly Pick<StixVersionTable, 'added_us' | 'json' | 'name' | 'description' | 'owner' | 'audience'>[]): Promise<void> {
   const values: StixValueTable[] = [];
-  for (const { added_us, json } of rows) for (const v of searchValuesOf(json)) values.push({ kind: v.kind, value: v.value, prefix: v.prefix, added_us });
+  const sharing = w.dialect === 'sqlite';
+  for (const { added_us, json, owner, audience } of rows) {
+    for (const v of searchValuesOf(json)) values.push(sharing ? { kind: v.kind, value: v.value, prefix: v.prefix, added_us, owner, audience } : { kind: v.kind, value: v.value, prefix: v.prefix, added_us });
+  }
   await insertRows(w, 'stix_value', values, SMALL_ROWS_PER_INSERT);
   if (w.dialect === 'sqlite') await insertRows(w, 'stix_fts', rows.map((r) => ({ rowid: r.added_us, name: r.name ?? '', description: r.description ?? '' })), SMALL_ROWS_PER_INSERT);
 }
@@ -557,7 +560,11 @@ export async function setSharing(w: WriteContext, id: string, sharing: SharingCo
     if (after !== v.audience || named !== v.named_users) changed.push({ added_us: Number(v.added_us), before: v.audience, after, named, reference: v.reference });
   }
   await deleteAudience(trx, changed.map((c) => ({ added_us: c.added_us, audience: c.before })));
-  for (const c of changed) await trx.updateTable('stix_version').set({ audience: c.after, named_users: c.named }).where('added_us', '=', c.added_us).execute();
+  for (const c of changed) {
+    await trx.updateTable('stix_version').set({ audience: c.after, named_users: c.named }).where('added_us', '=', c.added_us).execute();
+    // SQLite's value rows carry the version's audience (migration 0045): rewritten with it, in this transaction.
+    if (w.dialect === 'sqlite' && c.after !== c.before) await trx.updateTable('stix_value').set({ audience: c.after }).where('added_us', '=', c.added_us).execute();
+  }
   await insertRows(w, 'stix_audience', audienceRows(changed.map((c) => ({ added_us: c.added_us, audience: c.after, reference: c.reference }))), SMALL_ROWS_PER_INSERT);
   // Logged in the same transaction: the alert matcher reads re-shares from its own cursor, even those made while no server ran.
   if (changed.length > 0) await trx.insertInto('stix_reshare').values({ id, owner: sharing.owner }).execute();
