@@ -7,6 +7,8 @@ import { up as upAudienceReference } from './migrations/0040-audience-reference.
 import { up as upVocabulary } from './migrations/0041-vocabulary-reference.ts';
 import { up as upWordParts } from './migrations/0043-fts-word-parts.ts';
 import { up as upValueSharing } from './migrations/0045-value-sharing.ts';
+import { up as upFtsSharing } from './migrations/0046-fts-sharing.ts';
+import { ownerWord } from './visibility.ts';
 import { testDialects } from '../../test/helpers/store.ts';
 import { GREEN_A, OPERATOR, ORG_A, ORG_B, freshStores, member, obj, put, share } from '../../test/helpers/stix-kit.ts';
 import { searchValuesOf, valueQuery } from './search-values.ts';
@@ -193,7 +195,7 @@ describe.each(testDialects())('search on %s', (dialect) => {
     }
   });
 
-  it("counts a value search by each version's sharing as it is now: after re-shares, a new version and a replaced version, as its pages list it", async () => {
+  it("counts a value or words search by each version's sharing as it is now: after re-shares, a new version and a replaced version, as its pages list it", async () => {
     const { store } = await fresh();
     const a = member(ORG_A, ['community', 'org:a']);
     const first = indicator("[ipv4-addr:value = '192.0.2.10'] OR [domain-name:value = 'mail.reshared.example']", share(ORG_B, 'amber', ['org:b']));
@@ -207,6 +209,9 @@ describe.each(testDialects())('search on %s', (dialect) => {
       const capped = await store.stix.count(a, { text, versions, atMost: 0 });
       expect(count, `count of ${text} (${versions})`).toBe(page.value.items.length);
       expect(capped, `capped count of ${text} (${versions})`).toBe(Math.min(1, count));
+      // And by words: the full-text rows carry the sharing too (migration 0046).
+      const words = await store.stix.list(a, { limit: 100, text: 'indicator', versions });
+      expect(await store.stix.count(a, { text: 'indicator', versions, atMost: 5 }), `capped count of the word (${versions})`).toBe(words.ok ? words.value.items.length : -1);
       return page.value.items.map((v) => (v.id === first.id ? `first ${v.modified ?? ''}` : 'other'));
     };
     expect(await seen('192.0.2.10')).toEqual(['other']);
@@ -280,6 +285,40 @@ describe.each(testDialects().filter((d) => d === 'sqlite'))('migration 0045 on %
     expect(await again.stix.count(member(ORG_B, ['org:b', 'community']), { text: 'old.example.com' })).toBe(2);
     const { rows } = await sql<{ n: number }>`select count(*) as n from stix_value s join stix_version v on v.added_us = s.added_us where s.owner <> v.owner or s.audience <> v.audience`.execute(store.database.db);
     expect(Number(rows[0]?.n)).toBe(0);
+  });
+});
+
+describe.each(testDialects().filter((d) => d === 'sqlite'))('migration 0046 on %s', (dialect) => {
+  const fresh = freshStores(dialect);
+
+  it("rebuilds the full-text index with each version's sharing as words, searched by the text columns only", async () => {
+    const { store, open } = await fresh();
+    const items = [
+      obj({ type: 'report', name: 'Earlier advisory', sharing: share(ORG_B, 'amber', ['org:b']) }),
+      obj({ type: 'report', name: 'Earlier notice', description: 'community notes' }),
+      obj({ type: 'report', name: 'Later advisory', sharing: share(ORG_B, 'clear', ['public', 'org:b']) }),
+    ];
+    await put(store.stix, items);
+    // The index as before 0046: name and description only, the vocabulary over it.
+    await sql`drop table stix_fts_vocab`.execute(store.database.db);
+    await sql`drop table stix_fts`.execute(store.database.db);
+    await sql`create virtual table stix_fts using fts5(name, description, content='', contentless_delete=1)`.execute(store.database.db);
+    await sql`insert into stix_fts (rowid, name, description) select added_us, coalesce(name, ''), coalesce(description, '') from stix_version`.execute(store.database.db);
+    await sql`create virtual table stix_fts_vocab using fts5vocab(stix_fts, 'row')`.execute(store.database.db);
+    await upFtsSharing(store.database.db);
+    const again = await open();
+    const count = (reader: Reader, text: string) => again.stix.count(reader, { text, atMost: 10 });
+    expect(await count(member(ORG_A, ['community']), 'advis')).toBe(0);
+    expect(await count(member(ORG_A, ['public']), 'advis')).toBe(1);
+    expect(await count(member(ORG_B, []), 'advis')).toBe(2);
+    expect(await count(member(ORG_A, ['org:b']), 'earlier')).toBe(2);
+    expect(await count(member(ORG_B, []), 'earlier')).toBe(1);
+    expect(await count(OPERATOR, 'earlier')).toBe(2);
+    // A search word is never read as a sharing word, nor a sharing word as text.
+    expect(await count(OPERATOR, 'community')).toBe(1);
+    expect(await count(OPERATOR, '0spublic')).toBe(0);
+    const { rows } = await sql<{ term: string }>`select term from stix_fts_vocab where term like '0o%' order by term`.execute(store.database.db);
+    expect(rows.map((r) => r.term)).toEqual([ownerWord(ORG_A), ownerWord(ORG_B)].sort());
   });
 });
 

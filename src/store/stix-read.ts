@@ -8,7 +8,7 @@ import type { DialectName } from './db.ts';
 import { timestampKey } from './mod-key.ts';
 import type { StixTables, StixVersionTable } from './stix-tables.ts';
 import type { CountQuery, IndicatorFields, ListQuery, Page, Reader, Sharing, StoredVersion } from './types.ts';
-import { visibilitySources, visibleInRow, visibleTo } from './visibility.ts';
+import { ftsSharing, visibilitySources, visibleInRow, visibleTo } from './visibility.ts';
 import { queryWords, valueQuery, type ValueQuery } from './search-values.ts';
 import { assertNever } from '../domain/assert-never.ts';
 import { RAMPART_EXTENSION_ID } from '../stix/rampart-extension.ts';
@@ -148,8 +148,14 @@ async function pgTextTerms(db: Kysely<StixTables>, q: Filters, dialect: DialectN
   return words.length === 0 ? null : pgTerms(db, words);
 }
 
+/**
+ * SQLite: an FTS5 query on the text columns only (not `sharing`, whose words stand for a version's audience keys and
+ * owner, migration 0046).
+ */
+const inText = (query: string) => `{name description} : (${query})`;
+
 /** Every word, as a word or the start of one, in FTS5's query syntax (the words are letters and digits only). */
-const ftsQuery = (words: readonly string[]) => words.map((w) => `"${w}"*`).join(' ');
+const ftsQuery = (words: readonly string[]) => inText(words.map((w) => `"${w}"*`).join(' '));
 
 /** Terms looked up for one word at most; a word that starts more (a letter or two) is asked for as a prefix. */
 const TERMS_PER_WORD = 32;
@@ -176,7 +182,7 @@ async function ftsTerms(db: Kysely<StixTables>, words: readonly string[]): Promi
     }),
   );
   // Explicit AND: FTS5 reads none after a parenthesised group.
-  return parts.join(' AND ');
+  return inText(parts.join(' AND '));
 }
 
 /**
@@ -862,8 +868,10 @@ export function stixReads(db: Kysely<StixTables>, dialect: DialectName, rankedAm
     if (fts !== null) {
       const where = conditions(reader, withoutText(filters), null, dialect);
       if (!where.ok) throw new Error(`count: ${where.error.message}`);
+      // The reader's sharing ANDed in: FTS5 skips the matches it may not see, which were each looked up to be left out.
+      const sharing = ftsSharing(reader);
       const { rows } = await sql<{ n: number }>`select count(*) as n from (select 1 from stix_fts ${checkJoin}
-        where stix_fts match ${fts} and ${where.value(expressionBuilder<Aliased, 'v'>())} ${atMost === undefined ? sql`` : sql`limit ${sql.lit(atMost + 1)}`})`.execute(db);
+        where stix_fts match ${sharing === null ? fts : `${fts} AND ${sharing}`} and ${where.value(expressionBuilder<Aliased, 'v'>())} ${atMost === undefined ? sql`` : sql`limit ${sql.lit(atMost + 1)}`})`.execute(db);
       return Number(rows[0]?.n ?? 0);
     }
     const where = conditions(reader, filters, null, dialect, terms.pg, true);

@@ -61,6 +61,8 @@ export type StixFtsTable = {
   rowid: number;
   name: string;
   description: string;
+  /** The version's owner and audience keys as words (sharingWords, migration 0046). */
+  sharing: string;
 };
 
 export type StixClockTable = {

@@ -10,6 +10,7 @@ import type { Database, DialectName } from './db.ts';
 import { versionKey } from './mod-key.ts';
 import type { StixTables, StixValueTable, StixVersionTable } from './stix-tables.ts';
 import { searchValuesOf } from './search-values.ts';
+import { sharingWords } from './visibility.ts';
 import { NO_REFS, REF_PROPERTIES, stixRefs } from './stix-refs.ts';
 import { statusIndexRow, type StatusReportTable } from './status-index.ts';
 import { STATUS_REPORT_TYPE } from '../stix/rampart-extension.ts';
@@ -468,7 +469,24 @@ export async function insertSearchRows(w: WriteContext, rows: readonly Pick<Stix
     for (const v of searchValuesOf(json)) values.push(sharing ? { kind: v.kind, value: v.value, prefix: v.prefix, added_us, owner, audience } : { kind: v.kind, value: v.value, prefix: v.prefix, added_us });
   }
   await insertRows(w, 'stix_value', values, SMALL_ROWS_PER_INSERT);
-  if (w.dialect === 'sqlite') await insertRows(w, 'stix_fts', rows.map((r) => ({ rowid: r.added_us, name: r.name ?? '', description: r.description ?? '' })), SMALL_ROWS_PER_INSERT);
+  if (w.dialect === 'sqlite') {
+    const words = sharingWordsOnce();
+    await insertRows(w, 'stix_fts', rows.map((r) => ({ rowid: r.added_us, name: r.name ?? '', description: r.description ?? '', sharing: words(r.owner, r.audience) })), SMALL_ROWS_PER_INSERT);
+  }
+}
+
+/** sharingWords for one batch: most versions of an import share an owner and audience, built once each. */
+function sharingWordsOnce(): (owner: string, audience: string) => string {
+  const built = new Map<string, string>();
+  return (owner, audience) => {
+    const key = `${owner} ${audience}`;
+    let words = built.get(key);
+    if (words === undefined) {
+      words = sharingWords(owner, audience);
+      built.set(key, words);
+    }
+    return words;
+  };
 }
 
 /** The same, from a version's JSON (only sightings and relationships are parsed). */
@@ -562,8 +580,13 @@ export async function setSharing(w: WriteContext, id: string, sharing: SharingCo
   await deleteAudience(trx, changed.map((c) => ({ added_us: c.added_us, audience: c.before })));
   for (const c of changed) {
     await trx.updateTable('stix_version').set({ audience: c.after, named_users: c.named }).where('added_us', '=', c.added_us).execute();
-    // SQLite's value rows carry the version's audience (migration 0045): rewritten with it, in this transaction.
-    if (w.dialect === 'sqlite' && c.after !== c.before) await trx.updateTable('stix_value').set({ audience: c.after }).where('added_us', '=', c.added_us).execute();
+    // SQLite's value rows and full-text row carry the version's audience (migrations 0045, 0046): rewritten with it, in this transaction.
+    if (w.dialect === 'sqlite' && c.after !== c.before) {
+      await trx.updateTable('stix_value').set({ audience: c.after }).where('added_us', '=', c.added_us).execute();
+      await sql`delete from stix_fts where rowid = ${c.added_us}`.execute(trx);
+      await sql`insert into stix_fts (rowid, name, description, sharing)
+        select added_us, coalesce(name, ''), coalesce(description, ''), ${sharingWords(sharing.owner, c.after)} from stix_version where added_us = ${c.added_us}`.execute(trx);
+    }
   }
   await insertRows(w, 'stix_audience', audienceRows(changed.map((c) => ({ added_us: c.added_us, audience: c.after, reference: c.reference }))), SMALL_ROWS_PER_INSERT);
   // Logged in the same transaction: the alert matcher reads re-shares from its own cursor, even those made while no server ran.
