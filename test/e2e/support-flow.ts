@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { expect } from 'vitest';
+import { misalignedChoices } from './choice-alignment.ts';
 import { expectDisabledWithReason, expectEnabled, signIn, type AppUnderTest, type Person } from './ui-flow.ts';
 
 /**
@@ -46,6 +47,14 @@ export async function runSupportFlow(browser: Browser, app: AppUnderTest & { rea
   // Urgent: CISA's support contacts are emailed at once, and its backup contacts if nobody acknowledges in time.
   await county.check('input[name=urgent]');
   await county.screenshot({ path: join(shots, 's01-ask.png'), fullPage: true });
+  // Its long label wraps (to four lines on a phone): the box stays beside the first line, not the middle of them.
+  for (const width of [1280, 390]) {
+    await county.setViewportSize({ width, height: width === 390 ? 844 : 900 });
+    const urgent = await misalignedChoices(county);
+    expect([width, urgent.wrapped >= 1, urgent.misaligned]).toEqual([width, true, []]);
+  }
+  await county.locator('label:has(input[name=urgent])').screenshot({ path: join(shots, 's01b-urgent-phone.png') });
+  await county.setViewportSize({ width: 1280, height: 900 });
   await county.click('button:has-text("Send request")');
   await county.waitForSelector('[data-testid=support-status]:has-text("Waiting for an answer")');
   await county.waitForSelector('.type-tag .urgent-tag:has-text("Urgent")');
