@@ -17,7 +17,8 @@
  *   --seconds <n> (60)  --counties <n> (3000)  --rounds <n> (2)  --analysts <n> (200)  --pollers <n> (50)  --live <n> (5000)
  *   --probe <n> (20)  before the run, each route alone, n requests one after another: CPU per request of the servers and PostgreSQL (0: skip)
  *   --probe-only      stop after that
- *   --count-queries   with --probe: the PostgreSQL queries each request sends (the servers count them)
+ *   --count-queries   with --probe: the PostgreSQL queries each request sends (the servers count them), each statement sent at least once in ten requests listed
+ *   --probe-route <text>  with --probe: only the routes whose name holds this text (e.g. POST)
  *   --reports <n> (0) before the servers start, the election and n status reports per county written through the hub in
  *                     this process (knowledge base loaded first, as a server's first start does), so the probe reads
  *                     the lists, searches and roll-ups of a day under way rather than of an empty election
@@ -72,6 +73,7 @@ const NODE_ARGS = [...(value('--node-args')?.split(' ').filter((a) => a !== '') 
 const PROBE = number('--probe', 20);
 const PROBE_ONLY = args.includes('--probe-only');
 const COUNT_QUERIES = args.includes('--count-queries');
+const PROBE_ROUTE = value('--probe-route');
 const REPORTS = number('--reports', 0);
 const KEEP = args.includes('--keep');
 const QUERY_FILE = path.join(tmpdir(), `rampart-load-queries-${process.pid}`);
@@ -355,6 +357,7 @@ try {
       ];
       // Three of each first, unmeasured, so the figures are not the JIT compiling the route.
       for (const [route, one] of probes) {
+        if (PROBE_ROUTE !== undefined && !route.includes(PROBE_ROUTE)) continue;
         for (let k = 0; k < 3; k++) await one(PROBE + k);
         await sleep(500);
         timings.delete('probe');
@@ -372,7 +375,7 @@ try {
             (COUNT_QUERIES ? ` ${per(sent, idleQueries).padStart(9)} queries` : '') +
             (problems > 0 ? `   ${problems} errors` : ''),
         );
-        if (COUNT_QUERIES) for (const [text, n] of [...used.queries].slice(0, 12)) console.log(`      ${(n / PROBE).toFixed(1).padStart(7)}  ${text.slice(0, 150)}`);
+        if (COUNT_QUERIES) for (const [text, n] of [...used.queries].filter(([, n]) => n / PROBE >= 0.1).sort((a, b) => b[1] - a[1])) console.log(`      ${(n / PROBE).toFixed(1).padStart(7)}  ${text.slice(0, 150)}`);
       }
       timings.clear();
     } finally {

@@ -1,4 +1,4 @@
-import type { InsertedVersions, StixStore } from '../store/types.ts';
+import type { InsertedVersions, StixStore, StixWriter } from '../store/types.ts';
 import type { Change, ChangeBus } from './bus.ts';
 
 /**
@@ -15,9 +15,10 @@ export function publishingStixStore(stix: StixStore, bus: ChangeBus, here?: (cha
   return {
     async write(fn) {
       let count = 0;
-      let inserted: InsertedVersions | undefined;
+      let writing: StixWriter | undefined;
       const result = await stix.write(async (writer) => {
-        const done = await fn({
+        writing = writer;
+        return fn({
           async putBatch(items, policy) {
             const outcomes = await writer.putBatch(items, policy);
             for (const o of outcomes) if (o.kind === 'added' || o.kind === 'new-version') count++;
@@ -25,12 +26,10 @@ export function publishingStixStore(stix: StixStore, bus: ChangeBus, here?: (cha
           },
           visibleOwners: (reader, ids) => writer.visibleOwners(reader, ids),
         });
-        // What the store's writer inserted, as stored: no query before or after the write. A store that does not say names nothing.
-        inserted = writer.inserted?.();
-        return done;
       });
-      // Only after the commit: a feed that wakes must find the rows.
-      if (result.ok && count > 0) publish({ kind: 'stored', count, ...(inserted === undefined ? {} : namesOf(inserted)) });
+      // Only after the commit: a feed that wakes must find the rows. What the store's writer inserted, as stored (asked once the
+      // write is done: PostgreSQL may send a write after fn answers), no query before or after it; a store that does not say names nothing.
+      if (result.ok && count > 0) publish({ kind: 'stored', count, ...namesOf(writing?.inserted?.()) });
       return result;
     },
     async reshare(id, sharing) {
@@ -59,8 +58,9 @@ type StoredNames = { audience?: string[]; owners?: string[]; versions?: { id: st
  * What a change names of the versions stored: their audience keys and owners as the store keeps them (the write's own
  * rows, from the store's writer: no query before or after), and the versions by id and added time; nothing when many.
  */
-function namesOf({ count, first: versions }: InsertedVersions): StoredNames {
-  if (count > NAMED_LIMIT) return {};
+function namesOf(inserted: InsertedVersions | undefined): StoredNames {
+  if (inserted === undefined || inserted.count > NAMED_LIMIT) return {};
+  const versions = inserted.first;
   const audience = new Set<string>();
   const owners = new Set<string>();
   for (const v of versions) {

@@ -37,12 +37,11 @@ export function stateOfficeId(stateFips: string): string {
   return organizationId({ kind: 'state', name: stateFips, state_fips: stateFips });
 }
 
-/**
- * The status_report row of a stored version, or null when it is not a status report the validator
- * passed. Its time is the earlier of what it claims (`created`) and when this store received it, so a
- * report can never look fresher than it is.
- */
-export function statusIndexRow(addedUs: number, type: string, json: string, owner: string): StatusReportTable | null {
+/** A status_report row before its version has an added time: the time the report claims (`created`), if any, instead. */
+export type StatusIndexParts = Omit<StatusReportTable, 'added_us' | 'reported_us'> & { readonly claimedUs: number | null };
+
+/** The parts of a status_report row that do not depend on when the store received it; null when it is not a status report the validator passed. */
+export function statusIndexParts(type: string, json: string, owner: string): StatusIndexParts | null {
   if (type !== STATUS_REPORT_TYPE) return null;
   const object = JSON.parse(json) as unknown;
   if (!isRecord(object)) return null;
@@ -53,14 +52,27 @@ export function statusIndexRow(addedUs: number, type: string, json: string, owne
     const level = isRecord(status) ? status['level'] : undefined;
     if (isElectionFunction(fn) && isStatusLevel(level)) levels[fn] = level;
   }
-  const claimed = typeof created === 'string' ? microsFromIso(created) : null;
   return {
-    added_us: addedUs,
     election_ref: election,
     jurisdiction_ref: jurisdiction,
     state_fips: state,
-    reported_us: claimed === null ? addedUs : Math.min(claimed, addedUs),
+    claimedUs: typeof created === 'string' ? microsFromIso(created) : null,
     trusted: owner === jurisdiction || owner === stateOfficeId(state) ? 1 : 0,
     levels: JSON.stringify(levels),
   };
+}
+
+/**
+ * The status_report row of a version received at `addedUs`. Its time is the earlier of what it claims (`created`) and when
+ * this store received it, so a report can never look fresher than it is.
+ */
+export function statusRowOf(addedUs: number, parts: StatusIndexParts): StatusReportTable {
+  const { claimedUs, ...row } = parts;
+  return { added_us: addedUs, ...row, reported_us: claimedUs === null ? addedUs : Math.min(claimedUs, addedUs) };
+}
+
+/** The status_report row of a stored version, or null when it is not a status report the validator passed (statusIndexParts, statusRowOf). */
+export function statusIndexRow(addedUs: number, type: string, json: string, owner: string): StatusReportTable | null {
+  const parts = statusIndexParts(type, json, owner);
+  return parts === null ? null : statusRowOf(addedUs, parts);
 }

@@ -230,7 +230,32 @@ describe.each(testDialects())('STIX store on %s', (dialect) => {
   });
 
   // PostgreSQL only: SQLite takes its write lock at the transaction's start, and its second connection would wait on the thread.
-  it.runIf(dialect === 'postgres')('a write of minted ids takes the write lock with its reservation and holds it to its commit: a write begun meanwhile on another connection commits after it, with a later added time', async () => {
+  it.runIf(dialect === 'postgres')('a write of one batch of minted ids holds the write lock for its one statement, sent once it answers: a write made meanwhile is stored first, with an earlier added time', async () => {
+    const { store, open } = await fresh();
+    const other = await open();
+    await put(store.stix, [obj()]);
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let planned: () => void = () => undefined;
+    const inside = new Promise<void>((resolve) => (planned = resolve));
+    const late = obj();
+    const first = store.stix.write(async (w) => {
+      const outcomes = await w.putBatch([{ ...late, minted: true }], 'reject');
+      planned();
+      await held;
+      return ok(outcomes);
+    });
+    await inside;
+    const early = obj();
+    expect(await put(other.stix, [{ ...early, minted: true }])).toEqual(['added']);
+    release();
+    expect((await first).ok).toBe(true);
+    const all = await listAll(store.stix, OPERATOR, 'all');
+    expect(all.map((v) => v.id).slice(1)).toEqual([early.id, late.id]);
+    for (let i = 1; i < all.length; i++) expect(all[i]?.addedUs).toBeGreaterThan(all[i - 1]?.addedUs ?? Infinity);
+  });
+
+  it.runIf(dialect === 'postgres')('a write of minted ids that goes on to another call takes the write lock with its reservation and holds it to its commit: a write begun meanwhile on another connection commits after it, with a later added time', async () => {
     const { store, open } = await fresh();
     const other = await open();
     await put(store.stix, [obj()]);
@@ -240,9 +265,11 @@ describe.each(testDialects())('STIX store on %s', (dialect) => {
     const inside = new Promise<void>((resolve) => (reserved = resolve));
     const first = store.stix.write(async (w) => {
       const outcomes = await w.putBatch([{ ...obj(), minted: true }], 'reject');
+      // A second call: the write is a transaction, its first batch written in it first.
+      const more = await w.putBatch([{ ...obj(), minted: true }], 'reject');
       reserved();
       await held;
-      return ok(outcomes);
+      return ok([...outcomes, ...more]);
     });
     await inside;
     let secondDone = false;
@@ -256,8 +283,64 @@ describe.each(testDialects())('STIX store on %s', (dialect) => {
     expect((await first).ok).toBe(true);
     expect(await second).toEqual(['added']);
     const times = (await listAll(store.stix, OPERATOR, 'all')).map((v) => v.addedUs);
-    expect(times).toHaveLength(3);
+    expect(times).toHaveLength(4);
     for (let i = 1; i < times.length; i++) expect(times[i]).toBeGreaterThan(times[i - 1] ?? Infinity);
+  });
+
+  it('a batch of minted ids is written with whatever else its write does, or not at all', async () => {
+    const { store } = await fresh();
+    const [a, b, c, d] = [obj(), obj(), obj(), obj()];
+    const both = await store.stix.write(async (w) => ok([...(await w.putBatch([{ ...a, minted: true }], 'reject')), ...(await w.putBatch([b], 'reject'))]));
+    expect(both).toEqual(ok([{ kind: 'added' }, { kind: 'added' }]));
+    expect(await store.stix.write(async (w) => (await w.putBatch([{ ...c, minted: true }], 'reject'), err('refused')))).toEqual(err('refused'));
+    await expect(
+      store.stix.write(async (w) => {
+        await w.putBatch([{ ...d, minted: true }], 'reject');
+        throw new Error('a bug');
+      }),
+    ).rejects.toThrow('a bug');
+    expect((await listAll(store.stix, OPERATOR, 'all')).map((v) => v.id).sort()).toEqual([a.id, b.id].sort());
+  });
+
+  it('a batch of minted ids stores exactly the rows the same objects store otherwise: versions, audience, references, status reports, search values, change counts and (PostgreSQL) full-text terms', async () => {
+    const T = 1_700_000_000_000_000;
+    const election = `x-rampart-election--${uuid()}`;
+    // One status report claims a time before it is stored, one after (its time is then when it was stored).
+    const status = (created: string) => obj({ type: 'x-rampart-status-report', modified: created, sharing: share(ORG_A, 'amber', ['state:06', `org:${ORG_A}`]), extra: { created, election_ref: election, jurisdiction_ref: ORG_A, state_fips: '06', functions: { voting: { level: 'normal' }, counting: { level: 'degraded' } }, summary: 'Lines at two sites' } });
+    const items = [
+      status('2023-11-14T22:13:00.000Z'),
+      status('2030-01-01T00:00:00.000Z'),
+      obj({ name: 'Vote portal lookalike', description: 'Phishing of poll workers', extra: { pattern: "[domain-name:value = 'vote-portal.example']", pattern_type: 'stix', valid_from: '2024-01-01T00:00:00Z' } }),
+      obj({ type: 'sighting', modified: '2024-10-01T12:00:00.000Z', extra: { sighting_of_ref: `indicator--${uuid()}`, where_sighted_refs: [ORG_B] } }),
+      obj({ type: 'report', name: 'Named to two people', sharing: share(ORG_A, 'red', ['user:u1', 'user:u2']) }),
+    ];
+    const stored = async (minted: boolean) => {
+      const { store, open } = await fresh();
+      const stuck = await open({ clock: () => T });
+      // Twice: the second write's reservation follows the first's (the clock stands still).
+      expect(await put(stuck.stix, items.slice(0, 2).map((item) => ({ ...item, ...(minted ? { minted } : {}) })))).toEqual(['added', 'added']);
+      expect(await put(stuck.stix, items.slice(2).map((item) => ({ ...item, ...(minted ? { minted } : {}) })))).toEqual(['added', 'added', 'added']);
+      const q = store.database.db;
+      const rows = async (text: string) => (await sql.raw<Record<string, unknown>>(text).execute(q)).rows;
+      return {
+        version: await rows('select added_us, id, type, modified, mod_key, revoked, is_latest, name, description, json, owner, tlp, audience, named_users, reference from stix_version order by added_us'),
+        audience: await rows('select key, added_us, reference from stix_audience order by added_us, key'),
+        ref: await rows('select ref, added_us from stix_ref order by added_us, ref'),
+        status: await rows('select * from status_report order by added_us'),
+        value: await rows('select kind, value, prefix, added_us from stix_value order by added_us, kind, value'),
+        change: await rows('select type, n from stix_change order by type'),
+        clock: await rows('select last_us from stix_clock'),
+        statusChange: await rows('select n from status_change'),
+        terms: dialect === 'postgres' ? await rows('select term from stix_fts_term order by term') : [],
+      };
+    };
+    const alone = await stored(true);
+    const transaction = await stored(false);
+    expect(alone.version).toHaveLength(5);
+    expect(alone.status.map((r) => Number(r['reported_us']))).toEqual([Date.parse('2023-11-14T22:13:00.000Z') * 1000, T + 1]);
+    expect(alone.value.length).toBeGreaterThan(0);
+    expect(alone.ref.length).toBeGreaterThan(0);
+    expect(alone).toEqual(transaction);
   });
 
   describe('list', () => {

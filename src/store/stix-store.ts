@@ -8,9 +8,10 @@ import { stixReads } from './stix-read.ts';
 import type { StixTables } from './stix-tables.ts';
 import { anyIdMayBeStored, type StoredIds } from './stored-ids.ts';
 import { bumpChanges, isPublic, lockClock, putBatch, setSharing, sha256Of, sharingColumns, storedIdsOf, systemMicroClock, type MicroClock } from './stix-write.ts';
-import type { InsertedVersion, Reader, Sharing, StixStore, StixWriter } from './types.ts';
+import type { ConflictPolicy, IncomingObject, InsertedVersion, Reader, Sharing, StixStore, StixWriter } from './types.ts';
 import { visibleTo } from './visibility.ts';
 import { gateOf } from './write-gate.ts';
+import { planAlone, putAlone, type AloneBatch } from './stix-write-alone.ts';
 
 export interface StixStoreOptions {
   /** Where added timestamps come from (microseconds since the epoch); the system clock by default. */
@@ -81,36 +82,48 @@ export function kyselyStixStore(database: Database<unknown>, options: StixStoreO
   }
 
   async function writeNow<T, E>(fn: (writer: StixWriter) => Promise<Result<T, E>>): Promise<Result<T, E>> {
+    return dialect === 'postgres' ? writePostgres(fn) : writeSqlite(fn);
+  }
+
+  /** The writer's calls inside an open transaction: what writeSqlite and writePostgres share. */
+  function transactionWriter(trx: Kysely<StixTables>, lock: () => Promise<void>, locked: { held: boolean }, inserted: { count: number; first: InsertedVersion[] }): StixWriter {
+    let stored: Promise<StoredIds> | null = null;
+    return {
+      putBatch: async (items, policy) => {
+        // Whether the store is empty is a read too.
+        if (stored === null && !heldVersions) await lock();
+        return putBatch({ trx, dialect, runMany, lock, locked }, items, policy, clock, await (stored ??= storedIds(trx)), inserted);
+      },
+      visibleOwners: async (reader, ids) => {
+        await lock();
+        return visibleOwnersIn(trx, reader, ids);
+      },
+      inserted: () => inserted,
+    };
+  }
+
+  /** A lock taken at most once per transaction (lockClock), however many calls ask for it at once. */
+  function clockLock(trx: Kysely<StixTables>): { lock: () => Promise<void>; locked: { held: boolean } } {
+    const locked = { held: false };
+    let locking: Promise<void> | null = null;
+    const lock = async () => {
+      if (locked.held) return;
+      await (locking ??= lockClock(trx, dialect));
+      locked.held = true;
+    };
+    return { lock, locked };
+  }
+
+  async function writeSqlite<T, E>(fn: (writer: StixWriter) => Promise<Result<T, E>>): Promise<Result<T, E>> {
     // An error Result leaves the transaction by this throw, so Kysely rolls everything back.
     const refused: { result: Result<T, E> | null } = { result: null };
     const marker = new Error('rampart: write refused, rolling back');
     try {
       return await db.transaction().execute(async (trx) => {
-        // SQLite: the write lock first (see lockClock). PostgreSQL: before the first read a write decides on, or else by
-        // the reservation's update of the clock's row (putBatch): every round trip under the lock also waits for this
-        // process's event loop, and under load the lock's holders were what every other writer queued behind.
-        const locked = { held: false };
-        let locking: Promise<void> | null = null;
-        const lock = async () => {
-          if (locked.held) return;
-          await (locking ??= lockClock(trx, dialect));
-          locked.held = true;
-        };
-        if (dialect !== 'postgres') await lock();
-        let stored: Promise<StoredIds> | null = null;
-        const inserted: { count: number; first: InsertedVersion[] } = { count: 0, first: [] };
-        const result = await fn({
-          putBatch: async (items, policy) => {
-            // Whether the store is empty is a read too.
-            if (stored === null && !heldVersions) await lock();
-            return putBatch({ trx, dialect, runMany, lock, locked }, items, policy, clock, await (stored ??= storedIds(trx)), inserted);
-          },
-          visibleOwners: async (reader, ids) => {
-            await lock();
-            return visibleOwnersIn(trx, reader, ids);
-          },
-          inserted: () => inserted,
-        });
+        // The write lock first (see lockClock).
+        const { lock, locked } = clockLock(trx);
+        await lock();
+        const result = await fn(transactionWriter(trx, lock, locked, { count: 0, first: [] }));
         if (!result.ok) {
           refused.result = result;
           throw marker;
@@ -121,6 +134,56 @@ export function kyselyStixStore(database: Database<unknown>, options: StixStoreO
       if (error === marker && refused.result !== null) return refused.result;
       throw error;
     }
+  }
+
+  /**
+   * PostgreSQL: a write whose only call is one batch of minted ids (a status report, an election) is one autocommitted
+   * statement (planAlone, putAlone), sent once `fn` has answered: the clock's row is held for that one round trip. Any
+   * other write opens a transaction at its first call (a batch planned to go alone is then written in it first). The lock
+   * is taken before the first read a write decides on, or else by the reservation's update of the clock's row (putBatch):
+   * every round trip under the lock also waits for this process's event loop, and under load the lock's holders were what
+   * every other writer queued behind.
+   */
+  async function writePostgres<T, E>(fn: (writer: StixWriter) => Promise<Result<T, E>>): Promise<Result<T, E>> {
+    return db.connection().execute(async (conn) => {
+      const inserted: { count: number; first: InsertedVersion[] } = { count: 0, first: [] };
+      // What the write has done so far: a batch planned to go alone, or the open transaction's writer.
+      const at: { alone: { batch: AloneBatch; items: readonly IncomingObject[]; policy: ConflictPolicy } | null; open: StixWriter | null } = { alone: null, open: null };
+      const transaction = async (): Promise<StixWriter> => {
+        if (at.open !== null) return at.open;
+        await sql`begin`.execute(conn);
+        const { lock, locked } = clockLock(conn);
+        const open = transactionWriter(conn, lock, locked, inserted);
+        at.open = open;
+        const planned = at.alone;
+        at.alone = null;
+        if (planned !== null) await open.putBatch(planned.items, planned.policy);
+        return open;
+      };
+      try {
+        const result = await fn({
+          putBatch: async (items, policy) => {
+            if (at.open === null && at.alone === null) {
+              const batch = planAlone(items, policy);
+              if (batch !== null) {
+                at.alone = { batch, items, policy };
+                return batch.outcomes;
+              }
+            }
+            return (await transaction()).putBatch(items, policy);
+          },
+          visibleOwners: async (reader, ids) => (await transaction()).visibleOwners(reader, ids),
+          inserted: () => inserted,
+        });
+        if (at.open !== null) await sql`${sql.raw(result.ok ? 'commit' : 'rollback')}`.execute(conn);
+        else if (result.ok && at.alone !== null) await putAlone(conn, at.alone.batch, clock, inserted);
+        return result;
+      } catch (error) {
+        // As Kysely's own transactions: rolled back, the error passed on.
+        if (at.open !== null) await sql`rollback`.execute(conn);
+        throw error;
+      }
+    });
   }
 
   async function reshare(id: StixId, sharing: Sharing): Promise<void> {

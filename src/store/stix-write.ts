@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { sql, type Insertable, type Kysely, type Transaction } from 'kysely';
+import { sql, type Insertable, type Kysely } from 'kysely';
 import { canonicalJson } from '../domain/canonical-json.ts';
 import type { TransparencyEvent } from '../domain/transparency.ts';
 import { appendTransparency, type TransparencyTables } from './transparency.ts';
@@ -12,7 +12,7 @@ import type { StixTables, StixValueTable, StixVersionTable } from './stix-tables
 import { searchValuesOf } from './search-values.ts';
 import { sharingWords } from './visibility.ts';
 import { NO_REFS, REF_PROPERTIES, stixRefs } from './stix-refs.ts';
-import { statusIndexRow, type StatusReportTable } from './status-index.ts';
+import { statusIndexParts, statusRowOf, type StatusIndexParts } from './status-index.ts';
 import { STATUS_REPORT_TYPE } from '../stix/rampart-extension.ts';
 import { isReferenceLibrary } from '../stix/reference-library.ts';
 import { anyIdMayBeStored, writtenIdsOnly, type StoredIds } from './stored-ids.ts';
@@ -29,8 +29,8 @@ export type MicroClock = () => number;
 export const systemMicroClock: MicroClock = () => Date.now() * 1000;
 
 // Parameters per statement stay well under SQLite's 32,766 and PostgreSQL's 65,535.
-const VERSION_ROWS_PER_INSERT = 1000;
-const SMALL_ROWS_PER_INSERT = 5000;
+export const VERSION_ROWS_PER_INSERT = 1000;
+export const SMALL_ROWS_PER_INSERT = 5000;
 const IDS_PER_QUERY = 5000;
 
 type SharingColumns = Pick<StixVersionTable, 'owner' | 'tlp' | 'audience'>;
@@ -83,7 +83,7 @@ function setKnownVersion(s: IdState, key: string, version: KnownVersion): void {
 }
 
 /** A version this batch inserts, with its object's state (for its sharing and whether it is the latest). */
-interface Insert {
+export interface Insert {
   readonly item: IncomingObject;
   /** The version's own sharing: the item's, or with the previous version's audience kept (audienceDefault). */
   readonly sharing: Sharing;
@@ -179,7 +179,7 @@ export interface WriteContext {
 }
 
 /** Takes the store's write lock: one writer at a time, so added_us follows commit order. */
-export async function lockClock(trx: Transaction<StixTables>, dialect: DialectName): Promise<void> {
+export async function lockClock(trx: Kysely<StixTables>, dialect: DialectName): Promise<void> {
   // SQLite: writing first takes the write lock now (waiting on busy_timeout) rather than failing to upgrade a read later.
   if (dialect === 'postgres') await sql`select last_us from stix_clock where one = 1 for update`.execute(trx);
   else await sql`update stix_clock set last_us = last_us where one = 1`.execute(trx);
@@ -226,7 +226,8 @@ export async function storedIdsOf(trx: Kysely<StixTables>): Promise<StoredIds> {
   return any === undefined ? writtenIdsOnly() : anyIdMayBeStored;
 }
 
-async function loadState(trx: Kysely<StixTables>, items: readonly IncomingObject[], stored: StoredIds): Promise<Map<string, IdState>> {
+/** Each record a batch writes to, as new, and the ids of those that may already be stored (to look up). */
+export function newStates(items: readonly IncomingObject[], stored: StoredIds): { state: Map<string, IdState>; lookup: Set<string> } {
   const state = new Map<string, IdState>();
   const lookup = new Set<string>();
   for (const item of items) {
@@ -236,6 +237,11 @@ async function loadState(trx: Kysely<StixTables>, items: readonly IncomingObject
     state.set(key, { id, owner: sharing.owner, firstKey: null, first: null, more: null, latestKey: null, storedLatestKey: null, storedSharing: null, sharing: null });
     if (item.minted !== true && stored.check(key)) lookup.add(id);
   }
+  return { state, lookup };
+}
+
+async function loadState(trx: Kysely<StixTables>, items: readonly IncomingObject[], stored: StoredIds): Promise<Map<string, IdState>> {
+  const { state, lookup } = newStates(items, stored);
   // Only the records this batch writes to: another owner's rows of an id are never read, so a write to an id held
   // out of the writer's sight does the same work as a write to a free id.
   const owners = [...new Set(items.map((i) => i.sharing.owner))];
@@ -253,22 +259,14 @@ async function loadState(trx: Kysely<StixTables>, items: readonly IncomingObject
   return state;
 }
 
-/**
- * Writes one batch inside the caller's transaction: versions by `modified`, identical bytes a
- * no-op, same version with other bytes refused (or replaced under policy 'replace').
- */
-export async function putBatch(
-  w: WriteContext,
-  items: readonly IncomingObject[],
-  policy: ConflictPolicy,
-  clock: MicroClock,
-  stored: StoredIds = anyIdMayBeStored,
-  inserted?: { count: number; first: InsertedVersion[] },
-): Promise<PutOutcome[]> {
-  const { trx, dialect } = w;
-  // What this batch reads (versions already stored, their sharing) decides what it writes: read under the lock.
-  if (w.lock !== undefined && items.some((item) => item.minted !== true)) await w.lock();
-  const state = await loadState(trx, items, stored);
+/** What a batch decides from what is stored before writing anything: each item's outcome, the versions to insert, the stored versions they replace. */
+export interface BatchPlan {
+  readonly outcomes: PutOutcome[];
+  readonly inserts: Insert[];
+  readonly replaced: { added_us: number; audience: string; type: string; json: string }[];
+}
+
+export function planBatch(items: readonly IncomingObject[], policy: ConflictPolicy, state: ReadonlyMap<string, IdState>): BatchPlan {
   const inserts: Insert[] = [];
   const sharingOf = sharingColumnsOnce();
   const parseAudience = audienceParserOnce();
@@ -320,39 +318,15 @@ export async function putBatch(
       s.sharing = sharingOf(sharing);
     }
   }
-  if (inserts.length === 0) return outcomes;
+  return { outcomes, inserts, replaced };
+}
 
-  await deleteAudience(trx, replaced);
-  for (const r of refRows(replaced)) await trx.deleteFrom('stix_ref').where('ref', '=', r.ref).where('added_us', '=', r.added_us).execute();
-  const replacedStatus = replaced.filter((r) => r.type === STATUS_REPORT_TYPE).map((r) => r.added_us);
-  if (replacedStatus.length > 0) await trx.deleteFrom('status_report').where('added_us', 'in', replacedStatus).execute();
-  for (const part of chunks(replaced.map((r) => r.added_us), IDS_PER_QUERY)) {
-    await trx.deleteFrom('stix_value').where('added_us', 'in', part).execute();
-    if (dialect === 'sqlite') await trx.deleteFrom('stix_fts').where('rowid', 'in', part).execute();
-  }
-  for (const part of chunks(replaced.map((r) => r.added_us), IDS_PER_QUERY)) await trx.deleteFrom('stix_version').where('added_us', 'in', part).execute();
-  // Only records stored before this batch can lose their latest version or change their sharing.
-  const demoted = new Map<string, string[]>();
-  const reshared: { id: string; sharing: SharingColumns }[] = [];
-  for (const s of state.values()) {
-    if (s.storedSharing === null) continue;
-    if (s.storedLatestKey !== null && s.latestKey !== s.storedLatestKey) demoted.set(s.owner, [...(demoted.get(s.owner) ?? []), s.id]);
-    // An existing record whose newest version changed its audience: every stored version follows, as far as its own TLP allows.
-    // A new TLP with the same audience too: the version it demotes is held to its own TLP from now on.
-    if (s.sharing !== null && !sameSharing(s.storedSharing, s.sharing)) reshared.push({ id: s.id, sharing: s.sharing });
-  }
-  for (const [owner, ids] of demoted) {
-    for (const part of chunks(ids, IDS_PER_QUERY)) await trx.updateTable('stix_version').set({ is_latest: 0 }).where('id', 'in', part).where('owner', '=', owner).where('is_latest', '=', 1).execute();
-  }
-  for (const { id, sharing } of reshared) await setSharing(w, id, sharing);
+/** The rows a batch's inserted versions make, added at `first`, `first + 1`, … (offsets from 0 when `first` is 0); status reports' parts with their added time. */
+export function rowsOf(inserts: readonly Insert[], first: number): { rows: StixVersionTable[]; refs: { ref: string; added_us: number }[]; statuses: { at: number; parts: StatusIndexParts }[] } {
   const older = olderAudienceOnce();
-
-  const first = await bumpAndReserve(trx, dialect, new Set(inserts.map((i) => i.item.type)), inserts.length, clock);
-  // The reservation updated the clock's row: the lock is held from here to the commit, so added_us follows commit order.
-  if (w.locked !== undefined) w.locked.held = true;
   const rows = new Array<StixVersionTable>(inserts.length);
   const refs: { ref: string; added_us: number }[] = [];
-  const statuses: StatusReportTable[] = [];
+  const statuses: { at: number; parts: StatusIndexParts }[] = [];
   for (let i = 0; i < inserts.length; i++) {
     const { item, sharing: own, key, state: s } = inserts[i] as Insert;
     const sharing = s.sharing ?? s.storedSharing;
@@ -382,10 +356,60 @@ export async function putBatch(
     };
     for (const ref of item.refs ?? refsOf(item.type, item.json)) refs.push({ ref, added_us });
     if (item.type === STATUS_REPORT_TYPE) {
-      const status = statusIndexRow(added_us, item.type, item.json, sharing.owner);
-      if (status !== null) statuses.push(status);
+      const parts = statusIndexParts(item.type, item.json, sharing.owner);
+      if (parts !== null) statuses.push({ at: added_us, parts });
     }
   }
+  return { rows, refs, statuses };
+}
+
+/**
+ * Writes one batch inside the caller's transaction: versions by `modified`, identical bytes a
+ * no-op, same version with other bytes refused (or replaced under policy 'replace').
+ */
+export async function putBatch(
+  w: WriteContext,
+  items: readonly IncomingObject[],
+  policy: ConflictPolicy,
+  clock: MicroClock,
+  stored: StoredIds = anyIdMayBeStored,
+  inserted?: { count: number; first: InsertedVersion[] },
+): Promise<PutOutcome[]> {
+  const { trx, dialect } = w;
+  // What this batch reads (versions already stored, their sharing) decides what it writes: read under the lock.
+  if (w.lock !== undefined && items.some((item) => item.minted !== true)) await w.lock();
+  const state = await loadState(trx, items, stored);
+  const { outcomes, inserts, replaced } = planBatch(items, policy, state);
+  if (inserts.length === 0) return outcomes;
+
+  await deleteAudience(trx, replaced);
+  for (const r of refRows(replaced)) await trx.deleteFrom('stix_ref').where('ref', '=', r.ref).where('added_us', '=', r.added_us).execute();
+  const replacedStatus = replaced.filter((r) => r.type === STATUS_REPORT_TYPE).map((r) => r.added_us);
+  if (replacedStatus.length > 0) await trx.deleteFrom('status_report').where('added_us', 'in', replacedStatus).execute();
+  for (const part of chunks(replaced.map((r) => r.added_us), IDS_PER_QUERY)) {
+    await trx.deleteFrom('stix_value').where('added_us', 'in', part).execute();
+    if (dialect === 'sqlite') await trx.deleteFrom('stix_fts').where('rowid', 'in', part).execute();
+  }
+  for (const part of chunks(replaced.map((r) => r.added_us), IDS_PER_QUERY)) await trx.deleteFrom('stix_version').where('added_us', 'in', part).execute();
+  // Only records stored before this batch can lose their latest version or change their sharing.
+  const demoted = new Map<string, string[]>();
+  const reshared: { id: string; sharing: SharingColumns }[] = [];
+  for (const s of state.values()) {
+    if (s.storedSharing === null) continue;
+    if (s.storedLatestKey !== null && s.latestKey !== s.storedLatestKey) demoted.set(s.owner, [...(demoted.get(s.owner) ?? []), s.id]);
+    // An existing record whose newest version changed its audience: every stored version follows, as far as its own TLP allows.
+    // A new TLP with the same audience too: the version it demotes is held to its own TLP from now on.
+    if (s.sharing !== null && !sameSharing(s.storedSharing, s.sharing)) reshared.push({ id: s.id, sharing: s.sharing });
+  }
+  for (const [owner, ids] of demoted) {
+    for (const part of chunks(ids, IDS_PER_QUERY)) await trx.updateTable('stix_version').set({ is_latest: 0 }).where('id', 'in', part).where('owner', '=', owner).where('is_latest', '=', 1).execute();
+  }
+  for (const { id, sharing } of reshared) await setSharing(w, id, sharing);
+  const first = await bumpAndReserve(trx, dialect, new Set(inserts.map((i) => i.item.type)), inserts.length, clock);
+  // The reservation updated the clock's row: the lock is held from here to the commit, so added_us follows commit order.
+  if (w.locked !== undefined) w.locked.held = true;
+  const { rows, refs, statuses: statusParts } = rowsOf(inserts, first);
+  const statuses = statusParts.map((s) => statusRowOf(s.at, s.parts));
   await insertRows(w, 'stix_version', rows, VERSION_ROWS_PER_INSERT);
   const audiences = audienceRows(rows);
   if (inserted !== undefined) noteInserted(inserted, rows, audiences);
@@ -398,7 +422,7 @@ export async function putBatch(
 }
 
 /** Adds a batch's versions to what its transaction inserted (the first INSERTED_KEPT of them; the rest are counted). */
-function noteInserted(inserted: { count: number; first: InsertedVersion[] }, rows: readonly StixVersionTable[], audiences: readonly { key: string; added_us: number }[]): void {
+export function noteInserted(inserted: { count: number; first: InsertedVersion[] }, rows: readonly StixVersionTable[], audiences: readonly { key: string; added_us: number }[]): void {
   const keep = Math.min(rows.length, INSERTED_KEPT - inserted.first.length);
   if (keep > 0) {
     const keys = new Map<number, string[]>();

@@ -187,7 +187,10 @@ export interface StixWriter {
    * it (SQLite has one connection).
    */
   visibleOwners(reader: Reader, ids: readonly StixId[]): Promise<ReadonlyMap<StixId, readonly OrgId[]>>;
-  /** The versions this transaction's batches inserted so far, as stored (the store's own writer says; wrappers may not). */
+  /**
+   * The versions this write's batches inserted, as stored (the store's own writer says; wrappers may not): all of them once
+   * write() has answered (on PostgreSQL a write of one batch of minted ids is sent after `fn` answers).
+   */
   inserted?(): InsertedVersions;
 }
 
