@@ -6,7 +6,7 @@ import { ok } from '../src/domain/result.ts';
 import { TLP_MARKING_IDS } from '../src/domain/tlp.ts';
 import type { Jurisdiction } from '../src/status/rollup.ts';
 import { rollupCache, type RollupCache } from '../src/status/rollup-cache.ts';
-import { rollupFor, rollupJson, stateRollupFor, type StatusDeps } from '../src/status/service.ts';
+import { rollupFor, rollupJson, stateRollupFor, warmRollups, type StatusDeps } from '../src/status/service.ts';
 import { ELECTION_TYPE, RAMPART_EXTENSION_ID, STATUS_REPORT_TYPE } from '../src/stix/rampart-extension.ts';
 import { electionStatusStore } from '../src/store/elections.ts';
 import { openStore, type RampartStore } from '../src/store/index.ts';
@@ -237,6 +237,32 @@ describe.each(testDialects())('the cached roll-up on %s', (dialect) => {
     for (const [i, got] of answers.entries()) expect(got).toEqual(await answer(anew, i));
     expect(answers.map((a) => (a.ok && 'jurisdictions' in a.value ? a.value.jurisdictions.find((j) => j.id === DANE)?.report_id : 'national'))).toEqual(['national', added, 'national', added, 'national', added]);
     expect(first.rollups.size).toBe(1);
+  });
+
+  it('builds the offices\' roll-ups of an election under way before the first request: their first reads only catch up', async () => {
+    const repo = electionStatusStore(store.database);
+    let reads = 0;
+    const counted = { ...deps, rollups: rollupCache(), elections: { ...repo,
+      latest: (...args: Parameters<typeof repo.latest>) => {
+        reads += 1;
+        return repo.latest(...args);
+      },
+    } };
+    const at = now;
+    now = new Date(START - 3_600_000);
+    expect(await warmRollups(counted, [WI_READER, FEDERAL_READER])).toBe(0);
+    now = new Date(START + 3_600_000);
+    // The national roll-up for both, Wisconsin's own for its office.
+    expect(await warmRollups(counted, [WI_READER, FEDERAL_READER])).toBe(3);
+    expect([counted.rollups.size, reads]).toEqual([2, 2]);
+    const added = await report(WI, ['state:55'], now);
+    const alice: Reader = { kind: 'member', orgId: WI, userId: '00000021-0000-4000-8000-000000000021' as UserId, keys: ['community', `org:${WI}`, 'state:55', 'user:00000021-0000-4000-8000-000000000021'] };
+    for (const reader of [alice, WI_READER, FEDERAL_READER]) expect(await rollupFor(counted, reader, election)).toEqual(await rollupFor(anew, reader, election));
+    const state = await stateRollupFor(counted, alice, election, '55');
+    expect(state).toEqual(await stateRollupFor(anew, alice, election, '55'));
+    expect(state.ok && state.value.jurisdictions.find((j) => j.id === WI)?.report_id).toBe(added);
+    expect([counted.rollups.size, reads]).toEqual([2, 2]);
+    now = at;
   });
 
   it('serializes a roll-up once while it holds, each answer with its own generated_at', async () => {

@@ -19,6 +19,7 @@ import { federationPlugin } from '../federation/routes.ts';
 import { statusRoutes } from '../status/routes.ts';
 import { jurisdictionsFrom } from '../status/jurisdictions.ts';
 import { rollupCache } from '../status/rollup-cache.ts';
+import { warmRollups } from '../status/service.ts';
 import { electionStatusStore } from '../store/elections.ts';
 import { buildApp } from '../http/app.ts';
 import type { AppPlugin, HttpConfig } from '../http/deps.ts';
@@ -48,7 +49,7 @@ import { importPlugin } from '../ingest/import-routes.ts';
 import { dashboardPlugin } from '../dashboard/routes.ts';
 import type { AuditPort } from '../audit/audit-log.ts';
 import type { SharingPort } from '../sharing/port.ts';
-import type { StixStore } from '../store/types.ts';
+import type { Reader, StixStore } from '../store/types.ts';
 import { sharingRoutes } from '../sharing/routes.ts';
 import { keysFrom } from '../sharing/keys.ts';
 import { createSharingService, type SharingService } from '../sharing/service.ts';
@@ -129,6 +130,11 @@ export interface Hub {
     readonly transparency: TransparencyDeps;
     readonly keysOf: (orgId: OrgId, userId: UserId | null) => Promise<readonly AudienceKey[]>;
   };
+  /**
+   * Builds this process's roll-ups of the elections under way for the offices that watch election day (state and
+   * territory offices, federal agencies), before the server listens (status/service.ts, warmRollups); the number built.
+   */
+  readonly warmRollups: () => Promise<number>;
 }
 
 /** Account events after which a live stream's credentials may no longer hold (src/alerts/routes.ts reads them again). */
@@ -328,5 +334,10 @@ export async function composeHub(options: HubOptions): Promise<Hub> {
     await notifier.stop();
     await bus.close();
   });
-  return { app, auth, sharing, audit, federation: fed, bus, notifier, notifications, publishing: { rumours: rumourDeps, transparency: transparencyDeps, keysOf: (orgId, userId) => sharing.keysOf(orgId, userId) } };
+  const warm = async () => {
+    const offices = await accounts.listOrganizations({ kinds: ['state', 'territory', 'federal'] });
+    const readers = await Promise.all(offices.map(async (o): Promise<Reader> => ({ kind: 'member', orgId: o.id, userId: null, keys: await sharing.keysOf(o.id, null) })));
+    return warmRollups(electionDeps, readers);
+  };
+  return { app, auth, sharing, audit, federation: fed, bus, notifier, notifications, publishing: { rumours: rumourDeps, transparency: transparencyDeps, keysOf: (orgId, userId) => sharing.keysOf(orgId, userId) }, warmRollups: warm };
 }

@@ -6,7 +6,7 @@ import { stateByFips } from '../domain/organization-data.ts';
 import type { Principal } from '../domain/principal.ts';
 import { problem, type Problem } from '../domain/problem.ts';
 import { err, ok, type Result } from '../domain/result.ts';
-import { parseAudience, summaryOf, visibleElection, type ElectionDeps, type VisibleElection } from '../elections/service.ts';
+import { listElections, parseAudience, summaryOf, visibleElection, type ElectionDeps, type VisibleElection } from '../elections/service.ts';
 import { publishObject, type Written } from '../objects/service.ts';
 import { isoFromMicros, microsFromIso } from '../stix/timestamp.ts';
 import { FunctionStatusSchema, RAMPART_EXTENSION_ID, STATUS_REPORT_TYPE } from '../stix/rampart-extension.ts';
@@ -141,13 +141,15 @@ async function readAll(deps: StatusDeps, reader: Reader, electionId: string, mar
   return ok({ mark, found: found.value, expectations, latest: byJurisdiction(latest), views: new Map<string, BuiltView>(), person: null });
 }
 
-/** Whether an entry read under `held` may answer a read under `mark`: nothing but reports added since (merged by `caughtUp`). */
-const holdsFor = (held: StatusMark, mark: StatusMark) => sameChanges(held, mark) && held.personUs === mark.personUs && held.newestUs <= mark.newestUs;
+/**
+ * Whether an entry read under `held` may answer a read under `mark`: nothing changed between them but reports added
+ * (merged by `caughtUp` when `held` is the older). A `held` newer than `mark` was read after `mark` was, so during the
+ * request: its answer is as current as one read under `mark`.
+ */
+const sameState = (held: StatusMark, mark: StatusMark) => sameChanges(held, mark) && held.personUs === mark.personUs;
 
-/** `known` (read under an older or the same mark, holdsFor) brought up to `mark`: the reports added since that the reader may see, merged in. */
+/** `known` (read under an older mark of the same state) brought up to `mark`: the reports added since that the reader may see, merged in. */
 async function caughtUp(deps: StatusDeps, rollups: RollupCache, key: string, reader: Reader, electionId: string, known: ReaderElection, mark: StatusMark): Promise<ReaderElection> {
-  if (known.mark.newestUs === mark.newestUs) return known;
-  // Only reports were added since: those of them the reader may see (the store's predicate), merged in.
   const added = merged(known.latest, await deps.elections.addedBetween(reader, electionId, known.mark.newestUs, mark.newestUs));
   const next: ReaderElection = { ...known, mark, latest: added ?? known.latest, views: added === null ? known.views : new Map<string, BuiltView>() };
   rollups.replace(key, known, next);
@@ -156,23 +158,24 @@ async function caughtUp(deps: StatusDeps, rollups: RollupCache, key: string, rea
 
 /**
  * What `reader` (no person keys asked about) builds from: its cached entry while `mark` holds, else updated or read
- * anew. Requests that find the entry missing or out of date while a read of it is under way under a mark that holds
- * for theirs wait for that read (then catch up on reports added since), instead of each reading and building it.
+ * anew. An update (the reports added since merged in, or everything read anew) is one per entry at a time: requests
+ * that find it under way under the same state wait for it, then catch up on what was added after it if anything,
+ * instead of each reading, merging and building the same entry (every office's dashboard asks at once at a start).
  */
 async function keyedElection(deps: StatusDeps, rollups: RollupCache, reader: Reader, electionId: string, mark: StatusMark): Promise<Result<ReaderElection, Problem>> {
   const key = `${electionId}\n${visibilityKey(reader)}`;
   const cached = rollups.get(key);
-  if (cached !== undefined && holdsFor(cached.mark, mark)) return ok(await caughtUp(deps, rollups, key, reader, electionId, cached, mark));
+  if (cached !== undefined && sameState(cached.mark, mark) && cached.mark.newestUs >= mark.newestUs) return ok(cached);
   const pending = rollups.pending(key);
-  if (pending !== undefined && holdsFor(pending.mark, mark)) {
+  if (pending !== undefined && sameState(pending.mark, mark)) {
     const shared = await pending.entry;
     // A refusal under the same change counts is this reader's too (the election as it sees it has not changed).
     if (!shared.ok) return shared;
-    // Another waiter may have caught the entry up already: the newest that holds is the one to start from.
-    const now = rollups.get(key);
-    const from = now !== undefined && holdsFor(now.mark, mark) && now.mark.newestUs >= shared.value.mark.newestUs ? now : shared.value;
-    return ok(await caughtUp(deps, rollups, key, reader, electionId, from, mark));
+    if (shared.value.mark.newestUs >= mark.newestUs) return shared;
+    // Older than this mark: the entry as it is now (another waiter may be catching it up already) decides again.
+    return keyedElection(deps, rollups, reader, electionId, mark);
   }
+  if (cached !== undefined && sameState(cached.mark, mark)) return rollups.reading(key, mark, async () => ok(await caughtUp(deps, rollups, key, reader, electionId, cached, mark)));
   return rollups.reading(key, mark, async () => {
     const next = await readAll(deps, reader, electionId, mark);
     if (next.ok) rollups.replace(key, cached, next.value);
@@ -303,6 +306,28 @@ export async function stateRollupFor(deps: StatusDeps, reader: Reader, electionI
 export async function stateRollupJson(deps: StatusDeps, reader: Reader, electionId: string, stateFips: string, serialize: (value: StateRollupView) => string): Promise<Result<string, Problem>> {
   const answered = await ofState(deps, reader, electionId, stateFips);
   return answered.ok ? ok(jsonOf(answered.value, serialize)) : answered;
+}
+
+/**
+ * Builds in this process's roll-up cache, before the first request, what each of `readers` reads of every election under
+ * way (a phase now): the national roll-up and the roll-up of the reader's own state. A server started on election day
+ * then meets the offices' dashboards, which all ask at once, with each office's entry in place: caught up on the
+ * reports added since (one read), not read and built anew for each. One reader after another, so the start itself is
+ * no burst. Returns the roll-ups built.
+ */
+export async function warmRollups(deps: StatusDeps, readers: readonly Reader[]): Promise<number> {
+  if (deps.rollups === undefined) return 0;
+  const elections = await listElections(deps, { kind: 'operator' });
+  if (!elections.ok) return 0;
+  let built = 0;
+  for (const election of elections.value.filter((e) => e.phase !== null)) {
+    for (const reader of readers) {
+      if ((await national(deps, reader, election.id)).ok) built += 1;
+      const states = reader.kind === 'member' ? reader.keys.flatMap((k) => (audienceKind(k) === 'state' ? [k.slice('state:'.length)] : [])) : [];
+      for (const fips of states.filter((f) => election.state_fips.includes(f))) if ((await ofState(deps, reader, election.id, fips)).ok) built += 1;
+    }
+  }
+  return built;
 }
 
 const worstPosted = (levels: StatusEntry['levels']): StatusLevel => worstOf<StatusLevel>(Object.values(levels));
