@@ -4,7 +4,7 @@ import { createApiKey, revokeApiKey } from '../src/accounts/api-keys.ts';
 import { OPERATOR } from '../src/accounts/context.ts';
 import { createOrganization, seedOrganizations } from '../src/accounts/organizations.ts';
 import { createUser } from '../src/accounts/users.ts';
-import { natsBus } from '../src/alerts/bus.ts';
+import { natsBus, type ChangeBus } from '../src/alerts/bus.ts';
 import { natsReachable, TEST_NATS_URL } from './helpers/alerts.ts';
 import type { OrgId } from '../src/domain/ids.ts';
 import { composeHub, type Hub, type HubOptions } from '../src/hub/compose.ts';
@@ -355,6 +355,61 @@ describe.skipIf(noNats !== null).each(testDialects())('live feed across two serv
       expect(idsOf(streamB)).toEqual([report.id]);
     } finally {
       await streamB.close();
+    }
+  });
+});
+
+describe.skipIf(noNats !== null).each(testDialects())('live feed across two server processes on %s: a re-share whose message is lost', (dialect) => {
+  let db: TestDatabase;
+  const stores: RampartStore[] = [];
+  const hubs: Hub[] = [];
+
+  beforeAll(async () => {
+    db = testDatabase(dialect);
+    const subject = `rampart.test.${randomBytes(6).toString('hex')}`;
+    for (let i = 0; i < 2; i++) {
+      const store = await openStore({ url: db.url });
+      stores.push(store);
+      const nats = await natsBus({ url: TEST_NATS_URL, subject });
+      // Hub A's `reshared` messages are lost on the way (NATS reconnecting, a process restarting); its `stored` ones arrive.
+      const bus: ChangeBus = i === 0 ? { ...nats, publish: (change) => (change.kind === 'reshared' ? undefined : nats.publish(change)) } : nats;
+      // A short heartbeat: the process's catch-up scans every half second.
+      hubs.push(await composeHub({ store, hubOwner: HUB, authPolicy: TEST_POLICY, bus, live: { heartbeatMs: 1_500 } }));
+    }
+  });
+  afterAll(async () => {
+    for (const hub of hubs) await hub.app.close();
+    for (const store of stores) await store.close();
+    await db.drop();
+  });
+
+  it('a reader streaming from hub B that gains an object by a re-share through hub A still gets it; a reader outside the new audience gets nothing of it', async () => {
+    const [a, b] = hubs;
+    const [storeA] = stores;
+    if (a === undefined || b === undefined || storeA === undefined) throw new Error('two hubs expected');
+    const world = await populate(a, storeA);
+    const kept = indicator('kept by the county, then shared with Wisconsin');
+    await post(a, world.keys.county, kept.object, 'amber', [`org:${world.orgs.county}`]);
+    const base = `${await b.app.listen({ port: 0, host: '127.0.0.1' })}/api/v1/live`;
+    const state = await openSse(base, bearer(world.keys.state));
+    const outsider = await openSse(base, bearer(world.keys.outsider));
+    try {
+      expect([state.status, outsider.status]).toEqual([200, 200]);
+      const widened = await a.app.inject({ method: 'PUT', url: `/api/v1/objects/${kept.id}/sharing`, headers: bearer(world.keys.county), payload: { audience: ['state:55'] } });
+      expect(widened.statusCode, widened.body).toBe(200);
+      // Only hub B's catch-up can bring it: no message names the re-share, and its version was stored before the streams opened.
+      await state.until(() => state.objects().some((o) => o.id === kept.id), 'the re-shared object on the state stream of hub B');
+      expect(state.objects().map((o) => [o.id, o.change])).toEqual([[kept.id, 'reshared']]);
+      expect((await b.app.inject({ method: 'GET', url: '/metrics' })).body).toMatch(/^rampart_live_caught_up_reshares_total [1-9]/m);
+
+      const sentinel = indicator('sentinel after the lost re-share');
+      await post(a, world.keys.county, sentinel.object, 'green', ['community']);
+      await outsider.until(() => idsOf(outsider).includes(sentinel.id), 'the sentinel on the outsider stream of hub B');
+      await state.until(() => idsOf(state).includes(sentinel.id), 'the sentinel on the state stream of hub B');
+      expect(idsOf(outsider)).toEqual([sentinel.id]);
+      expect(idsOf(state)).toEqual([kept.id, sentinel.id]);
+    } finally {
+      await Promise.all([state.close(), outsider.close()]);
     }
   });
 });

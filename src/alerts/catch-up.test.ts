@@ -49,4 +49,48 @@ describe.each(testDialects())('the catch-up of lost changes on %s', (dialect) =>
     await catchUp.scan();
     expect(delivered).toHaveLength(1);
   });
+  it('hands on, after the grace, a re-share whose change no one heard; not one that was heard, not one made while no stream was watched, and a heard re-share that logged nothing stands for no later one', async () => {
+    const { store } = await fresh();
+    let now = 0;
+    const delivered: Change[] = [];
+    const catchUp = storeCatchUp({ stix: store.stix, now: () => now, graceMs: 1000, deliver: (c) => delivered.push(c) });
+    const reshares = () => delivered.filter((c) => c.kind === 'reshared');
+    const [heard, lost, later] = ['re-shared, heard', 're-shared, lost', 're-shared later, lost'].map((name) => obj({ name, sharing: share(ORG_A, 'amber', [`org:${ORG_A}`]) }));
+    if (heard === undefined || lost === undefined || later === undefined) throw new Error('three objects');
+    await put(store.stix, [heard, lost, later]);
+    await store.stix.reshare(heard.id, share(ORG_A, 'amber', ['state:55']));
+    await catchUp.watch();
+    // Before any stream: where the log stood when the first one opened is not news.
+    now = 5000;
+    await catchUp.scan();
+    expect(reshares()).toEqual([]);
+
+    await store.stix.reshare(heard.id, share(ORG_A, 'amber', ['state:55', 'state:17']));
+    catchUp.heard({ kind: 'reshared', id: heard.id });
+    await store.stix.reshare(lost.id, share(ORG_A, 'amber', ['state:55']));
+    // Re-shared to the audience it had: the store logs nothing, but the change is sent.
+    await store.stix.reshare(later.id, share(ORG_A, 'amber', [`org:${ORG_A}`]));
+    catchUp.heard({ kind: 'reshared', id: later.id });
+    await catchUp.scan();
+    // Within the grace: its change may still be on the way.
+    expect(reshares()).toEqual([]);
+    now = 6000;
+    await catchUp.scan();
+    expect(reshares()).toEqual([{ kind: 'reshared', id: lost.id }]);
+
+    await store.stix.reshare(later.id, share(ORG_A, 'amber', ['state:55']));
+    await catchUp.scan();
+    now = 7000;
+    await catchUp.scan();
+    expect(reshares()).toEqual([{ kind: 'reshared', id: lost.id }, { kind: 'reshared', id: later.id }]);
+
+    catchUp.unwatch();
+    await store.stix.reshare(lost.id, share(ORG_A, 'amber', ['state:17']));
+    await catchUp.watch();
+    now = 9000;
+    await catchUp.scan();
+    now = 12000;
+    await catchUp.scan();
+    expect(reshares()).toHaveLength(2);
+  });
 });

@@ -2,12 +2,12 @@ import type { Reader, StixStore, StoredVersion } from '../store/types.ts';
 import type { Change } from './bus.ts';
 
 export interface CatchUpDeps {
-  readonly stix: Pick<StixStore, 'list'>;
+  readonly stix: Pick<StixStore, 'list' | 'reshares'>;
   /** Milliseconds, the process's clock: how long a version has gone unnamed. */
   readonly now: () => number;
-  /** A stored version no change has named for this long is taken as lost (its change may still be on the way before). */
+  /** A stored version (or a re-share) no change has named for this long is taken as lost (its change may still be on the way before). */
   readonly graceMs: number;
-  /** Hands a change made up for lost versions to the process's feeds, as if the bus had brought it. */
+  /** Hands a change made up for lost versions or re-shares to the process's feeds, as if the bus had brought it. */
   readonly deliver: (change: Change) => void;
 }
 
@@ -20,9 +20,14 @@ export interface CatchUpDeps {
  * they take as any other (src/alerts/fanout.ts: one seenBy per version and key set). A feed never sends a
  * version twice, so a change that comes after all costs a query, not a duplicate. Thousands of feeds each
  * reading what is new on their heartbeat were most of an idle server's work (docs/benchmarks.md).
+ *
+ * A `reshared` change lost on the way is found the same way in the store's log of re-shares (stix_reshare, in commit
+ * order: a re-share takes the write lock): an entry no `reshared` change named within `graceMs` is handed on as one
+ * naming its id, and every feed then reads that object with its own reader, so it reaches exactly the readers the
+ * new audience names. (A version's new audience leaves no added time behind, so the versions' scan cannot find it.)
  */
 export interface CatchUp {
-  /** A change this process heard: the versions it names are not lost. */
+  /** A change this process heard: the versions (or the re-share) it names are not lost. */
   heard(change: Change): void;
   /**
    * A stream opens: from now on every version stored is accounted for. The first call while none is open
@@ -31,7 +36,7 @@ export interface CatchUp {
   watch(): Promise<void>;
   /** A stream closed: when none is left, nothing is accounted for until the next watch(). */
   unwatch(): void;
-  /** Reads what was stored since the last scan and hands on what went unnamed too long; one scan at a time. */
+  /** Reads what was stored and re-shared since the last scan and hands on what went unnamed too long; one scan at a time. */
   scan(): Promise<void>;
 }
 
@@ -60,12 +65,63 @@ export function storeCatchUp(deps: CatchUpDeps): CatchUp {
   const named = new Map<string, number>();
   const pending = new Map<string, Pending>();
   let scanning: Promise<void> | null = null;
+  // The log of re-shares: the last entry accounted for (null while no stream is open); ids heard in a `reshared`
+  // change and not yet found in the log, each with the number of the scans begun when heard; entries found, not yet heard.
+  let reshareThrough: number | null = null;
+  const heardReshares = new Map<string, number[]>();
+  const pendingReshares = new Map<number, { readonly id: string; readonly since: number }>();
+  let scansBegun = 0;
 
   const newest = async (): Promise<number> => {
     const page = await deps.stix.list(OPERATOR, { versions: 'all', order: 'desc', limit: 1 });
     if (!page.ok) throw new Error(`live feed catch-up: ${page.error.message}`);
     return page.value.items[0]?.addedUs ?? 0;
   };
+
+  /** Reads the log of re-shares since the last scan and hands on, by id, the entries no `reshared` change named in time. */
+  async function scanReshares(started: number, begun: number): Promise<void> {
+    const from = reshareThrough;
+    if (from === null) return;
+    const read: { seq: number; id: string }[] = [];
+    let last = from;
+    let complete = false;
+    for (let pages = 0; pages < MAX_PAGES; pages++) {
+      const log = await deps.stix.reshares(last, PAGE);
+      read.push(...log.entries);
+      last = log.through;
+      if (log.entries.length < PAGE) {
+        complete = true;
+        break;
+      }
+    }
+    if (started !== generation) return;
+    const now = deps.now();
+    for (const entry of read) {
+      const heard = heardReshares.get(entry.id);
+      if (heard !== undefined && heard.length > 0) {
+        heard.shift();
+        if (heard.length === 0) heardReshares.delete(entry.id);
+      } else pendingReshares.set(entry.seq, { id: entry.id, since: now });
+    }
+    // A name heard before this scan began was committed before it (changes are sent after the commit): when the scan
+    // read the whole log and did not find it, that re-share changed nothing and logged nothing, and it must not stand
+    // for a later entry of the same id whose own change is lost.
+    if (complete) {
+      for (const [id, heard] of heardReshares) {
+        const kept = heard.filter((scan) => scan > begun);
+        if (kept.length === 0) heardReshares.delete(id);
+        else heardReshares.set(id, kept);
+      }
+    }
+    reshareThrough = last;
+    const due = new Set<string>();
+    for (const [seq, p] of pendingReshares) {
+      if (now - p.since < deps.graceMs) continue;
+      pendingReshares.delete(seq);
+      due.add(p.id);
+    }
+    for (const id of due) deps.deliver({ kind: 'reshared', id });
+  }
 
   const hand = (versions: readonly StoredVersion[]): void => {
     if (versions.length === 0) return;
@@ -85,8 +141,11 @@ export function storeCatchUp(deps: CatchUpDeps): CatchUp {
   async function scanOnce(): Promise<void> {
     if (watching === null) return;
     await watching;
-    const from = through;
     const started = generation;
+    const begun = ++scansBegun;
+    await scanReshares(started, begun);
+    if (started !== generation) return;
+    const from = through;
     if (from === null) return;
     const read: StoredVersion[] = [];
     let cursor: string | null = null;
@@ -129,7 +188,17 @@ export function storeCatchUp(deps: CatchUpDeps): CatchUp {
 
   return {
     heard(change) {
-      if (change.kind !== 'stored' || through === null) return;
+      if (through === null) return;
+      if (change.kind === 'reshared') {
+        for (const [seq, p] of pendingReshares) {
+          if (p.id !== change.id) continue;
+          pendingReshares.delete(seq);
+          return;
+        }
+        heardReshares.set(change.id, [...(heardReshares.get(change.id) ?? []), scansBegun + 1]);
+        return;
+      }
+      if (change.kind !== 'stored') return;
       if (change.versions === undefined) {
         // Every feed reads what is new for it on this change: what was stored before it is found.
         pending.clear();
@@ -144,9 +213,11 @@ export function storeCatchUp(deps: CatchUpDeps): CatchUp {
       watchers++;
       if (watching === null) {
         const opened = generation;
-        const read: Promise<void> = newest().then(
-          (n) => {
-            if (opened === generation) through = n;
+        const read: Promise<void> = Promise.all([newest(), deps.stix.reshares(null, 0)]).then(
+          ([n, log]) => {
+            if (opened !== generation) return;
+            through = n;
+            reshareThrough = log.through;
           },
           (error: unknown) => {
             if (watching === read) watching = null;
@@ -163,8 +234,11 @@ export function storeCatchUp(deps: CatchUpDeps): CatchUp {
       generation++;
       watching = null;
       through = null;
+      reshareThrough = null;
       named.clear();
       pending.clear();
+      heardReshares.clear();
+      pendingReshares.clear();
     },
     scan() {
       scanning ??= scanOnce().finally(() => {

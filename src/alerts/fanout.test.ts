@@ -20,7 +20,7 @@ const office = (orgId: OrgId, state: string, extra: readonly AudienceKey[] = [])
 const alice: Reader = { kind: 'member', orgId: WISCONSIN, userId: ALICE, keys: ['public', 'community', 'state:55', `org:${WISCONSIN}`, `user:${ALICE}`] };
 
 interface Counted {
-  readonly stix: Pick<StixStore, 'list' | 'seenBy'>;
+  readonly stix: Pick<StixStore, 'list' | 'seenBy' | 'reshares'>;
   readonly calls: { list: number; seenBy: Reader[][] };
 }
 
@@ -37,6 +37,7 @@ function counting(stix: StixStore): Counted {
         calls.seenBy.push([...readers]);
         return stix.seenBy(readers, id, addedUs);
       },
+      reshares: (after, limit) => stix.reshares(after, limit),
     },
   };
 }

@@ -45,6 +45,7 @@ export function publishingStixStore(stix: StixStore, bus: ChangeBus, here?: (cha
     indicators: (reader, page) => stix.indicators(reader, page),
     changeMark: (type) => stix.changeMark(type),
     changeMarks: (types) => stix.changeMarks(types),
+    reshares: (after, limit) => stix.reshares(after, limit),
     close: () => stix.close(),
   };
 }

@@ -14,7 +14,7 @@ import { FeedEnded, openFeed, type Feed, type LiveEvent } from './feed.ts';
 import { sharedLists } from './shared-lists.ts';
 
 export interface LiveRouteDeps {
-  readonly stix: Pick<StixStore, 'list' | 'seenBy'>;
+  readonly stix: Pick<StixStore, 'list' | 'seenBy' | 'reshares'>;
   readonly bus: ChangeBus;
   readonly clock: { now(): Date };
   readonly ownerName?: (id: OrgId) => Promise<string | null>;
@@ -256,12 +256,18 @@ export function liveRoutes(deps: LiveRouteDeps): AppPlugin {
       help: 'Stored versions no change message named in time, handed to the live feeds of this process by its catch-up scan (lost NATS messages, writes straight into the database)',
       registers: [kit.metrics],
     });
+    const caughtUpReshares = new Counter({
+      name: 'rampart_live_caught_up_reshares_total',
+      help: 'Re-shares no change message named in time, handed to the live feeds of this process by its catch-up scan of the log of re-shares (lost NATS messages)',
+      registers: [kit.metrics],
+    });
     const catchUp = storeCatchUp({
       stix: deps.stix,
       now: () => performance.now(),
       graceMs: Math.min(MAX_GRACE_MS, heartbeatMs / 3),
       deliver: (change) => {
         if (change.kind === 'stored') caughtUp.inc(change.count);
+        if (change.kind === 'reshared') caughtUpReshares.inc();
         take(change);
       },
     });

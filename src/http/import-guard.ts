@@ -113,6 +113,7 @@ export function ownerOnlyStore(stix: StixStore, uploader: MemberReader): StixSto
     changeMark: (type) => stix.changeMark(type),
     changeMarks: (types) => stix.changeMarks(types),
     reshare: (id, sharing) => stix.reshare(id, sharing),
+    reshares: (after, limit) => stix.reshares(after, limit),
     close: () => stix.close(),
   };
 }

@@ -7,7 +7,7 @@ import { TLP_LEVELS, type Tlp } from '../domain/tlp.ts';
 import type { DialectName } from './db.ts';
 import { timestampKey } from './mod-key.ts';
 import type { StixTables, StixVersionTable } from './stix-tables.ts';
-import type { CountQuery, IndicatorFields, ListQuery, Page, Reader, Sharing, StoredVersion } from './types.ts';
+import type { CountQuery, IndicatorFields, ListQuery, Page, Reader, ReshareLog, Sharing, StoredVersion } from './types.ts';
 import { ftsSharing, visibilitySources, visibleInRow, visibleTo } from './visibility.ts';
 import { queryWords, valueQuery, type ValueQuery } from './search-values.ts';
 import { assertNever } from '../domain/assert-never.ts';
@@ -1001,7 +1001,19 @@ export function stixReads(db: Kysely<StixTables>, dialect: DialectName, rankedAm
     return seen;
   }
 
-  return { list, count, listCounted, get, versions, seenBy, indicators, changeMark, changeMarks };
+  /** The log of re-shares (stix_reshare): where it stands, or what was logged after `after`. */
+  async function reshares(after: number | null, limit: number): Promise<ReshareLog> {
+    if (after === null) {
+      const newest = await db.selectFrom('stix_reshare').select((eb) => eb.fn.max('seq').as('m')).executeTakeFirst();
+      return { through: Number(newest?.m ?? 0), entries: [] };
+    }
+    const rows = await db.selectFrom('stix_reshare').select(['seq', 'id']).where('seq', '>', after).orderBy('seq').limit(limit).execute();
+    // Rows of stix_reshare were written by the store: their ids are stored objects' ids.
+    const entries = rows.map((r) => ({ seq: Number(r.seq), id: r.id as StixId }));
+    return { through: entries.at(-1)?.seq ?? after, entries };
+  }
+
+  return { list, count, listCounted, get, versions, seenBy, indicators, changeMark, changeMarks, reshares };
 }
 
 /** Readers per statement of seenBy: a member's arm binds its keys, its organization and the version. */

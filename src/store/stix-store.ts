@@ -187,7 +187,14 @@ export function kyselyStixStore(database: Database<unknown>, options: StixStoreO
   }
 
   async function reshare(id: StixId, sharing: Sharing): Promise<void> {
+    await (writers === null ? reshareNow(id, sharing) : writers.run(() => reshareNow(id, sharing)));
+  }
+
+  async function reshareNow(id: StixId, sharing: Sharing): Promise<void> {
     await db.transaction().execute(async (trx) => {
+      // The write lock, as every write takes it first: entries of the log of re-shares commit in the order of their numbers,
+      // so a reader of the log that went past one never finds a smaller one committed after (the live feed's catch-up).
+      await lockClock(trx, dialect);
       const known = await trx.selectFrom('stix_version').select('id').where('id', '=', id).where('owner', '=', sharing.owner).limit(1).executeTakeFirst();
       if (known === undefined) return;
       await bumpChanges(trx, new Set([id.slice(0, id.indexOf('--'))]));
@@ -197,5 +204,5 @@ export function kyselyStixStore(database: Database<unknown>, options: StixStoreO
     });
   }
 
-  return { write, reshare, list: reads.list, count: reads.count, listCounted: reads.listCounted, get: reads.get, versions: reads.versions, seenBy: reads.seenBy, indicators: reads.indicators, changeMark: reads.changeMark, changeMarks: reads.changeMarks };
+  return { write, reshare, list: reads.list, count: reads.count, listCounted: reads.listCounted, get: reads.get, versions: reads.versions, seenBy: reads.seenBy, indicators: reads.indicators, changeMark: reads.changeMark, changeMarks: reads.changeMarks, reshares: reads.reshares };
 }

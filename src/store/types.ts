@@ -210,6 +210,12 @@ export interface InsertedVersions {
 
 export const INSERTED_KEPT = 1000;
 
+/** Entries of the log of re-shares, and the number of the last one read (or where the log stands). */
+export interface ReshareLog {
+  readonly through: number;
+  readonly entries: readonly { readonly seq: number; readonly id: StixId }[];
+}
+
 export interface StixStore {
   /** Runs `fn` in one transaction; if it returns an error Result (or throws) nothing it wrote is kept. */
   write<T, E>(fn: (writer: StixWriter) => Promise<Result<T, E>>): Promise<Result<T, E>>;
@@ -235,5 +241,11 @@ export interface StixStore {
   changeMarks(types: readonly string[]): Promise<readonly string[]>;
   /** Changes who `sharing.owner`'s record of `id` is shared with (owner only; the check lives in the sharing service); other owners' records of the id are untouched. */
   reshare(id: StixId, sharing: Sharing): Promise<void>;
+  /**
+   * The log of re-shares (each a record whose sharing changed, in the order committed): `after` null gives where it
+   * stands (the newest entry's number, 0 when empty) and no entries; a number gives the entries logged after it, oldest
+   * first, at most `limit`. Names ids only, never an audience: a reader still asks for the object with its own reader.
+   */
+  reshares(after: number | null, limit: number): Promise<ReshareLog>;
   close(): Promise<void>;
 }
