@@ -36,6 +36,7 @@ export function prepareItem(
     ...incomingOf(v, json, sharing.value),
     refs: stixRefs(v.type, v.object),
     ...(json === text ? {} : { asReceived: text }),
+    ...(json !== text && defaults.tlp === undefined && tlpOfMarkings(v.objectMarkingRefs) === undefined ? { tlpDefault: true } : {}),
   };
   // Without an audience for the import, the TLP's default is for new objects only: a new version keeps its object's audience (the store decides).
   return ok(defaults.audience === undefined && defaults.audienceFor?.(v.id) === undefined ? { ...prepared, audienceDefault: true } : prepared);

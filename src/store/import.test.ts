@@ -75,4 +75,50 @@ describe.each(testDialects())('importing real bundles into the %s store', (diale
     await importObjects(store.stix, [marked], { hubOwner: HUB });
     expect((await everything(store.stix)).map((v) => JSON.parse(v.json) as { object_marking_refs?: string[] }).map((o) => o.object_marking_refs)).toEqual(expect.arrayContaining([undefined, [TLP_MARKING_IDS.green]]));
   });
+
+  describe('the same version under another TLP', () => {
+    const ID = 'indicator--4f1c7a8e-2b3d-4e5f-8a9b-0c1d2e3f4a5b';
+    const unmarked = `{"type":"indicator","spec_version":"2.1","id":"${ID}","created":"2024-10-01T12:00:00.000Z","modified":"2024-10-01T12:00:00.000Z","name":"Phishing sender","pattern":"[email-addr:value = 'clerk-help@example.net']","pattern_type":"stix","valid_from":"2024-10-01T12:00:00Z"}`;
+    const marked = (tlp: keyof typeof TLP_MARKING_IDS) => unmarked.replace(/}$/, `,"object_marking_refs":["${TLP_MARKING_IDS[tlp]}"]}`);
+    const snapshot = async (stix: StixStore) => (await everything(stix)).map((v) => [v.json, v.sharing.tlp, v.sharing.audience.join(','), v.addedUs]);
+
+    it('an unmarked object imported again with another TLP asked for is refused, saying how to change its TLP; nothing stored changes', async () => {
+      const { store } = await fresh();
+      expect(await importObjects(store.stix, [unmarked], { hubOwner: HUB, tlp: 'amber' })).toMatchObject({ ok: true, value: { added: 1 } });
+      const before = await snapshot(store.stix);
+      const again = await importObjects(store.stix, [unmarked], { hubOwner: HUB, tlp: 'green' });
+      expect(again).toMatchObject({ ok: false, error: { code: 'import-rejected', details: [{ id: ID, path: '$', code: 'tlp-change-needs-version' }] } });
+      const message = again.ok ? '' : (again.error.details?.[0]?.message ?? '');
+      expect(message).toBe(
+        `${ID} version modified=2024-10-01T12:00:00.000Z is already stored under TLP:AMBER and this copy would be held under TLP:GREEN (the TLP this import asks for); a version keeps the TLP it was shared with. To change its TLP, publish a new version: the same object with a later "modified" and the new marking. To leave it as it is, import it with TLP:AMBER or without a TLP.`,
+      );
+      expect(await snapshot(store.stix)).toEqual(before);
+      // The TLP it is stored under, or none asked for: the same version, unchanged.
+      for (const options of [{ tlp: 'amber' as const }, {}, { onConflict: 'replace' as const }]) {
+        expect(await importObjects(store.stix, [unmarked], { hubOwner: HUB, ...options })).toMatchObject({ ok: true, value: { added: 0, newVersions: 0, unchanged: 1, rejected: 0 } });
+      }
+      expect(await snapshot(store.stix)).toEqual(before);
+    });
+
+    it('an object carrying another TLP marking than its stored version is refused the same way; other differences stay a version conflict', async () => {
+      const { store } = await fresh();
+      expect(await importObjects(store.stix, [marked('green')], { hubOwner: HUB })).toMatchObject({ ok: true, value: { added: 1 } });
+      const before = await snapshot(store.stix);
+      const amber = await importObjects(store.stix, [marked('amber')], { hubOwner: HUB });
+      expect(amber).toMatchObject({ ok: false, error: { code: 'import-rejected', details: [{ code: 'tlp-change-needs-version', message: expect.stringContaining('is already stored under TLP:GREEN and this copy carries TLP:AMBER;') as unknown }] } });
+      expect(amber.ok ? '' : amber.error.details?.[0]?.message).toContain('To leave it as it is, remove its marking or mark it TLP:GREEN.');
+      // Unmarked, with no TLP asked for: the stored version stands.
+      expect(await importObjects(store.stix, [unmarked], { hubOwner: HUB })).toMatchObject({ ok: true, value: { unchanged: 1 } });
+      const renamed = await importObjects(store.stix, [marked('amber').replace('Phishing sender', 'Phishing sender (renamed)')], { hubOwner: HUB });
+      expect(renamed).toMatchObject({ ok: false, error: { details: [{ code: 'version-conflict' }] } });
+      expect(await snapshot(store.stix)).toEqual(before);
+      // A later "modified" with the new marking is a new version under the new TLP; the old version keeps its own.
+      const later = await importObjects(store.stix, [marked('amber').replace('"modified":"2024-10-01T12:00:00.000Z"', '"modified":"2024-10-02T12:00:00.000Z"')], { hubOwner: HUB, audience: [`org:${HUB}`] });
+      expect(later).toMatchObject({ ok: true, value: { newVersions: 1 } });
+      expect((await everything(store.stix)).map((v) => [v.modified, v.sharing.tlp]).sort()).toEqual([
+        ['2024-10-01T12:00:00.000Z', 'green'],
+        ['2024-10-02T12:00:00.000Z', 'amber'],
+      ]);
+    });
+  });
 });

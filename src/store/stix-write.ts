@@ -5,7 +5,7 @@ import type { TransparencyEvent } from '../domain/transparency.ts';
 import { appendTransparency, type TransparencyTables } from './transparency.ts';
 import type { AudienceKey } from '../domain/audience.ts';
 import { keptAudience, olderVersionAudience } from '../domain/sharing-rule.ts';
-import type { Tlp } from '../domain/tlp.ts';
+import { tlpLabel, tlpOfMarking, tlpOfMarkings, type Tlp } from '../domain/tlp.ts';
 import type { Database, DialectName } from './db.ts';
 import { versionKey } from './mod-key.ts';
 import type { StixTables, StixValueTable, StixVersionTable } from './stix-tables.ts';
@@ -259,6 +259,43 @@ async function loadState(trx: Kysely<StixTables>, items: readonly IncomingObject
   return state;
 }
 
+/** An object's JSON without its TLP marking (other markings kept), to tell a version that differs only by its TLP. */
+function withoutTlp(json: string): { readonly rest: string; readonly tlp: Tlp | undefined } | null {
+  let object: unknown;
+  try {
+    object = JSON.parse(json);
+  } catch {
+    return null;
+  }
+  if (typeof object !== 'object' || object === null || Array.isArray(object)) return null;
+  const record = { ...(object as Record<string, unknown>) };
+  const refs = Array.isArray(record['object_marking_refs']) ? record['object_marking_refs'].filter((r): r is string => typeof r === 'string') : [];
+  const kept = refs.filter((r) => tlpOfMarking(r) === undefined);
+  if (kept.length === 0) delete record['object_marking_refs'];
+  else record['object_marking_refs'] = kept;
+  return { rest: JSON.stringify(record), tlp: tlpOfMarkings(refs) };
+}
+
+/**
+ * When a stored version and an incoming one of the same `modified` differ only by their TLP marking (the hub's,
+ * written into an unmarked object, or the object's own): the stored version's TLP; null when they differ otherwise.
+ */
+function tlpApart(storedJson: string, item: IncomingObject): Tlp | null {
+  const stored = withoutTlp(storedJson);
+  const incoming = withoutTlp(item.json);
+  if (stored === null || incoming === null || stored.rest !== incoming.rest) return null;
+  return stored.tlp ?? null;
+}
+
+/** Why a version that differs from the stored one only by its TLP is refused, and what to do instead. */
+function tlpChangeMessage(item: IncomingObject, stored: Tlp): string {
+  const version = `${item.id} version modified=${item.modified ?? '(none)'}`;
+  const asked = tlpLabel(item.sharing.tlp);
+  const how = item.asReceived === undefined ? `carries ${asked}` : `would be held under ${asked} (the TLP this import asks for)`;
+  const keep = item.asReceived === undefined ? `remove its marking or mark it ${tlpLabel(stored)}` : `import it with ${tlpLabel(stored)} or without a TLP`;
+  return `${version} is already stored under ${tlpLabel(stored)} and this copy ${how}; a version keeps the TLP it was shared with. To change its TLP, publish a new version: the same object with a later "modified" and the new marking. To leave it as it is, ${keep}.`;
+}
+
 /** What a batch decides from what is stored before writing anything: each item's outcome, the versions to insert, the stored versions they replace. */
 export interface BatchPlan {
   readonly outcomes: PutOutcome[];
@@ -283,12 +320,22 @@ export function planBatch(items: readonly IncomingObject[], policy: ConflictPoli
         outcomes[i] = UNCHANGED;
         continue;
       }
+      const markedApart = tlpApart(known.json, item);
+      // The TLP a file's unmarked object would take by default is for new objects only: the stored version stands,
+      // under either policy (a replace must not re-mark it with the default).
+      if (markedApart !== null && item.tlpDefault === true) {
+        outcomes[i] = UNCHANGED;
+        continue;
+      }
       if (policy === 'reject') {
-        outcomes[i] = {
-          kind: 'rejected',
-          code: 'version-conflict',
-          message: `${item.id} version modified=${item.modified ?? '(none)'} is already stored with different content; give the change a later "modified", or import with the replace policy`,
-        };
+        outcomes[i] =
+          markedApart === null
+            ? {
+                kind: 'rejected',
+                code: 'version-conflict',
+                message: `${item.id} version modified=${item.modified ?? '(none)'} is already stored with different content; give the change a later "modified", or import with the replace policy`,
+              }
+            : { kind: 'rejected', code: 'tlp-change-needs-version', message: tlpChangeMessage(item, markedApart) };
         continue;
       }
     }

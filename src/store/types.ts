@@ -61,6 +61,11 @@ export interface IncomingObject {
    * as it came, before the hub wrote markings in, is the same version, so importing the same file again changes nothing.
    */
   readonly asReceived?: string;
+  /**
+   * The TLP is only the import's default: the object carries no TLP marking and the import asked for none. It holds
+   * for a new object; a version already stored under another TLP, the same apart from the marking, is unchanged.
+   */
+  readonly tlpDefault?: boolean;
   /** What the object points at (`stixRefs` of its parsed JSON), when the caller has parsed it; otherwise the store parses `json`. */
   readonly refs?: readonly string[];
   /**

@@ -36,7 +36,7 @@ export function importCommand(): Command {
     .addOption(new Option('--on-conflict <policy>', 'same id and modified but different content').choices(['reject', 'replace']).default('reject'))
     .option('--skip-invalid', 'store the valid objects of a file even when some are rejected')
     .option('--owner <identity id>', 'owner of objects without created_by_ref (default: the hub identity)')
-    .option('--tlp <level>', 'TLP of objects without a TLP marking: clear, green, amber, amber+strict, red', 'green')
+    .option('--tlp <level>', 'TLP of objects without a TLP marking: clear, green, amber, amber+strict, red (default: green for a new object; one already stored keeps its own)')
     .option('--audience <keys>', 'comma-separated audience keys (public, community, org:<id>, state:<fips>, group:<id>, user:<id>); default: a new object follows the TLP, a new version keeps its object\'s audience')
     .option('--max-object-size <bytes>', `largest single object accepted, at most ${String(DEFAULT_LIMITS.maxObjectBytes)} (16 MiB, the limit of REST and TAXII)`, String(DEFAULT_LIMITS.maxObjectBytes))
     .addOption(new Option('--format <format>', 'stix: bundles or TAXII envelopes; misp: MISP events in MISP JSON, converted to STIX with their TLP and audience mapped (docs/misp.md)').choices(['stix', 'misp']).default('stix'))
@@ -54,8 +54,9 @@ function parseFlags(flags: ImportFlags): { ok: true; value: Omit<ImportOptions, 
     if (!parsed.ok) return { ok: false, error: `--owner: ${parsed.error.message}` };
     owner = parsed.value;
   }
-  const tlp: Tlp | undefined = parseTlp(flags.tlp ?? 'green');
-  if (tlp === undefined) return { ok: false, error: `--tlp: "${flags.tlp ?? ''}" is not a TLP level; use clear, green, amber, amber+strict or red` };
+  // Not given: the import's default (green) for new objects only (IncomingObject.tlpDefault).
+  const tlp: Tlp | undefined = flags.tlp === undefined ? undefined : parseTlp(flags.tlp);
+  if (flags.tlp !== undefined && tlp === undefined) return { ok: false, error: `--tlp: "${flags.tlp ?? ''}" is not a TLP level; use clear, green, amber, amber+strict or red` };
   let audience: AudienceKey[] | undefined;
   if (flags.audience !== undefined) {
     audience = [];
@@ -81,7 +82,7 @@ function parseFlags(flags: ImportFlags): { ok: true; value: Omit<ImportOptions, 
     ok: true,
     value: {
       hubOwner: hubIdentity(),
-      tlp,
+      ...(tlp === undefined ? {} : { tlp }),
       onConflict: flags.onConflict,
       skipInvalid: flags.skipInvalid === true,
       limits: { maxObjectBytes },
