@@ -149,13 +149,15 @@ async function pgTextTerms(db: Kysely<StixTables>, q: Filters, dialect: DialectN
 }
 
 /**
- * SQLite: an FTS5 query on the text columns only (not `sharing`, whose words stand for a version's audience keys and
- * owner, migration 0046).
+ * SQLite: an FTS5 query of `words` on the text columns only, not on `sharing`, whose words stand for a version's
+ * audience keys and owner (migration 0046): written as a column filter only when a word could start one of those
+ * (they start with `0s` or `0o`), since FTS5 then reads where in the row each match lies (a best match first window of
+ * "phishing domain" among 1,000,000 objects: 10.9 → 17.2 ms).
  */
-const inText = (query: string) => `{name description} : (${query})`;
+const inText = (words: readonly string[], query: string) => (words.some((w) => w.startsWith('0')) ? `{name description} : (${query})` : query);
 
 /** Every word, as a word or the start of one, in FTS5's query syntax (the words are letters and digits only). */
-const ftsQuery = (words: readonly string[]) => inText(words.map((w) => `"${w}"*`).join(' '));
+const ftsQuery = (words: readonly string[]) => inText(words, words.map((w) => `"${w}"*`).join(' '));
 
 /** Terms looked up for one word at most; a word that starts more (a letter or two) is asked for as a prefix. */
 const TERMS_PER_WORD = 32;
@@ -182,7 +184,7 @@ async function ftsTerms(db: Kysely<StixTables>, words: readonly string[]): Promi
     }),
   );
   // Explicit AND: FTS5 reads none after a parenthesised group.
-  return inText(parts.join(' AND '));
+  return inText(words, parts.join(' AND '));
 }
 
 /**
