@@ -224,7 +224,7 @@ async function webhooks(store: RampartStore): Promise<void> {
   for (let i = 0; i < WEBHOOK_DELIVERIES; i += 500) await put(store.stix, Array.from({ length: Math.min(500, WEBHOOK_DELIVERIES - i) }, () => indicator(owner, 'green', ['community'])));
   const matchDeps = { stix: store.stix, store: notify, directory, keysOf: keys, now: () => Date.now(), nextDigestAt: (t: number) => t };
   const m0 = performance.now();
-  while ((await matchPass(matchDeps)) > 0);
+  while ((await matchPass(matchDeps)).read > 0);
   const matchMs = performance.now() - m0;
   const cpu = process.cpuUsage();
   const t0 = performance.now();

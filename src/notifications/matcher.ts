@@ -120,12 +120,12 @@ async function loadWatchers(deps: MatcherDeps): Promise<Watchers> {
   return { orgs, people, orgRules, personRules, watchItems, personModes: new Map(persons.map((p) => [p.user_id, p.email_mode])), webhooks, keys, primary, watching, byKey, byPerson };
 }
 
-/** The watchers as of now: those kept under the directory's current mark, else read again (and kept). */
-async function watchersOf(deps: MatcherDeps): Promise<Watchers> {
+/** The watchers as of now: those kept under the directory's current mark (`read`, when the caller has just read it), else read again (and kept). */
+async function watchersOf(deps: MatcherDeps, read?: string): Promise<Watchers> {
   const cache = deps.cache;
   if (cache === undefined) return loadWatchers(deps);
   // The mark first: the directory read after it is at least as new, so keeping it under this mark never hides a later write.
-  const mark = await deps.store.directoryMark();
+  const mark = read ?? (await deps.store.directoryMark());
   if (cache.current?.mark === mark) return cache.current.watchers;
   const watchers = await loadWatchers(deps);
   cache.current = { mark, watchers };
@@ -296,18 +296,26 @@ function delivery(channel: string, recipient: string, orgId: OrgId, alert: strin
 /** Versions a pass reads at most: a pass that read fewer reached the newest stored when it looked. */
 export const PASS_SIZE = 200;
 
+/** What a matching pass did: how many versions it read (0 when there was nothing new or another process moved the cursor first), and how many deliveries it recorded. */
+export interface PassDone {
+  readonly read: number;
+  readonly deliveries: number;
+}
+
+const NOTHING_DONE: PassDone = { read: 0, deliveries: 0 };
+
 /**
  * One matching pass: the versions stored since the cursor (in added order), matched against every
- * watcher, committed with the cursor's move in one transaction. Returns how many versions it read;
- * 0 when there was nothing new or another process moved the cursor first.
+ * watcher, committed with the cursor's move all or nothing. `start`: the cursor and the directory's mark
+ * just read with the matching lease (NotificationsStore.takeMatchLease), else the pass reads them.
  */
-export async function matchPass(deps: MatcherDeps): Promise<number> {
-  const from = await deps.store.cursor();
+export async function matchPass(deps: MatcherDeps, start?: { readonly cursor: number; readonly mark: string }): Promise<PassDone> {
+  const from = start?.cursor ?? (await deps.store.cursor());
   const page = await deps.stix.list({ kind: 'operator' }, { addedAfterUs: from, versions: 'all', limit: PASS_SIZE });
   if (!page.ok) throw new Error(`notifications: cannot list new versions: ${page.error.message}`);
   const last = page.value.items[page.value.items.length - 1];
-  if (last === undefined) return 0;
-  const watchers = await watchersOf(deps);
+  if (last === undefined) return NOTHING_DONE;
+  const watchers = await watchersOf(deps, start?.mark);
   const now = deps.now();
   const alerts: AlertRow[] = [];
   const deliveries: DeliveryRow[] = [];
@@ -316,7 +324,7 @@ export async function matchPass(deps: MatcherDeps): Promise<number> {
     alerts.push(...found.alerts);
     deliveries.push(...found.deliveries);
   }
-  return (await deps.store.commitPass(from, last.addedUs, alerts, deliveries)) ? page.value.items.length : 0;
+  return (await deps.store.commitPass(from, last.addedUs, alerts, deliveries)) ? { read: page.value.items.length, deliveries: deliveries.length } : NOTHING_DONE;
 }
 
 /**

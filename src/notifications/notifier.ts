@@ -172,11 +172,12 @@ export function createNotifier(options: NotifierOptions): Notifier {
    * Matches what is new, in one process at a time: the one holding the matching lease. A process that finds the
    * lease held leaves the work to its holder, which looks again once it has let the lease go, so nothing stored
    * before that is left waiting for the next poll. The lease only saves work: the cursors still decide, so two
-   * processes that both match (a lease that ran out) record each alert once. Returns how many versions and re-shares it matched.
+   * processes that both match (a lease that ran out) record each alert once. Returns how many deliveries its passes
+   * recorded and re-shares it matched (what there may be to send now).
    * `told` is what a change named (versions stored, an object re-shared); a poll asks the store.
    */
   async function matchAll(told: Pending | null): Promise<number> {
-    let matched = 0;
+    let recorded = 0;
     // Placed first (start does, or the first round when rounds run unstarted): unmatched() reads a missing cursor as 0, and
     // a catch-up that placed its cursor then would place it after the very entries it was asked about.
     await placeCursors();
@@ -184,27 +185,34 @@ export function createNotifier(options: NotifierOptions): Notifier {
     let pending = told ?? (await options.store.unmatched());
     while (pending.versions || pending.reshares) {
       let takenAt = now();
-      if (!(await options.store.takeLease(MATCH_LEASE, owner, takenAt, policy.leaseMs))) return matched;
+      // The lease, and with it where the cursor stands and the directory's mark: the first pass need not read them.
+      const taken = await options.store.takeMatchLease(MATCH_LEASE, owner, takenAt, policy.leaseMs);
+      if (taken === null) return recorded;
+      let start = taken.cursor === null ? undefined : { cursor: taken.cursor, mark: taken.mark };
+      let done = false;
       try {
         for (let more = pending.versions; more; ) {
           // Renewed while passes go on for long (a long backlog on a starved machine).
           if (now() - takenAt > policy.leaseMs / 3) {
             takenAt = now();
-            if (!(await options.store.takeLease(MATCH_LEASE, owner, takenAt, policy.leaseMs))) return matched;
+            if (!(await options.store.takeLease(MATCH_LEASE, owner, takenAt, policy.leaseMs))) return recorded;
           }
-          const n = await matchPass(matcherDeps);
-          matched += n;
-          // A short page reached the newest version when it was read: anything stored since, unmatched() finds below.
-          more = n === PASS_SIZE;
+          const pass = await matchPass(matcherDeps, start);
+          start = undefined;
+          recorded += pass.deliveries;
+          // A short page reached the newest version when it was read: anything stored since, the look after the lease finds.
+          more = pass.read === PASS_SIZE;
         }
-        if (pending.reshares) for (let n = await reshareCatchUp(matcherDeps); n > 0; n = await reshareCatchUp(matcherDeps)) matched += n;
+        if (pending.reshares) for (let n = await reshareCatchUp(matcherDeps); n > 0; n = await reshareCatchUp(matcherDeps)) recorded += n;
+        done = true;
       } finally {
-        await options.store.releaseLease(MATCH_LEASE, owner);
+        // Let go and, unless stopping or leaving on an error, look again for what was stored meanwhile (on PostgreSQL in one statement).
+        if (done && !stopped) pending = await options.store.releaseLeaseAndLook(MATCH_LEASE, owner);
+        else await options.store.releaseLease(MATCH_LEASE, owner);
       }
       if (stopped) break;
-      pending = await options.store.unmatched();
     }
-    return matched;
+    return recorded;
   }
 
   async function deliverDue(): Promise<void> {
@@ -230,7 +238,8 @@ export function createNotifier(options: NotifierOptions): Notifier {
     if (work.escalate) await escalate();
     if (work.deliver) await deliverDue();
     // What this process just matched it sends itself: one claim and one record for the batch (each delivery still leased,
-    // and checked against the sharing rule as it is sent), rather than a queue message, a claim and a record each.
+    // and checked against the sharing rule as it is sent), rather than a queue message, a claim and a record each. A pass
+    // that recorded no delivery (most status reports) claims nothing: what else is due, the next poll sends.
     else if (matched > 0) await deliverAllDue(deliverDeps, policy.batch, notice);
   }
 

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { GroupId, OrgId, UserId } from '../domain/ids.ts';
+import type { GroupId, OrgId, StixId, UserId } from '../domain/ids.ts';
+import { ok } from '../domain/result.ts';
 import { testDatabase, testDialects, type TestDatabase } from '../../test/helpers/store.ts';
 import { accountsStore, type AccountsStore } from './accounts.ts';
 import { openStore, type RampartStore } from './index.ts';
@@ -85,5 +86,47 @@ describe.each(testDialects())("the alert matcher's directory mark and lease on %
     // A second pass from the same place lost the race: nothing moves.
     expect(await notify.commitPass(from, from + 20, [], [])).toBe(false);
     expect(await notify.cursor()).toBe(from + 10);
+  });
+
+  it('takes the matching lease with where the cursor stands and the directory mark, as takeLease, cursor() and directoryMark() give them', async () => {
+    const cursor = await notify.cursor();
+    const mark = await notify.directoryMark();
+    expect(await notify.takeMatchLease('match-test', 'a', 1_000, 500)).toEqual({ cursor, mark });
+    expect(await notify.takeMatchLease('match-test', 'b', 1_100, 500)).toBeNull();
+    expect(await notify.takeMatchLease('match-test', 'a', 1_200, 500)).toEqual({ cursor, mark });
+    expect(await notify.takeMatchLease('match-test', 'b', 1_701, 500)).toEqual({ cursor, mark });
+    await notify.releaseLease('match-test', 'b');
+  });
+
+  it('lets the lease go and says what is left to match, as releaseLease and unmatched()', async () => {
+    expect(await notify.takeLease('look-test', 'a', 1_000, 500)).toBe(true);
+    // Someone else's release lets nothing go.
+    expect(await notify.releaseLeaseAndLook('look-test', 'b')).toEqual(await notify.unmatched());
+    expect(await notify.takeLease('look-test', 'b', 1_100, 500)).toBe(false);
+    await store.stix.write(async (w) => ok(await w.putBatch([{ id: 'indicator--21000000-0000-4000-8000-000000000021' as StixId, type: 'indicator', created: null, modified: null, revoked: false, name: null, description: null, json: '{"type":"indicator","id":"indicator--21000000-0000-4000-8000-000000000021"}', sharing: { owner: ORG, tlp: 'green', audience: ['community'] } }], 'reject')));
+    expect(await notify.releaseLeaseAndLook('look-test', 'a')).toEqual({ versions: true, reshares: false });
+    expect(await notify.takeLease('look-test', 'b', 1_100, 500)).toBe(true);
+    await notify.releaseLease('look-test', 'b');
+  });
+
+  it('commits a pass with its alerts and deliveries all or nothing: none when another process moved the cursor first, a row already recorded kept as it was', async () => {
+    const from = await notify.cursor();
+    const object = 'indicator--22000000-0000-4000-8000-000000000022' as StixId;
+    const alert = (id: string, user: UserId, reasons: string) => ({ id, user_id: user, org_id: ORG, object_id: object, added_us: from + 1, notice: null, reasons, urgent: 0, created_at: 7, read_at: null, acked_at: null, escalated_at: null, kinds: '["other"]', support_id: null });
+    const delivery = (id: string, recipient: string, reasons: string) => ({ id, channel: 'email', recipient, org_id: ORG, alert_id: id, object_id: object, added_us: from + 1, mode: 'digest', reasons, urgent: 0, state: 'pending', attempts: 0, next_at: 9_000_000_000_000, lease_owner: null, lease_until: null, last_error: null, created_at: 7, done_at: null, support_id: null, support_event: null });
+    // Lost the race: nothing recorded.
+    expect(await notify.commitPass(from - 1, from + 1, [alert('23000000-0000-4000-8000-000000000023', USER, '["Lost"]')], [delivery('23000000-0000-4000-8000-000000000023', USER, '["Lost"]')])).toBe(false);
+    expect(await notify.alertById('23000000-0000-4000-8000-000000000023')).toBeNull();
+    expect(await notify.delivery('23000000-0000-4000-8000-000000000023')).toBeNull();
+    const first = [alert('24000000-0000-4000-8000-000000000024', USER, '["First"]')];
+    expect(await notify.commitPass(from, from + 1, first, [delivery('24000000-0000-4000-8000-000000000024', USER, '["First"]')])).toBe(true);
+    expect(await notify.cursor()).toBe(from + 1);
+    expect(await notify.alertById('24000000-0000-4000-8000-000000000024')).toEqual(first[0]);
+    expect(await notify.delivery('24000000-0000-4000-8000-000000000024')).toEqual(delivery('24000000-0000-4000-8000-000000000024', USER, '["First"]'));
+    // The same person, object and version again (another process's pass): the row recorded first stays.
+    expect(await notify.commitPass(from + 1, from + 2, [alert('25000000-0000-4000-8000-000000000025', USER, '["Again"]')], [delivery('25000000-0000-4000-8000-000000000025', USER, '["Again"]')])).toBe(true);
+    expect(await notify.alertById('25000000-0000-4000-8000-000000000025')).toBeNull();
+    expect(await notify.delivery('25000000-0000-4000-8000-000000000025')).toBeNull();
+    expect(await notify.alertById('24000000-0000-4000-8000-000000000024')).toEqual(first[0]);
   });
 });

@@ -144,13 +144,46 @@ export function notificationsStore(database: Database<unknown>) {
     },
 
     /**
+     * takeLease, and when taken where the matcher's cursor stands (null before it is placed) and the directory's mark (read
+     * before the directory, as directoryMark): on PostgreSQL one statement.
+     */
+    async takeMatchLease(name: string, owner: string, now: number, ms: number): Promise<{ readonly cursor: number | null; readonly mark: string } | null> {
+      if (dialect !== 'postgres') {
+        if (!(await this.takeLease(name, owner, now, ms))) return null;
+        const row = await db.selectFrom('notify_cursor').select('last_us').where('name', '=', 'match').executeTakeFirst();
+        return { cursor: row === undefined ? null : Number(row.last_us), mark: await this.directoryMark() };
+      }
+      const { rows } = await sql<{ taken: number | string; cursor: number | null; mark: number | string | null }>`
+        with taken as (
+          insert into notify_lease (name, owner, until_ms) values (${name}, ${owner}, ${now + ms})
+          on conflict (name) do update set owner = excluded.owner, until_ms = excluded.until_ms where notify_lease.owner = excluded.owner or notify_lease.until_ms < ${now}
+          returning 1
+        )
+        select (select count(*) from taken) as taken, (select last_us from notify_cursor where name = 'match') as cursor, (select n from directory_mark where one = 1) as mark`.execute(db);
+      const row = rows[0];
+      if (row === undefined || Number(row.taken) !== 1) return null;
+      return { cursor: row.cursor === null ? null : Number(row.cursor), mark: String(row.mark ?? 0) };
+    },
+
+    /** releaseLease, then unmatched(): on PostgreSQL one statement. */
+    async releaseLeaseAndLook(name: string, owner: string): Promise<{ readonly versions: boolean; readonly reshares: boolean }> {
+      if (dialect !== 'postgres') {
+        await this.releaseLease(name, owner);
+        return this.unmatched();
+      }
+      const { rows } = await sql<{ v: boolean; r: boolean }>`
+        with released as (delete from notify_lease where name = ${name} and owner = ${owner})
+        select ${UNMATCHED_VERSIONS} as v, ${UNMATCHED_RESHARES} as r`.execute(db);
+      const row = rows[0];
+      return { versions: row !== undefined && Boolean(row.v), reshares: row !== undefined && Boolean(row.r) };
+    },
+
+    /**
      * Whether anything was stored, and whether anything was re-shared, after the matcher's cursors: one statement, for
      * a poll and for the process that lets the matching lease go (it reads only the logs that have something).
      */
     async unmatched(): Promise<{ readonly versions: boolean; readonly reshares: boolean }> {
-      const { rows } = await sql<{ v: number | boolean; r: number | boolean }>`
-        select exists(select 1 from stix_version where added_us > coalesce((select last_us from notify_cursor where name = 'match'), 0)) as v,
-               exists(select 1 from stix_reshare where seq > coalesce((select last_us from notify_cursor where name = 'reshare'), 0)) as r`.execute(db);
+      const { rows } = await sql<{ v: number | boolean; r: number | boolean }>`select ${UNMATCHED_VERSIONS} as v, ${UNMATCHED_RESHARES} as r`.execute(db);
       const row = rows[0];
       return { versions: row !== undefined && Boolean(row.v), reshares: row !== undefined && Boolean(row.r) };
     },
@@ -185,6 +218,7 @@ export function notificationsStore(database: Database<unknown>) {
     async commitPass(from: number, to: number, alerts: readonly AlertRow[], deliveries: readonly DeliveryRow[]): Promise<boolean> {
       // A pass that matched nothing (most status reports) only moves the cursor: one statement, no transaction around it.
       if (alerts.length === 0 && deliveries.length === 0) return moveCursor(db, from, to);
+      if (dialect === 'postgres') return commitPassAlone(db, from, to, alerts, deliveries);
       return db.transaction().execute(async (trx) => {
         if (!(await moveCursor(trx, from, to))) return false;
         await insertRows(trx, alerts, deliveries);
@@ -279,9 +313,13 @@ export function notificationsStore(database: Database<unknown>) {
         if (group === undefined) alike.set(key, { outcome, ids: [id] });
         else group.ids.push(id);
       }
+      const groups = [...alike.values()];
+      const only = groups.length === 1 ? groups[0] : undefined;
+      // One statement (most batches: every delivery delivered) needs no transaction around it.
+      if (only !== undefined && only.ids.length <= ID_CHUNK) return new Set(await finishIn(db, only.ids, owner, now, only.outcome));
       return db.transaction().execute(async (trx) => {
         const kept = new Set<string>();
-        for (const { outcome, ids } of alike.values()) {
+        for (const { outcome, ids } of groups) {
           for (let i = 0; i < ids.length; i += ID_CHUNK) for (const id of await finishIn(trx, ids.slice(i, i + ID_CHUNK), owner, now, outcome)) kept.add(id);
         }
         return kept;
@@ -583,6 +621,31 @@ function centreVisible(eb: CentreQuery, reader: Reader): Expression<SqlBool> {
     eb.or([eb('s.requester_org', '=', orgId), eb('s.provider_org', '=', orgId), eb.exists(eb.selectFrom('support_party as p').select('p.org_id').whereRef('p.request_id', '=', 's.id').where('p.org_id', '=', orgId))]),
   ]);
   return eb.or([notice, version, support]);
+}
+
+const UNMATCHED_VERSIONS = sql<boolean>`exists(select 1 from stix_version where added_us > coalesce((select last_us from notify_cursor where name = 'match'), 0))`;
+const UNMATCHED_RESHARES = sql<boolean>`exists(select 1 from stix_reshare where seq > coalesce((select last_us from notify_cursor where name = 'reshare'), 0))`;
+
+/**
+ * PostgreSQL: commitPass in one statement, so no transaction is held open across round trips: the cursor moved from
+ * `from` (its row locked, as the transaction's update did; a pass another process committed first moves nothing) and the
+ * pass's rows inserted only when it moved. A row already recorded is kept as it was.
+ */
+async function commitPassAlone(db: Kysely<NotifyTables & StixTables & SupportTables>, from: number, to: number, alerts: readonly AlertRow[], deliveries: readonly DeliveryRow[]): Promise<boolean> {
+  const rowsOf = <T extends object>(table: string, rows: readonly T[], conflict: string) => {
+    const first = rows[0];
+    if (first === undefined) return null;
+    const columns = sql.join(Object.keys(first).map((c) => sql.ref(c)));
+    // The rows as one JSON parameter, typed by the table's own columns.
+    return sql`insert into ${sql.table(table)} (${columns}) select ${columns} from json_populate_recordset(null::${sql.table(table)}, ${JSON.stringify(rows)}::json)
+      where exists (select 1 from moved) on conflict (${sql.raw(conflict)}) do nothing`;
+  };
+  const inserts = [rowsOf('notify_alert', alerts, 'user_id, object_id, added_us'), rowsOf('notify_delivery', deliveries, 'channel, recipient, object_id, added_us')].flatMap((q, i) => (q === null ? [] : [sql`${sql.raw(`rows_${i}`)} as (${q})`]));
+  const { rows } = await sql<{ moved: number | string }>`
+    with moved as (update notify_cursor set last_us = ${to} where name = 'match' and last_us = ${from} returning 1),
+    ${sql.join(inserts, sql`, `)}
+    select count(*) as moved from moved`.execute(db);
+  return Number(rows[0]?.moved ?? 0) === 1;
 }
 
 /** Moves the matcher's cursor from `from` to `to`; false when another process moved it first. */
