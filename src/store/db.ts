@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { performance } from 'node:perf_hooks';
-import { Kysely, PostgresAdapter, PostgresDialect, SqliteDialect, sql, type DialectAdapter, type MigrationLockOptions, type PostgresPool } from 'kysely';
+import { Kysely, PostgresAdapter, PostgresDialect, PostgresIntrospector, SqliteDialect, sql, type DatabaseIntrospector, type DialectAdapter, type MigrationLockOptions, type PostgresPool, type TableMetadata } from 'kysely';
 import pg from 'pg';
 
 export type DialectName = 'sqlite' | 'postgres';
@@ -146,9 +146,38 @@ class SchemaMigrationLockAdapter extends PostgresAdapter {
   }
 }
 
+/**
+ * Kysely's PostgreSQL introspection lists the tables of every schema of the database, calling functions that look each
+ * one up by its qualified name; Kysely's migrator calls it at every start. Another process's schema changing meanwhile
+ * (a test's schema dropped, a rename in a migration) fails that listing ("schema … does not exist", "relation
+ * t_….taxii_withdrawn_by_owner does not exist", both seen in test runs). This one lists only the tables of the
+ * connection's own schema, by name (no column metadata: nothing here reads it).
+ */
+class OwnSchemaIntrospector extends PostgresIntrospector {
+  readonly #db: Kysely<unknown>;
+
+  constructor(db: Kysely<unknown>) {
+    super(db);
+    this.#db = db;
+  }
+
+  override async getTables(): Promise<TableMetadata[]> {
+    const { rows } = await sql<{ name: string; schema: string; kind: string }>`
+      select c.relname as name, ns.nspname as schema, c.relkind as kind
+      from pg_catalog.pg_class c join pg_catalog.pg_namespace ns on ns.oid = c.relnamespace
+      where ns.nspname = current_schema() and c.relkind in ('r', 'v', 'p')
+      order by c.relname`.execute(this.#db);
+    return rows.map((r) => ({ name: r.name, schema: r.schema, isView: r.kind === 'v', columns: [] }));
+  }
+}
+
 class SchemaLockingPostgresDialect extends PostgresDialect {
   override createAdapter(): DialectAdapter {
     return new SchemaMigrationLockAdapter();
+  }
+
+  override createIntrospector(db: Kysely<unknown>): DatabaseIntrospector {
+    return new OwnSchemaIntrospector(db);
   }
 }
 

@@ -43,4 +43,30 @@ describe.skipIf(!testDialects().includes('postgres'))('PostgreSQL migration lock
       await holder.end();
     }
   });
+
+  it('starts while another schema is half way through a migration: only its own schema is listed', async () => {
+    const schemaA = new URL(a.url).searchParams.get('schema') ?? '';
+    const other = new pg.Client({ connectionString: process.env['RAMPART_TEST_DATABASE_URL'] });
+    await other.connect();
+    const half = `${schemaA}_half`;
+    try {
+      // A schema with a table created and renamed in a transaction not yet committed, as a migration of another process.
+      await other.query(`create schema "${half}"`);
+      await other.query('begin');
+      await other.query(`create table "${half}".renamed_soon (id int)`);
+      await other.query(`alter table "${half}".renamed_soon rename to renamed`);
+      const store = await openStore({ url: a.url });
+      try {
+        const tables = await store.database.db.introspection.getTables();
+        expect(tables.length).toBeGreaterThan(0);
+        expect(new Set(tables.map((t) => t.schema))).toEqual(new Set([schemaA]));
+      } finally {
+        await store.close();
+      }
+      await other.query('rollback');
+    } finally {
+      await other.query(`drop schema if exists "${half}" cascade`);
+      await other.end();
+    }
+  });
 });
