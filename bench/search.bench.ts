@@ -23,7 +23,7 @@ import type { Reader } from '../src/store/types.ts';
 import { benchDatabase } from './fixtures/bench-db.ts';
 import { interleaved, quantile } from './fixtures/paired.ts';
 import { domainOf, emailOf, hashOf, ipOf, urlOf, buildSearchObjects } from './fixtures/search-world.ts';
-import { analyze, loadInChunks } from './fixtures/store-rows.ts';
+import { analyze, loadInChunks, vacuumChanged } from './fixtures/store-rows.ts';
 import { buildOrgs, readerOf, type Org } from './fixtures/visibility-world.ts';
 
 const args = process.argv.slice(2);
@@ -54,6 +54,8 @@ async function populate(store: RampartStore, orgs: readonly Org[]): Promise<void
   const have = await store.stix.count(OPERATOR, { versions: 'all' });
   if (have === OBJECTS) {
     console.log(`reusing the world already in the database (${have.toLocaleString('en-US')} objects)`);
+    const vacuumed = await vacuumChanged(store.database);
+    if (vacuumed.length > 0) console.log(`vacuumed and analyzed since written: ${vacuumed.join(', ')}`);
     return;
   }
   if (have !== 0) throw new Error(`the database holds ${have} objects, not ${OBJECTS}; use a fresh --db`);

@@ -196,6 +196,16 @@ async function checkStore(store: RampartStore, service: SharingService, world: M
     expect(byValue.ok ? pairs(byValue.value.items) : byValue, `value search of all versions by ${who}`).toEqual(all);
     expect(await store.stix.count(reader, { versions: 'all', text: 'versions.example' }), `value count of all versions by ${who}`).toBe(all.length);
     expect(await store.stix.count(reader, { versions: 'all', text: 'versions.example', atMost: 2 }), `capped value count of all versions by ${who}`).toBe(Math.min(all.length, 3));
+    // The same versions found by the value they all name, in pages of 5 newest first.
+    const found: { id: string; modified: string | null }[] = [];
+    let after: string | undefined;
+    do {
+      const page = await store.stix.list(reader, { limit: 5, versions: 'all', order: 'desc', text: 'versions.example', ...(after === undefined ? {} : { cursor: after }) });
+      if (!page.ok) throw new Error(page.error.message);
+      found.push(...page.value.items);
+      after = page.value.nextCursor ?? undefined;
+    } while (after !== undefined);
+    expect(pairs(found), `value search of all versions, newest first in pages of 5, by ${who}`).toEqual(all);
     const bundle = await exportBundle(store.stix, reader, { versions: 'all', pageSize: 4 });
     if (!bundle.ok) throw new Error(bundle.error.message);
     let text = '';

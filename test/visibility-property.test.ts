@@ -89,8 +89,10 @@ function incoming(world: ModelWorld, o: ModelObject, version: number): IncomingO
   const owner = world.orgs[o.owner]?.id ?? ('' as OrgId);
   const modified = `2024-11-0${version}T12:00:00.000Z`;
   const name = o.named ? `alpha ${o.id}` : `beta ${o.id}`;
-  // Named objects also name a domain in their description, for the value search (stix_value rows with their version's sharing).
-  const json = JSON.stringify({ type: 'indicator', spec_version: '2.1', id: o.id, created: '2024-11-01T12:00:00.000Z', modified, name, created_by_ref: owner, ...(o.named ? { description: 'seen at www.alpha.example' } : {}) });
+  // Named objects also name a domain in their description, and every object one in its pattern, for the value search
+  // (stix_value rows with their version's sharing).
+  const pattern = `[domain-name:value = '${o.named ? 'alpha' : 'beta'}.shared.example']`;
+  const json = JSON.stringify({ type: 'indicator', spec_version: '2.1', id: o.id, created: '2024-11-01T12:00:00.000Z', modified, name, created_by_ref: owner, pattern, pattern_type: 'stix', valid_from: '2024-11-01T12:00:00.000Z', ...(o.named ? { description: 'seen at www.alpha.example' } : {}) });
   return { id: o.id, type: 'indicator', created: '2024-11-01T12:00:00.000Z', modified, revoked: false, name, description: null, json, sharing: { owner, tlp: o.tlp, audience: o.audience } };
 }
 
@@ -222,6 +224,26 @@ async function checkStorePaths(store: RampartStore, service: SharingService, wor
       const newest3 = await store.stix.list(reader, { limit: 3, text, order: 'desc', reference: 'exclude' });
       const window3 = await kyselyStixStore(store.database, { rankedAmong: 3 }).list(reader, { limit: 1000, text, sort: 'relevance', reference: 'exclude' });
       expect(window3.ok ? window3.value.items.map((v) => v.id).sort() : window3, `working best match first among the newest 3 by ${who}`).toEqual(newest3.ok ? newest3.value.items.map((v) => v.id).sort() : newest3);
+    }
+    // Search by value: a domain with its subdomains (every object names one), or one subdomain (the named objects'), through
+    // the page newest first two at a time with its total, a capped count and every version; the same WHERE decides each.
+    for (const [text, want] of [['shared.example', expected], ['alpha.shared.example', named]] as const) {
+      const seen: string[] = [];
+      let counted = -1;
+      let after: string | null | undefined;
+      do {
+        const page = await store.stix.listCounted(reader, { limit: 2, order: 'desc', reference: 'exclude', text, ...(after === undefined || after === null ? {} : { cursor: after }) }, 1000);
+        if (!page.ok) throw new Error(page.error.message);
+        if (after === undefined) counted = page.value.counted;
+        seen.push(...page.value.items.map((v) => v.id));
+        after = page.value.nextCursor;
+      } while (after !== null);
+      expect(seen.sort(), `value search ${text} by ${who}`).toEqual(want.map((o) => o.id).sort());
+      expect(counted, `value search ${text} total by ${who}`).toBe(want.length);
+      expect(await store.stix.count(reader, { text, atMost: 2 }), `value search ${text} capped count by ${who}`).toBe(Math.min(want.length, 3));
+      expect(await store.stix.count(reader, { text, versions: 'all' }), `value search ${text} of every version by ${who}`).toBe(
+        world.objects.filter((o) => text === 'shared.example' || o.named).reduce((n, o) => n + versionsSeen(world, r, o), 0),
+      );
     }
     // Best match first: every match it may see, and with a window of 3 the newest 3 of them, never another's.
     const ranked = await store.stix.list(reader, { limit: 1000, text: 'ALPHA', sort: 'relevance' });

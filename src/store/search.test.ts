@@ -7,6 +7,7 @@ import { up as upAudienceReference } from './migrations/0040-audience-reference.
 import { up as upVocabulary } from './migrations/0041-vocabulary-reference.ts';
 import { up as upWordParts } from './migrations/0043-fts-word-parts.ts';
 import { up as upValueSharing } from './migrations/0045-value-sharing.ts';
+import { up as upValueSharingPostgres } from './migrations/0047-value-sharing-postgres.ts';
 import { up as upFtsSharing } from './migrations/0046-fts-sharing.ts';
 import { ownerWord } from './visibility.ts';
 import { testDialects } from '../../test/helpers/store.ts';
@@ -102,6 +103,35 @@ describe.each(testDialects())('search on %s', (dialect) => {
     expect(await found(store, a, 'quiet report', items)).toEqual([]);
     expect(await found(store, b, 'example.net', items)).toEqual(['2']);
     expect(await store.stix.count(a, { text: '192.0.2.10' })).toBe(1);
+  });
+
+  it('finds by value what a re-share gives the reader and no longer what it takes away, every version as its own TLP allows', async () => {
+    const { store } = await fresh();
+    const b = member(ORG_B, ['community', 'org:b']);
+    const v1 = indicator("[domain-name:value = 'reshared.example.org']", share(ORG_A, 'amber', [`org:${ORG_A}`]));
+    const v2 = { ...v1, modified: '2024-11-01T12:00:00.000Z', json: v1.json.replace(/"modified":"[^"]*"/, '"modified":"2024-11-01T12:00:00.000Z"'), sharing: share(ORG_A, 'green', [`org:${ORG_A}`]) };
+    await put(store.stix, [v1, v2]);
+    const seen = async (versions: 'latest' | 'all') => {
+      const page = await store.stix.list(b, { limit: 10, text: 'example.org', versions });
+      return page.ok ? page.value.items.map((v) => v.modified) : page.error;
+    };
+    expect(await seen('all')).toEqual([]);
+    await store.stix.reshare(v1.id, share(ORG_A, 'green', ['community']));
+    // The GREEN newest version reaches the community; the AMBER one before it may name organizations, states or groups only.
+    expect(await seen('all')).toEqual([v2.modified]);
+    expect(await store.stix.count(b, { text: 'reshared.example.org', atMost: 5 })).toBe(1);
+    await store.stix.reshare(v1.id, share(ORG_A, 'green', [`org:${ORG_A}`, 'org:b']));
+    expect(await seen('all')).toEqual([v1.modified, v2.modified]);
+    await store.stix.reshare(v1.id, share(ORG_A, 'green', [`org:${ORG_A}`]));
+    expect(await seen('latest')).toEqual([]);
+    expect(await store.stix.count(b, { text: 'reshared.example.org', versions: 'all' })).toBe(0);
+    if (dialect === 'postgres') {
+      // Each value row carries its version's owner and audience (migrations 0045 and 0047), rewritten with them.
+      const { rows } = await sql<{ n: number | string }>`select count(*) as n from stix_value s join stix_version v on v.added_us = s.added_us where s.owner <> v.owner or s.audience <> v.audience`.execute(store.database.db);
+      expect(Number(rows[0]?.n)).toBe(0);
+      const { rows: all } = await sql<{ n: number | string }>`select count(*) as n from stix_value`.execute(store.database.db);
+      expect(Number(all[0]?.n)).toBe(2);
+    }
   });
 
   it('finds each word as a word or the start of one, whichever terms start it, and ranks them', async () => {
@@ -351,6 +381,31 @@ describe.each(testDialects())('migration 0043 on %s', (dialect) => {
       const stored = await sql<{ term: string }>`select term from stix_fts_term where term >= 'vote' and term < 'votf'`.execute(store.database.db);
       expect(stored.rows.map((r) => r.term)).toEqual(['vote']);
     }
+  });
+});
+
+describe.each(testDialects().filter((d) => d === 'postgres'))('migration 0047 on %s', (dialect) => {
+  const fresh = freshStores(dialect);
+
+  it("copies each version's owner and audience onto the value rows stored before it, so a member finds by value what it may see", async () => {
+    const { store, open } = await fresh();
+    const items = [indicator("[domain-name:value = 'before.example.com']", share(ORG_B, 'amber', ['org:b'])), indicator("[domain-name:value = 'www.before.example.com']")];
+    await put(store.stix, items);
+    // Back to the value rows before 0047.
+    await sql`alter table stix_value drop constraint stix_value_pk`.execute(store.database.db);
+    await sql`alter table stix_value drop column owner, drop column audience`.execute(store.database.db);
+    await sql`alter table stix_value add constraint stix_value_pk primary key (kind, value, prefix, added_us)`.execute(store.database.db);
+    await upValueSharingPostgres(store.database.db);
+    const again = await open();
+    const ids = async (reader: Reader) => {
+      const page = await again.stix.list(reader, { limit: 10, text: 'before.example.com', order: 'desc' });
+      return page.ok ? page.value.items.map((v) => v.id) : page.error;
+    };
+    expect(await ids(member(ORG_B, ['community', 'org:b']))).toEqual([items[1]?.id, items[0]?.id]);
+    expect(await ids(member(ORG_A, ['community']))).toEqual([items[1]?.id]);
+    expect(await again.stix.count(member(ORG_A, ['community']), { text: 'before.example.com', atMost: 5 })).toBe(1);
+    const { rows } = await sql<{ n: number | string }>`select count(*) as n from stix_value s join stix_version v on v.added_us = s.added_us where s.owner <> v.owner or s.audience <> v.audience`.execute(store.database.db);
+    expect(Number(rows[0]?.n)).toBe(0);
   });
 });
 

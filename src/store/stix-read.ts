@@ -76,22 +76,23 @@ function decodeCursor(cursor: string, desc: boolean): Result<Position, Problem> 
  * per part, joined by UNION ALL (an added time may come twice; every user of these rows takes each once).
  * Written as one OR, PostgreSQL read the ranges through a bitmap over the table's heap (7,384 pages for a
  * /16 block) where each range alone is an index-only scan. `rule`, when given, is the reader's sharing rule on
- * the value rows `s` themselves (SQLite: their copy of the version's owner and audience, migration 0045).
+ * the value rows `s` themselves (their copy of the version's owner and audience: SQLite migration 0045, PostgreSQL
+ * 0047), so a member's value search looks up only the versions it may see.
  */
-function valueRows(vq: ValueQuery, rule: RawBuilder<SqlBool> | null = null): RawBuilder<unknown> {
+function valueRows(vq: ValueQuery, dialect: DialectName, rule: RawBuilder<SqlBool> | null = null): RawBuilder<unknown> {
   const union = (parts: readonly RawBuilder<unknown>[]) => sql.join(parts, sql` union all `);
   const visible = rule === null ? sql`` : sql` and ${rule}`;
   switch (vq.kind) {
     case 'ip': {
       const kind = vq.version === 4 ? 'ip4' : 'ip6';
       const inside = sql`select s.added_us from stix_value s where s.kind = ${kind} and s.value >= ${vq.low} and s.value <= ${vq.high} and s.prefix >= ${vq.prefix}${visible}`;
-      if (rule !== null && vq.holders.length > 0) {
-        // The blocks holding it (one per shorter prefix) as one arm: the rule written into an arm each made the statement,
+      if (rule !== null && dialect === 'sqlite' && vq.holders.length > 0) {
+        // SQLite: the blocks holding it (one per shorter prefix) as one arm: the rule written into an arm each made the statement,
         // prepared again on every run (STAT4), three times as long (0.67 ms to prepare for an address against 0.19).
         const pairs = sql.join(vq.holders.map((h) => sql`(${h.value}, ${h.prefix})`));
         return union([inside, sql`select s.added_us from stix_value s where s.kind = ${kind} and (s.value, s.prefix) in (values ${pairs})${visible}`]);
       }
-      return union([inside, ...vq.holders.map((h) => sql`select s.added_us from stix_value s where s.kind = ${kind} and s.value = ${h.value} and s.prefix = ${h.prefix}`)]);
+      return union([inside, ...vq.holders.map((h) => sql`select s.added_us from stix_value s where s.kind = ${kind} and s.value = ${h.value} and s.prefix = ${h.prefix}${visible}`)]);
     }
     case 'domain':
       return sql`select s.added_us from stix_value s where s.kind = 'domain' and s.value >= ${vq.from} and s.value < ${vq.to}${visible}`;
@@ -107,13 +108,14 @@ function valueRows(vq: ValueQuery, rule: RawBuilder<SqlBool> | null = null): Raw
  * a URL, an email address, a hash), the versions that name it (stix_value); otherwise the versions
  * whose name and description hold every word, each as a word or the start of one (SQLite FTS5,
  * PostgreSQL full text). The caller adds the reader's visibility beside it, in the same WHERE.
- * With `ruleOf` (a count, on SQLite) it is applied to the value rows as well, as they are read (valueRows), so
+ * With `ruleOf` (a count on SQLite; every value search on PostgreSQL, whose value index holds the copies, so the rule
+ * there costs no lookup) it is applied to the value rows as well, as they are read (valueRows), so
  * a member looks up only the versions it may see among those naming the value: the operator stops at the
  * 1,001st version of a capped count, where a member otherwise looked up every one (2,017 for a domain, to find 621).
  */
 function textMatch(text: string, dialect: DialectName, terms: string | null, ruleOf: Reader | null): RawBuilder<SqlBool> {
   const vq = valueQuery(text);
-  if (vq !== null) return sql<SqlBool>`v.added_us in (${valueRows(vq, dialect === 'sqlite' && ruleOf !== null ? visibleInRow(ruleOf, 's', dialect) : null)})`;
+  if (vq !== null) return sql<SqlBool>`v.added_us in (${valueRows(vq, dialect, ruleOf === null ? null : visibleInRow(ruleOf, 's', dialect))})`;
   const words = queryWords(text);
   if (words.length === 0) return sql<SqlBool>`1 = 0`;
   if (dialect === 'sqlite') return sql<SqlBool>`v.added_us in (select rowid from stix_fts where stix_fts match ${ftsQuery(words)})`;
@@ -204,10 +206,11 @@ async function ftsDriver(db: Kysely<StixTables>, q: Filters, dialect: DialectNam
  * PostgreSQL: the stix_value rows of a value search, when the list should be driven by them in added order
  * (listByValues). Null for a words search or SQLite (which reads an IN list in order already).
  */
-function valueDriver(q: Filters, dialect: DialectName): RawBuilder<unknown> | null {
+function valueDriver(reader: Reader, q: Filters, dialect: DialectName): RawBuilder<unknown> | null {
   if (dialect !== 'postgres' || q.text === undefined || q.text === '') return null;
   const vq = valueQuery(q.text);
-  return vq === null ? null : valueRows(vq);
+  // The rule on the value rows too (their copy of the version's sharing, in the value index): a member looks up only the versions it may see.
+  return vq === null ? null : valueRows(vq, dialect, visibleInRow(reader, 's', dialect));
 }
 
 /** The filters without their text: the FTS5 join stands for it. */
@@ -246,7 +249,7 @@ const checkJoin = sql`join stix_version as v indexed by stix_version_check on v.
 
 /**
  * Every filter of a query plus the reader's visibility, as one WHERE condition. `ruleOnValues`: a value search also
- * applies the rule to the value rows (SQLite, textMatch); asked for by counts, which read every version naming
+ * applies the rule to the value rows (textMatch; always on PostgreSQL); asked for by counts, which read every version naming
  * the value where a page stops at its first visible ones (the rule on each of a domain's 2,018 value rows costs 0.25 ms,
  * more than the 60 versions a county member's page looks up past those it may not see).
  */
@@ -268,7 +271,8 @@ function conditions(reader: Reader, q: Filters, position: Position | null, diale
     if (q.addedAfterUs !== undefined) all.push(eb('v.added_us', '>', q.addedAfterUs));
     if (q.refersTo !== undefined) all.push(sql<SqlBool>`v.added_us in (select r.added_us from stix_ref r where r.ref = ${q.refersTo})`);
     if (position !== null) all.push(eb('v.added_us', position.desc ? '<' : '>', position.us));
-    if (q.text !== undefined && q.text !== '') all.push(textMatch(q.text, dialect, terms, ruleOnValues ? reader : null));
+    // PostgreSQL: a page and a count alike (its value rows' index holds their sharing, so the rule costs no lookup there).
+    if (q.text !== undefined && q.text !== '') all.push(textMatch(q.text, dialect, terms, ruleOnValues || dialect === 'postgres' ? reader : null));
     if (q.tlps !== undefined) all.push(q.tlps.length === 0 ? sql<SqlBool>`1 = 0` : eb('v.tlp', 'in', q.tlps));
     if (q.owners !== undefined) all.push(q.owners.length === 0 ? sql<SqlBool>`1 = 0` : eb('v.owner', 'in', q.owners));
     if (q.labels !== undefined) all.push(labelMatch(q.labels, dialect));
@@ -642,7 +646,7 @@ export const RANKED_AMONG = 1000;
  * by bm25 as it passes; PostgreSQL: the newest versions matching the tsquery, each ranked by ts_rank), the
  * sharing rule and the filters in the same WHERE as every list. Null when `text` is an observable value.
  */
-async function rankedWindow(db: Kysely<StixTables>, dialect: DialectName, among: number, reader: Reader, q: Filters, offset: number, limit: number): Promise<number[] | null> {
+async function rankedWindow(db: Kysely<StixTables>, dialect: DialectName, among: number, reader: Reader, q: Filters, offset: number, limit: number, tally?: Tally): Promise<number[] | null> {
   const text = q.text ?? '';
   if (valueQuery(text) !== null) return null;
   const words = queryWords(text);
@@ -663,7 +667,10 @@ async function rankedWindow(db: Kysely<StixTables>, dialect: DialectName, among:
   const sources = visibilitySources(reader);
   if (sources !== null && searchWalk(sources, q, { pg: terms })) {
     // The window is the newest `among` matches the reader may see: the first of its walk, as a words search's list reads them.
-    const window = await walkTimes(db, reader, sources, q, among, inline(where.value));
+    // One more is walked, so the walk is also the capped total's (countBySourcesPostgres walks the same with the same WHERE).
+    const walked = await walkTimes(db, reader, sources, q, among + 1, inline(where.value));
+    if (tally !== undefined) tally.walked = { found: walked.length, upTo: among + 1 };
+    const window = walked.slice(0, among);
     const { rows } = await sql<{ us: number | string }>`select v.added_us as us from stix_version v where v.added_us = any(${window}::bigint[])
       order by ts_rank(v.fts, cast(${terms} as tsquery)) desc, v.added_us desc limit ${limit + 1} offset ${offset}`.execute(db);
     return rows.map((r) => Number(r.us));
@@ -733,6 +740,7 @@ async function listSorted(
   reader: Reader,
   q: ListQuery & { readonly sort: 'modified' | 'name' | 'relevance' },
   terms: Terms,
+  tally?: Tally,
 ): Promise<Result<Page<StoredVersion>, Problem>> {
   const desc = q.order === 'desc';
   if (q.sort === 'relevance' && (q.text === undefined || q.text.trim() === '')) {
@@ -745,7 +753,7 @@ async function listSorted(
   const after = position.value;
   if (q.sort === 'relevance') {
     const offset = after !== null && after.sort === 'relevance' ? after.offset : 0;
-    const ranked = await rankedWindow(db, dialect, among, reader, q, offset, q.limit);
+    const ranked = await rankedWindow(db, dialect, among, reader, q, offset, q.limit, tally);
     const rows =
       ranked !== null
         ? await versionsAt(db, dialect, ranked)
@@ -776,6 +784,15 @@ async function listSorted(
 }
 
 /**
+ * What a page's statements learnt that its capped total may use: PostgreSQL's best match first for a member walks the newest
+ * matches it may see (walkTimes) under the same WHERE as the count, up to `upTo` of them, and found `found`. Null when
+ * the page walked nothing so.
+ */
+interface Tally {
+  walked: { readonly found: number; readonly upTo: number } | null;
+}
+
+/**
  * A words search's terms, looked up in the index's vocabulary (pgTextTerms, ftsDriver) once per request:
  * a page and its total share them. Null where the query is no words search or for the other dialect.
  */
@@ -792,9 +809,9 @@ export function stixReads(db: Kysely<StixTables>, dialect: DialectName, rankedAm
 
   const list = async (reader: Reader, q: ListQuery): Promise<Result<Page<StoredVersion>, Problem>> => listWith(reader, q, await termsOf(q));
 
-  async function listWith(reader: Reader, q: ListQuery, terms: Terms): Promise<Result<Page<StoredVersion>, Problem>> {
+  async function listWith(reader: Reader, q: ListQuery, terms: Terms, tally?: Tally): Promise<Result<Page<StoredVersion>, Problem>> {
     if (!Number.isInteger(q.limit) || q.limit < 1 || q.limit > MAX_PAGE) return err(problem('invalid', 'invalid-limit', `limit must be a whole number from 1 to ${MAX_PAGE}; got ${q.limit}`));
-    if (q.sort !== undefined && q.sort !== 'added') return listSorted(db, dialect, rankedAmong, reader, { ...q, sort: q.sort }, terms);
+    if (q.sort !== undefined && q.sort !== 'added') return listSorted(db, dialect, rankedAmong, reader, { ...q, sort: q.sort }, terms, tally);
     const desc = q.order === 'desc';
     const position = q.cursor === undefined ? ok(null) : decodeCursor(q.cursor, desc);
     if (!position.ok) return position;
@@ -803,7 +820,7 @@ export function stixReads(db: Kysely<StixTables>, dialect: DialectName, rankedAm
     const sources = visibilitySources(reader);
     const direction = desc ? 'desc' : 'asc';
     const fts = terms.fts;
-    const values = valueDriver(q, dialect);
+    const values = valueDriver(reader, q, dialect);
     const rows =
       fts !== null
         ? await listByWords(reader, { ...withoutText(q), order: direction }, fts, position.value, q.limit + 1)
@@ -901,10 +918,14 @@ export function stixReads(db: Kysely<StixTables>, dialect: DialectName, rankedAm
   async function listCounted(reader: Reader, q: ListQuery, atMost: number): Promise<Result<Page<StoredVersion> & { readonly counted: number }, Problem>> {
     const { limit: _limit, cursor, order: _order, sort, ...filters } = q;
     const terms = await termsOf(filters);
-    const page = await listWith(reader, q, terms);
+    const tally: Tally = { walked: null };
+    const page = await listWith(reader, q, terms, tally);
     if (!page.ok) return page;
     // Best match first ranks a window of the matches (rankedAmong), so a short page of it may not hold them all.
     if (cursor === undefined && page.value.nextCursor === null && sort !== 'relevance') return ok({ ...page.value, counted: Math.min(page.value.items.length, atMost + 1) });
+    // The window's walk found every match, or at least as many as the count would stop at: it is the count.
+    const walked = tally.walked;
+    if (walked !== null && (walked.found < walked.upTo || atMost + 1 <= walked.upTo)) return ok({ ...page.value, counted: Math.min(walked.found, atMost + 1) });
     return ok({ ...page.value, counted: await countWith(reader, { ...filters, atMost }, terms) });
   }
 

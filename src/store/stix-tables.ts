@@ -51,9 +51,9 @@ export type StixValueTable = {
   value: string;
   prefix: number;
   added_us: number;
-  /** SQLite only (migration 0045): the version's owner and audience column, copied, so a value search applies the sharing rule in the value's range. */
-  owner?: string;
-  audience?: string;
+  /** The version's owner and audience columns, copied and kept in step (SQLite migration 0045, PostgreSQL 0047), so a value search applies the sharing rule in the value's range. */
+  owner: string;
+  audience: string;
 };
 
 /** SQLite only: the FTS5 index of a version's name and description, its rowid the version's added_us (migration 0022). */

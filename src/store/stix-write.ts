@@ -529,16 +529,13 @@ async function logPublic(trx: Kysely<StixTables>, inserts: readonly Insert[], ro
 }
 
 /**
- * The search index of new versions (migration 0022): the observable values each names (stix_value; on SQLite with
- * the version's owner and audience, migration 0045) and, on SQLite, its name and description in the FTS5 table
+ * The search index of new versions (migration 0022): the observable values each names (stix_value, with
+ * the version's owner and audience: SQLite migration 0045, PostgreSQL 0047) and, on SQLite, its name and description in the FTS5 table
  * (PostgreSQL's full-text index is over stix_version's own columns).
  */
 export async function insertSearchRows(w: WriteContext, rows: readonly Pick<StixVersionTable, 'added_us' | 'json' | 'name' | 'description' | 'owner' | 'audience'>[]): Promise<void> {
   const values: StixValueTable[] = [];
-  const sharing = w.dialect === 'sqlite';
-  for (const { added_us, json, owner, audience } of rows) {
-    for (const v of searchValuesOf(json)) values.push(sharing ? { kind: v.kind, value: v.value, prefix: v.prefix, added_us, owner, audience } : { kind: v.kind, value: v.value, prefix: v.prefix, added_us });
-  }
+  for (const { added_us, json, owner, audience } of rows) for (const v of searchValuesOf(json)) values.push({ kind: v.kind, value: v.value, prefix: v.prefix, added_us, owner, audience });
   await insertRows(w, 'stix_value', values, SMALL_ROWS_PER_INSERT);
   if (w.dialect === 'sqlite') {
     const words = sharingWordsOnce();
@@ -651,12 +648,14 @@ export async function setSharing(w: WriteContext, id: string, sharing: SharingCo
   await deleteAudience(trx, changed.map((c) => ({ added_us: c.added_us, audience: c.before })));
   for (const c of changed) {
     await trx.updateTable('stix_version').set({ audience: c.after, named_users: c.named }).where('added_us', '=', c.added_us).execute();
-    // SQLite's value rows and full-text row carry the version's audience (migrations 0045, 0046): rewritten with it, in this transaction.
-    if (w.dialect === 'sqlite' && c.after !== c.before) {
+    if (c.after !== c.before) {
+      // The value rows carry the version's audience (SQLite migration 0045, PostgreSQL 0047), and SQLite's full-text row too (0046): rewritten with it, in this transaction.
       await trx.updateTable('stix_value').set({ audience: c.after }).where('added_us', '=', c.added_us).execute();
-      await sql`delete from stix_fts where rowid = ${c.added_us}`.execute(trx);
-      await sql`insert into stix_fts (rowid, name, description, sharing)
+      if (w.dialect === 'sqlite') {
+        await sql`delete from stix_fts where rowid = ${c.added_us}`.execute(trx);
+        await sql`insert into stix_fts (rowid, name, description, sharing)
         select added_us, coalesce(name, ''), coalesce(description, ''), ${sharingWords(sharing.owner, c.after)} from stix_version where added_us = ${c.added_us}`.execute(trx);
+      }
     }
   }
   await insertRows(w, 'stix_audience', audienceRows(changed.map((c) => ({ added_us: c.added_us, audience: c.after, reference: c.reference }))), SMALL_ROWS_PER_INSERT);
