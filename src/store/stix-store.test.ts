@@ -327,7 +327,7 @@ describe.each(testDialects())('STIX store on %s', (dialect) => {
         audience: await rows('select key, added_us, reference from stix_audience order by added_us, key'),
         ref: await rows('select ref, added_us from stix_ref order by added_us, ref'),
         status: await rows('select * from status_report order by added_us'),
-        value: await rows('select kind, value, prefix, added_us from stix_value order by added_us, kind, value'),
+        value: await rows('select kind, value, prefix, added_us, owner, audience from stix_value order by added_us, kind, value'),
         change: await rows('select type, n from stix_change order by type'),
         clock: await rows('select last_us from stix_clock'),
         statusChange: await rows('select n from status_change'),

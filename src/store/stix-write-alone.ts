@@ -1,7 +1,7 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { searchValuesOf } from './search-values.ts';
 import type { StatusIndexParts } from './status-index.ts';
-import type { StixTables, StixVersionTable } from './stix-tables.ts';
+import type { StixTables, StixValueTable, StixVersionTable } from './stix-tables.ts';
 import { audienceRows, isPublic, newStates, noteInserted, planBatch, rowsOf, type MicroClock } from './stix-write.ts';
 import { anyIdMayBeStored } from './stored-ids.ts';
 import type { ConflictPolicy, IncomingObject, InsertedVersion, PutOutcome } from './types.ts';
@@ -18,7 +18,7 @@ export interface AloneBatch {
   readonly audiences: readonly { key: string; added_us: number; reference: number }[];
   readonly refs: readonly { ref: string; added_us: number }[];
   readonly statuses: readonly { at: number; parts: StatusIndexParts }[];
-  readonly values: readonly { kind: string; value: string; prefix: number; added_us: number }[];
+  readonly values: readonly StixValueTable[];
 }
 
 /** Versions a batch may hold to be written alone: a status report, an election, a few minted objects. */
@@ -38,7 +38,8 @@ export function planAlone(items: readonly IncomingObject[], policy: ConflictPoli
   if (replaced.length > 0) return null;
   const { rows, refs, statuses } = rowsOf(inserts, 0);
   if (rows.some((row) => row.tlp === 'clear' && isPublic(row.tlp, JSON.parse(row.audience) as string[]))) return null;
-  const values = rows.flatMap(({ added_us, json }) => searchValuesOf(json).map((v) => ({ kind: v.kind, value: v.value, prefix: v.prefix, added_us })));
+  // Each value row carries its version's owner and audience (migration 0047), as insertSearchRows writes them.
+  const values = rows.flatMap(({ added_us, json, owner, audience }) => searchValuesOf(json).map((v) => ({ kind: v.kind, value: v.value, prefix: v.prefix, added_us, owner, audience })));
   return { outcomes, types: [...new Set(inserts.map((i) => i.item.type))].sort(), rows, audiences: audienceRows(rows), refs, statuses, values };
 }
 
@@ -84,8 +85,9 @@ export async function putAlone(db: Kysely<StixTables>, batch: AloneBatch, clock:
         as r(at, election_ref, jurisdiction_ref, state_fips, claimed, trusted, levels))`);
   }
   if (values.length > 0) {
-    inserts.push(sql`search_values as (insert into stix_value (kind, value, prefix, added_us) select r.kind, r.value, r.prefix, clock.first + r.at
-      from clock, unnest(${column(values.map((v) => v.kind), 'text')}, ${column(values.map((v) => v.value), 'text')}, ${column(values.map((v) => v.prefix), 'int4')}, ${at(values)}) as r(kind, value, prefix, at))`);
+    inserts.push(sql`search_values as (insert into stix_value (kind, value, prefix, added_us, owner, audience) select r.kind, r.value, r.prefix, clock.first + r.at, r.owner, r.audience
+      from clock, unnest(${column(values.map((v) => v.kind), 'text')}, ${column(values.map((v) => v.value), 'text')}, ${column(values.map((v) => v.prefix), 'int4')}, ${at(values)},
+        ${column(values.map((v) => v.owner), 'text')}, ${column(values.map((v) => v.audience), 'text')}) as r(kind, value, prefix, at, owner, audience))`);
   }
   const { rows: result } = await sql<{ first: number }>`
     with clock as (update stix_clock set last_us = greatest(last_us + ${n}, ${now + n - 1}) where one = 1 returning last_us - ${n - 1} as first),
