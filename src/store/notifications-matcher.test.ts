@@ -130,3 +130,28 @@ describe.each(testDialects())("the alert matcher's directory mark and lease on %
     expect(await notify.alertById('24000000-0000-4000-8000-000000000024')).toEqual(first[0]);
   });
 });
+
+describe.each(testDialects())('the outbox lease on %s', (dialect) => {
+  let db: TestDatabase;
+  let store: RampartStore;
+  beforeAll(async () => {
+    db = testDatabase(dialect);
+    store = await openStore({ url: db.url });
+  });
+  afterAll(async () => {
+    await store.close();
+    await db.drop();
+  });
+
+  it('lets nobody claim a delivery held, not even the process holding it: a queued id its own batch is sending is not sent twice', async () => {
+    const notify = notificationsStore(store.database);
+    const delivery = { id: '21000000-0000-4000-8000-000000000021', channel: 'email', recipient: USER, org_id: ORG, alert_id: null, object_id: null, added_us: 1, mode: 'immediate', reasons: '[]', urgent: 0, state: 'pending', attempts: 0, next_at: 10, lease_owner: null, lease_until: null, last_error: null, created_at: 1, done_at: null };
+    await store.database.db.withTables<{ notify_delivery: typeof delivery }>().insertInto('notify_delivery').values(delivery).execute();
+    // The process's batch leases it (deliverAllDue); then a queue message the poll sent earlier names it.
+    expect((await notify.claimDue('process-a', 20, 1_000, 10)).map((d) => d.id)).toEqual([delivery.id]);
+    expect(await notify.claimOne(delivery.id, 'process-a', 30, 1_000)).toBeNull();
+    expect(await notify.claimOne(delivery.id, 'process-b', 30, 1_000)).toBeNull();
+    // Once the lease has run out, it is free again.
+    expect((await notify.claimOne(delivery.id, 'process-b', 1_001, 2_000))?.id).toBe(delivery.id);
+  });
+});

@@ -247,7 +247,11 @@ export function notificationsStore(database: Database<unknown>) {
       return rows.map(deliveryOf).sort((a, b) => a.next_at - b.next_at);
     },
 
-    /** Leases one delivery when it is pending, due and free (or already this owner's); null otherwise. */
+    /**
+     * Leases one delivery when it is pending, due and free; null otherwise. Free means nobody holds it, this process
+     * included: a queue message for an id this process's own batch is sending (claimDue leased it after the poll
+     * queued it) must not send it a second time.
+     */
     async claimOne(id: string, owner: string, now: number, leaseUntil: number): Promise<DeliveryRow | null> {
       const row = await db
         .updateTable('notify_delivery')
@@ -255,7 +259,7 @@ export function notificationsStore(database: Database<unknown>) {
         .where('id', '=', id)
         .where('state', '=', 'pending')
         .where('next_at', '<=', now)
-        .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now), eb('lease_owner', '=', owner)]))
+        .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now)]))
         .returningAll()
         .executeTakeFirst();
       return row === undefined ? null : deliveryOf(row);
