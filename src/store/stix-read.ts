@@ -92,7 +92,9 @@ function valueRows(vq: ValueQuery, dialect: DialectName, rule: RawBuilder<SqlBoo
         const pairs = sql.join(vq.holders.map((h) => sql`(${h.value}, ${h.prefix})`));
         return union([inside, sql`select s.added_us from stix_value s where s.kind = ${kind} and (s.value, s.prefix) in (values ${pairs})${visible}`]);
       }
-      return union([inside, ...vq.holders.map((h) => sql`select s.added_us from stix_value s where s.kind = ${kind} and s.value = ${h.value} and s.prefix = ${h.prefix}${visible}`)]);
+      // PostgreSQL: the holding blocks (one arm per shorter prefix, each a few rows) without the rule: written into every arm it
+      // tripled the statement's planning (1.7 against 0.6 ms for an address named a few times); the versions still pass it.
+      return union([inside, ...vq.holders.map((h) => sql`select s.added_us from stix_value s where s.kind = ${kind} and s.value = ${h.value} and s.prefix = ${h.prefix}`)]);
     }
     case 'domain':
       return sql`select s.added_us from stix_value s where s.kind = 'domain' and s.value >= ${vq.from} and s.value < ${vq.to}${visible}`;
