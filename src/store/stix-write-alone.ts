@@ -1,8 +1,7 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
-import { searchValuesOf } from './search-values.ts';
 import type { StatusIndexParts } from './status-index.ts';
 import type { StixTables, StixValueTable, StixVersionTable } from './stix-tables.ts';
-import { audienceRows, isPublic, newStates, noteInserted, planBatch, rowsOf, type MicroClock } from './stix-write.ts';
+import { audienceRows, isPublic, newStates, noteInserted, planBatch, rowsOf, valueRowsOf, type MicroClock } from './stix-write.ts';
 import { anyIdMayBeStored } from './stored-ids.ts';
 import type { ConflictPolicy, IncomingObject, InsertedVersion, PutOutcome } from './types.ts';
 
@@ -38,9 +37,7 @@ export function planAlone(items: readonly IncomingObject[], policy: ConflictPoli
   if (replaced.length > 0) return null;
   const { rows, refs, statuses } = rowsOf(inserts, 0);
   if (rows.some((row) => row.tlp === 'clear' && isPublic(row.tlp, JSON.parse(row.audience) as string[]))) return null;
-  // Each value row carries its version's owner and audience (migration 0047), as insertSearchRows writes them.
-  const values = rows.flatMap(({ added_us, json, owner, audience }) => searchValuesOf(json).map((v) => ({ kind: v.kind, value: v.value, prefix: v.prefix, added_us, owner, audience })));
-  return { outcomes, types: [...new Set(inserts.map((i) => i.item.type))].sort(), rows, audiences: audienceRows(rows), refs, statuses, values };
+  return { outcomes, types: [...new Set(inserts.map((i) => i.item.type))].sort(), rows, audiences: audienceRows(rows), refs, statuses, values: valueRowsOf(rows) };
 }
 
 const column = (values: readonly unknown[], type: string): RawBuilder<unknown> => sql`${values}::${sql.raw(type)}[]`;

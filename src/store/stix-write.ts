@@ -534,13 +534,16 @@ async function logPublic(trx: Kysely<StixTables>, inserts: readonly Insert[], ro
  * (PostgreSQL's full-text index is over stix_version's own columns).
  */
 export async function insertSearchRows(w: WriteContext, rows: readonly Pick<StixVersionTable, 'added_us' | 'json' | 'name' | 'description' | 'owner' | 'audience'>[]): Promise<void> {
-  const values: StixValueTable[] = [];
-  for (const { added_us, json, owner, audience } of rows) for (const v of searchValuesOf(json)) values.push({ kind: v.kind, value: v.value, prefix: v.prefix, added_us, owner, audience });
-  await insertRows(w, 'stix_value', values, SMALL_ROWS_PER_INSERT);
+  await insertRows(w, 'stix_value', valueRowsOf(rows), SMALL_ROWS_PER_INSERT);
   if (w.dialect === 'sqlite') {
     const words = sharingWordsOnce();
     await insertRows(w, 'stix_fts', rows.map((r) => ({ rowid: r.added_us, name: r.name ?? '', description: r.description ?? '', sharing: words(r.owner, r.audience) })), SMALL_ROWS_PER_INSERT);
   }
+}
+
+/** The observable values each version names (stix_value), each row with the version's owner and audience (SQLite 0045, PostgreSQL 0047). */
+export function valueRowsOf(rows: readonly Pick<StixVersionTable, 'added_us' | 'json' | 'owner' | 'audience'>[]): StixValueTable[] {
+  return rows.flatMap(({ added_us, json, owner, audience }) => searchValuesOf(json).map((v) => ({ kind: v.kind, value: v.value, prefix: v.prefix, added_us, owner, audience })));
 }
 
 /** sharingWords for one batch: most versions of an import share an owner and audience, built once each. */
