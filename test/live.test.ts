@@ -7,8 +7,9 @@ import { createUser } from '../src/accounts/users.ts';
 import { natsBus, type ChangeBus } from '../src/alerts/bus.ts';
 import { natsReachable, TEST_NATS_URL } from './helpers/alerts.ts';
 import type { OrgId } from '../src/domain/ids.ts';
-import { composeHub, type Hub, type HubOptions } from '../src/hub/compose.ts';
+import { composeHub, type Hub } from '../src/hub/compose.ts';
 import { openStore, type RampartStore } from '../src/store/index.ts';
+import type { DialectName } from '../src/store/db.ts';
 import { testDatabase, testDialects, type TestDatabase } from './helpers/store.ts';
 import { openSse, type SseStream } from './helpers/sse.ts';
 import { obj, put, share } from './helpers/stix-kit.ts';
@@ -317,20 +318,21 @@ describe('live feed and the clocks of its process', () => {
 const noNats = await natsReachable();
 if (noNats !== null) console.warn(`SKIPPING the two-process live feed test: ${noNats} (start nats-server, see .ci/run)`);
 
-describe.skipIf(noNats !== null).each(testDialects())('live feed across two server processes on %s (one database, NATS)', (dialect) => {
+/**
+ * Two hubs ("server processes") on one new database of `dialect`, their changes sent over one NATS subject, set up
+ * before the describe block's tests and closed after them. `busOf` may change hub i's bus (lose some of its messages).
+ */
+function twoHubs(dialect: DialectName, live: { readonly heartbeatMs: number }, busOf: (i: number, nats: ChangeBus) => ChangeBus = (_i, nats) => nats): { readonly stores: RampartStore[]; readonly hubs: Hub[] } {
   let db: TestDatabase;
   const stores: RampartStore[] = [];
   const hubs: Hub[] = [];
-
   beforeAll(async () => {
     db = testDatabase(dialect);
     const subject = `rampart.test.${randomBytes(6).toString('hex')}`;
     for (let i = 0; i < 2; i++) {
       const store = await openStore({ url: db.url });
       stores.push(store);
-      // A long heartbeat: the change must arrive over NATS, not by the process's catch-up of lost changes (a scan every 40 s).
-      const options: HubOptions = { store, hubOwner: HUB, authPolicy: TEST_POLICY, bus: await natsBus({ url: TEST_NATS_URL, subject }), live: { heartbeatMs: 600_000 } };
-      hubs.push(await composeHub(options));
+      hubs.push(await composeHub({ store, hubOwner: HUB, authPolicy: TEST_POLICY, bus: busOf(i, await natsBus({ url: TEST_NATS_URL, subject })), live }));
     }
   });
   afterAll(async () => {
@@ -338,6 +340,12 @@ describe.skipIf(noNats !== null).each(testDialects())('live feed across two serv
     for (const store of stores) await store.close();
     await db.drop();
   });
+  return { stores, hubs };
+}
+
+describe.skipIf(noNats !== null).each(testDialects())('live feed across two server processes on %s (one database, NATS)', (dialect) => {
+  // A long heartbeat: the change must arrive over NATS, not by the process's catch-up of lost changes (a scan every 40 s).
+  const { stores, hubs } = twoHubs(dialect, { heartbeatMs: 600_000 });
 
   it('an object stored through hub A reaches a reader streaming from hub B; one not shared with that reader does not', async () => {
     const [a, b] = hubs;
@@ -360,28 +368,9 @@ describe.skipIf(noNats !== null).each(testDialects())('live feed across two serv
 });
 
 describe.skipIf(noNats !== null).each(testDialects())('live feed across two server processes on %s: a re-share whose message is lost', (dialect) => {
-  let db: TestDatabase;
-  const stores: RampartStore[] = [];
-  const hubs: Hub[] = [];
-
-  beforeAll(async () => {
-    db = testDatabase(dialect);
-    const subject = `rampart.test.${randomBytes(6).toString('hex')}`;
-    for (let i = 0; i < 2; i++) {
-      const store = await openStore({ url: db.url });
-      stores.push(store);
-      const nats = await natsBus({ url: TEST_NATS_URL, subject });
-      // Hub A's `reshared` messages are lost on the way (NATS reconnecting, a process restarting); its `stored` ones arrive.
-      const bus: ChangeBus = i === 0 ? { ...nats, publish: (change) => (change.kind === 'reshared' ? undefined : nats.publish(change)) } : nats;
-      // A short heartbeat: the process's catch-up scans every half second.
-      hubs.push(await composeHub({ store, hubOwner: HUB, authPolicy: TEST_POLICY, bus, live: { heartbeatMs: 1_500 } }));
-    }
-  });
-  afterAll(async () => {
-    for (const hub of hubs) await hub.app.close();
-    for (const store of stores) await store.close();
-    await db.drop();
-  });
+  // A short heartbeat: the process's catch-up scans every half second. Hub A's `reshared` messages are lost on the way
+  // (NATS reconnecting, a process restarting); its `stored` ones arrive.
+  const { stores, hubs } = twoHubs(dialect, { heartbeatMs: 1_500 }, (i, nats) => (i === 0 ? { ...nats, publish: (change) => (change.kind === 'reshared' ? undefined : nats.publish(change)) } : nats));
 
   it('a reader streaming from hub B that gains an object by a re-share through hub A still gets it; a reader outside the new audience gets nothing of it', async () => {
     const [a, b] = hubs;
