@@ -153,6 +153,9 @@ describe.each(testDialects())('auth service on %s', (dialect) => {
     expect(read.value.key).toMatch(/^rk_[0-9a-f]{16}_[A-Za-z0-9_-]{43}$/);
     expect((await f.auth.apiKey(read.value.key))?.scope).toBe('read');
     expect((await f.auth.apiKey(expiring.value.key))?.scope).toBe('write');
+    // The last use is written behind the request: not yet, then once the pending touches are written.
+    expect((await f.ctx.accounts.apiKeyById(read.value.view.id))?.last_used_at).toBeNull();
+    await f.auth.settled();
     expect((await f.ctx.accounts.apiKeyById(read.value.view.id))?.last_used_at).toBe(f.now().getTime());
     expect(await f.auth.apiKeyBasic(read.value.view.id, read.value.key)).not.toBeNull();
     expect(await f.auth.apiKeyBasic(email.toUpperCase(), read.value.key)).not.toBeNull();
@@ -328,5 +331,6 @@ describe.each(testDialects())('auth service on %s', (dialect) => {
     expect(await auth.session(signedIn.value.token)).not.toBeNull();
     expect((await disableUser(f.ctx, OPERATOR, { id: clerk.id })).ok).toBe(true);
     expect(await auth.session(signedIn.value.token)).toBeNull();
+    await auth.settled();
   });
 });

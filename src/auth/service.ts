@@ -25,6 +25,8 @@ export interface AuthServiceOptions extends AccountsOptions {
   readonly keysOf?: KeysOf;
   /** The sharing groups shown in GET /api/v1/me (default none). */
   readonly groupsOf?: (orgId: OrgId) => Promise<readonly { readonly id: string; readonly name: string }[]>;
+  /** An API key's last use could not be written (it is written off the request path; default: printed to stderr). */
+  readonly onTouchError?: (error: unknown) => void;
 }
 
 export interface TotpEnrolment {
@@ -49,21 +51,64 @@ export interface AuthService extends AuthPort {
   userOf(principal: Principal): Promise<UserRow | null>;
   enrolTotp(user: UserRow): Promise<Result<TotpEnrolment, Problem>>;
   confirmTotp(user: UserRow, code: string): Promise<Result<{ readonly enabled: true }, Problem>>;
+  /** Writes the API keys' last-use times still waiting (recorded off the request path) now; resolves when they are written. */
+  settled(): Promise<void>;
 }
 
 // Writing last_seen/last_used on every request would turn reads into writes; once a minute is precise enough.
 const TOUCH_EVERY_MS = 60_000;
 const PRUNE_EVERY_MS = 10 * 60_000;
+/** API keys' last-use times wait this long to be written together (one statement), never in the request that used the key. */
+const TOUCH_FLUSH_MS = 1_000;
 
 /** Creates the auth service over the store's database; `keysOf` defaults to baseKeysOf (no sharing groups). */
 export function createAuthService(store: AccountsStoreDeps, options: AuthServiceOptions = {}): AuthService {
   return authServiceOf(accountsContext(store, options), options);
 }
 
-export function authServiceOf(ctx: AccountsContext, options: Pick<AuthServiceOptions, 'keysOf' | 'groupsOf'> = {}): AuthService {
+export function authServiceOf(ctx: AccountsContext, options: Pick<AuthServiceOptions, 'keysOf' | 'groupsOf' | 'onTouchError'> = {}): AuthService {
   const { accounts, clock, policy, secrets } = ctx;
   let dummyHash: Promise<string> | null = null;
   let prunedAt = 0;
+
+  // Each key's last use, written behind the requests: every key first used within a second shares one statement
+  // (the store batches the touches of one turn), and no request waits for it (on election day every county's
+  // first post wrote its own before answering). What waits is written by settled() or the next flush.
+  const touches = new Map<string, number>();
+  // When this process last asked for each key's touch: a key used again before its row shows it is not touched twice.
+  const touchedAt = new Map<string, number>();
+  let touchTimer: NodeJS.Timeout | null = null;
+  let touching: Promise<void> = Promise.resolve();
+  const onTouchError = options.onTouchError ?? ((error: unknown) => console.error('rampart: could not record API keys\' last use', error));
+  const flushTouches = (): Promise<void> => {
+    if (touchTimer !== null) clearTimeout(touchTimer);
+    touchTimer = null;
+    if (touches.size > 0) {
+      const batch = [...touches];
+      touches.clear();
+      const written = Promise.all(batch.map(([id, at]) => accounts.touchApiKey(id, at))).then(
+        () => undefined,
+        (error: unknown) => {
+          // Not written: each of these keys is touched again at its next use.
+          for (const [id] of batch) touchedAt.delete(id);
+          onTouchError(error);
+        },
+      );
+      touching = Promise.all([touching, written]).then(() => undefined);
+    }
+    return touching;
+  };
+  const touchLater = (id: string, at: number): void => {
+    const last = touchedAt.get(id);
+    if (last !== undefined && at - last < TOUCH_EVERY_MS && at >= last) return;
+    if (touchedAt.size >= 100_000) touchedAt.clear();
+    touchedAt.set(id, at);
+    touches.set(id, at);
+    if (touchTimer === null) {
+      touchTimer = setTimeout(() => void flushTouches(), TOUCH_FLUSH_MS);
+      touchTimer.unref();
+    }
+  };
 
   const defaultKeysOf: KeysOf = (_orgId, org, userId) => (org === null ? [] : baseKeysOf(org, userId));
   const keysOf = options.keysOf ?? defaultKeysOf;
@@ -172,7 +217,7 @@ export function authServiceOf(ctx: AccountsContext, options: Pick<AuthServiceOpt
     if (user.disabled_at !== null) return null;
     // Keys issued before the requirement were revoked when it was turned on; a person without the second factor has none that work.
     if (user.totp_secret === null && found.org?.require_totp === true) return null;
-    if (row.last_used_at === null || t - row.last_used_at >= TOUCH_EVERY_MS) await accounts.touchApiKey(row.id, t);
+    if ((row.last_used_at === null || t - row.last_used_at >= TOUCH_EVERY_MS) ) touchLater(row.id, t);
     return found;
   };
 
@@ -296,5 +341,7 @@ export function authServiceOf(ctx: AccountsContext, options: Pick<AuthServiceOpt
       await emit('totp-enabled', now, fresh, null, fresh.email);
       return ok({ enabled: true });
     },
+
+    settled: flushTouches,
   };
 }

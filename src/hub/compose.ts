@@ -185,6 +185,7 @@ export async function composeHub(options: HubOptions): Promise<Hub> {
     },
     keysOf: (orgId, org, userId, groups) => keysFrom(orgId, org === null ? null : { kind: org.kind, stateFips: org.state_fips }, userId, groups),
     groupsOf: async (orgId) => (await sharing.listGroups(orgId)).filter((g) => g.status === 'accepted').map((g) => ({ id: g.id, name: g.name })),
+    onTouchError: (error) => notifyLog.error({ err: error }, "could not record API keys' last use; they are recorded again at their next use"),
   });
   const isOrgAdmin = async (principal: Principal) => (await auth.userOf(principal))?.role === 'org-admin';
   const fed = federation({
@@ -332,6 +333,8 @@ export async function composeHub(options: HubOptions): Promise<Hub> {
     stopCheckpoints();
     unsubscribe();
     await notifier.stop();
+    // The API keys' last uses still waiting, written while the store is open.
+    await auth.settled();
     await bus.close();
   });
   const warm = async () => {

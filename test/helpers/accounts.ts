@@ -48,12 +48,13 @@ export async function accountsFixture(dialect: DialectName): Promise<AccountsFix
   const cisa = (await ctx.accounts.listOrganizations({ kind: 'federal' })).find((o) => o.short_name === 'CISA');
   if (wi === undefined || cisa === undefined) throw new Error('seed did not create Wisconsin and CISA');
   events.length = 0;
+  const auth = authServiceOf(ctx);
   return {
     database,
     stix,
     store: opened,
     ctx,
-    auth: authServiceOf(ctx),
+    auth,
     events,
     wi: wi.id,
     dane: dane.value.id,
@@ -70,6 +71,8 @@ export async function accountsFixture(dialect: DialectName): Promise<AccountsFix
       return row;
     },
     async close() {
+      // The API keys' last uses still waiting, written before the store closes.
+      await auth.settled();
       await opened.close();
       await target.drop();
     },
