@@ -109,6 +109,18 @@ describe.each(testDialects())("the alert matcher's directory mark and lease on %
     await notify.releaseLease('look-test', 'b');
   });
 
+  it('says a version is left to match only when one was stored after the cursor', async () => {
+    await store.stix.write(async (w) => ok(await w.putBatch([{ id: 'indicator--26000000-0000-4000-8000-000000000026' as StixId, type: 'indicator', created: null, modified: null, revoked: false, name: null, description: null, json: '{"type":"indicator","id":"indicator--26000000-0000-4000-8000-000000000026"}', sharing: { owner: ORG, tlp: 'green', audience: ['community'] } }], 'reject')));
+    const from = await notify.cursor();
+    const [newest] = (await store.stix.versions({ kind: 'operator' }, 'indicator--26000000-0000-4000-8000-000000000026' as StixId)).map((v) => v.addedUs);
+    if (newest === undefined) throw new Error('the version was stored');
+    expect(await notify.commitPass(from, newest, [], [])).toBe(true);
+    expect((await notify.unmatched()).versions).toBe(false);
+    expect(await notify.commitPass(newest, newest - 1, [], [])).toBe(true);
+    expect((await notify.unmatched()).versions).toBe(true);
+    expect(await notify.commitPass(newest - 1, from, [], [])).toBe(true);
+  });
+
   it('commits a pass with its alerts and deliveries all or nothing: none when another process moved the cursor first, a row already recorded kept as it was', async () => {
     const from = await notify.cursor();
     const object = 'indicator--22000000-0000-4000-8000-000000000022' as StixId;

@@ -177,7 +177,7 @@ describe.each(testDialects())('STIX store on %s', (dialect) => {
       member('identity--cccccccc-0000-4000-8000-000000000003' as OrgId, ['community', 'state:55']),
       member('identity--dddddddd-0000-4000-8000-000000000004' as OrgId, ['community', 'state:06']),
       { kind: 'audience', keys: ['state:06'] } as const,
-      ...Array.from({ length: 120 }, (_, i) => member(`identity--eeeeeeee-0000-4000-8000-${String(i).padStart(12, '0')}` as OrgId, i % 2 === 0 ? ['state:55'] : ['public'])),
+      ...Array.from({ length: 320 }, (_, i) => member(`identity--eeeeeeee-0000-4000-8000-${String(i).padStart(12, '0')}` as OrgId, i % 2 === 0 ? ['state:55'] : ['public'])),
     ];
     for (const version of await store.stix.versions(OPERATOR, amber.id)) {
       const expected = await Promise.all(readers.map(async (r) => (await store.stix.versions(r, amber.id)).some((v) => v.addedUs === version.addedUs)));
