@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { AudienceKey } from '../domain/audience.ts';
-import type { OrgId, UserId } from '../domain/ids.ts';
-import type { Reader, StixStore } from '../store/types.ts';
+import type { OrgId, StixId, UserId } from '../domain/ids.ts';
+import { ok } from '../domain/result.ts';
+import { openStore } from '../store/index.ts';
+import type { IncomingObject, Reader, StixStore } from '../store/types.ts';
 import { memoryStixStore } from '../../test/helpers/memory-stix-store.ts';
 import { mispEventCache, readerKey } from './export-cache.ts';
 import { importMisp } from './import.ts';
@@ -72,6 +74,48 @@ describe('mispEventCache', () => {
     const other = member('identity--0e000000-0000-4000-8000-00000000000e', ['community']);
     expect((await cache.events(other)).ok).toBe(false);
     expect((await cache.events(other)).ok).toBe(true);
+  });
+
+  it('builds again after a sighting or a false positive the events show is re-shared, so nobody is shown one no longer shared with them', async () => {
+    const store = await openStore({ url: ':memory:' });
+    try {
+      const T = '2026-11-03T12:00:00.000Z';
+      const indicator = 'indicator--5e000000-0000-4000-8000-000000000001' as StixId;
+      const sighting = 'sighting--5e000000-0000-4000-8000-000000000002' as StixId;
+      const opinion = 'opinion--5e000000-0000-4000-8000-000000000003' as StixId;
+      const report = 'report--5e000000-0000-4000-8000-000000000004' as StixId;
+      const green = { owner: OWNER, tlp: 'green' as const, audience: ['community' as AudienceKey] };
+      const item = (id: StixId, type: string, object: Record<string, unknown>): IncomingObject =>
+        ({ id, type, created: T, modified: T, revoked: false, name: null, description: null, json: JSON.stringify({ type, spec_version: '2.1', id, created: T, modified: T, created_by_ref: OWNER, ...object }), sharing: green });
+      const written = await store.stix.write(async (w) =>
+        ok(
+          await w.putBatch(
+            [
+              item(indicator, 'indicator', { name: 'bad domain', pattern: "[domain-name:value = 'bad.example']", pattern_type: 'stix', valid_from: T }),
+              item(sighting, 'sighting', { sighting_of_ref: indicator, last_seen: T }),
+              item(opinion, 'opinion', { opinion: 'strongly-disagree', labels: ['misp:sighting="false-positive"'], object_refs: [indicator] }),
+              item(report, 'report', { name: 'report', published: T, report_types: ['threat-report'], object_refs: [indicator, sighting, opinion] }),
+            ],
+            'reject',
+          ),
+        ),
+      );
+      expect(written.ok).toBe(true);
+      const cache = mispEventCache(store.stix);
+      const sightingsOf = async () => {
+        const events = await cache.events(C);
+        if (!events.ok) throw new Error(events.error.message);
+        return events.value.flatMap((e) => e.event.Attribute.flatMap((a) => (a.Sighting ?? []).map((s) => `${s.type} ${s.uuid}`))).sort();
+      };
+      expect(await sightingsOf()).toEqual(['0 5e000000-0000-4000-8000-000000000002', '1 5e000000-0000-4000-8000-000000000003']);
+      // Narrowed to its owner alone: C no longer sees the sighting, then the false positive.
+      await store.stix.reshare(sighting, { ...green, audience: [`org:${OWNER}`] });
+      expect(await sightingsOf()).toEqual(['1 5e000000-0000-4000-8000-000000000003']);
+      await store.stix.reshare(opinion, { ...green, audience: [`org:${OWNER}`] });
+      expect(await sightingsOf()).toEqual([]);
+    } finally {
+      await store.close();
+    }
   });
 
   it('names a reader by organization and keys, not by person or key order', () => {

@@ -7,10 +7,10 @@ import { buildEvents, type BuiltEvent } from './events.ts';
 /**
  * The STIX types a MISP event can be made from: its head (report, incident), what it holds and how it is
  * written (indicators, observations and their observables, notes, relationships, techniques, actors,
- * vulnerabilities) and the owner's identity (its name is the event's Orgc). A write of any other type
- * cannot change an event.
+ * vulnerabilities, the sightings and false-positive opinions on its attributes) and the owner's identity
+ * (its name is the event's Orgc). A write of any other type cannot change an event.
  */
-export const EVENT_TYPES: readonly string[] = ['report', 'incident', 'indicator', 'observed-data', 'note', 'relationship', 'attack-pattern', 'threat-actor', 'intrusion-set', 'campaign', 'vulnerability', 'identity', ...SCO_TYPES];
+export const EVENT_TYPES: readonly string[] = ['report', 'incident', 'indicator', 'observed-data', 'note', 'relationship', 'attack-pattern', 'threat-actor', 'intrusion-set', 'campaign', 'vulnerability', 'sighting', 'opinion', 'identity', ...SCO_TYPES];
 
 /** What the MISP export and feed read: every event a reader may see, built once per key set and change of the store. */
 export interface MispEventCache {
