@@ -160,11 +160,16 @@ describe.skipIf(skipReason !== null)('connections, the graph, downloading chosen
         const refersTo = await p.textContent('.connections ul[aria-label="This refers to"]');
         expect(refersTo).toContain('Not shared with you');
         expect(refersTo).toContain('Malware: BallotBot loader (fictional)');
+        // Its kind in words, never the STIX vocabulary's "threat-report".
+        expect(await p.textContent('.facts div:has(dt:text-is("Kind of report")) dd')).toBe('Threat report');
 
         // The indicator's page says how often and when it was last sighted; the sighting has a readable title.
         await p.goto(`${app.baseUrl}/intel/${INDICATOR}`);
         await p.waitForSelector('.sightings-last');
         expect(await p.textContent('.sightings-summary')).toContain('Sighted 3 times by 1 jurisdiction in 1 state');
+        // What it looks for in words, with the STIX pattern beside it for analysts.
+        expect(await p.textContent('.facts div:has(dt:text-is("Looks for")) dd')).toBe('The domain pollbook-update.example');
+        expect(await p.textContent('.facts div:has(dt:text-is("As a STIX pattern")) dd')).toBe("[domain-name:value = 'pollbook-update.example']");
         expect(await p.textContent('.sightings-last')).toMatch(/^Last sighted (3 Nov 2026|Nov 3, 2026), between \d\d:00 and \d\d:00\.$/);
         await p.goto(`${app.baseUrl}/intel?type=sighting`);
         const sightingTitle = 'Sighting of Pollbook update domain (fictional) by Pine Hollow County Clerk (fictional) on 2026-11-03';

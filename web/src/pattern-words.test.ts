@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parsePattern } from '../../src/stix/pattern/parser.ts';
-import { valuePattern } from './pattern-words.ts';
+import { patternInWords, valuePattern } from './pattern-words.ts';
 
 describe('a bare value typed where an indicator wants a STIX pattern', () => {
   it('names the kind of value and gives a pattern Rampart reads', () => {
@@ -26,6 +26,42 @@ describe('a bare value typed where an indicator wants a STIX pattern', () => {
   it('leaves patterns, words and near-misses alone', () => {
     for (const typed of ["[domain-name:value = 'evil.example']", 'phishing', '300.1.2.3', '203.0.113', 'abc123', 'not an email@', 'ftp://x.example', '']) {
       expect(valuePattern(typed), typed).toBeNull();
+    }
+  });
+});
+
+describe('an indicator pattern in words', () => {
+  it('says what the demo indicators look for', () => {
+    expect(patternInWords("[domain-name:value = 'ballot-update-portal.example']")).toBe('The domain ballot-update-portal.example');
+    expect(patternInWords("[url:value = 'https://ballot-update-portal.example/login']")).toBe('The web address https://ballot-update-portal.example/login');
+    expect(patternInWords("[ipv4-addr:value = '203.0.113.47']")).toBe('The IP address 203.0.113.47');
+    expect(patternInWords("[ipv4-addr:value ISSUBSET '203.0.113.0/24']")).toBe('An IP address in the block 203.0.113.0/24');
+    expect(patternInWords("[file:hashes.'SHA-256' = 'f1e2d3c4b5a697887766554433221100ffeeddccbbaa99887766554433221100']")).toBe(
+      'A file whose SHA-256 hash is f1e2d3c4b5a697887766554433221100ffeeddccbbaa99887766554433221100',
+    );
+    expect(patternInWords("[email-message:from_ref.value = 'clerk-support@ballot-update-portal.example']")).toBe('Email sent from clerk-support@ballot-update-portal.example');
+    expect(patternInWords("[email-message:subject = 'Poll worker schedule']")).toBe('Email with the subject “Poll worker schedule”');
+  });
+
+  it('joins plain comparisons with and / or', () => {
+    expect(patternInWords("[domain-name:value = 'a.example' OR domain-name:value = 'b.example']")).toBe('The domain a.example, or the domain b.example');
+    expect(patternInWords("[email-message:from_ref.value = 'x@a.example' AND email-message:subject = 'Hi']")).toBe('Email sent from x@a.example and email with the subject “Hi”');
+  });
+
+  it('gives up (null: the pattern is shown as written) on anything it cannot say faithfully', () => {
+    for (const p of [
+      "[domain-name:value != 'a.example']",
+      "[domain-name:value NOT = 'a.example']",
+      "[domain-name:value LIKE '%.example']",
+      "[domain-name:value MATCHES '^a']",
+      "[domain-name:value = 'a.example'] AND [url:value = 'https://a.example/']",
+      "[domain-name:value = 'a.example'] REPEATS 2 TIMES",
+      "[process:name = 'evil.exe']",
+      "[domain-name:value = 'a.example' OR process:name = 'evil.exe']",
+      '[ipv4-addr:value = 1]',
+      'not a pattern',
+    ]) {
+      expect(patternInWords(p), p).toBeNull();
     }
   });
 });

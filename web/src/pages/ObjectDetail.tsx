@@ -9,7 +9,8 @@ import { OwnerActions } from '../components/OwnerActions.tsx';
 import { StatusIncidents } from '../components/StatusIncidents.tsx';
 import { formatWhen, typeLabel } from '../format.ts';
 import { displayName, isRecord, readSharing } from '../objects.ts';
-import { electionFacts } from '../election-facts.ts';
+import { countyFipsOf, electionFacts } from '../election-facts.ts';
+import { useCountyNames } from '../county-names.ts';
 import { Link, useLocation } from '../router.tsx';
 import { useSession } from '../session.tsx';
 import { useRoute } from '../use-api.ts';
@@ -36,8 +37,12 @@ export function ObjectDetail(props: { readonly id: string }) {
   const [version, setVersion] = useState(0);
   const res = useRoute('/api/v1/objects/{id}', { params: { id: props.id }, version });
   const [selected, setSelected] = useState<number | null>(null);
-  // A sighting has no name: its title names the indicator and the organization (only what the reader may see).
-  const titles = useTitles(props.id.startsWith('sighting--') ? [props.id] : []);
+  // A sighting has no name, a status report none that says whose: their titles name the indicator and the
+  // organization, or the jurisdiction (only what the reader may see).
+  const titles = useTitles(props.id.startsWith('sighting--') || props.id.startsWith('x-rampart-status-report--') ? [props.id] : []);
+  // County names load (a large file) only for an item that names a county.
+  const countyFips = countyFipsOf(res.state === 'ready' && isRecord(res.value.object) ? res.value.object : null);
+  const counties = useCountyNames(countyFips === null ? null : countyFips.slice(0, 2));
   const changed = () => {
     setSelected(null);
     setVersion((v) => v + 1);
@@ -60,7 +65,7 @@ export function ObjectDetail(props: { readonly id: string }) {
   versions.sort((a, b) => (b.modified ?? '').localeCompare(a.modified ?? ''));
   const shown = (selected === null ? null : versions[selected]?.object) ?? latest;
   const sharing = readSharing(res.value.sharing);
-  const facts = electionFacts(shown);
+  const facts = electionFacts(shown, (fips) => counties?.find((c) => c.fips === fips)?.name);
   const now = new Date();
   const description = typeof shown['description'] === 'string' ? shown['description'] : null;
   return (
