@@ -88,6 +88,34 @@ export async function runRumourFlow(browser: Browser, app: AppUnderTest, shots: 
   await visitor.waitForSelector(`${card} .withdrawn-note:has-text("Replaced by the state-wide correction.")`);
   await clerk.screenshot({ path: join(shots, 'r05-clerk-after-withdraw.png'), fullPage: true });
 
+  // A false rumour reported as an incident is answered from its page: the form starts from its words and its state.
+  await clerk.goto(`${app.baseUrl}/report`);
+  await clerk.getByLabel(/Describe it/).fill(`Texts say our polling place moved to the high school; it did not (${unique}).`);
+  await clerk.getByLabel('False rumour or disinformation').check();
+  await clerk.getByLabel(/^Moderate/).check();
+  await clerk.click('button:has-text("Send report")');
+  await clerk.waitForURL(/\/intel\/incident--[^?]+\?reported=1/);
+  const incidentId = decodeURIComponent(new URL(clerk.url()).pathname.slice('/intel/'.length));
+  await clerk.click('.answer-rumour a:has-text("Write a public correction")');
+  await clerk.waitForSelector('.answering:has-text("Answering False rumour: Texts say our polling place moved")');
+  expect(await clerk.inputValue('textarea[placeholder="What people are hearing or reading"]')).toBe(`Texts say our polling place moved to the high school; it did not (${unique}).`);
+  expect(await clerk.inputValue('.write-correction form select >> nth=0')).toBe(app.countyState);
+  // The headline, the reality and where to check are still the writer's to give.
+  expect(await clerk.inputValue('input[placeholder^="For example: Polling"]')).toBe('');
+  await clerk.screenshot({ path: join(shots, 'r05b-answer-rumour.png'), fullPage: true });
+  // Someone the report was not shared with gets an empty form: nothing of it, not even its name.
+  const outsiderContext = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  const outsider = await outsiderContext.newPage();
+  await signIn(outsider, app, app.outsider);
+  const looked = outsider.waitForResponse((r) => r.url().includes(`/api/v1/objects/${incidentId}`));
+  await outsider.goto(`${app.baseUrl}/rumour-control/write?from=${encodeURIComponent(incidentId)}`);
+  expect((await looked).status()).toBe(404);
+  await outsider.waitForSelector('h1:has-text("Write a correction")');
+  expect(await outsider.isVisible('.answering')).toBe(false);
+  expect(await outsider.inputValue('textarea[placeholder="What people are hearing or reading"]')).toBe('');
+  expect(await outsider.textContent('body')).not.toContain(unique);
+  await outsiderContext.close();
+
   // The transparency log: the publication and the withdrawal, newest first; the clerk has the hub sign a checkpoint, the visitor sees it.
   await visitor.goto(`${app.baseUrl}/transparency`);
   await visitor.waitForSelector('[data-testid=checkpoint], [data-testid=no-checkpoint]');

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { correctionBody, draftIssues, draftOf, emptyDraft } from './corrections.ts';
+import { RAMPART_EXTENSION_ID } from '../../src/stix/rampart-extension.ts';
+import { correctionBody, draftFromIncident, draftIssues, draftOf, emptyDraft, isRumourIncident } from './corrections.ts';
 
 describe('correction drafts', () => {
   it('leaves out empty link rows, blank law lines and an unset election; splits counties', () => {
@@ -21,5 +22,29 @@ describe('draftIssues', () => {
     expect(draftIssues(draft)[3]?.message).toBe('The address of "WEC" must be a secure web address starting with https://.');
     expect(draftIssues({ ...emptyDraft(null), title: 't', rumour: 'r', reality: 'x', links: [{ title: '', url: '' }] }).map((i) => i.field)).toEqual(['links', 'state']);
     expect(draftIssues({ ...emptyDraft('55'), title: 't', rumour: 'r', reality: 'x', links: [{ title: 'a', url: 'https://a.example' }], counties: '55025' })).toEqual([]);
+  });
+});
+
+describe('answering a false-rumour incident with a correction', () => {
+  const ext = (fields: Record<string, unknown>) => ({ extensions: { [RAMPART_EXTENSION_ID]: { extension_type: 'property-extension', ...fields } } });
+  const rumour = { type: 'incident', name: 'False rumour: polling place moved', description: 'Texts say our polling place moved to the high school.', ...ext({ incident_category: 'influence', state_fips: '55', county_fips: '55025' }) };
+
+  it('knows a rumour from other incidents', () => {
+    expect(isRumourIncident(rumour)).toBe(true);
+    expect(isRumourIncident({ ...rumour, ...ext({ incident_category: 'cyber' }) })).toBe(false);
+    expect(isRumourIncident({ ...rumour, type: 'report' })).toBe(false);
+    expect(isRumourIncident({ type: 'incident' })).toBe(false);
+  });
+
+  it('copies the rumour, its state and county, and leaves the headline, the reality and the pages to the writer', () => {
+    const draft = draftFromIncident(rumour, '17');
+    expect(draft).toEqual({ ...emptyDraft('55'), rumour: 'Texts say our polling place moved to the high school.', counties: '55025' });
+    // The writer still has to say what is true and where to check before a preview.
+    expect(draftIssues(draft).map((i) => i.field).sort()).toEqual(['links', 'reality', 'title']);
+  });
+
+  it("falls back to the writer's state, and drops a county outside the state", () => {
+    expect(draftFromIncident({ type: 'incident', ...ext({ incident_category: 'influence' }) }, '17')).toEqual(emptyDraft('17'));
+    expect(draftFromIncident({ ...rumour, ...ext({ incident_category: 'influence', state_fips: '17', county_fips: '55025' }) }, null).counties).toBe('');
   });
 });

@@ -1,3 +1,4 @@
+import { RAMPART_EXTENSION_ID } from '../../src/stix/rampart-extension.ts';
 import type { ApiBody, ApiResponse } from './api.ts';
 
 export type PublicCorrections = ApiResponse<'/api/v1/public/corrections'>;
@@ -43,6 +44,24 @@ export function correctionBody(draft: CorrectionDraft): ApiBody<'/api/v1/correct
     ...(draft.electionId === '' ? {} : { election_id: draft.electionId }),
     phase: draft.phase,
   };
+}
+
+const record = (v: unknown): Record<string, unknown> => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+
+/** Whether an incident is a false rumour or disinformation (so that it can be answered with a public correction). */
+export function isRumourIncident(o: Record<string, unknown>): boolean {
+  return o['type'] === 'incident' && record(record(o['extensions'])[RAMPART_EXTENSION_ID])['incident_category'] === 'influence';
+}
+
+/**
+ * A draft answering a false-rumour incident: the rumour as reported, its state and county. The headline, the
+ * reality and the official pages are the writer's to give; the preview shows everything before it is public.
+ */
+export function draftFromIncident(o: Record<string, unknown>, stateFips: string | null): CorrectionDraft {
+  const ext = record(record(o['extensions'])[RAMPART_EXTENSION_ID]);
+  const state = typeof ext['state_fips'] === 'string' ? ext['state_fips'] : stateFips;
+  const county = typeof ext['county_fips'] === 'string' && state !== null && ext['county_fips'].startsWith(state) ? ext['county_fips'] : '';
+  return { ...emptyDraft(state), rumour: typeof o['description'] === 'string' ? o['description'].slice(0, 2000) : '', counties: county };
 }
 
 /** A published correction back into a draft, to write its next version. */

@@ -10,6 +10,7 @@ import { StatusIncidents } from '../components/StatusIncidents.tsx';
 import { formatWhen, typeLabel } from '../format.ts';
 import { displayName, isRecord, readSharing } from '../objects.ts';
 import { countyFipsOf, electionFacts } from '../election-facts.ts';
+import { isRumourIncident } from '../corrections.ts';
 import { useCountyNames } from '../county-names.ts';
 import { Link, useLocation } from '../router.tsx';
 import { useSession } from '../session.tsx';
@@ -112,6 +113,15 @@ export function ObjectDetail(props: { readonly id: string }) {
         </section>
         {shown['type'] === 'x-rampart-status-report' ? <StatusIncidents object={shown} /> : null}
         {shown['type'] === 'incident' && sharing !== null && me !== null ? <CaseCard incidentId={props.id} object={latest} sharing={sharing} me={me} version={version} onChanged={changed} /> : null}
+        {me !== null && shown['revoked'] !== true && isRumourIncident(latest) ? (
+          <section className="card answer-rumour">
+            <h2>Answer it publicly</h2>
+            <p>A false rumour is best answered where voters look: a correction on the public rumour-control page says what is true and where to check.</p>
+            <Link to={`/rumour-control/write?from=${encodeURIComponent(props.id)}`} className="button">
+              Write a public correction
+            </Link>
+          </section>
+        ) : null}
         <ConnectionsCard key={`connections-${version}`} objectId={props.id} />
         <GraphCard key={`graph-${version}`} objectId={props.id} />
         {shown['type'] === 'incident' || shown['type'] === 'relationship' || shown['revoked'] === true ? null : (

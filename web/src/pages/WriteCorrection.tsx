@@ -1,10 +1,10 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { call, type ApiProblem } from '../api.ts';
 import { CorrectionCard } from '../components/CorrectionCard.tsx';
 import { RadioChoices, SelectField, TextAreaField, TextField } from '../components/Fields.tsx';
 import { ProblemBox } from '../components/Status.tsx';
-import { correctionBody, draftIssues, draftOf, emptyDraft, PHASE_WORDS, type CorrectionDraft, type PublicCorrection } from '../corrections.ts';
-import { Link } from '../router.tsx';
+import { correctionBody, draftFromIncident, draftIssues, draftOf, emptyDraft, isRumourIncident, PHASE_WORDS, type CorrectionDraft, type PublicCorrection } from '../corrections.ts';
+import { Link, useLocation } from '../router.tsx';
 import { useSession } from '../session.tsx';
 import { PLACES } from '../states.ts';
 import { useRoute } from '../use-api.ts';
@@ -25,6 +25,22 @@ export function WriteCorrection() {
   const [busy, setBusy] = useState(false);
   const [version, setVersion] = useState(0);
   const [withdrawing, setWithdrawing] = useState<{ id: string; reason: string } | null>(null);
+  // Opened from a false-rumour incident ("Answer it publicly"): its rumour, state and county fill the form.
+  const from = useLocation().params.get('from');
+  const [answering, setAnswering] = useState<string | null>(null);
+  useEffect(() => {
+    if (from === null) return;
+    let current = true;
+    void call('get', '/api/v1/objects/{id}', { params: { id: from } }).then((res) => {
+      const o = res.ok && typeof res.value.object === 'object' && res.value.object !== null ? (res.value.object as Record<string, unknown>) : null;
+      if (!current || o === null || !isRumourIncident(o)) return;
+      setDraft(draftFromIncident(o, me?.stateFips ?? null));
+      setAnswering(typeof o['name'] === 'string' ? o['name'] : 'the incident report');
+    });
+    return () => {
+      current = false;
+    };
+  }, [from, me?.stateFips]);
   const elections = useRoute('/api/v1/elections');
   const mine = useRoute('/api/v1/corrections', { version });
   const now = new Date();
@@ -91,6 +107,11 @@ export function WriteCorrection() {
           </p>
         </div>
       </div>
+      {answering === null || from === null ? null : (
+        <div className="notice answering">
+          Answering <Link to={`/intel/${encodeURIComponent(from)}`}>{answering}</Link>: the rumour, state and county are copied from the report. That report was shared with few; everything below will be public, so take out anything that should not be, then add the headline, the reality and where to check.
+        </div>
+      )}
       <div className="form-messages" aria-live="polite">
         {done === null ? null : <p className="success">{done}</p>}
         {problem === null ? null : <ProblemBox problem={problem} />}
