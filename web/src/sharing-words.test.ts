@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { audienceInWords, audienceSentence, fieldErrors, parseKeys } from './sharing-words.ts';
+import { audienceInWords, audienceSentence, fieldErrors, ownerInWords, parseKeys } from './sharing-words.ts';
 
 const me = { orgId: 'identity--a', orgName: 'Lakeshore County Clerk', userId: 'u1', groups: [{ id: 'g1', name: 'Midwest clerks' }] };
 const names = new Map([['identity--b', 'Wisconsin Elections Commission']]);
@@ -33,5 +33,16 @@ describe('audience in words', () => {
     ];
     expect(fieldErrors(errors, 'audience')).toEqual(['bad key']);
     expect(fieldErrors(errors, 'tlp')).toEqual(['bad tlp']);
+  });
+});
+
+describe('owner in words', () => {
+  it('says "…" while the names load, then the name, or "A member organization" for one not in the directory', () => {
+    expect(ownerInWords('identity--b', me, null)).toBe('…');
+    expect(ownerInWords('identity--b', me, names)).toBe('Wisconsin Elections Commission');
+    expect(ownerInWords('identity--zzz', me, names)).toBe('A member organization');
+    // The reader's own organization needs no directory.
+    expect(ownerInWords('identity--a', me, null)).toBe('Lakeshore County Clerk (your organization)');
+    expect(ownerInWords('identity--a', null, names)).toBe('A member organization');
   });
 });

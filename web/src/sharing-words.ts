@@ -35,6 +35,16 @@ export function audienceInWords(key: string, me: Reader | null, orgNames: Readon
   }
 }
 
+/**
+ * An object's owner in words: the reader's own organization said so, another by its name; `orgNames` is null while
+ * the directory loads, when a name is not yet known ("…", never a moment of "A member organization").
+ */
+export function ownerInWords(owner: string, me: Reader | null, orgNames: ReadonlyMap<string, string> | null): string {
+  if (owner === me?.orgId) return `${me.orgName} (your organization)`;
+  if (orgNames === null) return '…';
+  return orgNames.get(owner) ?? 'A member organization';
+}
+
 /** The whole audience as one sentence, folding anonymous people together ("3 named people"). */
 export function audienceSentence(keys: readonly string[], me: Reader | null, orgNames: ReadonlyMap<string, string>): string {
   if (keys.length === 0) return 'Only the owner can see it.';

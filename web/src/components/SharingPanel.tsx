@@ -5,26 +5,30 @@ import { call, type ApiProblem } from '../api.ts';
 import type { SharingView } from '../objects.ts';
 import type { Me } from '../session.tsx';
 import { audienceChoices, isAllowed, TLP_MEANING, tlpReason } from '../sharing-rules.ts';
-import { audienceInWords, audienceSentence, fieldErrors } from '../sharing-words.ts';
+import { audienceInWords, audienceSentence, fieldErrors, ownerInWords } from '../sharing-words.ts';
 import { useRoute } from '../use-api.ts';
 import { TlpBadge } from './TlpBadge.tsx';
 import { hourWords } from '../connections.ts';
 import { audienceKind } from '../../../src/domain/audience.ts';
 
-/** Organization names by id, so nobody reads a bare identity id. */
-export function useOrgNames(): ReadonlyMap<string, string> {
+/** Organization names by id, so nobody reads a bare identity id; `ready` once the directory has arrived. */
+function useOrgDirectory(): { readonly names: ReadonlyMap<string, string>; readonly ready: boolean } {
   const orgs = useRoute('/api/v1/orgs');
-  return useMemo(() => new Map(orgs.state === 'ready' ? orgs.value.map((o) => [o.id, o.name] as const) : []), [orgs]);
+  return useMemo(() => ({ names: new Map(orgs.state === 'ready' ? orgs.value.map((o) => [o.id, o.name] as const) : []), ready: orgs.state !== 'loading' }), [orgs]);
+}
+
+export function useOrgNames(): ReadonlyMap<string, string> {
+  return useOrgDirectory().names;
 }
 
 /** Who may see an object; its owner may widen or narrow that here (PUT /api/v1/objects/{id}/sharing). */
 export function SharingPanel(props: { readonly objectId: string; readonly sharing: SharingView; readonly me: Me | null }) {
   const { me } = props;
-  const orgNames = useOrgNames();
+  const { names: orgNames, ready } = useOrgDirectory();
   const [current, setCurrent] = useState(props.sharing);
   const [editing, setEditing] = useState(false);
   const owner = me !== null && current.owner === me.orgId;
-  const ownerName = owner ? `${me.orgName} (your organization)` : (orgNames.get(current.owner) ?? 'A member organization');
+  const ownerName = ownerInWords(current.owner, me, ready ? orgNames : null);
   return (
     <section className="card sharing-panel">
       <h2>Sharing</h2>
@@ -41,7 +45,7 @@ export function SharingPanel(props: { readonly objectId: string; readonly sharin
         </div>
         <div>
           <dt>Shared with</dt>
-          <dd className="audience-words">{audienceSentence(current.audience, me, orgNames)}</dd>
+          <dd className="audience-words">{ready || current.audience.every((k) => !k.startsWith('org:')) ? audienceSentence(current.audience, me, orgNames) : '…'}</dd>
         </div>
       </dl>
       {owner && !editing ? (
