@@ -92,7 +92,7 @@ async function tableProblems(page: Page): Promise<string[]> {
   return found;
 }
 
-/** Follows a link of the top menu (by script on a phone, where the menu itself scrolls) and expects the focus on the new page's main content. */
+/** Follows a link of the top menu (by script on a phone, where the menu is folded) and expects the focus on the new page's main content. */
 async function followTopMenu(page: Page, label: string, width: number): Promise<void> {
   const link = page.locator(`nav[aria-label=Main] a:text-is("${label}")`);
   const before = page.url();
@@ -156,12 +156,25 @@ describe.skipIf(skipReason !== null)('accessibility of the main pages (axe-core,
         await page.goto(`${app.baseUrl}/`);
         await page.waitForSelector('.map svg path[data-fips]');
         if (width >= 800) {
+          expect(await page.isVisible('.menu-toggle')).toBe(false);
           await page.click('nav[aria-label=Main] a:has-text("Intelligence")');
         } else {
-          await page.locator('nav[aria-label=Main] a:has-text("Intelligence")').evaluate((a) => (a as unknown as { click(): void }).click());
+          // On a phone the menu is folded behind one button: the page's title is on the first screen, not below ten links.
+          expect(await page.isVisible('nav[aria-label=Main] a:has-text("Intelligence")')).toBe(false);
+          expect((await page.locator('main h1').boundingBox())?.y).toBeLessThan(120);
+          const toggle = page.locator('button.menu-toggle');
+          expect(await toggle.getAttribute('aria-expanded')).toBe('false');
+          await toggle.click();
+          expect(await toggle.getAttribute('aria-expanded')).toBe('true');
+          problems.push(...(await seriousViolations(page)).map((p) => `the open menu at ${width}px: ${p}`));
+          expect(problems).toEqual([]);
+          await page.click('nav[aria-label=Main] a:has-text("Intelligence")');
         }
         await page.waitForSelector('.list-total');
         await expect.poll(() => page.evaluate(() => (globalThis as unknown as { document: { activeElement: { id: string } | null } }).document.activeElement?.id)).toBe('main');
+        // Following a link folds the phone menu again and the new page starts at its top.
+        expect(await page.isVisible('nav[aria-label=Main] a:has-text("Dashboard")')).toBe(width >= 800);
+        expect(await page.evaluate(() => (globalThis as unknown as { scrollY: number }).scrollY)).toBe(0);
 
         // A checkbox reached by the keyboard shows a solid ring.
         await page.goto(`${app.baseUrl}/intel?reference=only&type=intrusion-set`);

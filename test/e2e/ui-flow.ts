@@ -46,7 +46,10 @@ export async function expectEnabled(page: Page, button: string): Promise<void> {
 }
 
 export async function signOut(page: Page): Promise<void> {
-  await page.click('.topbar button:has-text("Sign out")');
+  // On a phone, Sign out is the last line of the folded menu.
+  const menu = page.locator('.menu-toggle');
+  if (await menu.isVisible()) await menu.click();
+  await page.click('.topbar button:visible:has-text("Sign out")');
   await page.waitForURL(/\/signin/);
 }
 

@@ -30,7 +30,7 @@ import { Loading } from './components/Status.tsx';
 import { Link, navigate, useLocation } from './router.tsx';
 import { pageTitle } from './page-title.ts';
 import { useSession } from './session.tsx';
-import { useEffect, type ReactNode } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 
 const PUBLIC_PATHS = new Set(['/rumour-control', '/transparency', '/signin']);
 
@@ -107,8 +107,19 @@ function Shell(props: { readonly children: ReactNode }) {
   const { me, signOut } = useSession();
   const { path } = useLocation();
   const unread = useUnreadCount(me !== null);
+  // On a phone the signed-in menu (ten pages) folds behind one button, so that a page starts on the first screen;
+  // following a link folds it again.
+  const [menuOpen, setMenuOpen] = useState(false);
+  useEffect(() => setMenuOpen(false), [path]);
+  const signOutNow = () => {
+    void signOut().then(() => navigate('/signin'));
+  };
   // After a link in the top menu, the new page's content has the focus, as after a page load with the skip link.
-  const focusMain = () => requestAnimationFrame(() => document.getElementById('main')?.focus());
+  // The phone menu folds first, so that focusing the content does not scroll to where it stood below the open menu.
+  const focusMain = () => {
+    setMenuOpen(false);
+    requestAnimationFrame(() => document.getElementById('main')?.focus({ preventScroll: true }));
+  };
   const nav = (to: string, label: string) => (
     <Link to={to} className={path === to || (to !== '/' && path.startsWith(to)) ? 'nav-link active' : 'nav-link'} onFollow={focusMain}>
       {label}
@@ -123,7 +134,12 @@ function Shell(props: { readonly children: ReactNode }) {
         <Link to={me === null ? '/rumour-control' : '/'} className="brand">
           <span className="logo-mark" aria-hidden="true" /> Rampart
         </Link>
-        <nav aria-label="Main">
+        {me === null ? null : (
+          <button type="button" className="menu-toggle" aria-expanded={menuOpen} aria-controls="main-menu" onClick={() => setMenuOpen((o) => !o)}>
+            {menuOpen ? 'Close menu' : 'Menu'}
+          </button>
+        )}
+        <nav aria-label="Main" id="main-menu" className={me === null ? undefined : menuOpen ? 'folding open' : 'folding'}>
           {me === null ? null : (
             <>
               {nav('/', 'Dashboard')}
@@ -140,6 +156,12 @@ function Shell(props: { readonly children: ReactNode }) {
           {nav('/rumour-control', 'Rumour control')}
           {/* Signed-in people reach the log from Platforms; the top bar stays one line. */}
           {me === null ? nav('/transparency', 'Transparency log') : null}
+          {me === null ? null : (
+            // On a phone, signing out is the menu's last line, so that the top bar stays one row.
+            <button type="button" className="nav-link menu-sign-out" onClick={signOutNow}>
+              Sign out
+            </button>
+          )}
         </nav>
         <div className="who">
           {me === null ? null : (
@@ -162,12 +184,7 @@ function Shell(props: { readonly children: ReactNode }) {
                 <span>{me.displayName}</span>
                 <span className="muted small">{me.orgName}</span>
               </span>
-              <button
-                type="button"
-                onClick={() => {
-                  void signOut().then(() => navigate('/signin'));
-                }}
-              >
+              <button type="button" className="bar-sign-out" onClick={signOutNow}>
                 Sign out
               </button>
             </>
