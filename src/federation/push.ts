@@ -17,10 +17,10 @@ export interface PushPlan {
   /** Key of the saved position: feed:<id> (the CLI passes none and pushes from --since). */
   readonly source?: string;
   readonly location: CollectionLocation;
-  /** Only what this reader may see is sent. */
+  /** Only what this reader may see is sent: a reader owning nothing (the remote's identity, or an audience of keys), so that what leaves is what was shared with its keys. */
   readonly reader: Reader;
-  /** Only objects this organization owns (a push feed sends its own organization's objects: only owners decide where they go). */
-  readonly ownedBy?: OrgId;
+  /** Only objects this organization owns: only owners decide where their objects go, and a received object never travels further by push. */
+  readonly ownedBy: OrgId;
   readonly types?: readonly string[];
   /** Only versions added here after this many microseconds since the epoch (overrides the saved position). */
   readonly sinceUs?: number;
@@ -35,9 +35,9 @@ export interface PushRunSummary extends PushSummary {
 const PAGE = 500;
 
 /**
- * Sends the latest version of everything `reader` may see (added after the saved position), in
- * envelopes the remote accepts, then saves the position. The store's visibility predicate decides
- * what leaves: nothing is filtered after the fact.
+ * Sends the latest version of everything of `ownedBy` that `reader` may see (added after the saved position),
+ * in envelopes the remote accepts, then saves the position. The store's query decides what leaves (its
+ * visibility predicate and the owner): nothing is filtered after the fact.
  */
 export async function runPush(deps: PushDeps, plan: PushPlan): Promise<Result<PushRunSummary, FederationError>> {
   const saved = plan.source === undefined ? null : await deps.repo.cursor(plan.source);
@@ -51,6 +51,7 @@ export async function runPush(deps: PushDeps, plan: PushPlan): Promise<Result<Pu
       const page = await stix.list(reader, {
         limit: PAGE,
         versions: 'latest',
+        owners: [plan.ownedBy],
         ...(plan.types === undefined ? {} : { types: plan.types }),
         ...(startUs === undefined ? {} : { addedAfterUs: startUs }),
         ...(cursor === undefined ? {} : { cursor }),
@@ -61,7 +62,7 @@ export async function runPush(deps: PushDeps, plan: PushPlan): Promise<Result<Pu
       }
       for (const v of page.value.items) {
         newest = Math.max(newest ?? 0, v.addedUs);
-        if (plan.ownedBy === undefined || v.sharing.owner === plan.ownedBy) yield v.json;
+        yield v.json;
       }
       if (page.value.nextCursor === null) return;
       cursor = page.value.nextCursor;

@@ -100,26 +100,34 @@ describe('rampart taxii', () => {
     expect(await sharingOf(fresh, objects[0]?.['id'])).toBeNull();
   });
 
-  it('pushes what the chosen organization may see, and nothing else', async () => {
+  it("pushes only the chosen organization's own objects that it shared with the keys: never another owner's shared with it, nor one it named people on", async () => {
     const local = await openStore({ url: db });
     const mine = indicator(4, 'amber', X);
     const notMine = indicator(5, 'amber', LOCAL);
+    // LOCAL's, shared with X: X may read it, but only LOCAL decides where it goes.
+    const sharedWithX = indicator(6, 'amber', LOCAL);
+    // X's own, TLP:RED to one person: it names people, not the keys pushed with.
+    const red: Record<string, unknown> = { ...indicator(7, 'amber', X), object_marking_refs: [TLP_MARKING_IDS.red] };
     try {
       const bundle = JSON.stringify({ type: 'bundle', id: 'bundle--3a3a3a3a-3a3a-4a3a-8a3a-3a3a3a3a3a3a', objects: [mine] });
       expect((await importObjects(local.stix, [bundle], { hubOwner: LOCAL, audience: [`org:${X}`] })).ok).toBe(true);
       const other = JSON.stringify({ type: 'bundle', id: 'bundle--3b3b3b3b-3a3a-4a3a-8a3a-3a3a3a3a3a3a', objects: [notMine] });
       expect((await importObjects(local.stix, [other], { hubOwner: LOCAL, audience: [`org:${LOCAL}`] })).ok).toBe(true);
+      const shared = JSON.stringify({ type: 'bundle', id: 'bundle--3c3c3c3c-3a3a-4a3a-8a3a-3a3a3a3a3a3a', objects: [sharedWithX] });
+      expect((await importObjects(local.stix, [shared], { hubOwner: LOCAL, audience: [`org:${X}`] })).ok).toBe(true);
+      const named = JSON.stringify({ type: 'bundle', id: 'bundle--3d3d3d3d-3a3a-4a3a-8a3a-3a3a3a3a3a3a', objects: [red] });
+      expect((await importObjects(local.stix, [named], { hubOwner: LOCAL, audience: ['user:11111111-0000-4000-8000-000000000000'] })).ok).toBe(true);
     } finally {
       await local.close();
     }
     const pushed = await cli(['push', `${remote.url}/taxii2/`, '--collection', 'my-organization', '--api-key', alice.secret, '--db', db, '--as', X, '--keys', `org:${X}`, '--json']);
     expect(pushed.err).toBe('');
     const summary = JSON.parse(pushed.out) as { sent: number; failed: number };
-    // What X owns here (the new one), seen through ownership; never the LOCAL-only indicator, nor what was received from X's hub (owned by a remote owner).
+    // What X owns here and shared with org:X (the new one); never the LOCAL-only indicator, LOCAL's shared with X, X's TLP:RED one, nor what was received from X's hub (owned by a remote owner).
     expect(summary.sent).toBe(1);
     expect(pushed.exit).toBe(summary.failed > 0 ? 1 : 0);
     expect((await remote.as(alice).get(`/api/v1/objects/${String(mine['id'])}`)).status).toBe(200);
-    expect(await remote.store.stix.get({ kind: 'operator' }, notMine['id'] as StixId)).toBeNull();
+    for (const o of [notMine, sharedWithX, red]) expect(await remote.store.stix.get({ kind: 'operator' }, o['id'] as StixId)).toBeNull();
   });
 
   it('reads credentials from flags or the environment', () => {

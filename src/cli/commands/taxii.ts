@@ -117,11 +117,11 @@ export function taxiiCommand(): Command {
 
   const push = withAuthOptions(
     new Command('push')
-      .description("Send what an organization may see to a remote collection, in envelopes within the server's limit, and report refused objects")
+      .description("Send an organization's own objects that it shared with the given keys to a remote collection, in envelopes within the server's limit, and report refused objects")
       .argument('<url>', "the server's discovery URL or an API root URL")
       .requiredOption('--collection <id>', 'collection id or alias')
-      .requiredOption('--as <identity id>', 'send only what this local organization may see')
-      .option('--keys <keys>', 'the audience keys it reads with (default: community,org:<its id>)')
+      .requiredOption('--as <identity id>', 'send only objects this local organization owns')
+      .option('--keys <keys>', 'send only what it shared with one of these audience keys (default: community,org:<its id>)')
       .option('--type <types...>', 'only these object types (repeat or comma-separate)')
       .option('--since <timestamp>', 'only versions added to this hub after this time (RFC 3339)')
       .option('--max-envelope-bytes <n>', "largest envelope sent (the server's max_content_length bounds it too)", String(10 * 1024 * 1024))
@@ -238,7 +238,9 @@ async function runPushCommand(url: string, flags: PushFlags): Promise<number> {
       { stix: store.stix, repo: federationRepository(store.database), client: client.value, now: () => new Date() },
       {
         location: location.value,
-        reader: { kind: 'member', orgId: as.value, userId: null, keys: keys.value },
+        // What the organization shared with the keys (a reader owning nothing), of its own: never what others shared with it, nor what it named people on unless a user: key is given.
+        reader: { kind: 'audience', keys: keys.value },
+        ownedBy: as.value,
         options: { maxEnvelopeBytes, ...(tty ? { onEnvelope: (n: number) => process.stderr.write(`\r${n} objects sent   `) } : {}) },
         ...(filters.value.types === undefined ? {} : { types: filters.value.types }),
         ...(filters.value.addedAfterUs === undefined ? {} : { sinceUs: filters.value.addedAfterUs }),
