@@ -297,7 +297,11 @@ describe.skipIf(skipReason !== null)('accessibility of the main pages (axe-core,
         await visit('/import/misp', 'main h1', { menu: 'Settings' });
         await visit('/feeds', 'main h1', { menu: 'Settings' });
         await visit('/settings/totp', 'main h1', { menu: 'Settings' });
-        await visit('/settings/alerts', 'main h1', { menu: 'Settings' });
+        await visit('/settings/alerts', 'main h1');
+        // The form to add a rule, folded until asked for, checked open.
+        await page.click('#my-rules button.add-rule-toggle');
+        await page.waitForSelector('#my-rules form.rule-form');
+        await check('/settings/alerts with the rule form open', { menu: 'Settings' });
 
         // The upload page, with a file chosen and then with the problems the hub found in it.
         await visit('/intel/upload', 'input[name=bundle]');

@@ -83,6 +83,10 @@ describe.skipIf(skipReason !== null)('alerts in the web UI (Chromium)', () => {
       await page.fill('#watch-list input[placeholder="countyclerk.example.gov"]', 'elections.wi-demo.example');
       await page.click('#watch-list button:has-text("Watch")');
       await page.waitForSelector('.watch-table td:has-text("elections.wi-demo.example")');
+      // The form to add a rule is folded until asked for (open, it is several screens of a phone).
+      expect(await page.locator('#my-rules form.rule-form').count()).toBe(0);
+      await page.click('#my-rules button.add-rule-toggle:has-text("Add a rule for me")');
+      expect(await page.getAttribute('#my-rules button.add-rule-toggle', 'aria-expanded')).toBe('true');
       await page.fill('#my-rules input[placeholder="pollbook, results website"]', 'tabulator');
       await page.click('#my-rules button:has-text("Add rule")');
       await page.waitForSelector('#my-rules td:has-text("tabulator")');
@@ -127,6 +131,7 @@ describe.skipIf(skipReason !== null)('alerts in the web UI (Chromium)', () => {
 
       // A rule over every kind of criterion the form offers, in plain words: incidents marked TLP:AMBER, shared
       // with my state, about check-in and e-pollbooks, high or critical, in Wisconsin, mentioning "pollbook".
+      await page.click('#my-rules button.add-rule-toggle');
       const form = page.locator('#my-rules form.rule-form');
       await form.getByRole('checkbox', { name: 'Incidents', exact: true }).check();
       await form.getByRole('checkbox', { name: 'TLP:AMBER', exact: true }).check();

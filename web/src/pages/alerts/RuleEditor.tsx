@@ -114,6 +114,8 @@ export function RuleEditor(props: { readonly scope: 'person' | 'organization'; r
   const [rules, reload] = useRouteReload(person ? '/api/v1/me/watch-rules' : '/api/v1/org/watch-rules');
   const groups = useRoute('/api/v1/groups');
   const [problem, setProblem] = useState<ApiProblem | null>(null);
+  const [adding, setAdding] = useState(false);
+  const formId = `add-rule-${props.scope}`;
   const [name, setName] = useState('');
   const [types, setTypes] = useState<readonly string[]>([]);
   const [tlp, setTlp] = useState<readonly NonNullable<Criteria['tlp']>[number][]>([]);
@@ -217,87 +219,93 @@ export function RuleEditor(props: { readonly scope: 'person' | 'organization'; r
           },
         ]}
       />
-      <form className="rule-form" onSubmit={(e) => void add(e)}>
-        <h3>{props.scope === 'person' ? 'Add a rule for me' : 'Add a rule for everyone in my organization'}</h3>
-        <p className="muted small">Everything you choose must hold; within one question, any ticked answer will do. Leave a question empty to accept anything.</p>
-        <Checks legend="What to tell about" options={WATCHED_TYPES.map((t) => ({ value: t.type, label: t.label }))} chosen={types} onChange={setTypes} />
-        <Checks legend="Marked" options={TLP_CHOICES} chosen={tlp} onChange={setTlp} />
-        <Checks legend="Shared with" options={audienceChoices} chosen={audience} onChange={setAudience} />
-        <Checks legend="About these election functions" options={ELECTION_FUNCTION_TAXONOMY.map((f) => ({ value: f.id, label: f.label }))} chosen={functions} onChange={setFunctions} className="columns" />
-        <Checks legend="Concerning these kinds of election systems" options={ASSET_TYPES.map((a) => ({ value: a, label: ASSET_WORDS[a] }))} chosen={assets} onChange={setAssets} className="columns" />
-        <Checks legend="Election-day status reports where a function is" options={WATCHED_LEVELS.map((l) => ({ value: l.level, label: l.label }))} chosen={levels} onChange={setLevels} />
-        <div className="form-row">
+      {/* Folded until asked for: open, the form is a phone's several screens long, and there are two on the page. */}
+      <button type="button" className="add-rule-toggle" aria-expanded={adding} aria-controls={adding ? formId : undefined} onClick={() => setAdding((a) => !a)}>
+        {adding ? 'Close the form' : props.scope === 'person' ? 'Add a rule for me' : 'Add a rule for everyone in my organization'}
+      </button>
+      {adding ? (
+        <form className="rule-form" id={formId} onSubmit={(e) => void add(e)}>
+          <h3>{props.scope === 'person' ? 'Add a rule for me' : 'Add a rule for everyone in my organization'}</h3>
+          <p className="muted small">Everything you choose must hold; within one question, any ticked answer will do. Leave a question empty to accept anything.</p>
+          <Checks legend="What to tell about" options={WATCHED_TYPES.map((t) => ({ value: t.type, label: t.label }))} chosen={types} onChange={setTypes} />
+          <Checks legend="Marked" options={TLP_CHOICES} chosen={tlp} onChange={setTlp} />
+          <Checks legend="Shared with" options={audienceChoices} chosen={audience} onChange={setAudience} />
+          <Checks legend="About these election functions" options={ELECTION_FUNCTION_TAXONOMY.map((f) => ({ value: f.id, label: f.label }))} chosen={functions} onChange={setFunctions} className="columns" />
+          <Checks legend="Concerning these kinds of election systems" options={ASSET_TYPES.map((a) => ({ value: a, label: ASSET_WORDS[a] }))} chosen={assets} onChange={setAssets} className="columns" />
+          <Checks legend="Election-day status reports where a function is" options={WATCHED_LEVELS.map((l) => ({ value: l.level, label: l.label }))} chosen={levels} onChange={setLevels} />
+          <div className="form-row">
+            <label>
+              Incidents at least this severe
+              <select value={severity} onChange={(e) => setSeverity(SEVERITY_CHOICES.find((s) => s === e.target.value) ?? '')}>
+                <option value="">Any severity</option>
+                <option value="moderate">Moderate or worse</option>
+                <option value="high">High or critical</option>
+                <option value="critical">Critical only</option>
+              </select>
+            </label>
+            <label>
+              Only in these states
+              <select
+                value=""
+                onChange={(e) => {
+                  const fips = e.target.value;
+                  if (fips !== '' && !states.includes(fips)) setStates([...states, fips]);
+                }}
+              >
+                <option value="">{states.length === 0 ? 'Any state' : 'Add another state…'}</option>
+                {props.myState === null ? null : <option value={props.myState}>My state</option>}
+                {PLACES.map((p) => (
+                  <option key={p.fips} value={p.fips}>
+                    {p.name}
+                  </option>
+                ))}
+              </select>
+            </label>
+          </div>
+          {states.length === 0 ? null : (
+            <ul className="plain chosen-list" aria-label="Chosen states">
+              {states.map((fips) => {
+                const place = PLACES.find((p) => p.fips === fips)?.name ?? fips;
+                return (
+                  <li key={fips}>
+                    {place}{' '}
+                    <button type="button" onClick={() => setStates(states.filter((x) => x !== fips))} aria-label={`Any state but not only ${place}`}>
+                      Remove
+                    </button>
+                  </li>
+                );
+              })}
+            </ul>
+          )}
+          <NamedPicker chosen={named} onChange={setNamed} />
           <label>
-            Incidents at least this severe
-            <select value={severity} onChange={(e) => setSeverity(SEVERITY_CHOICES.find((s) => s === e.target.value) ?? '')}>
-              <option value="">Any severity</option>
-              <option value="moderate">Moderate or worse</option>
-              <option value="high">High or critical</option>
-              <option value="critical">Critical only</option>
-            </select>
+            Only if it mentions (words or phrases, separated by commas)
+            <input value={keywords} onChange={(e) => setKeywords(e.target.value)} placeholder="pollbook, results website" />
           </label>
-          <label>
-            Only in these states
-            <select
-              value=""
-              onChange={(e) => {
-                const fips = e.target.value;
-                if (fips !== '' && !states.includes(fips)) setStates([...states, fips]);
-              }}
-            >
-              <option value="">{states.length === 0 ? 'Any state' : 'Add another state…'}</option>
-              {props.myState === null ? null : <option value={props.myState}>My state</option>}
-              {PLACES.map((p) => (
-                <option key={p.fips} value={p.fips}>
-                  {p.name}
-                </option>
-              ))}
-            </select>
+          <label className="choice">
+            <input type="checkbox" checked={watchList} onChange={(e) => setWatchList(e.target.checked)} /> Only what names one of my organization’s watched domains, addresses or web addresses
           </label>
-        </div>
-        {states.length === 0 ? null : (
-          <ul className="plain chosen-list" aria-label="Chosen states">
-            {states.map((fips) => {
-              const place = PLACES.find((p) => p.fips === fips)?.name ?? fips;
-              return (
-                <li key={fips}>
-                  {place}{' '}
-                  <button type="button" onClick={() => setStates(states.filter((x) => x !== fips))} aria-label={`Any state but not only ${place}`}>
-                    Remove
-                  </button>
-                </li>
-              );
-            })}
-          </ul>
-        )}
-        <NamedPicker chosen={named} onChange={setNamed} />
-        <label>
-          Only if it mentions (words or phrases, separated by commas)
-          <input value={keywords} onChange={(e) => setKeywords(e.target.value)} placeholder="pollbook, results website" />
-        </label>
-        <label className="choice">
-          <input type="checkbox" checked={watchList} onChange={(e) => setWatchList(e.target.checked)} /> Only what names one of my organization’s watched domains, addresses or web addresses
-        </label>
-        <div className="form-row">
-          <label>
-            Email
-            <select value={email} onChange={(e) => setEmail(EMAIL_CHOICES.find((m) => m === e.target.value) ?? 'digest')}>
-              {EMAIL_CHOICES.map((m) => (
-                <option key={m} value={m}>
-                  {EMAIL_WORDS[m]}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label>
-            Name (optional)
-            <input value={name} onChange={(e) => setName(e.target.value)} maxLength={200} placeholder="Incidents near us" />
-          </label>
-        </div>
-        <button type="submit" className="primary">
-          Add rule
-        </button>
-      </form>
+          <div className="form-row">
+            <label>
+              Email
+              <select value={email} onChange={(e) => setEmail(EMAIL_CHOICES.find((m) => m === e.target.value) ?? 'digest')}>
+                {EMAIL_CHOICES.map((m) => (
+                  <option key={m} value={m}>
+                    {EMAIL_WORDS[m]}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label>
+              Name (optional)
+              <input value={name} onChange={(e) => setName(e.target.value)} maxLength={200} placeholder="Incidents near us" />
+            </label>
+          </div>
+          <button type="submit" className="primary">
+            Add rule
+          </button>
+        </form>
+      ) : null}
     </>
   );
 }
