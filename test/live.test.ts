@@ -175,6 +175,70 @@ describe.each(testDialects())('live feed on %s', (dialect) => {
     }
   });
 
+  it('a reconnect with Last-Event-ID reports, once, an object re-shared to its reader while it was away; nothing of one narrowed away from it', async () => {
+    const widened = indicator('kept by the county, then shared with Wisconsin');
+    const narrowed = indicator('shared with Wisconsin, then kept by the county');
+    const before = indicator('sentinel before the reconnect');
+    const after = indicator('sentinel after the reconnect');
+    const last = indicator('sentinel on the second reconnect');
+    const reshare = async (id: string, audience: readonly string[]) => {
+      const res = await hub.app.inject({ method: 'PUT', url: `/api/v1/objects/${id}/sharing`, headers: bearer(world.keys.county), payload: { audience } });
+      expect(res.statusCode, res.body).toBe(200);
+    };
+    const state = await openSse(base, bearer(world.keys.state));
+    const outsider = await openSse(base, bearer(world.keys.outsider));
+    let stateId: string | null = null;
+    let outsiderId: string | null = null;
+    try {
+      await post(hub, world.keys.county, widened.object, 'amber', [`org:${world.orgs.county}`]);
+      await post(hub, world.keys.county, narrowed.object, 'amber', ['state:55']);
+      await post(hub, world.keys.county, before.object, 'green', ['community']);
+      await state.until(() => idsOf(state).includes(before.id), 'the sentinel on the state stream');
+      await outsider.until(() => idsOf(outsider).includes(before.id), 'the sentinel on the outsider stream');
+      expect(idsOf(state)).toEqual([narrowed.id, before.id]);
+      stateId = state.frames.at(-1)?.id ?? null;
+      outsiderId = outsider.frames.at(-1)?.id ?? null;
+    } finally {
+      await Promise.all([state.close(), outsider.close()]);
+    }
+    if (stateId === null || outsiderId === null) throw new Error('no event id');
+
+    // While both are away.
+    await reshare(widened.id, ['state:55']);
+    await reshare(narrowed.id, [`org:${world.orgs.county}`]);
+    await post(hub, world.keys.county, after.object, 'green', ['community']);
+
+    const back = await openSse(base, { ...bearer(world.keys.state), 'last-event-id': stateId });
+    const outsiderBack = await openSse(`${base}?last_event_id=${outsiderId}`, bearer(world.keys.outsider));
+    let backId: string | null = null;
+    try {
+      await back.until(() => idsOf(back).includes(after.id), 'the state to catch up');
+      await outsiderBack.until(() => idsOf(outsiderBack).includes(after.id), 'the outsider to catch up');
+      expect(back.objects().map((o) => [o.id, o.change, o.name])).toEqual([
+        [widened.id, 'reshared', 'kept by the county, then shared with Wisconsin'],
+        [after.id, 'stored', 'sentinel after the reconnect'],
+      ]);
+      expect(idsOf(outsiderBack)).toEqual([after.id]);
+      const ids = back.frames.map((f) => Number(f.id));
+      expect(ids[0]).toBeGreaterThan(Number(stateId));
+      expect([...ids].sort((x, y) => x - y)).toEqual(ids);
+      backId = back.frames.at(-1)?.id ?? null;
+    } finally {
+      await Promise.all([back.close(), outsiderBack.close()]);
+    }
+    if (backId === null) throw new Error('no event id');
+
+    // Reconnecting again from the last id it got: the re-share is not reported twice.
+    const again = await openSse(base, { ...bearer(world.keys.state), 'last-event-id': backId });
+    try {
+      await post(hub, world.keys.county, last.object, 'green', ['community']);
+      await again.until(() => idsOf(again).includes(last.id), 'the state to catch up again');
+      expect(idsOf(again)).toEqual([last.id]);
+    } finally {
+      await again.close();
+    }
+  });
+
   it('checks the reader again before each round: a group left or a key revoked mid-stream stops what it no longer may see', async () => {
     const county = { orgId: world.orgs.county, userId: null };
     const state = { orgId: world.orgs.state, userId: null };

@@ -67,22 +67,23 @@ describe.each(testDialects())('the catch-up of lost changes on %s', (dialect) =>
 
     await store.stix.reshare(heard.id, share(ORG_A, 'amber', ['state:55', 'state:17']));
     catchUp.heard({ kind: 'reshared', id: heard.id });
-    await store.stix.reshare(lost.id, share(ORG_A, 'amber', ['state:55']));
+    const lostAt = await store.stix.reshare(lost.id, share(ORG_A, 'amber', ['state:55']));
     // Re-shared to the audience it had: the store logs nothing, but the change is sent.
-    await store.stix.reshare(later.id, share(ORG_A, 'amber', [`org:${ORG_A}`]));
+    expect(await store.stix.reshare(later.id, share(ORG_A, 'amber', [`org:${ORG_A}`]))).toBeNull();
     catchUp.heard({ kind: 'reshared', id: later.id });
     await catchUp.scan();
     // Within the grace: its change may still be on the way.
     expect(reshares()).toEqual([]);
     now = 6000;
     await catchUp.scan();
-    expect(reshares()).toEqual([{ kind: 'reshared', id: lost.id }]);
+    // With when it was logged (a feed's cursor moves past it).
+    expect(reshares()).toEqual([{ kind: 'reshared', id: lost.id, at_us: lostAt }]);
 
-    await store.stix.reshare(later.id, share(ORG_A, 'amber', ['state:55']));
+    const laterAt = await store.stix.reshare(later.id, share(ORG_A, 'amber', ['state:55']));
     await catchUp.scan();
     now = 7000;
     await catchUp.scan();
-    expect(reshares()).toEqual([{ kind: 'reshared', id: lost.id }, { kind: 'reshared', id: later.id }]);
+    expect(reshares()).toEqual([{ kind: 'reshared', id: lost.id, at_us: lostAt }, { kind: 'reshared', id: later.id, at_us: laterAt }]);
 
     catchUp.unwatch();
     await store.stix.reshare(lost.id, share(ORG_A, 'amber', ['state:17']));

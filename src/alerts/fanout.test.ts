@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { AudienceKey } from '../domain/audience.ts';
-import type { OrgId, UserId } from '../domain/ids.ts';
+import type { OrgId, StixId, UserId } from '../domain/ids.ts';
 import { freshStores, obj, put, share } from '../../test/helpers/stix-kit.ts';
 import { testDialects } from '../../test/helpers/store.ts';
 import type { IncomingObject, Reader, StixStore } from '../store/types.ts';
@@ -20,7 +20,7 @@ const office = (orgId: OrgId, state: string, extra: readonly AudienceKey[] = [])
 const alice: Reader = { kind: 'member', orgId: WISCONSIN, userId: ALICE, keys: ['public', 'community', 'state:55', `org:${WISCONSIN}`, `user:${ALICE}`] };
 
 interface Counted {
-  readonly stix: Pick<StixStore, 'list' | 'seenBy' | 'reshares'>;
+  readonly stix: Pick<StixStore, 'list' | 'seenBy' | 'reshares' | 'resharedAfter'>;
   readonly calls: { list: number; seenBy: Reader[][] };
 }
 
@@ -38,6 +38,7 @@ function counting(stix: StixStore): Counted {
         return stix.seenBy(readers, id, addedUs);
       },
       reshares: (after, limit) => stix.reshares(after, limit),
+      resharedAfter: (afterUs, limit) => stix.resharedAfter(afterUs, limit),
     },
   };
 }
@@ -73,13 +74,17 @@ function liveProcess(bus: ChangeBus, counted: Counted) {
     streams,
     /** Resolves when the process accounts for what is stored (before any stream's first round). */
     watching: catchUp.watch(),
-    /** A stream from `cursor`, its reader as `current()` says each time its credentials are read (null: revoked). */
-    open(current: () => Reader | null, cursor = 0): Stream {
+    /**
+     * A stream from `cursor`, its reader as `current()` says each time its credentials are read (null: revoked);
+     * `resumed`: a reconnect with Last-Event-ID (it reads the log of re-shares after its cursor, as the route's does).
+     */
+    open(current: () => Reader | null, cursor = 0, resumed = false): Stream {
       const sent: LiveEvent[] = [];
       const errors: unknown[] = [];
       const opened = current();
       if (opened === null) throw new Error('opened without credentials');
-      const feed = openFeed({ stix: counted.stix, shared, currentReader: () => Promise.resolve(current()) }, opened, cursor, (events) => {
+      const log = resumed ? { resharedAfter: counted.stix.resharedAfter } : {};
+      const feed = openFeed({ stix: counted.stix, shared, currentReader: () => Promise.resolve(current()), ...log }, opened, cursor, (events) => {
         sent.push(...events);
         return Promise.resolve();
       }, (e) => errors.push(e));
@@ -166,6 +171,82 @@ describe.each(testDialects())('live fan-out of stored changes on %s', (dialect) 
           expect([...(stream?.sent ?? [])].map((e) => e.object.id).sort()).toEqual(page.value.items.map((v) => v.id).sort());
           const cursors = (stream?.sent ?? []).map((e) => e.cursor);
           expect([...cursors].sort((a, b) => a - b)).toEqual(cursors);
+        }
+      }),
+      { numRuns: dialect === 'postgres' ? 8 : 25 },
+    );
+  });
+
+  it('a stream that reconnects with its last event id gets, once each, what was stored and re-shared to it while away, and nothing it may not see', async () => {
+    const keys: AudienceKey[] = ['public', 'community', 'state:55', 'state:17', `org:${DANE}`, `org:${SAUK}`, `org:${ILLINOIS}`, `user:${ALICE}`, GROUP];
+    const owners = [DANE, SAUK, WISCONSIN, ILLINOIS];
+    const step = fc.oneof(
+      fc.record({ kind: fc.constant('write' as const), owner: fc.constantFrom(...owners), audience: fc.subarray(keys, { minLength: 1 }), heard: fc.boolean() }),
+      // A re-share of an object written before (by index), its change heard or lost.
+      fc.record({ kind: fc.constant('reshare' as const), target: fc.nat(), audience: fc.subarray(keys, { minLength: 1 }), heard: fc.boolean() }),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 8 }), fc.nat(), async (steps, at) => {
+        const { store, stix, hub } = await world();
+        const readers: Reader[] = [office(DANE, '55'), office(SAUK, '55', [GROUP]), office(WISCONSIN, '55'), alice, office(ILLINOIS, '17', [GROUP]), { kind: 'public' }];
+        const written: IncomingObject[] = [];
+        // Each re-share that changed something, with when the store says it logged it.
+        const reshares: { id: StixId; at: number }[] = [];
+        const run = async (part: typeof steps) => {
+          for (const s of part) {
+            const via = s.heard ? stix : store.stix;
+            if (s.kind === 'write') {
+              const item = obj({ name: 'a report', sharing: share(s.owner, 'amber', s.audience) });
+              written.push(item);
+              await put(via, [item]);
+            } else {
+              const target = written[s.target % Math.max(1, written.length)];
+              const logged = target === undefined ? null : await via.reshare(target.id, share(target.sharing.owner, 'amber', s.audience));
+              if (target !== undefined && logged !== null) reshares.push({ id: target.id, at: logged });
+            }
+          }
+        };
+        const away = at % (steps.length + 1);
+        const first = readers.map((r) => hub.open(() => r));
+        await hub.settled();
+        await run(steps.slice(0, away));
+        await hub.settled();
+        await hub.heartbeat();
+        await hub.settled();
+        // Each reconnects with the id of the last event it got (none yet: from where it opened).
+        const cursors = first.map((s) => {
+          s.feed.close();
+          return s.sent.at(-1)?.cursor ?? 0;
+        });
+        await run(steps.slice(away));
+        await hub.settled();
+        const resumed = readers.map((r, i) => hub.open(() => r, cursors[i], true));
+        await hub.settled();
+        await hub.heartbeat();
+        await hub.settled();
+        for (const [i, reader] of readers.entries()) {
+          const stream = resumed[i];
+          const cursor = cursors[i] ?? 0;
+          expect(stream?.errors).toEqual([]);
+          const sent = stream?.sent ?? [];
+          // What was stored after its cursor that it may see, once each.
+          const page = await store.stix.list(reader, { versions: 'all', addedAfterUs: cursor, limit: 1000 });
+          if (!page.ok) throw new Error(page.error.message);
+          const stored = sent.filter((e) => e.object.change === 'stored').map((e) => e.object.id);
+          expect([...stored].sort()).toEqual(page.value.items.map((v) => v.id).sort());
+          // What was re-shared after its cursor that it sees now, once each, unless a new version said it.
+          const expected: string[] = [];
+          for (const id of new Set(reshares.filter((r) => r.at > cursor).map((r) => r.id))) {
+            if (stored.includes(id)) continue;
+            const seen = await store.stix.list(reader, { ids: [id], limit: 10 });
+            if (!seen.ok) throw new Error(seen.error.message);
+            if (seen.value.items.length > 0) expected.push(id);
+          }
+          const reshared = sent.filter((e) => e.object.change === 'reshared').map((e) => e.object.id);
+          expect([...reshared].sort()).toEqual(expected.sort());
+          const order = sent.map((e) => e.cursor);
+          expect([...order].sort((a, b) => a - b)).toEqual(order);
+          expect(order.every((c) => c > cursor)).toBe(true);
         }
       }),
       { numRuns: dialect === 'postgres' ? 8 : 25 },

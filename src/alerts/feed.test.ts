@@ -46,10 +46,11 @@ describe('the live feed of one reader', () => {
   };
   const put = (items: readonly IncomingObject[]) => stix.write(async (w) => ok(await w.putBatch(items, 'reject')));
 
-  function listen(cursor = 0, pageSize?: number) {
+  function listen(cursor = 0, pageSize?: number, resumed = false) {
     const sent: LiveEvent[] = [];
     const errors: unknown[] = [];
-    const feed = openFeed({ stix: counted, ownerName: () => Promise.resolve('Owner County'), ...(pageSize === undefined ? {} : { pageSize }) }, reader, cursor, (events) => {
+    const log = resumed ? { resharedAfter: (afterUs: number, limit: number) => store.stix.resharedAfter(afterUs, limit) } : {};
+    const feed = openFeed({ stix: counted, ownerName: () => Promise.resolve('Owner County'), ...log, ...(pageSize === undefined ? {} : { pageSize }) }, reader, cursor, (events) => {
       sent.push(...events);
       return Promise.resolve();
     }, (e) => errors.push(e));
@@ -88,14 +89,77 @@ describe('the live feed of one reader', () => {
     await feed.settled();
     expect(sent.map((e) => e.object.id)).toEqual([shared.id]);
     await stix.reshare(shared.id, ownerOnly);
-    await stix.reshare(hidden.id, community);
+    const widened = await stix.reshare(hidden.id, community);
     await feed.settled();
     expect(sent.map((e) => [e.object.id, e.object.change])).toEqual([
       [shared.id, 'stored'],
       [hidden.id, 'reshared'],
     ]);
-    // The reshared event does not move the cursor back.
-    expect(sent[1]?.cursor).toBe(sent[0]?.cursor);
+    // The reshared event carries when the re-share was logged, after the version before it: a reconnect from it does not report it again.
+    expect(widened).not.toBeNull();
+    expect(sent[1]?.cursor).toBe(widened);
+    expect(sent[1]?.cursor).toBeGreaterThan(sent[0]?.cursor ?? Infinity);
+  });
+
+  it('resumed from a cursor, reports once each object re-shared to its reader meanwhile, nothing of one narrowed away or re-shared before it', async () => {
+    const [before, widened, narrowed, twice, updated] = [object(1, ownerOnly), object(2, ownerOnly), object(3, community), object(4, ownerOnly), object(5, ownerOnly)];
+    await put([before, widened, narrowed, twice, updated]);
+    await stix.reshare(before.id, community);
+    const first = listen(0, undefined, true);
+    first.feed.poll();
+    await first.feed.settled();
+    expect(first.sent.map((e) => [e.object.id, e.object.change])).toEqual([
+      [before.id, 'stored'],
+      [narrowed.id, 'stored'],
+    ]);
+    const cursor = first.sent.at(-1)?.cursor ?? -1;
+    first.stop();
+    first.feed.close();
+
+    // While away: a widening, a narrowing, an object widened twice (by two re-shares), and one widened then given a new version.
+    const widenedAt = await stix.reshare(widened.id, community);
+    await stix.reshare(narrowed.id, ownerOnly);
+    await stix.reshare(twice.id, { ...community, audience: ['community', `org:${OWNER}`] });
+    const last = await stix.reshare(twice.id, community);
+    await stix.reshare(updated.id, community);
+    await put([{ ...object(5, community), modified: '2026-11-02T11:00:00.000Z', json: JSON.stringify({ type: 'indicator', spec_version: '2.1', id: updated.id, created: '2026-11-02T10:00:00.000Z', modified: '2026-11-02T11:00:00.000Z', name: 'n5, second' }) }]);
+
+    const resumed = listen(cursor, undefined, true);
+    resumed.feed.poll();
+    await resumed.feed.settled();
+    expect(resumed.errors).toEqual([]);
+    // In the order they happened, each event at its own time.
+    expect(resumed.sent.map((e) => [e.object.id, e.object.change])).toEqual([
+      [widened.id, 'reshared'],
+      [twice.id, 'reshared'],
+      [updated.id, 'stored'],
+    ]);
+    expect(resumed.sent.map((e) => e.cursor).slice(0, 2)).toEqual([widenedAt, last]);
+    const cursors = resumed.sent.map((e) => e.cursor);
+    expect([...cursors].sort((a, b) => a - b)).toEqual(cursors);
+    expect(resumed.feed.cursor).toBeGreaterThanOrEqual(last ?? Infinity);
+
+    // The re-shares' own changes, heard late (another process's messages still on the way): not reported again.
+    for (const [id, at] of [[widened.id, widenedAt], [twice.id, last]] as const) resumed.feed.notify({ kind: 'reshared', id, ...(at === null ? {} : { at_us: at }) });
+    await resumed.feed.settled();
+    expect(resumed.sent).toHaveLength(3);
+
+    // A reconnect with the last id it got reports none of them again; one after the first event reports the rest.
+    const again = listen(resumed.sent.at(-1)?.cursor ?? -1, undefined, true);
+    again.feed.poll();
+    await again.feed.settled();
+    expect(again.sent).toEqual([]);
+    const fromMiddle = listen(resumed.sent[0]?.cursor ?? -1, undefined, true);
+    fromMiddle.feed.poll();
+    await fromMiddle.feed.settled();
+    expect(fromMiddle.sent.map((e) => [e.object.id, e.object.change])).toEqual([
+      [twice.id, 'reshared'],
+      [updated.id, 'stored'],
+    ]);
+    for (const l of [resumed, again, fromMiddle]) {
+      l.stop();
+      l.feed.close();
+    }
   });
 
   it('stops, and says why, when the store fails', async () => {
@@ -125,15 +189,17 @@ describe('the publishing store', () => {
         await w.putBatch([object(3, community)], 'reject');
         return err('changed my mind');
       });
-      await stix.reshare(items[0]?.id ?? ('' as StixId), ownerOnly);
+      const at = await stix.reshare(items[0]?.id ?? ('' as StixId), ownerOnly);
       // The change names where the stored versions went, and which versions (id and added time only), read back from the store.
       const stored = await store.stix.list({ kind: 'operator' }, { versions: 'all', limit: 10 });
       const versions = stored.ok ? stored.value.items.map((v) => ({ id: v.id, added_us: v.addedUs })) : [];
       expect(versions.map((v) => v.id)).toEqual(items.map((i) => i.id));
       expect(heard).toEqual([
         { kind: 'stored', count: 2, audience: ['community'], owners: [OWNER], versions },
-        { kind: 'reshared', id: items[0]?.id },
+        { kind: 'reshared', id: items[0]?.id, at_us: at },
       ]);
+      // Logged at a tick of the store's clock after the versions stored before it.
+      expect(at).toBeGreaterThan(Math.max(...versions.map((v) => v.added_us)));
     } finally {
       await store.close();
     }

@@ -2,7 +2,7 @@ import { parseStixId, type OrgId, type StixId } from '../domain/ids.ts';
 import type { Problem } from '../domain/problem.ts';
 import type { Result } from '../domain/result.ts';
 import type { Tlp } from '../domain/tlp.ts';
-import type { ListQuery, Page, Reader, StixStore, StoredVersion } from '../store/types.ts';
+import type { ListQuery, Page, Reader, ReshareEntry, StixStore, StoredVersion } from '../store/types.ts';
 import type { Change } from './bus.ts';
 import { isOwnKey, readerKey, sharedPart, type SharedLists } from './shared-lists.ts';
 
@@ -46,6 +46,12 @@ export interface FeedDeps {
   readonly shared?: SharedLists;
   /** Told the reader each round reads with (its credentials read again), so a process can index its feeds by their keys. */
   readonly onReader?: (reader: Reader) => void;
+  /**
+   * For a stream resumed from a cursor (a reconnect's Last-Event-ID): the store's log of re-shares after a time
+   * (StixStore.resharedAfter). Its first round reads the re-shares made after the cursor and reports, once each, the
+   * objects its reader sees now, as `reshared` (a narrowing that took the object away reports nothing).
+   */
+  readonly resharedAfter?: (afterUs: number, limit: number) => Promise<readonly ReshareEntry[]>;
 }
 
 /** The feed ended because its reader's credentials no longer hold; not a failure of the store. */
@@ -101,6 +107,8 @@ export interface Feed {
 }
 
 const DEFAULT_PAGE = 100;
+/** Entries of the log of re-shares read per query by a resumed stream. */
+const RESHARE_PAGE = 500;
 
 // Feeds that share a query share its versions: each version's name is parsed once.
 const names = new WeakMap<StoredVersion, string | null>();
@@ -133,7 +141,12 @@ export function openFeed(deps: FeedDeps, opened: Reader, cursor: number, send: (
   let personalFrom = cursor;
   const sent = new Set<number>();
   let closed = false;
-  const reshared = new Set<StixId>();
+  // Ids re-shared since the last round, each with when the newest of its re-shares was logged (0: not said).
+  const reshared = new Map<StixId, number>();
+  // A resumed stream: where to read the log of re-shares from in its first round of its own (null: done, or not resumed).
+  let resumeFrom = deps.resharedAfter === undefined ? null : cursor;
+  // Re-shares the resumed stream found in the log (by logged time): their changes, heard late, are not reported again.
+  const fromLog = new Set<number>();
   let running: Promise<void> | null = null;
   // A heartbeat's credential check under way (only while no round runs: a round checks them itself).
   let checking: Promise<void> | null = null;
@@ -174,7 +187,22 @@ export function openFeed(deps: FeedDeps, opened: Reader, cursor: number, send: (
     return { versions, next, more };
   }
 
-  async function round(ids: readonly StixId[], own: boolean): Promise<void> {
+  /** The re-shares logged after `from`, added to `into` (the newest time of each id). */
+  async function resharesSince(from: number, into: Map<StixId, number>, read: NonNullable<FeedDeps['resharedAfter']>): Promise<void> {
+    let after = from;
+    for (;;) {
+      const entries = await read(after, RESHARE_PAGE);
+      for (const e of entries) {
+        if (e.atUs === null) continue;
+        into.set(e.id, Math.max(into.get(e.id) ?? 0, e.atUs));
+        fromLog.add(e.atUs);
+        after = Math.max(after, e.atUs);
+      }
+      if (entries.length < RESHARE_PAGE) return;
+    }
+  }
+
+  async function round(taken: ReadonlyMap<StixId, number>, own: boolean): Promise<void> {
     if (deps.currentReader !== undefined) {
       const now = await deps.currentReader();
       if (now === null) throw new FeedEnded();
@@ -184,6 +212,14 @@ export function openFeed(deps: FeedDeps, opened: Reader, cursor: number, send: (
     const asked = reader;
     const shared = deps.shared;
     const list = own || shared === undefined ? (q: ListQuery) => deps.stix.list(asked, q) : (q: ListQuery) => shared.list(sharedPart(asked), q);
+    const reshares = new Map(taken);
+    // Read before the versions: a re-share is logged at a tick after every version committed before it, so the versions
+    // read next hold every one added before the re-shares found, and the position may move past those re-shares.
+    const read = deps.resharedAfter;
+    if (own && resumeFrom !== null && read !== undefined) {
+      await resharesSince(resumeFrom, reshares, read);
+      resumeFrom = null;
+    }
     const { versions, next, more } = await storedSince(list, own);
     if (more) {
       dirty = true;
@@ -193,26 +229,51 @@ export function openFeed(deps: FeedDeps, opened: Reader, cursor: number, send: (
     const events: LiveEvent[] = [];
     // A version reported late (below the position) carries the position as its cursor: a reconnect resumes after both.
     for (const v of versions) events.push(await toEvent(v, 'stored', Math.max(v.addedUs, position)));
-    const fresh = new Set(events.map((e) => e.object.id));
-    const rest = ids.filter((id) => !fresh.has(id));
-    // An id may have a record per owner: every record of it the reader may see, page by page.
-    let cursor: string | null = null;
-    while (rest.length > 0) {
-      const again = await list({ ids: rest, limit: rest.length, ...(cursor === null ? {} : { cursor }) });
-      if (!again.ok) throw new Error(`live feed: ${again.error.message}`);
-      for (const v of again.value.items) events.push(await toEvent(v, 'reshared', next));
-      cursor = again.value.nextCursor;
-      if (cursor === null) break;
+    // Re-shares wait for the round that reads the last of a backlog: the position moves past them only with the versions before them.
+    let reached = next;
+    if (more) {
+      for (const [id, at] of reshares) reshared.set(id, Math.max(reshared.get(id) ?? 0, at));
+    } else {
+      const fresh = new Set(events.map((e) => e.object.id));
+      const rest = [...reshares.keys()].filter((id) => !fresh.has(id));
+      const again: LiveEvent[] = [];
+      for (let from = 0; from < rest.length; from += pageSize) {
+        const part = rest.slice(from, from + pageSize);
+        // An id may have a record per owner: every record of it the reader may see, page by page.
+        let cursor: string | null = null;
+        for (;;) {
+          const page = await list({ ids: part, limit: part.length, ...(cursor === null ? {} : { cursor }) });
+          if (!page.ok) throw new Error(`live feed: ${page.error.message}`);
+          for (const v of page.value.items) {
+            // At when it was logged (not said: after the versions, as before); below the position, at the position.
+            const at = reshares.get(v.id) ?? 0;
+            again.push(await toEvent(v, 'reshared', at === 0 ? next : Math.max(position, at)));
+          }
+          cursor = page.value.nextCursor;
+          if (cursor === null) break;
+        }
+      }
+      // Each among the versions at its own time (a stable sort: a version keeps its place): a reconnect after any event
+      // reads the versions and the log of re-shares again from there, and gets exactly what came after it.
+      events.push(...again);
+      events.sort((a, b) => a.cursor - b.cursor);
+      // Past the re-shares taken (a narrowing reports nothing, and a resume from here need not read it again).
+      for (const at of reshares.values()) reached = Math.max(reached, at);
     }
     if (closed) return;
-    position = next;
+    position = reached;
     if (own) {
-      personalFrom = next;
+      personalFrom = reached;
       sent.clear();
     } else {
       for (const v of versions) sent.add(v.addedUs);
     }
-    if (events.length > 0) await send(events);
+    if (events.length === 0) return;
+    // The last event carries where the round reached: a reconnect with its id does not report these re-shares again.
+    const last = events.length - 1;
+    const final = events[last];
+    if (final !== undefined && final.cursor < reached) events[last] = { cursor: reached, object: final.object };
+    await send(events);
   }
 
   async function run(): Promise<void> {
@@ -221,11 +282,12 @@ export function openFeed(deps: FeedDeps, opened: Reader, cursor: number, send: (
         // Let a burst of changes land before querying: one round for all of them.
         await new Promise((resolve) => setImmediate(resolve));
         dirty = false;
-        const ids = [...reshared];
+        const taken = new Map(reshared);
         reshared.clear();
-        const own = personal;
+        // A re-share is always read with the whole reader (it says nothing of the versions it kept narrower).
+        const own = personal || taken.size > 0;
         personal = false;
-        await round(ids, own);
+        await round(taken, own);
       }
     } catch (error) {
       closed = true;
@@ -250,8 +312,11 @@ export function openFeed(deps: FeedDeps, opened: Reader, cursor: number, send: (
     // again from where the last personal round ended; a round from the position would go past it.
     if (change.kind === 'stored' && (change.versions === undefined || change.versions.some((v) => v.added_us > personalFrom && v.added_us <= position && !sent.has(v.added_us)))) personal = true;
     if (change.kind === 'reshared') {
+      const at = change.at_us ?? 0;
+      // Found in the log by this resumed stream and reported then: its change came late.
+      if (fromLog.delete(at)) return;
       const id = parseStixId(change.id);
-      if (id.ok) reshared.add(id.value);
+      if (id.ok) reshared.set(id.value, Math.max(reshared.get(id.value) ?? 0, at));
       // A re-share says nothing of the versions it kept narrower (a TLP:RED one names people).
       personal = true;
     } else if (change.kind === 'access' || change.audience === undefined || change.owners === undefined || namesOwn(reader, change.audience, change.owners)) {

@@ -33,8 +33,10 @@ export function publishingStixStore(stix: StixStore, bus: ChangeBus, here?: (cha
       return result;
     },
     async reshare(id, sharing) {
-      await stix.reshare(id, sharing);
-      publish({ kind: 'reshared', id });
+      const at = await stix.reshare(id, sharing);
+      // When it was logged: a live feed's cursor moves past it, so a stream resumed from there does not report it again.
+      publish({ kind: 'reshared', id, ...(at === null ? {} : { at_us: at }) });
+      return at;
     },
     get: (reader, id) => stix.get(reader, id),
     versions: (reader, id) => stix.versions(reader, id),
@@ -46,6 +48,7 @@ export function publishingStixStore(stix: StixStore, bus: ChangeBus, here?: (cha
     changeMark: (type) => stix.changeMark(type),
     changeMarks: (types) => stix.changeMarks(types),
     reshares: (after, limit) => stix.reshares(after, limit),
+    resharedAfter: (afterUs, limit) => stix.resharedAfter(afterUs, limit),
     close: () => stix.close(),
   };
 }

@@ -14,7 +14,7 @@ import { FeedEnded, openFeed, type Feed, type LiveEvent } from './feed.ts';
 import { sharedLists } from './shared-lists.ts';
 
 export interface LiveRouteDeps {
-  readonly stix: Pick<StixStore, 'list' | 'seenBy' | 'reshares'>;
+  readonly stix: Pick<StixStore, 'list' | 'seenBy' | 'reshares' | 'resharedAfter'>;
   readonly bus: ChangeBus;
   readonly clock: { now(): Date };
   readonly ownerName?: (id: OrgId) => Promise<string | null>;
@@ -337,6 +337,8 @@ export function liveRoutes(deps: LiveRouteDeps): AppPlugin {
               ...(who.reader.kind === 'public' ? {} : { currentReader: () => kit.currentReader(request) }),
               ...(deps.ownerName === undefined ? {} : { ownerName: deps.ownerName }),
               ...(deps.pageSize === undefined ? {} : { pageSize: deps.pageSize }),
+              // A reconnect also reports what was re-shared to its reader while it was away (the log of re-shares after its cursor).
+              ...(lastId === undefined ? {} : { resharedAfter: (afterUs: number, limit: number) => deps.stix.resharedAfter(afterUs, limit) }),
               onReader: (reader) => streamsByKey.moved(feed, reader),
             },
             who.reader,

@@ -114,6 +114,7 @@ export function ownerOnlyStore(stix: StixStore, uploader: MemberReader): StixSto
     changeMarks: (types) => stix.changeMarks(types),
     reshare: (id, sharing) => stix.reshare(id, sharing),
     reshares: (after, limit) => stix.reshares(after, limit),
+    resharedAfter: (afterUs, limit) => stix.resharedAfter(afterUs, limit),
     close: () => stix.close(),
   };
 }

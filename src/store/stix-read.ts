@@ -7,7 +7,7 @@ import { TLP_LEVELS, type Tlp } from '../domain/tlp.ts';
 import type { DialectName } from './db.ts';
 import { timestampKey } from './mod-key.ts';
 import type { StixTables, StixVersionTable } from './stix-tables.ts';
-import type { CountQuery, IndicatorFields, ListQuery, Page, Reader, ReshareLog, Sharing, StoredVersion } from './types.ts';
+import type { CountQuery, IndicatorFields, ListQuery, Page, Reader, ReshareEntry, ReshareLog, Sharing, StoredVersion } from './types.ts';
 import { ftsSharing, visibilitySources, visibleInRow, visibleTo } from './visibility.ts';
 import { queryWords, valueQuery, type ValueQuery } from './search-values.ts';
 import { assertNever } from '../domain/assert-never.ts';
@@ -1058,14 +1058,22 @@ export function stixReads(db: Kysely<StixTables>, dialect: DialectName, rankedAm
       const newest = await db.selectFrom('stix_reshare').select((eb) => eb.fn.max('seq').as('m')).executeTakeFirst();
       return { through: Number(newest?.m ?? 0), entries: [] };
     }
-    const rows = await db.selectFrom('stix_reshare').select(['seq', 'id']).where('seq', '>', after).orderBy('seq').limit(limit).execute();
-    // Rows of stix_reshare were written by the store: their ids are stored objects' ids.
-    const entries = rows.map((r) => ({ seq: Number(r.seq), id: r.id as StixId }));
+    const rows = await db.selectFrom('stix_reshare').select(['seq', 'id', 'at_us']).where('seq', '>', after).orderBy('seq').limit(limit).execute();
+    const entries = rows.map(reshareEntry);
     return { through: entries.at(-1)?.seq ?? after, entries };
   }
 
-  return { list, count, listCounted, get, versions, seenBy, indicators, changeMark, changeMarks, reshares };
+  /** The log of re-shares after a time on the store's clock (stix_reshare_at, migration 0048). */
+  async function resharedAfter(afterUs: number, limit: number): Promise<readonly ReshareEntry[]> {
+    const rows = await db.selectFrom('stix_reshare').select(['seq', 'id', 'at_us']).where('at_us', '>', afterUs).orderBy('at_us').limit(limit).execute();
+    return rows.map(reshareEntry);
+  }
+
+  return { list, count, listCounted, get, versions, seenBy, indicators, changeMark, changeMarks, reshares, resharedAfter };
 }
+
+// Rows of stix_reshare were written by the store: their ids are stored objects' ids.
+const reshareEntry = (r: { seq: number; id: string; at_us: number | null }): ReshareEntry => ({ seq: Number(r.seq), id: r.id as StixId, atUs: r.at_us === null ? null : Number(r.at_us) });
 
 /** Readers per statement of seenBy: a member's column binds its keys and its organization (PostgreSQL allows 1,664 columns). */
 const SEEN_BY_CHUNK = 200;

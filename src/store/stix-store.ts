@@ -186,23 +186,24 @@ export function kyselyStixStore(database: Database<unknown>, options: StixStoreO
     });
   }
 
-  async function reshare(id: StixId, sharing: Sharing): Promise<void> {
-    await (writers === null ? reshareNow(id, sharing) : writers.run(() => reshareNow(id, sharing)));
+  async function reshare(id: StixId, sharing: Sharing): Promise<number | null> {
+    return writers === null ? reshareNow(id, sharing) : writers.run(() => reshareNow(id, sharing));
   }
 
-  async function reshareNow(id: StixId, sharing: Sharing): Promise<void> {
-    await db.transaction().execute(async (trx) => {
+  async function reshareNow(id: StixId, sharing: Sharing): Promise<number | null> {
+    return db.transaction().execute(async (trx) => {
       // The write lock, as every write takes it first: entries of the log of re-shares commit in the order of their numbers,
       // so a reader of the log that went past one never finds a smaller one committed after (the live feed's catch-up).
       await lockClock(trx, dialect);
       const known = await trx.selectFrom('stix_version').select('id').where('id', '=', id).where('owner', '=', sharing.owner).limit(1).executeTakeFirst();
-      if (known === undefined) return;
+      if (known === undefined) return null;
       await bumpChanges(trx, new Set([id.slice(0, id.indexOf('--'))]));
       const before = await trx.selectFrom('stix_version').select(['type', 'name', 'modified', 'json', 'tlp', 'audience']).where('id', '=', id).where('owner', '=', sharing.owner).where('is_latest', '=', 1).executeTakeFirst();
-      await setSharing({ trx, dialect, runMany }, id, sharingColumns(sharing));
+      const at = await setSharing({ trx, dialect, runMany }, id, sharingColumns(sharing), clock);
       if (before !== undefined) await logPublicReshare(trx, id, sharing, before, new Date(Math.floor(clock() / 1000)).toISOString());
+      return at;
     });
   }
 
-  return { write, reshare, list: reads.list, count: reads.count, listCounted: reads.listCounted, get: reads.get, versions: reads.versions, seenBy: reads.seenBy, indicators: reads.indicators, changeMark: reads.changeMark, changeMarks: reads.changeMarks, reshares: reads.reshares };
+  return { write, reshare, list: reads.list, count: reads.count, listCounted: reads.listCounted, get: reads.get, versions: reads.versions, seenBy: reads.seenBy, indicators: reads.indicators, changeMark: reads.changeMark, changeMarks: reads.changeMarks, reshares: reads.reshares, resharedAfter: reads.resharedAfter };
 }

@@ -86,6 +86,6 @@ export type StixTables = {
   stix_fts: StixFtsTable;
   stix_clock: StixClockTable;
   /** Changes of sharing in the order made (migration 0027), read by the alert matcher from its cursor. */
-  stix_reshare: { seq: Generated<number>; id: string; owner: string };
+  stix_reshare: { seq: Generated<number>; id: string; owner: string; at_us: number | null };
   stix_change: StixChangeTable;
 };

@@ -451,7 +451,7 @@ export async function putBatch(
   for (const [owner, ids] of demoted) {
     for (const part of chunks(ids, IDS_PER_QUERY)) await trx.updateTable('stix_version').set({ is_latest: 0 }).where('id', 'in', part).where('owner', '=', owner).where('is_latest', '=', 1).execute();
   }
-  for (const { id, sharing } of reshared) await setSharing(w, id, sharing);
+  for (const { id, sharing } of reshared) await setSharing(w, id, sharing, clock);
   const first = await bumpAndReserve(trx, dialect, new Set(inserts.map((i) => i.item.type)), inserts.length, clock);
   // The reservation updated the clock's row: the lock is held from here to the commit, so added_us follows commit order.
   if (w.locked !== undefined) w.locked.held = true;
@@ -635,7 +635,7 @@ async function deleteAudience(trx: Kysely<StixTables>, versions: readonly { adde
  * older version what its own TLP lets through (olderVersionAudience); every version keeps its own TLP.
  * The audience keys of the versions whose audience changed are rewritten.
  */
-export async function setSharing(w: WriteContext, id: string, sharing: SharingColumns): Promise<void> {
+export async function setSharing(w: WriteContext, id: string, sharing: SharingColumns, clock: MicroClock): Promise<number | null> {
   const { trx } = w;
   const current = JSON.parse(sharing.audience) as AudienceKey[];
   const versions = await trx.selectFrom('stix_version').select(['added_us', 'tlp', 'audience', 'named_users', 'is_latest', 'reference']).where('id', '=', id).where('owner', '=', sharing.owner).execute();
@@ -662,8 +662,13 @@ export async function setSharing(w: WriteContext, id: string, sharing: SharingCo
     }
   }
   await insertRows(w, 'stix_audience', audienceRows(changed.map((c) => ({ added_us: c.added_us, audience: c.after, reference: c.reference }))), SMALL_ROWS_PER_INSERT);
+  if (changed.length === 0) return null;
   // Logged in the same transaction: the alert matcher reads re-shares from its own cursor, even those made while no server ran.
-  if (changed.length > 0) await trx.insertInto('stix_reshare').values({ id, owner: sharing.owner }).execute();
+  // At a tick of the store's clock, as a version's added time: a live stream resumed after an added time finds the re-shares made since.
+  const at = await reserveAddedUs(trx, w.dialect, 1, clock);
+  if (w.locked !== undefined) w.locked.held = true;
+  await trx.insertInto('stix_reshare').values({ id, owner: sharing.owner, at_us: at }).execute();
+  return at;
 }
 
 export { columnsOf as sharingColumns };

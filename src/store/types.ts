@@ -218,7 +218,14 @@ export const INSERTED_KEPT = 1000;
 /** Entries of the log of re-shares, and the number of the last one read (or where the log stands). */
 export interface ReshareLog {
   readonly through: number;
-  readonly entries: readonly { readonly seq: number; readonly id: StixId }[];
+  readonly entries: readonly ReshareEntry[];
+}
+
+/** One entry of the log of re-shares: its number, the id re-shared, and when, on the store's clock (null: logged before migration 0048). */
+export interface ReshareEntry {
+  readonly seq: number;
+  readonly id: StixId;
+  readonly atUs: number | null;
 }
 
 export interface StixStore {
@@ -244,13 +251,21 @@ export interface StixStore {
   changeMark(type: string): Promise<string>;
   /** The change marks of several types (each exactly what changeMark gives), in their order, read in one statement. */
   changeMarks(types: readonly string[]): Promise<readonly string[]>;
-  /** Changes who `sharing.owner`'s record of `id` is shared with (owner only; the check lives in the sharing service); other owners' records of the id are untouched. */
-  reshare(id: StixId, sharing: Sharing): Promise<void>;
+  /**
+   * Changes who `sharing.owner`'s record of `id` is shared with (owner only; the check lives in the sharing service); other owners' records of the id are untouched.
+   * Returns when the re-share was logged, on the store's clock (a tick as a version's added time), or null when it changed nothing.
+   */
+  reshare(id: StixId, sharing: Sharing): Promise<number | null>;
   /**
    * The log of re-shares (each a record whose sharing changed, in the order committed): `after` null gives where it
    * stands (the newest entry's number, 0 when empty) and no entries; a number gives the entries logged after it, oldest
    * first, at most `limit`. Names ids only, never an audience: a reader still asks for the object with its own reader.
    */
   reshares(after: number | null, limit: number): Promise<ReshareLog>;
+  /**
+   * The entries of the log of re-shares made after `afterUs` on the store's clock (a live feed's cursor), oldest first, at most
+   * `limit`. Names ids only: a reader still asks for each object with its own reader.
+   */
+  resharedAfter(afterUs: number, limit: number): Promise<readonly ReshareEntry[]>;
   close(): Promise<void>;
 }

@@ -20,7 +20,7 @@ export function memoryStixStore(): StixStore & { readonly rows: () => readonly S
   // Writes so far: every write changes the mark (a cache over this store is rebuilt more often than needed, never less).
   let changes = 0;
   // The log of re-shares: every reshare of a record held (the real store logs only one that changed something).
-  const reshares: { seq: number; id: StixId }[] = [];
+  const reshares: { seq: number; id: StixId; atUs: number }[] = [];
   // One record per id and owner, as in the real store.
   const record = (r: { id: string; sharing: { owner: string } }) => `${r.id} ${r.sharing.owner}`;
   const latest = (list: StoredVersion[]) => {
@@ -100,15 +100,18 @@ export function memoryStixStore(): StixStore & { readonly rows: () => readonly S
     changeMarks: (types) => Promise.resolve(types.map(() => String(changes))),
     reshare(id, sharing) {
       changes++;
-      if (rows.some((r) => r.id === id && r.sharing.owner === sharing.owner)) reshares.push({ seq: reshares.length + 1, id });
+      if (!rows.some((r) => r.id === id && r.sharing.owner === sharing.owner)) return Promise.resolve(null);
+      const atUs = clock++;
+      reshares.push({ seq: reshares.length + 1, id, atUs });
       rows = rows.map((r) => (r.id === id && r.sharing.owner === sharing.owner ? { ...r, sharing } : r));
-      return Promise.resolve();
+      return Promise.resolve(atUs);
     },
     reshares(after, limit) {
       if (after === null) return Promise.resolve({ through: reshares.length, entries: [] });
       const entries = reshares.filter((r) => r.seq > after).slice(0, limit);
       return Promise.resolve({ through: entries.at(-1)?.seq ?? after, entries });
     },
+    resharedAfter: (afterUs, limit) => Promise.resolve(reshares.filter((r) => r.atUs > afterUs).slice(0, limit)),
     close: () => Promise.resolve(),
   };
   return store;
