@@ -19,8 +19,9 @@ import { buildPeople, describeReader, keyChoice, peopleArbs, readerFor, sharingF
 /*
  * "Nobody sees what was not shared with them", on the paths the other visibility properties leave out: the MISP
  * export and feed (manifest.json, hashes.csv, <uuid>.json), the neighbourhood graph two hops out, an object's
- * connections, the selection export (STIX bundle, CSV) and titles, the list's totals, the dashboard's counts,
- * anonymous sighting counts, and the wording of every refusal of an id the reader may not see. Random worlds of
+ * connections, an object's page (its versions) and its relationships, the selection export (STIX bundle, CSV) and
+ * titles, the list's totals, the dashboard's counts, anonymous sighting counts, the indicators log matching reads,
+ * and the wording of every refusal of an id the reader may not see. Random worlds of
  * indicators, reports, incidents, notes, sightings and relationships pointing at each other, each in one or two
  * versions of their own TLP, re-shared by their owners after a first read (so caches built before are tested too),
  * compared with the oracle of test/helpers/visibility-oracle.ts, which restates the rule from DESIGN.md and shares no
@@ -360,6 +361,23 @@ async function checkObjects(world: ModelWorld, r: ModelReader, call: Call): Prom
         expect(justified, `graph edge ${e.source} -> ${e.target} of ${root.id} by ${who}`).toBe(true);
       }
     }
+    // The object's page: its newest version and the versions it may see of it; its relationships, with the other end only when shared.
+    const detail = await call('GET', `/api/v1/objects/${root.id}`);
+    expect(leaks(world, r, detail.body), `detail of ${root.id} by ${who}`).toEqual([]);
+    const shown = JSON.parse(detail.body) as { object: unknown; versions: { modified: string }[] };
+    expect(JSON.stringify(shown.object), `detail of ${root.id} by ${who}`).toBe(newest(root).json);
+    expect(shown.versions.map((v) => v.modified), `versions of ${root.id} by ${who}`).toEqual(root.versions.filter((v) => seesVersion(world, r, root, v)).map((v) => v.modified));
+    const related = await call('GET', `/api/v1/objects/${root.id}/related?limit=100`);
+    expect(leaks(world, r, related.body), `related of ${root.id} by ${who}`).toEqual([]);
+    const relatedItems = (JSON.parse(related.body) as { items: { relationship: { id: string }; other: { id: string } | null }[] }).items;
+    const relationships = visible.filter((o) => o.type === 'relationship' && o.ends !== null && o.ends.includes(root.id));
+    expect(relatedItems.map((x) => x.relationship.id).sort(), `related of ${root.id} by ${who}`).toEqual(relationships.map((o) => o.id as string).sort());
+    for (const x of relatedItems) {
+      const rel = byId.get(x.relationship.id);
+      const otherId = rel?.ends?.[0] === root.id ? rel.ends[1] : rel?.ends?.[0];
+      const other = otherId === undefined ? undefined : byId.get(otherId);
+      expect(x.other?.id ?? null, `related end of ${x.relationship.id} by ${who}`).toBe(other !== undefined && sees(world, r, other) ? other.id : null);
+    }
     const c = await call('GET', `/api/v1/objects/${root.id}/connections?limit=100`);
     expect(leaks(world, r, c.body), `connections of ${root.id} by ${who}`).toEqual([]);
     const conn = JSON.parse(c.body) as { refers_to: { target: { shared: boolean; id: string } }[]; referred_by: { object: { id: string }; relationship: { other: { shared: boolean; id: string } } | null }[] };
@@ -420,6 +438,21 @@ async function checkObjects(world: ModelWorld, r: ModelReader, call: Call): Prom
     expect(Object.fromEntries(Object.keys(want).map((k) => [k, got[k]])), `sighting counts of ${o.id} by ${who}`).toEqual(want);
     expect(leaks(world, r, res.body, hiddenIds), `sighting counts of ${o.id} by ${who}`).toEqual([]);
   }
+}
+
+/** What log matching reads (StixStore.indicators): the indicators the reader may see whose newest version is not revoked, oldest first, in pages. */
+async function checkIndicators(store: RampartStore, service: SharingService, world: ModelWorld, r: ModelReader): Promise<void> {
+  const reader = await readerFor(service, world, r);
+  const ids: string[] = [];
+  let after: number | undefined;
+  for (;;) {
+    const page = await store.stix.indicators(reader, { limit: 2, ...(after === undefined ? {} : { afterUs: after }) });
+    ids.push(...page.map((i) => i.id));
+    if (page.length < 2) break;
+    after = page[page.length - 1]?.addedUs;
+  }
+  const expected = world.objects.filter((o) => o.type === 'indicator' && sees(world, r, o) && !newest(o).revoked).map((o) => o.id as string);
+  expect(ids.sort(), `indicators to match by ${describeReader(world, r)}`).toEqual(expected.sort());
 }
 
 /** Every answer about an id the reader may not see reads exactly like the answer about an id that does not exist. */
@@ -488,6 +521,7 @@ describe.each(testDialects())('export, feed, graph, selection, totals and counts
           for (const [i, m] of members.entries()) {
             await checkMisp(world, m, callAs(i));
             await checkObjects(world, m, callAs(i));
+            await checkIndicators(store, service, world, m);
             if (m.user === null) await checkRefusals(world, m, callAs(i));
           }
         } finally {

@@ -24,7 +24,7 @@ import { buildPeople, describeReader, keyChoice, orgIdOf, peopleArbs, readerFor,
  * re-shares that widen and narrow, built in a real store through the store and the sharing service;
  * then every path that returns older versions (store versions/get/list of all versions with paging,
  * export of all versions as `GET /api/v1/export?versions=all` and `rampart export --all-versions`
- * serve it, TAXII match[version]=all|first|<time> on objects and one object, and TAXII versions/) is
+ * serve it, TAXII match[version]=all|first|<time> on objects and one object, the TAXII manifest, and TAXII versions/) is
  * compared, for every reader, with the oracle of test/helpers/visibility-oracle.ts, which restates the
  * rule from DESIGN.md and shares no code with the store.
  */
@@ -215,7 +215,8 @@ async function checkStore(store: RampartStore, service: SharingService, world: M
 }
 
 interface TaxiiEnvelope {
-  readonly objects?: readonly { id: string; modified: string }[];
+  /** Objects, or manifest records (which carry `version` instead of `modified`). */
+  readonly objects?: readonly { id: string; modified: string; version?: string }[];
   readonly versions?: readonly string[];
   readonly more?: boolean;
 }
@@ -241,6 +242,9 @@ async function checkHttp(h: Harness, world: ModelWorld, members: readonly { r: E
       expect(all.status, `TAXII ${k} all by ${who}`).toBe(200);
       expect(all.body.more ?? false).toBe(false);
       expect(pairs(all.body.objects ?? []), `TAXII ${k} match[version]=all by ${who}`).toEqual(expectedPairs(world, held));
+      const manifest = await get(key, `/taxii2/rampart/collections/${collectionIdOf(k)}/manifest/?match[version]=all`, true);
+      expect(manifest.status, `TAXII ${k} manifest by ${who}`).toBe(200);
+      expect((manifest.body.objects ?? []).map((m) => `${m.id}@${m.version ?? ''}`).sort(), `TAXII ${k} manifest match[version]=all by ${who}`).toEqual(expectedPairs(world, held));
       const first = await get(key, `${base}?match[version]=first`, true);
       expect(pairs(first.body.objects ?? []), `TAXII ${k} match[version]=first by ${who}`).toEqual(expectedPairs(world, (o) => held(o).slice(0, 1)));
       const one = await get(key, `${base}?match[version]=${exact}`, true);
@@ -283,7 +287,7 @@ describe.each(testDialects())('versions on %s: every path that returns older ver
     );
   }, 300_000);
 
-  it('REST export of all versions, TAXII match[version] on objects and on one object, TAXII versions', async () => {
+  it('REST export of all versions, TAXII match[version] on objects and on one object, the TAXII manifest, TAXII versions', async () => {
     await fc.assert(
       fc.asyncProperty(worldArb, fc.nat(), async (spec, pick) => {
         const db = testDatabase(dialect);
