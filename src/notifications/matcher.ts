@@ -189,6 +189,35 @@ async function sightingValues(deps: MatcherDeps, reader: Reader, version: Stored
   return out;
 }
 
+/**
+ * For each reader, whether the store says it may see `version` (seenBy), readers the version cannot tell apart asked once.
+ * THE predicate sees a version when the reader's organization owns it or one of its keys is in its audience: an
+ * organization that does not own the version and whose own keys (`org:` of itself, `user:` of its people) the audience
+ * does not name sees it exactly when the rest of its keys do. Every local office of a state holds the same rest (a Texas
+ * status report had ~255 candidate organizations: 255 arms in three statements, now one or two arms in one).
+ */
+export async function seenByDistinct(stix: Pick<StixStore, 'seenBy'>, readers: readonly MemberReader[], version: Pick<StoredVersion, 'id' | 'addedUs' | 'sharing'>): Promise<boolean[]> {
+  const audience = new Set<string>(version.sharing.audience);
+  const asked: Reader[] = [];
+  const armOf = new Map<string, number>();
+  const arms = readers.map((reader) => {
+    const ownKey = (k: string) => k.startsWith('user:') || k === `org:${reader.orgId}`;
+    const own = reader.orgId === version.sharing.owner || reader.keys.some((k) => ownKey(k) && audience.has(k));
+    // A reader the audience names by its own keys (or the owner) asks with all of them, in an arm of its own.
+    const asks: Reader = own ? reader : { kind: 'audience', keys: [...new Set(reader.keys.filter((k) => !ownKey(k)))].sort() };
+    const key = own ? `own\n${reader.orgId}\n${[...reader.keys].sort().join(' ')}` : `keys\n${asks.kind === 'audience' ? asks.keys.join(' ') : ''}`;
+    let arm = armOf.get(key);
+    if (arm === undefined) {
+      arm = asked.length;
+      asked.push(asks);
+      armOf.set(key, arm);
+    }
+    return arm;
+  });
+  const seen = await stix.seenBy(asked, version.id, version.addedUs);
+  return arms.map((arm) => seen[arm] === true);
+}
+
 /** Alerts and deliveries one version gives rise to: for every person and webhook that may see it and whose rules it meets. */
 export async function matchVersion(deps: MatcherDeps, w: Watchers, version: StoredVersion, now: number): Promise<{ alerts: AlertRow[]; deliveries: DeliveryRow[] }> {
   const alerts: AlertRow[] = [];
@@ -224,7 +253,7 @@ export async function matchVersion(deps: MatcherDeps, w: Watchers, version: Stor
     if (!named && !audience.some((k) => keys.has(k))) continue;
     candidates.push({ orgId, org, people, hooks, keys, named, reader: { kind: 'member', orgId, userId: null, keys: [...keys] as AudienceKey[] } });
   }
-  const seen = candidates.length === 0 ? [] : await deps.stix.seenBy(candidates.map((c) => c.reader), version.id, version.addedUs);
+  const seen = candidates.length === 0 ? [] : await seenByDistinct(deps.stix, candidates.map((c) => c.reader), version);
   for (const [i, { orgId, org, people, hooks, keys, named, reader: orgReader }] of candidates.entries()) {
     const orgSees = seen[i] === true;
     if (!orgSees && !named) continue;
