@@ -12,7 +12,7 @@ const JURISDICTION_KINDS: readonly OrgKind[] = ['state', 'territory', 'local'];
  * display order (inDisplayOrder).
  */
 export function jurisdictionsFrom(accounts: { listOrganizations(filter: { readonly kinds: readonly OrgKind[] }): Promise<Organization[]> }, clock: { now(): Date }, ttlMs = 30_000): JurisdictionsPort {
-  let cached: { at: number; byState: Promise<Map<string, Jurisdiction[]>> } | null = null;
+  let cached: { at: number; byState: Promise<Map<string, Jurisdiction[]>>; joined: Map<string, Jurisdiction[]> } | null = null;
   const load = async () => {
     const byState = new Map<string, Jurisdiction[]>();
     for (const o of await accounts.listOrganizations({ kinds: JURISDICTION_KINDS })) {
@@ -28,13 +28,23 @@ export function jurisdictionsFrom(accounts: { listOrganizations(filter: { readon
     const now = clock.now().getTime();
     if (cached === null || now - cached.at > ttlMs || now < cached.at) {
       // One reading for every request that finds the list out of date at once, not one each.
-      const reading = { at: now, byState: load() };
+      const reading = { at: now, byState: load(), joined: new Map<string, Jurisdiction[]>() };
       cached = reading;
       reading.byState.catch(() => {
         if (cached === reading) cached = null;
       });
     }
-    const byState = await cached.byState;
-    return stateFips.length === 1 ? (byState.get(stateFips[0] ?? '') ?? []) : stateFips.flatMap((f) => byState.get(f) ?? []);
+    const reading = cached;
+    const byState = await reading.byState;
+    if (stateFips.length === 1) return byState.get(stateFips[0] ?? '') ?? [];
+    // Several states (a national roll-up: every state's 3,000-odd offices): joined once per reading, the same list each time.
+    const key = stateFips.join(',');
+    let joined = reading.joined.get(key);
+    if (joined === undefined) {
+      joined = stateFips.flatMap((f) => byState.get(f) ?? []);
+      if (reading.joined.size >= 100) reading.joined.clear();
+      reading.joined.set(key, joined);
+    }
+    return joined;
   };
 }
