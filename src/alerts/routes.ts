@@ -54,6 +54,22 @@ function frame(event: LiveEvent): string {
   return `id: ${event.cursor}\nevent: object\ndata: ${json}\n\n`;
 }
 
+// The same event written to many streams (a status report to a state's few hundred): its frame encoded once, the same bytes to every socket.
+const bytesOf = new WeakMap<LiveEvent['object'], { readonly cursor: number; readonly bytes: Buffer }>();
+
+/** What a stream is sent of `events`: one event's bytes as every other stream sending it has them. */
+function frames(events: readonly LiveEvent[]): Buffer {
+  const [only] = events;
+  if (only === undefined || events.length > 1) return Buffer.from(events.map(frame).join(''));
+  const held = bytesOf.get(only.object);
+  if (held?.cursor === only.cursor) return held.bytes;
+  const bytes = Buffer.from(frame(only));
+  bytesOf.set(only.object, { cursor: only.cursor, bytes });
+  return bytes;
+}
+
+const HEARTBEAT = Buffer.from(': heartbeat\n\n');
+
 /** Heartbeats are given in this many groups, one group at a time, each stream's once every heartbeat period. */
 const HEARTBEAT_GROUPS = 15;
 /** A version no change named for this long is taken as lost (a third of the heartbeat at most). */
@@ -323,7 +339,7 @@ export function liveRoutes(deps: LiveRouteDeps): AppPlugin {
 
           const stream = new PassThrough();
           streams.add(stream);
-          const write = async (text: string): Promise<void> => {
+          const write = async (text: string | Buffer): Promise<void> => {
             if (stream.writableEnded || stream.destroyed) return;
             if (!stream.write(text)) await new Promise<void>((resolve) => stream.once('drain', resolve).once('close', resolve));
           };
@@ -343,7 +359,7 @@ export function liveRoutes(deps: LiveRouteDeps): AppPlugin {
             },
             who.reader,
             cursor,
-            (events) => write(events.map(frame).join('')),
+            (events) => write(frames(events)),
             (error) => {
               if (error instanceof FeedEnded) request.log.info('live feed ended: its credentials no longer hold');
               else request.log.error({ err: error }, 'live feed query failed; ending the stream');
@@ -357,7 +373,7 @@ export function liveRoutes(deps: LiveRouteDeps): AppPlugin {
           );
           // The heartbeat asks the store nothing but the credentials (batched with the other streams of its beat).
           const stopBeating = beats.add(() => {
-            void write(': heartbeat\n\n');
+            void write(HEARTBEAT);
             feed.beat();
           });
           // From here on, whatever the process stores is accounted for; the first round comes after that (below).
