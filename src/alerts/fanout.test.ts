@@ -276,16 +276,21 @@ describe.each(testDialects())('live fan-out of stored changes on %s', (dialect) 
     expect(resumed.sent.map((e) => e.object.name)).toEqual(['missed', 'third']);
   });
 
-  it('a version for one person reaches that person alone, through its own round', async () => {
-    const { stix, hub } = await world();
+  it('a version for one person reaches that person alone, the store asked with the whole reader', async () => {
+    const { stix, counted, hub } = await world();
     const person = hub.open(() => alice);
     const colleague = hub.open(() => office(WISCONSIN, '55'));
     await hub.settled();
+    counted.calls.list = 0;
+    counted.calls.seenBy = [];
     const red = obj({ name: 'for Alice', sharing: share(DANE, 'red', [`user:${ALICE}`]) });
     await put(stix, [red]);
     await hub.settled();
     expect(person.sent.map((e) => e.object.id)).toEqual([red.id]);
     expect(colleague.sent).toEqual([]);
+    // No round of its own: the version read once, and seenBy asked with Alice's whole reader (her user: key in it).
+    expect(counted.calls.list).toBe(1);
+    expect(counted.calls.seenBy.flat()).toEqual([alice]);
   });
 
   it('a heartbeat asks the store only for credentials: a key revoked without an access change ends the stream, a group joined brings what was shared with it', async () => {

@@ -33,7 +33,8 @@ interface Group {
  * every arm under the one visibility predicate), each version's event is made once, and every feed of a
  * group that sees it sends it. A status report woke a few hundred feeds, each running its own round (its
  * credentials, a list query, an event per version): most of a post's cost on election day (docs/benchmarks.md).
- * The rest (a change naming a feed's own keys or its organization as owner, a busy feed) take their round.
+ * A feed to which the change names its organization as owner or one of its own keys (the posting county's streams,
+ * a TLP:RED version naming a person) is asked about with its whole reader, in a group of its own; a busy feed takes its round.
  */
 export function storedFanOut(deps: FanOutDeps): FanOut {
   const onError = deps.onError ?? ((error: unknown) => console.error('rampart live feed: fan-out failed', error));

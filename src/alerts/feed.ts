@@ -66,8 +66,9 @@ export type NamedChange = Extract<Change, { kind: 'stored' }> & { readonly audie
 
 /**
  * How a feed takes a named change: not at all (nothing in it can be for its reader), by its own round
- * (as notify), or as a shared round would, with `reader` (its keys but its own, src/alerts/shared-lists.ts):
- * the process then asks the store once which of its feeds' shared readers see each version (src/alerts/fanout.ts).
+ * (as notify, while it is busy), or with `reader`: its keys but its own (src/alerts/shared-lists.ts), or its whole
+ * reader when the change names its organization as owner or one of its own keys; the process then asks the store
+ * once which of its feeds' readers see each version (src/alerts/fanout.ts).
  */
 export type FeedRoute = { readonly kind: 'skip' } | { readonly kind: 'round' } | { readonly kind: 'shared'; readonly reader: Reader };
 
@@ -81,13 +82,14 @@ export interface Feed {
   /** Something changed somewhere: the feed will ask the store what is new for its reader. */
   notify(change: Change): void;
   /**
-   * `shared` only while the feed is idle (no round running or waiting, nothing being written) and the change
-   * names neither its organization as owner nor one of its own keys: exactly when notify would run a shared round.
+   * `shared` only while the feed is idle (no round running or waiting, nothing being written): with its shared part
+   * when the change names neither its organization as owner nor one of its own keys (exactly when notify would run a
+   * shared round), else with its whole reader (what its own round would read with).
    */
   route(change: NamedChange): FeedRoute;
   /**
    * The versions of `change` that `reader` (what route() returned) may see, oldest first: sent at once when the
-   * feed still reads with that reader and is idle; otherwise the change is taken as notify takes it.
+   * feed still reads with that reader (or its shared part) and is idle; otherwise the change is taken as notify takes it.
    */
   offer(reader: Reader, change: NamedChange, seen: readonly SeenVersion[]): void;
   /** Ask the store again with the whole reader even without a change (a stream's first round). */
@@ -332,13 +334,14 @@ export function openFeed(deps: FeedDeps, opened: Reader, cursor: number, send: (
     route(change) {
       if (closed) return { kind: 'skip' };
       if (!concerns(reader, change.audience, change.owners)) return { kind: 'skip' };
-      if (running !== null || dirty || sending !== null || namesOwn(reader, change.audience, change.owners)) return { kind: 'round' };
-      return { kind: 'shared', reader: sharedPart(reader) };
+      if (running !== null || dirty || sending !== null) return { kind: 'round' };
+      // A change naming its organization as owner or one of its own keys (the posting county's own streams): asked with its whole reader.
+      return { kind: 'shared', reader: namesOwn(reader, change.audience, change.owners) ? reader : sharedPart(reader) };
     },
     offer(lane, change, seen) {
       if (closed) return;
       // Its reader read again (another round ran meanwhile), or busy: the usual way, which reads with the reader as it stands.
-      if (running !== null || dirty || sending !== null || sharedPart(reader) !== lane) {
+      if (running !== null || dirty || sending !== null || (lane !== reader && lane !== sharedPart(reader))) {
         notify(change);
         return;
       }
