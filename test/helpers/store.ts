@@ -55,7 +55,8 @@ export function testDatabase(dialect: DialectName, env: Readonly<Record<string, 
 /**
  * Tests only: every table's rows (Kysely's migration tables aside) as sorted JSON lines, so a test can
  * prove a refused request changed nothing, in tables added later too. `ignore` names columns a request
- * may touch without changing data (when a key was last used).
+ * may touch without changing data. An API key's last use is always left out: it is written behind the
+ * requests (src/auth/service.ts), up to a second after the one that used the key, whatever it was answered.
  */
 export async function tableRows(database: Database<unknown>, ignore: Readonly<Record<string, readonly string[]>> = {}): Promise<Map<string, string[]>> {
   // PostgreSQL: only this test's schema, read from the catalogue by name (Kysely's introspection reads every schema, and
@@ -68,7 +69,7 @@ export async function tableRows(database: Database<unknown>, ignore: Readonly<Re
   const out = new Map<string, string[]>();
   for (const table of tables) {
     const { rows } = await sql<Record<string, unknown>>`select * from ${sql.table(table.name)}`.execute(database.db);
-    const skip = new Set(ignore[table.name] ?? []);
+    const skip = new Set([...(ignore[table.name] ?? []), ...(table.name === 'api_key' ? ['last_used_at'] : [])]);
     const lines = rows.map((row) => JSON.stringify(Object.entries(row).filter(([column]) => !skip.has(column)), (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)));
     out.set(table.name, lines.sort());
   }
