@@ -482,6 +482,29 @@ async function checkRefusals(world: ModelWorld, r: ModelReader, call: Call): Pro
   }
 }
 
+let fresh = 0;
+
+/**
+ * Publishing under an id the reader may not see reads exactly like publishing under a free one (DESIGN.md, "a refusal
+ * reveals nothing"): the write becomes its own record. Run last: it adds records (each its writer's alone).
+ */
+async function checkWritesToUnseen(world: ModelWorld, r: Extract<ModelReader, { kind: 'member' }>, call: Call): Promise<void> {
+  const me = world.orgs[r.org]?.id ?? '';
+  // The first unseen indicator through the REST write, the second through an import (each id written once: a second write would be a new version of its own record).
+  for (const [n, o] of world.objects.filter((x) => x.type === 'indicator' && !sees(world, r, x)).slice(0, 2).entries()) {
+    const free = `indicator--5efffffe-0000-4000-8000-${hex(++fresh, 12)}`;
+    const publish = (id: string) => {
+      const object = { type: 'indicator', spec_version: '2.1', id, created: `${DAY}T13:00:00.000Z`, modified: `${DAY}T13:00:00.000Z`, name: 'seen here', pattern: "[domain-name:value = 'here.example']", pattern_type: 'stix', valid_from: `${DAY}T13:00:00Z` };
+      if (n === 0) return call('POST', '/api/v1/objects', { object, tlp: 'amber', audience: [`org:${me}`] });
+      return call('POST', `/api/v1/import?tlp=amber&audience=org:${me}`, { type: 'bundle', id: `bundle--5efffffd-0000-4000-8000-${hex(++fresh, 12)}`, objects: [object] });
+    };
+    const [unseen, none] = [await publish(o.id), await publish(free)];
+    expect(none.status, none.body).toBe(n === 0 ? 201 : 200);
+    const same = (x: Served, id: string) => `${x.status} ${x.body.replaceAll(id, '{id}')}`;
+    expect(same(unseen, o.id), `publishing under an unseen id by ${describeReader(world, r)}`).toBe(same(none, free));
+  }
+}
+
 // ---- The property ------------------------------------------------------------------------------
 
 describe.each(testDialects())('export, feed, graph, selection, totals and counts on %s agree with the TLP oracle', (dialect) => {
@@ -524,6 +547,7 @@ describe.each(testDialects())('export, feed, graph, selection, totals and counts
             await checkIndicators(store, service, world, m);
             if (m.user === null) await checkRefusals(world, m, callAs(i));
           }
+          for (const [i, m] of members.entries()) if (m.user === null) await checkWritesToUnseen(world, m, callAs(i));
         } finally {
           await h?.close();
           await store.close();
