@@ -554,7 +554,7 @@ describe.each(testDialects())('export, feed, graph, selection, totals and counts
           await db?.drop();
         }
       }),
-      { numRuns: dialect === 'sqlite' ? 8 : 2, endOnFailure: true },
+      { numRuns: dialect === 'sqlite' ? 6 : 2, endOnFailure: true },
     );
   }, 600_000);
 });
