@@ -120,6 +120,11 @@ describe('rampart taxii', () => {
     } finally {
       await local.close();
     }
+    // Without --keys: what X shared with every member (community), not what it kept within itself.
+    const byDefault = await cli(['push', `${remote.url}/taxii2/`, '--collection', 'my-organization', '--api-key', alice.secret, '--db', db, '--as', X, '--json']);
+    expect(byDefault.err).toBe('');
+    expect((JSON.parse(byDefault.out) as { sent: number }).sent).toBe(0);
+    expect(await remote.store.stix.get({ kind: 'operator' }, mine['id'] as StixId)).toBeNull();
     const pushed = await cli(['push', `${remote.url}/taxii2/`, '--collection', 'my-organization', '--api-key', alice.secret, '--db', db, '--as', X, '--keys', `org:${X}`, '--json']);
     expect(pushed.err).toBe('');
     const summary = JSON.parse(pushed.out) as { sent: number; failed: number };

@@ -121,7 +121,7 @@ export function taxiiCommand(): Command {
       .argument('<url>', "the server's discovery URL or an API root URL")
       .requiredOption('--collection <id>', 'collection id or alias')
       .requiredOption('--as <identity id>', 'send only objects this local organization owns')
-      .option('--keys <keys>', 'send only what it shared with one of these audience keys (default: community,org:<its id>)')
+      .option('--keys <keys>', 'send only what it shared with one of these audience keys (default: community; add org:<its id> to send what it kept within the organization)')
       .option('--type <types...>', 'only these object types (repeat or comma-separate)')
       .option('--since <timestamp>', 'only versions added to this hub after this time (RFC 3339)')
       .option('--max-envelope-bytes <n>', "largest envelope sent (the server's max_content_length bounds it too)", String(10 * 1024 * 1024))
@@ -221,7 +221,7 @@ async function runPushCommand(url: string, flags: PushFlags): Promise<number> {
   if (!filters.ok) return fail('push', filters.error, EXIT.unusable);
   const as = parseOrgId(flags.as);
   if (!as.ok) return fail('push', `--as: ${as.error.message}`, EXIT.unusable);
-  const keys = keysOf(flags.keys ?? `community,org:${as.value}`, '--keys');
+  const keys = keysOf(flags.keys ?? 'community', '--keys');
   if (!keys.ok) return fail('push', keys.error, EXIT.unusable);
   const maxEnvelopeBytes = Number(flags.maxEnvelopeBytes);
   if (!Number.isInteger(maxEnvelopeBytes) || maxEnvelopeBytes < 1024) return fail('push', '--max-envelope-bytes must be a whole number of at least 1024', EXIT.unusable);
