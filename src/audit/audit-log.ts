@@ -1,5 +1,5 @@
 import type { OrgId, UserId } from '../domain/ids.ts';
-import { auditRepository, type AuditDraft, type AuditRepository, type AuditRow, type AuditSeal } from '../store/audit-store.ts';
+import { auditRepository, type AuditAppend, type AuditDraft, type AuditRepository, type AuditRow, type AuditSeal } from '../store/audit-store.ts';
 import type { Database } from '../store/db.ts';
 import { canonicalJson, chainHash, entryHash, GENESIS_HASH, hashedText, type AuditAction, type AuditEntryView } from './entry.ts';
 
@@ -21,6 +21,11 @@ export interface AuditPort {
   recordAll(entries: readonly AuditRecord[]): Promise<void>;
 }
 
+/** Entries drafted now for a store write to append with its rows (IncomingObject.audit): one commit for both. */
+export interface AuditDrafting {
+  draft(entries: readonly AuditRecord[]): AuditAppend;
+}
+
 export type AuditFindingKind = 'edited' | 'dropped' | 'reordered';
 
 export interface AuditFinding {
@@ -36,7 +41,7 @@ export interface AuditVerification {
   readonly findings: readonly AuditFinding[];
 }
 
-export interface AuditLog extends AuditPort {
+export interface AuditLog extends AuditPort, AuditDrafting {
   /** Walks the whole chain and reports every edited, dropped or reordered entry. */
   verify(): Promise<AuditVerification>;
   /** An organization's own trail, oldest first, after `afterSeq`. */
@@ -94,6 +99,10 @@ export function createAuditLog(store: { readonly database: Database<unknown> }, 
         entries.map((e) => draftOf(e, at)),
         SEAL,
       );
+    },
+    draft(entries) {
+      const at = clock.now().toISOString();
+      return { drafts: entries.map((e) => draftOf(e, at)), seal: SEAL };
     },
     verify: () => verifyChain(repo),
     async trail(orgId, afterSeq, limit) {

@@ -1,7 +1,8 @@
 import type { OrgId, UserId } from '../domain/ids.ts';
 import type { Tlp } from '../domain/tlp.ts';
 import type { Sharing, StoredVersion } from '../store/types.ts';
-import type { AuditPort } from './audit-log.ts';
+import type { AuditAppend } from '../store/audit-store.ts';
+import type { AuditDrafting, AuditPort, AuditRecord } from './audit-log.ts';
 
 export interface AuditActor {
   readonly orgId: OrgId;
@@ -43,6 +44,18 @@ export async function auditReads(audit: AuditPort | undefined, actor: AuditActor
 /** Records a publication: a new object is a share, a newer version a version; an unchanged re-post nothing. */
 export async function auditWrite(audit: AuditPort | undefined, actor: AuditActor, outcome: 'added' | 'new-version' | 'unchanged' | 'revoked', id: string, sharing: Sharing): Promise<void> {
   if (audit === undefined || outcome === 'unchanged') return;
+  await audit.record(writeRecord(actor, outcome, id, sharing));
+}
+
+/**
+ * auditWrite's entry, for the store to append with the write itself (IncomingObject.audit): the version and its entry
+ * commit together, in one statement for a status report (one commit a post instead of two).
+ */
+export function writeAudit(audit: AuditDrafting, actor: AuditActor, id: string, sharing: Sharing): (outcome: 'added' | 'new-version') => AuditAppend {
+  return (outcome) => audit.draft([writeRecord(actor, outcome, id, sharing)]);
+}
+
+function writeRecord(actor: AuditActor, outcome: 'added' | 'new-version' | 'revoked', id: string, sharing: Sharing): AuditRecord {
   const action = outcome === 'added' ? 'share' : outcome === 'revoked' ? 'revoke' : 'version';
-  await audit.record({ actorOrg: actor.orgId, actorUser: actor.userId, action, objectId: id, subjectOrg: sharing.owner, details: { tlp: sharing.tlp, audience: sharing.audience } });
+  return { actorOrg: actor.orgId, actorUser: actor.userId, action, objectId: id, subjectOrg: sharing.owner, details: { tlp: sharing.tlp, audience: sharing.audience } };
 }

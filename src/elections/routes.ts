@@ -1,6 +1,4 @@
 import type { FastifyReply } from 'fastify';
-import type { AuditPort } from '../audit/audit-log.ts';
-import { auditWrite } from '../audit/object-events.ts';
 import type { Principal } from '../domain/principal.ts';
 import { problem, type Problem } from '../domain/problem.ts';
 import { ok, type Result } from '../domain/result.ts';
@@ -14,8 +12,6 @@ import { ElectionDetailSchema, ElectionIdParams, ElectionListSchema, Expectation
 import { createElection, listElections, setExpectation, summaryOf, visibleElection, type ElectionDeps, type JurisdictionList } from './service.ts';
 
 export interface ElectionRouteDeps extends ElectionDeps {
-  /** Records each election and status shared, as the objects routes do. */
-  readonly audit?: AuditPort;
   readonly elections: ElectionStatusRepository;
   readonly jurisdictions: JurisdictionList;
   readonly isHubAdmin: (principal: Principal) => Promise<boolean>;
@@ -23,12 +19,6 @@ export interface ElectionRouteDeps extends ElectionDeps {
 }
 
 const UNAUTHENTICATED = problem('unauthenticated', 'unauthenticated', 'Sign in (POST /api/v1/session) or send an API key as "Authorization: Bearer <key>".');
-
-/** Puts a write in the audit log (share or version), as POST /api/v1/objects does. */
-export async function auditWritten(audit: AuditPort | undefined, principal: Principal, written: Written): Promise<void> {
-  const { id } = JSON.parse(written.json) as { id: string };
-  await auditWrite(audit, principal, written.outcome, id, written.sharing);
-}
 
 /** The written object as stored (exact bytes) with its sharing: the same body as POST /api/v1/objects. */
 export function sendWritten(reply: FastifyReply, written: Written): FastifyReply {
@@ -66,8 +56,8 @@ export function electionRoutes(deps: ElectionRouteDeps): AppPlugin {
           const writer = kit.requireWriter(request);
           if (!writer.ok) return kit.sendProblem(reply, writer.error);
           const written = await createElection(deps, writer.value, await deps.isHubAdmin(writer.value), request.body);
+          // Its audit entry (a share) was committed with it (deps.audit).
           if (!written.ok) return kit.sendProblem(reply, written.error);
-          await auditWritten(deps.audit, writer.value, written.value);
           return sendWritten(reply, written.value);
         },
       );

@@ -7,6 +7,7 @@ import { parseStixId, type OrgId } from '../domain/ids.ts';
 import type { Principal } from '../domain/principal.ts';
 import { problem, type Problem } from '../domain/problem.ts';
 import { err, ok, type Result } from '../domain/result.ts';
+import type { AuditDrafting } from '../audit/audit-log.ts';
 import { publishObject, type Written } from '../objects/service.ts';
 import type { OrgInfoPort } from '../sharing/keys.ts';
 import type { SharingPort } from '../sharing/port.ts';
@@ -24,6 +25,8 @@ export interface ElectionDeps {
   readonly orgName: (id: OrgId) => Promise<string | null>;
   /** The hub's own identity: the owner of the elections its administrators record (no member organization). */
   readonly hubOwner?: OrgId;
+  /** The audit log: an election or status recorded is a share, its entry committed with it. */
+  readonly audit?: AuditDrafting;
 }
 
 /** An election a reader may see, parsed. */
@@ -146,7 +149,7 @@ export async function createElection(deps: ElectionDeps, principal: Principal, h
   const defaultAudience: AudienceKey[] = hubAdmin ? ['community'] : body.state_fips.map((f) => `state:${f}` as const);
   const tlp = body.tlp ?? 'green';
   const shared = audience.value ?? (tlp === 'green' ? defaultAudience : undefined);
-  return publishObject(deps, principal, { object, tlp, ...(shared === undefined ? {} : { audience: shared }), path: '$', minted: true });
+  return publishObject(deps, principal, { object, tlp, ...(shared === undefined ? {} : { audience: shared }), path: '$', minted: true, ...(deps.audit === undefined ? {} : { audit: deps.audit }) });
 }
 
 /** Audience keys from a request body; the schema's pattern already matched, so a refusal here is a bug caught politely. */

@@ -18,6 +18,8 @@ import { ownershipRefusal, readerOfWriter } from '../ingest/ownership.ts';
 import type { ListObjectsQuery } from './schemas.ts';
 import { microsFromIso } from '../stix/timestamp.ts';
 import { nextModified } from './next-modified.ts';
+import type { AuditDrafting } from '../audit/audit-log.ts';
+import { writeAudit } from '../audit/object-events.ts';
 
 export interface ObjectsDeps {
   readonly stix: StixStore;
@@ -36,6 +38,8 @@ export interface PublishRequest {
   readonly transparency?: TransparencyEvent;
   /** The object's id was made here for this write (a random UUID): no record of it can exist, so none is looked for. */
   readonly minted?: boolean;
+  /** The audit log: the write's entry (a share or a version) is appended with it and commits with it (auditWrite's entry otherwise). */
+  readonly audit?: AuditDrafting;
 }
 
 export type WriteOutcome = 'added' | 'new-version' | 'unchanged';
@@ -210,7 +214,8 @@ export async function publishObject(deps: ObjectsDeps, principal: Principal, req
 
   const final = validate(object, request.path);
   if (!final.ok) return final;
-  return put(deps.stix, final.value, JSON.stringify(object), sharing.value, request.transparency, request.minted);
+  const audit = request.audit === undefined ? undefined : writeAudit(request.audit, principal, v.id, sharing.value);
+  return put(deps.stix, final.value, JSON.stringify(object), sharing.value, request.transparency, request.minted, audit);
 }
 
 /**
@@ -241,10 +246,10 @@ function tooLarge(bytes: number, path: string): Problem | null {
   return problem('too-large', 'object-too-large', message, [{ path, code: 'object-too-large', message }]);
 }
 
-async function put(stix: StixStore, v: ValidatedObject, json: string, sharing: Sharing, transparency?: TransparencyEvent, minted?: boolean): Promise<Result<Written, Problem>> {
+async function put(stix: StixStore, v: ValidatedObject, json: string, sharing: Sharing, transparency?: TransparencyEvent, minted?: boolean, audit?: IncomingObject['audit']): Promise<Result<Written, Problem>> {
   const large = tooLarge(Buffer.byteLength(json, 'utf8'), '$');
   if (large !== null) return err(large);
-  const incoming: IncomingObject = { ...incomingOf(v, json, sharing), ...(transparency === undefined ? {} : { transparency }), ...(minted === true ? { minted } : {}) };
+  const incoming: IncomingObject = { ...incomingOf(v, json, sharing), ...(transparency === undefined ? {} : { transparency }), ...(minted === true ? { minted } : {}), ...(audit === undefined ? {} : { audit }) };
   return stix.write(async (writer): Promise<Result<Written, Problem>> => {
     const [outcome] = await writer.putBatch([incoming], 'reject');
     if (outcome === undefined) throw new Error('putBatch returned no outcome for one object');

@@ -1,9 +1,8 @@
 import type { FastifyReply } from 'fastify';
 import { problem, type Problem } from '../domain/problem.ts';
 import type { Result } from '../domain/result.ts';
-import type { AuditPort } from '../audit/audit-log.ts';
 import type { Principal } from '../domain/principal.ts';
-import { auditWritten, sendWritten } from '../elections/routes.ts';
+import { sendWritten } from '../elections/routes.ts';
 import { ElectionIdParams } from '../elections/schemas.ts';
 import type { AppPlugin } from '../http/deps.ts';
 import { problemResponses } from '../http/schemas.ts';
@@ -16,7 +15,7 @@ import { myStatus, postStatus, rollupJson, stateRollupJson, timelineFor, type St
 const UNAUTHENTICATED = problem('unauthenticated', 'unauthenticated', 'Sign in (POST /api/v1/session) or send an API key as "Authorization: Bearer <key>".');
 
 /** Election-day status: the roll-up, one state's jurisdictions, the timeline, and posting a status. */
-export function statusRoutes(deps: StatusDeps & { readonly audit?: AuditPort; readonly isOrgAdmin: (principal: Principal) => Promise<boolean> }): AppPlugin {
+export function statusRoutes(deps: StatusDeps & { readonly isOrgAdmin: (principal: Principal) => Promise<boolean> }): AppPlugin {
   return (kit) => ({
     plugin: (app) => {
       const send = <V>(reply: FastifyReply & Sends<V>, result: Result<NoInfer<V>, Problem>): FastifyReply => sendResult(kit.sendProblem, reply, result);
@@ -100,8 +99,8 @@ export function statusRoutes(deps: StatusDeps & { readonly audit?: AuditPort; re
           const reader = kit.readerOf(request);
           if (reader === null) return kit.sendProblem(reply, UNAUTHENTICATED);
           const written = await postStatus(deps, writer.value, reader, request.params.id, request.body);
+          // Its audit entry (a share) was committed with it, in the same statement (deps.audit).
           if (!written.ok) return kit.sendProblem(reply, written.error);
-          await auditWritten(deps.audit, writer.value, written.value);
           return sendWritten(reply, written.value);
         },
       );

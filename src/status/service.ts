@@ -425,6 +425,6 @@ export async function postStatus(deps: StatusDeps, principal: Principal, reader:
   };
   const tlp = body.tlp ?? 'amber';
   const sharing = audience.value ?? (tlp === 'amber' && body.tlp === undefined ? [`state:${j.value.stateFips}` as const] : undefined);
-  return publishObject(deps, principal, { object, tlp, ...(sharing === undefined ? {} : { audience: sharing }), path: '$', minted: true });
+  return publishObject(deps, principal, { object, tlp, ...(sharing === undefined ? {} : { audience: sharing }), path: '$', minted: true, ...(deps.audit === undefined ? {} : { audit: deps.audit }) });
 }
 

@@ -11,7 +11,8 @@ import { bumpChanges, isPublic, lockClock, putBatch, setSharing, sha256Of, shari
 import type { ConflictPolicy, IncomingObject, InsertedVersion, Reader, Sharing, StixStore, StixWriter } from './types.ts';
 import { visibleTo } from './visibility.ts';
 import { gateOf } from './write-gate.ts';
-import { planAlone, putAlone, type AloneBatch } from './stix-write-alone.ts';
+import { appendInTransaction, type AuditAppend, type AuditTables } from './audit-store.ts';
+import { auditsOf, planAlone, putAlone, type AloneBatch } from './stix-write-alone.ts';
 
 export interface StixStoreOptions {
   /** Where added timestamps come from (microseconds since the epoch); the system clock by default. */
@@ -86,13 +87,15 @@ export function kyselyStixStore(database: Database<unknown>, options: StixStoreO
   }
 
   /** The writer's calls inside an open transaction: what writeSqlite and writePostgres share. */
-  function transactionWriter(trx: Kysely<StixTables>, lock: () => Promise<void>, locked: { held: boolean }, inserted: { count: number; first: InsertedVersion[] }): StixWriter {
+  function transactionWriter(trx: Kysely<StixTables>, lock: () => Promise<void>, locked: { held: boolean }, inserted: { count: number; first: InsertedVersion[] }, audits: AuditAppend[]): StixWriter {
     let stored: Promise<StoredIds> | null = null;
     return {
       putBatch: async (items, policy) => {
         // Whether the store is empty is a read too.
         if (stored === null && !heldVersions) await lock();
-        return putBatch({ trx, dialect, runMany, lock, locked }, items, policy, clock, await (stored ??= storedIds(trx)), inserted);
+        const outcomes = await putBatch({ trx, dialect, runMany, lock, locked }, items, policy, clock, await (stored ??= storedIds(trx)), inserted);
+        audits.push(...auditsOf(items, outcomes));
+        return outcomes;
       },
       visibleOwners: async (reader, ids) => {
         await lock();
@@ -123,11 +126,13 @@ export function kyselyStixStore(database: Database<unknown>, options: StixStoreO
         // The write lock first (see lockClock).
         const { lock, locked } = clockLock(trx);
         await lock();
-        const result = await fn(transactionWriter(trx, lock, locked, { count: 0, first: [] }));
+        const audits: AuditAppend[] = [];
+        const result = await fn(transactionWriter(trx, lock, locked, { count: 0, first: [] }, audits));
         if (!result.ok) {
           refused.result = result;
           throw marker;
         }
+        await appendInTransaction(trx as unknown as Kysely<AuditTables>, dialect, audits);
         return result;
       });
     } catch (error) {
@@ -149,11 +154,12 @@ export function kyselyStixStore(database: Database<unknown>, options: StixStoreO
       const inserted: { count: number; first: InsertedVersion[] } = { count: 0, first: [] };
       // What the write has done so far: a batch planned to go alone, or the open transaction's writer.
       const at: { alone: { batch: AloneBatch; items: readonly IncomingObject[]; policy: ConflictPolicy } | null; open: StixWriter | null } = { alone: null, open: null };
+      const audits: AuditAppend[] = [];
       const transaction = async (): Promise<StixWriter> => {
         if (at.open !== null) return at.open;
         await sql`begin`.execute(conn);
         const { lock, locked } = clockLock(conn);
-        const open = transactionWriter(conn, lock, locked, inserted);
+        const open = transactionWriter(conn, lock, locked, inserted, audits);
         at.open = open;
         const planned = at.alone;
         at.alone = null;
@@ -175,7 +181,11 @@ export function kyselyStixStore(database: Database<unknown>, options: StixStoreO
           visibleOwners: async (reader, ids) => (await transaction()).visibleOwners(reader, ids),
           inserted: () => inserted,
         });
-        if (at.open !== null) await sql`${sql.raw(result.ok ? 'commit' : 'rollback')}`.execute(conn);
+        if (at.open !== null) {
+          // The audit entries last, as in the one statement: the clock's row is locked before the audit log's head.
+          if (result.ok) await appendInTransaction(conn as unknown as Kysely<AuditTables>, dialect, audits);
+          await sql`${sql.raw(result.ok ? 'commit' : 'rollback')}`.execute(conn);
+        }
         else if (result.ok && at.alone !== null) await putAlone(conn, at.alone.batch, clock, inserted);
         return result;
       } catch (error) {

@@ -1,4 +1,5 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { appendCtes, chainedRows, mergedAppends, type AuditAppend } from './audit-store.ts';
 import type { StatusIndexParts } from './status-index.ts';
 import type { StixTables, StixValueTable, StixVersionTable } from './stix-tables.ts';
 import { audienceRows, isPublic, newStates, noteInserted, planBatch, rowsOf, valueRowsOf, type MicroClock } from './stix-write.ts';
@@ -18,6 +19,8 @@ export interface AloneBatch {
   readonly refs: readonly { ref: string; added_us: number }[];
   readonly statuses: readonly { at: number; parts: StatusIndexParts }[];
   readonly values: readonly StixValueTable[];
+  /** The audit log's entries the items carry (IncomingObject.audit), appended by the same statement; null when none. */
+  readonly audit: AuditAppend | null;
 }
 
 /** Versions a batch may hold to be written alone: a status report, an election, a few minted objects. */
@@ -37,7 +40,20 @@ export function planAlone(items: readonly IncomingObject[], policy: ConflictPoli
   if (replaced.length > 0) return null;
   const { rows, refs, statuses } = rowsOf(inserts, 0);
   if (rows.some((row) => row.tlp === 'clear' && isPublic(row.tlp, JSON.parse(row.audience) as string[]))) return null;
-  return { outcomes, types: [...new Set(inserts.map((i) => i.item.type))].sort(), rows, audiences: audienceRows(rows), refs, statuses, values: valueRowsOf(rows) };
+  const audits = mergedAppends(auditsOf(items, outcomes));
+  // Entries under several seals take the transaction path (the log has one seal: this does not happen).
+  if (audits.length > 1) return null;
+  return { outcomes, types: [...new Set(inserts.map((i) => i.item.type))].sort(), rows, audiences: audienceRows(rows), refs, statuses, values: valueRowsOf(rows), audit: audits[0] ?? null };
+}
+
+/** The audit entries the items of a batch carry for their outcomes (IncomingObject.audit), in the batch's order. */
+export function auditsOf(items: readonly IncomingObject[], outcomes: readonly PutOutcome[]): AuditAppend[] {
+  const out: AuditAppend[] = [];
+  for (const [i, item] of items.entries()) {
+    const kind = outcomes[i]?.kind;
+    if (item.audit !== undefined && (kind === 'added' || kind === 'new-version')) out.push(item.audit(kind));
+  }
+  return out;
 }
 
 const column = (values: readonly unknown[], type: string): RawBuilder<unknown> => sql`${values}::${sql.raw(type)}[]`;
@@ -86,12 +102,17 @@ export async function putAlone(db: Kysely<StixTables>, batch: AloneBatch, clock:
       from clock, unnest(${column(values.map((v) => v.kind), 'text')}, ${column(values.map((v) => v.value), 'text')}, ${column(values.map((v) => v.prefix), 'int4')}, ${at(values)},
         ${column(values.map((v) => v.owner), 'text')}, ${column(values.map((v) => v.audience), 'text')}) as r(kind, value, prefix, at, owner, audience))`);
   }
-  const { rows: result } = await sql<{ first: number }>`
-    with clock as (update stix_clock set last_us = greatest(last_us + ${n}, ${now + n - 1}) where one = 1 returning last_us - ${n - 1} as first),
+  // The audit entries last: their head row is locked after the clock's (appendCtes reads `clock` first), the order every write keeps.
+  const audit = batch.audit === null ? null : appendCtes(batch.audit.drafts, batch.audit.seal, 'clock');
+  if (audit !== null) inserts.push(audit.ctes);
+  const links = audit === null ? sql`null` : sql`(select json_agg(l order by l.i) from (${audit.links}) l)`;
+  const { rows: result } = await sql<{ first: number; links: { i: number; seq: number; prev_hash: string; hash: string }[] | null }>`
+    with recursive clock as (update stix_clock set last_us = greatest(last_us + ${n}, ${now + n - 1}) where one = 1 returning last_us - ${n - 1} as first),
     ${sql.join(inserts, sql`, `)}
-    select first from clock`.execute(db);
+    select first, ${links} as links from clock`.execute(db);
   const first = Number(result[0]?.first ?? Number.NaN);
   if (!Number.isFinite(first)) throw new Error('stix_clock has no row');
+  if (audit !== null && batch.audit !== null) chainedRows(batch.audit.drafts, batch.audit.seal, audit.texts, result[0]?.links ?? []);
   noteInserted(
     inserted,
     rows.map((r) => ({ ...r, added_us: first + r.added_us })),

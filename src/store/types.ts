@@ -4,6 +4,7 @@ import type { Problem } from '../domain/problem.ts';
 import type { Result } from '../domain/result.ts';
 import type { Tlp } from '../domain/tlp.ts';
 import type { TransparencyEvent } from '../domain/transparency.ts';
+import type { AuditAppend } from './audit-store.ts';
 
 /**
  * Who is reading. Every read in the store takes one; there is no read without it.
@@ -81,6 +82,12 @@ export interface IncomingObject {
    * stored yet, so the store does not look for one.
    */
   readonly minted?: boolean;
+  /**
+   * The audit log's entries for this object's write, appended with it: in the write's one statement or in its
+   * transaction, so the version and its entries commit together. Asked once the outcome is known; nothing is
+   * appended for a version unchanged or refused.
+   */
+  readonly audit?: (outcome: 'added' | 'new-version') => AuditAppend;
 }
 
 /**
