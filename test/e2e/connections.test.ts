@@ -167,6 +167,10 @@ describe.skipIf(skipReason !== null)('connections, the graph, downloading chosen
         await p.goto(`${app.baseUrl}/intel/${INDICATOR}`);
         await p.waitForSelector('.sightings-last');
         expect(await p.textContent('.sightings-summary')).toContain('Sighted 3 times by 1 jurisdiction in 1 state');
+        // Its STIX id is folded under the title, there for whoever needs it.
+        expect(await p.isVisible('.item-id code')).toBe(false);
+        await p.click('.item-id summary');
+        expect(await p.textContent('.item-id code')).toBe(INDICATOR);
         // What it looks for in words, with the STIX pattern beside it for analysts.
         expect(await p.textContent('.facts div:has(dt:text-is("Looks for")) dd')).toBe('The domain pollbook-update.example');
         expect(await p.textContent('.facts div:has(dt:text-is("As a STIX pattern")) dd')).toBe("[domain-name:value = 'pollbook-update.example']");

@@ -78,7 +78,11 @@ export function ObjectDetail(props: { readonly id: string }) {
         <div>
           <div className="type-tag">{typeLabel(typeof shown['type'] === 'string' ? shown['type'] : '')}</div>
           <h1>{titles.get(props.id) ?? displayName(shown) ?? props.id}</h1>
-          <p className="muted small mono">{props.id}</p>
+          {/* The STIX id is for analysts and tools (the API, the CLI, TAXII): folded, it does not stand under every title. */}
+          <details className="item-id muted small">
+            <summary>Its id, for the API and other tools</summary>
+            <code className="mono">{props.id}</code>
+          </details>
         </div>
         {sharing === null ? null : <TlpBadge tlp={sharing.tlp} large />}
       </div>
