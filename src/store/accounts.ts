@@ -61,7 +61,7 @@ export function accountsStore(database: Database<unknown>): AccountsStore {
   });
   return {
     ...accountsAuthStore(db),
-    ...credentialsStore(db, database.dialect),
+    ...credentialsStore(db),
     async insertOrganizations(orgs) {
       let added = 0;
       for (let i = 0; i < orgs.length; i += INSERT_CHUNK) {

@@ -5,7 +5,6 @@ import { apiKeyOf, sessionOf } from './accounts-auth.ts';
 import { organizationOf, userOf, type OrganizationRow } from './accounts-rows.ts';
 import type { AccountTables, ApiKeyRow, SessionRow, UserRow } from './accounts-tables.ts';
 import { batchedLookup } from './batched.ts';
-import { PREPARED, type DialectName } from './db.ts';
 
 /**
  * What a request's credentials stand on, read together: the API key or session, its person, the person's
@@ -36,18 +35,15 @@ const picked = <T>(row: Readonly<Record<string, unknown>>, alias: string, column
 
 /**
  * One statement for the key (or session), its person, organization and groups, one row per accepted group
- * (one with no group when there is none), for every id asked in the same turn. PostgreSQL: one text whatever the
- * number of ids (an array), kept prepared: planning the four-table join cost more than running it, on every request
- * and every live feed's round. SQLite: the ids spelled out.
+ * (one with no group when there is none), for every id asked in the same turn.
  */
-function credentialsQuery(dialect: DialectName, from: 'api_key' | 'account_session', column: 'id' | 'token_hash', columns: readonly string[], ids: readonly string[]): RawBuilder<Record<string, unknown>> {
-  const asked = dialect === 'postgres' ? sql`= any(${[...ids]}::text[])` : sql`in (${sql.join(ids)})`;
-  return sql<Record<string, unknown>>`${sql.raw(dialect === 'postgres' ? PREPARED : '')}select ${sql.raw(`${selected('c', columns)}, ${selected('u', USER_COLUMNS)}, ${selected('o', ORG_COLUMNS)}, g.group_id as g_group_id`)}
+function credentialsQuery(from: 'api_key' | 'account_session', column: 'id' | 'token_hash', columns: readonly string[], ids: readonly string[]): RawBuilder<Record<string, unknown>> {
+  return sql<Record<string, unknown>>`select ${sql.raw(`${selected('c', columns)}, ${selected('u', USER_COLUMNS)}, ${selected('o', ORG_COLUMNS)}, g.group_id as g_group_id`)}
     from ${sql.table(from)} c
     join account_user u on u.id = c.user_id
     left join organization o on o.id = u.org_id
     left join sharing_group_member g on g.org_id = u.org_id and g.status = 'accepted'
-    where c.${sql.raw(column)} ${asked}`;
+    where c.${sql.raw(column)} in (${sql.join(ids)})`;
 }
 
 function credentialsOf<T>(rows: readonly Record<string, unknown>[], column: string, columns: readonly string[], via: (row: T) => T): Map<string, Credentials<T>> {
@@ -72,13 +68,13 @@ function credentialsOf<T>(rows: readonly Record<string, unknown>[], column: stri
  * one statement instead of five (key, person, organization twice, groups), lookups of one turn together.
  * Nothing is kept between turns, so a revoked key or disabled person is refused at the next request.
  */
-export function credentialsStore(db: Kysely<AccountTables>, dialect: DialectName): CredentialsStore {
+export function credentialsStore(db: Kysely<AccountTables>): CredentialsStore {
   const byKey = batchedLookup(async (ids: readonly string[]) => {
-    const { rows } = await credentialsQuery(dialect, 'api_key', 'id', KEY_COLUMNS, ids).execute(db);
+    const { rows } = await credentialsQuery('api_key', 'id', KEY_COLUMNS, ids).execute(db);
     return credentialsOf<ApiKeyRow>(rows, 'id', KEY_COLUMNS, apiKeyOf);
   });
   const bySession = batchedLookup(async (hashes: readonly string[]) => {
-    const { rows } = await credentialsQuery(dialect, 'account_session', 'token_hash', SESSION_COLUMNS, hashes).execute(db);
+    const { rows } = await credentialsQuery('account_session', 'token_hash', SESSION_COLUMNS, hashes).execute(db);
     return credentialsOf<SessionRow>(rows, 'token_hash', SESSION_COLUMNS, sessionOf);
   });
   return { credentialsOfKey: (id) => byKey(id), credentialsOfSession: (hash) => bySession(hash) };

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
@@ -31,39 +30,6 @@ export interface PoolWatch {
   onCheckout(listener: (seconds: number) => void): () => void;
 }
 
-/**
- * Marks a statement PostgreSQL keeps prepared on each connection (named by its text): planned for its first few
- * runs, then, when PostgreSQL finds its generic plan no dearer, never again. For statements of one fixed text (no
- * list of values spelled out: an array parameter instead) that run on every request or live round, where planning
- * cost more than running (the credentials' four-table join: 0.2 ms planned, 0.05 ms run). SQLite reads it as a comment.
- */
-export const PREPARED = '/* prepared */ ';
-
-/** A statement's name on the connection: the hash of its text (the same text, the same name, in every process). */
-const preparedNames = new Map<string, string>();
-function preparedName(text: string): string {
-  let name = preparedNames.get(text);
-  if (name === undefined) {
-    name = `rampart_${createHash('sha256').update(text).digest('hex').slice(0, 24)}`;
-    preparedNames.set(text, name);
-  }
-  return name;
-}
-
-/** The client, its statements marked PREPARED sent as named (prepared) ones; every other query as it comes. */
-const preparing = new WeakSet<pg.PoolClient>();
-function withPrepared(client: pg.PoolClient): pg.PoolClient {
-  if (preparing.has(client)) return client;
-  preparing.add(client);
-  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
-  // pg's query has many overloads; Kysely calls query(text, values) and, for streams, query(cursor).
-  (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
-    const [text, values] = args;
-    return typeof text === 'string' && text.startsWith(PREPARED) && args.length === 2 ? query({ name: preparedName(text), text, values }) : query(...args);
-  };
-  return client;
-}
-
 /** A pg pool for Kysely whose checkouts are timed for `PoolWatch` listeners. */
 function watchedPool(pool: pg.Pool): { readonly pool: PostgresPool; readonly watch: PoolWatch } {
   const listeners = new Set<(seconds: number) => void>();
@@ -71,7 +37,7 @@ function watchedPool(pool: pg.Pool): { readonly pool: PostgresPool; readonly wat
     pool: {
       connect: async () => {
         const started = performance.now();
-        const client = withPrepared(await pool.connect());
+        const client = await pool.connect();
         const seconds = (performance.now() - started) / 1000;
         for (const listener of listeners) listener(seconds);
         return client;

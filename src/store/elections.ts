@@ -3,7 +3,7 @@ import type { ElectionFunction, StatusLevel } from '../domain/election.ts';
 import type { OrgId, StixId } from '../domain/ids.ts';
 import type { Tlp } from '../domain/tlp.ts';
 import { ELECTION_TYPE } from '../stix/rampart-ids.ts';
-import { PREPARED, type Database } from './db.ts';
+import type { Database } from './db.ts';
 import type { ElectionTables } from './status-index.ts';
 import type { StixTables } from './stix-tables.ts';
 import type { Reader } from './types.ts';
@@ -120,16 +120,13 @@ export function electionStatusStore(database: Database<unknown>): ElectionStatus
 
   return {
     async statusMark(electionRef, personKeys = []) {
-      const postgres = database.dialect === 'postgres';
-      // PostgreSQL: the keys as one array, so the statement has one text and stays prepared (every roll-up read asks).
-      const keys = postgres ? sql`= any(${[...personKeys]}::text[])` : sql`in (${sql.join(personKeys)})`;
       const person =
         personKeys.length === 0
           ? sql`0`
-          : sql`(select max(a.added_us) from stix_audience a where a.key ${keys}
+          : sql`(select max(a.added_us) from stix_audience a where a.key in (${sql.join(personKeys)})
               and (exists (select 1 from status_report s where s.added_us = a.added_us and s.election_ref = ${electionRef})
                 or exists (select 1 from stix_version v where v.added_us = a.added_us and v.id = ${electionRef})))`;
-      const { rows } = await sql<{ newest: number | string | null; changes: number | string | null; elections: number | string | null; person: number | string | null }>`${sql.raw(postgres ? PREPARED : '')}select
+      const { rows } = await sql<{ newest: number | string | null; changes: number | string | null; elections: number | string | null; person: number | string | null }>`select
           (select max(added_us) from status_report where election_ref = ${electionRef}) as newest,
           (select n from status_change where one = 1) as changes,
           (select n from stix_change where type = ${ELECTION_TYPE}) as elections,
