@@ -2,6 +2,7 @@ import type { OrgId } from '../domain/ids.ts';
 import { err, ok, type Result } from '../domain/result.ts';
 import type { FederationRepository } from '../store/federation.ts';
 import type { Reader, StixStore } from '../store/types.ts';
+import { servedText } from '../stix/tlp-marking.ts';
 import type { CollectionLocation, TaxiiClient } from '../taxii/client/client.ts';
 import { pushObjects, type PushOptions, type PushSummary } from '../taxii/client/push.ts';
 import type { FederationError } from './pull.ts';
@@ -62,7 +63,8 @@ export async function runPush(deps: PushDeps, plan: PushPlan): Promise<Result<Pu
       }
       for (const v of page.value.items) {
         newest = Math.max(newest ?? 0, v.addedUs);
-        yield v.json;
+        // With its TLP marking, as TAXII serves it (a version stored before the hub wrote markings in may lack it).
+        yield servedText(v.json, v.type, v.sharing.tlp);
       }
       if (page.value.nextCursor === null) return;
       cursor = page.value.nextCursor;

@@ -50,7 +50,7 @@ function exportRoutes(app: RampartApp, authn: RequestKit, deps: ExportRouteDeps)
       onRequest: authn.guard('read'),
       schema: {
         tags: ['objects'],
-        summary: 'Download a STIX 2.1 bundle of what is shared with you (exact stored bytes), optionally by type and added time',
+        summary: 'Download a STIX 2.1 bundle of what is shared with you (the stored bytes, with the TLP marking added to a version stored without one), optionally by type and added time',
         querystring: ExportQuery,
         produces: [STIX_MEDIA_TYPE],
         response: { ...problemResponses(400, 401) },

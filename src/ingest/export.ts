@@ -3,6 +3,7 @@ import type { Problem } from '../domain/problem.ts';
 import { err, ok, type Result } from '../domain/result.ts';
 import type { ListQuery, Reader, StixStore } from '../store/types.ts';
 import { microsFromIso } from '../stix/timestamp.ts';
+import { servedText } from '../stix/tlp-marking.ts';
 
 export interface ExportQuery {
   readonly types?: readonly string[];
@@ -42,7 +43,7 @@ export function parseExportFilters(rawTypes: readonly string[] | undefined, sinc
 
 /**
  * Streams a STIX 2.1 bundle of what `reader` may see: a fresh bundle id and each object's stored
- * bytes, unchanged, joined with commas. The first page is fetched before anything is emitted, so a
+ * bytes, unchanged but for the TLP marking of a version stored without one (src/stix/tlp-marking.ts), joined with commas. The first page is fetched before anything is emitted, so a
  * bad query surfaces as an error value rather than a half-written bundle.
  */
 export async function exportBundle(
@@ -67,7 +68,7 @@ export async function exportBundle(
     let firstItem = true;
     for (;;) {
       if (page.items.length > 0) {
-        yield (firstItem ? ',"objects":[\n' : ',\n') + page.items.map((v) => v.json).join(',\n');
+        yield (firstItem ? ',"objects":[\n' : ',\n') + page.items.map((v) => servedText(v.json, v.type, v.sharing.tlp)).join(',\n');
         firstItem = false;
       }
       if (page.nextCursor === null) break;

@@ -1,9 +1,10 @@
 import type { ProblemDetail } from '../domain/problem.ts';
-import { TLP_MARKING_IDS, tlpOfMarkings, type Tlp } from '../domain/tlp.ts';
+import { tlpOfMarkings, type Tlp } from '../domain/tlp.ts';
 import { err, ok, type Result } from '../domain/result.ts';
 import { stixRefs } from '../store/stix-refs.ts';
 import type { IncomingObject, Sharing } from '../store/types.ts';
 import { parseItem, type BundleItem } from '../stix/bundle-reader.ts';
+import { addTlpMarking } from '../stix/tlp-marking.ts';
 import { validateStixObject, type PatternChecker, type ValidatedObject } from '../stix/validate.ts';
 import { defaultPatternChecker } from './pattern-checker.ts';
 import { sharingFor, type SharingDefaults } from './sharing-defaults.ts';
@@ -50,46 +51,7 @@ export function prepareItem(
  */
 export function withTlpMarking(text: string, v: ValidatedObject, tlp: Tlp): string {
   if (v.type === 'marking-definition' || tlpOfMarkings(v.objectMarkingRefs) !== undefined) return text;
-  const marking = JSON.stringify(TLP_MARKING_IDS[tlp]);
-  const has = Object.hasOwn(v.object, 'object_marking_refs');
-  // The array's closing bracket, or the object's closing brace: the marking goes after the last value before it.
-  const close = has ? markingRefsClose(text) : text.lastIndexOf('}');
-  if (close < 0) return JSON.stringify({ ...v.object, object_marking_refs: [...v.objectMarkingRefs, TLP_MARKING_IDS[tlp]] });
-  const at = text.slice(0, close).trimEnd().length;
-  const first = text.charAt(at - 1) === (has ? '[' : '{');
-  return `${text.slice(0, at)}${first ? '' : ','}${has ? marking : `"object_marking_refs":[${marking}]`}${text.slice(at)}`;
-}
-
-/** The index of the quote that closes the JSON string opening at `open`. */
-function stringEnd(text: string, open: number): number {
-  let i = open + 1;
-  while (i < text.length && text.charAt(i) !== '"') i += text.charAt(i) === '\\' ? 2 : 1;
-  return i;
-}
-
-/** Where the closing bracket of an object's top-level `object_marking_refs` array is in its text (a list of strings, as validated), or -1. */
-function markingRefsClose(text: string): number {
-  let depth = 0;
-  let key: string | null = null;
-  let keyNext = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charAt(i);
-    if (c === '"') {
-      const end = stringEnd(text, i);
-      if (keyNext) key = text.slice(i + 1, end);
-      keyNext = false;
-      i = end;
-    } else if (c === '{' || c === '[') {
-      depth++;
-      if (depth === 1) keyNext = true;
-      else if (depth === 2 && c === '[' && key === 'object_marking_refs') {
-        for (i++; i < text.length && text.charAt(i) !== ']'; i++) if (text.charAt(i) === '"') i = stringEnd(text, i);
-        return i < text.length ? i : -1;
-      }
-    } else if (c === '}' || c === ']') depth--;
-    else if (c === ',' && depth === 1) keyNext = true;
-  }
-  return -1;
+  return addTlpMarking(text, v.object, v.objectMarkingRefs, tlp);
 }
 
 /** The version a validated object's text becomes in the store, under `sharing` (every write path starts from this). */

@@ -11,6 +11,7 @@ import { problemResponses } from '../http/schemas.ts';
 import { sendBytes } from '../http/send-bytes.ts';
 import { CreateObjectBody, ListObjectsQuery, ObjectDetailSchema, ObjectIdParams, ObjectListSchema, RelatedListSchema, RelatedQuery, WrittenObjectSchema } from './schemas.ts';
 import { isoFromMicros } from '../stix/timestamp.ts';
+import { servedText } from '../stix/tlp-marking.ts';
 
 function sharingJson(sharing: Sharing): string {
   return JSON.stringify({ owner: sharing.owner, tlp: sharing.tlp, audience: sharing.audience });
@@ -21,8 +22,11 @@ function sendJson(reply: FastifyReply, status: number, text: string): FastifyRep
   return sendBytes(reply.code(status).type('application/json; charset=utf-8'), text);
 }
 
+/** A version's text as served: with its TLP marking when stored without one (src/stix/tlp-marking.ts). */
+const served = (v: StoredVersion): string => servedText(v.json, v.type, v.sharing.tlp);
+
 function listJson(items: readonly StoredVersion[], nextCursor: string | null, total: number, totalCapped: boolean): string {
-  return `{"items":[${items.map((i) => i.json).join(',')}],"next_cursor":${JSON.stringify(nextCursor)},"total":${total},"total_capped":${totalCapped}}`;
+  return `{"items":[${items.map(served).join(',')}],"next_cursor":${JSON.stringify(nextCursor)},"total":${total},"total_capped":${totalCapped}}`;
 }
 
 function relatedJson(items: readonly RelatedEntry[], nextCursor: string | null): string {
@@ -30,7 +34,7 @@ function relatedJson(items: readonly RelatedEntry[], nextCursor: string | null):
     const other = e.other === null ? null : (JSON.parse(e.other.json) as Record<string, unknown>);
     const name = typeof other?.['name'] === 'string' ? other['name'] : null;
     const end = e.other === null ? 'null' : JSON.stringify({ id: e.other.id, type: e.other.type, name, revoked: e.other.revoked });
-    return `{"relationship":${e.relationship.json},"direction":"${e.direction}","other":${end}}`;
+    return `{"relationship":${served(e.relationship)},"direction":"${e.direction}","other":${end}}`;
   };
   return `{"items":[${items.map(entry).join(',')}],"next_cursor":${JSON.stringify(nextCursor)}}`;
 }
@@ -112,7 +116,7 @@ function objectRoutes(app: RampartApp, authn: RequestKit, deps: ObjectRouteDeps)
       if (principal !== null) await auditReads(deps.audit, principal, [latest], 'GET /api/v1/objects/{id}');
       const list = versions.map((v) => ({ modified: v.modified, added: isoFromMicros(v.addedUs) }));
       void reply.header('cache-control', 'private, no-store');
-      return sendJson(reply, 200, `{"object":${latest.json},"versions":${JSON.stringify(list)},"sharing":${sharingJson(latest.sharing)}}`);
+      return sendJson(reply, 200, `{"object":${served(latest)},"versions":${JSON.stringify(list)},"sharing":${sharingJson(latest.sharing)}}`);
     },
   );
 

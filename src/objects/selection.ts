@@ -3,6 +3,7 @@ import type { OrgId } from '../domain/ids.ts';
 import type { Problem } from '../domain/problem.ts';
 import { ok, type Result } from '../domain/result.ts';
 import type { Reader } from '../store/types.ts';
+import { servedText } from '../stix/tlp-marking.ts';
 import { summarise, visibleRecords, type ConnectionsDeps, type SharedSummary } from './connections.ts';
 
 /** The most ids one export may name: a page of a list, selected. */
@@ -28,10 +29,13 @@ export async function selectedObjects(deps: ConnectionsDeps, reader: Reader, ids
   return ok(out);
 }
 
-/** A STIX 2.1 bundle of the selection: each object's stored bytes, unchanged. STIX forbids an empty `objects`, so an empty selection has none. */
+/**
+ * A STIX 2.1 bundle of the selection: each object's stored bytes, unchanged but for the TLP marking of a version stored without one
+ * (src/stix/tlp-marking.ts). STIX forbids an empty `objects`, so an empty selection has none.
+ */
 export function selectionBundle(selection: readonly SharedSummary[], newUuid: () => string = randomUUID): string {
   const head = `{"type":"bundle","id":"bundle--${newUuid()}"`;
-  return selection.length === 0 ? `${head}}\n` : `${head},"objects":[\n${selection.map((s) => s.version.json).join(',\n')}\n]}\n`;
+  return selection.length === 0 ? `${head}}\n` : `${head},"objects":[\n${selection.map((s) => servedText(s.version.json, s.version.type, s.version.sharing.tlp)).join(',\n')}\n]}\n`;
 }
 
 /**

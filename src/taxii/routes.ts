@@ -13,6 +13,7 @@ import type { TaxiiContext } from './plugin.ts';
 import { postEnvelope } from './post.ts';
 import { parseTaxiiQuery, searchOf, type Endpoint, type TaxiiQuery } from './query.ts';
 import { dateAddedOf, readPage, versionsIn, type PageOut, type ReadDeps } from './read.ts';
+import { servedText } from '../stix/tlp-marking.ts';
 
 // Path parameters as schemas: the router always gives strings, so they refuse nothing; they type request.params and document the paths.
 const StatusPath = { params: Type.Object({ status: Type.String() }) };
@@ -40,20 +41,22 @@ function paging(page: PageOut): { more?: boolean; next?: string } {
 }
 
 /**
- * The envelope (§3.7) assembled from the stored bytes of each object, never re-serialized: written
+ * The envelope (§3.7) assembled from the stored bytes of each object (with its TLP marking when they lack one), never re-serialized: written
  * object by object into one Buffer, which is several times cheaper than joining a large string.
  */
 function envelope(page: PageOut): Buffer {
   const head = JSON.stringify(paging(page));
   if (page.rows.length === 0) return Buffer.from(head);
   const open = `${head.slice(0, -1)}${head === '{}' ? '' : ','}"objects":[`;
-  let size = Buffer.byteLength(open) + page.rows.length + 1;
-  for (const r of page.rows) size += Buffer.byteLength(r.stored.json);
+  // A version stored before the hub wrote TLP markings in gets its TLP's marking here (src/stix/tlp-marking.ts).
+  const texts = page.rows.map((r) => servedText(r.stored.json, r.stored.type, r.stored.sharing.tlp));
+  let size = Buffer.byteLength(open) + texts.length + 1;
+  for (const text of texts) size += Buffer.byteLength(text);
   const out = Buffer.allocUnsafe(size);
   let at = out.write(open);
-  page.rows.forEach((r, i) => {
+  texts.forEach((text, i) => {
     if (i > 0) at = out.writeUInt8(0x2c, at); // ,
-    at += out.write(r.stored.json, at);
+    at += out.write(text, at);
   });
   at = out.writeUInt8(0x5d, at); // ]
   out.writeUInt8(0x7d, at); // }

@@ -874,7 +874,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Download a STIX 2.1 bundle of what is shared with you (exact stored bytes), optionally by type and added time */
+        /** Download a STIX 2.1 bundle of what is shared with you (the stored bytes, with the TLP marking added to a version stored without one), optionally by type and added time */
         get: {
             parameters: {
                 query: {
