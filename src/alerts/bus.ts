@@ -12,6 +12,7 @@ import { connect, type NatsConnection } from 'nats';
  *   version which of its feeds' key sets may see it (seenBy) instead of each feed asking what is new;
  * - `reshared`: an owner (or a federation pull, or a TAXII delete) changed who an object is shared with; with `at_us`,
  *   when the store logged it (its clock, as added times): a feed's cursor moves past it, so a resumed stream does not repeat it;
+ *   with `owner`, whose record of the id it was (other owners' records of an observable did not change);
  * - `support`: a support request changed; only the organizations named (its requester, provider and
  *   added parties) hear of it, and they ask for the request like any reader;
  * - `access`: credentials were taken away (a key revoked, a person disabled or signed out, a group left):
@@ -28,7 +29,10 @@ export const ChangeSchema = Type.Union([
     },
     { additionalProperties: false },
   ),
-  Type.Object({ kind: Type.Literal('reshared'), id: Type.String({ minLength: 1, maxLength: 300 }), at_us: Type.Optional(Type.Integer({ minimum: 0 })) }, { additionalProperties: false }),
+  Type.Object(
+    { kind: Type.Literal('reshared'), id: Type.String({ minLength: 1, maxLength: 300 }), owner: Type.Optional(Type.String({ minLength: 1, maxLength: 300 })), at_us: Type.Optional(Type.Integer({ minimum: 0 })) },
+    { additionalProperties: false },
+  ),
   Type.Object({ kind: Type.Literal('access'), orgs: Type.Optional(Type.Array(Type.String({ maxLength: 300 }), { maxItems: 200 })) }, { additionalProperties: false }),
   Type.Object({ kind: Type.Literal('support'), request_id: Type.String({ minLength: 1, maxLength: 100 }), orgs: Type.Array(Type.String({ maxLength: 300 }), { maxItems: 200 }) }, { additionalProperties: false }),
 ]);

@@ -77,13 +77,13 @@ describe.each(testDialects())('the catch-up of lost changes on %s', (dialect) =>
     now = 6000;
     await catchUp.scan();
     // With when it was logged (a feed's cursor moves past it).
-    expect(reshares()).toEqual([{ kind: 'reshared', id: lost.id, at_us: lostAt }]);
+    expect(reshares()).toEqual([{ kind: 'reshared', id: lost.id, owner: ORG_A, at_us: lostAt }]);
 
     const laterAt = await store.stix.reshare(later.id, share(ORG_A, 'amber', ['state:55']));
     await catchUp.scan();
     now = 7000;
     await catchUp.scan();
-    expect(reshares()).toEqual([{ kind: 'reshared', id: lost.id, at_us: lostAt }, { kind: 'reshared', id: later.id, at_us: laterAt }]);
+    expect(reshares()).toEqual([{ kind: 'reshared', id: lost.id, owner: ORG_A, at_us: lostAt }, { kind: 'reshared', id: later.id, owner: ORG_A, at_us: laterAt }]);
 
     catchUp.unwatch();
     await store.stix.reshare(lost.id, share(ORG_A, 'amber', ['state:17']));

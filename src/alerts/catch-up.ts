@@ -69,7 +69,7 @@ export function storeCatchUp(deps: CatchUpDeps): CatchUp {
   // change and not yet found in the log, each with the number of the scans begun when heard; entries found, not yet heard.
   let reshareThrough: number | null = null;
   const heardReshares = new Map<string, number[]>();
-  const pendingReshares = new Map<number, { readonly id: string; readonly atUs: number | null; readonly since: number }>();
+  const pendingReshares = new Map<number, { readonly id: string; readonly owner: string; readonly atUs: number | null; readonly since: number }>();
   let scansBegun = 0;
 
   const newest = async (): Promise<number> => {
@@ -82,7 +82,7 @@ export function storeCatchUp(deps: CatchUpDeps): CatchUp {
   async function scanReshares(started: number, begun: number): Promise<void> {
     const from = reshareThrough;
     if (from === null) return;
-    const read: { seq: number; id: string; atUs: number | null }[] = [];
+    const read: { seq: number; id: string; owner: string; atUs: number | null }[] = [];
     let last = from;
     let complete = false;
     for (let pages = 0; pages < MAX_PAGES; pages++) {
@@ -101,7 +101,7 @@ export function storeCatchUp(deps: CatchUpDeps): CatchUp {
       if (heard !== undefined && heard.length > 0) {
         heard.shift();
         if (heard.length === 0) heardReshares.delete(entry.id);
-      } else pendingReshares.set(entry.seq, { id: entry.id, atUs: entry.atUs, since: now });
+      } else pendingReshares.set(entry.seq, { id: entry.id, owner: entry.owner, atUs: entry.atUs, since: now });
     }
     // A name heard before this scan began was committed before it (changes are sent after the commit): when the scan
     // read the whole log and did not find it, that re-share changed nothing and logged nothing, and it must not stand
@@ -114,15 +114,16 @@ export function storeCatchUp(deps: CatchUpDeps): CatchUp {
       }
     }
     reshareThrough = last;
-    // Each id once, with when its newest lost re-share was logged (a feed's cursor moves past it).
-    const due = new Map<string, number | null>();
+    // Each record once (id and owner), with when its newest lost re-share was logged (a feed's cursor moves past it).
+    const due = new Map<string, { id: string; owner: string; at: number | null }>();
     for (const [seq, p] of pendingReshares) {
       if (now - p.since < deps.graceMs) continue;
       pendingReshares.delete(seq);
-      const known = due.get(p.id);
-      due.set(p.id, p.atUs === null ? (known ?? null) : Math.max(known ?? 0, p.atUs));
+      const key = `${p.id} ${p.owner}`;
+      const known = due.get(key)?.at;
+      due.set(key, { id: p.id, owner: p.owner, at: p.atUs === null ? (known ?? null) : Math.max(known ?? 0, p.atUs) });
     }
-    for (const [id, at] of due) deps.deliver({ kind: 'reshared', id, ...(at === null ? {} : { at_us: at }) });
+    for (const { id, owner, at } of due.values()) deps.deliver({ kind: 'reshared', id, owner, ...(at === null ? {} : { at_us: at }) });
   }
 
   const hand = (versions: readonly StoredVersion[]): void => {

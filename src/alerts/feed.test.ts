@@ -162,6 +162,35 @@ describe('the live feed of one reader', () => {
     }
   });
 
+  it('says nothing of a re-share of another owner\'s record of an id it sees (an observable several organizations hold), live or resumed', async () => {
+    const THIRD = 'identity--0c000000-0000-4000-8000-00000000000c' as OrgId;
+    const seen = object(7, community);
+    const hidden = { ...object(7, { owner: THIRD, tlp: 'amber', audience: [`org:${THIRD}`] }) };
+    await put([seen]);
+    await put([hidden]);
+    const { feed, sent, stop } = listen(0, undefined, true);
+    feed.poll();
+    await feed.settled();
+    expect(sent.map((e) => [e.object.id, e.object.owner, e.object.change])).toEqual([[seen.id, OWNER, 'stored']]);
+    const cursor = sent.at(-1)?.cursor ?? -1;
+    // The third organization re-shares its own record, still not with this reader.
+    await stix.reshare(hidden.id, { owner: THIRD, tlp: 'amber', audience: [`org:${THIRD}`, 'org:identity--0d000000-0000-4000-8000-00000000000d'] });
+    await feed.settled();
+    expect(sent).toHaveLength(1);
+    stop();
+    feed.close();
+    const resumed = listen(cursor, undefined, true);
+    resumed.feed.poll();
+    await resumed.feed.settled();
+    expect(resumed.sent).toEqual([]);
+    // Its owner re-shares the record it sees: that is news.
+    await stix.reshare(seen.id, { ...community, audience: ['community', `org:${OTHER}`] });
+    await resumed.feed.settled();
+    expect(resumed.sent.map((e) => [e.object.id, e.object.owner, e.object.change])).toEqual([[seen.id, OWNER, 'reshared']]);
+    resumed.stop();
+    resumed.feed.close();
+  });
+
   it('stops, and says why, when the store fails', async () => {
     const failing: Pick<StixStore, 'list'> = { list: () => Promise.resolve(err({ kind: 'invalid', code: 'broken', message: 'broken' })) };
     const errors: unknown[] = [];
@@ -196,7 +225,7 @@ describe('the publishing store', () => {
       expect(versions.map((v) => v.id)).toEqual(items.map((i) => i.id));
       expect(heard).toEqual([
         { kind: 'stored', count: 2, audience: ['community'], owners: [OWNER], versions },
-        { kind: 'reshared', id: items[0]?.id, at_us: at },
+        { kind: 'reshared', id: items[0]?.id, owner: OWNER, at_us: at },
       ]);
       // Logged at a tick of the store's clock after the versions stored before it.
       expect(at).toBeGreaterThan(Math.max(...versions.map((v) => v.added_us)));

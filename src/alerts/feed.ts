@@ -144,7 +144,7 @@ export function openFeed(deps: FeedDeps, opened: Reader, cursor: number, send: (
   const sent = new Set<number>();
   let closed = false;
   // Ids re-shared since the last round, each with when the newest of its re-shares was logged (0: not said).
-  const reshared = new Map<StixId, number>();
+  const reshared: Reshares = new Map();
   // A resumed stream: where to read the log of re-shares from in its first round of its own (null: done, or not resumed).
   let resumeFrom = deps.resharedAfter === undefined ? null : cursor;
   // Re-shares the resumed stream found in the log (by logged time): their changes, heard late, are not reported again.
@@ -189,14 +189,14 @@ export function openFeed(deps: FeedDeps, opened: Reader, cursor: number, send: (
     return { versions, next, more };
   }
 
-  /** The re-shares logged after `from`, added to `into` (the newest time of each id). */
-  async function resharesSince(from: number, into: Map<StixId, number>, read: NonNullable<FeedDeps['resharedAfter']>): Promise<void> {
+  /** The re-shares logged after `from`, added to `into` (the newest time of each record). */
+  async function resharesSince(from: number, into: Reshares, read: NonNullable<FeedDeps['resharedAfter']>): Promise<void> {
     let after = from;
     for (;;) {
       const entries = await read(after, RESHARE_PAGE);
       for (const e of entries) {
         if (e.atUs === null) continue;
-        into.set(e.id, Math.max(into.get(e.id) ?? 0, e.atUs));
+        addReshare(into, e.id, e.owner, e.atUs);
         fromLog.add(e.atUs);
         after = Math.max(after, e.atUs);
       }
@@ -204,7 +204,7 @@ export function openFeed(deps: FeedDeps, opened: Reader, cursor: number, send: (
     }
   }
 
-  async function round(taken: ReadonlyMap<StixId, number>, own: boolean): Promise<void> {
+  async function round(taken: Reshares, own: boolean): Promise<void> {
     if (deps.currentReader !== undefined) {
       const now = await deps.currentReader();
       if (now === null) throw new FeedEnded();
@@ -214,7 +214,7 @@ export function openFeed(deps: FeedDeps, opened: Reader, cursor: number, send: (
     const asked = reader;
     const shared = deps.shared;
     const list = own || shared === undefined ? (q: ListQuery) => deps.stix.list(asked, q) : (q: ListQuery) => shared.list(sharedPart(asked), q);
-    const reshares = new Map(taken);
+    const reshares: Reshares = new Map(taken);
     // Read before the versions: a re-share is logged at a tick after every version committed before it, so the versions
     // read next hold every one added before the re-shares found, and the position may move past those re-shares.
     const read = deps.resharedAfter;
@@ -234,25 +234,34 @@ export function openFeed(deps: FeedDeps, opened: Reader, cursor: number, send: (
     // Re-shares wait for the round that reads the last of a backlog: the position moves past them only with the versions before them.
     let reached = next;
     if (more) {
-      for (const [id, at] of reshares) reshared.set(id, Math.max(reshared.get(id) ?? 0, at));
+      for (const r of reshares.values()) addReshare(reshared, r.id, r.owner, r.at);
     } else {
       const fresh = new Set(events.map((e) => e.object.id));
-      const rest = [...reshares.keys()].filter((id) => !fresh.has(id));
+      const freshRecords = new Set(events.map((e) => recordKey(e.object.id, e.object.owner)));
+      // By the owner whose record was re-shared: another owner's record of the id (an observable several organizations
+      // hold) did not change, and reporting it would tell this reader of a record it may not see.
+      const byOwner = new Map<string | null, StixId[]>();
+      for (const r of reshares.values()) {
+        if (r.owner === null ? fresh.has(r.id) : freshRecords.has(recordKey(r.id, r.owner))) continue;
+        byOwner.set(r.owner, [...(byOwner.get(r.owner) ?? []), r.id]);
+      }
       const again: LiveEvent[] = [];
-      for (let from = 0; from < rest.length; from += pageSize) {
-        const part = rest.slice(from, from + pageSize);
-        // An id may have a record per owner: every record of it the reader may see, page by page.
-        let cursor: string | null = null;
-        for (;;) {
-          const page = await list({ ids: part, limit: part.length, ...(cursor === null ? {} : { cursor }) });
-          if (!page.ok) throw new Error(`live feed: ${page.error.message}`);
-          for (const v of page.value.items) {
-            // At when it was logged (not said: after the versions, as before); below the position, at the position.
-            const at = reshares.get(v.id) ?? 0;
-            again.push(await toEvent(v, 'reshared', at === 0 ? next : Math.max(position, at)));
+      for (const [owner, ids] of byOwner) {
+        for (let from = 0; from < ids.length; from += pageSize) {
+          const part = ids.slice(from, from + pageSize);
+          // Not said whose record (a message from a process of the previous version): every record of the id the reader may see, page by page.
+          let cursor: string | null = null;
+          for (;;) {
+            const page = await list({ ids: part, limit: part.length, ...(owner === null ? {} : { owners: [owner] }), ...(cursor === null ? {} : { cursor }) });
+            if (!page.ok) throw new Error(`live feed: ${page.error.message}`);
+            for (const v of page.value.items) {
+              // At when it was logged (not said: after the versions, as before); below the position, at the position.
+              const at = reshares.get(recordKey(v.id, owner))?.at ?? 0;
+              again.push(await toEvent(v, 'reshared', at === 0 ? next : Math.max(position, at)));
+            }
+            cursor = page.value.nextCursor;
+            if (cursor === null) break;
           }
-          cursor = page.value.nextCursor;
-          if (cursor === null) break;
         }
       }
       // Each among the versions at its own time (a stable sort: a version keeps its place): a reconnect after any event
@@ -260,7 +269,7 @@ export function openFeed(deps: FeedDeps, opened: Reader, cursor: number, send: (
       events.push(...again);
       events.sort((a, b) => a.cursor - b.cursor);
       // Past the re-shares taken (a narrowing reports nothing, and a resume from here need not read it again).
-      for (const at of reshares.values()) reached = Math.max(reached, at);
+      for (const r of reshares.values()) reached = Math.max(reached, r.at);
     }
     if (closed) return;
     position = reached;
@@ -318,7 +327,7 @@ export function openFeed(deps: FeedDeps, opened: Reader, cursor: number, send: (
       // Found in the log by this resumed stream and reported then: its change came late.
       if (fromLog.delete(at)) return;
       const id = parseStixId(change.id);
-      if (id.ok) reshared.set(id.value, Math.max(reshared.get(id.value) ?? 0, at));
+      if (id.ok) addReshare(reshared, id.value, change.owner ?? null, at);
       // A re-share says nothing of the versions it kept narrower (a TLP:RED one names people).
       personal = true;
     } else if (change.kind === 'access' || change.audience === undefined || change.owners === undefined || namesOwn(reader, change.audience, change.owners)) {
@@ -408,6 +417,16 @@ export function openFeed(deps: FeedDeps, opened: Reader, cursor: number, send: (
       closed = true;
     },
   };
+}
+
+/** Re-shares to report, by record (id and owner; owner null: not said, every record of the id), with when the newest was logged (0: not said). */
+type Reshares = Map<string, { readonly id: StixId; readonly owner: string | null; readonly at: number }>;
+
+const recordKey = (id: string, owner: string | null) => `${id} ${owner ?? ''}`;
+
+function addReshare(into: Reshares, id: StixId, owner: string | null, at: number): void {
+  const key = recordKey(id, owner);
+  into.set(key, { id, owner, at: Math.max(into.get(key)?.at ?? 0, at) });
 }
 
 /** Whether a change names `reader`'s organization as owner or one of the keys no other organization holds. */

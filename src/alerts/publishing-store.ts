@@ -35,7 +35,7 @@ export function publishingStixStore(stix: StixStore, bus: ChangeBus, here?: (cha
     async reshare(id, sharing) {
       const at = await stix.reshare(id, sharing);
       // When it was logged: a live feed's cursor moves past it, so a stream resumed from there does not report it again.
-      publish({ kind: 'reshared', id, ...(at === null ? {} : { at_us: at }) });
+      publish({ kind: 'reshared', id, owner: sharing.owner, ...(at === null ? {} : { at_us: at }) });
       return at;
     },
     get: (reader, id) => stix.get(reader, id),

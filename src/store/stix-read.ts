@@ -1058,14 +1058,14 @@ export function stixReads(db: Kysely<StixTables>, dialect: DialectName, rankedAm
       const newest = await db.selectFrom('stix_reshare').select((eb) => eb.fn.max('seq').as('m')).executeTakeFirst();
       return { through: Number(newest?.m ?? 0), entries: [] };
     }
-    const rows = await db.selectFrom('stix_reshare').select(['seq', 'id', 'at_us']).where('seq', '>', after).orderBy('seq').limit(limit).execute();
+    const rows = await db.selectFrom('stix_reshare').select(['seq', 'id', 'owner', 'at_us']).where('seq', '>', after).orderBy('seq').limit(limit).execute();
     const entries = rows.map(reshareEntry);
     return { through: entries.at(-1)?.seq ?? after, entries };
   }
 
   /** The log of re-shares after a time on the store's clock (stix_reshare_at, migration 0048). */
   async function resharedAfter(afterUs: number, limit: number): Promise<readonly ReshareEntry[]> {
-    const rows = await db.selectFrom('stix_reshare').select(['seq', 'id', 'at_us']).where('at_us', '>', afterUs).orderBy('at_us').limit(limit).execute();
+    const rows = await db.selectFrom('stix_reshare').select(['seq', 'id', 'owner', 'at_us']).where('at_us', '>', afterUs).orderBy('at_us').limit(limit).execute();
     return rows.map(reshareEntry);
   }
 
@@ -1073,7 +1073,7 @@ export function stixReads(db: Kysely<StixTables>, dialect: DialectName, rankedAm
 }
 
 // Rows of stix_reshare were written by the store: their ids are stored objects' ids.
-const reshareEntry = (r: { seq: number; id: string; at_us: number | null }): ReshareEntry => ({ seq: Number(r.seq), id: r.id as StixId, atUs: r.at_us === null ? null : Number(r.at_us) });
+const reshareEntry = (r: { seq: number; id: string; owner: string; at_us: number | null }): ReshareEntry => ({ seq: Number(r.seq), id: r.id as StixId, owner: r.owner, atUs: r.at_us === null ? null : Number(r.at_us) });
 
 /** Readers per statement of seenBy: a member's column binds its keys and its organization (PostgreSQL allows 1,664 columns). */
 const SEEN_BY_CHUNK = 200;

@@ -228,10 +228,11 @@ export interface ReshareLog {
   readonly entries: readonly ReshareEntry[];
 }
 
-/** One entry of the log of re-shares: its number, the id re-shared, and when, on the store's clock (null: logged before migration 0048). */
+/** One entry of the log of re-shares: its number, the id and owner of the record re-shared, and when, on the store's clock (null: logged before migration 0048). */
 export interface ReshareEntry {
   readonly seq: number;
   readonly id: StixId;
+  readonly owner: string;
   readonly atUs: number | null;
 }
 

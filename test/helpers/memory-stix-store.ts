@@ -20,7 +20,7 @@ export function memoryStixStore(): StixStore & { readonly rows: () => readonly S
   // Writes so far: every write changes the mark (a cache over this store is rebuilt more often than needed, never less).
   let changes = 0;
   // The log of re-shares: every reshare of a record held (the real store logs only one that changed something).
-  const reshares: { seq: number; id: StixId; atUs: number }[] = [];
+  const reshares: { seq: number; id: StixId; owner: string; atUs: number }[] = [];
   // One record per id and owner, as in the real store.
   const record = (r: { id: string; sharing: { owner: string } }) => `${r.id} ${r.sharing.owner}`;
   const latest = (list: StoredVersion[]) => {
@@ -102,7 +102,7 @@ export function memoryStixStore(): StixStore & { readonly rows: () => readonly S
       changes++;
       if (!rows.some((r) => r.id === id && r.sharing.owner === sharing.owner)) return Promise.resolve(null);
       const atUs = clock++;
-      reshares.push({ seq: reshares.length + 1, id, atUs });
+      reshares.push({ seq: reshares.length + 1, id, owner: sharing.owner, atUs });
       rows = rows.map((r) => (r.id === id && r.sharing.owner === sharing.owner ? { ...r, sharing } : r));
       return Promise.resolve(atUs);
     },
