@@ -217,7 +217,7 @@ export function authServiceOf(ctx: AccountsContext, options: Pick<AuthServiceOpt
     if (user.disabled_at !== null) return null;
     // Keys issued before the requirement were revoked when it was turned on; a person without the second factor has none that work.
     if (user.totp_secret === null && found.org?.require_totp === true) return null;
-    if ((row.last_used_at === null || t - row.last_used_at >= TOUCH_EVERY_MS) ) touchLater(row.id, t);
+    if (row.last_used_at === null || t - row.last_used_at >= TOUCH_EVERY_MS) touchLater(row.id, t);
     return found;
   };
 
