@@ -30,6 +30,9 @@ export async function runSupportFlow(browser: Browser, app: AppUnderTest & { rea
   await expectEnabled(provider, 'button:has-text("Offer this service")');
   await provider.click('button:has-text("Offer this service")');
   await provider.waitForSelector('li:has-text("Vulnerability scanning") .pill:has-text("offered")');
+  // A listed service is no longer offered to add again: the form starts on one not listed yet.
+  if ((await provider.locator('select[name=offer-service] option[value="vulnerability-scanning"]').count()) !== 0) throw new Error('the add form still offers a service already listed');
+  if ((await provider.locator('select[name=offer-service] option').count()) === 0) throw new Error('the add form offers no service though some are not listed');
 
   // The county asks for it.
   await signIn(county, app, app.county);

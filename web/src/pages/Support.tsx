@@ -128,7 +128,10 @@ function Catalogue() {
   const [version, setVersion] = useState(0);
   const mine = useRoute('/api/v1/support/offerings', { version });
   const offered = mine.state === 'ready' ? mine.value.items : [];
-  const [service, setService] = useState<SupportService>(SUPPORT_SERVICES[0]);
+  // Only the services not listed yet are offered to add (one listed is changed by its own buttons above).
+  const unlisted = SUPPORT_SERVICES.filter((s) => !offered.some((o) => o.service === s));
+  const [chosen, setService] = useState<SupportService | null>(null);
+  const service = chosen !== null && unlisted.includes(chosen) ? chosen : (unlisted[0] ?? null);
   const [description, setDescription] = useState('');
   const [problem, setProblem] = useState<ApiProblem | null>(null);
   const put = async (s: SupportService, body: { description: string; active: boolean }) => {
@@ -154,29 +157,33 @@ function Catalogue() {
           </li>
         ))}
       </ul>
-      <form
-        className="inline-form"
-        onSubmit={(e) => {
-          e.preventDefault();
-          void put(service, { description: description.trim(), active: true });
-        }}
-      >
-        <label>
-          Service
-          <select name="offer-service" value={service} onChange={(e) => setService(SUPPORT_SERVICES.find((s) => s === e.target.value) ?? SUPPORT_SERVICES[0])}>
-            {SUPPORT_SERVICES.map((s) => (
-              <option key={s} value={s}>
-                {SUPPORT_SERVICE_LABELS[s]}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="grow">
-          What it is and how it works
-          <input name="offer-description" value={description} onChange={(e) => setDescription(e.target.value)} />
-        </label>
-        <SubmitButton why={description.trim() === '' ? 'Say what the service is and how it works first.' : null}>Offer this service</SubmitButton>
-      </form>
+      {service === null ? (
+        <p className="muted">Your organization lists every kind of service; withdraw or offer one again above.</p>
+      ) : (
+        <form
+          className="inline-form"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void put(service, { description: description.trim(), active: true });
+          }}
+        >
+          <label>
+            Service
+            <select name="offer-service" value={service} onChange={(e) => setService(unlisted.find((s) => s === e.target.value) ?? null)}>
+              {unlisted.map((s) => (
+                <option key={s} value={s}>
+                  {SUPPORT_SERVICE_LABELS[s]}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label className="grow">
+            What it is and how it works
+            <input name="offer-description" value={description} onChange={(e) => setDescription(e.target.value)} />
+          </label>
+          <SubmitButton why={description.trim() === '' ? 'Say what the service is and how it works first.' : null}>Offer this service</SubmitButton>
+        </form>
+      )}
     </section>
   );
 }
