@@ -7,6 +7,7 @@ import { createUser } from '../src/accounts/users.ts';
 import { DEMO_COUNTY, seedDemo } from '../src/demo/seed-demo.ts';
 import { orgIdOfUuid, stixIdOfOrg } from '../src/domain/ids.ts';
 import { organizationId } from '../src/domain/organization.ts';
+import { parseKeySet, verifyStatement } from '../src/statements/signing.ts';
 import { composedHub, type ComposedHub } from './helpers/composed-hub.ts';
 import { testDialects } from './helpers/store.ts';
 
@@ -57,6 +58,41 @@ describe.each(testDialects())('the demo seed on %s', (dialect) => {
       expect((await ctx.accounts.userByEmail('clerk@lakeshore-county.example'))?.disabled_at).not.toBeNull();
       const identity = await demo.store.stix.get({ kind: 'operator' }, stixIdOfOrg(earlier));
       expect(JSON.parse(identity?.json ?? '{}')).toMatchObject({ id: earlier, name: VILLAGE });
+    } finally {
+      await demo.close();
+    }
+  }, 120_000);
+
+  it('publishes joint statements through the statement service: the public page shows the signed Wisconsin and Demoville one, which verifies, once', async () => {
+    const demo = await composedHub({}, dialect);
+    try {
+      await seed(demo);
+      const get = async (url: string) => {
+        const answer = await demo.hub.app.inject({ method: 'GET', url });
+        expect(answer.statusCode, answer.body).toBe(200);
+        return answer.json<Record<string, unknown>>();
+      };
+      const listed = (await get('/api/v1/public/statements'))['items'] as { id: string; title: string; signers: string[] }[];
+      // Only the public one: the phishing statement is TLP:GREEN, for members.
+      expect(listed.map((s) => s.signers)).toEqual([['Wisconsin Elections Commission (fictional)', VILLAGE]]);
+      const keys = parseKeySet(await get('/.well-known/rampart-keys.json'));
+      expect(keys).not.toBeNull();
+      if (keys === null) return;
+      const report = verifyStatement(await get(`/api/v1/public/statements/${listed[0]?.id ?? ''}`), keys);
+      expect(report).toMatchObject({ ok: true, changed: [], problems: [] });
+      expect(report.signers.map((s) => s.status)).toEqual(['valid', 'valid']);
+      // The members' statement: CISA's, co-signed by Wisconsin, in both offices' statement lists.
+      const statements = demo.hub.publishing.statements.repo;
+      const cisa = (await demo.hub.auth.context.accounts.userByEmail('liaison@cisa-demo.example'))?.org_id;
+      const wisconsin = await demo.state('55');
+      expect(cisa).toBeDefined();
+      const ofCisa = await statements.listFor(cisa as typeof wisconsin);
+      expect(ofCisa.map((s) => [s.status, s.tlp, s.signers.map((x) => x.org_id)])).toEqual([['published', 'green', [cisa, wisconsin]]]);
+      expect((await statements.listFor(wisconsin)).map((s) => s.status)).toEqual(['published', 'published']);
+      // Seeding again publishes nothing twice.
+      await seed(demo);
+      expect(((await get('/api/v1/public/statements'))['items'] as unknown[]).length).toBe(1);
+      expect((await statements.listFor(wisconsin)).length).toBe(2);
     } finally {
       await demo.close();
     }

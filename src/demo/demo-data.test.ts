@@ -6,7 +6,7 @@ import { RAMPART_EXTENSION_DEFINITION, RAMPART_IDENTITY } from '../stix/rampart-
 import { validateStixObject } from '../stix/validate.ts';
 import { loadOasisValidator } from '../../test/helpers/oasis.ts';
 import { demoElectionDayStart } from './election-demo.ts';
-import { demoCorrection, demoItems, type DemoOrgs } from './demo-data.ts';
+import { demoCorrection, demoItems, demoStatements, type DemoOrgs } from './demo-data.ts';
 
 const orgs: DemoOrgs = {
   state: { id: 'identity--11111111-1111-4111-8111-111111111111' as OrgId, fips: '55' },
@@ -93,5 +93,38 @@ describe('the demo story', () => {
     const text = JSON.stringify(items.map((i) => i.object));
     for (const ip of text.match(/\b\d{1,3}(\.\d{1,3}){3}\b/g) ?? []) expect(ip).toMatch(/^(192\.0\.2|198\.51\.100|203\.0\.113)\./);
     for (const domain of text.match(/\b[a-z0-9-]+(\.[a-z0-9-]+)*\.(com|net|org|ru|info|gov|us)\b/g) ?? []) expect(domain).toMatch(/example|\.gov$|\.us$/);
+  });
+
+  it('describes each named item in words of its own, never by repeating its name', () => {
+    for (const { object } of items) {
+      if (typeof object['name'] !== 'string') continue;
+      const name = object['name'].replace(/ \(fictional\)$/, '').toLowerCase();
+      const description = typeof object['description'] === 'string' ? object['description'] : '';
+      expect(description.length, String(object['id'])).toBeGreaterThan(name.length + 40);
+      expect(description.toLowerCase().startsWith(name), String(object['id'])).toBe(false);
+      expect(description, String(object['id'])).toMatch(/fictional/i);
+    }
+  });
+
+  it('has joint statements in story order: the phishing one before election day, the public correction after the rumour and its correction', () => {
+    const start = demoElectionDayStart(new Date('2027-03-09T18:20:00.000Z'));
+    const statements = demoStatements(start);
+    const correction = demoCorrection(orgs, start);
+    const rumour = demoItems(orgs, start).find((i) => String(i.object['name']).startsWith('False rumour'));
+    const [phishing, noon] = statements;
+    expect(Date.parse(phishing?.published ?? '')).toBeLessThan(start.getTime());
+    expect(noon?.tlp).toBe('clear');
+    expect(noon?.author).toBe('state');
+    expect(noon?.cosigners).toEqual(['county']);
+    expect(Date.parse(noon?.drafted ?? '')).toBeGreaterThan(Date.parse(correction.at));
+    expect(Date.parse(noon?.drafted ?? '')).toBeGreaterThan(Date.parse(String(rumour?.object['created'])));
+    for (const s of statements) {
+      // Every co-signer approves 15 minutes apart, the author last, before publication.
+      expect(Date.parse(s.drafted) + 15 * 60_000 * (s.cosigners.length + 1)).toBeLessThan(Date.parse(s.published));
+      expect(Date.parse(s.published)).toBeLessThan(start.getTime() + 7 * 3_600_000);
+      expect(s.text).toMatch(/fictional/);
+      expect(s.cosigners).not.toContain(s.author);
+      for (const domain of s.text.match(/\b[a-z0-9-]+(\.[a-z0-9-]+)+\b/g) ?? []) expect(domain).toMatch(/\.example$/);
+    }
   });
 });

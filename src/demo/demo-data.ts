@@ -113,18 +113,44 @@ export function demoItems(orgs: DemoOrgs, electionDayStart?: Date): DemoItem[] {
     ['community'],
   );
 
-  const indicators: [string, string, string][] = [
-    ['phish-domain', "[domain-name:value = 'ballot-update-portal.example']", 'Phishing domain impersonating a state voter portal'],
-    ['phish-url', "[url:value = 'https://ballot-update-portal.example/login']", 'Credential harvesting page'],
-    ['c2-ip', "[ipv4-addr:value = '203.0.113.47']", 'Command-and-control address (documentation range)'],
-    ['attachment', "[file:hashes.'SHA-256' = 'f1e2d3c4b5a697887766554433221100ffeeddccbbaa99887766554433221100']", 'Malicious "poll worker schedule" attachment'],
-    ['sender', "[email-message:from_ref.value = 'clerk-support@ballot-update-portal.example']", 'Spoofed support sender'],
+  // Name, pattern, name shown, and what an analyst would write about it: where it was seen and what to do with it.
+  const indicators: [string, string, string, string][] = [
+    [
+      'phish-domain',
+      "[domain-name:value = 'ballot-update-portal.example']",
+      'Phishing domain impersonating a state voter portal',
+      'Registered shortly before the first emails and styled after a state voter-registration portal. Links to it arrived in emails to local election clerks asking them to "confirm" their accounts before early voting. Block it at the mail gateway and web proxy (fictional).',
+    ],
+    [
+      'phish-url',
+      "[url:value = 'https://ballot-update-portal.example/login']",
+      'Credential harvesting page',
+      'Login page on the phishing domain that copies a state election portal and posts what is typed to the actor. Anyone who entered a password here should reset it and have their sessions ended (fictional).',
+    ],
+    [
+      'c2-ip',
+      "[ipv4-addr:value = '203.0.113.47']",
+      'Command-and-control address (documentation range)',
+      'Address the "poll worker schedule" attachment calls out to over HTTPS once opened. Look for connections to it in firewall and proxy logs since the first emails (fictional).',
+    ],
+    [
+      'attachment',
+      "[file:hashes.'SHA-256' = 'f1e2d3c4b5a697887766554433221100ffeeddccbbaa99887766554433221100']",
+      'Malicious "poll worker schedule" attachment',
+      'Spreadsheet sent as a "poll worker schedule" that asks to enable macros, then installs a downloader. Seen in emails to local election staff in two states (fictional).',
+    ],
+    [
+      'sender',
+      "[email-message:from_ref.value = 'clerk-support@ballot-update-portal.example']",
+      'Spoofed support sender',
+      'Sender address of the phishing emails, posing as a state "clerk support" desk. No election office writes from this domain; quarantine messages from it and report any that arrive (fictional).',
+    ],
   ];
   const indicatorIds = new Map<string, string>();
-  for (const [name, pattern, description] of indicators) {
+  for (const [name, pattern, title, description] of indicators) {
     const indicator = add(
       sdo('indicator', name, T.mid, federal.id, 'green', {
-        name: `${description} (fictional)`,
+        name: `${title} (fictional)`,
         description,
         indicator_types: ['malicious-activity'],
         pattern,
@@ -151,6 +177,7 @@ export function demoItems(orgs: DemoOrgs, electionDayStart?: Date): DemoItem[] {
   const pollbook = add(
     sdo('infrastructure', 'county-epollbook', T.early, county.id, 'amber', {
       name: 'E-pollbook network, Village of Demoville (fictional)',
+      description: 'The village’s six e-pollbooks and the office workstation that loads them with the voter list before each election; they check voters in at its two polling places (fictional).',
       infrastructure_types: ['workstation'],
       ...electionExt({ asset_type: 'e-pollbook', election_functions: ['pollbooks'], state_fips: state.fips }),
     }),
@@ -161,7 +188,7 @@ export function demoItems(orgs: DemoOrgs, electionDayStart?: Date): DemoItem[] {
   const incident = add(
     sdo('incident', 'county-phishing', T.eve, county.id, 'amber', {
       name: 'Phishing emails to poll-worker coordinators (fictional)',
-      description: 'Three staff received emails linking to ballot-update-portal.example; one entered a password, since reset.',
+      description: 'Three staff received emails linking to ballot-update-portal.example; one entered a password, since reset (fictional).',
       // Reported once the password was reset: a case the county has contained (docs/incidents.md).
       ...electionExt({ incident_category: 'cyber', severity: 'moderate', election_functions: ['pollbooks', 'election-communications'], state_fips: state.fips, case_status: 'contained' }),
     }),
@@ -207,7 +234,7 @@ export function demoItems(orgs: DemoOrgs, electionDayStart?: Date): DemoItem[] {
   const rumour = add(
     sdo('incident', 'polling-place-rumour', T.day, state.id, 'green', {
       name: 'False rumour: "polling places close at noon" (fictional)',
-      description: 'Posts claim polling places in the state close at noon on election day. They close at the time set by state law.',
+      description: 'Posts claim polling places in the state close at noon on election day. They close at the time set by state law (fictional).',
       ...electionExt({ incident_category: 'influence', severity: 'high', election_functions: ['voting'], state_fips: state.fips }),
     }),
     state.id,
@@ -267,4 +294,58 @@ export function demoCorrection(orgs: DemoOrgs, electionDayStart?: Date): DemoCor
       phase: 'during',
     },
   };
+}
+
+/** Who drafts or signs a demo statement: one of the story's organizations. */
+export type DemoParty = keyof DemoOrgs;
+
+/** A joint statement of the demo, drafted, approved by every signer and published through the statement service (seed-demo.ts). */
+export interface DemoStatement {
+  readonly author: DemoParty;
+  readonly cosigners: readonly DemoParty[];
+  readonly title: string;
+  readonly text: string;
+  readonly tlp: 'clear' | 'green';
+  /** Drafted; each co-signer approves a quarter hour later, the author after them, and the author publishes. */
+  readonly drafted: string;
+  readonly published: string;
+}
+
+/**
+ * The story's joint statements: Wisconsin and the village clerk tell the public together that the noon rumour is false
+ * (TLP:CLEAR, on the public pages) an hour after the state's correction; before election day CISA and Wisconsin tell
+ * election offices about the phishing campaign (TLP:GREEN, members only).
+ */
+export function demoStatements(electionDayStart?: Date): readonly DemoStatement[] {
+  const T = demoTimes(electionDayStart);
+  const later = (iso: string, minutes: number) => new Date(Date.parse(iso) + minutes * 60_000).toISOString();
+  return [
+    {
+      author: 'federal',
+      cosigners: ['state'],
+      title: 'Joint statement: phishing emails to election offices ahead of election day (fictional)',
+      text: [
+        'CISA and the Wisconsin Elections Commission are aware of emails sent to local election clerks that ask them to "confirm" their password on ballot-update-portal.example. That site is not run by any election office.',
+        'No election office will ask for a password by email. Verify any password-reset request by phone, using a number you already have, and report suspicious messages through Rampart.',
+        'This statement is part of the Rampart demo; the organizations and events in it are fictional.',
+      ].join('\n\n'),
+      tlp: 'green',
+      drafted: later(T.mid, 60),
+      published: later(T.mid, 180),
+    },
+    {
+      author: 'state',
+      cosigners: ['county'],
+      title: 'Joint statement: polling places in Wisconsin are open until the legal closing time, not noon (fictional)',
+      text: [
+        'Posts shared this morning claim that polling places in the state close at noon today. That is false.',
+        'The Wisconsin Elections Commission and the Village of Demoville Clerk confirm that every polling place is open for the full hours set by state law. Anyone in line when polls close may still vote.',
+        'Check your polling place and its hours with your municipal clerk or on the state election office’s voting-hours page.',
+        'This statement is part of the Rampart demo; the organizations and events in it are fictional.',
+      ].join('\n\n'),
+      tlp: 'clear',
+      drafted: later(T.noon, 20),
+      published: later(T.noon, 60),
+    },
+  ];
 }

@@ -15,8 +15,9 @@ import { importObjects } from '../ingest/import.ts';
 import { readerOfWriter } from '../ingest/ownership.ts';
 import type { StixStore } from '../store/types.ts';
 import { publishCorrection, type RumourDeps } from '../rumours/service.ts';
+import { approveStatement, draftStatement, publishStatement, type StatementDeps } from '../statements/service.ts';
 import { checkpointIfDue, type TransparencyDeps } from '../transparency/service.ts';
-import { demoCorrection, demoItems, type DemoOrgs } from './demo-data.ts';
+import { demoCorrection, demoItems, demoStatements, type DemoOrgs, type DemoStatement } from './demo-data.ts';
 import { seedElectionDemo } from './seed-election-demo.ts';
 
 /** A demo account as printed at start: fictional people at fictional or seeded offices. */
@@ -132,11 +133,45 @@ async function demoOrgs(ctx: AccountsContext): Promise<Result<{ readonly orgs: D
   });
 }
 
-/** How the demo speaks to the public as an official would: the hub's rumour-control service and its transparency log (src/hub/compose.ts). */
+/** How the demo speaks to the public as an official would: the hub's rumour control, joint statements and transparency log (src/hub/compose.ts). */
 export interface DemoPublishing {
   readonly rumours: RumourDeps;
+  readonly statements: StatementDeps;
   readonly transparency: TransparencyDeps;
   readonly keysOf: (orgId: OrgId, userId: UserId | null) => Promise<readonly AudienceKey[]>;
+}
+
+/** The one demo person of each of the story's organizations: who drafts, approves and publishes its statements. */
+const PERSON_OF: Readonly<Record<DemoPerson['org'], string>> = Object.fromEntries(PEOPLE.map((p) => [p.org, p.email])) as Record<DemoPerson['org'], string>;
+
+/**
+ * Each demo joint statement, the way its people would: the author's person drafts it, every co-signer's person approves
+ * the exact text, then the author approves and publishes it, each at the story's time. Once: a later start finds it
+ * among the author's statements by its title (the service gives each statement a random id).
+ */
+async function publishDemoStatement(ctx: AccountsContext, publishing: DemoPublishing, orgs: DemoOrgs, statement: DemoStatement): Promise<Result<null, Problem>> {
+  const author = orgs[statement.author].id;
+  if ((await publishing.statements.repo.listFor(author)).some((s) => s.author_org === author && s.title === statement.title)) return ok(null);
+  const principalOf = async (party: DemoPerson['org']) => {
+    const orgId = orgs[party].id;
+    const person = await ctx.accounts.userByEmail(PERSON_OF[party]);
+    if (person === null) return null;
+    return { orgId, userId: person.id, keys: await publishing.keysOf(orgId, person.id), scope: 'write' as const };
+  };
+  const at = (iso: string) => ({ ...publishing.statements, clock: { now: () => new Date(iso) } });
+  const minutesAfter = (n: number) => new Date(Date.parse(statement.drafted) + n * 60_000).toISOString();
+  const drafter = await principalOf(statement.author);
+  if (drafter === null) return err(problem('conflict', 'demo-person-missing', `the demo needs ${PERSON_OF[statement.author]}`));
+  const drafted = await draftStatement(at(statement.drafted), drafter, { title: statement.title, text: statement.text, cosigners: statement.cosigners.map((c) => orgs[c].id), tlp: statement.tlp });
+  if (!drafted.ok) return drafted;
+  for (const [i, party] of [...statement.cosigners, statement.author].entries()) {
+    const signer = await principalOf(party);
+    if (signer === null) return err(problem('conflict', 'demo-person-missing', `the demo needs ${PERSON_OF[party]}`));
+    const approved = await approveStatement(at(minutesAfter(15 * (i + 1))), signer, drafted.value.id, drafted.value.content_hash);
+    if (!approved.ok) return approved;
+  }
+  const published = await publishStatement(at(statement.published), drafter, drafted.value.id);
+  return published.ok ? ok(null) : published;
 }
 
 /** A day: the demo signs a checkpoint when the log grew or the latest is older than this. */
@@ -144,8 +179,7 @@ const CHECKPOINT_AGE_MS = 24 * 3_600_000;
 
 /**
  * The state analyst publishes the story's correction through rumour control at the story's time (so it is in the
- * transparency log like any official's), once: a later start finds it by its id. Then the hub signs a checkpoint
- * when the log has none of its present size, so the demo's /transparency page has something to show and verify.
+ * transparency log like any official's), once: a later start finds it by its id.
  */
 async function publishDemoCorrection(ctx: AccountsContext, stix: StixStore, publishing: DemoPublishing, orgs: DemoOrgs, electionDayStart: Date): Promise<Result<null, Problem>> {
   const correction = demoCorrection(orgs, electionDayStart);
@@ -159,8 +193,7 @@ async function publishDemoCorrection(ctx: AccountsContext, stix: StixStore, publ
     const published = await publishCorrection({ ...publishing.rumours, clock: { now: () => at } }, principal, readerOfWriter(principal), correction.body, correction.id);
     if (!published.ok) return published;
   }
-  const checkpoint = await checkpointIfDue(publishing.transparency, CHECKPOINT_AGE_MS);
-  return checkpoint.ok ? ok(null) : checkpoint;
+  return ok(null);
 }
 
 /**
@@ -222,7 +255,15 @@ export async function seedDemo(
     const rejection = imported.value.rejections[0];
     if (rejection !== undefined) return err(problem('invalid', rejection.code, `demo object ${rejection.id ?? ''}: ${rejection.message}`));
   }
+  // In story order: the state's correction, then the statement that repeats it with the village (the public log in time order).
   const corrected = await publishDemoCorrection(ctx, stix, options.publishing, orgs, electionDayStart);
   if (!corrected.ok) return corrected;
+  for (const statement of demoStatements(electionDayStart)) {
+    const published = await publishDemoStatement(ctx, options.publishing, orgs, statement);
+    if (!published.ok) return published;
+  }
+  // The hub signs a checkpoint when the log has none of its present size, so the demo's /transparency page has something to show and verify.
+  const checkpoint = await checkpointIfDue(options.publishing.transparency, CHECKPOINT_AGE_MS);
+  if (!checkpoint.ok) return checkpoint;
   return ok(accounts);
 }

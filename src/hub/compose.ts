@@ -30,6 +30,7 @@ import { supportRoutes } from '../support/routes.ts';
 import { rumourRoutes } from '../rumours/routes.ts';
 import type { RumourDeps } from '../rumours/service.ts';
 import { statementRoutes } from '../statements/routes.ts';
+import type { StatementDeps } from '../statements/service.ts';
 import { statementRepository } from '../store/statements.ts';
 import { signingKeyOf } from '../statements/keys.ts';
 import { transparencyRepository } from '../store/transparency.ts';
@@ -124,9 +125,13 @@ export interface Hub {
   /** Matches, delivers and escalates alerts in the background once started (`rampart serve` starts it; stopped with the app). */
   readonly notifier: Notifier;
   readonly notifications: NotificationService;
-  /** What publishing to the public takes (rumour control, the transparency log, a member's keys): the demo publishes its correction through it. */
+  /**
+   * What publishing to the public takes (rumour control, joint statements, the transparency log, a member's keys): the
+   * demo publishes its correction and its joint statement through it.
+   */
   readonly publishing: {
     readonly rumours: RumourDeps;
+    readonly statements: StatementDeps;
     readonly transparency: TransparencyDeps;
     readonly keysOf: (orgId: OrgId, userId: UserId | null) => Promise<readonly AudienceKey[]>;
   };
@@ -271,6 +276,7 @@ export async function composeHub(options: HubOptions): Promise<Hub> {
   };
   const transparencyDeps = { repo: transparencyRepository(store.database), clock, hubOwner, hubKey: () => signingKeyOf(keyDeps, hubOwner) };
   const rumourDeps: RumourDeps = { stix: store.stix, sharing, clock, audit, hubOwner, orgName: electionDeps.orgName };
+  const statementDeps: StatementDeps = { ...keyDeps, stix: store.stix, sharing, audit, orgExists: async (id) => (await accounts.getOrganization(id)) !== null };
   const app = await buildApp({
     store,
     auth,
@@ -310,7 +316,7 @@ export async function composeHub(options: HubOptions): Promise<Hub> {
       electionRoutes(electionDeps),
       statusRoutes(electionDeps),
       rumourRoutes({ ...rumourDeps, onChange: (listener) => bus.subscribe(() => listener()) }),
-      statementRoutes({ ...keyDeps, stix: store.stix, sharing, audit, orgExists: async (id) => (await accounts.getOrganization(id)) !== null, isOrgAdmin, onChange: (listener) => bus.subscribe(() => listener()) }),
+      statementRoutes({ ...statementDeps, isOrgAdmin, onChange: (listener) => bus.subscribe(() => listener()) }),
       transparencyRoutes({
         ...transparencyDeps,
         stix: store.stix,
@@ -342,5 +348,5 @@ export async function composeHub(options: HubOptions): Promise<Hub> {
     const readers = await Promise.all(offices.map(async (o): Promise<Reader> => ({ kind: 'member', orgId: o.id, userId: null, keys: await sharing.keysOf(o.id, null) })));
     return warmRollups(electionDeps, readers);
   };
-  return { app, auth, sharing, audit, federation: fed, bus, notifier, notifications, publishing: { rumours: rumourDeps, transparency: transparencyDeps, keysOf: (orgId, userId) => sharing.keysOf(orgId, userId) }, warmRollups: warm };
+  return { app, auth, sharing, audit, federation: fed, bus, notifier, notifications, publishing: { rumours: rumourDeps, statements: statementDeps, transparency: transparencyDeps, keysOf: (orgId, userId) => sharing.keysOf(orgId, userId) }, warmRollups: warm };
 }
