@@ -7,6 +7,7 @@ import { createUser } from '../src/accounts/users.ts';
 import { DEMO_COUNTY, seedDemo } from '../src/demo/seed-demo.ts';
 import { orgIdOfUuid, stixIdOfOrg } from '../src/domain/ids.ts';
 import { organizationId } from '../src/domain/organization.ts';
+import { LISTED_ELSEWHERE } from '../src/domain/listed-elsewhere.ts';
 import { parseKeySet, verifyStatement } from '../src/statements/signing.ts';
 import { composedHub, type ComposedHub } from './helpers/composed-hub.ts';
 import { testDialects } from './helpers/store.ts';
@@ -93,6 +94,40 @@ describe.each(testDialects())('the demo seed on %s', (dialect) => {
       await seed(demo);
       expect(((await get('/api/v1/public/statements'))['items'] as unknown[]).length).toBe(1);
       expect((await statements.listFor(wisconsin)).length).toBe(2);
+    } finally {
+      await demo.close();
+    }
+  }, 120_000);
+
+  it("counts on the dashboard what each demo office's Intelligence list shows, and the election-day status reports apart", async () => {
+    const demo = await composedHub({}, dialect);
+    try {
+      await seed(demo);
+      const accounts = demo.hub.auth.context.accounts;
+      const counted = new Map<string, number[]>();
+      for (const email of ['clerk@demoville.example', 'analyst@wi-elections.example', 'analyst@il-elections.example', 'liaison@cisa-demo.example']) {
+        const org = (await accounts.userByEmail(email))?.org_id;
+        if (org === undefined) throw new Error(`no demo person ${email}`);
+        const who = await demo.person(org, `Reader beside ${email}`);
+        const get = async (url: string) => {
+          const answer = await demo.hub.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${who.key}` } });
+          expect(answer.statusCode, answer.body).toBe(200);
+          return answer.json<Record<string, unknown>>();
+        };
+        const dashboard = await get('/api/v1/dashboard');
+        const sum = (rows: unknown) => (rows as { count: number }[]).reduce((n, r) => n + r.count, 0);
+        // The list as it opens: no type chosen, so what is listed elsewhere is left out (web/src/list-query.ts).
+        const list = await get(`/api/v1/objects?exclude_type=${LISTED_ELSEWHERE.join(',')}&order=desc`);
+        expect(sum(dashboard['by_type']), email).toBe(list['total']);
+        expect(Object.values(dashboard['by_tlp'] as Record<string, number>).reduce((a, b) => a + b, 0), email).toBe(list['total']);
+        const reports = await get('/api/v1/objects?type=x-rampart-status-report&limit=1');
+        const elsewhere = dashboard['listed_elsewhere'] as { type: string; count: number }[];
+        expect(elsewhere.find((r) => r.type === 'x-rampart-status-report')?.count ?? 0, email).toBe(reports['total']);
+        expect((dashboard['by_type'] as { type: string }[]).map((r) => r.type), email).not.toContain('x-rampart-status-report');
+        counted.set(email, [Number(list['total']), Number(reports['total'])]);
+      }
+      // Not agreement on nothing: the state office sees the story and its counties' status reports.
+      expect(counted.get('analyst@wi-elections.example')?.every((n) => n > 10)).toBe(true);
     } finally {
       await demo.close();
     }

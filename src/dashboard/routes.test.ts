@@ -42,6 +42,7 @@ describe('dashboard routes', () => {
       open_incidents: 0,
       by_tlp: { clear: 0, green: 0, amber: 0, 'amber+strict': 0, red: 0 },
       by_type: [],
+      listed_elsewhere: [],
       reference_items: 0,
       reference_by_type: [],
       latest_shared: [],

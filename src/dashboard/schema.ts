@@ -39,8 +39,16 @@ export const DashboardSchema = Type.Object({
     'amber+strict': Type.Integer(),
     red: Type.Integer(),
   }),
-  /** Members' items (not the knowledge base's reference material) by TLP and by type, largest first. */
+  /**
+   * Members' items (not the knowledge base's reference material) by TLP and by type, largest first: the items the
+   * Intelligence list shows when no type is chosen, so that these counts and the list's agree.
+   */
   by_type: Type.Array(TypeCountSchema),
+  /**
+   * Members' items the Intelligence list leaves out unless their type is chosen, counted apart from `by_tlp` and `by_type`:
+   * election-day status reports (on the Election day pages) and relationships (on the items they link).
+   */
+  listed_elsewhere: Type.Array(TypeCountSchema),
   /** Reference material (ATT&CK, DISARM, TLP markings, the member organizations' own identities), counted apart from members' items. */
   reference_items: Type.Integer(),
   reference_by_type: Type.Array(TypeCountSchema),

@@ -183,6 +183,26 @@ describe('dashboardFor', () => {
     });
   });
 
+  it('counts what the Intelligence list shows by TLP and type, and status reports and relationships apart', async () => {
+    const stix = visibilityStore();
+    await put(stix, incident('County phishing', '55'), COUNTY, 'amber', ['state:55']);
+    await put(stix, { type: 'report', name: 'Advisory', report_types: ['advisory'], published: '2026-11-01T00:00:00.000Z' }, FEDERAL, 'green', ['community']);
+    for (let i = 0; i < 3; i += 1) await put(stix, { type: 'x-rampart-status-report', election_ref: `x${i}` }, STATE, 'amber', ['state:55']);
+    await put(stix, { type: 'relationship', relationship_type: 'related-to', source_ref: 'x', target_ref: 'y' }, FEDERAL, 'green', ['community']);
+    const res = await dashboardFor(deps(stix), countyReader);
+    expect(res.ok && res.value).toMatchObject({
+      by_tlp: { clear: 0, green: 1, amber: 1, 'amber+strict': 0, red: 0 },
+      by_type: [
+        { type: 'incident', count: 1 },
+        { type: 'report', count: 1 },
+      ],
+      listed_elsewhere: [
+        { type: 'x-rampart-status-report', count: 3 },
+        { type: 'relationship', count: 1 },
+      ],
+    });
+  });
+
   it('says when it stopped counting early', async () => {
     const stix = visibilityStore();
     for (let i = 0; i < 5; i += 1) await put(stix, incident(`i${i}`, '55'), STATE, 'green', ['community']);

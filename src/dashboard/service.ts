@@ -1,6 +1,7 @@
 import { KNOWLEDGE_BASE_MARKINGS, KNOWLEDGE_BASE_PUBLISHERS } from '../kb/publishers.ts';
 import type { Problem } from '../domain/problem.ts';
 import { err, ok, type Result } from '../domain/result.ts';
+import { LISTED_ELSEWHERE } from '../domain/listed-elsewhere.ts';
 import type { Tlp } from '../domain/tlp.ts';
 import { RAMPART_EXTENSION_ID } from '../stix/rampart-extension.ts';
 import type { Reader, StixStore, StoredVersion } from '../store/types.ts';
@@ -25,6 +26,7 @@ const DEFAULT_MAX_SCAN = 100_000;
  * on the election-day screens (the dashboard links there) and would otherwise fill the list on election day.
  */
 const NOT_NEWS = new Set(['relationship', 'marking-definition', 'extension-definition', 'language-content', 'x-rampart-status-report']);
+const ELSEWHERE: ReadonlySet<string> = new Set(LISTED_ELSEWHERE);
 /** Vocabulary every hub carries (TLP markings, extension declarations): reference, not what members shared. */
 const VOCABULARY = new Set(['marking-definition', 'extension-definition']);
 
@@ -103,13 +105,15 @@ function pushNewest(list: StoredVersion[], v: StoredVersion, size: number): void
  * What the dashboard shows, counted over exactly what `reader` may see (one pass through
  * `StixStore.list`, so the store's visibility rule is the only one). Revoked objects are not counted;
  * an incident is open while its owner has neither revoked it nor closed its case (resolved). The counts by
- * TLP and type are of members' items; the knowledge base's reference material is counted apart, so that its
- * thousands of techniques never crowd out what members shared.
+ * TLP and type are of the members' items the Intelligence list shows; what it shows elsewhere (status reports,
+ * relationships) and the knowledge base's reference material are counted apart, so that election day's hundreds
+ * of status reports and thousands of techniques never crowd out what members shared.
  */
 export async function dashboardFor(deps: DashboardDeps, reader: Reader, options: DashboardOptions = {}): Promise<Result<Dashboard, Problem>> {
   const maxScan = options.maxScan ?? DEFAULT_MAX_SCAN;
   const byTlp: Record<Tlp, number> = { clear: 0, green: 0, amber: 0, 'amber+strict': 0, red: 0 };
   const byType = new Map<string, number>();
+  const elsewhere = new Map<string, number>();
   const referenceByType = new Map<string, number>();
   let referenceItems = 0;
   const byState: Record<string, number> = {};
@@ -132,6 +136,10 @@ export async function dashboardFor(deps: DashboardDeps, reader: Reader, options:
     if (isReference(v)) {
       referenceItems += 1;
       referenceByType.set(v.type, (referenceByType.get(v.type) ?? 0) + 1);
+      continue;
+    }
+    if (ELSEWHERE.has(v.type)) {
+      elsewhere.set(v.type, (elsewhere.get(v.type) ?? 0) + 1);
       continue;
     }
     byTlp[v.sharing.tlp] += 1;
@@ -161,6 +169,7 @@ export async function dashboardFor(deps: DashboardDeps, reader: Reader, options:
     open_incidents: openIncidents,
     by_tlp: byTlp,
     by_type: typeCounts(byType),
+    listed_elsewhere: typeCounts(elsewhere),
     reference_items: referenceItems,
     reference_by_type: typeCounts(referenceByType),
     latest_shared: latest,

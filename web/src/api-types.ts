@@ -1326,6 +1326,10 @@ export interface paths {
                                 type: string;
                                 count: number;
                             }[];
+                            listed_elsewhere: {
+                                type: string;
+                                count: number;
+                            }[];
                             reference_items: number;
                             reference_by_type: {
                                 type: string;

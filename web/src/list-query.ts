@@ -1,3 +1,5 @@
+import { LISTED_ELSEWHERE } from '../../src/domain/listed-elsewhere.ts';
+
 /** The Intelligence list's filters as its page address names them, and the API query they stand for (GET /api/v1/objects, saved searches). */
 export const FILTERS = ['q', 'type', 'tlp', 'owner', 'severity', 'state', 'label', 'since', 'until', 'sort', 'reference'] as const;
 export type Filter = (typeof FILTERS)[number];
@@ -17,8 +19,8 @@ export const RANKED_AMONG = 1000;
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
-/** The types the list leaves out while no type is chosen. */
-export const DEFAULT_LEFT_OUT: readonly string[] = ['relationship', 'x-rampart-status-report'];
+/** The types the list leaves out while no type is chosen (the dashboard counts them apart, src/domain/listed-elsewhere.ts). */
+export const DEFAULT_LEFT_OUT: readonly string[] = LISTED_ELSEWHERE;
 
 export const emptyFilters = (): Record<Filter, string> => Object.fromEntries(FILTERS.map((k) => [k, ''])) as Record<Filter, string>;
 

@@ -85,7 +85,7 @@ export function Dashboard() {
         <section className="card">
           <h2>By TLP</h2>
           <p className="muted small">
-            Items members shared with you and your own, by TLP (Traffic Light Protocol): how widely the owner lets an item travel, from CLEAR (anyone) to
+            The items of your Intelligence list, shared with you or your own, by TLP (Traffic Light Protocol): how widely the owner lets an item travel, from CLEAR (anyone) to
             RED (named people only).
           </p>
           <ul className="tlp-counts">
@@ -101,7 +101,8 @@ export function Dashboard() {
         </section>
         <section className="card">
           <h2>By type</h2>
-          {d.by_type.length === 0 ? <p className="muted">No member has shared anything with you yet.</p> : <TypeCounts rows={d.by_type} />}
+          {d.by_type.length > 0 ? <TypeCounts rows={d.by_type} /> : <p className="muted">{d.listed_elsewhere.length === 0 ? 'No member has shared anything with you yet.' : 'Nothing in your Intelligence list yet.'}</p>}
+          {d.listed_elsewhere.length === 0 ? null : <ListedElsewhere rows={d.listed_elsewhere} />}
           {d.reference_items === 0 ? null : (
             <details className="raw">
               <summary>Reference library and directory: {plural(d.reference_items, 'item')} (ATT&amp;CK, DISARM, TLP markings, the Rampart extension, member organizations), not counted above</summary>
@@ -112,6 +113,38 @@ export function Dashboard() {
         </div>
       </div>
     </div>
+  );
+}
+
+/**
+ * What the Intelligence list leaves out unless its type is chosen, and so the counts above: election-day status reports
+ * (on the Election day pages) and relationships (on the items they link), each with where to read it.
+ */
+function ListedElsewhere(props: { readonly rows: readonly { readonly type: string; readonly count: number }[] }) {
+  return (
+    <p className="muted small listed-elsewhere">
+      Not counted above:{' '}
+      {props.rows.map((row, i) => (
+        <span key={row.type}>
+          {i === 0 ? '' : '; '}
+          {row.type === 'x-rampart-status-report' ? (
+            <>
+              {plural(row.count, 'election-day status report')}, on <Link to="/elections">Election day</Link>
+            </>
+          ) : row.type === 'relationship' ? (
+            <>
+              {plural(row.count, 'link')} between items, on the items they link (
+              <Link to="/intel?type=relationship">list them</Link>)
+            </>
+          ) : (
+            <>
+              <Link to={`/intel?type=${encodeURIComponent(row.type)}`}>{typeLabel(row.type)}</Link> {count(row.count)}
+            </>
+          )}
+        </span>
+      ))}
+      .
+    </p>
   );
 }
 
