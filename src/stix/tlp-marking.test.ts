@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { TLP_MARKING_IDS } from '../domain/tlp.ts';
 import { servedText } from './tlp-marking.ts';
@@ -40,5 +41,42 @@ describe('a stored version as served', () => {
     // Not JSON at all past the markings: a parse would throw.
     const text = `{"object_marking_refs":["${TLP_MARKING_IDS.amber}"],"x": nonsense`;
     expect(servedText(text, 'indicator', 'amber')).toBe(text);
+  });
+});
+
+describe('whether a stored text is marked, decided on its top-level object_marking_refs alone', () => {
+  const TLP_IDS = Object.values(TLP_MARKING_IDS);
+  const anyTlpId = fc.constantFrom(...TLP_IDS, TLP1_AMBER);
+  const otherMarking = fc.constantFrom(STATEMENT, 'marking-definition--0a000000-0000-4000-8000-0000000000ff');
+  // A TLP id in places that say nothing of the object's own marking: granular markings, a description, an external
+  // reference, an extension's own object_marking_refs, a label that reads "object_marking_refs".
+  const decoys = fc.record(
+    {
+      granular_markings: fc.array(fc.record({ marking_ref: anyTlpId, selectors: fc.constant(['description']) }), { minLength: 1, maxLength: 2 }),
+      description: anyTlpId.map((id) => `marked "object_marking_refs":["${id}"] } ] in prose`),
+      external_references: fc.array(fc.record({ source_name: fc.constant('tlp'), external_id: anyTlpId }), { minLength: 1, maxLength: 2 }),
+      extensions: anyTlpId.map((id) => ({ 'x-other-ext': { extension_type: 'property-extension', object_marking_refs: [id] } })),
+      labels: fc.constant(['object_marking_refs']),
+    },
+    { requiredKeys: [] },
+  );
+  const own = fc.option(fc.array(fc.oneof(otherMarking, anyTlpId), { maxLength: 3 }), { nil: undefined });
+  const served = fc.constantFrom<'green' | 'amber' | 'amber+strict' | 'red'>('green', 'amber', 'amber+strict', 'red');
+
+  it('serves a text as stored exactly when its own markings name a TLP, and otherwise adds its TLP there, the rest unchanged', () => {
+    fc.assert(
+      fc.property(decoys, own, fc.nat(), fc.constantFrom(0, 2), served, (extra, markings, at, indent, tlp) => {
+        // The markings anywhere among the properties (the hub writes them last; other tools do not).
+        const entries: [string, unknown][] = [...Object.entries(base), ...Object.entries(extra)];
+        if (markings !== undefined) entries.splice(at % (entries.length + 1), 0, ['object_marking_refs', markings]);
+        const object = Object.fromEntries(entries) as Record<string, unknown>;
+        const text = JSON.stringify(object, null, indent);
+        const out = servedText(text, 'indicator', tlp);
+        const marked = (markings ?? []).some((id) => TLP_IDS.includes(id) || id === TLP1_AMBER);
+        if (marked) expect(out).toBe(text);
+        else expect(JSON.parse(out)).toEqual({ ...object, object_marking_refs: [...(markings ?? []), TLP_MARKING_IDS[tlp]] });
+      }),
+      { numRuns: 500 },
+    );
   });
 });
