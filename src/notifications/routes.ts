@@ -22,6 +22,7 @@ import {
   WebhookPatch,
   WebhookSchema,
 } from './schemas.ts';
+import type { Reader } from '../store/types.ts';
 import type { NotificationService } from './service.ts';
 
 export interface NotificationRouteDeps {
@@ -191,7 +192,9 @@ export function notificationRoutes(deps: NotificationRouteDeps): AppPlugin {
       app.get('/api/v1/org/webhooks/:id/dead-letters', { schema: { tags, summary: 'Deliveries to a webhook that were given up on (org-admins)', params: IdParams, response: { 200: DeadList, ...problemResponses(401, 403, 404) } } }, async (request, reply) => {
         const who = await gate.admin(request, false);
         if (!who.ok) return kit.sendProblem(reply, who.error);
-        const result = await n.deadLetters(who.value.orgId, request.params.id);
+        // A webhook reads as its organization: what is named to the org-admin alone (user: keys) is not its to list.
+        const reader: Reader = { kind: 'member', orgId: who.value.orgId, userId: null, keys: who.value.keys.filter((k) => !k.startsWith('user:')) };
+        const result = await n.deadLetters(who.value.orgId, request.params.id, reader);
         return send(reply, result.ok ? ok({ deliveries: result.value }) : result);
       });
       app.post(

@@ -241,9 +241,10 @@ export function createNotificationService(deps: NotificationServiceDeps) {
     addWebhook,
     setWebhookEnabled,
     removeWebhook: async (orgId: OrgId, id: string): Promise<Result<null, Problem>> => ((await store.deleteWebhook(orgId, id)) ? ok(null) : err(notFound('webhook'))),
-    async deadLetters(orgId: OrgId, webhookId: string) {
+    /** A webhook's dead letters as its organization (`reader`, no person) may see them now: none about an object re-shared away from it since. */
+    async deadLetters(orgId: OrgId, webhookId: string, reader: Reader) {
       if (!(await store.webhooks(orgId)).some((w) => w.id === webhookId)) return err(notFound('webhook'));
-      return ok((await store.deliveries({ orgId, channel: 'webhook', recipient: webhookId, state: 'dead', limit: 500 })).map(deliveryView));
+      return ok((await store.deadLetters(orgId, webhookId, reader, 500)).map(deliveryView));
     },
     async replay(orgId: OrgId, webhookId: string, deliveryId: string): Promise<Result<null, Problem>> {
       const row = await store.delivery(deliveryId);

@@ -350,6 +350,29 @@ export function notificationsStore(database: Database<unknown>) {
       return rows.map(deliveryOf);
     },
 
+    /**
+     * The deliveries to an organization's webhook that were given up on, newest first, as the organization (`reader`)
+     * may see them now: one about an object only while the store's visibility predicate lets it see that version, one
+     * about a support request only while it takes part in it. A re-share that narrows takes the object's id out too.
+     */
+    async deadLetters(orgId: OrgId, webhookId: string, reader: Reader, limit: number): Promise<DeliveryRow[]> {
+      const rows = await db
+        .selectFrom('notify_delivery as a')
+        .leftJoin('stix_version as v', (join) => join.onRef('v.added_us', '=', 'a.added_us').on('a.support_id', 'is', null))
+        .leftJoin('support_request as s', 's.id', 'a.support_id')
+        .selectAll('a')
+        .where('a.org_id', '=', orgId)
+        .where('a.channel', '=', 'webhook')
+        .where('a.recipient', '=', webhookId)
+        .where('a.state', '=', 'dead')
+        .where((eb) => centreVisible(eb, reader))
+        .orderBy('a.created_at', 'desc')
+        .orderBy('a.id')
+        .limit(limit)
+        .execute();
+      return rows.map(deliveryOf);
+    },
+
     /** Puts a dead delivery of `orgId` back in the queue, due now; false when there is no such dead delivery. */
     async replay(orgId: OrgId, id: string, now: number): Promise<boolean> {
       const result = await db
@@ -607,12 +630,13 @@ async function finishIn(db: Kysely<NotifyTables & StixTables & SupportTables>, i
   return rows.map((r) => r.id);
 }
 
-type CentreQuery = ExpressionBuilder<NotifyTables & StixTables & SupportTables & { a: NotifyTables['notify_alert']; v: StixTables['stix_version']; s: SupportTables['support_request'] }, 'a' | 'v' | 's'>;
+/** An alert's or a delivery's row (`a`), the version it is about (`v`) and the support request it is about (`s`). */
+type CentreQuery = ExpressionBuilder<NotifyTables & StixTables & SupportTables & { a: Pick<NotifyTables['notify_alert'], 'object_id' | 'support_id'>; v: StixTables['stix_version']; s: SupportTables['support_request'] }, 'a' | 'v' | 's'>;
 
 /**
- * Which notifications a reader's centre lists, decided now: notices, alerts about a version the reader
- * may see (the store's visibility predicate), and alerts about a support request its organization may
- * see (its requester, its provider or a party the requester added).
+ * Which notifications a reader's centre lists (and which dead letters its webhook's list), decided now: notices,
+ * alerts about a version the reader may see (the store's visibility predicate), and alerts about a support request
+ * its organization may see (its requester, its provider or a party the requester added).
  */
 function centreVisible(eb: CentreQuery, reader: Reader): Expression<SqlBool> {
   const visible = visibleTo(reader, 'v.added_us', 'v.owner');
