@@ -20,6 +20,8 @@ import { statusRoutes } from '../status/routes.ts';
 import { jurisdictionsFrom } from '../status/jurisdictions.ts';
 import { rollupCache } from '../status/rollup-cache.ts';
 import { warmRollups } from '../status/service.ts';
+import { listElections } from '../elections/service.ts';
+import { warmCredentials, warmStart, type WarmStarted } from './warm-start.ts';
 import { electionStatusStore } from '../store/elections.ts';
 import { buildApp } from '../http/app.ts';
 import type { AppPlugin, HttpConfig } from '../http/deps.ts';
@@ -136,10 +138,11 @@ export interface Hub {
     readonly keysOf: (orgId: OrgId, userId: UserId | null) => Promise<readonly AudienceKey[]>;
   };
   /**
-   * Builds this process's roll-ups of the elections under way for the offices that watch election day (state and
-   * territory offices, federal agencies), before the server listens (status/service.ts, warmRollups); the number built.
+   * A warm start, before the server listens (warm-start.ts): this process's roll-ups of the elections under way built
+   * for the offices that watch election day (state and territory offices, federal agencies) and asked through their
+   * routes, their lists and searches read, every pooled connection running the hot statements. Writes nothing. Once.
    */
-  readonly warmRollups: () => Promise<number>;
+  readonly warmStart: () => Promise<WarmStarted>;
 }
 
 /** Account events after which a live stream's credentials may no longer hold (src/alerts/routes.ts reads them again). */
@@ -277,9 +280,11 @@ export async function composeHub(options: HubOptions): Promise<Hub> {
   const transparencyDeps = { repo: transparencyRepository(store.database), clock, hubOwner, hubKey: () => signingKeyOf(keyDeps, hubOwner) };
   const rumourDeps: RumourDeps = { stix: store.stix, sharing, clock, audit, hubOwner, orgName: electionDeps.orgName };
   const statementDeps: StatementDeps = { ...keyDeps, stix: store.stix, sharing, audit, orgExists: async (id) => (await accounts.getOrganization(id)) !== null };
+  // The warm start's one-time credentials answered before the real API keys, until it is over (warm-start.ts).
+  const warmUp = warmCredentials(auth);
   const app = await buildApp({
     store,
-    auth,
+    auth: warmUp.port,
     clock,
     config: { hubOwner, ...options.http },
     ...(options.logger === undefined ? {} : { logger: options.logger }),
@@ -343,10 +348,22 @@ export async function composeHub(options: HubOptions): Promise<Hub> {
     await auth.settled();
     await bus.close();
   });
-  const warm = async () => {
-    const offices = await accounts.listOrganizations({ kinds: ['state', 'territory', 'federal'] });
-    const readers = await Promise.all(offices.map(async (o): Promise<Reader> => ({ kind: 'member', orgId: o.id, userId: null, keys: await sharing.keysOf(o.id, null) })));
-    return warmRollups(electionDeps, readers);
+  const offices = async (): Promise<Principal[]> => {
+    const orgs = await accounts.listOrganizations({ kinds: ['state', 'territory', 'federal'] });
+    return Promise.all(orgs.map(async (o): Promise<Principal> => ({ orgId: o.id, userId: null, keys: await sharing.keysOf(o.id, null), scope: 'read' })));
   };
-  return { app, auth, sharing, audit, federation: fed, bus, notifier, notifications, publishing: { rumours: rumourDeps, statements: statementDeps, transparency: transparencyDeps, keysOf: (orgId, userId) => sharing.keysOf(orgId, userId) }, warmRollups: warm };
+  const warm = () =>
+    warmStart({
+      app,
+      stix: store.stix,
+      credentials: warmUp,
+      offices,
+      underWay: async () => {
+        const elections = await listElections(electionDeps, { kind: 'operator' });
+        return elections.ok ? elections.value.filter((e) => e.phase !== null).map((e) => ({ id: e.id, stateFips: e.state_fips })) : [];
+      },
+      warmRollups: async () => warmRollups(electionDeps, (await offices()).map((p): Reader => ({ kind: 'member', orgId: p.orgId, userId: null, keys: p.keys }))),
+      connections: store.dialect === 'postgres' ? 10 : 1,
+    });
+  return { app, auth, sharing, audit, federation: fed, bus, notifier, notifications, publishing: { rumours: rumourDeps, statements: statementDeps, transparency: transparencyDeps, keysOf: (orgId, userId) => sharing.keysOf(orgId, userId) }, warmStart: warm };
 }

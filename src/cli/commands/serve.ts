@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { Presets, SingleBar } from 'cli-progress';
 import { Command } from 'commander';
@@ -189,10 +188,9 @@ async function serve(flags: ServeFlags): Promise<number> {
   if (organizationsAdded > 0) console.error(`seeded ${organizationsAdded} organizations (states, territories, federal agencies)`);
   console.error(`knowledge base: ${knowledgeBaseObjects.toLocaleString('en-US')} objects (MITRE ATT&CK ICS and Mobile, DISARM)`);
 
-  // Election day: the offices' dashboards all ask for their roll-ups at once when a server (re)starts; built before it listens.
-  const warming = performance.now();
-  const warmed = await hub.warmRollups();
-  if (warmed > 0) console.error(`roll-ups: ${warmed} built for the state, territory and federal offices of the elections under way (${((performance.now() - warming) / 1000).toFixed(1)} s)`);
+  // Election day: the offices' dashboards all ask at once when a server (re)starts; their hot paths run once before it listens (docs/deployment.md).
+  const warmed = await hub.warmStart();
+  console.error(`warm start: ${warmed.rollups} roll-ups built for the state, territory and federal offices of the elections under way, ${warmed.requests} asked through their routes, ${warmed.reads} lists and searches read (${(warmed.ms / 1000).toFixed(1)} s)`);
   const stale = await removeStaleUploads();
   if (stale > 0) console.error(`removed ${stale} upload files left behind by a server that was stopped mid-upload`);
   const server = await startServer({
