@@ -2,22 +2,51 @@ import { useState, type FormEvent } from 'react';
 import { call, type ApiProblem, type ApiResponse } from '../api.ts';
 import { LoadedTable } from '../components/DataTable.tsx';
 import { ProblemBox } from '../components/Status.tsx';
+import { SubmitButton } from '../components/SubmitButton.tsx';
 import { formatWhen } from '../format.ts';
 import { everyWords } from '../settings-words.ts';
-import { fieldErrors, parseKeys } from '../sharing-words.ts';
-import { mapLoadable } from '../use-api.ts';
+import { FeedAudiencePicker } from '../components/FeedAudiencePicker.tsx';
+import { credentialRef, credentialWords, feedAudienceIssue, feedAudienceWords, feedProblemWords, INTERVALS, settingNameIssue, type CredentialChoice } from '../feed-words.ts';
+import { useSession } from '../session.tsx';
+import { fieldErrors } from '../sharing-words.ts';
+import { mapLoadable, useRoute } from '../use-api.ts';
 import { useRouteReload } from './settings/reload.ts';
 
 /** A feed as the hub lists it. */
 type Feed = ApiResponse<'/api/v1/feeds'>['feeds'][number];
 type Refusal = ApiResponse<'/api/v1/feeds/{id}'>['refusals'][number];
 
-const EMPTY = { name: '', url: '', collection: '', direction: 'pull' as 'pull' | 'push', credential_ref: 'none', interval_seconds: 3600, audience: '' };
+interface FeedForm {
+  readonly name: string;
+  readonly url: string;
+  readonly collection: string;
+  readonly direction: 'pull' | 'push';
+  readonly credential: CredentialChoice;
+  /** The name of the server setting (environment variable) that holds the secret. */
+  readonly setting: string;
+  readonly interval_seconds: number;
+  readonly audience: string[];
+}
+
+const EMPTY: FeedForm = { name: '', url: '', collection: '', direction: 'pull', credential: 'none', setting: '', interval_seconds: 3600, audience: [] };
+
+/** What is still missing before the feed can be added, in words; null when nothing is. */
+function missingWords(form: FeedForm, settingIssue: string | null): string | null {
+  if (form.name.trim() === '') return 'Give the feed a name first.';
+  if (form.url.trim() === '') return 'Give the address of the other server.';
+  if (form.collection.trim() === '') return 'Give the collection on that server.';
+  return settingIssue ?? feedAudienceIssue(form.direction, form.audience);
+}
 
 /** Federation feeds (org-admins): other TAXII servers this hub pulls from or pushes to. */
 export function Feeds() {
   const [feeds, reload] = useRouteReload('/api/v1/feeds');
-  const [form, setForm] = useState(EMPTY);
+  const { me } = useSession();
+  const orgs = useRoute('/api/v1/orgs');
+  const orgNames = new Map(orgs.state === 'ready' ? orgs.value.map((o) => [o.id, o.name] as const) : []);
+  const [form, setForm] = useState<FeedForm>(EMPTY);
+  const settingIssue = settingNameIssue(form.credential, form.setting);
+  const missing = missingWords(form, settingIssue);
   const [problem, setProblem] = useState<ApiProblem | null>(null);
   const [outcome, setOutcome] = useState<{ readonly ok: boolean; readonly text: string } | null>(null);
   const [running, setRunning] = useState<string | null>(null);
@@ -30,10 +59,11 @@ export function Feeds() {
   const add = async (e: FormEvent) => {
     e.preventDefault();
     setProblem(null);
-    const audience = parseKeys(form.audience);
-    const { audience: _typed, ...rest } = form;
-    const res = await call('post', '/api/v1/feeds', { body: { ...rest, ...(audience.length === 0 ? {} : { audience }) } });
-    if (!res.ok) return setProblem(res.error);
+    if (missing !== null) return;
+    const { audience } = form;
+    const body = { name: form.name.trim(), url: form.url.trim(), collection: form.collection.trim(), direction: form.direction, credential_ref: credentialRef(form.credential, form.setting), interval_seconds: form.interval_seconds };
+    const res = await call('post', '/api/v1/feeds', { body: { ...body, ...(audience.length === 0 ? {} : { audience }) } });
+    if (!res.ok) return setProblem(feedProblemWords(res.error, form.setting));
     setForm(EMPTY);
     reload();
   };
@@ -85,11 +115,13 @@ export function Feeds() {
               cell: (f) => (
                 <>
                   {f.name}
-                  <div className="mono small muted">{`${f.url} · ${f.collection}`}</div>
+                  <div className="small muted">{`${f.url} · collection ${f.collection}`}</div>
+                  <div className="small">{feedAudienceWords(f.direction, f.audience, me, orgNames)}</div>
+                  <div className="small muted">{credentialWords(f.credential_ref)}</div>
                 </>
               ),
             },
-            { header: 'Direction', cell: (f) => `${f.direction}, ${everyWords(f.interval_seconds)}` },
+            { header: 'Direction', cell: (f) => `${f.direction === 'push' ? 'Sends ours there' : 'Brings theirs here'}, ${everyWords(f.interval_seconds)}` },
             {
               header: 'Last run',
               className: 'small',
@@ -141,20 +173,22 @@ export function Feeds() {
           </button>
         </section>
       )}
-      <form className="card" onSubmit={(e) => void add(e)}>
+      <form className="card feed-form" onSubmit={(e) => void add(e)} noValidate>
         <h2>Add a feed</h2>
         <label>
           Name
-          <input name="feed-name" value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} />
+          <input name="feed-name" value={form.name} placeholder="For example: State hub" onChange={(e) => setForm({ ...form, name: e.target.value })} />
           {err('name')}
         </label>
         <label>
-          TAXII discovery or API root URL (https)
-          <input name="feed-url" type="url" value={form.url} onChange={(e) => setForm({ ...form, url: e.target.value })} />
+          Address of the other server
+          <span className="hint">Its TAXII address, starting with https://, as its operator gives it (for example https://hub.example.gov/taxii2/).</span>
+          <input name="feed-url" type="url" inputMode="url" value={form.url} onChange={(e) => setForm({ ...form, url: e.target.value })} />
           {err('url')}
         </label>
         <label>
-          Collection id or alias
+          Collection on that server
+          <span className="hint">The collection its operator told you to use, by its id or short name.</span>
           <input name="feed-collection" value={form.collection} onChange={(e) => setForm({ ...form, collection: e.target.value })} />
           {err('collection')}
         </label>
@@ -165,24 +199,52 @@ export function Feeds() {
             <option value="push">Push: send ours there</option>
           </select>
         </label>
+        <fieldset className="feed-credential">
+          <legend>How this hub signs in to the other server</legend>
+          <div className="choices">
+            <label className="choice">
+              <input type="radio" name="feed-credential-choice" checked={form.credential === 'none'} onChange={() => setForm({ ...form, credential: 'none' })} /> No password or key is needed
+            </label>
+            <label className="choice">
+              <input type="radio" name="feed-credential-choice" checked={form.credential === 'setting'} onChange={() => setForm({ ...form, credential: 'setting' })} /> With a password or key kept on this hub’s server
+            </label>
+          </div>
+          {form.credential === 'none' ? null : (
+            <>
+              <label>
+                Name of the server setting that holds the password or key
+                <span className="hint">
+                  Passwords and keys are never typed here, so that they are not stored in Rampart’s database nor shown to anyone who opens this page. Whoever runs this hub’s server puts the secret in a setting of the server, and you give only that setting’s name.
+                </span>
+                <input name="feed-credential" value={form.setting} placeholder="For example: STATE_HUB_TOKEN" autoCapitalize="characters" spellCheck={false} onChange={(e) => setForm({ ...form, setting: e.target.value.toUpperCase() })} />
+                {settingIssue === null || form.setting === '' ? null : <span className="field-error">{settingIssue}</span>}
+                {err('credential_ref')}
+              </label>
+              <details className="small">
+                <summary>What whoever runs the server sets up</summary>
+                <p>
+                  An environment variable of the Rampart server named as above, holding <code>bearer:</code> and the key the other server gave you, or <code>basic:</code>, the user name, a colon and the password. Then restart the server.
+                </p>
+              </details>
+            </>
+          )}
+        </fieldset>
         <label>
-          Credentials: none, or env:VARIABLE naming a server environment variable (never the secret itself)
-          <input name="feed-credential" value={form.credential_ref} onChange={(e) => setForm({ ...form, credential_ref: e.target.value })} />
-          {err('credential_ref')}
-        </label>
-        <label>
-          Every (seconds, at least 60)
-          <input name="feed-interval" type="number" min={60} max={604800} value={form.interval_seconds} onChange={(e) => setForm({ ...form, interval_seconds: Number(e.target.value) })} />
+          How often
+          <select name="feed-interval" value={form.interval_seconds} onChange={(e) => setForm({ ...form, interval_seconds: Number(e.target.value) })}>
+            {INTERVALS.map((i) => (
+              <option key={i.seconds} value={i.seconds}>
+                {i.label}
+              </option>
+            ))}
+          </select>
           {err('interval_seconds')}
         </label>
-        <label>
-          Audience keys (optional; pull: the widest audience received objects get; push: whose objects are sent)
-          <input name="feed-audience" value={form.audience} onChange={(e) => setForm({ ...form, audience: e.target.value })} placeholder="e.g. state:55, community" />
-          {err('audience')}
-        </label>
-        <button type="submit" className="primary" disabled={form.name === '' || form.url === '' || form.collection === ''}>
+        {me === null ? null : <FeedAudiencePicker direction={form.direction} me={me} orgs={orgs.state === 'ready' ? orgs.value : []} value={form.audience} onChange={(audience) => setForm({ ...form, audience })} />}
+        {err('audience')}
+        <SubmitButton className="primary" why={missing}>
           Add feed
-        </button>
+        </SubmitButton>
       </form>
     </div>
   );
