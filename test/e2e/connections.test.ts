@@ -123,8 +123,14 @@ describe.skipIf(skipReason !== null)('connections, the graph, downloading chosen
         await p.goto(`${app.baseUrl}/intel/${MALWARE}`);
         await p.waitForSelector('.connections ul[aria-label="Referred to by"] li');
         const referred = await p.textContent('.connections ul[aria-label="Referred to by"]');
-        expect(referred).toContain('Report: County weekly brief (fictional)');
-        expect(referred).toContain('Note: Seen on two poll-book laptops (fictional)');
+        // Each by its name, its kind a small label beside it (never "Report: …" or "Identity: …").
+        expect(await p.evaluate<string[][]>(`[...document.querySelectorAll('.connections ul[aria-label="Referred to by"] li')].map((li) => [li.querySelector('a')?.textContent, li.querySelector('.type-tag')?.textContent])`)).toEqual(
+          expect.arrayContaining([
+            ['County weekly brief (fictional)', 'Report'],
+            ['Seen on two poll-book laptops (fictional)', 'Note'],
+          ]),
+        );
+        expect(referred).not.toMatch(/(Report|Note|Identity): /);
         // Relationships, either way, are listed apart as links, never as something that "refers to" the item.
         expect(referred).not.toContain('indicates');
         expect(await p.textContent('.connections ul[aria-label="Links"]')).toContain('Not shared with you indicates this');
@@ -159,7 +165,7 @@ describe.skipIf(skipReason !== null)('connections, the graph, downloading chosen
         await p.waitForSelector('.connections ul[aria-label="This refers to"] li');
         const refersTo = await p.textContent('.connections ul[aria-label="This refers to"]');
         expect(refersTo).toContain('Not shared with you');
-        expect(refersTo).toContain('Malware: BallotBot loader (fictional)');
+        expect(refersTo).toContain('BallotBot loader (fictional) Malware');
         // Its kind in words, never the STIX vocabulary's "threat-report".
         expect(await p.textContent('.facts div:has(dt:text-is("Kind of report")) dd')).toBe('Threat report');
 

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { graphElements, graphList, hourWords, referrerVerb, summaryWords } from './connections.ts';
+import { graphElements, graphList, hourWords, kindWords, referrerVerb, summaryWords } from './connections.ts';
 
 describe('connection words', () => {
   it('says only "Not shared with you" of an object the reader may not see', () => {
     expect(summaryWords({ shared: false, id: 'indicator--1' })).toBe('Not shared with you');
-    expect(summaryWords({ shared: true, id: 'report--1', type: 'report', title: 'Weekly brief', tlp: 'green', owner: 'identity--1', revoked: false })).toBe('Report: Weekly brief');
+    expect(summaryWords({ shared: true, id: 'report--1', type: 'report', title: 'Weekly brief', tlp: 'green', owner: 'identity--1', revoked: false })).toBe('Weekly brief');
+    expect(summaryWords({ shared: true, id: 'identity--1', type: 'identity', title: null, tlp: 'green', owner: 'identity--1', revoked: false })).toBe('Untitled organization');
+    expect([kindWords('identity'), kindWords('threat-actor'), kindWords('report')]).toEqual(['Organization', 'Threat actor', 'Report']);
   });
 
   it('names how a referrer points here', () => {

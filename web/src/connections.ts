@@ -7,10 +7,15 @@ export type GraphBody = ApiResponse<'/api/v1/objects/{id}/graph'>;
 export type RefSummary = ConnectionsBody['refers_to'][number]['target'];
 
 
-/** The words a connection shows for an object: "Report: Weekly brief", or "Not shared with you". */
+/** The name a connection shows for an object ("Weekly brief"), or "Not shared with you"; its kind goes beside it as a label. */
 export function summaryWords(s: RefSummary): string {
   if (!s.shared) return 'Not shared with you';
-  return `${typeLabel(s.type)}: ${s.title ?? s.id}`;
+  return s.title ?? `Untitled ${kindWords(s.type).toLowerCase()}`;
+}
+
+/** An object's kind as the small label beside its name: an identity is an organization to the people reading. */
+export function kindWords(type: string): string {
+  return type === 'identity' ? 'Organization' : typeLabel(type);
 }
 
 /** One line of "Referred to by": the object, and how it points here ("refers to this", "indicates this"). */

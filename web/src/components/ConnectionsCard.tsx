@@ -1,6 +1,6 @@
 import { TlpBadge } from './TlpBadge.tsx';
 import { viaWords } from '../../../src/stix/ref-words.ts';
-import { referrerVerb, summaryWords, type RefSummary } from '../connections.ts';
+import { kindWords, referrerVerb, summaryWords, type RefSummary } from '../connections.ts';
 import { Link } from '../router.tsx';
 import { useRoute } from '../use-api.ts';
 
@@ -12,7 +12,7 @@ function Ref(props: { readonly summary: RefSummary }) {
   if (!s.shared) return <span className="muted not-shared">Not shared with you</span>;
   return (
     <>
-      <Link to={`/intel/${encodeURIComponent(s.id)}`}>{summaryWords(s)}</Link>
+      <Link to={`/intel/${encodeURIComponent(s.id)}`}>{summaryWords(s)}</Link> <span className="type-tag">{kindWords(s.type)}</span>
       {s.revoked ? <span className="pill">revoked</span> : null}
       <TlpBadge tlp={s.tlp} />
     </>
