@@ -157,3 +157,48 @@ describe('the live feed tells each side', () => {
     }
   });
 });
+
+describe('a request about an incident', () => {
+  const incident = (n: number, name: string) => ({
+    type: 'incident',
+    spec_version: '2.1',
+    id: `incident--5b000000-0000-4000-8000-00000000000${n}`,
+    created: '2026-11-03T09:00:00.000Z',
+    modified: '2026-11-03T09:00:00.000Z',
+    name,
+  });
+  const own = incident(1, 'Results website defaced (fictional)');
+  const hidden = incident(2, 'Illinois poll-book outage (fictional)');
+
+  it('links the request to an incident its requester sees, and shows the link only to readers who see the incident', async () => {
+    expect((await call(clerk, 'POST', '/api/v1/objects', { object: own, tlp: 'amber', audience: [`org:${county}`] })).status).toBe(201);
+    expect((await call(outsider, 'POST', '/api/v1/objects', { object: hidden, tlp: 'amber', audience: [`org:${outsider.orgId}`] })).status).toBe(201);
+    // An incident the requester may not see is refused exactly as one that does not exist, and nothing is stored.
+    const other = await refused(clerk, 'POST', '/api/v1/support/requests', { ...scan, incident_id: hidden.id }, 422, 'incident-not-found');
+    const none = await refused(clerk, 'POST', '/api/v1/support/requests', { ...scan, incident_id: 'incident--5b000000-0000-4000-8000-0000000000ff' }, 422, 'incident-not-found');
+    expect({ ...other, instance: null }).toEqual({ ...none, instance: null });
+    expect(JSON.stringify(other)).not.toContain('Illinois');
+
+    const opened = await call(clerk, 'POST', '/api/v1/support/requests', { ...scan, incident_id: own.id });
+    expect(opened.status, opened.text).toBe(201);
+    expect(opened.body['incident']).toEqual({ id: own.id, title: own.name });
+    const id = String(opened.body['id']);
+    const about = async (who: Person) => ((await call(who, 'GET', `/api/v1/support/requests?incident=${own.id}`)).body['items'] as { id: string }[]).map((r) => r.id);
+    expect(await about(clerk)).toEqual([id]);
+
+    // CISA is asked but may not see the incident: the request shows no incident, no title, no id.
+    const seenByCisa = await call(cisaAnalyst, 'GET', `/api/v1/support/requests/${id}`);
+    expect(seenByCisa.body['incident']).toBeNull();
+    expect(seenByCisa.text).not.toContain(own.name);
+    expect(seenByCisa.text).not.toContain(own.id);
+    expect(await about(cisaAnalyst)).toEqual([]);
+    expect(JSON.stringify((await call(cisaAnalyst, 'GET', '/api/v1/support/requests')).body)).not.toContain(own.id);
+
+    // Once the county shares the incident with CISA, CISA sees the link both ways.
+    expect((await call(clerk, 'PUT', `/api/v1/objects/${own.id}/sharing`, { audience: [`org:${county}`, `org:${cisa}`] })).status).toBe(200);
+    expect((await call(cisaAnalyst, 'GET', `/api/v1/support/requests/${id}`)).body['incident']).toEqual({ id: own.id, title: own.name });
+    expect(await about(cisaAnalyst)).toEqual([id]);
+    // Illinois sees neither the request nor, by the incident, anything about it.
+    expect(await about(outsider)).toEqual([]);
+  });
+});

@@ -44,6 +44,7 @@ export const UNPROCESSABLE_CODES: ReadonlySet<string> = new Set([
   'own-incident',
   'not-your-incident',
   'service-not-offered',
+  'incident-not-found',
   'own-organization',
   'unknown-organization',
   'not-a-platform',

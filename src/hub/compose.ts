@@ -29,6 +29,7 @@ import { systemClock, type Clock } from '../domain/clock.ts';
 import type { Principal } from '../domain/principal.ts';
 import { incidentRoutes } from '../incidents/routes.ts';
 import { supportRoutes } from '../support/routes.ts';
+import { incidentTitle } from '../support/incident.ts';
 import { rumourRoutes } from '../rumours/routes.ts';
 import type { RumourDeps } from '../rumours/service.ts';
 import { statementRoutes } from '../statements/routes.ts';
@@ -314,6 +315,7 @@ export async function composeHub(options: HubOptions): Promise<Hub> {
         statusChanged: (event) => notifier.support({ kind: 'status', ...event }),
         messagePosted: (event) => notifier.support({ kind: 'message', ...event }),
         orgName: async (id) => (await accounts.getOrganization(id))?.name ?? null,
+        incident: (reader, id) => incidentTitle(store.stix, reader, id),
       }),
       liveRoutes({ stix: store.stix, bus, clock, ownerName: cachedNames(async (id) => (await accounts.getOrganization(id))?.name ?? null), ...options.live }),
       notificationRoutes({ notifications, isOrgAdmin }),

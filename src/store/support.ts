@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { OrgId, UserId } from '../domain/ids.ts';
+import type { OrgId, StixId, UserId } from '../domain/ids.ts';
 import { SUPPORT_SERVICES, SUPPORT_STATUSES, type SupportService, type SupportStatus } from '../domain/support.ts';
 import type { Database } from './db.ts';
 
@@ -21,6 +21,8 @@ export type SupportTables = {
     updated_at: number;
     /** (0032) 1 when the requester says the request is urgent. */
     urgent: number;
+    /** (0049) the incident the request is about, when it was asked from one. */
+    incident_id: string | null;
   };
   support_party: { request_id: string; org_id: string; added_at: number };
   support_message: { id: string; request_id: string; author_org: string; author_user: string | null; body: string; at: number };
@@ -51,6 +53,8 @@ export interface SupportRequest {
   readonly updatedAt: number;
   /** Organizations the requester added; they may read and write messages. */
   readonly parties: readonly OrgId[];
+  /** The incident it is about (its STIX id), when it was asked from one; shown only to readers who may see that incident. */
+  readonly incidentId: StixId | null;
 }
 
 export interface SupportMessage {
@@ -65,11 +69,12 @@ export interface SupportMessage {
 export interface SupportRepository {
   putOffering(offering: Offering): Promise<void>;
   offerings(filter: { readonly providerOrg?: OrgId; readonly activeOnly: boolean }): Promise<Offering[]>;
-  addRequest(request: Omit<SupportRequest, 'parties'>): Promise<void>;
+  /** `incidentId` left out: a request about no incident. */
+  addRequest(request: Omit<SupportRequest, 'parties' | 'incidentId'> & { readonly incidentId?: StixId | null }): Promise<void>;
   /** The request when `orgId` is its requester, its provider or a party the requester added; null otherwise (the rule is in the query). */
   requestFor(orgId: OrgId, id: string): Promise<SupportRequest | null>;
-  /** The requests `orgId` may see, most recently changed first. */
-  requestsFor(orgId: OrgId, limit: number): Promise<SupportRequest[]>;
+  /** The requests `orgId` may see, most recently changed first; only those about `incidentId` when it is given. */
+  requestsFor(orgId: OrgId, limit: number, incidentId?: StixId): Promise<SupportRequest[]>;
   setStatus(id: string, status: SupportStatus, scheduledFor: string | null, at: number): Promise<void>;
   /** False when the organization was already a party. */
   addParty(id: string, orgId: OrgId, at: number): Promise<boolean>;
@@ -108,6 +113,7 @@ export function supportRepository(database: Database<unknown>): SupportRepositor
     createdAt: Number(r.created_at),
     updatedAt: Number(r.updated_at),
     parties,
+    incidentId: r.incident_id as StixId | null,
   });
   return {
     async putOffering(o) {
@@ -141,6 +147,7 @@ export function supportRepository(database: Database<unknown>): SupportRepositor
           created_by: r.createdBy,
           created_at: r.createdAt,
           updated_at: r.updatedAt,
+          incident_id: r.incidentId ?? null,
         })
         .execute();
     },
@@ -149,8 +156,9 @@ export function supportRepository(database: Database<unknown>): SupportRepositor
       if (row === undefined) return null;
       return toRequest(row, (await partiesOf([id])).get(id) ?? []);
     },
-    async requestsFor(orgId, limit) {
-      const rows = await visibleTo(orgId).orderBy('r.updated_at', 'desc').limit(limit).execute();
+    async requestsFor(orgId, limit, incidentId) {
+      const visible = visibleTo(orgId);
+      const rows = await (incidentId === undefined ? visible : visible.where('r.incident_id', '=', incidentId)).orderBy('r.updated_at', 'desc').limit(limit).execute();
       const parties = await partiesOf(rows.map((r) => r.id));
       return rows.map((r) => toRequest(r, parties.get(r.id) ?? []));
     },

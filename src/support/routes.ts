@@ -7,7 +7,8 @@ import type { AppPlugin } from '../http/deps.ts';
 import { problemResponses } from '../http/schemas.ts';
 import { NO_STORE, type Sends } from '../http/send-result.ts';
 import type { Offering, SupportMessage, SupportRequest } from '../store/support.ts';
-import { ActionBody, MessageBody, MessageSchema, NewRequestBody, OfferingBody, OfferingListSchema, OfferingParams, OfferingSchema, PartyBody, RequestListSchema, RequestParams, RequestSchema } from './schemas.ts';
+import type { Reader } from '../store/types.ts';
+import { ActionBody, MessageBody, MessageSchema, NewRequestBody, OfferingBody, OfferingListSchema, OfferingParams, OfferingSchema, PartyBody, RequestListQuery, RequestListSchema, RequestParams, RequestSchema } from './schemas.ts';
 import { act, addParty, openRequest, postMessage, publishOffering, requestDetail, roleOf, type SupportDeps } from './service.ts';
 
 export interface SupportRouteDeps extends SupportDeps {
@@ -31,7 +32,8 @@ export function supportRoutes(deps: SupportRouteDeps): AppPlugin {
         return { id, name: names.get(id) ?? null };
       };
       const offeringView = async (o: Offering) => ({ provider: await ref(o.providerOrg), service: o.service, service_label: SUPPORT_SERVICE_LABELS[o.service], description: o.description, active: o.active });
-      const requestView = async (r: SupportRequest, orgId: OrgId, messages?: readonly SupportMessage[]) => {
+      const incidentOf = async (r: SupportRequest, reader: Reader | null) => (r.incidentId === null || reader === null || deps.incident === undefined ? null : await deps.incident(reader, r.incidentId));
+      const requestView = async (r: SupportRequest, orgId: OrgId, reader: Reader | null, messages?: readonly SupportMessage[]) => {
         const role = roleOf(r, orgId);
         return {
           id: r.id,
@@ -49,6 +51,7 @@ export function supportRoutes(deps: SupportRouteDeps): AppPlugin {
           scheduled_for: r.scheduledFor,
           created_at: iso(r.createdAt),
           updated_at: iso(r.updatedAt),
+          incident: await incidentOf(r, reader),
           ...(messages === undefined ? {} : { messages: await Promise.all(messages.map(async (m) => ({ id: m.id, author: await ref(m.authorOrg), body: m.body, at: iso(m.at) }))) }),
         };
       };
@@ -80,12 +83,20 @@ export function supportRoutes(deps: SupportRouteDeps): AppPlugin {
         },
       );
 
-      app.get('/api/v1/support/requests', { schema: { tags: ['support'], summary: 'The support requests your organization made, was asked, or was added to', response: { 200: RequestListSchema, ...problemResponses(401) } } }, async (request, reply) => {
+      app.get(
+        '/api/v1/support/requests',
+        { schema: { tags: ['support'], summary: 'The support requests your organization made, was asked, or was added to (only those about one incident with ?incident=)', querystring: RequestListQuery, response: { 200: RequestListSchema, ...problemResponses(400, 401) } } },
+        async (request, reply) => {
         const principal = kit.principalOf(request);
         if (principal === null) return fail(reply, UNAUTHENTICATED);
-        const items = await Promise.all((await deps.repo.requestsFor(principal.orgId, 200)).map((r) => requestView(r, principal.orgId)));
+        const reader = await kit.currentReader(request);
+        const about = request.query.incident;
+        // About an incident the reader may not see: nothing, as for an incident with no requests.
+        if (about !== undefined && (reader === null || deps.incident === undefined || (await deps.incident(reader, about)) === null)) return reply.header('cache-control', 'private, no-store').send({ items: [] });
+        const items = await Promise.all((await deps.repo.requestsFor(principal.orgId, 200, about)).map((r) => requestView(r, principal.orgId, reader)));
         return reply.header('cache-control', 'private, no-store').send({ items });
-      });
+        },
+      );
 
       app.post(
         '/api/v1/support/requests',
@@ -93,7 +104,9 @@ export function supportRoutes(deps: SupportRouteDeps): AppPlugin {
         async (request, reply) => {
           const principal = kit.requireWriter(request);
           if (!principal.ok) return fail(reply, principal.error);
-          return answer(reply.code(201), await openRequest(deps, principal.value, request.body), (r) => requestView(r, principal.value.orgId));
+          const reader = await kit.currentReader(request);
+          if (reader === null) return fail(reply, UNAUTHENTICATED);
+          return answer(reply.code(201), await openRequest(deps, principal.value, reader, request.body), (r) => requestView(r, principal.value.orgId, reader));
         },
       );
 
@@ -103,7 +116,8 @@ export function supportRoutes(deps: SupportRouteDeps): AppPlugin {
         async (request, reply) => {
           const principal = kit.principalOf(request);
           if (principal === null) return fail(reply, UNAUTHENTICATED);
-          return answer(reply, await requestDetail(deps, principal, request.params.id), (v) => requestView(v.request, principal.orgId, v.messages));
+          const reader = await kit.currentReader(request);
+          return answer(reply, await requestDetail(deps, principal, request.params.id), (v) => requestView(v.request, principal.orgId, reader, v.messages));
         },
       );
 
@@ -113,7 +127,7 @@ export function supportRoutes(deps: SupportRouteDeps): AppPlugin {
         async (request, reply) => {
           const principal = kit.requireWriter(request);
           if (!principal.ok) return fail(reply, principal.error);
-          return answer(reply, await act(deps, principal.value, request.params.id, request.body.action, request.body.scheduled_for), (r) => requestView(r, principal.value.orgId));
+          return answer(reply, await act(deps, principal.value, request.params.id, request.body.action, request.body.scheduled_for), async (r) => requestView(r, principal.value.orgId, await kit.currentReader(request)));
         },
       );
 
@@ -135,7 +149,7 @@ export function supportRoutes(deps: SupportRouteDeps): AppPlugin {
           if (!principal.ok) return fail(reply, principal.error);
           const org = parseOrgId(request.body.org_id);
           if (!org.ok) return fail(reply, problem('invalid', 'invalid-request', org.error.message, [{ path: 'body.org_id', code: org.error.code, message: org.error.message }]));
-          return answer(reply, await addParty(deps, principal.value, request.params.id, org.value), (r) => requestView(r, principal.value.orgId));
+          return answer(reply, await addParty(deps, principal.value, request.params.id, org.value), async (r) => requestView(r, principal.value.orgId, await kit.currentReader(request)));
         },
       );
       return Promise.resolve();

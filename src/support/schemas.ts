@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { SUPPORT_ACTIONS, SUPPORT_SERVICES, SUPPORT_STATUSES } from '../domain/support.ts';
-import { Timestamp } from '../domain/schemas.ts';
+import { StixIdString, Timestamp } from '../domain/schemas.ts';
 
 const ORG_ID = '^identity--[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
 const UUID = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
@@ -30,6 +30,7 @@ export const NewRequestBody = Type.Object(
     title: Type.String({ minLength: 3, maxLength: 200 }),
     details: Type.String({ minLength: 1, maxLength: 10000 }),
     urgent: Type.Optional(Type.Boolean({ description: "help is needed now: the provider's contacts are emailed at once, and its backup contacts when nobody acknowledges in time" })),
+    incident_id: Type.Optional(StixIdString({ description: 'the incident the request is about (one you may see); shown with the request only to readers who may see it' })),
   },
   { additionalProperties: false },
 );
@@ -66,5 +67,8 @@ export const RequestSchema = Type.Object({
   created_at: Type.String(),
   updated_at: Type.String(),
   messages: Type.Optional(Type.Array(MessageSchema)),
+  incident: Type.Union([Type.Object({ id: Type.String(), title: Type.String() }), Type.Null()], { description: 'the incident it is about, when it has one and you may see it; null otherwise' }),
 });
+export const RequestListQuery = Type.Object({ incident: Type.Optional(StixIdString({ description: 'only the requests about this incident (none when you may not see it)' })) }, { additionalProperties: false });
+export type RequestListQuery = Static<typeof RequestListQuery>;
 export const RequestListSchema = Type.Object({ items: Type.Array(RequestSchema) });

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../domain/clock.ts';
-import { parseOrgId, type OrgId } from '../domain/ids.ts';
+import { parseOrgId, parseStixId, type OrgId, type StixId } from '../domain/ids.ts';
+import type { Reader } from '../store/types.ts';
 import type { OrgKind } from '../domain/organization.ts';
 import type { Principal } from '../domain/principal.ts';
 import { problem, type Problem } from '../domain/problem.ts';
@@ -22,6 +23,11 @@ export interface SupportDeps {
    * caller is answered.
    */
   readonly statusChanged?: (event: { readonly request: SupportRequest; readonly actor: OrgId; readonly at: number }) => Promise<void>;
+  /**
+   * The incident `id` as `reader` may see it (its title), or null when there is no such incident or the reader may not
+   * see it: a request is linked to an incident only by a requester who sees it, and shown with it only to readers who do.
+   */
+  readonly incident?: (reader: Reader, id: StixId) => Promise<{ readonly id: StixId; readonly title: string } | null>;
   /** A message was written on `request` by `actor`: the people of the other organizations that see it are told. Recorded before the caller is answered. */
   readonly messagePosted?: (event: { readonly request: SupportRequest; readonly message: SupportMessage; readonly actor: OrgId; readonly at: number }) => Promise<void>;
 }
@@ -62,6 +68,7 @@ export interface NewRequest {
   readonly title: string;
   readonly details: string;
   readonly urgent?: boolean;
+  readonly incident_id?: string;
 }
 
 /**
@@ -69,7 +76,7 @@ export interface NewRequest {
  * always the caller's own organization: there is no field to name another, so nobody can open a
  * request on a state's behalf.
  */
-export async function openRequest(deps: SupportDeps, principal: Principal, input: NewRequest): Promise<Result<SupportRequest, Problem>> {
+export async function openRequest(deps: SupportDeps, principal: Principal, reader: Reader, input: NewRequest): Promise<Result<SupportRequest, Problem>> {
   const kind = await deps.orgKind(principal.orgId);
   if (kind === null || !REQUESTERS.has(kind)) return err(problem('forbidden', 'not-an-election-office', 'Only a state, territory or local election office may ask for support; providers answer requests'));
   const parsed = parseOrgId(input.provider_org);
@@ -82,6 +89,14 @@ export async function openRequest(deps: SupportDeps, principal: Principal, input
   }
   const refused = scan({ title: input.title, details: input.details });
   if (refused !== null) return err(refused);
+  let incidentId: StixId | null = null;
+  if (input.incident_id !== undefined) {
+    // An incident the requester may not see is answered exactly as one that does not exist.
+    const id = parseStixId(input.incident_id);
+    const seen = id.ok && deps.incident !== undefined ? await deps.incident(reader, id.value) : null;
+    if (seen === null) return err(problem('invalid', 'incident-not-found', 'The incident this request is about is not one you may see; ask without it, or open the request from the incident’s page', [{ path: '$.incident_id', code: 'incident-not-found', message: 'no incident you may see' }]));
+    incidentId = seen.id;
+  }
   const now = deps.clock.now().getTime();
   const request: SupportRequest = {
     id: randomUUID(),
@@ -97,6 +112,7 @@ export async function openRequest(deps: SupportDeps, principal: Principal, input
     createdAt: now,
     updatedAt: now,
     parties: [],
+    incidentId,
   };
   await deps.repo.addRequest(request);
   deps.announce(request.id, everyone(request));

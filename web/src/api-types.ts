@@ -6152,10 +6152,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The support requests your organization made, was asked, or was added to */
+        /** The support requests your organization made, was asked, or was added to (only those about one incident with ?incident=) */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description only the requests about this incident (none when you may not see it) */
+                    incident?: string;
+                };
                 header?: never;
                 path?: never;
                 cookie?: never;
@@ -6206,8 +6209,22 @@ export interface paths {
                                     body: string;
                                     at: string;
                                 }[];
+                                /** @description the incident it is about, when it has one and you may see it; null otherwise */
+                                incident: {
+                                    id: string;
+                                    title: string;
+                                } | null;
                             }[];
                         };
+                    };
+                };
+                /** @description Bad Request (problem+json) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
                 /** @description Unauthorized (problem+json) */
@@ -6241,6 +6258,8 @@ export interface paths {
                         details: string;
                         /** @description help is needed now: the provider's contacts are emailed at once, and its backup contacts when nobody acknowledges in time */
                         urgent?: boolean;
+                        /** @description the incident the request is about (one you may see); shown with the request only to readers who may see it */
+                        incident_id?: string;
                     };
                 };
             };
@@ -6288,6 +6307,11 @@ export interface paths {
                                 body: string;
                                 at: string;
                             }[];
+                            /** @description the incident it is about, when it has one and you may see it; null otherwise */
+                            incident: {
+                                id: string;
+                                title: string;
+                            } | null;
                         };
                     };
                 };
@@ -6397,6 +6421,11 @@ export interface paths {
                                 body: string;
                                 at: string;
                             }[];
+                            /** @description the incident it is about, when it has one and you may see it; null otherwise */
+                            incident: {
+                                id: string;
+                                title: string;
+                            } | null;
                         };
                     };
                 };
@@ -6512,6 +6541,11 @@ export interface paths {
                                 body: string;
                                 at: string;
                             }[];
+                            /** @description the incident it is about, when it has one and you may see it; null otherwise */
+                            incident: {
+                                id: string;
+                                title: string;
+                            } | null;
                         };
                     };
                 };
@@ -6726,6 +6760,11 @@ export interface paths {
                                 body: string;
                                 at: string;
                             }[];
+                            /** @description the incident it is about, when it has one and you may see it; null otherwise */
+                            incident: {
+                                id: string;
+                                title: string;
+                            } | null;
                         };
                     };
                 };

@@ -3,6 +3,7 @@ import { Loading, ProblemBox } from '../components/Status.tsx';
 import { TlpBadge } from '../components/TlpBadge.tsx';
 import { SharingPanel, SightingsSummary } from '../components/SharingPanel.tsx';
 import { CaseCard } from '../components/CaseCard.tsx';
+import { IncidentSupport } from '../components/IncidentSupport.tsx';
 import { ConnectionsCard } from '../components/ConnectionsCard.tsx';
 import { GraphCard } from '../components/GraphCard.tsx';
 import { OwnerActions } from '../components/OwnerActions.tsx';
@@ -117,6 +118,7 @@ export function ObjectDetail(props: { readonly id: string }) {
         </section>
         {shown['type'] === 'x-rampart-status-report' ? <StatusIncidents object={shown} /> : null}
         {shown['type'] === 'incident' && sharing !== null && me !== null ? <CaseCard incidentId={props.id} object={latest} sharing={sharing} me={me} version={version} onChanged={changed} /> : null}
+        {shown['type'] === 'incident' && me !== null ? <IncidentSupport incidentId={props.id} orgId={me.orgId} /> : null}
         {me !== null && shown['revoked'] !== true && isRumourIncident(latest) ? (
           <section className="card answer-rumour">
             <h2>Answer it publicly</h2>

@@ -3,7 +3,7 @@ import { SUPPORT_SERVICE_LABELS, SUPPORT_SERVICES, type SupportService } from '.
 import { call, type ApiProblem } from '../api.ts';
 import { Loading, ProblemBox } from '../components/Status.tsx';
 import { formatWhen } from '../format.ts';
-import { Link, navigate } from '../router.tsx';
+import { Link, navigate, useLocation } from '../router.tsx';
 import { useSession } from '../session.tsx';
 import { askWhy, otherSide, providersOf, SUPPORT_STATUS_LABELS } from '../support.ts';
 import { useRoute } from '../use-api.ts';
@@ -13,6 +13,8 @@ import { SubmitButton } from '../components/SubmitButton.tsx';
 /** Both sides of support: the requests this organization made or was asked, asking for help, and the services it offers. */
 export function Support() {
   const { me } = useSession();
+  // Opened from an incident ("Ask for help with this incident"): the request will be about it.
+  const incident = useLocation().params.get('incident');
   const [version, setVersion] = useState(0);
   useSupportEvents(() => setVersion((v) => v + 1));
   const requests = useRoute('/api/v1/support/requests', { version });
@@ -30,6 +32,8 @@ export function Support() {
           <p className="muted">Ask a federal agency, ISAC, the National Guard, your state or a vendor for help, and follow what you were asked.</p>
         </div>
       </div>
+      {/* Asked from an incident: the form comes first, where the clerk is looking. */}
+      {mayAsk && incident !== null ? <AskForm incident={incident} onAsked={(id) => navigate(`/support/${id}`)} /> : null}
       <section className="card">
         <h2>Requests</h2>
         {requests.state === 'loading' ? <Loading what="requests" /> : null}
@@ -39,6 +43,7 @@ export function Support() {
           {items.map((r) => (
             <li key={r.id}>
               <Link to={`/support/${r.id}`}>{r.title}</Link>
+              {r.incident === null ? null : <div className="small">About the incident: {r.incident.title}</div>}
               <div className="muted small">
                 {r.urgent ? <span className="urgent-tag">Urgent</span> : null} {r.service_label} · {otherSide(r)} · <span className={`pill support-${r.status}`}>{SUPPORT_STATUS_LABELS[r.status]}</span> · changed {formatWhen(r.updated_at, now)}
               </div>
@@ -46,14 +51,20 @@ export function Support() {
           ))}
         </ul>
       </section>
-      {mayAsk ? <AskForm onAsked={(id) => navigate(`/support/${id}`)} /> : null}
+      {mayAsk && incident === null ? <AskForm incident={null} onAsked={(id) => navigate(`/support/${id}`)} /> : null}
+      {!mayAsk && incident !== null && orgs.state === 'ready' ? <p className="notice">Only a state, territory or local election office asks for support here; your organization answers requests.</p> : null}
       <Catalogue />
     </div>
   );
 }
 
-function AskForm(props: { readonly onAsked: (id: string) => void }) {
+function AskForm(props: { readonly incident: string | null; readonly onAsked: (id: string) => void }) {
   const catalogue = useRoute('/api/v1/support/catalogue');
+  const [withIncident, setWithIncident] = useState(true);
+  const about = useRoute('/api/v1/objects/{id}', { params: { id: props.incident ?? '' }, skip: props.incident === null });
+  const aboutObject = about.state === 'ready' && typeof about.value.object === 'object' && about.value.object !== null ? (about.value.object as Record<string, unknown>) : null;
+  const incidentTitle = aboutObject !== null && aboutObject['type'] === 'incident' ? (typeof aboutObject['name'] === 'string' ? aboutObject['name'] : 'Untitled incident') : null;
+  const incidentId = props.incident !== null && incidentTitle !== null && withIncident ? props.incident : null;
   const offerings = catalogue.state === 'ready' ? catalogue.value.items : [];
   const [provider, setProvider] = useState('');
   const [service, setService] = useState<SupportService | ''>('');
@@ -70,7 +81,7 @@ function AskForm(props: { readonly onAsked: (id: string) => void }) {
     if (chosen === undefined || why !== null) return;
     setBusy(true);
     setProblem(null);
-    const res = await call('post', '/api/v1/support/requests', { body: { provider_org: provider, service: chosen.service, title: title.trim(), details: details.trim(), ...(urgent ? { urgent: true } : {}) } });
+    const res = await call('post', '/api/v1/support/requests', { body: { provider_org: provider, service: chosen.service, title: title.trim(), details: details.trim(), ...(urgent ? { urgent: true } : {}), ...(incidentId === null ? {} : { incident_id: incidentId }) } });
     setBusy(false);
     if (!res.ok) return setProblem(res.error);
     props.onAsked(res.value.id);
@@ -79,6 +90,14 @@ function AskForm(props: { readonly onAsked: (id: string) => void }) {
     <form className="card ask-form" onSubmit={(e) => void submit(e)}>
       <h2>Ask for support</h2>
       {problem === null ? null : <ProblemBox problem={problem} />}
+      {props.incident === null || incidentTitle === null ? null : withIncident ? (
+        <p className="notice about-incident" data-testid="ask-incident">
+          About the incident <Link to={`/intel/${encodeURIComponent(props.incident)}`}>{incidentTitle}</Link>. Whoever you ask sees this link only if that incident is shared with them.{' '}
+          <button type="button" className="link" onClick={() => setWithIncident(false)}>
+            Ask without it
+          </button>
+        </p>
+      ) : null}
       {catalogue.state === 'ready' && offerings.length === 0 ? <p className="muted">No organization offers a service yet.</p> : null}
       <label>
         Who do you ask?

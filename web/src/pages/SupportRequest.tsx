@@ -94,6 +94,11 @@ export function SupportRequest(props: { readonly id: string }) {
       <div className="grid-2 wide-left">
         <div>
           <section className="card">
+            {r.incident === null ? null : (
+              <p className="about-incident" data-testid="support-incident">
+                <span className="type-tag">About the incident</span> <Link to={`/intel/${encodeURIComponent(r.incident.id)}`}>{r.incident.title}</Link>
+              </p>
+            )}
             <p className="description">{r.details}</p>
             <dl className="facts">
               <div>
