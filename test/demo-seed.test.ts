@@ -132,4 +132,26 @@ describe.each(testDialects())('the demo seed on %s', (dialect) => {
       await demo.close();
     }
   }, 120_000);
+
+  it('shares the story in story order, its correction and statements among it, so the newest shared is the newest in the story', async () => {
+    const demo = await composedHub({}, dialect);
+    try {
+      await seed(demo);
+      const types = ['threat-actor', 'campaign', 'indicator', 'infrastructure', 'incident', 'note', 'report'];
+      const page = await demo.store.stix.list({ kind: 'operator' }, { versions: 'latest', limit: 1000, types });
+      expect(page.ok).toBe(true);
+      if (!page.ok) return;
+      const story = page.value.items.filter((v) => !v.json.includes('"identity_class"')).sort((a, b) => a.addedUs - b.addedUs);
+      const times = story.map((v) => String((JSON.parse(v.json) as { modified?: unknown }).modified));
+      expect(times.length).toBeGreaterThan(15);
+      expect(times).toEqual([...times].sort());
+      // The phishing statement (days before election day) is shared before the rumour, the public one after the correction.
+      const names = story.map((v) => String((JSON.parse(v.json) as { name?: unknown }).name));
+      const at = (start: string) => names.findIndex((n) => n.startsWith(start));
+      expect(at('Joint statement: phishing')).toBeLessThan(at('False rumour'));
+      expect(at('Rumour control:')).toBeLessThan(at('Joint statement: polling places'));
+    } finally {
+      await demo.close();
+    }
+  }, 120_000);
 });

@@ -95,7 +95,7 @@ export function demoItems(orgs: DemoOrgs, electionDayStart?: Date): DemoItem[] {
   const campaign = add(
     sdo('campaign', 'operation-paper-ballot', T.early, federal.id, 'green', {
       name: 'Operation Paper Ballot (fictional)',
-      description: 'Fictional phishing campaign against local election clerks, for the demo only.',
+      description: 'Emails to local election clerks and their staff in at least two states, sent from a lookalike of a state voter portal, asking them to confirm their passwords or open a "poll worker schedule" attachment during early voting (fictional, for the demo only).',
       first_seen: T.early,
     }),
     federal.id,
@@ -119,7 +119,7 @@ export function demoItems(orgs: DemoOrgs, electionDayStart?: Date): DemoItem[] {
       'phish-domain',
       "[domain-name:value = 'ballot-update-portal.example']",
       'Phishing domain impersonating a state voter portal',
-      'Registered shortly before the first emails and styled after a state voter-registration portal. Links to it arrived in emails to local election clerks asking them to "confirm" their accounts before early voting. Block it at the mail gateway and web proxy (fictional).',
+      'Registered shortly before the first emails and styled after a state voter-registration portal. Links to it arrived in emails to local election clerks asking them to "confirm" their accounts during early voting. Block it at the mail gateway and web proxy (fictional).',
     ],
     [
       'phish-url',

@@ -17,7 +17,7 @@ import type { StixStore } from '../store/types.ts';
 import { publishCorrection, type RumourDeps } from '../rumours/service.ts';
 import { approveStatement, draftStatement, publishStatement, type StatementDeps } from '../statements/service.ts';
 import { checkpointIfDue, type TransparencyDeps } from '../transparency/service.ts';
-import { demoCorrection, demoItems, demoStatements, type DemoOrgs, type DemoStatement } from './demo-data.ts';
+import { demoCorrection, demoItems, demoStatements, type DemoItem, type DemoOrgs, type DemoStatement } from './demo-data.ts';
 import { seedElectionDemo } from './seed-election-demo.ts';
 
 /** A demo account as printed at start: fictional people at fictional or seeded offices. */
@@ -141,6 +141,14 @@ export interface DemoPublishing {
   readonly keysOf: (orgId: OrgId, userId: UserId | null) => Promise<readonly AudienceKey[]>;
 }
 
+/** One object of the story, shared under its owner's TLP and audience (a later start replaces it by the same version: nothing new). */
+async function shareDemoItem(stix: StixStore, hubOwner: OrgId, item: DemoItem): Promise<Result<null, Problem>> {
+  const imported = await importObjects(stix, [JSON.stringify(item.object)], { hubOwner, owner: item.owner, tlp: item.tlp, audience: item.audience, onConflict: 'replace' });
+  if (!imported.ok) return imported;
+  const rejection = imported.value.rejections[0];
+  return rejection === undefined ? ok(null) : err(problem('invalid', rejection.code, `demo object ${rejection.id ?? ''}: ${rejection.message}`));
+}
+
 /** The one demo person of each of the story's organizations: who drafts, approves and publishes its statements. */
 const PERSON_OF: Readonly<Record<DemoPerson['org'], string>> = Object.fromEntries(PEOPLE.map((p) => [p.org, p.email])) as Record<DemoPerson['org'], string>;
 
@@ -249,18 +257,17 @@ export async function seedDemo(
   // is corrected on the election day the map shows and a restart does not publish the whole story again.
   const electionDayStart = election.value.electionDayStart;
   await options.beforeStory?.(orgs, countyCreated);
-  for (const item of demoItems(orgs, electionDayStart)) {
-    const imported = await importObjects(stix, [JSON.stringify(item.object)], { hubOwner: options.hubOwner, owner: item.owner, tlp: item.tlp, audience: item.audience, onConflict: 'replace' });
-    if (!imported.ok) return imported;
-    const rejection = imported.value.rejections[0];
-    if (rejection !== undefined) return err(problem('invalid', rejection.code, `demo object ${rejection.id ?? ''}: ${rejection.message}`));
-  }
-  // In story order: the state's correction, then the statement that repeats it with the village (the public log in time order).
-  const corrected = await publishDemoCorrection(ctx, stix, options.publishing, orgs, electionDayStart);
-  if (!corrected.ok) return corrected;
-  for (const statement of demoStatements(electionDayStart)) {
-    const published = await publishDemoStatement(ctx, options.publishing, orgs, statement);
-    if (!published.ok) return published;
+  // Everything in story order, the correction and the statements at their times among the objects: the demo is shared
+  // at once, so the order it is shared in is the order "Latest shared with you" lists (newest first) and the public log keeps.
+  const steps: { readonly at: string; readonly run: () => Promise<Result<null, Problem>> }[] = [
+    ...demoItems(orgs, electionDayStart).map((item) => ({ at: String(item.object['modified']), run: () => shareDemoItem(stix, options.hubOwner, item) })),
+    { at: demoCorrection(orgs, electionDayStart).at, run: () => publishDemoCorrection(ctx, stix, options.publishing, orgs, electionDayStart) },
+    ...demoStatements(electionDayStart).map((statement) => ({ at: statement.published, run: () => publishDemoStatement(ctx, options.publishing, orgs, statement) })),
+  ];
+  // Stable: at equal times, items before the correction before the statements, as listed.
+  for (const step of steps.map((x, i) => ({ x, i })).sort((a, b) => Date.parse(a.x.at) - Date.parse(b.x.at) || a.i - b.i)) {
+    const done = await step.x.run();
+    if (!done.ok) return done;
   }
   // The hub signs a checkpoint when the log has none of its present size, so the demo's /transparency page has something to show and verify.
   const checkpoint = await checkpointIfDue(options.publishing.transparency, CHECKPOINT_AGE_MS);

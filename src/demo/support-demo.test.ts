@@ -3,6 +3,8 @@ import { OPERATOR } from '../accounts/context.ts';
 import { createOrganization } from '../accounts/organizations.ts';
 import { supportRepository } from '../store/support.ts';
 import { composedHub, type ComposedHub } from '../../test/helpers/composed-hub.ts';
+import { demoItems } from './demo-data.ts';
+import { demoElectionDayStart } from './election-demo.ts';
 import { DEMO_COUNTY } from './seed-demo.ts';
 import { seedDemoSupport } from './support-demo.ts';
 
@@ -42,5 +44,17 @@ describe('the demo catalogue of support services', () => {
     expect(stateSees?.title).toMatch(/phishing emails/);
     expect((await repo.messages(stateSees?.id ?? '')).map((m) => m.authorOrg)).toEqual([wisconsin, village.value.id]);
     expect(asked.every((r) => r.title.endsWith('(fictional)') && r.details.endsWith('(fictional).'))).toBe(true);
+    // In the story's time: the state's responders were asked for after the county reported its incident and answered
+    // before election day began; the request to CISA is of election day.
+    const start = demoElectionDayStart(new Date(now)).getTime();
+    for (const seeded of [now, now + 59 * 60_000]) {
+      const s = demoElectionDayStart(new Date(seeded)).getTime();
+      const reported = demoItems({ state: { id: wisconsin, fips: '55' }, county: { id: village.value.id }, otherState: { id: wisconsin, fips: '17' }, federal: { id: wisconsin } }, new Date(s)).find((i) => i.object['type'] === 'incident' && i.owner === village.value.id);
+      expect(Date.parse(String(reported?.object['created']))).toBeLessThan(seeded - 990 * 60_000);
+    }
+    expect(stateSees?.createdAt).toBeGreaterThan(start - 10 * 3_600_000);
+    expect(stateSees?.createdAt).toBeLessThan(start);
+    expect(Math.max(...(await repo.messages(stateSees?.id ?? '')).map((m) => m.at))).toBeLessThan(start);
+    expect(asked[0]?.createdAt).toBeGreaterThan(start);
   });
 });

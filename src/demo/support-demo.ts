@@ -26,6 +26,8 @@ const DEMO_OFFERINGS: readonly { readonly match: (o: { kind: string; short_name:
 ];
 
 const MINUTE = 60_000;
+/** When the village asked its state for responders: 16 h 30 min before the seed, the evening before election day. */
+export const DEMO_REQUEST_MINUTES_AGO = 990;
 
 /** Who wrote a demo message: the village's clerk or the provider's person, and how long before the seed. */
 interface DemoMessage {
@@ -55,13 +57,15 @@ const DEMO_REQUESTS: readonly {
     providerPerson: 'analyst@wi-elections.example',
     service: 'incident-response',
     title: 'Check our clerk’s office workstations after the phishing emails (fictional)',
-    details: `Three of our poll-worker coordinators received emails linking to ${DEMO_WATCHED_DOMAIN}; one entered a password before we reset it. Please check the office workstations before early voting closes (fictional).`,
+    details: `Three of our poll-worker coordinators received emails linking to ${DEMO_WATCHED_DOMAIN}; one entered a password before we reset it. Please check the office workstations and the e-pollbook laptop before the polls open tomorrow (fictional).`,
     urgent: true,
     status: 'accepted',
-    minutesAgo: 150,
+    // The evening before election day, once the county had reported the incident (demo-data.ts: its story time is at
+    // least 16 h 45 min before the seed, since election day began seven whole hours before it).
+    minutesAgo: DEMO_REQUEST_MINUTES_AGO,
     messages: [
-      { from: 'provider', minutesAgo: 120, body: 'Accepted. A state responder will call the clerk’s office this morning to arrange a visit (fictional).' },
-      { from: 'requester', minutesAgo: 100, body: 'Thank you. The office is open from 7 am; ask for the clerk at the front desk (fictional).' },
+      { from: 'provider', minutesAgo: DEMO_REQUEST_MINUTES_AGO - 30, body: 'Accepted. A state responder will be at the clerk’s office first thing tomorrow, before the polls open, to check the workstations and the e-pollbook laptop (fictional).' },
+      { from: 'requester', minutesAgo: DEMO_REQUEST_MINUTES_AGO - 45, body: 'Thank you. I will be at the office an hour before the polls open; ask for the clerk at the front desk (fictional).' },
     ],
   },
   {
