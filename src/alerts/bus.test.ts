@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { busFromEnv, inProcessBus, natsBus, parseChange, type Change, type ChangeBus } from './bus.ts';
+import { busFromEnv, CHANGES_PER_MESSAGE, inProcessBus, natsBus, parseChange, parseChanges, type Change, type ChangeBus } from './bus.ts';
 import { natsReachable, TEST_NATS_URL } from '../../test/helpers/alerts.ts';
 
 const unreachable = await natsReachable();
@@ -24,6 +24,16 @@ describe('parseChange', () => {
     expect(parseChange('{"kind":"stored","count":3}')).toEqual({ kind: 'stored', count: 3 });
     expect(parseChange('{"kind":"reshared","id":"indicator--7a7a7a7a-0000-4000-8000-000000000001"}')).toEqual({ kind: 'reshared', id: 'indicator--7a7a7a7a-0000-4000-8000-000000000001' });
     for (const bad of ['', 'not json', '{"kind":"stored","count":0}', '{"kind":"deleted","id":"x"}', '{"kind":"stored","count":1,"object":{}}', 'null']) expect(parseChange(bad), bad).toBeNull();
+  });
+});
+
+describe('parseChanges', () => {
+  it('reads one change or a list of them, and nothing from a list holding anything else', () => {
+    const one = { kind: 'stored', count: 3 };
+    const two = { kind: 'reshared', id: 'indicator--7a7a7a7a-0000-4000-8000-000000000001', owner: 'identity--7a7a7a7a-0000-4000-8000-000000000002', at_us: 7 };
+    expect(parseChanges(JSON.stringify(one))).toEqual([one]);
+    expect(parseChanges(JSON.stringify([one, two]))).toEqual([one, two]);
+    for (const bad of ['[]', JSON.stringify([one, { kind: 'deleted' }]), JSON.stringify(Array.from({ length: CHANGES_PER_MESSAGE + 1 }, () => one)), 'nope']) expect(parseChanges(bad), bad.slice(0, 40)).toEqual([]);
   });
 });
 
@@ -73,6 +83,35 @@ describe.skipIf(unreachable !== null)('NATS bus (a real server)', () => {
       expect(heardOther.heard).toEqual([]);
     } finally {
       await Promise.all([one.close(), two.close(), other.close()]);
+    }
+  });
+
+  it('carries many changes published at once in a few messages, each heard once and in order', async () => {
+    const subject = `rampart.test.${randomBytes(6).toString('hex')}`;
+    const one = await natsBus({ url: TEST_NATS_URL, subject });
+    const two = await natsBus({ url: TEST_NATS_URL, subject });
+    const { connect } = await import('nats');
+    const raw = await connect({ servers: TEST_NATS_URL });
+    const messages: string[] = [];
+    const counting = raw.subscribe(subject);
+    void (async () => {
+      for await (const m of counting) messages.push(m.string());
+    })();
+    await raw.flush();
+    try {
+      const heard = collect(two);
+      const changes: Change[] = Array.from({ length: CHANGES_PER_MESSAGE + 100 }, (_, i) => ({ kind: 'reshared', id: `indicator--7a7a7a7a-0000-4000-8000-${String(i).padStart(12, '0')}`, at_us: i + 1 }));
+      one.publishAll?.(changes);
+      await until(() => heard.heard.length === changes.length, 'every change');
+      expect(heard.heard).toEqual(changes);
+      expect(messages).toHaveLength(2);
+      // One change alone goes as publish sends it: a process of the previous version reads it.
+      one.publishAll?.([{ kind: 'stored', count: 1 }]);
+      await until(() => messages.length === 3, 'the single change');
+      expect(messages[2]).toBe('{"kind":"stored","count":1}');
+    } finally {
+      await raw.close();
+      await Promise.all([one.close(), two.close()]);
     }
   });
 

@@ -40,6 +40,11 @@ export type Change = Static<typeof ChangeSchema>;
 
 const changeCheck = TypeCompiler.Compile(ChangeSchema);
 
+/** Changes sent in one message at most (publishAll): a large import's re-shares go in a few messages, not one each. */
+export const CHANGES_PER_MESSAGE = 500;
+
+const changesCheck = TypeCompiler.Compile(Type.Array(ChangeSchema, { minItems: 1, maxItems: CHANGES_PER_MESSAGE }));
+
 /** A change read off the wire, or null when the bytes are not one (another program on the subject). */
 export function parseChange(text: string): Change | null {
   let value: unknown;
@@ -51,11 +56,28 @@ export function parseChange(text: string): Change | null {
   return changeCheck.Check(value) ? value : null;
 }
 
+/** The changes of one message: one change, or a list of them (publishAll); none when the bytes are neither. */
+export function parseChanges(text: string): readonly Change[] {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return [];
+  }
+  if (changeCheck.Check(value)) return [value];
+  return changesCheck.Check(value) ? value : [];
+}
+
 export type Listener = (change: Change) => void;
 
 /** Fan-out of changes to the live feeds of this process and, with NATS, of every process on the subject. */
 export interface ChangeBus {
   publish(change: Change): void;
+  /**
+   * Each of `changes`, as publish would, in as few messages as the transport allows (NATS: CHANGES_PER_MESSAGE to a
+   * message; a process of the previous version refuses such a message, and its catch-up finds what it names). Absent: publish each.
+   */
+  publishAll?(changes: readonly Change[]): void;
   /** Returns the function that stops `listener` hearing changes. */
   subscribe(listener: Listener): () => void;
   close(): Promise<void>;
@@ -79,6 +101,9 @@ export function inProcessBus(onError: (error: unknown) => void = logToStderr): C
   const listeners = new Set<Listener>();
   return {
     publish: (change) => fanOut(listeners, change, onError),
+    publishAll: (changes) => {
+      for (const change of changes) fanOut(listeners, change, onError);
+    },
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
@@ -114,19 +139,26 @@ export async function natsBus(options: NatsBusOptions): Promise<ChangeBus> {
   const subscription = nc.subscribe(subject);
   const received = (async () => {
     for await (const message of subscription) {
-      const change = parseChange(message.string());
-      if (change !== null) fanOut(listeners, change, onError);
+      for (const change of parseChanges(message.string())) fanOut(listeners, change, onError);
     }
   })();
   let closed: Promise<void> | null = null;
+  const send = (text: string) => {
+    if (nc.isClosed()) return;
+    try {
+      nc.publish(subject, text);
+    } catch (error) {
+      onError(error);
+    }
+  };
   return {
     publish(change) {
-      if (nc.isClosed()) return;
-      try {
-        nc.publish(subject, JSON.stringify(change));
-      } catch (error) {
-        onError(error);
-      }
+      send(JSON.stringify(change));
+    },
+    publishAll(changes) {
+      // One change goes as publish sends it (a process of the previous version reads it).
+      if (changes.length === 1) send(JSON.stringify(changes[0]));
+      else for (let from = 0; from < changes.length; from += CHANGES_PER_MESSAGE) send(JSON.stringify(changes.slice(from, from + CHANGES_PER_MESSAGE)));
     },
     subscribe(listener) {
       listeners.add(listener);

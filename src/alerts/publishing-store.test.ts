@@ -56,6 +56,37 @@ describe.each(testDialects())('the change a write announces on %s', (dialect) =>
     expect(c.sharing.audience).toEqual(['state:55']);
   });
 
+  it('announces the records an import re-shares by a new version (one change each, after the versions), as REST re-shares do, in as few messages as the bus allows', async () => {
+    const { store, heard, stix } = await world();
+    const batches: Change[][] = [];
+    const bus = inProcessBus((e) => {
+      throw e;
+    });
+    bus.subscribe((c) => heard.push(c));
+    const batching = publishingStixStore(store.stix, { ...bus, publishAll: (changes) => batches.push([...changes]) });
+    const first = obj({ name: 'v1', sharing: share(DANE, 'amber', ['state:55']) });
+    const kept = obj({ name: 'kept', sharing: share(DANE, 'green', ['community']) });
+    await put(stix, [first, kept]);
+    heard.length = 0;
+    // A new version of `first` shared wider, a new version of `kept` with its sharing as it was, a new record.
+    const wider = obj({ id: first.id, name: 'v2', modified: '2024-10-02T12:00:00.000Z', sharing: share(DANE, 'green', ['community']) });
+    const same = obj({ id: kept.id, name: 'kept 2', modified: '2024-10-02T12:00:00.000Z', sharing: share(DANE, 'green', ['community']) });
+    expect(await put(stix, [wider, same, obj({ sharing: share(SAUK, 'green', ['community']) })])).toEqual(['new-version', 'new-version', 'added']);
+    const log = await store.stix.resharedAfter(0, 10);
+    expect(log.map((e) => [e.id, e.owner])).toEqual([[first.id, DANE]]);
+    expect(heard.map((c) => c.kind)).toEqual(['stored', 'reshared']);
+    expect(heard[1]).toEqual({ kind: 'reshared', id: first.id, owner: DANE, at_us: log[0]?.atUs });
+    // Many records at once: handed to the bus together, each once.
+    const many = Array.from({ length: 300 }, (_, i) => obj({ name: `m${i}`, sharing: share(SAUK, 'amber', ['state:55']) }));
+    await put(batching, many);
+    expect(batches).toEqual([]);
+    await put(batching, many.map((m) => ({ ...m, modified: '2024-10-03T12:00:00.000Z', json: m.json.replace('2024-10-01T12:00:00.000Z', '2024-10-03T12:00:00.000Z'), sharing: share(SAUK, 'green', ['community']) })));
+    expect(batches).toHaveLength(1);
+    expect(batches[0]?.map((c) => (c.kind === 'reshared' ? c.id : c.kind)).sort()).toEqual(many.map((m) => m.id).sort());
+    const logged = await store.stix.resharedAfter(log[0]?.atUs ?? 0, 1000);
+    expect(new Set(batches[0]?.map((c) => (c.kind === 'reshared' ? c.at_us : null)))).toEqual(new Set(logged.map((e) => e.atUs)));
+  });
+
   it('names nothing past 200 versions (every feed asks), and announces nothing for a refused write', async () => {
     const { heard, stix } = await world();
     await put(stix, Array.from({ length: 201 }, (_, i) => obj({ name: `n${i}`, sharing: share(DANE, 'green', ['community']) })));

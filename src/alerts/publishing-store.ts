@@ -1,4 +1,4 @@
-import type { InsertedVersions, StixStore, StixWriter } from '../store/types.ts';
+import type { InsertedVersions, ResharedRecord, StixStore, StixWriter } from '../store/types.ts';
 import type { Change, ChangeBus } from './bus.ts';
 
 /**
@@ -11,6 +11,12 @@ export function publishingStixStore(stix: StixStore, bus: ChangeBus, here?: (cha
   const publish = (change: Change) => {
     bus.publish(change);
     here?.(change);
+  };
+  const publishAll = (changes: readonly Change[]) => {
+    if (changes.length === 0) return;
+    if (bus.publishAll === undefined) for (const change of changes) bus.publish(change);
+    else bus.publishAll(changes);
+    if (here !== undefined) for (const change of changes) here(change);
   };
   return {
     async write(fn) {
@@ -29,7 +35,12 @@ export function publishingStixStore(stix: StixStore, bus: ChangeBus, here?: (cha
       });
       // Only after the commit: a feed that wakes must find the rows. What the store's writer inserted, as stored (asked once the
       // write is done: PostgreSQL may send a write after fn answers), no query before or after it; a store that does not say names nothing.
-      if (result.ok && count > 0) publish({ kind: 'stored', count, ...namesOf(writing?.inserted?.()) });
+      if (!result.ok) return result;
+      const inserted = writing?.inserted?.();
+      if (count > 0) publish({ kind: 'stored', count, ...namesOf(inserted) });
+      // A new version with another audience or TLP re-shared its record (an import that changes sharing): said as REST's re-share is, one
+      // change per record, many in one message; the versions' change came first, so a feed reporting the record as stored skips the re-share.
+      publishAll(reshareChanges(inserted?.reshared ?? []));
       return result;
     },
     async reshare(id, sharing) {
@@ -51,6 +62,17 @@ export function publishingStixStore(stix: StixStore, bus: ChangeBus, here?: (cha
     resharedAfter: (afterUs, limit) => stix.resharedAfter(afterUs, limit),
     close: () => stix.close(),
   };
+}
+
+/** One `reshared` change per record (id and owner), with when its newest re-share in the write was logged. */
+function reshareChanges(reshared: readonly ResharedRecord[]): Change[] {
+  const byRecord = new Map<string, ResharedRecord>();
+  for (const r of reshared) {
+    const key = `${r.id} ${r.owner}`;
+    const known = byRecord.get(key);
+    if (known === undefined || known.atUs < r.atUs) byRecord.set(key, r);
+  }
+  return [...byRecord.values()].map((r) => ({ kind: 'reshared', id: r.id, owner: r.owner, at_us: r.atUs }));
 }
 
 /** Above this many versions a change names no audience: every feed asks, as before. */

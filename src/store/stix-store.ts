@@ -8,7 +8,7 @@ import { stixReads } from './stix-read.ts';
 import type { StixTables } from './stix-tables.ts';
 import { anyIdMayBeStored, type StoredIds } from './stored-ids.ts';
 import { bumpChanges, isPublic, lockClock, putBatch, setSharing, sha256Of, sharingColumns, storedIdsOf, systemMicroClock, type MicroClock } from './stix-write.ts';
-import type { ConflictPolicy, IncomingObject, InsertedVersion, Reader, Sharing, StixStore, StixWriter } from './types.ts';
+import type { ConflictPolicy, IncomingObject, InsertedSoFar, Reader, Sharing, StixStore, StixWriter } from './types.ts';
 import { visibleTo } from './visibility.ts';
 import { gateOf } from './write-gate.ts';
 import { appendInTransaction, type AuditAppend, type AuditTables } from './audit-store.ts';
@@ -87,7 +87,7 @@ export function kyselyStixStore(database: Database<unknown>, options: StixStoreO
   }
 
   /** The writer's calls inside an open transaction: what writeSqlite and writePostgres share. */
-  function transactionWriter(trx: Kysely<StixTables>, lock: () => Promise<void>, locked: { held: boolean }, inserted: { count: number; first: InsertedVersion[] }, audits: AuditAppend[]): StixWriter {
+  function transactionWriter(trx: Kysely<StixTables>, lock: () => Promise<void>, locked: { held: boolean }, inserted: InsertedSoFar, audits: AuditAppend[]): StixWriter {
     let stored: Promise<StoredIds> | null = null;
     return {
       putBatch: async (items, policy) => {
@@ -127,7 +127,7 @@ export function kyselyStixStore(database: Database<unknown>, options: StixStoreO
         const { lock, locked } = clockLock(trx);
         await lock();
         const audits: AuditAppend[] = [];
-        const result = await fn(transactionWriter(trx, lock, locked, { count: 0, first: [] }, audits));
+        const result = await fn(transactionWriter(trx, lock, locked, { count: 0, first: [], reshared: [] }, audits));
         if (!result.ok) {
           refused.result = result;
           throw marker;
@@ -151,7 +151,7 @@ export function kyselyStixStore(database: Database<unknown>, options: StixStoreO
    */
   async function writePostgres<T, E>(fn: (writer: StixWriter) => Promise<Result<T, E>>): Promise<Result<T, E>> {
     return db.connection().execute(async (conn) => {
-      const inserted: { count: number; first: InsertedVersion[] } = { count: 0, first: [] };
+      const inserted: InsertedSoFar = { count: 0, first: [], reshared: [] };
       // What the write has done so far: a batch planned to go alone, or the open transaction's writer.
       const at: { alone: { batch: AloneBatch; items: readonly IncomingObject[]; policy: ConflictPolicy } | null; open: StixWriter | null } = { alone: null, open: null };
       const audits: AuditAppend[] = [];

@@ -4,7 +4,7 @@ import type { StatusIndexParts } from './status-index.ts';
 import type { StixTables, StixValueTable, StixVersionTable } from './stix-tables.ts';
 import { audienceRows, isPublic, newStates, noteInserted, planBatch, rowsOf, valueRowsOf, type MicroClock } from './stix-write.ts';
 import { anyIdMayBeStored } from './stored-ids.ts';
-import type { ConflictPolicy, IncomingObject, InsertedVersion, PutOutcome } from './types.ts';
+import type { ConflictPolicy, IncomingObject, InsertedSoFar, PutOutcome } from './types.ts';
 
 /**
  * A batch PostgreSQL writes in one autocommitted statement (putAlone), planned before any connection is taken: the
@@ -65,7 +65,7 @@ const column = (values: readonly unknown[], type: string): RawBuilder<unknown> =
  * this one round trip: added times still follow commit order. Triggers fire as for the transaction's inserts
  * (stix_fts_term's, once for the statement). Returns the first added time, and notes the versions in `inserted`.
  */
-export async function putAlone(db: Kysely<StixTables>, batch: AloneBatch, clock: MicroClock, inserted: { count: number; first: InsertedVersion[] }): Promise<number> {
+export async function putAlone(db: Kysely<StixTables>, batch: AloneBatch, clock: MicroClock, inserted: InsertedSoFar): Promise<number> {
   const n = batch.rows.length;
   if (n === 0) return 0;
   const now = clock();

@@ -16,7 +16,7 @@ import { statusIndexParts, statusRowOf, type StatusIndexParts } from './status-i
 import { STATUS_REPORT_TYPE } from '../stix/rampart-extension.ts';
 import { isReferenceLibrary } from '../stix/reference-library.ts';
 import { anyIdMayBeStored, writtenIdsOnly, type StoredIds } from './stored-ids.ts';
-import { INSERTED_KEPT, REFERENCE_DATA, type ConflictPolicy, type IncomingObject, type InsertedVersion, type PutOutcome, type Sharing } from './types.ts';
+import { INSERTED_KEPT, REFERENCE_DATA, type ConflictPolicy, type IncomingObject, type InsertedSoFar, type PutOutcome, type Sharing } from './types.ts';
 
 /** Microseconds since the epoch; tests and benchmarks may give their own. */
 export type MicroClock = () => number;
@@ -420,7 +420,7 @@ export async function putBatch(
   policy: ConflictPolicy,
   clock: MicroClock,
   stored: StoredIds = anyIdMayBeStored,
-  inserted?: { count: number; first: InsertedVersion[] },
+  inserted?: InsertedSoFar,
 ): Promise<PutOutcome[]> {
   const { trx, dialect } = w;
   // What this batch reads (versions already stored, their sharing) decides what it writes: read under the lock.
@@ -451,7 +451,11 @@ export async function putBatch(
   for (const [owner, ids] of demoted) {
     for (const part of chunks(ids, IDS_PER_QUERY)) await trx.updateTable('stix_version').set({ is_latest: 0 }).where('id', 'in', part).where('owner', '=', owner).where('is_latest', '=', 1).execute();
   }
-  for (const { id, sharing } of reshared) await setSharing(w, id, sharing, clock);
+  for (const { id, sharing } of reshared) {
+    const at = await setSharing(w, id, sharing, clock);
+    // Said to the live feeds as a re-share, as REST's is (src/alerts/publishing-store.ts).
+    if (at !== null && inserted !== undefined) inserted.reshared.push({ id, owner: sharing.owner, atUs: at });
+  }
   const first = await bumpAndReserve(trx, dialect, new Set(inserts.map((i) => i.item.type)), inserts.length, clock);
   // The reservation updated the clock's row: the lock is held from here to the commit, so added_us follows commit order.
   if (w.locked !== undefined) w.locked.held = true;
@@ -469,7 +473,7 @@ export async function putBatch(
 }
 
 /** Adds a batch's versions to what its transaction inserted (the first INSERTED_KEPT of them; the rest are counted). */
-export function noteInserted(inserted: { count: number; first: InsertedVersion[] }, rows: readonly StixVersionTable[], audiences: readonly { key: string; added_us: number }[]): void {
+export function noteInserted(inserted: InsertedSoFar, rows: readonly StixVersionTable[], audiences: readonly { key: string; added_us: number }[]): void {
   const keep = Math.min(rows.length, INSERTED_KEPT - inserted.first.length);
   if (keep > 0) {
     const keys = new Map<number, string[]>();

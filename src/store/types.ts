@@ -214,10 +214,28 @@ export interface InsertedVersion {
   readonly audience: readonly string[];
 }
 
-/** How many versions a write inserted, and the first of them (at most INSERTED_KEPT: an import's million are only counted). */
+/** A record whose sharing a write changed (a new version with another audience or TLP): its id, owner and when its re-share was logged. */
+export interface ResharedRecord {
+  readonly id: string;
+  readonly owner: string;
+  readonly atUs: number;
+}
+
+/**
+ * How many versions a write inserted, and the first of them (at most INSERTED_KEPT: an import's million are only counted);
+ * the records whose sharing it changed, each once (a store that does not say: none).
+ */
 export interface InsertedVersions {
   readonly count: number;
   readonly first: readonly InsertedVersion[];
+  readonly reshared?: readonly ResharedRecord[];
+}
+
+/** What a write notes as it goes (InsertedVersions). */
+export interface InsertedSoFar {
+  count: number;
+  first: InsertedVersion[];
+  reshared: ResharedRecord[];
 }
 
 export const INSERTED_KEPT = 1000;
