@@ -76,6 +76,10 @@ describe.each(testDialects())('feature paths on %s agree with the TLP oracle', (
   let phase: Phase = 'initial';
   const orgs: Org[] = [];
   let people: ModelPeople = { orgs: [], groups: [] };
+  /** Whose each email address is. */
+  const personOfEmail = new Map<string, string>();
+  /** Each organization's choice of counting its sightings (PUT /api/v1/org/counting), as it stands. */
+  const orgCounting = new Map<number, boolean | null>();
   /** Every object of every run, for the audit trail's checks. */
   const everything = new Map<string, Obj>();
 
@@ -130,6 +134,9 @@ describe.each(testDialects())('feature paths on %s agree with the TLP oracle', (
       // Everything the organization may see: to its webhook, and emailed at once to its people.
       json(await call(admin, 'POST', '/api/v1/org/watch-rules', { name: 'Everything', criteria: {}, email: 'immediate' }), 'watch rule');
       orgs.push(org);
+      for (const p of [admin, analyst]) personOfEmail.set((await h.hub.auth.context.accounts.userById(p.userId))?.email ?? '', p.userId);
+      // The analysts read their alerts in the daily digest: each item checked again when the digest goes out.
+      json(await call(analyst, 'PUT', '/api/v1/me/notification-settings', { email_mode: 'digest' }), 'email mode');
     }
     // Two sharing groups: the state's (its county and CISA in, the vendor invited) and the vendor's (Texas in, California declined).
     const actor = (i: number) => ({ orgId: orgs[i]?.id ?? ('' as OrgId), userId: orgs[i]?.admin.userId ?? null });
@@ -203,7 +210,11 @@ describe.each(testDialects())('feature paths on %s agree with the TLP oracle', (
     notes: fc.array(fc.record({ incident: fc.nat(9), writer: fc.nat(5), narrow: fc.option(marking, { nil: null }) }), { maxLength: 3 }),
     links: fc.array(fc.record({ incident: fc.nat(9), target: fc.nat(9) }), { maxLength: 3 }),
     corroborations: fc.array(fc.record({ incident: fc.nat(9), own: fc.nat(9) }), { maxLength: 2 }),
-    sightings: fc.array(fc.record({ indicator: fc.nat(9), owner: fc.nat(5), marking, count: fc.integer({ min: 1, max: 5 }), counting: fc.constantFrom<boolean | null>(true, false, null) }), { maxLength: 3 }),
+    sightings: fc.array(
+      fc.record({ indicator: fc.nat(9), owner: fc.nat(5), marking, narrower: fc.option(fc.array(keyChoice, { minLength: 1, maxLength: 2 }), { nil: null }), count: fc.integer({ min: 1, max: 5 }), counting: fc.constantFrom<boolean | null>(true, false, null) }),
+      { maxLength: 4 },
+    ),
+    orgCounting: fc.array(fc.record({ org: fc.nat(5), allow: fc.constantFrom<boolean | null>(true, false, null) }), { maxLength: 2 }),
   });
   type WorldSpec = typeof worldArb extends fc.Arbitrary<infer T> ? T : never;
 
@@ -215,6 +226,12 @@ describe.each(testDialects())('feature paths on %s agree with the TLP oracle', (
     const objects: Obj[] = [];
     const word = () => `wf${HEX(run, 4)}${dialect.slice(0, 2)}n${HEX(++serial, 4)}`;
     const fixed = (a: readonly AudienceKey[]) => ({ initial: a, mid: a, final: a });
+    for (const c of spec.orgCounting) {
+      const admin = orgs[c.org]?.admin;
+      if (admin === undefined) continue;
+      json(await call(admin, 'PUT', '/api/v1/org/counting', { allow_counting: c.allow }), 'org counting');
+      orgCounting.set(c.org, c.allow);
+    }
     const writtenOf = (s: Served, what: string) => json<{ object: { id: string }; sharing: { tlp: Tlp; audience: AudienceKey[] } }>(s, what);
     for (const b of spec.base) {
       const owner = orgs[b.owner];
@@ -283,7 +300,9 @@ describe.each(testDialects())('feature paths on %s agree with the TLP oracle', (
       const object = { type: 'sighting', spec_version: '2.1', id, created: at, modified: at, description: `sighting ${w}`, sighting_of_ref: target.id, count: s.count, last_seen: '2026-11-03T12:30:00Z' };
       writtenOf(await call(owner.analyst, 'POST', '/api/v1/objects', { object, tlp: s.marking.tlp, audience }), 'sighting');
       if (s.counting !== null) json(await call(owner.analyst, 'PUT', `/api/v1/objects/${id}/sharing`, { audience, allow_counting: s.counting }), 'counting');
-      objects.push({ id, type: 'sighting', owner: s.owner, tlp: s.marking.tlp, audience: fixed(audience), word: w, refs: [target.id], count: s.count, counting: s.counting });
+      // Some are re-shared later (with the base objects) to an audience of their own.
+      const later = s.narrower === null ? audience : audienceOf(s.owner, s.marking.tlp, s.narrower);
+      objects.push({ id, type: 'sighting', owner: s.owner, tlp: s.marking.tlp, audience: { initial: audience, mid: later, final: later }, word: w, refs: [target.id], count: s.count, counting: s.counting });
     }
     for (const o of objects) everything.set(o.id, o);
     return objects;
@@ -302,7 +321,7 @@ describe.each(testDialects())('feature paths on %s agree with the TLP oracle', (
   }
 
   /** Every webhook body and email sent since `from` holds only what its organization (a webhook) or person (an email) may see in the phase it was sent in. */
-  async function checkSent(objects: readonly Obj[], hooksFrom: number, mailsFrom: number): Promise<void> {
+  async function checkSent(objects: readonly Obj[], hooksFrom: number, mailsFrom: number): Promise<number> {
     const notify = notificationsStore(h.store.database);
     for (const sent of hooked.slice(hooksFrom)) {
       const i = Number(sent.url.slice(sent.url.lastIndexOf('/') + 1));
@@ -313,14 +332,19 @@ describe.each(testDialects())('feature paths on %s agree with the TLP oracle', (
       expect(seesAt(orgReader(i), o, sent.phase), `webhook of org ${i} sent ${o.type} ${o.id} in the ${sent.phase} phase`).toBe(true);
       expect(leaks(sent.body, orgReader(i), sent.phase, objects), `webhook body to org ${i} (${sent.phase})`).toEqual([]);
     }
+    let digests = 0;
     for (const mail of mailer.sent.slice(mailsFrom)) {
       const delivery = await notify.delivery(mail.deliveryId);
-      if (delivery === null || delivery.object_id === null) continue;
-      const r = readers().find((x) => x.person.userId === delivery.recipient);
+      if (delivery !== null && delivery.object_id === null) continue;
+      // A digest names no delivery: it goes to its person's address.
+      const recipient = delivery?.recipient ?? personOfEmail.get(mail.to);
+      if (delivery === null) digests += 1;
+      const r = readers().find((x) => x.person.userId === recipient);
       if (r === undefined) continue;
       const p = (mail as { phase?: Phase }).phase ?? 'initial';
-      expect(leaks(`${mail.subject}\n${mail.text}`, r.reader, p, objects), `email to ${delivery.recipient} (${p})`).toEqual([]);
+      expect(leaks(`${mail.subject}\n${mail.text}`, r.reader, p, objects), `email to ${recipient ?? mail.to} (${p})`).toEqual([]);
     }
+    return digests;
   }
 
   it('webhooks, emails, dead letters, incidents, saved searches, the audit trail and sighting summaries', async () => {
@@ -328,6 +352,7 @@ describe.each(testDialects())('feature paths on %s agree with the TLP oracle', (
     // Tag each email with the phase it was sent in.
     const send = mailer.send.bind(mailer);
     mailer.send = (message) => send(Object.assign(message, { phase }));
+    let digestsSent = 0;
     await fc.assert(
       fc.asyncProperty(worldArb, async (spec) => {
         const hooksFrom = hooked.length;
@@ -340,8 +365,9 @@ describe.each(testDialects())('feature paths on %s agree with the TLP oracle', (
         // 2. Re-shared (narrower or wider); what it showed to more people is matched, and its webhooks fail too.
         phase = 'mid';
         await reshareTo(objects, 'mid');
-        // 3. Later: the retries are due; the healthy receivers take them, the failing ones fail again (the dead-letter list).
-        now += 2 * 3_600_000;
+        const saved = await saveSearches(objects, 'mid');
+        // 3. A day later: the retries and the daily digests are due; the healthy receivers take them, the failing ones fail again (the dead-letter list).
+        now += 24 * 3_600_000;
         hooksWork = 'healthy';
         await round();
         for (const [i, org] of orgs.entries()) {
@@ -369,7 +395,7 @@ describe.each(testDialects())('feature paths on %s agree with the TLP oracle', (
           const got = new Set(hooked.slice(hooksFrom).filter((s) => s.url.endsWith(`/${i}`)).map((s) => (JSON.parse(s.body) as { object?: { id: string } }).object?.id));
           for (const o of objects) if (o.owner !== i && PHASES.every((p) => seesAt(orgReader(i), o, p))) expect(got.has(o.id), `org ${i}'s failing webhook told of ${o.id} once replayed`).toBe(true);
         }
-        await checkSent(objects, hooksFrom, mailsFrom);
+        digestsSent += await checkSent(objects, hooksFrom, mailsFrom);
         // A webhook's refusals: another organization's webhook or delivery reads like one that does not exist.
         const [first, second] = orgs;
         if (first !== undefined && second !== undefined) {
@@ -389,14 +415,32 @@ describe.each(testDialects())('feature paths on %s agree with the TLP oracle', (
           }
         }
 
+        await checkCentre(objects);
         await checkIncidents(objects);
         await checkSightings(objects);
-        await checkSavedSearches(objects);
+        await checkSavedSearches(objects, saved);
         await checkAudit();
       }),
       { numRuns: dialect === 'sqlite' ? 4 : 2, endOnFailure: true },
     );
+    // The property is not vacuous: digests went out, each checked above.
+    expect(digestsSent).toBeGreaterThan(0);
   }, 600_000);
+
+  /** Each person's notification centre: only what they may see now; someone else's alert reads like one that does not exist. */
+  async function checkCentre(objects: readonly Obj[]): Promise<void> {
+    const all = readers();
+    for (const [k, { reader: r, person, org }] of all.entries()) {
+      const centre = await call(person, 'GET', '/api/v1/notifications?limit=200');
+      expect(centre.status).toBe(200);
+      expect(leaks(centre.body, r, 'final', objects), `notification centre of org ${org}`).toEqual([]);
+      const theirs = (JSON.parse(centre.body) as { items: { id: string }[] }).items[0];
+      const other = all[(k + 2) % all.length];
+      if (theirs === undefined || other === undefined) continue;
+      const ack = (id: string) => call(other.person, 'POST', `/api/v1/notifications/${id}/acknowledge`);
+      expect(same(await ack(theirs.id), theirs.id), 'acknowledging someone else’s alert').toBe(same(await ack(ABSENT_UUID), ABSENT_UUID));
+    }
+  }
 
   /** An incident's timeline, relationships and connections, and the refusals of its routes, for every person. */
   async function checkIncidents(objects: readonly Obj[]): Promise<void> {
@@ -455,7 +499,7 @@ describe.each(testDialects())('feature paths on %s agree with the TLP oracle', (
           expect(res.status, res.body).toBe(200);
           expect(res.body.match(STIX_ID) ?? [], `${path} names nothing but the indicator`).toEqual([indicator.id]);
           expect(leaks(res.body, r, 'final', objects)).toEqual([]);
-          const counted = objects.filter((s) => s.type === 'sighting' && s.refs[0] === indicator.id && (seesAt(r, s, 'final') || (s.counting ?? s.audience.final.some((k) => k === 'community' || k === 'public'))));
+          const counted = objects.filter((s) => s.type === 'sighting' && s.refs[0] === indicator.id && (seesAt(r, s, 'final') || (s.counting ?? orgCounting.get(s.owner) ?? s.audience.final.some((k) => k === 'community' || k === 'public'))));
           const owners = [...new Set(counted.map((s) => s.owner))];
           const offices = owners.filter((i) => ['state', 'territory', 'local'].includes(orgs[i]?.kind ?? ''));
           const got = JSON.parse(res.body) as Record<string, unknown>;
@@ -468,26 +512,50 @@ describe.each(testDialects())('feature paths on %s agree with the TLP oracle', (
     }
   }
 
-  /** A person's saved search of each base object's word, run again now: found exactly when the person may see it now. */
-  async function checkSavedSearches(objects: readonly Obj[]): Promise<void> {
-    for (const { reader: r, person, org } of readers().filter((x) => x.person === orgs[x.org]?.analyst)) {
-      for (const o of objects.filter((x) => x.type === 'indicator' || x.type === 'incident')) {
-        const saved = json<{ id: string; query: Record<string, string> }>(await call(person, 'POST', '/api/v1/me/saved-searches', { name: `search ${o.word}`, query: { q: o.word } }), 'saved search');
-        const query = new URLSearchParams({ ...saved.query, limit: '5' }).toString();
-        const found = JSON.parse((await call(person, 'GET', `/api/v1/objects?${query}`)).body) as { total: number; items: { id: string }[] };
-        const expected = seesAt(r, o, 'final') ? [o.id] : [];
-        expect([found.total, found.items.map((x) => x.id)], `saved search of ${o.word} for org ${org}`).toEqual([expected.length, expected]);
-        // Someone else's saved search reads like one that does not exist.
-        const other = orgs[(org + 1) % orgs.length]?.analyst;
-        if (other !== undefined) {
-          const [unseen, none] = [await call(other, 'DELETE', `/api/v1/me/saved-searches/${saved.id}`), await call(other, 'DELETE', `/api/v1/me/saved-searches/${ABSENT_UUID}`)];
-          expect(same(unseen, saved.id)).toBe(same(none, ABSENT_UUID));
-        }
-        const mine = json<{ items: { id: string }[] }>(await call(person, 'GET', '/api/v1/me/saved-searches'), 'saved searches');
-        expect(mine.items.map((x) => x.id)).toContain(saved.id);
-        expect(leaks(JSON.stringify(mine), r, 'final', objects.filter((x) => x !== o))).toEqual([]);
-        json(await call(person, 'DELETE', `/api/v1/me/saved-searches/${saved.id}`), 'delete');
+  type Saved = { readonly who: ReturnType<typeof readers>[number]; readonly o: Obj; readonly id: string };
+
+  /** Each analyst saves a search for each base object's word (with its type, TLP and owner) and runs it: found exactly when they may see it in `p`. */
+  async function saveSearches(objects: readonly Obj[], p: Phase): Promise<Saved[]> {
+    const saved: Saved[] = [];
+    for (const who of readers().filter((x) => x.person === orgs[x.org]?.analyst)) {
+      for (const o of objects.filter((x) => x.type === 'indicator' || x.type === 'incident').slice(0, 3)) {
+        const made = json<{ id: string }>(await call(who.person, 'POST', '/api/v1/me/saved-searches', { name: `search ${o.word}`, query: { q: o.word, type: o.type, tlp: o.tlp, owner: orgs[o.owner]?.id ?? '' } }), 'saved search');
+        saved.push({ who, o, id: made.id });
       }
+    }
+    await runSaved(objects, saved, p);
+    return saved;
+  }
+
+  /** Runs each saved search again as its person, as the list of saved searches holds it: found exactly when they may see its object in `p`. */
+  async function runSaved(objects: readonly Obj[], saved: readonly Saved[], p: Phase): Promise<void> {
+    for (const { who, o, id } of saved) {
+      const mine = json<{ items: { id: string; query: Record<string, string> }[] }>(await call(who.person, 'GET', '/api/v1/me/saved-searches'), 'saved searches');
+      expect(leaks(JSON.stringify(mine), who.reader, p, objects.filter((x) => x !== o && x.type !== 'indicator' && x.type !== 'incident'))).toEqual([]);
+      const query = mine.items.find((x) => x.id === id)?.query;
+      expect(query, `saved search ${id} is listed`).toBeDefined();
+      const found = JSON.parse((await call(who.person, 'GET', `/api/v1/objects?${new URLSearchParams({ ...query, limit: '5' }).toString()}`)).body) as { total: number; items: { id: string }[] };
+      const expected = seesAt(who.reader, o, p) ? [o.id] : [];
+      expect([found.total, found.items.map((x) => x.id)], `saved search of ${o.word} for org ${who.org} (${p})`).toEqual([expected.length, expected]);
+    }
+  }
+
+  /** The saved searches run again after the re-shares; someone else's saved search, and the watch rule it becomes, read like ones that do not exist. */
+  async function checkSavedSearches(objects: readonly Obj[], saved: readonly Saved[]): Promise<void> {
+    await runSaved(objects, saved, 'final');
+    for (const { who, o, id } of saved) {
+      const other = orgs[(who.org + 1) % orgs.length]?.analyst;
+      if (other === undefined) continue;
+      const [unseen, none] = [await call(other, 'DELETE', `/api/v1/me/saved-searches/${id}`), await call(other, 'DELETE', `/api/v1/me/saved-searches/${ABSENT_UUID}`)];
+      expect(same(unseen, id)).toBe(same(none, ABSENT_UUID));
+      const criteria = (JSON.parse((await call(who.person, 'GET', '/api/v1/me/saved-searches')).body) as { items: { id: string; watch_rule: { criteria: unknown } }[] }).items.find((x) => x.id === id)?.watch_rule.criteria;
+      const rule = json<{ id: string }>(await call(who.person, 'POST', '/api/v1/me/watch-rules', { name: `watch ${o.word}`, criteria }), 'watch rule');
+      for (const [method, payload] of [['PATCH', { enabled: false }], ['DELETE', undefined]] as const) {
+        const [unseenRule, noRule] = [await call(other, method, `/api/v1/me/watch-rules/${rule.id}`, payload), await call(other, method, `/api/v1/me/watch-rules/${ABSENT_UUID}`, payload)];
+        expect(same(unseenRule, rule.id), `${method} someone else's watch rule`).toBe(same(noRule, ABSENT_UUID));
+      }
+      json(await call(who.person, 'DELETE', `/api/v1/me/watch-rules/${rule.id}`), 'delete rule');
+      json(await call(who.person, 'DELETE', `/api/v1/me/saved-searches/${id}`), 'delete');
     }
   }
 
