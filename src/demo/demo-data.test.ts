@@ -6,7 +6,7 @@ import { RAMPART_EXTENSION_DEFINITION, RAMPART_IDENTITY } from '../stix/rampart-
 import { validateStixObject } from '../stix/validate.ts';
 import { loadOasisValidator } from '../../test/helpers/oasis.ts';
 import { demoElectionDayStart } from './election-demo.ts';
-import { demoCorrection, demoItems, demoStatements, type DemoOrgs } from './demo-data.ts';
+import { DEMO_COUNTY_INCIDENT_ID, demoCorrection, demoItems, demoStatements, type DemoOrgs } from './demo-data.ts';
 
 const orgs: DemoOrgs = {
   state: { id: 'identity--11111111-1111-4111-8111-111111111111' as OrgId, fips: '55' },
@@ -51,6 +51,7 @@ describe('the demo story', () => {
 
   it("has the county's phishing incident worked as a case: contained, with a note, linked to the federal indicator its emails matched", () => {
     const incident = items.find((i) => i.object['type'] === 'incident' && i.owner === orgs.county.id)?.object;
+    expect(incident?.['id']).toBe(DEMO_COUNTY_INCIDENT_ID);
     const ext = (incident?.['extensions'] as Record<string, Record<string, unknown>> | undefined) ?? {};
     expect(Object.values(ext)[0]?.['case_status']).toBe('contained');
     const about = (type: string) => items.filter((i) => i.object['type'] === type && i.owner === orgs.county.id && (i.object['target_ref'] === incident?.['id'] || (i.object['object_refs'] as unknown[] | undefined)?.includes(incident?.['id'])));

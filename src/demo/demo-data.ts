@@ -26,6 +26,9 @@ export interface DemoItem {
 
 const id = (type: string, name: string): string => `${type}--${uuidV5(`demo:${type}:${name}`, RAMPART_NAMESPACE)}`;
 
+/** The village's phishing incident (the same id whatever the story's day): its request for the state's responders is about it. */
+export const DEMO_COUNTY_INCIDENT_ID = id('incident', 'county-phishing');
+
 /** Demo timestamps around the start of election day: the phishing weeks before, the rumour and its correction that day. */
 type Times = Readonly<Record<'early' | 'mid' | 'eve' | 'day' | 'noon', string>>;
 

@@ -3,7 +3,7 @@ import { OPERATOR } from '../accounts/context.ts';
 import { createOrganization } from '../accounts/organizations.ts';
 import { supportRepository } from '../store/support.ts';
 import { composedHub, type ComposedHub } from '../../test/helpers/composed-hub.ts';
-import { demoItems } from './demo-data.ts';
+import { DEMO_COUNTY_INCIDENT_ID, demoItems } from './demo-data.ts';
 import { demoElectionDayStart } from './election-demo.ts';
 import { DEMO_COUNTY } from './seed-demo.ts';
 import { seedDemoSupport } from './support-demo.ts';
@@ -35,9 +35,10 @@ describe('the demo catalogue of support services', () => {
     await seedDemoSupport(h.hub.auth.context, repo, now);
     await seedDemoSupport(h.hub.auth.context, repo, now + 60_000);
     const asked = await repo.requestsFor(village.value.id, 10);
-    expect(asked.map((r) => [r.service, r.status, r.urgent])).toEqual([
-      ['phishing-assessment', 'requested', false],
-      ['incident-response', 'accepted', true],
+    expect(asked.map((r) => [r.service, r.status, r.urgent, r.incidentId])).toEqual([
+      ['phishing-assessment', 'requested', false, null],
+      // Asked from the page of the village's phishing incident, which it shares with its state.
+      ['incident-response', 'accepted', true, DEMO_COUNTY_INCIDENT_ID],
     ]);
     const wisconsin = await h.state('55');
     const [stateSees] = await repo.requestsFor(wisconsin, 10);

@@ -3,6 +3,8 @@ import type { AccountsContext } from '../accounts/context.ts';
 import { organizationId } from '../domain/organization.ts';
 import type { SupportService, SupportStatus } from '../domain/support.ts';
 import type { SupportRepository } from '../store/support.ts';
+import { parseStixId } from '../domain/ids.ts';
+import { DEMO_COUNTY_INCIDENT_ID } from './demo-data.ts';
 import { DEMO_COUNTY, DEMO_WATCHED_DOMAIN } from './seed-demo.ts';
 
 /** What the demo's providers offer, so the Support page has a catalogue to ask from (descriptions are fictional). */
@@ -51,6 +53,8 @@ const DEMO_REQUESTS: readonly {
   readonly status: SupportStatus;
   readonly minutesAgo: number;
   readonly messages: readonly DemoMessage[];
+  /** Asked from the page of the village's phishing incident, so the request and the incident name each other. */
+  readonly aboutIncident: boolean;
 }[] = [
   {
     provider: (o) => o.kind === 'state' && o.state_fips === '55',
@@ -60,6 +64,7 @@ const DEMO_REQUESTS: readonly {
     details: `Three of our poll-worker coordinators received emails linking to ${DEMO_WATCHED_DOMAIN}; one entered a password before we reset it. Please check the office workstations and the e-pollbook laptop before the polls open tomorrow (fictional).`,
     urgent: true,
     status: 'accepted',
+    aboutIncident: true,
     // The evening before election day, once the county had reported the incident (demo-data.ts: its story time is at
     // least 16 h 45 min before the seed, since election day began seven whole hours before it).
     minutesAgo: DEMO_REQUEST_MINUTES_AGO,
@@ -76,6 +81,7 @@ const DEMO_REQUESTS: readonly {
     details: 'After this month’s phishing emails we would like a simulated phishing campaign for our staff and poll-worker coordinators, with a debrief, once the canvass is done (fictional).',
     urgent: false,
     status: 'requested',
+    aboutIncident: false,
     minutesAgo: 45,
     messages: [],
   },
@@ -95,13 +101,15 @@ export async function seedDemoSupport(ctx: AccountsContext, repo: SupportReposit
   const village = orgs.find((o) => o.id === organizationId(DEMO_COUNTY));
   if (village === undefined || (await repo.requestsFor(village.id, 1)).length > 0) return;
   const clerk = await ctx.accounts.userByEmail('clerk@demoville.example');
+  const parsed = parseStixId(DEMO_COUNTY_INCIDENT_ID);
+  const incident = parsed.ok ? parsed.value : null;
   for (const r of DEMO_REQUESTS) {
     const provider = orgs.find(r.provider);
     if (provider === undefined) continue;
     const person = await ctx.accounts.userByEmail(r.providerPerson);
     const id = randomUUID();
     const at = now - r.minutesAgo * MINUTE;
-    await repo.addRequest({ id, requesterOrg: village.id, providerOrg: provider.id, service: r.service, title: r.title, details: r.details, urgent: r.urgent, status: 'requested', scheduledFor: null, createdBy: clerk?.id ?? null, createdAt: at, updatedAt: at });
+    await repo.addRequest({ id, requesterOrg: village.id, providerOrg: provider.id, service: r.service, title: r.title, details: r.details, urgent: r.urgent, status: 'requested', scheduledFor: null, createdBy: clerk?.id ?? null, createdAt: at, updatedAt: at, incidentId: r.aboutIncident ? incident : null });
     for (const m of r.messages) {
       const requester = m.from === 'requester';
       await repo.addMessage({ id: randomUUID(), requestId: id, authorOrg: requester ? village.id : provider.id, authorUser: (requester ? clerk : person)?.id ?? null, body: m.body, at: now - m.minutesAgo * MINUTE });
