@@ -2,7 +2,7 @@ import type { Problem } from '../domain/problem.ts';
 import type { Result } from '../domain/result.ts';
 import type { Expectation, StatusEntry, StatusMark } from '../store/elections.ts';
 import type { VisibleElection } from '../elections/service.ts';
-import type { Jurisdiction } from './rollup.ts';
+import type { Jurisdiction, RollupParts } from './rollup.ts';
 
 /**
  * What one reader's roll-ups of one election are built from, as read under `mark` (StatusMark): the election as
@@ -16,6 +16,12 @@ export interface ReaderElection {
   readonly expectations: readonly Expectation[];
   readonly latest: ReadonlyMap<string, StatusEntry>;
   readonly views: Map<string, BuiltView>;
+  /**
+   * Each state's part of the roll-ups built from it (rollup.ts StatePart), handed on to the entry caught up from it:
+   * after a new report, a roll-up rebuilds only the states whose reports changed. Each part is checked against what
+   * it is used with, so a part built from an older entry is never taken for a changed state.
+   */
+  readonly parts: RollupParts;
   /**
    * A person's entry (service.ts, readerElection): the organization-level entry it was merged from, and the newest
    * report of each jurisdiction that the person's own `user:` keys show. Null for every other entry.

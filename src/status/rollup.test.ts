@@ -1,9 +1,10 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ELECTION_FUNCTIONS, type ElectionFunction, type StatusLevel } from '../domain/election.ts';
 import type { OrgId, StixId } from '../domain/ids.ts';
 import type { Phase } from '../stix/rampart-extension.ts';
 import type { Expectation, StatusEntry } from '../store/elections.ts';
-import { inDisplayOrder, reportEvery, rollUp, type Jurisdiction } from './rollup.ts';
+import { inDisplayOrder, reportEvery, rollUp, type Jurisdiction, type RollupParts } from './rollup.ts';
 
 const DAY: Phase = { phase: 'election-day', start: '2026-11-03T10:00:00.000Z', end: '2026-11-04T08:00:00.000Z', report_every_minutes: 120 };
 const election = { state_fips: ['55', '17'], phases: [DAY] };
@@ -138,5 +139,62 @@ describe('the roll-up, against hand-worked situations', () => {
     expect(order.map((x) => x.name)).toEqual(['wi', 'adams', 'Dane', 'Éclair', 'Zavala']);
     const r = rollUp(election, order, [], [], NOW);
     expect(r.states.find((s) => s.stateFips === '55')?.jurisdictions.map((x) => x.jurisdiction.name)).toEqual(['wi', 'adams', 'Dane', 'Éclair', 'Zavala']);
+  });
+});
+
+describe('the roll-up from kept state parts', () => {
+  const STATES = ['55', '17', '06'];
+  const PLACES: Jurisdiction[] = STATES.flatMap((fips) => [j(`office-${fips}`, fips, 'state'), ...[1, 2, 3].map((k) => j(`county-${fips}-${k}`, fips))]);
+  const three = { state_fips: STATES, phases: [DAY] };
+  const stepArb = fc.oneof(
+    fc.record({ kind: fc.constant('report' as const), place: fc.nat(PLACES.length - 1), minutesAgo: fc.integer({ min: 0, max: 300 }), level: fc.constantFrom<StatusLevel>('normal', 'degraded', 'disrupted', 'compromise-confirmed'), only: fc.boolean() }),
+    fc.record({ kind: fc.constant('clock' as const), minutes: fc.integer({ min: 0, max: 200 }) }),
+    fc.record({ kind: fc.constant('state' as const), scope: fc.constantFrom(...STATES) }),
+  );
+  const expectationsArb = fc.array(
+    fc.record({ stateFips: fc.constantFrom(...STATES), place: fc.option(fc.nat(PLACES.length - 1), { nil: undefined }), minutes: fc.option(fc.integer({ min: 5, max: 240 }), { nil: null }), declined: fc.boolean() }),
+    { maxLength: 3 },
+  );
+
+  it('equals the roll-up built anew, after any reports, clock moves and state views in between', () => {
+    fc.assert(
+      fc.property(expectationsArb, fc.array(stepArb, { minLength: 1, maxLength: 40 }), fc.boolean(), (specs, steps, federal) => {
+        const expectations = specs.map((e) => expectation({ stateFips: e.stateFips, jurisdictionRef: e.place === undefined ? '' : (PLACES[e.place]?.id ?? ''), reportEveryMinutes: e.minutes, declined: e.declined }));
+        const inView = (fips: string) => !federal || fips === '06';
+        const parts: RollupParts = new Map();
+        let latest = new Map<string, StatusEntry>();
+        let now = NOW;
+        for (const step of steps) {
+          if (step.kind === 'report') {
+            const place = PLACES[step.place] as Jurisdiction;
+            const posted = report(place, step.minutesAgo, { voting: step.level }, step.only ? ['voting', 'pollbooks'] : undefined);
+            // A copy for each change, as the cache's merge makes one: the parts' reports are compared by identity.
+            latest = new Map(latest).set(place.id, { ...posted, reportedUs: posted.reportedUs + (now.getTime() - NOW.getTime()) * 1000 });
+          } else if (step.kind === 'clock') now = new Date(now.getTime() + step.minutes * 60_000);
+          else {
+            const members = PLACES.filter((p) => p.stateFips === step.scope);
+            expect(rollUp({ ...three, state_fips: [step.scope] }, members, expectations, latest, now, inView, parts)).toEqual(rollUp({ ...three, state_fips: [step.scope] }, members, expectations, [...latest.values()], now, inView));
+            continue;
+          }
+          expect(rollUp(three, PLACES, expectations, latest, now, inView, parts)).toEqual(rollUp(three, PLACES, expectations, [...latest.values()], now, inView));
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('rebuilds only the states whose reports changed', () => {
+    const parts: RollupParts = new Map();
+    // The same expectations, as an entry of the roll-up cache holds them.
+    const none: Expectation[] = [];
+    const latest = new Map([[DANE.id, report(DANE, 10)]]);
+    const first = rollUp(election, ALL, none, latest, NOW, () => true, parts);
+    const illinois = parts.get('17');
+    latest.set(DANE.id, report(DANE, 5, { voting: 'disrupted' }));
+    const second = rollUp(election, ALL, none, new Map(latest), NOW, () => true, parts);
+    expect(parts.get('17')).toBe(illinois);
+    expect(second.states.find((s) => s.stateFips === '17')).toBe(first.states.find((s) => s.stateFips === '17'));
+    expect(second.states.find((s) => s.stateFips === '55')?.worst).toBe('disrupted');
+    expect(second.questions.voting.answer).toBe('yes');
   });
 });

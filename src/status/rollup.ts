@@ -207,6 +207,41 @@ const newTallies = (): Tallies => ({ voting: newTally(), counting: newTally(), t
 const answers = (t: Tallies): Record<ElectionQuestion, QuestionAnswer> => ({ voting: answer(t.voting), counting: answer(t.counting), tallying: answer(t.tallying) });
 
 /**
+ * One state's part of a roll-up, as rollUp builds it: the state's row and what it adds to the nation's questions,
+ * kept (RollupParts) with what it was built from, so that a roll-up after a new report rebuilds only the states
+ * whose reports changed. Every input is compared, not assumed: the same jurisdictions and the same report object for
+ * each of them, the same expectations and in-state view, the same phase, and a clock before the first moment at which
+ * one of its reports goes stale.
+ */
+export interface StatePart {
+  readonly row: StateRollup;
+  readonly tallies: Readonly<Record<ElectionQuestion, Readonly<Tally>>>;
+  /** The first moment (epoch µs) at which one of its reports goes stale; null: none will. */
+  readonly untilUs: number | null;
+  readonly builtUs: number;
+  readonly phase: Phase | null;
+  readonly expectations: readonly Expectation[];
+  readonly inView: boolean;
+  readonly members: readonly Jurisdiction[];
+  /** The report counted for each of `members`, in order (null: none). */
+  readonly reports: readonly (StatusEntry | null)[];
+}
+
+/** Each state's part of the last roll-ups built over one reader's reports, by state FIPS code (see StatePart). */
+export type RollupParts = Map<string, StatePart>;
+
+function stillHolds(part: StatePart, phase: Phase | null, expectations: readonly Expectation[], inView: boolean, members: readonly Jurisdiction[], byJurisdiction: ReadonlyMap<string, StatusEntry>, nowUs: number): boolean {
+  if (part.phase !== phase || part.expectations !== expectations || part.inView !== inView || part.builtUs > nowUs) return false;
+  if (part.untilUs !== null && nowUs >= part.untilUs) return false;
+  if (part.members.length !== members.length) return false;
+  for (let i = 0; i < members.length; i++) {
+    const j = members[i] as Jurisdiction;
+    if (part.members[i] !== j || part.reports[i] !== (byJurisdiction.get(j.id) ?? null)) return false;
+  }
+  return true;
+}
+
+/**
  * The roll-up of an election at `now` over the reports a reader may see (`latest`: the newest visible
  * report of each jurisdiction, from the store). Every participating jurisdiction is counted: one
  * without a report is `no-report`, one whose report is older than its interval is `stale` (or its
@@ -219,28 +254,36 @@ const answers = (t: Tallies): Record<ElectionQuestion, QuestionAnswer> => ({ vot
  * their status by default). In a state it is not, a local office without a report shared with the reader is
  * left out of its counts (`outOfView`): a federal reader sees a state through what the state office, and any
  * county, shared with it, not as a hundred silent counties. The state office is always counted.
+ *
+ * `parts`: each state's part of earlier roll-ups over the same reader's reports; a state whose part still holds
+ * (StatePart) is taken from it, and the others are built and put there.
  */
 export function rollUp(
   election: Pick<Election, 'state_fips' | 'phases' | 'jurisdiction_refs'>,
   jurisdictions: readonly Jurisdiction[],
   expectations: readonly Expectation[],
-  latest: readonly StatusEntry[],
+  latest: readonly StatusEntry[] | ReadonlyMap<string, StatusEntry>,
   now: Date,
   localsInView: (stateFips: string) => boolean = () => true,
+  parts?: RollupParts,
 ): Rollup {
   const nowUs = now.getTime() * 1000;
   const phase = currentPhase(election, now.getTime());
   let untilUs: number | null = null;
-  const changesAt = (us: number) => {
-    if (us >= nowUs && (untilUs === null || us < untilUs)) untilUs = us;
+  const changesAt = (us: number | null) => {
+    if (us !== null && us >= nowUs && (untilUs === null || us < untilUs)) untilUs = us;
   };
   for (const p of election.phases) {
     changesAt(Date.parse(p.start) * 1000);
     changesAt(Date.parse(p.end) * 1000);
   }
-  const expected = expectedOf(expectations);
-  const byJurisdiction = new Map<string, StatusEntry>();
-  for (const e of latest) byJurisdiction.set(e.jurisdictionRef, e);
+  let byJurisdiction: ReadonlyMap<string, StatusEntry>;
+  if (Array.isArray(latest)) {
+    const map = new Map<string, StatusEntry>();
+    for (const e of latest as readonly StatusEntry[]) map.set(e.jurisdictionRef, e);
+    byJurisdiction = map;
+  } else byJurisdiction = latest as ReadonlyMap<string, StatusEntry>;
+  let expected: Expected | null = null;
   const listed = election.jurisdiction_refs === undefined ? null : new Set<string>(election.jurisdiction_refs);
   const states: StateRollup[] = [];
   const national = zeroCounts();
@@ -253,50 +296,80 @@ export function rollUp(
     else list.push(j);
   }
   for (const fips of [...election.state_fips].sort()) {
-    const declined = expected.declined.has(`${fips}\n`);
     const members = byState.get(fips) ?? [];
-    const setting = settingIn(expected, fips);
-    // Most states set nothing per jurisdiction: their interval is worked out once, not for each county.
-    const own = expected.perJurisdiction.has(fips);
-    const stateMinutes = (phase === null ? null : intervalWith(phase, null, setting).minutes) ?? FALLBACK_MINUTES;
-    const statuses: JurisdictionStatus[] = [];
-    const counts = zeroCounts();
-    const tallies = newTallies();
-    let worst: RollupLevel | null = null;
-    let lastReportUs: number | null = null;
-    let outOfView = 0;
     const inView = localsInView(fips);
-    for (const j of members) {
-      const required = !declined && !(own && expected.declined.has(`${fips}\n${j.id}`));
-      const report = byJurisdiction.get(j.id) ?? null;
-      const everyMinutes = own ? ((phase === null ? null : intervalWith(phase, j.id, setting).minutes) ?? FALLBACK_MINUTES) : stateMinutes;
-      const stale = report !== null && report.reportedUs < nowUs - everyMinutes * 60_000_000;
-      let level: RollupLevel = 'no-report';
-      if (report !== null) {
-        if (!stale) changesAt(report.reportedUs + everyMinutes * 60_000_000);
-        level = stale ? 'stale' : 'normal';
-        for (const l of Object.values(report.levels)) level = worse(level, l);
-        lastReportUs = Math.max(lastReportUs ?? 0, report.reportedUs);
-      }
-      const hidden = required && !inView && j.kind === 'local' && report === null;
-      const status: JurisdictionStatus = { jurisdiction: j, required, outOfView: hidden, level, stale, report, everyMinutes, answers: answersOf(report, stale) };
-      statuses.push(status);
-      if (hidden) outOfView += 1;
-      if (!required || hidden) continue;
-      counts[level] += 1;
-      national[level] += 1;
-      worst = worst === null ? level : worse(worst, level);
-      for (const q of ELECTION_QUESTIONS) count(tallies[q], status, q);
+    const kept = parts?.get(fips);
+    let part: StatePart;
+    if (kept !== undefined && stillHolds(kept, phase, expectations, inView, members, byJurisdiction, nowUs)) part = kept;
+    else {
+      expected ??= expectedOf(expectations);
+      part = statePart(fips, members, expected, expectations, byJurisdiction, phase, nowUs, inView);
+      parts?.set(fips, part);
     }
+    changesAt(part.untilUs);
+    states.push(part.row);
+    for (const level of ROLLUP_LEVELS) national[level] += part.row.counts[level];
     for (const q of ELECTION_QUESTIONS) {
       const n = nationalTallies[q];
-      const t = tallies[q];
+      const t = part.tallies[q];
       n.yes.push(...t.yes);
       n.all.push(...t.all);
       n.silent += t.silent;
       n.required += t.required;
     }
-    states.push({ stateFips: fips, declined, worst, counts, outOfView, questions: answers(tallies), lastReportUs, jurisdictions: statuses });
   }
   return { phase, counts: national, questions: answers(nationalTallies), states, untilUs };
+}
+
+/** One state's part of a roll-up (rollUp), built anew. */
+function statePart(
+  fips: string,
+  members: readonly Jurisdiction[],
+  expected: Expected,
+  expectations: readonly Expectation[],
+  byJurisdiction: ReadonlyMap<string, StatusEntry>,
+  phase: Phase | null,
+  nowUs: number,
+  inView: boolean,
+): StatePart {
+  let untilUs: number | null = null;
+  const declined = expected.declined.has(`${fips}\n`);
+  const setting = settingIn(expected, fips);
+  // Most states set nothing per jurisdiction: their interval is worked out once, not for each county.
+  const own = expected.perJurisdiction.has(fips);
+  const stateMinutes = (phase === null ? null : intervalWith(phase, null, setting).minutes) ?? FALLBACK_MINUTES;
+  const statuses: JurisdictionStatus[] = [];
+  const reports: (StatusEntry | null)[] = [];
+  const counts = zeroCounts();
+  const tallies = newTallies();
+  let worst: RollupLevel | null = null;
+  let lastReportUs: number | null = null;
+  let outOfView = 0;
+  for (const j of members) {
+    const required = !declined && !(own && expected.declined.has(`${fips}\n${j.id}`));
+    const report = byJurisdiction.get(j.id) ?? null;
+    reports.push(report);
+    const everyMinutes = own ? ((phase === null ? null : intervalWith(phase, j.id, setting).minutes) ?? FALLBACK_MINUTES) : stateMinutes;
+    const stale = report !== null && report.reportedUs < nowUs - everyMinutes * 60_000_000;
+    let level: RollupLevel = 'no-report';
+    if (report !== null) {
+      if (!stale) {
+        const at = report.reportedUs + everyMinutes * 60_000_000;
+        if (at >= nowUs && (untilUs === null || at < untilUs)) untilUs = at;
+      }
+      level = stale ? 'stale' : 'normal';
+      for (const l of Object.values(report.levels)) level = worse(level, l);
+      lastReportUs = Math.max(lastReportUs ?? 0, report.reportedUs);
+    }
+    const hidden = required && !inView && j.kind === 'local' && report === null;
+    const status: JurisdictionStatus = { jurisdiction: j, required, outOfView: hidden, level, stale, report, everyMinutes, answers: answersOf(report, stale) };
+    statuses.push(status);
+    if (hidden) outOfView += 1;
+    if (!required || hidden) continue;
+    counts[level] += 1;
+    worst = worst === null ? level : worse(worst, level);
+    for (const q of ELECTION_QUESTIONS) count(tallies[q], status, q);
+  }
+  const row: StateRollup = { stateFips: fips, declined, worst, counts, outOfView, questions: answers(tallies), lastReportUs, jurisdictions: statuses };
+  return { row, tallies, untilUs, builtUs: nowUs, phase, expectations, inView, members, reports };
 }

@@ -138,7 +138,7 @@ async function readAll(deps: StatusDeps, reader: Reader, electionId: string, mar
   const found = await visibleElection(deps.stix, reader, electionId);
   if (!found.ok) return found;
   const [expectations, latest] = await Promise.all([deps.elections.expectations(electionId), deps.elections.latest(reader, electionId)]);
-  return ok({ mark, found: found.value, expectations, latest: byJurisdiction(latest), views: new Map<string, BuiltView>(), person: null });
+  return ok({ mark, found: found.value, expectations, latest: byJurisdiction(latest), views: new Map<string, BuiltView>(), parts: new Map(), person: null });
 }
 
 /**
@@ -151,7 +151,7 @@ const sameState = (held: StatusMark, mark: StatusMark) => sameChanges(held, mark
 /** `known` (read under an older mark of the same state) brought up to `mark`: the reports added since that the reader may see, merged in. */
 async function caughtUp(deps: StatusDeps, rollups: RollupCache, key: string, reader: Reader, electionId: string, known: ReaderElection, mark: StatusMark): Promise<ReaderElection> {
   const added = merged(known.latest, await deps.elections.addedBetween(reader, electionId, known.mark.newestUs, mark.newestUs));
-  const next: ReaderElection = { ...known, mark, latest: added ?? known.latest, views: added === null ? known.views : new Map<string, BuiltView>() };
+  const next: ReaderElection = { ...known, mark, latest: added ?? known.latest, views: added === null ? known.views : new Map<string, BuiltView>(), parts: known.parts };
   rollups.replace(key, known, next);
   return next;
 }
@@ -210,7 +210,7 @@ async function readerElection(deps: StatusDeps, reader: Reader, electionId: stri
     : await Promise.all([visibleElection(deps.stix, reader, electionId), deps.elections.latest({ kind: 'audience', keys: person }, electionId).then(byJurisdiction)]);
   if (!found.ok) return found;
   const from = organization.value;
-  const next: ReaderElection = { mark, found: found.value, expectations: from.expectations, latest: merged(from.latest, [...own.values()]) ?? from.latest, views: new Map<string, BuiltView>(), person: { from, latest: own } };
+  const next: ReaderElection = { mark, found: found.value, expectations: from.expectations, latest: merged(from.latest, [...own.values()]) ?? from.latest, views: new Map<string, BuiltView>(), parts: new Map(), person: { from, latest: own } };
   rollups.replace(key, cached, next);
   return ok(next);
 }
@@ -227,7 +227,7 @@ async function built<V>(deps: StatusDeps, reader: Reader, known: ReaderElection,
   const nowUs = now.getTime() * 1000;
   const kept = known.views.get(scope);
   if (kept !== undefined && sameJurisdictions(kept.jurisdictions, jurisdictions) && kept.builtUs <= nowUs && (kept.untilUs === null || nowUs < kept.untilUs)) return { now, kept, view: kept.view as V };
-  const rollup = rollUp({ ...known.found.election, state_fips: [...states] }, jurisdictions, known.expectations, [...known.latest.values()], now, (fips) => localsInView(reader, fips));
+  const rollup = rollUp({ ...known.found.election, state_fips: [...states] }, jurisdictions, known.expectations, known.latest, now, (fips) => localsInView(reader, fips), known.parts);
   const view = await build(rollup);
   const fresh: BuiltView = { jurisdictions, builtUs: nowUs, untilUs: rollup.untilUs, view, json: null };
   known.views.set(scope, fresh);
