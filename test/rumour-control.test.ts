@@ -318,3 +318,44 @@ describe('the demo', () => {
     }
   }, 120_000);
 });
+
+describe('a correction written from a false-rumour incident', () => {
+  it('links the two for readers of the incident only; the public correction names no incident', async () => {
+    const at = '2026-11-03T10:00:00.000Z';
+    const incident = (n: number, name: string) => ({
+      type: 'incident',
+      spec_version: '2.1',
+      id: `incident--5d000000-0000-4000-8000-00000000000${n}`,
+      created: at,
+      modified: at,
+      name,
+      extensions: { [RAMPART_EXTENSION_ID]: { extension_type: 'property-extension', incident_category: 'influence', severity: 'moderate', state_fips: '55' } },
+    });
+    const rumour = incident(1, 'Texts say the polls close at noon (fictional)');
+    const hidden = incident(2, 'Cook County rumour (fictional)');
+    expect((await call(clerk, 'POST', '/api/v1/objects', { object: rumour, tlp: 'amber', audience: ['state:55'] })).status).toBe(201);
+    expect((await call(otherClerk, 'POST', '/api/v1/objects', { object: { ...hidden, extensions: { [RAMPART_EXTENSION_ID]: { extension_type: 'property-extension', incident_category: 'influence', severity: 'low', state_fips: '17' } } }, tlp: 'amber', audience: [`org:${otherClerk.orgId}`] })).status).toBe(201);
+    // An incident the writer may not see is refused as one that does not exist, before anything is stored.
+    const other = await refused(clerk, 'POST', '/api/v1/corrections', { ...CORRECTION, incident_id: hidden.id }, 422, 'incident-not-found');
+    const none = await refused(clerk, 'POST', '/api/v1/corrections', { ...CORRECTION, incident_id: 'incident--5d000000-0000-4000-8000-0000000000ff' }, 422, 'incident-not-found');
+    expect(other).toEqual(none);
+
+    const res = await call(clerk, 'POST', '/api/v1/corrections', { ...CORRECTION, title: 'The polls do not close at noon', incident_id: rumour.id });
+    expect(res.status, res.text).toBe(201);
+    const correction = (res.body['object'] as { id: string }).id;
+    // The incident's readers (the county, its state office) see which correction answers it, and back.
+    for (const who of [clerk, stateAnalyst]) {
+      const links = await call(who, 'GET', `/api/v1/objects/${rumour.id}/connections`);
+      const answers = (links.body['referred_by'] as { relationship: { type: string; other: { id?: string } } | null }[]).filter((r) => r.relationship?.type === 'answers');
+      expect(answers.map((r) => r.relationship?.other.id)).toEqual([correction]);
+      expect((await call(who, 'GET', `/api/v1/objects/${correction}/connections`)).text).toContain(rumour.id);
+    }
+    // Neither the public nor another state's clerk learns of the incident from the correction.
+    expect((await call(null, 'GET', `/api/v1/public/corrections/${correction}`)).text).not.toContain(rumour.id);
+    expect((await call(null, 'GET', '/rumour-control/feed.atom')).text).not.toContain(rumour.id);
+    const seenElsewhere = await call(otherClerk, 'GET', `/api/v1/objects/${correction}/connections`);
+    expect(seenElsewhere.status).toBe(200);
+    expect(seenElsewhere.text).not.toContain(rumour.id);
+    expect(seenElsewhere.text).not.toContain('answers');
+  });
+});

@@ -12,8 +12,8 @@ import { WrittenObjectSchema } from '../objects/schemas.ts';
 import type { Written } from '../objects/service.ts';
 import type { Reader } from '../store/types.ts';
 import { atomFeed, embedPage, widgetScript } from './public-render.ts';
-import { CorrectionBody, CorrectionParams, PreviewSchema, PublicCorrectionSchema, PublicCorrectionsSchema, PublicNoticesSchema, PublicQuery, WithdrawBody } from './schemas.ts';
-import { myCorrections, previewCorrection, publicCorrectionById, publicCorrections, publicNotices, publishCorrection, updateCorrection, withdrawCorrection, type RumourDeps } from './service.ts';
+import { CorrectionBody, CorrectionParams, NewCorrectionBody, PreviewSchema, PublicCorrectionSchema, PublicCorrectionsSchema, PublicNoticesSchema, PublicQuery, WithdrawBody } from './schemas.ts';
+import { myCorrections, previewCorrection, publicCorrectionById, publicCorrections, publicNotices, publishAnswer, updateCorrection, withdrawCorrection, type RumourDeps } from './service.ts';
 
 const UNAUTHENTICATED = problem('unauthenticated', 'unauthenticated', 'Sign in (POST /api/v1/session) or send an API key as "Authorization: Bearer <key>".');
 function writtenJson(written: Written): string {
@@ -71,11 +71,11 @@ export function rumourRoutes(deps: RumourDeps & { readonly onChange?: (listener:
       );
       app.post(
         '/api/v1/corrections',
-        { preHandler: kit.guard('write'), schema: { tags: ['rumour control'], summary: 'Publish a correction to the public pages (TLP:CLEAR, audience public)', body: CorrectionBody, response: written } },
+        { preHandler: kit.guard('write'), schema: { tags: ['rumour control'], summary: 'Publish a correction to the public pages (TLP:CLEAR, audience public); with incident_id, link it to the false-rumour incident it answers', body: NewCorrectionBody, response: written } },
         async (request, reply) => {
           const who = writer(request);
           if (!who.ok) return kit.sendProblem(reply, who.error);
-          return sendWritten(reply, await publishCorrection(deps, who.value.principal, who.value.reader, request.body));
+          return sendWritten(reply, await publishAnswer(deps, who.value.principal, who.value.reader, request.body));
         },
       );
       app.put(

@@ -23,6 +23,20 @@ export const CorrectionBody = Type.Object(
 );
 export type CorrectionBody = Static<typeof CorrectionBody>;
 
+/** A new correction (POST /api/v1/corrections): the words, and the false-rumour incident it answers when written from one. */
+export const NewCorrectionBody = Type.Composite(
+  [
+    CorrectionBody,
+    Type.Object({
+      incident_id: Type.Optional(
+        StixIdString({ description: "the incident it answers (one you may see): linked by a relationship 'answers' shared exactly as the incident, never with the public; the correction itself does not name it" }),
+      ),
+    }),
+  ],
+  { additionalProperties: false },
+);
+export type NewCorrectionBody = Static<typeof NewCorrectionBody>;
+
 export const CorrectionParams = Type.Object({ id: StixIdString({ description: 'the correction (a report) id' }) });
 export type CorrectionParams = Static<typeof CorrectionParams>;
 

@@ -16,7 +16,7 @@ import { ELECTION_TYPE } from '../stix/rampart-extension.ts';
 import { validateStixObject } from '../stix/validate.ts';
 import type { Reader, StixStore, StoredVersion } from '../store/types.ts';
 import { bodyOf, correctionObject, publicCorrection, rumourOf, type CorrectionFrame } from './correction.ts';
-import type { CorrectionBody, PublicCorrection, PublicCorrections, PublicNotice, PublicNotices, PublicQuery } from './schemas.ts';
+import type { CorrectionBody, NewCorrectionBody, PublicCorrection, PublicCorrections, PublicNotice, PublicNotices, PublicQuery } from './schemas.ts';
 
 export interface RumourDeps extends ObjectsDeps {
   readonly audit?: AuditPort;
@@ -116,6 +116,31 @@ export async function publishCorrection(deps: RumourDeps, principal: Principal, 
   if (!built.ok) return built;
   const transparency = await logEntry(deps, principal, 'correction-published', built.value);
   return audited(deps, principal, id, await publishObject(deps, principal, { object: built.value, path: '$', tlp: 'clear', audience: ['public'], transparency }));
+}
+
+/** The relationship type from a correction to the incident it answers (a custom STIX verb: "<correction> answers <incident>"). */
+export const ANSWERS = 'answers';
+
+/**
+ * Publishes a correction written from a false-rumour incident the writer may see, and links the two: a relationship
+ * `answers`, owned by the writer and shared exactly as the incident (its TLP and audience), so that only readers of
+ * the incident learn which correction answers it; the public correction names no incident. An incident the writer may
+ * not see is refused as one that does not exist, before anything is stored.
+ */
+export async function publishAnswer(deps: RumourDeps, principal: Principal, reader: Reader, body: NewCorrectionBody): Promise<Result<Written, Problem>> {
+  const { incident_id: incidentId, ...words } = body;
+  if (incidentId === undefined) return publishCorrection(deps, principal, reader, words);
+  const incident = await deps.stix.get(reader, incidentId);
+  if (incident === null || incident.type !== 'incident') {
+    return err(problem('invalid', 'incident-not-found', 'The incident this correction answers is not one you may see; write it without the incident, or open the form from the incident’s page', [{ path: '$.incident_id', code: 'incident-not-found', message: 'no incident you may see' }]));
+  }
+  const id = `report--${randomUUID()}`;
+  const written = await publishCorrection(deps, principal, reader, words, id);
+  if (!written.ok) return written;
+  const now = deps.clock.now().toISOString();
+  const link = { type: 'relationship', spec_version: '2.1', id: `relationship--${randomUUID()}`, created: now, modified: now, relationship_type: ANSWERS, source_ref: id, target_ref: incidentId, description: 'A public correction of this rumour' };
+  const linked = await audited(deps, principal, link.id, await publishObject(deps, principal, { object: link, path: '$', tlp: incident.sharing.tlp, audience: incident.sharing.audience }));
+  return linked.ok ? written : linked;
 }
 
 /** The latest version of a correction the caller's organization owns and may still change. */

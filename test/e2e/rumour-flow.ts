@@ -103,6 +103,31 @@ export async function runRumourFlow(browser: Browser, app: AppUnderTest, shots: 
   // The headline, the reality and where to check are still the writer's to give.
   expect(await clerk.inputValue('input[placeholder^="For example: Polling"]')).toBe('');
   await clerk.screenshot({ path: join(shots, 'r05b-answer-rumour.png'), fullPage: true });
+  // A reload keeps the incident it answers.
+  await clerk.reload();
+  await clerk.waitForSelector('.answering:has-text("Answering False rumour: Texts say our polling place moved")');
+  await clerk.fill('input[placeholder^="For example: Polling"]', `Your polling place has not moved (${unique})`);
+  await clerk.fill('textarea[placeholder="What is true, in plain words"]', 'Every polling place is where it was at the last election. Check yours on MyVote Wisconsin.');
+  await clerk.fill('[aria-label="Name of official page 1"]', 'MyVote Wisconsin: find my polling place');
+  await clerk.fill('[aria-label="Address of official page 1"]', 'https://myvote.wi.gov/en-us/Find-My-Polling-Place');
+  await clerk.click('button:has-text("Preview")');
+  await clerk.click('button:has-text("Publish to the public")');
+  // Published and linked to its incident: the message says so, and the correction keeps the link in the list below.
+  await clerk.waitForSelector('.success:has-text("It is linked to the incident False rumour: Texts say our polling place moved")');
+  const answering = clerk.locator(`[data-testid=correction]:has-text("Your polling place has not moved (${unique})") [data-testid=correction-incident]`);
+  await answering.waitFor();
+  expect(await answering.textContent()).toContain('False rumour: Texts say our polling place moved');
+  await clerk.reload();
+  await answering.waitFor();
+  // The incident shows the correction that answers it.
+  await answering.locator('a').click();
+  await clerk.waitForURL((u) => decodeURIComponent(u.pathname) === `/intel/${incidentId}`);
+  await clerk.waitForSelector(`.answer-rumour [data-testid=incident-corrections] a:has-text("Your polling place has not moved (${unique})")`);
+  await clerk.screenshot({ path: join(shots, 'r05c-incident-answered.png'), fullPage: true });
+  // The public correction names no incident.
+  await visitor.goto(`${app.baseUrl}/rumour-control`);
+  await visitor.waitForSelector(`[data-testid=correction]:has-text("Your polling place has not moved (${unique})")`);
+  expect(await visitor.content()).not.toContain(incidentId);
   // Someone the report was not shared with gets an empty form: nothing of it, not even its name.
   const outsiderContext = await browser.newContext({ viewport: { width: 390, height: 844 } });
   const outsider = await outsiderContext.newPage();

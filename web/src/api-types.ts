@@ -10399,7 +10399,7 @@ export interface paths {
             };
         };
         put?: never;
-        /** Publish a correction to the public pages (TLP:CLEAR, audience public) */
+        /** Publish a correction to the public pages (TLP:CLEAR, audience public); with incident_id, link it to the false-rumour incident it answers */
         post: {
             parameters: {
                 query?: never;
@@ -10431,6 +10431,8 @@ export interface paths {
                         election_id?: string;
                         /** @description before, during or after voting */
                         phase: "before" | "during" | "after";
+                        /** @description the incident it answers (one you may see): linked by a relationship 'answers' shared exactly as the incident, never with the public; the correction itself does not name it */
+                        incident_id?: string;
                     };
                 };
             };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RAMPART_EXTENSION_ID } from '../../src/stix/rampart-extension.ts';
-import { correctionBody, draftFromIncident, draftIssues, draftOf, emptyDraft, isRumourIncident } from './corrections.ts';
+import { answerLinks, correctionBody, draftFromIncident, draftIssues, draftOf, emptyDraft, isRumourIncident } from './corrections.ts';
 
 describe('correction drafts', () => {
   it('leaves out empty link rows, blank law lines and an unset election; splits counties', () => {
@@ -46,5 +46,20 @@ describe('answering a false-rumour incident with a correction', () => {
   it("falls back to the writer's state, and drops a county outside the state", () => {
     expect(draftFromIncident({ type: 'incident', ...ext({ incident_category: 'influence' }) }, '17')).toEqual(emptyDraft('17'));
     expect(draftFromIncident({ ...rumour, ...ext({ incident_category: 'influence', state_fips: '17', county_fips: '55025' }) }, null).counties).toBe('');
+  });
+});
+
+describe('answerLinks', () => {
+  const shared = (id: string, title: string | null) => ({ shared: true as const, id, type: id.split('--')[0] ?? '', title, tlp: 'amber' as const, owner: 'identity--1', revoked: false });
+  const rel = (type: string, direction: 'in' | 'out', other: ReturnType<typeof shared> | { shared: false; id: string }) => ({ via: ['source_ref'], object: shared('relationship--1', null), relationship: { type, direction, other } });
+  it('keeps only the "answers" links the reader may see, in the direction asked', () => {
+    const connections = {
+      refers_to: [],
+      refers_to_total: 0,
+      next_cursor: null,
+      referred_by: [rel('answers', 'in', shared('report--1', 'Polls do not close at noon')), rel('answers', 'in', { shared: false, id: 'report--2' }), rel('indicates', 'in', shared('indicator--1', 'x')), rel('answers', 'out', shared('incident--1', 'Noon rumour'))],
+    };
+    expect(answerLinks(connections, 'in')).toEqual([{ id: 'report--1', title: 'Polls do not close at noon' }]);
+    expect(answerLinks(connections, 'out')).toEqual([{ id: 'incident--1', title: 'Noon rumour' }]);
   });
 });

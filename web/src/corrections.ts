@@ -99,3 +99,22 @@ export function draftIssues(draft: CorrectionDraft): { field: string; message: s
   }
   return issues;
 }
+
+/** The relationship from a correction to the false-rumour incident it answers (src/rumours/service.ts ANSWERS). */
+export const ANSWERS = 'answers';
+
+type Connections = ApiResponse<'/api/v1/objects/{id}/connections'>;
+
+/**
+ * From an item's connections, the items linked to it by "answers" that the reader may see: from an incident, the corrections
+ * that answer it (`in`); from a correction, the incident it answers (`out`). What is not shared with the reader is left out.
+ */
+export function answerLinks(connections: Connections, direction: 'in' | 'out'): { readonly id: string; readonly title: string }[] {
+  const out: { id: string; title: string }[] = [];
+  for (const r of connections.referred_by) {
+    const rel = r.relationship;
+    if (rel === null || rel.type !== ANSWERS || rel.direction !== direction || !rel.other.shared) continue;
+    out.push({ id: rel.other.id, title: rel.other.title ?? (direction === 'in' ? 'Untitled correction' : 'Untitled incident') });
+  }
+  return out;
+}

@@ -4,6 +4,7 @@ import { TlpBadge } from '../components/TlpBadge.tsx';
 import { SharingPanel, SightingsSummary } from '../components/SharingPanel.tsx';
 import { CaseCard } from '../components/CaseCard.tsx';
 import { IncidentSupport } from '../components/IncidentSupport.tsx';
+import { AnswerLinks } from '../components/AnswerLinks.tsx';
 import { ConnectionsCard } from '../components/ConnectionsCard.tsx';
 import { GraphCard } from '../components/GraphCard.tsx';
 import { OwnerActions } from '../components/OwnerActions.tsx';
@@ -123,6 +124,7 @@ export function ObjectDetail(props: { readonly id: string }) {
           <section className="card answer-rumour">
             <h2>Answer it publicly</h2>
             <p>A false rumour is best answered where voters look: a correction on the public rumour-control page says what is true and where to check.</p>
+            <AnswerLinks id={props.id} direction="in" version={version} />
             <Link to={`/rumour-control/write?from=${encodeURIComponent(props.id)}`} className="button">
               Write a public correction
             </Link>

@@ -4,7 +4,8 @@ import { CorrectionCard } from '../components/CorrectionCard.tsx';
 import { RadioChoices, SelectField, TextAreaField, TextField } from '../components/Fields.tsx';
 import { ProblemBox } from '../components/Status.tsx';
 import { correctionBody, draftFromIncident, draftIssues, draftOf, emptyDraft, isRumourIncident, PHASE_WORDS, type CorrectionDraft, type PublicCorrection } from '../corrections.ts';
-import { Link, useLocation } from '../router.tsx';
+import { Link, navigate, useLocation } from '../router.tsx';
+import { AnswerLinks } from '../components/AnswerLinks.tsx';
 import { useSession } from '../session.tsx';
 import { PLACES } from '../states.ts';
 import { useRoute } from '../use-api.ts';
@@ -28,6 +29,7 @@ export function WriteCorrection() {
   // Opened from a false-rumour incident ("Answer it publicly"): its rumour, state and county fill the form.
   const from = useLocation().params.get('from');
   const [answering, setAnswering] = useState<string | null>(null);
+  const [answered, setAnswered] = useState<{ readonly id: string; readonly title: string } | null>(null);
   useEffect(() => {
     if (from === null) return;
     let current = true;
@@ -65,13 +67,21 @@ export function WriteCorrection() {
   };
   const publish = async () => {
     setBusy(true);
-    const res = editing === null ? await call('post', '/api/v1/corrections', { body: correctionBody(draft) }) : await call('put', '/api/v1/corrections/{id}', { params: { id: editing }, body: correctionBody(draft) });
+    // Written from an incident: the hub links the two, for the incident's readers only (the public correction names no incident).
+    const linked = editing === null && answering !== null && from !== null ? from : null;
+    const res =
+      editing === null
+        ? await call('post', '/api/v1/corrections', { body: { ...correctionBody(draft), ...(linked === null ? {} : { incident_id: linked }) } })
+        : await call('put', '/api/v1/corrections/{id}', { params: { id: editing }, body: correctionBody(draft) });
     setBusy(false);
     if (!res.ok) {
       setProblem(res.error);
       return;
     }
     setDone(editing === null ? 'Published. Anyone can now read it on the rumour-control page.' : 'Updated. The public page shows the new words.');
+    setAnswered(linked === null ? null : { id: linked, title: answering ?? 'the incident' });
+    // The next correction written here answers nothing unless it is opened from an incident again.
+    if (linked !== null) navigate('/rumour-control/write', { replace: true });
     setPreview(null);
     setEditing(null);
     setDraft(emptyDraft(me?.stateFips ?? null));
@@ -109,11 +119,21 @@ export function WriteCorrection() {
       </div>
       {answering === null || from === null ? null : (
         <div className="notice answering">
-          Answering <Link to={`/intel/${encodeURIComponent(from)}`}>{answering}</Link>: the rumour, state and county are copied from the report. That report was shared with few; everything below will be public, so take out anything that should not be, then add the headline, the reality and where to check.
+          Answering <Link to={`/intel/${encodeURIComponent(from)}`}>{answering}</Link>: the rumour, state and county are copied from the report. That report was shared with few; everything below will be public, so take out anything that should not be, then add the headline, the reality and where to check. Once published, the correction is linked to that incident for those who may read it; the public sees no link.
         </div>
       )}
       <div className="form-messages" aria-live="polite">
-        {done === null ? null : <p className="success">{done}</p>}
+        {done === null ? null : (
+          <p className="success">
+            {done}
+            {answered === null ? null : (
+              <>
+                {' '}
+                It is linked to the incident <Link to={`/intel/${encodeURIComponent(answered.id)}`}>{answered.title}</Link>, whose page shows it to those who may read that incident.
+              </>
+            )}
+          </p>
+        )}
         {problem === null ? null : <ProblemBox problem={problem} />}
         {issues.length === 0 ? null : (
           <div className="error" role="alert">
@@ -201,6 +221,7 @@ export function WriteCorrection() {
         {mine.state === 'ready'
           ? mine.value.items.map((c) => (
               <CorrectionCard key={c.id} correction={c} now={now}>
+                <AnswerLinks id={c.id} direction="out" version={version} />
                 {c.status === 'withdrawn' ? null : withdrawing?.id === c.id ? (
                   <div className="withdraw-box">
                     <label className={invalid('reason')}>
