@@ -7,6 +7,7 @@ import { formatWhen, typeLabel } from '../format.ts';
 import { displayName, isRecord, readObjectRow, type SharingView } from '../objects.ts';
 import { Link } from '../router.tsx';
 import type { Me } from '../session.tsx';
+import { useMembersFirstSearch } from '../members-first.ts';
 import { useRoute } from '../use-api.ts';
 import { ProblemBox } from './Status.tsx';
 import { SubmitButton } from './SubmitButton.tsx';
@@ -214,8 +215,8 @@ const LINKABLE = 'indicator,attack-pattern,threat-actor,intrusion-set,campaign,m
 function LinkItems(props: { readonly incidentId: string; readonly post: Post; readonly busy: boolean }) {
   const [text, setText] = useState('');
   const [searched, setSearched] = useState<string | null>(null);
-  const res = useRoute('/api/v1/objects', { query: query({ q: searched, type: LINKABLE, reference: 'include', limit: 10 }), skip: searched === null });
-  const rows = res.state === 'ready' && searched !== null ? res.value.items.flatMap((i) => (isRecord(i) ? [i] : [])) : [];
+  const res = useMembersFirstSearch(searched, LINKABLE);
+  const rows = res.state === 'ready' && searched !== null ? res.value.flatMap((i) => (isRecord(i) ? [i] : [])) : [];
   return (
     <div className="link-items">
       <h3>Link an indicator, technique or threat actor</h3>

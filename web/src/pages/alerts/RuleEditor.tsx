@@ -1,11 +1,12 @@
 import { useState, type FormEvent } from 'react';
 import { ELECTION_FUNCTION_TAXONOMY } from '../../../../src/domain/election.ts';
-import { call, query, type ApiProblem, type ApiResult } from '../../api.ts';
+import { call, type ApiProblem, type ApiResult } from '../../api.ts';
 import { LoadedTable } from '../../components/DataTable.tsx';
 import { ProblemBox } from '../../components/Status.tsx';
 import { PLACES } from '../../states.ts';
 import { typeLabel } from '../../format.ts';
 import { displayName, isRecord } from '../../objects.ts';
+import { useMembersFirstSearch } from '../../members-first.ts';
 import { mapLoadable, useRoute } from '../../use-api.ts';
 import { useRouteReload } from '../settings/reload.ts';
 import { ASSET_TYPES, ASSET_WORDS, AUDIENCE_WORDS, describeCriteria, EMAIL_WORDS, WATCHED_LEVELS, WATCHED_TYPES, type Criteria, type Rule, type Severity, type WatchedLevel } from './words.ts';
@@ -48,8 +49,8 @@ interface Named {
 function NamedPicker(props: { readonly chosen: readonly Named[]; readonly onChange: (next: readonly Named[]) => void }) {
   const [text, setText] = useState('');
   const [searched, setSearched] = useState<string | null>(null);
-  const res = useRoute('/api/v1/objects', { query: query({ q: searched, type: NAMED_TYPES, reference: 'include', limit: 10 }), skip: searched === null });
-  const found = res.state === 'ready' && searched !== null ? res.value.items.flatMap((i) => (isRecord(i) && typeof i['id'] === 'string' ? [i] : [])) : [];
+  const res = useMembersFirstSearch(searched, NAMED_TYPES);
+  const found = res.state === 'ready' && searched !== null ? res.value.flatMap((i) => (isRecord(i) && typeof i['id'] === 'string' ? [i] : [])) : [];
   const search = () => setSearched(text.trim() === '' ? null : text.trim());
   return (
     <fieldset className="named-picker">
