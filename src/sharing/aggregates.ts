@@ -31,9 +31,13 @@ export function countingAllowed(audience: readonly AudienceKey[], objectFlag: bo
   return audience.some((k) => k === 'community' || k === 'public');
 }
 
-/** A sighting counts for a reader when its owner allowed counting, or when the reader may see it anyway. */
-export function counts(sighting: CountableSighting): boolean {
-  return sighting.visible || countingAllowed(sighting.audience, sighting.objectCounting, sighting.orgCounting);
+/**
+ * A sighting counts for a reader when the reader may see it, or when its owner allowed counting and the reader may see
+ * every record of the indicator (`everyRecordVisible`): a sighting names only an id, which another organization may
+ * hold as a record the reader may not see.
+ */
+export function counts(sighting: CountableSighting, everyRecordVisible: boolean): boolean {
+  return sighting.visible || (everyRecordVisible && countingAllowed(sighting.audience, sighting.objectCounting, sighting.orgCounting));
 }
 
 function plural(n: number, one: string, many: string): string {
@@ -64,7 +68,8 @@ export function lastSighted(sightings: readonly Pick<CountableSighting, 'lastSee
 
 /**
  * Counts the sightings of an indicator the reader may see (404 otherwise): those whose owners allowed counting
- * and those the reader may see anyway. Times are the sum of their counts; jurisdictions the distinct owner
+ * and those the reader may see anyway (only the latter when another organization holds a record of the same id that
+ * the reader may not see: its own record under that id does not make the other's sightings its to count). Times are the sum of their counts; jurisdictions the distinct owner
  * organizations that are election offices (local, state, territory), beside the number of other organizations;
  * states the distinct states of those offices. Only these totals leave this function.
  */
@@ -74,7 +79,7 @@ export async function sightingAggregate(deps: AggregateDeps, reader: Reader, ind
   }
   const sightings = await countableSightings(deps.stix, deps.repo, reader, indicator);
   if (!sightings.ok) return sightings;
-  const counted = sightings.value.filter(counts);
+  const counted = sightings.value.sightings.filter((s) => counts(s, sightings.value.everyRecordVisible));
   const times = counted.reduce((sum, s) => sum + s.count, 0);
   const owners = new Set<OrgId>(counted.map((s) => s.owner));
   const states = new Set<AudienceKey>();

@@ -49,12 +49,32 @@ async function latestSightingsOf(stix: StixStore, reader: Reader, indicator: Sti
   return ok(found);
 }
 
+/** The owners of the records of `id` that `reader` may see (several organizations may hold one id: a write under an id one may not see is a record of one's own). */
+async function recordOwners(stix: StixStore, reader: Reader, id: StixId): Promise<Result<Set<OrgId>, Problem>> {
+  const page = await stix.list(reader, { ids: [id], versions: 'latest', limit: PAGE });
+  return page.ok ? ok(new Set(page.value.items.map((v) => v.sharing.owner))) : page;
+}
+
+/** The sightings of an indicator as counting needs them, and whether the reader may see every record of the indicator. */
+export interface CountableSightings {
+  readonly sightings: readonly CountableSighting[];
+  /**
+   * False when another organization holds a record of the indicator's id that the reader may not see: a sighting names
+   * only the id, so one the reader may not see itself could be of that record, and is not the reader's to count.
+   */
+  readonly everyRecordVisible: boolean;
+}
+
 /**
  * Every unrevoked sighting of `indicator` (latest versions), across all owners, each marked with whether `reader`
  * may see it and with its owner's counting choices. The visibility comes from the store's one rule (the reader's
  * own listing); what may be counted is decided by the caller (src/sharing/aggregates.ts).
  */
-export async function countableSightings(stix: StixStore, repo: Pick<SharingRepository, 'countingOfObjects' | 'countingOfOrgs'>, reader: Reader, indicator: StixId): Promise<Result<readonly CountableSighting[], Problem>> {
+export async function countableSightings(stix: StixStore, repo: Pick<SharingRepository, 'countingOfObjects' | 'countingOfOrgs'>, reader: Reader, indicator: StixId): Promise<Result<CountableSightings, Problem>> {
+  const [holders, seen] = await Promise.all([recordOwners(stix, OPERATOR, indicator), reader.kind === 'operator' ? null : recordOwners(stix, reader, indicator)]);
+  if (!holders.ok) return holders;
+  if (seen !== null && !seen.ok) return seen;
+  const everyRecordVisible = seen === null || [...holders.value].every((owner) => seen.value.has(owner));
   const all = await latestSightingsOf(stix, OPERATOR, indicator);
   if (!all.ok) return all;
   const visible = reader.kind === 'operator' ? all : await latestSightingsOf(stix, reader, indicator);
@@ -66,8 +86,9 @@ export async function countableSightings(stix: StixStore, repo: Pick<SharingRepo
     sightings.push({ version, count: json.count ?? 1, lastSeen: json.last_seen ?? json.first_seen ?? json.created ?? null });
   }
   const [objects, orgs] = await Promise.all([repo.countingOfObjects(sightings.map((s) => s.version.id)), repo.countingOfOrgs([...new Set(sightings.map((s) => s.version.sharing.owner))])]);
-  return ok(
-    sightings.map(({ version, count, lastSeen }) => ({
+  return ok({
+    everyRecordVisible,
+    sightings: sightings.map(({ version, count, lastSeen }) => ({
       id: version.id,
       owner: version.sharing.owner,
       audience: version.sharing.audience,
@@ -77,5 +98,5 @@ export async function countableSightings(stix: StixStore, repo: Pick<SharingRepo
       objectCounting: objects.get(countingKey(version.id, version.sharing.owner)),
       orgCounting: orgs.get(version.sharing.owner),
     })),
-  );
+  });
 }
