@@ -128,4 +128,9 @@ describe('the demo story', () => {
       for (const domain of s.text.match(/\b[a-z0-9-]+(\.[a-z0-9-]+)+\b/g) ?? []) expect(domain).toMatch(/\.example$/);
     }
   });
+
+  it("has Illinois's own note call the rumour Wisconsin's", () => {
+    const note = items.find((i) => i.owner === orgs.otherState.id && i.object['type'] === 'note');
+    expect(String(note?.object['content'])).toMatch(/Wisconsin.*noon rumour/);
+  });
 });

@@ -260,7 +260,7 @@ export function demoItems(orgs: DemoOrgs, electionDayStart?: Date): DemoItem[] {
   add(
     // About the rumour, so after it: Illinois staffs up once the rumour is out.
     sdo('note', 'other-state-internal', T.noon, otherState.id, 'amber', {
-      content: 'Internal note: extra staff at the call centre on election day (fictional).',
+      content: 'Internal note: Wisconsin’s noon rumour is reaching Illinois voters; extra staff at the call centre for the rest of election day (fictional).',
       object_refs: [rumour],
     }),
     otherState.id,

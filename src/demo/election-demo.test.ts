@@ -75,4 +75,11 @@ describe('the demo election', () => {
     const notes = all.slice(1).flatMap(notesOf);
     expect(new Set(notes).size).toBe(notes.length);
   });
+
+  it("has Illinois speak of the noon rumour as Wisconsin's: it is about Wisconsin's polling places", () => {
+    const illinoisWords = objects.filter((o) => o.object['state_fips'] === '17').flatMap((o) => Object.values(o.object['functions'] as Record<string, { note?: string }>).flatMap((f) => (f.note === undefined ? [] : [f.note])));
+    const aboutNoon = illinoisWords.filter((n) => /noon/.test(n));
+    expect(aboutNoon.length).toBeGreaterThan(0);
+    for (const note of aboutNoon) expect(note).toMatch(/Wisconsin/);
+  });
 });

@@ -73,13 +73,13 @@ const SLOW_CHECK_INS: readonly [string, ...string[]] = [
  */
 const ILLINOIS_TROUBLES: readonly (readonly [ElectionFunction, ...Trouble])[] = [
   ['pollbooks', 'Two e-pollbooks locked after a poll worker opened the fake "poll worker schedule" attachment; checking voters in on the others (fictional)', []],
-  ['election-communications', 'Phones busy with voters asking whether polls close at noon; a recorded message now gives the real hours (fictional)', []],
+  ['election-communications', 'Phones busy with voters who saw the Wisconsin noon rumour asking whether polls here close at noon; a recorded message now gives the real hours (fictional)', []],
   ['pollbooks', 'One e-pollbook at the community centre would not start; the spare from the clerk\'s office is in use (fictional)', ['backup-equipment']],
   ['pollbooks', 'Network down at two sites; e-pollbooks checking voters in offline and syncing every hour (fictional)', []],
   ['election-communications', 'Office email locked for an hour while passwords were reset after the phishing advisory; staff reachable by phone (fictional)', []],
   ['pollbooks', 'Site opened 20 minutes late: the poll worker with the e-pollbook keys was stuck in traffic; paper list used meanwhile (fictional)', ['paper-pollbooks']],
   ['ballot-marking', 'Ballot-marking device at the senior centre out of service; a second unit brought from the clerk\'s office (fictional)', ['backup-equipment']],
-  ['election-communications', 'The noon rumour reposted on a local community page; the county shared the state\'s correction in reply (fictional)', []],
+  ['election-communications', 'Wisconsin\'s noon rumour reposted on a local community page as if about Illinois; the county posted Illinois\' real polling hours in reply (fictional)', []],
   ['pollbooks', 'Label printers failing at two sites; poll workers writing ballot styles on the applications by hand (fictional)', []],
   ['voting', 'Drop box outside the library full by mid-morning; staff now empty it every two hours (fictional)', []],
   ['pollbooks', 'Long line at the university site; a second check-in table opened (fictional)', []],
