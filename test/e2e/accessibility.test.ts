@@ -288,7 +288,15 @@ describe.skipIf(skipReason !== null)('accessibility of the main pages (axe-core,
         await visit(`/intel/${report}`, 'section.connections li', { menu: 'Intelligence' });
         await visit('/new', 'form.report', { menu: 'Intelligence' });
         await visit(`/support/${asked.id}`, '[data-testid=support-status]', { menu: 'Support' });
-        await visit(`/elections/${election}?state=55`, 'tr[data-jurisdiction]', { menu: 'Election day' });
+        // On a phone the list of jurisdictions starts folded: checked folded, then open.
+        await page.goto(`${app.baseUrl}/elections/${election}?state=55`);
+        await page.waitForSelector('.state-glance');
+        if (width < 800) {
+          await check(`/elections/${election}?state=55 (folded)`);
+          await page.click('.jurisdictions-section > summary');
+        }
+        await page.waitForSelector('tr[data-jurisdiction]');
+        await check(`/elections/${election}?state=55`, { menu: 'Election day' });
         await visit(`/elections/${election}/status`, 'main h1', { menu: 'Dashboard' });
         await visit(`/elections/${election}/expectations?state=55`, '.expectations-table', { menu: 'Election day' });
         await visit(`/statements/${statement.id}`, '[data-testid=statement-text]', { menu: 'Statements' });

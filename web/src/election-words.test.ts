@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { functionLabel, type RollupLevel } from '../../src/domain/election.ts';
-import { answerReason, countsWords, LEVEL_STYLE, noReportWords, notNormalWords, overdueWords, recordedByWords, reportLinkWords, silentStatesWords, statesByConcern } from './election-words.ts';
+import { answerReason, countsWords, LEVEL_STYLE, noReportWords, notNormalWords, overdueWords, recordedByWords, reportLinkWords, silentStatesWords, statesByConcern, troubleNearby } from './election-words.ts';
 
 describe('LEVEL_STYLE', () => {
   it('draws each level with its own symbol from blocks every system font carries, never an emoji', () => {
@@ -90,5 +90,25 @@ describe('notNormalWords', () => {
     expect(notNormalWords('voting', 'disrupted', { note: '  Power cut at one polling place ' })).toEqual({ what: `${functionLabel('voting')}: disrupted`, said: '“Power cut at one polling place”' });
     expect(notNormalWords('voting', 'disrupted', { contingencies: ['other'] }).said).toBeNull();
     expect(notNormalWords('pollbooks', 'compromise-confirmed', undefined)).toEqual({ what: 'Check-in and e-pollbooks: compromise confirmed', said: null });
+  });
+});
+
+describe('troubleNearby', () => {
+  const row = (id: string, level: 'normal' | 'degraded' | 'disrupted' | 'compromise-confirmed' | 'no-report' | 'stale', county: string | null, extra: { required?: boolean; shared?: boolean } = {}) => ({ id, level, county_fips: county, required: extra.required ?? true, shared: extra.shared ?? true });
+  it('lists the trouble of the state but the reader’s own, its county first, then worst first; silence and what is not shared left out', () => {
+    const rows = [
+      row('me', 'disrupted', '55025'),
+      row('far-degraded', 'degraded', '55001'),
+      row('far-disrupted', 'disrupted', '55003'),
+      row('near-degraded', 'degraded', '55025'),
+      row('far-compromise', 'compromise-confirmed', '55005'),
+      row('silent', 'no-report', '55025'),
+      row('overdue', 'stale', '55025'),
+      row('fine', 'normal', '55025'),
+      row('hidden', 'disrupted', '55007', { shared: false }),
+      row('not-taking-part', 'disrupted', '55009', { required: false }),
+    ];
+    expect(troubleNearby(rows, { id: 'me', county_fips: '55025' }).map((r) => r.id)).toEqual(['near-degraded', 'far-compromise', 'far-disrupted', 'far-degraded']);
+    expect(troubleNearby(rows, { id: 'me', county_fips: null }).map((r) => r.id)).toEqual(['far-compromise', 'far-disrupted', 'far-degraded', 'near-degraded']);
   });
 });

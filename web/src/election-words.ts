@@ -130,3 +130,26 @@ export function notNormalWords(fn: string, level: StatusLevel, detail: Jurisdict
   const parts = [note === '' ? null : `“${note}”`, instead.length === 0 ? null : `Using ${instead.join(', ')}.`].filter((p) => p !== null);
   return { what, said: parts.length === 0 ? null : parts.join(' ') };
 }
+
+/** What a jurisdiction row needs for "what's wrong nearby". */
+export interface NearbyRow {
+  readonly id: string;
+  readonly county_fips: string | null;
+  readonly required: boolean;
+  readonly shared: boolean;
+  readonly level: RollupLevel;
+}
+
+/** Real trouble, worst first: a confirmed compromise, a disruption, a degraded function (silence is counted elsewhere). */
+const TROUBLE: readonly RollupLevel[] = ['compromise-confirmed', 'disrupted', 'degraded'];
+
+/**
+ * The jurisdictions of the reader's state in trouble, other than the reader's own: those of its county first, then
+ * the worst first. Only what was shared with the reader and takes part.
+ */
+export function troubleNearby<R extends NearbyRow>(rows: readonly R[], own: { readonly id: string; readonly county_fips: string | null }): R[] {
+  const near = (r: R) => (own.county_fips !== null && r.county_fips === own.county_fips ? 0 : 1);
+  return rows
+    .filter((r) => r.id !== own.id && r.required && r.shared && TROUBLE.includes(r.level))
+    .sort((a, b) => near(a) - near(b) || TROUBLE.indexOf(a.level) - TROUBLE.indexOf(b.level));
+}

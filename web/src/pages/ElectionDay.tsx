@@ -4,6 +4,7 @@ import { ELECTION_QUESTIONS, functionLabel, isElectionFunction, PHASE_TEXT, QUES
 import { call, query, type ApiProblem, type ApiResponse } from '../api.ts';
 
 import { LiveIndicator } from '../components/LiveIndicator.tsx';
+import { YourStatus } from '../components/YourStatus.tsx';
 import { ScrollArea } from '../components/ScrollArea.tsx';
 import { Section, usePhone } from '../components/Section.tsx';
 import { LevelBadge, LevelLegend, StatusMap } from '../components/StatusMap.tsx';
@@ -60,6 +61,9 @@ export function ElectionDay(props: { readonly id: string; readonly state: string
     if (timelineOf !== null) document.querySelector('.timeline-section')?.scrollIntoView({ block: 'start' });
   }, [timelineOf]);
   const mine = useRoute('/api/v1/elections/{id}/my-status', { params, version });
+  // The reader's own state, for "Your status" and what is wrong nearby: the page's state when it is that one.
+  const myFips = mine.state === 'ready' ? (mine.value.jurisdiction?.state_fips ?? null) : null;
+  const myState = useRoute('/api/v1/elections/{id}/rollup/{state}', { params: { ...params, state: myFips ?? '' }, version, skip: myFips === null || myFips === props.state });
   if (rollup.state === 'loading') return <Loading what="the election" />;
   if (rollup.state === 'error') return <ProblemBox problem={rollup.problem} />;
   const r = rollup.value;
@@ -93,11 +97,6 @@ export function ElectionDay(props: { readonly id: string; readonly state: string
             {r.phase === null ? 'No phase under way' : `${PHASE_TEXT[r.phase.phase]} under way`} · what you see is what was shared with you · updated {formatWhen(r.generated_at, new Date())}
           </p>
         </div>
-        {mine.state === 'ready' && mine.value.jurisdiction !== null ? (
-          <Link to={`/elections/${encodeURIComponent(props.id)}/status`} className="button primary big">
-            Post your status
-          </Link>
-        ) : null}
       </div>
       {props.posted === true ? (
         <p className="success" role="status">
@@ -105,16 +104,33 @@ export function ElectionDay(props: { readonly id: string; readonly state: string
         </p>
       ) : null}
 
+      {mine.state === 'ready' && mine.value.jurisdiction !== null ? (
+        <YourStatus
+          electionId={props.id}
+          mine={mine.value}
+          state={myFips === props.state ? (state.state === 'ready' ? state.value : null) : myState.state === 'ready' ? myState.value : null}
+          onSeeAll={
+            myFips !== props.state
+              ? null
+              : () => {
+                  setFilter('attention');
+                  setTimeout(() => document.querySelector('.jurisdictions-section')?.scrollIntoView({ block: 'start' }), 50);
+                }
+          }
+        />
+      ) : null}
+
       <section className="questions" aria-label={`The three questions, ${where}`}>
         {ELECTION_QUESTIONS.map((q) => (
-          <QuestionCard key={q} q={q} answer={questions[q]} notShared={notShared} />
+          <QuestionCard key={q} q={q} answer={questions[q]} notShared={notShared} phone={phone} />
         ))}
       </section>
 
       {props.state !== null && state.state === 'ready' ? <StateSummary s={state.value} filter={filter} onFilter={setFilter} /> : null}
 
       {props.state !== null && state.state === 'ready' ? (
-        <Section title={`${state.value.state.name}: each jurisdiction`} open={true} className="jurisdictions-section">
+        // On a phone the long list starts folded (it was most of an 8,000-pixel page); choosing a level above opens it on those.
+        <Section key={phone ? `jurisdictions-${filter}` : 'jurisdictions'} title={`${state.value.state.name}: each jurisdiction`} open={!phone || filter !== 'all'} className="jurisdictions-section">
           <JurisdictionsTable s={state.value} now={now} filter={filter} timelineOf={(j) => `/elections/${encodeURIComponent(props.id)}?state=${props.state ?? ''}&timeline=${encodeURIComponent(j)}`} />
           <p className="small">
             <Link to={`/elections/${encodeURIComponent(props.id)}/expectations?state=${props.state}`}>How often each jurisdiction must report, phase by phase</Link>
@@ -254,7 +270,7 @@ function StateSettings(props: { readonly id: string; readonly s: StateRollupView
   );
 }
 
-function QuestionCard(props: { readonly q: ElectionQuestion; readonly answer: RollupView['questions'][ElectionQuestion]; readonly notShared: number }) {
+function QuestionCard(props: { readonly q: ElectionQuestion; readonly answer: RollupView['questions'][ElectionQuestion]; readonly notShared: number; readonly phone: boolean }) {
   const a = props.answer;
   const shown = a.answer === 'yes' ? a.reports.slice(0, 5) : [];
   // Each link names its report ("Election-day status of Door County, WI: voting disrupted"), never a row of identical "See the report".
@@ -264,16 +280,28 @@ function QuestionCard(props: { readonly q: ElectionQuestion; readonly answer: Ro
       <p className="question-text">{QUESTION_TEXT[props.q]}</p>
       <p className="answer">{ANSWER_WORDS[a.answer]}</p>
       <p className="small">{answerReason(a.answer, a.report_count, a.silent, props.notShared)}</p>
-      {shown.length > 0 ? (
-        <ul className="small report-links" aria-label={`Reports behind “${QUESTION_TEXT[props.q]}”`}>
-          {shown.map((id, i) => (
-            <li key={id}>
-              <Link to={`/intel/${encodeURIComponent(id)}`}>{titles.get(id) ?? reportLinkWords(i, shown.length)}</Link>
-            </li>
-          ))}
-        </ul>
-      ) : null}
+      {shown.length === 0 ? null : props.phone ? (
+        // A phone folds the reports behind the answer, so that the three answers fit the first screens.
+        <details className="small report-fold">
+          <summary>{shown.length === 1 ? 'The report behind it' : `The ${shown.length} reports behind it`}</summary>
+          <ReportLinks q={props.q} shown={shown} titles={titles} />
+        </details>
+      ) : (
+        <ReportLinks q={props.q} shown={shown} titles={titles} />
+      )}
     </div>
+  );
+}
+
+function ReportLinks(props: { readonly q: ElectionQuestion; readonly shown: readonly string[]; readonly titles: ReadonlyMap<string, string> }) {
+  return (
+    <ul className="small report-links" aria-label={`Reports behind “${QUESTION_TEXT[props.q]}”`}>
+      {props.shown.map((id, i) => (
+        <li key={id}>
+          <Link to={`/intel/${encodeURIComponent(id)}`}>{props.titles.get(id) ?? reportLinkWords(i, props.shown.length)}</Link>
+        </li>
+      ))}
+    </ul>
   );
 }
 
