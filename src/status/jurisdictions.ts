@@ -13,14 +13,22 @@ const JURISDICTION_KINDS: readonly OrgKind[] = ['state', 'territory', 'local'];
  */
 export function jurisdictionsFrom(accounts: { listOrganizations(filter: { readonly kinds: readonly OrgKind[] }): Promise<Organization[]> }, clock: { now(): Date }, ttlMs = 30_000): JurisdictionsPort {
   let cached: { at: number; byState: Promise<Map<string, Jurisdiction[]>>; joined: Map<string, Jurisdiction[]> } | null = null;
+  // The last reading's jurisdictions by id: one unchanged since is given as the same object, so the roll-ups built over
+  // it (compared object for object, rollup-cache.ts sameJurisdictions, rollup.ts StatePart) still hold after a reading.
+  let known = new Map<string, Jurisdiction>();
   const load = async () => {
     const byState = new Map<string, Jurisdiction[]>();
+    const next = new Map<string, Jurisdiction>();
     for (const o of await accounts.listOrganizations({ kinds: JURISDICTION_KINDS })) {
       if (o.state_fips === null || (o.kind !== 'state' && o.kind !== 'territory' && o.kind !== 'local')) continue;
       const list = byState.get(o.state_fips) ?? [];
-      list.push({ id: o.id, name: o.name, kind: o.kind, stateFips: o.state_fips, countyFips: o.county_fips });
+      const before = known.get(o.id);
+      const j = before !== undefined && before.name === o.name && before.kind === o.kind && before.stateFips === o.state_fips && before.countyFips === o.county_fips ? before : { id: o.id, name: o.name, kind: o.kind, stateFips: o.state_fips, countyFips: o.county_fips };
+      next.set(o.id, j);
+      list.push(j);
       byState.set(o.state_fips, list);
     }
+    known = next;
     for (const [fips, list] of byState) byState.set(fips, inDisplayOrder(list));
     return byState;
   };

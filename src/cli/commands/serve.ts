@@ -190,7 +190,11 @@ async function serve(flags: ServeFlags): Promise<number> {
 
   // Election day: the offices' dashboards all ask at once when a server (re)starts; their hot paths run once before it listens (docs/deployment.md).
   const warmed = await hub.warmStart();
-  console.error(`warm start: ${warmed.rollups} roll-ups built for the state, territory and federal offices of the elections under way, ${warmed.requests} asked through their routes, ${warmed.reads} lists and searches read (${(warmed.ms / 1000).toFixed(1)} s)`);
+  const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+  console.error(
+    `warm start: ${warmed.rollups} roll-ups built for the state, territory and federal offices of the elections under way (${seconds(warmed.steps.built)}), ` +
+      `${warmed.requests} asked through their routes (${seconds(warmed.steps.asked)}), ${warmed.reads} lists and searches read (${seconds(warmed.steps.read)}); ${seconds(warmed.ms)} in all`,
+  );
   const stale = await removeStaleUploads();
   if (stale > 0) console.error(`removed ${stale} upload files left behind by a server that was stopped mid-upload`);
   const server = await startServer({
