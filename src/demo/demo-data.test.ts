@@ -133,4 +133,11 @@ describe('the demo story', () => {
     const note = items.find((i) => i.owner === orgs.otherState.id && i.object['type'] === 'note');
     expect(String(note?.object['content'])).toMatch(/Wisconsin.*noon rumour/);
   });
+
+  it('names the state office in its public words by its name, never "the state election office"', () => {
+    const correction = demoCorrection(orgs);
+    const words = JSON.stringify([correction.body, demoStatements().map((s) => s.text)]);
+    expect(words).not.toMatch(/state election office/i);
+    expect(correction.body.official_links?.[0]?.title).toMatch(/^Wisconsin Elections Commission:/);
+  });
 });
