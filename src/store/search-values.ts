@@ -143,8 +143,27 @@ export type ValueQuery =
   | { readonly kind: 'domain'; readonly from: string; readonly to: string }
   | { readonly kind: 'exact'; readonly values: readonly SearchValue[] };
 
-/** Reads a search query as a value: an IP address or block, a domain (with its subdomains), a URL, an email address or a hash. */
+/** How many queries' readings valueQuery keeps; past it the oldest is dropped. */
+const QUERIES_KEPT = 256;
+const readings = new Map<string, ValueQuery | null>();
+
+/**
+ * Reads a search query as a value: an IP address or block, a domain (with its subdomains), a URL, an email address or a hash.
+ * A search reads its query four or five times a request (the page, the total, which index drives each): the reading, a
+ * pure function of the text (an address's 33 holding blocks, a URL parsed), is kept by the text and never changed.
+ */
 export function valueQuery(q: string): ValueQuery | null {
+  // A text longer than any value (valuesOfString reads 2,048 characters at most) is not kept.
+  if (q.length > 2048) return readValueQuery(q);
+  const kept = readings.get(q);
+  if (kept !== undefined) return kept;
+  const reading = readValueQuery(q);
+  if (readings.size >= QUERIES_KEPT) readings.delete(readings.keys().next().value ?? '');
+  readings.set(q, reading);
+  return reading;
+}
+
+function readValueQuery(q: string): ValueQuery | null {
   const text = q.trim();
   const block = /^[0-9a-f:.]+(\/\d{1,3})?$/i.test(text) && (text.includes('.') || text.includes(':')) ? parseCidr(text) : null;
   if (block !== null) {

@@ -1,4 +1,4 @@
-import { expressionBuilder, sql, type ExpressionBuilder, type Expression, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
 import type { AudienceKey } from '../domain/audience.ts';
 import type { OrgId, StixId } from '../domain/ids.ts';
 import { problem, type Problem } from '../domain/problem.ts';
@@ -6,15 +6,13 @@ import { err, ok, type Result } from '../domain/result.ts';
 import { TLP_LEVELS, type Tlp } from '../domain/tlp.ts';
 import type { DialectName } from './db.ts';
 import { timestampKey } from './mod-key.ts';
-import type { StixTables, StixVersionTable } from './stix-tables.ts';
+import type { StixTables } from './stix-tables.ts';
 import type { CountQuery, IndicatorFields, ListQuery, Page, Reader, ReshareEntry, ReshareLog, Sharing, StoredVersion } from './types.ts';
 import { ftsSharing, visibilitySources, visibleInRow, visibleTo } from './visibility.ts';
 import { queryWords, valueQuery, type ValueQuery } from './search-values.ts';
 import { assertNever } from '../domain/assert-never.ts';
 import { RAMPART_EXTENSION_ID } from '../stix/rampart-extension.ts';
 
-type Aliased = StixTables & { v: StixVersionTable };
-type Eb = ExpressionBuilder<Aliased, 'v'>;
 type Filters = Omit<ListQuery, 'limit' | 'cursor'>;
 
 /** The largest page a caller may ask for. */
@@ -255,37 +253,101 @@ const checkJoin = sql`join stix_version as v indexed by stix_version_check on v.
  * the value where a page stops at its first visible ones (the rule on each of a domain's 2,018 value rows costs 0.25 ms,
  * more than the 60 versions a county member's page looks up past those it may not see).
  */
-function conditions(reader: Reader, q: Filters, position: Position | null, dialect: DialectName, terms: string | null = null, ruleOnValues = false): Result<(eb: Eb) => Expression<SqlBool>, Problem> {
+function conditions(reader: Reader, q: Filters, position: Position | null, dialect: DialectName, terms: string | null = null, ruleOnValues = false): Result<RawBuilder<SqlBool>, Problem> {
   const from = q.modifiedFrom === undefined ? undefined : timestampKey(q.modifiedFrom);
   const to = q.modifiedTo === undefined ? undefined : timestampKey(q.modifiedTo);
   for (const [name, given, key] of [['modifiedFrom', q.modifiedFrom, from], ['modifiedTo', q.modifiedTo, to]] as const) {
     if (given !== undefined && key === null) return err(problem('invalid', 'invalid-timestamp', `${name} "${given}" is not a STIX timestamp; use e.g. 2024-11-05T13:00:00.000Z`));
   }
+  const w = new Where();
+  if (q.versions !== 'all') w.test('"v"."is_latest" = ', 1);
+  if (q.types !== undefined) w.among('"v"."type" in ', q.types);
+  if (q.excludeTypes !== undefined && q.excludeTypes.length > 0) w.among('"v"."type" not in ', q.excludeTypes);
+  if (q.ids !== undefined) w.among('"v"."id" in ', q.ids);
+  if (typeof from === 'string') w.test('"v"."mod_key" >= ', from);
+  if (typeof to === 'string') w.test('"v"."mod_key" <= ', to).test('"v"."mod_key" <> ', '');
+  if (q.addedAfterUs !== undefined) w.test('"v"."added_us" > ', q.addedAfterUs);
+  if (q.refersTo !== undefined) w.part(sql<SqlBool>`v.added_us in (select r.added_us from stix_ref r where r.ref = ${q.refersTo})`);
+  if (position !== null) w.test(position.desc ? '"v"."added_us" < ' : '"v"."added_us" > ', position.us);
+  // PostgreSQL: a page and a count alike (its value rows' index holds their sharing, so the rule costs no lookup there).
+  if (q.text !== undefined && q.text !== '') w.part(textMatch(q.text, dialect, terms, ruleOnValues || dialect === 'postgres' ? reader : null));
+  if (q.tlps !== undefined) w.among('"v"."tlp" in ', q.tlps);
+  if (q.owners !== undefined) w.among('"v"."owner" in ', q.owners);
+  if (q.labels !== undefined) w.part(labelMatch(q.labels, dialect));
+  if (q.reference !== undefined) w.test('"v"."reference" = ', q.reference === 'only' ? 1 : 0);
+  if (q.severities !== undefined) w.part(q.severities.length === 0 ? NOTHING : sql<SqlBool>`${extensionField('severity', dialect)} in (${sql.join(q.severities)})`);
+  if (q.states !== undefined) {
+    w.part(q.states.length === 0 ? NOTHING : sql<SqlBool>`coalesce(${extensionField('state_fips', dialect)}, ${topField('state_fips', dialect)}) in (${sql.join(q.states)})`);
+  }
   const visible = visibleInRow(reader, 'v', dialect);
-  return ok((eb: Eb) => {
-    const all: Expression<SqlBool>[] = [];
-    if (q.versions !== 'all') all.push(eb('v.is_latest', '=', 1));
-    if (q.types !== undefined) all.push(q.types.length === 0 ? sql<SqlBool>`1 = 0` : eb('v.type', 'in', q.types));
-    if (q.excludeTypes !== undefined && q.excludeTypes.length > 0) all.push(eb('v.type', 'not in', q.excludeTypes));
-    if (q.ids !== undefined) all.push(q.ids.length === 0 ? sql<SqlBool>`1 = 0` : eb('v.id', 'in', q.ids));
-    if (typeof from === 'string') all.push(eb('v.mod_key', '>=', from));
-    if (typeof to === 'string') all.push(eb('v.mod_key', '<=', to), eb('v.mod_key', '<>', ''));
-    if (q.addedAfterUs !== undefined) all.push(eb('v.added_us', '>', q.addedAfterUs));
-    if (q.refersTo !== undefined) all.push(sql<SqlBool>`v.added_us in (select r.added_us from stix_ref r where r.ref = ${q.refersTo})`);
-    if (position !== null) all.push(eb('v.added_us', position.desc ? '<' : '>', position.us));
-    // PostgreSQL: a page and a count alike (its value rows' index holds their sharing, so the rule costs no lookup there).
-    if (q.text !== undefined && q.text !== '') all.push(textMatch(q.text, dialect, terms, ruleOnValues || dialect === 'postgres' ? reader : null));
-    if (q.tlps !== undefined) all.push(q.tlps.length === 0 ? sql<SqlBool>`1 = 0` : eb('v.tlp', 'in', q.tlps));
-    if (q.owners !== undefined) all.push(q.owners.length === 0 ? sql<SqlBool>`1 = 0` : eb('v.owner', 'in', q.owners));
-    if (q.labels !== undefined) all.push(labelMatch(q.labels, dialect));
-    if (q.reference !== undefined) all.push(eb('v.reference', '=', q.reference === 'only' ? 1 : 0));
-    if (q.severities !== undefined) all.push(q.severities.length === 0 ? sql<SqlBool>`1 = 0` : sql<SqlBool>`${extensionField('severity', dialect)} in (${sql.join(q.severities)})`);
-    if (q.states !== undefined) {
-      all.push(q.states.length === 0 ? sql<SqlBool>`1 = 0` : sql<SqlBool>`coalesce(${extensionField('state_fips', dialect)}, ${topField('state_fips', dialect)}) in (${sql.join(q.states)})`);
+  if (visible !== null) w.part(visible);
+  return ok(w.done());
+}
+
+const NOTHING = sql<SqlBool>`1 = 0`;
+
+/**
+ * A WHERE of tests joined by `and`, written as one fragment of text with its values (and the fragments it holds), in the
+ * words Kysely's builder wrote (`("v"."is_latest" = ? and "v"."type" not in (?) and …)`): built with the builder, each
+ * test parsed its column and operator into a tree of nodes, and the WHERE was most of what building a search's two
+ * statements allocated (a URL's page and total: 21 of 105 KB, docs/benchmarks.md, Search). Column names and operators
+ * are the store's own text, never input; every value is bound.
+ */
+class Where {
+  readonly #texts: string[] = [''];
+  readonly #values: unknown[] = [];
+  #count = 0;
+
+  #next(): void {
+    if (this.#count++ > 0) this.#append(' and ');
+  }
+
+  #append(text: string): void {
+    this.#texts[this.#texts.length - 1] += text;
+  }
+
+  #value(value: unknown): void {
+    this.#values.push(value);
+    this.#texts.push('');
+  }
+
+  /** `column op value`: `head` is the column and the operator with its space. */
+  test(head: string, value: unknown): this {
+    this.#next();
+    this.#append(head);
+    this.#value(value);
+    return this;
+  }
+
+  /** `column in (values)` (or not in): none matches nothing. */
+  among(head: string, values: readonly unknown[]): this {
+    if (values.length === 0) return this.part(NOTHING);
+    this.#next();
+    this.#append(`${head}(`);
+    for (const [i, value] of values.entries()) {
+      if (i > 0) this.#append(', ');
+      this.#value(value);
     }
-    if (visible !== null) all.push(visible);
-    return eb.and(all);
-  });
+    this.#append(')');
+    return this;
+  }
+
+  /** A test written as its own fragment. */
+  part(fragment: RawBuilder<SqlBool>): this {
+    this.#next();
+    this.#value(fragment);
+    return this;
+  }
+
+  done(): RawBuilder<SqlBool> {
+    if (this.#count === 0) return sql<SqlBool>`1 = 1`;
+    if (this.#count > 1) {
+      this.#texts[0] = `(${this.#texts[0] ?? ''}`;
+      this.#append(')');
+    }
+    const texts = this.#texts;
+    return sql<SqlBool>(Object.assign(texts, { raw: texts }), ...this.#values);
+  }
 }
 
 /**
@@ -350,7 +412,13 @@ function firstWindow(q: ListQuery, position: Position | null): Window {
   return desc ? { lo: floor, hi: position?.us ?? NO_BOUND, desc } : { lo: Math.max(position?.us ?? -1, floor), hi: NO_BOUND, desc };
 }
 
-const selectColumns = () => sql.join(COLUMNS.map((c) => sql.ref(c)));
+/**
+ * The columns of a version read back, as the text Kysely's builder wrote for them, made once: each statement's list of
+ * references was otherwise parsed and compiled anew (11 of the 105 KB a URL's page and total allocated).
+ */
+const SELECTED = sql.raw(COLUMNS.map((c) => c.split('.').map((part) => `"${part}"`).join('.')).join(', '));
+const selectColumns = () => SELECTED;
+const DIRECTION = { asc: sql.raw('asc'), desc: sql.raw('desc') } as const;
 
 /**
  * SQLite: the first `limit + 1` versions from the cursor on (oldest first, or newest first) that the
@@ -607,9 +675,6 @@ function searchWalk(sources: Sources, q: Filters, terms: { readonly pg: string |
   return terms.pg !== null && !narrowed(withoutText(q)) && walkOf(sources, q).wide;
 }
 
-/** A WHERE built for `v` (conditions), as SQL to put inside a statement written by hand. */
-const inline = (where: (eb: Eb) => Expression<SqlBool>) => sql<SqlBool>`${where(expressionBuilder<Aliased, 'v'>())}`;
-
 /** The first `limit + 1` versions from the cursor on that the reader may see, read through its sources (see visibilitySources). */
 function listBySources(db: Kysely<StixTables>, dialect: DialectName, reader: Reader, sources: Sources, q: ListQuery, position: Position | null): Promise<Row[]> {
   if (sources.keys.length === 0 && sources.owner === null) return Promise.resolve([]);
@@ -679,7 +744,7 @@ async function rankedWindow(db: Kysely<StixTables>, dialect: DialectName, among:
     const where = conditions(reader, withoutText(q), null, dialect);
     if (!where.ok) throw new Error(`list: ${where.error.message}`);
     const { rows } = await sql<{ us: number }>`select w.us from (
-        select stix_fts.rowid as us, bm25(stix_fts) as score from stix_fts ${checkJoin} where stix_fts match ${await ftsTerms(db, words)} and ${where.value(expressionBuilder<Aliased, 'v'>())}
+        select stix_fts.rowid as us, bm25(stix_fts) as score from stix_fts ${checkJoin} where stix_fts match ${await ftsTerms(db, words)} and ${where.value}
         order by stix_fts.rowid desc limit ${among}) w
       order by w.score, w.us desc limit ${limit + 1} offset ${offset}`.execute(db);
     return rows.map((r) => Number(r.us));
@@ -692,7 +757,7 @@ async function rankedWindow(db: Kysely<StixTables>, dialect: DialectName, among:
   if (sources !== null && searchWalk(sources, q, { pg: terms })) {
     // The window is the newest `among` matches the reader may see: the first of its walk, as a words search's list reads them.
     // One more is walked, so the walk is also the capped total's (countBySourcesPostgres walks the same with the same WHERE).
-    const walked = await walkTimes(db, reader, sources, q, among + 1, inline(where.value));
+    const walked = await walkTimes(db, reader, sources, q, among + 1, where.value);
     if (tally !== undefined) tally.walked = { found: walked.length, upTo: among + 1 };
     const window = walked.slice(0, among);
     const { rows } = await sql<{ us: number | string }>`select v.added_us as us from stix_version v where v.added_us = any(${window}::bigint[])
@@ -853,25 +918,11 @@ export function stixReads(db: Kysely<StixTables>, dialect: DialectName, rankedAm
           : sources !== null && !narrowed(q)
           ? await listBySources(db, dialect, reader, sources, q, position.value)
           : sources !== null && searchWalk(sources, q, terms)
-          ? await listBySourcesPostgres(db, reader, sources, q, position.value, inline(where.value))
-          : await base().select(COLUMNS).where(where.value).orderBy('v.added_us', direction).orderBy('v.id', direction).limit(q.limit + 1).execute();
+          ? await listBySourcesPostgres(db, reader, sources, q, position.value, where.value)
+          : (await sql<Row>`select ${SELECTED} from "stix_version" as "v" where ${where.value} order by "v"."added_us" ${DIRECTION[direction]}, "v"."id" ${DIRECTION[direction]} limit ${q.limit + 1}`.execute(db)).rows;
     const items = toVersions(rows.slice(0, q.limit));
     const last = items[items.length - 1];
     return ok({ items, nextCursor: rows.length > q.limit && last !== undefined ? encodeCursor(last.addedUs, desc) : null });
-  }
-
-  /**
-   * SQLite, a words search: the versions matching the FTS5 query `fts` and the other filters, read in
-   * rowid (added) order from the full-text index, each joined to its version by rowid.
-   */
-  function byWords(reader: Reader, q: Filters, fts: string, position: Position | null) {
-    const where = conditions(reader, q, position, dialect);
-    if (!where.ok) throw new Error(`list: ${where.error.message}`);
-    return db
-      .selectFrom('stix_fts')
-      .innerJoin('stix_version as v', 'v.added_us', 'stix_fts.rowid')
-      .where(sql<SqlBool>`stix_fts match ${fts}`)
-      .where(where.value);
   }
 
   /**
@@ -883,23 +934,22 @@ export function stixReads(db: Kysely<StixTables>, dialect: DialectName, rankedAm
   async function listByValues(reader: Reader, q: Filters, values: RawBuilder<unknown>, position: Position | null, limit: number): Promise<Row[]> {
     const where = conditions(reader, q, position, dialect);
     if (!where.ok) throw new Error(`list: ${where.error.message}`);
-    const order = q.order === 'desc' ? sql`desc` : sql`asc`;
-    return db
-      .selectFrom(sql<{ added_us: number }>`(select c.added_us from (${values}) c group by c.added_us order by c.added_us ${order})`.as('c'))
-      .innerJoin('stix_version as v', 'v.added_us', 'c.added_us')
-      .select(COLUMNS)
-      .where(where.value)
-      .orderBy('c.added_us', q.order === 'desc' ? 'desc' : 'asc')
-      .limit(limit)
-      .execute();
+    const order = DIRECTION[q.order === 'desc' ? 'desc' : 'asc'];
+    const { rows } = await sql<Row>`select ${SELECTED} from (select c.added_us from (${values}) c group by c.added_us order by c.added_us ${order}) as "c"
+      inner join "stix_version" as "v" on "v"."added_us" = "c"."added_us" where ${where.value} order by "c"."added_us" ${order} limit ${limit}`.execute(db);
+    return rows;
   }
 
-  function listByWords(reader: Reader, q: Filters, fts: string, position: Position | null, limit: number): Promise<Row[]> {
-    return byWords(reader, q, fts, position)
-      .select(COLUMNS)
-      .orderBy('stix_fts.rowid', q.order === 'desc' ? 'desc' : 'asc')
-      .limit(limit)
-      .execute();
+  /**
+   * SQLite, a words search: the versions matching the FTS5 query `fts` and the other filters, read in
+   * rowid (added) order from the full-text index, each joined to its version by rowid.
+   */
+  async function listByWords(reader: Reader, q: Filters, fts: string, position: Position | null, limit: number): Promise<Row[]> {
+    const where = conditions(reader, q, position, dialect);
+    if (!where.ok) throw new Error(`list: ${where.error.message}`);
+    const { rows } = await sql<Row>`select ${SELECTED} from "stix_fts" inner join "stix_version" as "v" on "v"."added_us" = "stix_fts"."rowid"
+      where stix_fts match ${fts} and ${where.value} order by "stix_fts"."rowid" ${DIRECTION[q.order === 'desc' ? 'desc' : 'asc']} limit ${limit}`.execute(db);
+    return rows;
   }
 
   const count = async (reader: Reader, q: CountQuery = {}): Promise<number> => countWith(reader, q, await termsOf(q));
@@ -914,7 +964,7 @@ export function stixReads(db: Kysely<StixTables>, dialect: DialectName, rankedAm
       // The reader's sharing ANDed in: FTS5 skips the matches it may not see, which were each looked up to be left out.
       const sharing = ftsSharing(reader);
       const { rows } = await sql<{ n: number }>`select count(*) as n from (select 1 from stix_fts ${checkJoin}
-        where stix_fts match ${sharing === null ? fts : `${fts} AND ${sharing}`} and ${where.value(expressionBuilder<Aliased, 'v'>())} ${atMost === undefined ? sql`` : sql`limit ${sql.lit(atMost + 1)}`})`.execute(db);
+        where stix_fts match ${sharing === null ? fts : `${fts} AND ${sharing}`} and ${where.value} ${atMost === undefined ? sql`` : sql`limit ${sql.lit(atMost + 1)}`})`.execute(db);
       return Number(rows[0]?.n ?? 0);
     }
     const where = conditions(reader, filters, null, dialect, terms.pg, true);
@@ -923,12 +973,11 @@ export function stixReads(db: Kysely<StixTables>, dialect: DialectName, rankedAm
     if (atMost !== undefined && sources !== null && !narrowed(filters)) {
       return dialect === 'postgres' ? countBySourcesPostgres(db, reader, sources, filters, atMost, rowChecks(filters)) : countBySourcesSqlite(db, sources, filters, atMost);
     }
-    if (atMost !== undefined && sources !== null && searchWalk(sources, filters, terms)) return countBySourcesPostgres(db, reader, sources, filters, atMost, inline(where.value));
+    if (atMost !== undefined && sources !== null && searchWalk(sources, filters, terms)) return countBySourcesPostgres(db, reader, sources, filters, atMost, where.value);
     if (atMost !== undefined) {
       // The cap written in: a bound LIMIT has SQLite prepare the statement again on every run (0.12 ms of a 0.5 ms count).
-      const capped = base().select(sql`1`.as('one')).where(where.value).limit(sql.lit(atMost + 1));
-      const row = await db.selectFrom(capped.as('m')).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-      return Number(row.n);
+      const { rows } = await sql<{ n: number }>`select count(*) as "n" from (select 1 as "one" from "stix_version" as "v" where ${where.value} limit ${sql.lit(atMost + 1)}) as "m"`.execute(db);
+      return Number(rows[0]?.n ?? 0);
     }
     const row = await base().select((eb) => eb.fn.countAll<number>().as('n')).where(where.value).executeTakeFirstOrThrow();
     return Number(row.n);

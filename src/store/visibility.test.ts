@@ -91,6 +91,36 @@ describe.each(testDialects())('visibility on %s', (dialect) => {
     expect(await store.stix.count(OPERATOR)).toBe(1);
   });
 
+  it('follows a member\'s keys as they change, request by request (the rule is kept by the keys it reads)', async () => {
+    const { store } = await fresh();
+    const grouped = obj({ type: 'report', name: 'group briefing on ballot phishing', sharing: share(ORG_A, 'amber', [GROUP]) });
+    const stated = obj({ type: 'report', name: 'state briefing on ballot phishing', sharing: share(ORG_A, 'amber', [STATE]) });
+    await put(store.stix, [grouped, stated]);
+    const seen = async (keys: AudienceKey[]) => {
+      // A new reader each time, as each request reads its keys anew: same organization, same first keys.
+      const reader = member(ORG_B, ['community', ...keys]);
+      const page = await store.stix.listCounted(reader, { text: 'ballot phishing', limit: 10 }, 1000);
+      if (!page.ok) throw new Error(page.error.message);
+      const listed = await store.stix.list(reader, { limit: 10 });
+      if (!listed.ok) throw new Error(listed.error.message);
+      const names = page.value.items.map((v) => JSON.parse(v.json) as { name: string }).map((o) => o.name).sort();
+      expect(listed.value.items.map((v) => v.id).sort()).toEqual(page.value.items.map((v) => v.id).sort());
+      expect(await store.stix.count(reader, { text: 'phishing', atMost: 100 })).toBe(names.length);
+      expect(await store.stix.get(reader, grouped.id)).toEqual(names.includes('group briefing on ballot phishing') ? expect.anything() : null);
+      return names;
+    };
+    expect(await seen([])).toEqual([]);
+    // The organization joins the group: its next request sees the group's report.
+    expect(await seen([GROUP])).toEqual(['group briefing on ballot phishing']);
+    expect(await seen([GROUP, STATE])).toEqual(['group briefing on ballot phishing', 'state briefing on ballot phishing']);
+    // It leaves the group: the rule kept for its earlier keys is not the one used now.
+    expect(await seen([STATE])).toEqual(['state briefing on ballot phishing']);
+    expect(await seen([])).toEqual([]);
+    // The audience reader and the member with the same keys differ by the owner's test only.
+    expect(await store.stix.count({ kind: 'audience', keys: [GROUP] })).toBe(1);
+    expect(await store.stix.count(member(ORG_A, []))).toBe(2);
+  });
+
   describe('each version is bounded by its own marking', () => {
     const X = 'user:0000000a-2222-4333-8444-555555555555' satisfies AudienceKey;
     const Y = 'user:0000000b-2222-4333-8444-555555555555' satisfies AudienceKey;

@@ -43,14 +43,36 @@ export function visibleInRow(reader: Reader, alias: string, dialect: DialectName
     case 'operator':
       return null;
     case 'public':
-      return rowRule(alias, dialect, null, ['public'], false);
+      return keptRule(alias, dialect, null, ['public'], false);
     case 'member':
-      return rowRule(alias, dialect, reader.orgId, reader.keys, true);
+      return keptRule(alias, dialect, reader.orgId, reader.keys, true);
     case 'audience':
-      return rowRule(alias, dialect, null, reader.keys, true);
+      return keptRule(alias, dialect, null, reader.keys, true);
     default:
       return assertNever(reader);
   }
+}
+
+/** How many readers' rules keptRule holds (each a few hundred bytes); past it the oldest is dropped. */
+const RULES_KEPT = 1024;
+const rules = new Map<string, RawBuilder<SqlBool>>();
+
+/**
+ * rowRule, kept by everything it reads (the alias, the dialect, the owner tested, the keys in order): a county member's
+ * search built its rule three times a request (the page, the total on the version and on its value rows), each a fresh
+ * fragment that Kysely then compiled, and a reader's keys are read anew on every request, so the rule was rebuilt for
+ * every request of the same person. Kept by its inputs, not by the reader: a reader whose keys changed (an organization
+ * that joined or left a group, a key revoked) has another entry, so nothing is ever served that its keys do not give.
+ * A pure function's results only: no state of the store or of a request is kept here.
+ */
+function keptRule(alias: string, dialect: DialectName, owner: string | null, keys: readonly string[], grouped: boolean): RawBuilder<SqlBool> {
+  const key = `${alias}\u0000${dialect}\u0000${grouped ? 'g' : ''}\u0000${owner ?? ''}\u0000${keys.join('\u0000')}`;
+  const kept = rules.get(key);
+  if (kept !== undefined) return kept;
+  const rule = rowRule(alias, dialect, owner, keys, grouped);
+  if (rules.size >= RULES_KEPT) rules.delete(rules.keys().next().value ?? '');
+  rules.set(key, rule);
+  return rule;
 }
 
 /**
