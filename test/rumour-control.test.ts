@@ -276,8 +276,11 @@ describe('the demo', () => {
       const corrections = (await get<{ items: Item[] }>('/api/v1/public/corrections')).items;
       expect(corrections.map((i) => [i.title, i.publisher])).toEqual([['Rumour control: polling places do not close at noon (fictional)', 'Wisconsin Elections Commission (fictional)']]);
       const log = (await get<{ entries: { kind: string; content: Record<string, unknown> }[] }>('/api/v1/public/transparency/entries')).entries;
-      expect(log.map((e) => [e.kind, (e.content['object'] as { id: string }).id])).toEqual([['correction-published', corrections[0]?.id]]);
-      expect(await get('/api/v1/public/transparency/checkpoints/latest')).toMatchObject({ size: 1, checkpoint: { tree_size: 1 } });
+      // The correction, then the joint statement of Wisconsin and the village that repeats it an hour later (the phishing statement is for members).
+      expect(log.map((e) => e.kind)).toEqual(['correction-published', 'statement-published']);
+      expect((log[0]?.content['object'] as { id: string } | undefined)?.id).toBe(corrections[0]?.id);
+      expect(log[1]?.content['title']).toBe('Joint statement: polling places in Wisconsin are open until the legal closing time, not noon (fictional)');
+      expect(await get('/api/v1/public/transparency/checkpoints/latest')).toMatchObject({ size: 2, checkpoint: { tree_size: 2 } });
     } finally {
       await demo.close();
     }
@@ -297,9 +300,11 @@ describe('the demo', () => {
         const { rows } = await sql<{ name: string | null }>`select v.name from notify_alert a left join stix_version v on v.id = a.object_id and v.is_latest = 1 where a.user_id = ${person?.id ?? ''} and a.read_at is null order by v.name`.execute(demo.store.database.db);
         return rows.map((r) => r.name);
       };
+      // The CISA and Wisconsin statement on the phishing names the watched domain too.
       expect(await unread('clerk@demoville.example')).toEqual([
         'Credential harvesting page (fictional)',
         'False rumour: "polling places close at noon" (fictional)',
+        'Joint statement: phishing emails to election offices ahead of election day (fictional)',
         'Phishing domain impersonating a state voter portal (fictional)',
       ]);
       // The election's hundred status reports came before the matcher's starting point: no flood for the state analyst.
