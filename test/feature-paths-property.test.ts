@@ -255,17 +255,21 @@ describe.each(testDialects())('feature paths on %s agree with the TLP oracle', (
     const incidents = objects.filter((o) => o.type === 'incident');
     const indicators = objects.filter((o) => o.type === 'indicator');
     for (const t of spec.ownRecords) {
-      const target = indicators[t.indicator % Math.max(1, indicators.length)];
-      // The first organization from t.by on whose analyst may not see the indicator, if any.
+      const pool = [...indicators, ...incidents];
+      const target = pool[t.indicator % Math.max(1, pool.length)];
+      // The first organization from t.by on whose analyst may not see it, if any.
       const k = [0, 1, 2, 3, 4, 5].map((d) => (t.by + d) % orgs.length).find((j) => target !== undefined && !objects.some((o) => o.id === target.id && (o.owner === j || seesAt({ kind: 'member', org: j, user: orgs[j]?.analyst.userId ?? null }, o, 'initial'))));
       const by = k === undefined ? undefined : orgs[k];
       if (target === undefined || by === undefined || k === undefined) continue;
       const w = word();
       const at = '2026-11-03T12:00:00.000Z';
-      const object = { type: 'indicator', spec_version: '2.1', id: target.id, created: at, modified: at, name: `indicator ${w}`, description: `about ${w}`, pattern: `[domain-name:value = '${w}.example']`, pattern_type: 'stix', valid_from: '2026-11-03T12:00:00Z' };
+      const object =
+        target.type === 'indicator'
+          ? { type: 'indicator', spec_version: '2.1', id: target.id, created: at, modified: at, name: `indicator ${w}`, description: `about ${w}`, pattern: `[domain-name:value = '${w}.example']`, pattern_type: 'stix', valid_from: '2026-11-03T12:00:00Z' }
+          : { type: 'incident', spec_version: '2.1', id: target.id, created: at, modified: at, name: `incident ${w}`, description: `about ${w}`, extensions: { [RAMPART_EXTENSION_ID]: { extension_type: 'property-extension', incident_category: 'cyber', severity: 'low' } } };
       const audience: AudienceKey[] = [`org:${by.id}`];
       writtenOf(await call(by.analyst, 'POST', '/api/v1/objects', { object, tlp: 'amber', audience }), 'own record under an unseen id');
-      objects.push({ id: target.id, type: 'indicator', owner: k, tlp: 'amber', audience: fixed(audience), word: w, refs: [], count: 0, counting: null });
+      objects.push({ id: target.id, type: target.type, owner: k, tlp: 'amber', audience: fixed(audience), word: w, refs: [], count: 0, counting: null });
     }
     // Notes by whoever sees the incident: its sharing, or one they ask for (stored only when the product accepts it).
     for (const n of spec.notes) {
@@ -464,9 +468,10 @@ describe.each(testDialects())('feature paths on %s agree with the TLP oracle', (
     for (const { reader: r, person, org } of readers()) {
       const own = incidents.find((o) => o.owner === org);
       const indicator = objects.find((o) => o.type === 'indicator' && objects.every((x) => x.id !== o.id || (x.owner !== org && !seesAt(r, x, 'final'))));
-      for (const incident of incidents) {
+      // One id may have records of several owners (an organization's own record under an id it could not see).
+      for (const incident of incidents.filter((o, k) => incidents.findIndex((x) => x.id === o.id) === k)) {
         const timeline = await call(person, 'GET', `/api/v1/incidents/${incident.id}/timeline`);
-        if (!seesAt(r, incident, 'final')) {
+        if (!incidents.some((x) => x.id === incident.id && seesAt(r, x, 'final'))) {
           expect(same(timeline, incident.id), `timeline of an unseen incident for org ${org}`).toBe(same(await call(person, 'GET', `/api/v1/incidents/${free}/timeline`), free));
           const writes = [
             ['/api/v1/incidents/{id}/case', { status: 'acknowledged' }],
