@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { AudienceKey } from '../src/domain/audience.ts';
+import { LISTED_ELSEWHERE } from '../src/domain/listed-elsewhere.ts';
 import type { OrgId, StixId } from '../src/domain/ids.ts';
 import type { Principal } from '../src/domain/principal.ts';
 import { ok } from '../src/domain/result.ts';
@@ -422,11 +423,17 @@ async function checkObjects(world: ModelWorld, r: ModelReader, call: Call): Prom
     }
   }
 
-  const dashboard = JSON.parse((await call('GET', '/api/v1/dashboard')).body) as { by_type: { type: string; count: number }[]; open_incidents: number; latest_shared: { id: string }[] };
+  const dashboard = JSON.parse((await call('GET', '/api/v1/dashboard')).body) as { by_type: { type: string; count: number }[]; listed_elsewhere: { type: string; count: number }[]; open_incidents: number; latest_shared: { id: string }[] };
   const counted = visible.filter((o) => !newest(o).revoked);
+  // What the Intelligence list shows by type; what it leaves out unless chosen (relationships here) counted apart.
   const byType = new Map<string, number>();
-  for (const o of counted) byType.set(o.type, (byType.get(o.type) ?? 0) + 1);
+  const elsewhere = new Map<string, number>();
+  for (const o of counted) {
+    const into = LISTED_ELSEWHERE.includes(o.type) ? elsewhere : byType;
+    into.set(o.type, (into.get(o.type) ?? 0) + 1);
+  }
   expect(new Map(dashboard.by_type.map((t) => [t.type, t.count])), `dashboard by type for ${who}`).toEqual(byType);
+  expect(new Map(dashboard.listed_elsewhere.map((t) => [t.type, t.count])), `dashboard listed elsewhere for ${who}`).toEqual(elsewhere);
   expect(dashboard.open_incidents, `dashboard open incidents for ${who}`).toBe(counted.filter((o) => o.type === 'incident').length);
   for (const l of dashboard.latest_shared) expect(expectedIds, `dashboard latest for ${who}`).toContain(l.id);
 
