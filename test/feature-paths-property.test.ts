@@ -608,6 +608,36 @@ describe.each(testDialects())('feature paths on %s agree with the TLP oracle', (
     }
   }
 
+  // ---- A note named to an organization inside a sharing group ------------------------------------------------------
+
+  it("a note's audience tells its writer nothing of the membership of groups it is not in", async () => {
+    const sees = (r: ModelReader, owner: number, audience: readonly AudienceKey[]) => reaches(people, r, owner, 'amber', audience);
+    await fc.assert(
+      fc.asyncProperty(fc.record({ owner: fc.nat(5), keys: fc.array(keyChoice, { minLength: 1, maxLength: 3 }), writer: fc.nat(5), named: fc.nat(5) }), async (spec) => {
+        const owner = orgs[spec.owner];
+        const writer = orgs[spec.writer];
+        const named = orgs[spec.named];
+        // Shared with a group always, and with the writer by name when it is not inside otherwise.
+        const group = people.groups.find((g) => g.members[spec.owner] === 'accepted');
+        if (owner === undefined || writer === undefined || named === undefined || group === undefined) return;
+        const keys = [...new Set([...audienceOf(spec.owner, 'amber', spec.keys), `group:${group.id}` as AudienceKey])];
+        const audience = sees(orgReader(spec.writer), spec.owner, keys) ? keys : [...keys, `org:${writer.id}` as AudienceKey];
+        const id = `incident--5e${HEX(++run, 6)}-0000-4000-8000-${HEX(++serial, 12)}`;
+        const at = '2026-11-03T12:00:00.000Z';
+        const object = { type: 'incident', spec_version: '2.1', id, created: at, modified: at, name: 'an incident', extensions: { [RAMPART_EXTENSION_ID]: { extension_type: 'property-extension', incident_category: 'cyber', severity: 'low' } } };
+        json(await call(owner.analyst, 'POST', '/api/v1/objects', { object, tlp: 'amber', audience }), 'incident');
+        const res = await call(writer.analyst, 'POST', `/api/v1/incidents/${id}/notes`, { content: 'seen here', tlp: 'amber', audience: [`org:${named.id}`] });
+        // Inside: named by the incident, in a state it names, or in one of its groups that the writer is in too (a group's members are shown to its members only).
+        const inside =
+          audience.includes(`org:${named.id}`) ||
+          audience.some((k) => k === `state:${named.fips ?? ''}` && ['state', 'territory', 'local'].includes(named.kind)) ||
+          people.groups.some((g) => audience.includes(`group:${g.id}`) && g.members[spec.named] === 'accepted' && g.members[spec.writer] === 'accepted');
+        expect(res.status, `a note by org ${spec.writer} to org ${spec.named} on ${JSON.stringify(audience)}: ${res.body}`).toBe(inside ? 201 : 422);
+      }),
+      { numRuns: dialect === 'sqlite' ? 40 : 15 },
+    );
+  }, 300_000);
+
   // ---- Support requests ---------------------------------------------------------------------------------------------
 
   const supportArb = fc.array(

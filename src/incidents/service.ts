@@ -127,7 +127,8 @@ const RANK: ReadonlyMap<Tlp, number> = new Map(TLP_LEVELS.map((t, i) => [t, i]))
 /**
  * Adds a note to an incident's timeline: a STIX note by the caller's organization referring to the
  * incident, shared with the incident's audience (the default) or narrower: a TLP at least as strict,
- * and only audience keys the incident names, or organizations inside them.
+ * and only audience keys the incident names, or organizations inside them (inside a group only for a
+ * writer in that group).
  */
 export async function addNote(deps: CaseDeps, principal: Principal, reader: Reader, id: StixId, request: NoteRequest): Promise<Result<Written, Problem>> {
   const found = await visibleIncident(deps, reader, id);
@@ -138,10 +139,13 @@ export async function addNote(deps: CaseDeps, principal: Principal, reader: Read
     return err(problem('invalid', 'note-wider-than-incident', `The incident is ${tlpLabel(incident.tlp)}; a note on it must be ${tlpLabel(incident.tlp)} or stricter, not ${tlpLabel(tlp)}`, [{ path: '$.tlp', code: 'note-wider-than-incident', message: `at least ${tlpLabel(incident.tlp)}` }]));
   }
   const audience = request.audience ?? incident.audience;
+  const writerKeys: readonly string[] = reader.kind === 'member' ? reader.keys : [];
   for (const [i, key] of audience.entries()) {
     if (incident.audience.includes(key)) continue;
     const org = orgIdOfKey(key);
-    const inside = org !== null && (await deps.keysOf(org)).some((k) => incident.audience.includes(k));
+    // Inside through a group only when the writer is in that group too: a group's members are shown to its members only,
+    // and a note accepted or refused for an organization would tell anyone else whether it is one.
+    const inside = org !== null && (await deps.keysOf(org)).some((k) => incident.audience.includes(k) && (!k.startsWith('group:') || writerKeys.includes(k)));
     if (!inside) {
       return err(problem('invalid', 'note-wider-than-incident', `A note may reach only who the incident reaches; ${key} is not inside the incident's audience (${incident.audience.join(', ')})`, [{ path: `$.audience[${i}]`, code: 'note-wider-than-incident', message: 'outside the incident audience' }]));
     }
