@@ -163,8 +163,9 @@ describe.skipIf(skipReason !== null)('alerts in the web UI (Chromium)', () => {
       await page.screenshot({ path: join(shots, '35-rule-form.png'), fullPage: true });
 
       // What matches reaches the notification centre; what misses one criterion (low severity) does not.
-      // The same search the form made: its first answer is the technique the rule names.
-      const technique = await hub.app.inject({ method: 'GET', url: `/api/v1/objects?q=${encodeURIComponent('Spearphishing Attachment')}&type=attack-pattern,threat-actor,intrusion-set,campaign&reference=include&limit=10`, headers: { authorization: `Bearer ${key.value.key}` } });
+      // The same search the form made (web/src/members-first.ts): no member shared a match, so its first answer is the
+      // library's best match, the technique the rule names.
+      const technique = await hub.app.inject({ method: 'GET', url: `/api/v1/objects?q=${encodeURIComponent('Spearphishing Attachment')}&type=attack-pattern,threat-actor,intrusion-set,campaign&reference=only&sort=relevance&order=desc&limit=10`, headers: { authorization: `Bearer ${key.value.key}` } });
       const techniqueId = (JSON.parse(technique.body) as { items: { id: string }[] }).items[0]?.id ?? '';
       expect(techniqueId).toMatch(/^attack-pattern--/);
       const pollbook = (name: string, severity: string) => {
