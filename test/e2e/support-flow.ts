@@ -23,6 +23,8 @@ export async function runSupportFlow(browser: Browser, app: AppUnderTest & { rea
   await signIn(provider, app, app.provider);
   await provider.click('nav a:has-text("Support")');
   await provider.waitForSelector('h1:has-text("Support")');
+  // A provider is not told to ask for help: the page says what it is for on that side.
+  await provider.waitForSelector('.page-head p:has-text("What election offices ask your organization for, and the services it offers them.")');
   await provider.selectOption('select[name=offer-service]', 'vulnerability-scanning');
   // Not usable yet: the button says why beside it, rather than sitting greyed out without a word.
   await expectDisabledWithReason(provider, 'button:has-text("Offer this service")', 'Say what the service is and how it works first.');

@@ -29,7 +29,12 @@ export function Support() {
       <div className="page-head">
         <div>
           <h1>Support</h1>
-          <p className="muted">Ask a federal agency, ISAC, the National Guard, your state or a vendor for help, and follow what you were asked.</p>
+          <p className="muted">
+            {/* Until the directory says what kind the organization is, the words for both sides. */}
+            {orgs.state === 'ready' && !mayAsk
+              ? 'What election offices ask your organization for, and the services it offers them.'
+              : 'Ask a federal agency, ISAC, the National Guard, your state or a vendor for help, and follow what you were asked.'}
+          </p>
         </div>
       </div>
       {/* Asked from an incident: the form comes first, where the clerk is looking. */}
