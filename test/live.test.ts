@@ -5,6 +5,7 @@ import { OPERATOR } from '../src/accounts/context.ts';
 import { createOrganization, seedOrganizations } from '../src/accounts/organizations.ts';
 import { createUser } from '../src/accounts/users.ts';
 import { natsBus, type ChangeBus } from '../src/alerts/bus.ts';
+import { parseResumeId } from '../src/alerts/feed.ts';
 import { natsReachable, TEST_NATS_URL } from './helpers/alerts.ts';
 import type { OrgId } from '../src/domain/ids.ts';
 import { composeHub, type Hub } from '../src/hub/compose.ts';
@@ -127,9 +128,12 @@ describe.each(testDialects())('live feed on %s', (dialect) => {
 
       const first = streams.state.objects()[0];
       expect(first).toMatchObject({ type: 'indicator', name: 'amber to Wisconsin', tlp: 'amber', owner: world.orgs.county, owner_name: 'Birch Falls Town Clerk (fictional)', change: 'stored', revoked: false });
-      // Ids are the cursor: increasing, and a reconnect with the first one resumes after it.
-      const ids = streams.state.frames.map((f) => Number(f.id));
-      expect([...ids].sort((x, y) => x - y)).toEqual(ids);
+      // Ids are resume points on the store's log, never going back; a reconnect with the first one resumes after it.
+      const ids = streams.state.frames.map((f) => f.id ?? '');
+      const points = ids.map((id) => parseResumeId(id));
+      expect(points.every((p) => p !== null)).toBe(true);
+      const throughs = points.map((p) => p?.through ?? 0);
+      expect([...throughs].sort((x, y) => x - y)).toEqual(throughs);
       const resumed = await openSse(base, { ...bearer(world.keys.state), 'last-event-id': String(ids[0]) });
       const byQuery = await openSse(`${base}?last_event_id=${ids[2]}`, bearer(world.keys.state));
       try {
@@ -219,9 +223,9 @@ describe.each(testDialects())('live feed on %s', (dialect) => {
         [after.id, 'stored', 'sentinel after the reconnect'],
       ]);
       expect(idsOf(outsiderBack)).toEqual([after.id]);
-      const ids = back.frames.map((f) => Number(f.id));
-      expect(ids[0]).toBeGreaterThan(Number(stateId));
-      expect([...ids].sort((x, y) => x - y)).toEqual(ids);
+      const throughs = back.frames.map((f) => parseResumeId(f.id ?? '')?.through ?? -1);
+      expect(throughs[0]).toBeGreaterThanOrEqual(parseResumeId(stateId)?.through ?? Infinity);
+      expect([...throughs].sort((x, y) => x - y)).toEqual(throughs);
       backId = back.frames.at(-1)?.id ?? null;
     } finally {
       await Promise.all([back.close(), outsiderBack.close()]);
@@ -366,7 +370,7 @@ describe('live feed and the clocks of its process', () => {
         await post(hub, world.keys.county, report.object, 'amber', ['state:55']);
         // Before the fix the store's added time lagged the stream's start by the pause: nothing came for two minutes.
         await stream.until(() => idsOf(stream).includes(report.id), 'the object on a stream opened after the clocks parted', 15_000);
-        expect(Number(stream.frames[0]?.id) / 1000).toBeGreaterThan(Date.now() - 60_000);
+        expect((parseResumeId(stream.frames[0]?.id ?? '')?.through ?? 0) / 1000).toBeGreaterThan(Date.now() - 60_000);
       } finally {
         await stream.close();
       }

@@ -38,6 +38,12 @@ export interface CatchUp {
   unwatch(): void;
   /** Reads what was stored and re-shared since the last scan and hands on what went unnamed too long; one scan at a time. */
   scan(): Promise<void>;
+  /**
+   * After a scan: every entry of the store's log (versions' added times, re-shares' logged times, one clock in commit order)
+   * up to this time has been heard or handed on to the feeds by then; null while no stream is open or before the first scan.
+   * (An entry read and not yet named within graceMs holds it back until it is handed on.)
+   */
+  readonly watermark: number | null;
 }
 
 const OPERATOR: Reader = { kind: 'operator' };
@@ -71,6 +77,7 @@ export function storeCatchUp(deps: CatchUpDeps): CatchUp {
   const heardReshares = new Map<string, number[]>();
   const pendingReshares = new Map<number, { readonly id: string; readonly owner: string; readonly atUs: number | null; readonly since: number }>();
   let scansBegun = 0;
+  let watermark: number | null = null;
 
   const newest = async (): Promise<number> => {
     const page = await deps.stix.list(OPERATOR, { versions: 'all', order: 'desc', limit: 1 });
@@ -78,10 +85,13 @@ export function storeCatchUp(deps: CatchUpDeps): CatchUp {
     return page.value.items[0]?.addedUs ?? 0;
   };
 
-  /** Reads the log of re-shares since the last scan and hands on, by id, the entries no `reshared` change named in time. */
-  async function scanReshares(started: number, begun: number): Promise<void> {
+  /**
+   * Reads the log of re-shares since the last scan and hands on, by id, the entries no `reshared` change named in time.
+   * Returns up to when the log is now accounted for (+Infinity: read to its end; null: not read).
+   */
+  async function scanReshares(started: number, begun: number): Promise<number | null> {
     const from = reshareThrough;
-    if (from === null) return;
+    if (from === null) return null;
     const read: { seq: number; id: string; owner: string; atUs: number | null }[] = [];
     let last = from;
     let complete = false;
@@ -94,7 +104,7 @@ export function storeCatchUp(deps: CatchUpDeps): CatchUp {
         break;
       }
     }
-    if (started !== generation) return;
+    if (started !== generation) return null;
     const now = deps.now();
     for (const entry of read) {
       const heard = heardReshares.get(entry.id);
@@ -124,6 +134,10 @@ export function storeCatchUp(deps: CatchUpDeps): CatchUp {
       due.set(key, { id: p.id, owner: p.owner, at: p.atUs === null ? (known ?? null) : Math.max(known ?? 0, p.atUs) });
     }
     for (const { id, owner, at } of due.values()) deps.deliver({ kind: 'reshared', id, owner, ...(at === null ? {} : { at_us: at }) });
+    // Entries read and not yet handed on hold the watermark back; a log read in part is accounted for up to its last entry read.
+    let upTo = complete ? Number.POSITIVE_INFINITY : (read.at(-1)?.atUs ?? Number.POSITIVE_INFINITY);
+    for (const p of pendingReshares.values()) if (p.atUs !== null) upTo = Math.min(upTo, p.atUs - 1);
+    return upTo;
   }
 
   const hand = (versions: readonly StoredVersion[]): void => {
@@ -146,10 +160,19 @@ export function storeCatchUp(deps: CatchUpDeps): CatchUp {
     await watching;
     const started = generation;
     const begun = ++scansBegun;
-    await scanReshares(started, begun);
-    if (started !== generation) return;
+    // The versions first, then the log of re-shares: a re-share logged before the newest version read committed before that
+    // read, so the log read after it holds every one, and the watermark may reach that version.
+    const versionsUpTo = await scanVersions(started);
+    if (started !== generation || versionsUpTo === null) return;
+    const resharesUpTo = await scanReshares(started, begun);
+    if (started !== generation || resharesUpTo === null) return;
+    watermark = Math.max(watermark ?? 0, Math.min(versionsUpTo, resharesUpTo));
+  }
+
+  /** Reads the versions stored since the last scan and hands on what went unnamed too long; returns up to when they are accounted for. */
+  async function scanVersions(started: number): Promise<number | null> {
     const from = through;
-    if (from === null) return;
+    if (from === null) return null;
     const read: StoredVersion[] = [];
     let cursor: string | null = null;
     for (let pages = 0; pages < MAX_PAGES; pages++) {
@@ -159,7 +182,7 @@ export function storeCatchUp(deps: CatchUpDeps): CatchUp {
       cursor = page.value.nextCursor;
       if (cursor === null) break;
     }
-    if (started !== generation) return;
+    if (started !== generation) return null;
     const now = deps.now();
     let last = from;
     for (const v of read) {
@@ -175,10 +198,11 @@ export function storeCatchUp(deps: CatchUpDeps): CatchUp {
       const count = pending.size;
       pending.clear();
       const jump = await newest();
-      if (started !== generation) return;
+      if (started !== generation) return null;
       through = Math.max(last, jump);
       deps.deliver({ kind: 'stored', count });
-      return;
+      // Each feed reads with its whole reader from where it stood (a personal round): everything up to the jump is handed on.
+      return through;
     }
     const due: StoredVersion[] = [];
     for (const [key, p] of pending) {
@@ -187,6 +211,9 @@ export function storeCatchUp(deps: CatchUpDeps): CatchUp {
       due.push(p.version);
     }
     hand(due);
+    let upTo = last;
+    for (const p of pending.values()) upTo = Math.min(upTo, p.version.addedUs - 1);
+    return upTo;
   }
 
   return {
@@ -242,12 +269,16 @@ export function storeCatchUp(deps: CatchUpDeps): CatchUp {
       pending.clear();
       heardReshares.clear();
       pendingReshares.clear();
+      watermark = null;
     },
     scan() {
       scanning ??= scanOnce().finally(() => {
         scanning = null;
       });
       return scanning;
+    },
+    get watermark() {
+      return through === null ? null : watermark;
     },
   };
 }

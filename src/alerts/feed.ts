@@ -21,9 +21,47 @@ export interface LiveObject {
 }
 
 export interface LiveEvent {
-  /** The feed's position after this event (microseconds, the store's added time); resumes with Last-Event-ID. */
+  /** The feed's position after this event (microseconds, the store's added time): the order events go in. */
   readonly cursor: number;
   readonly object: LiveObject;
+  /**
+   * The entries of the store's log (versions' added times, re-shares' logged times) this event reports: a resume leaves them out.
+   * Absent or empty: none said (a re-share from a process of the previous version).
+   */
+  readonly covers?: readonly number[];
+  /** What the stream sends as this event's id (set by the feed as it sends: resumeId), for Last-Event-ID. */
+  readonly lastId?: string;
+}
+
+/**
+ * Where a stream resumes: every entry of the store's log (versions and re-shares, one clock in commit order) up to
+ * `through` is accounted for (sent, or not for its reader); of the entries after it, `sent` were sent.
+ */
+export interface ResumePoint {
+  readonly through: number;
+  readonly sent: readonly number[];
+}
+
+/** Entries after `through` an id names at most; past them the oldest are left out (a resume would send those again, never miss one). */
+export const RESUME_SENT_MAX = 100;
+
+/** A resume point as an SSE id: `through`, then `-` and each sent entry's distance from it in base 36, `.` between. */
+export function resumeId(point: ResumePoint): string {
+  if (point.sent.length === 0) return String(point.through);
+  return `${point.through}-${point.sent.map((t) => (t - point.through).toString(36)).join('.')}`;
+}
+
+const RESUME_ID = new RegExp(`^(\\d{1,16})(?:-([0-9a-z]{1,11}(?:\\.[0-9a-z]{1,11}){0,${RESUME_SENT_MAX - 1}}))?$`);
+
+/** A Last-Event-ID as the stream sent it (a plain number: an id of the previous version, its position), or null. */
+export function parseResumeId(text: string): ResumePoint | null {
+  const m = RESUME_ID.exec(text);
+  const through = m?.[1];
+  if (m === null || through === undefined) return null;
+  const base = Number(through);
+  if (!Number.isSafeInteger(base)) return null;
+  const sent = (m[2] ?? '').split('.').filter((d) => d !== '').map((d) => base + parseInt(d, 36));
+  return sent.every((t) => Number.isSafeInteger(t) && t > base) ? { through: base, sent } : null;
 }
 
 export interface FeedDeps {
@@ -52,6 +90,8 @@ export interface FeedDeps {
    * objects its reader sees now, as `reshared` (a narrowing that took the object away reports nothing).
    */
   readonly resharedAfter?: (afterUs: number, limit: number) => Promise<readonly ReshareEntry[]>;
+  /** For a stream resumed from a ResumePoint: the entries after its cursor (`through`) the client has; they are not sent again. */
+  readonly resumeSent?: readonly number[];
 }
 
 /** The feed ended because its reader's credentials no longer hold; not a failure of the store. */
@@ -101,6 +141,12 @@ export interface Feed {
    * (src/alerts/catch-up.ts), not each feed's.
    */
   beat(): void;
+  /**
+   * The process says every entry of the store's log up to `watermark` has been handed to its feeds (heard, or found by its
+   * catch-up: src/alerts/catch-up.ts) and taken (its fan-out settled): an idle feed past its first round then counts them
+   * accounted for, and the ids it sends name fewer entries.
+   */
+  settle(watermark: number): void;
   /** The cursor of the last event sent. */
   readonly cursor: number;
   /** Resolves when no query is running or waiting (tests). */
@@ -132,7 +178,16 @@ function nameOf(v: StoredVersion): string | null {
  */
 export function openFeed(deps: FeedDeps, opened: Reader, cursor: number, send: (events: readonly LiveEvent[]) => Promise<void>, onError: (error: unknown) => void): Feed {
   const pageSize = deps.pageSize ?? DEFAULT_PAGE;
-  let position = cursor;
+  const resumeSent = deps.resumeSent ?? [];
+  // The resume point the ids sent name: every entry of the store's log up to `through` is accounted for; of those after it, `beyond` were sent.
+  let through = cursor;
+  let beyond: number[] = [...resumeSent];
+  let beyondSet = new Set(beyond);
+  // Until its first round is done, a feed has not read what came before it was heard of: settle() waits for it.
+  let begun = false;
+  let position = Math.max(cursor, ...resumeSent);
+  // How far the client had got (the newest entry it was sent, or its cursor).
+  const resumedAt = position;
   let reader = opened;
   let dirty = false;
   // Ask the store with the whole reader (not the shared part) in the next round: at first, on the
@@ -141,7 +196,8 @@ export function openFeed(deps: FeedDeps, opened: Reader, cursor: number, send: (
   let personal = true;
   // Where the last personal round ended, and the versions shared rounds reported since (by added time).
   let personalFrom = cursor;
-  const sent = new Set<number>();
+  // A resumed stream's first (personal) round reads again from the cursor, leaving out what the client has.
+  const sent = new Set<number>(resumeSent);
   let closed = false;
   // Ids re-shared since the last round, each with when the newest of its re-shares was logged (0: not said).
   const reshared: Reshares = new Map();
@@ -149,11 +205,29 @@ export function openFeed(deps: FeedDeps, opened: Reader, cursor: number, send: (
   let resumeFrom = deps.resharedAfter === undefined ? null : cursor;
   // Re-shares the resumed stream found in the log (by logged time): their changes, heard late, are not reported again.
   const fromLog = new Set<number>();
+  const resumeSkip = new Set(resumeSent);
   let running: Promise<void> | null = null;
   // A heartbeat's credential check under way (only while no round runs: a round checks them itself).
   let checking: Promise<void> | null = null;
 
-  const toEvent = async (v: StoredVersion, change: LiveObject['change'], at: number): Promise<LiveEvent> => ({ cursor: at, object: await liveObject(v, change, deps.ownerName) });
+  const toEvent = async (v: StoredVersion, change: LiveObject['change'], at: number, covers: readonly number[]): Promise<LiveEvent> => ({ cursor: at, object: await liveObject(v, change, deps.ownerName), covers });
+
+  /** `events` with the ids that name the resume point after each (the entries it reports added), then sent. */
+  const sendNamed = (events: readonly LiveEvent[]): Promise<void> => {
+    const named = events.map((e) => {
+      for (const t of e.covers ?? []) {
+        if (t <= through || beyondSet.has(t)) continue;
+        beyond.push(t);
+        beyondSet.add(t);
+      }
+      if (beyond.length > RESUME_SENT_MAX) {
+        // Too many to name: the oldest are left out, and a resume from this id sends them again (never misses one).
+        for (const t of beyond.splice(0, beyond.length - RESUME_SENT_MAX)) beyondSet.delete(t);
+      }
+      return { ...e, lastId: resumeId({ through, sent: beyond }) };
+    });
+    return send(named);
+  };
   // What a shared send is still writing (a slow client): further changes take the round, which waits for it.
   let sending: Promise<void> | null = null;
 
@@ -196,7 +270,8 @@ export function openFeed(deps: FeedDeps, opened: Reader, cursor: number, send: (
       const entries = await read(after, RESHARE_PAGE);
       for (const e of entries) {
         if (e.atUs === null) continue;
-        addReshare(into, e.id, e.owner, e.atUs);
+        // One the client had before it reconnected: not again (its change, heard late, is not reported either).
+        if (!resumeSkip.has(e.atUs)) addReshare(into, e.id, e.owner, e.atUs);
         fromLog.add(e.atUs);
         after = Math.max(after, e.atUs);
       }
@@ -230,19 +305,33 @@ export function openFeed(deps: FeedDeps, opened: Reader, cursor: number, send: (
     }
     const events: LiveEvent[] = [];
     // A version reported late (below the position) carries the position as its cursor: a reconnect resumes after both.
-    for (const v of versions) events.push(await toEvent(v, 'stored', Math.max(v.addedUs, position)));
+    for (const v of versions) events.push(await toEvent(v, 'stored', Math.max(v.addedUs, position), [v.addedUs]));
     // Re-shares wait for the round that reads the last of a backlog: the position moves past them only with the versions before them.
     let reached = next;
     if (more) {
-      for (const r of reshares.values()) addReshare(reshared, r.id, r.owner, r.at);
+      for (const r of reshares.values()) addReshare(reshared, r.id, r.owner, r.at, r.ats);
     } else {
       const fresh = new Set(events.map((e) => e.object.id));
-      const freshRecords = new Set(events.map((e) => recordKey(e.object.id, e.object.owner)));
+      const freshRecords = new Map(events.map((e) => [recordKey(e.object.id, e.object.owner), e] as const));
       // By the owner whose record was re-shared: another owner's record of the id (an observable several organizations
       // hold) did not change, and reporting it would tell this reader of a record it may not see.
       const byOwner = new Map<string | null, StixId[]>();
       for (const r of reshares.values()) {
-        if (r.owner === null ? fresh.has(r.id) : freshRecords.has(recordKey(r.id, r.owner))) continue;
+        if (r.owner === null ? fresh.has(r.id) : freshRecords.has(recordKey(r.id, r.owner))) {
+          // Reported with its version: that event reports the re-share too (a resume after it leaves the re-share out), and says
+          // `reshared` for a version a resumed stream's client had gone past (it could not see it when stored) re-shared since.
+          const key = r.owner === null ? null : recordKey(r.id, r.owner);
+          const e = key === null ? undefined : freshRecords.get(key);
+          if (e !== undefined) {
+            const i = events.indexOf(e);
+            const stored = e.covers?.[0] ?? Number.POSITIVE_INFINITY;
+            const after = stored <= resumedAt && r.at > stored;
+            const merged: LiveEvent = { ...e, covers: [...(e.covers ?? []), ...r.ats], ...(after ? { object: { ...e.object, change: 'reshared' } } : {}) };
+            if (i >= 0) events[i] = merged;
+            if (key !== null) freshRecords.set(key, merged);
+          }
+          continue;
+        }
         byOwner.set(r.owner, [...(byOwner.get(r.owner) ?? []), r.id]);
       }
       const again: LiveEvent[] = [];
@@ -256,8 +345,9 @@ export function openFeed(deps: FeedDeps, opened: Reader, cursor: number, send: (
             if (!page.ok) throw new Error(`live feed: ${page.error.message}`);
             for (const v of page.value.items) {
               // At when it was logged (not said: after the versions, as before); below the position, at the position.
-              const at = reshares.get(recordKey(v.id, owner))?.at ?? 0;
-              again.push(await toEvent(v, 'reshared', at === 0 ? next : Math.max(position, at)));
+              const r = reshares.get(recordKey(v.id, owner));
+              const at = r?.at ?? 0;
+              again.push(await toEvent(v, 'reshared', at === 0 ? next : Math.max(position, at), r?.ats ?? []));
             }
             cursor = page.value.nextCursor;
             if (cursor === null) break;
@@ -280,11 +370,11 @@ export function openFeed(deps: FeedDeps, opened: Reader, cursor: number, send: (
       for (const v of versions) sent.add(v.addedUs);
     }
     if (events.length === 0) return;
-    // The last event carries where the round reached: a reconnect with its id does not report these re-shares again.
+    // The last event carries where the round reached.
     const last = events.length - 1;
     const final = events[last];
-    if (final !== undefined && final.cursor < reached) events[last] = { cursor: reached, object: final.object };
-    await send(events);
+    if (final !== undefined && final.cursor < reached) events[last] = { ...final, cursor: reached };
+    await sendNamed(events);
   }
 
   async function run(): Promise<void> {
@@ -299,6 +389,7 @@ export function openFeed(deps: FeedDeps, opened: Reader, cursor: number, send: (
         const own = personal || taken.size > 0;
         personal = false;
         await round(taken, own);
+        if (own) begun = true;
       }
     } catch (error) {
       closed = true;
@@ -357,17 +448,17 @@ export function openFeed(deps: FeedDeps, opened: Reader, cursor: number, send: (
       const events: LiveEvent[] = [];
       for (const v of seen) {
         if (v.addedUs > position) {
-          events.push({ cursor: v.addedUs, object: v.object });
+          events.push({ cursor: v.addedUs, object: v.object, covers: [v.addedUs] });
           position = v.addedUs;
           sent.add(v.addedUs);
         } else if (v.addedUs > personalFrom && !sent.has(v.addedUs)) {
           // Heard after a later version (another process's write): sent late, as a personal round would, at the position.
-          events.push({ cursor: position, object: v.object });
+          events.push({ cursor: position, object: v.object, covers: [v.addedUs] });
           sent.add(v.addedUs);
         }
       }
       if (events.length === 0) return;
-      const writing = send(events).then(
+      const writing = sendNamed(events).then(
         () => {
           if (sending === writing) sending = null;
         },
@@ -382,6 +473,13 @@ export function openFeed(deps: FeedDeps, opened: Reader, cursor: number, send: (
     poll() {
       personal = true;
       wake();
+    },
+    settle(watermark) {
+      // Busy, or not yet through its first round: what it is taking may be among what the watermark counts.
+      if (closed || !begun || running !== null || dirty || sending !== null || watermark <= through) return;
+      through = watermark;
+      beyond = beyond.filter((t) => t > watermark);
+      beyondSet = new Set(beyond);
     },
     beat() {
       const current = deps.currentReader;
@@ -420,13 +518,14 @@ export function openFeed(deps: FeedDeps, opened: Reader, cursor: number, send: (
 }
 
 /** Re-shares to report, by record (id and owner; owner null: not said, every record of the id), with when the newest was logged (0: not said). */
-type Reshares = Map<string, { readonly id: StixId; readonly owner: string | null; readonly at: number }>;
+type Reshares = Map<string, { readonly id: StixId; readonly owner: string | null; readonly at: number; readonly ats: readonly number[] }>;
 
 const recordKey = (id: string, owner: string | null) => `${id} ${owner ?? ''}`;
 
-function addReshare(into: Reshares, id: StixId, owner: string | null, at: number): void {
+function addReshare(into: Reshares, id: StixId, owner: string | null, at: number, ats: readonly number[] = at === 0 ? [] : [at]): void {
   const key = recordKey(id, owner);
-  into.set(key, { id, owner, at: Math.max(into.get(key)?.at ?? 0, at) });
+  const known = into.get(key);
+  into.set(key, { id, owner, at: Math.max(known?.at ?? 0, at), ats: known === undefined ? ats : [...new Set([...known.ats, ...ats])] });
 }
 
 /** Whether a change names `reader`'s organization as owner or one of the keys no other organization holds. */

@@ -10,7 +10,7 @@ import type { Reader, StixStore } from '../store/types.ts';
 import type { Change, ChangeBus } from './bus.ts';
 import { storeCatchUp } from './catch-up.ts';
 import { storedFanOut, type FanOut } from './fanout.ts';
-import { FeedEnded, openFeed, type Feed, type LiveEvent } from './feed.ts';
+import { FeedEnded, openFeed, parseResumeId, type Feed, type LiveEvent } from './feed.ts';
 import { sharedLists } from './shared-lists.ts';
 
 export interface LiveRouteDeps {
@@ -39,7 +39,6 @@ const DEFAULT_MAX_AGE_MS = 10 * 60_000;
 /** How long a browser waits before reconnecting after the stream ends. */
 const RETRY_MS = 3_000;
 
-const LAST_EVENT_ID = /^\d{1,16}$/;
 
 // An event fanned out to many streams carries the same object: its JSON is made once.
 const jsonOf = new WeakMap<LiveEvent['object'], string>();
@@ -51,20 +50,22 @@ function frame(event: LiveEvent): string {
     json = JSON.stringify(event.object);
     jsonOf.set(event.object, json);
   }
-  return `id: ${event.cursor}\nevent: object\ndata: ${json}\n\n`;
+  return `id: ${event.lastId ?? event.cursor}\nevent: object\ndata: ${json}\n\n`;
 }
 
 // The same event written to many streams (a status report to a state's few hundred): its frame encoded once, the same bytes to every socket.
-const bytesOf = new WeakMap<LiveEvent['object'], { readonly cursor: number; readonly bytes: Buffer }>();
+const bytesOf = new WeakMap<LiveEvent['object'], { readonly id: string; readonly bytes: Buffer }>();
 
 /** What a stream is sent of `events`: one event's bytes as every other stream sending it has them. */
 function frames(events: readonly LiveEvent[]): Buffer {
   const [only] = events;
   if (only === undefined || events.length > 1) return Buffer.from(events.map(frame).join(''));
   const held = bytesOf.get(only.object);
-  if (held?.cursor === only.cursor) return held.bytes;
+  // The streams that sent the same events before share the id too (they settled together).
+  const id = only.lastId ?? String(only.cursor);
+  if (held?.id === id) return held.bytes;
   const bytes = Buffer.from(frame(only));
-  bytesOf.set(only.object, { cursor: only.cursor, bytes });
+  bytesOf.set(only.object, { id, bytes });
   return bytes;
 }
 
@@ -188,6 +189,18 @@ function streamIndex(fanOut: FanOut) {
       index(held.entry, names, true);
       held.names = names;
     },
+    /** Resolves when every stored change taken so far has been offered to its feeds. */
+    settled: () => fanOut.settled(),
+    /** Every entry of the log up to `watermark` was handed to the feeds: each idle one counts it accounted for. */
+    settle(watermark: number): void {
+      for (const { entry } of all.values()) {
+        try {
+          entry.feed.settle(watermark);
+        } catch (error) {
+          console.error('rampart live feed: a feed failed to settle', error);
+        }
+      }
+    },
     dispatch(change: Change): void {
       if (change.kind === 'support') {
         // Only that a request changed, to its own organizations; the page then asks for it.
@@ -289,7 +302,16 @@ export function liveRoutes(deps: LiveRouteDeps): AppPlugin {
     });
     const plugin: RampartPlugin = (app) => {
       const beats = heartbeats(heartbeatMs, () => {
-        catchUp.scan().catch((error: unknown) => app.log.error({ err: error }, 'live feed catch-up failed; trying again at the next beat'));
+        catchUp
+          .scan()
+          .then(async () => {
+            // Everything up to the watermark was handed to the feeds; once the fan-out has offered it, an idle feed has taken it.
+            const watermark = catchUp.watermark;
+            if (watermark === null) return;
+            await streamsByKey.settled();
+            streamsByKey.settle(watermark);
+          })
+          .catch((error: unknown) => app.log.error({ err: error }, 'live feed catch-up failed; trying again at the next beat'));
       });
       const stopSharing = deps.bus.subscribe((change) => {
         catchUp.heard(change);
@@ -313,7 +335,7 @@ export function liveRoutes(deps: LiveRouteDeps): AppPlugin {
             // For a client that reconnects by itself (a browser's EventSource cannot set the header on a new connection).
             querystring: Type.Object({ last_event_id: Type.Optional(Type.String()) }, { additionalProperties: false }),
             response: {
-              200: { description: 'text/event-stream: `event: object` frames (`id:` the cursor, `data:` one line of JSON: id, type, name, tlp, owner, owner_name, modified, revoked, change) and heartbeat comments', content: { 'text/event-stream': { schema: { type: 'string' } } } },
+              200: { description: 'text/event-stream: `event: object` frames (`id:` the resume point to send back as Last-Event-ID, opaque; `data:` one line of JSON: id, type, name, tlp, owner, owner_name, modified, revoked, change) and heartbeat comments', content: { 'text/event-stream': { schema: { type: 'string' } } } },
               ...problemResponses(400, 401, 429),
             },
           },
@@ -323,7 +345,8 @@ export function liveRoutes(deps: LiveRouteDeps): AppPlugin {
           if (!who.ok) return kit.sendProblem(reply, who.problem);
           const header = request.headers['last-event-id'];
           const lastId = ((Array.isArray(header) ? header[0] : header) ?? request.query.last_event_id)?.trim();
-          if (lastId !== undefined && !LAST_EVENT_ID.test(lastId)) {
+          const resume = lastId === undefined ? null : parseResumeId(lastId);
+          if (lastId !== undefined && resume === null) {
             return kit.sendProblem(reply, problem('invalid', 'invalid-last-event-id', `Last-Event-ID "${lastId}" is not an id this feed sent; reconnect without it to start from now`));
           }
           const count = open.get(who.slot) ?? 0;
@@ -335,7 +358,8 @@ export function liveRoutes(deps: LiveRouteDeps): AppPlugin {
             );
           }
           open.set(who.slot, count + 1);
-          const cursor = lastId === undefined ? deps.clock.now().getTime() * 1000 : Number(lastId);
+          // A new stream starts a tick before now: a write in this millisecond may be given its first microsecond by the store's clock.
+          const cursor = resume === null ? deps.clock.now().getTime() * 1000 - 1 : resume.through;
 
           const stream = new PassThrough();
           streams.add(stream);
@@ -353,8 +377,11 @@ export function liveRoutes(deps: LiveRouteDeps): AppPlugin {
               ...(who.reader.kind === 'public' ? {} : { currentReader: () => kit.currentReader(request) }),
               ...(deps.ownerName === undefined ? {} : { ownerName: deps.ownerName }),
               ...(deps.pageSize === undefined ? {} : { pageSize: deps.pageSize }),
-              // A reconnect also reports what was re-shared to its reader while it was away (the log of re-shares after its cursor).
-              ...(lastId === undefined ? {} : { resharedAfter: (afterUs: number, limit: number) => deps.stix.resharedAfter(afterUs, limit) }),
+              // The first round reads the log of re-shares after its cursor too: a reconnect gets what was re-shared to its reader while
+              // it was away, and a new stream what was re-shared between its cursor and when it was first told of changes.
+              resharedAfter: (afterUs: number, limit: number) => deps.stix.resharedAfter(afterUs, limit),
+              // What the client had after its cursor (the id names them): not sent again.
+              ...(resume === null ? {} : { resumeSent: resume.sent }),
               onReader: (reader) => streamsByKey.moved(feed, reader),
             },
             who.reader,

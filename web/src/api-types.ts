@@ -6851,7 +6851,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description text/event-stream: `event: object` frames (`id:` the cursor, `data:` one line of JSON: id, type, name, tlp, owner, owner_name, modified, revoked, change) and heartbeat comments */
+                /** @description text/event-stream: `event: object` frames (`id:` the resume point to send back as Last-Event-ID, opaque; `data:` one line of JSON: id, type, name, tlp, owner, owner_name, modified, revoked, change) and heartbeat comments */
                 200: {
                     headers: {
                         [name: string]: unknown;
