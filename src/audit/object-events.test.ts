@@ -82,4 +82,18 @@ describe('the objects routes write the audit log', () => {
     expect(trail[0]?.details).toEqual({ tlp: 'amber', audience: [`org:${ORG_A}`, `org:${ORG_B}`] });
     expect((await audit.verify()).findings).toEqual([]);
   });
+
+  it("records a download of everything shared (GET /api/v1/export) in the trail of each owner of a TLP:AMBER object in it, as any other read", async () => {
+    expect((await call('POST', '/api/v1/objects', A.writeKey, { object: indicator(AMBER_ID), sharing: { tlp: 'amber', audience: [`org:${ORG_A}`, `org:${ORG_B}`] } })).statusCode).toBe(201);
+    expect((await call('POST', '/api/v1/objects', A.writeKey, { object: indicator(GREEN_ID), sharing: { tlp: 'green', audience: ['community'] } })).statusCode).toBe(201);
+    const download = await call('GET', '/api/v1/export', B.readKey);
+    expect(download.statusCode).toBe(200);
+    expect((JSON.parse(download.body) as { objects: { id: string }[] }).objects.map((o) => o.id).sort()).toEqual([GREEN_ID, AMBER_ID].sort());
+
+    const owners = await audit.trail(ORG_A, 0, 100);
+    expect(owners.filter((e) => e.action === 'read').map((e) => [e.actor_org, e.object_id, e.details['via']])).toEqual([[ORG_B, AMBER_ID, 'GET /api/v1/export']]);
+    const exporters = await audit.trail(ORG_B, 0, 100);
+    expect(exporters.filter((e) => e.action === 'export').map((e) => e.details['via'])).toEqual(['GET /api/v1/export']);
+    expect((await audit.verify()).findings).toEqual([]);
+  });
 });

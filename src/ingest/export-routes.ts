@@ -2,9 +2,10 @@ import { Readable } from 'node:stream';
 import { sendBytes } from '../http/send-bytes.ts';
 import { Type, type Static } from '@sinclair/typebox';
 import type { AuditPort } from '../audit/audit-log.ts';
+import { auditReads } from '../audit/object-events.ts';
 import { problem } from '../domain/problem.ts';
 import { exportBundle, parseExportFilters } from './export.ts';
-import type { StixStore } from '../store/types.ts';
+import type { StixStore, StoredVersion } from '../store/types.ts';
 import { readerOfPrincipal } from '../http/auth.ts';
 import type { AppPlugin, RequestKit, RampartApp } from '../http/deps.ts';
 import { sendProblem } from '../http/problem.ts';
@@ -62,7 +63,9 @@ function exportRoutes(app: RampartApp, authn: RequestKit, deps: ExportRouteDeps)
       const filters = parseExportFilters(request.query.type === undefined ? undefined : [request.query.type], request.query.since);
       if (!filters.ok) return sendProblem(reply, problem('invalid', filters.error.code, `${filters.error.field}: ${filters.error.message}`));
       const reference = request.query.reference === 'include' ? undefined : (request.query.reference ?? 'exclude');
-      const bundle = await exportBundle(deps.stix, readerOfPrincipal(principal), { versions: request.query.versions, ...filters.value, ...(reference === undefined ? {} : { reference }) });
+      // Each page's reads of TLP:AMBER and above go in their owners' trails before the page is sent, as on every other read path.
+      const onPage = (versions: readonly StoredVersion[]) => auditReads(deps.audit, principal, versions, 'GET /api/v1/export');
+      const bundle = await exportBundle(deps.stix, readerOfPrincipal(principal), { versions: request.query.versions, ...filters.value, ...(reference === undefined ? {} : { reference }), onPage });
       if (!bundle.ok) return sendProblem(reply, bundle.error);
       await deps.audit?.record({
         actorOrg: principal.orgId,

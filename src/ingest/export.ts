@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Problem } from '../domain/problem.ts';
 import { err, ok, type Result } from '../domain/result.ts';
-import type { ListQuery, Reader, StixStore } from '../store/types.ts';
+import type { ListQuery, Reader, StixStore, StoredVersion } from '../store/types.ts';
 import { microsFromIso } from '../stix/timestamp.ts';
 import { servedText } from '../stix/tlp-marking.ts';
 
@@ -15,6 +15,8 @@ export interface ExportQuery {
   readonly pageSize?: number;
   /** The reference library (ATT&CK, DISARM) left out or the only thing exported; absent: everything. */
   readonly reference?: 'exclude' | 'only';
+  /** Told each page of versions before its bytes are sent (the route records the reads in the audit log there). */
+  readonly onPage?: (versions: readonly StoredVersion[]) => Promise<void>;
 }
 
 const TYPE_NAME = /^[a-z][a-z0-9-]+[a-z0-9]$/;
@@ -44,7 +46,8 @@ export function parseExportFilters(rawTypes: readonly string[] | undefined, sinc
 /**
  * Streams a STIX 2.1 bundle of what `reader` may see: a fresh bundle id and each object's stored
  * bytes, unchanged but for the TLP marking of a version stored without one (src/stix/tlp-marking.ts), joined with commas. The first page is fetched before anything is emitted, so a
- * bad query surfaces as an error value rather than a half-written bundle.
+ * bad query surfaces as an error value rather than a half-written bundle. `query.onPage` hears of each page before it
+ * is sent, so a reader who stops the download part-way is recorded as having read only what was sent.
  */
 export async function exportBundle(
   store: StixStore,
@@ -68,6 +71,7 @@ export async function exportBundle(
     let firstItem = true;
     for (;;) {
       if (page.items.length > 0) {
+        await query.onPage?.(page.items);
         yield (firstItem ? ',"objects":[\n' : ',\n') + page.items.map((v) => servedText(v.json, v.type, v.sharing.tlp)).join(',\n');
         firstItem = false;
       }
