@@ -49,6 +49,42 @@ describe.each(testDialects())('the catch-up of lost changes on %s', (dialect) =>
     await catchUp.scan();
     expect(delivered).toHaveLength(1);
   });
+  it('says how far everything was heard or handed on: an unheard version or re-share holds the watermark back until handed on', async () => {
+    const { store } = await fresh();
+    let now = 0;
+    const delivered: Change[] = [];
+    const catchUp = storeCatchUp({ stix: store.stix, now: () => now, graceMs: 1000, deliver: (c) => delivered.push(c) });
+    expect(catchUp.watermark).toBeNull();
+    await catchUp.watch();
+    const [a, b] = ['heard', 'lost'].map((name) => obj({ name, sharing: share(ORG_A, 'green', ['community']) }));
+    if (a === undefined || b === undefined) throw new Error('two objects');
+    await put(store.stix, [a]);
+    await put(store.stix, [b]);
+    const page = await store.stix.list({ kind: 'operator' }, { versions: 'all', limit: 10 });
+    if (!page.ok) throw new Error(page.error.message);
+    const at = (id: string) => page.value.items.find((v) => v.id === id)?.addedUs ?? -1;
+    catchUp.heard({ kind: 'stored', count: 1, audience: ['community'], owners: [ORG_A], versions: [{ id: a.id, added_us: at(a.id) }] });
+    await catchUp.scan();
+    // `b` read, not named, within its grace: everything before it only.
+    expect(catchUp.watermark).toBe(at(b.id) - 1);
+    now = 1000;
+    await catchUp.scan();
+    expect(delivered.map((c) => c.kind)).toEqual(['stored']);
+    expect(catchUp.watermark).toBe(at(b.id));
+    // A re-share whose change is lost holds it back the same way (the log is read after the versions).
+    const reshared = await store.stix.reshare(a.id, share(ORG_A, 'amber', [`org:${ORG_A}`]));
+    if (reshared === null) throw new Error('the re-share logged nothing');
+    await put(store.stix, [obj({ name: 'after', sharing: share(ORG_A, 'green', ['community']) })]);
+    await catchUp.scan();
+    expect(catchUp.watermark).toBe(reshared - 1);
+    now = 2000;
+    await catchUp.scan();
+    expect(delivered.map((c) => c.kind)).toEqual(['stored', 'stored', 'reshared']);
+    expect(catchUp.watermark).toBeGreaterThan(reshared);
+    catchUp.unwatch();
+    expect(catchUp.watermark).toBeNull();
+  });
+
   it('hands on, after the grace, a re-share whose change no one heard; not one that was heard, not one made while no stream was watched, and a heard re-share that logged nothing stands for no later one', async () => {
     const { store } = await fresh();
     let now = 0;

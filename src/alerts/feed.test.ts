@@ -4,7 +4,7 @@ import { err, ok } from '../domain/result.ts';
 import { openStore, type RampartStore } from '../store/index.ts';
 import type { IncomingObject, ListQuery, Reader, Sharing, StixStore, StoredVersion } from '../store/types.ts';
 import { inProcessBus, type ChangeBus } from './bus.ts';
-import { cachedNames, liveObject, openFeed, type LiveEvent } from './feed.ts';
+import { cachedNames, liveObject, openFeed, parseResumeId, resumeId, RESUME_SENT_MAX, type LiveEvent } from './feed.ts';
 import { publishingStixStore } from './publishing-store.ts';
 import { sharedLists, sharedPart, type SharedLists } from './shared-lists.ts';
 
@@ -20,6 +20,17 @@ function object(n: number, sharing: Sharing): IncomingObject {
 }
 const community: Sharing = { owner: OWNER, tlp: 'green', audience: ['community'] };
 const ownerOnly: Sharing = { owner: OWNER, tlp: 'amber', audience: [`org:${OWNER}`] };
+
+describe('a resume point as an event id', () => {
+  it('reads back what it wrote, a plain number (an id of the previous version) as a time, and nothing else', () => {
+    const through = 1_796_593_320_279_000;
+    for (const sent of [[], [through + 1], [through + 6000, through + 5, through + 1_000_000_000]]) expect(parseResumeId(resumeId({ through, sent }))).toEqual({ through, sent });
+    expect(parseResumeId('1796593320279000')).toEqual({ through, sent: [] });
+    const many = Array.from({ length: RESUME_SENT_MAX }, (_, i) => through + i + 1);
+    expect(parseResumeId(resumeId({ through, sent: many }))).toEqual({ through, sent: many });
+    for (const bad of ['', '-1', 'abc', '9'.repeat(17), '1-', '1-0', '1-a..b', '1-A', `1-${Array.from({ length: RESUME_SENT_MAX + 1 }, () => '1').join('.')}`]) expect(parseResumeId(bad), bad).toBeNull();
+  });
+});
 
 describe('the live feed of one reader', () => {
   let store: RampartStore;
