@@ -16,6 +16,17 @@ describe('formatting', () => {
     expect(formatWhen('not a date', now)).toBe('not a date');
   });
 
+  it('counts whole hours and minutes passed, so two screens a minute apart agree', () => {
+    // Posted at 09:30: at 11:59 and at 12:01 (the form opened after the election page) both say 2 hours.
+    expect(formatWhen('2026-11-03T09:30:00.000Z', new Date('2026-11-03T11:59:00.000Z'))).toBe('2 hours ago');
+    expect(formatWhen('2026-11-03T09:30:00.000Z', new Date('2026-11-03T12:01:00.000Z'))).toBe('2 hours ago');
+    expect(formatWhen('2026-11-03T09:00:01.000Z', now)).toBe('2 hours ago');
+    expect(formatWhen('2026-11-03T09:00:00.000Z', now)).toBe('3 hours ago');
+    expect(formatWhen('2026-11-03T11:00:01.000Z', now)).toBe('59 min ago');
+    expect(formatWhen('2026-11-03T11:59:01.000Z', now)).toBe('just now');
+    expect(formatWhen('2026-11-03T11:59:00.000Z', now)).toBe('1 min ago');
+  });
+
   it('names STIX types as people say them', () => {
     expect(typeLabel('threat-actor')).toBe('Threat actor');
     expect(typeLabel('x-rampart-status-report')).toBe('Election-day status');

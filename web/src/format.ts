@@ -1,15 +1,19 @@
 import { ELECTION_FUNCTION_TAXONOMY, STATUS_LEVEL_TEXT, type ElectionFunction, type IncidentCategory, type Severity, type StatusLevel } from '../../src/domain/election.ts';
 
-/** "5 minutes ago" for the last day, then a plain date and time in the reader's locale. */
+/**
+ * "5 min ago" for the last day, then a plain date and time in the reader's locale. Minutes and hours are whole ones
+ * passed ("2 hours ago" until 3 hours have passed), as people read such labels; rounding made two screens a minute
+ * apart disagree by an hour at the half hour.
+ */
 export function formatWhen(iso: string | null | undefined, now: Date, locale?: string): string {
   if (iso === null || iso === undefined) return '—';
   const t = new Date(iso);
   if (Number.isNaN(t.getTime())) return iso;
-  const seconds = Math.round((now.getTime() - t.getTime()) / 1000);
-  if (seconds >= 0 && seconds < 45) return 'just now';
-  if (seconds >= 0 && seconds < 3600) return `${Math.round(seconds / 60)} min ago`;
+  const seconds = Math.floor((now.getTime() - t.getTime()) / 1000);
+  if (seconds >= 0 && seconds < 60) return 'just now';
+  if (seconds >= 0 && seconds < 3600) return `${Math.floor(seconds / 60)} min ago`;
   if (seconds >= 0 && seconds < 86_400) {
-    const h = Math.round(seconds / 3600);
+    const h = Math.floor(seconds / 3600);
     return `${h} hour${h === 1 ? '' : 's'} ago`;
   }
   return t.toLocaleString(locale, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });

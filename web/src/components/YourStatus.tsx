@@ -3,6 +3,7 @@ import type { ApiResponse } from '../api.ts';
 import { notNormalWords, troubleNearby } from '../election-words.ts';
 import { formatWhen } from '../format.ts';
 import { Link } from '../router.tsx';
+import { useNow } from '../use-now.ts';
 import { LevelBadge } from './StatusMap.tsx';
 
 type MyStatus = ApiResponse<'/api/v1/elections/{id}/my-status'>;
@@ -21,12 +22,12 @@ export function YourStatus(props: {
   readonly state: StateRollup | null;
   readonly onSeeAll: (() => void) | null;
 }) {
+  const now = useNow();
   const j = props.mine.jurisdiction;
   if (j === null) return null;
   const id = encodeURIComponent(props.electionId);
   const row = props.state?.jurisdictions.find((r) => r.id === j.id);
   const last = props.mine.last;
-  const now = new Date();
   const trouble = props.state === null ? [] : troubleNearby(props.state.jurisdictions, j);
   const stateName = props.state?.state.name ?? 'your state';
   return (
