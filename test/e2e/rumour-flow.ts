@@ -123,6 +123,8 @@ export async function runRumourFlow(browser: Browser, app: AppUnderTest, shots: 
   await answering.locator('a').click();
   await clerk.waitForURL((u) => decodeURIComponent(u.pathname) === `/intel/${incidentId}`);
   await clerk.waitForSelector(`.answer-rumour [data-testid=incident-corrections] a:has-text("Your polling place has not moved (${unique})")`);
+  // Answered already: the button asks for another correction, not a first one.
+  expect(await clerk.locator('.answer-rumour a.button').textContent()).toBe('Write another public correction');
   await clerk.screenshot({ path: join(shots, 'r05c-incident-answered.png'), fullPage: true });
   // The public correction names no incident.
   await visitor.goto(`${app.baseUrl}/rumour-control`);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RAMPART_EXTENSION_ID } from '../../src/stix/rampart-extension.ts';
-import { answerLinks, correctionBody, draftFromIncident, draftIssues, draftOf, emptyDraft, isRumourIncident } from './corrections.ts';
+import { answerLinks, correctionBody, draftFromIncident, draftIssues, draftOf, emptyDraft, isRumourIncident, writeCorrectionWords } from './corrections.ts';
 
 describe('correction drafts', () => {
   it('leaves out empty link rows, blank law lines and an unset election; splits counties', () => {
@@ -61,5 +61,13 @@ describe('answerLinks', () => {
     };
     expect(answerLinks(connections, 'in')).toEqual([{ id: 'report--1', title: 'Polls do not close at noon' }]);
     expect(answerLinks(connections, 'out')).toEqual([{ id: 'incident--1', title: 'Noon rumour' }]);
+  });
+});
+
+describe('writeCorrectionWords', () => {
+  it('asks for another correction once one answers the rumour', () => {
+    expect(writeCorrectionWords(0)).toBe('Write a public correction');
+    expect(writeCorrectionWords(1)).toBe('Write another public correction');
+    expect(writeCorrectionWords(3)).toBe('Write another public correction');
   });
 });

@@ -118,3 +118,11 @@ export function answerLinks(connections: Connections, direction: 'in' | 'out'): 
   }
   return out;
 }
+
+/**
+ * The button on a false-rumour incident: "another" once the reader sees a correction answering it, so no one takes the
+ * button for a sign the rumour is still unanswered.
+ */
+export function writeCorrectionWords(answeredBy: number): string {
+  return answeredBy === 0 ? 'Write a public correction' : 'Write another public correction';
+}

@@ -4,7 +4,7 @@ import { TlpBadge } from '../components/TlpBadge.tsx';
 import { SharingPanel, SightingsSummary } from '../components/SharingPanel.tsx';
 import { CaseCard } from '../components/CaseCard.tsx';
 import { IncidentSupport } from '../components/IncidentSupport.tsx';
-import { AnswerLinks } from '../components/AnswerLinks.tsx';
+import { AnswerLinkList, useAnswerLinks } from '../components/AnswerLinks.tsx';
 import { ConnectionsCard } from '../components/ConnectionsCard.tsx';
 import { GraphCard } from '../components/GraphCard.tsx';
 import { OwnerActions } from '../components/OwnerActions.tsx';
@@ -12,7 +12,7 @@ import { StatusIncidents } from '../components/StatusIncidents.tsx';
 import { formatWhen, typeLabel } from '../format.ts';
 import { displayName, isRecord, readSharing } from '../objects.ts';
 import { countyFipsOf, electionFacts } from '../election-facts.ts';
-import { isRumourIncident } from '../corrections.ts';
+import { isRumourIncident, writeCorrectionWords } from '../corrections.ts';
 import { useCountyNames } from '../county-names.ts';
 import { Link, useLocation } from '../router.tsx';
 import { useSession } from '../session.tsx';
@@ -121,14 +121,7 @@ export function ObjectDetail(props: { readonly id: string }) {
         {shown['type'] === 'incident' && sharing !== null && me !== null ? <CaseCard incidentId={props.id} object={latest} sharing={sharing} me={me} version={version} onChanged={changed} /> : null}
         {shown['type'] === 'incident' && me !== null ? <IncidentSupport incidentId={props.id} orgId={me.orgId} /> : null}
         {me !== null && shown['revoked'] !== true && isRumourIncident(latest) ? (
-          <section className="card answer-rumour">
-            <h2>Answer it publicly</h2>
-            <p>A false rumour is best answered where voters look: a correction on the public rumour-control page says what is true and where to check.</p>
-            <AnswerLinks id={props.id} direction="in" version={version} />
-            <Link to={`/rumour-control/write?from=${encodeURIComponent(props.id)}`} className="button">
-              Write a public correction
-            </Link>
-          </section>
+          <AnswerRumour id={props.id} version={version} />
         ) : null}
         <ConnectionsCard key={`connections-${version}`} objectId={props.id} />
         <GraphCard key={`graph-${version}`} objectId={props.id} />
@@ -171,5 +164,20 @@ export function ObjectDetail(props: { readonly id: string }) {
         </aside>
       </div>
     </div>
+  );
+}
+
+/** On a false-rumour incident: the public corrections that answer it, and the way to write one (or another). */
+function AnswerRumour(props: { readonly id: string; readonly version: number }) {
+  const links = useAnswerLinks(props.id, 'in', props.version);
+  return (
+    <section className="card answer-rumour">
+      <h2>Answer it publicly</h2>
+      <p>A false rumour is best answered where voters look: a correction on the public rumour-control page says what is true and where to check.</p>
+      <AnswerLinkList direction="in" links={links} />
+      <Link to={`/rumour-control/write?from=${encodeURIComponent(props.id)}`} className="button">
+        {writeCorrectionWords(links.length)}
+      </Link>
+    </section>
   );
 }
