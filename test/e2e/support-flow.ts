@@ -25,6 +25,9 @@ export async function runSupportFlow(browser: Browser, app: AppUnderTest & { rea
   await provider.waitForSelector('h1:has-text("Support")');
   // A provider is not told to ask for help: the page says what it is for on that side.
   await provider.waitForSelector('.page-head p:has-text("What election offices ask your organization for, and the services it offers them.")');
+  // It offers nothing yet: the form is folded behind one button until it chooses to offer a service.
+  if ((await provider.locator('select[name=offer-service]').count()) !== 0) throw new Error('the offer form is open for an organization that offers nothing');
+  await provider.click('button:has-text("Offer a service to others")');
   await provider.selectOption('select[name=offer-service]', 'vulnerability-scanning');
   // Not usable yet: the button says why beside it, rather than sitting greyed out without a word.
   await expectDisabledWithReason(provider, 'button:has-text("Offer this service")', 'Say what the service is and how it works first.');
@@ -40,6 +43,9 @@ export async function runSupportFlow(browser: Browser, app: AppUnderTest & { rea
   await signIn(county, app, app.county);
   await county.click('nav a:has-text("Support")');
   await county.waitForSelector('form.ask-form');
+  // A county office offers no service: the page leads with asking, the offer form folded behind its button.
+  await county.waitForSelector('button:has-text("Offer a service to others")');
+  if ((await county.locator('select[name=offer-service]').count()) !== 0) throw new Error('the county sees the offer form though it offers nothing');
   await county.selectOption('select[name=provider]', { label: 'Cybersecurity and Infrastructure Security Agency' });
   await county.selectOption('select[name=service]', 'vulnerability-scanning');
   // Not ready to send: what is still missing is said beside the button, as for "Offer this service" and "Send message".

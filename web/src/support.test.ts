@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { askIssues, askWhy, otherSide, providersOf } from './support.ts';
+import { askIssues, askWhy, otherSide, providersOf, showOfferings } from './support.ts';
 
 describe('support words', () => {
   it('names the other side of a request', () => {
@@ -27,5 +27,14 @@ describe('support words', () => {
     expect(askWhy({ provider: 'org', serviceChosen: true, title: 'IT', details: '' })).toBe('Say in a line what you need (at least 3 characters). Say what you need, when, and who to contact.');
     expect(askWhy({ provider: '', serviceChosen: false, title: 'Scan', details: 'Call us' })).toBe('Choose who you ask.');
     expect(askWhy({ provider: 'org', serviceChosen: true, title: 'Scan', details: 'Call us' })).toBeNull();
+  });
+});
+
+describe('showOfferings', () => {
+  it('folds the services offered for an organization that offers none, until it chooses to offer one', () => {
+    expect(showOfferings({ loaded: true, offered: 0, opened: false })).toBe(false);
+    expect(showOfferings({ loaded: false, offered: 0, opened: false })).toBe(false);
+    expect(showOfferings({ loaded: true, offered: 0, opened: true })).toBe(true);
+    expect(showOfferings({ loaded: true, offered: 2, opened: false })).toBe(true);
   });
 });

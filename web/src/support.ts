@@ -51,3 +51,12 @@ export function askWhy(form: Parameters<typeof askIssues>[0]): string | null {
   const issues = askIssues(form);
   return issues.length === 0 ? null : issues.join(' ');
 }
+
+/**
+ * Whether the Support page shows the services an organization offers others, or folds them behind "Offer a service to
+ * others": shown once it offers any (withdrawn ones included) or the reader opened it; folded while they load and for an
+ * organization that offers none, as most election offices, so the page leads with asking for help.
+ */
+export function showOfferings(state: { readonly loaded: boolean; readonly offered: number; readonly opened: boolean }): boolean {
+  return state.opened || (state.loaded && state.offered > 0);
+}

@@ -5,7 +5,7 @@ import { Loading, ProblemBox } from '../components/Status.tsx';
 import { formatWhen } from '../format.ts';
 import { Link, navigate, useLocation } from '../router.tsx';
 import { useSession } from '../session.tsx';
-import { askWhy, otherSide, providersOf, SUPPORT_STATUS_LABELS } from '../support.ts';
+import { askWhy, otherSide, providersOf, showOfferings, SUPPORT_STATUS_LABELS } from '../support.ts';
 import { useRoute } from '../use-api.ts';
 import { useSupportEvents } from '../use-support-live.ts';
 import { SubmitButton } from '../components/SubmitButton.tsx';
@@ -152,6 +152,7 @@ function Catalogue() {
   const [version, setVersion] = useState(0);
   const mine = useRoute('/api/v1/support/offerings', { version });
   const offered = mine.state === 'ready' ? mine.value.items : [];
+  const [opened, setOpened] = useState(false);
   // Only the services not listed yet are offered to add (one listed is changed by its own buttons above).
   const unlisted = SUPPORT_SERVICES.filter((s) => !offered.some((o) => o.service === s));
   const [chosen, setService] = useState<SupportService | null>(null);
@@ -165,6 +166,17 @@ function Catalogue() {
     setDescription('');
     setVersion((v) => v + 1);
   };
+  if (mine.state === 'error') return <ProblemBox problem={mine.problem} />;
+  if (!showOfferings({ loaded: mine.state === 'ready', offered: offered.length, opened })) {
+    return (
+      <section className="card offer-services-folded">
+        <p className="muted">Your organization offers no service to others yet. Offices can ask only for services an organization lists.</p>
+        <button type="button" onClick={() => setOpened(true)}>
+          Offer a service to others
+        </button>
+      </section>
+    );
+  }
   return (
     <section className="card">
       <h2>Services your organization offers others</h2>
