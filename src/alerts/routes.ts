@@ -377,10 +377,11 @@ export function liveRoutes(deps: LiveRouteDeps): AppPlugin {
               ...(who.reader.kind === 'public' ? {} : { currentReader: () => kit.currentReader(request) }),
               ...(deps.ownerName === undefined ? {} : { ownerName: deps.ownerName }),
               ...(deps.pageSize === undefined ? {} : { pageSize: deps.pageSize }),
-              // A reconnect also reports what was re-shared to its reader while it was away (the log of re-shares after its cursor),
-              // leaving out what the client had after its cursor (the id names them). A new stream is told of every change from its
-              // cursor on (nothing awaits between the two), so it reads no log: one query less per stream opened.
-              ...(resume === null ? {} : { resharedAfter: (afterUs: number, limit: number) => deps.stix.resharedAfter(afterUs, limit), resumeSent: resume.sent }),
+              // The first round reads the log of re-shares after its cursor too: a reconnect gets what was re-shared to its reader while
+              // it was away (leaving out what the client had after its cursor: the id names them), and a new stream a re-share whose
+              // message was lost between its cursor and where the process's catch-up starts (watch(), read after the stream opens).
+              resharedAfter: (afterUs: number, limit: number) => deps.stix.resharedAfter(afterUs, limit),
+              ...(resume === null ? {} : { resumeSent: resume.sent }),
               onReader: (reader) => streamsByKey.moved(feed, reader),
             },
             who.reader,
