@@ -25,9 +25,8 @@ export async function runSupportFlow(browser: Browser, app: AppUnderTest & { rea
   await provider.waitForSelector('h1:has-text("Support")');
   // A provider is not told to ask for help: the page says what it is for on that side.
   await provider.waitForSelector('.page-head p:has-text("What election offices ask your organization for, and the services it offers them.")');
-  // It offers nothing yet: the form is folded behind one button until it chooses to offer a service.
-  if ((await provider.locator('select[name=offer-service]').count()) !== 0) throw new Error('the offer form is open for an organization that offers nothing');
-  await provider.click('button:has-text("Offer a service to others")');
+  // A provider's page is for offering: the form is open though it offers nothing yet (an election office's is folded, below).
+  await provider.waitForSelector('select[name=offer-service]');
   await provider.selectOption('select[name=offer-service]', 'vulnerability-scanning');
   // Not usable yet: the button says why beside it, rather than sitting greyed out without a word.
   await expectDisabledWithReason(provider, 'button:has-text("Offer this service")', 'Say what the service is and how it works first.');

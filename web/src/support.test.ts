@@ -10,7 +10,12 @@ describe('support words', () => {
 
   it('lists each provider of a catalogue once', () => {
     const o = (id: string, service: 'risk-assessment' | 'threat-briefing') => ({ provider: { id, name: id.toUpperCase() }, service, service_label: service, description: '', active: true });
-    expect(providersOf([o('c', 'risk-assessment'), o('c', 'threat-briefing'), o('d', 'risk-assessment')]).map((p) => p.id)).toEqual(['c', 'd']);
+    expect(providersOf([o('c', 'risk-assessment'), o('c', 'threat-briefing'), o('d', 'risk-assessment')], 'x').map((p) => p.id)).toEqual(['c', 'd']);
+  });
+
+  it('does not offer an office itself to ask (a state office that offers services, asking for help)', () => {
+    const o = (id: string) => ({ provider: { id, name: id.toUpperCase() }, service: 'risk-assessment' as const, service_label: 'Risk assessment', description: '', active: true });
+    expect(providersOf([o('wi'), o('cisa')], 'wi').map((p) => p.id)).toEqual(['cisa']);
   });
 
   it('says what a request still needs, in words, instead of a silent disabled button', () => {
@@ -32,9 +37,14 @@ describe('support words', () => {
 
 describe('showOfferings', () => {
   it('folds the services offered for an organization that offers none, until it chooses to offer one', () => {
-    expect(showOfferings({ loaded: true, offered: 0, opened: false })).toBe(false);
-    expect(showOfferings({ loaded: false, offered: 0, opened: false })).toBe(false);
-    expect(showOfferings({ loaded: true, offered: 0, opened: true })).toBe(true);
-    expect(showOfferings({ loaded: true, offered: 2, opened: false })).toBe(true);
+    expect(showOfferings({ loaded: true, offered: 0, opened: false, asks: true })).toBe(false);
+    expect(showOfferings({ loaded: true, offered: 0, opened: false, asks: null })).toBe(false);
+    expect(showOfferings({ loaded: false, offered: 0, opened: false, asks: false })).toBe(false);
+    expect(showOfferings({ loaded: true, offered: 0, opened: true, asks: true })).toBe(true);
+    expect(showOfferings({ loaded: true, offered: 2, opened: false, asks: true })).toBe(true);
+  });
+
+  it('shows them open to an organization that answers requests (a federal agency, an ISAC, a vendor): its page is for offering', () => {
+    expect(showOfferings({ loaded: true, offered: 0, opened: false, asks: false })).toBe(true);
   });
 });

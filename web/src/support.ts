@@ -30,9 +30,10 @@ export function otherSide(r: Pick<SupportRequestView, 'role' | 'requester' | 'pr
 }
 
 /** The providers of a catalogue, each once, in the order listed. */
-export function providersOf(catalogue: readonly OfferingView[]): OrgRef[] {
+export function providersOf(catalogue: readonly OfferingView[], own: string): OrgRef[] {
   const seen = new Map<string, OrgRef>();
-  for (const o of catalogue) if (!seen.has(o.provider.id)) seen.set(o.provider.id, o.provider);
+  // An office does not ask itself (the hub refuses it): a state office that offers services does not see its own name.
+  for (const o of catalogue) if (o.provider.id !== own && !seen.has(o.provider.id)) seen.set(o.provider.id, o.provider);
   return [...seen.values()];
 }
 
@@ -54,9 +55,11 @@ export function askWhy(form: Parameters<typeof askIssues>[0]): string | null {
 
 /**
  * Whether the Support page shows the services an organization offers others, or folds them behind "Offer a service to
- * others": shown once it offers any (withdrawn ones included) or the reader opened it; folded while they load and for an
- * organization that offers none, as most election offices, so the page leads with asking for help.
+ * others": shown once it offers any (withdrawn ones included), to an organization that answers requests rather than
+ * asks (`asks` false: a federal agency, an ISAC, a vendor, whose page is for offering), or when the reader opened it;
+ * folded while they load and for an election office (`asks` true, or not known yet) that offers none, so its page
+ * leads with asking for help.
  */
-export function showOfferings(state: { readonly loaded: boolean; readonly offered: number; readonly opened: boolean }): boolean {
-  return state.opened || (state.loaded && state.offered > 0);
+export function showOfferings(state: { readonly loaded: boolean; readonly offered: number; readonly opened: boolean; readonly asks: boolean | null }): boolean {
+  return state.opened || (state.loaded && (state.offered > 0 || state.asks === false));
 }

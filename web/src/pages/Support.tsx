@@ -58,12 +58,13 @@ export function Support() {
       </section>
       {mayAsk && incident === null ? <AskForm incident={null} onAsked={(id) => navigate(`/support/${id}`)} /> : null}
       {!mayAsk && incident !== null && orgs.state === 'ready' ? <p className="notice">Only a state, territory or local election office asks for support here; your organization answers requests.</p> : null}
-      <Catalogue />
+      <Catalogue asks={orgs.state === 'ready' ? mayAsk : null} />
     </div>
   );
 }
 
 function AskForm(props: { readonly incident: string | null; readonly onAsked: (id: string) => void }) {
+  const { me } = useSession();
   const catalogue = useRoute('/api/v1/support/catalogue');
   const [withIncident, setWithIncident] = useState(true);
   const about = useRoute('/api/v1/objects/{id}', { params: { id: props.incident ?? '' }, skip: props.incident === null });
@@ -108,7 +109,7 @@ function AskForm(props: { readonly incident: string | null; readonly onAsked: (i
         Who do you ask?
         <select name="provider" value={provider} onChange={(e) => (setProvider(e.target.value), setService(''))}>
           <option value="">Choose an organization</option>
-          {providersOf(offerings).map((p) => (
+          {providersOf(offerings, me?.orgId ?? '').map((p) => (
             <option key={p.id} value={p.id}>
               {p.name ?? p.id}
             </option>
@@ -148,7 +149,7 @@ function AskForm(props: { readonly incident: string | null; readonly onAsked: (i
 }
 
 /** The services this organization offers others; each can be published or withdrawn. */
-function Catalogue() {
+function Catalogue(props: { readonly asks: boolean | null }) {
   const [version, setVersion] = useState(0);
   const mine = useRoute('/api/v1/support/offerings', { version });
   const offered = mine.state === 'ready' ? mine.value.items : [];
@@ -167,7 +168,7 @@ function Catalogue() {
     setVersion((v) => v + 1);
   };
   if (mine.state === 'error') return <ProblemBox problem={mine.problem} />;
-  if (!showOfferings({ loaded: mine.state === 'ready', offered: offered.length, opened })) {
+  if (!showOfferings({ loaded: mine.state === 'ready', offered: offered.length, opened, asks: props.asks })) {
     return (
       <section className="card offer-services-folded">
         <p className="muted">Your organization offers no service to others yet. Offices can ask only for services an organization lists.</p>
