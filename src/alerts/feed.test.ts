@@ -69,6 +69,32 @@ describe('the live feed of one reader', () => {
     return { feed, sent, errors, stop };
   }
 
+  it('names at most RESUME_SENT_MAX entries in an id; a resume from it sends again only those left out, never misses one', async () => {
+    const { feed, sent } = listen();
+    const count = RESUME_SENT_MAX + 30;
+    for (let i = 1; i <= count; i++) {
+      await put([object(1000 + i, community)]);
+      await feed.settled();
+    }
+    expect(sent).toHaveLength(count);
+    const ids = sent.map((e) => e.lastId ?? '');
+    const last = parseResumeId(ids.at(-1) ?? '');
+    if (last === null) throw new Error('an id that does not parse');
+    expect(last.sent.length).toBeLessThanOrEqual(RESUME_SENT_MAX);
+    expect(ids.every((id) => (parseResumeId(id)?.sent.length ?? Infinity) <= RESUME_SENT_MAX)).toBe(true);
+    const named = new Set(last.sent);
+    const leftOut = sent.filter((e) => !(e.covers ?? []).some((t) => named.has(t))).map((e) => e.object.name);
+    const resumed: LiveEvent[] = [];
+    const again = openFeed({ stix, resharedAfter: (a, l) => store.stix.resharedAfter(a, l), resumeSent: last.sent }, reader, last.through, (events) => {
+      resumed.push(...events);
+      return Promise.resolve();
+    }, () => undefined);
+    again.poll();
+    await again.settled();
+    expect(resumed.map((e) => e.object.name)).toEqual(leftOut);
+    expect(leftOut.length).toBe(count - last.sent.length);
+  });
+
   it('coalesces a burst of changes into one round of queries and sends only what the reader may see', async () => {
     const { feed, sent } = listen();
     for (let i = 1; i <= 20; i++) await put([object(i, i % 2 === 0 ? community : ownerOnly)]);

@@ -183,6 +183,8 @@ export function openFeed(deps: FeedDeps, opened: Reader, cursor: number, send: (
   let through = cursor;
   let beyond: number[] = [...resumeSent];
   let beyondSet = new Set(beyond);
+  // The id those name (resumeId), kept as entries are added: an event's id costs a concatenation, not a join of them all.
+  let lastId = resumeId({ through, sent: beyond });
   // Until its first round is done, a feed has not read what came before it was heard of: settle() waits for it.
   let begun = false;
   let position = Math.max(cursor, ...resumeSent);
@@ -219,12 +221,15 @@ export function openFeed(deps: FeedDeps, opened: Reader, cursor: number, send: (
         if (t <= through || beyondSet.has(t)) continue;
         beyond.push(t);
         beyondSet.add(t);
+        lastId += `${beyond.length === 1 ? '-' : '.'}${(t - through).toString(36)}`;
       }
       if (beyond.length > RESUME_SENT_MAX) {
-        // Too many to name: the oldest are left out, and a resume from this id sends them again (never misses one).
-        for (const t of beyond.splice(0, beyond.length - RESUME_SENT_MAX)) beyondSet.delete(t);
+        // Too many to name: the oldest quarter is left out (the id rebuilt once per so many), and a resume from this id sends
+        // them again (never misses one).
+        for (const t of beyond.splice(0, beyond.length - Math.floor((RESUME_SENT_MAX * 3) / 4))) beyondSet.delete(t);
+        lastId = resumeId({ through, sent: beyond });
       }
-      return { ...e, lastId: resumeId({ through, sent: beyond }) };
+      return { ...e, lastId };
     });
     return send(named);
   };
@@ -480,6 +485,7 @@ export function openFeed(deps: FeedDeps, opened: Reader, cursor: number, send: (
       through = watermark;
       beyond = beyond.filter((t) => t > watermark);
       beyondSet = new Set(beyond);
+      lastId = resumeId({ through, sent: beyond });
     },
     beat() {
       const current = deps.currentReader;
