@@ -156,17 +156,20 @@ describe.each(testDialects())('a resumed live stream on %s', (dialect) => {
               if (target === undefined) break;
               const modified = new Date(Date.parse('2026-11-02T11:00:00.000Z') + ++versions * 1000).toISOString();
               const before = await store.stix.resharedAfter(start, 1_000_000);
+              // What the client had before the write: an event for the record after it is one after the re-share.
+              const mark = got.length;
               await stix.write(async (w) => ok(await w.putBatch([{ id: target.id, type: 'indicator', created: '2026-11-02T10:00:00.000Z', modified, revoked: false, name: `o${target.n}`, description: null, json: json(target.id, target.n, modified), sharing: sharingOf(o.sharing) }], 'reject')));
               const after = await store.stix.resharedAfter(before.at(-1)?.atUs ?? 0, 1000);
-              for (const e of after) if (e.atUs !== null) reshares.push({ id: e.id, at: got.length, logged: true });
+              for (const e of after) if (e.atUs !== null) reshares.push({ id: e.id, at: mark, logged: true });
               break;
             }
             case 'reshare': {
               const target = objects[o.object % Math.max(1, objects.length)];
               if (target === undefined) break;
+              const mark = got.length;
               const at = await stix.reshare(target.id, sharingOf(o.sharing));
               // A re-share that changed nothing logs nothing, but is still announced (REST's answer): it may be reported, need not be.
-              reshares.push({ id: target.id, at: got.length, logged: at !== null });
+              reshares.push({ id: target.id, at: mark, logged: at !== null });
               break;
             }
             case 'scan': {

@@ -422,6 +422,9 @@ export function openFeed(deps: FeedDeps, opened: Reader, cursor: number, send: (
       const at = change.at_us ?? 0;
       // Found in the log by this resumed stream and reported then: its change came late.
       if (fromLog.delete(at)) return;
+      // Reported already (an event named it), or accounted for (at or below the resume point): a change naming it again (the
+      // catch-up matches heard re-shares by id, and may hand on an entry whose own change was heard) reports nothing twice.
+      if (at !== 0 && (at <= through || beyondSet.has(at))) return;
       const id = parseStixId(change.id);
       if (id.ok) addReshare(reshared, id.value, change.owner ?? null, at);
       // A re-share says nothing of the versions it kept narrower (a TLP:RED one names people).
