@@ -63,9 +63,10 @@ function exportRoutes(app: RampartApp, authn: RequestKit, deps: ExportRouteDeps)
       const filters = parseExportFilters(request.query.type === undefined ? undefined : [request.query.type], request.query.since);
       if (!filters.ok) return sendProblem(reply, problem('invalid', filters.error.code, `${filters.error.field}: ${filters.error.message}`));
       const reference = request.query.reference === 'include' ? undefined : (request.query.reference ?? 'exclude');
-      // Each page's reads of TLP:AMBER and above go in their owners' trails before the page is sent, as on every other read path.
-      const onPage = (versions: readonly StoredVersion[]) => auditReads(deps.audit, principal, versions, 'GET /api/v1/export');
-      const bundle = await exportBundle(deps.stix, readerOfPrincipal(principal), { versions: request.query.versions, ...filters.value, ...(reference === undefined ? {} : { reference }), onPage });
+      // Each page's reads of TLP:AMBER and above go in their owners' trails before the page is sent, as on every other read
+      // path. A HEAD is sent no page: nothing is read (and its stream is dropped after the answer, so no entry may come late).
+      const onPage = request.method === 'HEAD' ? undefined : (versions: readonly StoredVersion[]) => auditReads(deps.audit, principal, versions, 'GET /api/v1/export');
+      const bundle = await exportBundle(deps.stix, readerOfPrincipal(principal), { versions: request.query.versions, ...filters.value, ...(reference === undefined ? {} : { reference }), ...(onPage === undefined ? {} : { onPage }) });
       if (!bundle.ok) return sendProblem(reply, bundle.error);
       await deps.audit?.record({
         actorOrg: principal.orgId,
