@@ -63,6 +63,7 @@ export function ElectionDay(props: { readonly id: string; readonly state: string
   const mine = useRoute('/api/v1/elections/{id}/my-status', { params, version });
   // The reader's own state, for "Your status" and what is wrong nearby: the page's state when it is that one.
   const myFips = mine.state === 'ready' ? (mine.value.jurisdiction?.state_fips ?? null) : null;
+  const foldList = phone && mine.state === 'ready' && (mine.value.jurisdiction?.county_fips ?? null) !== null;
   const myState = useRoute('/api/v1/elections/{id}/rollup/{state}', { params: { ...params, state: myFips ?? '' }, version, skip: myFips === null || myFips === props.state });
   if (rollup.state === 'loading') return <Loading what="the election" />;
   if (rollup.state === 'error') return <ProblemBox problem={rollup.problem} />;
@@ -129,8 +130,10 @@ export function ElectionDay(props: { readonly id: string; readonly state: string
       {props.state !== null && state.state === 'ready' ? <StateSummary s={state.value} filter={filter} onFilter={setFilter} /> : null}
 
       {props.state !== null && state.state === 'ready' ? (
-        // On a phone the long list starts folded (it was most of an 8,000-pixel page); choosing a level above opens it on those.
-        <Section key={phone ? `jurisdictions-${filter}` : 'jurisdictions'} title={`${state.value.state.name}: each jurisdiction`} open={!phone || filter !== 'all'} className="jurisdictions-section">
+        // On a local office's phone the long list starts folded (it was most of an 8,000-pixel page; the clerk's own status
+        // and what is wrong nearby come first); choosing a level above opens it on those. A state or federal office watches
+        // the list itself, so it stays open for them.
+        <Section key={foldList ? `jurisdictions-${filter}` : 'jurisdictions'} title={`${state.value.state.name}: each jurisdiction`} open={!foldList || filter !== 'all'} className="jurisdictions-section">
           <JurisdictionsTable s={state.value} now={now} filter={filter} timelineOf={(j) => `/elections/${encodeURIComponent(props.id)}?state=${props.state ?? ''}&timeline=${encodeURIComponent(j)}`} />
           <p className="small">
             <Link to={`/elections/${encodeURIComponent(props.id)}/expectations?state=${props.state}`}>How often each jurisdiction must report, phase by phase</Link>
