@@ -68,8 +68,9 @@ export async function runCaseFlow(browser: Browser, app: AppUnderTest, shots: st
   await page.fill('.link-items input[type=search]', unique);
   await page.click('.link-items button:has-text("Search")');
   await page.click('.link-results button:has-text("Link")');
-  await page.waitForSelector(`.related li:has-text("${unique}")`);
-  expect(await page.textContent('.related')).toContain('indicates');
+  // In the Links list (the note, which names the same word, is listed under "Referred to by" already).
+  await page.waitForSelector(`ul.related[aria-label="Links"] li:has-text("${unique}")`);
+  expect(await page.textContent('ul.related[aria-label="Links"]')).toContain('indicates');
 
   // The referral to law enforcement: who and when.
   await page.fill('input[placeholder^="e.g. FBI"]', 'FBI field office (fictional)');
