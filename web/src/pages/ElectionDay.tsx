@@ -63,7 +63,11 @@ export function ElectionDay(props: { readonly id: string; readonly state: string
   const mine = useRoute('/api/v1/elections/{id}/my-status', { params, version });
   // The reader's own state, for "Your status" and what is wrong nearby: the page's state when it is that one.
   const myFips = mine.state === 'ready' ? (mine.value.jurisdiction?.state_fips ?? null) : null;
-  const foldList = phone && mine.state === 'ready' && (mine.value.jurisdiction?.county_fips ?? null) !== null;
+  // Folded on a phone unless the reader is known not to be a local office of this state (folded while that is loading,
+  // so the list does not close under a reader who already opened it): a county's or a town's clerk.
+  const myRow = mine.state === 'ready' && state.state === 'ready' ? state.value.jurisdictions.find((j) => j.id === mine.value.jurisdiction?.id) : undefined;
+  const knownNotLocal = mine.state === 'ready' && (mine.value.jurisdiction === null || (state.state === 'ready' && myRow?.kind !== 'local'));
+  const foldList = phone && !knownNotLocal;
   const myState = useRoute('/api/v1/elections/{id}/rollup/{state}', { params: { ...params, state: myFips ?? '' }, version, skip: myFips === null || myFips === props.state });
   if (rollup.state === 'loading') return <Loading what="the election" />;
   if (rollup.state === 'error') return <ProblemBox problem={rollup.problem} />;
