@@ -1,5 +1,6 @@
 import { parsePattern, comparisonsOf, type Literal } from '../stix/pattern/index.ts';
 import { parseCidr, type CidrBlock } from '../stix/pattern/cidr.ts';
+import { keptResults } from './kept-results.ts';
 
 /**
  * Observable values of a STIX object, for search by value (migration 0022, table stix_value): IP
@@ -145,7 +146,7 @@ export type ValueQuery =
 
 /** How many queries' readings valueQuery keeps; past it the oldest is dropped. */
 const QUERIES_KEPT = 256;
-const readings = new Map<string, ValueQuery | null>();
+const readings = keptResults<ValueQuery | null>(QUERIES_KEPT);
 
 /**
  * Reads a search query as a value: an IP address or block, a domain (with its subdomains), a URL, an email address or a hash.
@@ -155,12 +156,7 @@ const readings = new Map<string, ValueQuery | null>();
 export function valueQuery(q: string): ValueQuery | null {
   // A text longer than any value (valuesOfString reads 2,048 characters at most) is not kept.
   if (q.length > 2048) return readValueQuery(q);
-  const kept = readings.get(q);
-  if (kept !== undefined) return kept;
-  const reading = readValueQuery(q);
-  if (readings.size >= QUERIES_KEPT) readings.delete(readings.keys().next().value ?? '');
-  readings.set(q, reading);
-  return reading;
+  return readings(q, () => readValueQuery(q));
 }
 
 function readValueQuery(q: string): ValueQuery | null {

@@ -12,6 +12,7 @@ import { ftsSharing, visibilitySources, visibleInRow, visibleTo } from './visibi
 import { queryWords, valueQuery, type ValueQuery } from './search-values.ts';
 import { assertNever } from '../domain/assert-never.ts';
 import { RAMPART_EXTENSION_ID } from '../stix/rampart-extension.ts';
+import { keptResults } from './kept-results.ts';
 
 type Filters = Omit<ListQuery, 'limit' | 'cursor'>;
 
@@ -529,19 +530,14 @@ const STATEMENTS_KEPT = 256;
  */
 class Kept {
   readonly #db: Kysely<StixTables>;
-  readonly #statements = new Map<string, CompiledQuery>();
+  readonly #statements = keptResults<CompiledQuery>(STATEMENTS_KEPT);
 
   constructor(db: Kysely<StixTables>) {
     this.#db = db;
   }
 
   compiled<R>(key: string, build: () => RawBuilder<R>): CompiledQuery<R> {
-    const kept = this.#statements.get(key) as CompiledQuery<R> | undefined;
-    if (kept !== undefined) return kept;
-    const statement = build().compile(this.#db);
-    if (this.#statements.size >= STATEMENTS_KEPT) this.#statements.delete(this.#statements.keys().next().value ?? '');
-    this.#statements.set(key, statement);
-    return statement;
+    return this.#statements(key, () => build().compile(this.#db));
   }
 }
 

@@ -1,6 +1,7 @@
 import { sql, type RawBuilder, type SqlBool } from 'kysely';
 import { assertNever } from '../domain/assert-never.ts';
 import type { DialectName } from './db.ts';
+import { keptResults } from './kept-results.ts';
 import type { Reader } from './types.ts';
 
 /**
@@ -55,7 +56,7 @@ export function visibleInRow(reader: Reader, alias: string, dialect: DialectName
 
 /** How many readers' rules keptRule holds (each a few hundred bytes); past it the oldest is dropped. */
 const RULES_KEPT = 1024;
-const rules = new Map<string, RawBuilder<SqlBool>>();
+const rules = keptResults<RawBuilder<SqlBool>>(RULES_KEPT);
 
 /**
  * rowRule, kept by everything it reads (the alias, the dialect, the owner tested, the keys in order): a county member's
@@ -67,12 +68,7 @@ const rules = new Map<string, RawBuilder<SqlBool>>();
  */
 function keptRule(alias: string, dialect: DialectName, owner: string | null, keys: readonly string[], grouped: boolean): RawBuilder<SqlBool> {
   const key = `${alias}\u0000${dialect}\u0000${grouped ? 'g' : ''}\u0000${owner ?? ''}\u0000${keys.join('\u0000')}`;
-  const kept = rules.get(key);
-  if (kept !== undefined) return kept;
-  const rule = rowRule(alias, dialect, owner, keys, grouped);
-  if (rules.size >= RULES_KEPT) rules.delete(rules.keys().next().value ?? '');
-  rules.set(key, rule);
-  return rule;
+  return rules(key, () => rowRule(alias, dialect, owner, keys, grouped));
 }
 
 /**
