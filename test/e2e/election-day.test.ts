@@ -124,6 +124,25 @@ describe.skipIf(skipReason !== null)('election day in the web UI (Chromium)', ()
       await map.getByText('Timeline: Dane County Clerk (fictional test)').waitFor();
       await expect.poll(async () => [...new Set(await map.locator('.status-timeline li strong').allTextContents())]).toEqual(['Dane County Clerk (fictional test)']);
 
+      // Left open, the page moves all its "how long ago" on together: the header, the director's own status, a row, the timeline.
+      const open = await desk.newPage();
+      await open.clock.install();
+      await open.goto(`${server.url}/elections/${encodeURIComponent(election)}?state=55`);
+      const ago = () =>
+        Promise.all([
+          open.locator('.page-head p.muted:not(.small)').textContent(),
+          open.locator('.your-status-line').textContent(),
+          open.locator(`tr[data-jurisdiction="${dane.value.id}"] td[data-label="Last report"] a`).textContent(),
+          open.locator('.status-timeline li > span.muted').first().textContent(),
+        ]).then((texts) => texts.map((t) => /just now|\d+ min ago|\d+ hours? ago/.exec(t ?? '')?.[0] ?? t));
+      await open.locator(`tr[data-jurisdiction="${dane.value.id}"] td[data-label="Last report"] a`).waitFor({ timeout: 15_000 });
+      await open.locator('.status-timeline li').first().waitFor({ timeout: 15_000 });
+      await open.locator('.your-status-line', { hasText: 'Posted' }).waitFor({ timeout: 15_000 });
+      expect(await ago()).toEqual(['just now', 'just now', expect.stringMatching(/^(just now|\d min ago)$/), 'just now']);
+      await open.clock.fastForward('02:01:00');
+      await expect.poll(ago, { timeout: 10_000 }).toEqual(['2 hours ago', '2 hours ago', '2 hours ago', '2 hours ago']);
+      await open.close();
+
       // Voting is disrupted in Dane: on the national page the report behind "Yes" is a link that says which report it is.
       const clerkSession = await phone.request.post(`${server.url}/api/v1/session`, { data: clerk });
       const clerkCsrf = ((await clerkSession.json()) as { csrf_token: string }).csrf_token;

@@ -3,7 +3,6 @@ import type { ApiResponse } from '../api.ts';
 import { notNormalWords, troubleNearby } from '../election-words.ts';
 import { formatWhen } from '../format.ts';
 import { Link } from '../router.tsx';
-import { useNow } from '../use-now.ts';
 import { LevelBadge } from './StatusMap.tsx';
 
 type MyStatus = ApiResponse<'/api/v1/elections/{id}/my-status'>;
@@ -18,11 +17,12 @@ const SHOWN = 3;
  */
 export function YourStatus(props: {
   readonly electionId: string;
+  /** The page's now, which its other times are measured from too. */
+  readonly now: Date;
   readonly mine: MyStatus;
   readonly state: StateRollup | null;
   readonly onSeeAll: (() => void) | null;
 }) {
-  const now = useNow();
   const j = props.mine.jurisdiction;
   if (j === null) return null;
   const id = encodeURIComponent(props.electionId);
@@ -39,7 +39,7 @@ export function YourStatus(props: {
           <strong>You have not posted a status for this election yet.</strong>
         ) : (
           <>
-            Posted {formatWhen(last.reported_at, now)}.{row?.stale === true ? <strong> Overdue: post an update.</strong> : null}
+            Posted {formatWhen(last.reported_at, props.now)}.{row?.stale === true ? <strong> Overdue: post an update.</strong> : null}
           </>
         )}
       </p>

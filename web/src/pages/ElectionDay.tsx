@@ -17,6 +17,7 @@ import { useRoute } from '../use-api.ts';
 import { choicesWith, everyWords } from '../expectation-words.ts';
 import { refreshDelayMs } from '../live.ts';
 import { useLiveFeed } from '../use-live.ts';
+import { useServerNow } from '../use-now.ts';
 import { useTitles } from '../use-titles.ts';
 
 type RollupView = ApiResponse<'/api/v1/elections/{id}/rollup'>;
@@ -69,10 +70,12 @@ export function ElectionDay(props: { readonly id: string; readonly state: string
   const knownNotLocal = mine.state === 'ready' && (mine.value.jurisdiction === null || (state.state === 'ready' && myRow?.kind !== 'local'));
   const foldList = phone && !knownNotLocal;
   const myState = useRoute('/api/v1/elections/{id}/rollup/{state}', { params: { ...params, state: myFips ?? '' }, version, skip: myFips === null || myFips === props.state });
+  // One now for every "N minutes ago" on the page (the header, Your status, the lists, the timeline), moved on every
+  // minute: the page is left open all day.
+  const now = useServerNow(rollup.state === 'ready' ? rollup.value.generated_at : null);
   if (rollup.state === 'loading') return <Loading what="the election" />;
   if (rollup.state === 'error') return <ProblemBox problem={rollup.problem} />;
   const r = rollup.value;
-  const now = new Date(r.generated_at);
   const stateRow = props.state === null ? undefined : r.states.find((s) => s.state_fips === props.state);
   const questions = props.state !== null && state.state === 'ready' ? state.value.questions : r.questions;
   const where = stateRow === undefined ? 'nationally' : `in ${stateRow.name}`;
@@ -99,7 +102,7 @@ export function ElectionDay(props: { readonly id: string; readonly state: string
             {stateRow === undefined ? r.election.name : stateRow.name} <LiveIndicator feed={live} onShowNew={() => setVersion((v) => v + 1)} />
           </h1>
           <p className="muted">
-            {r.phase === null ? 'No phase under way' : `${PHASE_TEXT[r.phase.phase]} under way`} · what you see is what was shared with you · updated {formatWhen(r.generated_at, new Date())}
+            {r.phase === null ? 'No phase under way' : `${PHASE_TEXT[r.phase.phase]} under way`} · what you see is what was shared with you · updated {formatWhen(r.generated_at, now)}
           </p>
         </div>
       </div>
@@ -112,6 +115,7 @@ export function ElectionDay(props: { readonly id: string; readonly state: string
       {mine.state === 'ready' && mine.value.jurisdiction !== null ? (
         <YourStatus
           electionId={props.id}
+          now={now}
           mine={mine.value}
           state={myFips === props.state ? (state.state === 'ready' ? state.value : null) : myState.state === 'ready' ? myState.value : null}
           onSeeAll={
