@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { credentialRef, credentialWords, feedAudienceIssue, feedAudienceWords, feedPlaceChoices, settingNameIssue } from './feed-words.ts';
+import { audienceChoices } from './sharing-rules.ts';
 
 const me = { orgId: 'identity--me', orgName: 'Pine County', userId: 'u1', groups: [{ id: 'g1', name: 'Midwest clerks' }], stateFips: '55', stateName: 'Wisconsin' };
 
@@ -17,10 +18,25 @@ describe('feed words', () => {
   });
 
   it('never offers a push its own organization, and asks a push for its partner', () => {
-    expect(feedPlaceChoices('push', me).map((c) => c.key)).toEqual(['community', 'state:55', 'group:g1']);
-    expect(feedPlaceChoices('pull', me).map((c) => c.key)).toEqual(['community', 'state:55', 'org:identity--me', 'group:g1']);
+    expect(feedPlaceChoices('push', me).map((c) => c.key)).toEqual(['state:55', 'group:g1', 'community']);
+    expect(feedPlaceChoices('pull', me).map((c) => c.key)).toEqual(['state:55', 'org:identity--me', 'group:g1', 'community']);
     expect(feedAudienceIssue('push', [])).toMatch(/^Choose who this feed sends to/);
     expect(feedAudienceIssue('pull', [])).toBeNull();
+  });
+
+  it('names and orders each place as the sharing forms do, leaving out the public and one person', () => {
+    const forms = audienceChoices(me);
+    expect(feedPlaceChoices('pull', me)).toEqual(forms.filter((c) => c.kind !== 'public' && c.kind !== 'user'));
+    expect(feedPlaceChoices('pull', me).map((c) => c.label)).toEqual([
+      'My state: Wisconsin (state office and its local offices)',
+      'My organization only: Pine County',
+      'Sharing group: Midwest clerks',
+      'Everyone in the Rampart community',
+    ]);
+    // Without the state's name, both say the state's own name, never its number.
+    const unnamed = { ...me, stateName: null };
+    expect(feedPlaceChoices('push', unnamed)[0]?.label).toBe('My state: Wisconsin (state office and its local offices)');
+    expect(audienceChoices(unnamed)[0]?.label).toBe('My state: Wisconsin (state office and its local offices)');
   });
 
   it('says a feed’s audience with names, never keys', () => {

@@ -1,4 +1,5 @@
-import { placeName } from './states.ts';
+import type { AudienceKind } from '../../src/domain/audience.ts';
+import { audienceChoices, type AudienceChoice, type Reporter } from './sharing-rules.ts';
 import { audienceInWords, type Reader } from './sharing-words.ts';
 
 /** How a feed signs in to the other server, as the form offers it. */
@@ -35,22 +36,17 @@ export const INTERVALS: readonly { readonly seconds: number; readonly label: str
   { seconds: 86_400, label: 'Every day' },
 ];
 
-/** One place a feed's audience may name, as the picker shows it. */
-export interface FeedPlace {
-  readonly key: string;
-  readonly label: string;
-}
+/** The kinds of place a feed's audience names. */
+const FEED_KINDS: ReadonlySet<AudienceKind> = new Set(['state', 'org', 'group', 'community']);
 
 /**
- * The places offered as boxes to tick. A push never offers the organization's own key (what was kept inside
- * it must not leave) nor people; a pull may narrow received items down to the organization itself.
+ * The places offered as boxes to tick: the sharing forms' own choices (audienceChoices), named and ordered as there.
+ * A feed's audience is where items are shared, so neither the public nor one person is offered; a push is not offered
+ * the organization's own key either (what was kept inside it must not leave), while a pull may narrow received items
+ * down to the organization itself.
  */
-export function feedPlaceChoices(direction: 'pull' | 'push', me: Reader & { readonly stateFips: string | null; readonly stateName: string | null }): FeedPlace[] {
-  const places: FeedPlace[] = [{ key: 'community', label: 'Everyone in the Rampart community' }];
-  if (me.stateFips !== null) places.push({ key: `state:${me.stateFips}`, label: `My state: ${me.stateName ?? placeName(me.stateFips)} (state office and its local offices)` });
-  if (direction === 'pull') places.push({ key: `org:${me.orgId}`, label: `Only my organization: ${me.orgName}` });
-  for (const g of me.groups) places.push({ key: `group:${g.id}`, label: `Sharing group: ${g.name}` });
-  return places;
+export function feedPlaceChoices(direction: 'pull' | 'push', me: Reporter): AudienceChoice[] {
+  return audienceChoices(me).filter((c) => FEED_KINDS.has(c.kind) && !(direction === 'push' && c.kind === 'org'));
 }
 
 /** Why the chosen audience cannot be sent yet, in words; null when it can. */

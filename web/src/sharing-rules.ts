@@ -1,6 +1,7 @@
 import type { AudienceKey, AudienceKind } from '../../src/domain/audience.ts';
 import { allowedKinds } from '../../src/domain/sharing-rule.ts';
 import { TLP_LEVELS, tlpLabel, type Tlp } from '../../src/domain/tlp.ts';
+import { placeName } from './states.ts';
 
 /**
  * Which audiences each TLP level allows: the server's own rule (src/domain/sharing-rule.ts), so the
@@ -58,11 +59,15 @@ export function tlpReason(tlp: Tlp): string {
   return refused.length === 0 ? `${may}.` : `${may}, not with ${list(refused.map((k) => KIND_WORDS[k]))}.`;
 }
 
-/** Every place the reporter could share with, widest first. */
+/**
+ * Every place the reporter could share with, named and ordered as every form that offers them says them (a form that
+ * offers fewer filters this list): their own state first, the usual choice, then their organization, their sharing
+ * groups, the community, the public and the reporter alone.
+ */
 export function audienceChoices(me: Reporter): AudienceChoice[] {
   const choices: AudienceChoice[] = [];
   if (me.stateFips !== null) {
-    choices.push({ key: `state:${me.stateFips}`, kind: 'state', label: `My state: ${me.stateName ?? me.stateFips} (state office and its local offices)` });
+    choices.push({ key: `state:${me.stateFips}`, kind: 'state', label: `My state: ${me.stateName ?? placeName(me.stateFips)} (state office and its local offices)` });
   }
   choices.push({ key: `org:${me.orgId}`, kind: 'org', label: `My organization only: ${me.orgName}` });
   for (const g of me.groups) choices.push({ key: `group:${g.id}`, kind: 'group', label: `Sharing group: ${g.name}` });
