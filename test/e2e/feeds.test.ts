@@ -56,7 +56,15 @@ describe.skipIf(skipReason !== null)('the Feeds page (Chromium)', () => {
       await page.fill('input[name=feed-name]', 'CISA hub');
       await page.fill('input[name=feed-url]', 'http://127.0.0.1:9/taxii2/');
       await page.fill('input[name=feed-collection]', 'election-partners');
+      // The places are named and ordered as on the sharing forms (audienceChoices); a pull may keep what it brings in inside the organization.
+      const places = async () => (await page.locator('.feed-audience .choices label').allTextContents()).map((t) => t.trim());
+      await expect.poll(places).toEqual([
+        'My state: Wisconsin (state office and its local offices)',
+        'My organization only: Pine Hollow County Clerk (fictional)',
+        'Everyone in the Rampart community',
+      ]);
       await page.selectOption('select[name=feed-direction]', 'push');
+      await expect.poll(places).toEqual(['My state: Wisconsin (state office and its local offices)', 'Everyone in the Rampart community']);
       // A push sends what is shared with its partner: until one is chosen, the button says so.
       await expectDisabledWithReason(page, 'button:has-text("Add feed")', 'Choose who this feed sends to: tick a place or add the partner organization below.');
       // The organization's own key is not offered to a push (what it kept inside itself never leaves).
@@ -65,6 +73,13 @@ describe.skipIf(skipReason !== null)('the Feeds page (Chromium)', () => {
       await page.selectOption('select[name=feed-add-org]', { label: 'Cybersecurity and Infrastructure Security Agency' });
       await page.click('.feed-audience .add-place:has(select[name=feed-add-org]) button:has-text("Add")');
       await page.waitForSelector('ul[aria-label="Also chosen"] li:has-text("Cybersecurity and Infrastructure Security Agency")');
+      // Each "Add" row goes back to its first line once added, its button waiting for the next choice.
+      expect(await page.inputValue('select[name=feed-add-org]')).toBe('');
+      expect(await page.isDisabled('.feed-audience .add-place:has(select[name=feed-add-org]) button')).toBe(true);
+      await page.selectOption('select[name=feed-add-state]', { label: 'Illinois' });
+      await page.click('.feed-audience .add-place:has(select[name=feed-add-state]) button:has-text("Add")');
+      await page.waitForSelector('ul[aria-label="Also chosen"] li:has-text("Illinois (state office and its local offices)")');
+      expect(await page.inputValue('select[name=feed-add-state]')).toBe('');
       // The secret stays on the server: the form asks for the name of the setting that holds it, in words.
       await page.check('label:has-text("With a password or key kept on this hub’s server") input');
       await expectDisabledWithReason(page, 'button:has-text("Add feed")', 'Give the name of the server setting that holds the password or key.');
@@ -78,11 +93,11 @@ describe.skipIf(skipReason !== null)('the Feeds page (Chromium)', () => {
       expect(Number(await page.evaluate('document.documentElement.scrollWidth'))).toBeLessThanOrEqual(390);
       await page.screenshot({ path: join(shots, '31-feed-form-phone.png'), fullPage: true });
       await page.click('button:has-text("Add feed")');
-      await page.waitForSelector('.feeds-table :text("Sends what is shared with: Cybersecurity and Infrastructure Security Agency")');
+      await page.waitForSelector('.feeds-table :text("Sends what is shared with: Cybersecurity and Infrastructure Security Agency; Illinois (state office and its local offices)")');
       await page.waitForSelector('.feeds-table :text("Signs in with the password or key in the server setting CISA_HUB_TOKEN")');
       const feeds = await page.evaluate(async () => ((await (await fetch('/api/v1/feeds')).json()) as { feeds: { audience: string[]; credential_ref: string; direction: string }[] }).feeds);
       const cisa = (await page.evaluate(async () => ((await (await fetch('/api/v1/orgs')).json()) as { id: string; name: string }[]).find((o) => o.name === 'Cybersecurity and Infrastructure Security Agency')?.id)) ?? 'missing';
-      expect(feeds.map((f) => [f.direction, f.audience, f.credential_ref])).toEqual([['push', [`org:${cisa}`], 'env:CISA_HUB_TOKEN']]);
+      expect(feeds.map((f) => [f.direction, f.audience, f.credential_ref])).toEqual([['push', [`org:${cisa}`, 'state:17'], 'env:CISA_HUB_TOKEN']]);
       expect(errors).toEqual([]);
     } finally {
       await browser.close();

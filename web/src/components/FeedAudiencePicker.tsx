@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import type { ApiResponse } from '../api.ts';
 import { feedPlaceChoices } from '../feed-words.ts';
 import type { Me } from '../session.tsx';
@@ -28,14 +28,12 @@ export function FeedAudiencePicker(props: {
   readonly onChange: (keys: string[]) => void;
 }) {
   const { direction, me, value } = props;
-  const [org, setOrg] = useState('');
-  const [state, setState] = useState('');
   const names = new Map(props.orgs.map((o) => [o.id, o.name] as const));
   const choices = feedPlaceChoices(direction, me);
   const added = value.filter((k) => !choices.some((c) => c.key === k));
   const toggle = (key: string, on: boolean) => props.onChange(on ? [...value, key] : value.filter((k) => k !== key));
   const add = (key: string) => {
-    if (key !== '' && !value.includes(key)) props.onChange([...value, key]);
+    if (!value.includes(key)) props.onChange([...value, key]);
   };
   // A push never sends under the organization's own key: it is not offered, as the server would refuse it.
   const orgChoices = props.orgs.filter((o) => !(direction === 'push' && o.id === me.orgId));
@@ -70,51 +68,53 @@ export function FeedAudiencePicker(props: {
           })}
         </ul>
       )}
-      <div className="add-place">
-        <label>
-          Add an organization
-          <select name="feed-add-org" value={org} onChange={(e) => setOrg(e.target.value)}>
-            <option value="">Choose an organization</option>
-            {KIND_GROUPS.map((g) => {
-              const inGroup = orgChoices.filter((o) => o.kind === g.kind);
-              return inGroup.length === 0 ? null : (
-                <optgroup key={g.kind} label={g.label}>
-                  {inGroup.map((o) => (
-                    <option key={o.id} value={o.id}>
-                      {o.name}
-                    </option>
-                  ))}
-                </optgroup>
-              );
-            })}
-          </select>
-        </label>
-        <button type="button" disabled={org === ''} onClick={() => {
-            add(`org:${org}`);
-            setOrg('');
-          }}>
-          Add
-        </button>
-      </div>
-      <div className="add-place">
-        <label>
-          Add a state (its state office and all its local offices)
-          <select name="feed-add-state" value={state} onChange={(e) => setState(e.target.value)}>
-            <option value="">Choose a state</option>
-            {PLACES.map((p) => (
-              <option key={p.fips} value={p.fips}>
-                {p.name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <button type="button" disabled={state === ''} onClick={() => {
-            add(`state:${state}`);
-            setState('');
-          }}>
-          Add
-        </button>
-      </div>
+      <AddPlace label="Add an organization" name="feed-add-org" none="Choose an organization" onAdd={(id) => add(`org:${id}`)}>
+        {KIND_GROUPS.map((g) => {
+          const inGroup = orgChoices.filter((o) => o.kind === g.kind);
+          return inGroup.length === 0 ? null : (
+            <optgroup key={g.kind} label={g.label}>
+              {inGroup.map((o) => (
+                <option key={o.id} value={o.id}>
+                  {o.name}
+                </option>
+              ))}
+            </optgroup>
+          );
+        })}
+      </AddPlace>
+      <AddPlace label="Add a state (its state office and all its local offices)" name="feed-add-state" none="Choose a state" onAdd={(fips) => add(`state:${fips}`)}>
+        {PLACES.map((p) => (
+          <option key={p.fips} value={p.fips}>
+            {p.name}
+          </option>
+        ))}
+      </AddPlace>
     </fieldset>
+  );
+}
+
+/** One "Add …" row: a list to choose from (its options are the children, "" the `none` line) and the button that adds the choice. */
+function AddPlace(props: { readonly label: string; readonly name: string; readonly none: string; readonly onAdd: (value: string) => void; readonly children: ReactNode }) {
+  const [chosen, setChosen] = useState('');
+  return (
+    <div className="add-place">
+      <label>
+        {props.label}
+        <select name={props.name} value={chosen} onChange={(e) => setChosen(e.target.value)}>
+          <option value="">{props.none}</option>
+          {props.children}
+        </select>
+      </label>
+      <button
+        type="button"
+        disabled={chosen === ''}
+        onClick={() => {
+          props.onAdd(chosen);
+          setChosen('');
+        }}
+      >
+        Add
+      </button>
+    </div>
   );
 }
