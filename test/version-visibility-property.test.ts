@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { AudienceKey } from '../src/domain/audience.ts';
 import type { OrgId, StixId } from '../src/domain/ids.ts';
@@ -170,6 +171,10 @@ const expectedPairs = (world: ModelWorld, seen: (o: ModelObject) => readonly str
 let cases = 0;
 
 async function checkStore(store: RampartStore, service: SharingService, world: ModelWorld): Promise<void> {
+  // Every audience row carries its version's latest flag, type and reference flag (migrations 0040, 0050), after new versions and re-shares.
+  const { rows: astray } = await sql<{ n: number | string }>`select count(*) as n from stix_audience a join stix_version v on v.added_us = a.added_us
+    where a.is_latest <> v.is_latest or a.type <> v.type or a.reference <> v.reference`.execute(store.database.db);
+  expect(Number(astray[0]?.n), 'audience rows that disagree with their version').toBe(0);
   for (const r of readersOf(world)) {
     const reader = await readerFor(service, world, r);
     const who = describeReader(world, r);
@@ -196,6 +201,13 @@ async function checkStore(store: RampartStore, service: SharingService, world: M
     expect(byValue.ok ? pairs(byValue.value.items) : byValue, `value search of all versions by ${who}`).toEqual(all);
     expect(await store.stix.count(reader, { versions: 'all', text: 'versions.example' }), `value count of all versions by ${who}`).toBe(all.length);
     expect(await store.stix.count(reader, { versions: 'all', text: 'versions.example', atMost: 2 }), `capped value count of all versions by ${who}`).toBe(Math.min(all.length, 3));
+    // The working list's total counts the newest version of each record the reader may see, through its sources'
+    // audience rows, which carry their version's latest flag (migration 0050): demoted by every new version.
+    const newestSeen = world.objects.filter((o) => seenBy(world, r, o).includes(newest(o)?.modified ?? '')).length;
+    for (const atMost of [1, 1000]) {
+      const counted = await store.stix.count(reader, { atMost, reference: 'exclude', excludeTypes: ['relationship'] });
+      expect(counted, `working-list count up to ${atMost + 1} by ${who}`).toBe(Math.min(newestSeen, atMost + 1));
+    }
     // The same versions found by the value they all name, in pages of 5 newest first.
     const found: { id: string; modified: string | null }[] = [];
     let after: string | undefined;

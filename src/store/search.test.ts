@@ -5,6 +5,7 @@ import { up as upReference } from './migrations/0034-reference-flag.ts';
 import { up as upDirectory } from './migrations/0036-directory-reference.ts';
 import { up as upAudienceReference } from './migrations/0040-audience-reference.ts';
 import { up as upVocabulary } from './migrations/0041-vocabulary-reference.ts';
+import { up as upAudienceListing } from './migrations/0050-audience-listing.ts';
 import { up as upWordParts } from './migrations/0043-fts-word-parts.ts';
 import { up as upValueSharing } from './migrations/0045-value-sharing.ts';
 import { up as upValueSharingPostgres } from './migrations/0047-value-sharing-postgres.ts';
@@ -492,7 +493,7 @@ describe.each(testDialects())('the reference library flag on %s', (dialect) => {
     const { store, open } = await fresh();
     const [lib, other] = [library(), news()];
     await put(store.stix, [...lib, ...other]);
-    await sql`drop index stix_audience_news`.execute(store.database.db);
+    await sql`drop index stix_audience_listing`.execute(store.database.db);
     if (dialect === 'postgres') await sql`drop statistics stix_audience_key_reference`.execute(store.database.db);
     await sql`alter table stix_audience drop column reference`.execute(store.database.db);
     await upAudienceReference(store.database.db);
@@ -501,6 +502,33 @@ describe.each(testDialects())('the reference library flag on %s', (dialect) => {
     expect(page.ok && page.value.items.map(nameOf).sort()).toEqual(other.map((o) => o.name).sort());
     const { rows } = await sql<{ n: number | string }>`select count(*) as n from stix_audience a join stix_version v on v.added_us = a.added_us where a.reference <> v.reference`.execute(store.database.db);
     expect(Number(rows[0]?.n)).toBe(0);
+  });
+
+  it("is joined on the audience rows by each version's latest flag and type, copied by migration 0050 onto rows stored before it", async () => {
+    const { store, open } = await fresh();
+    const [lib, other] = [library(), news()];
+    await put(store.stix, [...lib, ...other]);
+    const first = other[0];
+    if (first === undefined) throw new Error('no news');
+    // A newer version of a member's report: its older version's rows are no longer the latest.
+    await put(store.stix, [{ ...first, json: JSON.stringify({ ...(JSON.parse(first.json) as object), modified: '2030-01-01T00:00:00.000Z' }), modified: '2030-01-01T00:00:00.000Z' }]);
+    const reader = member(ORG_A, ['community', `org:${ORG_A}`]);
+    const working = { reference: 'exclude', excludeTypes: ['report'], atMost: 1000 } as const;
+    const before = { all: await store.stix.count(reader, { reference: 'exclude', atMost: 1000 }), working: await store.stix.count(reader, working) };
+    expect(before).toEqual({ all: other.length, working: other.length - 1 });
+    // As a database stored before migration 0050 holds them: no flag, no type, the index of migration 0040.
+    await sql`drop index stix_audience_listing`.execute(store.database.db);
+    await sql`alter table stix_audience drop column is_latest`.execute(store.database.db);
+    await sql`alter table stix_audience drop column type`.execute(store.database.db);
+    await sql`create index stix_audience_news on stix_audience (key, added_us) where reference = 0`.execute(store.database.db);
+    await upAudienceListing(store.database.db);
+    const again = await open();
+    expect({ all: await again.stix.count(reader, { reference: 'exclude', atMost: 1000 }), working: await again.stix.count(reader, working) }).toEqual(before);
+    const { rows } = await sql<{ n: number | string }>`select count(*) as n from stix_audience a join stix_version v on v.added_us = a.added_us
+      where a.is_latest <> v.is_latest or a.type <> v.type or a.reference <> v.reference`.execute(store.database.db);
+    expect(Number(rows[0]?.n)).toBe(0);
+    const { rows: older } = await sql<{ n: number | string }>`select count(*) as n from stix_audience where is_latest = 0`.execute(store.database.db);
+    expect(Number(older[0]?.n)).toBeGreaterThan(0);
   });
 
   it('is set by migration 0041 on the marking and extension definitions stored before it, and on their audience rows', async () => {

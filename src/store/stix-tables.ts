@@ -37,6 +37,9 @@ export type StixAudienceTable = {
   added_us: number;
   /** The version's own reference flag (StixVersionTable.reference), so a list can leave the library out inside the key's range (migration 0040). */
   reference: number;
+  /** The version's own latest flag and type (StixVersionTable.is_latest, .type), so a list's total is counted inside the key's range (migration 0050). */
+  is_latest: number;
+  type: string;
 };
 
 /** One row per version and object it points at (sighting_of_ref, source_ref, target_ref; migration 0007). */

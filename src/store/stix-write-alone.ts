@@ -1,7 +1,7 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { appendCtes, chainedRows, mergedAppends, type AuditAppend } from './audit-store.ts';
 import type { StatusIndexParts } from './status-index.ts';
-import type { StixTables, StixValueTable, StixVersionTable } from './stix-tables.ts';
+import type { StixAudienceTable, StixTables, StixValueTable, StixVersionTable } from './stix-tables.ts';
 import { audienceRows, isPublic, newStates, noteInserted, planBatch, rowsOf, valueRowsOf, type MicroClock } from './stix-write.ts';
 import { anyIdMayBeStored } from './stored-ids.ts';
 import type { ConflictPolicy, IncomingObject, InsertedSoFar, PutOutcome } from './types.ts';
@@ -15,7 +15,7 @@ export interface AloneBatch {
   readonly outcomes: readonly PutOutcome[];
   readonly types: readonly string[];
   readonly rows: readonly StixVersionTable[];
-  readonly audiences: readonly { key: string; added_us: number; reference: number }[];
+  readonly audiences: readonly StixAudienceTable[];
   readonly refs: readonly { ref: string; added_us: number }[];
   readonly statuses: readonly { at: number; parts: StatusIndexParts }[];
   readonly values: readonly StixValueTable[];
@@ -82,8 +82,9 @@ export async function putAlone(db: Kysely<StixTables>, batch: AloneBatch, clock:
         as r(at, id, type, modified, mod_key, revoked, is_latest, name, description, json, owner, tlp, audience, named_users, reference))`,
   ];
   if (audiences.length > 0) {
-    inserts.push(sql`audiences as (insert into stix_audience (key, added_us, reference) select r.key, clock.first + r.at, r.reference
-      from clock, unnest(${column(audiences.map((a) => a.key), 'text')}, ${at(audiences)}, ${column(audiences.map((a) => a.reference), 'int4')}) as r(key, at, reference))`);
+    inserts.push(sql`audiences as (insert into stix_audience (key, added_us, reference, is_latest, type) select r.key, clock.first + r.at, r.reference, r.is_latest, r.type
+      from clock, unnest(${column(audiences.map((a) => a.key), 'text')}, ${at(audiences)}, ${column(audiences.map((a) => a.reference), 'int4')},
+        ${column(audiences.map((a) => a.is_latest), 'int4')}, ${column(audiences.map((a) => a.type), 'text')}) as r(key, at, reference, is_latest, type))`);
   }
   if (refs.length > 0) {
     inserts.push(sql`refs as (insert into stix_ref (ref, added_us) select r.ref, clock.first + r.at from clock, unnest(${column(refs.map((r) => r.ref), 'text')}, ${at(refs)}) as r(ref, at))`);

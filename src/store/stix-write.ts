@@ -8,7 +8,7 @@ import { keptAudience, olderVersionAudience } from '../domain/sharing-rule.ts';
 import { tlpLabel, tlpOfMarking, tlpOfMarkings, type Tlp } from '../domain/tlp.ts';
 import type { Database, DialectName } from './db.ts';
 import { versionKey } from './mod-key.ts';
-import type { StixTables, StixValueTable, StixVersionTable } from './stix-tables.ts';
+import type { StixAudienceTable, StixTables, StixValueTable, StixVersionTable } from './stix-tables.ts';
 import { searchValuesOf } from './search-values.ts';
 import { sharingWords } from './visibility.ts';
 import { NO_REFS, REF_PROPERTIES, stixRefs } from './stix-refs.ts';
@@ -153,7 +153,7 @@ export async function insertRows<T extends keyof StixTables>(w: WriteContext, ta
 /** PostgreSQL array types of the columns insertRows writes (anything else is text). */
 const PG_TYPES: { readonly [T in keyof StixTables]: Partial<Readonly<Record<keyof StixTables[T], string>>> } = {
   stix_version: { added_us: 'int8', revoked: 'int4', is_latest: 'int4', reference: 'int4' },
-  stix_audience: { added_us: 'int8', reference: 'int4' },
+  stix_audience: { added_us: 'int8', reference: 'int4', is_latest: 'int4' },
   stix_ref: { added_us: 'int8' },
   stix_value: { added_us: 'int8', prefix: 'int4' },
   stix_fts: { rowid: 'int8' },
@@ -449,7 +449,12 @@ export async function putBatch(
     if (s.sharing !== null && !sameSharing(s.storedSharing, s.sharing)) reshared.push({ id: s.id, sharing: s.sharing });
   }
   for (const [owner, ids] of demoted) {
-    for (const part of chunks(ids, IDS_PER_QUERY)) await trx.updateTable('stix_version').set({ is_latest: 0 }).where('id', 'in', part).where('owner', '=', owner).where('is_latest', '=', 1).execute();
+    for (const part of chunks(ids, IDS_PER_QUERY)) {
+      // Their audience rows first, found by the versions still marked latest (migration 0050).
+      const latest = trx.selectFrom('stix_version').select('added_us').where('id', 'in', part).where('owner', '=', owner).where('is_latest', '=', 1);
+      await trx.updateTable('stix_audience').set({ is_latest: 0 }).where('added_us', 'in', latest).execute();
+      await trx.updateTable('stix_version').set({ is_latest: 0 }).where('id', 'in', part).where('owner', '=', owner).where('is_latest', '=', 1).execute();
+    }
   }
   for (const { id, sharing } of reshared) {
     const at = await setSharing(w, id, sharing, clock);
@@ -576,17 +581,20 @@ export function refRows(versions: readonly { added_us: number; type: string; jso
   return rows;
 }
 
+/** What a version's audience rows copy from it (StixAudienceTable). */
+type AudienceOf = Pick<StixVersionTable, 'added_us' | 'audience' | 'reference' | 'is_latest' | 'type'>;
+
 /** The audience rows of some versions: one per distinct key of each version's sharing. */
-export function audienceRows(versions: readonly { added_us: number; audience: string; reference: number }[]): { key: string; added_us: number; reference: number }[] {
+export function audienceRows(versions: readonly AudienceOf[]): StixAudienceTable[] {
   const parsed = new Map<string, readonly string[]>();
-  const rows: { key: string; added_us: number; reference: number }[] = [];
+  const rows: StixAudienceTable[] = [];
   for (const v of versions) {
     let keys = parsed.get(v.audience);
     if (keys === undefined) {
       keys = [...new Set(JSON.parse(v.audience) as string[])];
       parsed.set(v.audience, keys);
     }
-    for (const key of keys) rows.push({ key, added_us: v.added_us, reference: v.reference });
+    for (const key of keys) rows.push({ key, added_us: v.added_us, reference: v.reference, is_latest: v.is_latest, type: v.type });
   }
   return rows;
 }
@@ -642,15 +650,15 @@ async function deleteAudience(trx: Kysely<StixTables>, versions: readonly { adde
 export async function setSharing(w: WriteContext, id: string, sharing: SharingColumns, clock: MicroClock): Promise<number | null> {
   const { trx } = w;
   const current = JSON.parse(sharing.audience) as AudienceKey[];
-  const versions = await trx.selectFrom('stix_version').select(['added_us', 'tlp', 'audience', 'named_users', 'is_latest', 'reference']).where('id', '=', id).where('owner', '=', sharing.owner).execute();
-  const changed: { added_us: number; before: string; after: string; named: string | null; reference: number }[] = [];
+  const versions = await trx.selectFrom('stix_version').select(['added_us', 'tlp', 'audience', 'named_users', 'is_latest', 'reference', 'type']).where('id', '=', id).where('owner', '=', sharing.owner).execute();
+  const changed: { added_us: number; before: string; after: string; named: string | null; reference: number; is_latest: number; type: string }[] = [];
   for (const v of versions) {
     const latest = v.is_latest !== 0;
     const tlp = v.tlp as Tlp;
     // Versions stored before migration 0008 have no named_users: their present audience is all they may keep.
     const after = latest ? sharing.audience : JSON.stringify(olderVersionAudience(tlp, JSON.parse(v.named_users ?? v.audience) as AudienceKey[], current));
     const named = tlp !== 'red' ? null : latest ? sharing.audience : (v.named_users ?? v.audience);
-    if (after !== v.audience || named !== v.named_users) changed.push({ added_us: Number(v.added_us), before: v.audience, after, named, reference: v.reference });
+    if (after !== v.audience || named !== v.named_users) changed.push({ added_us: Number(v.added_us), before: v.audience, after, named, reference: v.reference, is_latest: v.is_latest, type: v.type });
   }
   await deleteAudience(trx, changed.map((c) => ({ added_us: c.added_us, audience: c.before })));
   for (const c of changed) {
@@ -665,7 +673,7 @@ export async function setSharing(w: WriteContext, id: string, sharing: SharingCo
       }
     }
   }
-  await insertRows(w, 'stix_audience', audienceRows(changed.map((c) => ({ added_us: c.added_us, audience: c.after, reference: c.reference }))), SMALL_ROWS_PER_INSERT);
+  await insertRows(w, 'stix_audience', audienceRows(changed.map((c) => ({ ...c, audience: c.after }))), SMALL_ROWS_PER_INSERT);
   if (changed.length === 0) return null;
   // Logged in the same transaction: the alert matcher reads re-shares from its own cursor, even those made while no server ran.
   // At a tick of the store's clock, as a version's added time: a live stream resumed after an added time finds the re-shares made since.
