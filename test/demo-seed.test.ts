@@ -4,8 +4,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { OPERATOR } from '../src/accounts/context.ts';
 import { createUser } from '../src/accounts/users.ts';
+import { demoItems, type DemoOrgs } from '../src/demo/demo-data.ts';
+import { demoElectionDayStart, demoElectionId } from '../src/demo/election-demo.ts';
 import { DEMO_COUNTY, seedDemo } from '../src/demo/seed-demo.ts';
-import { orgIdOfUuid, stixIdOfOrg } from '../src/domain/ids.ts';
+import { orgIdOfUuid, parseStixId, stixIdOfOrg } from '../src/domain/ids.ts';
+import { importObjects } from '../src/ingest/import.ts';
 import { organizationId } from '../src/domain/organization.ts';
 import { LISTED_ELSEWHERE } from '../src/domain/listed-elsewhere.ts';
 import { parseKeySet, verifyStatement } from '../src/statements/signing.ts';
@@ -94,6 +97,76 @@ describe.each(testDialects())('the demo seed on %s', (dialect) => {
       await seed(demo);
       expect(((await get('/api/v1/public/statements'))['items'] as unknown[]).length).toBe(1);
       expect((await statements.listFor(wisconsin)).length).toBe(2);
+    } finally {
+      await demo.close();
+    }
+  }, 120_000);
+
+  it('keeps the story on the first demo election day when started again on a later day, so its statements and correction still follow the rumour they answer', async () => {
+    const demo = await composedHub({}, dialect);
+    try {
+      const dir = mkdtempSync(join(tmpdir(), 'rampart-demo-'));
+      let orgs: DemoOrgs | null = null;
+      const at = (now: string) =>
+        seedDemo(demo.hub.auth.context, demo.store.stix, {
+          hubOwner: HUB_OWNER,
+          credentialsFile: join(dir, 'demo.json'),
+          publishing: demo.hub.publishing,
+          now: new Date(now),
+          beforeStory: (seen) => Promise.resolve(void (orgs = seen)),
+        });
+      const storyTypes = ['threat-actor', 'campaign', 'indicator', 'infrastructure', 'incident', 'note', 'report'];
+      const story = async () => {
+        const page = await demo.store.stix.list({ kind: 'operator' }, { versions: 'all', limit: 1000, types: storyTypes });
+        if (!page.ok) throw new Error(page.error.message);
+        return page.value.items.filter((v) => !v.json.includes('"identity_class"')).map((v) => JSON.parse(v.json) as { name?: string; modified: string });
+      };
+      const times = async () => {
+        const latest = await story();
+        const named = (start: string) => Date.parse(latest.filter((o) => o.name?.startsWith(start) === true).map((o) => o.modified).sort().at(-1) ?? '');
+        const wisconsin = await demo.state('55');
+        const statements = await demo.hub.publishing.statements.repo.listFor(wisconsin);
+        const published = (start: string) => statements.find((x) => x.title.startsWith(start))?.published_at ?? Number.NaN;
+        return {
+          campaign: named('Operation Paper Ballot'),
+          phishingStatement: published('Joint statement: phishing'),
+          rumour: named('False rumour'),
+          correction: named('Rumour control:'),
+          publicStatement: published('Joint statement: polling places'),
+          lastDay: latest.map((o) => o.modified).sort().at(-1)?.slice(0, 10),
+        };
+      };
+
+      const first = await at('2026-11-03T14:20:00Z');
+      expect(first.ok, first.ok ? '' : first.error.message).toBe(true);
+      const firstStory = await story();
+      const before = await times();
+      expect(before.lastDay).toBe('2026-11-03');
+      expect(before.campaign).toBeLessThan(before.phishingStatement);
+      expect(before.phishingStatement).toBeLessThan(before.rumour);
+      expect(before.rumour).toBeLessThan(before.correction);
+      expect(before.correction).toBeLessThan(before.publicStatement);
+
+      // Two days later: that day's election is under way (as every day), and the story is where it was: no new version
+      // of any of its items, every item still before the statements and the correction that answer it.
+      const later = await at('2026-11-05T09:10:00Z');
+      expect(later.ok, later.ok ? '' : later.error.message).toBe(true);
+      const today = parseStixId(demoElectionId(new Date('2026-11-05T09:10:00Z')));
+      expect(today.ok && (await demo.store.stix.get({ kind: 'operator' }, today.value)) !== null).toBe(true);
+      expect((await story()).length).toBe(firstStory.length);
+      expect(await times()).toEqual(before);
+
+      // A database a start on a later day already moved (as before this fix: the items dated that day, the statements
+      // the first): the next start still starts, and adds nothing.
+      if (orgs === null) throw new Error('the demo told the story to nobody');
+      for (const item of demoItems(orgs, demoElectionDayStart(new Date('2026-11-05T09:10:00Z')))) {
+        const moved = await importObjects(demo.store.stix, [JSON.stringify(item.object)], { hubOwner: HUB_OWNER, owner: item.owner, tlp: item.tlp, audience: item.audience, onConflict: 'replace' });
+        expect(moved.ok).toBe(true);
+      }
+      const moved = (await story()).length;
+      const again = await at('2026-11-06T08:00:00Z');
+      expect(again.ok, again.ok ? '' : again.error.message).toBe(true);
+      expect((await story()).length).toBe(moved);
     } finally {
       await demo.close();
     }

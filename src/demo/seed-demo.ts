@@ -253,9 +253,10 @@ export async function seedDemo(
   // The election first: its hundred status reports are the background, not news; the story after it is shared as news.
   const election = await seedElectionDemo(ctx, stix, { hubOwner: options.hubOwner, now, orgs });
   if (!election.ok) return election;
-  // The story's times follow the demo election's day (as first seeded today, not this start's hour), so that the rumour
-  // is corrected on the election day the map shows and a restart does not publish the whole story again.
-  const electionDayStart = election.value.electionDayStart;
+  // The story's times follow the first demo election's day (as first seeded, not this start's hour or day), so that the
+  // rumour is corrected on that election day, a restart does not publish the whole story again, and a start on a later
+  // day does not date the story's items after its joint statements and correction, which are published once.
+  const electionDayStart = election.value.storyDayStart;
   await options.beforeStory?.(orgs, countyCreated);
   // Everything in story order, the correction and the statements at their times among the objects: the demo is shared
   // at once, so the order it is shared in is the order "Latest shared with you" lists (newest first) and the public log keeps.
