@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { TLP_MARKING_IDS } from '../../src/domain/tlp.ts';
 import { CHROMIUM, hasChromium, launchChromium } from './browser.ts';
 import { misalignedChoices } from './choice-alignment.ts';
+import { cutPlaceholders } from './placeholders.ts';
 import { startRealApp } from './real-app.ts';
 import { signIn, type Person } from './ui-flow.ts';
 
@@ -27,6 +28,13 @@ const PAGES: readonly (readonly [string, string])[] = [
   ['/settings/alerts', 'main h1'],
   ['/notifications', 'main h1'],
   ['/rumour-control', 'main h1'],
+];
+
+/** Forms whose fields show examples, not among the pages above, each with what shows once it has loaded. */
+const FORMS: readonly (readonly [string, string])[] = [
+  ['/new', 'main input[placeholder]'],
+  ['/statements/new', 'main input[placeholder]'],
+  ['/rumour-control/write', 'main input[placeholder]'],
 ];
 
 interface Violation {
@@ -143,10 +151,20 @@ describe.skipIf(skipReason !== null)('accessibility of the main pages (axe-core,
           await page.waitForSelector(ready);
           problems.push(...(await seriousViolations(page)).map((p) => `${path} at ${width}px: ${p}`));
           if (width < 800) problems.push(...(await tableProblems(page)).map((p) => `${path} at ${width}px: ${p}`));
+          // An example in a field is read whole on a phone, never cut off mid-word.
+          if (width < 800) problems.push(...(await cutPlaceholders(page)).map((p) => `${path} at ${width}px: ${p}`));
           // A checkbox or radio button beside a label that wraps sits by its first line (choice-alignment.ts).
           const choices = await misalignedChoices(page);
           wrapped += choices.wrapped;
           problems.push(...choices.misaligned.map((m) => `${path} at ${width}px: the box of “${m.label}” is ${m.off} px off its label's first line`));
+        }
+        // The forms with examples in their fields that the pages above do not show.
+        if (width < 800) {
+          for (const [path, ready] of FORMS) {
+            await page.goto(`${app.baseUrl}${path}`);
+            await page.waitForSelector(ready);
+            problems.push(...(await cutPlaceholders(page)).map((p) => `${path} at ${width}px: ${p}`));
+          }
         }
         expect(problems).toEqual([]);
         // The report form's choices wrap on a phone: the check above looked at some.

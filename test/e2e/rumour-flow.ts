@@ -30,7 +30,7 @@ export async function runRumourFlow(browser: Browser, app: AppUnderTest, shots: 
   // Nothing filled in: plain words say what is missing, and nothing is sent.
   await clerk.click('button:has-text("Preview")');
   await clerk.waitForSelector('[role=alert]:has-text("Write the rumour as people are hearing it.")');
-  await clerk.fill('input[placeholder^="For example: Polling"]', `Ballots are not thrown away (${unique})`);
+  await clerk.fill('input[placeholder^="e.g. Polls"]', `Ballots are not thrown away (${unique})`);
   await clerk.fill('textarea[placeholder="What people are hearing or reading"]', 'A video claims mail ballots with a coffee stain are thrown away.');
   await clerk.fill('textarea[placeholder="What is true, in plain words"]', 'A damaged ballot is copied onto a fresh ballot by two election inspectors, one from each party, and counted.');
   await clerk.fill('[aria-label="Name of official page 1"]', 'Wisconsin Elections Commission: absentee voting');
@@ -101,12 +101,12 @@ export async function runRumourFlow(browser: Browser, app: AppUnderTest, shots: 
   expect(await clerk.inputValue('textarea[placeholder="What people are hearing or reading"]')).toBe(`Texts say our polling place moved to the high school; it did not (${unique}).`);
   expect(await clerk.inputValue('.write-correction form select >> nth=0')).toBe(app.countyState);
   // The headline, the reality and where to check are still the writer's to give.
-  expect(await clerk.inputValue('input[placeholder^="For example: Polling"]')).toBe('');
+  expect(await clerk.inputValue('input[placeholder^="e.g. Polls"]')).toBe('');
   await clerk.screenshot({ path: join(shots, 'r05b-answer-rumour.png'), fullPage: true });
   // A reload keeps the incident it answers.
   await clerk.reload();
   await clerk.waitForSelector('.answering:has-text("Answering False rumour: Texts say our polling place moved")');
-  await clerk.fill('input[placeholder^="For example: Polling"]', `Your polling place has not moved (${unique})`);
+  await clerk.fill('input[placeholder^="e.g. Polls"]', `Your polling place has not moved (${unique})`);
   await clerk.fill('textarea[placeholder="What is true, in plain words"]', 'Every polling place is where it was at the last election. Check yours on MyVote Wisconsin.');
   await clerk.fill('[aria-label="Name of official page 1"]', 'MyVote Wisconsin: find my polling place');
   await clerk.fill('[aria-label="Address of official page 1"]', 'https://myvote.wi.gov/en-us/Find-My-Polling-Place');

@@ -67,6 +67,10 @@ export async function runSettingsFlow(browser: Browser, app: AppUnderTest, shots
     expect(th?.width ?? 0).toBeGreaterThan(0);
     expect(Math.abs((th?.x ?? 0) - (td?.x ?? -100))).toBeLessThan(1);
   }
+  // The audit trail names the indicator by its kind and the start of its number, which a phone shows on one line, and links its page.
+  const audited = page.locator(`#audit a[href="/intel/${encodeURIComponent(id)}"]`).first();
+  expect(await audited.textContent()).toBe(`Indicator ${id.slice('indicator--'.length, 'indicator--'.length + 8)}`);
+  expect(await audited.getAttribute('title')).toBe(id);
   await page.screenshot({ path: join(shots, '11b-settings-phone.png'), fullPage: true });
   await page.setViewportSize({ width: 1280, height: 900 });
 
@@ -105,6 +109,8 @@ export async function runSettingsFlow(browser: Browser, app: AppUnderTest, shots
   await page.check(`input[name=sharing-audience][value="state:${app.countyState}"]`);
   await page.click('button:has-text("Save sharing")');
   await page.waitForSelector('.sharing-panel .audience-words:has-text("Wisconsin")');
+  // Under its heading "Shared with", the audience is said once, not as "Shared with: Visible to: …".
+  expect(await page.textContent('.sharing-panel .audience-words')).not.toMatch(/^Visible to/);
   await page.screenshot({ path: join(shots, '12-sharing-narrowed.png'), fullPage: true });
   await signOut(page);
 

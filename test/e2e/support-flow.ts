@@ -49,9 +49,9 @@ export async function runSupportFlow(browser: Browser, app: AppUnderTest & { rea
   await county.selectOption('select[name=service]', 'vulnerability-scanning');
   // Not ready to send: what is still missing is said beside the button, as for "Offer this service" and "Send message".
   await county.fill('input[name=title]', 'IT');
-  await expectDisabledWithReason(county, 'button:has-text("Send request")', 'Say in a line what you need (at least 3 characters). Say what you need, when, and who to contact.');
+  await expectDisabledWithReason(county, 'button:has-text("Send request")', 'Give your request a title (at least 3 characters). Add the details: what you need, by when, and who to contact.');
   await county.fill('input[name=title]', `Scan our results website (${unique})`);
-  await expectDisabledWithReason(county, 'button:has-text("Send request")', 'Say what you need, when, and who to contact.');
+  await expectDisabledWithReason(county, 'button:has-text("Send request")', 'Add the details: what you need, by when, and who to contact.');
   await county.fill('textarea[name=details]', 'Before election night, please scan results.example.gov. Contact the clerk’s office.');
   await expectEnabled(county, 'button:has-text("Send request")');
   // Urgent: CISA's support contacts are emailed at once, and its backup contacts if nobody acknowledges in time.
@@ -69,6 +69,11 @@ export async function runSupportFlow(browser: Browser, app: AppUnderTest & { rea
   await county.waitForSelector('[data-testid=support-status]:has-text("Waiting for an answer")');
   await county.waitForSelector('.type-tag .urgent-tag:has-text("Urgent")');
   const requestUrl = county.url();
+  // Who sees it: each organization with how it takes part in words, never "Name (fictional) (asked of)"; "Add" says what it waits for.
+  const seers = await county.locator('section:has(h2:has-text("Who sees this request")) li').allInnerTexts();
+  expect(seers.map((s) => s.replace(/^.* — /, ''))).toEqual(['asked for help', 'asked to help']);
+  expect(seers.join(' ')).not.toContain(') (');
+  await expectDisabledWithReason(county, 'section:has(h2:has-text("Who sees this request")) button[type=submit]', 'Choose an organization above first.');
 
   // CISA opens it from its list; the county's message arrives there live.
   await provider.goto(`${app.baseUrl}/support`);

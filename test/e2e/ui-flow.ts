@@ -114,6 +114,9 @@ export async function runUiFlow(browser: Browser, app: AppUnderTest, shots: stri
   await page.goto(`${app.baseUrl}/intel`);
   await page.waitForSelector('.intel-table');
   expect(await page.locator('.intel-table .type-cell').allTextContents()).not.toContain('Relationship');
+  // The reference library is called so wherever it is offered: the link says the name its page and the dashboard use.
+  await page.click('a:has-text("Reference library (ATT&CK, DISARM, members)")');
+  await page.waitForSelector('main h1:has-text("Reference library")');
   await page.goto(`${app.baseUrl}/intel?q=ALLANITE&type=intrusion-set&reference=only`);
   await page.waitForSelector('.intel-table');
   await page.click('.intel-table a');

@@ -32,7 +32,7 @@ export function useLocation(): Location {
   return q < 0 ? { path: url, params: new URLSearchParams() } : { path: url.slice(0, q), params: new URLSearchParams(url.slice(q + 1)) };
 }
 
-export function Link(props: { readonly to: string; readonly className?: string; readonly 'aria-label'?: string; readonly children: ReactNode; readonly onFollow?: () => void }) {
+export function Link(props: { readonly to: string; readonly className?: string; readonly 'aria-label'?: string; readonly title?: string; readonly children: ReactNode; readonly onFollow?: () => void }) {
   const onClick = (e: MouseEvent<HTMLAnchorElement>) => {
     if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
     e.preventDefault();
@@ -40,7 +40,7 @@ export function Link(props: { readonly to: string; readonly className?: string; 
     props.onFollow?.();
   };
   return (
-    <a href={props.to} className={props.className} aria-label={props['aria-label']} onClick={onClick}>
+    <a href={props.to} className={props.className} aria-label={props['aria-label']} title={props.title} onClick={onClick}>
       {props.children}
     </a>
   );

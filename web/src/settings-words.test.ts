@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { auditAction, everyWords, findOrgs, groupSecret, isStixId, passwordIssue, secretOf } from './settings-words.ts';
+import { auditAction, auditObjectWords, everyWords, findOrgs, groupSecret, isStixId, passwordIssue, secretOf } from './settings-words.ts';
 
 describe('settings words', () => {
   it('says audit actions in words', () => {
@@ -19,6 +19,11 @@ describe('settings words', () => {
     expect(isStixId('feed:1234')).toBe(false);
     expect(isStixId('incident--1')).toBe(false);
     expect(isStixId('Incident--f4972865-e721-5c43-bc3d-252a50a22c14')).toBe(false);
+  });
+
+  it('names an audited item by its kind and the start of its number, not its whole id', () => {
+    expect(auditObjectWords('report--fb974eec-bf90-50c0-abec-f2d0f0389a7f')).toBe('Report fb974eec');
+    expect(auditObjectWords('x-rampart-status-report--740275cf-6dc0-4dae-9552-dd9c84a3a870')).toBe('Election-day status 740275cf');
   });
 
   it('finds organizations by any words of their name, prefix matches first', () => {

@@ -1,3 +1,5 @@
+import { typeLabel } from './format.ts';
+
 /** An audit action code in words: "object.sharing-changed" → "Object sharing changed". */
 export function auditAction(action: string): string {
   const words = action.replace(/[._:-]+/g, ' ').trim();
@@ -7,6 +9,15 @@ export function auditAction(action: string): string {
 /** True for a STIX id (`type--uuid`), which has a page of its own under /intel. */
 export function isStixId(id: string): boolean {
   return /^[a-z][a-z0-9-]*--[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id);
+}
+
+/**
+ * A STIX id in the audit trail, short enough for a phone: its kind in words and the first part of its number
+ * ("Report fb974eec"); the whole id stays in the link's tooltip and address.
+ */
+export function auditObjectWords(id: string): string {
+  const split = id.indexOf('--');
+  return split < 0 ? id : `${typeLabel(id.slice(0, split))} ${id.slice(split + 2, split + 10)}`;
 }
 
 /** Organizations whose name (or short name) contains every word typed, best (prefix) matches first, at most `limit`. */

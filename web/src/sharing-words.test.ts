@@ -20,7 +20,9 @@ describe('audience in words', () => {
   it('folds other people into a count and says when only the owner sees it', () => {
     expect(audienceSentence([], me, names)).toBe('Only the owner can see it.');
     const s = audienceSentence(['org:identity--b', 'user:u7', 'user:u8'], me, names);
-    expect(s).toBe('Visible to: Wisconsin Elections Commission; 2 named people.');
+    expect(s).toBe('Wisconsin Elections Commission; 2 named people.');
+    // Said under "Shared with": never a second heading of its own.
+    expect(s).not.toMatch(/^(Visible to|Shared with)/);
     expect(s).not.toContain('u7');
   });
 

@@ -45,13 +45,16 @@ export function ownerInWords(owner: string, me: Reader | null, orgNames: Readonl
   return orgNames.get(owner) ?? 'A member organization';
 }
 
-/** The whole audience as one sentence, folding anonymous people together ("3 named people"). */
+/**
+ * The whole audience as one sentence, folding anonymous people together ("Wisconsin; 3 named people."): said under
+ * a heading such as "Shared with", so it does not repeat one ("Visible to: …").
+ */
 export function audienceSentence(keys: readonly string[], me: Reader | null, orgNames: ReadonlyMap<string, string>): string {
   if (keys.length === 0) return 'Only the owner can see it.';
   const people = keys.filter((k) => k.startsWith('user:') && k !== `user:${me?.userId ?? ''}`).length;
   const named = keys.filter((k) => !(k.startsWith('user:') && k !== `user:${me?.userId ?? ''}`)).map((k) => audienceInWords(k, me, orgNames));
   if (people > 0) named.push(people === 1 ? 'one named person' : `${people} named people`);
-  return `Visible to: ${named.join('; ')}.`;
+  return `${named.join('; ')}.`;
 }
 
 /** Turns the text of an "audience keys" field (commas, spaces or new lines) into keys; empties dropped. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { askIssues, askWhy, otherSide, providersOf, showOfferings } from './support.ts';
+import { SUPPORT_PARTY_WORDS, askIssues, askWhy, otherSide, providersOf, showOfferings } from './support.ts';
 
 describe('support words', () => {
   it('names the other side of a request', () => {
@@ -21,17 +21,24 @@ describe('support words', () => {
   it('says what a request still needs, in words, instead of a silent disabled button', () => {
     expect(askIssues({ provider: '', serviceChosen: false, title: '', details: ' ' })).toEqual([
       'Choose who you ask.',
-      'Say in a line what you need (at least 3 characters).',
-      'Say what you need, when, and who to contact.',
+      'Give your request a title (at least 3 characters).',
+      'Add the details: what you need, by when, and who to contact.',
     ]);
-    expect(askIssues({ provider: 'org', serviceChosen: false, title: 'IT', details: 'Call us' })).toEqual(['Choose the service you need from their list.', 'Say in a line what you need (at least 3 characters).']);
+    expect(askIssues({ provider: 'org', serviceChosen: false, title: 'IT', details: 'Call us' })).toEqual(['Choose the service you need from their list.', 'Give your request a title (at least 3 characters).']);
     expect(askIssues({ provider: 'org', serviceChosen: true, title: 'Scan', details: 'Call us' })).toEqual([]);
   });
 
   it('says beside "Send request" everything still missing, in one reason, and nothing once it can go', () => {
-    expect(askWhy({ provider: 'org', serviceChosen: true, title: 'IT', details: '' })).toBe('Say in a line what you need (at least 3 characters). Say what you need, when, and who to contact.');
+    expect(askWhy({ provider: 'org', serviceChosen: true, title: 'IT', details: '' })).toBe('Give your request a title (at least 3 characters). Add the details: what you need, by when, and who to contact.');
     expect(askWhy({ provider: '', serviceChosen: false, title: 'Scan', details: 'Call us' })).toBe('Choose who you ask.');
     expect(askWhy({ provider: 'org', serviceChosen: true, title: 'Scan', details: 'Call us' })).toBeNull();
+  });
+});
+
+describe('SUPPORT_PARTY_WORDS', () => {
+  it('says how each organization takes part in plain words, without brackets that would follow a name ending in one', () => {
+    expect(Object.values(SUPPORT_PARTY_WORDS)).toEqual(['asked for help', 'asked to help', 'added by the office that asked']);
+    for (const words of Object.values(SUPPORT_PARTY_WORDS)) expect(words).not.toMatch(/[()]/);
   });
 });
 

@@ -37,13 +37,23 @@ export function providersOf(catalogue: readonly OfferingView[], own: string): Or
   return [...seen.values()];
 }
 
+/**
+ * How each organization that sees a request takes part in it, said after its name ("Village of Demoville Clerk —
+ * asked for help"): never a second pair of brackets after names that often end in one ("(fictional)").
+ */
+export const SUPPORT_PARTY_WORDS = {
+  requester: 'asked for help',
+  provider: 'asked to help',
+  party: 'added by the office that asked',
+} as const;
+
 /** What a request still needs before it can be sent, in the words the form shows (empty: ready to send). */
 export function askIssues(form: { readonly provider: string; readonly serviceChosen: boolean; readonly title: string; readonly details: string }): string[] {
   const issues: string[] = [];
   if (form.provider === '') issues.push('Choose who you ask.');
   else if (!form.serviceChosen) issues.push('Choose the service you need from their list.');
-  if (form.title.trim().length < 3) issues.push('Say in a line what you need (at least 3 characters).');
-  if (form.details.trim() === '') issues.push('Say what you need, when, and who to contact.');
+  if (form.title.trim().length < 3) issues.push('Give your request a title (at least 3 characters).');
+  if (form.details.trim() === '') issues.push('Add the details: what you need, by when, and who to contact.');
   return issues;
 }
 

@@ -229,7 +229,7 @@ function LinkItems(props: { readonly incidentId: string; readonly post: Post; re
       >
         <label>
           Search what is shared with you
-          <input type="search" value={text} onChange={(e) => setText(e.target.value)} placeholder="e.g. phishing, a domain, a technique name" />
+          <input type="search" value={text} onChange={(e) => setText(e.target.value)} placeholder="e.g. phishing or a domain" />
         </label>
         <button type="submit" disabled={text.trim() === ''}>
           Search

@@ -105,7 +105,7 @@ export function Dashboard() {
           {d.listed_elsewhere.length === 0 ? null : <ListedElsewhere rows={d.listed_elsewhere} />}
           {d.reference_items === 0 ? null : (
             <details className="raw">
-              <summary>Reference library and directory: {plural(d.reference_items, 'item')} (ATT&amp;CK, DISARM, TLP markings, the Rampart extension, member organizations), not counted above</summary>
+              <summary>Reference library: {plural(d.reference_items, 'item')} (ATT&amp;CK, DISARM, TLP markings, the Rampart extension, member organizations), not counted above</summary>
               <TypeCounts rows={d.reference_by_type} />
             </details>
           )}

@@ -140,7 +140,7 @@ export function IntelList() {
           />
         </h1>
         <div className="actions compact">
-          <Link to={library ? '/intel' : '/intel?reference=only'}>{library ? 'Back to intelligence shared with you' : 'Reference (ATT&CK, DISARM, members)'}</Link>
+          <Link to={library ? '/intel' : '/intel?reference=only'}>{library ? 'Back to intelligence shared with you' : 'Reference library (ATT&CK, DISARM, members)'}</Link>
           <Link to="/intel/upload">Upload a bundle</Link>
           <Link to="/new" className="button">
             Share something new
@@ -151,7 +151,7 @@ export function IntelList() {
         <label className="grow">
           Search
           <span className="muted small"> words, or an address, domain, web address, email address or file hash</span>
-          <input type="search" name="q" value={text} onChange={(e) => setText(e.target.value)} placeholder="e.g. phishing, 203.0.113.47, example.com" />
+          <input type="search" name="q" value={text} onChange={(e) => setText(e.target.value)} placeholder="e.g. phishing or 203.0.113.47" />
         </label>
         <label>
           Type

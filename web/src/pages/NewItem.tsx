@@ -114,7 +114,7 @@ function NewItemForm({ me }: { readonly me: Me }) {
               className="mono"
               value={pattern}
               onChange={(e) => setPattern(e.target.value)}
-              placeholder="e.g. 203.0.113.47 or [domain-name:value = 'evil.example']"
+              placeholder="e.g. 203.0.113.47 or evil.example"
               aria-invalid={checked !== null}
               aria-describedby="pattern-check"
             />

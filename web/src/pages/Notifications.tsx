@@ -3,7 +3,8 @@ import { parseTlp } from '../../../src/domain/tlp.ts';
 import { call, query, type ApiProblem, type ApiResponse, type ApiResult } from '../api.ts';
 import { Loading, ProblemBox } from '../components/Status.tsx';
 import { TlpBadge } from '../components/TlpBadge.tsx';
-import { formatWhen, typeLabel } from '../format.ts';
+import { alertTitle } from '../alert-words.ts';
+import { formatWhen } from '../format.ts';
 import { Link, navigate } from '../router.tsx';
 import { notificationsChanged } from '../use-unread.ts';
 import { useRouteReload } from './settings/reload.ts';
@@ -67,8 +68,7 @@ export function Notifications() {
                     {tlp === undefined ? null : <TlpBadge tlp={tlp} />}
                     {n.notice === null ? (
                       <button type="button" className="link-button notification-title" onClick={() => void open(n)}>
-                        {n.type === null ? '' : `${typeLabel(n.type)}: `}
-                        {n.name ?? 'Untitled item'}
+                        {alertTitle(n.type, n.name)}
                       </button>
                     ) : (
                       <span className="notification-title">{n.notice}</span>

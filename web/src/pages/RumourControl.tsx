@@ -82,7 +82,7 @@ export function RumourControl() {
             </label>
             <label className="grow">
               Search
-              <input type="search" value={words} placeholder="For example: polling hours, ID, mail ballots" onChange={(e) => setWords(e.target.value)} />
+              <input type="search" value={words} placeholder="e.g. polling hours, ID, mail ballots" onChange={(e) => setWords(e.target.value)} />
             </label>
             <button type="submit">Search</button>
           </form>

@@ -129,11 +129,11 @@ function AskForm(props: { readonly incident: string | null; readonly onAsked: (i
       </label>
       {chosen === undefined ? null : <p className="reason small">{chosen.description}</p>}
       <label>
-        In a line
-        <input name="title" value={title} onChange={(e) => setTitle(e.target.value)} placeholder="e.g. Scan our results website before election night" />
+        Title: what you need, in one line
+        <input name="title" value={title} onChange={(e) => setTitle(e.target.value)} placeholder="e.g. Scan our results website" />
       </label>
       <label>
-        What you need, when, and who to contact
+        Details: what you need, by when, and who to contact
         <textarea name="details" rows={4} value={details} onChange={(e) => setDetails(e.target.value)} />
       </label>
       <label className="choice">

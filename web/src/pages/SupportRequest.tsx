@@ -4,7 +4,7 @@ import { Loading, ProblemBox } from '../components/Status.tsx';
 import { formatWhen } from '../format.ts';
 import { Link } from '../router.tsx';
 import { useSession } from '../session.tsx';
-import { SUPPORT_ACTION_LABELS, SUPPORT_STATUS_LABELS, type SupportAction, type SupportRequestView } from '../support.ts';
+import { SUPPORT_ACTION_LABELS, SUPPORT_PARTY_WORDS, SUPPORT_STATUS_LABELS, type SupportAction, type SupportRequestView } from '../support.ts';
 import { useRoute } from '../use-api.ts';
 import { useSupportEvents } from '../use-support-live.ts';
 import { SubmitButton } from '../components/SubmitButton.tsx';
@@ -162,10 +162,16 @@ export function SupportRequest(props: { readonly id: string }) {
           <section className="card">
             <h2>Who sees this request</h2>
             <ul className="plain">
-              <li>{r.requester.name} (asked)</li>
-              <li>{r.provider.name} (asked of)</li>
+              <li>
+                {r.requester.name} <span className="muted small">— {SUPPORT_PARTY_WORDS.requester}</span>
+              </li>
+              <li>
+                {r.provider.name} <span className="muted small">— {SUPPORT_PARTY_WORDS.provider}</span>
+              </li>
               {r.parties.map((p) => (
-                <li key={p.id}>{p.name} (added by the office that asked)</li>
+                <li key={p.id}>
+                  {p.name} <span className="muted small">— {SUPPORT_PARTY_WORDS.party}</span>
+                </li>
               ))}
             </ul>
             {r.role === 'requester' ? (
@@ -189,9 +195,7 @@ export function SupportRequest(props: { readonly id: string }) {
                       ))}
                   </select>
                 </label>
-                <button type="submit" disabled={busy || party === ''}>
-                  Add
-                </button>
+                <SubmitButton why={busy ? 'Adding…' : party === '' ? 'Choose an organization above first.' : null}>Add</SubmitButton>
               </form>
             ) : (
               <p className="muted small">Only the office that asked decides who else sees its request.</p>

@@ -147,14 +147,14 @@ export function WriteCorrection() {
         )}
       </div>
       <form className="card" onSubmit={(e) => void showPreview(e)} noValidate>
-        <TextField className={invalid('title')} label="Headline" value={draft.title} maxLength={200} placeholder="For example: Polling places do not close at noon" onChange={(title) => set({ title })} />
+        <TextField className={invalid('title')} label="Headline" value={draft.title} maxLength={200} placeholder="e.g. Polls do not close at noon" onChange={(title) => set({ title })} />
         <TextAreaField className={invalid('rumour')} label="The rumour" value={draft.rumour} rows={3} maxLength={2000} placeholder="What people are hearing or reading" onChange={(rumour) => set({ rumour })} />
         <TextAreaField className={invalid('reality')} label="The reality" value={draft.reality} rows={4} maxLength={4000} placeholder="What is true, in plain words" onChange={(reality) => set({ reality })} />
         <fieldset className={invalid('links')}>
           <legend>Where to get the facts (official pages)</legend>
           {draft.links.map((l, i) => (
             <div className="link-row" key={i}>
-              <input aria-label={`Name of official page ${i + 1}`} value={l.title} placeholder="Name, e.g. State Elections Commission" onChange={(e) => set({ links: draft.links.map((x, j) => (j === i ? { ...x, title: e.target.value } : x)) })} />
+              <input aria-label={`Name of official page ${i + 1}`} value={l.title} placeholder="e.g. State Elections Commission" onChange={(e) => set({ links: draft.links.map((x, j) => (j === i ? { ...x, title: e.target.value } : x)) })} />
               <input aria-label={`Address of official page ${i + 1}`} value={l.url} placeholder="https://" inputMode="url" onChange={(e) => set({ links: draft.links.map((x, j) => (j === i ? { ...x, url: e.target.value } : x)) })} />
               {draft.links.length > 1 ? (
                 <button type="button" className="link-button" onClick={() => set({ links: draft.links.filter((_, j) => j !== i) })}>

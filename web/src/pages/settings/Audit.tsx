@@ -4,7 +4,7 @@ import { formatWhen } from '../../format.ts';
 import { query } from '../../api.ts';
 import { mapLoadable, useRoute } from '../../use-api.ts';
 import { Link } from '../../router.tsx';
-import { auditAction, isStixId } from '../../settings-words.ts';
+import { auditAction, auditObjectWords, isStixId } from '../../settings-words.ts';
 
 /** What my organization's people did and what was done with its objects, newest page by page. */
 export function Audit(props: { readonly people: ReadonlyMap<string, string> }) {
@@ -27,8 +27,10 @@ export function Audit(props: { readonly people: ReadonlyMap<string, string> }) {
           { header: 'What', cell: (e) => auditAction(e.action), className: 'what-cell' },
           {
             header: 'Object',
-            cell: (e) => (e.object_id !== null && isStixId(e.object_id) ? <Link to={`/intel/${encodeURIComponent(e.object_id)}`}>{e.object_id}</Link> : (e.object_id ?? '')),
-            className: 'mono small',
+            cell: (e) => (e.object_id !== null && isStixId(e.object_id) ? <Link to={`/intel/${encodeURIComponent(e.object_id)}`} title={e.object_id}>
+                  {auditObjectWords(e.object_id)}
+                </Link> : (e.object_id ?? '')),
+            className: 'small',
           },
         ]}
       />

@@ -46,8 +46,8 @@ export function Defaults(props: { readonly me: Me; readonly orgNames: ReadonlyMa
                 <TlpBadge tlp={d.tlp} />
               </dt>
               <dd>
-                {d.audience === null ? 'No default: name people each time.' : audienceSentence(d.audience, props.me, props.orgNames)}
-                <span className="muted small">{d.source === 'built-in' ? " (Rampart's standard)" : ' (set by your organization)'}</span>
+                {d.audience === null ? 'No default: name people each time.' : `Shared with ${audienceSentence(d.audience, props.me, props.orgNames)}`}
+                <span className="muted small">{d.source === 'built-in' ? " Rampart's standard." : ' Set by your organization.'}</span>
                 {d.audience === null ? null : editing === d.tlp ? (
                   <div className="defaults-edit">
                     <p className="reason">{tlpReason(d.tlp)}</p>

@@ -97,7 +97,7 @@ export function StatementEditor(props: { readonly id?: string }) {
         )}
       </div>
       <form className="card" onSubmit={(e) => void save(e)} noValidate>
-        <TextField label="Title" name="title" value={draft.title} maxLength={300} placeholder="For example: Joint statement on the security of the general election" onChange={(title) => set({ title })} />
+        <TextField label="Title" name="title" value={draft.title} maxLength={300} placeholder="e.g. Joint statement on the election" onChange={(title) => set({ title })} />
         <TextAreaField label="The statement, exactly as it will be published" name="text" value={draft.text} rows={10} maxLength={20000} onChange={(text) => set({ text })} />
         <fieldset>
           <legend>Who signs it</legend>
