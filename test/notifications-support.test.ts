@@ -80,8 +80,10 @@ describe.each(testDialects())('support requests in the notification plan on %s',
   it("tells the provider's org-admins of a new request when its plan names no support contacts, the plan's support contacts once it does, and the asker of each answer; nobody else", async () => {
     const first = await ask('Help with a ransom note');
     await t.hub.notifier.round();
-    expect(mailTo('stateAdmin').map((m) => m.subject)).toEqual(['[Rampart] Support request requested: Help with a ransom note']);
+    expect(mailTo('stateAdmin').map((m) => m.subject)).toEqual(['[Rampart] New support request: Help with a ransom note']);
     expect(mailTo('stateAdmin')[0]?.text).toContain(`https://rampart.example.gov/support/${first}`);
+    // Its status in the web page's words, not the stored code ("requested").
+    expect(mailTo('stateAdmin')[0]?.text).toContain('Status: waiting for an answer');
     expect(mailTo('stateAdmin')[0]?.text).not.toContain('ransom note.'); // the details stay in Rampart
     expect(await supportAlerts('stateAdmin', first)).toEqual([expect.objectContaining({ type: 'support-request', name: 'Help with a ransom note', urgent: false, reasons: ['Your organization is asked for incident response'] })]);
     for (const who of ['state', 'county', 'outsider', 'federal'] as const) {
@@ -96,7 +98,7 @@ describe.each(testDialects())('support requests in the notification plan on %s',
     smtp.received.length = 0;
     const second = await ask('Scan our results website');
     await t.hub.notifier.round();
-    expect(sent()).toEqual([[world.emails.state, '[Rampart] Support request requested: Scan our results website']]);
+    expect(sent()).toEqual([[world.emails.state, '[Rampart] New support request: Scan our results website']]);
 
     // The state accepts: the clerk who asked is told (its office names no contacts and has no org-admin), the state is not.
     smtp.received.length = 0;
@@ -110,21 +112,21 @@ describe.each(testDialects())('support requests in the notification plan on %s',
     t.clock.now += 60_000;
     expect((await api('county', 'POST', `/api/v1/support/requests/${second}/actions`, { action: 'cancel' })).status).toBe(200);
     await t.hub.notifier.round();
-    expect(sent()).toEqual([[world.emails.state, '[Rampart] Support request cancelled: Scan our results website']]);
+    expect(sent()).toEqual([[world.emails.state, '[Rampart] Support request withdrawn: Scan our results website']]);
   });
 
   it('emails an urgent request at once marked URGENT and, when nobody acknowledged it in time, to the backup contacts of support; an acknowledged one is not escalated', async () => {
     const urgent = await ask('Ransomware on election night', true);
     const calm = await ask('Second look at the same server', true);
     await t.hub.notifier.round();
-    expect(mailTo('state').map((m) => m.subject).sort()).toEqual(['[Rampart] URGENT: Support request requested: Ransomware on election night', '[Rampart] URGENT: Support request requested: Second look at the same server']);
+    expect(mailTo('state').map((m) => m.subject).sort()).toEqual(['[Rampart] URGENT: New support request: Ransomware on election night', '[Rampart] URGENT: New support request: Second look at the same server']);
     expect(mailTo('stateAdmin')).toEqual([]);
     const [toAck] = await supportAlerts('state', calm);
     expect((await api('state', 'POST', `/api/v1/notifications/${toAck?.id ?? ''}/acknowledge`)).status).toBe(204);
 
     t.clock.now += 31 * 60_000;
     await t.hub.notifier.round();
-    expect(mailTo('stateAdmin').map((m) => m.subject)).toEqual(['[Rampart] URGENT: Support request requested: Ransomware on election night (not yet acknowledged by your organization)']);
+    expect(mailTo('stateAdmin').map((m) => m.subject)).toEqual(['[Rampart] URGENT: New support request: Ransomware on election night (not yet acknowledged by your organization)']);
     expect(await supportAlerts('stateAdmin', urgent)).toEqual([expect.objectContaining({ urgent: true, reasons: ['Urgent and not acknowledged within 30 minutes'] })]);
     expect(await supportAlerts('stateAdmin', calm)).toEqual([]);
 
@@ -236,7 +238,7 @@ describe.each(testDialects())('support requests in the notification plan on %s',
     await t.hub.notifier.round();
     const digest = mailTo('county');
     expect(digest.map((m) => m.subject)).toEqual(['[Rampart] URGENT: Support request accepted: Results site down', '[Rampart] Rampart daily digest: 2 items']);
-    expect(digest[1]?.text).toContain(`- Accepted: Review our canvass procedures (Incident response)  https://rampart.example.gov/support/${calm}`);
+    expect(digest[1]?.text).toContain(`- Support request accepted: Review our canvass procedures (Incident response)  https://rampart.example.gov/support/${calm}`);
     expect(digest[1]?.text).toContain('- New message on Review our canvass procedures (Incident response)');
     expect(digest[1]?.text).not.toContain('current procedures');
 

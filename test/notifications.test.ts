@@ -205,7 +205,8 @@ describe.each(testDialects())('alerts that reach people on %s', (dialect) => {
     await hub.notifier.round();
     const state = (await notificationsOf('state')).items.find((i) => i.object_id === status['id']);
     expect(state?.reasons).toEqual(['Incidents and status changes in our state']);
-    expect(mailTo('state').map((m) => m.subject)).toEqual([expect.stringMatching(/^\[TLP:AMBER\] /)]);
+    // A status report has no name of its own: the email says whose it is and how it stands, never "Status report: Status report".
+    expect(mailTo('state').map((m) => m.subject)).toEqual([expect.stringMatching(/^\[TLP:AMBER\] Election-day status: Birch Falls Town Clerk .* \(fictional\) — degraded \(Check-in and e-pollbooks\)$/)]);
     expect(mailTo('county')).toEqual([]);
     expect((await notificationsOf('outsider')).items.some((i) => i.object_id === status['id'])).toBe(false);
   });

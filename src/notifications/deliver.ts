@@ -6,7 +6,9 @@ import type { DeliveryOutcome, DeliveryRow, NotificationsStore, WebhookRow } fro
 import type { Reader, StixStore, StoredVersion } from '../store/types.ts';
 import { readerOf, type Directory, type KeysOf, type Person } from './directory.ts';
 import { digestMail, immediateMail, supportMail, type MailItem, type Mailer, type SupportMailItem } from './email.ts';
+import { statusReportWords } from '../domain/election.ts';
 import { SUPPORT_SERVICE_LABELS } from '../domain/support.ts';
+import { STATUS_REPORT_TYPE } from '../stix/rampart-ids.ts';
 import type { SupportMessage, SupportRequest } from '../store/support.ts';
 import { backoffMs, type WebhookSender } from './webhook.ts';
 import { openWebhookSecret } from './webhook-secrets.ts';
@@ -94,13 +96,25 @@ async function visibleNow(deps: DeliverDeps, reader: Reader, row: DeliveryRow): 
   return visibleIn(await visibleVersions(deps, reader, row.object_id === null ? [] : [row.object_id]), row);
 }
 
-function mailItemOf(version: StoredVersion, row: DeliveryRow): MailItem {
-  const object = JSON.parse(version.json) as { name?: unknown; description?: unknown };
+/**
+ * The name an email gives an item: its own, or for an election-day status report (which has none) whose status it is
+ * and how it stands ("Village of Demoville Clerk — degraded (Check-in and e-pollbooks)"). The recipient sees the
+ * report, so may know its owner.
+ */
+async function mailNameOf(deps: Pick<DeliverDeps, 'directory'>, version: StoredVersion, object: { readonly name?: unknown; readonly functions?: unknown }): Promise<string | null> {
+  if (typeof object.name === 'string' && object.name.trim() !== '') return object.name;
+  if (version.type !== STATUS_REPORT_TYPE) return null;
+  const owner = await deps.directory.organization(version.sharing.owner);
+  return `${owner?.name ?? 'A member organization'} — ${statusReportWords(object.functions)}`;
+}
+
+async function mailItemOf(deps: Pick<DeliverDeps, 'directory'>, version: StoredVersion, row: DeliveryRow): Promise<MailItem> {
+  const object = JSON.parse(version.json) as { name?: unknown; description?: unknown; functions?: unknown };
   return {
     id: version.id,
     type: version.type,
     tlp: version.sharing.tlp,
-    name: typeof object.name === 'string' ? object.name : null,
+    name: await mailNameOf(deps, version, object),
     description: typeof object.description === 'string' ? object.description : null,
     reasons: JSON.parse(row.reasons) as string[],
     urgent: row.urgent === 1,
@@ -221,7 +235,7 @@ async function deliverEmail(deps: DeliverDeps, row: DeliveryRow): Promise<Delive
   }
   const seen = await visibleNow(deps, await readerOf(deps.keysOf, person.orgId, person.id), row);
   if ('dropped' in seen) return { state: 'dropped', reason: seen.dropped };
-  const mail = immediateMail(person.email, row.id, mailItemOf(seen.version, row), deps.baseUrl);
+  const mail = immediateMail(person.email, row.id, await mailItemOf(deps, seen.version, row), deps.baseUrl);
   const escalated = row.channel === 'escalation' ? { ...mail, subject: `${mail.subject} (not yet acknowledged by your organization)` } : mail;
   const sent = await deps.mailer.send(escalated);
   return sent.ok ? { state: 'delivered' } : failed(deps, row, sent.error);
@@ -289,7 +303,7 @@ async function deliverDigest(deps: DeliverDeps, first: DeliveryRow, batch: Batch
     const seen = visibleIn(visible, row);
     if ('dropped' in seen) finished.push({ row, outcome: { state: 'dropped', reason: seen.dropped } });
     else {
-      items.push(mailItemOf(seen.version, row));
+      items.push(await mailItemOf(deps, seen.version, row));
       included.push(row);
     }
   }

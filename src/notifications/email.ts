@@ -119,7 +119,7 @@ const TYPE_WORDS: Readonly<Record<string, string>> = {
   report: 'Report',
   note: 'Note',
   sighting: 'Sighting',
-  'x-rampart-status-report': 'Status report',
+  'x-rampart-status-report': 'Election-day status',
   'threat-actor': 'Threat actor',
   campaign: 'Campaign',
   'intrusion-set': 'Intrusion set',
@@ -167,7 +167,7 @@ export function digestMail(to: string, deliveryId: string, items: readonly MailI
   if (hidden.length > 0) lines.push('', `${hidden.length} item${hidden.length === 1 ? ' is' : 's are'} marked TLP:AMBER+STRICT or TLP:RED and ${hidden.length === 1 ? 'is' : 'are'} not described here. ${signIn(baseUrl)}`);
   if (support.length > 0) {
     lines.push('', 'Support requests:');
-    for (const s of support) lines.push(`- ${s.message ? 'New message on' : `${s.status[0]?.toUpperCase() ?? ''}${s.status.slice(1)}:`} ${s.title} (${s.service})${supportLink(s.id, baseUrl)}`);
+    for (const s of support) lines.push(`- ${s.message ? 'New message on' : `${supportHappened(s.status)}:`} ${s.title} (${s.service})${supportLink(s.id, baseUrl)}`);
   }
   if (items.length > 0) lines.push('', 'Handle each item according to its marking.');
   // Support requests carry no TLP: a digest of them alone says so in its subject rather than claim TLP:CLEAR.
@@ -187,15 +187,29 @@ export interface SupportMailItem {
   readonly urgent: boolean;
 }
 
+/** A request's status in an email's words, the same as the web page's ("withdrawn", not "cancelled"). */
+const SUPPORT_STATUS_WORDS: Readonly<Record<string, string>> = {
+  requested: 'waiting for an answer',
+  accepted: 'accepted',
+  declined: 'declined',
+  scheduled: 'scheduled',
+  completed: 'completed',
+  cancelled: 'withdrawn',
+};
+const supportStatusWords = (status: string) => SUPPORT_STATUS_WORDS[status] ?? status;
+
+/** What a subject says happened: "New support request", or "Support request accepted" (never "Support request requested"). */
+const supportHappened = (status: string) => (status === 'requested' ? 'New support request' : `Support request ${supportStatusWords(status)}`);
+
 const supportLink = (id: string, baseUrl: string | null) => (baseUrl === null ? '' : `  ${baseUrl}/support/${encodeURIComponent(id)}`);
 
 /** The email of a support request's event (a new request, a change of status, a new message). */
 export function supportMail(to: string, deliveryId: string, item: SupportMailItem, baseUrl: string | null): MailMessage {
   const urgent = item.urgent ? 'URGENT: ' : '';
-  const lines = [`Support request: ${item.title}`, `Service: ${item.service}`, `Status: ${item.status}`, ''];
+  const lines = [`Support request: ${item.title}`, `Service: ${item.service}`, `Status: ${supportStatusWords(item.status)}`, ''];
   if (item.message) lines.push('A new message was written on it.', '');
   lines.push(baseUrl === null ? 'Sign in to Rampart to read and answer it.' : `Open it: ${baseUrl}/support/${encodeURIComponent(item.id)}`, '');
   lines.push(`You are told because of: ${item.reasons.join('; ')}.`);
-  const subject = item.message ? `[Rampart] ${urgent}New message on support request: ${item.title}` : `[Rampart] ${urgent}Support request ${item.status}: ${item.title}`;
+  const subject = item.message ? `[Rampart] ${urgent}New message on support request: ${item.title}` : `[Rampart] ${urgent}${supportHappened(item.status)}: ${item.title}`;
   return { to, deliveryId, subject, text: `${lines.join('\n')}\n` };
 }

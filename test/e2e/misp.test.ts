@@ -29,7 +29,16 @@ describe.skipIf(skipReason !== null)('MISP import in the web UI (Chromium)', () 
       await page.setInputFiles('input[name=misp]', { name: 'bundle.json', mimeType: 'application/json', buffer: Buffer.from('{"type":"bundle","id":"bundle--5d0092c5-5f74-4287-9642-33f4c354e56d","objects":[]}') });
       await page.click('button:has-text("Import")');
       const refusal = await page.waitForSelector('.import-misp [role=alert]');
-      expect((await refusal.textContent()) ?? '').toContain('not MISP');
+      expect((await refusal.textContent()) ?? '').toContain('This is a STIX file, not a MISP file. Upload it on the “Upload a bundle” page instead.');
+      // Said once, in the page's words: no command-line option or API route.
+      expect((await refusal.textContent()) ?? '').not.toMatch(/--format|POST \/api/);
+      expect(await page.locator('.import-misp [role=alert] li').count()).toBe(0);
+
+      // A file that is not JSON at all: what to export from MISP, not the JSON parser's message.
+      await page.setInputFiles('input[name=misp]', { name: 'notes.json', mimeType: 'application/json', buffer: Buffer.from('hello world') });
+      await page.click('button:has-text("Import")');
+      await page.waitForSelector('.import-misp [role=alert]:has-text("it is not JSON")');
+      expect((await page.textContent('.import-misp [role=alert]')) ?? '').not.toContain('Unexpected token');
 
       await page.setInputFiles('input[name=misp]', { name: 'event.json', mimeType: 'application/json', buffer: FIXTURE });
       await page.click('button:has-text("Import")');

@@ -74,8 +74,12 @@ export async function runSettingsFlow(browser: Browser, app: AppUnderTest, shots
   await page.screenshot({ path: join(shots, '11b-settings-phone.png'), fullPage: true });
   await page.setViewportSize({ width: 1280, height: 900 });
 
-  // "Check my logs" finds it in an uploaded JSON-lines DNS log.
+  // "Check my logs" finds it in an uploaded JSON-lines DNS log; a file of no known kind is met with the page's "Format" list, not "give --format".
   await page.click('.topbar a:has-text("Check my logs")');
+  await page.setInputFiles('input[name=log]', { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello world\n') });
+  await page.click('button:has-text("Check this log")');
+  await page.waitForSelector('.check-logs [role=alert]:has-text("Choose its kind under “Format”")');
+  expect(await page.textContent('.check-logs [role=alert]')).not.toContain('--format');
   const log = ['{"ts":1762178706.5,"query":"vote-noon.example"}', '{"ts":1762178707.5,"query":"county-results.example"}'].join('\n');
   await page.setInputFiles('input[name=log]', { name: 'dns.jsonl', mimeType: 'application/x-ndjson', buffer: Buffer.from(`${log}\n`) });
   await page.click('button:has-text("Check this log")');

@@ -122,6 +122,9 @@ export async function runStatementsFlow(browser: Browser, app: AppUnderTest & { 
   const card = `[data-testid=joint-statement]:has-text("${title}")`;
   await visitor.waitForSelector(card);
   const shown = (await visitor.textContent(card)) ?? '';
+  // Voters read this page: how to check it is said in words, not as a command to type.
+  expect(shown).toContain('anyone can check that it is genuine');
+  expect(shown).not.toContain('rampart verify');
   expect(shown).toContain('deleted, changed or lost votes');
   expect(shown).toMatch(/Signed by Cybersecurity and Infrastructure Security Agency.*, Illinois, Pine Hollow County Clerk \(fictional\)/);
   await visitor.screenshot({ path: join(shots, 's06-public-desktop.png'), fullPage: true });

@@ -38,6 +38,13 @@ describe.skipIf(skipReason !== null)('uploading items another organization made 
       const received = ((await got.json()) as { object: Record<string, unknown> }).object;
       const file = JSON.stringify({ type: 'bundle', id: 'bundle--7b000000-0000-4000-8000-000000000003', objects: [received, indicator(OWN, 'County look-alike domain (fictional)', 'county-lookalike.example')] });
       await page.goto(`${app.baseUrl}/intel/upload`);
+      // A file that is not JSON: what a bundle is and what to choose, once, never "byte 0x68 cannot start a JSON document".
+      await page.setInputFiles('input[name=bundle]', { name: 'notes.json', mimeType: 'application/json', buffer: Buffer.from('hello world') });
+      await page.click('button:has-text("Upload this bundle")');
+      const notJson = page.locator('[role=alert]:has-text("This file is not a STIX bundle")');
+      await notJson.waitFor();
+      expect(await notJson.textContent()).not.toMatch(/0x|byte/);
+      expect(await notJson.locator('li').count()).toBe(0);
       await page.setInputFiles('input[name=bundle]', { name: 'export.json', mimeType: 'application/json', buffer: Buffer.from(file) });
       await page.click('button:has-text("Upload this bundle")');
       const refusal = page.locator('.upload-refusal');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { problemHeading, problemPlace, uploadProblemWords, uploadRefusal } from './problem-words.ts';
+import { fileProblemWords, problemHeading, problemPlace, uploadProblemWords, uploadRefusal } from './problem-words.ts';
 
 describe('problem headings', () => {
   it('says what happened in plain words, not the HTTP reason phrase', () => {
@@ -46,5 +46,33 @@ describe('an upload refused item by item', () => {
       '1 is an item another organization shared with you (or a changed copy of one), and only its owner can change it',
     ]);
     expect(uploadRefusal({ code: 'malformed-json', detail: 'not JSON', errors: [] })).toBeNull();
+  });
+});
+
+describe('a file the page cannot read, in the words of its page', () => {
+  // The hub's own messages, as it sends them (they serve the command line and the API too).
+  const bytes = { code: 'malformed-json', detail: 'byte 0x68 cannot start a JSON document; expected a STIX bundle beginning with "{" (byte 0, line 1, column 1); nothing was stored', errors: [{ path: '$', code: 'malformed-json', message: 'byte 0x68 cannot start a JSON document' }] };
+  const parser = { code: 'malformed-json', detail: 'This is not JSON (Unexpected token \'h\', "hello world" is not valid JSON), so it cannot be a MISP event; nothing was stored', errors: [] };
+  const stix = { code: 'not-a-misp-event', detail: 'this is a STIX file, not MISP: upload it as STIX instead (Upload items in the web UI; rampart import without --format misp; REST: POST /api/v1/import); nothing was stored', errors: [{ path: '$', code: 'not-a-misp-event', message: 'this is a STIX file, not MISP' }] };
+  const format = { code: 'format-not-detected', detail: 'cannot tell the log format from its first lines; give --format (jsonl, csv, zeek, dns, nginx, suricata-eve)', errors: [] };
+
+  it('says what to do on the page, once, without command-line options, byte codes or a parser\'s message', () => {
+    const said = [fileProblemWords(bytes, 'bundle'), fileProblemWords(parser, 'misp'), fileProblemWords(stix, 'misp'), fileProblemWords(format, 'log')];
+    expect(said.map((p) => p.detail)).toEqual([
+      'This file is not a STIX bundle: a bundle is a JSON file that starts with “{”. Choose the STIX 2.1 file (.json) your tool exported. Nothing was stored.',
+      'This file is not a MISP event file: it is not JSON. In MISP, export the event as MISP JSON and choose that file. Nothing was stored.',
+      'This is a STIX file, not a MISP file. Upload it on the “Upload a bundle” page instead. Nothing was stored.',
+      'Rampart cannot tell what kind of log this is from its first lines. Choose its kind under “Format” and check it again.',
+    ]);
+    for (const p of said) {
+      expect(p.detail).not.toMatch(/--|0x|Unexpected token|REST|POST/);
+      expect(p.errors).toEqual([]);
+    }
+  });
+
+  it('leaves other problems as the hub said them', () => {
+    const galaxy = { code: 'not-a-misp-event', detail: 'this is a MISP galaxy (a list of named threats), not an event.', errors: [] };
+    expect(fileProblemWords(galaxy, 'misp')).toBe(galaxy);
+    expect(fileProblemWords(format, 'bundle')).toBe(format);
   });
 });

@@ -75,3 +75,28 @@ export function uploadRefusal(problem: Pick<ApiProblem, 'code' | 'detail' | 'err
     });
   return { refused, total, others: total === null ? null : total - refused, reasons };
 }
+
+/** Which page a file was uploaded on: each says what went wrong with it in its own words. */
+export type FilePage = 'bundle' | 'misp' | 'log';
+
+/**
+ * A problem with an uploaded file as its page says it. The hub's messages serve the command line and the API as
+ * well ("give --format", "byte 0x68", a JSON parser's own message); on these pages they become what to do here,
+ * once (not again in the list below it). Other problems pass through unchanged.
+ */
+export function fileProblemWords<P extends Pick<ApiProblem, 'code' | 'detail' | 'errors'>>(problem: P, page: FilePage): P {
+  const plain = (detail: string): P => ({ ...problem, detail, errors: [] });
+  if (problem.code === 'malformed-json' && page === 'bundle') {
+    return plain('This file is not a STIX bundle: a bundle is a JSON file that starts with “{”. Choose the STIX 2.1 file (.json) your tool exported. Nothing was stored.');
+  }
+  if (problem.code === 'malformed-json' && page === 'misp') {
+    return plain('This file is not a MISP event file: it is not JSON. In MISP, export the event as MISP JSON and choose that file. Nothing was stored.');
+  }
+  if (problem.code === 'not-a-misp-event' && problem.detail.includes('STIX file')) {
+    return plain('This is a STIX file, not a MISP file. Upload it on the “Upload a bundle” page instead. Nothing was stored.');
+  }
+  if (problem.code === 'format-not-detected' && page === 'log') {
+    return plain('Rampart cannot tell what kind of log this is from its first lines. Choose its kind under “Format” and check it again.');
+  }
+  return problem;
+}

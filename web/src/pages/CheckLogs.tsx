@@ -4,6 +4,7 @@ import { getCsrfToken, type ApiProblem } from '../api.ts';
 import { DataTable } from '../components/DataTable.tsx';
 import { SelectField } from '../components/Fields.tsx';
 import { ProblemBox } from '../components/Status.tsx';
+import { fileProblemWords } from '../problem-words.ts';
 import { UploadForm, useUpload } from '../components/UploadForm.tsx';
 import { formatWhen } from '../format.ts';
 import { Link } from '../router.tsx';
@@ -38,7 +39,7 @@ export function CheckLogs() {
     const res = await chosen.run((file, progress) => upload<MatchResult>(matchPath({ format, publish, includeWarningListed: warningListed }), file, contentTypeFor(file.name, format), getCsrfToken(), progress.sent));
     if (res === null) return;
     if (res.ok) setResult(res.value);
-    else setProblem(res.error);
+    else setProblem(fileProblemWords(res.error, 'log'));
   };
 
   return (

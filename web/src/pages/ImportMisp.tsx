@@ -3,6 +3,7 @@ import type { ApiResponse } from '../api.ts';
 import { getCsrfToken, type ApiProblem } from '../api.ts';
 import { SelectField } from '../components/Fields.tsx';
 import { ProblemBox } from '../components/Status.tsx';
+import { fileProblemWords } from '../problem-words.ts';
 import { UploadForm, useUpload } from '../components/UploadForm.tsx';
 import { mispNoteHeading, mispSummaryWords } from '../misp-words.ts';
 import { Link } from '../router.tsx';
@@ -29,7 +30,7 @@ export function ImportMisp() {
     const res = await chosen.run((file, progress) => upload<MispImportResult>(`/api/v1/import/misp?distribution=${distribution}`, file, 'application/json', getCsrfToken(), progress.sent));
     if (res === null) return;
     if (res.ok) setResult(res.value);
-    else setProblem(res.error);
+    else setProblem(fileProblemWords(res.error, 'misp'));
   };
 
   return (

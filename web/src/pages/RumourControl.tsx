@@ -108,7 +108,7 @@ export function RumourControl() {
                     <a href="/.well-known/rampart-keys.json" download="rampart-keys.json">
                       public keys
                     </a>{' '}
-                    (check it with rampart verify)
+                    (anyone can check that it is genuine with Rampart’s free command-line tool)
                   </p>
                 </article>
               ))}

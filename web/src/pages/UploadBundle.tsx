@@ -3,7 +3,7 @@ import { getCsrfToken, query, type ApiProblem, type ApiResponse } from '../api.t
 import { SelectField } from '../components/Fields.tsx';
 import { ProblemBox } from '../components/Status.tsx';
 import { UploadForm, useUpload } from '../components/UploadForm.tsx';
-import { problemPlace, uploadProblemWords, uploadRefusal, type UploadRefusal } from '../problem-words.ts';
+import { fileProblemWords, problemPlace, uploadProblemWords, uploadRefusal, type UploadRefusal } from '../problem-words.ts';
 import { count } from '../format.ts';
 import { Link } from '../router.tsx';
 import { useSession } from '../session.tsx';
@@ -40,7 +40,7 @@ export function UploadBundle() {
     const res = await upload.run((file, progress) => uploadBundle<ImportSummary>(path, file, getCsrfToken(), progress.sent, progress.done));
     if (res === null) return;
     if (res.ok) setResult(res.value);
-    else setProblem(uploadProblemWords(res.error, 'Store the valid items even if some are refused'));
+    else setProblem(fileProblemWords(uploadProblemWords(res.error, 'Store the valid items even if some are refused'), 'bundle'));
   };
   const refusal = problem === null ? null : uploadRefusal(problem);
 
