@@ -17,6 +17,7 @@ import { useRoute } from '../use-api.ts';
 import { choicesWith, everyWords } from '../expectation-words.ts';
 import { refreshDelayMs } from '../live.ts';
 import { useLiveFeed } from '../use-live.ts';
+import { useKept } from '../use-kept.ts';
 import { useServerNow } from '../use-now.ts';
 import { useTitles } from '../use-titles.ts';
 
@@ -25,6 +26,9 @@ type StateRollupView = ApiResponse<'/api/v1/elections/{id}/rollup/{state}'>;
 type TimelineView = ApiResponse<'/api/v1/elections/{id}/timeline'>;
 
 const STATUS_TYPES = new Set(['x-rampart-status-report', 'x-rampart-election']);
+
+/** How long the page goes without reading again when no news comes. */
+const REREAD_MS = 5 * 60_000;
 
 /** One election: the three questions, the map (nation or one state's counties), its text equivalent, and the timeline. */
 export function ElectionDay(props: { readonly id: string; readonly state: string | null; readonly timeline?: string | null; readonly posted?: boolean }) {
@@ -52,16 +56,25 @@ export function ElectionDay(props: { readonly id: string; readonly state: string
     // Only a new item refreshes; markSeen is a fresh function each render.
   }, [newest?.id, newest?.modified]);
   useEffect(() => () => clearTimeout(pending.current), []);
+  // The server says which reports are overdue: with no news, the page reads again every few minutes, so that its levels
+  // keep up with its "N minutes ago".
+  useEffect(() => {
+    const timer = setTimeout(() => setVersion((v) => v + 1), REREAD_MS);
+    return () => clearTimeout(timer);
+  }, [version]);
   const params = { id: props.id };
-  const rollup = useRoute('/api/v1/elections/{id}/rollup', { params, version });
-  const state = useRoute('/api/v1/elections/{id}/rollup/{state}', { params: { ...params, state: props.state ?? '' }, version, skip: props.state === null });
+  // Each read again shows what it read before until the new answer comes (useKept): a refresh never blanks the page
+  // under its reader, nor scrolls them back to the top.
+  const rollup = useKept(useRoute('/api/v1/elections/{id}/rollup', { params, version }), props.id);
+  const state = useKept(useRoute('/api/v1/elections/{id}/rollup/{state}', { params: { ...params, state: props.state ?? '' }, version, skip: props.state === null }), `${props.id}/${props.state}`);
   // One jurisdiction's timeline when its name was chosen in the state's list, else the state's (or the nation's).
   const timelineOf = props.state === null ? null : (props.timeline ?? null);
-  const timeline = useRoute('/api/v1/elections/{id}/timeline', { params, query: query({ limit: 30, state: props.state, jurisdiction: timelineOf }), version });
+  const timelineQuery = query({ limit: 30, state: props.state, jurisdiction: timelineOf });
+  const timeline = useKept(useRoute('/api/v1/elections/{id}/timeline', { params, query: timelineQuery, version }), `${props.id}${timelineQuery}`);
   useEffect(() => {
     if (timelineOf !== null) document.querySelector('.timeline-section')?.scrollIntoView({ block: 'start' });
   }, [timelineOf]);
-  const mine = useRoute('/api/v1/elections/{id}/my-status', { params, version });
+  const mine = useKept(useRoute('/api/v1/elections/{id}/my-status', { params, version }), props.id);
   // The reader's own state, for "Your status" and what is wrong nearby: the page's state when it is that one.
   const myFips = mine.state === 'ready' ? (mine.value.jurisdiction?.state_fips ?? null) : null;
   // Folded on a phone unless the reader is known not to be a local office of this state (folded while that is loading,
@@ -69,7 +82,7 @@ export function ElectionDay(props: { readonly id: string; readonly state: string
   const myRow = mine.state === 'ready' && state.state === 'ready' ? state.value.jurisdictions.find((j) => j.id === mine.value.jurisdiction?.id) : undefined;
   const knownNotLocal = mine.state === 'ready' && (mine.value.jurisdiction === null || (state.state === 'ready' && myRow?.kind !== 'local'));
   const foldList = phone && !knownNotLocal;
-  const myState = useRoute('/api/v1/elections/{id}/rollup/{state}', { params: { ...params, state: myFips ?? '' }, version, skip: myFips === null || myFips === props.state });
+  const myState = useKept(useRoute('/api/v1/elections/{id}/rollup/{state}', { params: { ...params, state: myFips ?? '' }, version, skip: myFips === null || myFips === props.state }), `${props.id}/${myFips}`);
   // One now for every "N minutes ago" on the page (the header, Your status, the lists, the timeline), moved on every
   // minute: the page is left open all day.
   const now = useServerNow(rollup.state === 'ready' ? rollup.value.generated_at : null);
@@ -208,7 +221,7 @@ export function ElectionDay(props: { readonly id: string; readonly state: string
 /** For the state office: how often its jurisdictions report on election day (shown as it stands), or that the state does not report on this election. */
 function StateSettings(props: { readonly id: string; readonly s: StateRollupView; readonly saved: string | null; readonly version: number; readonly onChanged: (note: string) => void }) {
   const fips = props.s.state.state_fips;
-  const expectations = useRoute('/api/v1/elections/{id}/expectations', { params: { id: props.id }, query: `?state=${fips}`, version: props.version });
+  const expectations = useKept(useRoute('/api/v1/elections/{id}/expectations', { params: { id: props.id }, query: `?state=${fips}`, version: props.version }), `${props.id}/${fips}`);
   const day = expectations.state === 'ready' ? expectations.value.phases.find((p) => p.phase === 'election-day') : undefined;
   // What the state has now ('' : as the election says), until the person picks something else.
   const current = day === undefined || day.state_minutes === null ? '' : String(day.state_minutes);
