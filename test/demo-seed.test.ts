@@ -1,6 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { OPERATOR } from '../src/accounts/context.ts';
 import { createUser } from '../src/accounts/users.ts';
@@ -12,6 +13,7 @@ import { importObjects } from '../src/ingest/import.ts';
 import { organizationId } from '../src/domain/organization.ts';
 import { LISTED_ELSEWHERE } from '../src/domain/listed-elsewhere.ts';
 import { parseKeySet, verifyStatement } from '../src/statements/signing.ts';
+import { prepareHub } from '../src/hub/first-start.ts';
 import { composedHub, type ComposedHub } from './helpers/composed-hub.ts';
 import { testDialects } from './helpers/store.ts';
 
@@ -167,6 +169,33 @@ describe.each(testDialects())('the demo seed on %s', (dialect) => {
       const again = await at('2026-11-06T08:00:00Z');
       expect(again.ok, again.ok ? '' : again.error.message).toBe(true);
       expect((await story()).length).toBe(moved);
+    } finally {
+      await demo.close();
+    }
+  }, 120_000);
+
+  it('a start on a later day adds that day’s election without alerting anyone to its status reports, as on the first day', async () => {
+    const demo = await composedHub({}, dialect);
+    try {
+      const dir = mkdtempSync(join(tmpdir(), 'rampart-demo-'));
+      const start = async (now: string) => {
+        const demoOptions = { accounts: demo.hub.auth.context, credentialsFile: join(dir, 'demo.json'), publishing: demo.hub.publishing, now: new Date(now) };
+        const prepared = await prepareHub(demo.store, { hubOwner: HUB_OWNER, demo: demoOptions });
+        expect(prepared.ok, prepared.ok ? '' : prepared.error.message).toBe(true);
+        await demo.hub.notifier.start();
+        await demo.hub.notifier.round();
+        await demo.hub.notifier.stop();
+      };
+      const count = async (table: 'notify_alert' | 'notify_delivery') => Number((await sql<{ n: number | string }>`select count(*) as n from ${sql.table(table)}`.execute(demo.store.database.db)).rows[0]?.n ?? 0);
+      await start('2026-11-03T14:20:00Z');
+      // The story alerts its readers (rumour-control.test.ts says which alerts); the election's status reports do not.
+      const alerts = await count('notify_alert');
+      const deliveries = await count('notify_delivery');
+      expect(alerts).toBeGreaterThan(0);
+      await start('2026-11-05T09:10:00Z');
+      const today = parseStixId(demoElectionId(new Date('2026-11-05T09:10:00Z')));
+      expect(today.ok && (await demo.store.stix.get({ kind: 'operator' }, today.value)) !== null).toBe(true);
+      expect([await count('notify_alert'), await count('notify_delivery')]).toEqual([alerts, deliveries]);
     } finally {
       await demo.close();
     }

@@ -218,11 +218,14 @@ export async function seedDemo(
     readonly credentialsFile: string;
     readonly publishing: DemoPublishing;
     readonly now?: Date;
+    /** Runs before the election is looked for or added (first-start notes there where the alert matcher stands). */
+    readonly beforeElection?: () => Promise<void>;
     /**
      * Runs after the election and its status reports, before the story is shared (first-start places the alert matcher's
      * start there). `firstStart`: the demo county was created by this start, so what its people set up is not yet theirs to keep.
+     * `electionAdded`: this start added that day's election and its status reports.
      */
-    readonly beforeStory?: (orgs: DemoOrgs, firstStart: boolean) => Promise<void>;
+    readonly beforeStory?: (orgs: DemoOrgs, firstStart: boolean, electionAdded: boolean) => Promise<void>;
   },
 ): Promise<Result<readonly DemoAccount[], Problem>> {
   const found = await demoOrgs(ctx);
@@ -251,13 +254,14 @@ export async function seedDemo(
 
   const now = options.now ?? new Date();
   // The election first: its hundred status reports are the background, not news; the story after it is shared as news.
+  await options.beforeElection?.();
   const election = await seedElectionDemo(ctx, stix, { hubOwner: options.hubOwner, now, orgs });
   if (!election.ok) return election;
   // The story's times follow the first demo election's day (as first seeded, not this start's hour or day), so that the
   // rumour is corrected on that election day, a restart does not publish the whole story again, and a start on a later
   // day does not date the story's items after its joint statements and correction, which are published once.
   const electionDayStart = election.value.storyDayStart;
-  await options.beforeStory?.(orgs, countyCreated);
+  await options.beforeStory?.(orgs, countyCreated, election.value.added > 0);
   // Everything in story order, the correction and the statements at their times among the objects: the demo is shared
   // at once, so the order it is shared in is the order "Latest shared with you" lists (newest first) and the public log keeps.
   const steps: { readonly at: string; readonly run: () => Promise<Result<null, Problem>> }[] = [

@@ -16,7 +16,7 @@ import { RAMPART_EXTENSION_DEFINITION, RAMPART_IDENTITY } from '../stix/rampart-
 export interface PrepareOptions {
   readonly hubOwner: OrgId;
   /** Add the fictional demo (county office, people, story); needs `accounts`, and the hub's rumour control and transparency log to publish its correction. */
-  readonly demo?: { readonly accounts: AccountsContext; readonly credentialsFile: string; readonly publishing: DemoPublishing };
+  readonly demo?: { readonly accounts: AccountsContext; readonly credentialsFile: string; readonly publishing: DemoPublishing; /** When this start happens (now unless a test says). */ readonly now?: Date };
   readonly onKnowledgeBase?: (progress: KnowledgeBaseProgress) => void;
 }
 
@@ -48,16 +48,30 @@ export async function prepareHub(store: RampartStore, options: PrepareOptions): 
   let demoAccounts: readonly DemoAccount[] = [];
   if (options.demo !== undefined) {
     const notify = notificationsStore(store.database);
+    // Where the alert matcher stood before the election was seeded, when nothing stored was still waiting for it.
+    let caughtUpAt: number | null = null;
     const demo = await seedDemo(options.demo.accounts, store.stix, {
       hubOwner: options.hubOwner,
       credentialsFile: options.demo.credentialsFile,
       publishing: options.demo.publishing,
+      ...(options.demo.now === undefined ? {} : { now: options.demo.now }),
+      beforeElection: async () => {
+        const at = await notify.cursor();
+        caughtUpAt = (await notify.unmatched()).versions ? null : at;
+      },
       // The story is shared after the alert matcher's starting point, so its people find it in their notification
-      // centres as any new share (on a later start the point stands and nothing is matched twice). After the phishing
+      // centres as any new share (on a later start the point stands and nothing is matched twice). The election's status
+      // reports are background, not news: a later day's, added by this start, are stepped over as the first day's were
+      // (unless something else was still waiting for the matcher, which must not be skipped). After the phishing
       // emails, the county watches the phishing domain: the federal indicators naming it reach its clerk. Only on the
       // start that creates the county: a clerk who later removes it from the watch list does not find it back.
-      beforeStory: async (orgs, firstStart) => {
+      beforeStory: async (orgs, firstStart, electionAdded) => {
         await notify.cursor();
+        if (electionAdded && caughtUpAt !== null) {
+          const newest = await store.stix.list({ kind: 'operator' }, { versions: 'all', order: 'desc', limit: 1 });
+          const to = newest.ok ? newest.value.items[0]?.addedUs : undefined;
+          if (to !== undefined && to > caughtUpAt) await notify.commitPass(caughtUpAt, to, [], []);
+        }
         if (firstStart) await notify.insertWatchItem({ id: randomUUID(), org_id: orgs.county.id, kind: 'domain', value: DEMO_WATCHED_DOMAIN, label: 'Phishing domain from the emails to our poll-worker coordinators (fictional)', created_at: Date.now() });
       },
     });
