@@ -83,6 +83,12 @@ describe('sign-in routes', () => {
     const me = await app.inject({ method: 'GET', url: '/api/v1/me', headers });
     expect(me.statusCode).toBe(200);
     expect(me.json()).toMatchObject({ via: 'session', scope: 'write', org_id: ORG_A, csrf_token: body.csrf_token });
+    // GET /api/v1/session says the same of a signed-in caller, and "not signed in" to anyone else with a 200, never a 401.
+    const status = await app.inject({ method: 'GET', url: '/api/v1/session', headers });
+    expect(status.statusCode).toBe(200);
+    expect(status.json()).toMatchObject({ signed_in: true, me: { via: 'session', org_id: ORG_A, csrf_token: body.csrf_token, user: { email: a.email } } });
+    const visitor = await app.inject({ method: 'GET', url: '/api/v1/session' });
+    expect([visitor.statusCode, visitor.json()]).toEqual([200, { signed_in: false, me: null }]);
 
     const noCsrf = await app.inject({ method: 'DELETE', url: '/api/v1/session', headers });
     expect(noCsrf.statusCode).toBe(403);
@@ -93,6 +99,9 @@ describe('sign-in routes', () => {
     const after = await app.inject({ method: 'GET', url: '/api/v1/me', headers });
     expect(after.statusCode).toBe(401);
     expect(after.json<{ code: string }>().code).toBe('session-expired');
+    const ended = await app.inject({ method: 'GET', url: '/api/v1/session', headers });
+    expect([ended.statusCode, ended.json()]).toEqual([200, { signed_in: false, me: null }]);
+    expect(ended.headers['cache-control']).toBe('private, no-store');
   });
 
   it('marks the cookie Secure behind a TLS proxy and validates the sign-in body', async () => {
@@ -226,6 +235,7 @@ describe('operations', () => {
         'POST /api/v1/import',
         'POST /api/v1/session',
         'DELETE /api/v1/session',
+        'GET /api/v1/session',
         'GET /api/v1/me',
         'GET /healthz',
         'GET /metrics',

@@ -44,6 +44,12 @@ export const MeSchema = Type.Object({
   expires_at: Type.Optional(Type.String()),
 });
 
+/** GET /api/v1/session: signed in or not, never a 401; `me` as GET /api/v1/me answers when signed in. */
+export const SessionStatusSchema = Type.Object({
+  signed_in: Type.Boolean(),
+  me: Type.Union([MeSchema, Type.Null()]),
+});
+
 /** Shared by every route's error responses in the OpenAPI document. */
 export const problemResponses = (...statuses: number[]) =>
   Object.fromEntries(

@@ -31,6 +31,9 @@ export async function runCaseFlow(browser: Browser, app: AppUnderTest, shots: st
   expect(await page.isDisabled('button[type=submit]')).toBe(true);
   await page.screenshot({ path: join(shots, 'c01-indicator-pattern-error.png'), fullPage: true });
   // Typed as a bare domain, it is named in words and the pattern is one press away (no parser jargon).
+  // Written safe as threat reports write it ("defanged"), it is read as the domain it stands for.
+  await page.fill('input[name=pattern]', 'threats[.]example');
+  expect(await page.textContent('[data-testid=pattern-check]')).toBe('That is a domain name, not yet a STIX pattern: use the pattern below.');
   await page.fill('input[name=pattern]', 'threats.example');
   expect(await page.textContent('[data-testid=pattern-check]')).toBe('That is a domain name, not yet a STIX pattern: use the pattern below.');
   await page.click('.pattern-suggestion button');

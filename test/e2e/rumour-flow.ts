@@ -16,10 +16,14 @@ export async function runRumourFlow(browser: Browser, app: AppUnderTest, shots: 
   const visitor = await visitorContext.newPage();
   const pageErrors: string[] = [];
   for (const p of [clerk, visitor]) p.on('pageerror', (e) => pageErrors.push(e.message));
-  // The public pages ask only what always answers: no public request fails (a browser logs each failure as a console error).
+  // The public pages ask only what always answers: no request of a visitor fails (a browser logs each failure as a
+  // console error), not even the question whether someone is signed in, and nothing else reaches the console as an error.
   const publicFailures: string[] = [];
   visitor.on('response', (r) => {
-    if (r.url().includes('/api/v1/public/') && r.status() >= 400) publicFailures.push(`${r.status()} ${r.url()}`);
+    if (r.url().includes('/api/') && r.status() >= 400) publicFailures.push(`${r.status()} ${r.url()}`);
+  });
+  visitor.on('console', (m) => {
+    if (m.type() === 'error') publicFailures.push(`console: ${m.text()}`);
   });
   const unique = `heron${Date.now().toString(36)}`;
 
@@ -155,6 +159,8 @@ export async function runRumourFlow(browser: Browser, app: AppUnderTest, shots: 
   expect(await visitor.textContent('[data-testid=checkpoint]')).toMatch(/^\d+ entr(y|ies), signed /);
   expect(await visitor.isVisible('button:has-text("Ask the hub to sign a checkpoint now")')).toBe(false);
   await visitor.screenshot({ path: join(shots, 'r06-transparency-log.png'), fullPage: true });
+  await visitor.goto(`${app.baseUrl}/signin`);
+  await visitor.waitForSelector('input[name=email]');
   expect(pageErrors).toEqual([]);
   expect(publicFailures).toEqual([]);
   await clerkContext.close();

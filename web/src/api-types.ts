@@ -8,7 +8,53 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** Whether the caller is signed in, and if so who (as GET /api/v1/me); never 401 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            signed_in: boolean;
+                            me: {
+                                via: "session" | "api-key";
+                                scope: "read" | "write";
+                                org_id: string;
+                                user_id: string | null;
+                                keys: string[];
+                                user?: {
+                                    id: string;
+                                    email: string;
+                                    name: string;
+                                };
+                                org?: {
+                                    id: string;
+                                    name: string;
+                                    state_fips: string | null;
+                                };
+                                groups?: {
+                                    id: string;
+                                    name: string;
+                                }[];
+                                /** @description Send as X-CSRF-Token on cookie-authenticated writes */
+                                csrf_token?: string;
+                                expires_at?: string;
+                            } | null;
+                        };
+                    };
+                };
+            };
+        };
         put?: never;
         /** Sign in with email, password and (when the account has one) a TOTP code; sets the session cookie */
         post: {

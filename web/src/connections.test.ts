@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { graphElements, graphList, hourWords, kindWords, referrerVerb, summaryWords } from './connections.ts';
+import { EMPTY_CONNECTIONS, graphElements, graphList, hourWords, kindWords, referrerVerb, summaryWords } from './connections.ts';
 
 describe('connection words', () => {
   it('says only "Not shared with you" of an object the reader may not see', () => {
@@ -53,5 +53,12 @@ describe('connection words', () => {
   it('says an hour as a span', () => {
     expect(hourWords('2026-11-03T14:00:00Z', 'en-GB')).toMatch(/^3 Nov 2026, between \d\d:00 and \d\d:00$/);
     expect(hourWords('not a time')).toBe('not a time');
+  });
+});
+
+describe('EMPTY_CONNECTIONS', () => {
+  it('says each empty list in a sentence of its own, never a bare "Nothing."', () => {
+    expect(Object.values(EMPTY_CONNECTIONS)).toEqual(['This item refers to nothing else.', 'Nothing shared with you refers to this item.']);
+    for (const words of Object.values(EMPTY_CONNECTIONS)) expect(words.split(' ').length).toBeGreaterThan(3);
   });
 });

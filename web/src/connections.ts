@@ -6,6 +6,11 @@ export type ConnectionsBody = ApiResponse<'/api/v1/objects/{id}/connections'>;
 export type GraphBody = ApiResponse<'/api/v1/objects/{id}/graph'>;
 export type RefSummary = ConnectionsBody['refers_to'][number]['target'];
 
+/** What the Connections card says where a list is empty, each in a sentence (never a bare "Nothing."). */
+export const EMPTY_CONNECTIONS = {
+  refersTo: 'This item refers to nothing else.',
+  referredBy: 'Nothing shared with you refers to this item.',
+} as const;
 
 /** The name a connection shows for an object ("Weekly brief"), or "Not shared with you"; its kind goes beside it as a label. */
 export function summaryWords(s: RefSummary): string {

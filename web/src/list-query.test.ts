@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { apiQueryOf, emptyFilters, filtersOf, RANKED_AMONG } from './list-query.ts';
+import { apiQueryOf, emptyFilters, filtersOf, RANKED_AMONG, searchText } from './list-query.ts';
 import { RANKED_AMONG as SERVER_RANKED_AMONG } from '../../src/store/stix-read.ts';
 
 describe('list query', () => {
@@ -17,5 +17,15 @@ describe('list query', () => {
   });
   it('says how many matches best match first ranks, as the server ranks them', () => {
     expect(RANKED_AMONG).toBe(SERVER_RANKED_AMONG);
+  });
+});
+
+describe('searchText', () => {
+  it('searches a value pasted written safe ("defanged") as the value it stands for, and words as typed', () => {
+    expect(searchText(' 203.0.113[.]47 ')).toBe('203.0.113.47');
+    expect(searchText('hxxps://ballot-update-portal[.]example/login')).toBe('https://ballot-update-portal.example/login');
+    expect(searchText('clerk[at]example[.]org')).toBe('clerk@example.org');
+    expect(searchText('phishing (at) noon [.]')).toBe('phishing (at) noon [.]');
+    expect(searchText('phishing')).toBe('phishing');
   });
 });

@@ -1,4 +1,5 @@
 import { LISTED_ELSEWHERE } from '../../src/domain/listed-elsewhere.ts';
+import { refang } from './pattern-words.ts';
 
 /** The Intelligence list's filters as its page address names them, and the API query they stand for (GET /api/v1/objects, saved searches). */
 export const FILTERS = ['q', 'type', 'tlp', 'owner', 'severity', 'state', 'label', 'since', 'until', 'sort', 'reference'] as const;
@@ -63,4 +64,13 @@ export function filtersOf(q: Readonly<Record<string, string | undefined>>): Reco
   f.until = (q['modified_to'] ?? '').slice(0, 10);
   f.sort = SORTS.find(([, , s]) => s.sort === q['sort'] && (s.sort === undefined || s.sort === 'relevance' || s.order === (q['order'] ?? 'asc')))?.[0] ?? '';
   return f;
+}
+
+/**
+ * What the search box sends: the words as typed, except that one value pasted from a threat report written safe
+ * ("defanged": 203.0.113[.]47, hxxp://evil[.]example) is searched as the value it stands for, as logs and items hold it.
+ */
+export function searchText(typed: string): string {
+  const t = typed.trim();
+  return /\s/.test(t) ? t : refang(t);
 }

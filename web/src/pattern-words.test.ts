@@ -23,6 +23,17 @@ describe('a bare value typed where an indicator wants a STIX pattern', () => {
     }
   });
 
+  it('reads a value written safe ("defanged") as threat reports write it, and looks for the real one', () => {
+    const cases: [string, string, string][] = [
+      ['hxxps://ballot-update-portal[.]example/login', 'a web address', "[url:value = 'https://ballot-update-portal.example/login']"],
+      ['hxxp[:]//evil(.)example', 'a web address', "[url:value = 'http://evil.example']"],
+      ['203.0.113[.]47', 'an IP address', "[ipv4-addr:value = '203.0.113.47']"],
+      ['clerk-support[@]ballot-update-portal[.]example', 'an email address', "[email-addr:value = 'clerk-support@ballot-update-portal.example']"],
+      ['ballot-update-portal[dot]example', 'a domain name', "[domain-name:value = 'ballot-update-portal.example']"],
+    ];
+    for (const [typed, what, pattern] of cases) expect(valuePattern(typed), typed).toEqual({ what, pattern });
+  });
+
   it('leaves patterns, words and near-misses alone', () => {
     for (const typed of ["[domain-name:value = 'evil.example']", 'phishing', '300.1.2.3', '203.0.113', 'abc123', 'not an email@', 'ftp://x.example', '']) {
       expect(valuePattern(typed), typed).toBeNull();

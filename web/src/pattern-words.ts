@@ -24,8 +24,22 @@ const HASHES: Readonly<Record<number, string>> = { 32: 'MD5', 40: 'SHA-1', 64: '
 /** A STIX pattern string literal: backslashes and single quotes escaped. */
 const literal = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 
+/**
+ * A value as threat reports write it so that nobody opens it by mistake ("defanged": hxxp://evil[.]example,
+ * clerk[@]example[.]org, 203.0.113[.]47), written back as it is really seen in logs.
+ */
+export function refang(typed: string): string {
+  return typed
+    .trim()
+    .replace(/\[:\]/g, ':')
+    .replace(/^hxxp(s?):\/\//i, 'http$1://')
+    .replace(/\[\.\]|\(\.\)|\{\.\}|\[dot\]|\(dot\)/gi, '.')
+    .replace(/\[@\]|\(@\)|\[at\]|\(at\)/gi, '@');
+}
+
 export function valuePattern(typed: string): ValuePattern | null {
-  const v = typed.trim();
+  // A STIX pattern is left alone: "[.]" cannot be told from a pattern's own brackets there.
+  const v = /^\s*\[[a-z0-9-]+:/i.test(typed) ? typed.trim() : refang(typed);
   if (IPV4.test(v)) return { what: 'an IP address', pattern: `[ipv4-addr:value = ${literal(v)}]` };
   if (IPV4_BLOCK.test(v)) return { what: 'a block of IP addresses', pattern: `[ipv4-addr:value ISSUBSET ${literal(v)}]` };
   if (IPV6.test(v)) return v.includes('/') ? { what: 'a block of IPv6 addresses', pattern: `[ipv6-addr:value ISSUBSET ${literal(v)}]` } : { what: 'an IPv6 address', pattern: `[ipv6-addr:value = ${literal(v)}]` };

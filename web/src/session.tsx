@@ -47,10 +47,13 @@ export function SessionProvider(props: { readonly children: ReactNode }) {
   const [me, setMe] = useState<Me | null>(null);
   const [loading, setLoading] = useState(true);
   const refresh = useCallback(async () => {
-    const res = await call('get', '/api/v1/me');
-    if (res.ok) {
-      if (res.value.csrf_token !== undefined) setCsrfToken(res.value.csrf_token);
-      setMe(readMe(res.value));
+    // GET /api/v1/session, not /api/v1/me: a visitor who is not signed in gets a 200 "no", not a 401 that the
+    // browser's console reports as an error on every public page and on the sign-in page.
+    const res = await call('get', '/api/v1/session');
+    const me = res.ok ? res.value.me : null;
+    if (me !== null) {
+      if (me.csrf_token !== undefined) setCsrfToken(me.csrf_token);
+      setMe(readMe(me));
     } else {
       setMe(null);
     }

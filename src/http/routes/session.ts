@@ -5,7 +5,7 @@ import { csrfTokenFor, SESSION_COOKIE, type Authenticator } from '../auth.ts';
 import type { AuthPort, SessionView } from '../../auth/port.ts';
 import type { Principal } from '../../domain/principal.ts';
 import { sendProblem } from '../problem.ts';
-import { MeSchema, SignInBody, problemResponses } from '../schemas.ts';
+import { MeSchema, SessionStatusSchema, SignInBody, problemResponses } from '../schemas.ts';
 
 function meBody(via: 'session' | 'api-key', principal: Principal, view: SessionView | null, extra: Record<string, string>) {
   return {
@@ -58,6 +58,26 @@ export function sessionRoutes(app: RampartApp, authn: Authenticator, auth: AuthP
         await auth.signOut(state.token);
       }
       return reply.clearCookie(SESSION_COOKIE, { path: '/' }).code(204).send(null);
+    },
+  );
+
+  // The web client asks this first, so that a visitor who is not signed in (the public pages, the sign-in page) is
+  // answered 200 "not signed in" rather than a 401 that the browser's console reports as an error on every visit.
+  app.get(
+    '/api/v1/session',
+    {
+      schema: {
+        tags: ['session'],
+        summary: 'Whether the caller is signed in, and if so who (as GET /api/v1/me); never 401',
+        response: { 200: SessionStatusSchema },
+      },
+    },
+    async (request, reply) => {
+      const state = authn.of(request);
+      void reply.header('cache-control', 'private, no-store');
+      if (state.kind === 'session') return reply.send({ signed_in: true, me: meBody('session', state.principal, state.view, { csrf_token: csrfTokenFor(state.token) }) });
+      if (state.kind === 'api-key') return reply.send({ signed_in: true, me: meBody('api-key', state.principal, null, {}) });
+      return reply.send({ signed_in: false, me: null });
     },
   );
 

@@ -1,6 +1,6 @@
 import { TlpBadge } from './TlpBadge.tsx';
 import { viaWords } from '../../../src/stix/ref-words.ts';
-import { kindWords, referrerVerb, summaryWords, type RefSummary } from '../connections.ts';
+import { EMPTY_CONNECTIONS, kindWords, referrerVerb, summaryWords, type RefSummary } from '../connections.ts';
 import { Link } from '../router.tsx';
 import { useRoute } from '../use-api.ts';
 
@@ -64,7 +64,7 @@ export function ConnectionsCard(props: { readonly objectId: string }) {
           )}
           <h3>This refers to</h3>
           {res.value.refers_to.length === 0 ? (
-            <p className="muted small">Nothing.</p>
+            <p className="muted small">{EMPTY_CONNECTIONS.refersTo}</p>
           ) : (
             <ul className="related" aria-label="This refers to">
               {res.value.refers_to.map((r, i) => (
@@ -77,7 +77,7 @@ export function ConnectionsCard(props: { readonly objectId: string }) {
           {res.value.refers_to_total > res.value.refers_to.length ? <p className="muted small">Showing {res.value.refers_to.length} of {res.value.refers_to_total}.</p> : null}
           <h3>Referred to by</h3>
           {referrers.length === 0 ? (
-            <p className="muted small">Nothing shared with you refers to this item.</p>
+            <p className="muted small">{EMPTY_CONNECTIONS.referredBy}</p>
           ) : (
             <ul className="related" aria-label="Referred to by">
               {referrers.map((r) => (

@@ -18,7 +18,7 @@ import { useTitles } from '../use-titles.ts';
 import { useOrgNames } from '../components/SharingPanel.tsx';
 import { SavedSearches } from '../components/SavedSearches.tsx';
 import { plainText } from '../markdown.ts';
-import { apiQueryOf, FILTERS, RANKED_AMONG, SORTS, sortChoiceOf, type Filter } from '../list-query.ts';
+import { apiQueryOf, FILTERS, RANKED_AMONG, searchText, SORTS, sortChoiceOf, type Filter } from '../list-query.ts';
 
 const SEVERITY_CHOICES = SEVERITIES.map((s) => ({ value: s, label: SEVERITY_LABELS[s] }));
 
@@ -73,7 +73,7 @@ export function IntelList() {
   };
   const search = (e: FormEvent) => {
     e.preventDefault();
-    go({ q: text.trim(), label: labelText.split(',').map((l) => l.trim()).filter((l) => l !== '').join(',') });
+    go({ q: searchText(text), label: labelText.split(',').map((l) => l.trim()).filter((l) => l !== '').join(',') });
   };
   const now = new Date();
   const rows = list.state === 'ready' ? list.value.items.flatMap((i): ObjectRow[] => {
