@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CHROMIUM, hasChromium, launchChromium } from './browser.ts';
 import { startRealApp } from './real-app.ts';
-import { signIn } from './ui-flow.ts';
+import { expectDisabledWithReason, signIn } from './ui-flow.ts';
 
 const skipReason = hasChromium() ? null : `${CHROMIUM} is absent: install Debian's chromium (apt-get install -y chromium) to run the browser test`;
 if (skipReason !== null) console.warn(`\n!!!!! SKIPPING the platform-sharing browser test: ${skipReason} !!!!!\n`);
@@ -29,8 +29,10 @@ describe.skipIf(skipReason !== null)('platform sharing in the browser (Chromium)
       await signIn(clerk, app, app.county);
       await clerk.click('nav a:has-text("Platforms")');
       await clerk.waitForSelector('h1:has-text("Platform sharing")');
+      await expectDisabledWithReason(clerk, 'button:has-text("Record and publish")', 'Fill in the platform, the report, the address of the post and why you shared it.');
       await clerk.selectOption('select[name=platform]', { label: platform.name });
-      await clerk.fill('input[name=object_id]', platform.report);
+      // The report's page address, as copied from the browser, names it.
+      await clerk.fill('input[name=object_id]', `${app.baseUrl}/intel/${encodeURIComponent(platform.report)}`);
       await clerk.fill('input[name=url]', 'javascript:alert(1)');
       await clerk.fill('textarea[name=reason]', 'The video gives the wrong date for the election.');
       await clerk.click('button:has-text("Record and publish")');

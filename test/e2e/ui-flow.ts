@@ -69,6 +69,9 @@ export async function runUiFlow(browser: Browser, app: AppUnderTest, shots: stri
   // Signed-out people asking for a page land on sign-in.
   await page.goto(`${app.baseUrl}/intel`);
   await page.waitForURL(/\/signin\?next=%2Fintel/);
+  // Before anything is typed, "Sign in" says what it waits for instead of sitting greyed out.
+  await expectDisabledWithReason(page, 'button[type=submit]', 'Enter your work email and password.');
+  expect(await page.locator('[data-testid=signed-in-already]').count()).toBe(0);
   // A wrong password shows the server's own words, not a generic failure.
   await page.fill('input[name=email]', app.county.email);
   await page.fill('input[name=password]', `${app.county.password}-wrong`);
@@ -87,6 +90,11 @@ export async function runUiFlow(browser: Browser, app: AppUnderTest, shots: stri
   expect(await page.locator('.territories li').count()).toBe(5);
   const before = await mapCount(page, app.countyState);
   await page.screenshot({ path: join(shots, '02-dashboard.png'), fullPage: true });
+  // Back on the sign-in page while signed in (a bookmark): it says who is signed in and leads to the dashboard.
+  await page.goto(`${app.baseUrl}/signin`);
+  await page.waitForSelector('[data-testid=signed-in-already]:has-text("You are already signed in as")');
+  await page.click('[data-testid=signed-in-already] a:has-text("Go to the dashboard")');
+  await page.waitForSelector('.map svg path[data-fips]');
 
   // Report a rumour: the defaults share it with the reporter's state at TLP:AMBER.
   await page.click('a:has-text("Report an incident or rumour")');

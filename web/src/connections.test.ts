@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EMPTY_CONNECTIONS, graphElements, graphList, hourWords, kindWords, referrerVerb, summaryWords } from './connections.ts';
+import { EMPTY_CONNECTIONS, labelScale, graphElements, graphList, hourWords, kindWords, referrerVerb, summaryWords } from './connections.ts';
 
 describe('connection words', () => {
   it('says only "Not shared with you" of an object the reader may not see', () => {
@@ -60,5 +60,16 @@ describe('EMPTY_CONNECTIONS', () => {
   it('says each empty list in a sentence of its own, never a bare "Nothing."', () => {
     expect(Object.values(EMPTY_CONNECTIONS)).toEqual(['This item refers to nothing else.', 'Nothing shared with you refers to this item.']);
     for (const words of Object.values(EMPTY_CONNECTIONS)) expect(words.split(' ').length).toBeGreaterThan(3);
+  });
+});
+
+describe('labelScale', () => {
+  it('draws names larger when a phone fits the graph small, so they read at about 11 px on screen, and no larger than needed', () => {
+    expect(labelScale(1)).toBe(1);
+    expect(labelScale(0.8)).toBe(1);
+    expect(labelScale(0.4) * 14 * 0.4).toBeCloseTo(11.2);
+    expect(labelScale(0.05)).toBe(3);
+    expect(labelScale(0)).toBe(1);
+    expect(labelScale(Number.NaN)).toBe(1);
   });
 });

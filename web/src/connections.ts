@@ -30,6 +30,15 @@ export function referrerVerb(entry: ConnectionsBody['referred_by'][number]): str
   return via === undefined ? 'refers to' : viaWords(via);
 }
 
+/**
+ * How much larger the graph's names are drawn so that, once the whole graph is fitted into its box at `zoom`, a
+ * name still reads at about 11 px on screen (a phone fits a wide graph at a third of its size); 1 when it already does.
+ */
+export function labelScale(zoom: number): number {
+  if (!(zoom > 0)) return 1;
+  return Math.max(1, Math.min(3, 0.8 / zoom));
+}
+
 /** The graph's nodes and edges as Cytoscape elements: unshared nodes are grey and say only "Not shared with you". */
 export function graphElements(graph: GraphBody): { data: Record<string, string | number | boolean> }[] {
   const nodes = graph.nodes.map((n) => ({

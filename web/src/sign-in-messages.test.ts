@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ApiProblem } from './api.ts';
-import { describeSignInProblem, retryWhen } from './sign-in-messages.ts';
+import { alreadySignedIn, describeSignInProblem, retryWhen, signInWhy } from './sign-in-messages.ts';
 
 const problem = (code: string, status = 401, retryAfter: number | null = null): ApiProblem => ({ status, title: 'Unauthorized', detail: 'The server says no', code, retryAfter, errors: [] });
 
@@ -24,5 +24,19 @@ describe('sign-in messages', () => {
 
   it('passes other problems through in the server words', () => {
     expect(describeSignInProblem(problem('bad-credentials')).text).toBe('The server says no');
+  });
+});
+
+describe('the sign-in form', () => {
+  it('says beside "Sign in" what is still missing, and nothing once it can go', () => {
+    expect(signInWhy('', '')).toBe('Enter your work email and password.');
+    expect(signInWhy('  ', 'secret')).toBe('Enter your work email.');
+    expect(signInWhy('clerk@demoville.example', '')).toBe('Enter your password.');
+    expect(signInWhy('clerk@demoville.example', 'secret')).toBeNull();
+  });
+
+  it('tells someone already signed in who they are, and what the form would do', () => {
+    // Names often end in brackets of their own ("(village clerk)", "(fictional)"): none are added around them.
+    expect(alreadySignedIn('Casey Demo (village clerk)', 'Village of Demoville Clerk (fictional)')).toBe('You are already signed in as Casey Demo (village clerk), Village of Demoville Clerk (fictional). Sign in below only to switch to another account.');
   });
 });

@@ -33,3 +33,16 @@ export function describeSignInProblem(problem: ApiProblem, now: Date = new Date(
   }
   return { text: problem.detail, needsTotp };
 }
+
+/** Why "Sign in" cannot be used yet, said beside it, or null once it can. */
+export function signInWhy(email: string, password: string): string | null {
+  if (email.trim() === '' && password === '') return 'Enter your work email and password.';
+  if (email.trim() === '') return 'Enter your work email.';
+  if (password === '') return 'Enter your password.';
+  return null;
+}
+
+/** Said on the sign-in page to someone already signed in (a bookmark, the back button): who, and that the form switches person. */
+export function alreadySignedIn(name: string, orgName: string): string {
+  return `You are already signed in as ${name}, ${orgName}. Sign in below only to switch to another account.`;
+}

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import type { Core } from 'cytoscape';
-import { graphElements, graphList } from '../connections.ts';
+import { graphElements, graphList, labelScale } from '../connections.ts';
 import { Link, navigate } from '../router.tsx';
 import { useRoute } from '../use-api.ts';
 
@@ -51,6 +51,12 @@ function Graph(props: { readonly objectId: string }) {
             { selector: 'edge', style: { width: 1.5, 'line-color': '#9aa3b2', 'target-arrow-color': '#9aa3b2', 'target-arrow-shape': 'triangle', 'curve-style': 'bezier', label: 'data(label)', 'font-size': 11, color: '#5b6473', 'text-rotation': 'autorotate', 'text-background-color': '#fbfcfe', 'text-background-opacity': 1, 'text-background-padding': '1px' } },
           ],
         });
+        // Fitted into a phone's width the graph is drawn small: its names grow back to a readable size on screen.
+        const scale = labelScale(cy.zoom());
+        if (scale > 1) {
+          cy.nodes().style({ 'font-size': 14 * scale, 'text-max-width': `${Math.round(110 * scale)}px` });
+          cy.edges().style({ 'font-size': 11 * scale });
+        }
         cy.on('tap', 'node', (e) => {
           const node = e.target as { data: (k: string) => unknown };
           const id = node.data('id');

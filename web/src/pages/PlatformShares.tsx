@@ -4,6 +4,8 @@ import { formatWhen } from '../format.ts';
 import { SelectField, TextAreaField, TextField } from '../components/Fields.tsx';
 import { Loading, ProblemBox } from '../components/Status.tsx';
 import { useRoute } from '../use-api.ts';
+import { platformShareWhy, reportIdOf } from '../platform-words.ts';
+import { SubmitButton } from '../components/SubmitButton.tsx';
 
 type Share = ApiResponse<'/api/v1/platform-shares'>['items'][number];
 const OUTCOMES: readonly { readonly value: 'no-action' | 'labelled' | 'reduced-reach' | 'removed-under-platform-rules' | 'under-review' | 'other'; readonly label: string }[] = [
@@ -76,7 +78,7 @@ function RecordShare(props: { readonly platforms: readonly { readonly id: string
     e.preventDefault();
     setBusy(true);
     setProblem(null);
-    const res = await call('post', '/api/v1/platform-shares', { body: { object_id: objectId.trim(), platform, url: url.trim(), reason: reason.trim() } });
+    const res = await call('post', '/api/v1/platform-shares', { body: { object_id: reportIdOf(objectId), platform, url: url.trim(), reason: reason.trim() } });
     setBusy(false);
     if (!res.ok) return setProblem(res.error);
     setObjectId('');
@@ -89,13 +91,13 @@ function RecordShare(props: { readonly platforms: readonly { readonly id: string
       <h2>Record a report you shared with a platform</h2>
       {problem === null ? null : <ProblemBox problem={problem} />}
       <SelectField label="Platform" name="platform" value={platform} empty="Choose a platform" options={props.platforms.map((p) => ({ value: p.id, label: p.name }))} onChange={setPlatform} />
-      <TextField label="Report id (the platform must already be able to see it)" name="object_id" value={objectId} onChange={setObjectId} placeholder="report--…" />
+      <TextField label="The report: the address of its page in Rampart, or its id (the platform must already be able to see it)" name="object_id" value={objectId} onChange={setObjectId} placeholder="https://…/intel/report--…" />
       <TextField label="Address of the post" name="url" type="url" value={url} onChange={setUrl} placeholder="https://" />
       <TextAreaField label="Why you shared it (published)" name="reason" rows={3} value={reason} onChange={setReason} />
       <p className="muted small">The platform, the address and your reason are published in the transparency log. The report itself is named there only if it is public.</p>
-      <button type="submit" className="primary" disabled={busy || platform === '' || objectId.trim() === '' || url.trim() === '' || reason.trim() === ''}>
-        {busy ? 'Recording…' : 'Record and publish'}
-      </button>
+      <SubmitButton className="primary" why={busy ? 'Recording…' : platformShareWhy({ platform, report: objectId, url, reason })}>
+        Record and publish
+      </SubmitButton>
     </form>
   );
 }

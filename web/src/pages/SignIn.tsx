@@ -1,12 +1,13 @@
 import { useState, type FormEvent } from 'react';
 import { call, setCsrfToken, type ApiProblem } from '../api.ts';
 import { TotpEnrolAtSignIn } from '../components/TotpEnrolAtSignIn.tsx';
-import { describeSignInProblem } from '../sign-in-messages.ts';
-import { navigate } from '../router.tsx';
+import { alreadySignedIn, describeSignInProblem, signInWhy } from '../sign-in-messages.ts';
+import { Link, navigate } from '../router.tsx';
+import { SubmitButton } from '../components/SubmitButton.tsx';
 import { useSession } from '../session.tsx';
 
 export function SignIn(props: { readonly next: string; readonly passwordChanged?: boolean }) {
-  const { refresh } = useSession();
+  const { me, refresh } = useSession();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [totp, setTotp] = useState('');
@@ -41,6 +42,11 @@ export function SignIn(props: { readonly next: string; readonly passwordChanged?
           <span className="logo-mark" aria-hidden="true" /> Rampart
         </h1>
         <p className="muted">Election security information sharing. Sign in with your work email.</p>
+        {me === null ? null : (
+          <div className="notice" role="status" data-testid="signed-in-already">
+            {alreadySignedIn(me.displayName, me.orgName)} <Link to="/">Go to the dashboard</Link>.
+          </div>
+        )}
         {props.passwordChanged === true && problem === null ? (
           <div className="success" role="status">
             Your password was changed. Sign in with the new one.
@@ -69,9 +75,9 @@ export function SignIn(props: { readonly next: string; readonly passwordChanged?
             Your authenticator is set up. Wait for the app to show a new code, enter it above and sign in.
           </div>
         ) : null}
-        <button type="submit" className="primary" disabled={busy || email === '' || password === ''}>
-          {busy ? 'Signing in…' : 'Sign in'}
-        </button>
+        <SubmitButton className="primary" why={busy ? 'Signing in…' : signInWhy(email, password)}>
+          Sign in
+        </SubmitButton>
         <p className="muted small">Forgot your password? Ask an org-admin of your organization to set a new one.</p>
         <p className="muted small">
           Looking for official corrections of election rumours? <a href="/rumour-control">See rumour control</a> — no sign-in needed.
