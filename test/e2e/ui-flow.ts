@@ -95,6 +95,15 @@ export async function runUiFlow(browser: Browser, app: AppUnderTest, shots: stri
   await page.waitForSelector('[data-testid=signed-in-already]:has-text("You are already signed in as")');
   await page.click('[data-testid=signed-in-already] a:has-text("Go to the dashboard")');
   await page.waitForSelector('.map svg path[data-fips]');
+  // A link cut short (an email's line break, a typo): nothing here, in words, never the id's pattern.
+  for (const path of ['/intel/report--1b4e28ba', '/support/1b4e28ba', '/statements/1b4e28ba']) {
+    await page.goto(`${app.baseUrl}${path}`);
+    const refused = page.locator('main [role=alert]');
+    await refused.waitFor();
+    expect(await refused.textContent(), path).toBe('Not found. There is nothing at this address: the link may be cut short or mistyped. Check it, or find what you are looking for from the menu.');
+  }
+  await page.goto(`${app.baseUrl}/`);
+  await page.waitForSelector('.map svg path[data-fips]');
 
   // Report a rumour: the defaults share it with the reporter's state at TLP:AMBER.
   await page.click('a:has-text("Report an incident or rumour")');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fileProblemWords, problemHeading, problemPlace, uploadProblemWords, uploadRefusal } from './problem-words.ts';
+import { addressProblemWords, fileProblemWords, problemHeading, problemPlace, uploadProblemWords, uploadRefusal } from './problem-words.ts';
 
 describe('problem headings', () => {
   it('says what happened in plain words, not the HTTP reason phrase', () => {
@@ -74,5 +74,25 @@ describe('a file the page cannot read, in the words of its page', () => {
     const galaxy = { code: 'not-a-misp-event', detail: 'this is a MISP galaxy (a list of named threats), not an event.', errors: [] };
     expect(fileProblemWords(galaxy, 'misp')).toBe(galaxy);
     expect(fileProblemWords(format, 'bundle')).toBe(format);
+  });
+});
+
+describe('a page address the hub cannot read', () => {
+  it('says there is nothing at the address, in words, never the id\'s pattern', () => {
+    const refused = {
+      status: 400,
+      title: 'Bad Request',
+      code: 'invalid-request',
+      detail: "The request does not match this route's schema; fix params.id",
+      errors: [{ path: 'params.id', code: 'invalid-value', message: 'params.id must match pattern "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}$"' }],
+    };
+    const said = addressProblemWords(refused);
+    expect(said).toMatchObject({ status: 404, detail: 'There is nothing at this address: the link may be cut short or mistyped. Check it, or find what you are looking for from the menu.', errors: [] });
+    expect(problemHeading(said)).toBe('Not found');
+  });
+
+  it('leaves a refused form or query as the hub said it', () => {
+    const query = { status: 400, title: 'Bad Request', code: 'invalid-request', detail: 'fix querystring.limit', errors: [{ path: 'querystring.limit', message: 'querystring.limit must be integer' }] };
+    expect(addressProblemWords(query)).toBe(query);
   });
 });

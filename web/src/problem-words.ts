@@ -100,3 +100,14 @@ export function fileProblemWords<P extends Pick<ApiProblem, 'code' | 'detail' | 
   }
   return problem;
 }
+
+/**
+ * A page address whose id the hub cannot read (a link cut short in an email, a typo) is refused as a malformed request,
+ * with the id's pattern as a regular expression; a person only followed a link, so it is said as "nothing here" in
+ * words. Other problems pass through unchanged.
+ */
+export function addressProblemWords<P extends Pick<ApiProblem, 'status' | 'title' | 'code' | 'detail' | 'errors'>>(problem: P): P {
+  const fromAddress = problem.code === 'invalid-request' && problem.errors.length > 0 && problem.errors.every((e) => e.path?.startsWith('params.') === true);
+  if (!fromAddress) return problem;
+  return { ...problem, status: 404, title: 'Not Found', detail: 'There is nothing at this address: the link may be cut short or mistyped. Check it, or find what you are looking for from the menu.', errors: [] };
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { approvalCount, approvalsWereReset, draftProblems, nextStep, signedCopyUrl, sortForReader, type StatementView } from './statements.ts';
+import { approvalCount, approvalsWereReset, audienceInSentence, draftProblems, nextStep, signedCopyUrl, sortForReader, type StatementView } from './statements.ts';
 
 const A = 'identity--00000000-0000-4000-8000-00000000000a';
 const B = 'identity--00000000-0000-4000-8000-00000000000b';
@@ -54,5 +54,12 @@ describe('joint statements in the UI', () => {
   it('says in words what a draft lacks', () => {
     expect(draftProblems({ title: ' ', text: '', cosigners: [] })).toEqual(['Give the statement a title.', 'Write the text of the statement.', 'Choose at least one other organization to sign it with you.']);
     expect(draftProblems({ title: 'T', text: 'X', cosigners: [B] })).toEqual([]);
+  });
+});
+
+describe('audienceInSentence', () => {
+  it('lowers only the first letter, so Rampart keeps its capital', () => {
+    expect(audienceInSentence('green')).toBe('every Rampart member');
+    expect(audienceInSentence('clear')).toBe('the public');
   });
 });

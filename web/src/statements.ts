@@ -16,6 +16,12 @@ export function audienceWords(tlp: StatementTlp): string {
   return STATEMENT_TLP.find((t) => t.tlp === tlp)?.label ?? tlp;
 }
 
+/** The same words inside a sentence ("readable by every Rampart member"): only the first letter lowered, never a name. */
+export function audienceInSentence(tlp: StatementTlp): string {
+  const words = audienceWords(tlp);
+  return words.charAt(0).toLowerCase() + words.slice(1);
+}
+
 /** What the reader's organization has to do about a statement, if anything. */
 export type NextStep = 'approve' | 'publish' | 'wait-for-others' | 'published' | 'none';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SUPPORT_PARTY_WORDS, askIssues, askWhy, otherSide, providersOf, showOfferings } from './support.ts';
+import { SUPPORT_PARTY_WORDS, askIssues, noRequestsWords, askWhy, otherSide, providersOf, showOfferings } from './support.ts';
 
 describe('support words', () => {
   it('names the other side of a request', () => {
@@ -53,5 +53,12 @@ describe('showOfferings', () => {
 
   it('shows them open to an organization that answers requests (a federal agency, an ISAC, a vendor): its page is for offering', () => {
     expect(showOfferings({ loaded: true, offered: 0, opened: false, asks: false })).toBe(true);
+  });
+});
+
+describe('noRequestsWords', () => {
+  it('says where requests come from when there are none, for an office that asks and for one that answers', () => {
+    expect(noRequestsWords(true)).toBe('No requests yet. Ask for help with the form on this page; requests asked of your organization are listed here too.');
+    expect(noRequestsWords(false)).toContain('only for the services it offers below');
   });
 });

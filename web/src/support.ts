@@ -47,6 +47,16 @@ export const SUPPORT_PARTY_WORDS = {
   party: 'added by the office that asked',
 } as const;
 
+/**
+ * The Support page's list when it is empty, saying where requests come from: an office that asks is pointed to the
+ * form, an organization that answers to the services it offers (only those can be asked of it).
+ */
+export function noRequestsWords(asks: boolean): string {
+  return asks
+    ? 'No requests yet. Ask for help with the form on this page; requests asked of your organization are listed here too.'
+    : 'No requests yet. Election offices can ask your organization only for the services it offers below; their requests are listed here.';
+}
+
 /** What a request still needs before it can be sent, in the words the form shows (empty: ready to send). */
 export function askIssues(form: { readonly provider: string; readonly serviceChosen: boolean; readonly title: string; readonly details: string }): string[] {
   const issues: string[] = [];

@@ -5,7 +5,7 @@ import { Loading, ProblemBox } from '../components/Status.tsx';
 import { formatWhen } from '../format.ts';
 import { Link, navigate, useLocation } from '../router.tsx';
 import { useSession } from '../session.tsx';
-import { askWhy, otherSide, providersOf, showOfferings, SUPPORT_STATUS_LABELS } from '../support.ts';
+import { askWhy, noRequestsWords, otherSide, providersOf, showOfferings, SUPPORT_STATUS_LABELS } from '../support.ts';
 import { useRoute } from '../use-api.ts';
 import { useSupportEvents } from '../use-support-live.ts';
 import { SubmitButton } from '../components/SubmitButton.tsx';
@@ -43,7 +43,7 @@ export function Support() {
         <h2>Requests</h2>
         {requests.state === 'loading' ? <Loading what="requests" /> : null}
         {requests.state === 'error' ? <ProblemBox problem={requests.problem} /> : null}
-        {requests.state === 'ready' && items.length === 0 ? <p className="muted">No requests yet.</p> : null}
+        {requests.state === 'ready' && items.length === 0 ? <p className="muted">{noRequestsWords(mayAsk)}</p> : null}
         <ul className="item-list support-list">
           {items.map((r) => (
             <li key={r.id}>

@@ -5,7 +5,7 @@ import { TlpBadge } from '../../components/TlpBadge.tsx';
 import { formatWhen } from '../../format.ts';
 import { Link, useLocation } from '../../router.tsx';
 import { useSession } from '../../session.tsx';
-import { approvalCount, approvalsWereReset, audienceWords, nextStep, signedCopyUrl, type StatementView } from '../../statements.ts';
+import { approvalCount, approvalsWereReset, audienceInSentence, nextStep, signedCopyUrl, type StatementView } from '../../statements.ts';
 import { useRoute } from '../../use-api.ts';
 
 function signerState(s: StatementView['signers'][number], now: Date): string {
@@ -71,7 +71,7 @@ export function StatementDetail(props: { readonly id: string }) {
         <div>
           <h1>{s.title}</h1>
           <p className="muted">
-            Drafted by {s.author.name ?? s.author.id} · {s.status === 'published' ? `published ${formatWhen(s.published, now)}` : 'not published yet'} · readable by {audienceWords(s.tlp).toLocaleLowerCase('en-US')} <TlpBadge tlp={s.tlp} />
+            Drafted by {s.author.name ?? s.author.id} · {s.status === 'published' ? `published ${formatWhen(s.published, now)}` : 'not published yet'} · readable by {audienceInSentence(s.tlp)} <TlpBadge tlp={s.tlp} />
           </p>
         </div>
       </div>
@@ -138,7 +138,7 @@ export function StatementDetail(props: { readonly id: string }) {
           {step === 'publish' ? (
             <p>
               Every organization approved this text. Publishing signs it with each organization&apos;s key and the hub&apos;s, and makes it readable by{' '}
-              <strong>{audienceWords(s.tlp).toLocaleLowerCase('en-US')}</strong>. A published statement never changes.
+              <strong>{audienceInSentence(s.tlp)}</strong>. A published statement never changes.
             </p>
           ) : (
             <p className="muted">You can publish once every organization has approved this text ({approvalCount(s)}).</p>
