@@ -83,6 +83,11 @@ describe.skipIf(skipReason !== null)('alerts in the web UI (Chromium)', () => {
       await page.fill('#watch-list input[placeholder="countyclerk.example.gov"]', 'elections.wi-demo.example');
       await page.click('#watch-list button:has-text("Watch")');
       await page.waitForSelector('.watch-table td:has-text("elections.wi-demo.example")');
+      // A webhook at a plain http:// address is refused in one sentence, not that sentence again as "body.url: …" below it.
+      await page.fill('#webhooks input[type=url]', 'http://soc.example.gov/rampart');
+      await page.click('#webhooks button:has-text("Add webhook")');
+      await page.waitForSelector('#webhooks [role=alert]:has-text("must start with https://")');
+      expect(await page.locator('#webhooks [role=alert] li').count()).toBe(0);
       // The form to add a rule is folded until asked for (open, it is several screens of a phone).
       expect(await page.locator('#my-rules form.rule-form').count()).toBe(0);
       await page.click('#my-rules button.add-rule-toggle:has-text("Add a rule for me")');

@@ -110,6 +110,8 @@ export async function runSettingsFlow(browser: Browser, app: AppUnderTest, shots
   await page.click('button:has-text("Save sharing")');
   const refusal = await page.waitForSelector('.sharing-form [role=alert]');
   expect((await refusal.textContent()) ?? '').toMatch(/empty/i);
+  // Headed in words, as every other refusal, not with the HTTP reason phrase ("Unprocessable Entity").
+  expect((await refusal.textContent()) ?? '').toMatch(/^Please check what you entered\. /);
   await page.check(`input[name=sharing-audience][value="state:${app.countyState}"]`);
   await page.click('button:has-text("Save sharing")');
   await page.waitForSelector('.sharing-panel .audience-words:has-text("Wisconsin")');

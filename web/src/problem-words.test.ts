@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addressProblemWords, fileProblemWords, problemHeading, problemPlace, uploadProblemWords, uploadRefusal } from './problem-words.ts';
+import { addressProblemWords, fileProblemWords, listedErrors, problemHeading, problemPlace, uploadProblemWords, uploadRefusal } from './problem-words.ts';
 
 describe('problem headings', () => {
   it('says what happened in plain words, not the HTTP reason phrase', () => {
@@ -94,5 +94,14 @@ describe('a page address the hub cannot read', () => {
   it('leaves a refused form or query as the hub said it', () => {
     const query = { status: 400, title: 'Bad Request', code: 'invalid-request', detail: 'fix querystring.limit', errors: [{ path: 'querystring.limit', message: 'querystring.limit must be integer' }] };
     expect(addressProblemWords(query)).toBe(query);
+  });
+});
+
+describe('listedErrors', () => {
+  it('does not list again what the sentence above already says', () => {
+    const webhook = { detail: 'the address must start with https:// (plain http:// only to this machine)', errors: [{ path: 'body.url', message: 'the address must start with https:// (plain http:// only to this machine)' }] };
+    expect(listedErrors(webhook)).toEqual([]);
+    const upload = { detail: '2 of 3 objects were rejected', errors: [{ path: '$.objects[0].id', message: 'id is required' }] };
+    expect(listedErrors(upload)).toEqual(upload.errors);
   });
 });

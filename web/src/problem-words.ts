@@ -111,3 +111,9 @@ export function addressProblemWords<P extends Pick<ApiProblem, 'status' | 'title
   if (!fromAddress) return problem;
   return { ...problem, status: 404, title: 'Not Found', detail: 'There is nothing at this address: the link may be cut short or mistyped. Check it, or find what you are looking for from the menu.', errors: [] };
 }
+
+/** The per-field problems a problem box lists below its sentence: those the sentence does not already say word for word. */
+export function listedErrors<E extends { readonly message: string }>(problem: { readonly detail: string; readonly errors: readonly E[] }): readonly E[] {
+  const detail = problem.detail.toLowerCase();
+  return problem.errors.filter((e) => !detail.includes(e.message.trim().toLowerCase()));
+}

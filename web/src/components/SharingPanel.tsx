@@ -7,6 +7,7 @@ import type { Me } from '../session.tsx';
 import { audienceChoices, isAllowed, TLP_MEANING, tlpReason } from '../sharing-rules.ts';
 import { audienceInWords, audienceSentence, fieldErrors, ownerInWords } from '../sharing-words.ts';
 import { useRoute } from '../use-api.ts';
+import { problemHeading } from '../problem-words.ts';
 import { TlpBadge } from './TlpBadge.tsx';
 import { hourWords } from '../connections.ts';
 import { audienceKind } from '../../../src/domain/audience.ts';
@@ -99,7 +100,7 @@ function SharingForm(props: {
     <form className="sharing-form" onSubmit={(e) => void submit(e)}>
       {problem === null ? null : (
         <div className="error" role="alert">
-          <strong>{problem.title}.</strong> {problem.detail}
+          <strong>{problemHeading(problem)}.</strong> {problem.detail}
         </div>
       )}
       <p className="reason">

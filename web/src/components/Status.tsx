@@ -1,5 +1,5 @@
 import type { ApiProblem } from '../api.ts';
-import { addressProblemWords, problemHeading, problemPlace } from '../problem-words.ts';
+import { addressProblemWords, listedErrors, problemHeading, problemPlace } from '../problem-words.ts';
 
 export function Loading(props: { readonly what: string }) {
   return (
@@ -11,12 +11,13 @@ export function Loading(props: { readonly what: string }) {
 
 export function ProblemBox(props: { readonly problem: ApiProblem }) {
   const problem = addressProblemWords(props.problem);
+  const errors = listedErrors(problem);
   return (
     <div className="error" role="alert">
       <strong>{problemHeading(problem)}.</strong> {problem.detail}
-      {problem.errors.length === 0 ? null : (
+      {errors.length === 0 ? null : (
         <ul>
-          {problem.errors.slice(0, 10).map((e, i) => {
+          {errors.slice(0, 10).map((e, i) => {
             const place = problemPlace(e.path);
             return <li key={i}>{place === null ? e.message : `${place}: ${e.message}`}</li>;
           })}
