@@ -101,6 +101,8 @@ export async function runUiFlow(browser: Browser, app: AppUnderTest, shots: stri
     const refused = page.locator('main [role=alert]');
     await refused.waitFor();
     expect(await refused.textContent(), path).toBe('Not found. There is nothing at this address: the link may be cut short or mistyped. Check it, or find what you are looking for from the menu.');
+    // And a way back to the list the item would be in.
+    expect(await page.locator('main a').count(), path).toBeGreaterThan(0);
   }
   await page.goto(`${app.baseUrl}/`);
   await page.waitForSelector('.map svg path[data-fips]');

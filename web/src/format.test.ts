@@ -30,6 +30,7 @@ describe('formatting', () => {
   it('names STIX types as people say them', () => {
     expect(typeLabel('threat-actor')).toBe('Threat actor');
     expect(typeLabel('x-rampart-status-report')).toBe('Election-day status');
+    expect(typeLabel('x-rampart-election')).toBe('Election');
     expect(typeLabel('x-mitre-tactic')).toBe('Mitre tactic');
     expect(typeLabel('incident')).toBe('Incident');
   });

@@ -23,6 +23,8 @@ const TYPE_LABELS: Readonly<Record<string, string>> = {
   'attack-pattern': 'Technique',
   'course-of-action': 'Mitigation',
   'x-rampart-status-report': 'Election-day status',
+  // An election, as the Election day page names it ("Rampart election" read as a product, not a thing).
+  'x-rampart-election': 'Election',
   'threat-actor': 'Threat actor',
   'intrusion-set': 'Intrusion set',
   'marking-definition': 'Marking',

@@ -44,7 +44,17 @@ export function StatementDetail(props: { readonly id: string }) {
   const now = new Date();
   if (me === null) return null;
   if (loaded.state === 'loading' && version === 0) return <Loading what="the statement" />;
-  if (loaded.state === 'error') return <ProblemBox problem={loaded.problem} />;
+  if (loaded.state === 'error') {
+    // A way on from a statement that cannot be shown, as the other pages of one item have.
+    return (
+      <div className="statement-detail">
+        <ProblemBox problem={loaded.problem} />
+        <p>
+          <Link to="/statements">All joint statements</Link>
+        </p>
+      </div>
+    );
+  }
   if (loaded.state !== 'ready') return <Loading what="the statement" />;
   const s = loaded.value;
   const step = nextStep(s, me.orgId);
