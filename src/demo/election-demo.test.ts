@@ -57,7 +57,7 @@ describe('the demo election', () => {
     const troubled = objects.slice(1).filter((o) => o.object['state_fips'] === '55' && Object.values(o.object['functions'] as Record<string, { level: string }>).some((f) => f.level !== 'normal'));
     expect(troubled.length).toBeGreaterThan(2);
     expect(new Set(notes).size).toBe(notes.length);
-    expect(objects[0]?.object['name']).toBe('General Election (fictional, dated the day the demo started)');
+    expect(objects[0]?.object['name']).toBe('General Election of November 3, 2026 (fictional, dated the day the demo started)');
   });
 
   it("gives every troubled Illinois county its own note, in the story's words, across all 102 counties", () => {

@@ -114,9 +114,11 @@ export function electionDemo(input: ElectionDemoInput): DemoObject[] {
       created_by_ref: input.hubOwner,
       object_marking_refs: [TLP_MARKING_IDS.green],
       extensions: newSdo,
-      // Dated the day the demo first starts, whatever weekday that is, so that election day is always under way; the name says so.
-      name: 'General Election (fictional, dated the day the demo started)',
-      description: 'A fictional national general election for the Rampart demo. Its election day is the day the demo was first started, even a weekend, so that there is always an election day under way to look at.',
+      // Dated the day the demo starts, whatever weekday that is, so that election day is always under way; the name says so,
+      // and names the day: a start on a later day adds that day's election beside the first (src/demo/seed-election-demo.ts).
+      name: `General Election of ${new Date(`${day}T12:00:00.000Z`).toLocaleDateString('en-US', { timeZone: 'UTC', month: 'long', day: 'numeric', year: 'numeric' })} (fictional, dated the day the demo started)`,
+      description:
+        'A fictional national general election for the Rampart demo. Its election day is the day the demo was started, even a weekend, so that there is always an election day under way to look at; the demo started on a later day adds that day’s election beside it.',
       election_type: 'general',
       election_date: day,
       state_fips: STATES.map((s) => s.fips),
