@@ -159,6 +159,25 @@ describe.each(testDialects())('search on %s', (dialect) => {
     expect(await find('crème')).toEqual(['Crème brûlée ballots']);
   });
 
+  it('finds a word by the terms it starts as written since it was last asked for, here or by another process', async () => {
+    const { store, open } = await fresh();
+    const other = await open();
+    const find = async (text: string, sort?: 'relevance') => {
+      const page = await store.stix.list(OPERATOR, { limit: 20, text, ...(sort === undefined ? {} : { sort }) });
+      if (!page.ok) throw new Error(page.error.message);
+      return page.value.items.map(nameOf).sort();
+    };
+    await put(store.stix, [obj({ type: 'report', name: 'Polling place moved' })]);
+    expect(await find('poll')).toEqual(['Polling place moved']);
+    expect(await find('poll', 'relevance')).toEqual(['Polling place moved']);
+    // A term no item held when "poll" was last looked up, written by this store and then by another on the same database.
+    await put(store.stix, [obj({ type: 'report', name: 'Pollster calls voters' })]);
+    expect(await find('poll')).toEqual(['Polling place moved', 'Pollster calls voters']);
+    await put(other.stix, [obj({ type: 'report', name: 'Pollworker training' })]);
+    expect(await find('poll', 'relevance')).toEqual(['Polling place moved', 'Pollster calls voters', 'Pollworker training']);
+    expect(await store.stix.count(OPERATOR, { text: 'poll' })).toBe(3);
+  });
+
   it('finds the words inside host names, URLs, email addresses and file paths as words, as SQLite and PostgreSQL both split them', async () => {
     const { store } = await fresh();
     const items = [

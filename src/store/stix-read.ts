@@ -768,33 +768,34 @@ export const RANKED_AMONG = 1000;
  * by bm25 as it passes; PostgreSQL: the newest versions matching the tsquery, each ranked by ts_rank), the
  * sharing rule and the filters in the same WHERE as every list. Null when `text` is an observable value.
  */
-async function rankedWindow(db: Kysely<StixTables>, dialect: DialectName, among: number, reader: Reader, q: Filters, offset: number, limit: number, tally?: Tally): Promise<number[] | null> {
+async function rankedWindow(db: Kysely<StixTables>, dialect: DialectName, among: number, reader: Reader, q: Filters, terms: Terms, offset: number, limit: number, tally?: Tally): Promise<number[] | null> {
   const text = q.text ?? '';
   if (valueQuery(text) !== null) return null;
-  const words = queryWords(text);
-  if (words.length === 0) return [];
+  // The terms the page's request looked up once for its list and total (termsOf): null only when there are no words.
+  const looked = dialect === 'sqlite' ? terms.fts : terms.pg;
+  if (queryWords(text).length === 0 || looked === null) return [];
   if (dialect === 'sqlite') {
     const where = conditions(reader, withoutText(q), null, dialect);
     if (!where.ok) throw new Error(`list: ${where.error.message}`);
     const { rows } = await sql<{ us: number }>`select w.us from (
-        select stix_fts.rowid as us, bm25(stix_fts) as score from stix_fts ${checkJoin} where stix_fts match ${await ftsTerms(db, words)} and ${where.value}
+        select stix_fts.rowid as us, bm25(stix_fts) as score from stix_fts ${checkJoin} where stix_fts match ${looked} and ${where.value}
         order by stix_fts.rowid desc limit ${among}) w
       order by w.score, w.us desc limit ${limit + 1} offset ${offset}`.execute(db);
     return rows.map((r) => Number(r.us));
   }
   if (offset >= among) return [];
-  const terms = await pgTerms(db, words);
-  const where = conditions(reader, q, null, dialect, terms);
+  const tsquery = looked;
+  const where = conditions(reader, q, null, dialect, tsquery);
   if (!where.ok) throw new Error(`list: ${where.error.message}`);
   const sources = visibilitySources(reader);
-  if (sources !== null && searchWalk(sources, q, { pg: terms })) {
+  if (sources !== null && searchWalk(sources, q, { pg: tsquery })) {
     // The window is the newest `among` matches the reader may see: the first of its walk, as a words search's list reads them.
     // One more is walked, so the walk is also the capped total's (countBySourcesPostgres walks the same with the same WHERE).
     const walked = await walkTimes(db, reader, sources, q, among + 1, where.value);
     if (tally !== undefined) tally.walked = { found: walked.length, upTo: among + 1 };
     const window = walked.slice(0, among);
     const { rows } = await sql<{ us: number | string }>`select v.added_us as us from stix_version v where v.added_us = any(${window}::bigint[])
-      order by ts_rank(v.fts, cast(${terms} as tsquery)) desc, v.added_us desc limit ${limit + 1} offset ${offset}`.execute(db);
+      order by ts_rank(v.fts, cast(${tsquery} as tsquery)) desc, v.added_us desc limit ${limit + 1} offset ${offset}`.execute(db);
     return rows.map((r) => Number(r.us));
   }
   const rank = async (from: number | null) => {
@@ -805,7 +806,7 @@ async function rankedWindow(db: Kysely<StixTables>, dialect: DialectName, among:
       .$if(from !== null, (b) => b.where('v.added_us', '>=', from ?? 0))
       .orderBy('v.added_us', 'desc')
       .limit(among);
-    const { rows } = await sql<{ us: number | string; n: number | string }>`select w.us, count(*) over () as n from (${window}) w, cast(${terms} as tsquery) tq
+    const { rows } = await sql<{ us: number | string; n: number | string }>`select w.us, count(*) over () as n from (${window}) w, cast(${tsquery} as tsquery) tq
       order by ts_rank(w.doc, tq) desc, w.us desc limit ${limit + 1} offset ${offset}`.execute(db);
     return { us: rows.map((r) => Number(r.us)), full: Number(rows[0]?.n ?? 0) >= among };
   };
@@ -875,7 +876,7 @@ async function listSorted(
   const after = position.value;
   if (q.sort === 'relevance') {
     const offset = after !== null && after.sort === 'relevance' ? after.offset : 0;
-    const ranked = await rankedWindow(db, dialect, among, reader, q, offset, q.limit, tally);
+    const ranked = await rankedWindow(db, dialect, among, reader, q, terms, offset, q.limit, tally);
     const rows =
       ranked !== null
         ? await versionsAt(db, dialect, ranked)
