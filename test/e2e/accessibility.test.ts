@@ -280,6 +280,7 @@ describe.skipIf(skipReason !== null)('accessibility of the main pages (axe-core,
         const check = async (what: string, options: { readonly iframes?: boolean; readonly menu?: string } = {}) => {
           problems.push(...(await seriousViolations(page, options)).map((p) => `${what} at ${width}px: ${p}`));
           if (width < 800) problems.push(...(await tableProblems(page)).map((p) => `${what} at ${width}px: ${p}`));
+          if (width < 800) problems.push(...(await cutPlaceholders(page)).map((p) => `${what} at ${width}px: ${p}`));
           problems.push(...(await misalignedChoices(page)).misaligned.map((m) => `${what} at ${width}px: the box of “${m.label}” is ${m.off} px off its label's first line`));
           if (options.menu !== undefined) await followTopMenu(page, options.menu, width);
         };
@@ -316,6 +317,11 @@ describe.skipIf(skipReason !== null)('accessibility of the main pages (axe-core,
         }
         await page.waitForSelector('tr[data-jurisdiction]');
         await check(`/elections/${election}?state=55`, { menu: 'Election day' });
+        // The status form's example of what is happening shows once a function is not normal: read whole on a phone too.
+        await page.goto(`${app.baseUrl}/elections/${election}/status`);
+        await page.locator('.level-option input[type=radio]:not([value=normal])').first().check();
+        await page.waitForSelector('.function-detail input[type=text]');
+        if (width < 800) problems.push(...(await cutPlaceholders(page)).map((p) => `the status form at ${width}px: ${p}`));
         await visit(`/elections/${election}/status`, 'main h1', { menu: 'Dashboard' });
         await visit(`/elections/${election}/expectations?state=55`, '.expectations-table', { menu: 'Election day' });
         await visit(`/statements/${statement.id}`, '[data-testid=statement-text]', { menu: 'Statements' });

@@ -1,4 +1,4 @@
-/** US states, DC and territories by FIPS code: what the map and the forms name. */
+/** US states, DC and territories by FIPS code: what the map and the forms name, as the hub names them (src/domain/organization-data.ts; states.test.ts). */
 export interface Place {
   readonly fips: string;
   readonly abbr: string;
@@ -20,8 +20,8 @@ const ROWS: readonly (readonly [string, string, string])[] = [
   ['45', 'SC', 'South Carolina'], ['46', 'SD', 'South Dakota'], ['47', 'TN', 'Tennessee'], ['48', 'TX', 'Texas'],
   ['49', 'UT', 'Utah'], ['50', 'VT', 'Vermont'], ['51', 'VA', 'Virginia'], ['53', 'WA', 'Washington'],
   ['54', 'WV', 'West Virginia'], ['55', 'WI', 'Wisconsin'], ['56', 'WY', 'Wyoming'],
-  ['60', 'AS', 'American Samoa'], ['66', 'GU', 'Guam'], ['69', 'MP', 'Northern Mariana Islands'],
-  ['72', 'PR', 'Puerto Rico'], ['78', 'VI', 'U.S. Virgin Islands'],
+  ['60', 'AS', 'American Samoa'], ['66', 'GU', 'Guam'], ['69', 'MP', 'Commonwealth of the Northern Mariana Islands'],
+  ['72', 'PR', 'Puerto Rico'], ['78', 'VI', 'United States Virgin Islands'],
 ];
 
 const TERRITORY_FIPS = new Set(['60', '66', '69', '72', '78']);

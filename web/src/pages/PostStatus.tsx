@@ -248,7 +248,7 @@ function PostStatusForm(props: { readonly id: string; readonly me: Me }) {
                 <div className="function-detail">
                   <label>
                     What is happening (short)
-                    <input type="text" maxLength={500} value={e.note} onChange={(ev) => set(f.id, { note: ev.target.value })} placeholder="e.g. 2 of 9 sites on paper pollbooks since 7:40" />
+                    <input type="text" maxLength={500} value={e.note} onChange={(ev) => set(f.id, { note: ev.target.value })} placeholder="e.g. 2 of 9 sites on paper since 7:40" />
                   </label>
                   <div className="contingencies">
                     <span className="small muted">What you are using instead</span>
