@@ -144,6 +144,16 @@ describe.skipIf(skipReason !== null)('accessibility of the main pages (axe-core,
         // axe is injected as a script: the page's Content-Security-Policy would refuse it.
         const page = await browser.newPage({ viewport: { width, height }, bypassCSP: true });
         await signIn(page, app, app.county);
+        if (width > 700) {
+          // The top menu's pages take two lines at most on a laptop and on a tablet, with an unread count of 99+ beside them.
+          await page.waitForSelector('.topbar .alerts-link');
+          await page.evaluate(`(() => { const a = document.querySelector('.topbar .alerts-link'); const b = document.createElement('span'); b.className = 'unread-badge'; b.textContent = '99+'; a.querySelector('.unread-badge')?.remove(); a.append(b); })()`);
+          const lines = () => page.evaluate<number>(`new Set([...document.querySelectorAll('.topbar nav .nav-link')].filter((e) => e.offsetParent !== null).map((e) => Math.round(e.getBoundingClientRect().top))).size`);
+          expect(await lines(), `lines of the top menu at ${width}px`).toBeLessThanOrEqual(2);
+          await page.setViewportSize({ width: 800, height });
+          expect(await lines(), 'lines of the top menu at 800px').toBeLessThanOrEqual(2);
+          await page.setViewportSize({ width, height });
+        }
         const problems: string[] = [];
         let wrapped = 0;
         for (const [path, ready] of PAGES) {
