@@ -1,11 +1,18 @@
 import { Type } from '@sinclair/typebox';
 import { problem } from '../../domain/problem.ts';
 import type { RampartApp } from '../deps.ts';
-import { csrfTokenFor, SESSION_COOKIE, type Authenticator } from '../auth.ts';
+import { csrfTokenFor, SESSION_COOKIE, type Authenticator, type RequestAuth } from '../auth.ts';
 import type { AuthPort, SessionView } from '../../auth/port.ts';
 import type { Principal } from '../../domain/principal.ts';
 import { sendProblem } from '../problem.ts';
 import { MeSchema, SessionStatusSchema, SignInBody, problemResponses } from '../schemas.ts';
+
+/** What GET /api/v1/me answers for the request's caller (GET /api/v1/session too), or null when nobody is signed in. */
+function meOf(state: RequestAuth) {
+  if (state.kind === 'session') return meBody('session', state.principal, state.view, { csrf_token: csrfTokenFor(state.token) });
+  if (state.kind === 'api-key') return meBody('api-key', state.principal, null, {});
+  return null;
+}
 
 function meBody(via: 'session' | 'api-key', principal: Principal, view: SessionView | null, extra: Record<string, string>) {
   return {
@@ -73,11 +80,9 @@ export function sessionRoutes(app: RampartApp, authn: Authenticator, auth: AuthP
       },
     },
     async (request, reply) => {
-      const state = authn.of(request);
+      const me = meOf(authn.of(request));
       void reply.header('cache-control', 'private, no-store');
-      if (state.kind === 'session') return reply.send({ signed_in: true, me: meBody('session', state.principal, state.view, { csrf_token: csrfTokenFor(state.token) }) });
-      if (state.kind === 'api-key') return reply.send({ signed_in: true, me: meBody('api-key', state.principal, null, {}) });
-      return reply.send({ signed_in: false, me: null });
+      return reply.send({ signed_in: me !== null, me });
     },
   );
 
@@ -88,11 +93,9 @@ export function sessionRoutes(app: RampartApp, authn: Authenticator, auth: AuthP
       schema: { tags: ['session'], summary: 'Who is signed in, their audience keys and the CSRF token of the session', response: { 200: MeSchema, ...problemResponses(401) } },
     },
     async (request, reply) => {
-      const state = authn.of(request);
+      const me = meOf(authn.of(request));
       void reply.header('cache-control', 'private, no-store');
-      if (state.kind === 'session') return reply.send(meBody('session', state.principal, state.view, { csrf_token: csrfTokenFor(state.token) }));
-      if (state.kind === 'api-key') return reply.send(meBody('api-key', state.principal, null, {}));
-      return sendProblem(reply, problem('unauthenticated', 'unauthenticated', 'Sign in first.'));
+      return me === null ? sendProblem(reply, problem('unauthenticated', 'unauthenticated', 'Sign in first.')) : reply.send(me);
     },
   );
 }
